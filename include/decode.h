@@ -1,0 +1,76 @@
+/* decode.h — turning a file's bytes into UTF-8 text quire can lay out.
+ *
+ * Layer: library (no curses, no layout).  Owner of `struct source`.
+ *
+ * Rules (SPEC.md "Library"): UTF-8 with or without BOM; UTF-16 LE/BE with a
+ * BOM; anything else that is not valid UTF-8 is Windows-1252.  Bytes
+ * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD and
+ * are counted in `invalid`, never dropped.
+ *
+ * Line ends are NOT rewritten: valid UTF-8 files are mapped as they are (so
+ * a 32 MB story costs no private memory), and CR LF / lone CR stay in the
+ * text.  Every consumer walks lines with decode_next_line(), which treats
+ * LF, CR LF and lone CR alike.  Converted encodings (UTF-16, Windows-1252)
+ * are normalised to LF while converting.
+ *
+ * All offsets anywhere in quire are byte offsets into source.text. */
+#ifndef QUIRE_DECODE_H
+#define QUIRE_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum source_encoding {
+    ENC_UTF8,      /* valid UTF-8, no BOM */
+    ENC_UTF8_BOM,  /* valid UTF-8 after a BOM (text starts after it) */
+    ENC_UTF16LE,   /* converted from UTF-16LE with BOM */
+    ENC_UTF16BE,   /* converted from UTF-16BE with BOM */
+    ENC_CP1252,    /* converted from Windows-1252 */
+};
+
+struct source {
+    char *path;          /* path as opened (malloc'd) */
+    const char *text;    /* UTF-8, BOM removed; NOT NUL-terminated when mapped */
+    size_t len;          /* bytes in text */
+    enum source_encoding enc;
+    size_t invalid;      /* bytes that could not be decoded (now U+FFFD) */
+    bool crlf;           /* the text contains CR line ends (CR LF or lone CR) */
+    long long mtime;     /* file's modification time, seconds */
+    long long size;      /* file's size in bytes on disk */
+    /* private */
+    void *map;           /* mmap'd region (or NULL) */
+    size_t map_len;
+    char *owned;         /* malloc'd converted text (or NULL) */
+};
+
+/* Why a file is not text (see decode_open). */
+enum decode_reject {
+    DECODE_OK = 0,
+    DECODE_EMPTY,        /* zero bytes, or only whitespace */
+    DECODE_BINARY,       /* NUL bytes (outside UTF-16) or mostly control bytes */
+    DECODE_ERROR,        /* could not be opened or read: see *err */
+};
+
+/* Open and decode the file at `path`.  On success returns a source the
+ * caller frees with decode_free(); on failure returns NULL, sets *why and,
+ * for DECODE_ERROR, *err ("PATH: strerror").  Never crashes on any input. */
+struct source *decode_open(const char *path, enum decode_reject *why, char **err);
+
+/* Decode bytes already in memory (tests, fuzzing).  `path` is only a label.
+ * The bytes are copied or converted; the caller keeps its buffer. */
+struct source *decode_bytes(const char *path, const void *bytes, size_t len,
+                            enum decode_reject *why);
+
+/* Free a source; NULL is a no-op. */
+void decode_free(struct source *src);
+
+/* Human name of an encoding, e.g. "UTF-8", "Windows-1252". */
+const char *decode_encoding_name(enum source_encoding enc);
+
+/* Walk lines: given *pos (a line start), sets [*line, *line_end) to the line
+ * without its terminator and advances *pos past the terminator (LF, CR LF or
+ * lone CR).  Returns false when *pos >= end. */
+bool decode_next_line(const char *text, size_t end, size_t *pos,
+                      size_t *line, size_t *line_end);
+
+#endif

@@ -1,0 +1,110 @@
+/* library.h — stories found in a folder of files.
+ *
+ * Layer: library (bottom).  Uses decode and parse; knows nothing of layout
+ * or the screen.  A library owns its sources (decoded files), its stories,
+ * and their chapters; everything handed out stays valid until library_free.
+ *
+ * Fields of the structs below are read-only to everyone but library.c. */
+#ifndef QUIRE_LIBRARY_H
+#define QUIRE_LIBRARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "decode.h"
+#include "parse.h"
+
+/* One copy of a chapter's text: a byte range in one source. */
+struct edition {
+    struct source *src;  /* owned by the library */
+    char *relpath;       /* file path relative to the library root (malloc'd) */
+    size_t start, end;   /* chapter's byte range in src->text, heading included */
+    size_t body;         /* first byte after the chapter's heading line(s) */
+    int richness;        /* higher = richer markup (curly quotes, breaks,
+                            emphasis); the richest edition is ed[0] */
+};
+
+struct chapter {
+    char *title;         /* display title, never NULL ("Chapter 2" when the
+                            text has none) */
+    int number;          /* heading number or PARSE_* (ordering only) */
+    struct edition *ed;  /* editions, preferred first; n_ed >= 1 */
+    size_t n_ed;
+    size_t words;        /* words in the preferred edition */
+    size_t base;         /* bytes of the story before this chapter (sum of
+                            preferred editions' lengths): for percentages */
+    char key[17];        /* identity from the chapter's own text (16 hex
+                            digits): survives renumbering and re-encoding */
+    /* private: blocks of ed[0], parsed on first use */
+    struct block *blocks;
+    size_t n_blocks;
+    bool parsed;
+};
+
+struct story {
+    char *title;         /* never NULL (file name when the text names none) */
+    char *author;        /* "" when unknown, never NULL */
+    char *dir;           /* folder the story lives in, relative to the root */
+    struct chapter *ch;  /* chapters in reading order */
+    size_t n_ch;
+    size_t total;        /* bytes of all preferred editions together */
+    char id[17];         /* identity (16 hex digits) from title, author and the
+                            opening of the first chapter: survives renames */
+};
+
+/* A file that was looked at and skipped (for --list --verbose). */
+struct skipped {
+    char *relpath;
+    char *why;           /* "binary", "empty", "symlink loop", strerror text */
+};
+
+struct library {
+    char *root;          /* the library folder as given */
+    struct story *stories;   /* in display order (title, natural) */
+    size_t n_stories;
+    struct source **src; /* every decoded file */
+    size_t n_src;
+    struct skipped *skipped;
+    size_t n_skipped;
+    char **notes;        /* diagnostics worth a --verbose line (malloc'd) */
+    size_t n_notes;
+};
+
+/* Scan the folder `root` recursively (hidden entries skipped, symlinks
+ * followed with loop detection, non-text files skipped and recorded) and
+ * build its stories.  `root` may also be a single file: a library of the one
+ * story it holds.  Returns NULL with *err set when root cannot be read. */
+struct library *library_open(const char *root, char **err);
+
+/* Free everything; NULL is a no-op. */
+void library_free(struct library *lib);
+
+/* Find a story by title: exact case-insensitive match first, else a unique
+ * case-insensitive prefix.  NULL when none; *ambiguous set when several
+ * stories share the prefix. */
+struct story *library_find(struct library *lib, const char *title, bool *ambiguous);
+
+/* Find a story by its id; NULL when none. */
+struct story *library_find_id(struct library *lib, const char *id);
+
+/* The preferred edition's text: sets *text to the source text and returns
+ * the edition (its start/end/body are offsets into *text). */
+const struct edition *chapter_text(const struct chapter *c, const char **text);
+
+/* The chapter's blocks (parsed from ed[0] on first call and kept). */
+const struct block *chapter_blocks(struct chapter *c, size_t *n);
+
+/* Forget parsed blocks of every chapter outside [keep_lo, keep_hi] to bound
+ * memory on very long stories. */
+void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi);
+
+/* Percent (0..100) through the story of byte `off` in chapter `ci`. */
+double story_percent(const struct story *s, size_t ci, size_t off);
+
+/* Print the library as `--list` does (human form, or TSV as SPEC.md says),
+ * with skipped files and notes when verbose.  Returns 0, or -1 on a write
+ * error. */
+int library_print(const struct library *lib, FILE *out, bool tsv, bool verbose);
+
+#endif

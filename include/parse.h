@@ -1,0 +1,91 @@
+/* parse.h — recognising a story's structure in one decoded text.
+ *
+ * Layer: library.  Pure functions of (text, range): no I/O, no globals.
+ * Two levels:
+ *  - parse_text(): what the file announces (title, author, metadata, table
+ *    of contents) and where its chapters are (headings split one file into
+ *    several chapters; Project Gutenberg licence text is front/back matter).
+ *  - parse_blocks(): one chapter's text as the blocks the pager lays out:
+ *    paragraphs (hard-wrapped lines joined), headings, scene breaks, verse
+ *    (lines kept as they are), with front/back matter flagged.
+ * And markup_*: emphasis markers inside a paragraph. */
+#ifndef QUIRE_PARSE_H
+#define QUIRE_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Chapter numbers used for ordering. */
+#define PARSE_NO_NUMBER  (-1)      /* heading carried no number */
+#define PARSE_PROLOGUE   0         /* sorts first */
+#define PARSE_EPILOGUE   1000000   /* sorts last (plus its own number) */
+
+struct parse_chapter {
+    size_t start, end;   /* byte range of the chapter in the text, heading included */
+    size_t body;         /* where the text after the heading line(s) starts */
+    char *title;         /* display title ("Chapter 3: The Guild", "Prologue",
+                            "CHAPTER I. Down the Rabbit-Hole"), malloc'd; NULL if
+                            the chapter has no heading */
+    int number;          /* PARSE_* above, or the heading's number (1-based) */
+};
+
+struct parse_result {
+    char *title;         /* the story title the file announces, or NULL */
+    char *author;        /* the author it announces, or NULL */
+    size_t body;         /* first byte after title/author/metadata/TOC lines */
+    size_t back;         /* start of back matter at the end of the file
+                            (e.g. Gutenberg licence); len when none */
+    bool fanficfare;     /* FanFicFare TXT layout recognised */
+    struct parse_chapter *ch;  /* chapters in file order; at least one when
+                                  the text has any words */
+    size_t n_ch;
+};
+
+/* Parse the whole text [0, len).  Fills *out (caller frees with
+ * parse_result_free).  Never fails: text with no structure is one chapter
+ * with no title. */
+void parse_text(const char *text, size_t len, struct parse_result *out);
+void parse_result_free(struct parse_result *r);
+
+enum block_kind {
+    BLOCK_PARA,      /* a paragraph: source lines joined, reflowed */
+    BLOCK_HEADING,   /* a chapter heading line (centred, bold) */
+    BLOCK_BREAK,     /* a scene break (explicit marker or lost-separator gap);
+                        off..end covers the marker line, or is empty for a gap */
+    BLOCK_VERSE,     /* lines kept as they are (indented verse, shaped text) */
+};
+
+enum block_flag {
+    BLOCK_FRONT = 1, /* front matter: disclaimer, author's note, A/N, licence header */
+    BLOCK_BACK  = 2, /* back matter: closing A/N, Gutenberg licence */
+};
+
+struct block {
+    size_t off, end; /* byte range in the source text */
+    uint8_t kind;    /* enum block_kind */
+    uint8_t flags;   /* enum block_flag bits */
+};
+
+/* Split [start, end) of text into blocks.  *out is malloc'd (caller frees);
+ * returns the count.  Blank lines separate blocks and are not blocks
+ * themselves, except where a run of them stands for a lost scene break. */
+size_t parse_blocks(const char *text, size_t start, size_t end, struct block **out);
+
+/* Emphasis inside one paragraph [s, s+n): fills cls[i] for every byte with
+ * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`) gets
+ * MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC.  A lone or unmatched
+ * `*`/`_`, an intra-word `snake_case`, or a `*` used as a footnote mark keeps
+ * class 0 and is shown. */
+enum { MARKUP_ITALIC = 1, MARKUP_HIDDEN = 2, MARKUP_BOLD = 4 };
+void markup_scan(const char *s, size_t n, uint8_t *cls);
+
+/* Is this line (without terminator) an explicit scene-break marker line
+ * (`***`, `* * *`, `~~~`, `---`, `oOo`, `xXx`, `#`, `§`, `⁂`, ...)? */
+bool parse_is_break_line(const char *s, size_t n);
+
+/* Is this line a chapter heading?  If so, and num/title are not NULL, sets
+ * *num (PARSE_* or the number) and *title (malloc'd display title). */
+bool parse_is_heading(const char *s, size_t n, int *num, char **title);
+
+#endif

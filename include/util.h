@@ -1,0 +1,77 @@
+/* util.h — allocation that cannot fail, growable byte buffers, small helpers.
+ *
+ * Out-of-memory is the one error quire does not return: x* functions print
+ * "quire: out of memory" and exit(1).  Everything else reports failure to
+ * its caller (see the err conventions below). */
+#ifndef QUIRE_UTIL_H
+#define QUIRE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Allocation: never NULL (exit on OOM).  xrealloc(p, 0) frees and returns NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* xreallocarray: resize to count*size bytes, exiting on overflow or OOM. */
+void *xreallocarray(void *p, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* xasprintf: a freshly allocated formatted string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Grow *arr (of elements of size `size`) so it has room for `need` elements;
+ * *cap is its capacity in elements.  Doubles, so appends are amortised O(1). */
+void xgrow(void **arr, size_t *cap, size_t need, size_t size);
+#define XGROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+/* A growable byte string.  Always NUL-terminated once anything was added;
+ * `len` excludes the NUL.  buf_free leaves it empty and reusable. */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* Errors: a function that can fail returns -1 (or NULL) and, when `err` is
+ * not NULL, sets *err to a malloc'd message "WHAT: WHY" that the caller
+ * prints as "quire: WHAT: WHY" and frees.  set_err formats it. */
+void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "quire: <formatted>" and a newline to stderr. */
+void warnx_q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 64-bit FNV-1a over n bytes, continuing from h (start with FNV_OFFSET). */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t fnv1a(uint64_t h, const void *p, size_t n);
+
+/* Natural-order comparison of file names: digit runs compare by value, so
+ * "ch2" < "ch10"; otherwise byte order, case-insensitive for ASCII. */
+int natcmp(const char *a, const char *b);
+
+/* Read a whole file into a malloc'd buffer (NUL-terminated, *len excludes the
+ * NUL).  Returns NULL and sets *err on failure. */
+char *read_file(const char *path, size_t *len, char **err);
+
+/* Write `len` bytes to `path` atomically: a temporary file in the same
+ * folder, fsync, rename over path, fsync of the folder.  0 or -1 with *err. */
+int write_file_atomic(const char *path, const void *data, size_t len, char **err);
+
+/* mkdir -p with mode 0700 for the folders it creates.  0 or -1 with *err. */
+int mkdir_p(const char *path, char **err);
+
+/* The folder for quire's files of one XDG kind: kind is "STATE", "CONFIG" or
+ * "CACHE"; returns $XDG_<kind>_HOME/quire or its default under $HOME
+ * (~/.local/state, ~/.config, ~/.cache), malloc'd.  NULL when neither the
+ * variable nor HOME is set. */
+char *xdg_dir(const char *kind);
+
+#endif

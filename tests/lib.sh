@@ -1,0 +1,43 @@
+# tests/lib.sh — sourced by the shell test suites.
+#
+#   check "what" COMMAND...      passes when COMMAND exits 0
+#   check_eq "what" GOT WANT     passes when the two strings are equal
+#   finish                       prints "N passed, N failed" and exits
+#
+# Paths: $TOP is the source tree, $QUIRE the binary, $SHARED ../shared when it
+# exists (corpus tests skip themselves without it), $TMPD a private scratch
+# folder removed at exit.  HOME and the XDG folders point into $TMPD so a test
+# never touches the user's own bookmarks or config.
+TOP=$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)
+[ -f "$TOP/Makefile" ] || TOP=$(cd "$(dirname "$0")/.." && pwd)
+QUIRE="$TOP/quire"
+SHARED=""
+[ -d "$TOP/../shared/corpus" ] && SHARED=$(cd "$TOP/../shared" && pwd)
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/quire-test.XXXXXX")
+trap 'rm -rf "$TMPD"' EXIT
+export HOME="$TMPD/home" XDG_STATE_HOME="$TMPD/state" XDG_CONFIG_HOME="$TMPD/config" \
+       XDG_CACHE_HOME="$TMPD/cache" LC_ALL=C.UTF-8
+unset QUIRE_LIBRARY
+mkdir -p "$HOME"
+T_PASSED=0
+T_FAILED=0
+
+pass() { T_PASSED=$((T_PASSED + 1)); }
+fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL $(basename "$0"): $*" >&2; }
+
+check() {
+    what=$1; shift
+    if "$@" >/dev/null 2>&1; then pass; else fail "$what"; fi
+}
+
+check_eq() {
+    if [ "$2" = "$3" ]; then pass; else
+        fail "$1: got [$2], want [$3]"
+    fi
+}
+
+finish() {
+    echo "$T_PASSED passed, $T_FAILED failed"
+    [ "$T_FAILED" -eq 0 ]
+    exit $?
+}
