@@ -20,7 +20,9 @@ struct edition {
     struct source *src;  /* owned by the library */
     char *relpath;       /* file path relative to the library root (malloc'd) */
     size_t start, end;   /* chapter's byte range in src->text, heading included */
+    size_t front_end;    /* as struct parse_chapter: [start, front_end) front matter */
     size_t body;         /* first byte after the chapter's heading line(s) */
+    size_t back;         /* [back, end) back matter */
     int richness;        /* higher = richer markup (curly quotes, breaks,
                             emphasis); the richest edition is ed[0] */
 };

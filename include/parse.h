@@ -22,8 +22,16 @@
 #define PARSE_EPILOGUE   1000000   /* sorts last (plus its own number) */
 
 struct parse_chapter {
-    size_t start, end;   /* byte range of the chapter in the text, heading included */
-    size_t body;         /* where the text after the heading line(s) starts */
+    size_t start, end;   /* byte range of the chapter; chapters tile the text
+                            from parse_result.body to the end */
+    size_t front_end;    /* [start, front_end) is front matter: for the first
+                            chapter the Gutenberg header, title page, contents,
+                            disclaimers before its heading; == start when none */
+    size_t body;         /* first byte after the heading line(s); == front_end
+                            when the chapter has no heading */
+    size_t back;         /* [back, end) is back matter (Gutenberg licence,
+                            closing notes recognised at file level); == end
+                            when none */
     char *title;         /* display title ("Chapter 3: The Guild", "Prologue",
                             "CHAPTER I. Down the Rabbit-Hole"), malloc'd; NULL if
                             the chapter has no heading */
@@ -33,9 +41,9 @@ struct parse_chapter {
 struct parse_result {
     char *title;         /* the story title the file announces, or NULL */
     char *author;        /* the author it announces, or NULL */
-    size_t body;         /* first byte after title/author/metadata/TOC lines */
-    size_t back;         /* start of back matter at the end of the file
-                            (e.g. Gutenberg licence); len when none */
+    size_t body;         /* where the first chapter starts: 0, or after the
+                            announcement lines (title/author/metadata) when the
+                            parser chooses to leave them out of the text */
     bool fanficfare;     /* FanFicFare TXT layout recognised */
     struct parse_chapter *ch;  /* chapters in file order; at least one when
                                   the text has any words */
@@ -69,8 +77,17 @@ struct block {
 
 /* Split [start, end) of text into blocks.  *out is malloc'd (caller frees);
  * returns the count.  Blank lines separate blocks and are not blocks
- * themselves, except where a run of them stands for a lost scene break. */
-size_t parse_blocks(const char *text, size_t start, size_t end, struct block **out);
+ * themselves, except where a run of them stands for a lost scene break.
+ * Blocks inside [start, front_end) get BLOCK_FRONT and blocks inside
+ * [back, end) get BLOCK_BACK (pass front_end = start and back = end when the
+ * caller knows of none); leading disclaimers/author's notes and a closing
+ * A/N are recognised here too.  Offsets come from struct parse_chapter. */
+size_t parse_blocks(const char *text, size_t start, size_t end, size_t front_end,
+                    size_t back, struct block **out);
+
+/* Words in text[start, end): runs containing a letter or digit; each CJK
+ * ideograph counts as one word. */
+size_t parse_count_words(const char *text, size_t start, size_t end);
 
 /* Emphasis inside one paragraph [s, s+n): fills cls[i] for every byte with
  * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`) gets
