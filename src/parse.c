@@ -205,6 +205,23 @@ static char *tidy(const char *s, size_t a, size_t b)
     return out;
 }
 
+/* A display title from s[a, b): tidied, with emphasis markers removed
+ * ("_To Mrs. Saville_" -> "To Mrs. Saville"). */
+static char *tidy_title(const char *s, size_t a, size_t b)
+{
+    char *t = tidy(s, a, b);
+    size_t n = strlen(t);
+    uint8_t *cls = xmalloc(n + 1);
+    markup_scan(t, n, cls);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(cls[i] & MARKUP_HIDDEN))
+            t[o++] = t[i];
+    t[o] = '\0';
+    free(cls);
+    return t;
+}
+
 /* ------------------------------------------------------------------ */
 /* Numbers                                                             */
 
@@ -1059,6 +1076,10 @@ static int top_lines(const char *t, size_t len, struct top_line *tl, int max)
 /* A short line that could be a title: not a sentence. */
 static bool titleish(const char *t, size_t a, size_t b, size_t max_bytes, size_t max_words)
 {
+    while (b > a && (t[b - 1] == '_' || t[b - 1] == '*'))
+        b--;
+    while (a < b && (t[a] == '_' || t[a] == '*'))
+        a++;
     if (b <= a || b - a > max_bytes || word_count_simple(t, a, b) > max_words)
         return false;
     ucs4_t f = first_uc(t, a, b), e = last_uc(t, a, b);
@@ -1242,15 +1263,19 @@ static size_t find_subtitle(const char *t, size_t from, size_t end, size_t *sa, 
     return 0;
 }
 
-/* Offset just after the heading line and any underline directly below it. */
+/* Offset just after the heading line and an underline below it (directly
+ * or after blank lines: 第二回 / blank / -----). */
 static size_t after_underline(const char *t, size_t next, size_t end)
 {
     size_t pos = next, l, le;
-    if (decode_next_line(t, end, &pos, &l, &le)) {
+    for (int k = 0; k < 3 && decode_next_line(t, end, &pos, &l, &le); k++) {
         size_t a = l, b = le;
         trim(t, &a, &b);
-        if (a < b && parse_is_break_line(t + a, b - a))
+        if (a == b)
+            continue;
+        if (parse_is_break_line(t + a, b - a) && (t[a] == '-' || t[a] == '=' || t[a] == '_'))
             return pos;
+        break;
     }
     return next;
 }
@@ -1400,9 +1425,9 @@ static char *head_title(const char *text, size_t len, const struct cand *c, bool
             *number = num;
         else
             *number = (int)n_ch;
-        return tidy(text, c->h.a, c->h.b);
+        return tidy_title(text, c->h.a, c->h.b);
     }
-    char *ht = tidy(text, c->h.a, c->h.b);
+    char *ht = tidy_title(text, c->h.a, c->h.b);
     if (word_sub || c->h.has_title || c->h.kind == H_WORD)
         return ht;
     struct hinfo sh;
@@ -1411,7 +1436,7 @@ static char *head_title(const char *text, size_t len, const struct cand *c, bool
     if (!after)
         return ht;
     *body = after;
-    char *st = tidy(text, sa, sb);
+    char *st = tidy_title(text, sa, sb);
     if (sh.kind == H_WORD) {        /* " Chapter 1" / "Prologue" */
         *number = sh.num;
         free(ht);
@@ -1531,7 +1556,7 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
         for (size_t q = j; q < i; q++)
             if (k[q].h.kind == H_PART && !parts_are_chapters) {
                 free(part_title);
-                part_title = tidy(text, k[q].h.a, k[q].h.b);
+                part_title = tidy_title(text, k[q].h.a, k[q].h.b);
             }
         size_t start = k[j].off;
         if (out->n_ch == 0) {
@@ -1796,6 +1821,30 @@ static bool has_quote(const char *t, size_t a, size_t b)
     return false;
 }
 
+/* A one-line paragraph that labels what follows rather than telling the
+ * story: a date line, a diary or letter header in _emphasis_ or brackets,
+ * a salutation ending in a comma, a signature in capitals.  Blank lines
+ * around such lines are layout, not scene breaks. */
+static bool label_like(const char *t, size_t a, size_t b)
+{
+    size_t ta = a, tb = b;
+    trim(t, &ta, &tb);
+    if (ta >= tb || memchr(t + ta, '\n', tb - ta) || char_count(t, ta, tb) > 50)
+        return false;
+    if (t[ta] == '_' || t[ta] == '(' || t[ta] == '[' || t[tb - 1] == ',')
+        return true;
+    bool lower = false;
+    for (size_t i = ta; i < tb;) {
+        ucs4_t c;
+        i += dec(t, i, tb, &c);
+        if (c >= '0' && c <= '9')
+            return true;
+        if (c < 0x80 ? (c >= 'a' && c <= 'z') : uc_is_lower(c))
+            lower = true;
+    }
+    return !lower;
+}
+
 static bool opens_with_quote(const char *t, size_t a, size_t b)
 {
     size_t ta = a, tb = b;
@@ -1998,6 +2047,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
         struct block *v = &bl.v[b];
         if (b > 0 && bl.gap[b] >= need && v->kind == BLOCK_PARA && bl.v[b - 1].kind == BLOCK_PARA &&
             v->flags == 0 && bl.v[b - 1].flags == 0 &&
+            !label_like(text, v->off, v->end) && !label_like(text, bl.v[b - 1].off, bl.v[b - 1].end) &&
             !(opens_with_quote(text, v->off, v->end) &&
               has_quote(text, bl.v[b - 1].off, bl.v[b - 1].end))) {
             /* the gap starts on the line after the previous paragraph */
