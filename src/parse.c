@@ -1341,7 +1341,10 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
                 prev_blank = false;
                 continue;
             }
-        } else if (maybe_heading(t, a, b)) {
+        } else if ((prev_blank || b - a <= 60 || (unsigned char)t[a] == 0xE7) &&
+                   maybe_heading(t, a, b)) {
+            /* a heading stands after a blank line or is short (then a blank
+             * line follows it); 第…回 may stand anywhere */
             struct hinfo h;
             if (classify(t + l, le - l, &h) != H_NONE) {
                 h.a += l;
@@ -1631,48 +1634,61 @@ void parse_result_free(struct parse_result *r)
 /* ------------------------------------------------------------------ */
 /* Words                                                               */
 
+/* Word counting, one token at a time.  A token is a run of characters up
+ * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
+ * word when it holds a letter or digit.  Each ideograph is a word of its
+ * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
 size_t parse_count_words(const char *text, size_t start, size_t end)
 {
-    size_t n = 0;
-    bool in = false, has = false;
-    for (size_t i = start; i < end;) {
-        unsigned char c = (unsigned char)text[i];
+    static const uint8_t ascii[128] = {
+        ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+        ['8'] = 2, ['9'] = 2,
+        ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2,
+        ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2,
+        ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
+        ['Y'] = 2, ['Z'] = 2,
+        ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2,
+        ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2,
+        ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
+        ['y'] = 2, ['z'] = 2,
+    };
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0, i = start;
+    unsigned has = 0;
+    while (i < end) {
+        unsigned char c = s[i];
         if (c < 0x80) {
+            unsigned k = ascii[c], sp = k & 1u, al = k >> 1;
             i++;
-            if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') {
-                if (in && has)
-                    n++;
-                in = has = false;
-            } else {
-                in = true;
-                if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                    has = true;
-                else if (c >= '0' && c <= '9')
-                    has = true;
-            }
+            n += has & sp;      /* branch-free: word ends at a space */
+            has = (has | al) & (sp ^ 1u);
+            continue;
+        }
+        if (c == 0xC3 && i + 1 < end && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
+            s[i + 1] != 0x97 && s[i + 1] != 0xB7) {
+            i += 2;
+            has = 1;
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < end && s[i + 1] == 0x80 && s[i + 2] >= 0x98 && s[i + 2] <= 0x9F) {
+            i += 3;             /* quotation marks belong to the word they touch */
             continue;
         }
         ucs4_t uc;
         i += dec(text, i, end, &uc);
         if (is_space_uc(uc) || uc == 0x2014 || uc == 0x2013 || uc == 0x2026 || uc == 0x3002 ||
             uc == 0xFF0C || uc == 0x3001) {
-            if (in && has)
-                n++;
-            in = has = false;
+            n += has;
+            has = 0;
         } else if (uc_is_property_ideographic(uc)) {
-            if (in && has)
-                n++;
-            n++;
-            in = has = false;
-        } else {
-            in = true;
-            if (uc_is_alnum(uc))
-                has = true;
+            n += has + 1;
+            has = 0;
+        } else if (!has && uc_is_alnum(uc)) {
+            has = 1;
         }
     }
-    if (in && has)
-        n++;
-    return n;
+    return n + has;
 }
 
 /* ------------------------------------------------------------------ */
