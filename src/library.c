@@ -506,8 +506,38 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
         .group = -1,
     };
     XGROW(b->pc, b->cap_pc, b->n_pc + r.n_ch);
+    size_t held = 0;   /* a heading with no words under it, joined to the next */
+    bool holding = false;
     for (size_t i = 0; i < r.n_ch; i++) {
         const struct parse_chapter *c = &r.ch[i];
+        bool empty = c->body >= c->back || c->back > src->len ||
+                     parse_count_words(src->text, c->body, c->back) == 0;
+        if (i + 1 < r.n_ch && empty) {
+            if (!holding)
+                held = i;
+            holding = true;
+            continue;
+        }
+        if (holding) {
+            /* "Chapter 1" then "Prologue": one chapter from the first
+             * heading on, named by the last */
+            const struct parse_chapter *h = &r.ch[held];
+            struct parse_chapter *m = &r.ch[i];
+            m->start = h->start;
+            m->front_end = h->front_end;
+            if (!m->title || !*m->title) {
+                for (size_t j = i; j-- > held;)
+                    if (r.ch[j].title && *r.ch[j].title) {
+                        free(m->title);
+                        m->title = xstrdup(r.ch[j].title);
+                        break;
+                    }
+            }
+            if (m->number == PARSE_NO_NUMBER)
+                m->number = h->number;
+            holding = false;
+            f->n_pc -= (int)(i - held);
+        }
         struct piece *p = &b->pc[b->n_pc++];
         *p = (struct piece){
             .start = c->start, .end = c->end, .front_end = c->front_end,
@@ -879,7 +909,8 @@ static void match_editions(struct build *b)
             cands[n_cands++] = (struct cand){s, (uint32_t)x, (uint32_t)y};
         }
     }
-    qsort(cands, n_cands, sizeof *cands, cmp_cand);
+    if (n_cands)
+        qsort(cands, n_cands, sizeof *cands, cmp_cand);
 
     /* Greedy complete-linkage: two clusters join only when every pair
      * across them is an eligible match. */
@@ -1189,19 +1220,29 @@ static void build_story(struct build *b, int g, struct story *s)
     }
     s->total = base;
 
-    /* title and author */
-    const struct lfile *first = NULL;
-    for (size_t i = 0; i < nf; i++)
-        if (b->files[fo[i].file].title) {
-            first = &b->files[fo[i].file];
-            break;
+    /* title and author: the form most files announce (ties: the first in
+     * reading order) */
+    const struct lfile *first = NULL, *first_author = NULL;
+    size_t best_t = 0, best_a = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        size_t vt = 0, va = 0;
+        for (size_t j = 0; j < nf; j++) {
+            const struct lfile *o = &b->files[fo[j].file];
+            if (f->title && o->title && strcmp(f->title, o->title) == 0)
+                vt++;
+            if (f->author && o->author && strcmp(f->author, o->author) == 0)
+                va++;
         }
-    const struct lfile *first_author = NULL;
-    for (size_t i = 0; i < nf; i++)
-        if (b->files[fo[i].file].author) {
-            first_author = &b->files[fo[i].file];
-            break;
+        if (vt > best_t) {
+            best_t = vt;
+            first = f;
         }
+        if (va > best_a) {
+            best_a = va;
+            first_author = f;
+        }
+    }
     bool named_by_file = false;
     if (ini && ini->title && *ini->title) {
         s->title = xstrdup(ini->title);
