@@ -1025,6 +1025,7 @@ struct forder {
     int file;
     long rank;      /* final order */
     int number;     /* first heading number, or PARSE_NO_NUMBER */
+    int rep;        /* edition cluster of that numbered chapter */
 };
 
 static struct build *sort_ctx;
@@ -1067,6 +1068,7 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
         for (int k = 0; k < f->n_pc; k++)
             if (b->pc[f->first_piece + k].number != PARSE_NO_NUMBER) {
                 fo[i].number = b->pc[f->first_piece + k].number;
+                fo[i].rep = b->pc[f->first_piece + k].cluster;
                 break;
             }
     }
@@ -1086,8 +1088,21 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
                 num[j++] = fo[i];
             }
         qsort(num, nn, sizeof *num, cmp_number);
-        for (j = 0; j < nn; j++)
-            fo[slot[j]] = num[j];
+        /* Two files both opening with, say, chapter 1 (book1/ch1.txt,
+         * book2/ch1.txt) that are not editions of one chapter: the numbers
+         * restart, so they cannot order the files; names do. */
+        size_t clash = nn;
+        for (j = 1; j < nn && clash == nn; j++)
+            if (num[j].number == num[j - 1].number && num[j].rep != num[j - 1].rep &&
+                num[j].number != PARSE_PROLOGUE && num[j].number < PARSE_EPILOGUE)
+                clash = j;
+        if (clash == nn)
+            for (j = 0; j < nn; j++)
+                fo[slot[j]] = num[j];
+        else
+            note(b, "%s, %s: both open with chapter %d; ordered by file name",
+                 b->files[num[clash - 1].file].relpath, b->files[num[clash].file].relpath,
+                 num[clash].number);
         free(num);
         free(slot);
     }
@@ -1174,7 +1189,7 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
 {
     struct forder *fo = xmalloc((nf ? nf : 1) * sizeof *fo);
     for (size_t i = 0; i < nf; i++)
-        fo[i] = (struct forder){files[i], 0, PARSE_NO_NUMBER};
+        fo[i] = (struct forder){files[i], 0, PARSE_NO_NUMBER, -1};
     int ini_idx = b->groups[g].ini;
     const struct ini *ini = ini_idx >= 0 ? &b->ini[ini_idx] : NULL;
     const char *ini_dir = ini_idx >= 0 ? b->scan.ini[ini_idx].dir : ".";
@@ -1332,7 +1347,8 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     /* loose files that joined by their text */
     for (size_t i = 0; i < nf; i++) {
         const struct lfile *f = &b->files[fo[i].file];
-        if (f->group != g && b->groups[f->group].loose)
+        if (f->group != g && b->groups[f->group].loose &&
+            !(named_by_file && nc && strcmp(f->relpath, s->ch[0].ed[0].relpath) == 0))
             note(b, "%s: names no story; its text is a chapter of '%s', so it joins it", f->relpath,
                  s->title);
     }

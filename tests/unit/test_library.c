@@ -125,7 +125,7 @@ static void test_grouping_and_order(void)
     char *d = tempdir();
     /* announced story across two folders; names disagree with numbers */
     put_chapter(d, "one/a.txt", "Lantern Road by Mara Quill", 3, 1);
-    put_chapter(d, "two/b.txt", "lantern  ROAD by mara quill", 1, 2);
+    put_chapter(d, "two/b.txt", "Lantern  road by Mara  Quill", 1, 2);
     put_chapter(d, "one/c.txt", "Lantern Road by Mara Quill", 2, 3);
     /* story.ini with natural order */
     put(d, "nat/story.ini", "title = Natural\nauthor = N. Atural\n");
@@ -211,6 +211,33 @@ static void test_grouping_and_order(void)
     library_free(lib);
 out:
     free(err);
+    rmtree(d);
+    free(d);
+}
+
+/* Chapter numbers that restart per book cannot order files across books. */
+static void test_restarting_numbers(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "book1/ch1.txt", "Two Books by Bo", 1, 100);
+    put_chapter(d, "book1/ch2.txt", "Two Books by Bo", 2, 101);
+    put_chapter(d, "book2/ch1.txt", "Two Books by Bo", 1, 102);
+    put_chapter(d, "book2/ch2.txt", "Two Books by Bo", 2, 103);
+    char *t = xasprintf("Two Books by Bo\n\nPrologue\n\n%s", "It began before the first book. "
+                        "Nobody remembered how, but everybody remembered the river.\n");
+    put(d, "zz-prologue.txt", t);
+    free(t);
+    struct library *lib = library_open(d, NULL);
+    struct story *s = lib && lib->n_stories == 1 ? &lib->stories[0] : NULL;
+    CHECK("one story of five chapters", s && s->n_ch == 5);
+    if (s && s->n_ch == 5) {
+        CHECK_STR("a prologue comes first, whatever its name", s->ch[0].ed[0].relpath, "zz-prologue.txt");
+        CHECK_STR("then book 1 chapter 1", s->ch[1].ed[0].relpath, "book1/ch1.txt");
+        CHECK_STR("book 1 chapter 2", s->ch[2].ed[0].relpath, "book1/ch2.txt");
+        CHECK_STR("book 2 chapter 1", s->ch[3].ed[0].relpath, "book2/ch1.txt");
+        CHECK_STR("book 2 chapter 2", s->ch[4].ed[0].relpath, "book2/ch2.txt");
+    }
+    library_free(lib);
     rmtree(d);
     free(d);
 }
@@ -454,6 +481,7 @@ int main(void)
 {
     test_errors();
     test_grouping_and_order();
+    test_restarting_numbers();
     test_ambiguous();
     test_editions();
     test_identity();
