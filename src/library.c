@@ -1222,6 +1222,7 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     s->n_ch = nc;
     s->ch = xcalloc(nc ? nc : 1, sizeof *s->ch);
     size_t base = 0;
+    const struct piece *id_lead = NULL;   /* the lead chapter 1's key comes from */
     for (size_t c = 0; c < nc; c++) {
         struct chapter *ch = &s->ch[c];
         int rep = cp[c].rep;
@@ -1261,6 +1262,8 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
                     votes++;
             if (votes > best_votes || (votes == best_votes && strcmp(k, best) < 0)) {
                 best_votes = votes;
+                if (c == 0)
+                    id_lead = &b->pc[x];
                 memcpy(best, k, sizeof best);
             }
         }
@@ -1325,9 +1328,8 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     char *na = norm_string(s->author);
     uint64_t h = fnv1a(FNV_OFFSET, nt, strlen(nt) + 1);
     h = fnv1a(h, na, strlen(na) + 1);
-    if (nc) {
-        const struct piece *p = piece_of(b, cp[0].rep, &s->ch[0].ed[0]);
-        h = fnv1a(h, p->lead, p->lead_len);
+    if (id_lead) {
+        h = fnv1a(h, id_lead->lead, id_lead->lead_len);
     }
     hex16(h, s->id);
     free(nt);
