@@ -96,7 +96,12 @@ static bool norm_word(struct norm *n, struct buf *w)
                     lost_tag = c == 'i' || c == 'b' || c == 'u';
                 else
                     lost_tag = false;
-                buf_addc(w, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+                if (w->len + 2 > w->cap) {
+                    void *d = w->data;
+                    xgrow(&d, &w->cap, w->len + 64, 1);
+                    w->data = d;
+                }
+                w->data[w->len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
                 n->pos++;
                 continue;
             }
@@ -858,12 +863,28 @@ struct posting {
     uint32_t piece;
 };
 
-static int cmp_posting(const void *a, const void *b)
+/* Sort postings by hash: LSD radix sort, 16 bits a pass.  Stable, so equal
+ * hashes keep their pieces in increasing order. */
+static void sort_postings(struct posting *p, size_t n)
 {
-    const struct posting *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
-    return x->piece < y->piece ? -1 : x->piece > y->piece;
+    struct posting *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = xmalloc(65536 * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(p[i].h >> shift) & 0xffff]++;
+        size_t sum = 0;
+        for (size_t i = 0; i < 65536; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(p[i].h >> shift) & 0xffff]++] = p[i];
+        memcpy(p, tmp, n * sizeof *p);
+    }
+    free(count);
+    free(tmp);
 }
 
 /* Containment of the smaller sample set in the larger, 0 when the pair is
@@ -916,7 +937,7 @@ static void match_editions(struct build *b)
     for (size_t i = 0; i < b->n_pc; i++)
         for (size_t j = 0; j < b->pc[i].n_sketch; j++)
             post[k++] = (struct posting){b->pc[i].sketch[j], (uint32_t)i};
-    qsort(post, total, sizeof *post, cmp_posting);
+    sort_postings(post, total);
 
     struct pairmap m = {0};
     for (size_t i = 0; i < total;) {
