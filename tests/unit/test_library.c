@@ -395,6 +395,9 @@ static void test_skipping(void)
     char *link = xasprintf("%s/sub/loop", d);
     CHECK("symlink made", symlink("..", link) == 0);
     free(link);
+    link = xasprintf("%s/dangling.txt", d);
+    CHECK("dangling symlink made", symlink("nowhere.txt", link) == 0);
+    free(link);
     char *locked = xasprintf("%s/locked.txt", d);
     put_chapter(d, "locked.txt", "Locked by Lok", 1, 84);
     chmod(locked, 0);
@@ -413,6 +416,8 @@ static void test_skipping(void)
         k = find_skipped(lib, "sub/loop/");
         CHECK("symlink loop detected", k && strstr(k->why, "loop"));
         CHECK("hidden files are not even skipped entries", !find_skipped(lib, ".hidden.txt"));
+        k = find_skipped(lib, "dangling.txt");
+        CHECK("a broken symlink is skipped, saying so", k && strstr(k->why, "broken symlink"));
         if (!root) {
             k = find_skipped(lib, "locked.txt");
             CHECK("unreadable file skipped with its reason", k && strstr(k->why, "ermission"));
