@@ -648,7 +648,7 @@ static void ini_read(struct build *b, size_t idx)
         if (!*line || *line == '#' || *line == ';' || *line == '[')
             continue;
         char *eq = strchr(line, '=');
-        if (!eq) {
+        if (!eq || eq == line) {
             note(b, "%s:%d: not a `key = value` line (ignored)", shown, lineno);
             continue;
         }

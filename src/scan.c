@@ -114,7 +114,8 @@ static void scan_dir(struct scan_state *s, const char *path, const char *rel,
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, scan_cmp_names);
+    if (n)
+        qsort(names, n, sizeof *names, scan_cmp_names);
 
     if (has_ini) {
         XGROW(r->ini, r->cap_ini, r->n_ini + 1);
