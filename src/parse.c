@@ -1900,6 +1900,15 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
             long_lines++;
     }
     bool line_mode = in_runs >= 3 && long_lines * 4 >= in_runs;
+    /* Indented first lines (and no blank lines needed): in a text where most
+     * lines are indented, each indented line starts a paragraph. */
+    size_t n_text = 0, n_indented = 0;
+    for (size_t i = 0; i < nl; i++)
+        if (!L[i].blank) {
+            n_text++;
+            n_indented += L[i].indent >= 2;
+        }
+    bool all_indented = n_indented * 2 > n_text;
 
     /* 3. split into raw blocks */
     struct blist bl = {0};
@@ -1933,9 +1942,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
         size_t j = i;
         while (j + 1 < nl && !L[j + 1].blank && !L[j + 1].brk && !line_mode &&
                !(L[j + 1].a >= front_end && L[j + 1].a < body) &&
-               !(L[j + 1].indent >= 2 && L[j].indent < 2 && j + 1 > i) &&
-               !(L[j + 1].indent < 2 && L[j].indent >= 2 && L[i].indent >= 2 && i == j &&
-                 false))
+               !(L[j + 1].indent >= 2 && (L[j].indent < 2 || all_indented)))
             j++;
         bl_add(&bl, p->a, L[j].b, BLOCK_PARA, gap);
         gap = 0;
@@ -1952,7 +1959,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
             if (indent_cols(text, o, bl.v[b].end) >= 2)
                 n_ind++;
         }
-    bool indent_normal = n_ind * 2 > n_para;
+    bool indent_normal = n_ind * 2 > n_para || all_indented;
     if (!indent_normal && !line_mode) {
         size_t li = 0;
         for (size_t b = 0; b < bl.n; b++) {
