@@ -1601,8 +1601,8 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n)
 {
     if (!c->parsed) {
         const struct edition *e = &c->ed[0];
-        c->n_blocks = parse_blocks(e->src->text, e->start, e->end, e->front_end, e->back,
-                                   &c->blocks);
+        c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
+                                        e->body, e->back, &c->blocks);
         c->parsed = true;
     }
     *n = c->n_blocks;
