@@ -3,9 +3,11 @@
  *
  * Without arguments: the unit tests.  With a mode it is a helper program for
  * tests/e2e/t_bookmarks.sh:
- *   test_bookmarks hammer DIR CHILDREN SAVES   children save at once; verify
+ *   test_bookmarks hammer DIR CHILDREN SAVES SECS  children save at once; verify
  *   test_bookmarks killloop DIR ITERATIONS     SIGKILL savers at random moments
- *   test_bookmarks saver DIR ID SAVES          one process saving in a loop
+ *   test_bookmarks saver DIR ID SAVES SECS     one process saving in a loop
+ * (hammer and saver stop after SAVES saves or SECS seconds, then save a
+ * final update at offset 999999; SAVES -1: forever)
  *   test_bookmarks check FILE                  exit 0 when FILE parses whole
  *   test_bookmarks last DIR ID                 print the last offset of ID */
 #include "bookmarks.h"
@@ -972,30 +974,59 @@ static void test_print(void)
 
 /* ---- helper modes for tests/e2e/t_bookmarks.sh --------------------------- */
 
-static int mode_hammer(const char *dir, int children, int saves)
+/* Seconds since some fixed moment (monotonic). */
+static double now_s(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The offset of every writer's final update (after at most `saves` others
+ * or `secs` seconds: fsync speed varies a hundredfold between machines). */
+#define FINAL 999999
+
+static int mode_hammer(const char *dir, int children, int saves, double secs)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return 1;
     for (int k = 0; k < children; k++) {
         pid_t pid = fork();
         if (pid < 0)
             return 1;
         if (pid == 0) {
+            close(fd[0]);
             struct bookmarks *b = bookmarks_open(dir, false);
             char own[32];
             snprintf(own, sizeof own, "own%d", k);
-            for (int i = 0; i < saves; i++) {
-                struct bm_pos p = mkpos("k", 0, (size_t)i, time(NULL));
+            double end = now_s() + secs;
+            int i;
+            for (i = 0; i <= saves; i++) {
+                bool last = i == saves || now_s() > end;
+                size_t off = last ? FINAL : (size_t)i;
+                struct bm_pos p = mkpos("k", 0, off, time(NULL));
                 bookmarks_set_last(b, own, own, &p);
                 bookmarks_set_mark(b, "shared", "Shared", (char)('a' + k), &p);
-                p.off = (size_t)k * 1000000 + (size_t)i;
+                p.off = (size_t)k * 1000000 + off;
                 bookmarks_set_last(b, "shared", "Shared", &p);
                 if (bookmarks_save(b) != 0)
                     _exit(2);
+                if (last)
+                    break;
             }
             bookmarks_close(b);
+            int done = i + 1;
+            if (write(fd[1], &done, sizeof done) != sizeof done)
+                _exit(3);
             _exit(0);
         }
     }
-    int bad = 0, status;
+    close(fd[1]);
+    int bad = 0, status, total = 0, done;
+    while (read(fd[0], &done, sizeof done) == sizeof done)
+        total += done;
+    close(fd[0]);
     while (wait(&status) > 0)
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             bad++;
@@ -1016,18 +1047,18 @@ static int mode_hammer(const char *dir, int children, int saves)
         char own[32];
         snprintf(own, sizeof own, "own%d", k);
         struct bm_pos g;
-        if (!bookmarks_get_last(b, own, &g) || g.off != (size_t)saves - 1) {
+        if (!bookmarks_get_last(b, own, &g) || g.off != FINAL) {
             fprintf(stderr, "hammer: %s lost its final update\n", own);
             fails++;
         }
-        if (!bookmarks_get_mark(b, "shared", (char)('a' + k), &g) || g.off != (size_t)saves - 1) {
+        if (!bookmarks_get_mark(b, "shared", (char)('a' + k), &g) || g.off != FINAL) {
             fprintf(stderr, "hammer: mark %c of the shared story lost its final update\n",
                     'a' + k);
             fails++;
         }
     }
     struct bm_pos g;
-    if (b && (!bookmarks_get_last(b, "shared", &g) || g.off % 1000000 != (size_t)saves - 1)) {
+    if (b && (!bookmarks_get_last(b, "shared", &g) || g.off % 1000000 != FINAL)) {
         fprintf(stderr, "hammer: the shared story does not hold a final update\n");
         fails++;
     }
@@ -1035,6 +1066,7 @@ static int mode_hammer(const char *dir, int children, int saves)
         fprintf(stderr, "hammer: stray files in the folder\n");
         fails++;
     }
+    printf("hammer: %d processes, %d saves in all\n", children, total);
     bookmarks_close(b);
     free(data);
     free(path);
@@ -1118,15 +1150,19 @@ static int mode_killloop(const char *dir, int iterations)
     return fails ? 1 : 0;
 }
 
-static int mode_saver(const char *dir, const char *id, int saves)
+static int mode_saver(const char *dir, const char *id, int saves, double secs)
 {
     struct bookmarks *b = bookmarks_open(dir, false);
     int ret = 0;
-    for (int i = 0; saves < 0 || i < saves; i++) {
-        struct bm_pos p = mkpos("k", 0, (size_t)i, time(NULL));
+    double end = now_s() + secs;
+    for (int i = 0; saves < 0 || i <= saves; i++) {
+        bool last = i == saves || (saves >= 0 && now_s() > end);
+        struct bm_pos p = mkpos("k", 0, last ? FINAL : (size_t)i, time(NULL));
         bookmarks_set_last(b, id, id, &p);
         if (bookmarks_save(b) != 0)
             ret = 1;
+        if (last)
+            break;
     }
     bookmarks_close(b);
     return ret;
@@ -1148,17 +1184,17 @@ static int mode_last(const char *dir, const char *id)
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
-        if (!strcmp(argv[1], "hammer") && argc == 5)
-            return mode_hammer(argv[2], atoi(argv[3]), atoi(argv[4]));
+        if (!strcmp(argv[1], "hammer") && argc == 6)
+            return mode_hammer(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
         if (!strcmp(argv[1], "killloop") && argc == 4)
             return mode_killloop(argv[2], atoi(argv[3]));
-        if (!strcmp(argv[1], "saver") && argc == 5)
-            return mode_saver(argv[2], argv[3], atoi(argv[4]));
+        if (!strcmp(argv[1], "saver") && argc == 6)
+            return mode_saver(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
         if (!strcmp(argv[1], "check") && argc == 3)
             return file_stories(argv[2]) >= 0 ? 0 : 1;
         if (!strcmp(argv[1], "last") && argc == 4)
             return mode_last(argv[2], argv[3]);
-        fprintf(stderr, "usage: %s [hammer DIR N SAVES | killloop DIR N | saver DIR ID N | "
+        fprintf(stderr, "usage: %s [hammer DIR N SAVES SECS | killloop DIR N | saver DIR ID N SECS | "
                         "check FILE | last DIR ID]\n", argv[0]);
         return 2;
     }
