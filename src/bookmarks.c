@@ -791,7 +791,7 @@ static enum parse_status store_parse(const char *data, size_t len, struct store 
         const char *e = memchr(data + p, '\n', len - p);
         size_t end = e ? (size_t)(e - data) : len;
         size_t n = end - p;
-        if (n && data[p + n - 1] == '\r')
+        while (n && data[p + n - 1] == '\r')    /* CR LF line ends */
             n--;
         bool ok;
         if (!e)
