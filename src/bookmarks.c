@@ -926,8 +926,9 @@ static void warn_write(struct bookmarks *b, const char *what)
     b->warned_write = true;
 }
 
-/* A name for a kept-aside copy: PATH.bad-YYYYMMDD-HHMMSS[-N], not existing
- * yet (malloc'd).  Callers create it without replacing anything. */
+/* Candidate n (from 0) for a kept-aside copy's name:
+ * DIR/bookmarks.bad-YYYYMMDD-HHMMSS, then with -2, -3, ... (malloc'd).
+ * Callers create it without replacing anything. */
 static char *bad_name(const struct bookmarks *b, int n)
 {
     time_t now = time(NULL);
@@ -935,7 +936,7 @@ static char *bad_name(const struct bookmarks *b, int n)
     char stamp[32] = "0";
     if (localtime_r(&now, &tm))
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return n ? xasprintf("%s/%s%s-%d", b->dir, BM_BAD_PREFIX, stamp, n)
+    return n ? xasprintf("%s/%s%s-%d", b->dir, BM_BAD_PREFIX, stamp, n + 1)
              : xasprintf("%s/%s%s", b->dir, BM_BAD_PREFIX, stamp);
 }
 

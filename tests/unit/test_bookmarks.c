@@ -372,6 +372,66 @@ static void test_forward_compatible(void)
     CHECK("a replaced record is written whole, without stale extras",
           data && !strstr(data, "future1") && strstr(data, "last\tabc\tk1\t0\t6\t"));
     free(data);
+
+    /* CR LF line ends (an editor on Windows): read, written back with LF. */
+    const char *crlf = "quire-bookmarks 1\r\nstory\tw\t5\tWin\r\n"
+                       "last\tw\tk\t0\t3\t1\t5\tc\t1\tOne\r\r\n";
+    put_file(path, crlf, strlen(crlf));
+    b = bookmarks_open(dir, true);
+    CHECK("a CR LF file reads without complaint",
+          bookmarks_warning(b) == NULL && bookmarks_get_last(b, "w", &g) && g.off == 3 &&
+          !strcmp(g.chapter_title, "One"));
+    p = mkpos("k", 0, 4, 6);
+    bookmarks_set_last(b, "w", NULL, &p);
+    bookmarks_close(b);
+    data = get_file(path, NULL);
+    CHECK("and is written back with LF", data && !strchr(data, '\r') && strstr(data, "\tWin\n"));
+    free(data);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Two unreadable files in the same second: two kept copies, none replaced. */
+static void test_kept_twice(void)
+{
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    put_file(path, "first garbage\n", 14);
+    struct bookmarks *b = bookmarks_open(dir, true);
+    bookmarks_close(b);
+    put_file(path, "second garbage\n", 15);
+    b = bookmarks_open(dir, true);
+    bookmarks_close(b);
+    const char *third = "quire-bookmarks 1\nbad\\line\nstory\tx\t1\tbad\\q\n";
+    put_file(path, third, strlen(third));
+    b = bookmarks_open(dir, true);
+    const char *w = bookmarks_warning(b);
+    CHECK("a file with a bad line names the line", w && strstr(w, "bookmarks:3: 1 unreadable line skipped"));
+    bookmarks_close(b);
+    CHECK_INT("every unreadable file is kept under its own name",
+              count_prefix(dir, "bookmarks.bad-", NULL), 3);
+    char *now = get_file(path, NULL);
+    CHECK("the file with a bad line is rewritten without it, the odd line kept",
+          now && !strcmp(now, "quire-bookmarks 1\nbad\\line\n"));
+    free(now);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int firsts = 0, seconds = 0, thirds = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "bookmarks.bad-", 14) != 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, e->d_name);
+        char *c = get_file(p, NULL);
+        firsts += c && !strcmp(c, "first garbage\n");
+        seconds += c && !strcmp(c, "second garbage\n");
+        thirds += c && strstr(c, "bad\\q") != NULL;
+        free(c);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    CHECK("each kept copy holds its own file", firsts == 1 && seconds == 1 && thirds == 1);
     free(path);
     rm_rf(dir);
     free(dir);
@@ -1203,6 +1263,7 @@ int main(int argc, char **argv)
     test_round_trip();
     test_forward_compatible();
     test_corrupt();
+    test_kept_twice();
     test_newer_version();
     test_merge();
     test_unwritable();
