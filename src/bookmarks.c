@@ -367,10 +367,8 @@ void bookmarks_make_pos(struct story *s, size_t ci, size_t off, struct bm_pos *o
     out->chapter = ci;
     out->off = p - start;
     ctx_make(t, p, end, out->context);
-    if (s->total > 0) {
-        double pc = 100.0 * (double)(c->base + (p - start)) / (double)s->total;
-        out->percent = pc < 0 ? 0 : pc > 100 ? 100 : pc;
-    }
+    double pc = story_percent(s, ci, p);
+    out->percent = pc >= 0 && pc <= 100 ? pc : pc > 100 ? 100 : 0;
     out->n_chapters = s->n_ch;
     copy_text(out->chapter_title, c->title ? c->title : "", BM_CHTITLE);
 }

@@ -9,7 +9,10 @@
  * (hammer and saver stop after SAVES saves or SECS seconds, then save a
  * final update at offset 999999; SAVES -1: forever)
  *   test_bookmarks check FILE                  exit 0 when FILE parses whole
- *   test_bookmarks last DIR ID                 print the last offset of ID */
+ *   test_bookmarks last DIR ID                 print the last offset of ID
+ *   test_bookmarks setpos LIB DIR TITLE N TEXT save the last position at TEXT
+ *                                              in chapter N of story TITLE
+ *   test_bookmarks where LIB DIR TITLE         print "N TEXT" where it is now */
 #include "bookmarks.h"
 #include "util.h"
 
@@ -1241,6 +1244,80 @@ static int mode_last(const char *dir, const char *id)
     return ret;
 }
 
+/* Open the library and find the story titled `title`; NULL after a message. */
+static struct library *open_story(const char *libdir, const char *title, struct story **s)
+{
+    char *err = NULL;
+    struct library *lib = library_open(libdir, &err);
+    if (!lib) {
+        fprintf(stderr, "%s\n", err ? err : libdir);
+        free(err);
+        return NULL;
+    }
+    bool amb = false;
+    *s = library_find(lib, title, &amb);
+    if (!*s) {
+        fprintf(stderr, "%s: no such story\n", title);
+        library_free(lib);
+        return NULL;
+    }
+    return lib;
+}
+
+/* Save the last position at the first `needle` in chapter `chno` (from 1). */
+static int mode_setpos(const char *libdir, const char *dir, const char *title, int chno,
+                       const char *needle)
+{
+    struct story *s;
+    struct library *lib = open_story(libdir, title, &s);
+    if (!lib)
+        return 1;
+    int ret = 1;
+    if (chno >= 1 && (size_t)chno <= s->n_ch) {
+        const char *text;
+        const struct edition *e = chapter_text(&s->ch[chno - 1], &text);
+        const char *hit = memmem(text + e->start, e->end - e->start, needle, strlen(needle));
+        if (hit) {
+            struct bm_pos p;
+            bookmarks_make_pos(s, (size_t)chno - 1, (size_t)(hit - text), &p);
+            struct bookmarks *b = bookmarks_open(dir, false);
+            bookmarks_set_last(b, s->id, s->title, &p);
+            ret = bookmarks_save(b) == 0 ? 0 : 1;
+            bookmarks_close(b);
+        }
+    }
+    library_free(lib);
+    return ret;
+}
+
+/* Print where the story's last position is now: "CHAPTER_NO TEXT..." with
+ * 20 bytes of text (line ends as spaces). */
+static int mode_where(const char *libdir, const char *dir, const char *title)
+{
+    struct story *s;
+    struct library *lib = open_story(libdir, title, &s);
+    if (!lib)
+        return 1;
+    struct bookmarks *b = bookmarks_open(dir, false);
+    struct bm_pos p;
+    size_t ci, off;
+    int ret = 1;
+    if (bookmarks_get_last(b, s->id, &p) && bookmarks_resolve(s, &p, &ci, &off)) {
+        const char *text;
+        const struct edition *e = chapter_text(&s->ch[ci], &text);
+        char out[21];
+        size_t n = 0;
+        for (; n < 20 && off + n < e->end; n++)
+            out[n] = text[off + n] == '\n' || text[off + n] == '\r' ? ' ' : text[off + n];
+        out[n] = '\0';
+        printf("%zu %s\n", ci + 1, out);
+        ret = 0;
+    }
+    bookmarks_close(b);
+    library_free(lib);
+    return ret;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
@@ -1252,10 +1329,14 @@ int main(int argc, char **argv)
             return mode_saver(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
         if (!strcmp(argv[1], "check") && argc == 3)
             return file_stories(argv[2]) >= 0 ? 0 : 1;
+        if (!strcmp(argv[1], "setpos") && argc == 7)
+            return mode_setpos(argv[2], argv[3], argv[4], atoi(argv[5]), argv[6]);
+        if (!strcmp(argv[1], "where") && argc == 5)
+            return mode_where(argv[2], argv[3], argv[4]);
         if (!strcmp(argv[1], "last") && argc == 4)
             return mode_last(argv[2], argv[3]);
         fprintf(stderr, "usage: %s [hammer DIR N SAVES SECS | killloop DIR N | saver DIR ID N SECS | "
-                        "check FILE | last DIR ID]\n", argv[0]);
+                        "check FILE | last DIR ID | setpos LIB DIR TITLE N TEXT | where LIB DIR TITLE]\n", argv[0]);
         return 2;
     }
     setenv("TZ", "UTC", 1);
