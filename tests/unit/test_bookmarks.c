@@ -766,6 +766,35 @@ static void test_unwritable(void)
     free(err);
     free(sdir);
 
+    /* No $XDG_STATE_HOME and no $HOME: no folder at all. */
+    char *home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+    char *xsh = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
+    unsetenv("HOME");
+    unsetenv("XDG_STATE_HOME");
+    b = bookmarks_open(NULL, true);
+    CHECK("without HOME the store has no file", bookmarks_path(b) == NULL);
+    bookmarks_set_last(b, "s", "S", &p);
+    CHECK("and saving fails with a warning",
+          bookmarks_save(b) == -1 && bookmarks_warning(b) && strstr(bookmarks_warning(b), "HOME"));
+    CHECK("positions are still kept in memory", bookmarks_get_last(b, "s", &g));
+    bookmarks_close(b);
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    char *xdg = xasprintf("%s/xdg", dir);
+    setenv("XDG_STATE_HOME", xdg, 1);
+    b = bookmarks_open(NULL, true);
+    char *want = xasprintf("%s/quire/bookmarks", xdg);
+    CHECK_STR("the default folder is $XDG_STATE_HOME/quire", bookmarks_path(b), want);
+    free(want);
+    bookmarks_close(b);
+    if (xsh)
+        setenv("XDG_STATE_HOME", xsh, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    free(xsh);
+    free(xdg);
+
     /* Reading a store in a folder that can't be written still works. */
     if (!root) {
         char *rd = xasprintf("%s/rd", dir);
