@@ -51,6 +51,6 @@ check "SEE ALSO less(1)" grep -q 'less(1)' "$page"
 check "SEE ALSO fmt(1)" grep -q 'fmt(1)' "$page"
 check "exit statuses 0 1 2" sh -c 'sed -n "/^EXIT STATUS/,/^EXAMPLES/p" "$1" | grep -c "^     [012] " | grep -q 3' _ "$page"
 if command -v man >/dev/null 2>&1; then
-    check "man -l renders it" sh -c 'MANPAGER=cat MANWIDTH=80 man -l "$1" 2>/dev/null | grep -q "^NAME"' _ "$MAN"
+    check "man -l renders it" sh -c 'MANPAGER=cat MANWIDTH=80 man -l "$1" 2>/dev/null | col -b | grep -q "^NAME"' _ "$MAN"
 fi
 finish
