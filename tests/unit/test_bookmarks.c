@@ -1209,7 +1209,7 @@ static int mode_killloop(const char *dir, int iterations)
                 bookmarks_save(b);
             }
         }
-        struct timespec ts = {0, (long)(rand() % 8000) * 1000};
+        struct timespec ts = {0, (long)(rand() % 5000) * 1000};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
