@@ -218,16 +218,17 @@ int main(int argc, char **argv)
     char *err = NULL;
     struct bookmarks *bm = NULL;
     struct library *lib = library_open(libpath, &err);
-    if (!lib) {
-        warnx_q("%s", err ? err : libpath);
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-
     if (show_bookmarks) {
+        /* Saved positions are listed even when the library is gone: the
+         * store keeps each story's title. */
         bm = bookmarks_open(NULL, false);
         if (bookmarks_print(bm, lib, stdout) != 0)
             status = EXIT_RUNTIME;
+        goto out;
+    }
+    if (!lib) {
+        warnx_q("%s", err ? err : libpath);
+        status = EXIT_RUNTIME;
         goto out;
     }
     if (list) {
