@@ -463,8 +463,8 @@ static void test_emphasis(void)
     struct layout_opts o = opts(30, WRAP_GREEDY);
     layout_chapter(&o, t, &b, 1, NULL, &lv);
     char *s = draw_all(&o, t, NULL, &lv);
-    CHECK("emphasis markers are not drawn", !strchr(s, '*'));
-    CHECK("the markers take no width", lv.v[0].cols == (uint16_t)layout_width("Until he felt her. It was", 25));
+    CHECK_STR("emphasis markers are not drawn", s, "Until he felt her. It was much|more than he had hoped.");
+    CHECK("the markers take no width", lv.v[0].cols == (uint16_t)layout_width("Until he felt her. It was much", 30));
     free(s);
     /* italic runs */
     struct run r[32];
@@ -474,9 +474,9 @@ static void test_emphasis(void)
         for (size_t i = 0; i < n; i++) {
             if (r[i].n >= 3 && !memcmp(r[i].s, "her", 3) && (r[i].attr & RUN_ITALIC))
                 her_italic = true;
-            if (!memcmp(r[i].s, "Until", 5) && (r[i].attr & RUN_ITALIC))
+            if (r[i].n >= 5 && !memcmp(r[i].s, "Until", 5) && (r[i].attr & RUN_ITALIC))
                 until_plain = false;
-            if (k > 0 && r[i].n >= 2 && !memcmp(r[i].s, "he had", 6) && (r[i].attr & RUN_ITALIC))
+            if (k > 0 && r[i].n >= 6 && !memcmp(r[i].s, "he had", 6) && (r[i].attr & RUN_ITALIC))
                 across = true;
         }
     }
