@@ -88,9 +88,28 @@ static bool norm_word(struct norm *n, struct buf *w)
     while (n->pos < n->end) {
         ucs4_t c;
         size_t at = n->pos;
-        int k = u8_mbtouc(&c, t + at, n->end - at);
-        if (k < 1)
-            k = 1;
+        int k = 1;
+        if (t[at] < 0x80) {
+            c = t[at];
+            if (norm_ascii_alnum((char)c)) {   /* fast path: ASCII letters */
+                if (w->len == 0)
+                    lost_tag = c == 'i' || c == 'b' || c == 'u';
+                else
+                    lost_tag = false;
+                if (w->len + 2 > w->cap) {
+                    void *d = w->data;
+                    xgrow(&d, &w->cap, w->len + 64, 1);
+                    w->data = d;
+                }
+                w->data[w->len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+                n->pos++;
+                continue;
+            }
+        } else {
+            k = u8_mbtouc(&c, t + at, n->end - at);
+            if (k < 1)
+                k = 1;
+        }
         if (c == '/' && at + 1 < n->end && strchr("ibuIBU", t[at + 1]) &&
             (at + 2 >= n->end || !norm_ascii_alnum((char)t[at + 2]))) {
             /* a closing tag that lost its brackets */
@@ -259,6 +278,7 @@ struct build {
     struct group *groups;
     size_t n_groups, cap_groups;
     struct ini *ini;        /* one per scan.ini */
+    int *slot;              /* per piece: scratch for build_story, -1 */
     size_t cap_notes;
 };
 
@@ -368,9 +388,10 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
         nw++;
         if (nw < SHINGLE_WORDS)
             continue;
-        uint64_t h = FNV_OFFSET;
+        uint64_t h = 0;
         for (size_t i = nw - SHINGLE_WORDS; i < nw; i++)
-            h = mix64(h ^ win[i % SHINGLE_WORDS]);
+            h = (h << 7 | h >> 57) ^ win[i % SHINGLE_WORDS];
+        h = mix64(h);
         if (h % SAMPLE_MOD == 0) {
             XGROW(p->sketch, cap, p->n_sketch + 1);
             p->sketch[p->n_sketch++] = h;
@@ -447,6 +468,26 @@ static void piece_analyse(struct piece *p, const char *t)
     piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back));
 }
 
+/* Does text[from, to) hold a letter or digit? */
+static bool has_word(const char *text, size_t from, size_t to)
+{
+    const uint8_t *t = (const uint8_t *)text;
+    for (size_t i = from; i < to;) {
+        if (t[i] < 0x80) {
+            if (norm_ascii_alnum((char)t[i]))
+                return true;
+            i++;
+            continue;
+        }
+        ucs4_t c;
+        int k = u8_mbtouc(&c, t + i, to - i);
+        if (uc_is_alpha(c) || uc_is_digit(c))
+            return true;
+        i += k > 0 ? (size_t)k : 1;
+    }
+    return false;
+}
+
 static const char *reject_reason(enum decode_reject why)
 {
     switch (why) {
@@ -511,7 +552,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
     for (size_t i = 0; i < r.n_ch; i++) {
         const struct parse_chapter *c = &r.ch[i];
         bool empty = c->body >= c->back || c->back > src->len ||
-                     parse_count_words(src->text, c->body, c->back) == 0;
+                     !has_word(src->text, c->body, c->back);
         if (i + 1 < r.n_ch && empty) {
             if (!holding)
                 held = i;
@@ -607,7 +648,7 @@ static void ini_read(struct build *b, size_t idx)
         if (!*line || *line == '#' || *line == ';' || *line == '[')
             continue;
         char *eq = strchr(line, '=');
-        if (!eq) {
+        if (!eq || eq == line) {
             note(b, "%s:%d: not a `key = value` line (ignored)", shown, lineno);
             continue;
         }
@@ -682,68 +723,98 @@ static int group_find(struct build *b, int g)
     return g;
 }
 
+struct tkey {
+    char *key;      /* folded "title\x1fauthor" */
+    int file;
+    int group;
+};
+
+static int cmp_tkey(const void *p, const void *q)
+{
+    const struct tkey *x = p, *y = q;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->file > y->file) - (x->file < y->file);
+}
+
+/* Give the sorted keys k[0..n) groups, one per distinct key; the groups own
+ * the keys (duplicates are freed). */
+static void group_runs(struct build *b, struct tkey *k, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(k[j].key, k[i].key) == 0)
+            j++;
+        int g = k[i].group >= 0 ? k[i].group : group_new(b, -1, k[i].key, false);
+        for (size_t m = i; m < j; m++) {
+            b->files[k[m].file].group = g;
+            if (m > i || k[i].group >= 0)
+                free(k[m].key);
+            k[m].key = b->groups[g].tkey;
+            k[m].group = g;
+        }
+        i = j;
+    }
+}
+
 static void group_files(struct build *b)
 {
     /* story.ini folders first: one group each */
     int *ini_group = xmalloc((b->scan.n_ini + 1) * sizeof *ini_group);
     for (size_t i = 0; i < b->scan.n_ini; i++)
         ini_group[i] = -1;
-    /* announced stories: (folded title, folded author) */
+    struct tkey *full = xmalloc((b->n_files + 1) * sizeof *full);
+    struct tkey *bare = xmalloc((b->n_files + 1) * sizeof *bare);
+    size_t nfull = 0, nbare = 0;
     for (size_t i = 0; i < b->n_files; i++) {
         struct lfile *f = &b->files[i];
         if (f->ini >= 0) {
             if (ini_group[f->ini] < 0)
                 ini_group[f->ini] = group_new(b, f->ini, NULL, false);
             f->group = ini_group[f->ini];
+        } else if (f->title) {
+            char *ft = fold_string(f->title), *fa = f->author ? fold_string(f->author) : NULL;
+            char *key = xasprintf("%s\x1f%s", ft, fa ? fa : "");
+            if (fa)
+                full[nfull++] = (struct tkey){key, (int)i, -1};
+            else
+                bare[nbare++] = (struct tkey){key, (int)i, -1};
+            free(ft);
+            free(fa);
+        }
+    }
+    /* announced stories: one per (folded title, folded author) */
+    if (nfull)
+        qsort(full, nfull, sizeof *full, cmp_tkey);
+    group_runs(b, full, nfull);
+    /* A title without an author joins the one story with that title, if
+     * there is exactly one; else the title-only files form a story. */
+    if (nbare)
+        qsort(bare, nbare, sizeof *bare, cmp_tkey);
+    for (size_t i = 0; i < nbare; i++) {
+        if (i && strcmp(bare[i].key, bare[i - 1].key) == 0) {
+            bare[i].group = bare[i - 1].group;
             continue;
         }
-        if (!f->title || !f->author)
-            continue;
-        char *ft = fold_string(f->title), *fa = fold_string(f->author);
-        char *key = xasprintf("%s\x1f%s", ft, fa);
-        free(ft);
-        free(fa);
+        size_t kl = strlen(bare[i].key), lo = 0, hi = nfull;
+        while (lo < hi) {   /* first full key >= the title's prefix */
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(full[mid].key, bare[i].key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
         int g = -1;
-        for (size_t j = 0; j < b->n_groups; j++)
-            if (b->groups[j].tkey && strcmp(b->groups[j].tkey, key) == 0) {
-                g = (int)j;
-                break;
+        size_t distinct = 0;
+        for (size_t j = lo; j < nfull && strncmp(full[j].key, bare[i].key, kl) == 0; j++)
+            if (full[j].group != g) {
+                g = full[j].group;
+                distinct++;
             }
-        if (g < 0)
-            g = group_new(b, -1, key, false);
-        else
-            free(key);
-        f->group = g;
+        bare[i].group = distinct == 1 ? g : -1;
     }
-    /* A title without an author joins the story with that title and no
-     * author, else the one story with that title, if there is exactly one;
-     * else it starts a story of its own. */
-    for (size_t i = 0; i < b->n_files; i++) {
-        struct lfile *f = &b->files[i];
-        if (f->group >= 0 || !f->title)
-            continue;
-        char *ft = fold_string(f->title);
-        char *key = xasprintf("%s\x1f", ft);
-        size_t kl = strlen(key);
-        int g = -1, prefixed = -1, hits = 0;
-        for (size_t j = 0; j < b->n_groups; j++) {
-            const char *k = b->groups[j].tkey;
-            if (!k || strncmp(k, key, kl) != 0)
-                continue;
-            if (k[kl] == '\0')
-                g = (int)j;
-            prefixed = (int)j;
-            hits++;
-        }
-        if (g < 0 && hits == 1)
-            g = prefixed;
-        if (g < 0)
-            g = group_new(b, -1, key, false);
-        else
-            free(key);
-        free(ft);
-        f->group = g;
-    }
+    group_runs(b, bare, nbare);
+    free(full);
+    free(bare);
     /* Files that announce nothing: each its own story for now. */
     for (size_t i = 0; i < b->n_files; i++) {
         struct lfile *f = &b->files[i];
@@ -822,12 +893,28 @@ struct posting {
     uint32_t piece;
 };
 
-static int cmp_posting(const void *a, const void *b)
+/* Sort postings by hash: LSD radix sort, 16 bits a pass.  Stable, so equal
+ * hashes keep their pieces in increasing order. */
+static void sort_postings(struct posting *p, size_t n)
 {
-    const struct posting *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
-    return x->piece < y->piece ? -1 : x->piece > y->piece;
+    struct posting *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = xmalloc(65536 * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(p[i].h >> shift) & 0xffff]++;
+        size_t sum = 0;
+        for (size_t i = 0; i < 65536; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(p[i].h >> shift) & 0xffff]++] = p[i];
+        memcpy(p, tmp, n * sizeof *p);
+    }
+    free(count);
+    free(tmp);
 }
 
 /* Containment of the smaller sample set in the larger, 0 when the pair is
@@ -880,7 +967,7 @@ static void match_editions(struct build *b)
     for (size_t i = 0; i < b->n_pc; i++)
         for (size_t j = 0; j < b->pc[i].n_sketch; j++)
             post[k++] = (struct posting){b->pc[i].sketch[j], (uint32_t)i};
-    qsort(post, total, sizeof *post, cmp_posting);
+    sort_postings(post, total);
 
     struct pairmap m = {0};
     for (size_t i = 0; i < total;) {
@@ -989,6 +1076,7 @@ struct forder {
     int file;
     long rank;      /* final order */
     int number;     /* first heading number, or PARSE_NO_NUMBER */
+    int rep;        /* edition cluster of that numbered chapter */
 };
 
 static struct build *sort_ctx;
@@ -1031,6 +1119,7 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
         for (int k = 0; k < f->n_pc; k++)
             if (b->pc[f->first_piece + k].number != PARSE_NO_NUMBER) {
                 fo[i].number = b->pc[f->first_piece + k].number;
+                fo[i].rep = b->pc[f->first_piece + k].cluster;
                 break;
             }
     }
@@ -1050,8 +1139,21 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
                 num[j++] = fo[i];
             }
         qsort(num, nn, sizeof *num, cmp_number);
-        for (j = 0; j < nn; j++)
-            fo[slot[j]] = num[j];
+        /* Two files both opening with, say, chapter 1 (book1/ch1.txt,
+         * book2/ch1.txt) that are not editions of one chapter: the numbers
+         * restart, so they cannot order the files; names do. */
+        size_t clash = nn;
+        for (j = 1; j < nn && clash == nn; j++)
+            if (num[j].number == num[j - 1].number && num[j].rep != num[j - 1].rep &&
+                num[j].number != PARSE_PROLOGUE && num[j].number < PARSE_EPILOGUE)
+                clash = j;
+        if (clash == nn)
+            for (j = 0; j < nn; j++)
+                fo[slot[j]] = num[j];
+        else
+            note(b, "%s, %s: both open with chapter %d; ordered by file name",
+                 b->files[num[clash - 1].file].relpath, b->files[num[clash].file].relpath,
+                 num[clash].number);
         free(num);
         free(slot);
     }
@@ -1133,16 +1235,12 @@ static const struct piece *piece_of(struct build *b, int rep, const struct editi
     return &b->pc[rep];
 }
 
-static void build_story(struct build *b, int g, struct story *s)
+/* Build story s from group g, whose files are files[0..nf). */
+static void build_story(struct build *b, int g, const int *files, size_t nf, struct story *s)
 {
-    /* the files of this story */
-    struct forder *fo = NULL;
-    size_t nf = 0;
-    for (size_t i = 0; i < b->n_files; i++)
-        if (group_find(b, b->files[i].group) == g) {
-            fo = xreallocarray(fo, nf + 1, sizeof *fo);
-            fo[nf++] = (struct forder){(int)i, 0, PARSE_NO_NUMBER};
-        }
+    struct forder *fo = xmalloc((nf ? nf : 1) * sizeof *fo);
+    for (size_t i = 0; i < nf; i++)
+        fo[i] = (struct forder){files[i], 0, PARSE_NO_NUMBER, -1};
     int ini_idx = b->groups[g].ini;
     const struct ini *ini = ini_idx >= 0 ? &b->ini[ini_idx] : NULL;
     const char *ini_dir = ini_idx >= 0 ? b->scan.ini[ini_idx].dir : ".";
@@ -1157,23 +1255,25 @@ static void build_story(struct build *b, int g, struct story *s)
             int p = f->first_piece + k;
             int rep = b->pc[p].cluster;
             long r = fo[i].rank * (1L << 20) + k;
-            size_t j;
-            for (j = 0; j < nc; j++)
-                if (cp[j].rep == rep)
-                    break;
-            if (j == nc) {
+            int j = b->slot[rep];
+            if (j < 0) {
                 cp = xreallocarray(cp, nc + 1, sizeof *cp);
+                b->slot[rep] = (int)nc;
                 cp[nc++] = (struct cpos){rep, r};
             } else if (r < cp[j].rank) {
                 cp[j].rank = r;
             }
         }
     }
-    qsort(cp, nc, sizeof *cp, cmp_cpos);
+    for (size_t c = 0; c < nc; c++)
+        b->slot[cp[c].rep] = -1;
+    if (nc)
+        qsort(cp, nc, sizeof *cp, cmp_cpos);
 
     s->n_ch = nc;
     s->ch = xcalloc(nc ? nc : 1, sizeof *s->ch);
     size_t base = 0;
+    const struct piece *id_lead = NULL;   /* the lead chapter 1's key comes from */
     for (size_t c = 0; c < nc; c++) {
         struct chapter *ch = &s->ch[c];
         int rep = cp[c].rep;
@@ -1213,6 +1313,8 @@ static void build_story(struct build *b, int g, struct story *s)
                     votes++;
             if (votes > best_votes || (votes == best_votes && strcmp(k, best) < 0)) {
                 best_votes = votes;
+                if (c == 0)
+                    id_lead = &b->pc[x];
                 memcpy(best, k, sizeof best);
             }
         }
@@ -1277,9 +1379,8 @@ static void build_story(struct build *b, int g, struct story *s)
     char *na = norm_string(s->author);
     uint64_t h = fnv1a(FNV_OFFSET, nt, strlen(nt) + 1);
     h = fnv1a(h, na, strlen(na) + 1);
-    if (nc) {
-        const struct piece *p = piece_of(b, cp[0].rep, &s->ch[0].ed[0]);
-        h = fnv1a(h, p->lead, p->lead_len);
+    if (id_lead) {
+        h = fnv1a(h, id_lead->lead, id_lead->lead_len);
     }
     hex16(h, s->id);
     free(nt);
@@ -1299,7 +1400,8 @@ static void build_story(struct build *b, int g, struct story *s)
     /* loose files that joined by their text */
     for (size_t i = 0; i < nf; i++) {
         const struct lfile *f = &b->files[fo[i].file];
-        if (f->group != g && b->groups[f->group].loose)
+        if (f->group != g && b->groups[f->group].loose &&
+            !(named_by_file && nc && strcmp(f->relpath, s->ch[0].ed[0].relpath) == 0))
             note(b, "%s: names no story; its text is a chapter of '%s', so it joins it", f->relpath,
                  s->title);
     }
@@ -1343,6 +1445,7 @@ static void build_free(struct build *b)
         for (size_t i = 0; i < b->scan.n_ini; i++)
             ini_free(&b->ini[i]);
     free(b->ini);
+    free(b->slot);
     scan_result_free(&b->scan);
 }
 
@@ -1362,34 +1465,42 @@ struct library *library_open(const char *root, char **err)
     group_files(&b);
     match_editions(&b);
 
+    /* files bucketed by their final group (counting sort, file order kept) */
+    size_t *count = xcalloc(b.n_groups + 1, sizeof *count);
+    int *bucket = xmalloc((b.n_files ? b.n_files : 1) * sizeof *bucket);
+    for (size_t i = 0; i < b.n_files; i++)
+        count[group_find(&b, b.files[i].group) + 1]++;
     size_t ns = 0;
-    for (size_t g = 0; g < b.n_groups; g++)
-        if (group_find(&b, (int)g) == (int)g)
-            for (size_t i = 0; i < b.n_files; i++)
-                if (group_find(&b, b.files[i].group) == (int)g) {
-                    ns++;
-                    break;
-                }
-    lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
     for (size_t g = 0; g < b.n_groups; g++) {
-        if (group_find(&b, (int)g) != (int)g)
-            continue;
-        bool any = false;
-        for (size_t i = 0; i < b.n_files && !any; i++)
-            any = group_find(&b, b.files[i].group) == (int)g;
-        if (any)
-            build_story(&b, (int)g, &lib->stories[lib->n_stories++]);
+        ns += count[g + 1] > 0;
+        count[g + 1] += count[g];
     }
+    size_t *fill = xmalloc((b.n_groups + 1) * sizeof *fill);
+    memcpy(fill, count, (b.n_groups + 1) * sizeof *fill);
+    for (size_t i = 0; i < b.n_files; i++)
+        bucket[fill[group_find(&b, b.files[i].group)]++] = (int)i;
+    b.slot = xmalloc((b.n_pc ? b.n_pc : 1) * sizeof *b.slot);
+    for (size_t i = 0; i < b.n_pc; i++)
+        b.slot[i] = -1;
+    lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
+    for (size_t g = 0; g < b.n_groups; g++)
+        if (count[g + 1] > count[g])
+            build_story(&b, (int)g, bucket + count[g], count[g + 1] - count[g],
+                        &lib->stories[lib->n_stories++]);
+    free(count);
+    free(fill);
+    free(bucket);
     qsort(lib->stories, lib->n_stories, sizeof *lib->stories, cmp_story);
 
     /* story.ini folders that hold no text */
-    for (size_t i = 0; i < b.scan.n_ini; i++) {
-        bool used = false;
-        for (size_t f = 0; f < b.n_files && !used; f++)
-            used = b.files[f].ini == (int)i;
-        if (!used)
+    bool *used = xcalloc(b.scan.n_ini + 1, sizeof *used);
+    for (size_t f = 0; f < b.n_files; f++)
+        if (b.files[f].ini >= 0)
+            used[b.files[f].ini] = true;
+    for (size_t i = 0; i < b.scan.n_ini; i++)
+        if (!used[i])
             note(&b, "%s: a story.ini folder without text files", b.scan.ini[i].dir);
-    }
+    free(used);
 
     /* hand the skipped list over */
     lib->skipped = b.scan.skipped;

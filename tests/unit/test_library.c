@@ -125,7 +125,7 @@ static void test_grouping_and_order(void)
     char *d = tempdir();
     /* announced story across two folders; names disagree with numbers */
     put_chapter(d, "one/a.txt", "Lantern Road by Mara Quill", 3, 1);
-    put_chapter(d, "two/b.txt", "lantern  ROAD by mara quill", 1, 2);
+    put_chapter(d, "two/b.txt", "Lantern  road by Mara  Quill", 1, 2);
     put_chapter(d, "one/c.txt", "Lantern Road by Mara Quill", 2, 3);
     /* story.ini with natural order */
     put(d, "nat/story.ini", "title = Natural\nauthor = N. Atural\n");
@@ -211,6 +211,59 @@ static void test_grouping_and_order(void)
     library_free(lib);
 out:
     free(err);
+    rmtree(d);
+    free(d);
+}
+
+/* Chapter numbers that restart per book cannot order files across books. */
+static void test_restarting_numbers(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "book1/ch1.txt", "Two Books by Bo", 1, 100);
+    put_chapter(d, "book1/ch2.txt", "Two Books by Bo", 2, 101);
+    put_chapter(d, "book2/ch1.txt", "Two Books by Bo", 1, 102);
+    put_chapter(d, "book2/ch2.txt", "Two Books by Bo", 2, 103);
+    char *t = xasprintf("Two Books by Bo\n\nPrologue\n\n%s", "It began before the first book. "
+                        "Nobody remembered how, but everybody remembered the river.\n");
+    put(d, "zz-prologue.txt", t);
+    free(t);
+    struct library *lib = library_open(d, NULL);
+    struct story *s = lib && lib->n_stories == 1 ? &lib->stories[0] : NULL;
+    CHECK("one story of five chapters", s && s->n_ch == 5);
+    if (s && s->n_ch == 5) {
+        CHECK_STR("a prologue comes first, whatever its name", s->ch[0].ed[0].relpath, "zz-prologue.txt");
+        CHECK_STR("then book 1 chapter 1", s->ch[1].ed[0].relpath, "book1/ch1.txt");
+        CHECK_STR("book 1 chapter 2", s->ch[2].ed[0].relpath, "book1/ch2.txt");
+        CHECK_STR("book 2 chapter 1", s->ch[3].ed[0].relpath, "book2/ch1.txt");
+        CHECK_STR("book 2 chapter 2", s->ch[4].ed[0].relpath, "book2/ch2.txt");
+    }
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+/* A file announcing a title but no author joins the one story with that
+ * title; title-only files with one title form one story. */
+static void test_title_only(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "a.txt", "Lantern Road by Mara Quill", 1, 110);
+    put_chapter(d, "b.txt", "Lantern Road", 2, 111);
+    put_chapter(d, "c.txt", "Solo Title", 2, 112);
+    put_chapter(d, "d.txt", "Solo Title", 1, 113);
+    put_chapter(d, "e.txt", "Twice Told by One", 1, 114);
+    put_chapter(d, "f.txt", "Twice Told by Another", 1, 115);
+    put_chapter(d, "g.txt", "Twice Told", 2, 116);
+    struct library *lib = library_open(d, NULL);
+    bool amb;
+    struct story *s = lib ? library_find(lib, "Lantern Road", &amb) : NULL;
+    CHECK("title-only file joins the story with that title", s && s->n_ch == 2);
+    CHECK_STR("which keeps its author", s ? s->author : NULL, "Mara Quill");
+    s = lib ? library_find(lib, "Solo Title", &amb) : NULL;
+    CHECK("title-only files with one title are one story", s && s->n_ch == 2);
+    CHECK_STR("ordered by their numbers", s && s->n_ch == 2 ? s->ch[0].ed[0].relpath : NULL, "d.txt");
+    CHECK_INT("a title two authors share: three stories", lib ? lib->n_stories : 0, 5);
+    library_free(lib);
     rmtree(d);
     free(d);
 }
@@ -368,6 +421,12 @@ static void test_skipping(void)
     char *link = xasprintf("%s/sub/loop", d);
     CHECK("symlink made", symlink("..", link) == 0);
     free(link);
+    link = xasprintf("%s/sub/again.txt", d);
+    CHECK("file symlink made", symlink("../real.txt", link) == 0);
+    free(link);
+    link = xasprintf("%s/dangling.txt", d);
+    CHECK("dangling symlink made", symlink("nowhere.txt", link) == 0);
+    free(link);
     char *locked = xasprintf("%s/locked.txt", d);
     put_chapter(d, "locked.txt", "Locked by Lok", 1, 84);
     chmod(locked, 0);
@@ -386,6 +445,10 @@ static void test_skipping(void)
         k = find_skipped(lib, "sub/loop/");
         CHECK("symlink loop detected", k && strstr(k->why, "loop"));
         CHECK("hidden files are not even skipped entries", !find_skipped(lib, ".hidden.txt"));
+        k = find_skipped(lib, "sub/again.txt");
+        CHECK("a file reached twice is read once", k && strstr(k->why, "same file as real.txt"));
+        k = find_skipped(lib, "dangling.txt");
+        CHECK("a broken symlink is skipped, saying so", k && strstr(k->why, "broken symlink"));
         if (!root) {
             k = find_skipped(lib, "locked.txt");
             CHECK("unreadable file skipped with its reason", k && strstr(k->why, "ermission"));
@@ -454,6 +517,8 @@ int main(void)
 {
     test_errors();
     test_grouping_and_order();
+    test_restarting_numbers();
+    test_title_only();
     test_ambiguous();
     test_editions();
     test_identity();
