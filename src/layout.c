@@ -100,6 +100,12 @@ int layout_char_width(uint32_t c)
         return 1;
     if (is_ctrl(c) || c == 0xAD)
         return 0;
+    /* fast paths for what prose is made of (checked against wcwidth by
+     * test_layout like everything else) */
+    if (c < 0x300 || (c >= 0x2010 && c <= 0x2027))
+        return 1;                    /* Latin; dashes, quotes, ellipsis */
+    if (c >= 0x4E00 && c <= 0x9FFF)
+        return 2;                    /* CJK unified ideographs */
     for (size_t i = 0; i < sizeof width_fix / sizeof width_fix[0]; i++)
         if (c >= width_fix[i].lo && c <= width_fix[i].hi)
             return width_fix[i].w;
@@ -262,9 +268,34 @@ static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t
     while (i < q) {
         /* fast path: a run of printable ASCII is copied as it is */
         size_t i0 = i, m0 = m;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* eight bytes at a time while they are printable ASCII, and every
+         * space is followed by a printable non-space (the usual inside of a
+         * hard-wrapped line) */
+        while (q - i > 8) {
+            uint64_t x;
+            memcpy(&x, text + i, 8);
+            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u,
+                           low7 = 0x7F7F7F7F7F7F7F7Fu;
+            if ((((x - 0x20 * ones) & ~x) | ((x + ones) | x)) & highs)
+                break;                               /* a byte < 0x20 or >= 0x7F */
+            uint64_t y = x ^ (0x20 * ones);
+            uint64_t sp = ~(((y & low7) + low7) | y | low7);   /* 0x80 where a space */
+            if ((sp & (sp << 8)) ||
+                ((sp >> 63) && (unsigned char)(text[i + 8] - 0x21) >= 0x5E))
+                break;                               /* a blank run, a line end */
+            memcpy(f + m, text + i, 8);
+            m += 8;
+            i += 8;
+        }
+#endif
         while (i < q) {
             unsigned char b = (unsigned char)text[i];
-            if ((unsigned char)(b - 0x21) >= 0x5E)
+            if ((unsigned char)(b - 0x20) >= 0x5F)
+                break;
+            /* a space is copied only when a printable ASCII character
+             * follows it (a run of blanks, a line end, is folded below) */
+            if (b == ' ' && (i + 1 >= q || (unsigned char)(text[i + 1] - 0x21) >= 0x5E))
                 break;
             f[m++] = (char)b;
             i++;
@@ -396,6 +427,20 @@ static size_t segment(struct layout_scratch *sc, size_t m, int lim)
                 push_seg(sc, &ns, cur, lim);
             cur = (struct seg){k, k, k, 0, 0, 0, 0};
         }
+        /* fast path: printable ASCII inside a word (no break before it) */
+        size_t k0 = k;
+        do {
+            if ((unsigned char)(sc->f[k] - 0x21) >= 0x5E || (sc->fcls[k] & MARKUP_HIDDEN))
+                break;
+            k++;
+        } while (k < m && sc->brk[k] == UC_BREAK_PROHIBITED);
+        if (k > k0) {
+            cur.ww += cur.sw + (int)(k - k0);
+            cur.sw = 0;
+            cur.hy = 0;
+            cur.e = k;
+            continue;
+        }
         unsigned char b = (unsigned char)sc->f[k];
         if (b == ' ') {
             cur.sw++;
@@ -466,6 +511,7 @@ static void choose_breaks(struct layout_scratch *sc, size_t ns, int w1, int w2,
      * except in centred text (headings), where balanced lines look best. */
     long long *best = sc->best;
     int wmax = w1 > w2 ? w1 : w2;
+    size_t lo_i = 0;
     best[0] = 0;
     for (size_t j = 1; j <= ns; j++) {
         const struct seg *last = &sc->seg[j - 1];
@@ -480,17 +526,37 @@ static void choose_breaks(struct layout_scratch *sc, size_t ns, int w1, int w2,
         long long slack = cols > lim ? 0 : lim - cols;
         long long bj = best[i] + (free_last ? 0 : slack * slack);
         size_t fj = i;
-        if (w1 == w2) {
-            /* the common case: one width */
+        if (w1 == w2 && !free_last) {
+            /* The common case.  Scan from the longest line that fits
+             * (lo_i, which hardly moves back as j grows) toward shorter ones:
+             * slack grows, and once slack^2 alone reaches the best cost
+             * found, no shorter line can do better. */
+            long long lim2 = w2;
+            while (endw - pre[lo_i] > lim2)
+                lo_i++;
+            while (lo_i > 0 && endw - pre[lo_i - 1] <= lim2)
+                lo_i--;   /* a soft hyphen's '-' made the last end wider */
+            for (size_t t = lo_i; t < j; t++) {
+                slack = lim2 - (endw - pre[t]);
+                if (slack < 0)
+                    slack = 0;   /* only the single-segment line can overflow */
+                long long sq = slack * slack;
+                if (sq >= bj)
+                    break;
+                long long cost = best[t] + sq;
+                if (cost < bj) {
+                    bj = cost;
+                    fj = t;
+                }
+            }
+        } else if (w1 == w2) {
             long long lim2 = w2;
             while (i-- > 0) {
                 cols = endw - pre[i];
                 if (cols > lim2)
                     break;
-                slack = lim2 - cols;
-                long long cost = best[i] + (free_last ? 0 : slack * slack);
-                if (cost < bj) {
-                    bj = cost;
+                if (best[i] < bj) {
+                    bj = best[i];
                     fj = i;
                 }
             }
