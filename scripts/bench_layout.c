@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "layout.h"
 #include "parse.h"
+#include "search.h"
 
 static double now(void)
 {
@@ -72,24 +73,28 @@ int main(int argc, char **argv)
                 *b = d;
         }
     }
-    /* one screen: blocks around the middle of the longest chapter until
-     * 40 lines are laid out, plus their runs */
-    size_t cbig = 0;
+    /* one screen: from the block holding the middle byte of the text,
+     * blocks until 40 lines are laid out, plus their runs */
+    size_t cbig = 0, mid = src->len / 2, bmid = 0;
     for (size_t c = 0; c < pr.n_ch; c++)
-        if (nb[c] > nb[cbig])
+        if (pr.ch[c].start <= mid && mid < pr.ch[c].end)
             cbig = c;
+    for (size_t b = 0; b < nb[cbig]; b++)
+        if (bl[cbig][b].off <= mid)
+            bmid = b;
     o.wrap = WRAP_OPTIMAL;
     double best_screen = 1e9;
-    size_t screen_lines = 0;
+    size_t screen_lines = 0, screen_bytes = 0;
     for (int r = 0; r < 200; r++) {
         double a = now();
         lv.n = 0;
-        for (size_t b = nb[cbig] / 2; b < nb[cbig] && lv.n < 40; b++)
+        for (size_t b = bmid; b < nb[cbig] && lv.n < 40; b++)
             layout_block_s(&o, src->text, bl[cbig], nb[cbig], b, &lv, sc);
         for (size_t i = 0; i < lv.n; i++)
             layout_runs_s(&o, src->text, NULL, &lv.v[i], sc, runs, 1024);
         double d = now() - a;
         screen_lines = lv.n;
+        screen_bytes = lv.n ? lv.v[lv.n - 1].end - lv.v[0].off : 0;
         if (d < best_screen)
             best_screen = d;
     }
@@ -99,7 +104,27 @@ int main(int argc, char **argv)
     printf("  layout, optimal (best of %d):        %8.1f ms\n", repeat, best_lay * 1e3);
     printf("  layout, greedy:                      %8.1f ms\n", best_greedy * 1e3);
     printf("  layout + runs of every line:         %8.1f ms\n", best_runs * 1e3);
-    printf("  one screen (%zu lines) + runs:        %8.3f ms\n", screen_lines, best_screen * 1e3);
+    printf("  one screen (%zu lines, %zu bytes) + runs: %8.3f ms\n", screen_lines, screen_bytes,
+           best_screen * 1e3);
+    /* search: the text repeated to 32 MB, a needle that is not there */
+    size_t big = 32u << 20;
+    char *hay = malloc(big);
+    for (size_t off = 0; off < big; off += src->len)
+        memcpy(hay + off, src->text, big - off < src->len ? big - off : src->len);
+    struct search *se = search_new("zebra crossing", 14);
+    double best_search = 1e9;
+    for (int r = 0; r < 3; r++) {
+        size_t h, he;
+        double a = now();
+        if (search_find(se, hay, 0, big, 0, false, &h, &he))
+            printf("  (unexpected hit at %zu)\n", h);
+        double d = now() - a;
+        if (d < best_search)
+            best_search = d;
+    }
+    printf("  search 32 MB (this text repeated), no hit: %8.1f ms\n", best_search * 1e3);
+    search_free(se);
+    free(hay);
     line_vec_free(&lv);
     layout_scratch_free(sc);
     for (size_t c = 0; c < pr.n_ch; c++)
