@@ -23,6 +23,9 @@ struct edition {
     size_t front_end;    /* as struct parse_chapter: [start, front_end) front matter */
     size_t body;         /* first byte after the chapter's heading line(s) */
     size_t back;         /* [back, end) back matter */
+    size_t title_end;    /* [start, title_end): the file's announcement lines
+                            ("Title by Author", metadata), shown as a dimmed
+                            heading; == start when none */
     int richness;        /* higher = richer markup (curly quotes, breaks,
                             emphasis); the richest edition is ed[0] */
 };

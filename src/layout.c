@@ -744,6 +744,48 @@ static size_t layout_verse(struct layout_scratch *sc, struct para_fmt *pf, const
     return total;
 }
 
+/* A heading keeps its source lines apart ("Chapter 1" over "Prologue"):
+ * each non-blank line is centred on its own, and a blank line in the source
+ * stays one blank line. */
+static size_t layout_heading(struct layout_scratch *sc, struct para_fmt *pf, const char *text,
+                             const struct block *b, const uint8_t *cls, struct line_vec *out)
+{
+    size_t total = 0, pos = b->off;
+    bool gap = false;
+    while (pos < b->end) {
+        size_t ls = pos, le = pos;
+        while (le < b->end && text[le] != '\n' && text[le] != '\r')
+            le++;
+        pos = le;
+        if (pos < b->end && text[pos] == '\r')
+            pos++;
+        if (pos < b->end && text[pos] == '\n')
+            pos++;
+        size_t t = ls;
+        while (t < le && (text[t] == ' ' || text[t] == '\t'))
+            t++;
+        if (t == le) {
+            gap = total > 0;
+            continue;
+        }
+        if (gap) {
+            struct line *ln = push_line(out);
+            ln->off = ln->end = ls;
+            ln->kind = LINE_BLANK;
+            ln->block = pf->block;
+            ln->boff = b->off;
+            ln->bend = b->end;
+            total++;
+            gap = false;
+        }
+        size_t n = layout_para(sc, pf, text, ls, t, le, cls, b->off, out);
+        if (n)
+            pf->first_of_block = false;
+        total += n;
+    }
+    return total;
+}
+
 void layout_block_s(const struct layout_opts *o, const char *text,
                     const struct block *blocks, size_t n_blocks, size_t bi,
                     struct line_vec *out, struct layout_scratch *sc)
@@ -782,8 +824,10 @@ void layout_block_s(const struct layout_opts *o, const char *text,
                 pf.kind = LINE_HEADING;
                 pf.attr |= LATTR_BOLD;
                 pf.centre = true;
+                made = layout_heading(sc, &pf, text, b, cls, out);
+            } else {
+                made = layout_para(sc, &pf, text, b->off, b->off, b->end, cls, b->off, out);
             }
-            made = layout_para(sc, &pf, text, b->off, b->off, b->end, cls, b->off, out);
         }
     }
     if (made && bi + 1 < n_blocks) {
@@ -808,7 +852,7 @@ void layout_block(const struct layout_opts *o, const char *text,
 size_t layout_title_before(const struct block *blocks, size_t n_blocks)
 {
     for (size_t i = 0; i < n_blocks; i++) {
-        if (blocks[i].kind == BLOCK_HEADING)
+        if (blocks[i].kind == BLOCK_HEADING && !(blocks[i].flags & BLOCK_FRONT))
             return (size_t)-1;
         if (!(blocks[i].flags & BLOCK_FRONT))
             return i;

@@ -226,6 +226,7 @@ static void hex16(uint64_t h, char out[17])
 /* One chapter as one file holds it, before editions are matched. */
 struct piece {
     size_t start, end, front_end, body, back;
+    size_t title_end;       /* [start, title_end): the file's announcement */
     char *title;            /* heading title (malloc'd) or NULL */
     int number;
     size_t words;           /* in [body, back) */
@@ -579,6 +580,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             holding = false;
             f->n_pc -= (int)(i - held);
         }
+        bool first_piece = b->n_pc == 0 || b->pc[b->n_pc - 1].file != (int)b->n_files;
         struct piece *p = &b->pc[b->n_pc++];
         *p = (struct piece){
             .start = c->start, .end = c->end, .front_end = c->front_end,
@@ -588,6 +590,12 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             .file = (int)b->n_files,
             .cluster = (int)(b->n_pc - 1), .next = -1, .cluster_size = 1,
         };
+        /* The file's announcement lines (title, author, metadata) before
+         * its first chapter stay in that chapter as front matter: no word
+         * of a file is ever left out of what the reader can see. */
+        p->title_end = p->start;
+        if (first_piece)
+            p->start = 0;
         /* Guard the invariants the rest relies on. */
         if (p->end > src->len)
             p->end = src->len;
@@ -599,6 +607,8 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             p->body = p->front_end;
         if (p->back < p->body || p->back > p->end)
             p->back = p->end;
+        if (p->title_end < p->start || p->title_end > p->front_end)
+            p->title_end = p->start;
         piece_analyse(p, src->text);
     }
     b->n_files++;
@@ -1286,7 +1296,8 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
             ch->ed[e] = (struct edition){
                 .src = f->src, .relpath = xstrdup(f->relpath),
                 .start = p->start, .end = p->end, .front_end = p->front_end,
-                .body = p->body, .back = p->back, .richness = p->richness,
+                .body = p->body, .back = p->back, .title_end = p->title_end,
+                .richness = p->richness,
             };
         }
         ch->n_ed = e;
@@ -1597,12 +1608,54 @@ const struct edition *chapter_text(const struct chapter *c, const char **text)
     return &c->ed[0];
 }
 
+/* The file's announcement lines ([start, title_end): "Title by Author",
+ * metadata) become one front-matter heading block of their own, split off
+ * the block they were parsed into when no blank line followed them. */
+static void mark_announcement(const struct edition *e, struct block **bp, size_t *np)
+{
+    if (e->title_end <= e->start || *np == 0)
+        return;
+    const char *t = e->src->text;
+    struct block *b = *bp;
+    size_t n = *np, i = 0;
+    while (i < n && b[i].end <= e->title_end)
+        i++;
+    if (i < n && b[i].off < e->title_end) {
+        /* b[i] straddles the end of the announcement: split it. */
+        size_t rest = e->title_end;
+        while (rest < b[i].end && (t[rest] == '\n' || t[rest] == '\r' ||
+                                   t[rest] == ' ' || t[rest] == '\t'))
+            rest++;
+        b = xreallocarray(b, n + 1, sizeof *b);
+        memmove(b + i + 1, b + i, (n - i) * sizeof *b);
+        n++;
+        b[i].end = e->title_end;
+        b[i + 1].off = rest;
+        i++;
+        if (b[i].off >= b[i].end) {
+            memmove(b + i, b + i + 1, (n - i - 1) * sizeof *b);
+            n--;
+        }
+    }
+    /* Blocks [0, i) are the announcement: one heading. */
+    if (i > 0) {
+        b[0].end = b[i - 1].end;
+        b[0].kind = BLOCK_HEADING;
+        b[0].flags |= BLOCK_FRONT;
+        memmove(b + 1, b + i, (n - i) * sizeof *b);
+        n -= i - 1;
+    }
+    *bp = b;
+    *np = n;
+}
+
 const struct block *chapter_blocks(struct chapter *c, size_t *n)
 {
     if (!c->parsed) {
         const struct edition *e = &c->ed[0];
         c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
                                         e->body, e->back, &c->blocks);
+        mark_announcement(e, &c->blocks, &c->n_blocks);
         c->parsed = true;
     }
     *n = c->n_blocks;
