@@ -51,6 +51,12 @@ struct ui_view {
     struct layout_opts lo;   /* width = the text column now */
     struct ui_chap *chap;    /* one per chapter of s */
     struct ui_addr top;      /* the top line */
+    /* The byte the position names: kept while the top line stays where a
+     * jump or resize put it, so 100 -> 60 -> 100 columns comes back to the
+     * same line (the top line's own first byte would drift). */
+    bool anchored;
+    struct ui_addr anchor_top;
+    size_t anchor_off;
     int rows;                /* text rows on the screen, >= 1 */
     size_t laid_blocks;      /* blocks laid out so far (for tests/bench) */
 };
@@ -79,7 +85,8 @@ struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off);
  * for the chapter's start; a blank line for the next line with text. */
 size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a);
 
-/* The current position (chapter, offset of the top line's first byte). */
+/* The current position: the byte a jump or resize anchored at while the
+ * top line has not moved since, else the top line's first byte. */
 size_t ui_view_off(struct ui_view *v);
 void ui_view_goto(struct ui_view *v, size_t ci, size_t off);
 /* Percent (0..100) through the story of the top line. */

@@ -363,22 +363,31 @@ static void prompt_key(struct ui *ui, int key)
 
 static void prompt_draw(struct ui *ui)
 {
-    int y = LINES - 1;
+    int y = LINES - 1, xmax = COLS;
     move(y, 0);
     clrtoeol();
+    if (ui->test_frames) {
+        char fr[32];
+        snprintf(fr, sizeof fr, " #%lu", ui->frames);
+        int w = (int)strlen(fr);
+        if (w + 2 < COLS) {
+            xmax = COLS - w;
+            ui_put(y, xmax, COLS, fr, strlen(fr), A_DIM);
+        }
+    }
     char lead[2] = {ui->prompt.lead, 0};
-    int x = ui_put(y, 0, COLS, lead, 1, A_BOLD);
+    int x = ui_put(y, 0, xmax, lead, 1, A_BOLD);
     /* Show the end of the text when it does not fit. */
     const char *s = ui->prompt.text.data ? ui->prompt.text.data : "";
     size_t n = strlen(s);
-    while (n > 0 && x + ui_cols(s, n) >= COLS) {
+    while (n > 0 && x + ui_cols(s, n) >= xmax) {
         size_t skip = 1;
         while (skip < n && ((unsigned char)s[skip] & 0xC0) == 0x80)
             skip++;
         s += skip;
         n -= skip;
     }
-    x = ui_put(y, x, COLS, s, n, A_NORMAL);
+    x = ui_put(y, x, xmax, s, n, A_NORMAL);
     move(y, x < COLS ? x : COLS - 1);
 }
 

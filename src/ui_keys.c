@@ -16,50 +16,50 @@
 enum { R = UI_CTX_READER, L = UI_CTX_LIBRARY, M = UI_CTX_MENU };
 
 static const struct ui_binding defaults[] = {
-    {R, ACT_PAGE_DOWN, "next-page", NULL, "next page; at a chapter's end, on into the next chapter",
+    {R, ACT_PAGE_DOWN, "next_page", NULL, "next page; at a chapter's end, on into the next chapter",
      {' ', 'f', KC(KEY_NPAGE), KC(KEY_RIGHT)}, 4},
-    {R, ACT_PAGE_UP, "prev-page", NULL, "previous page", {'b', KC(KEY_PPAGE), KC(KEY_LEFT)}, 3},
-    {R, ACT_LINE_DOWN, "line-down", NULL, "one line down", {'j', KC(KEY_DOWN), ENTERS}, 5},
-    {R, ACT_LINE_UP, "line-up", NULL, "one line up", {'k', KC(KEY_UP)}, 2},
-    {R, ACT_NEXT_CHAPTER, "next-chapter", NULL, "next chapter", {']'}, 1},
-    {R, ACT_PREV_CHAPTER, "prev-chapter", NULL, "previous chapter (or this one's start)", {'['}, 1},
-    {R, ACT_TOP, "chapter-start", NULL, "start of the chapter", {'g', KC(KEY_HOME)}, 2},
-    {R, ACT_BOTTOM, "chapter-end", NULL, "end of the chapter", {'G', KC(KEY_END)}, 2},
+    {R, ACT_PAGE_UP, "prev_page", NULL, "previous page", {'b', KC(KEY_PPAGE), KC(KEY_LEFT)}, 3},
+    {R, ACT_LINE_DOWN, "line_down", NULL, "one line down", {'j', KC(KEY_DOWN), ENTERS}, 5},
+    {R, ACT_LINE_UP, "line_up", NULL, "one line up", {'k', KC(KEY_UP)}, 2},
+    {R, ACT_NEXT_CHAPTER, "next_chapter", NULL, "next chapter", {']'}, 1},
+    {R, ACT_PREV_CHAPTER, "prev_chapter", NULL, "previous chapter", {'['}, 1},
+    {R, ACT_TOP, "chapter_start", NULL, "start of the chapter", {'g', KC(KEY_HOME)}, 2},
+    {R, ACT_BOTTOM, "chapter_end", NULL, "end of the chapter", {'G', KC(KEY_END)}, 2},
     {R, ACT_CONTENTS, "contents", NULL, "table of contents; Enter jumps", {'t'}, 1},
-    {R, ACT_SEARCH_FWD, "search-forward", NULL, "search forward through the story", {'/'}, 1},
-    {R, ACT_SEARCH_BACK, "search-backward", NULL, "search backward through the story", {'?'}, 1},
-    {R, ACT_SEARCH_NEXT, "search-next", NULL, "repeat the search", {'n'}, 1},
-    {R, ACT_SEARCH_PREV, "search-prev", NULL, "repeat the search the other way", {'N'}, 1},
-    {R, ACT_SET_MARK, "set-mark", "%s + letter", "set a named bookmark", {'m'}, 1},
-    {R, ACT_JUMP_MARK, "jump-mark", "%s + letter", "jump to a named bookmark ('' back to where you were)",
+    {R, ACT_SEARCH_FWD, "search_forward", NULL, "search forward through the story", {'/'}, 1},
+    {R, ACT_SEARCH_BACK, "search_backward", NULL, "search backward through the story", {'?'}, 1},
+    {R, ACT_SEARCH_NEXT, "search_next", NULL, "repeat the search", {'n'}, 1},
+    {R, ACT_SEARCH_PREV, "search_prev", NULL, "repeat the search the other way", {'N'}, 1},
+    {R, ACT_SET_MARK, "set_mark", "%s + letter", "set a named bookmark", {'m'}, 1},
+    {R, ACT_JUMP_MARK, "jump_mark", "%s + letter", "jump to a named bookmark ('' back to where you were)",
      {'\''}, 1},
-    {R, ACT_LIST_MARKS, "list-marks", NULL, "list the bookmarks; Enter jumps", {'B'}, 1},
+    {R, ACT_LIST_MARKS, "list_marks", NULL, "list the bookmarks; Enter jumps", {'B'}, 1},
     {R, ACT_DIGIT, "count", "0-9", "a number: for %, or a count for moves",
      {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, 10},
     {R, ACT_PERCENT, "percent", "digits + %s", "go to that percent of the story", {'%'}, 1},
     {R, ACT_HELP, "help", NULL, "this help: every key", {'h', KC(KEY_F(1))}, 2},
     {R, ACT_QUIT, "quit", NULL, "back to the library", {'q'}, 1},
-    {R | L | M, ACT_SCROLL_DOWN, "scroll-down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, 1},
-    {R | L | M, ACT_SCROLL_UP, "scroll-up", "wheel up", "scroll up", {UI_KEY_WHEEL_UP}, 1},
+    {R | L | M, ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, 1},
+    {R | L | M, ACT_SCROLL_UP, "scroll_up", "wheel up", "scroll up", {UI_KEY_WHEEL_UP}, 1},
     {R | L | M, ACT_REDRAW, "redraw", NULL, "redraw the screen", {0x0c}, 1},
 
-    {L, ACT_LINE_DOWN, "line-down", NULL, "next story", {'j', KC(KEY_DOWN)}, 2},
-    {L, ACT_LINE_UP, "line-up", NULL, "previous story", {'k', KC(KEY_UP)}, 2},
-    {L, ACT_PAGE_DOWN, "next-page", NULL, "a page down", {KC(KEY_NPAGE), ' ', 'f'}, 3},
-    {L, ACT_PAGE_UP, "prev-page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, 2},
-    {L, ACT_TOP, "chapter-start", NULL, "first story", {'g', KC(KEY_HOME)}, 2},
-    {L, ACT_BOTTOM, "chapter-end", NULL, "last story", {'G', KC(KEY_END)}, 2},
+    {L, ACT_LINE_DOWN, "line_down", NULL, "next story", {'j', KC(KEY_DOWN)}, 2},
+    {L, ACT_LINE_UP, "line_up", NULL, "previous story", {'k', KC(KEY_UP)}, 2},
+    {L, ACT_PAGE_DOWN, "next_page", NULL, "a page down", {KC(KEY_NPAGE), ' ', 'f'}, 3},
+    {L, ACT_PAGE_UP, "prev_page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, 2},
+    {L, ACT_TOP, "chapter_start", NULL, "first story", {'g', KC(KEY_HOME)}, 2},
+    {L, ACT_BOTTOM, "chapter_end", NULL, "last story", {'G', KC(KEY_END)}, 2},
     {L, ACT_OPEN, "open", NULL, "open the story where you left it", {ENTERS, KC(KEY_RIGHT)}, 4},
     {L, ACT_FILTER, "filter", NULL, "filter by title or author (Esc clears)", {'/'}, 1},
     {L, ACT_HELP, "help", NULL, "this help", {'h', KC(KEY_F(1))}, 2},
     {L, ACT_QUIT, "quit", NULL, "quit", {'q'}, 1},
 
-    {M, ACT_LINE_DOWN, "line-down", NULL, "next item", {'j', KC(KEY_DOWN)}, 2},
-    {M, ACT_LINE_UP, "line-up", NULL, "previous item", {'k', KC(KEY_UP)}, 2},
-    {M, ACT_PAGE_DOWN, "next-page", NULL, "a page down", {KC(KEY_NPAGE), ' ', 'f'}, 3},
-    {M, ACT_PAGE_UP, "prev-page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, 2},
-    {M, ACT_TOP, "chapter-start", NULL, "first item", {'g', KC(KEY_HOME)}, 2},
-    {M, ACT_BOTTOM, "chapter-end", NULL, "last item", {'G', KC(KEY_END)}, 2},
+    {M, ACT_LINE_DOWN, "line_down", NULL, "next item", {'j', KC(KEY_DOWN)}, 2},
+    {M, ACT_LINE_UP, "line_up", NULL, "previous item", {'k', KC(KEY_UP)}, 2},
+    {M, ACT_PAGE_DOWN, "next_page", NULL, "a page down", {KC(KEY_NPAGE), ' ', 'f'}, 3},
+    {M, ACT_PAGE_UP, "prev_page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, 2},
+    {M, ACT_TOP, "chapter_start", NULL, "first item", {'g', KC(KEY_HOME)}, 2},
+    {M, ACT_BOTTOM, "chapter_end", NULL, "last item", {'G', KC(KEY_END)}, 2},
     {M, ACT_OPEN, "open", NULL, "choose the item", {ENTERS}, 3},
     {M, ACT_CLOSE, "close", NULL, "close the menu", {27, 'q', KC(KEY_LEFT)}, 3},
 };
@@ -154,17 +154,29 @@ int ui_keys_init(const struct config *cfg, FILE *diag)
                 known = true;
         if (!known || key < 0) {
             if (diag)
-                fprintf(diag, "quire: %s: key %s = %s: %s\n", cfg->path ? cfg->path : "config",
-                        rm->key, rm->action, key < 0 ? "unknown key name" : "unknown action");
+                fprintf(diag, "quire: %s: key.%s = %s: %s\n", cfg->path ? cfg->path : "config",
+                        rm->action, rm->key,
+                        key < 0 ? "a key the reader does not know" : "no such action (see quire(1))");
             problems++;
             continue;
+        }
+        /* Enter and Backspace arrive as several codes: bind them all. */
+        int all[3] = {key, -1, -1};
+        if (key == '\n') {
+            all[1] = '\r';
+            all[2] = KC(KEY_ENTER);
+        } else if (key == KC(KEY_BACKSPACE)) {
+            all[1] = 127;
+            all[2] = 8;
         }
         for (size_t i = 0; i < N_BIND; i++) {
             if (strcmp(table[i].name, rm->action) != 0)
                 continue;
-            unbind(table[i].ctx, key);
-            if (table[i].n_keys < UI_MAX_KEYS)
-                table[i].keys[table[i].n_keys++] = key;
+            for (int k = 0; k < 3 && all[k] >= 0; k++) {
+                unbind(table[i].ctx, all[k]);
+                if (table[i].n_keys < UI_MAX_KEYS)
+                    table[i].keys[table[i].n_keys++] = all[k];
+            }
         }
     }
     return problems;

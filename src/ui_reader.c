@@ -108,7 +108,7 @@ static void visible_range(struct ui_reader *rd, size_t *ci, size_t *lo, size_t *
     struct ui_view *v = &rd->v;
     struct ui_addr a = v->top;
     *ci = a.ci;
-    *lo = ui_view_off(v);
+    *lo = ui_view_off_of(v, &a);
     *hi = *lo;
     for (int r = 0; r < v->rows; r++) {
         const struct line *ln = ui_view_line(v, &a);

@@ -238,14 +238,24 @@ size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
     return c->ed->start;
 }
 
+static bool addr_eq(const struct ui_addr *a, const struct ui_addr *b)
+{
+    return a->ci == b->ci && a->seg == b->seg && a->idx == b->idx;
+}
+
 size_t ui_view_off(struct ui_view *v)
 {
+    if (v->anchored && addr_eq(&v->anchor_top, &v->top))
+        return v->anchor_off;
     return ui_view_off_of(v, &v->top);
 }
 
 void ui_view_goto(struct ui_view *v, size_t ci, size_t off)
 {
     v->top = ui_view_addr_of(v, ci, off);
+    v->anchored = true;
+    v->anchor_top = v->top;
+    v->anchor_off = off;
 }
 
 double ui_view_percent(struct ui_view *v)
@@ -288,7 +298,7 @@ void ui_view_resize(struct ui_view *v, int width, int rows)
     for (size_t i = 0; i < v->s->n_ch; i++)
         chap_drop(&v->chap[i]);
     v->lo.width = width;
-    v->top = ui_view_addr_of(v, ci, off);
+    ui_view_goto(v, ci, off);
 }
 
 bool ui_view_at_end(struct ui_view *v)
