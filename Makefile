@@ -94,7 +94,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	./$(BIN) -L sample_library
+	$(if $(filter /%,$(BIN)),$(BIN),./$(BIN)) -L sample_library
 
 # Nothing may print after tests/run.sh's total: it is the last recipe line
 # and silent (@).  The sub-make sees the packages deps just installed.

@@ -1034,8 +1034,8 @@ static int load(struct bookmarks *b, struct store *st, const char *lockerr, bool
     *rewrite = false;
     struct stat sb;
     if (stat(b->path, &sb) != 0) {
-        if (errno == ENOENT)
-            return 0;
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;     /* no file (or no folder) yet */
         warn(b, "%s: %s", b->path, strerror(errno));
         b->readonly = true;
         return -1;
@@ -1532,7 +1532,10 @@ int bookmarks_print(const struct bookmarks *b, struct library *lib, FILE *out)
     qsort(items, n, sizeof *items, cmp_items);
     for (size_t i = 0; i < n; i++) {
         const struct bm_story *s = items[i].s;
-        struct story *st = lib ? library_find_id(lib, s->id) : NULL;
+        struct story *st = NULL;
+        for (size_t k = 0; lib && k < lib->n_stories && !st; k++)
+            if (strcmp(lib->stories[k].id, s->id) == 0)
+                st = &lib->stories[k];
         if (st) {
             put_clean(&o, st->title);
         } else {

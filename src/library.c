@@ -88,9 +88,23 @@ static bool norm_word(struct norm *n, struct buf *w)
     while (n->pos < n->end) {
         ucs4_t c;
         size_t at = n->pos;
-        int k = u8_mbtouc(&c, t + at, n->end - at);
-        if (k < 1)
-            k = 1;
+        int k = 1;
+        if (t[at] < 0x80) {
+            c = t[at];
+            if (norm_ascii_alnum((char)c)) {   /* fast path: ASCII letters */
+                if (w->len == 0)
+                    lost_tag = c == 'i' || c == 'b' || c == 'u';
+                else
+                    lost_tag = false;
+                buf_addc(w, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+                n->pos++;
+                continue;
+            }
+        } else {
+            k = u8_mbtouc(&c, t + at, n->end - at);
+            if (k < 1)
+                k = 1;
+        }
         if (c == '/' && at + 1 < n->end && strchr("ibuIBU", t[at + 1]) &&
             (at + 2 >= n->end || !norm_ascii_alnum((char)t[at + 2]))) {
             /* a closing tag that lost its brackets */
@@ -259,6 +273,7 @@ struct build {
     struct group *groups;
     size_t n_groups, cap_groups;
     struct ini *ini;        /* one per scan.ini */
+    int *slot;              /* per piece: scratch for build_story, -1 */
     size_t cap_notes;
 };
 
@@ -368,9 +383,10 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
         nw++;
         if (nw < SHINGLE_WORDS)
             continue;
-        uint64_t h = FNV_OFFSET;
+        uint64_t h = 0;
         for (size_t i = nw - SHINGLE_WORDS; i < nw; i++)
-            h = mix64(h ^ win[i % SHINGLE_WORDS]);
+            h = (h << 7 | h >> 57) ^ win[i % SHINGLE_WORDS];
+        h = mix64(h);
         if (h % SAMPLE_MOD == 0) {
             XGROW(p->sketch, cap, p->n_sketch + 1);
             p->sketch[p->n_sketch++] = h;
@@ -447,6 +463,26 @@ static void piece_analyse(struct piece *p, const char *t)
     piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back));
 }
 
+/* Does text[from, to) hold a letter or digit? */
+static bool has_word(const char *text, size_t from, size_t to)
+{
+    const uint8_t *t = (const uint8_t *)text;
+    for (size_t i = from; i < to;) {
+        if (t[i] < 0x80) {
+            if (norm_ascii_alnum((char)t[i]))
+                return true;
+            i++;
+            continue;
+        }
+        ucs4_t c;
+        int k = u8_mbtouc(&c, t + i, to - i);
+        if (uc_is_alpha(c) || uc_is_digit(c))
+            return true;
+        i += k > 0 ? (size_t)k : 1;
+    }
+    return false;
+}
+
 static const char *reject_reason(enum decode_reject why)
 {
     switch (why) {
@@ -506,8 +542,38 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
         .group = -1,
     };
     XGROW(b->pc, b->cap_pc, b->n_pc + r.n_ch);
+    size_t held = 0;   /* a heading with no words under it, joined to the next */
+    bool holding = false;
     for (size_t i = 0; i < r.n_ch; i++) {
         const struct parse_chapter *c = &r.ch[i];
+        bool empty = c->body >= c->back || c->back > src->len ||
+                     !has_word(src->text, c->body, c->back);
+        if (i + 1 < r.n_ch && empty) {
+            if (!holding)
+                held = i;
+            holding = true;
+            continue;
+        }
+        if (holding) {
+            /* "Chapter 1" then "Prologue": one chapter from the first
+             * heading on, named by the last */
+            const struct parse_chapter *h = &r.ch[held];
+            struct parse_chapter *m = &r.ch[i];
+            m->start = h->start;
+            m->front_end = h->front_end;
+            if (!m->title || !*m->title) {
+                for (size_t j = i; j-- > held;)
+                    if (r.ch[j].title && *r.ch[j].title) {
+                        free(m->title);
+                        m->title = xstrdup(r.ch[j].title);
+                        break;
+                    }
+            }
+            if (m->number == PARSE_NO_NUMBER)
+                m->number = h->number;
+            holding = false;
+            f->n_pc -= (int)(i - held);
+        }
         struct piece *p = &b->pc[b->n_pc++];
         *p = (struct piece){
             .start = c->start, .end = c->end, .front_end = c->front_end,
@@ -879,7 +945,8 @@ static void match_editions(struct build *b)
             cands[n_cands++] = (struct cand){s, (uint32_t)x, (uint32_t)y};
         }
     }
-    qsort(cands, n_cands, sizeof *cands, cmp_cand);
+    if (n_cands)
+        qsort(cands, n_cands, sizeof *cands, cmp_cand);
 
     /* Greedy complete-linkage: two clusters join only when every pair
      * across them is an eligible match. */
@@ -958,6 +1025,7 @@ struct forder {
     int file;
     long rank;      /* final order */
     int number;     /* first heading number, or PARSE_NO_NUMBER */
+    int rep;        /* edition cluster of that numbered chapter */
 };
 
 static struct build *sort_ctx;
@@ -1000,6 +1068,7 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
         for (int k = 0; k < f->n_pc; k++)
             if (b->pc[f->first_piece + k].number != PARSE_NO_NUMBER) {
                 fo[i].number = b->pc[f->first_piece + k].number;
+                fo[i].rep = b->pc[f->first_piece + k].cluster;
                 break;
             }
     }
@@ -1019,8 +1088,21 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
                 num[j++] = fo[i];
             }
         qsort(num, nn, sizeof *num, cmp_number);
-        for (j = 0; j < nn; j++)
-            fo[slot[j]] = num[j];
+        /* Two files both opening with, say, chapter 1 (book1/ch1.txt,
+         * book2/ch1.txt) that are not editions of one chapter: the numbers
+         * restart, so they cannot order the files; names do. */
+        size_t clash = nn;
+        for (j = 1; j < nn && clash == nn; j++)
+            if (num[j].number == num[j - 1].number && num[j].rep != num[j - 1].rep &&
+                num[j].number != PARSE_PROLOGUE && num[j].number < PARSE_EPILOGUE)
+                clash = j;
+        if (clash == nn)
+            for (j = 0; j < nn; j++)
+                fo[slot[j]] = num[j];
+        else
+            note(b, "%s, %s: both open with chapter %d; ordered by file name",
+                 b->files[num[clash - 1].file].relpath, b->files[num[clash].file].relpath,
+                 num[clash].number);
         free(num);
         free(slot);
     }
@@ -1102,16 +1184,12 @@ static const struct piece *piece_of(struct build *b, int rep, const struct editi
     return &b->pc[rep];
 }
 
-static void build_story(struct build *b, int g, struct story *s)
+/* Build story s from group g, whose files are files[0..nf). */
+static void build_story(struct build *b, int g, const int *files, size_t nf, struct story *s)
 {
-    /* the files of this story */
-    struct forder *fo = NULL;
-    size_t nf = 0;
-    for (size_t i = 0; i < b->n_files; i++)
-        if (group_find(b, b->files[i].group) == g) {
-            fo = xreallocarray(fo, nf + 1, sizeof *fo);
-            fo[nf++] = (struct forder){(int)i, 0, PARSE_NO_NUMBER};
-        }
+    struct forder *fo = xmalloc((nf ? nf : 1) * sizeof *fo);
+    for (size_t i = 0; i < nf; i++)
+        fo[i] = (struct forder){files[i], 0, PARSE_NO_NUMBER, -1};
     int ini_idx = b->groups[g].ini;
     const struct ini *ini = ini_idx >= 0 ? &b->ini[ini_idx] : NULL;
     const char *ini_dir = ini_idx >= 0 ? b->scan.ini[ini_idx].dir : ".";
@@ -1126,19 +1204,20 @@ static void build_story(struct build *b, int g, struct story *s)
             int p = f->first_piece + k;
             int rep = b->pc[p].cluster;
             long r = fo[i].rank * (1L << 20) + k;
-            size_t j;
-            for (j = 0; j < nc; j++)
-                if (cp[j].rep == rep)
-                    break;
-            if (j == nc) {
+            int j = b->slot[rep];
+            if (j < 0) {
                 cp = xreallocarray(cp, nc + 1, sizeof *cp);
+                b->slot[rep] = (int)nc;
                 cp[nc++] = (struct cpos){rep, r};
             } else if (r < cp[j].rank) {
                 cp[j].rank = r;
             }
         }
     }
-    qsort(cp, nc, sizeof *cp, cmp_cpos);
+    for (size_t c = 0; c < nc; c++)
+        b->slot[cp[c].rep] = -1;
+    if (nc)
+        qsort(cp, nc, sizeof *cp, cmp_cpos);
 
     s->n_ch = nc;
     s->ch = xcalloc(nc ? nc : 1, sizeof *s->ch);
@@ -1189,19 +1268,29 @@ static void build_story(struct build *b, int g, struct story *s)
     }
     s->total = base;
 
-    /* title and author */
-    const struct lfile *first = NULL;
-    for (size_t i = 0; i < nf; i++)
-        if (b->files[fo[i].file].title) {
-            first = &b->files[fo[i].file];
-            break;
+    /* title and author: the form most files announce (ties: the first in
+     * reading order) */
+    const struct lfile *first = NULL, *first_author = NULL;
+    size_t best_t = 0, best_a = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        size_t vt = 0, va = 0;
+        for (size_t j = 0; j < nf; j++) {
+            const struct lfile *o = &b->files[fo[j].file];
+            if (f->title && o->title && strcmp(f->title, o->title) == 0)
+                vt++;
+            if (f->author && o->author && strcmp(f->author, o->author) == 0)
+                va++;
         }
-    const struct lfile *first_author = NULL;
-    for (size_t i = 0; i < nf; i++)
-        if (b->files[fo[i].file].author) {
-            first_author = &b->files[fo[i].file];
-            break;
+        if (vt > best_t) {
+            best_t = vt;
+            first = f;
         }
+        if (va > best_a) {
+            best_a = va;
+            first_author = f;
+        }
+    }
     bool named_by_file = false;
     if (ini && ini->title && *ini->title) {
         s->title = xstrdup(ini->title);
@@ -1258,7 +1347,8 @@ static void build_story(struct build *b, int g, struct story *s)
     /* loose files that joined by their text */
     for (size_t i = 0; i < nf; i++) {
         const struct lfile *f = &b->files[fo[i].file];
-        if (f->group != g && b->groups[f->group].loose)
+        if (f->group != g && b->groups[f->group].loose &&
+            !(named_by_file && nc && strcmp(f->relpath, s->ch[0].ed[0].relpath) == 0))
             note(b, "%s: names no story; its text is a chapter of '%s', so it joins it", f->relpath,
                  s->title);
     }
@@ -1302,6 +1392,7 @@ static void build_free(struct build *b)
         for (size_t i = 0; i < b->scan.n_ini; i++)
             ini_free(&b->ini[i]);
     free(b->ini);
+    free(b->slot);
     scan_result_free(&b->scan);
 }
 
@@ -1321,34 +1412,42 @@ struct library *library_open(const char *root, char **err)
     group_files(&b);
     match_editions(&b);
 
+    /* files bucketed by their final group (counting sort, file order kept) */
+    size_t *count = xcalloc(b.n_groups + 1, sizeof *count);
+    int *bucket = xmalloc((b.n_files ? b.n_files : 1) * sizeof *bucket);
+    for (size_t i = 0; i < b.n_files; i++)
+        count[group_find(&b, b.files[i].group) + 1]++;
     size_t ns = 0;
-    for (size_t g = 0; g < b.n_groups; g++)
-        if (group_find(&b, (int)g) == (int)g)
-            for (size_t i = 0; i < b.n_files; i++)
-                if (group_find(&b, b.files[i].group) == (int)g) {
-                    ns++;
-                    break;
-                }
-    lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
     for (size_t g = 0; g < b.n_groups; g++) {
-        if (group_find(&b, (int)g) != (int)g)
-            continue;
-        bool any = false;
-        for (size_t i = 0; i < b.n_files && !any; i++)
-            any = group_find(&b, b.files[i].group) == (int)g;
-        if (any)
-            build_story(&b, (int)g, &lib->stories[lib->n_stories++]);
+        ns += count[g + 1] > 0;
+        count[g + 1] += count[g];
     }
+    size_t *fill = xmalloc((b.n_groups + 1) * sizeof *fill);
+    memcpy(fill, count, (b.n_groups + 1) * sizeof *fill);
+    for (size_t i = 0; i < b.n_files; i++)
+        bucket[fill[group_find(&b, b.files[i].group)]++] = (int)i;
+    b.slot = xmalloc((b.n_pc ? b.n_pc : 1) * sizeof *b.slot);
+    for (size_t i = 0; i < b.n_pc; i++)
+        b.slot[i] = -1;
+    lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
+    for (size_t g = 0; g < b.n_groups; g++)
+        if (count[g + 1] > count[g])
+            build_story(&b, (int)g, bucket + count[g], count[g + 1] - count[g],
+                        &lib->stories[lib->n_stories++]);
+    free(count);
+    free(fill);
+    free(bucket);
     qsort(lib->stories, lib->n_stories, sizeof *lib->stories, cmp_story);
 
     /* story.ini folders that hold no text */
-    for (size_t i = 0; i < b.scan.n_ini; i++) {
-        bool used = false;
-        for (size_t f = 0; f < b.n_files && !used; f++)
-            used = b.files[f].ini == (int)i;
-        if (!used)
+    bool *used = xcalloc(b.scan.n_ini + 1, sizeof *used);
+    for (size_t f = 0; f < b.n_files; f++)
+        if (b.files[f].ini >= 0)
+            used[b.files[f].ini] = true;
+    for (size_t i = 0; i < b.scan.n_ini; i++)
+        if (!used[i])
             note(&b, "%s: a story.ini folder without text files", b.scan.ini[i].dir);
-    }
+    free(used);
 
     /* hand the skipped list over */
     lib->skipped = b.scan.skipped;

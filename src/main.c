@@ -120,9 +120,11 @@ static char *sample_library(const char *argv0)
                 return p;
             free(p);
             p = xasprintf("%s/../share/quire/sample_library", self);
-            if (is_dir(p))
-                return p;
+            char *real = realpath(p, NULL);
             free(p);
+            if (real && is_dir(real))
+                return real;
+            free(real);
         }
     }
     (void)argv0;

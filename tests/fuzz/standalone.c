@@ -19,6 +19,9 @@
 
 #include "fuzz.h"
 
+/* Optional in a target, as with libFuzzer. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
 struct input {
     unsigned char *data;
     size_t len;
@@ -198,6 +201,8 @@ static unsigned char *mutate(size_t *out_len)
 int main(int argc, char **argv)
 {
     long runs = -1, seconds = -1;
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "-runs=", 6) == 0)
