@@ -24,9 +24,11 @@
 
 /* ---- reader core (ui_view.c) ------------------------------------------ */
 
-/* A chapter is laid out lazily as segments: segment 0 holds the synthetic
- * title lines (empty when the chapter opens with its own heading), segment
- * b+1 the lines of block b.  A segment is laid out on first use. */
+/* A chapter is laid out lazily as segments: segment b+1 holds the lines of
+ * block b, and the synthetic title lines (layout_title) at the head of the
+ * segment of block `title_before` when the chapter has no heading of its
+ * own; segment 0 holds them only when the chapter has no blocks.  A segment
+ * is laid out on first use. */
 struct ui_seg {
     struct line_vec lv;
     bool done;
@@ -37,6 +39,7 @@ struct ui_chap {
     size_t nseg;             /* n_blocks + 1 */
     const struct block *blocks;
     size_t n_blocks;
+    size_t title_before;     /* layout_title_before(); (size_t)-1: no title */
     const char *text;        /* preferred edition's source text */
     const struct edition *ed;
 };
@@ -58,6 +61,7 @@ struct ui_view {
     struct ui_addr anchor_top;
     size_t anchor_off;
     int rows;                /* text rows on the screen, >= 1 */
+    struct layout_scratch *sc;   /* reused by layout and drawing */
     size_t laid_blocks;      /* blocks laid out so far (for tests/bench) */
 };
 

@@ -213,11 +213,11 @@ static void draw_line(struct ui *ui, int y, int x0, int xmax, const struct line 
         cap = 64;
         runs = xmalloc(cap * sizeof *runs);
     }
-    size_t n = layout_runs(&rd->v.lo, text, title, ln, runs, cap);
+    size_t n = layout_runs_s(&rd->v.lo, text, title, ln, rd->v.sc, runs, cap);
     if (n > cap) {
         cap = n;
         runs = xrealloc(runs, cap * sizeof *runs);
-        n = layout_runs(&rd->v.lo, text, title, ln, runs, cap);
+        n = layout_runs_s(&rd->v.lo, text, title, ln, rd->v.sc, runs, cap);
     }
     attr_t base = A_NORMAL;
     if (ln->attr & LATTR_DIM)

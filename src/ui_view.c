@@ -19,6 +19,7 @@ static struct ui_chap *chap_get(struct ui_view *v, size_t ci)
         c->blocks = chapter_blocks(ch, &c->n_blocks);
         c->ed = chapter_text(ch, &c->text);
         c->nseg = c->n_blocks + 1;
+        c->title_before = layout_title_before(c->blocks, c->n_blocks);
         c->seg = xcalloc(c->nseg, sizeof *c->seg);
     }
     return c;
@@ -35,39 +36,20 @@ static void chap_drop(struct ui_chap *c)
     c->nseg = 0;
 }
 
-/* Segment 0: the synthetic title lines layout_chapter puts before a chapter
- * that has no heading of its own.  Found as the lines layout_chapter gives
- * for the first block beyond those layout_block gives for it, so only one
- * block is laid out. */
-static void layout_title(struct ui_view *v, struct ui_chap *c, size_t ci, struct line_vec *out)
-{
-    const char *title = v->s->ch[ci].title;
-    if (c->n_blocks == 0) {
-        layout_chapter(&v->lo, c->text, c->blocks, 0, title, out);
-        return;
-    }
-    struct line_vec whole = {0}, block = {0};
-    layout_chapter(&v->lo, c->text, c->blocks, 1, title, &whole);
-    layout_block(&v->lo, c->text, c->blocks, 1, 0, &block);
-    if (whole.n > block.n) {
-        size_t k = whole.n - block.n;
-        XGROW(out->v, out->cap, out->n + k);
-        memcpy(out->v + out->n, whole.v, k * sizeof *whole.v);
-        out->n += k;
-    }
-    line_vec_free(&whole);
-    line_vec_free(&block);
-}
-
 static const struct line_vec *seg_get(struct ui_view *v, size_t ci, size_t si)
 {
     struct ui_chap *c = chap_get(v, ci);
     struct ui_seg *sg = &c->seg[si];
     if (!sg->done) {
+        const char *title = v->s->ch[ci].title;
         if (si == 0) {
-            layout_title(v, c, ci, &sg->lv);
+            if (c->n_blocks == 0)
+                layout_title(&v->lo, title, 0, &sg->lv, v->sc);
         } else {
-            layout_block(&v->lo, c->text, c->blocks, c->n_blocks, si - 1, &sg->lv);
+            if (si - 1 == c->title_before)
+                layout_title(&v->lo, title, si - 1, &sg->lv, v->sc);
+            layout_block_s(&v->lo, c->text, c->blocks, c->n_blocks,
+                           si - 1, &sg->lv, v->sc);
             v->laid_blocks++;
         }
         sg->done = true;
@@ -84,6 +66,7 @@ void ui_view_init(struct ui_view *v, struct story *s, const struct layout_opts *
         v->lo.width = 1;
     v->rows = rows < 1 ? 1 : rows;
     v->chap = xcalloc(s->n_ch ? s->n_ch : 1, sizeof *v->chap);
+    v->sc = layout_scratch_new();
     v->top = ui_view_first(v, 0);
 }
 
@@ -95,6 +78,8 @@ void ui_view_free(struct ui_view *v)
         chap_drop(&v->chap[i]);
     free(v->chap);
     v->chap = NULL;
+    layout_scratch_free(v->sc);
+    v->sc = NULL;
 }
 
 const struct line *ui_view_line(struct ui_view *v, const struct ui_addr *a)
@@ -190,6 +175,14 @@ struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off)
         else
             hi = mid;
     }
+    const struct block *b = &c->blocks[lo];
+    if (off >= b->end && off != b->off && lo + 1 < c->n_blocks) {
+        /* between blocks: the next block's first line (its title, if any) */
+        struct ui_addr a = {ci, lo + 2, 0};
+        if (seg_get(v, ci, a.seg)->n == 0 && !ui_view_next(v, &a))
+            ui_view_prev(v, &a);
+        return a;
+    }
     struct ui_addr a = {ci, lo + 1, 0};
     const struct line_vec *lv = seg_get(v, ci, a.seg);
     if (lv->n == 0) {
@@ -208,14 +201,32 @@ static bool has_text(const struct line *ln)
     return ln->kind != LINE_BLANK && ln->kind != LINE_TITLE;
 }
 
+/* The offset a title line stands for: a byte just before the block it
+ * heads (in the gap after the block before it), which ui_view_addr_of
+ * takes back to the title line itself. */
+static size_t title_off(struct ui_chap *c)
+{
+    size_t tb = c->title_before;
+    if (c->n_blocks == 0 || tb >= c->n_blocks)
+        return c->ed->start;
+    size_t off = c->blocks[tb].off;
+    if (off <= c->ed->start)
+        return c->ed->start;
+    if (tb == 0 || off - 1 >= c->blocks[tb - 1].end)
+        return off - 1;
+    return off;
+}
+
 size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
 {
     if (a->ci >= v->s->n_ch)
         return 0;
     struct ui_chap *c = chap_get(v, a->ci);
     const struct line *ln = ui_view_line(v, a);
-    if (!ln || ln->kind == LINE_TITLE)
+    if (!ln)
         return c->ed->start;
+    if (ln->kind == LINE_TITLE)
+        return title_off(c);
     if (has_text(ln))
         return ln->off;
     /* A blank line: it stands for the line with text after it. */
@@ -223,7 +234,7 @@ size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
     while (ui_view_next(v, &b)) {
         ln = ui_view_line(v, &b);
         if (ln->kind == LINE_TITLE)
-            return c->ed->start;
+            return title_off(c);
         if (has_text(ln))
             return ln->off;
     }
@@ -231,7 +242,7 @@ size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
     while (ui_view_prev(v, &b)) {
         ln = ui_view_line(v, &b);
         if (ln->kind == LINE_TITLE)
-            return c->ed->start;
+            return title_off(c);
         if (has_text(ln))
             return ln->off;
     }
