@@ -4,8 +4,14 @@
 #   make run        install missing build dependencies, build, open the sample library
 #   make check      build and run every test; last line "N passed, N failed"
 #   make bench      performance comparisons (docs/BENCHMARKS.md)
-#   make fuzz       run every fuzz target for FUZZ_SECONDS each
+#   make fuzz       run every fuzz target for FUZZ_SECONDS each (default 60)
 #   make install / uninstall   (PREFIX, DESTDIR)
+#   make warnings-clang        every source through clang -Werror, and a
+#                              whole clang build in build/clang
+#
+# BUILD names the folder for objects (default build/) and BIN the binary
+# (default ./quire), so a second build (another compiler, another PREFIX)
+# can live beside the first: make CC=clang BUILD=build/clang BIN=build/clang/quire
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -14,6 +20,7 @@ DATADIR ?= $(PREFIX)/share/quire
 VERSION := 0.1.0
 
 CC      ?= cc
+CLANG   ?= clang
 PKG_CONFIG ?= pkg-config
 CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
@@ -24,45 +31,60 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wcast-qual -Wundef -Wno-unused-parameter
 WERROR  ?= -Werror
 OPT     ?= -O2 -g
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 \
-            -DQUIRE_VERSION='"$(VERSION)"' -DQUIRE_DATADIR='"$(DATADIR)"'
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VERSION)"'
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(WERROR) $(CFLAGS)
 LDLIBS  += $(CURSES_LIBS) -lunistring
 
+BUILD   ?= build
+BIN     ?= quire
+
 SRCS    := $(sort $(wildcard src/*.c))
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
-OBJS    := $(SRCS:src/%.c=build/obj/%.o)
-LIBOBJS := $(LIBSRCS:src/%.c=build/obj/%.o)
-SAN_OBJS := $(LIBSRCS:src/%.c=build/san/%.o)
+# The fuzz targets link the library without the screens (no curses).
+FUZZ_LIBSRCS := $(filter-out src/ui%,$(LIBSRCS))
+OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+SAN_OBJS := $(LIBSRCS:src/%.c=$(BUILD)/san/%.o)
 HDRS    := $(wildcard include/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all run check deps check-deps bench fuzz install uninstall clean \
-        unit warnings-clang golden-update
-all: quire
+.PHONY: all run check deps check-deps bench fuzz fuzz-bins install uninstall clean \
+        unit warnings-clang golden-update FORCE
+all: $(BIN)
 
 # Keep sanitizer objects between runs (they are intermediates of the tests).
 .SECONDARY:
 
-quire: $(OBJS)
+# Stamps: objects are rebuilt when the compiler or flags change, and main.o
+# (which holds the installed data folder) when DATADIR changes, so
+# `make; make PREFIX=/opt/q install` installs a binary built for /opt/q.
+$(BUILD)/flags: FORCE | $(BUILD)/obj
+	@f='$(CC) $(CPPFLAGS) $(ALL_CFLAGS)'; \
+	 [ "$$f" = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' "$$f" >$@
+$(BUILD)/datadir: FORCE | $(BUILD)/obj
+	@[ '$(DATADIR)' = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' '$(DATADIR)' >$@
+
+$(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
 
-build/obj/%.o: src/%.c $(HDRS) | build/obj
+$(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
+	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/flags | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-build/san/%.o: src/%.c $(HDRS) | build/san
+$(BUILD)/san/%.o: src/%.c $(HDRS) | $(BUILD)/san
 	@$(CC) $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) -c -o $@ $<
 
-build/unit/%: tests/unit/%.c tests/unit/check.h $(SAN_OBJS) $(HDRS) | build/unit
-	$(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(SAN_OBJS) $(HDRS) | $(BUILD)/unit
+	@$(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
 	    -o $@ $< $(SAN_OBJS) $(LDLIBS)
 
-build/obj build/san build/unit build/fuzz:
-	mkdir -p $@
+$(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
+	@mkdir -p $@
 
 unit: $(UNIT_BINS)
 
@@ -71,35 +93,79 @@ deps:
 	@sh scripts/deps.sh
 
 run: deps
-	$(MAKE) quire
-	./quire -L sample_library
+	@$(MAKE) --no-print-directory $(BIN)
+	$(if $(filter /%,$(BIN)),$(BIN),./$(BIN)) -L sample_library
 
+# Nothing may print after tests/run.sh's total: it is the last recipe line
+# and silent (@).  The sub-make sees the packages deps just installed.
+# Build in parallel unless the caller already gave -j.
+JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 check: deps
-	$(MAKE) quire unit
+	@$(MAKE) --no-print-directory $(JOBS) $(BIN) unit warnings-clang
 	@sh tests/run.sh
 
+# Every source, test and fuzz target through clang with our warnings as
+# errors; then the whole program built and linked by clang in build/clang.
 warnings-clang:
-	@for f in $(SRCS); do clang $(CPPFLAGS) -std=c11 $(WARN) -Werror -fsyntax-only $$f || exit 1; done
+	@for f in $(SRCS) $(UNIT_SRCS); do \
+	    $(CLANG) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' -Itests/unit -std=c11 $(WARN) -Werror -fsyntax-only $$f || exit 1; \
+	 done
+	@for f in $(FUZZ_SRCS) tests/fuzz/standalone.c; do \
+	    $(CLANG) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 $(WARN) -Werror -fsyntax-only $$f || exit 1; \
+	 done
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(BUILD)/clang BIN=$(BUILD)/clang/quire \
+	    $(BUILD)/clang/quire >/dev/null
+
+# Fuzzing.  tests/fuzz/fuzz_*.c are libFuzzer targets.  With clang's
+# libFuzzer: $(BUILD)/fuzz/lf/<target>; without it, the same target linked
+# with tests/fuzz/standalone.c (replays and mutates the corpus) by $(CC):
+# $(BUILD)/fuzz/sa/<target>.  tests/fuzz/run.sh picks and runs them.
+# Every fuzz file sees the LLVMFuzzerTestOneInput prototype (tests/fuzz/fuzz.h).
+FUZZ_INCLUDE := -include tests/fuzz/fuzz.h
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_LF_OBJS := $(FUZZ_LIBSRCS:src/%.c=$(BUILD)/fuzz/lf/%.o)
+# The standalone driver reuses the unit tests' sanitizer objects.
+FUZZ_SA_OBJS := $(FUZZ_LIBSRCS:src/%.c=$(BUILD)/san/%.o)
+FUZZ_MODE ?= libfuzzer
+ifeq ($(FUZZ_MODE),libfuzzer)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/lf/%)
+else
+FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/sa/%)
+endif
+fuzz-bins: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/lf/%.o: src/%.c $(HDRS) | $(BUILD)/fuzz/lf
+	@$(CLANG) $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(BUILD)/fuzz/lf/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LF_OBJS) $(HDRS) | $(BUILD)/fuzz/lf
+	@$(CLANG) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    -o $@ $< $(FUZZ_LF_OBJS) $(LDLIBS)
+$(BUILD)/fuzz/sa/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(HDRS) | $(BUILD)/fuzz/sa
+	@$(CC) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) \
+	    -o $@ $< tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(LDLIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-bench: deps quire
+bench: deps $(BIN)
 	@sh scripts/bench.sh
 
-golden-update: quire
+golden-update: $(BIN)
 	@sh tests/golden/update.sh
 
-install: quire
+# install puts exactly these files; uninstall removes exactly them (and the
+# sample library folder it made).
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/sample_library
-	install -m 755 quire $(DESTDIR)$(BINDIR)/quire
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/quire
 	install -m 644 man/quire.1 $(DESTDIR)$(MANDIR)/man1/quire.1
 	cp -R sample_library/. $(DESTDIR)$(DATADIR)/sample_library/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/sample_library
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/quire $(DESTDIR)$(MANDIR)/man1/quire.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR)/sample_library
+	@rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
-	rm -rf build quire
+	rm -rf $(BUILD) quire

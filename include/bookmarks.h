@@ -27,8 +27,12 @@ struct bm_pos {
     size_t off;            /* byte offset from the chapter's start (ed.start) */
     char context[49];      /* up to 48 bytes of text at off (UTF-8, whole
                               characters, no tabs/newlines): re-anchors */
-    double percent;        /* through the story when saved, for listings */
-    time_t when;           /* when saved */
+    double percent;        /* through the story when saved, for listings
+                              (kept to two decimals in the file) */
+    time_t when;           /* when saved (0 given to a setter: now) */
+    size_t n_chapters;     /* chapters in the story when saved (listings) */
+    char chapter_title[81];/* the chapter's title when saved, up to 80 bytes
+                              of whole UTF-8 characters (listings) */
 };
 
 struct bookmarks;   /* the store (opaque) */
@@ -42,9 +46,22 @@ void bookmarks_close(struct bookmarks *b);   /* saves pending changes; NULL ok *
 /* The last warning (moved-aside file, unwritable folder), or NULL. */
 const char *bookmarks_warning(const struct bookmarks *b);
 
+/* Quiet: warnings are only kept for bookmarks_warning, not printed (the ui
+ * sets this while curses owns the terminal). */
+void bookmarks_set_quiet(struct bookmarks *b, bool quiet);
+
+/* The store's file ("DIR/bookmarks"), or NULL when there is no folder
+ * (neither $XDG_STATE_HOME nor $HOME). */
+const char *bookmarks_path(const struct bookmarks *b);
+
 /* The last position in the story with `story_id`.  false when none. */
 bool bookmarks_get_last(const struct bookmarks *b, const char *story_id, struct bm_pos *out);
-/* Remember the last position (in memory; bookmarks_save writes). */
+/* Remember the last position (in memory; bookmarks_save writes).  `title`
+ * (NULL: keep the saved one) is remembered for listings.  Setting the same
+ * place (chapter key, index, offset) again while this story already holds
+ * the newest position changes nothing, so periodic saves of an idle reader
+ * cost nothing.  An id must be 1..64 printable ASCII bytes without spaces
+ * or backslashes (story.id is); other ids are ignored. */
 void bookmarks_set_last(struct bookmarks *b, const char *story_id, const char *title,
                         const struct bm_pos *pos);
 
@@ -57,11 +74,18 @@ void bookmarks_set_mark(struct bookmarks *b, const char *story_id, const char *t
  * (at least 53 bytes). */
 void bookmarks_marks(const struct bookmarks *b, const char *story_id, char *buf);
 
-/* The id of the most recently read story, or NULL. */
+/* The id of the story whose last position is newest, or NULL.  The string
+ * stays valid until the next call of this function or bookmarks_close. */
 const char *bookmarks_most_recent(const struct bookmarks *b);
 
 /* Write pending changes now (lock, re-read, merge, atomic replace).
- * 0, or -1 when the store cannot be written (a warning was recorded). */
+ * 0, or -1 when the store cannot be written (a warning was recorded, and
+ * printed once unless quiet; the changes stay pending for the next try).
+ * Does no I/O at all when nothing changed since the last save.  Merge: per
+ * story and per record (last position, each mark, the title) the newer
+ * `when` wins, this process's change on a tie; records only the file has
+ * are kept.  Waits for another process's save to finish (flock); stop
+ * signals (SIGTSTP, SIGTTIN, SIGTTOU) are held back while the lock is held. */
 int bookmarks_save(struct bookmarks *b);
 
 /* Make a position for byte `off` (absolute, in the preferred edition's text)
@@ -75,7 +99,19 @@ void bookmarks_make_pos(struct story *s, size_t ci, size_t off, struct bm_pos *o
 bool bookmarks_resolve(struct story *s, const struct bm_pos *pos, size_t *ci, size_t *off);
 
 /* `quire --bookmarks`: every saved position, most recent first: story,
- * chapter, percent, when. Returns 0 or -1 on a write error. */
+ * chapter, percent, when (format in bookmarks.c).  `lib` may be NULL.
+ * Returns 0 or -1 on a write error. */
 int bookmarks_print(const struct bookmarks *b, struct library *lib, FILE *out);
+
+/* For tests and fuzzing: parse the bytes of a bookmarks file into a store
+ * tied to no folder (bookmarks_save on it does nothing; free it with
+ * bookmarks_close).  Returns NULL with *err set when the file as a whole is
+ * unreadable (no magic line, a newer format version, too big).  *bad_lines
+ * (may be NULL) counts lines that were skipped as unreadable. */
+struct bookmarks *bookmarks_parse(const char *data, size_t len, size_t *bad_lines,
+                                  char **err);
+
+/* The store in the file format (malloc'd, *len bytes, NUL-terminated). */
+char *bookmarks_format(const struct bookmarks *b, size_t *len);
 
 #endif

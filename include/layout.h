@@ -57,6 +57,12 @@ struct line {
                            split across lines) */
     uint8_t block_first;/* 1 on a block's first line */
     uint32_t block;     /* index of the block this line came from */
+    uint16_t subst_w;   /* 0, or: this line holds a grapheme cluster wider
+                           than the room it has, and clusters wider than
+                           subst_w columns are drawn as one "?" */
+    size_t boff, bend;  /* that block's byte range (layout_runs rescans the
+                           block's emphasis markers from it); for LINE_TITLE
+                           the title's range */
 };
 
 struct line_vec {
@@ -64,6 +70,13 @@ struct line_vec {
     size_t n, cap;
 };
 void line_vec_free(struct line_vec *lv);
+
+/* Reusable buffers for layout_block_s / layout_runs_s, so that laying out
+ * a whole story allocates almost nothing per paragraph.  Not shared between
+ * threads.  layout_block / layout_runs make a temporary one per call. */
+struct layout_scratch;
+struct layout_scratch *layout_scratch_new(void);
+void layout_scratch_free(struct layout_scratch *sc);   /* NULL is a no-op */
 
 /* Lay out one block (index `bi` of `blocks`) and append its lines to *out,
  * followed by the blank line that separates it from the next block (none
@@ -73,12 +86,33 @@ void layout_block(const struct layout_opts *o, const char *text,
                   const struct block *blocks, size_t n_blocks, size_t bi,
                   struct line_vec *out);
 
-/* Lay out a whole chapter: when its first block is not a heading, it starts
- * with LINE_TITLE lines made from `title` (may be NULL: none).  Appends to
- * *out. */
+/* layout_block with caller-owned scratch buffers (the fast path). */
+void layout_block_s(const struct layout_opts *o, const char *text,
+                    const struct block *blocks, size_t n_blocks, size_t bi,
+                    struct line_vec *out, struct layout_scratch *sc);
+
+/* Lay out a whole chapter: when no BLOCK_HEADING comes before its first
+ * block that is not front matter, LINE_TITLE lines made from `title` (may be
+ * NULL: none), then a blank, are put before that block.  Appends to *out;
+ * never ends with a blank line. */
 void layout_chapter(const struct layout_opts *o, const char *text,
                     const struct block *blocks, size_t n_blocks,
                     const char *title, struct line_vec *out);
+void layout_chapter_s(const struct layout_opts *o, const char *text,
+                      const struct block *blocks, size_t n_blocks,
+                      const char *title, struct line_vec *out,
+                      struct layout_scratch *sc);
+
+/* Where layout_chapter puts the title: the index of the block the title
+ * lines go before (n_blocks when the chapter has no blocks), or (size_t)-1
+ * when a heading makes the title unnecessary.  For screens that lay out
+ * block by block. */
+size_t layout_title_before(const struct block *blocks, size_t n_blocks);
+
+/* Append the centred LINE_TITLE lines for `title` followed by one blank
+ * line; their `block` is `bi`.  Nothing when title is NULL or blank. */
+void layout_title(const struct layout_opts *o, const char *title, size_t bi,
+                  struct line_vec *out, struct layout_scratch *sc);
 
 /* A visible piece of a line: `n` bytes at `s` (points into the source text,
  * the title, the glyph, or a static " " / "-"), drawn with `attr`. */
@@ -98,13 +132,33 @@ struct run {
  * many it needed.  Indent is NOT included (the caller skips ln->indent). */
 size_t layout_runs(const struct layout_opts *o, const char *text, const char *title,
                    const struct line *ln, struct run *out, size_t max);
+/* layout_runs with scratch buffers: the block's emphasis scan is kept in
+ * `sc` and reused for the next line of the same block. */
+size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *title,
+                     const struct line *ln, struct layout_scratch *sc,
+                     struct run *out, size_t max);
+
+/* A character wider than the room its line has (only possible at tiny
+ * widths: a wide character at width 1, a 4-column emoji sequence at width
+ * 3) cannot be drawn without overflowing: it is laid out alone and drawn as
+ * one "?" column (its run keeps src_off), so no line is ever wider than the
+ * column.  Everything else is drawn as it is. */
 
 /* Position mapping.  Index of the line that shows byte `off` (the last line
  * whose off <= off among text-bearing lines; 0 when none). */
 size_t layout_line_at(const struct line_vec *lv, size_t off);
 
 /* Display width of UTF-8 s[0..n) as the screen draws it (wcwidth; control
- * characters 0; U+00AD soft hyphen 0). */
+ * characters 0; U+00AD soft hyphen 0).
+ *
+ * Locale-independent: libunistring uc_width(c, "UTF-8") corrected to agree
+ * with glibc's wcwidth() in a UTF-8 locale (which is what ncursesw uses) on
+ * the code points where the two differ (UNICODE_NCURSES.md section 2;
+ * test_layout checks every code point against wcwidth under C.UTF-8).
+ * The one deliberate difference is U+00AD, which quire never draws. */
 int layout_width(const char *s, size_t n);
+
+/* Width of one code point as layout_width counts it (0 for controls). */
+int layout_char_width(uint32_t c);
 
 #endif

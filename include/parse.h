@@ -85,6 +85,14 @@ struct block {
 size_t parse_blocks(const char *text, size_t start, size_t end, size_t front_end,
                     size_t back, struct block **out);
 
+/* parse_blocks knowing where the chapter's heading lines end: the lines in
+ * [front_end, body) become one BLOCK_HEADING whatever they say (a chapter
+ * title such as "The Martyr" that only parse_text recognised, a heading plus
+ * its subtitle, a 第…回 line and its underline).  Pass the chapter's
+ * parse_chapter.body; parse_blocks() is this with body == front_end. */
+size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t front_end,
+                         size_t body, size_t back, struct block **out);
+
 /* Words in text[start, end): runs containing a letter or digit; each CJK
  * ideograph counts as one word. */
 size_t parse_count_words(const char *text, size_t start, size_t end);

@@ -1,39 +1,69 @@
 #!/bin/sh
 # Install quire's build and test dependencies when they are missing.
-# Debian/Ubuntu only; elsewhere it says what is missing and goes on.
+# Debian/Ubuntu (apt-get), as root or through sudo; elsewhere it says what is
+# missing and goes on.  Quiet when nothing is missing; safe to run again.
+#
+#   build:  C compiler and C library headers, make, pkg-config,
+#           libncurses-dev (ncursesw), libunistring-dev
+#   tests:  tmux (screen tests), clang + its runtime (warnings-clang,
+#           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks)
 missing=""
-have_hdr() { [ -f "/usr/include/$1" ] || [ -f "/usr/include/x86_64-linux-gnu/$1" ] || \
-             ls /usr/include/*/"$1" >/dev/null 2>&1; }
-have_hdr unistr.h || missing="$missing libunistring-dev"
-have_hdr ncursesw/curses.h || missing="$missing libncurses-dev"
-command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
-command -v cc >/dev/null 2>&1 || missing="$missing gcc"
-command -v make >/dev/null 2>&1 || missing="$missing make"
-command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
-command -v clang >/dev/null 2>&1 || missing="$missing clang"
-[ -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ] || \
-    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || \
-    missing="$missing libclang-rt-dev"
-command -v mandoc >/dev/null 2>&1 || missing="$missing mandoc"
-command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
-command -v less >/dev/null 2>&1 || missing="$missing less"
-locale -a 2>/dev/null | grep -qi '^c.utf-\?8$' || missing="$missing locales"
+need() { case " $missing " in *" $1 "*) ;; *) missing="$missing $1" ;; esac; }
+have() { command -v "$1" >/dev/null 2>&1; }
+have_hdr() { [ -f "/usr/include/$1" ] || ls /usr/include/*/"$1" >/dev/null 2>&1; }
+
+have cc || need gcc
+have make || need make
+have_hdr stdio.h || need libc6-dev
+have_hdr unistr.h || need libunistring-dev
+have_hdr ncursesw/curses.h || need libncurses-dev
+have pkg-config || need pkg-config
+have tmux || need tmux
+have mandoc || need mandoc
+have valgrind || need valgrind
+have less || need less
+locale -a 2>/dev/null | grep -qi '^c\.utf-\{0,1\}8$' || need locales
+
+# clang, and libFuzzer from its runtime package: Debian 12 ships it in
+# libclang-rt-14-dev (libclang-rt-dev depends on the default version).
+fuzzer_ok() {
+    printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\n%s\n' \
+        'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; return (int)n * 0; }' |
+        clang -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1
+}
+if ! have clang; then
+    need clang
+    need libclang-rt-dev
+elif ! fuzzer_ok; then
+    major=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+    if [ -n "$major" ] && have apt-cache && apt-cache show "libclang-rt-$major-dev" >/dev/null 2>&1; then
+        need "libclang-rt-$major-dev"
+    else
+        need libclang-rt-dev
+    fi
+fi
+
 [ -z "$missing" ] && exit 0
 echo "deps: missing:$missing" >&2
-if ! command -v apt-get >/dev/null 2>&1; then
+if ! have apt-get; then
     echo "deps: no apt-get here; install the packages above by hand" >&2
     exit 0
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    if have sudo && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
         echo "deps: not root and no sudo; install the packages above by hand" >&2
         exit 0
     fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null || echo "deps: apt-get update failed" >&2
+apt_log=$(mktemp)
+trap 'rm -f "$apt_log"' EXIT
+$SUDO apt-get update -qq >"$apt_log" 2>&1 || { echo "deps: apt-get update failed:" >&2; tail -n 5 "$apt_log" >&2; }
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
-    echo "deps: apt-get install failed for:$missing" >&2; exit 1; }
+if ! $SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 $missing >"$apt_log" 2>&1; then
+    echo "deps: apt-get install failed for:$missing" >&2
+    tail -n 15 "$apt_log" >&2
+    exit 1
+fi
 echo "deps: installed:$missing" >&2

@@ -1,18 +1,351 @@
-/* STUB — replaced by the library issue. */
+/* decode.c — a file's bytes to UTF-8 text.  See decode.h.
+ *
+ * Valid UTF-8 is mapped read-only and used in place (after a BOM), so a
+ * large story costs page cache, not private memory.  UTF-16 (with a BOM) and
+ * Windows-1252 are converted by hand into a malloc'd buffer, with CR LF and
+ * lone CR turned into LF on the way.  Nothing is dropped: every byte that
+ * cannot be decoded becomes U+FFFD and is counted. */
 #include "decode.h"
 #include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-struct source *decode_open(const char *path, enum decode_reject *why, char **err)
-{ (void)path; *why = DECODE_ERROR; set_err(err, "%s: not implemented", path); return NULL; }
-struct source *decode_bytes(const char *path, const void *bytes, size_t len, enum decode_reject *why)
-{ (void)path; (void)bytes; (void)len; *why = DECODE_EMPTY; return NULL; }
-void decode_free(struct source *src) { (void)src; }
-const char *decode_encoding_name(enum source_encoding enc) { (void)enc; return "UTF-8"; }
-bool decode_next_line(const char *text, size_t end, size_t *pos, size_t *line, size_t *line_end)
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unistr.h>
+
+/* Windows-1252 0x80..0x9F; 0 marks the five bytes it leaves undefined. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+/* Append code point c as UTF-8 at out; returns bytes written (1..4). */
+static size_t put_utf8(char *out, uint32_t c)
 {
-    if (*pos >= end) return false;
-    const char *nl = memchr(text + *pos, '\n', end - *pos);
-    *line = *pos; *line_end = nl ? (size_t)(nl - text) : end; *pos = nl ? *line_end + 1 : end;
+    unsigned char *o = (unsigned char *)out;
+    if (c < 0x80) {
+        o[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (c >> 6));
+        o[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (c >> 12));
+        o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (c >> 18));
+    o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* Line-end normaliser shared by the converters: CR LF -> LF, CR -> LF. */
+struct eol {
+    bool after_cr;
+};
+
+/* Emit c (already decoded) into out with line ends normalised; returns bytes. */
+static size_t emit(struct eol *st, char *out, uint32_t c)
+{
+    if (c == '\n' && st->after_cr) {
+        st->after_cr = false;
+        return 0;
+    }
+    st->after_cr = (c == '\r');
+    return put_utf8(out, c == '\r' ? '\n' : c);
+}
+
+static char *convert_cp1252(const unsigned char *b, size_t n, size_t *out_len, size_t *invalid)
+{
+    char *out = xmalloc(n * 3 + 1);
+    size_t o = 0;
+    struct eol st = {false};
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = b[i];
+        if (c >= 0x80 && c < 0xA0) {
+            c = cp1252_high[c - 0x80];
+            if (!c) {
+                c = 0xFFFD;
+                (*invalid)++;
+            }
+        }
+        o += emit(&st, out + o, c);
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return xrealloc(out, o + 1);
+}
+
+/* UTF-16 without its BOM; big-endian when `be`.  Lone surrogates and an odd
+ * trailing byte become U+FFFD (counted).  *nul counts U+0000 code units,
+ * which are also replaced. */
+static char *convert_utf16(const unsigned char *b, size_t n, bool be, size_t *out_len,
+                           size_t *invalid, size_t *nul)
+{
+    char *out = xmalloc(n / 2 * 3 + 8);
+    size_t o = 0;
+    struct eol st = {false};
+    size_t i = 0;
+    while (i + 1 < n) {
+        uint32_t u = be ? (uint32_t)(b[i] << 8 | b[i + 1]) : (uint32_t)(b[i + 1] << 8 | b[i]);
+        i += 2;
+        uint32_t c = u;
+        if (u >= 0xD800 && u < 0xDC00) {
+            uint32_t u2 = 0;
+            if (i + 1 < n)
+                u2 = be ? (uint32_t)(b[i] << 8 | b[i + 1]) : (uint32_t)(b[i + 1] << 8 | b[i]);
+            if (u2 >= 0xDC00 && u2 < 0xE000) {
+                c = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+                i += 2;
+            } else {
+                c = 0xFFFD;
+                (*invalid)++;
+            }
+        } else if (u >= 0xDC00 && u < 0xE000) {
+            c = 0xFFFD;
+            (*invalid)++;
+        } else if (u == 0) {
+            c = 0xFFFD;
+            (*invalid)++;
+            (*nul)++;
+        }
+        o += emit(&st, out + o, c);
+    }
+    if (i < n) {             /* odd trailing byte */
+        o += emit(&st, out + o, 0xFFFD);
+        (*invalid)++;
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return xrealloc(out, o + 1);
+}
+
+/* Does the text hold nothing but white space (ASCII, NBSP, ideographic
+ * space, BOM, the U+2000 spaces)? */
+static bool text_is_blank(const char *t, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)t;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r')) {
+            i++;
+            continue;
+        }
+        if (c < 0x80)
+            return false;
+        ucs4_t uc;
+        int k = u8_mbtouc(&uc, s + i, n - i);
+        if (!(uc == 0xA0 || uc == 0x3000 || uc == 0xFEFF || (uc >= 0x2000 && uc <= 0x200B) ||
+              uc == 0x2028 || uc == 0x2029 || uc == 0x85))
+            return false;
+        i += (size_t)(k > 0 ? k : 1);
+    }
+    return true;
+}
+
+/* Binary: any NUL byte, or a sample whose control bytes (other than the
+ * white-space ones, ESC and the DOS end-of-file mark) exceed 1 in 8. */
+static bool bytes_look_binary(const unsigned char *b, size_t n)
+{
+    if (memchr(b, 0, n))
+        return true;
+    size_t m = n < 65536 ? n : 65536, ctl = 0;
+    for (size_t i = 0; i < m; i++) {
+        unsigned char c = b[i];
+        if (c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1B && c != 0x1A)
+            ctl++;
+        else if (c == 0x7F)
+            ctl++;
+    }
+    return ctl * 8 > m;
+}
+
+static struct source *source_new(const char *path)
+{
+    struct source *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
+    return s;
+}
+
+/* Decode bytes b[0..n) into src.  `stable` is true when b stays valid for the
+ * source's life (a mapping owned by src), so valid UTF-8 is used in place. */
+static enum decode_reject decode_into(struct source *src, const unsigned char *b, size_t n,
+                                      bool stable)
+{
+    if (n == 0)
+        return DECODE_EMPTY;
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        bool be = b[0] == 0xFE;
+        size_t nul = 0, olen = 0;
+        src->owned = convert_utf16(b + 2, n - 2, be, &olen, &src->invalid, &nul);
+        src->text = src->owned;
+        src->len = olen;
+        src->enc = be ? ENC_UTF16BE : ENC_UTF16LE;
+        if (nul * 8 > (n - 2) / 2 + 1) /* UTF-32, or binary data after a BOM */
+            return DECODE_BINARY;
+    } else {
+        if (bytes_look_binary(b, n))
+            return DECODE_BINARY;
+        bool bom = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF;
+        const unsigned char *t = bom ? b + 3 : b;
+        size_t tn = bom ? n - 3 : n;
+        if (u8_check(t, tn) == NULL) {
+            src->enc = bom ? ENC_UTF8_BOM : ENC_UTF8;
+            if (stable) {
+                src->text = (const char *)t;
+            } else {
+                src->owned = xmalloc(tn + 1);
+                memcpy(src->owned, t, tn);
+                src->owned[tn] = '\0';
+                src->text = src->owned;
+            }
+            src->len = tn;
+            src->crlf = memchr(t, '\r', tn) != NULL;
+        } else {
+            size_t olen = 0;
+            src->owned = convert_cp1252(b, n, &olen, &src->invalid);
+            src->text = src->owned;
+            src->len = olen;
+            src->enc = ENC_CP1252;
+        }
+    }
+    if (text_is_blank(src->text, src->len))
+        return DECODE_EMPTY;
+    return DECODE_OK;
+}
+
+struct source *decode_bytes(const char *path, const void *bytes, size_t len,
+                            enum decode_reject *why)
+{
+    struct source *src = source_new(path);
+    src->size = (long long)len;
+    *why = decode_into(src, bytes, len, false);
+    if (*why != DECODE_OK) {
+        decode_free(src);
+        return NULL;
+    }
+    return src;
+}
+
+struct source *decode_open(const char *path, enum decode_reject *why, char **err)
+{
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        *why = DECODE_ERROR;
+        set_err(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        *why = DECODE_ERROR;
+        set_err(err, "%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *why = DECODE_ERROR;
+        set_err(err, "%s: %s", path, S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    struct source *src = source_new(path);
+    src->mtime = (long long)st.st_mtime;
+    src->size = (long long)st.st_size;
+    if (st.st_size == 0) {
+        close(fd);
+        decode_free(src);
+        *why = DECODE_EMPTY;
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > SIZE_MAX / 4) {
+        close(fd);
+        decode_free(src);
+        *why = DECODE_ERROR;
+        set_err(err, "%s: %s", path, strerror(EFBIG));
+        return NULL;
+    }
+    size_t n = (size_t)st.st_size;
+    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    int map_errno = errno;
+    close(fd);
+    if (map == MAP_FAILED) {
+        decode_free(src);
+        *why = DECODE_ERROR;
+        set_err(err, "%s: %s", path, strerror(map_errno));
+        return NULL;
+    }
+    src->map = map;
+    src->map_len = n;
+    *why = decode_into(src, map, n, true);
+    if (*why != DECODE_OK) {
+        decode_free(src);
+        return NULL;
+    }
+    if (src->owned) {            /* converted: the mapping is no longer needed */
+        munmap(src->map, src->map_len);
+        src->map = NULL;
+        src->map_len = 0;
+    } else {
+        madvise(src->map, src->map_len, MADV_WILLNEED);
+    }
+    return src;
+}
+
+void decode_free(struct source *src)
+{
+    if (!src)
+        return;
+    if (src->map)
+        munmap(src->map, src->map_len);
+    free(src->owned);
+    free(src->path);
+    free(src);
+}
+
+const char *decode_encoding_name(enum source_encoding enc)
+{
+    switch (enc) {
+    case ENC_UTF8: return "UTF-8";
+    case ENC_UTF8_BOM: return "UTF-8 (BOM)";
+    case ENC_UTF16LE: return "UTF-16LE";
+    case ENC_UTF16BE: return "UTF-16BE";
+    case ENC_CP1252: return "Windows-1252";
+    }
+    return "unknown";
+}
+
+bool decode_next_line(const char *text, size_t end, size_t *pos,
+                      size_t *line, size_t *line_end)
+{
+    size_t p = *pos;
+    if (p >= end)
+        return false;
+    const char *nl = memchr(text + p, '\n', end - p);
+    size_t lim = nl ? (size_t)(nl - text) : end;
+    const char *cr = lim > p ? memchr(text + p, '\r', lim - p) : NULL;
+    *line = p;
+    if (cr) {
+        size_t c = (size_t)(cr - text);
+        *line_end = c;
+        *pos = (c + 1 < end && text[c + 1] == '\n') ? c + 2 : c + 1;
+    } else {
+        *line_end = lim;
+        *pos = nl ? lim + 1 : end;
+    }
     return true;
 }

@@ -1,12 +1,899 @@
-/* STUB — replaced by the layout issue. */
+/* layout.c — blocks of source text to display lines (see layout.h).
+ *
+ * A paragraph is laid out in four steps, all on scratch buffers:
+ *  1. fold: copy its visible bytes into a folded buffer F with a map back to
+ *     source offsets (whitespace runs -> one space, or nothing between two
+ *     CJK characters across a line end; control characters dropped; emphasis
+ *     markers kept but zero-width);
+ *  2. u8_possible_linebreaks over F (UAX #14);
+ *  3. cut F into segments (word + trailing spaces, from one break
+ *     opportunity to the next) with their widths; a word wider than the
+ *     column is cut at grapheme-cluster boundaries;
+ *  4. choose breaks: first fit, or minimum raggedness by dynamic programming.
+ * Lines name source byte ranges; layout_runs() walks those bytes again with
+ * the same folding rules to produce what is drawn. */
 #include "layout.h"
+
 #include <stdlib.h>
-void line_vec_free(struct line_vec *lv) { free(lv->v); lv->v = NULL; lv->n = lv->cap = 0; }
-void layout_block(const struct layout_opts *o, const char *text, const struct block *blocks, size_t n_blocks, size_t bi, struct line_vec *out)
-{ (void)o; (void)text; (void)blocks; (void)n_blocks; (void)bi; (void)out; }
-void layout_chapter(const struct layout_opts *o, const char *text, const struct block *blocks, size_t n_blocks, const char *title, struct line_vec *out)
-{ (void)o; (void)text; (void)blocks; (void)n_blocks; (void)title; (void)out; }
-size_t layout_runs(const struct layout_opts *o, const char *text, const char *title, const struct line *ln, struct run *out, size_t max)
-{ (void)o; (void)text; (void)title; (void)ln; (void)out; (void)max; return 0; }
-size_t layout_line_at(const struct line_vec *lv, size_t off) { (void)lv; (void)off; return 0; }
-int layout_width(const char *s, size_t n) { (void)s; return (int)n; }
+#include <string.h>
+#include <unigbrk.h>
+#include <unilbrk.h>
+#include <unistr.h>
+#include <uniwidth.h>
+
+#include "util.h"
+
+#define DEFAULT_GLYPH "* * *"
+#define MAX_WIDTH 30000      /* widest column laid out (fits uint16_t cols) */
+#define VERSE_TAB 4          /* verse indentation: tab stops every 4 columns */
+
+struct seg {
+    size_t a;        /* folded index of the segment's first byte */
+    size_t e;        /* end of its word part (before trailing spaces) */
+    size_t b;        /* end of the segment (after trailing spaces) */
+    int ww;          /* columns of the word part */
+    int sw;          /* columns of the trailing spaces */
+    int hy;          /* 1: a break after it draws '-' (soft hyphen, split word) */
+    int sub;         /* holds a cluster too wide for any line, drawn as "?" */
+};
+
+struct layout_scratch {
+    /* folded paragraph */
+    char *f; size_t fcap;
+    size_t *map; size_t mcap;       /* folded byte -> source offset */
+    uint8_t *fcls; size_t fccap;    /* folded byte -> MARKUP_* bits */
+    char *brk; size_t bcap;         /* line-break opportunities over f */
+    char *gb; size_t gcap;          /* grapheme breaks (long words, runs) */
+    struct seg *seg; size_t scap;
+    long long *pre; size_t pcap;    /* prefix widths of segments */
+    long long *best; size_t becap;
+    size_t *from; size_t frcap;
+    /* emphasis classes of one block, by source offset - cls_off */
+    uint8_t *cls; size_t ccap;
+    const char *cls_text; size_t cls_off, cls_end; bool cls_valid;
+};
+
+struct layout_scratch *layout_scratch_new(void)
+{
+    return xcalloc(1, sizeof(struct layout_scratch));
+}
+
+void layout_scratch_free(struct layout_scratch *sc)
+{
+    if (!sc)
+        return;
+    free(sc->f); free(sc->map); free(sc->fcls); free(sc->brk); free(sc->gb);
+    free(sc->seg); free(sc->pre); free(sc->best); free(sc->from); free(sc->cls);
+    free(sc);
+}
+
+void line_vec_free(struct line_vec *lv)
+{
+    free(lv->v);
+    lv->v = NULL;
+    lv->n = lv->cap = 0;
+}
+
+/* ---- characters ---------------------------------------------------- */
+
+/* Code points where glibc's wcwidth (what ncursesw draws with) and
+ * libunistring's uc_width(c, "UTF-8") disagree; the value is wcwidth's.
+ * Measured on Debian 12 (glibc 2.36, libunistring 1.0); test_layout checks
+ * the whole code space against wcwidth. */
+static const struct { uint32_t lo, hi; int w; } width_fix[] = {
+    {0x0600, 0x0605, 1}, {0x06DD, 0x06DD, 1}, {0x070F, 0x070F, 1},
+    {0x0890, 0x0891, 1}, {0x08E2, 0x08E2, 1}, {0x0CBF, 0x0CBF, 0},
+    {0x0CC6, 0x0CC6, 0}, {0x3248, 0x324F, 2}, {0x4DC0, 0x4DFF, 2},
+    {0x110BD, 0x110BD, 1}, {0x110CD, 0x110CD, 1}, {0x11A07, 0x11A08, 0},
+    {0x11C3F, 0x11C3F, 0},
+};
+
+static bool is_ctrl(uint32_t c)
+{
+    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
+}
+
+int layout_char_width(uint32_t c)
+{
+    if (c >= 0x20 && c < 0x7F)
+        return 1;
+    if (is_ctrl(c) || c == 0xAD)
+        return 0;
+    for (size_t i = 0; i < sizeof width_fix / sizeof width_fix[0]; i++)
+        if (c >= width_fix[i].lo && c <= width_fix[i].hi)
+            return width_fix[i].w;
+    int w = uc_width(c, "UTF-8");
+    return w < 0 ? 0 : w;
+}
+
+/* Whitespace that folds: ASCII blanks and line ends, NEL, LS, PS.
+ * (NBSP and the other Unicode spaces are drawn as they are.) */
+static bool is_ws(uint32_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+static bool is_lineend(uint32_t c)
+{
+    return (c >= '\n' && c <= '\r') || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+static bool is_hangul(uint32_t c)
+{
+    return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+           (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF);
+}
+
+/* Characters of CJK text that a hard wrap may separate with no space meant:
+ * wide ideographs, kana, fullwidth punctuation, and the narrow quotation
+ * marks and dashes such text mixes in.  Hangul is written with spaces. */
+static bool is_cjk_wide(uint32_t c)
+{
+    return c >= 0x1100 && !is_hangul(c) && layout_char_width(c) == 2;
+}
+
+static bool is_cjk_punct(uint32_t c)
+{
+    return (c >= 0x2018 && c <= 0x201F) || c == 0x2014 || c == 0x2026 || c == 0x00B7 ||
+           c == '"' || c == '\'';
+}
+
+/* Decode the character at s[i] (i < n); sets *c, returns its length. */
+static inline int get_char(const char *s, size_t i, size_t n, uint32_t *c)
+{
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+        *c = b;
+        return 1;
+    }
+    ucs4_t u;
+    int l = u8_mbtouc(&u, (const uint8_t *)s + i, n - i);
+    *c = u;
+    return l < 1 ? 1 : l;
+}
+
+/* The character that ends just before s[i] (i > lo). */
+static uint32_t prev_char(const char *s, size_t lo, size_t i)
+{
+    size_t k = i - 1;
+    while (k > lo && i - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    uint32_t c;
+    get_char(s, k, i, &c);
+    return c;
+}
+
+/* End of the whitespace run starting at s[i] (bounded by hi); sets *nl when
+ * it holds a line end. */
+static size_t ws_run_end(const char *s, size_t i, size_t hi, bool *nl)
+{
+    *nl = false;
+    while (i < hi) {
+        uint32_t c;
+        int l = get_char(s, i, hi, &c);
+        if (!is_ws(c))
+            break;
+        if (is_lineend(c))
+            *nl = true;
+        i += (size_t)l;
+    }
+    return i;
+}
+
+/* Does the whitespace run s[i, j) inside [lo, hi) vanish instead of
+ * becoming a space?  Only a line end between two CJK characters does. */
+static bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i, size_t j, bool nl)
+{
+    if (!nl || i <= lo || j >= hi)
+        return false;
+    uint32_t a = prev_char(s, lo, i), b;
+    get_char(s, j, hi, &b);
+    return (is_cjk_wide(a) || is_cjk_wide(b)) &&
+           (is_cjk_wide(a) || is_cjk_punct(a)) && (is_cjk_wide(b) || is_cjk_punct(b));
+}
+
+int layout_width(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += (size_t)get_char(s, i, n, &c);
+        w += layout_char_width(c);
+    }
+    return w;
+}
+
+/* ---- step 1: fold -------------------------------------------------- */
+
+static void fold_reserve(struct layout_scratch *sc, size_t n)
+{
+    XGROW(sc->f, sc->fcap, n + 1);
+    XGROW(sc->map, sc->mcap, n + 1);
+    XGROW(sc->fcls, sc->fccap, n + 1);
+    XGROW(sc->brk, sc->bcap, n + 1);
+}
+
+/* Fold text[p, q) into sc->f; `cls` (may be NULL) holds the MARKUP_* bits
+ * of text[cls_off ...].  Returns the folded length. */
+static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t q,
+                   const uint8_t *cls, size_t cls_off)
+{
+    fold_reserve(sc, q - p);
+    char *f = sc->f;
+    size_t *map = sc->map;
+    uint8_t *fc = sc->fcls;
+    size_t m = 0, i = p;
+    bool nl;
+    i = ws_run_end(text, i, q, &nl);
+    while (i < q) {
+        unsigned char b = (unsigned char)text[i];
+        if (b > ' ' && b < 0x7F) {           /* ASCII fast path */
+            f[m] = (char)b;
+            map[m] = i;
+            fc[m] = cls ? cls[i - cls_off] : 0;
+            m++;
+            i++;
+            continue;
+        }
+        uint32_t c;
+        int l = get_char(text, i, q, &c);
+        if (is_ws(c)) {
+            size_t j = ws_run_end(text, i, q, &nl);
+            if (j < q && !ws_run_vanishes(text, p, q, i, j, nl)) {
+                f[m] = ' ';
+                map[m] = i;
+                fc[m] = cls ? cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN : 0;
+                m++;
+            }
+            i = j;
+            continue;
+        }
+        if (is_ctrl(c)) {
+            i += (size_t)l;
+            continue;
+        }
+        for (int k = 0; k < l; k++) {
+            f[m] = text[i];
+            map[m] = i;
+            fc[m] = cls ? cls[i - cls_off] : 0;
+            m++;
+            i++;
+        }
+    }
+    map[m] = q;
+    return m;
+}
+
+/* ---- steps 2-3: segments ------------------------------------------- */
+
+static void push_seg(struct layout_scratch *sc, size_t *ns, struct seg s, int lim)
+{
+    if (s.ww + s.hy > lim)
+        s.hy = 0;        /* no room for the '-': break without drawing one */
+    XGROW(sc->seg, sc->scap, *ns + 1);
+    sc->seg[(*ns)++] = s;
+}
+
+/* Width of the folded character at f[k] (markers are zero-width). */
+static inline int fchar_width(const struct layout_scratch *sc, size_t k, size_t m, int *len)
+{
+    uint32_t c;
+    *len = get_char(sc->f, k, m, &c);
+    if (sc->fcls[k] & MARKUP_HIDDEN)
+        return 0;
+    return layout_char_width(c);
+}
+
+/* A word wider than `lim` columns: cut f[a, e) at grapheme-cluster
+ * boundaries into pieces that fit (leaving a column for the '-' drawn at
+ * the cut); the last piece keeps the trailing spaces and soft hyphen. */
+static void split_word(struct layout_scratch *sc, size_t *ns, struct seg s, int lim)
+{
+    size_t n = s.e - s.a;
+    XGROW(sc->gb, sc->gcap, n + 1);
+    u8_grapheme_breaks((const uint8_t *)sc->f + s.a, n, sc->gb);
+    int cap = lim >= 2 ? lim - 1 : lim;
+    size_t start = s.a, k = s.a;
+    int cw = 0, sub = 0;
+    while (k < s.e) {
+        /* one cluster [k, g) */
+        size_t g = k;
+        int gw = 0, len;
+        do {
+            gw += fchar_width(sc, g, s.e, &len);
+            g += (size_t)len;
+        } while (g < s.e && !sc->gb[g - s.a]);
+        bool too_wide = gw > lim;
+        if (too_wide)
+            gw = 1;                      /* drawn as "?" (see layout.h) */
+        if (sc->f[k] == ' ') {
+            /* a space inside an unbreakable run ("word ?"): a piece may
+             * end after it, never start with it */
+            cw += gw;
+            k = g;
+            continue;
+        }
+        if (cw > 0 && cw + gw > cap) {
+            if (sc->f[k - 1] == ' ')
+                push_seg(sc, ns, (struct seg){start, k - 1, k, cw - 1, 1, 0, sub}, lim);
+            else
+                push_seg(sc, ns, (struct seg){start, k, k, cw, 0, 1, sub}, lim);
+            start = k;
+            cw = 0;
+            sub = 0;
+        }
+        if (too_wide)
+            sub = 1;
+        cw += gw;
+        k = g;
+    }
+    push_seg(sc, ns, (struct seg){start, s.e, s.b, cw, s.sw, s.hy, sub}, lim);
+}
+
+/* Cut the folded text f[0, m) into segments; returns their count.  Words
+ * wider than `lim` are split. */
+static size_t segment(struct layout_scratch *sc, size_t m, int lim)
+{
+    size_t ns = 0;
+    if (m == 0)
+        return 0;
+    u8_possible_linebreaks((const uint8_t *)sc->f, m, "UTF-8", sc->brk);
+    struct seg cur = {0, 0, 0, 0, 0, 0, 0};
+    for (size_t k = 0; k < m;) {
+        if (k > cur.a && (sc->brk[k] == UC_BREAK_POSSIBLE || sc->brk[k] == UC_BREAK_HYPHENATION ||
+                          sc->brk[k] == UC_BREAK_MANDATORY)) {
+            cur.b = k;
+            if (cur.ww > lim)
+                split_word(sc, &ns, cur, lim);
+            else
+                push_seg(sc, &ns, cur, lim);
+            cur = (struct seg){k, k, k, 0, 0, 0, 0};
+        }
+        unsigned char b = (unsigned char)sc->f[k];
+        if (b == ' ') {
+            cur.sw++;
+            k++;
+            continue;
+        }
+        int len, w;
+        if (b < 0x80 && !(sc->fcls[k] & MARKUP_HIDDEN)) {
+            w = 1;
+            len = 1;
+            cur.hy = 0;
+        } else {
+            w = fchar_width(sc, k, m, &len);
+            uint32_t c;
+            get_char(sc->f, k, m, &c);
+            if (c == 0xAD)
+                cur.hy = 1;
+            else if (w > 0 || !(sc->fcls[k] & MARKUP_HIDDEN))
+                cur.hy = 0;
+        }
+        cur.ww += cur.sw + w;
+        cur.sw = 0;
+        k += (size_t)len;
+        cur.e = k;
+    }
+    cur.b = m;
+    if (cur.ww > lim)
+        split_word(sc, &ns, cur, lim);
+    else
+        push_seg(sc, &ns, cur, lim);
+    return ns;
+}
+
+/* ---- step 4: choosing breaks --------------------------------------- */
+
+/* Columns of a line made of segments [i, j). */
+static inline long long line_cols(const struct layout_scratch *sc, size_t i, size_t j, size_t ns)
+{
+    const struct seg *last = &sc->seg[j - 1];
+    return sc->pre[j - 1] - sc->pre[i] + last->ww + (j < ns ? last->hy : 0);
+}
+
+/* Fill sc->from so that the lines are [from[j], j) walking back from ns. */
+static void choose_breaks(struct layout_scratch *sc, size_t ns, int w1, int w2,
+                          enum layout_wrap wrap, bool last_costs)
+{
+    XGROW(sc->pre, sc->pcap, ns + 1);
+    XGROW(sc->best, sc->becap, ns + 1);
+    XGROW(sc->from, sc->frcap, ns + 1);
+    long long *pre = sc->pre;
+    pre[0] = 0;
+    for (size_t s = 0; s < ns; s++)
+        pre[s + 1] = pre[s] + sc->seg[s].ww + sc->seg[s].sw;
+    if (wrap == WRAP_GREEDY) {
+        size_t i = 0;
+        while (i < ns) {
+            int lim = i == 0 ? w1 : w2;
+            size_t j = i + 1;
+            while (j < ns && line_cols(sc, i, j + 1, ns) <= lim)
+                j++;
+            sc->from[j] = i;
+            i = j;
+        }
+        return;
+    }
+    /* Minimum raggedness: best[j] = least sum of squared slack of the lines
+     * that end before segment j.  The paragraph's last line costs nothing,
+     * except in centred text (headings), where balanced lines look best. */
+    long long *best = sc->best;
+    int wmax = w1 > w2 ? w1 : w2;
+    best[0] = 0;
+    for (size_t j = 1; j <= ns; j++) {
+        best[j] = -1;
+        for (size_t i = j; i-- > 0;) {
+            long long cols = line_cols(sc, i, j, ns);
+            int lim = i == 0 ? w1 : w2;
+            if (cols > lim && i + 1 < j) {
+                if (cols > wmax)
+                    break;
+                continue;
+            }
+            long long slack = cols > lim ? 0 : lim - cols;
+            long long cost = best[i] + (j == ns && !last_costs ? 0 : slack * slack);
+            if (best[j] < 0 || cost < best[j]) {
+                best[j] = cost;
+                sc->from[j] = i;
+            }
+        }
+    }
+}
+
+/* ---- emitting lines ------------------------------------------------ */
+
+static struct line *push_line(struct line_vec *out)
+{
+    XGROW(out->v, out->cap, out->n + 1);
+    struct line *ln = &out->v[out->n++];
+    memset(ln, 0, sizeof *ln);
+    return ln;
+}
+
+/* Lay out text[p, q) as one paragraph and append its lines.  The first
+ * line starts at `first_off` (so leading whitespace maps to it); `ind1` /
+ * `ind2` are the first and other lines' indents (columns); `centre`
+ * overrides them with centring.  Returns the number of lines. */
+struct para_fmt {
+    const struct layout_opts *o;
+    uint8_t kind, attr;
+    uint32_t block;
+    size_t boff, bend;
+    int ind1, ind2;
+    bool centre;
+    bool first_of_block;
+};
+
+static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
+                          const char *text, size_t first_off, size_t p, size_t q,
+                          const uint8_t *cls, size_t cls_off, struct line_vec *out)
+{
+    int w = pf->o->width;
+    int w1 = w - pf->ind1, w2 = w - pf->ind2;
+    if (w1 < 1) w1 = 1;
+    if (w2 < 1) w2 = 1;
+    size_t m = fold(sc, text, p, q, cls, cls_off);
+    if (m == 0)
+        return 0;
+    int lim = w1 < w2 ? w1 : w2;
+    size_t ns = segment(sc, m, lim);
+    choose_breaks(sc, ns, w1, w2, pf->o->wrap, pf->centre);
+    /* Walk back from ns to recover the lines, then emit them in order. */
+    size_t nl = 0;
+    for (size_t j = ns; j > 0; j = sc->from[j])
+        nl++;
+    size_t base = out->n;
+    XGROW(out->v, out->cap, out->n + nl);
+    out->n += nl;
+    size_t li = nl;
+    for (size_t j = ns; j > 0; j = sc->from[j]) {
+        size_t i = sc->from[j];
+        struct line *ln = &out->v[base + --li];
+        memset(ln, 0, sizeof *ln);
+        const struct seg *last = &sc->seg[j - 1];
+        ln->off = i == 0 ? first_off : sc->map[sc->seg[i].a];
+        ln->end = last->e > sc->seg[i].a ? sc->map[last->e - 1] + 1 : ln->off;
+        if (ln->end < ln->off)
+            ln->end = ln->off;
+        long long cols = line_cols(sc, i, j, ns);
+        ln->hyphen = (uint8_t)(j < ns && last->hy);
+        ln->cols = (uint16_t)(cols < 0 ? 0 : cols > UINT16_MAX ? UINT16_MAX : cols);
+        if (pf->centre)
+            ln->indent = (uint16_t)(ln->cols < w ? (w - ln->cols) / 2 : 0);
+        else
+            ln->indent = (uint16_t)(i == 0 ? pf->ind1 : pf->ind2);
+        ln->kind = pf->kind;
+        ln->attr = pf->attr;
+        ln->block = pf->block;
+        ln->boff = pf->boff;
+        ln->bend = pf->bend;
+        ln->block_first = (uint8_t)(pf->first_of_block && i == 0);
+        for (size_t s = i; s < j; s++)
+            if (sc->seg[s].sub)
+                ln->subst_w = (uint16_t)lim;
+    }
+    return nl;
+}
+
+/* Options with the width clamped to what a line can describe. */
+static struct layout_opts norm_opts(const struct layout_opts *o)
+{
+    struct layout_opts oo = *o;
+    if (oo.width < 1)
+        oo.width = 1;
+    if (oo.width > MAX_WIDTH)
+        oo.width = MAX_WIDTH;
+    return oo;
+}
+
+/* The scene-break glyph that fits the column: the configured one, or "*". */
+static const char *glyph_for(const struct layout_opts *o, int *cols)
+{
+    const char *g = o->break_glyph && *o->break_glyph ? o->break_glyph : DEFAULT_GLYPH;
+    int w = layout_width(g, strlen(g));
+    if (w > o->width || w == 0) {
+        g = "*";
+        w = 1;
+    }
+    *cols = w;
+    return g;
+}
+
+/* Emphasis classes of text[off, end) in sc->cls (cached per block). */
+static const uint8_t *block_classes(struct layout_scratch *sc, const char *text,
+                                    size_t off, size_t end)
+{
+    if (sc->cls_valid && sc->cls_text == text && sc->cls_off == off && sc->cls_end == end)
+        return sc->cls;
+    XGROW(sc->cls, sc->ccap, end - off + 1);
+    markup_scan(text + off, end - off, sc->cls);
+    sc->cls_text = text;
+    sc->cls_off = off;
+    sc->cls_end = end;
+    sc->cls_valid = true;
+    return sc->cls;
+}
+
+/* Verse: every source line is a display line (wrapped with a hanging
+ * indent when too wide), its leading indentation kept (at most half the
+ * column). */
+static size_t layout_verse(struct layout_scratch *sc, struct para_fmt *pf, const char *text,
+                           const struct block *b, const uint8_t *cls, struct line_vec *out)
+{
+    int w = pf->o->width;
+    size_t total = 0, pos = b->off;
+    while (pos < b->end) {
+        size_t ls = pos, le = pos;
+        while (le < b->end && text[le] != '\n' && text[le] != '\r')
+            le++;
+        pos = le;
+        if (pos < b->end && text[pos] == '\r')
+            pos++;
+        if (pos < b->end && text[pos] == '\n')
+            pos++;
+        /* leading indentation, in columns */
+        int lead = 0;
+        size_t t = ls;
+        while (t < le && (text[t] == ' ' || text[t] == '\t')) {
+            lead = text[t] == '\t' ? (lead / VERSE_TAB + 1) * VERSE_TAB : lead + 1;
+            t++;
+        }
+        int ind = lead < w / 2 ? lead : w / 2;
+        int hang = ind + 2 < w / 2 ? ind + 2 : w / 2;
+        if (hang < ind)
+            hang = ind;
+        pf->ind1 = ind;
+        pf->ind2 = hang;
+        size_t n = layout_para(sc, pf, text, ls, t, le, cls, b->off, out);
+        if (n)
+            pf->first_of_block = false;
+        total += n;
+    }
+    return total;
+}
+
+void layout_block_s(const struct layout_opts *o, const char *text,
+                    const struct block *blocks, size_t n_blocks, size_t bi,
+                    struct line_vec *out, struct layout_scratch *sc)
+{
+    if (bi >= n_blocks)
+        return;
+    struct layout_opts oo = norm_opts(o);
+    const struct block *b = &blocks[bi];
+    uint8_t dim = (b->flags & (BLOCK_FRONT | BLOCK_BACK)) ? LATTR_DIM : 0;
+    size_t made = 0;
+    struct para_fmt pf = {
+        .o = &oo, .kind = LINE_TEXT, .attr = dim, .block = (uint32_t)bi,
+        .boff = b->off, .bend = b->end, .first_of_block = true,
+    };
+    if (b->kind == BLOCK_BREAK) {
+        int cols;
+        glyph_for(&oo, &cols);
+        struct line *ln = push_line(out);
+        ln->off = b->off;
+        ln->end = b->end;
+        ln->cols = (uint16_t)cols;
+        ln->indent = (uint16_t)((oo.width - cols) / 2);
+        ln->kind = LINE_BREAK;
+        ln->attr = dim;
+        ln->block = (uint32_t)bi;
+        ln->boff = b->off;
+        ln->bend = b->end;
+        ln->block_first = 1;
+        made = 1;
+    } else if (b->end > b->off) {
+        const uint8_t *cls = block_classes(sc, text, b->off, b->end);
+        if (b->kind == BLOCK_VERSE) {
+            made = layout_verse(sc, &pf, text, b, cls, out);
+        } else {
+            if (b->kind == BLOCK_HEADING) {
+                pf.kind = LINE_HEADING;
+                pf.attr |= LATTR_BOLD;
+                pf.centre = true;
+            }
+            made = layout_para(sc, &pf, text, b->off, b->off, b->end, cls, b->off, out);
+        }
+    }
+    if (made && bi + 1 < n_blocks) {
+        struct line *ln = push_line(out);
+        ln->off = ln->end = b->end;
+        ln->kind = LINE_BLANK;
+        ln->block = (uint32_t)bi;
+        ln->boff = b->off;
+        ln->bend = b->end;
+    }
+}
+
+void layout_block(const struct layout_opts *o, const char *text,
+                  const struct block *blocks, size_t n_blocks, size_t bi,
+                  struct line_vec *out)
+{
+    struct layout_scratch *sc = layout_scratch_new();
+    layout_block_s(o, text, blocks, n_blocks, bi, out, sc);
+    layout_scratch_free(sc);
+}
+
+size_t layout_title_before(const struct block *blocks, size_t n_blocks)
+{
+    for (size_t i = 0; i < n_blocks; i++) {
+        if (blocks[i].kind == BLOCK_HEADING)
+            return (size_t)-1;
+        if (!(blocks[i].flags & BLOCK_FRONT))
+            return i;
+    }
+    return n_blocks == 0 ? 0 : (size_t)-1;
+}
+
+void layout_title(const struct layout_opts *o, const char *title, size_t bi,
+                  struct line_vec *out, struct layout_scratch *sc)
+{
+    if (!title)
+        return;
+    struct layout_opts oo = norm_opts(o);
+    size_t n = strlen(title);
+    struct para_fmt pf = {
+        .o = &oo, .kind = LINE_TITLE, .attr = LATTR_BOLD, .block = (uint32_t)bi,
+        .boff = 0, .bend = n, .centre = true,
+    };
+    if (layout_para(sc, &pf, title, 0, 0, n, NULL, 0, out) == 0)
+        return;
+    struct line *ln = push_line(out);
+    ln->kind = LINE_BLANK;
+    ln->block = (uint32_t)bi;
+}
+
+void layout_chapter_s(const struct layout_opts *o, const char *text,
+                      const struct block *blocks, size_t n_blocks,
+                      const char *title, struct line_vec *out,
+                      struct layout_scratch *sc)
+{
+    size_t t = layout_title_before(blocks, n_blocks);
+    size_t start = out->n;
+    for (size_t bi = 0; bi < n_blocks; bi++) {
+        if (bi == t) {
+            /* a blank already ends whatever came before */
+            layout_title(o, title, bi, out, sc);
+        }
+        layout_block_s(o, text, blocks, n_blocks, bi, out, sc);
+    }
+    if (t == n_blocks)
+        layout_title(o, title, t, out, sc);
+    while (out->n > start && out->v[out->n - 1].kind == LINE_BLANK)
+        out->n--;
+}
+
+void layout_chapter(const struct layout_opts *o, const char *text,
+                    const struct block *blocks, size_t n_blocks,
+                    const char *title, struct line_vec *out)
+{
+    struct layout_scratch *sc = layout_scratch_new();
+    layout_chapter_s(o, text, blocks, n_blocks, title, out, sc);
+    layout_scratch_free(sc);
+}
+
+/* ---- runs ---------------------------------------------------------- */
+
+struct runs_out {
+    struct run *out;
+    size_t max, n;
+    struct run cur;
+    bool have;
+    int cols;
+};
+
+static void runs_flush(struct runs_out *r)
+{
+    if (!r->have)
+        return;
+    if (r->n < r->max)
+        r->out[r->n] = r->cur;
+    r->n++;
+    r->have = false;
+}
+
+/* Add `n` bytes at s (source offset src, or -1) of `cols` columns. */
+static void runs_add(struct runs_out *r, const char *s, size_t n, int cols, uint8_t attr,
+                     size_t src)
+{
+    r->cols += cols;
+    if (r->have && r->cur.attr == attr && r->cur.s + r->cur.n == s &&
+        src != (size_t)-1 && r->cur.src_off != (size_t)-1 && r->cur.src_off + r->cur.n == src) {
+        r->cur.n += n;
+        r->cur.cols = (uint16_t)(r->cur.cols + cols);
+        return;
+    }
+    runs_flush(r);
+    r->cur = (struct run){.s = s, .n = n, .cols = (uint16_t)cols, .attr = attr, .src_off = src};
+    r->have = true;
+}
+
+static uint8_t run_attr_of(uint8_t lattr, uint8_t cls)
+{
+    uint8_t a = 0;
+    if (lattr & LATTR_DIM) a |= RUN_DIM;
+    if (lattr & LATTR_BOLD) a |= RUN_BOLD;
+    if (cls & MARKUP_ITALIC) a |= RUN_ITALIC;
+    if (cls & MARKUP_BOLD) a |= RUN_BOLD;
+    return a;
+}
+
+/* Walk text[off, end) (inside the block [lo, hi)) as fold() does and add
+ * the visible pieces.  With subst > 0, a grapheme cluster wider than
+ * `subst` columns is drawn as "?" (gb: cluster starts of text[off, end)). */
+static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t end,
+                      size_t lo, size_t hi, const uint8_t *cls, size_t cls_off,
+                      uint8_t lattr, int subst, const char *gb)
+{
+    bool nl;
+    size_t i = ws_run_end(text, off, end, &nl);
+    while (i < end) {
+        uint32_t c;
+        int l = get_char(text, i, end, &c);
+        uint8_t k = cls ? cls[i - cls_off] : 0;
+        if (is_ws(c)) {
+            size_t j = ws_run_end(text, i, end, &nl);
+            if (j >= end)
+                break;
+            if (!ws_run_vanishes(text, lo, hi, i, j, nl)) {
+                uint8_t a = run_attr_of(lattr, (uint8_t)(k & ~MARKUP_HIDDEN));
+                if (j == i + 1 && c == ' ')
+                    runs_add(r, text + i, 1, 1, a, i);
+                else
+                    runs_add(r, " ", 1, 1, a, i);
+            }
+            i = j;
+            continue;
+        }
+        if (is_ctrl(c) || c == 0xAD || (k & MARKUP_HIDDEN)) {
+            i += (size_t)l;
+            continue;
+        }
+        if (subst > 0 && gb[i - off]) {
+            size_t g = i;
+            int gw = 0;
+            do {
+                uint32_t d;
+                int dl = get_char(text, g, end, &d);
+                uint8_t dk = cls ? cls[g - cls_off] : 0;
+                if (!(dk & MARKUP_HIDDEN) && !is_ws(d))
+                    gw += layout_char_width(d);
+                g += (size_t)dl;
+            } while (g < end && !gb[g - off]);
+            if (gw > subst) {
+                runs_add(r, "?", 1, 1, run_attr_of(lattr, k), i);
+                i = g;
+                continue;
+            }
+        }
+        runs_add(r, text + i, (size_t)l, layout_char_width(c), run_attr_of(lattr, k), i);
+        i += (size_t)l;
+    }
+}
+
+size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *title,
+                     const struct line *ln, struct layout_scratch *sc,
+                     struct run *out, size_t max)
+{
+    struct runs_out r = {.out = out, .max = max};
+    struct layout_opts oo = norm_opts(o);
+    switch (ln->kind) {
+    case LINE_BLANK:
+        return 0;
+    case LINE_BREAK: {
+        int cols;
+        const char *g = glyph_for(&oo, &cols);
+        runs_add(&r, g, strlen(g), cols, run_attr_of(ln->attr, 0), (size_t)-1);
+        runs_flush(&r);
+        return r.n;
+    }
+    default:
+        break;
+    }
+    const char *src = ln->kind == LINE_TITLE ? title : text;
+    if (!src)
+        return 0;
+    const uint8_t *cls = NULL;
+    if (ln->kind != LINE_TITLE && ln->bend > ln->boff)
+        cls = block_classes(sc, text, ln->boff, ln->bend);
+    size_t lo = ln->boff, hi = ln->bend;
+    if (hi < ln->end) hi = ln->end;   /* defensive: a line outside its block */
+    if (lo > ln->off) lo = ln->off;
+    if (cls && (lo != ln->boff || hi != ln->bend))
+        cls = NULL;
+    if (!ln->subst_w) {
+        runs_walk(&r, src, ln->off, ln->end, lo, hi, cls, ln->boff, ln->attr, 0, NULL);
+    } else {
+        size_t n = ln->end - ln->off;
+        XGROW(sc->gb, sc->gcap, n + 1);
+        u8_grapheme_breaks((const uint8_t *)src + ln->off, n, sc->gb);
+        runs_walk(&r, src, ln->off, ln->end, lo, hi, cls, ln->boff, ln->attr,
+                  ln->subst_w, sc->gb);
+    }
+    if (ln->hyphen) {
+        runs_flush(&r);
+        runs_add(&r, "-", 1, 1, run_attr_of(ln->attr, 0), (size_t)-1);
+    }
+    runs_flush(&r);
+    return r.n;
+}
+
+size_t layout_runs(const struct layout_opts *o, const char *text, const char *title,
+                   const struct line *ln, struct run *out, size_t max)
+{
+    struct layout_scratch sc;
+    memset(&sc, 0, sizeof sc);
+    size_t n = layout_runs_s(o, text, title, ln, &sc, out, max);
+    free(sc.cls);
+    free(sc.gb);
+    return n;
+}
+
+/* ---- positions ----------------------------------------------------- */
+
+static bool text_bearing(const struct line *ln)
+{
+    return ln->kind != LINE_BLANK && ln->kind != LINE_TITLE;
+}
+
+size_t layout_line_at(const struct line_vec *lv, size_t off)
+{
+    /* Binary search over the text-bearing lines, whose offsets never
+     * decrease; blank and title lines are stepped over. */
+    size_t lo = 0, hi = lv->n, ans = (size_t)-1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, j = mid;
+        while (j > lo && !text_bearing(&lv->v[j]))
+            j--;
+        if (!text_bearing(&lv->v[j])) {     /* nothing text-bearing in [lo, mid] */
+            lo = mid + 1;
+            continue;
+        }
+        if (lv->v[j].off <= off) {
+            ans = j;
+            lo = mid + 1;
+        } else {
+            hi = j;
+        }
+    }
+    return ans == (size_t)-1 ? 0 : ans;
+}

@@ -102,8 +102,10 @@ static bool exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-/* The bundled sample library: the installed copy, or the source tree's when
- * the binary runs from it. */
+/* The bundled sample library: the source tree's when the binary runs from
+ * it, the installed copy next to the binary (BINDIR/../share/quire, so a
+ * staged DESTDIR install or a moved PREFIX works), else the DATADIR the
+ * binary was built for. */
 static char *sample_library(const char *argv0)
 {
     char self[PATH_MAX];
@@ -117,6 +119,12 @@ static char *sample_library(const char *argv0)
             if (is_dir(p))
                 return p;
             free(p);
+            p = xasprintf("%s/../share/quire/sample_library", self);
+            char *real = realpath(p, NULL);
+            free(p);
+            if (real && is_dir(real))
+                return real;
+            free(real);
         }
     }
     (void)argv0;
@@ -177,13 +185,18 @@ int main(int argc, char **argv)
         return usage_error("--list, --render, --bookmarks, --config-check", "choose one");
 
     struct config cfg;
-    config_load(&cfg, config_path, stderr);
+    int config_problems = config_load(&cfg, config_path, stderr);
     if (wrap)
         cfg.wrap = strcmp(wrap, "greedy") == 0 ? WRAP_GREEDY : WRAP_OPTIMAL;
     if (config_check) {
+        /* The settings in force, then a verdict: 1 when the file had problems. */
         config_print(&cfg, stdout);
         config_free(&cfg);
-        return 0;
+        if (fflush(stdout) != 0) {
+            warnx_q("stdout: write error");
+            return EXIT_RUNTIME;
+        }
+        return config_problems ? EXIT_RUNTIME : 0;
     }
 
     /* Which library: -L, $QUIRE_LIBRARY, config, bundled sample.  A TARGET

@@ -1,7 +1,342 @@
-/* STUB — replaced by the layout issue. */
+/* search.c — case- and normalisation-insensitive search (see search.h).
+ *
+ * Both needle and text are folded the same way: every grapheme cluster is
+ * case-folded with compatibility decomposition (u8_casefold, NFKD), and a
+ * whitespace run becomes one space.  The text is folded a chunk at a time
+ * into a window that remembers, for every folded byte, the source offset of
+ * its cluster and whether it starts one; memmem finds the needle in the
+ * window and a hit counts only when it begins and ends on cluster
+ * boundaries.  ASCII is folded inline; single-code-point clusters go through
+ * a small per-call cache, so u8_casefold runs about once per distinct
+ * character rather than once per character. */
 #include "search.h"
+
+#include <stdint.h>
 #include <stdlib.h>
-struct search *search_new(const char *needle, size_t n) { (void)needle; (void)n; return NULL; }
-void search_free(struct search *s) { (void)s; }
-bool search_find(const struct search *s, const char *text, size_t lo, size_t hi, size_t from, bool backward, size_t *hit, size_t *hit_end)
-{ (void)s; (void)text; (void)lo; (void)hi; (void)from; (void)backward; (void)hit; (void)hit_end; return false; }
+#include <string.h>
+#include <unicase.h>
+#include <unigbrk.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include "util.h"
+
+#define CHUNK (64 * 1024)        /* source bytes folded per step */
+#define STRETCH_MAX (256 * 1024) /* longest non-ASCII stretch folded at once */
+#define CACHE_SLOTS 1024
+
+struct search {
+    char *fold;       /* folded needle */
+    size_t len;
+};
+
+/* A folded window of the text. */
+struct window {
+    char *f;          /* folded bytes */
+    size_t *src;      /* source offset of each folded byte's cluster; src[n] = end */
+    uint8_t *first;   /* 1 where a cluster's folding starts; first[n] = 1 */
+    size_t n, cap;
+    size_t pos;       /* next source byte to fold */
+    char *gb;         /* grapheme breaks of one stretch */
+    size_t gcap;
+    struct cache_slot { uint32_t c; uint8_t len; char f[15]; } *cache;
+};
+
+static bool is_space(uint32_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
+}
+
+static void win_reserve(struct window *w, size_t more)
+{
+    size_t need = w->n + more + 1;
+    if (need <= w->cap)
+        return;
+    size_t cap = w->cap ? w->cap : 4096;
+    while (cap < need)
+        cap *= 2;
+    w->f = xrealloc(w->f, cap);
+    w->src = xreallocarray(w->src, cap, sizeof *w->src);
+    w->first = xrealloc(w->first, cap);
+    w->cap = cap;
+}
+
+static void win_put(struct window *w, const char *s, size_t n, size_t src)
+{
+    win_reserve(w, n);
+    memcpy(w->f + w->n, s, n);
+    for (size_t k = 0; k < n; k++) {
+        w->src[w->n + k] = src;
+        w->first[w->n + k] = k == 0;
+    }
+    w->n += n;
+}
+
+/* Fold one cluster s[0, n) into w (source offset src). */
+static void fold_cluster(struct window *w, const char *s, size_t n, size_t src)
+{
+    ucs4_t c = 0;
+    int l = u8_mbtouc(&c, (const uint8_t *)s, n);
+    bool single = (size_t)l == n;
+    if (single && c == 0xAD)
+        return;               /* a soft hyphen is invisible: "hy-phen" finds "hyphen" */
+    struct cache_slot *slot = NULL;
+    if (single) {
+        slot = &w->cache[(c * 2654435761u) % CACHE_SLOTS];
+        if (slot->len && slot->c == c) {
+            win_put(w, slot->f, slot->len, src);
+            return;
+        }
+    }
+    uint8_t tmp[64];
+    size_t tl = sizeof tmp;
+    uint8_t *r = u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFKD, tmp, &tl);
+    if (!r) {                 /* cannot happen for valid UTF-8; keep the bytes */
+        win_put(w, s, n, src);
+        return;
+    }
+    if (tl > 0)
+        win_put(w, (const char *)r, tl, src);
+    if (slot && tl > 0 && tl <= sizeof slot->f) {
+        slot->c = c;
+        slot->len = (uint8_t)tl;
+        memcpy(slot->f, r, tl);
+    }
+    if (r != tmp)
+        free(r);
+}
+
+/* Fold text[w->pos, ...) into the window until at least `upto` is folded
+ * (or hi is reached).  Stops only on cluster boundaries outside whitespace
+ * runs. */
+static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
+{
+    size_t i = w->pos;
+    while (i < hi && (i < upto)) {
+        unsigned char b = (unsigned char)text[i];
+        bool next_ascii = i + 1 >= hi || (unsigned char)text[i + 1] < 0x80;
+        if (b < 0x80 && next_ascii) {
+            if (b == ' ' || (b >= '\t' && b <= '\r')) {
+                /* a whitespace run: one space */
+                size_t j = i;
+                while (j < hi) {
+                    ucs4_t c;
+                    int l = u8_mbtouc(&c, (const uint8_t *)text + j, hi - j);
+                    if (!is_space(c))
+                        break;
+                    j += (size_t)l;
+                }
+                win_put(w, " ", 1, i);
+                i = j;
+                continue;
+            }
+            win_reserve(w, 1);
+            w->f[w->n] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            w->src[w->n] = i;
+            w->first[w->n] = 1;
+            w->n++;
+            i++;
+            continue;
+        }
+        /* A stretch with non-ASCII: from i up to the next ASCII byte that
+         * follows non-ASCII (an ASCII character never extends a cluster). */
+        size_t j = i + 1;
+        while (j < hi && j - i < STRETCH_MAX &&
+               !((unsigned char)text[j] < 0x80 && (unsigned char)text[j - 1] >= 0x80))
+            j++;
+        while (j < hi && ((unsigned char)text[j] & 0xC0) == 0x80)
+            j++;
+        size_t n = j - i;
+        XGROW(w->gb, w->gcap, n + 1);
+        u8_grapheme_breaks((const uint8_t *)text + i, n, w->gb);
+        size_t a = i;
+        while (a < j) {
+            size_t e = a + 1;
+            while (e < j && !w->gb[e - i])
+                e++;
+            ucs4_t c;
+            u8_mbtouc(&c, (const uint8_t *)text + a, j - a);
+            if (is_space(c)) {
+                /* whitespace run (may continue past the stretch) */
+                size_t k = a;
+                while (k < hi) {
+                    ucs4_t d;
+                    int l = u8_mbtouc(&d, (const uint8_t *)text + k, hi - k);
+                    if (!is_space(d))
+                        break;
+                    k += (size_t)l;
+                }
+                win_put(w, " ", 1, a);
+                if (k > j) {
+                    j = k;
+                    break;
+                }
+                a = k;
+                continue;
+            }
+            fold_cluster(w, text + a, e - a, a);
+            a = e;
+        }
+        i = j > a ? j : a;
+    }
+    w->pos = i;
+    win_reserve(w, 0);
+    w->src[w->n] = i;
+    w->first[w->n] = 1;
+}
+
+/* Drop the first `k` folded bytes. */
+static void win_shift(struct window *w, size_t k)
+{
+    if (k == 0)
+        return;
+    memmove(w->f, w->f + k, w->n - k);
+    memmove(w->src, w->src + k, (w->n - k + 1) * sizeof *w->src);
+    memmove(w->first, w->first + k, w->n - k + 1);
+    w->n -= k;
+}
+
+static void win_init(struct window *w, size_t pos)
+{
+    memset(w, 0, sizeof *w);
+    w->pos = pos;
+    w->cache = xcalloc(CACHE_SLOTS, sizeof *w->cache);
+    win_reserve(w, 0);
+    w->src[0] = pos;
+    w->first[0] = 1;
+}
+
+static void win_free(struct window *w)
+{
+    free(w->f);
+    free(w->src);
+    free(w->first);
+    free(w->gb);
+    free(w->cache);
+}
+
+struct search *search_new(const char *needle, size_t n)
+{
+    struct window w;
+    win_init(&w, 0);
+    /* trim surrounding whitespace: a needle " word " finds "word" */
+    win_fold(&w, needle, n, n);
+    size_t a = 0, e = w.n;
+    while (a < e && w.f[a] == ' ')
+        a++;
+    while (e > a && w.f[e - 1] == ' ')
+        e--;
+    struct search *s = NULL;
+    if (e > a) {
+        s = xmalloc(sizeof *s);
+        s->len = e - a;
+        s->fold = xmalloc(s->len);
+        memcpy(s->fold, w.f + a, s->len);
+    }
+    win_free(&w);
+    return s;
+}
+
+void search_free(struct search *s)
+{
+    if (!s)
+        return;
+    free(s->fold);
+    free(s);
+}
+
+/* A safe place to start folding at or before `pos`: after a line end, or
+ * a character start, not before lo. */
+static size_t safe_start(const char *text, size_t lo, size_t pos)
+{
+    if (pos <= lo)
+        return lo;
+    size_t limit = pos - lo > 4096 ? pos - 4096 : lo;
+    for (size_t i = pos; i > limit; i--)
+        if (text[i - 1] == '\n')
+            return i;
+    while (pos > lo && ((unsigned char)text[pos] & 0xC0) == 0x80)
+        pos--;
+    return pos;
+}
+
+/* Is the hit at folded index p (len bytes) on cluster boundaries? */
+static bool on_boundaries(const struct window *w, size_t p, size_t len)
+{
+    return w->first[p] && w->first[p + len];
+}
+
+bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
+                 size_t from, bool backward, size_t *hit, size_t *hit_end)
+{
+    if (!s || !text || lo >= hi)
+        return false;
+    if (from < lo)
+        from = lo;
+    if (from > hi)
+        from = hi;
+    struct window w;
+    bool found = false;
+    if (!backward) {
+        win_init(&w, safe_start(text, lo, from));
+        for (;;) {
+            bool done = w.pos >= hi;
+            if (!done)
+                win_fold(&w, text, hi, w.pos + CHUNK);
+            done = w.pos >= hi;
+            size_t p = 0;
+            while (w.n >= s->len && p + s->len <= w.n) {
+                const char *q = memmem(w.f + p, w.n - p, s->fold, s->len);
+                if (!q)
+                    break;
+                p = (size_t)(q - w.f);
+                if (w.src[p] >= from && on_boundaries(&w, p, s->len)) {
+                    *hit = w.src[p];
+                    *hit_end = w.src[p + s->len];
+                    found = true;
+                    break;
+                }
+                p++;
+            }
+            if (found || done)
+                break;
+            /* keep the last len-1 folded bytes: a hit may straddle */
+            win_shift(&w, w.n >= s->len ? w.n - s->len + 1 : 0);
+        }
+        win_free(&w);
+        return found;
+    }
+    /* backward: windows [a, b) stepping toward lo, each folded a little past
+     * b so hits that start before b and end after it are seen */
+    size_t b = from;
+    while (b > lo && !found) {
+        size_t a = safe_start(text, lo, b > lo + CHUNK ? b - CHUNK : lo);
+        if (a >= b)
+            a = safe_start(text, lo, b - 1);
+        win_init(&w, a);
+        win_fold(&w, text, hi, b);
+        /* fold past b until len folded bytes lie beyond it */
+        size_t at_b = w.n;
+        while (w.pos < hi && w.n < at_b + s->len + 1)
+            win_fold(&w, text, hi, w.pos + 64);
+        size_t p = 0;
+        while (p + s->len <= w.n) {
+            const char *q = memmem(w.f + p, w.n - p, s->fold, s->len);
+            if (!q)
+                break;
+            p = (size_t)(q - w.f);
+            if (w.src[p] >= a && w.src[p] < b && w.src[p] < from &&
+                on_boundaries(&w, p, s->len)) {
+                *hit = w.src[p];
+                *hit_end = w.src[p + s->len];
+                found = true;   /* keep looking for a later one */
+            }
+            p++;
+        }
+        win_free(&w);
+        b = a;
+    }
+    return found;
+}

@@ -1,0 +1,1215 @@
+/* test_bookmarks.c — the bookmark store: file format, corrupt files, merging,
+ * positions that survive renames, inserted chapters and edited text.
+ *
+ * Without arguments: the unit tests.  With a mode it is a helper program for
+ * tests/e2e/t_bookmarks.sh:
+ *   test_bookmarks hammer DIR CHILDREN SAVES SECS  children save at once; verify
+ *   test_bookmarks killloop DIR ITERATIONS     SIGKILL savers at random moments
+ *   test_bookmarks saver DIR ID SAVES SECS     one process saving in a loop
+ * (hammer and saver stop after SAVES saves or SECS seconds, then save a
+ * final update at offset 999999; SAVES -1: forever)
+ *   test_bookmarks check FILE                  exit 0 when FILE parses whole
+ *   test_bookmarks last DIR ID                 print the last offset of ID */
+#include "bookmarks.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+/* ---- hand-built stories ------------------------------------------------- */
+
+#define TMAX 8
+
+struct tstory {
+    struct story s;
+    struct source src;
+    struct chapter ch[TMAX];
+    struct edition ed[TMAX];
+    char *text;
+};
+
+static void hex16(uint64_t h, char *out)
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* A story of n chapters laid end to end in one source at `path`.  Its id
+ * comes from the title and the opening of its first chapter, a chapter's key
+ * from the chapter's own text (as the library does: never the path). */
+static void tbuild(struct tstory *t, const char *title, const char *path, const char **chs,
+                   size_t n)
+{
+    memset(t, 0, sizeof *t);
+    struct buf b = {0};
+    size_t start[TMAX + 1];
+    for (size_t i = 0; i < n; i++) {
+        start[i] = b.len;
+        buf_adds(&b, chs[i]);
+    }
+    start[n] = b.len;
+    t->text = b.data;
+    t->src.path = (char *)(uintptr_t)path;
+    t->src.text = t->text;
+    t->src.len = b.len;
+    for (size_t i = 0; i < n; i++) {
+        struct edition *e = &t->ed[i];
+        e->src = &t->src;
+        e->relpath = (char *)(uintptr_t)path;
+        e->start = e->front_end = e->body = start[i];
+        e->end = e->back = start[i + 1];
+        struct chapter *c = &t->ch[i];
+        c->ed = e;
+        c->n_ed = 1;
+        c->base = start[i];
+        c->number = (int)i + 1;
+        /* title: the first line of the chapter */
+        const char *nl = strchr(chs[i], '\n');
+        c->title = xstrndup(chs[i], nl ? (size_t)(nl - chs[i]) : strlen(chs[i]));
+        size_t klen = strlen(chs[i]) < 64 ? strlen(chs[i]) : 64;
+        hex16(fnv1a(FNV_OFFSET, chs[i], klen), c->key);
+    }
+    t->s.title = (char *)(uintptr_t)title;
+    t->s.author = (char *)(uintptr_t)"";
+    t->s.dir = (char *)(uintptr_t)"";
+    t->s.ch = t->ch;
+    t->s.n_ch = n;
+    t->s.total = b.len;
+    uint64_t h = fnv1a(FNV_OFFSET, title, strlen(title));
+    h = fnv1a(h, chs[0], strlen(chs[0]) < 64 ? strlen(chs[0]) : 64);
+    hex16(h, t->s.id);
+}
+
+static void tfree(struct tstory *t)
+{
+    for (size_t i = 0; i < t->s.n_ch; i++)
+        free(t->ch[i].title);
+    free(t->text);
+}
+
+/* Offset of `needle` in the story's text (absolute). */
+static size_t at(const struct tstory *t, const char *needle)
+{
+    const char *p = strstr(t->text, needle);
+    return p ? (size_t)(p - t->text) : (size_t)-1;
+}
+
+/* ---- scratch folders, files, stderr -------------------------------------- */
+
+static char *tmpdir_make(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *t = xasprintf("%s/quire-bm.XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(t)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    return t;
+}
+
+static void rm_rf(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char *p = xasprintf("%s/%s", path, e->d_name);
+            rm_rf(p);
+            free(p);
+        }
+        closedir(d);
+        chmod(path, 0700);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void put_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static char *get_file(const char *path, size_t *len)
+{
+    size_t l;
+    char *d = read_file(path, &l, NULL);
+    if (len)
+        *len = d ? l : 0;
+    return d;
+}
+
+/* Names in dir starting with prefix: how many, and the first (malloc'd). */
+static int count_prefix(const char *dir, const char *prefix, char **first)
+{
+    int n = 0;
+    if (first)
+        *first = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            if (first && !*first)
+                *first = xasprintf("%s/%s", dir, e->d_name);
+            n++;
+        }
+    closedir(d);
+    return n;
+}
+
+static int saved_fd = -1;
+static char *cap_path;
+
+static void capture_begin(const char *dir)
+{
+    fflush(stderr);
+    free(cap_path);
+    cap_path = xasprintf("%s.stderr", dir);
+    int fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    saved_fd = dup(2);
+    dup2(fd, 2);
+    close(fd);
+}
+
+/* Stop capturing; the captured text (malloc'd). */
+static char *capture_end(void)
+{
+    fflush(stderr);
+    dup2(saved_fd, 2);
+    close(saved_fd);
+    char *s = get_file(cap_path, NULL);
+    unlink(cap_path);
+    return s ? s : xstrdup("");
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static struct bm_pos mkpos(const char *key, size_t ch, size_t off, time_t when)
+{
+    struct bm_pos p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.chapter_key, sizeof p.chapter_key, "%s", key);
+    p.chapter = ch;
+    p.off = off;
+    p.when = when;
+    p.percent = 12.5;
+    snprintf(p.context, sizeof p.context, "ctx %zu", off);
+    return p;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_round_trip(void)
+{
+    char *dir = tmpdir_make();
+    char *sub = xasprintf("%s/state/quire", dir);
+    struct bookmarks *b = bookmarks_open(sub, true);
+    CHECK("a fresh store has no positions", bookmarks_most_recent(b) == NULL);
+    CHECK("a fresh store warns of nothing", bookmarks_warning(b) == NULL);
+
+    const char *odd = "Tabs\there, new\nlines, back\\slash, \xc3\xa9t\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac, "
+                      "\x01" "ctl";
+    struct bm_pos p = mkpos("0123456789abcdef", 41, 123456789, 1700000000);
+    p.percent = 42.17;
+    snprintf(p.context, sizeof p.context, "%s", "\xe2\x80\x9cQuoted,\xe2\x80\x9d she said \\ back");
+    p.n_chapters = 57;
+    snprintf(p.chapter_title, sizeof p.chapter_title, "%s", "Chapter 42: \xc3\x9c" "ber\tall");
+    bookmarks_set_last(b, "aaaa000011112222", odd, &p);
+    struct bm_pos m = mkpos("fedcba9876543210", 2, 7, 1700000100);
+    bookmarks_set_mark(b, "aaaa000011112222", NULL, 'q', &m);
+    m.off = 8;
+    bookmarks_set_mark(b, "aaaa000011112222", NULL, 'Z', &m);
+    struct bm_pos q = mkpos("", 0, 0, 1600000000);
+    q.context[0] = '\0';
+    bookmarks_set_last(b, "bbbb", "Plain", &q);
+    CHECK_INT("saving a new store works", bookmarks_save(b), 0);
+    bookmarks_close(b);
+
+    char *path = xasprintf("%s/bookmarks", sub);
+    size_t len;
+    char *data = get_file(path, &len);
+    CHECK("the state folder and file were created", data != NULL);
+    CHECK("the file starts with the magic line and version",
+          data && strncmp(data, "quire-bookmarks 1\n", 18) == 0);
+    CHECK("fields are tab-separated with tabs, newlines and backslashes escaped",
+          data && strstr(data, "story\taaaa000011112222\t1700000000\tTabs\\there, new\\nlines, "
+                               "back\\\\slash, \xc3\xa9t\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac, \\x01ctl\n"));
+    CHECK("a last-position line holds every field",
+          data && strstr(data, "last\taaaa000011112222\t0123456789abcdef\t41\t123456789\t42.17\t"
+                               "1700000000\t\xe2\x80\x9cQuoted,\xe2\x80\x9d she said \\\\ back\t57\t"
+                               "Chapter 42: \xc3\x9c" "ber all\n"));
+    CHECK("a mark line names its letter",
+          data && strstr(data, "mark\taaaa000011112222\tq\tfedcba9876543210\t2\t7\t12.50\t1700000100\t"));
+    CHECK("the file ends with a line end", data && len > 0 && data[len - 1] == '\n');
+    CHECK("the lock file sits beside it", count_prefix(sub, "bookmarks.lock", NULL) == 1);
+    CHECK("no temporary file is left", count_prefix(sub, "bookmarks.tmp.", NULL) == 0);
+
+    b = bookmarks_open(sub, true);
+    struct bm_pos g;
+    CHECK("the last position reads back", bookmarks_get_last(b, "aaaa000011112222", &g));
+    CHECK_STR("chapter key", g.chapter_key, "0123456789abcdef");
+    CHECK_INT("chapter index", g.chapter, 41);
+    CHECK_INT("offset", g.off, 123456789);
+    CHECK("percent to two decimals", g.percent > 42.169 && g.percent < 42.171);
+    CHECK_INT("when", g.when, 1700000000);
+    CHECK_STR("context with UTF-8 and a backslash", g.context,
+              "\xe2\x80\x9cQuoted,\xe2\x80\x9d she said \\ back");
+    CHECK_INT("chapters then", g.n_chapters, 57);
+    CHECK_STR("chapter title then (a tab becomes a space)", g.chapter_title,
+              "Chapter 42: \xc3\x9c" "ber all");
+    char letters[53];
+    bookmarks_marks(b, "aaaa000011112222", letters);
+    CHECK_STR("marks listed a-z then A-Z", letters, "qZ");
+    CHECK("mark q reads back", bookmarks_get_mark(b, "aaaa000011112222", 'q', &g) && g.off == 7 &&
+                               g.when == 1700000100);
+    CHECK("mark Z reads back", bookmarks_get_mark(b, "aaaa000011112222", 'Z', &g) && g.off == 8);
+    CHECK("an unset mark is absent", !bookmarks_get_mark(b, "aaaa000011112222", 'a', &g));
+    CHECK("a bad letter is absent", !bookmarks_get_mark(b, "aaaa000011112222", '1', &g));
+    CHECK("an empty context reads back", bookmarks_get_last(b, "bbbb", &g) && g.context[0] == 0);
+    CHECK_STR("the most recent story", bookmarks_most_recent(b), "aaaa000011112222");
+    bookmarks_marks(b, "nope", letters);
+    CHECK_STR("an unknown story has no marks", letters, "");
+
+    /* The title with its control character, through the listing. */
+    FILE *f = tmpfile();
+    CHECK_INT("printing works", bookmarks_print(b, NULL, f), 0);
+    rewind(f);
+    char out[4096] = "";
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    CHECK("the listing shows the saved title, control characters as spaces",
+          strstr(out, "Tabs here, new lines, back\\slash, \xc3\xa9t\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac,  ctl"
+                      "  (not in the library)\n") != NULL);
+
+    /* format -> parse -> format is the identity. */
+    size_t l1, l2, bad = 9;
+    char *f1 = bookmarks_format(b, &l1);
+    struct bookmarks *p2 = bookmarks_parse(f1, l1, &bad, NULL);
+    CHECK("the formatted store parses", p2 != NULL && bad == 0);
+    char *f2 = bookmarks_format(p2, &l2);
+    CHECK("format(parse(format)) is the same bytes", l1 == l2 && memcmp(f1, f2, l1) == 0);
+    CHECK("the file is exactly the formatted store", l1 == len && memcmp(f1, data, len) == 0);
+    CHECK_INT("saving a parsed (detached) store does nothing", bookmarks_save(p2), 0);
+    free(f1);
+    free(f2);
+    bookmarks_close(p2);
+    bookmarks_close(b);
+    free(data);
+    free(path);
+    free(sub);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_forward_compatible(void)
+{
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    const char *file =
+        "quire-bookmarks 1\tsome future header field\n"
+        "# a comment\n"
+        "story\tabc\t100\tKept title\tfuture story field\n"
+        "last\tabc\tk1\t0\t5\t1.00\t100\tctx\t3\tOne\tfuture1\tfuture2\n"
+        "shelf\tabc\tFavourites\n"
+        "\n"
+        "last\tdef\tk2\t1\t9\t50\t200\tc2\n"    /* without the optional fields */
+        "mark\tdef\tb\tk2\t1\t10\t50.5\t201\t\n";
+    put_file(path, file, strlen(file));
+    struct bookmarks *b = bookmarks_open(dir, true);
+    CHECK("a file with unknown records and extra fields gives no warning",
+          bookmarks_warning(b) == NULL);
+    struct bm_pos g;
+    CHECK("known records of a newer file are read",
+          bookmarks_get_last(b, "abc", &g) && g.off == 5 && g.n_chapters == 3);
+    CHECK("optional trailing fields may be missing",
+          bookmarks_get_last(b, "def", &g) && g.off == 9 && g.n_chapters == 0 &&
+          !strcmp(g.context, "c2") && g.chapter_title[0] == 0);
+    CHECK("a mark with an empty context", bookmarks_get_mark(b, "def", 'b', &g) && g.off == 10 &&
+                                          g.percent == 50.5);
+    struct bm_pos p = mkpos("k9", 0, 1, 300);
+    bookmarks_set_last(b, "ghi", "New", &p);
+    CHECK_INT("saving works", bookmarks_save(b), 0);
+    bookmarks_close(b);
+    char *data = get_file(path, NULL);
+    CHECK("unknown record lines survive a rewrite", data && strstr(data, "\nshelf\tabc\tFavourites\n"));
+    CHECK("comments survive a rewrite", data && strstr(data, "\n# a comment\n"));
+    CHECK("future fields of an untouched record survive",
+          data && strstr(data, "\tOne\tfuture1\tfuture2\n") && strstr(data, "\tKept title\tfuture story field\n"));
+    CHECK("blank lines are dropped", data && !strstr(data, "\n\n"));
+    CHECK("no copy was kept aside (nothing was bad)", count_prefix(dir, "bookmarks.bad-", NULL) == 0);
+    free(data);
+
+    /* A record this process replaces loses the old record's future fields. */
+    b = bookmarks_open(dir, true);
+    p = mkpos("k1", 0, 6, 400);
+    bookmarks_set_last(b, "abc", NULL, &p);
+    bookmarks_close(b);
+    data = get_file(path, NULL);
+    CHECK("a replaced record is written whole, without stale extras",
+          data && !strstr(data, "future1") && strstr(data, "last\tabc\tk1\t0\t6\t"));
+    free(data);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+}
+
+struct corrupt_case {
+    const char *what;
+    const char *data;
+    size_t len;          /* 0: strlen */
+    int whole;           /* 1: moved aside whole; 0: bad lines skipped, copy kept */
+    const char *good_id; /* a record that must survive, or NULL */
+};
+
+static void test_corrupt(void)
+{
+    static char huge[200000];
+    memcpy(huge, "quire-bookmarks 1\nstory\tok\t1\tGood\nlast\tok\tk\t0\t1\t0\t1\t", 52);
+    memset(huge + 52, 'x', sizeof huge - 53 - 60);
+    memcpy(huge + sizeof huge - 61, "\nlast\tz\tk\t0\t1\t2\t3\tc\n", 21);
+    size_t huge_len = sizeof huge - 61 + 21;
+    static const char with_nul[] =
+        "quire-bookmarks 1\nlast\tok\tk\t0\t1\t0\t1\tc\nstory\tx\t1\tnul\0here\n";
+    static const char binary[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0";
+    const struct corrupt_case cases[] = {
+        {"an empty file", "", 1 /* patched below */, 1, NULL},
+        {"a wrong magic line", "quire-bookmarkz 1\nlast\tok\tk\t0\t1\t0\t1\tc\n", 0, 1, NULL},
+        {"a binary file", binary, sizeof binary - 1, 1, NULL},
+        {"garbage text", "hello world\nthis is not a store\n", 0, 1, NULL},
+        {"a magic line without a version", "quire-bookmarks\n", 0, 1, NULL},
+        {"version zero", "quire-bookmarks 0\n", 0, 1, NULL},
+        {"only a magic line without its end", "quire-bookmarks 1", 0, 1, NULL},
+        {"a truncated last line",
+         "quire-bookmarks 1\nlast\tok\tk\t0\t1\t0\t1\tc\nlast\tcut\tk\t0\t1\t0\t1", 0, 0, "ok"},
+        {"a huge line", huge, 0, 0, "z"},
+        {"bad numbers",
+         "quire-bookmarks 1\nlast\tok\tk\t0\t1\t0\t1\tc\nlast\tx\tk\t-1\t1\t0\t1\tc\n"
+         "last\ty\tk\t0\t99999999999999999999999\t0\t1\tc\nlast\tw\tk\t0\t1\t101\t1\tc\n"
+         "last\tv\tk\t0\t1\t1e3\t1\tc\nlast\tu\tk\t0\t1\t5\tnow\tc\n", 0, 0, "ok"},
+        {"a bad escape and a bad letter",
+         "quire-bookmarks 1\nlast\tok\tk\t0\t1\t0\t1\tc\nstory\tx\t1\tbad\\q\n"
+         "mark\tx\t7\tk\t0\t1\t0\t1\tc\nstory\ty\t1\tnul\\x00\n", 0, 0, "ok"},
+        {"invalid UTF-8 in a line",
+         "quire-bookmarks 1\nlast\tok\tk\t0\t1\t0\t1\tc\nstory\tx\t1\tbad \xff\xfe\n", 0, 0, "ok"},
+        {"a NUL inside a line", with_nul, sizeof with_nul - 1, 0, "ok"},
+        {"missing fields", "quire-bookmarks 1\nlast\tok\tk\t0\t1\t0\t1\tc\nlast\tshort\tk\t0\n"
+                           "story\tnotitle\t5\n", 0, 0, "ok"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const struct corrupt_case *c = &cases[i];
+        size_t len = i == 0 ? 0 : c->len ? c->len : strlen(c->data);
+        if (c->data == huge)
+            len = huge_len;
+        char *dir = tmpdir_make();
+        char *path = xasprintf("%s/bookmarks", dir);
+        put_file(path, c->data, len);
+        capture_begin(dir);
+        struct bookmarks *b = bookmarks_open(dir, false);
+        struct bm_pos p = mkpos("k", 0, 3, 50);
+        bookmarks_set_last(b, "mine", "Mine", &p);
+        int saved = bookmarks_save(b);
+        p.off = 4;
+        p.when = 51;
+        bookmarks_set_last(b, "mine", "Mine", &p);
+        int saved2 = bookmarks_save(b);
+        bookmarks_close(b);
+        char *err = capture_end();
+        char *what = xasprintf("%s: ", c->what);
+        char *kept = NULL;
+        int n_bad = count_prefix(dir, "bookmarks.bad-", &kept);
+        size_t klen = 0;
+        char *kdata = kept ? get_file(kept, &klen) : NULL;
+        char *msg;
+        msg = xasprintf("%skept aside exactly once", what);
+        CHECK(msg, n_bad == 1);
+        free(msg);
+        msg = xasprintf("%sthe kept copy holds every original byte", what);
+        CHECK(msg, kdata && klen == len && memcmp(kdata, c->data, len) == 0);
+        free(msg);
+        msg = xasprintf("%sone warning line, naming both files", what);
+        CHECK(msg, count_lines(err) == 1 && strstr(err, path) && kept && strstr(err, kept) &&
+                   strncmp(err, "quire: ", 7) == 0);
+        free(msg);
+        if (c->whole) {
+            char *want = xasprintf("quire: %s: unreadable bookmarks, kept as %s\n", path,
+                                   kept ? kept : "?");
+            msg = xasprintf("%sthe warning says so", what);
+            CHECK_STR(msg, err, want);
+            free(msg);
+            free(want);
+        }
+        msg = xasprintf("%sreading and saving go on", what);
+        CHECK(msg, saved == 0 && saved2 == 0);
+        free(msg);
+        struct bookmarks *r = bookmarks_open(dir, true);
+        struct bm_pos g;
+        msg = xasprintf("%sthe new file is whole and holds the new position", what);
+        CHECK(msg, bookmarks_warning(r) == NULL && bookmarks_get_last(r, "mine", &g) && g.off == 4);
+        free(msg);
+        if (c->good_id) {
+            msg = xasprintf("%sthe good records are kept", what);
+            CHECK(msg, bookmarks_get_last(r, c->good_id, &g));
+            free(msg);
+        }
+        bookmarks_close(r);
+        free(kdata);
+        free(kept);
+        free(err);
+        free(what);
+        free(path);
+        rm_rf(dir);
+        free(dir);
+    }
+}
+
+static void test_newer_version(void)
+{
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    const char *file = "quire-bookmarks 2\nsomething\tnew\n";
+    put_file(path, file, strlen(file));
+    capture_begin(dir);
+    struct bookmarks *b = bookmarks_open(dir, false);
+    struct bm_pos p = mkpos("k", 0, 3, 50);
+    bookmarks_set_last(b, "mine", "Mine", &p);
+    int r1 = bookmarks_save(b);
+    int r2 = bookmarks_save(b);
+    bookmarks_close(b);
+    char *err = capture_end();
+    char *data = get_file(path, NULL);
+    CHECK("a newer format's file is never replaced", data && !strcmp(data, file));
+    CHECK("saving over a newer format fails", r1 == -1 && r2 == -1);
+    CHECK("nothing was moved aside", count_prefix(dir, "bookmarks.bad-", NULL) == 0);
+    char *want = xasprintf("quire: %s: written by a newer quire (format 2); bookmarks are not saved\n",
+                           path);
+    CHECK_STR("one warning for a newer format", err, want);
+    free(want);
+    size_t bad;
+    char *perr = NULL;
+    CHECK("bookmarks_parse refuses a newer format", !bookmarks_parse(file, strlen(file), &bad, &perr));
+    CHECK("with a reason", perr && strstr(perr, "newer"));
+    free(perr);
+    free(err);
+    free(data);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_merge(void)
+{
+    char *dir = tmpdir_make();
+    struct bookmarks *a = bookmarks_open(dir, true);
+    struct bookmarks *b = bookmarks_open(dir, true);
+    struct bm_pos p = mkpos("k", 0, 1, 1000);
+    bookmarks_set_last(a, "xa", "Story A", &p);
+    bookmarks_set_mark(a, "shared", "Shared", 'a', &p);
+    p.off = 2;
+    bookmarks_set_last(b, "xb", "Story B", &p);
+    bookmarks_set_mark(b, "shared", "Shared", 'b', &p);
+    CHECK_INT("first saver", bookmarks_save(a), 0);
+    CHECK_INT("second saver", bookmarks_save(b), 0);
+    struct bookmarks *c = bookmarks_open(dir, true);
+    struct bm_pos g;
+    CHECK("a story only the first process knew is kept", bookmarks_get_last(c, "xa", &g) && g.off == 1);
+    CHECK("the second process's story is there", bookmarks_get_last(c, "xb", &g) && g.off == 2);
+    char letters[53];
+    bookmarks_marks(c, "shared", letters);
+    CHECK_STR("marks of one story merge per letter", letters, "ab");
+    CHECK("the saver adopted the other's records", bookmarks_get_last(b, "xa", &g) && g.off == 1);
+    bookmarks_close(c);
+
+    /* Newer wins, whoever saves last. */
+    p = mkpos("k", 0, 10, 2000);
+    bookmarks_set_last(a, "s", "S", &p);
+    p = mkpos("k", 0, 20, 3000);
+    bookmarks_set_last(b, "s", "S", &p);
+    bookmarks_save(b);
+    bookmarks_save(a);
+    c = bookmarks_open(dir, true);
+    CHECK("the newer position wins though the older was saved later",
+          bookmarks_get_last(c, "s", &g) && g.off == 20);
+    bookmarks_close(c);
+    CHECK("and the late saver now holds the newer one", bookmarks_get_last(a, "s", &g) && g.off == 20);
+
+    /* A tie goes to the process saving its own change. */
+    p = mkpos("k", 0, 30, 4000);
+    bookmarks_set_last(a, "s", NULL, &p);
+    bookmarks_save(a);
+    p.off = 31;
+    bookmarks_set_last(b, "s", NULL, &p);
+    bookmarks_save(b);
+    c = bookmarks_open(dir, true);
+    CHECK("a tie goes to the change saved last", bookmarks_get_last(c, "s", &g) && g.off == 31);
+    bookmarks_close(c);
+    /* A's copy (off 30, same second) is stale and clean: saving A's other
+     * changes must not bring it back. */
+    p = mkpos("k", 0, 5, 4000);
+    bookmarks_set_last(a, "other", "Other", &p);
+    bookmarks_save(a);
+    c = bookmarks_open(dir, true);
+    CHECK("a stale copy never overrides the file", bookmarks_get_last(c, "s", &g) && g.off == 31);
+    bookmarks_close(c);
+
+    /* Titles: newer wins too. */
+    p = mkpos("k", 0, 40, 5000);
+    bookmarks_set_last(b, "s", "S renamed", &p);
+    bookmarks_save(b);
+    bookmarks_close(a);
+    a = bookmarks_open(dir, true);
+    FILE *f = tmpfile();
+    bookmarks_print(a, NULL, f);
+    rewind(f);
+    char out[4096];
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    CHECK("the newer title is listed", strstr(out, "S renamed  (not in the library)") != NULL);
+    CHECK("the most recent story is listed first", strncmp(out, "S renamed", 9) == 0);
+    CHECK_STR("most recent", bookmarks_most_recent(a), "s");
+
+    /* A deleted file: what this process knows is written back. */
+    char *path = xasprintf("%s/bookmarks", dir);
+    unlink(path);
+    p = mkpos("k", 0, 1, 6000);
+    bookmarks_set_last(a, "new", "New", &p);
+    bookmarks_save(a);
+    c = bookmarks_open(dir, true);
+    CHECK("after the file vanished, the known records are written again",
+          bookmarks_get_last(c, "xa", &g) && bookmarks_get_last(c, "s", &g) && g.off == 40 &&
+          bookmarks_get_last(c, "new", &g));
+    bookmarks_close(c);
+
+    /* Saving with nothing changed does no I/O at all. */
+    unlink(path);
+    CHECK_INT("an idle save succeeds", bookmarks_save(a), 0);
+    struct stat st;
+    CHECK("an idle save touches nothing", stat(path, &st) != 0 && errno == ENOENT);
+    /* The same place again in the most recent story changes nothing... */
+    p.when = 6100;
+    bookmarks_set_last(a, "new", "New", &p);
+    bookmarks_save(a);
+    CHECK("re-setting the same place in the newest story writes nothing",
+          stat(path, &st) != 0 && errno == ENOENT);
+    /* ...but in another story it makes that story the most recent. */
+    bookmarks_get_last(a, "xa", &p);
+    p.when = 6200;
+    bookmarks_set_last(a, "xa", "Story A", &p);
+    CHECK_STR("returning to a story at its place makes it the most recent",
+              bookmarks_most_recent(a), "xa");
+    bookmarks_save(a);
+    CHECK("and that is saved", stat(path, &st) == 0);
+    c = bookmarks_open(dir, true);
+    CHECK_STR("as the file says", bookmarks_most_recent(c), "xa");
+    bookmarks_close(c);
+
+    /* A temp file left by a killed process is removed by the next save. */
+    char *tmp = xasprintf("%s/bookmarks.tmp.99999", dir);
+    put_file(tmp, "junk", 4);
+    p.off = 77;
+    p.when = 7000;
+    bookmarks_set_last(a, "xa", NULL, &p);
+    bookmarks_save(a);
+    CHECK("a killed process's temp file is cleaned up", stat(tmp, &st) != 0);
+    free(tmp);
+    free(path);
+
+    /* Bad ids are ignored, NULL is safe. */
+    bookmarks_set_last(a, "has space", "X", &p);
+    bookmarks_set_last(a, "", "X", &p);
+    bookmarks_set_mark(a, "ok", "X", '!', &p);
+    CHECK("bad ids and letters are ignored",
+          !bookmarks_get_last(a, "has space", &g) && !bookmarks_get_mark(a, "ok", '!', &g));
+    bookmarks_close(NULL);
+    CHECK("a NULL store has nothing", !bookmarks_get_last(NULL, "x", &g) &&
+                                      bookmarks_most_recent(NULL) == NULL &&
+                                      bookmarks_save(NULL) == 0);
+    bookmarks_close(a);
+    bookmarks_close(b);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_unwritable(void)
+{
+    char *dir = tmpdir_make();
+    char *sdir;
+    bool root = geteuid() == 0;
+    if (root) {
+        /* root writes anywhere: a folder below a regular file can't exist. */
+        char *file = xasprintf("%s/plainfile", dir);
+        put_file(file, "x", 1);
+        sdir = xasprintf("%s/x/quire", file);
+        free(file);
+    } else {
+        char *ro = xasprintf("%s/ro", dir);
+        mkdir(ro, 0500);
+        sdir = xasprintf("%s/state/quire", ro);
+        free(ro);
+    }
+    capture_begin(dir);
+    struct bookmarks *b = bookmarks_open(sdir, false);
+    struct bm_pos p = mkpos("k", 0, 1, 100);
+    bookmarks_set_last(b, "s", "S", &p);
+    int r1 = bookmarks_save(b);
+    p.off = 2;
+    bookmarks_set_last(b, "s", "S", &p);
+    int r2 = bookmarks_save(b);
+    struct bm_pos g;
+    bool kept = bookmarks_get_last(b, "s", &g) && g.off == 2;
+    bookmarks_close(b);
+    char *err = capture_end();
+    CHECK("an unwritable state folder fails the save", r1 == -1 && r2 == -1);
+    CHECK("but the position is kept in memory", kept);
+    CHECK_INT("one warning, however many saves", count_lines(err), 1);
+    CHECK("the warning says bookmarks are not saved",
+          strncmp(err, "quire: ", 7) == 0 && strstr(err, "bookmarks are not saved"));
+    free(err);
+
+    /* Quiet: nothing printed, the warning kept for the caller. */
+    capture_begin(dir);
+    b = bookmarks_open(sdir, true);
+    bookmarks_set_last(b, "s", "S", &p);
+    bookmarks_save(b);
+    const char *w = bookmarks_warning(b);
+    CHECK("quiet keeps the warning for the caller", w && strstr(w, "not saved"));
+    bookmarks_close(b);
+    err = capture_end();
+    CHECK_STR("quiet prints nothing", err, "");
+    free(err);
+    free(sdir);
+
+    /* Reading a store in a folder that can't be written still works. */
+    if (!root) {
+        char *rd = xasprintf("%s/rd", dir);
+        struct bookmarks *w2 = bookmarks_open(rd, true);
+        bookmarks_set_last(w2, "s", "S", &p);
+        bookmarks_close(w2);
+        chmod(rd, 0500);
+        w2 = bookmarks_open(rd, true);
+        CHECK("a read-only folder's store is read", bookmarks_get_last(w2, "s", &g));
+        bookmarks_close(w2);
+        free(rd);
+    }
+    rm_rf(dir);
+    free(dir);
+}
+
+static const char *CH1 = "Chapter 1: Arrival\n\nThe train came in late. Anna stepped down onto the "
+                         "platform and looked for a face she knew.\n\nNobody came.\n";
+static const char *CH2 = "Chapter 2: The House\n\nThe house stood at the end of the lane, its "
+                         "shutters closed against the rain.\n\n* * *\n\nInside, the clocks had "
+                         "stopped at a quarter past nine, every one of them.\n";
+static const char *CH3 = "Chapter 3: Letters\n\nShe found the letters under the floorboards, tied "
+                         "with a green ribbon, \xe2\x80\x9cto be opened when I am gone.\xe2\x80\x9d\n\n"
+                         "The first was dated the winter of the great frost.\n";
+static const char *NEW2 = "Chapter 2: An Interlude\n\nMeanwhile, far away, a man named Ivo counted "
+                          "his coins and decided to go north.\n";
+
+static void test_positions(void)
+{
+    struct tstory t;
+    const char *chs[] = {CH1, CH2, CH3};
+    tbuild(&t, "The Clocks", "lib/old-name.txt", chs, 3);
+    size_t off = at(&t, "stopped at a quarter");
+    struct bm_pos p;
+    bookmarks_make_pos(&t.s, 1, off, &p);
+    CHECK_STR("the position names its chapter by key", p.chapter_key, t.ch[1].key);
+    CHECK_INT("the index hint", p.chapter, 1);
+    CHECK_INT("the offset is from the chapter start", p.off, off - t.ed[1].start);
+    CHECK_STR("the context: 48 bytes, white space as single spaces", p.context,
+              "stopped at a quarter past nine, every one of the");
+    CHECK_INT("context length", strlen(p.context), 48);
+    CHECK_STR("the chapter title is kept for listings", p.chapter_title, "Chapter 2: The House");
+    CHECK_INT("chapters then", p.n_chapters, 3);
+    double want = 100.0 * (double)off / (double)t.s.total;
+    CHECK("percent through the story", p.percent > want - 0.01 && p.percent < want + 0.01);
+    CHECK("when is now", p.when > 1600000000);
+
+    /* A position across a line end: the newline becomes a space. */
+    bookmarks_make_pos(&t.s, 0, at(&t, "knew.\n"), &p);
+    CHECK_STR("line ends in the context are single spaces", p.context, "knew. Nobody came. ");
+
+    /* Inside a multi-byte character: back to its start; context whole chars. */
+    size_t q = at(&t, "\xe2\x80\x9cto be");
+    bookmarks_make_pos(&t.s, 2, q + 1, &p);
+    CHECK_INT("an offset inside a character moves to its start", p.off, q - t.ed[2].start);
+    CHECK("the context begins with the whole character",
+          strncmp(p.context, "\xe2\x80\x9cto be", 8) == 0);
+    bookmarks_make_pos(&t.s, 2, q - 46, &p);
+    CHECK_INT("the context never splits a character (stops before it)", strlen(p.context), 46);
+    size_t ci, o;
+    CHECK("resolving in the same story", bookmarks_resolve(&t.s, &p, &ci, &o));
+    CHECK("finds the same place", ci == 2 && o == q - 46);
+
+    /* Out of range inputs are clamped. */
+    bookmarks_make_pos(&t.s, 99, t.s.total + 100, &p);
+    CHECK("a chapter past the end is the last", p.chapter == 2);
+    struct bm_pos far = p;
+    far.off = 1u << 30;
+    far.context[0] = '\0';
+    CHECK("an offset past the chapter's end", bookmarks_resolve(&t.s, &far, &ci, &o));
+    CHECK("is clamped to the chapter's last character",
+          ci == 2 && o < t.ed[2].end && o >= t.ed[2].start);
+    struct story empty = {0};
+    CHECK("a story without chapters has no place", !bookmarks_resolve(&empty, &p, &ci, &o));
+    tfree(&t);
+}
+
+/* Save a position in one build of a story, read it in another. */
+static bool carry(struct tstory *from, size_t ci, size_t off, struct tstory *to, size_t *rci,
+                  size_t *roff)
+{
+    char *dir = tmpdir_make();
+    struct bookmarks *b = bookmarks_open(dir, true);
+    struct bm_pos p;
+    bookmarks_make_pos(&from->s, ci, off, &p);
+    bookmarks_set_last(b, from->s.id, from->s.title, &p);
+    bookmarks_close(b);
+    b = bookmarks_open(dir, true);
+    struct bm_pos g;
+    bool ok = bookmarks_get_last(b, to->s.id, &g) && bookmarks_resolve(&to->s, &g, rci, roff);
+    bookmarks_close(b);
+    rm_rf(dir);
+    free(dir);
+    return ok;
+}
+
+static void test_identity(void)
+{
+    const char *chs[] = {CH1, CH2, CH3};
+    struct tstory a, b;
+    tbuild(&a, "The Clocks", "lib/the-clocks.txt", chs, 3);
+    tbuild(&b, "The Clocks", "elsewhere/renamed/Clocks (1).txt", chs, 3);
+    size_t off = at(&a, "the great frost"), ci, o;
+    CHECK("a renamed file is the same story", !strcmp(a.s.id, b.s.id));
+    CHECK("the renamed story keeps its position", carry(&a, 2, off, &b, &ci, &o));
+    CHECK("at the same chapter and text", ci == 2 && !strncmp(b.text + o, "the great frost", 15));
+    tfree(&b);
+
+    /* The author inserts a new chapter 2: chapter 3 is now the fourth. */
+    const char *chs2[] = {CH1, NEW2, CH2, CH3};
+    tbuild(&b, "The Clocks", "lib/the-clocks.txt", chs2, 4);
+    CHECK("adding a chapter keeps the story's identity", !strcmp(a.s.id, b.s.id));
+    CHECK("and its position", carry(&a, 2, off, &b, &ci, &o));
+    CHECK("in the same chapter, now the fourth", ci == 3);
+    CHECK("at the same text", !strncmp(b.text + o, "the great frost", 15));
+    off = at(&a, "clocks had");
+    CHECK("a position in the old chapter 2", carry(&a, 1, off, &b, &ci, &o));
+    CHECK("moves with it to the third", ci == 2 && !strncmp(b.text + o, "clocks had", 10));
+    tfree(&b);
+    tfree(&a);
+}
+
+static void test_reanchor(void)
+{
+    const char *chs[] = {CH1, CH2, CH3};
+    struct tstory a, b;
+    tbuild(&a, "The Clocks", "x.txt", chs, 3);
+    size_t off = at(&a, "every one of them"), ci, o;
+
+    /* A paragraph added before the place (the chapter's key, from its
+     * opening, is unchanged). */
+    char *ed = xasprintf("Chapter 2: The House\n\nThe house stood at the end of the lane, its "
+                         "shutters closed against the rain. A dog barked somewhere, twice, and "
+                         "then was quiet.\n\nAn added paragraph, with more words in it than "
+                         "before.\n\n* * *\n\nInside, the clocks had stopped at a quarter past "
+                         "nine, every one of them.\n");
+    const char *chs2[] = {CH1, ed, CH3};
+    tbuild(&b, "The Clocks", "x.txt", chs2, 3);
+    strcpy(b.ch[1].key, a.ch[1].key);
+    CHECK("text added before the place", carry(&a, 1, off, &b, &ci, &o));
+    CHECK("the place is found again by its context",
+          ci == 1 && !strncmp(b.text + o, "every one of them", 17));
+    tfree(&b);
+    free(ed);
+
+    /* Re-wrapped lines (different spacing): white space runs match. */
+    ed = xasprintf("Chapter 2: The House\n\nThe house stood at the end of the lane, its\n"
+                   "shutters closed against the rain.\n\n* * *\n\nInside, the clocks had stopped\n"
+                   "at a quarter past nine,   every one\r\nof them.\n");
+    const char *chs3[] = {CH1, ed, CH3};
+    tbuild(&b, "The Clocks", "x.txt", chs3, 3);
+    strcpy(b.ch[1].key, a.ch[1].key);
+    off = at(&a, "stopped at a quarter");
+    CHECK("re-wrapped text", carry(&a, 1, off, &b, &ci, &o));
+    CHECK("the context matches across changed line breaks",
+          ci == 1 && !strncmp(b.text + o, "stopped\nat a quarter", 20));
+    tfree(&b);
+    free(ed);
+
+    /* The chapter's opening was edited (new key) and a chapter inserted
+     * before it: found by its context in the other chapters. */
+    char *ed3 = xasprintf("Chapter 3: The Letters\n\nShe found the letters under the "
+                          "floorboards, tied with a green ribbon, \xe2\x80\x9cto be opened when I "
+                          "am gone.\xe2\x80\x9d\n\nThe first was dated the winter of the great frost.\n");
+    const char *chs4[] = {CH1, NEW2, CH2, ed3};
+    tbuild(&b, "The Clocks", "x.txt", chs4, 4);
+    CHECK("an edited chapter has a new key", strcmp(b.ch[3].key, a.ch[2].key) != 0);
+    off = at(&a, "dated the winter");
+    CHECK("position in an edited and moved chapter", carry(&a, 2, off, &b, &ci, &o));
+    CHECK("is found by its context", ci == 3 && !strncmp(b.text + o, "dated the winter", 16));
+    tfree(&b);
+    free(ed3);
+
+    /* The context is gone: the offset is kept, clamped, on a character start. */
+    const char *gone = "Chapter 2: The House\n\n\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e "
+                       "\xe3\x81\xa0\xe3\x81\x91\xe3\x80\x82\n";
+    const char *chs5[] = {CH1, gone, CH3};
+    tbuild(&b, "The Clocks", "x.txt", chs5, 3);
+    strcpy(b.ch[1].key, a.ch[1].key);
+    off = at(&a, "rain.") + 1;
+    CHECK("a context that is gone", carry(&a, 1, off, &b, &ci, &o));
+    CHECK("keeps the chapter and lands on a character start inside it",
+          ci == 1 && o >= b.ed[1].start && o < b.ed[1].end &&
+          ((unsigned char)b.text[o] & 0xC0) != 0x80);
+    tfree(&b);
+
+    /* Of two matches the nearer to the saved offset wins. */
+    const char *twice = "Chapter 9\n\nAgain and again and again the bell rang out.\n\n"
+                        "Again and again and again the bell rang out.\n";
+    const char *c6[] = {twice};
+    tfree(&a);
+    tbuild(&a, "Bells", "b.txt", c6, 1);
+    size_t second = at(&a, "\nAgain") + 1;
+    struct bm_pos p;
+    bookmarks_make_pos(&a.s, 0, second, &p);
+    p.off += 5;   /* as if 5 bytes were added before it */
+    CHECK("two candidate places", bookmarks_resolve(&a.s, &p, &ci, &o));
+    CHECK("the nearer one is chosen", o == second);
+    tfree(&a);
+}
+
+static void test_print(void)
+{
+    char *dir = tmpdir_make();
+    struct bookmarks *b = bookmarks_open(dir, true);
+    FILE *f = tmpfile();
+    CHECK_INT("printing an empty store", bookmarks_print(b, NULL, f), 0);
+    rewind(f);
+    char out[4096];
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    char *want = xasprintf("no saved positions yet (%s/bookmarks)\n", dir);
+    CHECK_STR("a clear line when there are none", out, want);
+    free(want);
+
+    const char *chs[] = {CH1, CH2, CH3};
+    struct tstory t;
+    tbuild(&t, "The Clocks", "x.txt", chs, 3);
+    struct bm_pos p;
+    bookmarks_make_pos(&t.s, 2, at(&t, "great frost"), &p);
+    struct tm tm = {.tm_year = 124, .tm_mon = 5, .tm_mday = 10, .tm_hour = 15, .tm_min = 30,
+                    .tm_isdst = -1};
+    time_t base = mktime(&tm);
+    p.when = base;
+    int pc_last = (int)(p.percent + 0.5);
+    bookmarks_set_last(b, t.s.id, "Old Title", &p);
+    bookmarks_make_pos(&t.s, 0, at(&t, "Nobody"), &p);
+    p.when = base - 3600;
+    int pc_mark = (int)(p.percent + 0.5);
+    bookmarks_set_mark(b, t.s.id, NULL, 'a', &p);
+    struct bm_pos q = mkpos("zz", 4, 9, base - 86400);
+    q.percent = 66.6;
+    q.n_chapters = 9;
+    strcpy(q.chapter_title, "Five Go Away");
+    bookmarks_set_last(b, "gone0000", "A Lost Story", &q);
+
+    struct library lib = {0};
+    lib.stories = &t.s;
+    lib.n_stories = 1;
+    f = tmpfile();
+    CHECK_INT("printing works", bookmarks_print(b, &lib, f), 0);
+    rewind(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    char *expect = xasprintf(
+        "The Clocks\n"
+        "  last    2024-06-10 15:30  %3d%%  chapter 3/3: Chapter 3: Letters\n"
+        "  mark a  2024-06-10 14:30  %3d%%  chapter 1/3: Chapter 1: Arrival\n"
+        "A Lost Story  (not in the library)\n"
+        "  last    2024-06-09 15:30   67%%  chapter 5/9: Five Go Away\n", pc_last, pc_mark);
+    CHECK_STR("the listing: current titles for stories in the library, saved ones else", out,
+              expect);
+    CHECK("percents are what make_pos computed", pc_last > 90 && pc_mark > 10 && pc_mark < 30);
+    free(expect);
+    bookmarks_close(b);
+    tfree(&t);
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        b = bookmarks_open(dir, true);
+        CHECK_INT("a write error is reported", bookmarks_print(b, NULL, full), -1);
+        bookmarks_close(b);
+        fclose(full);
+    }
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- helper modes for tests/e2e/t_bookmarks.sh --------------------------- */
+
+/* Seconds since some fixed moment (monotonic). */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The offset of every writer's final update (after at most `saves` others
+ * or `secs` seconds: fsync speed varies a hundredfold between machines). */
+#define FINAL 999999
+
+static int mode_hammer(const char *dir, int children, int saves, double secs)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return 1;
+    for (int k = 0; k < children; k++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            return 1;
+        if (pid == 0) {
+            close(fd[0]);
+            struct bookmarks *b = bookmarks_open(dir, false);
+            char own[32];
+            snprintf(own, sizeof own, "own%d", k);
+            double end = now_s() + secs;
+            int i;
+            for (i = 0; i <= saves; i++) {
+                bool last = i == saves || now_s() > end;
+                size_t off = last ? FINAL : (size_t)i;
+                struct bm_pos p = mkpos("k", 0, off, time(NULL));
+                bookmarks_set_last(b, own, own, &p);
+                bookmarks_set_mark(b, "shared", "Shared", (char)('a' + k), &p);
+                p.off = (size_t)k * 1000000 + off;
+                bookmarks_set_last(b, "shared", "Shared", &p);
+                if (bookmarks_save(b) != 0)
+                    _exit(2);
+                if (last)
+                    break;
+            }
+            bookmarks_close(b);
+            int done = i + 1;
+            if (write(fd[1], &done, sizeof done) != sizeof done)
+                _exit(3);
+            _exit(0);
+        }
+    }
+    close(fd[1]);
+    int bad = 0, status, total = 0, done;
+    while (read(fd[0], &done, sizeof done) == sizeof done)
+        total += done;
+    close(fd[0]);
+    while (wait(&status) > 0)
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            bad++;
+    if (bad) {
+        fprintf(stderr, "hammer: %d children failed\n", bad);
+        return 1;
+    }
+    char *path = xasprintf("%s/bookmarks", dir);
+    size_t len, nbad = 0;
+    char *data = get_file(path, &len);
+    struct bookmarks *b = data ? bookmarks_parse(data, len, &nbad, NULL) : NULL;
+    int fails = 0;
+    if (!b || nbad) {
+        fprintf(stderr, "hammer: the file does not parse whole\n");
+        fails++;
+    }
+    for (int k = 0; b && k < children; k++) {
+        char own[32];
+        snprintf(own, sizeof own, "own%d", k);
+        struct bm_pos g;
+        if (!bookmarks_get_last(b, own, &g) || g.off != FINAL) {
+            fprintf(stderr, "hammer: %s lost its final update\n", own);
+            fails++;
+        }
+        if (!bookmarks_get_mark(b, "shared", (char)('a' + k), &g) || g.off != FINAL) {
+            fprintf(stderr, "hammer: mark %c of the shared story lost its final update\n",
+                    'a' + k);
+            fails++;
+        }
+    }
+    struct bm_pos g;
+    if (b && (!bookmarks_get_last(b, "shared", &g) || g.off % 1000000 != FINAL)) {
+        fprintf(stderr, "hammer: the shared story does not hold a final update\n");
+        fails++;
+    }
+    if (count_prefix(dir, "bookmarks.bad-", NULL) || count_prefix(dir, "bookmarks.tmp.", NULL)) {
+        fprintf(stderr, "hammer: stray files in the folder\n");
+        fails++;
+    }
+    printf("hammer: %d processes, %d saves in all\n", children, total);
+    bookmarks_close(b);
+    free(data);
+    free(path);
+    return fails ? 1 : 0;
+}
+
+/* Stories in the file (a parse), or -1 when it is not whole. */
+static long file_stories(const char *path)
+{
+    size_t len, nbad = 0;
+    char *data = get_file(path, &len);
+    if (!data)
+        return 0;
+    struct bookmarks *b = bookmarks_parse(data, len, &nbad, NULL);
+    long n = -1;
+    if (b && nbad == 0) {
+        size_t flen;
+        char *f = bookmarks_format(b, &flen);
+        n = 0;
+        for (char *s = f; (s = strstr(s, "\nlast\t")) != NULL; s++)
+            n++;
+        if (flen != len || memcmp(f, data, len) != 0)
+            n = -1;     /* our files are always exactly the formatted store */
+        free(f);
+    }
+    bookmarks_close(b);
+    free(data);
+    return n;
+}
+
+static int mode_killloop(const char *dir, int iterations)
+{
+    char *path = xasprintf("%s/bookmarks", dir);
+    long prev = 0;
+    int fails = 0;
+    srand((unsigned)getpid());
+    for (int it = 0; it < iterations; it++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            return 1;
+        if (pid == 0) {
+            struct bookmarks *b = bookmarks_open(dir, true);
+            for (int i = 0;; i++) {
+                char id[32];
+                snprintf(id, sizeof id, "s%d", (it * 7 + i) % 300);
+                struct bm_pos p = mkpos("k", 0, (size_t)i, time(NULL));
+                bookmarks_set_last(b, id, "A title\twith a tab", &p);
+                bookmarks_save(b);
+            }
+        }
+        struct timespec ts = {0, (long)(rand() % 8000) * 1000};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        long n = file_stories(path);
+        if (n < 0) {
+            fprintf(stderr, "killloop: iteration %d: the file is not whole\n", it);
+            fails++;
+        } else if (n < prev) {
+            fprintf(stderr, "killloop: iteration %d: stories went from %ld to %ld\n", it, prev, n);
+            fails++;
+        } else {
+            prev = n;
+        }
+    }
+    if (count_prefix(dir, "bookmarks.bad-", NULL)) {
+        fprintf(stderr, "killloop: a file was found unreadable\n");
+        fails++;
+    }
+    /* The next save removes the killed processes' temp files. */
+    struct bookmarks *b = bookmarks_open(dir, false);
+    struct bm_pos p = mkpos("k", 0, 1, time(NULL));
+    bookmarks_set_last(b, "final", "Final", &p);
+    if (bookmarks_save(b) != 0 || count_prefix(dir, "bookmarks.tmp.", NULL)) {
+        fprintf(stderr, "killloop: temp files left after a save\n");
+        fails++;
+    }
+    bookmarks_close(b);
+    printf("%ld stories after %d kills\n", prev, iterations);
+    free(path);
+    return fails ? 1 : 0;
+}
+
+static int mode_saver(const char *dir, const char *id, int saves, double secs)
+{
+    struct bookmarks *b = bookmarks_open(dir, false);
+    int ret = 0;
+    double end = now_s() + secs;
+    for (int i = 0; saves < 0 || i <= saves; i++) {
+        bool last = i == saves || (saves >= 0 && now_s() > end);
+        struct bm_pos p = mkpos("k", 0, last ? FINAL : (size_t)i, time(NULL));
+        bookmarks_set_last(b, id, id, &p);
+        if (bookmarks_save(b) != 0)
+            ret = 1;
+        if (last)
+            break;
+    }
+    bookmarks_close(b);
+    return ret;
+}
+
+static int mode_last(const char *dir, const char *id)
+{
+    struct bookmarks *b = bookmarks_open(dir, false);
+    struct bm_pos g;
+    int ret = 1;
+    if (bookmarks_get_last(b, id, &g)) {
+        printf("%zu\n", g.off);
+        ret = 0;
+    }
+    bookmarks_close(b);
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2) {
+        if (!strcmp(argv[1], "hammer") && argc == 6)
+            return mode_hammer(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
+        if (!strcmp(argv[1], "killloop") && argc == 4)
+            return mode_killloop(argv[2], atoi(argv[3]));
+        if (!strcmp(argv[1], "saver") && argc == 6)
+            return mode_saver(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
+        if (!strcmp(argv[1], "check") && argc == 3)
+            return file_stories(argv[2]) >= 0 ? 0 : 1;
+        if (!strcmp(argv[1], "last") && argc == 4)
+            return mode_last(argv[2], argv[3]);
+        fprintf(stderr, "usage: %s [hammer DIR N SAVES SECS | killloop DIR N | saver DIR ID N SECS | "
+                        "check FILE | last DIR ID]\n", argv[0]);
+        return 2;
+    }
+    setenv("TZ", "UTC", 1);
+    tzset();
+    test_round_trip();
+    test_forward_compatible();
+    test_corrupt();
+    test_newer_version();
+    test_merge();
+    test_unwritable();
+    test_positions();
+    test_identity();
+    test_reanchor();
+    test_print();
+    free(cap_path);
+    return check_summary();
+}

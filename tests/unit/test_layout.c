@@ -1,0 +1,738 @@
+/* test_layout.c — layout.c: widths, breaking, folding, runs, positions.
+ *
+ * Most checks are properties asserted over many widths (1..200) and varied
+ * texts: no line wider than the column; the text's letters come out
+ * complete and in order; every source byte maps back to its line; optimal
+ * breaking is never more ragged than greedy.  When ../shared/corpus exists
+ * (run from the source tree), every corpus text is also laid out at several
+ * widths through decode/parse/layout with the same checks. */
+#include <dirent.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unigbrk.h>
+#include <unistr.h>
+#include <wchar.h>
+
+#include "check.h"
+#include "decode.h"
+#include "layout.h"
+#include "parse.h"
+#include "util.h"
+
+/* ---- helpers ------------------------------------------------------- */
+
+static struct layout_opts opts(int w, enum layout_wrap wrap)
+{
+    return (struct layout_opts){.width = w, .wrap = wrap, .break_glyph = NULL};
+}
+
+/* One paragraph block over the whole string. */
+static struct block para(const char *t)
+{
+    return (struct block){0, strlen(t), BLOCK_PARA, 0};
+}
+
+/* The drawn text of a line: indent spaces + runs. Caller frees. */
+static char *draw(const struct layout_opts *o, const char *text, const char *title,
+                  const struct line *ln)
+{
+    struct run r[512];
+    size_t n = layout_runs(o, text, title, ln, r, 512);
+    struct buf b = {0};
+    buf_adds(&b, "");
+    if (n > 0)
+        for (int i = 0; i < ln->indent; i++)
+            buf_addc(&b, ' ');
+    for (size_t i = 0; i < n && i < 512; i++)
+        buf_add(&b, r[i].s, r[i].n);
+    return b.data;
+}
+
+/* All lines drawn, joined by '|'. */
+static char *draw_all(const struct layout_opts *o, const char *text, const char *title,
+                      const struct line_vec *lv)
+{
+    struct buf b = {0};
+    buf_adds(&b, "");
+    for (size_t i = 0; i < lv->n; i++) {
+        char *s = draw(o, text, title, &lv->v[i]);
+        if (i)
+            buf_addc(&b, '|');
+        buf_adds(&b, s);
+        free(s);
+    }
+    return b.data;
+}
+
+static bool is_fold_ws(uint32_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+static bool is_ctrl_c(uint32_t c)
+{
+    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
+}
+
+/* Append to *b the characters of text[off, end) a reader should see:
+ * not whitespace, not controls, not soft hyphens, not hidden markers. */
+static void visible_chars(const char *text, size_t off, size_t end, struct buf *b)
+{
+    uint8_t *cls = xmalloc(end - off + 1);
+    markup_scan(text + off, end - off, cls);
+    for (size_t i = off; i < end;) {
+        ucs4_t c;
+        int l = u8_mbtouc(&c, (const uint8_t *)text + i, end - i);
+        if (!is_fold_ws(c) && !is_ctrl_c(c) && c != 0xAD && !(cls[i - off] & MARKUP_HIDDEN))
+            buf_add(b, text + i, (size_t)l);
+        i += (size_t)l;
+    }
+    free(cls);
+}
+
+struct stats {
+    long long lines, too_wide, cols_mismatch, offsets_bad, runs_outside, blanks2,
+        substituted, soft_hyphen_drawn;
+};
+
+/* Check every invariant of a chapter's layout; returns false (and says why
+ * on stderr once) on the first kind of failure. */
+static bool check_layout(const char *what, const struct layout_opts *o, const char *text,
+                         size_t tlen, const struct block *bl, size_t nb, const char *title,
+                         const struct line_vec *lv, struct stats *total)
+{
+    struct stats one = {0}, *st = &one;
+    struct buf want = {0}, got = {0};
+    buf_adds(&want, "");
+    buf_adds(&got, "");
+    for (size_t i = 0; i < nb; i++)
+        if (bl[i].kind != BLOCK_BREAK)
+            visible_chars(text, bl[i].off, bl[i].end, &want);
+    struct run *r = xmalloc(4096 * sizeof *r);
+    size_t prev_text = (size_t)-1;
+    bool ok = true;
+    for (size_t k = 0; k < lv->n; k++) {
+        const struct line *ln = &lv->v[k];
+        st->lines++;
+        if (k > 0 && ln->kind == LINE_BLANK && lv->v[k - 1].kind == LINE_BLANK)
+            st->blanks2++;
+        if (ln->indent + ln->cols > o->width)
+            st->too_wide++;
+        size_t n = layout_runs(o, text, title, ln, r, 4096);
+        int cols = 0;
+        for (size_t i = 0; i < n && i < 4096; i++) {
+            cols += layout_width(r[i].s, r[i].n);
+            if (r[i].cols != layout_width(r[i].s, r[i].n))
+                st->cols_mismatch++;
+            if (memmem(r[i].s, r[i].n, "\xc2\xad", 2))
+                st->soft_hyphen_drawn++;
+            if (ln->kind == LINE_TEXT || ln->kind == LINE_HEADING) {
+                bool in_text = r[i].s >= text && r[i].s < text + tlen;
+                if (r[i].src_off != (size_t)-1 &&
+                    (r[i].src_off < ln->off || r[i].src_off >= ln->end))
+                    st->runs_outside++;
+                if (in_text) {
+                    for (size_t j = 0; j < r[i].n; j++)
+                        if (r[i].s[j] != ' ')
+                            buf_addc(&got, r[i].s[j]);
+                } else if (r[i].n == 1 && r[i].s[0] == '?' && r[i].src_off != (size_t)-1) {
+                    /* a cluster too wide for the column: count its letters */
+                    size_t e = ln->end, s0 = r[i].src_off;
+                    char *gb = xmalloc(e - s0 + 1);
+                    u8_grapheme_breaks((const uint8_t *)text + s0, e - s0, gb);
+                    size_t g = s0 + 1;
+                    while (g < e && !gb[g - s0])
+                        g++;
+                    free(gb);
+                    visible_chars(text, s0, g, &got);
+                    st->substituted++;
+                }
+            }
+        }
+        if (ln->kind != LINE_BLANK && cols + ln->indent > o->width)
+            st->too_wide++;
+        if (ln->kind != LINE_BLANK && cols != ln->cols)
+            st->cols_mismatch++;
+        if (ln->kind != LINE_BLANK && ln->kind != LINE_TITLE) {
+            if (layout_line_at(lv, ln->off) != k)
+                st->offsets_bad++;
+            if (prev_text != (size_t)-1 && lv->v[prev_text].end > ln->off)
+                st->offsets_bad++;
+            if (ln->end < ln->off)
+                st->offsets_bad++;
+            prev_text = k;
+        }
+    }
+    /* every byte of every block maps to a line whose range starts at or
+     * before it and that comes from the block holding it */
+    for (size_t i = 0; i < nb; i++) {
+        for (size_t b = bl[i].off; b < bl[i].end; b++) {
+            size_t k = layout_line_at(lv, b);
+            if (k >= lv->n) {
+                st->offsets_bad++;
+                continue;
+            }
+            const struct line *ln = &lv->v[k];
+            if (ln->off > b || ln->block != i) {
+                /* an empty block legitimately has no line of its own */
+                bool has = false;
+                for (size_t j = 0; j < lv->n; j++)
+                    if (lv->v[j].block == i && lv->v[j].kind != LINE_BLANK &&
+                        lv->v[j].kind != LINE_TITLE)
+                        has = true;
+                if (has)
+                    st->offsets_bad++;
+            }
+        }
+    }
+    if (strcmp(want.data, got.data) != 0) {
+        fprintf(stderr, "%s: width %d: letters differ\n  want: %.200s\n  got:  %.200s\n",
+                what, o->width, want.data, got.data);
+        ok = false;
+    }
+    if (st->too_wide || st->cols_mismatch || st->offsets_bad || st->runs_outside ||
+        st->blanks2 || st->soft_hyphen_drawn) {
+        fprintf(stderr, "%s: width %d: too_wide %lld cols %lld offsets %lld runs %lld blanks %lld shy %lld\n",
+                what, o->width, st->too_wide, st->cols_mismatch, st->offsets_bad,
+                st->runs_outside, st->blanks2, st->soft_hyphen_drawn);
+        ok = false;
+    }
+    free(r);
+    buf_free(&want);
+    buf_free(&got);
+    total->lines += one.lines;
+    total->substituted += one.substituted;
+    return ok;
+}
+
+/* Sum of squared slack of every paragraph line but each paragraph's last. */
+static long long raggedness(const struct line_vec *lv, int w)
+{
+    long long sum = 0;
+    for (size_t k = 0; k < lv->n; k++) {
+        const struct line *ln = &lv->v[k];
+        if (ln->kind != LINE_TEXT)
+            continue;
+        bool last = k + 1 == lv->n || lv->v[k + 1].block != ln->block ||
+                    lv->v[k + 1].kind != LINE_TEXT;
+        if (!last)
+            sum += (long long)(w - ln->cols) * (w - ln->cols);
+    }
+    return sum;
+}
+
+/* ---- the texts ----------------------------------------------------- */
+
+static const char *texts[] = {
+    /* ASCII, hard-wrapped, punctuation */
+    "It was the best of times, it was the worst of times, it was the age of\n"
+    "wisdom, it was the age of foolishness, it was the epoch of belief -- it was\n"
+    "the epoch of incredulity; \"Well-known\" (very) e.g. 3.14 and $100, 50%.",
+    /* accents, precomposed and combining */
+    "Cafe\xcc\x81 na\xc3\xafve r\xc3\xa9sum\xc3\xa9 Zo\xc3\xab; a\xcc\x8a\xcc\x81 "
+    "e\xcc\x81\xcc\x81\xcc\x81 stra\xc3\x9f" "e STRASSE \xc3\x89l\xc3\xa8ve ma\xc3\xaetre.",
+    /* CJK, hard-wrapped with no spaces (Hong Lou Meng style) */
+    "\xe3\x80\x80\xe3\x80\x80\xe6\xad\xa4\xe9\x96\x8b\xe5\x8d\xb7\xe7\xac\xac\xe4\xb8\x80"
+    "\xe5\x9b\x9e\xe4\xb9\x9f\xef\xbc\x8e\xe4\xbd\x9c\xe8\x80\x85\xe8\x87\xaa\xe4\xba\x91"
+    "\xef\xbc\x9a\n\xe5\x9b\xa0\xe6\x9b\xbe\xe6\xad\xb7\xe9\x81\x8e\xe4\xb8\x80\xe7\x95\xaa"
+    "\xe5\xa4\xa2\xe5\xb9\xbb\xe4\xb9\x8b\xe5\x90\x8e\xe2\x80\x9c\xe9\x80\x9a\xe9\x9d\x88"
+    "\xe2\x80\x9d\n\xe3\x80\x82\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe6\x96\x87"
+    "\xe7\xab\xa0\xe3\x80\x82 Mixed \xe4\xb8\xad\xe6\x96\x87 text.",
+    /* emoji: ZWJ family, skin tone, flags, keycap, VS16 */
+    "Family \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 and "
+    "flags \xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa and coder "
+    "\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb, 1\xef\xb8\x8f\xe2\x83\xa3 "
+    "\xe2\x9d\xa4\xef\xb8\x8f end \xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80.",
+    /* soft hyphens */
+    "super\xc2\xad" "cali\xc2\xad" "fragilistic\xc2\xad" "expiali\xc2\xad" "docious is a "
+    "hy\xc2\xadphen\xc2\xad" "a\xc2\xadtion test of in\xc2\xad" "com\xc2\xadpre\xc2\xadhen"
+    "\xc2\xadsi\xc2\xad" "bil\xc2\xadi\xc2\xadty.",
+    /* NBSP, letter-spaced (Die Verwandlung title page) */
+    "K\xc2\xa0U\xc2\xa0R\xc2\xa0T  W\xc2\xa0O\xc2\xa0L\xc2\xa0" "F\xc2\xa0" "F "
+    "V\xc2\xa0" "E\xc2\xa0R\xc2\xa0L\xc2\xa0" "A\xc2\xa0G 10\xc2\xa0km Note\xc2\xa0: oui.",
+    /* tabs, runs of spaces, CR LF, lone CR, trailing space */
+    "  \tword\tword\t\tword   word\r\nnext  line\r\rthird line\rend   \r\n",
+    /* enormous words */
+    "short aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa words "
+    "https://example.com/a/very/long/path/that/goes/on/and/on?with=query&and=more#frag "
+    "\xe1\xba\xa1\xcc\x82\xe1\xba\xa1\xcc\x82\xe1\xba\xa1\xcc\x82\xe1\xba\xa1\xcc\x82"
+    "\xe1\xba\xa1\xcc\x82\xe1\xba\xa1\xcc\x82\xe1\xba\xa1\xcc\x82 end",
+    /* Thai (no spaces), Devanagari clusters, Arabic with marks, Hangul */
+    "\xe0\xb8\xa0\xe0\xb8\xb2\xe0\xb8\xa9\xe0\xb8\xb2\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2"
+    "\xe0\xb8\x87\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\xa2 \xe0\xa4\xa8\xe0\xa4\xae\xe0\xa4\xb8"
+    "\xe0\xa5\x8d\xe0\xa4\xa4\xe0\xa5\x87 \xe0\xa4\xa6\xe0\xa5\x81\xe0\xa4\xa8\xe0\xa4\xbf"
+    "\xe0\xa4\xaf\xe0\xa4\xbe \xd8\xa7\xd9\x84\xd8\xb3\xd9\x91\xd9\x8e\xd9\x84\xd8\xa7\xd9\x85 "
+    "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4\n\xeb\xac\xb8\xec\x9e\xa5.",
+    /* emphasis markers (hidden when markup_scan says so) */
+    "Until he felt *her*. It was _so_ very *much more than\nhe had* hoped; snake_case "
+    "and 2 * 3 * 4 stay.",
+    /* controls and odd bytes */
+    "bell\x07 here\x1b[1m esc, del\x7f, nel\xc2\x85line, ls\xe2\x80\xa8ps\xe2\x80\xa9, "
+    "zwsp\xe2\x80\x8bjoined, bom\xef\xbb\xbfhere.",
+};
+#define N_TEXTS (sizeof texts / sizeof texts[0])
+
+/* ---- tests --------------------------------------------------------- */
+
+static void test_width(void)
+{
+    CHECK_INT("ASCII is one column a character", layout_width("abc", 3), 3);
+    CHECK_INT("CJK ideographs are two columns", layout_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);
+    CHECK_INT("combining marks take no column", layout_width("e\xcc\x81", 3), 1);
+    CHECK_INT("soft hyphen takes no column", layout_width("a\xc2\xad" "b", 4), 2);
+    CHECK_INT("controls take no column", layout_width("a\tb\x1b", 4), 2);
+    CHECK_INT("fullwidth forms are two columns", layout_width("\xef\xbc\xa1", 3), 2);
+    /* agree with glibc wcwidth (what ncursesw draws with) everywhere */
+    if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+        printf("skip: no C.UTF-8 locale for the wcwidth comparison\n");
+        return;
+    }
+    long bad = 0;
+    uint32_t first_bad = 0;
+    for (uint32_t c = 0x20; c < 0x110000; c++) {
+        if (c == 0xAD || (c >= 0xD800 && c < 0xE000))
+            continue;
+        int w = wcwidth((wchar_t)c);
+        if (w < 0)
+            continue;
+        if (layout_char_width(c) != w) {
+            if (!bad)
+                first_bad = c;
+            bad++;
+        }
+    }
+    if (bad)
+        fprintf(stderr, "width differs from wcwidth at %ld code points, first U+%04X\n",
+                bad, (unsigned)first_bad);
+    CHECK("layout width equals glibc wcwidth on every printable code point", bad == 0);
+    setlocale(LC_CTYPE, "C");
+}
+
+static void test_known_breaks(void)
+{
+    struct line_vec lv = {0};
+    const char *t = "aaaa bbbbb ccc";
+    struct block b = para(t);
+    struct layout_opts o = opts(10, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    char *s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("trailing spaces do not count toward the width", s, "aaaa bbbbb|ccc");
+    free(s);
+    lv.n = 0;
+
+    t = "aaa bb cc ddddd";
+    b = para(t);
+    o = opts(6, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("greedy fills each line first", s, "aaa bb|cc|ddddd");
+    free(s);
+    lv.n = 0;
+    o = opts(6, WRAP_OPTIMAL);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("optimal evens out the lines", s, "aaa|bb cc|ddddd");
+    free(s);
+    lv.n = 0;
+
+    t = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe6\x96\x87\xe7\xab\xa0\xe3\x80\x82"
+        "\xe6\x97\xa5\xe6\x9c\xac";
+    b = para(t);
+    o = opts(6, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("CJK breaks between ideographs, never before the full stop", s,
+              "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e|\xe3\x81\xae\xe6\x96\x87|"
+              "\xe7\xab\xa0\xe3\x80\x82\xe6\x97\xa5|\xe6\x9c\xac");
+    free(s);
+    lv.n = 0;
+
+    t = "super\xc2\xad" "cali\xc2\xad" "fragilistic";
+    b = para(t);
+    o = opts(12, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("a soft hyphen is drawn as '-' only where the line breaks", s,
+              "supercali-|fragilistic");
+    CHECK("the hyphen is counted in the line's width", lv.n == 2 && lv.v[0].cols == 10 && lv.v[0].hyphen);
+    free(s);
+    lv.n = 0;
+    o = opts(7, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("soft hyphens, then a grapheme split for what is still too wide", s,
+              "super-|cali-|fragil-|istic");
+    free(s);
+    lv.n = 0;
+    o = opts(40, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("an unbroken soft hyphen is invisible", s, "supercalifragilistic");
+    free(s);
+    lv.n = 0;
+
+    t = "abcdefghijklmnopqrstuvwxyz";
+    b = para(t);
+    o = opts(10, WRAP_OPTIMAL);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("a word wider than the column is split with a hyphen", s,
+              "abcdefghi-|jklmnopqr-|stuvwxyz");
+    free(s);
+    lv.n = 0;
+
+    /* flags and ZWJ sequences are never split */
+    t = "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5";
+    b = para(t);
+    o = opts(3, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    CHECK_INT("three flags at width 3: one per line", lv.n, 3);
+    for (size_t i = 0; i < lv.n; i++)
+        CHECK_INT("each line holds one whole flag (8 bytes)", lv.v[i].end - lv.v[i].off, 8);
+    line_vec_free(&lv);
+
+    t = "e\xcc\x81\xcc\x81\xcc\x81" "e\xcc\x81\xcc\x81\xcc\x81" "e\xcc\x81\xcc\x81\xcc\x81";
+    b = para(t);
+    o = opts(1, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    CHECK_INT("stacked combining marks stay with their letter", lv.n, 3);
+    CHECK("each line is one cluster", lv.n == 3 && lv.v[1].end - lv.v[1].off == 7);
+    line_vec_free(&lv);
+}
+
+static void test_folding(void)
+{
+    struct line_vec lv = {0};
+    struct layout_opts o = opts(200, WRAP_OPTIMAL);
+    const char *t = "one\r\ntwo\rthree\n\tfour   five  ";
+    struct block b = para(t);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    char *s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("line ends, tabs and space runs fold to one space", s, "one two three four five");
+    free(s);
+    lv.n = 0;
+
+    /* Hong Lou Meng: hard-wrapped Chinese joins with no space */
+    t = "\xe4\xbd\x9c\xe8\x80\x85\xe8\x87\xaa\xe4\xba\x91\xef\xbc\x9a\n\xe5\x9b\xa0\xe6\x9b\xbe"
+        "\xe6\xad\xb7\xe9\x81\x8e\xe2\x80\x9c\xe9\x80\x9a\r\n\xe9\x9d\x88\xe2\x80\x9d\n"
+        "\xe3\x80\x82 Latin\nnext";
+    b = para(t);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("CJK lines join without a space; Latin ones with one", s,
+              "\xe4\xbd\x9c\xe8\x80\x85\xe8\x87\xaa\xe4\xba\x91\xef\xbc\x9a\xe5\x9b\xa0\xe6\x9b\xbe"
+              "\xe6\xad\xb7\xe9\x81\x8e\xe2\x80\x9c\xe9\x80\x9a\xe9\x9d\x88\xe2\x80\x9d"
+              "\xe3\x80\x82 Latin next");
+    free(s);
+    lv.n = 0;
+
+    t = "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4\n\xeb\xac\xb8\xec\x9e\xa5";
+    b = para(t);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("Korean keeps its word space across a line end", s,
+              "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xeb\xac\xb8\xec\x9e\xa5");
+    free(s);
+    lv.n = 0;
+
+    t = "bell\x07 esc\x1b[1m";
+    b = para(t);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("control characters are never drawn", s, "bell esc[1m");
+    free(s);
+    line_vec_free(&lv);
+}
+
+static void test_emphasis(void)
+{
+    const char *t = "Until he felt *her*. It was *much more than\nhe had* hoped.";
+    uint8_t cls[64];
+    markup_scan(t, strlen(t), cls);
+    if (!(cls[14] & MARKUP_HIDDEN)) {
+        /* markup_scan not implemented yet in this build */
+        printf("skip: markup_scan finds no emphasis\n");
+        CHECK("markup_scan marks *her* (parse module)", false);
+        return;
+    }
+    struct line_vec lv = {0};
+    struct block b = para(t);
+    struct layout_opts o = opts(30, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    char *s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("emphasis markers are not drawn", s, "Until he felt her. It was much|more than he had hoped.");
+    CHECK("the markers take no width", lv.v[0].cols == (uint16_t)layout_width("Until he felt her. It was much", 30));
+    free(s);
+    /* italic runs */
+    struct run r[32];
+    bool her_italic = false, until_plain = true, across = false;
+    for (size_t k = 0; k < lv.n; k++) {
+        size_t n = layout_runs(&o, t, NULL, &lv.v[k], r, 32);
+        for (size_t i = 0; i < n; i++) {
+            if (r[i].n >= 3 && !memcmp(r[i].s, "her", 3) && (r[i].attr & RUN_ITALIC))
+                her_italic = true;
+            if (r[i].n >= 5 && !memcmp(r[i].s, "Until", 5) && (r[i].attr & RUN_ITALIC))
+                until_plain = false;
+            if (k > 0 && r[i].n >= 6 && !memcmp(r[i].s, "he had", 6) && (r[i].attr & RUN_ITALIC))
+                across = true;
+        }
+    }
+    CHECK("*her* is drawn in italics", her_italic);
+    CHECK("text outside the markers is not italic", until_plain);
+    CHECK("emphasis spanning a line break stays italic on the next line", across);
+    line_vec_free(&lv);
+}
+
+static void test_blocks(void)
+{
+    /* heading, para, break, para, verse; then a chapter with front matter */
+    const char *t = "Chapter One\n\nFirst para text.\n\n* * *\n\nSecond para.\n\n"
+                    "    Twinkle twinkle little star,\n  How I wonder what you are.\n";
+    size_t p1 = (size_t)(strstr(t, "First") - t), k = (size_t)(strstr(t, "* * *") - t),
+           p2 = (size_t)(strstr(t, "Second") - t), v = (size_t)(strstr(t, "    Tw") - t);
+    struct block bl[] = {
+        {0, 11, BLOCK_HEADING, 0}, {p1, p1 + 16, BLOCK_PARA, 0}, {k, k + 5, BLOCK_BREAK, 0},
+        {p2, p2 + 12, BLOCK_PARA, 0}, {v, strlen(t) - 1, BLOCK_VERSE, 0},
+    };
+    struct line_vec lv = {0};
+    struct layout_opts o = opts(40, WRAP_OPTIMAL);
+    layout_chapter(&o, t, bl, 5, "Ignored Title", &lv);
+    char *s = draw_all(&o, t, "Ignored Title", &lv);
+    CHECK_STR("heading centred, break centred with a blank each side, verse indented", s,
+              "              Chapter One||First para text.||"
+              "                 * * *||Second para.||"
+              "    Twinkle twinkle little star,|  How I wonder what you are.");
+    free(s);
+    CHECK("a heading is bold", lv.v[0].kind == LINE_HEADING && (lv.v[0].attr & LATTR_BOLD));
+    CHECK("no title lines when the chapter has a heading", lv.v[0].kind != LINE_TITLE);
+    CHECK("the scene break line", lv.v[4].kind == LINE_BREAK && lv.v[3].kind == LINE_BLANK &&
+                                      lv.v[5].kind == LINE_BLANK);
+    CHECK("block_first marks the first line of each block",
+          lv.v[0].block_first && lv.v[2].block_first && !lv.v[3].block_first);
+    lv.n = 0;
+
+    o = opts(20, WRAP_OPTIMAL);
+    layout_chapter(&o, t, bl, 5, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("verse wraps with a hanging indent", s,
+              "    Chapter One||First para text.||       * * *||Second para.||"
+              "    Twinkle twinkle|      little star,|  How I wonder what|    you are.");
+    free(s);
+    lv.n = 0;
+
+    o = opts(3, WRAP_OPTIMAL);
+    layout_chapter(&o, t, bl + 2, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("a break glyph too wide for the column becomes one star", s, " *");
+    free(s);
+    lv.n = 0;
+
+    o = (struct layout_opts){.width = 20, .wrap = WRAP_OPTIMAL, .break_glyph = "\xe2\x81\x82"};
+    layout_chapter(&o, t, bl + 1, 3, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("a configured glyph", s, "First para text.||         \xe2\x81\x82||Second para.");
+    free(s);
+    lv.n = 0;
+
+    /* title: synthesised after front matter, before the first paragraph */
+    const char *t2 = "Disclaimer: not mine.\n\nThe story begins here.\n";
+    struct block b2[] = {{0, 21, BLOCK_PARA, BLOCK_FRONT}, {23, 45, BLOCK_PARA, 0}};
+    o = opts(30, WRAP_OPTIMAL);
+    layout_chapter(&o, t2, b2, 2, "Chapter 1: A Very Long Title Indeed That Wraps", &lv);
+    s = draw_all(&o, t2, "Chapter 1: A Very Long Title Indeed That Wraps", &lv);
+    CHECK_STR("front matter, then the centred title, then the text", s,
+              "Disclaimer: not mine.||    Chapter 1: A Very Long|   Title Indeed That Wraps||"
+              "The story begins here.");
+    free(s);
+    CHECK("front matter is dim", lv.v[0].attr & LATTR_DIM);
+    CHECK("title lines are LINE_TITLE and bold", lv.v[2].kind == LINE_TITLE && (lv.v[2].attr & LATTR_BOLD));
+    CHECK_INT("the title is put before the first non-front block", layout_title_before(b2, 2), 1);
+    CHECK_INT("position of the story's first word", layout_line_at(&lv, 23), 5);
+    CHECK_INT("a byte of the front matter", layout_line_at(&lv, 3), 0);
+    line_vec_free(&lv);
+
+    /* no two blanks in a row, whatever the blocks */
+    struct block b3[] = {{0, 0, BLOCK_BREAK, 0}, {0, 0, BLOCK_PARA, 0}, {0, 0, BLOCK_BREAK, 0},
+                         {23, 45, BLOCK_PARA, 0}, {45, 46, BLOCK_PARA, 0}};
+    layout_chapter(&o, t2, b3, 5, "T", &lv);
+    bool two = false;
+    for (size_t i = 1; i < lv.n; i++)
+        if (lv.v[i].kind == LINE_BLANK && lv.v[i - 1].kind == LINE_BLANK)
+            two = true;
+    CHECK("never two blank lines in a row", !two);
+    CHECK("a chapter never ends with a blank line", lv.n && lv.v[lv.n - 1].kind != LINE_BLANK);
+    line_vec_free(&lv);
+}
+
+static void test_properties(void)
+{
+    long long bad = 0, ragged_worse = 0, layouts = 0;
+    struct stats st = {0};
+    for (size_t ti = 0; ti < N_TEXTS; ti++) {
+        const char *t = texts[ti];
+        struct block b = para(t);
+        /* also as verse and as a heading */
+        struct block bv = {0, strlen(t), BLOCK_VERSE, 0};
+        struct block bh = {0, strlen(t), BLOCK_HEADING, BLOCK_FRONT};
+        for (int w = 1; w <= 200; w++) {
+            struct line_vec g = {0}, op = {0}, vv = {0}, hh = {0};
+            struct layout_opts og = opts(w, WRAP_GREEDY), oo = opts(w, WRAP_OPTIMAL);
+            layout_chapter(&og, t, &b, 1, NULL, &g);
+            layout_chapter(&oo, t, &b, 1, NULL, &op);
+            layout_chapter(&oo, t, &bv, 1, NULL, &vv);
+            layout_chapter(&oo, t, &bh, 1, NULL, &hh);
+            char what[64];
+            snprintf(what, sizeof what, "text %zu", ti);
+            if (!check_layout(what, &og, t, strlen(t), &b, 1, NULL, &g, &st)) bad++;
+            if (!check_layout(what, &oo, t, strlen(t), &b, 1, NULL, &op, &st)) bad++;
+            if (!check_layout(what, &oo, t, strlen(t), &bv, 1, NULL, &vv, &st)) bad++;
+            if (!check_layout(what, &oo, t, strlen(t), &bh, 1, NULL, &hh, &st)) bad++;
+            if (raggedness(&op, w) > raggedness(&g, w)) {
+                ragged_worse++;
+                fprintf(stderr, "text %zu width %d: optimal %lld > greedy %lld\n", ti, w,
+                        raggedness(&op, w), raggedness(&g, w));
+            }
+            layouts += 4;
+            line_vec_free(&g);
+            line_vec_free(&op);
+            line_vec_free(&vv);
+            line_vec_free(&hh);
+        }
+    }
+    printf("%lld layouts, %lld lines, %lld clusters too wide for their line drawn as '?'\n",
+           layouts, st.lines, st.substituted);
+    CHECK("every layout keeps every letter in order, fits, maps back (1..200 columns)", bad == 0);
+    CHECK("optimal breaking is never more ragged than greedy", ragged_worse == 0);
+    CHECK("substitution only happens at tiny widths and is exercised", st.substituted > 0);
+}
+
+static void test_line_at(void)
+{
+    const char *t = "alpha beta gamma delta epsilon zeta eta theta iota kappa";
+    struct block b = para(t);
+    struct line_vec lv = {0};
+    struct layout_opts o = opts(12, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    CHECK("several lines", lv.n > 3);
+    for (size_t k = 0; k < lv.n; k++) {
+        CHECK("a line's first byte maps to it", layout_line_at(&lv, lv.v[k].off) == k);
+        CHECK("a line's last byte maps to it", layout_line_at(&lv, lv.v[k].end - 1) == k);
+    }
+    CHECK_INT("past the end: the last line", layout_line_at(&lv, 10000), lv.n - 1);
+    struct line_vec empty = {0};
+    CHECK_INT("no lines: 0", layout_line_at(&empty, 5), 0);
+    /* runs of a line: src_off of each piece */
+    struct run r[8];
+    size_t n = layout_runs(&o, t, NULL, &lv.v[1], r, 8);
+    CHECK("a run names its source offset", n >= 1 && r[0].src_off == lv.v[1].off &&
+                                           !memcmp(r[0].s, t + r[0].src_off, r[0].n));
+    CHECK_INT("layout_runs says how many it needed even when max is 0",
+              layout_runs(&o, t, NULL, &lv.v[1], r, 0), n);
+    line_vec_free(&lv);
+}
+
+/* ---- the corpus (when ../shared exists) ---------------------------- */
+
+static void corpus_file(const char *path, long long *bad, long long *files)
+{
+    enum decode_reject why;
+    char *err = NULL;
+    struct source *src = decode_open(path, &why, &err);
+    free(err);
+    if (!src)
+        return;
+    (*files)++;
+    struct parse_result pr;
+    parse_text(src->text, src->len, &pr);
+    static const int widths[] = {17, 40, 72};
+    struct layout_scratch *sc = layout_scratch_new();
+    for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+        struct stats st = {0};
+        for (size_t c = 0; c < pr.n_ch; c++) {
+            const struct parse_chapter *ch = &pr.ch[c];
+            struct block *bl;
+            size_t nb = parse_blocks(src->text, ch->start, ch->end, ch->front_end, ch->back, &bl);
+            struct line_vec lv = {0};
+            struct layout_opts o = opts(widths[wi], wi == 1 ? WRAP_GREEDY : WRAP_OPTIMAL);
+            layout_chapter_s(&o, src->text, bl, nb, ch->title, &lv, sc);
+            if (!check_layout(path, &o, src->text, src->len, bl, nb, ch->title, &lv, &st))
+                (*bad)++;
+            line_vec_free(&lv);
+            free(bl);
+        }
+    }
+    layout_scratch_free(sc);
+    parse_result_free(&pr);
+    decode_free(src);
+}
+
+/* The shared corpus folder: $SHARED, ../shared (a checkout) or
+ * ../../shared (a worktree); NULL when absent. */
+static char *shared_dir(void)
+{
+    const char *env = getenv("SHARED");
+    const char *c[] = {env && *env ? env : NULL, "../shared", "../../shared"};
+    for (size_t i = 0; i < 3; i++) {
+        if (!c[i])
+            continue;
+        char *p = xasprintf("%s/corpus/gutenberg", c[i]);
+        struct stat st;
+        bool ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+        free(p);
+        if (ok)
+            return xstrdup(c[i]);
+    }
+    return NULL;
+}
+
+static void test_corpus(void)
+{
+    char *sh = shared_dir();
+    if (!sh) {
+        printf("skip: no shared corpus\n");
+        return;
+    }
+    char *dirs[] = {xasprintf("%s/corpus/gutenberg", sh), xasprintf("%s/corpus/fanfic", sh),
+                    xasprintf("%s/seeds", sh)};
+    free(sh);
+    long long bad = 0, files = 0;
+    for (size_t d = 0; d < 3; d++) {
+        DIR *dp = opendir(dirs[d]);
+        if (!dp)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(dp))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char *p = xasprintf("%s/%s", dirs[d], e->d_name);
+            corpus_file(p, &bad, &files);
+            free(p);
+        }
+        closedir(dp);
+    }
+    for (size_t d = 0; d < 3; d++)
+        free(dirs[d]);
+    if (!files) {
+        printf("skip: no corpus files\n");
+        return;
+    }
+    printf("corpus: %lld files laid out at 17, 40, 72 columns\n", files);
+    CHECK("every corpus text lays out with every invariant holding", bad == 0);
+}
+
+int main(int argc, char **argv)
+{
+    test_width();
+    test_known_breaks();
+    test_folding();
+    test_emphasis();
+    test_blocks();
+    test_line_at();
+    test_properties();
+    if (!(argc > 1 && !strcmp(argv[1], "--quick")))
+        test_corpus();
+    return check_summary();
+}

@@ -1,0 +1,497 @@
+/* test_library.c — folders of files into stories: grouping, order,
+ * editions, identity, lookups, percentages, printing. */
+#include "check.h"
+#include "library.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const vocab[] = {
+    "river", "lantern", "whisper", "stone", "harbour", "velvet", "morning", "thistle",
+    "copper", "shadow", "garden", "anchor", "meadow", "silver", "window", "thunder",
+    "candle", "orchard", "paper", "violet", "bridge", "winter", "feather", "marble",
+    "kettle", "signal", "hollow", "ember", "cradle", "pebble", "quiet", "lattice",
+    "saddle", "tunnel", "beacon", "willow", "ribbon", "cellar", "falcon", "gravel",
+    "the", "a", "and", "of", "she", "he", "was", "into", "under", "beside", "never",
+    "slowly", "again", "every", "other", "small", "bright", "cold", "old", "green",
+};
+
+/* A paragraph-rich text of `words` words, different for every seed, with
+ * curly quotes every so often when `curly`, straight ones otherwise. */
+static char *prose(unsigned seed, size_t words, bool curly)
+{
+    struct buf b = {0};
+    unsigned x = seed * 2654435761u + 12345u;
+    for (size_t i = 0; i < words; i++) {
+        x = x * 1103515245u + 12345u;
+        const char *w = vocab[(x >> 16) % (sizeof vocab / sizeof *vocab)];
+        if (i % 17 == 3)
+            buf_adds(&b, curly ? "\xe2\x80\x9c" : "\"");
+        buf_adds(&b, w);
+        if (i % 17 == 6)
+            buf_adds(&b, curly ? "\xe2\x80\x9d" : "\"");
+        if (i % 40 == 39)
+            buf_adds(&b, ".\n\n");
+        else if (i % 11 == 10)
+            buf_adds(&b, ". ");
+        else
+            buf_addc(&b, ' ');
+    }
+    buf_adds(&b, "\n");
+    return b.data;
+}
+
+static void put(const char *dir, const char *rel, const char *content)
+{
+    char *path = xasprintf("%s/%s", dir, rel);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    char *err = NULL;
+    if (mkdir_p(path, &err) != 0) {
+        fprintf(stderr, "mkdir_p: %s\n", err);
+        exit(1);
+    }
+    *slash = '/';
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(content, 1, strlen(content), f) != strlen(content) || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+    free(path);
+}
+
+/* A chapter file: "TITLE by AUTHOR", "Chapter N", prose. */
+static void put_chapter(const char *dir, const char *rel, const char *story, int n, unsigned seed)
+{
+    char *body = prose(seed, 300, true);
+    char *text = story ? xasprintf("%s\n\nChapter %d\n\n%s", story, n, body)
+                       : xasprintf("Chapter %d\n\n%s", n, body);
+    put(dir, rel, text);
+    free(text);
+    free(body);
+}
+
+static char *tempdir(void)
+{
+    char *d = xstrdup("/tmp/quire-lib-XXXXXX");
+    if (!mkdtemp(d)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    return d;
+}
+
+static void rmtree(const char *d)
+{
+    char *cmd = xasprintf("chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", d, d);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cleanup of %s failed\n", d);
+    free(cmd);
+}
+
+static const struct skipped *find_skipped(const struct library *lib, const char *rel)
+{
+    for (size_t i = 0; i < lib->n_skipped; i++)
+        if (strcmp(lib->skipped[i].relpath, rel) == 0)
+            return &lib->skipped[i];
+    return NULL;
+}
+
+/* Print to a string. */
+static char *printed(const struct library *lib, bool tsv)
+{
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    library_print(lib, f, tsv, false);
+    fclose(f);
+    return s;
+}
+
+static void test_errors(void)
+{
+    char *err = NULL;
+    CHECK("a missing library is an error", library_open("/nonexistent/quire-lib", &err) == NULL);
+    CHECK_STR("which says PATH: WHY", err, "/nonexistent/quire-lib: No such file or directory");
+    free(err);
+    library_free(NULL);
+}
+
+static void test_grouping_and_order(void)
+{
+    char *d = tempdir();
+    /* announced story across two folders; names disagree with numbers */
+    put_chapter(d, "one/a.txt", "Lantern Road by Mara Quill", 3, 1);
+    put_chapter(d, "two/b.txt", "Lantern  road by Mara  Quill", 1, 2);
+    put_chapter(d, "one/c.txt", "Lantern Road by Mara Quill", 2, 3);
+    /* story.ini with natural order */
+    put(d, "nat/story.ini", "title = Natural\nauthor = N. Atural\n");
+    char *p = prose(10, 200, false);
+    put(d, "nat/ch10.txt", p);
+    free(p);
+    p = prose(11, 200, false);
+    put(d, "nat/ch2.txt", p);
+    free(p);
+    p = prose(12, 200, false);
+    put(d, "nat/ch1.txt", p);
+    free(p);
+    /* story.ini with order */
+    put(d, "ord/story.ini", "title = Ordered\norder = zeta.txt alpha.txt\nbogus line\n");
+    p = prose(20, 200, false);
+    put(d, "ord/alpha.txt", p);
+    free(p);
+    p = prose(21, 200, false);
+    put(d, "ord/zeta.txt", p);
+    free(p);
+    /* no title: named after the file */
+    p = prose(30, 200, false);
+    put(d, "loose/Some Notes.txt", p);
+    free(p);
+
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK("opens", lib != NULL);
+    if (!lib)
+        goto out;
+    CHECK_INT("four stories", lib->n_stories, 4);
+    bool amb;
+    struct story *s = library_find(lib, "lantern road", &amb);
+    CHECK("same title and author, case and spacing aside, are one story", s && s->n_ch == 3);
+    if (s && s->n_ch == 3) {
+        CHECK_STR("ordered by the numbers in the text (1)", s->ch[0].ed[0].relpath, "two/b.txt");
+        CHECK_STR("ordered by the numbers in the text (2)", s->ch[1].ed[0].relpath, "one/c.txt");
+        CHECK_STR("ordered by the numbers in the text (3)", s->ch[2].ed[0].relpath, "one/a.txt");
+        CHECK_STR("author kept", s->author, "Mara Quill");
+        CHECK("words counted", s->ch[0].words >= 290 && s->ch[0].words <= 310);
+        CHECK("bases add up", s->ch[1].base == s->ch[0].ed[0].end - s->ch[0].ed[0].start);
+    }
+    s = library_find(lib, "Natural", &amb);
+    CHECK("story.ini names the folder's story", s && s->n_ch == 3);
+    if (s && s->n_ch == 3) {
+        CHECK_STR("natural order: ch1", s->ch[0].ed[0].relpath, "nat/ch1.txt");
+        CHECK_STR("natural order: ch2", s->ch[1].ed[0].relpath, "nat/ch2.txt");
+        CHECK_STR("natural order: ch10", s->ch[2].ed[0].relpath, "nat/ch10.txt");
+        CHECK_STR("untitled chapters are numbered by position", s->ch[2].title, "Chapter 3");
+        CHECK_STR("author from story.ini", s->author, "N. Atural");
+        CHECK_STR("dir is the story.ini folder", s->dir, "nat");
+    }
+    s = library_find(lib, "ordered", &amb);
+    CHECK("story.ini order", s && s->n_ch == 2 && strcmp(s->ch[0].ed[0].relpath, "ord/zeta.txt") == 0);
+    CHECK_STR("no author: empty", s ? s->author : NULL, "");
+    bool noted = false;
+    for (size_t i = 0; i < lib->n_notes; i++)
+        noted |= strstr(lib->notes[i], "ord/story.ini:3") != NULL;
+    CHECK("a bad story.ini line is a note with its line number", noted);
+    s = library_find(lib, "some notes", &amb);
+    CHECK("a title-less file is named after its file", s && strcmp(s->title, "Some Notes") == 0);
+
+    /* display order: by title */
+    for (size_t i = 1; i < lib->n_stories; i++)
+        CHECK("stories sorted by title", natcmp(lib->stories[i - 1].title, lib->stories[i].title) <= 0);
+
+    /* lookups */
+    CHECK("prefix finds", library_find(lib, "Lan", &amb) != NULL && !amb);
+    CHECK("no match", library_find(lib, "zzz", &amb) == NULL && !amb);
+    s = &lib->stories[0];
+    CHECK("find by id", library_find_id(lib, s->id) == s);
+    CHECK("unknown id", library_find_id(lib, "0000000000000000") == NULL);
+
+    /* TSV */
+    char *tsv = printed(lib, true);
+    CHECK("tsv line for an ordered chapter",
+          tsv && strstr(tsv, "\tOrdered\t\t1\tChapter 1\t200\tord/zeta.txt\n") != NULL);
+    CHECK("tsv: story numbers from 1", tsv && strncmp(tsv, "1\t", 2) == 0);
+    free(tsv);
+    char *human = printed(lib, false);
+    CHECK("human form names the author", human && strstr(human, "by Mara Quill") != NULL);
+    free(human);
+    library_free(lib);
+out:
+    free(err);
+    rmtree(d);
+    free(d);
+}
+
+/* Chapter numbers that restart per book cannot order files across books. */
+static void test_restarting_numbers(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "book1/ch1.txt", "Two Books by Bo", 1, 100);
+    put_chapter(d, "book1/ch2.txt", "Two Books by Bo", 2, 101);
+    put_chapter(d, "book2/ch1.txt", "Two Books by Bo", 1, 102);
+    put_chapter(d, "book2/ch2.txt", "Two Books by Bo", 2, 103);
+    char *t = xasprintf("Two Books by Bo\n\nPrologue\n\n%s", "It began before the first book. "
+                        "Nobody remembered how, but everybody remembered the river.\n");
+    put(d, "zz-prologue.txt", t);
+    free(t);
+    struct library *lib = library_open(d, NULL);
+    struct story *s = lib && lib->n_stories == 1 ? &lib->stories[0] : NULL;
+    CHECK("one story of five chapters", s && s->n_ch == 5);
+    if (s && s->n_ch == 5) {
+        CHECK_STR("a prologue comes first, whatever its name", s->ch[0].ed[0].relpath, "zz-prologue.txt");
+        CHECK_STR("then book 1 chapter 1", s->ch[1].ed[0].relpath, "book1/ch1.txt");
+        CHECK_STR("book 1 chapter 2", s->ch[2].ed[0].relpath, "book1/ch2.txt");
+        CHECK_STR("book 2 chapter 1", s->ch[3].ed[0].relpath, "book2/ch1.txt");
+        CHECK_STR("book 2 chapter 2", s->ch[4].ed[0].relpath, "book2/ch2.txt");
+    }
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+static void test_ambiguous(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "a.txt", "Storm Front by A", 1, 40);
+    put_chapter(d, "b.txt", "Storm Warning by B", 1, 41);
+    put_chapter(d, "c.txt", "Storm by C", 1, 42);
+    struct library *lib = library_open(d, NULL);
+    bool amb = false;
+    CHECK("ambiguous prefix finds nothing", lib && library_find(lib, "sto", &amb) == NULL);
+    CHECK("and says it is ambiguous", amb);
+    struct story *s = lib ? library_find(lib, " STORM ", &amb) : NULL;
+    CHECK("an exact title wins over prefixes", s && strcmp(s->title, "Storm") == 0);
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+static void test_editions(void)
+{
+    char *d = tempdir();
+    char *rich = prose(50, 400, true);
+    char *plain = prose(50, 400, false);
+    /* the plain one also lost markup and spacing */
+    struct buf pb = {0};
+    for (const char *s = plain; *s; s++) {
+        if (s[0] == '.' && s[1] == ' ')
+            buf_adds(&pb, ". ");
+        buf_addc(&pb, *s);
+    }
+    char *t = xasprintf("Twin by Ivy\n\nChapter 1\n\n%s\n* * *\n\n%s", rich, rich);
+    put(d, "rich.txt", t);
+    free(t);
+    t = xasprintf("Twin by Ivy\n\nChapter 1\n\n%s\n\n%s", pb.data, pb.data);
+    put(d, "plain.txt", t);
+    free(t);
+    put_chapter(d, "two.txt", "Twin by Ivy", 2, 51);
+    /* a loose copy of chapter 2: no title, straight quotes */
+    char *c2 = prose(51, 300, false);
+    t = xasprintf("Chapter 2\n\n%s", c2);
+    put(d, "zz copy.txt", t);
+    free(t);
+    free(c2);
+
+    struct library *lib = library_open(d, NULL);
+    CHECK("editions: one story", lib && lib->n_stories == 1);
+    if (lib && lib->n_stories == 1) {
+        struct story *s = &lib->stories[0];
+        CHECK_INT("two chapters", s->n_ch, 2);
+        if (s->n_ch == 2) {
+            CHECK_INT("chapter 1 has two editions", s->ch[0].n_ed, 2);
+            CHECK_STR("the richer edition is preferred", s->ch[0].ed[0].relpath, "rich.txt");
+            CHECK("richness ranks it", s->ch[0].ed[0].richness > s->ch[0].ed[1].richness);
+            CHECK_INT("the loose copy joined chapter 2", s->ch[1].n_ed, 2);
+            CHECK_STR("as its second edition", s->ch[1].n_ed == 2 ? s->ch[1].ed[1].relpath : "",
+                      "zz copy.txt");
+        }
+        char *tsv = printed(lib, true);
+        CHECK("tsv lists both files, preferred first",
+              tsv && strstr(tsv, "\trich.txt;plain.txt\n") != NULL);
+        free(tsv);
+    }
+    /* each edition alone gives the same chapter key */
+    char *rp = xasprintf("%s/rich.txt", d), *pp = xasprintf("%s/plain.txt", d);
+    struct library *a = library_open(rp, NULL), *b = library_open(pp, NULL);
+    CHECK("single files open", a && b && a->n_stories == 1 && b->n_stories == 1);
+    if (a && b && a->n_stories == 1 && b->n_stories == 1 && lib && lib->n_stories == 1) {
+        CHECK_STR("edition-independent chapter key", a->stories[0].ch[0].key,
+                  b->stories[0].ch[0].key);
+        CHECK_STR("and the merged chapter has it", lib->stories[0].ch[0].key,
+                  a->stories[0].ch[0].key);
+        CHECK_STR("single file: path is its name", a->stories[0].ch[0].ed[0].relpath, "rich.txt");
+    }
+    library_free(a);
+    library_free(b);
+    library_free(lib);
+    free(rp);
+    free(pp);
+    free(rich);
+    free(plain);
+    buf_free(&pb);
+    rmtree(d);
+    free(d);
+}
+
+/* Renaming and moving files keeps ids and keys; adding a chapter keeps the
+ * other chapters' keys and the story id. */
+static void test_identity(void)
+{
+    char *d1 = tempdir(), *d2 = tempdir();
+    for (int i = 1; i <= 5; i++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "ch%d.txt", i);
+        if (i != 2)
+            put_chapter(d1, rel, "Keyed by Kay", i, (unsigned)(60 + i));
+        snprintf(rel, sizeof rel, "deep/er/part-%02d.txt", 10 - i);
+        put_chapter(d2, rel, "Keyed by Kay", i, (unsigned)(60 + i));
+    }
+    char *p = prose(70, 120, true);
+    put(d1, "untitled.txt", p);
+    put(d2, "renamed elsewhere/other.txt", p);
+    free(p);
+    struct library *a = library_open(d1, NULL), *b = library_open(d2, NULL);
+    CHECK("both open", a && b);
+    bool amb;
+    struct story *sa = a ? library_find(a, "keyed", &amb) : NULL;
+    struct story *sb = b ? library_find(b, "keyed", &amb) : NULL;
+    CHECK("story found in both", sa && sb && sa->n_ch == 4 && sb->n_ch == 5);
+    if (sa && sb && sa->n_ch == 4 && sb->n_ch == 5) {
+        CHECK_STR("story id survives moves, renames and a new chapter 2", sa->id, sb->id);
+        CHECK_STR("chapter 1 key", sa->ch[0].key, sb->ch[0].key);
+        CHECK_STR("chapter 5 key unchanged by adding chapter 2", sa->ch[3].key, sb->ch[4].key);
+        CHECK("chapters have different keys", strcmp(sb->ch[0].key, sb->ch[1].key) != 0);
+        CHECK_INT("id is 16 hex digits", strspn(sa->id, "0123456789abcdef"), 16);
+    }
+    /* a title-less story: named after its file, identified by its text */
+    struct story *ua = NULL, *ub = NULL;
+    for (size_t i = 0; a && i < a->n_stories; i++)
+        if (strcmp(a->stories[i].title, "untitled") == 0)
+            ua = &a->stories[i];
+    for (size_t i = 0; b && i < b->n_stories; i++)
+        if (strcmp(b->stories[i].title, "other") == 0)
+            ub = &b->stories[i];
+    CHECK("title-less stories named after their files", ua && ub);
+    if (ua && ub)
+        CHECK_STR("renaming a title-less file keeps its id", ua->id, ub->id);
+    library_free(a);
+    library_free(b);
+    rmtree(d1);
+    rmtree(d2);
+    free(d1);
+    free(d2);
+}
+
+static void test_skipping(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "real.txt", "Real by Ray", 1, 80);
+    put(d, "empty.txt", "");
+    char bin[64];
+    memcpy(bin, "\x89PNG\r\n\x1a\n", 8);
+    memset(bin + 8, 1, sizeof bin - 8);
+    bin[20] = '\0';
+    char *path = xasprintf("%s/image.png", d);
+    FILE *f = fopen(path, "wb");
+    fwrite(bin, 1, sizeof bin, f);
+    fclose(f);
+    free(path);
+    put_chapter(d, ".hidden.txt", "Hidden by Hyde", 1, 81);
+    put_chapter(d, ".dir/in.txt", "Hidden Too by Hyde", 1, 82);
+    put_chapter(d, "sub/inner.txt", "Inner by Ina", 1, 83);
+    char *link = xasprintf("%s/sub/loop", d);
+    CHECK("symlink made", symlink("..", link) == 0);
+    free(link);
+    link = xasprintf("%s/dangling.txt", d);
+    CHECK("dangling symlink made", symlink("nowhere.txt", link) == 0);
+    free(link);
+    char *locked = xasprintf("%s/locked.txt", d);
+    put_chapter(d, "locked.txt", "Locked by Lok", 1, 84);
+    chmod(locked, 0);
+    bool root = access(locked, R_OK) == 0;   /* root reads anything */
+    free(locked);
+
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK("a library with junk opens", lib != NULL);
+    if (lib) {
+        CHECK_INT("junk, hidden and unreadable files are not stories", lib->n_stories, root ? 3 : 2);
+        const struct skipped *k = find_skipped(lib, "empty.txt");
+        CHECK("empty file skipped", k && strcmp(k->why, "empty") == 0);
+        k = find_skipped(lib, "image.png");
+        CHECK("binary file skipped", k && strcmp(k->why, "binary") == 0);
+        k = find_skipped(lib, "sub/loop/");
+        CHECK("symlink loop detected", k && strstr(k->why, "loop"));
+        CHECK("hidden files are not even skipped entries", !find_skipped(lib, ".hidden.txt"));
+        k = find_skipped(lib, "dangling.txt");
+        CHECK("a broken symlink is skipped, saying so", k && strstr(k->why, "broken symlink"));
+        if (!root) {
+            k = find_skipped(lib, "locked.txt");
+            CHECK("unreadable file skipped with its reason", k && strstr(k->why, "ermission"));
+        }
+        char *s = NULL;
+        size_t n = 0;
+        FILE *m = open_memstream(&s, &n);
+        library_print(lib, m, false, true);
+        fclose(m);
+        CHECK("--verbose lists skipped files with reasons", s && strstr(s, "image.png: binary"));
+        free(s);
+    }
+    library_free(lib);
+    free(err);
+    rmtree(d);
+    free(d);
+}
+
+static void test_blocks_and_percent(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "1.txt", "Pages by Pia", 1, 90);
+    put_chapter(d, "2.txt", "Pages by Pia", 2, 91);
+    struct library *lib = library_open(d, NULL);
+    CHECK("opens", lib && lib->n_stories == 1 && lib->stories[0].n_ch == 2);
+    if (lib && lib->n_stories == 1 && lib->stories[0].n_ch == 2) {
+        struct story *s = &lib->stories[0];
+        CHECK("blocks not parsed at open", !s->ch[0].parsed && !s->ch[1].parsed);
+        size_t n = 0;
+        const struct block *bl = chapter_blocks(&s->ch[1], &n);
+        CHECK("blocks on demand", bl && n > 0 && s->ch[1].parsed);
+        const struct edition *e1 = &s->ch[1].ed[0];
+        CHECK("blocks lie inside the chapter", n && bl[0].off >= e1->start && bl[n - 1].end <= e1->end);
+        story_drop_blocks(s, 0, 0);
+        CHECK("dropped outside the window", !s->ch[1].parsed && s->ch[1].blocks == NULL);
+        const char *text;
+        const struct edition *e0 = chapter_text(&s->ch[0], &text);
+        CHECK("chapter_text gives the source text", text == e0->src->text);
+        CHECK("0% at the start", story_percent(s, 0, e0->start) == 0);
+        double mid = story_percent(s, 1, e1->start);
+        CHECK("second chapter starts midway", mid > 30 && mid < 70);
+        CHECK("100% at the end", story_percent(s, 1, e1->end) == 100);
+    }
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+static void test_tsv_fields(void)
+{
+    char *d = tempdir();
+    put(d, "s/story.ini", "title = Tab\there\n");
+    char *p = prose(95, 50, false);
+    put(d, "s/x.txt", p);
+    free(p);
+    struct library *lib = library_open(d, NULL);
+    char *tsv = lib ? printed(lib, true) : NULL;
+    CHECK("a tab inside a title becomes a space", tsv && strncmp(tsv, "1\tTab here\t\t1\t", 14) == 0);
+    free(tsv);
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+int main(void)
+{
+    test_errors();
+    test_grouping_and_order();
+    test_restarting_numbers();
+    test_ambiguous();
+    test_editions();
+    test_identity();
+    test_skipping();
+    test_blocks_and_percent();
+    test_tsv_fields();
+    return check_summary();
+}

@@ -1,0 +1,155 @@
+/* test_search.c — search.c: case- and normalisation-insensitive search with
+ * exact source offsets, forward and backward, on cluster boundaries. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "search.h"
+#include "util.h"
+
+/* Find `needle` in `text` forward from `from`; returns the hit offset or -1,
+ * and the hit's end in *end. */
+static long find(const char *text, const char *needle, size_t from, bool back, size_t *end)
+{
+    struct search *s = search_new(needle, strlen(needle));
+    size_t h = 0, e = 0;
+    bool ok = s && search_find(s, text, 0, strlen(text), from, back, &h, &e);
+    search_free(s);
+    if (end)
+        *end = e;
+    return ok ? (long)h : -1;
+}
+
+static void test_basic(void)
+{
+    size_t e;
+    const char *t = "The Cat sat on the mat. THE END.";
+    CHECK_INT("finds a word", find(t, "cat", 0, false, &e), 4);
+    CHECK_INT("hit end is exact", e, 7);
+    CHECK_INT("case-insensitive", find(t, "the end", 0, false, NULL), 24);
+    CHECK_INT("forward from an offset skips earlier hits", find(t, "the", 1, false, NULL), 15);
+    CHECK_INT("a hit starting exactly at from counts", find(t, "the", 15, false, NULL), 15);
+    CHECK_INT("backward finds the last hit before from", find(t, "the", 24, true, NULL), 15);
+    CHECK_INT("backward from the end", find(t, "the", strlen(t), true, NULL), 24);
+    CHECK_INT("backward: nothing before the first", find(t, "the", 0, true, NULL), -1);
+    CHECK_INT("no match", find(t, "dog", 0, false, NULL), -1);
+    CHECK("an empty needle compiles to nothing", search_new("  \n ", 4) == NULL);
+    search_free(NULL);
+}
+
+static void test_unicode(void)
+{
+    size_t e;
+    const char *t = "Die Stra\xc3\x9f" "e war lang. Ein Caf\xc3\xa9 und CAF\xc3\x89, cafe.";
+    CHECK_INT("STRASSE finds Stra\xc3\x9f" "e", find(t, "STRASSE", 0, false, &e), 4);
+    CHECK_INT("its end is after the \xc3\x9f" "e", e, 11);
+    CHECK_INT("stra\xc3\x9f" "e finds itself", find(t, "stra\xc3\x9f" "e", 0, false, NULL), 4);
+    CHECK_INT("caf\xc3\xa9 finds Caf\xc3\xa9", find(t, "caf\xc3\xa9", 0, false, NULL), 26);
+    CHECK_INT("and CAF\xc3\x89", find(t, "caf\xc3\xa9", 27, false, NULL), 36);
+    CHECK_INT("decomposed e + U+0301 matches precomposed", find(t, "cafe\xcc\x81", 0, false, NULL), 26);
+    CHECK_INT("cafe does not match inside Caf\xc3\xa9 (cluster boundary)", find(t, "cafe", 0, false, NULL), 43);
+
+    const char *lig = "A \xef\xac\x81" "ne day, a fine one.";
+    CHECK_INT("fi finds the \xef\xac\x81 ligature", find(lig, "fine", 0, false, &e), 2);
+    CHECK_INT("the ligature hit ends in the source", e, 7);
+
+    const char *greek = "\xce\xa3\xce\x9f\xce\xa6\xce\x9f\xce\xa3 and \xcf\x83\xce\xbf\xcf\x86\xce\xbf\xcf\x82";
+    CHECK_INT("final sigma: \xcf\x83\xce\xbf\xcf\x86\xce\xbf\xcf\x82 finds \xce\xa3\xce\x9f\xce\xa6\xce\x9f\xce\xa3",
+              find(greek, "\xcf\x83\xce\xbf\xcf\x86\xce\xbf\xcf\x82", 0, false, NULL), 0);
+    CHECK_INT("and the lower-case one after it",
+              find(greek, "\xce\xa3\xce\x9f\xce\xa6\xce\x9f\xce\xa3", 1, false, NULL), 15);
+
+    const char *cjk = "\xe6\xad\xa4\xe9\x96\x8b\xe5\x8d\xb7\xe7\xac\xac\xe4\xb8\x80\xe5\x9b\x9e"
+                      "\xe4\xb9\x9f\xef\xbc\x8e\xe4\xbd\x9c\xe8\x80\x85";
+    CHECK_INT("CJK", find(cjk, "\xe7\xac\xac\xe4\xb8\x80\xe5\x9b\x9e", 0, false, &e), 9);
+    CHECK_INT("CJK hit end", e, 18);
+    CHECK_INT("fullwidth \xef\xbc\x8e matches a full stop (NFKD)", find(cjk, "\xe4\xb9\x9f.", 0, false, NULL), 18);
+
+    const char *flags = "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa";
+    CHECK_INT("a flag is found whole", find(flags, "\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa", 0, false, NULL), 8);
+    CHECK_INT("never half a flag", find(flags, "\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9", 0, false, NULL), -1);
+
+    const char *shy = "a hy\xc2\xadphen\xc2\xad" "ated word";
+    CHECK_INT("soft hyphens are ignored", find(shy, "hyphenated", 0, false, &e), 2);
+    CHECK_INT("end past the soft hyphens", e, 16);
+}
+
+static void test_whitespace(void)
+{
+    size_t e;
+    const char *t = "He said that\r\n   the dog\tbarked at  the\n\nmoon.";
+    CHECK_INT("a phrase across a hard line break", find(t, "that the dog", 0, false, &e), 8);
+    CHECK_INT("whose end is exact", e, 24);
+    CHECK_INT("tabs and space runs match one space", find(t, "dog barked at the moon", 0, false, NULL), 21);
+    CHECK_INT("needle whitespace folds too", find(t, "that \n  the", 0, false, NULL), 8);
+    CHECK_INT("backward across a line break", find(t, "that the", strlen(t), true, NULL), 8);
+}
+
+/* Chunk boundaries: hits straddling the 64 KB fold steps, both ways. */
+static void test_long(void)
+{
+    size_t n = 300000;
+    char *t = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        t[i] = "abcdefgh \n"[i % 10];
+    t[n] = '\0';
+    const char *mark = "Stra\xc3\x9f" "e";   /* 7 bytes */
+    size_t at[] = {65530, 131070, 200001, 299990};
+    for (size_t i = 0; i < 4; i++)
+        memcpy(t + at[i], mark, 7);
+    struct search *s = search_new("STRASSE", 7);
+    size_t h, e, from = 0, k = 0;
+    bool all = true;
+    while (search_find(s, t, 0, n, from, false, &h, &e)) {
+        if (k >= 4 || h != at[k] || e != at[k] + 7)
+            all = false;
+        k++;
+        from = h + 1;
+    }
+    CHECK("forward finds every hit across chunk boundaries, offsets exact", all && k == 4);
+    from = n;
+    k = 4;
+    all = true;
+    while (search_find(s, t, 0, n, from, true, &h, &e)) {
+        if (k == 0 || h != at[k - 1])
+            all = false;
+        k--;
+        from = h;
+    }
+    CHECK("backward finds them all in reverse", all && k == 0);
+    CHECK("within [lo, hi): a hit ending past hi is not found",
+          !search_find(s, t, 0, at[0] + 6, 0, false, &h, &e));
+    CHECK("within [lo, hi): lo excludes earlier hits",
+          search_find(s, t, at[0] + 1, n, 0, false, &h, &e) && h == at[1]);
+    search_free(s);
+
+    /* speed: 32 MB with no hit, mostly ASCII with some accents */
+    size_t big = 32u << 20;
+    char *b = xmalloc(big);
+    for (size_t i = 0; i < big; i++)
+        b[i] = "The quick brown fox jumps over the lazy dog.\n"[i % 45];
+    for (size_t i = 1000; i + 2 < big; i += 997) {
+        b[i] = (char)0xc3;
+        b[i + 1] = (char)0xa9;
+    }
+    s = search_new("zebra crossing", 14);
+    clock_t c0 = clock();
+    bool hit = search_find(s, b, 0, big, 0, false, &h, &e);
+    double secs = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    printf("32 MB forward search, no hit: %.3f s (sanitizer build)\n", secs);
+    CHECK("no false hit in 32 MB", !hit);
+    CHECK("32 MB searched in under 5 s even under sanitizers", secs < 5.0);
+    search_free(s);
+    free(b);
+    free(t);
+}
+
+int main(void)
+{
+    test_basic();
+    test_unicode();
+    test_whitespace();
+    test_long();
+    return check_summary();
+}
