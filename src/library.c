@@ -31,6 +31,7 @@
 #include <unictype.h>
 #include <unistr.h>
 
+#include "cache.h"
 #include "scan.h"
 #include "util.h"
 
@@ -280,6 +281,7 @@ struct build {
     struct ini *ini;        /* one per scan.ini */
     int *slot;              /* per piece: scratch for build_story, -1 */
     size_t cap_notes;
+    struct cache *cache;    /* the index cache (cache.h) */
 };
 
 static void note(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -497,11 +499,111 @@ static const char *reject_reason(enum decode_reject why)
     }
 }
 
+/* --- index cache (cache.h): a file's results stored and restored ------ */
+
+static void file_notes(struct build *b, const char *relpath, const struct source *src)
+{
+    if (src->invalid)
+        note(b, "%s: %zu byte%s could not be decoded (shown as U+FFFD)", relpath,
+             src->invalid, src->invalid == 1 ? "" : "s");
+    if (src->enc == ENC_CP1252 || src->enc == ENC_UTF16LE || src->enc == ENC_UTF16BE)
+        note(b, "%s: read as %s", relpath, decode_encoding_name(src->enc));
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* The file just added (the last of b->files), as the cache stores it. */
+static void cache_store_file(struct build *b, const char *relpath, const struct cache_stamp *st)
+{
+    const struct lfile *f = &b->files[b->n_files - 1];
+    struct cache_file cf = {
+        .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
+        .crlf = f->src->crlf, .title = dup_or_null(f->title),
+        .author = dup_or_null(f->author), .n_pc = (size_t)f->n_pc,
+    };
+    cf.pc = xcalloc(cf.n_pc ? cf.n_pc : 1, sizeof *cf.pc);
+    for (size_t i = 0; i < cf.n_pc; i++) {
+        const struct piece *p = &b->pc[(size_t)f->first_piece + i];
+        cf.pc[i] = (struct cache_piece){
+            .start = p->start, .end = p->end, .front_end = p->front_end, .body = p->body,
+            .back = p->back, .title = dup_or_null(p->title), .number = p->number,
+            .words = p->words, .richness = p->richness,
+            .lead = xmalloc(p->lead_len + 1), .lead_len = p->lead_len,
+            .n_sketch = p->n_sketch,
+        };
+        memcpy(cf.pc[i].lead, p->lead ? p->lead : "", p->lead_len);
+        cf.pc[i].lead[p->lead_len] = '\0';
+        if (p->n_sketch) {
+            cf.pc[i].sketch = xmalloc(p->n_sketch * sizeof *p->sketch);
+            memcpy(cf.pc[i].sketch, p->sketch, p->n_sketch * sizeof *p->sketch);
+        }
+    }
+    cache_put(b->cache, relpath, st, &cf);
+}
+
+static void cache_store_skip(struct build *b, const char *relpath, const struct cache_stamp *st,
+                             const char *why)
+{
+    struct cache_file cf = {.skip = xstrdup(why)};
+    cache_put(b->cache, relpath, st, &cf);
+}
+
+/* Add a file from its cache entry: the text is not read (a stub source,
+ * read on first use by chapter_text / chapter_blocks). */
+static void library_add_cached(struct build *b, const struct scan_file *sf,
+                               const struct cache_file *cf, const struct cache_stamp *st)
+{
+    if (cf->skip) {
+        scan_skip(&b->scan, sf->relpath, cf->skip);
+        return;
+    }
+    struct source *src = cache_stub_source(sf->path, cf, st);
+    struct library *lib = b->lib;
+    lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+    lib->src[lib->n_src++] = src;
+    file_notes(b, sf->relpath, src);
+    XGROW(b->files, b->cap_files, b->n_files + 1);
+    b->files[b->n_files] = (struct lfile){
+        .src = src, .relpath = xstrdup(sf->relpath), .ini = sf->ini,
+        .title = dup_or_null(cf->title), .author = dup_or_null(cf->author),
+        .first_piece = (int)b->n_pc, .n_pc = (int)cf->n_pc, .group = -1,
+    };
+    XGROW(b->pc, b->cap_pc, b->n_pc + cf->n_pc);
+    for (size_t i = 0; i < cf->n_pc; i++) {
+        const struct cache_piece *c = &cf->pc[i];
+        struct piece *p = &b->pc[b->n_pc++];
+        *p = (struct piece){
+            .start = c->start, .end = c->end, .front_end = c->front_end, .body = c->body,
+            .back = c->back, .title = dup_or_null(c->title), .number = c->number,
+            .words = c->words, .richness = c->richness,
+            .lead = xmalloc(c->lead_len + 1), .lead_len = c->lead_len,
+            .n_sketch = c->n_sketch,
+            .file = (int)b->n_files,
+            .cluster = (int)(b->n_pc - 1), .next = -1, .cluster_size = 1,
+        };
+        memcpy(p->lead, c->lead, c->lead_len + 1);
+        if (c->n_sketch) {
+            p->sketch = xmalloc(c->n_sketch * sizeof *c->sketch);
+            memcpy(p->sketch, c->sketch, c->n_sketch * sizeof *c->sketch);
+        }
+    }
+    b->n_files++;
+}
+
 /* Read one candidate file and derive everything that depends on it alone.
  * Files decode rejects are recorded as skipped.  This is the function an
  * index cache replaces (per path, size and mtime). */
 static void library_add_file(struct build *b, const struct scan_file *sf)
 {
+    struct cache_stamp st;
+    const struct cache_file *cf = cache_get(b->cache, sf->path, sf->relpath, &st);
+    if (cf) {
+        library_add_cached(b, sf, cf, &st);
+        return;
+    }
     enum decode_reject why = DECODE_OK;
     char *err = NULL;
     struct source *src = decode_open(sf->path, &why, &err);
@@ -513,6 +615,8 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             reason = strncmp(err, sf->path, pl) == 0 && err[pl] == ':' ? err + pl + 2 : err;
         }
         scan_skip(&b->scan, sf->relpath, reason);
+        if (why == DECODE_EMPTY || why == DECODE_BINARY)
+            cache_store_skip(b, sf->relpath, &st, reason);
         free(err);
         return;
     }
@@ -521,6 +625,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
     parse_text(src->text, src->len, &r);
     if (r.n_ch == 0) {
         scan_skip(&b->scan, sf->relpath, "no words");
+        cache_store_skip(b, sf->relpath, &st, "no words");
         parse_result_free(&r);
         decode_free(src);
         return;
@@ -528,11 +633,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
     struct library *lib = b->lib;
     lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
     lib->src[lib->n_src++] = src;
-    if (src->invalid)
-        note(b, "%s: %zu byte%s could not be decoded (shown as U+FFFD)", sf->relpath,
-             src->invalid, src->invalid == 1 ? "" : "s");
-    if (src->enc == ENC_CP1252 || src->enc == ENC_UTF16LE || src->enc == ENC_UTF16BE)
-        note(b, "%s: read as %s", sf->relpath, decode_encoding_name(src->enc));
+    file_notes(b, sf->relpath, src);
 
     XGROW(b->files, b->cap_files, b->n_files + 1);
     struct lfile *f = &b->files[b->n_files];
@@ -603,6 +704,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
     }
     b->n_files++;
     parse_result_free(&r);
+    cache_store_file(b, sf->relpath, &st);
 }
 
 /* ---------------------------------------------------------------------
@@ -723,8 +825,30 @@ static int group_find(struct build *b, int g)
     return g;
 }
 
+/* Open addressing from a group key to its index + 1 (0 = empty). */
+static void tslot_put(int *slot, size_t n, const char *key, int g)
+{
+    size_t i = (size_t)fnv1a(FNV_OFFSET, key, strlen(key)) & (n - 1);
+    while (slot[i])
+        i = (i + 1) & (n - 1);
+    slot[i] = g + 1;
+}
+
+static int tslot_get(const struct build *b, const int *slot, size_t n, const char *key)
+{
+    if (!n)
+        return -1;
+    size_t i = (size_t)fnv1a(FNV_OFFSET, key, strlen(key)) & (n - 1);
+    for (; slot[i]; i = (i + 1) & (n - 1))
+        if (strcmp(b->groups[slot[i] - 1].tkey, key) == 0)
+            return slot[i] - 1;
+    return -1;
+}
+
 static void group_files(struct build *b)
 {
+    int *tslot = NULL;
+    size_t n_tslot = 0;
     /* story.ini folders first: one group each */
     int *ini_group = xmalloc((b->scan.n_ini + 1) * sizeof *ini_group);
     for (size_t i = 0; i < b->scan.n_ini; i++)
@@ -744,16 +868,24 @@ static void group_files(struct build *b)
         char *key = xasprintf("%s\x1f%s", ft, fa);
         free(ft);
         free(fa);
-        int g = -1;
-        for (size_t j = 0; j < b->n_groups; j++)
-            if (b->groups[j].tkey && strcmp(b->groups[j].tkey, key) == 0) {
-                g = (int)j;
-                break;
-            }
-        if (g < 0)
+        /* a hash table of the announced groups' keys (perf: 10,000 files) */
+        if (b->n_groups * 2 + 2 > n_tslot) {
+            free(tslot);
+            n_tslot = 64;
+            while (n_tslot < b->n_groups * 4 + 4)
+                n_tslot *= 2;
+            tslot = xcalloc(n_tslot, sizeof *tslot);
+            for (size_t j = 0; j < b->n_groups; j++)
+                if (b->groups[j].tkey)
+                    tslot_put(tslot, n_tslot, b->groups[j].tkey, (int)j);
+        }
+        int g = tslot_get(b, tslot, n_tslot, key);
+        if (g < 0) {
             g = group_new(b, -1, key, false);
-        else
+            tslot_put(tslot, n_tslot, key, g);
+        } else {
             free(key);
+        }
         f->group = g;
     }
     /* A title without an author joins the story with that title and no
@@ -792,6 +924,7 @@ static void group_files(struct build *b)
             f->group = group_new(b, -1, NULL, f->n_pc == 1);
     }
     free(ini_group);
+    free(tslot);
 }
 
 /* ---------------------------------------------------------------------
@@ -930,8 +1063,8 @@ static void match_editions(struct build *b)
     size_t total = 0;
     for (size_t i = 0; i < b->n_pc; i++)
         total += b->pc[i].n_sketch;
-    if (b->n_pc < 2 || total == 0)
-        return;
+    if (b->n_pc < 2 || b->n_files < 2 || total == 0)
+        return;     /* editions come from two files */
     struct posting *post = xmalloc(total * sizeof *post);
     size_t k = 0;
     for (size_t i = 0; i < b->n_pc; i++)
@@ -947,7 +1080,7 @@ static void match_editions(struct build *b)
         if (j - i >= 2 && j - i <= POSTING_MAX)
             for (size_t x = i; x < j; x++)
                 for (size_t y = x + 1; y < j; y++)
-                    if (b->pc[post[x].piece].file != b->pc[post[y].piece].file)
+                    if (pair_eligible(b, post[x].piece, post[y].piece))
                         (*pairmap_slot(&m, pair_key(post[x].piece, post[y].piece)))++;
         i = j;
     }
@@ -1430,8 +1563,12 @@ struct library *library_open(const char *root, char **err)
     b.ini = xcalloc(b.scan.n_ini + 1, sizeof *b.ini);
     for (size_t i = 0; i < b.scan.n_ini; i++)
         ini_read(&b, i);
+    b.cache = cache_open(root);
     for (size_t i = 0; i < b.scan.n_files; i++)
         library_add_file(&b, &b.scan.files[i]);
+    cache_save(b.cache, NULL);   /* best effort: a cache that can't be written is no error */
+    cache_free(b.cache);
+    b.cache = NULL;
     group_files(&b);
     match_editions(&b);
 
@@ -1563,6 +1700,7 @@ struct story *library_find_id(struct library *lib, const char *id)
 
 const struct edition *chapter_text(const struct chapter *c, const char **text)
 {
+    cache_load_source(c->ed[0].src);   /* read now if listed from the cache */
     *text = c->ed[0].src->text;
     return &c->ed[0];
 }
@@ -1571,6 +1709,7 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n)
 {
     if (!c->parsed) {
         const struct edition *e = &c->ed[0];
+        cache_load_source(e->src);
         c->n_blocks = parse_blocks(e->src->text, e->start, e->end, e->front_end, e->back,
                                    &c->blocks);
         c->parsed = true;
