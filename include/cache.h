@@ -56,6 +56,8 @@ struct cache_file {
     size_t len;              /* bytes of decoded text (source.len) */
     size_t invalid;          /* source.invalid */
     bool crlf;
+    bool sketched;           /* the pieces' sketches were computed (a file
+                                read alone, as a one-file library, has none) */
     char *title, *author;    /* announced, or NULL (never "") */
     struct cache_piece *pc;
     size_t n_pc;
@@ -71,10 +73,12 @@ struct cache *cache_open(const char *root);
 
 /* The entry for `relpath` if the file at `path` still has the size, mtime,
  * device and inode it had when the entry was stored; NULL otherwise.
- * Always fills *st from stat(path) (st->ok false when stat fails) so a miss
- * can be stored with cache_put.  The entry stays valid until cache_free. */
+ * `sb` is the file's stat when the caller has it (NULL: stat(path) here).
+ * Always fills *st (st->ok false when stat fails) so a miss can be stored
+ * with cache_put.  The entry stays valid until cache_free. */
+struct stat;
 const struct cache_file *cache_get(struct cache *c, const char *path, const char *relpath,
-                                   struct cache_stamp *st);
+                                   const struct stat *sb, struct cache_stamp *st);
 
 /* Store what reading `relpath` gave, stamped with *st as cache_get filled
  * it.  Takes ownership of *f's allocations (and zeroes *f).  Entries with

@@ -9,9 +9,11 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -427,6 +429,7 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
         f.len = (size_t)get_num(&r, size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8);
         f.invalid = (size_t)get_num(&r, f.len);
         f.crlf = get_num(&r, 1) != 0;
+        f.sketched = get_num(&r, 1) != 0;
         f.n_pc = (size_t)get_num(&r, f.len + 1);
         f.title = get_opt_str(&r);
         f.author = get_opt_str(&r);
@@ -462,7 +465,7 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
                 pc->lead = get_str(&q, &pc->lead_len);
                 if (!pc->lead || pc->lead_len > CACHE_MAX_LEAD)
                     q.bad = true;
-                get_sketch(&q, pc, f.len);
+                get_sketch(&q, pc, f.sketched ? f.len : 0);
                 if (!at_end(&q) || !(pc->start <= pc->front_end && pc->front_end <= pc->body &&
                                      pc->body <= pc->back && pc->back <= pc->end))
                     q.bad = true;
@@ -593,6 +596,8 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
         tab(&b);
         put_num(&b, f->crlf);
         tab(&b);
+        put_num(&b, f->sketched);
+        tab(&b);
         put_num(&b, f->n_pc);
         tab(&b);
         if (f->title)
@@ -708,13 +713,16 @@ struct cache *cache_open(const char *root)
 }
 
 const struct cache_file *cache_get(struct cache *c, const char *path, const char *relpath,
-                                   struct cache_stamp *st)
+                                   const struct stat *sb, struct cache_stamp *st)
 {
-    struct stat sb;
+    struct stat own;
     *st = (struct cache_stamp){0};
-    if (stat(path, &sb) != 0)
-        return NULL;
-    stamp_of(&sb, st);
+    if (!sb) {
+        if (stat(path, &own) != 0)
+            return NULL;
+        sb = &own;
+    }
+    stamp_of(sb, st);
     struct centry *e = find(c, relpath, path_hash(relpath));
     if (!e || !stamp_eq(&e->st, st) || e->st.mtime_ns > c->t0_ns - CACHE_RACY_NS)
         return NULL;
@@ -807,9 +815,41 @@ struct source *cache_stub_source(const char *path, const struct cache_file *f,
     return s;
 }
 
+/* Map a cached valid-UTF-8 file that is still as it was, without
+ * checking its bytes again: no pass over the whole file before the first
+ * paint.  False when anything differs (then decode it as usual). */
+static bool map_unchanged(struct source *src)
+{
+    if (src->enc != ENC_UTF8 && src->enc != ENC_UTF8_BOM)
+        return false;
+    size_t bom = src->enc == ENC_UTF8_BOM ? 3 : 0;
+    int fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                (long long)st.st_size == src->size && (long long)st.st_mtime == src->mtime &&
+                (unsigned long long)st.st_size == (unsigned long long)src->len + bom;
+    void *map = same ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    close(fd);
+    if (map == MAP_FAILED)
+        return false;
+    if (bom && memcmp(map, "\xEF\xBB\xBF", 3) != 0) {
+        munmap(map, (size_t)st.st_size);
+        return false;
+    }
+    src->map = map;
+    src->map_len = (size_t)st.st_size;
+    src->text = (const char *)map + bom;
+    madvise(map, src->map_len, MADV_WILLNEED);
+    return true;
+}
+
 bool cache_load_source(struct source *src)
 {
     if (src->text)
+        return true;
+    if (map_unchanged(src))
         return true;
     enum decode_reject why = DECODE_OK;
     char *err = NULL;

@@ -23,6 +23,7 @@
 #include "library.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -376,7 +377,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
  * before lead_from (leading notes) count for the sketch, not the lead. */
 static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_t to,
-                              size_t lead_from)
+                              size_t lead_from, bool sketch)
 {
     struct norm n = {t, from, to};
     struct buf w = {0}, lead = {0};
@@ -386,6 +387,11 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     while (norm_word(&n, &w)) {
         if (n.pos > lead_from && lead.len < LEAD_BYTES)
             buf_add(&lead, w.data, w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
+        if (!sketch) {           /* one file: no editions to match, the lead is all */
+            if (lead.len >= LEAD_BYTES)
+                break;
+            continue;
+        }
         win[nw % SHINGLE_WORDS] = fnv1a(FNV_OFFSET, w.data, w.len);
         nw++;
         if (nw < SHINGLE_WORDS)
@@ -462,12 +468,12 @@ static int piece_richness(const char *t, size_t start, size_t end)
     return (int)score;
 }
 
-static void piece_analyse(struct piece *p, const char *t)
+static void piece_analyse(struct piece *p, const char *t, bool sketch)
 {
     size_t from = p->body < p->back ? p->body : p->back;
     p->words = parse_count_words(t, from, p->back);
     p->richness = piece_richness(t, p->start, p->end);
-    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back));
+    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back), sketch);
 }
 
 /* Does text[from, to) hold a letter or digit? */
@@ -521,7 +527,7 @@ static void cache_store_file(struct build *b, const char *relpath, const struct 
     const struct lfile *f = &b->files[b->n_files - 1];
     struct cache_file cf = {
         .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
-        .crlf = f->src->crlf, .title = dup_or_null(f->title),
+        .crlf = f->src->crlf, .sketched = b->scan.n_files > 1, .title = dup_or_null(f->title),
         .author = dup_or_null(f->author), .n_pc = (size_t)f->n_pc,
     };
     cf.pc = xcalloc(cf.n_pc ? cf.n_pc : 1, sizeof *cf.pc);
@@ -599,7 +605,9 @@ static void library_add_cached(struct build *b, const struct scan_file *sf,
 static void library_add_file(struct build *b, const struct scan_file *sf)
 {
     struct cache_stamp st;
-    const struct cache_file *cf = cache_get(b->cache, sf->path, sf->relpath, &st);
+    const struct cache_file *cf = cache_get(b->cache, sf->path, sf->relpath, &sf->st, &st);
+    if (cf && !cf->skip && !cf->sketched && b->scan.n_files > 1)
+        cf = NULL;    /* stored alone, without sketches: editions need them now */
     if (cf) {
         library_add_cached(b, sf, cf, &st);
         return;
@@ -700,7 +708,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             p->body = p->front_end;
         if (p->back < p->body || p->back > p->end)
             p->back = p->end;
-        piece_analyse(p, src->text);
+        piece_analyse(p, src->text, b->scan.n_files > 1);
     }
     b->n_files++;
     parse_result_free(&r);
@@ -1615,6 +1623,9 @@ struct library *library_open(const char *root, char **err)
     b.scan.skipped = NULL;
     b.scan.n_skipped = b.scan.cap_skipped = 0;
     build_free(&b);
+    /* The per-file analysis (and the cache's copy of it) is gone: give the
+     * freed heap back, so a long story's reader holds only what it uses. */
+    malloc_trim(0);
     return lib;
 }
 

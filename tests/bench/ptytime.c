@@ -8,7 +8,8 @@
  *   send:KEYS     write KEYS to the program (\r \e \n escapes understood)
  *   resize:CxR    set the window size and send SIGWINCH (the clock restarts)
  *   mem           print the program's anonymous and resident memory (KiB)
- *                 from /proc/PID/smaps_rollup
+ *                 from /proc/PID/smaps_rollup, and its peak resident
+ *                 memory (VmHWM of /proc/PID/status)
  *   cpu           print the program's user+system CPU time so far (ms)
  *
  * Output: one line per timed step, "STEP VALUE", for scripts/bench.sh.
@@ -173,10 +174,11 @@ int main(int argc, char **argv)
             ioctl(master, TIOCSWINSZ, &ws);
             kill(child, SIGWINCH);
         } else if (strcmp(st, "mem") == 0) {
-            char anon[32], rss[32];
+            char anon[32], rss[32], hwm[32];
             proc_field("smaps_rollup", "Anonymous:", anon, sizeof anon);
             proc_field("smaps_rollup", "Rss:", rss, sizeof rss);
-            printf("mem anon_kib=%s rss_kib=%s\n", anon, rss);
+            proc_field("status", "VmHWM:", hwm, sizeof hwm);
+            printf("mem anon_kib=%s rss_kib=%s hwm_kib=%s\n", anon, rss, hwm);
         } else if (strcmp(st, "cpu") == 0) {
             char path[64], buf[1024];
             snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
