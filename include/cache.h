@@ -109,6 +109,12 @@ long cache_parse(struct cache *c, const char *data, size_t len);
 /* The cache file's bytes for c's entries (all of them, used or not). */
 char *cache_format(const struct cache *c, size_t *len);
 
+/* `body` (a cache file's lines without its closing "end" line) with the
+ * closing line that makes it pass the checksum: for tests and fuzzing, so
+ * the field checks are reached.  The count is that of its F and S lines.
+ * Malloc'd; *len is set. */
+char *cache_seal(const char *body, size_t n, size_t *len);
+
 /* Number of entries. */
 size_t cache_count(const struct cache *c);
 

@@ -47,6 +47,7 @@ struct cache {
     size_t n_slot;
     long long t0_ns;     /* when the cache was opened */
     bool dirty;
+    bool had_file;       /* a cache file was there (valid or not) */
 };
 
 /* ---------------------------------------------------------------------
@@ -173,7 +174,7 @@ void cache_file_clear(struct cache_file *f)
     free(f->skip);
     free(f->title);
     free(f->author);
-    for (size_t i = 0; i < f->n_pc; i++) {
+    for (size_t i = 0; f->pc && i < f->n_pc; i++) {
         free(f->pc[i].title);
         free(f->pc[i].lead);
         free(f->pc[i].sketch);
@@ -652,6 +653,25 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
     return b.data;
 }
 
+char *cache_seal(const char *body, size_t n, size_t *len)
+{
+    struct buf b = {0};
+    buf_add(&b, body, n);
+    size_t count = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((i == 0 || body[i - 1] == '\n') && (body[i] == 'F' || body[i] == 'S') && body[i + 1] == '\t')
+            count++;
+    char sum[17];
+    hex16(cache_sum(body, n), sum);
+    buf_adds(&b, "end\t");
+    put_num(&b, count);
+    tab(&b);
+    buf_adds(&b, sum);
+    buf_addc(&b, '\n');
+    *len = b.len;
+    return b.data;
+}
+
 char *cache_format(const struct cache *c, size_t *len)
 {
     return format(c, false, len);
@@ -704,6 +724,7 @@ struct cache *cache_open(const char *root)
     size_t len = 0;
     char *data = read_file(c->path, &len, NULL);
     if (data) {
+        c->had_file = true;
         cache_parse(c, data, len);
         free(data);
     } else {
@@ -758,10 +779,13 @@ int cache_save(struct cache *c, char **err)
     if (!c || !c->path)
         return 0;
     bool changed = c->dirty;
-    for (size_t i = 0; i < c->n && !changed; i++)
-        changed = !c->e[i].used;
-    if (!changed)
-        return 0;
+    size_t used = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        changed |= !c->e[i].used;
+        used += c->e[i].used;
+    }
+    if (!changed || (!used && !c->had_file))
+        return 0;   /* nothing new, or nothing worth a file */
     char *slash = strrchr(c->path, '/');
     if (slash) {
         *slash = '\0';
