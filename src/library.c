@@ -833,98 +833,98 @@ static int group_find(struct build *b, int g)
     return g;
 }
 
-/* Open addressing from a group key to its index + 1 (0 = empty). */
-static void tslot_put(int *slot, size_t n, const char *key, int g)
+struct tkey {
+    char *key;      /* folded "title\x1fauthor" */
+    int file;
+    int group;
+};
+
+static int cmp_tkey(const void *p, const void *q)
 {
-    size_t i = (size_t)fnv1a(FNV_OFFSET, key, strlen(key)) & (n - 1);
-    while (slot[i])
-        i = (i + 1) & (n - 1);
-    slot[i] = g + 1;
+    const struct tkey *x = p, *y = q;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->file > y->file) - (x->file < y->file);
 }
 
-static int tslot_get(const struct build *b, const int *slot, size_t n, const char *key)
+/* Give the sorted keys k[0..n) groups, one per distinct key; the groups own
+ * the keys (duplicates are freed). */
+static void group_runs(struct build *b, struct tkey *k, size_t n)
 {
-    if (!n)
-        return -1;
-    size_t i = (size_t)fnv1a(FNV_OFFSET, key, strlen(key)) & (n - 1);
-    for (; slot[i]; i = (i + 1) & (n - 1))
-        if (strcmp(b->groups[slot[i] - 1].tkey, key) == 0)
-            return slot[i] - 1;
-    return -1;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(k[j].key, k[i].key) == 0)
+            j++;
+        int g = k[i].group >= 0 ? k[i].group : group_new(b, -1, k[i].key, false);
+        for (size_t m = i; m < j; m++) {
+            b->files[k[m].file].group = g;
+            if (m > i || k[i].group >= 0)
+                free(k[m].key);
+            k[m].key = b->groups[g].tkey;
+            k[m].group = g;
+        }
+        i = j;
+    }
 }
 
 static void group_files(struct build *b)
 {
-    int *tslot = NULL;
-    size_t n_tslot = 0;
     /* story.ini folders first: one group each */
     int *ini_group = xmalloc((b->scan.n_ini + 1) * sizeof *ini_group);
     for (size_t i = 0; i < b->scan.n_ini; i++)
         ini_group[i] = -1;
-    /* announced stories: (folded title, folded author) */
+    struct tkey *full = xmalloc((b->n_files + 1) * sizeof *full);
+    struct tkey *bare = xmalloc((b->n_files + 1) * sizeof *bare);
+    size_t nfull = 0, nbare = 0;
     for (size_t i = 0; i < b->n_files; i++) {
         struct lfile *f = &b->files[i];
         if (f->ini >= 0) {
             if (ini_group[f->ini] < 0)
                 ini_group[f->ini] = group_new(b, f->ini, NULL, false);
             f->group = ini_group[f->ini];
-            continue;
+        } else if (f->title) {
+            char *ft = fold_string(f->title), *fa = f->author ? fold_string(f->author) : NULL;
+            char *key = xasprintf("%s\x1f%s", ft, fa ? fa : "");
+            if (fa)
+                full[nfull++] = (struct tkey){key, (int)i, -1};
+            else
+                bare[nbare++] = (struct tkey){key, (int)i, -1};
+            free(ft);
+            free(fa);
         }
-        if (!f->title || !f->author)
-            continue;
-        char *ft = fold_string(f->title), *fa = fold_string(f->author);
-        char *key = xasprintf("%s\x1f%s", ft, fa);
-        free(ft);
-        free(fa);
-        /* a hash table of the announced groups' keys (perf: 10,000 files) */
-        if (b->n_groups * 2 + 2 > n_tslot) {
-            free(tslot);
-            n_tslot = 64;
-            while (n_tslot < b->n_groups * 4 + 4)
-                n_tslot *= 2;
-            tslot = xcalloc(n_tslot, sizeof *tslot);
-            for (size_t j = 0; j < b->n_groups; j++)
-                if (b->groups[j].tkey)
-                    tslot_put(tslot, n_tslot, b->groups[j].tkey, (int)j);
-        }
-        int g = tslot_get(b, tslot, n_tslot, key);
-        if (g < 0) {
-            g = group_new(b, -1, key, false);
-            tslot_put(tslot, n_tslot, key, g);
-        } else {
-            free(key);
-        }
-        f->group = g;
     }
-    /* A title without an author joins the story with that title and no
-     * author, else the one story with that title, if there is exactly one;
-     * else it starts a story of its own. */
-    for (size_t i = 0; i < b->n_files; i++) {
-        struct lfile *f = &b->files[i];
-        if (f->group >= 0 || !f->title)
+    /* announced stories: one per (folded title, folded author) */
+    if (nfull)
+        qsort(full, nfull, sizeof *full, cmp_tkey);
+    group_runs(b, full, nfull);
+    /* A title without an author joins the one story with that title, if
+     * there is exactly one; else the title-only files form a story. */
+    if (nbare)
+        qsort(bare, nbare, sizeof *bare, cmp_tkey);
+    for (size_t i = 0; i < nbare; i++) {
+        if (i && strcmp(bare[i].key, bare[i - 1].key) == 0) {
+            bare[i].group = bare[i - 1].group;
             continue;
-        char *ft = fold_string(f->title);
-        char *key = xasprintf("%s\x1f", ft);
-        size_t kl = strlen(key);
-        int g = -1, prefixed = -1, hits = 0;
-        for (size_t j = 0; j < b->n_groups; j++) {
-            const char *k = b->groups[j].tkey;
-            if (!k || strncmp(k, key, kl) != 0)
-                continue;
-            if (k[kl] == '\0')
-                g = (int)j;
-            prefixed = (int)j;
-            hits++;
         }
-        if (g < 0 && hits == 1)
-            g = prefixed;
-        if (g < 0)
-            g = group_new(b, -1, key, false);
-        else
-            free(key);
-        free(ft);
-        f->group = g;
+        size_t kl = strlen(bare[i].key), lo = 0, hi = nfull;
+        while (lo < hi) {   /* first full key >= the title's prefix */
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(full[mid].key, bare[i].key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int g = -1;
+        size_t distinct = 0;
+        for (size_t j = lo; j < nfull && strncmp(full[j].key, bare[i].key, kl) == 0; j++)
+            if (full[j].group != g) {
+                g = full[j].group;
+                distinct++;
+            }
+        bare[i].group = distinct == 1 ? g : -1;
     }
+    group_runs(b, bare, nbare);
+    free(full);
+    free(bare);
     /* Files that announce nothing: each its own story for now. */
     for (size_t i = 0; i < b->n_files; i++) {
         struct lfile *f = &b->files[i];
@@ -932,7 +932,6 @@ static void group_files(struct build *b)
             f->group = group_new(b, -1, NULL, f->n_pc == 1);
     }
     free(ini_group);
-    free(tslot);
 }
 
 /* ---------------------------------------------------------------------

@@ -23,10 +23,8 @@ struct scan_state {
     struct scan_result *r;
     struct scan_id *seen_dirs;
     size_t n_seen_dirs, cap_seen_dirs;
-    struct scan_id *seen_files;
+    struct scan_id *seen_files;   /* hash set; relpath NULL = empty slot */
     size_t n_seen_files, cap_seen_files;
-    size_t *file_slot;       /* hash of seen_files by (dev, ino): index + 1 */
-    size_t n_file_slot;
     /* (dev, ino) of the folders from the root down to the current one */
     struct scan_id *stack;
     size_t n_stack, cap_stack;
@@ -38,9 +36,7 @@ void scan_skip(struct scan_result *r, const char *relpath, const char *why)
     r->skipped[r->n_skipped++] = (struct skipped){xstrdup(relpath), xstrdup(why)};
 }
 
-/* Linear search: libraries have few folders; files use it too, which is
- * O(n^2) in the file count only for the comparison of ids — cheap next to
- * reading the files, and fine for 10,000 files. */
+/* Linear search: for folders (few, and the path stack is short). */
 static const struct scan_id *scan_find(const struct scan_id *ids, size_t n, const struct stat *st)
 {
     for (size_t i = 0; i < n; i++)
@@ -49,43 +45,47 @@ static const struct scan_id *scan_find(const struct scan_id *ids, size_t n, cons
     return NULL;
 }
 
-/* Files: a hash table over seen_files (a library of 10,000 files listed
- * from the index cache would spend a quarter of its time in the linear
- * search). */
-static size_t scan_id_hash(dev_t dev, ino_t ino, size_t n_slot)
+static size_t scan_hash(dev_t dev, ino_t ino, size_t mask)
 {
-    uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)ino * 0xff51afd7ed558ccdULL);
-    return (size_t)(h ^ h >> 29) & (n_slot - 1);
+    uint64_t h = fnv1a(FNV_OFFSET, &dev, sizeof dev);
+    h = fnv1a(h, &ino, sizeof ino);
+    return (size_t)h & mask;
 }
 
-static const struct scan_id *scan_find_file(const struct scan_state *s, const struct stat *st)
+/* Files: an open-addressing set (files can be many). */
+static const struct scan_id *scan_seen_file(struct scan_state *s, const struct stat *st)
 {
-    if (!s->n_file_slot)
+    if (!s->cap_seen_files)
         return NULL;
-    for (size_t i = scan_id_hash(st->st_dev, st->st_ino, s->n_file_slot); s->file_slot[i];
-         i = (i + 1) & (s->n_file_slot - 1)) {
-        const struct scan_id *id = &s->seen_files[s->file_slot[i] - 1];
-        if (id->dev == st->st_dev && id->ino == st->st_ino)
-            return id;
-    }
+    size_t mask = s->cap_seen_files - 1;
+    for (size_t i = scan_hash(st->st_dev, st->st_ino, mask); s->seen_files[i].relpath;
+         i = (i + 1) & mask)
+        if (s->seen_files[i].dev == st->st_dev && s->seen_files[i].ino == st->st_ino)
+            return &s->seen_files[i];
     return NULL;
 }
 
-/* Index seen_files[k] (after it was appended). */
-static void scan_index_file(struct scan_state *s, size_t k)
+static void scan_remember_file(struct scan_state *s, const struct stat *st, char *relpath)
 {
-    if ((k + 1) * 2 > s->n_file_slot) {
-        free(s->file_slot);
-        s->n_file_slot = s->n_file_slot ? s->n_file_slot * 2 : 256;
-        s->file_slot = xcalloc(s->n_file_slot, sizeof *s->file_slot);
-        for (size_t j = 0; j < k; j++)
-            scan_index_file(s, j);
+    if ((s->n_seen_files + 1) * 2 > s->cap_seen_files) {
+        struct scan_id *old = s->seen_files;
+        size_t old_cap = s->cap_seen_files;
+        s->cap_seen_files = old_cap ? old_cap * 2 : 256;
+        s->seen_files = xcalloc(s->cap_seen_files, sizeof *s->seen_files);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].relpath) {
+                size_t mask = s->cap_seen_files - 1, j = scan_hash(old[i].dev, old[i].ino, mask);
+                while (s->seen_files[j].relpath)
+                    j = (j + 1) & mask;
+                s->seen_files[j] = old[i];
+            }
+        free(old);
     }
-    const struct scan_id *id = &s->seen_files[k];
-    size_t i = scan_id_hash(id->dev, id->ino, s->n_file_slot);
-    while (s->file_slot[i])
-        i = (i + 1) & (s->n_file_slot - 1);
-    s->file_slot[i] = k + 1;
+    size_t mask = s->cap_seen_files - 1, j = scan_hash(st->st_dev, st->st_ino, mask);
+    while (s->seen_files[j].relpath)
+        j = (j + 1) & mask;
+    s->seen_files[j] = (struct scan_id){st->st_dev, st->st_ino, relpath};
+    s->n_seen_files++;
 }
 
 static char *scan_join(const char *a, const char *b)
@@ -107,7 +107,7 @@ static void scan_add_file(struct scan_state *s, const char *path, const char *re
                           const struct stat *st, int ini)
 {
     struct scan_result *r = s->r;
-    const struct scan_id *dup = scan_find_file(s, st);
+    const struct scan_id *dup = scan_seen_file(s, st);
     if (dup) {
         char *why = xasprintf("same file as %s", dup->relpath);
         scan_skip(r, rel, why);
@@ -116,10 +116,7 @@ static void scan_add_file(struct scan_state *s, const char *path, const char *re
     }
     XGROW(r->files, r->cap_files, r->n_files + 1);
     r->files[r->n_files] = (struct scan_file){xstrdup(path), xstrdup(rel), ini, *st};
-    XGROW(s->seen_files, s->cap_seen_files, s->n_seen_files + 1);
-    s->seen_files[s->n_seen_files++] = (struct scan_id){st->st_dev, st->st_ino,
-                                                        r->files[r->n_files].relpath};
-    scan_index_file(s, s->n_seen_files - 1);
+    scan_remember_file(s, st, r->files[r->n_files].relpath);
     r->n_files++;
 }
 
@@ -238,7 +235,6 @@ int scan_tree(const char *root, struct scan_result *out, char **err)
     }
     free(s.seen_dirs);
     free(s.seen_files);
-    free(s.file_slot);
     free(s.stack);
     return 0;
 }
