@@ -652,6 +652,19 @@ static void test_robust(void)
     parse_result_free(&r);
     parse_result_free(NULL);
 
+    size_t big_n = 5u << 20;
+    char *big = xmalloc(big_n);
+    for (size_t i = 0; i < big_n; i++)
+        big[i] = (i % 7 == 6) ? ' ' : (char)('a' + i % 26);
+    parse_text(big, big_n, &r);
+    CHECK("a 5 MB line is one chapter", r.n_ch == 1 && r.ch[0].end == big_n);
+    struct block *bb;
+    size_t nbb = parse_blocks(big, 0, big_n, 0, big_n, &bb);
+    CHECK("and one paragraph", nbb == 1 && bb[0].kind == BLOCK_PARA && bb[0].end == big_n);
+    free(bb);
+    parse_result_free(&r);
+    free(big);
+
     unsigned int seed = 12345;
     char buf[600];
     const char pieces[] = "Chapter 1\n\n*** \r\nI.\n\n\t第一回 _x_ **A/N:** by X\n";
