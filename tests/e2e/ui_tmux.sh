@@ -124,9 +124,14 @@ ui_resize() {
     fi
 }
 
+# tmux with libutempter can miss a child's SIGCHLD and leave the pane
+# "alive" around a zombie (tmux/tmux#311, #4559), so while waiting we poke
+# our own private server (by its pid) with SIGCHLD; it reaps and goes on.
 ui_dead() {
     i=0
+    spid=$($UI_T display -p '#{pid}' 2>/dev/null)
     while [ "$i" -lt "$UI_DEADLINE" ]; do
+        [ -n "$spid" ] && [ $((i % 3)) -eq 2 ] && kill -CHLD "$spid" 2>/dev/null
         # The status (or the signal) can show up a moment after pane_dead.
         d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)
         case $d in
