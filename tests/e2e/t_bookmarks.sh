@@ -15,16 +15,16 @@ fi
 
 # 1. Forked processes saving at once, to their own stories, to the same
 #    story and to marks of it: every process's final update is in the file.
-# (At most 1000 saves each, or 2.5 s: fsync costs 0.3 ms on a quiet disk
+# (At most 1000 saves each, or 1.5 s: fsync costs 0.3 ms on a quiet disk
 # and 10 ms on a busy one.)
 check "3 processes x 1000 saves at once keep every final update" \
-    "$H" hammer "$TMPD/h1" 3 1000 2.5
+    "$H" hammer "$TMPD/h1" 3 1000 1.5
 
 # 2. The same with separate programs started side by side.
 mkdir -p "$TMPD/h2"
-"$H" saver "$TMPD/h2" alpha 300 1.5 & p1=$!
-"$H" saver "$TMPD/h2" beta 300 1.5 & p2=$!
-"$H" saver "$TMPD/h2" gamma 300 1.5 & p3=$!
+"$H" saver "$TMPD/h2" alpha 300 1 & p1=$!
+"$H" saver "$TMPD/h2" beta 300 1 & p2=$!
+"$H" saver "$TMPD/h2" gamma 300 1 & p3=$!
 rc=0
 wait $p1 || rc=1
 wait $p2 || rc=1
@@ -47,7 +47,7 @@ mkdir -p "$TMPD/k2"
 "$H" saver "$TMPD/k2" first 5 5 >/dev/null 2>&1
 i=0
 broken=0
-while [ $i -lt 20 ]; do
+while [ $i -lt 12 ]; do
     "$H" saver "$TMPD/k2" "s$i" -1 0 >/dev/null 2>&1 &
     pid=$!
     sleep "0.0$((i % 5 + 1))"
@@ -60,7 +60,43 @@ check_eq "programs killed with SIGKILL leave a whole file every time" "$broken" 
 check_eq "an earlier story survives every kill" "$("$H" last "$TMPD/k2" first)" 999999
 check_eq "nothing was found unreadable" "$(ls "$TMPD/k2" | grep -c '\.bad-')" 0
 
-# 5. quire --bookmarks (needs a working library module to start at all).
+# 5. With the real library: a story keeps its place when its files are
+#    renamed and moved, when a chapter is inserted before it (headings
+#    renumbered), and when a paragraph is added before the place.
+chapter() {   # FILE NUMBER TITLE TEXT
+    printf 'The Clocks of Ardmore by Anna Example\n\nChapter %s: %s\n\n%s\n' "$2" "$3" "$4" >"$1"
+}
+L="$TMPD/lib1/clocks"
+mkdir -p "$L"
+chapter "$L/ch1.txt" 1 Arrival "The train came in late. Anna stepped down onto the platform and looked for a face she knew. Nobody came."
+chapter "$L/ch2.txt" 2 "The House" "The house stood at the end of the lane, its shutters closed against the rain. Inside, the clocks had stopped at a quarter past nine."
+chapter "$L/ch3.txt" 3 Letters "She found the letters under the floorboards, tied with a green ribbon. The first was dated the winter of the great frost, and it began without a greeting."
+if "$H" setpos "$TMPD/lib1" "$TMPD/r1" "The Clocks" 3 "the great frost" 2>"$TMPD/r1.err"; then
+    check_eq "the position reads back where it was saved" \
+        "$("$H" where "$TMPD/lib1" "$TMPD/r1" "The Clocks")" "3 the great frost, and"
+    mkdir -p "$TMPD/lib2/elsewhere/deeper"
+    mv "$L/ch1.txt" "$TMPD/lib2/elsewhere/deeper/one.txt"
+    mv "$L/ch2.txt" "$TMPD/lib2/elsewhere/two (copy).txt"
+    mv "$L/ch3.txt" "$TMPD/lib2/zz-last.txt"
+    check_eq "renamed and moved files keep the story's place" \
+        "$("$H" where "$TMPD/lib2" "$TMPD/r1" "The Clocks")" "3 the great frost, and"
+    # The author inserts a new chapter 2 and renumbers the rest.
+    chapter "$TMPD/lib2/zz-last.txt" 4 Letters "She found the letters under the floorboards, tied with a green ribbon. The first was dated the winter of the great frost, and it began without a greeting."
+    chapter "$TMPD/lib2/elsewhere/two (copy).txt" 3 "The House" "The house stood at the end of the lane, its shutters closed against the rain. Inside, the clocks had stopped at a quarter past nine."
+    chapter "$TMPD/lib2/new.txt" 2 Interlude "Meanwhile, far away, a man named Ivo counted his coins and decided to go north before the snow."
+    check_eq "an inserted chapter moves the place to chapter 4, same text" \
+        "$("$H" where "$TMPD/lib2" "$TMPD/r1" "The Clocks")" "4 the great frost, and"
+    # A paragraph added inside the chapter, before the place.
+    printf 'The Clocks of Ardmore by Anna Example\n\nChapter 4: Letters\n\nShe found the letters under the floorboards, tied with a green ribbon.\n\nShe sat down on the cold boards and read them all, one after another, until the light went.\n\nThe first was dated the winter of the great frost, and it began without a greeting.\n' \
+        >"$TMPD/lib2/zz-last.txt"
+    check_eq "text added before the place: found again by its context" \
+        "$("$H" where "$TMPD/lib2" "$TMPD/r1" "The Clocks")" "4 the great frost, and"
+else
+    echo "t_bookmarks: the library does not find the test story yet; rename checks skipped" >&2
+    cat "$TMPD/r1.err" >&2
+fi
+
+# 6. quire --bookmarks (needs a working library module to start at all).
 if "$QUIRE" --list -L "$TOP/sample_library" >/dev/null 2>&1; then
     out=$(XDG_STATE_HOME="$TMPD/none" "$QUIRE" --bookmarks -L "$TOP/sample_library" 2>&1)
     check_eq "--bookmarks with nothing saved says so" "$out" \
