@@ -72,7 +72,7 @@ static void add_para(const char *p, size_t n)
 {
     while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
         n--;
-    if (looks_like_heading(p, n))
+    if (looks_like_heading(p, n) || memmem(p, n, "Gutenberg", 9))
         return;
     if (n_para == cap_para) {
         cap_para = cap_para ? cap_para * 2 : 4096;
@@ -123,13 +123,14 @@ static void load_novel(const char *path)
         if (nl)
             s = (size_t)(nl - t) + 1;
     }
-    char *end = memmem(t + s, len - s, "*** END OF", 10);
-    if (!end)
-        end = memmem(t + s, len - s, "End of the Project Gutenberg", 28);
-    if (!end)
-        end = memmem(t + s, len - s, "End of Project Gutenberg", 24);
-    if (end)
-        e = (size_t)(end - t);
+    static const char *const ends[] = {"*** END OF", "End of the Project Gutenberg",
+                                       "End of Project Gutenberg", "END OF THE PROJECT GUTENBERG",
+                                       "END OF THIS PROJECT GUTENBERG", NULL};
+    for (int k = 0; ends[k]; k++) {
+        char *end = memmem(t + s, e - s, ends[k], strlen(ends[k]));
+        if (end)
+            e = (size_t)(end - t);
+    }
     /* paragraphs: runs of non-blank lines */
     size_t i = s;
     while (i < e) {
