@@ -145,7 +145,12 @@ for s in $SIZES; do
     qc=$(collect first $FIRST cold $FIRST send:q -- "$Q" "$f")
     lf=$(collect first $FIRST none $FIRST send:q -- less "$f")
     printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "first screen (ms)" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
-    record "first $s $bytes quire_warm=$qw quire_cold=$qc less=$lf"
+    # the same, as CPU time used until the first screen (immune to load)
+    qwc=$(collect first cpu warm $FIRST cpu send:q -- "$Q" "$f")
+    qcc=$(collect first cpu cold $FIRST cpu send:q -- "$Q" "$f")
+    lfc=$(collect first cpu none $FIRST cpu send:q -- less "$f")
+    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "  CPU to first (ms)" "$qwc" "$qcc" "$lfc" "$(ratio "$qwc" "$lfc")" "$(ratio "$qcc" "$lfc")"
+    record "first $s $bytes quire_warm=$qw quire_cold=$qc less=$lf quire_warm_cpu=$qwc quire_cold_cpu=$qcc less_cpu=$lfc"
     # search near the end
     qs=$(collect search wait:Zanzibarine warm $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:q -- "$Q" "$f")
     ls_=$(collect search wait:Zanzibarine none $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:q -- less "$f")
