@@ -324,6 +324,14 @@ static char *get_str(struct rd *r, size_t *len)
         return NULL;
     char *out = xmalloc(n + 1);
     size_t k = 0;
+    /* fast path: no escapes (the common case) */
+    if (!memchr(s, '\\', n) && !memchr(s, '\r', n) && !memchr(s, '\0', n)) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+        if (len)
+            *len = n;
+        return out;
+    }
     for (size_t i = 0; i < n; i++) {
         if (s[i] != '\\') {
             if (s[i] == '\0' || s[i] == '\r') {
