@@ -159,3 +159,18 @@ not_shown() { ! ui_screen | grep -Eq -- "$1"; }
 reverse_on() {
     $UI_T capture-pane -p -e -t q | grep -F -- "$1" | grep -Eq "$(printf '\033')\\[([0-9]+;)*7(;[0-9]+)*m"
 }
+
+# ui_until CMD...: poll until CMD succeeds (for sizes too small to show the
+# frame counter); fails at the deadline.
+ui_until() {
+    i=0
+    while [ "$i" -lt "$UI_DEADLINE" ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+# widest: the widest line of the pane in display columns
+widest() { ui_screen | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1; }
+top_has_word() { ui_screen | head -n 1 | grep -qw -- "$1"; }
