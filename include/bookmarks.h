@@ -7,8 +7,9 @@
  * Safety: every save locks the store, re-reads it, merges this process's
  * changes over it and replaces the file atomically (temporary file, fsync,
  * rename, fsync of the folder).  A file that cannot be parsed is moved aside
- * (never overwritten) with a one-line warning.  A folder that cannot be
- * written gives a warning once, and reading goes on. */
+ * (never overwritten) with a one-line warning; a file with some unreadable
+ * lines is copied aside whole and rewritten with the good records.  A
+ * folder that cannot be written gives a warning once, and reading goes on. */
 #ifndef QUIRE_BOOKMARKS_H
 #define QUIRE_BOOKMARKS_H
 
@@ -26,7 +27,8 @@ struct bm_pos {
     size_t chapter;        /* chapter index (0-based) when saved: a hint */
     size_t off;            /* byte offset from the chapter's start (ed.start) */
     char context[49];      /* up to 48 bytes of text at off (UTF-8, whole
-                              characters, no tabs/newlines): re-anchors */
+                              characters, each white space run as one
+                              space): re-anchors */
     double percent;        /* through the story when saved, for listings
                               (kept to two decimals in the file) */
     time_t when;           /* when saved (0 given to a setter: now) */
@@ -39,7 +41,9 @@ struct bookmarks;   /* the store (opaque) */
 
 /* Open the store in `dir` (NULL: the XDG default).  Never fails: problems
  * become warnings printed once to stderr as "quire: WHAT: WHY" (or kept for
- * the caller via bookmarks_warning when quiet).  */
+ * the caller via bookmarks_warning when quiet).  Reads without locking; only
+ * a file that needs repair (moved or copied aside) is locked and written
+ * here.  A missing folder is not created until the first save. */
 struct bookmarks *bookmarks_open(const char *dir, bool quiet);
 void bookmarks_close(struct bookmarks *b);   /* saves pending changes; NULL ok */
 

@@ -62,7 +62,7 @@ struct line {
                            subst_w columns are drawn as one "?" */
     size_t boff, bend;  /* that block's byte range (layout_runs rescans the
                            block's emphasis markers from it); for LINE_TITLE
-                           the title's range */
+                           the title's range; for a blank, its block's */
 };
 
 struct line_vec {
@@ -133,19 +133,41 @@ struct run {
 size_t layout_runs(const struct layout_opts *o, const char *text, const char *title,
                    const struct line *ln, struct run *out, size_t max);
 /* layout_runs with scratch buffers: the block's emphasis scan is kept in
- * `sc` and reused for the next line of the same block. */
+ * `sc` and reused for the next line of the same block.  The cache is keyed
+ * by (text pointer, block range): use a fresh scratch (or keep using it only
+ * for the same texts) if a text buffer may be freed and another allocated at
+ * the same address. */
 size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *title,
                      const struct line *ln, struct layout_scratch *sc,
                      struct run *out, size_t max);
 
-/* A character wider than the room its line has (only possible at tiny
- * widths: a wide character at width 1, a 4-column emoji sequence at width
- * 3) cannot be drawn without overflowing: it is laid out alone and drawn as
- * one "?" column (its run keeps src_off), so no line is ever wider than the
- * column.  Everything else is drawn as it is. */
+/* What layout does, in short (the rules a reader sees):
+ *  - Paragraph text is folded: line ends (LF, CR LF, CR, NEL, LS, PS), tabs
+ *    and runs of blanks become one space, or nothing when a line end falls
+ *    between two CJK characters (hard-wrapped Chinese/Japanese; Hangul keeps
+ *    its space); leading/trailing blanks and control characters vanish.
+ *  - Breaks only at UAX #14 opportunities (u8_possible_linebreaks over the
+ *    folded paragraph); a word wider than the column is cut at grapheme
+ *    cluster boundaries with a '-' drawn at each cut (when there is room).
+ *  - A soft hyphen is invisible; where the line breaks after it, a '-' is
+ *    drawn and counted.
+ *  - WRAP_OPTIMAL minimises the sum of squared trailing slack of every line
+ *    but a paragraph's last (centred headings and titles count the last
+ *    line too, so they come out balanced).
+ *  - Verse keeps its lines and their indentation (at most half the column;
+ *    tabs every 4 columns), wrapping long lines with a 2-column hanging
+ *    indent.
+ *  - A grapheme cluster wider than the room its line has (only at tiny
+ *    widths: a wide character at width 1, a 6-column emoji family at width
+ *    5) cannot be drawn without overflowing: it is drawn as one "?" column
+ *    (line.subst_w says so; its run keeps src_off), so no line is ever wider
+ *    than the column.
+ *  - The scene-break glyph is centred; when it is wider than the column (or
+ *    empty) a single "*" is drawn instead. */
 
 /* Position mapping.  Index of the line that shows byte `off` (the last line
- * whose off <= off among text-bearing lines; 0 when none). */
+ * whose off <= off among text-bearing lines, i.e. all kinds but LINE_BLANK
+ * and LINE_TITLE; 0 when none).  O(log n). */
 size_t layout_line_at(const struct line_vec *lv, size_t off);
 
 /* Display width of UTF-8 s[0..n) as the screen draws it (wcwidth; control

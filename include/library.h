@@ -37,7 +37,13 @@ struct chapter {
     size_t base;         /* bytes of the story before this chapter (sum of
                             preferred editions' lengths): for percentages */
     char key[17];        /* identity from the chapter's own text (16 hex
-                            digits): survives renumbering and re-encoding */
+                            digits): survives renumbering and re-encoding.
+                            fnv1a of the first 400 bytes of the normalised
+                            text after the heading (letters and digits only,
+                            lowercased; quotes, spacing, lost `i x/i` markup
+                            and leading A/N/Disclaimer paragraphs left out),
+                            so editions usually share it; with editions that
+                            differ there, the lead most editions share */
     /* private: blocks of ed[0], parsed on first use */
     struct block *blocks;
     size_t n_blocks;
@@ -47,12 +53,16 @@ struct chapter {
 struct story {
     char *title;         /* never NULL (file name when the text names none) */
     char *author;        /* "" when unknown, never NULL */
-    char *dir;           /* folder the story lives in, relative to the root */
+    char *dir;           /* folder the story lives in, relative to the root
+                            ("." for the root itself): its story.ini folder,
+                            else the folder of its first chapter's file */
     struct chapter *ch;  /* chapters in reading order */
     size_t n_ch;
     size_t total;        /* bytes of all preferred editions together */
     char id[17];         /* identity (16 hex digits) from title, author and the
-                            opening of the first chapter: survives renames */
+                            opening of the first chapter: survives renames.
+                            A title taken from a file name does not count
+                            (renaming such a file keeps the id) */
 };
 
 /* A file that was looked at and skipped (for --list --verbose). */
@@ -101,7 +111,9 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n);
  * memory on very long stories. */
 void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi);
 
-/* Percent (0..100) through the story of byte `off` in chapter `ci`. */
+/* Percent (0..100) through the story of byte `off` in chapter `ci`; `off`
+ * is a byte offset in the preferred edition's source text (as block
+ * offsets are), clamped to the chapter's [start, end). */
 double story_percent(const struct story *s, size_t ci, size_t off);
 
 /* Print the library as `--list` does (human form, or TSV as SPEC.md says),

@@ -367,10 +367,8 @@ void bookmarks_make_pos(struct story *s, size_t ci, size_t off, struct bm_pos *o
     out->chapter = ci;
     out->off = p - start;
     ctx_make(t, p, end, out->context);
-    if (s->total > 0) {
-        double pc = 100.0 * (double)(c->base + (p - start)) / (double)s->total;
-        out->percent = pc < 0 ? 0 : pc > 100 ? 100 : pc;
-    }
+    double pc = story_percent(s, ci, p);
+    out->percent = pc >= 0 && pc <= 100 ? pc : pc > 100 ? 100 : 0;
     out->n_chapters = s->n_ch;
     copy_text(out->chapter_title, c->title ? c->title : "", BM_CHTITLE);
 }
@@ -791,7 +789,7 @@ static enum parse_status store_parse(const char *data, size_t len, struct store 
         const char *e = memchr(data + p, '\n', len - p);
         size_t end = e ? (size_t)(e - data) : len;
         size_t n = end - p;
-        if (n && data[p + n - 1] == '\r')
+        while (n && data[p + n - 1] == '\r')    /* CR LF line ends */
             n--;
         bool ok;
         if (!e)
@@ -926,8 +924,9 @@ static void warn_write(struct bookmarks *b, const char *what)
     b->warned_write = true;
 }
 
-/* A name for a kept-aside copy: PATH.bad-YYYYMMDD-HHMMSS[-N], not existing
- * yet (malloc'd).  Callers create it without replacing anything. */
+/* Candidate n (from 0) for a kept-aside copy's name:
+ * DIR/bookmarks.bad-YYYYMMDD-HHMMSS, then with -2, -3, ... (malloc'd).
+ * Callers create it without replacing anything. */
 static char *bad_name(const struct bookmarks *b, int n)
 {
     time_t now = time(NULL);
@@ -935,7 +934,7 @@ static char *bad_name(const struct bookmarks *b, int n)
     char stamp[32] = "0";
     if (localtime_r(&now, &tm))
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return n ? xasprintf("%s/%s%s-%d", b->dir, BM_BAD_PREFIX, stamp, n)
+    return n ? xasprintf("%s/%s%s-%d", b->dir, BM_BAD_PREFIX, stamp, n + 1)
              : xasprintf("%s/%s%s", b->dir, BM_BAD_PREFIX, stamp);
 }
 

@@ -40,7 +40,8 @@ struct seg {
 struct layout_scratch {
     /* folded paragraph */
     char *f; size_t fcap;
-    size_t *map; size_t mcap;       /* folded byte -> source offset */
+    struct { size_t fi, si; } *pt;  /* folded -> source map (map_point) */
+    size_t npt, ptcap;
     uint8_t *fcls; size_t fccap;    /* folded byte -> MARKUP_* bits */
     char *brk; size_t bcap;         /* line-break opportunities over f */
     char *gb; size_t gcap;          /* grapheme breaks (long words, runs) */
@@ -50,7 +51,7 @@ struct layout_scratch {
     size_t *from; size_t frcap;
     /* emphasis classes of one block, by source offset - cls_off */
     uint8_t *cls; size_t ccap;
-    const char *cls_text; size_t cls_off, cls_end; bool cls_valid;
+    const char *cls_text; size_t cls_off, cls_end; bool cls_valid, cls_any;
 };
 
 struct layout_scratch *layout_scratch_new(void)
@@ -62,7 +63,7 @@ void layout_scratch_free(struct layout_scratch *sc)
 {
     if (!sc)
         return;
-    free(sc->f); free(sc->map); free(sc->fcls); free(sc->brk); free(sc->gb);
+    free(sc->f); free(sc->pt); free(sc->fcls); free(sc->brk); free(sc->gb);
     free(sc->seg); free(sc->pre); free(sc->best); free(sc->from); free(sc->cls);
     free(sc);
 }
@@ -99,6 +100,12 @@ int layout_char_width(uint32_t c)
         return 1;
     if (is_ctrl(c) || c == 0xAD)
         return 0;
+    /* fast paths for what prose is made of (checked against wcwidth by
+     * test_layout like everything else) */
+    if (c < 0x300 || (c >= 0x2010 && c <= 0x2027))
+        return 1;                    /* Latin; dashes, quotes, ellipsis */
+    if (c >= 0x4E00 && c <= 0x9FFF)
+        return 2;                    /* CJK unified ideographs */
     for (size_t i = 0; i < sizeof width_fix / sizeof width_fix[0]; i++)
         if (c >= width_fix[i].lo && c <= width_fix[i].hi)
             return width_fix[i].w;
@@ -208,9 +215,39 @@ int layout_width(const char *s, size_t n)
 static void fold_reserve(struct layout_scratch *sc, size_t n)
 {
     XGROW(sc->f, sc->fcap, n + 1);
-    XGROW(sc->map, sc->mcap, n + 1);
     XGROW(sc->fcls, sc->fccap, n + 1);
     XGROW(sc->brk, sc->bcap, n + 1);
+}
+
+/* The map from folded to source offsets is piecewise linear: from folded
+ * index pt[t].fi on, source = pt[t].si + (k - pt[t].fi), until the next
+ * point.  A point is added only where folding changed the length (a
+ * whitespace run, a dropped character), so the map costs nothing per byte. */
+static void map_point(struct layout_scratch *sc, size_t fi, size_t si)
+{
+    if (sc->npt && sc->pt[sc->npt - 1].fi == fi) {
+        sc->pt[sc->npt - 1].si = si;
+        return;
+    }
+    if (sc->npt >= sc->ptcap)
+        XGROW(sc->pt, sc->ptcap, sc->npt + 1);
+    sc->pt[sc->npt].fi = fi;
+    sc->pt[sc->npt].si = si;
+    sc->npt++;
+}
+
+/* Source offset of folded byte k. */
+static size_t map_src(const struct layout_scratch *sc, size_t k)
+{
+    size_t lo = 0, hi = sc->npt;          /* last point with fi <= k */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->pt[mid].fi <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return sc->pt[lo].si + (k - sc->pt[lo].fi);
 }
 
 /* Fold text[p, q) into sc->f; `cls` (may be NULL) holds the MARKUP_* bits
@@ -220,17 +257,58 @@ static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t
 {
     fold_reserve(sc, q - p);
     char *f = sc->f;
-    size_t *map = sc->map;
     uint8_t *fc = sc->fcls;
     size_t m = 0, i = p;
     bool nl;
     i = ws_run_end(text, i, q, &nl);
+    sc->npt = 0;
+    map_point(sc, 0, i);
+    if (!cls)
+        memset(fc, 0, q - i + 1);
     while (i < q) {
-        unsigned char b = (unsigned char)text[i];
-        if (b > ' ' && b < 0x7F) {           /* ASCII fast path */
-            f[m] = (char)b;
-            map[m] = i;
-            fc[m] = cls ? cls[i - cls_off] : 0;
+        /* fast path: a run of printable ASCII is copied as it is */
+        size_t i0 = i, m0 = m;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* eight bytes at a time while they are printable ASCII, and every
+         * space is followed by a printable non-space (the usual inside of a
+         * hard-wrapped line) */
+        while (q - i > 8) {
+            uint64_t x;
+            memcpy(&x, text + i, 8);
+            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u,
+                           low7 = 0x7F7F7F7F7F7F7F7Fu;
+            if ((((x - 0x20 * ones) & ~x) | ((x + ones) | x)) & highs)
+                break;                               /* a byte < 0x20 or >= 0x7F */
+            uint64_t y = x ^ (0x20 * ones);
+            uint64_t sp = ~(((y & low7) + low7) | y | low7);   /* 0x80 where a space */
+            if ((sp & (sp << 8)) ||
+                ((sp >> 63) && (unsigned char)(text[i + 8] - 0x21) >= 0x5E))
+                break;                               /* a blank run, a line end */
+            memcpy(f + m, text + i, 8);
+            m += 8;
+            i += 8;
+        }
+#endif
+        while (i < q) {
+            unsigned char b = (unsigned char)text[i];
+            if ((unsigned char)(b - 0x20) >= 0x5F)
+                break;
+            /* a space is copied only when a printable ASCII character
+             * follows it (a run of blanks, a line end, is folded below) */
+            if (b == ' ' && (i + 1 >= q || (unsigned char)(text[i + 1] - 0x21) >= 0x5E))
+                break;
+            f[m++] = (char)b;
+            i++;
+        }
+        if (cls && i > i0)
+            memcpy(fc + m0, cls + (i0 - cls_off), i - i0);
+        if (i >= q)
+            break;
+        /* fast path: one space between two printable ASCII characters */
+        if (text[i] == ' ' && i + 1 < q && (unsigned char)(text[i + 1] - 0x21) < 0x5E) {
+            f[m] = ' ';
+            if (cls)
+                fc[m] = cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN;
             m++;
             i++;
             continue;
@@ -241,36 +319,36 @@ static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t
             size_t j = ws_run_end(text, i, q, &nl);
             if (j < q && !ws_run_vanishes(text, p, q, i, j, nl)) {
                 f[m] = ' ';
-                map[m] = i;
-                fc[m] = cls ? cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN : 0;
+                if (cls)
+                    fc[m] = cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN;
                 m++;
             }
             i = j;
+            map_point(sc, m, i);
             continue;
         }
         if (is_ctrl(c)) {
             i += (size_t)l;
+            map_point(sc, m, i);
             continue;
         }
-        for (int k = 0; k < l; k++) {
-            f[m] = text[i];
-            map[m] = i;
-            fc[m] = cls ? cls[i - cls_off] : 0;
-            m++;
-            i++;
-        }
+        memcpy(f + m, text + i, (size_t)l);
+        if (cls)
+            memcpy(fc + m, cls + (i - cls_off), (size_t)l);
+        m += (size_t)l;
+        i += (size_t)l;
     }
-    map[m] = q;
     return m;
 }
 
 /* ---- steps 2-3: segments ------------------------------------------- */
 
-static void push_seg(struct layout_scratch *sc, size_t *ns, struct seg s, int lim)
+static inline void push_seg(struct layout_scratch *sc, size_t *ns, struct seg s, int lim)
 {
     if (s.ww + s.hy > lim)
         s.hy = 0;        /* no room for the '-': break without drawing one */
-    XGROW(sc->seg, sc->scap, *ns + 1);
+    if (*ns >= sc->scap)
+        XGROW(sc->seg, sc->scap, *ns + 1);
     sc->seg[(*ns)++] = s;
 }
 
@@ -349,6 +427,20 @@ static size_t segment(struct layout_scratch *sc, size_t m, int lim)
                 push_seg(sc, &ns, cur, lim);
             cur = (struct seg){k, k, k, 0, 0, 0, 0};
         }
+        /* fast path: printable ASCII inside a word (no break before it) */
+        size_t k0 = k;
+        do {
+            if ((unsigned char)(sc->f[k] - 0x21) >= 0x5E || (sc->fcls[k] & MARKUP_HIDDEN))
+                break;
+            k++;
+        } while (k < m && sc->brk[k] == UC_BREAK_PROHIBITED);
+        if (k > k0) {
+            cur.ww += cur.sw + (int)(k - k0);
+            cur.sw = 0;
+            cur.hy = 0;
+            cur.e = k;
+            continue;
+        }
         unsigned char b = (unsigned char)sc->f[k];
         if (b == ' ') {
             cur.sw++;
@@ -419,24 +511,74 @@ static void choose_breaks(struct layout_scratch *sc, size_t ns, int w1, int w2,
      * except in centred text (headings), where balanced lines look best. */
     long long *best = sc->best;
     int wmax = w1 > w2 ? w1 : w2;
+    size_t lo_i = 0;
     best[0] = 0;
     for (size_t j = 1; j <= ns; j++) {
-        best[j] = -1;
-        for (size_t i = j; i-- > 0;) {
-            long long cols = line_cols(sc, i, j, ns);
-            int lim = i == 0 ? w1 : w2;
-            if (cols > lim && i + 1 < j) {
-                if (cols > wmax)
+        const struct seg *last = &sc->seg[j - 1];
+        /* a line [i, j) is endw - pre[i] columns wide */
+        long long endw = pre[j - 1] + last->ww + (j < ns ? last->hy : 0);
+        bool free_last = j == ns && !last_costs;
+        /* the line holding only segment j-1 always fits (segments were
+         * cut to fit) */
+        size_t i = j - 1;
+        long long cols = endw - pre[i];
+        int lim = i == 0 ? w1 : w2;
+        long long slack = cols > lim ? 0 : lim - cols;
+        long long bj = best[i] + (free_last ? 0 : slack * slack);
+        size_t fj = i;
+        if (w1 == w2 && !free_last) {
+            /* The common case.  Scan from the longest line that fits
+             * (lo_i, which hardly moves back as j grows) toward shorter ones:
+             * slack grows, and once slack^2 alone reaches the best cost
+             * found, no shorter line can do better. */
+            long long lim2 = w2;
+            while (endw - pre[lo_i] > lim2)
+                lo_i++;
+            while (lo_i > 0 && endw - pre[lo_i - 1] <= lim2)
+                lo_i--;   /* a soft hyphen's '-' made the last end wider */
+            for (size_t t = lo_i; t < j; t++) {
+                slack = lim2 - (endw - pre[t]);
+                if (slack < 0)
+                    slack = 0;   /* only the single-segment line can overflow */
+                long long sq = slack * slack;
+                if (sq >= bj)
                     break;
-                continue;
+                long long cost = best[t] + sq;
+                if (cost < bj) {
+                    bj = cost;
+                    fj = t;
+                }
             }
-            long long slack = cols > lim ? 0 : lim - cols;
-            long long cost = best[i] + (j == ns && !last_costs ? 0 : slack * slack);
-            if (best[j] < 0 || cost < best[j]) {
-                best[j] = cost;
-                sc->from[j] = i;
+        } else if (w1 == w2) {
+            long long lim2 = w2;
+            while (i-- > 0) {
+                cols = endw - pre[i];
+                if (cols > lim2)
+                    break;
+                if (best[i] < bj) {
+                    bj = best[i];
+                    fj = i;
+                }
+            }
+        } else {
+            while (i-- > 0) {
+                cols = endw - pre[i];
+                lim = i == 0 ? w1 : w2;
+                if (cols > lim) {
+                    if (cols > wmax)
+                        break;
+                    continue;
+                }
+                slack = lim - cols;
+                long long cost = best[i] + (free_last ? 0 : slack * slack);
+                if (cost < bj) {
+                    bj = cost;
+                    fj = i;
+                }
             }
         }
+        best[j] = bj;
+        sc->from[j] = fj;
     }
 }
 
@@ -491,8 +633,8 @@ static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
         struct line *ln = &out->v[base + --li];
         memset(ln, 0, sizeof *ln);
         const struct seg *last = &sc->seg[j - 1];
-        ln->off = i == 0 ? first_off : sc->map[sc->seg[i].a];
-        ln->end = last->e > sc->seg[i].a ? sc->map[last->e - 1] + 1 : ln->off;
+        ln->off = i == 0 ? first_off : map_src(sc, sc->seg[i].a);
+        ln->end = last->e > sc->seg[i].a ? map_src(sc, last->e - 1) + 1 : ln->off;
         if (ln->end < ln->off)
             ln->end = ln->off;
         long long cols = line_cols(sc, i, j, ns);
@@ -543,15 +685,25 @@ static const char *glyph_for(const struct layout_opts *o, int *cols)
 static const uint8_t *block_classes(struct layout_scratch *sc, const char *text,
                                     size_t off, size_t end)
 {
-    if (sc->cls_valid && sc->cls_text == text && sc->cls_off == off && sc->cls_end == end)
-        return sc->cls;
-    XGROW(sc->cls, sc->ccap, end - off + 1);
-    markup_scan(text + off, end - off, sc->cls);
-    sc->cls_text = text;
-    sc->cls_off = off;
-    sc->cls_end = end;
-    sc->cls_valid = true;
-    return sc->cls;
+    if (!(sc->cls_valid && sc->cls_text == text && sc->cls_off == off && sc->cls_end == end)) {
+        size_t n = end - off;
+        XGROW(sc->cls, sc->ccap, n + 8);
+        markup_scan(text + off, n, sc->cls);
+        /* most paragraphs have no emphasis: say so, and skip the classes */
+        memset(sc->cls + n, 0, 8);
+        uint64_t any = 0;
+        for (size_t i = 0; i < n; i += 8) {
+            uint64_t w;
+            memcpy(&w, sc->cls + i, 8);
+            any |= w;
+        }
+        sc->cls_any = any != 0;
+        sc->cls_text = text;
+        sc->cls_off = off;
+        sc->cls_end = end;
+        sc->cls_valid = true;
+    }
+    return sc->cls_any ? sc->cls : NULL;
 }
 
 /* Verse: every source line is a display line (wrapped with a hanging

@@ -96,7 +96,12 @@ static bool norm_word(struct norm *n, struct buf *w)
                     lost_tag = c == 'i' || c == 'b' || c == 'u';
                 else
                     lost_tag = false;
-                buf_addc(w, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+                if (w->len + 2 > w->cap) {
+                    void *d = w->data;
+                    xgrow(&d, &w->cap, w->len + 64, 1);
+                    w->data = d;
+                }
+                w->data[w->len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
                 n->pos++;
                 continue;
             }
@@ -643,7 +648,7 @@ static void ini_read(struct build *b, size_t idx)
         if (!*line || *line == '#' || *line == ';' || *line == '[')
             continue;
         char *eq = strchr(line, '=');
-        if (!eq) {
+        if (!eq || eq == line) {
             note(b, "%s:%d: not a `key = value` line (ignored)", shown, lineno);
             continue;
         }
@@ -718,68 +723,98 @@ static int group_find(struct build *b, int g)
     return g;
 }
 
+struct tkey {
+    char *key;      /* folded "title\x1fauthor" */
+    int file;
+    int group;
+};
+
+static int cmp_tkey(const void *p, const void *q)
+{
+    const struct tkey *x = p, *y = q;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->file > y->file) - (x->file < y->file);
+}
+
+/* Give the sorted keys k[0..n) groups, one per distinct key; the groups own
+ * the keys (duplicates are freed). */
+static void group_runs(struct build *b, struct tkey *k, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(k[j].key, k[i].key) == 0)
+            j++;
+        int g = k[i].group >= 0 ? k[i].group : group_new(b, -1, k[i].key, false);
+        for (size_t m = i; m < j; m++) {
+            b->files[k[m].file].group = g;
+            if (m > i || k[i].group >= 0)
+                free(k[m].key);
+            k[m].key = b->groups[g].tkey;
+            k[m].group = g;
+        }
+        i = j;
+    }
+}
+
 static void group_files(struct build *b)
 {
     /* story.ini folders first: one group each */
     int *ini_group = xmalloc((b->scan.n_ini + 1) * sizeof *ini_group);
     for (size_t i = 0; i < b->scan.n_ini; i++)
         ini_group[i] = -1;
-    /* announced stories: (folded title, folded author) */
+    struct tkey *full = xmalloc((b->n_files + 1) * sizeof *full);
+    struct tkey *bare = xmalloc((b->n_files + 1) * sizeof *bare);
+    size_t nfull = 0, nbare = 0;
     for (size_t i = 0; i < b->n_files; i++) {
         struct lfile *f = &b->files[i];
         if (f->ini >= 0) {
             if (ini_group[f->ini] < 0)
                 ini_group[f->ini] = group_new(b, f->ini, NULL, false);
             f->group = ini_group[f->ini];
+        } else if (f->title) {
+            char *ft = fold_string(f->title), *fa = f->author ? fold_string(f->author) : NULL;
+            char *key = xasprintf("%s\x1f%s", ft, fa ? fa : "");
+            if (fa)
+                full[nfull++] = (struct tkey){key, (int)i, -1};
+            else
+                bare[nbare++] = (struct tkey){key, (int)i, -1};
+            free(ft);
+            free(fa);
+        }
+    }
+    /* announced stories: one per (folded title, folded author) */
+    if (nfull)
+        qsort(full, nfull, sizeof *full, cmp_tkey);
+    group_runs(b, full, nfull);
+    /* A title without an author joins the one story with that title, if
+     * there is exactly one; else the title-only files form a story. */
+    if (nbare)
+        qsort(bare, nbare, sizeof *bare, cmp_tkey);
+    for (size_t i = 0; i < nbare; i++) {
+        if (i && strcmp(bare[i].key, bare[i - 1].key) == 0) {
+            bare[i].group = bare[i - 1].group;
             continue;
         }
-        if (!f->title || !f->author)
-            continue;
-        char *ft = fold_string(f->title), *fa = fold_string(f->author);
-        char *key = xasprintf("%s\x1f%s", ft, fa);
-        free(ft);
-        free(fa);
+        size_t kl = strlen(bare[i].key), lo = 0, hi = nfull;
+        while (lo < hi) {   /* first full key >= the title's prefix */
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(full[mid].key, bare[i].key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
         int g = -1;
-        for (size_t j = 0; j < b->n_groups; j++)
-            if (b->groups[j].tkey && strcmp(b->groups[j].tkey, key) == 0) {
-                g = (int)j;
-                break;
+        size_t distinct = 0;
+        for (size_t j = lo; j < nfull && strncmp(full[j].key, bare[i].key, kl) == 0; j++)
+            if (full[j].group != g) {
+                g = full[j].group;
+                distinct++;
             }
-        if (g < 0)
-            g = group_new(b, -1, key, false);
-        else
-            free(key);
-        f->group = g;
+        bare[i].group = distinct == 1 ? g : -1;
     }
-    /* A title without an author joins the story with that title and no
-     * author, else the one story with that title, if there is exactly one;
-     * else it starts a story of its own. */
-    for (size_t i = 0; i < b->n_files; i++) {
-        struct lfile *f = &b->files[i];
-        if (f->group >= 0 || !f->title)
-            continue;
-        char *ft = fold_string(f->title);
-        char *key = xasprintf("%s\x1f", ft);
-        size_t kl = strlen(key);
-        int g = -1, prefixed = -1, hits = 0;
-        for (size_t j = 0; j < b->n_groups; j++) {
-            const char *k = b->groups[j].tkey;
-            if (!k || strncmp(k, key, kl) != 0)
-                continue;
-            if (k[kl] == '\0')
-                g = (int)j;
-            prefixed = (int)j;
-            hits++;
-        }
-        if (g < 0 && hits == 1)
-            g = prefixed;
-        if (g < 0)
-            g = group_new(b, -1, key, false);
-        else
-            free(key);
-        free(ft);
-        f->group = g;
-    }
+    group_runs(b, bare, nbare);
+    free(full);
+    free(bare);
     /* Files that announce nothing: each its own story for now. */
     for (size_t i = 0; i < b->n_files; i++) {
         struct lfile *f = &b->files[i];
@@ -858,12 +893,28 @@ struct posting {
     uint32_t piece;
 };
 
-static int cmp_posting(const void *a, const void *b)
+/* Sort postings by hash: LSD radix sort, 16 bits a pass.  Stable, so equal
+ * hashes keep their pieces in increasing order. */
+static void sort_postings(struct posting *p, size_t n)
 {
-    const struct posting *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
-    return x->piece < y->piece ? -1 : x->piece > y->piece;
+    struct posting *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = xmalloc(65536 * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(p[i].h >> shift) & 0xffff]++;
+        size_t sum = 0;
+        for (size_t i = 0; i < 65536; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(p[i].h >> shift) & 0xffff]++] = p[i];
+        memcpy(p, tmp, n * sizeof *p);
+    }
+    free(count);
+    free(tmp);
 }
 
 /* Containment of the smaller sample set in the larger, 0 when the pair is
@@ -916,7 +967,7 @@ static void match_editions(struct build *b)
     for (size_t i = 0; i < b->n_pc; i++)
         for (size_t j = 0; j < b->pc[i].n_sketch; j++)
             post[k++] = (struct posting){b->pc[i].sketch[j], (uint32_t)i};
-    qsort(post, total, sizeof *post, cmp_posting);
+    sort_postings(post, total);
 
     struct pairmap m = {0};
     for (size_t i = 0; i < total;) {
@@ -1222,6 +1273,7 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     s->n_ch = nc;
     s->ch = xcalloc(nc ? nc : 1, sizeof *s->ch);
     size_t base = 0;
+    const struct piece *id_lead = NULL;   /* the lead chapter 1's key comes from */
     for (size_t c = 0; c < nc; c++) {
         struct chapter *ch = &s->ch[c];
         int rep = cp[c].rep;
@@ -1261,6 +1313,8 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
                     votes++;
             if (votes > best_votes || (votes == best_votes && strcmp(k, best) < 0)) {
                 best_votes = votes;
+                if (c == 0)
+                    id_lead = &b->pc[x];
                 memcpy(best, k, sizeof best);
             }
         }
@@ -1325,9 +1379,8 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     char *na = norm_string(s->author);
     uint64_t h = fnv1a(FNV_OFFSET, nt, strlen(nt) + 1);
     h = fnv1a(h, na, strlen(na) + 1);
-    if (nc) {
-        const struct piece *p = piece_of(b, cp[0].rep, &s->ch[0].ed[0]);
-        h = fnv1a(h, p->lead, p->lead_len);
+    if (id_lead) {
+        h = fnv1a(h, id_lead->lead, id_lead->lead_len);
     }
     hex16(h, s->id);
     free(nt);

@@ -205,6 +205,29 @@ static char *tidy(const char *s, size_t a, size_t b)
     return out;
 }
 
+/* A display title from s[a, b): tidied, with emphasis markers removed
+ * ("_To Mrs. Saville_" -> "To Mrs. Saville"). */
+static char *tidy_title(const char *s, size_t a, size_t b)
+{
+    char *t = tidy(s, a, b);
+    size_t n = strlen(t);
+    uint8_t *cls = xmalloc(n + 1);
+    markup_scan(t, n, cls);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cls[i] & MARKUP_HIDDEN)
+            continue;
+        if (t[i] == '\\' && i + 1 < n && strchr("'\"*_`#[]()-!.", t[i + 1]))
+            continue;   /* Markdown escape: Ace\'s */
+        t[o++] = t[i];
+    }
+    while (o > 0 && (t[o - 1] == ':' || t[o - 1] == ' '))
+        o--;            /* "Interlude II:" */
+    t[o] = '\0';
+    free(cls);
+    return t;
+}
+
 /* ------------------------------------------------------------------ */
 /* Numbers                                                             */
 
@@ -835,7 +858,9 @@ static const char *const back_words[] = {
     "A/N", "AN:", "A.N.", "Author's Note", "Author\xe2\x80\x99s Note", "Authors Note", "Note:",
     "Notes:", "End Notes", "Please review", "Please read and review", "Review please",
     "Reviews are", "R&R", "Read and review", "Thanks for reading", "Thank you for reading",
-    "Chapter references:", "End of chapter", NULL};
+    "Chapter references:", "End of chapter", "Author\\'s Note", "Author\\'s Endnote",
+    "Author's Endnote", "Endnote", "Endnotes", "PS:", "PPS:", "Thank you to", "Thanks to",
+    "Thanks for the reviews", NULL};
 
 /* Walk paragraphs (runs of non-blank lines) of t[from, end).  Calls back
  * with [a, b) of each paragraph and the number of blank lines before it. */
@@ -926,29 +951,119 @@ static size_t front_scan(const char *t, size_t from, size_t end)
 }
 
 /* Where the closing notes of t[from, end) start (the start of the first
- * back-matter paragraph), or `end` when there are none.  A closing note is
- * among the last four paragraphs and begins like an author's note or a plea
- * for reviews; everything after it is back matter too. */
+ * back-matter paragraph), or `end` when there are none.  A closing note
+ * begins like an author's note or a plea for reviews; the first of them
+ * must be among the last four paragraphs, earlier ones chain back at most
+ * ten paragraphs apart; everything after the earliest is back matter. */
 static size_t back_scan(const char *t, size_t from, size_t end)
 {
+    /* Only the tail matters: start at a blank line in the last 6 KB. */
+    if (end - from > 6144) {
+        size_t w = end - 6144, pos = w, l, le;
+        decode_next_line(t, end, &pos, &l, &le);        /* skip a partial line */
+        while (decode_next_line(t, end, &pos, &l, &le)) {
+            size_t a = l, b = le;
+            trim(t, &a, &b);
+            if (a == b)
+                break;
+        }
+        if (pos < end)
+            from = pos;
+    }
     struct para_it it = {t, from, end};
     size_t a, b;
     int gap;
-    size_t ring[4];
-    bool hit[4];
+    enum { RING = 16, MAX_RUN = 10 };
+    size_t ring[RING];
+    bool hit[RING];
     int n = 0;
     while (para_next(&it, &a, &b, &gap)) {
         size_t ta = a, tb = b;
         trim(t, &ta, &tb);
-        ring[n % 4] = a;
-        hit[n % 4] = para_starts_with(t, ta, tb, back_words);
+        ring[n % RING] = a;
+        hit[n % RING] = para_starts_with(t, ta, tb, back_words);
         n++;
     }
-    int lo = n > 4 ? n - 4 : 0;
-    for (int k = lo; k < n; k++)
-        if (hit[k % 4] && k > 0)
-            return ring[k % 4];
-    return end;
+    /* The earliest note among the last paragraphs from which no more than
+     * MAX_RUN plain paragraphs separate one note from the next or the end. */
+    int lo = n > RING ? n - RING : 0, best = -1, plain = 0;
+    for (int k = n - 1; k >= lo && k > 0; k--) {
+        if (hit[k % RING]) {
+            best = k;
+            plain = 0;
+        } else if (++plain > MAX_RUN || (best < 0 && plain > 3)) {
+            break;
+        }
+    }
+    return best > 0 ? ring[best % RING] : end;
+}
+
+/* The line before the line starting at *p (> lo): sets [*a, *b) without its
+ * terminator and moves *p to its start. */
+static bool prev_line(const char *t, size_t lo, size_t *p, size_t *a, size_t *b)
+{
+    if (*p <= lo)
+        return false;
+    size_t e = *p;
+    if (t[e - 1] == '\n') {
+        e--;
+        if (e > lo && t[e - 1] == '\r')
+            e--;
+    } else if (t[e - 1] == '\r') {
+        e--;
+    }
+    size_t s = e;
+    while (s > lo && t[s - 1] != '\n' && t[s - 1] != '\r')
+        s--;
+    *a = s;
+    *b = e;
+    *p = s;
+    return true;
+}
+
+/* A chapter's preamble written before its heading (disclaimer, summary,
+ * rating; then short title/byline lines), as fan fiction sites repeat it
+ * on every chapter: where it starts in t[lo, start), or `start`.  Closing
+ * notes of the previous chapter (A/N, "please review") are not taken. */
+static size_t preamble_start(const char *t, size_t lo, size_t start)
+{
+    size_t p = start, best = start, a, b;
+    int other = 0;
+    for (int k = 0; k < 16; k++) {
+        size_t pa = 0, pb = 0;
+        int lines = 0;
+        bool any = false;
+        while (prev_line(t, lo, &p, &a, &b)) {
+            size_t ta = a, tb = b;
+            trim(t, &ta, &tb);
+            if (ta == tb) {
+                if (any) {
+                    break;
+                }
+                continue;
+            }
+            if (!any)
+                pb = tb;
+            any = true;
+            pa = ta;
+            lines++;
+        }
+        if (!any)
+            break;
+        bool fm = para_starts_with(t, pa, pb, front_words) && !para_starts_with(t, pa, pb, back_words);
+        if (fm) {
+            size_t q = pa;      /* back to its line start */
+            while (q > lo && t[q - 1] != '\n' && t[q - 1] != '\r')
+                q--;
+            best = q;
+            other = 0;
+        } else if (lines > 1 || char_count(t, pa, pb) > 80) {
+            /* a longer note paragraph may follow the labelled one */
+            if (++other > 2)
+                break;
+        }
+    }
+    return best;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1059,6 +1174,10 @@ static int top_lines(const char *t, size_t len, struct top_line *tl, int max)
 /* A short line that could be a title: not a sentence. */
 static bool titleish(const char *t, size_t a, size_t b, size_t max_bytes, size_t max_words)
 {
+    while (b > a && (t[b - 1] == '_' || t[b - 1] == '*'))
+        b--;
+    while (a < b && (t[a] == '_' || t[a] == '*'))
+        a++;
     if (b <= a || b - a > max_bytes || word_count_simple(t, a, b) > max_words)
         return false;
     ucs4_t f = first_uc(t, a, b), e = last_uc(t, a, b);
@@ -1127,9 +1246,19 @@ static bool is_label_line(const char *t, size_t a, size_t b)
 static size_t announce(const char *t, size_t len, const struct scan *sc, struct parse_result *r,
                        bool fff, size_t *ch_title_line)
 {
-    struct top_line tl[6];
-    int n = top_lines(t, len, tl, 6);
+    struct top_line all[9];
+    int n = top_lines(t, len, all, 9);
     *ch_title_line = (size_t)-1;
+    /* A note before the title ("Note : …" / "Crise" / "Un : Kiba"): the
+     * rules below apply after it, and the note stays in the text. */
+    int skip = 0;
+    while (skip < 3 && skip < n &&
+           para_starts_with(t, all[skip].ta, all[skip].tb, front_words))
+        skip++;
+    struct top_line *tl = all + skip;
+    n -= skip;
+    if (n > 6)
+        n = 6;
     if (sc->pg) {
         if (sc->title_b > sc->title_a)
             r->title = tidy(t, sc->title_a, sc->title_b);
@@ -1153,7 +1282,7 @@ static size_t announce(const char *t, size_t len, const struct scan *sc, struct 
     if (title_by_author(t, tl[0].ta, tl[0].tb, &xa, &xb, &ya, &yb)) {
         r->title = tidy(t, xa, xb);
         r->author = tidy(t, ya, yb);
-        return tl[0].next;
+        return skip ? 0 : tl[0].next;
     }
     if (n < 2 || !titleish(t, tl[0].ta, tl[0].tb, 120, 14))
         return 0;
@@ -1165,7 +1294,7 @@ static size_t announce(const char *t, size_t len, const struct scan *sc, struct 
             r->title = tidy(t, tl[0].ta, tl[0].tb);
             r->author = tidy(t, aa, ab);
             /* FanFicFare's title page stays in the text as front matter */
-            return fff ? 0 : tl[1].next;
+            return fff || skip ? 0 : tl[1].next;
         }
     }
     /* Title, then a chapter-title line, then the text. */
@@ -1173,12 +1302,12 @@ static size_t announce(const char *t, size_t len, const struct scan *sc, struct 
         int k = classify(t + tl[1].a, tl[1].b - tl[1].a, &h);
         if (k != H_NONE) {
             r->title = tidy(t, tl[0].ta, tl[0].tb);
-            return tl[0].next;
+            return skip ? 0 : tl[0].next;
         }
         if (titleish(t, tl[1].ta, tl[1].tb, 100, 10)) {
             r->title = tidy(t, tl[0].ta, tl[0].tb);
             *ch_title_line = tl[1].a;
-            return tl[0].next;
+            return skip ? 0 : tl[0].next;
         }
     }
     return 0;
@@ -1242,15 +1371,19 @@ static size_t find_subtitle(const char *t, size_t from, size_t end, size_t *sa, 
     return 0;
 }
 
-/* Offset just after the heading line and any underline directly below it. */
+/* Offset just after the heading line and an underline below it (directly
+ * or after blank lines: 第二回 / blank / -----). */
 static size_t after_underline(const char *t, size_t next, size_t end)
 {
     size_t pos = next, l, le;
-    if (decode_next_line(t, end, &pos, &l, &le)) {
+    for (int k = 0; k < 3 && decode_next_line(t, end, &pos, &l, &le); k++) {
         size_t a = l, b = le;
         trim(t, &a, &b);
-        if (a < b && parse_is_break_line(t + a, b - a))
+        if (a == b)
+            continue;
+        if (parse_is_break_line(t + a, b - a) && (t[a] == '-' || t[a] == '=' || t[a] == '_'))
             return pos;
+        break;
     }
     return next;
 }
@@ -1316,7 +1449,10 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
                 prev_blank = false;
                 continue;
             }
-        } else if (maybe_heading(t, a, b)) {
+        } else if ((prev_blank || b - a <= 60 || (unsigned char)t[a] == 0xE7) &&
+                   maybe_heading(t, a, b)) {
+            /* a heading stands after a blank line or is short (then a blank
+             * line follows it); 第…回 may stand anywhere */
             struct hinfo h;
             if (classify(t + l, le - l, &h) != H_NONE) {
                 h.a += l;
@@ -1400,9 +1536,9 @@ static char *head_title(const char *text, size_t len, const struct cand *c, bool
             *number = num;
         else
             *number = (int)n_ch;
-        return tidy(text, c->h.a, c->h.b);
+        return tidy_title(text, c->h.a, c->h.b);
     }
-    char *ht = tidy(text, c->h.a, c->h.b);
+    char *ht = tidy_title(text, c->h.a, c->h.b);
     if (word_sub || c->h.has_title || c->h.kind == H_WORD)
         return ht;
     struct hinfo sh;
@@ -1411,7 +1547,7 @@ static char *head_title(const char *text, size_t len, const struct cand *c, bool
     if (!after)
         return ht;
     *body = after;
-    char *st = tidy(text, sa, sb);
+    char *st = tidy_title(text, sa, sb);
     if (sh.kind == H_WORD) {        /* " Chapter 1" / "Prologue" */
         *number = sh.num;
         free(ht);
@@ -1531,7 +1667,7 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
         for (size_t q = j; q < i; q++)
             if (k[q].h.kind == H_PART && !parts_are_chapters) {
                 free(part_title);
-                part_title = tidy(text, k[q].h.a, k[q].h.b);
+                part_title = tidy_title(text, k[q].h.a, k[q].h.b);
             }
         size_t start = k[j].off;
         if (out->n_ch == 0) {
@@ -1570,6 +1706,12 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
         size_t fe = sc.pg ? sc.pg_start : body;
         out->ch[0].front_end = out->ch[0].body = front_scan(text, fe, end);
     }
+    /* Per-chapter preambles belong to the chapter they introduce. */
+    for (size_t i = 1; i < out->n_ch; i++) {
+        size_t s2 = preamble_start(text, out->ch[i - 1].body, out->ch[i].start);
+        if (s2 < out->ch[i].start)
+            out->ch[i].start = s2;
+    }
     /* Chapters tile [body, len): each ends where the next starts. */
     for (size_t i = 0; i < out->n_ch; i++) {
         struct parse_chapter *ch = &out->ch[i];
@@ -1580,13 +1722,13 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
             ch->front_end = ch->body;
         ch->back = ch->end;
     }
-    struct parse_chapter *lastc = &out->ch[out->n_ch - 1];
-    if (end < len) {
-        lastc->back = end > lastc->body ? end : lastc->body;
-    } else {
-        size_t bk = back_scan(text, lastc->body, lastc->end);
-        if (bk > lastc->body)
-            lastc->back = bk;
+    /* Closing notes of each chapter; the Gutenberg licence or FanFicFare's
+     * "End file." after the last. */
+    for (size_t i = 0; i < out->n_ch; i++) {
+        struct parse_chapter *ch = &out->ch[i];
+        size_t lim = i + 1 == out->n_ch && end < len ? (end > ch->body ? end : ch->body) : ch->end;
+        size_t bk = back_scan(text, ch->body, lim);
+        ch->back = bk > ch->body ? bk : lim;
     }
     free(sc.c);
 }
@@ -1606,48 +1748,61 @@ void parse_result_free(struct parse_result *r)
 /* ------------------------------------------------------------------ */
 /* Words                                                               */
 
+/* Word counting, one token at a time.  A token is a run of characters up
+ * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
+ * word when it holds a letter or digit.  Each ideograph is a word of its
+ * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
 size_t parse_count_words(const char *text, size_t start, size_t end)
 {
-    size_t n = 0;
-    bool in = false, has = false;
-    for (size_t i = start; i < end;) {
-        unsigned char c = (unsigned char)text[i];
+    static const uint8_t ascii[128] = {
+        ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+        ['8'] = 2, ['9'] = 2,
+        ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2,
+        ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2,
+        ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
+        ['Y'] = 2, ['Z'] = 2,
+        ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2,
+        ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2,
+        ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
+        ['y'] = 2, ['z'] = 2,
+    };
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0, i = start;
+    unsigned has = 0;
+    while (i < end) {
+        unsigned char c = s[i];
         if (c < 0x80) {
+            unsigned k = ascii[c], sp = k & 1u, al = k >> 1;
             i++;
-            if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') {
-                if (in && has)
-                    n++;
-                in = has = false;
-            } else {
-                in = true;
-                if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                    has = true;
-                else if (c >= '0' && c <= '9')
-                    has = true;
-            }
+            n += has & sp;      /* branch-free: word ends at a space */
+            has = (has | al) & (sp ^ 1u);
+            continue;
+        }
+        if (c == 0xC3 && i + 1 < end && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
+            s[i + 1] != 0x97 && s[i + 1] != 0xB7) {
+            i += 2;
+            has = 1;
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < end && s[i + 1] == 0x80 && s[i + 2] >= 0x98 && s[i + 2] <= 0x9F) {
+            i += 3;             /* quotation marks belong to the word they touch */
             continue;
         }
         ucs4_t uc;
         i += dec(text, i, end, &uc);
         if (is_space_uc(uc) || uc == 0x2014 || uc == 0x2013 || uc == 0x2026 || uc == 0x3002 ||
             uc == 0xFF0C || uc == 0x3001) {
-            if (in && has)
-                n++;
-            in = has = false;
+            n += has;
+            has = 0;
         } else if (uc_is_property_ideographic(uc)) {
-            if (in && has)
-                n++;
-            n++;
-            in = has = false;
-        } else {
-            in = true;
-            if (uc_is_alnum(uc))
-                has = true;
+            n += has + 1;
+            has = 0;
+        } else if (!has && uc_is_alnum(uc)) {
+            has = 1;
         }
     }
-    if (in && has)
-        n++;
-    return n;
+    return n + has;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1796,6 +1951,30 @@ static bool has_quote(const char *t, size_t a, size_t b)
     return false;
 }
 
+/* A one-line paragraph that labels what follows rather than telling the
+ * story: a date line, a diary or letter header in _emphasis_ or brackets,
+ * a salutation ending in a comma, a signature in capitals.  Blank lines
+ * around such lines are layout, not scene breaks. */
+static bool label_like(const char *t, size_t a, size_t b)
+{
+    size_t ta = a, tb = b;
+    trim(t, &ta, &tb);
+    if (ta >= tb || memchr(t + ta, '\n', tb - ta) || char_count(t, ta, tb) > 50)
+        return false;
+    if (t[ta] == '_' || t[ta] == '(' || t[ta] == '[' || t[tb - 1] == ',')
+        return true;
+    bool lower = false;
+    for (size_t i = ta; i < tb;) {
+        ucs4_t c;
+        i += dec(t, i, tb, &c);
+        if (c >= '0' && c <= '9')
+            return true;
+        if (c < 0x80 ? (c >= 'a' && c <= 'z') : uc_is_lower(c))
+            lower = true;
+    }
+    return !lower;
+}
+
 static bool opens_with_quote(const char *t, size_t a, size_t b)
 {
     size_t ta = a, tb = b;
@@ -1851,6 +2030,15 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
             long_lines++;
     }
     bool line_mode = in_runs >= 3 && long_lines * 4 >= in_runs;
+    /* Indented first lines (and no blank lines needed): in a text where most
+     * lines are indented, each indented line starts a paragraph. */
+    size_t n_text = 0, n_indented = 0;
+    for (size_t i = 0; i < nl; i++)
+        if (!L[i].blank) {
+            n_text++;
+            n_indented += L[i].indent >= 2;
+        }
+    bool all_indented = n_indented * 2 > n_text;
 
     /* 3. split into raw blocks */
     struct blist bl = {0};
@@ -1884,9 +2072,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
         size_t j = i;
         while (j + 1 < nl && !L[j + 1].blank && !L[j + 1].brk && !line_mode &&
                !(L[j + 1].a >= front_end && L[j + 1].a < body) &&
-               !(L[j + 1].indent >= 2 && L[j].indent < 2 && j + 1 > i) &&
-               !(L[j + 1].indent < 2 && L[j].indent >= 2 && L[i].indent >= 2 && i == j &&
-                 false))
+               !(L[j + 1].indent >= 2 && (L[j].indent < 2 || all_indented)))
             j++;
         bl_add(&bl, p->a, L[j].b, BLOCK_PARA, gap);
         gap = 0;
@@ -1903,7 +2089,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
             if (indent_cols(text, o, bl.v[b].end) >= 2)
                 n_ind++;
         }
-    bool indent_normal = n_ind * 2 > n_para;
+    bool indent_normal = n_ind * 2 > n_para || all_indented;
     if (!indent_normal && !line_mode) {
         size_t li = 0;
         for (size_t b = 0; b < bl.n; b++) {
@@ -1998,6 +2184,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
         struct block *v = &bl.v[b];
         if (b > 0 && bl.gap[b] >= need && v->kind == BLOCK_PARA && bl.v[b - 1].kind == BLOCK_PARA &&
             v->flags == 0 && bl.v[b - 1].flags == 0 &&
+            !label_like(text, v->off, v->end) && !label_like(text, bl.v[b - 1].off, bl.v[b - 1].end) &&
             !(opens_with_quote(text, v->off, v->end) &&
               has_quote(text, bl.v[b - 1].off, bl.v[b - 1].end))) {
             /* the gap starts on the line after the previous paragraph */

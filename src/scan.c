@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,7 +23,7 @@ struct scan_state {
     struct scan_result *r;
     struct scan_id *seen_dirs;
     size_t n_seen_dirs, cap_seen_dirs;
-    struct scan_id *seen_files;
+    struct scan_id *seen_files;   /* hash set; relpath NULL = empty slot */
     size_t n_seen_files, cap_seen_files;
     /* (dev, ino) of the folders from the root down to the current one */
     struct scan_id *stack;
@@ -35,15 +36,56 @@ void scan_skip(struct scan_result *r, const char *relpath, const char *why)
     r->skipped[r->n_skipped++] = (struct skipped){xstrdup(relpath), xstrdup(why)};
 }
 
-/* Linear search: libraries have few folders; files use it too, which is
- * O(n^2) in the file count only for the comparison of ids — cheap next to
- * reading the files, and fine for 10,000 files. */
+/* Linear search: for folders (few, and the path stack is short). */
 static const struct scan_id *scan_find(const struct scan_id *ids, size_t n, const struct stat *st)
 {
     for (size_t i = 0; i < n; i++)
         if (ids[i].dev == st->st_dev && ids[i].ino == st->st_ino)
             return &ids[i];
     return NULL;
+}
+
+static size_t scan_hash(dev_t dev, ino_t ino, size_t mask)
+{
+    uint64_t h = fnv1a(FNV_OFFSET, &dev, sizeof dev);
+    h = fnv1a(h, &ino, sizeof ino);
+    return (size_t)h & mask;
+}
+
+/* Files: an open-addressing set (files can be many). */
+static const struct scan_id *scan_seen_file(struct scan_state *s, const struct stat *st)
+{
+    if (!s->cap_seen_files)
+        return NULL;
+    size_t mask = s->cap_seen_files - 1;
+    for (size_t i = scan_hash(st->st_dev, st->st_ino, mask); s->seen_files[i].relpath;
+         i = (i + 1) & mask)
+        if (s->seen_files[i].dev == st->st_dev && s->seen_files[i].ino == st->st_ino)
+            return &s->seen_files[i];
+    return NULL;
+}
+
+static void scan_remember_file(struct scan_state *s, const struct stat *st, char *relpath)
+{
+    if ((s->n_seen_files + 1) * 2 > s->cap_seen_files) {
+        struct scan_id *old = s->seen_files;
+        size_t old_cap = s->cap_seen_files;
+        s->cap_seen_files = old_cap ? old_cap * 2 : 256;
+        s->seen_files = xcalloc(s->cap_seen_files, sizeof *s->seen_files);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].relpath) {
+                size_t mask = s->cap_seen_files - 1, j = scan_hash(old[i].dev, old[i].ino, mask);
+                while (s->seen_files[j].relpath)
+                    j = (j + 1) & mask;
+                s->seen_files[j] = old[i];
+            }
+        free(old);
+    }
+    size_t mask = s->cap_seen_files - 1, j = scan_hash(st->st_dev, st->st_ino, mask);
+    while (s->seen_files[j].relpath)
+        j = (j + 1) & mask;
+    s->seen_files[j] = (struct scan_id){st->st_dev, st->st_ino, relpath};
+    s->n_seen_files++;
 }
 
 static char *scan_join(const char *a, const char *b)
@@ -65,7 +107,7 @@ static void scan_add_file(struct scan_state *s, const char *path, const char *re
                           const struct stat *st, int ini)
 {
     struct scan_result *r = s->r;
-    const struct scan_id *dup = scan_find(s->seen_files, s->n_seen_files, st);
+    const struct scan_id *dup = scan_seen_file(s, st);
     if (dup) {
         char *why = xasprintf("same file as %s", dup->relpath);
         scan_skip(r, rel, why);
@@ -74,9 +116,7 @@ static void scan_add_file(struct scan_state *s, const char *path, const char *re
     }
     XGROW(r->files, r->cap_files, r->n_files + 1);
     r->files[r->n_files] = (struct scan_file){xstrdup(path), xstrdup(rel), ini};
-    XGROW(s->seen_files, s->cap_seen_files, s->n_seen_files + 1);
-    s->seen_files[s->n_seen_files++] = (struct scan_id){st->st_dev, st->st_ino,
-                                                        r->files[r->n_files].relpath};
+    scan_remember_file(s, st, r->files[r->n_files].relpath);
     r->n_files++;
 }
 
@@ -114,7 +154,8 @@ static void scan_dir(struct scan_state *s, const char *path, const char *rel,
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, scan_cmp_names);
+    if (n)
+        qsort(names, n, sizeof *names, scan_cmp_names);
 
     if (has_ini) {
         XGROW(r->ini, r->cap_ini, r->n_ini + 1);

@@ -23,7 +23,7 @@
 
 #define CHUNK (64 * 1024)        /* source bytes folded per step */
 #define STRETCH_MAX (256 * 1024) /* longest non-ASCII stretch folded at once */
-#define CACHE_SLOTS 1024
+#define CACHE_SLOTS 4096
 
 struct search {
     char *fold;       /* folded needle */
@@ -80,6 +80,10 @@ static void fold_cluster(struct window *w, const char *s, size_t n, size_t src)
     ucs4_t c = 0;
     int l = u8_mbtouc(&c, (const uint8_t *)s, n);
     bool single = (size_t)l == n;
+    if (single && ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))) {
+        win_put(w, s, n, src);   /* CJK ideographs: no case, no decomposition */
+        return;
+    }
     if (single && c == 0xAD)
         return;               /* a soft hyphen is invisible: "hy-phen" finds "hyphen" */
     struct cache_slot *slot = NULL;
@@ -156,8 +160,11 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
             size_t e = a + 1;
             while (e < j && !w->gb[e - i])
                 e++;
-            ucs4_t c;
-            u8_mbtouc(&c, (const uint8_t *)text + a, j - a);
+            /* the spaces beyond ASCII start with 0xC2, 0xE1, 0xE2 or 0xE3 */
+            unsigned char lead = (unsigned char)text[a];
+            ucs4_t c = lead;
+            if (lead >= 0x80 && (lead == 0xC2 || (lead >= 0xE1 && lead <= 0xE3)))
+                u8_mbtouc(&c, (const uint8_t *)text + a, j - a);
             if (is_space(c)) {
                 /* whitespace run (may continue past the stretch) */
                 size_t k = a;

@@ -98,18 +98,42 @@ out=$("$QUIRE" --list --tsv "$DATA/roman.txt")
 check_eq "single file: four chapters" "$(chapters "$out" "The Roman Road")" 4
 check_eq "single file: path is its name" "$(field "$out" "The Roman Road" 1 7)" "roman.txt"
 
-# Symlink loop and unreadable file, made here (git does not keep modes).
+# as_user CMD... — run CMD as an ordinary user, so permissions bite even
+# when the suite runs as root (via setpriv as nobody); status 77 when that
+# is impossible.
+chmod 711 "$TMPD"
+as_user() {
+    if [ "$(id -u)" -ne 0 ]; then "$@"
+    elif command -v setpriv >/dev/null 2>&1; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else return 77
+    fi
+}
+
+# Symlink loop, broken symlink and unreadable file, made here (git keeps
+# neither modes nor these links).
 cp -R "$DATA" "$TMPD/lib"
+chmod -R a+rX "$TMPD/lib"
 ln -s .. "$TMPD/lib/nested/up"
+ln -s nowhere.txt "$TMPD/lib/junk/broken.txt"
 chmod 000 "$TMPD/lib/junk/real.txt"
+mkdir "$TMPD/lib/closed"
+cp "$DATA/roman.txt" "$TMPD/lib/closed/"
+chmod 000 "$TMPD/lib/closed"
 out=$(tsv "$TMPD/lib")
 check_eq "symlink loop: no story twice" "$(printf '%s\n' "$out" | grep -c 'Nested Tale')" 2
 verbose=$("$QUIRE" --list --verbose -L "$TMPD/lib")
 check "symlink loop reported" sh -c 'printf "%s" "$1" | grep -q "nested/up/: symlink loop"' - "$verbose"
-if [ "$(id -u)" -ne 0 ]; then
-    check "unreadable file reported" sh -c 'printf "%s" "$1" | grep -q "junk/real.txt: Permission denied"' - "$verbose"
+check "broken symlink reported" sh -c 'printf "%s" "$1" | grep -q "junk/broken.txt: broken symlink"' - "$verbose"
+if as_user true; then
+    out=$(as_user "$QUIRE" --list --tsv -L "$TMPD/lib" 2>/dev/null)
+    check_eq "unreadable file and folder: the rest is listed" "$(stories "$out")" 9
     check_eq "unreadable file: not a story" "$(printf '%s\n' "$out" | grep -c 'junk/real.txt')" 0
+    verbose=$(as_user "$QUIRE" --list --verbose -L "$TMPD/lib" 2>&1)
+    check "unreadable file reported" sh -c 'printf "%s" "$1" | grep -q "junk/real.txt: Permission denied"' - "$verbose"
+    check "unreadable folder reported" sh -c 'printf "%s" "$1" | grep -q "closed/: Permission denied"' - "$verbose"
 fi
+chmod 755 "$TMPD/lib/closed"
 chmod 644 "$TMPD/lib/junk/real.txt"
 
 # Renaming and moving files keeps story ids: same TSV apart from paths.
@@ -143,8 +167,8 @@ check_eq "missing library: quire: PATH: WHY" "$(cat "$TMPD/e")" "quire: $TMPD/no
 check_eq "missing library: nothing on stdout" "$(wc -c <"$TMPD/o")" 0
 mkdir "$TMPD/locked"
 chmod 000 "$TMPD/locked"
-if [ "$(id -u)" -ne 0 ]; then
-    "$QUIRE" --list -L "$TMPD/locked" >/dev/null 2>"$TMPD/e"
+if as_user true; then
+    as_user "$QUIRE" --list -L "$TMPD/locked" >/dev/null 2>"$TMPD/e"
     check_eq "unreadable library: exit 1" $? 1
     check_eq "unreadable library: says why" "$(cat "$TMPD/e")" "quire: $TMPD/locked: Permission denied"
 fi

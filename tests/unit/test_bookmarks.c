@@ -3,11 +3,16 @@
  *
  * Without arguments: the unit tests.  With a mode it is a helper program for
  * tests/e2e/t_bookmarks.sh:
- *   test_bookmarks hammer DIR CHILDREN SAVES   children save at once; verify
+ *   test_bookmarks hammer DIR CHILDREN SAVES SECS  children save at once; verify
  *   test_bookmarks killloop DIR ITERATIONS     SIGKILL savers at random moments
- *   test_bookmarks saver DIR ID SAVES          one process saving in a loop
+ *   test_bookmarks saver DIR ID SAVES SECS     one process saving in a loop
+ * (hammer and saver stop after SAVES saves or SECS seconds, then save a
+ * final update at offset 999999; SAVES -1: forever)
  *   test_bookmarks check FILE                  exit 0 when FILE parses whole
- *   test_bookmarks last DIR ID                 print the last offset of ID */
+ *   test_bookmarks last DIR ID                 print the last offset of ID
+ *   test_bookmarks setpos LIB DIR TITLE N TEXT save the last position at TEXT
+ *                                              in chapter N of story TITLE
+ *   test_bookmarks where LIB DIR TITLE         print "N TEXT" where it is now */
 #include "bookmarks.h"
 #include "util.h"
 
@@ -370,6 +375,66 @@ static void test_forward_compatible(void)
     CHECK("a replaced record is written whole, without stale extras",
           data && !strstr(data, "future1") && strstr(data, "last\tabc\tk1\t0\t6\t"));
     free(data);
+
+    /* CR LF line ends (an editor on Windows): read, written back with LF. */
+    const char *crlf = "quire-bookmarks 1\r\nstory\tw\t5\tWin\r\n"
+                       "last\tw\tk\t0\t3\t1\t5\tc\t1\tOne\r\r\n";
+    put_file(path, crlf, strlen(crlf));
+    b = bookmarks_open(dir, true);
+    CHECK("a CR LF file reads without complaint",
+          bookmarks_warning(b) == NULL && bookmarks_get_last(b, "w", &g) && g.off == 3 &&
+          !strcmp(g.chapter_title, "One"));
+    p = mkpos("k", 0, 4, 6);
+    bookmarks_set_last(b, "w", NULL, &p);
+    bookmarks_close(b);
+    data = get_file(path, NULL);
+    CHECK("and is written back with LF", data && !strchr(data, '\r') && strstr(data, "\tWin\n"));
+    free(data);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Two unreadable files in the same second: two kept copies, none replaced. */
+static void test_kept_twice(void)
+{
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    put_file(path, "first garbage\n", 14);
+    struct bookmarks *b = bookmarks_open(dir, true);
+    bookmarks_close(b);
+    put_file(path, "second garbage\n", 15);
+    b = bookmarks_open(dir, true);
+    bookmarks_close(b);
+    const char *third = "quire-bookmarks 1\nbad\\line\nstory\tx\t1\tbad\\q\n";
+    put_file(path, third, strlen(third));
+    b = bookmarks_open(dir, true);
+    const char *w = bookmarks_warning(b);
+    CHECK("a file with a bad line names the line", w && strstr(w, "bookmarks:3: 1 unreadable line skipped"));
+    bookmarks_close(b);
+    CHECK_INT("every unreadable file is kept under its own name",
+              count_prefix(dir, "bookmarks.bad-", NULL), 3);
+    char *now = get_file(path, NULL);
+    CHECK("the file with a bad line is rewritten without it, the odd line kept",
+          now && !strcmp(now, "quire-bookmarks 1\nbad\\line\n"));
+    free(now);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int firsts = 0, seconds = 0, thirds = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "bookmarks.bad-", 14) != 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, e->d_name);
+        char *c = get_file(p, NULL);
+        firsts += c && !strcmp(c, "first garbage\n");
+        seconds += c && !strcmp(c, "second garbage\n");
+        thirds += c && strstr(c, "bad\\q") != NULL;
+        free(c);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    CHECK("each kept copy holds its own file", firsts == 1 && seconds == 1 && thirds == 1);
     free(path);
     rm_rf(dir);
     free(dir);
@@ -701,6 +766,35 @@ static void test_unwritable(void)
     free(err);
     free(sdir);
 
+    /* No $XDG_STATE_HOME and no $HOME: no folder at all. */
+    char *home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+    char *xsh = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
+    unsetenv("HOME");
+    unsetenv("XDG_STATE_HOME");
+    b = bookmarks_open(NULL, true);
+    CHECK("without HOME the store has no file", bookmarks_path(b) == NULL);
+    bookmarks_set_last(b, "s", "S", &p);
+    CHECK("and saving fails with a warning",
+          bookmarks_save(b) == -1 && bookmarks_warning(b) && strstr(bookmarks_warning(b), "HOME"));
+    CHECK("positions are still kept in memory", bookmarks_get_last(b, "s", &g));
+    bookmarks_close(b);
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    char *xdg = xasprintf("%s/xdg", dir);
+    setenv("XDG_STATE_HOME", xdg, 1);
+    b = bookmarks_open(NULL, true);
+    char *want = xasprintf("%s/quire/bookmarks", xdg);
+    CHECK_STR("the default folder is $XDG_STATE_HOME/quire", bookmarks_path(b), want);
+    free(want);
+    bookmarks_close(b);
+    if (xsh)
+        setenv("XDG_STATE_HOME", xsh, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    free(xsh);
+    free(xdg);
+
     /* Reading a store in a folder that can't be written still works. */
     if (!root) {
         char *rd = xasprintf("%s/rd", dir);
@@ -972,30 +1066,59 @@ static void test_print(void)
 
 /* ---- helper modes for tests/e2e/t_bookmarks.sh --------------------------- */
 
-static int mode_hammer(const char *dir, int children, int saves)
+/* Seconds since some fixed moment (monotonic). */
+static double now_s(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The offset of every writer's final update (after at most `saves` others
+ * or `secs` seconds: fsync speed varies a hundredfold between machines). */
+#define FINAL 999999
+
+static int mode_hammer(const char *dir, int children, int saves, double secs)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return 1;
     for (int k = 0; k < children; k++) {
         pid_t pid = fork();
         if (pid < 0)
             return 1;
         if (pid == 0) {
+            close(fd[0]);
             struct bookmarks *b = bookmarks_open(dir, false);
             char own[32];
             snprintf(own, sizeof own, "own%d", k);
-            for (int i = 0; i < saves; i++) {
-                struct bm_pos p = mkpos("k", 0, (size_t)i, time(NULL));
+            double end = now_s() + secs;
+            int i;
+            for (i = 0; i <= saves; i++) {
+                bool last = i == saves || now_s() > end;
+                size_t off = last ? FINAL : (size_t)i;
+                struct bm_pos p = mkpos("k", 0, off, time(NULL));
                 bookmarks_set_last(b, own, own, &p);
                 bookmarks_set_mark(b, "shared", "Shared", (char)('a' + k), &p);
-                p.off = (size_t)k * 1000000 + (size_t)i;
+                p.off = (size_t)k * 1000000 + off;
                 bookmarks_set_last(b, "shared", "Shared", &p);
                 if (bookmarks_save(b) != 0)
                     _exit(2);
+                if (last)
+                    break;
             }
             bookmarks_close(b);
+            int done = i + 1;
+            if (write(fd[1], &done, sizeof done) != sizeof done)
+                _exit(3);
             _exit(0);
         }
     }
-    int bad = 0, status;
+    close(fd[1]);
+    int bad = 0, status, total = 0, done;
+    while (read(fd[0], &done, sizeof done) == sizeof done)
+        total += done;
+    close(fd[0]);
     while (wait(&status) > 0)
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             bad++;
@@ -1016,18 +1139,18 @@ static int mode_hammer(const char *dir, int children, int saves)
         char own[32];
         snprintf(own, sizeof own, "own%d", k);
         struct bm_pos g;
-        if (!bookmarks_get_last(b, own, &g) || g.off != (size_t)saves - 1) {
+        if (!bookmarks_get_last(b, own, &g) || g.off != FINAL) {
             fprintf(stderr, "hammer: %s lost its final update\n", own);
             fails++;
         }
-        if (!bookmarks_get_mark(b, "shared", (char)('a' + k), &g) || g.off != (size_t)saves - 1) {
+        if (!bookmarks_get_mark(b, "shared", (char)('a' + k), &g) || g.off != FINAL) {
             fprintf(stderr, "hammer: mark %c of the shared story lost its final update\n",
                     'a' + k);
             fails++;
         }
     }
     struct bm_pos g;
-    if (b && (!bookmarks_get_last(b, "shared", &g) || g.off % 1000000 != (size_t)saves - 1)) {
+    if (b && (!bookmarks_get_last(b, "shared", &g) || g.off % 1000000 != FINAL)) {
         fprintf(stderr, "hammer: the shared story does not hold a final update\n");
         fails++;
     }
@@ -1035,6 +1158,7 @@ static int mode_hammer(const char *dir, int children, int saves)
         fprintf(stderr, "hammer: stray files in the folder\n");
         fails++;
     }
+    printf("hammer: %d processes, %d saves in all\n", children, total);
     bookmarks_close(b);
     free(data);
     free(path);
@@ -1085,7 +1209,7 @@ static int mode_killloop(const char *dir, int iterations)
                 bookmarks_save(b);
             }
         }
-        struct timespec ts = {0, (long)(rand() % 8000) * 1000};
+        struct timespec ts = {0, (long)(rand() % 5000) * 1000};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -1118,15 +1242,19 @@ static int mode_killloop(const char *dir, int iterations)
     return fails ? 1 : 0;
 }
 
-static int mode_saver(const char *dir, const char *id, int saves)
+static int mode_saver(const char *dir, const char *id, int saves, double secs)
 {
     struct bookmarks *b = bookmarks_open(dir, false);
     int ret = 0;
-    for (int i = 0; saves < 0 || i < saves; i++) {
-        struct bm_pos p = mkpos("k", 0, (size_t)i, time(NULL));
+    double end = now_s() + secs;
+    for (int i = 0; saves < 0 || i <= saves; i++) {
+        bool last = i == saves || (saves >= 0 && now_s() > end);
+        struct bm_pos p = mkpos("k", 0, last ? FINAL : (size_t)i, time(NULL));
         bookmarks_set_last(b, id, id, &p);
         if (bookmarks_save(b) != 0)
             ret = 1;
+        if (last)
+            break;
     }
     bookmarks_close(b);
     return ret;
@@ -1145,21 +1273,99 @@ static int mode_last(const char *dir, const char *id)
     return ret;
 }
 
+/* Open the library and find the story titled `title`; NULL after a message. */
+static struct library *open_story(const char *libdir, const char *title, struct story **s)
+{
+    char *err = NULL;
+    struct library *lib = library_open(libdir, &err);
+    if (!lib) {
+        fprintf(stderr, "%s\n", err ? err : libdir);
+        free(err);
+        return NULL;
+    }
+    bool amb = false;
+    *s = library_find(lib, title, &amb);
+    if (!*s) {
+        fprintf(stderr, "%s: no such story\n", title);
+        library_free(lib);
+        return NULL;
+    }
+    return lib;
+}
+
+/* Save the last position at the first `needle` in chapter `chno` (from 1). */
+static int mode_setpos(const char *libdir, const char *dir, const char *title, int chno,
+                       const char *needle)
+{
+    struct story *s;
+    struct library *lib = open_story(libdir, title, &s);
+    if (!lib)
+        return 1;
+    int ret = 1;
+    if (chno >= 1 && (size_t)chno <= s->n_ch) {
+        const char *text;
+        const struct edition *e = chapter_text(&s->ch[chno - 1], &text);
+        const char *hit = memmem(text + e->start, e->end - e->start, needle, strlen(needle));
+        if (hit) {
+            struct bm_pos p;
+            bookmarks_make_pos(s, (size_t)chno - 1, (size_t)(hit - text), &p);
+            struct bookmarks *b = bookmarks_open(dir, false);
+            bookmarks_set_last(b, s->id, s->title, &p);
+            ret = bookmarks_save(b) == 0 ? 0 : 1;
+            bookmarks_close(b);
+        }
+    }
+    library_free(lib);
+    return ret;
+}
+
+/* Print where the story's last position is now: "CHAPTER_NO TEXT..." with
+ * 20 bytes of text (line ends as spaces). */
+static int mode_where(const char *libdir, const char *dir, const char *title)
+{
+    struct story *s;
+    struct library *lib = open_story(libdir, title, &s);
+    if (!lib)
+        return 1;
+    struct bookmarks *b = bookmarks_open(dir, false);
+    struct bm_pos p;
+    size_t ci, off;
+    int ret = 1;
+    if (bookmarks_get_last(b, s->id, &p) && bookmarks_resolve(s, &p, &ci, &off)) {
+        const char *text;
+        const struct edition *e = chapter_text(&s->ch[ci], &text);
+        char out[21];
+        size_t n = 0;
+        for (; n < 20 && off + n < e->end; n++)
+            out[n] = text[off + n] == '\n' || text[off + n] == '\r' ? ' ' : text[off + n];
+        out[n] = '\0';
+        printf("%zu %s\n", ci + 1, out);
+        ret = 0;
+    }
+    bookmarks_close(b);
+    library_free(lib);
+    return ret;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
-        if (!strcmp(argv[1], "hammer") && argc == 5)
-            return mode_hammer(argv[2], atoi(argv[3]), atoi(argv[4]));
+        if (!strcmp(argv[1], "hammer") && argc == 6)
+            return mode_hammer(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
         if (!strcmp(argv[1], "killloop") && argc == 4)
             return mode_killloop(argv[2], atoi(argv[3]));
-        if (!strcmp(argv[1], "saver") && argc == 5)
-            return mode_saver(argv[2], argv[3], atoi(argv[4]));
+        if (!strcmp(argv[1], "saver") && argc == 6)
+            return mode_saver(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
         if (!strcmp(argv[1], "check") && argc == 3)
             return file_stories(argv[2]) >= 0 ? 0 : 1;
+        if (!strcmp(argv[1], "setpos") && argc == 7)
+            return mode_setpos(argv[2], argv[3], argv[4], atoi(argv[5]), argv[6]);
+        if (!strcmp(argv[1], "where") && argc == 5)
+            return mode_where(argv[2], argv[3], argv[4]);
         if (!strcmp(argv[1], "last") && argc == 4)
             return mode_last(argv[2], argv[3]);
-        fprintf(stderr, "usage: %s [hammer DIR N SAVES | killloop DIR N | saver DIR ID N | "
-                        "check FILE | last DIR ID]\n", argv[0]);
+        fprintf(stderr, "usage: %s [hammer DIR N SAVES SECS | killloop DIR N | saver DIR ID N SECS | "
+                        "check FILE | last DIR ID | setpos LIB DIR TITLE N TEXT | where LIB DIR TITLE]\n", argv[0]);
         return 2;
     }
     setenv("TZ", "UTC", 1);
@@ -1167,6 +1373,7 @@ int main(int argc, char **argv)
     test_round_trip();
     test_forward_compatible();
     test_corrupt();
+    test_kept_twice();
     test_newer_version();
     test_merge();
     test_unwritable();

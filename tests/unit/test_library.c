@@ -242,6 +242,32 @@ static void test_restarting_numbers(void)
     free(d);
 }
 
+/* A file announcing a title but no author joins the one story with that
+ * title; title-only files with one title form one story. */
+static void test_title_only(void)
+{
+    char *d = tempdir();
+    put_chapter(d, "a.txt", "Lantern Road by Mara Quill", 1, 110);
+    put_chapter(d, "b.txt", "Lantern Road", 2, 111);
+    put_chapter(d, "c.txt", "Solo Title", 2, 112);
+    put_chapter(d, "d.txt", "Solo Title", 1, 113);
+    put_chapter(d, "e.txt", "Twice Told by One", 1, 114);
+    put_chapter(d, "f.txt", "Twice Told by Another", 1, 115);
+    put_chapter(d, "g.txt", "Twice Told", 2, 116);
+    struct library *lib = library_open(d, NULL);
+    bool amb;
+    struct story *s = lib ? library_find(lib, "Lantern Road", &amb) : NULL;
+    CHECK("title-only file joins the story with that title", s && s->n_ch == 2);
+    CHECK_STR("which keeps its author", s ? s->author : NULL, "Mara Quill");
+    s = lib ? library_find(lib, "Solo Title", &amb) : NULL;
+    CHECK("title-only files with one title are one story", s && s->n_ch == 2);
+    CHECK_STR("ordered by their numbers", s && s->n_ch == 2 ? s->ch[0].ed[0].relpath : NULL, "d.txt");
+    CHECK_INT("a title two authors share: three stories", lib ? lib->n_stories : 0, 5);
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
 static void test_ambiguous(void)
 {
     char *d = tempdir();
@@ -395,6 +421,12 @@ static void test_skipping(void)
     char *link = xasprintf("%s/sub/loop", d);
     CHECK("symlink made", symlink("..", link) == 0);
     free(link);
+    link = xasprintf("%s/sub/again.txt", d);
+    CHECK("file symlink made", symlink("../real.txt", link) == 0);
+    free(link);
+    link = xasprintf("%s/dangling.txt", d);
+    CHECK("dangling symlink made", symlink("nowhere.txt", link) == 0);
+    free(link);
     char *locked = xasprintf("%s/locked.txt", d);
     put_chapter(d, "locked.txt", "Locked by Lok", 1, 84);
     chmod(locked, 0);
@@ -413,6 +445,10 @@ static void test_skipping(void)
         k = find_skipped(lib, "sub/loop/");
         CHECK("symlink loop detected", k && strstr(k->why, "loop"));
         CHECK("hidden files are not even skipped entries", !find_skipped(lib, ".hidden.txt"));
+        k = find_skipped(lib, "sub/again.txt");
+        CHECK("a file reached twice is read once", k && strstr(k->why, "same file as real.txt"));
+        k = find_skipped(lib, "dangling.txt");
+        CHECK("a broken symlink is skipped, saying so", k && strstr(k->why, "broken symlink"));
         if (!root) {
             k = find_skipped(lib, "locked.txt");
             CHECK("unreadable file skipped with its reason", k && strstr(k->why, "ermission"));
@@ -482,6 +518,7 @@ int main(void)
     test_errors();
     test_grouping_and_order();
     test_restarting_numbers();
+    test_title_only();
     test_ambiguous();
     test_editions();
     test_identity();

@@ -1,0 +1,256 @@
+/* test_decode.c — decoding files into UTF-8 text (decode.h). */
+#include "check.h"
+#include "decode.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DATA "tests/data/parse/"
+
+static size_t count_sub(const char *s, size_t n, const char *sub)
+{
+    size_t k = strlen(sub), c = 0;
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, sub, k) == 0)
+            c++;
+    return c;
+}
+
+static bool contains(const struct source *s, const char *sub)
+{
+    return count_sub(s->text, s->len, sub) > 0;
+}
+
+static struct source *open_ok(const char *path)
+{
+    enum decode_reject why = DECODE_ERROR;
+    char *err = NULL;
+    struct source *s = decode_open(path, &why, &err);
+    if (!s)
+        fprintf(stderr, "could not open %s: %d %s\n", path, why, err ? err : "");
+    free(err);
+    return s;
+}
+
+static enum decode_reject reject_of(const char *path, char **errp)
+{
+    enum decode_reject why = DECODE_OK;
+    char *err = NULL;
+    struct source *s = decode_open(path, &why, &err);
+    decode_free(s);
+    if (errp)
+        *errp = err;
+    else
+        free(err);
+    return s ? DECODE_OK : why;
+}
+
+static void test_lines(void)
+{
+    const char *t = "one\r\ntwo\rthree\nfour";
+    size_t pos = 0, l, le, n = 0;
+    const char *want[] = {"one", "two", "three", "four"};
+    while (decode_next_line(t, strlen(t), &pos, &l, &le)) {
+        if (n < 4)
+            CHECK("LF, CR LF and lone CR all end a line",
+                  le - l == strlen(want[n]) && memcmp(t + l, want[n], le - l) == 0);
+        n++;
+    }
+    CHECK_INT("four lines from mixed line ends", n, 4);
+
+    const char *t2 = "a\r\n\r\n\rb\r";
+    pos = 0;
+    n = 0;
+    size_t lens[8];
+    while (decode_next_line(t2, strlen(t2), &pos, &l, &le) && n < 8)
+        lens[n++] = le - l;
+    CHECK_INT("blank lines survive CR LF / CR: a, '', '', b", n, 4);
+    CHECK("blank lines have zero length", n == 4 && lens[1] == 0 && lens[2] == 0 && lens[3] == 1);
+    pos = 0;
+    CHECK("empty text has no lines", !decode_next_line("", 0, &pos, &l, &le));
+}
+
+static void test_utf8(void)
+{
+    struct source *s = open_ok("sample_library/Almost Heaven/003_e00f50334e6292c3.txt");
+    CHECK("a seed story opens", s != NULL);
+    if (s) {
+        CHECK("valid UTF-8 is UTF-8", s->enc == ENC_UTF8);
+        CHECK("valid UTF-8 is mapped, not copied", s->map != NULL && s->owned == NULL &&
+                                                        s->text == (const char *)s->map);
+        CHECK_INT("nothing invalid in a clean file", s->invalid, 0);
+        CHECK("text starts with the title", strncmp(s->text, "Almost Heaven", 13) == 0);
+        CHECK_INT("size recorded", s->size, 8115);
+        CHECK("mtime recorded", s->mtime > 0);
+    }
+    decode_free(s);
+
+    s = open_ok("tests/data/corpus/alice-in-wonderland_pg11-0.txt");
+    CHECK("Alice opens", s != NULL);
+    if (s) {
+        CHECK("BOM is recognised", s->enc == ENC_UTF8_BOM);
+        CHECK("text starts after the BOM", strncmp(s->text, "Project Gutenberg", 17) == 0);
+        CHECK("CR LF noticed", s->crlf);
+        CHECK_INT("length excludes the BOM", s->len, 173595 - 3);
+    }
+    decode_free(s);
+
+    enum decode_reject why;
+    char buf[] = "\xEF\xBB\xBFhello\n";
+    s = decode_bytes("mem", buf, sizeof buf - 1, &why);
+    CHECK("decode_bytes copies valid UTF-8", s && s->owned && s->enc == ENC_UTF8_BOM);
+    if (s) {
+        buf[3] = 'J';
+        CHECK("the caller's buffer is not referenced", s->len == 6 && s->text[0] == 'h');
+    }
+    decode_free(s);
+    decode_free(NULL);
+}
+
+static void test_cp1252(void)
+{
+    struct source *s = open_ok(DATA "cp1252_crlf.txt");
+    CHECK("Windows-1252 file opens", s != NULL);
+    if (!s)
+        return;
+    CHECK("invalid UTF-8 is read as Windows-1252", s->enc == ENC_CP1252);
+    CHECK("0x93/0x94 are curly double quotes", contains(s, "\xE2\x80\x9C" "bonjour" "\xE2\x80\x9D"));
+    CHECK("0x92 is a right single quote", contains(s, "s\xE2\x80\x99" "en"));
+    CHECK("0x85 is an ellipsis", contains(s, "alla\xE2\x80\xA6"));
+    CHECK("0x96 is an en dash", contains(s, "\xE2\x80\x93"));
+    CHECK("0xA0 is a no-break space", contains(s, "Note\xC2\xA0:"));
+    CHECK("0xE9 is e-acute", contains(s, "ind\xC3\xA9" "fini"));
+    CHECK_INT("the undefined byte 0x81 is counted", s->invalid, 1);
+    CHECK("and shown as U+FFFD, not dropped", contains(s, ": \xEF\xBF\xBD ici"));
+    CHECK("CR LF normalised to LF", memchr(s->text, '\r', s->len) == NULL && !s->crlf);
+    CHECK("converted text is owned, not mapped", s->owned && !s->map);
+    decode_free(s);
+
+    s = open_ok("tests/data/corpus/die-verwandlung-de_pg22367-8.latin1.txt");
+    if (s) {
+        CHECK("Latin-1 Kafka decodes without invalid bytes", s->invalid == 0 && s->enc == ENC_CP1252);
+        CHECK_INT("its 49 NBSP bytes become U+00A0", count_sub(s->text, s->len, "\xC2\xA0"), 49);
+        CHECK("umlauts decode", contains(s, "Tr\xC3\xA4umen"));
+    }
+    decode_free(s);
+}
+
+static void test_utf16(void)
+{
+    const char *want = "Title Line by Some Author\n\nFirst paragraph \xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80.\n"
+                       "Second line\nThird line\n";
+    const char *files[] = {DATA "utf16le.txt", DATA "utf16be.txt"};
+    for (int i = 0; i < 2; i++) {
+        struct source *s = open_ok(files[i]);
+        CHECK("UTF-16 file with BOM opens", s != NULL);
+        if (!s)
+            continue;
+        CHECK("byte order recognised", s->enc == (i == 0 ? ENC_UTF16LE : ENC_UTF16BE));
+        CHECK("UTF-16 converted exactly (surrogate pair, CR LF and CR -> LF)",
+              s->len == strlen(want) && memcmp(s->text, want, s->len) == 0);
+        CHECK_INT("nothing invalid", s->invalid, 0);
+        decode_free(s);
+    }
+    struct source *s = open_ok(DATA "utf16le_odd.txt");
+    CHECK("odd-length UTF-16 opens", s != NULL);
+    if (s) {
+        CHECK_INT("the odd trailing byte is counted", s->invalid, 1);
+        CHECK("and becomes U+FFFD", s->len == 6 && memcmp(s->text, "ab\n\xEF\xBF\xBD", 6) == 0);
+    }
+    decode_free(s);
+    s = open_ok(DATA "utf16le_lone.txt");
+    if (s) {
+        CHECK_INT("a lone surrogate is counted", s->invalid, 1);
+        CHECK("and becomes U+FFFD between its neighbours", contains(s, "x\xEF\xBF\xBDy"));
+    }
+    decode_free(s);
+    enum decode_reject why;
+    s = decode_bytes("mem", "\xFF\xFE", 2, &why);
+    CHECK("a UTF-16 BOM alone is empty", !s && why == DECODE_EMPTY);
+}
+
+static void test_rejects(void)
+{
+    CHECK("zero bytes is empty", reject_of(DATA "empty.txt", NULL) == DECODE_EMPTY);
+    CHECK("only white space is empty", reject_of(DATA "blank.txt", NULL) == DECODE_EMPTY);
+    CHECK("a BOM and newlines is empty", reject_of(DATA "bom_only.txt", NULL) == DECODE_EMPTY);
+    CHECK("NUL bytes are binary", reject_of(DATA "binary.bin", NULL) == DECODE_BINARY);
+    CHECK("mostly control bytes is binary", reject_of(DATA "controls.txt", NULL) == DECODE_BINARY);
+
+    char *err = NULL;
+    CHECK("a missing file is an error", reject_of(DATA "no-such-file.txt", &err) == DECODE_ERROR);
+    CHECK_STR("error names the path and why", err, DATA "no-such-file.txt: No such file or directory");
+    free(err);
+    err = NULL;
+    CHECK("a folder is an error, not a hang", reject_of("tests/data", &err) == DECODE_ERROR);
+    CHECK_STR("folder error message", err, "tests/data: Is a directory");
+    free(err);
+
+    char dir[] = "/tmp/quire-decode-XXXXXX";
+    if (mkdtemp(dir)) {
+        char *fifo = xasprintf("%s/fifo", dir);
+        if (mkfifo(fifo, 0600) == 0) {
+            err = NULL;
+            CHECK("a FIFO is refused without waiting for a writer",
+                  reject_of(fifo, &err) == DECODE_ERROR);
+            CHECK("FIFO error says why", err && strstr(err, "not a regular file"));
+            free(err);
+            unlink(fifo);
+        }
+        char *locked = xasprintf("%s/locked.txt", dir);
+        FILE *f = fopen(locked, "w");
+        if (f) {
+            fputs("secret text\n", f);
+            fclose(f);
+            chmod(locked, 0);
+            err = NULL;
+            enum decode_reject why = reject_of(locked, &err);
+            if (geteuid() != 0) {
+                CHECK("an unreadable file is an error", why == DECODE_ERROR);
+                CHECK("with the path and strerror", err && strstr(err, "Permission denied"));
+            } else {
+                CHECK("root reads the file anyway (chmod 000 does not bind root)", why == DECODE_OK);
+            }
+            free(err);
+            unlink(locked);
+        }
+        free(locked);
+        free(fifo);
+        rmdir(dir);
+    }
+}
+
+static void test_huge_line(void)
+{
+    size_t n = 5u << 20;
+    char *big = xmalloc(n);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)('a' + i % 26);
+    enum decode_reject why;
+    struct source *s = decode_bytes("big", big, n, &why);
+    CHECK("5 MB without a newline decodes", s != NULL && s->len == n);
+    if (s) {
+        size_t pos = 0, l, le, lines = 0;
+        while (decode_next_line(s->text, s->len, &pos, &l, &le))
+            lines++;
+        CHECK_INT("and is one line", lines, 1);
+    }
+    decode_free(s);
+    free(big);
+}
+
+int main(void)
+{
+    test_lines();
+    test_utf8();
+    test_cp1252();
+    test_utf16();
+    test_rejects();
+    test_huge_line();
+    CHECK_STR("encoding names", decode_encoding_name(ENC_CP1252), "Windows-1252");
+    CHECK_STR("encoding names", decode_encoding_name(ENC_UTF16LE), "UTF-16LE");
+    return check_summary();
+}

@@ -1,0 +1,720 @@
+/* test_parse.c — headings, chapters, blocks, scene breaks, emphasis (parse.h). */
+#include "check.h"
+#include "decode.h"
+#include "parse.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DATA "tests/data/parse/"
+
+/* ---- helpers ---- */
+
+static struct source *load(const char *path)
+{
+    enum decode_reject why;
+    char *err = NULL;
+    struct source *s = decode_open(path, &why, &err);
+    if (!s)
+        fprintf(stderr, "cannot load %s: %s\n", path, err ? err : "rejected");
+    free(err);
+    return s;
+}
+
+/* The corpus folder when it exists ($QUIRE_SHARED, ../shared, ../../shared). */
+static const char *shared_dir(void)
+{
+    static char buf[4096];
+    const char *env = getenv("QUIRE_SHARED");
+    const char *tries[] = {env, "../shared", "../../shared"};
+    for (int i = 0; i < 3; i++) {
+        if (!tries[i] || !*tries[i])
+            continue;
+        snprintf(buf, sizeof buf, "%s/corpus/gutenberg", tries[i]);
+        struct stat st;
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+            return buf;
+    }
+    return NULL;
+}
+
+struct counts {
+    size_t para, heading, brk, verse, front, back, gaps;
+};
+
+static struct counts count_blocks(const struct source *s, const struct parse_result *r)
+{
+    struct counts c = {0};
+    for (size_t i = 0; i < r->n_ch; i++) {
+        const struct parse_chapter *ch = &r->ch[i];
+        struct block *b;
+        size_t n = parse_blocks_body(s->text, ch->start, ch->end, ch->front_end, ch->body, ch->back, &b);
+        for (size_t k = 0; k < n; k++) {
+            switch (b[k].kind) {
+            case BLOCK_PARA: c.para++; break;
+            case BLOCK_HEADING: c.heading++; break;
+            case BLOCK_BREAK:
+                if (b[k].flags == 0) {
+                    c.brk++;
+                    c.gaps += b[k].off == b[k].end;
+                }
+                break;
+            case BLOCK_VERSE: c.verse++; break;
+            }
+            c.front += (b[k].flags & BLOCK_FRONT) != 0;
+            c.back += (b[k].flags & BLOCK_BACK) != 0;
+        }
+        free(b);
+    }
+    return c;
+}
+
+/* Chapters tile [body, len) and each chapter's marks are in order. */
+static bool tiles(const struct parse_result *r, size_t len)
+{
+    if (r->n_ch == 0)
+        return false;
+    if (r->ch[0].start != r->body || r->ch[r->n_ch - 1].end != len)
+        return false;
+    for (size_t i = 0; i < r->n_ch; i++) {
+        const struct parse_chapter *c = &r->ch[i];
+        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
+              c->back <= c->end))
+            return false;
+        if (i + 1 < r->n_ch && c->end != r->ch[i + 1].start)
+            return false;
+    }
+    return true;
+}
+
+static bool text_at(const struct source *s, size_t off, const char *want)
+{
+    size_t n = strlen(want);
+    return off + n <= s->len && memcmp(s->text + off, want, n) == 0;
+}
+
+/* ---- headings ---- */
+
+static void heading_yes(const char *line, int want_num, const char *want_title)
+{
+    int num = -99;
+    char *title = NULL;
+    bool ok = parse_is_heading(line, strlen(line), &num, &title);
+    if (!CHECK(line, ok))
+        return;
+    CHECK_INT(line, num, want_num);
+    CHECK_STR(line, title, want_title);
+    free(title);
+}
+
+static void heading_no(const char *line)
+{
+    char *title = NULL;
+    bool ok = parse_is_heading(line, strlen(line), NULL, &title);
+    CHECK(line, !ok);
+    free(title);
+}
+
+static void test_headings(void)
+{
+    heading_yes("Chapter 12", 12, "Chapter 12");
+    heading_yes("Chapter 12: The Guild", 12, "Chapter 12: The Guild");
+    heading_yes("CHAPTER XII.", 12, "CHAPTER XII.");
+    heading_yes("CHAPTER I. Down the Rabbit-Hole", 1, "CHAPTER I. Down the Rabbit-Hole");
+    heading_yes("Chapter Twelve", 12, "Chapter Twelve");
+    heading_yes("Chapter Twenty-One", 21, "Chapter Twenty-One");
+    heading_yes("Chapter the First", 1, "Chapter the First");
+    heading_yes("chapter iv", 4, "chapter iv");
+    heading_yes("   Chapter    3  ", 3, "Chapter 3");
+    heading_yes("**Chapter I: Future Aspirations**", 1, "Chapter I: Future Aspirations");
+    heading_yes("## Chapter 7 - Home", 7, "Chapter 7 - Home");
+    heading_yes("Prologue", PARSE_PROLOGUE, "Prologue");
+    heading_yes("Epilogue", PARSE_EPILOGUE, "Epilogue");
+    heading_yes("Epilogue: Ten Years Later", PARSE_EPILOGUE, "Epilogue: Ten Years Later");
+    heading_yes("Letter 1", 1, "Letter 1");
+    heading_yes("I", 1, "I");
+    heading_yes("II.", 2, "II.");
+    heading_yes("XIV", 14, "XIV");
+    heading_yes("12.", 12, "12.");
+    heading_yes("BOOK ONE: 1805", 1, "BOOK ONE: 1805");
+    heading_yes("FIRST EPILOGUE: 1813 - 20", 1, "FIRST EPILOGUE: 1813 - 20");
+    heading_yes("PREMI\xC3\x88RE PARTIE", 1, "PREMI\xC3\x88RE PARTIE");
+    heading_yes("ADVENTURE I. A SCANDAL IN BOHEMIA", 1, "ADVENTURE I. A SCANDAL IN BOHEMIA");
+    heading_yes("VII. THE ADVENTURE OF THE BLUE CARBUNCLE", 7, "VII. THE ADVENTURE OF THE BLUE CARBUNCLE");
+    heading_yes("\xE7\xAC\xAC\xE4\xB8\x80\xE5\x9B\x9E\xE3\x80\x80\xE7\x94\x84\xE5\xA3\xAB\xE9\x9A\xB1",
+                1, "\xE7\xAC\xAC\xE4\xB8\x80\xE5\x9B\x9E\xE3\x80\x80\xE7\x94\x84\xE5\xA3\xAB\xE9\x9A\xB1");
+    /* 第二十三回, 第一百二十回, 第一一六回 (digit by digit), 第12章 */
+    heading_yes("\xE7\xAC\xAC\xE4\xBA\x8C\xE5\x8D\x81\xE4\xB8\x89\xE5\x9B\x9E", 23,
+                "\xE7\xAC\xAC\xE4\xBA\x8C\xE5\x8D\x81\xE4\xB8\x89\xE5\x9B\x9E");
+    heading_yes("\xE7\xAC\xAC\xE4\xB8\x80\xE7\x99\xBE\xE4\xBA\x8C\xE5\x8D\x81\xE5\x9B\x9E", 120,
+                "\xE7\xAC\xAC\xE4\xB8\x80\xE7\x99\xBE\xE4\xBA\x8C\xE5\x8D\x81\xE5\x9B\x9E");
+    heading_yes("\xE7\xAC\xAC\xE4\xB8\x80\xE4\xB8\x80\xE5\x85\xAD\xE5\x9B\x9E", 116,
+                "\xE7\xAC\xAC\xE4\xB8\x80\xE4\xB8\x80\xE5\x85\xAD\xE5\x9B\x9E");
+    heading_yes("\xE7\xAC\xAC" "12" "\xE7\xAB\xA0", 12, "\xE7\xAC\xAC" "12" "\xE7\xAB\xA0");
+
+    heading_no("He could feel her pain, her shock at his dismissal.");
+    heading_no("Chapter 12 of the book was long");
+    heading_no("Chapters");
+    heading_no("Letter from home");
+    heading_no("I am here.");
+    heading_no("I saw him");
+    heading_no("MIX");
+    heading_no("2004");
+    heading_no("1985: the year it rained");
+    heading_no("Part of me wanted to stay");
+    heading_no("Introduction to the art of war");
+    heading_no("V. Smith said hello.");
+    heading_no("*** START OF THIS PROJECT GUTENBERG EBOOK ALICE ***");
+    heading_no("The Worst Betrayal by TwilightChild");
+    heading_no("First, he went home");
+    /* 第四回中… and 第二回了． are prose that starts with a chapter reference */
+    heading_no("\xE7\xAC\xAC\xE5\x9B\x9B\xE5\x9B\x9E\xE4\xB8\xAD\xE6\x97\xA2\xE5\xB0\x87");
+    heading_no("\xE7\xAC\xAC\xE4\xBA\x8C\xE5\x9B\x9E\xE4\xBA\x86\xEF\xBC\x8E");
+    heading_no("");
+}
+
+/* ---- breaks ---- */
+
+static void test_break_lines(void)
+{
+    const char *yes[] = {"***", "* * *", "***   ***   ******   ***   ******   ***   ***",
+                         "       *       *       *       *       *", "  *    *    *    *    *    *    *",
+                         "~~~", "---", "___", "- - -", "oOo", "xXx", "-x-x-", "=====", "#", "\xC2\xA7",
+                         "\xE2\x81\x82", "<><><>", "~*~*~", "xxxxxx", "\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94",
+                         "*", NULL};
+    const char *no[] = {"", "   ", "*** START OF THIS PROJECT GUTENBERG EBOOK DRACULA ***",
+                        "***September 7, 2004***", "...", "\xE2\x80\xA6", "\"...\"", "?!", "XX", "XXX",
+                        "I", "A/N: thanks", "The end.", "\xE2\x80\x94", "(...)", NULL};
+    for (int i = 0; yes[i]; i++)
+        CHECK(yes[i], parse_is_break_line(yes[i], strlen(yes[i])));
+    for (int i = 0; no[i]; i++)
+        CHECK(no[i], !parse_is_break_line(no[i], strlen(no[i])));
+}
+
+/* ---- emphasis ---- */
+
+/* Render s with hidden bytes removed and italic/bold spans bracketed. */
+static char *show(const char *s)
+{
+    size_t n = strlen(s);
+    uint8_t *cls = xmalloc(n + 1);
+    markup_scan(s, n, cls);
+    struct buf b = {0};
+    uint8_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cls[i] & MARKUP_HIDDEN)
+            continue;
+        uint8_t a = cls[i] & (MARKUP_ITALIC | MARKUP_BOLD);
+        if (a != prev) {
+            if (prev)
+                buf_addc(&b, '>');
+            if (a)
+                buf_adds(&b, a == MARKUP_ITALIC ? "<i:" : a == MARKUP_BOLD ? "<b:" : "<bi:");
+            prev = a;
+        }
+        buf_addc(&b, s[i]);
+    }
+    if (prev)
+        buf_addc(&b, '>');
+    buf_add(&b, "", 0);
+    free(cls);
+    return b.data;
+}
+
+static void markup_is(const char *in, const char *want)
+{
+    char *got = show(in);
+    CHECK_STR(in, got, want);
+    free(got);
+}
+
+static void test_markup(void)
+{
+    markup_is("Until he felt *her*.", "Until he felt <i:her>.");
+    markup_is("It was *very* much _so_ indeed", "It was <i:very> much <i:so> indeed");
+    markup_is("*several words here* then", "<i:several words here> then");
+    markup_is("a **bold** move", "a <b:bold> move");
+    markup_is("***September 7, 2004***", "<bi:September 7, 2004>");
+    markup_is("snake_case_name stays", "snake_case_name stays");
+    markup_is("2*3*4 = 24", "2*3*4 = 24");
+    markup_is("a lone * star", "a lone * star");
+    markup_is("* * *", "* * *");
+    markup_is("unmatched *marker here", "unmatched *marker here");
+    markup_is("footnote mark*", "footnote mark*");
+    markup_is("wrapped *across a\r\nline end* fine", "wrapped <i:across a\r\nline end> fine");
+    markup_is("\xE2\x80\x9C*Spike*,\xE2\x80\x9D she said", "\xE2\x80\x9C<i:Spike>,\xE2\x80\x9D she said");
+    markup_is("P\\*T\\*E\\*N", "P*T*E*N");
+    markup_is("_5 May._--I must", "<i:5 May.>--I must");
+}
+
+static void test_words(void)
+{
+    const char *s = "Don\xE2\x80\x99t stop \xE2\x80\x94 now, 3.14 e-mail";
+    CHECK_INT("words: apostrophes join, dashes separate", parse_count_words(s, 0, strlen(s)), 5);
+    const char *c = "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97 ok";
+    CHECK_INT("each ideograph is a word", parse_count_words(c, 0, strlen(c)), 4);
+    CHECK_INT("punctuation alone is no word", parse_count_words("* * * -- ...", 0, 12), 0);
+    CHECK_INT("range is respected", parse_count_words("one two three", 4, 7), 1);
+}
+
+/* ---- seeds ---- */
+
+static void test_seeds(void)
+{
+    struct {
+        const char *path, *title, *author, *ch_title;
+        int number;
+        size_t breaks;
+    } seeds[] = {
+        {"sample_library/The Worst Betrayal/000_977516cc94ba2ab9.txt", "The Worst Betrayal",
+         "TwilightChild", NULL, PARSE_NO_NUMBER, 3},
+        {"sample_library/The Worst Betrayal/001_f36c8488a464cd0d.txt", "The Worst Betrayal",
+         "TwilightChild", NULL, PARSE_NO_NUMBER, 5},
+        {"sample_library/Untitled Prologue/002_48b722d619b5015f.txt", NULL, NULL, NULL,
+         PARSE_NO_NUMBER, 0},
+        {"sample_library/Almost Heaven/003_e00f50334e6292c3.txt", "Almost Heaven", NULL,
+         "The Martyr", 1, 1},
+        {"sample_library/Untitled Prologue/004_16cf96708da75563.txt", NULL, NULL, "Prologue",
+         PARSE_PROLOGUE, 3},
+    };
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        struct source *s = load(seeds[i].path);
+        if (!CHECK("seed loads", s != NULL))
+            continue;
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_STR(seeds[i].path, r.title, seeds[i].title);
+        CHECK_STR(seeds[i].path, r.author, seeds[i].author);
+        CHECK_INT("each seed is one chapter", r.n_ch, 1);
+        CHECK("chapters tile the text", tiles(&r, s->len));
+        if (r.n_ch) {
+            CHECK_STR("chapter title", r.ch[0].title, seeds[i].ch_title);
+            CHECK_INT("chapter number", r.ch[0].number, seeds[i].number);
+        }
+        struct counts c = count_blocks(s, &r);
+        CHECK_INT("scene breaks in the seed", c.brk, seeds[i].breaks);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+
+    /* 000: the disclaimer and note are front matter; the story starts after
+     * the blank gap, which is not a scene break. */
+    struct source *s = load("sample_library/The Worst Betrayal/000_977516cc94ba2ab9.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK("the announcement is left out of the text", text_at(s, r.body, "Disclaimer:"));
+        CHECK("front matter ends where the story starts", text_at(s, r.ch[0].front_end, "Even now"));
+        struct block *b;
+        size_t n = parse_blocks(s->text, r.ch[0].start, r.ch[0].end, r.ch[0].start, r.ch[0].back, &b);
+        CHECK("disclaimer is front matter", n > 3 && b[0].flags == BLOCK_FRONT &&
+                                                text_at(s, b[0].off, "Disclaimer"));
+        CHECK("note is front matter", n > 3 && b[1].flags == BLOCK_FRONT && text_at(s, b[1].off, "Note:"));
+        CHECK("the story is not", n > 3 && b[2].flags == 0 && b[2].kind == BLOCK_PARA &&
+                                      text_at(s, b[2].off, "Even now"));
+        free(b);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+
+    /* 003: a reply after two blank lines is not a break; a change of scene is. */
+    s = load("sample_library/Almost Heaven/003_e00f50334e6292c3.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        struct block *b;
+        size_t n = parse_blocks_body(s->text, r.ch[0].start, r.ch[0].end, r.ch[0].front_end,
+                                     r.ch[0].body, r.ch[0].back, &b);
+        CHECK("the chapter title line is a heading block",
+              n > 0 && b[0].kind == BLOCK_HEADING && text_at(s, b[0].off, "The Martyr"));
+        for (size_t k = 1; k < n; k++) {
+            if (text_at(s, b[k].off, "\"Was. It was true."))
+                CHECK("dialogue reply after a gap: no break", b[k - 1].kind != BLOCK_BREAK);
+            if (text_at(s, b[k].off, "The tension was too cloying"))
+                CHECK("scene change after a gap: a break", b[k - 1].kind == BLOCK_BREAK &&
+                                                              b[k - 1].off == b[k - 1].end);
+        }
+        free(b);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+
+    /* 004: " Chapter 1" / "Prologue"; three explicit breaks; closing A/N. */
+    s = load("sample_library/Untitled Prologue/004_16cf96708da75563.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK("the heading and its name are the heading lines", text_at(s, r.ch[0].body - 9, "Prologue"));
+        CHECK("the closing A/N is back matter", text_at(s, r.ch[0].back, "A/N:"));
+        struct block *b;
+        size_t n = parse_blocks_body(s->text, r.ch[0].start, r.ch[0].end, r.ch[0].front_end,
+                                     r.ch[0].body, r.ch[0].back, &b);
+        CHECK("last block is the A/N, flagged back matter",
+              n > 0 && b[n - 1].flags == BLOCK_BACK && text_at(s, b[n - 1].off, "A/N:"));
+        size_t explicit_breaks = 0;
+        for (size_t k = 0; k < n; k++)
+            explicit_breaks += b[k].kind == BLOCK_BREAK && b[k].end > b[k].off;
+        CHECK_INT("exactly three `***   ***` lines", explicit_breaks, 3);
+        free(b);
+        /* without knowing the chapter's body, the heading is still recognised */
+        n = parse_blocks(s->text, 0, s->len, 0, s->len, &b);
+        CHECK("plain parse_blocks finds the heading and the A/N",
+              n > 2 && b[0].kind == BLOCK_HEADING && b[n - 1].flags == BLOCK_BACK);
+        free(b);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+}
+
+/* ---- fixtures ---- */
+
+static void test_fixtures(void)
+{
+    struct source *s = load(DATA "roman.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_STR("title from 'Title' + 'by Author'", r.title, "THE ROMAN BOOK");
+        CHECK_STR("author", r.author, "A. Writer");
+        CHECK_INT("the contents list is not five extra chapters", r.n_ch, 5);
+        if (r.n_ch == 5) {
+            CHECK_INT("roman IX", r.ch[4].number, 9);
+            CHECK_STR("title as written", r.ch[0].title, "CHAPTER I.");
+            CHECK("contents are front matter of chapter 1",
+                  text_at(s, r.ch[0].front_end, "CHAPTER I.") && r.ch[0].front_end > r.ch[0].start + 60);
+        }
+        CHECK("tiles", tiles(&r, s->len));
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load(DATA "spelled.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_INT("spelled-out chapters", r.n_ch, 4);
+        if (r.n_ch == 4) {
+            CHECK_INT("One", r.ch[0].number, 1);
+            CHECK_INT("Two", r.ch[1].number, 2);
+            CHECK_INT("Twenty-One", r.ch[2].number, 21);
+            CHECK_INT("Epilogue sorts last", r.ch[3].number, PARSE_EPILOGUE);
+            CHECK_STR("title kept", r.ch[1].title, "Chapter Two: The Road");
+        }
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load(DATA "bare_roman.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_INT("bare numerals alone are chapters", r.n_ch, 4);
+        if (r.n_ch == 4)
+            CHECK_INT("IV.", r.ch[3].number, 4);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load(DATA "fanficfare.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK("FanFicFare layout recognised", r.fanficfare);
+        CHECK_STR("its title", r.title, "The Long Road Home");
+        CHECK_STR("its author", r.author, "inkwell_writer");
+        CHECK_INT("its chapters (not the contents list)", r.n_ch, 3);
+        if (r.n_ch == 3) {
+            CHECK_STR("tab-indented chapter title", r.ch[1].title, "The Middle");
+            CHECK("metadata and contents are front matter", text_at(s, r.ch[0].front_end, "\tStarting Out"));
+            CHECK("End file. is back matter", text_at(s, r.ch[2].back, "End file."));
+            struct counts c = count_blocks(s, &r);
+            CHECK_INT("one * * * per chapter", c.brk, 3);
+        }
+        CHECK("tiles", tiles(&r, s->len));
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load(DATA "wide.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_INT("第…章 chapters", r.n_ch, 3);
+        if (r.n_ch == 3) {
+            CHECK_INT("第十二章 is 12", r.ch[2].number, 12);
+            CHECK_STR("CJK title", r.ch[1].title, "\xE7\xAC\xAC\xE4\xBA\x8C\xE7\xAB\xA0\xE3\x80\x80\xE7\xBB\xA7\xE7\xBB\xAD");
+            struct block *b;
+            size_t n = parse_blocks_body(s->text, r.ch[1].start, r.ch[1].end, r.ch[1].front_end,
+                                         r.ch[1].body, r.ch[1].back, &b);
+            CHECK_INT("indented lines are paragraphs (heading + 4)", n, 5);
+            free(b);
+        }
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load(DATA "one_per_line.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        struct counts c = count_blocks(s, &r);
+        CHECK_INT("one paragraph per line without blank lines", c.para, 11);
+        CHECK_INT("the one blank gap is a lost break", c.brk, 1);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load(DATA "cp1252_crlf.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_STR("Windows-1252 title by author", r.title, "Le Secret");
+        CHECK("French 'Note :' is front matter", text_at(s, r.ch[0].front_end, "Il dit"));
+        parse_result_free(&r);
+        decode_free(s);
+    }
+}
+
+/* ---- blocks on small texts ---- */
+
+static size_t blocks_of(const char *t, struct block **b)
+{
+    return parse_blocks(t, 0, strlen(t), 0, strlen(t), b);
+}
+
+static void test_blocks(void)
+{
+    struct block *b;
+    const char *t = "One line\nwrapped here.\n\nSecond paragraph.\n\n\n\nAfter a gap.\n\nMore.\n\nAnd more.\n";
+    size_t n = blocks_of(t, &b);
+    CHECK_INT("hard-wrapped paragraphs + one lost break", n, 6);
+    if (n == 6) {
+        CHECK("wrapped lines are one paragraph", b[0].kind == BLOCK_PARA && b[0].end == 22);
+        CHECK("the 3-blank gap is a break", b[2].kind == BLOCK_BREAK && b[2].off == b[2].end);
+    }
+    free(b);
+
+    t = "A.\n\n\nB.\n\n\nC.\n\n\nD.\n";
+    n = blocks_of(t, &b);
+    CHECK_INT("two blank lines everywhere: no lost breaks", n, 4);
+    free(b);
+
+    t = "Prose line one.\n\n    A verse line\n      indented more\n\nProse again and on.\n\n"
+        "More prose here.\n\nAnd here.\n";
+    n = blocks_of(t, &b);
+    CHECK("indented lines in unindented text are verse", n >= 2 && b[1].kind == BLOCK_VERSE);
+    free(b);
+
+    t = "Text.\n\n  *    *    *\n\n    *    *    *\n\n  *    *    *\n\nMore text.\n";
+    n = blocks_of(t, &b);
+    CHECK_INT("a three-line star block is one break", n, 3);
+    CHECK("it is a break", n == 3 && b[1].kind == BLOCK_BREAK);
+    free(b);
+
+    t = "Text here.\r\n\r\n***\r\n\r\nMore text.\r\n";
+    n = blocks_of(t, &b);
+    CHECK("CRLF text: explicit break", n == 3 && b[1].kind == BLOCK_BREAK && b[1].end - b[1].off == 3);
+    free(b);
+
+    n = blocks_of("", &b);
+    CHECK_INT("empty range: no blocks", n, 0);
+    free(b);
+}
+
+/* ---- real books (always: copies in tests/data/corpus) ---- */
+
+static void test_alice_kafka(void)
+{
+    struct source *s = load("tests/data/corpus/alice-in-wonderland_pg11-0.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_INT("Alice: 12 chapters", r.n_ch, 12);
+        CHECK_STR("Alice title from the Title: field", r.title, "Alice\xE2\x80\x99s Adventures in Wonderland");
+        CHECK_STR("Alice author", r.author, "Lewis Carroll");
+        if (r.n_ch == 12) {
+            CHECK_STR("chapter I", r.ch[0].title, "CHAPTER I. Down the Rabbit-Hole");
+            CHECK_STR("chapter XII", r.ch[11].title, "CHAPTER XII. Alice\xE2\x80\x99s Evidence");
+            CHECK_INT("numbers from roman", r.ch[11].number, 12);
+            CHECK("the Gutenberg header is front matter", text_at(s, r.ch[0].front_end, "CHAPTER I."));
+            CHECK("the licence is back matter", text_at(s, r.ch[11].back, "End of Project Gutenberg"));
+        }
+        CHECK("tiles", tiles(&r, s->len));
+        struct counts c = count_blocks(s, &r);
+        CHECK_INT("Alice: three star blocks, three breaks", c.brk, 3);
+        CHECK("Alice has verse (poems, the Mouse's Tale)", c.verse >= 10);
+        /* The Mouse's Tale is verse, in one block. */
+        bool tale = false;
+        for (size_t i = 0; i < r.n_ch; i++) {
+            struct block *b;
+            size_t n = parse_blocks_body(s->text, r.ch[i].start, r.ch[i].end, r.ch[i].front_end,
+                                         r.ch[i].body, r.ch[i].back, &b);
+            for (size_t k = 0; k < n; k++)
+                if (b[k].kind == BLOCK_VERSE && text_at(s, b[k].off, "         \xE2\x80\x98" "Fury said"))
+                    tale = b[k].end - b[k].off > 500;
+            free(b);
+        }
+        CHECK("the Mouse's Tale is one verse block", tale);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    s = load("tests/data/corpus/die-verwandlung-de_pg22367-8.latin1.txt");
+    if (s) {
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_INT("Die Verwandlung: I., II., III.", r.n_ch, 3);
+        if (r.n_ch == 3) {
+            CHECK_STR("bare numeral title", r.ch[1].title, "II.");
+            CHECK_INT("its number", r.ch[2].number, 3);
+        }
+        CHECK_STR("title", r.title, "Die Verwandlung");
+        struct counts c = count_blocks(s, &r);
+        CHECK_INT("no scene breaks in Kafka", c.brk, 0);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+}
+
+/* ---- the corpus, when present ---- */
+
+static void test_corpus(void)
+{
+    const char *dir = shared_dir();
+    if (!dir) {
+        printf("corpus not found: skipping corpus tests\n");
+        return;
+    }
+    struct {
+        const char *file;
+        size_t chapters;
+        long breaks;       /* explicit breaks; -1: not checked */
+        const char *first, *last;
+    } books[] = {
+        {"pride-and-prejudice_pg1342-0.txt", 61, 6, "Chapter 1", "Chapter 61"},
+        {"frankenstein_pg84-0.txt", 28, 0, "Letter 1", "Chapter 24"},
+        {"dracula_pg345.txt", 27, 131, "CHAPTER I. JONATHAN HARKER'S JOURNAL", NULL},
+        {"adventures-of-sherlock-holmes_pg1661.txt", 12, 0, "ADVENTURE I. A SCANDAL IN BOHEMIA",
+         "XII. THE ADVENTURE OF THE COPPER BEECHES"},
+        {"madame-bovary-fr_pg14155-8.latin1.txt", 35, 0, "PREMI\xC3\x88RE PARTIE \xE2\x80\x94 I",
+         "TROISI\xC3\x88ME PARTIE \xE2\x80\x94 XI"},
+        {"war-and-peace_pg2600-0.txt", 365, 0, "BOOK ONE: 1805 \xE2\x80\x94 CHAPTER I",
+         "SECOND EPILOGUE \xE2\x80\x94 CHAPTER XII"},
+        {"hong-lou-meng-zh_pg24264-0.txt", 120, -1, NULL, NULL},
+        {"alice-in-wonderland_pg11-0.txt", 12, 3, NULL, NULL},
+        {"die-verwandlung-de_pg22367-8.latin1.txt", 3, 0, "I.", "III."},
+    };
+    for (size_t i = 0; i < sizeof books / sizeof books[0]; i++) {
+        char *path = xasprintf("%s/%s", dir, books[i].file);
+        struct source *s = load(path);
+        free(path);
+        if (!CHECK(books[i].file, s != NULL))
+            continue;
+        struct parse_result r;
+        parse_text(s->text, s->len, &r);
+        CHECK_INT(books[i].file, r.n_ch, books[i].chapters);
+        CHECK("tiles", tiles(&r, s->len));
+        if (r.n_ch == books[i].chapters) {
+            if (books[i].first)
+                CHECK_STR(books[i].file, r.ch[0].title, books[i].first);
+            if (books[i].last)
+                CHECK_STR(books[i].file, r.ch[r.n_ch - 1].title, books[i].last);
+        }
+        if (books[i].breaks >= 0) {
+            size_t explicit_breaks = 0;
+            for (size_t k = 0; k < r.n_ch; k++) {
+                struct block *b;
+                size_t n = parse_blocks_body(s->text, r.ch[k].start, r.ch[k].end, r.ch[k].front_end,
+                                             r.ch[k].body, r.ch[k].back, &b);
+                for (size_t q = 0; q < n; q++)
+                    explicit_breaks += b[q].kind == BLOCK_BREAK && b[q].end > b[q].off && !b[q].flags;
+                free(b);
+            }
+            CHECK_INT(books[i].file, explicit_breaks, books[i].breaks);
+        }
+        if (strstr(books[i].file, "hong-lou-meng") && r.n_ch == 120) {
+            bool in_order = true;
+            for (size_t k = 0; k < 120; k++)
+                if (r.ch[k].number != (int)k + 1)
+                    in_order = false;
+            CHECK("Hong Lou Meng: 第一回 … 第一二零回 numbered 1..120 in order", in_order);
+        }
+        if (strstr(books[i].file, "war-and-peace") && r.n_ch == 365)
+            CHECK_STR("the epilogues are parts", r.ch[r.n_ch - 13].title,
+                      "FIRST EPILOGUE: 1813 - 20 \xE2\x80\x94 CHAPTER XVI");
+        parse_result_free(&r);
+        decode_free(s);
+    }
+}
+
+/* ---- robustness ---- */
+
+static void test_robust(void)
+{
+    struct parse_result r;
+    parse_text("", 0, &r);
+    CHECK("empty text: one empty chapter", r.n_ch == 1 && r.ch[0].start == 0 && r.ch[0].end == 0);
+    parse_result_free(&r);
+    parse_result_free(NULL);
+
+    size_t big_n = 5u << 20;
+    char *big = xmalloc(big_n);
+    for (size_t i = 0; i < big_n; i++)
+        big[i] = (i % 7 == 6) ? ' ' : (char)('a' + i % 26);
+    parse_text(big, big_n, &r);
+    CHECK("a 5 MB line is one chapter", r.n_ch == 1 && r.ch[0].end == big_n);
+    struct block *bb;
+    size_t nbb = parse_blocks(big, 0, big_n, 0, big_n, &bb);
+    CHECK("and one paragraph", nbb == 1 && bb[0].kind == BLOCK_PARA && bb[0].end == big_n);
+    free(bb);
+    parse_result_free(&r);
+    free(big);
+
+    unsigned int seed = 12345;
+    char buf[600];
+    const char pieces[] = "Chapter 1\n\n*** \r\nI.\n\n\t第一回 _x_ **A/N:** by X\n";
+    for (int iter = 0; iter < 400; iter++) {
+        size_t n = 0;
+        while (n < sizeof buf - 1) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned int v = seed >> 16;
+            if (v % 3 == 0)
+                buf[n++] = pieces[v % (sizeof pieces - 1)];
+            else
+                buf[n++] = (char)(v & 0xFF);
+        }
+        parse_text(buf, n, &r);
+        bool ok = tiles(&r, n);
+        for (size_t i = 0; i < r.n_ch && ok; i++) {
+            struct block *b;
+            size_t nb = parse_blocks_body(buf, r.ch[i].start, r.ch[i].end, r.ch[i].front_end,
+                                          r.ch[i].body, r.ch[i].back, &b);
+            for (size_t k = 0; k < nb; k++) {
+                if (b[k].off > b[k].end || b[k].off < r.ch[i].start || b[k].end > r.ch[i].end ||
+                    (k && b[k].off < b[k - 1].end))
+                    ok = false;
+                uint8_t cls[700];
+                if (b[k].end - b[k].off < sizeof cls)
+                    markup_scan(buf + b[k].off, b[k].end - b[k].off, cls);
+            }
+            free(b);
+        }
+        if (!ok) {
+            CHECK("random bytes: chapters tile and blocks are ordered", false);
+            parse_result_free(&r);
+            break;
+        }
+        parse_result_free(&r);
+    }
+    CHECK("random input survived", true);
+}
+
+int main(void)
+{
+    test_headings();
+    test_break_lines();
+    test_markup();
+    test_words();
+    test_seeds();
+    test_fixtures();
+    test_blocks();
+    test_alice_kafka();
+    test_corpus();
+    test_robust();
+    return check_summary();
+}
