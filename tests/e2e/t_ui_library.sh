@@ -128,12 +128,12 @@ check_eq "the place was saved on C-c" "$(ui_top)" "$TOP4"
 
 # Periodically: a move is written within a few seconds while reading.
 ui_keys g
-before=$("$QUIRE" --bookmarks -L "$LIBDIR")
+before=$("$QUIRE" --bookmarks -L "$LIBDIR" | grep -o '[0-9]*%  chapter [0-9/]*')
 ui_keys Space Space Space
 saved=""
 i=0
 while [ $i -lt 100 ]; do
-    now=$("$QUIRE" --bookmarks -L "$LIBDIR")
+    now=$("$QUIRE" --bookmarks -L "$LIBDIR" | grep -o '[0-9]*%  chapter [0-9/]*')
     [ "$now" != "$before" ] && { saved=1; break; }
     sleep 0.1
     i=$((i + 1))

@@ -22,7 +22,19 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipping" >&2;
 
 UI_T="tmux -L quire-$$ -f /dev/null"
 UI_DEADLINE=${UI_DEADLINE:-150}
-trap '$UI_T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
+# At exit: stop our tmux server, let quire finish saving into $TMPD (it
+# gets SIGHUP), then remove $TMPD.
+ui_cleanup() {
+    p=$($UI_T display -p -t q '#{pane_pid}' 2>/dev/null)
+    $UI_T kill-server >/dev/null 2>&1
+    i=0
+    while [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ "$i" -lt 30 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    rm -rf "$TMPD"
+}
+trap ui_cleanup EXIT
 LIBDIR="$TOP/sample_library"
 
 ui_screen() { $UI_T capture-pane -p -t q 2>/dev/null; }
@@ -159,3 +171,18 @@ not_shown() { ! ui_screen | grep -Eq -- "$1"; }
 reverse_on() {
     $UI_T capture-pane -p -e -t q | grep -F -- "$1" | grep -Eq "$(printf '\033')\\[([0-9]+;)*7(;[0-9]+)*m"
 }
+
+# ui_until CMD...: poll until CMD succeeds (for sizes too small to show the
+# frame counter); fails at the deadline.
+ui_until() {
+    i=0
+    while [ "$i" -lt "$UI_DEADLINE" ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+# widest: the widest line of the pane in display columns
+widest() { ui_screen | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1; }
+top_has_word() { ui_screen | head -n 1 | grep -qw -- "$1"; }
