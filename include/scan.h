@@ -15,6 +15,7 @@
 #define QUIRE_SCAN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "library.h"   /* struct skipped */
 
@@ -23,6 +24,8 @@ struct scan_file {
     char *relpath;   /* relative to the root ("name" for a single-file root) */
     int ini;         /* index in scan_result.ini of the nearest folder at or
                         above the file holding a story.ini, or -1 */
+    struct stat st;  /* the file's stat when it was found (for the index
+                        cache: no second stat per file) */
 };
 
 struct scan_ini {

@@ -329,14 +329,15 @@ static size_t ctx_search(const char *t, size_t lo, size_t hi, size_t near, const
 /* Chapter ci's preferred edition: its text and byte range. */
 static const char *chapter_range(const struct story *s, size_t ci, size_t *start, size_t *end)
 {
-    const struct edition *e = &s->ch[ci].ed[0];
+    const char *text = NULL;
+    const struct edition *e = chapter_text(&s->ch[ci], &text);   /* reads a cached (lazy) source */
     *start = e->start;
     *end = e->end;
-    if (!e->src || !e->src->text || *end > e->src->len || *start > *end) {
+    if (!e->src || !text || *end > e->src->len || *start > *end) {
         *start = *end = 0;
         return "";
     }
-    return e->src->text;
+    return text;
 }
 
 /* The offset `rel` from the chapter start clamped into the chapter, on a

@@ -23,6 +23,7 @@
 #include "library.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include <unictype.h>
 #include <unistr.h>
 
+#include "cache.h"
 #include "scan.h"
 #include "util.h"
 
@@ -281,6 +283,7 @@ struct build {
     struct ini *ini;        /* one per scan.ini */
     int *slot;              /* per piece: scratch for build_story, -1 */
     size_t cap_notes;
+    struct cache *cache;    /* the index cache (cache.h) */
 };
 
 static void note(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -375,7 +378,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
  * before lead_from (leading notes) count for the sketch, not the lead. */
 static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_t to,
-                              size_t lead_from)
+                              size_t lead_from, bool sketch)
 {
     struct norm n = {t, from, to};
     struct buf w = {0}, lead = {0};
@@ -385,6 +388,11 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     while (norm_word(&n, &w)) {
         if (n.pos > lead_from && lead.len < LEAD_BYTES)
             buf_add(&lead, w.data, w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
+        if (!sketch) {           /* one file: no editions to match, the lead is all */
+            if (lead.len >= LEAD_BYTES)
+                break;
+            continue;
+        }
         win[nw % SHINGLE_WORDS] = fnv1a(FNV_OFFSET, w.data, w.len);
         nw++;
         if (nw < SHINGLE_WORDS)
@@ -461,12 +469,12 @@ static int piece_richness(const char *t, size_t start, size_t end)
     return (int)score;
 }
 
-static void piece_analyse(struct piece *p, const char *t)
+static void piece_analyse(struct piece *p, const char *t, bool sketch)
 {
     size_t from = p->body < p->back ? p->body : p->back;
     p->words = parse_count_words(t, from, p->back);
     p->richness = piece_richness(t, p->start, p->end);
-    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back));
+    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back), sketch);
 }
 
 /* Does text[from, to) hold a letter or digit? */
@@ -498,11 +506,115 @@ static const char *reject_reason(enum decode_reject why)
     }
 }
 
+/* --- index cache (cache.h): a file's results stored and restored ------ */
+
+static void file_notes(struct build *b, const char *relpath, const struct source *src)
+{
+    if (src->invalid)
+        note(b, "%s: %zu byte%s could not be decoded (shown as U+FFFD)", relpath,
+             src->invalid, src->invalid == 1 ? "" : "s");
+    if (src->enc == ENC_CP1252 || src->enc == ENC_UTF16LE || src->enc == ENC_UTF16BE)
+        note(b, "%s: read as %s", relpath, decode_encoding_name(src->enc));
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* The file just added (the last of b->files), as the cache stores it. */
+static void cache_store_file(struct build *b, const char *relpath, const struct cache_stamp *st)
+{
+    const struct lfile *f = &b->files[b->n_files - 1];
+    struct cache_file cf = {
+        .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
+        .crlf = f->src->crlf, .sketched = b->scan.n_files > 1, .title = dup_or_null(f->title),
+        .author = dup_or_null(f->author), .n_pc = (size_t)f->n_pc,
+    };
+    cf.pc = xcalloc(cf.n_pc ? cf.n_pc : 1, sizeof *cf.pc);
+    for (size_t i = 0; i < cf.n_pc; i++) {
+        const struct piece *p = &b->pc[(size_t)f->first_piece + i];
+        cf.pc[i] = (struct cache_piece){
+            .start = p->start, .end = p->end, .front_end = p->front_end, .body = p->body,
+            .back = p->back, .title_end = p->title_end,
+            .title = dup_or_null(p->title), .number = p->number,
+            .words = p->words, .richness = p->richness,
+            .lead = xmalloc(p->lead_len + 1), .lead_len = p->lead_len,
+            .n_sketch = p->n_sketch,
+        };
+        memcpy(cf.pc[i].lead, p->lead ? p->lead : "", p->lead_len);
+        cf.pc[i].lead[p->lead_len] = '\0';
+        if (p->n_sketch) {
+            cf.pc[i].sketch = xmalloc(p->n_sketch * sizeof *p->sketch);
+            memcpy(cf.pc[i].sketch, p->sketch, p->n_sketch * sizeof *p->sketch);
+        }
+    }
+    cache_put(b->cache, relpath, st, &cf);
+}
+
+static void cache_store_skip(struct build *b, const char *relpath, const struct cache_stamp *st,
+                             const char *why)
+{
+    struct cache_file cf = {.skip = xstrdup(why)};
+    cache_put(b->cache, relpath, st, &cf);
+}
+
+/* Add a file from its cache entry: the text is not read (a stub source,
+ * read on first use by chapter_text / chapter_blocks). */
+static void library_add_cached(struct build *b, const struct scan_file *sf,
+                               const struct cache_file *cf, const struct cache_stamp *st)
+{
+    if (cf->skip) {
+        scan_skip(&b->scan, sf->relpath, cf->skip);
+        return;
+    }
+    struct source *src = cache_stub_source(sf->path, cf, st);
+    struct library *lib = b->lib;
+    lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+    lib->src[lib->n_src++] = src;
+    file_notes(b, sf->relpath, src);
+    XGROW(b->files, b->cap_files, b->n_files + 1);
+    b->files[b->n_files] = (struct lfile){
+        .src = src, .relpath = xstrdup(sf->relpath), .ini = sf->ini,
+        .title = dup_or_null(cf->title), .author = dup_or_null(cf->author),
+        .first_piece = (int)b->n_pc, .n_pc = (int)cf->n_pc, .group = -1,
+    };
+    XGROW(b->pc, b->cap_pc, b->n_pc + cf->n_pc);
+    for (size_t i = 0; i < cf->n_pc; i++) {
+        const struct cache_piece *c = &cf->pc[i];
+        struct piece *p = &b->pc[b->n_pc++];
+        *p = (struct piece){
+            .start = c->start, .end = c->end, .front_end = c->front_end, .body = c->body,
+            .back = c->back, .title_end = c->title_end,
+            .title = dup_or_null(c->title), .number = c->number,
+            .words = c->words, .richness = c->richness,
+            .lead = xmalloc(c->lead_len + 1), .lead_len = c->lead_len,
+            .n_sketch = c->n_sketch,
+            .file = (int)b->n_files,
+            .cluster = (int)(b->n_pc - 1), .next = -1, .cluster_size = 1,
+        };
+        memcpy(p->lead, c->lead, c->lead_len + 1);
+        if (c->n_sketch) {
+            p->sketch = xmalloc(c->n_sketch * sizeof *c->sketch);
+            memcpy(p->sketch, c->sketch, c->n_sketch * sizeof *c->sketch);
+        }
+    }
+    b->n_files++;
+}
+
 /* Read one candidate file and derive everything that depends on it alone.
  * Files decode rejects are recorded as skipped.  This is the function an
  * index cache replaces (per path, size and mtime). */
 static void library_add_file(struct build *b, const struct scan_file *sf)
 {
+    struct cache_stamp st;
+    const struct cache_file *cf = cache_get(b->cache, sf->path, sf->relpath, &sf->st, &st);
+    if (cf && !cf->skip && !cf->sketched && b->scan.n_files > 1)
+        cf = NULL;    /* stored alone, without sketches: editions need them now */
+    if (cf) {
+        library_add_cached(b, sf, cf, &st);
+        return;
+    }
     enum decode_reject why = DECODE_OK;
     char *err = NULL;
     struct source *src = decode_open(sf->path, &why, &err);
@@ -514,6 +626,8 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             reason = strncmp(err, sf->path, pl) == 0 && err[pl] == ':' ? err + pl + 2 : err;
         }
         scan_skip(&b->scan, sf->relpath, reason);
+        if (why == DECODE_EMPTY || why == DECODE_BINARY)
+            cache_store_skip(b, sf->relpath, &st, reason);
         free(err);
         return;
     }
@@ -522,6 +636,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
     parse_text(src->text, src->len, &r);
     if (r.n_ch == 0) {
         scan_skip(&b->scan, sf->relpath, "no words");
+        cache_store_skip(b, sf->relpath, &st, "no words");
         parse_result_free(&r);
         decode_free(src);
         return;
@@ -529,11 +644,7 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
     struct library *lib = b->lib;
     lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
     lib->src[lib->n_src++] = src;
-    if (src->invalid)
-        note(b, "%s: %zu byte%s could not be decoded (shown as U+FFFD)", sf->relpath,
-             src->invalid, src->invalid == 1 ? "" : "s");
-    if (src->enc == ENC_CP1252 || src->enc == ENC_UTF16LE || src->enc == ENC_UTF16BE)
-        note(b, "%s: read as %s", sf->relpath, decode_encoding_name(src->enc));
+    file_notes(b, sf->relpath, src);
 
     XGROW(b->files, b->cap_files, b->n_files + 1);
     struct lfile *f = &b->files[b->n_files];
@@ -609,10 +720,11 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             p->back = p->end;
         if (p->title_end < p->start || p->title_end > p->front_end)
             p->title_end = p->start;
-        piece_analyse(p, src->text);
+        piece_analyse(p, src->text, b->scan.n_files > 1);
     }
     b->n_files++;
     parse_result_free(&r);
+    cache_store_file(b, sf->relpath, &st);
 }
 
 /* ---------------------------------------------------------------------
@@ -970,8 +1082,8 @@ static void match_editions(struct build *b)
     size_t total = 0;
     for (size_t i = 0; i < b->n_pc; i++)
         total += b->pc[i].n_sketch;
-    if (b->n_pc < 2 || total == 0)
-        return;
+    if (b->n_pc < 2 || b->n_files < 2 || total == 0)
+        return;     /* editions come from two files */
     struct posting *post = xmalloc(total * sizeof *post);
     size_t k = 0;
     for (size_t i = 0; i < b->n_pc; i++)
@@ -987,7 +1099,7 @@ static void match_editions(struct build *b)
         if (j - i >= 2 && j - i <= POSTING_MAX)
             for (size_t x = i; x < j; x++)
                 for (size_t y = x + 1; y < j; y++)
-                    if (b->pc[post[x].piece].file != b->pc[post[y].piece].file)
+                    if (pair_eligible(b, post[x].piece, post[y].piece))
                         (*pairmap_slot(&m, pair_key(post[x].piece, post[y].piece)))++;
         i = j;
     }
@@ -1471,8 +1583,12 @@ struct library *library_open(const char *root, char **err)
     b.ini = xcalloc(b.scan.n_ini + 1, sizeof *b.ini);
     for (size_t i = 0; i < b.scan.n_ini; i++)
         ini_read(&b, i);
+    b.cache = cache_open(root);
     for (size_t i = 0; i < b.scan.n_files; i++)
         library_add_file(&b, &b.scan.files[i]);
+    cache_save(b.cache, NULL);   /* best effort: a cache that can't be written is no error */
+    cache_free(b.cache);
+    b.cache = NULL;
     group_files(&b);
     match_editions(&b);
 
@@ -1519,6 +1635,9 @@ struct library *library_open(const char *root, char **err)
     b.scan.skipped = NULL;
     b.scan.n_skipped = b.scan.cap_skipped = 0;
     build_free(&b);
+    /* The per-file analysis (and the cache's copy of it) is gone: give the
+     * freed heap back, so a long story's reader holds only what it uses. */
+    malloc_trim(0);
     return lib;
 }
 
@@ -1604,6 +1723,7 @@ struct story *library_find_id(struct library *lib, const char *id)
 
 const struct edition *chapter_text(const struct chapter *c, const char **text)
 {
+    cache_load_source(c->ed[0].src);   /* read now if listed from the cache */
     *text = c->ed[0].src->text;
     return &c->ed[0];
 }
@@ -1653,6 +1773,7 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n)
 {
     if (!c->parsed) {
         const struct edition *e = &c->ed[0];
+        cache_load_source(e->src);
         c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
                                         e->body, e->back, &c->blocks);
         mark_announcement(e, &c->blocks, &c->n_blocks);

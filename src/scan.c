@@ -115,7 +115,7 @@ static void scan_add_file(struct scan_state *s, const char *path, const char *re
         return;
     }
     XGROW(r->files, r->cap_files, r->n_files + 1);
-    r->files[r->n_files] = (struct scan_file){xstrdup(path), xstrdup(rel), ini};
+    r->files[r->n_files] = (struct scan_file){xstrdup(path), xstrdup(rel), ini, *st};
     scan_remember_file(s, st, r->files[r->n_files].relpath);
     r->n_files++;
 }

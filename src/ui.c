@@ -1,5 +1,564 @@
-/* STUB — replaced by the reader issue.  The only file that includes curses. */
+/* ui.c — the interactive screens' entry point: terminal setup and
+ * restoration, signals, the main loop, and the pieces every screen shares
+ * (bottom line, menus, the prompt line, drawing text that never overflows).
+ *
+ * Terminal: setlocale before the screen starts; cbreak, noecho, keypad,
+ * no cursor, ESC delay 25 ms, default colours, mouse wheel.  A frame is
+ * werase + draw + one doupdate, never clear(), so nothing flickers.
+ *
+ * Signals: SIGTERM, SIGHUP and SIGINT set a flag; the loop waits for keys
+ * with a 250 ms timeout, notices it, saves the position, restores the
+ * terminal and returns 0.  SIGSEGV, SIGABRT, SIGBUS and SIGFPE restore the
+ * terminal (best effort) and die of the same signal.
+ *
+ * Test hook: QUIRE_TEST_FRAMES=1 shows "#N", the number of frames drawn,
+ * at the right end of the bottom line, so a test can wait for a new frame. */
+#include <curses.h>
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
 #include "ui.h"
-#include "util.h"
-int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg, const struct ui_start *start, char **err)
-{ (void)lib; (void)bm; (void)cfg; (void)start; set_err(err, "terminal: not implemented"); return 1; }
+#include "ui_screen.h"
+
+static volatile sig_atomic_t ui_stop_signal;
+
+static void on_stop(int sig)
+{
+    ui_stop_signal = sig;
+}
+
+static void on_crash(int sig)
+{
+    endwin();   /* not async-signal-safe; best effort before dying */
+    raise(sig); /* SA_RESETHAND: the default action now */
+}
+
+static void signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;   /* no SA_RESTART: get_wch returns at once */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_crash;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+}
+
+static void signals_restore(void)
+{
+    int sigs[] = {SIGTERM, SIGHUP, SIGINT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+}
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+void ui_msg(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* Decode one character; bad bytes become U+FFFD, one byte at a time. */
+static size_t next_wc(const char *s, size_t n, wchar_t *wc)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t r = mbrtowc(wc, s, n, &st);
+    if (r == 0)
+        r = 1;
+    if (r == (size_t)-1 || r == (size_t)-2) {
+        *wc = 0xFFFD;
+        r = 1;
+    }
+    return r;
+}
+
+static int wc_cols(wchar_t wc)
+{
+    if (wc == 0xAD)
+        return -1;   /* soft hyphen: never drawn */
+    return wcwidth(wc);
+}
+
+int ui_cols(const char *s, size_t n)
+{
+    int cols = 0;
+    for (size_t i = 0; i < n;) {
+        wchar_t wc;
+        i += next_wc(s + i, n - i, &wc);
+        int w = wc_cols(wc);
+        if (w > 0)
+            cols += w;
+    }
+    return cols;
+}
+
+int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
+{
+    wchar_t wbuf[256];
+    int nw = 0, start = x;
+    if (y < 0 || y >= LINES || x < 0)
+        return x;
+    if (xmax > COLS)
+        xmax = COLS;
+    for (size_t i = 0; i < n;) {
+        wchar_t wc;
+        i += next_wc(s + i, n - i, &wc);
+        int w = wc_cols(wc);
+        if (w < 0)
+            continue;            /* control characters are never drawn */
+        if (w == 0 && nw == 0 && x == start)
+            continue;            /* a mark with nothing to sit on */
+        if (x + w > xmax)
+            break;
+        if (nw >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
+            mvaddnwstr(y, start, wbuf, nw);
+            start = x;
+            nw = 0;
+        }
+        wbuf[nw++] = wc;
+        x += w;
+    }
+    if (nw > 0) {
+        attr_t old;
+        short pair;
+        attr_get(&old, &pair, NULL);
+        attrset(attr);
+        mvaddnwstr(y, start, wbuf, nw);
+        attrset(old);
+    }
+    return x;
+}
+
+void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
+{
+    char rbuf[128];
+    if (y < 0 || y >= LINES)
+        return;
+    if (ui->test_frames)
+        snprintf(rbuf, sizeof rbuf, "%s #%lu", right ? right : "", ui->frames);
+    else
+        snprintf(rbuf, sizeof rbuf, "%s", right ? right : "");
+    attrset(ui->a_status);
+    mvhline(y, 0, ' ', COLS);
+    attrset(A_NORMAL);
+    int rcols = ui_cols(rbuf, strlen(rbuf));
+    int rx = COLS - rcols - 1;
+    if (rx < 1)
+        rx = COLS - rcols;
+    int lmax = rx > 1 ? rx - 1 : 0;
+    if (rcols > COLS) {
+        lmax = COLS;
+        rx = COLS;   /* no room for the right part */
+    }
+    ui_put(y, 1 < COLS ? 1 : 0, lmax, left, strlen(left), ui->a_status);
+    if (rx < COLS)
+        ui_put(y, rx < 0 ? 0 : rx, COLS, rbuf, strlen(rbuf), ui->a_status);
+}
+
+/* ---- menus -------------------------------------------------------------- */
+
+void ui_menu_open(struct ui *ui, enum ui_menu_kind kind, char *title, char **items, size_t n,
+                  size_t sel)
+{
+    ui_menu_close(ui);
+    ui->menu.kind = kind;
+    ui->menu.title = title;
+    ui->menu.items = items;
+    ui->menu.n = n;
+    ui->menu.sel = sel < n ? sel : 0;
+    ui->menu.top = 0;
+}
+
+void ui_menu_close(struct ui *ui)
+{
+    struct ui_menu *m = &ui->menu;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->items[i]);
+    free(m->items);
+    free(m->title);
+    free(m->letters);
+    memset(m, 0, sizeof *m);
+}
+
+/* Rows for menu items: the title takes row 0 and the hint the last row
+ * when there is room. */
+static void menu_rows(int *first, int *rows)
+{
+    *first = LINES >= 3 ? 1 : 0;
+    int bottom = LINES >= 2 ? 1 : 0;
+    *rows = LINES - *first - bottom;
+    if (*rows < 1)
+        *rows = 1;
+}
+
+static void menu_draw(struct ui *ui)
+{
+    struct ui_menu *m = &ui->menu;
+    int first, rows;
+    menu_rows(&first, &rows);
+    if (m->sel < m->top)
+        m->top = m->sel;
+    if (m->sel >= m->top + (size_t)rows)
+        m->top = m->sel - (size_t)rows + 1;
+    if (first)
+        ui_put(0, 1 < COLS ? 1 : 0, COLS, m->title, strlen(m->title), ui->a_bold);
+    for (int r = 0; r < rows && m->top + (size_t)r < m->n; r++) {
+        size_t i = m->top + (size_t)r;
+        attr_t a = i == m->sel && m->kind != MENU_HELP ? ui->a_sel : A_NORMAL;
+        if (a != A_NORMAL) {
+            attrset(a);
+            mvhline(first + r, 0, ' ', COLS);
+            attrset(A_NORMAL);
+        }
+        ui_put(first + r, 1 < COLS ? 1 : 0, COLS, m->items[i], strlen(m->items[i]), a);
+    }
+    if (LINES >= 2) {
+        char right[64];
+        snprintf(right, sizeof right, "%zu/%zu", m->n ? m->sel + 1 : 0, m->n);
+        const char *hint = m->kind == MENU_HELP ? "j/k scroll  q close"
+                                                : "Enter choose  Esc close";
+        ui_bottom(ui, LINES - 1, ui->msg[0] ? ui->msg : hint, right);
+    }
+}
+
+static void menu_key(struct ui *ui, int key)
+{
+    struct ui_menu *m = &ui->menu;
+    int first, rows;
+    menu_rows(&first, &rows);
+    size_t page = (size_t)rows;
+    switch (ui_keys_lookup(UI_CTX_MENU, key)) {
+    case ACT_LINE_DOWN:
+    case ACT_SCROLL_DOWN:
+        if (m->kind == MENU_HELP) {   /* help scrolls, it has no selection */
+            if (m->top + page < m->n)
+                m->top++;
+            m->sel = m->top;
+        } else if (m->sel + 1 < m->n) {
+            m->sel++;
+        }
+        break;
+    case ACT_LINE_UP:
+    case ACT_SCROLL_UP:
+        if (m->kind == MENU_HELP) {
+            if (m->top > 0)
+                m->top--;
+            m->sel = m->top;
+        } else if (m->sel > 0) {
+            m->sel--;
+        }
+        break;
+    case ACT_PAGE_DOWN:
+        m->sel = m->sel + page < m->n ? m->sel + page : (m->n ? m->n - 1 : 0);
+        if (m->kind == MENU_HELP)
+            m->top = m->sel;
+        break;
+    case ACT_PAGE_UP:
+        m->sel = m->sel > page ? m->sel - page : 0;
+        if (m->kind == MENU_HELP)
+            m->top = m->sel;
+        break;
+    case ACT_TOP:
+        m->sel = 0;
+        m->top = 0;
+        break;
+    case ACT_BOTTOM:
+        m->sel = m->n ? m->n - 1 : 0;
+        break;
+    case ACT_OPEN:
+        if (m->kind == MENU_HELP)
+            ui_menu_close(ui);
+        else
+            ui_reader_menu_choose(ui);
+        break;
+    case ACT_CLOSE:
+        ui_menu_close(ui);
+        break;
+    case ACT_REDRAW:
+        clearok(curscr, TRUE);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- the prompt line ----------------------------------------------------- */
+
+void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind, char lead)
+{
+    buf_free(&ui->prompt.text);
+    ui->prompt.kind = kind;
+    ui->prompt.lead = lead;
+    buf_adds(&ui->prompt.text, "");
+}
+
+static void prompt_finish(struct ui *ui, bool run)
+{
+    enum ui_prompt_kind kind = ui->prompt.kind;
+    if (kind == PROMPT_FILTER)
+        ui_library_prompt_done(ui, run);
+    else
+        ui_reader_prompt_done(ui, run);
+    ui->prompt.kind = PROMPT_NONE;
+    buf_free(&ui->prompt.text);
+}
+
+static void prompt_key(struct ui *ui, int key)
+{
+    struct buf *t = &ui->prompt.text;
+    bool changed = false;
+    if (key == 27) {
+        prompt_finish(ui, false);
+        return;
+    }
+    if (key == '\n' || key == '\r' || key == UI_KC(KEY_ENTER)) {
+        prompt_finish(ui, true);
+        return;
+    }
+    if (key == UI_KC(KEY_BACKSPACE) || key == 127 || key == 8) {
+        if (t->len == 0) {          /* Backspace on nothing cancels, as in less */
+            prompt_finish(ui, false);
+            return;
+        }
+        size_t i = t->len - 1;
+        while (i > 0 && ((unsigned char)t->data[i] & 0xC0) == 0x80)
+            i--;
+        t->len = i;
+        t->data[i] = '\0';
+        changed = true;
+    } else if (key == 0x15) {       /* C-u: clear */
+        t->len = 0;
+        t->data[0] = '\0';
+        changed = true;
+    } else if (key >= 32 && key != 127 && !(key & 0x3000000) && t->len < 512) {
+        char mb[MB_LEN_MAX + 1];
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        size_t n = wcrtomb(mb, (wchar_t)key, &st);
+        if (n != (size_t)-1) {
+            buf_add(t, mb, n);
+            changed = true;
+        }
+    }
+    if (changed && ui->prompt.kind == PROMPT_FILTER)
+        ui_library_prompt_changed(ui);
+}
+
+static void prompt_draw(struct ui *ui)
+{
+    int y = LINES - 1, xmax = COLS;
+    move(y, 0);
+    clrtoeol();
+    if (ui->test_frames) {
+        char fr[32];
+        snprintf(fr, sizeof fr, " #%lu", ui->frames);
+        int w = (int)strlen(fr);
+        if (w + 2 < COLS) {
+            xmax = COLS - w;
+            ui_put(y, xmax, COLS, fr, strlen(fr), A_DIM);
+        }
+    }
+    char lead[2] = {ui->prompt.lead, 0};
+    int x = ui_put(y, 0, xmax, lead, 1, A_BOLD);
+    /* Show the end of the text when it does not fit. */
+    const char *s = ui->prompt.text.data ? ui->prompt.text.data : "";
+    size_t n = strlen(s);
+    while (n > 0 && x + ui_cols(s, n) >= xmax) {
+        size_t skip = 1;
+        while (skip < n && ((unsigned char)s[skip] & 0xC0) == 0x80)
+            skip++;
+        s += skip;
+        n -= skip;
+    }
+    x = ui_put(y, x, xmax, s, n, A_NORMAL);
+    move(y, x < COLS ? x : COLS - 1);
+}
+
+/* ---- frames and the loop ------------------------------------------------ */
+
+void ui_draw(struct ui *ui)
+{
+    ui->frames++;
+    werase(stdscr);
+    if (ui->menu.kind != MENU_NONE)
+        menu_draw(ui);
+    else if (ui->in_reader)
+        ui_reader_draw(ui);
+    else
+        ui_library_draw(ui);
+    if (ui->prompt.kind != PROMPT_NONE) {
+        prompt_draw(ui);
+        curs_set(1);
+    } else {
+        curs_set(0);
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+static int read_key(struct ui *ui, bool *timed_out)
+{
+    wint_t wc;
+    int rc = get_wch(&wc);
+    *timed_out = false;
+    if (rc == ERR) {
+        *timed_out = true;
+        return 0;
+    }
+    if (rc == KEY_CODE_YES) {
+        if (wc == KEY_MOUSE) {
+            MEVENT ev;
+            if (getmouse(&ev) != OK)
+                return 0;
+            if (ev.bstate & BUTTON4_PRESSED)
+                return UI_KEY_WHEEL_UP;
+            if (ev.bstate & BUTTON5_PRESSED)
+                return UI_KEY_WHEEL_DOWN;
+            return 0;
+        }
+        return UI_KC((int)wc);
+    }
+    (void)ui;
+    return (int)wc;
+}
+
+static void dispatch(struct ui *ui, int key)
+{
+    if (key == UI_KC(KEY_RESIZE))
+        return;   /* the next frame lays out for the new size */
+    ui->msg[0] = '\0';
+    if (ui->prompt.kind != PROMPT_NONE)
+        prompt_key(ui, key);
+    else if (ui->menu.kind != MENU_NONE)
+        menu_key(ui, key);
+    else if (ui->in_reader)
+        ui_reader_key(ui, key);
+    else
+        ui_library_key(ui, key);
+}
+
+void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
+                   const struct config *cfg)
+{
+    memset(ui, 0, sizeof *ui);
+    ui->lib = lib;
+    ui->bm = bm;
+    ui->cfg = cfg;
+    const char *tf = getenv("QUIRE_TEST_FRAMES");
+    ui->test_frames = tf && strcmp(tf, "1") == 0;
+    ui_library_init(ui);
+}
+
+void ui_state_free(struct ui *ui)
+{
+    ui_reader_close(ui);
+    ui_menu_close(ui);
+    buf_free(&ui->prompt.text);
+    ui_library_free(ui);
+}
+
+void ui_attrs_init(struct ui *ui)
+{
+    const char *theme = ui->cfg && ui->cfg->theme ? ui->cfg->theme : "default";
+    bool plain = strcmp(theme, "plain") == 0;
+    ui->a_italic = (term_attrs() & A_ITALIC) ? A_ITALIC : A_UNDERLINE;
+    ui->a_dim = A_DIM;
+    ui->a_bold = A_BOLD;
+    ui->a_status = A_REVERSE;
+    ui->a_match = A_REVERSE;
+    ui->a_cur = A_REVERSE | A_BOLD | A_UNDERLINE;
+    ui->a_sel = A_REVERSE;
+    if (plain) {
+        ui->a_italic = A_NORMAL;
+        ui->a_dim = A_NORMAL;
+        ui->a_bold = A_NORMAL;
+    }
+    if (has_colors() && start_color() == OK && use_default_colors() == OK && !plain) {
+        /* Colours only for highlights; text keeps the terminal's own. */
+        if (strcmp(theme, "dark") == 0 && init_pair(1, COLOR_BLACK, COLOR_YELLOW) == OK)
+            ui->a_match = COLOR_PAIR(1);
+        else if (strcmp(theme, "light") == 0 && init_pair(1, COLOR_BLACK, COLOR_CYAN) == OK)
+            ui->a_match = COLOR_PAIR(1);
+        if (strcmp(theme, "dark") == 0 && init_pair(2, COLOR_WHITE, COLOR_BLUE) == OK)
+            ui->a_status = COLOR_PAIR(2);
+        else if (strcmp(theme, "light") == 0 && init_pair(2, COLOR_BLACK, COLOR_WHITE) == OK)
+            ui->a_status = COLOR_PAIR(2);
+    }
+}
+
+int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
+           const struct ui_start *start, char **err)
+{
+    setlocale(LC_ALL, "");
+    ui_keys_init(cfg, stderr);   /* warnings before the screen starts */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        set_err(err, "terminal: standard input and output must be a terminal");
+        return 1;
+    }
+    const char *term = getenv("TERM");
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        set_err(err, "terminal: cannot use TERM=%s", term ? term : "(unset)");
+        return 1;
+    }
+    set_term(scr);
+    signals_install();
+    set_escdelay(25);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    timeout(250);
+    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+
+    struct ui *ui = xmalloc(sizeof *ui);
+    ui_state_init(ui, lib, bm, cfg);
+    ui_attrs_init(ui);
+    if (start && start->story) {
+        if (ui_reader_open(ui, start->story, start->resume))
+            ui_library_select(ui, start->story);
+    }
+
+    bool dirty = true;
+    while (!ui->quit && !ui_stop_signal) {
+        if (dirty)
+            ui_draw(ui);
+        bool timed_out;
+        int key = read_key(ui, &timed_out);
+        if (ui->in_reader)
+            ui_reader_tick(ui);
+        if (timed_out) {
+            dirty = false;
+            continue;
+        }
+        dirty = true;
+        if (key)
+            dispatch(ui, key);
+    }
+    /* A signal or q: the position is saved in ui_reader_close. */
+    ui_state_free(ui);
+    free(ui);
+    endwin();
+    signals_restore();
+    delscreen(scr);
+    return 0;
+}

@@ -8,8 +8,10 @@
  *   send:KEYS     write KEYS to the program (\r \e \n escapes understood)
  *   resize:CxR    set the window size and send SIGWINCH (the clock restarts)
  *   mem           print the program's anonymous and resident memory (KiB)
- *                 from /proc/PID/smaps_rollup
- *   cpu           print the program's user+system CPU time so far (ms)
+ *                 from /proc/PID/smaps_rollup, and its peak resident
+ *                 memory (VmHWM of /proc/PID/status)
+ *   cpu           print the program's CPU time so far (ms; from
+ *                 /proc/PID/schedstat, else user+system clock ticks)
  *
  * Output: one line per timed step, "STEP VALUE", for scripts/bench.sh.
  * Exit status 1 when a wait times out (10 s) or the program dies early.
@@ -173,12 +175,25 @@ int main(int argc, char **argv)
             ioctl(master, TIOCSWINSZ, &ws);
             kill(child, SIGWINCH);
         } else if (strcmp(st, "mem") == 0) {
-            char anon[32], rss[32];
+            char anon[32], rss[32], hwm[32];
             proc_field("smaps_rollup", "Anonymous:", anon, sizeof anon);
             proc_field("smaps_rollup", "Rss:", rss, sizeof rss);
-            printf("mem anon_kib=%s rss_kib=%s\n", anon, rss);
+            proc_field("status", "VmHWM:", hwm, sizeof hwm);
+            printf("mem anon_kib=%s rss_kib=%s hwm_kib=%s\n", anon, rss, hwm);
         } else if (strcmp(st, "cpu") == 0) {
             char path[64], buf[1024];
+            /* schedstat: nanoseconds on a CPU (exact); stat: clock ticks */
+            snprintf(path, sizeof path, "/proc/%d/schedstat", (int)child);
+            FILE *ss = fopen(path, "r");
+            unsigned long long ns = 0;
+            int got = ss && fscanf(ss, "%llu", &ns) == 1;
+            if (ss)
+                fclose(ss);
+            if (got) {
+                printf("cpu %.2f\n", ns / 1e6);
+                fflush(stdout);
+                continue;
+            }
             snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
             FILE *f = fopen(path, "r");
             if (f && fgets(buf, sizeof buf, f)) {

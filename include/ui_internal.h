@@ -1,0 +1,172 @@
+/* ui_internal.h — shared between the ui_*.c files; not a public contract.
+ *
+ * Two halves:
+ *  - the reader core (ui_view.c): the position model and lazy layout of a
+ *    story, with no curses at all, so it can be unit-tested and timed;
+ *  - the key table (ui_keys.c): key bindings as data, shared by the
+ *    dispatcher and the generated help screen.
+ *
+ * Position model: the reader's position is (chapter index, byte offset of
+ * the first character on the top line) in the chapter's preferred edition
+ * (absolute offset into its source text).  A screen line is only ever a
+ * cached address valid for the current width. */
+#ifndef QUIRE_UI_INTERNAL_H
+#define QUIRE_UI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "layout.h"
+#include "library.h"
+#include "search.h"
+
+/* ---- reader core (ui_view.c) ------------------------------------------ */
+
+/* A chapter is laid out lazily as segments: segment b+1 holds the lines of
+ * block b, and the synthetic title lines (layout_title) at the head of the
+ * segment of block `title_before` when the chapter has no heading of its
+ * own; segment 0 holds them only when the chapter has no blocks.  A segment
+ * is laid out on first use. */
+struct ui_seg {
+    struct line_vec lv;
+    bool done;
+};
+
+struct ui_chap {
+    struct ui_seg *seg;      /* NULL: nothing laid out for this chapter */
+    size_t nseg;             /* n_blocks + 1 */
+    const struct block *blocks;
+    size_t n_blocks;
+    size_t title_before;     /* layout_title_before(); (size_t)-1: no title */
+    const char *text;        /* preferred edition's source text */
+    const struct edition *ed;
+};
+
+/* A line's address at the current width: chapter, segment, index. */
+struct ui_addr {
+    size_t ci, seg, idx;
+};
+
+struct ui_view {
+    struct story *s;
+    struct layout_opts lo;   /* width = the text column now */
+    struct ui_chap *chap;    /* one per chapter of s */
+    struct ui_addr top;      /* the top line */
+    /* The byte the position names: kept while the top line stays where a
+     * jump or resize put it, so 100 -> 60 -> 100 columns comes back to the
+     * same line (the top line's own first byte would drift). */
+    bool anchored;
+    struct ui_addr anchor_top;
+    size_t anchor_off;
+    int rows;                /* text rows on the screen, >= 1 */
+    struct layout_scratch *sc;   /* reused by layout and drawing */
+    size_t laid_blocks;      /* blocks laid out so far (for tests/bench) */
+};
+
+/* Start viewing story `s` (at least one chapter) at its first line. */
+void ui_view_init(struct ui_view *v, struct story *s, const struct layout_opts *lo, int rows);
+void ui_view_free(struct ui_view *v);
+
+/* Change the text width (drops every cached layout) and the number of text
+ * rows, keeping the same first character at the top. */
+void ui_view_resize(struct ui_view *v, int width, int rows);
+
+/* The line at `a` (laid out on demand); NULL when `a` is past the end. */
+const struct line *ui_view_line(struct ui_view *v, const struct ui_addr *a);
+/* Step to the next / previous line within the chapter; false at its end /
+ * start (a unchanged). */
+bool ui_view_next(struct ui_view *v, struct ui_addr *a);
+bool ui_view_prev(struct ui_view *v, struct ui_addr *a);
+/* First and last line of chapter ci. */
+struct ui_addr ui_view_first(struct ui_view *v, size_t ci);
+struct ui_addr ui_view_last(struct ui_view *v, size_t ci);
+/* The line showing byte `off` of chapter ci (offsets at or before the
+ * chapter's start give its first line, the synthetic title included). */
+struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off);
+/* The source offset a line stands for: its first byte; a title line stands
+ * for the chapter's start; a blank line for the next line with text. */
+size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a);
+
+/* The current position: the byte a jump or resize anchored at while the
+ * top line has not moved since, else the top line's first byte. */
+size_t ui_view_off(struct ui_view *v);
+void ui_view_goto(struct ui_view *v, size_t ci, size_t off);
+/* Percent (0..100) through the story of the top line. */
+double ui_view_percent(struct ui_view *v);
+/* Chapter and offset at `pct` percent of the story's bytes. */
+void ui_view_percent_pos(const struct ui_view *v, double pct, size_t *ci, size_t *off);
+
+/* Movement.  Every one returns false when it could not move (start or end
+ * of the story). */
+bool ui_view_at_end(struct ui_view *v);        /* chapter's last line on screen */
+bool ui_view_line_down(struct ui_view *v);     /* at a chapter's end: next chapter */
+bool ui_view_line_up(struct ui_view *v);       /* at its start: previous chapter's last page */
+bool ui_view_page_down(struct ui_view *v);
+bool ui_view_page_up(struct ui_view *v);
+bool ui_view_chapter(struct ui_view *v, size_t ci);   /* to chapter ci's start */
+void ui_view_chapter_end(struct ui_view *v);          /* last page of this chapter */
+
+/* Search the whole story for `srch` starting at (ci, from) forward, or
+ * backward from there; wraps around the story once (sets *wrapped).  On a
+ * hit sets *hci, *hoff, *hend and returns true. */
+bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
+                    bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped);
+
+/* Drop cached layouts of chapters far from the top line (bounded memory). */
+void ui_view_trim(struct ui_view *v);
+
+/* ---- key table (ui_keys.c) --------------------------------------------- */
+
+/* A key: a character (its code point), UI_KC(KEY_*) for a curses key code,
+ * or one of the pseudo keys below. */
+#define UI_KC(k) (0x1000000 | (k))
+#define UI_KEY_WHEEL_UP   0x2000001
+#define UI_KEY_WHEEL_DOWN 0x2000002
+
+enum ui_ctx {
+    UI_CTX_READER = 1,
+    UI_CTX_LIBRARY = 2,
+    UI_CTX_MENU = 4,
+};
+
+enum ui_action {
+    ACT_NONE = 0,
+    ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_LINE_DOWN, ACT_LINE_UP,
+    ACT_NEXT_CHAPTER, ACT_PREV_CHAPTER, ACT_TOP, ACT_BOTTOM,
+    ACT_CONTENTS, ACT_SEARCH_FWD, ACT_SEARCH_BACK, ACT_SEARCH_NEXT, ACT_SEARCH_PREV,
+    ACT_SET_MARK, ACT_JUMP_MARK, ACT_LIST_MARKS, ACT_DIGIT, ACT_PERCENT,
+    ACT_HELP, ACT_QUIT, ACT_SCROLL_DOWN, ACT_SCROLL_UP, ACT_REDRAW,
+    ACT_OPEN, ACT_FILTER, ACT_CLOSE,
+};
+
+#define UI_MAX_KEYS 12
+
+struct ui_binding {
+    unsigned ctx;            /* enum ui_ctx bits */
+    enum ui_action action;
+    const char *name;        /* action name for config remaps */
+    const char *keyhelp;     /* how help shows the keys (NULL: list them) */
+    const char *help;        /* what it does */
+    int keys[UI_MAX_KEYS];
+    int n_keys;
+};
+
+/* Reset the table to the defaults, then apply cfg's remaps (NULL: none).
+ * Problems (unknown key or action name) are printed one line each to
+ * `diag` as "quire: ..." and skipped; returns how many. */
+int ui_keys_init(const struct config *cfg, FILE *diag);
+/* The action bound to `key` in context `ctx`, or ACT_NONE. */
+enum ui_action ui_keys_lookup(unsigned ctx, int key);
+/* The table (n entries) for the help screen. */
+const struct ui_binding *ui_keys_table(size_t *n);
+/* Display name of a key ("Space", "PgDn", "C-l", "x") into buf (>= 16 bytes). */
+const char *ui_key_name(int key, char *buf, size_t size);
+/* Parse a key name as the config writes it; -1 when unknown. */
+int ui_key_parse(const char *name);
+/* The help lines for context ctx: "keys  text" strings, malloc'd array of
+ * malloc'd strings; *n set. */
+char **ui_keys_help(unsigned ctx, size_t *n);
+
+#endif

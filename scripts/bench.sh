@@ -1,0 +1,262 @@
+#!/bin/sh
+# scripts/bench.sh — `make bench`: quire against less (and fmt) on large
+# inputs, side by side in one run, printed as ratios.  docs/BENCHMARKS.md
+# explains the method and records a run.
+#
+# Inputs are generated into a temporary folder from ../shared/corpus (the
+# novels of the test corpus): serials of 1, 4, 16 and 32 MB and a library of
+# 10,000 chapter files (2,000 stories x 5).  Without ../shared the bench says
+# so and exits 0.
+#
+# Measured in a real terminal (tests/bench/ptytime.c: a pty of 80x24,
+# TERM=xterm-256color, LANG=C.UTF-8), each figure the median of $RUNS runs:
+#   first   time to the first screen (a word of chapter 1's first paragraph)
+#           quire with a cold index cache, with a warm one, and less
+#   search  `/velvet quasar lantern` typed on the first screen, until the
+#           word after the phrase (Zanzibarine) is drawn
+#   end     quire `100%` / less `G`, until the story's last word is drawn;
+#           then anonymous memory (smaps_rollup), RSS and peak RSS (VmHWM)
+#   resize  80x24 -> 100x30 at the end of the story, until it is redrawn
+# and `quire --list` of the 10,000-file library with a cold and a warm cache
+# (hyperfine when present, else the shell's clock).
+#
+# Environment: RUNS (default 5), SIZES (default "1 4 16 32"), KEEP=1 keeps
+# the generated inputs (their folder is printed).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+TOP=$(pwd)
+RUNS=${RUNS:-5}
+SIZES=${SIZES:-"1 4 16 32"}
+
+SHARED=""
+[ -d "$TOP/../shared/corpus/gutenberg" ] && SHARED=$(cd "$TOP/../shared" && pwd)
+if [ -z "$SHARED" ]; then
+    echo "bench: ../shared/corpus is not here: no corpus to build the inputs from; skipped"
+    exit 0
+fi
+G=$SHARED/corpus/gutenberg
+NOVELS=""
+for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
+         adventures-of-sherlock-holmes_pg1661.txt alice-in-wonderland_pg11-0.txt \
+         war-and-peace_pg2600-0.txt; do
+    [ -f "$G/$n" ] && NOVELS="$NOVELS $G/$n"
+done
+if [ -z "$NOVELS" ]; then
+    echo "bench: no corpus novels under $G; skipped"
+    exit 0
+fi
+
+# --- tools: less and hyperfine from Debian when missing --------------------
+missing=""
+command -v less >/dev/null 2>&1 || missing="$missing less"
+command -v hyperfine >/dev/null 2>&1 || missing="$missing hyperfine"
+if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO=sudo
+    echo "bench: installing$missing" >&2
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing \
+        >/dev/null 2>&1 || { $SUDO apt-get update -qq >/dev/null 2>&1;
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        $missing >/dev/null 2>&1; } || echo "bench: could not install$missing" >&2
+fi
+if ! command -v less >/dev/null 2>&1; then
+    echo "bench: less is not installed and could not be; skipped"
+    exit 0
+fi
+HAVE_HF=0
+command -v hyperfine >/dev/null 2>&1 && HAVE_HF=1
+
+[ -x ./quire ] || { echo "bench: build ./quire first (make bench does)" >&2; exit 1; }
+mkdir -p build/bench
+CC=${CC:-cc}
+$CC -O2 -o build/ptytime tests/bench/ptytime.c -lutil || exit 1
+$CC -O2 -o build/gencorpus tests/bench/gencorpus.c || exit 1
+PT=$TOP/build/ptytime
+Q=$TOP/quire
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/quire-bench.XXXXXX")
+if [ "${KEEP:-0}" = 1 ]; then echo "bench: inputs kept in $W"; else trap 'rm -rf "$W"' EXIT; fi
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PTYTIME_TERM=xterm-256color
+export HOME="$W/home" XDG_CONFIG_HOME="$W/config"
+unset QUIRE_LIBRARY QUIRE_NO_CACHE LESS LESSOPEN LESSCLOSE
+mkdir -p "$HOME"
+RES=$TOP/build/bench/results.txt
+: >"$RES"
+
+# --- inputs ------------------------------------------------------------------
+echo "bench: machine: $(nproc) CPU ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: generating inputs in $W from$(for n in $NOVELS; do printf ' %s' "$(basename "$n")"; done)"
+for s in $SIZES; do
+    # shellcheck disable=SC2086
+    ./build/gencorpus serial "$s" "$W/serial-$s.txt" $NOVELS || exit 1
+done
+# shellcheck disable=SC2086
+./build/gencorpus library "$W/lib" 2000 5 $NOVELS || exit 1
+# The cache does not store files modified within the last second (their
+# mtime may not show a change made in the same clock tick): let it pass.
+sleep 2
+
+# --- helpers -------------------------------------------------------------------
+# median of the numbers on stdin ("-" when none)
+median() { sort -n | awk '{a[NR]=$1} END {if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+# value of step $1 (e.g. wait:Zanzibarine, or a mem field like hwm_kib) in ptytime output $2
+step() { awk -v k="$1" '$1 == k {print $2} $1 == "mem" {for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] == k) print kv[2]}}' "$2" | tail -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b}'; }
+record() { echo "$*" >>"$RES"; }
+
+# run_pt NAME CACHE_DIR -- ptytime arguments...: one run, output in $W/pt.out;
+# a fresh state folder each time (no saved position), the given cache folder.
+run_pt() {
+    name=$1; cache=$2; shift 2
+    rm -rf "$W/state"
+    XDG_STATE_HOME="$W/state" XDG_CACHE_HOME="$cache" "$PT" -s 80x24 "$@" >"$W/pt.out" 2>"$W/pt.err" ||
+        echo "bench: $name: $(cat "$W/pt.err")" >&2
+}
+
+# collect NAME KEY CACHE_MODE ptytime-args...: the median of KEY over $RUNS
+# runs.  CACHE_MODE cold: a new empty cache each run; warm: $W/cache-warm
+# (primed by a first run that is not counted); none: irrelevant (less).
+collect() {
+    name=$1; key=$2; mode=$3; shift 3
+    : >"$W/vals"
+    [ "$mode" = warm ] && run_pt "$name" "$W/cache-warm" "$@"
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        cache="$W/cache-warm"
+        if [ "$mode" = cold ]; then rm -rf "$W/cache-cold"; cache="$W/cache-cold"; fi
+        run_pt "$name" "$cache" "$@"
+        v=$(step "$key" "$W/pt.out")
+        [ -n "$v" ] && echo "$v" >>"$W/vals"
+        i=$((i + 1))
+    done
+    median <"$W/vals"
+}
+
+FIRST=wait:Ossingtonmoor
+PHRASE='velvet quasar lantern'
+echo
+printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "size" "measure" "quire" "q-cold" "less" "ratio" "r-cold"
+for s in $SIZES; do
+    f="$W/serial-$s.txt"
+    bytes=$(wc -c <"$f")
+    # first screen
+    qw=$(collect first $FIRST warm $FIRST send:q -- "$Q" "$f")
+    qc=$(collect first $FIRST cold $FIRST send:q -- "$Q" "$f")
+    lf=$(collect first $FIRST none $FIRST send:q -- less "$f")
+    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "first screen (ms)" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
+    # the same, as CPU time used until the first screen (immune to load)
+    qwc=$(collect first cpu warm $FIRST cpu send:q -- "$Q" "$f")
+    qcc=$(collect first cpu cold $FIRST cpu send:q -- "$Q" "$f")
+    lfc=$(collect first cpu none $FIRST cpu send:q -- less "$f")
+    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "  CPU to first (ms)" "$qwc" "$qcc" "$lfc" "$(ratio "$qwc" "$lfc")" "$(ratio "$qcc" "$lfc")"
+    record "first $s $bytes quire_warm=$qw quire_cold=$qc less=$lf quire_warm_cpu=$qwc quire_cold_cpu=$qcc less_cpu=$lfc"
+    # search near the end
+    qs=$(collect search wait:Zanzibarine warm $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:q -- "$Q" "$f")
+    ls_=$(collect search wait:Zanzibarine none $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:q -- less "$f")
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "search near end (ms)" "$qs" "" "$ls_" "$(ratio "$qs" "$ls_")"
+    record "search $s quire=$qs less=$ls_"
+    # end of the story, memory, resize (quire: 100%; less: G)
+    run_pt end "$W/cache-warm" $FIRST send:100% wait:Quembertonia mem resize:100x30 wait:Quembertonia cpu send:q -- "$Q" "$f"
+    cp "$W/pt.out" "$W/q-end.out"
+    run_pt end "$W/cache-none" $FIRST send:G wait:Quembertonia mem resize:100x30 wait:Quembertonia cpu send:q -- less "$f"
+    cp "$W/pt.out" "$W/l-end.out"
+    qe=$(collect end wait:Quembertonia warm $FIRST send:100% wait:Quembertonia send:q -- "$Q" "$f")
+    le=$(collect end wait:Quembertonia none $FIRST send:G wait:Quembertonia send:q -- less "$f")
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "to the end (ms)" "$qe" "" "$le" "$(ratio "$qe" "$le")"
+    qa=$(step anon_kib "$W/q-end.out"); la=$(step anon_kib "$W/l-end.out")
+    qh=$(step hwm_kib "$W/q-end.out"); lh=$(step hwm_kib "$W/l-end.out")
+    qr=$(step rss_kib "$W/q-end.out"); lr=$(step rss_kib "$W/l-end.out")
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "anon KiB at end" "$qa" "" "$la" "$(ratio "$qa" "$la")"
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "peak RSS KiB at end" "$qh" "" "$lh" "$(ratio "$qh" "$lh")"
+    # resize: the second wait:Quembertonia in each run
+    qz=$(awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/q-end.out")
+    lz=$(awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/l-end.out")
+    : >"$W/zq"; : >"$W/zl"
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        run_pt resize "$W/cache-warm" $FIRST send:100% wait:Quembertonia resize:100x30 wait:Quembertonia send:q -- "$Q" "$f"
+        awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/pt.out" >>"$W/zq"
+        run_pt resize "$W/cache-none" $FIRST send:G wait:Quembertonia resize:100x30 wait:Quembertonia send:q -- less "$f"
+        awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/pt.out" >>"$W/zl"
+        i=$((i + 1))
+    done
+    [ -s "$W/zq" ] && qz=$(median <"$W/zq")
+    [ -s "$W/zl" ] && lz=$(median <"$W/zl")
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "resize repaint (ms)" "${qz:--}" "" "${lz:--}" "$(ratio "${qz:--}" "${lz:--}")"
+    qcpu=$(step cpu "$W/q-end.out"); lcpu=$(step cpu "$W/l-end.out")
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "CPU ms, whole run" "${qcpu:--}" "" "${lcpu:--}" "$(ratio "${qcpu:--}" "${lcpu:--}")"
+    record "end $s quire=$qe less=$le quire_anon=$qa less_anon=$la quire_rss=$qr less_rss=$lr quire_hwm=$qh less_hwm=$lh quire_resize=${qz:--} less_resize=${lz:--} quire_cpu=${qcpu:--} less_cpu=${lcpu:--}"
+done
+
+# memory growth: quire's anonymous memory at the end, largest vs smallest story
+small=$(echo $SIZES | awk '{print $1}'); large=$(echo $SIZES | awk '{print $NF}')
+qa_small=$(awk -v s="$small" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon") print kv[2]}}' "$RES")
+qa_large=$(awk -v s="$large" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon") print kv[2]}}' "$RES")
+if [ -n "$qa_small" ] && [ -n "$qa_large" ] && [ "$qa_small" != "-" ] && [ "$qa_large" != "-" ]; then
+    d=$((qa_large - qa_small))
+    verdict="within 2 MB"
+    [ "$d" -gt 2048 ] && verdict="MORE than 2 MB"
+    echo "memory growth: quire anon at the end ${large} MB - ${small} MB = $d KiB ($verdict)"
+    record "growth anon_kib=$d"
+fi
+
+# --- the library of 10,000 files -------------------------------------------
+echo
+nfiles=$(find "$W/lib" -type f | wc -l)
+echo "library: $W/lib, $nfiles files ($(du -sk "$W/lib" | cut -f1) KiB)"
+now_ms() { date +%s%N | awk '{printf "%.1f\n", $1 / 1e6}'; }
+list_once() {   # cache folder; prints ms
+    t0=$(now_ms)
+    XDG_CACHE_HOME="$1" XDG_STATE_HOME="$W/state" "$Q" --list "$W/lib" >"$W/list.out" 2>&1
+    t1=$(now_ms)
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f\n", b - a}'
+}
+rm -rf "$W/lc"
+cold=$(list_once "$W/lc")
+cp "$W/list.out" "$W/list-cold.out"
+warm_sh=$(list_once "$W/lc")
+same=no
+cmp -s "$W/list.out" "$W/list-cold.out" && same=yes
+if [ "$HAVE_HF" = 1 ]; then
+    XDG_CACHE_HOME="$W/lc" XDG_STATE_HOME="$W/state" hyperfine -N -w 2 -r 10 \
+        --export-json "$W/hf-warm.json" "$Q --list $W/lib" >/dev/null 2>&1
+    XDG_CACHE_HOME="$W/lc2" XDG_STATE_HOME="$W/state" hyperfine -N -r 3 \
+        --prepare "rm -rf $W/lc2" --export-json "$W/hf-cold.json" "$Q --list $W/lib" >/dev/null 2>&1
+    hf() { sed -n "s/^ *\"$2\": \\([0-9.e+-]*\\),*$/\\1/p" "$1" | head -n 1 | awk '{printf "%.1f\n", $1 * 1000}'; }
+    warm=$(hf "$W/hf-warm.json" median); warm_cpu=$(awk -v u="$(hf "$W/hf-warm.json" user)" -v s="$(hf "$W/hf-warm.json" system)" 'BEGIN {printf "%.1f\n", u + s}')
+    cold=$(hf "$W/hf-cold.json" median); cold_cpu=$(awk -v u="$(hf "$W/hf-cold.json" user)" -v s="$(hf "$W/hf-cold.json" system)" 'BEGIN {printf "%.1f\n", u + s}')
+    how="hyperfine median"
+else
+    warm=$warm_sh; warm_cpu=-; cold_cpu=-
+    how="one run, shell clock"
+fi
+# a corrupt cache (truncated in the middle) is ignored, then replaced
+idx=$(ls "$W"/lc/quire/index-* 2>/dev/null | head -n 1)
+corrupt_ok=skipped
+if [ -n "$idx" ]; then
+    sz=$(wc -c <"$idx")
+    head -c $((sz / 2)) "$idx" >"$idx.tmp" && mv "$idx.tmp" "$idx"
+    corrupt=$(list_once "$W/lc")
+    corrupt_ok=no
+    cmp -s "$W/list.out" "$W/list-cold.out" && corrupt_ok=yes
+    again=$(list_once "$W/lc")
+fi
+printf '%-34s %9s ms (CPU %s ms)\n' "--list, cold cache" "$cold" "$cold_cpu"
+printf '%-34s %9s ms (CPU %s ms)  [%s]\n' "--list, warm cache" "$warm" "$warm_cpu" "$how"
+printf '%-34s %9s\n' "warm / cold" "$(ratio "$warm" "$cold")"
+printf '%-34s %9s\n' "warm within 200 ms" "$(awk -v w="$warm" 'BEGIN {print (w <= 200 ? "yes" : "NO")}')"
+printf '%-34s %9s\n' "same listing cold and warm" "$same"
+printf '%-34s %9s (%s ms, then %s ms)\n' "corrupt cache: same listing" "$corrupt_ok" "${corrupt:--}" "${again:--}"
+record "list files=$nfiles cold=$cold cold_cpu=$cold_cpu warm=$warm warm_cpu=$warm_cpu same=$same corrupt_ok=$corrupt_ok corrupt=${corrupt:--} after_corrupt=${again:--}"
+
+# --- the other helpers' benches ------------------------------------------------
+for b in scripts/bench_layout.sh scripts/bench_ui.sh; do
+    if [ -f "$b" ]; then
+        echo
+        echo "== $b"
+        sh "$b" || echo "bench: $b failed" >&2
+    fi
+done
+echo
+echo "bench: raw figures in $RES"

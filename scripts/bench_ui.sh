@@ -1,0 +1,50 @@
+#!/bin/sh
+# scripts/bench_ui.sh — time the reading screen in process (tests/bench/bench_ui.c):
+# page turn, percent jump, resize and search step at 200x60, CPU time per
+# step including the frame (werase + draw + doupdate to /dev/null).
+# Stories: the sample "The Worst Betrayal", a generated 8 MB story with one
+# huge chapter (lazy layout), and a Gutenberg novel from ../shared if present.
+# Usage: sh scripts/bench_ui.sh   (from the source tree; `make` first)
+set -e
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+make -s quire >/dev/null
+OBJS=$(ls "$BUILD"/obj/*.o | grep -v '/main\.o$')
+CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
+CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
+BENCH="$BUILD/bench_ui"
+${CC:-cc} -std=c11 -O2 -g -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $CURSES_CFLAGS \
+    -o "$BENCH" tests/bench/bench_ui.c $OBJS $CURSES_LIBS -lunistring
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export LC_ALL=C.UTF-8
+
+echo "== sample story"
+"$BENCH" sample_library "The Worst Betrayal" the "Hey Tim"
+
+# One chapter of about 8 MB: the sample's paragraphs over and over.
+mkdir -p "$TMP/big"
+{
+    echo "A Very Long Night by Bench Writer"
+    echo
+    i=0
+    while [ $i -lt 280 ]; do
+        sed '1d' "sample_library/The Worst Betrayal/000_977516cc94ba2ab9.txt"
+        sed '1d' "sample_library/The Worst Betrayal/001_f36c8488a464cd0d.txt"
+        i=$((i + 1))
+    done
+    echo "The one word nobody says: zyxwvut."
+} >"$TMP/big/night.txt"
+echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
+"$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
+
+SHARED=""
+[ -d ../shared/corpus/gutenberg ] && SHARED=../shared/corpus/gutenberg
+if [ -n "$SHARED" ]; then
+    f=$(ls -S "$SHARED"/*.txt 2>/dev/null | head -n 1)
+    if [ -n "$f" ]; then
+        mkdir -p "$TMP/gb" && cp "$f" "$TMP/gb/"
+        echo "== $(basename "$f") (Project Gutenberg, from ../shared)"
+        "$BENCH" "$TMP/gb" "$(basename "$f" .txt)" the "Project Gutenberg"
+    fi
+fi

@@ -1,0 +1,433 @@
+/* ui_view.c — the reader core: where the reader is in a story and how it
+ * moves, with lazy layout.  No curses here (see ui_internal.h).
+ *
+ * Each chapter is laid out block by block on demand (layout_block), cached
+ * for the current width; a resize drops the cache and finds the line that
+ * holds the top line's first byte again.  So opening a huge chapter or
+ * resizing costs only the blocks near the top of the screen. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_internal.h"
+#include "util.h"
+
+static struct ui_chap *chap_get(struct ui_view *v, size_t ci)
+{
+    struct ui_chap *c = &v->chap[ci];
+    if (!c->seg) {
+        struct chapter *ch = &v->s->ch[ci];
+        c->blocks = chapter_blocks(ch, &c->n_blocks);
+        c->ed = chapter_text(ch, &c->text);
+        c->nseg = c->n_blocks + 1;
+        c->title_before = layout_title_before(c->blocks, c->n_blocks);
+        c->seg = xcalloc(c->nseg, sizeof *c->seg);
+    }
+    return c;
+}
+
+static void chap_drop(struct ui_chap *c)
+{
+    if (!c->seg)
+        return;
+    for (size_t i = 0; i < c->nseg; i++)
+        line_vec_free(&c->seg[i].lv);
+    free(c->seg);
+    c->seg = NULL;
+    c->nseg = 0;
+}
+
+static const struct line_vec *seg_get(struct ui_view *v, size_t ci, size_t si)
+{
+    struct ui_chap *c = chap_get(v, ci);
+    struct ui_seg *sg = &c->seg[si];
+    if (!sg->done) {
+        const char *title = v->s->ch[ci].title;
+        if (si == 0) {
+            if (c->n_blocks == 0)
+                layout_title(&v->lo, title, 0, &sg->lv, v->sc);
+        } else {
+            if (si - 1 == c->title_before)
+                layout_title(&v->lo, title, si - 1, &sg->lv, v->sc);
+            layout_block_s(&v->lo, c->text, c->blocks, c->n_blocks,
+                           si - 1, &sg->lv, v->sc);
+            v->laid_blocks++;
+        }
+        sg->done = true;
+    }
+    return &sg->lv;
+}
+
+void ui_view_init(struct ui_view *v, struct story *s, const struct layout_opts *lo, int rows)
+{
+    memset(v, 0, sizeof *v);
+    v->s = s;
+    v->lo = *lo;
+    if (v->lo.width < 1)
+        v->lo.width = 1;
+    v->rows = rows < 1 ? 1 : rows;
+    v->chap = xcalloc(s->n_ch ? s->n_ch : 1, sizeof *v->chap);
+    v->sc = layout_scratch_new();
+    v->top = ui_view_first(v, 0);
+}
+
+void ui_view_free(struct ui_view *v)
+{
+    if (!v->chap)
+        return;
+    for (size_t i = 0; i < v->s->n_ch; i++)
+        chap_drop(&v->chap[i]);
+    free(v->chap);
+    v->chap = NULL;
+    layout_scratch_free(v->sc);
+    v->sc = NULL;
+}
+
+const struct line *ui_view_line(struct ui_view *v, const struct ui_addr *a)
+{
+    if (a->ci >= v->s->n_ch)
+        return NULL;
+    struct ui_chap *c = chap_get(v, a->ci);
+    if (a->seg >= c->nseg)
+        return NULL;
+    const struct line_vec *lv = seg_get(v, a->ci, a->seg);
+    return a->idx < lv->n ? &lv->v[a->idx] : NULL;
+}
+
+bool ui_view_next(struct ui_view *v, struct ui_addr *a)
+{
+    if (a->ci >= v->s->n_ch)
+        return false;
+    struct ui_chap *c = chap_get(v, a->ci);
+    if (a->seg < c->nseg && a->idx + 1 < seg_get(v, a->ci, a->seg)->n) {
+        a->idx++;
+        return true;
+    }
+    for (size_t si = a->seg + 1; si < c->nseg; si++) {
+        if (seg_get(v, a->ci, si)->n > 0) {
+            a->seg = si;
+            a->idx = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ui_view_prev(struct ui_view *v, struct ui_addr *a)
+{
+    if (a->ci >= v->s->n_ch)
+        return false;
+    struct ui_chap *c = chap_get(v, a->ci);
+    if (a->idx > 0 && a->seg < c->nseg) {
+        a->idx--;
+        return true;
+    }
+    for (size_t si = a->seg; si-- > 0;) {
+        size_t n = seg_get(v, a->ci, si)->n;
+        if (n > 0) {
+            a->seg = si;
+            a->idx = n - 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+struct ui_addr ui_view_first(struct ui_view *v, size_t ci)
+{
+    struct ui_addr a = {ci, 0, 0};
+    if (ci >= v->s->n_ch)
+        return a;
+    if (seg_get(v, ci, 0)->n == 0)
+        ui_view_next(v, &a);   /* stays put when the chapter has no lines */
+    return a;
+}
+
+struct ui_addr ui_view_last(struct ui_view *v, size_t ci)
+{
+    struct ui_addr a = {ci, 0, 0};
+    if (ci >= v->s->n_ch)
+        return a;
+    struct ui_chap *c = chap_get(v, ci);
+    for (size_t si = c->nseg; si-- > 0;) {
+        size_t n = seg_get(v, ci, si)->n;
+        if (n > 0) {
+            a.seg = si;
+            a.idx = n - 1;
+            return a;
+        }
+    }
+    return a;
+}
+
+struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off)
+{
+    if (ci >= v->s->n_ch)
+        ci = v->s->n_ch ? v->s->n_ch - 1 : 0;
+    struct ui_chap *c = chap_get(v, ci);
+    if (c->n_blocks == 0 || off <= c->ed->start || off < c->blocks[0].off)
+        return ui_view_first(v, ci);
+    /* the last block starting at or before off */
+    size_t lo = 0, hi = c->n_blocks;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->blocks[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct block *b = &c->blocks[lo];
+    if (off >= b->end && off != b->off && lo + 1 < c->n_blocks) {
+        /* between blocks: the next block's first line (its title, if any) */
+        struct ui_addr a = {ci, lo + 2, 0};
+        if (seg_get(v, ci, a.seg)->n == 0 && !ui_view_next(v, &a))
+            ui_view_prev(v, &a);
+        return a;
+    }
+    struct ui_addr a = {ci, lo + 1, 0};
+    const struct line_vec *lv = seg_get(v, ci, a.seg);
+    if (lv->n == 0) {
+        if (!ui_view_prev(v, &a))
+            return ui_view_first(v, ci);
+        return a;
+    }
+    a.idx = layout_line_at(lv, off);
+    if (a.idx >= lv->n)
+        a.idx = lv->n - 1;
+    return a;
+}
+
+static bool has_text(const struct line *ln)
+{
+    return ln->kind != LINE_BLANK && ln->kind != LINE_TITLE;
+}
+
+/* The offset a title line stands for: a byte just before the block it
+ * heads (in the gap after the block before it), which ui_view_addr_of
+ * takes back to the title line itself. */
+static size_t title_off(struct ui_chap *c)
+{
+    size_t tb = c->title_before;
+    if (c->n_blocks == 0 || tb >= c->n_blocks)
+        return c->ed->start;
+    size_t off = c->blocks[tb].off;
+    if (off <= c->ed->start)
+        return c->ed->start;
+    if (tb == 0 || off - 1 >= c->blocks[tb - 1].end)
+        return off - 1;
+    return off;
+}
+
+size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
+{
+    if (a->ci >= v->s->n_ch)
+        return 0;
+    struct ui_chap *c = chap_get(v, a->ci);
+    const struct line *ln = ui_view_line(v, a);
+    if (!ln)
+        return c->ed->start;
+    if (ln->kind == LINE_TITLE)
+        return title_off(c);
+    if (has_text(ln))
+        return ln->off;
+    /* A blank line: it stands for the line with text after it. */
+    struct ui_addr b = *a;
+    while (ui_view_next(v, &b)) {
+        ln = ui_view_line(v, &b);
+        if (ln->kind == LINE_TITLE)
+            return title_off(c);
+        if (has_text(ln))
+            return ln->off;
+    }
+    b = *a;
+    while (ui_view_prev(v, &b)) {
+        ln = ui_view_line(v, &b);
+        if (ln->kind == LINE_TITLE)
+            return title_off(c);
+        if (has_text(ln))
+            return ln->off;
+    }
+    return c->ed->start;
+}
+
+static bool addr_eq(const struct ui_addr *a, const struct ui_addr *b)
+{
+    return a->ci == b->ci && a->seg == b->seg && a->idx == b->idx;
+}
+
+size_t ui_view_off(struct ui_view *v)
+{
+    if (v->anchored && addr_eq(&v->anchor_top, &v->top))
+        return v->anchor_off;
+    return ui_view_off_of(v, &v->top);
+}
+
+void ui_view_goto(struct ui_view *v, size_t ci, size_t off)
+{
+    v->top = ui_view_addr_of(v, ci, off);
+    v->anchored = true;
+    v->anchor_top = v->top;
+    v->anchor_off = off;
+}
+
+double ui_view_percent(struct ui_view *v)
+{
+    return story_percent(v->s, v->top.ci, ui_view_off(v));
+}
+
+void ui_view_percent_pos(const struct ui_view *v, double pct, size_t *ci, size_t *off)
+{
+    const struct story *s = v->s;
+    if (pct < 0)
+        pct = 0;
+    if (pct > 100)
+        pct = 100;
+    size_t target = (size_t)((double)s->total * pct / 100.0);
+    for (size_t i = 0; i < s->n_ch; i++) {
+        const struct edition *ed = &s->ch[i].ed[0];
+        size_t len = ed->end - ed->start;
+        if (target < s->ch[i].base + len || i + 1 == s->n_ch) {
+            size_t in = target > s->ch[i].base ? target - s->ch[i].base : 0;
+            if (in > len)
+                in = len;
+            *ci = i;
+            *off = ed->start + in;
+            return;
+        }
+    }
+    *ci = 0;
+    *off = s->n_ch ? s->ch[0].ed[0].start : 0;
+}
+
+void ui_view_resize(struct ui_view *v, int width, int rows)
+{
+    if (width < 1)
+        width = 1;
+    v->rows = rows < 1 ? 1 : rows;
+    if (width == v->lo.width)
+        return;
+    size_t ci = v->top.ci, off = ui_view_off(v);
+    for (size_t i = 0; i < v->s->n_ch; i++)
+        chap_drop(&v->chap[i]);
+    v->lo.width = width;
+    ui_view_goto(v, ci, off);
+}
+
+bool ui_view_at_end(struct ui_view *v)
+{
+    struct ui_addr a = v->top;
+    for (int i = 0; i < v->rows; i++)
+        if (!ui_view_next(v, &a))
+            return true;
+    return false;
+}
+
+/* The top line of chapter ci's last page: its last line at the bottom. */
+static struct ui_addr last_page(struct ui_view *v, size_t ci)
+{
+    struct ui_addr a = ui_view_last(v, ci);
+    for (int i = 1; i < v->rows; i++)
+        if (!ui_view_prev(v, &a))
+            break;
+    return a;
+}
+
+bool ui_view_line_down(struct ui_view *v)
+{
+    if (!ui_view_at_end(v))
+        return ui_view_next(v, &v->top);
+    if (v->top.ci + 1 < v->s->n_ch) {
+        v->top = ui_view_first(v, v->top.ci + 1);
+        return true;
+    }
+    return false;
+}
+
+bool ui_view_line_up(struct ui_view *v)
+{
+    if (ui_view_prev(v, &v->top))
+        return true;
+    if (v->top.ci > 0) {
+        v->top = last_page(v, v->top.ci - 1);
+        return true;
+    }
+    return false;
+}
+
+bool ui_view_page_down(struct ui_view *v)
+{
+    if (ui_view_at_end(v)) {
+        if (v->top.ci + 1 < v->s->n_ch) {
+            v->top = ui_view_first(v, v->top.ci + 1);
+            return true;
+        }
+        return false;
+    }
+    for (int i = 0; i < v->rows; i++)
+        ui_view_next(v, &v->top);
+    return true;
+}
+
+bool ui_view_page_up(struct ui_view *v)
+{
+    struct ui_addr a = v->top;
+    if (!ui_view_prev(v, &a)) {
+        if (v->top.ci > 0) {
+            v->top = last_page(v, v->top.ci - 1);
+            return true;
+        }
+        return false;
+    }
+    for (int i = 1; i < v->rows; i++)
+        if (!ui_view_prev(v, &a))
+            break;
+    v->top = a;
+    return true;
+}
+
+bool ui_view_chapter(struct ui_view *v, size_t ci)
+{
+    if (ci >= v->s->n_ch)
+        return false;
+    v->top = ui_view_first(v, ci);
+    return true;
+}
+
+void ui_view_chapter_end(struct ui_view *v)
+{
+    v->top = last_page(v, v->top.ci);
+}
+
+bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
+                    bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped)
+{
+    size_t n = v->s->n_ch;
+    *wrapped = false;
+    if (!srch || n == 0 || ci >= n)
+        return false;
+    for (size_t k = 0; k <= n; k++) {
+        size_t c = backward ? (ci + n - k % n) % n : (ci + k) % n;
+        const char *text;
+        const struct edition *ed = chapter_text(&v->s->ch[c], &text);
+        size_t lo = ed->start, hi = ed->end, f;
+        if (k == 0)
+            f = from < lo ? lo : from > hi ? hi : from;
+        else
+            f = backward ? hi : lo;
+        if (search_find(srch, text, lo, hi, f, backward, hoff, hend)) {
+            *hci = c;
+            *wrapped = k == n || (backward ? c > ci : c < ci);
+            return true;
+        }
+    }
+    return false;
+}
+
+void ui_view_trim(struct ui_view *v)
+{
+    size_t ci = v->top.ci;
+    size_t lo = ci > 0 ? ci - 1 : 0, hi = ci + 1;
+    for (size_t i = 0; i < v->s->n_ch; i++)
+        if (i < lo || i > hi)
+            chap_drop(&v->chap[i]);
+    story_drop_blocks(v->s, lo, hi);
+}

@@ -1,0 +1,201 @@
+/* bench_ui.c — page turn and search step of the reading screen, timed in
+ * process: the real reader (ui_view.c + ui_reader.c) drawing through
+ * ncurses onto /dev/null at 200x60, one frame per step (werase, draw,
+ * doupdate), CPU time per step.
+ *
+ *   bench_ui LIBRARY STORY [NEEDLE_COMMON NEEDLE_RARE]
+ *
+ * Built and run by scripts/bench_ui.sh. */
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ui_screen.h"
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct stat_acc {
+    double sum, max;
+    long n;
+};
+
+static void acc(struct stat_acc *a, double t)
+{
+    a->sum += t;
+    if (t > a->max)
+        a->max = t;
+    a->n++;
+}
+
+static void report(const char *what, const struct stat_acc *a)
+{
+    printf("  %-44s %6ld steps  mean %8.1f us  max %8.1f us\n", what, a->n,
+           a->n ? a->sum / (double)a->n * 1e6 : 0.0, a->max * 1e6);
+}
+
+static void run_search(struct ui *ui, const char *needle, int steps, const char *what)
+{
+    struct stat_acc a = {0};
+    ui_view_chapter(&ui->rd.v, 0);
+    ui_prompt_open(ui, PROMPT_SEARCH_FWD, '/');
+    buf_adds(&ui->prompt.text, needle);
+    double t0 = cpu_now();
+    ui_reader_prompt_done(ui, true);
+    ui_draw(ui);
+    acc(&a, cpu_now() - t0);
+    ui->prompt.kind = PROMPT_NONE;
+    buf_free(&ui->prompt.text);
+    for (int i = 1; i < steps; i++) {
+        t0 = cpu_now();
+        ui->msg[0] = '\0';
+        ui_reader_key(ui, 'n');
+        ui_draw(ui);
+        acc(&a, cpu_now() - t0);
+    }
+    char label[128];
+    snprintf(label, sizeof label, "%s \"%s\"", what, needle);
+    report(label, &a);
+}
+
+static void bench_width(struct library *lib, struct story *s, int width, const char *common,
+                        const char *rare)
+{
+    char glyph[] = "* * *";
+    struct config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.width = width;
+    cfg.wrap = WRAP_OPTIMAL;
+    cfg.break_glyph = glyph;
+    struct ui ui;
+    ui_state_init(&ui, lib, NULL, &cfg);
+    ui_attrs_init(&ui);
+
+    double t0 = cpu_now();
+    ui_reader_open(&ui, s, false);
+    ui_draw(&ui);
+    double open_t = cpu_now() - t0;
+    printf("%s: %zu chapters, %zu bytes; text column %d in a %dx%d screen\n", s->title, s->n_ch,
+           s->total, ui_reader_width(&ui), COLS, LINES);
+    printf("  %-44s %27.1f us\n", "open + first frame", open_t * 1e6);
+
+    /* Page turns forward through the whole story, then back. */
+    struct stat_acc fwd = {0}, back = {0};
+    for (;;) {
+        t0 = cpu_now();
+        bool moved = ui_view_page_down(&ui.rd.v);
+        ui_draw(&ui);
+        acc(&fwd, cpu_now() - t0);
+        if (!moved || fwd.n > 200000)
+            break;
+    }
+    for (;;) {
+        t0 = cpu_now();
+        bool moved = ui_view_page_up(&ui.rd.v);
+        ui_draw(&ui);
+        acc(&back, cpu_now() - t0);
+        if (!moved || back.n > 200000)
+            break;
+    }
+    report("page turn forward (Space), whole story", &fwd);
+    report("page turn back (b), whole story", &back);
+
+    /* The same without drawing: the reader core alone (position, lazy
+     * layout, the runs of every line on the page). */
+    struct stat_acc core = {0};
+    struct run runs[512];
+    int w = ui.rd.v.lo.width;
+    ui_view_resize(&ui.rd.v, w - 1, ui.rd.v.rows);   /* drop the layout cache */
+    ui_view_resize(&ui.rd.v, w, ui.rd.v.rows);
+    ui_view_chapter(&ui.rd.v, 0);
+    for (;;) {
+        t0 = cpu_now();
+        bool moved = ui_view_page_down(&ui.rd.v);
+        struct ui_addr a = ui.rd.v.top;
+        for (int r = 0; r < ui.rd.v.rows; r++) {
+            const struct line *ln = ui_view_line(&ui.rd.v, &a);
+            if (!ln)
+                break;
+            const char *text;
+            chapter_text(&s->ch[a.ci], &text);
+            layout_runs_s(&ui.rd.v.lo, text, s->ch[a.ci].title, ln, ui.rd.v.sc, runs, 512);
+            if (!ui_view_next(&ui.rd.v, &a))
+                break;
+        }
+        acc(&core, cpu_now() - t0);
+        if (!moved || core.n > 200000)
+            break;
+    }
+    report("page turn, reader core only (no curses)", &core);
+
+    /* Jump to 50% then resize 200 -> 120 -> 200 columns. */
+    struct stat_acc jump = {0}, rs = {0};
+    for (int i = 0; i < 20; i++) {
+        t0 = cpu_now();
+        size_t ci, off;
+        ui_view_percent_pos(&ui.rd.v, (double)(i * 5 % 100), &ci, &off);
+        ui_view_goto(&ui.rd.v, ci, off);
+        ui_draw(&ui);
+        acc(&jump, cpu_now() - t0);
+        t0 = cpu_now();
+        resizeterm(60, i % 2 ? 200 : 120);
+        ui_draw(&ui);
+        acc(&rs, cpu_now() - t0);
+    }
+    resizeterm(60, 200);
+    report("percent jump (digits %)", &jump);
+    report("resize (relayout around the top line)", &rs);
+
+    run_search(&ui, common, 2000, "search step (n), frequent word");
+    run_search(&ui, rare, 50, "search step (n), word found once");
+    ui_state_free(&ui);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_ui LIBRARY STORY [COMMON RARE]\n");
+        return 2;
+    }
+    setlocale(LC_ALL, "");
+    char *err = NULL;
+    struct library *lib = library_open(argv[1], &err);
+    if (!lib) {
+        fprintf(stderr, "bench_ui: %s\n", err ? err : argv[1]);
+        return 1;
+    }
+    bool amb = false;
+    struct story *s = library_find(lib, argv[2], &amb);
+    if (!s && lib->n_stories == 1)
+        s = &lib->stories[0];
+    if (!s) {
+        fprintf(stderr, "bench_ui: %s: no such story\n", argv[2]);
+        return 1;
+    }
+    ui_keys_init(NULL, NULL);
+    FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+    SCREEN *scr = newterm("xterm-256color", out, in);
+    if (!scr) {
+        fprintf(stderr, "bench_ui: no terminal description for xterm-256color\n");
+        return 1;
+    }
+    set_term(scr);
+    resizeterm(60, 200);
+    const char *common = argc > 3 ? argv[3] : "the";
+    const char *rare = argc > 4 ? argv[4] : "Hey Tim";
+    bench_width(lib, s, 72, common, rare);
+    bench_width(lib, s, 200, common, rare);
+    endwin();
+    delscreen(scr);
+    fclose(out);
+    fclose(in);
+    library_free(lib);
+    return 0;
+}

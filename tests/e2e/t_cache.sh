@@ -1,0 +1,83 @@
+# t_cache.sh — the index cache seen from outside: a second listing comes
+# from $XDG_CACHE_HOME/quire/ and says the same; a changed file is read
+# again; a damaged, foreign or unwritable cache never shows, never fails;
+# text read lazily from the cache renders the same as text read at once.
+. "$(dirname "$0")/../lib.sh"
+
+LIB="$TMPD/lib"
+mkdir -p "$LIB"
+cp -R "$TOP/sample_library/." "$LIB/"
+cp "$TOP/tests/data/parse/"*.txt "$LIB/" 2>/dev/null
+# Files modified within the last second are never cached: age them.
+find "$LIB" -type f -exec touch -d '1 hour ago' {} +
+CDIR="$XDG_CACHE_HOME/quire"
+
+list() { "$QUIRE" --list --tsv "$LIB" 2>"$TMPD/err"; }
+index() { ls "$CDIR"/index-* 2>/dev/null | head -n 1; }
+
+first=$(list)
+check "the first listing works" test -n "$first"
+check "the first listing writes an index cache" test -n "$(index)"
+head1=$(head -n 1 "$(index)" 2>/dev/null)
+check_eq "the cache file opens with its versioned magic line" "$head1" "quire-index 2"
+second=$(list)
+check_eq "the listing from the cache is the same" "$second" "$first"
+check_eq "and says nothing on stderr" "$(cat "$TMPD/err")" ""
+
+# --render: text read lazily from the cache is the text read at once
+story=$(printf '%s\n' "$first" | cut -f2 | head -n 1)
+cold=$(QUIRE_NO_CACHE=1 "$QUIRE" --render -w 60 -L "$LIB" "$story" 2>&1)
+warm=$("$QUIRE" --render -w 60 -L "$LIB" "$story" 2>&1)
+check "a story renders" test -n "$warm"
+check_eq "rendering from the cache is rendering from the files" "$warm" "$cold"
+
+# a changed file is read again
+f=$(find "$LIB" -type f -name '*.txt' | sort | head -n 1)
+printf '\n\nChapter 99\n\nA chapter the author added later, with words enough to count as one.\n' >>"$f"
+touch -d '10 minutes ago' "$f"
+changed=$(list)
+fresh=$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$LIB" 2>/dev/null)
+check_eq "a changed file is read again" "$changed" "$fresh"
+n_before=$(printf '%s\n' "$first" | wc -l)
+n_after=$(printf '%s\n' "$changed" | wc -l)
+check_eq "the added chapter shows" "$n_after" "$((n_before + 1))"
+first=$fresh
+
+# damage of every kind: same listing, no message, exit 0, replaced
+idx=$(index)
+for kind in truncated garbage foreign empty flipped; do
+    case $kind in
+    truncated) head -c 200 "$idx" >"$TMPD/c" ;;
+    garbage) head -c 3000 /dev/urandom >"$TMPD/c" ;;
+    foreign) printf 'quire-index 99\nsomething else entirely\n' >"$TMPD/c" ;;
+    empty) : >"$TMPD/c" ;;
+    flipped) sed 's/Chapter/ChapteR/' "$idx" >"$TMPD/c" ;;
+    esac
+    cp "$TMPD/c" "$idx"
+    out=$(list); rc=$?
+    check_eq "a $kind cache: same listing" "$out" "$first"
+    check_eq "a $kind cache: exit 0" "$rc" 0
+    check_eq "a $kind cache: nothing on stderr" "$(cat "$TMPD/err")" ""
+    check_eq "a $kind cache is replaced by a good one" "$(head -n 1 "$idx")" "quire-index 2"
+done
+
+# a cache folder that cannot be made: listing goes on, silently
+: >"$TMPD/afile"
+out=$(XDG_CACHE_HOME="$TMPD/afile" "$QUIRE" --list --tsv "$LIB" 2>"$TMPD/err"); rc=$?
+check_eq "an unusable cache folder: same listing" "$out" "$first"
+check_eq "an unusable cache folder: exit 0" "$rc" 0
+check_eq "an unusable cache folder: nothing on stderr" "$(cat "$TMPD/err")" ""
+
+# QUIRE_NO_CACHE=1 neither reads nor writes it
+rm -rf "$CDIR"
+QUIRE_NO_CACHE=1 "$QUIRE" --list "$LIB" >/dev/null 2>&1
+check "QUIRE_NO_CACHE=1 writes no cache" test -z "$(index)"
+
+# files just written are not cached (their next change may keep the mtime)
+rm -rf "$CDIR"
+mkdir -p "$TMPD/new"
+printf 'Brand New by Someone\n\nChapter 1\n\nJust written, moments ago, and read at once.\n' >"$TMPD/new/a.txt"
+"$QUIRE" --list "$TMPD/new" >/dev/null 2>&1
+check "a library of files written just now leaves no cache" test -z "$(index)"
+
+finish

@@ -1,0 +1,25 @@
+#!/bin/sh
+# t_ui_valgrind.sh — a short interactive session under valgrind, in tmux:
+# no memory errors, no definite leaks, exit status 0.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui_tmux.sh"
+command -v valgrind >/dev/null 2>&1 || { echo "valgrind is not installed: skipping" >&2; finish; }
+UI_DEADLINE=600   # valgrind is slow
+VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+ui_run 80 24 "$VG $(ui_quote "$QUIRE" -L "$LIBDIR") 2>'$TMPD/vg'"
+check "the library under valgrind" ui_wait 'stories in'
+check "quire runs under valgrind" sh -c "ls -l /proc/\$1/exe | grep -q memcheck" _ "$(ui_pid)"
+ui_keys / && ui_type 'worst' && ui_keys Enter Enter
+check "a story opens" ui_wait ' 1/2 '
+ui_keys Space Space b j k ']' '[' G g t j Enter
+ui_keys / && ui_type 'Hey Tim' && ui_keys Enter n N
+ui_keys m a G "'" a B Escape h q 5 0 % 
+ui_resize 40 10
+ui_resize 1 1
+ui_resize 80 24
+ui_raw "$(printf '\033[Ma!!')" 1
+ui_keys q j k h q
+$UI_T send-keys -t q q
+check_eq "exit status 0 under valgrind (99 would be a memory error or a definite leak)" "$(ui_dead)" "0 0"
+if [ -s "$TMPD/vg" ]; then fail "valgrind reported:"; cat "$TMPD/vg" >&2; else pass; fi
+finish

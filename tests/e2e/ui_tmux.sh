@@ -1,0 +1,188 @@
+# tests/e2e/ui_tmux.sh — drive quire inside tmux for the t_ui_*.sh suites.
+# Source it after tests/lib.sh.
+#
+# Every session runs on a private socket (quire-$$, no user config) at a
+# fixed size, with LANG/TERM set and HOME/XDG_* from lib.sh, and with
+# QUIRE_TEST_FRAMES=1 so quire shows "#N" (frames drawn) at the right end of
+# its bottom line.  Nothing here sleeps and then asserts: every wait polls
+# with a deadline (UI_DEADLINE tenths of a second), usually for a NEW frame.
+#
+#   ui_start W H ARGS...   start quire ARGS in a W x H pane, wait for a frame
+#   ui_run W H CMD         the same with a shell command line
+#   ui_keys KEY...         send tmux key names, wait for one frame per key
+#   ui_type TEXT           send literal text, one frame per character
+#   ui_raw BYTES N         send raw bytes (e.g. mouse sequences), wait for N frames
+#   ui_resize W H          resize the pane, wait for a new frame
+#   ui_screen              the pane's text;  ui_line N: line N (1-based)
+#   ui_top                 the first line, leading spaces removed
+#   ui_status              the last line
+#   ui_wait REGEX          wait until the pane shows REGEX (grep -E)
+#   ui_dead                wait until quire has exited; prints "STATUS ALTSCREEN"
+command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipping" >&2; finish; }
+
+UI_T="tmux -L quire-$$ -f /dev/null"
+UI_DEADLINE=${UI_DEADLINE:-150}
+# At exit: stop our tmux server, let quire finish saving into $TMPD (it
+# gets SIGHUP), then remove $TMPD.
+ui_cleanup() {
+    p=$($UI_T display -p -t q '#{pane_pid}' 2>/dev/null)
+    $UI_T kill-server >/dev/null 2>&1
+    i=0
+    while [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ "$i" -lt 30 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    rm -rf "$TMPD"
+}
+trap ui_cleanup EXIT
+LIBDIR="$TOP/sample_library"
+
+ui_screen() { $UI_T capture-pane -p -t q 2>/dev/null; }
+ui_line() { ui_screen | sed -n "${1}p"; }
+ui_top() { ui_line 1 | sed 's/^ *//'; }
+ui_status() { ui_screen | tail -n 1; }
+ui_frame() {
+    f=$(ui_status | sed -n 's/.*#\([0-9][0-9]*\) *$/\1/p')
+    echo "${f:-0}"
+}
+
+# ui_wait_frame N: wait until the frame number is at least N.
+ui_wait_frame() {
+    i=0
+    while [ "$i" -lt "$UI_DEADLINE" ]; do
+        [ "$(ui_frame)" -ge "$1" ] && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "timed out waiting for frame $1 (at $(ui_frame))" >&2
+    ui_screen >&2
+    return 1
+}
+
+ui_wait() {
+    i=0
+    while [ "$i" -lt "$UI_DEADLINE" ]; do
+        ui_screen | grep -Eq -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "timed out waiting for /$1/" >&2
+    ui_screen >&2
+    return 1
+}
+
+ui_run() {
+    w=$1; h=$2; shift 2
+    $UI_T kill-server >/dev/null 2>&1
+    $UI_T new-session -d -s q -x "$w" -y "$h" \
+        -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
+        -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+        -e QUIRE_TEST_FRAMES=1 \
+        "unset LINES COLUMNS QUIRE_LIBRARY; TERM=tmux-256color; export TERM; exec $*" \; \
+        set-option -t q remain-on-exit on
+    ui_wait_frame 1
+}
+
+# Quote each argument for the shell command line tmux runs.
+ui_quote() {
+    out=""
+    for a in "$@"; do
+        out="$out '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+    done
+    printf '%s' "$out"
+}
+
+ui_start() {
+    w=$1; h=$2; shift 2
+    ui_run "$w" "$h" "$(ui_quote "$QUIRE" "$@")"
+}
+
+ui_keys() {
+    f=$(ui_frame)
+    n=0
+    for k in "$@"; do
+        $UI_T send-keys -t q "$k"
+        n=$((n + 1))
+    done
+    ui_wait_frame $((f + n))
+}
+
+ui_type() {
+    f=$(ui_frame)
+    n=$(printf '%s' "$1" | wc -m)
+    $UI_T send-keys -t q -l "$1"
+    ui_wait_frame $((f + n))
+}
+
+ui_raw() {
+    f=$(ui_frame)
+    $UI_T send-keys -t q -l "$1"
+    ui_wait_frame $((f + $2))
+}
+
+ui_resize() {
+    f=$(ui_frame)
+    $UI_T resize-window -t q -x "$1" -y "$2"
+    if [ "$2" -ge 2 ] && [ "$1" -ge 8 ]; then
+        ui_wait_frame $((f + 1))
+    else
+        # Too small for the frame counter: wait for the pane to take the size.
+        i=0
+        while [ "$i" -lt "$UI_DEADLINE" ]; do
+            [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] && break
+            sleep 0.1
+            i=$((i + 1))
+        done
+    fi
+}
+
+# tmux with libutempter can miss a child's SIGCHLD and leave the pane
+# "alive" around a zombie (tmux/tmux#311, #4559), so while waiting we poke
+# our own private server (by its pid) with SIGCHLD; it reaps and goes on.
+ui_dead() {
+    i=0
+    spid=$($UI_T display -p '#{pid}' 2>/dev/null)
+    while [ "$i" -lt "$UI_DEADLINE" ]; do
+        [ -n "$spid" ] && [ $((i % 3)) -eq 2 ] && kill -CHLD "$spid" 2>/dev/null
+        # The status (or the signal) can show up a moment after pane_dead.
+        d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)
+        case $d in
+        "1 "?*)
+            $UI_T display -p -t q '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},} #{alternate_on}'
+            return 0;;
+        esac
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "still running"
+    return 1
+}
+
+ui_alive() { [ "$($UI_T display -p -t q '#{pane_dead}' 2>/dev/null)" = 0 ]; }
+ui_pid() { $UI_T display -p -t q '#{pane_pid}'; }
+
+# trimmed: strip leading and trailing spaces of every line of stdin
+trimmed() { sed 's/^ *//; s/ *$//'; }
+
+# Predicates for check: the status line has TEXT (fixed string); the screen
+# does not show REGEX; a line with TEXT has reverse video in it.
+status_has() { ui_status | grep -qF -- "$1"; }
+not_shown() { ! ui_screen | grep -Eq -- "$1"; }
+reverse_on() {
+    $UI_T capture-pane -p -e -t q | grep -F -- "$1" | grep -Eq "$(printf '\033')\\[([0-9]+;)*7(;[0-9]+)*m"
+}
+
+# ui_until CMD...: poll until CMD succeeds (for sizes too small to show the
+# frame counter); fails at the deadline.
+ui_until() {
+    i=0
+    while [ "$i" -lt "$UI_DEADLINE" ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+# widest: the widest line of the pane in display columns
+widest() { ui_screen | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1; }
+top_has_word() { ui_screen | head -n 1 | grep -qw -- "$1"; }

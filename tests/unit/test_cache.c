@@ -1,0 +1,506 @@
+/* test_cache.c — the index cache: its file format survives every kind of
+ * damage, an entry is used only while its file is unchanged, and a library
+ * listed from the cache is the library read from the files, text read only
+ * when a chapter is opened. */
+#include "cache.h"
+#include "check.h"
+#include "library.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char tmp[] = "/tmp/quire-test-cache.XXXXXX";
+
+static void put_file(const char *rel, const char *content, int age_s)
+{
+    char *path = xasprintf("%s/%s", tmp, rel);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    char *err = NULL;
+    if (mkdir_p(path, &err) != 0) {
+        fprintf(stderr, "mkdir_p: %s\n", err);
+        exit(1);
+    }
+    *slash = '/';
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(content, 1, strlen(content), f) != strlen(content) || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+    /* an old mtime: files changed within the last second are never cached */
+    struct timespec ts[2];
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[0].tv_sec -= age_s;
+    ts[1] = ts[0];
+    utimensat(AT_FDCWD, path, ts, 0);
+    free(path);
+}
+
+static const char *const vocab[] = {
+    "river", "lantern", "whisper", "stone", "harbour", "velvet", "morning", "thistle",
+    "copper", "shadow", "garden", "anchor", "meadow", "silver", "window", "thunder",
+    "candle", "orchard", "paper", "violet", "bridge", "winter", "feather", "marble",
+    "the", "a", "and", "of", "she", "he", "was", "into", "under", "beside", "never",
+};
+
+/* `words` words of prose, different per seed; curly quotes and a scene
+ * break when `rich`, straight quotes and none otherwise. */
+static void prose(struct buf *b, unsigned seed, size_t words, bool rich)
+{
+    unsigned x = seed * 2654435761u + 12345u;
+    for (size_t i = 0; i < words; i++) {
+        x = x * 1103515245u + 12345u;
+        if (i % 17 == 3)
+            buf_adds(b, rich ? "\xe2\x80\x9c" : "\"");
+        buf_adds(b, vocab[(x >> 16) % (sizeof vocab / sizeof *vocab)]);
+        if (i % 17 == 6)
+            buf_adds(b, rich ? "\xe2\x80\x9d" : "\"");
+        if (i == words / 2)
+            buf_adds(b, rich ? ".\n\n* * *\n\n" : ".\n\n");
+        else if (i % 40 == 39)
+            buf_adds(b, ".\n\n");
+        else
+            buf_addc(b, ' ');
+    }
+    buf_adds(b, ".\n");
+}
+
+/* A chapter file: announcement, heading, prose. */
+static void put_chapter(const char *rel, const char *announce, const char *heading,
+                        unsigned seed, bool rich)
+{
+    struct buf b = {0};
+    buf_printf(&b, "%s\n\n%s\n\n", announce, heading);
+    prose(&b, seed, 300, rich);
+    put_file(rel, b.data, 3600);
+    buf_free(&b);
+}
+
+static char *lib_root(void) { return xasprintf("%s/lib", tmp); }
+
+/* An entry with every kind of field, including awkward strings. */
+static void sample_file(struct cache_file *f, unsigned seed)
+{
+    *f = (struct cache_file){
+        .enc = ENC_UTF8_BOM, .len = 5000 + seed, .invalid = 2, .crlf = true, .sketched = true,
+        .title = xstrdup("Tab\there, \\back\\, new\nline"),
+        .author = seed % 2 ? xstrdup("Ann \xc3\x89lise") : NULL,
+        .n_pc = 2,
+    };
+    f->pc = xcalloc(2, sizeof *f->pc);
+    for (size_t i = 0; i < 2; i++) {
+        struct cache_piece *p = &f->pc[i];
+        p->start = i * 2000;
+        p->title_end = p->start + 5;
+        p->front_end = p->start + 10;
+        p->body = p->start + 30;
+        p->back = p->start + 1900;
+        p->end = p->start + 2000;
+        p->number = i ? -1 : 1000000 + (int)seed;
+        p->words = 321 + i;
+        p->richness = -5 + (int)i;
+        p->title = i ? NULL : xstrdup("Chapter 1: \"Quotes\"\r");
+        p->lead = xmalloc(8);
+        memcpy(p->lead, "ab\0c\td\\", 8);   /* even a NUL survives */
+        p->lead_len = 8;
+        p->n_sketch = 3;
+        p->sketch = xmalloc(3 * sizeof *p->sketch);
+        p->sketch[0] = 0;
+        p->sketch[1] = 0x0123456789abcdefULL + seed;
+        p->sketch[2] = UINT64_MAX;
+    }
+}
+
+static struct cache_stamp old_stamp(unsigned seed)
+{
+    return (struct cache_stamp){.size = 4000 + seed, .mtime_ns = 1000000000LL * (1600000000 + seed) + 7,
+                                .dev = 2049, .ino = 100 + seed, .ok = true};
+}
+
+/* Find an entry by parsing a cache and looking it up with a matching stat:
+ * only possible through cache_get with a real file, so compare formats. */
+static void test_format_round_trip(void)
+{
+    struct cache *c = cache_new_memory();
+    for (unsigned i = 0; i < 3; i++) {
+        struct cache_file f;
+        sample_file(&f, i);
+        char rel[32];
+        snprintf(rel, sizeof rel, "dir %u/ch\t%u.txt", i, i);
+        struct cache_stamp st = old_stamp(i);
+        cache_put(c, rel, &st, &f);
+        CHECK("cache_put takes the entry's allocations", f.pc == NULL && f.title == NULL);
+    }
+    struct cache_file sk = {.skip = xstrdup("binary")};
+    struct cache_stamp st = old_stamp(9);
+    cache_put(c, "picture.jpg", &st, &sk);
+    CHECK_INT("four entries stored", cache_count(c), 4);
+
+    size_t len;
+    char *data = cache_format(c, &len);
+    CHECK("the file starts with its versioned magic line", strncmp(data, "quire-index 2\n", 14) == 0);
+    struct cache *d = cache_new_memory();
+    CHECK_INT("a written cache reads back whole", cache_parse(d, data, len), 4);
+    size_t len2;
+    char *data2 = cache_format(d, &len2);
+    CHECK("what was read writes out byte for byte the same", len2 == len && memcmp(data, data2, len) == 0);
+    free(data2);
+
+    /* damage of every kind: the cache is refused whole, never half-trusted */
+    char *bad = xmalloc(len + 1);
+    int refused = 0, tried = 0;
+    for (size_t cut = 0; cut < len; cut += cut < 200 ? 1 : 7) {
+        tried++;
+        refused += cache_parse(d, data, cut) == -1 && cache_count(d) == 0;
+    }
+    CHECK_INT("every truncated cache is refused", refused, tried);
+    refused = tried = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        memcpy(bad, data, len);
+        bad[i] ^= 0x20;
+        tried++;
+        refused += cache_parse(d, bad, len) == -1;
+    }
+    CHECK_INT("every flipped byte is noticed", refused, tried);
+    memcpy(bad, data, len);
+    memcpy(bad, "quire-index 3", 13);
+    CHECK("a newer format is not read", cache_parse(d, bad, len) == -1);
+    CHECK("an empty file is no cache", cache_parse(d, "", 0) == -1);
+    CHECK("a foreign file is no cache", cache_parse(d, "hello\nworld\n", 12) == -1);
+    free(bad);
+    free(data);
+    cache_free(c);
+    cache_free(d);
+}
+
+static void drop_pieces(struct cache_file *f)
+{
+    for (size_t i = 0; i < f->n_pc; i++) {
+        free(f->pc[i].title);
+        free(f->pc[i].lead);
+        free(f->pc[i].sketch);
+    }
+    f->n_pc = 0;
+}
+
+/* A cache whose checksum is right but whose fields are not: each field is
+ * range-checked on its own. */
+static void test_field_validation(void)
+{
+    struct cache_file f;
+    struct cache_stamp st = old_stamp(1);
+    size_t len;
+    char *data;
+    struct cache *c, *d = cache_new_memory();
+
+#define SPOILED(what, stmt)                                   \
+    do {                                                      \
+        c = cache_new_memory();                               \
+        sample_file(&f, 1);                                   \
+        stmt;                                                 \
+        cache_put(c, "a.txt", &st, &f);                       \
+        data = cache_format(c, &len);                         \
+        CHECK(what, cache_parse(d, data, len) == -1);         \
+        free(data);                                           \
+        cache_free(c);                                        \
+    } while (0)
+
+    SPOILED("front matter beyond the body is refused", f.pc[0].front_end = f.pc[0].body + 1);
+    SPOILED("an announcement beyond the front matter is refused", f.pc[0].title_end = f.pc[0].front_end + 1);
+    SPOILED("a chapter ending before its back matter is refused", f.pc[1].back = f.pc[1].end + 1);
+    SPOILED("offsets beyond the text are refused", f.pc[1].end = f.len + 1);
+    SPOILED("more invalid bytes than text is refused", f.invalid = f.len + 1);
+    SPOILED("an unsorted sketch is refused", f.pc[0].sketch[1] = UINT64_MAX);
+    SPOILED("an unknown encoding is refused", f.enc = (enum source_encoding)7);
+    SPOILED("a file with no chapters is refused", drop_pieces(&f));
+    SPOILED("a text far longer than its file is refused", f.len = 100000);
+    SPOILED("an unknown skip reason is refused", (cache_file_clear(&f), f.skip = xstrdup("bored")));
+    SPOILED("a lead too long to be one is refused",
+            (free(f.pc[0].lead), f.pc[0].lead = xcalloc(5000, 1), f.pc[0].lead_len = 5000));
+#undef SPOILED
+
+    cache_free(d);
+}
+
+/* cache_get trusts an entry only while size, mtime, device and inode hold. */
+static void test_stamps(void)
+{
+    put_file("stamp/a.txt", "The Tale by Someone\n\nChapter 1\n\nWords here.\n", 3600);
+    char *path = xasprintf("%s/stamp/a.txt", tmp);
+    struct cache *c = cache_new_memory();
+    struct cache_stamp st;
+    CHECK("an empty cache has no entry", cache_get(c, path, "a.txt", NULL, &st) == NULL);
+    CHECK("cache_get stats the file for the caller", st.ok && st.size == 44);
+    struct cache_file f;
+    sample_file(&f, 0);
+    cache_put(c, "a.txt", &st, &f);
+    struct cache_stamp st2;
+    const struct cache_file *got = cache_get(c, path, "a.txt", NULL, &st2);
+    CHECK("an unchanged file's entry is used", got != NULL);
+    CHECK_STR("the entry holds what was stored", got ? got->author : "", NULL);
+    CHECK("another path has no entry", cache_get(c, path, "b.txt", NULL, &st2) == NULL);
+
+    put_file("stamp/a.txt", "The Tale by Someone\n\nChapter 1\n\nWords here!\n", 3600);
+    CHECK("same size but another mtime: not used", cache_get(c, path, "a.txt", NULL, &st2) == NULL);
+    put_file("stamp/a.txt", "The Tale by Someone\n\nChapter 1\n\nMore words here.\n", 3600);
+    CHECK("another size: not used", cache_get(c, path, "a.txt", NULL, &st2) == NULL);
+
+    /* a file changed just now is not stored: its mtime may not show the
+     * next change made within the same clock tick */
+    put_file("stamp/new.txt", "Fresh by Someone\n\nChapter 1\n\nWords.\n", 0);
+    char *np = xasprintf("%s/stamp/new.txt", tmp);
+    cache_get(c, np, "new.txt", NULL, &st2);
+    sample_file(&f, 0);
+    size_t before = cache_count(c);
+    cache_put(c, "new.txt", &st2, &f);
+    CHECK_INT("a file modified within the last second is not cached", cache_count(c), before);
+    CHECK("and its entry is not offered", cache_get(c, np, "new.txt", NULL, &st2) == NULL);
+    free(np);
+    free(path);
+    cache_free(c);
+}
+
+/* Everything a listing shows, as one string. */
+static char *listing(struct library *lib)
+{
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    library_print(lib, f, false, true);   /* human form: skipped files and notes too */
+    for (size_t i = 0; i < lib->n_stories; i++) {
+        const struct story *st = &lib->stories[i];
+        fprintf(f, "id %s total %zu\n", st->id, st->total);
+        for (size_t c = 0; c < st->n_ch; c++)
+            fprintf(f, " key %s base %zu words %zu ed %zu [%zu,%zu) body %zu back %zu\n",
+                    st->ch[c].key, st->ch[c].base, st->ch[c].words, st->ch[c].n_ed,
+                    st->ch[c].ed[0].start, st->ch[c].ed[0].end, st->ch[c].ed[0].body,
+                    st->ch[c].ed[0].back);
+    }
+    fclose(f);
+    return s;
+}
+
+static size_t stubs(const struct library *lib)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lib->n_src; i++)
+        n += lib->src[i]->text == NULL;
+    return n;
+}
+
+static char *index_path(void)
+{
+    char *dir = xasprintf("%s/cache/quire", tmp);
+    char *cmd = xasprintf("ls %s/index-* 2>/dev/null", dir);
+    FILE *p = popen(cmd, "r");
+    char line[4096] = "";
+    if (p) {
+        if (!fgets(line, sizeof line, p))
+            line[0] = '\0';
+        pclose(p);
+    }
+    line[strcspn(line, "\n")] = '\0';
+    free(cmd);
+    free(dir);
+    return line[0] ? xstrdup(line) : NULL;
+}
+
+static void test_library_from_cache(void)
+{
+    char *cache_home = xasprintf("%s/cache", tmp);
+    setenv("XDG_CACHE_HOME", cache_home, 1);
+    unsetenv("QUIRE_NO_CACHE");
+    free(cache_home);
+    char *root = lib_root();
+    put_chapter("lib/tale/ch1.txt", "The Long Tale by Ann Author", "Chapter 1", 1, true);
+    put_chapter("lib/tale/ch2.txt", "The Long Tale by Ann Author", "Chapter 2", 2, true);
+    put_chapter("lib/tale/ch2-plain.txt", "The Long Tale by Ann Author", "Chapter 2", 2, false);
+    struct buf ob = {0};
+    buf_adds(&ob, "Other Story\nby B. Writer\n\nChapter One\n\n");
+    prose(&ob, 3, 200, false);
+    buf_adds(&ob, "\nChapter Two\n\n");
+    prose(&ob, 4, 200, false);
+    put_file("lib/other.txt", ob.data, 3600);
+    put_file("lib/latin1.txt", "Caf\xe9 Story by C\n\nChapter 1\n\nd\xe9j\xe0 vu.\n", 3600);
+    put_file("lib/empty.txt", "", 3600);
+    put_file("lib/binary.dat", "\x01\x02", 3600);
+
+    char *err = NULL;
+    struct library *a = library_open(root, &err);
+    CHECK("the library opens", a != NULL);
+    if (!a)
+        return;
+    char *la = listing(a);
+    char *idx = index_path();
+    CHECK("the first listing writes the index cache", idx != NULL);
+    CHECK_INT("a library read from the files has its texts", stubs(a), 0);
+
+    struct library *b = library_open(root, &err);
+    char *lb = listing(b);
+    CHECK_STR("the listing from the cache is the listing from the files", lb, la);
+    CHECK_INT("listing from the cache reads no text", stubs(b), b->n_src);
+    /* opening a chapter reads its file, and only that one */
+    struct story *s = library_find(b, "The Long Tale", NULL);
+    CHECK("the story is found by title", s != NULL);
+    if (s && s->n_ch >= 2) {
+        const char *text = NULL;
+        const struct edition *e = chapter_text(&s->ch[1], &text);
+        CHECK("chapter_text reads a cached file on first use", text != NULL);
+        CHECK("the chapter's range holds its heading",
+              text && memmem(text + e->start, e->end - e->start, "Chapter 2", 9));
+        CHECK_INT("only the opened chapter's file was read", stubs(b), b->n_src - 1);
+        size_t nb = 0;
+        const struct block *bl = chapter_blocks(&s->ch[0], &nb);
+        CHECK("blocks of a cached chapter parse", bl != NULL && nb >= 2);
+        CHECK_INT("two editions of chapter 2 are one chapter", s->ch[1].n_ed, 2);
+        CHECK("the preferred edition is the richer one (scene break kept)",
+              strstr(s->ch[1].ed[0].relpath, "plain") == NULL);
+    }
+    struct story *c1252 = library_find(b, "Caf\xc3\xa9 Story", NULL);
+    if (c1252 && c1252->n_ch) {
+        const char *text = NULL;
+        const struct edition *e = chapter_text(&c1252->ch[0], &text);
+        CHECK("a converted (Windows-1252) file decodes on first use",
+              text && memmem(text + e->start, e->end - e->start, "d\xc3\xa9j\xc3\xa0", 6));
+    } else {
+        CHECK("the Windows-1252 story is listed", false);
+    }
+
+    /* a changed file is read again; the others still come from the cache */
+    buf_adds(&ob, "\nChapter Three\n\n");
+    prose(&ob, 5, 200, false);
+    put_file("lib/other.txt", ob.data, 3600);
+    buf_free(&ob);
+    struct library *c = library_open(root, &err);
+    struct story *o = library_find(c, "Other Story", NULL);
+    CHECK_INT("a changed file is read again (three chapters now)", o ? (long long)o->n_ch : -1, 3);
+    CHECK_INT("only the changed file was read", stubs(c), c->n_src - 1);
+
+    /* damage to the cache file: ignored, same listing, replaced */
+    library_free(c);
+    c = library_open(root, &err);   /* cache now holds the new other.txt */
+    char *lc = listing(c);
+    if (idx) {
+        size_t n = 0;
+        char *data = read_file(idx, &n, NULL);
+        CHECK("the cache file is there", data != NULL);
+        int variants = 0, same = 0;
+        for (int k = 0; data && k < 4; k++) {
+            struct buf bad = {0};
+            if (k == 0)
+                buf_add(&bad, data, n / 2);                        /* truncated */
+            else if (k == 1) {
+                buf_add(&bad, data, n);                            /* a flipped byte */
+                bad.data[n / 3] ^= 1;
+            } else if (k == 2)
+                buf_adds(&bad, "\x89PNG\r\n\x1a\n not a cache");   /* foreign */
+            else
+                buf_add(&bad, "", 0);                             /* empty */
+            write_file_atomic(idx, bad.data ? bad.data : "", bad.len, NULL);
+            buf_free(&bad);
+            struct library *d = library_open(root, &err);
+            char *ld = d ? listing(d) : NULL;
+            variants++;
+            same += ld && strcmp(ld, lc) == 0 && stubs(d) == 0;
+            free(ld);
+            library_free(d);
+            size_t n2 = 0;
+            char *again = read_file(idx, &n2, NULL);
+            CHECK("a damaged cache is replaced by a good one", again && n2 > 100 &&
+                  strncmp(again, "quire-index 2\n", 14) == 0);
+            free(again);
+        }
+        CHECK_INT("a damaged cache is ignored: same listing, files read", same, variants);
+        free(data);
+    }
+    /* and the cache off: QUIRE_NO_CACHE */
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    struct library *e = library_open(root, &err);
+    CHECK_INT("QUIRE_NO_CACHE=1 reads every file", stubs(e), 0);
+    unsetenv("QUIRE_NO_CACHE");
+    library_free(e);
+
+    /* a cached file that changes after the listing: offsets stay inside */
+    struct library *f = library_open(root, &err);
+    struct story *t = f ? library_find(f, "Other Story", NULL) : NULL;
+    CHECK_INT("listed from the cache", f ? (long long)stubs(f) : -1, f ? (long long)f->n_src : 0);
+    put_file("lib/other.txt", "Other Story\nby B. Writer\n\nshort now\n", 3600);
+    if (t && t->n_ch == 3) {
+        const char *text = NULL;
+        const struct edition *ed = chapter_text(&t->ch[2], &text);
+        CHECK("a file shortened after listing still gives text for every offset",
+              text && ed->end <= ed->src->len && text[ed->end - 1] == '\n');
+    }
+    library_free(f);
+    free(lc);
+    free(idx);
+    free(la);
+    free(lb);
+    library_free(a);
+    library_free(b);
+    library_free(c);
+    free(root);
+    free(err);
+}
+
+/* A library of one file: a story opened for reading maps its text only
+ * when the reader needs it, from the cache of that one file. */
+static void test_single_file(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "Serial by Writer\n\n");
+    for (int i = 1; i <= 40; i++)
+    {
+        buf_printf(&b, "Chapter %d\n\n", i);
+        prose(&b, (unsigned)i, 150, i % 2);
+        buf_adds(&b, "\n");
+    }
+    put_file("single/serial.txt", b.data, 3600);
+    buf_free(&b);
+    char *path = xasprintf("%s/single/serial.txt", tmp);
+    char *err = NULL;
+    struct library *a = library_open(path, &err);
+    struct library *c = library_open(path, &err);
+    CHECK("a single file opens twice", a && c);
+    if (a && c && c->n_stories == 1 && c->stories[0].n_ch == 40) {
+        CHECK_INT("40 chapters", c->n_stories ? (long long)c->stories[0].n_ch : 0, 40);
+        CHECK_INT("the second open maps nothing yet", stubs(c), 1);
+        char *la = listing(a), *lc = listing(c);
+        CHECK_STR("same story from the cache", lc, la);
+        free(la);
+        free(lc);
+        const char *text = NULL;
+        const struct edition *e = chapter_text(&c->stories[0].ch[39], &text);
+        CHECK("the last chapter's text is there on first use",
+              text && memmem(text + e->start, e->end - e->start, "Chapter 40", 10));
+    } else {
+        CHECK("a single file of 40 chapters lists 40 chapters", false);
+    }
+    library_free(a);
+    library_free(c);
+    free(path);
+    free(err);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_format_round_trip();
+    test_field_validation();
+    test_stamps();
+    test_library_from_cache();
+    test_single_file();
+    char *cmd = xasprintf("rm -rf '%s'", tmp);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmp);
+    free(cmd);
+    return check_summary();
+}

@@ -1,0 +1,195 @@
+/* test_ui_view.c — the reader core (ui_view.c) without a terminal: the
+ * position model, paging against a whole-chapter layout, resize keeping
+ * the first character at the top, laziness, search across chapters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "library.h"
+#include "search.h"
+#include "ui_internal.h"
+
+/* The whole chapter laid out at once, to compare the lazy view with. */
+static void whole(struct story *s, size_t ci, int width, struct line_vec *lv)
+{
+    struct layout_opts lo = {.width = width, .wrap = WRAP_OPTIMAL, .break_glyph = NULL};
+    const char *text;
+    size_t nb;
+    chapter_text(&s->ch[ci], &text);
+    const struct block *b = chapter_blocks(&s->ch[ci], &nb);
+    memset(lv, 0, sizeof *lv);
+    layout_chapter(&lo, text, b, nb, s->ch[ci].title, lv);
+}
+
+static bool same_line(const struct line *a, const struct line *b)
+{
+    return a->off == b->off && a->end == b->end && a->kind == b->kind && a->cols == b->cols;
+}
+
+static void test_story(struct story *s, const char *name)
+{
+    char what[256];
+    struct layout_opts lo = {.width = 72, .wrap = WRAP_OPTIMAL, .break_glyph = NULL};
+    struct ui_view v;
+    ui_view_init(&v, s, &lo, 23);
+
+    /* Walking line by line gives exactly layout_chapter's lines. */
+    for (size_t ci = 0; ci < s->n_ch; ci++) {
+        struct line_vec lv;
+        whole(s, ci, 72, &lv);
+        struct ui_addr a = ui_view_first(&v, ci);
+        size_t i = 0;
+        bool ok = true;
+        do {
+            const struct line *ln = ui_view_line(&v, &a);
+            if (!ln || i >= lv.n || !same_line(ln, &lv.v[i]))
+                ok = false;
+            i++;
+        } while (ok && ui_view_next(&v, &a));
+        snprintf(what, sizeof what, "%s ch %zu: lazy lines are layout_chapter's lines", name, ci + 1);
+        CHECK(what, ok && i == lv.n);
+        /* and backwards */
+        a = ui_view_last(&v, ci);
+        size_t back = 1;
+        while (ui_view_prev(&v, &a))
+            back++;
+        snprintf(what, sizeof what, "%s ch %zu: walking back meets every line", name, ci + 1);
+        CHECK_INT(what, (long)back, (long)lv.n);
+        line_vec_free(&lv);
+    }
+
+    /* Every line's offset leads back to that line (or, for a blank, to the
+     * line with text after it), at several widths. */
+    int widths[] = {72, 40, 13, 2, 1};
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+        ui_view_resize(&v, widths[w], 23);
+        bool ok = true;
+        for (size_t ci = 0; ci < s->n_ch && ok; ci++) {
+            struct ui_addr a = ui_view_first(&v, ci);
+            do {
+                const struct line *ln = ui_view_line(&v, &a);
+                size_t off = ui_view_off_of(&v, &a);
+                struct ui_addr b = ui_view_addr_of(&v, ci, off);
+                /* a title wrapped over several lines stands for its start */
+                bool title_ok = ln->kind == LINE_TITLE && b.seg == a.seg && b.idx <= a.idx &&
+                                ui_view_line(&v, &b)->kind == LINE_TITLE;
+                if (ln->kind != LINE_BLANK && !title_ok &&
+                    (b.seg != a.seg || b.idx != a.idx)) {
+                    fprintf(stderr, "  width %d ch %zu seg %zu idx %zu kind %d off %zu -> seg %zu idx %zu\n",
+                            widths[w], ci, a.seg, a.idx, ln->kind, off, b.seg, b.idx);
+                    ok = false;
+                }
+            } while (ok && ui_view_next(&v, &a));
+        }
+        snprintf(what, sizeof what, "%s: every line's offset finds the line again at width %d",
+                 name, widths[w]);
+        CHECK(what, ok);
+    }
+
+    /* Resize: from every line at 72 columns, to 1, 40 and back to 72: the
+     * top line comes back (the anchor byte is kept). */
+    ui_view_resize(&v, 72, 23);
+    bool ok = true;
+    for (size_t ci = 0; ci < s->n_ch && ok; ci++) {
+        struct ui_addr a = ui_view_first(&v, ci);
+        do {
+            v.top = a;
+            size_t off = ui_view_off(&v);
+            ui_view_resize(&v, 1, 23);
+            size_t off1 = ui_view_off(&v);
+            ui_view_resize(&v, 40, 23);
+            ui_view_resize(&v, 72, 23);
+            const struct line *ln = ui_view_line(&v, &a);
+            if (off1 != off || (ln->kind != LINE_BLANK && ln->kind != LINE_TITLE &&
+                                (v.top.ci != a.ci || v.top.seg != a.seg || v.top.idx != a.idx))) {
+                fprintf(stderr, "  resize round trip: ch %zu seg %zu idx %zu off %zu -> %zu\n",
+                        ci, a.seg, a.idx, off, off1);
+                ok = false;
+            }
+            a = ui_view_addr_of(&v, ci, off);   /* the cache was rebuilt */
+        } while (ok && ui_view_next(&v, &a));
+    }
+    snprintf(what, sizeof what, "%s: 72 -> 1 -> 40 -> 72 columns keeps the top line", name);
+    CHECK(what, ok);
+
+    /* Paging: forward through the story then back lands where it began. */
+    ui_view_resize(&v, 72, 23);
+    ui_view_chapter(&v, 0);
+    size_t pages = 0;
+    while (ui_view_page_down(&v))
+        pages++;
+    snprintf(what, sizeof what, "%s: paging forward ends in the last chapter", name);
+    CHECK(what, v.top.ci == s->n_ch - 1 && ui_view_at_end(&v));
+    size_t back = 0;
+    while (ui_view_page_up(&v))
+        back++;
+    snprintf(what, sizeof what, "%s: paging back returns to the first line", name);
+    CHECK(what, v.top.ci == 0 && v.top.seg == ui_view_first(&v, 0).seg &&
+                    v.top.idx == ui_view_first(&v, 0).idx);
+    snprintf(what, sizeof what, "%s: as many pages back as forward", name);
+    CHECK_INT(what, (long)back, (long)pages);
+    ui_view_free(&v);
+}
+
+int main(void)
+{
+    char *err = NULL;
+    struct library *lib = library_open("sample_library", &err);
+    CHECK("the sample library opens", lib != NULL);
+    if (!lib)
+        return check_summary();
+    struct story *s = library_find(lib, "The Worst Betrayal", &(bool){false});
+    CHECK("The Worst Betrayal is there", s != NULL);
+    if (s) {
+        test_story(s, "Worst Betrayal");
+
+        /* Laziness: opening in the middle of a chapter lays out only a few
+         * blocks. */
+        struct layout_opts lo = {.width = 72, .wrap = WRAP_OPTIMAL, .break_glyph = NULL};
+        struct ui_view v;
+        ui_view_init(&v, s, &lo, 60);
+        size_t nb;
+        chapter_blocks(&s->ch[1], &nb);
+        v.laid_blocks = 0;
+        ui_view_percent_pos(&v, 75, &(size_t){0}, &(size_t){0});
+        size_t ci, off;
+        ui_view_percent_pos(&v, 75, &ci, &off);
+        ui_view_goto(&v, ci, off);
+        ui_view_at_end(&v);
+        CHECK("75% is in chapter 2", ci == 1);
+        CHECK("going to 75% lays out only the blocks near it", v.laid_blocks < nb / 2);
+        CHECK("the percent shown is about 75", ui_view_percent(&v) > 70 && ui_view_percent(&v) < 80);
+
+        /* Search across chapters, forward and backward, with wrapping. */
+        struct search *sr = search_new("Hey Tim", 7);
+        size_t hci, hoff, hend;
+        bool wrapped;
+        const char *t0;
+        const struct edition *e0 = chapter_text(&s->ch[0], &t0);
+        CHECK("search forward from chapter 1 finds chapter 2",
+              ui_view_search(&v, sr, 0, e0->start, false, &hci, &hoff, &hend, &wrapped) &&
+                  hci == 1 && !wrapped);
+        CHECK("search forward past the only hit wraps to it",
+              ui_view_search(&v, sr, 1, hoff + 1, false, &hci, &hoff, &hend, &wrapped) &&
+                  hci == 1 && wrapped);
+        CHECK("search backward from chapter 1's start wraps into chapter 2",
+              ui_view_search(&v, sr, 0, e0->start, true, &hci, &hoff, &hend, &wrapped) &&
+                  hci == 1 && wrapped);
+        search_free(sr);
+        sr = search_new("zzqxj", 5);
+        CHECK("a missing word is not found",
+              !ui_view_search(&v, sr, 0, e0->start, false, &hci, &hoff, &hend, &wrapped));
+        search_free(sr);
+        ui_view_free(&v);
+    }
+    library_free(lib);
+
+    lib = library_open("tests/data/ui/cjk", &err);
+    CHECK("the CJK story opens", lib != NULL && lib->n_stories == 1);
+    if (lib && lib->n_stories == 1)
+        test_story(&lib->stories[0], "CJK");
+    library_free(lib);
+    free(err);
+    return check_summary();
+}
