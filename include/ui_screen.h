@@ -80,6 +80,7 @@ struct ui {
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
+    char *bm_warning;        /* the last bookmark-store warning shown */
     attr_t a_italic, a_dim, a_bold, a_status, a_match, a_cur, a_sel;
 };
 
@@ -91,6 +92,9 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
 void ui_state_free(struct ui *ui);
 void ui_attrs_init(struct ui *ui);   /* after the screen exists */
 void ui_msg(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Write the bookmark store now; a new warning from it (unwritable folder,
+ * file moved aside) goes to the bottom line, since stderr is the screen. */
+void ui_bm_save(struct ui *ui);
 /* Draw UTF-8 s[0..n) at (y, x) with attr, never past column xmax (exclusive)
  * and never a control character; returns the column after it. */
 int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr);

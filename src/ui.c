@@ -74,6 +74,19 @@ void ui_msg(struct ui *ui, const char *fmt, ...)
     va_end(ap);
 }
 
+void ui_bm_save(struct ui *ui)
+{
+    if (!ui->bm)
+        return;
+    bookmarks_save(ui->bm);
+    const char *w = bookmarks_warning(ui->bm);
+    if (w && (!ui->bm_warning || strcmp(w, ui->bm_warning) != 0)) {
+        free(ui->bm_warning);
+        ui->bm_warning = xstrdup(w);
+        ui_msg(ui, "%s", w);
+    }
+}
+
 /* Decode one character; bad bytes become U+FFFD, one byte at a time. */
 static size_t next_wc(const char *s, size_t n, wchar_t *wc)
 {
@@ -472,6 +485,8 @@ void ui_state_free(struct ui *ui)
     ui_menu_close(ui);
     buf_free(&ui->prompt.text);
     ui_library_free(ui);
+    free(ui->bm_warning);
+    ui->bm_warning = NULL;
 }
 
 void ui_attrs_init(struct ui *ui)
@@ -519,6 +534,8 @@ int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
         return 1;
     }
     set_term(scr);
+    if (bm)
+        bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
     signals_install();
     set_escdelay(25);
     cbreak();
@@ -544,10 +561,11 @@ int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
             ui_draw(ui);
         bool timed_out;
         int key = read_key(ui, &timed_out);
+        bool had_msg = ui->msg[0] != '\0';
         if (ui->in_reader)
             ui_reader_tick(ui);
         if (timed_out) {
-            dirty = false;
+            dirty = !had_msg && ui->msg[0];   /* the periodic save had news */
             continue;
         }
         dirty = true;
@@ -560,5 +578,7 @@ int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
     endwin();
     signals_restore();
     delscreen(scr);
+    if (bm)
+        bookmarks_set_quiet(bm, false);
     return 0;
 }

@@ -38,7 +38,7 @@ void ui_reader_save(struct ui *ui)
     memset(&pos, 0, sizeof pos);
     bookmarks_make_pos(rd->s, rd->v.top.ci, ui_view_off(&rd->v), &pos);
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
-    bookmarks_save(ui->bm);
+    ui_bm_save(ui);
     rd->unsaved = false;
     rd->saved_at = time(NULL);
 }
@@ -412,8 +412,8 @@ static void set_mark(struct ui *ui, char letter)
     memset(&pos, 0, sizeof pos);
     bookmarks_make_pos(rd->s, rd->v.top.ci, ui_view_off(&rd->v), &pos);
     bookmarks_set_mark(ui->bm, rd->s->id, rd->s->title, letter, &pos);
-    bookmarks_save(ui->bm);
     ui_msg(ui, "bookmark '%c' set at %.0f%%", letter, ui_view_percent(&rd->v));
+    ui_bm_save(ui);
 }
 
 void ui_reader_menu_choose(struct ui *ui)

@@ -159,4 +159,17 @@ ui_keys q q q
 ui_dead >/dev/null
 check "unknown action: a warning naming it" grep -q 'no_such_action' "$TMPD/err"
 check_eq "one line" "$(grep -c . "$TMPD/err")" 1
+
+# A state folder that cannot be written: a warning on the bottom line (not
+# garbage from stderr over the screen), and reading goes on.
+rm -f "$XDG_CONFIG_HOME/quire/config"
+: >"$TMPD/not-a-folder"
+ui_run 80 24 "env XDG_STATE_HOME='$TMPD/not-a-folder/state' $(ui_quote "$QUIRE" -L "$LIBDIR" "The Worst Betrayal") 2>'$TMPD/err2'"
+ui_keys m a
+check "an unwritable store: a warning on the bottom line" ui_wait 'quire|state|bookmark'
+check "the warning names the folder" ui_wait 'not-a-folder'
+ui_keys Space
+check "reading goes on" status_has ' 1/2 '
+ui_keys q q
+check_eq "quits with status 0" "$(ui_dead)" "0 0"
 finish

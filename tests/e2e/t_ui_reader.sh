@@ -23,6 +23,13 @@ check_eq "opens at the start of chapter 1" "$(page)" "$(r1 1,${ROWS}p)"
 check "status: story title" status_has 'The Worst Betrayal'
 check "status: chapter 1/2" status_has ' 1/2 '
 check_eq "status: 0% at the start" "$(pct)" 0
+check "the status line is in reverse video" sgr_on ' 1/2 ' 7
+check "front matter is dim" sgr_on 'Disclaimer:' 2
+check "the chapter title is bold" sgr_on 'Chapter 1' 1
+check "*her* is in italics (tmux-256color has sitm)" sgr_on 'Until he felt' 3
+check "and its markers are hidden" ui_wait '^ *Until he felt her\.$'
+check "no line is wider than the 72-column text column (centred: 4 + 72)" \
+    [ "$(ui_screen | head -n $ROWS | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1)" -le 76 ]
 
 # Next page / previous page: every key of each pair.
 for pair in "Space b" "f PPage" "NPage Left" "Right b"; do

@@ -186,3 +186,8 @@ ui_until() {
 # widest: the widest line of the pane in display columns
 widest() { ui_screen | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1; }
 top_has_word() { ui_screen | head -n 1 | grep -qw -- "$1"; }
+# sgr_on TEXT N: the line with TEXT has SGR attribute N (1 bold, 2 dim,
+# 3 italic, 4 underline, 7 reverse) switched on somewhere in it.
+sgr_on() {
+    $UI_T capture-pane -p -e -t q | grep -F -- "$1" | grep -Eq "$(printf '\033')\\[([0-9]+;)*$2(;[0-9]+)*m"
+}
