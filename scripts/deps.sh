@@ -15,7 +15,13 @@ have_hdr() { [ -f "/usr/include/$1" ] || ls /usr/include/*/"$1" >/dev/null 2>&1;
 have cc || need gcc
 have make || need make
 have_hdr stdio.h || need libc6-dev
-have_hdr unistr.h || need libunistring-dev
+# Compile and link a probe rather than look for a header by name: ICU ships
+# its own unicode/unistr.h, which a name search would take for ours.
+links() { printf '%s\n' "$2" 'int main(void) { return 0; }' |
+          cc -x c - -o /dev/null "$1" >/dev/null 2>&1; }
+have cc && { links -lunistring '#include <unistr.h>
+#include <uniwidth.h>' || need libunistring-dev; }
+have cc || need libunistring-dev
 have_hdr ncursesw/curses.h || need libncurses-dev
 have pkg-config || need pkg-config
 have tmux || need tmux
