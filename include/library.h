@@ -95,9 +95,10 @@ struct library *library_open(const char *root, char **err);
 /* Free everything; NULL is a no-op. */
 void library_free(struct library *lib);
 
-/* Find a story by title: exact case-insensitive match first, else a unique
- * case-insensitive prefix.  NULL when none; *ambiguous set when several
- * stories share the prefix. */
+/* Find a story by title, case-insensitively: an exact match first, else a
+ * unique prefix of the title (a leading "The", "A" or "An" may be left
+ * out), else a unique match at the start of a later word of the title.
+ * NULL when none; *ambiguous set when several stories match equally well. */
 struct story *library_find(struct library *lib, const char *title, bool *ambiguous);
 
 /* Find a story by its id; NULL when none. */

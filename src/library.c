@@ -1679,6 +1679,30 @@ void library_free(struct library *lib)
 /* ---------------------------------------------------------------------
  * Queries */
 
+/* How well a folded title `have` matches the folded query `want` (wl
+ * bytes): 3 equal, 2 a prefix of the title or of the title without its
+ * leading article ("the ", "a ", "an "), 1 the start of a later word of
+ * the title, 0 no match. */
+static int title_match(const char *have, const char *want, size_t wl)
+{
+    if (strcmp(have, want) == 0)
+        return 3;
+    if (!wl)
+        return 0;
+    if (strncmp(have, want, wl) == 0)
+        return 2;
+    static const char *const articles[] = { "the ", "a ", "an " };
+    for (size_t a = 0; a < sizeof articles / sizeof *articles; a++) {
+        size_t al = strlen(articles[a]);
+        if (strncmp(have, articles[a], al) == 0 && strncmp(have + al, want, wl) == 0)
+            return 2;
+    }
+    for (const char *p = strstr(have, want); p; p = strstr(p + 1, want))
+        if (p > have && p[-1] == ' ')
+            return 1;
+    return 0;
+}
+
 struct story *library_find(struct library *lib, const char *title, bool *ambiguous)
 {
     if (ambiguous)
@@ -1687,26 +1711,25 @@ struct story *library_find(struct library *lib, const char *title, bool *ambiguo
         return NULL;
     char *want = fold_string(title);
     size_t wl = strlen(want);
-    struct story *prefix = NULL;
-    size_t n_prefix = 0;
-    struct story *exact = NULL;
-    for (size_t i = 0; i < lib->n_stories && !exact; i++) {
+    /* The best tier that any story reaches, and how many reach it. */
+    struct story *best = NULL;
+    int best_tier = 0;
+    size_t n_best = 0;
+    for (size_t i = 0; i < lib->n_stories && best_tier < 3; i++) {
         char *have = fold_string(lib->stories[i].title);
-        if (strcmp(have, want) == 0)
-            exact = &lib->stories[i];
-        else if (wl && strncmp(have, want, wl) == 0) {
-            if (!prefix)
-                prefix = &lib->stories[i];
-            n_prefix++;
-        }
+        int tier = title_match(have, want, wl);
         free(have);
+        if (tier > best_tier) {
+            best = &lib->stories[i];
+            best_tier = tier;
+            n_best = 1;
+        } else if (tier && tier == best_tier)
+            n_best++;
     }
     free(want);
-    if (exact)
-        return exact;
-    if (n_prefix == 1)
-        return prefix;
-    if (n_prefix > 1 && ambiguous)
+    if (best_tier == 3 || n_best == 1)
+        return best;
+    if (n_best > 1 && ambiguous)
         *ambiguous = true;
     return NULL;
 }

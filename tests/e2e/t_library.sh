@@ -53,6 +53,12 @@ check "sample: --list exits 0" "$QUIRE" --list -L "$TOP/sample_library"
 check "sample: human listing names the author" sh -c 'printf "%s" "$1" | grep -q "by TwilightChild"' - "$human"
 check "sample: human listing numbers chapters" sh -c 'printf "%s" "$1" | grep -q "^ *2  Chapter 2"' - "$human"
 check_eq "sample: no tabs in the human form" "$(printf '%s' "$human" | grep -c "$TAB")" 0
+# TARGET by title: the README's example leaves out the leading "The".
+for q in "the worst betrayal" "worst betrayal" "betrayal" "WORST"; do
+    check_eq "sample: '$q' names The Worst Betrayal" \
+        "$("$QUIRE" --render -w 60 -L "$TOP/sample_library" "$q" 2>&1 | head -n 1 | sed 's/^ *//')" \
+        "The Worst Betrayal by TwilightChild"
+done
 
 # --- Fixture layouts ----------------------------------------------------
 out=$(tsv "$DATA")

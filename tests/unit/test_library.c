@@ -195,6 +195,12 @@ static void test_grouping_and_order(void)
     /* lookups */
     CHECK("prefix finds", library_find(lib, "Lan", &amb) != NULL && !amb);
     CHECK("no match", library_find(lib, "zzz", &amb) == NULL && !amb);
+    s = library_find(lib, "road", &amb);
+    CHECK("a later word of the title finds", s && strcmp(s->title, "Lantern Road") == 0);
+    s = library_find(lib, "n", &amb);
+    CHECK("a title prefix beats a later word (Natural over Some Notes)",
+          s && strcmp(s->title, "Natural") == 0 && !amb);
+    CHECK("the middle of a word does not match", library_find(lib, "otes", &amb) == NULL);
     s = &lib->stories[0];
     CHECK("find by id", library_find_id(lib, s->id) == s);
     CHECK("unknown id", library_find_id(lib, "0000000000000000") == NULL);
