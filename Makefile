@@ -34,7 +34,7 @@ OPT     ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VERSION)"'
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(WERROR) $(CFLAGS)
-LDLIBS  += $(CURSES_LIBS) -lunistring
+LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
 
 BUILD   ?= build
 BIN     ?= quire

@@ -66,6 +66,10 @@ struct story {
                             opening of the first chapter: survives renames.
                             A title taken from a file name does not count
                             (renaming such a file keeps the id) */
+    bool partial;        /* built from the head of its file only
+                            (library_open_head): the last chapter may be cut
+                            short and more chapters follow; `total` is the
+                            whole file's length */
 };
 
 /* A file that was looked at and skipped (for --list --verbose). */
@@ -91,6 +95,14 @@ struct library {
  * build its stories.  `root` may also be a single file: a library of the one
  * story it holds.  Returns NULL with *err set when root cannot be read. */
 struct library *library_open(const char *root, char **err);
+
+/* A library of the one story in the first `head` bytes (cut back to a whole
+ * line) of the regular file `path`, for a first screen that need not wait
+ * for the whole file: the story has `partial` set, and its id, chapter keys
+ * and byte offsets are those library_open(path) gives for the same bytes.
+ * NULL with *err set when the head is not UTF-8 text or holds no story (the
+ * caller then opens the whole file).  No index cache is read or written. */
+struct library *library_open_head(const char *path, size_t head, char **err);
 
 /* Free everything; NULL is a no-op. */
 void library_free(struct library *lib);
@@ -119,6 +131,10 @@ void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi);
  * is a byte offset in the preferred edition's source text (as block
  * offsets are), clamped to the chapter's [start, end). */
 double story_percent(const struct story *s, size_t ci, size_t off);
+
+/* The inverse: the chapter and offset (absolute, in its preferred edition's
+ * text) at `pct` percent (clamped to 0..100) of the story's bytes. */
+void story_percent_pos(const struct story *s, double pct, size_t *ci, size_t *off);
 
 /* Print the library as `--list` does (human form, or TSV as SPEC.md says),
  * with skipped files and notes when verbose.  Returns 0, or -1 on a write

@@ -10,15 +10,21 @@
 #include "bookmarks.h"
 #include "config.h"
 #include "library.h"
+#include "loader.h"
 
 struct ui_start {
     struct story *story;   /* open this story at once (NULL: library screen) */
     bool resume;           /* open `story` at its saved position */
+    struct loader *loader; /* NULL, or the whole library being read while
+                              `story` is a partial one (library_open_head);
+                              the loader stays the caller's to free */
 };
 
-/* Run the screens until the reader quits.  Returns the exit status (0 on a
- * normal quit, 1 when the terminal cannot be used, with *err set). */
-int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
+/* Run the screens on *lib until the reader quits.  Returns the exit status
+ * (0 on a normal quit, 1 when the terminal cannot be used, with *err set).
+ * When start->loader finishes, the screens take its library over: *lib is
+ * then that library and the partial one is freed. */
+int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err);
 
 #endif

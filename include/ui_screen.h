@@ -69,6 +69,9 @@ struct ui_libscreen {
 
 struct ui {
     struct library *lib;
+    struct library **libp;   /* the caller's pointer to lib (ui_run) */
+    struct loader *loader;   /* the whole library being read while the open
+                                story is partial; NULL once taken */
     struct bookmarks *bm;
     const struct config *cfg;
     bool in_reader;          /* else the library screen */
@@ -108,6 +111,9 @@ void ui_menu_open(struct ui *ui, enum ui_menu_kind kind, char *title, char **ite
 void ui_menu_close(struct ui *ui);
 void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind, char lead);
 void ui_draw(struct ui *ui);
+/* Take the loader's whole library over from the partial one, waiting for
+ * it if need be; the open story keeps its place.  No-op without a loader. */
+void ui_take_whole(struct ui *ui);
 
 /* ui_reader.c */
 bool ui_reader_open(struct ui *ui, struct story *s, bool at_saved);
@@ -118,6 +124,9 @@ void ui_reader_key(struct ui *ui, int key);
 void ui_reader_draw(struct ui *ui);
 void ui_reader_menu_choose(struct ui *ui);   /* Enter in contents/marks */
 void ui_reader_prompt_done(struct ui *ui, bool run);
+/* The open story is now `ns`, the whole story of the partial one open
+ * (same file): keep the place, the search hit and the '' place. */
+void ui_reader_adopt(struct ui *ui, struct story *ns);
 int ui_reader_rows(void);                    /* text rows for LINES */
 int ui_reader_width(const struct ui *ui);    /* text column for COLS */
 

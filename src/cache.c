@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -87,16 +88,18 @@ static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 
 /* Value of a base64 digit, or -1. */
 static signed char b64_tab[256];
-static bool b64_ready;
 
-static void b64_init(void)
+static void b64_fill(void)
 {
-    if (b64_ready)
-        return;
     memset(b64_tab, -1, sizeof b64_tab);
     for (int i = 0; i < 64; i++)
         b64_tab[(unsigned char)b64[i]] = (signed char)i;
-    b64_ready = true;
+}
+
+static void b64_init(void)
+{
+    static pthread_once_t ready = PTHREAD_ONCE_INIT;
+    pthread_once(&ready, b64_fill);
 }
 
 static long long now_ns(void)

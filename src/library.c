@@ -525,6 +525,8 @@ static char *dup_or_null(const char *s)
 /* The file just added (the last of b->files), as the cache stores it. */
 static void cache_store_file(struct build *b, const char *relpath, const struct cache_stamp *st)
 {
+    if (!b->cache)
+        return;
     const struct lfile *f = &b->files[b->n_files - 1];
     struct cache_file cf = {
         .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
@@ -555,6 +557,8 @@ static void cache_store_file(struct build *b, const char *relpath, const struct 
 static void cache_store_skip(struct build *b, const char *relpath, const struct cache_stamp *st,
                              const char *why)
 {
+    if (!b->cache)
+        return;
     struct cache_file cf = {.skip = xstrdup(why)};
     cache_put(b->cache, relpath, st, &cf);
 }
@@ -605,6 +609,9 @@ static void library_add_cached(struct build *b, const struct scan_file *sf,
 /* Read one candidate file and derive everything that depends on it alone.
  * Files decode rejects are recorded as skipped.  This is the function an
  * index cache replaces (per path, size and mtime). */
+static void library_add_source(struct build *b, const struct scan_file *sf, struct source *src,
+                               const struct cache_stamp *stp);
+
 static void library_add_file(struct build *b, const struct scan_file *sf)
 {
     struct cache_stamp st;
@@ -632,6 +639,14 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
         return;
     }
     free(err);
+    library_add_source(b, sf, src, &st);
+}
+
+/* Add a decoded file (the library takes src): split it into pieces. */
+static void library_add_source(struct build *b, const struct scan_file *sf, struct source *src,
+                               const struct cache_stamp *stp)
+{
+    struct cache_stamp st = *stp;
     struct parse_result r;
     parse_text(src->text, src->len, &r);
     if (r.n_ch == 0) {
@@ -1201,7 +1216,7 @@ struct forder {
     int rep;        /* edition cluster of that numbered chapter */
 };
 
-static struct build *sort_ctx;
+static _Thread_local struct build *sort_ctx;   /* qsort has no context argument */
 
 static int cmp_file_name(const void *p, const void *q)
 {
@@ -1572,6 +1587,8 @@ static void build_free(struct build *b)
     scan_result_free(&b->scan);
 }
 
+static struct library *library_build(struct build *bp);
+
 struct library *library_open(const char *root, char **err)
 {
     struct build b = {0};
@@ -1589,6 +1606,15 @@ struct library *library_open(const char *root, char **err)
     cache_save(b.cache, NULL);   /* best effort: a cache that can't be written is no error */
     cache_free(b.cache);
     b.cache = NULL;
+    return library_build(&b);
+}
+
+/* The stories of the files added to b (grouped, ordered, editions matched);
+ * frees b's scratch. */
+static struct library *library_build(struct build *bp)
+{
+    struct build b = *bp;
+    struct library *lib = b.lib;
     group_files(&b);
     match_editions(&b);
 
@@ -1638,6 +1664,57 @@ struct library *library_open(const char *root, char **err)
     /* The per-file analysis (and the cache's copy of it) is gone: give the
      * freed heap back, so a long story's reader holds only what it uses. */
     malloc_trim(0);
+    return lib;
+}
+
+struct library *library_open_head(const char *path, size_t head, char **err)
+{
+    struct build b = {0};
+    if (scan_tree(path, &b.scan, err) != 0)
+        return NULL;
+    struct source *src = NULL;
+    struct stat sb;
+    if (b.scan.n_files == 1 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        char *bytes = xmalloc(head ? head : 1);
+        FILE *f = fopen(path, "rb");
+        size_t n = f ? fread(bytes, 1, head, f) : 0;
+        if (f)
+            fclose(f);
+        /* Whole lines only, and the head must be UTF-8 as the whole file
+         * will be (else its offsets would not be the whole file's). */
+        while (n && n == head && bytes[n - 1] != '\n')
+            n--;
+        enum decode_reject why;
+        src = n ? decode_bytes(path, bytes, n, &why) : NULL;
+        free(bytes);
+        if (src && src->enc != ENC_UTF8 && src->enc != ENC_UTF8_BOM) {
+            decode_free(src);
+            src = NULL;
+        }
+    }
+    if (!src) {
+        scan_result_free(&b.scan);
+        set_err(err, "%s: the head of the file is not UTF-8 text", path);
+        return NULL;
+    }
+    struct library *lib = xcalloc(1, sizeof *lib);
+    lib->root = xstrdup(path);
+    b.lib = lib;
+    b.ini = xcalloc(1, sizeof *b.ini);
+    struct cache_stamp st = {0};
+    library_add_source(&b, &b.scan.files[0], src, &st);
+    lib = library_build(&b);
+    if (lib->n_stories != 1) {
+        library_free(lib);
+        set_err(err, "%s: the head of the file holds no story", path);
+        return NULL;
+    }
+    struct story *s = &lib->stories[0];
+    s->partial = true;
+    /* Percentages against the whole file (a BOM aside). */
+    size_t whole = (size_t)sb.st_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
+    if (whole > s->total)
+        s->total = whole;
     return lib;
 }
 
@@ -1829,6 +1906,29 @@ double story_percent(const struct story *s, size_t ci, size_t off)
     size_t in = off <= e->start ? 0 : off >= e->end ? e->end - e->start : off - e->start;
     double p = 100.0 * (double)(s->ch[ci].base + in) / (double)s->total;
     return p > 100 ? 100 : p;
+}
+
+void story_percent_pos(const struct story *s, double pct, size_t *ci, size_t *off)
+{
+    if (pct < 0)
+        pct = 0;
+    if (pct > 100)
+        pct = 100;
+    size_t target = (size_t)((double)s->total * pct / 100.0);
+    for (size_t i = 0; i < s->n_ch; i++) {
+        const struct edition *ed = &s->ch[i].ed[0];
+        size_t len = ed->end - ed->start;
+        if (target < s->ch[i].base + len || i + 1 == s->n_ch) {
+            size_t in = target > s->ch[i].base ? target - s->ch[i].base : 0;
+            if (in > len)
+                in = len;
+            *ci = i;
+            *off = ed->start + in;
+            return;
+        }
+    }
+    *ci = 0;
+    *off = s->n_ch ? s->ch[0].ed[0].start : 0;
 }
 
 /* ---------------------------------------------------------------------

@@ -18,11 +18,27 @@
 #include "config.h"
 #include "layout.h"
 #include "library.h"
+#include "loader.h"
 #include "render.h"
 #include "ui.h"
 #include "util.h"
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* A story file longer than HEAD_MIN bytes opens on the screen from its
+ * first HEAD_BYTES (library_open_head) while a loader reads all of it. */
+#define HEAD_BYTES ((size_t)64 * 1024)
+#define HEAD_MIN   (2 * HEAD_BYTES)
+
+/* Is chapter key `key` one of the chapters of the partial story s that its
+ * head holds whole (all but the last)? */
+static bool head_holds(const struct story *s, const char *key)
+{
+    for (size_t i = 0; i + 1 < s->n_ch; i++)
+        if (strcmp(s->ch[i].key, key) == 0)
+            return true;
+    return false;
+}
 
 enum {
     OPT_LIST = 256, OPT_TSV, OPT_VERBOSE, OPT_RENDER, OPT_CHAPTER, OPT_BOOKMARKS,
@@ -217,7 +233,23 @@ int main(int argc, char **argv)
     int status = 0;
     char *err = NULL;
     struct bookmarks *bm = NULL;
-    struct library *lib = library_open(libpath, &err);
+    struct library *lib = NULL;
+    struct loader *loader = NULL;
+    struct stat tsb;
+    if (target_is_path && !list && !render && !show_bookmarks && isatty(STDOUT_FILENO) &&
+        isatty(STDIN_FILENO) && stat(target, &tsb) == 0 && S_ISREG(tsb.st_mode) &&
+        (size_t)tsb.st_size > HEAD_MIN) {
+        /* A long story: the first screen comes from the file's head. */
+        char *herr = NULL;
+        lib = library_open_head(libpath, HEAD_BYTES, &herr);
+        free(herr);
+        if (lib && !(loader = loader_start(libpath))) {
+            library_free(lib);
+            lib = NULL;
+        }
+    }
+    if (!lib)
+        lib = library_open(libpath, &err);
     if (show_bookmarks) {
         /* Saved positions are listed even when the library is gone: the
          * store keeps each story's title. */
@@ -296,18 +328,37 @@ int main(int argc, char **argv)
     }
 
     bm = bookmarks_open(NULL, false);
-    struct ui_start start = {.story = story, .resume = resume || story != NULL};
+    if (loader) {
+        /* A saved place past the head's whole chapters needs the whole story. */
+        struct bm_pos pos;
+        if (bookmarks_get_last(bm, story->id, &pos) && !head_holds(story, pos.chapter_key)) {
+            char *lerr = NULL;
+            struct library *whole = loader_wait(loader, &lerr);
+            if (whole && whole->n_stories == 1) {
+                library_free(lib);
+                lib = whole;
+                story = &lib->stories[0];
+            } else {
+                library_free(whole);
+            }
+            free(lerr);
+            loader_free(loader);
+            loader = NULL;
+        }
+    }
+    struct ui_start start = {.story = story, .resume = resume || story != NULL, .loader = loader};
     if (resume && !story) {
         const char *id = bookmarks_most_recent(bm);
         start.story = id ? library_find_id(lib, id) : NULL;
         if (!start.story)
             warnx_q("--resume: no story read yet; opening the library");
     }
-    status = ui_run(lib, bm, &cfg, &start, &err);
+    status = ui_run(&lib, bm, &cfg, &start, &err);
     if (status != 0 && err)
         warnx_q("%s", err);
 
 out:
+    loader_free(loader);
     bookmarks_close(bm);
     library_free(lib);
     config_free(&cfg);

@@ -27,6 +27,7 @@
 #include "decode.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -341,14 +342,18 @@ static int wentry_cmp(const void *x, const void *y)
     return strcmp(((const struct wentry *)x)->w, ((const struct wentry *)y)->w);
 }
 
-/* Look up the word s[a, e) (ASCII case and Latin-1 capitals folded). */
+static void words_sort(void)
+{
+    qsort(words_tab, N_WORDS, sizeof words_tab[0], wentry_cmp);
+}
+
+/* Look up the word s[a, e) (ASCII case and Latin-1 capitals folded).  The
+ * table is sorted once, safely when two threads parse at once (the reader
+ * and the loader, loader.h). */
 static const struct wentry *lookup_word(const char *s, size_t a, size_t e)
 {
-    static bool sorted;
-    if (!sorted) {
-        qsort(words_tab, N_WORDS, sizeof words_tab[0], wentry_cmp);
-        sorted = true;
-    }
+    static pthread_once_t sorted = PTHREAD_ONCE_INIT;
+    pthread_once(&sorted, words_sort);
     char buf[24];
     if (e <= a || e - a >= sizeof buf)
         return NULL;

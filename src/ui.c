@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -28,10 +29,34 @@
 #include "ui_screen.h"
 
 static volatile sig_atomic_t ui_stop_signal;
+static volatile sig_atomic_t ui_winch;
 
 static void on_stop(int sig)
 {
     ui_stop_signal = sig;
+}
+
+/* Our own SIGWINCH handler (curses leaves a handler it finds in place): the
+ * flag is looked at before every wait for a key, so a resize that lands
+ * while a frame is being drawn is not left until the wait times out. */
+static void on_winch(int sig)
+{
+    (void)sig;
+    ui_winch = 1;
+}
+
+/* A pending resize: tell curses the new size.  True when there was one. */
+static bool take_resize(void)
+{
+    if (!ui_winch)
+        return false;
+    ui_winch = 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
+        resizeterm(ws.ws_row, ws.ws_col);
+        clearok(curscr, TRUE);   /* the terminal may have moved what it showed */
+    }
+    return true;
 }
 
 static void on_crash(int sig)
@@ -49,6 +74,8 @@ static void signals_install(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_winch;
+    sigaction(SIGWINCH, &sa, NULL);
     sa.sa_handler = on_crash;
     sa.sa_flags = SA_RESETHAND;
     sigaction(SIGSEGV, &sa, NULL);
@@ -59,7 +86,7 @@ static void signals_install(void)
 
 static void signals_restore(void)
 {
-    int sigs[] = {SIGTERM, SIGHUP, SIGINT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE};
+    int sigs[] = {SIGTERM, SIGHUP, SIGINT, SIGWINCH, SIGSEGV, SIGABRT, SIGBUS, SIGFPE};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_DFL);
 }
@@ -467,6 +494,45 @@ static void dispatch(struct ui *ui, int key)
         ui_library_key(ui, key);
 }
 
+void ui_take_whole(struct ui *ui)
+{
+    if (!ui->loader)
+        return;
+    char *err = NULL;
+    struct library *whole = loader_wait(ui->loader, &err);
+    ui->loader = NULL;
+    if (!whole || whole->n_stories != 1) {
+        /* Keep reading the head; say why the rest is missing. */
+        if (ui->rd.open)
+            ui->rd.s->partial = false;
+        ui_msg(ui, "only the start of the story could be read: %s",
+               err ? err : "the file changed");
+        library_free(whole);
+        free(err);
+        return;
+    }
+    free(err);
+    struct story *ns = &whole->stories[0];
+    struct story *os = ui->rd.open ? ui->rd.s : NULL;
+    /* The head named the story differently (its id): a reader who has not
+     * moved yet goes to the place saved under the whole story's id. */
+    bool reid = os && strcmp(os->id, ns->id) != 0 && !ui->rd.unsaved;
+    ui_reader_adopt(ui, ns);
+    struct bm_pos pos;
+    size_t ci, off;
+    if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
+        bookmarks_resolve(ns, &pos, &ci, &off))
+        ui_view_goto(&ui->rd.v, ci, off);
+    ui_library_free(ui);
+    struct library *old = ui->lib;
+    ui->lib = whole;
+    if (ui->libp)
+        *ui->libp = whole;
+    ui_library_init(ui);
+    ui_library_select(ui, ns);
+    library_free(old);
+}
+
 void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
                    const struct config *cfg)
 {
@@ -518,7 +584,7 @@ void ui_attrs_init(struct ui *ui)
     }
 }
 
-int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
+int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
     setlocale(LC_ALL, "");
@@ -548,7 +614,9 @@ int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
     mouseinterval(0);
 
     struct ui *ui = xmalloc(sizeof *ui);
-    ui_state_init(ui, lib, bm, cfg);
+    ui_state_init(ui, *lib, bm, cfg);
+    ui->libp = lib;
+    ui->loader = start ? start->loader : NULL;
     ui_attrs_init(ui);
     if (start && start->story) {
         if (ui_reader_open(ui, start->story, start->resume))
@@ -557,15 +625,27 @@ int ui_run(struct library *lib, struct bookmarks *bm, const struct config *cfg,
 
     bool dirty = true;
     while (!ui->quit && !ui_stop_signal) {
-        if (dirty)
+        if (dirty) {
             ui_draw(ui);
+            dirty = false;
+        }
+        if (take_resize()) {   /* the next frame lays out for the new size */
+            dirty = true;
+            continue;
+        }
+        timeout(ui->loader ? 20 : 250);   /* look often for the whole story */
         bool timed_out;
         int key = read_key(ui, &timed_out);
         bool had_msg = ui->msg[0] != '\0';
+        if (ui->loader && loader_ready(ui->loader)) {
+            ui_take_whole(ui);
+            dirty = true;   /* the chapter count and percent are now known */
+        }
         if (ui->in_reader)
             ui_reader_tick(ui);
         if (timed_out) {
-            dirty = !had_msg && ui->msg[0];   /* the periodic save had news */
+            if (!had_msg && ui->msg[0])
+                dirty = true;   /* the periodic save had news */
             continue;
         }
         dirty = true;

@@ -242,6 +242,9 @@ static void status_line(struct ui *ui)
                  rd->pending == '\'' ? " or ' to go back" : "");
     else if (rd->have_count)
         snprintf(left, sizeof left, "%lu (then %% for a percent, or a move)", rd->count);
+    else if (s->partial)   /* the count is not known yet */
+        snprintf(left, sizeof left, "%s \xc2\xb7 %zu/\xe2\x80\xa6 %s", s->title, ci + 1,
+                 s->ch[ci].title);
     else
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/%zu %s", s->title, ci + 1, s->n_ch,
                  s->ch[ci].title);
@@ -315,6 +318,7 @@ void ui_reader_prompt_done(struct ui *ui, bool run)
     struct ui_reader *rd = &ui->rd;
     if (!run)
         return;
+    ui_take_whole(ui);   /* a search goes through the whole story */
     const char *t = ui->prompt.text.data ? ui->prompt.text.data : "";
     bool back = ui->prompt.kind == PROMPT_SEARCH_BACK;
     if (!*t) {                 /* empty: the last search again, this way */
@@ -453,9 +457,95 @@ static bool is_letter(int key)
     return (key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z');
 }
 
+/* ---- a partial story (library_open_head) --------------------------------- */
+
+/* Does `key` need more of a partial story than its head?  Moves well inside
+ * the head's whole chapters do not; anything that looks at the whole story
+ * (contents, search, marks, percent, the library) does. */
+static bool needs_whole(const struct ui_reader *rd, int key)
+{
+    if (rd->pending)
+        return true;
+    bool inside = rd->v.top.ci + 2 < rd->s->n_ch;
+    switch (ui_keys_lookup(UI_CTX_READER, key)) {
+    case ACT_NONE: case ACT_DIGIT: case ACT_HELP: case ACT_REDRAW:
+    case ACT_SEARCH_FWD: case ACT_SEARCH_BACK: case ACT_SET_MARK:
+        return false;
+    case ACT_PAGE_DOWN: case ACT_PAGE_UP: case ACT_LINE_DOWN: case ACT_LINE_UP:
+    case ACT_SCROLL_DOWN: case ACT_SCROLL_UP: case ACT_TOP: case ACT_BOTTOM:
+    case ACT_NEXT_CHAPTER: case ACT_PREV_CHAPTER:
+        return !inside;
+    default:
+        return true;
+    }
+}
+
+/* Chapter of s whose preferred edition holds byte `off` of its text (the
+ * last one starting at or before it). */
+static size_t chapter_at(const struct story *s, size_t off)
+{
+    size_t best = 0;
+    bool found = false;
+    for (size_t i = 0; i < s->n_ch; i++) {
+        const struct edition *e = &s->ch[i].ed[0];
+        if (e->start > off)
+            continue;
+        if (off < e->end)
+            return i;
+        if (!found || e->start > s->ch[best].ed[0].start) {
+            best = i;
+            found = true;
+        }
+    }
+    return best;
+}
+
+/* A place (ci, off) in the partial story os, in the whole story ns.
+ * `same`: ns's text begins with os's bytes, so offsets carry over;
+ * otherwise the place goes by its percent through the story. */
+static void carry_place(const struct story *os, const struct story *ns, bool same, size_t *ci,
+                        size_t *off)
+{
+    if (same) {
+        *ci = chapter_at(ns, *off);
+        return;
+    }
+    story_percent_pos(ns, story_percent(os, *ci, *off), ci, off);
+}
+
+void ui_reader_adopt(struct ui *ui, struct story *ns)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (!rd->open || ns->n_ch == 0)
+        return;
+    const struct story *os = rd->s;
+    const char *ot, *nt;
+    const struct edition *oe = chapter_text(&os->ch[0], &ot);
+    const struct edition *ne = chapter_text(&ns->ch[0], &nt);
+    bool same = oe->src->len <= ne->src->len && memcmp(ot, nt, oe->src->len) == 0;
+    size_t ci = rd->v.top.ci, off = ui_view_off(&rd->v);
+    carry_place(os, ns, same, &ci, &off);
+    if (rd->have_prev)
+        carry_place(os, ns, same, &rd->prev_ci, &rd->prev_off);
+    if (rd->have_hit) {
+        size_t len = rd->hit_end - rd->hit_off;
+        carry_place(os, ns, same, &rd->hit_ci, &rd->hit_off);
+        rd->hit_end = rd->hit_off + len;
+        rd->have_hit = same;
+    }
+    struct layout_opts lo = rd->v.lo;
+    int rows = rd->v.rows;
+    ui_view_free(&rd->v);
+    ui_view_init(&rd->v, ns, &lo, rows);
+    ui_view_goto(&rd->v, ci, off);
+    rd->s = ns;
+}
+
 void ui_reader_key(struct ui *ui, int key)
 {
     struct ui_reader *rd = &ui->rd;
+    if (rd->s->partial && ui->loader && needs_whole(rd, key))
+        ui_take_whole(ui);
     struct ui_view *v = &rd->v;
     struct ui_addr before = v->top;
 

@@ -276,26 +276,7 @@ double ui_view_percent(struct ui_view *v)
 
 void ui_view_percent_pos(const struct ui_view *v, double pct, size_t *ci, size_t *off)
 {
-    const struct story *s = v->s;
-    if (pct < 0)
-        pct = 0;
-    if (pct > 100)
-        pct = 100;
-    size_t target = (size_t)((double)s->total * pct / 100.0);
-    for (size_t i = 0; i < s->n_ch; i++) {
-        const struct edition *ed = &s->ch[i].ed[0];
-        size_t len = ed->end - ed->start;
-        if (target < s->ch[i].base + len || i + 1 == s->n_ch) {
-            size_t in = target > s->ch[i].base ? target - s->ch[i].base : 0;
-            if (in > len)
-                in = len;
-            *ci = i;
-            *off = ed->start + in;
-            return;
-        }
-    }
-    *ci = 0;
-    *off = s->n_ch ? s->ch[0].ed[0].start : 0;
+    story_percent_pos(v->s, pct, ci, off);
 }
 
 void ui_view_resize(struct ui_view *v, int width, int rows)

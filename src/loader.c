@@ -1,0 +1,84 @@
+/* loader.c — library_open on a background thread (see loader.h). */
+#include "loader.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "util.h"
+
+struct loader {
+    pthread_t thread;
+    char *root;
+    atomic_bool done;      /* set by the thread as its last act */
+    bool joined;
+    struct library *lib;   /* the result, until taken */
+    char *err;
+};
+
+static void *loader_main(void *arg)
+{
+    struct loader *l = arg;
+    /* QUIRE_TEST_LOAD_DELAY_MS: the end-to-end tests hold the whole story
+     * back to see the screen before it arrives. */
+    const char *d = getenv("QUIRE_TEST_LOAD_DELAY_MS");
+    long ms = d ? strtol(d, NULL, 10) : 0;
+    if (ms > 0) {
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    l->lib = library_open(l->root, &l->err);
+    atomic_store(&l->done, true);
+    return NULL;
+}
+
+struct loader *loader_start(const char *root)
+{
+    struct loader *l = xcalloc(1, sizeof *l);
+    l->root = xstrdup(root);
+    atomic_init(&l->done, false);
+    if (pthread_create(&l->thread, NULL, loader_main, l) != 0) {
+        free(l->root);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+bool loader_ready(struct loader *l)
+{
+    return l && atomic_load(&l->done);
+}
+
+static void join(struct loader *l)
+{
+    if (!l->joined) {
+        pthread_join(l->thread, NULL);
+        l->joined = true;
+    }
+}
+
+struct library *loader_wait(struct loader *l, char **err)
+{
+    *err = NULL;
+    if (!l)
+        return NULL;
+    join(l);
+    struct library *lib = l->lib;
+    *err = l->err;
+    l->lib = NULL;
+    l->err = NULL;
+    return lib;
+}
+
+void loader_free(struct loader *l)
+{
+    if (!l)
+        return;
+    join(l);
+    library_free(l->lib);
+    free(l->err);
+    free(l->root);
+    free(l);
+}
