@@ -1682,8 +1682,9 @@ struct library *library_open_head(const char *path, size_t head, char **err)
             fclose(f);
         /* Whole lines only, and the head must be UTF-8 as the whole file
          * will be (else its offsets would not be the whole file's). */
-        while (n && n == head && bytes[n - 1] != '\n')
-            n--;
+        if (n == head)   /* more follows: back to the end of the last whole line */
+            while (n && bytes[n - 1] != '\n')
+                n--;
         enum decode_reject why;
         src = n ? decode_bytes(path, bytes, n, &why) : NULL;
         free(bytes);

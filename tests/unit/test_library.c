@@ -2,6 +2,7 @@
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
 #include "library.h"
+#include "loader.h"
 #include "util.h"
 
 #include <errno.h>
@@ -519,6 +520,88 @@ static void test_tsv_fields(void)
     free(d);
 }
 
+/* The head of a long story file (library_open_head) names the story and its
+ * whole chapters exactly as the whole file does, and a loader reads the
+ * whole file on its own thread. */
+static void test_head_and_loader(void)
+{
+    char *d = tempdir();
+    struct buf b = {0};
+    buf_adds(&b, "The Long Road by Ann Teller\r\n\r\n");
+    for (int c = 1; c <= 40; c++) {
+        char *p = prose((unsigned)c + 500, 900, true);
+        buf_printf(&b, "Chapter %d\r\n\r\n%s\r\n", c, p);
+        free(p);
+    }
+    put(d, "long.txt", b.data);
+    char *path = xasprintf("%s/long.txt", d);
+    char *err = NULL;
+    struct library *whole = library_open(path, &err);
+    struct library *head = library_open_head(path, 64 * 1024, &err);
+    CHECK("the whole file is one story", whole && whole->n_stories == 1);
+    CHECK("its head is one story", head && head->n_stories == 1);
+    if (whole && head && whole->n_stories == 1 && head->n_stories == 1) {
+        const struct story *w = &whole->stories[0], *h = &head->stories[0];
+        CHECK("the head's story is partial", h->partial && !w->partial);
+        CHECK_STR("the same id from the head", h->id, w->id);
+        CHECK_STR("the same title", h->title, w->title);
+        CHECK_STR("the same author", h->author, w->author);
+        CHECK("fewer chapters in the head", h->n_ch >= 2 && h->n_ch < w->n_ch);
+        bool same = true;
+        for (size_t i = 0; i + 1 < h->n_ch; i++)
+            same &= strcmp(h->ch[i].key, w->ch[i].key) == 0 &&
+                    h->ch[i].ed[0].start == w->ch[i].ed[0].start &&
+                    h->ch[i].ed[0].end == w->ch[i].ed[0].end &&
+                    h->ch[i].base == w->ch[i].base && strcmp(h->ch[i].title, w->ch[i].title) == 0;
+        CHECK("whole chapters of the head: same keys, offsets and titles", same);
+        CHECK("percentages against the whole file", h->total == w->total);
+        const struct edition *he = &h->ch[h->n_ch - 1].ed[0];
+        CHECK("the head ends on a whole line", he->src->len <= 64 * 1024 &&
+                                                   he->src->text[he->src->len - 1] == '\n');
+    }
+    library_free(head);
+
+    /* A head that is not UTF-8 is refused: the whole file decodes otherwise. */
+    put(d, "latin.txt", "Caf\xe9 Story by Someone\n\nChapter 1\n\nThe caf\xe9 was open.\n");
+    char *lpath = xasprintf("%s/latin.txt", d);
+    free(err);
+    err = NULL;
+    CHECK("a Windows-1252 head is refused", library_open_head(lpath, 64 * 1024, &err) == NULL);
+    CHECK("with a reason", err && strstr(err, "UTF-8"));
+    free(err);
+    err = NULL;
+    CHECK("a missing file is refused", library_open_head("/nonexistent/q.txt", 4096, &err) == NULL);
+    free(err);
+
+    /* The loader gives what library_open gives, once. */
+    struct loader *l = loader_start(path);
+    CHECK("a loader starts", l != NULL);
+    err = NULL;
+    struct library *got = loader_wait(l, &err);
+    CHECK("it reads the whole story",
+          got && whole && got->n_stories == 1 &&
+              got->stories[0].n_ch == whole->stories[0].n_ch &&
+              strcmp(got->stories[0].id, whole->stories[0].id) == 0);
+    CHECK("handed over once", loader_wait(l, &err) == NULL && err == NULL);
+    CHECK("ready after the wait", loader_ready(l));
+    loader_free(l);
+    library_free(got);
+    /* A loader freed without a wait, and one that fails. */
+    loader_free(loader_start(path));
+    l = loader_start("/nonexistent/folder");
+    got = loader_wait(l, &err);
+    CHECK("a failed load says why", !got && err && strstr(err, "/nonexistent/folder"));
+    free(err);
+    loader_free(l);
+
+    library_free(whole);
+    free(lpath);
+    free(path);
+    buf_free(&b);
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     test_errors();
@@ -531,5 +614,6 @@ int main(void)
     test_skipping();
     test_blocks_and_percent();
     test_tsv_fields();
+    test_head_and_loader();
     return check_summary();
 }

@@ -1,0 +1,62 @@
+#!/bin/sh
+# t_ui_long.sh — a long story file opens from its head at once and the
+# whole story arrives from the loader thread without moving the reader
+# (QUIRE_TEST_LOAD_DELAY_MS holds it back so the tests can see both
+# states); keys that need the whole story wait for it; a saved place past
+# the head opens where it was.  In tmux.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui_tmux.sh"
+
+F="$TMPD/alice.txt"
+cp "$TOP/tests/data/corpus/alice-in-wonderland_pg11-0.txt" "$F"
+N=$("$QUIRE" --list --tsv "$F" | wc -l | tr -d ' ')
+check_eq "Alice has twelve chapters" "$N" 12
+held() { ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=$1 $(ui_quote "$QUIRE" "$F")"; }
+ELL=$(printf '\342\200\246')
+
+# 1. The first screen before the whole story is read; moves inside the
+#    head do not wait; the whole story arrives under the same top line.
+held 4000
+check "the first screen shows the story's text" ui_wait "Alice"
+check "the chapter count is not known yet (1/$ELL)" status_has "1/$ELL"
+ui_keys j j j
+TOP3=$(ui_top)
+check "j moves inside the head without waiting" status_has "/$ELL"
+check "the whole story arrives (1/12)" ui_wait " 1/12 "
+check_eq "and the top line stays where it was" "$(ui_top)" "$TOP3"
+ui_keys t
+check "the contents list the last chapter" ui_wait "CHAPTER XII"
+ui_keys Escape q q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
+# 2. Keys that need the whole story wait for it: search, contents.
+held 4000
+ui_keys /
+ui_type "the Queen, turning purple"
+ui_keys Enter
+check "a search from the head finds text in the last chapter" status_has " 12/12 "
+check "the match is on the screen" ui_wait "said the Queen, turning purple"
+ui_keys q q
+ui_dead >/dev/null
+held 4000
+ui_keys t
+check "t waits for the whole story and lists chapter XII" ui_wait "CHAPTER XII"
+ui_keys Escape
+# 3. A place far past the head: saved on quitting, reopened there.
+ui_keys 9 0 %
+check "90% is in the last chapters" status_has " 12/12 "
+TOP90=$(ui_top)
+ui_keys q q
+ui_dead >/dev/null
+held 1500
+check "reopened past the head: the whole story at once" status_has " 12/12 "
+check_eq "at the same top line" "$(ui_top)" "$TOP90"
+ui_keys q q
+check_eq "quits cleanly again" "$(ui_dead)" "0 0"
+
+# 4. SIGTERM while the whole story is still being read: a clean exit.
+held 4000
+ui_keys j
+kill -TERM "$(ui_pid)"
+check_eq "SIGTERM during the load: status 0, screen restored" "$(ui_dead)" "0 0"
+finish
