@@ -172,4 +172,27 @@ ui_keys Space
 check "reading goes on" status_has ' 1/2 '
 ui_keys q q
 check_eq "quits with status 0" "$(ui_dead)" "0 0"
+
+# Renamed library folder and files, and another terminal width: --resume
+# still lands on the same text.
+rm -rf "$XDG_STATE_HOME"
+cp -R "$LIBDIR" "$TMPD/libA"
+ui_start 100 30 -L "$TMPD/libA" "The Worst Betrayal"
+ui_keys ']' Space Space j j j
+TOPW=$(ui_top)
+WORD=$(printf '%s\n' "$TOPW" | sed 's/^ *//; s/[ ,.;:!?].*//')
+ui_keys q q
+ui_dead >/dev/null
+PCT=$("$QUIRE" --bookmarks | grep -o '[0-9]*%  chapter [0-9/]*')
+mv "$TMPD/libA" "$TMPD/libB"
+(cd "$TMPD/libB/The Worst Betrayal" && mv 000_977516cc94ba2ab9.txt "part one.txt" &&
+    mv 001_f36c8488a464cd0d.txt "part two.txt")
+mv "$TMPD/libB/The Worst Betrayal" "$TMPD/libB/twb"
+check_eq "--bookmarks: the same place after the renames" \
+    "$("$QUIRE" --bookmarks | grep -o '[0-9]*%  chapter [0-9/]*')" "$PCT"
+ui_start 60 20 -L "$TMPD/libB" --resume
+check "renamed, 60 columns: --resume opens chapter 2/2" status_has ' 2/2 '
+check "and the top line holds the word that was on top ($WORD)" top_has_word "$WORD"
+ui_keys q q
+check_eq "quits with status 0 after the renames" "$(ui_dead)" "0 0"
 finish

@@ -22,4 +22,19 @@ ui_keys q j k h q
 $UI_T send-keys -t q q
 check_eq "exit status 0 under valgrind (99 would be a memory error or a definite leak)" "$(ui_dead)" "0 0"
 if [ -s "$TMPD/vg" ]; then fail "valgrind reported:"; cat "$TMPD/vg" >&2; else pass; fi
+
+# A long story file: its head on screen while the loader thread reads it
+# whole (held back a moment), then the take-over, moves, search, quit.
+F="$TMPD/alice.txt"
+cp "$TOP/tests/data/corpus/alice-in-wonderland_pg11-0.txt" "$F"
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=1500 $VG $(ui_quote "$QUIRE" "$F") 2>'$TMPD/vg2'"
+check "a long story's head under valgrind" ui_wait 'Alice'
+ui_keys j j
+check "the whole story arrives under valgrind" ui_wait ' 1/12 '
+ui_keys Space ']' t Enter
+ui_keys / && ui_type 'turning purple' && ui_keys Enter
+ui_keys q
+$UI_T send-keys -t q q
+check_eq "the long story: exit status 0 under valgrind" "$(ui_dead)" "0 0"
+if [ -s "$TMPD/vg2" ]; then fail "valgrind reported (long story):"; cat "$TMPD/vg2" >&2; else pass; fi
 finish
