@@ -1025,21 +1025,23 @@ static uint32_t pairmap_get(const struct pairmap *m, size_t a, size_t b)
     return 0;
 }
 
-struct posting {
-    uint64_t h;
-    uint32_t piece;
-};
+/* A posting is one sampled hash of one piece, packed in 64 bits: the top
+ * 40 bits of the hash over the piece index (PIECE_BITS).  Eight bytes, not
+ * sixteen: the postings of a large library are its biggest allocation. */
+#define PIECE_BITS 24
+#define POST_PIECE(w) ((size_t)((w) & ((UINT64_C(1) << PIECE_BITS) - 1)))
+#define POST_HASH(w) ((w) >> PIECE_BITS)
 
-/* Sort postings by hash: LSD radix sort, 16 bits a pass.  Stable, so equal
- * hashes keep their pieces in increasing order. */
-static void sort_postings(struct posting *p, size_t n)
+/* Sort postings: LSD radix sort, 16 bits a pass, so equal hashes end up
+ * together with their pieces in increasing order. */
+static void sort_postings(uint64_t *p, size_t n)
 {
-    struct posting *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    uint64_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
     size_t *count = xmalloc(65536 * sizeof *count);
     for (int shift = 0; shift < 64; shift += 16) {
         memset(count, 0, 65536 * sizeof *count);
         for (size_t i = 0; i < n; i++)
-            count[(p[i].h >> shift) & 0xffff]++;
+            count[(p[i] >> shift) & 0xffff]++;
         size_t sum = 0;
         for (size_t i = 0; i < 65536; i++) {
             size_t c = count[i];
@@ -1047,9 +1049,12 @@ static void sort_postings(struct posting *p, size_t n)
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            tmp[count[(p[i].h >> shift) & 0xffff]++] = p[i];
-        memcpy(p, tmp, n * sizeof *p);
+            tmp[count[(p[i] >> shift) & 0xffff]++] = p[i];
+        uint64_t *t = p;   /* the sorted copy becomes the input: no copy back */
+        p = tmp;
+        tmp = t;
     }
+    /* Four passes: the result is back in the caller's array. */
     free(count);
     free(tmp);
 }
@@ -1099,23 +1104,27 @@ static void match_editions(struct build *b)
         total += b->pc[i].n_sketch;
     if (b->n_pc < 2 || b->n_files < 2 || total == 0)
         return;     /* editions come from two files */
-    struct posting *post = xmalloc(total * sizeof *post);
+    if (b->n_pc >= (size_t)1 << PIECE_BITS) {
+        note(b, "%zu chapters: too many to look for duplicate editions", b->n_pc);
+        return;
+    }
+    uint64_t *post = xmalloc(total * sizeof *post);
     size_t k = 0;
     for (size_t i = 0; i < b->n_pc; i++)
         for (size_t j = 0; j < b->pc[i].n_sketch; j++)
-            post[k++] = (struct posting){b->pc[i].sketch[j], (uint32_t)i};
+            post[k++] = (b->pc[i].sketch[j] >> PIECE_BITS << PIECE_BITS) | (uint64_t)i;
     sort_postings(post, total);
 
     struct pairmap m = {0};
     for (size_t i = 0; i < total;) {
         size_t j = i + 1;
-        while (j < total && post[j].h == post[i].h)
+        while (j < total && POST_HASH(post[j]) == POST_HASH(post[i]))
             j++;
         if (j - i >= 2 && j - i <= POSTING_MAX)
             for (size_t x = i; x < j; x++)
                 for (size_t y = x + 1; y < j; y++)
-                    if (pair_eligible(b, post[x].piece, post[y].piece))
-                        (*pairmap_slot(&m, pair_key(post[x].piece, post[y].piece)))++;
+                    if (pair_eligible(b, POST_PIECE(post[x]), POST_PIECE(post[y])))
+                        (*pairmap_slot(&m, pair_key(POST_PIECE(post[x]), POST_PIECE(post[y]))))++;
         i = j;
     }
     free(post);

@@ -37,6 +37,19 @@ check "the file parses whole" "$H" check "$TMPD/h2/bookmarks"
 check_eq "no temporary or kept-aside files are left" \
     "$(ls "$TMPD/h2" | grep -c -e '\.tmp\.' -e '\.bad-')" 0
 
+# 2b. A save replaces the file through a rename: the name points at a new
+#     file (new inode), and a hard link to the old one still reads whole
+#     and unchanged, so no reader ever sees a file half written.
+ln "$TMPD/h2/bookmarks" "$TMPD/h2-old"
+ino=$(stat -c %i "$TMPD/h2/bookmarks")
+oldsum=$(cksum <"$TMPD/h2-old")
+"$H" saver "$TMPD/h2" delta 1 1 >/dev/null 2>&1
+check "a save renames a new file into place (a new inode)" \
+    [ "$(stat -c %i "$TMPD/h2/bookmarks")" != "$ino" ]
+check_eq "the replaced file was not written in place" "$(cksum <"$TMPD/h2-old")" "$oldsum"
+check_eq "the new file has the new story" "$("$H" last "$TMPD/h2" delta)" 999999
+check_eq "and the stories saved before it" "$("$H" last "$TMPD/h2" gamma)" 999999
+
 # 3. SIGKILL at random moments, 200 times (forked savers): the file is
 #    always the old or the new one, whole, and never loses a story.
 check "200 savers killed at random moments never leave a broken file" \
