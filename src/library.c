@@ -1115,18 +1115,36 @@ static void match_editions(struct build *b)
             post[k++] = (b->pc[i].sketch[j] >> PIECE_BITS << PIECE_BITS) | (uint64_t)i;
     sort_postings(post, total);
 
+    /* pair_eligible's facts side by side, one small record per piece: the
+     * loop below asks them millions of times in a large library. */
+    struct pinfo {
+        uint32_t file;
+        int32_t group;
+        bool loose;
+    } *pi = xmalloc(b->n_pc * sizeof *pi);
+    for (size_t i = 0; i < b->n_pc; i++) {
+        const struct lfile *f = &b->files[b->pc[i].file];
+        pi[i] = (struct pinfo){(uint32_t)b->pc[i].file, f->group, b->groups[f->group].loose};
+    }
     struct pairmap m = {0};
     for (size_t i = 0; i < total;) {
         size_t j = i + 1;
         while (j < total && POST_HASH(post[j]) == POST_HASH(post[i]))
             j++;
         if (j - i >= 2 && j - i <= POSTING_MAX)
-            for (size_t x = i; x < j; x++)
-                for (size_t y = x + 1; y < j; y++)
-                    if (pair_eligible(b, POST_PIECE(post[x]), POST_PIECE(post[y])))
+            for (size_t x = i; x < j; x++) {
+                const struct pinfo *px = &pi[POST_PIECE(post[x])];
+                for (size_t y = x + 1; y < j; y++) {
+                    const struct pinfo *py = &pi[POST_PIECE(post[y])];
+                    /* as pair_eligible */
+                    if (px->file != py->file &&
+                        (px->group == py->group || px->loose || py->loose))
                         (*pairmap_slot(&m, pair_key(POST_PIECE(post[x]), POST_PIECE(post[y]))))++;
+                }
+            }
         i = j;
     }
+    free(pi);
     free(post);
 
     struct cand *cands = NULL;
