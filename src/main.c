@@ -27,8 +27,8 @@ enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* A story file longer than HEAD_MIN bytes opens on the screen from its
  * first HEAD_BYTES (library_open_head) while a loader reads all of it. */
-#define HEAD_BYTES ((size_t)64 * 1024)
-#define HEAD_MIN   (2 * HEAD_BYTES)
+#define HEAD_BYTES ((size_t)32 * 1024)
+#define HEAD_MIN   ((size_t)128 * 1024)
 
 /* Is chapter key `key` one of the chapters of the partial story s that its
  * head holds whole (all but the last)? */
