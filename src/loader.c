@@ -2,6 +2,7 @@
 #include "loader.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -38,7 +39,18 @@ struct loader *loader_start(const char *root)
     struct loader *l = xcalloc(1, sizeof *l);
     l->root = xstrdup(root);
     atomic_init(&l->done, false);
-    if (pthread_create(&l->thread, NULL, loader_main, l) != 0) {
+    /* The thread takes no signals meant for the process (SIGTERM, SIGWINCH,
+     * ...): they go to the main thread, whose wait for a key they cut
+     * short.  Faults stay deliverable to the thread that makes them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
+        sigdelset(&all, sync_sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(&l->thread, NULL, loader_main, l);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
         free(l->root);
         free(l);
         return NULL;

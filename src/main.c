@@ -340,6 +340,7 @@ int main(int argc, char **argv)
                 story = &lib->stories[0];
             } else {
                 library_free(whole);
+                story->partial = false;   /* no more is coming: read the head */
             }
             free(lerr);
             loader_free(loader);
