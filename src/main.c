@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,14 @@ static char *sample_library(const char *argv0)
 
 int main(int argc, char **argv)
 {
+    /* Scratch buffers of a few hundred KiB (search windows, layout) are
+     * allocated and freed at every step: keep them in the heap instead of
+     * a fresh mapping each time (glibc would learn this threshold only
+     * after freeing a large mapping, which the main thread may never do
+     * when the loader thread builds the library).  Fresh pages cost a
+     * page fault each. */
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
     bool list = false, tsv = false, verbose = false, render = false;
     bool show_bookmarks = false, resume = false, config_check = false;
     const char *library = NULL, *config_path = NULL, *wrap = NULL;
