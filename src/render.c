@@ -1,12 +1,21 @@
 /* render.c — `--render`: chapters laid out by layout.c, printed as plain
- * UTF-8 (indent as spaces, runs' bytes, no escape codes). */
+ * UTF-8 (indent as spaces, runs' bytes, no escape codes).
+ *
+ * Chapters are laid out in batches of about RENDER_BATCH source bytes by
+ * two threads, each taking the next chapter not yet taken, and written in
+ * order.  Layout is a pure function of a chapter's text and blocks, so the
+ * output is the same byte for byte as one thread's. */
 #include "render.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+#define RENDER_BATCH ((size_t)4 << 20)
 
 /* Print one laid-out line followed by a newline into *b. */
 static void render_line(const struct layout_opts *o, const char *text, const char *title,
@@ -26,6 +35,52 @@ static void render_line(const struct layout_opts *o, const char *text, const cha
     buf_addc(b, '\n');
 }
 
+/* A batch of chapters [lo, hi) of s laid out by two threads that take the
+ * next chapter from a shared counter, each into that chapter's own buffer
+ * (out[ci - lo]); a blank line goes before every chapter but the render's
+ * first, `first`.  Only those chapters are touched, and their sources are
+ * loaded beforehand (chapter_text), so the threads share nothing else. */
+struct batch {
+    const struct layout_opts *o;
+    struct story *s;
+    size_t lo, hi, first;
+    atomic_size_t next;
+    struct buf *out;
+};
+
+static void *batch_work(void *arg)
+{
+    struct batch *bt = arg;
+    struct layout_scratch *sc = layout_scratch_new();
+    struct line_vec lv = {0};
+    struct run *runs = NULL;
+    size_t cap = 0;
+    XGROW(runs, cap, 64);
+    for (size_t ci; (ci = atomic_fetch_add(&bt->next, 1)) < bt->hi;) {
+        struct chapter *c = &bt->s->ch[ci];
+        struct buf *b = &bt->out[ci - bt->lo];
+        const char *text;
+        size_t nb;
+        chapter_text(c, &text);
+        const struct block *blocks = chapter_blocks(c, &nb);
+        lv.n = 0;
+        layout_chapter_s(bt->o, text, blocks, nb, c->title, &lv, sc);
+        if (ci > bt->first)
+            buf_addc(b, '\n');
+        for (size_t i = 0; i < lv.n; i++)
+            render_line(bt->o, text, c->title, &lv.v[i], sc, &runs, &cap, b);
+    }
+    free(runs);
+    line_vec_free(&lv);
+    layout_scratch_free(sc);
+    return NULL;
+}
+
+static size_t chapter_bytes(const struct chapter *c)
+{
+    return c->ed[0].end - c->ed[0].start;
+}
+
 int render_story(struct story *s, const struct layout_opts *o, size_t chapter,
                  FILE *out, char **err)
 {
@@ -35,43 +90,38 @@ int render_story(struct story *s, const struct layout_opts *o, size_t chapter,
         return -1;
     }
     size_t lo = chapter ? chapter - 1 : 0, hi = chapter ? chapter : s->n_ch;
-    struct layout_scratch *sc = layout_scratch_new();
-    struct line_vec lv = {0};
-    struct run *runs = NULL;
-    size_t cap = 0;
-    struct buf b = {0};
     int rc = 0;
-    XGROW(runs, cap, 64);
-    for (size_t ci = lo; ci < hi && rc == 0; ci++) {
-        struct chapter *c = &s->ch[ci];
-        const char *text;
-        size_t nb;
-        chapter_text(c, &text);
-        const struct block *blocks = chapter_blocks(c, &nb);
-        lv.n = 0;
-        layout_chapter_s(o, text, blocks, nb, c->title, &lv, sc);
-        if (ci > lo)
-            buf_addc(&b, '\n');
-        for (size_t i = 0; i < lv.n; i++) {
-            render_line(o, text, c->title, &lv.v[i], sc, &runs, &cap, &b);
-            if (b.len >= 1 << 16) {
-                if (fwrite(b.data, 1, b.len, out) != b.len)
-                    rc = -1;
-                b.len = 0;
-            }
+    for (size_t ci = lo; ci < hi && rc == 0;) {
+        /* the batch [ci, e): about RENDER_BATCH bytes, at least a chapter */
+        size_t e = ci, bytes = 0;
+        while (e < hi && (e == ci || bytes + chapter_bytes(&s->ch[e]) <= RENDER_BATCH))
+            bytes += chapter_bytes(&s->ch[e++]);
+        for (size_t k = ci; k < e; k++) {
+            const char *text;
+            chapter_text(&s->ch[k], &text);   /* load shared sources here, not in two threads */
         }
+        struct batch bt = {.o = o, .s = s, .lo = ci, .hi = e, .first = lo};
+        atomic_init(&bt.next, ci);
+        bt.out = xcalloc(e - ci, sizeof *bt.out);
+        pthread_t t;
+        bool threaded = e - ci >= 2 && pthread_create(&t, NULL, batch_work, &bt) == 0;
+        batch_work(&bt);
+        if (threaded)
+            pthread_join(t, NULL);
+        for (size_t k = 0; k < e - ci; k++) {
+            if (rc == 0 && bt.out[k].len &&
+                fwrite(bt.out[k].data, 1, bt.out[k].len, out) != bt.out[k].len)
+                rc = -1;
+            buf_free(&bt.out[k]);
+        }
+        free(bt.out);
         if (!chapter && s->n_ch > 64)
-            story_drop_blocks(s, ci + 1, ci + 1);   /* bound memory on huge stories */
+            story_drop_blocks(s, e, e);   /* bound memory on huge stories */
+        ci = e;
     }
-    if (rc == 0 && b.len && fwrite(b.data, 1, b.len, out) != b.len)
-        rc = -1;
     if (rc == 0 && fflush(out) != 0)
         rc = -1;
     if (rc != 0)
         set_err(err, "output: %s", strerror(errno ? errno : EIO));
-    buf_free(&b);
-    free(runs);
-    line_vec_free(&lv);
-    layout_scratch_free(sc);
     return rc;
 }
