@@ -5,8 +5,8 @@
 #
 # Default FILE: War and Peace from the shared corpus (3.3 MB).  Builds
 # build/bench_layout from scripts/bench_layout.c and the optimised objects,
-# then prints layout CPU times (best of 5), `quire --render` wall time and
-# `fmt -w WIDTH` wall time on the same file.
+# then prints layout CPU times (best of 5), and the wall and CPU times of
+# `quire --render -w WIDTH` and `fmt -w WIDTH` on the same file.
 cd "$(dirname "$0")/.." || exit 1
 F=${1:-../shared/corpus/gutenberg/war-and-peace_pg2600-0.txt}
 [ -f "$F" ] || F=../../shared/corpus/gutenberg/war-and-peace_pg2600-0.txt
@@ -15,7 +15,7 @@ W=${2:-72}
 make -s quire || exit 1
 OBJS=$(ls build/obj/*.o | grep -v '/main\.o$')
 cc -std=c11 -O2 -Iinclude -D_GNU_SOURCE -o build/bench_layout scripts/bench_layout.c $OBJS \
-   $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw) -lunistring || exit 1
+   $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw) -lunistring -pthread || exit 1
 ./build/bench_layout "$F" "$W" 5
 # CPU time of a command in ms: `perf stat` task-clock (mean of 5 runs) when
 # perf works, else /usr/bin/time user+system (best of 5, 10 ms resolution).
@@ -33,6 +33,16 @@ cpu_ms() {
     done
     echo "$b"
 }
+# Wall time of a command in ms (hyperfine's mean of 10 runs), "-" without
+# hyperfine.  quire --render lays out on two threads: CPU and wall differ.
+wall_ms() {
+    command -v hyperfine >/dev/null 2>&1 || { echo "-"; return; }
+    hyperfine -N -w 2 -r 10 --export-csv build/bench_hf.csv "$*" >/dev/null 2>&1 || { echo "-"; return; }
+    awk -F, 'NR == 2 { printf "%.1f", $2 * 1000 }' build/bench_hf.csv
+}
+echo "  wall time of whole programs on the same file (side by side):"
+echo "  quire --render -w $W: $(wall_ms ./quire --render -w "$W" "$F") ms"
+echo "  fmt -w $W:            $(wall_ms fmt -w "$W" "$F") ms"
 echo "  CPU time of whole programs on the same file:"
 echo "  quire --render -w $W (read, parse, lay out, print): $(cpu_ms ./quire --render -w "$W" "$F") ms"
 echo "  fmt -w $W:                                         $(cpu_ms fmt -w "$W" "$F") ms"

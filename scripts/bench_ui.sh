@@ -14,7 +14,7 @@ CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
 CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 BENCH="$BUILD/bench_ui"
 ${CC:-cc} -std=c11 -O2 -g -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $CURSES_CFLAGS \
-    -o "$BENCH" tests/bench/bench_ui.c $OBJS $CURSES_LIBS -lunistring
+    -o "$BENCH" tests/bench/bench_ui.c $OBJS $CURSES_LIBS -lunistring -pthread
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LC_ALL=C.UTF-8
