@@ -195,4 +195,26 @@ check "renamed, 60 columns: --resume opens chapter 2/2" status_has ' 2/2 '
 check "and the top line holds the word that was on top ($WORD)" top_has_word "$WORD"
 ui_keys q q
 check_eq "quits with status 0 after the renames" "$(ui_dead)" "0 0"
+
+# Two instances at once, each reading its own story: both places are kept.
+rm -rf "$XDG_STATE_HOME"
+ui_start 80 24 -L "$LIBDIR" "The Worst Betrayal"
+ui_keys Space Space Space
+$UI_T new-session -d -s q2 -x 80 -y 24 \
+    -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
+    -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+    "TERM=tmux-256color; export TERM; exec $(ui_quote "$QUIRE" -L "$LIBDIR" "Almost Heaven")"
+check "a second instance opens its story" ui_until sh -c "$UI_T capture-pane -p -t q2 | tail -n 1 | grep -q 'Almost Heaven'"
+$UI_T send-keys -t q2 Space Space
+check "the second instance moves on" ui_until sh -c "$UI_T capture-pane -p -t q2 | tail -n 1 | grep -Eq ' [1-9][0-9]?%'"
+$UI_T send-keys -t q2 q q
+ui_keys q q
+ui_dead >/dev/null
+i=0
+while $UI_T has-session -t q2 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+marks=$("$QUIRE" --bookmarks)
+check "both stories' places are kept (The Worst Betrayal)" \
+    sh -c 'printf "%s\n" "$1" | grep -A1 "The Worst Betrayal" | grep -Eq "[1-9][0-9]?%"' _ "$marks"
+check "both stories' places are kept (Almost Heaven)" \
+    sh -c 'printf "%s\n" "$1" | grep -A1 "Almost Heaven" | grep -Eq "[1-9][0-9]?%"' _ "$marks"
 finish
