@@ -1070,16 +1070,31 @@ static double pair_score(const struct build *b, const struct pairmap *m, size_t 
     return (double)pairmap_get(m, x, y) / (double)lo;
 }
 
+/* What decides whether a piece may be an edition of another: its file, its
+ * file's group, and whether that group is a loose file. */
+struct pinfo {
+    uint32_t file;
+    int32_t group;
+    bool loose;
+};
+
+static struct pinfo piece_info(const struct build *b, size_t x)
+{
+    const struct lfile *f = &b->files[b->pc[x].file];
+    return (struct pinfo){(uint32_t)b->pc[x].file, f->group, b->groups[f->group].loose};
+}
+
 /* May pieces x and y be editions of one chapter?  Not when they come from
  * one file; not when they belong to two different announced stories. */
+static bool infos_eligible(const struct pinfo *x, const struct pinfo *y)
+{
+    return x->file != y->file && (x->group == y->group || x->loose || y->loose);
+}
+
 static bool pair_eligible(struct build *b, size_t x, size_t y)
 {
-    const struct lfile *fx = &b->files[b->pc[x].file], *fy = &b->files[b->pc[y].file];
-    if (fx == fy)
-        return false;
-    if (fx->group == fy->group)
-        return true;
-    return b->groups[fx->group].loose || b->groups[fy->group].loose;
+    struct pinfo px = piece_info(b, x), py = piece_info(b, y);
+    return infos_eligible(&px, &py);
 }
 
 struct cand {
@@ -1115,17 +1130,11 @@ static void match_editions(struct build *b)
             post[k++] = (b->pc[i].sketch[j] >> PIECE_BITS << PIECE_BITS) | (uint64_t)i;
     sort_postings(post, total);
 
-    /* pair_eligible's facts side by side, one small record per piece: the
-     * loop below asks them millions of times in a large library. */
-    struct pinfo {
-        uint32_t file;
-        int32_t group;
-        bool loose;
-    } *pi = xmalloc(b->n_pc * sizeof *pi);
-    for (size_t i = 0; i < b->n_pc; i++) {
-        const struct lfile *f = &b->files[b->pc[i].file];
-        pi[i] = (struct pinfo){(uint32_t)b->pc[i].file, f->group, b->groups[f->group].loose};
-    }
+    /* Every piece's pinfo side by side: the loop below asks
+     * infos_eligible millions of times in a large library. */
+    struct pinfo *pi = xmalloc(b->n_pc * sizeof *pi);
+    for (size_t i = 0; i < b->n_pc; i++)
+        pi[i] = piece_info(b, i);
     struct pairmap m = {0};
     for (size_t i = 0; i < total;) {
         size_t j = i + 1;
@@ -1136,9 +1145,7 @@ static void match_editions(struct build *b)
                 const struct pinfo *px = &pi[POST_PIECE(post[x])];
                 for (size_t y = x + 1; y < j; y++) {
                     const struct pinfo *py = &pi[POST_PIECE(post[y])];
-                    /* as pair_eligible */
-                    if (px->file != py->file &&
-                        (px->group == py->group || px->loose || py->loose))
+                    if (infos_eligible(px, py))
                         (*pairmap_slot(&m, pair_key(POST_PIECE(post[x]), POST_PIECE(post[y]))))++;
                 }
             }
