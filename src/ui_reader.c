@@ -459,22 +459,35 @@ static bool is_letter(int key)
 
 /* ---- a partial story (library_open_head) --------------------------------- */
 
-/* Does `key` need more of a partial story than its head?  Moves well inside
- * the head's whole chapters do not; anything that looks at the whole story
- * (contents, search, marks, percent, the library) does. */
-static bool needs_whole(const struct ui_reader *rd, int key)
+/* Does `key` need more of a partial story than its head?  Moves that stay
+ * inside what the head holds whole do not: back, up, to a chapter's start,
+ * forward one step while the top line is more than HEAD_MARGIN bytes
+ * before the cut,
+ * to the end or the next chapter when that chapter is whole.  Anything that
+ * looks at the whole story (contents, search, marks, percent, the library)
+ * does. */
+#define HEAD_MARGIN ((size_t)16 * 1024)
+
+static bool needs_whole(struct ui_reader *rd, int key)
 {
     if (rd->pending)
         return true;
-    bool inside = rd->v.top.ci + 2 < rd->s->n_ch;
+    const struct story *s = rd->s;
+    size_t ci = rd->v.top.ci;
+    size_t cut = s->ch[s->n_ch - 1].ed[0].end;   /* where the head ends */
     switch (ui_keys_lookup(UI_CTX_READER, key)) {
     case ACT_NONE: case ACT_DIGIT: case ACT_HELP: case ACT_REDRAW:
     case ACT_SEARCH_FWD: case ACT_SEARCH_BACK: case ACT_SET_MARK:
+    case ACT_PAGE_UP: case ACT_LINE_UP: case ACT_SCROLL_UP: case ACT_TOP:
+    case ACT_PREV_CHAPTER:
         return false;
-    case ACT_PAGE_DOWN: case ACT_PAGE_UP: case ACT_LINE_DOWN: case ACT_LINE_UP:
-    case ACT_SCROLL_DOWN: case ACT_SCROLL_UP: case ACT_TOP: case ACT_BOTTOM:
-    case ACT_NEXT_CHAPTER: case ACT_PREV_CHAPTER:
-        return !inside;
+    case ACT_PAGE_DOWN: case ACT_LINE_DOWN: case ACT_SCROLL_DOWN:
+        /* a count could carry the move past the cut */
+        return rd->have_count || ui_view_off(&rd->v) + HEAD_MARGIN >= cut;
+    case ACT_BOTTOM:
+        return ci + 1 >= s->n_ch;
+    case ACT_NEXT_CHAPTER:
+        return ci + 2 >= s->n_ch;
     default:
         return true;
     }

@@ -19,9 +19,9 @@ ELL=$(printf '\342\200\246')
 held 4000
 check "the first screen shows the story's text" ui_wait "Alice"
 check "the chapter count is not known yet (1/$ELL)" status_has "1/$ELL"
-ui_keys j j j
+ui_keys Space b j j j
 TOP3=$(ui_top)
-check "j moves inside the head without waiting" status_has "/$ELL"
+check "Space, b and j move inside the head without waiting" status_has "/$ELL"
 check "the whole story arrives (1/12)" ui_wait " 1/12 "
 check_eq "and the top line stays where it was" "$(ui_top)" "$TOP3"
 ui_keys t
