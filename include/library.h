@@ -93,7 +93,9 @@ struct library {
 /* Scan the folder `root` recursively (hidden entries skipped, symlinks
  * followed with loop detection, non-text files skipped and recorded) and
  * build its stories.  `root` may also be a single file: a library of the one
- * story it holds.  Returns NULL with *err set when root cannot be read. */
+ * story it holds.  Returns NULL with *err set when root cannot be read.
+ * The per-file analysis it builds is freed before it returns; a caller that
+ * will live on (the reader) gives that heap back with malloc_trim(0). */
 struct library *library_open(const char *root, char **err);
 
 /* A library of the one story in the first `head` bytes (cut back to a whole

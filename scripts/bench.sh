@@ -161,13 +161,17 @@ for s in $SIZES; do
     cp "$W/pt.out" "$W/q-end.out"
     run_pt end "$W/cache-none" $FIRST send:G wait:Quembertonia mem resize:100x30 wait:Quembertonia cpu send:q -- less "$f"
     cp "$W/pt.out" "$W/l-end.out"
+    # the same end with an empty cache: the loader reads the whole file
+    rm -rf "$W/cache-cold"
+    run_pt end "$W/cache-cold" $FIRST send:100% wait:Quembertonia mem send:q -- "$Q" "$f"
+    qac=$(step anon_kib "$W/pt.out")
     qe=$(collect end wait:Quembertonia warm $FIRST send:100% wait:Quembertonia send:q -- "$Q" "$f")
     le=$(collect end wait:Quembertonia none $FIRST send:G wait:Quembertonia send:q -- less "$f")
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "to the end (ms)" "$qe" "" "$le" "$(ratio "$qe" "$le")"
     qa=$(step anon_kib "$W/q-end.out"); la=$(step anon_kib "$W/l-end.out")
     qh=$(step hwm_kib "$W/q-end.out"); lh=$(step hwm_kib "$W/l-end.out")
     qr=$(step rss_kib "$W/q-end.out"); lr=$(step rss_kib "$W/l-end.out")
-    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "anon KiB at end" "$qa" "" "$la" "$(ratio "$qa" "$la")"
+    printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "anon KiB at end" "$qa" "${qac:--}" "$la" "$(ratio "$qa" "$la")"
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "peak RSS KiB at end" "$qh" "" "$lh" "$(ratio "$qh" "$lh")"
     # resize: the second wait:Quembertonia in each run
     qz=$(awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/q-end.out")
@@ -186,7 +190,7 @@ for s in $SIZES; do
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "resize repaint (ms)" "${qz:--}" "" "${lz:--}" "$(ratio "${qz:--}" "${lz:--}")"
     qcpu=$(step cpu "$W/q-end.out"); lcpu=$(step cpu "$W/l-end.out")
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "CPU ms, whole run" "${qcpu:--}" "" "${lcpu:--}" "$(ratio "${qcpu:--}" "${lcpu:--}")"
-    record "end $s quire=$qe less=$le quire_anon=$qa less_anon=$la quire_rss=$qr less_rss=$lr quire_hwm=$qh less_hwm=$lh quire_resize=${qz:--} less_resize=${lz:--} quire_cpu=${qcpu:--} less_cpu=${lcpu:--}"
+    record "end $s quire=$qe less=$le quire_anon=$qa quire_anon_cold=${qac:--} less_anon=$la quire_rss=$qr less_rss=$lr quire_hwm=$qh less_hwm=$lh quire_resize=${qz:--} less_resize=${lz:--} quire_cpu=${qcpu:--} less_cpu=${lcpu:--}"
 done
 
 # memory growth: quire's anonymous memory at the end, largest vs smallest story
@@ -199,6 +203,15 @@ if [ -n "$qa_small" ] && [ -n "$qa_large" ] && [ "$qa_small" != "-" ] && [ "$qa_
     [ "$d" -gt 2048 ] && verdict="MORE than 2 MB"
     echo "memory growth: quire anon at the end ${large} MB - ${small} MB = $d KiB ($verdict)"
     record "growth anon_kib=$d"
+fi
+qc_small=$(awk -v s="$small" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon_cold") print kv[2]}}' "$RES")
+qc_large=$(awk -v s="$large" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon_cold") print kv[2]}}' "$RES")
+if [ -n "$qc_small" ] && [ -n "$qc_large" ] && [ "$qc_small" != "-" ] && [ "$qc_large" != "-" ]; then
+    d=$((qc_large - qc_small))
+    verdict="within 2 MB"
+    [ "$d" -gt 2048 ] && verdict="MORE than 2 MB"
+    echo "memory growth, cold cache: quire anon at the end ${large} MB - ${small} MB = $d KiB ($verdict)"
+    record "growth_cold anon_kib=$d"
 fi
 
 # --- the library of 10,000 files -------------------------------------------

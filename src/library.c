@@ -23,7 +23,6 @@
 #include "library.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1695,9 +1694,6 @@ static struct library *library_build(struct build *bp)
     b.scan.skipped = NULL;
     b.scan.n_skipped = b.scan.cap_skipped = 0;
     build_free(&b);
-    /* The per-file analysis (and the cache's copy of it) is gone: give the
-     * freed heap back, so a long story's reader holds only what it uses. */
-    malloc_trim(0);
     return lib;
 }
 

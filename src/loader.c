@@ -1,6 +1,7 @@
 /* loader.c — library_open on a background thread (see loader.h). */
 #include "loader.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -30,6 +31,7 @@ static void *loader_main(void *arg)
         nanosleep(&ts, NULL);
     }
     l->lib = library_open(l->root, &l->err);
+    malloc_trim(0);   /* the reader lives on: give back the build's heap */
     atomic_store(&l->done, true);
     return NULL;
 }
