@@ -195,24 +195,23 @@ done
 
 # memory growth: quire's anonymous memory at the end, largest vs smallest story
 small=$(echo $SIZES | awk '{print $1}'); large=$(echo $SIZES | awk '{print $NF}')
-qa_small=$(awk -v s="$small" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon") print kv[2]}}' "$RES")
-qa_large=$(awk -v s="$large" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon") print kv[2]}}' "$RES")
-if [ -n "$qa_small" ] && [ -n "$qa_large" ] && [ "$qa_small" != "-" ] && [ "$qa_large" != "-" ]; then
-    d=$((qa_large - qa_small))
-    verdict="within 2 MB"
-    [ "$d" -gt 2048 ] && verdict="MORE than 2 MB"
-    echo "memory growth: quire anon at the end ${large} MB - ${small} MB = $d KiB ($verdict)"
-    record "growth anon_kib=$d"
-fi
-qc_small=$(awk -v s="$small" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon_cold") print kv[2]}}' "$RES")
-qc_large=$(awk -v s="$large" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "quire_anon_cold") print kv[2]}}' "$RES")
-if [ -n "$qc_small" ] && [ -n "$qc_large" ] && [ "$qc_small" != "-" ] && [ "$qc_large" != "-" ]; then
-    d=$((qc_large - qc_small))
-    verdict="within 2 MB"
-    [ "$d" -gt 2048 ] && verdict="MORE than 2 MB"
-    echo "memory growth, cold cache: quire anon at the end ${large} MB - ${small} MB = $d KiB ($verdict)"
-    record "growth_cold anon_kib=$d"
-fi
+# end_field SIZE KEY: KEY's value in the "end SIZE" record
+end_field() {
+    awk -v s="$1" -v k="$2" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == k) print kv[2]}}' "$RES"
+}
+# growth KEY LABEL RECORD: print and record KEY at the largest size minus the smallest
+growth() {
+    g_small=$(end_field "$small" "$1"); g_large=$(end_field "$large" "$1")
+    if [ -n "$g_small" ] && [ -n "$g_large" ] && [ "$g_small" != "-" ] && [ "$g_large" != "-" ]; then
+        d=$((g_large - g_small))
+        verdict="within 2 MB"
+        [ "$d" -gt 2048 ] && verdict="MORE than 2 MB"
+        echo "$2: quire anon at the end ${large} MB - ${small} MB = $d KiB ($verdict)"
+        record "$3 anon_kib=$d"
+    fi
+}
+growth quire_anon "memory growth" growth
+growth quire_anon_cold "memory growth, cold cache" growth_cold
 
 # --- the library of 10,000 files -------------------------------------------
 echo
