@@ -609,7 +609,7 @@ static void library_add_cached(struct build *b, const struct scan_file *sf,
  * Files decode rejects are recorded as skipped.  This is the function an
  * index cache replaces (per path, size and mtime). */
 static void library_add_source(struct build *b, const struct scan_file *sf, struct source *src,
-                               const struct cache_stamp *stp);
+                               const struct cache_stamp *st);
 
 static void library_add_file(struct build *b, const struct scan_file *sf)
 {
@@ -643,14 +643,13 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
 
 /* Add a decoded file (the library takes src): split it into pieces. */
 static void library_add_source(struct build *b, const struct scan_file *sf, struct source *src,
-                               const struct cache_stamp *stp)
+                               const struct cache_stamp *st)
 {
-    struct cache_stamp st = *stp;
     struct parse_result r;
     parse_text(src->text, src->len, &r);
     if (r.n_ch == 0) {
         scan_skip(&b->scan, sf->relpath, "no words");
-        cache_store_skip(b, sf->relpath, &st, "no words");
+        cache_store_skip(b, sf->relpath, st, "no words");
         parse_result_free(&r);
         decode_free(src);
         return;
@@ -738,7 +737,7 @@ static void library_add_source(struct build *b, const struct scan_file *sf, stru
     }
     b->n_files++;
     parse_result_free(&r);
-    cache_store_file(b, sf->relpath, &st);
+    cache_store_file(b, sf->relpath, st);
 }
 
 /* ---------------------------------------------------------------------
@@ -1703,8 +1702,9 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     if (scan_tree(path, &b.scan, err) != 0)
         return NULL;
     struct source *src = NULL;
-    struct stat sb;
-    if (b.scan.n_files == 1 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    /* scan_tree stat'ed the one regular file it found */
+    const struct stat *sb = b.scan.n_files == 1 ? &b.scan.files[0].st : NULL;
+    if (sb) {
         char *bytes = xmalloc(head ? head : 1);
         FILE *f = fopen(path, "rb");
         size_t n = f ? fread(bytes, 1, head, f) : 0;
@@ -1733,6 +1733,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     b.lib = lib;
     b.ini = xcalloc(1, sizeof *b.ini);
     struct cache_stamp st = {0};
+    off_t file_size = sb->st_size;   /* library_build frees the scan */
     library_add_source(&b, &b.scan.files[0], src, &st);
     lib = library_build(&b);
     if (lib->n_stories != 1) {
@@ -1743,7 +1744,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     struct story *s = &lib->stories[0];
     s->partial = true;
     /* Percentages against the whole file (a BOM aside). */
-    size_t whole = (size_t)sb.st_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
+    size_t whole = (size_t)file_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
     if (whole > s->total)
         s->total = whole;
     return lib;
