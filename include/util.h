@@ -53,6 +53,9 @@ void warnx_q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 uint64_t fnv1a(uint64_t h, const void *p, size_t n);
 
+/* h as 16 lowercase hex digits and a NUL. */
+void hex16(uint64_t h, char out[17]);
+
 /* Natural-order comparison of file names: digit runs compare by value, so
  * "ch2" < "ch10"; otherwise byte order, case-insensitive for ASCII. */
 int natcmp(const char *a, const char *b);

@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rec.h"
 #include "util.h"
 
 #define CACHE_MAGIC "quire-index 2"
 /* Limits a valid entry stays within (anything beyond is corruption). */
 #define CACHE_MAX_LEAD 4096
-#define CACHE_MAX_FIELD (1u << 20)
 /* Files modified this recently (ns) before the scan are not stored. */
 #define CACHE_RACY_NS 1000000000LL
 /* Base64 digits per 64-bit sketch value. */
@@ -53,36 +53,6 @@ struct cache {
 
 /* ---------------------------------------------------------------------
  * Small helpers */
-
-/* A 64-bit checksum, 8 bytes per step (not FNV: this runs over megabytes
- * on every listing). */
-static uint64_t cache_sum(const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 29;
-        p += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w ^ 0xa5) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 32;
-    return h;
-}
-
-static void hex16(uint64_t h, char out[17])
-{
-    static const char dig[] = "0123456789abcdef";
-    for (int i = 15; i >= 0; i--) {
-        out[i] = dig[h & 15];
-        h >>= 4;
-    }
-    out[16] = '\0';
-}
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -123,49 +93,6 @@ static bool stamp_eq(const struct cache_stamp *a, const struct cache_stamp *b)
     return a->size == b->size && a->mtime_ns == b->mtime_ns && a->dev == b->dev &&
            a->ino == b->ino;
 }
-
-/* A string field: backslash, tab, LF, CR and NUL escaped. */
-static void put_str(struct buf *b, const char *s, size_t n)
-{
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i], e = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r'
-                                             : c == '\0' ? '0' : 0;
-        if (!e)
-            continue;
-        buf_add(b, s + run, i - run);
-        buf_addc(b, '\\');
-        buf_addc(b, e);
-        run = i + 1;
-    }
-    buf_add(b, s + run, n - run);
-}
-
-static void put_num(struct buf *b, unsigned long long v)
-{
-    char tmp[24];
-    int k = 0;
-    do {
-        tmp[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    char out[24];
-    for (int i = 0; i < k; i++)
-        out[i] = tmp[k - 1 - i];
-    buf_add(b, out, (size_t)k);
-}
-
-static void put_snum(struct buf *b, long long v)
-{
-    if (v < 0) {
-        buf_addc(b, '-');
-        put_num(b, (unsigned long long)(-(v + 1)) + 1);
-    } else {
-        put_num(b, (unsigned long long)v);
-    }
-}
-
-static void tab(struct buf *b) { buf_addc(b, '\t'); }
 
 /* ---------------------------------------------------------------------
  * Entries */
@@ -256,134 +183,11 @@ static struct centry *add(struct cache *c, char *relpath, uint64_t h,
 /* ---------------------------------------------------------------------
  * Parsing */
 
-struct rd {
-    const char *p, *end;     /* the current line's unread part */
-    bool bad;
-};
-
-/* Next tab- or end-of-line-delimited field as [*s, *s + *n). */
-static bool field(struct rd *r, const char **s, size_t *n)
-{
-    if (r->bad || r->p > r->end) {
-        r->bad = true;
-        return false;
-    }
-    const char *t = memchr(r->p, '\t', (size_t)(r->end - r->p));
-    const char *e = t ? t : r->end;
-    *s = r->p;
-    *n = (size_t)(e - r->p);
-    r->p = e + 1;            /* past the tab; past end means "no more fields" */
-    if (*n > CACHE_MAX_FIELD)
-        r->bad = true;
-    return !r->bad;
-}
-
-static bool at_end(const struct rd *r) { return !r->bad && r->p == r->end + 1; }
-
-static unsigned long long get_num(struct rd *r, unsigned long long max)
+static void get_sketch(struct rec_rd *r, struct cache_piece *p, size_t max)
 {
     const char *s;
     size_t n;
-    if (!field(r, &s, &n) || n == 0 || n > 20 || (n > 1 && s[0] == '0')) {
-        r->bad = true;
-        return 0;
-    }
-    unsigned long long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            r->bad = true;
-            return 0;
-        }
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (ULLONG_MAX - d) / 10) {
-            r->bad = true;
-            return 0;
-        }
-        v = v * 10 + d;
-    }
-    if (v > max)
-        r->bad = true;
-    return v;
-}
-
-static long long get_snum(struct rd *r, long long lo, long long hi)
-{
-    bool neg = r->p < r->end && *r->p == '-';
-    if (neg)
-        r->p++;
-    unsigned long long v = get_num(r, (unsigned long long)LLONG_MAX);
-    long long x = neg ? -(long long)v : (long long)v;
-    if ((neg && v == 0) || x < lo || x > hi)
-        r->bad = true;
-    return r->bad ? 0 : x;
-}
-
-/* An escaped string field, malloc'd (NUL-terminated), length in *len. */
-static char *get_str(struct rd *r, size_t *len)
-{
-    const char *s;
-    size_t n;
-    if (!field(r, &s, &n))
-        return NULL;
-    char *out = xmalloc(n + 1);
-    size_t k = 0;
-    /* fast path: no escapes (the common case) */
-    if (!memchr(s, '\\', n) && !memchr(s, '\r', n) && !memchr(s, '\0', n)) {
-        memcpy(out, s, n);
-        out[n] = '\0';
-        if (len)
-            *len = n;
-        return out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '\\') {
-            if (s[i] == '\0' || s[i] == '\r') {
-                r->bad = true;
-                break;
-            }
-            out[k++] = s[i];
-            continue;
-        }
-        if (++i >= n) {
-            r->bad = true;
-            break;
-        }
-        char e = s[i];
-        if (!strchr("\\tnr0", e) || e == '\0') {
-            r->bad = true;
-            break;
-        }
-        out[k++] = e == '\\' ? '\\' : e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : '\0';
-    }
-    out[k] = '\0';
-    if (r->bad) {
-        free(out);
-        return NULL;
-    }
-    if (len)
-        *len = k;
-    return out;
-}
-
-/* A string field that is NULL when empty; must hold no NUL byte. */
-static char *get_opt_str(struct rd *r)
-{
-    size_t n = 0;
-    char *s = get_str(r, &n);
-    if (s && (n == 0 || strlen(s) != n)) {
-        if (n)
-            r->bad = true;
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
-static void get_sketch(struct rd *r, struct cache_piece *p, size_t max)
-{
-    const char *s;
-    size_t n;
-    if (!field(r, &s, &n))
+    if (!rec_field(r, &s, &n))
         return;
     if (n % B64_DIGITS || n / B64_DIGITS > max) {
         r->bad = true;
@@ -419,36 +223,36 @@ static bool valid_skip(const char *s)
 static const char *parse_record(struct cache *c, const char *p, const char *e,
                                 const char *data_end)
 {
-    struct rd r = {p + 2, e, false};
+    struct rec_rd r = {p + 2, e, false};
     if (e - p < 2 || p[1] != '\t')
         return NULL;
     struct cache_stamp st = {.ok = true};
     struct cache_file f = {0};
     char *rel = NULL;
     const char *next = e + 1;
-    st.size = (long long)get_num(&r, (unsigned long long)LLONG_MAX);
-    st.mtime_ns = get_snum(&r, LLONG_MIN + 1, LLONG_MAX);
-    st.dev = get_num(&r, ULLONG_MAX);
-    st.ino = get_num(&r, ULLONG_MAX);
+    st.size = (long long)rec_num(&r, (unsigned long long)LLONG_MAX);
+    st.mtime_ns = rec_snum(&r, LLONG_MIN + 1, LLONG_MAX);
+    st.dev = rec_num(&r, ULLONG_MAX);
+    st.ino = rec_num(&r, ULLONG_MAX);
     if (p[0] == 'S') {
-        f.skip = get_str(&r, NULL);
-        rel = get_str(&r, NULL);
+        f.skip = rec_str(&r, NULL);
+        rel = rec_str(&r, NULL);
         if (!valid_skip(f.skip))
             r.bad = true;
     } else if (p[0] == 'F') {
-        f.enc = (enum source_encoding)get_num(&r, ENC_CP1252);
+        f.enc = (enum source_encoding)rec_num(&r, ENC_CP1252);
         unsigned long long size = (unsigned long long)st.size;
-        f.len = (size_t)get_num(&r, size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8);
-        f.invalid = (size_t)get_num(&r, f.len);
-        f.crlf = get_num(&r, 1) != 0;
-        f.sketched = get_num(&r, 1) != 0;
-        f.n_pc = (size_t)get_num(&r, f.len + 1);
-        f.title = get_opt_str(&r);
-        f.author = get_opt_str(&r);
-        rel = get_str(&r, NULL);
+        f.len = (size_t)rec_num(&r, size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8);
+        f.invalid = (size_t)rec_num(&r, f.len);
+        f.crlf = rec_num(&r, 1) != 0;
+        f.sketched = rec_num(&r, 1) != 0;
+        f.n_pc = (size_t)rec_num(&r, f.len + 1);
+        f.title = rec_opt_str(&r);
+        f.author = rec_opt_str(&r);
+        rel = rec_str(&r, NULL);
         if (f.n_pc == 0)
             r.bad = true;
-        if (!r.bad && at_end(&r)) {
+        if (!r.bad && rec_at_end(&r)) {
             f.pc = xcalloc(f.n_pc, sizeof *f.pc);
             for (size_t i = 0; i < f.n_pc && !r.bad; i++) {
                 /* the next line must be this file's P line */
@@ -463,23 +267,23 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
                     break;
                 }
                 next = le + 1;
-                struct rd q = {lp + 2, le, false};
+                struct rec_rd q = {lp + 2, le, false};
                 struct cache_piece *pc = &f.pc[i];
-                pc->start = (size_t)get_num(&q, f.len);
-                pc->end = (size_t)get_num(&q, f.len);
-                pc->front_end = (size_t)get_num(&q, f.len);
-                pc->body = (size_t)get_num(&q, f.len);
-                pc->back = (size_t)get_num(&q, f.len);
-                pc->title_end = (size_t)get_num(&q, f.len);
-                pc->number = (int)get_snum(&q, INT_MIN, INT_MAX);
-                pc->words = (size_t)get_num(&q, f.len);
-                pc->richness = (int)get_snum(&q, INT_MIN, INT_MAX);
-                pc->title = get_opt_str(&q);
-                pc->lead = get_str(&q, &pc->lead_len);
+                pc->start = (size_t)rec_num(&q, f.len);
+                pc->end = (size_t)rec_num(&q, f.len);
+                pc->front_end = (size_t)rec_num(&q, f.len);
+                pc->body = (size_t)rec_num(&q, f.len);
+                pc->back = (size_t)rec_num(&q, f.len);
+                pc->title_end = (size_t)rec_num(&q, f.len);
+                pc->number = (int)rec_snum(&q, INT_MIN, INT_MAX);
+                pc->words = (size_t)rec_num(&q, f.len);
+                pc->richness = (int)rec_snum(&q, INT_MIN, INT_MAX);
+                pc->title = rec_opt_str(&q);
+                pc->lead = rec_str(&q, &pc->lead_len);
                 if (!pc->lead || pc->lead_len > CACHE_MAX_LEAD)
                     q.bad = true;
                 get_sketch(&q, pc, f.sketched ? f.len : 0);
-                if (!at_end(&q) || !(pc->start <= pc->title_end && pc->title_end <= pc->front_end &&
+                if (!rec_at_end(&q) || !(pc->start <= pc->title_end && pc->title_end <= pc->front_end &&
                                      pc->front_end <= pc->body &&
                                      pc->body <= pc->back && pc->back <= pc->end))
                     q.bad = true;
@@ -489,7 +293,7 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
     } else {
         r.bad = true;
     }
-    if (!rel || !*rel || !at_end(&r) || find(c, rel, path_hash(rel)))
+    if (!rel || !*rel || !rec_at_end(&r) || find(c, rel, path_hash(rel)))
         r.bad = true;
     if (r.bad) {
         free(rel);
@@ -505,54 +309,13 @@ long cache_parse(struct cache *c, const char *data, size_t len)
     b64_init();
     clear_entries(c);
     c->dirty = true;     /* until proven good, a save should replace it */
-    /* trailer: "end\t<n>\t<16 hex>\n" as the last line */
-    if (len < 2 || data[len - 1] != '\n')
+    const char *end;
+    unsigned long long count;
+    const char *p = rec_open(data, len, CACHE_MAGIC, c->engine, c->root, &end, &count);
+    if (!p)
         return -1;
-    const char *last = data + len - 1;
-    while (last > data && last[-1] != '\n')
-        last--;
-    size_t body_len = (size_t)(last - data);
-    struct rd t = {last, data + len - 1, false};
-    const char *s;
-    size_t n;
-    if (!field(&t, &s, &n) || n != 3 || memcmp(s, "end", 3) != 0)
-        return -1;
-    unsigned long long count = get_num(&t, ULLONG_MAX);
-    if (!field(&t, &s, &n) || n != 16 || !at_end(&t))
-        return -1;
-    char want[17];
-    hex16(cache_sum(data, body_len), want);
-    if (memcmp(s, want, 16) != 0)
-        return -1;
-
-    /* header */
-    const char *p = data, *end = data + body_len;
-    const char *le = memchr(p, '\n', (size_t)(end - p));
-    if (!le || (size_t)(le - p) != strlen(CACHE_MAGIC) || memcmp(p, CACHE_MAGIC, (size_t)(le - p)))
-        return -1;
-    for (int k = 0; k < 2; k++) {     /* engine, root */
-        p = le + 1;
-        le = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-        if (!le)
-            return -1;
-        struct rd r = {p, le, false};
-        const char *key;
-        size_t kn;
-        if (!field(&r, &key, &kn))
-            return -1;
-        char *v = get_str(&r, NULL);
-        bool ok = v && at_end(&r) &&
-                  ((k == 0 && kn == 6 && !memcmp(key, "engine", 6) &&
-                    (!c->engine || !strcmp(v, c->engine))) ||
-                   (k == 1 && kn == 4 && !memcmp(key, "root", 4) &&
-                    (!c->root || !strcmp(v, c->root))));
-        free(v);
-        if (!ok)
-            return -1;
-    }
-    p = le + 1;
     while (p < end) {
-        le = memchr(p, '\n', (size_t)(end - p));
+        const char *le = memchr(p, '\n', (size_t)(end - p));
         if (!le)
             break;
         p = parse_record(c, p, le, end);
@@ -573,11 +336,7 @@ long cache_parse(struct cache *c, const char *data, size_t len)
 static char *format(const struct cache *c, bool only_used, size_t *len)
 {
     struct buf b = {0};
-    buf_adds(&b, CACHE_MAGIC "\nengine\t");
-    put_str(&b, c->engine ? c->engine : "", c->engine ? strlen(c->engine) : 0);
-    buf_adds(&b, "\nroot\t");
-    put_str(&b, c->root ? c->root : "", c->root ? strlen(c->root) : 0);
-    buf_addc(&b, '\n');
+    rec_head(&b, CACHE_MAGIC, c->engine, c->root);
     size_t count = 0;
     for (size_t i = 0; i < c->n; i++) {
         const struct centry *e = &c->e[i];
@@ -586,41 +345,41 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
         count++;
         const struct cache_file *f = &e->f;
         buf_addc(&b, f->skip ? 'S' : 'F');
-        tab(&b);
-        put_num(&b, (unsigned long long)e->st.size);
-        tab(&b);
-        put_snum(&b, e->st.mtime_ns);
-        tab(&b);
-        put_num(&b, e->st.dev);
-        tab(&b);
-        put_num(&b, e->st.ino);
-        tab(&b);
+        rec_tab(&b);
+        rec_put_num(&b, (unsigned long long)e->st.size);
+        rec_tab(&b);
+        rec_put_snum(&b, e->st.mtime_ns);
+        rec_tab(&b);
+        rec_put_num(&b, e->st.dev);
+        rec_tab(&b);
+        rec_put_num(&b, e->st.ino);
+        rec_tab(&b);
         if (f->skip) {
-            put_str(&b, f->skip, strlen(f->skip));
-            tab(&b);
-            put_str(&b, e->relpath, strlen(e->relpath));
+            rec_put_str(&b, f->skip, strlen(f->skip));
+            rec_tab(&b);
+            rec_put_str(&b, e->relpath, strlen(e->relpath));
             buf_addc(&b, '\n');
             continue;
         }
-        put_num(&b, (unsigned long long)f->enc);
-        tab(&b);
-        put_num(&b, f->len);
-        tab(&b);
-        put_num(&b, f->invalid);
-        tab(&b);
-        put_num(&b, f->crlf);
-        tab(&b);
-        put_num(&b, f->sketched);
-        tab(&b);
-        put_num(&b, f->n_pc);
-        tab(&b);
+        rec_put_num(&b, (unsigned long long)f->enc);
+        rec_tab(&b);
+        rec_put_num(&b, f->len);
+        rec_tab(&b);
+        rec_put_num(&b, f->invalid);
+        rec_tab(&b);
+        rec_put_num(&b, f->crlf);
+        rec_tab(&b);
+        rec_put_num(&b, f->sketched);
+        rec_tab(&b);
+        rec_put_num(&b, f->n_pc);
+        rec_tab(&b);
         if (f->title)
-            put_str(&b, f->title, strlen(f->title));
-        tab(&b);
+            rec_put_str(&b, f->title, strlen(f->title));
+        rec_tab(&b);
         if (f->author)
-            put_str(&b, f->author, strlen(f->author));
-        tab(&b);
-        put_str(&b, e->relpath, strlen(e->relpath));
+            rec_put_str(&b, f->author, strlen(f->author));
+        rec_tab(&b);
+        rec_put_str(&b, e->relpath, strlen(e->relpath));
         buf_addc(&b, '\n');
         for (size_t k = 0; k < f->n_pc; k++) {
             const struct cache_piece *pc = &f->pc[k];
@@ -628,20 +387,20 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
             const size_t nums[] = {pc->start, pc->end, pc->front_end, pc->body, pc->back,
                                    pc->title_end};
             for (size_t j = 0; j < 6; j++) {
-                put_num(&b, nums[j]);
-                tab(&b);
+                rec_put_num(&b, nums[j]);
+                rec_tab(&b);
             }
-            put_snum(&b, pc->number);
-            tab(&b);
-            put_num(&b, pc->words);
-            tab(&b);
-            put_snum(&b, pc->richness);
-            tab(&b);
+            rec_put_snum(&b, pc->number);
+            rec_tab(&b);
+            rec_put_num(&b, pc->words);
+            rec_tab(&b);
+            rec_put_snum(&b, pc->richness);
+            rec_tab(&b);
             if (pc->title)
-                put_str(&b, pc->title, strlen(pc->title));
-            tab(&b);
-            put_str(&b, pc->lead ? pc->lead : "", pc->lead_len);
-            tab(&b);
+                rec_put_str(&b, pc->title, strlen(pc->title));
+            rec_tab(&b);
+            rec_put_str(&b, pc->lead ? pc->lead : "", pc->lead_len);
+            rec_tab(&b);
             size_t at = b.len;
             XGROW(b.data, b.cap, b.len + pc->n_sketch * B64_DIGITS + 1);
             for (size_t j = 0; j < pc->n_sketch; j++) {
@@ -656,13 +415,7 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
             buf_addc(&b, '\n');
         }
     }
-    char sum[17];
-    hex16(cache_sum(b.data, b.len), sum);
-    buf_adds(&b, "end\t");
-    put_num(&b, count);
-    tab(&b);
-    buf_adds(&b, sum);
-    buf_addc(&b, '\n');
+    rec_seal(&b, count);
     *len = b.len;
     return b.data;
 }
@@ -675,13 +428,7 @@ char *cache_seal(const char *body, size_t n, size_t *len)
     for (size_t i = 0; i + 1 < n; i++)
         if ((i == 0 || body[i - 1] == '\n') && (body[i] == 'F' || body[i] == 'S') && body[i + 1] == '\t')
             count++;
-    char sum[17];
-    hex16(cache_sum(body, n), sum);
-    buf_adds(&b, "end\t");
-    put_num(&b, count);
-    tab(&b);
-    buf_adds(&b, sum);
-    buf_addc(&b, '\n');
+    rec_seal(&b, count);
     *len = b.len;
     return b.data;
 }
@@ -693,24 +440,6 @@ char *cache_format(const struct cache *c, size_t *len)
 
 /* ---------------------------------------------------------------------
  * The cache of a library */
-
-/* Which build of quire this is: its version and its binary's size and
- * modification time, so a rebuilt parser never trusts older results. */
-static char *engine_id(void)
-{
-    struct stat st;
-    long long sz = 0, mt = 0;
-    if (stat("/proc/self/exe", &st) == 0) {
-        sz = (long long)st.st_size;
-        mt = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-    }
-#ifdef QUIRE_VERSION
-    const char *v = QUIRE_VERSION;
-#else
-    const char *v = "?";
-#endif
-    return xasprintf("%s %lld %lld", v, sz, mt);
-}
 
 struct cache *cache_new_memory(void)
 {
@@ -730,24 +459,17 @@ struct cache *cache_open(const char *root)
         return c;
     char *canon = realpath(root, NULL);
     c->root = canon ? canon : xstrdup(root);
-    c->engine = engine_id();
+    c->engine = rec_engine();
     char id[17];
     hex16(fnv1a(FNV_OFFSET, c->root, strlen(c->root)), id);
     c->path = xasprintf("%s/index-%s", dir, id);
     free(dir);
-    /* Mapped, not read: a 16 MB index is then paged in by the kernel's
-     * fault-around rather than copied into fresh heap pages. */
-    int fd = open(c->path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    void *map = MAP_FAILED;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (fd >= 0)
-        close(fd);
-    if (map != MAP_FAILED) {
+    size_t len = 0;
+    const char *map = rec_map(c->path, &len);
+    if (map) {
         c->had_file = true;
-        cache_parse(c, map, (size_t)st.st_size);
-        munmap(map, (size_t)st.st_size);
+        cache_parse(c, map, len);
+        rec_unmap(map, len);
     } else {
         c->dirty = true;
     }
@@ -807,17 +529,9 @@ int cache_save(struct cache *c, char **err)
     }
     if (!changed || (!used && !c->had_file))
         return 0;   /* nothing new, or nothing worth a file */
-    char *slash = strrchr(c->path, '/');
-    if (slash) {
-        *slash = '\0';
-        int rc = mkdir_p(c->path, err);
-        *slash = '/';
-        if (rc != 0)
-            return -1;
-    }
     size_t len;
     char *data = format(c, true, &len);
-    int rc = write_file_atomic(c->path, data, len, err);
+    int rc = rec_write(c->path, data, len, err);
     free(data);
     if (rc == 0)
         c->dirty = false;

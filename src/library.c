@@ -211,16 +211,6 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static void hex16(uint64_t h, char out[17])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 15; i >= 0; i--) {
-        out[i] = digits[h & 15];
-        h >>= 4;
-    }
-    out[16] = '\0';
-}
-
 /* ---------------------------------------------------------------------
  * Per-file analysis. */
 

@@ -173,6 +173,16 @@ uint64_t fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+void hex16(uint64_t h, char out[17])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--) {
+        out[i] = digits[h & 15];
+        h >>= 4;
+    }
+    out[16] = '\0';
+}
+
 int natcmp(const char *a, const char *b)
 {
     while (*a && *b) {

@@ -41,11 +41,6 @@ struct tstory {
     char *text;
 };
 
-static void hex16(uint64_t h, char *out)
-{
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
 /* A story of n chapters laid end to end in one source at `path`.  Its id
  * comes from the title and the opening of its first chapter, a chapter's key
  * from the chapter's own text (as the library does: never the path). */
