@@ -4,7 +4,13 @@
  * or the screen.  A library owns its sources (decoded files), its stories,
  * and their chapters; everything handed out stays valid until library_free.
  *
- * Fields of the structs below are read-only to everyone but library.c. */
+ * Fields of the structs below are read-only to everyone but library.c and
+ * snapshot.c (which rebuilds a saved library).
+ *
+ * library_open uses two caches under $XDG_CACHE_HOME/quire/: the snapshot
+ * of the whole library (snapshot.h), used as it is while the folder walk
+ * is unchanged, and else the index cache of each file's analysis
+ * (cache.h). */
 #ifndef QUIRE_LIBRARY_H
 #define QUIRE_LIBRARY_H
 

@@ -83,6 +83,11 @@ char *rec_engine(void);
  * empty, not regular).  Unmap with rec_unmap(p, *len). */
 const char *rec_map(const char *path, size_t *len);
 void rec_unmap(const char *p, size_t len);
+/* The cache file `$XDG_CACHE_HOME/quire/KIND-HASH` of library root `root`
+ * (HASH: 16 hex digits of FNV-1a over the root's real path, which is
+ * stored in *canon, malloc'd).  NULL (and *canon NULL) when there is no
+ * cache folder or QUIRE_NO_CACHE is set to anything but "" or "0". */
+char *rec_cache_path(const char *kind, const char *root, char **canon);
 /* Write data atomically to path, creating its folder (mode 0700). */
 int rec_write(const char *path, const char *data, size_t len, char **err);
 

@@ -451,19 +451,10 @@ struct cache *cache_new_memory(void)
 struct cache *cache_open(const char *root)
 {
     struct cache *c = cache_new_memory();
-    const char *off = getenv("QUIRE_NO_CACHE");
-    if (off && *off && strcmp(off, "0") != 0)
+    c->path = rec_cache_path("index", root, &c->root);
+    if (!c->path)
         return c;
-    char *dir = xdg_dir("CACHE");
-    if (!dir)
-        return c;
-    char *canon = realpath(root, NULL);
-    c->root = canon ? canon : xstrdup(root);
     c->engine = rec_engine();
-    char id[17];
-    hex16(fnv1a(FNV_OFFSET, c->root, strlen(c->root)), id);
-    c->path = xasprintf("%s/index-%s", dir, id);
-    free(dir);
     size_t len = 0;
     const char *map = rec_map(c->path, &len);
     if (map) {

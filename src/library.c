@@ -32,6 +32,7 @@
 #include <unistr.h>
 
 #include "cache.h"
+#include "snapshot.h"
 #include "scan.h"
 #include "util.h"
 
@@ -273,6 +274,14 @@ struct build {
     int *slot;              /* per piece: scratch for build_story, -1 */
     size_t cap_notes;
     struct cache *cache;    /* the index cache (cache.h) */
+    /* the snapshot (snapshot.h): where sources and skips came from */
+    bool snap;              /* save one when the library is built */
+    uint64_t digest;
+    size_t *src_file;       /* per lib->src: its index in scan.files */
+    size_t cap_src_file;
+    size_t *skip_file;      /* per build skip: its index in scan.files */
+    size_t n_skip_file, cap_skip_file;
+    size_t first_skip;      /* scan.skipped before the build's own */
 };
 
 static void note(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -552,20 +561,36 @@ static void cache_store_skip(struct build *b, const char *relpath, const struct 
     cache_put(b->cache, relpath, st, &cf);
 }
 
+/* Record that scan file sf was skipped for `why`. */
+static void build_skip(struct build *b, const struct scan_file *sf, const char *why)
+{
+    scan_skip(&b->scan, sf->relpath, why);
+    XGROW(b->skip_file, b->cap_skip_file, b->n_skip_file + 1);
+    b->skip_file[b->n_skip_file++] = (size_t)(sf - b->scan.files);
+}
+
+/* Hand src (from scan file sf) to the library. */
+static void build_add_src(struct build *b, const struct scan_file *sf, struct source *src)
+{
+    struct library *lib = b->lib;
+    lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+    XGROW(b->src_file, b->cap_src_file, lib->n_src + 1);
+    b->src_file[lib->n_src] = (size_t)(sf - b->scan.files);
+    lib->src[lib->n_src++] = src;
+    file_notes(b, sf->relpath, src);
+}
+
 /* Add a file from its cache entry: the text is not read (a stub source,
  * read on first use by chapter_text / chapter_blocks). */
 static void library_add_cached(struct build *b, const struct scan_file *sf,
                                const struct cache_file *cf, const struct cache_stamp *st)
 {
     if (cf->skip) {
-        scan_skip(&b->scan, sf->relpath, cf->skip);
+        build_skip(b, sf, cf->skip);
         return;
     }
     struct source *src = cache_stub_source(sf->path, cf, st);
-    struct library *lib = b->lib;
-    lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
-    lib->src[lib->n_src++] = src;
-    file_notes(b, sf->relpath, src);
+    build_add_src(b, sf, src);
     XGROW(b->files, b->cap_files, b->n_files + 1);
     b->files[b->n_files] = (struct lfile){
         .src = src, .relpath = xstrdup(sf->relpath), .ini = sf->ini,
@@ -621,9 +646,11 @@ static void library_add_file(struct build *b, const struct scan_file *sf)
             size_t pl = strlen(sf->path);
             reason = strncmp(err, sf->path, pl) == 0 && err[pl] == ':' ? err + pl + 2 : err;
         }
-        scan_skip(&b->scan, sf->relpath, reason);
+        build_skip(b, sf, reason);
         if (why == DECODE_EMPTY || why == DECODE_BINARY)
             cache_store_skip(b, sf->relpath, &st, reason);
+        else
+            b->snap = false;   /* unreadable now: not a result to keep */
         free(err);
         return;
     }
@@ -638,16 +665,13 @@ static void library_add_source(struct build *b, const struct scan_file *sf, stru
     struct parse_result r;
     parse_text(src->text, src->len, &r);
     if (r.n_ch == 0) {
-        scan_skip(&b->scan, sf->relpath, "no words");
+        build_skip(b, sf, "no words");
         cache_store_skip(b, sf->relpath, st, "no words");
         parse_result_free(&r);
         decode_free(src);
         return;
     }
-    struct library *lib = b->lib;
-    lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
-    lib->src[lib->n_src++] = src;
-    file_notes(b, sf->relpath, src);
+    build_add_src(b, sf, src);
 
     XGROW(b->files, b->cap_files, b->n_files + 1);
     struct lfile *f = &b->files[b->n_files];
@@ -1606,6 +1630,8 @@ static void build_free(struct build *b)
             ini_free(&b->ini[i]);
     free(b->ini);
     free(b->slot);
+    free(b->src_file);
+    free(b->skip_file);
     scan_result_free(&b->scan);
 }
 
@@ -1616,9 +1642,16 @@ struct library *library_open(const char *root, char **err)
     struct build b = {0};
     if (scan_tree(root, &b.scan, err) != 0)
         return NULL;
-    struct library *lib = xcalloc(1, sizeof *lib);
+    b.digest = snapshot_digest(root, &b.scan, &b.snap);
+    struct library *lib = snapshot_load(root, &b.scan, b.digest);
+    if (lib) {
+        scan_result_free(&b.scan);
+        return lib;
+    }
+    lib = xcalloc(1, sizeof *lib);
     lib->root = xstrdup(root);
     b.lib = lib;
+    b.first_skip = b.scan.n_skipped;
     b.ini = xcalloc(b.scan.n_ini + 1, sizeof *b.ini);
     for (size_t i = 0; i < b.scan.n_ini; i++)
         ini_read(&b, i);
@@ -1682,6 +1715,10 @@ static struct library *library_build(struct build *bp)
     lib->n_skipped = b.scan.n_skipped;
     b.scan.skipped = NULL;
     b.scan.n_skipped = b.scan.cap_skipped = 0;
+    if (b.snap) {
+        struct snapshot_origin o = {b.src_file, b.skip_file, b.first_skip};
+        snapshot_save(lib->root, b.digest, lib, &o, NULL);   /* best effort */
+    }
     build_free(&b);
     return lib;
 }

@@ -348,3 +348,21 @@ int rec_write(const char *path, const char *data, size_t len, char **err)
     free(dir);
     return rc ? rc : write_file_atomic(path, data, len, err);
 }
+
+char *rec_cache_path(const char *kind, const char *root, char **canon)
+{
+    *canon = NULL;
+    const char *off = getenv("QUIRE_NO_CACHE");
+    if (off && *off && strcmp(off, "0") != 0)
+        return NULL;
+    char *dir = xdg_dir("CACHE");
+    if (!dir)
+        return NULL;
+    char *real = realpath(root, NULL);
+    *canon = real ? real : xstrdup(root);
+    char id[17];
+    hex16(fnv1a(FNV_OFFSET, *canon, strlen(*canon)), id);
+    char *path = xasprintf("%s/%s-%s", dir, kind, id);
+    free(dir);
+    return path;
+}

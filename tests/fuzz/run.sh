@@ -67,6 +67,16 @@ for src in tests/fuzz/fuzz_*.c; do
         tail -n 20 "$log" >&2
         continue
     fi
+    # A seed named valid* must be accepted by its target (which says so
+    # on stderr when FUZZ_SAY is set), or fuzzing starts from nothing.
+    for v in "tests/fuzz/corpus/$name"/valid*; do
+        [ -f "$v" ] || continue
+        if FUZZ_SAY=1 "$bindir/$target" -runs=0 "$v" 2>&1 | grep -q ': accepted$'; then
+            pass
+        else
+            fail "$target: its seed $v is not accepted"
+        fi
+    done
     work="$B/corpus/$name"
     mkdir -p "$work"
     dict=""

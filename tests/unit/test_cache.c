@@ -1,10 +1,14 @@
-/* test_cache.c — the index cache: its file format survives every kind of
- * damage, an entry is used only while its file is unchanged, and a library
- * listed from the cache is the library read from the files, text read only
- * when a chapter is opened. */
+/* test_cache.c — the index cache and the library snapshot: their file
+ * formats survive every kind of damage, an entry (a snapshot) is used only
+ * while its file (its folder) is unchanged, and a library listed from
+ * either is the library read from the files, text read only when a
+ * chapter is opened. */
 #include "cache.h"
 #include "check.h"
 #include "library.h"
+#include "rec.h"
+#include "scan.h"
+#include "snapshot.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -293,21 +297,54 @@ static size_t stubs(const struct library *lib)
     return n;
 }
 
-static char *index_path(void)
+/* The cache file of KIND ("index", "library") for the library root
+ * `root` (NULL: the test library), when it exists. */
+static char *cache_path_of(const char *kind, const char *root)
 {
-    char *dir = xasprintf("%s/cache/quire", tmp);
-    char *cmd = xasprintf("ls %s/index-* 2>/dev/null", dir);
-    FILE *p = popen(cmd, "r");
-    char line[4096] = "";
-    if (p) {
-        if (!fgets(line, sizeof line, p))
-            line[0] = '\0';
-        pclose(p);
+    char *canon = NULL;
+    char *dflt = xasprintf("%s/lib", tmp);
+    char *path = rec_cache_path(kind, root ? root : dflt, &canon);
+    free(canon);
+    free(dflt);
+    if (path && access(path, F_OK) != 0) {
+        free(path);
+        path = NULL;
     }
-    line[strcspn(line, "\n")] = '\0';
-    free(cmd);
-    free(dir);
-    return line[0] ? xstrdup(line) : NULL;
+    return path;
+}
+
+static char *cache_path(const char *kind) { return cache_path_of(kind, NULL); }
+static char *index_path(void) { return cache_path("index"); }
+
+/* Remove the snapshot of root (NULL: the test library), so the next open
+ * reads the index cache. */
+static void drop_snapshot(const char *root)
+{
+    char *snap = cache_path_of("library", root);
+    if (snap)
+        unlink(snap);
+    free(snap);
+}
+
+/* Write the k-th kind of damage to data[0, n) (a cache file) over path:
+ * truncated, a flipped byte, a foreign file, empty, a NUL after the end. */
+#define DAMAGE_KINDS 5
+static void damage(const char *path, const char *data, size_t n, int k)
+{
+    struct buf bad = {0};
+    if (k == 0)
+        buf_add(&bad, data, n / 2);
+    else if (k == 1) {
+        buf_add(&bad, data, n);
+        bad.data[n / 3] ^= 4;
+    } else if (k == 2)
+        buf_adds(&bad, "\x89PNG\r\n\x1a\n not a cache");
+    else if (k == 3)
+        buf_add(&bad, "", 0);
+    else
+        buf_add(&bad, data, n + 1);
+    write_file_atomic(path, bad.data ? bad.data : "", bad.len, NULL);
+    buf_free(&bad);
 }
 
 static void test_library_from_cache(void)
@@ -340,6 +377,7 @@ static void test_library_from_cache(void)
     CHECK("the first listing writes the index cache", idx != NULL);
     CHECK_INT("a library read from the files has its texts", stubs(a), 0);
 
+    drop_snapshot(NULL);   /* this part is about the index cache */
     struct library *b = library_open(root, &err);
     char *lb = listing(b);
     CHECK_STR("the listing from the cache is the listing from the files", lb, la);
@@ -390,19 +428,9 @@ static void test_library_from_cache(void)
         char *data = read_file(idx, &n, NULL);
         CHECK("the cache file is there", data != NULL);
         int variants = 0, same = 0;
-        for (int k = 0; data && k < 4; k++) {
-            struct buf bad = {0};
-            if (k == 0)
-                buf_add(&bad, data, n / 2);                        /* truncated */
-            else if (k == 1) {
-                buf_add(&bad, data, n);                            /* a flipped byte */
-                bad.data[n / 3] ^= 1;
-            } else if (k == 2)
-                buf_adds(&bad, "\x89PNG\r\n\x1a\n not a cache");   /* foreign */
-            else
-                buf_add(&bad, "", 0);                             /* empty */
-            write_file_atomic(idx, bad.data ? bad.data : "", bad.len, NULL);
-            buf_free(&bad);
+        for (int k = 0; data && k < DAMAGE_KINDS; k++) {
+            damage(idx, data, n, k);
+            drop_snapshot(NULL);   /* else the library comes from the snapshot */
             struct library *d = library_open(root, &err);
             char *ld = d ? listing(d) : NULL;
             variants++;
@@ -444,6 +472,248 @@ static void test_library_from_cache(void)
     library_free(a);
     library_free(b);
     library_free(c);
+    free(root);
+    free(err);
+}
+
+/* The listing of the library at root read from its files alone. */
+static char *fresh_listing(const char *root)
+{
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    char *err = NULL;
+    struct library *lib = library_open(root, &err);
+    unsetenv("QUIRE_NO_CACHE");
+    char *l = lib ? listing(lib) : xasprintf("error: %s", err ? err : "?");
+    library_free(lib);
+    free(err);
+    return l;
+}
+
+/* Open root; *from_snapshot: every source is a stub although the index
+ * cache was removed first (so it can only have come from the snapshot). */
+static char *open_listing(const char *root, bool *from_snapshot)
+{
+    char *idx = cache_path_of("index", root);
+    if (idx)
+        unlink(idx);
+    free(idx);
+    char *err = NULL;
+    struct library *lib = library_open(root, &err);
+    char *l = lib ? listing(lib) : xasprintf("error: %s", err ? err : "?");
+    *from_snapshot = lib && lib->n_src && stubs(lib) == lib->n_src;
+    library_free(lib);
+    free(err);
+    return l;
+}
+
+/* What a change to the folder must do: the next open builds the library
+ * again (same as from the files) and saves a snapshot the one after uses. */
+static void expect_rebuilt(const char *what, const char *root)
+{
+    bool snap = false;
+    char *fresh = fresh_listing(root);
+    char *got = open_listing(root, &snap);
+    char *msg = xasprintf("%s: the listing is the files' listing", what);
+    CHECK_STR(msg, got, fresh);
+    free(msg);
+    msg = xasprintf("%s: the stale snapshot is not used", what);
+    CHECK(msg, !snap);
+    free(msg);
+    free(got);
+    got = open_listing(root, &snap);
+    msg = xasprintf("%s: the next open comes from the new snapshot", what);
+    CHECK(msg, snap && strcmp(got, fresh) == 0);
+    free(msg);
+    free(got);
+    free(fresh);
+}
+
+/* The body of a snapshot file (its `end` line cut off), with field `field`
+ * (0 = the kind letter) of the first line of kind `kind` set to `value`
+ * (NULL: the line is dropped), sealed again. */
+static char *mutate(const char *data, size_t len, char kind, int field, const char *value,
+                    size_t *out_len)
+{
+    struct buf b = {0};
+    size_t body = len;
+    while (body > 0 && !(body >= 1 && data[body - 1] == '\n' && strncmp(data + body, "end\t", 4) == 0))
+        body--;
+    bool done = false;
+    for (size_t p = 0; p < body;) {
+        const char *nl = memchr(data + p, '\n', body - p);
+        size_t e = nl ? (size_t)(nl - data) + 1 : body;
+        if (!done && data[p] == kind && data[p + 1] == '\t') {
+            done = true;
+            if (value) {
+                int f = 0;
+                for (size_t i = p; i < e; i++) {
+                    if (data[i] == '\t' || data[i] == '\n') {
+                        if (f == field)
+                            buf_adds(&b, value);
+                        buf_addc(&b, data[i]);
+                        f++;
+                    } else if (f != field) {
+                        buf_addc(&b, data[i]);
+                    }
+                }
+            }
+        } else {
+            buf_add(&b, data + p, e - p);
+        }
+        p = e;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < b.len; i++)
+        n += (i == 0 || b.data[i - 1] == '\n') && b.data[i] == 'T' && b.data[i + 1] == '\t';
+    rec_seal(&b, n);
+    *out_len = b.len;
+    return b.data;
+}
+
+static void test_snapshot(void)
+{
+    char *root = xasprintf("%s/snap", tmp);
+    put_chapter("snap/tale/ch1.txt", "The Long Tale by Ann Author", "Chapter 1", 11, true);
+    put_chapter("snap/tale/ch2.txt", "The Long Tale by Ann Author", "Chapter 2", 12, true);
+    put_chapter("snap/tale/ch2-plain.txt", "The Long Tale by Ann Author", "Chapter 2", 12, false);
+    put_chapter("snap/loose/part-a.txt", "Chapter 1", "", 13, true);
+    put_chapter("snap/ini/first.txt", "Chapter 1", "", 14, true);
+    put_chapter("snap/ini/second.txt", "Chapter 2", "", 15, true);
+    put_file("snap/ini/story.ini", "title = Ordered Story\norder = second.txt first.txt\n", 3600);
+    put_file("snap/latin1.txt", "Caf\xe9 Story by C\n\nChapter 1\n\nd\xe9j\xe0 vu.\n", 3600);
+    put_file("snap/empty.txt", "", 3600);
+    put_file("snap/binary.dat", "\x01\x02", 3600);
+
+    bool snap = false;
+    char *fresh = fresh_listing(root);
+    char *first = open_listing(root, &snap);
+    CHECK_STR("a first open lists what the files hold", first, fresh);
+    CHECK("a first open builds the library (no snapshot yet)", !snap);
+    char *path = cache_path_of("library", root);
+    CHECK("and saves a snapshot", path != NULL);
+    char *second = open_listing(root, &snap);
+    CHECK("the next open comes from the snapshot (no index cache, no text read)", snap);
+    CHECK_STR("a library from its snapshot is the library built from the files", second, fresh);
+    CHECK("the snapshot leaves the index cache alone", cache_path_of("index", root) == NULL);
+    free(first);
+    free(second);
+
+    /* its stubs read their text on first use */
+    char *err = NULL;
+    struct library *lib = library_open(root, &err);
+    struct story *s = lib ? library_find(lib, "The Long Tale", NULL) : NULL;
+    if (s && s->n_ch == 2) {
+        const char *text = NULL;
+        const struct edition *e = chapter_text(&s->ch[1], &text);
+        CHECK("a chapter from the snapshot reads its text",
+              text && memmem(text + e->start, e->end - e->start, "Chapter 2", 9));
+        CHECK_INT("with both editions", s->ch[1].n_ed, 2);
+        size_t nb = 0;
+        CHECK("and parses into blocks", chapter_blocks(&s->ch[0], &nb) && nb >= 2);
+    } else {
+        CHECK("the story with two editions is in the snapshot's library", false);
+    }
+    struct story *o = lib ? library_find(lib, "Ordered Story", NULL) : NULL;
+    CHECK("story.ini's order holds", o && o->n_ch == 2 &&
+          strstr(o->ch[0].ed[0].relpath, "second.txt") != NULL);
+    library_free(lib);
+
+    /* every change to the folder is seen */
+    put_chapter("snap/tale/ch2.txt", "The Long Tale by Ann Author", "Chapter 2", 16, true);
+    expect_rebuilt("a file changed", root);
+    put_file("snap/ini/story.ini", "title = Renamed Story\norder = first.txt second.txt\n", 3000);
+    expect_rebuilt("story.ini changed", root);
+    put_chapter("snap/tale/ch3.txt", "The Long Tale by Ann Author", "Chapter 3", 17, true);
+    expect_rebuilt("a file added", root);
+    char *a = xasprintf("%s/loose/part-a.txt", root), *b = xasprintf("%s/loose/part-b.txt", root);
+    CHECK("rename", rename(a, b) == 0);
+    expect_rebuilt("a file renamed", root);
+    unlink(b);
+    expect_rebuilt("a file removed", root);
+    free(a);
+    free(b);
+    char *again = open_listing(root, &snap);
+    CHECK("an unchanged folder: from the snapshot again", snap);
+    free(again);
+
+    /* damage: same listing, rebuilt, replaced by a good snapshot */
+    free(fresh);
+    fresh = fresh_listing(root);
+    free(path);
+    path = cache_path_of("library", root);
+    size_t n = 0;
+    char *data = path ? read_file(path, &n, NULL) : NULL;
+    CHECK("the snapshot file is there", data != NULL);
+    for (int k = 0; data && k < DAMAGE_KINDS; k++) {
+        damage(path, data, n, k);
+        char *what = xasprintf("a damaged snapshot (%d)", k);
+        expect_rebuilt(what, root);
+        free(what);
+    }
+
+    /* field checks behind the checksum: each mutation refused */
+    struct scan_result scan;
+    bool settled = false;
+    if (data && scan_tree(root, &scan, &err) == 0) {
+        uint64_t digest = snapshot_digest(root, &scan, &settled);
+        CHECK("an aged folder is settled", settled);
+        size_t len = 0;
+        char *same = mutate(data, n, 'Z', 0, NULL, &len);   /* no such line: resealed as is */
+        struct library *ok = snapshot_parse(same, len, NULL, NULL, root, &scan, digest);
+        CHECK("the snapshot resealed parses", ok != NULL);
+        CHECK("under another digest it does not", !snapshot_parse(same, len, NULL, NULL, root,
+                                                                 &scan, digest + 1));
+        library_free(ok);
+        free(same);
+        static const struct {
+            char kind;
+            int field;
+            const char *value;
+            const char *why;
+        } bad[] = {
+            {'E', 3, "99999999", "an edition past its source's end"},
+            {'E', 2, "99", "an edition starting after its end"},
+            {'E', 1, "999", "an edition of a source that is not there"},
+            {'X', 0, NULL, "a file neither read nor skipped"},
+            {'X', 1, "999", "a source of a file the walk did not find"},
+            {'X', 2, "9", "an unknown encoding"},
+            {'K', 0, NULL, "a skip missing"},
+            {'T', 1, "0", "a story of no chapters"},
+            {'T', 1, "99", "a story with chapters missing"},
+            {'T', 2, "nothex0123456789", "a story id that is not hex"},
+            {'T', 3, "", "a story without a title"},
+            {'C', 1, "0", "a chapter of no editions"},
+            {'C', 1, "5", "a chapter with editions missing"},
+            {'C', 5, "", "a chapter without a title"},
+            {'E', 0, NULL, "an edition missing"},
+            {'N', 1, "", "an empty note"},
+            {'C', 2, "x", "a chapter number that is not a number"},
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            char *m = mutate(data, n, bad[i].kind, bad[i].field, bad[i].value, &len);
+            struct library *got = snapshot_parse(m, len, NULL, NULL, root, &scan, digest);
+            char *msg = xasprintf("refused: %s", bad[i].why);
+            CHECK(msg, got == NULL);
+            free(msg);
+            library_free(got);
+            free(m);
+        }
+        scan_result_free(&scan);
+    }
+    free(data);
+
+    /* a folder written just now is not saved (its next change might keep
+     * the stamps) */
+    drop_snapshot(root);
+    put_chapter("snap/tale/ch4.txt", "The Long Tale by Ann Author", "Chapter 4", 18, true);
+    put_file("snap/tale/ch4.txt", "The Long Tale by Ann Author\n\nChapter 4\n\nNew words.\n", 0);
+    again = open_listing(root, &snap);
+    char *none = cache_path_of("library", root);
+    CHECK("a folder with a file written just now leaves no snapshot", none == NULL);
+    free(none);
+    free(again);
+    free(fresh);
+    free(path);
     free(root);
     free(err);
 }
@@ -497,6 +767,7 @@ int main(void)
     test_field_validation();
     test_stamps();
     test_library_from_cache();
+    test_snapshot();
     test_single_file();
     char *cmd = xasprintf("rm -rf '%s'", tmp);
     if (system(cmd) != 0)
