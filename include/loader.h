@@ -14,16 +14,22 @@
 
 struct loader;
 
-/* Start library_open(root) on a new thread (root is copied).  NULL when no
- * thread can be started: the caller opens the library itself. */
-struct loader *loader_start(const char *root);
+/* A loader for library_open(root) (root is copied), not started yet: the
+ * screen starts it once its first frame is out, so that reading the whole
+ * file does not compete with the first frame for the CPU and the kernel's
+ * page tables.  Never NULL. */
+struct loader *loader_new(const char *root);
 
-/* Has the thread finished?  Never blocks. */
+/* Start library_open on a new thread; a no-op when started already.  When
+ * no thread can be started it runs library_open here and now. */
+void loader_go(struct loader *l);
+
+/* Has the thread finished?  Never blocks; false until loader_go. */
 bool loader_ready(struct loader *l);
 
-/* Wait for the thread and take its library (NULL with *err set, malloc'd,
- * when library_open failed).  The library is handed over once: a second
- * call returns NULL with *err NULL. */
+/* Wait for the thread (starting it first if need be) and take its library
+ * (NULL with *err set, malloc'd, when library_open failed).  The library is
+ * handed over once: a second call returns NULL with *err NULL. */
 struct library *loader_wait(struct loader *l, char **err);
 
 /* Wait for the thread and free the loader and any library not taken; NULL

@@ -14,7 +14,8 @@ struct loader {
     pthread_t thread;
     char *root;
     atomic_bool done;      /* set by the thread as its last act */
-    bool joined;
+    bool started;          /* loader_go ran */
+    bool threaded;         /* ... and started the thread (not yet joined) */
     struct library *lib;   /* the result, until taken */
     char *err;
 };
@@ -36,11 +37,19 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
-struct loader *loader_start(const char *root)
+struct loader *loader_new(const char *root)
 {
     struct loader *l = xcalloc(1, sizeof *l);
     l->root = xstrdup(root);
     atomic_init(&l->done, false);
+    return l;
+}
+
+void loader_go(struct loader *l)
+{
+    if (!l || l->started)
+        return;
+    l->started = true;
     /* The thread takes no signals meant for the process (SIGTERM, SIGWINCH,
      * ...): they go to the main thread, whose wait for a key they cut
      * short.  Faults stay deliverable to the thread that makes them. */
@@ -50,14 +59,10 @@ struct loader *loader_start(const char *root)
     for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
         sigdelset(&all, sync_sigs[i]);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(&l->thread, NULL, loader_main, l);
+    l->threaded = pthread_create(&l->thread, NULL, loader_main, l) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        free(l->root);
-        free(l);
-        return NULL;
-    }
-    return l;
+    if (!l->threaded)
+        loader_main(l);   /* no thread: the caller waits for it now */
 }
 
 bool loader_ready(struct loader *l)
@@ -67,9 +72,9 @@ bool loader_ready(struct loader *l)
 
 static void join(struct loader *l)
 {
-    if (!l->joined) {
+    if (l->threaded) {
         pthread_join(l->thread, NULL);
-        l->joined = true;
+        l->threaded = false;
     }
 }
 
@@ -78,6 +83,7 @@ struct library *loader_wait(struct loader *l, char **err)
     *err = NULL;
     if (!l)
         return NULL;
+    loader_go(l);
     join(l);
     struct library *lib = l->lib;
     *err = l->err;

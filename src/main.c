@@ -27,9 +27,21 @@
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* A story file longer than HEAD_MIN bytes opens on the screen from its
- * first HEAD_BYTES (library_open_head) while a loader reads all of it. */
-#define HEAD_BYTES ((size_t)32 * 1024)
+ * head (library_open_head) while a loader reads all of it. */
 #define HEAD_MIN   ((size_t)128 * 1024)
+
+/* Bytes of that head: four per cell of the terminal (two screens of
+ * prose, more than one of CJK), between 8 and 256 KiB.  The head is parsed
+ * before the first frame, so it is kept to what the screen can show. */
+static size_t head_bytes(void)
+{
+    size_t cells = 80 * 24;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+        cells = (size_t)ws.ws_row * ws.ws_col;
+    size_t n = cells * 4;
+    return n < 8 * 1024 ? 8 * 1024 : n > 256 * 1024 ? 256 * 1024 : n;
+}
 
 /* Is chapter key `key` one of the chapters of the partial story s that its
  * head holds whole (all but the last)? */
@@ -254,12 +266,10 @@ int main(int argc, char **argv)
          * keeps its top: +1.7 MB of private memory for a 32 MB story). */
         mallopt(M_ARENA_MAX, 1);
         char *herr = NULL;
-        lib = library_open_head(libpath, HEAD_BYTES, &herr);
+        lib = library_open_head(libpath, head_bytes(), &herr);
         free(herr);
-        if (lib && !(loader = loader_start(libpath))) {
-            library_free(lib);
-            lib = NULL;
-        }
+        if (lib)
+            loader = loader_new(libpath);   /* started after the first frame */
     }
     if (!lib)
         lib = library_open(libpath, &err);

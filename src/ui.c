@@ -2,9 +2,13 @@
  * restoration, signals, the main loop, and the pieces every screen shares
  * (bottom line, menus, the prompt line, drawing text that never overflows).
  *
- * Terminal: setlocale before the screen starts; cbreak, noecho, keypad,
- * no cursor, ESC delay 25 ms, default colours, mouse wheel.  A frame is
- * werase + draw + one doupdate, never clear(), so nothing flickers.
+ * Terminal: setlocale (LC_CTYPE only: character widths and wide input;
+ * the other categories would cost a dozen file reads before the first
+ * frame and change nothing quire shows) before the screen starts; cbreak,
+ * noecho, keypad, no cursor, ESC delay 25 ms, default colours, mouse
+ * wheel, no typeahead check (a frame goes out in one write instead of one
+ * per line).  A frame is werase + draw + one doupdate, never clear(), so
+ * nothing flickers.
  *
  * Signals: SIGTERM, SIGHUP and SIGINT set a flag; the loop waits for keys
  * with a 250 ms timeout, notices it, saves the position, restores the
@@ -587,7 +591,7 @@ void ui_attrs_init(struct ui *ui)
 int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_CTYPE, "");
     ui_keys_init(cfg, stderr);   /* warnings before the screen starts */
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         set_err(err, "terminal: standard input and output must be a terminal");
@@ -604,6 +608,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
     signals_install();
     set_escdelay(25);
+    typeahead(-1);
     cbreak();
     noecho();
     nonl();
@@ -628,6 +633,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         if (dirty) {
             ui_draw(ui);
             dirty = false;
+            loader_go(ui->loader);   /* the first frame is out: read the rest */
         }
         if (take_resize()) {   /* the next frame lays out for the new size */
             dirty = true;

@@ -461,12 +461,15 @@ static bool is_letter(int key)
 
 /* Does `key` need more of a partial story than its head?  Moves that stay
  * inside what the head holds whole do not: back, up, to a chapter's start,
- * forward one step while the top line is more than HEAD_MARGIN bytes
- * before the cut,
- * to the end or the next chapter when that chapter is whole.  Anything that
- * looks at the whole story (contents, search, marks, percent, the library)
- * does. */
-#define HEAD_MARGIN ((size_t)16 * 1024)
+ * forward one step while the top line is more than a screen's worth of
+ * bytes (two per cell: the head main.c reads is four per cell) before the
+ * cut, to the end or the next chapter when that chapter is whole.  Anything
+ * that looks at the whole story (contents, search, marks, percent, the
+ * library) does. */
+static size_t head_margin(void)
+{
+    return (size_t)(LINES > 0 ? LINES : 1) * (size_t)(COLS > 0 ? COLS : 1) * 2;
+}
 
 static bool needs_whole(struct ui_reader *rd, int key)
 {
@@ -483,7 +486,7 @@ static bool needs_whole(struct ui_reader *rd, int key)
         return false;
     case ACT_PAGE_DOWN: case ACT_LINE_DOWN: case ACT_SCROLL_DOWN:
         /* a count could carry the move past the cut */
-        return rd->have_count || ui_view_off(&rd->v) + HEAD_MARGIN >= cut;
+        return rd->have_count || ui_view_off(&rd->v) + head_margin() >= cut;
     case ACT_BOTTOM:
         return ci + 1 >= s->n_ch;
     case ACT_NEXT_CHAPTER:

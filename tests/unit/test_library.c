@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -574,8 +575,13 @@ static void test_head_and_loader(void)
     free(err);
 
     /* The loader gives what library_open gives, once. */
-    struct loader *l = loader_start(path);
-    CHECK("a loader starts", l != NULL);
+    struct loader *l = loader_new(path);
+    CHECK("a loader is not started until told", l != NULL && !loader_ready(l));
+    loader_go(l);
+    loader_go(l);   /* twice: a no-op */
+    for (int i = 0; i < 2000 && !loader_ready(l); i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    CHECK("once started it finishes on its own", loader_ready(l));
     err = NULL;
     struct library *got = loader_wait(l, &err);
     CHECK("it reads the whole story",
@@ -586,9 +592,18 @@ static void test_head_and_loader(void)
     CHECK("ready after the wait", loader_ready(l));
     loader_free(l);
     library_free(got);
-    /* A loader freed without a wait, and one that fails. */
-    loader_free(loader_start(path));
-    l = loader_start("/nonexistent/folder");
+    /* A loader freed without a wait (started or not), one waited for
+     * without being started, and one that fails. */
+    loader_free(loader_new(path));
+    l = loader_new(path);
+    loader_go(l);
+    loader_free(l);
+    l = loader_new(path);
+    got = loader_wait(l, &err);
+    CHECK("a wait starts a loader not yet started", got && got->n_stories == 1);
+    library_free(got);
+    loader_free(l);
+    l = loader_new("/nonexistent/folder");
     got = loader_wait(l, &err);
     CHECK("a failed load says why", !got && err && strstr(err, "/nonexistent/folder"));
     free(err);
