@@ -134,6 +134,8 @@ collect() {
 }
 
 FIRST=wait:Ossingtonmoor
+# quire's q leaves the reader for the library screen; the second q quits
+# (less quits at the first).
 PHRASE='velvet quasar lantern'
 echo
 printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "size" "measure" "quire" "q-cold" "less" "ratio" "r-cold"
@@ -141,31 +143,31 @@ for s in $SIZES; do
     f="$W/serial-$s.txt"
     bytes=$(wc -c <"$f")
     # first screen
-    qw=$(collect first $FIRST warm $FIRST send:q -- "$Q" "$f")
-    qc=$(collect first $FIRST cold $FIRST send:q -- "$Q" "$f")
+    qw=$(collect first $FIRST warm $FIRST send:qq -- "$Q" "$f")
+    qc=$(collect first $FIRST cold $FIRST send:qq -- "$Q" "$f")
     lf=$(collect first $FIRST none $FIRST send:q -- less "$f")
     printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "first screen (ms)" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
     # the same, as CPU time used until the first screen (immune to load)
-    qwc=$(collect first cpu warm $FIRST cpu send:q -- "$Q" "$f")
-    qcc=$(collect first cpu cold $FIRST cpu send:q -- "$Q" "$f")
+    qwc=$(collect first cpu warm $FIRST cpu send:qq -- "$Q" "$f")
+    qcc=$(collect first cpu cold $FIRST cpu send:qq -- "$Q" "$f")
     lfc=$(collect first cpu none $FIRST cpu send:q -- less "$f")
     printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "  CPU to first (ms)" "$qwc" "$qcc" "$lfc" "$(ratio "$qwc" "$lfc")" "$(ratio "$qcc" "$lfc")"
     record "first $s $bytes quire_warm=$qw quire_cold=$qc less=$lf quire_warm_cpu=$qwc quire_cold_cpu=$qcc less_cpu=$lfc"
     # search near the end
-    qs=$(collect search wait:Zanzibarine warm $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:q -- "$Q" "$f")
+    qs=$(collect search wait:Zanzibarine warm $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:qq -- "$Q" "$f")
     ls_=$(collect search wait:Zanzibarine none $FIRST "send:/$PHRASE\\r" wait:Zanzibarine send:q -- less "$f")
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "search near end (ms)" "$qs" "" "$ls_" "$(ratio "$qs" "$ls_")"
     record "search $s quire=$qs less=$ls_"
     # end of the story, memory, resize (quire: 100%; less: G)
-    run_pt end "$W/cache-warm" $FIRST send:100% wait:Quembertonia mem resize:100x30 wait:Quembertonia cpu send:q -- "$Q" "$f"
+    run_pt end "$W/cache-warm" $FIRST send:100% wait:Quembertonia mem resize:100x30 wait:Quembertonia cpu send:qq -- "$Q" "$f"
     cp "$W/pt.out" "$W/q-end.out"
     run_pt end "$W/cache-none" $FIRST send:G wait:Quembertonia mem resize:100x30 wait:Quembertonia cpu send:q -- less "$f"
     cp "$W/pt.out" "$W/l-end.out"
     # the same end with an empty cache: the loader reads the whole file
     rm -rf "$W/cache-cold"
-    run_pt end "$W/cache-cold" $FIRST send:100% wait:Quembertonia mem send:q -- "$Q" "$f"
+    run_pt end "$W/cache-cold" $FIRST send:100% wait:Quembertonia mem send:qq -- "$Q" "$f"
     qac=$(step anon_kib "$W/pt.out")
-    qe=$(collect end wait:Quembertonia warm $FIRST send:100% wait:Quembertonia send:q -- "$Q" "$f")
+    qe=$(collect end wait:Quembertonia warm $FIRST send:100% wait:Quembertonia send:qq -- "$Q" "$f")
     le=$(collect end wait:Quembertonia none $FIRST send:G wait:Quembertonia send:q -- less "$f")
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "to the end (ms)" "$qe" "" "$le" "$(ratio "$qe" "$le")"
     qa=$(step anon_kib "$W/q-end.out"); la=$(step anon_kib "$W/l-end.out")
@@ -179,7 +181,7 @@ for s in $SIZES; do
     : >"$W/zq"; : >"$W/zl"
     i=0
     while [ $i -lt "$RUNS" ]; do
-        run_pt resize "$W/cache-warm" $FIRST send:100% wait:Quembertonia resize:100x30 wait:Quembertonia send:q -- "$Q" "$f"
+        run_pt resize "$W/cache-warm" $FIRST send:100% wait:Quembertonia resize:100x30 wait:Quembertonia send:qq -- "$Q" "$f"
         awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/pt.out" >>"$W/zq"
         run_pt resize "$W/cache-none" $FIRST send:G wait:Quembertonia resize:100x30 wait:Quembertonia send:q -- less "$f"
         awk '$1 == "wait:Quembertonia" {n++; if (n == 2) print $2}' "$W/pt.out" >>"$W/zl"
@@ -243,12 +245,28 @@ else
     warm=$warm_sh; warm_cpu=-; cold_cpu=-
     how="one run, shell clock"
 fi
-# a corrupt cache (truncated in the middle) is ignored, then replaced
-idx=$(ls "$W"/lc/quire/index-* 2>/dev/null | head -n 1)
+# one file touched: the snapshot no longer matches the folder, the library
+# is built again from the index cache (every file still a hit)
+one=$(find "$W/lib" -type f -name '*.txt' | sort | head -n 1)
+if [ "$HAVE_HF" = 1 ]; then
+    XDG_CACHE_HOME="$W/lc" XDG_STATE_HOME="$W/state" hyperfine -N -w 1 -r 10 \
+        --prepare "touch -d '2 hours ago' $one" \
+        --export-json "$W/hf-touched.json" "$Q --list $W/lib" >/dev/null 2>&1
+    touched=$(hf "$W/hf-touched.json" median)
+else
+    touch -d '2 hours ago' "$one"
+    touched=$(list_once "$W/lc")
+fi
+touched_same=no
+cmp -s "$W/list.out" "$W/list-cold.out" && touched_same=yes
+# a corrupt cache (both files truncated in the middle) is ignored, then
+# replaced
 corrupt_ok=skipped
-if [ -n "$idx" ]; then
-    sz=$(wc -c <"$idx")
-    head -c $((sz / 2)) "$idx" >"$idx.tmp" && mv "$idx.tmp" "$idx"
+if ls "$W"/lc/quire/index-* "$W"/lc/quire/library-* >/dev/null 2>&1; then
+    for c in "$W"/lc/quire/index-* "$W"/lc/quire/library-*; do
+        sz=$(wc -c <"$c")
+        head -c $((sz / 2)) "$c" >"$c.tmp" && mv "$c.tmp" "$c"
+    done
     corrupt=$(list_once "$W/lc")
     corrupt_ok=no
     cmp -s "$W/list.out" "$W/list-cold.out" && corrupt_ok=yes
@@ -258,9 +276,10 @@ printf '%-34s %9s ms (CPU %s ms)\n' "--list, cold cache" "$cold" "$cold_cpu"
 printf '%-34s %9s ms (CPU %s ms)  [%s]\n' "--list, warm cache" "$warm" "$warm_cpu" "$how"
 printf '%-34s %9s\n' "warm / cold" "$(ratio "$warm" "$cold")"
 printf '%-34s %9s\n' "warm within 200 ms" "$(awk -v w="$warm" 'BEGIN {print (w <= 200 ? "yes" : "NO")}')"
+printf '%-34s %9s ms  (snapshot stale, index cache used; same listing: %s)\n' "--list, one file touched" "${touched:--}" "$touched_same"
 printf '%-34s %9s\n' "same listing cold and warm" "$same"
 printf '%-34s %9s (%s ms, then %s ms)\n' "corrupt cache: same listing" "$corrupt_ok" "${corrupt:--}" "${again:--}"
-record "list files=$nfiles cold=$cold cold_cpu=$cold_cpu warm=$warm warm_cpu=$warm_cpu same=$same corrupt_ok=$corrupt_ok corrupt=${corrupt:--} after_corrupt=${again:--}"
+record "list files=$nfiles cold=$cold cold_cpu=$cold_cpu warm=$warm warm_cpu=$warm_cpu touched=${touched:--} same=$same corrupt_ok=$corrupt_ok corrupt=${corrupt:--} after_corrupt=${again:--}"
 
 # --- the other helpers' benches ------------------------------------------------
 for b in scripts/bench_layout.sh scripts/bench_ui.sh; do
