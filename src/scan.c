@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -103,6 +104,13 @@ static int scan_cmp_names(const void *a, const void *b)
     return c ? c : strcmp(x, y);
 }
 
+/* A folder entry as fstatat saw it. */
+struct scan_entry {
+    struct stat st;
+    int err;          /* errno of the stat, 0 when it worked */
+    bool dangling;    /* err, and the entry is a symlink */
+};
+
 static void scan_add_file(struct scan_state *s, const char *path, const char *rel,
                           const struct stat *st, int ini)
 {
@@ -153,9 +161,21 @@ static void scan_dir(struct scan_state *s, const char *path, const char *rel,
         XGROW(names, cap, n + 1);
         names[n++] = xstrdup(e->d_name);
     }
-    closedir(d);
     if (n)
         qsort(names, n, sizeof *names, scan_cmp_names);
+    /* Every entry stat'ed relative to the open folder (fstatat: no walk of
+     * the whole path per file), then the folder closed before any
+     * recursion: one descriptor at a time however deep the tree. */
+    struct scan_entry *ent = xcalloc(n ? n : 1, sizeof *ent);
+    for (size_t i = 0; i < n; i++) {
+        if (fstatat(dirfd(d), names[i], &ent[i].st, 0) == 0)
+            continue;
+        ent[i].err = errno;
+        struct stat lst;
+        ent[i].dangling = fstatat(dirfd(d), names[i], &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                          S_ISLNK(lst.st_mode);
+    }
+    closedir(d);
 
     if (has_ini) {
         XGROW(r->ini, r->cap_ini, r->n_ini + 1);
@@ -167,11 +187,10 @@ static void scan_dir(struct scan_state *s, const char *path, const char *rel,
     for (size_t i = 0; i < n; i++) {
         char *cpath = scan_join(path, names[i]);
         char *crel = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
-        struct stat cst;
-        if (stat(cpath, &cst) != 0) {
-            struct stat lst;
-            bool dangling = lstat(cpath, &lst) == 0 && S_ISLNK(lst.st_mode);
-            char *why = xasprintf("%s%s", dangling ? "broken symlink: " : "", strerror(errno));
+        const struct stat cst = ent[i].st;
+        if (ent[i].err) {
+            char *why = xasprintf("%s%s", ent[i].dangling ? "broken symlink: " : "",
+                                  strerror(ent[i].err));
             scan_skip(r, crel, why);
             free(why);
         } else if (S_ISDIR(cst.st_mode)) {
@@ -196,6 +215,7 @@ static void scan_dir(struct scan_state *s, const char *path, const char *rel,
         free(names[i]);
     }
     free(names);
+    free(ent);
     s->n_stack--;
 }
 
