@@ -214,7 +214,6 @@ int snapshot_save(const char *root, uint64_t digest, const struct library *lib,
 struct rd_state {
     struct library *lib;
     const struct scan_result *scan;
-    const char *root;
     unsigned char *seen;      /* per scan file: 1 a source, 2 skipped */
     size_t *src_file;         /* per source: its scan file */
     size_t cap_src, cap_src_file, cap_skipped, cap_notes;
@@ -425,7 +424,7 @@ struct library *snapshot_parse(const char *data, size_t len, const char *engine,
 
     struct library *lib = xcalloc(1, sizeof *lib);
     lib->root = xstrdup(root);
-    struct rd_state s = {.lib = lib, .scan = scan, .root = root, .last_x = -1, .last_k = -1,
+    struct rd_state s = {.lib = lib, .scan = scan, .last_x = -1, .last_k = -1,
                          .end = end};
     s.seen = xcalloc(scan->n_files ? scan->n_files : 1, 1);
     for (size_t i = 0; i < scan->n_skipped; i++)
