@@ -34,6 +34,8 @@ void rec_put_str(struct buf *b, const char *s, size_t n);
 void rec_put_cstr(struct buf *b, const char *s);
 void rec_put_num(struct buf *b, unsigned long long v);
 void rec_put_snum(struct buf *b, long long v);
+/* n numbers separated by tabs (no tab before the first or after the last). */
+void rec_put_nums(struct buf *b, const unsigned long long *v, size_t n);
 static inline void rec_tab(struct buf *b) { buf_addc(b, '\t'); }
 /* Append the closing `end` line over everything in b so far. */
 void rec_seal(struct buf *b, size_t count);

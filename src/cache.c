@@ -355,49 +355,36 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
         rec_put_num(&b, e->st.ino);
         rec_tab(&b);
         if (f->skip) {
-            rec_put_str(&b, f->skip, strlen(f->skip));
+            rec_put_cstr(&b, f->skip);
             rec_tab(&b);
-            rec_put_str(&b, e->relpath, strlen(e->relpath));
+            rec_put_cstr(&b, e->relpath);
             buf_addc(&b, '\n');
             continue;
         }
-        rec_put_num(&b, (unsigned long long)f->enc);
+        const unsigned long long fnums[] = {(unsigned long long)f->enc, f->len, f->invalid,
+                                            f->crlf, f->sketched, f->n_pc};
+        rec_put_nums(&b, fnums, 6);
         rec_tab(&b);
-        rec_put_num(&b, f->len);
+        rec_put_cstr(&b, f->title);
         rec_tab(&b);
-        rec_put_num(&b, f->invalid);
+        rec_put_cstr(&b, f->author);
         rec_tab(&b);
-        rec_put_num(&b, f->crlf);
-        rec_tab(&b);
-        rec_put_num(&b, f->sketched);
-        rec_tab(&b);
-        rec_put_num(&b, f->n_pc);
-        rec_tab(&b);
-        if (f->title)
-            rec_put_str(&b, f->title, strlen(f->title));
-        rec_tab(&b);
-        if (f->author)
-            rec_put_str(&b, f->author, strlen(f->author));
-        rec_tab(&b);
-        rec_put_str(&b, e->relpath, strlen(e->relpath));
+        rec_put_cstr(&b, e->relpath);
         buf_addc(&b, '\n');
         for (size_t k = 0; k < f->n_pc; k++) {
             const struct cache_piece *pc = &f->pc[k];
             buf_adds(&b, "P\t");
-            const size_t nums[] = {pc->start, pc->end, pc->front_end, pc->body, pc->back,
-                                   pc->title_end};
-            for (size_t j = 0; j < 6; j++) {
-                rec_put_num(&b, nums[j]);
-                rec_tab(&b);
-            }
+            const unsigned long long nums[] = {pc->start, pc->end, pc->front_end, pc->body,
+                                               pc->back, pc->title_end};
+            rec_put_nums(&b, nums, 6);
+            rec_tab(&b);
             rec_put_snum(&b, pc->number);
             rec_tab(&b);
             rec_put_num(&b, pc->words);
             rec_tab(&b);
             rec_put_snum(&b, pc->richness);
             rec_tab(&b);
-            if (pc->title)
-                rec_put_str(&b, pc->title, strlen(pc->title));
+            rec_put_cstr(&b, pc->title);
             rec_tab(&b);
             rec_put_str(&b, pc->lead ? pc->lead : "", pc->lead_len);
             rec_tab(&b);

@@ -76,6 +76,15 @@ void rec_put_snum(struct buf *b, long long v)
     }
 }
 
+void rec_put_nums(struct buf *b, const unsigned long long *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            rec_tab(b);
+        rec_put_num(b, v[i]);
+    }
+}
+
 void rec_head(struct buf *b, const char *magic, const char *engine, const char *root)
 {
     buf_adds(b, magic);

@@ -125,11 +125,7 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
         buf_adds(&b, "X\t");
         const unsigned long long nums[] = {o->src_file[i], (unsigned long long)s->enc, s->len,
                                            s->invalid, s->crlf};
-        for (size_t k = 0; k < 5; k++) {
-            if (k)
-                rec_tab(&b);
-            rec_put_num(&b, nums[k]);
-        }
+        rec_put_nums(&b, nums, 5);
         buf_addc(&b, '\n');
     }
     qsort(map, lib->n_src, sizeof *map, cmp_src_idx);
@@ -173,12 +169,11 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
             for (size_t e = 0; e < ch->n_ed; e++) {
                 const struct edition *ed = &ch->ed[e];
                 buf_adds(&b, "E\t");
-                const size_t nums[] = {src_index(map, lib->n_src, ed->src), ed->start, ed->end,
-                                       ed->front_end, ed->body, ed->back, ed->title_end};
-                for (size_t k = 0; k < 7; k++) {
-                    rec_put_num(&b, nums[k]);
-                    rec_tab(&b);
-                }
+                const unsigned long long nums[] = {src_index(map, lib->n_src, ed->src),
+                                                   ed->start, ed->end, ed->front_end,
+                                                   ed->body, ed->back, ed->title_end};
+                rec_put_nums(&b, nums, 7);
+                rec_tab(&b);
                 rec_put_snum(&b, ed->richness);
                 buf_addc(&b, '\n');
             }
