@@ -33,23 +33,37 @@ WERROR  ?= -Werror
 OPT     ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VERSION)"'
 CFLAGS  ?=
-ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(WERROR) $(CFLAGS)
+ALL_CFLAGS = -std=c11 $(OPT) $(PIE_CFLAGS) $(WARN) $(WERROR) $(CFLAGS)
 LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
 
-# The binary links libunistring and ncursesw statically when their static
-# archives are installed (Debian's -dev packages ship them): the dynamic
-# loader then maps and relocates two libraries fewer before the first
-# screen (7.8 ms -> 7.1 ms here; docs/BENCHMARKS.md).  The terminfo
-# database is still read at run time.  STATIC_DEPS=0 links them
-# dynamically, as a distribution would; the tests always do.
+# How the binary is linked (STATIC_DEPS):
+#   pie   everything, the C library too, into one static position-
+#         independent executable: no dynamic loader runs before main and
+#         the addresses are still randomised (first screen 7.5 -> 6.9 ms
+#         here, against less's 7.5; docs/BENCHMARKS.md).  quire calls
+#         nothing that needs glibc's run-time modules (no NSS, no iconv).
+#   1     libunistring and ncursesw statically, the C library dynamically.
+#   0     all dynamically, as a distribution would.
+# auto (the default) takes the first of these that links here.  The
+# terminfo database and the locale are still read at run time.  The unit
+# tests link dynamically, and $(BUILD)/quire-dyn (the same objects linked
+# dynamically) is what valgrind runs: it cannot watch a static malloc.
 STATIC_DEPS ?= auto
+STATIC_LIBS := -lunistring -lncursesw -ltinfo -pthread
 have_archive = $(filter /%,$(shell $(CC) -print-file-name=$(1) 2>/dev/null))
+links_static_pie = $(shell printf 'int main(void){return 0;}\n' | \
+    $(CC) -x c -fPIE -static-pie -o /dev/null - $(STATIC_LIBS) >/dev/null 2>&1 && echo yes)
 ifeq ($(STATIC_DEPS),auto)
-  ifneq ($(and $(call have_archive,libunistring.a),$(call have_archive,libncursesw.a),$(call have_archive,libtinfo.a)),)
+  ifeq ($(links_static_pie),yes)
+    STATIC_DEPS := pie
+  else ifneq ($(and $(call have_archive,libunistring.a),$(call have_archive,libncursesw.a),$(call have_archive,libtinfo.a)),)
     STATIC_DEPS := 1
   endif
 endif
-ifeq ($(STATIC_DEPS),1)
+ifeq ($(STATIC_DEPS),pie)
+BIN_LIBS := -static-pie $(STATIC_LIBS)
+PIE_CFLAGS := -fPIE
+else ifeq ($(STATIC_DEPS),1)
 BIN_LIBS := -Wl,-Bstatic -lunistring -lncursesw -ltinfo -Wl,-Bdynamic -pthread
 else
 BIN_LIBS := $(LDLIBS)
@@ -89,6 +103,8 @@ $(BUILD)/datadir: FORCE | $(BUILD)/obj
 
 $(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(BIN_LIBS)
+$(BUILD)/quire-dyn: $(OBJS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<
@@ -120,7 +136,7 @@ run: deps
 # Build in parallel unless the caller already gave -j.
 JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 check: deps
-	@$(MAKE) --no-print-directory $(JOBS) $(BIN) unit warnings-clang
+	@$(MAKE) --no-print-directory $(JOBS) $(BIN) $(BUILD)/quire-dyn unit warnings-clang
 	@sh tests/run.sh
 
 # Every source, test and fuzz target through clang with our warnings as

@@ -4,13 +4,18 @@
 #   check_eq "what" GOT WANT     passes when the two strings are equal
 #   finish                       prints "N passed, N failed" and exits
 #
-# Paths: $TOP is the source tree, $QUIRE the binary, $SHARED ../shared when it
-# exists (corpus tests skip themselves without it), $TMPD a private scratch
-# folder removed at exit.  HOME and the XDG folders point into $TMPD so a test
-# never touches the user's own bookmarks or config.
+# Paths: $TOP is the source tree, $QUIRE the binary ($QUIRE_DYN for
+# valgrind), $SHARED ../shared when it exists (corpus tests skip themselves
+# without it), $TMPD a private scratch folder removed at exit.  HOME and
+# the XDG folders point into $TMPD so a test never touches the user's own
+# bookmarks or config.
 TOP=$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)
 [ -f "$TOP/Makefile" ] || TOP=$(cd "$(dirname "$0")/.." && pwd)
 QUIRE="$TOP/quire"
+# The same objects linked dynamically (make check builds it): valgrind
+# watches malloc only in a dynamically linked program, and ./quire may be
+# one static executable.
+QUIRE_DYN="$TOP/build/quire-dyn"
 SHARED=""
 [ -d "$TOP/../shared/corpus" ] && SHARED=$(cd "$TOP/../shared" && pwd)
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/quire-test.XXXXXX")

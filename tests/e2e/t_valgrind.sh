@@ -7,6 +7,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
     echo "t_valgrind: SKIP: valgrind is not installed (scripts/deps.sh)" >&2
     finish
 fi
+QUIRE=$QUIRE_DYN   # see lib.sh
+[ -x "$QUIRE" ] || { fail "$QUIRE is missing (make check builds it)"; finish; }
 n=0
 # vg WHAT WANT_STATUS ARGS...: quire ARGS under valgrind, stdin from /dev/null.
 vg() {
