@@ -11,7 +11,9 @@
 # Measured in a real terminal (tests/bench/ptytime.c: a pty of 80x24,
 # TERM=xterm-256color, LANG=C.UTF-8), each figure the median of $RUNS runs:
 #   first   time to the first screen (a word of chapter 1's first paragraph)
-#           quire with a cold index cache, with a warm one, and less
+#           quire with a cold index cache, with a warm one, and less; the
+#           median of $FIRST_RUNS rounds, each one run of the three in turn
+#           (a slow moment of the machine falls on all three alike)
 #   search  `/velvet quasar lantern` typed on the first screen, until the
 #           word after the phrase (Zanzibarine) is drawn
 #   end     quire `100%` / less `G`, until the story's last word is drawn;
@@ -20,12 +22,13 @@
 # and `quire --list` of the 10,000-file library with a cold and a warm cache
 # (hyperfine when present, else the shell's clock).
 #
-# Environment: RUNS (default 5), SIZES (default "1 4 16 32"), KEEP=1 keeps
+# Environment: RUNS (default 5), FIRST_RUNS (default 15), SIZES (default "1 4 16 32"), KEEP=1 keeps
 # the generated inputs (their folder is printed).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 RUNS=${RUNS:-5}
+FIRST_RUNS=${FIRST_RUNS:-15}
 SIZES=${SIZES:-"1 4 16 32"}
 
 SHARED=""
@@ -134,6 +137,26 @@ collect() {
 }
 
 FIRST=wait:Ossingtonmoor
+# first_screen KEY FILE [STEP...]: $FIRST_RUNS rounds of one quire run with
+# the warm cache, one with an empty cache and one less run, each to the
+# first screen (then STEPs); prints the three medians of KEY.
+first_screen() {
+    key=$1 f=$2; shift 2
+    : >"$W/v-qw"; : >"$W/v-qc"; : >"$W/v-l"
+    run_pt first "$W/cache-warm" $FIRST "$@" send:qq -- "$Q" "$f"   # primes the warm cache
+    i=0
+    while [ $i -lt "$FIRST_RUNS" ]; do
+        run_pt first "$W/cache-warm" $FIRST "$@" send:qq -- "$Q" "$f"
+        step "$key" "$W/pt.out" >>"$W/v-qw"
+        rm -rf "$W/cache-cold"
+        run_pt first "$W/cache-cold" $FIRST "$@" send:qq -- "$Q" "$f"
+        step "$key" "$W/pt.out" >>"$W/v-qc"
+        run_pt first "$W/cache-none" $FIRST "$@" send:q -- less "$f"
+        step "$key" "$W/pt.out" >>"$W/v-l"
+        i=$((i + 1))
+    done
+    echo "$(median <"$W/v-qw") $(median <"$W/v-qc") $(median <"$W/v-l")"
+}
 # quire's q leaves the reader for the library screen; the second q quits
 # (less quits at the first).
 PHRASE='velvet quasar lantern'
@@ -143,14 +166,10 @@ for s in $SIZES; do
     f="$W/serial-$s.txt"
     bytes=$(wc -c <"$f")
     # first screen
-    qw=$(collect first $FIRST warm $FIRST send:qq -- "$Q" "$f")
-    qc=$(collect first $FIRST cold $FIRST send:qq -- "$Q" "$f")
-    lf=$(collect first $FIRST none $FIRST send:q -- less "$f")
+    set -- $(first_screen $FIRST "$f"); qw=$1 qc=$2 lf=$3
     printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "first screen (ms)" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
     # the same, as CPU time used until the first screen (immune to load)
-    qwc=$(collect first cpu warm $FIRST cpu send:qq -- "$Q" "$f")
-    qcc=$(collect first cpu cold $FIRST cpu send:qq -- "$Q" "$f")
-    lfc=$(collect first cpu none $FIRST cpu send:q -- less "$f")
+    set -- $(first_screen cpu "$f" cpu); qwc=$1 qcc=$2 lfc=$3
     printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "  CPU to first (ms)" "$qwc" "$qcc" "$lfc" "$(ratio "$qwc" "$lfc")" "$(ratio "$qcc" "$lfc")"
     record "first $s $bytes quire_warm=$qw quire_cold=$qc less=$lf quire_warm_cpu=$qwc quire_cold_cpu=$qcc less_cpu=$lfc"
     # search near the end

@@ -6,10 +6,13 @@
  * the other categories would cost a dozen file reads before the first
  * frame and change nothing quire shows) before the screen starts; cbreak,
  * noecho, keypad, no cursor, ESC delay 25 ms, default colours, mouse
- * wheel, no typeahead check (a frame goes out in one write instead of one
- * per line).  The heap pages curses is about to allocate are populated in
- * one call first (prefault_screen_heap).  A frame is werase + draw + one
- * doupdate, never clear(), so nothing flickers.
+ * wheel, no typeahead check (no poll of the keyboard every few lines of a
+ * frame).  The heap pages curses is about to allocate are populated in one
+ * call first (prefault_screen_heap).  A frame is werase + draw + one
+ * doupdate, never clear(), so nothing flickers.  (ncurses 6.4 writes a
+ * frame out at every cursor move, about one write per line, until the
+ * first endwin: an endwin + doupdate at start would make it one write but
+ * costs the first screen 0.9 ms of tcsetattr drains here.)
  *
  * Signals: SIGTERM, SIGHUP and SIGINT set a flag; the loop waits for keys
  * with a 250 ms timeout, notices it, saves the position, restores the
