@@ -1723,36 +1723,68 @@ static struct library *library_build(struct build *bp)
     return lib;
 }
 
+/* bytes[0, n) cut back to the end of its last whole line, in the encoding
+ * its first bytes show: after a UTF-16 BOM a line ends with a LF code unit
+ * (never half of one); else with a LF byte (UTF-8 and Windows-1252 alike).
+ * 0 when no line ends in it. */
+static size_t head_whole_lines(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        size_t lo = b[0] == 0xFF ? 0 : 1;   /* where a unit keeps its low byte */
+        n &= ~(size_t)1;
+        while (n >= 4 && !(b[n - 2 + lo] == '\n' && b[n - 1 - lo] == 0))
+            n -= 2;
+        return n >= 4 ? n : 0;
+    }
+    while (n && b[n - 1] != '\n')
+        n--;
+    return n;
+}
+
+/* A head whose last line end comes before its middle is read again four
+ * times longer, up to this many bytes (a story with a paragraph per line,
+ * a chapter per line). */
+#define HEAD_GROW_MAX ((size_t)1024 * 1024)
+
 struct library *library_open_head(const char *path, size_t head, char **err)
 {
     struct build b = {0};
     if (scan_tree(path, &b.scan, err) != 0)
         return NULL;
     struct source *src = NULL;
+    size_t raw = 0;   /* bytes of the file the head holds */
     /* scan_tree stat'ed the one regular file it found */
     const struct stat *sb = b.scan.n_files == 1 ? &b.scan.files[0].st : NULL;
-    if (sb) {
-        char *bytes = xmalloc(head ? head : 1);
-        FILE *f = fopen(path, "rb");
-        size_t n = f ? fread(bytes, 1, head, f) : 0;
-        if (f)
-            fclose(f);
-        /* Whole lines only, and the head must be UTF-8 as the whole file
-         * will be (else its offsets would not be the whole file's). */
-        if (n == head)   /* more follows: back to the end of the last whole line */
-            while (n && bytes[n - 1] != '\n')
-                n--;
-        enum decode_reject why;
-        src = n ? decode_bytes(path, bytes, n, &why) : NULL;
-        free(bytes);
-        if (src && src->enc != ENC_UTF8 && src->enc != ENC_UTF8_BOM) {
-            decode_free(src);
-            src = NULL;
+    FILE *f = sb ? fopen(path, "rb") : NULL;
+    if (f) {
+        if (!head)
+            head = 1;
+        unsigned char *bytes = NULL;
+        size_t got = 0;
+        for (;;) {
+            bytes = xrealloc(bytes, head);
+            got += fread(bytes + got, 1, head - got, f);
+            /* More follows: whole lines only (the last one goes on); and
+             * at least half the bytes read, or the screen may show little
+             * more than a heading. */
+            raw = got == head ? head_whole_lines(bytes, got) : got;
+            if (raw >= got / 2 || got < head || head >= HEAD_GROW_MAX)
+                break;
+            head = head * 4 < HEAD_GROW_MAX ? head * 4 : HEAD_GROW_MAX;
         }
+        fclose(f);
+        /* Decoded as the whole file will be: the same encoding (a UTF-16
+         * BOM or bytes that are not UTF-8 are in the head when they are in
+         * the file's start; a head that is UTF-8 where the rest is not is
+         * taken over by the reader as any changed text is), so the text is
+         * a prefix of the whole file's and so are its offsets. */
+        enum decode_reject why;
+        src = raw ? decode_bytes(path, bytes, raw, &why) : NULL;
+        free(bytes);
     }
     if (!src) {
         scan_result_free(&b.scan);
-        set_err(err, "%s: the head of the file is not UTF-8 text", path);
+        set_err(err, "%s: no whole line of text in the head of the file", path);
         return NULL;
     }
     struct library *lib = xcalloc(1, sizeof *lib);
@@ -1770,8 +1802,15 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     }
     struct story *s = &lib->stories[0];
     s->partial = true;
-    /* Percentages against the whole file (a BOM aside). */
-    size_t whole = (size_t)file_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
+    /* Percentages against the whole file: its size (a BOM aside) when the
+     * text is the file's bytes; for a converted encoding, the size scaled
+     * as the head's bytes grew or shrank in conversion (an estimate until
+     * the whole story arrives). */
+    size_t whole;
+    if (src->enc == ENC_UTF8 || src->enc == ENC_UTF8_BOM)
+        whole = (size_t)file_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
+    else
+        whole = (size_t)((double)file_size * (double)src->len / (double)raw);
     if (whole > s->total)
         s->total = whole;
     return lib;

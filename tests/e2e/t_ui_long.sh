@@ -3,7 +3,7 @@
 # whole story arrives from the loader thread without moving the reader
 # (QUIRE_TEST_LOAD_DELAY_MS holds it back so the tests can see both
 # states); keys that need the whole story wait for it; a saved place past
-# the head opens where it was.  In tmux.
+# the head opens where it was; Windows-1252 and UTF-16 files alike.  In tmux.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -54,7 +54,26 @@ check_eq "at the same top line" "$(ui_top)" "$TOP90"
 ui_keys q q
 check_eq "quits cleanly again" "$(ui_dead)" "0 0"
 
-# 4. SIGTERM while the whole story is still being read: a clean exit.
+# 4. The same story in Windows-1252 and in UTF-16 (converted as it is
+#    read): from the head too, and the whole arrives under the same line.
+S0=$XDG_STATE_HOME
+for enc in WINDOWS-1252 UTF-16; do
+    G="$TMPD/alice-$enc.txt"
+    tail -c +4 "$F" | iconv -f UTF-8 -t "$enc" >"$G" || fail "iconv to $enc"
+    XDG_STATE_HOME="$TMPD/state-$enc"   # not the place saved at 90% above
+    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$G")"
+    check "$enc: the first screen from the head" ui_wait "Alice"
+    check "$enc: before the whole story is read (1/$ELL)" status_has "1/$ELL"
+    ui_keys j j
+    T=$(ui_top)
+    check "$enc: the whole story arrives (1/12)" ui_wait " 1/12 "
+    check_eq "$enc: and the top line stays where it was" "$(ui_top)" "$T"
+    ui_keys q q
+    check_eq "$enc: quits cleanly" "$(ui_dead)" "0 0"
+done
+XDG_STATE_HOME=$S0
+
+# 5. SIGTERM while the whole story is still being read: a clean exit.
 held 4000
 ui_keys j
 kill -TERM "$(ui_pid)"

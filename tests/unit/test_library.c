@@ -46,7 +46,14 @@ static char *prose(unsigned seed, size_t words, bool curly)
     return b.data;
 }
 
+static void put_bytes(const char *dir, const char *rel, const void *content, size_t len);
+
 static void put(const char *dir, const char *rel, const char *content)
+{
+    put_bytes(dir, rel, content, strlen(content));
+}
+
+static void put_bytes(const char *dir, const char *rel, const void *content, size_t len)
 {
     char *path = xasprintf("%s/%s", dir, rel);
     char *slash = strrchr(path, '/');
@@ -58,7 +65,7 @@ static void put(const char *dir, const char *rel, const char *content)
     }
     *slash = '/';
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(content, 1, strlen(content), f) != strlen(content) || fclose(f) != 0) {
+    if (!f || fwrite(content, 1, len, f) != len || fclose(f) != 0) {
         perror(path);
         exit(1);
     }
@@ -521,9 +528,74 @@ static void test_tsv_fields(void)
     free(d);
 }
 
-/* The head of a long story file (library_open_head) names the story and its
- * whole chapters exactly as the whole file does, and a loader reads the
- * whole file on its own thread. */
+/* The head of the long story file `path` (library_open_head with `head`
+ * bytes) names the story and its whole chapters exactly as the whole file
+ * does; its percentages are against the whole file's length (exactly when
+ * the text is the file's bytes, within 5% when it was converted). */
+static void check_head(const char *what, const char *path, size_t head, bool exact_total)
+{
+    char *err = NULL;
+    struct library *whole = library_open(path, &err);
+    free(err);
+    err = NULL;
+    struct library *hl = library_open_head(path, head, &err);
+    free(err);
+    char *m = xasprintf("%s: the whole file is one story", what);
+    CHECK(m, whole && whole->n_stories == 1);
+    free(m);
+    m = xasprintf("%s: its head is one story", what);
+    CHECK(m, hl && hl->n_stories == 1);
+    free(m);
+    if (whole && hl && whole->n_stories == 1 && hl->n_stories == 1) {
+        const struct story *w = &whole->stories[0], *h = &hl->stories[0];
+        bool same = h->partial && !w->partial && strcmp(h->id, w->id) == 0 &&
+                    strcmp(h->title, w->title) == 0 && strcmp(h->author, w->author) == 0;
+        m = xasprintf("%s: a partial story, the same id, title and author", what);
+        CHECK(m, same);
+        free(m);
+        m = xasprintf("%s: fewer chapters in the head", what);
+        CHECK(m, h->n_ch >= 2 && h->n_ch < w->n_ch);
+        free(m);
+        same = true;
+        for (size_t i = 0; i + 1 < h->n_ch; i++)
+            same &= strcmp(h->ch[i].key, w->ch[i].key) == 0 &&
+                    h->ch[i].ed[0].start == w->ch[i].ed[0].start &&
+                    h->ch[i].ed[0].end == w->ch[i].ed[0].end &&
+                    h->ch[i].base == w->ch[i].base && strcmp(h->ch[i].title, w->ch[i].title) == 0;
+        m = xasprintf("%s: whole chapters of the head: same keys, offsets and titles", what);
+        CHECK(m, same);
+        free(m);
+        const struct source *hs = h->ch[0].ed[0].src, *ws = w->ch[0].ed[0].src;
+        m = xasprintf("%s: the head's text is the start of the whole text, on a whole line", what);
+        CHECK(m, hs->enc == ws->enc && hs->len < ws->len && memcmp(hs->text, ws->text, hs->len) == 0 &&
+                     hs->text[hs->len - 1] == '\n');
+        free(m);
+        m = xasprintf("%s: percentages against the whole file", what);
+        CHECK(m, exact_total ? h->total == w->total
+                             : h->total > w->total * 0.95 && h->total < w->total * 1.05);
+        free(m);
+    }
+    library_free(hl);
+    library_free(whole);
+}
+
+/* UTF-16 (with BOM) of text whose characters are all below U+0100. */
+static char *utf16_of(const char *latin1, bool be, size_t *len)
+{
+    size_t n = strlen(latin1);
+    unsigned char *out = xmalloc(2 * n + 2);
+    out[0] = be ? 0xFE : 0xFF;
+    out[1] = be ? 0xFF : 0xFE;
+    for (size_t i = 0; i < n; i++) {
+        out[2 + 2 * i + (be ? 1 : 0)] = (unsigned char)latin1[i];
+        out[2 + 2 * i + (be ? 0 : 1)] = 0;
+    }
+    *len = 2 * n + 2;
+    return (char *)out;
+}
+
+/* A long story file opens from its head in every encoding quire reads,
+ * and a loader reads the whole file on its own thread. */
 static void test_head_and_loader(void)
 {
     char *d = tempdir();
@@ -536,43 +608,65 @@ static void test_head_and_loader(void)
     }
     put(d, "long.txt", b.data);
     char *path = xasprintf("%s/long.txt", d);
+    check_head("UTF-8, CR LF", path, 64 * 1024, true);
     char *err = NULL;
     struct library *whole = library_open(path, &err);
-    struct library *head = library_open_head(path, 64 * 1024, &err);
-    CHECK("the whole file is one story", whole && whole->n_stories == 1);
-    CHECK("its head is one story", head && head->n_stories == 1);
-    if (whole && head && whole->n_stories == 1 && head->n_stories == 1) {
-        const struct story *w = &whole->stories[0], *h = &head->stories[0];
-        CHECK("the head's story is partial", h->partial && !w->partial);
-        CHECK_STR("the same id from the head", h->id, w->id);
-        CHECK_STR("the same title", h->title, w->title);
-        CHECK_STR("the same author", h->author, w->author);
-        CHECK("fewer chapters in the head", h->n_ch >= 2 && h->n_ch < w->n_ch);
-        bool same = true;
-        for (size_t i = 0; i + 1 < h->n_ch; i++)
-            same &= strcmp(h->ch[i].key, w->ch[i].key) == 0 &&
-                    h->ch[i].ed[0].start == w->ch[i].ed[0].start &&
-                    h->ch[i].ed[0].end == w->ch[i].ed[0].end &&
-                    h->ch[i].base == w->ch[i].base && strcmp(h->ch[i].title, w->ch[i].title) == 0;
-        CHECK("whole chapters of the head: same keys, offsets and titles", same);
-        CHECK("percentages against the whole file", h->total == w->total);
-        const struct edition *he = &h->ch[h->n_ch - 1].ed[0];
-        CHECK("the head ends on a whole line", he->src->len <= 64 * 1024 &&
-                                                   he->src->text[he->src->len - 1] == '\n');
-    }
-    library_free(head);
 
-    /* A head that is not UTF-8 is refused: the whole file decodes otherwise. */
-    put(d, "latin.txt", "Caf\xe9 Story by Someone\n\nChapter 1\n\nThe caf\xe9 was open.\n");
-    char *lpath = xasprintf("%s/latin.txt", d);
-    free(err);
-    err = NULL;
-    CHECK("a Windows-1252 head is refused", library_open_head(lpath, 64 * 1024, &err) == NULL);
-    CHECK("with a reason", err && strstr(err, "UTF-8"));
+    /* The same story in Windows-1252 and UTF-16: the head decodes as the
+     * whole file does (a caf\xe9 in every chapter, CR LF line ends). */
+    struct buf l1 = {0};
+    buf_adds(&l1, "The Caf\xe9 Road by Ann Teller\r\n\r\n");
+    for (int c = 1; c <= 40; c++) {
+        char *p = prose((unsigned)c + 700, 900, false);
+        buf_printf(&l1, "Chapter %d\r\n\r\nThe caf\xe9 was open. %s\r\n", c, p);
+        free(p);
+    }
+    put(d, "cp1252.txt", l1.data);
+    char *cpath = xasprintf("%s/cp1252.txt", d);
+    check_head("Windows-1252", cpath, 64 * 1024, false);
+    for (int be = 0; be <= 1; be++) {
+        size_t n16;
+        char *u16 = utf16_of(l1.data, be, &n16);
+        put_bytes(d, be ? "u16be.txt" : "u16le.txt", u16, n16);
+        free(u16);
+        char *upath = xasprintf("%s/%s", d, be ? "u16be.txt" : "u16le.txt");
+        /* an odd head: the cut must not split a code unit */
+        check_head(be ? "UTF-16BE" : "UTF-16LE", upath, 64 * 1024 + 1, false);
+        free(upath);
+    }
+
+    /* Lines longer than the head: the head is read again longer until
+     * cutting it back to a line end keeps at least half of it; a first line
+     * longer than 1 MiB is refused (the caller opens the whole file). */
+    struct buf lw = {0};
+    buf_adds(&lw, "The Wide Road by Ann Teller\n\n");
+    for (int c = 1; c <= 6; c++) {
+        buf_printf(&lw, "Chapter %d\n\n", c);
+        char *p = prose((unsigned)c + 900, 6000, false);
+        for (char *q = p; *q; q++)
+            if (*q == '\n' && q[1])
+                *q = ' ';   /* the chapter is one line of some 35 KB */
+        buf_adds(&lw, p);
+        buf_adds(&lw, "\n");
+        free(p);
+    }
+    put(d, "wide.txt", lw.data);
+    char *wpath = xasprintf("%s/wide.txt", d);
+    check_head("chapters of one line each, a head of 8 KiB", wpath, 8 * 1024, true);
+    struct buf huge = {0};
+    buf_adds(&huge, "The Endless Road by Ann Teller. ");
+    while (huge.len < 1100 * 1024)
+        buf_adds(&huge, "and she walked on and on ");
+    buf_adds(&huge, "\n");
+    put(d, "huge.txt", huge.data);
+    char *hpath = xasprintf("%s/huge.txt", d);
+    CHECK("a head without a line end in 1 MiB is refused",
+          library_open_head(hpath, 8 * 1024, &err) == NULL && err);
     free(err);
     err = NULL;
     CHECK("a missing file is refused", library_open_head("/nonexistent/q.txt", 4096, &err) == NULL);
     free(err);
+    err = NULL;
 
     /* The loader gives what library_open gives, once. */
     struct loader *l = loader_new(path);
@@ -610,8 +704,13 @@ static void test_head_and_loader(void)
     loader_free(l);
 
     library_free(whole);
-    free(lpath);
+    free(hpath);
+    free(wpath);
+    free(cpath);
     free(path);
+    buf_free(&huge);
+    buf_free(&lw);
+    buf_free(&l1);
     buf_free(&b);
     rmtree(d);
     free(d);
