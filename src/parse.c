@@ -1838,6 +1838,13 @@ static int side_class(const char *s, size_t n, size_t i, bool before)
 void markup_scan(const char *s, size_t n, uint8_t *cls)
 {
     memset(cls, 0, n);
+    /* no_closer[marker][k]: a search for a closer of k `*` (0) or `_` (1)
+     * from there on found none.  Nothing that is not a closer becomes one
+     * later (markers are only ever hidden), so a later opener of the same
+     * kind need not search again: one pass over a paragraph full of
+     * unmatched openers, instead of one pass per opener. */
+    size_t no_closer[2][4] = {{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX},
+                              {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}};
     for (size_t i = 0; i < n; i++) {
         char m = s[i];
         if (m == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '_')) {
@@ -1859,7 +1866,8 @@ void markup_scan(const char *s, size_t n, uint8_t *cls)
         }
         /* Find a closer: the same run length, after a non-space, before an
          * edge, space or punctuation. */
-        size_t j = r, found = n;
+        size_t *nc = &no_closer[m == '_'][k];
+        size_t j = r < *nc ? r : n, found = n;
         while (j < n) {
             if (s[j] == '\\') {
                 j += 2;
@@ -1879,6 +1887,8 @@ void markup_scan(const char *s, size_t n, uint8_t *cls)
             j = e;
         }
         if (found == n) {
+            if (r < *nc)
+                *nc = r;
             i = r - 1;
             continue;
         }
