@@ -19,6 +19,8 @@
 #   end     quire `100%` / less `G`, until the story's last word is drawn;
 #           then anonymous memory (smaps_rollup), RSS and peak RSS (VmHWM)
 #   resize  80x24 -> 100x30 at the end of the story, until it is redrawn
+# and the first screen of the largest serial with CR LF line ends, in
+# Windows-1252 and in UTF-16 (converted with iconv),
 # and `quire --list` of the 10,000-file library with a cold and a warm cache
 # (hyperfine when present, else the shell's clock).
 #
@@ -138,8 +140,10 @@ collect() {
 
 FIRST=wait:Ossingtonmoor
 # first_screen KEY FILE [STEP...]: $FIRST_RUNS rounds of one quire run with
-# the warm cache, one with an empty cache and one less run, each to the
-# first screen (then STEPs); prints the three medians of KEY.
+# the warm cache, one with an empty cache and one less run (unless
+# FS_LESS=0), each to the first screen (then STEPs); prints the three
+# medians of KEY ("-" for less when it did not run).
+FS_LESS=1
 first_screen() {
     key=$1 f=$2; shift 2
     : >"$W/v-qw"; : >"$W/v-qc"; : >"$W/v-l"
@@ -151,8 +155,10 @@ first_screen() {
         rm -rf "$W/cache-cold"
         run_pt first "$W/cache-cold" $FIRST "$@" send:qq -- "$Q" "$f"
         step "$key" "$W/pt.out" >>"$W/v-qc"
-        run_pt first "$W/cache-none" $FIRST "$@" send:q -- less "$f"
-        step "$key" "$W/pt.out" >>"$W/v-l"
+        if [ "$FS_LESS" = 1 ]; then
+            run_pt first "$W/cache-none" $FIRST "$@" send:q -- less "$f"
+            step "$key" "$W/pt.out" >>"$W/v-l"
+        fi
         i=$((i + 1))
     done
     echo "$(median <"$W/v-qw") $(median <"$W/v-qc") $(median <"$W/v-l")"
@@ -213,6 +219,22 @@ for s in $SIZES; do
     printf '%-6s %-22s %9s %9s %9s %8s\n' "${s}MB" "CPU ms, whole run" "${qcpu:--}" "" "${lcpu:--}" "$(ratio "${qcpu:--}" "${lcpu:--}")"
     record "end $s quire=$qe less=$le quire_anon=$qa quire_anon_cold=${qac:--} less_anon=$la quire_rss=$qr less_rss=$lr quire_hwm=$qh less_hwm=$lh quire_resize=${qz:--} less_resize=${lz:--} quire_cpu=${qcpu:--} less_cpu=${lcpu:--}"
 done
+
+# The largest serial with CR LF line ends, in Windows-1252 and in UTF-16:
+# its first screen comes from the file's head all the same (less shows
+# UTF-16 as bytes and never draws the marker: no ratio there).
+big="$W/serial-$(echo $SIZES | awk '{print $NF}').txt"
+sed 's/$/\r/' "$big" >"$W/v-crlf.txt"
+iconv -f UTF-8 -t WINDOWS-1252//TRANSLIT "$big" >"$W/v-cp1252.txt" 2>/dev/null
+iconv -f UTF-8 -t UTF-16 "$big" >"$W/v-utf16.txt"
+for v in crlf cp1252 utf16; do
+    FS_LESS=1
+    [ $v = utf16 ] && FS_LESS=0
+    set -- $(first_screen $FIRST "$W/v-$v.txt"); qw=$1 qc=$2 lf=$3
+    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "$(( $(wc -c <"$W/v-$v.txt") / 1048576 ))MB" "first screen, $v" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
+    record "first_$v quire_warm=$qw quire_cold=$qc less=$lf"
+done
+FS_LESS=1
 
 # memory growth: quire's anonymous memory at the end, largest vs smallest story
 small=$(echo $SIZES | awk '{print $1}'); large=$(echo $SIZES | awk '{print $NF}')
