@@ -64,7 +64,7 @@ ifeq ($(STATIC_DEPS),pie)
 BIN_LIBS := -static-pie $(STATIC_LIBS)
 PIE_CFLAGS := -fPIE
 else ifeq ($(STATIC_DEPS),1)
-BIN_LIBS := -Wl,-Bstatic -lunistring -lncursesw -ltinfo -Wl,-Bdynamic -pthread
+BIN_LIBS := -Wl,-Bstatic $(filter-out -pthread,$(STATIC_LIBS)) -Wl,-Bdynamic -pthread
 else
 BIN_LIBS := $(LDLIBS)
 endif
