@@ -24,8 +24,8 @@
 # and `quire --list` of the 10,000-file library with a cold and a warm cache
 # (hyperfine when present, else the shell's clock).
 #
-# Environment: RUNS (default 5), FIRST_RUNS (default 15), SIZES (default "1 4 16 32"), KEEP=1 keeps
-# the generated inputs (their folder is printed).
+# Environment: RUNS (default 5), FIRST_RUNS (default 15), SIZES (default
+# "1 4 16 32"), KEEP=1 keeps the generated inputs (their folder is printed).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
@@ -223,7 +223,8 @@ done
 # The largest serial with CR LF line ends, in Windows-1252 and in UTF-16:
 # its first screen comes from the file's head all the same (less shows
 # UTF-16 as bytes and never draws the marker: no ratio there).
-big="$W/serial-$(echo $SIZES | awk '{print $NF}').txt"
+small=$(echo $SIZES | awk '{print $1}'); large=$(echo $SIZES | awk '{print $NF}')
+big="$W/serial-$large.txt"
 sed 's/$/\r/' "$big" >"$W/v-crlf.txt"
 iconv -f UTF-8 -t WINDOWS-1252//TRANSLIT "$big" >"$W/v-cp1252.txt" 2>/dev/null
 iconv -f UTF-8 -t UTF-16 "$big" >"$W/v-utf16.txt"
@@ -237,7 +238,6 @@ done
 FS_LESS=1
 
 # memory growth: quire's anonymous memory at the end, largest vs smallest story
-small=$(echo $SIZES | awk '{print $1}'); large=$(echo $SIZES | awk '{print $NF}')
 # end_field SIZE KEY: KEY's value in the "end SIZE" record
 end_field() {
     awk -v s="$1" -v k="$2" '$1 == "end" && $2 == s {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == k) print kv[2]}}' "$RES"

@@ -11,8 +11,9 @@
  * call first (prefault_screen_heap).  A frame is werase + draw + one
  * doupdate, never clear(), so nothing flickers.  (ncurses 6.4 writes a
  * frame out at every cursor move, about one write per line, until the
- * first endwin: an endwin + doupdate at start would make it one write but
- * costs the first screen 0.9 ms of tcsetattr drains here.)
+ * first endwin: an endwin + doupdate at start would make it one write, but
+ * leaving and entering the screen again, with the terminal modes set twice
+ * more, cost the first screen 0.9 ms here.)
  *
  * Signals: SIGTERM, SIGHUP and SIGINT set a flag; the loop waits for keys
  * with a 250 ms timeout, notices it, saves the position, restores the
