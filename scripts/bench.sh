@@ -232,7 +232,7 @@ for v in crlf cp1252 utf16; do
     FS_LESS=1
     [ $v = utf16 ] && FS_LESS=0
     set -- $(first_screen $FIRST "$W/v-$v.txt"); qw=$1 qc=$2 lf=$3
-    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "$(( $(wc -c <"$W/v-$v.txt") / 1048576 ))MB" "first screen, $v" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
+    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "$(wc -c <"$W/v-$v.txt" | awk '{printf "%.0f", $1 / 1048576}')MB" "first screen, $v" "$qw" "$qc" "$lf" "$(ratio "$qw" "$lf")" "$(ratio "$qc" "$lf")"
     record "first_$v quire_warm=$qw quire_cold=$qc less=$lf"
 done
 FS_LESS=1
