@@ -594,18 +594,27 @@ static char *utf16_of(const char *latin1, bool be, size_t *len)
     return (char *)out;
 }
 
+/* A story of 40 chapters of 900 words (prose seeded from `seed`), each
+ * opening with `lead`, CR LF line ends, after the line "TITLE by Ann
+ * Teller". */
+static void long_story(struct buf *b, const char *title, unsigned seed, bool curly,
+                       const char *lead)
+{
+    buf_printf(b, "%s by Ann Teller\r\n\r\n", title);
+    for (int c = 1; c <= 40; c++) {
+        char *p = prose((unsigned)c + seed, 900, curly);
+        buf_printf(b, "Chapter %d\r\n\r\n%s%s\r\n", c, lead, p);
+        free(p);
+    }
+}
+
 /* A long story file opens from its head in every encoding quire reads,
  * and a loader reads the whole file on its own thread. */
 static void test_head_and_loader(void)
 {
     char *d = tempdir();
     struct buf b = {0};
-    buf_adds(&b, "The Long Road by Ann Teller\r\n\r\n");
-    for (int c = 1; c <= 40; c++) {
-        char *p = prose((unsigned)c + 500, 900, true);
-        buf_printf(&b, "Chapter %d\r\n\r\n%s\r\n", c, p);
-        free(p);
-    }
+    long_story(&b, "The Long Road", 500, true, "");
     put(d, "long.txt", b.data);
     char *path = xasprintf("%s/long.txt", d);
     check_head("UTF-8, CR LF", path, 64 * 1024, true);
@@ -615,12 +624,7 @@ static void test_head_and_loader(void)
     /* The same story in Windows-1252 and UTF-16: the head decodes as the
      * whole file does (a caf\xe9 in every chapter, CR LF line ends). */
     struct buf l1 = {0};
-    buf_adds(&l1, "The Caf\xe9 Road by Ann Teller\r\n\r\n");
-    for (int c = 1; c <= 40; c++) {
-        char *p = prose((unsigned)c + 700, 900, false);
-        buf_printf(&l1, "Chapter %d\r\n\r\nThe caf\xe9 was open. %s\r\n", c, p);
-        free(p);
-    }
+    long_story(&l1, "The Caf\xe9 Road", 700, false, "The caf\xe9 was open. ");
     put(d, "cp1252.txt", l1.data);
     char *cpath = xasprintf("%s/cp1252.txt", d);
     check_head("Windows-1252", cpath, 64 * 1024, false);
