@@ -1,0 +1,103 @@
+/* parse_int.h — declarations shared by the parser's files, private to them
+ * (src/heading.c, src/heading_words.c, src/matter.c, src/parse_text.c,
+ * src/parse_blocks.c, src/markup.c).  The contract for everyone else is
+ * parse.h.
+ *
+ *   heading_words.c  hw_       the words and numerals headings are written
+ *                              in: one row per language
+ *   heading.c        heading_  the heading forms (a table of recognisers),
+ *                              display titles
+ *   matter.c         matter_   front and back matter: disclaimers, notes,
+ *                              pleas for reviews, per-chapter preambles
+ *   parse_text.c     parse_    a whole file: announcement, chapters
+ *   parse_blocks.c   parse_    one chapter's blocks, scene-break lines
+ *   markup.c         markup_   emphasis markers */
+#ifndef QUIRE_PARSE_INT_H
+#define QUIRE_PARSE_INT_H
+
+#include "parse.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- heading_words.c ---- */
+
+/* What a heading word is (the field of heading_words.c's language table it
+ * comes from). */
+enum hw_type {
+    HW_CHAPTER = 1, /* opens a chapter heading before its number: Chapter 12 */
+    HW_PART,        /* opens a part heading: Book One, Partie II */
+    HW_ALONE,       /* a heading of its own: Prologue, Epilogue, Interlude */
+    HW_ARTICLE,     /* may stand between the word and the number: Chapter the First */
+    HW_NUMBER,      /* a number: twelve, Third, Première */
+    HW_TENS,        /* a number a unit may follow: Twenty-One */
+};
+
+struct hw_word {
+    const char *w;      /* lower case UTF-8 */
+    int type;           /* enum hw_type */
+    int val;            /* HW_NUMBER/HW_TENS: the number; HW_ALONE: PARSE_* */
+    const char *lang;   /* the language row it comes from ("en") */
+};
+
+/* The word s[a, e) (ASCII case and Latin-1 capitals folded), or NULL. */
+const struct hw_word *hw_lookup(const char *s, size_t a, size_t e);
+/* End of the alphabetic word starting at s[a] (ASCII and UTF-8 letters). */
+size_t hw_word_end(const char *s, size_t a, size_t b);
+/* A number in words at s[*p] ("twelve", "Twenty-One", "twenty one",
+ * "Third", "Première"); advances *p past it.  -1 if none. */
+int hw_number_words(const char *s, size_t *p, size_t b);
+/* A Chinese numeral at s[*p]: positional (二十三, 一百二十) or digit by
+ * digit (一一六), ASCII and full-width digits too; advances *p.  -1 if none. */
+int hw_cjk_number(const char *s, size_t *p, size_t b);
+/* The canonical roman numeral s[a, b) (one case throughout), or -1. */
+int hw_roman(const char *s, size_t a, size_t b);
+
+/* ---- heading.c ---- */
+
+enum hkind {
+    H_NONE,
+    H_CHAPTER,   /* keyword + number: Chapter 12, CHAPTER XII., Letter 1, ADVENTURE I. */
+    H_WORD,      /* Prologue, Epilogue, Interlude, Preface ... */
+    H_CJK,       /* 第一回 */
+    H_NUMTITLE,  /* VII. THE ADVENTURE OF THE BLUE CARBUNCLE */
+    H_BARE,      /* I / II. / 12 */
+    H_PART,      /* BOOK ONE: 1805, PART II, FIRST EPILOGUE, PREMIÈRE PARTIE, 第一卷 */
+    H_SPECIAL,   /* decided by context: FanFicFare tab heading, announced chapter title */
+};
+
+struct hinfo {
+    int kind;          /* enum hkind */
+    int num;           /* PARSE_* or the heading's number */
+    size_t a, b;       /* the heading text (decoration stripped) */
+    bool has_title;    /* words after the number */
+};
+
+/* Classify one line s[0, n) (no terminator): which heading form it is, or
+ * H_NONE.  Pure: looks at nothing else.  Fills *h (offsets relative to s). */
+int heading_classify(const char *s, size_t n, struct hinfo *h);
+/* Decoration around a heading: # * _ = ~ */
+bool heading_is_deco(char c);
+/* A copy of s[a, b) with white-space runs folded to one space (one U+3000
+ * when the run holds one), trimmed.  malloc'd. */
+char *heading_tidy(const char *s, size_t a, size_t b);
+/* A display title from s[a, b): tidied, emphasis markers and Markdown
+ * escapes removed, a trailing colon dropped.  malloc'd. */
+char *heading_title(const char *s, size_t a, size_t b);
+
+/* ---- matter.c ---- */
+
+/* Does paragraph t[a, b) begin like front matter (disclaimer, author's
+ * note, summary, rating, ...) / like a closing note (A/N, plea for
+ * reviews)? */
+bool matter_is_front(const char *t, size_t a, size_t b);
+bool matter_is_back(const char *t, size_t a, size_t b);
+/* Where the leading front matter of t[from, end) ends (from when none). */
+size_t matter_front_end(const char *t, size_t from, size_t end);
+/* Where the closing notes of t[from, end) start (end when none). */
+size_t matter_back_start(const char *t, size_t from, size_t end);
+/* Where a chapter's preamble written before its heading starts in
+ * t[lo, start), or start. */
+size_t matter_preamble_start(const char *t, size_t lo, size_t start);
+
+#endif

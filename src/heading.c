@@ -1,0 +1,474 @@
+/* heading.c — which lines are chapter headings, as a table of forms.  See
+ * parse_int.h.
+ *
+ * Each row of `forms` below is one grammar a heading line can follow: an
+ * example, the language of its fixed words, what it yields (the kind of
+ * heading; how its number is written; whether a title follows) and the
+ * function that recognises it.  heading_classify() strips decoration
+ * ("## Chapter 1", "**Chapter I: …**", "~Chapter 2~") and walks the table:
+ * the first row whose recogniser accepts the line decides.  The words the
+ * rows need (chapter words, number words in each language) are in
+ * heading_words.c.  To add a heading style, add a row here; to add a
+ * language, add a row there. */
+#include "parse_int.h"
+#include "uchar.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+
+/* How a form writes its number. */
+enum hnum {
+    HN_CJK,       /* a Chinese numeral between 第 and a counter: 第一百二十回 */
+    HN_ARABIC,    /* 1-999, starting the line */
+    HN_ROMAN,     /* an upper-case roman numeral 1-300, starting the line */
+    HN_KEYWORD,   /* after the opening word: arabic (#12 too), roman in any case, or words */
+    HN_OWN,       /* the opening word's own (Prologue sorts first, Epilogue last) */
+    HN_WORDS,     /* number words before a part word: FIRST EPILOGUE, PREMIÈRE PARTIE */
+};
+
+/* Whether a title follows the number. */
+enum htitle {
+    HT_NONE,      /* nothing, or only . : ) */
+    HT_MAY,       /* a separator and a title, or a space and a capitalised title, or nothing */
+    HT_NEED,      /* a separator, a space and a capitalised title that is not a sentence */
+};
+
+/* The line being classified, and what every row asks of its first word
+ * (looked up once). */
+struct hline {
+    const char *s;
+    size_t a, b;               /* the line, trimmed, decoration stripped */
+    bool latin;                /* it starts with an ASCII letter */
+    size_t e;                  /* the end of its first word (of letters, any script), or a */
+    int roman;                 /* the first word as an upper-case roman numeral, or -1 */
+    const struct hw_word *w;   /* the first word as a heading word, or NULL */
+};
+
+struct heading_form;
+/* Does line l follow form f?  If so sets h->num and h->has_title (a false
+ * return leaves them to the next row). */
+typedef bool heading_recognise_fn(const struct hline *l, const struct heading_form *f,
+                                  struct hinfo *h);
+
+/* One heading grammar: a row of the table.  `num` and `title` say what the
+ * row yields; numeral_form reads them (arabic or roman, bare or titled),
+ * the other recognisers have one number form each.  Rows are tried in
+ * order and the first that accepts decides; no line is accepted by two of
+ * today's rows, so a new row that overlaps another decides by its place. */
+struct heading_form {
+    const char *example;     /* a line of this form */
+    const char *lang;        /* language of its words: a heading_words.c row, or NULL
+                                for the words of every row */
+    int kind;                /* what it yields: enum hkind */
+    enum hnum num;           /* how its number is written */
+    enum htitle title;       /* whether a title follows */
+    int opener;              /* the heading word that opens it (enum hw_type), or 0 */
+    const char *counters;    /* HN_CJK: the counter characters after the number */
+    heading_recognise_fn *recognise;
+};
+
+static heading_recognise_fn counter_form, numeral_form, keyword_form, alone_form,
+    ordinal_form;
+
+/* The words of the 第…回 forms (UTF-8 escapes, as every literal here). */
+#define ZH_DI    "\xE7\xAC\xAC"                           /* 第 */
+#define ZH_CH    "\xE5\x9B\x9E\xE7\xAB\xA0\xE7\xAF\x80"   /* 回章節 */ \
+                 "\xE8\x8A\x82\xE9\x9B\x86\xE5\xB9\x95"   /* 节集幕 */
+#define ZH_PT    "\xE5\x8D\xB7\xE9\x83\xA8\xE7\xAF\x87"   /* 卷部篇 */
+#define ZH_EX_CH ZH_DI "\xE4\xB8\x80\xE5\x9B\x9E"         /* 第一回 */
+#define ZH_EX_PT ZH_DI "\xE4\xB8\x80\xE5\x8D\xB7"         /* 第一卷 */
+
+static const struct heading_form forms[] = {
+    /* example,         lang, yields,     number,     title,   opener,     counters, recogniser */
+    {ZH_EX_CH,            "zh", H_CJK,      HN_CJK,     HT_MAY,  0,          ZH_CH, counter_form},
+    {ZH_EX_PT,            "zh", H_PART,     HN_CJK,     HT_MAY,  0,          ZH_PT, counter_form},
+    {"12.",               NULL, H_BARE,     HN_ARABIC,  HT_NONE, 0,          NULL,  numeral_form},
+    {"12. The Guild",     NULL, H_NUMTITLE, HN_ARABIC,  HT_NEED, 0,          NULL,  numeral_form},
+    {"XII.",              NULL, H_BARE,     HN_ROMAN,   HT_NONE, 0,          NULL,  numeral_form},
+    {"VII. THE GUILD",    NULL, H_NUMTITLE, HN_ROMAN,   HT_NEED, 0,          NULL,  numeral_form},
+    {"Chapter 12: Guild", NULL, H_CHAPTER,  HN_KEYWORD, HT_MAY,  HW_CHAPTER, NULL,  keyword_form},
+    {"BOOK ONE: 1805",    NULL, H_PART,     HN_KEYWORD, HT_MAY,  HW_PART,    NULL,  keyword_form},
+    {"Prologue",          NULL, H_WORD,     HN_OWN,     HT_MAY,  HW_ALONE,   NULL,  alone_form},
+    {"FIRST EPILOGUE",    NULL, H_PART,     HN_WORDS,   HT_MAY,  0,          NULL,  ordinal_form},
+};
+#define N_FORMS (sizeof forms / sizeof forms[0])
+
+/* A title after a heading's number: short, not ending in , or ; */
+static bool title_ok(const char *s, size_t a, size_t b, size_t max_words)
+{
+    if (b <= a)
+        return true;
+    if (b - a > 160 || uch_count_spaced(s, a, b) > max_words)
+        return false;
+    uint32_t e = uch_last(s, a, b);
+    return e != ',' && e != ';';
+}
+
+/* After a number at s[p]: nothing, a separator (. : ) - – —) and an
+ * optional title, or a space and a capitalised title.  Sets has_title. */
+static bool heading_rest(const char *s, size_t p, size_t b, bool *has_title, size_t max_words)
+{
+    size_t q = p, k;
+    bool spaced = false;
+    while (q < b && (k = uch_space_at(s, q, b)) > 0) {
+        q += k;
+        spaced = true;
+    }
+    *has_title = false;
+    if (q >= b)
+        return true;
+    uint32_t c;
+    size_t cl = uch_decode(s, q, b, &c);
+    if (c == '.' || c == ':' || c == ')' || c == '-' || c == 0x2013 || c == 0x2014 || c == 0xFF1A ||
+        c == 0x3001 || c == ',') {
+        if (c == ',' && !spaced)
+            return false;
+        q += cl;
+        while (q < b && (s[q] == '-' || s[q] == '.'))
+            q++;
+        while (q < b && (k = uch_space_at(s, q, b)) > 0)
+            q += k;
+        *has_title = q < b;
+        return title_ok(s, q, b, max_words);
+    }
+    if (!spaced)
+        return false;
+    if (!(uch_is_upper(c) || (c >= '0' && c <= '9') || uch_is_quote(c, UCH_Q_ANY) || c == '(' ||
+          (c >= 0x80 && !uc_is_lower(c))))
+        return false;
+    *has_title = true;
+    return title_ok(s, q, b, max_words);
+}
+
+/* Parse the number after a keyword at s[*p]: arabic, roman (any case) or
+ * words.  -1 if none. */
+static int keyword_number(const char *s, size_t *p, size_t b)
+{
+    size_t q = *p;
+    if (q < b && s[q] == '#')
+        q++;
+    if (q < b && uch_is_digit(s[q])) {
+        long v = 0;
+        size_t st = q;
+        while (q < b && uch_is_digit(s[q]) && q - st < 7)
+            v = v * 10 + (s[q++] - '0');
+        if (q < b && uch_is_digit(s[q]))
+            return -1;
+        /* "Chapter 1a"/"Chapter 3rd": a letter glued on is not a heading */
+        if (q < b && ((s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'z'))
+            return -1;
+        *p = q;
+        return (int)v;
+    }
+    size_t e = hw_word_end(s, q, b);
+    if (e == q)
+        return -1;
+    int r = hw_roman(s, q, e);
+    if (r > 0) {
+        *p = e;
+        return r;
+    }
+    size_t w = q;
+    int v = hw_number_words(s, &w, b);
+    if (v > 0) {
+        *p = w;
+        return v;
+    }
+    return -1;
+}
+
+
+/* ---- the recognisers ---- */
+
+/* Does the UTF-8 string set hold the character c? */
+static bool in_set(const char *set, uint32_t c)
+{
+    size_t n = strlen(set);
+    for (size_t i = 0; i < n;) {
+        uint32_t x;
+        i += uch_decode(set, i, n, &x);
+        if (x == c)
+            return true;
+    }
+    return false;
+}
+
+/* 第 number counter, then nothing or a separator and a title. */
+static bool counter_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t a = l->a, b = l->b;
+    if (b - a < 6 || memcmp(s + a, ZH_DI, 3) != 0)
+        return false;
+    size_t p = a + 3;
+    int v = hw_cjk_number(s, &p, b);
+    if (v < 0 || p >= b)
+        return false;
+    uint32_t u;
+    p += uch_decode(s, p, b, &u);
+    if (!in_set(f->counters, u))
+        return false;
+    if (p < b) {
+        uint32_t nx;
+        uch_decode(s, p, b, &nx);
+        if (!(uch_space_at(s, p, b) || nx == 0xFF1A || nx == ':' || nx == 0x3001 || nx == 0xFF0E ||
+              nx == '.'))
+            return false;       /* 第四回中… is prose */
+        if (b - a > 200)
+            return false;
+        h->has_title = true;
+    }
+    h->num = v;
+    return true;
+}
+
+/* The number a numeral form starts with: sets *p after it; -1 if none. */
+static int numeral_at(const struct hline *l, enum hnum num, size_t *p)
+{
+    const char *s = l->s;
+    size_t a = l->a, b = l->b, e = l->e;
+    if (num == HN_ROMAN) {
+        /* upper case, and only before the end or . : ) ("I am" is no numeral) */
+        if (!l->latin || l->roman <= 0 || l->roman > 300 ||
+            !(e == b || s[e] == '.' || s[e] == ':' || s[e] == ')'))
+            return -1;
+        *p = e;
+        return l->roman;
+    }
+    size_t q = a;
+    long v = 0;
+    while (q < b && uch_is_digit(s[q]) && q - a < 5)
+        v = v * 10 + (s[q++] - '0');
+    if (q == a || (q < b && uch_is_digit(s[q])) || v <= 0 || v > 999)
+        return -1;
+    *p = q;
+    return (int)v;
+}
+
+/* A numeral alone or with . : ) (HT_NONE), or followed by . : ) and a
+ * capitalised title that is not a sentence (HT_NEED). */
+static bool numeral_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t b = l->b;
+    size_t p;
+    int v = numeral_at(l, f->num, &p);
+    if (v < 0)
+        return false;
+    h->num = v;
+    bool sep = p < b && (s[p] == '.' || s[p] == ':' || s[p] == ')');
+    if (f->title == HT_NONE)
+        return p == b || (sep && p + 1 == b);
+    if (!sep || p + 1 == b)
+        return false;
+    p++;
+    size_t q = p, k;
+    while (q < b && (k = uch_space_at(s, q, b)) > 0)
+        q += k;
+    if (q == p || q >= b)
+        return false;
+    uint32_t c;
+    uch_decode(s, q, b, &c);
+    if (!(uch_is_upper(c) || uch_is_quote(c, UCH_Q_ANY)))
+        return false;
+    if (b - q > 100 || uch_count_spaced(s, q, b) > 12)
+        return false;
+    uint32_t e = uch_last(s, q, b);
+    if (e == '.' || e == ',' || e == ';' || e == ':')
+        return false;
+    h->has_title = true;
+    return true;
+}
+
+/* The line's first word when it is a heading word of the form's opening
+ * class and language; sets *e after it. */
+static const struct hw_word *opening_word(const struct hline *l, const struct heading_form *f,
+                                          size_t *e)
+{
+    const struct hw_word *w = l->w;
+    if (!w || w->type != f->opener || (f->lang && strcmp(f->lang, w->lang) != 0))
+        return NULL;
+    *e = l->e;
+    return w;
+}
+
+/* A chapter or part word, a number, an optional title: "Chapter 12: The
+ * Guild", "CHAPTER XII.", "Chapter the First", "BOOK ONE: 1805". */
+static bool keyword_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t b = l->b;
+    size_t q;
+    if (!opening_word(l, f, &q))
+        return false;
+    if (q < b && s[q] == '.')
+        q++;
+    if (q >= b || uch_space_at(s, q, b) == 0)
+        return false;
+    while (q < b && uch_space_at(s, q, b))
+        q += uch_space_at(s, q, b);
+    size_t q2 = hw_word_end(s, q, b);
+    const struct hw_word *th = hw_lookup(s, q, q2);
+    if (th && th->type == HW_ARTICLE && q2 < b && s[q2] == ' ')
+        q = q2 + 1;                     /* Chapter the First */
+    int v = keyword_number(s, &q, b);
+    if (v < 0 || !heading_rest(s, q, b, &h->has_title, 15))
+        return false;
+    h->num = v;
+    return true;
+}
+
+/* A word that is a heading of its own: "Prologue", "Epilogue: After". */
+static bool alone_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t b = l->b;
+    size_t e;
+    const struct hw_word *w = opening_word(l, f, &e);
+    if (!w || !heading_rest(s, e, b, &h->has_title, 15))
+        return false;
+    h->num = w->val;
+    return true;
+}
+
+/* Number words, then a part word or a numbered heading word: "FIRST
+ * EPILOGUE: 1813 - 20", "SECOND EPILOGUE", "PREMIÈRE PARTIE". */
+static bool ordinal_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t a = l->a, b = l->b;
+    if (!l->w || (l->w->type != HW_NUMBER && l->w->type != HW_TENS))
+        return false;
+    size_t q = a;
+    int v = hw_number_words(s, &q, b);
+    if (v <= 0 || q >= b || s[q] != ' ')
+        return false;
+    size_t w2 = q + 1, we = hw_word_end(s, w2, b);
+    const struct hw_word *k = hw_lookup(s, w2, we);
+    if (!k || !(k->type == HW_PART || (k->type == HW_ALONE && k->val != PARSE_NO_NUMBER)))
+        return false;
+    if (f->lang && strcmp(f->lang, k->lang) != 0)
+        return false;
+    if (!heading_rest(s, we, b, &h->has_title, 15))
+        return false;
+    h->num = v;
+    return true;
+}
+
+/* ---- the walk ---- */
+
+bool heading_is_deco(char c)
+{
+    return c == '#' || c == '*' || c == '_' || c == '=' || c == '~';
+}
+
+int heading_classify(const char *s, size_t n, struct hinfo *h)
+{
+    size_t a = 0, b = n;
+    memset(h, 0, sizeof *h);
+    h->num = PARSE_NO_NUMBER;
+    uch_trim(s, &a, &b);
+    if (b <= a || b - a > 240)
+        return H_NONE;
+    /* Markdown and decoration: "## Chapter 1", "**Chapter I: …**", "~Chapter 2~". */
+    while (a < b && heading_is_deco(s[a])) {
+        a++;
+        while (a < b && s[a] == ' ')
+            a++;
+    }
+    while (b > a && (heading_is_deco(s[b - 1]) || s[b - 1] == ' '))
+        b--;
+    if (b <= a)
+        return H_NONE;
+    h->a = a;
+    h->b = b;
+    struct hline l = {s, a, b, false, a, -1, NULL};
+    unsigned char c0 = (unsigned char)s[a];
+    l.latin = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
+    if (l.latin || c0 >= 0x80)
+        l.e = hw_word_end(s, a, b);
+    if (l.e > a) {
+        l.roman = uch_is_upper_ascii((char)c0) ? hw_roman(s, a, l.e) : -1;
+        l.w = hw_lookup(s, a, l.e);
+    }
+    for (size_t i = 0; i < N_FORMS; i++) {
+        struct hinfo try = *h;
+        if (forms[i].recognise(&l, &forms[i], &try)) {
+            *h = try;
+            h->kind = forms[i].kind;
+            return h->kind;
+        }
+    }
+    return H_NONE;
+}
+
+bool parse_is_heading(const char *s, size_t n, int *num, char **title)
+{
+    struct hinfo h;
+    if (heading_classify(s, n, &h) == H_NONE)
+        return false;
+    if (num)
+        *num = h.num;
+    if (title)
+        *title = heading_tidy(s, h.a, h.b);
+    return true;
+}
+
+/* ---- display titles ---- */
+
+/* A copy of s[a, b) with white-space runs folded to one space (one U+3000
+ * when the run holds one), trimmed. */
+char *heading_tidy(const char *s, size_t a, size_t b)
+{
+    uch_trim(s, &a, &b);
+    char *out = xmalloc(b - a + 1);
+    size_t o = 0;
+    bool ideo = false, pending = false;
+    for (size_t i = a; i < b;) {
+        size_t k = uch_space_at(s, i, b);
+        if (k) {
+            if (k == 3 && (unsigned char)s[i] == 0xE3)
+                ideo = true;
+            pending = true;
+            i += k;
+            continue;
+        }
+        if (pending) {
+            if (ideo && o + 3 <= b - a) {
+                memcpy(out + o, "\xE3\x80\x80", 3);
+                o += 3;
+            } else {
+                out[o++] = ' ';
+            }
+            pending = ideo = false;
+        }
+        out[o++] = s[i++];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* A display title from s[a, b): tidied, with emphasis markers removed
+ * ("_To Mrs. Saville_" -> "To Mrs. Saville"). */
+char *heading_title(const char *s, size_t a, size_t b)
+{
+    char *t = heading_tidy(s, a, b);
+    size_t n = strlen(t);
+    uint8_t *cls = xmalloc(n + 1);
+    markup_scan(t, n, cls);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cls[i] & MARKUP_HIDDEN)
+            continue;
+        if (t[i] == '\\' && i + 1 < n && strchr("'\"*_`#[]()-!.", t[i + 1]))
+            continue;   /* Markdown escape: Ace\'s */
+        t[o++] = t[i];
+    }
+    while (o > 0 && (t[o - 1] == ':' || t[o - 1] == ' '))
+        o--;            /* "Interlude II:" */
+    t[o] = '\0';
+    free(cls);
+    return t;
+}

@@ -1,0 +1,465 @@
+/* parse_blocks.c — one chapter's text as the blocks the pager lays out,
+ * and which lines are scene-break markers.  See parse.h.
+ *
+ * parse_blocks_body() runs these passes over one chapter, each a function
+ * below working on a struct blocks:
+ *   1. read_lines      the lines, trimmed, with their indent and whether
+ *                      each is a break marker
+ *   2. paragraph_mode  one paragraph per line (long unwrapped lines)?
+ *                      indented first lines start paragraphs?
+ *   3. split_blocks    raw blocks: the heading region, break lines,
+ *                      paragraphs (runs of lines)
+ *   4. mark_verse      paragraphs whose lines are all indented, in a text
+ *                      whose paragraphs mostly are not, are verse
+ *   5. mark_headings   a one-line block standing alone that reads as a
+ *                      heading; then an underline joins its heading and
+ *                      consecutive break lines join (merge_blocks)
+ *   6. mark_matter     front and back matter flags
+ *   7. lost_breaks     a wide blank gap between story paragraphs stands
+ *                      for a scene break that was lost */
+#include "parse_int.h"
+#include "decode.h"
+#include "uchar.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+
+/* ------------------------------------------------------------------ */
+/* Scene-break lines                                                   */
+
+bool parse_is_break_line(const char *s, size_t n)
+{
+    size_t a = 0, b = n;
+    uch_trim(s, &a, &b);
+    if (b <= a || b - a > 400)
+        return false;
+    size_t syms = 0, letters = 0, nonq = 0;
+    bool lower = false, upper = false, only_x = true;
+    uint32_t single = 0;
+    for (size_t i = a; i < b;) {
+        size_t k = uch_space_at(s, i, b);
+        if (k) {
+            i += k;
+            continue;
+        }
+        uint32_t c;
+        i += uch_decode(s, i, b, &c);
+        if (c == 'o' || c == 'x' || c == 'O' || c == 'X' || c == '0') {
+            letters++;
+            if (c == 'o' || c == 'x')
+                lower = true;
+            else
+                upper = true;
+            if (c != 'X')
+                only_x = false;
+            continue;
+        }
+        if (uch_is_alnum(c))
+            return false;           /* words: "*** START OF …", "***Later…***" */
+        syms++;
+        single = c;
+        /* Punctuation that makes a line of dialogue, not a separator. */
+        if (!(c == '.' || c == 0x2026 || c == '?' || c == '!' || uch_is_quote(c, UCH_Q_ANY) ||
+              c == ',' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']' ||
+              c == 0x2014 || c == 0x2013 || c == 0x3002 || c == 0xFF0E))
+            nonq++;
+    }
+    if (letters) {
+        /* oOo, xXx, -x-x-, OoOoO, xxxxx — but not a roman numeral like "XX". */
+        if (letters + syms < 3)
+            return false;
+        if (only_x && !syms && letters < 5)
+            return false;
+        return (lower && upper) || syms > 0 || letters >= 3;
+    }
+    if (!nonq) {
+        /* only dashes/dots/quotes: "———" is a break, "..." and "—" are not */
+        return syms >= 3 && (single == 0x2014 || single == 0x2013) ;
+    }
+    if (syms == 1) {
+        return single == '#' || single == 0xA7 || single == 0x2042 || single == '*' ||
+               single == 0x203B || single == 0x2606 || single == 0x2605 || single == '~' ||
+               single == 0x25C6 || single == 0x2756 || single == 0x2022 || single == '+' ||
+               single == 0xFF0A;
+    }
+    return syms >= 2;
+}
+
+/* ------------------------------------------------------------------ */
+/* parse_blocks                                                        */
+
+struct pline {
+    size_t a, b;        /* line without terminator */
+    size_t ta, tb;      /* trimmed */
+    int indent;         /* leading white space in columns */
+    bool blank, brk;
+};
+
+static int indent_cols(const char *t, size_t a, size_t b)
+{
+    int cols = 0;
+    for (size_t i = a; i < b;) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == ' ') {
+            cols++;
+            i++;
+        } else if (c == '\t') {
+            cols += 4;
+            i++;
+        } else {
+            size_t k = uch_space_at(t, i, b);
+            if (!k)
+                break;
+            cols += k == 3 && c == 0xE3 ? 2 : 1;
+            i += k;
+        }
+    }
+    return cols;
+}
+
+struct blist {
+    struct block *v;
+    size_t n, cap;
+    int *gap;           /* blank lines before each block */
+    size_t gcap;
+};
+
+static void bl_add(struct blist *bl, size_t off, size_t end, int kind, int gap)
+{
+    XGROW(bl->v, bl->cap, bl->n + 1);
+    XGROW(bl->gap, bl->gcap, bl->n + 1);
+    bl->v[bl->n] = (struct block){off, end, (uint8_t)kind, 0};
+    bl->gap[bl->n] = gap;
+    bl->n++;
+}
+
+/* Does paragraph [a, b) hold a mark that shows speech? */
+static bool has_quote(const char *t, size_t a, size_t b)
+{
+    for (size_t i = a; i < b;) {
+        uint32_t c;
+        i += uch_decode(t, i, b, &c);
+        if (uch_is_quote(c, UCH_Q_SPEECH))
+            return true;
+    }
+    return false;
+}
+
+/* A one-line paragraph that labels what follows rather than telling the
+ * story: a date line, a diary or letter header in _emphasis_ or brackets,
+ * a salutation ending in a comma, a signature in capitals.  Blank lines
+ * around such lines are layout, not scene breaks. */
+static bool label_like(const char *t, size_t a, size_t b)
+{
+    size_t ta = a, tb = b;
+    uch_trim(t, &ta, &tb);
+    if (ta >= tb || memchr(t + ta, '\n', tb - ta) || uch_count_chars(t, ta, tb) > 50)
+        return false;
+    if (t[ta] == '_' || t[ta] == '(' || t[ta] == '[' || t[tb - 1] == ',')
+        return true;
+    bool lower = false;
+    for (size_t i = ta; i < tb;) {
+        uint32_t c;
+        i += uch_decode(t, i, tb, &c);
+        if (c >= '0' && c <= '9')
+            return true;
+        if (c < 0x80 ? (c >= 'a' && c <= 'z') : uc_is_lower(c))
+            lower = true;
+    }
+    return !lower;
+}
+
+/* Does paragraph [a, b) open like speech: a quotation mark, a dash? */
+static bool opens_with_quote(const char *t, size_t a, size_t b)
+{
+    size_t ta = a, tb = b;
+    uch_trim(t, &ta, &tb);
+    while (ta < tb && (t[ta] == '*' || t[ta] == '_'))
+        ta++;
+    if (ta >= tb)
+        return false;
+    uint32_t c = uch_first(t, ta, tb);
+    return uch_is_quote(c, UCH_Q_OPENS) || c == 0x2014 ||
+           (c == '-' && tb - ta > 2 && t[ta + 1] == '-');
+}
+
+/* One chapter on its way through the passes. */
+struct blocks {
+    const char *text;
+    size_t start, end, front_end, body, back;
+    struct pline *L;    /* the lines of [start, end) */
+    size_t nl;
+    bool line_mode;     /* one paragraph per line: lines are not hard-wrapped */
+    bool all_indented;  /* most lines are indented: an indented line starts a paragraph */
+    struct blist bl;
+};
+
+/* 1. The lines. */
+static void read_lines(struct blocks *c)
+{
+    size_t lcap = 0, pos = c->start, l, le;
+    while (decode_next_line(c->text, c->end, &pos, &l, &le)) {
+        XGROW(c->L, lcap, c->nl + 1);
+        struct pline *p = &c->L[c->nl++];
+        p->a = p->ta = l;
+        p->b = p->tb = le;
+        uch_trim(c->text, &p->ta, &p->tb);
+        p->blank = p->ta == p->tb;
+        p->indent = p->blank ? 0 : indent_cols(c->text, l, le);
+        p->brk = !p->blank && p->tb - p->ta <= 400 &&
+                 parse_is_break_line(c->text + p->ta, p->tb - p->ta);
+    }
+}
+
+/* 2. Paragraph mode: one paragraph per line when lines inside runs are
+ * long (not hard-wrapped); in a text where most lines are indented, each
+ * indented line starts a paragraph (no blank lines needed). */
+static void paragraph_mode(struct blocks *c)
+{
+    const struct pline *L = c->L;
+    size_t nl = c->nl, in_runs = 0, long_lines = 0, n_text = 0, n_indented = 0;
+    for (size_t i = 0; i < nl; i++) {
+        if (L[i].blank)
+            continue;
+        n_text++;
+        n_indented += L[i].indent >= 2;
+        bool run = (i > 0 && !L[i - 1].blank) || (i + 1 < nl && !L[i + 1].blank);
+        if (!run)
+            continue;
+        in_runs++;
+        if (uch_count_chars(c->text, L[i].ta, L[i].tb) > 100)
+            long_lines++;
+    }
+    c->line_mode = in_runs >= 3 && long_lines * 4 >= in_runs;
+    c->all_indented = n_indented * 2 > n_text;
+}
+
+/* Is line i inside the heading region [front_end, body)? */
+static bool in_heading(const struct blocks *c, size_t i)
+{
+    return c->L[i].a >= c->front_end && c->L[i].a < c->body;
+}
+
+/* 3. Raw blocks: the heading region as one heading, break lines, and
+ * paragraphs (runs of lines, split at an indented line where indents
+ * start paragraphs). */
+static void split_blocks(struct blocks *c)
+{
+    const struct pline *L = c->L;
+    size_t nl = c->nl, i = 0;
+    int gap = 0;
+    while (i < nl) {
+        const struct pline *p = &L[i];
+        size_t j = i;
+        int kind;
+        if (p->blank) {
+            gap++;
+            i++;
+            continue;
+        }
+        if (in_heading(c, i)) {
+            while (j + 1 < nl && L[j + 1].a < c->body)
+                j++;
+            while (j > i && L[j].blank)
+                j--;
+            kind = BLOCK_HEADING;
+        } else if (p->brk) {
+            kind = BLOCK_BREAK;
+        } else {
+            while (j + 1 < nl && !L[j + 1].blank && !L[j + 1].brk && !c->line_mode &&
+                   !in_heading(c, j + 1) &&
+                   !(L[j + 1].indent >= 2 && (L[j].indent < 2 || c->all_indented)))
+                j++;
+            kind = BLOCK_PARA;
+        }
+        bl_add(&c->bl, p->a, L[j].b, kind, gap);
+        gap = 0;
+        i = j + 1;
+    }
+}
+
+/* 4. Verse: a paragraph whose lines are all indented, in a text whose
+ * paragraphs mostly are not. */
+static void mark_verse(struct blocks *c)
+{
+    struct blist *bl = &c->bl;
+    size_t n_para = 0, n_ind = 0;
+    for (size_t b = 0; b < bl->n; b++)
+        if (bl->v[b].kind == BLOCK_PARA) {
+            n_para++;
+            if (indent_cols(c->text, bl->v[b].off, bl->v[b].end) >= 2)
+                n_ind++;
+        }
+    if (n_ind * 2 > n_para || c->all_indented || c->line_mode)
+        return;
+    size_t li = 0;
+    for (size_t b = 0; b < bl->n; b++) {
+        if (bl->v[b].kind != BLOCK_PARA)
+            continue;
+        while (li < c->nl && c->L[li].a < bl->v[b].off)
+            li++;
+        bool all = true;
+        for (size_t q = li; q < c->nl && c->L[q].a < bl->v[b].end; q++)
+            if (c->L[q].indent < 2)
+                all = false;
+        if (all)
+            bl->v[b].kind = BLOCK_VERSE;
+    }
+}
+
+/* Merge every block that `joins` its predecessor into it. */
+static void merge_blocks(struct blist *bl, bool (*joins)(const struct blist *bl, size_t b))
+{
+    for (size_t b = 1; b < bl->n; b++)
+        if (joins(bl, b)) {
+            bl->v[b - 1].end = bl->v[b].end;
+            memmove(bl->v + b, bl->v + b + 1, (bl->n - b - 1) * sizeof *bl->v);
+            memmove(bl->gap + b, bl->gap + b + 1, (bl->n - b - 1) * sizeof *bl->gap);
+            bl->n--;
+            b--;
+        }
+}
+
+/* An underline right below a heading belongs to it. */
+static bool underlines(const struct blist *bl, size_t b)
+{
+    return bl->v[b].kind == BLOCK_BREAK && bl->gap[b] == 0 && bl->v[b - 1].kind == BLOCK_HEADING;
+}
+
+/* Consecutive break lines are one break (Alice's three-line star block). */
+static bool continues_break(const struct blist *bl, size_t b)
+{
+    return bl->v[b].kind == BLOCK_BREAK && bl->v[b - 1].kind == BLOCK_BREAK;
+}
+
+/* 5. Headings: a one-line block standing alone that reads as a heading
+ * (in one-paragraph-per-line text a chapter heading need not stand
+ * alone).  Then underlines and runs of break lines join up. */
+static void mark_headings(struct blocks *c)
+{
+    struct blist *bl = &c->bl;
+    for (size_t b = 0; b < bl->n; b++) {
+        struct block *v = &bl->v[b];
+        if (v->kind != BLOCK_PARA && v->kind != BLOCK_VERSE)
+            continue;
+        size_t n = v->end - v->off;
+        if (memchr(c->text + v->off, '\n', n) || memchr(c->text + v->off, '\r', n))
+            continue;
+        bool alone = (b == 0 || bl->gap[b] > 0) && (b + 1 == bl->n || bl->gap[b + 1] > 0);
+        if (!alone && !c->line_mode)
+            continue;
+        struct hinfo h;
+        int k = heading_classify(c->text + v->off, n, &h);
+        if (k == H_NONE)
+            continue;
+        if (!alone && k != H_CHAPTER && k != H_WORD && k != H_CJK)
+            continue;
+        v->kind = BLOCK_HEADING;
+    }
+    merge_blocks(bl, underlines);
+    merge_blocks(bl, continues_break);
+}
+
+/* 6. Front and back matter: the caller's ranges, and the notes
+ * recognised at the start and end of the story text. */
+static void mark_matter(struct blocks *c)
+{
+    struct blist *bl = &c->bl;
+    size_t first_text = c->body;
+    for (size_t b = 0; b < bl->n; b++)
+        if (bl->v[b].off >= c->body && bl->v[b].kind != BLOCK_HEADING) {
+            first_text = bl->v[b].off;
+            break;
+        }
+    size_t fe = matter_front_end(c->text, first_text, c->back);
+    size_t bk = matter_back_start(c->text, first_text, c->back);
+    if (bk < fe)
+        bk = c->back;
+    for (size_t b = 0; b < bl->n; b++) {
+        struct block *v = &bl->v[b];
+        if (v->off < c->front_end || (v->off >= first_text && v->off < fe))
+            v->flags |= BLOCK_FRONT;
+        if (v->off >= c->back || v->off >= bk)
+            v->flags |= BLOCK_BACK;
+    }
+}
+
+/* Is the gap before block b (of at least `need` blank lines) a lost scene
+ * break?  Only between two paragraphs of story text, neither a label
+ * line, and not a pause in dialogue (the next paragraph opens with a
+ * quotation mark and the one before holds one). */
+static bool lost_break_before(const struct blocks *c, size_t b, int need)
+{
+    const struct block *v = &c->bl.v[b], *u = &c->bl.v[b - 1];
+    return c->bl.gap[b] >= need && v->kind == BLOCK_PARA && u->kind == BLOCK_PARA &&
+           v->flags == 0 && u->flags == 0 && !label_like(c->text, v->off, v->end) &&
+           !label_like(c->text, u->off, u->end) &&
+           !(opens_with_quote(c->text, v->off, v->end) && has_quote(c->text, u->off, u->end));
+}
+
+/* 7. Lost scene breaks.  The usual gap between paragraphs is the most
+ * common blank-run length (0 in one-paragraph-per-line texts, 1 in most,
+ * 2 in some); a gap of at least max(2, twice the usual) stands for a lost
+ * separator (lost_break_before).  Gaps next to headings, breaks, verse or
+ * the front/back matter boundary are layout, not breaks.  Returns the
+ * final blocks in *out (their count). */
+static size_t lost_breaks(const struct blocks *c, struct block **out)
+{
+    const struct blist *bl = &c->bl;
+    int hist[4] = {0};
+    for (size_t b = 1; b < bl->n; b++)
+        if (bl->v[b].kind == BLOCK_PARA && bl->v[b - 1].kind == BLOCK_PARA)
+            hist[bl->gap[b] < 3 ? bl->gap[b] : 3]++;
+    int mode = 0;
+    for (int g = 1; g < 4; g++)
+        if (hist[g] > hist[mode])
+            mode = g;
+    int need = mode * 2 > 2 ? mode * 2 : 2;
+    struct block *res = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t b = 0; b < bl->n; b++) {
+        if (b > 0 && lost_break_before(c, b, need)) {
+            /* the gap starts on the line after the previous paragraph */
+            size_t gp = bl->v[b - 1].end, gl, gle;
+            decode_next_line(c->text, c->end, &gp, &gl, &gle);
+            XGROW(res, cap, n + 1);
+            res[n++] = (struct block){gp, gp, BLOCK_BREAK, 0};
+        }
+        XGROW(res, cap, n + 1);
+        res[n++] = bl->v[b];
+    }
+    *out = res ? res : xmalloc(sizeof **out);
+    return n;
+}
+
+size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t front_end,
+                         size_t body, size_t back, struct block **out)
+{
+    if (front_end < start)
+        front_end = start;
+    if (body < front_end)
+        body = front_end;
+    if (back > end || back < start)
+        back = end;
+    struct blocks c = {.text = text, .start = start, .end = end, .front_end = front_end,
+                       .body = body, .back = back};
+    read_lines(&c);
+    paragraph_mode(&c);
+    split_blocks(&c);
+    mark_verse(&c);
+    mark_headings(&c);
+    mark_matter(&c);
+    size_t n = lost_breaks(&c, out);
+    free(c.bl.v);
+    free(c.bl.gap);
+    free(c.L);
+    return n;
+}
+
+size_t parse_blocks(const char *text, size_t start, size_t end, size_t front_end,
+                    size_t back, struct block **out)
+{
+    return parse_blocks_body(text, start, end, front_end, front_end, back, out);
+}

@@ -1,0 +1,822 @@
+/* parse_text.c — a story's structure in one decoded text.  See parse.h.
+ *
+ * parse_text() makes one pass over the lines.  Cheap tests pick out the few
+ * lines that could be headings (short, starting with a keyword, a numeral or
+ * 第); everything else only adds to a "content" count for the heading before
+ * it.  The chapter structure is then decided on that short list:
+ *
+ *   - Heading forms are ranked.  Keyword headings (`Chapter 12`, `Letter 1`,
+ *     `ADVENTURE I.`, `第一回`) and numeral-plus-title headings (`VII. THE
+ *     ADVENTURE OF…`) are chapters.  Bare numerals (`I.`, `II`) are chapters
+ *     only when nothing stronger is present (Die Verwandlung, Madame Bovary);
+ *     otherwise they are sub-parts inside a chapter (Sherlock Holmes).  Part
+ *     headings (`BOOK ONE: 1805`, `PREMIÈRE PARTIE`, `FIRST EPILOGUE`) open
+ *     the chapter that follows them and prefix its title.
+ *   - A heading with (almost) no text before the next heading is not a
+ *     chapter: a run of them is a table of contents (front matter), a part
+ *     heading, or a repeated heading (Hong Lou Meng has one).
+ *   - Weak forms (bare numerals, numeral + title, part headings) must stand
+ *     alone between blank lines; keyword forms need a blank on one side (or
+ *     none in a text without blank lines); 第…回 needs nothing.
+ *   - The Project Gutenberg header (to `*** START OF`) and footer (from
+ *     `*** END OF` / `End of the Project Gutenberg`) are front and back
+ *     matter.  FanFicFare TXT files use their own tab-indented headings.
+ *
+ * parse_text() is a row of passes, one function each: detect_fff,
+ * scan_lines, announce, add_title_line, filter_context, rank_forms,
+ * keep_headings, make_chapters (head_run, open_chapter, head_title),
+ * tile_chapters.  Which lines are headings is heading.c's table; front and
+ * back matter inside chapters is matter.c's; parse_blocks() works on one
+ * chapter at a time (parse_blocks.c). */
+#include "parse_int.h"
+#include "decode.h"
+#include "uchar.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+
+struct cand {
+    size_t off, line_end, next;  /* line start, end (no terminator), next line */
+    struct hinfo h;
+    bool blank_before, blank_after;
+    size_t content_bytes, content_lines; /* prose after it, to the next candidate */
+    bool keep;
+};
+
+struct scan {
+    const char *t;
+    size_t len;
+    struct cand *c;
+    size_t n, cap;
+    size_t pre_bytes, pre_lines;  /* prose before the first candidate */
+    size_t n_lines, n_blank;
+    size_t pg_start, pg_end;      /* after the START line; start of the footer */
+    bool pg;
+    size_t title_a, title_b, author_a, author_b; /* Title:/Author: fields */
+    size_t title_line;            /* line number of the Title: field */
+    size_t fff_end;               /* "End file." line, or len */
+};
+
+/* Is this the Gutenberg START or END marker line?  1 start, 2 end. */
+static int pg_marker(const char *t, size_t a, size_t b)
+{
+    if (b - a < 10)
+        return 0;
+    if (t[a] == '*') {
+        size_t q = a;
+        while (q < b && (t[q] == '*' || t[q] == ' '))
+            q++;
+        if (uch_has_prefix_ci(t, q, b, "START OF") || uch_has_prefix_ci(t, q, b, "START OF THE PROJECT"))
+            return 1;
+        if (uch_has_prefix_ci(t, q, b, "END OF"))
+            return 2;
+        if (uch_has_prefix_ci(t, q, b, "END*THE SMALL PRINT"))
+            return 1;
+        return 0;
+    }
+    if (uch_has_prefix_ci(t, a, b, "End of the Project Gutenberg") ||
+        uch_has_prefix_ci(t, a, b, "End of Project Gutenberg"))
+        return 2;
+    return 0;
+}
+
+static void add_cand(struct scan *sc, size_t off, size_t le, size_t next, const struct hinfo *h,
+                     bool blank_before)
+{
+    XGROW(sc->c, sc->cap, sc->n + 1);
+    struct cand *c = &sc->c[sc->n++];
+    memset(c, 0, sizeof *c);
+    c->off = off;
+    c->line_end = le;
+    c->next = next;
+    c->h = *h;
+    c->blank_before = blank_before;
+    c->blank_after = true;      /* until a non-blank line follows directly */
+}
+
+/* Could this trimmed line be a heading?  Cheap first test. */
+static bool maybe_heading(const char *t, size_t a, size_t b)
+{
+    if (b - a > 240)
+        return false;
+    unsigned char c = (unsigned char)t[a];
+    if (c < 0x80)
+        return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || uch_is_digit((char)c) ||
+               heading_is_deco((char)c);
+    return c == 0xE7;   /* 第 */
+}
+
+/* The first non-blank lines of a file, with the blank lines before each. */
+struct top_line {
+    size_t a, b, ta, tb, next;
+    int blanks_before;
+};
+
+static int top_lines(const char *t, size_t len, struct top_line *tl, int max)
+{
+    size_t pos = 0, l, le;
+    int n = 0, blanks = 0;
+    while (n < max && decode_next_line(t, len, &pos, &l, &le)) {
+        size_t ta = l, tb = le;
+        uch_trim(t, &ta, &tb);
+        if (ta == tb) {
+            blanks++;
+            continue;
+        }
+        tl[n] = (struct top_line){l, le, ta, tb, pos, blanks};
+        blanks = 0;
+        n++;
+    }
+    return n;
+}
+
+/* A short line that could be a title: not a sentence. */
+static bool titleish(const char *t, size_t a, size_t b, size_t max_bytes, size_t max_words)
+{
+    while (b > a && (t[b - 1] == '_' || t[b - 1] == '*'))
+        b--;
+    while (a < b && (t[a] == '_' || t[a] == '*'))
+        a++;
+    if (b <= a || b - a > max_bytes || uch_count_spaced(t, a, b) > max_words)
+        return false;
+    uint32_t f = uch_first(t, a, b), e = uch_last(t, a, b);
+    if (uch_is_quote(f, UCH_Q_ANY) || f == '(' || f == '-' || f == '*')
+        return false;
+    if (e == '.' || e == ',' || e == ';' || e == ':' || e == 0x2026 || uch_is_quote(e, UCH_Q_ANY) ||
+        e == 0x3002 || e == 0xFF0C)
+        return false;
+    if (parse_is_break_line(t + a, b - a))
+        return false;
+    return true;
+}
+
+/* "Title by Author" on one line: sets the two spans. */
+static bool title_by_author(const char *t, size_t a, size_t b, size_t *ta, size_t *tb,
+                            size_t *aa, size_t *ab)
+{
+    if (b - a > 200)
+        return false;
+    uint32_t e = uch_last(t, a, b);
+    if (e == '.' || e == ',' || e == ';' || e == ':' || e == '!' || e == '?' || uch_is_quote(e, UCH_Q_ANY))
+        return false;
+    /* the last " by " */
+    size_t at = 0;
+    bool found = false;
+    for (size_t i = a; i + 4 <= b; i++)
+        if ((t[i] == ' ') && (t[i + 1] == 'b' || t[i + 1] == 'B') && t[i + 2] == 'y' &&
+            t[i + 3] == ' ') {
+            at = i;
+            found = true;
+        }
+    if (!found || at <= a)
+        return false;
+    size_t xa = a, xb = at, ya = at + 4, yb = b;
+    uch_trim(t, &xa, &xb);
+    uch_trim(t, &ya, &yb);
+    if (xa == xb || ya == yb || yb - ya > 60 || uch_count_spaced(t, ya, yb) > 4 ||
+        uch_count_spaced(t, xa, xb) > 14)
+        return false;
+    uint32_t te = uch_last(t, xa, xb);
+    if (te == ',' || te == ';')
+        return false;
+    uint32_t f = uch_first(t, xa, xb);
+    if (uch_is_quote(f, UCH_Q_ANY) && uch_count_spaced(t, xa, xb) > 6)
+        return false;
+    /* An author of several words is capitalised ("Lewis Carroll"); one
+     * lower-case word is a user name ("anafabula"). */
+    if (uch_count_spaced(t, ya, yb) > 1 && !uch_is_upper_ascii(t[ya]) && (unsigned char)t[ya] < 0x80)
+        return false;
+    *ta = xa; *tb = xb; *aa = ya; *ab = yb;
+    return true;
+}
+
+static bool is_label_line(const char *t, size_t a, size_t b)
+{
+    /* "Status: Completed", "Published: 2010-01-01" */
+    size_t i = a;
+    if (i >= b || !uch_is_upper_ascii(t[i]))
+        return false;
+    while (i < b && i - a < 30 && t[i] != ':')
+        i++;
+    return i < b && t[i] == ':' && i + 1 < b && t[i + 1] == ' ';
+}
+
+/* Lines announcing title and author at the top of the file.  Sets r's
+ * title and author and returns the offset where the text proper starts
+ * (after the announcement), or 0.  *ch_title_line receives the start of a
+ * chapter-title line ("Almost Heaven" / "The Martyr"), or (size_t)-1. */
+static size_t announce(const char *t, size_t len, const struct scan *sc, struct parse_result *r,
+                       bool fff, size_t *ch_title_line)
+{
+    struct top_line all[9];
+    int n = top_lines(t, len, all, 9);
+    *ch_title_line = (size_t)-1;
+    /* A note before the title ("Note : …" / "Crise" / "Un : Kiba"): the
+     * rules below apply after it, and the note stays in the text. */
+    int skip = 0;
+    while (skip < 3 && skip < n &&
+           matter_is_front(t, all[skip].ta, all[skip].tb))
+        skip++;
+    struct top_line *tl = all + skip;
+    n -= skip;
+    if (n > 6)
+        n = 6;
+    if (sc->pg) {
+        if (sc->title_b > sc->title_a)
+            r->title = heading_tidy(t, sc->title_a, sc->title_b);
+        if (sc->author_b > sc->author_a)
+            r->author = heading_tidy(t, sc->author_a, sc->author_b);
+        return 0;
+    }
+    if (n == 0)
+        return 0;
+    struct hinfo h;
+    /* Labelled fields at the very top. */
+    if (sc->title_b > sc->title_a && sc->title_line <= 30) {
+        r->title = heading_tidy(t, sc->title_a, sc->title_b);
+        if (sc->author_b > sc->author_a)
+            r->author = heading_tidy(t, sc->author_a, sc->author_b);
+        return 0;
+    }
+    if (heading_classify(t + tl[0].a, tl[0].b - tl[0].a, &h) != H_NONE)
+        return 0;
+    size_t xa, xb, ya, yb;
+    if (title_by_author(t, tl[0].ta, tl[0].tb, &xa, &xb, &ya, &yb)) {
+        r->title = heading_tidy(t, xa, xb);
+        r->author = heading_tidy(t, ya, yb);
+        return skip ? 0 : tl[0].next;
+    }
+    if (n < 2 || !titleish(t, tl[0].ta, tl[0].tb, 120, 14))
+        return 0;
+    /* Title, then "by Author" */
+    if (uch_has_prefix_ci(t, tl[1].ta, tl[1].tb, "by ") && tl[1].tb - tl[1].ta < 80) {
+        size_t aa = tl[1].ta + 3, ab = tl[1].tb;
+        uch_trim(t, &aa, &ab);
+        if (aa < ab && uch_count_spaced(t, aa, ab) <= 5) {
+            r->title = heading_tidy(t, tl[0].ta, tl[0].tb);
+            r->author = heading_tidy(t, aa, ab);
+            /* FanFicFare's title page stays in the text as front matter */
+            return fff || skip ? 0 : tl[1].next;
+        }
+    }
+    /* Title, then a chapter-title line, then the text. */
+    if (n >= 3 && tl[1].blanks_before >= 1 && tl[2].blanks_before >= 1) {
+        int k = heading_classify(t + tl[1].a, tl[1].b - tl[1].a, &h);
+        if (k != H_NONE) {
+            r->title = heading_tidy(t, tl[0].ta, tl[0].tb);
+            return skip ? 0 : tl[0].next;
+        }
+        if (titleish(t, tl[1].ta, tl[1].tb, 100, 10)) {
+            r->title = heading_tidy(t, tl[0].ta, tl[0].tb);
+            *ch_title_line = tl[1].a;
+            return skip ? 0 : tl[0].next;
+        }
+    }
+    return 0;
+}
+
+/* Enough text after a heading for it to open a chapter (a table of contents
+ * entry has none, or a subtitle and a page number). */
+static bool has_content(size_t bytes, size_t lines)
+{
+    return bytes >= 150 || lines >= 4;
+}
+
+static bool chapter_level(int kind, bool strong, bool numtitle, bool bare)
+{
+    switch (kind) {
+    case H_CHAPTER: case H_WORD: case H_CJK: case H_SPECIAL:
+        return true;
+    case H_NUMTITLE:
+        return numtitle;
+    case H_BARE:
+        return bare && !strong && !numtitle;
+    }
+    return false;
+}
+
+/* The subtitle line of a heading that carries no title of its own: the next
+ * non-blank line when it is short, stands alone and is not a sentence.
+ * Returns its span via sa, sb and the offset after it, or 0. */
+static size_t find_subtitle(const char *t, size_t from, size_t end, size_t *sa, size_t *sb,
+                            struct hinfo *sh)
+{
+    size_t pos = from, l, le;
+    int blanks = 0;
+    while (decode_next_line(t, end, &pos, &l, &le)) {
+        size_t a = l, b = le;
+        uch_trim(t, &a, &b);
+        if (a == b) {
+            if (++blanks > 4)
+                return 0;
+            continue;
+        }
+        if (parse_is_break_line(t + a, b - a))
+            continue;           /* an underline: 第五回 / ----- / title */
+        int k = heading_classify(t + l, le - l, sh);
+        if (k != H_NONE && k != H_WORD)
+            return 0;
+        if (k == H_NONE && !titleish(t, a, b, 120, 10))
+            return 0;
+        /* must stand alone: a blank line (or the end) after it */
+        size_t p2 = pos, l2, le2;
+        if (decode_next_line(t, end, &p2, &l2, &le2)) {
+            size_t a2 = l2, b2 = le2;
+            uch_trim(t, &a2, &b2);
+            if (a2 != b2 && !parse_is_break_line(t + a2, b2 - a2))
+                return 0;
+        }
+        *sa = a;
+        *sb = b;
+        return pos;
+    }
+    return 0;
+}
+
+/* Offset just after the heading line and an underline below it (directly
+ * or after blank lines: 第二回 / blank / -----). */
+static size_t after_underline(const char *t, size_t next, size_t end)
+{
+    size_t pos = next, l, le;
+    for (int k = 0; k < 3 && decode_next_line(t, end, &pos, &l, &le); k++) {
+        size_t a = l, b = le;
+        uch_trim(t, &a, &b);
+        if (a == b)
+            continue;
+        if (parse_is_break_line(t + a, b - a) && (t[a] == '-' || t[a] == '=' || t[a] == '_'))
+            return pos;
+        break;
+    }
+    return next;
+}
+
+static void scan_lines(struct scan *sc, size_t from, bool fff)
+{
+    const char *t = sc->t;
+    size_t pos = from, l, le;
+    bool prev_blank = true;
+    struct cand *last = NULL;
+    size_t line_no = 0;
+    while (decode_next_line(t, sc->len, &pos, &l, &le)) {
+        line_no++;
+        sc->n_lines++;
+        size_t a = l, b = le;
+        uch_trim(t, &a, &b);
+        if (a == b) {
+            sc->n_blank++;
+            prev_blank = true;
+            continue;
+        }
+        if (last && last->next == l)
+            last->blank_after = false;
+        /* Gutenberg markers and header fields */
+        if ((t[a] == '*' || t[a] == 'E') && !sc->pg_end) {
+            int m = pg_marker(t, a, b);
+            if (m == 1 && !sc->pg) {
+                sc->pg = true;
+                sc->pg_start = pos;
+                sc->n = 0;          /* anything before START is licence header */
+                last = NULL;
+                sc->pre_bytes = sc->pre_lines = 0;
+                prev_blank = true;
+                continue;
+            }
+            if (m == 2 && (sc->pg || line_no > 20)) {
+                sc->pg_end = l;
+                break;
+            }
+        }
+        if (line_no < 120 && !sc->pg) {
+            if (!sc->title_b && uch_has_prefix_ci(t, a, b, "Title:") &&
+                (line_no < 40 || b - a < 200)) {
+                sc->title_line = line_no;
+                sc->title_a = a + 6;
+                sc->title_b = b;
+                uch_trim(t, &sc->title_a, &sc->title_b);
+            } else if (!sc->author_b && uch_has_prefix_ci(t, a, b, "Author:")) {
+                sc->author_a = a + 7;
+                sc->author_b = b;
+                uch_trim(t, &sc->author_a, &sc->author_b);
+            }
+        }
+        if (fff) {
+            if (b - a == 9 && memcmp(t + a, "End file.", 9) == 0) {
+                sc->fff_end = l;
+                break;
+            }
+            if (t[l] == '\t' && prev_blank && b - a < 300) {
+                struct hinfo h = {H_SPECIAL, PARSE_NO_NUMBER, a, b, true};
+                add_cand(sc, l, le, pos, &h, prev_blank);
+                last = &sc->c[sc->n - 1];
+                prev_blank = false;
+                continue;
+            }
+        } else if ((prev_blank || b - a <= 60 || (unsigned char)t[a] == 0xE7) &&
+                   maybe_heading(t, a, b)) {
+            /* a heading stands after a blank line or is short (then a blank
+             * line follows it); 第…回 may stand anywhere */
+            struct hinfo h;
+            if (heading_classify(t + l, le - l, &h) != H_NONE) {
+                h.a += l;
+                h.b += l;
+                add_cand(sc, l, le, pos, &h, prev_blank);
+                last = &sc->c[sc->n - 1];
+                prev_blank = false;
+                continue;
+            }
+        }
+        prev_blank = false;
+        if (b - a <= 80 && !uch_is_alnum(uch_first(t, a, b)) && parse_is_break_line(t + a, b - a))
+            continue;       /* separators are not content */
+        if (last) {
+            last->content_bytes += b - a;
+            last->content_lines++;
+        } else {
+            sc->pre_bytes += b - a;
+            sc->pre_lines++;
+        }
+    }
+}
+
+/* Keep or drop candidates by the context their form needs. */
+static void filter_context(struct scan *sc, bool few_blanks)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        struct cand *c = &sc->c[i];
+        switch (c->h.kind) {
+        case H_CJK: case H_SPECIAL:
+            c->keep = true;
+            break;
+        case H_CHAPTER: case H_WORD:
+            c->keep = few_blanks || c->blank_before || c->blank_after;
+            break;
+        default:
+            c->keep = c->blank_before && c->blank_after;
+        }
+    }
+}
+
+static void add_chapter(struct parse_result *r, size_t *cap, size_t start)
+{
+    XGROW(r->ch, *cap, r->n_ch + 1);
+    struct parse_chapter *c = &r->ch[r->n_ch++];
+    memset(c, 0, sizeof *c);
+    c->start = c->front_end = c->body = start;
+    c->number = PARSE_NO_NUMBER;
+}
+
+/* Is a FanFicFare title page at the top: title, "by Author", then labelled
+ * metadata lines? */
+static bool detect_fff(const char *text, size_t len)
+{
+    struct top_line tl[2];
+    if (top_lines(text, len, tl, 2) != 2 || !uch_has_prefix_ci(text, tl[1].ta, tl[1].tb, "by "))
+        return false;
+    size_t pos = tl[1].next, l, le;
+    int labels = 0;
+    for (int k = 0; k < 60 && decode_next_line(text, len, &pos, &l, &le); k++) {
+        size_t la = l, lb = le;
+        uch_trim(text, &la, &lb);
+        if (la < lb && text[l] == '\t')
+            break;
+        if (is_label_line(text, la, lb))
+            labels++;
+    }
+    return labels >= 2;
+}
+
+/* The display title of chapter head c; sets *number and *body (after the
+ * heading lines). */
+static char *head_title(const char *text, size_t len, const struct cand *c, bool word_sub,
+                        size_t n_ch, int *number, size_t *body)
+{
+    *body = after_underline(text, c->next, len);
+    *number = c->h.num;
+    if (c->h.kind == H_SPECIAL) {
+        int num;
+        if (parse_is_heading(text + c->h.a, c->h.b - c->h.a, &num, NULL))
+            *number = num;
+        else
+            *number = (int)n_ch;
+        return heading_title(text, c->h.a, c->h.b);
+    }
+    char *ht = heading_title(text, c->h.a, c->h.b);
+    if (word_sub || c->h.has_title || c->h.kind == H_WORD)
+        return ht;
+    struct hinfo sh;
+    size_t sa, sb;
+    size_t after = find_subtitle(text, *body, len, &sa, &sb, &sh);
+    if (!after)
+        return ht;
+    *body = after;
+    char *st = heading_title(text, sa, sb);
+    if (sh.kind == H_WORD) {        /* " Chapter 1" / "Prologue" */
+        *number = sh.num;
+        free(ht);
+        return st;
+    }
+    size_t hl = strlen(ht);
+    const char *sep = c->h.kind == H_CJK ? "\xE3\x80\x80"
+                      : (hl && (ht[hl - 1] == '.' || ht[hl - 1] == ':')) ? " " : ". ";
+    char *t = xasprintf("%s%s%s", ht, sep, st);
+    free(ht);
+    free(st);
+    return t;
+}
+
+/* What parse_text's passes share. */
+struct ptext {
+    const char *text;
+    size_t len;
+    struct scan sc;         /* heading candidates, what scan_lines saw */
+    bool fff;               /* FanFicFare TXT layout */
+    size_t end;             /* end of the story: Gutenberg footer, "End file.", or len */
+    size_t body;            /* where the text proper starts (after the announcement) */
+    size_t first;           /* first candidate after the announcement */
+    bool strong;            /* chapter, 第…回 or FanFicFare headings are present */
+    bool numtitle, bare;    /* numeral + title / bare numerals are chapters here */
+    bool parts_are_chapters;/* part headings are the only chapter headings */
+    struct cand *k;         /* the kept headings, in order (keep_headings) */
+    size_t nk;
+    size_t cap;             /* capacity of out->ch */
+};
+
+/* The chapter-title line of "Title / Chapter title / text" (announce found
+ * it at `line`) becomes the first candidate, owning the text before the
+ * next. */
+static void add_title_line(struct ptext *p, size_t line)
+{
+    struct scan *sc = &p->sc;
+    struct hinfo h = {H_SPECIAL, PARSE_NO_NUMBER, 0, 0, true};
+    size_t pos = line, l, le;
+    decode_next_line(p->text, p->len, &pos, &l, &le);
+    h.a = l;
+    h.b = le;
+    uch_trim(p->text, &h.a, &h.b);
+    XGROW(sc->c, sc->cap, sc->n + 1);
+    memmove(sc->c + 1, sc->c, sc->n * sizeof *sc->c);
+    sc->n++;
+    sc->c[0] = (struct cand){.off = l, .line_end = le, .next = pos, .h = h,
+                             .blank_before = true, .blank_after = true,
+                             .content_bytes = sc->pre_bytes, .content_lines = sc->pre_lines};
+    sc->pre_bytes = sc->pre_lines = 0;
+}
+
+/* Which forms are chapters here?  Keyword forms always; numeral + title
+ * and bare numerals when two of them have text after them (bare ones only
+ * when nothing stronger is present); parts when nothing else is. */
+static void rank_forms(struct ptext *p)
+{
+    bool chapterish = false, part = false;
+    int n_numtitle = 0, n_bare = 0;
+    for (size_t i = p->first; i < p->sc.n; i++) {
+        const struct cand *c = &p->sc.c[i];
+        if (!c->keep)
+            continue;
+        bool content = has_content(c->content_bytes, c->content_lines);
+        switch (c->h.kind) {
+        case H_CHAPTER: case H_CJK: case H_SPECIAL:
+            p->strong = chapterish = true;
+            break;
+        case H_WORD: chapterish = true; break;
+        case H_NUMTITLE: n_numtitle += content; break;
+        case H_BARE: n_bare += content; break;
+        case H_PART: part = true; break;
+        }
+    }
+    p->numtitle = n_numtitle >= 2;
+    p->bare = n_bare >= 2;
+    p->parts_are_chapters = part && !chapterish && !p->numtitle && !p->bare;
+}
+
+/* Keep the chapter-level and part headings; a demoted heading's text
+ * counts as content of the heading before it. */
+static void keep_headings(struct ptext *p)
+{
+    struct scan *sc = &p->sc;
+    p->k = xmalloc((sc->n + 1) * sizeof *p->k);
+    for (size_t i = p->first; i < sc->n; i++) {
+        const struct cand *c = &sc->c[i];
+        if (c->keep && (chapter_level(c->h.kind, p->strong, p->numtitle, p->bare) ||
+                        c->h.kind == H_PART)) {
+            p->k[p->nk++] = *c;
+        } else if (p->nk) {
+            p->k[p->nk - 1].content_bytes += c->content_bytes + (c->line_end - c->off);
+            p->k[p->nk - 1].content_lines += c->content_lines + 1;
+        } else {
+            sc->pre_bytes += c->content_bytes + (c->line_end - c->off);
+            sc->pre_lines += c->content_lines + 1;
+        }
+    }
+}
+
+/* The first of the text-less headings just before head i that open its
+ * chapter (from run_start on): its part heading, a repeat of it, or the
+ * numbered heading a word heading stands under ("Chapter 1" / "Prologue":
+ * sets *word_sub). */
+static size_t head_run(const struct ptext *p, size_t run_start, size_t i, bool *word_sub)
+{
+    const struct cand *c = &p->k[i];
+    size_t j = i;
+    *word_sub = false;
+    while (j > run_start) {
+        const struct cand *q = &p->k[j - 1];
+        bool dup = q->h.kind == c->h.kind && q->h.num == c->h.num;
+        bool part = q->h.kind == H_PART && !p->parts_are_chapters;
+        bool numbered_then_word = j == i && c->h.kind == H_WORD && q->h.kind == H_CHAPTER &&
+                                  !q->h.has_title;
+        if (!(dup || part || numbered_then_word))
+            break;
+        *word_sub |= numbered_then_word;
+        j--;
+    }
+    return j;
+}
+
+/* Add the chapter whose heading run starts at `start`.  The first one
+ * also takes what comes before it: as front matter, or as an untitled
+ * opening chapter of its own when that is long. */
+static void open_chapter(struct ptext *p, struct parse_result *out, size_t start)
+{
+    if (out->n_ch > 0) {
+        add_chapter(out, &p->cap, start);
+    } else if (!p->sc.pg && !p->fff && p->sc.pre_bytes >= 3000 && start > p->body) {
+        add_chapter(out, &p->cap, p->body);
+        out->ch[0].front_end = out->ch[0].body = matter_front_end(p->text, p->body, start);
+        add_chapter(out, &p->cap, start);
+    } else {
+        add_chapter(out, &p->cap, p->body);   /* all before the heading: front matter */
+        out->ch[0].front_end = start;
+    }
+}
+
+/* Chapter heads are headings followed by text.  The text-less headings
+ * just before a head open its chapter (head_run), or are a table of
+ * contents (left where it is: front matter of the first chapter).  A part
+ * heading's title prefixes the titles of the chapters under it. */
+static void make_chapters(struct ptext *p, struct parse_result *out)
+{
+    size_t run_start = 0;
+    char *part_title = NULL;
+    for (size_t i = 0; i < p->nk; i++) {
+        const struct cand *c = &p->k[i];
+        if (!has_content(c->content_bytes, c->content_lines) && i + 1 < p->nk)
+            continue;
+        bool word_sub;
+        size_t j = head_run(p, run_start, i, &word_sub);
+        for (size_t q = j; q < i; q++)
+            if (p->k[q].h.kind == H_PART && !p->parts_are_chapters) {
+                free(part_title);
+                part_title = heading_title(p->text, p->k[q].h.a, p->k[q].h.b);
+            }
+        open_chapter(p, out, p->k[j].off);
+        struct parse_chapter *ch = &out->ch[out->n_ch - 1];
+        if (c->h.kind == H_PART && !p->parts_are_chapters) {
+            free(part_title);   /* a part with an introduction of its own */
+            part_title = NULL;
+        }
+        char *title = head_title(p->text, p->len, c, word_sub, out->n_ch, &ch->number, &ch->body);
+        if (part_title && c->h.kind != H_SPECIAL) {
+            ch->title = xasprintf("%s \xE2\x80\x94 %s", part_title, title);
+            free(title);
+        } else {
+            ch->title = title;
+        }
+        run_start = i + 1;
+    }
+    free(part_title);
+}
+
+/* One untitled chapter when there are no heads; each chapter's preamble
+ * moved into it; chapters tiling [body, len); closing notes of each, and
+ * the Gutenberg licence or FanFicFare's "End file." after the last. */
+static void tile_chapters(struct ptext *p, struct parse_result *out)
+{
+    if (out->n_ch == 0) {
+        add_chapter(out, &p->cap, p->body);
+        size_t fe = p->sc.pg ? p->sc.pg_start : p->body;
+        out->ch[0].front_end = out->ch[0].body = matter_front_end(p->text, fe, p->end);
+    }
+    for (size_t i = 1; i < out->n_ch; i++) {
+        size_t s2 = matter_preamble_start(p->text, out->ch[i - 1].body, out->ch[i].start);
+        if (s2 < out->ch[i].start)
+            out->ch[i].start = s2;
+    }
+    for (size_t i = 0; i < out->n_ch; i++) {
+        struct parse_chapter *ch = &out->ch[i];
+        ch->end = i + 1 < out->n_ch ? out->ch[i + 1].start : p->len;
+        if (ch->body > ch->end)
+            ch->body = ch->end;
+        if (ch->front_end > ch->body)
+            ch->front_end = ch->body;
+    }
+    for (size_t i = 0; i < out->n_ch; i++) {
+        struct parse_chapter *ch = &out->ch[i];
+        size_t lim = i + 1 == out->n_ch && p->end < p->len ? (p->end > ch->body ? p->end : ch->body)
+                                                            : ch->end;
+        size_t bk = matter_back_start(p->text, ch->body, lim);
+        ch->back = bk > ch->body ? bk : lim;
+    }
+}
+
+void parse_text(const char *text, size_t len, struct parse_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ptext p = {.text = text, .len = len};
+    p.sc.t = text;
+    p.sc.len = len;
+    p.sc.fff_end = len;
+
+    p.fff = detect_fff(text, len);
+    scan_lines(&p.sc, 0, p.fff);
+    if (p.fff && p.sc.n == 0)
+        p.fff = false;
+    p.end = p.sc.pg_end ? p.sc.pg_end : p.sc.fff_end;
+
+    size_t ch_title_line;
+    out->body = p.body = announce(text, len, &p.sc, out, p.fff, &ch_title_line);
+    out->fanficfare = p.fff;
+    if (ch_title_line != (size_t)-1)
+        add_title_line(&p, ch_title_line);
+
+    while (p.first < p.sc.n && p.sc.c[p.first].off < p.body)
+        p.first++;          /* candidates inside the announcement don't count */
+    filter_context(&p.sc, p.sc.n_blank * 20 < p.sc.n_lines);
+    rank_forms(&p);
+    keep_headings(&p);
+    make_chapters(&p, out);
+    tile_chapters(&p, out);
+    free(p.k);
+    free(p.sc.c);
+}
+
+void parse_result_free(struct parse_result *r)
+{
+    if (!r)
+        return;
+    free(r->title);
+    free(r->author);
+    for (size_t i = 0; i < r->n_ch; i++)
+        free(r->ch[i].title);
+    free(r->ch);
+    memset(r, 0, sizeof *r);
+}
+
+/* Word counting, one token at a time.  A token is a run of characters up
+ * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
+ * word when it holds a letter or digit.  Each ideograph is a word of its
+ * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
+size_t parse_count_words(const char *text, size_t start, size_t end)
+{
+    static const uint8_t ascii[128] = {
+        ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+        ['8'] = 2, ['9'] = 2,
+        ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2,
+        ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2,
+        ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
+        ['Y'] = 2, ['Z'] = 2,
+        ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2,
+        ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2,
+        ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
+        ['y'] = 2, ['z'] = 2,
+    };
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0, i = start;
+    unsigned has = 0;
+    while (i < end) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            unsigned k = ascii[c], sp = k & 1u, al = k >> 1;
+            i++;
+            n += has & sp;      /* branch-free: word ends at a space */
+            has = (has | al) & (sp ^ 1u);
+            continue;
+        }
+        if (c == 0xC3 && i + 1 < end && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
+            s[i + 1] != 0x97 && s[i + 1] != 0xB7) {
+            i += 2;
+            has = 1;
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < end && s[i + 1] == 0x80 && s[i + 2] >= 0x98 && s[i + 2] <= 0x9F) {
+            i += 3;             /* quotation marks belong to the word they touch */
+            continue;
+        }
+        uint32_t uc;
+        i += uch_decode(text, i, end, &uc);
+        if (uch_is_space(uc) || uc == 0x2014 || uc == 0x2013 || uc == 0x2026 || uc == 0x3002 ||
+            uc == 0xFF0C || uc == 0x3001) {
+            n += has;
+            has = 0;
+        } else if (uch_is_cjk_word(uc, false)) {
+            n += has + 1;
+            has = 0;
+        } else if (!has && uc_is_alnum(uc)) {
+            has = 1;
+        }
+    }
+    return n + has;
+}
