@@ -21,6 +21,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "uchar.h"
 #include "util.h"
 
 #define DEFAULT_GLYPH "* * *"
@@ -141,8 +142,7 @@ static bool is_cjk_wide(uint32_t c)
 
 static bool is_cjk_punct(uint32_t c)
 {
-    return (c >= 0x2018 && c <= 0x201F) || c == 0x2014 || c == 0x2026 || c == 0x00B7 ||
-           c == '"' || c == '\'';
+    return uch_is_quote(c, UCH_Q_CJK_MIX) || c == 0x2014 || c == 0x2026 || c == 0x00B7;
 }
 
 /* Decode the character at s[i] (i < n); sets *c, returns its length. */

@@ -34,6 +34,7 @@
 #include "cache.h"
 #include "snapshot.h"
 #include "scan.h"
+#include "uchar.h"
 #include "util.h"
 
 /* Edition matching: a 5-gram is sampled when its mixed hash is 0 mod
@@ -61,11 +62,6 @@ struct norm {
     const char *t;
     size_t pos, end;
 };
-
-static bool norm_is_cjk(ucs4_t c)
-{
-    return uc_is_property_ideographic(c) || (c >= 0x3040 && c <= 0x30FF);
-}
 
 static bool norm_ascii_alnum(char c)
 {
@@ -120,7 +116,7 @@ static bool norm_word(struct norm *n, struct buf *w)
                 break;
             continue;
         }
-        if (norm_is_cjk(c)) {
+        if (uch_is_cjk_word(c, true)) {
             if (w->len)
                 break;
             norm_add(w, c);
@@ -438,7 +434,8 @@ static int piece_richness(const char *t, size_t start, size_t end)
             unsigned char c = (unsigned char)t[i];
             if (c == 0xE2 && i + 2 < line_end && (unsigned char)t[i + 1] == 0x80) {
                 unsigned char d = (unsigned char)t[i + 2];
-                if (d == 0x98 || d == 0x99 || d == 0x9C || d == 0x9D)
+                /* E2 80 xx is U+2000 + (xx & 0x3F) */
+                if ((d & 0xC0) == 0x80 && uch_is_quote(0x2000 | (d & 0x3Fu), UCH_Q_CURLY))
                     score += 1;   /* ‘ ’ “ ” */
             } else if (c == '/' && i > line && i + 1 < line_end &&
                        strchr("ibu", t[i + 1]) &&
