@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "library.h"
 #include "loader.h"
+#include "output.h"
 #include "render.h"
 #include "ui.h"
 #include "util.h"
@@ -287,7 +288,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (list) {
-        if (library_print(lib, stdout, tsv, verbose) != 0) {
+        if (output_list(lib, stdout, tsv, verbose) != 0) {
             warnx_q("stdout: write error");
             status = EXIT_RUNTIME;
         }
@@ -325,7 +326,7 @@ int main(int argc, char **argv)
             }
             /* Piped with several stories: the listing is the useful output. */
             if (!render) {
-                if (library_print(lib, stdout, false, false) != 0)
+                if (output_list(lib, stdout, false, false) != 0)
                     status = EXIT_RUNTIME;
                 goto out;
             }
@@ -367,7 +368,7 @@ int main(int argc, char **argv)
                 story = &lib->stories[0];
             } else {
                 library_free(whole);
-                story->partial = false;   /* no more is coming: read the head */
+                story_end_partial(story);   /* no more is coming: read the head */
             }
             free(lerr);
             loader_free(loader);
