@@ -7,6 +7,7 @@
  * DIR/bookmarks.lock, re-reads DIR/bookmarks, merges our records over what
  * is there, writes the result atomically and adopts it as the new store. */
 #include "bookmarks.h"
+#include "diag.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -911,8 +912,8 @@ static void warn(struct bookmarks *b, const char *fmt, ...)
     va_start(ap, fmt);
     char *m = xvasprintf(fmt, ap);
     va_end(ap);
-    if (!b->quiet)
-        warnx_q("%s", m);
+    struct diag_sink sink = {.stream = b->quiet ? NULL : stderr};
+    diag_report(&sink, DIAG_WARNING, "%s", m);
     free(b->warning);
     b->warning = m;
 }
