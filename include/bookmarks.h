@@ -102,10 +102,11 @@ void bookmarks_make_pos(struct story *s, size_t ci, size_t off, struct bm_pos *o
  * edition's text).  false when the story has no chapters. */
 bool bookmarks_resolve(struct story *s, const struct bm_pos *pos, size_t *ci, size_t *off);
 
-/* `quire --bookmarks`: every saved position, most recent first: story,
- * chapter, percent, when (format in bookmarks.c).  `lib` may be NULL.
- * Returns 0 or -1 on a write error. */
-int bookmarks_print(const struct bookmarks *b, struct library *lib, FILE *out);
+/* For listings (`quire --bookmarks`, output.h): the stories the store
+ * holds, in id order.  Sets the id and title ("" when unknown) of story i
+ * (from 0); false when i is past the last or b is NULL.  Their positions
+ * are bookmarks_get_last, bookmarks_marks and bookmarks_get_mark's. */
+bool bookmarks_story(const struct bookmarks *b, size_t i, const char **id, const char **title);
 
 /* For tests and fuzzing: parse the bytes of a bookmarks file into a store
  * tied to no folder (bookmarks_save on it does nothing; free it with

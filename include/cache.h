@@ -1,8 +1,11 @@
 /* cache.h — the index cache: what decode + parse + per-file analysis found
  * in each library file, so a second `--list` need not read the files again.
  *
- * Layer: library (used by library.c only).  One cache file per library root
- * under $XDG_CACHE_HOME/quire/ (see docs/FORMATS.md "Index cache").
+ * Layer: library, below the model (it knows sources, not stories): the
+ * build's per-file pass (analyse.c) stores and restores entries; the model
+ * (story.c) and the snapshot read stub sources.  One cache file per
+ * library root under $XDG_CACHE_HOME/quire/ (see docs/FORMATS.md "Index
+ * cache").
  *
  * Trust: an entry is used only when the file's size, modification time
  * (nanoseconds), device and inode are what they were when it was read, and
@@ -35,7 +38,7 @@ struct cache_stamp {
     bool ok;                 /* false: stat failed; the entry is not stored */
 };
 
-/* One chapter as one file holds it (library.c's `struct piece`). */
+/* One chapter as one file holds it (build.h's `struct piece`). */
 struct cache_piece {
     size_t start, end, front_end, body, back;   /* byte offsets, as parse_chapter */
     size_t title_end;        /* as struct edition: end of the announcement */

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "layout.h"
+#include "wrap.h"   /* enum layout_wrap */
 
 #define CONFIG_MAX_REMAPS 64
 

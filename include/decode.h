@@ -61,6 +61,14 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
 struct source *decode_bytes(const char *path, const void *bytes, size_t len,
                             enum decode_reject *why);
 
+/* A source for the file at `path` whose text is not read yet (text NULL):
+ * what an earlier decoding of it found (encoding, len bytes of text,
+ * invalid, crlf) and the file's size (bytes) and mtime (seconds) then.
+ * The index cache makes these for files it lists (cache_stub_source) and
+ * reads the text on first use.  Free with decode_free. */
+struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
+                           size_t invalid, bool crlf, long long size, long long mtime);
+
 /* Free a source; NULL is a no-op. */
 void decode_free(struct source *src);
 

@@ -20,11 +20,7 @@
 #include <stdint.h>
 
 #include "parse.h"
-
-enum layout_wrap {
-    WRAP_OPTIMAL,   /* minimum raggedness over a paragraph (default) */
-    WRAP_GREEDY,    /* first fit */
-};
+#include "wrap.h"   /* enum layout_wrap */
 
 struct layout_opts {
     int width;               /* text column in display columns, >= 1 */

@@ -1,7 +1,8 @@
 /* scan.h — walking a library folder: which files are candidates.
  *
- * Layer: library (used only by library.c).  No decoding, no parsing: this
- * is the filesystem half of library_open().
+ * Layer: library, a build pass above the model (story.h, for struct
+ * skipped); used by library.c, the build passes and the snapshot.  No
+ * decoding, no parsing: this is the filesystem half of library_open().
  *
  * Rules: every regular file below the root is a candidate, in a
  * deterministic order (each folder's entries sorted by natural name order);
@@ -17,7 +18,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "library.h"   /* struct skipped */
+#include "story.h"   /* struct skipped */
 
 struct scan_file {
     char *path;      /* path to open: root joined with relpath */

@@ -4,8 +4,10 @@
  * folder walk and one small file instead of the per-file analysis, the
  * grouping and the edition matching again.
  *
- * Layer: library (used by library.c only).  The one module besides
- * library.c that fills `struct library` and what it holds.
+ * Layer: library, above the model (story.h) and the walk (scan.h), below
+ * the build's orchestration (library.c, its only user).  It reads and
+ * writes the model and never calls the builder: a saved library is
+ * checked by the model's own rules (edition_offsets_ok, story_sum_bytes).
  *
  * Trust: the snapshot of `$XDG_CACHE_HOME/quire/library-HASH` is used only
  * when its digest equals the digest of the walk just made — every file's
@@ -24,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "library.h"
+#include "story.h"
 #include "scan.h"
 
 /* The digest of a walk of `root` (as given).  *settled is false when a

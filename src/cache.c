@@ -540,16 +540,8 @@ void cache_free(struct cache *c)
 struct source *cache_stub_source(const char *path, const struct cache_file *f,
                                  const struct cache_stamp *st)
 {
-    struct source *s = xcalloc(1, sizeof *s);
-    s->path = xstrdup(path);
-    s->text = NULL;
-    s->len = f->len;
-    s->enc = f->enc;
-    s->invalid = f->invalid;
-    s->crlf = f->crlf;
-    s->size = st->size;
-    s->mtime = st->mtime_ns / 1000000000LL;
-    return s;
+    return decode_stub(path, f->enc, f->len, f->invalid, f->crlf, st->size,
+                       st->mtime_ns / 1000000000LL);
 }
 
 /* Map a cached valid-UTF-8 file that is still as it was, without

@@ -1,9 +1,10 @@
 /* config.c — the config file: `key = value` lines to struct config.
  *
- * Every problem is one diagnostic line "quire: FILE:LINE: WHY" and the
- * setting keeps its previous value; nothing here is fatal.  The parser works
- * on (pointer, length) so a file with NUL bytes or no final newline is read
- * the same as any other. */
+ * Every problem is one warning through the diagnostics channel (diag.h),
+ * the line "quire: FILE:LINE: WHY", and the setting keeps its previous
+ * value; nothing here is fatal.  Lines are read by kv.h, on (pointer,
+ * length), so a file with NUL bytes or no final newline is read the same
+ * as any other. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "diag.h"
+#include "kv.h"
 #include "util.h"
 
 #define CFG_STR2(x) #x
@@ -39,11 +42,13 @@ static const struct { const char *alias, *name; } key_aliases[] = {
     {"BS", "Backspace"}, {"NPage", "PgDn"}, {"PPage", "PgUp"},
 };
 
-/* One file being read: where messages go and how many there were. */
+/* One file being read: the settings it fills, its name for messages, and
+ * the diagnostics channel its problems go through (warnings: the setting
+ * keeps its previous value). */
 struct cfg_reader {
+    struct config *c;
     const char *name;
-    FILE *diag;
-    int problems;
+    struct diag_sink diag;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -54,11 +59,10 @@ static void cfg_problem(struct cfg_reader *r, size_t line, const char *fmt, ...)
     char *why = xvasprintf(fmt, ap);
     va_end(ap);
     if (line)
-        fprintf(r->diag, "quire: %s:%zu: %s\n", r->name, line, why);
+        diag_report(&r->diag, DIAG_WARNING, "%s:%zu: %s", r->name, line, why);
     else
-        fprintf(r->diag, "quire: %s: %s\n", r->name, why);
+        diag_report(&r->diag, DIAG_WARNING, "%s: %s", r->name, why);
     free(why);
-    r->problems++;
 }
 
 /* A copy of s[0..n) safe to quote in a message: printable ASCII kept, other
@@ -317,63 +321,36 @@ static void cfg_setting(struct config *c, struct cfg_reader *r, size_t line,
     free(q);
 }
 
-/* One line without its line end. */
-static void cfg_line(struct config *c, struct cfg_reader *r, size_t line,
-                     const char *s, size_t n)
+/* The config file's syntax (config.h): `#` comments; LF, CR LF and lone
+ * CR end lines; a value in one pair of double quotes keeps its spaces. */
+static const struct kv_syntax cfg_syntax = {.comment = "#", .cr_ends_line = true,
+                                            .unquote = true};
+
+/* One line that is not blank or a comment (kv.h). */
+static void cfg_line(void *ctx, const struct kv_line *l)
 {
-    while (n && is_blank(*s))
-        s++, n--;
-    while (n && is_blank(s[n - 1]))
-        n--;
-    if (n == 0 || s[0] == '#')
+    struct cfg_reader *r = ctx;
+    switch (l->problem) {
+    case KV_NUL:
+        cfg_problem(r, l->line, "a NUL byte; the line is ignored");
         return;
-    if (memchr(s, '\0', n)) {
-        cfg_problem(r, line, "a NUL byte; the line is ignored");
+    case KV_NO_EQUALS:
+        cfg_problem(r, l->line, "not a 'key = value' line");
         return;
+    case KV_NO_KEY:
+        cfg_problem(r, l->line, "a key is missing before '='");
+        return;
+    case KV_OK:
+        break;
     }
-    const char *eq = memchr(s, '=', n);
-    if (!eq) {
-        cfg_problem(r, line, "not a 'key = value' line");
-        return;
-    }
-    const char *k = s, *v = eq + 1;
-    size_t kn = (size_t)(eq - s), vn = n - kn - 1;
-    while (kn && is_blank(k[kn - 1]))
-        kn--;
-    while (vn && is_blank(*v))
-        v++, vn--;
-    if (kn == 0) {
-        cfg_problem(r, line, "a key is missing before '='");
-        return;
-    }
-    for (size_t i = 0; i < vn; i++)
-        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
-            char *q = cfg_quote(k, kn);
-            cfg_problem(r, line, "%s: a control character in the value", q);
+    for (size_t i = 0; i < l->val_len; i++)
+        if ((unsigned char)l->val[i] < 0x20 || l->val[i] == 0x7f) {
+            char *q = cfg_quote(l->key, l->key_len);
+            cfg_problem(r, l->line, "%s: a control character in the value", q);
             free(q);
             return;
         }
-    if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"')
-        v++, vn -= 2;
-    cfg_setting(c, r, line, k, kn, v, vn);
-}
-
-static void cfg_parse(struct config *c, struct cfg_reader *r, const char *text, size_t len)
-{
-    size_t i = 0, line = 1;
-    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-        i = 3;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && text[i] != '\n' && text[i] != '\r')
-            i++;
-        cfg_line(c, r, line, text + start, i - start);
-        if (i < len && text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
-            i++;
-        if (i < len)
-            i++;
-        line++;
-    }
+    cfg_setting(r->c, r, l->line, l->key, l->key_len, l->val, l->val_len);
 }
 
 void config_init(struct config *c)
@@ -398,9 +375,9 @@ int config_load_mem(struct config *c, const char *text, size_t len,
                     const char *name, FILE *diag)
 {
     config_init(c);
-    struct cfg_reader r = {.name = name ? name : "config", .diag = diag ? diag : stderr};
-    cfg_parse(c, &r, text, len);
-    return r.problems;
+    struct cfg_reader r = {.c = c, .name = name ? name : "config", .diag = diag_stream(diag)};
+    kv_read(text, len, &cfg_syntax, cfg_line, &r);
+    return diag_total(&r.diag);
 }
 
 /* Read at most CONFIG_MAX_BYTES of `path`.  NULL with errno set (EFBIG when
@@ -460,10 +437,10 @@ int config_load(struct config *c, const char *path, FILE *diag)
         config_init(c);
         int problems = 0;
         if (named || e != ENOENT) {
-            struct cfg_reader r = {.name = path, .diag = diag ? diag : stderr};
+            struct cfg_reader r = {.c = c, .name = path, .diag = diag_stream(diag)};
             cfg_problem(&r, 0, "%s; using the defaults",
                         e == EFBIG ? "larger than 1 MiB, not a config file" : strerror(e));
-            problems = r.problems;
+            problems = diag_total(&r.diag);
         }
         free(owned);
         return problems;

@@ -306,6 +306,19 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
     return src;
 }
 
+struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
+                           size_t invalid, bool crlf, long long size, long long mtime)
+{
+    struct source *s = source_new(path);
+    s->len = len;
+    s->enc = enc;
+    s->invalid = invalid;
+    s->crlf = crlf;
+    s->size = size;
+    s->mtime = mtime;
+    return s;
+}
+
 void decode_free(struct source *src)
 {
     if (!src)

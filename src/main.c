@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "library.h"
 #include "loader.h"
+#include "output.h"
 #include "render.h"
 #include "ui.h"
 #include "util.h"
@@ -162,47 +163,44 @@ static char *sample_library(const char *argv0)
     return xstrdup("sample_library");
 }
 
-int main(int argc, char **argv)
-{
-    /* Scratch buffers of a few hundred KiB (search windows, layout) are
-     * allocated and freed at every step: keep them in the heap instead of
-     * a fresh mapping each time (glibc would learn this threshold only
-     * after freeing a large mapping, which the main thread may never do
-     * when the loader thread builds the library).  Fresh pages cost a
-     * page fault each. */
-    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
-    bool list = false, tsv = false, verbose = false, render = false;
-    bool show_bookmarks = false, resume = false, config_check = false;
-    const char *library = NULL, *config_path = NULL, *wrap = NULL;
-    long width = 0, chapter = 0;
-    int c;
+/* What the command line asked for. */
+struct opts {
+    bool list, tsv, verbose, render, show_bookmarks, resume, config_check;
+    const char *library, *config_path, *wrap;
+    const char *target;      /* TARGET, or NULL */
+    long width, chapter;     /* 0: not given */
+};
 
+/* Parse the command line into *o.  Returns -1 to go on, else the exit
+ * status (after --help, --version or a usage error). */
+static int parse_options(int argc, char **argv, struct opts *o)
+{
+    int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":L:w:hV", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'L': library = optarg; break;
-        case OPT_LIST: list = true; break;
-        case OPT_TSV: tsv = true; break;
-        case OPT_VERBOSE: verbose = true; break;
-        case OPT_RENDER: render = true; break;
+        case 'L': o->library = optarg; break;
+        case OPT_LIST: o->list = true; break;
+        case OPT_TSV: o->tsv = true; break;
+        case OPT_VERBOSE: o->verbose = true; break;
+        case OPT_RENDER: o->render = true; break;
         case 'w':
-            if (!parse_count(optarg, &width))
+            if (!parse_count(optarg, &o->width))
                 return usage_error("--width", "not a width of at least 1");
             break;
         case OPT_CHAPTER:
-            if (!parse_count(optarg, &chapter))
+            if (!parse_count(optarg, &o->chapter))
                 return usage_error("--chapter", "not a chapter number");
             break;
         case OPT_WRAP:
             if (strcmp(optarg, "optimal") && strcmp(optarg, "greedy"))
                 return usage_error("--wrap", "must be optimal or greedy");
-            wrap = optarg;
+            o->wrap = optarg;
             break;
-        case OPT_BOOKMARKS: show_bookmarks = true; break;
-        case OPT_RESUME: resume = true; break;
-        case OPT_CONFIG: config_path = optarg; break;
-        case OPT_CONFIG_CHECK: config_check = true; break;
+        case OPT_BOOKMARKS: o->show_bookmarks = true; break;
+        case OPT_RESUME: o->resume = true; break;
+        case OPT_CONFIG: o->config_path = optarg; break;
+        case OPT_CONFIG_CHECK: o->config_check = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire %s\n", QUIRE_VERSION); return 0;
         case ':':
@@ -213,51 +211,55 @@ int main(int argc, char **argv)
     }
     if (argc - optind > 1)
         return usage_error(argv[optind + 1], "only one target, please");
-    const char *target = optind < argc ? argv[optind] : NULL;
-    if (tsv && !list)
+    o->target = optind < argc ? argv[optind] : NULL;
+    if (o->tsv && !o->list)
         return usage_error("--tsv", "goes with --list");
-    if (chapter && !render && isatty(STDOUT_FILENO))
+    if (o->chapter && !o->render && isatty(STDOUT_FILENO))
         return usage_error("--chapter", "goes with --render");
-    if ((list ? 1 : 0) + (render ? 1 : 0) + (show_bookmarks ? 1 : 0) + (config_check ? 1 : 0) > 1)
+    if ((o->list ? 1 : 0) + (o->render ? 1 : 0) + (o->show_bookmarks ? 1 : 0) +
+        (o->config_check ? 1 : 0) > 1)
         return usage_error("--list, --render, --bookmarks, --config-check", "choose one");
+    return -1;
+}
 
-    struct config cfg;
-    int config_problems = config_load(&cfg, config_path, stderr);
-    if (wrap)
-        cfg.wrap = strcmp(wrap, "greedy") == 0 ? WRAP_GREEDY : WRAP_OPTIMAL;
-    if (config_check) {
-        /* The settings in force, then a verdict: 1 when the file had problems. */
-        config_print(&cfg, stdout);
-        config_free(&cfg);
-        if (fflush(stdout) != 0) {
-            warnx_q("stdout: write error");
-            return EXIT_RUNTIME;
-        }
-        return config_problems ? EXIT_RUNTIME : 0;
+/* `--config-check`: the settings in force, then a verdict: 1 when the
+ * file had problems. */
+static int config_check(const struct config *cfg, int config_problems)
+{
+    config_print(cfg, stdout);
+    if (fflush(stdout) != 0) {
+        warnx_q("stdout: write error");
+        return EXIT_RUNTIME;
     }
+    return config_problems ? EXIT_RUNTIME : 0;
+}
 
-    /* Which library: -L, $QUIRE_LIBRARY, config, bundled sample.  A TARGET
-     * that is a folder or file is read on its own. */
-    char *libpath = NULL;
-    bool target_is_path = target && exists(target);
-    if (target_is_path)
-        libpath = xstrdup(target);
-    else if (library)
-        libpath = xstrdup(library);
-    else if (getenv("QUIRE_LIBRARY") && *getenv("QUIRE_LIBRARY"))
-        libpath = xstrdup(getenv("QUIRE_LIBRARY"));
-    else if (cfg.library)
-        libpath = xstrdup(cfg.library);
-    else
-        libpath = sample_library(argv[0]);
+/* Which library: -L, $QUIRE_LIBRARY, config, bundled sample.  A TARGET
+ * that is a folder or file is read on its own (*target_is_path). */
+static char *library_path(const struct opts *o, const struct config *cfg, const char *argv0,
+                          bool *target_is_path)
+{
+    *target_is_path = o->target && exists(o->target);
+    if (*target_is_path)
+        return xstrdup(o->target);
+    if (o->library)
+        return xstrdup(o->library);
+    if (getenv("QUIRE_LIBRARY") && *getenv("QUIRE_LIBRARY"))
+        return xstrdup(getenv("QUIRE_LIBRARY"));
+    if (cfg->library)
+        return xstrdup(cfg->library);
+    return sample_library(argv0);
+}
 
-    int status = 0;
-    char *err = NULL;
-    struct bookmarks *bm = NULL;
+/* The library from the head of a long story file given as TARGET, on a
+ * terminal, with *loader made for the whole file; NULL otherwise. */
+static struct library *open_head(const struct opts *o, bool target_is_path,
+                                 const char *libpath, struct loader **loader)
+{
     struct library *lib = NULL;
-    struct loader *loader = NULL;
+    const char *target = o->target;
     struct stat tsb;
-    if (target_is_path && !list && !render && !show_bookmarks && isatty(STDOUT_FILENO) &&
+    if (target_is_path && !o->list && !o->render && !o->show_bookmarks && isatty(STDOUT_FILENO) &&
         isatty(STDIN_FILENO) && stat(target, &tsb) == 0 && S_ISREG(tsb.st_mode) &&
         (size_t)tsb.st_size > HEAD_MIN) {
         /* A long story: the first screen comes from the file's head.  The
@@ -269,123 +271,181 @@ int main(int argc, char **argv)
         lib = library_open_head(libpath, head_bytes(), &herr);
         free(herr);
         if (lib)
-            loader = loader_new(libpath);   /* started after the first frame */
+            *loader = loader_new(libpath);   /* started after the first frame */
     }
-    if (!lib)
-        lib = library_open(libpath, &err);
-    if (show_bookmarks) {
-        /* Saved positions are listed even when the library is gone: the
-         * store keeps each story's title. */
-        bm = bookmarks_open(NULL, false);
-        if (bookmarks_print(bm, lib, stdout) != 0)
-            status = EXIT_RUNTIME;
-        goto out;
-    }
-    if (!lib) {
-        warnx_q("%s", err ? err : libpath);
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-    if (list) {
-        if (library_print(lib, stdout, tsv, verbose) != 0) {
-            warnx_q("stdout: write error");
-            status = EXIT_RUNTIME;
-        }
-        goto out;
-    }
+    return lib;
+}
 
-    struct story *story = NULL;
-    if (target && !target_is_path) {
-        bool ambiguous = false;
-        story = library_find(lib, target, &ambiguous);
-        if (!story) {
-            warnx_q("%s: %s", target, ambiguous ? "more than one story starts so; say more"
-                                                : "no such story in the library");
-            status = EXIT_RUNTIME;
-            goto out;
-        }
-    } else if (target_is_path && lib->n_stories == 1) {
+/* Standard output is not a terminal, or --render: the story laid out on
+ * stdout, or the listing when the library holds several and none was
+ * named.  Returns the exit status. */
+static int print_story(const struct opts *o, struct library *lib, struct story *story,
+                       const struct config *cfg, const char *libpath, bool to_terminal,
+                       struct bookmarks **bm, char **err)
+{
+    if (!story && lib->n_stories == 1)
         story = &lib->stories[0];
+    if (!story && o->resume) {
+        *bm = bookmarks_open(NULL, true);
+        const char *id = bookmarks_most_recent(*bm);
+        story = id ? library_find_id(lib, id) : NULL;
     }
-
-    bool to_terminal = isatty(STDOUT_FILENO);
-    if (render || !to_terminal) {
-        if (!story && lib->n_stories == 1)
-            story = &lib->stories[0];
-        if (!story && resume) {
-            bm = bookmarks_open(NULL, true);
-            const char *id = bookmarks_most_recent(bm);
-            story = id ? library_find_id(lib, id) : NULL;
+    if (!story) {
+        if (lib->n_stories == 0) {
+            warnx_q("%s: no stories here", libpath);
+            return EXIT_RUNTIME;
         }
-        if (!story) {
-            if (lib->n_stories == 0) {
-                warnx_q("%s: no stories here", libpath);
-                status = EXIT_RUNTIME;
-                goto out;
-            }
-            /* Piped with several stories: the listing is the useful output. */
-            if (!render) {
-                if (library_print(lib, stdout, false, false) != 0)
-                    status = EXIT_RUNTIME;
-                goto out;
-            }
-            warnx_q("%s: which story? name one (see quire --list)", libpath);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        struct layout_opts lo = {
-            .width = width ? (int)width : cfg.width,
-            .wrap = cfg.wrap,
-            .break_glyph = cfg.break_glyph,
-        };
-        if (!width && to_terminal) {
-            struct winsize ws;
-            if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_col < lo.width)
-                lo.width = ws.ws_col;
-        }
-        if (render_story(story, &lo, (size_t)chapter, stdout, &err) != 0) {
-            warnx_q("%s", err ? err : "render failed");
-            status = EXIT_RUNTIME;
-        }
-        goto out;
+        /* Piped with several stories: the listing is the useful output. */
+        if (!o->render)
+            return output_list(lib, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;
+        warnx_q("%s: which story? name one (see quire --list)", libpath);
+        return EXIT_USAGE;
     }
+    struct layout_opts lo = {
+        .width = o->width ? (int)o->width : cfg->width,
+        .wrap = cfg->wrap,
+        .break_glyph = cfg->break_glyph,
+    };
+    if (!o->width && to_terminal) {
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_col < lo.width)
+            lo.width = ws.ws_col;
+    }
+    if (render_story(story, &lo, (size_t)o->chapter, stdout, err) != 0) {
+        warnx_q("%s", *err ? *err : "render failed");
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
 
+/* Before the first frame of a story read from its head: a saved place
+ * past the head's whole chapters needs the whole story, so wait for the
+ * loader and take its library over (or read the head alone when it
+ * fails). */
+static void wait_for_whole(struct loader **loader, struct library **lib, struct story **story,
+                           struct bookmarks *bm)
+{
+    /* A saved place past the head's whole chapters needs the whole story. */
+    struct bm_pos pos;
+    if (bookmarks_get_last(bm, (*story)->id, &pos) && !head_holds(*story, pos.chapter_key)) {
+        char *lerr = NULL;
+        struct library *whole = loader_wait(*loader, &lerr);
+        if (whole && whole->n_stories == 1) {
+            library_free(*lib);
+            *lib = whole;
+            *story = &(*lib)->stories[0];
+        } else {
+            library_free(whole);
+            story_end_partial(*story);   /* no more is coming: read the head */
+        }
+        free(lerr);
+        loader_free(*loader);
+        *loader = NULL;
+    }
+}
+
+/* The screens: the story (or the library) in the reader until it quits.
+ * Returns the exit status. */
+static int read_story(const struct opts *o, struct library **lib, struct story *story,
+                      struct config *cfg, struct loader **loader, struct bookmarks **bm,
+                      char **err)
+{
     /* The reader lives on: give back the heap library_open's per-file
      * analysis used, so a long story's reader holds only what it uses.
      * (--list and --render exit soon after; they skip this.) */
     malloc_trim(0);
-    bm = bookmarks_open(NULL, false);
-    if (loader) {
-        /* A saved place past the head's whole chapters needs the whole story. */
-        struct bm_pos pos;
-        if (bookmarks_get_last(bm, story->id, &pos) && !head_holds(story, pos.chapter_key)) {
-            char *lerr = NULL;
-            struct library *whole = loader_wait(loader, &lerr);
-            if (whole && whole->n_stories == 1) {
-                library_free(lib);
-                lib = whole;
-                story = &lib->stories[0];
-            } else {
-                library_free(whole);
-                story->partial = false;   /* no more is coming: read the head */
-            }
-            free(lerr);
-            loader_free(loader);
-            loader = NULL;
-        }
-    }
-    struct ui_start start = {.story = story, .resume = resume || story != NULL, .loader = loader};
-    if (resume && !story) {
-        const char *id = bookmarks_most_recent(bm);
-        start.story = id ? library_find_id(lib, id) : NULL;
+    *bm = bookmarks_open(NULL, false);
+    if (*loader)
+        wait_for_whole(loader, lib, &story, *bm);
+    struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
+                             .loader = *loader};
+    if (o->resume && !story) {
+        const char *id = bookmarks_most_recent(*bm);
+        start.story = id ? library_find_id(*lib, id) : NULL;
         if (!start.story)
             warnx_q("--resume: no story read yet; opening the library");
     }
-    status = ui_run(&lib, bm, &cfg, &start, &err);
-    if (status != 0 && err)
-        warnx_q("%s", err);
+    int status = ui_run(lib, *bm, cfg, &start, err);
+    if (status != 0 && *err)
+        warnx_q("%s", *err);
+    return status;
+}
 
-out:
+/* The library opened: --bookmarks, --list, or the story named. */
+static int dispatch(const struct opts *o, struct library **lib, const char *libpath,
+                    bool target_is_path, struct config *cfg, struct loader **loader,
+                    struct bookmarks **bm, char **err)
+{
+    if (o->show_bookmarks) {
+        /* Saved positions are listed even when the library is gone: the
+         * store keeps each story's title. */
+        *bm = bookmarks_open(NULL, false);
+        return output_bookmarks(*bm, *lib, stdout) != 0 ? EXIT_RUNTIME : 0;
+    }
+    if (!*lib) {
+        warnx_q("%s", *err ? *err : libpath);
+        return EXIT_RUNTIME;
+    }
+    if (o->list) {
+        if (output_list(*lib, stdout, o->tsv, o->verbose) != 0) {
+            warnx_q("stdout: write error");
+            return EXIT_RUNTIME;
+        }
+        return 0;
+    }
+    struct story *story = NULL;
+    if (o->target && !target_is_path) {
+        bool ambiguous = false;
+        story = library_find(*lib, o->target, &ambiguous);
+        if (!story) {
+            warnx_q("%s: %s", o->target, ambiguous ? "more than one story starts so; say more"
+                                                   : "no such story in the library");
+            return EXIT_RUNTIME;
+        }
+    } else if (target_is_path && (*lib)->n_stories == 1) {
+        story = &(*lib)->stories[0];
+    }
+    bool to_terminal = isatty(STDOUT_FILENO);
+    if (o->render || !to_terminal)
+        return print_story(o, *lib, story, cfg, libpath, to_terminal, bm, err);
+    return read_story(o, lib, story, cfg, loader, bm, err);
+}
+
+int main(int argc, char **argv)
+{
+    /* Scratch buffers of a few hundred KiB (search windows, layout) are
+     * allocated and freed at every step: keep them in the heap instead of
+     * a fresh mapping each time (glibc would learn this threshold only
+     * after freeing a large mapping, which the main thread may never do
+     * when the loader thread builds the library).  Fresh pages cost a
+     * page fault each. */
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+    struct opts o = {0};
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status;
+
+    struct config cfg;
+    int config_problems = config_load(&cfg, o.config_path, stderr);
+    if (o.wrap)
+        cfg.wrap = strcmp(o.wrap, "greedy") == 0 ? WRAP_GREEDY : WRAP_OPTIMAL;
+    if (o.config_check) {
+        status = config_check(&cfg, config_problems);
+        config_free(&cfg);
+        return status;
+    }
+
+    bool target_is_path;
+    char *libpath = library_path(&o, &cfg, argv[0], &target_is_path);
+    char *err = NULL;
+    struct bookmarks *bm = NULL;
+    struct loader *loader = NULL;
+    struct library *lib = open_head(&o, target_is_path, libpath, &loader);
+    if (!lib)
+        lib = library_open(libpath, &err);
+    status = dispatch(&o, &lib, libpath, target_is_path, &cfg, &loader, &bm, &err);
+
     loader_free(loader);
     bookmarks_close(bm);
     library_free(lib);

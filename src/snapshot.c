@@ -309,17 +309,6 @@ static bool story_done(const struct rd_state *s)
     return !s->story || (s->ch_done == s->story->n_ch && s->ed_done == s->chapter->n_ed);
 }
 
-/* Percentages: bytes before each chapter, as library_build counts them. */
-static void story_sums(struct story *st)
-{
-    size_t base = 0;
-    for (size_t c = 0; c < st->n_ch; c++) {
-        st->ch[c].base = base;
-        base += st->ch[c].ed[0].end - st->ch[c].ed[0].start;
-    }
-    st->total = base;
-}
-
 static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t cap)
 {
     struct library *lib = s->lib;
@@ -328,7 +317,7 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
         return;
     }
     if (s->story)
-        story_sums(s->story);
+        story_sum_bytes(s->story);
     struct story *st = &lib->stories[lib->n_stories++];
     s->story = st;
     s->chapter = NULL;
@@ -389,9 +378,7 @@ static void rd_edition(struct rd_state *s, struct rec_rd *r)
     ed->back = (size_t)rec_num(r, len);
     ed->title_end = (size_t)rec_num(r, len);
     ed->richness = (int)rec_snum(r, INT_MIN, INT_MAX);
-    if (!rec_at_end(r) || !(ed->start <= ed->title_end && ed->title_end <= ed->front_end &&
-                            ed->front_end <= ed->body && ed->body <= ed->back &&
-                            ed->back <= ed->end)) {
+    if (!rec_at_end(r) || !edition_offsets_ok(ed, len)) {
         r->bad = true;
         return;
     }
@@ -457,7 +444,7 @@ struct library *snapshot_parse(const char *data, size_t len, const char *engine,
     for (size_t i = 0; !bad && i < scan->n_files; i++)
         bad = !s.seen[i];       /* every file is a source or skipped */
     if (!bad && s.story)
-        story_sums(s.story);
+        story_sum_bytes(s.story);
     free(s.seen);
     free(s.src_file);
     if (bad) {

@@ -8,6 +8,7 @@
  * Seeds: tests/fuzz/corpus/bookmarks/; dictionary: tests/fuzz/bookmarks.dict;
  * run with `make fuzz` (tests/fuzz/run.sh). */
 #include "bookmarks.h"
+#include "output.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!null)
         null = fopen("/dev/null", "w");
     if (null)
-        bookmarks_print(b, NULL, null);
+        output_bookmarks(b, NULL, null);
     free(f1);
     free(f2);
     bookmarks_close(b2);

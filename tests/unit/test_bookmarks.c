@@ -14,6 +14,7 @@
  *                                              in chapter N of story TITLE
  *   test_bookmarks where LIB DIR TITLE         print "N TEXT" where it is now */
 #include "bookmarks.h"
+#include "output.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -293,7 +294,7 @@ static void test_round_trip(void)
 
     /* The title with its control character, through the listing. */
     FILE *f = tmpfile();
-    CHECK_INT("printing works", bookmarks_print(b, NULL, f), 0);
+    CHECK_INT("printing works", output_bookmarks(b, NULL, f), 0);
     rewind(f);
     char out[4096] = "";
     size_t n = fread(out, 1, sizeof out - 1, f);
@@ -640,7 +641,7 @@ static void test_merge(void)
     bookmarks_close(a);
     a = bookmarks_open(dir, true);
     FILE *f = tmpfile();
-    bookmarks_print(a, NULL, f);
+    output_bookmarks(a, NULL, f);
     rewind(f);
     char out[4096];
     size_t n = fread(out, 1, sizeof out - 1, f);
@@ -996,7 +997,7 @@ static void test_print(void)
     char *dir = tmpdir_make();
     struct bookmarks *b = bookmarks_open(dir, true);
     FILE *f = tmpfile();
-    CHECK_INT("printing an empty store", bookmarks_print(b, NULL, f), 0);
+    CHECK_INT("printing an empty store", output_bookmarks(b, NULL, f), 0);
     rewind(f);
     char out[4096];
     size_t n = fread(out, 1, sizeof out - 1, f);
@@ -1031,7 +1032,7 @@ static void test_print(void)
     lib.stories = &t.s;
     lib.n_stories = 1;
     f = tmpfile();
-    CHECK_INT("printing works", bookmarks_print(b, &lib, f), 0);
+    CHECK_INT("printing works", output_bookmarks(b, &lib, f), 0);
     rewind(f);
     n = fread(out, 1, sizeof out - 1, f);
     out[n] = '\0';
@@ -1051,7 +1052,7 @@ static void test_print(void)
     FILE *full = fopen("/dev/full", "w");
     if (full) {
         b = bookmarks_open(dir, true);
-        CHECK_INT("a write error is reported", bookmarks_print(b, NULL, full), -1);
+        CHECK_INT("a write error is reported", output_bookmarks(b, NULL, full), -1);
         bookmarks_close(b);
         fclose(full);
     }

@@ -2,6 +2,7 @@
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
 #include "library.h"
+#include "output.h"
 #include "loader.h"
 #include "util.h"
 
@@ -115,7 +116,7 @@ static char *printed(const struct library *lib, bool tsv)
     char *s = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&s, &n);
-    library_print(lib, f, tsv, false);
+    output_list(lib, f, tsv, false);
     fclose(f);
     return s;
 }
@@ -471,7 +472,7 @@ static void test_skipping(void)
         char *s = NULL;
         size_t n = 0;
         FILE *m = open_memstream(&s, &n);
-        library_print(lib, m, false, true);
+        output_list(lib, m, false, true);
         fclose(m);
         CHECK("--verbose lists skipped files with reasons", s && strstr(s, "image.png: binary"));
         free(s);

@@ -1,0 +1,50 @@
+/* norm.h — text normalisation for identity and matching: the words of a
+ * text as the library compares them, and folded titles.
+ *
+ * Layer: library, the lowest pass (no story types).  Used by the model
+ * (story.c: titles compared folded) and the build passes (analysis, grouping,
+ * editions, assembly).
+ *
+ * Normalised text: lowercase letters and digits, word by word.  Quotes,
+ * punctuation, spacing and line ends vanish; so does markup that lost its
+ * angle brackets on the way (`i word/i`, `/b`), so two editions of a text
+ * give the same words.  Each CJK ideograph or kana is a word of its own; a
+ * combining mark stays inside its word. */
+#ifndef QUIRE_NORM_H
+#define QUIRE_NORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* A walk over the text t[pos, end) (bytes, UTF-8). */
+struct norm {
+    const char *t;
+    size_t pos, end;
+};
+
+/* The next normalised word into w (replaced; NUL-terminated, w->len bytes
+ * without the NUL).  false at the end. */
+bool norm_word(struct norm *n, struct buf *w);
+
+/* Normalised form of a short string (titles, authors): its words joined by
+ * single spaces.  malloc'd. */
+char *norm_string(const char *s);
+
+/* Case-folded (NFC), whitespace (and U+00A0) collapsed to one space,
+ * trimmed: how titles are compared.  malloc'd. */
+char *norm_fold(const char *s);
+
+/* Is c an ASCII letter or digit? */
+bool norm_ascii_alnum(char c);
+
+/* Does text[from, to) hold a letter or digit (any script)? */
+bool norm_has_word(const char *text, size_t from, size_t to);
+
+/* A 64-bit mixing function (a bijection): spreads hash bits for sampling
+ * and hash tables. */
+uint64_t norm_mix64(uint64_t x);
+
+#endif

@@ -1,0 +1,25 @@
+/* output.h — the printed outputs: `--list` (and, with --verbose, the
+ * skipped files and notes) and `--bookmarks`.
+ *
+ * Layer: library, above the model (story.h) and the bookmark store
+ * (bookmarks.h); reads them, never changes them.  Called by main.c. */
+#ifndef QUIRE_OUTPUT_H
+#define QUIRE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bookmarks.h"
+#include "story.h"
+
+/* Print the library as `--list` does (human form, or TSV as SPEC.md says),
+ * with skipped files and notes when verbose.  Returns 0, or -1 on a write
+ * error. */
+int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose);
+
+/* `quire --bookmarks`: every saved position, most recent first: story,
+ * chapter, percent, when (format in output.c).  `b` and `lib` may be NULL.
+ * Returns 0 or -1 on a write error. */
+int output_bookmarks(const struct bookmarks *b, struct library *lib, FILE *out);
+
+#endif

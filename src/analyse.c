@@ -1,0 +1,462 @@
+/* analyse.c — the per-file pass of the library build: everything that
+ * depends on one file alone (decode, parse_text, and for each chapter its
+ * word count, richness, normalised lead for keys and shingle sketch for
+ * edition matching), and the index cache glue that stores those results
+ * per file and restores them (cache.h).  Nothing else in the build reads a
+ * file.  See build.h. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "build.h"
+#include "cache.h"
+#include "norm.h"
+#include "uchar.h"
+#include "util.h"
+
+/* Edition matching samples: a 5-gram is sampled when its mixed hash is 0
+ * mod SAMPLE_MOD (editions.c compares the samples). */
+#define SHINGLE_WORDS 5
+#define SAMPLE_MOD 8
+
+/* Does the paragraph at text[p...] open with a note marker (A/N,
+ * Disclaimer, ...)?  Such paragraphs are left out of keys and ids, so an
+ * author editing a note does not change a chapter's identity. */
+static bool lead_is_note(const char *t, size_t p, size_t end)
+{
+    static const char *const marks[] = {
+        "a/n", "an:", "a.n.", "author's note", "author\xe2\x80\x99s note", "authors note",
+        "author note", "note:", "notes:", "note :", "disclaimer", "n/a", "summary:",
+        "warning", "warnings:", "rating:", "pairing", "beta", "dedication",
+    };
+    while (p < end && (t[p] == ' ' || t[p] == '\t' || t[p] == '*' || t[p] == '_' || t[p] == '('))
+        p++;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+        size_t n = strlen(marks[i]);
+        if (end - p < n)
+            continue;
+        size_t j = 0;
+        while (j < n) {
+            char c = t[p + j];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != marks[i][j])
+                break;
+            j++;
+        }
+        if (j == n)
+            return true;
+    }
+    return false;
+}
+
+/* Where the chapter's own text starts: after leading note paragraphs (at
+ * most a handful), else `body` itself. */
+static size_t lead_start(const char *t, size_t body, size_t back)
+{
+    size_t p = body, line, line_end;
+    int skipped = 0;
+    for (;;) {
+        /* skip blank lines */
+        size_t q = p;
+        while (q < back) {
+            size_t save = q;
+            if (!decode_next_line(t, back, &q, &line, &line_end))
+                break;
+            bool blank = true;
+            for (size_t i = line; i < line_end; i++)
+                if (t[i] != ' ' && t[i] != '\t')
+                    blank = false;
+            if (!blank) {
+                q = save;
+                break;
+            }
+        }
+        p = q;
+        if (p >= back || skipped >= 6 || !lead_is_note(t, p, back))
+            break;
+        /* skip the note paragraph: lines up to the next blank one */
+        while (decode_next_line(t, back, &q, &line, &line_end)) {
+            bool blank = true;
+            for (size_t i = line; i < line_end; i++)
+                if (t[i] != ' ' && t[i] != '\t')
+                    blank = false;
+            if (blank)
+                break;
+        }
+        p = q;
+        skipped++;
+    }
+    return p >= back ? body : p;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Lead (normalised opening) and shingle sketch of text[from, to); words
+ * before lead_from (leading notes) count for the sketch, not the lead. */
+static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_t to,
+                              size_t lead_from, bool sketch)
+{
+    struct norm n = {t, from, to};
+    struct buf w = {0}, lead = {0};
+    uint64_t win[SHINGLE_WORDS] = {0};
+    size_t nw = 0, cap = 0;
+    buf_add(&lead, "", 0);
+    while (norm_word(&n, &w)) {
+        if (n.pos > lead_from && lead.len < LEAD_BYTES)
+            buf_add(&lead, w.data, w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
+        if (!sketch) {           /* one file: no editions to match, the lead is all */
+            if (lead.len >= LEAD_BYTES)
+                break;
+            continue;
+        }
+        win[nw % SHINGLE_WORDS] = fnv1a(FNV_OFFSET, w.data, w.len);
+        nw++;
+        if (nw < SHINGLE_WORDS)
+            continue;
+        uint64_t h = 0;
+        for (size_t i = nw - SHINGLE_WORDS; i < nw; i++)
+            h = (h << 7 | h >> 57) ^ win[i % SHINGLE_WORDS];
+        h = norm_mix64(h);
+        if (h % SAMPLE_MOD == 0) {
+            XGROW(p->sketch, cap, p->n_sketch + 1);
+            p->sketch[p->n_sketch++] = h;
+        }
+    }
+    buf_free(&w);
+    if (p->n_sketch) {
+        qsort(p->sketch, p->n_sketch, sizeof *p->sketch, cmp_u64);
+        size_t u = 1;
+        for (size_t i = 1; i < p->n_sketch; i++)
+            if (p->sketch[i] != p->sketch[u - 1])
+                p->sketch[u++] = p->sketch[i];
+        p->n_sketch = u;
+    }
+    p->lead = lead.data;
+    p->lead_len = lead.len;
+}
+
+/* How rich the markup of text[start, end) is: curly quotes, emphasis
+ * markers and explicit scene-break lines count for it; markup that lost
+ * its brackets (`i word/i`, `/b`) counts against it. */
+static int piece_richness(const char *t, size_t start, size_t end)
+{
+    long score = 0;
+    size_t pos = start, line, line_end;
+    uint8_t *cls = NULL;
+    size_t cls_cap = 0;
+    while (decode_next_line(t, end, &pos, &line, &line_end)) {
+        size_t n = line_end - line;
+        if (n == 0)
+            continue;
+        if (parse_is_break_line(t + line, n)) {
+            score += 5;
+            continue;
+        }
+        for (size_t i = line; i < line_end; i++) {
+            unsigned char c = (unsigned char)t[i];
+            if (c == 0xE2 && i + 2 < line_end && (unsigned char)t[i + 1] == 0x80) {
+                unsigned char d = (unsigned char)t[i + 2];
+                /* E2 80 xx is U+2000 + (xx & 0x3F) */
+                if ((d & 0xC0) == 0x80 && uch_is_quote(0x2000 | (d & 0x3Fu), UCH_Q_CURLY))
+                    score += 1;   /* ‘ ’ “ ” */
+            } else if (c == '/' && i > line && i + 1 < line_end &&
+                       strchr("ibu", t[i + 1]) &&
+                       (i + 2 >= line_end || !norm_ascii_alnum(t[i + 2]))) {
+                score -= 5;
+            }
+        }
+        if (memchr(t + line, '*', n) || memchr(t + line, '_', n)) {
+            if (n > cls_cap) {
+                cls_cap = n;
+                cls = xrealloc(cls, cls_cap);
+            }
+            markup_scan(t + line, n, cls);
+            size_t hidden = 0;
+            for (size_t i = 0; i < n; i++)
+                if (cls[i] & MARKUP_HIDDEN)
+                    hidden++;
+            score += 3 * (long)(hidden / 2);
+        }
+    }
+    free(cls);
+    if (score > 1000000)
+        score = 1000000;
+    if (score < -1000000)
+        score = -1000000;
+    return (int)score;
+}
+
+static void piece_analyse(struct piece *p, const char *t, bool sketch)
+{
+    size_t from = p->body < p->back ? p->body : p->back;
+    p->words = parse_count_words(t, from, p->back);
+    p->richness = piece_richness(t, p->start, p->end);
+    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back), sketch);
+}
+
+
+static const char *reject_reason(enum decode_reject why)
+{
+    switch (why) {
+    case DECODE_EMPTY: return "empty";
+    case DECODE_BINARY: return "binary";
+    default: return "unreadable";
+    }
+}
+
+/* --- index cache (cache.h): a file's results stored and restored ------ */
+
+static void file_notes(struct build *b, const char *relpath, const struct source *src)
+{
+    if (src->invalid)
+        build_note(b, "%s: %zu byte%s could not be decoded (shown as U+FFFD)", relpath,
+             src->invalid, src->invalid == 1 ? "" : "s");
+    if (src->enc == ENC_CP1252 || src->enc == ENC_UTF16LE || src->enc == ENC_UTF16BE)
+        build_note(b, "%s: read as %s", relpath, decode_encoding_name(src->enc));
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* The file just added (the last of b->files), as the cache stores it. */
+static void cache_store_file(struct build *b, const char *relpath, const struct cache_stamp *st)
+{
+    if (!b->cache)
+        return;
+    const struct lfile *f = &b->files[b->n_files - 1];
+    struct cache_file cf = {
+        .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
+        .crlf = f->src->crlf, .sketched = b->scan.n_files > 1, .title = dup_or_null(f->title),
+        .author = dup_or_null(f->author), .n_pc = (size_t)f->n_pc,
+    };
+    cf.pc = xcalloc(cf.n_pc ? cf.n_pc : 1, sizeof *cf.pc);
+    for (size_t i = 0; i < cf.n_pc; i++) {
+        const struct piece *p = &b->pc[(size_t)f->first_piece + i];
+        cf.pc[i] = (struct cache_piece){
+            .start = p->start, .end = p->end, .front_end = p->front_end, .body = p->body,
+            .back = p->back, .title_end = p->title_end,
+            .title = dup_or_null(p->title), .number = p->number,
+            .words = p->words, .richness = p->richness,
+            .lead = xmalloc(p->lead_len + 1), .lead_len = p->lead_len,
+            .n_sketch = p->n_sketch,
+        };
+        memcpy(cf.pc[i].lead, p->lead ? p->lead : "", p->lead_len);
+        cf.pc[i].lead[p->lead_len] = '\0';
+        if (p->n_sketch) {
+            cf.pc[i].sketch = xmalloc(p->n_sketch * sizeof *p->sketch);
+            memcpy(cf.pc[i].sketch, p->sketch, p->n_sketch * sizeof *p->sketch);
+        }
+    }
+    cache_put(b->cache, relpath, st, &cf);
+}
+
+static void cache_store_skip(struct build *b, const char *relpath, const struct cache_stamp *st,
+                             const char *why)
+{
+    if (!b->cache)
+        return;
+    struct cache_file cf = {.skip = xstrdup(why)};
+    cache_put(b->cache, relpath, st, &cf);
+}
+
+/* Record that scan file sf was skipped for `why`. */
+static void build_skip(struct build *b, const struct scan_file *sf, const char *why)
+{
+    scan_skip(&b->scan, sf->relpath, why);
+    XGROW(b->skip_file, b->cap_skip_file, b->n_skip_file + 1);
+    b->skip_file[b->n_skip_file++] = (size_t)(sf - b->scan.files);
+}
+
+/* Hand src (from scan file sf) to the library. */
+static void build_add_src(struct build *b, const struct scan_file *sf, struct source *src)
+{
+    struct library *lib = b->lib;
+    lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+    XGROW(b->src_file, b->cap_src_file, lib->n_src + 1);
+    b->src_file[lib->n_src] = (size_t)(sf - b->scan.files);
+    lib->src[lib->n_src++] = src;
+    file_notes(b, sf->relpath, src);
+}
+
+/* Add a file from its cache entry: the text is not read (a stub source,
+ * read on first use by chapter_text / chapter_blocks). */
+static void add_cached(struct build *b, const struct scan_file *sf,
+                               const struct cache_file *cf, const struct cache_stamp *st)
+{
+    if (cf->skip) {
+        build_skip(b, sf, cf->skip);
+        return;
+    }
+    struct source *src = cache_stub_source(sf->path, cf, st);
+    build_add_src(b, sf, src);
+    XGROW(b->files, b->cap_files, b->n_files + 1);
+    b->files[b->n_files] = (struct lfile){
+        .src = src, .relpath = xstrdup(sf->relpath), .ini = sf->ini,
+        .title = dup_or_null(cf->title), .author = dup_or_null(cf->author),
+        .first_piece = (int)b->n_pc, .n_pc = (int)cf->n_pc, .group = -1,
+    };
+    XGROW(b->pc, b->cap_pc, b->n_pc + cf->n_pc);
+    for (size_t i = 0; i < cf->n_pc; i++) {
+        const struct cache_piece *c = &cf->pc[i];
+        struct piece *p = &b->pc[b->n_pc++];
+        *p = (struct piece){
+            .start = c->start, .end = c->end, .front_end = c->front_end, .body = c->body,
+            .back = c->back, .title_end = c->title_end,
+            .title = dup_or_null(c->title), .number = c->number,
+            .words = c->words, .richness = c->richness,
+            .lead = xmalloc(c->lead_len + 1), .lead_len = c->lead_len,
+            .n_sketch = c->n_sketch,
+            .file = (int)b->n_files,
+            .cluster = (int)(b->n_pc - 1), .next = -1, .cluster_size = 1,
+        };
+        memcpy(p->lead, c->lead, c->lead_len + 1);
+        if (c->n_sketch) {
+            p->sketch = xmalloc(c->n_sketch * sizeof *c->sketch);
+            memcpy(p->sketch, c->sketch, c->n_sketch * sizeof *c->sketch);
+        }
+    }
+    b->n_files++;
+}
+
+/* Read one candidate file and derive everything that depends on it alone.
+ * Files decode rejects are recorded as skipped.  This is the function an
+ * index cache replaces (per path, size and mtime). */
+void analyse_file(struct build *b, const struct scan_file *sf)
+{
+    struct cache_stamp st;
+    const struct cache_file *cf = cache_get(b->cache, sf->path, sf->relpath, &sf->st, &st);
+    if (cf && !cf->skip && !cf->sketched && b->scan.n_files > 1)
+        cf = NULL;    /* stored alone, without sketches: editions need them now */
+    if (cf) {
+        add_cached(b, sf, cf, &st);
+        return;
+    }
+    enum decode_reject why = DECODE_OK;
+    char *err = NULL;
+    struct source *src = decode_open(sf->path, &why, &err);
+    if (!src) {
+        const char *reason = reject_reason(why);
+        if (why == DECODE_ERROR && err) {
+            /* err is "PATH: WHY"; keep WHY */
+            size_t pl = strlen(sf->path);
+            reason = strncmp(err, sf->path, pl) == 0 && err[pl] == ':' ? err + pl + 2 : err;
+        }
+        build_skip(b, sf, reason);
+        if (why == DECODE_EMPTY || why == DECODE_BINARY)
+            cache_store_skip(b, sf->relpath, &st, reason);
+        else
+            b->snap = false;   /* unreadable now: not a result to keep */
+        free(err);
+        return;
+    }
+    free(err);
+    analyse_source(b, sf, src, &st);
+}
+
+/* Bring the piece's offsets into the edition offset rule (story.h): parse
+ * gives them, and an edition is made of them. */
+static void piece_fix_offsets(struct piece *p, size_t len)
+{
+    struct edition e = {
+        .start = p->start, .end = p->end, .front_end = p->front_end,
+        .body = p->body, .back = p->back, .title_end = p->title_end,
+    };
+    edition_offsets_fix(&e, len);
+    p->start = e.start;
+    p->end = e.end;
+    p->front_end = e.front_end;
+    p->body = e.body;
+    p->back = e.back;
+    p->title_end = e.title_end;
+}
+
+void analyse_source(struct build *b, const struct scan_file *sf, struct source *src,
+                    const struct cache_stamp *st)
+{
+    struct parse_result r;
+    parse_text(src->text, src->len, &r);
+    if (r.n_ch == 0) {
+        build_skip(b, sf, "no words");
+        cache_store_skip(b, sf->relpath, st, "no words");
+        parse_result_free(&r);
+        decode_free(src);
+        return;
+    }
+    build_add_src(b, sf, src);
+
+    XGROW(b->files, b->cap_files, b->n_files + 1);
+    struct lfile *f = &b->files[b->n_files];
+    *f = (struct lfile){
+        .src = src,
+        .relpath = xstrdup(sf->relpath),
+        .ini = sf->ini,
+        .title = r.title && *r.title ? xstrdup(r.title) : NULL,
+        .author = r.author && *r.author ? xstrdup(r.author) : NULL,
+        .first_piece = (int)b->n_pc,
+        .n_pc = (int)r.n_ch,
+        .group = -1,
+    };
+    XGROW(b->pc, b->cap_pc, b->n_pc + r.n_ch);
+    size_t held = 0;   /* a heading with no words under it, joined to the next */
+    bool holding = false;
+    for (size_t i = 0; i < r.n_ch; i++) {
+        const struct parse_chapter *c = &r.ch[i];
+        bool empty = c->body >= c->back || c->back > src->len ||
+                     !norm_has_word(src->text, c->body, c->back);
+        if (i + 1 < r.n_ch && empty) {
+            if (!holding)
+                held = i;
+            holding = true;
+            continue;
+        }
+        if (holding) {
+            /* "Chapter 1" then "Prologue": one chapter from the first
+             * heading on, named by the last */
+            const struct parse_chapter *h = &r.ch[held];
+            struct parse_chapter *m = &r.ch[i];
+            m->start = h->start;
+            m->front_end = h->front_end;
+            if (!m->title || !*m->title) {
+                for (size_t j = i; j-- > held;)
+                    if (r.ch[j].title && *r.ch[j].title) {
+                        free(m->title);
+                        m->title = xstrdup(r.ch[j].title);
+                        break;
+                    }
+            }
+            if (m->number == PARSE_NO_NUMBER)
+                m->number = h->number;
+            holding = false;
+            f->n_pc -= (int)(i - held);
+        }
+        bool first_piece = b->n_pc == 0 || b->pc[b->n_pc - 1].file != (int)b->n_files;
+        struct piece *p = &b->pc[b->n_pc++];
+        *p = (struct piece){
+            .start = c->start, .end = c->end, .front_end = c->front_end,
+            .body = c->body, .back = c->back,
+            .title = c->title && *c->title ? xstrdup(c->title) : NULL,
+            .number = c->number,
+            .file = (int)b->n_files,
+            .cluster = (int)(b->n_pc - 1), .next = -1, .cluster_size = 1,
+        };
+        /* The file's announcement lines (title, author, metadata) before
+         * its first chapter stay in that chapter as front matter: no word
+         * of a file is ever left out of what the reader can see. */
+        p->title_end = p->start;
+        if (first_piece)
+            p->start = 0;
+        piece_fix_offsets(p, src->len);   /* the rule the rest relies on */
+        piece_analyse(p, src->text, b->scan.n_files > 1);
+    }
+    b->n_files++;
+    parse_result_free(&r);
+    cache_store_file(b, sf->relpath, st);
+}

@@ -1,0 +1,481 @@
+/* assemble.c — the assembly pass of the library build: each group of
+ * files becomes a story, in named steps (build_story): the files' reading
+ * order (story.ini `order`, else heading numbers, else natural file-name
+ * order), the chapters (edition clusters at their earliest place), each
+ * chapter's editions, title and key, the story's title, author and folder,
+ * its identity, and its notes; then the stories sorted by title.  See
+ * build.h. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "norm.h"
+#include "util.h"
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* File name without folder and extension, malloc'd. */
+static char *name_of_file(const char *relpath)
+{
+    const char *base = base_name(relpath);
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    return xstrndup(base, n);
+}
+
+static char *dir_of(const char *relpath)
+{
+    const char *s = strrchr(relpath, '/');
+    return s ? xstrndup(relpath, (size_t)(s - relpath)) : xstrdup(".");
+}
+
+struct forder {
+    int file;
+    long rank;      /* final order */
+    int number;     /* first heading number, or PARSE_NO_NUMBER */
+    int rep;        /* edition cluster of that numbered chapter */
+};
+
+static _Thread_local struct build *sort_ctx;   /* qsort has no context argument */
+
+static int cmp_file_name(const void *p, const void *q)
+{
+    const struct forder *x = p, *y = q;
+    const char *a = sort_ctx->files[x->file].relpath, *b = sort_ctx->files[y->file].relpath;
+    int c = natcmp(a, b);
+    return c ? c : strcmp(a, b);
+}
+
+static int cmp_number(const void *p, const void *q)
+{
+    const struct forder *x = p, *y = q;
+    if (x->number != y->number)
+        return x->number < y->number ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int cmp_rank(const void *p, const void *q)
+{
+    const struct forder *x = p, *y = q;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Order the files of one story: by story.ini `order` first (listed files in
+ * that order, the rest after), then — among the rest — by heading number
+ * where files have one (a prologue first, an epilogue last), keeping the
+ * natural file-name order for files without numbers. */
+static void order_files(struct build *b, struct forder *fo, size_t n, const struct ini *ini,
+                        const char *ini_dir)
+{
+    sort_ctx = b;
+    qsort(fo, n, sizeof *fo, cmp_file_name);
+    for (size_t i = 0; i < n; i++) {
+        fo[i].rank = (long)i;
+        const struct lfile *f = &b->files[fo[i].file];
+        fo[i].number = PARSE_NO_NUMBER;
+        for (int k = 0; k < f->n_pc; k++)
+            if (b->pc[f->first_piece + k].number != PARSE_NO_NUMBER) {
+                fo[i].number = b->pc[f->first_piece + k].number;
+                fo[i].rep = b->pc[f->first_piece + k].cluster;
+                break;
+            }
+    }
+    /* Heading numbers: numbered files take the numbered files' slots in
+     * number order; prologues move to the front, epilogues to the end. */
+    size_t nn = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fo[i].number != PARSE_NO_NUMBER)
+            nn++;
+    if (nn > 1) {
+        struct forder *num = xmalloc(nn * sizeof *num);
+        size_t *slot = xmalloc(nn * sizeof *slot);
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+            if (fo[i].number != PARSE_NO_NUMBER) {
+                slot[j] = i;
+                num[j++] = fo[i];
+            }
+        qsort(num, nn, sizeof *num, cmp_number);
+        /* Two files both opening with, say, chapter 1 (book1/ch1.txt,
+         * book2/ch1.txt) that are not editions of one chapter: the numbers
+         * restart, so they cannot order the files; names do. */
+        size_t clash = nn;
+        for (j = 1; j < nn && clash == nn; j++)
+            if (num[j].number == num[j - 1].number && num[j].rep != num[j - 1].rep &&
+                num[j].number != PARSE_PROLOGUE && num[j].number < PARSE_EPILOGUE)
+                clash = j;
+        if (clash == nn)
+            for (j = 0; j < nn; j++)
+                fo[slot[j]] = num[j];
+        else
+            build_note(b, "%s, %s: both open with chapter %d; ordered by file name",
+                 b->files[num[clash - 1].file].relpath, b->files[num[clash].file].relpath,
+                 num[clash].number);
+        free(num);
+        free(slot);
+    }
+    for (size_t i = 0; i < n; i++) {
+        fo[i].rank = (long)i + (long)n;
+        if (fo[i].number == PARSE_PROLOGUE)
+            fo[i].rank = (long)i;
+        else if (fo[i].number >= PARSE_EPILOGUE)
+            fo[i].rank = (long)i + 2 * (long)n;
+    }
+    /* story.ini order wins over everything. */
+    if (ini && ini->has_order) {
+        size_t dl = strcmp(ini_dir, ".") == 0 ? 0 : strlen(ini_dir) + 1;
+        for (size_t k = 0; k < ini->n_order; k++) {
+            const char *want = ini->order[k];
+            long hit = -1;
+            for (size_t i = 0; i < n && hit < 0; i++)
+                if (strcmp(b->files[fo[i].file].relpath + dl, want) == 0)
+                    hit = (long)i;
+            for (size_t i = 0; i < n && hit < 0; i++)
+                if (strcmp(base_name(b->files[fo[i].file].relpath), want) == 0)
+                    hit = (long)i;
+            if (hit < 0) {
+                build_note(b, "%s%sstory.ini: order names '%s', which is not a text file here",
+                     dl ? ini_dir : "", dl ? "/" : "", want);
+                continue;
+            }
+            if (fo[hit].rank < 0)
+                continue;   /* listed twice: the first place counts */
+            fo[hit].rank = -(long)(ini->n_order - k) - 1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (fo[i].rank >= 0)
+                build_note(b, "%s: not in its story.ini order; placed after the listed files",
+                     b->files[fo[i].file].relpath);
+    }
+    qsort(fo, n, sizeof *fo, cmp_rank);
+    for (size_t i = 0; i < n; i++)
+        fo[i].rank = (long)i;
+}
+
+/* Ordering of editions: richest first, then larger, then by path. */
+static int cmp_edition(const void *p, const void *q)
+{
+    const struct edition *x = p, *y = q;
+    if (x->richness != y->richness)
+        return x->richness > y->richness ? -1 : 1;
+    size_t lx = x->end - x->start, ly = y->end - y->start;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    int c = natcmp(x->relpath, y->relpath);
+    if (c)
+        return c;
+    c = strcmp(x->relpath, y->relpath);
+    if (c)
+        return c;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+struct cpos {
+    int rep;        /* cluster representative piece */
+    long rank;      /* file rank * 2^20 + piece index in file */
+};
+
+static int cmp_cpos(const void *p, const void *q)
+{
+    const struct cpos *x = p, *y = q;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->rep < y->rep ? -1 : x->rep > y->rep;
+}
+
+/* The piece whose edition is ed (same file, same start). */
+static const struct piece *piece_of(struct build *b, int rep, const struct edition *ed)
+{
+    for (int x = rep; x >= 0; x = b->pc[x].next)
+        if (b->files[b->pc[x].file].src == ed->src && b->pc[x].start == ed->start)
+            return &b->pc[x];
+    return &b->pc[rep];
+}
+
+
+/* Step 1: the files of group g in reading order (fo[i].rank == i); *ini
+ * and *ini_idx its story.ini, if any. */
+static struct forder *story_files(struct build *b, int g, const int *files, size_t nf,
+                                  const struct ini **ini, int *ini_idx)
+{
+    struct forder *fo = xmalloc((nf ? nf : 1) * sizeof *fo);
+    for (size_t i = 0; i < nf; i++)
+        fo[i] = (struct forder){files[i], 0, PARSE_NO_NUMBER, -1};
+    *ini_idx = b->groups[g].ini;
+    *ini = *ini_idx >= 0 ? &b->ini[*ini_idx] : NULL;
+    const char *ini_dir = *ini_idx >= 0 ? b->scan.ini[*ini_idx].dir : ".";
+    order_files(b, fo, nf, *ini, ini_dir);
+    return fo;
+}
+
+/* Step 2: the chapters, as edition clusters placed at their earliest
+ * edition in file order; *nc of them. */
+static struct cpos *story_chapters(struct build *b, const struct forder *fo, size_t nf,
+                                   size_t *nc_out)
+{
+    struct cpos *cp = NULL;
+    size_t nc = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        for (int k = 0; k < f->n_pc; k++) {
+            int p = f->first_piece + k;
+            int rep = b->pc[p].cluster;
+            long r = fo[i].rank * (1L << 20) + k;
+            int j = b->slot[rep];
+            if (j < 0) {
+                cp = xreallocarray(cp, nc + 1, sizeof *cp);
+                b->slot[rep] = (int)nc;
+                cp[nc++] = (struct cpos){rep, r};
+            } else if (r < cp[j].rank) {
+                cp[j].rank = r;
+            }
+        }
+    }
+    for (size_t c = 0; c < nc; c++)
+        b->slot[cp[c].rep] = -1;
+    if (nc)
+        qsort(cp, nc, sizeof *cp, cmp_cpos);
+    *nc_out = nc;
+    return cp;
+}
+
+/* Step 3: chapter key: the lead most editions of cluster rep share (ties:
+ * the smallest key); *lead set to the piece it came from. */
+static void chapter_key(const struct build *b, int rep, char key[17], const struct piece **lead)
+{
+    char best[17] = "";
+    size_t best_votes = 0;
+    for (int x = rep; x >= 0; x = b->pc[x].next) {
+        char k[17];
+        hex16(fnv1a(FNV_OFFSET, b->pc[x].lead, b->pc[x].lead_len), k);
+        size_t votes = 0;
+        for (int y = rep; y >= 0; y = b->pc[y].next)
+            if (b->pc[y].lead_len == b->pc[x].lead_len &&
+                memcmp(b->pc[y].lead, b->pc[x].lead, b->pc[x].lead_len) == 0)
+                votes++;
+        if (votes > best_votes || (votes == best_votes && strcmp(k, best) < 0)) {
+            best_votes = votes;
+            *lead = &b->pc[x];
+            memcpy(best, k, sizeof best);
+        }
+    }
+    memcpy(key, best, 17);
+}
+
+/* Step 3: chapter c (cluster rep): its editions (richest first), title,
+ * number, words and key; *lead the piece its key came from. */
+static void chapter_fill(struct build *b, struct chapter *ch, int rep, size_t c,
+                         const struct piece **lead)
+{
+    ch->n_ed = b->pc[rep].cluster_size;
+    ch->ed = xcalloc(ch->n_ed, sizeof *ch->ed);
+    size_t e = 0;
+    for (int x = rep; x >= 0 && e < ch->n_ed; x = b->pc[x].next, e++) {
+        const struct piece *p = &b->pc[x];
+        const struct lfile *f = &b->files[p->file];
+        ch->ed[e] = (struct edition){
+            .src = f->src, .relpath = xstrdup(f->relpath),
+            .start = p->start, .end = p->end, .front_end = p->front_end,
+            .body = p->body, .back = p->back, .title_end = p->title_end,
+            .richness = p->richness,
+        };
+    }
+    ch->n_ed = e;
+    qsort(ch->ed, ch->n_ed, sizeof *ch->ed, cmp_edition);
+    const struct piece *pref = piece_of(b, rep, &ch->ed[0]);
+    const char *title = pref->title;
+    for (int x = rep; !title && x >= 0; x = b->pc[x].next)
+        title = b->pc[x].title;
+    ch->title = title ? xstrdup(title) : xasprintf("Chapter %zu", c + 1);
+    ch->number = pref->number;
+    ch->words = pref->words;
+    chapter_key(b, rep, ch->key, lead);
+}
+
+/* Step 4: title, author and folder.  Title and author: story.ini's, else
+ * the form most files announce (ties: the first in reading order), else
+ * the folder's or the first file's name.  Returns whether the title was
+ * taken from a file or folder name. */
+static bool story_names(struct build *b, struct story *s, const struct forder *fo, size_t nf,
+                        const struct ini *ini, int ini_idx)
+{
+    const struct lfile *first = NULL, *first_author = NULL;
+    size_t best_t = 0, best_a = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        size_t vt = 0, va = 0;
+        for (size_t j = 0; j < nf; j++) {
+            const struct lfile *o = &b->files[fo[j].file];
+            if (f->title && o->title && strcmp(f->title, o->title) == 0)
+                vt++;
+            if (f->author && o->author && strcmp(f->author, o->author) == 0)
+                va++;
+        }
+        if (vt > best_t) {
+            best_t = vt;
+            first = f;
+        }
+        if (va > best_a) {
+            best_a = va;
+            first_author = f;
+        }
+    }
+    bool named_by_file = false;
+    size_t nc = s->n_ch;
+    if (ini && ini->title && *ini->title) {
+        s->title = xstrdup(ini->title);
+    } else if (first) {
+        s->title = xstrdup(first->title);
+    } else if (ini) {
+        const char *dir = b->scan.ini[ini_idx].dir;
+        s->title = strcmp(dir, ".") == 0 ? name_of_file(b->lib->root) : xstrdup(base_name(dir));
+        named_by_file = true;
+    } else {
+        s->title = nc ? name_of_file(s->ch[0].ed[0].relpath) : xstrdup("?");
+        named_by_file = true;
+    }
+    if (!*s->title) {
+        free(s->title);
+        s->title = xstrdup("(untitled)");
+    }
+    if (ini && ini->author)
+        s->author = xstrdup(ini->author);
+    else if (first_author)
+        s->author = xstrdup(first_author->author);
+    else
+        s->author = xstrdup("");
+    if (ini)
+        s->dir = xstrdup(b->scan.ini[ini_idx].dir);
+    else
+        s->dir = nc ? dir_of(s->ch[0].ed[0].relpath) : xstrdup(".");
+    return named_by_file;
+}
+
+/* Step 5: identity: title and author as the text (or story.ini) gives
+ * them — not a file name — and the opening of the first chapter. */
+static void story_identity(struct story *s, bool named_by_file, const struct piece *id_lead)
+{
+    char *nt = named_by_file ? xstrdup("") : norm_string(s->title);
+    char *na = norm_string(s->author);
+    uint64_t h = fnv1a(FNV_OFFSET, nt, strlen(nt) + 1);
+    h = fnv1a(h, na, strlen(na) + 1);
+    if (id_lead) {
+        h = fnv1a(h, id_lead->lead, id_lead->lead_len);
+    }
+    hex16(h, s->id);
+    free(nt);
+    free(na);
+}
+
+/* Step 6: notes: chapters with several editions, loose files that joined
+ * by their text. */
+static void story_notes(struct build *b, const struct story *s, int g, const struct forder *fo,
+                        size_t nf, bool named_by_file)
+{
+    size_t nc = s->n_ch;
+    for (size_t c = 0; c < nc; c++) {
+        const struct chapter *ch = &s->ch[c];
+        if (ch->n_ed < 2)
+            continue;
+        struct buf others = {0};
+        for (size_t i = 1; i < ch->n_ed; i++)
+            buf_printf(&others, "%s%s", i > 1 ? ", " : "", ch->ed[i].relpath);
+        build_note(b, "%s: chapter %zu has %zu editions: %s (shown), %s", s->title, c + 1,
+                   ch->n_ed, ch->ed[0].relpath, others.data);
+        buf_free(&others);
+    }
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        if (f->group != g && b->groups[f->group].loose &&
+            !(named_by_file && nc && strcmp(f->relpath, s->ch[0].ed[0].relpath) == 0))
+            build_note(b, "%s: names no story; its text is a chapter of '%s', so it joins it",
+                       f->relpath, s->title);
+    }
+}
+
+/* Build story s from group g, whose files are files[0..nf), in the steps
+ * above. */
+static void build_story(struct build *b, int g, const int *files, size_t nf, struct story *s)
+{
+    const struct ini *ini;
+    int ini_idx;
+    struct forder *fo = story_files(b, g, files, nf, &ini, &ini_idx);
+    size_t nc;
+    struct cpos *cp = story_chapters(b, fo, nf, &nc);
+    s->n_ch = nc;
+    s->ch = xcalloc(nc ? nc : 1, sizeof *s->ch);
+    const struct piece *id_lead = NULL;   /* the lead chapter 1's key comes from */
+    for (size_t c = 0; c < nc; c++) {
+        const struct piece *lead = NULL;
+        chapter_fill(b, &s->ch[c], cp[c].rep, c, &lead);
+        if (c == 0)
+            id_lead = lead;
+    }
+    story_sum_bytes(s);
+    bool named_by_file = story_names(b, s, fo, nf, ini, ini_idx);
+    story_identity(s, named_by_file, id_lead);
+    story_notes(b, s, g, fo, nf, named_by_file);
+    free(fo);
+    free(cp);
+}
+
+static int cmp_story(const void *p, const void *q)
+{
+    const struct story *x = p, *y = q;
+    int c = natcmp(x->title, y->title);
+    if (!c)
+        c = strcmp(x->title, y->title);
+    if (!c)
+        c = natcmp(x->author, y->author);
+    if (!c)
+        c = strcmp(x->id, y->id);
+    if (!c)
+        c = strcmp(x->dir, y->dir);
+    return c;
+}
+
+void assemble_stories(struct build *b)
+{
+    struct library *lib = b->lib;
+    /* files bucketed by their final group (counting sort, file order kept) */
+    size_t *count = xcalloc(b->n_groups + 1, sizeof *count);
+    int *bucket = xmalloc((b->n_files ? b->n_files : 1) * sizeof *bucket);
+    for (size_t i = 0; i < b->n_files; i++)
+        count[group_find(b, b->files[i].group) + 1]++;
+    size_t ns = 0;
+    for (size_t g = 0; g < b->n_groups; g++) {
+        ns += count[g + 1] > 0;
+        count[g + 1] += count[g];
+    }
+    size_t *fill = xmalloc((b->n_groups + 1) * sizeof *fill);
+    memcpy(fill, count, (b->n_groups + 1) * sizeof *fill);
+    for (size_t i = 0; i < b->n_files; i++)
+        bucket[fill[group_find(b, b->files[i].group)]++] = (int)i;
+    b->slot = xmalloc((b->n_pc ? b->n_pc : 1) * sizeof *b->slot);
+    for (size_t i = 0; i < b->n_pc; i++)
+        b->slot[i] = -1;
+    lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
+    for (size_t g = 0; g < b->n_groups; g++)
+        if (count[g + 1] > count[g])
+            build_story(b, (int)g, bucket + count[g], count[g + 1] - count[g],
+                        &lib->stories[lib->n_stories++]);
+    free(count);
+    free(fill);
+    free(bucket);
+    qsort(lib->stories, lib->n_stories, sizeof *lib->stories, cmp_story);
+
+    /* story.ini folders that hold no text */
+    bool *used = xcalloc(b->scan.n_ini + 1, sizeof *used);
+    for (size_t f = 0; f < b->n_files; f++)
+        if (b->files[f].ini >= 0)
+            used[b->files[f].ini] = true;
+    for (size_t i = 0; i < b->scan.n_ini; i++)
+        if (!used[i])
+            build_note(b, "%s: a story.ini folder without text files", b->scan.ini[i].dir);
+    free(used);
+}

@@ -1,0 +1,175 @@
+/* norm.c — text normalisation (see norm.h). */
+#include "norm.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include "uchar.h"
+
+bool norm_ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static void norm_add(struct buf *w, ucs4_t c)
+{
+    uint8_t tmp[6];
+    int k = u8_uctomb(tmp, uc_tolower(c), (int)sizeof tmp);
+    if (k > 0)
+        buf_add(w, tmp, (size_t)k);
+}
+
+bool norm_word(struct norm *n, struct buf *w)
+{
+    const uint8_t *t = (const uint8_t *)n->t;
+    buf_add(w, "", 0);
+    w->len = 0;
+    bool lost_tag = false;   /* the word is a lowercase lone i, b or u */
+    while (n->pos < n->end) {
+        ucs4_t c;
+        size_t at = n->pos;
+        int k = 1;
+        if (t[at] < 0x80) {
+            c = t[at];
+            if (norm_ascii_alnum((char)c)) {   /* fast path: ASCII letters */
+                if (w->len == 0)
+                    lost_tag = c == 'i' || c == 'b' || c == 'u';
+                else
+                    lost_tag = false;
+                if (w->len + 2 > w->cap) {
+                    void *d = w->data;
+                    xgrow(&d, &w->cap, w->len + 64, 1);
+                    w->data = d;
+                }
+                w->data[w->len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+                n->pos++;
+                continue;
+            }
+        } else {
+            k = u8_mbtouc(&c, t + at, n->end - at);
+            if (k < 1)
+                k = 1;
+        }
+        if (c == '/' && at + 1 < n->end && strchr("ibuIBU", t[at + 1]) &&
+            (at + 2 >= n->end || !norm_ascii_alnum((char)t[at + 2]))) {
+            /* a closing tag that lost its brackets */
+            n->pos += 2;
+            if (w->len)
+                break;
+            continue;
+        }
+        if (uch_is_cjk_word(c, true)) {
+            if (w->len)
+                break;
+            norm_add(w, c);
+            n->pos += (size_t)k;
+            break;
+        }
+        if (uc_is_alpha(c) || uc_is_digit(c)) {
+            if (w->len == 0)
+                lost_tag = c == 'i' || c == 'b' || c == 'u';
+            else
+                lost_tag = false;
+            norm_add(w, c);
+            n->pos += (size_t)k;
+            continue;
+        }
+        n->pos += (size_t)k;
+        if (uc_is_general_category(c, UC_CATEGORY_M))
+            continue;   /* a combining mark stays inside its word */
+        if (w->len) {
+            if (lost_tag && w->len == 1) {
+                w->len = 0;
+                lost_tag = false;
+                continue;
+            }
+            break;
+        }
+    }
+    if (lost_tag && w->len == 1)
+        w->len = 0;
+    if (w->data)
+        w->data[w->len] = '\0';
+    return w->len > 0;
+}
+
+/* Normalised form of a short string (titles, authors): its words joined by
+ * single spaces.  malloc'd. */
+char *norm_string(const char *s)
+{
+    struct norm n = {s, 0, strlen(s)};
+    struct buf w = {0}, out = {0};
+    buf_add(&out, "", 0);
+    while (norm_word(&n, &w)) {
+        if (out.len)
+            buf_addc(&out, ' ');
+        buf_add(&out, w.data, w.len);
+    }
+    buf_free(&w);
+    return out.data;
+}
+
+/* Case-folded, whitespace-collapsed, trimmed: how titles are compared. */
+char *norm_fold(const char *s)
+{
+    size_t n = 0;
+    uint8_t *f = u8_casefold((const uint8_t *)s, strlen(s), NULL, UNINORM_NFC, NULL, &n);
+    struct buf out = {0};
+    buf_add(&out, "", 0);
+    if (!f) {   /* only on invalid input or ENOMEM: fall back to bytes */
+        f = (uint8_t *)xstrdup(s);
+        n = strlen(s);
+    }
+    bool space = false;
+    for (size_t i = 0; i < n;) {
+        ucs4_t c;
+        int k = u8_mbtouc(&c, f + i, n - i);
+        if (k < 1)
+            k = 1;
+        if (uc_is_space(c) || c == 0xA0) {
+            space = out.len > 0;
+        } else {
+            if (space)
+                buf_addc(&out, ' ');
+            space = false;
+            buf_add(&out, f + i, (size_t)k);
+        }
+        i += (size_t)k;
+    }
+    free(f);
+    return out.data;
+}
+
+uint64_t norm_mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+/* Does text[from, to) hold a letter or digit? */
+bool norm_has_word(const char *text, size_t from, size_t to)
+{
+    const uint8_t *t = (const uint8_t *)text;
+    for (size_t i = from; i < to;) {
+        if (t[i] < 0x80) {
+            if (norm_ascii_alnum((char)t[i]))
+                return true;
+            i++;
+            continue;
+        }
+        ucs4_t c;
+        int k = u8_mbtouc(&c, t + i, to - i);
+        if (uc_is_alpha(c) || uc_is_digit(c))
+            return true;
+        i += k > 0 ? (size_t)k : 1;
+    }
+    return false;
+}

@@ -1,0 +1,268 @@
+/* story.c — the story model: freeing, finding, a chapter's text and
+ * blocks, percentages, and the rules every library obeys.  See story.h. */
+#include "story.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "norm.h"
+#include "util.h"
+
+/* What story s owns (not s itself). */
+static void story_clear(struct story *s)
+{
+    for (size_t c = 0; c < s->n_ch; c++) {
+        struct chapter *ch = &s->ch[c];
+        for (size_t e = 0; e < ch->n_ed; e++)
+            free(ch->ed[e].relpath);
+        free(ch->ed);
+        free(ch->title);
+        free(ch->blocks);
+    }
+    free(s->ch);
+    free(s->title);
+    free(s->author);
+    free(s->dir);
+}
+
+void library_free(struct library *lib)
+{
+    if (!lib)
+        return;
+    for (size_t i = 0; i < lib->n_stories; i++)
+        story_clear(&lib->stories[i]);
+    free(lib->stories);
+    for (size_t i = 0; i < lib->n_src; i++)
+        decode_free(lib->src[i]);
+    free(lib->src);
+    for (size_t i = 0; i < lib->n_skipped; i++) {
+        free(lib->skipped[i].relpath);
+        free(lib->skipped[i].why);
+    }
+    free(lib->skipped);
+    for (size_t i = 0; i < lib->n_notes; i++)
+        free(lib->notes[i]);
+    free(lib->notes);
+    free(lib->root);
+    free(lib);
+}
+
+/* ---------------------------------------------------------------------
+ * Rules */
+
+bool edition_offsets_ok(const struct edition *e, size_t len)
+{
+    return e->start <= e->title_end && e->title_end <= e->front_end &&
+           e->front_end <= e->body && e->body <= e->back && e->back <= e->end &&
+           e->end <= len;
+}
+
+void edition_offsets_fix(struct edition *e, size_t len)
+{
+    if (e->end > len)
+        e->end = len;
+    if (e->start > e->end)
+        e->start = e->end;
+    if (e->front_end < e->start || e->front_end > e->end)
+        e->front_end = e->start;
+    if (e->body < e->front_end || e->body > e->end)
+        e->body = e->front_end;
+    if (e->back < e->body || e->back > e->end)
+        e->back = e->end;
+    if (e->title_end < e->start || e->title_end > e->front_end)
+        e->title_end = e->start;
+}
+
+void story_sum_bytes(struct story *s)
+{
+    size_t base = 0;
+    for (size_t c = 0; c < s->n_ch; c++) {
+        s->ch[c].base = base;
+        base += s->ch[c].ed[0].end - s->ch[c].ed[0].start;
+    }
+    s->total = base;
+}
+
+void story_end_partial(struct story *s)
+{
+    s->partial = false;
+}
+
+/* ---------------------------------------------------------------------
+ * Queries */
+
+/* How well a folded title `have` matches the folded query `want` (wl
+ * bytes): 3 equal, 2 a prefix of the title or of the title without its
+ * leading article ("the ", "a ", "an "), 1 the start of a later word of
+ * the title, 0 no match. */
+static int title_match(const char *have, const char *want, size_t wl)
+{
+    if (strcmp(have, want) == 0)
+        return 3;
+    if (!wl)
+        return 0;
+    if (strncmp(have, want, wl) == 0)
+        return 2;
+    static const char *const articles[] = { "the ", "a ", "an " };
+    for (size_t a = 0; a < sizeof articles / sizeof *articles; a++) {
+        size_t al = strlen(articles[a]);
+        if (strncmp(have, articles[a], al) == 0 && strncmp(have + al, want, wl) == 0)
+            return 2;
+    }
+    for (const char *p = strstr(have, want); p; p = strstr(p + 1, want))
+        if (p > have && p[-1] == ' ')
+            return 1;
+    return 0;
+}
+
+struct story *library_find(struct library *lib, const char *title, bool *ambiguous)
+{
+    if (ambiguous)
+        *ambiguous = false;
+    if (!lib || !title)
+        return NULL;
+    char *want = norm_fold(title);
+    size_t wl = strlen(want);
+    /* The best tier that any story reaches, and how many reach it. */
+    struct story *best = NULL;
+    int best_tier = 0;
+    size_t n_best = 0;
+    for (size_t i = 0; i < lib->n_stories && best_tier < 3; i++) {
+        char *have = norm_fold(lib->stories[i].title);
+        int tier = title_match(have, want, wl);
+        free(have);
+        if (tier > best_tier) {
+            best = &lib->stories[i];
+            best_tier = tier;
+            n_best = 1;
+        } else if (tier && tier == best_tier)
+            n_best++;
+    }
+    free(want);
+    if (best_tier == 3 || n_best == 1)
+        return best;
+    if (n_best > 1 && ambiguous)
+        *ambiguous = true;
+    return NULL;
+}
+
+struct story *library_find_id(struct library *lib, const char *id)
+{
+    if (!lib || !id)
+        return NULL;
+    for (size_t i = 0; i < lib->n_stories; i++)
+        if (strcmp(lib->stories[i].id, id) == 0)
+            return &lib->stories[i];
+    return NULL;
+}
+
+const struct edition *chapter_text(const struct chapter *c, const char **text)
+{
+    cache_load_source(c->ed[0].src);   /* read now if listed from the cache */
+    *text = c->ed[0].src->text;
+    return &c->ed[0];
+}
+
+/* The file's announcement lines ([start, title_end): "Title by Author",
+ * metadata) become one front-matter heading block of their own, split off
+ * the block they were parsed into when no blank line followed them. */
+static void mark_announcement(const struct edition *e, struct block **bp, size_t *np)
+{
+    if (e->title_end <= e->start || *np == 0)
+        return;
+    const char *t = e->src->text;
+    struct block *b = *bp;
+    size_t n = *np, i = 0;
+    while (i < n && b[i].end <= e->title_end)
+        i++;
+    if (i < n && b[i].off < e->title_end) {
+        /* b[i] straddles the end of the announcement: split it. */
+        size_t rest = e->title_end;
+        while (rest < b[i].end && (t[rest] == '\n' || t[rest] == '\r' ||
+                                   t[rest] == ' ' || t[rest] == '\t'))
+            rest++;
+        b = xreallocarray(b, n + 1, sizeof *b);
+        memmove(b + i + 1, b + i, (n - i) * sizeof *b);
+        n++;
+        b[i].end = e->title_end;
+        b[i + 1].off = rest;
+        i++;
+        if (b[i].off >= b[i].end) {
+            memmove(b + i, b + i + 1, (n - i - 1) * sizeof *b);
+            n--;
+        }
+    }
+    /* Blocks [0, i) are the announcement: one heading. */
+    if (i > 0) {
+        b[0].end = b[i - 1].end;
+        b[0].kind = BLOCK_HEADING;
+        b[0].flags |= BLOCK_FRONT;
+        memmove(b + 1, b + i, (n - i) * sizeof *b);
+        n -= i - 1;
+    }
+    *bp = b;
+    *np = n;
+}
+
+const struct block *chapter_blocks(struct chapter *c, size_t *n)
+{
+    if (!c->parsed) {
+        const struct edition *e = &c->ed[0];
+        cache_load_source(e->src);
+        c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
+                                        e->body, e->back, &c->blocks);
+        mark_announcement(e, &c->blocks, &c->n_blocks);
+        c->parsed = true;
+    }
+    *n = c->n_blocks;
+    return c->blocks;
+}
+
+void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi)
+{
+    for (size_t i = 0; i < s->n_ch; i++) {
+        if (i >= keep_lo && i <= keep_hi)
+            continue;
+        struct chapter *c = &s->ch[i];
+        free(c->blocks);
+        c->blocks = NULL;
+        c->n_blocks = 0;
+        c->parsed = false;
+    }
+}
+
+double story_percent(const struct story *s, size_t ci, size_t off)
+{
+    if (!s->n_ch || !s->total)
+        return 0;
+    if (ci >= s->n_ch)
+        return 100;
+    const struct edition *e = &s->ch[ci].ed[0];
+    size_t in = off <= e->start ? 0 : off >= e->end ? e->end - e->start : off - e->start;
+    double p = 100.0 * (double)(s->ch[ci].base + in) / (double)s->total;
+    return p > 100 ? 100 : p;
+}
+
+void story_percent_pos(const struct story *s, double pct, size_t *ci, size_t *off)
+{
+    if (pct < 0)
+        pct = 0;
+    if (pct > 100)
+        pct = 100;
+    size_t target = (size_t)((double)s->total * pct / 100.0);
+    for (size_t i = 0; i < s->n_ch; i++) {
+        const struct edition *ed = &s->ch[i].ed[0];
+        size_t len = ed->end - ed->start;
+        if (target < s->ch[i].base + len || i + 1 == s->n_ch) {
+            size_t in = target > s->ch[i].base ? target - s->ch[i].base : 0;
+            if (in > len)
+                in = len;
+            *ci = i;
+            *off = ed->start + in;
+            return;
+        }
+    }
+    *ci = 0;
+    *off = s->n_ch ? s->ch[0].ed[0].start : 0;
+}
