@@ -122,13 +122,17 @@ void ui_view_trim(struct ui_view *v);
 /* A key: a character (its code point), UI_KC(KEY_*) for a curses key code,
  * or one of the pseudo keys below. */
 #define UI_KC(k) (0x1000000 | (k))
+#define UI_KEY_ESC        0x1b
 #define UI_KEY_WHEEL_UP   0x2000001
 #define UI_KEY_WHEEL_DOWN 0x2000002
 
+/* The key tables: one per screen that takes keys (the menus and the help
+ * share one), registered by the main loop with ui_keys_init. */
 enum ui_ctx {
-    UI_CTX_READER = 1,
-    UI_CTX_LIBRARY = 2,
-    UI_CTX_MENU = 4,
+    UI_CTX_READER,
+    UI_CTX_LIBRARY,
+    UI_CTX_MENU,
+    UI_N_CTX
 };
 
 enum ui_action {
@@ -143,30 +147,36 @@ enum ui_action {
 
 #define UI_MAX_KEYS 12
 
+struct ui;
+
+/* A row of a key table: an action, its keys and its handler.  A table is
+ * an array of rows ended by one whose action is ACT_NONE. */
 struct ui_binding {
-    unsigned ctx;            /* enum ui_ctx bits */
     enum ui_action action;
     const char *name;        /* action name for config remaps */
     const char *keyhelp;     /* how help shows the keys (NULL: list them) */
     const char *help;        /* what it does */
-    int keys[UI_MAX_KEYS];
-    int n_keys;
+    int keys[UI_MAX_KEYS + 1];   /* ended by 0 (at most UI_MAX_KEYS keys) */
+    /* Runs the action; `key` is the key that was pressed. */
+    void (*run)(struct ui *ui, enum ui_action act, int key);
 };
 
-/* Reset the table to the defaults, then apply cfg's remaps (NULL: none).
+/* Register the tables (one per enum ui_ctx, each ended by an ACT_NONE row)
+ * with their default keys, then apply cfg's remaps (NULL: none).
  * Problems (unknown key or action name) are printed one line each to
  * `diag` as "quire: ..." and skipped; returns how many. */
-int ui_keys_init(const struct config *cfg, FILE *diag);
-/* The action bound to `key` in context `ctx`, or ACT_NONE. */
-enum ui_action ui_keys_lookup(unsigned ctx, int key);
-/* The table (n entries) for the help screen. */
-const struct ui_binding *ui_keys_table(size_t *n);
+int ui_keys_init(const struct config *cfg, FILE *diag,
+                 const struct ui_binding *const tables[UI_N_CTX]);
+/* The row `key` is bound to in context ctx, or NULL. */
+const struct ui_binding *ui_keys_find(enum ui_ctx ctx, int key);
+/* The action bound to `key` in context ctx, or ACT_NONE. */
+enum ui_action ui_keys_lookup(enum ui_ctx ctx, int key);
 /* Display name of a key ("Space", "PgDn", "C-l", "x") into buf (>= 16 bytes). */
 const char *ui_key_name(int key, char *buf, size_t size);
 /* Parse a key name as the config writes it; -1 when unknown. */
 int ui_key_parse(const char *name);
 /* The help lines for context ctx: "keys  text" strings, malloc'd array of
  * malloc'd strings; *n set. */
-char **ui_keys_help(unsigned ctx, size_t *n);
+char **ui_keys_help(enum ui_ctx ctx, size_t *n);
 
 #endif

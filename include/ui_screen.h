@@ -1,11 +1,23 @@
-/* ui_screen.h — the screens' shared state; internal to ui*.c, which are the
- * only files that include curses.
+/* ui_screen.h — the screens' shared state and the screen objects; internal
+ * to ui*.c, which are the only files that include curses.
  *
- * One `struct ui` holds everything the screens need: the library screen,
- * the reader, at most one menu (contents, bookmarks, help) and at most one
- * prompt line (search, filter) on top.  The main loop in ui.c draws a frame
- * (werase, draw, one doupdate), waits for a key with a timeout, and hands the
- * key to whatever is on top. */
+ * A screen is a `const struct ui_mode`: a table of callbacks (init is its
+ * `enter`, free its `leave`, then resize, key, draw), as tmux's
+ * window_mode.  The main loop in ui.c owns which screen is shown (the
+ * library or the reader) and switches when a screen asks it to (ui_go);
+ * at most one overlay (a menu, the help, the prompt line) sits on top and
+ * takes the keys.  A frame is werase, the screen's or the overlay's draw,
+ * one doupdate.
+ *
+ * Who calls whom (no cycle; `nm` on the objects shows it):
+ *   ui.c (terminal, loop, switching, the whole-story takeover)
+ *     -> ui_reader.c, ui_library.c (the screens)
+ *       -> ui_menu.c (list scrolling, menus, help, the prompt line)
+ *         -> ui_text.c (drawing text, the bottom line, messages),
+ *            ui_keys.c (key tables)
+ *   ui_reader.c -> ui_view.c (the reader core)
+ * A screen never calls another screen; menus and the prompt call back
+ * whoever opened them through the function they were given. */
 #ifndef QUIRE_UI_SCREEN_H
 #define QUIRE_UI_SCREEN_H
 
@@ -17,25 +29,69 @@
 #include "bookmarks.h"
 #include "config.h"
 #include "library.h"
+#include "loader.h"
 #include "search.h"
 #include "ui_internal.h"
 #include "util.h"
 
-enum ui_menu_kind { MENU_NONE, MENU_CONTENTS, MENU_MARKS, MENU_HELP };
-enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH_FWD, PROMPT_SEARCH_BACK, PROMPT_FILTER };
+struct ui;
+
+struct ui_mode {
+    const char *name;
+    /* Screens: become the screen shown, on story s (the library selects
+     * it, the reader opens it, at its saved place when at_saved).  False:
+     * nothing changed, ui->msg says why.  NULL for overlays. */
+    bool (*enter)(struct ui *ui, struct story *s, bool at_saved);
+    /* Stop being shown (the reader saves its place and closes the story;
+     * an overlay frees what it holds). */
+    void (*leave)(struct ui *ui);
+    /* Fit to LINES x COLS; called just before draw.  May be NULL. */
+    void (*resize)(struct ui *ui);
+    void (*key)(struct ui *ui, int key);
+    void (*draw)(struct ui *ui);
+    /* Once every turn of the loop, key or not (periodic save).  May be NULL. */
+    void (*tick)(struct ui *ui);
+    /* While the open story is partial: would `key` (to this screen or to an
+     * overlay on it) need the whole story?  NULL: never. */
+    bool (*needs_whole)(struct ui *ui, int key);
+    /* The key table (ended by an ACT_NONE row); NULL: the screen reads
+     * keys otherwise (the prompt line). */
+    const struct ui_binding *keys;
+    /* Overlays: drawn instead of the screen (menus) rather than over its
+     * bottom line (the prompt). */
+    bool covers;
+};
+
+/* The screens, and the overlays ui_menu.c opens. */
+extern const struct ui_mode ui_mode_reader, ui_mode_library;
+extern const struct ui_mode ui_mode_menu, ui_mode_help, ui_mode_prompt;
+
+enum ui_screen_id { UI_SCREEN_LIBRARY, UI_SCREEN_READER };
+
+/* A scrolling list: n items, the selected one, the first one shown. */
+struct ui_list {
+    size_t n, sel, top;
+};
+
+/* Called with the index of the item chosen (Enter); the menu is closed. */
+typedef void ui_choose_fn(struct ui *ui, size_t sel);
+/* Called as the prompt's text changes / when it ends (run: Enter; else
+ * Esc or Backspace on nothing); the prompt is closed after `done`. */
+typedef void ui_prompt_fn(struct ui *ui, const char *text);
+typedef void ui_prompt_done_fn(struct ui *ui, const char *text, bool run);
 
 struct ui_menu {
-    enum ui_menu_kind kind;
     char *title;
     char **items;            /* owned */
-    size_t n, sel, top;
-    char *letters;           /* MENU_MARKS: the mark letter of each item */
+    struct ui_list list;
+    ui_choose_fn *choose;
 };
 
 struct ui_prompt {
-    enum ui_prompt_kind kind;
     char lead;               /* shown before the text: '/', '?' */
     struct buf text;         /* UTF-8 being edited */
+    ui_prompt_fn *changed;
+    ui_prompt_done_fn *done;
 };
 
 struct ui_reader {
@@ -46,12 +102,18 @@ struct ui_reader {
     struct search *srch;
     char *needle;
     bool srch_back;
+    bool prompt_back;        /* the search prompt open is '?' */
     bool have_hit;
     size_t hit_ci, hit_off, hit_end;
     /* number typed before a key, and a key waiting for its letter */
     unsigned long count;
     bool have_count;
+    /* the count as the action in hand takes it: given or not, its value,
+     * and how often a move repeats (1 without one, at most 10000) */
+    bool arg_given;
+    unsigned long arg, times;
     int pending;             /* 'm' or '\'' (the key that waits), 0 none */
+    char letters[64];        /* the bookmarks menu: each item's letter */
     /* where the reader was before the last jump ('' returns) */
     bool have_prev;
     size_t prev_ci, prev_off;
@@ -62,9 +124,9 @@ struct ui_reader {
 
 struct ui_libscreen {
     size_t *idx;             /* stories shown (indexes into lib->stories) */
-    size_t n;
-    size_t sel, top;
+    struct ui_list list;
     char *filter;            /* NULL: none */
+    bool typing;             /* the filter prompt is open */
 };
 
 struct ui {
@@ -74,7 +136,14 @@ struct ui {
                                 story is partial; NULL once taken */
     struct bookmarks *bm;
     const struct config *cfg;
-    bool in_reader;          /* else the library screen */
+    const struct ui_mode *screen;    /* the library or the reader */
+    const struct ui_mode *overlay;   /* a menu, the help, the prompt; NULL */
+    struct {                 /* a switch a screen asked for (ui_go) */
+        bool pending;
+        enum ui_screen_id to;
+        struct story *s;
+        bool at_saved;
+    } go;
     struct ui_reader rd;
     struct ui_libscreen ls;
     struct ui_menu menu;
@@ -89,54 +158,77 @@ struct ui {
 
 #define UI_SAVE_EVERY 5      /* seconds between periodic position saves */
 
+/* Ask the main loop to show screen `to` on story s once the key in hand is
+ * handled. */
+static inline void ui_go(struct ui *ui, enum ui_screen_id to, struct story *s)
+{
+    ui->go.pending = true;
+    ui->go.to = to;
+    ui->go.s = s;
+    ui->go.at_saved = true;
+}
+
 /* ui.c */
 void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
                    const struct config *cfg);
 void ui_state_free(struct ui *ui);
 void ui_attrs_init(struct ui *ui);   /* after the screen exists */
+/* Hand `key` to the overlay or the screen, then make any switch asked for. */
+void ui_dispatch(struct ui *ui, int key);
+void ui_draw(struct ui *ui);
+
+/* ui_text.c */
 void ui_msg(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write the bookmark store now; a new warning from it (unwritable folder,
  * file moved aside) goes to the bottom line, since stderr is the screen. */
 void ui_bm_save(struct ui *ui);
 /* Draw UTF-8 s[0..n) at (y, x) with attr, never past column xmax (exclusive)
- * and never a control character; returns the column after it. */
+ * and never a control character; returns the column after it.  Columns are
+ * layout_char_width's, as the text was laid out with. */
 int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr);
 /* Display columns of s[0..n) as ui_put draws it. */
 int ui_cols(const char *s, size_t n);
 /* The bottom line: `left` then `right` flush right, in the status attribute;
  * the frame number is appended in test mode. */
 void ui_bottom(struct ui *ui, int y, const char *left, const char *right);
-void ui_menu_open(struct ui *ui, enum ui_menu_kind kind, char *title, char **items, size_t n,
-                  size_t sel);
+/* The handler of every "redraw" key row (C-l): repaint the whole terminal. */
+void ui_redraw(struct ui *ui, enum ui_action act, int key);
+
+/* ui_menu.c */
+/* Rows of a list screen: the title takes row 0 and the hint the last row
+ * when there is room; *rows >= 1. */
+void ui_list_rows(int *first, int *rows);
+/* Bring the selection into view in `rows` rows. */
+void ui_list_fit(struct ui_list *l, int rows);
+/* Move the selection by a list action (line, scroll, page, top, bottom;
+ * `page` items a page); false when `act` is none of them.  `scroll`: the
+ * list has no selection (help), the view itself scrolls. */
+bool ui_list_move(struct ui_list *l, enum ui_action act, size_t page, bool scroll);
+/* Open a menu over the screen: title and items are taken (malloc'd);
+ * Enter calls choose(ui, index). */
+void ui_menu_open(struct ui *ui, char *title, char **items, size_t n, size_t sel,
+                  ui_choose_fn *choose);
+/* The help: lines to scroll through (taken). */
+void ui_help_open(struct ui *ui, char *title, char **items, size_t n);
 void ui_menu_close(struct ui *ui);
-void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind, char lead);
-void ui_draw(struct ui *ui);
-/* Take the loader's whole library over from the partial one, waiting for
- * it if need be; the open story keeps its place.  No-op without a loader. */
-void ui_take_whole(struct ui *ui);
+/* The prompt line: `changed` (may be NULL) after each edit, `done` at the
+ * end. */
+void ui_prompt_open(struct ui *ui, char lead, ui_prompt_fn *changed, ui_prompt_done_fn *done);
+/* Is `key` the one that ends the prompt with its text (Enter)? */
+bool ui_prompt_enter(int key);
 
 /* ui_reader.c */
-bool ui_reader_open(struct ui *ui, struct story *s, bool at_saved);
-void ui_reader_close(struct ui *ui);
-void ui_reader_save(struct ui *ui);          /* write the last position now */
-void ui_reader_tick(struct ui *ui);          /* periodic save */
-void ui_reader_key(struct ui *ui, int key);
-void ui_reader_draw(struct ui *ui);
-void ui_reader_menu_choose(struct ui *ui);   /* Enter in contents/marks */
-void ui_reader_prompt_done(struct ui *ui, bool run);
-/* The open story is now `ns`, the whole story of the partial one open
- * (same file): keep the place, the search hit and the '' place. */
-void ui_reader_adopt(struct ui *ui, struct story *ns);
 int ui_reader_rows(void);                    /* text rows for LINES */
 int ui_reader_width(const struct ui *ui);    /* text column for COLS */
+/* The open story is now `ns`, the whole story of the partial one open
+ * (same file): keep the place, the search hit and the '' place; a reader
+ * who has not moved yet and whose story the whole one names differently
+ * goes to the place saved under the new name. */
+void ui_reader_adopt(struct ui *ui, struct story *ns);
 
 /* ui_library.c */
+/* Build the list for ui->lib (the last-read story selected); free it. */
 void ui_library_init(struct ui *ui);
 void ui_library_free(struct ui *ui);
-void ui_library_key(struct ui *ui, int key);
-void ui_library_draw(struct ui *ui);
-void ui_library_select(struct ui *ui, const struct story *s);
-void ui_library_prompt_changed(struct ui *ui);
-void ui_library_prompt_done(struct ui *ui, bool keep);
 
 #endif

@@ -44,16 +44,6 @@ static size_t head_bytes(void)
     return n < 8 * 1024 ? 8 * 1024 : n > 256 * 1024 ? 256 * 1024 : n;
 }
 
-/* Is chapter key `key` one of the chapters of the partial story s that its
- * head holds whole (all but the last)? */
-static bool head_holds(const struct story *s, const char *key)
-{
-    for (size_t i = 0; i + 1 < s->n_ch; i++)
-        if (strcmp(s->ch[i].key, key) == 0)
-            return true;
-    return false;
-}
-
 enum {
     OPT_LIST = 256, OPT_TSV, OPT_VERBOSE, OPT_RENDER, OPT_CHAPTER, OPT_BOOKMARKS,
     OPT_RESUME, OPT_CONFIG_CHECK, OPT_WRAP, OPT_CONFIG,
@@ -318,32 +308,6 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
     return 0;
 }
 
-/* Before the first frame of a story read from its head: a saved place
- * past the head's whole chapters needs the whole story, so wait for the
- * loader and take its library over (or read the head alone when it
- * fails). */
-static void wait_for_whole(struct loader **loader, struct library **lib, struct story **story,
-                           struct bookmarks *bm)
-{
-    /* A saved place past the head's whole chapters needs the whole story. */
-    struct bm_pos pos;
-    if (bookmarks_get_last(bm, (*story)->id, &pos) && !head_holds(*story, pos.chapter_key)) {
-        char *lerr = NULL;
-        struct library *whole = loader_wait(*loader, &lerr);
-        if (whole && whole->n_stories == 1) {
-            library_free(*lib);
-            *lib = whole;
-            *story = &(*lib)->stories[0];
-        } else {
-            library_free(whole);
-            story_end_partial(*story);   /* no more is coming: read the head */
-        }
-        free(lerr);
-        loader_free(*loader);
-        *loader = NULL;
-    }
-}
-
 /* The screens: the story (or the library) in the reader until it quits.
  * Returns the exit status. */
 static int read_story(const struct opts *o, struct library **lib, struct story *story,
@@ -355,8 +319,6 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
      * (--list and --render exit soon after; they skip this.) */
     malloc_trim(0);
     *bm = bookmarks_open(NULL, false);
-    if (*loader)
-        wait_for_whole(loader, lib, &story, *bm);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
                              .loader = *loader};
     if (o->resume && !story) {

@@ -1,6 +1,8 @@
 /* ui.c — the interactive screens' entry point: terminal setup and
- * restoration, signals, the main loop, and the pieces every screen shares
- * (bottom line, menus, the prompt line, drawing text that never overflows).
+ * restoration, signals, the main loop, switching between the screens
+ * (ui_screen.h), and taking the loader's whole story over from the partial
+ * one, at start when the saved place is past the head and later when the
+ * loader is done or a key needs it.
  *
  * Terminal: setlocale (LC_CTYPE only: character widths and wide input;
  * the other categories would cost a dozen file reads before the first
@@ -102,364 +104,21 @@ static void signals_restore(void)
         signal(sigs[i], SIG_DFL);
 }
 
-/* ---- shared helpers ----------------------------------------------------- */
-
-void ui_msg(struct ui *ui, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
-    va_end(ap);
-}
-
-void ui_bm_save(struct ui *ui)
-{
-    if (!ui->bm)
-        return;
-    bookmarks_save(ui->bm);
-    const char *w = bookmarks_warning(ui->bm);
-    if (w && (!ui->bm_warning || strcmp(w, ui->bm_warning) != 0)) {
-        free(ui->bm_warning);
-        ui->bm_warning = xstrdup(w);
-        ui_msg(ui, "%s", w);
-    }
-}
-
-/* Decode one character; bad bytes become U+FFFD, one byte at a time. */
-static size_t next_wc(const char *s, size_t n, wchar_t *wc)
-{
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t r = mbrtowc(wc, s, n, &st);
-    if (r == 0)
-        r = 1;
-    if (r == (size_t)-1 || r == (size_t)-2) {
-        *wc = 0xFFFD;
-        r = 1;
-    }
-    return r;
-}
-
-static int wc_cols(wchar_t wc)
-{
-    if (wc == 0xAD)
-        return -1;   /* soft hyphen: never drawn */
-    return wcwidth(wc);
-}
-
-int ui_cols(const char *s, size_t n)
-{
-    int cols = 0;
-    for (size_t i = 0; i < n;) {
-        wchar_t wc;
-        i += next_wc(s + i, n - i, &wc);
-        int w = wc_cols(wc);
-        if (w > 0)
-            cols += w;
-    }
-    return cols;
-}
-
-int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
-{
-    wchar_t wbuf[256];
-    int nw = 0, start = x;
-    if (y < 0 || y >= LINES || x < 0)
-        return x;
-    if (xmax > COLS)
-        xmax = COLS;
-    for (size_t i = 0; i < n;) {
-        wchar_t wc;
-        i += next_wc(s + i, n - i, &wc);
-        int w = wc_cols(wc);
-        if (w < 0)
-            continue;            /* control characters are never drawn */
-        if (w == 0 && nw == 0 && x == start)
-            continue;            /* a mark with nothing to sit on */
-        if (x + w > xmax)
-            break;
-        if (nw >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
-            mvaddnwstr(y, start, wbuf, nw);
-            start = x;
-            nw = 0;
-        }
-        wbuf[nw++] = wc;
-        x += w;
-    }
-    if (nw > 0) {
-        attr_t old;
-        short pair;
-        attr_get(&old, &pair, NULL);
-        attrset(attr);
-        mvaddnwstr(y, start, wbuf, nw);
-        attrset(old);
-    }
-    return x;
-}
-
-void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
-{
-    char rbuf[128];
-    if (y < 0 || y >= LINES)
-        return;
-    if (ui->test_frames)
-        snprintf(rbuf, sizeof rbuf, "%s #%lu", right ? right : "", ui->frames);
-    else
-        snprintf(rbuf, sizeof rbuf, "%s", right ? right : "");
-    attrset(ui->a_status);
-    mvhline(y, 0, ' ', COLS);
-    attrset(A_NORMAL);
-    int rcols = ui_cols(rbuf, strlen(rbuf));
-    int rx = COLS - rcols - 1;
-    if (rx < 1)
-        rx = COLS - rcols;
-    int lmax = rx > 1 ? rx - 1 : 0;
-    if (rcols > COLS) {
-        lmax = COLS;
-        rx = COLS;   /* no room for the right part */
-    }
-    ui_put(y, 1 < COLS ? 1 : 0, lmax, left, strlen(left), ui->a_status);
-    if (rx < COLS)
-        ui_put(y, rx < 0 ? 0 : rx, COLS, rbuf, strlen(rbuf), ui->a_status);
-}
-
-/* ---- menus -------------------------------------------------------------- */
-
-void ui_menu_open(struct ui *ui, enum ui_menu_kind kind, char *title, char **items, size_t n,
-                  size_t sel)
-{
-    ui_menu_close(ui);
-    ui->menu.kind = kind;
-    ui->menu.title = title;
-    ui->menu.items = items;
-    ui->menu.n = n;
-    ui->menu.sel = sel < n ? sel : 0;
-    ui->menu.top = 0;
-}
-
-void ui_menu_close(struct ui *ui)
-{
-    struct ui_menu *m = &ui->menu;
-    for (size_t i = 0; i < m->n; i++)
-        free(m->items[i]);
-    free(m->items);
-    free(m->title);
-    free(m->letters);
-    memset(m, 0, sizeof *m);
-}
-
-/* Rows for menu items: the title takes row 0 and the hint the last row
- * when there is room. */
-static void menu_rows(int *first, int *rows)
-{
-    *first = LINES >= 3 ? 1 : 0;
-    int bottom = LINES >= 2 ? 1 : 0;
-    *rows = LINES - *first - bottom;
-    if (*rows < 1)
-        *rows = 1;
-}
-
-static void menu_draw(struct ui *ui)
-{
-    struct ui_menu *m = &ui->menu;
-    int first, rows;
-    menu_rows(&first, &rows);
-    if (m->sel < m->top)
-        m->top = m->sel;
-    if (m->sel >= m->top + (size_t)rows)
-        m->top = m->sel - (size_t)rows + 1;
-    if (first)
-        ui_put(0, 1 < COLS ? 1 : 0, COLS, m->title, strlen(m->title), ui->a_bold);
-    for (int r = 0; r < rows && m->top + (size_t)r < m->n; r++) {
-        size_t i = m->top + (size_t)r;
-        attr_t a = i == m->sel && m->kind != MENU_HELP ? ui->a_sel : A_NORMAL;
-        if (a != A_NORMAL) {
-            attrset(a);
-            mvhline(first + r, 0, ' ', COLS);
-            attrset(A_NORMAL);
-        }
-        ui_put(first + r, 1 < COLS ? 1 : 0, COLS, m->items[i], strlen(m->items[i]), a);
-    }
-    if (LINES >= 2) {
-        char right[64];
-        snprintf(right, sizeof right, "%zu/%zu", m->n ? m->sel + 1 : 0, m->n);
-        const char *hint = m->kind == MENU_HELP ? "j/k scroll  q close"
-                                                : "Enter choose  Esc close";
-        ui_bottom(ui, LINES - 1, ui->msg[0] ? ui->msg : hint, right);
-    }
-}
-
-static void menu_key(struct ui *ui, int key)
-{
-    struct ui_menu *m = &ui->menu;
-    int first, rows;
-    menu_rows(&first, &rows);
-    size_t page = (size_t)rows;
-    switch (ui_keys_lookup(UI_CTX_MENU, key)) {
-    case ACT_LINE_DOWN:
-    case ACT_SCROLL_DOWN:
-        if (m->kind == MENU_HELP) {   /* help scrolls, it has no selection */
-            if (m->top + page < m->n)
-                m->top++;
-            m->sel = m->top;
-        } else if (m->sel + 1 < m->n) {
-            m->sel++;
-        }
-        break;
-    case ACT_LINE_UP:
-    case ACT_SCROLL_UP:
-        if (m->kind == MENU_HELP) {
-            if (m->top > 0)
-                m->top--;
-            m->sel = m->top;
-        } else if (m->sel > 0) {
-            m->sel--;
-        }
-        break;
-    case ACT_PAGE_DOWN:
-        m->sel = m->sel + page < m->n ? m->sel + page : (m->n ? m->n - 1 : 0);
-        if (m->kind == MENU_HELP)
-            m->top = m->sel;
-        break;
-    case ACT_PAGE_UP:
-        m->sel = m->sel > page ? m->sel - page : 0;
-        if (m->kind == MENU_HELP)
-            m->top = m->sel;
-        break;
-    case ACT_TOP:
-        m->sel = 0;
-        m->top = 0;
-        break;
-    case ACT_BOTTOM:
-        m->sel = m->n ? m->n - 1 : 0;
-        break;
-    case ACT_OPEN:
-        if (m->kind == MENU_HELP)
-            ui_menu_close(ui);
-        else
-            ui_reader_menu_choose(ui);
-        break;
-    case ACT_CLOSE:
-        ui_menu_close(ui);
-        break;
-    case ACT_REDRAW:
-        clearok(curscr, TRUE);
-        break;
-    default:
-        break;
-    }
-}
-
-/* ---- the prompt line ----------------------------------------------------- */
-
-void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind, char lead)
-{
-    buf_free(&ui->prompt.text);
-    ui->prompt.kind = kind;
-    ui->prompt.lead = lead;
-    buf_adds(&ui->prompt.text, "");
-}
-
-static void prompt_finish(struct ui *ui, bool run)
-{
-    enum ui_prompt_kind kind = ui->prompt.kind;
-    if (kind == PROMPT_FILTER)
-        ui_library_prompt_done(ui, run);
-    else
-        ui_reader_prompt_done(ui, run);
-    ui->prompt.kind = PROMPT_NONE;
-    buf_free(&ui->prompt.text);
-}
-
-static void prompt_key(struct ui *ui, int key)
-{
-    struct buf *t = &ui->prompt.text;
-    bool changed = false;
-    if (key == 27) {
-        prompt_finish(ui, false);
-        return;
-    }
-    if (key == '\n' || key == '\r' || key == UI_KC(KEY_ENTER)) {
-        prompt_finish(ui, true);
-        return;
-    }
-    if (key == UI_KC(KEY_BACKSPACE) || key == 127 || key == 8) {
-        if (t->len == 0) {          /* Backspace on nothing cancels, as in less */
-            prompt_finish(ui, false);
-            return;
-        }
-        size_t i = t->len - 1;
-        while (i > 0 && ((unsigned char)t->data[i] & 0xC0) == 0x80)
-            i--;
-        t->len = i;
-        t->data[i] = '\0';
-        changed = true;
-    } else if (key == 0x15) {       /* C-u: clear */
-        t->len = 0;
-        t->data[0] = '\0';
-        changed = true;
-    } else if (key >= 32 && key != 127 && !(key & 0x3000000) && t->len < 512) {
-        char mb[MB_LEN_MAX + 1];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)key, &st);
-        if (n != (size_t)-1) {
-            buf_add(t, mb, n);
-            changed = true;
-        }
-    }
-    if (changed && ui->prompt.kind == PROMPT_FILTER)
-        ui_library_prompt_changed(ui);
-}
-
-static void prompt_draw(struct ui *ui)
-{
-    int y = LINES - 1, xmax = COLS;
-    move(y, 0);
-    clrtoeol();
-    if (ui->test_frames) {
-        char fr[32];
-        snprintf(fr, sizeof fr, " #%lu", ui->frames);
-        int w = (int)strlen(fr);
-        if (w + 2 < COLS) {
-            xmax = COLS - w;
-            ui_put(y, xmax, COLS, fr, strlen(fr), A_DIM);
-        }
-    }
-    char lead[2] = {ui->prompt.lead, 0};
-    int x = ui_put(y, 0, xmax, lead, 1, A_BOLD);
-    /* Show the end of the text when it does not fit. */
-    const char *s = ui->prompt.text.data ? ui->prompt.text.data : "";
-    size_t n = strlen(s);
-    while (n > 0 && x + ui_cols(s, n) >= xmax) {
-        size_t skip = 1;
-        while (skip < n && ((unsigned char)s[skip] & 0xC0) == 0x80)
-            skip++;
-        s += skip;
-        n -= skip;
-    }
-    x = ui_put(y, x, xmax, s, n, A_NORMAL);
-    move(y, x < COLS ? x : COLS - 1);
-}
-
-/* ---- frames and the loop ------------------------------------------------ */
+/* ---- frames, keys and switching screens ---------------------------------- */
 
 void ui_draw(struct ui *ui)
 {
     ui->frames++;
     werase(stdscr);
-    if (ui->menu.kind != MENU_NONE)
-        menu_draw(ui);
-    else if (ui->in_reader)
-        ui_reader_draw(ui);
-    else
-        ui_library_draw(ui);
-    if (ui->prompt.kind != PROMPT_NONE) {
-        prompt_draw(ui);
-        curs_set(1);
-    } else {
-        curs_set(0);
+    const struct ui_mode *o = ui->overlay;
+    if (!o || !o->covers) {
+        if (ui->screen->resize)
+            ui->screen->resize(ui);
+        ui->screen->draw(ui);
     }
+    if (o)
+        o->draw(ui);
+    curs_set(o == &ui_mode_prompt ? 1 : 0);
     wnoutrefresh(stdscr);
     doupdate();
 }
@@ -490,22 +149,41 @@ static int read_key(struct ui *ui, bool *timed_out)
     return (int)wc;
 }
 
-static void dispatch(struct ui *ui, int key)
+static const struct ui_mode *const screens[] = {
+    [UI_SCREEN_LIBRARY] = &ui_mode_library,
+    [UI_SCREEN_READER] = &ui_mode_reader,
+};
+
+/* The switch a screen asked for (ui_go): the new screen enters on the
+ * story named, then the old one leaves (the reader saves and closes). */
+static void switch_screen(struct ui *ui)
 {
-    if (key == UI_KC(KEY_RESIZE))
-        return;   /* the next frame lays out for the new size */
-    ui->msg[0] = '\0';
-    if (ui->prompt.kind != PROMPT_NONE)
-        prompt_key(ui, key);
-    else if (ui->menu.kind != MENU_NONE)
-        menu_key(ui, key);
-    else if (ui->in_reader)
-        ui_reader_key(ui, key);
-    else
-        ui_library_key(ui, key);
+    if (!ui->go.pending)
+        return;
+    ui->go.pending = false;
+    const struct ui_mode *to = screens[ui->go.to], *from = ui->screen;
+    if (!to->enter(ui, ui->go.s, ui->go.at_saved))
+        return;
+    if (from != to)
+        from->leave(ui);
+    ui->screen = to;
 }
 
-void ui_take_whole(struct ui *ui)
+/* ---- the loader's whole story ---------------------------------------------- */
+
+/* No more of the stories of lib is coming: what they hold is all there is
+ * (the model's story_end_partial, the only writer of `partial`). */
+static void head_is_all(struct library *lib)
+{
+    for (size_t i = 0; i < lib->n_stories; i++)
+        story_end_partial(&lib->stories[i]);
+}
+
+/* Take the loader's whole library over from the partial one, waiting for
+ * it if need be; the open story keeps its place, the library screen its
+ * selection.  No-op without a loader.  When the whole story cannot be had,
+ * the head is all there is (said on the bottom line when reading). */
+static void take_whole(struct ui *ui)
 {
     if (!ui->loader)
         return;
@@ -514,34 +192,53 @@ void ui_take_whole(struct ui *ui)
     ui->loader = NULL;
     if (!whole || whole->n_stories != 1) {
         /* Keep reading the head; say why the rest is missing. */
-        if (ui->rd.open)
-            ui->rd.s->partial = false;
-        ui_msg(ui, "only the start of the story could be read: %s",
-               err ? err : "the file changed");
+        head_is_all(ui->lib);
+        if (ui->screen == &ui_mode_reader)
+            ui_msg(ui, "only the start of the story could be read: %s",
+                   err ? err : "the file changed");
         library_free(whole);
         free(err);
         return;
     }
     free(err);
     struct story *ns = &whole->stories[0];
-    struct story *os = ui->rd.open ? ui->rd.s : NULL;
-    /* The head named the story differently (its id): a reader who has not
-     * moved yet goes to the place saved under the whole story's id. */
-    bool reid = os && strcmp(os->id, ns->id) != 0 && !ui->rd.unsaved;
-    ui_reader_adopt(ui, ns);
-    struct bm_pos pos;
-    size_t ci, off;
-    if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
-        bookmarks_resolve(ns, &pos, &ci, &off))
-        ui_view_goto(&ui->rd.v, ci, off);
+    if (ui->screen == &ui_mode_reader)
+        ui_reader_adopt(ui, ns);
     ui_library_free(ui);
     struct library *old = ui->lib;
     ui->lib = whole;
     if (ui->libp)
         *ui->libp = whole;
     ui_library_init(ui);
-    ui_library_select(ui, ns);
+    ui_mode_library.enter(ui, ns, false);
     library_free(old);
+}
+
+/* Does the head of the partial story s hold the place saved for it (in one
+ * of its chapters but the last, which the head may cut)? */
+static bool head_holds_saved(const struct ui *ui, const struct story *s)
+{
+    struct bm_pos pos;
+    if (!ui->bm || !bookmarks_get_last(ui->bm, s->id, &pos))
+        return true;
+    for (size_t i = 0; i + 1 < s->n_ch; i++)
+        if (strcmp(s->ch[i].key, pos.chapter_key) == 0)
+            return true;
+    return false;
+}
+
+void ui_dispatch(struct ui *ui, int key)
+{
+    if (key == UI_KC(KEY_RESIZE))
+        return;   /* the next frame lays out for the new size */
+    ui->msg[0] = '\0';
+    if (ui->loader && ui->screen->needs_whole && ui->screen->needs_whole(ui, key))
+        take_whole(ui);
+    if (ui->overlay)
+        ui->overlay->key(ui, key);
+    else
+        ui->screen->key(ui, key);
+    switch_screen(ui);
 }
 
 void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
@@ -553,14 +250,16 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
     ui->cfg = cfg;
     const char *tf = getenv("QUIRE_TEST_FRAMES");
     ui->test_frames = tf && strcmp(tf, "1") == 0;
+    ui->screen = &ui_mode_library;
     ui_library_init(ui);
 }
 
 void ui_state_free(struct ui *ui)
 {
-    ui_reader_close(ui);
+    if (ui->overlay)
+        ui->overlay->leave(ui);
+    ui_mode_reader.leave(ui);   /* saves the place */
     ui_menu_close(ui);
-    buf_free(&ui->prompt.text);
     ui_library_free(ui);
     free(ui->bm_warning);
     ui->bm_warning = NULL;
@@ -629,16 +328,36 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
     setlocale(LC_CTYPE, "");
-    ui_keys_init(cfg, stderr);   /* warnings before the screen starts */
+    const struct ui_binding *const tables[UI_N_CTX] = {
+        [UI_CTX_READER] = ui_mode_reader.keys,
+        [UI_CTX_LIBRARY] = ui_mode_library.keys,
+        [UI_CTX_MENU] = ui_mode_menu.keys,
+    };
+    ui_keys_init(cfg, stderr, tables);   /* warnings before the screen starts */
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         set_err(err, "terminal: standard input and output must be a terminal");
         return 1;
+    }
+    struct ui *ui = xmalloc(sizeof *ui);
+    ui_state_init(ui, *lib, bm, cfg);
+    ui->libp = lib;
+    ui->loader = start ? start->loader : NULL;
+    struct story *story = start ? start->story : NULL;
+    if (story && ui->loader && !head_holds_saved(ui, story)) {
+        /* A saved place past the head: the whole story before the first
+         * frame. */
+        struct library *head = ui->lib;
+        take_whole(ui);
+        if (ui->lib != head)
+            story = &ui->lib->stories[0];
     }
     const char *term = getenv("TERM");
     prefault_screen_heap();
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         set_err(err, "terminal: cannot use TERM=%s", term ? term : "(unset)");
+        ui_state_free(ui);
+        free(ui);
         return 1;
     }
     set_term(scr);
@@ -656,14 +375,13 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
 
-    struct ui *ui = xmalloc(sizeof *ui);
-    ui_state_init(ui, *lib, bm, cfg);
-    ui->libp = lib;
-    ui->loader = start ? start->loader : NULL;
     ui_attrs_init(ui);
-    if (start && start->story) {
-        if (ui_reader_open(ui, start->story, start->resume))
-            ui_library_select(ui, start->story);
+    if (story) {
+        ui_go(ui, UI_SCREEN_READER, story);
+        ui->go.at_saved = start->resume;
+        switch_screen(ui);
+        if (ui->screen == &ui_mode_reader)
+            ui_mode_library.enter(ui, story, false);   /* selected below it */
     }
 
     bool dirty = true;
@@ -682,11 +400,11 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         int key = read_key(ui, &timed_out);
         bool had_msg = ui->msg[0] != '\0';
         if (ui->loader && loader_ready(ui->loader)) {
-            ui_take_whole(ui);
+            take_whole(ui);
             dirty = true;   /* the chapter count and percent are now known */
         }
-        if (ui->in_reader)
-            ui_reader_tick(ui);
+        if (ui->screen->tick)
+            ui->screen->tick(ui);
         if (timed_out) {
             if (!had_msg && ui->msg[0])
                 dirty = true;   /* the periodic save had news */
@@ -694,9 +412,9 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         }
         dirty = true;
         if (key)
-            dispatch(ui, key);
+            ui_dispatch(ui, key);
     }
-    /* A signal or q: the position is saved in ui_reader_close. */
+    /* A signal or q: the position is saved as the reader leaves. */
     ui_state_free(ui);
     free(ui);
     endwin();

@@ -9,15 +9,6 @@
 
 #include "ui_screen.h"
 
-static void list_rows(int *first, int *rows)
-{
-    *first = LINES >= 3 ? 1 : 0;
-    int bottom = LINES >= 2 ? 1 : 0;
-    *rows = LINES - *first - bottom;
-    if (*rows < 1)
-        *rows = 1;
-}
-
 static bool matches(const struct search *s, const char *str)
 {
     size_t hit, end;
@@ -29,19 +20,29 @@ static bool matches(const struct search *s, const char *str)
 static void refilter(struct ui *ui, const char *f)
 {
     struct ui_libscreen *ls = &ui->ls;
-    size_t keep = ls->n ? ls->idx[ls->sel] : (size_t)-1;
+    size_t keep = ls->list.n ? ls->idx[ls->list.sel] : (size_t)-1;
     struct search *s = f && *f ? search_new(f, strlen(f)) : NULL;
-    ls->n = 0;
-    ls->sel = 0;
+    ls->list.n = 0;
+    ls->list.sel = 0;
     for (size_t i = 0; i < ui->lib->n_stories; i++) {
         const struct story *st = &ui->lib->stories[i];
         if (s && !matches(s, st->title) && !matches(s, st->author))
             continue;
         if (i == keep)
-            ls->sel = ls->n;
-        ls->idx[ls->n++] = i;
+            ls->list.sel = ls->list.n;
+        ls->idx[ls->list.n++] = i;
     }
     search_free(s);
+}
+
+static void select_story(struct ui *ui, const struct story *s)
+{
+    struct ui_libscreen *ls = &ui->ls;
+    for (size_t i = 0; i < ls->list.n; i++)
+        if (&ui->lib->stories[ls->idx[i]] == s) {
+            ls->list.sel = i;
+            return;
+        }
 }
 
 void ui_library_init(struct ui *ui)
@@ -52,7 +53,7 @@ void ui_library_init(struct ui *ui)
     const char *id = ui->bm ? bookmarks_most_recent(ui->bm) : NULL;
     const struct story *s = id ? library_find_id(ui->lib, id) : NULL;
     if (s)
-        ui_library_select(ui, s);
+        select_story(ui, s);
 }
 
 void ui_library_free(struct ui *ui)
@@ -62,31 +63,34 @@ void ui_library_free(struct ui *ui)
     memset(&ui->ls, 0, sizeof ui->ls);
 }
 
-void ui_library_select(struct ui *ui, const struct story *s)
+/* The screen shown again (the reader left story s): s selected. */
+static bool library_enter(struct ui *ui, struct story *s, bool at_saved)
 {
-    struct ui_libscreen *ls = &ui->ls;
-    for (size_t i = 0; i < ls->n; i++)
-        if (&ui->lib->stories[ls->idx[i]] == s) {
-            ls->sel = i;
-            return;
-        }
+    if (s)
+        select_story(ui, s);
+    return true;
 }
 
-void ui_library_prompt_changed(struct ui *ui)
+static void library_leave(struct ui *ui)
 {
-    refilter(ui, ui->prompt.text.data);
+    (void)ui;   /* the list stays for when the reader closes */
 }
 
-void ui_library_prompt_done(struct ui *ui, bool keep)
+static void filter_changed(struct ui *ui, const char *t)
+{
+    refilter(ui, t);
+}
+
+static void filter_done(struct ui *ui, const char *t, bool keep)
 {
     struct ui_libscreen *ls = &ui->ls;
+    ls->typing = false;
     free(ls->filter);
     ls->filter = NULL;
-    const char *t = ui->prompt.text.data;
-    if (keep && t && *t)
+    if (keep && *t)
         ls->filter = xstrdup(t);
     refilter(ui, ls->filter);
-    if (ls->filter && ls->n == 0)
+    if (ls->filter && ls->list.n == 0)
         ui_msg(ui, "no story matches \"%s\" (/ then Esc shows all)", ls->filter);
 }
 
@@ -144,19 +148,17 @@ static void draw_row(struct ui *ui, int y, const struct story *s, bool selected)
         ui_put(y, COLS - rcols - 1, COLS, right, strlen(right), a);
 }
 
-void ui_library_draw(struct ui *ui)
+static void library_draw(struct ui *ui)
 {
     struct ui_libscreen *ls = &ui->ls;
+    struct ui_list *l = &ls->list;
     int first, rows;
-    list_rows(&first, &rows);
-    if (ls->sel < ls->top)
-        ls->top = ls->sel;
-    if (ls->sel >= ls->top + (size_t)rows)
-        ls->top = ls->sel - (size_t)rows + 1;
+    ui_list_rows(&first, &rows);
+    ui_list_fit(l, rows);
     if (first) {
         char head[512];
-        if (ls->filter || ui->prompt.kind == PROMPT_FILTER)
-            snprintf(head, sizeof head, "quire \xc2\xb7 %zu of %zu stories matching", ls->n,
+        if (ls->filter || ls->typing)
+            snprintf(head, sizeof head, "quire \xc2\xb7 %zu of %zu stories matching", l->n,
                      ui->lib->n_stories);
         else
             snprintf(head, sizeof head, "quire \xc2\xb7 %zu %s in %s", ui->lib->n_stories,
@@ -167,13 +169,13 @@ void ui_library_draw(struct ui *ui)
         const char *none = "No stories here.  Add text files to the folder, or use -L DIR.";
         ui_put(first, 1 < COLS ? 1 : 0, COLS, none, strlen(none), A_NORMAL);
     }
-    for (int r = 0; r < rows && ls->top + (size_t)r < ls->n; r++) {
-        size_t i = ls->top + (size_t)r;
-        draw_row(ui, first + r, &ui->lib->stories[ls->idx[i]], i == ls->sel);
+    for (int r = 0; r < rows && l->top + (size_t)r < l->n; r++) {
+        size_t i = l->top + (size_t)r;
+        draw_row(ui, first + r, &ui->lib->stories[ls->idx[i]], i == l->sel);
     }
     if (LINES >= 2) {
         char right[64], left[300];
-        snprintf(right, sizeof right, "%zu/%zu", ls->n ? ls->sel + 1 : 0, ls->n);
+        snprintf(right, sizeof right, "%zu/%zu", l->n ? l->sel + 1 : 0, l->n);
         if (ui->msg[0])
             snprintf(left, sizeof left, "%s", ui->msg);
         else if (ls->filter)
@@ -185,74 +187,93 @@ void ui_library_draw(struct ui *ui)
     }
 }
 
-void ui_library_key(struct ui *ui, int key)
+/* ---- keys: the handlers of the library's key table ------------------------- */
+
+static void act_move(struct ui *ui, enum ui_action act, int key)
+{
+    int first, rows;
+    ui_list_rows(&first, &rows);
+    ui_list_move(&ui->ls.list, act, (size_t)rows, false);
+}
+
+static void act_open(struct ui *ui, enum ui_action act, int key)
 {
     struct ui_libscreen *ls = &ui->ls;
-    int first, rows;
-    list_rows(&first, &rows);
-    size_t page = (size_t)rows;
-    switch (ui_keys_lookup(UI_CTX_LIBRARY, key)) {
-    case ACT_LINE_DOWN:
-    case ACT_SCROLL_DOWN:
-        if (ls->sel + 1 < ls->n)
-            ls->sel++;
-        break;
-    case ACT_LINE_UP:
-    case ACT_SCROLL_UP:
-        if (ls->sel > 0)
-            ls->sel--;
-        break;
-    case ACT_PAGE_DOWN:
-        ls->sel = ls->sel + page < ls->n ? ls->sel + page : (ls->n ? ls->n - 1 : 0);
-        break;
-    case ACT_PAGE_UP:
-        ls->sel = ls->sel > page ? ls->sel - page : 0;
-        break;
-    case ACT_TOP:
-        ls->sel = 0;
-        break;
-    case ACT_BOTTOM:
-        ls->sel = ls->n ? ls->n - 1 : 0;
-        break;
-    case ACT_OPEN:
-        if (ls->n)
-            ui_reader_open(ui, &ui->lib->stories[ls->idx[ls->sel]], true);
-        break;
-    case ACT_FILTER:
-        ui_prompt_open(ui, PROMPT_FILTER, '/');
-        break;
-    case ACT_HELP: {
-        size_t n1, n2;
-        char **a = ui_keys_help(UI_CTX_LIBRARY, &n1);
-        char **b = ui_keys_help(UI_CTX_READER, &n2);
-        char **items = xcalloc(n1 + n2 + 3, sizeof *items);
-        size_t n = 0;
-        items[n++] = xstrdup("In the library:");
-        for (size_t i = 0; i < n1; i++)
-            items[n++] = a[i];
-        items[n++] = xstrdup("");
-        items[n++] = xstrdup("While reading:");
-        for (size_t i = 0; i < n2; i++)
-            items[n++] = b[i];
-        free(a);
-        free(b);
-        ui_menu_open(ui, MENU_HELP, xstrdup("Keys (q or Esc closes)"), items, n, 0);
-        break;
-    }
-    case ACT_QUIT:
-        ui->quit = true;
-        break;
-    case ACT_REDRAW:
-        clearok(curscr, TRUE);
-        break;
-    default:
-        if (key == 27 && ls->filter) {      /* Esc drops the filter */
-            free(ls->filter);
-            ls->filter = NULL;
-            refilter(ui, NULL);
-        } else if (key != 27) {
-            ui_msg(ui, "that key does nothing here: h lists the keys");
-        }
-        break;
+    if (ls->list.n)
+        ui_go(ui, UI_SCREEN_READER, &ui->lib->stories[ls->idx[ls->list.sel]]);
+}
+
+static void act_filter(struct ui *ui, enum ui_action act, int key)
+{
+    ui->ls.typing = true;
+    ui_prompt_open(ui, '/', filter_changed, filter_done);
+}
+
+static void act_help(struct ui *ui, enum ui_action act, int key)
+{
+    size_t n1, n2;
+    char **a = ui_keys_help(UI_CTX_LIBRARY, &n1);
+    char **b = ui_keys_help(UI_CTX_READER, &n2);
+    char **items = xcalloc(n1 + n2 + 3, sizeof *items);
+    size_t n = 0;
+    items[n++] = xstrdup("In the library:");
+    for (size_t i = 0; i < n1; i++)
+        items[n++] = a[i];
+    items[n++] = xstrdup("");
+    items[n++] = xstrdup("While reading:");
+    for (size_t i = 0; i < n2; i++)
+        items[n++] = b[i];
+    free(a);
+    free(b);
+    ui_help_open(ui, xstrdup("Keys (q or Esc closes)"), items, n);
+}
+
+static void act_quit(struct ui *ui, enum ui_action act, int key)
+{
+    ui->quit = true;
+}
+
+static void library_key(struct ui *ui, int key)
+{
+    struct ui_libscreen *ls = &ui->ls;
+    const struct ui_binding *b = ui_keys_find(UI_CTX_LIBRARY, key);
+    if (b) {
+        b->run(ui, b->action, key);
+    } else if (key == UI_KEY_ESC && ls->filter) {   /* Esc drops the filter */
+        free(ls->filter);
+        ls->filter = NULL;
+        refilter(ui, NULL);
+    } else if (key != UI_KEY_ESC) {
+        ui_msg(ui, "that key does nothing here: h lists the keys");
     }
 }
+
+#define KC(k) UI_KC(k)
+#define ENTERS '\n', '\r', KC(KEY_ENTER)
+
+static const struct ui_binding library_keys[] = {
+    {ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, act_move},
+    {ACT_SCROLL_UP, "scroll_up", "wheel up", "scroll up", {UI_KEY_WHEEL_UP}, act_move},
+    {ACT_REDRAW, "redraw", NULL, "redraw the screen", {0x0c}, ui_redraw},
+    {ACT_LINE_DOWN, "line_down", NULL, "next story", {'j', KC(KEY_DOWN)}, act_move},
+    {ACT_LINE_UP, "line_up", NULL, "previous story", {'k', KC(KEY_UP)}, act_move},
+    {ACT_PAGE_DOWN, "next_page", NULL, "a page down", {KC(KEY_NPAGE), ' ', 'f'}, act_move},
+    {ACT_PAGE_UP, "prev_page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, act_move},
+    {ACT_TOP, "chapter_start", NULL, "first story", {'g', KC(KEY_HOME)}, act_move},
+    {ACT_BOTTOM, "chapter_end", NULL, "last story", {'G', KC(KEY_END)}, act_move},
+    {ACT_OPEN, "open", NULL, "open the story where you left it", {ENTERS, KC(KEY_RIGHT)},
+     act_open},
+    {ACT_FILTER, "filter", NULL, "filter by title or author (Esc clears)", {'/'}, act_filter},
+    {ACT_HELP, "help", NULL, "this help", {'h', KC(KEY_F(1))}, act_help},
+    {ACT_QUIT, "quit", NULL, "quit", {'q'}, act_quit},
+    {ACT_NONE, NULL, NULL, NULL, {0}, NULL},
+};
+
+const struct ui_mode ui_mode_library = {
+    .name = "library",
+    .enter = library_enter,
+    .leave = library_leave,
+    .key = library_key,
+    .draw = library_draw,
+    .keys = library_keys,
+};

@@ -29,7 +29,7 @@ int ui_reader_width(const struct ui *ui)
 
 /* ---- positions and saving ----------------------------------------------- */
 
-void ui_reader_save(struct ui *ui)
+static void reader_save(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
     if (!rd->open || !ui->bm)
@@ -43,20 +43,23 @@ void ui_reader_save(struct ui *ui)
     rd->saved_at = time(NULL);
 }
 
-void ui_reader_tick(struct ui *ui)
+/* The periodic save. */
+static void reader_tick(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
     if (rd->open && rd->unsaved && time(NULL) - rd->saved_at >= UI_SAVE_EVERY)
-        ui_reader_save(ui);
+        reader_save(ui);
 }
 
-bool ui_reader_open(struct ui *ui, struct story *s, bool at_saved)
+static void reader_leave(struct ui *ui);
+
+static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
 {
     if (s->n_ch == 0) {
         ui_msg(ui, "%s: no chapters to read", s->title);
         return false;
     }
-    ui_reader_close(ui);
+    reader_leave(ui);
     struct ui_reader *rd = &ui->rd;
     struct layout_opts lo = {
         .width = ui_reader_width(ui),
@@ -72,21 +75,21 @@ bool ui_reader_open(struct ui *ui, struct story *s, bool at_saved)
     rd->open = true;
     rd->s = s;
     rd->saved_at = time(NULL);
-    ui->in_reader = true;
     return true;
 }
 
-void ui_reader_close(struct ui *ui)
+/* Save the place and close the story (also on quitting and on a signal:
+ * the main loop makes every screen leave). */
+static void reader_leave(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
     if (!rd->open)
         return;
-    ui_reader_save(ui);
+    reader_save(ui);
     search_free(rd->srch);
     free(rd->needle);
     ui_view_free(&rd->v);
     memset(rd, 0, sizeof *rd);
-    ui->in_reader = false;
 }
 
 static void remember_place(struct ui_reader *rd)
@@ -252,12 +255,16 @@ static void status_line(struct ui *ui)
     ui_bottom(ui, LINES - 1, left, right);
 }
 
-void ui_reader_draw(struct ui *ui)
+static void reader_resize(struct ui *ui)
+{
+    ui_view_resize(&ui->rd.v, ui_reader_width(ui), ui_reader_rows());
+}
+
+static void reader_draw(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
     struct ui_view *v = &rd->v;
     int width = ui_reader_width(ui);
-    ui_view_resize(v, width, ui_reader_rows());
     int x0 = (COLS - width) / 2;
     if (x0 < 0)
         x0 = 0;
@@ -313,14 +320,13 @@ static void search_step(struct ui *ui, bool reverse)
         ui_msg(ui, "search wrapped around the story: %s", rd->needle);
 }
 
-void ui_reader_prompt_done(struct ui *ui, bool run)
+/* The search prompt ended (the whole story is in: reader_needs_whole). */
+static void search_done(struct ui *ui, const char *t, bool run)
 {
     struct ui_reader *rd = &ui->rd;
     if (!run)
         return;
-    ui_take_whole(ui);   /* a search goes through the whole story */
-    const char *t = ui->prompt.text.data ? ui->prompt.text.data : "";
-    bool back = ui->prompt.kind == PROMPT_SEARCH_BACK;
+    bool back = rd->prompt_back;
     if (!*t) {                 /* empty: the last search again, this way */
         if (!rd->needle)
             return;
@@ -342,7 +348,18 @@ void ui_reader_prompt_done(struct ui *ui, bool run)
     search_step(ui, false);
 }
 
+
 /* ---- menus ------------------------------------------------------------------- */
+
+static void contents_chosen(struct ui *ui, size_t ci)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (rd->open && ci < rd->s->n_ch) {
+        remember_place(rd);
+        ui_view_chapter(&rd->v, ci);
+    }
+    rd->unsaved = true;
+}
 
 static void open_contents(struct ui *ui)
 {
@@ -350,35 +367,8 @@ static void open_contents(struct ui *ui)
     char **items = xcalloc(s->n_ch, sizeof *items);
     for (size_t i = 0; i < s->n_ch; i++)
         items[i] = xasprintf("%3zu. %s", i + 1, s->ch[i].title);
-    ui_menu_open(ui, MENU_CONTENTS, xasprintf("Contents \xc2\xb7 %s", s->title), items, s->n_ch,
-                 ui->rd.v.top.ci);
-}
-
-static void open_marks(struct ui *ui)
-{
-    struct ui_reader *rd = &ui->rd;
-    char letters[64] = "";
-    if (ui->bm)
-        bookmarks_marks(ui->bm, rd->s->id, letters);
-    size_t n = strlen(letters);
-    if (n == 0) {
-        ui_msg(ui, "no bookmarks in this story yet: m + letter sets one");
-        return;
-    }
-    char **items = xcalloc(n, sizeof *items);
-    for (size_t i = 0; i < n; i++) {
-        struct bm_pos pos;
-        size_t ci = 0, off = 0;
-        if (bookmarks_get_mark(ui->bm, rd->s->id, letters[i], &pos) &&
-            bookmarks_resolve(rd->s, &pos, &ci, &off))
-            items[i] = xasprintf("%c  %3.0f%%  %zu/%zu %s", letters[i],
-                                 story_percent(rd->s, ci, off), ci + 1, rd->s->n_ch,
-                                 rd->s->ch[ci].title);
-        else
-            items[i] = xasprintf("%c  (cannot be found)", letters[i]);
-    }
-    ui_menu_open(ui, MENU_MARKS, xasprintf("Bookmarks \xc2\xb7 %s", rd->s->title), items, n, 0);
-    ui->menu.letters = xstrdup(letters);
+    ui_menu_open(ui, xasprintf("Contents \xc2\xb7 %s", s->title), items, s->n_ch,
+                 ui->rd.v.top.ci, contents_chosen);
 }
 
 static void goto_mark(struct ui *ui, char letter)
@@ -407,6 +397,41 @@ static void goto_mark(struct ui *ui, char letter)
     ui_msg(ui, "bookmark '%c'", letter);
 }
 
+static void mark_chosen(struct ui *ui, size_t i)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (rd->open && i < strlen(rd->letters))
+        goto_mark(ui, rd->letters[i]);
+    rd->unsaved = true;
+}
+
+static void open_marks(struct ui *ui)
+{
+    struct ui_reader *rd = &ui->rd;
+    char *letters = rd->letters;
+    letters[0] = '\0';
+    if (ui->bm)
+        bookmarks_marks(ui->bm, rd->s->id, letters);
+    size_t n = strlen(letters);
+    if (n == 0) {
+        ui_msg(ui, "no bookmarks in this story yet: m + letter sets one");
+        return;
+    }
+    char **items = xcalloc(n, sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        struct bm_pos pos;
+        size_t ci = 0, off = 0;
+        if (bookmarks_get_mark(ui->bm, rd->s->id, letters[i], &pos) &&
+            bookmarks_resolve(rd->s, &pos, &ci, &off))
+            items[i] = xasprintf("%c  %3.0f%%  %zu/%zu %s", letters[i],
+                                 story_percent(rd->s, ci, off), ci + 1, rd->s->n_ch,
+                                 rd->s->ch[ci].title);
+        else
+            items[i] = xasprintf("%c  (cannot be found)", letters[i]);
+    }
+    ui_menu_open(ui, xasprintf("Bookmarks \xc2\xb7 %s", rd->s->title), items, n, 0, mark_chosen);
+}
+
 static void set_mark(struct ui *ui, char letter)
 {
     struct ui_reader *rd = &ui->rd;
@@ -418,43 +443,6 @@ static void set_mark(struct ui *ui, char letter)
     bookmarks_set_mark(ui->bm, rd->s->id, rd->s->title, letter, &pos);
     ui_msg(ui, "bookmark '%c' set at %.0f%%", letter, ui_view_percent(&rd->v));
     ui_bm_save(ui);
-}
-
-void ui_reader_menu_choose(struct ui *ui)
-{
-    struct ui_reader *rd = &ui->rd;
-    struct ui_menu *m = &ui->menu;
-    if (m->n == 0) {
-        ui_menu_close(ui);
-        return;
-    }
-    if (m->kind == MENU_CONTENTS && rd->open) {
-        size_t ci = m->sel;
-        ui_menu_close(ui);
-        remember_place(rd);
-        ui_view_chapter(&rd->v, ci);
-    } else if (m->kind == MENU_MARKS && rd->open) {
-        char letter = m->letters[m->sel];
-        ui_menu_close(ui);
-        goto_mark(ui, letter);
-    } else {
-        ui_menu_close(ui);
-    }
-    rd->unsaved = true;
-}
-
-static void open_help(struct ui *ui, unsigned ctx, const char *title)
-{
-    size_t n;
-    char **items = ui_keys_help(ctx, &n);
-    ui_menu_open(ui, MENU_HELP, xstrdup(title), items, n, 0);
-}
-
-/* ---- keys ------------------------------------------------------------------- */
-
-static bool is_letter(int key)
-{
-    return (key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z');
 }
 
 /* ---- a partial story (library_open_head) --------------------------------- */
@@ -496,6 +484,19 @@ static bool needs_whole(struct ui_reader *rd, int key)
     }
 }
 
+/* The main loop asks this before handing over a key while the open story
+ * is partial: the search prompt's Enter searches the whole story; a menu
+ * (the help: the others wait for the whole story to open) needs nothing. */
+static bool reader_needs_whole(struct ui *ui, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (ui->overlay == &ui_mode_prompt)
+        return ui_prompt_enter(key);
+    if (ui->overlay)
+        return false;
+    return rd->s->partial && needs_whole(rd, key);
+}
+
 /* Chapter of s whose preferred edition holds byte `off` of its text (the
  * last one starting at or before it). */
 static size_t chapter_at(const struct story *s, size_t off)
@@ -529,12 +530,16 @@ static void carry_place(const struct story *os, const struct story *ns, bool sam
     story_percent_pos(ns, story_percent(os, *ci, *off), ci, off);
 }
 
+
 void ui_reader_adopt(struct ui *ui, struct story *ns)
 {
     struct ui_reader *rd = &ui->rd;
     if (!rd->open || ns->n_ch == 0)
         return;
     const struct story *os = rd->s;
+    /* The head named the story differently (its id): a reader who has not
+     * moved yet goes to the place saved under the whole story's id. */
+    bool reid = strcmp(os->id, ns->id) != 0 && !rd->unsaved;
     const char *ot, *nt;
     const struct edition *oe = chapter_text(&os->ch[0], &ot);
     const struct edition *ne = chapter_text(&ns->ch[0], &nt);
@@ -555,78 +560,44 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     ui_view_init(&rd->v, ns, &lo, rows);
     ui_view_goto(&rd->v, ci, off);
     rd->s = ns;
+    struct bm_pos pos;
+    if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
+        bookmarks_resolve(ns, &pos, &ci, &off))
+        ui_view_goto(&rd->v, ci, off);
 }
 
-void ui_reader_key(struct ui *ui, int key)
+/* ---- keys: the handlers of the reader's key table ---------------------------- */
+
+static bool is_letter(int key)
+{
+    return (key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z');
+}
+
+/* Page, line and wheel moves, rd->times over (the wheel: three lines). */
+static void act_move(struct ui *ui, enum ui_action act, int key)
+{
+    struct ui_view *v = &ui->rd.v;
+    unsigned long times = ui->rd.times;
+    bool down = act == ACT_PAGE_DOWN || act == ACT_LINE_DOWN || act == ACT_SCROLL_DOWN;
+    if (act == ACT_SCROLL_DOWN || act == ACT_SCROLL_UP)
+        times *= 3;
+    for (unsigned long i = 0; i < times; i++) {
+        bool moved = act == ACT_PAGE_DOWN ? ui_view_page_down(v)
+                   : act == ACT_PAGE_UP   ? ui_view_page_up(v)
+                   : down                 ? ui_view_line_down(v)
+                                          : ui_view_line_up(v);
+        if (!moved) {
+            ui_msg(ui, down ? "the end of the story" : "the start of the story");
+            break;
+        }
+    }
+}
+
+static void act_chapter(struct ui *ui, enum ui_action act, int key)
 {
     struct ui_reader *rd = &ui->rd;
-    if (rd->s->partial && ui->loader && needs_whole(rd, key))
-        ui_take_whole(ui);
     struct ui_view *v = &rd->v;
-    struct ui_addr before = v->top;
-
-    if (rd->pending) {
-        int p = rd->pending;
-        rd->pending = 0;
-        if (key == 27)
-            return;
-        if (p == 'm' && is_letter(key))
-            set_mark(ui, (char)key);
-        else if (p == '\'' && (is_letter(key) || key == '\''))
-            goto_mark(ui, (char)key);
-        else
-            ui_msg(ui, "a bookmark is named by a letter, a-z or A-Z");
-        goto moved;
-    }
-
-    enum ui_action act = ui_keys_lookup(UI_CTX_READER, key);
-    if (act == ACT_DIGIT) {
-        if (rd->count < 100000000UL)
-            rd->count = rd->count * 10 + (unsigned long)(key - '0');
-        rd->have_count = true;
-        return;
-    }
-    bool had_count = rd->have_count;
-    unsigned long count = rd->have_count ? rd->count : 0;
-    unsigned long times = rd->have_count && count > 0 ? (count > 10000 ? 10000 : count) : 1;
-    rd->have_count = false;
-    rd->count = 0;
-
     switch (act) {
-    case ACT_PAGE_DOWN:
-        for (unsigned long i = 0; i < times; i++)
-            if (!ui_view_page_down(v)) {
-                ui_msg(ui, "the end of the story");
-                break;
-            }
-        break;
-    case ACT_PAGE_UP:
-        for (unsigned long i = 0; i < times; i++)
-            if (!ui_view_page_up(v)) {
-                ui_msg(ui, "the start of the story");
-                break;
-            }
-        break;
-    case ACT_LINE_DOWN:
-    case ACT_SCROLL_DOWN:
-        if (act == ACT_SCROLL_DOWN)
-            times *= 3;
-        for (unsigned long i = 0; i < times; i++)
-            if (!ui_view_line_down(v)) {
-                ui_msg(ui, "the end of the story");
-                break;
-            }
-        break;
-    case ACT_LINE_UP:
-    case ACT_SCROLL_UP:
-        if (act == ACT_SCROLL_UP)
-            times *= 3;
-        for (unsigned long i = 0; i < times; i++)
-            if (!ui_view_line_up(v)) {
-                ui_msg(ui, "the start of the story");
-                break;
-            }
-        break;
     case ACT_NEXT_CHAPTER:
         if (v->top.ci + 1 < rd->s->n_ch) {
             remember_place(rd);
@@ -637,9 +608,9 @@ void ui_reader_key(struct ui *ui, int key)
         break;
     case ACT_PREV_CHAPTER:
         remember_place(rd);
-        if (v->top.ci > 0)
+        if (v->top.ci > 0) {
             ui_view_chapter(v, v->top.ci - 1);
-        else {
+        } else {
             ui_view_chapter(v, 0);
             ui_msg(ui, "this is the first chapter");
         }
@@ -648,65 +619,161 @@ void ui_reader_key(struct ui *ui, int key)
         remember_place(rd);
         ui_view_chapter(v, v->top.ci);
         break;
-    case ACT_BOTTOM:
+    default:   /* ACT_BOTTOM */
         remember_place(rd);
         ui_view_chapter_end(v);
         break;
-    case ACT_CONTENTS:
-        open_contents(ui);
-        break;
-    case ACT_SEARCH_FWD:
-        ui_prompt_open(ui, PROMPT_SEARCH_FWD, '/');
-        break;
-    case ACT_SEARCH_BACK:
-        ui_prompt_open(ui, PROMPT_SEARCH_BACK, '?');
-        break;
-    case ACT_SEARCH_NEXT:
-        search_step(ui, false);
-        break;
-    case ACT_SEARCH_PREV:
-        search_step(ui, true);
-        break;
-    case ACT_SET_MARK:
-        rd->pending = 'm';
-        break;
-    case ACT_JUMP_MARK:
-        rd->pending = '\'';
-        break;
-    case ACT_LIST_MARKS:
-        open_marks(ui);
-        break;
-    case ACT_PERCENT: {
-        if (!had_count) {
-            ui_msg(ui, "type the percent first, e.g. 50%%");
-            break;
-        }
-        size_t ci, off;
-        ui_view_percent_pos(v, (double)(count > 100 ? 100 : count), &ci, &off);
-        jump_to(rd, ci, off);
-        break;
     }
-    case ACT_HELP:
-        open_help(ui, UI_CTX_READER, "Keys while reading (q or Esc closes)");
-        break;
-    case ACT_QUIT: {
-        struct story *s = rd->s;
-        ui_reader_close(ui);
-        ui_library_select(ui, s);
+}
+
+static void act_contents(struct ui *ui, enum ui_action act, int key)
+{
+    open_contents(ui);
+}
+
+static void act_search(struct ui *ui, enum ui_action act, int key)
+{
+    if (act == ACT_SEARCH_FWD || act == ACT_SEARCH_BACK) {
+        ui->rd.prompt_back = act == ACT_SEARCH_BACK;
+        ui_prompt_open(ui, act == ACT_SEARCH_BACK ? '?' : '/', NULL, search_done);
+    } else {
+        search_step(ui, act == ACT_SEARCH_PREV);
+    }
+}
+
+static void act_mark(struct ui *ui, enum ui_action act, int key)
+{
+    if (act == ACT_LIST_MARKS)
+        open_marks(ui);
+    else
+        ui->rd.pending = act == ACT_SET_MARK ? 'm' : '\'';
+}
+
+static void act_digit(struct ui *ui, enum ui_action act, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (rd->count < 100000000UL)
+        rd->count = rd->count * 10 + (unsigned long)(key - '0');
+    rd->have_count = true;
+}
+
+static void act_percent(struct ui *ui, enum ui_action act, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (!rd->arg_given) {
+        ui_msg(ui, "type the percent first, e.g. 50%%");
         return;
     }
-    case ACT_REDRAW:
-        clearok(curscr, TRUE);
-        break;
-    default:
-        if (key != 27)
+    size_t ci, off;
+    ui_view_percent_pos(&rd->v, (double)(rd->arg > 100 ? 100 : rd->arg), &ci, &off);
+    jump_to(rd, ci, off);
+}
+
+static void act_help(struct ui *ui, enum ui_action act, int key)
+{
+    size_t n;
+    char **items = ui_keys_help(UI_CTX_READER, &n);
+    ui_help_open(ui, xstrdup("Keys while reading (q or Esc closes)"), items, n);
+}
+
+static void act_quit(struct ui *ui, enum ui_action act, int key)
+{
+    ui_go(ui, UI_SCREEN_LIBRARY, ui->rd.s);
+}
+
+#define KC(k) UI_KC(k)
+#define ENTERS '\n', '\r', KC(KEY_ENTER)
+
+static const struct ui_binding reader_keys[] = {
+    {ACT_PAGE_DOWN, "next_page", NULL, "next page; at a chapter's end, on into the next chapter",
+     {' ', 'f', KC(KEY_NPAGE), KC(KEY_RIGHT)}, act_move},
+    {ACT_PAGE_UP, "prev_page", NULL, "previous page", {'b', KC(KEY_PPAGE), KC(KEY_LEFT)},
+     act_move},
+    {ACT_LINE_DOWN, "line_down", NULL, "one line down", {'j', KC(KEY_DOWN), ENTERS}, act_move},
+    {ACT_LINE_UP, "line_up", NULL, "one line up", {'k', KC(KEY_UP)}, act_move},
+    {ACT_NEXT_CHAPTER, "next_chapter", NULL, "next chapter", {']'}, act_chapter},
+    {ACT_PREV_CHAPTER, "prev_chapter", NULL, "previous chapter", {'['}, act_chapter},
+    {ACT_TOP, "chapter_start", NULL, "start of the chapter", {'g', KC(KEY_HOME)}, act_chapter},
+    {ACT_BOTTOM, "chapter_end", NULL, "end of the chapter", {'G', KC(KEY_END)}, act_chapter},
+    {ACT_CONTENTS, "contents", NULL, "table of contents; Enter jumps", {'t'}, act_contents},
+    {ACT_SEARCH_FWD, "search_forward", NULL, "search forward through the story", {'/'},
+     act_search},
+    {ACT_SEARCH_BACK, "search_backward", NULL, "search backward through the story", {'?'},
+     act_search},
+    {ACT_SEARCH_NEXT, "search_next", NULL, "repeat the search", {'n'}, act_search},
+    {ACT_SEARCH_PREV, "search_prev", NULL, "repeat the search the other way", {'N'}, act_search},
+    {ACT_SET_MARK, "set_mark", "%s + letter", "set a named bookmark", {'m'}, act_mark},
+    {ACT_JUMP_MARK, "jump_mark", "%s + letter",
+     "jump to a named bookmark ('' back to where you were)", {'\''}, act_mark},
+    {ACT_LIST_MARKS, "list_marks", NULL, "list the bookmarks; Enter jumps", {'B'}, act_mark},
+    {ACT_DIGIT, "count", "0-9", "a number: for %, or a count for moves",
+     {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, act_digit},
+    {ACT_PERCENT, "percent", "digits + %s", "go to that percent of the story", {'%'},
+     act_percent},
+    {ACT_HELP, "help", NULL, "this help: every key", {'h', KC(KEY_F(1))}, act_help},
+    {ACT_QUIT, "quit", NULL, "back to the library", {'q'}, act_quit},
+    {ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, act_move},
+    {ACT_SCROLL_UP, "scroll_up", "wheel up", "scroll up", {UI_KEY_WHEEL_UP}, act_move},
+    {ACT_REDRAW, "redraw", NULL, "redraw the screen", {0x0c}, ui_redraw},
+    {ACT_NONE, NULL, NULL, NULL, {0}, NULL},
+};
+
+/* The letter after m or ' (rd->pending). */
+static void pending_key(struct ui *ui, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    int p = rd->pending;
+    rd->pending = 0;
+    if (key == UI_KEY_ESC)
+        return;
+    if (p == 'm' && is_letter(key))
+        set_mark(ui, (char)key);
+    else if (p == '\'' && (is_letter(key) || key == '\''))
+        goto_mark(ui, (char)key);
+    else
+        ui_msg(ui, "a bookmark is named by a letter, a-z or A-Z");
+}
+
+static void reader_key(struct ui *ui, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    struct ui_view *v = &rd->v;
+    struct ui_addr before = v->top;
+    if (rd->pending) {
+        pending_key(ui, key);
+    } else {
+        const struct ui_binding *b = ui_keys_find(UI_CTX_READER, key);
+        if (b && b->action == ACT_DIGIT) {
+            b->run(ui, b->action, key);
+            return;
+        }
+        /* The count typed before: the action's argument (for %) and how
+         * often a move repeats. */
+        rd->arg_given = rd->have_count;
+        rd->arg = rd->have_count ? rd->count : 0;
+        rd->times = rd->arg > 0 ? (rd->arg > 10000 ? 10000 : rd->arg) : 1;
+        rd->have_count = false;
+        rd->count = 0;
+        if (b)
+            b->run(ui, b->action, key);
+        else if (key != UI_KEY_ESC)
             ui_msg(ui, "that key does nothing here: h lists the keys");
-        break;
     }
-moved:
     if (v->top.ci != before.ci || v->top.seg != before.seg || v->top.idx != before.idx) {
         rd->unsaved = true;
         if (v->top.ci != before.ci)
             ui_view_trim(v);
     }
 }
+
+const struct ui_mode ui_mode_reader = {
+    .name = "reader",
+    .enter = reader_enter,
+    .leave = reader_leave,
+    .resize = reader_resize,
+    .key = reader_key,
+    .draw = reader_draw,
+    .tick = reader_tick,
+    .needs_whole = reader_needs_whole,
+    .keys = reader_keys,
+};

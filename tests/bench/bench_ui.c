@@ -45,18 +45,15 @@ static void run_search(struct ui *ui, const char *needle, int steps, const char 
 {
     struct stat_acc a = {0};
     ui_view_chapter(&ui->rd.v, 0);
-    ui_prompt_open(ui, PROMPT_SEARCH_FWD, '/');
+    ui_dispatch(ui, '/');
     buf_adds(&ui->prompt.text, needle);
     double t0 = cpu_now();
-    ui_reader_prompt_done(ui, true);
+    ui_dispatch(ui, '\n');
     ui_draw(ui);
     acc(&a, cpu_now() - t0);
-    ui->prompt.kind = PROMPT_NONE;
-    buf_free(&ui->prompt.text);
     for (int i = 1; i < steps; i++) {
         t0 = cpu_now();
-        ui->msg[0] = '\0';
-        ui_reader_key(ui, 'n');
+        ui_dispatch(ui, 'n');
         ui_draw(ui);
         acc(&a, cpu_now() - t0);
     }
@@ -79,7 +76,8 @@ static void bench_width(struct library *lib, struct story *s, int width, const c
     ui_attrs_init(&ui);
 
     double t0 = cpu_now();
-    ui_reader_open(&ui, s, false);
+    ui_mode_reader.enter(&ui, s, false);
+    ui.screen = &ui_mode_reader;
     ui_draw(&ui);
     double open_t = cpu_now() - t0;
     printf("%s: %zu chapters, %zu bytes; text column %d in a %dx%d screen\n", s->title, s->n_ch,
@@ -179,7 +177,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ui: %s: no such story\n", argv[2]);
         return 1;
     }
-    ui_keys_init(NULL, NULL);
+    const struct ui_binding *const tables[UI_N_CTX] = {
+        [UI_CTX_READER] = ui_mode_reader.keys,
+        [UI_CTX_LIBRARY] = ui_mode_library.keys,
+        [UI_CTX_MENU] = ui_mode_menu.keys,
+    };
+    ui_keys_init(NULL, NULL, tables);
     FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
     SCREEN *scr = newterm("xterm-256color", out, in);
     if (!scr) {

@@ -1,0 +1,329 @@
+/* ui_menu.c — what the screens open over themselves, knowing nothing of
+ * who opened them: a menu (a list to choose from; Enter calls back with the
+ * index), the help (lines to scroll through) and the prompt line (text
+ * typed; callbacks as it changes and when it ends).  And the scrolling
+ * list every list screen uses (the library too). */
+#include <curses.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "ui_screen.h"
+
+/* ---- scrolling lists ------------------------------------------------------ */
+
+void ui_list_rows(int *first, int *rows)
+{
+    *first = LINES >= 3 ? 1 : 0;
+    int bottom = LINES >= 2 ? 1 : 0;
+    *rows = LINES - *first - bottom;
+    if (*rows < 1)
+        *rows = 1;
+}
+
+void ui_list_fit(struct ui_list *l, int rows)
+{
+    if (l->sel < l->top)
+        l->top = l->sel;
+    if (l->sel >= l->top + (size_t)rows)
+        l->top = l->sel - (size_t)rows + 1;
+}
+
+bool ui_list_move(struct ui_list *l, enum ui_action act, size_t page, bool scroll)
+{
+    size_t last = l->n ? l->n - 1 : 0;
+    switch (act) {
+    case ACT_LINE_DOWN:
+    case ACT_SCROLL_DOWN:
+        if (scroll) {
+            if (l->top + page < l->n)
+                l->top++;
+            l->sel = l->top;
+        } else if (l->sel + 1 < l->n) {
+            l->sel++;
+        }
+        return true;
+    case ACT_LINE_UP:
+    case ACT_SCROLL_UP:
+        if (scroll) {
+            if (l->top > 0)
+                l->top--;
+            l->sel = l->top;
+        } else if (l->sel > 0) {
+            l->sel--;
+        }
+        return true;
+    case ACT_PAGE_DOWN:
+        l->sel = l->sel + page < l->n ? l->sel + page : last;
+        if (scroll)
+            l->top = l->sel;
+        return true;
+    case ACT_PAGE_UP:
+        l->sel = l->sel > page ? l->sel - page : 0;
+        if (scroll)
+            l->top = l->sel;
+        return true;
+    case ACT_TOP:
+        l->sel = 0;
+        l->top = 0;
+        return true;
+    case ACT_BOTTOM:
+        l->sel = last;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* ---- menus and the help ---------------------------------------------------- */
+
+static void menu_set(struct ui *ui, const struct ui_mode *mode, char *title, char **items,
+                     size_t n, size_t sel, ui_choose_fn *choose)
+{
+    ui_menu_close(ui);
+    struct ui_menu *m = &ui->menu;
+    m->title = title;
+    m->items = items;
+    m->list.n = n;
+    m->list.sel = sel < n ? sel : 0;
+    m->list.top = 0;
+    m->choose = choose;
+    ui->overlay = mode;
+}
+
+void ui_menu_open(struct ui *ui, char *title, char **items, size_t n, size_t sel,
+                  ui_choose_fn *choose)
+{
+    menu_set(ui, &ui_mode_menu, title, items, n, sel, choose);
+}
+
+void ui_help_open(struct ui *ui, char *title, char **items, size_t n)
+{
+    menu_set(ui, &ui_mode_help, title, items, n, 0, NULL);
+}
+
+void ui_menu_close(struct ui *ui)
+{
+    struct ui_menu *m = &ui->menu;
+    for (size_t i = 0; i < m->list.n; i++)
+        free(m->items[i]);
+    free(m->items);
+    free(m->title);
+    memset(m, 0, sizeof *m);
+    if (ui->overlay == &ui_mode_menu || ui->overlay == &ui_mode_help)
+        ui->overlay = NULL;
+}
+
+static void menu_leave(struct ui *ui)
+{
+    ui_menu_close(ui);
+}
+
+static bool is_help(const struct ui *ui)
+{
+    return ui->overlay == &ui_mode_help;
+}
+
+static void menu_draw(struct ui *ui)
+{
+    struct ui_menu *m = &ui->menu;
+    bool help = is_help(ui);
+    int first, rows;
+    ui_list_rows(&first, &rows);
+    ui_list_fit(&m->list, rows);
+    if (first)
+        ui_put(0, 1 < COLS ? 1 : 0, COLS, m->title, strlen(m->title), ui->a_bold);
+    for (int r = 0; r < rows && m->list.top + (size_t)r < m->list.n; r++) {
+        size_t i = m->list.top + (size_t)r;
+        attr_t a = i == m->list.sel && !help ? ui->a_sel : A_NORMAL;
+        if (a != A_NORMAL) {
+            attrset(a);
+            mvhline(first + r, 0, ' ', COLS);
+            attrset(A_NORMAL);
+        }
+        ui_put(first + r, 1 < COLS ? 1 : 0, COLS, m->items[i], strlen(m->items[i]), a);
+    }
+    if (LINES >= 2) {
+        char right[64];
+        snprintf(right, sizeof right, "%zu/%zu", m->list.n ? m->list.sel + 1 : 0, m->list.n);
+        const char *hint = help ? "j/k scroll  q close" : "Enter choose  Esc close";
+        ui_bottom(ui, LINES - 1, ui->msg[0] ? ui->msg : hint, right);
+    }
+}
+
+/* The handler of every row of the menus' key table. */
+static void menu_act(struct ui *ui, enum ui_action act, int key)
+{
+    struct ui_menu *m = &ui->menu;
+    int first, rows;
+    ui_list_rows(&first, &rows);
+    if (ui_list_move(&m->list, act, (size_t)rows, is_help(ui)))
+        return;
+    if (act == ACT_OPEN && !is_help(ui) && m->list.n > 0) {
+        ui_choose_fn *choose = m->choose;
+        size_t sel = m->list.sel;
+        ui_menu_close(ui);
+        if (choose)
+            choose(ui, sel);
+    } else if (act == ACT_OPEN || act == ACT_CLOSE) {
+        ui_menu_close(ui);
+    } else if (act == ACT_REDRAW) {
+        ui_redraw(ui, act, key);
+    }
+}
+
+static void menu_key(struct ui *ui, int key)
+{
+    const struct ui_binding *b = ui_keys_find(UI_CTX_MENU, key);
+    if (b)
+        b->run(ui, b->action, key);
+}
+
+#define KC(k) UI_KC(k)
+#define ENTERS '\n', '\r', KC(KEY_ENTER)
+
+static const struct ui_binding menu_keys[] = {
+    {ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, menu_act},
+    {ACT_SCROLL_UP, "scroll_up", "wheel up", "scroll up", {UI_KEY_WHEEL_UP}, menu_act},
+    {ACT_REDRAW, "redraw", NULL, "redraw the screen", {0x0c}, menu_act},
+    {ACT_LINE_DOWN, "line_down", NULL, "next item", {'j', KC(KEY_DOWN)}, menu_act},
+    {ACT_LINE_UP, "line_up", NULL, "previous item", {'k', KC(KEY_UP)}, menu_act},
+    {ACT_PAGE_DOWN, "next_page", NULL, "a page down", {KC(KEY_NPAGE), ' ', 'f'}, menu_act},
+    {ACT_PAGE_UP, "prev_page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, menu_act},
+    {ACT_TOP, "chapter_start", NULL, "first item", {'g', KC(KEY_HOME)}, menu_act},
+    {ACT_BOTTOM, "chapter_end", NULL, "last item", {'G', KC(KEY_END)}, menu_act},
+    {ACT_OPEN, "open", NULL, "choose the item", {ENTERS}, menu_act},
+    {ACT_CLOSE, "close", NULL, "close the menu", {UI_KEY_ESC, 'q', KC(KEY_LEFT)}, menu_act},
+    {ACT_NONE, NULL, NULL, NULL, {0}, NULL},
+};
+
+const struct ui_mode ui_mode_menu = {
+    .name = "menu",
+    .leave = menu_leave,
+    .key = menu_key,
+    .draw = menu_draw,
+    .keys = menu_keys,
+    .covers = true,
+};
+
+const struct ui_mode ui_mode_help = {
+    .name = "help",
+    .leave = menu_leave,
+    .key = menu_key,
+    .draw = menu_draw,
+    .keys = menu_keys,
+    .covers = true,
+};
+
+/* ---- the prompt line --------------------------------------------------------- */
+
+void ui_prompt_open(struct ui *ui, char lead, ui_prompt_fn *changed, ui_prompt_done_fn *done)
+{
+    buf_free(&ui->prompt.text);
+    ui->prompt.lead = lead;
+    ui->prompt.changed = changed;
+    ui->prompt.done = done;
+    buf_adds(&ui->prompt.text, "");
+    ui->overlay = &ui_mode_prompt;
+}
+
+bool ui_prompt_enter(int key)
+{
+    return key == '\n' || key == '\r' || key == UI_KC(KEY_ENTER);
+}
+
+static void prompt_leave(struct ui *ui)
+{
+    buf_free(&ui->prompt.text);
+    memset(&ui->prompt, 0, sizeof ui->prompt);
+    if (ui->overlay == &ui_mode_prompt)
+        ui->overlay = NULL;
+}
+
+static void prompt_finish(struct ui *ui, bool run)
+{
+    ui_prompt_done_fn *done = ui->prompt.done;
+    if (done)
+        done(ui, ui->prompt.text.data ? ui->prompt.text.data : "", run);
+    prompt_leave(ui);
+}
+
+static void prompt_key(struct ui *ui, int key)
+{
+    struct buf *t = &ui->prompt.text;
+    bool changed = false;
+    if (key == UI_KEY_ESC) {
+        prompt_finish(ui, false);
+        return;
+    }
+    if (ui_prompt_enter(key)) {
+        prompt_finish(ui, true);
+        return;
+    }
+    if (key == UI_KC(KEY_BACKSPACE) || key == 127 || key == 8) {
+        if (t->len == 0) {          /* Backspace on nothing cancels, as in less */
+            prompt_finish(ui, false);
+            return;
+        }
+        size_t i = t->len - 1;
+        while (i > 0 && ((unsigned char)t->data[i] & 0xC0) == 0x80)
+            i--;
+        t->len = i;
+        t->data[i] = '\0';
+        changed = true;
+    } else if (key == 0x15) {       /* C-u: clear */
+        t->len = 0;
+        t->data[0] = '\0';
+        changed = true;
+    } else if (key >= 32 && key != 127 && !(key & 0x3000000) && t->len < 512) {
+        char mb[MB_LEN_MAX + 1];
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        size_t n = wcrtomb(mb, (wchar_t)key, &st);
+        if (n != (size_t)-1) {
+            buf_add(t, mb, n);
+            changed = true;
+        }
+    }
+    if (changed && ui->prompt.changed)
+        ui->prompt.changed(ui, t->data);
+}
+
+static void prompt_draw(struct ui *ui)
+{
+    int y = LINES - 1, xmax = COLS;
+    move(y, 0);
+    clrtoeol();
+    if (ui->test_frames) {
+        char fr[32];
+        snprintf(fr, sizeof fr, " #%lu", ui->frames);
+        int w = (int)strlen(fr);
+        if (w + 2 < COLS) {
+            xmax = COLS - w;
+            ui_put(y, xmax, COLS, fr, strlen(fr), A_DIM);
+        }
+    }
+    char lead[2] = {ui->prompt.lead, 0};
+    int x = ui_put(y, 0, xmax, lead, 1, A_BOLD);
+    /* Show the end of the text when it does not fit. */
+    const char *s = ui->prompt.text.data ? ui->prompt.text.data : "";
+    size_t n = strlen(s);
+    while (n > 0 && x + ui_cols(s, n) >= xmax) {
+        size_t skip = 1;
+        while (skip < n && ((unsigned char)s[skip] & 0xC0) == 0x80)
+            skip++;
+        s += skip;
+        n -= skip;
+    }
+    x = ui_put(y, x, xmax, s, n, A_NORMAL);
+    move(y, x < COLS ? x : COLS - 1);
+}
+
+const struct ui_mode ui_mode_prompt = {
+    .name = "prompt",
+    .leave = prompt_leave,
+    .key = prompt_key,
+    .draw = prompt_draw,
+    .covers = false,
+};

@@ -1,0 +1,167 @@
+/* ui_text.c — what every screen draws with: text that never overflows its
+ * columns and never passes a control character to the terminal, measured
+ * with the layout's width function (layout_char_width) so a line the
+ * layout fitted to the column fits on the screen; the bottom line; the
+ * message shown on it until the next key. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "ui_screen.h"
+
+void ui_msg(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+    va_end(ap);
+}
+
+void ui_bm_save(struct ui *ui)
+{
+    if (!ui->bm)
+        return;
+    bookmarks_save(ui->bm);
+    const char *w = bookmarks_warning(ui->bm);
+    if (w && (!ui->bm_warning || strcmp(w, ui->bm_warning) != 0)) {
+        free(ui->bm_warning);
+        ui->bm_warning = xstrdup(w);
+        ui_msg(ui, "%s", w);
+    }
+}
+
+void ui_redraw(struct ui *ui, enum ui_action act, int key)
+{
+    (void)ui;
+    (void)act;
+    (void)key;
+    clearok(curscr, TRUE);
+}
+
+/* Decode one UTF-8 character of s[0..n) (n >= 1) into *c; a byte that does
+ * not start a well-formed sequence becomes U+FFFD, one byte at a time.
+ * Returns the bytes used. */
+static size_t next_char(const char *s, size_t n, uint32_t *c)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len;
+    uint32_t v, min;
+    if (u[0] < 0x80) {
+        *c = u[0];
+        return 1;
+    } else if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+        len = 2, v = u[0] & 0x1F, min = 0x80;
+    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
+        len = 3, v = u[0] & 0x0F, min = 0x800;
+    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+        len = 4, v = u[0] & 0x07, min = 0x10000;
+    } else {
+        *c = 0xFFFD;
+        return 1;
+    }
+    if (len > n) {
+        *c = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *c = 0xFFFD;
+            return 1;
+        }
+        v = v << 6 | (u[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v < 0xE000)) {
+        *c = 0xFFFD;
+        return 1;
+    }
+    *c = v;
+    return len;
+}
+
+/* Columns of c as drawn, or -1 for what is never drawn: controls (C0, DEL,
+ * C1) and the soft hyphen. */
+static int char_cols(uint32_t c)
+{
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0xAD)
+        return -1;
+    return layout_char_width(c);
+}
+
+int ui_cols(const char *s, size_t n)
+{
+    int cols = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += next_char(s + i, n - i, &c);
+        int w = char_cols(c);
+        if (w > 0)
+            cols += w;
+    }
+    return cols;
+}
+
+int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
+{
+    wchar_t wbuf[256];
+    int nw = 0, start = x;
+    if (y < 0 || y >= LINES || x < 0)
+        return x;
+    if (xmax > COLS)
+        xmax = COLS;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += next_char(s + i, n - i, &c);
+        int w = char_cols(c);
+        if (w < 0)
+            continue;            /* control characters are never drawn */
+        if (w == 0 && nw == 0 && x == start)
+            continue;            /* a mark with nothing to sit on */
+        if (x + w > xmax)
+            break;
+        if (nw >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
+            mvaddnwstr(y, start, wbuf, nw);
+            start = x;
+            nw = 0;
+        }
+        wbuf[nw++] = (wchar_t)c;
+        x += w;
+    }
+    if (nw > 0) {
+        attr_t old;
+        short pair;
+        attr_get(&old, &pair, NULL);
+        attrset(attr);
+        mvaddnwstr(y, start, wbuf, nw);
+        attrset(old);
+    }
+    return x;
+}
+
+void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
+{
+    char rbuf[128];
+    if (y < 0 || y >= LINES)
+        return;
+    if (ui->test_frames)
+        snprintf(rbuf, sizeof rbuf, "%s #%lu", right ? right : "", ui->frames);
+    else
+        snprintf(rbuf, sizeof rbuf, "%s", right ? right : "");
+    attrset(ui->a_status);
+    mvhline(y, 0, ' ', COLS);
+    attrset(A_NORMAL);
+    int rcols = ui_cols(rbuf, strlen(rbuf));
+    int rx = COLS - rcols - 1;
+    if (rx < 1)
+        rx = COLS - rcols;
+    int lmax = rx > 1 ? rx - 1 : 0;
+    if (rcols > COLS) {
+        lmax = COLS;
+        rx = COLS;   /* no room for the right part */
+    }
+    ui_put(y, 1 < COLS ? 1 : 0, lmax, left, strlen(left), ui->a_status);
+    if (rx < COLS)
+        ui_put(y, rx < 0 ? 0 : rx, COLS, rbuf, strlen(rbuf), ui->a_status);
+}
