@@ -3,6 +3,7 @@
 #   make            build ./quire
 #   make run        install missing build dependencies, build, open the sample library
 #   make check      build and run every test; last line "N passed, N failed"
+#                   (T='t_cli test_parse t_ui_*': only those suites)
 #   make bench      performance comparisons (docs/BENCHMARKS.md)
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each (default 60)
 #   make install / uninstall   (PREFIX, DESTDIR)
@@ -80,7 +81,18 @@ OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 SAN_OBJS := $(LIBSRCS:src/%.c=$(BUILD)/san/%.o)
 HDRS    := $(wildcard include/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
+UNIT_BINS := $(UNIT_NAMES:%=$(BUILD)/unit/%)
+
+# The layers, bottom to top, and which objects and unit tests are in each:
+# LAYERS, LAYER_<layer> (source names) and UNIT_<layer> (unit test names).
+include tests/arch/layers.mk
+# $(call layers_upto,L,LIST): the layers of LIST from the first up to L.
+layers_upto = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(firstword $(2))),,$(call layers_upto,$(1),$(wordlist 2,$(words $(2)),$(2)))))
+# $(call unit_layer,TEST): the layer of a unit test (empty when unplaced).
+unit_layer = $(strip $(foreach l,$(LAYERS),$(if $(filter $(1),$(UNIT_$(l))),$(l))))
+# $(call unit_objs,TEST): the sanitizer objects it links (main never).
+unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -114,9 +126,14 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/flags | $(BUILD)/obj
 $(BUILD)/san/%.o: src/%.c $(HDRS) | $(BUILD)/san
 	@$(CC) $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) -c -o $@ $<
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(SAN_OBJS) $(HDRS) | $(BUILD)/unit
-	@$(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
-	    -o $@ $< $(SAN_OBJS) $(LDLIBS)
+# A unit test links the objects of its own layer and of the layers below
+# it, never one above (tests/arch/layers.mk): a call from a lower layer
+# into a higher one fails to link here.
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(HDRS) | $(BUILD)/unit
+	@$(if $(call unit_layer,$*),,echo "$*: place it in one UNIT_* list of tests/arch/layers.mk" >&2; exit 1;) \
+	 $(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
+	    -o $@ $< $(filter %.o,$^) $(LDLIBS)
+$(foreach t,$(UNIT_NAMES),$(eval $(BUILD)/unit/$(t): $(call unit_objs,$(t))))
 
 $(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
 	@mkdir -p $@
@@ -134,10 +151,16 @@ run: deps
 # Nothing may print after tests/run.sh's total: it is the last recipe line
 # and silent (@).  The sub-make sees the packages deps just installed.
 # Build in parallel unless the caller already gave -j.
+# make check T='test_parse t_cli t_ui_*' runs only the suites named (unit
+# test binaries and shell suites; a * in a name matches any text) and
+# builds only what they need: the binaries, and the unit tests named.
 JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
+T ?=
+CHECK_BUILD = $(if $(T),$(filter $(subst *,%,$(T)),$(UNIT_BINS:$(BUILD)/unit/%=%)),unit warnings-clang)
 check: deps
-	@$(MAKE) --no-print-directory $(JOBS) $(BIN) $(BUILD)/quire-dyn unit warnings-clang
-	@sh tests/run.sh
+	@$(MAKE) --no-print-directory $(JOBS) $(BIN) $(BUILD)/quire-dyn \
+	    $(patsubst test_%,$(BUILD)/unit/test_%,$(CHECK_BUILD))
+	@sh tests/run.sh $(foreach t,$(T),'$(t)')
 
 # Every source, test and fuzz target through clang with our warnings as
 # errors; then the whole program built and linked by clang in build/clang.

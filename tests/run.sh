@@ -1,19 +1,100 @@
 #!/bin/sh
-# tests/run.sh — run every suite and add up their closing lines.
+# tests/run.sh [NAME...] — run the suites and add up their closing lines.
 #
 # A suite is a unit-test binary (build/unit/test_*) or a shell script
-# (tests/*/t_*.sh).  Each ends with "N passed, N failed"; a suite that dies
-# without that line counts as one failure.  The last line printed here is the
-# total, "N passed, N failed".
+# (tests/*/t_*.sh), named test_parse, t_cli, ...  With NAMEs (shell
+# patterns: t_ui_*), only the suites they match run; a NAME that matches
+# none is one failure.  Each suite ends with "N passed, N failed"; a suite
+# that dies without that line counts as one failure.
+#
+# Suites run side by side, QUIRE_TEST_JOBS at a time (default: twice the
+# cores, at least 4; most of a screen suite's time is waiting for tmux),
+# each with its own scratch folder and tmux server.  Their lines come out in
+# the order below all the same, each with the suite's wall time; the last
+# line printed is the total, "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
+jobs=${QUIRE_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) * 2 ))}
+[ "$jobs" -ge 4 ] || [ -n "$QUIRE_TEST_JOBS" ] || jobs=4
+[ "$jobs" -ge 1 ] || jobs=1
+work=$(mktemp -d "${TMPDIR:-/tmp}/quire-run.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+
+# The suites, in output order: "NAME COMMAND..." lines.
+for t in build/unit/test_*; do
+    [ -x "$t" ] && echo "$(basename "$t") $t"
+done >"$work/all"
+for t in tests/*/t_*.sh; do
+    [ -f "$t" ] && echo "$(basename "$t" .sh) sh $t"
+done >>"$work/all"
+
+# Only the suites named, if any were.
 total_p=0
 total_f=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-run_suite() {
-    name=$1; shift
-    "$@" >"$log" 2>&1
-    rc=$?
+if [ $# -gt 0 ]; then
+    : >"$work/list"
+    for pat in "$@"; do
+        hit=0
+        while read -r name cmd; do
+            case $name in
+            $pat) hit=1
+                  grep -q "^$name " "$work/list" || echo "$name $cmd" >>"$work/list" ;;
+            esac
+        done <"$work/all"
+        if [ "$hit" -eq 0 ]; then
+            echo "FAIL: no suite is named $pat (make check T='test_parse t_cli t_ui_*')" >&2
+            total_f=$((total_f + 1))
+        fi
+    done
+    # keep the output order of the full run
+    grep -Fxf "$work/list" "$work/all" >"$work/sel"
+else
+    cp "$work/all" "$work/sel"
+fi
+
+now() { date +%s.%N 2>/dev/null | sed 's/\.N$/.0/'; }
+
+# A token pool of $jobs lines in a FIFO: a suite takes one to start and
+# gives it back when it ends.
+mkfifo "$work/pool" || exit 1
+exec 3<>"$work/pool"
+i=0
+while [ "$i" -lt "$jobs" ]; do echo >&3; i=$((i + 1)); done
+
+# Start every suite in the background; suite N writes $work/N.log (its
+# output), $work/N.rc and $work/N.time.  On an interrupt each passes a
+# SIGTERM on to its suite, whose own exit trap cleans up (tmux servers).
+pids=""
+trap 'kill $pids 2>/dev/null; exit 130' INT TERM
+n=0
+while read -r name cmd; do
+    n=$((n + 1))
+    (
+        child=""
+        trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 1' TERM
+        read -r _ <&3
+        s=$(now)
+        case $name in
+        test_*) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $cmd ;;
+        *) $cmd ;;
+        esac >"$work/$n.log" 2>&1 </dev/null &
+        child=$!
+        wait "$child"
+        echo $? >"$work/$n.rc"
+        awk -v s="$s" -v e="$(now)" 'BEGIN { printf "%.1f\n", e - s }' >"$work/$n.time"
+        echo >&3
+    ) &
+    pids="$pids $!"
+done <"$work/sel"
+
+# Collect in order, each as it ends.
+n=0
+set -- $pids
+while read -r name cmd; do
+    n=$((n + 1))
+    wait "$1"
+    shift
+    rc=$(cat "$work/$n.rc")
+    log=$work/$n.log
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     if [ -z "$line" ]; then
         p=0; f=1
@@ -25,17 +106,10 @@ run_suite() {
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $name: exit status $rc" >&2; fi
         [ "$f" -ne 0 ] && grep -E '^FAIL|ERROR|Sanitizer|runtime error' "$log" | head -n 40 >&2
     fi
-    printf '%-28s %s\n' "$name" "$p passed, $f failed"
+    printf '%-28s %-26s %6s s\n' "$name" "$p passed, $f failed" "$(cat "$work/$n.time")"
     total_p=$((total_p + p))
     total_f=$((total_f + f))
-}
-for t in build/unit/test_*; do
-    [ -x "$t" ] || continue
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite "$(basename "$t")" "$t"
-done
-for t in tests/*/t_*.sh; do
-    [ -f "$t" ] || continue
-    run_suite "$(basename "$t" .sh)" sh "$t"
-done
+done <"$work/sel"
+wait
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]

@@ -210,8 +210,13 @@ check "the second instance moves on" ui_until sh -c "$UI_T capture-pane -p -t q2
 $UI_T send-keys -t q2 q q
 ui_keys q q
 ui_dead >/dev/null
-i=0
-while $UI_T has-session -t q2 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+# The second session ends when its quire exits (no remain-on-exit there);
+# the SIGCHLD pokes are ui_exited's (a missed SIGCHLD would keep it).
+UI_WAITED=0
+while $UI_T has-session -t q2 2>/dev/null && ui_waiting; do
+    kill -CHLD "$UI_SPID" 2>/dev/null
+    ui_tick
+done
 marks=$("$QUIRE" --bookmarks)
 check "both stories' places are kept (The Worst Betrayal)" \
     sh -c 'printf "%s\n" "$1" | grep -A1 "The Worst Betrayal" | grep -Eq "[1-9][0-9]?%"' _ "$marks"

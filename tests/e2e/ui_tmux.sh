@@ -5,7 +5,11 @@
 # fixed size, with LANG/TERM set and HOME/XDG_* from lib.sh, and with
 # QUIRE_TEST_FRAMES=1 so quire shows "#N" (frames drawn) at the right end of
 # its bottom line.  Nothing here sleeps and then asserts: every wait polls
-# with a deadline (UI_DEADLINE tenths of a second), usually for a NEW frame.
+# for an event, usually a NEW frame, and ends the moment it comes, the
+# moment quire has exited (it will draw nothing more: the wait fails at
+# once, after one last look), or at the deadline (UI_DEADLINE tenths of a
+# second), whichever is first.  Polls are 0.02 s apart for the first 0.2 s
+# (a frame usually comes within a few milliseconds), then 0.1 s.
 #
 #   ui_start W H ARGS...   start quire ARGS in a W x H pane, wait for a frame
 #   ui_run W H CMD         the same with a shell command line
@@ -18,6 +22,8 @@
 #   ui_status              the last line
 #   ui_wait REGEX          wait until the pane shows REGEX (grep -E)
 #   ui_dead                wait until quire has exited; prints "STATUS ALTSCREEN"
+#   ui_exited              true once quire (the pane's program) has exited
+#   ui_until CMD...        poll until CMD succeeds (or quire has exited)
 command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipping" >&2; finish; }
 
 UI_T="tmux -L quire-$$ -f /dev/null"
@@ -46,13 +52,38 @@ ui_frame() {
     echo "${f:-0}"
 }
 
+# The polling clock: ui_tick sleeps the next interval and adds it to
+# UI_WAITED (hundredths of a second); ui_waiting is true until the deadline.
+ui_tick() {
+    if [ "$UI_WAITED" -lt 20 ]; then
+        sleep 0.02; UI_WAITED=$((UI_WAITED + 2))
+    else
+        sleep 0.1; UI_WAITED=$((UI_WAITED + 10))
+    fi
+}
+ui_waiting() { [ "$UI_WAITED" -lt $((UI_DEADLINE * 10)) ]; }
+
+# ui_exited: true once the pane's program has exited (the pane stays, dead,
+# with its last screen: remain-on-exit).  tmux with libutempter can miss a
+# child's SIGCHLD and leave the pane "alive" around a zombie (tmux/tmux#311,
+# #4559), so each look first pokes our own private server (by its pid) with
+# SIGCHLD; it reaps what has exited and goes on.
+ui_exited() {
+    [ -n "$UI_SPID" ] && kill -CHLD "$UI_SPID" 2>/dev/null
+    [ "$($UI_T display -p -t q '#{pane_dead}' 2>/dev/null)" = 1 ]
+}
+
 # ui_wait_frame N: wait until the frame number is at least N.
 ui_wait_frame() {
-    i=0
-    while [ "$i" -lt "$UI_DEADLINE" ]; do
+    UI_WAITED=0
+    while ui_waiting; do
         [ "$(ui_frame)" -ge "$1" ] && return 0
-        sleep 0.1
-        i=$((i + 1))
+        if ui_exited; then
+            [ "$(ui_frame)" -ge "$1" ] && return 0
+            echo "quire exited before frame $1 (at $(ui_frame))" >&2
+            return 1
+        fi
+        ui_tick
     done
     echo "timed out waiting for frame $1 (at $(ui_frame))" >&2
     ui_screen >&2
@@ -60,11 +91,16 @@ ui_wait_frame() {
 }
 
 ui_wait() {
-    i=0
-    while [ "$i" -lt "$UI_DEADLINE" ]; do
+    UI_WAITED=0
+    while ui_waiting; do
         ui_screen | grep -Eq -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
+        if ui_exited; then
+            ui_screen | grep -Eq -- "$1" && return 0
+            echo "quire exited without showing /$1/" >&2
+            ui_screen >&2
+            return 1
+        fi
+        ui_tick
     done
     echo "timed out waiting for /$1/" >&2
     ui_screen >&2
@@ -80,6 +116,7 @@ ui_run() {
         -e QUIRE_TEST_FRAMES=1 \
         "unset LINES COLUMNS QUIRE_LIBRARY; TERM=tmux-256color; export TERM; exec $*" \; \
         set-option -t q remain-on-exit on
+    UI_SPID=$($UI_T display -p '#{pid}' 2>/dev/null)
     ui_wait_frame 1
 }
 
@@ -127,32 +164,29 @@ ui_resize() {
         ui_wait_frame $((f + 1))
     else
         # Too small for the frame counter: wait for the pane to take the size.
-        i=0
-        while [ "$i" -lt "$UI_DEADLINE" ]; do
+        UI_WAITED=0
+        while ui_waiting; do
             [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] && break
-            sleep 0.1
-            i=$((i + 1))
+            ui_exited && break
+            ui_tick
         done
     fi
 }
 
-# tmux with libutempter can miss a child's SIGCHLD and leave the pane
-# "alive" around a zombie (tmux/tmux#311, #4559), so while waiting we poke
-# our own private server (by its pid) with SIGCHLD; it reaps and goes on.
+# ui_dead: wait for the exit (ui_exited pokes tmux about a missed SIGCHLD).
 ui_dead() {
-    i=0
-    spid=$($UI_T display -p '#{pid}' 2>/dev/null)
-    while [ "$i" -lt "$UI_DEADLINE" ]; do
-        [ -n "$spid" ] && [ $((i % 3)) -eq 2 ] && kill -CHLD "$spid" 2>/dev/null
+    UI_WAITED=0
+    while ui_waiting; do
         # The status (or the signal) can show up a moment after pane_dead.
-        d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)
-        case $d in
-        "1 "?*)
-            $UI_T display -p -t q '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},} #{alternate_on}'
-            return 0;;
-        esac
-        sleep 0.1
-        i=$((i + 1))
+        if ui_exited; then
+            d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)
+            case $d in
+            "1 "?*)
+                $UI_T display -p -t q '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},} #{alternate_on}'
+                return 0;;
+            esac
+        fi
+        ui_tick
     done
     echo "still running"
     return 1
@@ -173,13 +207,17 @@ reverse_on() {
 }
 
 # ui_until CMD...: poll until CMD succeeds (for sizes too small to show the
-# frame counter); fails at the deadline.
+# frame counter); fails at the deadline, or at once (after one last try)
+# when quire has exited.
 ui_until() {
-    i=0
-    while [ "$i" -lt "$UI_DEADLINE" ]; do
+    UI_WAITED=0
+    while ui_waiting; do
         "$@" >/dev/null 2>&1 && return 0
-        sleep 0.1
-        i=$((i + 1))
+        if ui_exited; then
+            "$@" >/dev/null 2>&1 && return 0
+            return 1
+        fi
+        ui_tick
     done
     return 1
 }

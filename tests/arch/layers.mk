@@ -1,0 +1,38 @@
+# tests/arch/layers.mk — the layers of quire, bottom to top: the one table
+# that the Makefile (which objects a unit test may link) and
+# tests/arch/t_layers.sh (the symbol graph of build/obj/*.o) both read.
+#
+# An object may use symbols of its own layer and of the layers below it,
+# never of a layer above; no two objects may use each other, directly or
+# round a longer loop; only the ui objects may use curses.  A unit test
+# links only the objects of its own layer and below, so a call upwards
+# fails to link.
+#
+# Every src/NAME.c is placed in exactly one LAYER_* list (as NAME) and
+# every tests/unit/test_NAME.c in exactly one UNIT_* list: the build
+# (make unit) and the check stop on a file placed nowhere.  Keep this file
+# plain: one "VARIABLE := words" per line, "\" continuations allowed.
+LAYERS := base model build layout ui main
+
+# Memory, strings, files and the record format under the caches and the
+# bookmarks.
+LAYER_base   := util rec
+# The story model (types, free, find, text, percent).  Empty until the
+# model leaves library.c; library.c is in build for now.
+LAYER_model  :=
+# The passes that turn files into the model and keep it: reading, decoding,
+# parsing, caches, the library build and its thread, bookmarks, config.
+LAYER_build  := scan decode parse cache snapshot library loader bookmarks config
+# Lines on a screen or a page: layout, search, --render.
+LAYER_layout := layout search render
+# The screens (curses).
+LAYER_ui     := ui ui_keys ui_library ui_reader ui_view
+LAYER_main   := main
+
+# The unit tests, by the layer of what they test (tests/unit/test_NAME.c).
+UNIT_base   := test_util test_linebreak
+UNIT_model  :=
+UNIT_build  := test_decode test_parse test_cache test_config test_library test_bookmarks
+UNIT_layout := test_layout test_search
+UNIT_ui     := test_ui_view
+UNIT_main   :=
