@@ -12,27 +12,31 @@
 # every tests/unit/test_NAME.c in exactly one UNIT_* list: the build
 # (make unit) and the check stop on a file placed nowhere.  Keep this file
 # plain: one "VARIABLE := words" per line, "\" continuations allowed.
-LAYERS := base model build layout ui main
+LAYERS := base text model build layout ui main
 
 # Memory, strings, files and the record format under the caches and the
 # bookmarks.
-LAYER_base   := util rec
-# The story model (types, free, find, text, percent).  Empty until the
-# model leaves library.c; library.c is in build for now.
-LAYER_model  :=
+LAYER_base   := util rec uchar kv diag
+# A text and what it says: decoding, parsing (headings, blocks, matter,
+# emphasis), normalised words, the index cache of a file's analysis.
+LAYER_text   := decode parse_text parse_blocks heading heading_words matter markup norm cache
+# The story model (types, free, find, text and blocks, percent, the checks
+# of its rules): story.c, under every pass that builds or keeps it.
+LAYER_model  := story
 # The passes that turn files into the model and keep it: reading, decoding,
 # parsing, caches, the library build and its thread, bookmarks, config.
-LAYER_build  := scan decode parse cache snapshot library loader bookmarks config
+LAYER_build  := scan analyse storyini group editions assemble snapshot library loader bookmarks config output
 # Lines on a screen or a page: layout, search, --render.
 LAYER_layout := layout search render
 # The screens (curses).
-LAYER_ui     := ui ui_keys ui_library ui_reader ui_view
+LAYER_ui     := ui ui_keys ui_library ui_reader ui_view ui_menu ui_text
 LAYER_main   := main
 
 # The unit tests, by the layer of what they test (tests/unit/test_NAME.c).
-UNIT_base   := test_util test_linebreak
+UNIT_base   := test_util test_linebreak test_kv
+UNIT_text   := test_decode test_parse
 UNIT_model  :=
-UNIT_build  := test_decode test_parse test_cache test_config test_library test_bookmarks
+UNIT_build  := test_cache test_config test_library test_bookmarks
 UNIT_layout := test_layout test_search
 UNIT_ui     := test_ui_view
 UNIT_main   :=
