@@ -29,7 +29,7 @@
 #define BM_TMP_PREFIX "bookmarks.tmp."       /* write_file_atomic's temp files */
 #define BM_BAD_PREFIX "bookmarks.bad-"
 #define BM_MAX_LINE   65536                  /* bytes; longer lines are bad */
-#define BM_MAX_FILE   (64L << 20)            /* bytes; bigger files are unreadable */
+#define BM_MAX_FILE   ((size_t)64 << 20)     /* bytes; bigger files are unreadable */
 #define BM_MAX_ID     64                     /* bytes of a story id */
 #define BM_MAX_TITLE  1024                   /* bytes of a story title */
 #define BM_CTX        48                     /* bytes of context */
@@ -1043,10 +1043,12 @@ static int load(struct bookmarks *b, struct store *st, const char *lockerr, bool
     char *err = NULL;
     size_t len = 0;
     char *data = NULL;
-    if (!S_ISREG(sb.st_mode) || sb.st_size <= BM_MAX_FILE) {
-        data = read_file(b->path, &len, &err);
+    if (!S_ISREG(sb.st_mode) || (uintmax_t)sb.st_size <= BM_MAX_FILE) {
+        /* Anything but a regular file (a FIFO, /dev/zero) is refused by
+         * read_file_max without waiting or reading: never replaced either. */
+        data = read_file_max(b->path, BM_MAX_FILE, &len, &err);
         if (!data) {
-            warn(b, "%s", err);
+            warn(b, "%s; bookmarks are not saved", err);
             free(err);
             b->readonly = true;
             return -1;

@@ -644,6 +644,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     set_term(scr);
     if (bm)
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
+    warn_set_quiet(true);
     signals_install();
     set_escdelay(25);
     typeahead(-1);
@@ -702,6 +703,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     endwin();
     signals_restore();
     delscreen(scr);
+    warn_set_quiet(false);
     if (bm)
         bookmarks_set_quiet(bm, false);
     return 0;
