@@ -96,6 +96,14 @@ bool warn_is_quiet(void);
  * folder, fsync, rename over path, fsync of the folder.  0 or -1 with *err. */
 int write_file_atomic(const char *path, const void *data, size_t len, char **err);
 
+/* The file a write to path lands in: path itself unless it is a symbolic
+ * link, else the file the link names, followed through further links (a
+ * relative target is taken from the link's folder).  The target need not
+ * exist.  Malloc'd; NULL with *err on a link loop or an unreadable link.
+ * Writing there with write_file_atomic keeps the link and updates the
+ * file it names. */
+char *link_target(const char *path, char **err);
+
 /* mkdir -p with mode 0700 for the folders it creates.  0 or -1 with *err. */
 int mkdir_p(const char *path, char **err);
 

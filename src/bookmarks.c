@@ -1095,6 +1095,19 @@ static int load(struct bookmarks *b, struct store *st, const char *lockerr, bool
     return ret;
 }
 
+/* Replace the file atomically.  A bookmarks file that is a symbolic link
+ * (a dotfiles link into a synced folder) stays one: the file it names is
+ * replaced, with its temporary file in that file's folder. */
+static int store_write(const struct bookmarks *b, const char *data, size_t len, char **err)
+{
+    char *to = link_target(b->path, err);
+    if (!to)
+        return -1;
+    int r = write_file_atomic(to, data, len, err);
+    free(to);
+    return r;
+}
+
 /* Take the store's lock (creating the folder).  The lock's fd, or -1 with
  * *err. */
 static int lock_take(const struct bookmarks *b, char **err)
@@ -1163,7 +1176,7 @@ static int store_sync(struct bookmarks *b)
     if (b->dirty || rewrite) {
         size_t len;
         char *data = store_format(&disk, &len);
-        int w = write_file_atomic(b->path, data, len, &err);
+        int w = store_write(b, data, len, &err);
         free(data);
         if (w != 0) {
             warn_write(b, err);
@@ -1218,7 +1231,7 @@ struct bookmarks *bookmarks_open(const char *dir, bool quiet)
     if (load(b, &b->s, NULL, &rewrite) == 0 && rewrite) {
         size_t len;
         char *data = store_format(&b->s, &len);
-        if (write_file_atomic(b->path, data, len, &err) != 0)
+        if (store_write(b, data, len, &err) != 0)
             warn_write(b, err);
         free(data);
     }

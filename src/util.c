@@ -369,6 +369,47 @@ fail:
     return -1;
 }
 
+char *link_target(const char *path, char **err)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;   /* not a link (or nothing there yet): the file itself */
+        size_t cap = (size_t)st.st_size + 1 > 256 ? (size_t)st.st_size + 1 : 256;
+        char *to = NULL;
+        ssize_t n;
+        for (;;) {
+            to = xrealloc(to, cap);
+            n = readlink(cur, to, cap);
+            if (n < 0 || (size_t)n < cap)
+                break;
+            cap *= 2;   /* the link grew meanwhile */
+        }
+        if (n < 0) {
+            set_err(err, "%s: %s", cur, strerror(errno));
+            free(to);
+            free(cur);
+            return NULL;
+        }
+        to[n] = '\0';
+        if (to[0] != '/') {
+            /* Relative to the folder the link is in. */
+            const char *slash = strrchr(cur, '/');
+            if (slash) {
+                char *abs = xasprintf("%.*s/%s", (int)(slash - cur), cur, to);
+                free(to);
+                to = abs;
+            }
+        }
+        free(cur);
+        cur = to;
+    }
+    set_err(err, "%s: %s", path, strerror(ELOOP));
+    free(cur);
+    return NULL;
+}
+
 int mkdir_p(const char *path, char **err)
 {
     char *p = xstrdup(path);
