@@ -37,6 +37,8 @@ struct source {
     bool crlf;           /* the text contains CR line ends (CR LF or lone CR) */
     long long mtime;     /* file's modification time, seconds */
     long long size;      /* file's size in bytes on disk */
+    long long mtime_ns;  /* the same in nanoseconds; 0: not known yet */
+    unsigned long long dev, ino;   /* the file's device and inode; 0: not known yet */
     /* private */
     void *map;           /* mmap'd region (or NULL) */
     size_t map_len;
@@ -63,6 +65,20 @@ struct source *decode_bytes(const char *path, const void *bytes, size_t len,
 
 /* Free a source; NULL is a no-op. */
 void decode_free(struct source *src);
+
+/* Whether the file at src->path is no longer the one src was read from:
+ * gone, or its size, modification time (ns), device or inode differ (a
+ * stamp field not known yet is learnt here, the first time the size and
+ * seconds agree).  One stat; for sources made by decode_bytes, false. */
+bool decode_changed(struct source *src);
+
+/* Take the file's present stamp as src's own, so that decode_changed is
+ * false until the file changes again (after a failed re-read). */
+void decode_restamp(struct source *src);
+
+/* Map n bytes of the open regular file fd read-only, guarded against the
+ * file shrinking (mapguard.h).  MAP_FAILED on failure (errno set). */
+void *decode_map(int fd, size_t n);
 
 /* Human name of an encoding, e.g. "UTF-8", "Windows-1252". */
 const char *decode_encoding_name(enum source_encoding enc);

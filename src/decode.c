@@ -6,6 +6,7 @@
  * lone CR turned into LF on the way.  Nothing is dropped: every byte that
  * cannot be decoded becomes U+FFFD and is counted. */
 #include "decode.h"
+#include "mapguard.h"
 #include "util.h"
 
 #include <errno.h>
@@ -241,6 +242,49 @@ struct source *decode_bytes(const char *path, const void *bytes, size_t len,
     return src;
 }
 
+static void stamp_from(struct source *src, const struct stat *st)
+{
+    src->mtime = (long long)st->st_mtime;
+    src->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    src->size = (long long)st->st_size;
+    src->dev = (unsigned long long)st->st_dev;
+    src->ino = (unsigned long long)st->st_ino;
+}
+
+void *decode_map(int fd, size_t n)
+{
+    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED)
+        mapguard_add(map, n);
+    return map;
+}
+
+bool decode_changed(struct source *src)
+{
+    if (!src->size && !src->mtime)
+        return false;   /* not from a file */
+    struct stat st;
+    if (stat(src->path, &st) != 0)
+        return true;
+    long long ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    if ((long long)st.st_size != src->size || (long long)st.st_mtime != src->mtime)
+        return true;
+    if (!src->mtime_ns || !src->ino) {
+        /* A source from the index cache knows size and seconds only. */
+        stamp_from(src, &st);
+        return false;
+    }
+    return ns != src->mtime_ns || (unsigned long long)st.st_ino != src->ino ||
+           (unsigned long long)st.st_dev != src->dev;
+}
+
+void decode_restamp(struct source *src)
+{
+    struct stat st;
+    if (stat(src->path, &st) == 0)
+        stamp_from(src, &st);
+}
+
 struct source *decode_open(const char *path, enum decode_reject *why, char **err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
@@ -264,8 +308,7 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     struct source *src = source_new(path);
-    src->mtime = (long long)st.st_mtime;
-    src->size = (long long)st.st_size;
+    stamp_from(src, &st);
     if (st.st_size == 0) {
         close(fd);
         decode_free(src);
@@ -280,7 +323,7 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     size_t n = (size_t)st.st_size;
-    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *map = decode_map(fd, n);
     int map_errno = errno;
     close(fd);
     if (map == MAP_FAILED) {
@@ -297,6 +340,7 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     if (src->owned) {            /* converted: the mapping is no longer needed */
+        mapguard_remove(src->map);
         munmap(src->map, src->map_len);
         src->map = NULL;
         src->map_len = 0;
@@ -310,8 +354,10 @@ void decode_free(struct source *src)
 {
     if (!src)
         return;
-    if (src->map)
+    if (src->map) {
+        mapguard_remove(src->map);
         munmap(src->map, src->map_len);
+    }
     free(src->owned);
     free(src->path);
     free(src);

@@ -36,8 +36,10 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "mapguard.h"
 #include "ui.h"
 #include "ui_screen.h"
+#include "watch.h"
 
 static volatile sig_atomic_t ui_stop_signal;
 static volatile sig_atomic_t ui_winch;
@@ -625,6 +627,38 @@ static void prefault_screen_heap(void)
 #endif
 }
 
+/* The open story's file changed on disk (cut short, grown, replaced; see
+ * watch.h): read the library again and keep the reader's place as
+ * ui_take_whole does.  True when the screen must be drawn again. */
+static bool reread_changed(struct ui *ui)
+{
+    if (!ui->in_reader || !ui->rd.open || ui->loader || !watch_story_changed(ui->rd.s))
+        return false;
+    char *err = NULL;
+    struct library *fresh = library_open(ui->lib->root, &err);
+    struct story *ns = watch_find(fresh, ui->rd.s);
+    if (!ns) {
+        watch_restamp(ui->rd.s);
+        ui_msg(ui, "the file changed on disk and cannot be read again%s%s", err ? ": " : "",
+               err ? err : "");
+        library_free(fresh);
+        free(err);
+        return true;
+    }
+    free(err);
+    ui_reader_adopt(ui, ns);
+    ui_library_free(ui);
+    struct library *old = ui->lib;
+    ui->lib = fresh;
+    if (ui->libp)
+        *ui->libp = fresh;
+    ui_library_init(ui);
+    ui_library_select(ui, ns);
+    library_free(old);
+    ui_msg(ui, "the file changed on disk: read again");
+    return true;
+}
+
 int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
@@ -646,6 +680,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
     warn_set_quiet(true);
     signals_install();
+    mapguard_install();   /* after the crash handler, which it calls for other faults */
     set_escdelay(25);
     typeahead(-1);
     cbreak();
@@ -669,6 +704,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
 
     bool dirty = true;
     while (!ui->quit && !ui_stop_signal) {
+        if (reread_changed(ui))
+            dirty = true;
         if (dirty) {
             ui_draw(ui);
             dirty = false;

@@ -1,6 +1,7 @@
 /* test_decode.c — decoding files into UTF-8 text (decode.h). */
 #include "check.h"
 #include "decode.h"
+#include "mapguard.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -242,6 +243,50 @@ static void test_huge_line(void)
     free(big);
 }
 
+/* A mapped file cut short while its source is open: reading past the new
+ * end must not raise SIGBUS (mapguard: zero pages, a flag); the stamp says
+ * it changed; a file that grows is a change too. */
+static void test_shrink_while_mapped(void)
+{
+    char path[] = "/tmp/quire-dec-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("mkstemp", fd >= 0);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t n = (size_t)page * 4;
+    char *text = xmalloc(n);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
+    CHECK("write", write(fd, text, n) == (ssize_t)n);
+    close(fd);
+    struct source *src = open_ok(path);
+    CHECK("the file is mapped, not copied", src && src->map != NULL);
+    CHECK("not changed yet", src && !decode_changed(src));
+    (void)mapguard_take_fault();
+    CHECK("truncate", truncate(path, 100) == 0);
+    CHECK("the change is seen by its stamp", src && decode_changed(src));
+    /* A page past the new end: SIGBUS without the guard. */
+    volatile const char *p = src ? src->text : text;
+    char past = p[n - 10];
+    char within = p[50];
+    CHECK("the read past the end gives a zero byte", past == 0);
+    CHECK("the text before the cut is still there", within == text[50]);
+    CHECK("the fault raised the flag", mapguard_take_fault());
+    CHECK("the flag is cleared once taken", !mapguard_take_fault());
+    decode_free(src);
+
+    src = open_ok(path);
+    CHECK("the cut file opens", src && src->len == 100);
+    FILE *f = fopen(path, "a");
+    CHECK("append", f && fputs("more text\n", f) >= 0 && fclose(f) == 0);
+    CHECK("a grown file is a change", src && decode_changed(src));
+    if (src)
+        decode_restamp(src);
+    CHECK("restamped: no change until the next one", src && !decode_changed(src));
+    decode_free(src);
+    unlink(path);
+    free(text);
+}
+
 int main(void)
 {
     test_lines();
@@ -250,6 +295,7 @@ int main(void)
     test_utf16();
     test_rejects();
     test_huge_line();
+    test_shrink_while_mapped();
     CHECK_STR("encoding names", decode_encoding_name(ENC_CP1252), "Windows-1252");
     CHECK_STR("encoding names", decode_encoding_name(ENC_UTF16LE), "UTF-16LE");
     return check_summary();
