@@ -3,9 +3,11 @@
  * Layer: library (no curses, no layout).  Owner of `struct source`.
  *
  * Rules (SPEC.md "Library"): UTF-8 with or without BOM; UTF-16 LE/BE with a
- * BOM; anything else that is not valid UTF-8 is Windows-1252.  Bytes
- * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD and
- * are counted in `invalid`, never dropped.
+ * BOM; text that is overwhelmingly UTF-8 (its valid multi-byte characters
+ * outnumber its invalid bytes four to one) is UTF-8 with U+FFFD for each
+ * invalid byte; anything else that is not valid UTF-8 is Windows-1252.
+ * Bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become
+ * U+FFFD.  Every U+FFFD put in is counted in `invalid`; nothing is dropped.
  *
  * Line ends are NOT rewritten: valid UTF-8 files are mapped as they are (so
  * a 32 MB story costs no private memory), and CR LF / lone CR stay in the
@@ -21,7 +23,7 @@
 #include <stddef.h>
 
 enum source_encoding {
-    ENC_UTF8,      /* valid UTF-8, no BOM */
+    ENC_UTF8,      /* UTF-8, no BOM (invalid > 0: bad bytes replaced, text owned) */
     ENC_UTF8_BOM,  /* valid UTF-8 after a BOM (text starts after it) */
     ENC_UTF16LE,   /* converted from UTF-16LE with BOM */
     ENC_UTF16BE,   /* converted from UTF-16BE with BOM */

@@ -175,6 +175,62 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
     return ctl * 8 > m;
 }
 
+/* Text that is overwhelmingly UTF-8 with a few bad bytes (a stray byte
+ * from a bad copy, an editor's slip) is UTF-8, not Windows-1252: its valid
+ * multi-byte characters outnumber its invalid bytes UTF8_MAJORITY to one.
+ * (Real Windows-1252 text has almost no valid multi-byte sequences: each
+ * accented letter is a lone high byte.)  *bad: the invalid bytes. */
+#define UTF8_MAJORITY 4
+static bool mostly_utf8(const unsigned char *t, size_t n, size_t *bad)
+{
+    size_t good = 0;
+    *bad = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i] < 0x80) {
+            i++;
+            continue;
+        }
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, t + i, n - i);
+        if (k > 0) {
+            good++;
+            i += (size_t)k;
+        } else {
+            (*bad)++;
+            i++;
+        }
+    }
+    return *bad > 0 && good >= UTF8_MAJORITY * *bad;
+}
+
+/* The UTF-8 text t[0, n) with each invalid byte (bad of them) replaced by
+ * U+FFFD; malloc'd and NUL-terminated, its length in *olen. */
+static char *repair_utf8(const unsigned char *t, size_t n, size_t bad, size_t *olen)
+{
+    char *o = xmalloc(n + 2 * bad + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i] < 0x80) {
+            o[j++] = (char)t[i++];
+            continue;
+        }
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, t + i, n - i);
+        if (k > 0) {
+            memcpy(o + j, t + i, (size_t)k);
+            j += (size_t)k;
+            i += (size_t)k;
+        } else {
+            memcpy(o + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            i++;
+        }
+    }
+    o[j] = '\0';
+    *olen = j;
+    return o;
+}
+
 static struct source *source_new(const char *path)
 {
     struct source *s = xcalloc(1, sizeof *s);
@@ -216,8 +272,14 @@ static enum decode_reject decode_into(struct source *src, const unsigned char *b
             }
             src->len = tn;
             src->crlf = memchr(t, '\r', tn) != NULL;
+        } else if (mostly_utf8(t, tn, &src->invalid)) {
+            src->enc = bom ? ENC_UTF8_BOM : ENC_UTF8;
+            src->owned = repair_utf8(t, tn, src->invalid, &src->len);
+            src->text = src->owned;
+            src->crlf = memchr(t, '\r', tn) != NULL;
         } else {
             size_t olen = 0;
+            src->invalid = 0;
             src->owned = convert_cp1252(b, n, &olen, &src->invalid);
             src->text = src->owned;
             src->len = olen;

@@ -111,6 +111,51 @@ static void test_utf8(void)
     decode_free(NULL);
 }
 
+/* One bad byte must not turn a UTF-8 story into mojibake (issue 14 #13):
+ * seed 003 (the sample library's copy) with FF FE inserted is UTF-8 with
+ * two U+FFFD, every curly quote intact. */
+static void test_utf8_bad_bytes(void)
+{
+    char *err = NULL;
+    size_t n = 0;
+    char *seed = read_file("sample_library/Almost Heaven/003_e00f50334e6292c3.txt", &n, &err);
+    CHECK("seed 003 reads", seed != NULL);
+    if (!seed) {
+        free(err);
+        return;
+    }
+    const char *at = strstr(seed, "Buffy paced");
+    CHECK("the place to insert is there", at != NULL);
+    size_t cut = at ? (size_t)(at - seed) : 0;
+    char *bad = xmalloc(n + 2);
+    memcpy(bad, seed, cut);
+    memcpy(bad + cut, "\xFF\xFE", 2);
+    memcpy(bad + cut + 2, seed + cut, n - cut);
+    enum decode_reject why;
+    struct source *s = decode_bytes("bad.txt", bad, n + 2, &why);
+    CHECK("it still opens", s != NULL);
+    if (s) {
+        CHECK("as UTF-8, not Windows-1252", s->enc == ENC_UTF8);
+        CHECK_INT("each bad byte counted", s->invalid, 2);
+        CHECK_INT("each bad byte is one U+FFFD", count_sub(s->text, s->len, "\xEF\xBF\xBD"), 2);
+        CHECK_INT("two U+FFFD (3 bytes each) in place of two bytes", s->len, n + 6);
+        CHECK("in place of the bad bytes",
+              memcmp(s->text + cut, "\xEF\xBF\xBD\xEF\xBF\xBD" "Buffy paced", 17) == 0);
+        CHECK_INT("no mojibake curly quote", count_sub(s->text, s->len, "\xC3\xA2\xE2\x82\xAC"), 0);
+        CHECK_INT("every curly quote as it was", count_sub(s->text, s->len, "\xE2\x80\x9C"),
+                  count_sub(seed, n, "\xE2\x80\x9C"));
+        CHECK("the rest byte for byte", memcmp(s->text + cut + 6, seed + cut, n - cut) == 0);
+    }
+    decode_free(s);
+    /* Windows-1252 with one accidental UTF-8 pair stays Windows-1252. */
+    const char w[] = "caf\xE9 na\xEFve r\xE9sum\xE9 \xC3\xA9 \xE0 la \xFC" "ber\n";
+    s = decode_bytes("w.txt", w, sizeof w - 1, &why);
+    CHECK("mostly lone high bytes: Windows-1252", s && s->enc == ENC_CP1252);
+    decode_free(s);
+    free(bad);
+    free(seed);
+}
+
 static void test_cp1252(void)
 {
     struct source *s = open_ok(DATA "cp1252_crlf.txt");
@@ -291,6 +336,7 @@ int main(void)
 {
     test_lines();
     test_utf8();
+    test_utf8_bad_bytes();
     test_cp1252();
     test_utf16();
     test_rejects();
