@@ -3,9 +3,11 @@
  * Layer: library (no curses, no layout).  Owner of `struct source`.
  *
  * Rules (SPEC.md "Library"): UTF-8 with or without BOM; UTF-16 LE/BE with a
- * BOM; anything else that is not valid UTF-8 is Windows-1252.  Bytes
- * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD and
- * are counted in `invalid`, never dropped.
+ * BOM; text that is overwhelmingly UTF-8 (its valid multi-byte characters
+ * outnumber its invalid bytes four to one) is UTF-8 with U+FFFD for each
+ * invalid byte; anything else that is not valid UTF-8 is Windows-1252.
+ * Bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become
+ * U+FFFD.  Every U+FFFD put in is counted in `invalid`; nothing is dropped.
  *
  * Line ends are NOT rewritten: valid UTF-8 files are mapped as they are (so
  * a 32 MB story costs no private memory), and CR LF / lone CR stay in the
@@ -21,7 +23,7 @@
 #include <stddef.h>
 
 enum source_encoding {
-    ENC_UTF8,      /* valid UTF-8, no BOM */
+    ENC_UTF8,      /* UTF-8, no BOM (invalid > 0: bad bytes replaced, text owned) */
     ENC_UTF8_BOM,  /* valid UTF-8 after a BOM (text starts after it) */
     ENC_UTF16LE,   /* converted from UTF-16LE with BOM */
     ENC_UTF16BE,   /* converted from UTF-16BE with BOM */
@@ -37,6 +39,8 @@ struct source {
     bool crlf;           /* the text contains CR line ends (CR LF or lone CR) */
     long long mtime;     /* file's modification time, seconds */
     long long size;      /* file's size in bytes on disk */
+    long long mtime_ns;  /* the same in nanoseconds; 0: not known yet */
+    unsigned long long dev, ino;   /* the file's device and inode; 0: not known yet */
     /* private */
     void *map;           /* mmap'd region (or NULL) */
     size_t map_len;
@@ -71,6 +75,20 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
 
 /* Free a source; NULL is a no-op. */
 void decode_free(struct source *src);
+
+/* Whether the file at src->path is no longer the one src was read from:
+ * gone, or its size, modification time (ns), device or inode differ (a
+ * stamp field not known yet is learnt here, the first time the size and
+ * seconds agree).  One stat; for sources made by decode_bytes, false. */
+bool decode_changed(struct source *src);
+
+/* Take the file's present stamp as src's own, so that decode_changed is
+ * false until the file changes again (after a failed re-read). */
+void decode_restamp(struct source *src);
+
+/* Map n bytes of the open regular file fd read-only, guarded against the
+ * file shrinking (mapguard.h).  MAP_FAILED on failure (errno set). */
+void *decode_map(int fd, size_t n);
 
 /* Human name of an encoding, e.g. "UTF-8", "Windows-1252". */
 const char *decode_encoding_name(enum source_encoding enc);

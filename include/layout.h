@@ -53,9 +53,6 @@ struct line {
                            split across lines) */
     uint8_t block_first;/* 1 on a block's first line */
     uint32_t block;     /* index of the block this line came from */
-    uint16_t subst_w;   /* 0, or: this line holds a grapheme cluster wider
-                           than the room it has, and clusters wider than
-                           subst_w columns are drawn as one "?" */
     size_t boff, bend;  /* that block's byte range (layout_runs rescans the
                            block's emphasis markers from it); for LINE_TITLE
                            the title's range; for a blank, its block's */
@@ -155,9 +152,9 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
  *    indent.
  *  - A grapheme cluster wider than the room its line has (only at tiny
  *    widths: a wide character at width 1, a 6-column emoji family at width
- *    5) cannot be drawn without overflowing: it is drawn as one "?" column
- *    (line.subst_w says so; its run keeps src_off), so no line is ever wider
- *    than the column.
+ *    5) is drawn anyway, on a line of its own that is wider than the column
+ *    (its `cols` says how wide): the text is never replaced.  Every other
+ *    line fits the column.
  *  - The scene-break glyph is centred; when it is wider than the column (or
  *    empty) a single "*" is drawn instead. */
 

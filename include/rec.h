@@ -81,8 +81,12 @@ void rec_hex_id(struct rec_rd *r, char out[17]);
  * modification time, so a rebuilt parser never trusts older results.
  * Malloc'd. */
 char *rec_engine(void);
-/* Map the regular file at path read-only; NULL when it cannot (missing,
- * empty, not regular).  Unmap with rec_unmap(p, *len). */
+/* The largest record file rec_map accepts (bytes): 256 MiB. */
+#define REC_MAX_FILE ((size_t)256 << 20)
+/* Map the regular file at path read-only (opened by open_regular); NULL
+ * when it cannot: missing or empty (silently), or not a regular file or
+ * larger than REC_MAX_FILE (a one-line warning on stderr unless
+ * warn_is_quiet).  Unmap with rec_unmap(p, *len). */
 const char *rec_map(const char *path, size_t *len);
 void rec_unmap(const char *p, size_t len);
 /* The cache file `$XDG_CACHE_HOME/quire/KIND-HASH` of library root `root`

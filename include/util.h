@@ -7,9 +7,11 @@
 #define QUIRE_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 /* Allocation: never NULL (exit on OOM).  xrealloc(p, 0) frees and returns NULL. */
 void *xmalloc(size_t n);
@@ -60,13 +62,47 @@ void hex16(uint64_t h, char out[17]);
  * "ch2" < "ch10"; otherwise byte order, case-insensitive for ASCII. */
 int natcmp(const char *a, const char *b);
 
-/* Read a whole file into a malloc'd buffer (NUL-terminated, *len excludes the
- * NUL).  Returns NULL and sets *err on failure. */
+/* Files quire keeps its own data in (bookmarks, config, the caches,
+ * story.ini) are read through open_regular, so that a FIFO, a device or a
+ * socket put in their place is refused at once (never waited on, never
+ * read without end): the caller prints a one-line warning and goes on.
+ *
+ * open_regular: open path read-only without blocking (a FIFO's open does
+ * not wait for a writer), keep it only when it is a regular file of at most
+ * max bytes.  Returns the descriptor with *st filled, or -1 with errno set
+ * (open's errno; EISDIR for a folder, ENODEV for anything else that is not
+ * a regular file, EFBIG when larger than max) and *why a static text
+ * saying so ("not a regular file but a FIFO"). */
+int open_regular(const char *path, size_t max, struct stat *st, const char **why);
+
+/* Read a whole regular file of at most max bytes (open_regular) into a
+ * malloc'd buffer (NUL-terminated, *len excludes the NUL); never reads
+ * more than max bytes, even from a file that grows meanwhile.  NULL with
+ * *err ("PATH: WHY") and errno as open_regular's on failure. */
+char *read_file_max(const char *path, size_t max, size_t *len, char **err);
+
+/* The limit read_file applies: 64 MiB. */
+#define READ_FILE_MAX ((size_t)64 << 20)
+/* read_file_max(path, READ_FILE_MAX, len, err). */
 char *read_file(const char *path, size_t *len, char **err);
+
+/* Warnings a module gives on its own (a cache file that is not a regular
+ * file) go to stderr unless the screen has it: the ui sets quiet while
+ * curses owns the terminal.  Safe to read from any thread. */
+void warn_set_quiet(bool quiet);
+bool warn_is_quiet(void);
 
 /* Write `len` bytes to `path` atomically: a temporary file in the same
  * folder, fsync, rename over path, fsync of the folder.  0 or -1 with *err. */
 int write_file_atomic(const char *path, const void *data, size_t len, char **err);
+
+/* The file a write to path lands in: path itself unless it is a symbolic
+ * link, else the file the link names, followed through further links (a
+ * relative target is taken from the link's folder).  The target need not
+ * exist.  Malloc'd; NULL with *err on a link loop or an unreadable link.
+ * Writing there with write_file_atomic keeps the link and updates the
+ * file it names. */
+char *link_target(const char *path, char **err);
 
 /* mkdir -p with mode 0700 for the folders it creates.  0 or -1 with *err. */
 int mkdir_p(const char *path, char **err);

@@ -30,7 +30,7 @@
 #define BM_TMP_PREFIX "bookmarks.tmp."       /* write_file_atomic's temp files */
 #define BM_BAD_PREFIX "bookmarks.bad-"
 #define BM_MAX_LINE   65536                  /* bytes; longer lines are bad */
-#define BM_MAX_FILE   (64L << 20)            /* bytes; bigger files are unreadable */
+#define BM_MAX_FILE   ((size_t)64 << 20)     /* bytes; bigger files are unreadable */
 #define BM_MAX_ID     64                     /* bytes of a story id */
 #define BM_MAX_TITLE  1024                   /* bytes of a story title */
 #define BM_CTX        48                     /* bytes of context */
@@ -1044,10 +1044,12 @@ static int load(struct bookmarks *b, struct store *st, const char *lockerr, bool
     char *err = NULL;
     size_t len = 0;
     char *data = NULL;
-    if (!S_ISREG(sb.st_mode) || sb.st_size <= BM_MAX_FILE) {
-        data = read_file(b->path, &len, &err);
+    if (!S_ISREG(sb.st_mode) || (uintmax_t)sb.st_size <= BM_MAX_FILE) {
+        /* Anything but a regular file (a FIFO, /dev/zero) is refused by
+         * read_file_max without waiting or reading: never replaced either. */
+        data = read_file_max(b->path, BM_MAX_FILE, &len, &err);
         if (!data) {
-            warn(b, "%s", err);
+            warn(b, "%s; bookmarks are not saved", err);
             free(err);
             b->readonly = true;
             return -1;
@@ -1092,6 +1094,19 @@ static int load(struct bookmarks *b, struct store *st, const char *lockerr, bool
     free(err);
     free(data);
     return ret;
+}
+
+/* Replace the file atomically.  A bookmarks file that is a symbolic link
+ * (a dotfiles link into a synced folder) stays one: the file it names is
+ * replaced, with its temporary file in that file's folder. */
+static int store_write(const struct bookmarks *b, const char *data, size_t len, char **err)
+{
+    char *to = link_target(b->path, err);
+    if (!to)
+        return -1;
+    int r = write_file_atomic(to, data, len, err);
+    free(to);
+    return r;
 }
 
 /* Take the store's lock (creating the folder).  The lock's fd, or -1 with
@@ -1162,7 +1177,7 @@ static int store_sync(struct bookmarks *b)
     if (b->dirty || rewrite) {
         size_t len;
         char *data = store_format(&disk, &len);
-        int w = write_file_atomic(b->path, data, len, &err);
+        int w = store_write(b, data, len, &err);
         free(data);
         if (w != 0) {
             warn_write(b, err);
@@ -1217,7 +1232,7 @@ struct bookmarks *bookmarks_open(const char *dir, bool quiet)
     if (load(b, &b->s, NULL, &rewrite) == 0 && rewrite) {
         size_t len;
         char *data = store_format(&b->s, &len);
-        if (write_file_atomic(b->path, data, len, &err) != 0)
+        if (store_write(b, data, len, &err) != 0)
             warn_write(b, err);
         free(data);
     }

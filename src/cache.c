@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mapguard.h"
 #include "rec.h"
 #include "util.h"
 
@@ -559,11 +560,12 @@ static bool map_unchanged(struct source *src)
     bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
                 (long long)st.st_size == src->size && (long long)st.st_mtime == src->mtime &&
                 (unsigned long long)st.st_size == (unsigned long long)src->len + bom;
-    void *map = same ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    void *map = same ? decode_map(fd, (size_t)st.st_size) : MAP_FAILED;
     close(fd);
     if (map == MAP_FAILED)
         return false;
     if (bom && memcmp(map, "\xEF\xBB\xBF", 3) != 0) {
+        mapguard_remove(map);
         munmap(map, (size_t)st.st_size);
         return false;
     }

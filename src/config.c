@@ -380,40 +380,11 @@ int config_load_mem(struct config *c, const char *text, size_t len,
     return diag_total(&r.diag);
 }
 
-/* Read at most CONFIG_MAX_BYTES of `path`.  NULL with errno set (EFBIG when
- * larger) on failure. */
-static char *cfg_read(const char *path, size_t *len)
+/* Read at most CONFIG_MAX_BYTES of `path`, a regular file (read_file_max).
+ * NULL with errno set (EFBIG when larger) on failure. */
+static char *cfg_read(const char *path, size_t *len, char **err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return NULL;
-    }
-    struct buf b = {0};
-    buf_add(&b, "", 0);
-    char tmp[8192];
-    for (;;) {
-        ssize_t n = read(fd, tmp, sizeof tmp);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || b.len + (size_t)n > CONFIG_MAX_BYTES) {
-            int e = n < 0 ? errno : EFBIG;
-            close(fd);
-            buf_free(&b);
-            errno = e;
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        buf_add(&b, tmp, (size_t)n);
-    }
-    close(fd);
-    *len = b.len;
-    return b.data;
+    return read_file_max(path, CONFIG_MAX_BYTES, len, err);
 }
 
 int config_load(struct config *c, const char *path, FILE *diag)
@@ -431,17 +402,20 @@ int config_load(struct config *c, const char *path, FILE *diag)
         path = owned;
     }
     size_t len = 0;
-    char *text = cfg_read(path, &len);
+    char *err = NULL;
+    char *text = cfg_read(path, &len, &err);
     if (!text) {
         int e = errno;
         config_init(c);
         int problems = 0;
         if (named || e != ENOENT) {
             struct cfg_reader r = {.c = c, .name = path, .diag = diag_stream(diag)};
+            const char *why = err ? err + strlen(path) + 2 : strerror(e);   /* after "PATH: " */
             cfg_problem(&r, 0, "%s; using the defaults",
-                        e == EFBIG ? "larger than 1 MiB, not a config file" : strerror(e));
+                        e == EFBIG ? "larger than 1 MiB, not a config file" : why);
             problems = diag_total(&r.diag);
         }
+        free(err);
         free(owned);
         return problems;
     }

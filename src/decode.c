@@ -6,6 +6,7 @@
  * lone CR turned into LF on the way.  Nothing is dropped: every byte that
  * cannot be decoded becomes U+FFFD and is counted. */
 #include "decode.h"
+#include "mapguard.h"
 #include "util.h"
 
 #include <errno.h>
@@ -174,6 +175,62 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
     return ctl * 8 > m;
 }
 
+/* Text that is overwhelmingly UTF-8 with a few bad bytes (a stray byte
+ * from a bad copy, an editor's slip) is UTF-8, not Windows-1252: its valid
+ * multi-byte characters outnumber its invalid bytes UTF8_MAJORITY to one.
+ * (Real Windows-1252 text has almost no valid multi-byte sequences: each
+ * accented letter is a lone high byte.)  *bad: the invalid bytes. */
+#define UTF8_MAJORITY 4
+static bool mostly_utf8(const unsigned char *t, size_t n, size_t *bad)
+{
+    size_t good = 0;
+    *bad = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i] < 0x80) {
+            i++;
+            continue;
+        }
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, t + i, n - i);
+        if (k > 0) {
+            good++;
+            i += (size_t)k;
+        } else {
+            (*bad)++;
+            i++;
+        }
+    }
+    return *bad > 0 && good >= UTF8_MAJORITY * *bad;
+}
+
+/* The UTF-8 text t[0, n) with each invalid byte (bad of them) replaced by
+ * U+FFFD; malloc'd and NUL-terminated, its length in *olen. */
+static char *repair_utf8(const unsigned char *t, size_t n, size_t bad, size_t *olen)
+{
+    char *o = xmalloc(n + 2 * bad + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i] < 0x80) {
+            o[j++] = (char)t[i++];
+            continue;
+        }
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, t + i, n - i);
+        if (k > 0) {
+            memcpy(o + j, t + i, (size_t)k);
+            j += (size_t)k;
+            i += (size_t)k;
+        } else {
+            memcpy(o + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            i++;
+        }
+    }
+    o[j] = '\0';
+    *olen = j;
+    return o;
+}
+
 static struct source *source_new(const char *path)
 {
     struct source *s = xcalloc(1, sizeof *s);
@@ -215,8 +272,14 @@ static enum decode_reject decode_into(struct source *src, const unsigned char *b
             }
             src->len = tn;
             src->crlf = memchr(t, '\r', tn) != NULL;
+        } else if (mostly_utf8(t, tn, &src->invalid)) {
+            src->enc = bom ? ENC_UTF8_BOM : ENC_UTF8;
+            src->owned = repair_utf8(t, tn, src->invalid, &src->len);
+            src->text = src->owned;
+            src->crlf = memchr(t, '\r', tn) != NULL;
         } else {
             size_t olen = 0;
+            src->invalid = 0;
             src->owned = convert_cp1252(b, n, &olen, &src->invalid);
             src->text = src->owned;
             src->len = olen;
@@ -239,6 +302,49 @@ struct source *decode_bytes(const char *path, const void *bytes, size_t len,
         return NULL;
     }
     return src;
+}
+
+static void stamp_from(struct source *src, const struct stat *st)
+{
+    src->mtime = (long long)st->st_mtime;
+    src->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    src->size = (long long)st->st_size;
+    src->dev = (unsigned long long)st->st_dev;
+    src->ino = (unsigned long long)st->st_ino;
+}
+
+void *decode_map(int fd, size_t n)
+{
+    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED)
+        mapguard_add(map, n);
+    return map;
+}
+
+bool decode_changed(struct source *src)
+{
+    if (!src->size && !src->mtime)
+        return false;   /* not from a file */
+    struct stat st;
+    if (stat(src->path, &st) != 0)
+        return true;
+    long long ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    if ((long long)st.st_size != src->size || (long long)st.st_mtime != src->mtime)
+        return true;
+    if (!src->mtime_ns || !src->ino) {
+        /* A source from the index cache knows size and seconds only. */
+        stamp_from(src, &st);
+        return false;
+    }
+    return ns != src->mtime_ns || (unsigned long long)st.st_ino != src->ino ||
+           (unsigned long long)st.st_dev != src->dev;
+}
+
+void decode_restamp(struct source *src)
+{
+    struct stat st;
+    if (stat(src->path, &st) == 0)
+        stamp_from(src, &st);
 }
 
 struct source *decode_open(const char *path, enum decode_reject *why, char **err)
@@ -264,8 +370,7 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     struct source *src = source_new(path);
-    src->mtime = (long long)st.st_mtime;
-    src->size = (long long)st.st_size;
+    stamp_from(src, &st);
     if (st.st_size == 0) {
         close(fd);
         decode_free(src);
@@ -280,7 +385,7 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     size_t n = (size_t)st.st_size;
-    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *map = decode_map(fd, n);
     int map_errno = errno;
     close(fd);
     if (map == MAP_FAILED) {
@@ -297,6 +402,7 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     if (src->owned) {            /* converted: the mapping is no longer needed */
+        mapguard_remove(src->map);
         munmap(src->map, src->map_len);
         src->map = NULL;
         src->map_len = 0;
@@ -323,8 +429,10 @@ void decode_free(struct source *src)
 {
     if (!src)
         return;
-    if (src->map)
+    if (src->map) {
+        mapguard_remove(src->map);
         munmap(src->map, src->map_len);
+    }
     free(src->owned);
     free(src->path);
     free(src);

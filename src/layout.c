@@ -35,7 +35,6 @@ struct seg {
     int ww;          /* columns of the word part */
     int sw;          /* columns of the trailing spaces */
     int hy;          /* 1: a break after it draws '-' (soft hyphen, split word) */
-    int sub;         /* holds a cluster too wide for any line, drawn as "?" */
 };
 
 struct layout_scratch {
@@ -372,7 +371,7 @@ static void split_word(struct layout_scratch *sc, size_t *ns, struct seg s, int 
     u8_grapheme_breaks((const uint8_t *)sc->f + s.a, n, sc->gb);
     int cap = lim >= 2 ? lim - 1 : lim;
     size_t start = s.a, k = s.a;
-    int cw = 0, sub = 0;
+    int cw = 0;
     while (k < s.e) {
         /* one cluster [k, g) */
         size_t g = k;
@@ -381,11 +380,11 @@ static void split_word(struct layout_scratch *sc, size_t *ns, struct seg s, int 
             gw += fchar_width(sc, g, s.e, &len);
             g += (size_t)len;
         } while (g < s.e && !sc->gb[g - s.a]);
-        bool too_wide = gw > lim;
-        if (too_wide)
-            gw = 1;                      /* drawn as "?" (see layout.h) */
+        /* A cluster wider than lim (a wide character at width 1) keeps its
+         * width: it gets a piece of its own and is drawn anyway, wider
+         * than the column (see layout.h). */
         if (sc->f[k] == ' ') {
-            /* a space inside an unbreakable run ("word ?"): a piece may
+            /* a space inside an unbreakable run ("word 中"): a piece may
              * end after it, never start with it */
             cw += gw;
             k = g;
@@ -393,19 +392,16 @@ static void split_word(struct layout_scratch *sc, size_t *ns, struct seg s, int 
         }
         if (cw > 0 && cw + gw > cap) {
             if (sc->f[k - 1] == ' ')
-                push_seg(sc, ns, (struct seg){start, k - 1, k, cw - 1, 1, 0, sub}, lim);
+                push_seg(sc, ns, (struct seg){start, k - 1, k, cw - 1, 1, 0}, lim);
             else
-                push_seg(sc, ns, (struct seg){start, k, k, cw, 0, 1, sub}, lim);
+                push_seg(sc, ns, (struct seg){start, k, k, cw, 0, 1}, lim);
             start = k;
             cw = 0;
-            sub = 0;
         }
-        if (too_wide)
-            sub = 1;
         cw += gw;
         k = g;
     }
-    push_seg(sc, ns, (struct seg){start, s.e, s.b, cw, s.sw, s.hy, sub}, lim);
+    push_seg(sc, ns, (struct seg){start, s.e, s.b, cw, s.sw, s.hy}, lim);
 }
 
 /* Cut the folded text f[0, m) into segments; returns their count.  Words
@@ -416,7 +412,7 @@ static size_t segment(struct layout_scratch *sc, size_t m, int lim)
     if (m == 0)
         return 0;
     u8_possible_linebreaks((const uint8_t *)sc->f, m, "UTF-8", sc->brk);
-    struct seg cur = {0, 0, 0, 0, 0, 0, 0};
+    struct seg cur = {0, 0, 0, 0, 0, 0};
     for (size_t k = 0; k < m;) {
         if (k > cur.a && (sc->brk[k] == UC_BREAK_POSSIBLE || sc->brk[k] == UC_BREAK_HYPHENATION ||
                           sc->brk[k] == UC_BREAK_MANDATORY)) {
@@ -425,7 +421,7 @@ static size_t segment(struct layout_scratch *sc, size_t m, int lim)
                 split_word(sc, &ns, cur, lim);
             else
                 push_seg(sc, &ns, cur, lim);
-            cur = (struct seg){k, k, k, 0, 0, 0, 0};
+            cur = (struct seg){k, k, k, 0, 0, 0};
         }
         /* fast path: printable ASCII inside a word (no break before it) */
         size_t k0 = k;
@@ -650,9 +646,6 @@ static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
         ln->boff = pf->boff;
         ln->bend = pf->bend;
         ln->block_first = (uint8_t)(pf->first_of_block && i == 0);
-        for (size_t s = i; s < j; s++)
-            if (sc->seg[s].sub)
-                ln->subst_w = (uint16_t)lim;
     }
     return nl;
 }
@@ -954,11 +947,10 @@ static uint8_t run_attr_of(uint8_t lattr, uint8_t cls)
 }
 
 /* Walk text[off, end) (inside the block [lo, hi)) as fold() does and add
- * the visible pieces.  With subst > 0, a grapheme cluster wider than
- * `subst` columns is drawn as "?" (gb: cluster starts of text[off, end)). */
+ * the visible pieces. */
 static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t end,
                       size_t lo, size_t hi, const uint8_t *cls, size_t cls_off,
-                      uint8_t lattr, int subst, const char *gb)
+                      uint8_t lattr)
 {
     bool nl;
     size_t i = ws_run_end(text, off, end, &nl);
@@ -983,23 +975,6 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
         if (is_ctrl(c) || c == 0xAD || (k & MARKUP_HIDDEN)) {
             i += (size_t)l;
             continue;
-        }
-        if (subst > 0 && gb[i - off]) {
-            size_t g = i;
-            int gw = 0;
-            do {
-                uint32_t d;
-                int dl = get_char(text, g, end, &d);
-                uint8_t dk = cls ? cls[g - cls_off] : 0;
-                if (!(dk & MARKUP_HIDDEN) && !is_ws(d))
-                    gw += layout_char_width(d);
-                g += (size_t)dl;
-            } while (g < end && !gb[g - off]);
-            if (gw > subst) {
-                runs_add(r, "?", 1, 1, run_attr_of(lattr, k), i);
-                i = g;
-                continue;
-            }
         }
         runs_add(r, text + i, (size_t)l, layout_char_width(c), run_attr_of(lattr, k), i);
         i += (size_t)l;
@@ -1036,15 +1011,7 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
     if (lo > ln->off) lo = ln->off;
     if (cls && (lo != ln->boff || hi != ln->bend))
         cls = NULL;
-    if (!ln->subst_w) {
-        runs_walk(&r, src, ln->off, ln->end, lo, hi, cls, ln->boff, ln->attr, 0, NULL);
-    } else {
-        size_t n = ln->end - ln->off;
-        XGROW(sc->gb, sc->gcap, n + 1);
-        u8_grapheme_breaks((const uint8_t *)src + ln->off, n, sc->gb);
-        runs_walk(&r, src, ln->off, ln->end, lo, hi, cls, ln->boff, ln->attr,
-                  ln->subst_w, sc->gb);
-    }
+    runs_walk(&r, src, ln->off, ln->end, lo, hi, cls, ln->boff, ln->attr);
     if (ln->hyphen) {
         runs_flush(&r);
         runs_add(&r, "-", 1, 1, run_attr_of(ln->attr, 0), (size_t)-1);

@@ -1,6 +1,7 @@
 /* rec.c — checksummed record files.  See rec.h. */
 #include "rec.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -325,12 +326,16 @@ const char *rec_map(const char *path, size_t *len)
 {
     /* Mapped, not read: a 16 MB index is then paged in by the kernel's
      * fault-around rather than copied into fresh heap pages. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
     struct stat st;
+    const char *why;
+    int fd = open_regular(path, REC_MAX_FILE, &st, &why);
+    if (fd < 0) {
+        if (errno != ENOENT && errno != ENOTDIR && !warn_is_quiet())
+            warnx_q("%s: %s; not used", path, why);
+        return NULL;
+    }
     void *map = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    if (st.st_size > 0)
         map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED)

@@ -38,8 +38,10 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "mapguard.h"
 #include "ui.h"
 #include "ui_screen.h"
+#include "watch.h"
 
 static volatile sig_atomic_t ui_stop_signal;
 static volatile sig_atomic_t ui_winch;
@@ -179,6 +181,23 @@ static void head_is_all(struct library *lib)
         story_end_partial(&lib->stories[i]);
 }
 
+/* Replace the library by `fresh`, in which ns is the open story (or the
+ * one to select): the reader keeps its place by byte offset, the library
+ * screen selects ns, and the old library is freed. */
+static void adopt_library(struct ui *ui, struct library *fresh, struct story *ns)
+{
+    if (ui->screen == &ui_mode_reader)
+        ui_reader_adopt(ui, ns);
+    ui_library_free(ui);
+    struct library *old = ui->lib;
+    ui->lib = fresh;
+    if (ui->libp)
+        *ui->libp = fresh;
+    ui_library_init(ui);
+    ui_mode_library.enter(ui, ns, false);
+    library_free(old);
+}
+
 /* Take the loader's whole library over from the partial one, waiting for
  * it if need be; the open story keeps its place, the library screen its
  * selection.  No-op without a loader.  When the whole story cannot be had,
@@ -201,17 +220,7 @@ static void take_whole(struct ui *ui)
         return;
     }
     free(err);
-    struct story *ns = &whole->stories[0];
-    if (ui->screen == &ui_mode_reader)
-        ui_reader_adopt(ui, ns);
-    ui_library_free(ui);
-    struct library *old = ui->lib;
-    ui->lib = whole;
-    if (ui->libp)
-        *ui->libp = whole;
-    ui_library_init(ui);
-    ui_mode_library.enter(ui, ns, false);
-    library_free(old);
+    adopt_library(ui, whole, &whole->stories[0]);
 }
 
 /* Does the head of the partial story s hold the place saved for it (in one
@@ -324,6 +333,31 @@ static void prefault_screen_heap(void)
 #endif
 }
 
+/* The open story's file changed on disk (cut short, grown, replaced; see
+ * watch.h): read the library again and keep the reader's place as
+ * take_whole does.  True when the screen must be drawn again. */
+static bool reread_changed(struct ui *ui)
+{
+    if (ui->screen != &ui_mode_reader || !ui->rd.open || ui->loader ||
+        !watch_story_changed(ui->rd.s))
+        return false;
+    char *err = NULL;
+    struct library *fresh = library_open(ui->lib->root, &err);
+    struct story *ns = watch_find(fresh, ui->rd.s);
+    if (!ns) {
+        watch_restamp(ui->rd.s);
+        ui_msg(ui, "the file changed on disk and cannot be read again%s%s", err ? ": " : "",
+               err ? err : "");
+        library_free(fresh);
+        free(err);
+        return true;
+    }
+    free(err);
+    adopt_library(ui, fresh, ns);
+    ui_msg(ui, "the file changed on disk: read again");
+    return true;
+}
+
 int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
@@ -363,7 +397,9 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     set_term(scr);
     if (bm)
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
+    warn_set_quiet(true);
     signals_install();
+    mapguard_install();   /* after the crash handler, which it calls for other faults */
     set_escdelay(25);
     typeahead(-1);
     cbreak();
@@ -386,6 +422,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
 
     bool dirty = true;
     while (!ui->quit && !ui_stop_signal) {
+        if (reread_changed(ui))
+            dirty = true;
         if (dirty) {
             ui_draw(ui);
             dirty = false;
@@ -420,6 +458,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     endwin();
     signals_restore();
     delscreen(scr);
+    warn_set_quiet(false);
     if (bm)
         bookmarks_set_quiet(bm, false);
     return 0;

@@ -3,6 +3,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,23 +219,86 @@ int natcmp(const char *a, const char *b)
     return 0;
 }
 
-char *read_file(const char *path, size_t *len, char **err)
+static _Atomic bool warn_quiet_flag;
+
+void warn_set_quiet(bool quiet)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    warn_quiet_flag = quiet;
+}
+
+bool warn_is_quiet(void)
+{
+    return warn_quiet_flag;
+}
+
+int open_regular(const char *path, size_t max, struct stat *st, const char **why)
+{
+    /* O_NONBLOCK: opening a FIFO for reading returns at once instead of
+     * waiting for a writer (it changes nothing for a regular file). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        set_err(err, "%s: %s", path, strerror(errno));
+        *why = strerror(errno);
+        return -1;
+    }
+    int e = 0;
+    if (fstat(fd, st) != 0) {
+        e = errno;
+        *why = strerror(e);
+    } else if (S_ISDIR(st->st_mode)) {
+        e = EISDIR;
+        *why = strerror(e);
+    } else if (!S_ISREG(st->st_mode)) {
+        static const char *const what[] = {
+            "not a regular file but a FIFO", "not a regular file but a character device",
+            "not a regular file but a block device", "not a regular file but a socket",
+            "not a regular file"};
+        e = ENODEV;
+        *why = S_ISFIFO(st->st_mode) ? what[0] : S_ISCHR(st->st_mode) ? what[1]
+             : S_ISBLK(st->st_mode) ? what[2] : S_ISSOCK(st->st_mode) ? what[3] : what[4];
+    } else if ((uintmax_t)st->st_size > max) {
+        e = EFBIG;
+        *why = "too large";
+    }
+    if (e) {
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+char *read_file_max(const char *path, size_t max, size_t *len, char **err)
+{
+    struct stat st;
+    const char *why;
+    int fd = open_regular(path, max, &st, &why);
+    if (fd < 0) {
+        int e = errno;
+        if (e == EFBIG)
+            set_err(err, "%s: larger than %zu bytes", path, max);
+        else
+            set_err(err, "%s: %s", path, why);
+        errno = e;
         return NULL;
     }
     struct buf b = {0};
+    buf_add(&b, "", 0);
     char tmp[65536];
     for (;;) {
-        ssize_t n = read(fd, tmp, sizeof tmp);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            set_err(err, "%s: %s", path, strerror(errno));
+        /* Never more than max bytes, even from a file growing meanwhile. */
+        size_t want = max - b.len < sizeof tmp ? max - b.len + 1 : sizeof tmp;
+        ssize_t n = read(fd, tmp, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || b.len + (size_t)n > max) {
+            int e = n < 0 ? errno : EFBIG;
+            if (n < 0)
+                set_err(err, "%s: %s", path, strerror(e));
+            else
+                set_err(err, "%s: larger than %zu bytes", path, max);
             close(fd);
             buf_free(&b);
+            errno = e;
             return NULL;
         }
         if (n == 0)
@@ -240,10 +306,13 @@ char *read_file(const char *path, size_t *len, char **err)
         buf_add(&b, tmp, (size_t)n);
     }
     close(fd);
-    if (!b.data)
-        buf_add(&b, "", 0);
     *len = b.len;
     return b.data;
+}
+
+char *read_file(const char *path, size_t *len, char **err)
+{
+    return read_file_max(path, READ_FILE_MAX, len, err);
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len, char **err)
@@ -298,6 +367,47 @@ fail:
     unlink(tmp);
     free(tmp);
     return -1;
+}
+
+char *link_target(const char *path, char **err)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;   /* not a link (or nothing there yet): the file itself */
+        size_t cap = (size_t)st.st_size + 1 > 256 ? (size_t)st.st_size + 1 : 256;
+        char *to = NULL;
+        ssize_t n;
+        for (;;) {
+            to = xrealloc(to, cap);
+            n = readlink(cur, to, cap);
+            if (n < 0 || (size_t)n < cap)
+                break;
+            cap *= 2;   /* the link grew meanwhile */
+        }
+        if (n < 0) {
+            set_err(err, "%s: %s", cur, strerror(errno));
+            free(to);
+            free(cur);
+            return NULL;
+        }
+        to[n] = '\0';
+        if (to[0] != '/') {
+            /* Relative to the folder the link is in. */
+            const char *slash = strrchr(cur, '/');
+            if (slash) {
+                char *abs = xasprintf("%.*s/%s", (int)(slash - cur), cur, to);
+                free(to);
+                to = abs;
+            }
+        }
+        free(cur);
+        cur = to;
+    }
+    set_err(err, "%s: %s", path, strerror(ELOOP));
+    free(cur);
+    return NULL;
 }
 
 int mkdir_p(const char *path, char **err)

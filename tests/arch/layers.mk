@@ -16,7 +16,7 @@ LAYERS := base text model build layout ui main
 
 # Memory, strings, files and the record format under the caches and the
 # bookmarks.
-LAYER_base   := util rec uchar kv diag
+LAYER_base   := util rec uchar kv diag mapguard
 # A text and what it says: decoding, parsing (headings, blocks, matter,
 # emphasis), normalised words, the index cache of a file's analysis.
 LAYER_text   := decode parse_text parse_blocks heading heading_words matter markup norm cache
@@ -25,7 +25,7 @@ LAYER_text   := decode parse_text parse_blocks heading heading_words matter mark
 LAYER_model  := story
 # The passes that turn files into the model and keep it: reading, decoding,
 # parsing, caches, the library build and its thread, bookmarks, config.
-LAYER_build  := scan analyse storyini group editions assemble snapshot library loader bookmarks config output
+LAYER_build  := watch scan analyse storyini group editions assemble snapshot library loader bookmarks config output
 # Lines on a screen or a page: layout, search, --render.
 LAYER_layout := layout search render
 # The screens (curses).

@@ -807,6 +807,54 @@ static void test_unwritable(void)
     free(dir);
 }
 
+/* A bookmarks file that is a symbolic link (a dotfiles link into a synced
+ * folder) stays a link; saves replace the file it names, atomically. */
+static void test_symlink(void)
+{
+    char *dir = tmpdir_make();
+    char *state = xasprintf("%s/state", dir);
+    char *synced = xasprintf("%s/synced", dir);
+    mkdir(state, 0700);
+    mkdir(synced, 0700);
+    char *link = xasprintf("%s/bookmarks", state);
+    char *target = xasprintf("%s/quire-bookmarks", synced);
+    /* A relative link to a file that does not exist yet. */
+    CHECK("symlink", symlink("../synced/quire-bookmarks", link) == 0);
+
+    struct bookmarks *b = bookmarks_open(state, true);
+    struct bm_pos p = mkpos("k1", 0, 10, 1000);
+    bookmarks_set_last(b, "aaaa000011112222", "Linked", &p);
+    CHECK_INT("the first save through a dangling link works", bookmarks_save(b), 0);
+    struct stat st;
+    CHECK("the bookmarks file is still a link", lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    char *got = get_file(target, NULL);
+    CHECK("the file it names holds the position", got && strstr(got, "aaaa000011112222"));
+    free(got);
+    p.off = 20;
+    p.when = 2000;
+    bookmarks_set_last(b, "aaaa000011112222", "Linked", &p);
+    CHECK_INT("a second save works", bookmarks_save(b), 0);
+    bookmarks_close(b);
+    CHECK("still a link after the second save", lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK("the target is a regular file", lstat(target, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK_INT("no temporary file left in the target's folder",
+              count_prefix(synced, "quire-bookmarks.tmp.", NULL), 0);
+    CHECK_INT("nor in the state folder", count_prefix(state, "bookmarks.tmp.", NULL), 0);
+
+    b = bookmarks_open(state, true);
+    struct bm_pos back;
+    CHECK("read back through the link",
+          bookmarks_get_last(b, "aaaa000011112222", &back) && back.off == 20);
+    bookmarks_close(b);
+
+    rm_rf(dir);
+    free(target);
+    free(link);
+    free(synced);
+    free(state);
+    free(dir);
+}
+
 static const char *CH1 = "Chapter 1: Arrival\n\nThe train came in late. Anna stepped down onto the "
                          "platform and looked for a face she knew.\n\nNobody came.\n";
 static const char *CH2 = "Chapter 2: The House\n\nThe house stood at the end of the lane, its "
@@ -1373,6 +1421,7 @@ int main(int argc, char **argv)
     test_newer_version();
     test_merge();
     test_unwritable();
+    test_symlink();
     test_positions();
     test_identity();
     test_reanchor();

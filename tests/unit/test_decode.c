@@ -1,6 +1,7 @@
 /* test_decode.c — decoding files into UTF-8 text (decode.h). */
 #include "check.h"
 #include "decode.h"
+#include "mapguard.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -108,6 +109,51 @@ static void test_utf8(void)
     }
     decode_free(s);
     decode_free(NULL);
+}
+
+/* One bad byte must not turn a UTF-8 story into mojibake (issue 14 #13):
+ * seed 003 (the sample library's copy) with FF FE inserted is UTF-8 with
+ * two U+FFFD, every curly quote intact. */
+static void test_utf8_bad_bytes(void)
+{
+    char *err = NULL;
+    size_t n = 0;
+    char *seed = read_file("sample_library/Almost Heaven/003_e00f50334e6292c3.txt", &n, &err);
+    CHECK("seed 003 reads", seed != NULL);
+    if (!seed) {
+        free(err);
+        return;
+    }
+    const char *at = strstr(seed, "Buffy paced");
+    CHECK("the place to insert is there", at != NULL);
+    size_t cut = at ? (size_t)(at - seed) : 0;
+    char *bad = xmalloc(n + 2);
+    memcpy(bad, seed, cut);
+    memcpy(bad + cut, "\xFF\xFE", 2);
+    memcpy(bad + cut + 2, seed + cut, n - cut);
+    enum decode_reject why;
+    struct source *s = decode_bytes("bad.txt", bad, n + 2, &why);
+    CHECK("it still opens", s != NULL);
+    if (s) {
+        CHECK("as UTF-8, not Windows-1252", s->enc == ENC_UTF8);
+        CHECK_INT("each bad byte counted", s->invalid, 2);
+        CHECK_INT("each bad byte is one U+FFFD", count_sub(s->text, s->len, "\xEF\xBF\xBD"), 2);
+        CHECK_INT("two U+FFFD (3 bytes each) in place of two bytes", s->len, n + 6);
+        CHECK("in place of the bad bytes",
+              memcmp(s->text + cut, "\xEF\xBF\xBD\xEF\xBF\xBD" "Buffy paced", 17) == 0);
+        CHECK_INT("no mojibake curly quote", count_sub(s->text, s->len, "\xC3\xA2\xE2\x82\xAC"), 0);
+        CHECK_INT("every curly quote as it was", count_sub(s->text, s->len, "\xE2\x80\x9C"),
+                  count_sub(seed, n, "\xE2\x80\x9C"));
+        CHECK("the rest byte for byte", memcmp(s->text + cut + 6, seed + cut, n - cut) == 0);
+    }
+    decode_free(s);
+    /* Windows-1252 with one accidental UTF-8 pair stays Windows-1252. */
+    const char w[] = "caf\xE9 na\xEFve r\xE9sum\xE9 \xC3\xA9 \xE0 la \xFC" "ber\n";
+    s = decode_bytes("w.txt", w, sizeof w - 1, &why);
+    CHECK("mostly lone high bytes: Windows-1252", s && s->enc == ENC_CP1252);
+    decode_free(s);
+    free(bad);
+    free(seed);
 }
 
 static void test_cp1252(void)
@@ -242,14 +288,60 @@ static void test_huge_line(void)
     free(big);
 }
 
+/* A mapped file cut short while its source is open: reading past the new
+ * end must not raise SIGBUS (mapguard: zero pages, a flag); the stamp says
+ * it changed; a file that grows is a change too. */
+static void test_shrink_while_mapped(void)
+{
+    char path[] = "/tmp/quire-dec-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("mkstemp", fd >= 0);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t n = (size_t)page * 4;
+    char *text = xmalloc(n);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
+    CHECK("write", write(fd, text, n) == (ssize_t)n);
+    close(fd);
+    struct source *src = open_ok(path);
+    CHECK("the file is mapped, not copied", src && src->map != NULL);
+    CHECK("not changed yet", src && !decode_changed(src));
+    (void)mapguard_take_fault();
+    CHECK("truncate", truncate(path, 100) == 0);
+    CHECK("the change is seen by its stamp", src && decode_changed(src));
+    /* A page past the new end: SIGBUS without the guard. */
+    volatile const char *p = src ? src->text : text;
+    char past = p[n - 10];
+    char within = p[50];
+    CHECK("the read past the end gives a zero byte", past == 0);
+    CHECK("the text before the cut is still there", within == text[50]);
+    CHECK("the fault raised the flag", mapguard_take_fault());
+    CHECK("the flag is cleared once taken", !mapguard_take_fault());
+    decode_free(src);
+
+    src = open_ok(path);
+    CHECK("the cut file opens", src && src->len == 100);
+    FILE *f = fopen(path, "a");
+    CHECK("append", f && fputs("more text\n", f) >= 0 && fclose(f) == 0);
+    CHECK("a grown file is a change", src && decode_changed(src));
+    if (src)
+        decode_restamp(src);
+    CHECK("restamped: no change until the next one", src && !decode_changed(src));
+    decode_free(src);
+    unlink(path);
+    free(text);
+}
+
 int main(void)
 {
     test_lines();
     test_utf8();
+    test_utf8_bad_bytes();
     test_cp1252();
     test_utf16();
     test_rejects();
     test_huge_line();
+    test_shrink_while_mapped();
     CHECK_STR("encoding names", decode_encoding_name(ENC_CP1252), "Windows-1252");
     CHECK_STR("encoding names", decode_encoding_name(ENC_UTF16LE), "UTF-16LE");
     return check_summary();

@@ -1,7 +1,8 @@
 /* test_layout.c — layout.c: widths, breaking, folding, runs, positions.
  *
  * Most checks are properties asserted over many widths (1..200) and varied
- * texts: no line wider than the column; the text's letters come out
+ * texts: no line wider than the column (but a line of one grapheme cluster
+ * wider than the column, drawn anyway); the text's letters come out
  * complete and in order; every source byte maps back to its line; optimal
  * breaking is never more ragged than greedy.  When ../shared/corpus exists
  * (run from the source tree), every corpus text is also laid out at several
@@ -94,7 +95,7 @@ static void visible_chars(const char *text, size_t off, size_t end, struct buf *
 
 struct stats {
     long long lines, too_wide, cols_mismatch, offsets_bad, runs_outside, blanks2,
-        substituted, soft_hyphen_drawn;
+        oversized, soft_hyphen_drawn;
 };
 
 /* Check every invariant of a chapter's layout; returns false (and says why
@@ -118,9 +119,31 @@ static bool check_layout(const char *what, const struct layout_opts *o, const ch
         st->lines++;
         if (k > 0 && ln->kind == LINE_BLANK && lv->v[k - 1].kind == LINE_BLANK)
             st->blanks2++;
-        if (ln->indent + ln->cols > o->width)
-            st->too_wide++;
         size_t n = layout_runs(o, text, title, ln, r, 4096);
+        /* The one line allowed past the column: a single grapheme cluster
+         * wider than the room its line has (a wide character at width 1, or
+         * after a verse line's indent), drawn anyway. */
+        bool one_cluster = false;
+        if (ln->kind != LINE_BLANK && ln->indent + ln->cols > o->width) {
+            struct buf t = {0};
+            for (size_t i = 0; i < n && i < 4096; i++)
+                if (r[i].src_off != (size_t)-1 || r[i].s[0] != '-')
+                    buf_add(&t, r[i].s, r[i].n);
+            if (t.len) {
+                char *gb = xmalloc(t.len);
+                u8_grapheme_breaks((const uint8_t *)t.data, t.len, gb);
+                one_cluster = true;
+                for (size_t i = 1; i < t.len; i++)
+                    if (gb[i])
+                        one_cluster = false;
+                free(gb);
+            }
+            buf_free(&t);
+            if (one_cluster)
+                st->oversized++;
+        }
+        if (ln->indent + ln->cols > o->width && !one_cluster)
+            st->too_wide++;
         int cols = 0;
         for (size_t i = 0; i < n && i < 4096; i++) {
             cols += layout_width(r[i].s, r[i].n);
@@ -137,21 +160,10 @@ static bool check_layout(const char *what, const struct layout_opts *o, const ch
                     for (size_t j = 0; j < r[i].n; j++)
                         if (r[i].s[j] != ' ')
                             buf_addc(&got, r[i].s[j]);
-                } else if (r[i].n == 1 && r[i].s[0] == '?' && r[i].src_off != (size_t)-1) {
-                    /* a cluster too wide for the column: count its letters */
-                    size_t e = ln->end, s0 = r[i].src_off;
-                    char *gb = xmalloc(e - s0 + 1);
-                    u8_grapheme_breaks((const uint8_t *)text + s0, e - s0, gb);
-                    size_t g = s0 + 1;
-                    while (g < e && !gb[g - s0])
-                        g++;
-                    free(gb);
-                    visible_chars(text, s0, g, &got);
-                    st->substituted++;
                 }
             }
         }
-        if (ln->kind != LINE_BLANK && cols + ln->indent > o->width)
+        if (ln->kind != LINE_BLANK && cols + ln->indent > o->width && !one_cluster)
             st->too_wide++;
         if (ln->kind != LINE_BLANK && cols != ln->cols) {
             if (!st->cols_mismatch) {
@@ -210,7 +222,7 @@ static bool check_layout(const char *what, const struct layout_opts *o, const ch
     buf_free(&want);
     buf_free(&got);
     total->lines += one.lines;
-    total->substituted += one.substituted;
+    total->oversized += one.oversized;
     return ok;
 }
 
@@ -606,6 +618,36 @@ static void test_alignment(void)
     buf_free(&b);
 }
 
+/* -w 1: wide characters are shown anyway, never replaced by '?' (issue 14
+ * #16); each on a line of its own, cols saying how wide. */
+static void test_wide_at_width_1(void)
+{
+    const char *t = "\xE4\xB8\xAD\xE6\x96\x87 ok \xF0\x9F\x98\x80!";   /* 中文 ok 😀! */
+    struct block b = para(t);
+    for (int wrap = 0; wrap < 2; wrap++) {
+        struct layout_opts o = opts(1, wrap ? WRAP_GREEDY : WRAP_OPTIMAL);
+        struct line_vec lv = {0};
+        layout_chapter(&o, t, &b, 1, NULL, &lv);
+        char *s = draw_all(&o, t, NULL, &lv);
+        CHECK_STR("every character is drawn, none as '?'", s,
+                  "\xE4\xB8\xAD|\xE6\x96\x87|o|k|\xF0\x9F\x98\x80|!");
+        CHECK("a wide character's line is 2 columns", lv.n > 0 && lv.v[0].cols == 2);
+        free(s);
+        line_vec_free(&lv);
+    }
+    /* width 1, 2 columns for the family emoji of 6: drawn whole too */
+    const char *fam = "a \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9 b";
+    struct block bf = para(fam);
+    struct layout_opts o = opts(1, WRAP_OPTIMAL);
+    struct line_vec lv = {0};
+    layout_chapter(&o, fam, &bf, 1, NULL, &lv);
+    char *s = draw_all(&o, fam, NULL, &lv);
+    CHECK("a cluster is drawn whole", strstr(s, "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9") != NULL);
+    CHECK("and never as '?'", strchr(s, '?') == NULL);
+    free(s);
+    line_vec_free(&lv);
+}
+
 static void test_properties(void)
 {
     long long bad = 0, ragged_worse = 0, layouts = 0;
@@ -641,11 +683,12 @@ static void test_properties(void)
             line_vec_free(&hh);
         }
     }
-    printf("%lld layouts, %lld lines, %lld clusters too wide for their line drawn as '?'\n",
-           layouts, st.lines, st.substituted);
+    printf("%lld layouts, %lld lines, %lld clusters wider than the column drawn anyway\n",
+           layouts, st.lines, st.oversized);
     CHECK("every layout keeps every letter in order, fits, maps back (1..200 columns)", bad == 0);
     CHECK("optimal breaking is never more ragged than greedy", ragged_worse == 0);
-    CHECK("substitution only happens at tiny widths and is exercised", st.substituted > 0);
+    CHECK("a cluster wider than the column is drawn on its own line, exercised",
+          st.oversized > 0);
 }
 
 static void test_line_at(void)
@@ -771,6 +814,7 @@ int main(int argc, char **argv)
     test_blocks();
     test_line_at();
     test_alignment();
+    test_wide_at_width_1();
     test_properties();
     if (!(argc > 1 && !strcmp(argv[1], "--quick")))
         test_corpus();

@@ -1,8 +1,11 @@
-/* test_util.c — natural order, buffers, atomic writes. */
+/* test_util.c — natural order, buffers, atomic writes, bounded reads of
+ * state files. */
 #include "check.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int main(void)
@@ -32,6 +35,35 @@ int main(void)
     free(got);
     CHECK("read_file of a missing file fails", read_file("/nonexistent/x", &len, &err) == NULL);
     CHECK("and says why", err && strstr(err, "No such file") != NULL);
+    free(err);
+    err = NULL;
+
+    /* State files: regular only, bounded, never blocking. */
+    CHECK("read_file_max reads a file of exactly max bytes",
+          (got = read_file_max(file, 5, &len, &err)) != NULL && len == 5);
+    free(got);
+    errno = 0;
+    CHECK("read_file_max refuses a file over max", read_file_max(file, 4, &len, &err) == NULL);
+    CHECK_INT("with EFBIG", errno, EFBIG);
+    CHECK("saying how large is allowed", err && strstr(err, "larger than 4 bytes") != NULL);
+    char *fifo = xasprintf("%s/fifo", path);
+    CHECK("mkfifo", mkfifo(fifo, 0600) == 0);
+    errno = 0;
+    CHECK("a FIFO with no writer is refused at once", read_file_max(fifo, 100, &len, &err) == NULL);
+    CHECK_INT("with ENODEV", errno, ENODEV);
+    CHECK("saying what it is", err && strstr(err, "not a regular file but a FIFO") != NULL);
+    CHECK("read_file refuses /dev/zero (never reads it)", read_file("/dev/zero", &len, &err) == NULL);
+    CHECK("saying what it is", err && strstr(err, "a character device") != NULL);
+    CHECK("read_file refuses a folder", read_file(path, &len, &err) == NULL);
+    CHECK_INT("with EISDIR", errno, EISDIR);
+    struct stat st;
+    const char *why = NULL;
+    int fd = open_regular(file, 100, &st, &why);
+    CHECK("open_regular opens a regular file", fd >= 0 && st.st_size == 5);
+    if (fd >= 0)
+        close(fd);
+    unlink(fifo);
+    free(fifo);
     free(err);
     unlink(file);
     free(file);
