@@ -74,11 +74,7 @@ BUILD   ?= build
 BIN     ?= quire
 
 SRCS    := $(sort $(wildcard src/*.c))
-LIBSRCS := $(filter-out src/main.c,$(SRCS))
-# The fuzz targets link the library without the screens (no curses).
-FUZZ_LIBSRCS := $(filter-out src/ui%,$(LIBSRCS))
 OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
-SAN_OBJS := $(LIBSRCS:src/%.c=$(BUILD)/san/%.o)
 HDRS    := $(wildcard include/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
@@ -93,6 +89,8 @@ layers_upto = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(firstword $(2))),
 unit_layer = $(strip $(foreach l,$(LAYERS),$(if $(filter $(1),$(UNIT_$(l))),$(l))))
 # $(call unit_objs,TEST): the sanitizer objects it links (main never).
 unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
+# The fuzz targets link the layers up to layout: no screens, no curses.
+FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l))))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
