@@ -79,9 +79,9 @@ while read -r n name cmd; do
         read -r _ <&3
         s=$(now)
         case $name in
-        test_*) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 exec $cmd ;;
-        *) exec $cmd ;;
-        esac >"$work/$n.log" 2>&1 </dev/null &
+        test_*) export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ;;
+        esac
+        $cmd >"$work/$n.log" 2>&1 </dev/null &
         echo $! >"$work/$n.pid"
         wait $!
         rc=$?
