@@ -153,12 +153,13 @@ run: deps
 # test binaries and shell suites; a * in a name matches any text) and
 # builds only what they need: the binaries, and the unit tests named.
 JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
-T ?=
-CHECK_BUILD = $(if $(T),$(filter $(subst *,%,$(T)),$(UNIT_BINS:$(BUILD)/unit/%=%)),unit warnings-clang)
+# (T from the command line only: not a T that happens to be in the environment.)
+CHECK_T := $(if $(filter command line,$(origin T)),$(T))
+CHECK_BUILD = $(if $(CHECK_T),$(filter $(subst *,%,$(CHECK_T)),$(UNIT_NAMES)),unit warnings-clang)
 check: deps
 	@$(MAKE) --no-print-directory $(JOBS) $(BIN) $(BUILD)/quire-dyn \
 	    $(patsubst test_%,$(BUILD)/unit/test_%,$(CHECK_BUILD))
-	@sh tests/run.sh $(foreach t,$(T),'$(t)')
+	@sh tests/run.sh $(foreach t,$(CHECK_T),'$(t)')
 
 # Every source, test and fuzz target through clang with our warnings as
 # errors; then the whole program built and linked by clang in build/clang.
