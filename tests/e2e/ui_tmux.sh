@@ -68,9 +68,11 @@ ui_waiting() { [ "$UI_WAITED" -lt $((UI_DEADLINE * 10)) ]; }
 # child's SIGCHLD and leave the pane "alive" around a zombie (tmux/tmux#311,
 # #4559), so each look first pokes our own private server (by its pid) with
 # SIGCHLD; it reaps what has exited and goes on.
+# With no pane (or no server) left to ask, quire is gone too: true as well.
 ui_exited() {
     [ -n "$UI_SPID" ] && kill -CHLD "$UI_SPID" 2>/dev/null
-    [ "$($UI_T display -p -t q '#{pane_dead}' 2>/dev/null)" = 1 ]
+    d=$($UI_T display -p -t q '#{pane_dead}' 2>/dev/null) || return 0
+    [ "$d" = 1 ]
 }
 
 # ui_wait_frame N: wait until the frame number is at least N.
@@ -107,9 +109,20 @@ ui_wait() {
     return 1
 }
 
+# ui_stop_server: end our tmux server, if any, and wait until it has gone:
+# kill-server returns before the server has exited, and a new session asked
+# for meanwhile reaches the dying server ("server exited unexpectedly").
+ui_stop_server() {
+    spid=$($UI_T display -p '#{pid}' 2>/dev/null)
+    $UI_T kill-server >/dev/null 2>&1
+    [ -n "$spid" ] || return 0
+    UI_WAITED=0
+    while kill -0 "$spid" 2>/dev/null && ui_waiting; do ui_tick; done
+}
+
 ui_run() {
     w=$1; h=$2; shift 2
-    $UI_T kill-server >/dev/null 2>&1
+    ui_stop_server
     $UI_T new-session -d -s q -x "$w" -y "$h" \
         -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
         -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
@@ -179,7 +192,8 @@ ui_dead() {
     while ui_waiting; do
         # The status (or the signal) can show up a moment after pane_dead.
         if ui_exited; then
-            d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)
+            d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null) ||
+                { echo "no tmux pane (the server is gone)"; return 1; }
             case $d in
             "1 "?*)
                 $UI_T display -p -t q '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},} #{alternate_on}'
