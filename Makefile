@@ -74,11 +74,7 @@ BUILD   ?= build
 BIN     ?= quire
 
 SRCS    := $(sort $(wildcard src/*.c))
-LIBSRCS := $(filter-out src/main.c,$(SRCS))
-# The fuzz targets link the library without the screens (no curses).
-FUZZ_LIBSRCS := $(filter-out src/ui%,$(LIBSRCS))
 OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
-SAN_OBJS := $(LIBSRCS:src/%.c=$(BUILD)/san/%.o)
 HDRS    := $(wildcard include/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
@@ -93,6 +89,8 @@ layers_upto = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(firstword $(2))),
 unit_layer = $(strip $(foreach l,$(LAYERS),$(if $(filter $(1),$(UNIT_$(l))),$(l))))
 # $(call unit_objs,TEST): the sanitizer objects it links (main never).
 unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
+# The fuzz targets link the layers up to layout: no screens, no curses.
+FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l))))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -155,12 +153,13 @@ run: deps
 # test binaries and shell suites; a * in a name matches any text) and
 # builds only what they need: the binaries, and the unit tests named.
 JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
-T ?=
-CHECK_BUILD = $(if $(T),$(filter $(subst *,%,$(T)),$(UNIT_BINS:$(BUILD)/unit/%=%)),unit warnings-clang)
+# (T from the command line only: not a T that happens to be in the environment.)
+CHECK_T := $(if $(filter command line,$(origin T)),$(T))
+CHECK_BUILD = $(if $(CHECK_T),$(filter $(subst *,%,$(CHECK_T)),$(UNIT_NAMES)),unit warnings-clang)
 check: deps
 	@$(MAKE) --no-print-directory $(JOBS) $(BIN) $(BUILD)/quire-dyn \
 	    $(patsubst test_%,$(BUILD)/unit/test_%,$(CHECK_BUILD))
-	@sh tests/run.sh $(foreach t,$(T),'$(t)')
+	@sh tests/run.sh $(foreach t,$(CHECK_T),'$(t)')
 
 # Every source, test and fuzz target through clang with our warnings as
 # errors; then the whole program built and linked by clang in build/clang.

@@ -20,6 +20,10 @@ SHARED=""
 [ -d "$TOP/../shared/corpus" ] && SHARED=$(cd "$TOP/../shared" && pwd)
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/quire-test.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT
+# Killed (an interrupted make check): the exit trap still cleans up.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 export HOME="$TMPD/home" XDG_STATE_HOME="$TMPD/state" XDG_CONFIG_HOME="$TMPD/config" \
        XDG_CACHE_HOME="$TMPD/cache" LC_ALL=C.UTF-8
 unset QUIRE_LIBRARY

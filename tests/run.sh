@@ -7,13 +7,13 @@
 # none is one failure.  Each suite ends with "N passed, N failed"; a suite
 # that dies without that line counts as one failure.
 #
-# Suites run side by side, QUIRE_TEST_JOBS at a time (default: twice the
-# cores, at least 4; most of a screen suite's time is waiting for tmux),
+# Suites run side by side, QUIRE_TEST_JOBS at a time (default: three times
+# the cores, at least 4; most of a screen suite's time is waiting for tmux),
 # each with its own scratch folder and tmux server.  Their lines come out in
 # the order below all the same, each with the suite's wall time; the last
 # line printed is the total, "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
-jobs=${QUIRE_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) * 2 ))}
+jobs=${QUIRE_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) * 3 ))}
 [ "$jobs" -ge 4 ] || [ -n "$QUIRE_TEST_JOBS" ] || jobs=4
 [ "$jobs" -ge 1 ] || jobs=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/quire-run.XXXXXX") || exit 1
@@ -60,40 +60,45 @@ exec 3<>"$work/pool"
 i=0
 while [ "$i" -lt "$jobs" ]; do echo >&3; i=$((i + 1)); done
 
-# Start every suite in the background; suite N writes $work/N.log (its
-# output), $work/N.rc and $work/N.time.  On an interrupt each passes a
-# SIGTERM on to its suite, whose own exit trap cleans up (tmux servers).
+# Start every suite in the background; suite N (N in output order) writes
+# $work/N.log (its output), N.pid, N.time and, last, N.rc.  The slowest
+# suites start first (make check from a fresh clone on a 2-core machine),
+# so that none of them is left running alone at the end.
+slow="t_fuzz t_valgrind test_layout t_install t_ui_long t_ui_library t_golden t_ui_valgrind t_bookmarks"
+awk '{ print NR, $0 }' "$work/sel" >"$work/numbered"
+for s in $slow; do
+    awk -v s="$s" '$2 == s' "$work/numbered"
+done >"$work/start"
+awk -v slow=" $slow " 'index(slow, " " $2 " ") == 0' "$work/numbered" >>"$work/start"
+# Interrupted: SIGTERM to every suite running (its own exit trap cleans up,
+# tmux servers too) and to every one still waiting for its turn.
 pids=""
-trap 'kill $pids 2>/dev/null; exit 130' INT TERM
-n=0
-while read -r name cmd; do
-    n=$((n + 1))
+trap 'kill $pids $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; exit 130' INT TERM
+while read -r n name cmd; do
     (
-        child=""
-        trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 1' TERM
         read -r _ <&3
         s=$(now)
         case $name in
-        test_*) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $cmd ;;
-        *) $cmd ;;
-        esac >"$work/$n.log" 2>&1 </dev/null &
-        child=$!
-        wait "$child"
-        echo $? >"$work/$n.rc"
+        test_*) export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ;;
+        esac
+        $cmd >"$work/$n.log" 2>&1 </dev/null &
+        echo $! >"$work/$n.pid"
+        wait $!
+        rc=$?
         awk -v s="$s" -v e="$(now)" 'BEGIN { printf "%.1f\n", e - s }' >"$work/$n.time"
+        echo "$rc" >"$work/$n.rc.new"
+        mv "$work/$n.rc.new" "$work/$n.rc"
         echo >&3
     ) &
     pids="$pids $!"
-done <"$work/sel"
+done <"$work/start"
 
-# Collect in order, each as it ends.
+# Collect in order, each as it ends (the polls let a signal in at once).
 n=0
-set -- $pids
 while read -r name cmd; do
     n=$((n + 1))
-    wait "$1"
-    shift
-    rc=$(cat "$work/$n.rc")
+    while [ ! -f "$work/$n.rc" ]; do sleep 0.1; done
+    rc=$(cat "$work/$n.rc" 2>/dev/null || echo 1)
     log=$work/$n.log
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     if [ -z "$line" ]; then
@@ -106,7 +111,7 @@ while read -r name cmd; do
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $name: exit status $rc" >&2; fi
         [ "$f" -ne 0 ] && grep -E '^FAIL|ERROR|Sanitizer|runtime error' "$log" | head -n 40 >&2
     fi
-    printf '%-28s %-26s %6s s\n' "$name" "$p passed, $f failed" "$(cat "$work/$n.time")"
+    printf '%-28s %-26s %6s s\n' "$name" "$p passed, $f failed" "$(cat "$work/$n.time" 2>/dev/null)"
     total_p=$((total_p + p))
     total_f=$((total_f + f))
 done <"$work/sel"

@@ -68,9 +68,11 @@ ui_waiting() { [ "$UI_WAITED" -lt $((UI_DEADLINE * 10)) ]; }
 # child's SIGCHLD and leave the pane "alive" around a zombie (tmux/tmux#311,
 # #4559), so each look first pokes our own private server (by its pid) with
 # SIGCHLD; it reaps what has exited and goes on.
+# With no pane (or no server) left to ask, quire is gone too: true as well.
 ui_exited() {
     [ -n "$UI_SPID" ] && kill -CHLD "$UI_SPID" 2>/dev/null
-    [ "$($UI_T display -p -t q '#{pane_dead}' 2>/dev/null)" = 1 ]
+    d=$($UI_T display -p -t q '#{pane_dead}' 2>/dev/null) || return 0
+    [ "$d" = 1 ]
 }
 
 # ui_wait_frame N: wait until the frame number is at least N.
@@ -107,17 +109,15 @@ ui_wait() {
     return 1
 }
 
-# ui_stop_server: kill our tmux server and wait until its process is gone:
-# a new-session sent while the old server is still exiting fails with
-# "server exited unexpectedly" (seen on a loaded machine).
+# ui_stop_server: end our tmux server, if any, and wait until it has gone:
+# kill-server returns before the server has exited, and a new session asked
+# for meanwhile reaches the dying server ("server exited unexpectedly").
 ui_stop_server() {
-    sp=$($UI_T display -p '#{pid}' 2>/dev/null)
+    spid=$($UI_T display -p '#{pid}' 2>/dev/null)
     $UI_T kill-server >/dev/null 2>&1
-    i=0
-    while [ -n "$sp" ] && kill -0 "$sp" 2>/dev/null && [ "$i" -lt "$UI_DEADLINE" ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    [ -n "$spid" ] || return 0
+    UI_WAITED=0
+    while kill -0 "$spid" 2>/dev/null && ui_waiting; do ui_tick; done
 }
 
 ui_run() {
@@ -192,7 +192,8 @@ ui_dead() {
     while ui_waiting; do
         # The status (or the signal) can show up a moment after pane_dead.
         if ui_exited; then
-            d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)
+            d=$($UI_T display -p -t q '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}' 2>/dev/null) ||
+                { echo "no tmux pane (the server is gone)"; return 1; }
             case $d in
             "1 "?*)
                 $UI_T display -p -t q '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},} #{alternate_on}'
