@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "bookmarks.h"
 #include "config.h"
+#include "diag.h"
 #include "layout.h"
 #include "library.h"
 #include "loader.h"
@@ -101,10 +103,23 @@ static void usage(FILE *f)
           "Keys inside the reader: press h.  Manual: man quire.\n", f);
 }
 
+/* One "quire: ..." line on stderr, through the diagnostics channel: a
+ * file name, title or argument it echoes shows its control bytes visibly
+ * (vis.h). */
+__attribute__((format(printf, 2, 3)))
+static void complain(enum diag_level level, const char *fmt, ...)
+{
+    struct diag_sink s = diag_stream(stderr);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(&s, level, fmt, ap);
+    va_end(ap);
+}
+
 /* Report a usage error "quire: WHAT: WHY (try ...)" and return status 2. */
 static int usage_error(const char *what, const char *why)
 {
-    fprintf(stderr, "quire: %s: %s (try 'quire --help')\n", what, why);
+    complain(DIAG_ERROR, "%s: %s (try 'quire --help')", what, why);
     return EXIT_USAGE;
 }
 
@@ -228,7 +243,7 @@ static int config_check(const struct config *cfg, int config_problems)
 {
     config_print(cfg, stdout);
     if (fflush(stdout) != 0) {
-        warnx_q("stdout: write error");
+        complain(DIAG_ERROR, "stdout: write error");
         return EXIT_RUNTIME;
     }
     return config_problems ? EXIT_RUNTIME : 0;
@@ -292,13 +307,13 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
     }
     if (!story) {
         if (lib->n_stories == 0) {
-            warnx_q("%s: no stories here", libpath);
+            complain(DIAG_ERROR, "%s: no stories here", libpath);
             return EXIT_RUNTIME;
         }
         /* Piped with several stories: the listing is the useful output. */
         if (!o->render)
             return output_list(lib, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;
-        warnx_q("%s: which story? name one (see quire --list)", libpath);
+        complain(DIAG_ERROR, "%s: which story? name one (see quire --list)", libpath);
         return EXIT_USAGE;
     }
     struct layout_opts lo = {
@@ -312,7 +327,7 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
             lo.width = ws.ws_col;
     }
     if (render_story(story, &lo, (size_t)o->chapter, stdout, err) != 0) {
-        warnx_q("%s", *err ? *err : "render failed");
+        complain(DIAG_ERROR, "%s", *err ? *err : "render failed");
         return EXIT_RUNTIME;
     }
     return 0;
@@ -363,11 +378,11 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
         const char *id = bookmarks_most_recent(*bm);
         start.story = id ? library_find_id(*lib, id) : NULL;
         if (!start.story)
-            warnx_q("--resume: no story read yet; opening the library");
+            complain(DIAG_WARNING, "--resume: no story read yet; opening the library");
     }
     int status = ui_run(lib, *bm, cfg, &start, err);
     if (status != 0 && *err)
-        warnx_q("%s", *err);
+        complain(DIAG_ERROR, "%s", *err);
     return status;
 }
 
@@ -383,12 +398,12 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         return output_bookmarks(*bm, *lib, stdout) != 0 ? EXIT_RUNTIME : 0;
     }
     if (!*lib) {
-        warnx_q("%s", *err ? *err : libpath);
+        complain(DIAG_ERROR, "%s", *err ? *err : libpath);
         return EXIT_RUNTIME;
     }
     if (o->list) {
         if (output_list(*lib, stdout, o->tsv, o->verbose) != 0) {
-            warnx_q("stdout: write error");
+            complain(DIAG_ERROR, "stdout: write error");
             return EXIT_RUNTIME;
         }
         return 0;
@@ -398,8 +413,9 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         bool ambiguous = false;
         story = library_find(*lib, o->target, &ambiguous);
         if (!story) {
-            warnx_q("%s: %s", o->target, ambiguous ? "more than one story starts so; say more"
-                                                   : "no such story in the library");
+            complain(DIAG_ERROR, "%s: %s", o->target,
+                     ambiguous ? "more than one story starts so; say more"
+                               : "no such story in the library");
             return EXIT_RUNTIME;
         }
     } else if (target_is_path && (*lib)->n_stories == 1) {
@@ -453,7 +469,7 @@ int main(int argc, char **argv)
     free(libpath);
     free(err);
     if (fflush(stdout) != 0 && status == 0) {
-        warnx_q("stdout: write error");
+        complain(DIAG_ERROR, "stdout: write error");
         status = EXIT_RUNTIME;
     }
     return status;
