@@ -229,11 +229,16 @@ static int parse_options(int argc, char **argv, struct opts *o)
     o->target = optind < argc ? argv[optind] : NULL;
     if (o->tsv && !o->list)
         return usage_error("--tsv", "goes with --list");
-    if (o->chapter && !o->render && isatty(STDOUT_FILENO))
-        return usage_error("--chapter", "goes with --render");
     if ((o->list ? 1 : 0) + (o->render ? 1 : 0) + (o->show_bookmarks ? 1 : 0) +
         (o->config_check ? 1 : 0) > 1)
         return usage_error("--list, --render, --bookmarks, --config-check", "choose one");
+    /* --list prints no text and opens no reader: these would do nothing */
+    const char *idle = o->chapter ? "--chapter" : o->width ? "--width" : o->wrap ? "--wrap"
+                     : o->resume ? "--resume" : NULL;
+    if (o->list && idle)
+        return usage_error(idle, "does not go with --list");
+    if (o->chapter && !o->render && isatty(STDOUT_FILENO))
+        return usage_error("--chapter", "goes with --render");
     return -1;
 }
 
@@ -312,7 +317,7 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
         }
         /* Piped with several stories: the listing is the useful output. */
         if (!o->render)
-            return output_list(lib, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;
+            return output_list(lib, NULL, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;
         complain(DIAG_ERROR, "%s: which story? name one (see quire --list)", libpath);
         return EXIT_USAGE;
     }
@@ -386,6 +391,52 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
     return status;
 }
 
+/* The titles of the stories an ambiguous `name` matches, "A; B; C"
+ * (malloc'd). */
+static char *candidates(const struct library *lib, const char *name)
+{
+    bool *match = xcalloc(lib->n_stories + 1, sizeof *match);
+    bool exact;
+    library_find_all(lib, name, match, &exact);
+    struct buf b = {0};
+    buf_add(&b, "", 0);
+    for (size_t i = 0; i < lib->n_stories; i++)
+        if (match[i])
+            buf_printf(&b, "%s%s", b.len ? "; " : "", lib->stories[i].title);
+    free(match);
+    return b.data;
+}
+
+/* `--list [NAME]`: the library, or the story NAME names (a TARGET that is
+ * not a file or folder); an ambiguous NAME lists its candidates and exits
+ * 1, as no match does.  Returns the exit status. */
+static int list_stories(const struct opts *o, const struct library *lib, bool target_is_path)
+{
+    bool *only = NULL;
+    int status = 0;
+    if (o->target && !target_is_path) {
+        only = xcalloc(lib->n_stories + 1, sizeof *only);
+        bool exact;
+        size_t n = library_find_all(lib, o->target, only, &exact);
+        if (n == 0) {
+            complain(DIAG_ERROR, "%s: no such story in the library", o->target);
+            free(only);
+            return EXIT_RUNTIME;
+        }
+        if (n > 1 && !exact) {
+            complain(DIAG_ERROR, "%s: %zu stories match; say more (they are listed)",
+                     o->target, n);
+            status = EXIT_RUNTIME;
+        }
+    }
+    if (output_list(lib, only, stdout, o->tsv, o->verbose) != 0) {
+        complain(DIAG_ERROR, "stdout: write error");
+        status = EXIT_RUNTIME;
+    }
+    free(only);
+    return status;
+}
+
 /* The library opened: --bookmarks, --list, or the story named. */
 static int dispatch(const struct opts *o, struct library **lib, const char *libpath,
                     bool target_is_path, struct config *cfg, struct loader **loader,
@@ -401,21 +452,21 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         complain(DIAG_ERROR, "%s", *err ? *err : libpath);
         return EXIT_RUNTIME;
     }
-    if (o->list) {
-        if (output_list(*lib, stdout, o->tsv, o->verbose) != 0) {
-            complain(DIAG_ERROR, "stdout: write error");
-            return EXIT_RUNTIME;
-        }
-        return 0;
-    }
+    if (o->list)
+        return list_stories(o, *lib, target_is_path);
     struct story *story = NULL;
     if (o->target && !target_is_path) {
         bool ambiguous = false;
         story = library_find(*lib, o->target, &ambiguous);
+        if (!story && ambiguous) {
+            char *which = candidates(*lib, o->target);
+            complain(DIAG_ERROR, "%s: more than one story starts so; say more (%s)", o->target,
+                     which);
+            free(which);
+            return EXIT_RUNTIME;
+        }
         if (!story) {
-            complain(DIAG_ERROR, "%s: %s", o->target,
-                     ambiguous ? "more than one story starts so; say more"
-                               : "no such story in the library");
+            complain(DIAG_ERROR, "%s: no such story in the library", o->target);
             return EXIT_RUNTIME;
         }
     } else if (target_is_path && (*lib)->n_stories == 1) {

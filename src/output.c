@@ -32,16 +32,20 @@ static void put_text(FILE *out, const char *s)
  * --verbose each chapter is followed by its files (preferred edition first),
  * and after the stories come the skipped files with their reasons and the
  * notes.  In TSV form the verbose part goes to stderr, so stdout stays one
- * line per chapter. */
-int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
+ * line per chapter.  With `only`, the stories i with only[i] (numbered as
+ * in the whole list); the verbose part is the whole library's. */
+int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv, bool verbose)
 {
+    bool first = true;
     for (size_t i = 0; i < lib->n_stories; i++) {
         const struct story *s = &lib->stories[i];
+        if (only && !only[i])
+            continue;
         size_t words = 0;
         for (size_t c = 0; c < s->n_ch; c++)
             words += s->ch[c].words;
         if (!tsv) {
-            if (i)
+            if (!first)
                 putc('\n', out);
             put_text(out, s->title);
             putc('\n', out);
@@ -54,6 +58,7 @@ int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
             }
             fprintf(out, "; %zu chapter%s, %zu words\n", s->n_ch, s->n_ch == 1 ? "" : "s", words);
         }
+        first = false;
         for (size_t c = 0; c < s->n_ch; c++) {
             const struct chapter *ch = &s->ch[c];
             if (tsv) {
@@ -85,7 +90,7 @@ int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
     }
     if (verbose) {
         FILE *v = tsv ? stderr : out;
-        if (!tsv && lib->n_stories)
+        if (!tsv && !first)
             putc('\n', v);
         fprintf(v, "%zu skipped file%s\n", lib->n_skipped, lib->n_skipped == 1 ? "" : "s");
         for (size_t i = 0; i < lib->n_skipped; i++) {

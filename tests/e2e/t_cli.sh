@@ -172,4 +172,38 @@ check "a config problem echoes its file name visibly" grep -qF "cf^[g:1: unknown
 check "and passes no control byte" clean "$errf"
 one_error "an unknown option with ESC" 2 "--x$(printf '\033')y"
 check "the echoed option shows its controls" grep -qF -- '--x^[y' "$errf"
+# --list NAME (issue 14, item 18): that story, or exit 1; an ambiguous name
+# lists its candidates and exits 1 with one line; options --list cannot
+# use are usage errors (status 2, one line), as --tsv alone is.
+D=$TOP/tests/data/library
+run --list -L "$D" nosuchstory
+check_eq "--list NAME with no such story: exit 1" "$rc" 1
+check_eq "one line on stderr" "$(lines "$errf")" 1
+check "it says so" grep -q '^quire: nosuchstory: no such story in the library$' "$errf"
+check_eq "and lists nothing" "$(lines "$out")" 0
+run --list --tsv -L "$D" "roman road"
+check_eq "--list NAME: exit 0" "$rc" 0
+check_eq "--list NAME lists that story alone" "$(cut -f2 "$out" | sort -u)" "The Roman Road"
+check_eq "numbered as in the whole list" "$(cut -f1 "$out" | sort -u)" \
+    "$("$QUIRE" --list --tsv -L "$D" 2>/dev/null | awk -F'\t' '$2 == "The Roman Road" {print $1}' | sort -u)"
+run --list -L "$D" "the roman road"
+check "--list NAME, human form" grep -q '^The Roman Road$' "$out"
+check_eq "one story: one title line" "$(grep -c '^  by ' "$out")" 1
+run --list --tsv -L "$D" n
+check_eq "an ambiguous NAME: exit 1" "$rc" 1
+check_eq "one line on stderr" "$(lines "$errf")" 1
+check "it says how many match" grep -q '^quire: n: 3 stories match; say more' "$errf"
+check_eq "the candidates are listed" "$(cut -f2 "$out" | sort -u | tr '\n' '|')" \
+    "Natural Tale|Nested Tale|Numbers Game|"
+run -L "$D" n
+check_eq "an ambiguous story name to read: exit 1" "$rc" 1
+check "its one line names the candidates" \
+    grep -q '^quire: n: more than one story starts so; say more (Natural Tale; Nested Tale; Numbers Game)$' "$errf"
+one_error "--list --chapter 2" 2 --list --chapter 2
+check "it names --chapter" grep -q -- '--chapter: does not go with --list' "$errf"
+one_error "-w 40 --list" 2 -w 40 --list
+check "it names --width" grep -q -- '--width: does not go with --list' "$errf"
+one_error "--resume --list" 2 --resume --list
+check "it names --resume" grep -q -- '--resume: does not go with --list' "$errf"
+one_error "--list --wrap greedy" 2 --list --wrap greedy
 finish

@@ -116,7 +116,7 @@ static char *printed(const struct library *lib, bool tsv)
     char *s = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&s, &n);
-    output_list(lib, f, tsv, false);
+    output_list(lib, NULL, f, tsv, false);
     fclose(f);
     return s;
 }
@@ -296,6 +296,18 @@ static void test_ambiguous(void)
     CHECK("and says it is ambiguous", amb);
     struct story *s = lib ? library_find(lib, " STORM ", &amb) : NULL;
     CHECK("an exact title wins over prefixes", s && strcmp(s->title, "Storm") == 0);
+    /* library_find_all: the candidates (for --list NAME and the message) */
+    bool match[3] = {false, false, false}, exact = true;
+    size_t n = lib && lib->n_stories == 3 ? library_find_all(lib, "sto", match, &exact) : 0;
+    CHECK("find_all: every story an ambiguous prefix matches", n == 3 && match[0] && match[1] &&
+                                                                 match[2] && !exact);
+    n = lib && lib->n_stories == 3 ? library_find_all(lib, "storm w", match, &exact) : 0;
+    CHECK("find_all: a unique prefix, one story", n == 1 && !exact && match[2] && !match[0] && !match[1]);
+    n = lib && lib->n_stories == 3 ? library_find_all(lib, "storm", match, &exact) : 0;
+    CHECK("find_all: an exact title, that story alone", n == 1 && exact && match[0] &&
+                                                          strcmp(lib->stories[0].title, "Storm") == 0);
+    n = lib && lib->n_stories == 3 ? library_find_all(lib, "nothing", match, &exact) : 9;
+    CHECK("find_all: no match, none marked", n == 0 && !match[0] && !match[1] && !match[2]);
     library_free(lib);
     rmtree(d);
     free(d);
@@ -472,7 +484,7 @@ static void test_skipping(void)
         char *s = NULL;
         size_t n = 0;
         FILE *m = open_memstream(&s, &n);
-        output_list(lib, m, false, true);
+        output_list(lib, NULL, m, false, true);
         fclose(m);
         CHECK("--verbose lists skipped files with reasons", s && strstr(s, "image.png: binary"));
         free(s);
