@@ -733,8 +733,42 @@ static void test_head_and_loader(void)
     free(d);
 }
 
+/* The edition offset rule (story.h): what the builder fixes, the snapshot
+ * checks; one rule for both. */
+static void test_offset_rule(void)
+{
+    struct edition good = {.start = 2, .title_end = 3, .front_end = 4, .body = 5, .back = 8,
+                           .end = 9};
+    CHECK("offsets in order are valid", edition_offsets_ok(&good, 9));
+    CHECK("an end past the text is not", !edition_offsets_ok(&good, 8));
+    struct edition e = good;
+    edition_offsets_fix(&e, 9);
+    CHECK("fixing valid offsets changes nothing", memcmp(&e, &good, sizeof e) == 0);
+    unsigned seed = 7;
+    size_t bad = 0, fixed = 0;
+    for (int i = 0; i < 20000; i++) {
+        size_t v[6];
+        for (int k = 0; k < 6; k++) {
+            seed = seed * 1103515245u + 12345u;
+            v[k] = (seed >> 16) % 12;
+        }
+        size_t len = v[0] % 10;
+        struct edition r = {.start = v[1], .title_end = v[2], .front_end = v[3], .body = v[4],
+                            .back = v[5], .end = v[0]};
+        bad += !edition_offsets_ok(&r, len);
+        edition_offsets_fix(&r, len);
+        fixed += edition_offsets_ok(&r, len);
+    }
+    CHECK("most random offsets break the rule", bad > 10000);
+    CHECK_INT("every fixed edition obeys it", fixed, 20000);
+    struct story st = {.partial = true};
+    story_end_partial(&st);
+    CHECK("story_end_partial ends a partial story", !st.partial);
+}
+
 int main(void)
 {
+    test_offset_rule();
     test_errors();
     test_grouping_and_order();
     test_restarting_numbers();
