@@ -3,7 +3,8 @@
  *
  * Layer: base (above util only; no story types).  A diagnostic is a level
  * and one line of text, never with a line end.  A sink says where it goes:
- * printed on a stream as "quire: TEXT", kept in a list of strings (the
+ * printed on a stream as "quire: TEXT" (TEXT shown as vis.h says: a
+ * file name or title in it cannot send control bytes), kept in a list of strings (the
  * library's notes, which --list --verbose shows and the snapshot saves),
  * or both; and it counts what went through it, by level.  The text is the
  * caller's, unchanged: the level does not appear in it (a config problem

@@ -13,9 +13,11 @@
 #include "story.h"
 
 /* Print the library as `--list` does (human form, or TSV as SPEC.md says),
- * with skipped files and notes when verbose.  Returns 0, or -1 on a write
- * error. */
-int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose);
+ * with skipped files and notes when verbose; only the stories i with
+ * only[i] when `only` is not NULL (`--list NAME`; a story keeps its number
+ * in the whole list).  Returns 0, or -1 on a write error. */
+int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv,
+                bool verbose);
 
 /* `quire --bookmarks`: every saved position, most recent first: story,
  * chapter, percent, when (format in output.c).  `b` and `lib` may be NULL.

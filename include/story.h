@@ -128,6 +128,14 @@ void story_end_partial(struct story *s);
  * NULL when none; *ambiguous set when several stories match equally well. */
 struct story *library_find(struct library *lib, const char *title, bool *ambiguous);
 
+/* Every story that matches `title` best, by library_find's tiers: sets
+ * match[i] (lib->n_stories entries) for each and returns how many (0: no
+ * match).  *exact is set when they are equal to the title (then they are
+ * that story, under one title; else, when more than one, the title is
+ * ambiguous and they are the candidates). */
+size_t library_find_all(const struct library *lib, const char *title, bool *match,
+                        bool *exact);
+
 /* Find a story by its id; NULL when none. */
 struct story *library_find_id(struct library *lib, const char *id);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "util.h"
+#include "vis.h"
 
 struct diag_sink diag_stream(FILE *stream)
 {
@@ -20,8 +21,11 @@ void diag_vreport(struct diag_sink *s, enum diag_level level, const char *fmt, v
     char *text = xvasprintf(fmt, ap);
     if ((unsigned)level < DIAG_LEVELS)
         s->count[level]++;
-    if (s->stream)
-        fprintf(s->stream, "quire: %s\n", text);
+    if (s->stream) {
+        char *shown = vis_str(text);   /* it may echo a file name or a title */
+        fprintf(s->stream, "quire: %s\n", shown);
+        free(shown);
+    }
     if (s->list) {
         XGROW(*s->list, *s->cap, *s->n + 1);
         (*s->list)[(*s->n)++] = text;

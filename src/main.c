@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "bookmarks.h"
 #include "config.h"
+#include "diag.h"
 #include "layout.h"
 #include "library.h"
 #include "loader.h"
@@ -91,10 +93,23 @@ static void usage(FILE *f)
           "Keys inside the reader: press h.  Manual: man quire.\n", f);
 }
 
+/* One "quire: ..." line on stderr, through the diagnostics channel: a
+ * file name, title or argument it echoes shows its control bytes visibly
+ * (vis.h). */
+__attribute__((format(printf, 2, 3)))
+static void complain(enum diag_level level, const char *fmt, ...)
+{
+    struct diag_sink s = diag_stream(stderr);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(&s, level, fmt, ap);
+    va_end(ap);
+}
+
 /* Report a usage error "quire: WHAT: WHY (try ...)" and return status 2. */
 static int usage_error(const char *what, const char *why)
 {
-    fprintf(stderr, "quire: %s: %s (try 'quire --help')\n", what, why);
+    complain(DIAG_ERROR, "%s: %s (try 'quire --help')", what, why);
     return EXIT_USAGE;
 }
 
@@ -204,11 +219,16 @@ static int parse_options(int argc, char **argv, struct opts *o)
     o->target = optind < argc ? argv[optind] : NULL;
     if (o->tsv && !o->list)
         return usage_error("--tsv", "goes with --list");
-    if (o->chapter && !o->render && isatty(STDOUT_FILENO))
-        return usage_error("--chapter", "goes with --render");
     if ((o->list ? 1 : 0) + (o->render ? 1 : 0) + (o->show_bookmarks ? 1 : 0) +
         (o->config_check ? 1 : 0) > 1)
         return usage_error("--list, --render, --bookmarks, --config-check", "choose one");
+    /* --list prints no text and opens no reader: these would do nothing */
+    const char *idle = o->chapter ? "--chapter" : o->width ? "--width" : o->wrap ? "--wrap"
+                     : o->resume ? "--resume" : NULL;
+    if (o->list && idle)
+        return usage_error(idle, "does not go with --list");
+    if (o->chapter && !o->render && isatty(STDOUT_FILENO))
+        return usage_error("--chapter", "goes with --render");
     return -1;
 }
 
@@ -218,7 +238,7 @@ static int config_check(const struct config *cfg, int config_problems)
 {
     config_print(cfg, stdout);
     if (fflush(stdout) != 0) {
-        warnx_q("stdout: write error");
+        complain(DIAG_ERROR, "stdout: write error");
         return EXIT_RUNTIME;
     }
     return config_problems ? EXIT_RUNTIME : 0;
@@ -282,13 +302,13 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
     }
     if (!story) {
         if (lib->n_stories == 0) {
-            warnx_q("%s: no stories here", libpath);
+            complain(DIAG_ERROR, "%s: no stories here", libpath);
             return EXIT_RUNTIME;
         }
         /* Piped with several stories: the listing is the useful output. */
         if (!o->render)
-            return output_list(lib, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;
-        warnx_q("%s: which story? name one (see quire --list)", libpath);
+            return output_list(lib, NULL, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;
+        complain(DIAG_ERROR, "%s: which story? name one (see quire --list)", libpath);
         return EXIT_USAGE;
     }
     struct layout_opts lo = {
@@ -302,7 +322,7 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
             lo.width = ws.ws_col;
     }
     if (render_story(story, &lo, (size_t)o->chapter, stdout, err) != 0) {
-        warnx_q("%s", *err ? *err : "render failed");
+        complain(DIAG_ERROR, "%s", *err ? *err : "render failed");
         return EXIT_RUNTIME;
     }
     return 0;
@@ -325,11 +345,57 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
         const char *id = bookmarks_most_recent(*bm);
         start.story = id ? library_find_id(*lib, id) : NULL;
         if (!start.story)
-            warnx_q("--resume: no story read yet; opening the library");
+            complain(DIAG_WARNING, "--resume: no story read yet; opening the library");
     }
     int status = ui_run(lib, *bm, cfg, &start, err);
     if (status != 0 && *err)
-        warnx_q("%s", *err);
+        complain(DIAG_ERROR, "%s", *err);
+    return status;
+}
+
+/* The titles of the stories an ambiguous `name` matches, "A; B; C"
+ * (malloc'd). */
+static char *candidates(const struct library *lib, const char *name)
+{
+    bool *match = xcalloc(lib->n_stories + 1, sizeof *match);
+    bool exact;
+    library_find_all(lib, name, match, &exact);
+    struct buf b = {0};
+    buf_add(&b, "", 0);
+    for (size_t i = 0; i < lib->n_stories; i++)
+        if (match[i])
+            buf_printf(&b, "%s%s", b.len ? "; " : "", lib->stories[i].title);
+    free(match);
+    return b.data;
+}
+
+/* `--list [NAME]`: the library, or the story NAME names (a TARGET that is
+ * not a file or folder); an ambiguous NAME lists its candidates and exits
+ * 1, as no match does.  Returns the exit status. */
+static int list_stories(const struct opts *o, const struct library *lib, bool target_is_path)
+{
+    bool *only = NULL;
+    int status = 0;
+    if (o->target && !target_is_path) {
+        only = xcalloc(lib->n_stories + 1, sizeof *only);
+        bool exact;
+        size_t n = library_find_all(lib, o->target, only, &exact);
+        if (n == 0) {
+            complain(DIAG_ERROR, "%s: no such story in the library", o->target);
+            free(only);
+            return EXIT_RUNTIME;
+        }
+        if (n > 1 && !exact) {
+            complain(DIAG_ERROR, "%s: %zu stories match; say more (they are listed)",
+                     o->target, n);
+            status = EXIT_RUNTIME;
+        }
+    }
+    if (output_list(lib, only, stdout, o->tsv, o->verbose) != 0) {
+        complain(DIAG_ERROR, "stdout: write error");
+        status = EXIT_RUNTIME;
+    }
+    free(only);
     return status;
 }
 
@@ -345,23 +411,24 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         return output_bookmarks(*bm, *lib, stdout) != 0 ? EXIT_RUNTIME : 0;
     }
     if (!*lib) {
-        warnx_q("%s", *err ? *err : libpath);
+        complain(DIAG_ERROR, "%s", *err ? *err : libpath);
         return EXIT_RUNTIME;
     }
-    if (o->list) {
-        if (output_list(*lib, stdout, o->tsv, o->verbose) != 0) {
-            warnx_q("stdout: write error");
-            return EXIT_RUNTIME;
-        }
-        return 0;
-    }
+    if (o->list)
+        return list_stories(o, *lib, target_is_path);
     struct story *story = NULL;
     if (o->target && !target_is_path) {
         bool ambiguous = false;
         story = library_find(*lib, o->target, &ambiguous);
+        if (!story && ambiguous) {
+            char *which = candidates(*lib, o->target);
+            complain(DIAG_ERROR, "%s: more than one story starts so; say more (%s)", o->target,
+                     which);
+            free(which);
+            return EXIT_RUNTIME;
+        }
         if (!story) {
-            warnx_q("%s: %s", o->target, ambiguous ? "more than one story starts so; say more"
-                                                   : "no such story in the library");
+            complain(DIAG_ERROR, "%s: no such story in the library", o->target);
             return EXIT_RUNTIME;
         }
     } else if (target_is_path && (*lib)->n_stories == 1) {
@@ -415,7 +482,7 @@ int main(int argc, char **argv)
     free(libpath);
     free(err);
     if (fflush(stdout) != 0 && status == 0) {
-        warnx_q("stdout: write error");
+        complain(DIAG_ERROR, "stdout: write error");
         status = EXIT_RUNTIME;
     }
     return status;

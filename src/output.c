@@ -8,20 +8,17 @@
 #include <time.h>
 
 #include "util.h"
+#include "vis.h"
 
 
-/* A field for TSV: tabs, CR and LF become spaces. */
-static void put_field(FILE *out, const char *s)
-{
-    for (; *s; s++)
-        putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
-}
-
-/* One line of human text: control characters become spaces. */
+/* Text from a story, a file name or a state file, as vis.h shows it: no
+ * control character reaches the terminal, and a TSV field holds no tab. */
 static void put_text(FILE *out, const char *s)
 {
-    for (; *s; s++)
-        putc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, out);
+    struct buf b = {0};
+    vis_add(&b, s, strlen(s));
+    fwrite(b.data, 1, b.len, out);
+    buf_free(&b);
 }
 
 /* Human form (one block per story, a blank line between stories):
@@ -35,16 +32,20 @@ static void put_text(FILE *out, const char *s)
  * --verbose each chapter is followed by its files (preferred edition first),
  * and after the stories come the skipped files with their reasons and the
  * notes.  In TSV form the verbose part goes to stderr, so stdout stays one
- * line per chapter. */
-int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
+ * line per chapter.  With `only`, the stories i with only[i] (numbered as
+ * in the whole list); the verbose part is the whole library's. */
+int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv, bool verbose)
 {
+    bool first = true;
     for (size_t i = 0; i < lib->n_stories; i++) {
         const struct story *s = &lib->stories[i];
+        if (only && !only[i])
+            continue;
         size_t words = 0;
         for (size_t c = 0; c < s->n_ch; c++)
             words += s->ch[c].words;
         if (!tsv) {
-            if (i)
+            if (!first)
                 putc('\n', out);
             put_text(out, s->title);
             putc('\n', out);
@@ -57,20 +58,21 @@ int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
             }
             fprintf(out, "; %zu chapter%s, %zu words\n", s->n_ch, s->n_ch == 1 ? "" : "s", words);
         }
+        first = false;
         for (size_t c = 0; c < s->n_ch; c++) {
             const struct chapter *ch = &s->ch[c];
             if (tsv) {
                 fprintf(out, "%zu\t", i + 1);
-                put_field(out, s->title);
+                put_text(out, s->title);
                 putc('\t', out);
-                put_field(out, s->author);
+                put_text(out, s->author);
                 fprintf(out, "\t%zu\t", c + 1);
-                put_field(out, ch->title);
+                put_text(out, ch->title);
                 fprintf(out, "\t%zu\t", ch->words);
                 for (size_t e = 0; e < ch->n_ed; e++) {
                     if (e)
                         putc(';', out);
-                    put_field(out, ch->ed[e].relpath);
+                    put_text(out, ch->ed[e].relpath);
                 }
                 putc('\n', out);
             } else {
@@ -88,7 +90,7 @@ int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
     }
     if (verbose) {
         FILE *v = tsv ? stderr : out;
-        if (!tsv && lib->n_stories)
+        if (!tsv && !first)
             putc('\n', v);
         fprintf(v, "%zu skipped file%s\n", lib->n_skipped, lib->n_skipped == 1 ? "" : "s");
         for (size_t i = 0; i < lib->n_skipped; i++) {
@@ -122,7 +124,7 @@ int output_list(const struct library *lib, FILE *out, bool tsv, bool verbose)
  * `lib` does not hold it; its chapters are then shown as saved.  Stories are
  * ordered by their newest position (last or mark), newest first; within a
  * story the last position comes first, then the marks a-z, A-Z.  Times are
- * local.  Control characters in titles print as spaces.  With no positions
+ * local.  Titles are shown as vis.h says.  With no positions
  * at all the one line is "no saved positions yet (PATH)". */
 
 struct print_item {
@@ -140,8 +142,7 @@ static int cmp_items(const void *pa, const void *pb)
 
 static void put_clean(struct buf *o, const char *s)
 {
-    for (; *s; s++)
-        buf_addc(o, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+    vis_add(o, s, strlen(s));
 }
 
 /* A saved percent as shown: rounded to a whole number the way the store
@@ -240,7 +241,9 @@ int output_bookmarks(const struct bookmarks *b, struct library *lib, FILE *out)
     }
     if (n == 0) {
         const char *path = b ? bookmarks_path(b) : NULL;
-        buf_printf(&o, "no saved positions yet (%s)\n", path ? path : "no state folder");
+        buf_adds(&o, "no saved positions yet (");
+        put_clean(&o, path ? path : "no state folder");
+        buf_adds(&o, ")\n");
     }
     free(items);
     size_t w = o.len ? fwrite(o.data, 1, o.len, out) : 0;

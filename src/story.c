@@ -147,6 +147,34 @@ struct story *library_find(struct library *lib, const char *title, bool *ambiguo
     return NULL;
 }
 
+size_t library_find_all(const struct library *lib, const char *title, bool *match,
+                        bool *exact)
+{
+    *exact = false;
+    if (!lib || !title)
+        return 0;
+    char *want = norm_fold(title);
+    size_t wl = strlen(want);
+    int *tier = xcalloc(lib->n_stories + 1, sizeof *tier);
+    int best = 0;
+    for (size_t i = 0; i < lib->n_stories; i++) {
+        char *have = norm_fold(lib->stories[i].title);
+        tier[i] = title_match(have, want, wl);
+        free(have);
+        if (tier[i] > best)
+            best = tier[i];
+    }
+    free(want);
+    size_t n = 0;
+    for (size_t i = 0; i < lib->n_stories; i++) {
+        match[i] = best > 0 && tier[i] == best;
+        n += match[i];
+    }
+    free(tier);
+    *exact = best == 3;
+    return n;
+}
+
 struct story *library_find_id(struct library *lib, const char *id)
 {
     if (!lib || !id)

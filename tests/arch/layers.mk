@@ -16,7 +16,7 @@ LAYERS := base text model build layout ui main
 
 # Memory, strings, files and the record format under the caches and the
 # bookmarks.
-LAYER_base   := util rec uchar kv diag mapguard
+LAYER_base   := util rec uchar kv diag mapguard vis
 # A text and what it says: decoding, parsing (headings, blocks, matter,
 # emphasis), normalised words, the index cache of a file's analysis.
 LAYER_text   := decode parse_text parse_blocks heading heading_words matter markup norm cache
@@ -33,7 +33,7 @@ LAYER_ui     := ui ui_keys ui_library ui_reader ui_view ui_menu ui_text
 LAYER_main   := main
 
 # The unit tests, by the layer of what they test (tests/unit/test_NAME.c).
-UNIT_base   := test_util test_linebreak test_kv
+UNIT_base   := test_util test_linebreak test_kv test_vis
 UNIT_text   := test_decode test_parse
 UNIT_model  :=
 UNIT_build  := test_cache test_config test_library test_bookmarks

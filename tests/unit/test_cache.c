@@ -276,7 +276,7 @@ static char *listing(struct library *lib)
     char *s = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&s, &n);
-    output_list(lib, f, false, true);   /* human form: skipped files and notes too */
+    output_list(lib, NULL, f, false, true);   /* human form: skipped files and notes too */
     for (size_t i = 0; i < lib->n_stories; i++) {
         const struct story *st = &lib->stories[i];
         fprintf(f, "id %s total %zu\n", st->id, st->total);

@@ -116,7 +116,7 @@ static char *printed(const struct library *lib, bool tsv)
     char *s = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&s, &n);
-    output_list(lib, f, tsv, false);
+    output_list(lib, NULL, f, tsv, false);
     fclose(f);
     return s;
 }
@@ -296,6 +296,18 @@ static void test_ambiguous(void)
     CHECK("and says it is ambiguous", amb);
     struct story *s = lib ? library_find(lib, " STORM ", &amb) : NULL;
     CHECK("an exact title wins over prefixes", s && strcmp(s->title, "Storm") == 0);
+    /* library_find_all: the candidates (for --list NAME and the message) */
+    bool match[3] = {false, false, false}, exact = true;
+    size_t n = lib && lib->n_stories == 3 ? library_find_all(lib, "sto", match, &exact) : 0;
+    CHECK("find_all: every story an ambiguous prefix matches", n == 3 && match[0] && match[1] &&
+                                                                 match[2] && !exact);
+    n = lib && lib->n_stories == 3 ? library_find_all(lib, "storm w", match, &exact) : 0;
+    CHECK("find_all: a unique prefix, one story", n == 1 && !exact && match[2] && !match[0] && !match[1]);
+    n = lib && lib->n_stories == 3 ? library_find_all(lib, "storm", match, &exact) : 0;
+    CHECK("find_all: an exact title, that story alone", n == 1 && exact && match[0] &&
+                                                          strcmp(lib->stories[0].title, "Storm") == 0);
+    n = lib && lib->n_stories == 3 ? library_find_all(lib, "nothing", match, &exact) : 9;
+    CHECK("find_all: no match, none marked", n == 0 && !match[0] && !match[1] && !match[2]);
     library_free(lib);
     rmtree(d);
     free(d);
@@ -472,7 +484,7 @@ static void test_skipping(void)
         char *s = NULL;
         size_t n = 0;
         FILE *m = open_memstream(&s, &n);
-        output_list(lib, m, false, true);
+        output_list(lib, NULL, m, false, true);
         fclose(m);
         CHECK("--verbose lists skipped files with reasons", s && strstr(s, "image.png: binary"));
         free(s);
@@ -721,8 +733,42 @@ static void test_head_and_loader(void)
     free(d);
 }
 
+/* The edition offset rule (story.h): what the builder fixes, the snapshot
+ * checks; one rule for both. */
+static void test_offset_rule(void)
+{
+    struct edition good = {.start = 2, .title_end = 3, .front_end = 4, .body = 5, .back = 8,
+                           .end = 9};
+    CHECK("offsets in order are valid", edition_offsets_ok(&good, 9));
+    CHECK("an end past the text is not", !edition_offsets_ok(&good, 8));
+    struct edition e = good;
+    edition_offsets_fix(&e, 9);
+    CHECK("fixing valid offsets changes nothing", memcmp(&e, &good, sizeof e) == 0);
+    unsigned seed = 7;
+    size_t bad = 0, fixed = 0;
+    for (int i = 0; i < 20000; i++) {
+        size_t v[6];
+        for (int k = 0; k < 6; k++) {
+            seed = seed * 1103515245u + 12345u;
+            v[k] = (seed >> 16) % 12;
+        }
+        size_t len = v[0] % 10;
+        struct edition r = {.start = v[1], .title_end = v[2], .front_end = v[3], .body = v[4],
+                            .back = v[5], .end = v[0]};
+        bad += !edition_offsets_ok(&r, len);
+        edition_offsets_fix(&r, len);
+        fixed += edition_offsets_ok(&r, len);
+    }
+    CHECK("most random offsets break the rule", bad > 10000);
+    CHECK_INT("every fixed edition obeys it", fixed, 20000);
+    struct story st = {.partial = true};
+    story_end_partial(&st);
+    CHECK("story_end_partial ends a partial story", !st.partial);
+}
+
 int main(void)
 {
+    test_offset_rule();
     test_errors();
     test_grouping_and_order();
     test_restarting_numbers();
