@@ -8,7 +8,8 @@
  * the other categories would cost a dozen file reads before the first
  * frame and change nothing quire shows) before the screen starts; cbreak,
  * noecho, keypad, no cursor, ESC delay 25 ms, default colours, mouse
- * wheel, no typeahead check (no poll of the keyboard every few lines of a
+ * wheel and buttons (never motion tracking; `mouse = no` in the config: no
+ * mouse at all), no typeahead check (no poll of the keyboard every few lines of a
  * frame).  The heap pages curses is about to allocate are populated in one
  * call first (prefault_screen_heap).  A frame is werase + draw + one
  * doupdate, never clear(), so nothing flickers.  (ncurses 6.4 writes a
@@ -324,6 +325,24 @@ static void prefault_screen_heap(void)
 #endif
 }
 
+/* The mouse reports buttons and the wheel only, never motion: a terminal
+ * description whose XM string (what curses sends to turn mouse reports on)
+ * asks for motion tracking, 1002 (while a button is held) or 1003 (all
+ * motion), is made to ask for 1000 (presses and releases) before curses
+ * first reads it, so that the terminal's own drag-to-select and copy keep
+ * working.  The string is edited in place, digit for digit, and only when
+ * it names one of those modes. */
+static void mouse_buttons_only(void)
+{
+    char *xm = tigetstr("XM");
+    if (!xm || xm == (char *)-1)
+        return;
+    for (char *p = xm; (p = strstr(p, "100")) != NULL; p += 3)
+        if ((p[3] == '2' || p[3] == '3') && (p[4] < '0' || p[4] > '9') &&
+            (p == xm || p[-1] < '0' || p[-1] > '9'))
+            p[3] = '0';
+}
+
 int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
@@ -372,8 +391,11 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(250);
-    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    mouseinterval(0);
+    if (!cfg || cfg->mouse) {
+        mouse_buttons_only();
+        mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+        mouseinterval(0);
+    }
 
     ui_attrs_init(ui);
     if (story) {
