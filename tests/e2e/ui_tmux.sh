@@ -71,9 +71,22 @@ ui_wait() {
     return 1
 }
 
+# Stop the session's server and wait until its process is gone: a new
+# server started while the old one is still exiting finds its socket and
+# fails ("server exited unexpectedly").
+ui_kill_server() {
+    spid=$($UI_T display -p '#{pid}' 2>/dev/null)
+    $UI_T kill-server >/dev/null 2>&1
+    i=0
+    while [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null && [ "$i" -lt "$UI_DEADLINE" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
 ui_run() {
     w=$1; h=$2; shift 2
-    $UI_T kill-server >/dev/null 2>&1
+    ui_kill_server
     $UI_T new-session -d -s q -x "$w" -y "$h" \
         -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
         -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
