@@ -152,6 +152,7 @@ struct ui {
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
+    bool alone;              /* ui_start.alone: no library screen to go back to */
     char *bm_warning;        /* the last bookmark-store warning shown */
     attr_t a_italic, a_dim, a_bold, a_status, a_match, a_cur, a_sel;
 };

@@ -345,7 +345,8 @@ int main(int argc, char **argv)
      * (--list and --render exit soon after; they skip this.) */
     malloc_trim(0);
     bm = bookmarks_open(NULL, false);
-    struct ui_start start = {.story = story, .resume = resume || story != NULL, .loader = loader};
+    struct ui_start start = {.story = story, .resume = resume || story != NULL, .loader = loader,
+                             .alone = target_is_path && story != NULL};
     if (resume && !story) {
         const char *id = bookmarks_most_recent(bm);
         start.story = id ? library_find_id(lib, id) : NULL;

@@ -162,6 +162,10 @@ static void switch_screen(struct ui *ui)
     if (!ui->go.pending)
         return;
     ui->go.pending = false;
+    if (ui->go.to == UI_SCREEN_LIBRARY && ui->alone) {
+        ui->quit = true;   /* a story opened by its path: q quits */
+        return;
+    }
     const struct ui_mode *to = screens[ui->go.to], *from = ui->screen;
     if (!to->enter(ui, ui->go.s, ui->go.at_saved))
         return;
@@ -361,6 +365,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     ui_state_init(ui, *lib, bm, cfg);
     ui->libp = lib;
     ui->loader = start ? start->loader : NULL;
+    ui->alone = start && start->alone && start->story;
     struct story *story = start ? start->story : NULL;
     if (story && ui->loader && !head_holds_saved(ui, story)) {
         /* A saved place past the head: the whole story before the first

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t_ui_input.sh — how the reader takes input, in tmux: the mouse (wheel and
-# buttons only, never motion tracking; `mouse = no` turns it off), ...
+# buttons only, never motion tracking; `mouse = no` turns it off), q on a
+# story opened by its path, ...
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -58,5 +59,27 @@ rm -f "$XDG_CONFIG_HOME/quire/config"
 printf 'mouse = maybe\n' >"$TMPD/badmouse"
 check_eq "mouse = maybe is a problem for --config-check" \
     "$("$QUIRE" --config "$TMPD/badmouse" --config-check >/dev/null 2>&1; echo $?)" 1
+
+# 2. A story opened by its path: q quits at once, as less does (no
+#    one-story library on the way out); the place is saved all the same.
+cp "$LIBDIR/Almost Heaven/003_e00f50334e6292c3.txt" "$TMPD/one.txt"
+ui_start 80 24 "$TMPD/one.txt"
+ui_keys Space
+PCT1=$(ui_status | sed -n 's/.* \([0-9][0-9]*%\) #.*/\1/p')
+check "Space moved into the story" [ -n "$PCT1" ] && [ "$PCT1" != "0%" ]
+$UI_T send-keys -t q q
+check_eq "a file opened by its path: q quits, status 0, screen restored" "$(ui_dead)" "0 0"
+check "and no library screen was drawn on the way out" not_shown 'stories? in'
+ui_start 80 24 "$TMPD/one.txt"
+check_eq "opened again: at the place left" \
+    "$(ui_status | sed -n 's/.* \([0-9][0-9]*%\) #.*/\1/p')" "$PCT1"
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+# A story named by its title still goes back to the library.
+ui_start 80 24 -L "$LIBDIR" "$STORY"
+ui_keys q
+check "a story named by its title: q goes back to the library" ui_wait 'stories in'
+$UI_T send-keys -t q q
+ui_dead >/dev/null
 
 finish
