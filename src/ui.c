@@ -119,7 +119,9 @@ void ui_draw(struct ui *ui)
     }
     if (o)
         o->draw(ui);
-    curs_set(o == &ui_mode_prompt ? 1 : 0);
+    if (ui->line)
+        ui->line->draw(ui);
+    curs_set(ui->line ? 1 : 0);
     wnoutrefresh(stdscr);
     doupdate();
 }
@@ -239,7 +241,9 @@ void ui_dispatch(struct ui *ui, int key)
     ui->msg[0] = '\0';
     if (ui->loader && ui->screen->needs_whole && ui->screen->needs_whole(ui, key))
         take_whole(ui);
-    if (ui->overlay)
+    if (ui->line)
+        ui->line->key(ui, key);
+    else if (ui->overlay)
         ui->overlay->key(ui, key);
     else
         ui->screen->key(ui, key);
@@ -261,6 +265,8 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
 
 void ui_state_free(struct ui *ui)
 {
+    if (ui->line)
+        ui->line->leave(ui);
     if (ui->overlay)
         ui->overlay->leave(ui);
     ui_mode_reader.leave(ui);   /* saves the place */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t_ui_input.sh — how the reader takes input, in tmux: the mouse (wheel and
 # buttons only, never motion tracking; `mouse = no` turns it off), q on a
-# story opened by its path, ...
+# story opened by its path, a count before ] and [, the contents' chapter
+# number and filter, ...
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -79,6 +80,54 @@ ui_dead >/dev/null
 ui_start 80 24 -L "$LIBDIR" "$STORY"
 ui_keys q
 check "a story named by its title: q goes back to the library" ui_wait 'stories in'
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+
+# 3. A count before ] or [ moves that many chapters; the contents take a
+#    chapter number and filter by the text typed.
+C12="$TMPD/twelve.txt"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    w=$(echo "Rain Bridge Harbour Winter Garden Letters Lighthouse Ashes Crossing Lantern Return Morning" | cut -d' ' -f$i)
+    printf 'Chapter %d: %s\n\n' "$i" "$w"
+    for k in 1 2 3 4 5 6; do
+        printf 'This is the text of chapter %d, where the %s waits for someone to notice it at last, and the days go by one after another without a word.\n\n' "$i" "$w"
+    done
+done >"$C12"
+check_eq "the test story has twelve chapters" "$("$QUIRE" --list --tsv "$C12" | wc -l | tr -d ' ')" 12
+ui_start 80 24 "$C12"
+ui_keys 3 ']'
+check "3] moves three chapters on (1 -> 4)" status_has ' 4/12 '
+ui_keys 2 '['
+check "2[ moves two back (4 -> 2)" status_has ' 2/12 '
+ui_keys ']'
+check "] alone still moves one" status_has ' 3/12 '
+ui_keys 4 0 ']'
+check "40] stops at the last chapter" status_has ' 12/12 '
+ui_keys "'" "'"
+check "'' goes back to where the count jump started" status_has ' 3/12 '
+ui_keys t 1 0
+check "digits in the contents select that chapter" reverse_on '10. Chapter 10'
+check_eq "and the count says which" "$(ui_status | sed -n 's/.* \([0-9]*\/[0-9]*\) #.*/\1/p')" "10/12"
+ui_keys Enter
+check "Enter jumps to it" status_has ' 10/12 '
+ui_keys t 9 9
+check "a number past the end says so" ui_wait 'no entry 99 here \(1-12\)'
+ui_keys /
+ui_type 'lightHOUSE'
+check "the filter shows only the matching chapter" ui_wait '7\. Chapter 7: Lighthouse'
+check "and hides the others" not_shown 'Chapter 8: Ashes'
+ui_keys Enter
+check "Enter keeps the filter" ui_wait 'filter: lightHOUSE'
+ui_keys Enter
+check "and Enter chooses the chapter shown" status_has ' 7/12 '
+ui_keys t /
+ui_type 'zzz'
+ui_keys Enter
+check "a filter that matches nothing says so" ui_wait 'nothing matches "zzz"'
+ui_keys Escape
+check "Esc drops the filter: every chapter again" ui_wait '12\. Chapter 12: Morning'
+ui_keys Escape
+check "and Esc again closes the contents" status_has ' 7/12 '
 $UI_T send-keys -t q q
 ui_dead >/dev/null
 
