@@ -40,6 +40,7 @@ struct config {
     enum layout_wrap wrap;     /* default WRAP_OPTIMAL */
     char *break_glyph;         /* default "* * *" */
     char *theme;               /* "default", "dark", "light", "plain" */
+    bool mouse;                /* wheel and buttons in the reader; default true */
     struct config_remap remap[CONFIG_MAX_REMAPS];  /* in file order */
     int n_remap;
     char *path;                /* the file read, or NULL */

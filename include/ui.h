@@ -15,6 +15,8 @@
 struct ui_start {
     struct story *story;   /* open this story at once (NULL: library screen) */
     bool resume;           /* open `story` at its saved position */
+    bool alone;            /* `story` was named by its path: leaving the
+                              reader quits (as less does), no library screen */
     struct loader *loader; /* NULL, or the whole library being read while
                               `story` is a partial one (library_open_head);
                               the loader stays the caller's to free */

@@ -5,9 +5,9 @@
  * `enter`, free its `leave`, then resize, key, draw), as tmux's
  * window_mode.  The main loop in ui.c owns which screen is shown (the
  * library or the reader) and switches when a screen asks it to (ui_go);
- * at most one overlay (a menu, the help, the prompt line) sits on top and
- * takes the keys.  A frame is werase, the screen's or the overlay's draw,
- * one doupdate.
+ * over it at most one overlay (a menu, the help) and over both at most one
+ * prompt line; the topmost takes the keys.  A frame is werase, the
+ * screen's or the overlay's draw, the prompt's, one doupdate.
  *
  * Who calls whom (no cycle; `nm` on the objects shows it):
  *   ui.c (terminal, loop, switching, the whole-story takeover)
@@ -83,8 +83,13 @@ typedef void ui_prompt_done_fn(struct ui *ui, const char *text, bool run);
 struct ui_menu {
     char *title;
     char **items;            /* owned */
+    size_t n_items;
+    size_t *shown;           /* the items shown (all, or those the filter
+                                matches): indexes into items; list.n of them */
     struct ui_list list;
-    ui_choose_fn *choose;
+    ui_choose_fn *choose;    /* called with an index into items */
+    char *filter;            /* NULL: none */
+    unsigned long number;    /* digits typed: item `number` selected */
 };
 
 struct ui_prompt {
@@ -137,7 +142,8 @@ struct ui {
     struct bookmarks *bm;
     const struct config *cfg;
     const struct ui_mode *screen;    /* the library or the reader */
-    const struct ui_mode *overlay;   /* a menu, the help, the prompt; NULL */
+    const struct ui_mode *overlay;   /* a menu or the help; NULL */
+    const struct ui_mode *line;      /* the prompt line over both; NULL */
     struct {                 /* a switch a screen asked for (ui_go) */
         bool pending;
         enum ui_screen_id to;
@@ -152,6 +158,7 @@ struct ui {
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
+    bool alone;              /* ui_start.alone: no library screen to go back to */
     char *bm_warning;        /* the last bookmark-store warning shown */
     attr_t a_italic, a_dim, a_bold, a_status, a_match, a_cur, a_sel;
 };
@@ -173,7 +180,8 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
                    const struct config *cfg);
 void ui_state_free(struct ui *ui);
 void ui_attrs_init(struct ui *ui);   /* after the screen exists */
-/* Hand `key` to the overlay or the screen, then make any switch asked for. */
+/* Hand `key` to the prompt, the overlay or the screen (the topmost), then
+ * make any switch asked for. */
 void ui_dispatch(struct ui *ui, int key);
 void ui_draw(struct ui *ui);
 

@@ -316,6 +316,16 @@ static void cfg_setting(struct config *c, struct cfg_reader *r, size_t line,
         free(q);
         return;
     }
+    if (cfg_eq(k, kn, "mouse")) {
+        if (cfg_eq(v, n, "yes") || cfg_eq(v, n, "no")) {
+            c->mouse = cfg_eq(v, n, "yes");
+        } else {
+            char *q = cfg_quote(v, n);
+            cfg_problem(r, line, "mouse: '%s' is not yes or no", q);
+            free(q);
+        }
+        return;
+    }
     char *q = cfg_quote(k, kn);
     cfg_problem(r, line, "unknown key '%s'", q);
     free(q);
@@ -360,6 +370,7 @@ void config_init(struct config *c)
     c->wrap = WRAP_OPTIMAL;
     c->break_glyph = xstrdup("* * *");
     c->theme = xstrdup("default");
+    c->mouse = true;
 }
 
 void config_free(struct config *c)
@@ -448,6 +459,7 @@ void config_print(const struct config *c, FILE *out)
     fprintf(out, "wrap = %s\n", c->wrap == WRAP_GREEDY ? "greedy" : "optimal");
     cfg_print_value(out, "scene_break", c->break_glyph ? c->break_glyph : "* * *");
     cfg_print_value(out, "theme", c->theme ? c->theme : "default");
+    fprintf(out, "mouse = %s\n", c->mouse ? "yes" : "no");
     for (int i = 0; i < c->n_remap; i++)
         fprintf(out, "key.%s = %s\n", c->remap[i].action, c->remap[i].key);
 }

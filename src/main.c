@@ -331,8 +331,8 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
 /* The screens: the story (or the library) in the reader until it quits.
  * Returns the exit status. */
 static int read_story(const struct opts *o, struct library **lib, struct story *story,
-                      struct config *cfg, struct loader **loader, struct bookmarks **bm,
-                      char **err)
+                      bool target_is_path, struct config *cfg, struct loader **loader,
+                      struct bookmarks **bm, char **err)
 {
     /* The reader lives on: give back the heap library_open's per-file
      * analysis used, so a long story's reader holds only what it uses.
@@ -340,7 +340,7 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
     malloc_trim(0);
     *bm = bookmarks_open(NULL, false);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
-                             .loader = *loader};
+                             .loader = *loader, .alone = target_is_path && story != NULL};
     if (o->resume && !story) {
         const char *id = bookmarks_most_recent(*bm);
         start.story = id ? library_find_id(*lib, id) : NULL;
@@ -437,7 +437,7 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
     bool to_terminal = isatty(STDOUT_FILENO);
     if (o->render || !to_terminal)
         return print_story(o, *lib, story, cfg, libpath, to_terminal, bm, err);
-    return read_story(o, lib, story, cfg, loader, bm, err);
+    return read_story(o, lib, story, target_is_path, cfg, loader, bm, err);
 }
 
 int main(int argc, char **argv)

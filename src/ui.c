@@ -8,7 +8,8 @@
  * the other categories would cost a dozen file reads before the first
  * frame and change nothing quire shows) before the screen starts; cbreak,
  * noecho, keypad, no cursor, ESC delay 25 ms, default colours, mouse
- * wheel, no typeahead check (no poll of the keyboard every few lines of a
+ * wheel and buttons (never motion tracking; `mouse = no` in the config: no
+ * mouse at all), no typeahead check (no poll of the keyboard every few lines of a
  * frame).  The heap pages curses is about to allocate are populated in one
  * call first (prefault_screen_heap).  A frame is werase + draw + one
  * doupdate, never clear(), so nothing flickers.  (ncurses 6.4 writes a
@@ -120,7 +121,9 @@ void ui_draw(struct ui *ui)
     }
     if (o)
         o->draw(ui);
-    curs_set(o == &ui_mode_prompt ? 1 : 0);
+    if (ui->line)
+        ui->line->draw(ui);
+    curs_set(ui->line ? 1 : 0);
     wnoutrefresh(stdscr);
     doupdate();
 }
@@ -163,6 +166,10 @@ static void switch_screen(struct ui *ui)
     if (!ui->go.pending)
         return;
     ui->go.pending = false;
+    if (ui->go.to == UI_SCREEN_LIBRARY && ui->alone) {
+        ui->quit = true;   /* a story opened by its path: q quits */
+        return;
+    }
     const struct ui_mode *to = screens[ui->go.to], *from = ui->screen;
     if (!to->enter(ui, ui->go.s, ui->go.at_saved))
         return;
@@ -243,7 +250,9 @@ void ui_dispatch(struct ui *ui, int key)
     ui->msg[0] = '\0';
     if (ui->loader && ui->screen->needs_whole && ui->screen->needs_whole(ui, key))
         take_whole(ui);
-    if (ui->overlay)
+    if (ui->line)
+        ui->line->key(ui, key);
+    else if (ui->overlay)
         ui->overlay->key(ui, key);
     else
         ui->screen->key(ui, key);
@@ -265,6 +274,8 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
 
 void ui_state_free(struct ui *ui)
 {
+    if (ui->line)
+        ui->line->leave(ui);
     if (ui->overlay)
         ui->overlay->leave(ui);
     ui_mode_reader.leave(ui);   /* saves the place */
@@ -358,6 +369,24 @@ static bool reread_changed(struct ui *ui)
     return true;
 }
 
+/* The mouse reports buttons and the wheel only, never motion: a terminal
+ * description whose XM string (what curses sends to turn mouse reports on)
+ * asks for motion tracking, 1002 (while a button is held) or 1003 (all
+ * motion), is made to ask for 1000 (presses and releases) before curses
+ * first reads it, so that the terminal's own drag-to-select and copy keep
+ * working.  The string is edited in place, digit for digit, and only when
+ * it names one of those modes. */
+static void mouse_buttons_only(void)
+{
+    char *xm = tigetstr("XM");
+    if (!xm || xm == (char *)-1)
+        return;
+    for (char *p = xm; (p = strstr(p, "100")) != NULL; p += 3)
+        if ((p[3] == '2' || p[3] == '3') && (p[4] < '0' || p[4] > '9') &&
+            (p == xm || p[-1] < '0' || p[-1] > '9'))
+            p[3] = '0';
+}
+
 int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
@@ -376,6 +405,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     ui_state_init(ui, *lib, bm, cfg);
     ui->libp = lib;
     ui->loader = start ? start->loader : NULL;
+    ui->alone = start && start->alone && start->story;
     struct story *story = start ? start->story : NULL;
     if (story && ui->loader && !head_holds_saved(ui, story)) {
         /* A saved place past the head: the whole story before the first
@@ -408,8 +438,11 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(250);
-    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    mouseinterval(0);
+    if (!cfg || cfg->mouse) {
+        mouse_buttons_only();
+        mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+        mouseinterval(0);
+    }
 
     ui_attrs_init(ui);
     if (story) {

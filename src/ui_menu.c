@@ -1,6 +1,6 @@
 /* ui_menu.c — what the screens open over themselves, knowing nothing of
  * who opened them: a menu (a list to choose from; Enter calls back with the
- * index), the help (lines to scroll through) and the prompt line (text
+ * index; digits pick entry N, `/` filters by the text typed), the help (lines to scroll through) and the prompt line (text
  * typed; callbacks as it changes and when it ends).  And the scrolling
  * list every list screen uses (the library too). */
 #include <curses.h>
@@ -78,6 +78,35 @@ bool ui_list_move(struct ui_list *l, enum ui_action act, size_t page, bool scrol
 
 /* ---- menus and the help ---------------------------------------------------- */
 
+static bool is_help(const struct ui *ui)
+{
+    return ui->overlay == &ui_mode_help;
+}
+
+static bool matches(const struct search *s, const char *str)
+{
+    size_t hit, end;
+    return search_find(s, str, 0, strlen(str), 0, false, &hit, &end);
+}
+
+/* Show the items the filter `f` matches (NULL or "": all), keeping the
+ * selected item selected when it is still shown. */
+static void menu_refilter(struct ui_menu *m, const char *f)
+{
+    size_t keep = m->list.n ? m->shown[m->list.sel] : (size_t)-1;
+    struct search *s = f && *f ? search_new(f, strlen(f)) : NULL;
+    m->list.n = 0;
+    m->list.sel = 0;
+    for (size_t i = 0; i < m->n_items; i++) {
+        if (s && !matches(s, m->items[i]))
+            continue;
+        if (i == keep)
+            m->list.sel = m->list.n;
+        m->shown[m->list.n++] = i;
+    }
+    search_free(s);
+}
+
 static void menu_set(struct ui *ui, const struct ui_mode *mode, char *title, char **items,
                      size_t n, size_t sel, ui_choose_fn *choose)
 {
@@ -85,6 +114,10 @@ static void menu_set(struct ui *ui, const struct ui_mode *mode, char *title, cha
     struct ui_menu *m = &ui->menu;
     m->title = title;
     m->items = items;
+    m->n_items = n;
+    m->shown = xcalloc(n + 1, sizeof *m->shown);
+    for (size_t i = 0; i < n; i++)
+        m->shown[i] = i;
     m->list.n = n;
     m->list.sel = sel < n ? sel : 0;
     m->list.top = 0;
@@ -106,10 +139,12 @@ void ui_help_open(struct ui *ui, char *title, char **items, size_t n)
 void ui_menu_close(struct ui *ui)
 {
     struct ui_menu *m = &ui->menu;
-    for (size_t i = 0; i < m->list.n; i++)
+    for (size_t i = 0; i < m->n_items; i++)
         free(m->items[i]);
     free(m->items);
+    free(m->shown);
     free(m->title);
+    free(m->filter);
     memset(m, 0, sizeof *m);
     if (ui->overlay == &ui_mode_menu || ui->overlay == &ui_mode_help)
         ui->overlay = NULL;
@@ -118,11 +153,6 @@ void ui_menu_close(struct ui *ui)
 static void menu_leave(struct ui *ui)
 {
     ui_menu_close(ui);
-}
-
-static bool is_help(const struct ui *ui)
-{
-    return ui->overlay == &ui_mode_help;
 }
 
 static void menu_draw(struct ui *ui)
@@ -136,20 +166,60 @@ static void menu_draw(struct ui *ui)
         ui_put(0, 1 < COLS ? 1 : 0, COLS, m->title, strlen(m->title), ui->a_bold);
     for (int r = 0; r < rows && m->list.top + (size_t)r < m->list.n; r++) {
         size_t i = m->list.top + (size_t)r;
+        const char *item = m->items[m->shown[i]];
         attr_t a = i == m->list.sel && !help ? ui->a_sel : A_NORMAL;
         if (a != A_NORMAL) {
             attrset(a);
             mvhline(first + r, 0, ' ', COLS);
             attrset(A_NORMAL);
         }
-        ui_put(first + r, 1 < COLS ? 1 : 0, COLS, m->items[i], strlen(m->items[i]), a);
+        ui_put(first + r, 1 < COLS ? 1 : 0, COLS, item, strlen(item), a);
     }
     if (LINES >= 2) {
-        char right[64];
+        char right[64], left[300];
         snprintf(right, sizeof right, "%zu/%zu", m->list.n ? m->list.sel + 1 : 0, m->list.n);
-        const char *hint = help ? "j/k scroll  q close" : "Enter choose  Esc close";
-        ui_bottom(ui, LINES - 1, ui->msg[0] ? ui->msg : hint, right);
+        if (ui->msg[0])
+            snprintf(left, sizeof left, "%s", ui->msg);
+        else if (help)
+            snprintf(left, sizeof left, "j/k scroll  q close");
+        else if (m->filter)
+            snprintf(left, sizeof left, "filter: %s  (/ Esc clears)  Enter choose", m->filter);
+        else
+            snprintf(left, sizeof left, "Enter choose  Esc close");
+        ui_bottom(ui, LINES - 1, left, right);
     }
+}
+
+static void filter_changed(struct ui *ui, const char *t)
+{
+    menu_refilter(&ui->menu, t);
+}
+
+static void filter_done(struct ui *ui, const char *t, bool keep)
+{
+    struct ui_menu *m = &ui->menu;
+    free(m->filter);
+    m->filter = keep && *t ? xstrdup(t) : NULL;
+    menu_refilter(m, m->filter);
+    if (m->filter && m->list.n == 0)
+        ui_msg(ui, "nothing matches \"%s\" (/ then Esc shows all)", m->filter);
+}
+
+/* A digit typed: the number so far picks item `number` of the whole list. */
+static void menu_digit(struct ui *ui, int key)
+{
+    struct ui_menu *m = &ui->menu;
+    if (m->number < 100000000UL)
+        m->number = m->number * 10 + (unsigned long)(key - '0');
+    if (m->filter) {
+        free(m->filter);
+        m->filter = NULL;
+        menu_refilter(m, NULL);
+    }
+    if (m->number >= 1 && m->number <= m->n_items)
+        m->list.sel = m->number - 1;
+    else
+        ui_msg(ui, "no entry %lu here (1-%zu)", m->number, m->n_items);
 }
 
 /* The handler of every row of the menus' key table. */
@@ -158,16 +228,26 @@ static void menu_act(struct ui *ui, enum ui_action act, int key)
     struct ui_menu *m = &ui->menu;
     int first, rows;
     ui_list_rows(&first, &rows);
+    if (act == ACT_DIGIT) {
+        if (!is_help(ui))
+            menu_digit(ui, key);
+        return;
+    }
+    m->number = 0;
     if (ui_list_move(&m->list, act, (size_t)rows, is_help(ui)))
         return;
     if (act == ACT_OPEN && !is_help(ui) && m->list.n > 0) {
         ui_choose_fn *choose = m->choose;
-        size_t sel = m->list.sel;
+        size_t item = m->shown[m->list.sel];
         ui_menu_close(ui);
         if (choose)
-            choose(ui, sel);
+            choose(ui, item);
+    } else if (act == ACT_CLOSE && key == UI_KEY_ESC && m->filter) {
+        filter_done(ui, "", false);   /* Esc drops the filter first */
     } else if (act == ACT_OPEN || act == ACT_CLOSE) {
         ui_menu_close(ui);
+    } else if (act == ACT_FILTER && !is_help(ui)) {
+        ui_prompt_open(ui, '/', filter_changed, filter_done);
     } else if (act == ACT_REDRAW) {
         ui_redraw(ui, act, key);
     }
@@ -178,6 +258,8 @@ static void menu_key(struct ui *ui, int key)
     const struct ui_binding *b = ui_keys_find(UI_CTX_MENU, key);
     if (b)
         b->run(ui, b->action, key);
+    else
+        ui->menu.number = 0;
 }
 
 #define KC(k) UI_KC(k)
@@ -195,6 +277,10 @@ static const struct ui_binding menu_keys[] = {
     {ACT_BOTTOM, "chapter_end", NULL, "last item", {'G', KC(KEY_END)}, menu_act},
     {ACT_OPEN, "open", NULL, "choose the item", {ENTERS}, menu_act},
     {ACT_CLOSE, "close", NULL, "close the menu", {UI_KEY_ESC, 'q', KC(KEY_LEFT)}, menu_act},
+    {ACT_DIGIT, "count", "0-9", "go to entry number N (chapter N in the contents)",
+     {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, menu_act},
+    {ACT_FILTER, "filter", NULL, "show only the entries with the text typed (Esc clears)", {'/'},
+     menu_act},
     {ACT_NONE, NULL, NULL, NULL, {0}, NULL},
 };
 
@@ -225,7 +311,7 @@ void ui_prompt_open(struct ui *ui, char lead, ui_prompt_fn *changed, ui_prompt_d
     ui->prompt.changed = changed;
     ui->prompt.done = done;
     buf_adds(&ui->prompt.text, "");
-    ui->overlay = &ui_mode_prompt;
+    ui->line = &ui_mode_prompt;
 }
 
 bool ui_prompt_enter(int key)
@@ -237,8 +323,8 @@ static void prompt_leave(struct ui *ui)
 {
     buf_free(&ui->prompt.text);
     memset(&ui->prompt, 0, sizeof ui->prompt);
-    if (ui->overlay == &ui_mode_prompt)
-        ui->overlay = NULL;
+    if (ui->line == &ui_mode_prompt)
+        ui->line = NULL;
 }
 
 static void prompt_finish(struct ui *ui, bool run)

@@ -478,7 +478,7 @@ static bool needs_whole(struct ui_reader *rd, int key)
     case ACT_BOTTOM:
         return ci + 1 >= s->n_ch;
     case ACT_NEXT_CHAPTER:
-        return ci + 2 >= s->n_ch;
+        return rd->have_count || ci + 2 >= s->n_ch;
     default:
         return true;
     }
@@ -490,7 +490,7 @@ static bool needs_whole(struct ui_reader *rd, int key)
 static bool reader_needs_whole(struct ui *ui, int key)
 {
     struct ui_reader *rd = &ui->rd;
-    if (ui->overlay == &ui_mode_prompt)
+    if (ui->line)
         return ui_prompt_enter(key);
     if (ui->overlay)
         return false;
@@ -598,10 +598,11 @@ static void act_chapter(struct ui *ui, enum ui_action act, int key)
     struct ui_reader *rd = &ui->rd;
     struct ui_view *v = &rd->v;
     switch (act) {
-    case ACT_NEXT_CHAPTER:
+    case ACT_NEXT_CHAPTER:   /* a count moves that many chapters */
         if (v->top.ci + 1 < rd->s->n_ch) {
+            size_t left = rd->s->n_ch - 1 - v->top.ci;
             remember_place(rd);
-            ui_view_chapter(v, v->top.ci + 1);
+            ui_view_chapter(v, v->top.ci + (rd->times < left ? rd->times : left));
         } else {
             ui_msg(ui, "this is the last chapter");
         }
@@ -609,7 +610,7 @@ static void act_chapter(struct ui *ui, enum ui_action act, int key)
     case ACT_PREV_CHAPTER:
         remember_place(rd);
         if (v->top.ci > 0) {
-            ui_view_chapter(v, v->top.ci - 1);
+            ui_view_chapter(v, v->top.ci - (rd->times < v->top.ci ? rd->times : v->top.ci));
         } else {
             ui_view_chapter(v, 0);
             ui_msg(ui, "this is the first chapter");
@@ -691,11 +692,14 @@ static const struct ui_binding reader_keys[] = {
      act_move},
     {ACT_LINE_DOWN, "line_down", NULL, "one line down", {'j', KC(KEY_DOWN), ENTERS}, act_move},
     {ACT_LINE_UP, "line_up", NULL, "one line up", {'k', KC(KEY_UP)}, act_move},
-    {ACT_NEXT_CHAPTER, "next_chapter", NULL, "next chapter", {']'}, act_chapter},
-    {ACT_PREV_CHAPTER, "prev_chapter", NULL, "previous chapter", {'['}, act_chapter},
+    {ACT_NEXT_CHAPTER, "next_chapter", NULL, "next chapter (3] three on)", {']'}, act_chapter},
+    {ACT_PREV_CHAPTER, "prev_chapter", NULL, "previous chapter (3[ three back)", {'['},
+     act_chapter},
     {ACT_TOP, "chapter_start", NULL, "start of the chapter", {'g', KC(KEY_HOME)}, act_chapter},
     {ACT_BOTTOM, "chapter_end", NULL, "end of the chapter", {'G', KC(KEY_END)}, act_chapter},
-    {ACT_CONTENTS, "contents", NULL, "table of contents; Enter jumps", {'t'}, act_contents},
+    {ACT_CONTENTS, "contents", NULL,
+     "table of contents; Enter jumps, a number picks chapter N, / filters", {'t'},
+     act_contents},
     {ACT_SEARCH_FWD, "search_forward", NULL, "search forward through the story", {'/'},
      act_search},
     {ACT_SEARCH_BACK, "search_backward", NULL, "search backward through the story", {'?'},
@@ -711,7 +715,8 @@ static const struct ui_binding reader_keys[] = {
     {ACT_PERCENT, "percent", "digits + %s", "go to that percent of the story", {'%'},
      act_percent},
     {ACT_HELP, "help", NULL, "this help: every key", {'h', KC(KEY_F(1))}, act_help},
-    {ACT_QUIT, "quit", NULL, "back to the library", {'q'}, act_quit},
+    {ACT_QUIT, "quit", NULL, "back to the library (a story opened by its path: quit)", {'q'},
+     act_quit},
     {ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, act_move},
     {ACT_SCROLL_UP, "scroll_up", "wheel up", "scroll up", {UI_KEY_WHEEL_UP}, act_move},
     {ACT_REDRAW, "redraw", NULL, "redraw the screen", {0x0c}, ui_redraw},

@@ -35,8 +35,7 @@ ui_keys j j
 check "the whole story arrives under valgrind" ui_wait ' 1/12 '
 ui_keys Space ']' t Enter
 ui_keys / && ui_type 'turning purple' && ui_keys Enter
-ui_keys q
-$UI_T send-keys -t q q
+$UI_T send-keys -t q q   # opened by its path: q quits
 check_eq "the long story: exit status 0 under valgrind" "$(ui_dead)" "0 0"
 if [ -s "$TMPD/vg2" ]; then fail "valgrind reported (long story):"; cat "$TMPD/vg2" >&2; else pass; fi
 finish
