@@ -79,7 +79,8 @@ void decode_free(struct source *src);
 /* Whether the file at src->path is no longer the one src was read from:
  * gone, or its size, modification time (ns), device or inode differ (a
  * stamp field not known yet is learnt here, the first time the size and
- * seconds agree).  One stat; for sources made by decode_bytes, false. */
+ * seconds agree).  One stat; false for a source not read from a file
+ * (decode_bytes, which library_open_head uses for a file's head). */
 bool decode_changed(struct source *src);
 
 /* Take the file's present stamp as src's own, so that decode_changed is

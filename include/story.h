@@ -156,13 +156,22 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n);
  * memory on very long stories. */
 void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi);
 
+/* The story text of chapter ci: [*lo, *hi) of its preferred edition's
+ * text, front matter and back matter (a Gutenberg header or licence, an
+ * author's note block) left out. */
+void story_text_range(const struct story *s, size_t ci, size_t *lo, size_t *hi);
+
 /* Percent (0..100) through the story of byte `off` in chapter `ci`; `off`
  * is a byte offset in the preferred edition's source text (as block
- * offsets are), clamped to the chapter's [start, end). */
+ * offsets are).  Only story text counts (story_text_range): a place in
+ * front matter counts as its chapter's text start, one in back matter as
+ * its end.  A partial story (its head only) counts every byte of the file
+ * (an estimate until the whole is read). */
 double story_percent(const struct story *s, size_t ci, size_t off);
 
 /* The inverse: the chapter and offset (absolute, in its preferred edition's
- * text) at `pct` percent (clamped to 0..100) of the story's bytes. */
+ * text) at `pct` percent (clamped to 0..100) of the story's text; 100 is
+ * the end of the last chapter's story text. */
 void story_percent_pos(const struct story *s, double pct, size_t *ci, size_t *off);
 
 #endif

@@ -93,10 +93,12 @@ size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a);
  * top line has not moved since, else the top line's first byte. */
 size_t ui_view_off(struct ui_view *v);
 void ui_view_goto(struct ui_view *v, size_t ci, size_t off);
-/* Percent (0..100) through the story of the top line. */
+/* Percent (0..100) through the story's text (story_percent) of the top
+ * line; 100 once the story's last line of text is on the screen. */
 double ui_view_percent(struct ui_view *v);
-/* Chapter and offset at `pct` percent of the story's bytes. */
-void ui_view_percent_pos(const struct ui_view *v, double pct, size_t *ci, size_t *off);
+/* Chapter and offset at `pct` percent of the story's text; at 100, the top
+ * of a full last screen whose last line is the story's last line of text. */
+void ui_view_percent_pos(struct ui_view *v, double pct, size_t *ci, size_t *off);
 
 /* Movement.  Every one returns false when it could not move (start or end
  * of the story). */

@@ -323,8 +323,8 @@ void *decode_map(int fd, size_t n)
 
 bool decode_changed(struct source *src)
 {
-    if (!src->size && !src->mtime)
-        return false;   /* not from a file */
+    if (!src->mtime)
+        return false;   /* not read from a file (decode_bytes: a file's head) */
     struct stat st;
     if (stat(src->path, &st) != 0)
         return true;

@@ -10,9 +10,10 @@
  *     opportunity to the next) with their widths; a word wider than the
  *     column is cut at grapheme-cluster boundaries;
  *  4. choose breaks: first fit, or minimum raggedness by dynamic programming.
- * Lines name source byte ranges; layout_runs() walks those bytes again with
- * the same folding rules to produce what is drawn. */
-#include "layout.h"
+ * Lines name source byte ranges; layout_runs() (layout_runs.c) walks those
+ * bytes again with the same folding rules to produce what is drawn.  What
+ * the two files share is in include/layout_internal.h. */
+#include "layout_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +22,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
-#include "uchar.h"
 #include "util.h"
-
-#define DEFAULT_GLYPH "* * *"
-#define MAX_WIDTH 30000      /* widest column laid out (fits uint16_t cols) */
-#define VERSE_TAB 4          /* verse indentation: tab stops every 4 columns */
 
 struct seg {
     size_t a;        /* folded index of the segment's first byte */
@@ -35,23 +31,6 @@ struct seg {
     int ww;          /* columns of the word part */
     int sw;          /* columns of the trailing spaces */
     int hy;          /* 1: a break after it draws '-' (soft hyphen, split word) */
-};
-
-struct layout_scratch {
-    /* folded paragraph */
-    char *f; size_t fcap;
-    struct { size_t fi, si; } *pt;  /* folded -> source map (map_point) */
-    size_t npt, ptcap;
-    uint8_t *fcls; size_t fccap;    /* folded byte -> MARKUP_* bits */
-    char *brk; size_t bcap;         /* line-break opportunities over f */
-    char *gb; size_t gcap;          /* grapheme breaks (long words, runs) */
-    struct seg *seg; size_t scap;
-    long long *pre; size_t pcap;    /* prefix widths of segments */
-    long long *best; size_t becap;
-    size_t *from; size_t frcap;
-    /* emphasis classes of one block, by source offset - cls_off */
-    uint8_t *cls; size_t ccap;
-    const char *cls_text; size_t cls_off, cls_end; bool cls_valid, cls_any;
 };
 
 struct layout_scratch *layout_scratch_new(void)
@@ -89,11 +68,6 @@ static const struct { uint32_t lo, hi; int w; } width_fix[] = {
     {0x11C3F, 0x11C3F, 0},
 };
 
-static bool is_ctrl(uint32_t c)
-{
-    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
-}
-
 int layout_char_width(uint32_t c)
 {
     if (c >= 0x20 && c < 0x7F)
@@ -111,91 +85,6 @@ int layout_char_width(uint32_t c)
             return width_fix[i].w;
     int w = uc_width(c, "UTF-8");
     return w < 0 ? 0 : w;
-}
-
-/* Whitespace that folds: ASCII blanks and line ends, NEL, LS, PS.
- * (NBSP and the other Unicode spaces are drawn as they are.) */
-static bool is_ws(uint32_t c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0x2028 || c == 0x2029;
-}
-
-static bool is_lineend(uint32_t c)
-{
-    return (c >= '\n' && c <= '\r') || c == 0x85 || c == 0x2028 || c == 0x2029;
-}
-
-static bool is_hangul(uint32_t c)
-{
-    return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
-           (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF);
-}
-
-/* Characters of CJK text that a hard wrap may separate with no space meant:
- * wide ideographs, kana, fullwidth punctuation, and the narrow quotation
- * marks and dashes such text mixes in.  Hangul is written with spaces. */
-static bool is_cjk_wide(uint32_t c)
-{
-    return c >= 0x1100 && !is_hangul(c) && layout_char_width(c) == 2;
-}
-
-static bool is_cjk_punct(uint32_t c)
-{
-    return uch_is_quote(c, UCH_Q_CJK_MIX) || c == 0x2014 || c == 0x2026 || c == 0x00B7;
-}
-
-/* Decode the character at s[i] (i < n); sets *c, returns its length. */
-static inline int get_char(const char *s, size_t i, size_t n, uint32_t *c)
-{
-    unsigned char b = (unsigned char)s[i];
-    if (b < 0x80) {
-        *c = b;
-        return 1;
-    }
-    ucs4_t u;
-    int l = u8_mbtouc(&u, (const uint8_t *)s + i, n - i);
-    *c = u;
-    return l < 1 ? 1 : l;
-}
-
-/* The character that ends just before s[i] (i > lo). */
-static uint32_t prev_char(const char *s, size_t lo, size_t i)
-{
-    size_t k = i - 1;
-    while (k > lo && i - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
-        k--;
-    uint32_t c;
-    get_char(s, k, i, &c);
-    return c;
-}
-
-/* End of the whitespace run starting at s[i] (bounded by hi); sets *nl when
- * it holds a line end. */
-static size_t ws_run_end(const char *s, size_t i, size_t hi, bool *nl)
-{
-    *nl = false;
-    while (i < hi) {
-        uint32_t c;
-        int l = get_char(s, i, hi, &c);
-        if (!is_ws(c))
-            break;
-        if (is_lineend(c))
-            *nl = true;
-        i += (size_t)l;
-    }
-    return i;
-}
-
-/* Does the whitespace run s[i, j) inside [lo, hi) vanish instead of
- * becoming a space?  Only a line end between two CJK characters does. */
-static bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i, size_t j, bool nl)
-{
-    if (!nl || i <= lo || j >= hi)
-        return false;
-    uint32_t a = prev_char(s, lo, i), b;
-    get_char(s, j, hi, &b);
-    return (is_cjk_wide(a) || is_cjk_wide(b)) &&
-           (is_cjk_wide(a) || is_cjk_punct(a)) && (is_cjk_wide(b) || is_cjk_punct(b));
 }
 
 int layout_width(const char *s, size_t n)
@@ -651,7 +540,7 @@ static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
 }
 
 /* Options with the width clamped to what a line can describe. */
-static struct layout_opts norm_opts(const struct layout_opts *o)
+struct layout_opts lay_norm_opts(const struct layout_opts *o)
 {
     struct layout_opts oo = *o;
     if (oo.width < 1)
@@ -662,7 +551,7 @@ static struct layout_opts norm_opts(const struct layout_opts *o)
 }
 
 /* The scene-break glyph that fits the column: the configured one, or "*". */
-static const char *glyph_for(const struct layout_opts *o, int *cols)
+const char *lay_glyph_for(const struct layout_opts *o, int *cols)
 {
     const char *g = o->break_glyph && *o->break_glyph ? o->break_glyph : DEFAULT_GLYPH;
     int w = layout_width(g, strlen(g));
@@ -675,8 +564,8 @@ static const char *glyph_for(const struct layout_opts *o, int *cols)
 }
 
 /* Emphasis classes of text[off, end) in sc->cls (cached per block). */
-static const uint8_t *block_classes(struct layout_scratch *sc, const char *text,
-                                    size_t off, size_t end)
+const uint8_t *lay_block_classes(struct layout_scratch *sc, const char *text,
+                                 size_t off, size_t end)
 {
     if (!(sc->cls_valid && sc->cls_text == text && sc->cls_off == off && sc->cls_end == end)) {
         size_t n = end - off;
@@ -785,7 +674,7 @@ void layout_block_s(const struct layout_opts *o, const char *text,
 {
     if (bi >= n_blocks)
         return;
-    struct layout_opts oo = norm_opts(o);
+    struct layout_opts oo = lay_norm_opts(o);
     const struct block *b = &blocks[bi];
     uint8_t dim = (b->flags & (BLOCK_FRONT | BLOCK_BACK)) ? LATTR_DIM : 0;
     size_t made = 0;
@@ -795,7 +684,7 @@ void layout_block_s(const struct layout_opts *o, const char *text,
     };
     if (b->kind == BLOCK_BREAK) {
         int cols;
-        glyph_for(&oo, &cols);
+        lay_glyph_for(&oo, &cols);
         struct line *ln = push_line(out);
         ln->off = b->off;
         ln->end = b->end;
@@ -809,7 +698,7 @@ void layout_block_s(const struct layout_opts *o, const char *text,
         ln->block_first = 1;
         made = 1;
     } else if (b->end > b->off) {
-        const uint8_t *cls = block_classes(sc, text, b->off, b->end);
+        const uint8_t *cls = lay_block_classes(sc, text, b->off, b->end);
         if (b->kind == BLOCK_VERSE) {
             made = layout_verse(sc, &pf, text, b, cls, out);
         } else {
@@ -858,7 +747,7 @@ void layout_title(const struct layout_opts *o, const char *title, size_t bi,
 {
     if (!title)
         return;
-    struct layout_opts oo = norm_opts(o);
+    struct layout_opts oo = lay_norm_opts(o);
     size_t n = strlen(title);
     struct para_fmt pf = {
         .o = &oo, .kind = LINE_TITLE, .attr = LATTR_BOLD, .block = (uint32_t)bi,
@@ -898,165 +787,4 @@ void layout_chapter(const struct layout_opts *o, const char *text,
     struct layout_scratch *sc = layout_scratch_new();
     layout_chapter_s(o, text, blocks, n_blocks, title, out, sc);
     layout_scratch_free(sc);
-}
-
-/* ---- runs ---------------------------------------------------------- */
-
-struct runs_out {
-    struct run *out;
-    size_t max, n;
-    struct run cur;
-    bool have;
-    int cols;
-};
-
-static void runs_flush(struct runs_out *r)
-{
-    if (!r->have)
-        return;
-    if (r->n < r->max)
-        r->out[r->n] = r->cur;
-    r->n++;
-    r->have = false;
-}
-
-/* Add `n` bytes at s (source offset src, or -1) of `cols` columns. */
-static void runs_add(struct runs_out *r, const char *s, size_t n, int cols, uint8_t attr,
-                     size_t src)
-{
-    r->cols += cols;
-    if (r->have && r->cur.attr == attr && r->cur.s + r->cur.n == s &&
-        src != (size_t)-1 && r->cur.src_off != (size_t)-1 && r->cur.src_off + r->cur.n == src) {
-        r->cur.n += n;
-        r->cur.cols = (uint16_t)(r->cur.cols + cols);
-        return;
-    }
-    runs_flush(r);
-    r->cur = (struct run){.s = s, .n = n, .cols = (uint16_t)cols, .attr = attr, .src_off = src};
-    r->have = true;
-}
-
-static uint8_t run_attr_of(uint8_t lattr, uint8_t cls)
-{
-    uint8_t a = 0;
-    if (lattr & LATTR_DIM) a |= RUN_DIM;
-    if (lattr & LATTR_BOLD) a |= RUN_BOLD;
-    if (cls & MARKUP_ITALIC) a |= RUN_ITALIC;
-    if (cls & MARKUP_BOLD) a |= RUN_BOLD;
-    return a;
-}
-
-/* Walk text[off, end) (inside the block [lo, hi)) as fold() does and add
- * the visible pieces. */
-static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t end,
-                      size_t lo, size_t hi, const uint8_t *cls, size_t cls_off,
-                      uint8_t lattr)
-{
-    bool nl;
-    size_t i = ws_run_end(text, off, end, &nl);
-    while (i < end) {
-        uint32_t c;
-        int l = get_char(text, i, end, &c);
-        uint8_t k = cls ? cls[i - cls_off] : 0;
-        if (is_ws(c)) {
-            size_t j = ws_run_end(text, i, end, &nl);
-            if (j >= end)
-                break;
-            if (!ws_run_vanishes(text, lo, hi, i, j, nl)) {
-                uint8_t a = run_attr_of(lattr, (uint8_t)(k & ~MARKUP_HIDDEN));
-                if (j == i + 1 && c == ' ')
-                    runs_add(r, text + i, 1, 1, a, i);
-                else
-                    runs_add(r, " ", 1, 1, a, i);
-            }
-            i = j;
-            continue;
-        }
-        if (is_ctrl(c) || c == 0xAD || (k & MARKUP_HIDDEN)) {
-            i += (size_t)l;
-            continue;
-        }
-        runs_add(r, text + i, (size_t)l, layout_char_width(c), run_attr_of(lattr, k), i);
-        i += (size_t)l;
-    }
-}
-
-size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *title,
-                     const struct line *ln, struct layout_scratch *sc,
-                     struct run *out, size_t max)
-{
-    struct runs_out r = {.out = out, .max = max};
-    struct layout_opts oo = norm_opts(o);
-    switch (ln->kind) {
-    case LINE_BLANK:
-        return 0;
-    case LINE_BREAK: {
-        int cols;
-        const char *g = glyph_for(&oo, &cols);
-        runs_add(&r, g, strlen(g), cols, run_attr_of(ln->attr, 0), (size_t)-1);
-        runs_flush(&r);
-        return r.n;
-    }
-    default:
-        break;
-    }
-    const char *src = ln->kind == LINE_TITLE ? title : text;
-    if (!src)
-        return 0;
-    const uint8_t *cls = NULL;
-    if (ln->kind != LINE_TITLE && ln->bend > ln->boff)
-        cls = block_classes(sc, text, ln->boff, ln->bend);
-    size_t lo = ln->boff, hi = ln->bend;
-    if (hi < ln->end) hi = ln->end;   /* defensive: a line outside its block */
-    if (lo > ln->off) lo = ln->off;
-    if (cls && (lo != ln->boff || hi != ln->bend))
-        cls = NULL;
-    runs_walk(&r, src, ln->off, ln->end, lo, hi, cls, ln->boff, ln->attr);
-    if (ln->hyphen) {
-        runs_flush(&r);
-        runs_add(&r, "-", 1, 1, run_attr_of(ln->attr, 0), (size_t)-1);
-    }
-    runs_flush(&r);
-    return r.n;
-}
-
-size_t layout_runs(const struct layout_opts *o, const char *text, const char *title,
-                   const struct line *ln, struct run *out, size_t max)
-{
-    struct layout_scratch sc;
-    memset(&sc, 0, sizeof sc);
-    size_t n = layout_runs_s(o, text, title, ln, &sc, out, max);
-    free(sc.cls);
-    free(sc.gb);
-    return n;
-}
-
-/* ---- positions ----------------------------------------------------- */
-
-static bool text_bearing(const struct line *ln)
-{
-    return ln->kind != LINE_BLANK && ln->kind != LINE_TITLE;
-}
-
-size_t layout_line_at(const struct line_vec *lv, size_t off)
-{
-    /* Binary search over the text-bearing lines, whose offsets never
-     * decrease; blank and title lines are stepped over. */
-    size_t lo = 0, hi = lv->n, ans = (size_t)-1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2, j = mid;
-        while (j > lo && !text_bearing(&lv->v[j]))
-            j--;
-        if (!text_bearing(&lv->v[j])) {     /* nothing text-bearing in [lo, mid] */
-            lo = mid + 1;
-            continue;
-        }
-        if (lv->v[j].off <= off) {
-            ans = j;
-            lo = mid + 1;
-        } else {
-            hi = j;
-        }
-    }
-    return ans == (size_t)-1 ? 0 : ans;
 }

@@ -260,15 +260,46 @@ void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi)
     }
 }
 
+void story_text_range(const struct story *s, size_t ci, size_t *lo, size_t *hi)
+{
+    const struct edition *e = &s->ch[ci].ed[0];
+    *lo = e->front_end < e->start || e->front_end > e->end ? e->start : e->front_end;
+    *hi = e->back < *lo || e->back > e->end ? e->end : e->back;
+}
+
+/* Bytes of story text (story_text_range) before chapter ci, in *before,
+ * and in the whole story (the return value). */
+static size_t story_text_bytes(const struct story *s, size_t ci, size_t *before)
+{
+    size_t sum = 0;
+    *before = 0;
+    for (size_t i = 0; i < s->n_ch; i++) {
+        size_t lo, hi;
+        story_text_range(s, i, &lo, &hi);
+        if (i == ci)
+            *before = sum;
+        sum += hi - lo;
+    }
+    return sum;
+}
+
 double story_percent(const struct story *s, size_t ci, size_t off)
 {
     if (!s->n_ch || !s->total)
         return 0;
     if (ci >= s->n_ch)
         return 100;
-    const struct edition *e = &s->ch[ci].ed[0];
-    size_t in = off <= e->start ? 0 : off >= e->end ? e->end - e->start : off - e->start;
-    double p = 100.0 * (double)(s->ch[ci].base + in) / (double)s->total;
+    size_t before, lo, hi;
+    size_t sum = s->partial ? 0 : story_text_bytes(s, ci, &before);
+    if (!sum) {   /* a story's head (its total is an estimate), or no text */
+        const struct edition *e = &s->ch[ci].ed[0];
+        size_t in = off <= e->start ? 0 : off >= e->end ? e->end - e->start : off - e->start;
+        double p = 100.0 * (double)(s->ch[ci].base + in) / (double)s->total;
+        return p > 100 ? 100 : p;
+    }
+    story_text_range(s, ci, &lo, &hi);
+    size_t in = off <= lo ? 0 : off >= hi ? hi - lo : off - lo;
+    double p = 100.0 * (double)(before + in) / (double)sum;
     return p > 100 ? 100 : p;
 }
 
@@ -278,18 +309,31 @@ void story_percent_pos(const struct story *s, double pct, size_t *ci, size_t *of
         pct = 0;
     if (pct > 100)
         pct = 100;
-    size_t target = (size_t)((double)s->total * pct / 100.0);
+    size_t before;
+    size_t sum = s->partial ? 0 : story_text_bytes(s, 0, &before);
+    if (pct <= 0 && s->n_ch) {   /* 0%: the very start, front matter shown */
+        *ci = 0;
+        *off = s->ch[0].ed[0].start;
+        return;
+    }
+    size_t target = (size_t)((double)(sum ? sum : s->total) * pct / 100.0), at = 0;
     for (size_t i = 0; i < s->n_ch; i++) {
         const struct edition *ed = &s->ch[i].ed[0];
-        size_t len = ed->end - ed->start;
-        if (target < s->ch[i].base + len || i + 1 == s->n_ch) {
-            size_t in = target > s->ch[i].base ? target - s->ch[i].base : 0;
+        size_t lo = ed->start, hi = ed->end;
+        if (sum)
+            story_text_range(s, i, &lo, &hi);
+        else
+            at = s->ch[i].base;
+        size_t len = hi - lo;
+        if (target < at + len || i + 1 == s->n_ch) {
+            size_t in = target > at ? target - at : 0;
             if (in > len)
                 in = len;
             *ci = i;
-            *off = ed->start + in;
+            *off = lo + in;
             return;
         }
+        at += len;
     }
     *ci = 0;
     *off = s->n_ch ? s->ch[0].ed[0].start : 0;

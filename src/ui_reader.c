@@ -37,6 +37,7 @@ static void reader_save(struct ui *ui)
     struct bm_pos pos;
     memset(&pos, 0, sizeof pos);
     bookmarks_make_pos(rd->s, rd->v.top.ci, ui_view_off(&rd->v), &pos);
+    pos.percent = ui_view_percent(&rd->v);   /* 100 with the last line on screen */
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
     ui_bm_save(ui);
     rd->unsaved = false;

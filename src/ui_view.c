@@ -269,14 +269,48 @@ void ui_view_goto(struct ui_view *v, size_t ci, size_t off)
     v->anchor_off = off;
 }
 
-double ui_view_percent(struct ui_view *v)
+/* The line showing the story's last byte of text (story_text_range of the
+ * last chapter: before any back matter such as a licence). */
+static struct ui_addr last_text_line(struct ui_view *v)
 {
-    return story_percent(v->s, v->top.ci, ui_view_off(v));
+    size_t last = v->s->n_ch - 1, lo, hi;
+    story_text_range(v->s, last, &lo, &hi);
+    return ui_view_addr_of(v, last, hi > lo ? hi - 1 : lo);
 }
 
-void ui_view_percent_pos(const struct ui_view *v, double pct, size_t *ci, size_t *off)
+double ui_view_percent(struct ui_view *v)
+{
+    double p = story_percent(v->s, v->top.ci, ui_view_off(v));
+    if (v->s->partial || v->s->n_ch == 0 || v->top.ci + 1 != v->s->n_ch || p >= 100)
+        return p;
+    /* 100% once the story's last line of text is on the screen. */
+    struct ui_addr l = last_text_line(v);
+    size_t want = ui_view_off_of(v, &l);
+    struct ui_addr a = v->top;
+    if (ui_view_off_of(v, &a) > want)
+        return 100;   /* past it (in back matter) */
+    for (int i = 0; i < v->rows; i++) {
+        if (addr_eq(&a, &l))
+            return 100;
+        if (!ui_view_next(v, &a))
+            return 100;   /* the chapter ends on this screen */
+    }
+    return p;
+}
+
+void ui_view_percent_pos(struct ui_view *v, double pct, size_t *ci, size_t *off)
 {
     story_percent_pos(v->s, pct, ci, off);
+    if (pct < 100 || v->s->partial || v->s->n_ch == 0)
+        return;
+    /* 100%: a full last screen, its last line the story's last line of
+     * text (as G shows the last chapter's end). */
+    struct ui_addr a = last_text_line(v);
+    for (int i = 1; i < v->rows; i++)
+        if (!ui_view_prev(v, &a))
+            break;
+    *ci = a.ci;
+    *off = ui_view_off_of(v, &a);
 }
 
 void ui_view_resize(struct ui_view *v, int width, int rows)

@@ -162,7 +162,7 @@ ui_keys 5 0 %
 p=$(pct)
 check "50% goes to the middle of the story (at $p%)" test "${p:-0}" -ge 45 -a "${p:-0}" -le 55
 ui_keys 1 0 0 %
-check "100% is the end of the story" [ "$(pct)" -ge 97 ]
+check_eq "100% is the end of the story, and says 100%" "$(pct)" 100
 ui_keys 0 %
 check_eq "0% is the start" "$(ui_top)" "$(r1 1p)"
 

@@ -328,6 +328,12 @@ static void test_shrink_while_mapped(void)
         decode_restamp(src);
     CHECK("restamped: no change until the next one", src && !decode_changed(src));
     decode_free(src);
+    /* A source not read from a file (a file's head, decode_bytes) has no
+     * stamp to compare: never "changed", even under its file's name. */
+    enum decode_reject why;
+    src = decode_bytes(path, "head of a file\n", 15, &why);
+    CHECK("a decode_bytes source is never changed", src && !decode_changed(src));
+    decode_free(src);
     unlink(path);
     free(text);
 }

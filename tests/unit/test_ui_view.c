@@ -132,6 +132,49 @@ static void test_story(struct story *s, const char *name)
     ui_view_free(&v);
 }
 
+/* Progress counts the story's text only and is 100% with its last line on
+ * the screen (issue 14 #10); 100% shows a full last screen. */
+static void test_percent(struct story *s, const char *name, int rows)
+{
+    char what[256];
+    struct layout_opts lo = {.width = 72, .wrap = WRAP_OPTIMAL, .break_glyph = NULL};
+    struct ui_view v;
+    ui_view_init(&v, s, &lo, rows);
+    size_t last = s->n_ch - 1, lo0, hi0, lo1, hi1;
+    story_text_range(s, 0, &lo0, &hi0);
+    story_text_range(s, last, &lo1, &hi1);
+    snprintf(what, sizeof what, "%s: the story's first byte of text is 0%%", name);
+    CHECK(what, story_percent(s, 0, lo0) == 0);
+    snprintf(what, sizeof what, "%s: its last byte of text is 100%%", name);
+    CHECK(what, story_percent(s, last, hi1) == 100);
+
+    size_t ci, off;
+    ui_view_percent_pos(&v, 100, &ci, &off);
+    ui_view_goto(&v, ci, off);
+    snprintf(what, sizeof what, "%s: 100%% shows 100%%", name);
+    CHECK(what, ui_view_percent(&v) == 100);
+    /* a full screen whose last line shows the last byte of text */
+    struct ui_addr a = v.top;
+    int shown = 1;
+    while (shown < rows && ui_view_next(&v, &a))
+        shown++;
+    struct ui_addr want = ui_view_addr_of(&v, last, hi1 > lo1 ? hi1 - 1 : lo1);
+    snprintf(what, sizeof what, "%s: 100%% is a full screen", name);
+    CHECK_INT(what, shown, rows);
+    snprintf(what, sizeof what, "%s: its last line is the story's last line of text", name);
+    CHECK(what, a.ci == want.ci && a.seg == want.seg && a.idx == want.idx);
+    /* one line further back the last line is off the screen */
+    ui_view_line_up(&v);
+    snprintf(what, sizeof what, "%s: a line before that is under 100%%", name);
+    CHECK(what, ui_view_percent(&v) < 100 && ui_view_percent(&v) > 95);
+    /* G in the last chapter: 100% */
+    ui_view_goto(&v, last, lo1);
+    ui_view_chapter_end(&v);
+    snprintf(what, sizeof what, "%s: G in the last chapter shows 100%%", name);
+    CHECK(what, ui_view_percent(&v) == 100);
+    ui_view_free(&v);
+}
+
 int main(void)
 {
     char *err = NULL;
@@ -143,6 +186,7 @@ int main(void)
     CHECK("The Worst Betrayal is there", s != NULL);
     if (s) {
         test_story(s, "Worst Betrayal");
+        test_percent(s, "Worst Betrayal", 23);
 
         /* Laziness: opening in the middle of a chapter lays out only a few
          * blocks. */
@@ -182,6 +226,18 @@ int main(void)
               !ui_view_search(&v, sr, 0, e0->start, false, &hci, &hoff, &hend, &wrapped));
         search_free(sr);
         ui_view_free(&v);
+    }
+    library_free(lib);
+
+    lib = library_open("tests/data/corpus/alice-in-wonderland_pg11-0.txt", &err);
+    CHECK("Alice opens", lib != NULL && lib->n_stories == 1);
+    if (lib && lib->n_stories == 1) {
+        struct story *a = &lib->stories[0];
+        size_t lo, hi;
+        story_text_range(a, a->n_ch - 1, &lo, &hi);
+        CHECK("Alice has back matter (the licence)", hi < a->ch[a->n_ch - 1].ed[0].end);
+        test_percent(a, "Alice", 23);
+        test_percent(a, "Alice", 5);
     }
     library_free(lib);
 

@@ -1,0 +1,128 @@
+/* bookmarks_internal.h — what the bookmark store's files share: the
+ * in-memory store and the helpers one file gives another.  Private to
+ * src/bookmarks*.c (bookmarks.h is the contract). */
+#ifndef QUIRE_BOOKMARKS_INTERNAL_H
+#define QUIRE_BOOKMARKS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "bookmarks.h"
+#include "util.h"
+
+#define BM_MAGIC      "quire-bookmarks"
+#define BM_VERSION    1
+#define BM_FILE       "bookmarks"
+#define BM_LOCK       "bookmarks.lock"
+#define BM_TMP_PREFIX "bookmarks.tmp."       /* write_file_atomic's temp files */
+#define BM_BAD_PREFIX "bookmarks.bad-"
+#define BM_MAX_LINE   65536                  /* bytes; longer lines are bad */
+#define BM_MAX_FILE   ((size_t)64 << 20)     /* bytes; bigger files are unreadable */
+#define BM_MAX_ID     64                     /* bytes of a story id */
+#define BM_MAX_TITLE  1024                   /* bytes of a story title */
+#define BM_CTX        48                     /* bytes of context */
+#define BM_CHTITLE    80                     /* bytes of a chapter title */
+#define BM_N_LETTERS  52
+
+/* ---- records ------------------------------------------------------------ */
+
+struct bm_rec {
+    struct bm_pos pos;
+    bool set;
+    bool dirty;          /* changed by this process since the last save */
+    char *extra;         /* fields after the known ones, raw, starting with a
+                            tab (kept on rewrite), or NULL */
+};
+
+struct bm_story {
+    char *id;
+    char *title;         /* "" when unknown */
+    time_t when;         /* when the title was recorded */
+    bool title_set;      /* a `story` record exists */
+    bool title_dirty;
+    char *title_extra;
+    struct bm_rec last;
+    struct bm_rec *mark; /* BM_N_LETTERS, allocated on first mark */
+};
+
+struct store {
+    struct bm_story *st; /* sorted by id (strcmp) */
+    size_t n, cap;
+    char **unknown;      /* lines of unknown record types, verbatim */
+    size_t n_unknown, cap_unknown;
+};
+
+struct bookmarks {
+    char *dir;           /* NULL: no folder known */
+    char *path;          /* dir/bookmarks */
+    bool quiet;
+    bool detached;       /* from bookmarks_parse: never written */
+    bool readonly;       /* the file must not be replaced (newer format, or
+                            it could not be kept aside) */
+    bool dirty;
+    bool warned_write;   /* the "cannot save" warning was given */
+    struct store s;
+    char *warning;
+    char recent[BM_MAX_ID + 1];
+};
+
+enum parse_status { PARSE_OK, PARSE_UNREADABLE, PARSE_NEWER };
+
+struct parse_info {
+    size_t bad;          /* unreadable lines */
+    size_t first_bad;    /* line number of the first one (1-based) */
+    unsigned long version;
+    const char *why;     /* for PARSE_UNREADABLE */
+};
+
+/* Remove temporary files left by a killed process.  Only called with the
+ * lock held, when no one else can be writing one. */
+void bm_clean_temps(const struct bookmarks *b);
+/* Copy the longest valid UTF-8 prefix of src of at most max bytes (whole
+ * characters), control characters replaced by spaces, into dst (max+1). */
+void bm_copy_text(char *dst, const char *src, size_t max);
+/* Hundredths of a percent, 0..10000 (NaN and out of range clamped). */
+long bm_hundredths(double pc);
+/* Mark letters a-z, A-Z and their indexes 0..51 (-1: not a letter). */
+char bm_index_letter(int i);
+int bm_letter_index(char c);
+/* Read and parse the file into *st (empty on entry), repairing it when we
+ * hold the lock (lockerr NULL): an unreadable file is moved aside; a file
+ * with unreadable lines is copied aside and *rewrite is set.  Without the
+ * lock (lockerr says why) nothing is moved and the store becomes read-only.
+ * 0, or -1 when the file must not be written. */
+int bm_load(struct bookmarks *b, struct store *st, const char *lockerr, bool *rewrite);
+/* Take the store's lock (creating the folder).  The lock's fd, or -1 with
+ * *err. */
+int bm_lock_take(const struct bookmarks *b, char **err);
+void bm_rec_free(struct bm_rec *r);
+/* The whole file for st (malloc'd), its length in *len. */
+char *bm_store_format(const struct store *st, size_t *len);
+void bm_store_free(struct store *st);
+/* Merge our store into `into` (the file as it is now); records are copied. */
+void bm_store_merge(struct store *into, const struct store *ours);
+/* Parse a whole file into *st (empty on entry). */
+enum parse_status bm_store_parse(const char *data, size_t len, struct store *st,
+                                 struct parse_info *pi);
+/* Lock, re-read (repairing), merge ours over it, write when anything is to
+ * be written, adopt the result, unlock.  0 or -1 (warning recorded). */
+int bm_store_sync(struct bookmarks *b);
+/* Replace the file atomically.  A bookmarks file that is a symbolic link
+ * (a dotfiles link into a synced folder) stays one: the file it names is
+ * replaced, with its temporary file in that file's folder. */
+int bm_store_write(const struct bookmarks *b, const char *data, size_t len, char **err);
+/* The story with `id`, created (empty) when missing. */
+struct bm_story *bm_story_get(struct store *st, const char *id);
+/* The story with `id`, or NULL (id NULL or not in st). */
+const struct bm_story *bm_story_lookup(const struct store *st, const char *id);
+/* Mark li (bm_letter_index) of s, the marks array allocated on first use. */
+struct bm_rec *bm_story_mark(struct bm_story *s, int li);
+/* Bytes of the valid UTF-8 character at s (at most n bytes), 0 if invalid. */
+size_t bm_u8_char(const char *s, size_t n);
+/* A story id: 1..64 printable ASCII bytes, no space, no backslash. */
+bool bm_valid_id(const char *s, size_t n);
+/* The "cannot save" warning, once per store. */
+void bm_warn_write(struct bookmarks *b, const char *what);
+
+#endif

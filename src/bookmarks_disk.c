@@ -1,0 +1,314 @@
+/* bookmarks_disk.c — the store on disk: locking, reading (repairing what
+ * cannot be read), keeping bad files aside, replacing the file atomically. */
+#include "bookmarks_internal.h"
+#include "diag.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unistr.h>
+
+
+/* ---- the store on disk -------------------------------------------------- */
+
+static void warn(struct bookmarks *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct bookmarks *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    struct diag_sink sink = {.stream = b->quiet ? NULL : stderr};
+    diag_report(&sink, DIAG_WARNING, "%s", m);
+    free(b->warning);
+    b->warning = m;
+}
+
+/* The "cannot save" warning, once per store. */
+void bm_warn_write(struct bookmarks *b, const char *what)
+{
+    if (!b->warned_write)
+        warn(b, "%s; bookmarks are not saved", what);
+    b->warned_write = true;
+}
+
+/* Candidate n (from 0) for a kept-aside copy's name:
+ * DIR/bookmarks.bad-YYYYMMDD-HHMMSS, then with -2, -3, ... (malloc'd).
+ * Callers create it without replacing anything. */
+static char *bad_name(const struct bookmarks *b, int n)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char stamp[32] = "0";
+    if (localtime_r(&now, &tm))
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    return n ? xasprintf("%s/%s%s-%d", b->dir, BM_BAD_PREFIX, stamp, n + 1)
+             : xasprintf("%s/%s%s", b->dir, BM_BAD_PREFIX, stamp);
+}
+
+/* Move the file aside under a new name, never replacing another file.
+ * Returns the new name (malloc'd) or NULL with *err. */
+static char *move_aside(const struct bookmarks *b, char **err)
+{
+    for (int n = 0; n < 1000; n++) {
+        char *to = bad_name(b, n);
+        if (renameat2(AT_FDCWD, b->path, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+            return to;
+        int e = errno;
+        if (e == EINVAL || e == ENOSYS || e == ENOTSUP) {
+            /* The file system cannot rename without replacing: link+unlink. */
+            if (link(b->path, to) == 0) {
+                unlink(b->path);
+                return to;
+            }
+            e = errno;
+        }
+        free(to);
+        if (e != EEXIST) {
+            set_err(err, "%s", strerror(e));
+            return NULL;
+        }
+    }
+    set_err(err, "too many kept copies");
+    return NULL;
+}
+
+/* Write a copy of data under a new name.  The name (malloc'd) or NULL. */
+static char *copy_aside(const struct bookmarks *b, const char *data, size_t len, char **err)
+{
+    for (int n = 0; n < 1000; n++) {
+        char *to = bad_name(b, n);
+        int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            int e = errno;
+            free(to);
+            if (e == EEXIST)
+                continue;
+            set_err(err, "%s", strerror(e));
+            return NULL;
+        }
+        size_t done = 0;
+        while (done < len) {
+            ssize_t k = write(fd, data + done, len - done);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                break;
+            done += (size_t)k;
+        }
+        int e = errno;
+        if (done < len || fsync(fd) != 0) {
+            e = errno;
+            close(fd);
+            unlink(to);
+            free(to);
+            set_err(err, "%s", strerror(e ? e : EIO));
+            return NULL;
+        }
+        close(fd);
+        return to;
+    }
+    set_err(err, "too many kept copies");
+    return NULL;
+}
+
+/* Remove temporary files left by a killed process.  Only called with the
+ * lock held, when no one else can be writing one. */
+void bm_clean_temps(const struct bookmarks *b)
+{
+    DIR *d = opendir(b->dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    size_t pl = strlen(BM_TMP_PREFIX);
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, BM_TMP_PREFIX, pl) != 0)
+            continue;
+        char *p = xasprintf("%s/%s", b->dir, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    closedir(d);
+}
+
+/* Read and parse the file into *st (empty on entry), repairing it when we
+ * hold the lock (lockerr NULL): an unreadable file is moved aside; a file
+ * with unreadable lines is copied aside and *rewrite is set.  Without the
+ * lock (lockerr says why) nothing is moved and the store becomes read-only.
+ * 0, or -1 when the file must not be written. */
+int bm_load(struct bookmarks *b, struct store *st, const char *lockerr, bool *rewrite)
+{
+    *rewrite = false;
+    struct stat sb;
+    if (stat(b->path, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;     /* no file (or no folder) yet */
+        warn(b, "%s: %s", b->path, strerror(errno));
+        b->readonly = true;
+        return -1;
+    }
+    char *err = NULL;
+    size_t len = 0;
+    char *data = NULL;
+    if (!S_ISREG(sb.st_mode) || (uintmax_t)sb.st_size <= BM_MAX_FILE) {
+        /* Anything but a regular file (a FIFO, /dev/zero) is refused by
+         * read_file_max without waiting or reading: never replaced either. */
+        data = read_file_max(b->path, BM_MAX_FILE, &len, &err);
+        if (!data) {
+            warn(b, "%s; bookmarks are not saved", err);
+            free(err);
+            b->readonly = true;
+            return -1;
+        }
+    }
+    struct parse_info pi = {.why = "too big"};
+    enum parse_status ps = data ? bm_store_parse(data, len, st, &pi) : PARSE_UNREADABLE;
+    int ret = 0;
+    if (ps == PARSE_UNREADABLE) {
+        bm_store_free(st);
+        char *to = lockerr ? NULL : move_aside(b, &err);
+        if (to) {
+            warn(b, "%s: unreadable bookmarks, kept as %s", b->path, to);
+            free(to);
+        } else {
+            warn(b, "%s: unreadable bookmarks (%s), left in place (%s); bookmarks are not saved",
+                 b->path, pi.why, lockerr ? lockerr : err);
+            b->readonly = true;
+            ret = -1;
+        }
+    } else if (ps == PARSE_NEWER) {
+        bm_store_free(st);
+        warn(b, "%s: written by a newer quire (format %lu); bookmarks are not saved",
+             b->path, pi.version);
+        b->readonly = true;
+        ret = -1;
+    } else if (pi.bad) {
+        char *to = lockerr ? NULL : copy_aside(b, data, len, &err);
+        if (to) {
+            warn(b, "%s:%zu: %zu unreadable line%s skipped, whole file kept as %s", b->path,
+                 pi.first_bad, pi.bad, pi.bad == 1 ? "" : "s", to);
+            free(to);
+            *rewrite = true;
+        } else {
+            warn(b, "%s:%zu: %zu unreadable line%s skipped, file left as it is (%s); "
+                 "bookmarks are not saved", b->path, pi.first_bad, pi.bad,
+                 pi.bad == 1 ? "" : "s", lockerr ? lockerr : err);
+            b->readonly = true;
+            ret = -1;
+        }
+    }
+    free(err);
+    free(data);
+    return ret;
+}
+
+/* Replace the file atomically.  A bookmarks file that is a symbolic link
+ * (a dotfiles link into a synced folder) stays one: the file it names is
+ * replaced, with its temporary file in that file's folder. */
+int bm_store_write(const struct bookmarks *b, const char *data, size_t len, char **err)
+{
+    char *to = link_target(b->path, err);
+    if (!to)
+        return -1;
+    int r = write_file_atomic(to, data, len, err);
+    free(to);
+    return r;
+}
+
+/* Take the store's lock (creating the folder).  The lock's fd, or -1 with
+ * *err. */
+int bm_lock_take(const struct bookmarks *b, char **err)
+{
+    if (mkdir_p(b->dir, err) != 0)
+        return -1;
+    char *lp = xasprintf("%s/%s", b->dir, BM_LOCK);
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        set_err(err, "%s: %s", lp, strerror(errno));
+        free(lp);
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            set_err(err, "%s: %s", lp, strerror(errno));
+            close(fd);
+            free(lp);
+            return -1;
+        }
+    }
+    free(lp);
+    return fd;
+}
+
+static void clear_dirty(struct store *st)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        struct bm_story *s = &st->st[i];
+        s->title_dirty = false;
+        s->last.dirty = false;
+        for (int l = 0; s->mark && l < BM_N_LETTERS; l++)
+            s->mark[l].dirty = false;
+    }
+}
+
+/* Lock, re-read (repairing), merge ours over it, write when anything is to
+ * be written, adopt the result, unlock.  0 or -1 (warning recorded). */
+int bm_store_sync(struct bookmarks *b)
+{
+    if (!b->dir) {
+        bm_warn_write(b, "no state folder ($XDG_STATE_HOME and $HOME are unset)");
+        return -1;
+    }
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTSTP);
+    sigaddset(&stop, SIGTTIN);
+    sigaddset(&stop, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    char *err = NULL;
+    int ret = -1;
+    int lk = bm_lock_take(b, &err);
+    if (lk < 0) {
+        bm_warn_write(b, err);
+        goto out;
+    }
+    bm_clean_temps(b);
+    struct store disk = {0};
+    bool rewrite = false;
+    if (bm_load(b, &disk, NULL, &rewrite) != 0) {
+        bm_store_free(&disk);
+        goto out;
+    }
+    bm_store_merge(&disk, &b->s);
+    if (b->dirty || rewrite) {
+        size_t len;
+        char *data = bm_store_format(&disk, &len);
+        int w = bm_store_write(b, data, len, &err);
+        free(data);
+        if (w != 0) {
+            bm_warn_write(b, err);
+            bm_store_free(&disk);
+            goto out;
+        }
+    }
+    clear_dirty(&disk);
+    bm_store_free(&b->s);
+    b->s = disk;
+    b->dirty = false;
+    ret = 0;
+out:
+    if (lk >= 0)
+        close(lk);     /* releases the lock */
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    free(err);
+    return ret;
+}

@@ -1,0 +1,196 @@
+/* bookmarks_store.c — the bookmark store's records in memory: letters of
+ * marks, ids, stories sorted by id, finding and creating them, merging two
+ * stores record by record (newest wins; see docs/FORMATS.md).  The bottom
+ * of the bookmark files: it calls none of them. */
+#include "bookmarks_internal.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+int bm_letter_index(char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return c - 'a';
+    if (c >= 'A' && c <= 'Z')
+        return 26 + (c - 'A');
+    return -1;
+}
+
+char bm_index_letter(int i)
+{
+    return (char)(i < 26 ? 'a' + i : 'A' + (i - 26));
+}
+
+/* A story id: 1..64 printable ASCII bytes, no space, no backslash. */
+bool bm_valid_id(const char *s, size_t n)
+{
+    if (n == 0 || n > BM_MAX_ID)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == '\\')
+            return false;
+    }
+    return true;
+}
+
+/* Bytes of the valid UTF-8 character at s (at most n bytes), 0 if invalid. */
+size_t bm_u8_char(const char *s, size_t n)
+{
+    int k = u8_mblen((const uint8_t *)s, n);
+    if (k <= 0)
+        return *s == '\0' && n > 0 ? 1 : 0;
+    return (size_t)k;
+}
+
+/* Copy the longest valid UTF-8 prefix of src of at most max bytes (whole
+ * characters), control characters replaced by spaces, into dst (max+1). */
+void bm_copy_text(char *dst, const char *src, size_t max)
+{
+    size_t n = 0, len = strlen(src);
+    const char *p = src;
+    while (*p) {
+        size_t k = bm_u8_char(p, len - (size_t)(p - src));
+        if (k == 0 || n + k > max)
+            break;
+        if (k == 1 && ((unsigned char)*p < 0x20 || *p == 0x7f))
+            dst[n] = ' ';
+        else
+            memcpy(dst + n, p, k);
+        n += k;
+        p += k;
+    }
+    dst[n] = '\0';
+}
+
+void bm_rec_free(struct bm_rec *r)
+{
+    free(r->extra);
+    r->extra = NULL;
+}
+
+static void story_free(struct bm_story *s)
+{
+    free(s->id);
+    free(s->title);
+    free(s->title_extra);
+    bm_rec_free(&s->last);
+    if (s->mark)
+        for (int i = 0; i < BM_N_LETTERS; i++)
+            bm_rec_free(&s->mark[i]);
+    free(s->mark);
+}
+
+void bm_store_free(struct store *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        story_free(&st->st[i]);
+    free(st->st);
+    for (size_t i = 0; i < st->n_unknown; i++)
+        free(st->unknown[i]);
+    free(st->unknown);
+    memset(st, 0, sizeof *st);
+}
+
+/* Index of the story with `id`, or where it would be inserted (*found false). */
+static size_t story_find(const struct store *st, const char *id, bool *found)
+{
+    size_t lo = 0, hi = st->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(st->st[mid].id, id);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
+const struct bm_story *bm_story_lookup(const struct store *st, const char *id)
+{
+    bool found;
+    if (!id)
+        return NULL;
+    size_t i = story_find(st, id, &found);
+    return found ? &st->st[i] : NULL;
+}
+
+/* The story with `id`, created (empty) when missing. */
+struct bm_story *bm_story_get(struct store *st, const char *id)
+{
+    bool found;
+    size_t i = story_find(st, id, &found);
+    if (found)
+        return &st->st[i];
+    XGROW(st->st, st->cap, st->n + 1);
+    memmove(&st->st[i + 1], &st->st[i], (st->n - i) * sizeof *st->st);
+    st->n++;
+    struct bm_story *s = &st->st[i];
+    memset(s, 0, sizeof *s);
+    s->id = xstrdup(id);
+    s->title = xstrdup("");
+    return s;
+}
+
+struct bm_rec *bm_story_mark(struct bm_story *s, int li)
+{
+    if (!s->mark)
+        s->mark = xcalloc(BM_N_LETTERS, sizeof *s->mark);
+    return &s->mark[li];
+}
+
+/* ---- merging ------------------------------------------------------------ */
+
+static void rec_copy(struct bm_rec *dst, const struct bm_rec *src)
+{
+    bm_rec_free(dst);
+    *dst = *src;
+    dst->dirty = false;
+    dst->extra = src->extra ? xstrdup(src->extra) : NULL;
+}
+
+/* Does `ours` replace `theirs`?  When theirs is missing, when ours is newer,
+ * or when ours was changed here and is as new. */
+static bool ours_wins(bool have_theirs, time_t theirs, time_t ours, bool dirty)
+{
+    return !have_theirs || ours > theirs || (dirty && ours == theirs);
+}
+
+/* Merge our store into `into` (the file as it is now); records are copied. */
+void bm_store_merge(struct store *into, const struct store *ours)
+{
+    for (size_t i = 0; i < ours->n; i++) {
+        const struct bm_story *o = &ours->st[i];
+        struct bm_story *t = bm_story_get(into, o->id);
+        if ((o->title_set || o->title_dirty) &&
+            ours_wins(t->title_set, t->when, o->when, o->title_dirty)) {
+            free(t->title);
+            free(t->title_extra);
+            t->title = xstrdup(o->title);
+            t->title_extra = o->title_extra ? xstrdup(o->title_extra) : NULL;
+            t->when = o->when;
+            t->title_set = true;
+        }
+        if (o->last.set && ours_wins(t->last.set, t->last.pos.when, o->last.pos.when,
+                                     o->last.dirty))
+            rec_copy(&t->last, &o->last);
+        for (int l = 0; o->mark && l < BM_N_LETTERS; l++) {
+            const struct bm_rec *m = &o->mark[l];
+            if (!m->set)
+                continue;
+            struct bm_rec *tm = bm_story_mark(t, l);
+            if (ours_wins(tm->set, tm->pos.when, m->pos.when, m->dirty))
+                rec_copy(tm, m);
+        }
+    }
+}
+
+/* ---- the public interface ----------------------------------------------- */
