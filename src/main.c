@@ -107,6 +107,16 @@ static int usage_error(const char *what, const char *why)
     return EXIT_USAGE;
 }
 
+/* The exit status once everything is printed: 0, or 1 with a message when
+ * stdout could not take it (a full disk, /dev/full, a closed pipe). */
+static int stdout_done(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    warnx_q("stdout: write error");
+    return EXIT_RUNTIME;
+}
+
 /* Parse a positive decimal number; false when s is not one. */
 static bool parse_count(const char *s, long *out)
 {
@@ -203,8 +213,8 @@ int main(int argc, char **argv)
         case OPT_RESUME: resume = true; break;
         case OPT_CONFIG: config_path = optarg; break;
         case OPT_CONFIG_CHECK: config_check = true; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("quire %s\n", QUIRE_VERSION); return 0;
+        case 'h': usage(stdout); return stdout_done();
+        case 'V': printf("quire %s\n", QUIRE_VERSION); return stdout_done();
         case ':':
             return usage_error(argv[optind - 1], "needs a value");
         default:
@@ -277,8 +287,10 @@ int main(int argc, char **argv)
         /* Saved positions are listed even when the library is gone: the
          * store keeps each story's title. */
         bm = bookmarks_open(NULL, false);
-        if (bookmarks_print(bm, lib, stdout) != 0)
+        if (bookmarks_print(bm, lib, stdout) != 0) {
+            warnx_q("stdout: write error");
             status = EXIT_RUNTIME;
+        }
         goto out;
     }
     if (!lib) {
