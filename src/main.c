@@ -113,6 +113,16 @@ static int usage_error(const char *what, const char *why)
     return EXIT_USAGE;
 }
 
+/* The exit status once everything is printed: 0, or 1 with a message when
+ * stdout could not take it (a full disk, /dev/full, a closed pipe). */
+static int stdout_done(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    complain(DIAG_ERROR, "stdout: write error");
+    return EXIT_RUNTIME;
+}
+
 /* Parse a positive decimal number; false when s is not one. */
 static bool parse_count(const char *s, long *out)
 {
@@ -206,8 +216,8 @@ static int parse_options(int argc, char **argv, struct opts *o)
         case OPT_RESUME: o->resume = true; break;
         case OPT_CONFIG: o->config_path = optarg; break;
         case OPT_CONFIG_CHECK: o->config_check = true; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("quire %s\n", QUIRE_VERSION); return 0;
+        case 'h': usage(stdout); return stdout_done();
+        case 'V': printf("quire %s\n", QUIRE_VERSION); return stdout_done();
         case ':':
             return usage_error(argv[optind - 1], "needs a value");
         default:
@@ -408,7 +418,11 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         /* Saved positions are listed even when the library is gone: the
          * store keeps each story's title. */
         *bm = bookmarks_open(NULL, false);
-        return output_bookmarks(*bm, *lib, stdout) != 0 ? EXIT_RUNTIME : 0;
+        if (output_bookmarks(*bm, *lib, stdout) != 0) {
+            complain(DIAG_ERROR, "stdout: write error");
+            return EXIT_RUNTIME;
+        }
+        return 0;
     }
     if (!*lib) {
         complain(DIAG_ERROR, "%s", *err ? *err : libpath);

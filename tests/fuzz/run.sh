@@ -12,9 +12,16 @@
 # Corpus of target fuzz_NAME: build/fuzz/corpus/NAME (new inputs land there,
 # kept between runs) seeded from tests/fuzz/corpus/NAME and tests/data/NAME;
 # text targets (all but config and bookmarks) also get the sample library
-# and the small texts of tests/data.  Findings: build/fuzz/artifacts/.
+# and the small texts of tests/data, are fuzzed with inputs up to 1 MiB
+# (-max_len; 64 KiB for the others), and after fuzzing each runs once on
+# every large input of big_inputs below (pathological structure, 1 MiB;
+# 192 KiB for layout, which checks every line it lays out): one check per
+# target, which fails on a crash or on an input running past BIG_TIMEOUT
+# seconds (a hang guard, 6 times the slowest of them here; a pass that is
+# quadratic in the input takes minutes).  Findings: build/fuzz/artifacts/.
 . "$(dirname "$0")/../lib.sh"
 SECONDS_EACH=${1:-60}
+BIG_TIMEOUT=${BIG_TIMEOUT:-30}
 cd "$TOP" || exit 1
 MAKE=${MAKE:-make}
 CLANG=${CLANG:-clang}
@@ -57,6 +64,23 @@ seeds() {
     printf '%s\n' "$dir"
 }
 
+# big_inputs DIR BYTES: write the large inputs into DIR, each BYTES long
+# (one line of awk per input: the unit repeated, i counting from 0).
+big_inputs() {
+    mkdir -p "$1"
+    big() {   # NAME AWK-EXPRESSION-FOR-ONE-UNIT
+        awk -v n="$BYTES" "BEGIN { s = 0; for (i = 0; s < n; i++) { u = $2; printf \"%s\", u; s += length(u) } }" |
+            head -c "$BYTES" >"$DIR/$1"
+    }
+    DIR=$1 BYTES=$2
+    big blank-lines '(i % 3 == 0 ? "\n" : i % 3 == 1 ? " \n" : "\r\n")'
+    big headings '"Chapter " i "\n\n"'
+    big one-line '"word" i " "'
+    big paragraph '"line " i " of a hard-wrapped paragraph with no end\n"'
+    big emphasis '(i % 5 == 4 ? "\n" : i % 3 == 0 ? "a *b " : i % 3 == 1 ? "_c **d " : "~e ")'
+    big mixed '(i % 4 == 0 ? "* * *\n" : i % 4 == 1 ? "\n" : i % 4 == 2 ? "CHAPTER " i "\n" : "*He* said _so_ **now**.\n")'
+}
+
 for src in tests/fuzz/fuzz_*.c; do
     [ -f "$src" ] || continue
     target=$(basename "$src" .c)
@@ -81,9 +105,13 @@ for src in tests/fuzz/fuzz_*.c; do
     mkdir -p "$work"
     dict=""
     [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
+    case $name in
+    config|bookmarks) max_len=65536 ;;
+    *) max_len=1048576 ;;
+    esac
     # shellcheck disable=SC2086
     if "$bindir/$target" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
-            -max_len=65536 -print_final_stats=1 $dict \
+            -max_len="$max_len" -print_final_stats=1 $dict \
             -artifact_prefix="$B/artifacts/$target-" \
             "$work" "$(seeds "$name")" >"$log" 2>&1; then
         pass
@@ -92,6 +120,28 @@ for src in tests/fuzz/fuzz_*.c; do
     else
         fail "$target: a finding (see $B/artifacts/)"
         grep -E 'ERROR|runtime error|SUMMARY|Test unit written|standalone:|==[0-9]+==' "$log" | head -n 20 >&2
+    fi
+    [ "$max_len" -gt 65536 ] || continue
+    case $name in
+    layout) size=196608 ;;
+    *) size=1048576 ;;
+    esac
+    big="$TMPD/big-$size"
+    [ -d "$big" ] || big_inputs "$big" "$size"
+    bad=""
+    for f in "$big"/*; do
+        if ! "$bindir/$target" -runs=0 -timeout="$BIG_TIMEOUT" -rss_limit_mb=2048 \
+                -artifact_prefix="$B/artifacts/$target-" "$f" >"$log" 2>&1; then
+            bad="$bad $(basename "$f")"
+            cp "$f" "$B/artifacts/$target-big-$(basename "$f")"
+            grep -E 'ERROR|runtime error|SUMMARY|standalone:|==[0-9]+==' "$log" | head -n 5 >&2
+        fi
+    done
+    if [ -z "$bad" ]; then
+        pass
+        echo "$target: clean on $(ls "$big" | wc -l) large inputs of $size bytes"
+    else
+        fail "$target: large inputs of $size bytes:$bad (a crash, or longer than ${BIG_TIMEOUT}s; copies in $B/artifacts/)"
     fi
 done
 finish
