@@ -669,6 +669,8 @@ static void library_add_source(struct build *b, const struct scan_file *sf, stru
         return;
     }
     build_add_src(b, sf, src);
+    if (r.one_chapter_why)
+        note(b, "%s: %s", sf->relpath, r.one_chapter_why);
 
     XGROW(b->files, b->cap_files, b->n_files + 1);
     struct lfile *f = &b->files[b->n_files];
