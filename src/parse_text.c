@@ -18,14 +18,24 @@
  *   - Weak forms (bare numerals, numeral + title, part headings) must stand
  *     alone between blank lines; keyword forms need a blank on one side (or
  *     none in a text without blank lines); 第…回 needs nothing.
+ *   - Three or more heading lines one directly under another are a compact
+ *     table of contents: none of them opens a chapter.
+ *   - A Markdown `## Title` without a chapter word is a chapter when no
+ *     stronger form is present and its level is the shallowest that
+ *     repeats with text under it.
  *   - The Project Gutenberg header (to `*** START OF`) and footer (from
  *     `*** END OF` / `End of the Project Gutenberg`) are front and back
- *     matter.  FanFicFare TXT files use their own tab-indented headings.
+ *     matter.  FanFicFare TXT files use their own headings, indented by a
+ *     tab or the 8 spaces FanFicFare's wrapping makes of it; when that
+ *     guess finds none, the file is scanned again like any other (a
+ *     layout guess never leaves a story as one chapter).
+ *   - A text with two or more heading-like lines that still is one chapter
+ *     says why (parse_result.one_chapter_why, why_one_chapter).
  *
  * parse_text() is a row of passes, one function each: detect_fff,
  * scan_lines, announce, add_title_line, filter_context, rank_forms,
  * keep_headings, make_chapters (head_run, open_chapter, head_title),
- * tile_chapters.  Which lines are headings is heading.c's table; front and
+ * tile_chapters, why_one_chapter.  Which lines are headings is heading.c's table; front and
  * back matter inside chapters is matter.c's; parse_blocks() works on one
  * chapter at a time (parse_blocks.c). */
 #include "parse_int.h"
