@@ -123,7 +123,7 @@ static bool heading_rest(const char *s, size_t p, size_t b, bool *has_title, siz
     uint32_t c;
     size_t cl = uch_decode(s, q, b, &c);
     if (c == '.' || c == ':' || c == ')' || c == '-' || c == 0x2013 || c == 0x2014 || c == 0xFF1A ||
-        c == 0x3001 || c == ',') {
+        c == 0x3001 || c == ',' || ((c == '|' || c == '~') && spaced)) {
         if (c == ',' && !spaced)
             return false;
         q += cl;
@@ -225,7 +225,7 @@ static bool counter_form(const struct hline *l, const struct heading_form *f, st
         uint32_t nx;
         uch_decode(s, p, b, &nx);
         if (!(uch_space_at(s, p, b) || nx == 0xFF1A || nx == ':' || nx == 0x3001 || nx == 0xFF0E ||
-              nx == '.'))
+              nx == '.' || nx == 0x300C || nx == 0x300E || nx == 0x3010 || nx == 0xFF08 || nx == '('))
             return false;       /* 第四回中… is prose */
         if (b - a > 200)
             return false;
@@ -325,7 +325,15 @@ static bool keyword_form(const struct hline *l, const struct heading_form *f, st
     if (th && th->type == HW_ARTICLE && q2 < b && s[q2] == ' ')
         q = q2 + 1;                     /* Chapter the First */
     int v = keyword_number(s, &q, b);
-    if (v < 0 || !heading_rest(s, q, b, &h->has_title, 15))
+    if (v < 0)
+        return false;
+    if (b - q > 4 && memcmp(s + q, " of ", 4) == 0 && uch_is_digit(s[q + 4])) {
+        size_t r = q + 4;       /* "Chapter 3 of 12" */
+        while (r < b && uch_is_digit(s[r]))
+            r++;
+        q = r;
+    }
+    if (!heading_rest(s, q, b, &h->has_title, 15))
         return false;
     h->num = v;
     return true;
@@ -413,6 +421,40 @@ bool heading_is_deco(char c)
     return c == '#' || c == '*' || c == '_' || c == '=' || c == '~';
 }
 
+/* A heading enclosed in brackets or between dashes: "[Chapter 1]",
+ * "【第3章】", "- Chapter 1 -", "-- Chapter 1 --", "— Chapter 1 —".
+ * Narrows [*a, *b) to what is inside (trimmed). */
+static void strip_enclosing(const char *s, size_t *a, size_t *b)
+{
+    size_t x = *a, y = *b;
+    if (y - x >= 3 && s[x] == '[' && s[y - 1] == ']') {
+        x++;
+        y--;
+    } else if (y - x >= 7 && memcmp(s + x, "\xE3\x80\x90", 3) == 0 &&   /* 【 】 */
+               memcmp(s + y - 3, "\xE3\x80\x91", 3) == 0) {
+        x += 3;
+        y -= 3;
+    } else {
+        size_t dx = x, dy = y;
+        while (dx < y && (s[dx] == '-' || (y - dx >= 3 && (memcmp(s + dx, "\xE2\x80\x94", 3) == 0 ||
+                                                           memcmp(s + dx, "\xE2\x80\x93", 3) == 0))))
+            dx += s[dx] == '-' ? 1 : 3;
+        while (dy > dx && (s[dy - 1] == '-' || (dy - dx >= 3 && (memcmp(s + dy - 3, "\xE2\x80\x94", 3) == 0 ||
+                                                                  memcmp(s + dy - 3, "\xE2\x80\x93", 3) == 0))))
+            dy -= s[dy - 1] == '-' ? 1 : 3;
+        /* dashes on both sides, each followed/preceded by a space */
+        if (dx == x || dy == y || dx >= dy || s[dx] != ' ' || s[dy - 1] != ' ')
+            return;
+        x = dx;
+        y = dy;
+    }
+    uch_trim(s, &x, &y);
+    if (x < y) {
+        *a = x;
+        *b = y;
+    }
+}
+
 int heading_classify(const char *s, size_t n, struct hinfo *h)
 {
     size_t a = 0, b = n;
@@ -421,6 +463,7 @@ int heading_classify(const char *s, size_t n, struct hinfo *h)
     uch_trim(s, &a, &b);
     if (b <= a || b - a > 240)
         return H_NONE;
+    strip_enclosing(s, &a, &b);
     /* Markdown and decoration: "## Chapter 1", "**Chapter I: …**", "~Chapter 2~". */
     while (a < b && heading_is_deco(s[a])) {
         a++;

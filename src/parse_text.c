@@ -114,7 +114,7 @@ static bool maybe_heading(const char *t, size_t a, size_t b)
     unsigned char c = (unsigned char)t[a];
     if (c < 0x80)
         return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || uch_is_digit((char)c) ||
-               heading_is_deco((char)c);
+               heading_is_deco((char)c) || c == '[' || c == '-';
     /* a letter of another script (Глава, Bölüm, 第, 제), not punctuation
      * (U+2000-U+2FFF: quotation marks, dashes) */
     return c >= 0xC2 && c != 0xE2;

@@ -88,12 +88,24 @@ static const char *const en_words[] = {"", "One", "Two", "Three", "Four", "Five"
 static const char *const ru_words[] = {"", "первая", "вторая", "третья", "четвёртая", "пятая",
                                        "шестая", "седьмая", "восьмая", "девятая"};
 static const char *const zh_nums[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+static const char *const es_words[] = {"", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete",
+                                       "ocho", "nueve"};
+static const char *const de_ord[] = {"", "Erstes", "Zweites", "Drittes", "Viertes", "Fünftes",
+                                     "Sechstes", "Siebtes", "Achtes", "Neuntes"};
+static const char *const fr_words[] = {"", "premier", "deux", "trois", "quatre", "cinq", "six", "sept",
+                                       "huit", "neuf"};
+static const char *const tr_ord[] = {"", "Birinci", "İkinci", "Üçüncü", "Dördüncü", "Beşinci",
+                                     "Altıncı", "Yedinci", "Sekizinci", "Dokuzuncu"};
+static const char *const ru_upper[] = {"", "ПЕРВАЯ", "ВТОРАЯ", "ТРЕТЬЯ", "ЧЕТВЁРТАЯ", "ПЯТАЯ",
+                                       "ШЕСТАЯ", "СЕДЬМАЯ", "ВОСЬМАЯ", "ДЕВЯТАЯ"};
 
 /* A heading style: `head` is the line as written and `want` the title the
  * reader must show, both with %-codes filled in by expand():
  *   %n the number (1-9)   %r the roman numeral   %w the English number word
- *   %u the Russian ordinal   %z the Chinese numeral
- *   %t the title   %T the title in capitals */
+ *   %u the Russian ordinal (%U in capitals)   %z the Chinese numeral
+ *   %e the Spanish number word   %d the German ordinal   %f the French
+ *   number word   %k the Turkish ordinal
+ *   %t the title   %T the title in capitals   %l the title in lower case */
 struct style {
     const char *name;
     const char *head;
@@ -119,6 +131,15 @@ static const struct style styles[] = {
     {"tilde chapter", "~Chapter %n~", "Chapter %n"},
     {"number period title", "%n. %t", "%n. %t"},
     {"part colon title", "Part %n: %t", "Part %n: %t"},
+    {"part word alone", "Part %w", "Part %w"},
+    {"lower case", "chapter %n: %l", "chapter %n: %l"},
+    {"leading zero", "Chapter 0%n", "Chapter 0%n"},
+    {"of total", "Chapter %n of 9", "Chapter %n of 9"},
+    {"pipe title", "Chapter %n | %t", "Chapter %n | %t"},
+    {"tilde title", "Chapter %n ~ %t", "Chapter %n ~ %t"},
+    {"in brackets", "[Chapter %n]", "Chapter %n"},
+    {"between dashes", "- Chapter %n -", "Chapter %n"},
+    {"between equals", "=== Chapter %n ===", "Chapter %n"},
     {"markdown title only", "## %t", "%t"},
     /* other languages */
     {"fr nbsp colon", "Chapitre %n\xC2\xA0: %t", "Chapitre %n : %t"},
@@ -126,25 +147,38 @@ static const struct style styles[] = {
     {"de colon", "Kapitel %n: %t", "Kapitel %n: %t"},
     {"es accent", "Cap\xC3\xADtulo %n: %t", "Cap\xC3\xADtulo %n: %t"},
     {"es no accent", "Capitulo %n", "Capitulo %n"},
+    {"es number word", "Cap\xC3\xADtulo %e: %t", "Cap\xC3\xADtulo %e: %t"},
+    {"de ordinal first", "%d Kapitel", "%d Kapitel"},
+    {"fr number word", "Chapitre %f", "Chapitre %f"},
+    {"fr guillemets", "Chapitre %n \xC2\xAB %t \xC2\xBB", "Chapitre %n \xC2\xAB %t \xC2\xBB"},
     {"pt dash", "Cap\xC3\xADtulo %n - %t", "Cap\xC3\xADtulo %n - %t"},
     {"it colon", "Capitolo %n: %t", "Capitolo %n: %t"},
     {"nl colon", "Hoofdstuk %n: %t", "Hoofdstuk %n: %t"},
     {"ru period title", "Глава %n. %t", "Глава %n. %t"},
     {"ru number word", "Глава %u", "Глава %u"},
     {"ru capitals", "ГЛАВА %n", "ГЛАВА %n"},
+    {"ru capital number word", "ГЛАВА %U", "ГЛАВА %U"},
     {"ru word first", "Глава %u: %t", "Глава %u: %t"},
     {"uk period title", "Розділ %n. %t", "Розділ %n. %t"},
     {"pl colon", "Rozdzia\xC5\x82 %n: %t", "Rozdzia\xC5\x82 %n: %t"},
     {"cs colon", "Kapitola %n: %t", "Kapitola %n: %t"},
     {"id colon", "Bab %n: %t", "Bab %n: %t"},
+    {"id capitals roman", "BAB %r", "BAB %r"},
+    {"pl capitals", "ROZDZIA\xC5\x81 %n", "ROZDZIA\xC5\x81 %n"},
     {"vi colon", "Ch\xC6\xB0\xC6\xA1ng %n: %t", "Ch\xC6\xB0\xC6\xA1ng %n: %t"},
+    {"vi capitals", "CH\xC6\xAF\xC6\xA0NG %n: %T", "CH\xC6\xAF\xC6\xA0NG %n: %T"},
     {"tr word after", "%n. B\xC3\xB6l\xC3\xBCm", "%n. B\xC3\xB6l\xC3\xBCm"},
     {"tr colon", "B\xC3\xB6l\xC3\xBCm %n: %t", "B\xC3\xB6l\xC3\xBCm %n: %t"},
+    {"tr ordinal first", "%k B\xC3\xB6l\xC3\xBCm", "%k B\xC3\xB6l\xC3\xBCm"},
     {"ja wa", "第%n話\xE3\x80\x80%t", "第%n話\xE3\x80\x80%t"},
     {"ja kanji number", "第%z章", "第%z章"},
+    {"ja title in brackets", "第%n章「%t」", "第%n章「%t」"},
+    {"ja lenticular brackets", "【第%n話】", "第%n話"},
     {"ko jang", "제%n장 %t", "제%n장 %t"},
     {"ko hwa", "%n화", "%n화"},
+    {"ko hwa period title", "%n화. %t", "%n화. %t"},
     {"zh zhang title", "第%z章 %t", "第%z章 %t"},
+    {"zh full-width colon", "第%n章：%t", "第%n章：%t"},
 };
 
 static void expand(struct buf *b, const char *f, int n, const char *title)
@@ -159,6 +193,15 @@ static void expand(struct buf *b, const char *f, int n, const char *title)
         case 'r': buf_adds(b, roman[n]); break;
         case 'w': buf_adds(b, en_words[n]); break;
         case 'u': buf_adds(b, ru_words[n]); break;
+        case 'U': buf_adds(b, ru_upper[n]); break;
+        case 'e': buf_adds(b, es_words[n]); break;
+        case 'd': buf_adds(b, de_ord[n]); break;
+        case 'f': buf_adds(b, fr_words[n]); break;
+        case 'k': buf_adds(b, tr_ord[n]); break;
+        case 'l':
+            for (const char *q = title; *q; q++)
+                buf_addc(b, (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q));
+            break;
         case 'z': buf_adds(b, zh_nums[n]); break;
         case 't': buf_adds(b, title); break;
         case 'T':
