@@ -834,16 +834,17 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
     }
 }
 
-/* Why a text with two or more heading-like lines is one chapter
- * (malloc'd), or NULL when it has fewer. */
-static char *why_one_chapter(const struct ptext *p)
+/* Why a text with two or more heading-like lines (besides those heading
+ * its one chapter: "Chapter 1" / "Prologue") is one chapter (malloc'd), or
+ * NULL when it has fewer. */
+static char *why_one_chapter(const struct ptext *p, const struct parse_chapter *ch)
 {
     const struct scan *sc = &p->sc;
     size_t n_like = 0, n_kept = 0, n_level = 0;
     const struct cand *first = NULL;
     for (size_t i = p->first; i < sc->n; i++) {
         const struct cand *c = &sc->c[i];
-        if (c->h.kind == H_MD && !c->h.level)
+        if (c->off >= ch->front_end && c->off < ch->body)
             continue;
         if (!first)
             first = c;
@@ -911,7 +912,7 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
     make_chapters(&p, out);
     tile_chapters(&p, out);
     if (out->n_ch == 1)
-        out->one_chapter_why = why_one_chapter(&p);
+        out->one_chapter_why = why_one_chapter(&p, &out->ch[0]);
     free(p.k);
     free(p.sc.c);
 }

@@ -535,6 +535,17 @@ static void test_negative(void)
     CHECK("and the parse says why", r.one_chapter_why != NULL &&
                                         strstr(r.one_chapter_why, "2 heading-like lines") != NULL);
     parse_result_free(&r);
+
+    /* Two heading lines that head the one chapter together need no reason. */
+    add_title_page(&s, "\n");
+    buf_adds(&s.text, "Chapter 1\n\nPrologue\n\n");
+    add_prose(&s.text, "\n");
+    parse_story(&s, &r);
+    CHECK_INT("Chapter 1 / Prologue over one text: one chapter", r.n_ch, 1);
+    CHECK_STR("titled by the word heading", r.n_ch ? r.ch[0].title : NULL, "Prologue");
+    CHECK("and no reason to give", r.one_chapter_why == NULL);
+    parse_result_free(&r);
+    story_free(&s);
 }
 
 /* The language table: every language of issue 20 has a row, no word means
