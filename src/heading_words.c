@@ -239,6 +239,8 @@ static size_t fold_word(const char *s, size_t a, size_t e, char *buf)
     for (size_t i = a; i < e; i++)
         ascii &= (unsigned char)s[i] < 0x80;
     if (ascii) {
+        if (e - a > HW_MAX_WORD)
+            return 0;
         for (size_t i = a; i < e; i++)
             buf[i - a] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? (s[i] | 0x20) : s[i]);
         buf[e - a] = '\0';
