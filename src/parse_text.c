@@ -663,6 +663,19 @@ static void add_title_line(struct ptext *p, size_t line)
     sc->pre_bytes = sc->pre_lines = 0;
 }
 
+/* Do two or more Markdown headings of this level (no chapter word) have
+ * text under them? */
+static bool md_repeats(const struct ptext *p, int level)
+{
+    int n = 0;
+    for (size_t i = p->first; i < p->sc.n; i++) {
+        const struct cand *c = &p->sc.c[i];
+        n += c->keep && c->h.kind == H_MD && c->h.level == level &&
+             has_content(c->content_bytes, c->content_lines);
+    }
+    return n >= 2;
+}
+
 /* Which forms are chapters here?  Keyword forms always; numeral + title
  * and bare numerals when two of them have text after them (bare ones only
  * when nothing stronger is present); parts when nothing else is. */
@@ -907,6 +920,8 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
     while (p.first < p.sc.n && p.sc.c[p.first].off < p.body)
         p.first++;          /* candidates inside the announcement don't count */
     filter_context(&p.sc, p.sc.n_blank * 20 < p.sc.n_lines);
+    if (ch_title_line != (size_t)-1 && p.sc.c[0].h.kind == H_MD && !md_repeats(&p, p.sc.c[0].h.level))
+        p.sc.c[0].h.kind = H_SPECIAL;   /* a one-off "## Title": the announced chapter title */
     rank_forms(&p);
     keep_headings(&p);
     make_chapters(&p, out);

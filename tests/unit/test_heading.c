@@ -536,6 +536,22 @@ static void test_negative(void)
                                         strstr(r.one_chapter_why, "2 heading-like lines") != NULL);
     parse_result_free(&r);
 
+    /* Markdown: "# Story" then "## Title" once is one titled chapter; then
+     * "## Title" repeated makes chapters even with no title page. */
+    buf_adds(&s.text, "# A Story\n\n");
+    static const struct style md = {"md", "## %t", "%t"};
+    add_chapter(&s, &md, 1, "\n");
+    parse_story(&s, &r);
+    check_story("Markdown: one ## title under # Story", &s, &r);
+    parse_result_free(&r);
+    n = 4 + (int)rnd(4);
+    for (int i = 2; i <= n; i++)
+        add_chapter(&s, &md, i, "\n");
+    parse_story(&s, &r);
+    check_story("Markdown: ## titles under # Story", &s, &r);
+    parse_result_free(&r);
+    story_free(&s);
+
     /* Two heading lines that head the one chapter together need no reason. */
     add_title_page(&s, "\n");
     buf_adds(&s.text, "Chapter 1\n\nPrologue\n\n");
