@@ -448,7 +448,7 @@ static void test_negative(void)
             "Chapter and verse, he could quote it all day long without tiring.\n\n",
             "Part of me wanted to stay, the other part wanted to run.\n\n",
             "Book lovers know the smell of an old library on a rainy day.\n\n",
-            "\xE2\x80\x9C" "Chapter 3: The End,\xE2\x80\x9D she read aloud, and laughed.\n\n",
+            "“Chapter 3: The End,” she read aloud, and laughed.\n\n",
             "\"Chapter Four,\" he said. \"That is where it all goes wrong.\"\n\n",
             "Prologue to a disaster, that was what the party had been.\n\n",
         };
