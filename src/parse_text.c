@@ -689,8 +689,15 @@ static void rank_forms(struct ptext *p)
             continue;
         bool content = has_content(c->content_bytes, c->content_lines);
         switch (c->h.kind) {
-        case H_CHAPTER: case H_CJK: case H_SPECIAL:
+        case H_CHAPTER: case H_CJK:
             p->strong = chapterish = true;
+            break;
+        case H_SPECIAL:
+            /* FanFicFare's titles are strong; the chapter title announce()
+             * guessed ("Title / The Beginning / text") is a guess and does
+             * not make the numerals after it sub-parts */
+            p->strong |= p->fff;
+            chapterish = true;
             break;
         case H_WORD: chapterish = true; break;
         case H_NUMTITLE: n_numtitle += content; break;

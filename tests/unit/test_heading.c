@@ -372,6 +372,28 @@ static void test_layouts(void)
         story_free(&s);
     }
 
+    /* A title, a chapter title guessed from the layout ("Title / The
+     * Beginning / text"), then bare numerals: the guess does not make the
+     * numerals sub-parts of one chapter. */
+    {
+        struct story g = {0};
+        buf_adds(&g.text, "A Story of Rivers\n\n");
+        g.head[g.n] = g.text.len;
+        g.want[g.n++] = xstrdup("The Beginning");
+        buf_adds(&g.text, "The Beginning\n\n");
+        size_t from = g.text.len;
+        add_prose(&g.text, "\n");
+        g.prose_words += parse_count_words(g.text.data, from, g.text.len);
+        static const struct style bare = {"bare", "%r.", "%r."};
+        int m = 3 + (int)rnd(5);
+        for (int i = 1; i <= m; i++)
+            add_chapter(&g, &bare, i, "\n");
+        parse_story(&g, &r);
+        check_story("a guessed chapter title, then roman numerals", &g, &r);
+        parse_result_free(&r);
+        story_free(&g);
+    }
+
     /* An AO3 work page copied as text. */
     {
         struct story a = {0};
