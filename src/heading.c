@@ -71,7 +71,7 @@ struct heading_form {
 };
 
 static heading_recognise_fn counter_form, numeral_form, keyword_form, alone_form,
-    ordinal_form;
+    ordinal_form, words_form;
 
 /* The counted forms: a prefix, a number, a counter character. */
 #define ZH_CH    "回章節节集幕話话"   /* chapter counters: 第三回 第3章 第3話 */
@@ -84,10 +84,12 @@ static const struct heading_form forms[] = {
     {"제3장",            "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "제", "장화", counter_form},
     {"3장",              "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "장화", counter_form},
     {"제1부",            "ko", H_PART,     HN_CJK,     HT_MAY,  0,          "제", "부", counter_form},
+    {"3話",              "ja", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "話", counter_form},
     {"12.",               NULL, H_BARE,     HN_ARABIC,  HT_NONE, 0,          NULL, NULL,  numeral_form},
     {"12. The Guild",     NULL, H_NUMTITLE, HN_ARABIC,  HT_NEED, 0,          NULL, NULL,  numeral_form},
     {"XII.",              NULL, H_BARE,     HN_ROMAN,   HT_NONE, 0,          NULL, NULL,  numeral_form},
     {"VII. THE GUILD",    NULL, H_NUMTITLE, HN_ROMAN,   HT_NEED, 0,          NULL, NULL,  numeral_form},
+    {"TWELVE",            NULL, H_BARE,     HN_WORDS,   HT_NONE, 0,          NULL, NULL,  words_form},
     {"Chapter 12: Guild", NULL, H_CHAPTER,  HN_KEYWORD, HT_MAY,  HW_CHAPTER, NULL, NULL,  keyword_form},
     {"BOOK ONE: 1805",    NULL, H_PART,     HN_KEYWORD, HT_MAY,  HW_PART,    NULL, NULL,  keyword_form},
     {"Prologue",          NULL, H_WORD,     HN_OWN,     HT_MAY,  HW_ALONE,   NULL, NULL,  alone_form},
@@ -258,6 +260,22 @@ static int numeral_at(const struct hline *l, enum hnum num, size_t *p)
     return (int)v;
 }
 
+/* " - ", " – ", " — " at s[p]: the offset of the space after the
+ * dash, or 0. */
+static size_t spaced_dash(const char *s, size_t p, size_t b)
+{
+    if (p >= b || s[p] != ' ')
+        return 0;
+    size_t q = p + 1;
+    if (q < b && s[q] == '-')
+        q++;
+    else if (b - q >= 3 && (memcmp(s + q, "\xE2\x80\x93", 3) == 0 || memcmp(s + q, "\xE2\x80\x94", 3) == 0))
+        q += 3;
+    else
+        return 0;
+    return q < b && s[q] == ' ' ? q : 0;
+}
+
 /* A numeral alone or with . : ) (HT_NONE), or followed by . : ) and a
  * capitalised title that is not a sentence (HT_NEED). */
 static bool numeral_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
@@ -272,6 +290,11 @@ static bool numeral_form(const struct hline *l, const struct heading_form *f, st
     bool sep = p < b && (s[p] == '.' || s[p] == ':' || s[p] == ')');
     if (f->title == HT_NONE)
         return p == b || (sep && p + 1 == b);
+    size_t dash = spaced_dash(s, p, b);
+    if (dash) {
+        p = dash - 1;           /* "12 - The Guild", "12 – The Guild" */
+        sep = true;
+    }
     if (!sep || p + 1 == b)
         return false;
     p++;
@@ -316,8 +339,8 @@ static bool keyword_form(const struct hline *l, const struct heading_form *f, st
         return false;
     if (q < b && s[q] == '.')
         q++;
-    if (q >= b || uch_space_at(s, q, b) == 0)
-        return false;
+    if (q >= b || (uch_space_at(s, q, b) == 0 && !uch_is_digit(s[q])))
+        return false;           /* "Chapter 12", "Ch.12", "Chapter12" */
     while (q < b && uch_space_at(s, q, b))
         q += uch_space_at(s, q, b);
     size_t q2 = hw_word_end(s, q, b);
@@ -334,6 +357,25 @@ static bool keyword_form(const struct hline *l, const struct heading_form *f, st
         q = r;
     }
     if (!heading_rest(s, q, b, &h->has_title, 15))
+        return false;
+    h->num = v;
+    return true;
+}
+
+/* Number words alone, capitalised: "ONE", "Twenty-One", "Three." */
+static bool words_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t a = l->a, b = l->b, q = a;
+    if (!l->latin || !uch_is_upper_ascii(s[a]) || !l->w ||
+        (l->w->type != HW_NUMBER && l->w->type != HW_TENS))
+        return false;
+    int v = hw_number_words(s, &q, b);
+    if (v <= 0)
+        return false;
+    if (q < b && (s[q] == '.' || s[q] == ':'))
+        q++;
+    if (q != b)
         return false;
     h->num = v;
     return true;

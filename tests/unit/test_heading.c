@@ -102,6 +102,7 @@ static const char *const ru_upper[] = {"", "ПЕРВАЯ", "ВТОРАЯ", "ТР
 /* A heading style: `head` is the line as written and `want` the title the
  * reader must show, both with %-codes filled in by expand():
  *   %n the number (1-9)   %r the roman numeral   %w the English number word
+ *   (%W in capitals)
  *   %u the Russian ordinal (%U in capitals)   %z the Chinese numeral
  *   %e the Spanish number word   %d the German ordinal   %f the French
  *   number word   %k the Turkish ordinal
@@ -130,6 +131,14 @@ static const struct style styles[] = {
     {"bold chapter", "**Chapter %n: %t**", "Chapter %n: %t"},
     {"tilde chapter", "~Chapter %n~", "Chapter %n"},
     {"number period title", "%n. %t", "%n. %t"},
+    {"number dash title", "%n - %t", "%n - %t"},
+    {"number colon title", "%n: %t", "%n: %t"},
+    {"number word alone", "%W", "%W"},
+    {"ch. glued", "Ch.%n %t", "Ch.%n %t"},
+    {"chapter glued", "Chapter%n: %t", "Chapter%n: %t"},
+    {"chapter title in parentheses", "Chapter %n (%t)", "Chapter %n (%t)"},
+    {"chapter title in quotes", "Chapter %n \"%t\"", "Chapter %n \"%t\""},
+    {"underscores", "__Chapter %n__", "Chapter %n"},
     {"part colon title", "Part %n: %t", "Part %n: %t"},
     {"part word alone", "Part %w", "Part %w"},
     {"lower case", "chapter %n: %l", "chapter %n: %l"},
@@ -176,6 +185,8 @@ static const struct style styles[] = {
     {"ja lenticular brackets", "【第%n話】", "第%n話"},
     {"ko jang", "제%n장 %t", "제%n장 %t"},
     {"ko hwa", "%n화", "%n화"},
+    {"ja wa without 第", "%n話", "%n話"},
+    {"es capitals", "CAP\xC3\x8DTULO %n", "CAP\xC3\x8DTULO %n"},
     {"ko hwa period title", "%n화. %t", "%n화. %t"},
     {"zh zhang title", "第%z章 %t", "第%z章 %t"},
     {"zh full-width colon", "第%n章：%t", "第%n章：%t"},
@@ -192,6 +203,10 @@ static void expand(struct buf *b, const char *f, int n, const char *title)
         case 'n': buf_printf(b, "%d", n); break;
         case 'r': buf_adds(b, roman[n]); break;
         case 'w': buf_adds(b, en_words[n]); break;
+        case 'W':
+            for (const char *q = en_words[n]; *q; q++)
+                buf_addc(b, (char)(*q >= 'a' && *q <= 'z' ? *q - 'a' + 'A' : *q));
+            break;
         case 'u': buf_adds(b, ru_words[n]); break;
         case 'U': buf_adds(b, ru_upper[n]); break;
         case 'e': buf_adds(b, es_words[n]); break;
