@@ -90,7 +90,7 @@ struct hinfo {
  * H_NONE.  Pure: looks at nothing else.  Fills *h (offsets relative to s). */
 int heading_classify(const char *s, size_t n, struct hinfo *h);
 /* Is line s[0, n) a Markdown heading, "## The Guild" (1 to 6 #, a space,
- * a short title)?  Returns its level and fills *h (kind H_MD, the title
+ * a short title not starting in lower case)?  Returns its level and fills *h (kind H_MD, the title
  * span, level), or 0.  Called for lines heading_classify() refuses. */
 int heading_markdown(const char *s, size_t n, struct hinfo *h);
 /* Decoration around a heading: # * _ = ~ */

@@ -362,7 +362,7 @@ static bool keyword_form(const struct hline *l, const struct heading_form *f, st
     return true;
 }
 
-/* Number words alone, capitalised: "ONE", "Twenty-One", "Three." */
+/* Number words alone, capitalised: "ONE", "Twenty-One". */
 static bool words_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
 {
     const char *s = l->s;
@@ -373,10 +373,8 @@ static bool words_form(const struct hline *l, const struct heading_form *f, stru
     int v = hw_number_words(s, &q, b);
     if (v <= 0)
         return false;
-    if (q < b && (s[q] == '.' || s[q] == ':'))
-        q++;
     if (q != b)
-        return false;
+        return false;           /* "Three." is a line of dialogue more often */
     h->num = v;
     return true;
 }
@@ -451,8 +449,8 @@ int heading_markdown(const char *s, size_t n, struct hinfo *h)
     if (b <= q || b - q > 120 || uch_count_spaced(s, q, b) > 15 || parse_is_break_line(s + q, b - q))
         return 0;
     uint32_t e = uch_last(s, q, b);
-    if (e == ',' || e == ';')
-        return 0;
+    if (e == ',' || e == ';' || uc_is_lower(uch_first(s, q, b)))
+        return 0;               /* "# not a heading": a title starts with a capital */
     memset(h, 0, sizeof *h);
     *h = (struct hinfo){H_MD, PARSE_NO_NUMBER, q, b, true, level};
     return level;
