@@ -78,25 +78,34 @@ static heading_recognise_fn counter_form, numeral_form, keyword_form, alone_form
 #define ZH_PT    "卷部篇"             /* part counters: 第一卷 */
 
 static const struct heading_form forms[] = {
-    /* example,         lang, yields,     number,     title,   opener,  prefix, counters, recogniser */
-    {"第一回",           "zh", H_CJK,      HN_CJK,     HT_MAY,  0,          "第", ZH_CH, counter_form},
-    {"第一卷",           "zh", H_PART,     HN_CJK,     HT_MAY,  0,          "第", ZH_PT, counter_form},
-    {"제3장",            "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "제", "장화", counter_form},
-    {"3장",              "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "장화", counter_form},
-    {"제1부",            "ko", H_PART,     HN_CJK,     HT_MAY,  0,          "제", "부", counter_form},
-    {"3話",              "ja", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "話", counter_form},
-    {"12.",               NULL, H_BARE,     HN_ARABIC,  HT_NONE, 0,          NULL, NULL,  numeral_form},
-    {"12. The Guild",     NULL, H_NUMTITLE, HN_ARABIC,  HT_NEED, 0,          NULL, NULL,  numeral_form},
-    {"XII.",              NULL, H_BARE,     HN_ROMAN,   HT_NONE, 0,          NULL, NULL,  numeral_form},
-    {"VII. THE GUILD",    NULL, H_NUMTITLE, HN_ROMAN,   HT_NEED, 0,          NULL, NULL,  numeral_form},
-    {"TWELVE",            NULL, H_BARE,     HN_WORDS,   HT_NONE, 0,          NULL, NULL,  words_form},
-    {"Chapter 12: Guild", NULL, H_CHAPTER,  HN_KEYWORD, HT_MAY,  HW_CHAPTER, NULL, NULL,  keyword_form},
-    {"BOOK ONE: 1805",    NULL, H_PART,     HN_KEYWORD, HT_MAY,  HW_PART,    NULL, NULL,  keyword_form},
-    {"Prologue",          NULL, H_WORD,     HN_OWN,     HT_MAY,  HW_ALONE,   NULL, NULL,  alone_form},
-    {"Первая глава: Имя", NULL, H_CHAPTER,  HN_WORDS,   HT_MAY,  HW_CHAPTER, NULL, NULL,  ordinal_form},
-    {"FIRST EPILOGUE",    NULL, H_PART,     HN_WORDS,   HT_MAY,  0,          NULL, NULL,  ordinal_form},
+    /* example,            lang, yields,     number,     title,   opener,     prefix, counters, recogniser */
+    {"第一回",            "zh", H_CJK,      HN_CJK,     HT_MAY,  0,          "第", ZH_CH,  counter_form},
+    {"第一卷",            "zh", H_PART,     HN_CJK,     HT_MAY,  0,          "第", ZH_PT,  counter_form},
+    {"제3장",             "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "제", "장화", counter_form},
+    {"3장",               "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "장화", counter_form},
+    {"제1부",             "ko", H_PART,     HN_CJK,     HT_MAY,  0,          "제", "부",   counter_form},
+    {"3話",               "ja", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "話",   counter_form},
+    {"12.",               NULL, H_BARE,     HN_ARABIC,  HT_NONE, 0,          NULL, NULL,   numeral_form},
+    {"12. The Guild",     NULL, H_NUMTITLE, HN_ARABIC,  HT_NEED, 0,          NULL, NULL,   numeral_form},
+    {"XII.",              NULL, H_BARE,     HN_ROMAN,   HT_NONE, 0,          NULL, NULL,   numeral_form},
+    {"VII. THE GUILD",    NULL, H_NUMTITLE, HN_ROMAN,   HT_NEED, 0,          NULL, NULL,   numeral_form},
+    {"TWELVE",            NULL, H_BARE,     HN_WORDS,   HT_NONE, 0,          NULL, NULL,   words_form},
+    {"Chapter 12: Guild", NULL, H_CHAPTER,  HN_KEYWORD, HT_MAY,  HW_CHAPTER, NULL, NULL,   keyword_form},
+    {"BOOK ONE: 1805",    NULL, H_PART,     HN_KEYWORD, HT_MAY,  HW_PART,    NULL, NULL,   keyword_form},
+    {"Prologue",          NULL, H_WORD,     HN_OWN,     HT_MAY,  HW_ALONE,   NULL, NULL,   alone_form},
+    {"Первая глава: Имя", NULL, H_CHAPTER,  HN_WORDS,   HT_MAY,  HW_CHAPTER, NULL, NULL,   ordinal_form},
+    {"FIRST EPILOGUE",    NULL, H_PART,     HN_WORDS,   HT_MAY,  0,          NULL, NULL,   ordinal_form},
 };
 #define N_FORMS (sizeof forms / sizeof forms[0])
+
+#define EN_DASH "\xE2\x80\x93"
+#define EM_DASH "\xE2\x80\x94"
+
+/* Do the 3 bytes at s spell an en or em dash? */
+static bool is_long_dash(const char *s)
+{
+    return memcmp(s, EN_DASH, 3) == 0 || memcmp(s, EM_DASH, 3) == 0;
+}
 
 /* A title after a heading's number: short, not ending in , or ; */
 static bool title_ok(const char *s, size_t a, size_t b, size_t max_words)
@@ -227,7 +236,8 @@ static bool counter_form(const struct hline *l, const struct heading_form *f, st
         uint32_t nx;
         uch_decode(s, p, b, &nx);
         if (!(uch_space_at(s, p, b) || nx == 0xFF1A || nx == ':' || nx == 0x3001 || nx == 0xFF0E ||
-              nx == '.' || nx == 0x300C || nx == 0x300E || nx == 0x3010 || nx == 0xFF08 || nx == '('))
+              nx == '.' || nx == 0x300C || nx == 0x300E || nx == 0x3010 || nx == 0xFF08 ||
+              nx == '('))
             return false;       /* 第四回中… is prose */
         if (b - a > 200)
             return false;
@@ -269,7 +279,7 @@ static size_t spaced_dash(const char *s, size_t p, size_t b)
     size_t q = p + 1;
     if (q < b && s[q] == '-')
         q++;
-    else if (b - q >= 3 && (memcmp(s + q, "\xE2\x80\x93", 3) == 0 || memcmp(s + q, "\xE2\x80\x94", 3) == 0))
+    else if (b - q >= 3 && is_long_dash(s + q))
         q += 3;
     else
         return 0;
@@ -411,8 +421,8 @@ static bool ordinal_form(const struct hline *l, const struct heading_form *f, st
     const struct hw_word *k = hw_lookup(s, w2, we);
     if (!k)
         return false;
-    if (f->opener == HW_CHAPTER ? k->type != HW_CHAPTER
-                                : !(k->type == HW_PART || (k->type == HW_ALONE && k->val != PARSE_NO_NUMBER)))
+    bool numbered_word = k->type == HW_PART || (k->type == HW_ALONE && k->val != PARSE_NO_NUMBER);
+    if (f->opener == HW_CHAPTER ? k->type != HW_CHAPTER : !numbered_word)
         return false;
     if (f->lang && strcmp(f->lang, k->lang) != 0)
         return false;
@@ -446,7 +456,8 @@ int heading_markdown(const char *s, size_t n, struct hinfo *h)
     while (b > q && (s[b - 1] == '#' || s[b - 1] == ' '))
         b--;                    /* "## Title ##" */
     uch_trim(s, &q, &b);
-    if (b <= q || b - q > 120 || uch_count_spaced(s, q, b) > 15 || parse_is_break_line(s + q, b - q))
+    if (b <= q || b - q > 120 || uch_count_spaced(s, q, b) > 15 ||
+        parse_is_break_line(s + q, b - q))
         return 0;
     uint32_t e = uch_last(s, q, b);
     if (e == ',' || e == ';' || uc_is_lower(uch_first(s, q, b)))
@@ -476,11 +487,9 @@ static void strip_enclosing(const char *s, size_t *a, size_t *b)
         y -= 3;
     } else {
         size_t dx = x, dy = y;
-        while (dx < y && (s[dx] == '-' || (y - dx >= 3 && (memcmp(s + dx, "\xE2\x80\x94", 3) == 0 ||
-                                                           memcmp(s + dx, "\xE2\x80\x93", 3) == 0))))
+        while (dx < y && (s[dx] == '-' || (y - dx >= 3 && is_long_dash(s + dx))))
             dx += s[dx] == '-' ? 1 : 3;
-        while (dy > dx && (s[dy - 1] == '-' || (dy - dx >= 3 && (memcmp(s + dy - 3, "\xE2\x80\x94", 3) == 0 ||
-                                                                  memcmp(s + dy - 3, "\xE2\x80\x93", 3) == 0))))
+        while (dy > dx && (s[dy - 1] == '-' || (dy - dx >= 3 && is_long_dash(s + dy - 3))))
             dy -= s[dy - 1] == '-' ? 1 : 3;
         /* dashes on both sides, each followed/preceded by a space */
         if (dx == x || dy == y || dx >= dy || s[dx] != ' ' || s[dy - 1] != ' ')

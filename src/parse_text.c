@@ -35,9 +35,9 @@
  * parse_text() is a row of passes, one function each: detect_fff,
  * scan_lines, announce, add_title_line, filter_context, rank_forms,
  * keep_headings, make_chapters (head_run, open_chapter, head_title),
- * tile_chapters, why_one_chapter.  Which lines are headings is heading.c's table; front and
- * back matter inside chapters is matter.c's; parse_blocks() works on one
- * chapter at a time (parse_blocks.c). */
+ * tile_chapters, why_one_chapter.  Which lines are headings is heading.c's
+ * table; front and back matter inside chapters is matter.c's;
+ * parse_blocks() works on one chapter at a time (parse_blocks.c). */
 #include "parse_int.h"
 #include "decode.h"
 #include "uchar.h"
@@ -888,8 +888,15 @@ static char *why_one_chapter(const struct ptext *p, const struct parse_chapter *
     else
         why = "no more than one of them has text under it (the rest read as a table of contents)";
     char *head = heading_tidy(p->text, first->off, first->line_end);
-    char *r = xasprintf("%zu heading-like lines (the first is line %zu, \"%.60s\") but one "
-                        "chapter: %s", n_like, line, head, why);
+    size_t hn = strlen(head);
+    if (hn > 60) {              /* cut at a character boundary */
+        hn = 60;
+        while (hn > 0 && ((unsigned char)head[hn] & 0xC0) == 0x80)
+            hn--;
+    }
+    const char *more = hn < strlen(head) ? "\xE2\x80\xA6" : "";
+    char *r = xasprintf("%zu heading-like lines (the first is line %zu, \"%.*s%s\") but one "
+                        "chapter: %s", n_like, line, (int)hn, head, more, why);
     free(head);
     return r;
 }
@@ -927,7 +934,8 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
     while (p.first < p.sc.n && p.sc.c[p.first].off < p.body)
         p.first++;          /* candidates inside the announcement don't count */
     filter_context(&p.sc, p.sc.n_blank * 20 < p.sc.n_lines);
-    if (ch_title_line != (size_t)-1 && p.sc.c[0].h.kind == H_MD && !md_repeats(&p, p.sc.c[0].h.level))
+    if (ch_title_line != (size_t)-1 && p.sc.c[0].h.kind == H_MD &&
+        !md_repeats(&p, p.sc.c[0].h.level))
         p.sc.c[0].h.kind = H_SPECIAL;   /* a one-off "## Title": the announced chapter title */
     rank_forms(&p);
     keep_headings(&p);

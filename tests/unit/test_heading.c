@@ -92,7 +92,8 @@ static const char *const es_words[] = {"", "uno", "dos", "tres", "cuatro", "cinc
                                        "ocho", "nueve"};
 static const char *const de_ord[] = {"", "Erstes", "Zweites", "Drittes", "Viertes", "Fünftes",
                                      "Sechstes", "Siebtes", "Achtes", "Neuntes"};
-static const char *const fr_words[] = {"", "premier", "deux", "trois", "quatre", "cinq", "six", "sept",
+static const char *const fr_words[] = {"", "premier", "deux", "trois", "quatre", "cinq", "six",
+                                       "sept",
                                        "huit", "neuf"};
 static const char *const tr_ord[] = {"", "Birinci", "İkinci", "Üçüncü", "Dördüncü", "Beşinci",
                                      "Altıncı", "Yedinci", "Sekizinci", "Dokuzuncu"};
@@ -340,7 +341,8 @@ static void test_layouts(void)
     chapter_story(&s, "", n);
     s.head[s.n] = s.text.len;
     s.want[s.n++] = xasprintf("Chapter %d: Author's Note", n + 1);
-    buf_printf(&s.text, "Chapter %d: Author's Note\n\nThank you all for reading this far.\n", n + 1);
+    buf_printf(&s.text, "Chapter %d: Author's Note\n\nThank you all for reading this far.\n",
+               n + 1);
     s.prose_words += 7;
     parse_story(&s, &r);
     check_story("a note chapter at the end", &s, &r);
@@ -422,7 +424,8 @@ static void test_layouts(void)
             make_title(title, sizeof title);
             a.head[a.n] = a.text.len;
             a.want[a.n++] = xasprintf("Chapter %d: %s", i, title);
-            buf_printf(&a.text, "Chapter %d: %s\n\nNotes:\n\nA note.\n\nChapter Text\n\n", i, title);
+            buf_printf(&a.text, "Chapter %d: %s\n\nNotes:\n\nA note.\n\nChapter Text\n\n", i,
+                       title);
             a.prose_words += 5;
             size_t from = a.text.len;
             add_prose(&a.text, "\n");
@@ -464,7 +467,8 @@ static void test_layouts(void)
         buf_adds(&f.text, "End file.\r\n");
         f.prose_words += 2;
         parse_story(&f, &r);
-        check_story(spaces ? "FanFicFare TXT, 8-space titles" : "FanFicFare TXT, tab titles", &f, &r);
+        check_story(spaces ? "FanFicFare TXT, 8-space titles" : "FanFicFare TXT, tab titles", &f,
+                    &r);
         CHECK("FanFicFare layout recognised", r.fanficfare);
         parse_result_free(&r);
         story_free(&f);
@@ -502,9 +506,10 @@ static void test_negative(void)
         add_prose(&s.text, "\n");
         parse_story(&s, &r);
         char what[160];
-        snprintf(what, sizeof what, "one chapter with twice: %.*s", (int)strcspn(lines[k], "\n"), lines[k]);
+        int ln = (int)strcspn(lines[k], "\n");
+        snprintf(what, sizeof what, "one chapter with twice: %.*s", ln, lines[k]);
         CHECK_INT(what, r.n_ch, 1);
-        snprintf(what, sizeof what, "and no heading-like line: %.*s", (int)strcspn(lines[k], "\n"), lines[k]);
+        snprintf(what, sizeof what, "and no heading-like line: %.*s", ln, lines[k]);
         CHECK(what, r.one_chapter_why == NULL);
         parse_result_free(&r);
         story_free(&s);
