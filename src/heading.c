@@ -377,9 +377,9 @@ static bool words_form(const struct hline *l, const struct heading_form *f, stru
 {
     const char *s = l->s;
     size_t a = l->a, b = l->b, q = a;
-    if (!l->latin || !uch_is_upper_ascii(s[a]) || !l->w ||
+    if (!l->latin || !uch_is_upper_ascii(s[a]) || !l->w || l->e - a < 3 ||
         (l->w->type != HW_NUMBER && l->w->type != HW_TENS))
-        return false;
+        return false;           /* "Um" and "Un" are more often words */
     int v = hw_number_words(s, &q, b);
     if (v <= 0)
         return false;

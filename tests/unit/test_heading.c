@@ -492,6 +492,7 @@ static void test_negative(void)
         "\"Chapter Four,\" he said. \"That is where it all goes wrong.\"\n\n",
         "Prologue to a disaster, that was what the party had been.\n\n",
         "Three.\n\n",
+        "Um\n\n",
         "One of them laughed.\n\n",
         "- Wait, she said -\n\n",
         "[Author's note: sorry for the wait]\n\n",
