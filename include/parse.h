@@ -45,6 +45,10 @@ struct parse_result {
                             announcement lines (title/author/metadata) when the
                             parser chooses to leave them out of the text */
     bool fanficfare;     /* FanFicFare TXT layout recognised */
+    char *one_chapter_why; /* when the text has two or more heading-like
+                              lines and is still one chapter: why, in
+                              words for --list --verbose (malloc'd); else
+                              NULL */
     struct parse_chapter *ch;  /* chapters in file order; at least one when
                                   the text has any words */
     size_t n_ch;

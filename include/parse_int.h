@@ -40,8 +40,19 @@ struct hw_word {
     const char *lang;   /* the language row it comes from ("en") */
 };
 
-/* The word s[a, e) (ASCII case and Latin-1 capitals folded), or NULL. */
+/* The longest heading word, in bytes of UTF-8 (lower case). */
+#define HW_MAX_WORD 40
+
+/* The word s[a, e) (case folded in every script), or NULL. */
 const struct hw_word *hw_lookup(const char *s, size_t a, size_t e);
+/* Checks on heading_words.c's table, for the unit test: how many words
+ * two rows give different meanings (type or value; *msg names the first),
+ * whether a word is written in lower case as it must be, and the sorted
+ * words one by one (i < hw_n_words()). */
+size_t hw_conflicts(char *msg, size_t size);
+bool hw_is_lower(const char *w);
+size_t hw_n_words(void);
+const struct hw_word *hw_word_at(size_t i);
 /* End of the alphabetic word starting at s[a] (ASCII and UTF-8 letters). */
 size_t hw_word_end(const char *s, size_t a, size_t b);
 /* A number in words at s[*p] ("twelve", "Twenty-One", "twenty one",
@@ -64,6 +75,7 @@ enum hkind {
     H_BARE,      /* I / II. / 12 */
     H_PART,      /* BOOK ONE: 1805, PART II, FIRST EPILOGUE, PREMIÈRE PARTIE, 第一卷 */
     H_SPECIAL,   /* decided by context: FanFicFare tab heading, announced chapter title */
+    H_MD,        /* a Markdown heading with no chapter word: ## The Guild (heading_markdown) */
 };
 
 struct hinfo {
@@ -71,11 +83,16 @@ struct hinfo {
     int num;           /* PARSE_* or the heading's number */
     size_t a, b;       /* the heading text (decoration stripped) */
     bool has_title;    /* words after the number */
+    int level;         /* the line's Markdown heading level (## is 2), or 0 */
 };
 
 /* Classify one line s[0, n) (no terminator): which heading form it is, or
  * H_NONE.  Pure: looks at nothing else.  Fills *h (offsets relative to s). */
 int heading_classify(const char *s, size_t n, struct hinfo *h);
+/* Is line s[0, n) a Markdown heading, "## The Guild" (1 to 6 #, a space,
+ * a short title not starting in lower case)?  Returns its level and fills *h (kind H_MD, the title
+ * span, level), or 0.  Called for lines heading_classify() refuses. */
+int heading_markdown(const char *s, size_t n, struct hinfo *h);
 /* Decoration around a heading: # * _ = ~ */
 bool heading_is_deco(char c);
 /* A copy of s[a, b) with white-space runs folded to one space (one U+3000

@@ -391,6 +391,8 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         return;
     }
     build_add_src(b, sf, src);
+    if (r.one_chapter_why)
+        build_note(b, "%s: %s", sf->relpath, r.one_chapter_why);
 
     XGROW(b->files, b->cap_files, b->n_files + 1);
     struct lfile *f = &b->files[b->n_files];

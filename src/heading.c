@@ -65,35 +65,47 @@ struct heading_form {
     enum hnum num;           /* how its number is written */
     enum htitle title;       /* whether a title follows */
     int opener;              /* the heading word that opens it (enum hw_type), or 0 */
+    const char *prefix;      /* HN_CJK: what comes before the number (第, 제), or "" */
     const char *counters;    /* HN_CJK: the counter characters after the number */
     heading_recognise_fn *recognise;
 };
 
 static heading_recognise_fn counter_form, numeral_form, keyword_form, alone_form,
-    ordinal_form;
+    ordinal_form, words_form;
 
-/* The words of the 第…回 forms (UTF-8 escapes, as every literal here). */
-#define ZH_DI    "\xE7\xAC\xAC"                           /* 第 */
-#define ZH_CH    "\xE5\x9B\x9E\xE7\xAB\xA0\xE7\xAF\x80"   /* 回章節 */ \
-                 "\xE8\x8A\x82\xE9\x9B\x86\xE5\xB9\x95"   /* 节集幕 */
-#define ZH_PT    "\xE5\x8D\xB7\xE9\x83\xA8\xE7\xAF\x87"   /* 卷部篇 */
-#define ZH_EX_CH ZH_DI "\xE4\xB8\x80\xE5\x9B\x9E"         /* 第一回 */
-#define ZH_EX_PT ZH_DI "\xE4\xB8\x80\xE5\x8D\xB7"         /* 第一卷 */
+/* The counted forms: a prefix, a number, a counter character. */
+#define ZH_CH    "回章節节集幕話话"   /* chapter counters: 第三回 第3章 第3話 */
+#define ZH_PT    "卷部篇"             /* part counters: 第一卷 */
 
 static const struct heading_form forms[] = {
-    /* example,         lang, yields,     number,     title,   opener,     counters, recogniser */
-    {ZH_EX_CH,            "zh", H_CJK,      HN_CJK,     HT_MAY,  0,          ZH_CH, counter_form},
-    {ZH_EX_PT,            "zh", H_PART,     HN_CJK,     HT_MAY,  0,          ZH_PT, counter_form},
-    {"12.",               NULL, H_BARE,     HN_ARABIC,  HT_NONE, 0,          NULL,  numeral_form},
-    {"12. The Guild",     NULL, H_NUMTITLE, HN_ARABIC,  HT_NEED, 0,          NULL,  numeral_form},
-    {"XII.",              NULL, H_BARE,     HN_ROMAN,   HT_NONE, 0,          NULL,  numeral_form},
-    {"VII. THE GUILD",    NULL, H_NUMTITLE, HN_ROMAN,   HT_NEED, 0,          NULL,  numeral_form},
-    {"Chapter 12: Guild", NULL, H_CHAPTER,  HN_KEYWORD, HT_MAY,  HW_CHAPTER, NULL,  keyword_form},
-    {"BOOK ONE: 1805",    NULL, H_PART,     HN_KEYWORD, HT_MAY,  HW_PART,    NULL,  keyword_form},
-    {"Prologue",          NULL, H_WORD,     HN_OWN,     HT_MAY,  HW_ALONE,   NULL,  alone_form},
-    {"FIRST EPILOGUE",    NULL, H_PART,     HN_WORDS,   HT_MAY,  0,          NULL,  ordinal_form},
+    /* example,            lang, yields,     number,     title,   opener,     prefix, counters, recogniser */
+    {"第一回",            "zh", H_CJK,      HN_CJK,     HT_MAY,  0,          "第", ZH_CH,  counter_form},
+    {"第一卷",            "zh", H_PART,     HN_CJK,     HT_MAY,  0,          "第", ZH_PT,  counter_form},
+    {"제3장",             "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "제", "장화", counter_form},
+    {"3장",               "ko", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "장화", counter_form},
+    {"제1부",             "ko", H_PART,     HN_CJK,     HT_MAY,  0,          "제", "부",   counter_form},
+    {"3話",               "ja", H_CJK,      HN_CJK,     HT_MAY,  0,          "",   "話",   counter_form},
+    {"12.",               NULL, H_BARE,     HN_ARABIC,  HT_NONE, 0,          NULL, NULL,   numeral_form},
+    {"12. The Guild",     NULL, H_NUMTITLE, HN_ARABIC,  HT_NEED, 0,          NULL, NULL,   numeral_form},
+    {"XII.",              NULL, H_BARE,     HN_ROMAN,   HT_NONE, 0,          NULL, NULL,   numeral_form},
+    {"VII. THE GUILD",    NULL, H_NUMTITLE, HN_ROMAN,   HT_NEED, 0,          NULL, NULL,   numeral_form},
+    {"TWELVE",            NULL, H_BARE,     HN_WORDS,   HT_NONE, 0,          NULL, NULL,   words_form},
+    {"Chapter 12: Guild", NULL, H_CHAPTER,  HN_KEYWORD, HT_MAY,  HW_CHAPTER, NULL, NULL,   keyword_form},
+    {"BOOK ONE: 1805",    NULL, H_PART,     HN_KEYWORD, HT_MAY,  HW_PART,    NULL, NULL,   keyword_form},
+    {"Prologue",          NULL, H_WORD,     HN_OWN,     HT_MAY,  HW_ALONE,   NULL, NULL,   alone_form},
+    {"Первая глава: Имя", NULL, H_CHAPTER,  HN_WORDS,   HT_MAY,  HW_CHAPTER, NULL, NULL,   ordinal_form},
+    {"FIRST EPILOGUE",    NULL, H_PART,     HN_WORDS,   HT_MAY,  0,          NULL, NULL,   ordinal_form},
 };
 #define N_FORMS (sizeof forms / sizeof forms[0])
+
+#define EN_DASH "\xE2\x80\x93"
+#define EM_DASH "\xE2\x80\x94"
+
+/* Do the 3 bytes at s spell an en or em dash? */
+static bool is_long_dash(const char *s)
+{
+    return memcmp(s, EN_DASH, 3) == 0 || memcmp(s, EM_DASH, 3) == 0;
+}
 
 /* A title after a heading's number: short, not ending in , or ; */
 static bool title_ok(const char *s, size_t a, size_t b, size_t max_words)
@@ -122,7 +134,7 @@ static bool heading_rest(const char *s, size_t p, size_t b, bool *has_title, siz
     uint32_t c;
     size_t cl = uch_decode(s, q, b, &c);
     if (c == '.' || c == ':' || c == ')' || c == '-' || c == 0x2013 || c == 0x2014 || c == 0xFF1A ||
-        c == 0x3001 || c == ',') {
+        c == 0x3001 || c == ',' || ((c == '|' || c == '~') && spaced)) {
         if (c == ',' && !spaced)
             return false;
         q += cl;
@@ -195,16 +207,26 @@ static bool in_set(const char *set, uint32_t c)
     return false;
 }
 
-/* 第 number counter, then nothing or a separator and a title. */
+/* A prefix (第, 제 or nothing), a number, a counter (回, 章, 장), then
+ * nothing or a separator and a title.  Spaces may stand around the
+ * number: 第 3 章, 제 3 장. */
 static bool counter_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
 {
     const char *s = l->s;
-    size_t a = l->a, b = l->b;
-    if (b - a < 6 || memcmp(s + a, ZH_DI, 3) != 0)
+    size_t a = l->a, b = l->b, k = strlen(f->prefix);
+    if (b - a < k + 2 || memcmp(s + a, f->prefix, k) != 0)
         return false;
-    size_t p = a + 3;
+    size_t p = a + k, sp;
+    while (k && p < b && (sp = uch_space_at(s, p, b)) > 0)
+        p += sp;
+    if (!k && !(uch_is_digit(s[p]) || (unsigned char)s[p] == 0xEF))
+        return false;           /* no prefix: ASCII or full-width digits only (3장) */
     int v = hw_cjk_number(s, &p, b);
     if (v < 0 || p >= b)
+        return false;
+    while (k && p < b && (sp = uch_space_at(s, p, b)) > 0)
+        p += sp;
+    if (p >= b)
         return false;
     uint32_t u;
     p += uch_decode(s, p, b, &u);
@@ -214,7 +236,8 @@ static bool counter_form(const struct hline *l, const struct heading_form *f, st
         uint32_t nx;
         uch_decode(s, p, b, &nx);
         if (!(uch_space_at(s, p, b) || nx == 0xFF1A || nx == ':' || nx == 0x3001 || nx == 0xFF0E ||
-              nx == '.'))
+              nx == '.' || nx == 0x300C || nx == 0x300E || nx == 0x3010 || nx == 0xFF08 ||
+              nx == '('))
             return false;       /* 第四回中… is prose */
         if (b - a > 200)
             return false;
@@ -247,6 +270,22 @@ static int numeral_at(const struct hline *l, enum hnum num, size_t *p)
     return (int)v;
 }
 
+/* " - ", " – ", " — " at s[p]: the offset of the space after the
+ * dash, or 0. */
+static size_t spaced_dash(const char *s, size_t p, size_t b)
+{
+    if (p >= b || s[p] != ' ')
+        return 0;
+    size_t q = p + 1;
+    if (q < b && s[q] == '-')
+        q++;
+    else if (b - q >= 3 && is_long_dash(s + q))
+        q += 3;
+    else
+        return 0;
+    return q < b && s[q] == ' ' ? q : 0;
+}
+
 /* A numeral alone or with . : ) (HT_NONE), or followed by . : ) and a
  * capitalised title that is not a sentence (HT_NEED). */
 static bool numeral_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
@@ -261,6 +300,11 @@ static bool numeral_form(const struct hline *l, const struct heading_form *f, st
     bool sep = p < b && (s[p] == '.' || s[p] == ':' || s[p] == ')');
     if (f->title == HT_NONE)
         return p == b || (sep && p + 1 == b);
+    size_t dash = spaced_dash(s, p, b);
+    if (dash) {
+        p = dash - 1;           /* "12 - The Guild", "12 – The Guild" */
+        sep = true;
+    }
     if (!sep || p + 1 == b)
         return false;
     p++;
@@ -305,8 +349,8 @@ static bool keyword_form(const struct hline *l, const struct heading_form *f, st
         return false;
     if (q < b && s[q] == '.')
         q++;
-    if (q >= b || uch_space_at(s, q, b) == 0)
-        return false;
+    if (q >= b || (uch_space_at(s, q, b) == 0 && !uch_is_digit(s[q])))
+        return false;           /* "Chapter 12", "Ch.12", "Chapter12" */
     while (q < b && uch_space_at(s, q, b))
         q += uch_space_at(s, q, b);
     size_t q2 = hw_word_end(s, q, b);
@@ -314,8 +358,33 @@ static bool keyword_form(const struct hline *l, const struct heading_form *f, st
     if (th && th->type == HW_ARTICLE && q2 < b && s[q2] == ' ')
         q = q2 + 1;                     /* Chapter the First */
     int v = keyword_number(s, &q, b);
-    if (v < 0 || !heading_rest(s, q, b, &h->has_title, 15))
+    if (v < 0)
         return false;
+    if (b - q > 4 && memcmp(s + q, " of ", 4) == 0 && uch_is_digit(s[q + 4])) {
+        size_t r = q + 4;       /* "Chapter 3 of 12" */
+        while (r < b && uch_is_digit(s[r]))
+            r++;
+        q = r;
+    }
+    if (!heading_rest(s, q, b, &h->has_title, 15))
+        return false;
+    h->num = v;
+    return true;
+}
+
+/* Number words alone, capitalised: "ONE", "Twenty-One". */
+static bool words_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
+{
+    const char *s = l->s;
+    size_t a = l->a, b = l->b, q = a;
+    if (!l->latin || !uch_is_upper_ascii(s[a]) || !l->w || l->e - a < 3 ||
+        (l->w->type != HW_NUMBER && l->w->type != HW_TENS))
+        return false;           /* "Um" and "Un" are more often words */
+    int v = hw_number_words(s, &q, b);
+    if (v <= 0)
+        return false;
+    if (q != b)
+        return false;           /* "Three." is a line of dialogue more often */
     h->num = v;
     return true;
 }
@@ -334,7 +403,10 @@ static bool alone_form(const struct hline *l, const struct heading_form *f, stru
 }
 
 /* Number words, then a part word or a numbered heading word: "FIRST
- * EPILOGUE: 1813 - 20", "SECOND EPILOGUE", "PREMIÈRE PARTIE". */
+ * EPILOGUE: 1813 - 20", "SECOND EPILOGUE", "PREMIÈRE PARTIE"; or, in the
+ * row whose opener is HW_CHAPTER, a chapter word, then nothing or a
+ * separator and a title: "Первая глава", "Birinci Bölüm: Yol" ("One
+ * Chapter Later" is prose). */
 static bool ordinal_form(const struct hline *l, const struct heading_form *f, struct hinfo *h)
 {
     const char *s = l->s;
@@ -347,21 +419,89 @@ static bool ordinal_form(const struct hline *l, const struct heading_form *f, st
         return false;
     size_t w2 = q + 1, we = hw_word_end(s, w2, b);
     const struct hw_word *k = hw_lookup(s, w2, we);
-    if (!k || !(k->type == HW_PART || (k->type == HW_ALONE && k->val != PARSE_NO_NUMBER)))
+    if (!k)
+        return false;
+    bool numbered_word = k->type == HW_PART || (k->type == HW_ALONE && k->val != PARSE_NO_NUMBER);
+    if (f->opener == HW_CHAPTER ? k->type != HW_CHAPTER : !numbered_word)
         return false;
     if (f->lang && strcmp(f->lang, k->lang) != 0)
         return false;
     if (!heading_rest(s, we, b, &h->has_title, 15))
         return false;
+    if (f->opener == HW_CHAPTER && h->has_title) {
+        size_t q2 = we, sp;
+        while (q2 < b && (sp = uch_space_at(s, q2, b)) > 0)
+            q2 += sp;
+        uint32_t c;
+        uch_decode(s, q2, b, &c);
+        if (!(c == '.' || c == ':' || c == '-' || c == 0x2013 || c == 0x2014 || c == 0xFF1A))
+            return false;
+    }
     h->num = v;
     return true;
 }
 
 /* ---- the walk ---- */
 
+int heading_markdown(const char *s, size_t n, struct hinfo *h)
+{
+    size_t a = 0, b = n;
+    uch_trim(s, &a, &b);
+    size_t q = a;
+    while (q < b && s[q] == '#')
+        q++;
+    int level = (int)(q - a);
+    if (level < 1 || level > 6 || q >= b || s[q] != ' ')
+        return 0;
+    while (b > q && (s[b - 1] == '#' || s[b - 1] == ' '))
+        b--;                    /* "## Title ##" */
+    uch_trim(s, &q, &b);
+    if (b <= q || b - q > 120 || uch_count_spaced(s, q, b) > 15 ||
+        parse_is_break_line(s + q, b - q))
+        return 0;
+    uint32_t e = uch_last(s, q, b);
+    if (e == ',' || e == ';' || uc_is_lower(uch_first(s, q, b)))
+        return 0;               /* "# not a heading": a title starts with a capital */
+    memset(h, 0, sizeof *h);
+    *h = (struct hinfo){H_MD, PARSE_NO_NUMBER, q, b, true, level};
+    return level;
+}
+
 bool heading_is_deco(char c)
 {
     return c == '#' || c == '*' || c == '_' || c == '=' || c == '~';
+}
+
+/* A heading enclosed in brackets or between dashes: "[Chapter 1]",
+ * "【第3章】", "- Chapter 1 -", "-- Chapter 1 --", "— Chapter 1 —".
+ * Narrows [*a, *b) to what is inside (trimmed). */
+static void strip_enclosing(const char *s, size_t *a, size_t *b)
+{
+    size_t x = *a, y = *b;
+    if (y - x >= 3 && s[x] == '[' && s[y - 1] == ']') {
+        x++;
+        y--;
+    } else if (y - x >= 7 && memcmp(s + x, "\xE3\x80\x90", 3) == 0 &&   /* 【 】 */
+               memcmp(s + y - 3, "\xE3\x80\x91", 3) == 0) {
+        x += 3;
+        y -= 3;
+    } else {
+        size_t dx = x, dy = y;
+        while (dx < y && (s[dx] == '-' || (y - dx >= 3 && is_long_dash(s + dx))))
+            dx += s[dx] == '-' ? 1 : 3;
+        while (dy > dx && (s[dy - 1] == '-' || (dy - dx >= 3 && is_long_dash(s + dy - 3))))
+            dy -= s[dy - 1] == '-' ? 1 : 3;
+        /* dashes on both sides, each followed/preceded by a space */
+        if (dx == x || dy == y || dx >= dy || s[dx] != ' ' || s[dy - 1] != ' ')
+            return;
+        x = dx;
+        y = dy;
+    }
+    uch_trim(s, &x, &y);
+    if (x < y) {
+        *a = x;
+        *b = y;
+    }
 }
 
 int heading_classify(const char *s, size_t n, struct hinfo *h)
@@ -372,6 +512,7 @@ int heading_classify(const char *s, size_t n, struct hinfo *h)
     uch_trim(s, &a, &b);
     if (b <= a || b - a > 240)
         return H_NONE;
+    strip_enclosing(s, &a, &b);
     /* Markdown and decoration: "## Chapter 1", "**Chapter I: …**", "~Chapter 2~". */
     while (a < b && heading_is_deco(s[a])) {
         a++;

@@ -11,8 +11,10 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
 #include <unictype.h>
 
 /* One language's heading words, lower case UTF-8.  In the number lines the
@@ -48,17 +50,131 @@ static const struct hw_lang langs[] = {
      .tens = "twenty thirty forty fifty sixty seventy eighty ninety"},
     {.lang = "fr",
      .chapter = "chapitre",
-     .part = "partie livre",
-     .numbers = "premier|premi\xc3\xa8re|premiere deuxi\xc3\xa8me|deuxieme|seconde "
-                "troisi\xc3\xa8me|troisieme quatri\xc3\xa8me|quatrieme cinqui\xc3\xa8me|cinquieme"},
+     .part = "partie livre tome",
+     .opening = "prologue préface",
+     .closing = "épilogue postface",
+     .unnumbered = "interlude",
+     .numbers = "un|une|premier|première|premiere deux|deuxième|deuxieme|second|seconde "
+                "trois|troisième|troisieme quatre|quatrième|quatrieme cinq|cinquième|cinquieme "
+                "six|sixième|sixieme sept|septième|septieme huit|huitième|huitieme "
+                "neuf|neuvième|neuvieme dix|dixième|dixieme"},
     {.lang = "de",
      .chapter = "kapitel",
      .part = "teil buch",
-     .opening = "prolog",
-     .closing = "epilog",
-     .numbers = "erster|erstes|erste zweiter|zweites|zweite dritter|drittes|dritte"},
+     .opening = "prolog vorwort",
+     .closing = "epilog nachwort",
+     .unnumbered = "zwischenspiel",
+     .numbers = "erster|erstes|erste|eins zweiter|zweites|zweite|zwei dritter|drittes|dritte|drei "
+                "vierter|viertes|vierte|vier fünfter|fünftes|fünfte|fünf "
+                "sechster|sechstes|sechste|sechs siebter|siebtes|siebte|sieben "
+                "achter|achtes|achte|acht neunter|neuntes|neunte|neun zehnter|zehntes|zehnte|zehn"},
     {.lang = "es",
-     .chapter = "capitulo"},
+     .chapter = "capítulo capitulo cap",
+     .part = "parte libro",
+     .opening = "prólogo prologo prefacio",
+     .closing = "epílogo epilogo",
+     .unnumbered = "interludio",
+     .numbers = "uno|primero|primera|primer dos|segundo|segunda tres|tercero|tercera|tercer "
+                "cuatro|cuarto|cuarta cinco|quinto|quinta seis|sexto|sexta "
+                "siete|séptimo|séptima|septimo|septima ocho|octavo|octava nueve|noveno|novena "
+                "diez|décimo|décima|decimo|decima"},
+    {.lang = "pt",
+     .chapter = "capítulo capitulo cap",
+     .part = "parte livro",
+     .opening = "prólogo prologo prefácio",
+     .closing = "epílogo epilogo",
+     .unnumbered = "interlúdio",
+     .numbers = "um|uma|primeiro|primeira dois|duas|segundo|segunda três|tres|terceiro|terceira "
+                "quatro|quarto|quarta cinco|quinto|quinta seis|sexto|sexta sete|sétimo|sétima "
+                "oito|oitavo|oitava nove|nono|nona dez|décimo|décima"},
+    {.lang = "it",
+     .chapter = "capitolo cap",
+     .part = "parte libro",
+     .opening = "prologo prefazione",
+     .closing = "epilogo",
+     .unnumbered = "interludio",
+     .numbers = "uno|primo|prima due|secondo|seconda tre|terzo|terza quattro|quarto|quarta "
+                "cinque|quinto|quinta sei|sesto|sesta sette|settimo|settima otto|ottavo|ottava "
+                "nove|nono|nona dieci|decimo|decima"},
+    {.lang = "nl",
+     .chapter = "hoofdstuk",
+     .part = "deel boek",
+     .opening = "proloog voorwoord",
+     .closing = "epiloog nawoord",
+     .numbers = "een|één|eerste twee|tweede drie|derde vier|vierde vijf|vijfde zes|zesde "
+                "zeven|zevende acht|achtste negen|negende tien|tiende"},
+    {.lang = "ru",
+     .chapter = "глава",
+     .part = "часть том книга",
+     .opening = "пролог предисловие",
+     .closing = "эпилог послесловие",
+     .unnumbered = "интерлюдия",
+     .numbers = "первая|первый|первое|один|одна вторая|второй|второе|два|две "
+                "третья|третий|третье|три четвёртая|четвёртый|четвертая|четвертый|четыре "
+                "пятая|пятый|пять шестая|шестой|шесть седьмая|седьмой|семь "
+                "восьмая|восьмой|восемь девятая|девятый|девять десятая|десятый|десять"},
+    {.lang = "uk",
+     .chapter = "розділ глава",
+     .part = "частина том книга",
+     .opening = "пролог передмова",
+     .closing = "епілог післямова",
+     .numbers = "перша|перший|перше|один|одна друга|другий|друге|два|дві третя|третій|третє|три "
+                "четверта|четвертий|чотири шоста|шостий|шість=6 сьома|сьомий|сім "
+                "восьма|восьмий|вісім десята|десятий|десять=10"},
+    {.lang = "pl",
+     .chapter = "rozdział",
+     .part = "część księga",
+     .opening = "prolog wstęp",
+     .closing = "epilog",
+     .numbers = "pierwszy|pierwsza|jeden drugi|druga|dwa trzeci|trzecia|trzy "
+                "czwarty|czwarta|cztery piąty|piąta|pięć szósty|szósta|sześć "
+                "siódmy|siódma|siedem ósmy|ósma|osiem dziewiąty|dziewiąta|dziewięć "
+                "dziesiąty|dziesiąta|dziesięć"},
+    {.lang = "cs",
+     .chapter = "kapitola",
+     .part = "část díl kniha",
+     .opening = "prolog úvod",
+     .closing = "epilog doslov",
+     .numbers = "první|jeden|jedna druhá|druhý|dva|dvě třetí|tři čtvrtá|čtvrtý|čtyři "
+                "pátá|pátý|pět šestá|šestý|šest sedmá|sedmý|sedm osmá|osmý|osm "
+                "devátá|devátý|devět desátá|desátý|deset"},
+    {.lang = "id",
+     .chapter = "bab",
+     .part = "bagian jilid buku",
+     .opening = "prolog prakata",
+     .closing = "epilog",
+     .numbers = "satu|pertama|kesatu dua|kedua tiga|ketiga empat|keempat lima|kelima "
+                "enam|keenam tujuh|ketujuh delapan|kedelapan sembilan|kesembilan "
+                "sepuluh|kesepuluh"},
+    {.lang = "vi",
+     .chapter = "chương hồi",
+     .part = "phần quyển tập",
+     .article = "thứ",
+     .numbers = "một|nhất hai|nhì ba tư|bốn năm sáu bảy tám chín mười"},
+    {.lang = "tr",
+     .chapter = "bölüm",
+     .part = "kısım cilt kitap",
+     .opening = "önsöz prolog giriş",
+     .closing = "sonsöz epilog",
+     .numbers = "bir|birinci iki|ikinci üç|üçüncü dört|dördüncü beş|beşinci altı|altıncı "
+                "yedi|yedinci sekiz|sekizinci dokuz|dokuzuncu onuncu"},
+    /* Chinese, Japanese and Korean chapters are counted, not named
+     * (第三章, 第3話, 제3장): heading.c's counter rows.  Here are their
+     * headings of one word. */
+    {.lang = "zh",
+     .opening = "序章 楔子 序幕 引子",
+     .closing = "尾声 尾聲 终章 終章 后记 後記",
+     .unnumbered = "番外"},
+    {.lang = "ja",
+     .chapter = "チャプター",
+     .opening = "プロローグ 序章",
+     .closing = "エピローグ 終章",
+     .unnumbered = "幕間"},
+    {.lang = "ko",
+     .chapter = "챕터",
+     .opening = "프롤로그 서장",
+     .closing = "에필로그 종장",
+     .unnumbered = "외전 번외"},
 };
 
 static struct hw_word *words;   /* every word of every row, sorted (kept to the end) */
@@ -113,25 +229,94 @@ static void build_words(void)
     qsort(words, n_words, sizeof *words, word_cmp);
 }
 
+/* s[a, e) in lower case into buf (size HW_MAX_WORD + 1): ASCII by hand,
+ * the rest by libunistring (Ä, Ł, Ж, Ş, Ư); the dot above that lowering
+ * a Turkish İ leaves is dropped (İKİNCİ -> ikinci).  0 when it does not
+ * fit. */
+static size_t fold_word(const char *s, size_t a, size_t e, char *buf)
+{
+    bool ascii = true;
+    for (size_t i = a; i < e; i++)
+        ascii &= (unsigned char)s[i] < 0x80;
+    if (ascii) {
+        if (e - a > HW_MAX_WORD)
+            return 0;
+        for (size_t i = a; i < e; i++)
+            buf[i - a] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? (s[i] | 0x20) : s[i]);
+        buf[e - a] = '\0';
+        return e - a;
+    }
+    uint8_t low[HW_MAX_WORD * 2];
+    size_t n = sizeof low;
+    uint8_t *r = u8_tolower((const uint8_t *)s + a, e - a, NULL, NULL, low, &n);
+    if (!r)
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n && o <= HW_MAX_WORD; i++) {
+        if (r[i] == 0xCC && i + 1 < n && r[i + 1] == 0x87) {
+            i++;                /* U+0307 COMBINING DOT ABOVE */
+            continue;
+        }
+        if (o == HW_MAX_WORD) {
+            o = HW_MAX_WORD + 1;
+            break;
+        }
+        buf[o++] = (char)r[i];
+    }
+    if (r != low)
+        free(r);
+    if (o > HW_MAX_WORD)
+        return 0;
+    buf[o] = '\0';
+    return o;
+}
+
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
 const struct hw_word *hw_lookup(const char *s, size_t a, size_t e)
 {
-    static pthread_once_t built = PTHREAD_ONCE_INIT;
     pthread_once(&built, build_words);
-    char buf[24];
-    if (e <= a || e - a >= sizeof buf)
+    char buf[HW_MAX_WORD + 1];
+    if (e <= a || e - a > HW_MAX_WORD * 2 || fold_word(s, a, e, buf) == 0)
         return NULL;
-    size_t n = 0;
-    for (size_t i = a; i < e; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c | 0x20);
-        else if (i > a && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
-            c = (unsigned char)(c + 0x20);  /* È -> è */
-        buf[n++] = (char)c;
-    }
-    buf[n] = '\0';
     struct hw_word key = {buf, 0, 0, NULL};
     return bsearch(&key, words, n_words, sizeof *words, word_cmp);
+}
+
+size_t hw_conflicts(char *msg, size_t size)
+{
+    pthread_once(&built, build_words);
+    size_t n = 0;
+    if (size)
+        msg[0] = '\0';
+    for (size_t i = 1; i < n_words; i++) {
+        const struct hw_word *x = &words[i - 1], *y = &words[i];
+        if (strcmp(x->w, y->w) != 0 || (x->type == y->type && x->val == y->val))
+            continue;
+        if (n++ == 0 && size)
+            snprintf(msg, size, "\"%s\" is type %d value %d in %s but type %d value %d in %s",
+                     x->w, x->type, x->val, x->lang, y->type, y->val, y->lang);
+    }
+    return n;
+}
+
+bool hw_is_lower(const char *w)
+{
+    size_t n = strlen(w);
+    char buf[HW_MAX_WORD + 1];
+    return n > 0 && fold_word(w, 0, n, buf) == n && memcmp(buf, w, n) == 0;
+}
+
+size_t hw_n_words(void)
+{
+    pthread_once(&built, build_words);
+    return n_words;
+}
+
+const struct hw_word *hw_word_at(size_t i)
+{
+    pthread_once(&built, build_words);
+    return i < n_words ? &words[i] : NULL;
 }
 
 size_t hw_word_end(const char *s, size_t a, size_t b)

@@ -18,16 +18,26 @@
  *   - Weak forms (bare numerals, numeral + title, part headings) must stand
  *     alone between blank lines; keyword forms need a blank on one side (or
  *     none in a text without blank lines); 第…回 needs nothing.
+ *   - Three or more heading lines one directly under another are a compact
+ *     table of contents: none of them opens a chapter.
+ *   - A Markdown `## Title` without a chapter word is a chapter when no
+ *     stronger form is present and its level is the shallowest that
+ *     repeats with text under it.
  *   - The Project Gutenberg header (to `*** START OF`) and footer (from
  *     `*** END OF` / `End of the Project Gutenberg`) are front and back
- *     matter.  FanFicFare TXT files use their own tab-indented headings.
+ *     matter.  FanFicFare TXT files use their own headings, indented by a
+ *     tab or the 8 spaces FanFicFare's wrapping makes of it; when that
+ *     guess finds none, the file is scanned again like any other (a
+ *     layout guess never leaves a story as one chapter).
+ *   - A text with two or more heading-like lines that still is one chapter
+ *     says why (parse_result.one_chapter_why, why_one_chapter).
  *
  * parse_text() is a row of passes, one function each: detect_fff,
  * scan_lines, announce, add_title_line, filter_context, rank_forms,
  * keep_headings, make_chapters (head_run, open_chapter, head_title),
- * tile_chapters.  Which lines are headings is heading.c's table; front and
- * back matter inside chapters is matter.c's; parse_blocks() works on one
- * chapter at a time (parse_blocks.c). */
+ * tile_chapters, why_one_chapter.  Which lines are headings is heading.c's
+ * table; front and back matter inside chapters is matter.c's;
+ * parse_blocks() works on one chapter at a time (parse_blocks.c). */
 #include "parse_int.h"
 #include "decode.h"
 #include "uchar.h"
@@ -104,8 +114,10 @@ static bool maybe_heading(const char *t, size_t a, size_t b)
     unsigned char c = (unsigned char)t[a];
     if (c < 0x80)
         return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || uch_is_digit((char)c) ||
-               heading_is_deco((char)c);
-    return c == 0xE7;   /* 第 */
+               heading_is_deco((char)c) || c == '[' || c == '-';
+    /* a letter of another script (Глава, Bölüm, 第, 제), not punctuation
+     * (U+2000-U+2FFF: quotation marks, dashes) */
+    return c >= 0xC2 && c != 0xE2;
 }
 
 /* The first non-blank lines of a file, with the blank lines before each. */
@@ -130,6 +142,18 @@ static int top_lines(const char *t, size_t len, struct top_line *tl, int max)
         n++;
     }
     return n;
+}
+
+/* The top line "by Author" of a FanFicFare title page: the second
+ * non-blank line, or the third when the title is wrapped over two lines
+ * (no blank line between them).  Its index in tl, or 0. */
+static int fff_by_line(const char *text, const struct top_line *tl, int n)
+{
+    if (n >= 2 && uch_has_prefix_ci(text, tl[1].ta, tl[1].tb, "by "))
+        return 1;
+    if (n >= 3 && tl[1].blanks_before == 0 && uch_has_prefix_ci(text, tl[2].ta, tl[2].tb, "by "))
+        return 2;
+    return 0;
 }
 
 /* A short line that could be a title: not a sentence. */
@@ -250,6 +274,12 @@ static size_t announce(const char *t, size_t len, const struct scan *sc, struct 
     }
     if (n < 2 || !titleish(t, tl[0].ta, tl[0].tb, 120, 14))
         return 0;
+    /* A FanFicFare title wrapped over two lines, then "by Author" */
+    if (fff && fff_by_line(t, tl, n) == 2) {
+        r->title = heading_tidy(t, tl[0].ta, tl[1].tb);
+        r->author = heading_tidy(t, tl[2].ta + 3, tl[2].tb);
+        return 0;
+    }
     /* Title, then "by Author" */
     if (uch_has_prefix_ci(t, tl[1].ta, tl[1].tb, "by ") && tl[1].tb - tl[1].ta < 80) {
         size_t aa = tl[1].ta + 3, ab = tl[1].tb;
@@ -284,15 +314,17 @@ static bool has_content(size_t bytes, size_t lines)
     return bytes >= 150 || lines >= 4;
 }
 
-static bool chapter_level(int kind, bool strong, bool numtitle, bool bare)
+static bool chapter_level(const struct hinfo *h, bool strong, bool numtitle, bool bare, int md)
 {
-    switch (kind) {
+    switch (h->kind) {
     case H_CHAPTER: case H_WORD: case H_CJK: case H_SPECIAL:
         return true;
     case H_NUMTITLE:
         return numtitle;
     case H_BARE:
         return bare && !strong && !numtitle;
+    case H_MD:
+        return md && h->level == md;
     }
     return false;
 }
@@ -352,6 +384,49 @@ static size_t after_underline(const char *t, size_t next, size_t end)
     return next;
 }
 
+/* FanFicFare's chapter-title line: a tab, or the 8 spaces its TXT writer
+ * makes of the tab when it wraps the line, then the title. */
+static bool fff_indent(const char *t, size_t l, size_t le)
+{
+    if (l < le && t[l] == '\t')
+        return true;
+    return le - l > 8 && memcmp(t + l, "        ", 8) == 0 && t[l + 8] != ' ' && t[l + 8] != '\t';
+}
+
+/* A FanFicFare title wrapped at 78 columns goes on in the next line (not
+ * indented, a blank line after it).  Given the title line's length and
+ * the offset after it, returns the offset after the title (the wrapped
+ * part's line when there is one, *b moved to its end). */
+static size_t fff_wrapped(const char *t, size_t len, size_t pos, size_t line_bytes, size_t *b)
+{
+    size_t p = pos, l, le;
+    if (line_bytes < 50 || !decode_next_line(t, len, &p, &l, &le))
+        return pos;
+    size_t a2 = l, b2 = le;
+    uch_trim(t, &a2, &b2);
+    if (a2 == b2 || a2 != l || b2 - a2 > 78)
+        return pos;
+    size_t p2 = p, l2, le2;
+    if (decode_next_line(t, len, &p2, &l2, &le2)) {
+        size_t a3 = l2, b3 = le2;
+        uch_trim(t, &a3, &b3);
+        if (a3 != b3)
+            return pos;
+    }
+    *b = b2;
+    return p;
+}
+
+/* The Markdown heading level of the trimmed line t[a, b): the number of
+ * # before a space (## Chapter 1 is 2), or 0. */
+static int md_level(const char *t, size_t a, size_t b)
+{
+    size_t q = a;
+    while (q < b && t[q] == '#')
+        q++;
+    return q > a && q - a <= 6 && q < b && t[q] == ' ' ? (int)(q - a) : 0;
+}
+
 static void scan_lines(struct scan *sc, size_t from, bool fff)
 {
     const char *t = sc->t;
@@ -406,10 +481,12 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
                 sc->fff_end = l;
                 break;
             }
-            if (t[l] == '\t' && prev_blank && b - a < 300) {
-                struct hinfo h = {H_SPECIAL, PARSE_NO_NUMBER, a, b, true};
-                add_cand(sc, l, le, pos, &h, prev_blank);
+            if (fff_indent(t, l, le) && prev_blank && b - a < 300) {
+                struct hinfo h = {H_SPECIAL, PARSE_NO_NUMBER, a, b, true, 0};
+                size_t next = fff_wrapped(t, sc->len, pos, le - l, &h.b);
+                add_cand(sc, l, next == pos ? le : h.b, next, &h, prev_blank);
                 last = &sc->c[sc->n - 1];
+                pos = next;
                 prev_blank = false;
                 continue;
             }
@@ -418,7 +495,10 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             /* a heading stands after a blank line or is short (then a blank
              * line follows it); 第…回 may stand anywhere */
             struct hinfo h;
-            if (heading_classify(t + l, le - l, &h) != H_NONE) {
+            if (heading_classify(t + l, le - l, &h) != H_NONE ||
+                heading_markdown(t + l, le - l, &h)) {
+                if (!h.level)
+                    h.level = md_level(t, a, b);
                 h.a += l;
                 h.b += l;
                 add_cand(sc, l, le, pos, &h, prev_blank);
@@ -440,7 +520,10 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
     }
 }
 
-/* Keep or drop candidates by the context their form needs. */
+/* Keep or drop candidates by the context their form needs.  Three or
+ * more heading lines one directly under the other are a compact table of
+ * contents, not headings: all are dropped (their lines stay front matter
+ * or text). */
 static void filter_context(struct scan *sc, bool few_blanks)
 {
     for (size_t i = 0; i < sc->n; i++) {
@@ -449,12 +532,21 @@ static void filter_context(struct scan *sc, bool few_blanks)
         case H_CJK: case H_SPECIAL:
             c->keep = true;
             break;
-        case H_CHAPTER: case H_WORD:
+        case H_CHAPTER: case H_WORD: case H_MD:
             c->keep = few_blanks || c->blank_before || c->blank_after;
             break;
         default:
             c->keep = c->blank_before && c->blank_after;
         }
+    }
+    for (size_t i = 0; i < sc->n;) {
+        size_t j = i + 1;
+        while (j < sc->n && sc->c[j].off == sc->c[j - 1].next && sc->c[j].h.kind != H_SPECIAL)
+            j++;
+        if (j - i >= 3)
+            for (size_t k = i; k < j; k++)
+                sc->c[k].keep = false;
+        i = j;
     }
 }
 
@@ -471,18 +563,20 @@ static void add_chapter(struct parse_result *r, size_t *cap, size_t start)
  * metadata lines? */
 static bool detect_fff(const char *text, size_t len)
 {
-    struct top_line tl[2];
-    if (top_lines(text, len, tl, 2) != 2 || !uch_has_prefix_ci(text, tl[1].ta, tl[1].tb, "by "))
+    struct top_line tl[3];
+    int by = fff_by_line(text, tl, top_lines(text, len, tl, 3));
+    if (!by)
         return false;
-    size_t pos = tl[1].next, l, le;
+    size_t pos = tl[by].next, l, le;
     int labels = 0;
     for (int k = 0; k < 60 && decode_next_line(text, len, &pos, &l, &le); k++) {
         size_t la = l, lb = le;
         uch_trim(text, &la, &lb);
         if (la < lb && text[l] == '\t')
             break;
-        if (is_label_line(text, la, lb))
-            labels++;
+        struct hinfo h;
+        if (is_label_line(text, la, lb) && heading_classify(text + la, lb - la, &h) == H_NONE)
+            labels++;       /* "Chapter 1: Title" is a heading, not a label */
     }
     return labels >= 2;
 }
@@ -537,6 +631,7 @@ struct ptext {
     size_t first;           /* first candidate after the announcement */
     bool strong;            /* chapter, 第…回 or FanFicFare headings are present */
     bool numtitle, bare;    /* numeral + title / bare numerals are chapters here */
+    int md;                 /* the Markdown level whose headings are chapters, or 0 */
     bool parts_are_chapters;/* part headings are the only chapter headings */
     struct cand *k;         /* the kept headings, in order (keep_headings) */
     size_t nk;
@@ -549,12 +644,16 @@ struct ptext {
 static void add_title_line(struct ptext *p, size_t line)
 {
     struct scan *sc = &p->sc;
-    struct hinfo h = {H_SPECIAL, PARSE_NO_NUMBER, 0, 0, true};
+    struct hinfo h = {H_SPECIAL, PARSE_NO_NUMBER, 0, 0, true, 0};
     size_t pos = line, l, le;
     decode_next_line(p->text, p->len, &pos, &l, &le);
     h.a = l;
     h.b = le;
     uch_trim(p->text, &h.a, &h.b);
+    if (heading_markdown(p->text + l, le - l, &h)) {
+        h.a += l;           /* "# Story" / "## First title": one of the */
+        h.b += l;           /* Markdown headings rank_forms weighs */
+    }
     XGROW(sc->c, sc->cap, sc->n + 1);
     memmove(sc->c + 1, sc->c, sc->n * sizeof *sc->c);
     sc->n++;
@@ -562,6 +661,19 @@ static void add_title_line(struct ptext *p, size_t line)
                              .blank_before = true, .blank_after = true,
                              .content_bytes = sc->pre_bytes, .content_lines = sc->pre_lines};
     sc->pre_bytes = sc->pre_lines = 0;
+}
+
+/* Do two or more Markdown headings of this level (no chapter word) have
+ * text under them? */
+static bool md_repeats(const struct ptext *p, int level)
+{
+    int n = 0;
+    for (size_t i = p->first; i < p->sc.n; i++) {
+        const struct cand *c = &p->sc.c[i];
+        n += c->keep && c->h.kind == H_MD && c->h.level == level &&
+             has_content(c->content_bytes, c->content_lines);
+    }
+    return n >= 2;
 }
 
 /* Which forms are chapters here?  Keyword forms always; numeral + title
@@ -577,8 +689,15 @@ static void rank_forms(struct ptext *p)
             continue;
         bool content = has_content(c->content_bytes, c->content_lines);
         switch (c->h.kind) {
-        case H_CHAPTER: case H_CJK: case H_SPECIAL:
+        case H_CHAPTER: case H_CJK:
             p->strong = chapterish = true;
+            break;
+        case H_SPECIAL:
+            /* FanFicFare's titles are strong; the chapter title announce()
+             * guessed ("Title / The Beginning / text") is a guess and does
+             * not make the numerals after it sub-parts */
+            p->strong |= p->fff;
+            chapterish = true;
             break;
         case H_WORD: chapterish = true; break;
         case H_NUMTITLE: n_numtitle += content; break;
@@ -589,6 +708,20 @@ static void rank_forms(struct ptext *p)
     p->numtitle = n_numtitle >= 2;
     p->bare = n_bare >= 2;
     p->parts_are_chapters = part && !chapterish && !p->numtitle && !p->bare;
+    /* Markdown: with no chapter words, numerals or parts, the shallowest
+     * heading level that repeats with text under it is the chapter level
+     * (# Story title once, ## Title for each chapter). */
+    if (!p->strong && !p->numtitle && !p->bare && !part) {
+        int n_level[7] = {0};
+        for (size_t i = p->first; i < p->sc.n; i++) {
+            const struct cand *c = &p->sc.c[i];
+            if (c->keep && c->h.level && has_content(c->content_bytes, c->content_lines))
+                n_level[c->h.level]++;
+        }
+        for (int lv = 1; lv <= 6 && !p->md; lv++)
+            if (n_level[lv] >= 2)
+                p->md = lv;
+    }
 }
 
 /* Keep the chapter-level and part headings; a demoted heading's text
@@ -599,7 +732,7 @@ static void keep_headings(struct ptext *p)
     p->k = xmalloc((sc->n + 1) * sizeof *p->k);
     for (size_t i = p->first; i < sc->n; i++) {
         const struct cand *c = &sc->c[i];
-        if (c->keep && (chapter_level(c->h.kind, p->strong, p->numtitle, p->bare) ||
+        if (c->keep && (chapter_level(&c->h, p->strong, p->numtitle, p->bare, p->md) ||
                         c->h.kind == H_PART)) {
             p->k[p->nk++] = *c;
         } else if (p->nk) {
@@ -721,6 +854,53 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
     }
 }
 
+/* Why a text with two or more heading-like lines (besides those heading
+ * its one chapter: "Chapter 1" / "Prologue") is one chapter (malloc'd), or
+ * NULL when it has fewer. */
+static char *why_one_chapter(const struct ptext *p, const struct parse_chapter *ch)
+{
+    const struct scan *sc = &p->sc;
+    size_t n_like = 0, n_kept = 0, n_level = 0;
+    const struct cand *first = NULL;
+    for (size_t i = p->first; i < sc->n; i++) {
+        const struct cand *c = &sc->c[i];
+        if (c->off >= ch->front_end && c->off < ch->body)
+            continue;
+        if (!first)
+            first = c;
+        n_like++;
+        n_kept += c->keep;
+        n_level += c->keep && (chapter_level(&c->h, p->strong, p->numtitle, p->bare, p->md) ||
+                               c->h.kind == H_PART);
+    }
+    if (n_like < 2)
+        return NULL;
+    size_t line = 1;
+    for (size_t i = 0; i < first->off; i++)
+        line += p->text[i] == '\n';
+    const char *why;
+    if (n_kept < 2)
+        why = "they do not stand apart from the text (a blank line before or after), or "
+              "stand one under another like a table of contents";
+    else if (n_level < 2)
+        why = "they are numerals, part or Markdown headings, which are chapters only when "
+              "two or more of one kind have text under them";
+    else
+        why = "no more than one of them has text under it (the rest read as a table of contents)";
+    char *head = heading_tidy(p->text, first->off, first->line_end);
+    size_t hn = strlen(head);
+    if (hn > 60) {              /* cut at a character boundary */
+        hn = 60;
+        while (hn > 0 && ((unsigned char)head[hn] & 0xC0) == 0x80)
+            hn--;
+    }
+    const char *more = hn < strlen(head) ? "\xE2\x80\xA6" : "";
+    char *r = xasprintf("%zu heading-like lines (the first is line %zu, \"%.*s%s\") but one "
+                        "chapter: %s", n_like, line, (int)hn, head, more, why);
+    free(head);
+    return r;
+}
+
 void parse_text(const char *text, size_t len, struct parse_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -731,8 +911,18 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
 
     p.fff = detect_fff(text, len);
     scan_lines(&p.sc, 0, p.fff);
-    if (p.fff && p.sc.n == 0)
+    if (p.fff && p.sc.n == 0) {
+        /* A layout guess never leaves a story as one chapter: the title
+         * page looked like FanFicFare's but no chapter-title line came
+         * (an A/N and a Disclaimer: line, an AO3 copy), so scan again. */
         p.fff = false;
+        free(p.sc.c);
+        memset(&p.sc, 0, sizeof p.sc);
+        p.sc.t = text;
+        p.sc.len = len;
+        p.sc.fff_end = len;
+        scan_lines(&p.sc, 0, false);
+    }
     p.end = p.sc.pg_end ? p.sc.pg_end : p.sc.fff_end;
 
     size_t ch_title_line;
@@ -744,10 +934,15 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
     while (p.first < p.sc.n && p.sc.c[p.first].off < p.body)
         p.first++;          /* candidates inside the announcement don't count */
     filter_context(&p.sc, p.sc.n_blank * 20 < p.sc.n_lines);
+    if (ch_title_line != (size_t)-1 && p.sc.c[0].h.kind == H_MD &&
+        !md_repeats(&p, p.sc.c[0].h.level))
+        p.sc.c[0].h.kind = H_SPECIAL;   /* a one-off "## Title": the announced chapter title */
     rank_forms(&p);
     keep_headings(&p);
     make_chapters(&p, out);
     tile_chapters(&p, out);
+    if (out->n_ch == 1)
+        out->one_chapter_why = why_one_chapter(&p, &out->ch[0]);
     free(p.k);
     free(p.sc.c);
 }
@@ -758,6 +953,7 @@ void parse_result_free(struct parse_result *r)
         return;
     free(r->title);
     free(r->author);
+    free(r->one_chapter_why);
     for (size_t i = 0; i < r->n_ch; i++)
         free(r->ch[i].title);
     free(r->ch);

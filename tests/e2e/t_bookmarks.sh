@@ -109,6 +109,36 @@ else
     cat "$TMPD/r1.err" >&2
 fi
 
+# 5b. One file per story, as a downloader writes it: a re-download that
+#     adds a note chapter ("Chapter 5: Author's Note") keeps the place in
+#     chapter 3 (issue 20: the new file was read as one chapter).
+story() {   # FILE [NOTE]: four chapters, then the note chapter when asked
+    more='It was a long way from the station to the house, and the road was empty.\n\n'
+    {
+        printf 'The Clocks of Ardmore\n\nby Anna Example\n\n'
+        printf 'Chapter 1: Arrival\n\nThe train came in late. Anna stepped down onto the platform and looked for a face she knew. Nobody came, and the rain went on.\n\n'; printf "$more"
+        printf 'Chapter 2: The House\n\nThe house stood at the end of the lane, its shutters closed against the rain. Inside, the clocks had stopped at a quarter past nine.\n\n'; printf "$more"
+        printf 'Chapter 3: Letters\n\nShe found the letters under the floorboards, tied with a green ribbon. The first was dated the winter of the long frost, and it began without a greeting.\n\n'; printf "$more"
+        printf 'Chapter 4: The Key\n\nThe key was in the last letter, taped to the page. It fitted the clock in the hall, and when she turned it the house began to tick again.\n\n'; printf "$more"
+        [ -n "$2" ] && printf '\nChapter 5: Author'"'"'s Note\n\nThank you all for reading! The sequel starts next month, and I will post the first chapter soon.\n'
+    } >"$1"
+}
+mkdir -p "$TMPD/lib3"
+story "$TMPD/lib3/clocks.txt"
+check_eq "the downloaded story lists four chapters" \
+    "$("$QUIRE" --list --tsv -L "$TMPD/lib3" | wc -l | tr -d ' ')" 4
+if "$H" setpos "$TMPD/lib3" "$TMPD/r3" "The Clocks" 3 "the long frost" 2>"$TMPD/r3.err"; then
+    check_eq "the place in chapter 3 reads back" \
+        "$("$H" where "$TMPD/lib3" "$TMPD/r3" "The Clocks")" "3 the long frost, and "
+    story "$TMPD/lib3/clocks.txt" note
+    check_eq "the re-download lists five chapters" \
+        "$("$QUIRE" --list --tsv -L "$TMPD/lib3" | cut -f5 | tail -n 1)" "Chapter 5: Author's Note"
+    check_eq "and the place is still in chapter 3" \
+        "$("$H" where "$TMPD/lib3" "$TMPD/r3" "The Clocks")" "3 the long frost, and "
+else
+    fail "setpos on a one-file story: $(cat "$TMPD/r3.err")"
+fi
+
 # 6. quire --bookmarks (needs a working library module to start at all).
 if "$QUIRE" --list -L "$TOP/sample_library" >/dev/null 2>&1; then
     out=$(XDG_STATE_HOME="$TMPD/none" "$QUIRE" --bookmarks -L "$TOP/sample_library" 2>&1)

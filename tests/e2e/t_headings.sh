@@ -1,0 +1,44 @@
+#!/bin/sh
+# t_headings.sh — chapter headings through the command line (issue 20):
+# --list --tsv titles, --render --chapter N, and --list --verbose saying
+# why a text with heading-like lines is still one chapter.  The parse
+# itself is tested story by story in tests/unit/test_heading.c.
+. "$(dirname "$0")/../lib.sh"
+
+para='The rain had not stopped for three days, and the river rose past the old mill. Nobody in the village could remember a spring like it, not even the oldest of them.'
+# story FILE HEADING... : a title page, then one chapter per heading
+story() {
+    f=$1; shift
+    { printf 'A Long Way Home\n\nby Sam Writer\n\n'
+      for h in "$@"; do printf '%s\n\n%s\n\n%s\n\n' "$h" "$para" "$para"; done; } >"$f"
+}
+
+story "$TMPD/colon.txt" "Chapter 1: The Boy Who Lived" "Chapter 2: The Vanishing Glass" \
+    "Chapter 3: Letters" "Chapter 4: The Keeper"
+check_eq "Chapter N: Title after a by-Author line: the titles as written" \
+    "$("$QUIRE" --list --tsv "$TMPD/colon.txt" | cut -f5 | paste -sd '|' -)" \
+    "Chapter 1: The Boy Who Lived|Chapter 2: The Vanishing Glass|Chapter 3: Letters|Chapter 4: The Keeper"
+check "--render --chapter 3 starts with its heading" sh -c \
+    '"$1" --render --chapter 3 -w 60 "$2" | grep -v "^ *$" | head -n 1 | grep -q "Chapter 3: Letters"' \
+    sh "$QUIRE" "$TMPD/colon.txt"
+
+story "$TMPD/ru.txt" "Глава 1. Начало" "Глава 2. Дорога" "Глава 3. Дом" "Глава 4. Конец"
+check_eq "Russian headings" "$("$QUIRE" --list --tsv "$TMPD/ru.txt" | cut -f5 | paste -sd '|' -)" \
+    "Глава 1. Начало|Глава 2. Дорога|Глава 3. Дом|Глава 4. Конец"
+
+{ printf '# A Long Way Home\n\n'
+  for t in Arrival 'The House' Letters 'The Key'; do printf '## %s\n\n%s\n\n%s\n\n' "$t" "$para" "$para"; done; } \
+    >"$TMPD/story.md"
+check_eq "Markdown: the repeating ## level is the chapter level" \
+    "$("$QUIRE" --list --tsv "$TMPD/story.md" | cut -f5 | paste -sd '|' -)" "Arrival|The House|Letters|The Key"
+
+printf 'A Story\n\n%s\nChapter 1: Start\n%s\nChapter 2: Next\n%s\n\n%s\n' "$para" "$para" "$para" "$para" \
+    >"$TMPD/inline.txt"
+out=$("$QUIRE" --list --verbose "$TMPD/inline.txt")
+check "two heading-like lines in one chapter: --list --verbose says why" sh -c \
+    'printf "%s\n" "$1" | grep -q "inline.txt: 2 heading-like lines (the first is line 4, \"Chapter 1: Start\") but one chapter: they do not stand apart"' \
+    sh "$out"
+out=$("$QUIRE" --list --verbose "$TMPD/colon.txt")
+check "a story that splits has no such note" sh -c '! printf "%s\n" "$1" | grep -q "heading-like"' sh "$out"
+
+finish
