@@ -2,7 +2,8 @@
  * the editions of each chapter, and what can be asked of them.
  *
  * Layer: the bottom of the library.  Every other library file builds,
- * saves, loads or prints these types; this one only holds them.  Uses
+ * saves, loads or prints these types; this one holds them, frees them and
+ * answers questions about them (find, text, blocks, percent).  Uses
  * parse (a chapter's blocks), cache (a source listed from the index cache
  * is read on first use) and norm (titles compared folded).  See
  * docs/ARCHITECTURE.md for the passes above it.
@@ -77,7 +78,8 @@ struct story {
     bool partial;        /* built from the head of its file only
                             (library_open_head): the last chapter may be cut
                             short and more chapters follow; `total` is the
-                            whole file's length */
+                            whole file's length.  Only story_end_partial
+                            clears it outside the builder */
 };
 
 /* A file that was looked at and skipped (for --list --verbose). */
