@@ -7,7 +7,7 @@ command -v valgrind >/dev/null 2>&1 || { echo "valgrind is not installed: skippi
 UI_DEADLINE=600   # valgrind is slow
 QUIRE=$QUIRE_DYN   # see lib.sh
 [ -x "$QUIRE" ] || { fail "$QUIRE is missing (make check builds it)"; finish; }
-VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+VG="valgrind -q --suppressions=$TOP/tests/e2e/ncurses.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 ui_run 80 24 "$VG $(ui_quote "$QUIRE" -L "$LIBDIR") 2>'$TMPD/vg'"
 check "the library under valgrind" ui_wait 'stories in'
 check "quire runs under valgrind" sh -c "ls -l /proc/\$1/exe | grep -q memcheck" _ "$(ui_pid)"
