@@ -150,15 +150,24 @@ run: deps
 # and silent (@).  The sub-make sees the packages deps just installed.
 # Build in parallel unless the caller already gave -j.
 # make check T='test_parse t_cli t_ui_*' runs only the suites named (unit
-# test binaries and shell suites; a * in a name matches any text) and
-# builds only what they need: the binaries, and the unit tests named.
+# test binaries and shell suites; shell patterns, as tests/run.sh matches
+# them) and builds only what they need: the binaries, the unit tests named.
 JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 # (T from the command line only: not a T that happens to be in the environment.)
 CHECK_T := $(if $(filter command line,$(origin T)),$(T))
-CHECK_BUILD = $(if $(CHECK_T),$(filter $(subst *,%,$(CHECK_T)),$(UNIT_NAMES)),unit warnings-clang)
+# The whole run also builds the fuzz targets here, in parallel with the rest
+# (t_fuzz would build them one by one), in the mode tests/fuzz/run.sh picks:
+# libFuzzer when clang can link a fuzzer, else the standalone driver.
+CLOSE := )
+CHECK_UNITS = $(shell for n in $(UNIT_NAMES); do for p in $(foreach t,$(CHECK_T),'$(t)'); do \
+    case $$n in $$p$(CLOSE) echo $$n; break;; esac; done; done)
+CHECK_BUILD = $(if $(CHECK_T),$(CHECK_UNITS),unit warnings-clang fuzz-bins)
+FUZZ_PROBE = printf '%s\n' 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);' \
+    'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' | \
+    $(CLANG) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 && echo libfuzzer || echo standalone
 check: deps
-	@$(MAKE) --no-print-directory $(JOBS) $(BIN) $(BUILD)/quire-dyn \
-	    $(patsubst test_%,$(BUILD)/unit/test_%,$(CHECK_BUILD))
+	@$(MAKE) --no-print-directory $(JOBS) $(if $(CHECK_T),,FUZZ_MODE=$$($(FUZZ_PROBE))) \
+	    $(BIN) $(BUILD)/quire-dyn $(patsubst test_%,$(BUILD)/unit/test_%,$(CHECK_BUILD))
 	@sh tests/run.sh $(foreach t,$(CHECK_T),'$(t)')
 
 # Every source, test and fuzz target through clang with our warnings as
