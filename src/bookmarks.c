@@ -65,6 +65,11 @@ struct store {
     size_t n_unknown, cap_unknown;
 };
 
+/* A story's records moved from an alias of it to its id (bookmarks_adopt). */
+struct bm_move {
+    char *from, *to;
+};
+
 struct bookmarks {
     char *dir;           /* NULL: no folder known */
     char *path;          /* dir/bookmarks */
@@ -77,6 +82,9 @@ struct bookmarks {
     struct store s;
     char *warning;
     char recent[BM_MAX_ID + 1];
+    struct bm_move *moves;   /* ids adopted (bookmarks_adopt), to apply to
+                                the file at the next save that writes it */
+    size_t n_moves, cap_moves;
 };
 
 static int letter_index(char c)
@@ -1145,6 +1153,9 @@ static void clear_dirty(struct store *st)
     }
 }
 
+static void moves_apply(const struct bookmarks *b, struct store *st);
+static void moves_free(struct bookmarks *b);
+
 /* Lock, re-read (repairing), merge ours over it, write when anything is to
  * be written, adopt the result, unlock.  0 or -1 (warning recorded). */
 static int store_sync(struct bookmarks *b)
@@ -1173,6 +1184,7 @@ static int store_sync(struct bookmarks *b)
         store_free(&disk);
         goto out;
     }
+    moves_apply(b, &disk);
     store_merge(&disk, &b->s);
     if (b->dirty || rewrite) {
         size_t len;
@@ -1184,6 +1196,7 @@ static int store_sync(struct bookmarks *b)
             store_free(&disk);
             goto out;
         }
+        moves_free(b);
     }
     clear_dirty(&disk);
     store_free(&b->s);
@@ -1247,6 +1260,7 @@ void bookmarks_close(struct bookmarks *b)
         return;
     bookmarks_save(b);
     store_free(&b->s);
+    moves_free(b);
     free(b->dir);
     free(b->path);
     free(b->warning);
@@ -1475,4 +1489,94 @@ bool bookmarks_story(const struct bookmarks *b, size_t i, const char **id, const
     *id = b->s.st[i].id;
     *title = b->s.st[i].title;
     return true;
+}
+
+/* ---- ids that changed: a story's records under an alias of it ------------
+ * (story.h: struct story.alias; docs/FORMATS.md, "Story ids") */
+
+/* Move the records of story `from` into story `to` (each record: the newer
+ * WHEN wins, `to`'s on a tie) and remove `from`.  false when st has no
+ * `from`. */
+static bool store_move(struct store *st, const char *from, const char *to)
+{
+    bool found;
+    if (strcmp(from, to) == 0)
+        return false;
+    (void)story_find(st, from, &found);
+    if (!found)
+        return false;
+    (void)story_get(st, to);   /* may move the array: find both after it */
+    size_t fi = story_find(st, from, &found);
+    struct bm_story *f = &st->st[fi];
+    struct bm_story *t = &st->st[story_find(st, to, &found)];
+    if (f->title_set && (!t->title_set || f->when > t->when)) {
+        free(t->title);
+        free(t->title_extra);
+        t->title = f->title;
+        t->title_extra = f->title_extra;
+        f->title = f->title_extra = NULL;
+        t->when = f->when;
+        t->title_set = true;
+        t->title_dirty |= f->title_dirty;
+    }
+    if (f->last.set && (!t->last.set || f->last.pos.when > t->last.pos.when)) {
+        rec_free(&t->last);
+        t->last = f->last;
+        f->last.extra = NULL;
+    }
+    for (int l = 0; f->mark && l < BM_N_LETTERS; l++) {
+        struct bm_rec *m = &f->mark[l];
+        if (!m->set)
+            continue;
+        struct bm_rec *tm = story_mark(t, l);
+        if (!tm->set || m->pos.when > tm->pos.when) {
+            rec_free(tm);
+            *tm = *m;
+            m->extra = NULL;
+        }
+    }
+    story_free(f);
+    memmove(&st->st[fi], &st->st[fi + 1], (st->n - fi - 1) * sizeof *st->st);
+    st->n--;
+    return true;
+}
+
+/* The moves made in memory, made again in the file as it is read by a save
+ * (another process may have written under an old id meanwhile). */
+static void moves_apply(const struct bookmarks *b, struct store *st)
+{
+    for (size_t i = 0; i < b->n_moves; i++)
+        store_move(st, b->moves[i].from, b->moves[i].to);
+}
+
+static void moves_free(struct bookmarks *b)
+{
+    for (size_t i = 0; i < b->n_moves; i++) {
+        free(b->moves[i].from);
+        free(b->moves[i].to);
+    }
+    free(b->moves);
+    b->moves = NULL;
+    b->n_moves = b->cap_moves = 0;
+}
+
+void bookmarks_adopt(struct bookmarks *b, const struct library *lib)
+{
+    if (!b || !lib)
+        return;
+    for (size_t i = 0; i < lib->n_stories; i++) {
+        const struct story *s = &lib->stories[i];
+        for (size_t k = 0; k < s->n_alias; k++) {
+            const char *a = s->alias[k];
+            if (!story_lookup(&b->s, a))
+                continue;
+            bool owned = false;   /* another story's own id: its records */
+            for (size_t j = 0; j < lib->n_stories && !owned; j++)
+                owned = strcmp(lib->stories[j].id, a) == 0;
+            if (owned || !valid_id(s->id, strlen(s->id)) || !store_move(&b->s, a, s->id))
+                continue;
+            XGROW(b->moves, b->cap_moves, b->n_moves + 1);
+            b->moves[b->n_moves++] = (struct bm_move){xstrdup(a), xstrdup(s->id)};
+        }
+    }
 }
