@@ -2,6 +2,7 @@
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
 #include "library.h"
+#include "watch.h"
 #include "output.h"
 #include "loader.h"
 #include "util.h"
@@ -498,6 +499,11 @@ static void test_identity_by_what_it_says(void)
     if (n1 && n3 && n1->n_ch == 2 && n3->n_ch == 3) {
         CHECK("untitled: a new first chapter gives another id", strcmp(n1->id, n3->id) != 0);
         CHECK("but the old id is an alias", story_has_alias(n3, n1->id));
+        /* the reader's story found again in the library read anew after
+         * the chapter came (no file of its own to go by) */
+        struct story old = {.id = ""};
+        memcpy(old.id, n1->id, sizeof old.id);
+        CHECK("watch_find finds the story by the alias", watch_find(l3, &old) == n3);
     }
     library_free(l1);
     library_free(l2);
