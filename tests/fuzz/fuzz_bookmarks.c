@@ -68,15 +68,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * last position of the three, and the store still writes a whole file. */
     const char *i0, *i1, *t;
     static const char *const ZID = "zzzzzzzzzzzzzzzz";   /* the story's id */
-    if (bookmarks_story(b2, 0, &i0, &t) && strlen(i0) == 16 && !holds(b2, ZID)) {
+    if (bookmarks_story(b2, 0, &i0, &t) && strlen(i0) <= 16 && !holds(b2, ZID)) {
         struct story s;
         memset(&s, 0, sizeof s);
         char alias[2][17];
-        memcpy(alias[0], i0, 17);
+        snprintf(alias[0], sizeof alias[0], "%s", i0);
         s.alias = alias;
         s.n_alias = 1;
-        if (bookmarks_story(b2, 1, &i1, &t) && strlen(i1) == 16 && strcmp(i1, ZID) != 0)
-            memcpy(alias[s.n_alias++], i1, 17);
+        if (bookmarks_story(b2, 1, &i1, &t) && strlen(i1) <= 16 && strcmp(i1, ZID) != 0)
+            snprintf(alias[s.n_alias++], sizeof alias[0], "%s", i1);
         memcpy(s.id, ZID, 17);
         time_t newest = 0;
         bool any = false;
