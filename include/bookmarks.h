@@ -58,6 +58,17 @@ void bookmarks_set_quiet(struct bookmarks *b, bool quiet);
  * (neither $XDG_STATE_HOME nor $HOME). */
 const char *bookmarks_path(const struct bookmarks *b);
 
+/* Find the records of lib's stories saved under an earlier id of theirs
+ * (struct story.alias: the first id rule, before a chapter was added in
+ * front or the files were reordered) and move them to the story's id now,
+ * in memory: afterwards every lookup by story.id finds them.  Per record
+ * the newer WHEN wins.  An alias that is another story's id in lib is left
+ * alone.  The file follows at the next save that writes it (the records
+ * under the old id, as the file has them then, move too); adopting alone
+ * never writes.  Call it with every library the store is used with (b or
+ * lib NULL: nothing). */
+void bookmarks_adopt(struct bookmarks *b, const struct library *lib);
+
 /* The last position in the story with `story_id`.  false when none. */
 bool bookmarks_get_last(const struct bookmarks *b, const char *story_id, struct bm_pos *out);
 /* Remember the last position (in memory; bookmarks_save writes).  `title`

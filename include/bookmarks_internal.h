@@ -53,6 +53,11 @@ struct store {
     size_t n_unknown, cap_unknown;
 };
 
+/* A story's records moved from an alias of it to its id (bookmarks_adopt). */
+struct bm_move {
+    char *from, *to;
+};
+
 struct bookmarks {
     char *dir;           /* NULL: no folder known */
     char *path;          /* dir/bookmarks */
@@ -65,6 +70,9 @@ struct bookmarks {
     struct store s;
     char *warning;
     char recent[BM_MAX_ID + 1];
+    struct bm_move *moves;   /* ids adopted (bookmarks_adopt), to apply to
+                                the file at the next save that writes it */
+    size_t n_moves, cap_moves;
 };
 
 enum parse_status { PARSE_OK, PARSE_UNREADABLE, PARSE_NEWER };
@@ -102,6 +110,15 @@ char *bm_store_format(const struct store *st, size_t *len);
 void bm_store_free(struct store *st);
 /* Merge our store into `into` (the file as it is now); records are copied. */
 void bm_store_merge(struct store *into, const struct store *ours);
+/* Move the records of story `from` into story `to` (each record: the newer
+ * WHEN wins, `to`'s on a tie) and remove `from`.  false when st has no
+ * `from` (or from == to). */
+bool bm_store_move(struct store *st, const char *from, const char *to);
+/* The moves bookmarks_adopt made in memory, made again in st (the file as
+ * a save reads it: another process may have written under an old id
+ * meanwhile); and forgetting them once written. */
+void bm_moves_apply(const struct bookmarks *b, struct store *st);
+void bm_moves_free(struct bookmarks *b);
 /* Parse a whole file into *st (empty on entry). */
 enum parse_status bm_store_parse(const char *data, size_t len, struct store *st,
                                  struct parse_info *pi);

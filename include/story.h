@@ -24,6 +24,9 @@
 #include "decode.h"
 #include "parse.h"
 
+/* How many of a story's first chapters give it an alias (struct story). */
+#define STORY_MAX_ALIASES 16
+
 /* One copy of a chapter's text: a byte range in one source. */
 struct edition {
     struct source *src;  /* owned by the library */
@@ -71,10 +74,19 @@ struct story {
     struct chapter *ch;  /* chapters in reading order */
     size_t n_ch;
     size_t total;        /* bytes of all preferred editions together */
-    char id[17];         /* identity (16 hex digits) from title, author and the
-                            opening of the first chapter: survives renames.
-                            A title taken from a file name does not count
-                            (renaming such a file keeps the id) */
+    char id[17];         /* identity (16 hex digits), from what the story
+                            says about itself, never a path: fnv1a of its
+                            normalised title and author; a story without a
+                            title of its own (named after a file or folder)
+                            adds the opening (lead) of its first chapter.
+                            So renaming, reordering and new chapters keep it
+                            (docs/FORMATS.md, "Story ids") */
+    char (*alias)[17];   /* other ids its saved records may be under: the
+                            first rule's (title, author and the lead of
+                            chapter k, for its first STORY_MAX_ALIASES
+                            chapters), except its own id; malloc'd, NULL
+                            when none */
+    size_t n_alias;
     bool partial;        /* built from the head of its file only
                             (library_open_head): the last chapter may be cut
                             short and more chapters follow; `total` is the
@@ -140,6 +152,9 @@ size_t library_find_all(const struct library *lib, const char *title, bool *matc
 
 /* Find a story by its id; NULL when none. */
 struct story *library_find_id(struct library *lib, const char *id);
+
+/* Is `id` one of the story's aliases (struct story.alias)? */
+bool story_has_alias(const struct story *s, const char *id);
 
 /* The preferred edition's text: sets *text to the source text and returns
  * the edition (its start/end/body are offsets into *text).  Not a pure

@@ -18,7 +18,8 @@
  * a guarded mapping faulted since the last call: that clears the flag). */
 bool watch_story_changed(struct story *s);
 
-/* The story in fresh that old was: the same id, else the one whose first
+/* The story in fresh that old was: the same id, else the one that has it
+ * as an alias (a chapter came in front), else the one whose first
  * chapter comes from the same file, else fresh's only story.  NULL when
  * there is none (the file is gone, empty or no longer text). */
 struct story *watch_find(struct library *fresh, const struct story *old);

@@ -356,18 +356,46 @@ static bool story_names(struct build *b, struct story *s, const struct forder *f
     return named_by_file;
 }
 
-/* Step 5: identity: title and author as the text (or story.ini) gives
- * them — not a file name — and the opening of the first chapter. */
-static void story_identity(struct story *s, bool named_by_file, const struct piece *id_lead)
+/* Step 5: identity (story.h, docs/FORMATS.md "Story ids"): the id from the
+ * title and author as the text (or story.ini) gives them — never a file
+ * name — and, for a story without a title of its own, the opening of its
+ * first chapter; the aliases from the first rule (title, author and the
+ * opening of chapter k) for its first chapters, so that records saved
+ * before a chapter was added in front, or the files reordered, are found.
+ * leads[c] is the lead chapter c's key came from (NULL: none); *first_rule
+ * set to the first rule's id with chapter 1 (for ids two stories share). */
+static void id_of(const char *nt, const char *na, const struct piece *lead, bool with_lead,
+                  char out[17])
+{
+    uint64_t h = fnv1a(FNV_OFFSET, nt, strlen(nt) + 1);
+    h = fnv1a(h, na, strlen(na) + 1);
+    if (with_lead && lead)
+        h = fnv1a(h, lead->lead, lead->lead_len);
+    hex16(h, out);
+}
+
+static void story_identity(struct story *s, bool named_by_file, const struct piece *const *leads,
+                           size_t n_leads, char first_rule[17])
 {
     char *nt = named_by_file ? xstrdup("") : norm_string(s->title);
     char *na = norm_string(s->author);
-    uint64_t h = fnv1a(FNV_OFFSET, nt, strlen(nt) + 1);
-    h = fnv1a(h, na, strlen(na) + 1);
-    if (id_lead) {
-        h = fnv1a(h, id_lead->lead, id_lead->lead_len);
+    id_of(nt, na, n_leads ? leads[0] : NULL, named_by_file, s->id);
+    id_of(nt, na, n_leads ? leads[0] : NULL, true, first_rule);
+    s->alias = n_leads ? xcalloc(n_leads, sizeof *s->alias) : NULL;
+    s->n_alias = 0;
+    for (size_t c = 0; c < n_leads; c++) {
+        char a[17];
+        id_of(nt, na, leads[c], true, a);
+        bool dup = strcmp(a, s->id) == 0;
+        for (size_t k = 0; k < s->n_alias && !dup; k++)
+            dup = strcmp(s->alias[k], a) == 0;
+        if (!dup)
+            memcpy(s->alias[s->n_alias++], a, sizeof a);
     }
-    hex16(h, s->id);
+    if (!s->n_alias) {
+        free(s->alias);
+        s->alias = NULL;
+    }
     free(nt);
     free(na);
 }
@@ -400,7 +428,8 @@ static void story_notes(struct build *b, const struct story *s, int g, const str
 
 /* Build story s from group g, whose files are files[0..nf), in the steps
  * above. */
-static void build_story(struct build *b, int g, const int *files, size_t nf, struct story *s)
+static void build_story(struct build *b, int g, const int *files, size_t nf, struct story *s,
+                        char first_rule[17])
 {
     const struct ini *ini;
     int ini_idx;
@@ -409,19 +438,61 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     struct cpos *cp = story_chapters(b, fo, nf, &nc);
     s->n_ch = nc;
     s->ch = xcalloc(nc ? nc : 1, sizeof *s->ch);
-    const struct piece *id_lead = NULL;   /* the lead chapter 1's key comes from */
+    const struct piece *leads[STORY_MAX_ALIASES];   /* the leads the keys come from */
+    size_t n_leads = nc < STORY_MAX_ALIASES ? nc : STORY_MAX_ALIASES;
     for (size_t c = 0; c < nc; c++) {
         const struct piece *lead = NULL;
         chapter_fill(b, &s->ch[c], cp[c].rep, c, &lead);
-        if (c == 0)
-            id_lead = lead;
+        if (c < n_leads)
+            leads[c] = lead;
     }
     story_sum_bytes(s);
     bool named_by_file = story_names(b, s, fo, nf, ini, ini_idx);
-    story_identity(s, named_by_file, id_lead);
+    story_identity(s, named_by_file, leads, n_leads, first_rule);
     story_notes(b, s, g, fo, nf, named_by_file);
     free(fo);
     free(cp);
+}
+
+struct id_of_story {
+    const char *id;
+    size_t story;
+};
+
+static int cmp_id_of_story(const void *p, const void *q)
+{
+    const struct id_of_story *x = p, *y = q;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->story > y->story) - (x->story < y->story);
+}
+
+/* Two stories of one library with one id (two story.ini folders naming
+ * the same title and author, say): each takes the first rule's id (with
+ * the opening of its first chapter), so their records stay apart. */
+static void ids_apart(struct library *lib, char (*first_rule)[17])
+{
+    size_t n = lib->n_stories;
+    struct id_of_story *v = xmalloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (struct id_of_story){lib->stories[i].id, i};
+    qsort(v, n, sizeof *v, cmp_id_of_story);
+    bool *shared = xcalloc(n ? n : 1, sizeof *shared);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i].id, v[i - 1].id) == 0)
+            shared[v[i].story] = shared[v[i - 1].story] = true;
+    for (size_t i = 0; i < n; i++) {
+        struct story *s = &lib->stories[i];
+        if (!shared[i] || strcmp(s->id, first_rule[i]) == 0)
+            continue;
+        memcpy(s->id, first_rule[i], 17);
+        size_t k = 0;
+        for (size_t j = 0; j < s->n_alias; j++)
+            if (strcmp(s->alias[j], s->id) != 0)
+                memmove(s->alias[k++], s->alias[j], 17);
+        s->n_alias = k;
+    }
+    free(shared);
+    free(v);
 }
 
 static int cmp_story(const void *p, const void *q)
@@ -460,10 +531,15 @@ void assemble_stories(struct build *b)
     for (size_t i = 0; i < b->n_pc; i++)
         b->slot[i] = -1;
     lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
+    char (*first_rule)[17] = xcalloc(ns ? ns : 1, sizeof *first_rule);
     for (size_t g = 0; g < b->n_groups; g++)
-        if (count[g + 1] > count[g])
+        if (count[g + 1] > count[g]) {
             build_story(b, (int)g, bucket + count[g], count[g + 1] - count[g],
-                        &lib->stories[lib->n_stories++]);
+                        &lib->stories[lib->n_stories], first_rule[lib->n_stories]);
+            lib->n_stories++;
+        }
+    ids_apart(lib, first_rule);
+    free(first_rule);
     free(count);
     free(fill);
     free(bucket);

@@ -100,6 +100,7 @@ void bookmarks_close(struct bookmarks *b)
         return;
     bookmarks_save(b);
     bm_store_free(&b->s);
+    bm_moves_free(b);
     free(b->dir);
     free(b->path);
     free(b->warning);
@@ -328,4 +329,25 @@ bool bookmarks_story(const struct bookmarks *b, size_t i, const char **id, const
     *id = b->s.st[i].id;
     *title = b->s.st[i].title;
     return true;
+}
+
+void bookmarks_adopt(struct bookmarks *b, const struct library *lib)
+{
+    if (!b || !lib)
+        return;
+    for (size_t i = 0; i < lib->n_stories; i++) {
+        const struct story *s = &lib->stories[i];
+        for (size_t k = 0; k < s->n_alias; k++) {
+            const char *a = s->alias[k];
+            if (!bm_story_lookup(&b->s, a))
+                continue;
+            bool owned = false;   /* another story's own id: its records */
+            for (size_t j = 0; j < lib->n_stories && !owned; j++)
+                owned = strcmp(lib->stories[j].id, a) == 0;
+            if (owned || !bm_valid_id(s->id, strlen(s->id)) || !bm_store_move(&b->s, a, s->id))
+                continue;
+            XGROW(b->moves, b->cap_moves, b->n_moves + 1);
+            b->moves[b->n_moves++] = (struct bm_move){xstrdup(a), xstrdup(s->id)};
+        }
+    }
 }

@@ -288,6 +288,7 @@ int bm_store_sync(struct bookmarks *b)
         bm_store_free(&disk);
         goto out;
     }
+    bm_moves_apply(b, &disk);
     bm_store_merge(&disk, &b->s);
     if (b->dirty || rewrite) {
         size_t len;
@@ -299,6 +300,7 @@ int bm_store_sync(struct bookmarks *b)
             bm_store_free(&disk);
             goto out;
         }
+        bm_moves_free(b);
     }
     clear_dirty(&disk);
     bm_store_free(&b->s);

@@ -194,3 +194,67 @@ void bm_store_merge(struct store *into, const struct store *ours)
 }
 
 /* ---- the public interface ----------------------------------------------- */
+
+/* ---- ids that changed: a story's records under an alias of it ------------
+ * (story.h: struct story.alias; docs/FORMATS.md, "Story ids") */
+
+bool bm_store_move(struct store *st, const char *from, const char *to)
+{
+    bool found;
+    if (strcmp(from, to) == 0)
+        return false;
+    (void)story_find(st, from, &found);
+    if (!found)
+        return false;
+    (void)bm_story_get(st, to);   /* may move the array: find both after it */
+    size_t fi = story_find(st, from, &found);
+    struct bm_story *f = &st->st[fi];
+    struct bm_story *t = &st->st[story_find(st, to, &found)];
+    if (f->title_set && (!t->title_set || f->when > t->when)) {
+        free(t->title);
+        free(t->title_extra);
+        t->title = f->title;
+        t->title_extra = f->title_extra;
+        f->title = f->title_extra = NULL;
+        t->when = f->when;
+        t->title_set = true;
+        t->title_dirty |= f->title_dirty;
+    }
+    if (f->last.set && (!t->last.set || f->last.pos.when > t->last.pos.when)) {
+        bm_rec_free(&t->last);
+        t->last = f->last;
+        f->last.extra = NULL;
+    }
+    for (int l = 0; f->mark && l < BM_N_LETTERS; l++) {
+        struct bm_rec *m = &f->mark[l];
+        if (!m->set)
+            continue;
+        struct bm_rec *tm = bm_story_mark(t, l);
+        if (!tm->set || m->pos.when > tm->pos.when) {
+            bm_rec_free(tm);
+            *tm = *m;
+            m->extra = NULL;
+        }
+    }
+    story_free(f);
+    memmove(&st->st[fi], &st->st[fi + 1], (st->n - fi - 1) * sizeof *st->st);
+    st->n--;
+    return true;
+}
+
+void bm_moves_apply(const struct bookmarks *b, struct store *st)
+{
+    for (size_t i = 0; i < b->n_moves; i++)
+        bm_store_move(st, b->moves[i].from, b->moves[i].to);
+}
+
+void bm_moves_free(struct bookmarks *b)
+{
+    for (size_t i = 0; i < b->n_moves; i++) {
+        free(b->moves[i].from);
+        free(b->moves[i].to);
+    }
+    free(b->moves);
+    b->moves = NULL;
+    b->n_moves = b->cap_moves = 0;
+}

@@ -307,6 +307,7 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
         story = &lib->stories[0];
     if (!story && o->resume) {
         *bm = bookmarks_open(NULL, true);
+        bookmarks_adopt(*bm, lib);
         const char *id = bookmarks_most_recent(*bm);
         story = id ? library_find_id(lib, id) : NULL;
     }
@@ -349,6 +350,7 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
      * (--list and --render exit soon after; they skip this.) */
     malloc_trim(0);
     *bm = bookmarks_open(NULL, false);
+    bookmarks_adopt(*bm, *lib);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
                              .loader = *loader, .alone = target_is_path && story != NULL};
     if (o->resume && !story) {
@@ -418,6 +420,7 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         /* Saved positions are listed even when the library is gone: the
          * store keeps each story's title. */
         *bm = bookmarks_open(NULL, false);
+        bookmarks_adopt(*bm, *lib);
         if (output_bookmarks(*bm, *lib, stdout) != 0) {
             complain(DIAG_ERROR, "stdout: write error");
             return EXIT_RUNTIME;

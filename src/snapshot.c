@@ -20,7 +20,7 @@
 #include "rec.h"
 #include "util.h"
 
-#define SNAP_MAGIC "quire-library 1"
+#define SNAP_MAGIC "quire-library 2"   /* 2: aliases on T lines */
 /* Files modified this recently (ns) are not trusted to show their next
  * change in their stamp: such a walk is not saved. */
 #define SNAP_RACY_NS 1000000000LL
@@ -147,6 +147,9 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
         rec_put_num(&b, s->n_ch);
         rec_tab(&b);
         buf_adds(&b, s->id);
+        rec_tab(&b);
+        for (size_t k = 0; k < s->n_alias; k++)
+            buf_adds(&b, s->alias[k]);
         const char *strs[] = {s->title, s->author, s->dir};
         for (size_t k = 0; k < 3; k++) {
             rec_tab(&b);
@@ -309,6 +312,31 @@ static bool story_done(const struct rd_state *s)
     return !s->story || (s->ch_done == s->story->n_ch && s->ed_done == s->chapter->n_ed);
 }
 
+/* The aliases field: 16 lowercase hex digits per alias, none of them the
+ * story's id, at most STORY_MAX_ALIASES. */
+static void rd_aliases(struct rec_rd *r, struct story *st)
+{
+    const char *f;
+    size_t n;
+    if (r->bad || !rec_field(r, &f, &n) || n % 16 || n / 16 > STORY_MAX_ALIASES) {
+        r->bad = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!((f[i] >= '0' && f[i] <= '9') || (f[i] >= 'a' && f[i] <= 'f'))) {
+            r->bad = true;
+            return;
+        }
+    st->n_alias = n / 16;
+    st->alias = st->n_alias ? xcalloc(st->n_alias, sizeof *st->alias) : NULL;
+    for (size_t k = 0; k < st->n_alias; k++) {
+        memcpy(st->alias[k], f + 16 * k, 16);
+        st->alias[k][16] = '\0';
+        if (strcmp(st->alias[k], st->id) == 0)
+            r->bad = true;
+    }
+}
+
 static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t cap)
 {
     struct library *lib = s->lib;
@@ -324,6 +352,7 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
     s->ch_done = s->ed_done = 0;
     size_t n = get_count(r, s, p, MIN_CHAPTER);
     rec_hex_id(r, st->id);
+    rd_aliases(r, st);
     st->title = rec_opt_str(r);
     st->author = rec_str(r, NULL);
     st->dir = rec_opt_str(r);

@@ -24,6 +24,7 @@ static void story_clear(struct story *s)
     free(s->title);
     free(s->author);
     free(s->dir);
+    free(s->alias);
 }
 
 void library_free(struct library *lib)
@@ -183,6 +184,14 @@ struct story *library_find_id(struct library *lib, const char *id)
         if (strcmp(lib->stories[i].id, id) == 0)
             return &lib->stories[i];
     return NULL;
+}
+
+bool story_has_alias(const struct story *s, const char *id)
+{
+    for (size_t i = 0; id && i < s->n_alias; i++)
+        if (strcmp(s->alias[i], id) == 0)
+            return true;
+    return false;
 }
 
 const struct edition *chapter_text(const struct chapter *c, const char **text)

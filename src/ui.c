@@ -193,6 +193,7 @@ static void head_is_all(struct library *lib)
  * screen selects ns, and the old library is freed. */
 static void adopt_library(struct ui *ui, struct library *fresh, struct story *ns)
 {
+    bookmarks_adopt(ui->bm, fresh);   /* records under an earlier id of a story */
     if (ui->screen == &ui_mode_reader)
         ui_reader_adopt(ui, ns);
     ui_library_free(ui);

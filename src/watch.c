@@ -29,6 +29,9 @@ struct story *watch_find(struct library *fresh, const struct story *old)
     struct story *s = library_find_id(fresh, old->id);
     if (s)
         return s;
+    for (size_t i = 0; i < fresh->n_stories; i++)   /* a chapter came in front */
+        if (story_has_alias(&fresh->stories[i], old->id))
+            return &fresh->stories[i];
     const char *rel = old->n_ch ? old->ch[0].ed[0].relpath : NULL;
     for (size_t i = 0; rel && i < fresh->n_stories; i++) {
         struct story *c = &fresh->stories[i];

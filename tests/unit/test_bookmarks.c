@@ -961,6 +961,101 @@ static void test_identity(void)
     tfree(&a);
 }
 
+/* Records saved under an earlier id of a story (its alias: the first id
+ * rule, before a chapter came in front) are found under its id now, and
+ * the file follows at the next save that writes it. */
+static void test_adopt(void)
+{
+    const char *OLD = "00000000000000aa", *NEW = "00000000000000bb", *OTHER = "00000000000000cc";
+    const char *chs[] = {CH1, CH2, CH3};
+    struct tstory t, u;
+    tbuild(&t, "The Clocks", "lib/the-clocks.txt", chs, 3);
+    tbuild(&u, "Other", "lib/other.txt", chs, 2);
+    memcpy(t.s.id, NEW, 17);
+    char alias[2][17];
+    memcpy(alias[0], OLD, 17);
+    memcpy(alias[1], OTHER, 17);    /* also another story's own id */
+    t.s.alias = alias;
+    t.s.n_alias = 2;
+    memcpy(u.s.id, OTHER, 17);
+    struct story both[2] = {t.s, u.s};
+    struct library lib = {.stories = both, .n_stories = 2};
+
+    const char *file =
+        "quire-bookmarks 1\n"
+        "story\t00000000000000aa\t1000\tThe Clocks\n"
+        "last\t00000000000000aa\tk2\t1\t30\t40.00\t1000\tthe house\t3\tChapter 2\n"
+        "mark\t00000000000000aa\ta\tk1\t0\t5\t1.00\t900\tarrival\t3\tChapter 1\n"
+        "last\t00000000000000bb\tk1\t0\t1\t0.50\t800\tolder\t3\tChapter 1\n"
+        "last\t00000000000000cc\tk1\t0\t7\t9.00\t950\tother's own\t2\tChapter 1\n";
+    struct bookmarks *b = bookmarks_parse(file, strlen(file), NULL, NULL);
+    CHECK("the old-format file parses", b != NULL);
+    struct bm_pos pos;
+    CHECK("before: nothing under the new id but an older place",
+          b && bookmarks_get_last(b, NEW, &pos) && pos.off == 1);
+    bookmarks_adopt(b, &lib);
+    CHECK("after: the last place saved under the alias, the newer one",
+          bookmarks_get_last(b, NEW, &pos) && pos.off == 30 && pos.when == 1000 &&
+          !strcmp(pos.context, "the house"));
+    char letters[64];
+    bookmarks_marks(b, NEW, letters);
+    CHECK_STR("its marks come along", letters, "a");
+    CHECK("the mark's place", bookmarks_get_mark(b, NEW, 'a', &pos) && pos.off == 5);
+    CHECK("nothing is left under the alias", !bookmarks_get_last(b, OLD, &pos));
+    CHECK("an alias that is another story's id keeps that story's records",
+          bookmarks_get_last(b, OTHER, &pos) && pos.off == 7);
+    const char *rid = bookmarks_most_recent(b);
+    CHECK_STR("the most recent story is the new id (--resume)", rid ? rid : "", NEW);
+    const char *id, *title;
+    size_t n = 0;
+    bool old_listed = false;
+    for (size_t i = 0; bookmarks_story(b, i, &id, &title); i++, n++)
+        old_listed |= !strcmp(id, OLD);
+    CHECK("the listing holds the story once, under its id", n == 2 && !old_listed);
+    bookmarks_close(b);
+
+    /* In a folder: adopting alone writes nothing; the next save moves the
+     * file's records, including one another process wrote meanwhile under
+     * the old id. */
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    put_file(path, file, strlen(file));
+    b = bookmarks_open(dir, true);
+    bookmarks_adopt(b, &lib);
+    CHECK("adopting reads as moved", bookmarks_get_last(b, NEW, &pos) && pos.off == 30);
+    CHECK("a save with nothing changed writes nothing", bookmarks_save(b) == 0);
+    char *got = get_file(path, NULL);
+    CHECK_STR("the file is as it was", got ? got : "", file);
+    free(got);
+    char *meanwhile = xasprintf("%smark\t00000000000000aa\tb\tk3\t2\t9\t80.00\t1100\tlater\t3\tChapter 3\n",
+                                file);
+    put_file(path, meanwhile, strlen(meanwhile));
+    struct bm_pos mine = mkpos("k3", 2, 11, 1200);
+    bookmarks_set_mark(b, OTHER, "Other", 'z', &mine);
+    CHECK("the next save succeeds", bookmarks_save(b) == 0);
+    got = get_file(path, NULL);
+    CHECK("the file no longer names the old id", got && !strstr(got, OLD));
+    CHECK("it holds the story's last place under its id",
+          got && strstr(got, "last\t00000000000000bb\tk2\t1\t30\t"));
+    CHECK("and the mark written under the old id meanwhile",
+          got && strstr(got, "mark\t00000000000000bb\tb\tk3\t2\t9\t"));
+    CHECK("and mark a", got && strstr(got, "mark\t00000000000000bb\ta\tk1\t0\t5\t"));
+    free(got);
+    bookmarks_close(b);
+    b = bookmarks_open(dir, true);
+    CHECK("read again without adopting: the place is under the id",
+          bookmarks_get_last(b, NEW, &pos) && pos.off == 30);
+    bookmarks_marks(b, NEW, letters);
+    CHECK_STR("with both marks", letters, "ab");
+    bookmarks_close(b);
+    free(meanwhile);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+    tfree(&u);
+    tfree(&t);
+}
+
 static void test_reanchor(void)
 {
     const char *chs[] = {CH1, CH2, CH3};
@@ -1424,6 +1519,7 @@ int main(int argc, char **argv)
     test_symlink();
     test_positions();
     test_identity();
+    test_adopt();
     test_reanchor();
     test_print();
     free(cap_path);

@@ -682,7 +682,9 @@ static void test_snapshot(void)
             {'T', 1, "0", "a story of no chapters"},
             {'T', 1, "99", "a story with chapters missing"},
             {'T', 2, "nothex0123456789", "a story id that is not hex"},
-            {'T', 3, "", "a story without a title"},
+            {'T', 4, "", "a story without a title"},
+            {'T', 3, "0123456789abcdef0123", "aliases that are not whole ids"},
+            {'T', 3, "0123456789ABCDEF", "an alias that is not lowercase hex"},
             {'C', 1, "0", "a chapter of no editions"},
             {'C', 1, "5", "a chapter with editions missing"},
             {'C', 5, "", "a chapter without a title"},
@@ -699,6 +701,22 @@ static void test_snapshot(void)
             library_free(got);
             free(m);
         }
+        /* a snapshot of the format before aliases (version 1), resealed:
+         * refused, so it is rebuilt rather than misread */
+        char *v1 = xmalloc(n + 1);
+        memcpy(v1, data, n);
+        v1[n] = '\0';
+        char *mg = strstr(v1, "quire-library 2\n");
+        CHECK("the snapshot is format 2 (aliases on T lines)", mg == v1);
+        if (mg) {
+            mg[strlen("quire-library ")] = '1';
+            char *m = mutate(v1, n, 'Z', 0, NULL, &len);
+            struct library *got = snapshot_parse(m, len, NULL, NULL, root, &scan, digest);
+            CHECK("refused: a snapshot of format 1", got == NULL);
+            library_free(got);
+            free(m);
+        }
+        free(v1);
         scan_result_free(&scan);
     }
     free(data);

@@ -2,6 +2,7 @@
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
 #include "library.h"
+#include "watch.h"
 #include "output.h"
 #include "loader.h"
 #include "util.h"
@@ -429,6 +430,123 @@ static void test_identity(void)
     free(d2);
 }
 
+/* The id comes from what a story says about itself (issue 14 item 9):
+ * files renamed so that another sorts first, or a chapter 0 added in
+ * front, keep a titled story's id; the first rule's id (title, author,
+ * opening of chapter 1) stays among its aliases for records saved under
+ * it; an untitled story's new first chapter changes its id, but the old id
+ * is an alias. */
+static struct story *only_story(struct library *lib, const char *title)
+{
+    bool amb;
+    return lib ? library_find(lib, title, &amb) : NULL;
+}
+
+static void test_identity_by_what_it_says(void)
+{
+    char *d1 = tempdir(), *d2 = tempdir(), *d3 = tempdir();
+    char *p1 = prose(91, 200, true), *p2 = prose(92, 200, true), *p0 = prose(90, 80, true);
+    char *a = xasprintf("The Quiet Year by Bo Writer\n\n%s", p1);
+    char *b = xasprintf("The Quiet Year by Bo Writer\n\n%s", p2);
+    put(d1, "quiet/a.txt", a);
+    put(d1, "quiet/b.txt", b);
+    put(d2, "quiet/c.txt", a);      /* a renamed: b sorts first now */
+    put(d2, "quiet/b.txt", b);
+    put_chapter(d1, "clocks/one.txt", "Clocks of Ardmore by Anna Example", 1, 93);
+    put_chapter(d1, "clocks/two.txt", "Clocks of Ardmore by Anna Example", 2, 94);
+    put_chapter(d3, "clocks/one.txt", "Clocks of Ardmore by Anna Example", 1, 93);
+    put_chapter(d3, "clocks/two.txt", "Clocks of Ardmore by Anna Example", 2, 94);
+    put_chapter(d3, "clocks/zero.txt", "Clocks of Ardmore by Anna Example", 0, 95);
+    /* an untitled story (a story.ini folder naming only the author) */
+    char *u1 = xasprintf("Chapter 1\n\n%s", p1), *u2 = xasprintf("Chapter 2\n\n%s", p2);
+    char *u0 = xasprintf("Chapter 0\n\n%s", p0);
+    put(d1, "untitled/story.ini", "author = Nobody Known\n");
+    put(d1, "untitled/1.txt", u1);
+    put(d1, "untitled/2.txt", u2);
+    put(d3, "untitled/story.ini", "author = Nobody Known\n");
+    put(d3, "untitled/1.txt", u1);
+    put(d3, "untitled/2.txt", u2);
+    put(d3, "untitled/0.txt", u0);
+    /* the same title by another author, another title by the same author */
+    put_chapter(d1, "x/one.txt", "Clocks of Ardmore by Someone Else", 1, 93);
+    put_chapter(d1, "y/one.txt", "Clocks of Bantry by Anna Example", 1, 93);
+    struct library *l1 = library_open(d1, NULL), *l2 = library_open(d2, NULL);
+    struct library *l3 = library_open(d3, NULL);
+    struct story *q1 = only_story(l1, "The Quiet Year"), *q2 = only_story(l2, "The Quiet Year");
+    CHECK("the quiet year in both", q1 && q2 && q1->n_ch == 2 && q2->n_ch == 2);
+    if (q1 && q2 && q1->n_ch == 2 && q2->n_ch == 2) {
+        CHECK_STR("the files reordered: chapter 1 is the other file's",
+                  q2->ch[0].key, q1->ch[1].key);
+        CHECK_STR("a rename that reorders the files keeps the id", q2->id, q1->id);
+        CHECK("the first rule's id (with the old first chapter) is an alias",
+              q1->n_alias == 2 && story_has_alias(q2, q1->alias[0]));
+    }
+    struct story *c1 = NULL, *c3 = only_story(l3, "Clocks of Ardmore");
+    for (size_t i = 0; l1 && i < l1->n_stories; i++)
+        if (!strcmp(l1->stories[i].title, "Clocks of Ardmore") &&
+            !strcmp(l1->stories[i].author, "Anna Example"))
+            c1 = &l1->stories[i];
+    CHECK("the clocks in both", c1 && c3 && c1->n_ch == 2 && c3->n_ch == 3);
+    if (c1 && c3 && c1->n_ch == 2 && c3->n_ch == 3) {
+        CHECK_STR("chapter 0 comes first", c3->ch[1].key, c1->ch[0].key);
+        CHECK_STR("a chapter 0 added in front keeps the id", c3->id, c1->id);
+        CHECK("the id saved before it came is an alias", story_has_alias(c3, c1->alias[0]));
+        CHECK("a story's own id is never its alias", !story_has_alias(c3, c3->id));
+    }
+    size_t differ = 0, titled = 0;
+    for (size_t i = 0; l1 && i < l1->n_stories; i++)
+        for (size_t j = i + 1; j < l1->n_stories; j++)
+            differ += strcmp(l1->stories[i].id, l1->stories[j].id) != 0;
+    titled = l1 ? l1->n_stories : 0;
+    CHECK_INT("five different stories, five different ids", differ, titled * (titled - 1) / 2);
+    CHECK_INT("five stories", titled, 5);
+    struct story *n1 = NULL, *n3 = NULL;
+    for (size_t i = 0; l1 && i < l1->n_stories; i++)
+        if (!strcmp(l1->stories[i].author, "Nobody Known"))
+            n1 = &l1->stories[i];
+    for (size_t i = 0; l3 && i < l3->n_stories; i++)
+        if (!strcmp(l3->stories[i].author, "Nobody Known"))
+            n3 = &l3->stories[i];
+    CHECK("the untitled story in both", n1 && n3 && n1->n_ch == 2 && n3->n_ch == 3);
+    if (n1 && n3 && n1->n_ch == 2 && n3->n_ch == 3) {
+        CHECK("untitled: a new first chapter gives another id", strcmp(n1->id, n3->id) != 0);
+        CHECK("but the old id is an alias", story_has_alias(n3, n1->id));
+        /* the reader's story found again in the library read anew after
+         * the chapter came (no file of its own to go by) */
+        struct story old = {.id = ""};
+        memcpy(old.id, n1->id, sizeof old.id);
+        CHECK("watch_find finds the story by the alias", watch_find(l3, &old) == n3);
+    }
+    library_free(l1);
+    library_free(l2);
+    library_free(l3);
+    free(a); free(b); free(u0); free(u1); free(u2); free(p0); free(p1); free(p2);
+    rmtree(d1);
+    rmtree(d2);
+    rmtree(d3);
+    free(d1);
+    free(d2);
+    free(d3);
+}
+
+/* Two story.ini folders naming the same title and author are two stories
+ * with two ids. */
+static void test_identity_twins(void)
+{
+    char *d = tempdir();
+    put(d, "one/story.ini", "title = Twins\nauthor = Same Hand\n");
+    put(d, "two/story.ini", "title = Twins\nauthor = Same Hand\n");
+    put_chapter(d, "one/a.txt", NULL, 1, 97);
+    put_chapter(d, "two/a.txt", NULL, 1, 98);
+    struct library *lib = library_open(d, NULL);
+    CHECK("two stories", lib && lib->n_stories == 2);
+    if (lib && lib->n_stories == 2)
+        CHECK("with two ids", strcmp(lib->stories[0].id, lib->stories[1].id) != 0);
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
 static void test_skipping(void)
 {
     char *d = tempdir();
@@ -776,6 +894,8 @@ int main(void)
     test_ambiguous();
     test_editions();
     test_identity();
+    test_identity_by_what_it_says();
+    test_identity_twins();
     test_skipping();
     test_blocks_and_percent();
     test_tsv_fields();
