@@ -153,6 +153,10 @@ void ui_library_draw(struct ui *ui)
         ls->top = ls->sel;
     if (ls->sel >= ls->top + (size_t)rows)
         ls->top = ls->sel - (size_t)rows + 1;
+    /* Grown taller (after a small window): the stories above come back
+     * rather than empty rows below the last. */
+    if (rows > 0 && ls->top + (size_t)rows > ls->n)
+        ls->top = ls->n > (size_t)rows ? ls->n - (size_t)rows : 0;
     if (first) {
         char head[512];
         if (ls->filter || ui->prompt.kind == PROMPT_FILTER)
