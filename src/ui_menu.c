@@ -28,6 +28,10 @@ void ui_list_fit(struct ui_list *l, int rows)
         l->top = l->sel;
     if (l->sel >= l->top + (size_t)rows)
         l->top = l->sel - (size_t)rows + 1;
+    /* Grown taller (after a small window): the items above come back
+     * rather than empty rows below the last. */
+    if (rows > 0 && l->top + (size_t)rows > l->n)
+        l->top = l->n > (size_t)rows ? l->n - (size_t)rows : 0;
 }
 
 bool ui_list_move(struct ui_list *l, enum ui_action act, size_t page, bool scroll)
