@@ -391,6 +391,9 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         return 1;
     }
     set_term(scr);
+    char *opening_warning = NULL;   /* already on stderr */
+    if (bm && bookmarks_warning(bm))
+        opening_warning = xstrdup(bookmarks_warning(bm));
     if (bm)
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
     signals_install();
@@ -448,6 +451,17 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
             ui_dispatch(ui, key);
     }
     /* A signal or q: the position is saved as the reader leaves. */
+    ui_mode_reader.leave(ui);
+    /* A store warning shown on the bottom line (bookmarks not saved) is
+     * said again on stderr once the screen is gone, unless it is the one
+     * stderr had before the screen started. */
+    char *warning = ui->bm_warning;
+    ui->bm_warning = NULL;
+    if (warning && opening_warning && strcmp(warning, opening_warning) == 0) {
+        free(warning);
+        warning = NULL;
+    }
+    free(opening_warning);
     ui_state_free(ui);
     free(ui);
     endwin();
@@ -455,5 +469,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     delscreen(scr);
     if (bm)
         bookmarks_set_quiet(bm, false);
+    if (warning)
+        warnx_q("%s", warning);
+    free(warning);
     return 0;
 }

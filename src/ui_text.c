@@ -140,6 +140,48 @@ int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
     return x;
 }
 
+/* s shortened to at most `cols` columns into out: its longest word (a run
+ * without spaces, a path as a rule) loses its start to "…", so the words
+ * around it stay whole and a path keeps its last folders; when that is not
+ * enough, s is copied as it is (ui_put cuts it at the end). */
+static void elide(const char *s, int cols, char *out, size_t size)
+{
+    size_t n = strlen(s);
+    int total = ui_cols(s, n);
+    snprintf(out, size, "%s", s);
+    if (total <= cols || cols < 1)
+        return;
+    size_t a = 0, b = 0;   /* the longest word, bytes [a, b) */
+    int best = -1;
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ')
+            i++;
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        int w = ui_cols(s + i, j - i);
+        if (w > best) {
+            best = w;
+            a = i;
+            b = j;
+        }
+        i = j;
+    }
+    int excess = total - cols + 1;   /* + the ellipsis */
+    if (best - excess < 4)
+        return;
+    size_t k = a;
+    int dropped = 0;
+    while (k < b && dropped < excess) {
+        uint32_t c;
+        size_t len = next_char(s + k, b - k, &c);
+        int w = char_cols(c);
+        dropped += w > 0 ? w : 0;
+        k += len;
+    }
+    snprintf(out, size, "%.*s\xe2\x80\xa6%s", (int)a, s, s + k);
+}
+
 void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
 {
     char rbuf[128];
@@ -160,6 +202,11 @@ void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
     if (rcols > COLS) {
         lmax = COLS;
         rx = COLS;   /* no room for the right part */
+    }
+    char fit[512];
+    if (ui->msg[0] && strcmp(left, ui->msg) == 0) {   /* a message: shortened to fit */
+        elide(left, lmax - (1 < COLS ? 1 : 0), fit, sizeof fit);
+        left = fit;
     }
     ui_put(y, 1 < COLS ? 1 : 0, lmax, left, strlen(left), ui->a_status);
     if (rx < COLS)
