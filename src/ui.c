@@ -391,6 +391,18 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         return 1;
     }
     set_term(scr);
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (char *)-1) {
+        /* TERM=dumb and the like: a screen that cannot be drawn on. */
+        endwin();
+        delscreen(scr);
+        set_err(err, "terminal: TERM=%s cannot move the cursor, so the reader cannot draw; "
+                "set TERM to the terminal's name, or read with: quire --render FILE | less",
+                term ? term : "(unset)");
+        ui_state_free(ui);
+        free(ui);
+        return 1;
+    }
     char *opening_warning = NULL;   /* already on stderr */
     if (bm && bookmarks_warning(bm))
         opening_warning = xstrdup(bookmarks_warning(bm));

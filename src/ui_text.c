@@ -4,10 +4,13 @@
  * layout fitted to the column fits on the screen; the bottom line; the
  * message shown on it until the next key. */
 #include <curses.h>
+#include <langinfo.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "layout.h"
 #include "ui_screen.h"
@@ -90,6 +93,22 @@ static int char_cols(uint32_t c)
     return layout_char_width(c);
 }
 
+/* Can the terminal's locale encode c (c >= 0x80)?  Always in a UTF-8
+ * locale; under LANG=C, no: such a character is drawn as '?' in each of
+ * its columns rather than left for curses to drop. */
+static bool can_show(uint32_t c)
+{
+    static int utf8 = -1;
+    if (utf8 < 0)
+        utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    if (utf8)
+        return true;
+    char mb[MB_LEN_MAX];
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    return wcrtomb(mb, (wchar_t)c, &st) != (size_t)-1;
+}
+
 int ui_cols(const char *s, size_t n)
 {
     int cols = 0;
@@ -121,12 +140,20 @@ int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
             continue;            /* a mark with nothing to sit on */
         if (x + w > xmax)
             break;
-        if (nw >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
+        int copies = 1;
+        if (c >= 0x80 && !can_show(c)) {
+            if (w == 0)
+                continue;        /* a mark on the '?' before it */
+            c = '?';
+            copies = w;
+        }
+        if (nw + copies >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
             mvaddnwstr(y, start, wbuf, nw);
             start = x;
             nw = 0;
         }
-        wbuf[nw++] = (wchar_t)c;
+        for (int k = 0; k < copies; k++)
+            wbuf[nw++] = (wchar_t)c;
         x += w;
     }
     if (nw > 0) {

@@ -2,7 +2,7 @@
 # t_ui_input.sh — how the reader takes input, in tmux: the mouse (wheel and
 # buttons only, never motion tracking; `mouse = no` turns it off), q on a
 # story opened by its path, a count before ] and [, the contents' chapter
-# number and filter, ...
+# number and filter, TERM=dumb and LANG=C, ...
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -130,5 +130,22 @@ ui_keys Escape
 check "and Esc again closes the contents" status_has ' 7/12 '
 $UI_T send-keys -t q q
 ui_dead >/dev/null
+
+# 4. TERM=dumb: one clear line and status 1, not a blank reader.  LANG=C:
+#    a character the locale cannot show is a '?' in each of its columns,
+#    never dropped.
+printf 'A Story\n\nAlice didn\342\200\231t say caf\303\251 or \346\227\245\346\234\254 at all.\n' >"$TMPD/c.txt"
+D0=$UI_DEADLINE
+UI_DEADLINE=5   # no frame is expected: do not wait long for one
+ui_run 80 24 "env TERM=dumb $(ui_quote "$QUIRE" "$TMPD/c.txt") 2>'$TMPD/dumb.err'" 2>/dev/null
+UI_DEADLINE=$D0
+check_eq "TERM=dumb: exit status 1" "$(ui_dead)" "1 0"
+check_eq "with one line on stderr" "$(grep -c . "$TMPD/dumb.err")" 1
+check "naming TERM and what to do" grep -q 'TERM=dumb cannot move the cursor.*quire --render' "$TMPD/dumb.err"
+ui_run 80 24 "env LC_ALL=C LANG=C $(ui_quote "$QUIRE" "$TMPD/c.txt")"
+check "LANG=C: the story opens" ui_wait 'Alice'
+check "a curly apostrophe is a '?', not dropped" ui_wait "Alice didn\?t say caf\? or \?\?\?\? at all\."
+$UI_T send-keys -t q q
+check_eq "LANG=C: quits cleanly" "$(ui_dead)" "0 0"
 
 finish
