@@ -272,6 +272,7 @@ void ui_state_free(struct ui *ui)
     ui_mode_reader.leave(ui);   /* saves the place */
     ui_menu_close(ui);
     ui_library_free(ui);
+    ui_history_free(&ui->search_hist);
     free(ui->bm_warning);
     ui->bm_warning = NULL;
 }
@@ -370,6 +371,13 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     struct ui *ui = xmalloc(sizeof *ui);
     ui_state_init(ui, *lib, bm, cfg);
     ui->libp = lib;
+    char *state = xdg_dir("STATE");
+    if (state) {
+        char *hp = xasprintf("%s/search-history", state);
+        ui_history_init(&ui->search_hist, hp);   /* read at the first search */
+        free(hp);
+        free(state);
+    }
     ui->loader = start ? start->loader : NULL;
     ui->alone = start && start->alone && start->story;
     struct story *story = start ? start->story : NULL;

@@ -2,7 +2,7 @@
 # t_ui_input.sh — how the reader takes input, in tmux: the mouse (wheel and
 # buttons only, never motion tracking; `mouse = no` turns it off), q on a
 # story opened by its path, a count before ] and [, the contents' chapter
-# number and filter, TERM=dumb and LANG=C, ...
+# number and filter, TERM=dumb and LANG=C, search history and "hit N of M".
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -147,5 +147,43 @@ check "LANG=C: the story opens" ui_wait 'Alice'
 check "a curly apostrophe is a '?', not dropped" ui_wait "Alice didn\?t say caf\? or \?\?\?\? at all\."
 $UI_T send-keys -t q q
 check_eq "LANG=C: quits cleanly" "$(ui_dead)" "0 0"
+
+# 5. Search: which hit of how many; / then Up recalls earlier searches, in
+#    a later run too (the state folder's search-history).
+ui_start 80 24 "$C12"
+ui_keys 0 %
+ui_keys /
+ui_type 'Harbour waits'
+ui_keys Enter
+check "a search says which hit of how many (6 in chapter 3)" status_has 'hit 1 of 6'
+check "in the chapter it found" status_has ' 3/12 '
+ui_keys n
+check "n: the next hit" status_has 'hit 2 of 6'
+ui_keys N
+check "N: back to the first" status_has 'hit 1 of 6'
+ui_keys /
+ui_type 'Lantern waits'
+ui_keys Enter
+check "a second search" status_has ' 10/12 '
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+check_eq "both are kept in the state folder, oldest first" \
+    "$(cat "$XDG_STATE_HOME/quire/search-history")" "$(printf 'Harbour waits\nLantern waits')"
+ui_start 80 24 "$C12"
+ui_keys / Up
+check "a later run: / then Up recalls the last search" ui_wait '^/Lantern waits'
+ui_keys Up
+check "Up again: the one before" ui_wait '^/Harbour waits'
+ui_keys Down
+check "Down: the later one" ui_wait '^/Lantern waits'
+ui_keys Up Enter
+check "Enter runs the search recalled" ui_wait 'the Harbour waits'
+check "and says hit 1 of 6" status_has 'hit 1 of 6'
+ui_keys / Up Enter
+check "the same search again moves to the front, not twice in the file" \
+    [ "$(grep -c 'Harbour waits' "$XDG_STATE_HOME/quire/search-history")" = 1 ]
+check_eq "the last search is the last line" "$(tail -n 1 "$XDG_STATE_HOME/quire/search-history")" "Harbour waits"
+$UI_T send-keys -t q q
+ui_dead >/dev/null
 
 finish
