@@ -116,8 +116,41 @@ void ui_view_chapter_end(struct ui_view *v);          /* last page of this chapt
 bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
                     bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped);
 
+/* A search hit's place: chapter and source offset. */
+struct ui_hit {
+    size_t ci, off;
+};
+
+/* Every hit of `srch` in the story in reading order, at most `max` of them,
+ * into *hits (malloc'd, NULL when none); returns how many, with *more set
+ * when there were more than `max`. */
+size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max,
+                        struct ui_hit **hits, bool *more);
+
 /* Drop cached layouts of chapters far from the top line (bounded memory). */
 void ui_view_trim(struct ui_view *v);
+
+/* ---- search history (ui_history.c) ------------------------------------- */
+
+#define UI_HISTORY_MAX 100
+
+struct ui_history {
+    char *path;              /* the file; NULL: this run only */
+    char **items;            /* oldest first */
+    size_t n;
+    bool loaded;
+};
+
+/* An empty history kept in `path` (NULL: none); nothing is read yet. */
+void ui_history_init(struct ui_history *h, const char *path);
+void ui_history_free(struct ui_history *h);
+/* Read the file the first time (later calls do nothing). */
+void ui_history_load(struct ui_history *h);
+/* Add a search (its first line; an equal older one is dropped) and write
+ * the file, merged with what another run may have added meanwhile. */
+void ui_history_add(struct ui_history *h, const char *text);
+/* The search `back` steps back (1: the latest), or NULL. */
+const char *ui_history_get(const struct ui_history *h, size_t back);
 
 /* ---- key table (ui_keys.c) --------------------------------------------- */
 

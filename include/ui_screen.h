@@ -97,6 +97,9 @@ struct ui_prompt {
     struct buf text;         /* UTF-8 being edited */
     ui_prompt_fn *changed;
     ui_prompt_done_fn *done;
+    struct ui_history *hist; /* Up/Down recall from it; NULL: none */
+    size_t back;             /* the entry shown (ui_history_get), 0: typed */
+    char *typed;             /* the text typed before Up */
 };
 
 struct ui_reader {
@@ -110,6 +113,11 @@ struct ui_reader {
     bool prompt_back;        /* the search prompt open is '?' */
     bool have_hit;
     size_t hit_ci, hit_off, hit_end;
+    /* every hit of the search (for "hit N of M"), found at its first step */
+    struct ui_hit *hits;
+    size_t n_hits;
+    bool hits_known, hits_more;
+    char nth[64];            /* "hit N of M" for the current hit */
     /* number typed before a key, and a key waiting for its letter */
     unsigned long count;
     bool have_count;
@@ -154,6 +162,7 @@ struct ui {
     struct ui_libscreen ls;
     struct ui_menu menu;
     struct ui_prompt prompt;
+    struct ui_history search_hist;   /* searches typed, across runs */
     char msg[256];           /* shown on the bottom line until the next key */
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
@@ -222,6 +231,8 @@ void ui_menu_close(struct ui *ui);
 /* The prompt line: `changed` (may be NULL) after each edit, `done` at the
  * end. */
 void ui_prompt_open(struct ui *ui, char lead, ui_prompt_fn *changed, ui_prompt_done_fn *done);
+/* Up and Down in the open prompt recall the entries of h. */
+void ui_prompt_history(struct ui *ui, struct ui_history *h);
 /* Is `key` the one that ends the prompt with its text (Enter)? */
 bool ui_prompt_enter(int key);
 

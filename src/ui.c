@@ -282,6 +282,7 @@ void ui_state_free(struct ui *ui)
     ui_mode_reader.leave(ui);   /* saves the place */
     ui_menu_close(ui);
     ui_library_free(ui);
+    ui_history_free(&ui->search_hist);
     free(ui->bm_warning);
     ui->bm_warning = NULL;
 }
@@ -405,6 +406,13 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     struct ui *ui = xmalloc(sizeof *ui);
     ui_state_init(ui, *lib, bm, cfg);
     ui->libp = lib;
+    char *state = xdg_dir("STATE");
+    if (state) {
+        char *hp = xasprintf("%s/search-history", state);
+        ui_history_init(&ui->search_hist, hp);   /* read at the first search */
+        free(hp);
+        free(state);
+    }
     ui->loader = start ? start->loader : NULL;
     ui->alone = start && start->alone && start->story;
     struct story *story = start ? start->story : NULL;
@@ -426,6 +434,21 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         return 1;
     }
     set_term(scr);
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (char *)-1) {
+        /* TERM=dumb and the like: a screen that cannot be drawn on. */
+        endwin();
+        delscreen(scr);
+        set_err(err, "terminal: TERM=%s cannot move the cursor, so the reader cannot draw; "
+                "set TERM to the terminal's name, or read with: quire --render FILE | less",
+                term ? term : "(unset)");
+        ui_state_free(ui);
+        free(ui);
+        return 1;
+    }
+    char *opening_warning = NULL;   /* already on stderr */
+    if (bm && bookmarks_warning(bm))
+        opening_warning = xstrdup(bookmarks_warning(bm));
     if (bm)
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
     warn_set_quiet(true);
@@ -487,6 +510,17 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
             ui_dispatch(ui, key);
     }
     /* A signal or q: the position is saved as the reader leaves. */
+    ui_mode_reader.leave(ui);
+    /* A store warning shown on the bottom line (bookmarks not saved) is
+     * said again on stderr once the screen is gone, unless it is the one
+     * stderr had before the screen started. */
+    char *warning = ui->bm_warning;
+    ui->bm_warning = NULL;
+    if (warning && opening_warning && strcmp(warning, opening_warning) == 0) {
+        free(warning);
+        warning = NULL;
+    }
+    free(opening_warning);
     ui_state_free(ui);
     free(ui);
     endwin();
@@ -495,5 +529,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     warn_set_quiet(false);
     if (bm)
         bookmarks_set_quiet(bm, false);
+    if (warning)
+        warnx_q("%s", warning);
+    free(warning);
     return 0;
 }

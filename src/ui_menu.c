@@ -314,8 +314,36 @@ void ui_prompt_open(struct ui *ui, char lead, ui_prompt_fn *changed, ui_prompt_d
     ui->prompt.lead = lead;
     ui->prompt.changed = changed;
     ui->prompt.done = done;
+    ui->prompt.hist = NULL;
+    ui->prompt.back = 0;
     buf_adds(&ui->prompt.text, "");
     ui->line = &ui_mode_prompt;
+}
+
+void ui_prompt_history(struct ui *ui, struct ui_history *h)
+{
+    ui_history_load(h);
+    ui->prompt.hist = h;
+    ui->prompt.back = 0;
+}
+
+/* Up (older) or Down (newer, then the text typed before Up). */
+static bool prompt_recall(struct ui_prompt *p, bool older)
+{
+    if (!p->hist)
+        return false;
+    size_t to = older ? p->back + 1 : p->back - 1;
+    const char *t = older ? ui_history_get(p->hist, to) : to ? ui_history_get(p->hist, to) : p->typed;
+    if ((older && !t) || (!older && p->back == 0))
+        return false;
+    if (p->back == 0) {
+        free(p->typed);
+        p->typed = xstrdup(p->text.data ? p->text.data : "");
+    }
+    p->back = to;
+    p->text.len = 0;
+    buf_adds(&p->text, t ? t : "");
+    return true;
 }
 
 bool ui_prompt_enter(int key)
@@ -326,6 +354,7 @@ bool ui_prompt_enter(int key)
 static void prompt_leave(struct ui *ui)
 {
     buf_free(&ui->prompt.text);
+    free(ui->prompt.typed);
     memset(&ui->prompt, 0, sizeof ui->prompt);
     if (ui->line == &ui_mode_prompt)
         ui->line = NULL;
@@ -362,6 +391,8 @@ static void prompt_key(struct ui *ui, int key)
         t->len = i;
         t->data[i] = '\0';
         changed = true;
+    } else if (key == UI_KC(KEY_UP) || key == UI_KC(KEY_DOWN)) {
+        changed = prompt_recall(&ui->prompt, key == UI_KC(KEY_UP));
     } else if (key == 0x15) {       /* C-u: clear */
         t->len = 0;
         t->data[0] = '\0';

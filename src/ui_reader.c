@@ -54,6 +54,16 @@ static void reader_tick(struct ui *ui)
 
 static void reader_leave(struct ui *ui);
 
+/* Drop the hits counted for "hit N of M" (a new search, another story). */
+static void forget_hits(struct ui_reader *rd)
+{
+    free(rd->hits);
+    rd->hits = NULL;
+    rd->n_hits = 0;
+    rd->hits_known = false;
+    rd->hits_more = false;
+}
+
 static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
 {
     if (s->n_ch == 0) {
@@ -89,6 +99,7 @@ static void reader_leave(struct ui *ui)
     reader_save(ui);
     search_free(rd->srch);
     free(rd->needle);
+    forget_hits(rd);
     ui_view_free(&rd->v);
     memset(rd, 0, sizeof *rd);
 }
@@ -233,12 +244,14 @@ static void draw_line(struct ui *ui, int y, int x0, int xmax, const struct line 
         x = draw_run(ui, y, x, xmax, &runs[i], text, base | run_attr(ui, runs[i].attr), h);
 }
 
-static void status_line(struct ui *ui)
+/* The bottom line; `hit_shown`: the current search hit is on the screen
+ * (its number goes beside the percent). */
+static void status_line(struct ui *ui, bool hit_shown)
 {
     struct ui_reader *rd = &ui->rd;
     struct story *s = rd->s;
     size_t ci = rd->v.top.ci;
-    char left[512], right[64];
+    char left[512], right[128];
     if (ui->msg[0])
         snprintf(left, sizeof left, "%s", ui->msg);
     else if (rd->pending)
@@ -252,7 +265,10 @@ static void status_line(struct ui *ui)
     else
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/%zu %s", s->title, ci + 1, s->n_ch,
                  s->ch[ci].title);
-    snprintf(right, sizeof right, "%.0f%%", ui_view_percent(&rd->v));
+    if (hit_shown && rd->nth[0])
+        snprintf(right, sizeof right, "%s  %.0f%%", rd->nth, ui_view_percent(&rd->v));
+    else
+        snprintf(right, sizeof right, "%.0f%%", ui_view_percent(&rd->v));
     ui_bottom(ui, LINES - 1, left, right);
 }
 
@@ -282,10 +298,36 @@ static void reader_draw(struct ui *ui)
             break;
     }
     if (LINES >= 2)
-        status_line(ui);
+        status_line(ui, h.cur != MAX_HITS);
 }
 
 /* ---- search ----------------------------------------------------------------- */
+
+#define MAX_COUNTED 100000UL   /* hits counted for "hit N of M" */
+
+/* "hit N of M" for the current hit (every hit found once per search). */
+static void hit_number(struct ui_reader *rd, char *out, size_t size)
+{
+    if (!rd->hits_known) {
+        rd->n_hits = ui_view_all_hits(&rd->v, rd->srch, MAX_COUNTED, &rd->hits, &rd->hits_more);
+        rd->hits_known = true;
+    }
+    size_t lo = 0, hi = rd->n_hits;   /* the first hit at or after the current one */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct ui_hit *h = &rd->hits[mid];
+        if (h->ci < rd->hit_ci || (h->ci == rd->hit_ci && h->off < rd->hit_off))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < rd->n_hits && rd->hits_more)
+        snprintf(out, size, "hit %lu of %lu+", (unsigned long)lo + 1, (unsigned long)rd->n_hits);
+    else if (lo < rd->n_hits)
+        snprintf(out, size, "hit %lu of %lu", (unsigned long)lo + 1, (unsigned long)rd->n_hits);
+    else
+        snprintf(out, size, "hit of more than %lu", (unsigned long)rd->n_hits);
+}
 
 static void search_step(struct ui *ui, bool reverse)
 {
@@ -317,6 +359,7 @@ static void search_step(struct ui *ui, bool reverse)
     rd->hit_end = hend;
     if (!(hci == vci && hoff >= vlo && hoff < vhi))
         jump_to(rd, hci, hoff);
+    hit_number(rd, rd->nth, sizeof rd->nth);
     if (wrapped)
         ui_msg(ui, "search wrapped around the story: %s", rd->needle);
 }
@@ -340,8 +383,10 @@ static void search_done(struct ui *ui, const char *t, bool run)
         ui_msg(ui, "nothing to search for in \"%s\"", t);
         return;
     }
+    ui_history_add(&ui->search_hist, t);
     search_free(rd->srch);
     free(rd->needle);
+    forget_hits(rd);
     rd->srch = s;
     rd->needle = xstrdup(t);
     rd->srch_back = back;
@@ -555,6 +600,7 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
         rd->hit_end = rd->hit_off + len;
         rd->have_hit = same;
     }
+    forget_hits(rd);   /* counted in the partial story */
     struct layout_opts lo = rd->v.lo;
     int rows = rd->v.rows;
     ui_view_free(&rd->v);
@@ -638,6 +684,7 @@ static void act_search(struct ui *ui, enum ui_action act, int key)
     if (act == ACT_SEARCH_FWD || act == ACT_SEARCH_BACK) {
         ui->rd.prompt_back = act == ACT_SEARCH_BACK;
         ui_prompt_open(ui, act == ACT_SEARCH_BACK ? '?' : '/', NULL, search_done);
+        ui_prompt_history(ui, &ui->search_hist);
     } else {
         search_step(ui, act == ACT_SEARCH_PREV);
     }

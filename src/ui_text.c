@@ -4,10 +4,13 @@
  * layout fitted to the column fits on the screen; the bottom line; the
  * message shown on it until the next key. */
 #include <curses.h>
+#include <langinfo.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "layout.h"
 #include "ui_screen.h"
@@ -90,6 +93,22 @@ static int char_cols(uint32_t c)
     return layout_char_width(c);
 }
 
+/* Can the terminal's locale encode c (c >= 0x80)?  Always in a UTF-8
+ * locale; under LANG=C, no: such a character is drawn as '?' in each of
+ * its columns rather than left for curses to drop. */
+static bool can_show(uint32_t c)
+{
+    static int utf8 = -1;
+    if (utf8 < 0)
+        utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    if (utf8)
+        return true;
+    char mb[MB_LEN_MAX];
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    return wcrtomb(mb, (wchar_t)c, &st) != (size_t)-1;
+}
+
 int ui_cols(const char *s, size_t n)
 {
     int cols = 0;
@@ -121,12 +140,20 @@ int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
             continue;            /* a mark with nothing to sit on */
         if (x + w > xmax)
             break;
-        if (nw >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
+        int copies = 1;
+        if (c >= 0x80 && !can_show(c)) {
+            if (w == 0)
+                continue;        /* a mark on the '?' before it */
+            c = '?';
+            copies = w;
+        }
+        if (nw + copies >= (int)(sizeof wbuf / sizeof wbuf[0]) - 1) {
             mvaddnwstr(y, start, wbuf, nw);
             start = x;
             nw = 0;
         }
-        wbuf[nw++] = (wchar_t)c;
+        for (int k = 0; k < copies; k++)
+            wbuf[nw++] = (wchar_t)c;
         x += w;
     }
     if (nw > 0) {
@@ -138,6 +165,48 @@ int ui_put(int y, int x, int xmax, const char *s, size_t n, attr_t attr)
         attrset(old);
     }
     return x;
+}
+
+/* s shortened to at most `cols` columns into out: its longest word (a run
+ * without spaces, a path as a rule) loses its start to "…", so the words
+ * around it stay whole and a path keeps its last folders; when that is not
+ * enough, s is copied as it is (ui_put cuts it at the end). */
+static void elide(const char *s, int cols, char *out, size_t size)
+{
+    size_t n = strlen(s);
+    int total = ui_cols(s, n);
+    snprintf(out, size, "%s", s);
+    if (total <= cols || cols < 1)
+        return;
+    size_t a = 0, b = 0;   /* the longest word, bytes [a, b) */
+    int best = -1;
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ')
+            i++;
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        int w = ui_cols(s + i, j - i);
+        if (w > best) {
+            best = w;
+            a = i;
+            b = j;
+        }
+        i = j;
+    }
+    int excess = total - cols + 1;   /* + the ellipsis */
+    if (best - excess < 4)
+        return;
+    size_t k = a;
+    int dropped = 0;
+    while (k < b && dropped < excess) {
+        uint32_t c;
+        size_t len = next_char(s + k, b - k, &c);
+        int w = char_cols(c);
+        dropped += w > 0 ? w : 0;
+        k += len;
+    }
+    snprintf(out, size, "%.*s\xe2\x80\xa6%s", (int)a, s, s + k);
 }
 
 void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
@@ -160,6 +229,11 @@ void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
     if (rcols > COLS) {
         lmax = COLS;
         rx = COLS;   /* no room for the right part */
+    }
+    char fit[512];
+    if (ui->msg[0] && strcmp(left, ui->msg) == 0) {   /* a message: shortened to fit */
+        elide(left, lmax - (1 < COLS ? 1 : 0), fit, sizeof fit);
+        left = fit;
     }
     ui_put(y, 1 < COLS ? 1 : 0, lmax, left, strlen(left), ui->a_status);
     if (rx < COLS)

@@ -437,6 +437,35 @@ bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, siz
     return false;
 }
 
+size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max,
+                        struct ui_hit **hits, bool *more)
+{
+    size_t n = 0, cap = 0;
+    *hits = NULL;
+    *more = false;
+    for (size_t c = 0; srch && c < v->s->n_ch; c++) {
+        const char *text;
+        const struct edition *ed = chapter_text(&v->s->ch[c], &text);
+        size_t from = ed->start, a, b;
+        while (from < ed->end && search_find(srch, text, ed->start, ed->end, from, false, &a, &b)) {
+            if (n == max) {
+                *more = true;
+                return n;
+            }
+            if (n == cap) {
+                void *p = *hits;
+                xgrow(&p, &cap, n + 1, sizeof **hits);
+                *hits = p;
+            }
+            (*hits)[n].ci = c;
+            (*hits)[n].off = a;
+            n++;
+            from = a + 1;
+        }
+    }
+    return n;
+}
+
 void ui_view_trim(struct ui_view *v)
 {
     size_t ci = v->top.ci;

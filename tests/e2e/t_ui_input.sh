@@ -2,7 +2,7 @@
 # t_ui_input.sh — how the reader takes input, in tmux: the mouse (wheel and
 # buttons only, never motion tracking; `mouse = no` turns it off), q on a
 # story opened by its path, a count before ] and [, the contents' chapter
-# number and filter, ...
+# number and filter, TERM=dumb and LANG=C, search history and "hit N of M".
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -128,6 +128,61 @@ ui_keys Escape
 check "Esc drops the filter: every chapter again" ui_wait '12\. Chapter 12: Morning'
 ui_keys Escape
 check "and Esc again closes the contents" status_has ' 7/12 '
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+
+# 4. TERM=dumb: one clear line and status 1, not a blank reader.  LANG=C:
+#    a character the locale cannot show is a '?' in each of its columns,
+#    never dropped.
+printf 'A Story\n\nAlice didn\342\200\231t say caf\303\251 or \346\227\245\346\234\254 at all.\n' >"$TMPD/c.txt"
+D0=$UI_DEADLINE
+UI_DEADLINE=5   # no frame is expected: do not wait long for one
+ui_run 80 24 "env TERM=dumb $(ui_quote "$QUIRE" "$TMPD/c.txt") 2>'$TMPD/dumb.err'" 2>/dev/null
+UI_DEADLINE=$D0
+check_eq "TERM=dumb: exit status 1" "$(ui_dead)" "1 0"
+check_eq "with one line on stderr" "$(grep -c . "$TMPD/dumb.err")" 1
+check "naming TERM and what to do" grep -q 'TERM=dumb cannot move the cursor.*quire --render' "$TMPD/dumb.err"
+ui_run 80 24 "env LC_ALL=C LANG=C $(ui_quote "$QUIRE" "$TMPD/c.txt")"
+check "LANG=C: the story opens" ui_wait 'Alice'
+check "a curly apostrophe is a '?', not dropped" ui_wait "Alice didn\?t say caf\? or \?\?\?\? at all\."
+$UI_T send-keys -t q q
+check_eq "LANG=C: quits cleanly" "$(ui_dead)" "0 0"
+
+# 5. Search: which hit of how many; / then Up recalls earlier searches, in
+#    a later run too (the state folder's search-history).
+ui_start 80 24 "$C12"
+ui_keys 0 %
+ui_keys /
+ui_type 'Harbour waits'
+ui_keys Enter
+check "a search says which hit of how many (6 in chapter 3)" status_has 'hit 1 of 6'
+check "in the chapter it found" status_has ' 3/12 '
+ui_keys n
+check "n: the next hit" status_has 'hit 2 of 6'
+ui_keys N
+check "N: back to the first" status_has 'hit 1 of 6'
+ui_keys /
+ui_type 'Lantern waits'
+ui_keys Enter
+check "a second search" status_has ' 10/12 '
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+check_eq "both are kept in the state folder, oldest first" \
+    "$(cat "$XDG_STATE_HOME/quire/search-history")" "$(printf 'Harbour waits\nLantern waits')"
+ui_start 80 24 "$C12"
+ui_keys / Up
+check "a later run: / then Up recalls the last search" ui_wait '^/Lantern waits'
+ui_keys Up
+check "Up again: the one before" ui_wait '^/Harbour waits'
+ui_keys Down
+check "Down: the later one" ui_wait '^/Lantern waits'
+ui_keys Up Enter
+check "Enter runs the search recalled" ui_wait 'the Harbour waits'
+check "and says hit 1 of 6" status_has 'hit 1 of 6'
+ui_keys / Up Enter
+check "the same search again moves to the front, not twice in the file" \
+    [ "$(grep -c 'Harbour waits' "$XDG_STATE_HOME/quire/search-history")" = 1 ]
+check_eq "the last search is the last line" "$(tail -n 1 "$XDG_STATE_HOME/quire/search-history")" "Harbour waits"
 $UI_T send-keys -t q q
 ui_dead >/dev/null
 

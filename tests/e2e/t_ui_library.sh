@@ -168,10 +168,13 @@ ui_run 80 24 "env XDG_STATE_HOME='$TMPD/not-a-folder/state' $(ui_quote "$QUIRE" 
 ui_keys m a
 check "an unwritable store: a warning on the bottom line" ui_wait 'quire|state|bookmark'
 check "the warning names the folder" ui_wait 'not-a-folder'
+check "and fits the bottom line: its end is there" status_has 'bookmarks are not saved'
 ui_keys Space
 check "reading goes on" status_has ' 1/2 '
 ui_keys q q
 check_eq "quits with status 0" "$(ui_dead)" "0 0"
+check_eq "the warning is said again on stderr at exit, once" \
+    "$(grep -c 'not-a-folder.*bookmarks are not saved' "$TMPD/err2")" 1
 
 # Renamed library folder and files, and another terminal width: --resume
 # still lands on the same text.
