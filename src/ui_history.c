@@ -4,17 +4,13 @@
  * run too.  No curses.
  *
  * The file is read at first use (not before the first frame), accepted only
- * as a regular file and read up to 64 KiB; a search is added by reading the
+ * as a regular file of at most 64 KiB (read_file_max); a search is added by reading the
  * file again (another quire may have added its own), dropping an equal
  * older entry, appending, keeping the last UI_HISTORY_MAX, and replacing
  * the file atomically.  A file that cannot be read or written costs the
  * history, never the reading. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ui_internal.h"
 #include "util.h"
@@ -63,36 +59,23 @@ static void push(struct ui_history *h, const char *s, size_t len)
     h->items[h->n++] = xstrndup(s, len);
 }
 
-/* The file's lines, or nothing when it is missing, not a regular file or
- * unreadable. */
+/* The file's lines, or nothing when it is missing, not a regular file,
+ * larger than HISTORY_READ_MAX or unreadable (read_file_max). */
 static void read_back(struct ui_history *h)
 {
     clear(h);
     if (!h->path)
         return;
-    int fd = open(h->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return;
-    struct stat st;
-    char *data = NULL;
     size_t len = 0;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        data = xmalloc(HISTORY_READ_MAX);
-        while (len < HISTORY_READ_MAX) {
-            ssize_t r = read(fd, data + len, HISTORY_READ_MAX - len);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break;
-            len += (size_t)r;
-        }
-    }
-    close(fd);
+    char *err = NULL;
+    char *data = read_file_max(h->path, HISTORY_READ_MAX, &len, &err);
+    free(err);
+    if (!data)
+        return;
     for (size_t i = 0; i < len;) {
         const char *nl = memchr(data + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - data) : len;
-        if (nl || len < HISTORY_READ_MAX)   /* not a line cut by the bound */
-            push(h, data + i, end - i);
+        push(h, data + i, end - i);
         i = end + 1;
     }
     free(data);
