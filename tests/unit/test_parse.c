@@ -240,18 +240,19 @@ static int ref_side(const char *s, size_t n, size_t i, bool before)
 
 static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
 {
+    bool lit[64] = {false};
     memset(cls, 0, n);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '\\' && (s[i + 1] == '*' || s[i + 1] == '_')) {
+            cls[i] = MARKUP_HIDDEN;
+            lit[++i] = true;
+        }
     for (size_t i = 0; i < n; i++) {
         char m = s[i];
-        if (m == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '_')) {
-            cls[i] = MARKUP_HIDDEN;
-            i++;
-            continue;
-        }
-        if ((m != '*' && m != '_') || (cls[i] & MARKUP_HIDDEN))
+        if ((m != '*' && m != '_') || (cls[i] & MARKUP_HIDDEN) || lit[i])
             continue;
         size_t r = i;
-        while (r < n && s[r] == m && !(cls[r] & MARKUP_HIDDEN))
+        while (r < n && s[r] == m && !(cls[r] & MARKUP_HIDDEN) && !lit[r])
             r++;
         size_t k = r - i;
         if (k > 3 || ref_side(s, n, i, true) == 2 || ref_side(s, n, r, false) == 0) {
@@ -260,16 +261,12 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
         }
         size_t j = r, found = n;
         while (j < n) {
-            if (s[j] == '\\') {
-                j += 2;
-                continue;
-            }
-            if (s[j] != m || (cls[j] & MARKUP_HIDDEN)) {
+            if (s[j] != m || (cls[j] & MARKUP_HIDDEN) || lit[j]) {
                 j++;
                 continue;
             }
             size_t e = j;
-            while (e < n && s[e] == m)
+            while (e < n && s[e] == m && !lit[e])
                 e++;
             if (e - j == k && ref_side(s, n, j, true) != 0 && ref_side(s, n, e, false) != 2) {
                 found = j;
@@ -282,14 +279,17 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
             continue;
         }
         uint8_t attr = k == 1 ? MARKUP_ITALIC : k == 2 ? MARKUP_BOLD : (MARKUP_ITALIC | MARKUP_BOLD);
+        for (size_t q = r; q < found; q++)
+            cls[q] |= attr;
         for (size_t q = i; q < r; q++)
             cls[q] = MARKUP_HIDDEN;
         for (size_t q = found; q < found + k; q++)
             cls[q] = MARKUP_HIDDEN;
-        for (size_t q = r; q < found; q++)
-            cls[q] |= attr;
         i = r - 1;
     }
+    for (size_t i = 0; i < n; i++)
+        if (cls[i] & MARKUP_HIDDEN)
+            cls[i] = MARKUP_HIDDEN;
 }
 
 /* markup_scan against the plain search on 300,000 random strings of
@@ -334,6 +334,32 @@ static void test_markup_same_as_plain_search(void)
               (cls[this - b.data + 1] & MARKUP_ITALIC));
     free(cls);
     buf_free(&b);
+}
+
+/* Pathological input is linear (issue 14 item 2, issue 17): 1 MB of
+ * nested emphasis `*a *a … a* a*` (each opener's closer half a megabyte
+ * on; the plain search and painting each pair's range cost a search of
+ * half the paragraph per pair, minutes in all) is marked completely; so
+ * is every pair.  Run in make check: a quadratic pass hangs it. */
+static void test_markup_nested_linear(void)
+{
+    size_t pairs = 1u << 18, n = pairs * 6;
+    char *s = xmalloc(n);
+    for (size_t p = 0; p < pairs; p++) {
+        memcpy(s + 3 * p, "*a ", 3);
+        memcpy(s + 3 * pairs + 3 * p, " a*", 3);
+    }
+    uint8_t *cls = xmalloc(n);
+    markup_scan(s, n, cls);
+    size_t hidden = 0, italic = 0;
+    for (size_t i = 0; i < n; i++) {
+        hidden += cls[i] == MARKUP_HIDDEN;
+        italic += (cls[i] & MARKUP_ITALIC) != 0;
+    }
+    CHECK_INT("1 MB of nested emphasis: every marker hidden", hidden, 2 * pairs);
+    CHECK_INT("and everything between the outer pair italic", italic, n - 2 * pairs);
+    free(cls);
+    free(s);
 }
 
 static void markup_is(const char *in, const char *want)
@@ -630,6 +656,31 @@ static void test_blocks(void)
     free(b);
 }
 
+/* 200,000 scene-break lines are one break, and 100,000 of them between
+ * paragraphs are 100,000 breaks (issue 14 item 2: merging them one memmove at a time
+ * took 30 s for 1 MB). */
+static void test_blocks_break_run(void)
+{
+    size_t lines = 200000;
+    char *t = xmalloc(lines * 5 + 1);
+    for (size_t i = 0; i < lines; i++)
+        memcpy(t + 4 * i, "***\n", 4);
+    struct block *b;
+    size_t n = parse_blocks(t, 0, 4 * lines, 0, 4 * lines, &b);
+    CHECK_INT("200,000 break lines in a row: one break", n, 1);
+    CHECK("it spans them all", n == 1 && b[0].kind == BLOCK_BREAK && b[0].off == 0 &&
+                                  b[0].end == 4 * lines - 1);
+    free(b);
+    for (size_t i = 0; i < lines; i++)
+        memcpy(t + 5 * i, i % 2 ? "xyz\n\n" : "***\n\n", 5);
+    n = parse_blocks(t, 0, 5 * lines, 0, 5 * lines, &b);
+    CHECK_INT("100,000 breaks between 100,000 paragraphs: all kept", n, lines);
+    CHECK("they alternate", n == lines && b[0].kind == BLOCK_BREAK && b[1].kind == BLOCK_PARA &&
+                                b[lines - 1].kind == BLOCK_PARA);
+    free(b);
+    free(t);
+}
+
 /* ---- real books (always: copies in tests/data/corpus) ---- */
 
 static void test_alice_kafka(void)
@@ -823,10 +874,12 @@ int main(void)
     test_break_lines();
     test_markup();
     test_markup_same_as_plain_search();
+    test_markup_nested_linear();
     test_words();
     test_seeds();
     test_fixtures();
     test_blocks();
+    test_blocks_break_run();
     test_alice_kafka();
     test_corpus();
     test_robust();
