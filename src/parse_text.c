@@ -152,6 +152,27 @@ static bool titleish(const char *t, size_t a, size_t b, size_t max_bytes, size_t
     return true;
 }
 
+/* Does t[a, b) end with a name's initials or suffix ("Tomasz W.",
+ * "J.R.R.", "Jr.")?  Then its final period ends a name, not a sentence. */
+static bool ends_with_initial(const char *t, size_t a, size_t b)
+{
+    size_t w = b;
+    while (w > a && t[w - 1] != ' ')
+        w--;
+    if (b - w == 3 && (memcmp(t + w, "Jr.", 3) == 0 || memcmp(t + w, "Sr.", 3) == 0))
+        return true;
+    /* one or more capital letters each followed by a period */
+    size_t i = w;
+    while (i < b) {
+        uint32_t c;
+        i += uch_decode(t, i, b, &c);
+        if (!uch_is_upper(c) || i >= b || t[i] != '.')
+            return false;
+        i++;
+    }
+    return i > w;
+}
+
 /* "Title by Author" on one line: sets the two spans. */
 static bool title_by_author(const char *t, size_t a, size_t b, size_t *ta, size_t *tb,
                             size_t *aa, size_t *ab)
@@ -159,7 +180,7 @@ static bool title_by_author(const char *t, size_t a, size_t b, size_t *ta, size_
     if (b - a > 200)
         return false;
     uint32_t e = uch_last(t, a, b);
-    if (e == '.' || e == ',' || e == ';' || e == ':' || e == '!' || e == '?' || uch_is_quote(e, UCH_Q_ANY))
+    if ((e == '.' && !ends_with_initial(t, a, b)) || e == ',' || e == ';' || e == ':' || e == '!' || e == '?' || uch_is_quote(e, UCH_Q_ANY))
         return false;
     /* the last " by " */
     size_t at = 0;

@@ -681,6 +681,34 @@ static void test_blocks_break_run(void)
     free(t);
 }
 
+/* The title and author a text announces, from a string. */
+static void announces(const char *text, const char *title, const char *author)
+{
+    struct parse_result r;
+    parse_text(text, strlen(text), &r);
+    CHECK_STR(text, r.title, title);
+    CHECK_STR(text, r.author, author);
+    parse_result_free(&r);
+}
+
+/* Issue 14 item 15: an author whose name ends with a period (initials)
+ * in "Title by Author"; a sentence ending in a period is still none. */
+static void test_announce(void)
+{
+    const char *story = "\n\nChapter 1\n\nIt was a dark night and the rain fell on the town.\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "The Long Way Home by Tomasz W.%s", story);
+    announces(buf, "The Long Way Home", "Tomasz W.");
+    snprintf(buf, sizeof buf, "Letters by J.R.R.%s", story);
+    announces(buf, "Letters", "J.R.R.");
+    snprintf(buf, sizeof buf, "A Quiet Year by Sam Jones Jr.%s", story);
+    announces(buf, "A Quiet Year", "Sam Jones Jr.");
+    snprintf(buf, sizeof buf, "The Long Way Home by Tomasz W%s", story);
+    announces(buf, "The Long Way Home", "Tomasz W");
+    snprintf(buf, sizeof buf, "He was saved by Tomasz in the end.%s", story);
+    announces(buf, NULL, NULL);
+}
+
 /* ---- real books (always: copies in tests/data/corpus) ---- */
 
 static void test_alice_kafka(void)
@@ -880,6 +908,7 @@ int main(void)
     test_fixtures();
     test_blocks();
     test_blocks_break_run();
+    test_announce();
     test_alice_kafka();
     test_corpus();
     test_robust();
