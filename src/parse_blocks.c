@@ -393,16 +393,26 @@ static void mark_matter(struct blocks *c)
     }
 }
 
+/* Is block b a line standing right under a heading: a subtitle or a
+ * dateline ("DR. SEWARD'S DIARY--_continued_.")?  The blank lines after
+ * it set it off from the heading's text; they are no scene break. */
+static bool under_heading(const struct blocks *c, size_t b)
+{
+    const struct block *u = &c->bl.v[b];
+    return b >= 1 && c->bl.v[b - 1].kind == BLOCK_HEADING &&
+           !memchr(c->text + u->off, '\n', u->end - u->off);
+}
+
 /* Is the gap before block b (of at least `need` blank lines) a lost scene
  * break?  Only between two paragraphs of story text, neither a label
- * line, and not a pause in dialogue (the next paragraph opens with a
- * quotation mark and the one before holds one). */
+ * line nor a line under a heading, and not a pause in dialogue (the next
+ * paragraph opens with a quotation mark and the one before holds one). */
 static bool lost_break_before(const struct blocks *c, size_t b, int need)
 {
     const struct block *v = &c->bl.v[b], *u = &c->bl.v[b - 1];
     return c->bl.gap[b] >= need && v->kind == BLOCK_PARA && u->kind == BLOCK_PARA &&
            v->flags == 0 && u->flags == 0 && !label_like(c->text, v->off, v->end) &&
-           !label_like(c->text, u->off, u->end) &&
+           !label_like(c->text, u->off, u->end) && !under_heading(c, b - 1) &&
            !(opens_with_quote(c->text, v->off, v->end) && has_quote(c->text, u->off, u->end));
 }
 

@@ -651,6 +651,20 @@ static void test_blocks(void)
     CHECK("CRLF text: explicit break", n == 3 && b[1].kind == BLOCK_BREAK && b[1].end - b[1].off == 3);
     free(b);
 
+    /* a line under the heading, then two blank lines (Dracula's "DR.
+     * SEWARD'S DIARY--_continued_."): no lost break after it */
+    t = "CHAPTER XIII\n\nDR. SEWARD'S DIARY--_continued_.\n\n\nThe funeral was\narranged.\n\n"
+        "More.\n\nAnd more.\n\nThen this.\n";
+    n = parse_blocks_body(t, 0, strlen(t), 0, 14, strlen(t), &b);
+    CHECK_INT("a dateline under a heading: heading, dateline, 4 paragraphs", n, 6);
+    CHECK("no break after the dateline", n == 6 && b[0].kind == BLOCK_HEADING &&
+                                            b[1].kind == BLOCK_PARA && b[2].kind == BLOCK_PARA);
+    free(b);
+    t = "Some text\nhere.\n\nA line.\n\n\nThe funeral was\narranged.\n\nMore.\n\nAnd more.\n";
+    n = blocks_of(t, &b);
+    CHECK("the same gap between story paragraphs is a break", n == 6 && b[2].kind == BLOCK_BREAK);
+    free(b);
+
     n = blocks_of("", &b);
     CHECK_INT("empty range: no blocks", n, 0);
     free(b);
@@ -825,6 +839,21 @@ static void test_corpus(void)
                 if (r.ch[k].number != (int)k + 1)
                     in_order = false;
             CHECK("Hong Lou Meng: 第一回 … 第一二零回 numbered 1..120 in order", in_order);
+        }
+        if (strstr(books[i].file, "dracula")) {
+            /* issue 14 item 12: no scene break after the line under the
+             * heading of chapters XIII and XV */
+            size_t after_sub = 0;
+            for (size_t k = 0; k < r.n_ch; k++) {
+                struct block *b;
+                size_t n = parse_blocks_body(s->text, r.ch[k].start, r.ch[k].end, r.ch[k].front_end,
+                                             r.ch[k].body, r.ch[k].back, &b);
+                for (size_t q = 1; q < n; q++)
+                    after_sub += b[q].kind == BLOCK_BREAK &&
+                                 text_at(s, b[q - 1].off, "DR. SEWARD'S DIARY--_continued_.");
+                free(b);
+            }
+            CHECK_INT("Dracula: no break after \"DIARY--continued.\"", after_sub, 0);
         }
         if (strstr(books[i].file, "war-and-peace") && r.n_ch == 365)
             CHECK_STR("the epilogues are parts", r.ch[r.n_ch - 13].title,
