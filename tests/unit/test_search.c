@@ -84,6 +84,15 @@ static void test_whitespace(void)
     CHECK_INT("tabs and space runs match one space", find(t, "dog barked at the moon", 0, false, NULL), 21);
     CHECK_INT("needle whitespace folds too", find(t, "that \n  the", 0, false, NULL), 8);
     CHECK_INT("backward across a line break", find(t, "that the", strlen(t), true, NULL), 8);
+
+    /* issue 14 item 8: shown joined, found joined */
+    t = "la foire Saint-\nRomain et au-\r\n  dessus, so --\nthen";
+    CHECK_INT("a word hyphenated at a line end is found whole", find(t, "Saint-Romain", 0, false, &e), 9);
+    CHECK_INT("to its end", e, 22);
+    CHECK_INT("across CR LF and an indent", find(t, "au-dessus", 0, false, NULL), 26);
+    CHECK_INT("backward too", find(t, "saint-romain", strlen(t), true, NULL), 9);
+    CHECK_INT("a punctuation dash keeps its space", find(t, "so -- then", 0, false, NULL), 41);
+    CHECK_INT("and is not joined", find(t, "--then", 0, false, NULL), -1);
 }
 
 /* Chunk boundaries: hits straddling the 64 KB fold steps, both ways. */
