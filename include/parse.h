@@ -98,8 +98,10 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
 size_t parse_count_words(const char *text, size_t start, size_t end);
 
 /* Emphasis inside one paragraph [s, s+n): fills cls[i] for every byte with
- * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`) gets
- * MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC.  A lone or unmatched
+ * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`, the
+ * backslash of a Markdown escape `\'` `\*` before ASCII punctuation, see
+ * uch_escapable) gets MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC.
+ * Linear in n whatever the nesting.  A lone or unmatched
  * `*`/`_`, an intra-word `snake_case`, or a `*` used as a footnote mark keeps
  * class 0 and is shown. */
 enum { MARKUP_ITALIC = 1, MARKUP_HIDDEN = 2, MARKUP_BOLD = 4 };

@@ -79,6 +79,15 @@ bool uch_is_alnum(uint32_t c);
 /* An upper case letter (any script that has case). */
 bool uch_is_upper(uint32_t c);
 
+/* Is c an ASCII punctuation character, which a backslash before it
+ * escapes (the Markdown rule: `\'`, `\$`, `\*`, `\\`)?  The backslash is
+ * markup: hidden on screen (markup_scan) and skipped by search. */
+static inline bool uch_escapable(char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
 /* Does the white-space run s[i, j) end a line broken after the hyphen of
  * a hyphenated word ("Saint-\nRomain", "au-\ndessus")?  It holds a line
  * end, a letter and a hyphen (`-` or U+2010) come before it and a letter

@@ -38,12 +38,6 @@ enum {
     M_BOLD_OFF = 128,
 };
 
-/* A backslash before `*` or `_` escapes it: `\*` is a literal star. */
-static bool escapable(char c)
-{
-    return c == '*' || c == '_';
-}
-
 /* The first closer of k markers m at or after `from` (a run boundary):
  * a run of exactly k unhidden m after a non-space, before an edge, space
  * or punctuation.  n when there is none. */
@@ -72,8 +66,12 @@ static size_t find_closer(const char *s, size_t n, const uint8_t *cls, char m, s
 void markup_scan(const char *s, size_t n, uint8_t *cls)
 {
     memset(cls, 0, n);
+    /* A backslash before ASCII punctuation is a Markdown escape, in any
+     * file: Markdown exports leave them in .txt files too (`school\'s`,
+     * `\$5`), and in prose a backslash comes before a letter, a digit or
+     * a space if at all ("C:\Users"), never before punctuation. */
     for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '\\' && escapable(s[i + 1])) {
+        if (s[i] == '\\' && uch_escapable(s[i + 1])) {
             cls[i] = MARKUP_HIDDEN;
             cls[++i] = M_LITERAL;
         }

@@ -224,6 +224,45 @@ static bool is_label_line(const char *t, size_t a, size_t b)
     return i < b && t[i] == ':' && i + 1 < b && t[i + 1] == ' ';
 }
 
+/* t[*a, *b) without the bold markers around it (`**Title**`, `__Title__`);
+ * false when it is not wrapped in them. */
+static bool unbold(const char *t, size_t *a, size_t *b)
+{
+    if (*b - *a < 5 || !((t[*a] == '*' && t[*a + 1] == '*') || (t[*a] == '_' && t[*a + 1] == '_')) ||
+        t[*b - 1] != t[*a] || t[*b - 2] != t[*a])
+        return false;
+    *a += 2;
+    *b -= 2;
+    uch_trim(t, a, b);
+    return *a < *b;
+}
+
+/* Markdown's announcement: a bold title line, then a bold "By Author"
+ * line (`**Ace Iverson and the Fabric of Fate**` / `**By ACI100**`),
+ * among the first lines, after disclaimers and notes.  Sets r's title and
+ * author; returns the title's index in tl, or -1. */
+static int bold_title_by(const char *t, const struct top_line *tl, int n, struct parse_result *r)
+{
+    for (int i = 0; i + 1 < n; i++) {
+        size_t xa = tl[i].ta, xb = tl[i].tb, ya = tl[i + 1].ta, yb = tl[i + 1].tb;
+        if (!unbold(t, &xa, &xb) || !unbold(t, &ya, &yb) || !uch_has_prefix_ci(t, ya, yb, "by "))
+            continue;
+        ya += 3;
+        uch_trim(t, &ya, &yb);
+        if (ya == yb || uch_count_spaced(t, ya, yb) > 5 || !titleish(t, xa, xb, 120, 14))
+            continue;
+        /* a name, not a phrase: several words start with a capital; a
+         * final period ends initials */
+        if ((uch_count_spaced(t, ya, yb) > 1 && !uch_is_upper(uch_first(t, ya, yb))) ||
+            (t[yb - 1] == '.' && !ends_with_initial(t, ya, yb)))
+            continue;
+        r->title = heading_title(t, xa, xb);
+        r->author = heading_title(t, ya, yb);
+        return i;
+    }
+    return -1;
+}
+
 /* Lines announcing title and author at the top of the file.  Sets r's
  * title and author and returns the offset where the text proper starts
  * (after the announcement), or 0.  *ch_title_line receives the start of a
@@ -261,6 +300,10 @@ static size_t announce(const char *t, size_t len, const struct scan *sc, struct 
             r->author = heading_tidy(t, sc->author_a, sc->author_b);
         return 0;
     }
+    struct top_line bold[12];
+    int bt = bold_title_by(t, bold, top_lines(t, len, bold, 12), r);
+    if (bt >= 0)    /* the lines before it (notes) stay in the text */
+        return bt == 0 ? bold[1].next : 0;
     if (heading_classify(t + tl[0].a, tl[0].b - tl[0].a, &h) != H_NONE)
         return 0;
     size_t xa, xb, ya, yb;

@@ -7,7 +7,9 @@
  * its cluster and whether it starts one; memmem finds the needle in the
  * window and a hit counts only when it begins and ends on cluster
  * boundaries.  A line end after a hyphenated word's hyphen folds to
- * nothing, as the layout shows it ("Saint-Romain" finds "Saint-\nRomain").  ASCII is folded inline; single-code-point clusters go through
+ * nothing, as the layout shows it ("Saint-Romain" finds "Saint-\nRomain"),
+ * and so does a backslash escaping ASCII punctuation ("school\'s").
+ * ASCII is folded inline; single-code-point clusters go through
  * a small per-call cache, so u8_casefold runs about once per distinct
  * character rather than once per character. */
 #include "search.h"
@@ -140,6 +142,8 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
                 i = j;
                 continue;
             }
+            if (b == '\\' && i + 1 < hi && uch_escapable(text[i + 1]))
+                b = (unsigned char)text[++i];   /* an escape: "school\'s" is "school's" */
             win_reserve(w, 1);
             w->f[w->n] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
             w->src[w->n] = i;

@@ -243,7 +243,7 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
     bool lit[64] = {false};
     memset(cls, 0, n);
     for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '\\' && (s[i + 1] == '*' || s[i + 1] == '_')) {
+        if (s[i] == '\\' && ispunct((unsigned char)s[i + 1])) {
             cls[i] = MARKUP_HIDDEN;
             lit[++i] = true;
         }
@@ -298,7 +298,7 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
  * still finds the emphasis at its end. */
 static void test_markup_same_as_plain_search(void)
 {
-    static const char alpha[] = "**__\\a1 .\n";
+    static const char alpha[] = "**__\\\\a1 .\n'";
     char s[32];
     uint8_t got[32], want[32];
     unsigned x = 12345;
@@ -385,6 +385,11 @@ static void test_markup(void)
     markup_is("wrapped *across a\r\nline end* fine", "wrapped <i:across a\r\nline end> fine");
     markup_is("\xE2\x80\x9C*Spike*,\xE2\x80\x9D she said", "\xE2\x80\x9C<i:Spike>,\xE2\x80\x9D she said");
     markup_is("P\\*T\\*E\\*N", "P*T*E*N");
+    /* issue 14 item 14: Markdown escapes before any ASCII punctuation */
+    markup_is("the school\\'s \\$5 \\\"fee\\\" \\. done", "the school's $5 \"fee\" . done");
+    markup_is("a \\\\ backslash, \\*not\\* emphasis", "a \\ backslash, *not* emphasis");
+    markup_is("C:\\Users\\ann \\o/ \\1", "C:\\Users\\ann \\o/ \\1");
+    markup_is("\\\\*both\\\\*", "\\<i:both\\>");
     markup_is("_5 May._--I must", "<i:5 May.>--I must");
 }
 
@@ -721,6 +726,23 @@ static void test_announce(void)
     announces(buf, "The Long Way Home", "Tomasz W");
     snprintf(buf, sizeof buf, "He was saved by Tomasz in the end.%s", story);
     announces(buf, NULL, NULL);
+
+    /* issue 14 item 14: Markdown's bold title and "By Author" lines, after
+     * notes, or first (then they leave the text) */
+    const char *md = "**Disclaimer: I own nothing.**\n\n**Note: thanks to my beta.**\n\n"
+                     "**The Fabric of Things**\n\n**By Someone100**\n\n**Chapter I: Start**\n\n"
+                     "It was a long day at school\\'s end, and the rain fell on the town.\n";
+    announces(md, "The Fabric of Things", "Someone100");
+    struct parse_result r;
+    parse_text(md, strlen(md), &r);
+    CHECK("the notes before it stay in the text", r.body == 0);
+    parse_result_free(&r);
+    md = "__A Quiet Year__\n\n__by A. N. Author__\n\nChapter 1\n\nIt was a dark night.\n";
+    announces(md, "A Quiet Year", "A. N. Author");
+    parse_text(md, strlen(md), &r);
+    CHECK("a first bold title leaves the text", r.body == (size_t)(strstr(md, "\n\nChapter") - md + 1));
+    parse_result_free(&r);
+    announces("**Bold words here**\n\n**by the way, no.**\n\nChapter 1\n\nText here.\n", NULL, NULL);
 }
 
 /* ---- real books (always: copies in tests/data/corpus) ---- */
