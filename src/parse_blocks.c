@@ -15,7 +15,9 @@
  *                      heading; then an underline joins its heading and
  *                      consecutive break lines join (merge_blocks)
  *   6. mark_matter     front and back matter flags
- *   7. lost_breaks     a wide blank gap between story paragraphs stands
+ *   7. keep_lists      labelled lines, numbered entries and contents
+ *                      lists keep their lines (verse)
+ *   8. lost_breaks     a wide blank gap between story paragraphs stands
  *                      for a scene break that was lost */
 #include "parse_int.h"
 #include "decode.h"
@@ -341,6 +343,13 @@ static bool continues_break(const struct blist *bl, size_t b)
     return bl->v[b].kind == BLOCK_BREAK && bl->v[b - 1].kind == BLOCK_BREAK;
 }
 
+/* Two verse blocks with no blank line between are one. */
+static bool continues_list(const struct blist *bl, size_t b)
+{
+    return bl->v[b].kind == BLOCK_VERSE && bl->v[b - 1].kind == BLOCK_VERSE && bl->gap[b] == 0 &&
+           bl->v[b].flags == bl->v[b - 1].flags;
+}
+
 /* 5. Headings: a one-line block standing alone that reads as a heading
  * (in one-paragraph-per-line text a chapter heading need not stand
  * alone).  Then underlines and runs of break lines join up. */
@@ -403,6 +412,106 @@ static bool under_heading(const struct blocks *c, size_t b)
            !memchr(c->text + u->off, '\n', u->end - u->off);
 }
 
+/* A line of a list rather than of a paragraph (trimmed t[a, b)): a
+ * labelled field ("Posting Date: January 10, 2009", "Status: Completed"),
+ * a numbered entry ("II. The Red-headed League", "3) Home"), or a line
+ * that reads as a heading ("CHAPTER XII", "BOOK ONE: 1805"). */
+static bool entry_line(const char *t, size_t a, size_t b);
+
+static bool list_line(const char *t, size_t a, size_t b)
+{
+    if (a >= b || b - a > 160)
+        return false;
+    /* Label: value, the label a capitalised word or few */
+    if (uch_is_upper_ascii(t[a])) {
+        size_t i = a;
+        while (i < b && i - a < 30 && t[i] != ':' && t[i] != '.' && t[i] != ',')
+            i++;
+        if (i + 1 < b && t[i] == ':' && t[i + 1] == ' ')
+            return true;
+    }
+    return entry_line(t, a, b);
+}
+
+/* An entry of a table of contents: a numbered line or a heading. */
+static bool entry_line(const char *t, size_t a, size_t b)
+{
+    if (a >= b || b - a > 160)
+        return false;
+    /* a numeral (roman, or up to three digits) and `.` or `)`, then text */
+    size_t i = a;
+    while (i < b && i - a < 8 && (uch_is_digit(t[i]) || strchr("IVXLCDM", t[i])))
+        i++;
+    if (i > a && i + 2 < b && (t[i] == '.' || t[i] == ')') && t[i + 1] == ' ' &&
+        (!uch_is_digit(t[a]) || i - a <= 3))
+        return true;
+    struct hinfo h;
+    return b - a <= 80 && heading_classify(t + a, b - a, &h) != H_NONE;
+}
+
+/* 7. Lists keep their lines.  A paragraph whose first line and two
+ * thirds of its lines are list lines (list_line) is verse: a Gutenberg
+ * header's fields, FanFicFare's `Label: value` lines, a numbered table of
+ * contents.  Such blocks next to each other with no blank line between
+ * are one (an indented entry had split them).  In front matter a run of
+ * three or more one-line entries (entry_line) with at most two blank lines
+ * between (War and Peace's contents: `CHAPTER I`, blank, `CHAPTER II`,
+ * ...) is one compact list, not a screen of headings per few entries. */
+static void keep_lists(struct blocks *c)
+{
+    struct blist *bl = &c->bl;
+    size_t li = 0;
+    for (size_t b = 0; b < bl->n; b++) {
+        struct block *v = &bl->v[b];
+        while (li < c->nl && c->L[li].a < v->off)
+            li++;
+        if (v->kind != BLOCK_PARA || li >= c->nl || !list_line(c->text, c->L[li].ta, c->L[li].tb))
+            continue;
+        if (li + 1 >= c->nl || c->L[li + 1].a >= v->end) {
+            /* one line: the last entry of a list an indent split off */
+            if (b > 0 && bl->gap[b] == 0 && bl->v[b - 1].kind == BLOCK_VERSE)
+                v->kind = BLOCK_VERSE;
+            continue;
+        }
+        size_t lines = 0, listed = 0;
+        for (size_t q = li; q < c->nl && c->L[q].a < v->end; q++) {
+            lines++;
+            listed += list_line(c->text, c->L[q].ta, c->L[q].tb);
+        }
+        if (listed * 3 >= lines * 2)
+            v->kind = BLOCK_VERSE;
+    }
+    /* one-line front-matter list blocks: mark runs of three or more */
+    bool *one = xcalloc(bl->n + 1, sizeof *one);
+    for (size_t b = 0; b < bl->n; b++) {
+        const struct block *v = &bl->v[b];
+        size_t ta = v->off, tb = v->end;
+        uch_trim(c->text, &ta, &tb);
+        one[b] = (v->flags & BLOCK_FRONT) && v->kind != BLOCK_BREAK &&
+                 !memchr(c->text + v->off, '\n', v->end - v->off) &&
+                 !memchr(c->text + v->off, '\r', v->end - v->off) && entry_line(c->text, ta, tb);
+    }
+    size_t w = 0;
+    for (size_t r = 0; r < bl->n;) {
+        size_t e = r + 1;
+        while (one[r] && e < bl->n && one[e] && bl->gap[e] <= 2)
+            e++;
+        bl->v[w] = bl->v[r];
+        bl->gap[w] = bl->gap[r];
+        if (e - r >= 3) {
+            bl->v[w].end = bl->v[e - 1].end;
+            bl->v[w].kind = BLOCK_VERSE;
+        } else {
+            e = r + 1;
+        }
+        w++;
+        r = e;
+    }
+    bl->n = w;
+    free(one);
+    merge_blocks(bl, continues_list);
+}
+
 /* Is the gap before block b (of at least `need` blank lines) a lost scene
  * break?  Only between two paragraphs of story text, neither a label
  * line nor a line under a heading, and not a pause in dialogue (the next
@@ -416,7 +525,7 @@ static bool lost_break_before(const struct blocks *c, size_t b, int need)
            !(opens_with_quote(c->text, v->off, v->end) && has_quote(c->text, u->off, u->end));
 }
 
-/* 7. Lost scene breaks.  The usual gap between paragraphs is the most
+/* 8. Lost scene breaks.  The usual gap between paragraphs is the most
  * common blank-run length (0 in one-paragraph-per-line texts, 1 in most,
  * 2 in some); a gap of at least max(2, twice the usual) stands for a lost
  * separator (lost_break_before).  Gaps next to headings, breaks, verse or
@@ -468,6 +577,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
     mark_verse(&c);
     mark_headings(&c);
     mark_matter(&c);
+    keep_lists(&c);
     size_t n = lost_breaks(&c, out);
     free(c.bl.v);
     free(c.bl.gap);

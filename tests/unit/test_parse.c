@@ -617,6 +617,16 @@ static void test_fixtures(void)
 
 /* ---- blocks on small texts ---- */
 
+/* Does block b of t hold `want`? */
+static bool text_is(const char *t, struct block b, const char *want)
+{
+    size_t n = strlen(want);
+    for (size_t i = b.off; i + n <= b.end; i++)
+        if (memcmp(t + i, want, n) == 0)
+            return true;
+    return false;
+}
+
 static size_t blocks_of(const char *t, struct block **b)
 {
     return parse_blocks(t, 0, strlen(t), 0, strlen(t), b);
@@ -700,6 +710,63 @@ static void test_blocks_break_run(void)
     free(t);
 }
 
+/* Issue 14 item 11: lists and labelled lines keep their lines (verse);
+ * a contents list in front matter is one compact block. */
+static void test_lists(void)
+{
+    struct block *b;
+    const char *t = "Title: The Long Way\nAuthor: A. Writer\nPosting Date: June 25, 2008 [EBook #11]\n"
+                    "Release Date: March, 1994\n\nIt was a dark night and the rain\nfell on the town.\n";
+    size_t n = blocks_of(t, &b);
+    CHECK("a Gutenberg header's fields keep their lines",
+          n == 2 && b[0].kind == BLOCK_VERSE && b[1].kind == BLOCK_PARA);
+    free(b);
+
+    t = "Category: Harry Potter\nGenre: Drama, Romance\nStatus: Completed\n"
+        "Summary: Harry walks home. It is a long road, and he is not alone\non it.\n\nText.\n";
+    n = blocks_of(t, &b);
+    CHECK("FanFicFare's labels keep their lines, a wrapped value too",
+          n == 2 && b[0].kind == BLOCK_VERSE);
+    free(b);
+
+    t = "   I. A Scandal in Bohemia\n  II. The Red-headed League\n III. A Case of Identity\n"
+        "VIII. The Adventure of the Speckled Band\n  IX. The Adventure of the Engineer's Thumb\n"
+        "\nTo Sherlock Holmes she is always the woman. I have seldom heard\nhim mention her "
+        "under any other name. In his eyes she\neclipses and predominates the whole of her "
+        "sex. It was not\nthat he felt any emotion akin to love for Irene Adler. All\n"
+        "emotions, and that one particularly, were abhorrent to his cold.\n";
+    n = blocks_of(t, &b);
+    CHECK("a numbered contents list is one block of lines, indents and all",
+          n == 2 && b[0].kind == BLOCK_VERSE && b[0].off == 0 && text_is(t, b[0], "IX. The Adventure"));
+    free(b);
+
+    t = "Note: the rain fell all day, and the river\nrose past the old mill until nobody in\n"
+        "the village could remember a spring like it.\n\nMore.\n";
+    n = blocks_of(t, &b);
+    CHECK("a paragraph that opens with a label is still a paragraph", n == 2 && b[0].kind == BLOCK_PARA);
+    free(b);
+
+    t = "1. The first of these\nwas the hardest.\n\n2. The second was easy and\nquick to do.\n\nDone.\n";
+    n = blocks_of(t, &b);
+    CHECK("numbered paragraphs stay paragraphs", n == 3 && b[0].kind == BLOCK_PARA && b[1].kind == BLOCK_PARA);
+    free(b);
+
+    /* War and Peace: CONTENTS, then entries with blank lines between */
+    t = "CONTENTS\n\n\n    BOOK ONE: 1805\n\n    CHAPTER I\n\n    CHAPTER II\n\n    CHAPTER III\n\n"
+        "\n\n\nCHAPTER I\n\nWell, Prince, so Genoa and Lucca are now\njust family estates.\n";
+    size_t fe = (size_t)(strstr(t, "\n\n\n\nCHAPTER I") - t) + 4;
+    n = parse_blocks_body(t, 0, strlen(t), fe, fe + 10, strlen(t), &b);
+    CHECK_INT("front-matter contents: CONTENTS, one list, the heading, the text", n, 4);
+    CHECK("the list is one block of lines", n == 4 && b[1].kind == BLOCK_VERSE &&
+                                            (b[1].flags & BLOCK_FRONT) && text_is(t, b[1], "CHAPTER III"));
+    CHECK("the chapter's own heading stays one", n == 4 && b[2].kind == BLOCK_HEADING && !b[2].flags);
+    free(b);
+    t = "Chapter 1\n\nChapter 2\n\nChapter 3\n\nText.\n";
+    n = blocks_of(t, &b);
+    CHECK("outside front matter, such lines are not merged", n == 4);
+    free(b);
+}
+
 /* The title and author a text announces, from a string. */
 static void announces(const char *text, const char *title, const char *author)
 {
@@ -745,6 +812,33 @@ static void test_announce(void)
     announces("**Bold words here**\n\n**by the way, no.**\n\nChapter 1\n\nText here.\n", NULL, NULL);
 }
 
+/* The kind of the block of chapter `ch` that holds `want`, or -1. */
+static int kind_of_block_with(const struct source *s, const struct parse_result *r, size_t ch,
+                              const char *want)
+{
+    struct block *b;
+    size_t n = parse_blocks_body(s->text, r->ch[ch].start, r->ch[ch].end, r->ch[ch].front_end,
+                                 r->ch[ch].body, r->ch[ch].back, &b);
+    int kind = -1;
+    for (size_t k = 0; k < n && kind < 0; k++)
+        if (memmem(s->text + b[k].off, b[k].end - b[k].off, want, strlen(want)))
+            kind = b[k].kind;
+    free(b);
+    return kind;
+}
+
+/* Front-matter headings of chapter `ch` (a contents list made of them). */
+static size_t front_headings(const struct source *s, const struct parse_result *r, size_t ch)
+{
+    struct block *b;
+    size_t n = parse_blocks_body(s->text, r->ch[ch].start, r->ch[ch].end, r->ch[ch].front_end,
+                                 r->ch[ch].body, r->ch[ch].back, &b), h = 0;
+    for (size_t k = 0; k < n; k++)
+        h += b[k].kind == BLOCK_HEADING && (b[k].flags & BLOCK_FRONT);
+    free(b);
+    return h;
+}
+
 /* ---- real books (always: copies in tests/data/corpus) ---- */
 
 static void test_alice_kafka(void)
@@ -764,6 +858,8 @@ static void test_alice_kafka(void)
             CHECK("the licence is back matter", text_at(s, r.ch[11].back, "End of Project Gutenberg"));
         }
         CHECK("tiles", tiles(&r, s->len));
+        CHECK_INT("Alice: the Gutenberg header's dates keep their lines (issue 14 item 11)",
+                  kind_of_block_with(s, &r, 0, "Posting Date:"), BLOCK_VERSE);
         struct counts c = count_blocks(s, &r);
         CHECK_INT("Alice: three star blocks, three breaks", c.brk, 3);
         CHECK("Alice has verse (poems, the Mouse's Tale)", c.verse >= 10);
@@ -877,6 +973,16 @@ static void test_corpus(void)
             }
             CHECK_INT("Dracula: no break after \"DIARY--continued.\"", after_sub, 0);
         }
+        /* issue 14 item 11: contents lists keep their lines, compactly */
+        if (strstr(books[i].file, "sherlock") && r.n_ch == 12)
+            CHECK_INT("Sherlock Holmes: the contents is a list",
+                      kind_of_block_with(s, &r, 0, "XII. The Adventure of the Copper Beeches"), BLOCK_VERSE);
+        if (strstr(books[i].file, "war-and-peace") && r.n_ch == 365) {
+            CHECK_INT("War and Peace: the contents is a list, no screens of headings",
+                      front_headings(s, &r, 0), 0);
+            CHECK_INT("War and Peace: the contents is a list",
+                      kind_of_block_with(s, &r, 0, "CHAPTER XXVIII"), BLOCK_VERSE);
+        }
         if (strstr(books[i].file, "war-and-peace") && r.n_ch == 365)
             CHECK_STR("the epilogues are parts", r.ch[r.n_ch - 13].title,
                       "FIRST EPILOGUE: 1813 - 20 \xE2\x80\x94 CHAPTER XVI");
@@ -960,6 +1066,7 @@ int main(void)
     test_blocks();
     test_blocks_break_run();
     test_announce();
+    test_lists();
     test_alice_kafka();
     test_corpus();
     test_robust();
