@@ -432,7 +432,7 @@ void ui_reader_menu_choose(struct ui *ui)
         size_t ci = m->sel;
         ui_menu_close(ui);
         remember_place(rd);
-        ui_view_chapter(&rd->v, ci);
+        ui_view_chapter_entry(&rd->v, ci);
     } else if (m->kind == MENU_MARKS && rd->open) {
         char letter = m->letters[m->sel];
         ui_menu_close(ui);
