@@ -44,7 +44,7 @@ static bool is_letter(uint32_t c)
 
 bool uch_hyphen_joins(const char *s, size_t lo, size_t hi, size_t i, size_t j)
 {
-    if (i < lo + 2 || j >= hi || (!memchr(s + i, '\n', j - i) && !memchr(s + i, '\r', j - i)))
+    if (i < lo + 2 || j >= hi)
         return false;
     size_t h;
     if (s[i - 1] == '-')
@@ -52,6 +52,8 @@ bool uch_hyphen_joins(const char *s, size_t lo, size_t hi, size_t i, size_t j)
     else if (i >= lo + 4 && memcmp(s + i - 3, "\xE2\x80\x90", 3) == 0)
         h = i - 3;
     else
+        return false;
+    if (!memchr(s + i, '\n', j - i) && !memchr(s + i, '\r', j - i))
         return false;
     size_t p = uch_prev(s, h);
     if (p < lo)
