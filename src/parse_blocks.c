@@ -201,7 +201,13 @@ struct blocks {
 /* 1. The lines. */
 static void read_lines(struct blocks *c)
 {
-    size_t lcap = 0, pos = c->start, l, le;
+    size_t lcap = 0, pos = c->start, l, le, lf = 1;
+    /* as many records as line feeds, allocated once (a megabyte of short
+     * lines grew the array a dozen times, copying it each time) */
+    for (const char *q = c->text + c->start, *e = c->text + c->end;
+         (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+        lf++;
+    XGROW(c->L, lcap, lf);
     while (decode_next_line(c->text, c->end, &pos, &l, &le)) {
         XGROW(c->L, lcap, c->nl + 1);
         struct pline *p = &c->L[c->nl++];

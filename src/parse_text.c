@@ -108,7 +108,8 @@ static bool maybe_heading(const char *t, size_t a, size_t b)
     return c == 0xE7;   /* 第 */
 }
 
-/* The first non-blank lines of a file, with the blank lines before each. */
+/* The first non-blank lines of a file (within its first 1,000 lines),
+ * with the blank lines before each. */
 struct top_line {
     size_t a, b, ta, tb, next;
     int blanks_before;
@@ -117,8 +118,10 @@ struct top_line {
 static int top_lines(const char *t, size_t len, struct top_line *tl, int max)
 {
     size_t pos = 0, l, le;
-    int n = 0, blanks = 0;
-    while (n < max && decode_next_line(t, len, &pos, &l, &le)) {
+    int n = 0, blanks = 0, walked = 0;
+    /* the top is the first 1,000 lines: a file of a million blank lines
+     * is not walked to its end for each question about its top */
+    while (n < max && walked++ < 1000 && decode_next_line(t, len, &pos, &l, &le)) {
         size_t ta = l, tb = le;
         uch_trim(t, &ta, &tb);
         if (ta == tb) {
