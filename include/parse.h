@@ -7,7 +7,7 @@
  *    several chapters; Project Gutenberg licence text is front/back matter).
  *  - parse_blocks(): one chapter's text as the blocks the pager lays out:
  *    paragraphs (hard-wrapped lines joined), headings, scene breaks, verse
- *    (lines kept as they are), with front/back matter flagged.
+ *    and lists (lines kept as they are), with front/back matter flagged.
  * And markup_*: emphasis markers inside a paragraph. */
 #ifndef QUIRE_PARSE_H
 #define QUIRE_PARSE_H
@@ -61,7 +61,8 @@ enum block_kind {
     BLOCK_HEADING,   /* a chapter heading line (centred, bold) */
     BLOCK_BREAK,     /* a scene break (explicit marker or lost-separator gap);
                         off..end covers the marker line, or is empty for a gap */
-    BLOCK_VERSE,     /* lines kept as they are (indented verse, shaped text) */
+    BLOCK_VERSE,     /* lines kept as they are (indented verse, shaped text,
+                        labelled lines, numbered lists, a table of contents) */
 };
 
 enum block_flag {
