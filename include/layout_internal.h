@@ -112,11 +112,14 @@ static inline size_t ws_run_end(const char *s, size_t i, size_t hi, bool *nl)
 }
 
 /* Does the whitespace run s[i, j) inside [lo, hi) vanish instead of
- * becoming a space?  Only a line end between two CJK characters does. */
+ * becoming a space?  Only a line end between two CJK characters does, or
+ * one after a hyphenated word's hyphen (uch_hyphen_joins). */
 static inline bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i, size_t j, bool nl)
 {
     if (!nl || i <= lo || j >= hi)
         return false;
+    if (uch_hyphen_joins(s, lo, hi, i, j))
+        return true;            /* "Saint-\nRomain" */
     uint32_t a = prev_char(s, lo, i), b;
     get_char(s, j, hi, &b);
     return (is_cjk_wide(a) || is_cjk_wide(b)) &&

@@ -7,7 +7,7 @@
  *    several chapters; Project Gutenberg licence text is front/back matter).
  *  - parse_blocks(): one chapter's text as the blocks the pager lays out:
  *    paragraphs (hard-wrapped lines joined), headings, scene breaks, verse
- *    (lines kept as they are), with front/back matter flagged.
+ *    and lists (lines kept as they are), with front/back matter flagged.
  * And markup_*: emphasis markers inside a paragraph. */
 #ifndef QUIRE_PARSE_H
 #define QUIRE_PARSE_H
@@ -65,7 +65,8 @@ enum block_kind {
     BLOCK_HEADING,   /* a chapter heading line (centred, bold) */
     BLOCK_BREAK,     /* a scene break (explicit marker or lost-separator gap);
                         off..end covers the marker line, or is empty for a gap */
-    BLOCK_VERSE,     /* lines kept as they are (indented verse, shaped text) */
+    BLOCK_VERSE,     /* lines kept as they are (indented verse, shaped text,
+                        labelled lines, numbered lists, a table of contents) */
 };
 
 enum block_flag {
@@ -102,8 +103,10 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
 size_t parse_count_words(const char *text, size_t start, size_t end);
 
 /* Emphasis inside one paragraph [s, s+n): fills cls[i] for every byte with
- * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`) gets
- * MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC.  A lone or unmatched
+ * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`, the
+ * backslash of a Markdown escape `\'` `\*` before ASCII punctuation, see
+ * uch_escapable) gets MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC.
+ * Linear in n whatever the nesting.  A lone or unmatched
  * `*`/`_`, an intra-word `snake_case`, or a `*` used as a footnote mark keeps
  * class 0 and is shown. */
 enum { MARKUP_ITALIC = 1, MARKUP_HIDDEN = 2, MARKUP_BOLD = 4 };

@@ -79,6 +79,23 @@ bool uch_is_alnum(uint32_t c);
 /* An upper case letter (any script that has case). */
 bool uch_is_upper(uint32_t c);
 
+/* Is c an ASCII punctuation character, which a backslash before it
+ * escapes (the Markdown rule: `\'`, `\$`, `\*`, `\\`)?  The backslash is
+ * markup: hidden on screen (markup_scan) and skipped by search. */
+static inline bool uch_escapable(char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+/* Does the white-space run s[i, j) end a line broken after the hyphen of
+ * a hyphenated word ("Saint-\nRomain", "au-\ndessus")?  It holds a line
+ * end, a letter and a hyphen (`-` or U+2010) come before it and a letter
+ * after it.  Such a run is shown and searched as nothing: the word is
+ * whole again.  A dash used as punctuation (`--`, ` -`) keeps its space.
+ * Reads s[lo, hi) only. */
+bool uch_hyphen_joins(const char *s, size_t lo, size_t hi, size_t i, size_t j);
+
 /* First / last character of s[a, b) (b > a). */
 uint32_t uch_first(const char *s, size_t a, size_t b);
 uint32_t uch_last(const char *s, size_t a, size_t b);

@@ -108,6 +108,10 @@ bool ui_view_line_up(struct ui_view *v);       /* at its start: previous chapter
 bool ui_view_page_down(struct ui_view *v);
 bool ui_view_page_up(struct ui_view *v);
 bool ui_view_chapter(struct ui_view *v, size_t ci);   /* to chapter ci's start */
+/* Where a contents entry leads: chapter ci's start, except that the first
+ * chapter's front matter (licence header, title page, table of contents)
+ * is passed over to its heading. */
+bool ui_view_chapter_entry(struct ui_view *v, size_t ci);
 void ui_view_chapter_end(struct ui_view *v);          /* last page of this chapter */
 
 /* Search the whole story for `srch` starting at (ci, from) forward, or

@@ -22,7 +22,8 @@
 # and the first screen of the largest serial with CR LF line ends, in
 # Windows-1252 and in UTF-16 (converted with iconv),
 # and `quire --list` of the 10,000-file library with a cold and a warm cache
-# (hyperfine when present, else the shell's clock).
+# (hyperfine when present, else the shell's clock); and `--render` of 1 MB
+# of each pathological input (gencorpus patho) against 1 MB of prose.
 #
 # Environment: RUNS (default 5), FIRST_RUNS (default 15), SIZES (default
 # "1 4 16 32"), KEEP=1 keeps the generated inputs (their folder is printed).
@@ -321,6 +322,27 @@ printf '%-34s %9s ms  (snapshot stale, index cache used; same listing: %s)\n' "-
 printf '%-34s %9s\n' "same listing cold and warm" "$same"
 printf '%-34s %9s (%s ms, then %s ms)\n' "corrupt cache: same listing" "$corrupt_ok" "${corrupt:--}" "${again:--}"
 record "list files=$nfiles cold=$cold cold_cpu=$cold_cpu warm=$warm warm_cpu=$warm_cpu touched=${touched:--} same=$same corrupt_ok=$corrupt_ok corrupt=${corrupt:--} after_corrupt=${again:--}"
+
+# --- pathological inputs (issues 14 and 17): 1 MB of each laid out by
+# --render, against 1 MB of prose; every pass linear means within 3x
+echo
+echo "== pathological inputs, --render -w 80 (median of $RUNS runs)"
+# shellcheck disable=SC2086
+./build/gencorpus serial 1 "$W/prose-1.txt" $NOVELS >/dev/null || exit 1
+render_ms() {
+    for _ in $(seq "$RUNS"); do
+        t0=$(date +%s%N); "$Q" --render -w 80 "$1" >/dev/null; t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000000))
+    done | median
+}
+prose_ms=$(render_ms "$W/prose-1.txt")
+printf '%-34s %9s ms\n' "prose, 1 MB" "$prose_ms"
+for k in breaks blanks headings onechar emphasis underscores; do
+    ./build/gencorpus patho "$k" "$W/patho-$k.txt" || exit 1
+    ms=$(render_ms "$W/patho-$k.txt")
+    printf '%-34s %9s ms  %5sx prose\n' "$k, 1 MB" "$ms" "$(ratio "$ms" "$prose_ms")"
+    record "patho kind=$k ms=$ms prose_ms=$prose_ms"
+done
 
 # --- the other helpers' benches ------------------------------------------------
 for b in scripts/bench_layout.sh scripts/bench_ui.sh; do

@@ -28,27 +28,66 @@ static int side_class(const char *s, size_t n, size_t i, bool before)
     return uch_is_alnum(c) ? 2 : 1;
 }
 
+/* Bits markup_scan keeps in cls[] while it works, cleared before it
+ * returns (the MARKUP_* bits are 1, 2 and 4). */
+enum {
+    M_LITERAL = 8,      /* the character after an escaping backslash */
+    M_ITAL_ON = 16,     /* an italic range starts at this byte */
+    M_ITAL_OFF = 32,    /* an italic range ends before this byte */
+    M_BOLD_ON = 64,
+    M_BOLD_OFF = 128,
+};
+
+/* The first closer of k markers m at or after `from` (a run boundary):
+ * a run of exactly k unhidden m after a non-space, before an edge, space
+ * or punctuation.  n when there is none. */
+static size_t find_closer(const char *s, size_t n, const uint8_t *cls, char m, size_t k,
+                          size_t from, size_t *scanned)
+{
+    size_t j = from;
+    while (j < n) {
+        if (s[j] != m || (cls[j] & (MARKUP_HIDDEN | M_LITERAL))) {
+            j++;
+            continue;
+        }
+        size_t e = j;
+        while (e < n && s[e] == m && !(cls[e] & M_LITERAL))
+            e++;
+        if (e - j == k && side_class(s, n, j, true) != 0 && side_class(s, n, e, false) != 2) {
+            *scanned = e;
+            return j;
+        }
+        j = e;
+    }
+    *scanned = n;
+    return n;
+}
+
 void markup_scan(const char *s, size_t n, uint8_t *cls)
 {
     memset(cls, 0, n);
-    /* no_closer[marker][k]: a search for a closer of k `*` (0) or `_` (1)
-     * from there on found none.  Nothing that is not a closer becomes one
-     * later (markers are only ever hidden), so a later opener of the same
-     * kind need not search again: one pass over a paragraph full of
-     * unmatched openers, instead of one pass per opener. */
-    size_t no_closer[2][4] = {{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX},
-                              {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}};
+    /* A backslash before ASCII punctuation is a Markdown escape, in any
+     * file: Markdown exports leave them in .txt files too (`school\'s`,
+     * `\$5`), and in prose a backslash comes before a letter, a digit or
+     * a space if at all ("C:\Users"), never before punctuation. */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '\\' && uch_escapable(s[i + 1])) {
+            cls[i] = MARKUP_HIDDEN;
+            cls[++i] = M_LITERAL;
+        }
+    /* seen[marker][k]: the search for a closer of k `*` (0) or `_` (1) has
+     * looked at everything before this offset.  What it passed over was no
+     * closer then and is none later (markers only ever become hidden), and
+     * openers come in order, so the next search of that kind goes on from
+     * there: each kind of search crosses the paragraph once, whatever the
+     * nesting (`*a *a … a* a*` is linear). */
+    size_t seen[2][4] = {{0}};
     for (size_t i = 0; i < n; i++) {
         char m = s[i];
-        if (m == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '_')) {
-            cls[i] = MARKUP_HIDDEN;     /* \* and \_ are literal markers */
-            i++;
-            continue;
-        }
-        if ((m != '*' && m != '_') || (cls[i] & MARKUP_HIDDEN))
+        if ((m != '*' && m != '_') || (cls[i] & (MARKUP_HIDDEN | M_LITERAL)))
             continue;
         size_t r = i;
-        while (r < n && s[r] == m && !(cls[r] & MARKUP_HIDDEN))
+        while (r < n && s[r] == m && !(cls[r] & (MARKUP_HIDDEN | M_LITERAL)))
             r++;
         size_t k = r - i;
         /* An opener: after an edge, space or punctuation; before a
@@ -57,42 +96,40 @@ void markup_scan(const char *s, size_t n, uint8_t *cls)
             i = r - 1;
             continue;
         }
-        /* Find a closer: the same run length, after a non-space, before an
-         * edge, space or punctuation. */
-        size_t *nc = &no_closer[m == '_'][k];
-        size_t j = r < *nc ? r : n, found = n;
-        while (j < n) {
-            if (s[j] == '\\') {
-                j += 2;
-                continue;
+        size_t *from = &seen[m == '_'][k];
+        if (*from < r)
+            *from = r;
+        size_t found = find_closer(s, n, cls, m, k, *from, from);
+        if (found < n) {
+            for (size_t q = i; q < r; q++)
+                cls[q] |= MARKUP_HIDDEN;
+            for (size_t q = found; q < found + k; q++)
+                cls[q] |= MARKUP_HIDDEN;
+            /* the range [r, found) is painted in the sweep below: painting
+             * it here would cost its length per pair */
+            if (k & 1) {
+                cls[r] |= M_ITAL_ON;
+                cls[found] |= M_ITAL_OFF;
             }
-            if (s[j] != m || (cls[j] & MARKUP_HIDDEN)) {
-                j++;
-                continue;
+            if (k >= 2) {
+                cls[r] |= M_BOLD_ON;
+                cls[found] |= M_BOLD_OFF;
             }
-            size_t e = j;
-            while (e < n && s[e] == m)
-                e++;
-            if (e - j == k && side_class(s, n, j, true) != 0 && side_class(s, n, e, false) != 2) {
-                found = j;
-                break;
-            }
-            j = e;
         }
-        if (found == n) {
-            if (r < *nc)
-                *nc = r;
-            i = r - 1;
-            continue;
-        }
-        uint8_t attr = k == 1 ? MARKUP_ITALIC : k == 2 ? MARKUP_BOLD : (MARKUP_ITALIC | MARKUP_BOLD);
-        for (size_t q = i; q < r; q++)
-            cls[q] = MARKUP_HIDDEN;
-        for (size_t q = found; q < found + k; q++)
-            cls[q] = MARKUP_HIDDEN;
-        for (size_t q = r; q < found; q++)
-            cls[q] |= attr;
         /* continue inside: nested markers of another kind may match */
         i = r - 1;
+    }
+    size_t ital = 0, bold = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = cls[i];
+        ital += (c & M_ITAL_ON) != 0;
+        ital -= (c & M_ITAL_OFF) != 0;
+        bold += (c & M_BOLD_ON) != 0;
+        bold -= (c & M_BOLD_OFF) != 0;
+        if (c & MARKUP_HIDDEN)
+            c = MARKUP_HIDDEN;      /* a marker shows nothing, so no style */
+        else
+            c = (uint8_t)((ital ? MARKUP_ITALIC : 0) | (bold ? MARKUP_BOLD : 0));
+        cls[i] = c;
     }
 }

@@ -158,18 +158,21 @@ size_t matter_front_end(const char *t, size_t from, size_t end)
  * ten paragraphs apart; everything after the earliest is back matter. */
 size_t matter_back_start(const char *t, size_t from, size_t end)
 {
-    /* Only the tail matters: start at a blank line in the last 6 KB. */
+    /* Only the tail matters: start at a blank line in the last 6 KB.  With
+     * none there, the last paragraph is longer than 6 KB: story text, no
+     * note (and not a walk through a megabyte-long paragraph). */
     if (end - from > 6144) {
         size_t w = end - 6144, pos = w, l, le;
         decode_next_line(t, end, &pos, &l, &le);        /* skip a partial line */
-        while (decode_next_line(t, end, &pos, &l, &le)) {
+        bool blank = false;
+        while (!blank && decode_next_line(t, end, &pos, &l, &le)) {
             size_t a = l, b = le;
             uch_trim(t, &a, &b);
-            if (a == b)
-                break;
+            blank = a == b;
         }
-        if (pos < end)
-            from = pos;
+        if (!blank)
+            return end;
+        from = pos;
     }
     struct para_it it = {t, from, end};
     size_t a, b;

@@ -15,7 +15,9 @@
  *                      heading; then an underline joins its heading and
  *                      consecutive break lines join (merge_blocks)
  *   6. mark_matter     front and back matter flags
- *   7. lost_breaks     a wide blank gap between story paragraphs stands
+ *   7. keep_lists      labelled lines, numbered entries and contents
+ *                      lists keep their lines (verse)
+ *   8. lost_breaks     a wide blank gap between story paragraphs stands
  *                      for a scene break that was lost */
 #include "parse_int.h"
 #include "decode.h"
@@ -138,7 +140,13 @@ struct blocks {
 /* 1. The lines. */
 static void read_lines(struct blocks *c)
 {
-    size_t lcap = 0, pos = c->start, l, le;
+    size_t lcap = 0, pos = c->start, l, le, lf = 1;
+    /* as many records as line feeds, allocated once (a megabyte of short
+     * lines grew the array a dozen times, copying it each time) */
+    for (const char *q = c->text + c->start, *e = c->text + c->end;
+         (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+        lf++;
+    XGROW(c->L, lcap, lf);
     while (decode_next_line(c->text, c->end, &pos, &l, &le)) {
         XGROW(c->L, lcap, c->nl + 1);
         struct pline *p = &c->L[c->nl++];
@@ -248,17 +256,24 @@ static void mark_verse(struct blocks *c)
     }
 }
 
-/* Merge every block that `joins` its predecessor into it. */
+/* Merge every block that `joins` the block before it into that block, in
+ * one pass: w is the last block kept, r the block read (no memmove per
+ * merge, so a run of 200,000 break lines is linear).  joins() sees the
+ * kept block as b - 1: the list is compacted as it is read. */
 static void merge_blocks(struct blist *bl, bool (*joins)(const struct blist *bl, size_t b))
 {
-    for (size_t b = 1; b < bl->n; b++)
-        if (joins(bl, b)) {
-            bl->v[b - 1].end = bl->v[b].end;
-            memmove(bl->v + b, bl->v + b + 1, (bl->n - b - 1) * sizeof *bl->v);
-            memmove(bl->gap + b, bl->gap + b + 1, (bl->n - b - 1) * sizeof *bl->gap);
-            bl->n--;
-            b--;
-        }
+    if (bl->n == 0)
+        return;
+    size_t w = 0;
+    for (size_t r = 1; r < bl->n; r++) {
+        bl->v[w + 1] = bl->v[r];
+        bl->gap[w + 1] = bl->gap[r];
+        if (joins(bl, w + 1))
+            bl->v[w].end = bl->v[w + 1].end;
+        else
+            w++;
+    }
+    bl->n = w + 1;
 }
 
 /* An underline right below a heading belongs to it. */
@@ -271,6 +286,13 @@ static bool underlines(const struct blist *bl, size_t b)
 static bool continues_break(const struct blist *bl, size_t b)
 {
     return bl->v[b].kind == BLOCK_BREAK && bl->v[b - 1].kind == BLOCK_BREAK;
+}
+
+/* Two verse blocks with no blank line between are one. */
+static bool continues_list(const struct blist *bl, size_t b)
+{
+    return bl->v[b].kind == BLOCK_VERSE && bl->v[b - 1].kind == BLOCK_VERSE && bl->gap[b] == 0 &&
+           bl->v[b].flags == bl->v[b - 1].flags;
 }
 
 /* 5. Headings: a one-line block standing alone that reads as a heading
@@ -325,20 +347,130 @@ static void mark_matter(struct blocks *c)
     }
 }
 
+/* Is block b a line standing right under a heading: a subtitle or a
+ * dateline ("DR. SEWARD'S DIARY--_continued_.")?  The blank lines after
+ * it set it off from the heading's text; they are no scene break. */
+static bool under_heading(const struct blocks *c, size_t b)
+{
+    const struct block *u = &c->bl.v[b];
+    return b >= 1 && c->bl.v[b - 1].kind == BLOCK_HEADING &&
+           !memchr(c->text + u->off, '\n', u->end - u->off);
+}
+
+/* A line of a list rather than of a paragraph (trimmed t[a, b)): a
+ * labelled field ("Posting Date: January 10, 2009", "Status: Completed"),
+ * a numbered entry ("II. The Red-headed League", "3) Home"), or a line
+ * that reads as a heading ("CHAPTER XII", "BOOK ONE: 1805"). */
+static bool entry_line(const char *t, size_t a, size_t b);
+
+static bool list_line(const char *t, size_t a, size_t b)
+{
+    if (a >= b || b - a > 160)
+        return false;
+    /* Label: value, the label a capitalised word or few */
+    if (uch_is_upper_ascii(t[a])) {
+        size_t i = a;
+        while (i < b && i - a < 30 && t[i] != ':' && t[i] != '.' && t[i] != ',')
+            i++;
+        if (i + 1 < b && t[i] == ':' && t[i + 1] == ' ')
+            return true;
+    }
+    return entry_line(t, a, b);
+}
+
+/* An entry of a table of contents: a numbered line or a heading. */
+static bool entry_line(const char *t, size_t a, size_t b)
+{
+    if (a >= b || b - a > 160)
+        return false;
+    /* a numeral (roman, or up to three digits) and `.` or `)`, then text */
+    size_t i = a;
+    while (i < b && i - a < 8 && (uch_is_digit(t[i]) || strchr("IVXLCDM", t[i])))
+        i++;
+    if (i > a && i + 2 < b && (t[i] == '.' || t[i] == ')') && t[i + 1] == ' ' &&
+        (!uch_is_digit(t[a]) || i - a <= 3))
+        return true;
+    struct hinfo h;
+    return b - a <= 80 && heading_classify(t + a, b - a, &h) != H_NONE;
+}
+
+/* 7. Lists keep their lines.  A paragraph whose first line and two
+ * thirds of its lines are list lines (list_line) is verse: a Gutenberg
+ * header's fields, FanFicFare's `Label: value` lines, a numbered table of
+ * contents.  Such blocks next to each other with no blank line between
+ * are one (an indented entry had split them).  In front matter a run of
+ * three or more one-line entries (entry_line) with at most two blank lines
+ * between (War and Peace's contents: `CHAPTER I`, blank, `CHAPTER II`,
+ * ...) is one compact list, not a screen of headings per few entries. */
+static void keep_lists(struct blocks *c)
+{
+    struct blist *bl = &c->bl;
+    size_t li = 0;
+    for (size_t b = 0; b < bl->n; b++) {
+        struct block *v = &bl->v[b];
+        while (li < c->nl && c->L[li].a < v->off)
+            li++;
+        if (v->kind != BLOCK_PARA || li >= c->nl || !list_line(c->text, c->L[li].ta, c->L[li].tb))
+            continue;
+        if (li + 1 >= c->nl || c->L[li + 1].a >= v->end) {
+            /* one line: the last entry of a list an indent split off */
+            if (b > 0 && bl->gap[b] == 0 && bl->v[b - 1].kind == BLOCK_VERSE)
+                v->kind = BLOCK_VERSE;
+            continue;
+        }
+        size_t lines = 0, listed = 0;
+        for (size_t q = li; q < c->nl && c->L[q].a < v->end; q++) {
+            lines++;
+            listed += list_line(c->text, c->L[q].ta, c->L[q].tb);
+        }
+        if (listed * 3 >= lines * 2)
+            v->kind = BLOCK_VERSE;
+    }
+    /* one-line front-matter list blocks: mark runs of three or more */
+    bool *one = xcalloc(bl->n + 1, sizeof *one);
+    for (size_t b = 0; b < bl->n; b++) {
+        const struct block *v = &bl->v[b];
+        size_t ta = v->off, tb = v->end;
+        uch_trim(c->text, &ta, &tb);
+        one[b] = (v->flags & BLOCK_FRONT) && v->kind != BLOCK_BREAK &&
+                 !memchr(c->text + v->off, '\n', v->end - v->off) &&
+                 !memchr(c->text + v->off, '\r', v->end - v->off) && entry_line(c->text, ta, tb);
+    }
+    size_t w = 0;
+    for (size_t r = 0; r < bl->n;) {
+        size_t e = r + 1;
+        while (one[r] && e < bl->n && one[e] && bl->gap[e] <= 2)
+            e++;
+        bl->v[w] = bl->v[r];
+        bl->gap[w] = bl->gap[r];
+        if (e - r >= 3) {
+            bl->v[w].end = bl->v[e - 1].end;
+            bl->v[w].kind = BLOCK_VERSE;
+        } else {
+            e = r + 1;
+        }
+        w++;
+        r = e;
+    }
+    bl->n = w;
+    free(one);
+    merge_blocks(bl, continues_list);
+}
+
 /* Is the gap before block b (of at least `need` blank lines) a lost scene
  * break?  Only between two paragraphs of story text, neither a label
- * line, and not a pause in dialogue (the next paragraph opens with a
- * quotation mark and the one before holds one). */
+ * line nor a line under a heading, and not a pause in dialogue (the next
+ * paragraph opens with a quotation mark and the one before holds one). */
 static bool lost_break_before(const struct blocks *c, size_t b, int need)
 {
     const struct block *v = &c->bl.v[b], *u = &c->bl.v[b - 1];
     return c->bl.gap[b] >= need && v->kind == BLOCK_PARA && u->kind == BLOCK_PARA &&
            v->flags == 0 && u->flags == 0 && !label_like(c->text, v->off, v->end) &&
-           !label_like(c->text, u->off, u->end) &&
+           !label_like(c->text, u->off, u->end) && !under_heading(c, b - 1) &&
            !(opens_with_quote(c->text, v->off, v->end) && has_quote(c->text, u->off, u->end));
 }
 
-/* 7. Lost scene breaks.  The usual gap between paragraphs is the most
+/* 8. Lost scene breaks.  The usual gap between paragraphs is the most
  * common blank-run length (0 in one-paragraph-per-line texts, 1 in most,
  * 2 in some); a gap of at least max(2, twice the usual) stands for a lost
  * separator (lost_break_before).  Gaps next to headings, breaks, verse or
@@ -390,6 +522,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
     mark_verse(&c);
     mark_headings(&c);
     mark_matter(&c);
+    keep_lists(&c);
     size_t n = lost_breaks(&c, out);
     free(c.bl.v);
     free(c.bl.gap);

@@ -120,7 +120,8 @@ static bool maybe_heading(const char *t, size_t a, size_t b)
     return c >= 0xC2 && c != 0xE2;
 }
 
-/* The first non-blank lines of a file, with the blank lines before each. */
+/* The first non-blank lines of a file (within its first 1,000 lines),
+ * with the blank lines before each. */
 struct top_line {
     size_t a, b, ta, tb, next;
     int blanks_before;
@@ -129,8 +130,10 @@ struct top_line {
 static int top_lines(const char *t, size_t len, struct top_line *tl, int max)
 {
     size_t pos = 0, l, le;
-    int n = 0, blanks = 0;
-    while (n < max && decode_next_line(t, len, &pos, &l, &le)) {
+    int n = 0, blanks = 0, walked = 0;
+    /* the top is the first 1,000 lines: a file of a million blank lines
+     * is not walked to its end for each question about its top */
+    while (n < max && walked++ < 1000 && decode_next_line(t, len, &pos, &l, &le)) {
         size_t ta = l, tb = le;
         uch_trim(t, &ta, &tb);
         if (ta == tb) {
@@ -176,6 +179,27 @@ static bool titleish(const char *t, size_t a, size_t b, size_t max_bytes, size_t
     return true;
 }
 
+/* Does t[a, b) end with a name's initials or suffix ("Tomasz W.",
+ * "J.R.R.", "Jr.")?  Then its final period ends a name, not a sentence. */
+static bool ends_with_initial(const char *t, size_t a, size_t b)
+{
+    size_t w = b;
+    while (w > a && t[w - 1] != ' ')
+        w--;
+    if (b - w == 3 && (memcmp(t + w, "Jr.", 3) == 0 || memcmp(t + w, "Sr.", 3) == 0))
+        return true;
+    /* one or more capital letters each followed by a period */
+    size_t i = w;
+    while (i < b) {
+        uint32_t c;
+        i += uch_decode(t, i, b, &c);
+        if (!uch_is_upper(c) || i >= b || t[i] != '.')
+            return false;
+        i++;
+    }
+    return i > w;
+}
+
 /* "Title by Author" on one line: sets the two spans. */
 static bool title_by_author(const char *t, size_t a, size_t b, size_t *ta, size_t *tb,
                             size_t *aa, size_t *ab)
@@ -183,7 +207,7 @@ static bool title_by_author(const char *t, size_t a, size_t b, size_t *ta, size_
     if (b - a > 200)
         return false;
     uint32_t e = uch_last(t, a, b);
-    if (e == '.' || e == ',' || e == ';' || e == ':' || e == '!' || e == '?' || uch_is_quote(e, UCH_Q_ANY))
+    if ((e == '.' && !ends_with_initial(t, a, b)) || e == ',' || e == ';' || e == ':' || e == '!' || e == '?' || uch_is_quote(e, UCH_Q_ANY))
         return false;
     /* the last " by " */
     size_t at = 0;
@@ -227,6 +251,45 @@ static bool is_label_line(const char *t, size_t a, size_t b)
     return i < b && t[i] == ':' && i + 1 < b && t[i + 1] == ' ';
 }
 
+/* t[*a, *b) without the bold markers around it (`**Title**`, `__Title__`);
+ * false when it is not wrapped in them. */
+static bool unbold(const char *t, size_t *a, size_t *b)
+{
+    if (*b - *a < 5 || !((t[*a] == '*' && t[*a + 1] == '*') || (t[*a] == '_' && t[*a + 1] == '_')) ||
+        t[*b - 1] != t[*a] || t[*b - 2] != t[*a])
+        return false;
+    *a += 2;
+    *b -= 2;
+    uch_trim(t, a, b);
+    return *a < *b;
+}
+
+/* Markdown's announcement: a bold title line, then a bold "By Author"
+ * line (`**Ace Iverson and the Fabric of Fate**` / `**By ACI100**`),
+ * among the first lines, after disclaimers and notes.  Sets r's title and
+ * author; returns the title's index in tl, or -1. */
+static int bold_title_by(const char *t, const struct top_line *tl, int n, struct parse_result *r)
+{
+    for (int i = 0; i + 1 < n; i++) {
+        size_t xa = tl[i].ta, xb = tl[i].tb, ya = tl[i + 1].ta, yb = tl[i + 1].tb;
+        if (!unbold(t, &xa, &xb) || !unbold(t, &ya, &yb) || !uch_has_prefix_ci(t, ya, yb, "by "))
+            continue;
+        ya += 3;
+        uch_trim(t, &ya, &yb);
+        if (ya == yb || uch_count_spaced(t, ya, yb) > 5 || !titleish(t, xa, xb, 120, 14))
+            continue;
+        /* a name, not a phrase: several words start with a capital; a
+         * final period ends initials */
+        if ((uch_count_spaced(t, ya, yb) > 1 && !uch_is_upper(uch_first(t, ya, yb))) ||
+            (t[yb - 1] == '.' && !ends_with_initial(t, ya, yb)))
+            continue;
+        r->title = heading_title(t, xa, xb);
+        r->author = heading_title(t, ya, yb);
+        return i;
+    }
+    return -1;
+}
+
 /* Lines announcing title and author at the top of the file.  Sets r's
  * title and author and returns the offset where the text proper starts
  * (after the announcement), or 0.  *ch_title_line receives the start of a
@@ -264,6 +327,10 @@ static size_t announce(const char *t, size_t len, const struct scan *sc, struct 
             r->author = heading_tidy(t, sc->author_a, sc->author_b);
         return 0;
     }
+    struct top_line bold[12];
+    int bt = bold_title_by(t, bold, top_lines(t, len, bold, 12), r);
+    if (bt >= 0)    /* the lines before it (notes) stay in the text */
+        return bt == 0 ? bold[1].next : 0;
     if (heading_classify(t + tl[0].a, tl[0].b - tl[0].a, &h) != H_NONE)
         return 0;
     size_t xa, xb, ya, yb;

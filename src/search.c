@@ -6,7 +6,10 @@
  * into a window that remembers, for every folded byte, the source offset of
  * its cluster and whether it starts one; memmem finds the needle in the
  * window and a hit counts only when it begins and ends on cluster
- * boundaries.  ASCII is folded inline; single-code-point clusters go through
+ * boundaries.  A line end after a hyphenated word's hyphen folds to
+ * nothing, as the layout shows it ("Saint-Romain" finds "Saint-\nRomain"),
+ * and so does a backslash escaping ASCII punctuation ("school\'s").
+ * ASCII is folded inline; single-code-point clusters go through
  * a small per-call cache, so u8_casefold runs about once per distinct
  * character rather than once per character. */
 #include "search.h"
@@ -19,6 +22,7 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "uchar.h"
 #include "util.h"
 
 #define CHUNK (64 * 1024)        /* source bytes folded per step */
@@ -37,6 +41,7 @@ struct window {
     uint8_t *first;   /* 1 where a cluster's folding starts; first[n] = 1 */
     size_t n, cap;
     size_t pos;       /* next source byte to fold */
+    size_t lo;        /* first source byte the window may read */
     char *gb;         /* grapheme breaks of one stretch */
     size_t gcap;
     struct cache_slot { uint32_t c; uint8_t len; char f[15]; } *cache;
@@ -132,10 +137,13 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
                         break;
                     j += (size_t)l;
                 }
-                win_put(w, " ", 1, i);
+                if (!uch_hyphen_joins(text, w->lo, hi, i, j))
+                    win_put(w, " ", 1, i);   /* none in "Saint-\nRomain" */
                 i = j;
                 continue;
             }
+            if (b == '\\' && i + 1 < hi && uch_escapable(text[i + 1]))
+                b = (unsigned char)text[++i];   /* an escape: "school\'s" is "school's" */
             win_reserve(w, 1);
             w->f[w->n] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
             w->src[w->n] = i;
@@ -175,7 +183,8 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
                         break;
                     k += (size_t)l;
                 }
-                win_put(w, " ", 1, a);
+                if (!uch_hyphen_joins(text, w->lo, hi, a, k))
+                    win_put(w, " ", 1, a);
                 if (k > j) {
                     j = k;
                     break;
@@ -208,7 +217,7 @@ static void win_shift(struct window *w, size_t k)
 static void win_init(struct window *w, size_t pos)
 {
     memset(w, 0, sizeof *w);
-    w->pos = pos;
+    w->pos = w->lo = pos;
     w->cache = xcalloc(CACHE_SLOTS, sizeof *w->cache);
     win_reserve(w, 0);
     w->src[0] = pos;

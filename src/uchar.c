@@ -37,6 +37,33 @@ bool uch_is_upper(uint32_t c)
     return c < 0x80 ? (c >= 'A' && c <= 'Z') : uc_is_upper(c);
 }
 
+static bool is_letter(uint32_t c)
+{
+    return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : uc_is_alpha(c);
+}
+
+bool uch_hyphen_joins(const char *s, size_t lo, size_t hi, size_t i, size_t j)
+{
+    if (i < lo + 2 || j >= hi)
+        return false;
+    size_t h;
+    if (s[i - 1] == '-')
+        h = i - 1;
+    else if (i >= lo + 4 && memcmp(s + i - 3, "\xE2\x80\x90", 3) == 0)
+        h = i - 3;
+    else
+        return false;
+    if (!memchr(s + i, '\n', j - i) && !memchr(s + i, '\r', j - i))
+        return false;
+    size_t p = uch_prev(s, h);
+    if (p < lo)
+        return false;
+    uint32_t before, after;
+    uch_decode(s, p, h, &before);
+    uch_decode(s, j, hi, &after);
+    return is_letter(before) && is_letter(after);
+}
+
 uint32_t uch_first(const char *s, size_t a, size_t b)
 {
     uint32_t c;

@@ -402,7 +402,7 @@ static void contents_chosen(struct ui *ui, size_t ci)
     struct ui_reader *rd = &ui->rd;
     if (rd->open && ci < rd->s->n_ch) {
         remember_place(rd);
-        ui_view_chapter(&rd->v, ci);
+        ui_view_chapter_entry(&rd->v, ci);
     }
     rd->unsaved = true;
 }

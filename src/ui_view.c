@@ -407,6 +407,19 @@ bool ui_view_chapter(struct ui_view *v, size_t ci)
     return true;
 }
 
+bool ui_view_chapter_entry(struct ui_view *v, size_t ci)
+{
+    if (ci >= v->s->n_ch)
+        return false;
+    const char *text;
+    const struct edition *ed = chapter_text(&v->s->ch[ci], &text);
+    if (ci == 0 && ed->front_end > ed->start && ed->front_end < ed->end)
+        ui_view_goto(v, ci, ed->front_end);
+    else
+        v->top = ui_view_first(v, ci);
+    return true;
+}
+
 void ui_view_chapter_end(struct ui_view *v)
 {
     v->top = last_page(v, v->top.ci);

@@ -12,6 +12,12 @@
  *       STORIES x CHAPTERS files under DIR/<a..t>/, each announcing
  *       "Title by Author" and one "Chapter K" heading, 1-7 KB of text.
  *
+ *   gencorpus patho KIND OUT
+ *       one megabyte of input that once made a pass quadratic (issues 14
+ *       and 17): KIND is breaks (`***` lines), blanks (blank lines),
+ *       headings ("Chapter N" lines), onechar (one-letter lines), emphasis
+ *       (`*a *a … a* a*`, one paragraph) or underscores (the same with `_`).
+ *
  * NOVELS are UTF-8 Project Gutenberg texts: BOM, CR and the Gutenberg
  * header/licence are stripped; paragraphs that look like headings are
  * dropped so the only chapter headings are the generated ones.  The same
@@ -262,8 +268,48 @@ static int library(const char *dir, int stories, int chapters)
     return 0;
 }
 
+/* One megabyte of KIND (see the top of the file) into out. */
+static int patho(const char *kind, const char *out)
+{
+    const size_t mb = 1u << 20;
+    FILE *f = fopen(out, "wb");
+    if (!f)
+        die(out);
+    size_t n = 0;
+    if (strcmp(kind, "breaks") == 0) {
+        for (; n < mb; n += 4)
+            fputs("***\n", f);
+    } else if (strcmp(kind, "blanks") == 0) {
+        fputs("Text.\n", f);
+        for (n = 6; n < mb - 6; n++)
+            fputc('\n', f);
+        fputs("Text.\n", f);
+    } else if (strcmp(kind, "headings") == 0) {
+        for (int i = 1; n < mb; i++)
+            n += (size_t)fprintf(f, "Chapter %d\n\n", i);
+    } else if (strcmp(kind, "onechar") == 0) {
+        for (; n < mb; n += 2)
+            fputs("a\n", f);
+    } else if (strcmp(kind, "emphasis") == 0 || strcmp(kind, "underscores") == 0) {
+        const char *open = kind[0] == 'e' ? "*a " : "_a ", *close = kind[0] == 'e' ? " a*" : " a_";
+        for (; n < mb / 2; n += 3)
+            fputs(open, f);
+        for (; n < mb; n += 3)
+            fputs(close, f);
+    } else {
+        fprintf(stderr, "gencorpus: no such kind: %s\n", kind);
+        fclose(f);
+        return 2;
+    }
+    if (fclose(f) != 0)
+        die(out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "patho") == 0)
+        return patho(argv[2], argv[3]);
     if (argc >= 5 && strcmp(argv[1], "serial") == 0) {
         for (int i = 4; i < argc; i++)
             load_novel(argv[i]);
@@ -283,6 +329,7 @@ int main(int argc, char **argv)
         return library(argv[2], atoi(argv[3]), atoi(argv[4]));
     }
     fprintf(stderr, "usage: gencorpus serial MB OUT NOVEL...\n"
-                    "       gencorpus library DIR STORIES CHAPTERS NOVEL...\n");
+                    "       gencorpus library DIR STORIES CHAPTERS NOVEL...\n"
+                    "       gencorpus patho KIND OUT\n");
     return 2;
 }

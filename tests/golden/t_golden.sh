@@ -6,6 +6,7 @@
 #  - scene breaks: seed 004 has exactly three centred "* * *" lines;
 #  - emphasis markers hidden (seed 000: *her*);
 #  - CJK hard wraps joined without spaces (Hong Lou Meng, from the corpus);
+#  - words hyphenated at a line end joined (Madame Bovary, from the corpus);
 #  - --chapter out of range is an error naming the chapter count;
 #  - every corpus text, at several widths, fits (when the corpus is here).
 . "$(dirname "$0")/../lib.sh"
@@ -87,6 +88,13 @@ if [ -n "$SHARED" ]; then
         sh -c "! tr -d '\n' <'$TMPD/hlm' | grep -q '隱去， 而借'"
     check "no line starts with an ideographic full stop (kinsoku)" \
         sh -c "! grep -q '^ *。' '$TMPD/hlm'"
+    # issue 14 item 8: a word hyphenated at a line end is shown whole
+    "$QUIRE" --render -w 72 "$SHARED/corpus/gutenberg/madame-bovary-fr_pg14155-8.latin1.txt" \
+        >"$TMPD/mb" 2>/dev/null
+    check "Madame Bovary: la foire Saint-Romain, joined" \
+        sh -c "tr '\n' ' ' <'$TMPD/mb' | grep -q 'foire Saint-Romain'"
+    check "Madame Bovary: no letter, hyphen, space, letter (was 71 lines)" \
+        sh -c "! grep -q '[[:alpha:]]- [[:alpha:]]' '$TMPD/mb'"
     for f in "$SHARED"/corpus/gutenberg/*.txt; do
         for w in 13 33 72; do
             "$QUIRE" --render -w "$w" "$f" >"$TMPD/c" 2>/dev/null

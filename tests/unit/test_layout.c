@@ -457,6 +457,19 @@ static void test_folding(void)
     free(s);
     lv.n = 0;
 
+    /* issue 14 item 8: a word hyphenated at a line end is whole again;
+     * a dash used as punctuation keeps its space */
+    t = "la foire Saint-\nRomain, au-\r\ndessus, \xc3\xa9t\xc3\xa9-\n\xc3\xa9t\xc3\xa9, "
+        "dix-\n  neuf; so --\nthen, a -\nb, 12-\n13, a-\n\n";
+    b = para(t);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("a line-end hyphen joins its word without a space", s,
+              "la foire Saint-Romain, au-dessus, \xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9, dix-neuf; "
+              "so -- then, a - b, 12- 13, a-");
+    free(s);
+    lv.n = 0;
+
     t = "bell\x07 esc\x1b[1m";
     b = para(t);
     layout_chapter(&o, t, &b, 1, NULL, &lv);

@@ -240,18 +240,19 @@ static int ref_side(const char *s, size_t n, size_t i, bool before)
 
 static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
 {
+    bool lit[64] = {false};
     memset(cls, 0, n);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '\\' && ispunct((unsigned char)s[i + 1])) {
+            cls[i] = MARKUP_HIDDEN;
+            lit[++i] = true;
+        }
     for (size_t i = 0; i < n; i++) {
         char m = s[i];
-        if (m == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '_')) {
-            cls[i] = MARKUP_HIDDEN;
-            i++;
-            continue;
-        }
-        if ((m != '*' && m != '_') || (cls[i] & MARKUP_HIDDEN))
+        if ((m != '*' && m != '_') || (cls[i] & MARKUP_HIDDEN) || lit[i])
             continue;
         size_t r = i;
-        while (r < n && s[r] == m && !(cls[r] & MARKUP_HIDDEN))
+        while (r < n && s[r] == m && !(cls[r] & MARKUP_HIDDEN) && !lit[r])
             r++;
         size_t k = r - i;
         if (k > 3 || ref_side(s, n, i, true) == 2 || ref_side(s, n, r, false) == 0) {
@@ -260,16 +261,12 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
         }
         size_t j = r, found = n;
         while (j < n) {
-            if (s[j] == '\\') {
-                j += 2;
-                continue;
-            }
-            if (s[j] != m || (cls[j] & MARKUP_HIDDEN)) {
+            if (s[j] != m || (cls[j] & MARKUP_HIDDEN) || lit[j]) {
                 j++;
                 continue;
             }
             size_t e = j;
-            while (e < n && s[e] == m)
+            while (e < n && s[e] == m && !lit[e])
                 e++;
             if (e - j == k && ref_side(s, n, j, true) != 0 && ref_side(s, n, e, false) != 2) {
                 found = j;
@@ -282,14 +279,17 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
             continue;
         }
         uint8_t attr = k == 1 ? MARKUP_ITALIC : k == 2 ? MARKUP_BOLD : (MARKUP_ITALIC | MARKUP_BOLD);
+        for (size_t q = r; q < found; q++)
+            cls[q] |= attr;
         for (size_t q = i; q < r; q++)
             cls[q] = MARKUP_HIDDEN;
         for (size_t q = found; q < found + k; q++)
             cls[q] = MARKUP_HIDDEN;
-        for (size_t q = r; q < found; q++)
-            cls[q] |= attr;
         i = r - 1;
     }
+    for (size_t i = 0; i < n; i++)
+        if (cls[i] & MARKUP_HIDDEN)
+            cls[i] = MARKUP_HIDDEN;
 }
 
 /* markup_scan against the plain search on 300,000 random strings of
@@ -298,7 +298,7 @@ static void ref_markup_scan(const char *s, size_t n, uint8_t *cls)
  * still finds the emphasis at its end. */
 static void test_markup_same_as_plain_search(void)
 {
-    static const char alpha[] = "**__\\a1 .\n";
+    static const char alpha[] = "**__\\\\a1 .\n'";
     char s[32];
     uint8_t got[32], want[32];
     unsigned x = 12345;
@@ -336,6 +336,32 @@ static void test_markup_same_as_plain_search(void)
     buf_free(&b);
 }
 
+/* Pathological input is linear (issue 14 item 2, issue 17): 1 MB of
+ * nested emphasis `*a *a … a* a*` (each opener's closer half a megabyte
+ * on; the plain search and painting each pair's range cost a search of
+ * half the paragraph per pair, minutes in all) is marked completely; so
+ * is every pair.  Run in make check: a quadratic pass hangs it. */
+static void test_markup_nested_linear(void)
+{
+    size_t pairs = 1u << 18, n = pairs * 6;
+    char *s = xmalloc(n);
+    for (size_t p = 0; p < pairs; p++) {
+        memcpy(s + 3 * p, "*a ", 3);
+        memcpy(s + 3 * pairs + 3 * p, " a*", 3);
+    }
+    uint8_t *cls = xmalloc(n);
+    markup_scan(s, n, cls);
+    size_t hidden = 0, italic = 0;
+    for (size_t i = 0; i < n; i++) {
+        hidden += cls[i] == MARKUP_HIDDEN;
+        italic += (cls[i] & MARKUP_ITALIC) != 0;
+    }
+    CHECK_INT("1 MB of nested emphasis: every marker hidden", hidden, 2 * pairs);
+    CHECK_INT("and everything between the outer pair italic", italic, n - 2 * pairs);
+    free(cls);
+    free(s);
+}
+
 static void markup_is(const char *in, const char *want)
 {
     char *got = show(in);
@@ -359,6 +385,11 @@ static void test_markup(void)
     markup_is("wrapped *across a\r\nline end* fine", "wrapped <i:across a\r\nline end> fine");
     markup_is("\xE2\x80\x9C*Spike*,\xE2\x80\x9D she said", "\xE2\x80\x9C<i:Spike>,\xE2\x80\x9D she said");
     markup_is("P\\*T\\*E\\*N", "P*T*E*N");
+    /* issue 14 item 14: Markdown escapes before any ASCII punctuation */
+    markup_is("the school\\'s \\$5 \\\"fee\\\" \\. done", "the school's $5 \"fee\" . done");
+    markup_is("a \\\\ backslash, \\*not\\* emphasis", "a \\ backslash, *not* emphasis");
+    markup_is("C:\\Users\\ann \\o/ \\1", "C:\\Users\\ann \\o/ \\1");
+    markup_is("\\\\*both\\\\*", "\\<i:both\\>");
     markup_is("_5 May._--I must", "<i:5 May.>--I must");
 }
 
@@ -586,6 +617,16 @@ static void test_fixtures(void)
 
 /* ---- blocks on small texts ---- */
 
+/* Does block b of t hold `want`? */
+static bool text_is(const char *t, struct block b, const char *want)
+{
+    size_t n = strlen(want);
+    for (size_t i = b.off; i + n <= b.end; i++)
+        if (memcmp(t + i, want, n) == 0)
+            return true;
+    return false;
+}
+
 static size_t blocks_of(const char *t, struct block **b)
 {
     return parse_blocks(t, 0, strlen(t), 0, strlen(t), b);
@@ -625,9 +666,177 @@ static void test_blocks(void)
     CHECK("CRLF text: explicit break", n == 3 && b[1].kind == BLOCK_BREAK && b[1].end - b[1].off == 3);
     free(b);
 
+    /* a line under the heading, then two blank lines (Dracula's "DR.
+     * SEWARD'S DIARY--_continued_."): no lost break after it */
+    t = "CHAPTER XIII\n\nDR. SEWARD'S DIARY--_continued_.\n\n\nThe funeral was\narranged.\n\n"
+        "More.\n\nAnd more.\n\nThen this.\n";
+    n = parse_blocks_body(t, 0, strlen(t), 0, 14, strlen(t), &b);
+    CHECK_INT("a dateline under a heading: heading, dateline, 4 paragraphs", n, 6);
+    CHECK("no break after the dateline", n == 6 && b[0].kind == BLOCK_HEADING &&
+                                            b[1].kind == BLOCK_PARA && b[2].kind == BLOCK_PARA);
+    free(b);
+    t = "Some text\nhere.\n\nA line.\n\n\nThe funeral was\narranged.\n\nMore.\n\nAnd more.\n";
+    n = blocks_of(t, &b);
+    CHECK("the same gap between story paragraphs is a break", n == 6 && b[2].kind == BLOCK_BREAK);
+    free(b);
+
     n = blocks_of("", &b);
     CHECK_INT("empty range: no blocks", n, 0);
     free(b);
+}
+
+/* 200,000 scene-break lines are one break, and 100,000 of them between
+ * paragraphs are 100,000 breaks (issue 14 item 2: merging them one memmove at a time
+ * took 30 s for 1 MB). */
+static void test_blocks_break_run(void)
+{
+    size_t lines = 200000;
+    char *t = xmalloc(lines * 5 + 1);
+    for (size_t i = 0; i < lines; i++)
+        memcpy(t + 4 * i, "***\n", 4);
+    struct block *b;
+    size_t n = parse_blocks(t, 0, 4 * lines, 0, 4 * lines, &b);
+    CHECK_INT("200,000 break lines in a row: one break", n, 1);
+    CHECK("it spans them all", n == 1 && b[0].kind == BLOCK_BREAK && b[0].off == 0 &&
+                                  b[0].end == 4 * lines - 1);
+    free(b);
+    for (size_t i = 0; i < lines; i++)
+        memcpy(t + 5 * i, i % 2 ? "xyz\n\n" : "***\n\n", 5);
+    n = parse_blocks(t, 0, 5 * lines, 0, 5 * lines, &b);
+    CHECK_INT("100,000 breaks between 100,000 paragraphs: all kept", n, lines);
+    CHECK("they alternate", n == lines && b[0].kind == BLOCK_BREAK && b[1].kind == BLOCK_PARA &&
+                                b[lines - 1].kind == BLOCK_PARA);
+    free(b);
+    free(t);
+}
+
+/* Issue 14 item 11: lists and labelled lines keep their lines (verse);
+ * a contents list in front matter is one compact block. */
+static void test_lists(void)
+{
+    struct block *b;
+    const char *t = "Title: The Long Way\nAuthor: A. Writer\nPosting Date: June 25, 2008 [EBook #11]\n"
+                    "Release Date: March, 1994\n\nIt was a dark night and the rain\nfell on the town.\n";
+    size_t n = blocks_of(t, &b);
+    CHECK("a Gutenberg header's fields keep their lines",
+          n == 2 && b[0].kind == BLOCK_VERSE && b[1].kind == BLOCK_PARA);
+    free(b);
+
+    t = "Category: Harry Potter\nGenre: Drama, Romance\nStatus: Completed\n"
+        "Summary: Harry walks home. It is a long road, and he is not alone\non it.\n\nText.\n";
+    n = blocks_of(t, &b);
+    CHECK("FanFicFare's labels keep their lines, a wrapped value too",
+          n == 2 && b[0].kind == BLOCK_VERSE);
+    free(b);
+
+    t = "   I. A Scandal in Bohemia\n  II. The Red-headed League\n III. A Case of Identity\n"
+        "VIII. The Adventure of the Speckled Band\n  IX. The Adventure of the Engineer's Thumb\n"
+        "\nTo Sherlock Holmes she is always the woman. I have seldom heard\nhim mention her "
+        "under any other name. In his eyes she\neclipses and predominates the whole of her "
+        "sex. It was not\nthat he felt any emotion akin to love for Irene Adler. All\n"
+        "emotions, and that one particularly, were abhorrent to his cold.\n";
+    n = blocks_of(t, &b);
+    CHECK("a numbered contents list is one block of lines, indents and all",
+          n == 2 && b[0].kind == BLOCK_VERSE && b[0].off == 0 && text_is(t, b[0], "IX. The Adventure"));
+    free(b);
+
+    t = "Note: the rain fell all day, and the river\nrose past the old mill until nobody in\n"
+        "the village could remember a spring like it.\n\nMore.\n";
+    n = blocks_of(t, &b);
+    CHECK("a paragraph that opens with a label is still a paragraph", n == 2 && b[0].kind == BLOCK_PARA);
+    free(b);
+
+    t = "1. The first of these\nwas the hardest.\n\n2. The second was easy and\nquick to do.\n\nDone.\n";
+    n = blocks_of(t, &b);
+    CHECK("numbered paragraphs stay paragraphs", n == 3 && b[0].kind == BLOCK_PARA && b[1].kind == BLOCK_PARA);
+    free(b);
+
+    /* War and Peace: CONTENTS, then entries with blank lines between */
+    t = "CONTENTS\n\n\n    BOOK ONE: 1805\n\n    CHAPTER I\n\n    CHAPTER II\n\n    CHAPTER III\n\n"
+        "\n\n\nCHAPTER I\n\nWell, Prince, so Genoa and Lucca are now\njust family estates.\n";
+    size_t fe = (size_t)(strstr(t, "\n\n\n\nCHAPTER I") - t) + 4;
+    n = parse_blocks_body(t, 0, strlen(t), fe, fe + 10, strlen(t), &b);
+    CHECK_INT("front-matter contents: CONTENTS, one list, the heading, the text", n, 4);
+    CHECK("the list is one block of lines", n == 4 && b[1].kind == BLOCK_VERSE &&
+                                            (b[1].flags & BLOCK_FRONT) && text_is(t, b[1], "CHAPTER III"));
+    CHECK("the chapter's own heading stays one", n == 4 && b[2].kind == BLOCK_HEADING && !b[2].flags);
+    free(b);
+    t = "Chapter 1\n\nChapter 2\n\nChapter 3\n\nText.\n";
+    n = blocks_of(t, &b);
+    CHECK("outside front matter, such lines are not merged", n == 4);
+    free(b);
+}
+
+/* The title and author a text announces, from a string. */
+static void announces(const char *text, const char *title, const char *author)
+{
+    struct parse_result r;
+    parse_text(text, strlen(text), &r);
+    CHECK_STR(text, r.title, title);
+    CHECK_STR(text, r.author, author);
+    parse_result_free(&r);
+}
+
+/* Issue 14 item 15: an author whose name ends with a period (initials)
+ * in "Title by Author"; a sentence ending in a period is still none. */
+static void test_announce(void)
+{
+    const char *story = "\n\nChapter 1\n\nIt was a dark night and the rain fell on the town.\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "The Long Way Home by Tomasz W.%s", story);
+    announces(buf, "The Long Way Home", "Tomasz W.");
+    snprintf(buf, sizeof buf, "Letters by J.R.R.%s", story);
+    announces(buf, "Letters", "J.R.R.");
+    snprintf(buf, sizeof buf, "A Quiet Year by Sam Jones Jr.%s", story);
+    announces(buf, "A Quiet Year", "Sam Jones Jr.");
+    snprintf(buf, sizeof buf, "The Long Way Home by Tomasz W%s", story);
+    announces(buf, "The Long Way Home", "Tomasz W");
+    snprintf(buf, sizeof buf, "He was saved by Tomasz in the end.%s", story);
+    announces(buf, NULL, NULL);
+
+    /* issue 14 item 14: Markdown's bold title and "By Author" lines, after
+     * notes, or first (then they leave the text) */
+    const char *md = "**Disclaimer: I own nothing.**\n\n**Note: thanks to my beta.**\n\n"
+                     "**The Fabric of Things**\n\n**By Someone100**\n\n**Chapter I: Start**\n\n"
+                     "It was a long day at school\\'s end, and the rain fell on the town.\n";
+    announces(md, "The Fabric of Things", "Someone100");
+    struct parse_result r;
+    parse_text(md, strlen(md), &r);
+    CHECK("the notes before it stay in the text", r.body == 0);
+    parse_result_free(&r);
+    md = "__A Quiet Year__\n\n__by A. N. Author__\n\nChapter 1\n\nIt was a dark night.\n";
+    announces(md, "A Quiet Year", "A. N. Author");
+    parse_text(md, strlen(md), &r);
+    CHECK("a first bold title leaves the text", r.body == (size_t)(strstr(md, "\n\nChapter") - md + 1));
+    parse_result_free(&r);
+    announces("**Bold words here**\n\n**by the way, no.**\n\nChapter 1\n\nText here.\n", NULL, NULL);
+}
+
+/* The kind of the block of chapter `ch` that holds `want`, or -1. */
+static int kind_of_block_with(const struct source *s, const struct parse_result *r, size_t ch,
+                              const char *want)
+{
+    struct block *b;
+    size_t n = parse_blocks_body(s->text, r->ch[ch].start, r->ch[ch].end, r->ch[ch].front_end,
+                                 r->ch[ch].body, r->ch[ch].back, &b);
+    int kind = -1;
+    for (size_t k = 0; k < n && kind < 0; k++)
+        if (memmem(s->text + b[k].off, b[k].end - b[k].off, want, strlen(want)))
+            kind = b[k].kind;
+    free(b);
+    return kind;
+}
+
+/* Front-matter headings of chapter `ch` (a contents list made of them). */
+static size_t front_headings(const struct source *s, const struct parse_result *r, size_t ch)
+{
+    struct block *b;
+    size_t n = parse_blocks_body(s->text, r->ch[ch].start, r->ch[ch].end, r->ch[ch].front_end,
+                                 r->ch[ch].body, r->ch[ch].back, &b), h = 0;
+    for (size_t k = 0; k < n; k++)
+        h += b[k].kind == BLOCK_HEADING && (b[k].flags & BLOCK_FRONT);
+    free(b);
+    return h;
 }
 
 /* ---- real books (always: copies in tests/data/corpus) ---- */
@@ -649,6 +858,8 @@ static void test_alice_kafka(void)
             CHECK("the licence is back matter", text_at(s, r.ch[11].back, "End of Project Gutenberg"));
         }
         CHECK("tiles", tiles(&r, s->len));
+        CHECK_INT("Alice: the Gutenberg header's dates keep their lines (issue 14 item 11)",
+                  kind_of_block_with(s, &r, 0, "Posting Date:"), BLOCK_VERSE);
         struct counts c = count_blocks(s, &r);
         CHECK_INT("Alice: three star blocks, three breaks", c.brk, 3);
         CHECK("Alice has verse (poems, the Mouse's Tale)", c.verse >= 10);
@@ -747,6 +958,31 @@ static void test_corpus(void)
                     in_order = false;
             CHECK("Hong Lou Meng: 第一回 … 第一二零回 numbered 1..120 in order", in_order);
         }
+        if (strstr(books[i].file, "dracula")) {
+            /* issue 14 item 12: no scene break after the line under the
+             * heading of chapters XIII and XV */
+            size_t after_sub = 0;
+            for (size_t k = 0; k < r.n_ch; k++) {
+                struct block *b;
+                size_t n = parse_blocks_body(s->text, r.ch[k].start, r.ch[k].end, r.ch[k].front_end,
+                                             r.ch[k].body, r.ch[k].back, &b);
+                for (size_t q = 1; q < n; q++)
+                    after_sub += b[q].kind == BLOCK_BREAK &&
+                                 text_at(s, b[q - 1].off, "DR. SEWARD'S DIARY--_continued_.");
+                free(b);
+            }
+            CHECK_INT("Dracula: no break after \"DIARY--continued.\"", after_sub, 0);
+        }
+        /* issue 14 item 11: contents lists keep their lines, compactly */
+        if (strstr(books[i].file, "sherlock") && r.n_ch == 12)
+            CHECK_INT("Sherlock Holmes: the contents is a list",
+                      kind_of_block_with(s, &r, 0, "XII. The Adventure of the Copper Beeches"), BLOCK_VERSE);
+        if (strstr(books[i].file, "war-and-peace") && r.n_ch == 365) {
+            CHECK_INT("War and Peace: the contents is a list, no screens of headings",
+                      front_headings(s, &r, 0), 0);
+            CHECK_INT("War and Peace: the contents is a list",
+                      kind_of_block_with(s, &r, 0, "CHAPTER XXVIII"), BLOCK_VERSE);
+        }
         if (strstr(books[i].file, "war-and-peace") && r.n_ch == 365)
             CHECK_STR("the epilogues are parts", r.ch[r.n_ch - 13].title,
                       "FIRST EPILOGUE: 1813 - 20 \xE2\x80\x94 CHAPTER XVI");
@@ -823,10 +1059,14 @@ int main(void)
     test_break_lines();
     test_markup();
     test_markup_same_as_plain_search();
+    test_markup_nested_linear();
     test_words();
     test_seeds();
     test_fixtures();
     test_blocks();
+    test_blocks_break_run();
+    test_announce();
+    test_lists();
     test_alice_kafka();
     test_corpus();
     test_robust();

@@ -84,6 +84,23 @@ static void test_whitespace(void)
     CHECK_INT("tabs and space runs match one space", find(t, "dog barked at the moon", 0, false, NULL), 21);
     CHECK_INT("needle whitespace folds too", find(t, "that \n  the", 0, false, NULL), 8);
     CHECK_INT("backward across a line break", find(t, "that the", strlen(t), true, NULL), 8);
+
+    /* issue 14 item 8: shown joined, found joined */
+    t = "la foire Saint-\nRomain et au-\r\n  dessus, so --\nthen";
+    CHECK_INT("a word hyphenated at a line end is found whole", find(t, "Saint-Romain", 0, false, &e), 9);
+    CHECK_INT("to its end", e, 22);
+    CHECK_INT("across CR LF and an indent", find(t, "au-dessus", 0, false, NULL), 26);
+    CHECK_INT("backward too", find(t, "saint-romain", strlen(t), true, NULL), 9);
+    CHECK_INT("a punctuation dash keeps its space", find(t, "so -- then", 0, false, NULL), 41);
+    CHECK_INT("and is not joined", find(t, "--then", 0, false, NULL), -1);
+
+    /* issue 14 item 14: a Markdown escape's backslash is markup */
+    t = "the school\\'s fee was \\$5, a \\\\ and C:\\Users";
+    CHECK_INT("school's finds school\\'s", find(t, "school's", 0, false, &e), 4);
+    CHECK_INT("to its end", e, 13);
+    CHECK_INT("$5 finds \\$5", find(t, "was $5,", 0, false, NULL), 18);
+    CHECK_INT("an escaped backslash is one", find(t, "a \\ and", 0, false, NULL), 27);
+    CHECK_INT("a backslash before a letter is text", find(t, "C:\\Users", 0, false, NULL), 36);
 }
 
 /* Chunk boundaries: hits straddling the 64 KB fold steps, both ways. */

@@ -241,6 +241,31 @@ int main(void)
     }
     library_free(lib);
 
+    /* issue 14 item 11: the contents entry of Alice's first chapter leads
+     * to its heading, past the Gutenberg header; the second's to its start */
+    lib = library_open("tests/data/golden", &err);
+    struct story *alice = NULL;
+    for (size_t i = 0; lib && i < lib->n_stories; i++)
+        if (strncmp(lib->stories[i].title, "Alice", 5) == 0)
+            alice = &lib->stories[i];
+    CHECK("Alice opens", alice != NULL && alice->n_ch == 12);
+    if (alice && alice->n_ch == 12) {
+        struct layout_opts lo = {.width = 72, .wrap = WRAP_OPTIMAL, .break_glyph = NULL};
+        struct ui_view v;
+        ui_view_init(&v, alice, &lo, 23);
+        const char *t;
+        const struct edition *e = chapter_text(&alice->ch[0], &t);
+        ui_view_chapter_entry(&v, 0);
+        CHECK("chapter 1's entry: its heading at the top, not the licence header",
+              v.top.ci == 0 && ui_view_off(&v) == e->front_end &&
+                  strncmp(t + e->front_end, "CHAPTER I.", 10) == 0);
+        e = chapter_text(&alice->ch[1], &t);
+        ui_view_chapter_entry(&v, 1);
+        CHECK("chapter 2's entry: its start", v.top.ci == 1 && ui_view_off(&v) == e->start);
+        ui_view_free(&v);
+    }
+    library_free(lib);
+
     lib = library_open("tests/data/ui/cjk", &err);
     CHECK("the CJK story opens", lib != NULL && lib->n_stories == 1);
     if (lib && lib->n_stories == 1)
