@@ -117,4 +117,52 @@ size_t matter_back_start(const char *t, size_t from, size_t end);
  * t[lo, start), or start. */
 size_t matter_preamble_start(const char *t, size_t lo, size_t start);
 
+
+/* ---- parse_text's shared state (parse_text.c, announce.c) ---- */
+
+/* A line that may be a heading, with what follows it. */
+struct cand {
+    size_t off, line_end, next;  /* line start, end (no terminator), next line */
+    struct hinfo h;
+    bool blank_before, blank_after;
+    size_t content_bytes, content_lines; /* prose after it, to the next candidate */
+    bool keep;
+};
+
+struct scan {
+    const char *t;
+    size_t len;
+    struct cand *c;
+    size_t n, cap;
+    size_t pre_bytes, pre_lines;  /* prose before the first candidate */
+    size_t n_lines, n_blank;
+    size_t pg_start, pg_end;      /* after the START line; start of the footer */
+    bool pg;
+    size_t title_a, title_b, author_a, author_b; /* Title:/Author: fields */
+    size_t title_line;            /* line number of the Title: field */
+    size_t fff_end;               /* "End file." line, or len */
+};
+
+/* The first non-blank lines of a file (within its first 1,000 lines),
+ * with the blank lines before each. */
+struct top_line {
+    size_t a, b, ta, tb, next;
+    int blanks_before;
+};
+
+/* announce.c: the lines at the top of a file that announce its story. */
+int parse_top_lines(const char *t, size_t len, struct top_line *tl, int max);
+/* The index in tl of a FanFicFare title page's "by Author" line (the
+ * second non-blank line, the third under a title wrapped over two), or 0. */
+int parse_fff_by_line(const char *text, const struct top_line *tl, int n);
+/* Could t[a, b) be a title: at most max_bytes and max_words, not prose? */
+bool parse_titleish(const char *t, size_t a, size_t b, size_t max_bytes, size_t max_words);
+/* A `Label: value` metadata line (`Status: Completed`)? */
+bool parse_is_label_line(const char *t, size_t a, size_t b);
+/* Title and author announced at the top: sets r->title and r->author and
+ * returns where the text proper starts (after the announcement), or 0;
+ * *ch_title_line: the start of a chapter-title line, or (size_t)-1. */
+size_t parse_announce(const char *t, size_t len, const struct scan *sc, struct parse_result *r,
+                      bool fff, size_t *ch_title_line);
+
 #endif
