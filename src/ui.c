@@ -389,49 +389,18 @@ static void mouse_buttons_only(void)
             p[3] = '0';
 }
 
-int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
-           const struct ui_start *start, char **err)
+/* The terminal: a new screen on stdin/stdout in the reader's modes (keys
+ * raw, no echo, keypad, no cursor, the mouse's buttons and wheel only when
+ * the config allows).  NULL with *err when TERM names no terminal or one
+ * that cannot move the cursor (TERM=dumb). */
+static SCREEN *terminal_open(const struct config *cfg, char **err)
 {
-    setlocale(LC_CTYPE, "");
-    const struct ui_binding *const tables[UI_N_CTX] = {
-        [UI_CTX_READER] = ui_mode_reader.keys,
-        [UI_CTX_LIBRARY] = ui_mode_library.keys,
-        [UI_CTX_MENU] = ui_mode_menu.keys,
-    };
-    ui_keys_init(cfg, stderr, tables);   /* warnings before the screen starts */
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        set_err(err, "terminal: standard input and output must be a terminal");
-        return 1;
-    }
-    struct ui *ui = xmalloc(sizeof *ui);
-    ui_state_init(ui, *lib, bm, cfg);
-    ui->libp = lib;
-    char *state = xdg_dir("STATE");
-    if (state) {
-        char *hp = xasprintf("%s/search-history", state);
-        ui_history_init(&ui->search_hist, hp);   /* read at the first search */
-        free(hp);
-        free(state);
-    }
-    ui->loader = start ? start->loader : NULL;
-    ui->alone = start && start->alone && start->story;
-    struct story *story = start ? start->story : NULL;
-    if (story && ui->loader && !head_holds_saved(ui, story)) {
-        /* A saved place past the head: the whole story before the first
-         * frame. */
-        struct library *head = ui->lib;
-        take_whole(ui);
-        if (ui->lib != head)
-            story = &ui->lib->stories[0];
-    }
     const char *term = getenv("TERM");
     prefault_screen_heap();
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         set_err(err, "terminal: cannot use TERM=%s", term ? term : "(unset)");
-        ui_state_free(ui);
-        free(ui);
-        return 1;
+        return NULL;
     }
     set_term(scr);
     const char *cup = tigetstr("cup");
@@ -442,18 +411,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         set_err(err, "terminal: TERM=%s cannot move the cursor, so the reader cannot draw; "
                 "set TERM to the terminal's name, or read with: quire --render FILE | less",
                 term ? term : "(unset)");
-        ui_state_free(ui);
-        free(ui);
-        return 1;
+        return NULL;
     }
-    char *opening_warning = NULL;   /* already on stderr */
-    if (bm && bookmarks_warning(bm))
-        opening_warning = xstrdup(bookmarks_warning(bm));
-    if (bm)
-        bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
-    warn_set_quiet(true);
-    signals_install();
-    mapguard_install();   /* after the crash handler, which it calls for other faults */
     set_escdelay(25);
     typeahead(-1);
     cbreak();
@@ -467,16 +426,45 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
         mouseinterval(0);
     }
+    return scr;
+}
 
-    ui_attrs_init(ui);
-    if (story) {
-        ui_go(ui, UI_SCREEN_READER, story);
-        ui->go.at_saved = start->resume;
-        switch_screen(ui);
-        if (ui->screen == &ui_mode_reader)
-            ui_mode_library.enter(ui, story, false);   /* selected below it */
+/* The screens' state for ui_run: the library, the store, the search
+ * history's file, the loader and the story to open (its whole text first
+ * when the saved place is past its head).  Sets *story. */
+static struct ui *state_open(struct library **lib, struct bookmarks *bm,
+                             const struct config *cfg, const struct ui_start *start,
+                             struct story **story)
+{
+    struct ui *ui = xmalloc(sizeof *ui);
+    ui_state_init(ui, *lib, bm, cfg);
+    ui->libp = lib;
+    char *state = xdg_dir("STATE");
+    if (state) {
+        char *hp = xasprintf("%s/search-history", state);
+        ui_history_init(&ui->search_hist, hp);   /* read at the first search */
+        free(hp);
+        free(state);
     }
+    ui->loader = start ? start->loader : NULL;
+    ui->alone = start && start->alone && start->story;
+    *story = start ? start->story : NULL;
+    if (*story && ui->loader && !head_holds_saved(ui, *story)) {
+        /* A saved place past the head: the whole story before the first
+         * frame. */
+        struct library *head = ui->lib;
+        take_whole(ui);
+        if (ui->lib != head)
+            *story = &ui->lib->stories[0];
+    }
+    return ui;
+}
 
+/* Frames and keys until q or a signal: a frame when anything changed, the
+ * loader's whole story taken over when it is ready, the file re-read when
+ * it changed on disk, the screen's tick (periodic saves). */
+static void main_loop(struct ui *ui)
+{
     bool dirty = true;
     while (!ui->quit && !ui_stop_signal) {
         if (reread_changed(ui))
@@ -509,6 +497,48 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         if (key)
             ui_dispatch(ui, key);
     }
+}
+
+int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
+           const struct ui_start *start, char **err)
+{
+    setlocale(LC_CTYPE, "");
+    const struct ui_binding *const tables[UI_N_CTX] = {
+        [UI_CTX_READER] = ui_mode_reader.keys,
+        [UI_CTX_LIBRARY] = ui_mode_library.keys,
+        [UI_CTX_MENU] = ui_mode_menu.keys,
+    };
+    ui_keys_init(cfg, stderr, tables);   /* warnings before the screen starts */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        set_err(err, "terminal: standard input and output must be a terminal");
+        return 1;
+    }
+    struct story *story;
+    struct ui *ui = state_open(lib, bm, cfg, start, &story);
+    SCREEN *scr = terminal_open(cfg, err);
+    if (!scr) {
+        ui_state_free(ui);
+        free(ui);
+        return 1;
+    }
+    char *opening_warning = NULL;   /* already on stderr */
+    if (bm && bookmarks_warning(bm))
+        opening_warning = xstrdup(bookmarks_warning(bm));
+    if (bm)
+        bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
+    warn_set_quiet(true);
+    signals_install();
+    mapguard_install();   /* after the crash handler, which it calls for other faults */
+
+    ui_attrs_init(ui);
+    if (story) {
+        ui_go(ui, UI_SCREEN_READER, story);
+        ui->go.at_saved = start->resume;
+        switch_screen(ui);
+        if (ui->screen == &ui_mode_reader)
+            ui_mode_library.enter(ui, story, false);   /* selected below it */
+    }
+    main_loop(ui);
     /* A signal or q: the position is saved as the reader leaves. */
     ui_mode_reader.leave(ui);
     /* A store warning shown on the bottom line (bookmarks not saved) is

@@ -4,7 +4,7 @@
  * and inside their chapter).
  *
  *   clang -fsanitize=fuzzer,address -Iinclude -D_GNU_SOURCE tests/fuzz/fuzz_parse.c \
- *         src/decode.c src/parse_*.c src/heading*.c src/matter.c src/markup.c \
+ *         src/decode.c src/parse_*.c src/announce.c src/break_line.c src/heading*.c src/matter.c src/markup.c \
  *         src/uchar.c src/util.c -lunistring */
 #include "decode.h"
 #include "parse.h"

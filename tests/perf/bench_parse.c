@@ -5,7 +5,7 @@
  *   sed -n '837,65700p' $W > /tmp/wp-body.txt                 # body only
  *   for i in 1 2 3 4 5 6 7 8 9 10; do cat /tmp/wp-body.txt; done > /tmp/wp10.txt
  *   cc -O2 -Iinclude -D_GNU_SOURCE -o /tmp/bench_parse tests/perf/bench_parse.c \
- *      src/decode.c src/parse_*.c src/heading*.c src/matter.c src/markup.c src/uchar.c \
+ *      src/decode.c src/parse_*.c src/announce.c src/break_line.c src/heading*.c src/matter.c src/markup.c src/uchar.c \
  *      src/util.c -lunistring && /tmp/bench_parse /tmp/wp10.txt
  *
  * Times are CPU time of this thread (the machine may be shared). */
