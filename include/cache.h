@@ -19,7 +19,7 @@
  *
  * Lazy text: a library built from the cache holds its sources as stubs
  * (cache_stub_source: text NULL, len and encoding known); the text is read
- * on first use by cache_load_source, so listing never opens file contents
+ * on first use by decode_load_stub, so listing never opens file contents
  * when the cache is fresh. */
 #ifndef QUIRE_CACHE_H
 #define QUIRE_CACHE_H
@@ -125,16 +125,10 @@ size_t cache_count(const struct cache *c);
 /* --- lazy sources ------------------------------------------------------- */
 
 /* A source for the file at `path` as cached in *f: text NULL until
- * cache_load_source; len, enc, invalid, crlf, size and mtime set.  Free with
+ * decode_load_stub; len, enc, invalid, crlf, size and mtime set.  Free with
  * decode_free. */
 struct source *cache_stub_source(const char *path, const struct cache_file *f,
                                  const struct cache_stamp *st);
 
-/* Make sure src->text is there: a no-op for a source that has text, else
- * decode the file now.  If the file changed since it was cached (another
- * length), or cannot be read any more, the text is still `len` bytes long
- * (the readable part, then blank lines) so every cached offset stays inside
- * it; returns false in that case, true when the text is the cached one. */
-bool cache_load_source(struct source *src);
 
 #endif

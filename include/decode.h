@@ -68,10 +68,18 @@ struct source *decode_bytes(const char *path, const void *bytes, size_t len,
 /* A source for the file at `path` whose text is not read yet (text NULL):
  * what an earlier decoding of it found (encoding, len bytes of text,
  * invalid, crlf) and the file's size (bytes) and mtime (seconds) then.
- * The index cache makes these for files it lists (cache_stub_source) and
- * reads the text on first use.  Free with decode_free. */
+ * The index cache makes these for files it lists (cache_stub_source);
+ * decode_load_stub reads the text on first use.  Free with decode_free. */
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime);
+
+/* Make sure a stub's text is there (decode_stub): a no-op for a source
+ * that has text, else map the file when it is still the valid UTF-8 the
+ * stub describes, or decode it now.  If the file changed since it was cached (another
+ * length), or cannot be read any more, the text is still `len` bytes long
+ * (the readable part, then blank lines) so every cached offset stays inside
+ * it; returns false in that case, true when the text is the cached one. */
+bool decode_load_stub(struct source *src);
 
 /* Free a source; NULL is a no-op. */
 void decode_free(struct source *src);
@@ -86,10 +94,6 @@ bool decode_changed(struct source *src);
 /* Take the file's present stamp as src's own, so that decode_changed is
  * false until the file changes again (after a failed re-read). */
 void decode_restamp(struct source *src);
-
-/* Map n bytes of the open regular file fd read-only, guarded against the
- * file shrinking (mapguard.h).  MAP_FAILED on failure (errno set). */
-void *decode_map(int fd, size_t n);
 
 /* Human name of an encoding, e.g. "UTF-8", "Windows-1252". */
 const char *decode_encoding_name(enum source_encoding enc);

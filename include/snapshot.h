@@ -36,7 +36,7 @@ uint64_t snapshot_digest(const char *root, const struct scan_result *scan, bool 
 
 /* The library saved for `root` under `digest`, or NULL (no snapshot, a
  * different digest, a cache turned off, anything doubtful).  Its sources
- * are stubs read on first use (cache_load_source); its skipped list is
+ * are stubs read on first use (decode_load_stub); its skipped list is
  * scan's followed by those the build added; lib->root is `root`.  scan is
  * only read. */
 struct library *snapshot_load(const char *root, const struct scan_result *scan, uint64_t digest);

@@ -160,7 +160,7 @@ bool story_has_alias(const struct story *s, const char *id);
  * the edition (its start/end/body are offsets into *text).  Not a pure
  * read, though c is const: a chapter of a library listed from the index
  * cache has no text yet, and the first call reads its file now (maps or
- * decodes it: cache_load_source), which fills the shared source's text.
+ * decodes it: decode_load_stub), which fills the shared source's text.
  * A file changed since it was listed gives its readable part padded with
  * blank lines, so every offset stays inside the text.  Not safe against a
  * call on the same library from another thread. */

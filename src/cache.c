@@ -14,12 +14,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "mapguard.h"
 #include "rec.h"
 #include "util.h"
 
@@ -545,76 +543,3 @@ struct source *cache_stub_source(const char *path, const struct cache_file *f,
                        st->mtime_ns / 1000000000LL);
 }
 
-/* Map a cached valid-UTF-8 file that is still as it was, without
- * checking its bytes again: no pass over the whole file before the first
- * paint.  False when anything differs (then decode it as usual). */
-static bool map_unchanged(struct source *src)
-{
-    if (src->enc != ENC_UTF8 && src->enc != ENC_UTF8_BOM)
-        return false;
-    size_t bom = src->enc == ENC_UTF8_BOM ? 3 : 0;
-    int fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-                (long long)st.st_size == src->size && (long long)st.st_mtime == src->mtime &&
-                (unsigned long long)st.st_size == (unsigned long long)src->len + bom;
-    void *map = same ? decode_map(fd, (size_t)st.st_size) : MAP_FAILED;
-    close(fd);
-    if (map == MAP_FAILED)
-        return false;
-    if (bom && memcmp(map, "\xEF\xBB\xBF", 3) != 0) {
-        mapguard_remove(map);
-        munmap(map, (size_t)st.st_size);
-        return false;
-    }
-    src->map = map;
-    src->map_len = (size_t)st.st_size;
-    src->text = (const char *)map + bom;
-    madvise(map, src->map_len, MADV_WILLNEED);
-    return true;
-}
-
-bool cache_load_source(struct source *src)
-{
-    if (src->text)
-        return true;
-    if (map_unchanged(src))
-        return true;
-    enum decode_reject why = DECODE_OK;
-    char *err = NULL;
-    struct source *now = decode_open(src->path, &why, &err);
-    free(err);
-    if (now && now->len == src->len && now->enc == src->enc && now->size == src->size) {
-        src->text = now->text;
-        src->map = now->map;
-        src->map_len = now->map_len;
-        src->owned = now->owned;
-        src->invalid = now->invalid;
-        src->crlf = now->crlf;
-        src->mtime = now->mtime;
-        free(now->path);
-        free(now);
-        return true;
-    }
-    /* Changed or gone: keep every cached offset inside the text. */
-    char *t = xmalloc(src->len + 1);
-    size_t keep = now ? (now->len < src->len ? now->len : src->len) : 0;
-    if (keep)
-        memcpy(t, now->text, keep);
-    /* do not end on a partial UTF-8 sequence */
-    size_t cut = keep;
-    while (cut > 0 && ((unsigned char)t[cut - 1] & 0xC0) == 0x80)
-        cut--;
-    if (cut > 0 && (unsigned char)t[cut - 1] >= 0xC0)
-        cut--;
-    else
-        cut = keep;
-    memset(t + cut, '\n', src->len - cut);
-    t[src->len] = '\0';
-    src->owned = t;
-    src->text = t;
-    decode_free(now);
-    return false;
-}

@@ -196,7 +196,7 @@ bool story_has_alias(const struct story *s, const char *id)
 
 const struct edition *chapter_text(const struct chapter *c, const char **text)
 {
-    cache_load_source(c->ed[0].src);   /* read now if listed from the cache */
+    decode_load_stub(c->ed[0].src);   /* read now if listed from the cache */
     *text = c->ed[0].src->text;
     return &c->ed[0];
 }
@@ -246,7 +246,7 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n)
 {
     if (!c->parsed) {
         const struct edition *e = &c->ed[0];
-        cache_load_source(e->src);
+        decode_load_stub(e->src);
         c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
                                         e->body, e->back, &c->blocks);
         mark_announcement(e, &c->blocks, &c->n_blocks);
