@@ -41,13 +41,7 @@ MOUNTS=""
 disk_cleanup() {
     # quire first (it may be saving into a mount), then the mounts, then
     # ui_tmux.sh's cleanup (which removes $TMPD: never through a mount).
-    p=$($UI_T display -p -t q '#{pane_pid}' 2>/dev/null)
-    $UI_T kill-server >/dev/null 2>&1
-    i=0
-    while [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ "$i" -lt 30 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    ui_stop_quire
     for m in $MOUNTS; do
         umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
     done

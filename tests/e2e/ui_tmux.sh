@@ -30,7 +30,9 @@ UI_T="tmux -L quire-$$ -f /dev/null"
 UI_DEADLINE=${UI_DEADLINE:-150}
 # At exit: stop our tmux server, let quire finish saving into $TMPD (it
 # gets SIGHUP), then remove $TMPD.
-ui_cleanup() {
+# ui_stop_quire: stop our tmux server and give quire (SIGHUP) up to 3 s to
+# finish saving and exit.
+ui_stop_quire() {
     p=$($UI_T display -p -t q '#{pane_pid}' 2>/dev/null)
     $UI_T kill-server >/dev/null 2>&1
     i=0
@@ -38,6 +40,9 @@ ui_cleanup() {
         sleep 0.1
         i=$((i + 1))
     done
+}
+ui_cleanup() {
+    ui_stop_quire
     rm -rf "$TMPD"
 }
 trap ui_cleanup EXIT
