@@ -172,6 +172,9 @@ struct ui {
     attr_t a_italic, a_dim, a_bold, a_status, a_match, a_cur, a_sel;
 };
 
+/* The keys that mean Enter, for the key tables' rows. */
+#define UI_ENTERS '\n', '\r', UI_KC(KEY_ENTER)
+
 #define UI_SAVE_EVERY 5      /* seconds between periodic position saves */
 
 /* Ask the main loop to show screen `to` on story s once the key in hand is

@@ -249,7 +249,6 @@ static void library_key(struct ui *ui, int key)
 }
 
 #define KC(k) UI_KC(k)
-#define ENTERS '\n', '\r', KC(KEY_ENTER)
 
 static const struct ui_binding library_keys[] = {
     {ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, act_move},
@@ -261,7 +260,7 @@ static const struct ui_binding library_keys[] = {
     {ACT_PAGE_UP, "prev_page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, act_move},
     {ACT_TOP, "chapter_start", NULL, "first story", {'g', KC(KEY_HOME)}, act_move},
     {ACT_BOTTOM, "chapter_end", NULL, "last story", {'G', KC(KEY_END)}, act_move},
-    {ACT_OPEN, "open", NULL, "open the story where you left it", {ENTERS, KC(KEY_RIGHT)},
+    {ACT_OPEN, "open", NULL, "open the story where you left it", {UI_ENTERS, KC(KEY_RIGHT)},
      act_open},
     {ACT_FILTER, "filter", NULL, "filter by title or author (Esc clears)", {'/'}, act_filter},
     {ACT_HELP, "help", NULL, "this help", {'h', KC(KEY_F(1))}, act_help},

@@ -267,7 +267,6 @@ static void menu_key(struct ui *ui, int key)
 }
 
 #define KC(k) UI_KC(k)
-#define ENTERS '\n', '\r', KC(KEY_ENTER)
 
 static const struct ui_binding menu_keys[] = {
     {ACT_SCROLL_DOWN, "scroll_down", "wheel down", "scroll down", {UI_KEY_WHEEL_DOWN}, menu_act},
@@ -279,7 +278,7 @@ static const struct ui_binding menu_keys[] = {
     {ACT_PAGE_UP, "prev_page", NULL, "a page up", {KC(KEY_PPAGE), 'b'}, menu_act},
     {ACT_TOP, "chapter_start", NULL, "first item", {'g', KC(KEY_HOME)}, menu_act},
     {ACT_BOTTOM, "chapter_end", NULL, "last item", {'G', KC(KEY_END)}, menu_act},
-    {ACT_OPEN, "open", NULL, "choose the item", {ENTERS}, menu_act},
+    {ACT_OPEN, "open", NULL, "choose the item", {UI_ENTERS}, menu_act},
     {ACT_CLOSE, "close", NULL, "close the menu", {UI_KEY_ESC, 'q', KC(KEY_LEFT)}, menu_act},
     {ACT_DIGIT, "count", "0-9", "go to entry number N (chapter N in the contents)",
      {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, menu_act},

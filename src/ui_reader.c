@@ -731,14 +731,13 @@ static void act_quit(struct ui *ui, enum ui_action act, int key)
 }
 
 #define KC(k) UI_KC(k)
-#define ENTERS '\n', '\r', KC(KEY_ENTER)
 
 static const struct ui_binding reader_keys[] = {
     {ACT_PAGE_DOWN, "next_page", NULL, "next page; at a chapter's end, on into the next chapter",
      {' ', 'f', KC(KEY_NPAGE), KC(KEY_RIGHT)}, act_move},
     {ACT_PAGE_UP, "prev_page", NULL, "previous page", {'b', KC(KEY_PPAGE), KC(KEY_LEFT)},
      act_move},
-    {ACT_LINE_DOWN, "line_down", NULL, "one line down", {'j', KC(KEY_DOWN), ENTERS}, act_move},
+    {ACT_LINE_DOWN, "line_down", NULL, "one line down", {'j', KC(KEY_DOWN), UI_ENTERS}, act_move},
     {ACT_LINE_UP, "line_up", NULL, "one line up", {'k', KC(KEY_UP)}, act_move},
     {ACT_NEXT_CHAPTER, "next_chapter", NULL, "next chapter (3] three on)", {']'}, act_chapter},
     {ACT_PREV_CHAPTER, "prev_chapter", NULL, "previous chapter (3[ three back)", {'['},
