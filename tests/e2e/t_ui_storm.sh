@@ -55,7 +55,6 @@ storm() {
     $UI_T resize-window -t q -x "$1" -y "$2"
 }
 
-pane_is() { [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ]; }
 # settled W H TOP F0: the pane is W x H and quire has drawn a frame (after
 # frame F0) whose top line is TOP: what it showed there before the storm.
 settled() {
@@ -65,9 +64,10 @@ settled() {
 narrower_than() { [ "$(widest)" -le "$1" ]; }
 lines_are() { [ "$(ui_screen | wc -l)" -eq "$1" ]; }
 
-# A final size for a storm: big enough to show the frame counter.
+# A final size for a storm: big enough to show the frame counter and the
+# story's title on the status line.
 final_size() {
-    rand 150; FW=$((R + 30))
+    rand 150; FW=$((R + 40))
     rand 40; FH=$((R + 8))
 }
 
@@ -107,6 +107,7 @@ storm "$FW" "$FH"
 check "search prompt: alive after $N sizes" ui_alive
 check "search prompt: the prompt keeps its text" ui_wait '^/Tim, Slim'
 check "search prompt: no line wider than $FW columns" narrower_than "$FW"
+ui_resize 100 24   # wide enough for the hit on one line
 ui_keys Enter
 check "search prompt: the search runs after the storm" ui_wait 'Hey Tim, Slim'
 
