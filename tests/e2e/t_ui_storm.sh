@@ -144,4 +144,7 @@ done
 
 $UI_T send-keys -t q q
 check_eq "q quits with status 0, the terminal restored" "$(ui_dead)" "0 0"
+# tests/run.sh shows a failed suite's FAIL lines only: the seed in one.
+[ "$T_FAILED" -eq 0 ] ||
+    echo "FAIL t_ui_storm.sh: the seed was $SEED: STORM_SEED=$SEED sh $0 repeats this run" >&2
 finish
