@@ -81,7 +81,15 @@ leave() {
     [ -n "$spid" ] && ui_until sh -c '! kill -0 "$1"' _ "$spid"
 }
 moved_from() { [ "$(ui_top)" != "$1" ]; }
-no_temps() { [ -z "$(ls -A "$ST/quire" | grep -v -e '^bookmarks$' -e '^bookmarks\.lock$')" ]; }
+# no_temps: the state folder holds the bookmarks and their lock, nothing else
+no_temps() {
+    for f in "$ST/quire"/* "$ST/quire"/.[!.]*; do
+        case ${f##*/} in
+        bookmarks|bookmarks.lock|'*'|'.[!.]*') ;;
+        *) return 1 ;;
+        esac
+    done
+}
 
 # ---- 2. a save that works, to compare with --------------------------------
 reader

@@ -79,6 +79,10 @@ big_inputs() {
     big paragraph '"line " i " of a hard-wrapped paragraph with no end\n"'
     big emphasis '(i % 5 == 4 ? "\n" : i % 3 == 0 ? "a *b " : i % 3 == 1 ? "_c **d " : "~e ")'
     big mixed '(i % 4 == 0 ? "* * *\n" : i % 4 == 1 ? "\n" : i % 4 == 2 ? "CHAPTER " i "\n" : "*He* said _so_ **now**.\n")'
+    # Runs of scene-break lines, touching and apart (issue 14, item 2:
+    # quadratic in parse_blocks.c's merge_blocks when this was written).
+    big separator-lines '(i % 4 == 0 ? "***\n" : i % 4 == 1 ? "* * *\n" : i % 4 == 2 ? "*_*_*_*\n" : "~~~\n")'
+    big separators-apart '"* * *\n\n"'
 }
 
 for src in tests/fuzz/fuzz_*.c; do

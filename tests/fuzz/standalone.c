@@ -6,7 +6,7 @@
  * Feeds every file (folders: the regular files in them, not recursive) to
  * LLVMFuzzerTestOneInput as it is, then random mutations of them (byte
  * flips, inserts, deletions, splices, truncations, and now and then a slice
- * repeated into a run of up to 64 KiB, as pathological inputs are) until N
+ * repeated into a run of up to 32 KiB, as pathological inputs are) until N
  * runs or S seconds are used (default: 1000 mutations).  As with libFuzzer,
  * files longer than B bytes are cut to B and no mutation is longer than B
  * (default: no limit).  tests/fuzz/run.sh adds large generated inputs.
@@ -183,7 +183,7 @@ static unsigned char *mutate(size_t *out_len)
     size_t room = len + 64;
     bool grow = len > 0 && rng() % 32 == 0;
     if (grow)
-        room = len + 65536;
+        room = len + 32768;
     if (room > max_len)
         room = max_len;
     if (room < len)
