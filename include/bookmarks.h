@@ -2,7 +2,7 @@
  * story, kept under $XDG_STATE_HOME/quire/ (docs/FORMATS.md has the file
  * format).
  *
- * Layer: library (uses the story model; no curses, no layout).
+ * Layer: build (uses the story model; no curses, no layout).
  *
  * Safety: every save locks the store, re-reads it, merges this process's
  * changes over it and replaces the file atomically (temporary file, fsync,

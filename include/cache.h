@@ -1,9 +1,10 @@
 /* cache.h — the index cache: what decode + parse + per-file analysis found
  * in each library file, so a second `--list` need not read the files again.
  *
- * Layer: library, below the model (it knows sources, not stories): the
- * build's per-file pass (analyse.c) stores and restores entries; the model
- * (story.c) and the snapshot read stub sources.  One cache file per
+ * Layer: text, below the model (it knows sources, not stories): the
+ * build's per-file pass (analyse.c) stores and restores entries, and makes
+ * stub sources (cache_stub_source) that library.c and the snapshot hand to
+ * the model, which reads their text on first use (decode_load_stub).  One cache file per
  * library root under $XDG_CACHE_HOME/quire/ (see docs/FORMATS.md "Index
  * cache").
  *

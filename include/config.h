@@ -1,6 +1,6 @@
 /* config.h — settings from $XDG_CONFIG_HOME/quire/config (`key = value`).
  *
- * Layer: library (no curses).  Unknown keys and bad values are reported as
+ * Layer: build (no curses).  Unknown keys and bad values are reported as
  * "quire: FILE:LINE: WHY" and skipped; they never stop quire.
  *
  * File syntax (docs/FORMATS.md, "Config file"): UTF-8 text, one `key = value`

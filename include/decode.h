@@ -1,6 +1,6 @@
 /* decode.h — turning a file's bytes into UTF-8 text quire can lay out.
  *
- * Layer: library (no curses, no layout).  Owner of `struct source`.
+ * Layer: text (no curses, no layout).  Owner of `struct source`.
  *
  * Rules (SPEC.md "Library"): UTF-8 with or without BOM; UTF-16 LE/BE with a
  * BOM; text that is overwhelmingly UTF-8 (its valid multi-byte characters

@@ -1,7 +1,7 @@
 /* library.h — opening a library: a folder of files (or one file) built
  * into the story model of story.h.
  *
- * Layer: library, the top of it: the orchestration of the build passes
+ * Layer: build, the top of it: the orchestration of the build passes
  * (docs/ARCHITECTURE.md).  Knows nothing of layout or the screen.
  *
  * library_open uses two caches under $XDG_CACHE_HOME/quire/: the snapshot

@@ -1,6 +1,6 @@
 /* loader.h — opening a library on a background thread.
  *
- * Layer: library.  The reader shows the first screen of a long story from
+ * Layer: build.  The reader shows the first screen of a long story from
  * library_open_head() while a loader reads the whole file with
  * library_open(); the screen takes the whole library over when it is ready.
  * The loader thread touches nothing but the library it builds (and the

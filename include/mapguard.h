@@ -1,6 +1,6 @@
 /* mapguard.h — surviving a mapped file that shrinks under quire.
  *
- * Layer: library (base helper; no knowledge of what is mapped).
+ * Layer: base (tests/arch/layers.mk; no knowledge of what is mapped).
  *
  * Valid UTF-8 stories are read through a read-only mmap of the file.  When
  * another program truncates or rewrites the file in place, touching a page

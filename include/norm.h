@@ -1,7 +1,7 @@
 /* norm.h — text normalisation for identity and matching: the words of a
  * text as the library compares them, and folded titles.
  *
- * Layer: library, the lowest pass (no story types).  Used by the model
+ * Layer: text, under every pass (no story types).  Used by the model
  * (story.c: titles compared folded) and the build passes (analysis, grouping,
  * editions, assembly).
  *

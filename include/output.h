@@ -1,7 +1,7 @@
 /* output.h — the printed outputs: `--list` (and, with --verbose, the
  * skipped files and notes) and `--bookmarks`.
  *
- * Layer: library, above the model (story.h) and the bookmark store
+ * Layer: build, above the model (story.h) and the bookmark store
  * (bookmarks.h); reads them, never changes them.  Called by main.c. */
 #ifndef QUIRE_OUTPUT_H
 #define QUIRE_OUTPUT_H

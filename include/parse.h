@@ -1,6 +1,6 @@
 /* parse.h — recognising a story's structure in one decoded text.
  *
- * Layer: library.  Pure functions of (text, range): no I/O, no globals.
+ * Layer: text.  Pure functions of (text, range): no I/O, no globals.
  * Two levels:
  *  - parse_text(): what the file announces (title, author, metadata, table
  *    of contents) and where its chapters are (headings split one file into

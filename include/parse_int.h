@@ -1,6 +1,6 @@
 /* parse_int.h — declarations shared by the parser's files, private to them
  * (src/heading.c, src/heading_words.c, src/matter.c, src/parse_text.c,
- * src/parse_blocks.c, src/markup.c).  The contract for everyone else is
+ * src/announce.c, src/parse_blocks.c).  The contract for everyone else is
  * parse.h.
  *
  *   heading_words.c  hw_       the words and numerals headings are written
@@ -9,9 +9,11 @@
  *                              display titles
  *   matter.c         matter_   front and back matter: disclaimers, notes,
  *                              pleas for reviews, per-chapter preambles
- *   parse_text.c     parse_    a whole file: announcement, chapters
- *   parse_blocks.c   parse_    one chapter's blocks, scene-break lines
- *   markup.c         markup_   emphasis markers */
+ *   parse_text.c     parse_    a whole file: chapters
+ *   announce.c       parse_    a whole file: its announcement (title, author)
+ *   parse_blocks.c   parse_    one chapter's blocks
+ * (break_line.c, scene-break lines, and markup.c, emphasis, need only
+ * parse.h.) */
 #ifndef QUIRE_PARSE_INT_H
 #define QUIRE_PARSE_INT_H
 

@@ -1,7 +1,7 @@
 /* rec.h — checksummed record files: the line format the index cache
  * (cache.c) and the library snapshot (snapshot.c) share.
  *
- * Layer: library (base helpers, no knowledge of what the records hold).
+ * Layer: base (no knowledge of what the records hold).
  *
  * A record file is text: a magic line, `engine\tENGINE`, `root\tROOT`, then
  * one record per line (fields separated by TAB), then `end\tCOUNT\tSUM`

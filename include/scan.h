@@ -1,6 +1,6 @@
 /* scan.h — walking a library folder: which files are candidates.
  *
- * Layer: library, a build pass above the model (story.h, for struct
+ * Layer: build, a pass above the model (story.h, for struct
  * skipped); used by library.c, the build passes and the snapshot.  No
  * decoding, no parsing: this is the filesystem half of library_open().
  *

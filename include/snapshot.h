@@ -4,7 +4,7 @@
  * folder walk and one small file instead of the per-file analysis, the
  * grouping and the edition matching again.
  *
- * Layer: library, above the model (story.h) and the walk (scan.h), below
+ * Layer: build, above the model (story.h) and the walk (scan.h), below
  * the build's orchestration (library.c, its only user).  It reads and
  * writes the model and never calls the builder: a saved library is
  * checked by the model's own rules (edition_offsets_ok, story_sum_bytes).

@@ -1,11 +1,12 @@
 /* story.h — the story model: a library of stories, their chapters and
  * the editions of each chapter, and what can be asked of them.
  *
- * Layer: the bottom of the library.  Every other library file builds,
+ * Layer: model, above text and under every build pass.  Every other library file builds,
  * saves, loads or prints these types; this one holds them, frees them and
  * answers questions about them (find, text, blocks, percent).  Uses
- * parse (a chapter's blocks), cache (a source listed from the index cache
- * is read on first use) and norm (titles compared folded).  See
+ * parse (a chapter's blocks), decode (a source listed from the index cache
+ * is read on first use: decode_load_stub) and norm (titles compared
+ * folded).  See
  * docs/ARCHITECTURE.md for the passes above it.
  *
  * A library owns its sources (decoded files), its stories, and their

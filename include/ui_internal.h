@@ -1,6 +1,6 @@
 /* ui_internal.h — shared between the ui_*.c files; not a public contract.
  *
- * Two halves:
+ * Three parts (the search history, ui_history.c, is the third):
  *  - the reader core (ui_view.c): the position model and lazy layout of a
  *    story, with no curses at all, so it can be unit-tested and timed;
  *  - the key table (ui_keys.c): key bindings as data, shared by the

@@ -15,7 +15,8 @@
  *       -> ui_menu.c (list scrolling, menus, help, the prompt line)
  *         -> ui_text.c (drawing text, the bottom line, messages),
  *            ui_keys.c (key tables)
- *   ui_reader.c -> ui_view.c (the reader core)
+ *   ui.c also calls ui_menu.c, ui_text.c and ui_keys.c itself;
+ *   ui_reader.c -> ui_view.c (the reader core), ui_history.c (searches)
  * A screen never calls another screen; menus and the prompt call back
  * whoever opened them through the function they were given. */
 #ifndef QUIRE_UI_SCREEN_H

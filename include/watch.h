@@ -1,6 +1,6 @@
 /* watch.h — noticing that an open story's files changed on disk.
  *
- * Layer: library (the reader's main loop calls it between keys; see
+ * Layer: build (the reader's main loop calls it between keys; see
  * ui.c).  A story file rewritten while it is read (a downloader updating a
  * serial, an editor saving) is noticed by its stamp (size, modification
  * time in ns, device, inode: one stat per file whose text was read) or by

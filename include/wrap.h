@@ -2,7 +2,7 @@
  * the layout applies.
  *
  * Layer: base (a type only).  Included by layout.h and config.h, so the
- * config (library layer) need not include the layout. */
+ * config (build layer) need not include the layout. */
 #ifndef QUIRE_WRAP_H
 #define QUIRE_WRAP_H
 
