@@ -118,6 +118,7 @@ struct ui_reader {
     size_t n_hits;
     bool hits_known, hits_more;
     char nth[64];            /* "hit N of M" for the current hit */
+    char hint[32];           /* a key's name for a message */
     /* number typed before a key, and a key waiting for its letter */
     unsigned long count;
     bool have_count;

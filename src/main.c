@@ -213,6 +213,8 @@ int main(int argc, char **argv)
 
     struct config cfg;
     int config_problems = config_load(&cfg, config_path, stderr);
+    if (config_check)   /* key remaps are checked against the screens' tables */
+        config_problems += ui_config_check(&cfg, stderr);
     if (wrap)
         cfg.wrap = strcmp(wrap, "greedy") == 0 ? WRAP_GREEDY : WRAP_OPTIMAL;
     if (config_check) {
