@@ -364,44 +364,17 @@ int ui_config_check(const struct config *cfg, FILE *diag)
     return ui_keys_init(cfg, diag, tables);
 }
 
-int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
-           const struct ui_start *start, char **err)
+/* Start curses on the terminal with quire's modes; NULL with *err set when
+ * the terminal cannot be used (no description, or one that cannot move the
+ * cursor: TERM=dumb). */
+static SCREEN *screen_start(const struct config *cfg, char **err)
 {
-    setlocale(LC_CTYPE, "");
-    int key_problems = ui_config_check(cfg, stderr);   /* before the screen starts */
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        set_err(err, "terminal: standard input and output must be a terminal");
-        return 1;
-    }
-    struct ui *ui = xmalloc(sizeof *ui);
-    ui_state_init(ui, *lib, bm, cfg);
-    ui->libp = lib;
-    char *state = xdg_dir("STATE");
-    if (state) {
-        char *hp = xasprintf("%s/search-history", state);
-        ui_history_init(&ui->search_hist, hp);   /* read at the first search */
-        free(hp);
-        free(state);
-    }
-    ui->loader = start ? start->loader : NULL;
-    ui->alone = start && start->alone && start->story;
-    struct story *story = start ? start->story : NULL;
-    if (story && ui->loader && !head_holds_saved(ui, story)) {
-        /* A saved place past the head: the whole story before the first
-         * frame. */
-        struct library *head = ui->lib;
-        take_whole(ui);
-        if (ui->lib != head)
-            story = &ui->lib->stories[0];
-    }
     const char *term = getenv("TERM");
     prefault_screen_heap();
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         set_err(err, "terminal: cannot use TERM=%s", term ? term : "(unset)");
-        ui_state_free(ui);
-        free(ui);
-        return 1;
+        return NULL;
     }
     set_term(scr);
     const char *cup = tigetstr("cup");
@@ -412,15 +385,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         set_err(err, "terminal: TERM=%s cannot move the cursor, so the reader cannot draw; "
                 "set TERM to the terminal's name, or read with: quire --render FILE | less",
                 term ? term : "(unset)");
-        ui_state_free(ui);
-        free(ui);
-        return 1;
+        return NULL;
     }
-    char *opening_warning = NULL;   /* already on stderr */
-    if (bm && bookmarks_warning(bm))
-        opening_warning = xstrdup(bookmarks_warning(bm));
-    if (bm)
-        bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
     signals_install();
     set_escdelay(25);
     typeahead(-1);
@@ -435,19 +401,44 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
         mouseinterval(0);
     }
+    return scr;
+}
 
-    ui_attrs_init(ui);
-    if (key_problems)   /* stderr is hidden behind the screen now */
-        ui_msg(ui, "the config has %d key remap problem%s: quire --config-check shows %s",
-               key_problems, key_problems > 1 ? "s" : "", key_problems > 1 ? "them" : "it");
-    if (story) {
-        ui_go(ui, UI_SCREEN_READER, story);
-        ui->go.at_saved = start->resume;
-        switch_screen(ui);
-        if (ui->screen == &ui_mode_reader)
-            ui_mode_library.enter(ui, story, false);   /* selected below it */
+/* The screens' state for ui_run, with the first screen chosen: the start
+ * story in the reader (after the whole story when its saved place is past
+ * the head), else the library. */
+static struct ui *state_start(struct library **lib, struct bookmarks *bm,
+                              const struct config *cfg, const struct ui_start *start)
+{
+    struct ui *ui = xmalloc(sizeof *ui);
+    ui_state_init(ui, *lib, bm, cfg);
+    ui->libp = lib;
+    char *state = xdg_dir("STATE");
+    if (state) {
+        char *hp = xasprintf("%s/search-history", state);
+        ui_history_init(&ui->search_hist, hp);   /* read at the first search */
+        free(hp);
+        free(state);
     }
+    ui->loader = start ? start->loader : NULL;
+    ui->alone = start && start->alone && start->story;
+    ui->start = start ? start->story : NULL;
+    ui->start_at_saved = start && start->resume;
+    if (ui->start && ui->loader && !head_holds_saved(ui, ui->start)) {
+        /* A saved place past the head: the whole story before the first
+         * frame. */
+        struct library *head = ui->lib;
+        take_whole(ui);
+        if (ui->lib != head)
+            ui->start = &ui->lib->stories[0];
+    }
+    return ui;
+}
 
+/* Draw, wait for a key (or a resize, the loader, a signal), hand it over;
+ * until q or a signal. */
+static void main_loop(struct ui *ui)
+{
     bool dirty = true;
     while (!ui->quit && !ui_stop_signal) {
         if (dirty) {
@@ -478,6 +469,41 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         if (key)
             ui_dispatch(ui, key);
     }
+}
+
+int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
+           const struct ui_start *start, char **err)
+{
+    setlocale(LC_CTYPE, "");
+    int key_problems = ui_config_check(cfg, stderr);   /* before the screen starts */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        set_err(err, "terminal: standard input and output must be a terminal");
+        return 1;
+    }
+    struct ui *ui = state_start(lib, bm, cfg, start);
+    SCREEN *scr = screen_start(cfg, err);
+    if (!scr) {
+        ui_state_free(ui);
+        free(ui);
+        return 1;
+    }
+    char *opening_warning = NULL;   /* already on stderr */
+    if (bm && bookmarks_warning(bm))
+        opening_warning = xstrdup(bookmarks_warning(bm));
+    if (bm)
+        bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
+    ui_attrs_init(ui);
+    if (key_problems)   /* stderr is hidden behind the screen now */
+        ui_msg(ui, "the config has %d key remap problem%s: quire --config-check shows %s",
+               key_problems, key_problems > 1 ? "s" : "", key_problems > 1 ? "them" : "it");
+    if (ui->start) {
+        ui_go(ui, UI_SCREEN_READER, ui->start);
+        ui->go.at_saved = ui->start_at_saved;
+        switch_screen(ui);
+        if (ui->screen == &ui_mode_reader)
+            ui_mode_library.enter(ui, ui->start, false);   /* selected below it */
+    }
+    main_loop(ui);
     /* A signal or q: the position is saved as the reader leaves. */
     ui_mode_reader.leave(ui);
     /* A store warning shown on the bottom line (bookmarks not saved) is
