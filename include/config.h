@@ -32,6 +32,7 @@ struct config_remap {
                           "C-d", "PgDn", "Space" */
     char action[32];   /* action name, [a-z_]+, from the key table (ui_keys.c);
                           not checked here: the ui reports unknown actions */
+    int line;          /* its line in the file, for those reports */
 };
 
 struct config {

@@ -6,6 +6,7 @@
 #define QUIRE_UI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "bookmarks.h"
 #include "config.h"
@@ -21,6 +22,11 @@ struct ui_start {
                               `story` is a partial one (library_open_head);
                               the loader stays the caller's to free */
 };
+
+/* Check cfg's key remaps against the screens' key tables: each unknown
+ * action or key is one line "quire: FILE:LINE: key.ACTION = KEY: WHY" on
+ * diag; returns how many (quire --config-check counts them as problems). */
+int ui_config_check(const struct config *cfg, FILE *diag);
 
 /* Run the screens on *lib until the reader quits.  Returns the exit status
  * (0 on a normal quit, 1 when the terminal cannot be used, with *err set).

@@ -208,6 +208,12 @@ int ui_keys_init(const struct config *cfg, FILE *diag,
                  const struct ui_binding *const tables[UI_N_CTX]);
 /* The row `key` is bound to in context ctx, or NULL. */
 const struct ui_binding *ui_keys_find(enum ui_ctx ctx, int key);
+/* The name of the key to show for action `act` of context ctx in a hint
+ * ("Enter", "q"): the key a config remap added, else `prefer` when it is
+ * one of the action's keys, else its first; "?" when the action has no
+ * key.  Written into buf (>= 16 bytes). */
+const char *ui_keys_hint(enum ui_ctx ctx, enum ui_action act, int prefer, char *buf,
+                         size_t size);
 /* The action bound to `key` in context ctx, or ACT_NONE. */
 enum ui_action ui_keys_lookup(enum ui_ctx ctx, int key);
 /* Display name of a key ("Space", "PgDn", "C-l", "x") into buf (>= 16 bytes). */

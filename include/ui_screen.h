@@ -119,6 +119,7 @@ struct ui_reader {
     size_t n_hits;
     bool hits_known, hits_more;
     char nth[64];            /* "hit N of M" for the current hit */
+    char hint[32];           /* a key's name for a message */
     /* number typed before a key, and a key waiting for its letter */
     unsigned long count;
     bool have_count;
@@ -169,6 +170,8 @@ struct ui {
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
     bool alone;              /* ui_start.alone: no library screen to go back to */
+    struct story *start;     /* the story the reader opens on, or NULL */
+    bool start_at_saved;     /* ... at its saved place (ui_start.resume) */
     char *bm_warning;        /* the last bookmark-store warning shown */
     attr_t a_italic, a_dim, a_bold, a_status, a_match, a_cur, a_sel;
 };

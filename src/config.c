@@ -256,6 +256,7 @@ static void cfg_add_remap(struct config *c, struct cfg_reader *r, size_t line,
     memcpy(m->action, action, alen);
     m->action[alen] = '\0';
     strcpy(m->key, name);
+    m->line = (int)line;
 }
 
 /* One `key = value` with both already trimmed (value unquoted). */

@@ -474,6 +474,8 @@ int main(int argc, char **argv)
 
     struct config cfg;
     int config_problems = config_load(&cfg, o.config_path, stderr);
+    if (o.config_check)   /* key remaps are checked against the screens' tables */
+        config_problems += ui_config_check(&cfg, stderr);
     if (o.wrap)
         cfg.wrap = strcmp(o.wrap, "greedy") == 0 ? WRAP_GREEDY : WRAP_OPTIMAL;
     if (o.config_check) {

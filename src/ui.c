@@ -499,16 +499,21 @@ static void main_loop(struct ui *ui)
     }
 }
 
-int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
-           const struct ui_start *start, char **err)
+int ui_config_check(const struct config *cfg, FILE *diag)
 {
-    setlocale(LC_CTYPE, "");
     const struct ui_binding *const tables[UI_N_CTX] = {
         [UI_CTX_READER] = ui_mode_reader.keys,
         [UI_CTX_LIBRARY] = ui_mode_library.keys,
         [UI_CTX_MENU] = ui_mode_menu.keys,
     };
-    ui_keys_init(cfg, stderr, tables);   /* warnings before the screen starts */
+    return ui_keys_init(cfg, diag, tables);
+}
+
+int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
+           const struct ui_start *start, char **err)
+{
+    setlocale(LC_CTYPE, "");
+    int key_problems = ui_config_check(cfg, stderr);   /* before the screen starts */
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         set_err(err, "terminal: standard input and output must be a terminal");
         return 1;
@@ -531,6 +536,9 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     mapguard_install();   /* after the crash handler, which it calls for other faults */
 
     ui_attrs_init(ui);
+    if (key_problems)   /* stderr is hidden behind the screen now */
+        ui_msg(ui, "the config has %d key remap problem%s: quire --config-check shows %s",
+               key_problems, key_problems > 1 ? "s" : "", key_problems > 1 ? "them" : "it");
     if (story) {
         ui_go(ui, UI_SCREEN_READER, story);
         ui->go.at_saved = start->resume;

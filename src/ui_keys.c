@@ -15,6 +15,7 @@
 /* The tables in force: a copy of each registered table, remaps applied. */
 static struct ui_binding *table[UI_N_CTX];
 static size_t n_rows[UI_N_CTX];
+static bool *remapped[UI_N_CTX];   /* per row: a config remap added a key */
 
 static int n_keys(const struct ui_binding *b)
 {
@@ -131,6 +132,7 @@ static void bind(const char *action, int key)
                     b->keys[n] = all[k];
                     b->keys[n + 1] = 0;
                 }
+                remapped[c][i] = true;
             }
         }
 }
@@ -143,7 +145,9 @@ int ui_keys_init(const struct config *cfg, FILE *diag,
         while (tables[c] && tables[c][n].action != ACT_NONE)
             n++;
         free(table[c]);
+        free(remapped[c]);
         table[c] = n ? xmalloc(n * sizeof *table[c]) : NULL;
+        remapped[c] = xcalloc(n + 1, sizeof *remapped[c]);
         if (n)
             memcpy(table[c], tables[c], n * sizeof *table[c]);
         n_rows[c] = n;
@@ -154,8 +158,8 @@ int ui_keys_init(const struct config *cfg, FILE *diag,
         int key = ui_key_parse(rm->key);
         if (!action_known(rm->action) || key < 0) {
             if (diag)
-                fprintf(diag, "quire: %s: key.%s = %s: %s\n", cfg->path ? cfg->path : "config",
-                        rm->action, rm->key,
+                fprintf(diag, "quire: %s:%d: key.%s = %s: %s\n", cfg->path ? cfg->path : "config",
+                        rm->line, rm->action, rm->key,
                         key < 0 ? "a key the reader does not know" : "no such action (see quire(1))");
             problems++;
             continue;
@@ -174,6 +178,28 @@ const struct ui_binding *ui_keys_find(enum ui_ctx ctx, int key)
                 return b;
     }
     return NULL;
+}
+
+const char *ui_keys_hint(enum ui_ctx ctx, enum ui_action act, int prefer, char *buf,
+                         size_t size)
+{
+    snprintf(buf, size, "?");
+    for (size_t i = 0; i < n_rows[ctx]; i++) {
+        const struct ui_binding *b = &table[ctx][i];
+        int n = n_keys(b);
+        if (b->action != act || n == 0)
+            continue;
+        int k = remapped[ctx][i] ? n - 1 : 0;
+        for (int j = 0; !remapped[ctx][i] && j < n; j++)
+            if (b->keys[j] == prefer)
+                k = j;
+        /* Enter and Backspace came as several codes: name the first. */
+        while (k > 0 && (b->keys[k] == '\r' || b->keys[k] == KC(KEY_ENTER) ||
+                         b->keys[k] == 127 || b->keys[k] == 8))
+            k--;
+        return ui_key_name(b->keys[k], buf, size);
+    }
+    return buf;
 }
 
 enum ui_action ui_keys_lookup(enum ui_ctx ctx, int key)

@@ -176,13 +176,18 @@ static void library_draw(struct ui *ui)
     if (LINES >= 2) {
         char right[64], left[300];
         snprintf(right, sizeof right, "%zu/%zu", l->n ? l->sel + 1 : 0, l->n);
+        char ko[32], kf[32], kh[32], kq[32];   /* the keys in force, remaps too */
+        ui_keys_hint(UI_CTX_LIBRARY, ACT_OPEN, '\n', ko, sizeof ko);
+        ui_keys_hint(UI_CTX_LIBRARY, ACT_FILTER, '/', kf, sizeof kf);
+        ui_keys_hint(UI_CTX_LIBRARY, ACT_HELP, 'h', kh, sizeof kh);
+        ui_keys_hint(UI_CTX_LIBRARY, ACT_QUIT, 'q', kq, sizeof kq);
         if (ui->msg[0])
             snprintf(left, sizeof left, "%s", ui->msg);
         else if (ls->filter)
-            snprintf(left, sizeof left, "filter: %s  (/ Esc clears)  Enter read  q quit",
-                     ls->filter);
+            snprintf(left, sizeof left, "filter: %s  (%s Esc clears)  %s read  %s quit",
+                     ls->filter, kf, ko, kq);
         else
-            snprintf(left, sizeof left, "Enter read  / filter  h help  q quit");
+            snprintf(left, sizeof left, "%s read  %s filter  %s help  %s quit", ko, kf, kh, kq);
         ui_bottom(ui, LINES - 1, left, right);
     }
 }
@@ -244,7 +249,9 @@ static void library_key(struct ui *ui, int key)
         ls->filter = NULL;
         refilter(ui, NULL);
     } else if (key != UI_KEY_ESC) {
-        ui_msg(ui, "that key does nothing here: h lists the keys");
+        char kh[32];
+        ui_msg(ui, "that key does nothing here: %s lists the keys",
+               ui_keys_hint(UI_CTX_LIBRARY, ACT_HELP, 'h', kh, sizeof kh));
     }
 }
 

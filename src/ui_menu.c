@@ -182,14 +182,20 @@ static void menu_draw(struct ui *ui)
     if (LINES >= 2) {
         char right[64], left[300];
         snprintf(right, sizeof right, "%zu/%zu", m->list.n ? m->list.sel + 1 : 0, m->list.n);
+        char k1[32], k2[32], k3[32];   /* the keys in force, remaps too */
+        ui_keys_hint(UI_CTX_MENU, ACT_LINE_DOWN, 'j', k1, sizeof k1);
+        ui_keys_hint(UI_CTX_MENU, ACT_LINE_UP, 'k', k2, sizeof k2);
+        ui_keys_hint(UI_CTX_MENU, ACT_OPEN, '\n', k3, sizeof k3);
         if (ui->msg[0])
             snprintf(left, sizeof left, "%s", ui->msg);
         else if (help)
-            snprintf(left, sizeof left, "j/k scroll  q close");
+            snprintf(left, sizeof left, "%s/%s scroll  %s close", k1, k2,
+                     ui_keys_hint(UI_CTX_MENU, ACT_CLOSE, 'q', k3, sizeof k3));
         else if (m->filter)
-            snprintf(left, sizeof left, "filter: %s  (/ Esc clears)  Enter choose", m->filter);
+            snprintf(left, sizeof left, "filter: %s  (/ Esc clears)  %s choose", m->filter, k3);
         else
-            snprintf(left, sizeof left, "Enter choose  Esc close");
+            snprintf(left, sizeof left, "%s choose  %s close", k3,
+                     ui_keys_hint(UI_CTX_MENU, ACT_CLOSE, UI_KEY_ESC, k1, sizeof k1));
         ui_bottom(ui, LINES - 1, left, right);
     }
 }

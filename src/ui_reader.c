@@ -809,7 +809,8 @@ static void reader_key(struct ui *ui, int key)
         if (b)
             b->run(ui, b->action, key);
         else if (key != UI_KEY_ESC)
-            ui_msg(ui, "that key does nothing here: h lists the keys");
+            ui_msg(ui, "that key does nothing here: %s lists the keys",
+                   ui_keys_hint(UI_CTX_READER, ACT_HELP, 'h', rd->hint, sizeof rd->hint));
     }
     if (v->top.ci != before.ci || v->top.seg != before.seg || v->top.idx != before.idx) {
         rd->unsaved = true;

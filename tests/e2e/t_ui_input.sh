@@ -2,7 +2,8 @@
 # t_ui_input.sh — how the reader takes input, in tmux: the mouse (wheel and
 # buttons only, never motion tracking; `mouse = no` turns it off), q on a
 # story opened by its path, a count before ] and [, the contents' chapter
-# number and filter, TERM=dumb and LANG=C, search history and "hit N of M".
+# number and filter, TERM=dumb and LANG=C, search history and "hit N of M",
+# key remaps checked by --config-check and shown in the footers.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -185,5 +186,28 @@ check "the same search again moves to the front, not twice in the file" \
 check_eq "the last search is the last line" "$(tail -n 1 "$XDG_STATE_HOME/quire/search-history")" "Harbour waits"
 $UI_T send-keys -t q q
 ui_dead >/dev/null
+
+# 6. Key remaps: an unknown action fails --config-check with its line; the
+#    footers name the keys in force.
+printf 'width = 60\nkey.bogus = y\nkey.line_down = x\n' >"$TMPD/keys.conf"
+"$QUIRE" --config "$TMPD/keys.conf" --config-check >/dev/null 2>"$TMPD/keys.err"
+check_eq "key.bogus = y: --config-check exits 1" "$?" 1
+check "naming the file, line 2 and the action" grep -q "keys.conf:2: key.bogus = y: no such action" "$TMPD/keys.err"
+check_eq "one line" "$(grep -c . "$TMPD/keys.err")" 1
+mkdir -p "$XDG_CONFIG_HOME/quire"
+printf 'key.bogus = y\nkey.line_down = x\nkey.close = c\nkey.filter = s\n' >"$XDG_CONFIG_HOME/quire/config"
+ui_run 80 24 "$(ui_quote "$QUIRE" -L "$LIBDIR") 2>/dev/null"
+check "the problem is said on the bottom line at start" ui_wait 'config has 1 key remap problem'
+ui_keys j
+check "the library footer names the remapped filter key" status_has 'Enter read  s filter  h help  q quit'
+ui_keys h
+check "the help footer names the remapped keys (x scrolls, c closes)" status_has 'x/k scroll  c close'
+ui_keys c
+ui_keys Enter t
+check "the contents footer too" status_has 'Enter choose  c close'
+ui_keys c q
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+rm -f "$XDG_CONFIG_HOME/quire/config"
 
 finish
