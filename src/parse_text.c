@@ -100,10 +100,11 @@ static bool maybe_heading(const char *t, size_t a, size_t b)
 }
 
 /* Enough text after a heading for it to open a chapter (a table of contents
- * entry has none, or a subtitle and a page number). */
+ * entry has none, or a subtitle and a page number): 150 bytes, four lines,
+ * or two lines of 80 bytes together (two short paragraphs of prose). */
 static bool has_content(size_t bytes, size_t lines)
 {
-    return bytes >= 150 || lines >= 4;
+    return bytes >= 150 || lines >= 4 || (lines >= 2 && bytes >= 80);
 }
 
 static bool chapter_level(const struct hinfo *h, bool strong, bool numtitle, bool bare, int md)

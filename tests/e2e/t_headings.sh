@@ -22,6 +22,16 @@ check "--render --chapter 3 starts with its heading" sh -c \
     '"$1" --render --chapter 3 -w 60 "$2" | grep -v "^ *$" | head -n 1 | grep -q "Chapter 3: Letters"' \
     sh "$QUIRE" "$TMPD/colon.txt"
 
+# Short chapters: two short paragraphs under each heading (about 120
+# bytes) are text, not the entries of a table of contents.
+short='Some prose here that goes on for a while. More prose follows it.'
+{ printf 'The Long Road\nby Some Author\n\n'
+  for i in 1 2 3 4 5; do printf 'Chapter %d: Title %d\n\n%s\n\n%s\n\n' "$i" "$i" "$short" "$short"; done; } \
+    >"$TMPD/short.txt"
+check_eq "short chapters are chapters, not a table of contents" \
+    "$("$QUIRE" --list --tsv "$TMPD/short.txt" | cut -f5,6 | paste -sd '|' -)" \
+    "$(printf 'Chapter %d: Title %d\t26|' 1 1 2 2 3 3 4 4 5 5 | sed 's/|$//')"
+
 story "$TMPD/ru.txt" "Глава 1. Начало" "Глава 2. Дорога" "Глава 3. Дом" "Глава 4. Конец"
 check_eq "Russian headings" "$("$QUIRE" --list --tsv "$TMPD/ru.txt" | cut -f5 | paste -sd '|' -)" \
     "Глава 1. Начало|Глава 2. Дорога|Глава 3. Дом|Глава 4. Конец"

@@ -58,7 +58,7 @@ static void make_title(char *out, size_t size)
 }
 
 /* Random prose: 3-8 paragraphs of 12-40 words, each a sentence (a
- * chapter needs 150 bytes or 4 lines to be one, parse_text.c). */
+ * chapter needs 150 bytes, 4 lines, or 2 lines of 80 bytes to be one: has_content in parse_text.c). */
 static void add_prose(struct buf *b, const char *nl)
 {
     int paras = 3 + (int)rnd(6);
