@@ -477,10 +477,11 @@ static struct line *push_line(struct line_vec *out)
     return ln;
 }
 
-/* Lay out text[p, q) as one paragraph and append its lines.  The first
- * line starts at `first_off` (so leading whitespace maps to it); `ind1` /
- * `ind2` are the first and other lines' indents (columns); `centre`
- * overrides them with centring.  Returns the number of lines. */
+/* Lay out text[p, q) (a paragraph, or a window of a long one: see
+ * layout_para) and append its lines.  The first line starts at
+ * `first_off` (so leading whitespace maps to it); `ind1` / `ind2` are the
+ * first and other lines' indents (columns); `centre` overrides them with
+ * centring.  Returns the number of lines. */
 struct para_fmt {
     const struct layout_opts *o;
     uint8_t kind, attr;
@@ -491,9 +492,9 @@ struct para_fmt {
     bool first_of_block;
 };
 
-static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
-                          const char *text, size_t first_off, size_t p, size_t q,
-                          const uint8_t *cls, size_t cls_off, struct line_vec *out)
+static size_t layout_window(struct layout_scratch *sc, const struct para_fmt *pf,
+                            const char *text, size_t first_off, size_t p, size_t q,
+                            const uint8_t *cls, size_t cls_off, struct line_vec *out)
 {
     int w = pf->o->width;
     int w1 = w - pf->ind1, w2 = w - pf->ind2;
@@ -537,6 +538,52 @@ static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
         ln->block_first = (uint8_t)(pf->first_of_block && i == 0);
     }
     return nl;
+}
+
+/* Where a window of a long paragraph that starts at p ends: after the last
+ * white space byte before p + PARA_WINDOW (looking back at most a quarter
+ * of a window), else at a character boundary there. */
+static size_t window_end(const char *text, size_t p)
+{
+    size_t w = p + PARA_WINDOW, lo = w - PARA_WINDOW / 4;
+    for (size_t k = w; k > lo; k--)
+        if (text[k - 1] == ' ' || text[k - 1] == '\n')
+            return k;
+    while (w > p + 1 && ((unsigned char)text[w] & 0xC0) == 0x80)
+        w--;
+    return w;
+}
+
+/* Lay out text[p, q) as one paragraph and append its lines.  A paragraph
+ * longer than PARA_WINDOW bytes (a file with no line end) is laid out a
+ * window at a time, so the scratch buffers (about 17 bytes for each byte of
+ * text) stay bounded: each window's last line is dropped and the next
+ * window starts at that line, so every line but the paragraph's last was
+ * chosen with the text after it in view.  Shorter paragraphs are laid out
+ * whole, as before.  Returns the number of lines. */
+static size_t layout_para(struct layout_scratch *sc, const struct para_fmt *pf,
+                          const char *text, size_t first_off, size_t p, size_t q,
+                          const uint8_t *cls, size_t cls_off, struct line_vec *out)
+{
+    struct para_fmt f = *pf;
+    size_t total = 0;
+    while (q - p > PARA_WINDOW) {
+        size_t w = window_end(text, p);
+        size_t n = layout_window(sc, &f, text, first_off, p, w, cls, cls_off, out);
+        size_t next = w;
+        if (n >= 2 && out->v[out->n - 1].off > p) {
+            next = out->v[out->n - 1].off;   /* laid out again, with what follows */
+            out->n--;
+            n--;
+        }
+        total += n;
+        first_off = p = next;
+        if (n) {   /* the lines that follow are a paragraph's later lines */
+            f.ind1 = f.ind2;
+            f.first_of_block = false;
+        }
+    }
+    return total + layout_window(sc, &f, text, first_off, p, q, cls, cls_off, out);
 }
 
 /* Options with the width clamped to what a line can describe. */

@@ -661,6 +661,63 @@ static void test_wide_at_width_1(void)
     line_vec_free(&lv);
 }
 
+/* A paragraph longer than a layout window (a file with no line end) is
+ * laid out a window at a time (issue 14 #4): every invariant holds across
+ * the seams, also where a window must end inside a run of CJK text with no
+ * white space. */
+static void test_long_paragraph(void)
+{
+    struct buf t = {0};
+    static const char *words[] = {"lorem", "ipsum", "dolor", "sit", "amet", "elit"};
+    unsigned r = 1;
+    while (t.len < (size_t)2600000) {
+        r = r * 1103515245u + 12345u;
+        buf_adds(&t, words[(r >> 16) % 6]);
+        buf_addc(&t, ' ');
+    }
+    for (int i = 0; i < 300000; i++)   /* 900 KB of ideographs, no space */
+        buf_add(&t, "\xe4\xb8\xad", 3);
+    buf_adds(&t, " the end.");
+    struct block b = {0, t.len, BLOCK_PARA, 0};
+    struct buf want = {0};
+    for (size_t i = 0; i < t.len; i++)
+        if (t.data[i] != ' ')
+            buf_addc(&want, t.data[i]);
+    struct layout_scratch *sc = layout_scratch_new();
+    for (int wrap = 0; wrap < 2; wrap++) {
+        struct layout_opts o = opts(72, wrap ? WRAP_GREEDY : WRAP_OPTIMAL);
+        struct line_vec lv = {0};
+        layout_block(&o, t.data, &b, 1, 0, &lv);
+        struct buf got = {0};
+        size_t wide = 0, unordered = 0;
+        for (size_t k = 0; k < lv.n; k++) {
+            const struct line *ln = &lv.v[k];
+            if (ln->indent + ln->cols > 72)
+                wide++;
+            if (k > 0 && (ln->off < lv.v[k - 1].end || layout_line_at(&lv, ln->off) != k))
+                unordered++;
+            /* one scratch: it keeps the block's emphasis classes (a
+             * fresh one per line would scan the 3.5 MB block each time) */
+            struct run rr[512];
+            size_t n = layout_runs_s(&o, t.data, NULL, ln, sc, rr, 512);
+            for (size_t i = 0; i < n && i < 512; i++)
+                for (size_t j = 0; j < rr[i].n; j++)
+                    if (rr[i].s[j] != ' ')
+                        buf_addc(&got, rr[i].s[j]);
+        }
+        CHECK("a 3.5 MB paragraph, windowed: every letter once, in order",
+              got.len == want.len && memcmp(got.data, want.data, want.len) == 0);
+        CHECK_INT("no line wider than the column", wide, 0);
+        CHECK_INT("lines in order, each found by its first byte", unordered, 0);
+        CHECK("and it has the lines it needs (2.6 MB / 72 + 600,000 columns / 72)", lv.n > 44000);
+        buf_free(&got);
+        line_vec_free(&lv);
+    }
+    layout_scratch_free(sc);
+    buf_free(&want);
+    buf_free(&t);
+}
+
 static void test_properties(void)
 {
     long long bad = 0, ragged_worse = 0, layouts = 0;
@@ -828,6 +885,7 @@ int main(int argc, char **argv)
     test_line_at();
     test_alignment();
     test_wide_at_width_1();
+    test_long_paragraph();
     test_properties();
     if (!(argc > 1 && !strcmp(argv[1], "--quick")))
         test_corpus();
