@@ -47,13 +47,15 @@ done
 for f in '$XDG_CONFIG_HOME/quire/config' '$XDG_STATE_HOME/quire/' '$XDG_CACHE_HOME/quire/' story.ini FORMATS.md; do
     check "names $f" grep -qF -- "$f" "$page"
 done
-# Every action of the ui's key table (once it is merged) is named, so that
-# key.<action> remaps can be written from the man page.
-if [ -f "$TOP/src/ui_keys.c" ]; then
-    for act in $(sed -n 's/.*ACT_[A-Z_]*, *"\([a-z_]*\)".*/\1/p' "$TOP/src/ui_keys.c" | sort -u); do
-        check "KEYS names the action '$act' (src/ui_keys.c)" sh -c 'printf "%s\n" "$1" | grep -q "[(, ]$2[,)]"' _ "$keys" "$act"
-    done
-fi
+# Every action of the screens' key tables (each screen's rows, with their
+# handlers, in src/ui*.c) is named, so that key.<action> remaps can be
+# written from the man page.  Finding no action at all is a failure: the
+# tables moved and this check must follow them.
+acts=$(cat "$TOP"/src/ui*.c | sed -n 's/.*{ACT_[A-Z_]*, *"\([a-z_]*\)".*/\1/p' | sort -u)
+check "the key tables' actions are found in src/ui*.c" test -n "$acts"
+for act in $acts; do
+    check "KEYS names the action '$act' (src/ui*.c)" sh -c 'printf "%s\n" "$1" | grep -q "[(, ]$2[,)]"' _ "$keys" "$act"
+done
 check "SEE ALSO less(1)" grep -q 'less(1)' "$page"
 check "SEE ALSO fmt(1)" grep -q 'fmt(1)' "$page"
 check "exit statuses 0 1 2" sh -c 'sed -n "/^EXIT STATUS/,/^EXAMPLES/p" "$1" | grep -c "^     [012] " | grep -q 3' _ "$page"
