@@ -26,10 +26,16 @@ check "the library lists" test -n "$want_list"
 # is no FIFO any more; its pid in $feeder.
 feed() {
     ( while [ -p "$1" ]; do echo "junk" >"$1"; done ) 2>/dev/null &
-    feeder=$!
+    feeder=$! feeding=$1
 }
+# unfeed: stop the feeder.  It may sit in open() waiting for a reader (quire
+# never opened the FIFO): the signal, then a reader of our own to complete
+# that open, then SIGKILL, so the suite never waits on it (seen once under
+# load: the suite hung there).
 unfeed() {
     kill "$feeder" 2>/dev/null
+    if [ -p "$feeding" ]; then exec 9<>"$feeding"; exec 9<&-; fi
+    kill -9 "$feeder" 2>/dev/null
     wait "$feeder" 2>/dev/null
 }
 
