@@ -73,7 +73,8 @@ void layout_scratch_free(struct layout_scratch *sc);   /* NULL is a no-op */
 
 /* Lay out one block (index `bi` of `blocks`) and append its lines to *out,
  * followed by the blank line that separates it from the next block (none
- * after the last block, `bi == n_blocks - 1`).  A scene break appends a
+ * after the last block, `bi == n_blocks - 1`, nor before a block with
+ * BLOCK_CONT: the piece of a long paragraph reads on from this one).  A scene break appends a
  * blank, the centred glyph and a blank, never two blanks in a row. */
 void layout_block(const struct layout_opts *o, const char *text,
                   const struct block *blocks, size_t n_blocks, size_t bi,
