@@ -73,7 +73,8 @@ void layout_scratch_free(struct layout_scratch *sc);   /* NULL is a no-op */
 
 /* Lay out one block (index `bi` of `blocks`) and append its lines to *out,
  * followed by the blank line that separates it from the next block (none
- * after the last block, `bi == n_blocks - 1`).  A scene break appends a
+ * after the last block, `bi == n_blocks - 1`, nor before a block with
+ * BLOCK_CONT: the piece of a long paragraph reads on from this one).  A scene break appends a
  * blank, the centred glyph and a blank, never two blanks in a row. */
 void layout_block(const struct layout_opts *o, const char *text,
                   const struct block *blocks, size_t n_blocks, size_t bi,
@@ -146,7 +147,10 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
  *    drawn and counted.
  *  - WRAP_OPTIMAL minimises the sum of squared trailing slack of every line
  *    but a paragraph's last (centred headings and titles count the last
- *    line too, so they come out balanced).  A paragraph longer than 1 MiB
+ *    line too, so they come out balanced).  A paragraph block continued
+ *    by a BLOCK_CONT block (the parser's pieces of a paragraph over
+ *    PARSE_PARA_MAX) reads on with no blank line; its last line may end
+ *    short.  A block longer than 1 MiB
  *    (a file with no line end) is laid out a window of 1 MiB at a time,
  *    each window's last line laid out again with the next, so the scratch
  *    memory stays bounded; its lines are optimal within each window.

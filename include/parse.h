@@ -72,7 +72,20 @@ enum block_kind {
 enum block_flag {
     BLOCK_FRONT = 1, /* front matter: disclaimer, author's note, A/N, licence header */
     BLOCK_BACK  = 2, /* back matter: closing A/N, Gutenberg licence */
+    BLOCK_CONT  = 4, /* continues the paragraph before it (a piece of a
+                        paragraph longer than PARSE_PARA_MAX): no blank line
+                        before it; it reads on as the same paragraph, except
+                        that the line before the cut may end short */
 };
+
+/* The longest paragraph block parse_blocks makes, in bytes.  A longer
+ * paragraph (a file with no line end) becomes consecutive BLOCK_PARA
+ * pieces that tile it, each at most this long, cut just after a space
+ * (or a line end not after a hyphen) found in the last 4 KiB before the
+ * limit, else at a grapheme cluster boundary; every piece after the first
+ * has BLOCK_CONT and all keep the paragraph's other flags.  So a reader
+ * that lays out only the blocks it shows needs memory for those only. */
+#define PARSE_PARA_MAX ((size_t)64 << 10)
 
 struct block {
     size_t off, end; /* byte range in the source text */
@@ -83,6 +96,7 @@ struct block {
 /* Split [start, end) of text into blocks.  *out is malloc'd (caller frees);
  * returns the count.  Blank lines separate blocks and are not blocks
  * themselves, except where a run of them stands for a lost scene break.
+ * A paragraph longer than PARSE_PARA_MAX is several blocks (BLOCK_CONT).
  * Blocks inside [start, front_end) get BLOCK_FRONT and blocks inside
  * [back, end) get BLOCK_BACK (pass front_end = start and back = end when the
  * caller knows of none); leading disclaimers/author's notes and a closing

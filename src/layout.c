@@ -759,7 +759,7 @@ void layout_block_s(const struct layout_opts *o, const char *text,
             }
         }
     }
-    if (made && bi + 1 < n_blocks) {
+    if (made && bi + 1 < n_blocks && !(blocks[bi + 1].flags & BLOCK_CONT)) {
         struct line *ln = push_line(out);
         ln->off = ln->end = b->end;
         ln->kind = LINE_BLANK;

@@ -4,7 +4,11 @@
  * Chapters are laid out in batches of about RENDER_BATCH source bytes by
  * two threads, each taking the next chapter not yet taken, and written in
  * order.  Layout is a pure function of a chapter's text and blocks, so the
- * output is the same byte for byte as one thread's. */
+ * output is the same byte for byte as one thread's.  A chapter is laid out
+ * and printed a block at a time (the lines of one block in memory), and a
+ * batch of one chapter is written out every RENDER_FLUSH bytes, so a file
+ * with no line end (one paragraph in BLOCK_CONT pieces) needs memory for a
+ * piece, not for the whole text twice over. */
 #include "render.h"
 
 #include <errno.h>
@@ -16,6 +20,7 @@
 #include "util.h"
 
 #define RENDER_BATCH ((size_t)4 << 20)
+#define RENDER_FLUSH ((size_t)1 << 20)
 
 /* Print one laid-out line followed by a newline into *b. */
 static void render_line(const struct layout_opts *o, const char *text, const char *title,
@@ -46,7 +51,43 @@ struct batch {
     size_t lo, hi, first;
     atomic_size_t next;
     struct buf *out;
+    FILE *direct;        /* one chapter, one thread: write it out as it comes */
+    bool werr;           /* a write to `direct` failed */
 };
+
+/* Lay out chapter c as layout_chapter does, a block at a time, printing
+ * each block's lines into b: blank lines are held back until a line with
+ * text follows them (layout_chapter never ends with a blank). */
+static void render_chapter(struct batch *bt, struct chapter *c, struct layout_scratch *sc,
+                           struct line_vec *lv, struct run **runs, size_t *cap, struct buf *b)
+{
+    const char *text;
+    size_t nb, blanks = 0;
+    chapter_text(c, &text);
+    const struct block *blocks = chapter_blocks(c, &nb);
+    size_t t = layout_title_before(blocks, nb);
+    for (size_t bi = 0; bi <= nb; bi++) {
+        lv->n = 0;
+        if (bi == t)
+            layout_title(bt->o, c->title, bi, lv, sc);
+        if (bi < nb)
+            layout_block_s(bt->o, text, blocks, nb, bi, lv, sc);
+        for (size_t i = 0; i < lv->n; i++) {
+            if (lv->v[i].kind == LINE_BLANK) {
+                blanks++;
+                continue;
+            }
+            for (; blanks; blanks--)
+                buf_addc(b, '\n');
+            render_line(bt->o, text, c->title, &lv->v[i], sc, runs, cap, b);
+        }
+        if (bt->direct && b->len >= RENDER_FLUSH) {
+            if (!bt->werr && fwrite(b->data, 1, b->len, bt->direct) != b->len)
+                bt->werr = true;
+            b->len = 0;
+        }
+    }
+}
 
 static void *batch_work(void *arg)
 {
@@ -57,18 +98,10 @@ static void *batch_work(void *arg)
     size_t cap = 0;
     XGROW(runs, cap, 64);
     for (size_t ci; (ci = atomic_fetch_add(&bt->next, 1)) < bt->hi;) {
-        struct chapter *c = &bt->s->ch[ci];
         struct buf *b = &bt->out[ci - bt->lo];
-        const char *text;
-        size_t nb;
-        chapter_text(c, &text);
-        const struct block *blocks = chapter_blocks(c, &nb);
-        lv.n = 0;
-        layout_chapter_s(bt->o, text, blocks, nb, c->title, &lv, sc);
         if (ci > bt->first)
             buf_addc(b, '\n');
-        for (size_t i = 0; i < lv.n; i++)
-            render_line(bt->o, text, c->title, &lv.v[i], sc, &runs, &cap, b);
+        render_chapter(bt, &bt->s->ch[ci], sc, &lv, &runs, &cap, b);
     }
     free(runs);
     line_vec_free(&lv);
@@ -100,7 +133,8 @@ int render_story(struct story *s, const struct layout_opts *o, size_t chapter,
             const char *text;
             chapter_text(&s->ch[k], &text);   /* load shared sources here, not in two threads */
         }
-        struct batch bt = {.o = o, .s = s, .lo = ci, .hi = e, .first = lo};
+        struct batch bt = {.o = o, .s = s, .lo = ci, .hi = e, .first = lo,
+                           .direct = e - ci == 1 ? out : NULL};
         atomic_init(&bt.next, ci);
         bt.out = xcalloc(e - ci, sizeof *bt.out);
         pthread_t t;
@@ -108,6 +142,8 @@ int render_story(struct story *s, const struct layout_opts *o, size_t chapter,
         batch_work(&bt);
         if (threaded)
             pthread_join(t, NULL);
+        if (bt.werr)
+            rc = -1;
         for (size_t k = 0; k < e - ci; k++) {
             if (rc == 0 && bt.out[k].len &&
                 fwrite(bt.out[k].data, 1, bt.out[k].len, out) != bt.out[k].len)

@@ -665,6 +665,31 @@ static void test_wide_at_width_1(void)
  * laid out a window at a time (issue 14 #4): every invariant holds across
  * the seams, also where a window must end inside a run of CJK text with no
  * white space. */
+/* A paragraph the parser cut into pieces (BLOCK_CONT) reads on: no blank
+ * line between a piece and its continuation, one before the next
+ * paragraph; the line before a cut may end short. */
+static void test_continuation(void)
+{
+    const char *t = "one two three four five six seven eight nine ten\n\nNext para.";
+    size_t cut = (size_t)(strstr(t, "four") - t), nx = (size_t)(strstr(t, "Next") - t);
+    struct block bl[] = {
+        {0, cut, BLOCK_PARA, 0}, {cut, nx - 2, BLOCK_PARA, BLOCK_CONT},
+        {nx, strlen(t), BLOCK_PARA, 0},
+    };
+    struct line_vec lv = {0};
+    struct layout_opts o = opts(30, WRAP_OPTIMAL);
+    layout_chapter(&o, t, bl, 3, NULL, &lv);
+    char *s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("no blank line before a continuation, one before the next paragraph", s,
+              "one two three|four five six seven eight nine|ten||Next para.");
+    free(s);
+    lv.n = 0;
+    layout_block(&o, t, bl, 3, 0, &lv);
+    CHECK("layout_block adds no blank after a block its continuation follows",
+          lv.n == 1 && lv.v[0].kind == LINE_TEXT);
+    line_vec_free(&lv);
+}
+
 static void test_long_paragraph(void)
 {
     struct buf t = {0};
@@ -885,6 +910,7 @@ int main(int argc, char **argv)
     test_line_at();
     test_alignment();
     test_wide_at_width_1();
+    test_continuation();
     test_long_paragraph();
     test_properties();
     if (!(argc > 1 && !strcmp(argv[1], "--quick")))

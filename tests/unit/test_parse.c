@@ -1009,7 +1009,39 @@ static void test_robust(void)
     CHECK("a 5 MB line is one chapter", r.n_ch == 1 && r.ch[0].end == big_n);
     struct block *bb;
     size_t nbb = parse_blocks(big, 0, big_n, 0, big_n, &bb);
-    CHECK("and one paragraph", nbb == 1 && bb[0].kind == BLOCK_PARA && bb[0].end == big_n);
+    /* one paragraph in pieces of at most PARSE_PARA_MAX bytes that tile it,
+     * each cut just after a space, the later ones continuing the first */
+    bool tiled = nbb >= big_n / PARSE_PARA_MAX && bb[0].off == 0 && bb[nbb - 1].end == big_n;
+    bool small = true, after_space = true, cont = bb[0].flags == 0;
+    for (size_t i = 0; i < nbb; i++) {
+        tiled = tiled && bb[i].kind == BLOCK_PARA && (i == 0 || bb[i].off == bb[i - 1].end);
+        small = small && bb[i].end - bb[i].off <= PARSE_PARA_MAX;
+        after_space = after_space && (i + 1 == nbb || big[bb[i].end - 1] == ' ');
+        cont = cont && (i == 0 || bb[i].flags == BLOCK_CONT);
+    }
+    CHECK("a 5 MB line is paragraph pieces that tile it", tiled);
+    CHECK("each piece at most PARSE_PARA_MAX bytes", small);
+    CHECK("each cut just after a space", after_space);
+    CHECK("all pieces but the first continue the one before", cont);
+    free(bb);
+    /* no space at all: cuts at character boundaries (3-byte characters) */
+    for (size_t i = 0; i + 3 <= big_n; i += 3)
+        memcpy(big + i, "\xE4\xB8\x80", 3);
+    size_t cjk_n = big_n / 3 * 3;
+    nbb = parse_blocks(big, 0, cjk_n, 0, cjk_n, &bb);
+    bool whole = nbb > 1 && bb[nbb - 1].end == cjk_n;
+    for (size_t i = 0; i < nbb; i++)
+        whole = whole && bb[i].off % 3 == 0 && bb[i].end - bb[i].off <= PARSE_PARA_MAX &&
+                (i == 0 || bb[i].off == bb[i - 1].end);
+    CHECK("a line with no space is cut between characters", whole);
+    free(bb);
+    /* a hard-wrapped paragraph of short lines: cut after a line end, never
+     * after a hyphen that joins a word across lines */
+    for (size_t i = 0; i < big_n; i++)
+        big[i] = i % 10 == 9 ? '\n' : i % 20 == 8 ? '-' : 'a';
+    nbb = parse_blocks(big, 0, big_n, 0, big_n, &bb);
+    CHECK("hyphenated line ends: cut elsewhere", nbb > 1 && bb[0].end < PARSE_PARA_MAX &&
+                                                  bb[0].end % 20 == 0 && bb[1].flags == BLOCK_CONT);
     free(bb);
     parse_result_free(&r);
     free(big);

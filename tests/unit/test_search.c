@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "parse.h"
 #include "search.h"
 #include "util.h"
 
@@ -162,11 +163,43 @@ static void test_long(void)
     free(t);
 }
 
+/* A paragraph the parser cut into pieces (a line longer than
+ * PARSE_PARA_MAX) is searched as the text it is: a phrase across a cut is
+ * found where it starts. */
+static void test_across_cut(void)
+{
+    static const char *w[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"};
+    struct buf t = {0};
+    unsigned r = 7;
+    while (t.len < 3 * PARSE_PARA_MAX) {
+        r = r * 1103515245u + 12345u;
+        buf_adds(&t, w[(r >> 16) % 7]);
+        buf_addc(&t, ' ');
+    }
+    struct block *bb;
+    size_t nb = parse_blocks(t.data, 0, t.len, 0, t.len, &bb);
+    CHECK("the line is cut into pieces", nb >= 3 && (bb[1].flags & BLOCK_CONT));
+    size_t c = nb >= 2 ? bb[1].off : t.len / 2, a = c - 20, h = 0, e = 0;
+    /* the phrase from 20 bytes before the cut to 20 after, from the word
+     * it starts in */
+    while (a > 0 && t.data[a - 1] != ' ')
+        a--;
+    struct search *s = search_new(t.data + a, c + 20 - a);
+    bool found = search_find(s, t.data, 0, t.len, 0, false, &h, &e);
+    while (found && h < a)
+        found = search_find(s, t.data, 0, t.len, h + 1, false, &h, &e);
+    CHECK("a phrase across the cut is found where it starts", found && h == a && e == c + 20);
+    search_free(s);
+    free(bb);
+    buf_free(&t);
+}
+
 int main(void)
 {
     test_basic();
     test_unicode();
     test_whitespace();
     test_long();
+    test_across_cut();
     return check_summary();
 }
