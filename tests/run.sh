@@ -64,7 +64,7 @@ while [ "$i" -lt "$jobs" ]; do echo >&3; i=$((i + 1)); done
 # $work/N.log (its output), N.pid, N.time and, last, N.rc.  The slowest
 # suites start first (make check from a fresh clone on a 2-core machine),
 # so that none of them is left running alone at the end.
-slow="t_fuzz t_valgrind test_layout t_install t_ui_long t_ui_library t_golden t_ui_valgrind t_bookmarks"
+slow="t_fuzz t_valgrind t_ui_longline test_layout t_install t_ui_long t_ui_library t_golden t_ui_valgrind t_bookmarks"
 awk '{ print NR, $0 }' "$work/sel" >"$work/numbered"
 for s in $slow; do
     awk -v s="$s" '$2 == s' "$work/numbered"
