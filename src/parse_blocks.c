@@ -19,7 +19,9 @@
  *                      lists keep their lines (verse)
  *   8. lost_breaks     a wide blank gap between story paragraphs stands
  *                      for a scene break that was lost
- *   9. split_long      a paragraph longer than PARSE_PARA_MAX becomes
+ *   9. atx_headings    a one-line `## Title` is a heading, its markers
+ *                      outside the block's range
+ *  10. split_long      a paragraph longer than PARSE_PARA_MAX becomes
  *                      pieces (BLOCK_CONT), so it is laid out piecewise */
 #include "parse_int.h"
 #include "decode.h"
@@ -537,7 +539,52 @@ static size_t piece_end(const char *t, size_t p, size_t e)
     return w;
 }
 
-/* 9. Long paragraphs in pieces: each BLOCK_PARA longer than PARSE_PARA_MAX
+/* 9. Markdown headings: a one-line block `## The Guild` (up to three
+ * spaces, 1-6 `#`, a blank, then a title starting with a capital, a digit
+ * or a letter of a script without case) is a heading whose range starts at
+ * its title and ends before a closing `#` run, so the markers are never
+ * shown.  A line of `#` alone is a scene break and stays one. */
+static void atx_headings(const char *t, struct block *v, size_t n)
+{
+    for (size_t b = 0; b < n; b++) {
+        struct block *k = &v[b];
+        if (k->kind == BLOCK_BREAK || k->end <= k->off ||
+            memchr(t + k->off, '\n', k->end - k->off))
+            continue;
+        size_t i = k->off, e = k->end;
+        while (i < e && i - k->off < 3 && t[i] == ' ')
+            i++;
+        size_t h = i;
+        while (h < e && t[h] == '#')
+            h++;
+        if (h == i || h - i > 6 || h >= e || (t[h] != ' ' && t[h] != '\t'))
+            continue;
+        while (h < e && (t[h] == ' ' || t[h] == '\t'))
+            h++;
+        uint32_t c = 0;
+        if (h < e)
+            uch_decode(t, h, e, &c);
+        if (h >= e || !(uch_is_upper(c) || (c < 0x80 && uch_is_digit((char)c)) ||
+                        (c >= 0x80 && uch_is_alnum(c) && !uc_is_lower(c))))
+            continue;
+        size_t z = e;
+        while (z > h && (t[z - 1] == ' ' || t[z - 1] == '\t'))
+            z--;
+        size_t q = z;
+        while (q > h && t[q - 1] == '#')
+            q--;
+        if (q < z && (t[q - 1] == ' ' || t[q - 1] == '\t')) {
+            z = q;
+            while (z > h && (t[z - 1] == ' ' || t[z - 1] == '\t'))
+                z--;
+        }
+        k->kind = BLOCK_HEADING;
+        k->off = h;
+        k->end = z;
+    }
+}
+
+/* 10. Long paragraphs in pieces: each BLOCK_PARA longer than PARSE_PARA_MAX
  * becomes pieces that tile it (piece_end), the later ones BLOCK_CONT.
  * Returns the new count; *v reallocated when anything was cut. */
 static size_t split_long(const char *t, struct block **v, size_t n)
@@ -589,6 +636,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
     mark_matter(&c);
     keep_lists(&c);
     size_t n = lost_breaks(&c, out);
+    atx_headings(text, *out, n);
     n = split_long(text, out, n);
     free(c.bl.v);
     free(c.bl.gap);

@@ -710,6 +710,30 @@ static void test_blocks_break_run(void)
     free(t);
 }
 
+/* Markdown headings: a one-line `## Title` is a heading whose range is its
+ * title (the markers never shown); `#` alone stays a scene break, and a
+ * line that only starts with `# ` before a lower-case word stays text. */
+static void test_atx_headings(void)
+{
+    const char *t = "# A Long Way Home\n\nSome text of the story goes here.\n\n"
+                    "## The House ##\n\nMore text.\n\n#\n\n# of people counted\n";
+    struct block *b;
+    size_t n = parse_blocks(t, 0, strlen(t), 0, strlen(t), &b);
+    CHECK_INT("atx: six blocks", n, 6);
+    if (n == 6) {
+        CHECK("'# A Long Way Home' is a heading of its title",
+              b[0].kind == BLOCK_HEADING && strncmp(t + b[0].off, "A Long Way Home", b[0].end - b[0].off) == 0 &&
+                  b[0].end - b[0].off == 15);
+        CHECK("'## The House ##' is a heading, closing run left out",
+              b[2].kind == BLOCK_HEADING && b[2].end - b[2].off == 9 &&
+                  strncmp(t + b[2].off, "The House", 9) == 0);
+        CHECK("'#' alone is a scene break", b[4].kind == BLOCK_BREAK);
+        CHECK("'# of people counted' stays text, markers and all",
+              b[5].kind == BLOCK_PARA && t[b[5].off] == '#');
+    }
+    free(b);
+}
+
 /* Issue 14 item 11: lists and labelled lines keep their lines (verse);
  * a contents list in front matter is one compact block. */
 static void test_lists(void)
@@ -1089,6 +1113,7 @@ int main(void)
 {
     test_headings();
     test_break_lines();
+    test_atx_headings();
     test_markup();
     test_markup_same_as_plain_search();
     test_markup_nested_linear();
