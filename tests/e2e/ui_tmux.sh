@@ -128,6 +128,7 @@ ui_stop_server() {
 ui_run() {
     w=$1; h=$2; shift 2
     ui_stop_server
+    UI_LAST_FRAME=0   # a new quire counts its frames from 1
     $UI_T new-session -d -s q -x "$w" -y "$h" \
         -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
         -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
@@ -175,8 +176,14 @@ ui_raw() {
     ui_wait_frame $((f + $2))
 }
 
+# UI_LAST_FRAME: the highest frame number ui_resize has seen.  Below 8
+# columns the counter is not shown, so coming back from such a size the
+# frame to wait for is one after that (the pane shows the small size's
+# stale text until quire draws: reading it then was a flaky check).
+UI_LAST_FRAME=0
 ui_resize() {
     f=$(ui_frame)
+    if [ "$f" -gt "$UI_LAST_FRAME" ]; then UI_LAST_FRAME=$f; else f=$UI_LAST_FRAME; fi
     $UI_T resize-window -t q -x "$1" -y "$2"
     if [ "$2" -ge 2 ] && [ "$1" -ge 8 ]; then
         ui_wait_frame $((f + 1))
