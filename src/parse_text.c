@@ -578,6 +578,25 @@ static void open_chapter(struct ptext *p, struct parse_result *out, size_t start
     }
 }
 
+/* Heads a short chapter rather than a table of contents entry: a numbered
+ * heading with a line of text under it (a sentence, not a page number)
+ * whose kind and number no later head repeats.  A table of contents is
+ * followed by the chapters it lists; a short chapter ("Chapter 3: Rain" /
+ * "She ran.") is not.  The look-ahead is bounded (SHORT_LOOKAHEAD heads). */
+#define SHORT_LOOKAHEAD 2000
+static bool short_chapter(const struct ptext *p, size_t i)
+{
+    const struct cand *c = &p->k[i];
+    if (c->content_lines < 1 || c->content_bytes < 8 || c->h.num == PARSE_NO_NUMBER ||
+        c->h.kind == H_PART)
+        return false;
+    size_t end = p->nk - i > SHORT_LOOKAHEAD ? i + SHORT_LOOKAHEAD : p->nk;
+    for (size_t j = i + 1; j < end; j++)
+        if (p->k[j].h.kind == c->h.kind && p->k[j].h.num == c->h.num)
+            return false;
+    return true;
+}
+
 /* Chapter heads are headings followed by text.  The text-less headings
  * just before a head open its chapter (head_run), or are a table of
  * contents (left where it is: front matter of the first chapter).  A part
@@ -588,7 +607,8 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
     char *part_title = NULL;
     for (size_t i = 0; i < p->nk; i++) {
         const struct cand *c = &p->k[i];
-        if (!has_content(c->content_bytes, c->content_lines) && i + 1 < p->nk)
+        if (!has_content(c->content_bytes, c->content_lines) && i + 1 < p->nk &&
+            !short_chapter(p, i))
             continue;
         bool word_sub;
         size_t j = head_run(p, run_start, i, &word_sub);

@@ -32,6 +32,21 @@ check_eq "short chapters are chapters, not a table of contents" \
     "$("$QUIRE" --list --tsv "$TMPD/short.txt" | cut -f5,6 | paste -sd '|' -)" \
     "$(printf 'Chapter %d: Title %d\t26|' 1 1 2 2 3 3 4 4 5 5 | sed 's/|$//')"
 
+# Shorter still: one line of text under each heading ("She ran.") is a
+# chapter when no later heading repeats its number; a table of contents
+# whose entries the chapters repeat stays front matter.
+{ printf 'The Long Road\nby Some Author\n\n'
+  for i in 1 2 3 4; do printf 'Chapter %d: Title %d\n\nShe ran.\n\n' "$i" "$i"; done; } >"$TMPD/tiny.txt"
+check_eq "one short line under each heading: four chapters" \
+    "$("$QUIRE" --list --tsv "$TMPD/tiny.txt" | cut -f5,6 | paste -sd '|' -)" \
+    "$(printf 'Chapter %d: Title %d\t2|' 1 1 2 2 3 3 4 4 | sed 's/|$//')"
+{ printf 'The Long Road\nby Some Author\n\nContents\n\n'
+  for i in 1 2 3 4; do printf 'Chapter %d\nIn which things happen.\n\n' "$i"; done
+  for i in 1 2 3 4; do printf 'Chapter %d\n\n%s\n\n%s\n\n' "$i" "$para" "$para"; done; } >"$TMPD/toc.txt"
+check_eq "a contents list the chapters repeat is not chapters" \
+    "$("$QUIRE" --list --tsv "$TMPD/toc.txt" | cut -f5 | paste -sd '|' -)" \
+    "Chapter 1|Chapter 2|Chapter 3|Chapter 4"
+
 story "$TMPD/ru.txt" "Глава 1. Начало" "Глава 2. Дорога" "Глава 3. Дом" "Глава 4. Конец"
 check_eq "Russian headings" "$("$QUIRE" --list --tsv "$TMPD/ru.txt" | cut -f5 | paste -sd '|' -)" \
     "Глава 1. Начало|Глава 2. Дорога|Глава 3. Дом|Глава 4. Конец"
