@@ -553,7 +553,7 @@ bool parse_is_heading(const char *s, size_t n, int *num, char **title)
     if (num)
         *num = h.num;
     if (title)
-        *title = heading_tidy(s, h.a, h.b);
+        *title = heading_title(s, h.a, h.b);
     return true;
 }
 
@@ -602,9 +602,7 @@ char *heading_title(const char *s, size_t a, size_t b)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (cls[i] & MARKUP_HIDDEN)
-            continue;
-        if (t[i] == '\\' && i + 1 < n && strchr("'\"*_`#[]()-!.", t[i + 1]))
-            continue;   /* Markdown escape: Ace\'s */
+            continue;   /* emphasis markers, a Markdown escape's backslash */
         t[o++] = t[i];
     }
     while (o > 0 && (t[o - 1] == ':' || t[o - 1] == ' '))

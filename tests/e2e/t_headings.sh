@@ -47,6 +47,12 @@ check_eq "a contents list the chapters repeat is not chapters" \
     "$("$QUIRE" --list --tsv "$TMPD/toc.txt" | cut -f5 | paste -sd '|' -)" \
     "Chapter 1|Chapter 2|Chapter 3|Chapter 4"
 
+# Markdown escapes in a chapter title: the escaping backslash goes, an
+# escaped backslash stays.
+story "$TMPD/esc.txt" "Chapter 1: Ace\\'s Day" "Chapter 2: Back\\\\'s Day" "Chapter 3: Rain" "Chapter 4: End"
+check_eq "escapes in titles" "$("$QUIRE" --list --tsv "$TMPD/esc.txt" | cut -f5 | paste -sd '|' -)" \
+    "Chapter 1: Ace's Day|Chapter 2: Back\\'s Day|Chapter 3: Rain|Chapter 4: End"
+
 story "$TMPD/ru.txt" "Глава 1. Начало" "Глава 2. Дорога" "Глава 3. Дом" "Глава 4. Конец"
 check_eq "Russian headings" "$("$QUIRE" --list --tsv "$TMPD/ru.txt" | cut -f5 | paste -sd '|' -)" \
     "Глава 1. Начало|Глава 2. Дорога|Глава 3. Дом|Глава 4. Конец"

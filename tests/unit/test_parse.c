@@ -122,6 +122,10 @@ static void test_headings(void)
 {
     heading_yes("Chapter 12", 12, "Chapter 12");
     heading_yes("Chapter 12: The Guild", 12, "Chapter 12: The Guild");
+    /* the display title: emphasis markers and an escaping backslash go, an
+     * escaped backslash stays */
+    heading_yes("Chapter 3: _Ace\\'s_ Day", 3, "Chapter 3: Ace's Day");
+    heading_yes("Chapter 4: Back\\\\'s Day", 4, "Chapter 4: Back\\'s Day");
     heading_yes("CHAPTER XII.", 12, "CHAPTER XII.");
     heading_yes("CHAPTER I. Down the Rabbit-Hole", 1, "CHAPTER I. Down the Rabbit-Hole");
     heading_yes("Chapter Twelve", 12, "Chapter Twelve");
