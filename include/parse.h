@@ -38,7 +38,34 @@ struct parse_chapter {
     int number;          /* PARSE_* above, or the heading's number (1-based) */
 };
 
+/* What a story says about itself beyond its title and author: EPUB OPF
+ * metadata, AO3's preface, FanFicFare's title page or `Label: value`
+ * lines.  Every field may be missing (NULL / 0); strings are UTF-8,
+ * malloc'd, one line each except `summary`. */
+struct parse_meta {
+    char *series;        /* series name ("Part 2 of The Long Road" gives
+                            "The Long Road") */
+    double series_index; /* the story's place in the series (1-based; a
+                            fraction allowed, calibre writes 1.5); 0: not said */
+    char *summary;       /* plain text; paragraphs separated by "\n\n" */
+    char **tags;         /* fandoms, relationships, characters, additional
+                            tags, EPUB subjects: each once, in file order */
+    size_t n_tags;
+    char *rating;        /* "Teen And Up Audiences", "T", ... */
+    char *status;        /* "complete" or "in progress" when the file says */
+    char *source_url;    /* the story's web address (dc:source, AO3 work URL,
+                            FanFicFare's storyUrl) */
+    char *language;      /* as given (BCP 47 when from an OPF) */
+    char *published;     /* dates as YYYY-MM-DD when the file gives one */
+    char *updated;
+};
+
+/* Free the fields of *m and zero it; NULL is a no-op. */
+void parse_meta_free(struct parse_meta *m);
+
 struct parse_result {
+    struct parse_meta meta; /* what the file says about the story; the TXT
+                               parser fills none of it yet */
     char *title;         /* the story title the file announces, or NULL */
     char *author;        /* the author it announces, or NULL */
     size_t body;         /* where the first chapter starts: 0, or after the

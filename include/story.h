@@ -88,6 +88,11 @@ struct story {
                             chapters), except its own id; malloc'd, NULL
                             when none */
     size_t n_alias;
+    struct parse_meta meta;  /* series and part, summary, tags, status,
+                                source URL... from its files (EPUB OPF,
+                                AO3 preface, FanFicFare title page) and
+                                story.ini (`series =`, `series_index =`,
+                                which win); fields may be empty */
     bool partial;        /* built from the head of its file only
                             (library_open_head): the last chapter may be cut
                             short and more chapters follow; `total` is the

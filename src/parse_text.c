@@ -760,10 +760,29 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
     free(p.sc.c);
 }
 
+void parse_meta_free(struct parse_meta *m)
+{
+    if (!m)
+        return;
+    free(m->series);
+    free(m->summary);
+    for (size_t i = 0; i < m->n_tags; i++)
+        free(m->tags[i]);
+    free(m->tags);
+    free(m->rating);
+    free(m->status);
+    free(m->source_url);
+    free(m->language);
+    free(m->published);
+    free(m->updated);
+    memset(m, 0, sizeof *m);
+}
+
 void parse_result_free(struct parse_result *r)
 {
     if (!r)
         return;
+    parse_meta_free(&r->meta);
     free(r->title);
     free(r->author);
     free(r->one_chapter_why);

@@ -25,6 +25,7 @@ static void story_clear(struct story *s)
     free(s->author);
     free(s->dir);
     free(s->alias);
+    parse_meta_free(&s->meta);
 }
 
 void library_free(struct library *lib)
