@@ -85,6 +85,13 @@ bool bookmarks_get_mark(const struct bookmarks *b, const char *story_id, char le
                         struct bm_pos *out);
 void bookmarks_set_mark(struct bookmarks *b, const char *story_id, const char *title,
                         char letter, const struct bm_pos *pos);
+/* Delete the named mark `letter` of the story (in memory; bookmarks_save
+ * writes).  What is kept is a tombstone: the mark was deleted at `when`
+ * (0: now; never before the mark's own WHEN), so that merging a copy of
+ * the store that still holds the mark (a sync tool's conflict copy,
+ * another machine's file) keeps it deleted unless that copy's mark is
+ * newer than the deletion.  false when the story has no such mark. */
+bool bookmarks_delete_mark(struct bookmarks *b, const char *story_id, char letter, time_t when);
 /* Letters of the marks set for the story, in order, NUL-terminated, into buf
  * (at least 53 bytes). */
 void bookmarks_marks(const struct bookmarks *b, const char *story_id, char *buf);

@@ -24,12 +24,17 @@
 #define BM_CTX        48                     /* bytes of context */
 #define BM_CHTITLE    80                     /* bytes of a chapter title */
 #define BM_N_LETTERS  52
+#define BM_DEV        16                     /* bytes of a device id */
+#define BM_TOMB_KEEP  ((time_t)400 * 24 * 60 * 60)  /* seconds a tombstone is kept */
 
 /* ---- records ------------------------------------------------------------ */
 
 struct bm_rec {
     struct bm_pos pos;
     bool set;
+    bool gone;           /* a mark deleted at pos.when (a tombstone: only
+                            pos.when is meaningful); never with set */
+    char dev[BM_DEV + 1];/* the device that saved it ("" unknown: older) */
     bool dirty;          /* changed by this process since the last save */
     char *extra;         /* fields after the known ones, raw, starting with a
                             tab (kept on rewrite), or NULL */
@@ -41,6 +46,7 @@ struct bm_story {
     time_t when;         /* when the title was recorded */
     bool title_set;      /* a `story` record exists */
     bool title_dirty;
+    char title_dev[BM_DEV + 1];
     char *title_extra;
     struct bm_rec last;
     struct bm_rec *mark; /* BM_N_LETTERS, allocated on first mark */
@@ -70,6 +76,8 @@ struct bookmarks {
     struct store s;
     char *warning;
     char recent[BM_MAX_ID + 1];
+    char device[BM_DEV + 1]; /* this machine's id ("" until the first save
+                                makes it; statefile_device) */
     struct bm_move *moves;   /* ids adopted (bookmarks_adopt), to apply to
                                 the file at the next save that writes it */
     size_t n_moves, cap_moves;
@@ -84,6 +92,15 @@ struct parse_info {
     const char *why;     /* for PARSE_UNREADABLE */
 };
 
+/* Is a record (when a, device da) newer than (when b, device db)?  >0
+ * yes, <0 no, 0 a full tie: the later WHEN, of equal ones the greater
+ * device id (docs/FORMATS.md, "Sync"). */
+int bm_newer(time_t a, const char *da, time_t b, const char *db);
+/* A slot holds a record: a mark (or position) or a tombstone. */
+static inline bool bm_rec_held(const struct bm_rec *r)
+{
+    return r->set || r->gone;
+}
 /* Remove temporary files left by a killed process.  Only called with the
  * lock held, when no one else can be writing one. */
 void bm_clean_temps(const struct bookmarks *b);

@@ -275,6 +275,26 @@ void bookmarks_set_mark(struct bookmarks *b, const char *story_id, const char *t
     b->dirty = true;
 }
 
+bool bookmarks_delete_mark(struct bookmarks *b, const char *story_id, char letter, time_t when)
+{
+    int li = bm_letter_index(letter);
+    const struct bm_story *old = b && li >= 0 ? bm_story_lookup(&b->s, story_id) : NULL;
+    if (!old || !old->mark || !old->mark[li].set)
+        return false;
+    struct bm_rec *m = &bm_story_get(&b->s, story_id)->mark[li];
+    if (when == 0)
+        when = time(NULL);
+    if (when < m->pos.when)
+        when = m->pos.when;   /* a mark dated ahead of this clock is still deleted */
+    bm_rec_free(m);
+    memset(m, 0, sizeof *m);
+    m->gone = true;
+    m->pos.when = when;
+    m->dirty = true;
+    b->dirty = true;
+    return true;
+}
+
 const char *bookmarks_most_recent(const struct bookmarks *b)
 {
     if (!b)

@@ -2,6 +2,7 @@
  * cannot be read), keeping bad files aside, replacing the file atomically. */
 #include "bookmarks_internal.h"
 #include "diag.h"
+#include "statefile.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -260,6 +261,24 @@ static void clear_dirty(struct store *st)
     }
 }
 
+/* Our changes carry this machine's device id (made at the first save):
+ * it decides ties of WHEN the same way on every machine. */
+static void stamp_device(struct bookmarks *b)
+{
+    if (!b->device[0])
+        statefile_device(b->dir, true, b->device, NULL);
+    for (size_t i = 0; i < b->s.n; i++) {
+        struct bm_story *s = &b->s.st[i];
+        if (s->title_dirty)
+            memcpy(s->title_dev, b->device, sizeof s->title_dev);
+        if (s->last.dirty)
+            memcpy(s->last.dev, b->device, sizeof s->last.dev);
+        for (int l = 0; s->mark && l < BM_N_LETTERS; l++)
+            if (s->mark[l].dirty)
+                memcpy(s->mark[l].dev, b->device, sizeof s->mark[l].dev);
+    }
+}
+
 /* Lock, re-read (repairing), merge ours over it, write when anything is to
  * be written, adopt the result, unlock.  0 or -1 (warning recorded). */
 int bm_store_sync(struct bookmarks *b)
@@ -289,6 +308,7 @@ int bm_store_sync(struct bookmarks *b)
         goto out;
     }
     bm_moves_apply(b, &disk);
+    stamp_device(b);
     bm_store_merge(&disk, &b->s);
     if (b->dirty || rewrite) {
         size_t len;

@@ -1,6 +1,7 @@
 /* bookmarks_file.c — the bookmarks file format: parsing and writing it
  * (docs/FORMATS.md, "Bookmarks"). */
 #include "bookmarks_internal.h"
+#include "statefile.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -219,8 +220,32 @@ static bool field_is(const struct fields *fs, size_t i, const char *word)
     return fs->fl[i] == strlen(word) && memcmp(fs->f[i], word, fs->fl[i]) == 0;
 }
 
+/* The DEVICE field f[i] (when there is one) into dev (BM_DEV + 1 bytes),
+ * and the raw fields after it into *extra (malloc'd, from its tab; NULL
+ * when none).  A field that is no device id (1..16 id bytes; an empty one
+ * too) is taken for a newer quire's field: no device, and it is kept with
+ * the rest, so the line is written back as it was. */
+static void parse_dev(const struct fields *fs, size_t i, char *dev, char **extra)
+{
+    dev[0] = '\0';
+    *extra = NULL;
+    if (fs->n <= i)
+        return;
+    size_t n = fs->fl[i];
+    if (n <= BM_DEV && bm_valid_id(fs->f[i], n)) {
+        memcpy(dev, fs->f[i], n);
+        dev[n] = '\0';
+        if (fs->rest)
+            *extra = xstrndup(fs->rest, fs->rest_len);
+        return;
+    }
+    const char *from = fs->f[i] - 1;   /* its tab */
+    const char *end = fs->rest ? fs->rest + fs->rest_len : fs->f[i] + n;
+    *extra = xstrndup(from, (size_t)(end - from));
+}
+
 /* The position fields from f[k]: key, chapter, off, percent, when, context
- * [, chapters, chapter title]. */
+ * [, chapters, chapter title [, device]]. */
 static bool parse_pos(const struct fields *fs, size_t k, struct bm_rec *r)
 {
     struct bm_pos *p = &r->pos;
@@ -245,17 +270,16 @@ static bool parse_pos(const struct fields *fs, size_t k, struct bm_rec *r)
         return false;
     if (fs->n > k + 7 && !unesc(fs->f[k + 7], fs->fl[k + 7], p->chapter_title, BM_CHTITLE))
         return false;
-    if (fs->rest)
-        r->extra = xstrndup(fs->rest, fs->rest_len);
+    parse_dev(fs, k + 8, r->dev, &r->extra);
     r->set = true;
     return true;
 }
 
 /* Put record r into slot *dst when the slot is empty or r is at least as new
- * (a later line wins a tie); r is consumed. */
+ * (WHEN, then device; a later line wins a full tie); r is consumed. */
 static void rec_keep(struct bm_rec *dst, struct bm_rec *r)
 {
-    if (!dst->set || r->pos.when >= dst->pos.when) {
+    if (!bm_rec_held(dst) || bm_newer(r->pos.when, r->dev, dst->pos.when, dst->dev) >= 0) {
         bm_rec_free(dst);
         *dst = *r;
     } else {
@@ -263,42 +287,63 @@ static void rec_keep(struct bm_rec *dst, struct bm_rec *r)
     }
 }
 
-/* One record line (without its end).  false when it is unreadable. */
-static bool parse_line(const char *s, size_t n, struct store *st)
+/* A line git writes around a conflict (<<<<<<< ours, ||||||| base,
+ * =======, >>>>>>> theirs): the versions between them are records like
+ * any other, of which the newer count, so the markers are dropped. */
+static bool conflict_marker(const char *s, size_t n)
+{
+    if (n == 7 && memcmp(s, "=======", 7) == 0)
+        return true;
+    return n >= 7 && (n == 7 || s[7] == ' ') &&
+           (memcmp(s, "<<<<<<<", 7) == 0 || memcmp(s, ">>>>>>>", 7) == 0 ||
+            memcmp(s, "|||||||", 7) == 0);
+}
+
+/* One record line (without its end).  false when it is unreadable.  WHENs
+ * after `now` by more than a day are taken as now (statefile_clamp_when). */
+static bool parse_line(const char *s, size_t n, struct store *st, time_t now)
 {
     if (memchr(s, '\0', n) || u8_check((const uint8_t *)s, n) != NULL)
         return false;
+    if (conflict_marker(s, n))
+        return true;
     struct fields fs;
     split(s, n, 1, &fs);
     if (field_is(&fs, 0, "story")) {
-        split(s, n, 4, &fs);
+        split(s, n, 5, &fs);
         if (fs.n < 4 || !bm_valid_id(fs.f[1], fs.fl[1]))
             return false;
         time_t when;
         if (!parse_time(fs.f[2], fs.fl[2], &when))
             return false;
+        when = statefile_clamp_when(when, now);
         char *title = unesc_dup(fs.f[3], fs.fl[3], BM_MAX_TITLE);
         if (!title)
             return false;
+        char dev[BM_DEV + 1];
+        char *extra;
+        parse_dev(&fs, 4, dev, &extra);
         char *id = xstrndup(fs.f[1], fs.fl[1]);
         struct bm_story *b = bm_story_get(st, id);
         free(id);
-        if (!b->title_set || when >= b->when) {
+        if (!b->title_set || bm_newer(when, dev, b->when, b->title_dev) >= 0) {
             free(b->title);
             free(b->title_extra);
             b->title = title;
             b->when = when;
+            memcpy(b->title_dev, dev, sizeof dev);
             b->title_set = true;
-            b->title_extra = fs.rest ? xstrndup(fs.rest, fs.rest_len) : NULL;
+            b->title_extra = extra;
         } else {
             free(title);
+            free(extra);
         }
         return true;
     }
     if (field_is(&fs, 0, "last") || field_is(&fs, 0, "mark")) {
         bool mark = fs.fl[0] == 4 && s[0] == 'm';
         size_t k = mark ? 3 : 2;      /* first position field */
-        split(s, n, k + 8, &fs);
+        split(s, n, k + 9, &fs);
         if (fs.n < 2 || !bm_valid_id(fs.f[1], fs.fl[1]))
             return false;
         int li = -1;
@@ -307,10 +352,29 @@ static bool parse_line(const char *s, size_t n, struct store *st)
         struct bm_rec r;
         if (!parse_pos(&fs, k, &r))
             return false;
+        r.pos.when = statefile_clamp_when(r.pos.when, now);
         char *id = xstrndup(fs.f[1], fs.fl[1]);
         struct bm_story *b = bm_story_get(st, id);
         free(id);
         rec_keep(mark ? bm_story_mark(b, li) : &b->last, &r);
+        return true;
+    }
+    if (field_is(&fs, 0, "unmark")) {
+        /* unmark ID LETTER WHEN [DEVICE]: a tombstone */
+        split(s, n, 5, &fs);
+        int li;
+        struct bm_rec r;
+        memset(&r, 0, sizeof r);
+        if (fs.n < 4 || !bm_valid_id(fs.f[1], fs.fl[1]) || fs.fl[2] != 1 ||
+            (li = bm_letter_index(fs.f[2][0])) < 0 || !parse_time(fs.f[3], fs.fl[3], &r.pos.when))
+            return false;
+        r.pos.when = statefile_clamp_when(r.pos.when, now);
+        r.gone = true;
+        parse_dev(&fs, 4, r.dev, &r.extra);
+        char *id = xstrndup(fs.f[1], fs.fl[1]);
+        struct bm_story *b = bm_story_get(st, id);
+        free(id);
+        rec_keep(bm_story_mark(b, li), &r);
         return true;
     }
     /* A record type of a newer quire, or a comment: kept as it is. */
@@ -352,6 +416,7 @@ enum parse_status bm_store_parse(const char *data, size_t len, struct store *st,
     if (v > BM_VERSION)
         return PARSE_NEWER;
     size_t lineno = 1;
+    time_t now = time(NULL);
     for (size_t p = eol + 1; p < len;) {
         lineno++;
         const char *e = memchr(data + p, '\n', len - p);
@@ -365,12 +430,23 @@ enum parse_status bm_store_parse(const char *data, size_t len, struct store *st,
         else if (n == 0)
             ok = true;       /* blank lines are allowed and dropped */
         else
-            ok = n <= BM_MAX_LINE && parse_line(data + p, n, st);
+            ok = n <= BM_MAX_LINE && parse_line(data + p, n, st, now);
         if (!ok && pi->bad++ == 0)
             pi->first_bad = lineno;
         p = end + 1;
     }
     return PARSE_OK;
+}
+
+/* A record's DEVICE field (when it has one), the fields a newer quire
+ * added (kept from the line read), and the line end. */
+static void add_dev(struct buf *o, const char *dev, const char *extra)
+{
+    if (dev[0])
+        buf_printf(o, "\t%s", dev);
+    if (extra)
+        buf_adds(o, extra);
+    buf_addc(o, '\n');
 }
 
 static void add_pos(struct buf *o, const struct bm_rec *r)
@@ -384,15 +460,14 @@ static void add_pos(struct buf *o, const struct bm_rec *r)
     esc_add(o, p->context);
     buf_printf(o, "\t%zu\t", p->n_chapters);
     esc_add(o, p->chapter_title);
-    if (r->extra)
-        buf_adds(o, r->extra);
-    buf_addc(o, '\n');
+    add_dev(o, r->dev, r->extra);
 }
 
 char *bm_store_format(const struct store *st, size_t *len)
 {
     struct buf o = {0};
     buf_printf(&o, "%s %d\n", BM_MAGIC, BM_VERSION);
+    time_t old = time(NULL) - BM_TOMB_KEEP;   /* tombstones before it are dropped */
     for (size_t i = 0; i < st->n; i++) {
         const struct bm_story *s = &st->st[i];
         if (s->title_set || s->title[0]) {
@@ -400,19 +475,22 @@ char *bm_store_format(const struct store *st, size_t *len)
             add_time(&o, s->when);
             buf_addc(&o, '\t');
             esc_add(&o, s->title);
-            if (s->title_extra)
-                buf_adds(&o, s->title_extra);
-            buf_addc(&o, '\n');
+            add_dev(&o, s->title_dev, s->title_extra);
         }
         if (s->last.set) {
             buf_printf(&o, "last\t%s", s->id);
             add_pos(&o, &s->last);
         }
         for (int l = 0; s->mark && l < BM_N_LETTERS; l++) {
-            if (!s->mark[l].set)
-                continue;
-            buf_printf(&o, "mark\t%s\t%c", s->id, bm_index_letter(l));
-            add_pos(&o, &s->mark[l]);
+            const struct bm_rec *m = &s->mark[l];
+            if (m->set) {
+                buf_printf(&o, "mark\t%s\t%c", s->id, bm_index_letter(l));
+                add_pos(&o, m);
+            } else if (m->gone && m->pos.when >= old) {
+                buf_printf(&o, "unmark\t%s\t%c\t", s->id, bm_index_letter(l));
+                add_time(&o, m->pos.when);
+                add_dev(&o, m->dev, m->extra);
+            }
         }
     }
     for (size_t i = 0; i < st->n_unknown; i++) {

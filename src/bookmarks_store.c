@@ -157,11 +157,31 @@ static void rec_copy(struct bm_rec *dst, const struct bm_rec *src)
     dst->extra = src->extra ? xstrdup(src->extra) : NULL;
 }
 
-/* Does `ours` replace `theirs`?  When theirs is missing, when ours is newer,
- * or when ours was changed here and is as new. */
-static bool ours_wins(bool have_theirs, time_t theirs, time_t ours, bool dirty)
+int bm_newer(time_t a, const char *da, time_t b, const char *db)
 {
-    return !have_theirs || ours > theirs || (dirty && ours == theirs);
+    if (a != b)
+        return a > b ? 1 : -1;
+    int c = strcmp(da, db);
+    return c > 0 ? 1 : c < 0 ? -1 : 0;
+}
+
+/* Does our title replace theirs?  When theirs is missing, when ours is
+ * newer, or when ours was changed here and is as new. */
+static bool ours_wins(bool have_theirs, time_t theirs, const char *tdev, time_t ours,
+                      const char *odev, bool dirty)
+{
+    int c = have_theirs ? bm_newer(ours, odev, theirs, tdev) : 1;
+    return c > 0 || (dirty && c == 0);
+}
+
+/* Does record `ours` replace `theirs`?  As ours_wins; on a full tie a
+ * tombstone also beats the mark it deleted. */
+static bool rec_wins(const struct bm_rec *theirs, const struct bm_rec *ours)
+{
+    if (!bm_rec_held(theirs))
+        return true;
+    int c = bm_newer(ours->pos.when, ours->dev, theirs->pos.when, theirs->dev);
+    return c > 0 || (c == 0 && (ours->dirty || (ours->gone && !theirs->gone)));
 }
 
 /* Merge our store into `into` (the file as it is now); records are copied. */
@@ -171,23 +191,24 @@ void bm_store_merge(struct store *into, const struct store *ours)
         const struct bm_story *o = &ours->st[i];
         struct bm_story *t = bm_story_get(into, o->id);
         if ((o->title_set || o->title_dirty) &&
-            ours_wins(t->title_set, t->when, o->when, o->title_dirty)) {
+            ours_wins(t->title_set, t->when, t->title_dev, o->when, o->title_dev,
+                      o->title_dirty)) {
             free(t->title);
             free(t->title_extra);
             t->title = xstrdup(o->title);
             t->title_extra = o->title_extra ? xstrdup(o->title_extra) : NULL;
             t->when = o->when;
+            memcpy(t->title_dev, o->title_dev, sizeof t->title_dev);
             t->title_set = true;
         }
-        if (o->last.set && ours_wins(t->last.set, t->last.pos.when, o->last.pos.when,
-                                     o->last.dirty))
+        if (o->last.set && rec_wins(&t->last, &o->last))
             rec_copy(&t->last, &o->last);
         for (int l = 0; o->mark && l < BM_N_LETTERS; l++) {
             const struct bm_rec *m = &o->mark[l];
-            if (!m->set)
+            if (!bm_rec_held(m))
                 continue;
             struct bm_rec *tm = bm_story_mark(t, l);
-            if (ours_wins(tm->set, tm->pos.when, m->pos.when, m->dirty))
+            if (rec_wins(tm, m))
                 rec_copy(tm, m);
         }
     }
@@ -210,27 +231,30 @@ bool bm_store_move(struct store *st, const char *from, const char *to)
     size_t fi = story_find(st, from, &found);
     struct bm_story *f = &st->st[fi];
     struct bm_story *t = &st->st[story_find(st, to, &found)];
-    if (f->title_set && (!t->title_set || f->when > t->when)) {
+    if (f->title_set &&
+        (!t->title_set || bm_newer(f->when, f->title_dev, t->when, t->title_dev) > 0)) {
         free(t->title);
         free(t->title_extra);
         t->title = f->title;
         t->title_extra = f->title_extra;
         f->title = f->title_extra = NULL;
         t->when = f->when;
+        memcpy(t->title_dev, f->title_dev, sizeof t->title_dev);
         t->title_set = true;
         t->title_dirty |= f->title_dirty;
     }
-    if (f->last.set && (!t->last.set || f->last.pos.when > t->last.pos.when)) {
+    if (f->last.set && (!t->last.set || bm_newer(f->last.pos.when, f->last.dev,
+                                                 t->last.pos.when, t->last.dev) > 0)) {
         bm_rec_free(&t->last);
         t->last = f->last;
         f->last.extra = NULL;
     }
     for (int l = 0; f->mark && l < BM_N_LETTERS; l++) {
         struct bm_rec *m = &f->mark[l];
-        if (!m->set)
+        if (!bm_rec_held(m))
             continue;
         struct bm_rec *tm = bm_story_mark(t, l);
-        if (!tm->set || m->pos.when > tm->pos.when) {
+        if (!bm_rec_held(tm) || bm_newer(m->pos.when, m->dev, tm->pos.when, tm->dev) > 0) {
             bm_rec_free(tm);
             *tm = *m;
             m->extra = NULL;

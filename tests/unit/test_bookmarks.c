@@ -15,6 +15,7 @@
  *   test_bookmarks where LIB DIR TITLE         print "N TEXT" where it is now */
 #include "bookmarks.h"
 #include "output.h"
+#include "statefile.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -255,11 +256,11 @@ static void test_round_trip(void)
           data && strncmp(data, "quire-bookmarks 1\n", 18) == 0);
     CHECK("fields are tab-separated with tabs, newlines and backslashes escaped",
           data && strstr(data, "story\taaaa000011112222\t1700000000\tTabs\\there, new\\nlines, "
-                               "back\\\\slash, \xc3\xa9t\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac, \\x01ctl\n"));
+                               "back\\\\slash, \xc3\xa9t\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac, \\x01ctl\t"));
     CHECK("a last-position line holds every field",
           data && strstr(data, "last\taaaa000011112222\t0123456789abcdef\t41\t123456789\t42.17\t"
                                "1700000000\t\xe2\x80\x9cQuoted,\xe2\x80\x9d she said \\\\ back\t57\t"
-                               "Chapter 42: \xc3\x9c" "ber all\n"));
+                               "Chapter 42: \xc3\x9c" "ber all\t"));
     CHECK("a mark line names its letter",
           data && strstr(data, "mark\taaaa000011112222\tq\tfedcba9876543210\t2\t7\t12.50\t1700000100\t"));
     CHECK("the file ends with a line end", data && len > 0 && data[len - 1] == '\n');
@@ -1486,6 +1487,210 @@ static int mode_where(const char *libdir, const char *dir, const char *title)
     return ret;
 }
 
+
+/* ---- records made for syncing (docs/FORMATS.md, "Sync") ------------------ */
+
+/* The device id in the folder's device file ("" when none). */
+static void folder_device(const char *dir, char *out)
+{
+    out[0] = '\0';
+    char *first = NULL;
+    if (count_prefix(dir, "device-", &first) == 1) {
+        char *d = get_file(first, NULL);
+        if (d && strncmp(d, "quire-device 1\n", 15) == 0 && strlen(d) == 32)
+            snprintf(out, 17, "%.16s", d + 15);
+        free(d);
+    }
+    free(first);
+}
+
+/* Parse `file` and return the last position's offset of story `id` (or
+ * -1), the marks of it in *letters (53 bytes). */
+static long parsed_last(const char *file, const char *id, char *letters)
+{
+    char *err = NULL;
+    struct bookmarks *b = bookmarks_parse(file, strlen(file), NULL, &err);
+    free(err);
+    struct bm_pos g;
+    long off = b && bookmarks_get_last(b, id, &g) ? (long)g.off : -1;
+    if (letters)
+        bookmarks_marks(b, id, letters);
+    bookmarks_close(b);
+    return off;
+}
+
+static void test_sync_records(void)
+{
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    time_t now = time(NULL);
+    time_t t = now - 1000;
+
+    /* The device id: made at the first save, once, and on every record. */
+    struct bookmarks *a = bookmarks_open(dir, true);
+    CHECK_INT("opening makes no device file", count_prefix(dir, "device-", NULL), 0);
+    struct bm_pos p = mkpos("k", 0, 10, t);
+    bookmarks_set_last(a, "s1", "One", &p);
+    bookmarks_set_mark(a, "s1", NULL, 'a', &p);
+    CHECK_INT("a save works", bookmarks_save(a), 0);
+    char dev[17];
+    folder_device(dir, dev);
+    CHECK_INT("the first save made one device file", count_prefix(dir, "device-", NULL), 1);
+    CHECK_INT("a device id is 16 hex digits", (long long)strspn(dev, "0123456789abcdef"), 16);
+    char *data = get_file(path, NULL);
+    char *want = xasprintf("\tctx 10\t0\t\t%s\n", dev);
+    CHECK("every record carries the device id", data && strstr(data, want) &&
+                                                count_lines(data) == 4);
+    free(want);
+    free(data);
+    char again[17], other[17];
+    CHECK("the id is read again, not made anew",
+          statefile_device(dir, true, again, NULL) && !strcmp(again, dev));
+    char *dir2 = tmpdir_make();
+    CHECK("another state folder (another machine) has another id",
+          statefile_device(dir2, true, other, NULL) && strcmp(other, dev) != 0);
+    rm_rf(dir2);
+    free(dir2);
+
+    /* Equal WHEN: the greater device id wins, in either order of lines. */
+    const char *tie1 = "quire-bookmarks 1\n"
+                       "last\tx\tk\t0\t1\t0\t500\tc\t1\tT\tbbbb\n"
+                       "last\tx\tk\t0\t2\t0\t500\tc\t1\tT\taaaa\n";
+    const char *tie2 = "quire-bookmarks 1\n"
+                       "last\tx\tk\t0\t2\t0\t500\tc\t1\tT\taaaa\n"
+                       "last\tx\tk\t0\t1\t0\t500\tc\t1\tT\tbbbb\n";
+    CHECK("a tie of WHEN goes to the greater device id (its line first)",
+          parsed_last(tie1, "x", NULL) == 1);
+    CHECK("and the same when its line comes last", parsed_last(tie2, "x", NULL) == 1);
+    const char *tie3 = "quire-bookmarks 1\n"
+                       "last\tx\tk\t0\t2\t0\t500\tc\t1\tT\n"
+                       "last\tx\tk\t0\t1\t0\t501\tc\t1\tT\taaaa\n";
+    CHECK("a later WHEN beats any device", parsed_last(tie3, "x", NULL) == 1);
+
+    /* Tombstones: a deleted mark is remembered with its time. */
+    struct bookmarks *b = bookmarks_open(dir, true);   /* another process: holds 'a' */
+    CHECK("no mark 'z' to delete", !bookmarks_delete_mark(a, "s1", 'z', 0));
+    CHECK("deleting mark 'a'", bookmarks_delete_mark(a, "s1", 'a', t + 10));
+    struct bm_pos g;
+    CHECK("a deleted mark is gone at once", !bookmarks_get_mark(a, "s1", 'a', &g));
+    char letters[53];
+    bookmarks_marks(a, "s1", letters);
+    CHECK_STR("and not listed", letters, "");
+    CHECK_INT("the deletion is saved", bookmarks_save(a), 0);
+    data = get_file(path, NULL);
+    want = xasprintf("unmark\ts1\ta\t%lld\t%s\n", (long long)(t + 10), dev);
+    CHECK("the file holds the tombstone, not the mark",
+          data && strstr(data, want) && !strstr(data, "mark\ts1\ta\tk"));
+    free(want);
+    free(data);
+    p = mkpos("k", 0, 20, t + 5);
+    bookmarks_set_last(b, "s2", "Two", &p);
+    bookmarks_save(b);   /* b still has mark 'a' (older) in memory */
+    CHECK("a process that still had the mark does not bring it back",
+          !bookmarks_get_mark(b, "s1", 'a', &g));
+    p = mkpos("k", 0, 30, t + 5);
+    bookmarks_set_mark(b, "s1", NULL, 'a', &p);
+    bookmarks_save(b);
+    CHECK("a mark set before the deletion (a slow machine) loses to it",
+          !bookmarks_get_mark(b, "s1", 'a', &g));
+    p = mkpos("k", 0, 40, t + 20);
+    bookmarks_set_mark(b, "s1", NULL, 'a', &p);
+    bookmarks_save(b);
+    bookmarks_close(b);
+    b = bookmarks_open(dir, true);
+    CHECK("a mark set after the deletion wins over it",
+          bookmarks_get_mark(b, "s1", 'a', &g) && g.off == 40);
+    bookmarks_close(b);
+    bookmarks_close(a);
+
+    /* In files: tombstone against mark, both orders; a full tie deletes. */
+    char *f1 = xasprintf("quire-bookmarks 1\n"
+                         "unmark\tx\tb\t%lld\taaaa\n"
+                         "mark\tx\tb\tk\t0\t7\t0\t%lld\tc\n"
+                         "last\tx\tk\t0\t1\t0\t%lld\tc\n",
+                         (long long)t, (long long)(t - 1), (long long)t);
+    parsed_last(f1, "x", letters);
+    CHECK_STR("a tombstone beats an older mark", letters, "");
+    free(f1);
+    f1 = xasprintf("quire-bookmarks 1\n"
+                   "mark\tx\tb\tk\t0\t7\t0\t%lld\tc\n"
+                   "unmark\tx\tb\t%lld\n",
+                   (long long)(t + 1), (long long)t);
+    parsed_last(f1, "x", letters);
+    CHECK_STR("a newer mark beats a tombstone", letters, "b");
+    free(f1);
+    f1 = xasprintf("quire-bookmarks 1\n"
+                   "unmark\tx\tb\t%lld\tdd\n"
+                   "mark\tx\tb\tk\t0\t7\t0\t%lld\tc\t0\t\tdd\n",
+                   (long long)t, (long long)t);
+    parsed_last(f1, "x", letters);
+    CHECK_STR("a full tie: the later line (the mark) counts", letters, "b");
+
+    /* Old tombstones are dropped when the file is written. */
+    char *f2 = xasprintf("quire-bookmarks 1\n"
+                         "last\tx\tk\t0\t1\t0\t%lld\tc\n"
+                         "unmark\tx\tc\t%lld\n"
+                         "unmark\tx\td\t%lld\n",
+                         (long long)t, (long long)(now - 401 * 86400LL),
+                         (long long)(now - 300 * 86400LL));
+    char *err = NULL;
+    struct bookmarks *pb = bookmarks_parse(f2, strlen(f2), NULL, &err);
+    size_t len;
+    data = bookmarks_format(pb, &len);
+    CHECK("a tombstone older than 400 days is dropped; a younger one kept",
+          data && !strstr(data, "unmark\tx\tc") && strstr(data, "unmark\tx\td"));
+    free(data);
+    bookmarks_close(pb);
+    free(f2);
+    free(f1);
+
+    /* Clock skew: a WHEN more than a day ahead of this clock counts as now. */
+    f2 = xasprintf("quire-bookmarks 1\n"
+                   "story\tx\t%lld\tFuture\n"
+                   "last\tx\tk\t0\t1\t0\t%lld\tc\n"
+                   "mark\tx\ta\tk\t0\t1\t0\t%lld\tc\n",
+                   (long long)(now + 400 * 86400LL), (long long)(now + 400 * 86400LL),
+                   (long long)(now + 3600));
+    put_file(path, f2, strlen(f2));
+    free(f2);
+    a = bookmarks_open(dir, true);
+    CHECK("a WHEN a year ahead is read as the time it was read",
+          bookmarks_get_last(a, "x", &g) && g.when >= now && g.when <= time(NULL));
+    CHECK("a WHEN an hour ahead is believed",
+          bookmarks_get_mark(a, "x", 'a', &g) && g.when == now + 3600);
+    p = mkpos("k", 0, 99, time(NULL) + 1);
+    bookmarks_set_last(a, "x", NULL, &p);
+    bookmarks_save(a);
+    bookmarks_close(a);
+    a = bookmarks_open(dir, true);
+    CHECK("so a position read later here wins over it",
+          bookmarks_get_last(a, "x", &g) && g.off == 99);
+    bookmarks_close(a);
+    CHECK("the clamp is off when this clock is before the floor (itself wrong)",
+          statefile_clamp_when(STATEFILE_CLOCK_FLOOR + 100 * 86400, STATEFILE_CLOCK_FLOOR - 1) ==
+          STATEFILE_CLOCK_FLOOR + 100 * 86400);
+
+    /* Lines git writes around a conflict are dropped; both sides read. */
+    const char *git = "quire-bookmarks 1\n"
+                      "<<<<<<< HEAD\n"
+                      "last\tx\tk\t0\t1\t0\t500\tc\n"
+                      "||||||| merged common ancestors\n"
+                      "last\tx\tk\t0\t0\t0\t400\tc\n"
+                      "=======\n"
+                      "last\tx\tk\t0\t2\t0\t600\tc\n"
+                      ">>>>>>> other\n";
+    pb = bookmarks_parse(git, strlen(git), NULL, &err);
+    data = bookmarks_format(pb, &len);
+    CHECK("git's conflict markers are dropped, the newer record counts",
+          parsed_last(git, "x", NULL) == 2 && data && !strstr(data, "<<<") && !strstr(data, "==="));
+    free(data);
+    bookmarks_close(pb);
+    free(err);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
@@ -1515,6 +1720,7 @@ int main(int argc, char **argv)
     test_kept_twice();
     test_newer_version();
     test_merge();
+    test_sync_records();
     test_unwritable();
     test_symlink();
     test_positions();

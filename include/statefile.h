@@ -1,0 +1,59 @@
+/* statefile.h — what every file in the state folder shares when the folder
+ * is synced between machines (docs/FORMATS.md, "Sync"): this machine's
+ * device id, the names sync tools give conflict copies, the lock of a state
+ * file, and keeping a file that cannot be read aside.
+ *
+ * Layer: build (under the bookmark store and state_sync; uses util only).
+ * No curses, no story model. */
+#ifndef QUIRE_STATEFILE_H
+#define QUIRE_STATEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Bytes of a device id as quire makes them (16 lowercase hex digits). */
+#define STATEFILE_DEVICE_LEN 16
+
+/* This machine's device id for the state folder `dir`, into out (17 bytes,
+ * NUL-terminated).  It is kept in DIR/device-KEY, where KEY (16 hex digits)
+ * names this machine and this folder (a hash of /etc/machine-id, or of the
+ * host name, and of the folder's real path), so that the folder can be
+ * synced: each machine finds its own file by name and never takes
+ * another's.  When the file is missing (or unreadable) and `create` is
+ * true, a random id is made and written (a second process making one at
+ * the same moment takes whichever was written first).  true with the id;
+ * false (out "") when there is none yet and create is false, or it cannot
+ * be written (*err says why; err may be NULL). */
+bool statefile_device(const char *dir, bool create, char *out, char **err);
+
+/* Is `name` (a file name, no folder) a conflict copy of the state file
+ * `base` as a sync tool leaves it?  Syncthing's names:
+ * BASE.sync-conflict-YYYYMMDD-HHMMSS-DEVICE (since v0.14) and
+ * BASE.sync-conflict-YYYYMMDD-HHMMSS (before); DEVICE is letters and
+ * digits. */
+bool statefile_is_conflict(const char *name, const char *base);
+
+/* Take the exclusive flock of DIR/NAME.lock (creating the folder and the
+ * file; the file is never deleted).  Waits for the holder; stop signals
+ * are NOT held back here (callers that may be suspended do so).  The fd to
+ * close to release it, or -1 with *err. */
+int statefile_lock(const char *dir, const char *name, char **err);
+
+/* Keep `path` aside as PATH.bad-YYYYMMDD-HHMMSS (then -2, -3, ... when the
+ * name is taken; never replacing a file): moved by a rename when data is
+ * NULL, else a new file with the len bytes of data, fsynced.  The new name
+ * (malloc'd), or NULL with *err. */
+char *statefile_keep_aside(const char *path, const char *data, size_t len, char **err);
+
+/* Clock skew (docs/FORMATS.md, "Sync"): a WHEN read from a state file that
+ * is more than STATEFILE_SKEW seconds after this machine's clock (`now`)
+ * is taken as `now`, so that a machine whose clock ran ahead cannot win
+ * every merge until its time comes.  Not done when this machine's own
+ * clock is before STATEFILE_CLOCK_FLOOR (it is surely wrong itself).
+ * Returns the WHEN to use. */
+#define STATEFILE_SKEW ((time_t)24 * 60 * 60)
+#define STATEFILE_CLOCK_FLOOR ((time_t)1767225600)   /* 2026-01-01 00:00 UTC */
+time_t statefile_clamp_when(time_t when, time_t now);
+
+#endif

@@ -1,0 +1,276 @@
+/* statefile.c — what the state folder's files share for syncing: the
+ * device id, conflict copies' names, locks, keeping bad files aside, clock
+ * skew.  See statefile.h; docs/FORMATS.md ("Sync") has the why. */
+#include "statefile.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEVICE_MAGIC "quire-device 1\n"
+#define DEVICE_MAX   256     /* bytes of a device file read */
+
+/* ---- the device id ------------------------------------------------------- */
+
+/* What names this machine: /etc/machine-id's first line, else the host
+ * name, else "" (malloc'd). */
+static char *machine_name(void)
+{
+    size_t len = 0;
+    char *err = NULL;
+    char *id = read_file_max("/etc/machine-id", 256, &len, &err);
+    free(err);
+    if (id) {
+        id[strcspn(id, "\n")] = '\0';
+        if (id[0])
+            return id;
+        free(id);
+    }
+    char host[HOST_NAME_MAX + 1] = "";
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    return xstrdup(host);
+}
+
+/* DIR/device-KEY (malloc'd). */
+static char *device_path(const char *dir)
+{
+    char *machine = machine_name();
+    char *real = realpath(dir, NULL);
+    const char *where = real ? real : dir;
+    uint64_t h = fnv1a(FNV_OFFSET, "quire-device", 13);
+    h = fnv1a(h, machine, strlen(machine) + 1);
+    h = fnv1a(h, where, strlen(where) + 1);
+    char key[17];
+    hex16(h, key);
+    free(machine);
+    free(real);
+    return xasprintf("%s/device-%s", dir, key);
+}
+
+/* The id in a device file's bytes into out; false when it has none. */
+static bool device_parse(const char *data, size_t len, char *out)
+{
+    size_t ml = strlen(DEVICE_MAGIC);
+    if (len < ml + STATEFILE_DEVICE_LEN + 1 || memcmp(data, DEVICE_MAGIC, ml) != 0 ||
+        data[ml + STATEFILE_DEVICE_LEN] != '\n')
+        return false;
+    for (size_t i = 0; i < STATEFILE_DEVICE_LEN; i++) {
+        char c = data[ml + i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    memcpy(out, data + ml, STATEFILE_DEVICE_LEN);
+    out[STATEFILE_DEVICE_LEN] = '\0';
+    return true;
+}
+
+static bool device_read(const char *path, char *out)
+{
+    size_t len = 0;
+    char *err = NULL;
+    char *data = read_file_max(path, DEVICE_MAX, &len, &err);
+    free(err);
+    bool ok = data && device_parse(data, len, out);
+    free(data);
+    return ok;
+}
+
+/* 64 random bits: getrandom, else /dev/urandom, else the clock and pid. */
+static uint64_t random64(void)
+{
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, 0) == (ssize_t)sizeof v)
+        return v;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, &v, sizeof v);
+        close(fd);
+        if (n == (ssize_t)sizeof v)
+            return v;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed[3] = {(uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec, (uint64_t)getpid()};
+    return fnv1a(FNV_OFFSET, seed, sizeof seed);
+}
+
+bool statefile_device(const char *dir, bool create, char *out, char **err)
+{
+    out[0] = '\0';
+    if (!dir)
+        return false;
+    char *path = device_path(dir);
+    if (device_read(path, out) || !create) {
+        free(path);
+        return out[0] != '\0';
+    }
+    if (mkdir_p(dir, err) != 0) {
+        free(path);
+        return false;
+    }
+    char id[17];
+    hex16(random64(), id);
+    char *data = xasprintf("%s%s\n", DEVICE_MAGIC, id);
+    /* Written whole under a temporary name, then linked to its name: the
+     * first of two processes making one at once wins, and both use it.  A
+     * file there that holds no id (cut short, edited) is replaced. */
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    bool ok = false;
+    if (write_file_atomic(tmp, data, strlen(data), err) == 0) {
+        if (link(tmp, path) == 0)
+            ok = true;
+        else if (errno == EEXIST && device_read(path, out))
+            ok = true;
+        else if (errno == EEXIST)
+            ok = rename(tmp, path) == 0;
+        if (!ok && !out[0])
+            set_err(err, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    if (ok && !out[0])
+        memcpy(out, id, sizeof id);
+    free(tmp);
+    free(data);
+    free(path);
+    return ok;
+}
+
+/* ---- conflict copies ----------------------------------------------------- */
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool statefile_is_conflict(const char *name, const char *base)
+{
+    size_t bl = strlen(base);
+    static const char tag[] = ".sync-conflict-";
+    size_t tl = sizeof tag - 1;
+    if (strncmp(name, base, bl) != 0 || strncmp(name + bl, tag, tl) != 0)
+        return false;
+    const char *s = name + bl + tl;   /* YYYYMMDD-HHMMSS[-DEVICE] */
+    if (strlen(s) < 15 || !digits(s, 8) || s[8] != '-' || !digits(s + 9, 6))
+        return false;
+    s += 15;
+    if (*s == '\0')
+        return true;
+    if (*s++ != '-' || *s == '\0')
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+/* ---- locks and bad files ------------------------------------------------- */
+
+int statefile_lock(const char *dir, const char *name, char **err)
+{
+    if (mkdir_p(dir, err) != 0)
+        return -1;
+    char *lp = xasprintf("%s/%s.lock", dir, name);
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        set_err(err, "%s: %s", lp, strerror(errno));
+        free(lp);
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            set_err(err, "%s: %s", lp, strerror(errno));
+            close(fd);
+            free(lp);
+            return -1;
+        }
+    }
+    free(lp);
+    return fd;
+}
+
+/* Candidate n (from 0) of a kept-aside name (malloc'd). */
+static char *bad_name(const char *path, int n)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char stamp[32] = "0";
+    if (localtime_r(&now, &tm))
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    return n ? xasprintf("%s.bad-%s-%d", path, stamp, n + 1)
+             : xasprintf("%s.bad-%s", path, stamp);
+}
+
+/* Write data to a new file `to` (O_EXCL), fsynced.  0, or an errno. */
+static int write_new(const char *to, const char *data, size_t len)
+{
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t k = write(fd, data + done, len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    int e = done < len ? (errno ? errno : EIO) : fsync(fd) != 0 ? errno : 0;
+    close(fd);
+    if (e)
+        unlink(to);
+    return e;
+}
+
+char *statefile_keep_aside(const char *path, const char *data, size_t len, char **err)
+{
+    for (int n = 0; n < 1000; n++) {
+        char *to = bad_name(path, n);
+        int e;
+        if (data) {
+            e = write_new(to, data, len);
+        } else if (renameat2(AT_FDCWD, path, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+            e = 0;
+        } else {
+            e = errno;
+            if (e == EINVAL || e == ENOSYS || e == ENOTSUP) {
+                /* The file system cannot rename without replacing. */
+                e = link(path, to) == 0 ? 0 : errno;
+                if (e == 0)
+                    unlink(path);
+            }
+        }
+        if (e == 0)
+            return to;
+        free(to);
+        if (e != EEXIST) {
+            set_err(err, "%s", strerror(e));
+            return NULL;
+        }
+    }
+    set_err(err, "too many kept copies");
+    return NULL;
+}
+
+/* ---- clock skew ---------------------------------------------------------- */
+
+time_t statefile_clamp_when(time_t when, time_t now)
+{
+    if (now < STATEFILE_CLOCK_FLOOR)
+        return when;
+    return when > now && when - now > STATEFILE_SKEW ? now : when;
+}
