@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "library.h"
+#include "statefile.h"
 
 /* A position: a chapter and a byte offset in it, plus what is needed to find
  * it again when the files change. */
@@ -136,5 +137,14 @@ struct bookmarks *bookmarks_parse(const char *data, size_t len, size_t *bad_line
 
 /* The store in the file format (malloc'd, *len bytes, NUL-terminated). */
 char *bookmarks_format(const struct bookmarks *b, size_t *len);
+
+/* Two bookmarks files merged (a statefile_merge_fn: state_sync.c's row for
+ * "bookmarks", used for conflict copies and --merge-state): per story and
+ * record the later WHEN, then the greater DEVICE wins, a's on a full tie
+ * (a tombstone over the mark it deleted); marks of both are kept,
+ * tombstones honoured; lines neither understands are kept once each.
+ * Touches no file. */
+char *bookmarks_merge_files(const char *a, size_t alen, const char *b, size_t blen, size_t *len,
+                            struct statefile_check *ca, struct statefile_check *cb);
 
 #endif

@@ -40,11 +40,37 @@ bool statefile_is_conflict(const char *name, const char *base);
  * close to release it, or -1 with *err. */
 int statefile_lock(const char *dir, const char *name, char **err);
 
-/* Keep `path` aside as PATH.bad-YYYYMMDD-HHMMSS (then -2, -3, ... when the
- * name is taken; never replacing a file): moved by a rename when data is
- * NULL, else a new file with the len bytes of data, fsynced.  The new name
- * (malloc'd), or NULL with *err. */
-char *statefile_keep_aside(const char *path, const char *data, size_t len, char **err);
+/* Keep `path` aside as AS.bad-YYYYMMDD-HHMMSS (AS NULL: path; then -2, -3,
+ * ... when the name is taken; never replacing a file): moved by a rename
+ * when data is NULL, else a new file with the len bytes of data, fsynced.
+ * The new name (malloc'd), or NULL with *err. */
+char *statefile_keep_aside(const char *path, const char *as, const char *data, size_t len,
+                           char **err);
+
+/* What reading one state file gave; a kind's merge function reports it
+ * for each of its inputs. */
+enum statefile_read {
+    STATEFILE_OK,
+    STATEFILE_SOME_BAD,      /* read, but `bad` lines were skipped */
+    STATEFILE_UNREADABLE,    /* nothing read: not this kind, cut, empty */
+    STATEFILE_NEWER,         /* a newer format: nothing read */
+};
+struct statefile_check {
+    enum statefile_read status;
+    size_t bad, first_bad;   /* lines skipped; the first one's number (1-based) */
+    unsigned long version;   /* STATEFILE_NEWER: the file's format */
+    const char *why;         /* STATEFILE_UNREADABLE: why (static text) */
+};
+
+/* A kind of state file's merge (state_sync.c holds the table of them):
+ * the whole file b merged into the whole file a (a NULL: there is none),
+ * record by record as the kind says (docs/FORMATS.md "Sync").  The result
+ * (malloc'd, *len bytes), or NULL when a or b cannot be read at all
+ * (STATEFILE_UNREADABLE or STATEFILE_NEWER in *ca or *cb).  Records of a
+ * win ties: the result does not depend on b's name or time. */
+typedef char *(*statefile_merge_fn)(const char *a, size_t alen, const char *b, size_t blen,
+                                    size_t *len, struct statefile_check *ca,
+                                    struct statefile_check *cb);
 
 /* Clock skew (docs/FORMATS.md, "Sync"): a WHEN read from a state file that
  * is more than STATEFILE_SKEW seconds after this machine's clock (`now`)

@@ -340,6 +340,48 @@ char *bookmarks_format(const struct bookmarks *b, size_t *len)
     return bm_store_format(b ? &b->s : &empty, len);
 }
 
+/* ---- merging whole files (state_sync.c) --------------------------------- */
+
+static void check_from(struct statefile_check *c, enum parse_status ps, const struct parse_info *pi)
+{
+    c->status = ps == PARSE_NEWER ? STATEFILE_NEWER
+              : ps == PARSE_UNREADABLE ? STATEFILE_UNREADABLE
+              : pi->bad ? STATEFILE_SOME_BAD : STATEFILE_OK;
+    c->bad = pi->bad;
+    c->first_bad = pi->first_bad;
+    c->version = pi->version;
+    c->why = pi->why;
+}
+
+char *bookmarks_merge_files(const char *a, size_t alen, const char *b, size_t blen, size_t *len,
+                            struct statefile_check *ca, struct statefile_check *cb)
+{
+    struct store sa = {0}, sb = {0};
+    struct parse_info pa, pb;
+    memset(&pa, 0, sizeof pa);
+    enum parse_status ra = a ? bm_store_parse(a, alen, &sa, &pa) : PARSE_OK;
+    enum parse_status rb = bm_store_parse(b, blen, &sb, &pb);
+    check_from(ca, ra, &pa);
+    check_from(cb, rb, &pb);
+    char *out = NULL;
+    if (ra == PARSE_OK && rb == PARSE_OK) {
+        bm_store_merge(&sa, &sb);   /* b's records are clean: only newer ones win */
+        for (size_t i = 0; i < sb.n_unknown; i++) {
+            bool have = false;
+            for (size_t k = 0; k < sa.n_unknown && !have; k++)
+                have = strcmp(sa.unknown[k], sb.unknown[i]) == 0;
+            if (!have) {
+                XGROW(sa.unknown, sa.cap_unknown, sa.n_unknown + 1);
+                sa.unknown[sa.n_unknown++] = xstrdup(sb.unknown[i]);
+            }
+        }
+        out = bm_store_format(&sa, len);
+    }
+    bm_store_free(&sa);
+    bm_store_free(&sb);
+    return out;
+}
+
 /* ---- listings ------------------------------------------------------------ */
 
 bool bookmarks_story(const struct bookmarks *b, size_t i, const char **id, const char **title)

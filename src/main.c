@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "output.h"
 #include "render.h"
+#include "state_sync.h"
 #include "ui.h"
 #include "util.h"
 
@@ -48,7 +49,7 @@ static size_t head_bytes(void)
 
 enum {
     OPT_LIST = 256, OPT_TSV, OPT_VERBOSE, OPT_RENDER, OPT_CHAPTER, OPT_BOOKMARKS,
-    OPT_RESUME, OPT_CONFIG_CHECK, OPT_WRAP, OPT_CONFIG,
+    OPT_RESUME, OPT_CONFIG_CHECK, OPT_WRAP, OPT_CONFIG, OPT_MERGE_STATE, OPT_INTO,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +65,8 @@ static const struct option long_opts[] = {
     {"resume", no_argument, NULL, OPT_RESUME},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"config-check", no_argument, NULL, OPT_CONFIG_CHECK},
+    {"merge-state", no_argument, NULL, OPT_MERGE_STATE},
+    {"into", required_argument, NULL, OPT_INTO},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -87,6 +90,9 @@ static void usage(FILE *f)
           "      --resume        open the most recently read story where it was left\n"
           "      --config FILE   read settings from FILE instead of the default\n"
           "      --config-check  print the effective settings, then exit\n"
+          "      --merge-state FILE...  merge state files (sync conflict copies, git's\n"
+          "                      versions) into the state folder, then exit\n"
+          "      --into FILE     with --merge-state: merge into FILE instead (git)\n"
           "  -h, --help          this help\n"
           "  -V, --version       the version\n"
           "\n"
@@ -180,8 +186,8 @@ static char *sample_library(const char *argv0)
 
 /* What the command line asked for. */
 struct opts {
-    bool list, tsv, verbose, render, show_bookmarks, resume, config_check;
-    const char *library, *config_path, *wrap;
+    bool list, tsv, verbose, render, show_bookmarks, resume, config_check, merge_state;
+    const char *library, *config_path, *wrap, *into;
     const char *target;      /* TARGET, or NULL */
     long width, chapter;     /* 0: not given */
 };
@@ -216,6 +222,8 @@ static int parse_options(int argc, char **argv, struct opts *o)
         case OPT_RESUME: o->resume = true; break;
         case OPT_CONFIG: o->config_path = optarg; break;
         case OPT_CONFIG_CHECK: o->config_check = true; break;
+        case OPT_MERGE_STATE: o->merge_state = true; break;
+        case OPT_INTO: o->into = optarg; break;
         case 'h': usage(stdout); return stdout_done();
         case 'V': printf("quire %s\n", QUIRE_VERSION); return stdout_done();
         case ':':
@@ -223,6 +231,15 @@ static int parse_options(int argc, char **argv, struct opts *o)
         default:
             return usage_error(argv[optind - 1], "unknown option");
         }
+    }
+    if (o->into && !o->merge_state)
+        return usage_error("--into", "goes with --merge-state");
+    if (o->merge_state) {   /* FILE... instead of TARGET */
+        if (optind >= argc)
+            return usage_error("--merge-state", "needs the files to merge");
+        if (o->list || o->render || o->show_bookmarks || o->config_check || o->resume)
+            return usage_error("--merge-state", "goes with no other command");
+        return -1;
     }
     if (argc - optind > 1)
         return usage_error(argv[optind + 1], "only one target, please");
@@ -471,6 +488,11 @@ int main(int argc, char **argv)
     int status = parse_options(argc, argv, &o);
     if (status >= 0)
         return status;
+    struct diag_sink sink = diag_stream(stderr);
+    if (o.merge_state)
+        return state_sync_merge(NULL, o.into, argv + optind, (size_t)(argc - optind), &sink);
+    if (!o.list && !o.config_check)
+        state_sync_copies(NULL, &sink);   /* a sync tool's conflict copies, before any reading */
 
     struct config cfg;
     int config_problems = config_load(&cfg, o.config_path, stderr);

@@ -202,7 +202,7 @@ int statefile_lock(const char *dir, const char *name, char **err)
     return fd;
 }
 
-/* Candidate n (from 0) of a kept-aside name (malloc'd). */
+/* Candidate n (from 0) of a kept-aside name for `path` (malloc'd). */
 static char *bad_name(const char *path, int n)
 {
     time_t now = time(NULL);
@@ -236,10 +236,11 @@ static int write_new(const char *to, const char *data, size_t len)
     return e;
 }
 
-char *statefile_keep_aside(const char *path, const char *data, size_t len, char **err)
+char *statefile_keep_aside(const char *path, const char *as, const char *data, size_t len,
+                           char **err)
 {
     for (int n = 0; n < 1000; n++) {
-        char *to = bad_name(path, n);
+        char *to = bad_name(as ? as : path, n);
         int e;
         if (data) {
             e = write_new(to, data, len);

@@ -25,7 +25,7 @@ LAYER_text   := decode break_line announce parse_text parse_blocks heading headi
 LAYER_model  := story
 # The passes that turn files into the model and keep it: reading, decoding,
 # parsing, caches, the library build and its thread, bookmarks, config.
-LAYER_build  := watch statefile bookmarks_store bookmarks_file bookmarks_disk bookmarks_place scan analyse storyini group editions assemble snapshot library loader bookmarks config output
+LAYER_build  := watch statefile bookmarks_store bookmarks_file bookmarks_disk bookmarks_place scan analyse storyini group editions assemble snapshot library loader bookmarks state_sync config output
 # Lines on a screen or a page: layout, search, --render.
 LAYER_layout := layout layout_runs search render
 # The screens (curses).

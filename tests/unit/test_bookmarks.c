@@ -12,9 +12,14 @@
  *   test_bookmarks last DIR ID                 print the last offset of ID
  *   test_bookmarks setpos LIB DIR TITLE N TEXT save the last position at TEXT
  *                                              in chapter N of story TITLE
- *   test_bookmarks where LIB DIR TITLE         print "N TEXT" where it is now */
+ *   test_bookmarks where LIB DIR TITLE         print "N TEXT" where it is now
+ *   test_bookmarks setmark LIB DIR TITLE L N TEXT   the same for mark L
+ *   test_bookmarks delmark LIB DIR TITLE L     delete mark L
+ *   test_bookmarks wheremark LIB DIR TITLE L   where mark L is now
+ * (setpos, setmark and delmark save with WHEN $BM_WHEN when it is set) */
 #include "bookmarks.h"
 #include "output.h"
+#include "state_sync.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -1433,9 +1438,18 @@ static struct library *open_story(const char *libdir, const char *title, struct 
     return lib;
 }
 
-/* Save the last position at the first `needle` in chapter `chno` (from 1). */
-static int mode_setpos(const char *libdir, const char *dir, const char *title, int chno,
-                       const char *needle)
+/* The WHEN the helper modes save with: $BM_WHEN when set (seconds), else
+ * 0 (now). */
+static time_t mode_when(void)
+{
+    const char *w = getenv("BM_WHEN");
+    return w && *w ? (time_t)atoll(w) : 0;
+}
+
+/* Save the last position (letter 0) or mark `letter` at the first `needle`
+ * in chapter `chno` (from 1). */
+static int mode_setpos(const char *libdir, const char *dir, const char *title, char letter,
+                       int chno, const char *needle)
 {
     struct story *s;
     struct library *lib = open_story(libdir, title, &s);
@@ -1449,8 +1463,12 @@ static int mode_setpos(const char *libdir, const char *dir, const char *title, i
         if (hit) {
             struct bm_pos p;
             bookmarks_make_pos(s, (size_t)chno - 1, (size_t)(hit - text), &p);
+            p.when = mode_when();
             struct bookmarks *b = bookmarks_open(dir, false);
-            bookmarks_set_last(b, s->id, s->title, &p);
+            if (letter)
+                bookmarks_set_mark(b, s->id, s->title, letter, &p);
+            else
+                bookmarks_set_last(b, s->id, s->title, &p);
             ret = bookmarks_save(b) == 0 ? 0 : 1;
             bookmarks_close(b);
         }
@@ -1459,9 +1477,24 @@ static int mode_setpos(const char *libdir, const char *dir, const char *title, i
     return ret;
 }
 
-/* Print where the story's last position is now: "CHAPTER_NO TEXT..." with
- * 20 bytes of text (line ends as spaces). */
-static int mode_where(const char *libdir, const char *dir, const char *title)
+/* Delete mark `letter` of the story. */
+static int mode_delmark(const char *libdir, const char *dir, const char *title, char letter)
+{
+    struct story *s;
+    struct library *lib = open_story(libdir, title, &s);
+    if (!lib)
+        return 1;
+    struct bookmarks *b = bookmarks_open(dir, false);
+    int ret = bookmarks_delete_mark(b, s->id, letter, mode_when()) && bookmarks_save(b) == 0
+              ? 0 : 1;
+    bookmarks_close(b);
+    library_free(lib);
+    return ret;
+}
+
+/* Print where the story's last position (letter 0) or mark is now:
+ * "CHAPTER_NO TEXT..." with 20 bytes of text (line ends as spaces). */
+static int mode_where(const char *libdir, const char *dir, const char *title, char letter)
 {
     struct story *s;
     struct library *lib = open_story(libdir, title, &s);
@@ -1471,7 +1504,8 @@ static int mode_where(const char *libdir, const char *dir, const char *title)
     struct bm_pos p;
     size_t ci, off;
     int ret = 1;
-    if (bookmarks_get_last(b, s->id, &p) && bookmarks_resolve(s, &p, &ci, &off)) {
+    bool have = letter ? bookmarks_get_mark(b, s->id, letter, &p) : bookmarks_get_last(b, s->id, &p);
+    if (have && bookmarks_resolve(s, &p, &ci, &off)) {
         const char *text;
         const struct edition *e = chapter_text(&s->ch[ci], &text);
         char out[21];
@@ -1691,6 +1725,174 @@ static void test_sync_records(void)
     free(dir);
 }
 
+/* ---- conflict copies and --merge-state (state_sync.c) ---------------------- */
+
+static void test_conflict_copies(void)
+{
+    char *dir = tmpdir_make();
+    char *path = xasprintf("%s/bookmarks", dir);
+    long long t = (long long)time(NULL) - 5000;
+    char *mine = xasprintf("quire-bookmarks 1\n"
+                           "story\ts\t%lld\tShared\tdddd\n"
+                           "last\ts\tk\t0\t10\t1\t%lld\tc\t3\tOne\tdddd\n"
+                           "mark\ts\ta\tk\t0\t11\t1\t%lld\tc\t3\tOne\tdddd\n"
+                           "mark\ts\tb\tk\t0\t12\t1\t%lld\tc\t3\tOne\tdddd\n",
+                           t, t, t, t);
+    put_file(path, mine, strlen(mine));
+    /* Syncthing's name since v0.14: the other machine's file. */
+    char *theirs = xasprintf("quire-bookmarks 1\n"
+                             "last\ts\tk\t0\t20\t2\t%lld\tc\t3\tOne\teeee\n"
+                             "unmark\ts\ta\t%lld\teeee\n"
+                             "mark\ts\tc\tk\t0\t13\t1\t%lld\tc\t3\tOne\teeee\n"
+                             "last\ts2\tk\t0\t5\t1\t%lld\tc\n",
+                             t + 5, t + 1, t + 2, t);
+    char *c1 = xasprintf("%s/bookmarks.sync-conflict-20261203-101500-ABCDEFG", dir);
+    put_file(c1, theirs, strlen(theirs));
+    /* The older name, without a device: an older position, an unknown line. */
+    char *older = xasprintf("quire-bookmarks 1\n"
+                            "last\ts\tk\t0\t15\t2\t%lld\tc\n"
+                            "shelf\ts\tFavourites\n", t + 3);
+    char *c2 = xasprintf("%s/bookmarks.sync-conflict-20261203-101600", dir);
+    put_file(c2, older, strlen(older));
+    char *c3 = xasprintf("%s/bookmarks.sync-conflict-20261203-101700-XYZ", dir);
+    put_file(c3, "garbage\n", 8);
+    char *c4 = xasprintf("%s/bookmarks.sync-conflict-20261203-101800-BAD", dir);
+    const char *half = "quire-bookmarks 1\nlast\ts3\tk\t0\t7\t1\t100\tc\nlast\tbroken\n";
+    put_file(c4, half, strlen(half));
+    char *other = xasprintf("%s/bookmarks.sync-conflict-notastamp", dir);
+    put_file(other, "x", 1);
+    CHECK("Syncthing's names are conflict copies",
+          statefile_is_conflict("bookmarks.sync-conflict-20261203-101500-ABCDEFG", "bookmarks") &&
+          statefile_is_conflict("bookmarks.sync-conflict-20261203-101500", "bookmarks") &&
+          !statefile_is_conflict("bookmarks.sync-conflict-2026120-101500", "bookmarks") &&
+          !statefile_is_conflict("bookmarks.sync-conflict-20261203-101500-", "bookmarks") &&
+          !statefile_is_conflict("bookmarks.sync-conflict-20261203-101500-A/B", "bookmarks") &&
+          !statefile_is_conflict("search-history.sync-conflict-20261203-101500", "bookmarks"));
+
+    char **notes = NULL;
+    size_t n_notes = 0, cap_notes = 0;
+    struct diag_sink sink = diag_list(&notes, &n_notes, &cap_notes);
+    size_t merged = state_sync_copies(dir, &sink);
+    CHECK_INT("two copies merged whole and one in part", (long long)merged, 3);
+    struct bookmarks *b = bookmarks_open(dir, true);
+    struct bm_pos g;
+    char letters[53];
+    bookmarks_marks(b, "s", letters);
+    CHECK("the newest position wins (the other machine's)",
+          bookmarks_get_last(b, "s", &g) && g.off == 20);
+    CHECK_STR("marks of both are kept; the deleted one stays deleted", letters, "bc");
+    CHECK("stories only a copy had are there",
+          bookmarks_get_last(b, "s2", &g) && bookmarks_get_last(b, "s3", &g) && g.off == 7);
+    bookmarks_close(b);
+    char *data = get_file(path, NULL);
+    CHECK("lines of unknown kinds from a copy are kept",
+          data && strstr(data, "\nshelf\ts\tFavourites\n"));
+    CHECK("the title and its device survive", data && strstr(data, "\tShared\tdddd\n"));
+    free(data);
+    struct stat st;
+    CHECK("merged copies are removed", stat(c1, &st) != 0 && stat(c2, &st) != 0);
+    CHECK("copies that could not be read whole are not lost but kept aside",
+          stat(c3, &st) != 0 && stat(c4, &st) != 0 &&
+          count_prefix(dir, "bookmarks.bad-", NULL) == 2);
+    CHECK("a name that is no conflict copy is left alone", stat(other, &st) == 0);
+    CHECK_INT("one warning for each copy kept aside", (long long)n_notes, 2);
+    for (size_t i = 0; i < n_notes; i++)
+        free(notes[i]);
+    n_notes = 0;
+
+    /* The copy goes only after the merged file is written. */
+    put_file(c1, theirs, strlen(theirs));
+    char *blocked = xasprintf("%s/bookmarks.tmp.%ld", dir, (long)getpid());
+    mkdir(blocked, 0700);   /* write_file_atomic's temporary name: cannot be made */
+    const char *newer = "quire-bookmarks 1\nlast\tz\tk\t0\t1\t1\t100\tc\n";
+    put_file(c1, newer, strlen(newer));
+    data = get_file(path, NULL);
+    merged = state_sync_copies(dir, &sink);
+    char *after = get_file(path, NULL);
+    CHECK("when the merged file cannot be written nothing is merged",
+          merged == 0 && data && after && strcmp(data, after) == 0);
+    CHECK("and the copy stays", stat(c1, &st) == 0);
+    CHECK_INT("with a warning", (long long)n_notes, 1);
+    rmdir(blocked);
+    merged = state_sync_copies(dir, &sink);
+    b = bookmarks_open(dir, true);
+    CHECK("the next start merges it", merged == 1 && stat(c1, &st) != 0 &&
+                                      bookmarks_get_last(b, "z", &g));
+    bookmarks_close(b);
+    free(after);
+    free(data);
+    free(blocked);
+
+    /* Ties across machines: the greater device id, whichever file is ours. */
+    const char *lo = "quire-bookmarks 1\nlast\tx\tk\t0\t1\t0\t500\tc\t1\tT\taaaa\n";
+    const char *hi = "quire-bookmarks 1\nlast\tx\tk\t0\t2\t0\t500\tc\t1\tT\tbbbb\n";
+    struct statefile_check ca, cb;
+    size_t len;
+    char *m1 = bookmarks_merge_files(lo, strlen(lo), hi, strlen(hi), &len, &ca, &cb);
+    char *m2 = bookmarks_merge_files(hi, strlen(hi), lo, strlen(lo), &len, &ca, &cb);
+    CHECK("both machines pick the same record on a tie of WHEN",
+          m1 && m2 && !strcmp(m1, m2) && strstr(m1, "\t2\t0.00\t500\t"));
+    free(m1);
+    free(m2);
+
+    /* The search history: lines of both, each once. */
+    char *hist = xasprintf("%s/search-history", dir);
+    put_file(hist, "alpha\nbeta\n", 11);
+    char *hc = xasprintf("%s/search-history.sync-conflict-20261203-101500-ABCDEFG", dir);
+    put_file(hc, "beta\ngamma\n", 11);
+    merged = state_sync_copies(dir, &sink);
+    data = get_file(hist, NULL);
+    CHECK_STR("the search history merges line by line", data, "alpha\nbeta\ngamma\n");
+    CHECK("and its copy is gone", merged == 1 && stat(hc, &st) != 0);
+    free(data);
+
+    /* --merge-state: by kind, into the folder or into a file; the files given stay. */
+    char *given = xasprintf("%s/from-laptop", dir);
+    const char *lap = "quire-bookmarks 1\nlast\tlap\tk\t0\t3\t1\t100\tc\n";
+    put_file(given, lap, strlen(lap));
+    char *given_h = xasprintf("%s/search-history.orig", dir);
+    put_file(given_h, "delta\n", 6);
+    char *junk = xasprintf("%s/notes.txt", dir);
+    put_file(junk, "hello\n", 6);
+    char *files[] = {given, given_h};
+    int rc = state_sync_merge(dir, NULL, files, 2, &sink);
+    b = bookmarks_open(dir, true);
+    data = get_file(hist, NULL);
+    CHECK("--merge-state merges each file into its kind's file",
+          rc == 0 && bookmarks_get_last(b, "lap", &g) && bookmarks_get_last(b, "s", &g) && data &&
+          strstr(data, "\ndelta\n"));
+    CHECK("and leaves the files given", stat(given, &st) == 0 && stat(given_h, &st) == 0);
+    bookmarks_close(b);
+    free(data);
+    size_t before = n_notes;
+    char *bad[] = {junk, given};
+    rc = state_sync_merge(dir, NULL, bad, 2, &sink);
+    CHECK("a file of no kind is an error of one line; the others are merged",
+          rc == 1 && n_notes == before + 1 && strstr(notes[before], "notes.txt: not a quire state file"));
+    char *into = xasprintf("%s/git-ours", dir);
+    const char *ours = "quire-bookmarks 1\nlast\tours\tk\t0\t4\t1\t100\tc\n";
+    put_file(into, ours, strlen(ours));
+    char *one[] = {given};
+    rc = state_sync_merge(dir, into, one, 1, &sink);
+    data = get_file(into, NULL);
+    CHECK("--into merges into that file (git's %A)",
+          rc == 0 && data && strstr(data, "last\tours\t") && strstr(data, "last\tlap\t"));
+    free(data);
+    char *hone[] = {given_h};
+    rc = state_sync_merge(dir, into, hone, 1, &sink);
+    CHECK("a file of another kind is not merged into it", rc == 1);
+
+    for (size_t i = 0; i < n_notes; i++)
+        free(notes[i]);
+    free(notes);
+    char *frees[] = {into, junk, given_h, given, hc, hist, other, c4, c3, c2, c1, older, theirs,
+                     mine, path};
+    for (size_t i = 0; i < sizeof frees / sizeof *frees; i++)
+        free(frees[i]);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
@@ -1703,13 +1905,20 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], "check") && argc == 3)
             return file_stories(argv[2]) >= 0 ? 0 : 1;
         if (!strcmp(argv[1], "setpos") && argc == 7)
-            return mode_setpos(argv[2], argv[3], argv[4], atoi(argv[5]), argv[6]);
+            return mode_setpos(argv[2], argv[3], argv[4], 0, atoi(argv[5]), argv[6]);
+        if (!strcmp(argv[1], "setmark") && argc == 8)
+            return mode_setpos(argv[2], argv[3], argv[4], argv[5][0], atoi(argv[6]), argv[7]);
+        if (!strcmp(argv[1], "delmark") && argc == 6)
+            return mode_delmark(argv[2], argv[3], argv[4], argv[5][0]);
         if (!strcmp(argv[1], "where") && argc == 5)
-            return mode_where(argv[2], argv[3], argv[4]);
+            return mode_where(argv[2], argv[3], argv[4], 0);
+        if (!strcmp(argv[1], "wheremark") && argc == 6)
+            return mode_where(argv[2], argv[3], argv[4], argv[5][0]);
         if (!strcmp(argv[1], "last") && argc == 4)
             return mode_last(argv[2], argv[3]);
         fprintf(stderr, "usage: %s [hammer DIR N SAVES SECS | killloop DIR N | saver DIR ID N SECS | "
-                        "check FILE | last DIR ID | setpos LIB DIR TITLE N TEXT | where LIB DIR TITLE]\n", argv[0]);
+                        "check FILE | last DIR ID | setpos LIB DIR TITLE N TEXT | setmark LIB DIR TITLE L N TEXT | "
+                        "delmark LIB DIR TITLE L | where LIB DIR TITLE | wheremark LIB DIR TITLE L]\n", argv[0]);
         return 2;
     }
     setenv("TZ", "UTC", 1);
@@ -1721,6 +1930,7 @@ int main(int argc, char **argv)
     test_newer_version();
     test_merge();
     test_sync_records();
+    test_conflict_copies();
     test_unwritable();
     test_symlink();
     test_positions();

@@ -1,0 +1,429 @@
+/* state_sync.c — the table of state files and the merging of other copies
+ * of them: conflict copies at start, files given to --merge-state.  See
+ * state_sync.h; docs/FORMATS.md ("Sync") has the rules. */
+#include "state_sync.h"
+#include "bookmarks.h"
+#include "statefile.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the search history: lines, no times ---------------------------------
+ * (docs/FORMATS.md "Search history"; ui_history.c reads and writes it) */
+
+#define HISTORY_MAX 100    /* lines kept, as ui_history.c keeps them */
+
+/* The lines of [s, s+n) appended to *lines (pointers into s, lengths). */
+struct lines {
+    const char **p;
+    size_t *len;
+    size_t n, cap, cap_len;
+};
+
+static void lines_add(struct lines *l, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        const char *e = memchr(s + i, '\n', n - i);
+        size_t end = e ? (size_t)(e - s) : n;
+        size_t k = end - i;
+        if (k && s[i + k - 1] == '\r')
+            k--;
+        bool have = k == 0;
+        for (size_t j = 0; j < l->n && !have; j++)
+            have = l->len[j] == k && memcmp(l->p[j], s + i, k) == 0;
+        if (!have) {
+            XGROW(l->p, l->cap, l->n + 1);
+            XGROW(l->len, l->cap_len, l->n + 1);
+            l->p[l->n] = s + i;
+            l->len[l->n++] = k;
+        }
+        i = end + 1;
+    }
+}
+
+/* a's searches, then b's that a does not have, the last HISTORY_MAX. */
+static char *history_merge(const char *a, size_t alen, const char *b, size_t blen, size_t *len,
+                           struct statefile_check *ca, struct statefile_check *cb)
+{
+    memset(ca, 0, sizeof *ca);
+    memset(cb, 0, sizeof *cb);
+    struct lines l = {0};
+    if (a)
+        lines_add(&l, a, alen);
+    lines_add(&l, b, blen);
+    struct buf o = {0};
+    buf_add(&o, "", 0);
+    for (size_t i = l.n > HISTORY_MAX ? l.n - HISTORY_MAX : 0; i < l.n; i++) {
+        buf_add(&o, l.p[i], l.len[i]);
+        buf_addc(&o, '\n');
+    }
+    free(l.p);
+    free(l.len);
+    *len = o.len;
+    return o.data;
+}
+
+/* ---- the table ------------------------------------------------------------
+ * A new state file is one row: its name in the folder, its magic word (the
+ * first line's first word; NULL: known by name), its merge. */
+
+struct state_kind {
+    const char *name;
+    const char *magic;
+    statefile_merge_fn merge;
+};
+
+static const struct state_kind kinds[] = {
+    {"bookmarks", "quire-bookmarks", bookmarks_merge_files},
+    {"search-history", NULL, history_merge},
+};
+#define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+/* The kind whose magic word starts data (up to a space, tab or line end). */
+static const struct state_kind *kind_of_data(const char *data, size_t len)
+{
+    size_t w = 0;
+    while (w < len && data[w] != ' ' && data[w] != '\t' && data[w] != '\n' && data[w] != '\r')
+        w++;
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (kinds[i].magic && strlen(kinds[i].magic) == w && memcmp(data, kinds[i].magic, w) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+/* The kind without a magic word that a file's name names: NAME, or
+ * NAME.anything (a conflict copy, a kept-aside file). */
+static const struct state_kind *kind_of_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < N_KINDS; i++) {
+        size_t nl = strlen(kinds[i].name);
+        if (!kinds[i].magic && strncmp(base, kinds[i].name, nl) == 0 &&
+            (base[nl] == '\0' || base[nl] == '.'))
+            return &kinds[i];
+    }
+    return NULL;
+}
+
+/* ---- merging files into one ---------------------------------------------- */
+
+enum outcome {
+    OUT_SKIPPED,      /* not read (an error was reported) */
+    OUT_MERGED,       /* merged whole */
+    OUT_MERGED_BAD,   /* merged, some lines unreadable */
+    OUT_UNREADABLE,   /* not merged: unreadable */
+    OUT_NEWER,        /* not merged: a newer format */
+};
+
+/* Read a state file: its bytes (malloc'd), NULL when missing (*missing)
+ * or unreadable (*err). */
+static char *read_state(const char *path, size_t *len, bool *missing, char **err)
+{
+    *missing = false;
+    char *data = read_file_max(path, READ_FILE_MAX, len, err);
+    if (!data && errno == ENOENT) {
+        *missing = true;
+        free(*err);
+        *err = NULL;
+    }
+    return data;
+}
+
+/* Merge the files src[0..n) into `target`, a file of kind k: out[i] says
+ * what became of src[i], chk[i] its reading.  The target is repaired as
+ * the bookmark store does (an unreadable one moved aside, one with bad
+ * lines copied aside first) and written atomically when anything was
+ * merged.  0, or -1 when the target cannot be read or written (reported;
+ * nothing counts as merged then). */
+static int merge_into(const struct state_kind *k, const char *target, char *const *src, size_t n,
+                      enum outcome *out, struct statefile_check *chk, struct diag_sink *sink)
+{
+    char *err = NULL;
+    size_t curlen = 0;
+    bool missing;
+    char *cur = read_state(target, &curlen, &missing, &err);
+    if (!cur && !missing) {
+        diag_report(sink, DIAG_WARNING, "%s; not merged", err);
+        free(err);
+        return -1;
+    }
+    bool first = true, write = false;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = OUT_SKIPPED;
+        size_t len;
+        bool gone;
+        char *data = read_state(src[i], &len, &gone, &err);
+        if (!data) {
+            diag_report(sink, DIAG_WARNING, "%s", err ? err : src[i]);
+            free(err);
+            err = NULL;
+            continue;
+        }
+        struct statefile_check ca;
+        size_t olen = 0;
+        char *merged = k->merge(cur, curlen, data, len, &olen, &ca, &chk[i]);
+        if (first && cur && ca.status != STATEFILE_OK) {
+            /* The target itself: kept aside as the bookmark store does. */
+            if (ca.status == STATEFILE_NEWER) {
+                diag_report(sink, DIAG_WARNING, "%s: written by a newer quire (format %lu); "
+                            "not merged", target, ca.version);
+                free(merged);
+                free(data);
+                free(cur);
+                return -1;
+            }
+            char *to = statefile_keep_aside(target, NULL,
+                                            ca.status == STATEFILE_UNREADABLE ? NULL : cur,
+                                            curlen, &err);
+            if (!to) {
+                diag_report(sink, DIAG_WARNING, "%s: cannot be read whole, nor kept aside (%s); "
+                            "not merged", target, err);
+                free(err);
+                free(merged);
+                free(data);
+                free(cur);
+                return -1;
+            }
+            if (ca.status == STATEFILE_UNREADABLE)
+                diag_report(sink, DIAG_WARNING, "%s: unreadable, kept as %s", target, to);
+            else
+                diag_report(sink, DIAG_WARNING, "%s:%zu: %zu unreadable line%s skipped, whole "
+                            "file kept as %s", target, ca.first_bad, ca.bad,
+                            ca.bad == 1 ? "" : "s", to);
+            free(to);
+            write = true;
+            if (ca.status == STATEFILE_UNREADABLE) {
+                free(cur);
+                cur = NULL;
+                curlen = 0;
+                free(merged);
+                merged = k->merge(NULL, 0, data, len, &olen, &ca, &chk[i]);
+            }
+        }
+        first = false;
+        free(data);
+        if (!merged) {
+            out[i] = chk[i].status == STATEFILE_NEWER ? OUT_NEWER : OUT_UNREADABLE;
+            continue;
+        }
+        out[i] = chk[i].status == STATEFILE_SOME_BAD ? OUT_MERGED_BAD : OUT_MERGED;
+        free(cur);
+        cur = merged;
+        curlen = olen;
+        write = true;
+    }
+    int ret = 0;
+    if (write && cur) {
+        char *to = link_target(target, &err);
+        if (!to || write_file_atomic(to, cur, curlen, &err) != 0) {
+            diag_report(sink, DIAG_WARNING, "%s; not merged", err);
+            for (size_t i = 0; i < n; i++)
+                if (out[i] == OUT_MERGED || out[i] == OUT_MERGED_BAD)
+                    out[i] = OUT_SKIPPED;
+            ret = -1;
+        }
+        free(to);
+    }
+    free(err);
+    free(cur);
+    return ret;
+}
+
+/* ---- conflict copies at start --------------------------------------------- */
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The conflict copies of DIR/NAME, sorted (malloc'd paths; *n of them). */
+static char **find_copies(const char *dir, const char *name, size_t *n)
+{
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (statefile_is_conflict(e->d_name, name)) {
+            XGROW(v, cap, *n + 1);
+            v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
+        }
+    closedir(d);
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, cmp_path);
+    return v;
+}
+
+static size_t sync_kind(const char *dir, const struct state_kind *k, struct diag_sink *sink)
+{
+    size_t n;
+    char **copies = find_copies(dir, k->name, &n);
+    if (n == 0)
+        return 0;
+    size_t merged = 0;
+    char *err = NULL;
+    int lk = statefile_lock(dir, k->name, &err);
+    if (lk < 0) {
+        diag_report(sink, DIAG_WARNING, "%s; conflict copies not merged", err);
+        free(err);
+    } else {
+        char *target = xasprintf("%s/%s", dir, k->name);
+        enum outcome *out = xcalloc(n, sizeof *out);
+        struct statefile_check *chk = xcalloc(n, sizeof *chk);
+        merge_into(k, target, copies, n, out, chk, sink);
+        /* Only now, with the merged file written and synced: the copies go. */
+        for (size_t i = 0; i < n; i++) {
+            char *to = NULL;
+            if (out[i] == OUT_MERGED) {
+                if (unlink(copies[i]) == 0)
+                    merged++;
+                continue;
+            }
+            if (out[i] == OUT_MERGED_BAD || out[i] == OUT_UNREADABLE)
+                to = statefile_keep_aside(copies[i], target, NULL, 0, &err);
+            if (out[i] == OUT_MERGED_BAD) {
+                merged++;
+                diag_report(sink, DIAG_WARNING, "%s:%zu: %zu unreadable line%s skipped, the "
+                            "rest merged; whole copy kept as %s", copies[i], chk[i].first_bad,
+                            chk[i].bad, chk[i].bad == 1 ? "" : "s", to ? to : copies[i]);
+            } else if (out[i] == OUT_UNREADABLE) {
+                diag_report(sink, DIAG_WARNING, "%s: unreadable conflict copy (%s), kept as %s",
+                            copies[i], chk[i].why ? chk[i].why : "?", to ? to : copies[i]);
+            } else if (out[i] == OUT_NEWER) {
+                diag_report(sink, DIAG_WARNING, "%s: written by a newer quire (format %lu); "
+                            "left as it is", copies[i], chk[i].version);
+            }
+            free(to);
+            free(err);
+            err = NULL;
+        }
+        free(out);
+        free(chk);
+        free(target);
+        close(lk);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(copies[i]);
+    free(copies);
+    return merged;
+}
+
+size_t state_sync_copies(const char *dir, struct diag_sink *sink)
+{
+    char *own = dir ? NULL : xdg_dir("STATE");
+    const char *d = dir ? dir : own;
+    size_t merged = 0;
+    for (size_t i = 0; d && i < N_KINDS; i++)
+        merged += sync_kind(d, &kinds[i], sink);
+    free(own);
+    return merged;
+}
+
+/* ---- --merge-state ---------------------------------------------------------- */
+
+/* The kind of the file at path (reported when it has none): by its first
+ * line, else by its name. */
+static const struct state_kind *kind_of_file(const char *path, struct diag_sink *sink)
+{
+    size_t len;
+    char *err = NULL;
+    char *data = read_file_max(path, READ_FILE_MAX, &len, &err);
+    if (!data) {
+        diag_report(sink, DIAG_ERROR, "%s", err);
+        free(err);
+        return NULL;
+    }
+    const struct state_kind *k = kind_of_data(data, len);
+    free(data);
+    if (!k)
+        k = kind_of_name(path);
+    if (!k)
+        diag_report(sink, DIAG_ERROR, "%s: not a quire state file (its first line names no kind)",
+                    path);
+    return k;
+}
+
+int state_sync_merge(const char *dir, const char *into, char *const *files, size_t n,
+                     struct diag_sink *sink)
+{
+    int errors = diag_total(sink);
+    char *own = dir || into ? NULL : xdg_dir("STATE");
+    const char *d = dir ? dir : own;
+    if (!d && !into) {
+        diag_report(sink, DIAG_ERROR, "no state folder ($XDG_STATE_HOME and $HOME are unset)");
+        return 1;
+    }
+    const struct state_kind *into_kind = NULL;
+    if (into && access(into, F_OK) == 0 && !(into_kind = kind_of_file(into, sink))) {
+        free(own);
+        return 1;
+    }
+    /* One kind at a time: its files together, under its lock. */
+    const struct state_kind **kind = xcalloc(n + 1, sizeof *kind);
+    for (size_t i = 0; i < n; i++) {
+        kind[i] = kind_of_file(files[i], sink);
+        if (kind[i] && into_kind && kind[i] != into_kind) {
+            diag_report(sink, DIAG_ERROR, "%s: a %s file cannot be merged into %s (%s)", files[i],
+                        kind[i]->name, into, into_kind->name);
+            kind[i] = NULL;
+        }
+        if (kind[i] && into && !into_kind)
+            into_kind = kind[i];
+    }
+    char **group = xcalloc(n + 1, sizeof *group);
+    enum outcome *out = xcalloc(n + 1, sizeof *out);
+    struct statefile_check *chk = xcalloc(n + 1, sizeof *chk);
+    for (size_t ki = 0; ki < N_KINDS; ki++) {
+        const struct state_kind *k = &kinds[ki];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (kind[i] == k)
+                group[m++] = files[i];
+        if (m == 0)
+            continue;
+        char *err = NULL;
+        int lk = -1;
+        char *target;
+        if (into) {
+            target = xstrdup(into);
+        } else {
+            target = xasprintf("%s/%s", d, k->name);
+            if ((lk = statefile_lock(d, k->name, &err)) < 0) {
+                diag_report(sink, DIAG_ERROR, "%s; not merged", err);
+                free(err);
+                free(target);
+                continue;
+            }
+        }
+        merge_into(k, target, group, m, out, chk, sink);
+        for (size_t i = 0; i < m; i++) {
+            if (out[i] == OUT_MERGED_BAD)
+                diag_report(sink, DIAG_ERROR, "%s:%zu: %zu unreadable line%s skipped, the rest "
+                            "merged", group[i], chk[i].first_bad, chk[i].bad,
+                            chk[i].bad == 1 ? "" : "s");
+            else if (out[i] == OUT_UNREADABLE)
+                diag_report(sink, DIAG_ERROR, "%s: unreadable %s file (%s); not merged", group[i],
+                            k->name, chk[i].why ? chk[i].why : "?");
+            else if (out[i] == OUT_NEWER)
+                diag_report(sink, DIAG_ERROR, "%s: written by a newer quire (format %lu); not "
+                            "merged", group[i], chk[i].version);
+        }
+        if (lk >= 0)
+            close(lk);
+        free(target);
+    }
+    free(group);
+    free(out);
+    free(chk);
+    free(kind);
+    free(own);
+    return diag_total(sink) > errors ? 1 : 0;
+}
