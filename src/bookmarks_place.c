@@ -59,12 +59,15 @@ static void ctx_make(const char *t, size_t p, size_t end, char *ctx)
     ctx[n] = '\0';
 }
 
-/* Does `ctx` match text[p, end), white space runs matching one space? */
+/* Does `ctx` match text[p, end), white space runs matching one space?  A
+ * space that ends ctx also matches the chapter's end: the same chapter
+ * ends with its line end in one file and without it in another (the next
+ * chapter's file, or the next chapter in the same file). */
 static bool ctx_match(const char *t, size_t p, size_t end, const char *ctx)
 {
     for (size_t i = 0; ctx[i]; i++) {
         if (p >= end)
-            return false;
+            return ctx[i] == ' ' && ctx[i + 1] == '\0';
         if (ctx[i] == ' ') {
             if (!is_space((unsigned char)t[p]))
                 return false;
@@ -86,7 +89,7 @@ static size_t ctx_search(const char *t, size_t lo, size_t hi, size_t near, const
     if (near > hi)
         near = hi;
     for (size_t d = 0;; d++) {
-        bool in = false;
+        bool in = d == 0;   /* near == hi: nothing ahead, search behind */
         if (near + d < hi) {
             in = true;
             size_t p = near + d;

@@ -1725,6 +1725,32 @@ static void test_sync_records(void)
     free(dir);
 }
 
+/* The same chapter as its own file (ending with its line end) and inside a
+ * file with the next chapter (ending without one): a place at its last
+ * words, saved on one machine, opens at them on the other. */
+static void test_context_at_end(void)
+{
+    const char *own[] = {"Chapter 1: One\n\nIt began.\n",
+                         "Chapter 2: Two\n\nThe clocks stopped at a quarter past nine.\n"};
+    const char *joined[] = {"Chapter 1: One\n\nIt began.\n\n",
+                            "Chapter 2: Two\n\nThe clocks stopped at a quarter past nine.",
+                            "\n\nChapter 3: Three\n\nMore.\n"};
+    struct tstory a, b;
+    tbuild(&a, "Clocks", "a/ch.txt", own, 2);
+    tbuild(&b, "Clocks", "b/all.md", joined, 3);
+    struct bm_pos p;
+    bookmarks_make_pos(&a.s, 1, at(&a, "a quarter"), &p);
+    p.off += 7;   /* the chapter starts elsewhere in the other file */
+    size_t ci, off;
+    CHECK("a context ending at its chapter's end is found where the chapter ends sooner",
+          bookmarks_resolve(&b.s, &p, &ci, &off) && ci == 1 && off == at(&b, "a quarter"));
+    p.off = 10000;   /* past the chapter's end there: searched from the end back */
+    CHECK("an offset past the chapter's end is found by its context from the end",
+          bookmarks_resolve(&b.s, &p, &ci, &off) && ci == 1 && off == at(&b, "a quarter"));
+    tfree(&a);
+    tfree(&b);
+}
+
 /* ---- conflict copies and --merge-state (state_sync.c) ---------------------- */
 
 static void test_conflict_copies(void)
@@ -1931,6 +1957,7 @@ int main(int argc, char **argv)
     test_merge();
     test_sync_records();
     test_conflict_copies();
+    test_context_at_end();
     test_unwritable();
     test_symlink();
     test_positions();
