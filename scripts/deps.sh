@@ -6,7 +6,8 @@
 #   build:  C compiler and C library headers, make, pkg-config,
 #           libncurses-dev (ncursesw), libunistring-dev
 #   tests:  tmux (screen tests), clang + its runtime (warnings-clang,
-#           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks)
+#           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks),
+#           syncthing + curl (t_syncthing), git (t_sync's merge driver)
 missing=""
 need() { case " $missing " in *" $1 "*) ;; *) missing="$missing $1" ;; esac; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -28,6 +29,9 @@ have tmux || need tmux
 have mandoc || need mandoc
 have valgrind || need valgrind
 have less || need less
+have syncthing || need syncthing
+have curl || need curl
+have git || need git
 locale -a 2>/dev/null | grep -qi '^c\.utf-\{0,1\}8$' || need locales
 
 # clang, and libFuzzer from its runtime package: Debian 12 ships it in
