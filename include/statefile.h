@@ -72,6 +72,12 @@ typedef char *(*statefile_merge_fn)(const char *a, size_t alen, const char *b, s
                                     size_t *len, struct statefile_check *ca,
                                     struct statefile_check *cb);
 
+/* Which of two records of one thing wins a merge, on every machine alike:
+ * >0 when (when a, device da) is newer than (when b, device db), <0 when
+ * older, 0 a full tie.  The later WHEN; of equal ones the greater device
+ * id (bytes; "" for a record without one is least). */
+int statefile_newer(time_t a, const char *da, time_t b, const char *db);
+
 /* Clock skew (docs/FORMATS.md, "Sync"): a WHEN read from a state file that
  * is more than STATEFILE_SKEW seconds after this machine's clock (`now`)
  * is taken as `now`, so that a machine whose clock ran ahead cannot win

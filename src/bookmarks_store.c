@@ -1,8 +1,10 @@
 /* bookmarks_store.c — the bookmark store's records in memory: letters of
  * marks, ids, stories sorted by id, finding and creating them, merging two
  * stores record by record (newest wins; see docs/FORMATS.md).  The bottom
- * of the bookmark files: it calls none of them. */
+ * of the bookmark files: it calls none of them (statefile.c orders
+ * records). */
 #include "bookmarks_internal.h"
+#include "statefile.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -159,10 +161,7 @@ static void rec_copy(struct bm_rec *dst, const struct bm_rec *src)
 
 int bm_newer(time_t a, const char *da, time_t b, const char *db)
 {
-    if (a != b)
-        return a > b ? 1 : -1;
-    int c = strcmp(da, db);
-    return c > 0 ? 1 : c < 0 ? -1 : 0;
+    return statefile_newer(a, da, b, db);
 }
 
 /* Does our title replace theirs?  When theirs is missing, when ours is

@@ -267,7 +267,15 @@ char *statefile_keep_aside(const char *path, const char *as, const char *data, s
     return NULL;
 }
 
-/* ---- clock skew ---------------------------------------------------------- */
+/* ---- merge order and clock skew -------------------------------------------- */
+
+int statefile_newer(time_t a, const char *da, time_t b, const char *db)
+{
+    if (a != b)
+        return a > b ? 1 : -1;
+    int c = strcmp(da, db);
+    return c > 0 ? 1 : c < 0 ? -1 : 0;
+}
 
 time_t statefile_clamp_when(time_t when, time_t now)
 {
