@@ -42,86 +42,6 @@ void bm_warn_write(struct bookmarks *b, const char *what)
     b->warned_write = true;
 }
 
-/* Candidate n (from 0) for a kept-aside copy's name:
- * DIR/bookmarks.bad-YYYYMMDD-HHMMSS, then with -2, -3, ... (malloc'd).
- * Callers create it without replacing anything. */
-static char *bad_name(const struct bookmarks *b, int n)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    char stamp[32] = "0";
-    if (localtime_r(&now, &tm))
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return n ? xasprintf("%s/%s%s-%d", b->dir, BM_BAD_PREFIX, stamp, n + 1)
-             : xasprintf("%s/%s%s", b->dir, BM_BAD_PREFIX, stamp);
-}
-
-/* Move the file aside under a new name, never replacing another file.
- * Returns the new name (malloc'd) or NULL with *err. */
-static char *move_aside(const struct bookmarks *b, char **err)
-{
-    for (int n = 0; n < 1000; n++) {
-        char *to = bad_name(b, n);
-        if (renameat2(AT_FDCWD, b->path, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
-            return to;
-        int e = errno;
-        if (e == EINVAL || e == ENOSYS || e == ENOTSUP) {
-            /* The file system cannot rename without replacing: link+unlink. */
-            if (link(b->path, to) == 0) {
-                unlink(b->path);
-                return to;
-            }
-            e = errno;
-        }
-        free(to);
-        if (e != EEXIST) {
-            set_err(err, "%s", strerror(e));
-            return NULL;
-        }
-    }
-    set_err(err, "too many kept copies");
-    return NULL;
-}
-
-/* Write a copy of data under a new name.  The name (malloc'd) or NULL. */
-static char *copy_aside(const struct bookmarks *b, const char *data, size_t len, char **err)
-{
-    for (int n = 0; n < 1000; n++) {
-        char *to = bad_name(b, n);
-        int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            int e = errno;
-            free(to);
-            if (e == EEXIST)
-                continue;
-            set_err(err, "%s", strerror(e));
-            return NULL;
-        }
-        size_t done = 0;
-        while (done < len) {
-            ssize_t k = write(fd, data + done, len - done);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            done += (size_t)k;
-        }
-        int e = errno;
-        if (done < len || fsync(fd) != 0) {
-            e = errno;
-            close(fd);
-            unlink(to);
-            free(to);
-            set_err(err, "%s", strerror(e ? e : EIO));
-            return NULL;
-        }
-        close(fd);
-        return to;
-    }
-    set_err(err, "too many kept copies");
-    return NULL;
-}
-
 /* Remove temporary files left by a killed process.  Only called with the
  * lock held, when no one else can be writing one. */
 void bm_clean_temps(const struct bookmarks *b)
@@ -176,7 +96,7 @@ int bm_load(struct bookmarks *b, struct store *st, const char *lockerr, bool *re
     int ret = 0;
     if (ps == PARSE_UNREADABLE) {
         bm_store_free(st);
-        char *to = lockerr ? NULL : move_aside(b, &err);
+        char *to = lockerr ? NULL : statefile_keep_aside(b->path, NULL, NULL, 0, &err);
         if (to) {
             warn(b, "%s: unreadable bookmarks, kept as %s", b->path, to);
             free(to);
@@ -193,7 +113,7 @@ int bm_load(struct bookmarks *b, struct store *st, const char *lockerr, bool *re
         b->readonly = true;
         ret = -1;
     } else if (pi.bad) {
-        char *to = lockerr ? NULL : copy_aside(b, data, len, &err);
+        char *to = lockerr ? NULL : statefile_keep_aside(b->path, NULL, data, len, &err);
         if (to) {
             warn(b, "%s:%zu: %zu unreadable line%s skipped, whole file kept as %s", b->path,
                  pi.first_bad, pi.bad, pi.bad == 1 ? "" : "s", to);
