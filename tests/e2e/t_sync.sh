@@ -69,8 +69,8 @@ at B $((T + 60)) setmark "The Clocks" c 3 "the great frost"
 at B $((T + 70)) setpos "The Clocks" 2 "a quarter past nine"
 at B $((T + 80)) setmark "The Clocks" a 2 "a quarter past nine"
 at B $((T + 90)) delmark "The Clocks" d
-check "A and B have device ids of their own" \
-    [ "$(ls "$SA" | grep -c '^device-')" = 1 ] && [ "$(ls "$SB" | grep -c '^device-')" = 2 ]
+check_eq "A made its device id file" "$(ls "$SA" | grep -c '^device-')" 1
+check_eq "B made its own beside A's (another name)" "$(ls "$SB" | grep -c '^device-')" 2
 
 # Syncthing meets both changed: one version keeps the name everywhere, the
 # other becomes bookmarks.sync-conflict-DATE-TIME-DEVICE on both machines

@@ -79,7 +79,7 @@ for m in A B; do
     eval "ID_$m=\$id"
     eval "PORT_$m=$(free_port) GUI_$m=$(free_port)"
 done
-check "Syncthing made two device ids" [ -n "$ID_A" ] && [ -n "$ID_B" ] && [ "$ID_A" != "$ID_B" ]
+check "Syncthing made two device ids" test -n "$ID_A" -a -n "$ID_B" -a "$ID_A" != "$ID_B"
 KEY=quire-test-key
 
 # configure MACHINE OTHER: edit the generated config.xml: 127.0.0.1 only,
