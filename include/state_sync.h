@@ -18,7 +18,8 @@
 #include "diag.h"
 
 /* At start: for every kind, merge every conflict copy of DIR/NAME
- * (statefile_is_conflict) into DIR/NAME, under the kind's lock
+ * (statefile_is_conflict; beside the file DIR/NAME names when it is a
+ * symbolic link) into DIR/NAME, under the kind's lock
  * (DIR/NAME.lock: for the bookmarks, the save lock), and remove each copy
  * only after the merged file is written (atomically, fsynced).  A copy that
  * cannot be read at all is kept aside as DIR/NAME.bad-STAMP (never lost);

@@ -264,18 +264,32 @@ static char **find_copies(const char *dir, const char *name, size_t *n)
 
 static size_t sync_kind(const char *dir, const struct state_kind *k, struct diag_sink *sink)
 {
-    size_t n;
-    char **copies = find_copies(dir, k->name, &n);
-    if (n == 0)
-        return 0;
-    size_t merged = 0;
+    /* The copies lie beside the file the sync tool sees: when DIR/NAME is
+     * a symbolic link into a synced folder, beside the file it names. */
+    char *target = xasprintf("%s/%s", dir, k->name);
     char *err = NULL;
+    char *real = link_target(target, &err);
+    free(err);
+    err = NULL;
+    if (!real)
+        real = xstrdup(target);
+    char *slash = strrchr(real, '/');
+    char *folder = slash ? xstrndup(real, (size_t)(slash - real)) : xstrdup(".");
+    size_t n;
+    char **copies = find_copies(folder[0] ? folder : "/", slash ? slash + 1 : real, &n);
+    free(folder);
+    if (n == 0) {
+        free(real);
+        free(target);
+        return 0;
+    }
+    size_t merged = 0;
     int lk = statefile_lock(dir, k->name, &err);
     if (lk < 0) {
         diag_report(sink, DIAG_WARNING, "%s; conflict copies not merged", err);
         free(err);
+        err = NULL;
     } else {
-        char *target = xasprintf("%s/%s", dir, k->name);
         enum outcome *out = xcalloc(n, sizeof *out);
         struct statefile_check *chk = xcalloc(n, sizeof *chk);
         merge_into(k, target, copies, n, out, chk, sink);
@@ -288,7 +302,7 @@ static size_t sync_kind(const char *dir, const struct state_kind *k, struct diag
                 continue;
             }
             if (out[i] == OUT_MERGED_BAD || out[i] == OUT_UNREADABLE)
-                to = statefile_keep_aside(copies[i], target, NULL, 0, &err);
+                to = statefile_keep_aside(copies[i], real, NULL, 0, &err);
             if (out[i] == OUT_MERGED_BAD) {
                 merged++;
                 diag_report(sink, DIAG_WARNING, "%s:%zu: %zu unreadable line%s skipped, the "
@@ -307,12 +321,13 @@ static size_t sync_kind(const char *dir, const struct state_kind *k, struct diag
         }
         free(out);
         free(chk);
-        free(target);
         close(lk);
     }
     for (size_t i = 0; i < n; i++)
         free(copies[i]);
     free(copies);
+    free(real);
+    free(target);
     return merged;
 }
 

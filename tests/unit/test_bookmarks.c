@@ -1849,6 +1849,34 @@ static void test_conflict_copies(void)
     free(data);
     free(blocked);
 
+    /* The bookmarks a symbolic link into a synced folder: the copies lie
+     * beside the file it names, and are merged there. */
+    char *synced = tmpdir_make();
+    char *real_bm = xasprintf("%s/bookmarks", synced);
+    const char *r1 = "quire-bookmarks 1\nlast\tlinked\tk\t0\t1\t1\t100\tc\n";
+    put_file(real_bm, r1, strlen(r1));
+    char *linkdir = tmpdir_make();
+    char *link_bm = xasprintf("%s/bookmarks", linkdir);
+    CHECK("a link to the synced file", symlink(real_bm, link_bm) == 0);
+    char *lc = xasprintf("%s/bookmarks.sync-conflict-20261203-101500-ABCDEFG", synced);
+    const char *r2 = "quire-bookmarks 1\nlast\tfar\tk\t0\t2\t1\t100\tc\n";
+    put_file(lc, r2, strlen(r2));
+    merged = state_sync_copies(linkdir, &sink);
+    b = bookmarks_open(linkdir, true);
+    CHECK("a copy beside the file a link names is merged into it",
+          merged == 1 && bookmarks_get_last(b, "far", &g) && bookmarks_get_last(b, "linked", &g) &&
+          stat(lc, &st) != 0);
+    struct stat lst;
+    CHECK("and the link stays a link", lstat(link_bm, &lst) == 0 && S_ISLNK(lst.st_mode));
+    bookmarks_close(b);
+    rm_rf(linkdir);
+    rm_rf(synced);
+    free(lc);
+    free(link_bm);
+    free(linkdir);
+    free(real_bm);
+    free(synced);
+
     /* Ties across machines: the greater device id, whichever file is ours. */
     const char *lo = "quire-bookmarks 1\nlast\tx\tk\t0\t1\t0\t500\tc\t1\tT\taaaa\n";
     const char *hi = "quire-bookmarks 1\nlast\tx\tk\t0\t2\t0\t500\tc\t1\tT\tbbbb\n";
