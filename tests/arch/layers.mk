@@ -29,7 +29,7 @@ LAYER_build  := watch bookmarks_store bookmarks_file bookmarks_disk bookmarks_pl
 # Lines on a screen or a page: layout, search, --render.
 LAYER_layout := layout layout_runs search render
 # The screens (curses).
-LAYER_ui     := ui ui_history ui_keys ui_library ui_reader ui_view ui_menu ui_text
+LAYER_ui     := ui ui_history ui_keys ui_library ui_reader ui_view ui_menu ui_text ui_info
 LAYER_main   := main
 
 # The unit tests, by the layer of what they test (tests/unit/test_NAME.c).
