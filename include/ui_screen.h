@@ -267,7 +267,8 @@ void ui_reader_adopt(struct ui *ui, struct story *ns);
 /* ui_info.c */
 /* The info screen over the screen, on story s: what it says about itself,
  * its words, chapters and files, when last read and the time left from
- * `percent` through it (< 0: from its saved position). */
+ * `percent` through it (>= 0: the reader is there now; < 0: from its saved
+ * position). */
 void ui_info_open(struct ui *ui, const struct story *s, double percent);
 /* "just now", "5 min ago", "3 days ago", a date; "-" for 0. */
 void ui_info_when(time_t when, char *buf, size_t size);

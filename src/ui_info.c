@@ -183,7 +183,10 @@ static void build(struct ui *ui, struct ui_info *in, const struct story *s, doub
 
     struct bm_pos pos;
     bool read = ui->bm && bookmarks_get_last(ui->bm, s->id, &pos);
-    if (read) {
+    if (percent >= 0) {   /* open in the reader */
+        snprintf(buf, sizeof buf, "now, at %.0f%%", percent);
+        add(in, "Last read", buf, false);
+    } else if (read) {
         char when[32];
         ui_info_when(pos.when, when, sizeof when);
         snprintf(buf, sizeof buf, "%s, at %.0f%%", when, pos.percent);
