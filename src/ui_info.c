@@ -256,8 +256,7 @@ void ui_info_open(struct ui *ui, const struct story *s, double percent)
     struct ui_info *in = xcalloc(1, sizeof *in);
     char kc[32], ki[32];
     ui_keys_hint(UI_CTX_MENU, ACT_CLOSE, 'q', kc, sizeof kc);
-    ui_keys_hint(ui->screen == &ui_mode_reader ? UI_CTX_READER : UI_CTX_LIBRARY, ACT_INFO, 'i',
-                 ki, sizeof ki);
+    ui_keys_hint(percent >= 0 ? UI_CTX_READER : UI_CTX_LIBRARY, ACT_INFO, 'i', ki, sizeof ki);
     in->title = xasprintf("Story info (%s, Esc or %s closes)", kc, ki);
     build(ui, in, s, percent);
     ui->info = in;

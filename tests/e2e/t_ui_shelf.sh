@@ -54,6 +54,11 @@ check "the heading counts its parts" ui_wait 'The Long Road +\(series, 3 parts\)
 check "the heading is not selected: the first part is" reverse_on 'Bitter Spring'
 check "the bottom line names the new keys" status_has 's sort  v view  i info'
 check_eq "no file before a choice is made" "$(prefs)" ""
+ui_keys h
+check "the help lists the sort" ui_wait 's +sort by: last read, last updated, title, author, length'
+check "the view" ui_wait 'v +show: all, unread, reading, caught up, new chapters'
+check "and the info screen" ui_wait 'i +the story.s info'
+ui_keys q
 
 # Sorts: s cycles last read -> last updated -> title -> author -> length.
 ui_keys s
