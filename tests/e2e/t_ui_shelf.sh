@@ -201,4 +201,24 @@ check "a control character in the series is shown escaped" ui_wait 'Series +Bad\
 ui_keys q q
 check_eq "quit cleanly" "$(ui_dead)" "0 0"
 
+# The same keys under valgrind: no memory error, no definite leak.
+if command -v valgrind >/dev/null 2>&1 && [ -x "$QUIRE_DYN" ]; then
+    UI_DEADLINE=600
+    VG="valgrind -q --suppressions=$TOP/tests/e2e/ncurses.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+    ui_run 80 24 "$VG $(ui_quote "$QUIRE_DYN" -L "$L") 2>'$TMPD/vg'"
+    check "the library under valgrind" ui_wait 'stories in'
+    ui_keys s s v v v v v s s s i j G q
+    ui_keys / && ui_type 'bitter' && ui_keys Enter Enter
+    ui_keys ']' ']' i j q h q ']' ']' q
+    ui_resize 30 8
+    ui_keys i
+    ui_resize 80 24
+    ui_keys q q
+    check_eq "exit status 0 under valgrind (99: a memory error or a definite leak)" \
+        "$(ui_dead)" "0 0"
+    if [ -s "$TMPD/vg" ]; then fail "valgrind reported:"; cat "$TMPD/vg" >&2; else pass; fi
+else
+    echo "valgrind or $QUIRE_DYN missing: the valgrind part skipped" >&2
+fi
+
 finish
