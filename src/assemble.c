@@ -4,8 +4,7 @@
  * order), the chapters (edition clusters at their earliest place), each
  * chapter's editions, title and key, the story's title, author and folder,
  * its place in a series (story.ini), its identity, and its notes; then the
- * stories sorted by title.  See
- * build.h. */
+ * stories sorted by title.  See build.h. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

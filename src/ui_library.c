@@ -263,7 +263,7 @@ static void library_draw(struct ui *ui)
                 parts++;
             draw_heading(ui, first + r, s, parts);
         } else {
-            draw_row(ui, first + r, s, &ls->facts[row->story], s->meta.series != NULL,
+            draw_row(ui, first + r, s, &ls->facts[row->story], s->meta.series && *s->meta.series,
                      i == l->sel);
         }
     }
