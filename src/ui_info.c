@@ -33,12 +33,15 @@ struct ui_info {
 
 /* ---- hooks ------------------------------------------------------------------ */
 
-/* The reader's pace in words a minute.  A hook: the reader's own pace is
- * not measured yet, so this is the usual 250 until it is. */
-static double words_per_minute(const struct ui *ui)
+/* Minutes to read `words` more at the reader's pace, and how the pace was
+ * found, for the screen (into how[0, size)).  A hook: the reader's own
+ * pace is not measured yet (pace.h will: pace_time_left), so this is the
+ * usual 250 words a minute until it is. */
+static double minutes_left(const struct ui *ui, double words, char *how, size_t size)
 {
     (void)ui;
-    return 250;
+    snprintf(how, size, "at 250 words a minute");
+    return words / 250;
 }
 
 /* The format a file was read as, from its name.  A hook for the sources
@@ -197,13 +200,12 @@ static void build(struct ui *ui, struct ui_info *in, const struct story *s, doub
     if (percent < 0)
         percent = read ? pos.percent : 0;
     double left = (double)words * (100 - (percent > 100 ? 100 : percent)) / 100;
-    double wpm = words_per_minute(ui);
     if (left < 1) {
         add(in, "Time left", "none: read to the end", false);
     } else {
-        char d[48];
-        duration(left / wpm, d, sizeof d);
-        snprintf(buf, sizeof buf, "%s (%.0f words a minute)", d, wpm);
+        char d[48], how[96];
+        duration(minutes_left(ui, left, how, sizeof how), d, sizeof d);
+        snprintf(buf, sizeof buf, "%s (%s)", d, how);
         add(in, "Time left", buf, false);
     }
     add(in, "Source", m->source_url, false);
