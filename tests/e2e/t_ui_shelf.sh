@@ -154,6 +154,17 @@ check "] at the last chapter: the next part, said on the bottom line" \
     status_has 'the next part (2) of The Long Road: Autumn Leaves'
 ui_keys j
 check "part 2 is open at its first chapter" status_has 'Autumn Leaves · 1/2'
+ui_keys Space
+TOP2=$(ui_top)
+ui_keys q Escape
+ui_keys /
+ui_type 'bitter'
+ui_keys Enter Enter
+check "part 1 again, at its last chapter" status_has 'Bitter Spring · 2/2'
+ui_keys ']' C-l   # C-l: the note gone, the status line back
+check "] opens part 2 where it was left" status_has 'Autumn Leaves · 1/2'
+check_eq "the same top line" "$(ui_top)" "$TOP2"
+ui_keys G
 ui_keys ']' ']'
 check "part 2's last chapter: ] opens part 3" status_has 'the next part (3) of The Long Road: Cold Harbour'
 ui_keys ']' ']'
