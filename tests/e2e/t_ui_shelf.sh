@@ -214,6 +214,17 @@ check "a control character in the series is shown escaped" ui_wait 'Series +Bad\
 ui_keys q q
 check_eq "quit cleanly" "$(ui_dead)" "0 0"
 
+# A story with two editions of a chapter (the sample library): each file
+# once, the shown one first, the other as another edition.
+ui_start 80 24 -L "$LIBDIR"
+ui_keys /
+ui_type 'untitled'
+ui_keys Enter i
+check "the file shown" ui_wait '^ Files +Untitled Prologue/004_16cf96708da75563\.txt \(text, 1 chapter\)'
+check "the other edition" ui_wait '^ +Untitled Prologue/002_48b722d619b5015f\.txt \(text, another edition'
+ui_keys q q
+ui_dead >/dev/null
+
 # The same keys under valgrind: no memory error, no definite leak.
 if command -v valgrind >/dev/null 2>&1 && [ -x "$QUIRE_DYN" ]; then
     UI_DEADLINE=600
