@@ -77,6 +77,9 @@ struct ini {
     char **order;           /* names from `order =` */
     size_t n_order;
     bool has_order;
+    char *series;           /* `series =`: NULL when absent or empty */
+    double series_index;    /* `series_index =` (> 0; a fraction allowed);
+                               0 when absent or not a number */
 };
 
 struct build {

@@ -32,6 +32,7 @@
 #include "library.h"
 #include "loader.h"
 #include "search.h"
+#include "shelf.h"
 #include "ui_internal.h"
 #include "util.h"
 
@@ -66,6 +67,7 @@ struct ui_mode {
 /* The screens, and the overlays ui_menu.c opens. */
 extern const struct ui_mode ui_mode_reader, ui_mode_library;
 extern const struct ui_mode ui_mode_menu, ui_mode_help, ui_mode_prompt;
+extern const struct ui_mode ui_mode_info;
 
 enum ui_screen_id { UI_SCREEN_LIBRARY, UI_SCREEN_READER };
 
@@ -138,10 +140,19 @@ struct ui_reader {
 };
 
 struct ui_libscreen {
-    size_t *idx;             /* stories shown (indexes into lib->stories) */
-    struct ui_list list;
+    struct shelf_row *rows;  /* the rows shown (shelf_rows): stories and
+                                series headings; list.n of them */
+    struct shelf_facts *facts;   /* per story (shelf_facts_fill) */
+    bool *keep;              /* per story: matches the filter */
+    size_t n_shown;          /* story rows among the rows */
+    struct ui_list list;     /* never selects a heading */
     char *filter;            /* NULL: none */
     bool typing;             /* the filter prompt is open */
+    enum shelf_sort sort;
+    enum shelf_view view;
+    char *prefs;             /* the sort and view's state file; NULL: none */
+    bool status_col;         /* some story says complete / in progress */
+    bool stale;              /* the rows are made again at the next draw */
 };
 
 struct ui {
@@ -163,6 +174,7 @@ struct ui {
     struct ui_reader rd;
     struct ui_libscreen ls;
     struct ui_menu menu;
+    struct ui_info *info;    /* the info screen's own (ui_info.c); NULL */
     struct ui_prompt prompt;
     struct ui_history search_hist;   /* searches typed, across runs */
     char msg[256];           /* shown on the bottom line until the next key */
@@ -251,6 +263,15 @@ int ui_reader_width(const struct ui *ui);    /* text column for COLS */
  * who has not moved yet and whose story the whole one names differently
  * goes to the place saved under the new name. */
 void ui_reader_adopt(struct ui *ui, struct story *ns);
+
+/* ui_info.c */
+/* The info screen over the screen, on story s: what it says about itself,
+ * its words, chapters and files, when last read and the time left from
+ * `percent` through it (>= 0: the reader is there now; < 0: from its saved
+ * position). */
+void ui_info_open(struct ui *ui, const struct story *s, double percent);
+/* "just now", "5 min ago", "3 days ago", a date; "-" for 0. */
+void ui_info_when(time_t when, char *buf, size_t size);
 
 /* ui_library.c */
 /* Build the list for ui->lib (the last-read story selected); free it. */

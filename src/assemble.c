@@ -3,8 +3,8 @@
  * order (story.ini `order`, else heading numbers, else natural file-name
  * order), the chapters (edition clusters at their earliest place), each
  * chapter's editions, title and key, the story's title, author and folder,
- * its identity, and its notes; then the stories sorted by title.  See
- * build.h. */
+ * its place in a series (story.ini), its identity, and its notes; then the
+ * stories sorted by title.  See build.h. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +356,20 @@ static bool story_names(struct build *b, struct story *s, const struct forder *f
     return named_by_file;
 }
 
+/* Step 4b: the story's place in a series: story.ini's `series =` and
+ * `series_index =` win over what its files say (struct story.meta). */
+static void story_series(struct story *s, const struct ini *ini)
+{
+    if (!ini)
+        return;
+    if (ini->series) {
+        free(s->meta.series);
+        s->meta.series = xstrdup(ini->series);
+    }
+    if (ini->series_index > 0)
+        s->meta.series_index = ini->series_index;
+}
+
 /* Step 5: identity (story.h, docs/FORMATS.md "Story ids"): the id from the
  * title and author as the text (or story.ini) gives them — never a file
  * name — and, for a story without a title of its own, the opening of its
@@ -448,6 +462,7 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     }
     story_sum_bytes(s);
     bool named_by_file = story_names(b, s, fo, nf, ini, ini_idx);
+    story_series(s, ini);
     story_identity(s, named_by_file, leads, n_leads, first_rule);
     story_notes(b, s, g, fo, nf, named_by_file);
     free(fo);

@@ -20,7 +20,7 @@
 #include "rec.h"
 #include "util.h"
 
-#define SNAP_MAGIC "quire-library 2"   /* 2: aliases on T lines */
+#define SNAP_MAGIC "quire-library 3"   /* 2: aliases on T lines; 3: M lines */
 /* Files modified this recently (ns) are not trusted to show their next
  * change in their stamp: such a walk is not saved. */
 #define SNAP_RACY_NS 1000000000LL
@@ -85,6 +85,34 @@ uint64_t snapshot_digest(const char *root, const struct scan_result *scan, bool 
     for (size_t i = 0; i < scan->n_skipped; i++)
         h = hash_str(hash_str(h, scan->skipped[i].relpath), scan->skipped[i].why);
     return h;
+}
+
+/* The story's M line (struct parse_meta), only when it says anything:
+ * the series, its index in thousandths, the one-line strings, then the
+ * tags, each a field. */
+static void put_meta(struct buf *b, const struct parse_meta *m)
+{
+    const char *strs[] = {m->series, m->summary, m->rating, m->status, m->source_url,
+                          m->language, m->published, m->updated};
+    bool any = m->series_index > 0 || m->n_tags;
+    for (size_t k = 0; k < sizeof strs / sizeof *strs; k++)
+        any = any || (strs[k] && *strs[k]);
+    if (!any)
+        return;
+    buf_adds(b, "M\t");
+    double milli = m->series_index * 1000 + 0.5;
+    rec_put_num(b, m->series_index > 0 && milli < 1e12 ? (unsigned long long)milli : 0);
+    for (size_t k = 0; k < sizeof strs / sizeof *strs; k++) {
+        rec_tab(b);
+        rec_put_cstr(b, strs[k]);
+    }
+    rec_tab(b);
+    rec_put_num(b, m->n_tags);
+    for (size_t k = 0; k < m->n_tags; k++) {
+        rec_tab(b);
+        rec_put_cstr(b, m->tags[k]);
+    }
+    buf_addc(b, '\n');
 }
 
 /* ---------------------------------------------------------------------
@@ -156,6 +184,7 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
             rec_put_cstr(&b, strs[k]);
         }
         buf_addc(&b, '\n');
+        put_meta(&b, &s->meta);
         for (size_t c = 0; c < s->n_ch; c++) {
             const struct chapter *ch = &s->ch[c];
             buf_adds(&b, "C\t");
@@ -220,6 +249,7 @@ struct rd_state {
     size_t ch_done;           /* its chapters begun */
     struct chapter *chapter;  /* being filled, or NULL */
     size_t ed_done;           /* its editions filled */
+    bool meta_done;           /* its M line read */
     const char *end;          /* end of the records: bounds counts */
 };
 
@@ -350,6 +380,7 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
     s->story = st;
     s->chapter = NULL;
     s->ch_done = s->ed_done = 0;
+    s->meta_done = false;
     size_t n = get_count(r, s, p, MIN_CHAPTER);
     rec_hex_id(r, st->id);
     rd_aliases(r, st);
@@ -362,6 +393,32 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
     }
     st->ch = xcalloc(n, sizeof *st->ch);
     st->n_ch = n;
+}
+
+/* The M line: right after its story's T line, at most once. */
+static void rd_meta(struct rd_state *s, struct rec_rd *r)
+{
+    if (!s->story || s->ch_done || s->meta_done) {
+        r->bad = true;
+        return;
+    }
+    s->meta_done = true;
+    struct parse_meta *m = &s->story->meta;
+    m->series_index = (double)rec_num(r, 999999999) / 1000;
+    char **strs[] = {&m->series, &m->summary, &m->rating, &m->status, &m->source_url,
+                     &m->language, &m->published, &m->updated};
+    for (size_t k = 0; k < sizeof strs / sizeof *strs && !r->bad; k++)
+        *strs[k] = rec_opt_str(r);
+    size_t n = (size_t)rec_num(r, (unsigned long long)(s->end - r->p));
+    if (!r->bad && n) {
+        m->tags = xcalloc(n, sizeof *m->tags);
+        for (; m->n_tags < n && !r->bad; m->n_tags++) {
+            char *t = rec_opt_str(r);   /* an empty tag stays "" */
+            m->tags[m->n_tags] = t ? t : xstrdup("");
+        }
+    }
+    if (!rec_at_end(r))
+        r->bad = true;
 }
 
 static void rd_chapter(struct rd_state *s, struct rec_rd *r, const char *p)
@@ -460,6 +517,8 @@ struct library *snapshot_parse(const char *data, size_t len, const char *engine,
             rd_note(&s, &r);
         else if (kind == 'T')
             rd_story(&s, &r, at, (size_t)count);
+        else if (kind == 'M')
+            rd_meta(&s, &r);
         else if (kind == 'C')
             rd_chapter(&s, &r, at);
         else if (kind == 'E')

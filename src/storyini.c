@@ -1,5 +1,6 @@
 /* storyini.c — the story.ini pass of the library build: a folder's
- * title, author and chapter order (SPEC.md "Library"; docs/FORMATS.md).
+ * title, author, chapter order and place in a series (SPEC.md "Library";
+ * docs/FORMATS.md).
  * Lines are read by kv.h; every problem is a note, never an error.  See
  * build.h. */
 #include <stdlib.h>
@@ -51,6 +52,28 @@ static void ini_order(struct ini_reader *r, size_t lineno, const char *val)
     }
 }
 
+/* `series_index = 2` (1.5 allowed: calibre's in-between parts): digits,
+ * optionally a point and more digits (read here, not by strtod, so the
+ * locale's decimal comma does not matter), above 0 and below a million;
+ * anything else is a note and no index. */
+static void ini_series_index(struct ini_reader *r, size_t lineno, const char *val)
+{
+    double v = 0, scale = 1;
+    const char *p = val;
+    size_t int_digits = 0, frac_digits = 0;
+    for (; *p >= '0' && *p <= '9' && int_digits < 7; p++, int_digits++)
+        v = v * 10 + (*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9' && frac_digits < 6; p++, frac_digits++)
+            v += (*p - '0') * (scale /= 10);
+    if (*p || !int_digits || !(v > 0 && v < 1e6)) {
+        build_note(r->b, "%s:%zu: series_index '%s' is not a part number (ignored)", r->shown,
+                   lineno, val);
+        return;
+    }
+    r->ini->series_index = v;
+}
+
 static void ini_line(void *ctx, const struct kv_line *l)
 {
     struct ini_reader *r = ctx;
@@ -70,6 +93,13 @@ static void ini_line(void *ctx, const struct kv_line *l)
         val = NULL;
     } else if (strcmp(key, "order") == 0) {
         ini_order(r, l->line, val);
+    } else if (strcmp(key, "series") == 0) {
+        free(ini->series);
+        ini->series = *val ? val : NULL;
+        if (*val)
+            val = NULL;
+    } else if (strcmp(key, "series_index") == 0) {
+        ini_series_index(r, l->line, val);
     } else {
         build_note(r->b, "%s:%zu: unknown key '%s' (ignored)", r->shown, l->line, key);
     }
@@ -104,4 +134,5 @@ void ini_free(struct ini *ini)
     for (size_t i = 0; i < ini->n_order; i++)
         free(ini->order[i]);
     free(ini->order);
+    free(ini->series);
 }

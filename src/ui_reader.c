@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "ui_screen.h"
+#include "vis.h"
 
 #define MAX_HITS 128
 
@@ -640,6 +641,21 @@ static void act_move(struct ui *ui, enum ui_action act, int key)
     }
 }
 
+/* `]` at the last chapter: the next part of the story's series, at its
+ * saved place or its start, said on the bottom line.  False: none. */
+static bool open_next_part(struct ui *ui)
+{
+    struct story *next = shelf_next_part(ui->lib, ui->rd.s);
+    if (!next || next->n_ch == 0)
+        return false;
+    ui_go(ui, UI_SCREEN_READER, next);
+    char *series = vis_str(next->meta.series), *title = vis_str(next->title);
+    ui_msg(ui, "the next part (%g) of %s: %s", next->meta.series_index, series, title);
+    free(series);
+    free(title);
+    return true;
+}
+
 static void act_chapter(struct ui *ui, enum ui_action act, int key)
 {
     struct ui_reader *rd = &ui->rd;
@@ -650,7 +666,7 @@ static void act_chapter(struct ui *ui, enum ui_action act, int key)
             size_t left = rd->s->n_ch - 1 - v->top.ci;
             remember_place(rd);
             ui_view_chapter(v, v->top.ci + (rd->times < left ? rd->times : left));
-        } else {
+        } else if (!open_next_part(ui)) {
             ui_msg(ui, "this is the last chapter");
         }
         break;
@@ -725,6 +741,11 @@ static void act_help(struct ui *ui, enum ui_action act, int key)
     ui_help_open(ui, xstrdup("Keys while reading (q or Esc closes)"), items, n);
 }
 
+static void act_info(struct ui *ui, enum ui_action act, int key)
+{
+    ui_info_open(ui, ui->rd.s, ui_view_percent(&ui->rd.v));
+}
+
 static void act_quit(struct ui *ui, enum ui_action act, int key)
 {
     ui_go(ui, UI_SCREEN_LIBRARY, ui->rd.s);
@@ -739,7 +760,8 @@ static const struct ui_binding reader_keys[] = {
      act_move},
     {ACT_LINE_DOWN, "line_down", NULL, "one line down", {'j', KC(KEY_DOWN), UI_ENTERS}, act_move},
     {ACT_LINE_UP, "line_up", NULL, "one line up", {'k', KC(KEY_UP)}, act_move},
-    {ACT_NEXT_CHAPTER, "next_chapter", NULL, "next chapter (3] three on)", {']'}, act_chapter},
+    {ACT_NEXT_CHAPTER, "next_chapter", NULL,
+     "next chapter (3] three on); at the last, the series' next part", {']'}, act_chapter},
     {ACT_PREV_CHAPTER, "prev_chapter", NULL, "previous chapter (3[ three back)", {'['},
      act_chapter},
     {ACT_TOP, "chapter_start", NULL, "start of the chapter", {'g', KC(KEY_HOME)}, act_chapter},
@@ -761,6 +783,8 @@ static const struct ui_binding reader_keys[] = {
      {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, act_digit},
     {ACT_PERCENT, "percent", "digits + %s", "go to that percent of the story", {'%'},
      act_percent},
+    {ACT_INFO, "info", NULL, "the story's info: series, summary, tags, words, time left, files",
+     {'i'}, act_info},
     {ACT_HELP, "help", NULL, "this help: every key", {'h', KC(KEY_F(1))}, act_help},
     {ACT_QUIT, "quit", NULL, "back to the library (a story opened by its path: quit)", {'q'},
      act_quit},

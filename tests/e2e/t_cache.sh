@@ -24,7 +24,7 @@ head1=$(head -n 1 "$(index)" 2>/dev/null)
 check_eq "the cache file opens with its versioned magic line" "$head1" "quire-index 2"
 check "the first listing writes a library snapshot" test -n "$(snapshot)"
 check_eq "the snapshot opens with its versioned magic line" "$(head -n 1 "$(snapshot)")" \
-    "quire-library 2"
+    "quire-library 3"
 second=$(list)
 check_eq "the listing from the cache is the same" "$second" "$first"
 check_eq "and says nothing on stderr" "$(cat "$TMPD/err")" ""
@@ -65,7 +65,7 @@ damage() {
 # listing would come from it) and to the snapshot (the index cache
 # removed: files read again): same listing, no message, exit 0, replaced
 for file in index snapshot; do
-    if [ $file = index ]; then magic="quire-index 2"; else magic="quire-library 2"; fi
+    if [ $file = index ]; then magic="quire-index 2"; else magic="quire-library 3"; fi
     for kind in truncated garbage foreign empty flipped; do
         damage $kind "$($file)" "${magic% *}"
         if [ $file = index ]; then rm -f "$(snapshot)"; else rm -f "$(index)"; fi

@@ -580,7 +580,9 @@ static void test_snapshot(void)
     put_chapter("snap/loose/part-a.txt", "Chapter 1", "", 13, true);
     put_chapter("snap/ini/first.txt", "Chapter 1", "", 14, true);
     put_chapter("snap/ini/second.txt", "Chapter 2", "", 15, true);
-    put_file("snap/ini/story.ini", "title = Ordered Story\norder = second.txt first.txt\n", 3600);
+    put_file("snap/ini/story.ini",
+             "title = Ordered Story\norder = second.txt first.txt\nseries = The Long Road\n"
+             "series_index = 2.5\n", 3600);
     put_file("snap/latin1.txt", "Caf\xe9 Story by C\n\nChapter 1\n\nd\xe9j\xe0 vu.\n", 3600);
     put_file("snap/empty.txt", "", 3600);
     put_file("snap/binary.dat", "\x01\x02", 3600);
@@ -617,12 +619,16 @@ static void test_snapshot(void)
     struct story *o = lib ? library_find(lib, "Ordered Story", NULL) : NULL;
     CHECK("story.ini's order holds", o && o->n_ch == 2 &&
           strstr(o->ch[0].ed[0].relpath, "second.txt") != NULL);
+    CHECK_STR("story.ini's series holds", o ? o->meta.series : NULL, "The Long Road");
+    CHECK("and its part (2.5)", o && o->meta.series_index == 2.5);
     library_free(lib);
 
     /* every change to the folder is seen */
     put_chapter("snap/tale/ch2.txt", "The Long Tale by Ann Author", "Chapter 2", 16, true);
     expect_rebuilt("a file changed", root);
-    put_file("snap/ini/story.ini", "title = Renamed Story\norder = first.txt second.txt\n", 3000);
+    put_file("snap/ini/story.ini",
+             "title = Renamed Story\norder = first.txt second.txt\nseries = The Long Road\n"
+             "series_index = 2.5\n", 3000);
     expect_rebuilt("story.ini changed", root);
     put_chapter("snap/tale/ch3.txt", "The Long Tale by Ann Author", "Chapter 3", 17, true);
     expect_rebuilt("a file added", root);
@@ -691,6 +697,8 @@ static void test_snapshot(void)
             {'E', 0, NULL, "an edition missing"},
             {'N', 1, "", "an empty note"},
             {'C', 2, "x", "a chapter number that is not a number"},
+            {'M', 10, "3", "a story's meta with tags missing"},
+            {'M', 1, "x", "a series index that is not a number"},
         };
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
             char *m = mutate(data, n, bad[i].kind, bad[i].field, bad[i].value, &len);
@@ -706,8 +714,10 @@ static void test_snapshot(void)
         char *v1 = xmalloc(n + 1);
         memcpy(v1, data, n);
         v1[n] = '\0';
-        char *mg = strstr(v1, "quire-library 2\n");
-        CHECK("the snapshot is format 2 (aliases on T lines)", mg == v1);
+        char *mg = strstr(v1, "quire-library 3\n");
+        CHECK("the snapshot is format 3 (M lines)", mg == v1);
+        CHECK("with the series of story.ini on an M line",
+              strstr(v1, "\nM\t2500\tThe Long Road\t") != NULL);
         if (mg) {
             mg[strlen("quire-library ")] = '1';
             char *m = mutate(v1, n, 'Z', 0, NULL, &len);
