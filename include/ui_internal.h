@@ -42,6 +42,8 @@ struct ui_chap {
     size_t title_before;     /* layout_title_before(); (size_t)-1: no title */
     const char *text;        /* preferred edition's source text */
     const struct edition *ed;
+    size_t *wsuf;            /* wsuf[b]: words of story text in blocks b..;
+                                NULL until counted (ui_view_words_left) */
 };
 
 /* A line's address at the current width: chapter, segment, index. */
@@ -99,6 +101,15 @@ double ui_view_percent(struct ui_view *v);
 /* Chapter and offset at `pct` percent of the story's text; at 100, the top
  * of a full last screen whose last line is the story's last line of text. */
 void ui_view_percent_pos(struct ui_view *v, double pct, size_t *ci, size_t *off);
+
+/* Words of story text (blocks that are not front or back matter, counted
+ * as parse_count_words counts) in chapter ci from byte `off` to the
+ * chapter's end.  The chapter's words are counted once, on first use. */
+size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off);
+/* Words of story text from (ci0, off0) on to (ci1, off1): read between two
+ * page turns.  0 when (ci1, off1) is not after it in the same or the next
+ * chapter (a jump, not reading). */
+size_t ui_view_words_read(struct ui_view *v, size_t ci0, size_t off0, size_t ci1, size_t off1);
 
 /* Movement.  Every one returns false when it could not move (start or end
  * of the story). */

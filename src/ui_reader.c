@@ -40,6 +40,7 @@ static void reader_save(struct ui *ui)
     pos.percent = ui_view_percent(&rd->v);   /* 100 with the last line on screen */
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
     ui_bm_save(ui);
+    pace_save(ui->pace);
     rd->unsaved = false;
     rd->saved_at = time(NULL);
 }
@@ -86,6 +87,9 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     rd->open = true;
     rd->s = s;
     rd->saved_at = time(NULL);
+    pace_break(ui->pace);
+    rd->turn_ci = rd->v.top.ci;
+    rd->turn_off = ui_view_off(&rd->v);
     return true;
 }
 
@@ -244,6 +248,28 @@ static void draw_line(struct ui *ui, int y, int x0, int xmax, const struct line 
         x = draw_run(ui, y, x, xmax, &runs[i], text, base | run_attr(ui, runs[i].attr), h);
 }
 
+/* "14 min left in chapter" before the right part of the status line, from
+ * the reader's pace, when the line has room for it: it is the first part
+ * dropped on a narrow terminal (the title keeps MIN_TITLE columns).  Not
+ * for a chapter cut short (the last of a story's head). */
+#define MIN_TITLE 24
+static void time_left(struct ui *ui, const char *left, char *right, size_t size)
+{
+    struct ui_reader *rd = &ui->rd;
+    size_t ci = rd->v.top.ci;
+    if (rd->s->partial && ci + 1 == rd->s->n_ch)
+        return;
+    char t[48], both[256];
+    pace_format(pace_time_left(ui->pace, ui_view_words_left(&rd->v, ci, ui_view_off(&rd->v))),
+                t, sizeof t);
+    snprintf(both, sizeof both, "%s left in chapter  %s", t, right);
+    int lc = ui_cols(left, strlen(left));
+    int need = ui_cols(both, strlen(both)) + (ui->test_frames ? 8 : 0) + 3;
+    size_t n = strlen(both);
+    if (need + (lc < MIN_TITLE ? lc : MIN_TITLE) <= COLS && n < size)
+        memcpy(right, both, n + 1);
+}
+
 /* The bottom line; `hit_shown`: the current search hit is on the screen
  * (its number goes beside the percent). */
 static void status_line(struct ui *ui, bool hit_shown)
@@ -269,6 +295,7 @@ static void status_line(struct ui *ui, bool hit_shown)
         snprintf(right, sizeof right, "%s  %.0f%%", rd->nth, ui_view_percent(&rd->v));
     else
         snprintf(right, sizeof right, "%.0f%%", ui_view_percent(&rd->v));
+    time_left(ui, left, right, sizeof right);
     ui_bottom(ui, LINES - 1, left, right);
 }
 
@@ -786,15 +813,51 @@ static void pending_key(struct ui *ui, int key)
         ui_msg(ui, "a bookmark is named by a letter, a-z or A-Z");
 }
 
+/* The clock page turns are timed by: time(), or under QUIRE_TEST_CLOCK
+ * the number of seconds in the file it names (tests set the time). */
+static double reader_now(void)
+{
+    const char *f = getenv("QUIRE_TEST_CLOCK");
+    if (f && *f) {
+        size_t len;
+        char *s = read_file_max(f, 64, &len, NULL);
+        double t = s ? strtod(s, NULL) : 0;
+        free(s);
+        return t;
+    }
+    return (double)time(NULL);
+}
+
+/* The top line moved by action `act`: a page forward is a page turn (the
+ * words from the last turn's place to here, read since then, are a sample
+ * of the reader's pace); lines forward read on; anything else (a jump,
+ * back a page) starts the measure again. */
+static void pace_moved(struct ui *ui, enum ui_action act)
+{
+    struct ui_reader *rd = &ui->rd;
+    size_t ci = rd->v.top.ci, off = ui_view_off(&rd->v);
+    if (act == ACT_LINE_DOWN || act == ACT_SCROLL_DOWN)
+        return;
+    if (act == ACT_PAGE_DOWN)
+        pace_turn(ui->pace, reader_now(), ui_view_words_read(&rd->v, rd->turn_ci, rd->turn_off,
+                                                             ci, off));
+    else
+        pace_break(ui->pace);
+    rd->turn_ci = ci;
+    rd->turn_off = off;
+}
+
 static void reader_key(struct ui *ui, int key)
 {
     struct ui_reader *rd = &ui->rd;
     struct ui_view *v = &rd->v;
     struct ui_addr before = v->top;
+    enum ui_action b_action = ACT_NONE;
     if (rd->pending) {
         pending_key(ui, key);
     } else {
         const struct ui_binding *b = ui_keys_find(UI_CTX_READER, key);
+        b_action = b ? b->action : ACT_NONE;
         if (b && b->action == ACT_DIGIT) {
             b->run(ui, b->action, key);
             return;
@@ -813,6 +876,7 @@ static void reader_key(struct ui *ui, int key)
                    ui_keys_hint(UI_CTX_READER, ACT_HELP, 'h', rd->hint, sizeof rd->hint));
     }
     if (v->top.ci != before.ci || v->top.seg != before.seg || v->top.idx != before.idx) {
+        pace_moved(ui, b_action);
         rd->unsaved = true;
         if (v->top.ci != before.ci)
             ui_view_trim(v);

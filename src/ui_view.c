@@ -74,8 +74,10 @@ void ui_view_free(struct ui_view *v)
 {
     if (!v->chap)
         return;
-    for (size_t i = 0; i < v->s->n_ch; i++)
+    for (size_t i = 0; i < v->s->n_ch; i++) {
         chap_drop(&v->chap[i]);
+        free(v->chap[i].wsuf);
+    }
     free(v->chap);
     v->chap = NULL;
     layout_scratch_free(v->sc);
@@ -267,6 +269,57 @@ void ui_view_goto(struct ui_view *v, size_t ci, size_t off)
     v->anchored = true;
     v->anchor_top = v->top;
     v->anchor_off = off;
+}
+
+static bool story_block(const struct block *b)
+{
+    return !(b->flags & (BLOCK_FRONT | BLOCK_BACK)) && b->kind != BLOCK_BREAK;
+}
+
+size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off)
+{
+    if (ci >= v->s->n_ch)
+        return 0;
+    struct ui_chap *c = chap_get(v, ci);
+    if (!c->wsuf) {   /* kept across chap_drop: the blocks are the chapter's own */
+        c->wsuf = xreallocarray(NULL, c->n_blocks + 1, sizeof *c->wsuf);
+        c->wsuf[c->n_blocks] = 0;
+        for (size_t b = c->n_blocks; b-- > 0;) {
+            const struct block *k = &c->blocks[b];
+            c->wsuf[b] = c->wsuf[b + 1] +
+                         (story_block(k) ? parse_count_words(c->text, k->off, k->end) : 0);
+        }
+    }
+    if (c->n_blocks == 0 || off <= c->blocks[0].off)
+        return c->wsuf[0];
+    size_t lo = 0, hi = c->n_blocks;   /* the last block starting at or before off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->blocks[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct block *k = &c->blocks[lo];
+    size_t in = story_block(k) && off < k->end ? parse_count_words(c->text, off, k->end) : 0;
+    return c->wsuf[lo + 1] + in;
+}
+
+size_t ui_view_words_read(struct ui_view *v, size_t ci0, size_t off0, size_t ci1, size_t off1)
+{
+    if (ci0 >= v->s->n_ch || ci1 >= v->s->n_ch)
+        return 0;
+    if (ci1 == ci0) {
+        if (off1 <= off0)
+            return 0;
+        size_t a = ui_view_words_left(v, ci0, off0), b = ui_view_words_left(v, ci0, off1);
+        return a > b ? a - b : 0;
+    }
+    if (ci1 != ci0 + 1)
+        return 0;
+    size_t a = ui_view_words_left(v, ci0, off0);
+    size_t whole = ui_view_words_left(v, ci1, 0), rest = ui_view_words_left(v, ci1, off1);
+    return a + (whole > rest ? whole - rest : 0);
 }
 
 /* The line showing the story's last byte of text (story_text_range of the
