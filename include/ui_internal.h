@@ -102,6 +102,11 @@ double ui_view_percent(struct ui_view *v);
  * of a full last screen whose last line is the story's last line of text. */
 void ui_view_percent_pos(struct ui_view *v, double pct, size_t *ci, size_t *off);
 
+/* Fold (or unfold) the notes (layout_opts.fold_notes): every layout is
+ * dropped and the reader stays at the same byte, or, inside a note now
+ * folded, at the story text after it. */
+void ui_view_set_fold(struct ui_view *v, bool fold);
+
 /* Words of story text (blocks that are not front or back matter, counted
  * as parse_count_words counts) in chapter ci from byte `off` to the
  * chapter's end.  The chapter's words are counted once, on first use. */
@@ -193,6 +198,7 @@ enum ui_action {
     ACT_SET_MARK, ACT_JUMP_MARK, ACT_LIST_MARKS, ACT_DIGIT, ACT_PERCENT,
     ACT_HELP, ACT_QUIT, ACT_SCROLL_DOWN, ACT_SCROLL_UP, ACT_REDRAW,
     ACT_OPEN, ACT_FILTER, ACT_CLOSE,
+    ACT_FOLD_NOTES,
 };
 
 #define UI_MAX_KEYS 12

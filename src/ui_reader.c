@@ -73,10 +73,12 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     }
     reader_leave(ui);
     struct ui_reader *rd = &ui->rd;
+    int fold = pace_fold_get(ui->pace, s->id);   /* the story's choice, else the config's */
     struct layout_opts lo = {
         .width = ui_reader_width(ui),
         .wrap = ui->cfg ? ui->cfg->wrap : WRAP_OPTIMAL,
         .break_glyph = ui->cfg ? ui->cfg->break_glyph : NULL,
+        .fold_notes = fold >= 0 ? fold == 1 : ui->cfg && ui->cfg->notes_folded,
     };
     ui_view_init(&rd->v, s, &lo, ui_reader_rows());
     struct bm_pos pos;
@@ -745,6 +747,18 @@ static void act_percent(struct ui *ui, enum ui_action act, int key)
     jump_to(rd, ci, off);
 }
 
+/* `a`: fold or unfold the story's notes; the choice is kept per story. */
+static void act_fold(struct ui *ui, enum ui_action act, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    bool fold = !rd->v.lo.fold_notes;
+    ui_view_set_fold(&rd->v, fold);
+    pace_fold_set(ui->pace, rd->s->id, fold, (long long)time(NULL));
+    rd->unsaved = true;   /* saved with the place */
+    ui_msg(ui, fold ? "notes folded (%s shows them)" : "notes shown (%s folds them)",
+           ui_keys_hint(UI_CTX_READER, ACT_FOLD_NOTES, 'a', rd->hint, sizeof rd->hint));
+}
+
 static void act_help(struct ui *ui, enum ui_action act, int key)
 {
     size_t n;
@@ -788,6 +802,8 @@ static const struct ui_binding reader_keys[] = {
      {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, act_digit},
     {ACT_PERCENT, "percent", "digits + %s", "go to that percent of the story", {'%'},
      act_percent},
+    {ACT_FOLD_NOTES, "fold_notes", NULL,
+     "fold / unfold author's notes, disclaimers and summaries", {'a'}, act_fold},
     {ACT_HELP, "help", NULL, "this help: every key", {'h', KC(KEY_F(1))}, act_help},
     {ACT_QUIT, "quit", NULL, "back to the library (a story opened by its path: quit)", {'q'},
      act_quit},

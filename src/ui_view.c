@@ -166,6 +166,8 @@ struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off)
     if (ci >= v->s->n_ch)
         ci = v->s->n_ch ? v->s->n_ch - 1 : 0;
     struct ui_chap *c = chap_get(v, ci);
+    if (v->lo.fold_notes)   /* inside a folded note: the story text after it */
+        off = layout_fold_skip(c->blocks, c->n_blocks, off);
     if (c->n_blocks == 0 || off <= c->ed->start || off < c->blocks[0].off)
         return ui_view_first(v, ci);
     /* the last block starting at or before off */
@@ -377,6 +379,17 @@ void ui_view_resize(struct ui_view *v, int width, int rows)
     for (size_t i = 0; i < v->s->n_ch; i++)
         chap_drop(&v->chap[i]);
     v->lo.width = width;
+    ui_view_goto(v, ci, off);
+}
+
+void ui_view_set_fold(struct ui_view *v, bool fold)
+{
+    if (v->lo.fold_notes == fold)
+        return;
+    size_t ci = v->top.ci, off = ui_view_off(v);
+    for (size_t i = 0; i < v->s->n_ch; i++)
+        chap_drop(&v->chap[i]);
+    v->lo.fold_notes = fold;
     ui_view_goto(v, ci, off);
 }
 
