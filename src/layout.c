@@ -798,22 +798,22 @@ size_t lay_fold_pieces(int width, unsigned label, unsigned n, const char **s, si
         s[k] = ", ";
         len[k++] = 2;
     }
-    for (int i = 0; i < nd; i++) {
+    bool tiny = mid > (size_t)width && (size_t)nd + 2 > (size_t)width;
+    for (int i = 0; i < nd && !tiny; i++) {
         s[k] = digits + (num[i] - '0');
         len[k++] = 1;
     }
+    int c = 0;
     if (full <= (size_t)width) {
         s[k] = unit;
         len[k++] = strlen(unit);
     } else if (mid > (size_t)width) {
-        s[k] = " \xc2\xb6";   /* "3 ¶" */
-        len[k++] = 3;
+        s[k] = tiny ? "\xc2\xb6" : " \xc2\xb6";   /* "3 ¶", or "¶" alone */
+        len[k++] = tiny ? 2 : 3;
+        c = -1;   /* the pilcrow is two bytes, one column */
     }
-    int c = 0;
     for (size_t i = 0; i < k; i++)
         c += (int)len[i];
-    if (k && s[k - 1][0] == ' ' && len[k - 1] == 3)
-        c -= 1;   /* the pilcrow is two bytes, one column */
     *cols = c;
     return k;
 }

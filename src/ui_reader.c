@@ -252,10 +252,12 @@ static void draw_line(struct ui *ui, int y, int x0, int xmax, const struct line 
 
 /* "14 min left in chapter" before the right part of the status line, from
  * the reader's pace, when the line has room for it: it is the first part
- * dropped on a narrow terminal (the title keeps MIN_TITLE columns).  Not
- * for a chapter cut short (the last of a story's head). */
-#define MIN_TITLE 24
-static void time_left(struct ui *ui, const char *left, char *right, size_t size)
+ * dropped on a narrow terminal, as soon as the left part would lose more
+ * than its columns past `keep` (the story's title and chapter number, and
+ * CHTITLE_KEEP columns of the chapter's title).  Not for a chapter cut
+ * short (the last of a story's head). */
+#define CHTITLE_KEEP 16
+static void time_left(struct ui *ui, const char *left, int keep, char *right, size_t size)
 {
     struct ui_reader *rd = &ui->rd;
     size_t ci = rd->v.top.ci;
@@ -268,7 +270,7 @@ static void time_left(struct ui *ui, const char *left, char *right, size_t size)
     int lc = ui_cols(left, strlen(left));
     int need = ui_cols(both, strlen(both)) + (ui->test_frames ? 8 : 0) + 3;
     size_t n = strlen(both);
-    if (need + (lc < MIN_TITLE ? lc : MIN_TITLE) <= COLS && n < size)
+    if (need + (lc < keep ? lc : keep) <= COLS && n < size)
         memcpy(right, both, n + 1);
 }
 
@@ -280,6 +282,7 @@ static void status_line(struct ui *ui, bool hit_shown)
     struct story *s = rd->s;
     size_t ci = rd->v.top.ci;
     char left[512], right[128];
+    int keep = 0;   /* columns of left that time_left leaves room for */
     if (ui->msg[0])
         snprintf(left, sizeof left, "%s", ui->msg);
     else if (rd->pending)
@@ -290,14 +293,19 @@ static void status_line(struct ui *ui, bool hit_shown)
     else if (s->partial)   /* the count is not known yet */
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/\xe2\x80\xa6 %s", s->title, ci + 1,
                  s->ch[ci].title);
-    else
+    else {
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/%zu %s", s->title, ci + 1, s->n_ch,
                  s->ch[ci].title);
+        size_t tl = strlen(s->ch[ci].title), ll = strlen(left);
+        keep = ui_cols(left, tl < ll ? ll - tl : ll) + CHTITLE_KEEP;
+    }
+    if (!keep)
+        keep = ui_cols(left, strlen(left));
     if (hit_shown && rd->nth[0])
         snprintf(right, sizeof right, "%s  %.0f%%", rd->nth, ui_view_percent(&rd->v));
     else
         snprintf(right, sizeof right, "%.0f%%", ui_view_percent(&rd->v));
-    time_left(ui, left, right, sizeof right);
+    time_left(ui, left, keep, right, sizeof right);
     ui_bottom(ui, LINES - 1, left, right);
 }
 

@@ -968,6 +968,20 @@ static void test_notes_folded(void)
         if (folded.v[i].kind == LINE_FOLD && folded.v[i].cols > 12)
             fits = false;
     CHECK("at 12 columns the fold lines fit", fits);
+    for (int w = 1; w <= 30; w++) {
+        nar.width = w;
+        line_vec_free(&folded);
+        layout_chapter(&nar, t, bl, nb, NULL, &folded);
+        for (size_t i = 0; i < folded.n; i++) {
+            if (folded.v[i].kind != LINE_FOLD)
+                continue;
+            char *d = draw(&nar, t, NULL, &folded.v[i]);
+            if (folded.v[i].cols > w || layout_width(d, strlen(d)) != folded.v[i].cols)
+                fits = false;
+            free(d);
+        }
+    }
+    CHECK("at every width from 1 to 30 a fold line fits and is as wide as drawn", fits);
     line_vec_free(&shown);
     line_vec_free(&folded);
     free(bl);
