@@ -29,6 +29,17 @@ int ui_reader_width(const struct ui *ui)
 
 /* ---- positions and saving ----------------------------------------------- */
 
+/* A warning from the pace file (unreadable and kept aside, not saved), once
+ * on the bottom line. */
+static void pace_news(struct ui *ui)
+{
+    if (!ui->pace || !ui->pace->warning)
+        return;
+    ui_msg(ui, "%s", ui->pace->warning);
+    free(ui->pace->warning);
+    ui->pace->warning = NULL;
+}
+
 static void reader_save(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
@@ -41,6 +52,7 @@ static void reader_save(struct ui *ui)
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
     ui_bm_save(ui);
     pace_save(ui->pace);
+    pace_news(ui);
     rd->unsaved = false;
     rd->saved_at = time(NULL);
 }
@@ -90,6 +102,7 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     rd->s = s;
     rd->saved_at = time(NULL);
     pace_break(ui->pace);
+    pace_news(ui);
     rd->turn_ci = rd->v.top.ci;
     rd->turn_off = ui_view_off(&rd->v);
     return true;

@@ -85,4 +85,16 @@ ui_keys G
 check_eq "at the chapter's end: under a minute" "$(mins)" "<"
 ui_keys q
 check_eq "quits" "$(ui_dead)" "0 0"
+
+# A pace file that cannot be read: said on the bottom line, the default
+# pace, kept aside at the next save (a fold choice here), never lost.
+printf 'quire-pace 1\nnot a record\n' >"$XDG_STATE_HOME/quire/pace"
+quire_at 80
+check "an unreadable pace file is said on the bottom line" status_has 'unreadable'
+ui_keys g
+check_eq "and the default pace is used" "$(mins)" 12
+ui_keys a q
+check_eq "quits" "$(ui_dead)" "0 0"
+check "the unreadable file is kept aside" sh -c 'ls "$1"/quire/pace.bad-* >/dev/null' _ "$XDG_STATE_HOME"
+check "a new pace file is written" grep -q '^quire-pace 1$' "$XDG_STATE_HOME/quire/pace"
 finish
