@@ -132,7 +132,8 @@ void ui_view_chapter_end(struct ui_view *v);          /* last page of this chapt
 
 /* Search the whole story for `srch` starting at (ci, from) forward, or
  * backward from there; wraps around the story once (sets *wrapped).  On a
- * hit sets *hci, *hoff, *hend and returns true. */
+ * hit sets *hci, *hoff, *hend and returns true.  Hits inside folded notes
+ * are passed over (here and in ui_view_all_hits). */
 bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
                     bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped);
 

@@ -774,6 +774,7 @@ static void act_fold(struct ui *ui, enum ui_action act, int key)
     struct ui_reader *rd = &ui->rd;
     bool fold = !rd->v.lo.fold_notes;
     ui_view_set_fold(&rd->v, fold);
+    forget_hits(rd);   /* a search passes over folded notes: count again */
     pace_fold_set(ui->pace, rd->s->id, fold, (long long)time(NULL));
     rd->unsaved = true;   /* saved with the place */
     ui_msg(ui, fold ? "notes folded (%s shows them)" : "notes shown (%s folds them)",

@@ -491,6 +491,43 @@ void ui_view_chapter_end(struct ui_view *v)
     v->top = last_page(v, v->top.ci);
 }
 
+/* Is byte off of chapter ci inside a note folded out of sight?  (A search
+ * passes over those hits: the screen could not show them.) */
+static bool folded_at(struct ui_view *v, size_t ci, size_t off)
+{
+    if (!v->lo.fold_notes)
+        return false;
+    size_t nb;
+    const struct block *b = chapter_blocks(&v->s->ch[ci], &nb);
+    if (nb == 0 || off < b[0].off)
+        return false;
+    size_t lo = 0, hi = nb;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return layout_is_note(&b[lo]) && off < b[lo].end;
+}
+
+/* search_find, passing over hits in folded notes. */
+static bool find_shown(struct ui_view *v, size_t ci, const struct search *srch,
+                       const char *text, size_t lo, size_t hi, size_t from, bool backward,
+                       size_t *hoff, size_t *hend)
+{
+    while (search_find(srch, text, lo, hi, from, backward, hoff, hend)) {
+        if (!folded_at(v, ci, *hoff))
+            return true;
+        if (backward)
+            from = *hoff;
+        else
+            from = *hoff + 1;
+    }
+    return false;
+}
+
 bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
                     bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped)
 {
@@ -507,7 +544,7 @@ bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, siz
             f = from < lo ? lo : from > hi ? hi : from;
         else
             f = backward ? hi : lo;
-        if (search_find(srch, text, lo, hi, f, backward, hoff, hend)) {
+        if (find_shown(v, c, srch, text, lo, hi, f, backward, hoff, hend)) {
             *hci = c;
             *wrapped = k == n || (backward ? c > ci : c < ci);
             return true;
@@ -526,7 +563,8 @@ size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max
         const char *text;
         const struct edition *ed = chapter_text(&v->s->ch[c], &text);
         size_t from = ed->start, a, b;
-        while (from < ed->end && search_find(srch, text, ed->start, ed->end, from, false, &a, &b)) {
+        while (from < ed->end &&
+               find_shown(v, c, srch, text, ed->start, ed->end, from, false, &a, &b)) {
             if (n == max) {
                 *more = true;
                 return n;

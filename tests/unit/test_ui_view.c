@@ -234,6 +234,26 @@ static void test_fold(struct story *s)
     CHECK("words read between two places", ui_view_words_read(&v, 0, e->start, 0, mid) ==
                                                story_words - left);
     CHECK_INT("a jump back reads nothing", ui_view_words_read(&v, 0, mid, 0, e->start), 0);
+    /* a search finds a note's words while shown, passes over them folded */
+    struct search *sr = search_new(text + b[note].off, 20);
+    size_t hci, hoff, hend;
+    bool wrapped;
+    CHECK("shown: a note's words are found",
+          ui_view_search(&v, sr, 0, e->start, false, &hci, &hoff, &hend, &wrapped) &&
+              hci == 0 && hoff == b[note].off);
+    ui_view_set_fold(&v, true);
+    bool found = ui_view_search(&v, sr, 0, e->start, false, &hci, &hoff, &hend, &wrapped);
+    CHECK("folded: not found inside the folded note",
+          !found || hci != 0 || hoff < b[note].off || hoff >= run_end);
+    struct ui_hit *hits;
+    bool more;
+    size_t nh = ui_view_all_hits(&v, sr, 1000, &hits, &more);
+    bool inside = false;
+    for (size_t k = 0; k < nh; k++)
+        inside |= hits[k].ci == 0 && hits[k].off >= b[note].off && hits[k].off < run_end;
+    CHECK("folded: no hit counted inside it", !inside);
+    free(hits);
+    search_free(sr);
     ui_view_free(&v);
     line_vec_free(&lv);
 }
