@@ -86,6 +86,18 @@ check_eq "at the chapter's end: under a minute" "$(mins)" "<"
 ui_keys q
 check_eq "quits" "$(ui_dead)" "0 0"
 
+# A pace file written by the test (tests/data/pace: twelve samples each):
+# the same 3,000 words are 30 min at 100 wpm and 3 min at 1,000.
+for wpm in 100 1000; do
+    XDG_STATE_HOME="$TMPD/state-$wpm"
+    mkdir -p "$XDG_STATE_HOME/quire"
+    cp "$TOP/tests/data/pace/wpm$wpm" "$XDG_STATE_HOME/quire/pace"
+    quire_at 80
+    check_eq "a pace file of $wpm wpm: the minutes follow it" "$(mins)" $((3000 / wpm))
+    ui_keys q
+    check_eq "quits" "$(ui_dead)" "0 0"
+done
+
 # A pace file that cannot be read: said on the bottom line, the default
 # pace, kept aside at the next save (a fold choice here), never lost.
 printf 'quire-pace 1\nnot a record\n' >"$XDG_STATE_HOME/quire/pace"
