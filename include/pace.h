@@ -59,7 +59,7 @@ struct pace {
     struct pace_sample *smp; /* oldest first, at most PACE_KEEP */
     size_t n_smp;
     struct pace_fold *fold;  /* sorted by id */
-    size_t n_fold;
+    size_t n_fold, cap_fold;
     bool dirty;              /* changed since the last save */
     bool readonly;           /* written by a newer quire: never saved */
     bool quiet;              /* warnings not printed on stderr */

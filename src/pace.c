@@ -20,8 +20,10 @@
 
 #define PACE_MAGIC "quire-pace 1"
 #define PACE_MAGIC_STEM "quire-pace "
-#define PACE_MAX_FILE ((size_t)1 << 20)   /* bytes; a bigger file is not ours */
-#define PACE_MAX_FOLDS 100000             /* stories remembered */
+#define PACE_MAX_FILE ((size_t)4 << 20)   /* bytes; a bigger file is not ours */
+/* Stories whose choice is kept (a line is about 40 bytes: the file stays
+ * under PACE_MAX_FILE); past it the oldest choice is forgotten. */
+#define PACE_MAX_FOLDS 50000
 #define PACE_MAX_MS (24ul * 3600 * 1000)
 
 /* ---- in memory ------------------------------------------------------------ */
@@ -213,9 +215,19 @@ static bool fold_put(struct pace *p, const char *id, long long when, bool folded
         f->folded = folded;
         return true;
     }
-    if (p->n_fold >= PACE_MAX_FOLDS)
-        return false;
-    p->fold = xreallocarray(p->fold, p->n_fold + 1, sizeof *p->fold);
+    if (p->n_fold >= PACE_MAX_FOLDS) {   /* forget the oldest choice */
+        size_t old = 0;
+        for (size_t k = 1; k < p->n_fold; k++)
+            if (p->fold[k].when < p->fold[old].when)
+                old = k;
+        if (p->fold[old].when > when)
+            return false;   /* this one is older still */
+        memmove(p->fold + old, p->fold + old + 1, (p->n_fold - old - 1) * sizeof *p->fold);
+        p->n_fold--;
+        if (old < i)
+            i--;
+    }
+    XGROW(p->fold, p->cap_fold, p->n_fold + 1);
     memmove(p->fold + i + 1, p->fold + i, (p->n_fold - i) * sizeof *p->fold);
     struct pace_fold *f = &p->fold[i];
     memcpy(f->id, id, 17);
@@ -248,9 +260,41 @@ void pace_merge(struct pace *into, const struct pace *from)
     if (into->n_smp != before || (before && memcmp(old, into->smp, before * sizeof *old) != 0))
         changed = true;
     free(old);
-    for (size_t i = 0; i < from->n_fold; i++)
-        if (fold_put(into, from->fold[i].id, from->fold[i].when, from->fold[i].folded, false))
-            changed = true;
+    /* the folds: both sorted by id, merged in one pass */
+    if (from->n_fold) {
+        size_t na = into->n_fold, nb = from->n_fold, i = 0, j = 0, n = 0;
+        struct pace_fold *out = xreallocarray(NULL, na + nb, sizeof *out);
+        while (i < na || j < nb) {
+            int c = i == na ? 1 : j == nb ? -1 : strcmp(into->fold[i].id, from->fold[j].id);
+            if (c < 0) {
+                out[n++] = into->fold[i++];
+            } else if (c > 0) {
+                out[n++] = from->fold[j++];
+                changed = true;
+            } else {
+                bool theirs = from->fold[j].when > into->fold[i].when;
+                if (theirs && from->fold[j].folded != into->fold[i].folded)
+                    changed = true;
+                if (theirs && from->fold[j].when != into->fold[i].when)
+                    changed = true;
+                out[n++] = theirs ? from->fold[j] : into->fold[i];
+                i++;
+                j++;
+            }
+        }
+        while (n > PACE_MAX_FOLDS) {   /* forget the oldest choices */
+            size_t o = 0;
+            for (size_t k = 1; k < n; k++)
+                if (out[k].when < out[o].when)
+                    o = k;
+            memmove(out + o, out + o + 1, (n - o - 1) * sizeof *out);
+            n--;
+        }
+        free(into->fold);
+        into->fold = out;
+        into->n_fold = n;
+        into->cap_fold = na + nb;
+    }
     if (changed)
         into->dirty = true;
 }
@@ -302,6 +346,15 @@ static unsigned long file_version(const char *data, size_t len)
     return v;
 }
 
+static int fold_qcmp(const void *a, const void *b)
+{
+    const struct pace_fold *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return x->when < y->when ? -1 : x->when > y->when;
+}
+
 int pace_parse(struct pace *p, const char *data, size_t len)
 {
     unsigned long ver = file_version(data, len);
@@ -312,57 +365,68 @@ int pace_parse(struct pace *p, const char *data, size_t len)
     const char *at = rec_open(data, len, PACE_MAGIC, NULL, NULL, &end, &count);
     if (!at)
         return -1;
-    struct pace q = {0};
+    struct pace_sample *smp = NULL;
+    struct pace_fold *fold = NULL;
+    size_t n_smp = 0, n_fold = 0, cap_smp = 0, cap_fold = 0;
     unsigned long long seen = 0;
     struct rec_rd r;
     int ret = 0;
-    while (rec_line(&at, end, 0, &r)) {
+    while (ret == 0 && rec_line(&at, end, 0, &r)) {
         const char *k;
         size_t kn;
         seen++;
         if (!rec_field(&r, &k, &kn) || kn != 1) {
             ret = -1;
-            break;
-        }
-        if (k[0] == 's') {
-            struct pace_sample s;
-            s.when = rec_snum(&r, LLONG_MIN / 2, LLONG_MAX / 2);
-            s.words = (unsigned long)rec_num(&r, 100000000ull);
-            s.ms = (unsigned long)rec_num(&r, PACE_MAX_MS);
+        } else if (k[0] == 's') {
+            struct pace_sample sm;
+            sm.when = rec_snum(&r, LLONG_MIN / 2, LLONG_MAX / 2);
+            sm.words = (unsigned long)rec_num(&r, 100000000ull);
+            sm.ms = (unsigned long)rec_num(&r, PACE_MAX_MS);
             if (!rec_at_end(&r)) {
                 ret = -1;
                 break;
             }
-            smp_add(&q, &s);
+            XGROW(smp, cap_smp, n_smp + 1);
+            smp[n_smp++] = sm;
         } else if (k[0] == 'f') {
-            char id[17];
-            rec_hex_id(&r, id);
-            long long when = rec_snum(&r, LLONG_MIN / 2, LLONG_MAX / 2);
-            unsigned long long v = rec_num(&r, 1);
-            if (!rec_at_end(&r)) {
-                ret = -1;
+            struct pace_fold f;
+            rec_hex_id(&r, f.id);
+            f.when = rec_snum(&r, LLONG_MIN / 2, LLONG_MAX / 2);
+            f.folded = rec_num(&r, 1) == 1;
+            if (!rec_at_end(&r) || n_fold >= PACE_MAX_FOLDS) {
+                ret = -1;   /* a bad line, or more stories than a pace file holds */
                 break;
             }
-            fold_put(&q, id, when, v == 1, true);
+            XGROW(fold, cap_fold, n_fold + 1);
+            fold[n_fold++] = f;
         } else {
             ret = -1;   /* a kind this version does not know */
-            break;
         }
     }
     if (ret == 0 && (seen != count || at != end))
         ret = -1;
     if (ret != 0) {
-        free(q.smp);
-        free(q.fold);
+        free(smp);
+        free(fold);
         return -1;
     }
-    smp_tidy(&q);
+    /* one choice per story: the newest */
+    if (n_fold)
+        qsort(fold, n_fold, sizeof *fold, fold_qcmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n_fold; i++) {
+        if (k && strcmp(fold[k - 1].id, fold[i].id) == 0)
+            k--;
+        fold[k++] = fold[i];
+    }
     free(p->smp);
     free(p->fold);
-    p->smp = q.smp;
-    p->n_smp = q.n_smp;
-    p->fold = q.fold;
-    p->n_fold = q.n_fold;
+    p->smp = smp;
+    p->n_smp = n_smp;
+    p->fold = fold;
+    p->n_fold = k;
+    p->cap_fold = cap_fold;
+    smp_tidy(p);
     return 0;
 }
 
@@ -452,6 +516,7 @@ struct pace *pace_open(const char *dir, bool quiet)
         p->n_smp = q.n_smp;
         p->fold = q.fold;
         p->n_fold = q.n_fold;
+        p->cap_fold = q.cap_fold;
     }
     return p;
 }
@@ -517,6 +582,7 @@ int pace_save(struct pace *p)
     p->n_smp = disk->n_smp;
     p->fold = disk->fold;
     p->n_fold = disk->n_fold;
+    p->cap_fold = disk->cap_fold;
     disk->smp = NULL;
     disk->fold = NULL;
     p->dirty = false;

@@ -203,6 +203,14 @@ static void test_merge(void)
     pace_merge(a, b);
     CHECK("merging again changes nothing", !a->dirty);
     CHECK_INT("no sample twice", a->n_smp, 10);
+    /* a tie keeps the choice already there */
+    struct pace *d = pace_new();
+    pace_fold_set(d, "2222222222222222", false, 300);
+    a->dirty = false;
+    pace_merge(a, d);
+    CHECK_INT("merged: on a tie, into's choice", pace_fold_get(a, "2222222222222222"), 1);
+    CHECK("merged: a tie changes nothing", !a->dirty);
+    pace_free(d);
     /* the file text round-trips */
     size_t len;
     char *txt = pace_format_file(a, &len);
@@ -218,8 +226,32 @@ static void test_merge(void)
     pace_free(c);
 }
 
+/* Past 50,000 stories the oldest choice is forgotten, the file stays small. */
+static void test_many(void)
+{
+    struct pace *p = pace_new();
+    char id[17];
+    for (long i = 0; i <= 50000; i++) {
+        snprintf(id, sizeof id, "%016lx", (unsigned long)i);
+        pace_fold_set(p, id, true, 1000 + i);
+    }
+    CHECK_INT("50,000 choices kept", p->n_fold, 50000);
+    CHECK_INT("the oldest forgotten", pace_fold_get(p, "0000000000000000"), -1);
+    CHECK_INT("the newest kept", pace_fold_get(p, "000000000000c350"), 1);
+    size_t len;
+    char *txt = pace_format_file(p, &len);
+    CHECK("the file stays under 4 MiB", len < ((size_t)4 << 20));
+    struct pace *q = pace_new();
+    CHECK_INT("and reads back", pace_parse(q, txt, len), 0);
+    CHECK_INT("every choice", q->n_fold, 50000);
+    free(txt);
+    pace_free(p);
+    pace_free(q);
+}
+
 int main(void)
 {
+    test_many();
     test_estimate();
     test_format();
     test_file();
