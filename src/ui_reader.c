@@ -657,6 +657,9 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     ui_view_init(&rd->v, ns, &lo, rows);
     ui_view_goto(&rd->v, ci, off);
     rd->s = ns;
+    pace_break(ui->pace);   /* the next page turn measures from here */
+    rd->turn_ci = ci;
+    rd->turn_off = off;
     struct bm_pos pos;
     if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
         bookmarks_resolve(ns, &pos, &ci, &off))
