@@ -111,6 +111,10 @@ void ui_view_set_fold(struct ui_view *v, bool fold);
  * as parse_count_words counts) in chapter ci from byte `off` to the
  * chapter's end.  The chapter's words are counted once, on first use. */
 size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off);
+/* The same from byte `off` of chapter ci to the story's end (every later
+ * chapter's blocks are parsed and counted on first use): with
+ * pace_time_left, the time left in the story. */
+size_t ui_view_story_words_left(struct ui_view *v, size_t ci, size_t off);
 /* Words of story text from (ci0, off0) on to (ci1, off1): read between two
  * page turns.  0 when (ci1, off1) is not after it in the same or the next
  * chapter (a jump, not reading). */

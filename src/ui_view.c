@@ -307,6 +307,14 @@ size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off)
     return c->wsuf[lo + 1] + in;
 }
 
+size_t ui_view_story_words_left(struct ui_view *v, size_t ci, size_t off)
+{
+    size_t n = ui_view_words_left(v, ci, off);
+    for (size_t c = ci + 1; c < v->s->n_ch; c++)
+        n += ui_view_words_left(v, c, 0);
+    return n;
+}
+
 size_t ui_view_words_read(struct ui_view *v, size_t ci0, size_t off0, size_t ci1, size_t off1)
 {
     if (ci0 >= v->s->n_ch || ci1 >= v->s->n_ch)

@@ -234,6 +234,14 @@ static void test_fold(struct story *s)
     CHECK("words read between two places", ui_view_words_read(&v, 0, e->start, 0, mid) ==
                                                story_words - left);
     CHECK_INT("a jump back reads nothing", ui_view_words_read(&v, 0, mid, 0, e->start), 0);
+    size_t later = 0;
+    for (size_t c = 1; c < s->n_ch; c++)
+        later += ui_view_words_left(&v, c, 0);
+    CHECK("the story has more than one chapter of words", s->n_ch > 1 && later > 0);
+    CHECK_INT("words left in the story: this chapter's and every later one's",
+              ui_view_story_words_left(&v, 0, mid), left + later);
+    CHECK("a page turn into the next chapter reads on",
+          ui_view_words_read(&v, 0, mid, 1, s->ch[1].ed[0].start) == left);
     /* a search finds a note's words while shown, passes over them folded */
     struct search *sr = search_new(text + b[note].off, 20);
     size_t hci, hoff, hend;
