@@ -42,6 +42,9 @@ struct config {
     char *break_glyph;         /* default "* * *" */
     char *theme;               /* "default", "dark", "light", "plain" */
     bool mouse;                /* wheel and buttons in the reader; default true */
+    bool notes_folded;         /* `notes = folded`: a story's notes folded
+                                  until the reader chooses (`a`); default
+                                  false (`shown`) */
     struct config_remap remap[CONFIG_MAX_REMAPS];  /* in file order */
     int n_remap;
     char *path;                /* the file read, or NULL */

@@ -26,6 +26,8 @@ struct layout_opts {
     int width;               /* text column in display columns, >= 1 */
     enum layout_wrap wrap;
     const char *break_glyph; /* scene-break line, UTF-8; NULL = "* * *" */
+    bool fold_notes;         /* each run of notes as one LINE_FOLD line
+                                (layout_is_note); false: shown */
 };
 
 enum line_kind {
@@ -35,6 +37,17 @@ enum line_kind {
     LINE_BREAK,     /* scene break glyph, centred */
     LINE_TITLE,     /* heading synthesised from the chapter title (no source
                        heading): off/end index the title string, not the text */
+    LINE_FOLD,      /* a run of notes folded (fold_notes): one dimmed line,
+                       "author's note, 3 paragraphs"; off/end the run's
+                       bytes, from its first block's start */
+};
+
+/* What a folded run of notes is called on its LINE_FOLD line. */
+enum fold_label {
+    FOLD_NOTE,        /* "author's note" */
+    FOLD_DISCLAIMER,  /* the run's first paragraph begins "Disclaimer" */
+    FOLD_SUMMARY,     /* ... "Summary" */
+    FOLD_LICENCE,     /* ... mentions Project Gutenberg in its first 200 bytes */
 };
 
 enum line_attr {
@@ -53,6 +66,8 @@ struct line {
                            split across lines) */
     uint8_t block_first;/* 1 on a block's first line */
     uint32_t block;     /* index of the block this line came from */
+    uint16_t fold_n;    /* LINE_FOLD: paragraphs folded (at most 65535) */
+    uint8_t fold_label; /* LINE_FOLD: enum fold_label */
     size_t boff, bend;  /* that block's byte range (layout_runs rescans the
                            block's emphasis markers from it); for LINE_TITLE
                            the title's range; for a blank, its block's */
@@ -71,11 +86,25 @@ struct layout_scratch;
 struct layout_scratch *layout_scratch_new(void);
 void layout_scratch_free(struct layout_scratch *sc);   /* NULL is a no-op */
 
+/* Is block b a note, folded under fold_notes: front or back matter (an
+ * author's note, a disclaimer, a summary, a licence: BLOCK_FRONT or
+ * BLOCK_BACK) that is a paragraph or verse, not a heading or a break. */
+bool layout_is_note(const struct block *b);
+
+/* Where a position goes while notes are folded: a byte inside a run of
+ * notes, after its first byte, moves to the end of the run (the story
+ * text after it); any other byte stays.  O(log n + run). */
+size_t layout_fold_skip(const struct block *blocks, size_t n_blocks, size_t off);
+
 /* Lay out one block (index `bi` of `blocks`) and append its lines to *out,
  * followed by the blank line that separates it from the next block (none
  * after the last block, `bi == n_blocks - 1`, nor before a block with
  * BLOCK_CONT: the piece of a long paragraph reads on from this one).  A scene break appends a
- * blank, the centred glyph and a blank, never two blanks in a row. */
+ * blank, the centred glyph and a blank, never two blanks in a row.
+ * With fold_notes, the first block of a run of notes (layout_is_note)
+ * appends one LINE_FOLD line for the whole run (and a blank when a block
+ * that is not a note follows the run); the run's other blocks append
+ * nothing. */
 void layout_block(const struct layout_opts *o, const char *text,
                   const struct block *blocks, size_t n_blocks, size_t bi,
                   struct line_vec *out);

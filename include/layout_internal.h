@@ -131,6 +131,13 @@ static inline bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i
 struct layout_opts lay_norm_opts(const struct layout_opts *o);
 /* The scene-break glyph that fits the column: the configured one, or "*". */
 const char *lay_glyph_for(const struct layout_opts *o, int *cols);
+/* The text of a LINE_FOLD line as pieces of static ASCII strings (at most
+ * LAY_FOLD_PIECES): "author's note, 3 paragraphs", shortened to
+ * "author's note, 3" and then "3 notes"... when the column is narrower.
+ * Returns how many; *cols their width. */
+#define LAY_FOLD_PIECES 12
+size_t lay_fold_pieces(int width, unsigned label, unsigned n, const char **s, size_t *len,
+                       int *cols);
 /* Emphasis classes of text[off, end) in sc->cls (cached per block). */
 const uint8_t *lay_block_classes(struct layout_scratch *sc, const char *text,
                                  size_t off, size_t end);

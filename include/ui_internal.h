@@ -42,6 +42,8 @@ struct ui_chap {
     size_t title_before;     /* layout_title_before(); (size_t)-1: no title */
     const char *text;        /* preferred edition's source text */
     const struct edition *ed;
+    size_t *wsuf;            /* wsuf[b]: words of story text in blocks b..;
+                                NULL until counted (ui_view_words_left) */
 };
 
 /* A line's address at the current width: chapter, segment, index. */
@@ -100,6 +102,24 @@ double ui_view_percent(struct ui_view *v);
  * of a full last screen whose last line is the story's last line of text. */
 void ui_view_percent_pos(struct ui_view *v, double pct, size_t *ci, size_t *off);
 
+/* Fold (or unfold) the notes (layout_opts.fold_notes): every layout is
+ * dropped and the reader stays at the same byte, or, inside a note now
+ * folded, at the story text after it. */
+void ui_view_set_fold(struct ui_view *v, bool fold);
+
+/* Words of story text (blocks that are not front or back matter, counted
+ * as parse_count_words counts) in chapter ci from byte `off` to the
+ * chapter's end.  The chapter's words are counted once, on first use. */
+size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off);
+/* The same from byte `off` of chapter ci to the story's end (every later
+ * chapter's blocks are parsed and counted on first use): with
+ * pace_time_left, the time left in the story. */
+size_t ui_view_story_words_left(struct ui_view *v, size_t ci, size_t off);
+/* Words of story text from (ci0, off0) on to (ci1, off1): read between two
+ * page turns.  0 when (ci1, off1) is not after it in the same or the next
+ * chapter (a jump, not reading). */
+size_t ui_view_words_read(struct ui_view *v, size_t ci0, size_t off0, size_t ci1, size_t off1);
+
 /* Movement.  Every one returns false when it could not move (start or end
  * of the story). */
 bool ui_view_at_end(struct ui_view *v);        /* chapter's last line on screen */
@@ -116,7 +136,8 @@ void ui_view_chapter_end(struct ui_view *v);          /* last page of this chapt
 
 /* Search the whole story for `srch` starting at (ci, from) forward, or
  * backward from there; wraps around the story once (sets *wrapped).  On a
- * hit sets *hci, *hoff, *hend and returns true. */
+ * hit sets *hci, *hoff, *hend and returns true.  Hits inside folded notes
+ * are passed over (here and in ui_view_all_hits). */
 bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
                     bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped);
 
@@ -183,6 +204,7 @@ enum ui_action {
     ACT_HELP, ACT_QUIT, ACT_SCROLL_DOWN, ACT_SCROLL_UP, ACT_REDRAW,
     ACT_OPEN, ACT_FILTER, ACT_CLOSE,
     ACT_SORT, ACT_VIEW, ACT_INFO,
+    ACT_FOLD_NOTES,
 };
 
 #define UI_MAX_KEYS 12

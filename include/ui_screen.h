@@ -31,6 +31,7 @@
 #include "config.h"
 #include "library.h"
 #include "loader.h"
+#include "pace.h"
 #include "search.h"
 #include "shelf.h"
 #include "ui_internal.h"
@@ -137,6 +138,8 @@ struct ui_reader {
     /* saving: the position is written at most every UI_SAVE_EVERY s */
     bool unsaved;
     time_t saved_at;
+    /* the reader's pace: where the last page turn left the top line */
+    size_t turn_ci, turn_off;
 };
 
 struct ui_libscreen {
@@ -161,6 +164,7 @@ struct ui {
     struct loader *loader;   /* the whole library being read while the open
                                 story is partial; NULL once taken */
     struct bookmarks *bm;
+    struct pace *pace;       /* the reader's pace and fold choices; NULL: none */
     const struct config *cfg;
     const struct ui_mode *screen;    /* the library or the reader */
     const struct ui_mode *overlay;   /* a menu or the help; NULL */

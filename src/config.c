@@ -306,6 +306,18 @@ static void cfg_setting(struct config *c, struct cfg_reader *r, size_t line,
             cfg_set_str(&c->break_glyph, xstrndup(v, n));
         return;
     }
+    if (cfg_eq(k, kn, "notes")) {
+        if (cfg_eq(v, n, "shown"))
+            c->notes_folded = false;
+        else if (cfg_eq(v, n, "folded"))
+            c->notes_folded = true;
+        else {
+            char *q = cfg_quote(v, n);
+            cfg_problem(r, line, "notes: '%s' is not shown or folded", q);
+            free(q);
+        }
+        return;
+    }
     if (cfg_eq(k, kn, "theme")) {
         for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++)
             if (cfg_eq(v, n, themes[i])) {
@@ -461,6 +473,7 @@ void config_print(const struct config *c, FILE *out)
     cfg_print_value(out, "scene_break", c->break_glyph ? c->break_glyph : "* * *");
     cfg_print_value(out, "theme", c->theme ? c->theme : "default");
     fprintf(out, "mouse = %s\n", c->mouse ? "yes" : "no");
+    fprintf(out, "notes = %s\n", c->notes_folded ? "folded" : "shown");
     for (int i = 0; i < c->n_remap; i++)
         fprintf(out, "key.%s = %s\n", c->remap[i].action, c->remap[i].key);
 }

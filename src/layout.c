@@ -715,6 +715,148 @@ static size_t layout_heading(struct layout_scratch *sc, struct para_fmt *pf, con
     return total;
 }
 
+/* ---- notes folded --------------------------------------------------- */
+
+bool layout_is_note(const struct block *b)
+{
+    return (b->flags & (BLOCK_FRONT | BLOCK_BACK)) &&
+           (b->kind == BLOCK_PARA || b->kind == BLOCK_VERSE);
+}
+
+size_t layout_fold_skip(const struct block *blocks, size_t n_blocks, size_t off)
+{
+    if (n_blocks == 0 || off < blocks[0].off)
+        return off;
+    size_t lo = 0, hi = n_blocks;   /* the last block starting at or before off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (blocks[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!layout_is_note(&blocks[lo]))
+        return off;
+    size_t first = lo, last = lo;
+    while (first > 0 && layout_is_note(&blocks[first - 1]))
+        first--;
+    if (off <= blocks[first].off)
+        return off;   /* the run's first byte: its fold line */
+    while (last + 1 < n_blocks && layout_is_note(&blocks[last + 1]))
+        last++;
+    return blocks[last].end > off ? blocks[last].end : off;
+}
+
+/* Does text[a, b) begin with word w (ASCII, any case), after emphasis or
+ * brackets? */
+static bool starts_word(const char *text, size_t a, size_t b, const char *w)
+{
+    while (a < b && strchr("*_([# ~", text[a]))
+        a++;
+    size_t n = strlen(w);
+    if (b - a < n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = text[a + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != w[i])
+            return false;
+    }
+    return true;
+}
+
+static unsigned fold_label_of(const char *text, const struct block *b)
+{
+    if (starts_word(text, b->off, b->end, "disclaimer"))
+        return FOLD_DISCLAIMER;
+    if (starts_word(text, b->off, b->end, "summary"))
+        return FOLD_SUMMARY;
+    size_t n = b->end - b->off < 200 ? b->end - b->off : 200;
+    for (size_t i = 0; i + 9 <= n; i++)
+        if (starts_word(text, b->off + i, b->off + n, "gutenberg") &&
+            (i == 0 || text[b->off + i - 1] == ' '))
+            return FOLD_LICENCE;
+    return FOLD_NOTE;
+}
+
+size_t lay_fold_pieces(int width, unsigned label, unsigned n, const char **s, size_t *len,
+                       int *cols)
+{
+    static const char *const names[] = {"author's note", "disclaimer", "summary", "licence"};
+    static const char digits[] = "0123456789";
+    const char *name = names[label < 4 ? label : 0];
+    char num[8];
+    int nd = snprintf(num, sizeof num, "%u", n);
+    const char *unit = n == 1 ? " paragraph" : " paragraphs";
+    size_t full = strlen(name) + 2 + (size_t)nd + strlen(unit);
+    size_t mid = strlen(name) + 2 + (size_t)nd;
+    size_t k = 0;
+    if (full <= (size_t)width || mid <= (size_t)width) {
+        s[k] = name;
+        len[k++] = strlen(name);
+        s[k] = ", ";
+        len[k++] = 2;
+    }
+    bool tiny = mid > (size_t)width && (size_t)nd + 2 > (size_t)width;
+    for (int i = 0; i < nd && !tiny; i++) {
+        s[k] = digits + (num[i] - '0');
+        len[k++] = 1;
+    }
+    int c = 0;
+    if (full <= (size_t)width) {
+        s[k] = unit;
+        len[k++] = strlen(unit);
+    } else if (mid > (size_t)width) {
+        s[k] = tiny ? "\xc2\xb6" : " \xc2\xb6";   /* "3 ¶", or "¶" alone */
+        len[k++] = tiny ? 2 : 3;
+        c = -1;   /* the pilcrow is two bytes, one column */
+    }
+    for (size_t i = 0; i < k; i++)
+        c += (int)len[i];
+    *cols = c;
+    return k;
+}
+
+/* The LINE_FOLD line for the run of notes that block bi begins. */
+static void layout_fold(const struct layout_opts *o, const char *text,
+                        const struct block *blocks, size_t n_blocks, size_t bi,
+                        struct line_vec *out)
+{
+    size_t last = bi, paras = 0;
+    for (size_t i = bi; i < n_blocks && layout_is_note(&blocks[i]); i++) {
+        last = i;
+        if (!(blocks[i].flags & BLOCK_CONT))
+            paras++;
+    }
+    const char *s[LAY_FOLD_PIECES];
+    size_t len[LAY_FOLD_PIECES];
+    int cols;
+    unsigned label = fold_label_of(text, &blocks[bi]);
+    unsigned n = paras > 65535 ? 65535 : (unsigned)paras;
+    lay_fold_pieces(o->width, label, n, s, len, &cols);
+    struct line *ln = push_line(out);
+    ln->off = blocks[bi].off;
+    ln->end = blocks[last].end;
+    ln->cols = (uint16_t)cols;
+    ln->kind = LINE_FOLD;
+    ln->attr = LATTR_DIM;
+    ln->block = (uint32_t)bi;
+    ln->block_first = 1;
+    ln->fold_n = (uint16_t)n;
+    ln->fold_label = (uint8_t)label;
+    ln->boff = blocks[bi].off;
+    ln->bend = blocks[last].end;
+    if (last + 1 < n_blocks) {
+        ln = push_line(out);
+        ln->off = ln->end = blocks[last].end;
+        ln->kind = LINE_BLANK;
+        ln->block = (uint32_t)bi;
+        ln->boff = blocks[bi].off;
+        ln->bend = blocks[last].end;
+    }
+}
+
 void layout_block_s(const struct layout_opts *o, const char *text,
                     const struct block *blocks, size_t n_blocks, size_t bi,
                     struct line_vec *out, struct layout_scratch *sc)
@@ -723,6 +865,11 @@ void layout_block_s(const struct layout_opts *o, const char *text,
         return;
     struct layout_opts oo = lay_norm_opts(o);
     const struct block *b = &blocks[bi];
+    if (oo.fold_notes && layout_is_note(b)) {
+        if (bi == 0 || !layout_is_note(&blocks[bi - 1]))
+            layout_fold(&oo, text, blocks, n_blocks, bi, out);
+        return;
+    }
     uint8_t dim = (b->flags & (BLOCK_FRONT | BLOCK_BACK)) ? LATTR_DIM : 0;
     size_t made = 0;
     struct para_fmt pf = {

@@ -102,6 +102,17 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
     switch (ln->kind) {
     case LINE_BLANK:
         return 0;
+    case LINE_FOLD: {
+        const char *ps[LAY_FOLD_PIECES];
+        size_t pl[LAY_FOLD_PIECES];
+        int cols;
+        size_t k = lay_fold_pieces(oo.width, ln->fold_label, ln->fold_n, ps, pl, &cols);
+        for (size_t i = 0; i < k; i++)
+            runs_add(&r, ps[i], pl[i], layout_width(ps[i], pl[i]), run_attr_of(ln->attr, 0),
+                     (size_t)-1);
+        runs_flush(&r);
+        return r.n;
+    }
     case LINE_BREAK: {
         int cols;
         const char *g = lay_glyph_for(&oo, &cols);

@@ -283,6 +283,8 @@ void ui_state_free(struct ui *ui)
     ui_menu_close(ui);
     ui_library_free(ui);
     ui_history_free(&ui->search_hist);
+    pace_free(ui->pace);
+    ui->pace = NULL;
     free(ui->bm_warning);
     ui->bm_warning = NULL;
 }
@@ -444,6 +446,7 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
         char *hp = xasprintf("%s/search-history", state);
         ui_history_init(&ui->search_hist, hp);   /* read at the first search */
         free(hp);
+        ui->pace = pace_open(state, true);
         free(state);
     }
     ui->loader = start ? start->loader : NULL;

@@ -30,6 +30,17 @@ int ui_reader_width(const struct ui *ui)
 
 /* ---- positions and saving ----------------------------------------------- */
 
+/* A warning from the pace file (unreadable and kept aside, not saved), once
+ * on the bottom line. */
+static void pace_news(struct ui *ui)
+{
+    if (!ui->pace || !ui->pace->warning)
+        return;
+    ui_msg(ui, "%s", ui->pace->warning);
+    free(ui->pace->warning);
+    ui->pace->warning = NULL;
+}
+
 static void reader_save(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
@@ -41,6 +52,8 @@ static void reader_save(struct ui *ui)
     pos.percent = ui_view_percent(&rd->v);   /* 100 with the last line on screen */
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
     ui_bm_save(ui);
+    pace_save(ui->pace);
+    pace_news(ui);
     rd->unsaved = false;
     rd->saved_at = time(NULL);
 }
@@ -73,10 +86,12 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     }
     reader_leave(ui);
     struct ui_reader *rd = &ui->rd;
+    int fold = pace_fold_get(ui->pace, s->id);   /* the story's choice, else the config's */
     struct layout_opts lo = {
         .width = ui_reader_width(ui),
         .wrap = ui->cfg ? ui->cfg->wrap : WRAP_OPTIMAL,
         .break_glyph = ui->cfg ? ui->cfg->break_glyph : NULL,
+        .fold_notes = fold >= 0 ? fold == 1 : ui->cfg && ui->cfg->notes_folded,
     };
     ui_view_init(&rd->v, s, &lo, ui_reader_rows());
     struct bm_pos pos;
@@ -87,6 +102,10 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     rd->open = true;
     rd->s = s;
     rd->saved_at = time(NULL);
+    pace_break(ui->pace);
+    pace_news(ui);
+    rd->turn_ci = rd->v.top.ci;
+    rd->turn_off = ui_view_off(&rd->v);
     return true;
 }
 
@@ -245,6 +264,30 @@ static void draw_line(struct ui *ui, int y, int x0, int xmax, const struct line 
         x = draw_run(ui, y, x, xmax, &runs[i], text, base | run_attr(ui, runs[i].attr), h);
 }
 
+/* "14 min left in chapter" before the right part of the status line, from
+ * the reader's pace, when the line has room for it: it is the first part
+ * dropped on a narrow terminal, as soon as the left part would lose more
+ * than its columns past `keep` (the story's title and chapter number, and
+ * CHTITLE_KEEP columns of the chapter's title).  Not for a chapter cut
+ * short (the last of a story's head). */
+#define CHTITLE_KEEP 16
+static void time_left(struct ui *ui, const char *left, int keep, char *right, size_t size)
+{
+    struct ui_reader *rd = &ui->rd;
+    size_t ci = rd->v.top.ci;
+    if (rd->s->partial && ci + 1 == rd->s->n_ch)
+        return;
+    char t[48], both[256];
+    pace_format(pace_time_left(ui->pace, ui_view_words_left(&rd->v, ci, ui_view_off(&rd->v))),
+                t, sizeof t);
+    snprintf(both, sizeof both, "%s left in chapter  %s", t, right);
+    int lc = ui_cols(left, strlen(left));
+    int need = ui_cols(both, strlen(both)) + (ui->test_frames ? 8 : 0) + 3;
+    size_t n = strlen(both);
+    if (need + (lc < keep ? lc : keep) <= COLS && n < size)
+        memcpy(right, both, n + 1);
+}
+
 /* The bottom line; `hit_shown`: the current search hit is on the screen
  * (its number goes beside the percent). */
 static void status_line(struct ui *ui, bool hit_shown)
@@ -253,6 +296,7 @@ static void status_line(struct ui *ui, bool hit_shown)
     struct story *s = rd->s;
     size_t ci = rd->v.top.ci;
     char left[512], right[128];
+    int keep = 0;   /* columns of left that time_left leaves room for */
     if (ui->msg[0])
         snprintf(left, sizeof left, "%s", ui->msg);
     else if (rd->pending)
@@ -263,13 +307,19 @@ static void status_line(struct ui *ui, bool hit_shown)
     else if (s->partial)   /* the count is not known yet */
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/\xe2\x80\xa6 %s", s->title, ci + 1,
                  s->ch[ci].title);
-    else
+    else {
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/%zu %s", s->title, ci + 1, s->n_ch,
                  s->ch[ci].title);
+        size_t tl = strlen(s->ch[ci].title), ll = strlen(left);
+        keep = ui_cols(left, tl < ll ? ll - tl : ll) + CHTITLE_KEEP;
+    }
+    if (!keep)
+        keep = ui_cols(left, strlen(left));
     if (hit_shown && rd->nth[0])
         snprintf(right, sizeof right, "%s  %.0f%%", rd->nth, ui_view_percent(&rd->v));
     else
         snprintf(right, sizeof right, "%.0f%%", ui_view_percent(&rd->v));
+    time_left(ui, left, keep, right, sizeof right);
     ui_bottom(ui, LINES - 1, left, right);
 }
 
@@ -608,6 +658,9 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     ui_view_init(&rd->v, ns, &lo, rows);
     ui_view_goto(&rd->v, ci, off);
     rd->s = ns;
+    pace_break(ui->pace);   /* the next page turn measures from here */
+    rd->turn_ci = ci;
+    rd->turn_off = off;
     struct bm_pos pos;
     if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
         bookmarks_resolve(ns, &pos, &ci, &off))
@@ -734,6 +787,19 @@ static void act_percent(struct ui *ui, enum ui_action act, int key)
     jump_to(rd, ci, off);
 }
 
+/* `a`: fold or unfold the story's notes; the choice is kept per story. */
+static void act_fold(struct ui *ui, enum ui_action act, int key)
+{
+    struct ui_reader *rd = &ui->rd;
+    bool fold = !rd->v.lo.fold_notes;
+    ui_view_set_fold(&rd->v, fold);
+    forget_hits(rd);   /* a search passes over folded notes: count again */
+    pace_fold_set(ui->pace, rd->s->id, fold, (long long)time(NULL));
+    rd->unsaved = true;   /* saved with the place */
+    ui_msg(ui, fold ? "notes folded (%s shows them)" : "notes shown (%s folds them)",
+           ui_keys_hint(UI_CTX_READER, ACT_FOLD_NOTES, 'a', rd->hint, sizeof rd->hint));
+}
+
 static void act_help(struct ui *ui, enum ui_action act, int key)
 {
     size_t n;
@@ -785,6 +851,8 @@ static const struct ui_binding reader_keys[] = {
      act_percent},
     {ACT_INFO, "info", NULL, "the story's info: series, summary, tags, words, time left, files",
      {'i'}, act_info},
+    {ACT_FOLD_NOTES, "fold_notes", NULL,
+     "fold / unfold author's notes, disclaimers and summaries", {'a'}, act_fold},
     {ACT_HELP, "help", NULL, "this help: every key", {'h', KC(KEY_F(1))}, act_help},
     {ACT_QUIT, "quit", NULL, "back to the library (a story opened by its path: quit)", {'q'},
      act_quit},
@@ -810,15 +878,51 @@ static void pending_key(struct ui *ui, int key)
         ui_msg(ui, "a bookmark is named by a letter, a-z or A-Z");
 }
 
+/* The clock page turns are timed by: time(), or under QUIRE_TEST_CLOCK
+ * the number of seconds in the file it names (tests set the time). */
+static double reader_now(void)
+{
+    const char *f = getenv("QUIRE_TEST_CLOCK");
+    if (f && *f) {
+        size_t len;
+        char *s = read_file_max(f, 64, &len, NULL);
+        double t = s ? strtod(s, NULL) : 0;
+        free(s);
+        return t;
+    }
+    return (double)time(NULL);
+}
+
+/* The top line moved by action `act`: a page forward is a page turn (the
+ * words from the last turn's place to here, read since then, are a sample
+ * of the reader's pace); lines forward read on; anything else (a jump,
+ * back a page) starts the measure again. */
+static void pace_moved(struct ui *ui, enum ui_action act)
+{
+    struct ui_reader *rd = &ui->rd;
+    size_t ci = rd->v.top.ci, off = ui_view_off(&rd->v);
+    if (act == ACT_LINE_DOWN || act == ACT_SCROLL_DOWN)
+        return;
+    if (act == ACT_PAGE_DOWN)
+        pace_turn(ui->pace, reader_now(), ui_view_words_read(&rd->v, rd->turn_ci, rd->turn_off,
+                                                             ci, off));
+    else
+        pace_break(ui->pace);
+    rd->turn_ci = ci;
+    rd->turn_off = off;
+}
+
 static void reader_key(struct ui *ui, int key)
 {
     struct ui_reader *rd = &ui->rd;
     struct ui_view *v = &rd->v;
     struct ui_addr before = v->top;
+    enum ui_action b_action = ACT_NONE;
     if (rd->pending) {
         pending_key(ui, key);
     } else {
         const struct ui_binding *b = ui_keys_find(UI_CTX_READER, key);
+        b_action = b ? b->action : ACT_NONE;
         if (b && b->action == ACT_DIGIT) {
             b->run(ui, b->action, key);
             return;
@@ -837,6 +941,7 @@ static void reader_key(struct ui *ui, int key)
                    ui_keys_hint(UI_CTX_READER, ACT_HELP, 'h', rd->hint, sizeof rd->hint));
     }
     if (v->top.ci != before.ci || v->top.seg != before.seg || v->top.idx != before.idx) {
+        pace_moved(ui, b_action);
         rd->unsaved = true;
         if (v->top.ci != before.ci)
             ui_view_trim(v);

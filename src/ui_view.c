@@ -74,8 +74,10 @@ void ui_view_free(struct ui_view *v)
 {
     if (!v->chap)
         return;
-    for (size_t i = 0; i < v->s->n_ch; i++)
+    for (size_t i = 0; i < v->s->n_ch; i++) {
         chap_drop(&v->chap[i]);
+        free(v->chap[i].wsuf);
+    }
     free(v->chap);
     v->chap = NULL;
     layout_scratch_free(v->sc);
@@ -164,6 +166,8 @@ struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off)
     if (ci >= v->s->n_ch)
         ci = v->s->n_ch ? v->s->n_ch - 1 : 0;
     struct ui_chap *c = chap_get(v, ci);
+    if (v->lo.fold_notes)   /* inside a folded note: the story text after it */
+        off = layout_fold_skip(c->blocks, c->n_blocks, off);
     if (c->n_blocks == 0 || off <= c->ed->start || off < c->blocks[0].off)
         return ui_view_first(v, ci);
     /* the last block starting at or before off */
@@ -269,6 +273,65 @@ void ui_view_goto(struct ui_view *v, size_t ci, size_t off)
     v->anchor_off = off;
 }
 
+static bool story_block(const struct block *b)
+{
+    return !(b->flags & (BLOCK_FRONT | BLOCK_BACK)) && b->kind != BLOCK_BREAK;
+}
+
+size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off)
+{
+    if (ci >= v->s->n_ch)
+        return 0;
+    struct ui_chap *c = chap_get(v, ci);
+    if (!c->wsuf) {   /* kept across chap_drop: the blocks are the chapter's own */
+        c->wsuf = xreallocarray(NULL, c->n_blocks + 1, sizeof *c->wsuf);
+        c->wsuf[c->n_blocks] = 0;
+        for (size_t b = c->n_blocks; b-- > 0;) {
+            const struct block *k = &c->blocks[b];
+            c->wsuf[b] = c->wsuf[b + 1] +
+                         (story_block(k) ? parse_count_words(c->text, k->off, k->end) : 0);
+        }
+    }
+    if (c->n_blocks == 0 || off <= c->blocks[0].off)
+        return c->wsuf[0];
+    size_t lo = 0, hi = c->n_blocks;   /* the last block starting at or before off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->blocks[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct block *k = &c->blocks[lo];
+    size_t in = story_block(k) && off < k->end ? parse_count_words(c->text, off, k->end) : 0;
+    return c->wsuf[lo + 1] + in;
+}
+
+size_t ui_view_story_words_left(struct ui_view *v, size_t ci, size_t off)
+{
+    size_t n = ui_view_words_left(v, ci, off);
+    for (size_t c = ci + 1; c < v->s->n_ch; c++)
+        n += ui_view_words_left(v, c, 0);
+    return n;
+}
+
+size_t ui_view_words_read(struct ui_view *v, size_t ci0, size_t off0, size_t ci1, size_t off1)
+{
+    if (ci0 >= v->s->n_ch || ci1 >= v->s->n_ch)
+        return 0;
+    if (ci1 == ci0) {
+        if (off1 <= off0)
+            return 0;
+        size_t a = ui_view_words_left(v, ci0, off0), b = ui_view_words_left(v, ci0, off1);
+        return a > b ? a - b : 0;
+    }
+    if (ci1 != ci0 + 1)
+        return 0;
+    size_t a = ui_view_words_left(v, ci0, off0);
+    size_t whole = ui_view_words_left(v, ci1, 0), rest = ui_view_words_left(v, ci1, off1);
+    return a + (whole > rest ? whole - rest : 0);
+}
+
 /* The line showing the story's last byte of text (story_text_range of the
  * last chapter: before any back matter such as a licence). */
 static struct ui_addr last_text_line(struct ui_view *v)
@@ -324,6 +387,17 @@ void ui_view_resize(struct ui_view *v, int width, int rows)
     for (size_t i = 0; i < v->s->n_ch; i++)
         chap_drop(&v->chap[i]);
     v->lo.width = width;
+    ui_view_goto(v, ci, off);
+}
+
+void ui_view_set_fold(struct ui_view *v, bool fold)
+{
+    if (v->lo.fold_notes == fold)
+        return;
+    size_t ci = v->top.ci, off = ui_view_off(v);
+    for (size_t i = 0; i < v->s->n_ch; i++)
+        chap_drop(&v->chap[i]);
+    v->lo.fold_notes = fold;
     ui_view_goto(v, ci, off);
 }
 
@@ -425,6 +499,43 @@ void ui_view_chapter_end(struct ui_view *v)
     v->top = last_page(v, v->top.ci);
 }
 
+/* Is byte off of chapter ci inside a note folded out of sight?  (A search
+ * passes over those hits: the screen could not show them.) */
+static bool folded_at(struct ui_view *v, size_t ci, size_t off)
+{
+    if (!v->lo.fold_notes)
+        return false;
+    size_t nb;
+    const struct block *b = chapter_blocks(&v->s->ch[ci], &nb);
+    if (nb == 0 || off < b[0].off)
+        return false;
+    size_t lo = 0, hi = nb;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return layout_is_note(&b[lo]) && off < b[lo].end;
+}
+
+/* search_find, passing over hits in folded notes. */
+static bool find_shown(struct ui_view *v, size_t ci, const struct search *srch,
+                       const char *text, size_t lo, size_t hi, size_t from, bool backward,
+                       size_t *hoff, size_t *hend)
+{
+    while (search_find(srch, text, lo, hi, from, backward, hoff, hend)) {
+        if (!folded_at(v, ci, *hoff))
+            return true;
+        if (backward)
+            from = *hoff;
+        else
+            from = *hoff + 1;
+    }
+    return false;
+}
+
 bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
                     bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped)
 {
@@ -441,7 +552,7 @@ bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, siz
             f = from < lo ? lo : from > hi ? hi : from;
         else
             f = backward ? hi : lo;
-        if (search_find(srch, text, lo, hi, f, backward, hoff, hend)) {
+        if (find_shown(v, c, srch, text, lo, hi, f, backward, hoff, hend)) {
             *hci = c;
             *wrapped = k == n || (backward ? c > ci : c < ci);
             return true;
@@ -460,7 +571,8 @@ size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max
         const char *text;
         const struct edition *ed = chapter_text(&v->s->ch[c], &text);
         size_t from = ed->start, a, b;
-        while (from < ed->end && search_find(srch, text, ed->start, ed->end, from, false, &a, &b)) {
+        while (from < ed->end &&
+               find_shown(v, c, srch, text, ed->start, ed->end, from, false, &a, &b)) {
             if (n == max) {
                 *more = true;
                 return n;

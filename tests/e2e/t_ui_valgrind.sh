@@ -13,7 +13,7 @@ check "the library under valgrind" ui_wait 'stories in'
 check "quire runs under valgrind" sh -c "ls -l /proc/\$1/exe | grep -q memcheck" _ "$(ui_pid)"
 ui_keys / && ui_type 'worst' && ui_keys Enter Enter
 check "a story opens" ui_wait ' 1/2 '
-ui_keys Space Space b j k ']' '[' G g t j Enter
+ui_keys Space Space b j k ']' '[' G g a Space a t j Enter
 ui_keys / && ui_type 'Hey Tim' && ui_keys Enter n N
 ui_keys m a G "'" a B Escape h q 5 0 % 
 ui_resize 40 10

@@ -11,7 +11,7 @@
 #
 # Corpus of target fuzz_NAME: build/fuzz/corpus/NAME (new inputs land there,
 # kept between runs) seeded from tests/fuzz/corpus/NAME and tests/data/NAME;
-# text targets (all but config and bookmarks) also get the sample library
+# text targets (all but config, bookmarks and pace) also get the sample library
 # and the small texts of tests/data, are fuzzed with inputs up to 1 MiB
 # (-max_len; 64 KiB for the others), and after fuzzing each runs once on
 # every large input of big_inputs below (pathological structure, 1 MiB;
@@ -50,7 +50,7 @@ seeds() {
                 [ -d "$d" ] && find "$d" -type f
             done
             case $1 in
-            config|bookmarks) ;;
+            config|bookmarks|pace) ;;
             *) find sample_library tests/data -type f -size -256k 2>/dev/null ;;
             esac
         } | sort -u | {
@@ -110,7 +110,7 @@ for src in tests/fuzz/fuzz_*.c; do
     dict=""
     [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     case $name in
-    config|bookmarks) max_len=65536 ;;
+    config|bookmarks|pace) max_len=65536 ;;
     *) max_len=1048576 ;;
     esac
     # shellcheck disable=SC2086

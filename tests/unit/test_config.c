@@ -147,6 +147,22 @@ static void test_every_key(void)
     CHECK_INT("width bounds: 1000", load(&c, "width=1000"), 0);
     CHECK_INT("  accepted without spaces", c.width, 1000);
     config_free(&c);
+    CHECK_INT("notes: shown by default", load(&c, ""), 0);
+    CHECK("  not folded", !c.notes_folded);
+    config_free(&c);
+    CHECK_INT("notes = folded", load(&c, "notes = folded\n"), 0);
+    CHECK("  folded", c.notes_folded);
+    char *pr = printed(&c);
+    CHECK("  printed back", pr && strstr(pr, "\nnotes = folded\n"));
+    free(pr);
+    config_free(&c);
+    CHECK_INT("notes = shown after folded", load(&c, "notes = folded\nnotes = shown\n"), 0);
+    CHECK("  the last one counts", !c.notes_folded);
+    config_free(&c);
+    CHECK_INT("notes = sideways is a problem", load(&c, "notes = sideways\n"), 1);
+    CHECK("  said so", strstr(diag_text, "cfg:1: notes: 'sideways' is not shown or folded") != NULL);
+    CHECK("  the default kept", !c.notes_folded);
+    config_free(&c);
 }
 
 static void test_bad_values(void)

@@ -900,8 +900,96 @@ static void test_corpus(void)
     CHECK("every corpus text lays out with every invariant holding", bad == 0);
 }
 
+/* Notes folded (layout_opts.fold_notes): each run of front or back matter
+ * paragraphs is one dimmed line, the story text is laid out as before,
+ * and a position inside a note moves after it. */
+static void test_notes_folded(void)
+{
+    const char *t = "Chapter One\n\nDisclaimer: I own nothing here.\n\n"
+                    "A/N: thanks for reading, and for the kind reviews.\n\n"
+                    "The story begins on a cold morning.\n\nIt goes on in the rain.\n\n"
+                    "A/N: please review!\n";
+    struct block *bl = NULL;
+    size_t back = (size_t)(strstr(t, "A/N: please") - t);   /* the closing note */
+    size_t nb = parse_blocks(t, 0, strlen(t), 0, back, &bl);
+    struct layout_opts o = opts(40, WRAP_OPTIMAL), of = o;
+    of.fold_notes = true;
+    struct line_vec shown = {0}, folded = {0};
+    layout_chapter(&o, t, bl, nb, NULL, &shown);
+    layout_chapter(&of, t, bl, nb, NULL, &folded);
+    char *s = draw_all(&of, t, NULL, &folded);
+    CHECK_STR("each run of notes is one line", s,
+              "              Chapter One||disclaimer, 2 paragraphs||"
+              "The story begins on a cold morning.||It goes on in the rain.||"
+              "author's note, 1 paragraph");
+    free(s);
+    size_t nfold = 0, dim = 0;
+    for (size_t i = 0; i < folded.n; i++) {
+        nfold += folded.v[i].kind == LINE_FOLD;
+        dim += folded.v[i].kind == LINE_FOLD && (folded.v[i].attr & LATTR_DIM);
+    }
+    CHECK_INT("two fold lines", nfold, 2);
+    CHECK_INT("both dimmed", dim, 2);
+    /* the story text's lines are the same lines, folded or not */
+    struct buf a = {0}, b = {0};
+    buf_adds(&a, "");
+    buf_adds(&b, "");
+    for (size_t i = 0; i < shown.n; i++)
+        if (shown.v[i].kind == LINE_TEXT && !(shown.v[i].attr & LATTR_DIM))
+            visible_chars(t, shown.v[i].off, shown.v[i].end, &a);
+    for (size_t i = 0; i < folded.n; i++)
+        if (folded.v[i].kind == LINE_TEXT)
+            visible_chars(t, folded.v[i].off, folded.v[i].end, &b);
+    CHECK_STR("the story's words unchanged", b.data, a.data);
+    CHECK("and they are the story's", strstr(b.data, "cold") && !strstr(b.data, "review"));
+    free(a.data);
+    free(b.data);
+    /* positions */
+    size_t an = (size_t)(strstr(t, "A/N: thanks") - t), dis = (size_t)(strstr(t, "Disclaimer") - t),
+           story = (size_t)(strstr(t, "The story") - t), rain = (size_t)(strstr(t, "rain") - t);
+    size_t skip = layout_fold_skip(bl, nb, an + 5);
+    CHECK("inside a note: after the note", skip > an + 5 && skip <= story &&
+                                               !strchr("ADa", t[skip]));
+    CHECK_INT("the note's first byte stays (its fold line)", layout_fold_skip(bl, nb, dis), dis);
+    CHECK_INT("story text stays", layout_fold_skip(bl, nb, rain), rain);
+    CHECK_INT("the heading stays", layout_fold_skip(bl, nb, 3), 3);
+    size_t li = layout_line_at(&folded, dis + 3);
+    CHECK("the line showing a folded note is its fold line", folded.v[li].kind == LINE_FOLD);
+    li = layout_line_at(&folded, story);
+    CHECK("the story's first line after it", folded.v[li].kind == LINE_TEXT &&
+                                                 folded.v[li].off == story);
+    /* narrow: the fold line still fits */
+    struct layout_opts nar = of;
+    nar.width = 12;
+    line_vec_free(&folded);
+    layout_chapter(&nar, t, bl, nb, NULL, &folded);
+    bool fits = true;
+    for (size_t i = 0; i < folded.n; i++)
+        if (folded.v[i].kind == LINE_FOLD && folded.v[i].cols > 12)
+            fits = false;
+    CHECK("at 12 columns the fold lines fit", fits);
+    for (int w = 1; w <= 30; w++) {
+        nar.width = w;
+        line_vec_free(&folded);
+        layout_chapter(&nar, t, bl, nb, NULL, &folded);
+        for (size_t i = 0; i < folded.n; i++) {
+            if (folded.v[i].kind != LINE_FOLD)
+                continue;
+            char *d = draw(&nar, t, NULL, &folded.v[i]);
+            if (folded.v[i].cols > w || layout_width(d, strlen(d)) != folded.v[i].cols)
+                fits = false;
+            free(d);
+        }
+    }
+    CHECK("at every width from 1 to 30 a fold line fits and is as wide as drawn", fits);
+    line_vec_free(&shown);
+    line_vec_free(&folded);
+    free(bl);
+}
+
 int main(int argc, char **argv)
 {
+    test_notes_folded();
     test_width();
     test_known_breaks();
     test_folding();

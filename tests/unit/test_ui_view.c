@@ -175,6 +175,97 @@ static void test_percent(struct story *s, const char *name, int rows)
     ui_view_free(&v);
 }
 
+/* Notes folded: the lazy view walks the folded layout, a position inside
+ * a note moves to the story text after it, the words left count story
+ * text only, and folding keeps the place. */
+static void test_fold(struct story *s)
+{
+    const char *text;
+    size_t nb;
+    const struct edition *e = chapter_text(&s->ch[0], &text);
+    const struct block *b = chapter_blocks(&s->ch[0], &nb);
+    size_t note = nb, story_words = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (note == nb && layout_is_note(&b[i]))
+            note = i;
+        if (!(b[i].flags & (BLOCK_FRONT | BLOCK_BACK)) && b[i].kind != BLOCK_BREAK)
+            story_words += parse_count_words(text, b[i].off, b[i].end);
+    }
+    if (!CHECK("chapter 1 has a note (its disclaimer)", note < nb))
+        return;
+    struct layout_opts lo = {.width = 72, .wrap = WRAP_OPTIMAL, .fold_notes = true};
+    struct line_vec lv = {0};
+    layout_chapter(&lo, text, b, nb, s->ch[0].title, &lv);
+    struct ui_view v;
+    ui_view_init(&v, s, &lo, 23);
+    struct ui_addr a = ui_view_first(&v, 0);
+    size_t i = 0, folds = 0;
+    bool same = true;
+    do {
+        const struct line *ln = ui_view_line(&v, &a);
+        if (i >= lv.n || !same_line(ln, &lv.v[i]))
+            same = false;
+        folds += ln->kind == LINE_FOLD;
+        i++;
+    } while (ui_view_next(&v, &a));
+    CHECK("folded: the view's lines are layout_chapter's", same && i == lv.n);
+    CHECK("folded: a fold line", folds >= 1);
+    size_t run_end = b[note].end;
+    for (size_t k = note; k < nb && layout_is_note(&b[k]); k++)
+        run_end = b[k].end;
+    ui_view_goto(&v, 0, b[note].off + 5);
+    const struct line *top = ui_view_line(&v, &v.top);
+    CHECK("inside a folded note: the story text after it",
+          top && (top->kind == LINE_TITLE || (top->kind != LINE_FOLD && top->off >= run_end)));
+    struct ui_addr up = v.top;
+    CHECK("the fold line just above it", ui_view_prev(&v, &up) && ui_view_prev(&v, &up) &&
+                                             ui_view_line(&v, &up)->kind == LINE_FOLD);
+    CHECK_INT("words left: story text only", ui_view_words_left(&v, 0, e->start), story_words);
+    size_t words_folded = ui_view_words_left(&v, 0, e->start);
+    /* unfold at a place in the story text: the same place */
+    size_t mid = b[nb / 2].off;
+    ui_view_goto(&v, 0, mid);
+    ui_view_set_fold(&v, false);
+    CHECK_INT("unfolding keeps the place", ui_view_off(&v), mid);
+    CHECK("and shows it", ui_view_line(&v, &v.top)->off == mid);
+    CHECK_INT("words left the same folded or not", ui_view_words_left(&v, 0, e->start),
+              words_folded);
+    size_t left = ui_view_words_left(&v, 0, mid);
+    CHECK("words read between two places", ui_view_words_read(&v, 0, e->start, 0, mid) ==
+                                               story_words - left);
+    CHECK_INT("a jump back reads nothing", ui_view_words_read(&v, 0, mid, 0, e->start), 0);
+    size_t later = 0;
+    for (size_t c = 1; c < s->n_ch; c++)
+        later += ui_view_words_left(&v, c, 0);
+    CHECK("the story has more than one chapter of words", s->n_ch > 1 && later > 0);
+    CHECK_INT("words left in the story: this chapter's and every later one's",
+              ui_view_story_words_left(&v, 0, mid), left + later);
+    CHECK("a page turn into the next chapter reads on",
+          ui_view_words_read(&v, 0, mid, 1, s->ch[1].ed[0].start) == left);
+    /* a search finds a note's words while shown, passes over them folded */
+    struct search *sr = search_new(text + b[note].off, 20);
+    size_t hci, hoff, hend;
+    bool wrapped;
+    CHECK("shown: a note's words are found",
+          ui_view_search(&v, sr, 0, e->start, false, &hci, &hoff, &hend, &wrapped) &&
+              hci == 0 && hoff == b[note].off);
+    ui_view_set_fold(&v, true);
+    bool found = ui_view_search(&v, sr, 0, e->start, false, &hci, &hoff, &hend, &wrapped);
+    CHECK("folded: not found inside the folded note",
+          !found || hci != 0 || hoff < b[note].off || hoff >= run_end);
+    struct ui_hit *hits;
+    bool more;
+    size_t nh = ui_view_all_hits(&v, sr, 1000, &hits, &more);
+    bool inside = false;
+    for (size_t k = 0; k < nh; k++)
+        inside |= hits[k].ci == 0 && hits[k].off >= b[note].off && hits[k].off < run_end;
+    CHECK("folded: no hit counted inside it", !inside);
+    free(hits);
+    search_free(sr);
+    ui_view_free(&v);
+    line_vec_free(&lv);
+}
+
 int main(void)
 {
     char *err = NULL;
@@ -186,6 +277,7 @@ int main(void)
     CHECK("The Worst Betrayal is there", s != NULL);
     if (s) {
         test_story(s, "Worst Betrayal");
+        test_fold(s);
         test_percent(s, "Worst Betrayal", 23);
 
         /* Laziness: opening in the middle of a chapter lays out only a few
