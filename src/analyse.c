@@ -238,7 +238,9 @@ static void cache_store_file(struct build *b, const char *relpath, const struct 
         .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
         .crlf = f->src->crlf, .sketched = b->scan.n_files > 1, .title = dup_or_null(f->title),
         .author = dup_or_null(f->author), .n_pc = (size_t)f->n_pc,
+        .fmt = f->src->fmt, .format = dup_or_null(f->src->format),
     };
+    parse_meta_copy(&cf.meta, &f->meta);
     cf.pc = xcalloc(cf.n_pc ? cf.n_pc : 1, sizeof *cf.pc);
     for (size_t i = 0; i < cf.n_pc; i++) {
         const struct piece *p = &b->pc[(size_t)f->first_piece + i];
@@ -305,6 +307,7 @@ static void add_cached(struct build *b, const struct scan_file *sf,
         .title = dup_or_null(cf->title), .author = dup_or_null(cf->author),
         .first_piece = (int)b->n_pc, .n_pc = (int)cf->n_pc, .group = -1,
     };
+    parse_meta_copy(&b->files[b->n_files].meta, &cf->meta);
     XGROW(b->pc, b->cap_pc, b->n_pc + cf->n_pc);
     for (size_t i = 0; i < cf->n_pc; i++) {
         const struct cache_piece *c = &cf->pc[i];
@@ -414,6 +417,7 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         .n_pc = (int)r->n_ch,
         .group = -1,
     };
+    parse_meta_copy(&f->meta, &r->meta);
     XGROW(b->pc, b->cap_pc, b->n_pc + r->n_ch);
     size_t held = 0;   /* a heading with no words under it, joined to the next */
     bool holding = false;

@@ -356,6 +356,28 @@ static bool story_names(struct build *b, struct story *s, const struct forder *f
     return named_by_file;
 }
 
+/* Step 4b: what the story says of itself: the metadata of its first file
+ * (in reading order) that has any; story.ini's `series =` and
+ * `series_index =` win. */
+static void story_meta(const struct build *b, struct story *s, const struct forder *fo,
+                       size_t nf, const struct ini *ini)
+{
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        if (!parse_meta_empty(&f->meta)) {
+            parse_meta_copy(&s->meta, &f->meta);
+            break;
+        }
+    }
+    if (ini && ini->series) {
+        free(s->meta.series);
+        s->meta.series = xstrdup(ini->series);
+        s->meta.series_index = 0;   /* the file's place was in its series */
+    }
+    if (ini && ini->series_index > 0)
+        s->meta.series_index = ini->series_index;
+}
+
 /* Step 5: identity (story.h, docs/FORMATS.md "Story ids"): the id from the
  * title and author as the text (or story.ini) gives them — never a file
  * name — and, for a story without a title of its own, the opening of its
@@ -448,6 +470,7 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     }
     story_sum_bytes(s);
     bool named_by_file = story_names(b, s, fo, nf, ini, ini_idx);
+    story_meta(b, s, fo, nf, ini);
     story_identity(s, named_by_file, leads, n_leads, first_rule);
     story_notes(b, s, g, fo, nf, named_by_file);
     free(fo);

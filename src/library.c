@@ -41,6 +41,7 @@ void build_free(struct build *b)
         free(b->files[i].relpath);
         free(b->files[i].title);
         free(b->files[i].author);
+        parse_meta_free(&b->files[i].meta);
     }
     free(b->files);
     for (size_t i = 0; i < b->n_pc; i++) {

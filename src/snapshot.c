@@ -20,7 +20,11 @@
 #include "rec.h"
 #include "util.h"
 
-#define SNAP_MAGIC "quire-library 2"   /* 2: aliases on T lines */
+/* 2: aliases on T lines; 3: ebooks (FMT and FORMAT on X lines, M lines),
+ * and the conversion's version (a new one never trusts older offsets). */
+#define SNAP_STR(x) #x
+#define SNAP_XSTR(x) SNAP_STR(x)
+#define SNAP_MAGIC "quire-library 3 ebook " SNAP_XSTR(EBOOK_VERSION)
 /* Files modified this recently (ns) are not trusted to show their next
  * change in their stamp: such a walk is not saved. */
 #define SNAP_RACY_NS 1000000000LL
@@ -124,8 +128,10 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
         map[i] = (struct src_idx){s, i};
         buf_adds(&b, "X\t");
         const unsigned long long nums[] = {o->src_file[i], (unsigned long long)s->enc, s->len,
-                                           s->invalid, s->crlf};
-        rec_put_nums(&b, nums, 5);
+                                           s->invalid, s->crlf, (unsigned long long)s->fmt};
+        rec_put_nums(&b, nums, 6);
+        rec_tab(&b);
+        rec_put_cstr(&b, s->format);
         buf_addc(&b, '\n');
     }
     qsort(map, lib->n_src, sizeof *map, cmp_src_idx);
@@ -156,6 +162,11 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
             rec_put_cstr(&b, strs[k]);
         }
         buf_addc(&b, '\n');
+        if (!parse_meta_empty(&s->meta)) {
+            buf_adds(&b, "M\t");
+            cache_put_meta(&b, &s->meta);
+            buf_addc(&b, '\n');
+        }
         for (size_t c = 0; c < s->n_ch; c++) {
             const struct chapter *ch = &s->ch[c];
             buf_adds(&b, "C\t");
@@ -256,10 +267,15 @@ static void rd_source(struct rd_state *s, struct rec_rd *r)
     cf.len = (size_t)rec_num(r, size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8);
     cf.invalid = (size_t)rec_num(r, cf.len);
     cf.crlf = rec_num(r, 1) != 0;
-    if (!rec_at_end(r)) {
+    cf.fmt = (enum ebook_format)rec_num(r, EBOOK_EPUB);
+    char *format = rec_opt_str(r);
+    if (!rec_at_end(r) || (cf.fmt != EBOOK_NONE) != (format != NULL) ||
+        (cf.fmt != EBOOK_NONE && cf.enc != ENC_UTF8)) {
+        free(format);
         r->bad = true;
         return;
     }
+    cf.format = format;
     struct cache_stamp stamp = {.size = (long long)st->st_size, .mtime_ns = ns_of(st->st_mtim),
                                 .ok = true};
     struct library *lib = s->lib;
@@ -267,6 +283,7 @@ static void rd_source(struct rd_state *s, struct rec_rd *r)
     XGROW(s->src_file, s->cap_src_file, lib->n_src + 1);
     s->src_file[lib->n_src] = f;
     lib->src[lib->n_src++] = cache_stub_source(scan->files[f].path, &cf, &stamp);
+    free(format);
     s->seen[f] = 1;
     s->last_x = (long)f;
 }
@@ -362,6 +379,20 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
     }
     st->ch = xcalloc(n, sizeof *st->ch);
     st->n_ch = n;
+}
+
+/* The M line right after a T line: the story's metadata. */
+static void rd_meta(struct rd_state *s, struct rec_rd *r)
+{
+    struct story *st = s->story;
+    if (!st || s->ch_done || s->chapter || !parse_meta_empty(&st->meta)) {
+        r->bad = true;
+        return;
+    }
+    if (!cache_get_meta(r, &st->meta) || !rec_at_end(r) || parse_meta_empty(&st->meta)) {
+        parse_meta_free(&st->meta);
+        r->bad = true;
+    }
 }
 
 static void rd_chapter(struct rd_state *s, struct rec_rd *r, const char *p)
@@ -460,6 +491,8 @@ struct library *snapshot_parse(const char *data, size_t len, const char *engine,
             rd_note(&s, &r);
         else if (kind == 'T')
             rd_story(&s, &r, at, (size_t)count);
+        else if (kind == 'M')
+            rd_meta(&s, &r);
         else if (kind == 'C')
             rd_chapter(&s, &r, at);
         else if (kind == 'E')

@@ -51,6 +51,30 @@ static void ini_order(struct ini_reader *r, size_t lineno, const char *val)
     }
 }
 
+/* A series index: digits, optionally a point and more digits ("2",
+ * "1.5"), read without the locale; 0 when it is not one. */
+static double index_value(const char *s)
+{
+    double v = 0, scale = 1;
+    bool point = false, digit = false;
+    for (const char *p = s; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            digit = true;
+            if (point)
+                v += (scale /= 10) * (*p - '0');
+            else if (v < 1e9)
+                v = v * 10 + (*p - '0');
+            else
+                return 0;
+        } else if (*p == '.' && !point) {
+            point = true;
+        } else {
+            return 0;
+        }
+    }
+    return digit ? v : 0;
+}
+
 static void ini_line(void *ctx, const struct kv_line *l)
 {
     struct ini_reader *r = ctx;
@@ -68,6 +92,18 @@ static void ini_line(void *ctx, const struct kv_line *l)
         free(ini->author);
         ini->author = val;
         val = NULL;
+    } else if (strcmp(key, "series") == 0) {
+        free(ini->series);
+        ini->series = *val ? val : NULL;
+        if (*val)
+            val = NULL;
+    } else if (strcmp(key, "series_index") == 0) {
+        double v = index_value(val);
+        if (v > 0)
+            ini->series_index = v;
+        else
+            build_note(r->b, "%s:%zu: series_index '%s' is not a number above 0 (ignored)",
+                       r->shown, l->line, val);
     } else if (strcmp(key, "order") == 0) {
         ini_order(r, l->line, val);
     } else {
@@ -101,6 +137,7 @@ void ini_free(struct ini *ini)
 {
     free(ini->title);
     free(ini->author);
+    free(ini->series);
     for (size_t i = 0; i < ini->n_order; i++)
         free(ini->order[i]);
     free(ini->order);

@@ -139,7 +139,8 @@ static void test_grouping_and_order(void)
     put_chapter(d, "two/b.txt", "Lantern  road by Mara  Quill", 1, 2);
     put_chapter(d, "one/c.txt", "Lantern Road by Mara Quill", 2, 3);
     /* story.ini with natural order */
-    put(d, "nat/story.ini", "title = Natural\nauthor = N. Atural\n");
+    put(d, "nat/story.ini", "title = Natural\nauthor = N. Atural\nseries = Seasons\n"
+                            "series_index = 1.5\n");
     char *p = prose(10, 200, false);
     put(d, "nat/ch10.txt", p);
     free(p);
@@ -150,7 +151,8 @@ static void test_grouping_and_order(void)
     put(d, "nat/ch1.txt", p);
     free(p);
     /* story.ini with order */
-    put(d, "ord/story.ini", "title = Ordered\norder = zeta.txt alpha.txt\nbogus line\n");
+    put(d, "ord/story.ini", "title = Ordered\norder = zeta.txt alpha.txt\nbogus line\n"
+                            "series_index = two\n");
     p = prose(20, 200, false);
     put(d, "ord/alpha.txt", p);
     free(p);
@@ -188,6 +190,8 @@ static void test_grouping_and_order(void)
         CHECK_STR("untitled chapters are numbered by position", s->ch[2].title, "Chapter 3");
         CHECK_STR("author from story.ini", s->author, "N. Atural");
         CHECK_STR("dir is the story.ini folder", s->dir, "nat");
+        CHECK_STR("series from story.ini", s->meta.series, "Seasons");
+        CHECK("series_index from story.ini, a fraction allowed", s->meta.series_index == 1.5);
     }
     s = library_find(lib, "ordered", &amb);
     CHECK("story.ini order", s && s->n_ch == 2 && strcmp(s->ch[0].ed[0].relpath, "ord/zeta.txt") == 0);
@@ -196,6 +200,12 @@ static void test_grouping_and_order(void)
     for (size_t i = 0; i < lib->n_notes; i++)
         noted |= strstr(lib->notes[i], "ord/story.ini:3") != NULL;
     CHECK("a bad story.ini line is a note with its line number", noted);
+    noted = false;
+    for (size_t i = 0; i < lib->n_notes; i++)
+        noted |= strstr(lib->notes[i], "ord/story.ini:4: series_index 'two'") != NULL;
+    CHECK("a series_index that is no number is a note", noted);
+    s = library_find(lib, "ordered", &amb);
+    CHECK("no series said, none made up", s && s->meta.series == NULL && s->meta.series_index == 0);
     s = library_find(lib, "some notes", &amb);
     CHECK("a title-less file is named after its file", s && strcmp(s->title, "Some Notes") == 0);
 
