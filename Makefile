@@ -75,6 +75,13 @@ BIN     ?= quire
 
 SRCS    := $(sort $(wildcard src/*.c))
 OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+# The ebook door (ebook.h: ebook.c, html.c, epub.c) is built with libxml2
+# and libzip; the unit tests and fuzz targets link them.  The binary does
+# not link these objects yet (they are built, for tests/arch/t_layers.sh).
+EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null)
+EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
+CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
+BIN_OBJS := $(filter-out $(patsubst %,$(BUILD)/obj/%.o,ebook html epub),$(OBJS))
 HDRS    := $(wildcard include/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
@@ -112,9 +119,9 @@ $(BUILD)/datadir: FORCE | $(BUILD)/obj
 	@[ '$(DATADIR)' = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' '$(DATADIR)' >$@
 
 $(BIN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(BIN_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(BIN_LIBS)
 $(BUILD)/quire-dyn: $(OBJS)
-	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<
@@ -130,7 +137,7 @@ $(BUILD)/san/%.o: src/%.c $(HDRS) | $(BUILD)/san
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(HDRS) | $(BUILD)/unit
 	@$(if $(call unit_layer,$*),,echo "$*: place it in one UNIT_* list of tests/arch/layers.mk" >&2; exit 1;) \
 	 $(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
-	    -o $@ $< $(filter %.o,$^) $(LDLIBS)
+	    -o $@ $< $(filter %.o,$^) $(LDLIBS) $(EBOOK_LIBS)
 $(foreach t,$(UNIT_NAMES),$(eval $(BUILD)/unit/$(t): $(call unit_objs,$(t))))
 
 $(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
@@ -204,10 +211,10 @@ $(BUILD)/fuzz/lf/%.o: src/%.c $(HDRS) | $(BUILD)/fuzz/lf
 	@$(CLANG) $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(BUILD)/fuzz/lf/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LF_OBJS) $(HDRS) | $(BUILD)/fuzz/lf
 	@$(CLANG) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer \
-	    -o $@ $< $(FUZZ_LF_OBJS) $(LDLIBS)
+	    -o $@ $< $(FUZZ_LF_OBJS) $(LDLIBS) $(EBOOK_LIBS)
 $(BUILD)/fuzz/sa/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(HDRS) | $(BUILD)/fuzz/sa
 	@$(CC) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) \
-	    -o $@ $< tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(LDLIBS)
+	    -o $@ $< tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(LDLIBS) $(EBOOK_LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
