@@ -45,7 +45,7 @@ LDLIBS  += $(CURSES_LIBS) -lunistring -pthread -ldl
 # targets link them directly.
 EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null || echo -I/usr/include/libxml2)
 EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
-CPPFLAGS += $(EBOOK_CFLAGS)
+CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
 #   1     libunistring and ncursesw statically, the C library dynamically

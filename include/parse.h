@@ -109,6 +109,8 @@ enum block_flag {
                         paragraph longer than PARSE_PARA_MAX): no blank line
                         before it; it reads on as the same paragraph, except
                         that the line before the cut may end short */
+    BLOCK_QUOTE = 8, /* inside a quotation (an HTML blockquote): indented
+                        by the pager; only the ebook door sets it */
 };
 
 /* The longest paragraph block parse_blocks makes, in bytes.  A longer
