@@ -121,15 +121,3 @@ void ebook_free(struct ebook *eb)
     parse_result_free(&eb->pr);
     memset(eb, 0, sizeof *eb);
 }
-
-/* Until the EPUB reader (epub.c, branch wt-epub) is merged: the lead
- * deletes this at the merge. */
-bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err)
-{
-    (void)name;
-    (void)bytes;
-    (void)n;
-    (void)out;
-    set_err(err, "EPUB not supported yet");
-    return false;
-}
