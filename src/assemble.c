@@ -157,12 +157,17 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
         fo[i].rank = (long)i;
 }
 
-/* Ordering of editions: richest first, then larger, then by path. */
+/* Ordering of editions: richest first, then an EPUB or HTML edition (its
+ * converter knows the verse, breaks and notes a TXT leaves to guessing),
+ * then larger, then by path. */
 static int cmp_edition(const void *p, const void *q)
 {
     const struct edition *x = p, *y = q;
     if (x->richness != y->richness)
         return x->richness > y->richness ? -1 : 1;
+    bool ex = x->src->fmt != EBOOK_NONE, ey = y->src->fmt != EBOOK_NONE;
+    if (ex != ey)
+        return ex ? -1 : 1;
     size_t lx = x->end - x->start, ly = y->end - y->start;
     if (lx != ly)
         return lx > ly ? -1 : 1;
