@@ -177,6 +177,26 @@ CHAPTER XII. Alice’s Evidence"
         "$(printf '%s\n' "$out" | cut -f7 | grep -c 'fff_test1_s1.epub;fff_test1_s1.txt')" 9
 fi
 
+# --- under valgrind (build/quire-dyn): converting, listing, skipping and
+# reading an ebook listed from the caches (a stub converted again) leave no
+# memory error and no leak
+if command -v valgrind >/dev/null 2>&1 && [ -x "$QUIRE_DYN" ]; then
+    V=$TMPD/vg
+    mkdir -p "$V"
+    cp "$L/story.html" "$B/notzip.epub" "$V/"
+    [ -f "$TMPD/locked.epub" ] && cp "$TMPD/locked.epub" "$V/"
+    touch -d '-10 seconds' "$V"/*
+    vg() {
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --log-file="$TMPD/vg.log" "$QUIRE_DYN" "$@" >/dev/null 2>&1 </dev/null
+        rc=$?
+        [ "$rc" -ne 99 ] && [ ! -s "$TMPD/vg.log" ] || { head -n 20 "$TMPD/vg.log" >&2; return 1; }
+    }
+    check "valgrind: --list --verbose of ebooks, cold" vg --list --verbose "$V"
+    check "valgrind: --render of an ebook from the index cache and snapshot" \
+        vg --render -L "$V" "The Glass Orchard"
+fi
+
 # --- the plugin: loaded for ebooks only; without it a clear skip
 QUIRE_PLUGIN=/nonexistent/quire-ebook.so "$QUIRE" --list --verbose "$L" >"$TMPD/np.out" 2>"$TMPD/np.err"
 check_eq "no plugin: --list --verbose succeeds" "$?" 0
