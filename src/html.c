@@ -465,8 +465,20 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
 /* ---- the first pass: what the document is ---------------------------- */
 
 /* `.name{...display:none...}` rules of the document's <style> elements. */
-static void style_hidden(struct conv *c, const char *css)
+static void style_hidden(struct conv *c, const char *css_in)
 {
+    /* comments out first */
+    char *css = xstrdup(css_in), *w = css;
+    for (const char *r = css_in; *r;) {
+        if (r[0] == '/' && r[1] == '*') {
+            const char *e = strstr(r + 2, "*/");
+            r = e ? e + 2 : r + strlen(r);
+            *w++ = ' ';
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
     const char *p = css;
     while (p && *p) {
         const char *ob = strchr(p, '{');
@@ -509,6 +521,7 @@ static void style_hidden(struct conv *c, const char *css)
         }
         p = cb + 1;
     }
+    free(css);
 }
 
 static xmlNode *find_id(xmlNode *root, const char *id)
@@ -588,7 +601,13 @@ static void read_dl(struct conv *c, const xmlNode *dl)
                 if (!want || m->n_tags != before)
                     continue;
             }
-            char *v = text_of(NULL, p);
+            /* a work page's series: "Part 1 of X" in span.position, then
+               the previous/next links */
+            xmlNode *pos = NULL;
+            for (xmlNode *q = p; q && !pos; q = next_node(q, p, false))
+                if (has_class(q, "position"))
+                    pos = q;
+            char *v = text_of(NULL, pos ? pos : p);
             meta_label(m, label, v);
             free(v);
         }
@@ -686,6 +705,17 @@ static void scan_ao3_page(struct conv *c, xmlNode *root, xmlNode *skin)
             }
             free(pp);
         }
+    }
+    /* no canonical link: the work's own links name its number */
+    for (xmlNode *p = root; p && !pr->meta.source_url; p = next_node(p, root, false)) {
+        char *h = is_elem(p, "a") ? attr(p, "href") : NULL;
+        const char *w = h ? strstr(h, "/works/") : NULL;
+        if (w && (w == h || strstr(h, "archiveofourown.org/works/") == w - 19) &&
+            isdigit((unsigned char)w[7])) {
+            char *url = xasprintf("https://archiveofourown.org/works/%ld", strtol(w + 7, NULL, 10));
+            pr->meta.source_url = url;
+        }
+        free(h);
     }
     size_t n = 0;
     for (xmlNode *p = skin; p; p = next_node(p, skin, false)) {
@@ -1050,6 +1080,7 @@ static void flush(struct conv *c)
         p->data[--p->len] = '\0';
     }
     c->space = false;
+    c->nospace_at = SIZE_MAX;
     drop_stray_marks(c);
     if (!p->len) {
         c->line_start = 0;
@@ -1186,7 +1217,7 @@ static bool name_in(const xmlNode *n, const char *const *names)
 
 static const char *const block_names[] = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure",
-    "figcaption", "address", "details", "summary", "center", "dl", "dt", "dd", "body", "html",
+    "figcaption", "address", "details", "summary", "center", "body", "html",
     "form", "fieldset", "legend", "caption", "hgroup", "dialog", "ruby", NULL,
 };
 
@@ -1366,6 +1397,28 @@ static void walk(struct conv *c, xmlNode *top)
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
+                } else if (is_elem(p, "dl")) {
+                    /* a list of terms: one line each, "term: definition" */
+                    if (!c->in_list && !c->in_table)
+                        flush(c);
+                    else
+                        new_line(c);
+                    f.what = W_TABLE;
+                    c->in_table++;
+                } else if (is_elem(p, "dt")) {
+                    f.what = W_ROW;
+                    new_line(c);
+                } else if (is_elem(p, "dd")) {
+                    f.what = W_CELL;
+                    if (c->para.len > c->line_start) {
+                        close_marks(c);
+                        const char *d = c->para.data + c->para.len;
+                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                            d--;
+                        buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
+                        c->nospace_at = c->para.len;
+                    }
+                    c->space = false;
                 } else if (is_elem(p, "table")) {
                     if (!c->in_list && !c->in_table)
                         flush(c);

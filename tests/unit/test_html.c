@@ -5,9 +5,13 @@
 #include "parse.h"
 #include "util.h"
 
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --dump FILE: the derived text with each block's kind and flags. */
 static int dump(const char *path)
@@ -434,6 +438,459 @@ static void test_sniff(void)
               ebook_sniff("c", (const unsigned char *)"<?xml version='1.0'?>\n<html xmlns='x'>", 38), EBOOK_HTML);
 }
 
+/* ---- words: what a reader reads, compared across extractions ----------- */
+
+/* A word as compared: its ASCII letters and digits and its non-ASCII
+ * bytes (punctuation, markers and brackets aside); superscript digits
+ * (pandoc's <sup>) as digits. */
+static void norm_word(const char *s, size_t n, struct buf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == 0xC2 && i + 1 < n && ((unsigned char)s[i + 1] == 0xB2 || (unsigned char)s[i + 1] == 0xB3 ||
+                                        (unsigned char)s[i + 1] == 0xB9)) {
+            buf_addc(out, (unsigned char)s[i + 1] == 0xB9 ? '1' : (char)('2' + ((unsigned char)s[i + 1] - 0xB2)));
+            i++;
+        } else if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x81 &&
+                   (unsigned char)s[i + 2] >= 0xB0 && (unsigned char)s[i + 2] <= 0xB9) {
+            buf_addc(out, (char)('0' + ((unsigned char)s[i + 2] - 0xB0)));
+            i += 2;
+        } else if (ch >= 0x80 || (ch < 0x80 && ((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')))) {
+            /* U+00A0 is a space, curly quotes and dashes are punctuation */
+            if (ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+                buf_addc(out, ' ');
+                i++;
+                continue;
+            }
+            if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+                buf_addc(out, ' ');
+                i += 2;
+                continue;
+            }
+            buf_addc(out, (char)ch);
+        } else {
+            buf_addc(out, ' ');
+        }
+    }
+    buf_addc(out, ' ');
+}
+
+/* The words of text as one string, each followed by one space. */
+static char *words_of(const char *text)
+{
+    struct buf b = {0};
+    norm_word(text, strlen(text), &b);
+    struct buf w = {0};
+    bool sp = true;
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.data[i] == ' ') {
+            if (!sp)
+                buf_addc(&w, ' ');
+            sp = true;
+        } else {
+            buf_addc(&w, b.data[i]);
+            sp = false;
+        }
+    }
+    buf_free(&b);
+    return w.data ? w.data : xstrdup("");
+}
+
+/* The text a reader sees: every block but breaks, markup hidden, image
+ * labels ("[image: " ... "]") left out. */
+static char *reader_text(const struct ebook *eb)
+{
+    struct buf b = {0};
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        if (eb->blocks[i].kind == BLOCK_BREAK)
+            continue;
+        char *t = shown(eb, &eb->blocks[i], NULL, NULL);
+        for (char *p = t; *p;) {
+            if (!strncmp(p, "[image: ", 8)) {
+                p += 8;
+            } else if (!strncmp(p, "[image]", 7)) {
+                p += 7;
+            } else {
+                buf_addc(&b, *p++);
+            }
+        }
+        if (!(i + 1 < eb->n_blocks && (eb->blocks[i + 1].flags & BLOCK_CONT)))
+            buf_addc(&b, '\n');
+        free(t);
+    }
+    return b.data ? b.data : xstrdup("");
+}
+
+/* First differing word of two word strings, for the failure message. */
+static void show_diff(const char *what, const char *a, const char *b)
+{
+    size_t i = 0, wstart = 0, nword = 0;
+    while (a[i] && a[i] == b[i]) {
+        if (a[i] == ' ') {
+            wstart = i + 1;
+            nword++;
+        }
+        i++;
+    }
+    fprintf(stderr, "  %s: word %zu differs:\n    ours:   %.80s\n    pandoc: %.80s\n", what, nword,
+            a + wstart, b + wstart);
+}
+
+/* The parts of a page the converter never shows, taken out before pandoc
+ * reads it: CSS-hidden AO3 headings, screen-reader landmarks, everything
+ * outside an AO3 work page's div#workskin. */
+static char *visible_html(const char *path, size_t *len)
+{
+    htmlDocPtr d = htmlReadFile(path, NULL, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                                HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    if (!d)
+        return NULL;
+    xmlNode *root = xmlDocGetRootElement(d), *skin = NULL;
+    xmlNode *p = root;
+    while (p) {
+        xmlNode *next = NULL;
+        bool drop = false;
+        if (p->type == XML_ELEMENT_NODE) {
+            xmlChar *cl = xmlGetProp(p, (const xmlChar *)"class");
+            xmlChar *id = xmlGetProp(p, (const xmlChar *)"id");
+            drop = cl && (strstr((const char *)cl, "toc-heading") || strstr((const char *)cl, "landmark"));
+            if (id && !strcmp((const char *)id, "workskin"))
+                skin = p;
+            xmlFree(cl);
+            xmlFree(id);
+        }
+        if (!drop && p->type == XML_ELEMENT_NODE && p->children) {
+            next = p->children;
+        } else {
+            xmlNode *q = p;
+            while (q && !q->next)
+                q = q->parent;
+            next = q ? q->next : NULL;
+        }
+        if (drop) {
+            xmlUnlinkNode(p);
+            xmlFreeNode(p);
+        }
+        p = next;
+    }
+    xmlBufferPtr xb = xmlBufferCreate();
+    if (skin) {
+        xmlBufferCCat(xb, "<html><head><meta charset='utf-8'></head><body>");
+        htmlNodeDump(xb, d, skin);
+        xmlBufferCCat(xb, "</body></html>");
+    } else {
+        htmlNodeDump(xb, d, root);
+    }
+    *len = (size_t)xmlBufferLength(xb);
+    char *r = xstrndup((const char *)xmlBufferContent(xb), *len);
+    xmlBufferFree(xb);
+    xmlFreeDoc(d);
+    return r;
+}
+
+/* The words pandoc extracts from the visible part of the file; NULL
+ * without pandoc. */
+static char *pandoc_words(const char *path)
+{
+    if (system("pandoc --version >/dev/null 2>&1") != 0)
+        return NULL;
+    size_t n;
+    char *html = visible_html(path, &n);
+    if (!html)
+        return NULL;
+    char tmp[] = "/tmp/quire-html-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0 || write(fd, html, n) != (ssize_t)n) {
+        free(html);
+        return NULL;
+    }
+    close(fd);
+    free(html);
+    char *cmd = xasprintf("pandoc -f html -t plain --wrap=none '%s' 2>/dev/null", tmp);
+    FILE *f = popen(cmd, "r");
+    free(cmd);
+    struct buf b = {0};
+    char chunk[8192];
+    size_t k;
+    while (f && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, k);
+    if (f)
+        pclose(f);
+    unlink(tmp);
+    /* pandoc's own image labels: "[alt]" keeps the alt words, as ours */
+    char *w = words_of(b.data ? b.data : "");
+    buf_free(&b);
+    return w;
+}
+
+/* ---- the real files (../shared, skipped without it) ------------------- */
+
+struct real {
+    const char *file;
+    const char *title, *author;
+    size_t n_ch;
+    const char *titles[4]; /* chapter titles, NULL: no heading */
+    const char *format;
+};
+
+static const struct real reals[] = {
+    {"ebooks/ao3/ao3dl_1055387_testing-backdating.html", "testing backdating & previewing", "testy", 1,
+     {NULL}, "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_17434637_disrupt.html", "Disrupt", "testy", 2,
+     {"Small Batch Hashtag", "Try-hard Brunch"}, "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_35152225_a-funeral-shroud-for-laertes.html",
+     "A Funeral Shroud for Laertes - A Preface to the Third Edition of A Wheel Inside a Wheel",
+     "natsinator", 1, {NULL}, "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_37317859_first-as-farce.html", "First as Farce", "natsinator", 1, {NULL},
+     "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_41588007_and-the-big-wheel-keep.html",
+     "And the Big Wheel Keep On Turning (Neon Burning Up Above)", "natsinator", 3,
+     {"To Make This Fort Assume the Furniture of Home", "But That's a Secret Everybody Knows!",
+      "Gethsemane Revisited; or, The Garden of Earthly Delights"},
+     "HTML (AO3 download)"},
+    {"fanfic/ao3_work17793689_chapter41980418.html", "Nobody Expects the Dragon Age Inquisition",
+     "enigmalea", 1, {"Chapter 1: The Guild"}, "HTML (AO3 work page)"},
+    {"fanfic/ao3_work37214506_chapter92848687.html", "AvengersGC", "Anonymous", 1, {"Chapter 1"},
+     "HTML (AO3 work page)"},
+    {"fanfic/ao3_work48582418_chapter122861680.html",
+     "5 times Gotham (and everyone else except Bruce and Alfred) were Confused.", "rejected_bisexual", 1,
+     {"Chapter 2: 2. Tim"}, "HTML (AO3 work page)"},
+    {"fanfic/ao3_work923647_index.html", "the heart and the small change", "Alias (anafabula)", 1,
+     {NULL}, "HTML (AO3 work page)"},
+};
+
+static void test_real_files(const char *shared)
+{
+    for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
+        const struct real *r = &reals[i];
+        char *path = xasprintf("%s/corpus/%s", shared, r->file);
+        struct ebook eb;
+        char *err = NULL;
+        if (!CHECK(r->file, ebook_read_file(path, EBOOK_HTML, &eb, &err))) {
+            fprintf(stderr, "  %s\n", err);
+            free(err);
+            free(path);
+            continue;
+        }
+        CHECK_STR(r->file, eb.pr.title, r->title);
+        CHECK_STR(r->file, eb.pr.author, r->author);
+        CHECK_STR(r->file, eb.format, r->format);
+        CHECK_INT(r->file, eb.pr.n_ch, r->n_ch);
+        for (size_t k = 0; k < r->n_ch && k < eb.pr.n_ch; k++)
+            CHECK_STR(r->file, eb.pr.ch[k].title, r->titles[k]);
+        CHECK(r->file, well_formed(&eb));
+        char *ours = reader_text(&eb);
+        char *ow = words_of(ours);
+        char *pw = pandoc_words(path);
+        if (pw) {
+            if (!CHECK(r->file, !strcmp(ow, pw)))
+                show_diff(r->file, ow, pw);
+        }
+        free(pw);
+        free(ow);
+        free(ours);
+        ebook_free(&eb);
+        free(path);
+    }
+}
+
+/* FanFicFare's HTML gives what the TXT of the same story gives. */
+static void test_fanficfare(const char *shared)
+{
+    static const char *const ids[] = {"s1", "s12", "s664"};
+    for (size_t i = 0; i < 3; i++) {
+        char *h = xasprintf("%s/corpus/ebooks/fanficfare/fff_test1_%s.html", shared, ids[i]);
+        char *t = xasprintf("tests/data/fanficfare/fff_test1_%s.txt", ids[i]);
+        struct ebook eb;
+        char *err = NULL;
+        size_t tl;
+        char *txt = read_file(t, &tl, &err);
+        if (!CHECK(h, txt && ebook_read_file(h, EBOOK_HTML, &eb, &err))) {
+            fprintf(stderr, "  %s\n", err ? err : "");
+            free(err);
+            free(txt);
+            free(h);
+            free(t);
+            continue;
+        }
+        struct parse_result pr;
+        parse_text(txt, tl, &pr);
+        CHECK_STR(h, eb.format, "HTML (FanFicFare)");
+        CHECK_STR(h, eb.pr.title, pr.title);
+        CHECK_STR(h, eb.pr.author, pr.author);
+        CHECK_INT(h, eb.pr.n_ch, pr.n_ch);
+        for (size_t k = 0; k < pr.n_ch && k < eb.pr.n_ch; k++)
+            CHECK_STR(h, eb.pr.ch[k].title, pr.ch[k].title);
+        CHECK(h, well_formed(&eb));
+        CHECK_STR(h, eb.pr.meta.published, "1975-03-15");
+        CHECK(h, eb.pr.meta.source_url && strstr(eb.pr.meta.source_url, ids[i] + 1));
+        char *ours = reader_text(&eb);
+        char *ow = words_of(ours);
+        char *pw = pandoc_words(h);
+        if (pw && !CHECK(h, !strcmp(ow, pw)))
+            show_diff(h, ow, pw);
+        free(pw);
+        free(ow);
+        free(ours);
+        parse_result_free(&pr);
+        ebook_free(&eb);
+        free(txt);
+        free(h);
+        free(t);
+    }
+}
+
+static void test_ao3_meta(const char *shared)
+{
+    char *path = xasprintf("%s/corpus/ebooks/ao3/ao3dl_17434637_disrupt.html", shared);
+    struct ebook eb;
+    char *err = NULL;
+    if (!CHECK("AO3 download read", ebook_read_file(path, EBOOK_HTML, &eb, &err))) {
+        free(err);
+        free(path);
+        return;
+    }
+    const struct parse_meta *m = &eb.pr.meta;
+    CHECK_STR("series", m->series, "Kitsch");
+    CHECK("series index", m->series_index == 1);
+    CHECK_STR("rating", m->rating, "Teen And Up Audiences");
+    CHECK_STR("Chapters: 2/5 is in progress", m->status, "in progress");
+    CHECK_STR("published", m->published, "2019-01-15");
+    CHECK_STR("source", m->source_url, "http://archiveofourown.org/works/17434637");
+    CHECK_STR("language", m->language, "en");
+    CHECK("fandom a tag", m->n_tags == 1 && !strcmp(m->tags[0], "Testing"));
+    CHECK("summary", m->summary && !strncmp(m->summary, "Unicorn et Retro", 16));
+    const struct block *b = block_with(&eb, "Posted originally");
+    CHECK("the preface is front matter of chapter 1",
+          b && (b->flags & BLOCK_FRONT) && b->end <= eb.pr.ch[0].front_end);
+    b = block_with(&eb, "Trust fund hot chicken");
+    CHECK("a chapter summary is front matter", b && (b->flags & BLOCK_FRONT));
+    b = block_with(&eb, "R+R!");
+    CHECK("chapter end notes are back matter", b && (b->flags & BLOCK_BACK) && b->off >= eb.pr.ch[0].back &&
+                                                   b->end <= eb.pr.ch[0].end);
+    b = block_with(&eb, "TBC...");
+    CHECK("the afterword is back matter of the last chapter",
+          b && (b->flags & BLOCK_BACK) && b->off >= eb.pr.ch[1].back);
+    CHECK("the CSS-hidden 'Preface' heading is not shown", !block_with(&eb, "Preface"));
+    b = block_with(&eb, "Hoodie live-edge");
+    CHECK("the chapter text is body", b && !(b->flags & (BLOCK_FRONT | BLOCK_BACK)) &&
+                                          b->off >= eb.pr.ch[0].body);
+    ebook_free(&eb);
+    free(path);
+    path = xasprintf("%s/corpus/fanfic/ao3_work17793689_chapter41980418.html", shared);
+    if (ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
+        CHECK("a work page: no site navigation", !block_with(&eb, "Entire Work") && !block_with(&eb, "Kudos"));
+        CHECK("a work page: no landmark heading", !block_with(&eb, "Chapter Text"));
+        CHECK_STR("a work page: the series", eb.pr.meta.series, "Thedas Unveiled");
+        CHECK_STR("a work page: 14/? in progress", eb.pr.meta.status, "in progress");
+        CHECK_STR("a work page: its address", eb.pr.meta.source_url, "https://archiveofourown.org/works/17793689");
+        CHECK_STR("a work page: the rating", eb.pr.meta.rating, "Mature");
+        CHECK_INT("a work page: chapter number", eb.pr.ch[0].number, 1);
+        ebook_free(&eb);
+    } else {
+        CHECK("a work page read", false);
+        free(err);
+    }
+    free(path);
+}
+
+/* ---- random stories --------------------------------------------------- */
+
+static uint64_t rng_state;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(rng_state >> 33) % n;
+}
+
+static void test_random(uint64_t seed)
+{
+    static const char *const vocab[] = {
+        "alpha", "beta", "gamma", "don't", "star*light", "snake_case", "back\\slash", "caf\xC3\xA9",
+        "\xE6\xB3\x95", "AT&amp;T", "&lt;tag&gt;", "x_y_z", "**bold**", "1.5", "—dash—", "Ünïcode",
+    };
+    printf("random stories: seed %llu\n", (unsigned long long)seed);
+    rng_state = seed;
+    for (int story = 0; story < 40; story++) {
+        struct buf h = {0}, want = {0};
+        size_t n_ch = 1 + rnd(12);
+        char titles[12][64];
+        buf_adds(&h, "<html><head><title>Story</title></head><body><h1>Story</h1>\n");
+        for (size_t k = 0; k < n_ch; k++) {
+            snprintf(titles[k], sizeof titles[k], "Chapter %zu: %s %s", k + 1, vocab[rnd(3)], vocab[rnd(3)]);
+            buf_printf(&h, "<h2>%s</h2>\n", titles[k]);
+            size_t paras = 1 + rnd(8);
+            for (size_t p = 0; p < paras; p++) {
+                buf_adds(&h, rnd(4) ? "<p>" : "<div>");
+                size_t words = 1 + rnd(rnd(10) ? 60 : 3000);
+                bool em = false;
+                for (size_t w = 0; w < words; w++) {
+                    const char *v = vocab[rnd(sizeof vocab / sizeof *vocab)];
+                    if (!em && !rnd(10)) {
+                        buf_adds(&h, "<em>");
+                        em = true;
+                    }
+                    buf_adds(&h, v);
+                    if (em && !rnd(4)) {
+                        buf_adds(&h, "</em>");
+                        em = false;
+                    }
+                    buf_adds(&h, rnd(5) ? " " : "\n  ");
+                    /* the word as a reader reads it */
+                    char *d = xstrdup(v);
+                    char *q = d;
+                    for (char *r = d; *r; r++) {
+                        if (!strncmp(r, "&amp;", 5)) { *q++ = '&'; r += 4; }
+                        else if (!strncmp(r, "&lt;", 4)) { *q++ = '<'; r += 3; }
+                        else if (!strncmp(r, "&gt;", 4)) { *q++ = '>'; r += 3; }
+                        else *q++ = *r;
+                    }
+                    *q = '\0';
+                    buf_adds(&want, d);
+                    buf_addc(&want, ' ');
+                    free(d);
+                }
+                if (em)
+                    buf_adds(&h, "</em>");
+                buf_adds(&h, "</p>\n");
+            }
+        }
+        buf_adds(&h, "</body></html>\n");
+        struct ebook eb;
+        if (!CHECK("random story converts", conv(h.data, &eb)))
+            continue;
+        bool ok = eb.pr.n_ch == n_ch;
+        for (size_t k = 0; ok && k < n_ch; k++)
+            ok = eb.pr.ch[k].title && !strcmp(eb.pr.ch[k].title, titles[k]);
+        if (!CHECK("every chapter back, titled, in order", ok))
+            fprintf(stderr, "  seed %llu story %d: %zu chapters, want %zu\n", (unsigned long long)seed, story,
+                    eb.pr.n_ch, n_ch);
+        /* the words of the body, headings aside */
+        struct buf got = {0};
+        for (size_t i = 0; i < eb.n_blocks; i++) {
+            if (eb.blocks[i].kind != BLOCK_PARA)
+                continue;
+            char *t = shown(&eb, &eb.blocks[i], NULL, NULL);
+            buf_adds(&got, t);
+            if (!(i + 1 < eb.n_blocks && (eb.blocks[i + 1].flags & BLOCK_CONT)))
+                buf_addc(&got, ' ');
+            free(t);
+        }
+        char *gw = words_of(got.data ? got.data : ""), *ww = words_of(want.data);
+        if (!CHECK("every word back, in order", !strcmp(gw, ww))) {
+            fprintf(stderr, "  seed %llu story %d\n", (unsigned long long)seed, story);
+            show_diff("random", gw, ww);
+        }
+        CHECK("well formed", well_formed(&eb));
+        free(gw);
+        free(ww);
+        buf_free(&got);
+        ebook_free(&eb);
+        buf_free(&h);
+        buf_free(&want);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--dump"))
@@ -449,5 +906,14 @@ int main(int argc, char **argv)
     test_safety();
     test_long_paragraph();
     test_sniff();
+    const char *seed = getenv("QUIRE_TEST_SEED");
+    test_random(seed ? strtoull(seed, NULL, 10) : 20261203);
+    if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
+        test_real_files("../shared");
+        test_fanficfare("../shared");
+        test_ao3_meta("../shared");
+    } else {
+        printf("test_html: ../shared/corpus absent: real files skipped\n");
+    }
     return check_summary();
 }
