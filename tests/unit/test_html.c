@@ -891,6 +891,149 @@ static void test_random(uint64_t seed)
     }
 }
 
+/* ---- the fixtures in tests/data/html (made for these tests) ----------- */
+
+static bool read_fixture(const char *name, struct ebook *eb)
+{
+    char *path = xasprintf("tests/data/html/%s", name);
+    char *err = NULL;
+    bool ok = ebook_read_file(path, EBOOK_HTML, eb, &err);
+    if (!ok)
+        fprintf(stderr, "  %s: %s\n", path, err);
+    free(err);
+    free(path);
+    return ok;
+}
+
+static void test_fixtures(void)
+{
+    struct ebook eb;
+    const struct block *b;
+    if (CHECK("AO3 download fixture", read_fixture("ao3_download.html", &eb))) {
+        CHECK_STR("AO3: format", eb.format, "HTML (AO3 download)");
+        CHECK_STR("AO3: title from the preface", eb.pr.title, "The Lighthouse Keeper");
+        CHECK_STR("AO3: author from the byline", eb.pr.author, "quire_tests");
+        CHECK_INT("AO3: one chapter per h2.heading", eb.pr.n_ch, 3);
+        if (eb.pr.n_ch == 3) {
+            CHECK_STR("AO3: chapter title", eb.pr.ch[1].title, "Chapter 2: The Gull");
+            CHECK_INT("AO3: chapter number", eb.pr.ch[1].number, 2);
+            CHECK_STR("AO3: a title that is only 'Chapter 3'", eb.pr.ch[2].title, "Chapter 3");
+        }
+        CHECK_STR("AO3: series", eb.pr.meta.series, "Coastal Tales");
+        CHECK("AO3: series index", eb.pr.meta.series_index == 2);
+        CHECK_STR("AO3: Chapters 3/3 and Completed: complete", eb.pr.meta.status, "complete");
+        CHECK_STR("AO3: completed date as updated", eb.pr.meta.updated, "2020-06-02");
+        CHECK_INT("AO3: fandom, relationships, additional tags", eb.pr.meta.n_tags, 4);
+        if (eb.pr.meta.n_tags == 4)
+            CHECK_STR("AO3: a relationship tag", eb.pr.meta.tags[1], "Keeper & Gull");
+        CHECK("AO3: the hidden toc headings never shown", !block_with(&eb, "Preface") && !block_with(&eb, "Afterword"));
+        CHECK("AO3: the preface is chapter 1's front matter",
+              (b = block_with(&eb, "Written for the tests")) && (b->flags & BLOCK_FRONT) &&
+                  b->end <= eb.pr.ch[0].front_end);
+        CHECK("AO3: a chapter summary is front matter",
+              (b = block_with(&eb, "The fog comes in")) && (b->flags & BLOCK_FRONT));
+        CHECK("AO3: the chapter heading is not", (b = block_with(&eb, "Chapter 1: Fog")) && b->kind == BLOCK_HEADING &&
+                                                      !(b->flags & BLOCK_FRONT));
+        CHECK("AO3: end notes are back matter of their chapter",
+              (b = block_with(&eb, "Thanks for reading")) && (b->flags & BLOCK_BACK) &&
+                  b->off >= eb.pr.ch[0].back && b->end <= eb.pr.ch[0].end);
+        CHECK("AO3: the afterword is back matter of the last chapter",
+              (b = block_with(&eb, "The end of the tale")) && (b->flags & BLOCK_BACK) &&
+                  eb.pr.n_ch == 3 && b->off >= eb.pr.ch[2].back);
+        CHECK("AO3: a centred * * * is a break", (b = block_with(&eb, "* * *")) && b->kind == BLOCK_BREAK);
+        CHECK("AO3: the tags list as label lines",
+              (b = block_with(&eb, "Rating: General Audiences")) && b->kind == BLOCK_VERSE);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    if (CHECK("AO3 work page fixture", read_fixture("ao3_work_page.html", &eb))) {
+        CHECK_STR("page: format", eb.format, "HTML (AO3 work page)");
+        CHECK_STR("page: title", eb.pr.title, "The Lighthouse Keeper");
+        CHECK_STR("page: author", eb.pr.author, "quire_tests");
+        CHECK_INT("page: the one chapter saved", eb.pr.n_ch, 1);
+        CHECK_STR("page: its title", eb.pr.ch[0].title, "Chapter 2: The Gull");
+        CHECK_INT("page: its number", eb.pr.ch[0].number, 2);
+        CHECK("page: no navigation, kudos, comments, landmarks, scripts",
+              !strstr(eb.text, "Browse") && !strstr(eb.text, "Kudos") && !strstr(eb.text, "Comments never") &&
+                  !strstr(eb.text, "Chapter Text") && !strstr(eb.text, "Work Header") && !strstr(eb.text, "tracking"));
+        CHECK_STR("page: series", eb.pr.meta.series, "Coastal Tales");
+        CHECK_STR("page: 2/? in progress", eb.pr.meta.status, "in progress");
+        CHECK_STR("page: language", eb.pr.meta.language, "English");
+        CHECK_STR("page: address", eb.pr.meta.source_url, "https://archiveofourown.org/works/77");
+        CHECK("page: notes front", (b = block_with(&eb, "A short one.")) && (b->flags & BLOCK_FRONT));
+        CHECK("page: end notes back", (b = block_with(&eb, "More soon.")) && (b->flags & BLOCK_BACK) &&
+                                          b->off >= eb.pr.ch[0].back);
+        static const char *const w[] = {"A gull landed", "*she*", NULL};
+        CHECK("page: the text", in_order(eb.text, w));
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    if (CHECK("FanFicFare fixture", read_fixture("fanficfare.html", &eb))) {
+        CHECK_STR("FFF: format", eb.format, "HTML (FanFicFare)");
+        CHECK_STR("FFF: title", eb.pr.title, "The Lighthouse Keeper");
+        CHECK_STR("FFF: author", eb.pr.author, "quire_tests");
+        CHECK_INT("FFF: chapters from the section headings, not the contents", eb.pr.n_ch, 2);
+        if (eb.pr.n_ch == 2)
+            CHECK_STR("FFF: chapter title", eb.pr.ch[1].title, "The Gull");
+        CHECK_STR("FFF: status", eb.pr.meta.status, "in progress");
+        CHECK_STR("FFF: rating", eb.pr.meta.rating, "K");
+        CHECK_STR("FFF: summary", eb.pr.meta.summary, "A keeper, a gull, and the sea.");
+        CHECK_STR("FFF: story URL", eb.pr.meta.source_url, "http://example.com/s/12");
+        CHECK("FFF: the title page and contents are front matter",
+              (b = block_with(&eb, "Table of Contents")) && (b->flags & BLOCK_FRONT) && b->end <= eb.pr.ch[0].front_end);
+        CHECK("FFF: notes blocks are front matter", (b = block_with(&eb, "Author's Note")) && (b->flags & BLOCK_FRONT));
+        CHECK("FFF: <br><br> ends a paragraph", (b = block_with(&eb, "A gull landed")) && b->kind == BLOCK_PARA);
+        CHECK("FFF: <br> keeps lines", (b = block_with(&eb, "It looked")) && b->kind == BLOCK_VERSE);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    if (CHECK("plain story fixture", read_fixture("plain_story.html", &eb))) {
+        CHECK_STR("plain: title", eb.pr.title, "A Plain Story");
+        CHECK_STR("plain: author", eb.pr.author, "Ann Example");
+        CHECK_INT("plain: three h2 chapters", eb.pr.n_ch, 3);
+        if (eb.pr.n_ch == 3) {
+            CHECK_INT("plain: Prologue", eb.pr.ch[0].number, PARSE_PROLOGUE);
+            CHECK_INT("plain: Chapter 2", eb.pr.ch[2].number, 2);
+        }
+        CHECK("plain: entities", strstr(eb.text, "letter\xE2\x80\x94the kind") && strstr(eb.text, "\xE2\x80\x9CRead it,\xE2\x80\x9D"));
+        CHECK("plain: a spacer between text is a break", (b = block_with(&eb, "* * *")) && b->kind == BLOCK_BREAK);
+        CHECK("plain: the h3 stays a heading inside chapter 2", (b = block_with(&eb, "Notes")) && b->kind == BLOCK_HEADING);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    /* an EPUB chapter document, its anchors */
+    size_t n;
+    char *err = NULL;
+    char *x = read_file("tests/data/html/chapter.xhtml", &n, &err);
+    if (CHECK("XHTML fixture", x != NULL)) {
+        memset(&eb, 0, sizeof eb);
+        struct html_anchor *an = NULL;
+        size_t n_an = 0;
+        html_append(&eb, x, n, true, HTML_CHAPTER, "Chapter I: The Lamp", &an, &n_an);
+        html_finish(&eb);
+        CHECK_STR("XHTML: the TOC's title", eb.pr.ch[0].title, "Chapter I: The Lamp");
+        CHECK("XHTML: the heading folded equal to it opens the body",
+              (b = block_with(&eb, "The Lamp")) && b->kind == BLOCK_HEADING && eb.pr.ch[0].body == b->end);
+        CHECK("XHTML: entities without the DTD", strstr(eb.text, "six\xC2\xA0o\xE2\x80\x99" "clock.[1]") != NULL);
+        size_t scene = SIZE_MAX, sec = SIZE_MAX;
+        for (size_t i = 0; i < n_an; i++) {
+            if (!strcmp(an[i].id, "scene-2"))
+                scene = an[i].off;
+            if (!strcmp(an[i].id, "chapter-1"))
+                sec = an[i].off;
+        }
+        CHECK("XHTML: an anchor at its paragraph", scene != SIZE_MAX && !strncmp(eb.text + scene, "The *Marguerite*", 16));
+        CHECK("XHTML: the section's anchor at the heading", sec == b->off);
+        CHECK("well formed", well_formed(&eb));
+        for (size_t i = 0; i < n_an; i++)
+            free(an[i].id);
+        free(an);
+        ebook_free(&eb);
+    }
+    free(x);
+    free(err);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--dump"))
@@ -906,6 +1049,7 @@ int main(int argc, char **argv)
     test_safety();
     test_long_paragraph();
     test_sniff();
+    test_fixtures();
     const char *seed = getenv("QUIRE_TEST_SEED");
     test_random(seed ? strtoull(seed, NULL, 10) : 20261203);
     if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
