@@ -169,7 +169,8 @@ static bool is_ws(unsigned char ch) { return ch == ' ' || ch == '\t' || ch == '\
 /* Collapse white space (and U+00A0) of s into single spaces, trimmed. */
 static char *collapse(const char *s)
 {
-    struct buf b = {0};
+    size_t n = s ? strlen(s) : 0, k = 0;
+    char *r = xmalloc(n + 1);
     bool sp = false;
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
         if (is_ws(*p) || (p[0] == 0xC2 && p[1] == 0xA0)) {
@@ -178,14 +179,13 @@ static char *collapse(const char *s)
             sp = true;
             continue;
         }
-        if (sp && b.len)
-            buf_addc(&b, ' ');
+        if (sp && k)
+            r[k++] = ' ';
         sp = false;
-        buf_addc(&b, (char)*p);
+        r[k++] = (char)*p;
     }
-    if (!b.data)
-        return xstrdup("");
-    return b.data;
+    r[k] = '\0';
+    return r;
 }
 
 /* Is this element hidden from readers (never shown, never walked)? */
@@ -858,21 +858,33 @@ static void scan_generic(struct conv *c, xmlNode *root)
         }
 }
 
+/* Does the subtree show any text or image (white space and U+00A0 aside)? */
+static bool shows_something(const struct conv *c, xmlNode *n)
+{
+    for (xmlNode *p = n; p; p = next_node(p, n, p != n && p->type == XML_ELEMENT_NODE && hidden(c, p))) {
+        if (is_elem(p, "img"))
+            return true;
+        if ((p->type == XML_TEXT_NODE || p->type == XML_CDATA_SECTION_NODE) && p->content)
+            for (const unsigned char *q = p->content; *q; q++) {
+                if (q[0] == 0xC2 && q[1] == 0xA0)
+                    q++;
+                else if (!is_ws(*q))
+                    return true;
+            }
+    }
+    return false;
+}
+
 /* Empty <p> elements used as spacing everywhere are not scene breaks. */
 static void count_spacers(struct conv *c, xmlNode *root)
 {
     size_t empty = 0, full = 0;
     for (xmlNode *p = root; p; p = next_node(p, root, false))
         if (is_elem(p, "p")) {
-            char *t = text_of(c, p);
-            bool img = false;
-            for (xmlNode *q = p; q && !img; q = next_node(q, p, false))
-                img = is_elem(q, "img");
-            if (*t || img)
+            if (shows_something(c, p))
                 full++;
             else
                 empty++;
-            free(t);
         }
     c->spacer_breaks = empty * 4 <= full;
 }
