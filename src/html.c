@@ -220,7 +220,8 @@ static bool hidden(const struct conv *c, const xmlNode *n)
         if (has_class(n, c->hidden[i]))
             return true;
     /* AO3's landmark headings ("Chapter Text") are for screen readers */
-    if ((c->mode == M_AO3_PAGE || c->mode == M_AO3_DL) && has_class(n, "landmark"))
+    if ((c->mode == M_AO3_PAGE || c->mode == M_AO3_DL) &&
+        (has_class(n, "landmark") || has_class(n, "toc-heading")))
         return true;
     return false;
 }
@@ -1284,6 +1285,18 @@ static void anchor_of(struct conv *c, const xmlNode *n)
     (*c->anchors)[(*c->n_anchors)++] = (struct html_anchor){id, SIZE_MAX};
 }
 
+/* An AO3 chapter's meta group, its classes renamed (calibre's EPUB): a
+ * div whose child is the chapter's h2.heading. */
+static bool ao3_chapter_meta(const xmlNode *n)
+{
+    if (!is_elem(n, "div"))
+        return false;
+    for (const xmlNode *k = n->children; k; k = k->next)
+        if (is_elem(k, "h2") && has_class(k, "heading"))
+            return true;
+    return false;
+}
+
 /* Context flags an element gives its blocks (AO3's notes and prefaces,
  * FanFicFare's notes, blockquotes). */
 static uint8_t context_flags(const struct conv *c, const xmlNode *n, uint8_t f)
@@ -1295,7 +1308,7 @@ static uint8_t context_flags(const struct conv *c, const xmlNode *n, uint8_t f)
             (has_class(n, "end") && has_class(n, "notes")) || id_is(n, "children")) {
             f = (uint8_t)((f & ~BLOCK_FRONT) | BLOCK_BACK);
         } else if (id_is(n, "preface") || has_class(n, "preface") || has_class(n, "meta") ||
-                   has_class(n, "summary") || has_class(n, "notes")) {
+                   has_class(n, "summary") || has_class(n, "notes") || ao3_chapter_meta(n)) {
             if (!(f & BLOCK_BACK))
                 f |= BLOCK_FRONT;
         }
@@ -1722,7 +1735,12 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         /* text before the first chapter heading is front matter */
         for (xmlNode *p = top; p && !c.pre_chapter; p = next_node(p, top, false))
             c.pre_chapter = p->type == XML_ELEMENT_NODE && p->_private == MARK_CHAPTER;
-    } else if (role == HTML_CHAPTER) {
+    }
+    /* an AO3 EPUB's documents: notes and hidden headings as in the download */
+    if (role != HTML_STANDALONE &&
+        (find_id(root, "preface") || find_id(root, "chapters") || find_id(root, "afterword")))
+        c.mode = M_AO3_DL;
+    if (role == HTML_CHAPTER) {
         /* the first heading equal to the TOC's title (folded) is the
            chapter's heading; with no title, the first h1-h3 gives it */
         char *want = title ? fold(title) : NULL;
@@ -1754,24 +1772,28 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         xmlNode *pre = find_id(root, "preface");
         if (pre)
             scan_ao3_dl(&c, root, pre, NULL);
+        /* FanFicFare's title page: "<b>Label:</b> value<br/>" */
         for (xmlNode *p = top; p; p = next_node(p, top, false))
-            if (is_elem(p, "b") || is_elem(p, "span")) {
+            if (is_elem(p, "b") || is_elem(p, "strong") || is_elem(p, "span")) {
                 char *l = text_of(NULL, p);
                 size_t k = strlen(l);
-                if (k > 1 && k < 40 && l[k - 1] == ':' && p->next &&
-                    (p->next->type == XML_TEXT_NODE || is_elem(p->next, "a"))) {
-                    char *v = NULL;
-                    if (p->next->type == XML_TEXT_NODE) {
-                        v = collapse((const char *)p->next->content);
-                        if (!*v && is_elem(p->next->next, "a")) {
-                            free(v);
-                            v = text_of(NULL, p->next->next);
+                if (k > 1 && k < 40 && l[k - 1] == ':') {
+                    struct buf v = {0};
+                    for (xmlNode *q = p->next; q && !is_elem(q, "br") && !is_elem(q, "b") &&
+                                               !is_elem(q, "strong") && !is_elem(q, "p");
+                         q = q->next) {
+                        char *t = q->type == XML_TEXT_NODE ? collapse((const char *)q->content)
+                                                           : text_of(NULL, q);
+                        if (*t) {
+                            if (v.len)
+                                buf_addc(&v, ' ');
+                            buf_adds(&v, t);
                         }
-                    } else {
-                        v = text_of(NULL, p->next);
+                        free(t);
                     }
-                    meta_label(&eb->pr.meta, l, v);
-                    free(v);
+                    if (v.data)
+                        meta_label(&eb->pr.meta, l, v.data);
+                    buf_free(&v);
                 }
                 free(l);
             }

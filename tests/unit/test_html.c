@@ -7,6 +7,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <zip.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -1034,6 +1035,112 @@ static void test_fixtures(void)
     free(err);
 }
 
+/* ---- an EPUB's documents through html_append, as epub.c hands them ---- */
+
+/* Entry `name` of the zip at path, malloc'd (*n its length), or NULL. */
+static char *zip_entry(zip_t *z, const char *name, size_t *n)
+{
+    zip_stat_t st;
+    if (zip_stat(z, name, 0, &st) != 0 || st.size > ((zip_uint64_t)16 << 20))
+        return NULL;
+    zip_file_t *f = zip_fopen(z, name, 0);
+    if (!f)
+        return NULL;
+    char *b = xmalloc((size_t)st.size + 1);
+    zip_int64_t got = zip_fread(f, b, st.size);
+    zip_fclose(f);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(b);
+        return NULL;
+    }
+    *n = (size_t)st.size;
+    return b;
+}
+
+static bool append_entry(zip_t *z, struct ebook *eb, const char *name, enum html_role role, const char *title)
+{
+    size_t n;
+    char *x = zip_entry(z, name, &n);
+    bool ok = x && html_append(eb, x, n, true, role, title, NULL, NULL);
+    free(x);
+    return ok;
+}
+
+static void test_epub_documents(const char *shared)
+{
+    char *path = xasprintf("%s/corpus/ebooks/fanficfare/fff_test1_s1.epub", shared);
+    int e;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    free(path);
+    if (CHECK("FanFicFare EPUB opens", z != NULL)) {
+        struct ebook eb;
+        memset(&eb, 0, sizeof eb);
+        bool ok = append_entry(z, &eb, "OEBPS/title_page.xhtml", HTML_FRONT, NULL);
+        for (int k = 1; k <= 9; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "OEBPS/file%04d.xhtml", k);
+            ok = ok && append_entry(z, &eb, name, HTML_CHAPTER, NULL);
+        }
+        html_finish(&eb);
+        CHECK("FFF EPUB: every document converts", ok);
+        size_t tl;
+        char *err = NULL;
+        char *txt = read_file("tests/data/fanficfare/fff_test1_s1.txt", &tl, &err);
+        struct parse_result pr;
+        parse_text(txt ? txt : "", txt ? tl : 0, &pr);
+        CHECK_INT("FFF EPUB: the TXT's chapters", eb.pr.n_ch, pr.n_ch);
+        for (size_t k = 0; k < pr.n_ch && k < eb.pr.n_ch; k++)
+            CHECK_STR("FFF EPUB: chapter titles from the first heading", eb.pr.ch[k].title, pr.ch[k].title);
+        CHECK_STR("FFF EPUB: series from the title page", eb.pr.meta.series, "The Great Test");
+        CHECK("FFF EPUB: series index", eb.pr.meta.series_index == 1);
+        CHECK_STR("FFF EPUB: status", eb.pr.meta.status, "in progress");
+        CHECK_STR("FFF EPUB: rating", eb.pr.meta.rating, "Tweenie");
+        CHECK_STR("FFF EPUB: published", eb.pr.meta.published, "1975-03-15");
+        CHECK("FFF EPUB: summary", eb.pr.meta.summary && !strncmp(eb.pr.meta.summary, "Description tests:", 18) &&
+                                       strstr(eb.pr.meta.summary, "My first fic"));
+        const struct block *b = block_with(&eb, "Relationships:");
+        CHECK("FFF EPUB: the title page is front matter", b && (b->flags & BLOCK_FRONT) && b->end <= eb.pr.ch[0].front_end);
+        CHECK("well formed", well_formed(&eb));
+        parse_result_free(&pr);
+        free(txt);
+        free(err);
+        ebook_free(&eb);
+        zip_close(z);
+    }
+    path = xasprintf("%s/corpus/ebooks/ao3/ao3dl_17434637_disrupt.epub", shared);
+    z = zip_open(path, ZIP_RDONLY, &e);
+    free(path);
+    if (CHECK("AO3 EPUB opens", z != NULL)) {
+        struct ebook eb;
+        memset(&eb, 0, sizeof eb);
+        bool ok = append_entry(z, &eb, "Disrupt_split_000.xhtml", HTML_FRONT, NULL) &&
+                  append_entry(z, &eb, "Disrupt_split_001.xhtml", HTML_FRONT, NULL) &&
+                  append_entry(z, &eb, "Disrupt_split_002.xhtml", HTML_CHAPTER, "Small Batch Hashtag") &&
+                  append_entry(z, &eb, "Disrupt_split_003.xhtml", HTML_CHAPTER, "Try-hard Brunch") &&
+                  append_entry(z, &eb, "Disrupt_split_004.xhtml", HTML_BACK, NULL);
+        html_finish(&eb);
+        CHECK("AO3 EPUB: every document converts", ok);
+        CHECK_INT("AO3 EPUB: two chapters", eb.pr.n_ch, 2);
+        CHECK_STR("AO3 EPUB: series from the preface", eb.pr.meta.series, "Kitsch");
+        CHECK_STR("AO3 EPUB: 2/5 in progress", eb.pr.meta.status, "in progress");
+        CHECK("AO3 EPUB: the toc headings hidden (calibre kept the class)",
+              !block_with(&eb, "Preface") && !block_with(&eb, "Afterword"));
+        const struct block *b = block_with(&eb, "Small Batch Hashtag");
+        CHECK("AO3 EPUB: the chapter heading, not front matter",
+              b && b->kind == BLOCK_HEADING && !(b->flags & BLOCK_FRONT) && b->off == eb.pr.ch[0].front_end);
+        CHECK("AO3 EPUB: the chapter summary front matter though calibre renamed its class",
+              (b = block_with(&eb, "Trust fund hot chicken")) && (b->flags & BLOCK_FRONT));
+        CHECK("AO3 EPUB: the chapter text is body", (b = block_with(&eb, "Hoodie live-edge")) &&
+                                                          !(b->flags & (BLOCK_FRONT | BLOCK_BACK)));
+        CHECK("AO3 EPUB: the afterword back matter of the last chapter",
+              (b = block_with(&eb, "TBC...")) && (b->flags & BLOCK_BACK) && eb.pr.n_ch == 2 &&
+                  b->off >= eb.pr.ch[1].back);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+        zip_close(z);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--dump"))
@@ -1056,6 +1163,7 @@ int main(int argc, char **argv)
         test_real_files("../shared");
         test_fanficfare("../shared");
         test_ao3_meta("../shared");
+        test_epub_documents("../shared");
     } else {
         printf("test_html: ../shared/corpus absent: real files skipped\n");
     }
