@@ -76,6 +76,8 @@ struct conv {
     /* The block being built. */
     struct buf para;
     size_t line_start;    /* para offset where the current line's text starts */
+    size_t line_begin;    /* para offset where the current line starts (a list
+                             marker before line_start) */
     size_t lines;         /* line ends in para */
     bool space;           /* collapsed white space pending */
     int want_i, want_b;   /* emphasis depth wanted by open elements */
@@ -790,9 +792,10 @@ static void scan_fff(struct conv *c, xmlNode *body)
     }
 }
 
-/* Any other HTML: the h1-h3 level that repeats (the one whose headings
- * read most as chapter headings, the higher one on a tie) is the chapter
- * level; a lone heading that reads as one is a chapter too. */
+/* Any other HTML: the h1-h3 level whose headings most often read as
+ * chapter headings (parse_is_heading; the higher level on a tie, a lone
+ * one too) is the chapter level; with none, the highest level that
+ * repeats. */
 static void scan_generic(struct conv *c, xmlNode *root)
 {
     struct parse_result *pr = &c->eb->pr;
@@ -839,21 +842,25 @@ static void scan_generic(struct conv *c, xmlNode *root)
     if (lang)
         set_once(&pr->meta.language, lang);
     free(lang);
+    /* the level with the most headings that read as chapter headings;
+       with none, the highest level that repeats */
     int best = 0;
     for (int lv = 1; lv <= 3; lv++)
-        if (count[lv] >= 2 && (!best || named[lv] > named[best]))
+        if (named[lv] && (!best || named[lv] > named[best]))
+            best = lv;
+    for (int lv = 1; lv <= 3 && !best; lv++)
+        if (count[lv] >= 2)
             best = lv;
     if (!best)
-        for (int lv = 1; lv <= 3 && !best; lv++)
-            if (named[lv] == 1 && count[lv] == 1)
-                best = lv;
-    if (!best)
         return;
+    /* when few of the level read as chapters (a saved web page's other
+       h1s), only those are */
+    bool only_named = named[best] && named[best] * 2 <= count[best];
     size_t n = 0;
     for (xmlNode *p = root; p; p = next_node(p, root, p->type == XML_ELEMENT_NODE && hidden(c, p)))
         if (head_level(p) == best) {
             char *t = text_of(c, p);
-            if (*t)
+            if (*t && (!only_named || parse_is_heading(t, strlen(t), NULL, NULL)))
                 mark_chapter(p, &n);
             free(t);
         }
@@ -1096,7 +1103,7 @@ static void flush(struct conv *c)
     c->nospace_at = SIZE_MAX;
     drop_stray_marks(c);
     if (!p->len) {
-        c->line_start = 0;
+        c->line_start = c->line_begin = 0;
         c->lines = 0;
         return;
     }
@@ -1120,7 +1127,7 @@ static void flush(struct conv *c)
     }
     p->len = 0;
     p->data[0] = '\0';
-    c->line_start = 0;
+    c->line_start = c->line_begin = 0;
     c->lines = 0;
 }
 
@@ -1142,17 +1149,19 @@ static void line_break(struct conv *c)
     }
     buf_addc(p, '\n');
     c->lines++;
-    c->line_start = p->len;
+    c->line_start = c->line_begin = p->len;
     c->space = false;
 }
 
 static void new_line(struct conv *c)
 {
-    if (c->para.len > c->line_start) {
+    if (c->para.len > c->line_begin) {
         close_marks(c);
+        while (c->para.len > c->line_begin && c->para.data[c->para.len - 1] == ' ')
+            c->para.data[--c->para.len] = '\0';
         buf_addc(&c->para, '\n');
         c->lines++;
-        c->line_start = c->para.len;
+        c->line_start = c->line_begin = c->para.len;
     }
     c->space = false;
 }

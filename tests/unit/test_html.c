@@ -252,6 +252,10 @@ static void test_verse_lists_tables(void)
     CHECK("a list is verse", (b = block_with(&eb, "apples")) && b->kind == BLOCK_VERSE);
     CHECK("table rows of cells", strstr(eb.text, "Name | Age\nAnn | 30") != NULL);
     CHECK("pre keeps its spaces", strstr(eb.text, "  code  line\n    indented") != NULL);
+    ebook_free(&eb);
+    conv("<ul><li><ul><li>inner one</li><li>inner two</li></ul></li><li>outer</li></ul>", &eb);
+    CHECK("a nested list in an item with no text of its own: each item on its line",
+          strstr(eb.text, "-\n  - inner one\n  - inner two\n- outer") != NULL);
     CHECK("well formed", well_formed(&eb));
     ebook_free(&eb);
 }
@@ -316,6 +320,29 @@ static void test_chapters_generic(void)
                                                  eb.text + eb.pr.ch[1].body + 2);
     }
     CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
+static void test_chapters_page(void)
+{
+    struct ebook eb;
+    /* a saved page: one h1 reads as a chapter, another h1 is the site's */
+    conv("<h1>Chapter One</h1><p>Text of it.</p><h1><a href='/p'>Great Author</a></h1><p>Bio.</p>"
+         "<h2>About</h2><h2>Contact</h2>", &eb);
+    CHECK_INT("only the h1 that reads as a chapter opens one", eb.pr.n_ch, 1);
+    CHECK_STR("its title", eb.pr.ch[0].title, "Chapter One");
+    CHECK_INT("its number", eb.pr.ch[0].number, 1);
+    ebook_free(&eb);
+    /* plain titled chapters: the level that repeats */
+    conv("<h1>Book</h1><h2>The Storm</h2><p>a</p><h2>The Calm</h2><p>b</p>", &eb);
+    CHECK_INT("untitled-by-number chapters from the repeating level", eb.pr.n_ch, 2);
+    CHECK_STR("second title", eb.pr.n_ch == 2 ? eb.pr.ch[1].title : NULL, "The Calm");
+    CHECK_INT("no number", eb.pr.ch[0].number, PARSE_NO_NUMBER);
+    ebook_free(&eb);
+    /* one heading that is no chapter: one chapter without a title */
+    conv("<h1>A Poem</h1><p>Lines.</p>", &eb);
+    CHECK("a lone title heading opens no chapter", eb.pr.n_ch == 1 && eb.pr.ch[0].title == NULL);
+    CHECK("and is a heading block", block_with(&eb, "A Poem")->kind == BLOCK_HEADING);
     ebook_free(&eb);
 }
 
@@ -1152,6 +1179,7 @@ int main(int argc, char **argv)
     test_inline_things();
     test_hidden();
     test_chapters_generic();
+    test_chapters_page();
     test_xhtml_chapter();
     test_safety();
     test_long_paragraph();
