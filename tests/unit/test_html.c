@@ -453,6 +453,54 @@ static void test_long_paragraph(void)
     buf_free(&b);
 }
 
+static void test_encodings(void)
+{
+    struct ebook eb;
+    static const char latin[] = "<html><body><p>caf\xE9 na\xEFve \x93quoted\x94</p></body></html>";
+    conv(latin, &eb);
+    CHECK("no charset and not UTF-8: Windows-1252", strstr(eb.text, "caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x9Cquoted\xE2\x80\x9D") != NULL);
+    ebook_free(&eb);
+    static const char utf8[] = "<p>caf\xC3\xA9 \xE6\xB3\x95</p>";
+    conv(utf8, &eb);
+    CHECK("no charset, valid UTF-8: UTF-8 (libxml2 alone would read Latin-1)", strstr(eb.text, "caf\xC3\xA9 \xE6\xB3\x95") != NULL);
+    ebook_free(&eb);
+    static const char declared[] = "<html><head><meta charset='iso-8859-1'></head><body><p>\xE0 la</p></body></html>";
+    conv(declared, &eb);
+    CHECK("a declared charset is read", strstr(eb.text, "\xC3\xA0 la") != NULL);
+    ebook_free(&eb);
+    static const char crlf[] = "<p>one\r\ntwo</p>\r\n<p>three</p>";
+    conv(crlf, &eb);
+    CHECK_STR("CRLF is white space; the text has LF line ends", eb.text, "one two\n\nthree\n");
+    ebook_free(&eb);
+}
+
+/* The same bytes give the same text, blocks and chapters. */
+static void test_deterministic(const char *path)
+{
+    struct ebook a, b;
+    char *err = NULL;
+    if (!ebook_read_file(path, EBOOK_HTML, &a, &err)) {
+        free(err);
+        return;
+    }
+    if (!ebook_read_file(path, EBOOK_HTML, &b, &err)) {
+        free(err);
+        ebook_free(&a);
+        return;
+    }
+    bool same = a.len == b.len && !memcmp(a.text, b.text, a.len) && a.n_blocks == b.n_blocks &&
+                a.pr.n_ch == b.pr.n_ch;
+    for (size_t k = 0; same && k < a.n_blocks; k++)
+        same = a.blocks[k].off == b.blocks[k].off && a.blocks[k].end == b.blocks[k].end &&
+               a.blocks[k].kind == b.blocks[k].kind && a.blocks[k].flags == b.blocks[k].flags;
+    for (size_t k = 0; same && k < a.pr.n_ch; k++)
+        same = a.pr.ch[k].start == b.pr.ch[k].start && a.pr.ch[k].body == b.pr.ch[k].body &&
+               a.pr.ch[k].back == b.pr.ch[k].back && a.pr.ch[k].end == b.pr.ch[k].end;
+    CHECK(path, same);
+    ebook_free(&a);
+    ebook_free(&b);
+}
+
 static void test_sniff(void)
 {
     const unsigned char *h = (const unsigned char *)"\xEF\xBB\xBF  <!DOCTYPE html>\n<html>";
@@ -1185,6 +1233,9 @@ int main(int argc, char **argv)
     test_long_paragraph();
     test_sniff();
     test_fixtures();
+    test_encodings();
+    test_deterministic("tests/data/html/ao3_download.html");
+    test_deterministic("tests/data/html/plain_story.html");
     const char *seed = getenv("QUIRE_TEST_SEED");
     test_random(seed ? strtoull(seed, NULL, 10) : 20261203);
     if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
