@@ -54,7 +54,7 @@ enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
 /* What an open element does, kept on the walk's stack until it closes. */
 enum what {
     W_INLINE, W_BLOCK, W_PARA, W_HEAD, W_EM, W_STRONG, W_LIST, W_LI, W_TABLE,
-    W_ROW, W_CELL, W_PRE, W_QUOTE, W_ROOT,
+    W_ROW, W_CELL, W_PRE, W_QUOTE, W_Q, W_ROOT,
 };
 
 struct frame {
@@ -1240,7 +1240,7 @@ static bool name_in(const xmlNode *n, const char *const *names)
 static const char *const block_names[] = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure",
     "figcaption", "address", "details", "summary", "center", "body", "html",
-    "form", "fieldset", "legend", "caption", "hgroup", "dialog", "ruby", NULL,
+    "form", "fieldset", "legend", "caption", "hgroup", "dialog", NULL,
 };
 
 static bool noteref(const xmlNode *n, char **label)
@@ -1401,6 +1401,10 @@ static void walk(struct conv *c, xmlNode *top)
                            is_elem(p, "var") || is_elem(p, "dfn")) {
                     f.what = W_EM;
                     c->want_i++;
+                } else if (is_elem(p, "q")) {
+                    /* an inline quotation: its marks, as browsers draw them */
+                    f.what = W_Q;
+                    add_text(c, "\xE2\x80\x9C", 3);
                 } else if (is_elem(p, "strong") || is_elem(p, "b")) {
                     f.what = W_STRONG;
                     c->want_b++;
@@ -1525,6 +1529,9 @@ static void walk(struct conv *c, xmlNode *top)
                         if (at)
                             close_from(c, (int)(at - c->open));
                     }
+                    break;
+                case W_Q:
+                    add_text(c, "\xE2\x80\x9D", 3);
                     break;
                 case W_LIST:
                     c->in_list--;

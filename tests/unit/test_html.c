@@ -278,6 +278,10 @@ static void test_inline_things(void)
     b = block_with(&eb, "The Title");
     CHECK("h1 a heading", b && b->kind == BLOCK_HEADING);
     ebook_free(&eb);
+    conv("<p>He said <q>go <em>now</em></q>. <ruby>\xE6\xBC\xA2<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>!</p>", &eb);
+    CHECK("q gets its quotation marks", strstr(eb.text, "said \xE2\x80\x9Cgo *now*\xE2\x80\x9D.") != NULL);
+    CHECK("ruby stays inline", strstr(eb.text, "\xE6\xBC\xA2(kan)!") != NULL);
+    ebook_free(&eb);
 }
 
 static void test_hidden(void)
