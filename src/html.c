@@ -641,10 +641,41 @@ static char *authors_of(xmlNode *n)
     return b.data;
 }
 
+/* The element that stands for heading n: its hgroup when it has one
+ * (a number and a title, `<hgroup><h2>I</h2><p>The Eve</p></hgroup>`,
+ * are one heading). */
+static xmlNode *heading_node(xmlNode *n)
+{
+    return n->parent && is_elem(n->parent, "hgroup") ? n->parent : n;
+}
+
+/* A chapter title from heading element n: an hgroup's lines joined with
+ * ": " ("I: The Eve of the War"), else its text. */
+static char *title_of(const struct conv *c, xmlNode *n)
+{
+    if (!is_elem(n, "hgroup"))
+        return text_of(c, n);
+    struct buf b = {0};
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || hidden(c, k))
+            continue;
+        char *t = text_of(c, k);
+        if (*t) {
+            if (b.len)
+                buf_adds(&b, ": ");
+            buf_adds(&b, t);
+        }
+        free(t);
+    }
+    return b.data ? b.data : xstrdup("");
+}
+
 static void mark_chapter(xmlNode *n, size_t *count)
 {
+    n = heading_node(n);
+    if (n->_private != MARK_CHAPTER)
+        (*count)++;
     n->_private = MARK_CHAPTER;
-    (*count)++;
 }
 
 /* AO3 download: div#preface, div#chapters, div#afterword. */
@@ -1350,7 +1381,7 @@ static void walk(struct conv *c, xmlNode *top)
             first_done = true;
             anchor_of(c, p);
             struct frame f = {.n = p, .what = W_INLINE, .flags = c->flags};
-            int lv = head_level(p);
+            int lv = is_elem(p, "hgroup") ? 1 : head_level(p);
             char *label = NULL;
             if (is_elem(p, "br")) {
                 line_break(c);
@@ -1382,7 +1413,11 @@ static void walk(struct conv *c, xmlNode *top)
                 skip = false;
                 c->flags = context_flags(c, p, c->flags);
                 if (lv) {
-                    if (c->in_list || c->in_table) {
+                    if (c->in_head) {
+                        /* a heading in an hgroup: a line of the heading */
+                        new_line(c);
+                        f.what = W_INLINE;
+                    } else if (c->in_list || c->in_table) {
                         f.what = W_INLINE;
                     } else {
                         flush(c);
@@ -1390,7 +1425,7 @@ static void walk(struct conv *c, xmlNode *top)
                         c->in_head++;
                         if (p->_private == MARK_CHAPTER || p->_private == MARK_HEADING) {
                             if (p->_private == MARK_CHAPTER) {
-                                char *t = text_of(c, p);
+                                char *t = title_of(c, p);
                                 open_chapter(c, t);
                                 free(t);
                             }
@@ -1489,7 +1524,9 @@ static void walk(struct conv *c, xmlNode *top)
                     f.what = W_QUOTE;
                 } else if (name_in(p, block_names)) {
                     f.what = is_elem(p, "p") ? W_PARA : W_BLOCK;
-                    if (c->in_list || c->in_table)
+                    if (c->in_head)
+                        new_line(c);
+                    else if (c->in_list || c->in_table)
                         c->space = true;
                     else
                         flush(c);
@@ -1551,7 +1588,7 @@ static void walk(struct conv *c, xmlNode *top)
                 case W_QUOTE:
                 case W_BLOCK:
                 case W_PARA:
-                    if (c->in_list || c->in_table) {
+                    if (c->in_list || c->in_table || c->in_head) {
                         c->space = true;
                     } else {
                         bool empty = c->para.len == 0 && c->out.len == f.mark;
@@ -1764,13 +1801,21 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         char *got = NULL;
         for (xmlNode *p = top; p && !head;
              p = next_node(p, top, p->type == XML_ELEMENT_NODE && hidden(&c, p))) {
-            int lv = head_level(p);
+            int lv = is_elem(p, "hgroup") ? 1 : head_level(p);
             if (!lv || (!want && lv > 3))
                 continue;
             char *t = text_of(&c, p);
             char *f = fold(t);
             if (want ? (*f && !strcmp(f, want)) : *t != '\0') {
-                head = p;
+                head = heading_node(p);
+                if (head == p && is_elem(p, "hgroup") && !want) {
+                    free(t);
+                    t = title_of(&c, p);
+                }
+                if (head != p && !want) {
+                    free(t);
+                    t = title_of(&c, head);
+                }
                 got = t;
                 t = NULL;
             }

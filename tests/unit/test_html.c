@@ -14,12 +14,27 @@
 #include <string.h>
 #include <unistd.h>
 
-/* --dump FILE: the derived text with each block's kind and flags. */
+/* --dump FILE: the derived text with each block's kind and flags (a
+ * .xhtml FILE as an EPUB chapter document). */
 static int dump(const char *path)
 {
     struct ebook eb;
     char *err = NULL;
-    if (!ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
+    size_t pl = strlen(path);
+    if (pl > 6 && !strcmp(path + pl - 6, ".xhtml")) {
+        /* an EPUB's XHTML document, as epub.c hands it over */
+        size_t n;
+        char *x = read_file(path, &n, &err);
+        memset(&eb, 0, sizeof eb);
+        if (!x || !html_append(&eb, x, n, true, HTML_CHAPTER, NULL, NULL, NULL)) {
+            fprintf(stderr, "%s: cannot convert\n", path);
+            free(x);
+            free(err);
+            return 1;
+        }
+        free(x);
+        html_finish(&eb);
+    } else if (!ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
@@ -347,6 +362,32 @@ static void test_chapters_page(void)
     conv("<h1>A Poem</h1><p>Lines.</p>", &eb);
     CHECK("a lone title heading opens no chapter", eb.pr.n_ch == 1 && eb.pr.ch[0].title == NULL);
     CHECK("and is a heading block", block_with(&eb, "A Poem")->kind == BLOCK_HEADING);
+    ebook_free(&eb);
+}
+
+static void test_hgroup(void)
+{
+    struct ebook eb;
+    conv("<h1>Book</h1><section><hgroup><h2>I</h2><p>The Start</p></hgroup><p>One.</p></section>"
+         "<section><hgroup><h2>II</h2><p>The End</p></hgroup><p>Two.</p></section>", &eb);
+    CHECK_INT("hgroup chapters", eb.pr.n_ch, 2);
+    if (eb.pr.n_ch == 2) {
+        CHECK_STR("an hgroup's title: its lines joined", eb.pr.ch[1].title, "II: The End");
+        CHECK_INT("its number", eb.pr.ch[1].number, 2);
+        const struct block *b = block_with(&eb, "The End");
+        CHECK("one heading block of two lines", b && b->kind == BLOCK_HEADING && b->off == eb.pr.ch[1].front_end &&
+                                                    !strncmp(eb.text + b->off, "II\nThe End", 10));
+    }
+    ebook_free(&eb);
+    static const char x[] = "<html xmlns='http://www.w3.org/1999/xhtml'><body><section><hgroup><h2>IV</h2>"
+                            "<p>The Cylinder Opens</p></hgroup><p>Text.</p></section></body></html>";
+    conv_x(x, HTML_CHAPTER, "IV: The Cylinder Opens", &eb);
+    const struct block *b = block_with(&eb, "Cylinder");
+    CHECK("EPUB: the hgroup equal to the TOC title is the chapter heading",
+          b && b->kind == BLOCK_HEADING && eb.pr.ch[0].front_end == b->off && eb.pr.ch[0].body == b->end);
+    ebook_free(&eb);
+    conv_x(x, HTML_CHAPTER, NULL, &eb);
+    CHECK_STR("EPUB, no TOC title: the hgroup's", eb.pr.ch[0].title, "IV: The Cylinder Opens");
     ebook_free(&eb);
 }
 
@@ -1232,6 +1273,7 @@ int main(int argc, char **argv)
     test_hidden();
     test_chapters_generic();
     test_chapters_page();
+    test_hgroup();
     test_xhtml_chapter();
     test_safety();
     test_long_paragraph();
