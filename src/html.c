@@ -54,7 +54,7 @@ enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
 /* What an open element does, kept on the walk's stack until it closes. */
 enum what {
     W_INLINE, W_BLOCK, W_PARA, W_HEAD, W_EM, W_STRONG, W_LIST, W_LI, W_TABLE,
-    W_ROW, W_CELL, W_PRE, W_QUOTE, W_ROOT,
+    W_ROW, W_CELL, W_PRE, W_QUOTE, W_Q, W_ROOT,
 };
 
 struct frame {
@@ -76,6 +76,8 @@ struct conv {
     /* The block being built. */
     struct buf para;
     size_t line_start;    /* para offset where the current line's text starts */
+    size_t line_begin;    /* para offset where the current line starts (a list
+                             marker before line_start) */
     size_t lines;         /* line ends in para */
     bool space;           /* collapsed white space pending */
     int want_i, want_b;   /* emphasis depth wanted by open elements */
@@ -169,7 +171,8 @@ static bool is_ws(unsigned char ch) { return ch == ' ' || ch == '\t' || ch == '\
 /* Collapse white space (and U+00A0) of s into single spaces, trimmed. */
 static char *collapse(const char *s)
 {
-    struct buf b = {0};
+    size_t n = s ? strlen(s) : 0, k = 0;
+    char *r = xmalloc(n + 1);
     bool sp = false;
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
         if (is_ws(*p) || (p[0] == 0xC2 && p[1] == 0xA0)) {
@@ -178,14 +181,13 @@ static char *collapse(const char *s)
             sp = true;
             continue;
         }
-        if (sp && b.len)
-            buf_addc(&b, ' ');
+        if (sp && k)
+            r[k++] = ' ';
         sp = false;
-        buf_addc(&b, (char)*p);
+        r[k++] = (char)*p;
     }
-    if (!b.data)
-        return xstrdup("");
-    return b.data;
+    r[k] = '\0';
+    return r;
 }
 
 /* Is this element hidden from readers (never shown, never walked)? */
@@ -220,7 +222,8 @@ static bool hidden(const struct conv *c, const xmlNode *n)
         if (has_class(n, c->hidden[i]))
             return true;
     /* AO3's landmark headings ("Chapter Text") are for screen readers */
-    if ((c->mode == M_AO3_PAGE || c->mode == M_AO3_DL) && has_class(n, "landmark"))
+    if ((c->mode == M_AO3_PAGE || c->mode == M_AO3_DL) &&
+        (has_class(n, "landmark") || has_class(n, "toc-heading")))
         return true;
     return false;
 }
@@ -465,8 +468,20 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
 /* ---- the first pass: what the document is ---------------------------- */
 
 /* `.name{...display:none...}` rules of the document's <style> elements. */
-static void style_hidden(struct conv *c, const char *css)
+static void style_hidden(struct conv *c, const char *css_in)
 {
+    /* comments out first */
+    char *css = xstrdup(css_in), *w = css;
+    for (const char *r = css_in; *r;) {
+        if (r[0] == '/' && r[1] == '*') {
+            const char *e = strstr(r + 2, "*/");
+            r = e ? e + 2 : r + strlen(r);
+            *w++ = ' ';
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
     const char *p = css;
     while (p && *p) {
         const char *ob = strchr(p, '{');
@@ -509,6 +524,7 @@ static void style_hidden(struct conv *c, const char *css)
         }
         p = cb + 1;
     }
+    free(css);
 }
 
 static xmlNode *find_id(xmlNode *root, const char *id)
@@ -521,7 +537,7 @@ static xmlNode *find_id(xmlNode *root, const char *id)
 
 static int head_level(const xmlNode *n)
 {
-    if (!n || n->type != XML_ELEMENT_NODE || (n->name[0] | 0x20) != 'h' || n->name[2])
+    if (!n || n->type != XML_ELEMENT_NODE || (n->name[0] | 0x20) != 'h' || !n->name[1] || n->name[2])
         return 0;
     int d = n->name[1] - '0';
     return d >= 1 && d <= 6 ? d : 0;
@@ -588,7 +604,13 @@ static void read_dl(struct conv *c, const xmlNode *dl)
                 if (!want || m->n_tags != before)
                     continue;
             }
-            char *v = text_of(NULL, p);
+            /* a work page's series: "Part 1 of X" in span.position, then
+               the previous/next links */
+            xmlNode *pos = NULL;
+            for (xmlNode *q = p; q && !pos; q = next_node(q, p, false))
+                if (has_class(q, "position"))
+                    pos = q;
+            char *v = text_of(NULL, pos ? pos : p);
             meta_label(m, label, v);
             free(v);
         }
@@ -619,10 +641,41 @@ static char *authors_of(xmlNode *n)
     return b.data;
 }
 
+/* The element that stands for heading n: its hgroup when it has one
+ * (a number and a title, `<hgroup><h2>I</h2><p>The Eve</p></hgroup>`,
+ * are one heading). */
+static xmlNode *heading_node(xmlNode *n)
+{
+    return n->parent && is_elem(n->parent, "hgroup") ? n->parent : n;
+}
+
+/* A chapter title from heading element n: an hgroup's lines joined with
+ * ": " ("I: The Eve of the War"), else its text. */
+static char *title_of(const struct conv *c, xmlNode *n)
+{
+    if (!is_elem(n, "hgroup"))
+        return text_of(c, n);
+    struct buf b = {0};
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || hidden(c, k))
+            continue;
+        char *t = text_of(c, k);
+        if (*t) {
+            if (b.len)
+                buf_adds(&b, ": ");
+            buf_adds(&b, t);
+        }
+        free(t);
+    }
+    return b.data ? b.data : xstrdup("");
+}
+
 static void mark_chapter(xmlNode *n, size_t *count)
 {
+    n = heading_node(n);
+    if (n->_private != MARK_CHAPTER)
+        (*count)++;
     n->_private = MARK_CHAPTER;
-    (*count)++;
 }
 
 /* AO3 download: div#preface, div#chapters, div#afterword. */
@@ -686,6 +739,17 @@ static void scan_ao3_page(struct conv *c, xmlNode *root, xmlNode *skin)
             }
             free(pp);
         }
+    }
+    /* no canonical link: the work's own links name its number */
+    for (xmlNode *p = root; p && !pr->meta.source_url; p = next_node(p, root, false)) {
+        char *h = is_elem(p, "a") ? attr(p, "href") : NULL;
+        const char *w = h ? strstr(h, "/works/") : NULL;
+        if (w && (w == h || strstr(h, "archiveofourown.org/works/") == w - 19) &&
+            isdigit((unsigned char)w[7])) {
+            char *url = xasprintf("https://archiveofourown.org/works/%ld", strtol(w + 7, NULL, 10));
+            pr->meta.source_url = url;
+        }
+        free(h);
     }
     size_t n = 0;
     for (xmlNode *p = skin; p; p = next_node(p, skin, false)) {
@@ -759,9 +823,10 @@ static void scan_fff(struct conv *c, xmlNode *body)
     }
 }
 
-/* Any other HTML: the h1-h3 level that repeats (the one whose headings
- * read most as chapter headings, the higher one on a tie) is the chapter
- * level; a lone heading that reads as one is a chapter too. */
+/* Any other HTML: the h1-h3 level whose headings most often read as
+ * chapter headings (parse_is_heading; the higher level on a tie, a lone
+ * one too) is the chapter level; with none, the highest level that
+ * repeats. */
 static void scan_generic(struct conv *c, xmlNode *root)
 {
     struct parse_result *pr = &c->eb->pr;
@@ -808,24 +873,45 @@ static void scan_generic(struct conv *c, xmlNode *root)
     if (lang)
         set_once(&pr->meta.language, lang);
     free(lang);
+    /* the level with the most headings that read as chapter headings;
+       with none, the highest level that repeats */
     int best = 0;
     for (int lv = 1; lv <= 3; lv++)
-        if (count[lv] >= 2 && (!best || named[lv] > named[best]))
+        if (named[lv] && (!best || named[lv] > named[best]))
+            best = lv;
+    for (int lv = 1; lv <= 3 && !best; lv++)
+        if (count[lv] >= 2)
             best = lv;
     if (!best)
-        for (int lv = 1; lv <= 3 && !best; lv++)
-            if (named[lv] == 1 && count[lv] == 1)
-                best = lv;
-    if (!best)
         return;
+    /* when few of the level read as chapters (a saved web page's other
+       h1s), only those are */
+    bool only_named = named[best] && named[best] * 2 <= count[best];
     size_t n = 0;
     for (xmlNode *p = root; p; p = next_node(p, root, p->type == XML_ELEMENT_NODE && hidden(c, p)))
         if (head_level(p) == best) {
             char *t = text_of(c, p);
-            if (*t)
+            if (*t && (!only_named || parse_is_heading(t, strlen(t), NULL, NULL)))
                 mark_chapter(p, &n);
             free(t);
         }
+}
+
+/* Does the subtree show any text or image (white space and U+00A0 aside)? */
+static bool shows_something(const struct conv *c, xmlNode *n)
+{
+    for (xmlNode *p = n; p; p = next_node(p, n, p != n && p->type == XML_ELEMENT_NODE && hidden(c, p))) {
+        if (is_elem(p, "img"))
+            return true;
+        if ((p->type == XML_TEXT_NODE || p->type == XML_CDATA_SECTION_NODE) && p->content)
+            for (const unsigned char *q = p->content; *q; q++) {
+                if (q[0] == 0xC2 && q[1] == 0xA0)
+                    q++;
+                else if (!is_ws(*q))
+                    return true;
+            }
+    }
+    return false;
 }
 
 /* Empty <p> elements used as spacing everywhere are not scene breaks. */
@@ -834,15 +920,10 @@ static void count_spacers(struct conv *c, xmlNode *root)
     size_t empty = 0, full = 0;
     for (xmlNode *p = root; p; p = next_node(p, root, false))
         if (is_elem(p, "p")) {
-            char *t = text_of(c, p);
-            bool img = false;
-            for (xmlNode *q = p; q && !img; q = next_node(q, p, false))
-                img = is_elem(q, "img");
-            if (*t || img)
+            if (shows_something(c, p))
                 full++;
             else
                 empty++;
-            free(t);
         }
     c->spacer_breaks = empty * 4 <= full;
 }
@@ -1050,9 +1131,10 @@ static void flush(struct conv *c)
         p->data[--p->len] = '\0';
     }
     c->space = false;
+    c->nospace_at = SIZE_MAX;
     drop_stray_marks(c);
     if (!p->len) {
-        c->line_start = 0;
+        c->line_start = c->line_begin = 0;
         c->lines = 0;
         return;
     }
@@ -1076,7 +1158,7 @@ static void flush(struct conv *c)
     }
     p->len = 0;
     p->data[0] = '\0';
-    c->line_start = 0;
+    c->line_start = c->line_begin = 0;
     c->lines = 0;
 }
 
@@ -1098,17 +1180,19 @@ static void line_break(struct conv *c)
     }
     buf_addc(p, '\n');
     c->lines++;
-    c->line_start = p->len;
+    c->line_start = c->line_begin = p->len;
     c->space = false;
 }
 
 static void new_line(struct conv *c)
 {
-    if (c->para.len > c->line_start) {
+    if (c->para.len > c->line_begin) {
         close_marks(c);
+        while (c->para.len > c->line_begin && c->para.data[c->para.len - 1] == ' ')
+            c->para.data[--c->para.len] = '\0';
         buf_addc(&c->para, '\n');
         c->lines++;
-        c->line_start = c->para.len;
+        c->line_start = c->line_begin = c->para.len;
     }
     c->space = false;
 }
@@ -1186,8 +1270,8 @@ static bool name_in(const xmlNode *n, const char *const *names)
 
 static const char *const block_names[] = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure",
-    "figcaption", "address", "details", "summary", "center", "dl", "dt", "dd", "body", "html",
-    "form", "fieldset", "legend", "caption", "hgroup", "dialog", "ruby", NULL,
+    "figcaption", "address", "details", "summary", "center", "body", "html",
+    "form", "fieldset", "legend", "caption", "hgroup", "dialog", NULL,
 };
 
 static bool noteref(const xmlNode *n, char **label)
@@ -1241,6 +1325,18 @@ static void anchor_of(struct conv *c, const xmlNode *n)
     (*c->anchors)[(*c->n_anchors)++] = (struct html_anchor){id, SIZE_MAX};
 }
 
+/* An AO3 chapter's meta group, its classes renamed (calibre's EPUB): a
+ * div whose child is the chapter's h2.heading. */
+static bool ao3_chapter_meta(const xmlNode *n)
+{
+    if (!is_elem(n, "div"))
+        return false;
+    for (const xmlNode *k = n->children; k; k = k->next)
+        if (is_elem(k, "h2") && has_class(k, "heading"))
+            return true;
+    return false;
+}
+
 /* Context flags an element gives its blocks (AO3's notes and prefaces,
  * FanFicFare's notes, blockquotes). */
 static uint8_t context_flags(const struct conv *c, const xmlNode *n, uint8_t f)
@@ -1252,7 +1348,7 @@ static uint8_t context_flags(const struct conv *c, const xmlNode *n, uint8_t f)
             (has_class(n, "end") && has_class(n, "notes")) || id_is(n, "children")) {
             f = (uint8_t)((f & ~BLOCK_FRONT) | BLOCK_BACK);
         } else if (id_is(n, "preface") || has_class(n, "preface") || has_class(n, "meta") ||
-                   has_class(n, "summary") || has_class(n, "notes")) {
+                   has_class(n, "summary") || has_class(n, "notes") || ao3_chapter_meta(n)) {
             if (!(f & BLOCK_BACK))
                 f |= BLOCK_FRONT;
         }
@@ -1285,7 +1381,7 @@ static void walk(struct conv *c, xmlNode *top)
             first_done = true;
             anchor_of(c, p);
             struct frame f = {.n = p, .what = W_INLINE, .flags = c->flags};
-            int lv = head_level(p);
+            int lv = is_elem(p, "hgroup") ? 1 : head_level(p);
             char *label = NULL;
             if (is_elem(p, "br")) {
                 line_break(c);
@@ -1317,7 +1413,11 @@ static void walk(struct conv *c, xmlNode *top)
                 skip = false;
                 c->flags = context_flags(c, p, c->flags);
                 if (lv) {
-                    if (c->in_list || c->in_table) {
+                    if (c->in_head) {
+                        /* a heading in an hgroup: a line of the heading */
+                        new_line(c);
+                        f.what = W_INLINE;
+                    } else if (c->in_list || c->in_table) {
                         f.what = W_INLINE;
                     } else {
                         flush(c);
@@ -1325,7 +1425,7 @@ static void walk(struct conv *c, xmlNode *top)
                         c->in_head++;
                         if (p->_private == MARK_CHAPTER || p->_private == MARK_HEADING) {
                             if (p->_private == MARK_CHAPTER) {
-                                char *t = text_of(c, p);
+                                char *t = title_of(c, p);
                                 open_chapter(c, t);
                                 free(t);
                             }
@@ -1336,6 +1436,10 @@ static void walk(struct conv *c, xmlNode *top)
                            is_elem(p, "var") || is_elem(p, "dfn")) {
                     f.what = W_EM;
                     c->want_i++;
+                } else if (is_elem(p, "q")) {
+                    /* an inline quotation: its marks, as browsers draw them */
+                    f.what = W_Q;
+                    add_text(c, "\xE2\x80\x9C", 3);
                 } else if (is_elem(p, "strong") || is_elem(p, "b")) {
                     f.what = W_STRONG;
                     c->want_b++;
@@ -1366,6 +1470,28 @@ static void walk(struct conv *c, xmlNode *top)
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
+                } else if (is_elem(p, "dl")) {
+                    /* a list of terms: one line each, "term: definition" */
+                    if (!c->in_list && !c->in_table)
+                        flush(c);
+                    else
+                        new_line(c);
+                    f.what = W_TABLE;
+                    c->in_table++;
+                } else if (is_elem(p, "dt")) {
+                    f.what = W_ROW;
+                    new_line(c);
+                } else if (is_elem(p, "dd")) {
+                    f.what = W_CELL;
+                    if (c->para.len > c->line_start) {
+                        close_marks(c);
+                        const char *d = c->para.data + c->para.len;
+                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                            d--;
+                        buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
+                        c->nospace_at = c->para.len;
+                    }
+                    c->space = false;
                 } else if (is_elem(p, "table")) {
                     if (!c->in_list && !c->in_table)
                         flush(c);
@@ -1398,7 +1524,9 @@ static void walk(struct conv *c, xmlNode *top)
                     f.what = W_QUOTE;
                 } else if (name_in(p, block_names)) {
                     f.what = is_elem(p, "p") ? W_PARA : W_BLOCK;
-                    if (c->in_list || c->in_table)
+                    if (c->in_head)
+                        new_line(c);
+                    else if (c->in_list || c->in_table)
                         c->space = true;
                     else
                         flush(c);
@@ -1439,6 +1567,9 @@ static void walk(struct conv *c, xmlNode *top)
                             close_from(c, (int)(at - c->open));
                     }
                     break;
+                case W_Q:
+                    add_text(c, "\xE2\x80\x9D", 3);
+                    break;
                 case W_LIST:
                     c->in_list--;
                     if (!c->in_list && !c->in_table)
@@ -1457,7 +1588,7 @@ static void walk(struct conv *c, xmlNode *top)
                 case W_QUOTE:
                 case W_BLOCK:
                 case W_PARA:
-                    if (c->in_list || c->in_table) {
+                    if (c->in_list || c->in_table || c->in_head) {
                         c->space = true;
                     } else {
                         bool empty = c->para.len == 0 && c->out.len == f.mark;
@@ -1561,7 +1692,8 @@ static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
     size_t look = n < 4096 ? n : 4096;
     bool declared = false;
     for (size_t i = 0; i + 7 <= look && !declared; i++)
-        declared = strncasecmp(s + i, "charset", 7) == 0 || strncasecmp(s + i, "encoding", 8) == 0;
+        declared = strncasecmp(s + i, "charset", 7) == 0 ||
+                   (i + 8 <= look && strncasecmp(s + i, "encoding", 8) == 0);
     if (n >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') || (s[0] == '\xfe' && s[1] == '\xff')))
         declared = true;
     if (!declared)
@@ -1656,7 +1788,12 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         /* text before the first chapter heading is front matter */
         for (xmlNode *p = top; p && !c.pre_chapter; p = next_node(p, top, false))
             c.pre_chapter = p->type == XML_ELEMENT_NODE && p->_private == MARK_CHAPTER;
-    } else if (role == HTML_CHAPTER) {
+    }
+    /* an AO3 EPUB's documents: notes and hidden headings as in the download */
+    if (role != HTML_STANDALONE &&
+        (find_id(root, "preface") || find_id(root, "chapters") || find_id(root, "afterword")))
+        c.mode = M_AO3_DL;
+    if (role == HTML_CHAPTER) {
         /* the first heading equal to the TOC's title (folded) is the
            chapter's heading; with no title, the first h1-h3 gives it */
         char *want = title ? fold(title) : NULL;
@@ -1664,13 +1801,21 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         char *got = NULL;
         for (xmlNode *p = top; p && !head;
              p = next_node(p, top, p->type == XML_ELEMENT_NODE && hidden(&c, p))) {
-            int lv = head_level(p);
+            int lv = is_elem(p, "hgroup") ? 1 : head_level(p);
             if (!lv || (!want && lv > 3))
                 continue;
             char *t = text_of(&c, p);
             char *f = fold(t);
             if (want ? (*f && !strcmp(f, want)) : *t != '\0') {
-                head = p;
+                head = heading_node(p);
+                if (head == p && is_elem(p, "hgroup") && !want) {
+                    free(t);
+                    t = title_of(&c, p);
+                }
+                if (head != p && !want) {
+                    free(t);
+                    t = title_of(&c, head);
+                }
                 got = t;
                 t = NULL;
             }
@@ -1688,24 +1833,28 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         xmlNode *pre = find_id(root, "preface");
         if (pre)
             scan_ao3_dl(&c, root, pre, NULL);
+        /* FanFicFare's title page: "<b>Label:</b> value<br/>" */
         for (xmlNode *p = top; p; p = next_node(p, top, false))
-            if (is_elem(p, "b") || is_elem(p, "span")) {
+            if (is_elem(p, "b") || is_elem(p, "strong") || is_elem(p, "span")) {
                 char *l = text_of(NULL, p);
                 size_t k = strlen(l);
-                if (k > 1 && k < 40 && l[k - 1] == ':' && p->next &&
-                    (p->next->type == XML_TEXT_NODE || is_elem(p->next, "a"))) {
-                    char *v = NULL;
-                    if (p->next->type == XML_TEXT_NODE) {
-                        v = collapse((const char *)p->next->content);
-                        if (!*v && is_elem(p->next->next, "a")) {
-                            free(v);
-                            v = text_of(NULL, p->next->next);
+                if (k > 1 && k < 40 && l[k - 1] == ':') {
+                    struct buf v = {0};
+                    for (xmlNode *q = p->next; q && !is_elem(q, "br") && !is_elem(q, "b") &&
+                                               !is_elem(q, "strong") && !is_elem(q, "p");
+                         q = q->next) {
+                        char *t = q->type == XML_TEXT_NODE ? collapse((const char *)q->content)
+                                                           : text_of(NULL, q);
+                        if (*t) {
+                            if (v.len)
+                                buf_addc(&v, ' ');
+                            buf_adds(&v, t);
                         }
-                    } else {
-                        v = text_of(NULL, p->next);
+                        free(t);
                     }
-                    meta_label(&eb->pr.meta, l, v);
-                    free(v);
+                    if (v.data)
+                        meta_label(&eb->pr.meta, l, v.data);
+                    buf_free(&v);
                 }
                 free(l);
             }
