@@ -81,6 +81,10 @@ struct conv {
     int want_i, want_b;   /* emphasis depth wanted by open elements */
     char open[8];         /* markers written and not yet closed: 'i', 'b' */
     int n_open;
+    size_t *mk;           /* para offsets of the marker bytes written */
+    size_t n_mk, mk_cap;
+    size_t nospace_at;    /* para offset where a pending space is dropped
+                             (after a list marker or a cell separator) */
 
     uint8_t flags;        /* BLOCK_FRONT / BLOCK_BACK / BLOCK_QUOTE from context */
     int in_head, in_list, in_table, in_pre;
@@ -461,8 +465,20 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
 /* ---- the first pass: what the document is ---------------------------- */
 
 /* `.name{...display:none...}` rules of the document's <style> elements. */
-static void style_hidden(struct conv *c, const char *css)
+static void style_hidden(struct conv *c, const char *css_in)
 {
+    /* comments out first */
+    char *css = xstrdup(css_in), *w = css;
+    for (const char *r = css_in; *r;) {
+        if (r[0] == '/' && r[1] == '*') {
+            const char *e = strstr(r + 2, "*/");
+            r = e ? e + 2 : r + strlen(r);
+            *w++ = ' ';
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
     const char *p = css;
     while (p && *p) {
         const char *ob = strchr(p, '{');
@@ -505,6 +521,7 @@ static void style_hidden(struct conv *c, const char *css)
         }
         p = cb + 1;
     }
+    free(css);
 }
 
 static xmlNode *find_id(xmlNode *root, const char *id)
@@ -584,7 +601,13 @@ static void read_dl(struct conv *c, const xmlNode *dl)
                 if (!want || m->n_tags != before)
                     continue;
             }
-            char *v = text_of(NULL, p);
+            /* a work page's series: "Part 1 of X" in span.position, then
+               the previous/next links */
+            xmlNode *pos = NULL;
+            for (xmlNode *q = p; q && !pos; q = next_node(q, p, false))
+                if (has_class(q, "position"))
+                    pos = q;
+            char *v = text_of(NULL, pos ? pos : p);
             meta_label(m, label, v);
             free(v);
         }
@@ -682,6 +705,17 @@ static void scan_ao3_page(struct conv *c, xmlNode *root, xmlNode *skin)
             }
             free(pp);
         }
+    }
+    /* no canonical link: the work's own links name its number */
+    for (xmlNode *p = root; p && !pr->meta.source_url; p = next_node(p, root, false)) {
+        char *h = is_elem(p, "a") ? attr(p, "href") : NULL;
+        const char *w = h ? strstr(h, "/works/") : NULL;
+        if (w && (w == h || strstr(h, "archiveofourown.org/works/") == w - 19) &&
+            isdigit((unsigned char)w[7])) {
+            char *url = xasprintf("https://archiveofourown.org/works/%ld", strtol(w + 7, NULL, 10));
+            pr->meta.source_url = url;
+        }
+        free(h);
     }
     size_t n = 0;
     for (xmlNode *p = skin; p; p = next_node(p, skin, false)) {
@@ -939,13 +973,59 @@ static void want_break(struct conv *c)
         c->break_pending = true;
 }
 
-/* Close every emphasis marker written (at a line's or a block's end). */
-static void close_marks(struct conv *c)
+/* Write an emphasis marker ('i': `*`, 'b': `**`), remembering where. */
+static void put_mark(struct conv *c, char k)
 {
-    while (c->n_open) {
-        char k = c->open[--c->n_open];
-        buf_adds(&c->para, k == 'b' ? "**" : "*");
+    size_t n = k == 'b' ? 2 : 1;
+    if (c->n_mk + n > c->mk_cap)
+        xgrow((void **)&c->mk, &c->mk_cap, c->n_mk + n, sizeof *c->mk);
+    for (size_t i = 0; i < n; i++) {
+        c->mk[c->n_mk++] = c->para.len;
+        buf_addc(&c->para, '*');
     }
+}
+
+/* Close the markers opened after (and with) open[from]. */
+static void close_from(struct conv *c, int from)
+{
+    while (c->n_open > from)
+        put_mark(c, c->open[--c->n_open]);
+}
+
+/* Close every emphasis marker written (at a line's or a block's end). */
+static void close_marks(struct conv *c) { close_from(c, 0); }
+
+/* The markers markup_scan does not recognise (emphasis inside a word,
+ * `un*done*`) are taken out again: the reader sees the words, plain,
+ * never a stray `*`.  Removing one can unpair another: a few rounds. */
+static void drop_stray_marks(struct conv *c)
+{
+    struct buf *p = &c->para;
+    for (int round = 0; round < 4 && c->n_mk; round++) {
+        uint8_t *cls = xmalloc(p->len + 1);
+        markup_scan(p->data, p->len, cls);
+        size_t w = 0, r = 0, k = 0, kept = 0;
+        bool dropped = false;
+        for (r = 0; r < p->len; r++) {
+            bool is_mk = k < c->n_mk && c->mk[k] == r;
+            if (is_mk) {
+                k++;
+                if (!(cls[r] & MARKUP_HIDDEN)) {
+                    dropped = true;
+                    continue;
+                }
+                c->mk[kept++] = w;
+            }
+            p->data[w++] = p->data[r];
+        }
+        p->len = w;
+        p->data[w] = '\0';
+        c->n_mk = kept;
+        free(cls);
+        if (!dropped)
+            break;
+    }
+    c->n_mk = 0;
 }
 
 /* The chapter opened by a heading: it starts where the next block will
@@ -1000,6 +1080,8 @@ static void flush(struct conv *c)
         p->data[--p->len] = '\0';
     }
     c->space = false;
+    c->nospace_at = SIZE_MAX;
+    drop_stray_marks(c);
     if (!p->len) {
         c->line_start = 0;
         c->lines = 0;
@@ -1067,17 +1149,17 @@ static void new_line(struct conv *c)
 static void before_text(struct conv *c)
 {
     struct buf *p = &c->para;
-    if (c->space && p->len > c->line_start)
+    if (c->space && p->len > c->line_start && p->len != c->nospace_at)
         buf_addc(p, ' ');
     c->space = false;
     bool has_i = memchr(c->open, 'i', (size_t)c->n_open) != NULL;
     bool has_b = memchr(c->open, 'b', (size_t)c->n_open) != NULL;
     if (c->want_b && !has_b && c->n_open < 8) {
-        buf_adds(p, "**");
+        put_mark(c, 'b');
         c->open[c->n_open++] = 'b';
     }
     if (c->want_i && !has_i && c->n_open < 8) {
-        buf_adds(p, "*");
+        put_mark(c, 'i');
         c->open[c->n_open++] = 'i';
     }
 }
@@ -1135,7 +1217,7 @@ static bool name_in(const xmlNode *n, const char *const *names)
 
 static const char *const block_names[] = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure",
-    "figcaption", "address", "details", "summary", "center", "dl", "dt", "dd", "body", "html",
+    "figcaption", "address", "details", "summary", "center", "body", "html",
     "form", "fieldset", "legend", "caption", "hgroup", "dialog", "ruby", NULL,
 };
 
@@ -1314,7 +1396,29 @@ static void walk(struct conv *c, xmlNode *top)
                         buf_printf(&c->para, "%d. ", lf->counter++);
                     else
                         buf_adds(&c->para, "- ");
-                    c->line_start = c->para.len;
+                    c->line_start = c->nospace_at = c->para.len;
+                } else if (is_elem(p, "dl")) {
+                    /* a list of terms: one line each, "term: definition" */
+                    if (!c->in_list && !c->in_table)
+                        flush(c);
+                    else
+                        new_line(c);
+                    f.what = W_TABLE;
+                    c->in_table++;
+                } else if (is_elem(p, "dt")) {
+                    f.what = W_ROW;
+                    new_line(c);
+                } else if (is_elem(p, "dd")) {
+                    f.what = W_CELL;
+                    if (c->para.len > c->line_start) {
+                        close_marks(c);
+                        const char *d = c->para.data + c->para.len;
+                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                            d--;
+                        buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
+                        c->nospace_at = c->para.len;
+                    }
+                    c->space = false;
                 } else if (is_elem(p, "table")) {
                     if (!c->in_list && !c->in_table)
                         flush(c);
@@ -1333,6 +1437,7 @@ static void walk(struct conv *c, xmlNode *top)
                         while (d > c->para.data + c->line_start && d[-1] == '*')
                             d--;
                         buf_adds(&c->para, d[-1] == ':' ? " " : " | ");
+                        c->nospace_at = c->para.len;
                     }
                     c->space = false;
                 } else if (is_elem(p, "pre") || is_elem(p, "listing") || is_elem(p, "xmp")) {
@@ -1376,19 +1481,15 @@ static void walk(struct conv *c, xmlNode *top)
                 case W_EM:
                     if (--c->want_i == 0) {
                         char *at = memchr(c->open, 'i', (size_t)c->n_open);
-                        if (at) {
-                            /* close it and anything opened after it (reopened lazily) */
-                            while (c->n_open > at - c->open)
-                                buf_adds(&c->para, c->open[--c->n_open] == 'b' ? "**" : "*");
-                        }
+                        if (at) /* it and anything opened after it (reopened lazily) */
+                            close_from(c, (int)(at - c->open));
                     }
                     break;
                 case W_STRONG:
                     if (--c->want_b == 0) {
                         char *at = memchr(c->open, 'b', (size_t)c->n_open);
                         if (at)
-                            while (c->n_open > at - c->open)
-                                buf_adds(&c->para, c->open[--c->n_open] == 'b' ? "**" : "*");
+                            close_from(c, (int)(at - c->open));
                     }
                     break;
                 case W_LIST:
@@ -1454,6 +1555,43 @@ static void quiet_structured(void *ctx, xmlErrorPtr e)
     (void)e;
 }
 
+/* XHTML without its DTD (most EPUBs) still says &nbsp; &mdash; ...: each
+ * HTML character entity the document does not declare itself becomes a
+ * character reference before parsing.  Malloc'd; NULL when none. */
+static char *html_entities(const char *s, size_t n, size_t *out_n)
+{
+    bool declares = memmem(s, n, "<!ENTITY", 8) != NULL;
+    struct buf b = {0};
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '&')
+            continue;
+        size_t j = i + 1;
+        while (j < n && j - i <= 32 && isalnum((unsigned char)s[j]))
+            j++;
+        if (j >= n || s[j] != ';' || j == i + 1 || j - i > 32)
+            continue;
+        char name[40];
+        memcpy(name, s + i + 1, j - i - 1);
+        name[j - i - 1] = '\0';
+        if (!strcmp(name, "amp") || !strcmp(name, "lt") || !strcmp(name, "gt") ||
+            !strcmp(name, "quot") || !strcmp(name, "apos") || declares)
+            continue;
+        const htmlEntityDesc *d = htmlEntityLookup((const xmlChar *)name);
+        if (!d)
+            continue;
+        buf_add(&b, s + last, i - last);
+        buf_printf(&b, "&#%u;", d->value);
+        last = j + 1;
+        i = j;
+    }
+    if (!b.data)
+        return NULL;
+    buf_add(&b, s + last, n - last);
+    *out_n = b.len;
+    return b.data;
+}
+
 static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
 {
     xmlSetGenericErrorFunc(NULL, quiet);
@@ -1463,7 +1601,11 @@ static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
     if (xml) {
         int opt = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                   XML_PARSE_NOCDATA;
-        return xmlReadMemory(bytes, (int)n, NULL, NULL, opt);
+        size_t m = 0;
+        char *fixed = html_entities(bytes, n, &m);
+        xmlDoc *d = xmlReadMemory(fixed ? fixed : bytes, fixed ? (int)m : (int)n, NULL, NULL, opt);
+        free(fixed);
+        return d;
     }
     /* No charset declared: UTF-8 when it is (libxml2 would assume Latin-1),
        else Windows-1252 as browsers do. */
@@ -1484,6 +1626,7 @@ static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
 static void conv_free(struct conv *c)
 {
     buf_free(&c->para);
+    free(c->mk);
     for (size_t i = 0; i < c->n_hidden; i++)
         free(c->hidden[i]);
     free(c->hidden);
@@ -1520,7 +1663,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         return false;
     }
     struct conv c = {
-        .eb = eb, .role = role, .mode = M_GENERIC, .last_kind = 0xff,
+        .eb = eb, .role = role, .mode = M_GENERIC, .last_kind = 0xff, .nospace_at = SIZE_MAX,
         .anchors = anchors, .n_anchors = n_anchors,
     };
     c.out.data = eb->text;
