@@ -534,7 +534,7 @@ static xmlNode *find_id(xmlNode *root, const char *id)
 
 static int head_level(const xmlNode *n)
 {
-    if (!n || n->type != XML_ELEMENT_NODE || (n->name[0] | 0x20) != 'h' || n->name[2])
+    if (!n || n->type != XML_ELEMENT_NODE || (n->name[0] | 0x20) != 'h' || !n->name[1] || n->name[2])
         return 0;
     int d = n->name[1] - '0';
     return d >= 1 && d <= 6 ? d : 0;
@@ -1614,7 +1614,8 @@ static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
     size_t look = n < 4096 ? n : 4096;
     bool declared = false;
     for (size_t i = 0; i + 7 <= look && !declared; i++)
-        declared = strncasecmp(s + i, "charset", 7) == 0 || strncasecmp(s + i, "encoding", 8) == 0;
+        declared = strncasecmp(s + i, "charset", 7) == 0 ||
+                   (i + 8 <= look && strncasecmp(s + i, "encoding", 8) == 0);
     if (n >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') || (s[0] == '\xfe' && s[1] == '\xff')))
         declared = true;
     if (!declared)
