@@ -427,6 +427,13 @@ struct epub_toc {
                         part of a chapter, not a chapter */
 };
 
+/* An EPUB 3 landmark pointing inside a document: where its back matter
+ * (epub:type backmatter, rearnotes, colophon) begins. */
+struct epub_mark {
+    char *path;
+    char *frag;
+};
+
 struct epub {
     struct epub_zip z;
     char *opf_path;
@@ -440,6 +447,8 @@ struct epub {
     size_t nav_item, ncx_item; /* SIZE_MAX when none */
     struct epub_toc *toc;
     size_t n_toc, cap_toc;
+    struct epub_mark *marks;
+    size_t n_marks, cap_marks;
 };
 
 static void epub_free(struct epub *ep)
@@ -461,6 +470,11 @@ static void epub_free(struct epub *ep)
         free(ep->toc[i].label);
     }
     free(ep->toc);
+    for (size_t i = 0; i < ep->n_marks; i++) {
+        free(ep->marks[i].path);
+        free(ep->marks[i].frag);
+    }
+    free(ep->marks);
     memset(ep, 0, sizeof *ep);
 }
 
@@ -729,7 +743,7 @@ static void add_tag(struct parse_meta *m, const char *t)
 }
 
 /* Decode the five XML entities in s, in place: calibre escapes AO3's
- * titles twice ("&amp;amp;" in the OPF). */
+ * titles twice ("&amp;amp;" in the OPF), FanFicFare its authors. */
 static void unescape_once(char *s)
 {
     static const struct {
@@ -901,7 +915,7 @@ static void read_metadata(struct epub *ep, xmlNode *md, struct ebook *out)
     if (main_title)
         free(first_title);
     out->pr.author = authors.data;
-    if (ep->ao3) {
+    if (ep->ao3 || ep->fff) {
         unescape_once(out->pr.title);
         unescape_once(out->pr.author);
     }
@@ -1048,6 +1062,53 @@ static void read_nav_list(struct epub *ep, const char *from, xmlNode *ol, int de
     }
 }
 
+/* The nav document's landmarks that open back matter inside a document. */
+static void read_landmarks(struct epub *ep, const char *from, xmlNode *nd, int depth)
+{
+    if (depth > 256)
+        return;
+    for (xmlNode *c = nd->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_el(c, "a")) {
+            char *t = attr(c, "type");
+            char *href = attr(c, "href");
+            if (t && href &&
+                (has_word(t, "backmatter") || has_word(t, "rearnotes") || has_word(t, "colophon"))) {
+                char *frag;
+                char *path = epub_resolve(from, href, &frag);
+                if (path && frag) {
+                    XGROW(ep->marks, ep->cap_marks, ep->n_marks + 1);
+                    ep->marks[ep->n_marks++] = (struct epub_mark){path, frag};
+                } else {
+                    free(path);
+                    free(frag);
+                }
+            }
+            xmlFree(t);
+            xmlFree(href);
+        } else {
+            read_landmarks(ep, from, c, depth + 1);
+        }
+    }
+}
+
+static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int depth)
+{
+    if (depth > 256)
+        return;
+    for (xmlNode *c = nd->children; c; c = c->next) {
+        if (is_el(c, "nav")) {
+            char *t = attr(c, "type");
+            if (t && has_word(t, "landmarks"))
+                read_landmarks(ep, from, c, 0);
+            xmlFree(t);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            find_landmarks(ep, from, c, depth + 1);
+        }
+    }
+}
+
 /* The table of contents: the nav document's, else the NCX's; nothing when
  * both are missing or unreadable (errors other than bombs are ignored). */
 static bool read_toc(struct epub *ep, char **err)
@@ -1080,6 +1141,7 @@ static bool read_toc(struct epub *ep, char **err)
                     ol = c;
             if (ol)
                 read_nav_list(ep, path, ol, 0, NULL);
+            find_landmarks(ep, path, root, 0);
         } else if (root) {
             xmlNode *map = is_el(root, "navMap") ? root : find_el(root, "navMap", 0);
             if (map)
@@ -1208,10 +1270,10 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
 
 enum doc_kind { DOC_BODY, DOC_FRONT, DOC_BACK };
 
-/* The `epub:type` words of the document's <body> and first <section>
- * (read from the bytes: cheap, and fine on tag soup) into words (a
- * space-separated list), at most cap bytes. */
-static void doc_types(const char *s, size_t n, char *words, size_t cap)
+/* The `epub:type` words of the document's <body> and the elements that
+ * open it, max_tags tags in all (read from the bytes: cheap, and fine on
+ * tag soup), into words (a space-separated list), at most cap bytes. */
+static void doc_types(const char *s, size_t n, int max_tags, char *words, size_t cap)
 {
     words[0] = '\0';
     const char *end = s + n;
@@ -1227,7 +1289,7 @@ static void doc_types(const char *s, size_t n, char *words, size_t cap)
     const char *lim = end - body > 2048 ? body + 2048 : end;
     size_t w = 0;
     int tags = 0;
-    for (const char *p = body; p < lim && tags < 3; p++) {
+    for (const char *p = body; p < lim && tags < max_tags; p++) {
         if (*p != '<')
             continue;
         if (p + 1 < lim && (p[1] == '/' || p[1] == '!' || p[1] == '?'))
@@ -1305,8 +1367,11 @@ static void stem_of(const char *path, char *out, size_t cap)
 }
 
 /* What the package says spine document `it` is, from its manifest entry,
- * its name and the first tags of its body. */
-static enum doc_kind doc_kind(const struct epub *ep, size_t it, const char *s, size_t n)
+ * its name and the first tags of its body (the <body> tag alone when the
+ * TOC points at anchors inside it: a <section epub:type="frontmatter">
+ * that opens a document of chapters is not the whole document). */
+static enum doc_kind doc_kind(const struct epub *ep, size_t it, const char *s, size_t n,
+                              bool anchored)
 {
     const struct epub_item *item = &ep->items[it];
     if (it == ep->nav_item)
@@ -1340,7 +1405,7 @@ static enum doc_kind doc_kind(const struct epub *ep, size_t it, const char *s, s
     if (doc_first_id(s, n, "pg-footer"))
         return DOC_BACK;
     char types[256];
-    doc_types(s, n, types, sizeof types);
+    doc_types(s, n, anchored ? 1 : 3, types, sizeof types);
     static const char *const ftypes[] = {"frontmatter", "titlepage", "halftitlepage", "toc",
                                          "cover", "imprint"};
     static const char *const btypes[] = {"backmatter", "colophon"};
@@ -1410,6 +1475,14 @@ static size_t block_floor(const struct ebook *eb, size_t off)
         if (eb->blocks[i].end > off)
             return eb->blocks[i].off;
     return eb->len;
+}
+
+/* Blocks starting in [from, to) become back matter. */
+static void mark_back(struct ebook *eb, size_t from, size_t to)
+{
+    for (size_t i = 0; i < eb->n_blocks; i++)
+        if (eb->blocks[i].off >= from && eb->blocks[i].off < to)
+            eb->blocks[i].flags = (uint8_t)((eb->blocks[i].flags & ~BLOCK_FRONT) | BLOCK_BACK);
 }
 
 /* Where the body of a chapter starting at off begins: the end of a
@@ -1523,9 +1596,12 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
         free(bytes);   /* an image or other non-text spine item */
         return true;
     }
-    enum doc_kind kind = doc_kind(ep, ep->spine[k], bytes, n);
     size_t *idx;
     size_t nt = toc_for(ep, item->path, &idx);
+    bool anchored = false;
+    for (size_t i = 0; i < nt; i++)
+        anchored |= ep->toc[idx[i]].frag != NULL;
+    enum doc_kind kind = doc_kind(ep, ep->spine[k], bytes, n, anchored);
     /* Entries naming front or back matter do not make chapters. */
     size_t keep = 0;
     for (size_t i = 0; i < nt; i++) {
@@ -1584,6 +1660,34 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
             cv->in_back = false;
         }
         cv->last = role;
+        /* Back matter a landmark opens inside this document. */
+        size_t back_at = SIZE_MAX;
+        for (size_t i = 0; i < ep->n_marks; i++) {
+            if (strcmp(ep->marks[i].path, item->path) != 0)
+                continue;
+            size_t off = anchor_off(anchors, 0, n_anchors, ep->marks[i].frag);
+            if (off != SIZE_MAX && off > doc_start && off < back_at)
+                back_at = block_floor(out, off);
+        }
+        if (back_at != SIZE_MAX)
+            mark_back(out, back_at, out->len);
+        /* AO3's chapter end notes (calibre keeps their id, not their
+         * class): back matter of the chapter, up to the next chapter the
+         * TOC places in the same document. */
+        for (size_t i = 0; ep->ao3 && i < n_anchors; i++) {
+            const char *id = anchors[i].id;
+            if (!id || strncmp(id, "endnotes", 8) != 0 || !isdigit((unsigned char)id[8]) ||
+                anchors[i].off < doc_start)
+                continue;
+            size_t from = block_floor(out, anchors[i].off), to = out->len;
+            for (size_t j = 0; j < nt; j++) {
+                const struct epub_toc *t = &ep->toc[idx[j]];
+                size_t o = t->frag ? anchor_off(anchors, 0, n_anchors, t->frag) : SIZE_MAX;
+                if (o != SIZE_MAX && o > from && o < to)
+                    to = block_floor(out, o);
+            }
+            mark_back(out, from, to);
+        }
         /* Chapters the TOC places inside this document at anchors. */
         if (role == HTML_CHAPTER && out->pr.n_ch > ch_before) {
             size_t ci = out->pr.n_ch - 1;
@@ -1595,6 +1699,8 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
                 if (off == SIZE_MAX || off < doc_start)
                     continue;
                 off = block_floor(out, off);
+                if (off >= back_at)
+                    continue;
                 if (i == 0)
                     chapter_start_at(out, ci, off);
                 else if (t->label[0])
@@ -1607,6 +1713,40 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
     free(anchors);
     free(idx);
     return true;
+}
+
+/* Does block text s[0, n) open Project Gutenberg's footer ("*** END OF
+ * THE PROJECT GUTENBERG EBOOK ...", "End of the Project Gutenberg
+ * EBook ...")?  Escapes, asterisks and spaces before it are skipped. */
+static bool pg_footer(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == '\\' || s[i] == '*' || s[i] == ' '))
+        i++;
+    static const char *const heads[] = {"END OF THE PROJECT GUTENBERG", "END OF PROJECT GUTENBERG"};
+    for (size_t k = 0; k < sizeof heads / sizeof *heads; k++) {
+        size_t l = strlen(heads[k]);
+        if (n - i >= l && strncasecmp(s + i, heads[k], l) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Old Gutenberg EPUBs put the licence inside the last chapter's document:
+ * from the footer's first line on, the last chapter is back matter. */
+static void mark_pg_footer(struct ebook *eb)
+{
+    if (!eb->pr.n_ch)
+        return;
+    const struct parse_chapter *c = &eb->pr.ch[eb->pr.n_ch - 1];
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        struct block *b = &eb->blocks[i];
+        if (b->off < c->body || !pg_footer(eb->text + b->off, b->end - b->off))
+            continue;
+        for (; i < eb->n_blocks; i++)
+            eb->blocks[i].flags = (uint8_t)((eb->blocks[i].flags & ~BLOCK_FRONT) | BLOCK_BACK);
+        return;
+    }
 }
 
 bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err)
@@ -1642,6 +1782,7 @@ bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out,
     for (size_t k = 0; k < ep.n_spine; k++)
         if (!epub_convert_item(&ep, k, &cv, out, err))
             goto fail;
+    mark_pg_footer(out);
     out->format = xasprintf("EPUB %d%s", ep.version,
                             ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
     epub_free(&ep);

@@ -8,13 +8,16 @@
  *
  * The test writes its own EPUBs in memory with libzip. */
 #include "check.h"
+#include "decode.h"
 #include "ebook.h"
 #include "ebook_int.h"
 #include "parse.h"
 #include "util.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -779,6 +782,334 @@ static void test_drm(void)
     free(err);
 }
 
+
+/* ---- real EPUBs (../shared/corpus/ebooks) ---- */
+
+/* The ebooks corpus folder when it exists ($QUIRE_SHARED, ../shared,
+ * ../../shared), with a trailing '/'. */
+static const char *ebooks_dir(void)
+{
+    static char buf[4096];
+    const char *env = getenv("QUIRE_SHARED");
+    const char *tries[] = {env, "../shared", "../../shared"};
+    for (int i = 0; i < 3; i++) {
+        if (!tries[i] || !*tries[i])
+            continue;
+        snprintf(buf, sizeof buf, "%s/corpus/ebooks/", tries[i]);
+        struct stat st;
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+            return buf;
+    }
+    return NULL;
+}
+
+static bool read_path(const char *path, enum ebook_format f, struct ebook *eb)
+{
+    char *err = NULL;
+    bool ok = ebook_read_file(path, f, eb, &err);
+    if (!ok)
+        fprintf(stderr, "%s: %s\n", path, err ? err : "?");
+    free(err);
+    return ok;
+}
+
+/* Words of chapter i's story text: [body, back). */
+static size_t body_words(const struct ebook *eb, size_t i)
+{
+    return parse_count_words(eb->text, eb->pr.ch[i].body, eb->pr.ch[i].back);
+}
+
+/* Does any chapter's story text [body, back) contain s? */
+static bool in_story_text(const struct ebook *eb, const char *s)
+{
+    for (size_t i = 0; i < eb->pr.n_ch; i++) {
+        const struct parse_chapter *c = &eb->pr.ch[i];
+        const char *p = eb->text + c->body;
+        size_t sl = strlen(s);
+        for (const char *q = p; q + sl <= eb->text + c->back; q++)
+            if (memcmp(q, s, sl) == 0)
+                return true;
+    }
+    return false;
+}
+
+struct real {
+    const char *file, *format, *title, *author;
+    size_t n_ch;
+    const char *first, *last;   /* chapter titles as the book's TOC says */
+};
+
+static const struct real REAL[] = {
+    {"ao3/ao3dl_1055387_testing-backdating.epub", "EPUB 2 (AO3)", "testing backdating & previewing",
+     "testy", 1, "testing backdating & previewing", "testing backdating & previewing"},
+    {"ao3/ao3dl_17434637_disrupt.epub", "EPUB 2 (AO3)", "Disrupt", "testy", 2,
+     "Small Batch Hashtag", "Try-hard Brunch"},
+    {"epub3-samples/idpf-src_wasteland_7zip-repack-mimetype-last.epub", "EPUB 3", "The Waste Land",
+     "T.S. Eliot", 5, "I. THE BURIAL OF THE DEAD", "V. WHAT THE THUNDER SAID"},
+    {"epub3-samples/w3c_css-epub-writing-mode.epub", "EPUB 3", "css-epub-writing-mode",
+     "Wendy Reid", 1, "Link to main page", "Link to main page"},
+    {"epub3-samples/w3c_lay-fxl-layout-pre-paginated.epub", "EPUB 3",
+     "lay-fxl-layout-pre-paginated", "Wendy Reid", 4, "Page 1", "Page 4"},
+    {"fanficfare/fff_test1_s1.epub", "EPUB 2 (FanFicFare)", "Test Story Title 1", "Test Author aa",
+     9, "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]",
+     "Chapter 8"},
+    {"fanficfare/fff_test1_s12.epub", "EPUB 3 (FanFicFare)", "Test Story Title 12",
+     "Test Author aa", 9,
+     "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]", "Chapter 8"},
+    {"fanficfare/fff_test1_s664.epub", "EPUB 2 (FanFicFare)", NULL, NULL, 9,
+     "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]", "Chapter 8"},
+    {"fanficfare/fff_test1_s1001_v1.epub", "EPUB 2 (FanFicFare)", "Growing Story 1001",
+     "Test Author aa", 3, "Prologue", "Chapter 2, 雨の日"},
+    {"fanficfare/fff_test1_s1001_v2.epub", "EPUB 2 (FanFicFare)", "Growing Story 1001",
+     "Test Author aa", 6, "Prologue", "Epilogue"},
+    {"gutenberg/pg11-images_alice-epub2.epub", "EPUB 2", "Alice's Adventures in Wonderland",
+     "Lewis Carroll", 12, "CHAPTER I. Down the Rabbit-Hole", "CHAPTER XII. Alice’s Evidence"},
+    {"gutenberg/pg1661-images-3_sherlock-holmes.epub", "EPUB 3", "The Adventures of Sherlock Holmes",
+     "Arthur Conan Doyle", 12, "I. A SCANDAL IN BOHEMIA", "XII. THE ADVENTURE OF THE COPPER BEECHES"},
+    {"standardebooks/h-g-wells_the-war-of-the-worlds.epub", "EPUB 3", "The War of the Worlds",
+     "H. G. Wells", 29, "Book I: The Coming of the Martians", "X: The Epilogue"},
+};
+
+static void test_real(void)
+{
+    const char *dir = ebooks_dir();
+    if (!dir) {
+        printf("test_epub: ../shared/corpus/ebooks absent: real EPUBs skipped\n");
+        return;
+    }
+    char path[8192];
+    for (size_t i = 0; i < sizeof REAL / sizeof *REAL; i++) {
+        const struct real *r = &REAL[i];
+        snprintf(path, sizeof path, "%s%s", dir, r->file);
+        struct ebook eb;
+        bool ok = read_path(path, EBOOK_EPUB, &eb);
+        char what[512];
+        snprintf(what, sizeof what, "real %s: read", r->file);
+        CHECK(what, ok);
+        if (!ok)
+            continue;
+        snprintf(what, sizeof what, "real %s: well formed", r->file);
+        CHECK(what, well_formed(&eb));
+        snprintf(what, sizeof what, "real %s: format", r->file);
+        CHECK_STR(what, eb.format, r->format);
+        if (r->title) {
+            snprintf(what, sizeof what, "real %s: title", r->file);
+            CHECK_STR(what, eb.pr.title, r->title);
+            snprintf(what, sizeof what, "real %s: author", r->file);
+            CHECK_STR(what, eb.pr.author, r->author);
+        }
+        snprintf(what, sizeof what, "real %s: chapters", r->file);
+        CHECK_INT(what, eb.pr.n_ch, r->n_ch);
+        snprintf(what, sizeof what, "real %s: first chapter", r->file);
+        CHECK_STR(what, title_of(&eb, 0), r->first);
+        snprintf(what, sizeof what, "real %s: last chapter", r->file);
+        CHECK_STR(what, title_of(&eb, eb.pr.n_ch - 1), r->last);
+        for (size_t k = 0; k < eb.pr.n_ch; k++)
+            if (body_words(&eb, k) == 0) {
+                snprintf(what, sizeof what, "real %s: chapter %zu has story text", r->file, k + 1);
+                CHECK(what, r->n_ch == 4 || strstr(r->file, "war-of-the-worlds"));
+            }
+        /* Licences, colophons, imprints are never story text. */
+        snprintf(what, sizeof what, "real %s: no licence or colophon as story text", r->file);
+        CHECK(what, !in_story_text(&eb, "Project Gutenberg") && !in_story_text(&eb, "Standard Ebooks") &&
+                        !in_story_text(&eb, "NOTES ON \"THE WASTE LAND\""));
+        ebook_free(&eb);
+    }
+
+    /* The AO3 EPUB and the AO3 HTML of one work: the same story. */
+    static const char *const ao3[] = {"ao3/ao3dl_1055387_testing-backdating", "ao3/ao3dl_17434637_disrupt"};
+    for (size_t i = 0; i < 2; i++) {
+        struct ebook e, h;
+        snprintf(path, sizeof path, "%s%s.epub", dir, ao3[i]);
+        bool ok = read_path(path, EBOOK_EPUB, &e);
+        snprintf(path, sizeof path, "%s%s.html", dir, ao3[i]);
+        bool ok2 = read_path(path, EBOOK_HTML, &h);
+        CHECK("AO3 EPUB and HTML: both read", ok && ok2);
+        if (ok && ok2) {
+            CHECK_STR("AO3 EPUB = HTML: title", e.pr.title, h.pr.title);
+            CHECK_STR("AO3 EPUB = HTML: author", e.pr.author, h.pr.author);
+            CHECK_INT("AO3 EPUB = HTML: chapters", e.pr.n_ch, h.pr.n_ch);
+            CHECK_STR("AO3 EPUB = HTML: summary", e.pr.meta.summary, h.pr.meta.summary);
+            CHECK_STR("AO3 EPUB = HTML: series", e.pr.meta.series, h.pr.meta.series);
+            for (size_t k = 0; k < e.pr.n_ch && k < h.pr.n_ch; k++) {
+                char what[128];
+                snprintf(what, sizeof what, "AO3 EPUB = HTML: %s chapter %zu words", ao3[i], k + 1);
+                CHECK_INT(what, body_words(&e, k), body_words(&h, k));
+                if (e.pr.n_ch > 1) {
+                    snprintf(what, sizeof what, "AO3 EPUB = HTML: %s chapter %zu title", ao3[i], k + 1);
+                    CHECK_STR(what, title_of(&e, k), title_of(&h, k));
+                }
+            }
+        }
+        if (ok)
+            ebook_free(&e);
+        if (ok2)
+            ebook_free(&h);
+    }
+
+    /* FanFicFare: the EPUB and the TXT of one story (tests/data/fanficfare
+     * holds the TXT): the same chapter titles and words per chapter. */
+    static const char *const fff[] = {"fff_test1_s1", "fff_test1_s12", "fff_test1_s664"};
+    for (size_t i = 0; i < 3; i++) {
+        struct ebook e;
+        snprintf(path, sizeof path, "%sfanficfare/%s.epub", dir, fff[i]);
+        bool ok = read_path(path, EBOOK_EPUB, &e);
+        snprintf(path, sizeof path, "tests/data/fanficfare/%s.txt", fff[i]);
+        enum decode_reject why;
+        char *err = NULL;
+        struct source *src = decode_open(path, &why, &err);
+        free(err);
+        CHECK("FanFicFare EPUB and TXT: both read", ok && src);
+        if (ok && src) {
+            struct parse_result r;
+            parse_text(src->text, src->len, &r);
+            CHECK_STR("FanFicFare EPUB = TXT: title", e.pr.title, r.title);
+            CHECK_STR("FanFicFare EPUB = TXT: author", e.pr.author, r.author);
+            CHECK_INT("FanFicFare EPUB = TXT: chapters", e.pr.n_ch, r.n_ch);
+            for (size_t k = 0; k < e.pr.n_ch && k < r.n_ch; k++) {
+                char what[128];
+                snprintf(what, sizeof what, "FanFicFare EPUB = TXT: %s chapter %zu title", fff[i], k + 1);
+                CHECK_STR(what, title_of(&e, k), r.ch[k].title ? r.ch[k].title : "(none)");
+                snprintf(what, sizeof what, "FanFicFare EPUB = TXT: %s chapter %zu words", fff[i], k + 1);
+                CHECK_INT(what, body_words(&e, k),
+                          parse_count_words(src->text, r.ch[k].body, r.ch[k].back));
+            }
+            parse_result_free(&r);
+        }
+        if (ok)
+            ebook_free(&e);
+        decode_free(src);
+    }
+
+    /* An update: v2 has every chapter of v1, the same, and more. */
+    struct ebook v1, v2;
+    snprintf(path, sizeof path, "%sfanficfare/fff_test1_s1001_v1.epub", dir);
+    bool ok1 = read_path(path, EBOOK_EPUB, &v1);
+    snprintf(path, sizeof path, "%sfanficfare/fff_test1_s1001_v2.epub", dir);
+    bool ok2 = read_path(path, EBOOK_EPUB, &v2);
+    if (ok1 && ok2) {
+        CHECK("FanFicFare update: more chapters", v2.pr.n_ch > v1.pr.n_ch);
+        for (size_t k = 0; k < v1.pr.n_ch && k < v2.pr.n_ch; k++) {
+            CHECK_STR("FanFicFare update: the same chapter titles", title_of(&v1, k), title_of(&v2, k));
+            CHECK_INT("FanFicFare update: the same words", body_words(&v1, k), body_words(&v2, k));
+        }
+        CHECK_STR("FanFicFare update: in progress, then complete", v1.pr.meta.status, "in progress");
+        CHECK_STR("FanFicFare update: complete", v2.pr.meta.status, "complete");
+    }
+    if (ok1)
+        ebook_free(&v1);
+    if (ok2)
+        ebook_free(&v2);
+}
+
+/* ---- EPUBs pandoc makes from generated stories ---- */
+
+static unsigned long rng_state;
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+static void rnd_word(struct buf *b)
+{
+    static const char *const syl[] = {"ka", "lo", "mi", "ren", "sa", "tor", "vel", "an", "is",
+                                      "dra", "po", "qu", "el", "ith", "mar", "zu"};
+    unsigned n = 1 + rnd(3);
+    for (unsigned i = 0; i < n; i++)
+        buf_adds(b, syl[rnd(sizeof syl / sizeof *syl)]);
+}
+
+static void test_pandoc(void)
+{
+    if (system("command -v pandoc >/dev/null 2>&1") != 0) {
+        printf("test_epub: pandoc not installed: generated EPUBs skipped\n");
+        return;
+    }
+    const char *env = getenv("QUIRE_SEED");
+    unsigned long seed = env ? strtoul(env, NULL, 10) : (unsigned long)time(NULL);
+    printf("test_epub: pandoc stories, seed %lu (QUIRE_SEED=%lu to repeat)\n", seed, seed);
+    rng_state = seed;
+    char tmpl[] = "/tmp/quire-epub-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (!dir) {
+        CHECK("pandoc: a temporary folder", false);
+        return;
+    }
+    for (int story = 0; story < 4; story++) {
+        const char *to = story % 2 ? "epub2" : "epub3";
+        struct buf title = {0}, author = {0}, md = {0};
+        rnd_word(&title);
+        title.data[0] = (char)(title.data[0] - 32);
+        buf_addc(&title, ' ');
+        rnd_word(&title);
+        rnd_word(&author);
+        author.data[0] = (char)(author.data[0] - 32);
+        buf_adds(&author, " ");
+        rnd_word(&author);
+        author.data[author.len - 1 - 0] = author.data[author.len - 1];
+        buf_printf(&md, "---\ntitle: %s\nauthor: %s\n---\n\n", title.data, author.data);
+        unsigned n_ch = 1 + rnd(12);
+        size_t words[16] = {0};
+        char *titles[16];
+        for (unsigned c = 0; c < n_ch; c++) {
+            struct buf t = {0};
+            buf_printf(&t, "Chapter %u: ", c + 1);
+            rnd_word(&t);
+            titles[c] = t.data;
+            buf_printf(&md, "# %s\n\n", t.data);
+            unsigned paras = 1 + rnd(6);
+            for (unsigned p = 0; p < paras; p++) {
+                unsigned nw = 5 + rnd(60);
+                for (unsigned w = 0; w < nw; w++) {
+                    if (w)
+                        buf_addc(&md, ' ');
+                    rnd_word(&md);
+                }
+                words[c] += nw;
+                buf_adds(&md, ".\n\n");
+            }
+        }
+        char mdpath[256], epath[256], cmd[1024];
+        snprintf(mdpath, sizeof mdpath, "%s/s%d.md", dir, story);
+        snprintf(epath, sizeof epath, "%s/s%d.epub", dir, story);
+        FILE *f = fopen(mdpath, "w");
+        fwrite(md.data, 1, md.len, f);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "pandoc -f markdown -t %s -o '%s' '%s' 2>/dev/null", to, epath, mdpath);
+        int rc = system(cmd);
+        CHECK("pandoc: made the EPUB", rc == 0);
+        struct ebook eb;
+        if (rc == 0 && read_path(epath, EBOOK_EPUB, &eb)) {
+            char what[256];
+            snprintf(what, sizeof what, "pandoc %s story %d: format", to, story);
+            CHECK_STR(what, eb.format, story % 2 ? "EPUB 2" : "EPUB 3");
+            snprintf(what, sizeof what, "pandoc %s story %d: title", to, story);
+            CHECK_STR(what, eb.pr.title, title.data);
+            snprintf(what, sizeof what, "pandoc %s story %d: author", to, story);
+            CHECK_STR(what, eb.pr.author, author.data);
+            snprintf(what, sizeof what, "pandoc %s story %d: chapters", to, story);
+            CHECK_INT(what, eb.pr.n_ch, n_ch);
+            for (unsigned c = 0; c < n_ch && c < eb.pr.n_ch; c++) {
+                snprintf(what, sizeof what, "pandoc %s story %d: chapter %u title", to, story, c + 1);
+                CHECK_STR(what, title_of(&eb, c), titles[c]);
+                snprintf(what, sizeof what, "pandoc %s story %d: chapter %u words", to, story, c + 1);
+                CHECK_INT(what, body_words(&eb, c), words[c]);
+            }
+            CHECK("pandoc: well formed", well_formed(&eb));
+            ebook_free(&eb);
+        }
+        for (unsigned c = 0; c < n_ch; c++)
+            free(titles[c]);
+        remove(mdpath);
+        remove(epath);
+        buf_free(&title);
+        buf_free(&author);
+        buf_free(&md);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_epub3();
@@ -790,5 +1121,7 @@ int main(void)
     test_bomb();
     test_hostile_xml();
     test_drm();
+    test_real();
+    test_pandoc();
     return check_summary();
 }
