@@ -62,4 +62,12 @@ check "chapter 1 opens with the EPUB's title page" ui_wait "Ada Quill"
 check "dimmed, as front matter is" sgr_on 'Ada Quill' 2
 ui_keys q q
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
+# Opened by its path, as `quire work.epub`: the same story, where it was
+# left last (chapter 1's start, its title page).
+ui_start 80 24 "$L/keeper.epub"
+check "by its path: the EPUB opens where it was left" ui_wait "Ada Quill"
+check "by its path: chapter 1 of 3" status_has ' 1/3 '
+ui_keys q
+check_eq "by its path: q quits, as in less" "$(ui_dead)" "0 0"
 finish
