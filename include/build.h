@@ -3,7 +3,8 @@
  * library.c (the orchestration) and the pass files below, by nothing else.
  *
  * The passes, in the order library_open runs them (docs/ARCHITECTURE.md):
- *   analyse.c   per-file analysis: decode, parse_text, and per chapter its
+ *   analyse.c   per-file analysis: decode, parse_text (an ebook: the
+ *               door's conversion and chapters), and per chapter its
  *               words, richness, normalised lead and shingle sketch
  *               (+ the index cache glue: a file's results stored/restored);
  *   storyini.c  story.ini files (through kv.h);

@@ -1,5 +1,7 @@
 /* analyse.c — the per-file pass of the library build: everything that
- * depends on one file alone (decode, parse_text, and for each chapter its
+ * depends on one file alone (decode, parse_text — for an EPUB or HTML file
+ * the ebook door's conversion and its chapters instead —, the file's
+ * metadata, and for each chapter its
  * word count, richness, normalised lead for keys and shingle sketch for
  * edition matching), and the index cache glue that stores those results
  * per file and restores them (cache.h).  Nothing else in the build reads a
