@@ -18,6 +18,8 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/quire
+LIBDIR  ?= $(PREFIX)/lib
+PLUGINDIR ?= $(LIBDIR)/quire
 VERSION := 0.1.0
 
 CC      ?= cc
@@ -35,37 +37,43 @@ OPT     ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VERSION)"'
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(PIE_CFLAGS) $(WARN) $(WERROR) $(CFLAGS)
-LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
+LDLIBS  += $(CURSES_LIBS) -lunistring -pthread -ldl
+# The EPUB/HTML converters (ebook.c, html.c, epub.c) use libxml2 and
+# libzip.  They are not linked into the binary: they are built into the
+# plugin $(BUILD)/quire-ebook.so, which quire loads on the first ebook file
+# (ebook_door.c; docs/ARCHITECTURE.md says why).  Unit tests and fuzz
+# targets link them directly.
+EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null || echo -I/usr/include/libxml2)
+EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
+CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
-#   pie   everything, the C library too, into one static position-
-#         independent executable: no dynamic loader runs before main and
-#         the addresses are still randomised (first screen 7.5 -> 6.9 ms
-#         here, against less's 7.5; docs/BENCHMARKS.md).  quire calls
-#         nothing that needs glibc's run-time modules (no NSS, no iconv).
-#   1     libunistring and ncursesw statically, the C library dynamically.
+#   1     libunistring and ncursesw statically, the C library dynamically
+#         (the dynamic loader is there to load the ebook plugin; it costs
+#         about 0.2 ms of start-up against pie, docs/BENCHMARKS.md).
 #   0     all dynamically, as a distribution would.
-# auto (the default) takes the first of these that links here.  The
+#   pie   everything, the C library too, into one static position-
+#         independent executable: no dynamic loader runs before main, but
+#         such a binary cannot dlopen, so it reads no EPUB or HTML (files
+#         are skipped: "EPUB/HTML support not installed").  Only on request.
+# auto (the default) takes 1 when the static archives are there, else 0.  The
 # terminfo database and the locale are still read at run time.  The unit
 # tests link dynamically, and $(BUILD)/quire-dyn (the same objects linked
 # dynamically) is what valgrind runs: it cannot watch a static malloc.
 STATIC_DEPS ?= auto
 STATIC_LIBS := -lunistring -lncursesw -ltinfo -pthread
 have_archive = $(filter /%,$(shell $(CC) -print-file-name=$(1) 2>/dev/null))
-links_static_pie = $(shell printf 'int main(void){return 0;}\n' | \
-    $(CC) -x c -fPIE -static-pie -o /dev/null - $(STATIC_LIBS) >/dev/null 2>&1 && echo yes)
 ifeq ($(STATIC_DEPS),auto)
-  ifeq ($(links_static_pie),yes)
-    STATIC_DEPS := pie
-  else ifneq ($(and $(call have_archive,libunistring.a),$(call have_archive,libncursesw.a),$(call have_archive,libtinfo.a)),)
+  ifneq ($(and $(call have_archive,libunistring.a),$(call have_archive,libncursesw.a),$(call have_archive,libtinfo.a)),)
     STATIC_DEPS := 1
   endif
 endif
 ifeq ($(STATIC_DEPS),pie)
 BIN_LIBS := -static-pie $(STATIC_LIBS)
 PIE_CFLAGS := -fPIE
+CPPFLAGS += -DQUIRE_NO_PLUGIN
 else ifeq ($(STATIC_DEPS),1)
-BIN_LIBS := -Wl,-Bstatic $(filter-out -pthread,$(STATIC_LIBS)) -Wl,-Bdynamic -pthread
+BIN_LIBS := -Wl,-Bstatic $(filter-out -pthread,$(STATIC_LIBS)) -Wl,-Bdynamic -pthread -ldl
 else
 BIN_LIBS := $(LDLIBS)
 endif
@@ -87,17 +95,29 @@ include tests/arch/layers.mk
 layers_upto = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(firstword $(2))),,$(call layers_upto,$(1),$(wordlist 2,$(words $(2)),$(2)))))
 # $(call unit_layer,TEST): the layer of a unit test (empty when unplaced).
 unit_layer = $(strip $(foreach l,$(LAYERS),$(if $(filter $(1),$(UNIT_$(l))),$(l))))
-# $(call unit_objs,TEST): the sanitizer objects it links (main never).
-unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
+# $(call unit_objs,TEST): the sanitizer objects it links (main and the
+# plugin's export table never).
+unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main ebook_plugin,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
 # The fuzz targets link the layers up to layout: no screens, no curses.
-FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l))))
+FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(filter-out ebook_plugin,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l)))))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
+# The plugin: the converters and the base and text objects, compiled as
+# position-independent code; it exports one symbol (scripts/plugin.map).
+# The binary is built without the plugin-only objects (they are compiled
+# into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
+PLUGIN_ONLY := ebook html epub ebook_plugin
+PLUGIN_ONLY_OBJS := $(filter $(PLUGIN_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
+BIN_OBJS := $(filter-out $(PLUGIN_ONLY_OBJS),$(OBJS))
+PLUGIN_SRCS := $(filter $(patsubst %,src/%.c,$(LAYER_base) $(LAYER_text)),$(SRCS))
+PLUGIN_OBJS := $(PLUGIN_SRCS:src/%.c=$(BUILD)/pic/%.o)
+# Only once the converters are there (src/ebook.c).
+PLUGIN := $(if $(wildcard src/ebook.c),$(BUILD)/quire-ebook.so)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all run check deps check-deps bench fuzz fuzz-bins install uninstall clean \
         unit warnings-clang golden-update FORCE
-all: $(BIN)
+all: $(BIN) $(PLUGIN)
 
 # Keep sanitizer objects between runs (they are intermediates of the tests).
 .SECONDARY:
@@ -109,15 +129,25 @@ $(BUILD)/flags: FORCE | $(BUILD)/obj
 	@f='$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(BIN_LIBS)'; \
 	 [ "$$f" = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' "$$f" >$@
 $(BUILD)/datadir: FORCE | $(BUILD)/obj
-	@[ '$(DATADIR)' = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' '$(DATADIR)' >$@
+	@[ '$(DATADIR) $(PLUGINDIR)' = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' '$(DATADIR) $(PLUGINDIR)' >$@
 
-$(BIN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(BIN_LIBS)
-$(BUILD)/quire-dyn: $(OBJS)
-	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
+# `make quire` builds the plugin too (order-only: a new plugin does not
+# relink the binary).
+$(BIN): $(BIN_OBJS) $(PLUGIN_ONLY_OBJS) | $(PLUGIN)
+	$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(BIN_LIBS)
+$(BUILD)/quire-dyn: $(BIN_OBJS) | $(PLUGIN)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(LDLIBS)
+$(BUILD)/quire-ebook.so: $(PLUGIN_OBJS) scripts/plugin.map
+	@$(CC) -shared $(OPT) -o $@ $(PLUGIN_OBJS) $(LDFLAGS) -Wl,--version-script=scripts/plugin.map \
+	    -Wl,--gc-sections -Wl,-z,defs $(EBOOK_LIBS) -lunistring -pthread
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/ebook_door.o: src/ebook_door.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
+	@$(CC) $(CPPFLAGS) -DQUIRE_PLUGINDIR='"$(PLUGINDIR)"' $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/pic/%.o: src/%.c $(HDRS) $(BUILD)/flags | $(BUILD)/pic
+	@$(CC) $(CPPFLAGS) -std=c11 $(OPT) -fPIC -ffunction-sections -fdata-sections $(WARN) $(WERROR) \
+	    $(CFLAGS) -c -o $@ $<
 $(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/flags | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -130,10 +160,10 @@ $(BUILD)/san/%.o: src/%.c $(HDRS) | $(BUILD)/san
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(HDRS) | $(BUILD)/unit
 	@$(if $(call unit_layer,$*),,echo "$*: place it in one UNIT_* list of tests/arch/layers.mk" >&2; exit 1;) \
 	 $(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
-	    -o $@ $< $(filter %.o,$^) $(LDLIBS)
+	    -o $@ $< $(filter %.o,$^) $(LDLIBS) $(EBOOK_LIBS)
 $(foreach t,$(UNIT_NAMES),$(eval $(BUILD)/unit/$(t): $(call unit_objs,$(t))))
 
-$(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
+$(BUILD)/obj $(BUILD)/pic $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
 	@mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -204,10 +234,10 @@ $(BUILD)/fuzz/lf/%.o: src/%.c $(HDRS) | $(BUILD)/fuzz/lf
 	@$(CLANG) $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(BUILD)/fuzz/lf/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LF_OBJS) $(HDRS) | $(BUILD)/fuzz/lf
 	@$(CLANG) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer \
-	    -o $@ $< $(FUZZ_LF_OBJS) $(LDLIBS)
+	    -o $@ $< $(FUZZ_LF_OBJS) $(LDLIBS) $(EBOOK_LIBS)
 $(BUILD)/fuzz/sa/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(HDRS) | $(BUILD)/fuzz/sa
 	@$(CC) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 -O1 -g $(WARN) $(FUZZ_FLAGS) \
-	    -o $@ $< tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(LDLIBS)
+	    -o $@ $< tests/fuzz/standalone.c $(FUZZ_SA_OBJS) $(LDLIBS) $(EBOOK_LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -220,10 +250,12 @@ golden-update: $(BIN)
 	@sh tests/golden/update.sh
 
 # install puts exactly these files; uninstall removes exactly them (and the
-# sample library folder it made).
-install: $(BIN)
+# sample library and plugin folders it made).
+install: $(BIN) $(PLUGIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/sample_library
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/quire
+	$(if $(PLUGIN),install -d $(DESTDIR)$(PLUGINDIR))
+	$(if $(PLUGIN),install -m 644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/quire-ebook.so)
 	install -m 644 man/quire.1 $(DESTDIR)$(MANDIR)/man1/quire.1
 	cp -R sample_library/. $(DESTDIR)$(DATADIR)/sample_library/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/sample_library
@@ -231,7 +263,8 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/quire $(DESTDIR)$(MANDIR)/man1/quire.1
 	rm -rf $(DESTDIR)$(DATADIR)/sample_library
-	@rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
+	rm -f $(DESTDIR)$(PLUGINDIR)/quire-ebook.so
+	@rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(PLUGINDIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD) quire

@@ -3,7 +3,8 @@
  * library.c (the orchestration) and the pass files below, by nothing else.
  *
  * The passes, in the order library_open runs them (docs/ARCHITECTURE.md):
- *   analyse.c   per-file analysis: decode, parse_text, and per chapter its
+ *   analyse.c   per-file analysis: decode, parse_text (an ebook: the
+ *               door's conversion and chapters), and per chapter its
  *               words, richness, normalised lead and shingle sketch
  *               (+ the index cache glue: a file's results stored/restored);
  *   storyini.c  story.ini files (through kv.h);
@@ -58,6 +59,8 @@ struct lfile {
     char *relpath;
     int ini;                /* scan_result.ini index or -1 */
     char *title, *author;   /* announced (malloc'd) or NULL */
+    struct parse_meta meta; /* what the file says of its story (an ebook's
+                               OPF, AO3 preface, FanFicFare title page) */
     int first_piece;        /* its pieces are [first_piece, first_piece+n_pc) */
     int n_pc;
     int group;
@@ -74,6 +77,8 @@ struct group {
 /* A parsed story.ini. */
 struct ini {
     char *title, *author;   /* NULL when the key is absent */
+    char *series;           /* `series =`, NULL when absent */
+    double series_index;    /* `series_index =` (> 0), 0 when absent */
     char **order;           /* names from `order =` */
     size_t n_order;
     bool has_order;

@@ -54,7 +54,8 @@ struct cache_piece {
 };
 
 /* What one file gave.  Either skipped (skip != NULL: "empty", "binary",
- * "no words") or text with its pieces. */
+ * "no words", or an ebook converter's reason such as "DRM-protected:
+ * cannot be read") or text with its pieces. */
 struct cache_file {
     char *skip;
     enum source_encoding enc;
@@ -64,6 +65,10 @@ struct cache_file {
     bool sketched;           /* the pieces' sketches were computed (a file
                                 read alone, as a one-file library, has none) */
     char *title, *author;    /* announced, or NULL (never "") */
+    enum ebook_format fmt;   /* source.fmt: EBOOK_NONE for a text file */
+    char *format;            /* source.format: what an ebook was read as, or NULL */
+    struct parse_meta meta;  /* what the file says of its story (an ebook's
+                                OPF or preface), fields may be empty */
     struct cache_piece *pc;
     size_t n_pc;
 };
@@ -100,6 +105,16 @@ void cache_free(struct cache *c);
 
 /* Free the allocations of one entry (not f itself). */
 void cache_file_clear(struct cache_file *f);
+
+/* A story's metadata as record fields (SERIES, SERIES_INDEX, SUMMARY,
+ * RATING, STATUS, SOURCE_URL, LANGUAGE, PUBLISHED, UPDATED, NTAGS, TAG...;
+ * docs/FORMATS.md), tab-separated, no tab before the first: the index
+ * cache's M lines and the snapshot's (snapshot.c) share it.  cache_get_meta
+ * reads them into *m (zeroed first); false (r->bad set) on a bad field. */
+struct buf;
+struct rec_rd;
+void cache_put_meta(struct buf *b, const struct parse_meta *m);
+bool cache_get_meta(struct rec_rd *r, struct parse_meta *m);
 
 /* --- the file format, for tests and the fuzzer ------------------------- */
 

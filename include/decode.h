@@ -15,12 +15,19 @@
  * LF, CR LF and lone CR alike.  Converted encodings (UTF-16, Windows-1252)
  * are normalised to LF while converting.
  *
+ * An EPUB or HTML file (ebook_door_sniff on its name and first bytes) is
+ * not decoded here but converted by the ebook door (ebook.h,
+ * ebook_door.h): its source's text is the derived text, owned, and the
+ * source holds the conversion (blocks, chapters, metadata, format).
+ *
  * All offsets anywhere in quire are byte offsets into source.text. */
 #ifndef QUIRE_DECODE_H
 #define QUIRE_DECODE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "ebook.h"
 
 enum source_encoding {
     ENC_UTF8,      /* UTF-8, no BOM (invalid > 0: bad bytes replaced, text owned) */
@@ -41,6 +48,14 @@ struct source {
     long long size;      /* file's size in bytes on disk */
     long long mtime_ns;  /* the same in nanoseconds; 0: not known yet */
     unsigned long long dev, ino;   /* the file's device and inode; 0: not known yet */
+    enum ebook_format fmt;  /* EBOOK_NONE: a text file; else an ebook whose
+                               text is the derived text (enc ENC_UTF8) */
+    struct ebook *eb;    /* an ebook's conversion: text is eb->text, and it
+                            holds the blocks, chapters (eb->pr), metadata
+                            and format name; NULL for a text file and for an
+                            ebook stub not loaded yet (or whose file changed) */
+    char *format;        /* an ebook: what it was read as ("EPUB 3 (AO3)",
+                            "HTML"; malloc'd, kept by stubs too); NULL for text */
     /* private */
     void *map;           /* mmap'd region (or NULL) */
     size_t map_len;
@@ -52,12 +67,19 @@ enum decode_reject {
     DECODE_OK = 0,
     DECODE_EMPTY,        /* zero bytes, or only whitespace */
     DECODE_BINARY,       /* NUL bytes (outside UTF-16) or mostly control bytes */
-    DECODE_ERROR,        /* could not be opened or read: see *err */
+    DECODE_ERROR,        /* could not be opened or read, or an ebook with
+                            no converter installed: see *err */
+    DECODE_EBOOK,        /* an ebook the converter refused: *err says why,
+                            without the path ("DRM-protected: cannot be
+                            read", "not a zip archive", ...) */
 };
 
-/* Open and decode the file at `path`.  On success returns a source the
- * caller frees with decode_free(); on failure returns NULL, sets *why and,
- * for DECODE_ERROR, *err ("PATH: strerror").  Never crashes on any input. */
+/* Open and decode the file at `path` (an ebook: convert it, see above).
+ * On success returns a source the caller frees with decode_free(); on
+ * failure returns NULL, sets *why and, for DECODE_ERROR, *err ("PATH:
+ * strerror", "PATH: EPUB/HTML support not installed: ..."), for
+ * DECODE_EBOOK *err (the converter's reason).  Never crashes on any
+ * input. */
 struct source *decode_open(const char *path, enum decode_reject *why, char **err);
 
 /* Decode bytes already in memory (tests, fuzzing).  `path` is only a label.
@@ -75,8 +97,10 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
 
 /* Make sure a stub's text is there (decode_stub): a no-op for a source
  * that has text, else map the file when it is still the valid UTF-8 the
- * stub describes, or decode it now.  If the file changed since it was cached (another
- * length), or cannot be read any more, the text is still `len` bytes long
+ * stub describes, or decode it now; an ebook stub (fmt set after
+ * decode_stub) is converted again and must give `len` bytes.  If the file
+ * changed since it was cached (another length), or cannot be read any
+ * more, the text is still `len` bytes long
  * (the readable part, then blank lines) so every cached offset stays inside
  * it; returns false in that case, true when the text is the cached one. */
 bool decode_load_stub(struct source *src);

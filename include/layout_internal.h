@@ -15,6 +15,7 @@
 #define DEFAULT_GLYPH "* * *"
 #define MAX_WIDTH 30000      /* widest column laid out (fits uint16_t cols) */
 #define VERSE_TAB 4          /* verse indentation: tab stops every 4 columns */
+#define QUOTE_INDENT 4       /* a quotation (BLOCK_QUOTE) is indented by this many columns */
 #define PARA_WINDOW (1u << 20)   /* bytes of a paragraph laid out at once */
 
 struct layout_scratch {

@@ -63,6 +63,12 @@ struct parse_meta {
 /* Free the fields of *m and zero it; NULL is a no-op. */
 void parse_meta_free(struct parse_meta *m);
 
+/* A deep copy of *src into *dst (whose old contents are not freed). */
+void parse_meta_copy(struct parse_meta *dst, const struct parse_meta *src);
+
+/* Does *m say nothing at all? */
+bool parse_meta_empty(const struct parse_meta *m);
+
 struct parse_result {
     struct parse_meta meta; /* what the file says about the story; the TXT
                                parser fills none of it yet */
@@ -103,6 +109,8 @@ enum block_flag {
                         paragraph longer than PARSE_PARA_MAX): no blank line
                         before it; it reads on as the same paragraph, except
                         that the line before the cut may end short */
+    BLOCK_QUOTE = 8, /* inside a quotation (an HTML blockquote): indented
+                        by the pager; only the ebook door sets it */
 };
 
 /* The longest paragraph block parse_blocks makes, in bytes.  A longer

@@ -13,9 +13,11 @@ F=${1:-../shared/corpus/gutenberg/war-and-peace_pg2600-0.txt}
 W=${2:-72}
 [ -f "$F" ] || { echo "bench_layout: no text to measure (give a FILE)"; exit 0; }
 make -s quire || exit 1
-OBJS=$(ls build/obj/*.o | grep -v '/main\.o$')
+# the binary's objects: not main, nor the ebook plugin's (libxml2, libzip)
+OBJS=$(ls build/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_plugin\.o$' \
+       -e '/html\.o$' -e '/epub\.o$')
 cc -std=c11 -O2 -Iinclude -D_GNU_SOURCE -o build/bench_layout scripts/bench_layout.c $OBJS \
-   $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw) -lunistring -pthread || exit 1
+   $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw) -lunistring -pthread -ldl || exit 1
 ./build/bench_layout "$F" "$W" 5
 # CPU time of a command in ms: `perf stat` task-clock (mean of 5 runs) when
 # perf works, else /usr/bin/time user+system (best of 5, 10 ms resolution).

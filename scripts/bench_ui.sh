@@ -9,12 +9,14 @@ set -e
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 make -s quire >/dev/null
-OBJS=$(ls "$BUILD"/obj/*.o | grep -v '/main\.o$')
+# the binary's objects: not main, nor the ebook plugin's (libxml2, libzip)
+OBJS=$(ls "$BUILD"/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_plugin\.o$' \
+       -e '/html\.o$' -e '/epub\.o$')
 CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
 CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 BENCH="$BUILD/bench_ui"
 ${CC:-cc} -std=c11 -O2 -g -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $CURSES_CFLAGS \
-    -o "$BENCH" tests/bench/bench_ui.c $OBJS $CURSES_LIBS -lunistring -pthread
+    -o "$BENCH" tests/bench/bench_ui.c $OBJS $CURSES_LIBS -lunistring -pthread -ldl
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LC_ALL=C.UTF-8

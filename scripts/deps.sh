@@ -4,10 +4,12 @@
 # missing and goes on.  Quiet when nothing is missing; safe to run again.
 #
 #   build:  C compiler and C library headers, make, pkg-config,
-#           libncurses-dev (ncursesw), libunistring-dev
+#           libncurses-dev (ncursesw), libunistring-dev, libxml2-dev and
+#           libzip-dev (the EPUB/HTML plugin)
 #   tests:  tmux (screen tests), clang + its runtime (warnings-clang,
 #           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks),
 #           syncthing + curl (t_syncthing), git (t_sync's merge driver)
+#           pandoc (EPUBs of generated stories; those checks skip without it)
 missing=""
 need() { case " $missing " in *" $1 "*) ;; *) missing="$missing $1" ;; esac; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -24,6 +26,8 @@ have cc && { links -lunistring '#include <unistr.h>
 #include <uniwidth.h>' || need libunistring-dev; }
 have cc || need libunistring-dev
 have_hdr ncursesw/curses.h || need libncurses-dev
+have_hdr libxml2/libxml/HTMLparser.h || need libxml2-dev
+have_hdr zip.h || need libzip-dev
 have pkg-config || need pkg-config
 have tmux || need tmux
 have mandoc || need mandoc
@@ -32,6 +36,7 @@ have less || need less
 have syncthing || need syncthing
 have curl || need curl
 have git || need git
+have pandoc || need pandoc
 locale -a 2>/dev/null | grep -qi '^c\.utf-\{0,1\}8$' || need locales
 
 # clang, and libFuzzer from its runtime package: Debian 12 ships it in

@@ -1,5 +1,7 @@
 /* analyse.c — the per-file pass of the library build: everything that
- * depends on one file alone (decode, parse_text, and for each chapter its
+ * depends on one file alone (decode, parse_text — for an EPUB or HTML file
+ * the ebook door's conversion and its chapters instead —, the file's
+ * metadata, and for each chapter its
  * word count, richness, normalised lead for keys and shingle sketch for
  * edition matching), and the index cache glue that stores those results
  * per file and restores them (cache.h).  Nothing else in the build reads a
@@ -219,6 +221,8 @@ static void file_notes(struct build *b, const char *relpath, const struct source
              src->invalid, src->invalid == 1 ? "" : "s");
     if (src->enc == ENC_CP1252 || src->enc == ENC_UTF16LE || src->enc == ENC_UTF16BE)
         build_note(b, "%s: read as %s", relpath, decode_encoding_name(src->enc));
+    if (src->format)
+        build_note(b, "%s: read as %s", relpath, src->format);
 }
 
 static char *dup_or_null(const char *s)
@@ -236,7 +240,9 @@ static void cache_store_file(struct build *b, const char *relpath, const struct 
         .enc = f->src->enc, .len = f->src->len, .invalid = f->src->invalid,
         .crlf = f->src->crlf, .sketched = b->scan.n_files > 1, .title = dup_or_null(f->title),
         .author = dup_or_null(f->author), .n_pc = (size_t)f->n_pc,
+        .fmt = f->src->fmt, .format = dup_or_null(f->src->format),
     };
+    parse_meta_copy(&cf.meta, &f->meta);
     cf.pc = xcalloc(cf.n_pc ? cf.n_pc : 1, sizeof *cf.pc);
     for (size_t i = 0; i < cf.n_pc; i++) {
         const struct piece *p = &b->pc[(size_t)f->first_piece + i];
@@ -303,6 +309,7 @@ static void add_cached(struct build *b, const struct scan_file *sf,
         .title = dup_or_null(cf->title), .author = dup_or_null(cf->author),
         .first_piece = (int)b->n_pc, .n_pc = (int)cf->n_pc, .group = -1,
     };
+    parse_meta_copy(&b->files[b->n_files].meta, &cf->meta);
     XGROW(b->pc, b->cap_pc, b->n_pc + cf->n_pc);
     for (size_t i = 0; i < cf->n_pc; i++) {
         const struct cache_piece *c = &cf->pc[i];
@@ -344,13 +351,15 @@ void analyse_file(struct build *b, const struct scan_file *sf)
     struct source *src = decode_open(sf->path, &why, &err);
     if (!src) {
         const char *reason = reject_reason(why);
-        if (why == DECODE_ERROR && err) {
+        if (why == DECODE_EBOOK && err) {
+            reason = err;          /* the converter's reason, no path */
+        } else if (why == DECODE_ERROR && err) {
             /* err is "PATH: WHY"; keep WHY */
             size_t pl = strlen(sf->path);
             reason = strncmp(err, sf->path, pl) == 0 && err[pl] == ':' ? err + pl + 2 : err;
         }
         build_skip(b, sf, reason);
-        if (why == DECODE_EMPTY || why == DECODE_BINARY)
+        if (why == DECODE_EMPTY || why == DECODE_BINARY || why == DECODE_EBOOK)
             cache_store_skip(b, sf->relpath, &st, reason);
         else
             b->snap = false;   /* unreadable now: not a result to keep */
@@ -381,18 +390,22 @@ static void piece_fix_offsets(struct piece *p, size_t len)
 void analyse_source(struct build *b, const struct scan_file *sf, struct source *src,
                     const struct cache_stamp *st)
 {
-    struct parse_result r;
-    parse_text(src->text, src->len, &r);
-    if (r.n_ch == 0) {
+    /* An ebook: the converter's chapters (kept by the source); a text:
+     * parse_text's. */
+    struct parse_result own = {0};
+    if (!src->eb)
+        parse_text(src->text, src->len, &own);
+    struct parse_result *r = src->eb ? &src->eb->pr : &own;
+    if (r->n_ch == 0) {
         build_skip(b, sf, "no words");
         cache_store_skip(b, sf->relpath, st, "no words");
-        parse_result_free(&r);
+        parse_result_free(&own);
         decode_free(src);
         return;
     }
     build_add_src(b, sf, src);
-    if (r.one_chapter_why)
-        build_note(b, "%s: %s", sf->relpath, r.one_chapter_why);
+    if (r->one_chapter_why)
+        build_note(b, "%s: %s", sf->relpath, r->one_chapter_why);
 
     XGROW(b->files, b->cap_files, b->n_files + 1);
     struct lfile *f = &b->files[b->n_files];
@@ -400,20 +413,21 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         .src = src,
         .relpath = xstrdup(sf->relpath),
         .ini = sf->ini,
-        .title = r.title && *r.title ? xstrdup(r.title) : NULL,
-        .author = r.author && *r.author ? xstrdup(r.author) : NULL,
+        .title = r->title && *r->title ? xstrdup(r->title) : NULL,
+        .author = r->author && *r->author ? xstrdup(r->author) : NULL,
         .first_piece = (int)b->n_pc,
-        .n_pc = (int)r.n_ch,
+        .n_pc = (int)r->n_ch,
         .group = -1,
     };
-    XGROW(b->pc, b->cap_pc, b->n_pc + r.n_ch);
+    parse_meta_copy(&f->meta, &r->meta);
+    XGROW(b->pc, b->cap_pc, b->n_pc + r->n_ch);
     size_t held = 0;   /* a heading with no words under it, joined to the next */
     bool holding = false;
-    for (size_t i = 0; i < r.n_ch; i++) {
-        const struct parse_chapter *c = &r.ch[i];
+    for (size_t i = 0; i < r->n_ch; i++) {
+        const struct parse_chapter *c = &r->ch[i];
         bool empty = c->body >= c->back || c->back > src->len ||
                      !norm_has_word(src->text, c->body, c->back);
-        if (i + 1 < r.n_ch && empty) {
+        if (i + 1 < r->n_ch && empty) {
             if (!holding)
                 held = i;
             holding = true;
@@ -422,15 +436,15 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         if (holding) {
             /* "Chapter 1" then "Prologue": one chapter from the first
              * heading on, named by the last */
-            const struct parse_chapter *h = &r.ch[held];
-            struct parse_chapter *m = &r.ch[i];
+            const struct parse_chapter *h = &r->ch[held];
+            struct parse_chapter *m = &r->ch[i];
             m->start = h->start;
             m->front_end = h->front_end;
             if (!m->title || !*m->title) {
                 for (size_t j = i; j-- > held;)
-                    if (r.ch[j].title && *r.ch[j].title) {
+                    if (r->ch[j].title && *r->ch[j].title) {
                         free(m->title);
-                        m->title = xstrdup(r.ch[j].title);
+                        m->title = xstrdup(r->ch[j].title);
                         break;
                     }
             }
@@ -459,6 +473,6 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         piece_analyse(p, src->text, b->scan.n_files > 1);
     }
     b->n_files++;
-    parse_result_free(&r);
+    parse_result_free(&own);
     cache_store_file(b, sf->relpath, st);
 }

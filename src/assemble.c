@@ -157,12 +157,17 @@ static void order_files(struct build *b, struct forder *fo, size_t n, const stru
         fo[i].rank = (long)i;
 }
 
-/* Ordering of editions: richest first, then larger, then by path. */
+/* Ordering of editions: richest first, then an EPUB or HTML edition (its
+ * converter knows the verse, breaks and notes a TXT leaves to guessing),
+ * then larger, then by path. */
 static int cmp_edition(const void *p, const void *q)
 {
     const struct edition *x = p, *y = q;
     if (x->richness != y->richness)
         return x->richness > y->richness ? -1 : 1;
+    bool ex = x->src->fmt != EBOOK_NONE, ey = y->src->fmt != EBOOK_NONE;
+    if (ex != ey)
+        return ex ? -1 : 1;
     size_t lx = x->end - x->start, ly = y->end - y->start;
     if (lx != ly)
         return lx > ly ? -1 : 1;
@@ -356,17 +361,25 @@ static bool story_names(struct build *b, struct story *s, const struct forder *f
     return named_by_file;
 }
 
-/* Step 4b: the story's place in a series: story.ini's `series =` and
- * `series_index =` win over what its files say (struct story.meta). */
-static void story_series(struct story *s, const struct ini *ini)
+/* Step 4b: what the story says of itself: the metadata of its first file
+ * (in reading order) that has any; story.ini's `series =` and
+ * `series_index =` win. */
+static void story_meta(const struct build *b, struct story *s, const struct forder *fo,
+                       size_t nf, const struct ini *ini)
 {
-    if (!ini)
-        return;
-    if (ini->series) {
+    for (size_t i = 0; i < nf; i++) {
+        const struct lfile *f = &b->files[fo[i].file];
+        if (!parse_meta_empty(&f->meta)) {
+            parse_meta_copy(&s->meta, &f->meta);
+            break;
+        }
+    }
+    if (ini && ini->series) {
         free(s->meta.series);
         s->meta.series = xstrdup(ini->series);
+        s->meta.series_index = 0;   /* the file's place was in its series */
     }
-    if (ini->series_index > 0)
+    if (ini && ini->series_index > 0)
         s->meta.series_index = ini->series_index;
 }
 
@@ -462,7 +475,7 @@ static void build_story(struct build *b, int g, const int *files, size_t nf, str
     }
     story_sum_bytes(s);
     bool named_by_file = story_names(b, s, fo, nf, ini, ini_idx);
-    story_series(s, ini);
+    story_meta(b, s, fo, nf, ini);
     story_identity(s, named_by_file, leads, n_leads, first_rule);
     story_notes(b, s, g, fo, nf, named_by_file);
     free(fo);

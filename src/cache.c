@@ -21,7 +21,11 @@
 #include "rec.h"
 #include "util.h"
 
-#define CACHE_MAGIC "quire-index 2"
+/* 3: ebooks (FMT, FORMAT, M lines); the conversion's version too, so a
+ * new conversion (another plugin) never trusts older offsets. */
+#define CACHE_STR(x) #x
+#define CACHE_XSTR(x) CACHE_STR(x)
+#define CACHE_MAGIC "quire-index 3 ebook " CACHE_XSTR(EBOOK_VERSION)
 /* Limits a valid entry stays within (anything beyond is corruption). */
 #define CACHE_MAX_LEAD 4096
 /* Files modified this recently (ns) before the scan are not stored. */
@@ -103,6 +107,8 @@ void cache_file_clear(struct cache_file *f)
     free(f->skip);
     free(f->title);
     free(f->author);
+    free(f->format);
+    parse_meta_free(&f->meta);
     for (size_t i = 0; f->pc && i < f->n_pc; i++) {
         free(f->pc[i].title);
         free(f->pc[i].lead);
@@ -212,9 +218,56 @@ static void get_sketch(struct rec_rd *r, struct cache_piece *p, size_t max)
     }
 }
 
+/* A skip reason: one line, not empty, not long (a converter's reason). */
 static bool valid_skip(const char *s)
 {
-    return s && (!strcmp(s, "empty") || !strcmp(s, "binary") || !strcmp(s, "no words"));
+    return s && *s && strlen(s) <= 400 && !strpbrk(s, "\n\r");
+}
+
+void cache_put_meta(struct buf *b, const struct parse_meta *m)
+{
+    const char *a[] = {m->series, NULL, m->summary, m->rating, m->status,
+                       m->source_url, m->language, m->published, m->updated};
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
+        if (i)
+            rec_tab(b);
+        if (i == 1)   /* thousandths: no locale's decimal point in the file */
+            rec_put_num(b, m->series_index > 0 && m->series_index < 1e9
+                               ? (unsigned long long)(m->series_index * 1000 + 0.5) : 0);
+        else
+            rec_put_cstr(b, a[i]);
+    }
+    rec_tab(b);
+    rec_put_num(b, m->n_tags);
+    for (size_t i = 0; i < m->n_tags; i++) {
+        rec_tab(b);
+        rec_put_cstr(b, m->tags[i]);
+    }
+}
+
+bool cache_get_meta(struct rec_rd *r, struct parse_meta *m)
+{
+    *m = (struct parse_meta){0};
+    char **a[] = {&m->series, NULL, &m->summary, &m->rating, &m->status,
+                  &m->source_url, &m->language, &m->published, &m->updated};
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
+        if (i == 1)
+            m->series_index = (double)rec_num(r, 1000000000000ULL) / 1000;
+        else
+            *a[i] = rec_opt_str(r);
+    }
+    size_t n = (size_t)rec_num(r, (unsigned long long)(r->end - r->p));   /* a tab each */
+    if (!r->bad && n) {
+        m->tags = xcalloc(n, sizeof *m->tags);
+        for (size_t i = 0; i < n && !r->bad; i++) {
+            m->tags[i] = rec_str(r, NULL);
+            if (m->tags[i])
+                m->n_tags = i + 1;
+        }
+    }
+    if (r->bad)
+        parse_meta_free(m);
+    return !r->bad;
 }
 
 /* Parse one F or S record starting at line [p, e); P lines follow an F line.
@@ -246,11 +299,27 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
         f.crlf = rec_num(&r, 1) != 0;
         f.sketched = rec_num(&r, 1) != 0;
         f.n_pc = (size_t)rec_num(&r, f.len + 1);
+        f.fmt = (enum ebook_format)rec_num(&r, EBOOK_EPUB);
+        bool has_meta = rec_num(&r, 1) != 0;
         f.title = rec_opt_str(&r);
         f.author = rec_opt_str(&r);
+        f.format = rec_opt_str(&r);
         rel = rec_str(&r, NULL);
-        if (f.n_pc == 0)
+        if (f.n_pc == 0 || (f.fmt != EBOOK_NONE) != (f.format != NULL) ||
+            (f.fmt != EBOOK_NONE && f.enc != ENC_UTF8))
             r.bad = true;
+        if (!r.bad && has_meta) {   /* the M line comes next */
+            const char *lp = next;
+            const char *le = lp < data_end ? memchr(lp, '\n', (size_t)(data_end - lp)) : NULL;
+            if (!le || le - lp < 2 || lp[0] != 'M' || lp[1] != '\t') {
+                r.bad = true;
+            } else {
+                next = le + 1;
+                struct rec_rd q = {lp + 2, le, false};
+                if (!cache_get_meta(&q, &f.meta) || !rec_at_end(&q))
+                    r.bad = true;
+            }
+        }
         if (!r.bad && rec_at_end(&r)) {
             f.pc = xcalloc(f.n_pc, sizeof *f.pc);
             for (size_t i = 0; i < f.n_pc && !r.bad; i++) {
@@ -360,16 +429,25 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
             buf_addc(&b, '\n');
             continue;
         }
+        bool has_meta = !parse_meta_empty(&f->meta);
         const unsigned long long fnums[] = {(unsigned long long)f->enc, f->len, f->invalid,
-                                            f->crlf, f->sketched, f->n_pc};
-        rec_put_nums(&b, fnums, 6);
+                                            f->crlf, f->sketched, f->n_pc,
+                                            (unsigned long long)f->fmt, has_meta};
+        rec_put_nums(&b, fnums, 8);
         rec_tab(&b);
         rec_put_cstr(&b, f->title);
         rec_tab(&b);
         rec_put_cstr(&b, f->author);
         rec_tab(&b);
+        rec_put_cstr(&b, f->format);
+        rec_tab(&b);
         rec_put_cstr(&b, e->relpath);
         buf_addc(&b, '\n');
+        if (has_meta) {
+            buf_adds(&b, "M\t");
+            cache_put_meta(&b, &f->meta);
+            buf_addc(&b, '\n');
+        }
         for (size_t k = 0; k < f->n_pc; k++) {
             const struct cache_piece *pc = &f->pc[k];
             buf_adds(&b, "P\t");
@@ -539,7 +617,10 @@ void cache_free(struct cache *c)
 struct source *cache_stub_source(const char *path, const struct cache_file *f,
                                  const struct cache_stamp *st)
 {
-    return decode_stub(path, f->enc, f->len, f->invalid, f->crlf, st->size,
-                       st->mtime_ns / 1000000000LL);
+    struct source *s = decode_stub(path, f->enc, f->len, f->invalid, f->crlf, st->size,
+                                   st->mtime_ns / 1000000000LL);
+    s->fmt = f->fmt;
+    s->format = f->format ? xstrdup(f->format) : NULL;
+    return s;
 }
 

@@ -6,6 +6,7 @@
  * lone CR turned into LF on the way.  Nothing is dropped: every byte that
  * cannot be decoded becomes U+FFFD and is counted. */
 #include "decode.h"
+#include "ebook_door.h"
 #include "mapguard.h"
 #include "util.h"
 
@@ -238,6 +239,45 @@ static struct source *source_new(const char *path)
     return s;
 }
 
+/* Bytes of a file's head the ebook door sniffs. */
+#define SNIFF_BYTES 4096
+
+/* Take the conversion *eb (moved) as src's text. */
+static void source_take_ebook(struct source *src, enum ebook_format f, struct ebook *eb)
+{
+    src->eb = xmalloc(sizeof *src->eb);
+    *src->eb = *eb;
+    memset(eb, 0, sizeof *eb);
+    src->fmt = f;
+    if (!src->format)
+        src->format = xstrdup(src->eb->format ? src->eb->format : "ebook");
+    src->enc = ENC_UTF8;
+    src->text = src->eb->text ? src->eb->text : "";
+    src->len = src->eb->text ? src->eb->len : 0;
+    src->invalid = 0;
+    src->crlf = false;
+}
+
+/* Convert the ebook file at src->path (format f) into src. */
+static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, char **err)
+{
+    struct ebook eb;
+    char *e = NULL;
+    if (!ebook_door_read(src->path, f, &eb, &e)) {
+        ebook_door_free(&eb);
+        if (err) {
+            free(*err);
+            *err = e ? e : xstrdup("cannot be read");
+        } else {
+            free(e);
+        }
+        return DECODE_EBOOK;
+    }
+    free(e);
+    source_take_ebook(src, f, &eb);
+    return text_is_blank(src->text, src->len) ? DECODE_EMPTY : DECODE_OK;
+}
+
 /* Decode bytes b[0..n) into src.  `stable` is true when b stays valid for the
  * source's life (a mapping owned by src), so valid UTF-8 is used in place. */
 static enum decode_reject decode_into(struct source *src, const unsigned char *b, size_t n,
@@ -396,6 +436,26 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         set_err(err, "%s: %s", path, strerror(map_errno));
         return NULL;
     }
+    /* An EPUB or HTML file goes through the ebook door, not the decoder. */
+    char *ewhy = NULL;
+    int f = ebook_door_sniff(path, map, n < SNIFF_BYTES ? n : SNIFF_BYTES, &ewhy);
+    if (f != EBOOK_NONE) {
+        mapguard_remove(map);
+        munmap(map, n);
+        if (f < 0) {
+            *why = DECODE_ERROR;
+            set_err(err, "%s: %s", path, ewhy);
+            free(ewhy);
+            decode_free(src);
+            return NULL;
+        }
+        *why = decode_ebook(src, (enum ebook_format)f, err);
+        if (*why != DECODE_OK) {
+            decode_free(src);
+            return NULL;
+        }
+        return src;
+    }
     src->map = map;
     src->map_len = n;
     *why = decode_into(src, map, n, true);
@@ -436,6 +496,11 @@ void decode_free(struct source *src)
         munmap(src->map, src->map_len);
     }
     free(src->owned);
+    free(src->format);
+    if (src->eb) {
+        ebook_door_free(src->eb);
+        free(src->eb);
+    }
     free(src->path);
     free(src);
 }
@@ -504,15 +569,29 @@ static bool map_unchanged(struct source *src)
     return true;
 }
 
+/* Convert an ebook stub's file again: true when it gives the text the stub
+ * describes (same length), which src then holds. */
+static bool ebook_unchanged(struct source *src)
+{
+    struct ebook eb;
+    char *e = NULL;
+    bool ok = ebook_door_read(src->path, src->fmt, &eb, &e) && eb.len == src->len;
+    free(e);
+    if (ok)
+        source_take_ebook(src, src->fmt, &eb);
+    ebook_door_free(&eb);
+    return ok;
+}
+
 bool decode_load_stub(struct source *src)
 {
     if (src->text)
         return true;
-    if (map_unchanged(src))
+    if (src->fmt != EBOOK_NONE ? ebook_unchanged(src) : map_unchanged(src))
         return true;
     enum decode_reject why = DECODE_OK;
     char *err = NULL;
-    struct source *now = decode_open(src->path, &why, &err);
+    struct source *now = src->fmt != EBOOK_NONE ? NULL : decode_open(src->path, &why, &err);
     free(err);
     if (now && now->len == src->len && now->enc == src->enc && now->size == src->size) {
         src->text = now->text;

@@ -488,6 +488,7 @@ struct para_fmt {
     uint32_t block;
     size_t boff, bend;
     int ind1, ind2;
+    int quote;          /* columns a quotation's lines are indented by */
     bool centre;
     bool first_of_block;
 };
@@ -659,6 +660,7 @@ static size_t layout_verse(struct layout_scratch *sc, struct para_fmt *pf, const
             lead = text[t] == '\t' ? (lead / VERSE_TAB + 1) * VERSE_TAB : lead + 1;
             t++;
         }
+        lead += pf->quote;
         int ind = lead < w / 2 ? lead : w / 2;
         int hang = ind + 2 < w / 2 ? ind + 2 : w / 2;
         if (hang < ind)
@@ -876,6 +878,8 @@ void layout_block_s(const struct layout_opts *o, const char *text,
         .o = &oo, .kind = LINE_TEXT, .attr = dim, .block = (uint32_t)bi,
         .boff = b->off, .bend = b->end, .first_of_block = true,
     };
+    if (b->flags & BLOCK_QUOTE)   /* a quotation: every line indented, still reflowed */
+        pf.quote = pf.ind1 = pf.ind2 = oo.width >= 4 * QUOTE_INDENT ? QUOTE_INDENT : oo.width / 4;
     if (b->kind == BLOCK_BREAK) {
         int cols;
         lay_glyph_for(&oo, &cols);

@@ -23,6 +23,7 @@
 
 #include "build.h"
 #include "cache.h"
+#include "ebook_door.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -40,6 +41,7 @@ void build_free(struct build *b)
         free(b->files[i].relpath);
         free(b->files[i].title);
         free(b->files[i].author);
+        parse_meta_free(&b->files[i].meta);
     }
     free(b->files);
     for (size_t i = 0; i < b->n_pc; i++) {
@@ -157,6 +159,13 @@ struct library *library_open_head(const char *path, size_t head, char **err)
             head = head * 4 < HEAD_GROW_MAX ? head * 4 : HEAD_GROW_MAX;
         }
         fclose(f);
+        if (ebook_door_maybe(path, bytes, got)) {
+            /* An EPUB or HTML file is converted whole (the door): no head. */
+            free(bytes);
+            scan_result_free(&b.scan);
+            set_err(err, "%s: an EPUB or HTML file has no head to show first", path);
+            return NULL;
+        }
         /* Decoded as the whole file will be: the same encoding (a UTF-16
          * BOM or bytes that are not UTF-8 are in the head when they are in
          * the file's start; a head that is UTF-8 where the rest is not is

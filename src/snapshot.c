@@ -20,7 +20,11 @@
 #include "rec.h"
 #include "util.h"
 
-#define SNAP_MAGIC "quire-library 3"   /* 2: aliases on T lines; 3: M lines */
+/* 2: aliases on T lines; 3: ebooks (FMT and FORMAT on X lines, M lines),
+ * and the conversion's version (a new one never trusts older offsets). */
+#define SNAP_STR(x) #x
+#define SNAP_XSTR(x) SNAP_STR(x)
+#define SNAP_MAGIC "quire-library 3 ebook " SNAP_XSTR(EBOOK_VERSION)
 /* Files modified this recently (ns) are not trusted to show their next
  * change in their stamp: such a walk is not saved. */
 #define SNAP_RACY_NS 1000000000LL
@@ -87,34 +91,6 @@ uint64_t snapshot_digest(const char *root, const struct scan_result *scan, bool 
     return h;
 }
 
-/* The story's M line (struct parse_meta), only when it says anything:
- * the series, its index in thousandths, the one-line strings, then the
- * tags, each a field. */
-static void put_meta(struct buf *b, const struct parse_meta *m)
-{
-    const char *strs[] = {m->series, m->summary, m->rating, m->status, m->source_url,
-                          m->language, m->published, m->updated};
-    bool any = m->series_index > 0 || m->n_tags;
-    for (size_t k = 0; k < sizeof strs / sizeof *strs; k++)
-        any = any || (strs[k] && *strs[k]);
-    if (!any)
-        return;
-    buf_adds(b, "M\t");
-    double milli = m->series_index * 1000 + 0.5;
-    rec_put_num(b, m->series_index > 0 && milli < 1e12 ? (unsigned long long)milli : 0);
-    for (size_t k = 0; k < sizeof strs / sizeof *strs; k++) {
-        rec_tab(b);
-        rec_put_cstr(b, strs[k]);
-    }
-    rec_tab(b);
-    rec_put_num(b, m->n_tags);
-    for (size_t k = 0; k < m->n_tags; k++) {
-        rec_tab(b);
-        rec_put_cstr(b, m->tags[k]);
-    }
-    buf_addc(b, '\n');
-}
-
 /* ---------------------------------------------------------------------
  * Formatting */
 
@@ -152,8 +128,10 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
         map[i] = (struct src_idx){s, i};
         buf_adds(&b, "X\t");
         const unsigned long long nums[] = {o->src_file[i], (unsigned long long)s->enc, s->len,
-                                           s->invalid, s->crlf};
-        rec_put_nums(&b, nums, 5);
+                                           s->invalid, s->crlf, (unsigned long long)s->fmt};
+        rec_put_nums(&b, nums, 6);
+        rec_tab(&b);
+        rec_put_cstr(&b, s->format);
         buf_addc(&b, '\n');
     }
     qsort(map, lib->n_src, sizeof *map, cmp_src_idx);
@@ -184,7 +162,11 @@ char *snapshot_format(const char *engine, const char *canon, uint64_t digest,
             rec_put_cstr(&b, strs[k]);
         }
         buf_addc(&b, '\n');
-        put_meta(&b, &s->meta);
+        if (!parse_meta_empty(&s->meta)) {
+            buf_adds(&b, "M\t");
+            cache_put_meta(&b, &s->meta);
+            buf_addc(&b, '\n');
+        }
         for (size_t c = 0; c < s->n_ch; c++) {
             const struct chapter *ch = &s->ch[c];
             buf_adds(&b, "C\t");
@@ -249,7 +231,6 @@ struct rd_state {
     size_t ch_done;           /* its chapters begun */
     struct chapter *chapter;  /* being filled, or NULL */
     size_t ed_done;           /* its editions filled */
-    bool meta_done;           /* its M line read */
     const char *end;          /* end of the records: bounds counts */
 };
 
@@ -286,10 +267,15 @@ static void rd_source(struct rd_state *s, struct rec_rd *r)
     cf.len = (size_t)rec_num(r, size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8);
     cf.invalid = (size_t)rec_num(r, cf.len);
     cf.crlf = rec_num(r, 1) != 0;
-    if (!rec_at_end(r)) {
+    cf.fmt = (enum ebook_format)rec_num(r, EBOOK_EPUB);
+    char *format = rec_opt_str(r);
+    if (!rec_at_end(r) || (cf.fmt != EBOOK_NONE) != (format != NULL) ||
+        (cf.fmt != EBOOK_NONE && cf.enc != ENC_UTF8)) {
+        free(format);
         r->bad = true;
         return;
     }
+    cf.format = format;
     struct cache_stamp stamp = {.size = (long long)st->st_size, .mtime_ns = ns_of(st->st_mtim),
                                 .ok = true};
     struct library *lib = s->lib;
@@ -297,6 +283,7 @@ static void rd_source(struct rd_state *s, struct rec_rd *r)
     XGROW(s->src_file, s->cap_src_file, lib->n_src + 1);
     s->src_file[lib->n_src] = f;
     lib->src[lib->n_src++] = cache_stub_source(scan->files[f].path, &cf, &stamp);
+    free(format);
     s->seen[f] = 1;
     s->last_x = (long)f;
 }
@@ -380,7 +367,6 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
     s->story = st;
     s->chapter = NULL;
     s->ch_done = s->ed_done = 0;
-    s->meta_done = false;
     size_t n = get_count(r, s, p, MIN_CHAPTER);
     rec_hex_id(r, st->id);
     rd_aliases(r, st);
@@ -395,30 +381,18 @@ static void rd_story(struct rd_state *s, struct rec_rd *r, const char *p, size_t
     st->n_ch = n;
 }
 
-/* The M line: right after its story's T line, at most once. */
+/* The M line right after a T line: the story's metadata. */
 static void rd_meta(struct rd_state *s, struct rec_rd *r)
 {
-    if (!s->story || s->ch_done || s->meta_done) {
+    struct story *st = s->story;
+    if (!st || s->ch_done || s->chapter || !parse_meta_empty(&st->meta)) {
         r->bad = true;
         return;
     }
-    s->meta_done = true;
-    struct parse_meta *m = &s->story->meta;
-    m->series_index = (double)rec_num(r, 999999999) / 1000;
-    char **strs[] = {&m->series, &m->summary, &m->rating, &m->status, &m->source_url,
-                     &m->language, &m->published, &m->updated};
-    for (size_t k = 0; k < sizeof strs / sizeof *strs && !r->bad; k++)
-        *strs[k] = rec_opt_str(r);
-    size_t n = (size_t)rec_num(r, (unsigned long long)(s->end - r->p));
-    if (!r->bad && n) {
-        m->tags = xcalloc(n, sizeof *m->tags);
-        for (; m->n_tags < n && !r->bad; m->n_tags++) {
-            char *t = rec_opt_str(r);   /* an empty tag stays "" */
-            m->tags[m->n_tags] = t ? t : xstrdup("");
-        }
-    }
-    if (!rec_at_end(r))
+    if (!cache_get_meta(r, &st->meta) || !rec_at_end(r) || parse_meta_empty(&st->meta)) {
+        parse_meta_free(&st->meta);
         r->bad = true;
+    }
 }
 
 static void rd_chapter(struct rd_state *s, struct rec_rd *r, const char *p)

@@ -243,13 +243,38 @@ static void mark_announcement(const struct edition *e, struct block **bp, size_t
     *np = n;
 }
 
+/* An ebook's chapter: the converter's blocks inside [e->start, e->end)
+ * (it knows the verse, breaks and notes the TXT parser would guess). */
+static size_t ebook_blocks(const struct edition *e, struct block **out)
+{
+    const struct ebook *eb = e->src->eb;
+    size_t lo = 0, hi = eb->n_blocks;
+    while (lo < hi) {            /* the first block at or after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (eb->blocks[mid].off < e->start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < eb->n_blocks && eb->blocks[lo + n].end <= e->end)
+        n++;
+    *out = xmalloc((n ? n : 1) * sizeof **out);
+    if (n)
+        memcpy(*out, eb->blocks + lo, n * sizeof **out);
+    return n;
+}
+
 const struct block *chapter_blocks(struct chapter *c, size_t *n)
 {
     if (!c->parsed) {
         const struct edition *e = &c->ed[0];
         decode_load_stub(e->src);
-        c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
-                                        e->body, e->back, &c->blocks);
+        if (e->src->eb)
+            c->n_blocks = ebook_blocks(e, &c->blocks);
+        else
+            c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
+                                            e->body, e->back, &c->blocks);
         mark_announcement(e, &c->blocks, &c->n_blocks);
         c->parsed = true;
     }

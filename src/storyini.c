@@ -131,6 +131,7 @@ void ini_free(struct ini *ini)
 {
     free(ini->title);
     free(ini->author);
+    free(ini->series);
     for (size_t i = 0; i < ini->n_order; i++)
         free(ini->order[i]);
     free(ini->order);

@@ -14,6 +14,8 @@ find "$LIB" -type f -exec touch -d '1 hour ago' {} +
 CDIR="$XDG_CACHE_HOME/quire"
 
 list() { "$QUIRE" --list --tsv "$LIB" 2>"$TMPD/err"; }
+# Both files' magic lines carry the ebook conversion's version.
+EV=$(sed -n 's/^#define EBOOK_VERSION \([0-9]*\).*/\1/p' "$TOP/include/ebook.h")
 index() { ls "$CDIR"/index-* 2>/dev/null | head -n 1; }
 snapshot() { ls "$CDIR"/library-* 2>/dev/null | head -n 1; }
 
@@ -21,10 +23,10 @@ first=$(list)
 check "the first listing works" test -n "$first"
 check "the first listing writes an index cache" test -n "$(index)"
 head1=$(head -n 1 "$(index)" 2>/dev/null)
-check_eq "the cache file opens with its versioned magic line" "$head1" "quire-index 2"
+check_eq "the cache file opens with its versioned magic line" "$head1" "quire-index 3 ebook $EV"
 check "the first listing writes a library snapshot" test -n "$(snapshot)"
 check_eq "the snapshot opens with its versioned magic line" "$(head -n 1 "$(snapshot)")" \
-    "quire-library 3"
+    "quire-library 3 ebook $EV"
 second=$(list)
 check_eq "the listing from the cache is the same" "$second" "$first"
 check_eq "and says nothing on stderr" "$(cat "$TMPD/err")" ""
@@ -65,7 +67,7 @@ damage() {
 # listing would come from it) and to the snapshot (the index cache
 # removed: files read again): same listing, no message, exit 0, replaced
 for file in index snapshot; do
-    if [ $file = index ]; then magic="quire-index 2"; else magic="quire-library 3"; fi
+    if [ $file = index ]; then magic="quire-index 3 ebook $EV"; else magic="quire-library 3 ebook $EV"; fi
     for kind in truncated garbage foreign empty flipped; do
         damage $kind "$($file)" "${magic% *}"
         if [ $file = index ]; then rm -f "$(snapshot)"; else rm -f "$(index)"; fi

@@ -148,7 +148,8 @@ static void test_format_round_trip(void)
 
     size_t len;
     char *data = cache_format(c, &len);
-    CHECK("the file starts with its versioned magic line", strncmp(data, "quire-index 2\n", 14) == 0);
+    CHECK("the file starts with its versioned magic line (with the ebook conversion's)",
+          strncmp(data, "quire-index 3 ebook ", 20) == 0);
     struct cache *d = cache_new_memory();
     CHECK_INT("a written cache reads back whole", cache_parse(d, data, len), 4);
     size_t len2;
@@ -173,11 +174,83 @@ static void test_format_round_trip(void)
     }
     CHECK_INT("every flipped byte is noticed", refused, tried);
     memcpy(bad, data, len);
-    memcpy(bad, "quire-index 3", 13);
+    memcpy(bad, "quire-index 4", 13);
     CHECK("a newer format is not read", cache_parse(d, bad, len) == -1);
+    memcpy(bad, data, len);
+    memcpy(bad, "quire-index 2", 13);
+    CHECK("an older format (before ebooks) is not read", cache_parse(d, bad, len) == -1);
+    memcpy(bad, data, len);
+    bad[strlen("quire-index 3 ebook ")] = (char)(bad[strlen("quire-index 3 ebook ")] + 1);
+    CHECK("another ebook conversion's cache is not read", cache_parse(d, bad, len) == -1);
     CHECK("an empty file is no cache", cache_parse(d, "", 0) == -1);
     CHECK("a foreign file is no cache", cache_parse(d, "hello\nworld\n", 12) == -1);
     free(bad);
+    free(data);
+    cache_free(c);
+    cache_free(d);
+}
+
+/* An ebook's entry: its format, the name it was read as, its metadata and
+ * a converter's skip reason come back as they were stored. */
+static void test_ebook_entry(void)
+{
+    struct cache *c = cache_new_memory();
+    struct cache_file f;
+    sample_file(&f, 3);
+    f.enc = ENC_UTF8;
+    f.invalid = 0;
+    f.fmt = EBOOK_EPUB;
+    f.format = xstrdup("EPUB 3 (AO3)");
+    f.meta.series = xstrdup("The Long\tRoad");
+    f.meta.series_index = 2.5;
+    f.meta.summary = xstrdup("One.\n\nTwo.");
+    f.meta.status = xstrdup("complete");
+    f.meta.source_url = xstrdup("https://archiveofourown.org/works/1");
+    f.meta.n_tags = 2;
+    f.meta.tags = xcalloc(2, sizeof *f.meta.tags);
+    f.meta.tags[0] = xstrdup("Fluff");
+    f.meta.tags[1] = xstrdup("Angst");
+    struct cache_stamp st = old_stamp(1);
+    cache_put(c, "work.epub", &st, &f);
+    struct cache_file sk = {.skip = xstrdup("DRM-protected: cannot be read")};
+    st = old_stamp(2);
+    cache_put(c, "locked.epub", &st, &sk);
+    size_t len;
+    char *data = cache_format(c, &len);
+    struct cache *d = cache_new_memory();
+    CHECK_INT("an ebook's entries read back", cache_parse(d, data, len), 2);
+    char path[512];
+    snprintf(path, sizeof path, "%s/none", tmp);
+    st = old_stamp(1);
+    struct stat sb = {.st_size = st.size, .st_mtim = {st.mtime_ns / 1000000000LL,
+                                                       st.mtime_ns % 1000000000LL},
+                      .st_dev = (dev_t)st.dev, .st_ino = (ino_t)st.ino};
+    struct cache_stamp got_st;
+    const struct cache_file *g = cache_get(d, path, "work.epub", &sb, &got_st);
+    CHECK("the ebook's entry is found", g != NULL);
+    if (g) {
+        CHECK_INT("its format", g->fmt, EBOOK_EPUB);
+        CHECK_STR("what it was read as", g->format, "EPUB 3 (AO3)");
+        CHECK_STR("its series", g->meta.series, "The Long\tRoad");
+        CHECK("its place in the series", g->meta.series_index == 2.5);
+        CHECK_STR("its summary", g->meta.summary, "One.\n\nTwo.");
+        CHECK_STR("its status", g->meta.status, "complete");
+        CHECK("its tags", g->meta.n_tags == 2 && strcmp(g->meta.tags[1], "Angst") == 0);
+        CHECK("no rating given, none read", g->meta.rating == NULL);
+        struct source *s = cache_stub_source(path, g, &got_st);
+        CHECK("its stub source knows it is an ebook", s->fmt == EBOOK_EPUB && s->text == NULL &&
+              s->format && strcmp(s->format, "EPUB 3 (AO3)") == 0);
+        decode_free(s);
+    }
+    st = old_stamp(2);
+    sb.st_size = st.size;
+    sb.st_mtim.tv_sec = st.mtime_ns / 1000000000LL;
+    sb.st_mtim.tv_nsec = st.mtime_ns % 1000000000LL;
+    sb.st_ino = (ino_t)st.ino;
+    sb.st_dev = (dev_t)st.dev;
+    g = cache_get(d, path, "locked.epub", &sb, &got_st);
+    CHECK("a converter's skip reason is kept", g && g->skip &&
+          strcmp(g->skip, "DRM-protected: cannot be read") == 0);
     free(data);
     cache_free(c);
     cache_free(d);
@@ -224,7 +297,12 @@ static void test_field_validation(void)
     SPOILED("an unknown encoding is refused", f.enc = (enum source_encoding)7);
     SPOILED("a file with no chapters is refused", drop_pieces(&f));
     SPOILED("a text far longer than its file is refused", f.len = 100000);
-    SPOILED("an unknown skip reason is refused", (cache_file_clear(&f), f.skip = xstrdup("bored")));
+    SPOILED("an empty skip reason is refused", (cache_file_clear(&f), f.skip = xstrdup("")));
+    SPOILED("a skip reason of two lines is refused",
+            (cache_file_clear(&f), f.skip = xstrdup("not a zip\narchive")));
+    SPOILED("an ebook without its format name is refused", f.fmt = EBOOK_EPUB);
+    SPOILED("a format name on a text file is refused", f.format = xstrdup("HTML"));
+    SPOILED("an unknown ebook format is refused", (f.fmt = (enum ebook_format)9, f.format = xstrdup("X")));
     SPOILED("a lead too long to be one is refused",
             (free(f.pc[0].lead), f.pc[0].lead = xcalloc(5000, 1), f.pc[0].lead_len = 5000));
 #undef SPOILED
@@ -279,7 +357,8 @@ static char *listing(struct library *lib)
     output_list(lib, NULL, f, false, true);   /* human form: skipped files and notes too */
     for (size_t i = 0; i < lib->n_stories; i++) {
         const struct story *st = &lib->stories[i];
-        fprintf(f, "id %s total %zu\n", st->id, st->total);
+        fprintf(f, "id %s total %zu series %s #%g\n", st->id, st->total,
+                st->meta.series ? st->meta.series : "-", st->meta.series_index);
         for (size_t c = 0; c < st->n_ch; c++)
             fprintf(f, " key %s base %zu words %zu ed %zu [%zu,%zu) body %zu back %zu\n",
                     st->ch[c].key, st->ch[c].base, st->ch[c].words, st->ch[c].n_ed,
@@ -441,7 +520,7 @@ static void test_library_from_cache(void)
             size_t n2 = 0;
             char *again = read_file(idx, &n2, NULL);
             CHECK("a damaged cache is replaced by a good one", again && n2 > 100 &&
-                  strncmp(again, "quire-index 2\n", 14) == 0);
+                  strncmp(again, "quire-index 3 ebook ", 20) == 0);
             free(again);
         }
         CHECK_INT("a damaged cache is ignored: same listing, files read", same, variants);
@@ -580,9 +659,8 @@ static void test_snapshot(void)
     put_chapter("snap/loose/part-a.txt", "Chapter 1", "", 13, true);
     put_chapter("snap/ini/first.txt", "Chapter 1", "", 14, true);
     put_chapter("snap/ini/second.txt", "Chapter 2", "", 15, true);
-    put_file("snap/ini/story.ini",
-             "title = Ordered Story\norder = second.txt first.txt\nseries = The Long Road\n"
-             "series_index = 2.5\n", 3600);
+    put_file("snap/ini/story.ini", "title = Ordered Story\norder = second.txt first.txt\n"
+             "series = The Order\nseries_index = 3\n", 3600);
     put_file("snap/latin1.txt", "Caf\xe9 Story by C\n\nChapter 1\n\nd\xe9j\xe0 vu.\n", 3600);
     put_file("snap/empty.txt", "", 3600);
     put_file("snap/binary.dat", "\x01\x02", 3600);
@@ -597,6 +675,7 @@ static void test_snapshot(void)
     char *second = open_listing(root, &snap);
     CHECK("the next open comes from the snapshot (no index cache, no text read)", snap);
     CHECK_STR("a library from its snapshot is the library built from the files", second, fresh);
+    CHECK("with its story.ini series and place", second && strstr(second, "series The Order #3\n"));
     CHECK("the snapshot leaves the index cache alone", cache_path_of("index", root) == NULL);
     free(first);
     free(second);
@@ -714,10 +793,8 @@ static void test_snapshot(void)
         char *v1 = xmalloc(n + 1);
         memcpy(v1, data, n);
         v1[n] = '\0';
-        char *mg = strstr(v1, "quire-library 3\n");
-        CHECK("the snapshot is format 3 (M lines)", mg == v1);
-        CHECK("with the series of story.ini on an M line",
-              strstr(v1, "\nM\t2500\tThe Long Road\t") != NULL);
+        char *mg = strstr(v1, "quire-library 3 ebook ");
+        CHECK("the snapshot is format 3 (ebooks), with the ebook conversion's version", mg == v1);
         if (mg) {
             mg[strlen("quire-library ")] = '1';
             char *m = mutate(v1, n, 'Z', 0, NULL, &len);
@@ -793,6 +870,7 @@ int main(void)
         return 1;
     }
     test_format_round_trip();
+    test_ebook_entry();
     test_field_validation();
     test_stamps();
     test_library_from_cache();

@@ -4,6 +4,7 @@
 #include "mapguard.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -338,6 +339,64 @@ static void test_shrink_while_mapped(void)
     free(text);
 }
 
+/* An HTML file through the ebook door (the plugin build/quire-ebook.so,
+ * which `make quire` builds; skipped with a note without it): a source
+ * owning the derived text and the converter's blocks; a stub of it (the
+ * index cache's) converted again on first use when it has the length it
+ * recorded, else blank text of that length (every cached offset inside). */
+static void test_ebook(void)
+{
+    const char *plugin = getenv("QUIRE_PLUGIN");
+    if (!plugin || !*plugin)
+        setenv("QUIRE_PLUGIN", "build/quire-ebook.so", 1);
+    plugin = getenv("QUIRE_PLUGIN");
+    if (access(plugin, R_OK) != 0) {
+        fprintf(stderr, "test_decode: no %s (make quire): the ebook checks skipped\n", plugin);
+        return;
+    }
+    char dir[] = "/tmp/quire-dec-XXXXXX";
+    CHECK("mkdtemp", mkdtemp(dir) != NULL);
+    char *path = xasprintf("%s/story.html", dir);
+    const char *html = "<html><head><title>Door</title></head><body><h1>Chapter 1</h1>"
+                       "<p>Through the <em>door</em> it came.</p><hr><p>And went.</p></body></html>\n";
+    FILE *f = fopen(path, "w");
+    CHECK("the HTML file is written", f && fputs(html, f) >= 0 && fclose(f) == 0);
+    enum decode_reject why = DECODE_OK;
+    char *err = NULL;
+    struct source *s = decode_open(path, &why, &err);
+    CHECK("an HTML file opens", s != NULL);
+    if (s) {
+        CHECK_INT("through the door: an HTML source", s->fmt, EBOOK_HTML);
+        CHECK_STR("what it was read as", s->format, "HTML");
+        CHECK("its text is the derived text, no markup",
+              s->eb && s->text == s->eb->text && strstr(s->text, "Through the *door* it came.") &&
+                  !memchr(s->text, '<', s->len));
+        CHECK("it holds the converter's blocks, a scene break among them",
+              s->eb && s->eb->n_blocks >= 4 && s->eb->blocks[2].kind == BLOCK_BREAK);
+        CHECK_INT("text, decoded as UTF-8", s->enc, ENC_UTF8);
+        struct source *st = decode_stub(path, ENC_UTF8, s->len, 0, false, s->size, s->mtime);
+        st->fmt = EBOOK_HTML;
+        CHECK("a stub of it is converted again on first use", decode_load_stub(st) &&
+              st->len == s->len && memcmp(st->text, s->text, s->len) == 0 && st->eb);
+        decode_free(st);
+        st = decode_stub(path, ENC_UTF8, s->len + 7, 0, false, s->size, s->mtime);
+        st->fmt = EBOOK_HTML;
+        bool same = decode_load_stub(st);
+        CHECK("a stub whose length is not the conversion's says so", !same);
+        size_t blank = 0;
+        for (size_t i = 0; st->text && i < st->len; i++)
+            blank += st->text[i] == '\n';
+        CHECK("and is that many bytes of blank lines", st->len == s->len + 7 && blank == st->len);
+        decode_free(st);
+        decode_free(s);
+    }
+    free(err);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    CHECK("cleanup", system(cmd) == 0);
+    free(cmd);
+    free(path);
+}
+
 int main(void)
 {
     test_lines();
@@ -348,6 +407,7 @@ int main(void)
     test_rejects();
     test_huge_line();
     test_shrink_while_mapped();
+    test_ebook();
     CHECK_STR("encoding names", decode_encoding_name(ENC_CP1252), "Windows-1252");
     CHECK_STR("encoding names", decode_encoding_name(ENC_UTF16LE), "UTF-16LE");
     return check_summary();

@@ -690,6 +690,38 @@ static void test_continuation(void)
     line_vec_free(&lv);
 }
 
+/* A quotation (BLOCK_QUOTE, from an HTML blockquote): every line
+ * indented by four columns and reflowed within what is left; the
+ * paragraph after it is not indented. */
+static void test_quote(void)
+{
+    const char *t = "one two three four five six seven eight nine ten eleven\n\nAfter it.";
+    size_t nx = strlen(t) - strlen("After it.");
+    struct block bl[] = {{0, nx - 2, BLOCK_PARA, BLOCK_QUOTE}, {nx, strlen(t), BLOCK_PARA, 0}};
+    struct line_vec lv = {0};
+    struct layout_opts o = opts(24, WRAP_GREEDY);
+    layout_chapter(&o, t, bl, 2, NULL, &lv);
+    bool indented = true, fits = true;
+    size_t quoted = 0;
+    for (size_t i = 0; i < lv.n; i++) {
+        if (lv.v[i].kind != LINE_TEXT || lv.v[i].block != 0)
+            continue;
+        quoted++;
+        indented &= lv.v[i].indent == 4;
+        fits &= lv.v[i].indent + lv.v[i].cols <= 24;
+    }
+    CHECK("a quotation is reflowed over several lines", quoted >= 3);
+    CHECK("every line of a quotation is indented by 4 columns", indented);
+    CHECK("and fits the column with its indent", fits);
+    CHECK("the paragraph after it is not indented",
+          lv.n && lv.v[lv.n - 1].block == 1 && lv.v[lv.n - 1].indent == 0);
+    lv.n = 0;
+    o = opts(8, WRAP_GREEDY);
+    layout_chapter(&o, t, bl, 2, NULL, &lv);
+    CHECK("in a column too narrow for it, a quarter of the column", lv.n && lv.v[0].indent == 2);
+    line_vec_free(&lv);
+}
+
 static void test_long_paragraph(void)
 {
     struct buf t = {0};
@@ -999,6 +1031,7 @@ int main(int argc, char **argv)
     test_alignment();
     test_wide_at_width_1();
     test_continuation();
+    test_quote();
     test_long_paragraph();
     test_properties();
     if (!(argc > 1 && !strcmp(argv[1], "--quick")))

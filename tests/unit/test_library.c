@@ -151,7 +151,8 @@ static void test_grouping_and_order(void)
     put(d, "nat/ch1.txt", p);
     free(p);
     /* story.ini with order */
-    put(d, "ord/story.ini", "title = Ordered\norder = zeta.txt alpha.txt\nbogus line\n");
+    put(d, "ord/story.ini", "title = Ordered\norder = zeta.txt alpha.txt\nbogus line\n"
+                            "series_index = two\n");
     p = prose(20, 200, false);
     put(d, "ord/alpha.txt", p);
     free(p);

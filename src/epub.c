@@ -1,0 +1,1794 @@
+/* epub.c — an EPUB (2 or 3) as a derived text: the zip container read in
+ * memory with libzip, the OPF package document (metadata, manifest,
+ * spine), the table of contents (EPUB 3 nav document or EPUB 2 NCX), and
+ * every spine document handed to html_append() in reading order with the
+ * role the package gives it (chapter, continuation, front or back matter).
+ *
+ * Nothing is extracted to disk: entries are inflated into memory through a
+ * bounded loop (EPUB_ENTRY_MAX, EPUB_RATIO_MAX past EPUB_RATIO_FROM,
+ * EPUB_TOTAL_MAX) that never trusts the sizes the archive declares.  Entry
+ * names are only names: an href is resolved against the document that
+ * names it (percent-decoding, `.` and `..` inside the container, never
+ * above its root) and looked up; a `../x` entry can never be reached.
+ * XML (container.xml, OPF, NCX, nav) is parsed by libxml2 with recovery
+ * on, network off, no DTD loaded and no entity substituted; text is
+ * collected without descending into entity references except short
+ * internal ones (so an external entity naming /etc/passwd shows nothing,
+ * and an expansion bomb costs nothing). */
+#include "ebook_int.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <zip.h>
+
+/* Limits on what one EPUB may make us inflate (bytes). */
+#define EPUB_ENTRY_MAX   ((uint64_t)64 << 20)   /* one entry, inflated */
+#define EPUB_RATIO_FROM  ((uint64_t)1 << 20)    /* ratio checked past this */
+#define EPUB_RATIO_MAX   100                     /* inflated : compressed */
+#define EPUB_TOTAL_MAX   ((uint64_t)512 << 20)  /* all entries read */
+#define EPUB_ENTRIES_MAX 100000                  /* entries in the directory */
+/* The longest internal entity whose text is kept (bytes); longer ones,
+ * and ones that name other entities, are dropped. */
+#define EPUB_ENTITY_MAX  64
+
+#define XML_OPTS (XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+/* ---------------------------------------------------------------------- */
+/* The container                                                           */
+
+struct epub_zip {
+    zip_t *za;
+    uint64_t inflated;   /* bytes inflated so far, all entries */
+};
+
+static bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err)
+{
+    memset(z, 0, sizeof *z);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(n ? bytes : "", n, 0, &ze);
+    if (!src) {
+        set_err(err, "cannot read the zip archive: %s", zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return false;
+    }
+    z->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!z->za) {
+        int code = zip_error_code_zip(&ze);
+        bool pk = n >= 4 && memcmp(bytes, "PK\3\4", 4) == 0;
+        if (code == ZIP_ER_NOZIP && !pk)
+            set_err(err, "not a zip archive");
+        else if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS || code == ZIP_ER_EOF ||
+                 code == ZIP_ER_SEEK || code == ZIP_ER_READ)
+            set_err(err, "damaged zip archive (truncated?): %s", zip_error_strerror(&ze));
+        else
+            set_err(err, "cannot open the zip archive: %s", zip_error_strerror(&ze));
+        zip_source_free(src);
+        zip_error_fini(&ze);
+        return false;
+    }
+    zip_error_fini(&ze);
+    zip_int64_t ne = zip_get_num_entries(z->za, 0);
+    if (ne == 0 && n < 22) {
+        /* libzip opens nothing at all as an empty archive. */
+        set_err(err, "not a zip archive");
+        zip_discard(z->za);
+        z->za = NULL;
+        return false;
+    }
+    if (ne < 0 || ne > EPUB_ENTRIES_MAX) {
+        set_err(err, "zip archive with %lld entries: refused (at most %d)", (long long)ne,
+                EPUB_ENTRIES_MAX);
+        zip_discard(z->za);
+        z->za = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void ezip_close(struct epub_zip *z)
+{
+    if (z->za)
+        zip_discard(z->za);
+    z->za = NULL;
+}
+
+/* The index of entry `name`, exact first, then ignoring case; -1 when none. */
+static zip_int64_t ezip_find(struct epub_zip *z, const char *name)
+{
+    zip_int64_t i = zip_name_locate(z->za, name, 0);
+    if (i < 0)
+        i = zip_name_locate(z->za, name, ZIP_FL_NOCASE);
+    return i;
+}
+
+/* Inflate entry `name` into a malloc'd NUL-terminated buffer (*out, *len).
+ * Returns 1 when read, 0 when there is no such entry (nothing set), -1 on
+ * an error (*err set: a zip bomb, a damaged or encrypted entry). */
+static int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *len, char **err)
+{
+    zip_int64_t idx = ezip_find(z, name);
+    if (idx < 0)
+        return 0;
+    zip_stat_t st;
+    zip_stat_init(&st);
+    uint64_t comp = 0;
+    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_COMP_SIZE))
+        comp = st.comp_size;
+    zip_file_t *f = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
+    if (!f) {
+        zip_error_t *ze = zip_get_error(z->za);
+        int code = zip_error_code_zip(ze);
+        if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
+            set_err(err, "DRM-protected: cannot be read (%s is encrypted)", name);
+        else
+            set_err(err, "damaged zip entry %s: %s", name, zip_error_strerror(ze));
+        return -1;
+    }
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    int rc = 1;
+    for (;;) {
+        if (cap - n < 2) {
+            size_t ncap = cap ? cap * 2 : 16384;
+            if (ncap > EPUB_ENTRY_MAX + 2)
+                ncap = EPUB_ENTRY_MAX + 2;
+            buf = xrealloc(buf, ncap);
+            cap = ncap;
+        }
+        zip_int64_t got = zip_fread(f, buf + n, cap - n - 1);
+        if (got < 0) {
+            set_err(err, "damaged zip entry %s: %s", name, zip_file_strerror(f));
+            rc = -1;
+            break;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > EPUB_ENTRY_MAX) {
+            set_err(err, "zip bomb: %s inflates past %llu MiB: refused", name,
+                    (unsigned long long)(EPUB_ENTRY_MAX >> 20));
+            rc = -1;
+            break;
+        }
+        if (n > EPUB_RATIO_FROM && (comp == 0 || n / comp > EPUB_RATIO_MAX)) {
+            set_err(err, "zip bomb: %s inflates more than %d times its size: refused", name,
+                    EPUB_RATIO_MAX);
+            rc = -1;
+            break;
+        }
+        if (z->inflated + n > EPUB_TOTAL_MAX) {
+            set_err(err, "zip bomb: entries inflate past %llu MiB in all: refused",
+                    (unsigned long long)(EPUB_TOTAL_MAX >> 20));
+            rc = -1;
+            break;
+        }
+    }
+    zip_fclose(f);
+    if (rc < 0) {
+        free(buf);
+        return -1;
+    }
+    if (!buf)
+        buf = xmalloc(1);
+    buf[n] = '\0';
+    z->inflated += n;
+    *out = buf;
+    *len = n;
+    return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Paths inside the container                                              */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* s[0, n) with %XX decoded (malloc'd). */
+static char *pct_decode(const char *s, size_t n)
+{
+    char *o = xmalloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int h, l;
+        if (s[i] == '%' && i + 2 < n && (h = hexval((unsigned char)s[i + 1])) >= 0 &&
+            (l = hexval((unsigned char)s[i + 2])) >= 0 && (h || l)) {
+            o[k++] = (char)(h * 16 + l);
+            i += 2;
+        } else {
+            o[k++] = s[i];
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
+/* Resolve `href` as written in the container file `from` (a path inside
+ * the container, "" for the root) to the entry path it names: relative to
+ * from's folder, percent-decoded, `.` and `..` applied but never above the
+ * root.  The fragment (after '#', decoded) goes to *frag (malloc'd, NULL
+ * when none; frag may be NULL).  Returns NULL for a reference outside the
+ * container (a URL with a scheme) or to nothing; an empty path names
+ * `from` itself. */
+static char *epub_resolve(const char *from, const char *href, char **frag)
+{
+    if (frag)
+        *frag = NULL;
+    if (!href)
+        return NULL;
+    while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
+        href++;
+    /* A scheme: letters, digits, + - . then ':' before any '/', '?' or '#'. */
+    for (const char *p = href; *p && *p != '/' && *p != '?' && *p != '#'; p++) {
+        if (*p == ':') {
+            if (p > href && isalpha((unsigned char)href[0]))
+                return NULL;
+            break;
+        }
+        if (!isalnum((unsigned char)*p) && *p != '+' && *p != '-' && *p != '.')
+            break;
+    }
+    size_t plen = strcspn(href, "#?");
+    const char *hash = strchr(href, '#');
+    if (frag && hash && hash[1])
+        *frag = pct_decode(hash + 1, strlen(hash + 1));
+    char *path = pct_decode(href, plen);
+    struct buf b = {0};
+    if (path[0] == '\0') {
+        buf_adds(&b, from);
+    } else {
+        if (path[0] != '/') {
+            const char *slash = strrchr(from, '/');
+            if (slash)
+                buf_add(&b, from, (size_t)(slash - from));
+        }
+        /* Walk the segments of path onto b. */
+        const char *p = path;
+        while (*p) {
+            size_t sl = strcspn(p, "/");
+            if (sl == 0 || (sl == 1 && p[0] == '.')) {
+                /* nothing */
+            } else if (sl == 2 && p[0] == '.' && p[1] == '.') {
+                char *last = b.data ? strrchr(b.data, '/') : NULL;
+                if (last) {
+                    b.len = (size_t)(last - b.data);
+                    b.data[b.len] = '\0';
+                } else if (b.data) {
+                    b.len = 0;
+                    b.data[0] = '\0';
+                }
+            } else {
+                if (b.len)
+                    buf_addc(&b, '/');
+                buf_add(&b, p, sl);
+            }
+            p += sl;
+            if (*p == '/')
+                p++;
+        }
+    }
+    free(path);
+    if (!b.data || b.len == 0) {
+        buf_free(&b);
+        if (frag) {
+            free(*frag);
+            *frag = NULL;
+        }
+        return NULL;
+    }
+    return b.data;
+}
+
+/* ---------------------------------------------------------------------- */
+/* XML helpers                                                             */
+
+static xmlDocPtr xml_parse(const char *bytes, size_t n)
+{
+    if (n > INT32_MAX)
+        return NULL;
+    return xmlReadMemory(bytes, (int)n, "epub.xml", NULL, XML_OPTS);
+}
+
+/* Is node an element with local name `name` (any namespace)? */
+static bool is_el(const xmlNode *nd, const char *name)
+{
+    return nd && nd->type == XML_ELEMENT_NODE && nd->name &&
+           strcasecmp((const char *)nd->name, name) == 0;
+}
+
+/* Attribute `name` of element nd, any namespace (malloc'd by libxml2:
+ * free with xmlFree), or NULL. */
+static char *attr(const xmlNode *nd, const char *name)
+{
+    for (xmlAttr *a = nd->properties; a; a = a->next) {
+        if (a->name && strcmp((const char *)a->name, name) == 0) {
+            xmlChar *v = xmlNodeListGetString(nd->doc, a->children, 1);
+            if (v)
+                return (char *)v;
+        }
+    }
+    return NULL;
+}
+
+/* Attribute `name` copied into our own allocation (free()), or NULL. */
+static char *attr_dup(const xmlNode *nd, const char *name)
+{
+    char *v = attr(nd, name);
+    if (!v)
+        return NULL;
+    char *s = xstrdup(v);
+    xmlFree(v);
+    return s;
+}
+
+static void text_walk(const xmlNode *nd, struct buf *b, int depth)
+{
+    for (; nd; nd = nd->next) {
+        if (b->len > ((size_t)1 << 20))
+            return;
+        switch (nd->type) {
+        case XML_TEXT_NODE:
+        case XML_CDATA_SECTION_NODE:
+            if (nd->content)
+                buf_adds(b, (const char *)nd->content);
+            break;
+        case XML_ELEMENT_NODE:
+            if (depth < 64)
+                text_walk(nd->children, b, depth + 1);
+            break;
+        case XML_ENTITY_REF_NODE: {
+            /* A short internal entity made of text only is kept (a
+             * declared &nbsp;); anything else shows nothing. */
+            const xmlEntity *e = (const xmlEntity *)nd->children;
+            if (e && e->type == XML_ENTITY_DECL && e->etype == XML_INTERNAL_GENERAL_ENTITY &&
+                e->content && strlen((const char *)e->content) <= EPUB_ENTITY_MAX &&
+                !strchr((const char *)e->content, '&') && !strchr((const char *)e->content, '<'))
+                buf_adds(b, (const char *)e->content);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+/* The text of element nd, white space collapsed to single spaces and
+ * trimmed (malloc'd; "" when none). */
+static char *node_text(const xmlNode *nd)
+{
+    struct buf raw = {0};
+    text_walk(nd->children, &raw, 0);
+    struct buf b = {0};
+    bool space = false;
+    for (size_t i = 0; i < raw.len; i++) {
+        unsigned char c = (unsigned char)raw.data[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+            space = b.len > 0;
+            continue;
+        }
+        if (space)
+            buf_addc(&b, ' ');
+        space = false;
+        buf_addc(&b, (char)c);
+    }
+    buf_free(&raw);
+    if (!b.data)
+        return xstrdup("");
+    return b.data;
+}
+
+/* First element below nd (depth-first, nd excluded) named `name`. */
+static xmlNode *find_el(xmlNode *nd, const char *name, int depth)
+{
+    if (depth > 256)
+        return NULL;
+    for (xmlNode *c = nd ? nd->children : NULL; c; c = c->next) {
+        if (is_el(c, name))
+            return c;
+        xmlNode *r = find_el(c, name, depth + 1);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The package                                                             */
+
+struct epub_item {
+    char *id;
+    char *path;      /* resolved entry path */
+    char *media;     /* media-type */
+    char *props;     /* properties (EPUB 3) */
+    int guide;       /* 1 front, 2 back, from the EPUB 2 guide */
+};
+
+struct epub_toc {
+    char *path;      /* resolved document path */
+    char *frag;      /* fragment id or NULL */
+    char *label;
+    int depth;       /* 0 for the top level */
+    bool sub;        /* a child pointing into its parent's document: a
+                        part of a chapter, not a chapter */
+};
+
+/* An EPUB 3 landmark pointing inside a document: where its back matter
+ * (epub:type backmatter, rearnotes, colophon) begins. */
+struct epub_mark {
+    char *path;
+    char *frag;
+};
+
+struct epub {
+    struct epub_zip z;
+    char *opf_path;
+    int version;               /* 2 or 3 */
+    bool ao3, fff;
+    struct epub_item *items;
+    size_t n_items, cap_items;
+    size_t *spine;             /* item indices, reading order: linear first */
+    bool *nonlinear;
+    size_t n_spine;
+    size_t nav_item, ncx_item; /* SIZE_MAX when none */
+    struct epub_toc *toc;
+    size_t n_toc, cap_toc;
+    struct epub_mark *marks;
+    size_t n_marks, cap_marks;
+};
+
+static void epub_free(struct epub *ep)
+{
+    ezip_close(&ep->z);
+    free(ep->opf_path);
+    for (size_t i = 0; i < ep->n_items; i++) {
+        free(ep->items[i].id);
+        free(ep->items[i].path);
+        free(ep->items[i].media);
+        free(ep->items[i].props);
+    }
+    free(ep->items);
+    free(ep->spine);
+    free(ep->nonlinear);
+    for (size_t i = 0; i < ep->n_toc; i++) {
+        free(ep->toc[i].path);
+        free(ep->toc[i].frag);
+        free(ep->toc[i].label);
+    }
+    free(ep->toc);
+    for (size_t i = 0; i < ep->n_marks; i++) {
+        free(ep->marks[i].path);
+        free(ep->marks[i].frag);
+    }
+    free(ep->marks);
+    memset(ep, 0, sizeof *ep);
+}
+
+static size_t item_by_id(const struct epub *ep, const char *id)
+{
+    if (!id)
+        return SIZE_MAX;
+    for (size_t i = 0; i < ep->n_items; i++)
+        if (ep->items[i].id && strcmp(ep->items[i].id, id) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static size_t item_by_path(const struct epub *ep, const char *path)
+{
+    for (size_t i = 0; i < ep->n_items; i++)
+        if (strcmp(ep->items[i].path, path) == 0)
+            return i;
+    for (size_t i = 0; i < ep->n_items; i++)
+        if (strcasecmp(ep->items[i].path, path) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Does the space-separated list `list` hold `word`? */
+static bool has_word(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        size_t l = strcspn(p, " \t\n");
+        if (l == wl && strncasecmp(p, word, wl) == 0)
+            return true;
+        p += l;
+    }
+    return false;
+}
+
+/* The OPF path from META-INF/container.xml; else the first *.opf entry;
+ * NULL when neither. */
+static char *find_opf(struct epub *ep, char **err, bool *failed)
+{
+    char *bytes;
+    size_t n;
+    int r = ezip_read(&ep->z, "META-INF/container.xml", &bytes, &n, err);
+    if (r < 0) {
+        *failed = true;
+        return NULL;
+    }
+    if (r > 0) {
+        xmlDocPtr doc = xml_parse(bytes, n);
+        free(bytes);
+        char *path = NULL;
+        if (doc) {
+            xmlNode *root = xmlDocGetRootElement(doc);
+            for (xmlNode *rf = root ? find_el(root, "rootfile", 0) : NULL; rf; rf = rf->next) {
+                if (!is_el(rf, "rootfile"))
+                    continue;
+                char *mt = attr(rf, "media-type");
+                char *fp = attr(rf, "full-path");
+                bool ok = fp && (!mt || strcmp(mt, "application/oebps-package+xml") == 0);
+                if (ok)
+                    path = epub_resolve("", fp, NULL);
+                xmlFree(mt);
+                xmlFree(fp);
+                if (path && ezip_find(&ep->z, path) >= 0)
+                    break;
+                free(path);
+                path = NULL;
+            }
+            xmlFreeDoc(doc);
+        }
+        if (path)
+            return path;
+    }
+    zip_int64_t ne = zip_get_num_entries(ep->z.za, 0);
+    for (zip_int64_t i = 0; i < ne; i++) {
+        const char *name = zip_get_name(ep->z.za, (zip_uint64_t)i, 0);
+        size_t l = name ? strlen(name) : 0;
+        if (l > 4 && strcasecmp(name + l - 4, ".opf") == 0)
+            return xstrdup(name);
+    }
+    return NULL;
+}
+
+/* DRM: META-INF/encryption.xml naming anything but fonts under a font
+ * obfuscation algorithm, Adobe ADEPT's rights.xml, Apple's sinf.xml. */
+static bool is_drm(struct epub *ep)
+{
+    if (ezip_find(&ep->z, "META-INF/rights.xml") >= 0 ||
+        ezip_find(&ep->z, "META-INF/sinf.xml") >= 0)
+        return true;
+    char *bytes, *e = NULL;
+    size_t n;
+    int r = ezip_read(&ep->z, "META-INF/encryption.xml", &bytes, &n, &e);
+    free(e);
+    if (r < 0)
+        return true;
+    if (r == 0)
+        return false;
+    bool drm = false;
+    xmlDocPtr doc = xml_parse(bytes, n);
+    if (!doc) {
+        /* Unreadable: say DRM when it names a content document. */
+        drm = strstr(bytes, ".xhtml") || strstr(bytes, ".html") || strstr(bytes, ".htm");
+        free(bytes);
+        return drm;
+    }
+    free(bytes);
+    /* Each EncryptedData: its EncryptionMethod and CipherReference. */
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *stack[64];
+    size_t sp = 0;
+    if (root)
+        stack[sp++] = root;
+    while (sp && !drm) {
+        xmlNode *nd = stack[--sp];
+        for (xmlNode *c = nd->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            if (is_el(c, "EncryptedData")) {
+                xmlNode *m = find_el(c, "EncryptionMethod", 0);
+                xmlNode *cr = find_el(c, "CipherReference", 0);
+                char *alg = m ? attr(m, "Algorithm") : NULL;
+                char *uri = cr ? attr(cr, "URI") : NULL;
+                bool font_alg = alg && (strcmp(alg, "http://www.idpf.org/2008/embedding") == 0 ||
+                                        strcmp(alg, "http://ns.adobe.com/pdf/enc#RC") == 0);
+                size_t ul = uri ? strlen(uri) : 0;
+                bool font = false;
+                static const char *const fext[] = {".otf", ".ttf", ".woff", ".woff2", ".odttf"};
+                for (size_t k = 0; k < sizeof fext / sizeof *fext; k++) {
+                    size_t fl = strlen(fext[k]);
+                    if (ul > fl && strcasecmp(uri + ul - fl, fext[k]) == 0)
+                        font = true;
+                }
+                if (uri && !(font_alg && font))
+                    drm = true;
+                xmlFree(alg);
+                xmlFree(uri);
+            } else if (sp < sizeof stack / sizeof *stack) {
+                stack[sp++] = c;
+            }
+        }
+    }
+    xmlFreeDoc(doc);
+    return drm;
+}
+
+/* YYYY-MM-DD from a date string (its first 10 bytes when they have that
+ * shape; a bare year or year-month as given), or NULL. */
+static char *epub_date(const char *s)
+{
+    size_t l = strlen(s);
+    if (l >= 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
+        isdigit((unsigned char)s[5]) && s[7] == '-' && isdigit((unsigned char)s[9]))
+        return xstrndup(s, 10);
+    if (l == 4 || l == 7)
+        return isdigit((unsigned char)s[0]) ? xstrdup(s) : NULL;
+    return NULL;
+}
+
+/* Paragraph breaks for the description's HTML. */
+static bool is_block_name(const char *n)
+{
+    static const char *const names[] = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5",
+                                        "h6", "blockquote", "tr", "ul", "ol", "hr", "dd", "dt"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcasecmp(n, names[i]) == 0)
+            return true;
+    return false;
+}
+
+static void html_text_walk(const xmlNode *nd, struct buf *b, int depth)
+{
+    for (; nd; nd = nd->next) {
+        if (b->len > ((size_t)1 << 20))
+            return;
+        if (nd->type == XML_TEXT_NODE || nd->type == XML_CDATA_SECTION_NODE) {
+            if (nd->content)
+                buf_adds(b, (const char *)nd->content);
+        } else if (nd->type == XML_ELEMENT_NODE) {
+            const char *n = (const char *)nd->name;
+            if (strcasecmp(n, "script") == 0 || strcasecmp(n, "style") == 0)
+                continue;
+            bool blk = is_block_name(n);
+            if (blk)
+                buf_adds(b, "\n\n");
+            if (depth < 64)
+                html_text_walk(nd->children, b, depth + 1);
+            if (blk)
+                buf_adds(b, "\n\n");
+        }
+    }
+}
+
+/* A description (often HTML) as plain text: paragraphs separated by
+ * "\n\n", white space inside them collapsed; NULL when it has no text. */
+static char *strip_html(const char *s)
+{
+    size_t n = strlen(s);
+    struct buf raw = {0};
+    htmlDocPtr doc = n && n < INT32_MAX
+                         ? htmlReadMemory(s, (int)n, "description", "UTF-8",
+                                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                              HTML_PARSE_NOWARNING | HTML_PARSE_NONET)
+                         : NULL;
+    if (doc) {
+        html_text_walk(xmlDocGetRootElement(doc), &raw, 0);
+        xmlFreeDoc(doc);
+    } else {
+        buf_adds(&raw, s);
+    }
+    /* Collapse: runs of white space with two or more '\n' are paragraph
+     * breaks, other runs one space. */
+    struct buf b = {0};
+    for (size_t i = 0; i < raw.len;) {
+        unsigned char c = (unsigned char)raw.data[i];
+        bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+        /* U+00A0 no-break space counts as white space here. */
+        bool nbsp = c == 0xC2 && i + 1 < raw.len && (unsigned char)raw.data[i + 1] == 0xA0;
+        if (!ws && !nbsp) {
+            buf_addc(&b, (char)c);
+            i++;
+            continue;
+        }
+        int nl = 0;
+        while (i < raw.len) {
+            c = (unsigned char)raw.data[i];
+            if (c == '\n') {
+                nl++;
+                i++;
+            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+                i++;
+            } else if (c == 0xC2 && i + 1 < raw.len && (unsigned char)raw.data[i + 1] == 0xA0) {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if (b.len == 0 || i >= raw.len)
+            continue;
+        if (nl >= 2 || (doc == NULL && nl >= 2))
+            buf_adds(&b, "\n\n");
+        else
+            buf_addc(&b, ' ');
+    }
+    buf_free(&raw);
+    if (!b.data || b.len == 0) {
+        buf_free(&b);
+        return NULL;
+    }
+    /* Without paragraphs from markup, keep the text's own blank lines. */
+    return b.data;
+}
+
+static void add_tag(struct parse_meta *m, const char *t)
+{
+    if (!t || !*t)
+        return;
+    for (size_t i = 0; i < m->n_tags; i++)
+        if (strcmp(m->tags[i], t) == 0)
+            return;
+    m->tags = xreallocarray(m->tags, m->n_tags + 1, sizeof *m->tags);
+    m->tags[m->n_tags++] = xstrdup(t);
+}
+
+/* Decode the five XML entities in s, in place: calibre escapes AO3's
+ * titles twice ("&amp;amp;" in the OPF), FanFicFare its authors. */
+static void unescape_once(char *s)
+{
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''},
+                {"&apos;", '\''}};
+    if (!s)
+        return;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        size_t k = 0;
+        if (*r == '&')
+            for (; k < sizeof ents / sizeof *ents; k++)
+                if (strncmp(r, ents[k].ent, strlen(ents[k].ent)) == 0)
+                    break;
+        if (*r == '&' && k < sizeof ents / sizeof *ents) {
+            *w++ = ents[k].c;
+            r += strlen(ents[k].ent);
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+/* Is s a web address? */
+static bool is_url(const char *s)
+{
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+/* The EPUB 3 `refines` meta with property `prop` for element id `id`. */
+static char *refine(xmlNode *metadata, const char *id, const char *prop)
+{
+    if (!id)
+        return NULL;
+    for (xmlNode *c = metadata->children; c; c = c->next) {
+        if (!is_el(c, "meta"))
+            continue;
+        char *r = attr(c, "refines");
+        char *p = attr(c, "property");
+        bool hit = r && p && r[0] == '#' && strcmp(r + 1, id) == 0 && strcmp(p, prop) == 0;
+        xmlFree(r);
+        xmlFree(p);
+        if (hit)
+            return node_text(c);
+    }
+    return NULL;
+}
+
+/* Fill out's title, author and meta from the OPF's <metadata>. */
+static void read_metadata(struct epub *ep, xmlNode *md, struct ebook *out)
+{
+    struct parse_meta *m = &out->pr.meta;
+    char *first_title = NULL, *main_title = NULL;
+    struct buf authors = {0};
+    char *calibre_series = NULL, *calibre_index = NULL, *coll = NULL, *coll_pos = NULL;
+    char *id_url = NULL, *status = NULL;
+    for (xmlNode *c = md->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const char *nm = (const char *)c->name;
+        char *id = attr(c, "id");
+        if (strcmp(nm, "title") == 0) {
+            char *t = node_text(c);
+            char *tt = refine(md, id, "title-type");
+            if (*t && !first_title)
+                first_title = xstrdup(t);
+            if (*t && tt && strcmp(tt, "main") == 0 && !main_title)
+                main_title = xstrdup(t);
+            free(tt);
+            free(t);
+        } else if (strcmp(nm, "creator") == 0) {
+            char *role = attr(c, "role");
+            char *r3 = refine(md, id, "role");
+            const char *rl = role ? role : r3;
+            if (!rl || strcmp(rl, "aut") == 0) {
+                char *t = node_text(c);
+                if (*t) {
+                    if (authors.len)
+                        buf_adds(&authors, " & ");
+                    buf_adds(&authors, t);
+                }
+                free(t);
+            }
+            xmlFree(role);
+            free(r3);
+        } else if (strcmp(nm, "language") == 0) {
+            char *t = node_text(c);
+            if (*t && !m->language)
+                m->language = xstrdup(t);
+            free(t);
+        } else if (strcmp(nm, "subject") == 0) {
+            char *t = node_text(c);
+            if (ep->fff && (strcmp(t, "Completed") == 0 || strcmp(t, "In-Progress") == 0)) {
+                if (!status)
+                    status = xstrdup(strcmp(t, "Completed") == 0 ? "complete" : "in progress");
+            } else if (!(ep->fff && strncmp(t, "Last Update", 11) == 0)) {
+                add_tag(m, t);
+            }
+            free(t);
+        } else if (strcmp(nm, "description") == 0) {
+            if (!m->summary) {
+                char *t = node_text(c);
+                m->summary = strip_html(t);
+                free(t);
+            }
+        } else if (strcmp(nm, "source") == 0) {
+            char *t = node_text(c);
+            if (!m->source_url && is_url(t))
+                m->source_url = xstrdup(t);
+            free(t);
+        } else if (strcmp(nm, "identifier") == 0) {
+            char *t = node_text(c);
+            const char *u = strncasecmp(t, "url:", 4) == 0 ? t + 4 : t;
+            if (!id_url && is_url(u))
+                id_url = xstrdup(u);
+            free(t);
+        } else if (strcmp(nm, "date") == 0) {
+            char *t = node_text(c);
+            char *ev = attr(c, "event");
+            char *d = epub_date(t);
+            if (d && ev && strcmp(ev, "modification") == 0) {
+                if (!m->updated)
+                    m->updated = d, d = NULL;
+            } else if (d && !m->published) {
+                m->published = d, d = NULL;
+            }
+            free(d);
+            xmlFree(ev);
+            free(t);
+        } else if (strcmp(nm, "meta") == 0) {
+            char *name = attr(c, "name");
+            char *content = attr(c, "content");
+            char *prop = attr(c, "property");
+            char *refines = attr(c, "refines");
+            if (name && content) {
+                if (strcmp(name, "calibre:series") == 0 && !calibre_series)
+                    calibre_series = xstrdup(content);
+                else if (strcmp(name, "calibre:series_index") == 0 && !calibre_index)
+                    calibre_index = xstrdup(content);
+            } else if (prop && !refines) {
+                if (strcmp(prop, "belongs-to-collection") == 0 && !coll) {
+                    char *ct = refine(md, id, "collection-type");
+                    char *pos = refine(md, id, "group-position");
+                    /* A series says so, or gives the story's place in it;
+                     * a bare collection is not a series. */
+                    if ((ct && strcmp(ct, "series") == 0) || (!ct && pos)) {
+                        coll = node_text(c);
+                        coll_pos = pos, pos = NULL;
+                    }
+                    free(pos);
+                    free(ct);
+                } else if (strcmp(prop, "dcterms:modified") == 0 && !m->updated) {
+                    char *t = node_text(c);
+                    m->updated = epub_date(t);
+                    free(t);
+                }
+            }
+            xmlFree(name);
+            xmlFree(content);
+            xmlFree(prop);
+            xmlFree(refines);
+        }
+        xmlFree(id);
+    }
+    out->pr.title = main_title ? main_title : first_title;
+    if (main_title)
+        free(first_title);
+    out->pr.author = authors.data;
+    if (ep->ao3 || ep->fff) {
+        unescape_once(out->pr.title);
+        unescape_once(out->pr.author);
+    }
+    if (calibre_series && *calibre_series) {
+        m->series = calibre_series, calibre_series = NULL;
+        if (calibre_index)
+            m->series_index = strtod(calibre_index, NULL);
+    } else if (coll && *coll) {
+        m->series = coll, coll = NULL;
+        if (coll_pos)
+            m->series_index = strtod(coll_pos, NULL);
+    }
+    if (!(m->series_index > 0 && m->series_index < 1e9))
+        m->series_index = 0;
+    if (!m->source_url && id_url)
+        m->source_url = id_url, id_url = NULL;
+    if (status && !m->status)
+        m->status = status, status = NULL;
+    free(calibre_series);
+    free(calibre_index);
+    free(coll);
+    free(coll_pos);
+    free(id_url);
+    free(status);
+}
+
+/* Recognise the producer: AO3 (publisher "Archive of Our Own" or an
+ * archiveofourown.org address), FanFicFare (its contributor/identifier). */
+static void read_producer(struct epub *ep, xmlNode *md)
+{
+    for (xmlNode *c = md->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const char *nm = (const char *)c->name;
+        if (strcmp(nm, "publisher") && strcmp(nm, "contributor") && strcmp(nm, "identifier") &&
+            strcmp(nm, "source"))
+            continue;
+        char *t = node_text(c);
+        if (strcmp(t, "Archive of Our Own") == 0 || strstr(t, "archiveofourown.org"))
+            ep->ao3 = true;
+        if (strncasecmp(t, "FanFicFare", 10) == 0 || strncmp(t, "fanficfare-uid:", 15) == 0)
+            ep->fff = true;
+        free(t);
+    }
+}
+
+static void add_toc(struct epub *ep, const char *from, const char *href, const char *label,
+                    int depth, const char *parent_path)
+{
+    char *frag;
+    char *path = epub_resolve(from, href, &frag);
+    if (!path)
+        return;
+    XGROW(ep->toc, ep->cap_toc, ep->n_toc + 1);
+    struct epub_toc *t = &ep->toc[ep->n_toc++];
+    t->path = path;
+    t->frag = frag;
+    t->label = xstrdup(label);
+    t->depth = depth;
+    t->sub = parent_path && strcmp(parent_path, path) == 0;
+}
+
+/* NCX navPoints, depth-first. */
+static void read_ncx_points(struct epub *ep, const char *from, xmlNode *nd, int depth,
+                            const char *parent_path)
+{
+    if (depth > 32)
+        return;
+    for (xmlNode *c = nd->children; c; c = c->next) {
+        if (!is_el(c, "navPoint"))
+            continue;
+        xmlNode *lab = find_el(c, "navLabel", 0);
+        xmlNode *txt = lab ? find_el(lab, "text", 0) : NULL;
+        xmlNode *cont = NULL;
+        for (xmlNode *k = c->children; k; k = k->next)
+            if (is_el(k, "content"))
+                cont = k;
+        char *label = txt ? node_text(txt) : xstrdup("");
+        char *src = cont ? attr(cont, "src") : NULL;
+        size_t before = ep->n_toc;
+        if (src)
+            add_toc(ep, from, src, label, depth, parent_path);
+        const char *me = ep->n_toc > before ? ep->toc[ep->n_toc - 1].path : parent_path;
+        char *mine = me ? xstrdup(me) : NULL;
+        read_ncx_points(ep, from, c, depth + 1, mine);
+        free(mine);
+        free(label);
+        xmlFree(src);
+    }
+}
+
+/* A nav document's <nav epub:type="toc"> (else its first <nav>). */
+static xmlNode *find_toc_nav(xmlNode *nd, xmlNode **first, int depth)
+{
+    if (depth > 256)
+        return NULL;
+    for (xmlNode *c = nd->children; c; c = c->next) {
+        if (is_el(c, "nav")) {
+            char *t = attr(c, "type");
+            bool toc = t && has_word(t, "toc");
+            xmlFree(t);
+            if (toc)
+                return c;
+            if (!*first)
+                *first = c;
+        }
+        xmlNode *r = find_toc_nav(c, first, depth + 1);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* Entries of a nav's lists: each <li> with an <a href>, nested <ol>s deeper. */
+static void read_nav_list(struct epub *ep, const char *from, xmlNode *ol, int depth,
+                          const char *parent_path)
+{
+    if (depth > 32)
+        return;
+    for (xmlNode *li = ol->children; li; li = li->next) {
+        if (!is_el(li, "li"))
+            continue;
+        const char *me = parent_path;
+        char *mine = NULL;
+        for (xmlNode *c = li->children; c; c = c->next) {
+            if (is_el(c, "a")) {
+                char *href = attr(c, "href");
+                char *label = node_text(c);
+                size_t before = ep->n_toc;
+                if (href)
+                    add_toc(ep, from, href, label, depth, parent_path);
+                if (ep->n_toc > before) {
+                    free(mine);
+                    mine = xstrdup(ep->toc[ep->n_toc - 1].path);
+                    me = mine;
+                }
+                xmlFree(href);
+                free(label);
+            } else if (is_el(c, "ol") || is_el(c, "ul")) {
+                read_nav_list(ep, from, c, depth + 1, me);
+            }
+        }
+        free(mine);
+    }
+}
+
+/* The nav document's landmarks that open back matter inside a document. */
+static void read_landmarks(struct epub *ep, const char *from, xmlNode *nd, int depth)
+{
+    if (depth > 256)
+        return;
+    for (xmlNode *c = nd->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_el(c, "a")) {
+            char *t = attr(c, "type");
+            char *href = attr(c, "href");
+            if (t && href &&
+                (has_word(t, "backmatter") || has_word(t, "rearnotes") || has_word(t, "colophon"))) {
+                char *frag;
+                char *path = epub_resolve(from, href, &frag);
+                if (path && frag) {
+                    XGROW(ep->marks, ep->cap_marks, ep->n_marks + 1);
+                    ep->marks[ep->n_marks++] = (struct epub_mark){path, frag};
+                } else {
+                    free(path);
+                    free(frag);
+                }
+            }
+            xmlFree(t);
+            xmlFree(href);
+        } else {
+            read_landmarks(ep, from, c, depth + 1);
+        }
+    }
+}
+
+static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int depth)
+{
+    if (depth > 256)
+        return;
+    for (xmlNode *c = nd->children; c; c = c->next) {
+        if (is_el(c, "nav")) {
+            char *t = attr(c, "type");
+            if (t && has_word(t, "landmarks"))
+                read_landmarks(ep, from, c, 0);
+            xmlFree(t);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            find_landmarks(ep, from, c, depth + 1);
+        }
+    }
+}
+
+/* The table of contents: the nav document's, else the NCX's; nothing when
+ * both are missing or unreadable (errors other than bombs are ignored). */
+static bool read_toc(struct epub *ep, char **err)
+{
+    size_t tries[2] = {ep->nav_item, ep->ncx_item};
+    for (int t = 0; t < 2 && ep->n_toc == 0; t++) {
+        if (tries[t] == SIZE_MAX)
+            continue;
+        const char *path = ep->items[tries[t]].path;
+        char *bytes;
+        size_t n;
+        int r = ezip_read(&ep->z, path, &bytes, &n, err);
+        if (r < 0)
+            return false;
+        if (r == 0)
+            continue;
+        xmlDocPtr doc = xml_parse(bytes, n);
+        free(bytes);
+        if (!doc)
+            continue;
+        xmlNode *root = xmlDocGetRootElement(doc);
+        if (root && t == 0) {
+            xmlNode *first = NULL;
+            xmlNode *nav = find_toc_nav(root, &first, 0);
+            if (!nav)
+                nav = first;
+            xmlNode *ol = NULL;
+            for (xmlNode *c = nav ? nav->children : NULL; c && !ol; c = c->next)
+                if (is_el(c, "ol") || is_el(c, "ul"))
+                    ol = c;
+            if (ol)
+                read_nav_list(ep, path, ol, 0, NULL);
+            find_landmarks(ep, path, root, 0);
+        } else if (root) {
+            xmlNode *map = is_el(root, "navMap") ? root : find_el(root, "navMap", 0);
+            if (map)
+                read_ncx_points(ep, path, map, 0, NULL);
+        }
+        xmlFreeDoc(doc);
+    }
+    return true;
+}
+
+/* Read the OPF: metadata into out, manifest, spine, nav/NCX items. */
+static bool read_opf(struct epub *ep, struct ebook *out, char **err)
+{
+    char *bytes;
+    size_t n;
+    int r = ezip_read(&ep->z, ep->opf_path, &bytes, &n, err);
+    if (r == 0)
+        set_err(err, "no OPF package document");
+    if (r <= 0)
+        return false;
+    xmlDocPtr doc = xml_parse(bytes, n);
+    free(bytes);
+    xmlNode *pkg = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (pkg && !is_el(pkg, "package"))
+        pkg = find_el(pkg, "package", 0);
+    if (!pkg) {
+        xmlFreeDoc(doc);
+        set_err(err, "broken OPF package document (%s)", ep->opf_path);
+        return false;
+    }
+    char *ver = attr(pkg, "version");
+    ep->version = ver && ver[0] >= '3' ? 3 : 2;
+    xmlFree(ver);
+    xmlNode *md = find_el(pkg, "metadata", 0);
+    if (md) {
+        read_producer(ep, md);
+        read_metadata(ep, md, out);
+    }
+    ep->nav_item = ep->ncx_item = SIZE_MAX;
+    xmlNode *man = find_el(pkg, "manifest", 0);
+    for (xmlNode *c = man ? man->children : NULL; c; c = c->next) {
+        if (!is_el(c, "item"))
+            continue;
+        char *href = attr(c, "href");
+        char *path = epub_resolve(ep->opf_path, href, NULL);
+        xmlFree(href);
+        if (!path)
+            continue;
+        XGROW(ep->items, ep->cap_items, ep->n_items + 1);
+        struct epub_item *it = &ep->items[ep->n_items++];
+        memset(it, 0, sizeof *it);
+        it->id = attr_dup(c, "id");
+        it->path = path;
+        it->media = attr_dup(c, "media-type");
+        it->props = attr_dup(c, "properties");
+        if (it->props && has_word(it->props, "nav") && ep->nav_item == SIZE_MAX)
+            ep->nav_item = ep->n_items - 1;
+        if (it->media && strcmp(it->media, "application/x-dtbncx+xml") == 0 &&
+            ep->ncx_item == SIZE_MAX)
+            ep->ncx_item = ep->n_items - 1;
+    }
+    xmlNode *spine = find_el(pkg, "spine", 0);
+    if (spine) {
+        char *toc = attr(spine, "toc");
+        size_t ti = item_by_id(ep, toc);
+        if (ti != SIZE_MAX)
+            ep->ncx_item = ti;
+        xmlFree(toc);
+        size_t cap = 0;
+        /* Linear items in order, then the non-linear ones (notes and the
+         * like: kept, as back matter). */
+        for (int pass = 0; pass < 2; pass++) {
+            for (xmlNode *c = spine->children; c; c = c->next) {
+                if (!is_el(c, "itemref"))
+                    continue;
+                char *idref = attr(c, "idref");
+                char *lin = attr(c, "linear");
+                bool nonlin = lin && strcmp(lin, "no") == 0;
+                size_t it = item_by_id(ep, idref);
+                xmlFree(idref);
+                xmlFree(lin);
+                if (it == SIZE_MAX || nonlin != (pass == 1))
+                    continue;
+                bool dup = false;
+                for (size_t k = 0; k < ep->n_spine; k++)
+                    dup |= ep->spine[k] == it;
+                if (dup)
+                    continue;
+                if (ep->n_spine + 1 > cap) {
+                    cap = cap ? cap * 2 : 32;
+                    ep->spine = xreallocarray(ep->spine, cap, sizeof *ep->spine);
+                    ep->nonlinear = xreallocarray(ep->nonlinear, cap, sizeof *ep->nonlinear);
+                }
+                ep->spine[ep->n_spine] = it;
+                ep->nonlinear[ep->n_spine++] = nonlin;
+            }
+        }
+    }
+    /* EPUB 2 guide: cover, title page, contents, copyright are front
+     * matter; a colophon is back matter. */
+    xmlNode *guide = find_el(pkg, "guide", 0);
+    for (xmlNode *c = guide ? guide->children : NULL; c; c = c->next) {
+        if (!is_el(c, "reference"))
+            continue;
+        char *type = attr(c, "type");
+        char *href = attr(c, "href");
+        char *path = epub_resolve(ep->opf_path, href, NULL);
+        size_t it = path ? item_by_path(ep, path) : SIZE_MAX;
+        if (it != SIZE_MAX && type) {
+            if (strcmp(type, "cover") == 0 || strcmp(type, "title-page") == 0 ||
+                strcmp(type, "toc") == 0 || strcmp(type, "copyright-page") == 0)
+                ep->items[it].guide = 1;
+            else if (strcmp(type, "colophon") == 0)
+                ep->items[it].guide = 2;
+        }
+        free(path);
+        xmlFree(type);
+        xmlFree(href);
+    }
+    xmlFreeDoc(doc);
+    return true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Spine documents                                                         */
+
+enum doc_kind { DOC_BODY, DOC_FRONT, DOC_BACK };
+
+/* The `epub:type` words of the document's <body> and the elements that
+ * open it, max_tags tags in all (read from the bytes: cheap, and fine on
+ * tag soup), into words (a space-separated list), at most cap bytes. */
+static void doc_types(const char *s, size_t n, int max_tags, char *words, size_t cap)
+{
+    words[0] = '\0';
+    const char *end = s + n;
+    const char *body = NULL;
+    for (const char *p = s; p + 5 < end; p++)
+        if (p[0] == '<' && strncasecmp(p + 1, "body", 4) == 0 && !isalnum((unsigned char)p[5])) {
+            body = p;
+            break;
+        }
+    if (!body)
+        return;
+    /* Look at the tags in the first 2 KiB after <body. */
+    const char *lim = end - body > 2048 ? body + 2048 : end;
+    size_t w = 0;
+    int tags = 0;
+    for (const char *p = body; p < lim && tags < max_tags; p++) {
+        if (*p != '<')
+            continue;
+        if (p + 1 < lim && (p[1] == '/' || p[1] == '!' || p[1] == '?'))
+            continue;
+        tags++;
+        const char *gt = memchr(p, '>', (size_t)(lim - p));
+        if (!gt)
+            break;
+        for (const char *q = p; q + 10 < gt; q++) {
+            if (strncmp(q, "epub:type=", 10) != 0)
+                continue;
+            char quote = q[10];
+            if (quote != '"' && quote != '\'')
+                break;
+            const char *v = q + 11;
+            const char *ve = memchr(v, quote, (size_t)(gt - v));
+            if (!ve)
+                break;
+            size_t l = (size_t)(ve - v);
+            if (w + l + 2 < cap) {
+                memcpy(words + w, v, l);
+                w += l;
+                words[w++] = ' ';
+                words[w] = '\0';
+            }
+            break;
+        }
+        p = gt;
+    }
+}
+
+/* Is `id` the id of the first element inside the document's <body>
+ * (AO3's div#preface / div#chapters / div#afterword, Gutenberg's
+ * section#pg-header)?  Read from the bytes: cheap, fine on tag soup. */
+static bool doc_first_id(const char *s, size_t n, const char *id)
+{
+    const char *end = s + n, *p = s;
+    for (; p + 5 < end; p++)
+        if (p[0] == '<' && strncasecmp(p + 1, "body", 4) == 0 && !isalnum((unsigned char)p[5]))
+            break;
+    if (p + 5 >= end)
+        return false;
+    const char *gt = memchr(p, '>', (size_t)(end - p));
+    for (p = gt ? gt + 1 : end; p < end; p++) {
+        if (*p != '<')
+            continue;
+        if (p + 1 < end && (p[1] == '/' || p[1] == '!' || p[1] == '?'))
+            continue;
+        gt = memchr(p, '>', (size_t)(end - p));
+        if (!gt)
+            return false;
+        size_t il = strlen(id);
+        for (const char *q = p; q + 4 + il < gt; q++) {
+            if (strncmp(q, " id=", 4) != 0 || (q[4] != '"' && q[4] != '\''))
+                continue;
+            return strncmp(q + 5, id, il) == 0 && q[5 + il] == q[4];
+        }
+        return false;
+    }
+    return false;
+}
+
+/* The file name of path without folders and extension, lower case, in
+ * out (cap bytes). */
+static void stem_of(const char *path, char *out, size_t cap)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t l = strcspn(b, ".");
+    if (l >= cap)
+        l = cap - 1;
+    for (size_t i = 0; i < l; i++)
+        out[i] = (char)tolower((unsigned char)b[i]);
+    out[l] = '\0';
+}
+
+/* What the package says spine document `it` is, from its manifest entry,
+ * its name and the first tags of its body (the <body> tag alone when the
+ * TOC points at anchors inside it: a <section epub:type="frontmatter">
+ * that opens a document of chapters is not the whole document). */
+static enum doc_kind doc_kind(const struct epub *ep, size_t it, const char *s, size_t n,
+                              bool anchored)
+{
+    const struct epub_item *item = &ep->items[it];
+    if (it == ep->nav_item)
+        return DOC_FRONT;
+    if (item->guide)
+        return item->guide == 1 ? DOC_FRONT : DOC_BACK;
+    char stem[64];
+    stem_of(item->path, stem, sizeof stem);
+    static const char *const front[] = {
+        "cover", "titlepage", "title_page", "title-page", "toc_page", "log_page", "toc", "nav",
+        "halftitlepage", "imprint", "copyright", "frontmatter", "wrap0000"};
+    static const char *const back[] = {"colophon", "uncopyright", "backmatter"};
+    for (size_t i = 0; i < sizeof front / sizeof *front; i++)
+        if (strcmp(stem, front[i]) == 0)
+            return DOC_FRONT;
+    for (size_t i = 0; i < sizeof back / sizeof *back; i++)
+        if (strcmp(stem, back[i]) == 0)
+            return DOC_BACK;
+    if (item->id && strcmp(item->id, "pg-header") == 0)
+        return DOC_FRONT;
+    if (item->id && strcmp(item->id, "pg-footer") == 0)
+        return DOC_BACK;
+    if (ep->ao3) {
+        if (doc_first_id(s, n, "preface"))
+            return DOC_FRONT;
+        if (doc_first_id(s, n, "afterword"))
+            return DOC_BACK;
+    }
+    if (doc_first_id(s, n, "pg-header"))
+        return DOC_FRONT;
+    if (doc_first_id(s, n, "pg-footer"))
+        return DOC_BACK;
+    char types[256];
+    doc_types(s, n, anchored ? 1 : 3, types, sizeof types);
+    static const char *const ftypes[] = {"frontmatter", "titlepage", "halftitlepage", "toc",
+                                         "cover", "imprint"};
+    static const char *const btypes[] = {"backmatter", "colophon"};
+    for (size_t i = 0; i < sizeof btypes / sizeof *btypes; i++)
+        if (has_word(types, btypes[i]))
+            return DOC_BACK;
+    for (size_t i = 0; i < sizeof ftypes / sizeof *ftypes; i++)
+        if (has_word(types, ftypes[i]))
+            return DOC_FRONT;
+    return DOC_BODY;
+}
+
+/* Is this TOC entry's label one that names front or back matter rather
+ * than a chapter (a "Title Page", "Contents" or licence entry)? */
+static enum doc_kind label_kind(const char *label)
+{
+    static const char *const front[] = {"title page", "table of contents", "contents", "cover",
+                                        "preface"};
+    for (size_t i = 0; i < sizeof front / sizeof *front; i++)
+        if (strcasecmp(label, front[i]) == 0)
+            return DOC_FRONT;
+    if (strcasestr(label, "gutenberg license") || strcasestr(label, "gutenberg licence") ||
+        strcasecmp(label, "colophon") == 0 || strcasecmp(label, "afterword") == 0)
+        return DOC_BACK;
+    return DOC_BODY;
+}
+
+/* The chapter-opening TOC entries for document `path`, in TOC order:
+ * their indices into ep->toc in idx (malloc'd); returns the count.
+ * An entry nested under one in the same document is a part of that
+ * chapter, not a chapter. */
+static size_t toc_for(const struct epub *ep, const char *path, size_t **idx)
+{
+    size_t n = 0;
+    *idx = NULL;
+    for (size_t i = 0; i < ep->n_toc; i++) {
+        if (ep->toc[i].sub || strcmp(ep->toc[i].path, path) != 0)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < n; k++) {
+            const struct epub_toc *o = &ep->toc[(*idx)[k]];
+            dup |= (o->frag == NULL && ep->toc[i].frag == NULL) ||
+                   (o->frag && ep->toc[i].frag && strcmp(o->frag, ep->toc[i].frag) == 0);
+        }
+        if (dup)
+            continue;
+        *idx = xreallocarray(*idx, n + 1, sizeof **idx);
+        (*idx)[n++] = i;
+    }
+    return n;
+}
+
+/* The offset of anchor `id` among anchors [from, n), or SIZE_MAX. */
+static size_t anchor_off(const struct html_anchor *a, size_t from, size_t n, const char *id)
+{
+    for (size_t i = from; i < n; i++)
+        if (a[i].id && strcmp(a[i].id, id) == 0)
+            return a[i].off;
+    return SIZE_MAX;
+}
+
+/* Move off to a block boundary: the start of the first block that ends
+ * after it (so a cut never falls inside a block); eb->len when none. */
+static size_t block_floor(const struct ebook *eb, size_t off)
+{
+    for (size_t i = 0; i < eb->n_blocks; i++)
+        if (eb->blocks[i].end > off)
+            return eb->blocks[i].off;
+    return eb->len;
+}
+
+/* Blocks starting in [from, to) become back matter. */
+static void mark_back(struct ebook *eb, size_t from, size_t to)
+{
+    for (size_t i = 0; i < eb->n_blocks; i++)
+        if (eb->blocks[i].off >= from && eb->blocks[i].off < to)
+            eb->blocks[i].flags = (uint8_t)((eb->blocks[i].flags & ~BLOCK_FRONT) | BLOCK_BACK);
+}
+
+/* Where the body of a chapter starting at off begins: the end of a
+ * heading block that starts it (as html.c sets it), else off. */
+static size_t heading_body(const struct ebook *eb, size_t off, size_t end)
+{
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        if (eb->blocks[i].end <= off)
+            continue;
+        if (eb->blocks[i].kind == BLOCK_HEADING && eb->blocks[i].off < end) {
+            return eb->blocks[i].end;
+        }
+        break;
+    }
+    return off;
+}
+
+static size_t szmax(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Make chapter ci begin at off (a block boundary inside it): the text
+ * before moves to the chapter before, or for the first chapter becomes
+ * its front matter. */
+static void chapter_start_at(struct ebook *eb, size_t ci, size_t off)
+{
+    struct parse_chapter *c = &eb->pr.ch[ci];
+    if (off <= c->start || off >= c->end)
+        return;
+    size_t old = c->start;
+    if (ci > 0) {
+        struct parse_chapter *p = &eb->pr.ch[ci - 1];
+        if (p->back == old)
+            p->back = off;
+        p->end = off;
+        c->start = off;
+    } else {
+        for (size_t i = 0; i < eb->n_blocks; i++)
+            if (eb->blocks[i].off >= old && eb->blocks[i].end <= off)
+                eb->blocks[i].flags |= BLOCK_FRONT;
+    }
+    c->front_end = szmax(c->front_end, off);
+    c->body = szmax(c->body, c->front_end);
+    if (c->body == off)
+        c->body = heading_body(eb, off, c->end);
+    c->back = szmax(c->back, c->body);
+}
+
+/* Split the chapter holding off (a block boundary) in two there; the
+ * second gets `title`. */
+static void chapter_split(struct ebook *eb, size_t off, const char *title)
+{
+    size_t ci = SIZE_MAX;
+    for (size_t i = 0; i < eb->pr.n_ch; i++)
+        if (eb->pr.ch[i].start < off && off < eb->pr.ch[i].end)
+            ci = i;
+    if (ci == SIZE_MAX)
+        return;
+    eb->pr.ch = xreallocarray(eb->pr.ch, eb->pr.n_ch + 1, sizeof *eb->pr.ch);
+    memmove(&eb->pr.ch[ci + 2], &eb->pr.ch[ci + 1], (eb->pr.n_ch - ci - 1) * sizeof *eb->pr.ch);
+    eb->pr.n_ch++;
+    struct parse_chapter *c = &eb->pr.ch[ci], *d = &eb->pr.ch[ci + 1];
+    memset(d, 0, sizeof *d);
+    d->start = d->front_end = off;
+    d->end = c->end;
+    d->back = c->back > off ? c->back : c->end;
+    d->body = heading_body(eb, off, d->end);
+    if (d->body > d->back)
+        d->body = d->back;
+    d->title = xstrdup(title);
+    int num = PARSE_NO_NUMBER;
+    char *t = NULL;
+    if (parse_is_heading(title, strlen(title), &num, &t))
+        d->number = num;
+    else
+        d->number = PARSE_NO_NUMBER;
+    free(t);
+    c->end = off;
+    if (c->back > off)
+        c->back = off;
+    if (c->body > off)
+        c->body = off;
+    if (c->front_end > off)
+        c->front_end = off;
+}
+
+/* The conversion state across spine documents. */
+struct epub_conv {
+    bool have_toc;       /* some TOC entry names a body document */
+    bool chapter_open;   /* a chapter has been opened */
+    bool in_back;        /* back matter has begun after the chapters */
+    enum html_role last; /* role of the document before */
+};
+
+/* Convert spine item k and append it to out.  Returns false only on an
+ * error that ends the whole reading (*err set: a zip bomb); a missing or
+ * unparseable document is skipped. */
+static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, struct ebook *out,
+                              char **err)
+{
+    const struct epub_item *item = &ep->items[ep->spine[k]];
+    char *bytes;
+    size_t n;
+    int r = ezip_read(&ep->z, item->path, &bytes, &n, err);
+    if (r < 0)
+        return false;
+    if (r == 0)
+        return true;   /* a spine item naming nothing: skipped */
+    if (item->media && !strstr(item->media, "html") && !strstr(item->media, "xml")) {
+        free(bytes);   /* an image or other non-text spine item */
+        return true;
+    }
+    size_t *idx;
+    size_t nt = toc_for(ep, item->path, &idx);
+    bool anchored = false;
+    for (size_t i = 0; i < nt; i++)
+        anchored |= ep->toc[idx[i]].frag != NULL;
+    enum doc_kind kind = doc_kind(ep, ep->spine[k], bytes, n, anchored);
+    /* Entries naming front or back matter do not make chapters. */
+    size_t keep = 0;
+    for (size_t i = 0; i < nt; i++) {
+        enum doc_kind lk = label_kind(ep->toc[idx[i]].label);
+        if (lk == DOC_BODY)
+            idx[keep++] = idx[i];
+        else if (i == 0 && kind == DOC_BODY && !(ep->toc[idx[i]].frag))
+            kind = lk;
+    }
+    nt = keep;
+    if (kind == DOC_BODY && ep->nonlinear[k])
+        kind = DOC_BACK;
+    enum html_role role;
+    const char *title = NULL;
+    if (kind == DOC_FRONT && !cv->chapter_open)
+        role = HTML_FRONT;
+    else if (kind == DOC_FRONT)
+        role = cv->in_back ? HTML_BACK : HTML_FRONT;
+    else if (kind == DOC_BACK)
+        role = HTML_BACK;
+    else if (nt > 0) {
+        role = HTML_CHAPTER;
+        title = ep->toc[idx[0]].label;
+        if (!*title)
+            title = NULL;
+    } else if (!cv->have_toc)
+        role = HTML_CHAPTER;
+    else if (cv->in_back)
+        role = HTML_BACK;
+    else if (cv->chapter_open)
+        role = cv->last == HTML_FRONT ? HTML_FRONT : HTML_CONTINUED;
+    else
+        role = HTML_FRONT;
+    /* Back matter ends with a chapter: a document before it that
+     * continues nothing stays back matter. */
+    if (role == HTML_BACK && cv->chapter_open)
+        cv->in_back = true;
+
+    struct html_anchor *anchors = NULL;
+    size_t n_anchors = 0;
+    size_t doc_start = out->len;
+    size_t ch_before = out->pr.n_ch;
+    bool ok = html_append(out, bytes, n, true, role, title, &anchors, &n_anchors);
+    if (!ok) {
+        for (size_t i = 0; i < n_anchors; i++)
+            free(anchors[i].id);
+        free(anchors);
+        anchors = NULL;
+        n_anchors = 0;
+        ok = html_append(out, bytes, n, false, role, title, &anchors, &n_anchors);
+    }
+    free(bytes);
+    if (ok) {
+        if (role == HTML_CHAPTER) {
+            cv->chapter_open = true;
+            cv->in_back = false;
+        }
+        cv->last = role;
+        /* Back matter a landmark opens inside this document. */
+        size_t back_at = SIZE_MAX;
+        for (size_t i = 0; i < ep->n_marks; i++) {
+            if (strcmp(ep->marks[i].path, item->path) != 0)
+                continue;
+            size_t off = anchor_off(anchors, 0, n_anchors, ep->marks[i].frag);
+            if (off != SIZE_MAX && off > doc_start && off < back_at)
+                back_at = block_floor(out, off);
+        }
+        if (back_at != SIZE_MAX)
+            mark_back(out, back_at, out->len);
+        /* AO3's chapter end notes (calibre keeps their id, not their
+         * class): back matter of the chapter, up to the next chapter the
+         * TOC places in the same document. */
+        for (size_t i = 0; ep->ao3 && i < n_anchors; i++) {
+            const char *id = anchors[i].id;
+            if (!id || strncmp(id, "endnotes", 8) != 0 || !isdigit((unsigned char)id[8]) ||
+                anchors[i].off < doc_start)
+                continue;
+            size_t from = block_floor(out, anchors[i].off), to = out->len;
+            for (size_t j = 0; j < nt; j++) {
+                const struct epub_toc *t = &ep->toc[idx[j]];
+                size_t o = t->frag ? anchor_off(anchors, 0, n_anchors, t->frag) : SIZE_MAX;
+                if (o != SIZE_MAX && o > from && o < to)
+                    to = block_floor(out, o);
+            }
+            mark_back(out, from, to);
+        }
+        /* Chapters the TOC places inside this document at anchors. */
+        if (role == HTML_CHAPTER && out->pr.n_ch > ch_before) {
+            size_t ci = out->pr.n_ch - 1;
+            for (size_t i = 0; i < nt; i++) {
+                const struct epub_toc *t = &ep->toc[idx[i]];
+                if (!t->frag)
+                    continue;
+                size_t off = anchor_off(anchors, 0, n_anchors, t->frag);
+                if (off == SIZE_MAX || off < doc_start)
+                    continue;
+                off = block_floor(out, off);
+                if (off >= back_at)
+                    continue;
+                if (i == 0)
+                    chapter_start_at(out, ci, off);
+                else if (t->label[0])
+                    chapter_split(out, off, t->label);
+            }
+        }
+    }
+    for (size_t i = 0; i < n_anchors; i++)
+        free(anchors[i].id);
+    free(anchors);
+    free(idx);
+    return true;
+}
+
+/* Does block text s[0, n) open Project Gutenberg's footer ("*** END OF
+ * THE PROJECT GUTENBERG EBOOK ...", "End of the Project Gutenberg
+ * EBook ...")?  Escapes, asterisks and spaces before it are skipped. */
+static bool pg_footer(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == '\\' || s[i] == '*' || s[i] == ' '))
+        i++;
+    static const char *const heads[] = {"END OF THE PROJECT GUTENBERG", "END OF PROJECT GUTENBERG"};
+    for (size_t k = 0; k < sizeof heads / sizeof *heads; k++) {
+        size_t l = strlen(heads[k]);
+        if (n - i >= l && strncasecmp(s + i, heads[k], l) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Old Gutenberg EPUBs put the licence inside the last chapter's document:
+ * from the footer's first line on, the last chapter is back matter. */
+static void mark_pg_footer(struct ebook *eb)
+{
+    if (!eb->pr.n_ch)
+        return;
+    const struct parse_chapter *c = &eb->pr.ch[eb->pr.n_ch - 1];
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        struct block *b = &eb->blocks[i];
+        if (b->off < c->body || !pg_footer(eb->text + b->off, b->end - b->off))
+            continue;
+        for (; i < eb->n_blocks; i++)
+            eb->blocks[i].flags = (uint8_t)((eb->blocks[i].flags & ~BLOCK_FRONT) | BLOCK_BACK);
+        return;
+    }
+}
+
+bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err)
+{
+    (void)name;
+    struct epub ep;
+    memset(&ep, 0, sizeof ep);
+    memset(out, 0, sizeof *out);
+    if (!ezip_open(bytes, n, &ep.z, err))
+        return false;
+    bool failed = false;
+    if (is_drm(&ep)) {
+        set_err(err, "DRM-protected: cannot be read");
+        goto fail;
+    }
+    ep.opf_path = find_opf(&ep, err, &failed);
+    if (!ep.opf_path) {
+        if (!failed)
+            set_err(err, "no OPF package document");
+        goto fail;
+    }
+    if (!read_opf(&ep, out, err))
+        goto fail;
+    if (!read_toc(&ep, err))
+        goto fail;
+    struct epub_conv cv = {0};
+    for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
+        size_t it = item_by_path(&ep, ep.toc[i].path);
+        for (size_t k = 0; k < ep.n_spine && it != SIZE_MAX; k++)
+            if (ep.spine[k] == it && label_kind(ep.toc[i].label) == DOC_BODY)
+                cv.have_toc = true;
+    }
+    for (size_t k = 0; k < ep.n_spine; k++)
+        if (!epub_convert_item(&ep, k, &cv, out, err))
+            goto fail;
+    mark_pg_footer(out);
+    out->format = xasprintf("EPUB %d%s", ep.version,
+                            ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
+    epub_free(&ep);
+    return true;
+fail:
+    epub_free(&ep);
+    ebook_free(out);
+    return false;
+}

@@ -1,0 +1,222 @@
+#!/bin/sh
+# t_ebook.sh — EPUB and HTML stories through the ebook door (issue 15):
+# listed and rendered like TXT stories, each file's format said by --list
+# --verbose, a clear skip for each bad input, the same listing from the
+# index cache and the snapshot, the TXT and the EPUB of one story one story
+# with two editions; the plugin (build/quire-ebook.so) loaded on the first
+# ebook file only, and a clear skip without it.  Real files from ../shared
+# when it is there; else only files this test makes (HTML written here,
+# EPUBs made with pandoc when it is installed).
+. "$(dirname "$0")/../lib.sh"
+
+list() { QUIRE_NO_CACHE=1 "$QUIRE" --list "$@"; }
+have_pandoc=false
+command -v pandoc >/dev/null 2>&1 && have_pandoc=true
+$have_pandoc || echo "t_ebook: pandoc is not installed: the EPUB checks use ../shared only" >&2
+
+L=$TMPD/lib
+mkdir -p "$L"
+cat >"$L/story.html" <<'HTML'
+<!DOCTYPE html>
+<html><head><title>The Glass Orchard</title>
+<style>p { color: red }</style><script>var hidden = "never shown";</script></head>
+<body>
+<h1>Chapter 1: Seeds</h1>
+<p>The orchard was made of glass, and <em>nobody</em> knew who had planted it.</p>
+<p>Mira walked between the rows every morning &amp; counted the trees.</p>
+<hr>
+<p>Roses are red,<br>glass is blue.</p>
+<h1>Chapter 2: Frost</h1>
+<p>Winter came early that year; the glass trees rang in the wind.</p>
+</body></html>
+HTML
+printf 'Plain Tale\n\nOnce there was a plain story told in plain text.\n' >"$L/plain.txt"
+
+# --- an HTML story the test wrote: listed, its format said, rendered
+out=$(list --tsv "$L/story.html" 2>&1)
+check_eq "HTML: chapters and titles from its h1 headings" "$(printf '%s\n' "$out" | cut -f4,5)" \
+    "$(printf '1\tChapter 1: Seeds\n2\tChapter 2: Frost')"
+check_eq "HTML: words of each chapter (scripts and styles never counted)" \
+    "$(printf '%s\n' "$out" | cut -f6 | tr '\n' ' ')" "29 12 "
+check "HTML: --list --verbose says how it was read" \
+    sh -c 'QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story.html: read as HTML$"' _ "$QUIRE" "$L"
+r=$("$QUIRE" --render --chapter 1 -w 60 "$L/story.html" 2>&1)
+check "--render: the chapter's text" sh -c 'printf "%s\n" "$1" | grep -q "Mira walked between the rows every morning & counted"' _ "$r"
+check "--render: no markup, no script, no style" sh -c '! printf "%s\n" "$1" | grep -Eq "<p>|<em>|never shown|color: red|&amp;"' _ "$r"
+check "--render: a <br> keeps its line" sh -c 'printf "%s\n" "$1" | grep -qx "Roses are red,"' _ "$r"
+check "--render: emphasis markers are not shown" sh -c 'printf "%s\n" "$1" | grep -q "and nobody knew"' _ "$r"
+check_eq "--render: chapter 2 is chapter 2" \
+    "$("$QUIRE" --render --chapter 2 -w 60 "$L/story.html" 2>&1 | grep -c 'Winter came early')" 1
+
+# --- bad input: one skip each, with the reason; the rest is read; exit 0
+B=$TMPD/bad
+mkdir -p "$B"
+printf 'Good Story\n\nA story with enough words to be a story at all.\n' >"$B/good.txt"
+printf 'hello, this is not a zip\n' >"$B/notzip.epub"
+if $have_pandoc; then
+    printf '%% Locked\n%% Nobody\n\n# One\n\nText of the locked book.\n' >"$TMPD/locked.md"
+    pandoc "$TMPD/locked.md" -o "$TMPD/locked.epub" 2>/dev/null
+    head -c 400 "$TMPD/locked.epub" >"$B/truncated.epub"
+    cp "$TMPD/locked.epub" "$B/drm.epub"
+    mkdir -p "$TMPD/drm/META-INF"
+    printf '<?xml version="1.0"?>\n<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:CipherData><enc:CipherReference URI="EPUB/text/ch001.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>\n' \
+        >"$TMPD/drm/META-INF/encryption.xml"
+    if command -v zip >/dev/null 2>&1; then
+        (cd "$TMPD/drm" && zip -q "$B/drm.epub" META-INF/encryption.xml)
+    else
+        rm -f "$B/drm.epub"
+    fi
+fi
+QUIRE_NO_CACHE=1 "$QUIRE" --list --verbose "$B" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
+check_eq "bad input: --list succeeds" "$?" 0
+check_eq "bad input: nothing on stderr" "$(cat "$TMPD/bad.err")" ""
+check "bad input: the good story is listed" grep -q "^good$" "$TMPD/bad.out"
+check "not a zip: skipped, saying so" grep -q "^  notzip.epub: not a zip archive$" "$TMPD/bad.out"
+if $have_pandoc; then
+    check "truncated: skipped, saying so" grep -q "^  truncated.epub: .*zip archive" "$TMPD/bad.out"
+    [ -f "$B/drm.epub" ] &&
+        check "DRM: skipped, saying so" grep -q "^  drm.epub: DRM-protected: cannot be read$" "$TMPD/bad.out"
+fi
+check "missing plugin: skipped, saying so" sh -c \
+    'QUIRE_PLUGIN=/nonexistent/quire-ebook.so QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" |
+     grep -q "^  notzip.epub: EPUB/HTML support not installed: .*nonexistent"' _ "$QUIRE" "$B"
+
+# --- warm listings (index cache, then snapshot) print what the cold one did
+W=$TMPD/warm
+mkdir -p "$W"
+cp "$L/story.html" "$B/notzip.epub" "$W/"
+[ -f "$TMPD/locked.epub" ] && cp "$TMPD/locked.epub" "$W/"
+[ -n "$SHARED" ] && cp "$SHARED"/corpus/ebooks/ao3/*.epub "$SHARED"/corpus/ebooks/ao3/ao3dl_17434637_disrupt.html "$W/"
+touch -d '-10 seconds' "$W"/*   # the caches keep no file changed in the last second
+cold=$(QUIRE_NO_CACHE=1 "$QUIRE" --list --verbose "$W" 2>&1)
+first=$("$QUIRE" --list --verbose "$W" 2>&1)
+check_eq "the first cached listing is the cold one" "$first" "$cold"
+check "the index cache was written" sh -c 'ls "$1"/quire/index-* >/dev/null 2>&1' _ "$XDG_CACHE_HOME"
+check "the snapshot was written" sh -c 'ls "$1"/quire/library-* >/dev/null 2>&1' _ "$XDG_CACHE_HOME"
+check_eq "from the snapshot: the same listing" "$("$QUIRE" --list --verbose "$W" 2>&1)" "$cold"
+rm -f "$XDG_CACHE_HOME"/quire/library-*
+check_eq "from the index cache: the same listing" "$("$QUIRE" --list --verbose "$W" 2>&1)" "$cold"
+check_eq "from the index cache: the same chapters" "$("$QUIRE" --list --tsv "$W" 2>&1)" \
+    "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$W" 2>&1)"
+if ldd "$QUIRE" >/dev/null 2>&1; then
+    LD_DEBUG=files "$QUIRE" --list "$W" >/dev/null 2>"$TMPD/ld.warm"
+    check_eq "a warm listing of ebooks does not even load the plugin" "$(grep -c 'quire-ebook' "$TMPD/ld.warm")" 0
+fi
+check_eq "an ebook listed from the cache still renders" \
+    "$("$QUIRE" --render --chapter 2 -w 60 -L "$W" "The Glass Orchard" 2>&1 | grep -c 'Winter came early')" 1
+
+# --- pandoc EPUBs of generated stories: chapters, titles and words as the
+# Markdown they were made from gives them
+if $have_pandoc; then
+    P=$TMPD/gen
+    mkdir -p "$P"
+    seed=${QUIRE_TEST_SEED:-$$}
+    echo "t_ebook: generated stories, seed $seed" >&2
+    export P
+    awk -v seed="$seed" 'BEGIN {
+        srand(seed)
+        split("amber bright cold dusk ember far glass harbor iron lantern moss night", w, " ")
+        for (s = 1; s <= 3; s++) {
+            f = ENVIRON["P"] "/story" s ".md"
+            nch = 2 + int(rand() * 5)
+            printf "%% Generated Story %d\n%% Writer %d\n\n", s, s > f
+            for (c = 1; c <= nch; c++) {
+                printf "# Chapter %d: %s\n\n", c, w[1 + int(rand() * 12)] > f
+                np = 1 + int(rand() * 4)
+                for (p = 0; p < np; p++) {
+                    nw = 3 + int(rand() * 40)
+                    line = ""
+                    for (k = 0; k < nw; k++) line = line (k ? " " : "") w[1 + int(rand() * 12)]
+                    print line ".\n" > f
+                }
+            }
+            close(f)
+        }
+    }' </dev/null
+    for s in 1 2 3; do
+        pandoc "$P/story$s.md" -o "$P/story$s.epub" 2>/dev/null
+        # The Markdown as a TXT: its chapters and words, named by the file
+        sed '1,2d' "$P/story$s.md" >"$P/story$s.txt"
+        want=$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$P/story$s.txt" | cut -f4-6)
+        got=$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$P/story$s.epub" | cut -f4-6)
+        check_eq "pandoc EPUB $s (seed $seed): chapters, titles and words as its Markdown's" "$got" "$want"
+        check_eq "pandoc EPUB $s: title and author from its OPF" \
+            "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$P/story$s.epub" | head -n 1 | cut -f2,3)" \
+            "$(printf 'Generated Story %s\tWriter %s' "$s" "$s")"
+        rm -f "$P/story$s.txt"
+    done
+    check "pandoc EPUB: read as EPUB 3" sh -c \
+        'QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story1.epub: read as EPUB 3"' _ "$QUIRE" "$P"
+fi
+
+# --- real files (../shared): titles, authors, chapters; a TXT and its
+# EPUB are one story with two editions, the EPUB shown
+if [ -n "$SHARED" ]; then
+    E=$SHARED/corpus/ebooks
+    R=$TMPD/real
+    mkdir -p "$R"
+    cp "$E/gutenberg/pg11-images_alice-epub2.epub" "$E/ao3/ao3dl_17434637_disrupt.epub" \
+       "$E/ao3/ao3dl_41588007_and-the-big-wheel-keep.html" "$R/"
+    out=$(list --tsv "$R" 2>&1)
+    summary=$(printf '%s\n' "$out" | awk -F'\t' '{ n[$2 "\t" $3]++ } END { for (k in n) print k "\t" n[k] }' | sort)
+    check_eq "real files: title, author and chapter count of each" "$summary" \
+        "Alice's Adventures in Wonderland	Lewis Carroll	12
+And the Big Wheel Keep On Turning (Neon Burning Up Above)	natsinator	3
+Disrupt	testy	2"
+    check_eq "Gutenberg EPUB 2: its chapter titles" \
+        "$(printf '%s\n' "$out" | awk -F'\t' '$3 == "Lewis Carroll" && ($4 == 1 || $4 == 12) { print $5 }')" \
+        "CHAPTER I. Down the Rabbit-Hole
+CHAPTER XII. Alice’s Evidence"
+    F=$TMPD/fff
+    mkdir -p "$F"
+    cp "$TOP/tests/data/fanficfare/fff_test1_s1.txt" "$E/fanficfare/fff_test1_s1.epub" "$F/"
+    out=$(list --tsv "$F" 2>&1)
+    check_eq "FanFicFare TXT + EPUB: one story of nine chapters" \
+        "$(printf '%s\n' "$out" | cut -f1,2 | sort -u)" "$(printf '1\tTest Story Title 1')"
+    check_eq "FanFicFare TXT + EPUB: every chapter has both editions" \
+        "$(printf '%s\n' "$out" | cut -f7 | grep -c 'fff_test1_s1.epub;fff_test1_s1.txt')" 9
+fi
+
+# --- under valgrind (build/quire-dyn): converting, listing, skipping and
+# reading an ebook listed from the caches (a stub converted again) leave no
+# memory error and no leak
+if command -v valgrind >/dev/null 2>&1 && [ -x "$QUIRE_DYN" ]; then
+    V=$TMPD/vg
+    mkdir -p "$V"
+    cp "$L/story.html" "$B/notzip.epub" "$V/"
+    [ -f "$TMPD/locked.epub" ] && cp "$TMPD/locked.epub" "$V/"
+    touch -d '-10 seconds' "$V"/*
+    vg() {
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --log-file="$TMPD/vg.log" "$QUIRE_DYN" "$@" >/dev/null 2>&1 </dev/null
+        rc=$?
+        [ "$rc" -ne 99 ] && [ ! -s "$TMPD/vg.log" ] || { head -n 20 "$TMPD/vg.log" >&2; return 1; }
+    }
+    check "valgrind: --list --verbose of ebooks, cold" vg --list --verbose "$V"
+    check "valgrind: --render of an ebook from the index cache and snapshot" \
+        vg --render -L "$V" "The Glass Orchard"
+fi
+
+# --- the plugin: loaded for ebooks only; without it a clear skip
+QUIRE_PLUGIN=/nonexistent/quire-ebook.so "$QUIRE" --list --verbose "$L" >"$TMPD/np.out" 2>"$TMPD/np.err"
+check_eq "no plugin: --list --verbose succeeds" "$?" 0
+check "no plugin: the TXT story is listed" grep -q "^plain$" "$TMPD/np.out"
+check "no plugin: the HTML file is skipped, saying why" \
+    grep -q "story.html: EPUB/HTML support not installed: .*nonexistent" "$TMPD/np.out"
+check_eq "no plugin: nothing on stderr" "$(cat "$TMPD/np.err")" ""
+mkdir -p "$TMPD/lt"
+printf '<3 A Love Letter\n\nDear reader, this is plain text that starts with a heart.\n' >"$TMPD/lt/heart"
+check_eq "no plugin: a text starting with '<' is read as text" \
+    "$(QUIRE_PLUGIN=/nonexistent "$QUIRE" --list --tsv "$TMPD/lt" 2>&1 | cut -f6)" "15"
+echo 'not a plugin' >"$TMPD/fake.so"
+check "a broken plugin: a skip saying why, never a crash" sh -c \
+    'QUIRE_PLUGIN="$3" QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story.html: EPUB/HTML support not installed: .*fake.so"' \
+    _ "$QUIRE" "$L" "$TMPD/fake.so"
+if ldd "$QUIRE" >/dev/null 2>&1; then
+    LD_DEBUG=files "$QUIRE" --list "$L/plain.txt" >/dev/null 2>"$TMPD/ld.txt"
+    check_eq "a TXT story never loads the plugin" "$(grep -c 'quire-ebook' "$TMPD/ld.txt")" 0
+    LD_DEBUG=files QUIRE_NO_CACHE=1 "$QUIRE" --list "$L" >/dev/null 2>"$TMPD/ld.html"
+    check "a library with an HTML file loads it" grep -q 'quire-ebook.so' "$TMPD/ld.html"
+fi
+
+finish

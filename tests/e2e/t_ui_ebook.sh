@@ -1,0 +1,73 @@
+#!/bin/sh
+# t_ui_ebook.sh — an EPUB on the reading screen, in tmux: its italics in
+# italics, its front matter dimmed; and a place saved while only the TXT
+# of the story existed is where the reader opens the EPUB that replaced it
+# (the position found again by the text around it, as for an edited TXT).
+# The EPUB is made by pandoc from the same story; skipped without pandoc.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui_tmux.sh"
+
+if ! command -v pandoc >/dev/null 2>&1; then
+    echo "t_ui_ebook: pandoc is not installed: skipped" >&2
+    finish
+fi
+
+L=$TMPD/lib
+mkdir -p "$L"
+# One story as Markdown: the TXT (title and author announced as TXT
+# stories do) and the EPUB pandoc makes of it.
+body() {
+    for c in 1 2 3; do
+        printf '# Chapter %d: Watch %d\n\n' "$c" "$c"
+        # The TXT has a note the EPUB lost: every later offset in the
+        # chapter moves, so the place must be found by its text.
+        [ "$c" = 2 ] && [ "$1" = txt ] && printf 'A/N: Thank you for reading, this chapter is long.\n\n'
+        p=1
+        while [ $p -le 30 ]; do
+            printf 'Paragraph %d of watch %d: the keeper trimmed the wick and wrote in the log, line after line, the weather and the ships and the *quiet* hours before dawn.\n\n' "$p" "$c"
+            p=$((p + 1))
+        done
+    done
+}
+{ printf 'The Lantern Keeper\nby Ada Quill\n\n'; body txt; } >"$L/keeper.txt"
+{ printf '%% The Lantern Keeper\n%% Ada Quill\n\n'; body epub; } >"$TMPD/keeper.md"
+pandoc "$TMPD/keeper.md" -o "$TMPD/keeper.epub" 2>/dev/null
+check "pandoc made the EPUB" test -s "$TMPD/keeper.epub"
+check_eq "the TXT and the EPUB are the same story (title, author, chapters)" \
+    "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$TMPD/keeper.epub" | cut -f2-5)" \
+    "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$L/keeper.txt" | cut -f2-5)"
+
+# Read the TXT into chapter 2, two pages down, and quit: the place is saved.
+ui_start 80 24 -L "$L" "The Lantern Keeper"
+check "the TXT opens" ui_wait "Paragraph 1 of watch 1"
+ui_keys ']' Space Space
+check "in chapter 2" status_has ' 2/3 '
+page() { ui_screen | head -n 23; }   # the text rows, the status line left out
+page_txt=$(page)
+check "two pages into chapter 2" sh -c 'printf "%s\n" "$1" | grep -q "Paragraph [0-9]* of watch 2"' _ "$page_txt"
+ui_keys q q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
+# The reader replaces the TXT with the EPUB.
+rm "$L/keeper.txt"
+cp "$TMPD/keeper.epub" "$L/keeper.epub"
+ui_start 80 24 -L "$L" "The Lantern Keeper"
+check "the EPUB opens where the TXT was left" ui_wait "of watch 2"
+check "in chapter 2 still" status_has ' 2/3 '
+check_eq "the same page of text" "$(page)" "$page_txt"
+check "*quiet* is in italics" sgr_on 'quiet' 3
+check "and its markers are hidden" not_shown '\*quiet\*'
+ui_keys '[' g
+check "chapter 1 opens with the EPUB's title page" ui_wait "Ada Quill"
+check "dimmed, as front matter is" sgr_on 'Ada Quill' 2
+ui_keys q q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
+# Opened by its path, as `quire work.epub`: the same story, where it was
+# left last (chapter 1's start, its title page).
+ui_start 80 24 "$L/keeper.epub"
+check "by its path: the EPUB opens where it was left" ui_wait "Ada Quill"
+check "by its path: chapter 1 of 3" status_has ' 1/3 '
+ui_keys q
+check_eq "by its path: q quits, as in less" "$(ui_dead)" "0 0"
+finish

@@ -1,0 +1,1127 @@
+/* test_epub.c — the EPUB reader (epub.c) through the ebook door (ebook.h):
+ * container, OPF metadata, spine, nav/NCX, roles of spine documents,
+ * chapters split at TOC anchors; every bad input the issue lists (not a
+ * zip, truncated, zip bomb, `../` names, missing or broken container.xml
+ * or OPF, missing spine items, ill-formed XHTML, XXE, entity bombs, DRM);
+ * EPUBs pandoc makes from generated stories; the real EPUBs of
+ * ../shared/corpus/ebooks (skipped with a note when absent).
+ *
+ * The test writes its own EPUBs in memory with libzip. */
+#include "check.h"
+#include "decode.h"
+#include "ebook.h"
+#include "ebook_int.h"
+#include "parse.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zip.h>
+
+/* ---- a tiny zip writer ---- */
+
+struct zfile {
+    const char *name;
+    const char *data;   /* NUL-terminated unless len is set */
+    size_t len;
+    bool store;         /* stored, not deflated */
+};
+
+/* The zip of files[0, n) in memory (malloc'd, *len bytes). */
+static unsigned char *mkzip(const struct zfile *files, size_t n, size_t *len)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_source_keep(src);
+    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    if (!za) {
+        fprintf(stderr, "mkzip: %s\n", zip_error_strerror(&ze));
+        exit(2);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t l = files[i].len ? files[i].len : strlen(files[i].data);
+        zip_source_t *fs = zip_source_buffer(za, files[i].data, l, 0);
+        zip_int64_t idx = zip_file_add(za, files[i].name, fs, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
+        if (idx < 0) {
+            fprintf(stderr, "mkzip: %s: %s\n", files[i].name, zip_strerror(za));
+            exit(2);
+        }
+        zip_set_file_compression(za, (zip_uint64_t)idx, files[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 9);
+    }
+    if (zip_close(za) < 0) {
+        fprintf(stderr, "mkzip: close: %s\n", zip_strerror(za));
+        exit(2);
+    }
+    zip_stat_t st;
+    zip_source_open(src);
+    zip_source_stat(src, &st);
+    unsigned char *out = xmalloc(st.size + 1);
+    zip_int64_t got = zip_source_read(src, out, st.size);
+    zip_source_close(src);
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    *len = got > 0 ? (size_t)got : 0;
+    return out;
+}
+
+/* ---- a small EPUB builder ---- */
+
+#define MIMETYPE {"mimetype", "application/epub+zip", 0, true}
+#define CONTAINER(opf)                                                                           \
+    {"META-INF/container.xml",                                                                   \
+     "<?xml version=\"1.0\"?><container version=\"1.0\" "                                       \
+     "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles>"                   \
+     "<rootfile full-path=\"" opf "\" media-type=\"application/oebps-package+xml\"/>"         \
+     "</rootfiles></container>", 0, false}
+
+#define XHTML(body)                                                                              \
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" " \
+    "xmlns:epub=\"http://www.idpf.org/2007/ops\"><head><title>t</title></head><body>" body     \
+    "</body></html>"
+
+static bool read_epub(const unsigned char *z, size_t n, struct ebook *eb, char **err)
+{
+    *err = NULL;
+    return ebook_read_bytes("test.epub", EBOOK_EPUB, z, n, eb, err);
+}
+
+static bool read_files(const struct zfile *f, size_t n, struct ebook *eb, char **err)
+{
+    size_t len;
+    unsigned char *z = mkzip(f, n, &len);
+    bool ok = read_epub(z, len, eb, err);
+    free(z);
+    return ok;
+}
+
+/* Does the derived text contain s? */
+static bool has(const struct ebook *eb, const char *s)
+{
+    return eb->text && strstr(eb->text, s) != NULL;
+}
+
+static const char *title_of(const struct ebook *eb, size_t i)
+{
+    return i < eb->pr.n_ch && eb->pr.ch[i].title ? eb->pr.ch[i].title : "(none)";
+}
+
+/* The flags of the block holding the first byte of s in the text, or -1. */
+static int flags_at(const struct ebook *eb, const char *s)
+{
+    const char *p = eb->text ? strstr(eb->text, s) : NULL;
+    if (!p)
+        return -1;
+    size_t off = (size_t)(p - eb->text);
+    for (size_t i = 0; i < eb->n_blocks; i++)
+        if (eb->blocks[i].off <= off && off < eb->blocks[i].end)
+            return eb->blocks[i].flags;
+    return -1;
+}
+
+/* The chapter holding the first byte of s, or -1. */
+static long chapter_at(const struct ebook *eb, const char *s)
+{
+    const char *p = eb->text ? strstr(eb->text, s) : NULL;
+    if (!p)
+        return -1;
+    size_t off = (size_t)(p - eb->text);
+    for (size_t i = 0; i < eb->pr.n_ch; i++)
+        if (eb->pr.ch[i].start <= off && off < eb->pr.ch[i].end)
+            return (long)i;
+    return -1;
+}
+
+/* The ebook's invariants: chapters tile [pr.body, len), each ordered
+ * start <= front_end <= body <= back <= end; blocks ordered, each inside
+ * one chapter. */
+static bool well_formed(const struct ebook *eb)
+{
+    if (!eb->text || strlen(eb->text) != eb->len)
+        return false;
+    if (eb->pr.n_ch == 0)
+        return eb->len == 0 || parse_count_words(eb->text, 0, eb->len) == 0;
+    if (eb->pr.ch[0].start != eb->pr.body || eb->pr.ch[eb->pr.n_ch - 1].end != eb->len)
+        return false;
+    for (size_t i = 0; i < eb->pr.n_ch; i++) {
+        const struct parse_chapter *c = &eb->pr.ch[i];
+        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
+              c->back <= c->end))
+            return false;
+        if (i + 1 < eb->pr.n_ch && c->end != eb->pr.ch[i + 1].start)
+            return false;
+    }
+    size_t prev = 0, ci = 0;
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        const struct block *b = &eb->blocks[i];
+        if (b->off > b->end || b->off < prev || b->end > eb->len)
+            return false;
+        prev = b->end;
+        while (ci < eb->pr.n_ch && eb->pr.ch[ci].end <= b->off && b->off != b->end)
+            ci++;
+        if (ci < eb->pr.n_ch && b->off != b->end &&
+            (b->off < eb->pr.ch[ci].start || b->end > eb->pr.ch[ci].end))
+            return false;
+    }
+    return true;
+}
+
+/* ---- a well-formed EPUB 3 ---- */
+
+static const char OPF3[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\">\n"
+    "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+    "<dc:identifier id=\"uid\">urn:uuid:1234</dc:identifier>\n"
+    "<dc:title id=\"sub\">A Subtitle Here</dc:title>\n"
+    "<dc:title id=\"t\">The Lamp &amp; the Lighthouse</dc:title>\n"
+    "<meta property=\"title-type\" refines=\"#t\">main</meta>\n"
+    "<meta property=\"title-type\" refines=\"#sub\">subtitle</meta>\n"
+    "<dc:creator id=\"a1\">Mara Quill</dc:creator>\n"
+    "<meta property=\"role\" refines=\"#a1\" scheme=\"marc:relators\">aut</meta>\n"
+    "<dc:creator id=\"a2\">Ivo Penn</dc:creator>\n"
+    "<dc:creator id=\"ill\">Sam Ink</dc:creator>\n"
+    "<meta property=\"role\" refines=\"#ill\" scheme=\"marc:relators\">ill</meta>\n"
+    "<dc:language>en-GB</dc:language>\n"
+    "<dc:subject>Sea</dc:subject><dc:subject>Lighthouses</dc:subject><dc:subject>Sea</dc:subject>\n"
+    "<dc:description>&lt;p&gt;A keeper &lt;i&gt;waits&lt;/i&gt;.&lt;/p&gt;&lt;p&gt;The sea answers.&lt;/p&gt;</dc:description>\n"
+    "<dc:source>https://example.org/lamp</dc:source>\n"
+    "<dc:date>2020-05-06T10:00:00Z</dc:date>\n"
+    "<meta property=\"dcterms:modified\">2021-07-08T09:10:11Z</meta>\n"
+    "<meta property=\"belongs-to-collection\" id=\"c\">Coast Tales</meta>\n"
+    "<meta property=\"collection-type\" refines=\"#c\">series</meta>\n"
+    "<meta property=\"group-position\" refines=\"#c\">2.5</meta>\n"
+    "</metadata>\n"
+    "<manifest>\n"
+    "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+    "<item id=\"tp\" href=\"Text/title_page.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"c1\" href=\"Text/ch%201.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"c1b\" href=\"./Text/../Text/ch1b.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"c2\" href=\"Text/ch2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"col\" href=\"Text/colophon.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"notes\" href=\"Text/notes.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "</manifest>\n"
+    "<spine><itemref idref=\"notes\" linear=\"no\"/><itemref idref=\"tp\"/><itemref idref=\"nav\"/>"
+    "<itemref idref=\"c1\"/><itemref idref=\"c1b\"/>"
+    "<itemref idref=\"c2\"/><itemref idref=\"col\"/></spine>\n"
+    "</package>\n";
+
+static const char NAV3[] =
+    XHTML("<nav epub:type=\"landmarks\"><ol><li><a href=\"Text/colophon.xhtml\">Colophon</a></li></ol></nav>"
+          "<nav epub:type=\"toc\"><h1>Contents</h1><ol>"
+          "<li><a href=\"Text/ch%201.xhtml\">One: The Lamp</a></li>"
+          "<li><a href=\"Text/ch2.xhtml#top\">Two: The Light</a></li>"
+          "</ol></nav>");
+
+static void test_epub3(void)
+{
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("OEBPS/content.opf"),
+        {"OEBPS/content.opf", OPF3, 0, false},
+        {"OEBPS/nav.xhtml", NAV3, 0, false},
+        {"OEBPS/Text/title_page.xhtml", XHTML("<h1>The Lamp</h1><p>by Mara Quill</p>"), 0, false},
+        {"OEBPS/Text/ch 1.xhtml", XHTML("<h1>One: The Lamp</h1><p>Alpha words begin the <i>first</i> chapter.</p>"), 0, false},
+        {"OEBPS/Text/ch1b.xhtml", XHTML("<p>Bravo continues the first chapter after a split.</p>"), 0, false},
+        {"OEBPS/Text/ch2.xhtml", XHTML("<h1 id=\"top\">Two: The Light</h1><p>Charlie opens the second chapter.</p>"), 0, false},
+        {"OEBPS/Text/colophon.xhtml", XHTML("<p>Delta colophon typeset in a font.</p>"), 0, false},
+        {"OEBPS/Text/notes.xhtml", XHTML("<p>Echo note kept at the back.</p>"), 0, false},
+    };
+    struct ebook eb;
+    char *err;
+    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
+    CHECK("epub3: read", ok);
+    if (!ok) {
+        fprintf(stderr, "epub3: %s\n", err ? err : "?");
+        free(err);
+        return;
+    }
+    CHECK("epub3: well formed", well_formed(&eb));
+    CHECK_STR("epub3: format", eb.format, "EPUB 3");
+    CHECK_STR("epub3: the main title, not the subtitle", eb.pr.title, "The Lamp & the Lighthouse");
+    CHECK_STR("epub3: authors (aut or no role), not the illustrator", eb.pr.author,
+              "Mara Quill & Ivo Penn");
+    CHECK_STR("epub3: language", eb.pr.meta.language, "en-GB");
+    CHECK_INT("epub3: subjects once each", eb.pr.meta.n_tags, 2);
+    if (eb.pr.meta.n_tags == 2) {
+        CHECK_STR("epub3: tag 1", eb.pr.meta.tags[0], "Sea");
+        CHECK_STR("epub3: tag 2", eb.pr.meta.tags[1], "Lighthouses");
+    }
+    CHECK_STR("epub3: description as text", eb.pr.meta.summary, "A keeper waits.\n\nThe sea answers.");
+    CHECK_STR("epub3: source", eb.pr.meta.source_url, "https://example.org/lamp");
+    CHECK_STR("epub3: series", eb.pr.meta.series, "Coast Tales");
+    CHECK("epub3: series index", eb.pr.meta.series_index == 2.5);
+    CHECK_STR("epub3: published", eb.pr.meta.published, "2020-05-06");
+    CHECK_STR("epub3: updated", eb.pr.meta.updated, "2021-07-08");
+    CHECK_INT("epub3: two chapters (title page, contents, colophon, notes are not)", eb.pr.n_ch, 2);
+    CHECK_STR("epub3: chapter 1 title from the nav", title_of(&eb, 0), "One: The Lamp");
+    CHECK_STR("epub3: chapter 2 title from the nav", title_of(&eb, 1), "Two: The Light");
+    CHECK("epub3: every document's words", has(&eb, "Alpha") && has(&eb, "Bravo") &&
+                                               has(&eb, "Charlie") && has(&eb, "Delta") &&
+                                               has(&eb, "Echo"));
+    CHECK("epub3: reading order", has(&eb, "Alpha") && strstr(eb.text, "Alpha") < strstr(eb.text, "Bravo") &&
+                                      strstr(eb.text, "Bravo") < strstr(eb.text, "Charlie") &&
+                                      strstr(eb.text, "Charlie") < strstr(eb.text, "Delta") &&
+                                      strstr(eb.text, "Delta") < strstr(eb.text, "Echo"));
+    CHECK_INT("epub3: a split file continues chapter 1", chapter_at(&eb, "Bravo"), 0);
+    CHECK_INT("epub3: chapter 2 holds its text", chapter_at(&eb, "Charlie"), 1);
+    CHECK("epub3: the title page is front matter", flags_at(&eb, "by Mara Quill") >= 0 &&
+                                                      (flags_at(&eb, "by Mara Quill") & BLOCK_FRONT));
+    CHECK("epub3: the colophon is back matter", flags_at(&eb, "Delta") >= 0 &&
+                                                   (flags_at(&eb, "Delta") & BLOCK_BACK));
+    CHECK("epub3: a non-linear item is kept, as back matter",
+          flags_at(&eb, "Echo") >= 0 && (flags_at(&eb, "Echo") & BLOCK_BACK));
+    CHECK("epub3: story text is neither", flags_at(&eb, "Charlie") == 0);
+    ebook_free(&eb);
+}
+
+/* ---- EPUB 2 with an NCX, calibre metadata ---- */
+
+static const char OPF2[] =
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    "<package xmlns=\"http://www.idpf.org/2007/opf\" unique-identifier=\"uuid_id\" version=\"2.0\">\n"
+    "<metadata xmlns:calibre=\"http://calibre.kovidgoyal.net/2009/metadata\" "
+    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:opf=\"http://www.idpf.org/2007/opf\">\n"
+    "<dc:title>Salt Roads</dc:title>\n"
+    "<dc:creator opf:role=\"aut\">Ada Brine</dc:creator>\n"
+    "<dc:creator opf:role=\"edt\">Not An Author</dc:creator>\n"
+    "<meta name=\"calibre:series\" content=\"Salt\"/>\n"
+    "<meta name=\"calibre:series_index\" content=\"3\"/>\n"
+    "<dc:identifier opf:scheme=\"URL\">URL:http://stories.example/s/42</dc:identifier>\n"
+    "<dc:date>1999</dc:date>\n"
+    "</metadata>\n"
+    "<manifest>\n"
+    "<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+    "<item id=\"a\" href=\"a.html\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"b\" href=\"b.html\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"gone\" href=\"gone.html\" media-type=\"application/xhtml+xml\"/>\n"
+    "<item id=\"evil\" href=\"../../evil.html\" media-type=\"application/xhtml+xml\"/>\n"
+    "</manifest>\n"
+    "<spine toc=\"ncx\"><itemref idref=\"a\"/><itemref idref=\"nosuch\"/><itemref idref=\"gone\"/>"
+    "<itemref idref=\"evil\"/><itemref idref=\"b\"/></spine>\n"
+    "</package>\n";
+
+static const char NCX2[] =
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\"><navMap>\n"
+    "<navPoint id=\"p1\" playOrder=\"1\"><navLabel><text>Chapter 1: Harbour</text></navLabel>"
+    "<content src=\"a.html\"/>"
+    "<navPoint id=\"p1a\"><navLabel><text>A part</text></navLabel><content src=\"a.html#part\"/></navPoint>"
+    "</navPoint>\n"
+    "<navPoint id=\"p2\" playOrder=\"2\"><navLabel><text>Chapter 2: Reef</text></navLabel>"
+    "<content src=\"b.html\"/></navPoint>\n"
+    "</navMap></ncx>\n";
+
+static void test_epub2(void)
+{
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("OPS/content.opf"),
+        {"OPS/content.opf", OPF2, 0, false},
+        {"OPS/toc.ncx", NCX2, 0, false},
+        {"OPS/a.html", XHTML("<h2>Chapter 1: Harbour</h2><p>Foxtrot sails.</p><p id=\"part\">Golf part two.</p>"), 0, false},
+        {"OPS/b.html", XHTML("<h2>Chapter 2: Reef</h2><p>Hotel reef.</p>"), 0, false},
+        /* Named with ../: only a name, never reachable. */
+        {"../evil.html", XHTML("<p>Indigo must not appear.</p>"), 0, false},
+        {"evil.html", XHTML("<p>Juliet resolves inside the root.</p>"), 0, false},
+    };
+    struct ebook eb;
+    char *err;
+    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
+    CHECK("epub2: read", ok);
+    if (!ok) {
+        fprintf(stderr, "epub2: %s\n", err ? err : "?");
+        free(err);
+        return;
+    }
+    CHECK("epub2: well formed", well_formed(&eb));
+    CHECK_STR("epub2: format", eb.format, "EPUB 2");
+    CHECK_STR("epub2: title", eb.pr.title, "Salt Roads");
+    CHECK_STR("epub2: author (role aut only)", eb.pr.author, "Ada Brine");
+    CHECK_STR("epub2: calibre series", eb.pr.meta.series, "Salt");
+    CHECK("epub2: calibre series index", eb.pr.meta.series_index == 3);
+    CHECK_STR("epub2: URL identifier as the source", eb.pr.meta.source_url, "http://stories.example/s/42");
+    CHECK_STR("epub2: a bare year", eb.pr.meta.published, "1999");
+    CHECK_INT("epub2: chapters from the NCX (a nested part in the same file is not one)", eb.pr.n_ch, 2);
+    CHECK_STR("epub2: chapter 1", title_of(&eb, 0), "Chapter 1: Harbour");
+    CHECK_STR("epub2: chapter 2", title_of(&eb, 1), "Chapter 2: Reef");
+    CHECK("epub2: missing spine items skipped, the rest read", has(&eb, "Foxtrot") && has(&eb, "Hotel"));
+    CHECK("epub2: nested part kept in its chapter", chapter_at(&eb, "Golf") == 0);
+    CHECK("epub2: an entry named ../evil.html is never reached", !has(&eb, "Indigo"));
+    CHECK("epub2: ../../evil.html from OPS/ stops at the root", has(&eb, "Juliet"));
+    ebook_free(&eb);
+}
+
+/* ---- one document, several chapters at anchors (Gutenberg's shape) ---- */
+
+static void test_anchors(void)
+{
+    static const char opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Three Tales</dc:title>"
+        "<dc:creator>Anon</dc:creator></metadata>"
+        "<manifest><item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>"
+        "<item id=\"pg-header\" href=\"h.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"all\" href=\"all.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"pg-footer\" href=\"f.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine toc=\"ncx\"><itemref idref=\"pg-header\"/><itemref idref=\"all\"/><itemref idref=\"pg-footer\"/></spine></package>";
+    static const char ncx[] =
+        "<?xml version=\"1.0\"?><ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\"><navMap>"
+        "<navPoint><navLabel><text>Three Tales</text></navLabel><content src=\"h.xhtml#top\"/></navPoint>"
+        "<navPoint><navLabel><text>Contents</text></navLabel><content src=\"h.xhtml#toc\"/></navPoint>"
+        "<navPoint><navLabel><text>I. THE FIRST</text></navLabel><content src=\"all.xhtml#c1\"/>"
+        "<navPoint><navLabel><text>I.</text></navLabel><content src=\"all.xhtml#c1p\"/></navPoint></navPoint>"
+        "<navPoint><navLabel><text>II. THE SECOND</text></navLabel><content src=\"all.xhtml#c2\"/></navPoint>"
+        "<navPoint><navLabel><text>III. THE THIRD</text></navLabel><content src=\"all.xhtml#c3\"/></navPoint>"
+        "<navPoint><navLabel><text>THE FULL PROJECT GUTENBERG LICENSE</text></navLabel><content src=\"f.xhtml#lic\"/></navPoint>"
+        "</navMap></ncx>";
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("content.opf"),
+        {"content.opf", opf, 0, false},
+        {"toc.ncx", ncx, 0, false},
+        {"h.xhtml", XHTML("<h1 id=\"top\">Three Tales</h1><h2 id=\"toc\">Contents</h2><p>Kilo header words.</p>"), 0, false},
+        {"all.xhtml", XHTML("<p>Lima stray preamble.</p>"
+                            "<div id=\"c1\"><h2>I. THE FIRST</h2><h3 id=\"c1p\">I.</h3><p>Mike first tale.</p></div>"
+                            "<h2 id=\"c2\">II. THE SECOND</h2><p>November second tale.</p>"
+                            "<h2 id=\"c3\">III. THE THIRD</h2><p>Oscar third tale.</p>"), 0, false},
+        {"f.xhtml", XHTML("<h2 id=\"lic\">THE FULL PROJECT GUTENBERG LICENSE</h2><p>Papa licence terms.</p>"), 0, false},
+    };
+    struct ebook eb;
+    char *err;
+    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
+    CHECK("anchors: read", ok);
+    if (!ok) {
+        fprintf(stderr, "anchors: %s\n", err ? err : "?");
+        free(err);
+        return;
+    }
+    CHECK("anchors: well formed", well_formed(&eb));
+    CHECK_INT("anchors: three chapters from one file", eb.pr.n_ch, 3);
+    CHECK_STR("anchors: chapter 1", title_of(&eb, 0), "I. THE FIRST");
+    CHECK_STR("anchors: chapter 2", title_of(&eb, 1), "II. THE SECOND");
+    CHECK_STR("anchors: chapter 3", title_of(&eb, 2), "III. THE THIRD");
+    CHECK_INT("anchors: Mike in chapter 1", chapter_at(&eb, "Mike"), 0);
+    CHECK_INT("anchors: November in chapter 2", chapter_at(&eb, "November"), 1);
+    CHECK_INT("anchors: Oscar in chapter 3", chapter_at(&eb, "Oscar"), 2);
+    CHECK("anchors: the header is front matter", flags_at(&eb, "Kilo") > 0 && (flags_at(&eb, "Kilo") & BLOCK_FRONT));
+    CHECK("anchors: text before the first anchor is front matter",
+          flags_at(&eb, "Lima") > 0 && (flags_at(&eb, "Lima") & BLOCK_FRONT));
+    CHECK("anchors: the licence is back matter, not a chapter",
+          flags_at(&eb, "Papa") > 0 && (flags_at(&eb, "Papa") & BLOCK_BACK));
+    if (eb.pr.n_ch == 3) {
+        const struct parse_chapter *c = &eb.pr.ch[1];
+        CHECK("anchors: chapter 2's heading before its body",
+              c->body > c->start && strstr(eb.text + c->start, "II. THE SECOND") == eb.text + c->body -
+                  strlen("II. THE SECOND") - (eb.text[c->body - 1] == '\n'));
+        CHECK("anchors: chapter 3's words are its body",
+              parse_count_words(eb.text, eb.pr.ch[2].body, eb.pr.ch[2].back) == 3);
+    }
+    ebook_free(&eb);
+}
+
+/* ---- no nav, no NCX: spine order, titles from headings ---- */
+
+static void test_no_toc(void)
+{
+    static const char opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Bare</dc:title></metadata>"
+        "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"y\" href=\"y.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"nav\" href=\"missing-nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/></manifest>"
+        "<spine><itemref idref=\"x\"/><itemref idref=\"y\"/></spine></package>";
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("p.opf"),
+        {"p.opf", opf, 0, false},
+        {"x.xhtml", XHTML("<h1>Chapter One</h1><p>Quebec first.</p>"), 0, false},
+        {"y.xhtml", XHTML("<h1>Chapter Two</h1><p>Romeo second.</p>"), 0, false},
+    };
+    struct ebook eb;
+    char *err;
+    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
+    CHECK("no toc: read", ok);
+    if (!ok) {
+        free(err);
+        return;
+    }
+    CHECK("no toc: well formed", well_formed(&eb));
+    CHECK_INT("no toc: a chapter per spine document", eb.pr.n_ch, 2);
+    CHECK_STR("no toc: title from the heading", title_of(&eb, 0), "Chapter One");
+    CHECK_STR("no toc: title from the heading 2", title_of(&eb, 1), "Chapter Two");
+    CHECK("no toc: spine order", has(&eb, "Quebec") && has(&eb, "Romeo") &&
+                                     strstr(eb.text, "Quebec") < strstr(eb.text, "Romeo"));
+    ebook_free(&eb);
+}
+
+/* ---- container.xml missing or broken; OPF missing ---- */
+
+static const char MINI_OPF[] =
+    "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+    "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Mini</dc:title></metadata>"
+    "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+    "<spine><itemref idref=\"x\"/></spine></package>";
+
+static void test_container(void)
+{
+    struct ebook eb;
+    char *err;
+    {
+        struct zfile f[] = {
+            MIMETYPE,
+            {"book/mini.opf", MINI_OPF, 0, false},
+            {"book/x.xhtml", XHTML("<p>Sierra mini.</p>"), 0, false},
+        };
+        bool ok = read_files(f, 3, &eb, &err);
+        CHECK("no container.xml: the first .opf is used", ok && has(&eb, "Sierra"));
+        if (ok)
+            CHECK_STR("no container.xml: title", eb.pr.title, "Mini");
+        else
+            free(err);
+        ebook_free(&eb);
+    }
+    {
+        struct zfile f[] = {
+            MIMETYPE,
+            {"META-INF/container.xml", "<container><rootfiles><rootfile full-path=", 0, false},
+            {"book/mini.opf", MINI_OPF, 0, false},
+            {"book/x.xhtml", XHTML("<p>Sierra mini.</p>"), 0, false},
+        };
+        bool ok = read_files(f, 4, &eb, &err);
+        CHECK("broken container.xml: the first .opf is used", ok && has(&eb, "Sierra"));
+        if (!ok)
+            free(err);
+        ebook_free(&eb);
+    }
+    {
+        struct zfile f[] = {
+            MIMETYPE,
+            CONTAINER("nowhere/content.opf"),
+            {"book/mini.opf", MINI_OPF, 0, false},
+            {"book/x.xhtml", XHTML("<p>Sierra mini.</p>"), 0, false},
+        };
+        bool ok = read_files(f, 4, &eb, &err);
+        CHECK("container.xml naming a missing OPF: the first .opf is used", ok && has(&eb, "Sierra"));
+        if (!ok)
+            free(err);
+        ebook_free(&eb);
+    }
+    {
+        struct zfile f[] = {
+            MIMETYPE,
+            CONTAINER("content.opf"),
+            {"x.xhtml", XHTML("<p>Sierra mini.</p>"), 0, false},
+        };
+        bool ok = read_files(f, 3, &eb, &err);
+        CHECK("no OPF: refused", !ok);
+        CHECK_STR("no OPF: says so", err, "no OPF package document");
+        CHECK("no OPF: the ebook is left empty", eb.text == NULL && eb.pr.n_ch == 0);
+        free(err);
+    }
+    {
+        struct zfile f[] = {
+            MIMETYPE,
+            CONTAINER("content.opf"),
+            {"content.opf", "this is not xml at all", 0, false},
+        };
+        bool ok = read_files(f, 3, &eb, &err);
+        CHECK("broken OPF: refused", !ok);
+        CHECK("broken OPF: says so", err && strstr(err, "OPF"));
+        free(err);
+    }
+}
+
+/* ---- not a zip, truncated, too big ---- */
+
+static void test_bad_zip(void)
+{
+    struct ebook eb;
+    char *err;
+    const char *txt = "Just some text, not a zip archive at all.\n";
+    CHECK("not a zip: refused", !read_epub((const unsigned char *)txt, strlen(txt), &eb, &err));
+    CHECK_STR("not a zip: says so", err, "not a zip archive");
+    free(err);
+    CHECK("empty: refused", !read_epub((const unsigned char *)"", 0, &eb, &err));
+    CHECK_STR("empty: not a zip", err, "not a zip archive");
+    free(err);
+
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, false},
+        {"book/x.xhtml", XHTML("<p>Sierra mini.</p>"), 0, false},
+    };
+    size_t len;
+    unsigned char *z = mkzip(f, 4, &len);
+    size_t cuts[] = {len / 2, len - 10, 30};
+    for (size_t i = 0; i < 3; i++) {
+        bool ok = read_epub(z, cuts[i], &eb, &err);
+        CHECK("truncated: refused", !ok);
+        CHECK("truncated: a clear error", err && (strstr(err, "truncated") || strstr(err, "damaged")));
+        if (!err || !strstr(err, "truncated"))
+            fprintf(stderr, "truncated at %zu of %zu: %s\n", cuts[i], len, err ? err : "(none)");
+        free(err);
+        if (ok)
+            ebook_free(&eb);
+    }
+    /* A flipped byte in a deflated entry: a damaged entry, not a crash. */
+    unsigned char *bad = xmalloc(len);
+    memcpy(bad, z, len);
+    size_t at = 0;
+    for (size_t i = 0; i + 12 < len; i++)
+        if (memcmp(bad + i, "book/x.xhtml", 12) == 0) {
+            at = i + 12 + 4;   /* into its data after the local header */
+            break;
+        }
+    if (at && at < len)
+        bad[at] ^= 0x55;
+    bool ok = read_epub(bad, len, &eb, &err);
+    CHECK("damaged entry: an error or a skip, never a crash", ok || err);
+    if (ok)
+        ebook_free(&eb);
+    free(err);
+    free(bad);
+    free(z);
+}
+
+/* A zip bomb: a small entry inflating past the ratio limit. */
+static void test_bomb(void)
+{
+    size_t big = (size_t)3 << 20;   /* 3 MiB of one byte: about 3 KiB deflated */
+    char *zeros = xmalloc(big + 64);
+    memset(zeros, 'a', big);
+    static const char pre[] = "<html><body><p>";
+    memcpy(zeros, pre, strlen(pre));
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, false},
+        {"book/x.xhtml", zeros, big, false},
+    };
+    struct ebook eb;
+    char *err;
+    bool ok = read_files(f, 4, &eb, &err);
+    CHECK("zip bomb: refused", !ok);
+    CHECK("zip bomb: says so", err && strstr(err, "zip bomb") && strstr(err, "refused"));
+    free(err);
+    /* The same bomb as the OPF. */
+    struct zfile g[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", zeros, big, false},
+    };
+    ok = read_files(g, 3, &eb, &err);
+    CHECK("zip bomb OPF: refused", !ok && err && strstr(err, "zip bomb"));
+    free(err);
+    /* 1 MiB of the same byte is still read (the ratio counts past 1 MiB). */
+    size_t small = (size_t)900 << 10;
+    memcpy(zeros + small - 20, "</p></body></html>", 18);
+    struct zfile h[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, false},
+        {"book/x.xhtml", zeros, small - 2, false},
+    };
+    ok = read_files(h, 4, &eb, &err);
+    CHECK("900 KiB of one letter: read", ok);
+    if (ok)
+        ebook_free(&eb);
+    else
+        free(err);
+    free(zeros);
+}
+
+/* ---- ill-formed XHTML, XXE, entity bombs ---- */
+
+static void one_doc(const char *doc, const char *opf, struct ebook *eb, char **err, bool *ok)
+{
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", opf ? opf : MINI_OPF, 0, false},
+        {"book/x.xhtml", doc, 0, false},
+    };
+    *ok = read_files(f, 4, eb, err);
+}
+
+static void test_hostile_xml(void)
+{
+    struct ebook eb;
+    char *err;
+    bool ok;
+    one_doc("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+            "<p>Tango unclosed <b>bold <i>both</p><p>Uniform after<br></p><div>Victor end",
+            NULL, &eb, &err, &ok);
+    CHECK("ill-formed XHTML: recovered", ok && has(&eb, "Tango") && has(&eb, "Uniform") && has(&eb, "Victor"));
+    if (ok)
+        ebook_free(&eb);
+    else
+        free(err);
+
+    one_doc("<p>Whiskey tag soup <p>with no root & stray < signs <b>here", NULL, &eb, &err, &ok);
+    CHECK("tag soup: recovered", ok && has(&eb, "Whiskey") && has(&eb, "here"));
+    if (ok)
+        ebook_free(&eb);
+    else
+        free(err);
+
+    static const char xxe[] =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE html [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> "
+        "<!ENTITY pub PUBLIC \"-//x//y\" \"file:///etc/hostname\"> ]>\n"
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>Xray &xxe; &pub; seen.</p></body></html>";
+    static const char xxe_opf[] =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE package [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>\n"
+        "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Leak &xxe;</dc:title>"
+        "<dc:creator>&xxe;</dc:creator><dc:description>&xxe;</dc:description></metadata>"
+        "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"x\"/></spine></package>";
+    one_doc(xxe, xxe_opf, &eb, &err, &ok);
+    CHECK("XXE: read", ok && has(&eb, "Xray"));
+    if (ok) {
+        CHECK("XXE: nothing of /etc/passwd in the text", !has(&eb, "root:") && !has(&eb, "/bin/"));
+        CHECK("XXE: nothing of /etc/passwd in the title",
+              eb.pr.title && !strstr(eb.pr.title, "root") && strncmp(eb.pr.title, "Leak", 4) == 0);
+        CHECK("XXE: nothing in the author", !eb.pr.author || !strstr(eb.pr.author, "root"));
+        CHECK("XXE: nothing in the summary", !eb.pr.meta.summary || !strstr(eb.pr.meta.summary, "root"));
+        ebook_free(&eb);
+    } else {
+        free(err);
+    }
+
+    /* Billion laughs, in the OPF and in a chapter. */
+    struct buf lol = {0};
+    buf_adds(&lol, "<?xml version=\"1.0\"?>\n<!DOCTYPE x [ <!ENTITY l0 \"lol\">");
+    for (int i = 1; i <= 12; i++)
+        buf_printf(&lol, "<!ENTITY l%d \"&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;\">", i,
+                   i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    buf_adds(&lol, "]>\n");
+    struct buf doc = {0}, opf = {0};
+    buf_add(&doc, lol.data, lol.len);
+    buf_adds(&doc, "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>Yankee &l12; end.</p></body></html>");
+    buf_add(&opf, lol.data, lol.len);
+    buf_adds(&opf, "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+                   "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Laughs &l12;</dc:title>"
+                   "<dc:description>&l12;</dc:description></metadata>"
+                   "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+                   "<spine><itemref idref=\"x\"/></spine></package>");
+    one_doc(doc.data, opf.data, &eb, &err, &ok);
+    CHECK("entity bomb: finishes with a result", ok || err);
+    if (ok) {
+        CHECK("entity bomb: bounded text", eb.len < ((size_t)1 << 20));
+        CHECK("entity bomb: bounded title", eb.pr.title && strlen(eb.pr.title) < 1000);
+        CHECK("entity bomb: bounded summary", !eb.pr.meta.summary || strlen(eb.pr.meta.summary) < 1000);
+        ebook_free(&eb);
+    } else {
+        free(err);
+    }
+    buf_free(&lol);
+    buf_free(&doc);
+    buf_free(&opf);
+}
+
+/* ---- DRM ---- */
+
+static void test_drm(void)
+{
+    static const char enc_content[] =
+        "<?xml version=\"1.0\"?><encryption xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\" "
+        "xmlns:enc=\"http://www.w3.org/2001/04/xmlenc#\"><enc:EncryptedData>"
+        "<enc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#aes128-cbc\"/>"
+        "<enc:CipherData><enc:CipherReference URI=\"book/x.xhtml\"/></enc:CipherData>"
+        "</enc:EncryptedData></encryption>";
+    static const char enc_font[] =
+        "<?xml version=\"1.0\"?><encryption xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\" "
+        "xmlns:enc=\"http://www.w3.org/2001/04/xmlenc#\"><enc:EncryptedData>"
+        "<enc:EncryptionMethod Algorithm=\"http://www.idpf.org/2008/embedding\"/>"
+        "<enc:CipherData><enc:CipherReference URI=\"book/fonts/f.otf\"/></enc:CipherData>"
+        "</enc:EncryptedData></encryption>";
+    struct ebook eb;
+    char *err;
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, false},
+        {"book/x.xhtml", "\x13\x37 encrypted bytes \x99", 0, false},
+        {"META-INF/encryption.xml", enc_content, 0, false},
+    };
+    CHECK("DRM: refused", !read_files(f, 5, &eb, &err));
+    CHECK_STR("DRM: says so", err, "DRM-protected: cannot be read");
+    free(err);
+
+    struct zfile g[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, false},
+        {"book/x.xhtml", XHTML("<p>Zulu with an obfuscated font.</p>"), 0, false},
+        {"META-INF/encryption.xml", enc_font, 0, false},
+    };
+    bool ok = read_files(g, 5, &eb, &err);
+    CHECK("font obfuscation only: read", ok && has(&eb, "Zulu"));
+    if (ok)
+        ebook_free(&eb);
+    else
+        free(err);
+
+    struct zfile h[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, false},
+        {"book/x.xhtml", XHTML("<p>Zulu.</p>"), 0, false},
+        {"META-INF/rights.xml", "<rights/>", 0, false},
+    };
+    CHECK("Adobe rights.xml: refused", !read_files(h, 5, &eb, &err));
+    CHECK_STR("Adobe rights.xml: DRM", err, "DRM-protected: cannot be read");
+    free(err);
+}
+
+
+/* ---- real EPUBs (../shared/corpus/ebooks) ---- */
+
+/* The ebooks corpus folder when it exists ($QUIRE_SHARED, ../shared,
+ * ../../shared), with a trailing '/'. */
+static const char *ebooks_dir(void)
+{
+    static char buf[4096];
+    const char *env = getenv("QUIRE_SHARED");
+    const char *tries[] = {env, "../shared", "../../shared"};
+    for (int i = 0; i < 3; i++) {
+        if (!tries[i] || !*tries[i])
+            continue;
+        snprintf(buf, sizeof buf, "%s/corpus/ebooks/", tries[i]);
+        struct stat st;
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+            return buf;
+    }
+    return NULL;
+}
+
+static bool read_path(const char *path, enum ebook_format f, struct ebook *eb)
+{
+    char *err = NULL;
+    bool ok = ebook_read_file(path, f, eb, &err);
+    if (!ok)
+        fprintf(stderr, "%s: %s\n", path, err ? err : "?");
+    free(err);
+    return ok;
+}
+
+/* Words of chapter i's story text: [body, back). */
+static size_t body_words(const struct ebook *eb, size_t i)
+{
+    return parse_count_words(eb->text, eb->pr.ch[i].body, eb->pr.ch[i].back);
+}
+
+/* Does any chapter's story text [body, back) contain s? */
+static bool in_story_text(const struct ebook *eb, const char *s)
+{
+    for (size_t i = 0; i < eb->pr.n_ch; i++) {
+        const struct parse_chapter *c = &eb->pr.ch[i];
+        const char *p = eb->text + c->body;
+        size_t sl = strlen(s);
+        for (const char *q = p; q + sl <= eb->text + c->back; q++)
+            if (memcmp(q, s, sl) == 0)
+                return true;
+    }
+    return false;
+}
+
+struct real {
+    const char *file, *format, *title, *author;
+    size_t n_ch;
+    const char *first, *last;   /* chapter titles as the book's TOC says */
+};
+
+static const struct real REAL[] = {
+    {"ao3/ao3dl_1055387_testing-backdating.epub", "EPUB 2 (AO3)", "testing backdating & previewing",
+     "testy", 1, "testing backdating & previewing", "testing backdating & previewing"},
+    {"ao3/ao3dl_17434637_disrupt.epub", "EPUB 2 (AO3)", "Disrupt", "testy", 2,
+     "Small Batch Hashtag", "Try-hard Brunch"},
+    {"epub3-samples/idpf-src_wasteland_7zip-repack-mimetype-last.epub", "EPUB 3", "The Waste Land",
+     "T.S. Eliot", 5, "I. THE BURIAL OF THE DEAD", "V. WHAT THE THUNDER SAID"},
+    {"epub3-samples/w3c_css-epub-writing-mode.epub", "EPUB 3", "css-epub-writing-mode",
+     "Wendy Reid", 1, "Link to main page", "Link to main page"},
+    {"epub3-samples/w3c_lay-fxl-layout-pre-paginated.epub", "EPUB 3",
+     "lay-fxl-layout-pre-paginated", "Wendy Reid", 4, "Page 1", "Page 4"},
+    {"fanficfare/fff_test1_s1.epub", "EPUB 2 (FanFicFare)", "Test Story Title 1", "Test Author aa",
+     9, "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]",
+     "Chapter 8"},
+    {"fanficfare/fff_test1_s12.epub", "EPUB 3 (FanFicFare)", "Test Story Title 12",
+     "Test Author aa", 9,
+     "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]", "Chapter 8"},
+    {"fanficfare/fff_test1_s664.epub", "EPUB 2 (FanFicFare)", NULL, NULL, 9,
+     "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]", "Chapter 8"},
+    {"fanficfare/fff_test1_s1001_v1.epub", "EPUB 2 (FanFicFare)", "Growing Story 1001",
+     "Test Author aa", 3, "Prologue", "Chapter 2, 雨の日"},
+    {"fanficfare/fff_test1_s1001_v2.epub", "EPUB 2 (FanFicFare)", "Growing Story 1001",
+     "Test Author aa", 6, "Prologue", "Epilogue"},
+    {"gutenberg/pg11-images_alice-epub2.epub", "EPUB 2", "Alice's Adventures in Wonderland",
+     "Lewis Carroll", 12, "CHAPTER I. Down the Rabbit-Hole", "CHAPTER XII. Alice’s Evidence"},
+    {"gutenberg/pg1661-images-3_sherlock-holmes.epub", "EPUB 3", "The Adventures of Sherlock Holmes",
+     "Arthur Conan Doyle", 12, "I. A SCANDAL IN BOHEMIA", "XII. THE ADVENTURE OF THE COPPER BEECHES"},
+    {"standardebooks/h-g-wells_the-war-of-the-worlds.epub", "EPUB 3", "The War of the Worlds",
+     "H. G. Wells", 29, "Book I: The Coming of the Martians", "X: The Epilogue"},
+};
+
+static void test_real(void)
+{
+    const char *dir = ebooks_dir();
+    if (!dir) {
+        printf("test_epub: ../shared/corpus/ebooks absent: real EPUBs skipped\n");
+        return;
+    }
+    char path[8192];
+    for (size_t i = 0; i < sizeof REAL / sizeof *REAL; i++) {
+        const struct real *r = &REAL[i];
+        snprintf(path, sizeof path, "%s%s", dir, r->file);
+        struct ebook eb;
+        bool ok = read_path(path, EBOOK_EPUB, &eb);
+        char what[512];
+        snprintf(what, sizeof what, "real %s: read", r->file);
+        CHECK(what, ok);
+        if (!ok)
+            continue;
+        snprintf(what, sizeof what, "real %s: well formed", r->file);
+        CHECK(what, well_formed(&eb));
+        snprintf(what, sizeof what, "real %s: format", r->file);
+        CHECK_STR(what, eb.format, r->format);
+        if (r->title) {
+            snprintf(what, sizeof what, "real %s: title", r->file);
+            CHECK_STR(what, eb.pr.title, r->title);
+            snprintf(what, sizeof what, "real %s: author", r->file);
+            CHECK_STR(what, eb.pr.author, r->author);
+        }
+        snprintf(what, sizeof what, "real %s: chapters", r->file);
+        CHECK_INT(what, eb.pr.n_ch, r->n_ch);
+        snprintf(what, sizeof what, "real %s: first chapter", r->file);
+        CHECK_STR(what, title_of(&eb, 0), r->first);
+        snprintf(what, sizeof what, "real %s: last chapter", r->file);
+        CHECK_STR(what, title_of(&eb, eb.pr.n_ch - 1), r->last);
+        for (size_t k = 0; k < eb.pr.n_ch; k++)
+            if (body_words(&eb, k) == 0) {
+                snprintf(what, sizeof what, "real %s: chapter %zu has story text", r->file, k + 1);
+                CHECK(what, r->n_ch == 4 || strstr(r->file, "war-of-the-worlds"));
+            }
+        /* Licences, colophons, imprints are never story text. */
+        snprintf(what, sizeof what, "real %s: no licence or colophon as story text", r->file);
+        CHECK(what, !in_story_text(&eb, "Project Gutenberg") && !in_story_text(&eb, "Standard Ebooks") &&
+                        !in_story_text(&eb, "NOTES ON \"THE WASTE LAND\""));
+        ebook_free(&eb);
+    }
+
+    /* The AO3 EPUB and the AO3 HTML of one work: the same story. */
+    static const char *const ao3[] = {"ao3/ao3dl_1055387_testing-backdating", "ao3/ao3dl_17434637_disrupt"};
+    for (size_t i = 0; i < 2; i++) {
+        struct ebook e, h;
+        snprintf(path, sizeof path, "%s%s.epub", dir, ao3[i]);
+        bool ok = read_path(path, EBOOK_EPUB, &e);
+        snprintf(path, sizeof path, "%s%s.html", dir, ao3[i]);
+        bool ok2 = read_path(path, EBOOK_HTML, &h);
+        CHECK("AO3 EPUB and HTML: both read", ok && ok2);
+        if (ok && ok2) {
+            CHECK_STR("AO3 EPUB = HTML: title", e.pr.title, h.pr.title);
+            CHECK_STR("AO3 EPUB = HTML: author", e.pr.author, h.pr.author);
+            CHECK_INT("AO3 EPUB = HTML: chapters", e.pr.n_ch, h.pr.n_ch);
+            CHECK_STR("AO3 EPUB = HTML: summary", e.pr.meta.summary, h.pr.meta.summary);
+            CHECK_STR("AO3 EPUB = HTML: series", e.pr.meta.series, h.pr.meta.series);
+            for (size_t k = 0; k < e.pr.n_ch && k < h.pr.n_ch; k++) {
+                char what[128];
+                snprintf(what, sizeof what, "AO3 EPUB = HTML: %s chapter %zu words", ao3[i], k + 1);
+                CHECK_INT(what, body_words(&e, k), body_words(&h, k));
+                if (e.pr.n_ch > 1) {
+                    snprintf(what, sizeof what, "AO3 EPUB = HTML: %s chapter %zu title", ao3[i], k + 1);
+                    CHECK_STR(what, title_of(&e, k), title_of(&h, k));
+                }
+            }
+        }
+        if (ok)
+            ebook_free(&e);
+        if (ok2)
+            ebook_free(&h);
+    }
+
+    /* FanFicFare: the EPUB and the TXT of one story (tests/data/fanficfare
+     * holds the TXT): the same chapter titles and words per chapter. */
+    static const char *const fff[] = {"fff_test1_s1", "fff_test1_s12", "fff_test1_s664"};
+    for (size_t i = 0; i < 3; i++) {
+        struct ebook e;
+        snprintf(path, sizeof path, "%sfanficfare/%s.epub", dir, fff[i]);
+        bool ok = read_path(path, EBOOK_EPUB, &e);
+        snprintf(path, sizeof path, "tests/data/fanficfare/%s.txt", fff[i]);
+        enum decode_reject why;
+        char *err = NULL;
+        struct source *src = decode_open(path, &why, &err);
+        free(err);
+        CHECK("FanFicFare EPUB and TXT: both read", ok && src);
+        if (ok && src) {
+            struct parse_result r;
+            parse_text(src->text, src->len, &r);
+            CHECK_STR("FanFicFare EPUB = TXT: title", e.pr.title, r.title);
+            CHECK_STR("FanFicFare EPUB = TXT: author", e.pr.author, r.author);
+            CHECK_INT("FanFicFare EPUB = TXT: chapters", e.pr.n_ch, r.n_ch);
+            for (size_t k = 0; k < e.pr.n_ch && k < r.n_ch; k++) {
+                char what[128];
+                snprintf(what, sizeof what, "FanFicFare EPUB = TXT: %s chapter %zu title", fff[i], k + 1);
+                CHECK_STR(what, title_of(&e, k), r.ch[k].title ? r.ch[k].title : "(none)");
+                snprintf(what, sizeof what, "FanFicFare EPUB = TXT: %s chapter %zu words", fff[i], k + 1);
+                CHECK_INT(what, body_words(&e, k),
+                          parse_count_words(src->text, r.ch[k].body, r.ch[k].back));
+            }
+            parse_result_free(&r);
+        }
+        if (ok)
+            ebook_free(&e);
+        decode_free(src);
+    }
+
+    /* An update: v2 has every chapter of v1, the same, and more. */
+    struct ebook v1, v2;
+    snprintf(path, sizeof path, "%sfanficfare/fff_test1_s1001_v1.epub", dir);
+    bool ok1 = read_path(path, EBOOK_EPUB, &v1);
+    snprintf(path, sizeof path, "%sfanficfare/fff_test1_s1001_v2.epub", dir);
+    bool ok2 = read_path(path, EBOOK_EPUB, &v2);
+    if (ok1 && ok2) {
+        CHECK("FanFicFare update: more chapters", v2.pr.n_ch > v1.pr.n_ch);
+        for (size_t k = 0; k < v1.pr.n_ch && k < v2.pr.n_ch; k++) {
+            CHECK_STR("FanFicFare update: the same chapter titles", title_of(&v1, k), title_of(&v2, k));
+            CHECK_INT("FanFicFare update: the same words", body_words(&v1, k), body_words(&v2, k));
+        }
+        CHECK_STR("FanFicFare update: in progress, then complete", v1.pr.meta.status, "in progress");
+        CHECK_STR("FanFicFare update: complete", v2.pr.meta.status, "complete");
+    }
+    if (ok1)
+        ebook_free(&v1);
+    if (ok2)
+        ebook_free(&v2);
+}
+
+/* ---- EPUBs pandoc makes from generated stories ---- */
+
+static unsigned long rng_state;
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+static void rnd_word(struct buf *b)
+{
+    static const char *const syl[] = {"ka", "lo", "mi", "ren", "sa", "tor", "vel", "an", "is",
+                                      "dra", "po", "qu", "el", "ith", "mar", "zu"};
+    unsigned n = 1 + rnd(3);
+    for (unsigned i = 0; i < n; i++)
+        buf_adds(b, syl[rnd(sizeof syl / sizeof *syl)]);
+}
+
+static void test_pandoc(void)
+{
+    if (system("command -v pandoc >/dev/null 2>&1") != 0) {
+        printf("test_epub: pandoc not installed: generated EPUBs skipped\n");
+        return;
+    }
+    const char *env = getenv("QUIRE_SEED");
+    unsigned long seed = env ? strtoul(env, NULL, 10) : (unsigned long)time(NULL);
+    printf("test_epub: pandoc stories, seed %lu (QUIRE_SEED=%lu to repeat)\n", seed, seed);
+    rng_state = seed;
+    char tmpl[] = "/tmp/quire-epub-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (!dir) {
+        CHECK("pandoc: a temporary folder", false);
+        return;
+    }
+    for (int story = 0; story < 4; story++) {
+        const char *to = story % 2 ? "epub2" : "epub3";
+        struct buf title = {0}, author = {0}, md = {0};
+        rnd_word(&title);
+        title.data[0] = (char)(title.data[0] - 32);
+        buf_addc(&title, ' ');
+        rnd_word(&title);
+        rnd_word(&author);
+        author.data[0] = (char)(author.data[0] - 32);
+        buf_adds(&author, " ");
+        rnd_word(&author);
+        author.data[author.len - 1 - 0] = author.data[author.len - 1];
+        buf_printf(&md, "---\ntitle: %s\nauthor: %s\n---\n\n", title.data, author.data);
+        unsigned n_ch = 1 + rnd(12);
+        size_t words[16] = {0};
+        char *titles[16];
+        for (unsigned c = 0; c < n_ch; c++) {
+            struct buf t = {0};
+            buf_printf(&t, "Chapter %u: ", c + 1);
+            rnd_word(&t);
+            titles[c] = t.data;
+            buf_printf(&md, "# %s\n\n", t.data);
+            unsigned paras = 1 + rnd(6);
+            for (unsigned p = 0; p < paras; p++) {
+                unsigned nw = 5 + rnd(60);
+                for (unsigned w = 0; w < nw; w++) {
+                    if (w)
+                        buf_addc(&md, ' ');
+                    rnd_word(&md);
+                }
+                words[c] += nw;
+                buf_adds(&md, ".\n\n");
+            }
+        }
+        char mdpath[256], epath[256], cmd[1024];
+        snprintf(mdpath, sizeof mdpath, "%s/s%d.md", dir, story);
+        snprintf(epath, sizeof epath, "%s/s%d.epub", dir, story);
+        FILE *f = fopen(mdpath, "w");
+        fwrite(md.data, 1, md.len, f);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "pandoc -f markdown -t %s -o '%s' '%s' 2>/dev/null", to, epath, mdpath);
+        int rc = system(cmd);
+        CHECK("pandoc: made the EPUB", rc == 0);
+        struct ebook eb;
+        if (rc == 0 && read_path(epath, EBOOK_EPUB, &eb)) {
+            char what[256];
+            snprintf(what, sizeof what, "pandoc %s story %d: format", to, story);
+            CHECK_STR(what, eb.format, story % 2 ? "EPUB 2" : "EPUB 3");
+            snprintf(what, sizeof what, "pandoc %s story %d: title", to, story);
+            CHECK_STR(what, eb.pr.title, title.data);
+            snprintf(what, sizeof what, "pandoc %s story %d: author", to, story);
+            CHECK_STR(what, eb.pr.author, author.data);
+            snprintf(what, sizeof what, "pandoc %s story %d: chapters", to, story);
+            CHECK_INT(what, eb.pr.n_ch, n_ch);
+            for (unsigned c = 0; c < n_ch && c < eb.pr.n_ch; c++) {
+                snprintf(what, sizeof what, "pandoc %s story %d: chapter %u title", to, story, c + 1);
+                CHECK_STR(what, title_of(&eb, c), titles[c]);
+                snprintf(what, sizeof what, "pandoc %s story %d: chapter %u words", to, story, c + 1);
+                CHECK_INT(what, body_words(&eb, c), words[c]);
+            }
+            CHECK("pandoc: well formed", well_formed(&eb));
+            ebook_free(&eb);
+        }
+        for (unsigned c = 0; c < n_ch; c++)
+            free(titles[c]);
+        remove(mdpath);
+        remove(epath);
+        buf_free(&title);
+        buf_free(&author);
+        buf_free(&md);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    test_epub3();
+    test_epub2();
+    test_anchors();
+    test_no_toc();
+    test_container();
+    test_bad_zip();
+    test_bomb();
+    test_hostile_xml();
+    test_drm();
+    test_real();
+    test_pandoc();
+    return check_summary();
+}

@@ -1,0 +1,1296 @@
+/* test_html.c — the HTML converter (html.c) and the ebook door (ebook.c). */
+#include "check.h"
+#include "ebook.h"
+#include "ebook_int.h"
+#include "parse.h"
+#include "util.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <zip.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --dump FILE: the derived text with each block's kind and flags (a
+ * .xhtml FILE as an EPUB chapter document). */
+static int dump(const char *path)
+{
+    struct ebook eb;
+    char *err = NULL;
+    size_t pl = strlen(path);
+    if (pl > 6 && !strcmp(path + pl - 6, ".xhtml")) {
+        /* an EPUB's XHTML document, as epub.c hands it over */
+        size_t n;
+        char *x = read_file(path, &n, &err);
+        memset(&eb, 0, sizeof eb);
+        if (!x || !html_append(&eb, x, n, true, HTML_CHAPTER, NULL, NULL, NULL)) {
+            fprintf(stderr, "%s: cannot convert\n", path);
+            free(x);
+            free(err);
+            return 1;
+        }
+        free(x);
+        html_finish(&eb);
+    } else if (!ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    printf("format: %s\ntitle: %s\nauthor: %s\n", eb.format, eb.pr.title ? eb.pr.title : "-",
+           eb.pr.author ? eb.pr.author : "-");
+    const struct parse_meta *m = &eb.pr.meta;
+    printf("series: %s [%g]\nrating: %s\nstatus: %s\nurl: %s\nlang: %s\npub: %s upd: %s\n",
+           m->series ? m->series : "-", m->series_index, m->rating ? m->rating : "-",
+           m->status ? m->status : "-", m->source_url ? m->source_url : "-",
+           m->language ? m->language : "-", m->published ? m->published : "-",
+           m->updated ? m->updated : "-");
+    for (size_t i = 0; i < m->n_tags; i++)
+        printf("tag: %s\n", m->tags[i]);
+    printf("summary: %s\n", m->summary ? m->summary : "-");
+    size_t b = 0;
+    for (size_t k = 0; k < eb.pr.n_ch; k++) {
+        const struct parse_chapter *c = &eb.pr.ch[k];
+        printf("=== chapter %zu [%zu %zu %zu %zu %zu) #%d %s\n", k + 1, c->start, c->front_end,
+               c->body, c->back, c->end, c->number, c->title ? c->title : "-");
+        for (; b < eb.n_blocks && eb.blocks[b].off < c->end; b++) {
+            const struct block *x = &eb.blocks[b];
+            static const char *const kinds[] = {"P", "H", "B", "V"};
+            printf("%s%s%s%s%s| %.*s\n", kinds[x->kind], x->flags & BLOCK_FRONT ? "f" : "",
+                   x->flags & BLOCK_BACK ? "b" : "", x->flags & BLOCK_CONT ? "c" : "",
+                   x->flags & BLOCK_QUOTE ? "q" : "", (int)(x->end - x->off), eb.text + x->off);
+        }
+    }
+    ebook_free(&eb);
+    return 0;
+}
+
+
+/* ---- helpers --------------------------------------------------------- */
+
+static bool conv(const char *html, struct ebook *eb)
+{
+    char *err = NULL;
+    bool ok = ebook_read_bytes("t.html", EBOOK_HTML, html, strlen(html), eb, &err);
+    if (!ok) {
+        fprintf(stderr, "conv: %s\n", err);
+        free(err);
+    }
+    return ok;
+}
+
+/* An XHTML document through the EPUB path (role, title). */
+static void conv_x(const char *x, enum html_role role, const char *title, struct ebook *eb)
+{
+    memset(eb, 0, sizeof *eb);
+    html_append(eb, x, strlen(x), true, role, title, NULL, NULL);
+    html_finish(eb);
+}
+
+/* The block whose text contains s, or NULL. */
+static const struct block *block_with(const struct ebook *eb, const char *s)
+{
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        const struct block *b = &eb->blocks[i];
+        char *t = xstrndup(eb->text + b->off, b->end - b->off);
+        bool hit = strstr(t, s) != NULL;
+        free(t);
+        if (hit)
+            return b;
+    }
+    return NULL;
+}
+
+/* The text a reader sees of block b: markup_scan's hidden bytes left out;
+ * *cls_of gets the class of the first byte of `word` in it (0 if absent). */
+static char *shown(const struct ebook *eb, const struct block *b, const char *word, uint8_t *cls_of)
+{
+    size_t n = b->end - b->off;
+    uint8_t *cls = xmalloc(n + 1);
+    markup_scan(eb->text + b->off, n, cls);
+    char *out = xmalloc(n + 1);
+    uint8_t *oc = xmalloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(cls[i] & MARKUP_HIDDEN)) {
+            oc[k] = cls[i];
+            out[k++] = eb->text[b->off + i];
+        }
+    out[k] = '\0';
+    if (cls_of) {
+        char *w = word ? strstr(out, word) : NULL;
+        *cls_of = w ? oc[w - out] : 0;
+    }
+    free(cls);
+    free(oc);
+    return out;
+}
+
+/* Do the words appear in the text in this order? (NULL-terminated) */
+static bool in_order(const char *text, const char *const *words)
+{
+    const char *p = text;
+    for (; *words; words++) {
+        const char *q = strstr(p, *words);
+        if (!q)
+            return false;
+        p = q + strlen(*words);
+    }
+    return true;
+}
+
+/* Every invariant ebook.h promises. */
+static bool well_formed(const struct ebook *eb)
+{
+    const struct parse_result *r = &eb->pr;
+    if (!eb->text || eb->text[eb->len] != '\0' || r->n_ch == 0 || r->ch[0].start != r->body ||
+        r->ch[r->n_ch - 1].end != eb->len)
+        return false;
+    for (size_t i = 0; i < r->n_ch; i++) {
+        const struct parse_chapter *c = &r->ch[i];
+        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
+              c->back <= c->end))
+            return false;
+        if (i + 1 < r->n_ch && c->end != r->ch[i + 1].start)
+            return false;
+    }
+    size_t prev = 0, k = 0;
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        const struct block *b = &eb->blocks[i];
+        if (b->off > b->end || b->off < prev || b->end > eb->len || b->kind > BLOCK_VERSE)
+            return false;
+        while (k < r->n_ch && b->off >= r->ch[k].end)
+            k++;
+        if (k == r->n_ch || b->off < r->ch[k].start || b->end > r->ch[k].end)
+            return false;
+        if (b->kind == BLOCK_PARA && b->end - b->off > PARSE_PARA_MAX)
+            return false;
+        prev = b->end;
+    }
+    return true;
+}
+
+/* ---- the rules, one small document each ------------------------------ */
+
+static void test_paragraphs(void)
+{
+    struct ebook eb;
+    CHECK("plain paragraphs convert",
+          conv("<html><body><p>One   two\n three.</p><p>Four &amp; five&nbsp;six &lt;7&gt;.</p>"
+               "</body></html>", &eb));
+    CHECK_STR("white space collapsed, blank line between paragraphs, entities decoded", eb.text,
+              "One two three.\n\nFour & five\xC2\xA0six <7>.\n");
+    CHECK_INT("two paragraph blocks", eb.n_blocks, 2);
+    CHECK_INT("a paragraph", eb.blocks[0].kind, BLOCK_PARA);
+    CHECK_INT("one chapter", eb.pr.n_ch, 1);
+    CHECK("well formed", well_formed(&eb));
+    CHECK_STR("format", eb.format, "HTML");
+    ebook_free(&eb);
+}
+
+static void test_emphasis(void)
+{
+    struct ebook eb;
+    conv("<p>She said <em> never </em>again, <b>twice</b>, <i>un</i>done, "
+         "<strong><em>both</em></strong> and <cite>The Book</cite>.</p>"
+         "<p>A star * and snake_case and back\\slash, *not italic*.</p>", &eb);
+    const struct block *b = block_with(&eb, "never");
+    uint8_t cls = 0;
+    char *s = b ? shown(&eb, b, "never", &cls) : NULL;
+    CHECK_STR("what the reader sees", s,
+              "She said never again, twice, undone, both and The Book.");
+    CHECK("em is italic to markup_scan", cls & MARKUP_ITALIC);
+    free(shown(&eb, b, "twice", &cls));
+    CHECK("b is bold", cls & MARKUP_BOLD);
+    free(shown(&eb, b, "both", &cls));
+    CHECK("strong em is bold and italic", (cls & MARKUP_BOLD) && (cls & MARKUP_ITALIC));
+    free(shown(&eb, b, "The Book", &cls));
+    CHECK("cite is italic", cls & MARKUP_ITALIC);
+    free(shown(&eb, b, "again", &cls));
+    CHECK("no italic after the em", !(cls & MARKUP_ITALIC));
+    CHECK("white space moved outside the markers", strstr(eb.text, "said *never* again") != NULL);
+    free(s);
+    b = block_with(&eb, "snake");
+    s = b ? shown(&eb, b, "not italic", &cls) : NULL;
+    CHECK_STR("literal * _ \\ shown as written", s,
+              "A star * and snake_case and back\\slash, *not italic*.");
+    CHECK("literal stars are not emphasis", cls == 0);
+    free(s);
+    ebook_free(&eb);
+}
+
+static void test_breaks(void)
+{
+    struct ebook eb;
+    conv("<p>Before.</p><hr/><p>After.</p><p class='c'>* * *</p><p>Then.</p><p>oOo</p>"
+         "<p>More.</p><p>&nbsp;</p><p>Last.</p><hr><hr><p>End.</p><hr>", &eb);
+    size_t breaks = 0;
+    for (size_t i = 0; i < eb.n_blocks; i++)
+        if (eb.blocks[i].kind == BLOCK_BREAK) {
+            breaks++;
+            CHECK("a break reads * * *",
+                  !strncmp(eb.text + eb.blocks[i].off, "* * *", 5) && eb.blocks[i].end - eb.blocks[i].off == 5);
+        }
+    CHECK_INT("hr, marker paragraphs, a spacer: one break each; two hr one break; none at the end",
+              breaks, 5);
+    static const char *const w[] = {"Before.", "* * *", "After.", "* * *", "Then.", "* * *", "More.",
+                                    "* * *", "Last.", "* * *", "End.", NULL};
+    CHECK("breaks between the text, in order", in_order(eb.text, w));
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+    /* empty paragraphs used as spacing everywhere are not breaks */
+    conv("<p>A.</p><p> </p><p>B.</p><p> </p><p>C.</p><p>&nbsp;</p><p>D.</p>", &eb);
+    breaks = 0;
+    for (size_t i = 0; i < eb.n_blocks; i++)
+        breaks += eb.blocks[i].kind == BLOCK_BREAK;
+    CHECK_INT("spacers everywhere: no breaks", breaks, 0);
+    ebook_free(&eb);
+}
+
+static void test_verse_lists_tables(void)
+{
+    struct ebook eb;
+    conv("<p>Roses are red,<br>violets are blue,<br/>\n  sugar is sweet.</p>"
+         "<div>Letter text<br><br>Second paragraph</div>"
+         "<ul><li>apples</li><li>pears<ol><li>green</li><li>red</li></ol></li></ul>"
+         "<table><tr><th>Name</th><th>Age</th></tr><tr><td>Ann</td><td><p>30</p></td></tr></table>"
+         "<pre>  code  line\n    indented</pre>", &eb);
+    const struct block *b = block_with(&eb, "Roses");
+    CHECK("br makes verse", b && b->kind == BLOCK_VERSE);
+    CHECK("lines kept", strstr(eb.text, "Roses are red,\nviolets are blue,\nsugar is sweet.") != NULL);
+    b = block_with(&eb, "Letter text");
+    CHECK("two br end a paragraph", b && b->kind == BLOCK_PARA && b->end - b->off == 11);
+    CHECK("the second paragraph", (b = block_with(&eb, "Second")) && b->kind == BLOCK_PARA);
+    CHECK("list markers, nested list indented",
+          strstr(eb.text, "- apples\n- pears\n  1. green\n  2. red") != NULL);
+    CHECK("a list is verse", (b = block_with(&eb, "apples")) && b->kind == BLOCK_VERSE);
+    CHECK("table rows of cells", strstr(eb.text, "Name | Age\nAnn | 30") != NULL);
+    CHECK("pre keeps its spaces", strstr(eb.text, "  code  line\n    indented") != NULL);
+    ebook_free(&eb);
+    conv("<ul><li><ul><li>inner one</li><li>inner two</li></ul></li><li>outer</li></ul>", &eb);
+    CHECK("a nested list in an item with no text of its own: each item on its line",
+          strstr(eb.text, "-\n  - inner one\n  - inner two\n- outer") != NULL);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
+static void test_inline_things(void)
+{
+    struct ebook eb;
+    conv("<h1>The Title</h1><p>A picture <img src='a.png' alt='a red *fox*'> and <img src='b.png'>."
+         " A note<a href='#fn1'>1</a> and <sup><a href='#n2'>[2]</a></sup> and "
+         "<a epub:type='noteref' href='notes.xhtml#x'>iii</a>; a <a href='#ch2'>link text</a>.</p>"
+         "<blockquote><p>Quoted words.</p></blockquote>"
+         "<p id='fn1'>1. The note.</p>", &eb);
+    CHECK("image with alt", strstr(eb.text, "[image: a red \\*fox\\*]") != NULL);
+    CHECK("image without alt", strstr(eb.text, "and [image].") != NULL);
+    CHECK("note links as [1] [2] [iii]",
+          strstr(eb.text, "A note[1] and [2] and [iii]; a link text.") != NULL);
+    const struct block *b = block_with(&eb, "Quoted");
+    CHECK("blockquote flagged", b && (b->flags & BLOCK_QUOTE));
+    CHECK("the note kept where it is", block_with(&eb, "The note.") != NULL);
+    b = block_with(&eb, "The Title");
+    CHECK("h1 a heading", b && b->kind == BLOCK_HEADING);
+    ebook_free(&eb);
+    conv("<p>He said <q>go <em>now</em></q>. <ruby>\xE6\xBC\xA2<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>!</p>", &eb);
+    CHECK("q gets its quotation marks", strstr(eb.text, "said \xE2\x80\x9Cgo *now*\xE2\x80\x9D.") != NULL);
+    CHECK("ruby stays inline", strstr(eb.text, "\xE6\xBC\xA2(kan)!") != NULL);
+    ebook_free(&eb);
+}
+
+static void test_hidden(void)
+{
+    struct ebook eb;
+    conv("<html><head><title>T</title><style>.x{display:none} p{color:red}</style>"
+         "<script>var secret1;</script></head><body>"
+         "<p>Shown one.</p><script>secret2()</script><style>.y{}</style>"
+         "<template><p>secret3</p></template><p hidden>secret4</p>"
+         "<p style='color: red; DISPLAY : none'>secret5</p><span aria-hidden='true'>secret6</span>"
+         "<p class='a x'>secret7</p><p>Shown two.</p></body></html>", &eb);
+    CHECK("nothing hidden shown", !strstr(eb.text, "secret"));
+    static const char *const w[] = {"Shown one.", "Shown two.", NULL};
+    CHECK("the rest shown", in_order(eb.text, w));
+    CHECK_STR("title from <title>", eb.pr.title, "T");
+    ebook_free(&eb);
+}
+
+static void test_chapters_generic(void)
+{
+    struct ebook eb;
+    conv("<html><head><title>My Story</title><meta name='author' content='A. Writer'></head><body>"
+         "<h1>My Story</h1><p>Foreword text.</p>"
+         "<h2>Chapter 1: Start</h2><p>One.</p><h3>A subsection</h3><p>One more.</p>"
+         "<h2>Chapter 2</h2><p>Two.</p><h2>Epilogue</h2><p>Three.</p></body></html>", &eb);
+    CHECK_STR("title", eb.pr.title, "My Story");
+    CHECK_STR("author from meta", eb.pr.author, "A. Writer");
+    CHECK_INT("the repeating level h2 gives the chapters", eb.pr.n_ch, 3);
+    if (eb.pr.n_ch == 3) {
+        CHECK_STR("chapter title", eb.pr.ch[0].title, "Chapter 1: Start");
+        CHECK_INT("chapter number", eb.pr.ch[0].number, 1);
+        CHECK_INT("chapter 2 number", eb.pr.ch[1].number, 2);
+        CHECK_STR("third title", eb.pr.ch[2].title, "Epilogue");
+        CHECK("text before the first chapter is its front matter",
+              block_with(&eb, "Foreword")->flags & BLOCK_FRONT);
+        CHECK("the heading block opens the chapter's body",
+              !strncmp(eb.text + eb.pr.ch[1].front_end, "Chapter 2", 9) &&
+                  eb.pr.ch[1].body == eb.pr.ch[1].front_end + 9);
+        CHECK("chapter 2's text inside it", strstr(eb.text + eb.pr.ch[1].body, "Two.") ==
+                                                 eb.text + eb.pr.ch[1].body + 2);
+    }
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
+static void test_chapters_page(void)
+{
+    struct ebook eb;
+    /* a saved page: one h1 reads as a chapter, another h1 is the site's */
+    conv("<h1>Chapter One</h1><p>Text of it.</p><h1><a href='/p'>Great Author</a></h1><p>Bio.</p>"
+         "<h2>About</h2><h2>Contact</h2>", &eb);
+    CHECK_INT("only the h1 that reads as a chapter opens one", eb.pr.n_ch, 1);
+    CHECK_STR("its title", eb.pr.ch[0].title, "Chapter One");
+    CHECK_INT("its number", eb.pr.ch[0].number, 1);
+    ebook_free(&eb);
+    /* plain titled chapters: the level that repeats */
+    conv("<h1>Book</h1><h2>The Storm</h2><p>a</p><h2>The Calm</h2><p>b</p>", &eb);
+    CHECK_INT("untitled-by-number chapters from the repeating level", eb.pr.n_ch, 2);
+    CHECK_STR("second title", eb.pr.n_ch == 2 ? eb.pr.ch[1].title : NULL, "The Calm");
+    CHECK_INT("no number", eb.pr.ch[0].number, PARSE_NO_NUMBER);
+    ebook_free(&eb);
+    /* one heading that is no chapter: one chapter without a title */
+    conv("<h1>A Poem</h1><p>Lines.</p>", &eb);
+    CHECK("a lone title heading opens no chapter", eb.pr.n_ch == 1 && eb.pr.ch[0].title == NULL);
+    CHECK("and is a heading block", block_with(&eb, "A Poem")->kind == BLOCK_HEADING);
+    ebook_free(&eb);
+}
+
+static void test_hgroup(void)
+{
+    struct ebook eb;
+    conv("<h1>Book</h1><section><hgroup><h2>I</h2><p>The Start</p></hgroup><p>One.</p></section>"
+         "<section><hgroup><h2>II</h2><p>The End</p></hgroup><p>Two.</p></section>", &eb);
+    CHECK_INT("hgroup chapters", eb.pr.n_ch, 2);
+    if (eb.pr.n_ch == 2) {
+        CHECK_STR("an hgroup's title: its lines joined", eb.pr.ch[1].title, "II: The End");
+        CHECK_INT("its number", eb.pr.ch[1].number, 2);
+        const struct block *b = block_with(&eb, "The End");
+        CHECK("one heading block of two lines", b && b->kind == BLOCK_HEADING && b->off == eb.pr.ch[1].front_end &&
+                                                    !strncmp(eb.text + b->off, "II\nThe End", 10));
+    }
+    ebook_free(&eb);
+    static const char x[] = "<html xmlns='http://www.w3.org/1999/xhtml'><body><section><hgroup><h2>IV</h2>"
+                            "<p>The Cylinder Opens</p></hgroup><p>Text.</p></section></body></html>";
+    conv_x(x, HTML_CHAPTER, "IV: The Cylinder Opens", &eb);
+    const struct block *b = block_with(&eb, "Cylinder");
+    CHECK("EPUB: the hgroup equal to the TOC title is the chapter heading",
+          b && b->kind == BLOCK_HEADING && eb.pr.ch[0].front_end == b->off && eb.pr.ch[0].body == b->end);
+    ebook_free(&eb);
+    conv_x(x, HTML_CHAPTER, NULL, &eb);
+    CHECK_STR("EPUB, no TOC title: the hgroup's", eb.pr.ch[0].title, "IV: The Cylinder Opens");
+    ebook_free(&eb);
+}
+
+static void test_xhtml_chapter(void)
+{
+    struct ebook eb;
+    memset(&eb, 0, sizeof eb);
+    static const char x1[] =
+        "<?xml version='1.0' encoding='utf-8'?><html xmlns='http://www.w3.org/1999/xhtml' "
+        "xmlns:epub='http://www.idpf.org/2007/ops'><body><section><h1 class='c'>CHAPTER  I.<br/>The Start</h1>"
+        "<p>First&nbsp;words &amp; more.</p></section></body></html>";
+    static const char x2[] =
+        "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>Continued text.</p></body></html>";
+    static const char x3[] =
+        "<html xmlns='http://www.w3.org/1999/xhtml'><body><h2>Other</h2><p>Chapter two text.</p></body></html>";
+    static const char xf[] =
+        "<html xmlns='http://www.w3.org/1999/xhtml'><body><p><b>Rating:</b> Mature</p></body></html>";
+    struct html_anchor *an = NULL;
+    size_t n_an = 0;
+    CHECK("front page", html_append(&eb, xf, sizeof xf - 1, true, HTML_FRONT, NULL, NULL, NULL));
+    CHECK("chapter", html_append(&eb, x1, sizeof x1 - 1, true, HTML_CHAPTER, "Chapter I. The Start", &an, &n_an));
+    CHECK("continued", html_append(&eb, x2, sizeof x2 - 1, true, HTML_CONTINUED, NULL, NULL, NULL));
+    CHECK("chapter 2", html_append(&eb, x3, sizeof x3 - 1, true, HTML_CHAPTER, "Two", NULL, NULL));
+    html_finish(&eb);
+    CHECK_INT("two chapters", eb.pr.n_ch, 2);
+    CHECK_STR("rating from a front page", eb.pr.meta.rating, "Mature");
+    CHECK("the front page is front matter", block_with(&eb, "Mature")->flags & BLOCK_FRONT);
+    const struct block *b = block_with(&eb, "The Start");
+    CHECK("the heading equal to the TOC title is the chapter heading",
+          b && b->kind == BLOCK_HEADING && b->off == eb.pr.ch[0].front_end && b->end == eb.pr.ch[0].body);
+    CHECK("XHTML &nbsp; without a DTD is a no-break space", strstr(eb.text, "First\xC2\xA0words & more.") != NULL);
+    CHECK("continued text in chapter 1", (size_t)(strstr(eb.text, "Continued") - eb.text) < eb.pr.ch[0].end);
+    CHECK_STR("chapter 2 titled by the TOC", eb.pr.ch[1].title, "Two");
+    CHECK("a heading not equal to the title stays a heading of the text",
+          (b = block_with(&eb, "Other")) && b->kind == BLOCK_HEADING && eb.pr.ch[1].body == eb.pr.ch[1].start);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+    for (size_t i = 0; i < n_an; i++)
+        free(an[i].id);
+    free(an);
+}
+
+static void test_safety(void)
+{
+    struct ebook eb;
+    /* an external entity naming /etc/passwd shows nothing of it */
+    static const char xxe[] =
+        "<?xml version='1.0'?><!DOCTYPE html [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>"
+        "<!ENTITY xin SYSTEM 'http://127.0.0.1:1/x'>]>"
+        "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>Before &xxe; &xin; after.</p></body></html>";
+    conv_x(xxe, HTML_CHAPTER, NULL, &eb);
+    CHECK("XXE: nothing of /etc/passwd", !strstr(eb.text, "root:") && !strstr(eb.text, "/bin/"));
+    CHECK("XXE: the text around it kept", strstr(eb.text, "Before") && strstr(eb.text, "after."));
+    ebook_free(&eb);
+    struct ebook eh;
+    conv("<!DOCTYPE html [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]><html><body><p>A &xxe; B</p></body></html>", &eh);
+    CHECK("XXE through the HTML parser: nothing", !strstr(eh.text, "root:"));
+    ebook_free(&eh);
+    /* billion laughs: bounded (libxml2 refuses the amplification, and an
+       entity reference is never expanded by us) */
+    struct buf b = {0};
+    buf_adds(&b, "<?xml version='1.0'?><!DOCTYPE html [<!ENTITY l0 'ha'>");
+    for (int i = 1; i <= 30; i++)
+        buf_printf(&b, "<!ENTITY l%d '&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;'>", i, i - 1,
+                   i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    buf_adds(&b, "]><html xmlns='http://www.w3.org/1999/xhtml'><body><p>Laugh: &l30;</p></body></html>");
+    conv_x(b.data, HTML_CHAPTER, NULL, &eb);
+    CHECK("entity bomb: output bounded", eb.len < 4096);
+    CHECK("entity bomb: no laughter", !strstr(eb.text, "haha"));
+    ebook_free(&eb);
+    buf_free(&b);
+    /* deep nesting: no recursion to overflow */
+    for (int i = 0; i < 100; i++)
+        buf_adds(&b, "<div><b>");
+    buf_adds(&b, "deep words");
+    conv(b.data, &eb);
+    CHECK("200 nested elements: the words come back", strstr(eb.text, "deep words") != NULL);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+    for (int i = 0; i < 200000; i++)
+        buf_adds(&b, "<div><i>");
+    conv(b.data, &eb);
+    CHECK("400,000 nested elements: no crash (libxml2 stops at depth 256)", well_formed(&eb));
+    ebook_free(&eb);
+    buf_free(&b);
+    char *err = NULL;
+    CHECK("an empty file: a clear error", !ebook_read_bytes("e.html", EBOOK_HTML, "", 0, &eb, &err));
+    CHECK_STR("saying so", err, "not an HTML document");
+    free(err);
+}
+
+static void test_long_paragraph(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "<p>");
+    for (int i = 0; i < 30000; i++)
+        buf_printf(&b, "word%d ", i);
+    buf_adds(&b, "</p>");
+    struct ebook eb;
+    conv(b.data, &eb);
+    CHECK("a long paragraph in pieces", eb.n_blocks > 2);
+    bool cont = true;
+    for (size_t i = 1; i < eb.n_blocks; i++)
+        cont = cont && (eb.blocks[i].flags & BLOCK_CONT) && eb.blocks[i].off == eb.blocks[i - 1].end;
+    CHECK("pieces tile it, each after the first BLOCK_CONT", cont);
+    CHECK("well formed (each piece at most PARSE_PARA_MAX)", well_formed(&eb));
+    ebook_free(&eb);
+    buf_free(&b);
+}
+
+static void test_encodings(void)
+{
+    struct ebook eb;
+    static const char latin[] = "<html><body><p>caf\xE9 na\xEFve \x93quoted\x94</p></body></html>";
+    conv(latin, &eb);
+    CHECK("no charset and not UTF-8: Windows-1252", strstr(eb.text, "caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x9Cquoted\xE2\x80\x9D") != NULL);
+    ebook_free(&eb);
+    static const char utf8[] = "<p>caf\xC3\xA9 \xE6\xB3\x95</p>";
+    conv(utf8, &eb);
+    CHECK("no charset, valid UTF-8: UTF-8 (libxml2 alone would read Latin-1)", strstr(eb.text, "caf\xC3\xA9 \xE6\xB3\x95") != NULL);
+    ebook_free(&eb);
+    static const char declared[] = "<html><head><meta charset='iso-8859-1'></head><body><p>\xE0 la</p></body></html>";
+    conv(declared, &eb);
+    CHECK("a declared charset is read", strstr(eb.text, "\xC3\xA0 la") != NULL);
+    ebook_free(&eb);
+    static const char crlf[] = "<p>one\r\ntwo</p>\r\n<p>three</p>";
+    conv(crlf, &eb);
+    CHECK_STR("CRLF is white space; the text has LF line ends", eb.text, "one two\n\nthree\n");
+    ebook_free(&eb);
+}
+
+/* The same bytes give the same text, blocks and chapters. */
+static void test_deterministic(const char *path)
+{
+    struct ebook a, b;
+    char *err = NULL;
+    if (!ebook_read_file(path, EBOOK_HTML, &a, &err)) {
+        free(err);
+        return;
+    }
+    if (!ebook_read_file(path, EBOOK_HTML, &b, &err)) {
+        free(err);
+        ebook_free(&a);
+        return;
+    }
+    bool same = a.len == b.len && !memcmp(a.text, b.text, a.len) && a.n_blocks == b.n_blocks &&
+                a.pr.n_ch == b.pr.n_ch;
+    for (size_t k = 0; same && k < a.n_blocks; k++)
+        same = a.blocks[k].off == b.blocks[k].off && a.blocks[k].end == b.blocks[k].end &&
+               a.blocks[k].kind == b.blocks[k].kind && a.blocks[k].flags == b.blocks[k].flags;
+    for (size_t k = 0; same && k < a.pr.n_ch; k++)
+        same = a.pr.ch[k].start == b.pr.ch[k].start && a.pr.ch[k].body == b.pr.ch[k].body &&
+               a.pr.ch[k].back == b.pr.ch[k].back && a.pr.ch[k].end == b.pr.ch[k].end;
+    CHECK(path, same);
+    ebook_free(&a);
+    ebook_free(&b);
+}
+
+static void test_sniff(void)
+{
+    const unsigned char *h = (const unsigned char *)"\xEF\xBB\xBF  <!DOCTYPE html>\n<html>";
+    CHECK_INT("doctype after a BOM", ebook_sniff("x", h, strlen((const char *)h)), EBOOK_HTML);
+    CHECK_INT(".txt is always text", ebook_sniff("a.txt", h, strlen((const char *)h)), EBOOK_NONE);
+    CHECK_INT(".htm by name", ebook_sniff("a.HTM", (const unsigned char *)"x", 1), EBOOK_HTML);
+    CHECK_INT("prose is text", ebook_sniff("story", (const unsigned char *)"Chapter 1\n<html>", 16), EBOOK_NONE);
+    static const unsigned char zip[] = "PK\3\4xxxxxxxxxxxxxxxxxxxxxxxxxxmimetypeapplication/epub+zip";
+    CHECK_INT("an EPUB by its mimetype", ebook_sniff("book", zip, sizeof zip - 1), EBOOK_EPUB);
+    CHECK_INT("an XHTML root after an XML declaration",
+              ebook_sniff("c", (const unsigned char *)"<?xml version='1.0'?>\n<html xmlns='x'>", 38), EBOOK_HTML);
+}
+
+/* ---- words: what a reader reads, compared across extractions ----------- */
+
+/* A word as compared: its ASCII letters and digits and its non-ASCII
+ * bytes (punctuation, markers and brackets aside); superscript digits
+ * (pandoc's <sup>) as digits. */
+static void norm_word(const char *s, size_t n, struct buf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == 0xC2 && i + 1 < n && ((unsigned char)s[i + 1] == 0xB2 || (unsigned char)s[i + 1] == 0xB3 ||
+                                        (unsigned char)s[i + 1] == 0xB9)) {
+            buf_addc(out, (unsigned char)s[i + 1] == 0xB9 ? '1' : (char)('2' + ((unsigned char)s[i + 1] - 0xB2)));
+            i++;
+        } else if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x81 &&
+                   (unsigned char)s[i + 2] >= 0xB0 && (unsigned char)s[i + 2] <= 0xB9) {
+            buf_addc(out, (char)('0' + ((unsigned char)s[i + 2] - 0xB0)));
+            i += 2;
+        } else if (ch >= 0x80 || (ch < 0x80 && ((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')))) {
+            /* U+00A0 is a space, curly quotes and dashes are punctuation */
+            if (ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+                buf_addc(out, ' ');
+                i++;
+                continue;
+            }
+            if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+                buf_addc(out, ' ');
+                i += 2;
+                continue;
+            }
+            buf_addc(out, (char)ch);
+        } else {
+            buf_addc(out, ' ');
+        }
+    }
+    buf_addc(out, ' ');
+}
+
+/* The words of text as one string, each followed by one space. */
+static char *words_of(const char *text)
+{
+    struct buf b = {0};
+    norm_word(text, strlen(text), &b);
+    struct buf w = {0};
+    bool sp = true;
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.data[i] == ' ') {
+            if (!sp)
+                buf_addc(&w, ' ');
+            sp = true;
+        } else {
+            buf_addc(&w, b.data[i]);
+            sp = false;
+        }
+    }
+    buf_free(&b);
+    return w.data ? w.data : xstrdup("");
+}
+
+/* The text a reader sees: every block but breaks, markup hidden, image
+ * labels ("[image: " ... "]") left out. */
+static char *reader_text(const struct ebook *eb)
+{
+    struct buf b = {0};
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        if (eb->blocks[i].kind == BLOCK_BREAK)
+            continue;
+        char *t = shown(eb, &eb->blocks[i], NULL, NULL);
+        for (char *p = t; *p;) {
+            if (!strncmp(p, "[image: ", 8)) {
+                p += 8;
+            } else if (!strncmp(p, "[image]", 7)) {
+                p += 7;
+            } else {
+                buf_addc(&b, *p++);
+            }
+        }
+        if (!(i + 1 < eb->n_blocks && (eb->blocks[i + 1].flags & BLOCK_CONT)))
+            buf_addc(&b, '\n');
+        free(t);
+    }
+    return b.data ? b.data : xstrdup("");
+}
+
+/* First differing word of two word strings, for the failure message. */
+static void show_diff(const char *what, const char *a, const char *b)
+{
+    size_t i = 0, wstart = 0, nword = 0;
+    while (a[i] && a[i] == b[i]) {
+        if (a[i] == ' ') {
+            wstart = i + 1;
+            nword++;
+        }
+        i++;
+    }
+    fprintf(stderr, "  %s: word %zu differs:\n    ours:   %.80s\n    pandoc: %.80s\n", what, nword,
+            a + wstart, b + wstart);
+}
+
+/* The parts of a page the converter never shows, taken out before pandoc
+ * reads it: CSS-hidden AO3 headings, screen-reader landmarks, everything
+ * outside an AO3 work page's div#workskin. */
+static char *visible_html(const char *path, size_t *len)
+{
+    htmlDocPtr d = htmlReadFile(path, NULL, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                                HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    if (!d)
+        return NULL;
+    xmlNode *root = xmlDocGetRootElement(d), *skin = NULL;
+    xmlNode *p = root;
+    while (p) {
+        xmlNode *next = NULL;
+        bool drop = false;
+        if (p->type == XML_ELEMENT_NODE) {
+            xmlChar *cl = xmlGetProp(p, (const xmlChar *)"class");
+            xmlChar *id = xmlGetProp(p, (const xmlChar *)"id");
+            drop = cl && (strstr((const char *)cl, "toc-heading") || strstr((const char *)cl, "landmark"));
+            if (id && !strcmp((const char *)id, "workskin"))
+                skin = p;
+            xmlFree(cl);
+            xmlFree(id);
+        }
+        if (!drop && p->type == XML_ELEMENT_NODE && p->children) {
+            next = p->children;
+        } else {
+            xmlNode *q = p;
+            while (q && !q->next)
+                q = q->parent;
+            next = q ? q->next : NULL;
+        }
+        if (drop) {
+            xmlUnlinkNode(p);
+            xmlFreeNode(p);
+        }
+        p = next;
+    }
+    xmlBufferPtr xb = xmlBufferCreate();
+    if (skin) {
+        xmlBufferCCat(xb, "<html><head><meta charset='utf-8'></head><body>");
+        htmlNodeDump(xb, d, skin);
+        xmlBufferCCat(xb, "</body></html>");
+    } else {
+        htmlNodeDump(xb, d, root);
+    }
+    *len = (size_t)xmlBufferLength(xb);
+    char *r = xstrndup((const char *)xmlBufferContent(xb), *len);
+    xmlBufferFree(xb);
+    xmlFreeDoc(d);
+    return r;
+}
+
+/* The words pandoc extracts from the visible part of the file; NULL
+ * without pandoc. */
+static char *pandoc_words(const char *path)
+{
+    if (system("pandoc --version >/dev/null 2>&1") != 0)
+        return NULL;
+    size_t n;
+    char *html = visible_html(path, &n);
+    if (!html)
+        return NULL;
+    char tmp[] = "/tmp/quire-html-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0 || write(fd, html, n) != (ssize_t)n) {
+        free(html);
+        return NULL;
+    }
+    close(fd);
+    free(html);
+    char *cmd = xasprintf("pandoc -f html -t plain --wrap=none '%s' 2>/dev/null", tmp);
+    FILE *f = popen(cmd, "r");
+    free(cmd);
+    struct buf b = {0};
+    char chunk[8192];
+    size_t k;
+    while (f && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, k);
+    if (f)
+        pclose(f);
+    unlink(tmp);
+    /* pandoc's own image labels: "[alt]" keeps the alt words, as ours */
+    char *w = words_of(b.data ? b.data : "");
+    buf_free(&b);
+    return w;
+}
+
+/* ---- the real files (../shared, skipped without it) ------------------- */
+
+struct real {
+    const char *file;
+    const char *title, *author;
+    size_t n_ch;
+    const char *titles[4]; /* chapter titles, NULL: no heading */
+    const char *format;
+};
+
+static const struct real reals[] = {
+    {"ebooks/ao3/ao3dl_1055387_testing-backdating.html", "testing backdating & previewing", "testy", 1,
+     {NULL}, "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_17434637_disrupt.html", "Disrupt", "testy", 2,
+     {"Small Batch Hashtag", "Try-hard Brunch"}, "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_35152225_a-funeral-shroud-for-laertes.html",
+     "A Funeral Shroud for Laertes - A Preface to the Third Edition of A Wheel Inside a Wheel",
+     "natsinator", 1, {NULL}, "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_37317859_first-as-farce.html", "First as Farce", "natsinator", 1, {NULL},
+     "HTML (AO3 download)"},
+    {"ebooks/ao3/ao3dl_41588007_and-the-big-wheel-keep.html",
+     "And the Big Wheel Keep On Turning (Neon Burning Up Above)", "natsinator", 3,
+     {"To Make This Fort Assume the Furniture of Home", "But That's a Secret Everybody Knows!",
+      "Gethsemane Revisited; or, The Garden of Earthly Delights"},
+     "HTML (AO3 download)"},
+    {"fanfic/ao3_work17793689_chapter41980418.html", "Nobody Expects the Dragon Age Inquisition",
+     "enigmalea", 1, {"Chapter 1: The Guild"}, "HTML (AO3 work page)"},
+    {"fanfic/ao3_work37214506_chapter92848687.html", "AvengersGC", "Anonymous", 1, {"Chapter 1"},
+     "HTML (AO3 work page)"},
+    {"fanfic/ao3_work48582418_chapter122861680.html",
+     "5 times Gotham (and everyone else except Bruce and Alfred) were Confused.", "rejected_bisexual", 1,
+     {"Chapter 2: 2. Tim"}, "HTML (AO3 work page)"},
+    {"fanfic/ao3_work923647_index.html", "the heart and the small change", "Alias (anafabula)", 1,
+     {NULL}, "HTML (AO3 work page)"},
+};
+
+static void test_real_files(const char *shared)
+{
+    for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
+        const struct real *r = &reals[i];
+        char *path = xasprintf("%s/corpus/%s", shared, r->file);
+        struct ebook eb;
+        char *err = NULL;
+        if (!CHECK(r->file, ebook_read_file(path, EBOOK_HTML, &eb, &err))) {
+            fprintf(stderr, "  %s\n", err);
+            free(err);
+            free(path);
+            continue;
+        }
+        CHECK_STR(r->file, eb.pr.title, r->title);
+        CHECK_STR(r->file, eb.pr.author, r->author);
+        CHECK_STR(r->file, eb.format, r->format);
+        CHECK_INT(r->file, eb.pr.n_ch, r->n_ch);
+        for (size_t k = 0; k < r->n_ch && k < eb.pr.n_ch; k++)
+            CHECK_STR(r->file, eb.pr.ch[k].title, r->titles[k]);
+        CHECK(r->file, well_formed(&eb));
+        char *ours = reader_text(&eb);
+        char *ow = words_of(ours);
+        char *pw = pandoc_words(path);
+        if (pw) {
+            if (!CHECK(r->file, !strcmp(ow, pw)))
+                show_diff(r->file, ow, pw);
+        }
+        free(pw);
+        free(ow);
+        free(ours);
+        ebook_free(&eb);
+        free(path);
+    }
+}
+
+/* FanFicFare's HTML gives what the TXT of the same story gives. */
+static void test_fanficfare(const char *shared)
+{
+    static const char *const ids[] = {"s1", "s12", "s664"};
+    for (size_t i = 0; i < 3; i++) {
+        char *h = xasprintf("%s/corpus/ebooks/fanficfare/fff_test1_%s.html", shared, ids[i]);
+        char *t = xasprintf("tests/data/fanficfare/fff_test1_%s.txt", ids[i]);
+        struct ebook eb;
+        char *err = NULL;
+        size_t tl;
+        char *txt = read_file(t, &tl, &err);
+        if (!CHECK(h, txt && ebook_read_file(h, EBOOK_HTML, &eb, &err))) {
+            fprintf(stderr, "  %s\n", err ? err : "");
+            free(err);
+            free(txt);
+            free(h);
+            free(t);
+            continue;
+        }
+        struct parse_result pr;
+        parse_text(txt, tl, &pr);
+        CHECK_STR(h, eb.format, "HTML (FanFicFare)");
+        CHECK_STR(h, eb.pr.title, pr.title);
+        CHECK_STR(h, eb.pr.author, pr.author);
+        CHECK_INT(h, eb.pr.n_ch, pr.n_ch);
+        for (size_t k = 0; k < pr.n_ch && k < eb.pr.n_ch; k++)
+            CHECK_STR(h, eb.pr.ch[k].title, pr.ch[k].title);
+        CHECK(h, well_formed(&eb));
+        CHECK_STR(h, eb.pr.meta.published, "1975-03-15");
+        CHECK(h, eb.pr.meta.source_url && strstr(eb.pr.meta.source_url, ids[i] + 1));
+        char *ours = reader_text(&eb);
+        char *ow = words_of(ours);
+        char *pw = pandoc_words(h);
+        if (pw && !CHECK(h, !strcmp(ow, pw)))
+            show_diff(h, ow, pw);
+        free(pw);
+        free(ow);
+        free(ours);
+        parse_result_free(&pr);
+        ebook_free(&eb);
+        free(txt);
+        free(h);
+        free(t);
+    }
+}
+
+static void test_ao3_meta(const char *shared)
+{
+    char *path = xasprintf("%s/corpus/ebooks/ao3/ao3dl_17434637_disrupt.html", shared);
+    struct ebook eb;
+    char *err = NULL;
+    if (!CHECK("AO3 download read", ebook_read_file(path, EBOOK_HTML, &eb, &err))) {
+        free(err);
+        free(path);
+        return;
+    }
+    const struct parse_meta *m = &eb.pr.meta;
+    CHECK_STR("series", m->series, "Kitsch");
+    CHECK("series index", m->series_index == 1);
+    CHECK_STR("rating", m->rating, "Teen And Up Audiences");
+    CHECK_STR("Chapters: 2/5 is in progress", m->status, "in progress");
+    CHECK_STR("published", m->published, "2019-01-15");
+    CHECK_STR("source", m->source_url, "http://archiveofourown.org/works/17434637");
+    CHECK_STR("language", m->language, "en");
+    CHECK("fandom a tag", m->n_tags == 1 && !strcmp(m->tags[0], "Testing"));
+    CHECK("summary", m->summary && !strncmp(m->summary, "Unicorn et Retro", 16));
+    const struct block *b = block_with(&eb, "Posted originally");
+    CHECK("the preface is front matter of chapter 1",
+          b && (b->flags & BLOCK_FRONT) && b->end <= eb.pr.ch[0].front_end);
+    b = block_with(&eb, "Trust fund hot chicken");
+    CHECK("a chapter summary is front matter", b && (b->flags & BLOCK_FRONT));
+    b = block_with(&eb, "R+R!");
+    CHECK("chapter end notes are back matter", b && (b->flags & BLOCK_BACK) && b->off >= eb.pr.ch[0].back &&
+                                                   b->end <= eb.pr.ch[0].end);
+    b = block_with(&eb, "TBC...");
+    CHECK("the afterword is back matter of the last chapter",
+          b && (b->flags & BLOCK_BACK) && b->off >= eb.pr.ch[1].back);
+    CHECK("the CSS-hidden 'Preface' heading is not shown", !block_with(&eb, "Preface"));
+    b = block_with(&eb, "Hoodie live-edge");
+    CHECK("the chapter text is body", b && !(b->flags & (BLOCK_FRONT | BLOCK_BACK)) &&
+                                          b->off >= eb.pr.ch[0].body);
+    ebook_free(&eb);
+    free(path);
+    path = xasprintf("%s/corpus/fanfic/ao3_work17793689_chapter41980418.html", shared);
+    if (ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
+        CHECK("a work page: no site navigation", !block_with(&eb, "Entire Work") && !block_with(&eb, "Kudos"));
+        CHECK("a work page: no landmark heading", !block_with(&eb, "Chapter Text"));
+        CHECK_STR("a work page: the series", eb.pr.meta.series, "Thedas Unveiled");
+        CHECK_STR("a work page: 14/? in progress", eb.pr.meta.status, "in progress");
+        CHECK_STR("a work page: its address", eb.pr.meta.source_url, "https://archiveofourown.org/works/17793689");
+        CHECK_STR("a work page: the rating", eb.pr.meta.rating, "Mature");
+        CHECK_INT("a work page: chapter number", eb.pr.ch[0].number, 1);
+        ebook_free(&eb);
+    } else {
+        CHECK("a work page read", false);
+        free(err);
+    }
+    free(path);
+}
+
+/* ---- random stories --------------------------------------------------- */
+
+static uint64_t rng_state;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(rng_state >> 33) % n;
+}
+
+static void test_random(uint64_t seed)
+{
+    static const char *const vocab[] = {
+        "alpha", "beta", "gamma", "don't", "star*light", "snake_case", "back\\slash", "caf\xC3\xA9",
+        "\xE6\xB3\x95", "AT&amp;T", "&lt;tag&gt;", "x_y_z", "**bold**", "1.5", "—dash—", "Ünïcode",
+    };
+    printf("random stories: seed %llu\n", (unsigned long long)seed);
+    rng_state = seed;
+    for (int story = 0; story < 40; story++) {
+        struct buf h = {0}, want = {0};
+        size_t n_ch = 1 + rnd(12);
+        char titles[12][64];
+        buf_adds(&h, "<html><head><title>Story</title></head><body><h1>Story</h1>\n");
+        for (size_t k = 0; k < n_ch; k++) {
+            snprintf(titles[k], sizeof titles[k], "Chapter %zu: %s %s", k + 1, vocab[rnd(3)], vocab[rnd(3)]);
+            buf_printf(&h, "<h2>%s</h2>\n", titles[k]);
+            size_t paras = 1 + rnd(8);
+            for (size_t p = 0; p < paras; p++) {
+                buf_adds(&h, rnd(4) ? "<p>" : "<div>");
+                size_t words = 1 + rnd(rnd(10) ? 60 : 3000);
+                bool em = false;
+                for (size_t w = 0; w < words; w++) {
+                    const char *v = vocab[rnd(sizeof vocab / sizeof *vocab)];
+                    if (!em && !rnd(10)) {
+                        buf_adds(&h, "<em>");
+                        em = true;
+                    }
+                    buf_adds(&h, v);
+                    if (em && !rnd(4)) {
+                        buf_adds(&h, "</em>");
+                        em = false;
+                    }
+                    buf_adds(&h, rnd(5) ? " " : "\n  ");
+                    /* the word as a reader reads it */
+                    char *d = xstrdup(v);
+                    char *q = d;
+                    for (char *r = d; *r; r++) {
+                        if (!strncmp(r, "&amp;", 5)) { *q++ = '&'; r += 4; }
+                        else if (!strncmp(r, "&lt;", 4)) { *q++ = '<'; r += 3; }
+                        else if (!strncmp(r, "&gt;", 4)) { *q++ = '>'; r += 3; }
+                        else *q++ = *r;
+                    }
+                    *q = '\0';
+                    buf_adds(&want, d);
+                    buf_addc(&want, ' ');
+                    free(d);
+                }
+                if (em)
+                    buf_adds(&h, "</em>");
+                buf_adds(&h, "</p>\n");
+            }
+        }
+        buf_adds(&h, "</body></html>\n");
+        struct ebook eb;
+        if (!CHECK("random story converts", conv(h.data, &eb)))
+            continue;
+        bool ok = eb.pr.n_ch == n_ch;
+        for (size_t k = 0; ok && k < n_ch; k++)
+            ok = eb.pr.ch[k].title && !strcmp(eb.pr.ch[k].title, titles[k]);
+        if (!CHECK("every chapter back, titled, in order", ok))
+            fprintf(stderr, "  seed %llu story %d: %zu chapters, want %zu\n", (unsigned long long)seed, story,
+                    eb.pr.n_ch, n_ch);
+        /* the words of the body, headings aside */
+        struct buf got = {0};
+        for (size_t i = 0; i < eb.n_blocks; i++) {
+            if (eb.blocks[i].kind != BLOCK_PARA)
+                continue;
+            char *t = shown(&eb, &eb.blocks[i], NULL, NULL);
+            buf_adds(&got, t);
+            if (!(i + 1 < eb.n_blocks && (eb.blocks[i + 1].flags & BLOCK_CONT)))
+                buf_addc(&got, ' ');
+            free(t);
+        }
+        char *gw = words_of(got.data ? got.data : ""), *ww = words_of(want.data);
+        if (!CHECK("every word back, in order", !strcmp(gw, ww))) {
+            fprintf(stderr, "  seed %llu story %d\n", (unsigned long long)seed, story);
+            show_diff("random", gw, ww);
+        }
+        CHECK("well formed", well_formed(&eb));
+        free(gw);
+        free(ww);
+        buf_free(&got);
+        ebook_free(&eb);
+        buf_free(&h);
+        buf_free(&want);
+    }
+}
+
+/* ---- the fixtures in tests/data/html (made for these tests) ----------- */
+
+static bool read_fixture(const char *name, struct ebook *eb)
+{
+    char *path = xasprintf("tests/data/html/%s", name);
+    char *err = NULL;
+    bool ok = ebook_read_file(path, EBOOK_HTML, eb, &err);
+    if (!ok)
+        fprintf(stderr, "  %s: %s\n", path, err);
+    free(err);
+    free(path);
+    return ok;
+}
+
+static void test_fixtures(void)
+{
+    struct ebook eb;
+    const struct block *b;
+    if (CHECK("AO3 download fixture", read_fixture("ao3_download.html", &eb))) {
+        CHECK_STR("AO3: format", eb.format, "HTML (AO3 download)");
+        CHECK_STR("AO3: title from the preface", eb.pr.title, "The Lighthouse Keeper");
+        CHECK_STR("AO3: author from the byline", eb.pr.author, "quire_tests");
+        CHECK_INT("AO3: one chapter per h2.heading", eb.pr.n_ch, 3);
+        if (eb.pr.n_ch == 3) {
+            CHECK_STR("AO3: chapter title", eb.pr.ch[1].title, "Chapter 2: The Gull");
+            CHECK_INT("AO3: chapter number", eb.pr.ch[1].number, 2);
+            CHECK_STR("AO3: a title that is only 'Chapter 3'", eb.pr.ch[2].title, "Chapter 3");
+        }
+        CHECK_STR("AO3: series", eb.pr.meta.series, "Coastal Tales");
+        CHECK("AO3: series index", eb.pr.meta.series_index == 2);
+        CHECK_STR("AO3: Chapters 3/3 and Completed: complete", eb.pr.meta.status, "complete");
+        CHECK_STR("AO3: completed date as updated", eb.pr.meta.updated, "2020-06-02");
+        CHECK_INT("AO3: fandom, relationships, additional tags", eb.pr.meta.n_tags, 4);
+        if (eb.pr.meta.n_tags == 4)
+            CHECK_STR("AO3: a relationship tag", eb.pr.meta.tags[1], "Keeper & Gull");
+        CHECK("AO3: the hidden toc headings never shown", !block_with(&eb, "Preface") && !block_with(&eb, "Afterword"));
+        CHECK("AO3: the preface is chapter 1's front matter",
+              (b = block_with(&eb, "Written for the tests")) && (b->flags & BLOCK_FRONT) &&
+                  b->end <= eb.pr.ch[0].front_end);
+        CHECK("AO3: a chapter summary is front matter",
+              (b = block_with(&eb, "The fog comes in")) && (b->flags & BLOCK_FRONT));
+        CHECK("AO3: the chapter heading is not", (b = block_with(&eb, "Chapter 1: Fog")) && b->kind == BLOCK_HEADING &&
+                                                      !(b->flags & BLOCK_FRONT));
+        CHECK("AO3: end notes are back matter of their chapter",
+              (b = block_with(&eb, "Thanks for reading")) && (b->flags & BLOCK_BACK) &&
+                  b->off >= eb.pr.ch[0].back && b->end <= eb.pr.ch[0].end);
+        CHECK("AO3: the afterword is back matter of the last chapter",
+              (b = block_with(&eb, "The end of the tale")) && (b->flags & BLOCK_BACK) &&
+                  eb.pr.n_ch == 3 && b->off >= eb.pr.ch[2].back);
+        CHECK("AO3: a centred * * * is a break", (b = block_with(&eb, "* * *")) && b->kind == BLOCK_BREAK);
+        CHECK("AO3: the tags list as label lines",
+              (b = block_with(&eb, "Rating: General Audiences")) && b->kind == BLOCK_VERSE);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    if (CHECK("AO3 work page fixture", read_fixture("ao3_work_page.html", &eb))) {
+        CHECK_STR("page: format", eb.format, "HTML (AO3 work page)");
+        CHECK_STR("page: title", eb.pr.title, "The Lighthouse Keeper");
+        CHECK_STR("page: author", eb.pr.author, "quire_tests");
+        CHECK_INT("page: the one chapter saved", eb.pr.n_ch, 1);
+        CHECK_STR("page: its title", eb.pr.ch[0].title, "Chapter 2: The Gull");
+        CHECK_INT("page: its number", eb.pr.ch[0].number, 2);
+        CHECK("page: no navigation, kudos, comments, landmarks, scripts",
+              !strstr(eb.text, "Browse") && !strstr(eb.text, "Kudos") && !strstr(eb.text, "Comments never") &&
+                  !strstr(eb.text, "Chapter Text") && !strstr(eb.text, "Work Header") && !strstr(eb.text, "tracking"));
+        CHECK_STR("page: series", eb.pr.meta.series, "Coastal Tales");
+        CHECK_STR("page: 2/? in progress", eb.pr.meta.status, "in progress");
+        CHECK_STR("page: language", eb.pr.meta.language, "English");
+        CHECK_STR("page: address", eb.pr.meta.source_url, "https://archiveofourown.org/works/77");
+        CHECK("page: notes front", (b = block_with(&eb, "A short one.")) && (b->flags & BLOCK_FRONT));
+        CHECK("page: end notes back", (b = block_with(&eb, "More soon.")) && (b->flags & BLOCK_BACK) &&
+                                          b->off >= eb.pr.ch[0].back);
+        static const char *const w[] = {"A gull landed", "*she*", NULL};
+        CHECK("page: the text", in_order(eb.text, w));
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    if (CHECK("FanFicFare fixture", read_fixture("fanficfare.html", &eb))) {
+        CHECK_STR("FFF: format", eb.format, "HTML (FanFicFare)");
+        CHECK_STR("FFF: title", eb.pr.title, "The Lighthouse Keeper");
+        CHECK_STR("FFF: author", eb.pr.author, "quire_tests");
+        CHECK_INT("FFF: chapters from the section headings, not the contents", eb.pr.n_ch, 2);
+        if (eb.pr.n_ch == 2)
+            CHECK_STR("FFF: chapter title", eb.pr.ch[1].title, "The Gull");
+        CHECK_STR("FFF: status", eb.pr.meta.status, "in progress");
+        CHECK_STR("FFF: rating", eb.pr.meta.rating, "K");
+        CHECK_STR("FFF: summary", eb.pr.meta.summary, "A keeper, a gull, and the sea.");
+        CHECK_STR("FFF: story URL", eb.pr.meta.source_url, "http://example.com/s/12");
+        CHECK("FFF: the title page and contents are front matter",
+              (b = block_with(&eb, "Table of Contents")) && (b->flags & BLOCK_FRONT) && b->end <= eb.pr.ch[0].front_end);
+        CHECK("FFF: notes blocks are front matter", (b = block_with(&eb, "Author's Note")) && (b->flags & BLOCK_FRONT));
+        CHECK("FFF: <br><br> ends a paragraph", (b = block_with(&eb, "A gull landed")) && b->kind == BLOCK_PARA);
+        CHECK("FFF: <br> keeps lines", (b = block_with(&eb, "It looked")) && b->kind == BLOCK_VERSE);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    if (CHECK("plain story fixture", read_fixture("plain_story.html", &eb))) {
+        CHECK_STR("plain: title", eb.pr.title, "A Plain Story");
+        CHECK_STR("plain: author", eb.pr.author, "Ann Example");
+        CHECK_INT("plain: three h2 chapters", eb.pr.n_ch, 3);
+        if (eb.pr.n_ch == 3) {
+            CHECK_INT("plain: Prologue", eb.pr.ch[0].number, PARSE_PROLOGUE);
+            CHECK_INT("plain: Chapter 2", eb.pr.ch[2].number, 2);
+        }
+        CHECK("plain: entities", strstr(eb.text, "letter\xE2\x80\x94the kind") && strstr(eb.text, "\xE2\x80\x9CRead it,\xE2\x80\x9D"));
+        CHECK("plain: a spacer between text is a break", (b = block_with(&eb, "* * *")) && b->kind == BLOCK_BREAK);
+        CHECK("plain: the h3 stays a heading inside chapter 2", (b = block_with(&eb, "Notes")) && b->kind == BLOCK_HEADING);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    /* an EPUB chapter document, its anchors */
+    size_t n;
+    char *err = NULL;
+    char *x = read_file("tests/data/html/chapter.xhtml", &n, &err);
+    if (CHECK("XHTML fixture", x != NULL)) {
+        memset(&eb, 0, sizeof eb);
+        struct html_anchor *an = NULL;
+        size_t n_an = 0;
+        html_append(&eb, x, n, true, HTML_CHAPTER, "Chapter I: The Lamp", &an, &n_an);
+        html_finish(&eb);
+        CHECK_STR("XHTML: the TOC's title", eb.pr.ch[0].title, "Chapter I: The Lamp");
+        CHECK("XHTML: the heading folded equal to it opens the body",
+              (b = block_with(&eb, "The Lamp")) && b->kind == BLOCK_HEADING && eb.pr.ch[0].body == b->end);
+        CHECK("XHTML: entities without the DTD", strstr(eb.text, "six\xC2\xA0o\xE2\x80\x99" "clock.[1]") != NULL);
+        size_t scene = SIZE_MAX, sec = SIZE_MAX;
+        for (size_t i = 0; i < n_an; i++) {
+            if (!strcmp(an[i].id, "scene-2"))
+                scene = an[i].off;
+            if (!strcmp(an[i].id, "chapter-1"))
+                sec = an[i].off;
+        }
+        CHECK("XHTML: an anchor at its paragraph", scene != SIZE_MAX && !strncmp(eb.text + scene, "The *Marguerite*", 16));
+        CHECK("XHTML: the section's anchor at the heading", sec == b->off);
+        CHECK("well formed", well_formed(&eb));
+        for (size_t i = 0; i < n_an; i++)
+            free(an[i].id);
+        free(an);
+        ebook_free(&eb);
+    }
+    free(x);
+    free(err);
+}
+
+/* ---- an EPUB's documents through html_append, as epub.c hands them ---- */
+
+/* Entry `name` of the zip at path, malloc'd (*n its length), or NULL. */
+static char *zip_entry(zip_t *z, const char *name, size_t *n)
+{
+    zip_stat_t st;
+    if (zip_stat(z, name, 0, &st) != 0 || st.size > ((zip_uint64_t)16 << 20))
+        return NULL;
+    zip_file_t *f = zip_fopen(z, name, 0);
+    if (!f)
+        return NULL;
+    char *b = xmalloc((size_t)st.size + 1);
+    zip_int64_t got = zip_fread(f, b, st.size);
+    zip_fclose(f);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(b);
+        return NULL;
+    }
+    *n = (size_t)st.size;
+    return b;
+}
+
+static bool append_entry(zip_t *z, struct ebook *eb, const char *name, enum html_role role, const char *title)
+{
+    size_t n;
+    char *x = zip_entry(z, name, &n);
+    bool ok = x && html_append(eb, x, n, true, role, title, NULL, NULL);
+    free(x);
+    return ok;
+}
+
+static void test_epub_documents(const char *shared)
+{
+    char *path = xasprintf("%s/corpus/ebooks/fanficfare/fff_test1_s1.epub", shared);
+    int e;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    free(path);
+    if (CHECK("FanFicFare EPUB opens", z != NULL)) {
+        struct ebook eb;
+        memset(&eb, 0, sizeof eb);
+        bool ok = append_entry(z, &eb, "OEBPS/title_page.xhtml", HTML_FRONT, NULL);
+        for (int k = 1; k <= 9; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "OEBPS/file%04d.xhtml", k);
+            ok = ok && append_entry(z, &eb, name, HTML_CHAPTER, NULL);
+        }
+        html_finish(&eb);
+        CHECK("FFF EPUB: every document converts", ok);
+        size_t tl;
+        char *err = NULL;
+        char *txt = read_file("tests/data/fanficfare/fff_test1_s1.txt", &tl, &err);
+        struct parse_result pr;
+        parse_text(txt ? txt : "", txt ? tl : 0, &pr);
+        CHECK_INT("FFF EPUB: the TXT's chapters", eb.pr.n_ch, pr.n_ch);
+        for (size_t k = 0; k < pr.n_ch && k < eb.pr.n_ch; k++)
+            CHECK_STR("FFF EPUB: chapter titles from the first heading", eb.pr.ch[k].title, pr.ch[k].title);
+        CHECK_STR("FFF EPUB: series from the title page", eb.pr.meta.series, "The Great Test");
+        CHECK("FFF EPUB: series index", eb.pr.meta.series_index == 1);
+        CHECK_STR("FFF EPUB: status", eb.pr.meta.status, "in progress");
+        CHECK_STR("FFF EPUB: rating", eb.pr.meta.rating, "Tweenie");
+        CHECK_STR("FFF EPUB: published", eb.pr.meta.published, "1975-03-15");
+        CHECK("FFF EPUB: summary", eb.pr.meta.summary && !strncmp(eb.pr.meta.summary, "Description tests:", 18) &&
+                                       strstr(eb.pr.meta.summary, "My first fic"));
+        const struct block *b = block_with(&eb, "Relationships:");
+        CHECK("FFF EPUB: the title page is front matter", b && (b->flags & BLOCK_FRONT) && b->end <= eb.pr.ch[0].front_end);
+        CHECK("well formed", well_formed(&eb));
+        parse_result_free(&pr);
+        free(txt);
+        free(err);
+        ebook_free(&eb);
+        zip_close(z);
+    }
+    path = xasprintf("%s/corpus/ebooks/ao3/ao3dl_17434637_disrupt.epub", shared);
+    z = zip_open(path, ZIP_RDONLY, &e);
+    free(path);
+    if (CHECK("AO3 EPUB opens", z != NULL)) {
+        struct ebook eb;
+        memset(&eb, 0, sizeof eb);
+        bool ok = append_entry(z, &eb, "Disrupt_split_000.xhtml", HTML_FRONT, NULL) &&
+                  append_entry(z, &eb, "Disrupt_split_001.xhtml", HTML_FRONT, NULL) &&
+                  append_entry(z, &eb, "Disrupt_split_002.xhtml", HTML_CHAPTER, "Small Batch Hashtag") &&
+                  append_entry(z, &eb, "Disrupt_split_003.xhtml", HTML_CHAPTER, "Try-hard Brunch") &&
+                  append_entry(z, &eb, "Disrupt_split_004.xhtml", HTML_BACK, NULL);
+        html_finish(&eb);
+        CHECK("AO3 EPUB: every document converts", ok);
+        CHECK_INT("AO3 EPUB: two chapters", eb.pr.n_ch, 2);
+        CHECK_STR("AO3 EPUB: series from the preface", eb.pr.meta.series, "Kitsch");
+        CHECK_STR("AO3 EPUB: 2/5 in progress", eb.pr.meta.status, "in progress");
+        CHECK("AO3 EPUB: the toc headings hidden (calibre kept the class)",
+              !block_with(&eb, "Preface") && !block_with(&eb, "Afterword"));
+        const struct block *b = block_with(&eb, "Small Batch Hashtag");
+        CHECK("AO3 EPUB: the chapter heading, not front matter",
+              b && b->kind == BLOCK_HEADING && !(b->flags & BLOCK_FRONT) && b->off == eb.pr.ch[0].front_end);
+        CHECK("AO3 EPUB: the chapter summary front matter though calibre renamed its class",
+              (b = block_with(&eb, "Trust fund hot chicken")) && (b->flags & BLOCK_FRONT));
+        CHECK("AO3 EPUB: the chapter text is body", (b = block_with(&eb, "Hoodie live-edge")) &&
+                                                          !(b->flags & (BLOCK_FRONT | BLOCK_BACK)));
+        CHECK("AO3 EPUB: the afterword back matter of the last chapter",
+              (b = block_with(&eb, "TBC...")) && (b->flags & BLOCK_BACK) && eb.pr.n_ch == 2 &&
+                  b->off >= eb.pr.ch[1].back);
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+        zip_close(z);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--dump"))
+        return dump(argv[2]);
+    test_paragraphs();
+    test_emphasis();
+    test_breaks();
+    test_verse_lists_tables();
+    test_inline_things();
+    test_hidden();
+    test_chapters_generic();
+    test_chapters_page();
+    test_hgroup();
+    test_xhtml_chapter();
+    test_safety();
+    test_long_paragraph();
+    test_sniff();
+    test_fixtures();
+    test_encodings();
+    test_deterministic("tests/data/html/ao3_download.html");
+    test_deterministic("tests/data/html/plain_story.html");
+    const char *seed = getenv("QUIRE_TEST_SEED");
+    test_random(seed ? strtoull(seed, NULL, 10) : 20261203);
+    if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
+        test_real_files("../shared");
+        test_fanficfare("../shared");
+        test_ao3_meta("../shared");
+        test_epub_documents("../shared");
+    } else {
+        printf("test_html: ../shared/corpus absent: real files skipped\n");
+    }
+    return check_summary();
+}
