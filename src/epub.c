@@ -392,12 +392,16 @@ static char *node_text(const xmlNode *nd)
     return b.data;
 }
 
-/* First element below nd (depth-first, nd excluded) named `name`. */
+/* First element below nd (depth-first, nd excluded) named `name`.  Only
+ * elements are descended into: an entity reference's children are its
+ * declaration's, shared by every reference (a bomb is a DAG of them). */
 static xmlNode *find_el(xmlNode *nd, const char *name, int depth)
 {
     if (depth > 256)
         return NULL;
     for (xmlNode *c = nd ? nd->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
         if (is_el(c, name))
             return c;
         xmlNode *r = find_el(c, name, depth + 1);
@@ -1022,7 +1026,7 @@ static xmlNode *find_toc_nav(xmlNode *nd, xmlNode **first, int depth)
             if (!*first)
                 *first = c;
         }
-        xmlNode *r = find_toc_nav(c, first, depth + 1);
+        xmlNode *r = c->type == XML_ELEMENT_NODE ? find_toc_nav(c, first, depth + 1) : NULL;
         if (r)
             return r;
     }
@@ -1789,6 +1793,11 @@ bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out,
     return true;
 fail:
     epub_free(&ep);
-    ebook_free(out);
+    /* leave *out empty (not through ebook_free: ebook.c calls us) */
+    free(out->text);
+    free(out->blocks);
+    free(out->format);
+    parse_result_free(&out->pr);
+    memset(out, 0, sizeof *out);
     return false;
 }

@@ -696,6 +696,26 @@ static void test_hostile_xml(void)
         free(err);
     }
 
+    /* Entities referring to entities in the OPF's metadata, before the
+     * manifest: the search for <manifest> must not walk into them (it
+     * once walked the DTD's declarations round and round: found by
+     * fuzz_epub, tests/fuzz/corpus/epub/entity-walk). */
+    static const char walk_opf[] =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE package [ <!ENTITY a \"aaaa\"> "
+        "<!ENTITY b \"&a;&a;&a;&a;\"> <!ENTITY c \"x&b;&b;&b;&b;\"> ]>\n"
+        "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>T &c; &b;</dc:title></metadata>"
+        "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"x\"/></spine></package>";
+    one_doc(XHTML("<p>Alpha after entities.</p>"), walk_opf, &eb, &err, &ok);
+    CHECK("nested entities before the manifest: read", ok && has(&eb, "Alpha after"));
+    if (ok) {
+        CHECK_STR("nested entities: entities naming entities show nothing", eb.pr.title, "T");
+        ebook_free(&eb);
+    } else {
+        free(err);
+    }
+
     /* Billion laughs, in the OPF and in a chapter. */
     struct buf lol = {0};
     buf_adds(&lol, "<?xml version=\"1.0\"?>\n<!DOCTYPE x [ <!ENTITY l0 \"lol\">");
@@ -1002,6 +1022,55 @@ static void test_real(void)
         ebook_free(&v2);
 }
 
+/* ---- the fixtures in tests/data/epub (also the fuzz seeds) ---- */
+
+static void test_fixtures(void)
+{
+    struct ebook eb;
+    if (read_path("tests/data/epub/valid-epub3.epub", EBOOK_EPUB, &eb)) {
+        CHECK("fixture epub3: well formed", well_formed(&eb));
+        CHECK_STR("fixture epub3: title", eb.pr.title, "The Lamp");
+        CHECK_STR("fixture epub3: series", eb.pr.meta.series, "Coast");
+        CHECK("fixture epub3: series index", eb.pr.meta.series_index == 2);
+        CHECK_INT("fixture epub3: chapters (a nested part in the same file is not one)", eb.pr.n_ch, 2);
+        CHECK_STR("fixture epub3: chapter 2", title_of(&eb, 1), "Two");
+        CHECK_INT("fixture epub3: text before the anchor ends chapter 1", chapter_at(&eb, "Before."), 0);
+        CHECK("fixture epub3: a landmark's back matter",
+              flags_at(&eb, "A note.") > 0 && (flags_at(&eb, "A note.") & BLOCK_BACK));
+        CHECK("fixture epub3: story text before it", flags_at(&eb, "Waves.") == 0);
+        CHECK_INT("fixture epub3: chapter 2's words (its part heading too)", body_words(&eb, 1), 5);
+        ebook_free(&eb);
+    } else {
+        CHECK("fixture epub3: read", false);
+    }
+    if (read_path("tests/data/epub/valid-epub2.epub", EBOOK_EPUB, &eb)) {
+        CHECK("fixture epub2: well formed", well_formed(&eb));
+        CHECK_STR("fixture epub2: format", eb.format, "EPUB 2 (FanFicFare)");
+        CHECK_STR("fixture epub2: status", eb.pr.meta.status, "in progress");
+        CHECK_STR("fixture epub2: source", eb.pr.meta.source_url, "http://stories.example/s/42");
+        CHECK_STR("fixture epub2: published", eb.pr.meta.published, "1999-01-02");
+        CHECK_INT("fixture epub2: the title page is not a chapter", eb.pr.n_ch, 2);
+        CHECK("fixture epub2: the title page is front matter",
+              flags_at(&eb, "Salt Roads by") > 0 && (flags_at(&eb, "Salt Roads by") & BLOCK_FRONT));
+        ebook_free(&eb);
+    } else {
+        CHECK("fixture epub2: read", false);
+    }
+    if (read_path("tests/data/epub/gutenberg.epub", EBOOK_EPUB, &eb)) {
+        CHECK("fixture gutenberg: well formed", well_formed(&eb));
+        CHECK_INT("fixture gutenberg: two tales in one file", eb.pr.n_ch, 2);
+        CHECK("fixture gutenberg: the header is front matter",
+              flags_at(&eb, "The Project Gutenberg eBook") > 0 &&
+                  (flags_at(&eb, "The Project Gutenberg eBook") & BLOCK_FRONT));
+        CHECK("fixture gutenberg: the licence is back matter", !in_story_text(&eb, "Licence") &&
+                                                                  !in_story_text(&eb, "END OF"));
+        CHECK_INT("fixture gutenberg: tale 2's words", body_words(&eb, 1), 2);
+        ebook_free(&eb);
+    } else {
+        CHECK("fixture gutenberg: read", false);
+    }
+}
+
 /* ---- EPUBs pandoc makes from generated stories ---- */
 
 static unsigned long rng_state;
@@ -1121,6 +1190,7 @@ int main(void)
     test_bomb();
     test_hostile_xml();
     test_drm();
+    test_fixtures();
     test_real();
     test_pandoc();
     return check_summary();

@@ -1,0 +1,156 @@
+/* fuzz_epub.c — libFuzzer target: the EPUB reader (epub.c) behind
+ * ebook_read_bytes, checking ebook.h's invariants on what it returns
+ * (chapters tile the derived text from pr.body, each ordered start <=
+ * front_end <= body <= back <= end; blocks ordered and inside the text;
+ * an error leaves the ebook empty with a message).
+ *
+ * Input: bytes starting with "PK" are read as the zip itself.  Anything
+ * else is a bundle the target zips first (entries stored, so mutations
+ * reach the XML and not only libzip's checksums):
+ *
+ *     @@ mimetype
+ *     application/epub+zip
+ *     @@ META-INF/container.xml
+ *     <container>...</container>
+ *
+ * each "@@ NAME" line opening an entry that runs to the next such line.
+ * Seeds: tests/fuzz/corpus/epub (bundles) and tests/data/epub (.epub). */
+#include "ebook.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+/* Zip the bundle data[0, n) into a malloc'd buffer (*len); NULL when it
+ * names no entry. */
+static unsigned char *bundle_zip(const char *data, size_t n, size_t *len)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    if (!src)
+        abort();
+    zip_source_keep(src);
+    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    if (!za)
+        abort();
+    size_t entries = 0;
+    const char *p = data, *end = data + n;
+    while (p < end) {
+        /* find the next "@@ " at a line start */
+        if (!(end - p >= 3 && memcmp(p, "@@ ", 3) == 0 && (p == data || p[-1] == '\n'))) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+            continue;
+        }
+        const char *name = p + 3;
+        const char *nl = memchr(name, '\n', (size_t)(end - name));
+        const char *name_end = nl ? nl : end;
+        const char *body = nl ? nl + 1 : end;
+        const char *q = body;
+        while (q < end && !(end - q >= 3 && memcmp(q, "@@ ", 3) == 0 && q[-1] == '\n')) {
+            const char *n2 = memchr(q, '\n', (size_t)(end - q));
+            q = n2 ? n2 + 1 : end;
+        }
+        size_t blen = (size_t)(q - body);
+        if (blen && body[blen - 1] == '\n')
+            blen--;   /* the line end before the next "@@" */
+        char nm[512];
+        size_t nl_len = (size_t)(name_end - name);
+        if (nl_len && nl_len < sizeof nm && entries < 64) {
+            memcpy(nm, name, nl_len);
+            nm[nl_len] = '\0';
+            zip_source_t *fs = zip_source_buffer(za, body, blen, 0);
+            zip_int64_t idx = fs ? zip_file_add(za, nm, fs, ZIP_FL_OVERWRITE) : -1;
+            if (idx >= 0) {
+                zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
+                entries++;
+            } else if (fs) {
+                zip_source_free(fs);
+            }
+        }
+        p = q;
+    }
+    unsigned char *out = NULL;
+    if (zip_close(za) < 0) {
+        zip_discard(za);
+    } else if (entries) {
+        zip_stat_t st;
+        if (zip_source_open(src) == 0) {
+            if (zip_source_stat(src, &st) == 0) {
+                out = malloc(st.size ? st.size : 1);
+                if (!out)
+                    abort();
+                zip_int64_t got = zip_source_read(src, out, st.size);
+                *len = got > 0 ? (size_t)got : 0;
+            }
+            zip_source_close(src);
+        }
+    }
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    return out;
+}
+
+static void check(const struct ebook *eb)
+{
+    if (!eb->text || strlen(eb->text) != eb->len || !eb->format)
+        abort();
+    const struct parse_result *pr = &eb->pr;
+    if (pr->n_ch == 0 || pr->ch[0].start != pr->body || pr->ch[pr->n_ch - 1].end != eb->len)
+        abort();
+    for (size_t i = 0; i < pr->n_ch; i++) {
+        const struct parse_chapter *c = &pr->ch[i];
+        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
+              c->back <= c->end))
+            abort();
+        if (i + 1 < pr->n_ch && c->end != pr->ch[i + 1].start)
+            abort();
+        (void)parse_count_words(eb->text, c->body, c->back);
+    }
+    size_t prev = 0;
+    for (size_t i = 0; i < eb->n_blocks; i++) {
+        const struct block *b = &eb->blocks[i];
+        if (b->off > b->end || b->off < prev || b->end > eb->len)
+            abort();
+        prev = b->end;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    unsigned char *zipped = NULL;
+    size_t len = size;
+    const unsigned char *in = data;
+    if (!(size >= 2 && data[0] == 'P' && data[1] == 'K')) {
+        zipped = bundle_zip((const char *)data, size, &len);
+        if (!zipped)
+            return 0;
+        in = zipped;
+    }
+    /* an exact-size copy, so ASan sees any read past the end */
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        abort();
+    memcpy(copy, in, len);
+    struct ebook eb;
+    char *err = NULL;
+    bool ok = ebook_read_bytes("fuzz.epub", EBOOK_EPUB, copy, len, &eb, &err);
+    if (getenv("FUZZ_SAY"))   /* a seed's check: is it accepted? */
+        fprintf(stderr, "fuzz_epub: %s\n", ok ? "accepted" : "refused");
+    if (ok) {
+        if (err)
+            abort();
+        check(&eb);
+        ebook_free(&eb);
+    } else {
+        if (!err || !*err || strchr(err, '\n') || eb.text || eb.pr.n_ch)
+            abort();
+        free(err);
+    }
+    free(copy);
+    free(zipped);
+    return 0;
+}
