@@ -1731,6 +1731,42 @@ static xmlNode *body_of(xmlNode *root)
     return root;
 }
 
+/* Does block b say "*** START OF|END OF THE PROJECT GUTENBERG EBOOK"
+ * (`what` "START" or "END"; escapes aside)? */
+static bool pg_marker(const struct ebook *eb, const struct block *b, const char *what)
+{
+    char t[160];
+    size_t k = 0;
+    for (size_t i = b->off; i < b->end && k + 1 < sizeof t; i++)
+        if (eb->text[i] != '\\')
+            t[k++] = eb->text[i];
+    t[k] = '\0';
+    const char *p = t;
+    while (*p == '*' || *p == ' ')
+        p++;
+    size_t w = strlen(what);
+    if (p == t || strncasecmp(p, what, w) || strncasecmp(p + w, " OF TH", 6))
+        return false;
+    return strcasestr(p, "PROJECT GUTENBERG") != NULL;
+}
+
+/* Project Gutenberg's header and licence inside a document (its EPUBs
+ * put them in the first and last): front matter up to "*** START OF
+ * THE PROJECT GUTENBERG EBOOK ... ***", back matter from "*** END OF". */
+static void pg_matter(struct ebook *eb, size_t first)
+{
+    for (size_t i = first; i < eb->n_blocks; i++) {
+        if (pg_marker(eb, &eb->blocks[i], "START"))
+            for (size_t k = first; k <= i; k++)
+                eb->blocks[k].flags = (uint8_t)((eb->blocks[k].flags & ~BLOCK_BACK) | BLOCK_FRONT);
+        if (pg_marker(eb, &eb->blocks[i], "END")) {
+            for (size_t k = i; k < eb->n_blocks; k++)
+                eb->blocks[k].flags = (uint8_t)((eb->blocks[k].flags & ~BLOCK_FRONT) | BLOCK_BACK);
+            break;
+        }
+    }
+}
+
 bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum html_role role,
                  const char *title, struct html_anchor **anchors, size_t *n_anchors)
 {
@@ -1861,6 +1897,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
     } else if (role == HTML_BACK) {
         c.flags = BLOCK_BACK;
     }
+    size_t first_block = eb->n_blocks;
     walk(&c, top);
     /* marks must not survive into another use of the nodes */
     xmlFreeDoc(doc);
@@ -1872,6 +1909,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         eb->text = xstrdup("");
         eb->len = 0;
     }
+    pg_matter(eb, first_block);
     conv_free(&c);
     return true;
 }

@@ -365,6 +365,22 @@ static void test_chapters_page(void)
     ebook_free(&eb);
 }
 
+static void test_gutenberg(void)
+{
+    struct ebook eb;
+    conv("<p>The Project Gutenberg eBook of Tales</p><p>*** START OF THE PROJECT GUTENBERG EBOOK TALES ***</p>"
+         "<h2>CHAPTER I.</h2><p>Story text.</p><h2>CHAPTER II.</h2><p>More story.</p>"
+         "<p>*** END OF THE PROJECT GUTENBERG EBOOK TALES ***</p><p>Updated editions will replace the previous one.</p>", &eb);
+    const struct block *b;
+    CHECK("PG header front matter", (b = block_with(&eb, "START OF")) && (b->flags & BLOCK_FRONT) &&
+                                        (b = block_with(&eb, "eBook of Tales")) && (b->flags & BLOCK_FRONT));
+    CHECK("PG licence back matter", (b = block_with(&eb, "Updated editions")) && (b->flags & BLOCK_BACK) &&
+                                        eb.pr.n_ch == 2 && b->off >= eb.pr.ch[1].back);
+    CHECK("the end marker too", (b = block_with(&eb, "END OF")) && (b->flags & BLOCK_BACK) && b->off == eb.pr.ch[1].back);
+    CHECK("the story is not", (b = block_with(&eb, "More story")) && !(b->flags & (BLOCK_FRONT | BLOCK_BACK)));
+    ebook_free(&eb);
+}
+
 static void test_hgroup(void)
 {
     struct ebook eb;
@@ -1274,6 +1290,7 @@ int main(int argc, char **argv)
     test_chapters_generic();
     test_chapters_page();
     test_hgroup();
+    test_gutenberg();
     test_xhtml_chapter();
     test_safety();
     test_long_paragraph();
