@@ -37,6 +37,7 @@
 #include <libxml/xmlerror.h>
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1091,7 +1092,9 @@ static void open_chapter(struct conv *c, const char *title)
     size_t start = eb->pr.n_ch ? here : eb->pr.body;
     if (eb->pr.n_ch)
         cur_chapter(c)->end = here;
-    eb->pr.ch = xreallocarray(eb->pr.ch, eb->pr.n_ch + 1, sizeof *eb->pr.ch);
+    size_t have = eb->pr.ch ? malloc_usable_size(eb->pr.ch) / sizeof *eb->pr.ch : 0;
+    if (eb->pr.n_ch + 1 > have)
+        eb->pr.ch = xreallocarray(eb->pr.ch, 2 * eb->pr.n_ch + 4, sizeof *eb->pr.ch);
     struct parse_chapter *ch = &eb->pr.ch[eb->pr.n_ch++];
     *ch = (struct parse_chapter){
         .start = start, .end = SIZE_MAX, .front_end = here, .body = here, .back = SIZE_MAX,
@@ -1783,10 +1786,13 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
     };
     c.out.data = eb->text;
     c.out.len = eb->len;
-    c.out.cap = eb->text ? eb->len + 1 : 0;
-    c.blk_cap = eb->n_blocks;
+    /* the arrays grow geometrically across documents too (an EPUB of
+       3,000 chapters appends 3,000 times): their capacity is what the
+       allocator gave */
+    c.out.cap = eb->text ? malloc_usable_size(eb->text) : 0;
+    c.blk_cap = eb->blocks ? malloc_usable_size(eb->blocks) / sizeof *eb->blocks : 0;
     if (anchors) {
-        c.anchor_cap = *n_anchors;
+        c.anchor_cap = *anchors ? malloc_usable_size(*anchors) / sizeof **anchors : 0;
         c.first_pending = *n_anchors;
     }
     /* continue after the chapter's last block */
