@@ -128,6 +128,14 @@ static char *attr(const xmlNode *n, const char *name)
     return NULL;
 }
 
+static bool has_attr(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (xmlStrcasecmp(a->name, (const xmlChar *)name) == 0)
+            return true;
+    return false;
+}
+
 /* Is `word` one of the white-space separated words of attribute `name`? */
 static bool attr_has(const xmlNode *n, const char *name, const char *word)
 {
@@ -201,10 +209,7 @@ static bool hidden(const struct conv *c, const xmlNode *n)
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (is_elem(n, never[i]))
             return true;
-    for (const xmlAttr *a = n->properties; a; a = a->next)
-        if (xmlStrcasecmp(a->name, (const xmlChar *)"hidden") == 0)
-            return true;
-    if (attr_has(n, "aria-hidden", "true"))
+    if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true"))
         return true;
     char *st = attr(n, "style");
     if (st) {
@@ -913,6 +918,62 @@ static bool shows_something(const struct conv *c, xmlNode *n)
             }
     }
     return false;
+}
+
+/* The story text of a saved page from a site whose chapter pages we know
+ * (the rest is the site: menus, reviews, buttons): FanFiction.Net's and
+ * FictionPress's div#storytext, Royal Road's one div.chapter-content.
+ * Its title and author when the page says them; NULL when none. */
+static xmlNode *story_container(struct conv *c, xmlNode *root)
+{
+    struct parse_result *pr = &c->eb->pr;
+    xmlNode *story = find_id(root, "storytext"), *profile = find_id(root, "profile_top");
+    if (story && profile) {
+        /* FanFiction.Net: <b class=xcontrast_txt>Title</b>, the author's /u/ link */
+        for (xmlNode *p = profile; p; p = next_node(p, profile, false)) {
+            if (is_elem(p, "b") && has_class(p, "xcontrast_txt")) {
+                free(pr->title);
+                pr->title = text_of(NULL, p);
+            } else if (is_elem(p, "a") && !pr->author) {
+                char *h = attr(p, "href");
+                if (h && !strncmp(h, "/u/", 3))
+                    pr->author = text_of(NULL, p);
+                free(h);
+            }
+        }
+        return story;
+    }
+    xmlNode *one = NULL;
+    size_t n = 0;
+    for (xmlNode *p = root; p && n < 2; p = next_node(p, root, false))
+        if (is_elem(p, "div") && has_class(p, "chapter-content")) {
+            one = p;
+            n++;
+        }
+    return n == 1 ? one : NULL;
+}
+
+/* The chapter title a site page gives outside its story text: the chapter
+ * heading the first pass found, else the selected entry of the page's
+ * chapter menu (FanFiction.Net's select#chap_select).  NULL: none. */
+static char *site_chapter_title(const struct conv *c, xmlNode *root, xmlNode *story)
+{
+    char *t = NULL;
+    for (xmlNode *p = root; p; p = next_node(p, root, p == story)) {
+        if (p->type != XML_ELEMENT_NODE || p == story)
+            continue;
+        if (p->_private == MARK_CHAPTER && !t) {
+            t = title_of(c, p);
+            p->_private = NULL;
+        }
+    }
+    if (t)
+        return t;
+    xmlNode *sel = find_id(root, "chap_select");
+    for (xmlNode *o = sel ? sel->children : NULL; o; o = o->next)
+        if (is_elem(o, "option") && has_attr(o, "selected"))
+            return text_of(NULL, o);
+    return NULL;
 }
 
 /* Empty <p> elements used as spacing everywhere are not scene breaks. */
@@ -1826,6 +1887,16 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
             eb->format = xstrdup("HTML (FanFicFare)");
         } else {
             scan_generic(&c, root);
+            xmlNode *story = story_container(&c, root);
+            if (story) {
+                /* a saved page of a site we know: only its story text, the
+                   chapter titled by the page's heading for it */
+                char *t = site_chapter_title(&c, root, story);
+                if (t)
+                    open_chapter(&c, t);
+                free(t);
+                top = story;
+            }
         }
         /* text before the first chapter heading is front matter */
         for (xmlNode *p = top; p && !c.pre_chapter; p = next_node(p, top, false))

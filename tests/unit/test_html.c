@@ -358,6 +358,25 @@ static void test_chapters_page(void)
     CHECK_STR("second title", eb.pr.n_ch == 2 ? eb.pr.ch[1].title : NULL, "The Calm");
     CHECK_INT("no number", eb.pr.ch[0].number, PARSE_NO_NUMBER);
     ebook_free(&eb);
+    /* saved chapter pages of sites we know: their story text only */
+    conv("<html><head><title>Tale Chapter 2: Rain, a fanfic | FanFiction</title></head><body>"
+         "<div id=top><a href='/'>FanFiction</a> | Just In | Community</div>"
+         "<div id=profile_top><button>Follow/Fav</button><b class='xcontrast_txt'>Tale</b> By: "
+         "<a class='xcontrast_txt' href='/u/1/writer'>writer</a> Rated: T - English - Words: 9</div>"
+         "<select id=chap_select><option value=1>1. Sun<option value=2 selected>2. Rain</select>"
+         "<div class='storytext xcontrast_txt nocopy' id='storytext'><p>It rained.</p><p>All day.</p></div>"
+         "<div id=review><p>Post a review</p></div></body></html>", &eb);
+    CHECK_STR("FanFiction.Net page: title", eb.pr.title, "Tale");
+    CHECK_STR("FanFiction.Net page: author", eb.pr.author, "writer");
+    CHECK_INT("FanFiction.Net page: one chapter", eb.pr.n_ch, 1);
+    CHECK_STR("FanFiction.Net page: titled from the chapter menu", eb.pr.ch[0].title, "2. Rain");
+    CHECK_STR("FanFiction.Net page: only the story", eb.text, "It rained.\n\nAll day.\n");
+    ebook_free(&eb);
+    conv("<html><body><nav><ul><li>Browse</li></ul></nav><h1>Chapter Seven</h1><h2>Great Story</h2>"
+         "<div class='chapter-inner chapter-content'><p>Seven it is.</p></div><div>Comments(3)</div></body></html>", &eb);
+    CHECK_STR("Royal Road page: the chapter heading outside the text titles it", eb.pr.ch[0].title, "Chapter Seven");
+    CHECK_STR("Royal Road page: only the story", eb.text, "Seven it is.\n");
+    ebook_free(&eb);
     /* one heading that is no chapter: one chapter without a title */
     conv("<h1>A Poem</h1><p>Lines.</p>", &eb);
     CHECK("a lone title heading opens no chapter", eb.pr.n_ch == 1 && eb.pr.ch[0].title == NULL);
