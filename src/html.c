@@ -159,6 +159,35 @@ static bool attr_has(const xmlNode *n, const char *name, const char *word)
 
 static bool has_class(const xmlNode *n, const char *cls) { return attr_has(n, "class", cls); }
 
+/* Does the element's epub:type (or its ARIA role "doc-WORD") say word? */
+static bool epub_type_has(const xmlNode *n, const char *word)
+{
+    if (attr_has(n, "epub:type", word))
+        return true;
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (a->ns && a->ns->prefix && !xmlStrcmp(a->ns->prefix, (const xmlChar *)"epub") &&
+            !xmlStrcmp(a->name, (const xmlChar *)"type")) {
+            xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+            bool hit = false;
+            size_t w = strlen(word);
+            for (const char *p = v ? (const char *)v : ""; *p && !hit;) {
+                while (*p == ' ')
+                    p++;
+                const char *e = p;
+                while (*e && *e != ' ')
+                    e++;
+                hit = (size_t)(e - p) == w && !strncmp(p, word, w);
+                p = e;
+            }
+            xmlFree(v);
+            if (hit)
+                return true;
+        }
+    char role[64];
+    snprintf(role, sizeof role, "doc-%s", word);
+    return attr_has(n, "role", role);
+}
+
 static bool id_is(const xmlNode *n, const char *id)
 {
     char *v = attr(n, "id");
@@ -203,13 +232,14 @@ static char *collapse(const char *s)
 static bool hidden(const struct conv *c, const xmlNode *n)
 {
     static const char *const never[] = {
-        "script", "style", "head", "template", "svg", "math", "object", "iframe",
+        "script", "style", "head", "title", "template", "svg", "math", "object", "iframe",
         "noscript", "select", "button", "input", "textarea", "map", "audio", "video",
     };
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (is_elem(n, never[i]))
             return true;
-    if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true"))
+    /* page numbers of the printed book (epub:type pagebreak) are no text */
+    if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true") || epub_type_has(n, "pagebreak"))
         return true;
     char *st = attr(n, "style");
     if (st) {
@@ -1345,14 +1375,7 @@ static bool noteref(const xmlNode *n, char **label)
     free(href);
     if (!internal)
         return false;
-    bool typed = attr_has(n, "epub:type", "noteref") || attr_has(n, "role", "doc-noteref");
-    for (const xmlAttr *a = n->properties; a && !typed; a = a->next)
-        if (a->ns && a->ns->prefix && !xmlStrcmp(a->ns->prefix, (const xmlChar *)"epub") &&
-            !xmlStrcmp(a->name, (const xmlChar *)"type")) {
-            xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
-            typed = v && strstr((const char *)v, "noteref");
-            xmlFree(v);
-        }
+    bool typed = epub_type_has(n, "noteref");
     bool in_sup = is_elem(n->parent, "sup");
     char *t = text_of(NULL, n);
     size_t k = strlen(t);
@@ -1703,6 +1726,7 @@ static void quiet_structured(void *ctx, xmlErrorPtr e)
 static char *html_entities(const char *s, size_t n, size_t *out_n)
 {
     bool declares = memmem(s, n, "<!ENTITY", 8) != NULL;
+    char decl[48];
     struct buf b = {0};
     size_t last = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1717,7 +1741,12 @@ static char *html_entities(const char *s, size_t n, size_t *out_n)
         memcpy(name, s + i + 1, j - i - 1);
         name[j - i - 1] = '\0';
         if (!strcmp(name, "amp") || !strcmp(name, "lt") || !strcmp(name, "gt") ||
-            !strcmp(name, "quot") || !strcmp(name, "apos") || declares)
+            !strcmp(name, "quot") || !strcmp(name, "apos"))
+            continue;
+        /* a name the document declares itself is its own (and never
+           expanded: see walk) */
+        int dl = snprintf(decl, sizeof decl, "<!ENTITY %s", name);
+        if (declares && memmem(s, n, decl, (size_t)dl))
             continue;
         const htmlEntityDesc *d = htmlEntityLookup((const xmlChar *)name);
         if (!d)

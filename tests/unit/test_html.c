@@ -297,6 +297,12 @@ static void test_inline_things(void)
     CHECK("q gets its quotation marks", strstr(eb.text, "said \xE2\x80\x9Cgo *now*\xE2\x80\x9D.") != NULL);
     CHECK("ruby stays inline", strstr(eb.text, "\xE6\xBC\xA2(kan)!") != NULL);
     ebook_free(&eb);
+    conv_x("<html xmlns='http://www.w3.org/1999/xhtml' xmlns:epub='http://www.idpf.org/2007/ops'><body>"
+           "<p>End of one page<span epub:type='pagebreak' id='p12' title='12'>12</span> and the next.</p>"
+           "<p>A <span role='doc-pagebreak'>13</span>page.</p></body></html>", HTML_CHAPTER, "X", &eb);
+    CHECK("page numbers of the printed book not shown", strstr(eb.text, "End of one page and the next.") &&
+                                                            strstr(eb.text, "A page.") && !strstr(eb.text, "12"));
+    ebook_free(&eb);
 }
 
 static void test_hidden(void)
@@ -481,6 +487,15 @@ static void test_safety(void)
     conv("<!DOCTYPE html [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]><html><body><p>A &xxe; B</p></body></html>", &eh);
     CHECK("XXE through the HTML parser: nothing", !strstr(eh.text, "root:"));
     ebook_free(&eh);
+    /* a DTD subset declaring one name leaves HTML's other names working,
+       and its own entity unexpanded */
+    conv_x("<?xml version='1.0'?><!DOCTYPE html [<!ENTITY mine 'SECRET'>]>"
+           "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>a&nbsp;b &mine; c&mdash;d</p></body></html>",
+           HTML_CHAPTER, NULL, &eb);
+    CHECK("internal subset: &nbsp; &mdash; still characters", strstr(eb.text, "a\xC2\xA0" "b") &&
+                                                                     strstr(eb.text, "c\xE2\x80\x94" "d"));
+    CHECK("internal subset: its own entity never expanded", !strstr(eb.text, "SECRET"));
+    ebook_free(&eb);
     /* billion laughs: bounded (libxml2 refuses the amplification, and an
        entity reference is never expanded by us) */
     struct buf b = {0};
