@@ -1205,6 +1205,29 @@ static void test_fixtures(void)
     free(err);
 }
 
+/* The fixtures' words against pandoc's (skipped without pandoc). */
+static void test_fixture_words(void)
+{
+    static const char *const names[] = {"ao3_download.html", "ao3_work_page.html", "fanficfare.html",
+                                        "plain_story.html"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *path = xasprintf("tests/data/html/%s", names[i]);
+        char *pw = pandoc_words(path);
+        struct ebook eb;
+        if (pw && read_fixture(names[i], &eb)) {
+            char *ours = reader_text(&eb);
+            char *ow = words_of(ours);
+            if (!CHECK(path, !strcmp(ow, pw)))
+                show_diff(path, ow, pw);
+            free(ow);
+            free(ours);
+            ebook_free(&eb);
+        }
+        free(pw);
+        free(path);
+    }
+}
+
 /* ---- an EPUB's documents through html_append, as epub.c hands them ---- */
 
 /* Entry `name` of the zip at path, malloc'd (*n its length), or NULL. */
@@ -1330,6 +1353,7 @@ int main(int argc, char **argv)
     test_long_paragraph();
     test_sniff();
     test_fixtures();
+    test_fixture_words();
     test_encodings();
     test_deterministic("tests/data/html/ao3_download.html");
     test_deterministic("tests/data/html/plain_story.html");
