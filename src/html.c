@@ -1296,9 +1296,13 @@ static void new_line(struct conv *c)
 static void before_text(struct conv *c)
 {
     struct buf *p = &c->para;
-    if (c->space && p->len > c->line_start && p->len != c->nospace_at)
-        buf_addc(p, ' ');
-    c->space = false;
+    if (c->space) {
+        if (p->len > c->line_start && p->len != c->nospace_at)
+            buf_addc(p, ' ');
+        c->space = false;
+    }
+    if (!c->want_i && !c->want_b)
+        return;
     bool has_i = memchr(c->open, 'i', (size_t)c->n_open) != NULL;
     bool has_b = memchr(c->open, 'b', (size_t)c->n_open) != NULL;
     if (c->want_b && !has_b && c->n_open < 8) {
@@ -1830,6 +1834,8 @@ static bool pg_marker(const struct ebook *eb, const struct block *b, const char 
 {
     char t[160];
     size_t k = 0;
+    if (b->off == b->end || (eb->text[b->off] != '\\' && eb->text[b->off] != '*'))
+        return false;
     for (size_t i = b->off; i < b->end && k + 1 < sizeof t; i++)
         if (eb->text[i] != '\\')
             t[k++] = eb->text[i];
