@@ -868,6 +868,7 @@ static void scan_generic(struct conv *c, xmlNode *root)
     struct parse_result *pr = &c->eb->pr;
     size_t count[4] = {0}, named[4] = {0};
     xmlNode *first_h1 = NULL;
+    char *meta_title = NULL;
     for (xmlNode *p = root; p; p = next_node(p, root, p->type == XML_ELEMENT_NODE && hidden(c, p) && !is_elem(p, "head"))) {
         if (is_elem(p, "title") && !pr->title) {
             char *t = text_of(NULL, p);
@@ -881,6 +882,11 @@ static void scan_generic(struct conv *c, xmlNode *root)
                 char *v = attr(p, "content");
                 if (v && *v)
                     pr->author = collapse(v);
+                free(v);
+            } else if (nm && (!strcasecmp(nm, "dc.title") || !strcasecmp(nm, "title"))) {
+                char *v = attr(p, "content");
+                if (v && *v && !meta_title)
+                    meta_title = collapse(v);
                 free(v);
             } else if (nm && !strcasecmp(nm, "description")) {
                 char *v = attr(p, "content");
@@ -903,6 +909,10 @@ static void scan_generic(struct conv *c, xmlNode *root)
     }
     if (!pr->title && first_h1)
         pr->title = text_of(c, first_h1);
+    if (!pr->title)
+        pr->title = meta_title;
+    else
+        free(meta_title);
     char *lang = attr(root, "lang");
     if (!lang)
         lang = attr(root, "xml:lang");

@@ -383,6 +383,9 @@ static void test_chapters_page(void)
     CHECK_STR("Royal Road page: the chapter heading outside the text titles it", eb.pr.ch[0].title, "Chapter Seven");
     CHECK_STR("Royal Road page: only the story", eb.text, "Seven it is.\n");
     ebook_free(&eb);
+    conv("<html><head><meta name='DC.title' content='Meta  Title'></head><body><p>x</p></body></html>", &eb);
+    CHECK_STR("no <title>, no h1: the title a meta gives", eb.pr.title, "Meta Title");
+    ebook_free(&eb);
     /* one heading that is no chapter: one chapter without a title */
     conv("<h1>A Poem</h1><p>Lines.</p>", &eb);
     CHECK("a lone title heading opens no chapter", eb.pr.n_ch == 1 && eb.pr.ch[0].title == NULL);
