@@ -37,6 +37,7 @@
 #include <libxml/xmlerror.h>
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,14 @@ static char *attr(const xmlNode *n, const char *name)
     return NULL;
 }
 
+static bool has_attr(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (xmlStrcasecmp(a->name, (const xmlChar *)name) == 0)
+            return true;
+    return false;
+}
+
 /* Is `word` one of the white-space separated words of attribute `name`? */
 static bool attr_has(const xmlNode *n, const char *name, const char *word)
 {
@@ -149,6 +158,35 @@ static bool attr_has(const xmlNode *n, const char *name, const char *word)
 }
 
 static bool has_class(const xmlNode *n, const char *cls) { return attr_has(n, "class", cls); }
+
+/* Does the element's epub:type (or its ARIA role "doc-WORD") say word? */
+static bool epub_type_has(const xmlNode *n, const char *word)
+{
+    if (attr_has(n, "epub:type", word))
+        return true;
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (a->ns && a->ns->prefix && !xmlStrcmp(a->ns->prefix, (const xmlChar *)"epub") &&
+            !xmlStrcmp(a->name, (const xmlChar *)"type")) {
+            xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+            bool hit = false;
+            size_t w = strlen(word);
+            for (const char *p = v ? (const char *)v : ""; *p && !hit;) {
+                while (*p == ' ')
+                    p++;
+                const char *e = p;
+                while (*e && *e != ' ')
+                    e++;
+                hit = (size_t)(e - p) == w && !strncmp(p, word, w);
+                p = e;
+            }
+            xmlFree(v);
+            if (hit)
+                return true;
+        }
+    char role[64];
+    snprintf(role, sizeof role, "doc-%s", word);
+    return attr_has(n, "role", role);
+}
 
 static bool id_is(const xmlNode *n, const char *id)
 {
@@ -194,16 +232,14 @@ static char *collapse(const char *s)
 static bool hidden(const struct conv *c, const xmlNode *n)
 {
     static const char *const never[] = {
-        "script", "style", "head", "template", "svg", "math", "object", "iframe",
+        "script", "style", "head", "title", "template", "svg", "math", "object", "iframe",
         "noscript", "select", "button", "input", "textarea", "map", "audio", "video",
     };
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (is_elem(n, never[i]))
             return true;
-    for (const xmlAttr *a = n->properties; a; a = a->next)
-        if (xmlStrcasecmp(a->name, (const xmlChar *)"hidden") == 0)
-            return true;
-    if (attr_has(n, "aria-hidden", "true"))
+    /* page numbers of the printed book (epub:type pagebreak) are no text */
+    if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true") || epub_type_has(n, "pagebreak"))
         return true;
     char *st = attr(n, "style");
     if (st) {
@@ -832,6 +868,7 @@ static void scan_generic(struct conv *c, xmlNode *root)
     struct parse_result *pr = &c->eb->pr;
     size_t count[4] = {0}, named[4] = {0};
     xmlNode *first_h1 = NULL;
+    char *meta_title = NULL;
     for (xmlNode *p = root; p; p = next_node(p, root, p->type == XML_ELEMENT_NODE && hidden(c, p) && !is_elem(p, "head"))) {
         if (is_elem(p, "title") && !pr->title) {
             char *t = text_of(NULL, p);
@@ -845,6 +882,11 @@ static void scan_generic(struct conv *c, xmlNode *root)
                 char *v = attr(p, "content");
                 if (v && *v)
                     pr->author = collapse(v);
+                free(v);
+            } else if (nm && (!strcasecmp(nm, "dc.title") || !strcasecmp(nm, "title"))) {
+                char *v = attr(p, "content");
+                if (v && *v && !meta_title)
+                    meta_title = collapse(v);
                 free(v);
             } else if (nm && !strcasecmp(nm, "description")) {
                 char *v = attr(p, "content");
@@ -867,6 +909,10 @@ static void scan_generic(struct conv *c, xmlNode *root)
     }
     if (!pr->title && first_h1)
         pr->title = text_of(c, first_h1);
+    if (!pr->title)
+        pr->title = meta_title;
+    else
+        free(meta_title);
     char *lang = attr(root, "lang");
     if (!lang)
         lang = attr(root, "xml:lang");
@@ -912,6 +958,62 @@ static bool shows_something(const struct conv *c, xmlNode *n)
             }
     }
     return false;
+}
+
+/* The story text of a saved page from a site whose chapter pages we know
+ * (the rest is the site: menus, reviews, buttons): FanFiction.Net's and
+ * FictionPress's div#storytext, Royal Road's one div.chapter-content.
+ * Its title and author when the page says them; NULL when none. */
+static xmlNode *story_container(struct conv *c, xmlNode *root)
+{
+    struct parse_result *pr = &c->eb->pr;
+    xmlNode *story = find_id(root, "storytext"), *profile = find_id(root, "profile_top");
+    if (story && profile) {
+        /* FanFiction.Net: <b class=xcontrast_txt>Title</b>, the author's /u/ link */
+        for (xmlNode *p = profile; p; p = next_node(p, profile, false)) {
+            if (is_elem(p, "b") && has_class(p, "xcontrast_txt")) {
+                free(pr->title);
+                pr->title = text_of(NULL, p);
+            } else if (is_elem(p, "a") && !pr->author) {
+                char *h = attr(p, "href");
+                if (h && !strncmp(h, "/u/", 3))
+                    pr->author = text_of(NULL, p);
+                free(h);
+            }
+        }
+        return story;
+    }
+    xmlNode *one = NULL;
+    size_t n = 0;
+    for (xmlNode *p = root; p && n < 2; p = next_node(p, root, false))
+        if (is_elem(p, "div") && has_class(p, "chapter-content")) {
+            one = p;
+            n++;
+        }
+    return n == 1 ? one : NULL;
+}
+
+/* The chapter title a site page gives outside its story text: the chapter
+ * heading the first pass found, else the selected entry of the page's
+ * chapter menu (FanFiction.Net's select#chap_select).  NULL: none. */
+static char *site_chapter_title(const struct conv *c, xmlNode *root, xmlNode *story)
+{
+    char *t = NULL;
+    for (xmlNode *p = root; p; p = next_node(p, root, p == story)) {
+        if (p->type != XML_ELEMENT_NODE || p == story)
+            continue;
+        if (p->_private == MARK_CHAPTER && !t) {
+            t = title_of(c, p);
+            p->_private = NULL;
+        }
+    }
+    if (t)
+        return t;
+    xmlNode *sel = find_id(root, "chap_select");
+    for (xmlNode *o = sel ? sel->children : NULL; o; o = o->next)
+        if (is_elem(o, "option") && has_attr(o, "selected"))
+            return text_of(NULL, o);
+    return NULL;
 }
 
 /* Empty <p> elements used as spacing everywhere are not scene breaks. */
@@ -1091,7 +1193,9 @@ static void open_chapter(struct conv *c, const char *title)
     size_t start = eb->pr.n_ch ? here : eb->pr.body;
     if (eb->pr.n_ch)
         cur_chapter(c)->end = here;
-    eb->pr.ch = xreallocarray(eb->pr.ch, eb->pr.n_ch + 1, sizeof *eb->pr.ch);
+    size_t have = eb->pr.ch ? malloc_usable_size(eb->pr.ch) / sizeof *eb->pr.ch : 0;
+    if (eb->pr.n_ch + 1 > have)
+        eb->pr.ch = xreallocarray(eb->pr.ch, 2 * eb->pr.n_ch + 4, sizeof *eb->pr.ch);
     struct parse_chapter *ch = &eb->pr.ch[eb->pr.n_ch++];
     *ch = (struct parse_chapter){
         .start = start, .end = SIZE_MAX, .front_end = here, .body = here, .back = SIZE_MAX,
@@ -1202,9 +1306,13 @@ static void new_line(struct conv *c)
 static void before_text(struct conv *c)
 {
     struct buf *p = &c->para;
-    if (c->space && p->len > c->line_start && p->len != c->nospace_at)
-        buf_addc(p, ' ');
-    c->space = false;
+    if (c->space) {
+        if (p->len > c->line_start && p->len != c->nospace_at)
+            buf_addc(p, ' ');
+        c->space = false;
+    }
+    if (!c->want_i && !c->want_b)
+        return;
     bool has_i = memchr(c->open, 'i', (size_t)c->n_open) != NULL;
     bool has_b = memchr(c->open, 'b', (size_t)c->n_open) != NULL;
     if (c->want_b && !has_b && c->n_open < 8) {
@@ -1281,14 +1389,7 @@ static bool noteref(const xmlNode *n, char **label)
     free(href);
     if (!internal)
         return false;
-    bool typed = attr_has(n, "epub:type", "noteref") || attr_has(n, "role", "doc-noteref");
-    for (const xmlAttr *a = n->properties; a && !typed; a = a->next)
-        if (a->ns && a->ns->prefix && !xmlStrcmp(a->ns->prefix, (const xmlChar *)"epub") &&
-            !xmlStrcmp(a->name, (const xmlChar *)"type")) {
-            xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
-            typed = v && strstr((const char *)v, "noteref");
-            xmlFree(v);
-        }
+    bool typed = epub_type_has(n, "noteref");
     bool in_sup = is_elem(n->parent, "sup");
     char *t = text_of(NULL, n);
     size_t k = strlen(t);
@@ -1639,6 +1740,7 @@ static void quiet_structured(void *ctx, xmlErrorPtr e)
 static char *html_entities(const char *s, size_t n, size_t *out_n)
 {
     bool declares = memmem(s, n, "<!ENTITY", 8) != NULL;
+    char decl[48];
     struct buf b = {0};
     size_t last = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1653,7 +1755,12 @@ static char *html_entities(const char *s, size_t n, size_t *out_n)
         memcpy(name, s + i + 1, j - i - 1);
         name[j - i - 1] = '\0';
         if (!strcmp(name, "amp") || !strcmp(name, "lt") || !strcmp(name, "gt") ||
-            !strcmp(name, "quot") || !strcmp(name, "apos") || declares)
+            !strcmp(name, "quot") || !strcmp(name, "apos"))
+            continue;
+        /* a name the document declares itself is its own (and never
+           expanded: see walk) */
+        int dl = snprintf(decl, sizeof decl, "<!ENTITY %s", name);
+        if (declares && memmem(s, n, decl, (size_t)dl))
             continue;
         const htmlEntityDesc *d = htmlEntityLookup((const xmlChar *)name);
         if (!d)
@@ -1731,6 +1838,44 @@ static xmlNode *body_of(xmlNode *root)
     return root;
 }
 
+/* Does block b say "*** START OF|END OF THE PROJECT GUTENBERG EBOOK"
+ * (`what` "START" or "END"; escapes aside)? */
+static bool pg_marker(const struct ebook *eb, const struct block *b, const char *what)
+{
+    char t[160];
+    size_t k = 0;
+    if (b->off == b->end || (eb->text[b->off] != '\\' && eb->text[b->off] != '*'))
+        return false;
+    for (size_t i = b->off; i < b->end && k + 1 < sizeof t; i++)
+        if (eb->text[i] != '\\')
+            t[k++] = eb->text[i];
+    t[k] = '\0';
+    const char *p = t;
+    while (*p == '*' || *p == ' ')
+        p++;
+    size_t w = strlen(what);
+    if (p == t || strncasecmp(p, what, w) || strncasecmp(p + w, " OF TH", 6))
+        return false;
+    return strcasestr(p, "PROJECT GUTENBERG") != NULL;
+}
+
+/* Project Gutenberg's header and licence inside a document (its EPUBs
+ * put them in the first and last): front matter up to "*** START OF
+ * THE PROJECT GUTENBERG EBOOK ... ***", back matter from "*** END OF". */
+static void pg_matter(struct ebook *eb, size_t first)
+{
+    for (size_t i = first; i < eb->n_blocks; i++) {
+        if (pg_marker(eb, &eb->blocks[i], "START"))
+            for (size_t k = first; k <= i; k++)
+                eb->blocks[k].flags = (uint8_t)((eb->blocks[k].flags & ~BLOCK_BACK) | BLOCK_FRONT);
+        if (pg_marker(eb, &eb->blocks[i], "END")) {
+            for (size_t k = i; k < eb->n_blocks; k++)
+                eb->blocks[k].flags = (uint8_t)((eb->blocks[k].flags & ~BLOCK_FRONT) | BLOCK_BACK);
+            break;
+        }
+    }
+}
+
 bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum html_role role,
                  const char *title, struct html_anchor **anchors, size_t *n_anchors)
 {
@@ -1747,10 +1892,13 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
     };
     c.out.data = eb->text;
     c.out.len = eb->len;
-    c.out.cap = eb->text ? eb->len + 1 : 0;
-    c.blk_cap = eb->n_blocks;
+    /* the arrays grow geometrically across documents too (an EPUB of
+       3,000 chapters appends 3,000 times): their capacity is what the
+       allocator gave */
+    c.out.cap = eb->text ? malloc_usable_size(eb->text) : 0;
+    c.blk_cap = eb->blocks ? malloc_usable_size(eb->blocks) / sizeof *eb->blocks : 0;
     if (anchors) {
-        c.anchor_cap = *n_anchors;
+        c.anchor_cap = *anchors ? malloc_usable_size(*anchors) / sizeof **anchors : 0;
         c.first_pending = *n_anchors;
     }
     /* continue after the chapter's last block */
@@ -1784,6 +1932,16 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
             eb->format = xstrdup("HTML (FanFicFare)");
         } else {
             scan_generic(&c, root);
+            xmlNode *story = story_container(&c, root);
+            if (story) {
+                /* a saved page of a site we know: only its story text, the
+                   chapter titled by the page's heading for it */
+                char *t = site_chapter_title(&c, root, story);
+                if (t)
+                    open_chapter(&c, t);
+                free(t);
+                top = story;
+            }
         }
         /* text before the first chapter heading is front matter */
         for (xmlNode *p = top; p && !c.pre_chapter; p = next_node(p, top, false))
@@ -1861,6 +2019,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
     } else if (role == HTML_BACK) {
         c.flags = BLOCK_BACK;
     }
+    size_t first_block = eb->n_blocks;
     walk(&c, top);
     /* marks must not survive into another use of the nodes */
     xmlFreeDoc(doc);
@@ -1872,6 +2031,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         eb->text = xstrdup("");
         eb->len = 0;
     }
+    pg_matter(eb, first_block);
     conv_free(&c);
     return true;
 }

@@ -297,6 +297,12 @@ static void test_inline_things(void)
     CHECK("q gets its quotation marks", strstr(eb.text, "said \xE2\x80\x9Cgo *now*\xE2\x80\x9D.") != NULL);
     CHECK("ruby stays inline", strstr(eb.text, "\xE6\xBC\xA2(kan)!") != NULL);
     ebook_free(&eb);
+    conv_x("<html xmlns='http://www.w3.org/1999/xhtml' xmlns:epub='http://www.idpf.org/2007/ops'><body>"
+           "<p>End of one page<span epub:type='pagebreak' id='p12' title='12'>12</span> and the next.</p>"
+           "<p>A <span role='doc-pagebreak'>13</span>page.</p></body></html>", HTML_CHAPTER, "X", &eb);
+    CHECK("page numbers of the printed book not shown", strstr(eb.text, "End of one page and the next.") &&
+                                                            strstr(eb.text, "A page.") && !strstr(eb.text, "12"));
+    ebook_free(&eb);
 }
 
 static void test_hidden(void)
@@ -358,10 +364,48 @@ static void test_chapters_page(void)
     CHECK_STR("second title", eb.pr.n_ch == 2 ? eb.pr.ch[1].title : NULL, "The Calm");
     CHECK_INT("no number", eb.pr.ch[0].number, PARSE_NO_NUMBER);
     ebook_free(&eb);
+    /* saved chapter pages of sites we know: their story text only */
+    conv("<html><head><title>Tale Chapter 2: Rain, a fanfic | FanFiction</title></head><body>"
+         "<div id=top><a href='/'>FanFiction</a> | Just In | Community</div>"
+         "<div id=profile_top><button>Follow/Fav</button><b class='xcontrast_txt'>Tale</b> By: "
+         "<a class='xcontrast_txt' href='/u/1/writer'>writer</a> Rated: T - English - Words: 9</div>"
+         "<select id=chap_select><option value=1>1. Sun<option value=2 selected>2. Rain</select>"
+         "<div class='storytext xcontrast_txt nocopy' id='storytext'><p>It rained.</p><p>All day.</p></div>"
+         "<div id=review><p>Post a review</p></div></body></html>", &eb);
+    CHECK_STR("FanFiction.Net page: title", eb.pr.title, "Tale");
+    CHECK_STR("FanFiction.Net page: author", eb.pr.author, "writer");
+    CHECK_INT("FanFiction.Net page: one chapter", eb.pr.n_ch, 1);
+    CHECK_STR("FanFiction.Net page: titled from the chapter menu", eb.pr.ch[0].title, "2. Rain");
+    CHECK_STR("FanFiction.Net page: only the story", eb.text, "It rained.\n\nAll day.\n");
+    ebook_free(&eb);
+    conv("<html><body><nav><ul><li>Browse</li></ul></nav><h1>Chapter Seven</h1><h2>Great Story</h2>"
+         "<div class='chapter-inner chapter-content'><p>Seven it is.</p></div><div>Comments(3)</div></body></html>", &eb);
+    CHECK_STR("Royal Road page: the chapter heading outside the text titles it", eb.pr.ch[0].title, "Chapter Seven");
+    CHECK_STR("Royal Road page: only the story", eb.text, "Seven it is.\n");
+    ebook_free(&eb);
+    conv("<html><head><meta name='DC.title' content='Meta  Title'></head><body><p>x</p></body></html>", &eb);
+    CHECK_STR("no <title>, no h1: the title a meta gives", eb.pr.title, "Meta Title");
+    ebook_free(&eb);
     /* one heading that is no chapter: one chapter without a title */
     conv("<h1>A Poem</h1><p>Lines.</p>", &eb);
     CHECK("a lone title heading opens no chapter", eb.pr.n_ch == 1 && eb.pr.ch[0].title == NULL);
     CHECK("and is a heading block", block_with(&eb, "A Poem")->kind == BLOCK_HEADING);
+    ebook_free(&eb);
+}
+
+static void test_gutenberg(void)
+{
+    struct ebook eb;
+    conv("<p>The Project Gutenberg eBook of Tales</p><p>*** START OF THE PROJECT GUTENBERG EBOOK TALES ***</p>"
+         "<h2>CHAPTER I.</h2><p>Story text.</p><h2>CHAPTER II.</h2><p>More story.</p>"
+         "<p>*** END OF THE PROJECT GUTENBERG EBOOK TALES ***</p><p>Updated editions will replace the previous one.</p>", &eb);
+    const struct block *b;
+    CHECK("PG header front matter", (b = block_with(&eb, "START OF")) && (b->flags & BLOCK_FRONT) &&
+                                        (b = block_with(&eb, "eBook of Tales")) && (b->flags & BLOCK_FRONT));
+    CHECK("PG licence back matter", (b = block_with(&eb, "Updated editions")) && (b->flags & BLOCK_BACK) &&
+                                        eb.pr.n_ch == 2 && b->off >= eb.pr.ch[1].back);
+    CHECK("the end marker too", (b = block_with(&eb, "END OF")) && (b->flags & BLOCK_BACK) && b->off == eb.pr.ch[1].back);
+    CHECK("the story is not", (b = block_with(&eb, "More story")) && !(b->flags & (BLOCK_FRONT | BLOCK_BACK)));
     ebook_free(&eb);
 }
 
@@ -446,6 +490,15 @@ static void test_safety(void)
     conv("<!DOCTYPE html [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]><html><body><p>A &xxe; B</p></body></html>", &eh);
     CHECK("XXE through the HTML parser: nothing", !strstr(eh.text, "root:"));
     ebook_free(&eh);
+    /* a DTD subset declaring one name leaves HTML's other names working,
+       and its own entity unexpanded */
+    conv_x("<?xml version='1.0'?><!DOCTYPE html [<!ENTITY mine 'SECRET'>]>"
+           "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>a&nbsp;b &mine; c&mdash;d</p></body></html>",
+           HTML_CHAPTER, NULL, &eb);
+    CHECK("internal subset: &nbsp; &mdash; still characters", strstr(eb.text, "a\xC2\xA0" "b") &&
+                                                                     strstr(eb.text, "c\xE2\x80\x94" "d"));
+    CHECK("internal subset: its own entity never expanded", !strstr(eb.text, "SECRET"));
+    ebook_free(&eb);
     /* billion laughs: bounded (libxml2 refuses the amplification, and an
        entity reference is never expanded by us) */
     struct buf b = {0};
@@ -1155,6 +1208,29 @@ static void test_fixtures(void)
     free(err);
 }
 
+/* The fixtures' words against pandoc's (skipped without pandoc). */
+static void test_fixture_words(void)
+{
+    static const char *const names[] = {"ao3_download.html", "ao3_work_page.html", "fanficfare.html",
+                                        "plain_story.html"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *path = xasprintf("tests/data/html/%s", names[i]);
+        char *pw = pandoc_words(path);
+        struct ebook eb;
+        if (pw && read_fixture(names[i], &eb)) {
+            char *ours = reader_text(&eb);
+            char *ow = words_of(ours);
+            if (!CHECK(path, !strcmp(ow, pw)))
+                show_diff(path, ow, pw);
+            free(ow);
+            free(ours);
+            ebook_free(&eb);
+        }
+        free(pw);
+        free(path);
+    }
+}
+
 /* ---- an EPUB's documents through html_append, as epub.c hands them ---- */
 
 /* Entry `name` of the zip at path, malloc'd (*n its length), or NULL. */
@@ -1274,11 +1350,13 @@ int main(int argc, char **argv)
     test_chapters_generic();
     test_chapters_page();
     test_hgroup();
+    test_gutenberg();
     test_xhtml_chapter();
     test_safety();
     test_long_paragraph();
     test_sniff();
     test_fixtures();
+    test_fixture_words();
     test_encodings();
     test_deterministic("tests/data/html/ao3_download.html");
     test_deterministic("tests/data/html/plain_story.html");
