@@ -77,8 +77,6 @@ struct group {
 /* A parsed story.ini. */
 struct ini {
     char *title, *author;   /* NULL when the key is absent */
-    char *series;           /* `series =`, NULL when absent */
-    double series_index;    /* `series_index =` (> 0), 0 when absent */
     char **order;           /* names from `order =` */
     size_t n_order;
     bool has_order;
