@@ -60,6 +60,11 @@ struct chapter {
                             and leading A/N/Disclaimer paragraphs left out),
                             so editions usually share it; with editions that
                             differ there, the lead most editions share */
+    bool note;           /* a note-only chapter: its text after the heading
+                            is all an author's note (a hiatus notice, "not
+                            a chapter"): the preferred edition's back == body
+                            < end.  Shown dimmed, no story words, never
+                            new (seen.h).  Set by story_sum_bytes */
     /* private: blocks of ed[0], parsed on first use */
     struct block *blocks;
     size_t n_blocks;

@@ -80,8 +80,10 @@ void story_sum_bytes(struct story *s)
 {
     size_t base = 0;
     for (size_t c = 0; c < s->n_ch; c++) {
+        const struct edition *e = &s->ch[c].ed[0];
         s->ch[c].base = base;
-        base += s->ch[c].ed[0].end - s->ch[c].ed[0].start;
+        s->ch[c].note = e->back <= e->body && e->body < e->end;
+        base += e->end - e->start;
     }
     s->total = base;
 }

@@ -1,0 +1,120 @@
+/* seen.h — the seen-chapters store: per story, the chapters the reader has
+ * had on screen (and the ones the story had when they last read it), so
+ * that chapters added since are "new" and a rewritten read chapter is
+ * "revised".  Kept in `$XDG_STATE_HOME/quire/seen` (docs/FORMATS.md, "Seen
+ * chapters"), beside the bookmarks and saved the same way.
+ *
+ * Layer: build (uses the story model and bookmark positions; no curses).
+ *
+ * A chapter is named by its key (struct chapter.key, from its own text),
+ * so renamed files, re-downloads and editions keep it.  Per story and
+ * chapter key the store keeps one record: `known` (the story had the
+ * chapter when the reader last had the story open) or `seen` (the reader
+ * had some of it on screen), with a digest of its normalised story text
+ * when seen (0: not known, as for chapters counted seen from an old saved
+ * position) and when.  A story with no record was never opened: it has
+ * nothing new (everything is unread, not new).  New chapters are the
+ * ones whose key the record lacks (note-only chapters and chapters with no
+ * key never count).
+ *
+ * Safety: as the bookmarks (bookmarks.h): every save locks `seen.lock`,
+ * re-reads the file, merges this process's records over it (seen_merge)
+ * and replaces it atomically; an unreadable file is moved aside to
+ * `seen.bad-TIMESTAMP` with a one-line warning; a file with unreadable
+ * lines is copied aside whole before it is rewritten. */
+#ifndef QUIRE_SEEN_H
+#define QUIRE_SEEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "bookmarks.h"
+#include "story.h"
+
+struct seen;   /* the store (opaque) */
+
+/* Open the store in `dir` (NULL: the XDG state folder).  Never fails:
+ * problems are warnings (printed once as "quire: WHAT: WHY" unless quiet;
+ * the last one is seen_warning's).  Nothing is written until a save. */
+struct seen *seen_open(const char *dir, bool quiet);
+/* Save pending changes and free; NULL is a no-op. */
+void seen_close(struct seen *s);
+void seen_set_quiet(struct seen *s, bool quiet);
+/* The last warning, or NULL. */
+const char *seen_warning(const struct seen *s);
+
+/* Write pending changes: lock, re-read, merge (seen_merge), replace
+ * atomically.  No I/O when nothing changed.  0, or -1 (warning kept). */
+int seen_save(struct seen *s);
+
+/* Merge `from` into `into`: per story the union of their chapters; per
+ * chapter `seen` beats `known`, and between two of a kind the later WHEN
+ * wins (`from`'s on a tie).  Lines of unknown types are kept from both.
+ * (The merge a sync of two state folders uses.) */
+void seen_merge(struct seen *into, const struct seen *from);
+
+/* For tests and --merge-state: parse a file's bytes into a store tied to
+ * no folder (never written).  NULL with *err when the file as a whole
+ * cannot be read (no magic line, a newer format); *bad_lines (may be NULL)
+ * counts skipped lines. */
+struct seen *seen_parse(const char *data, size_t len, size_t *bad_lines, char **err);
+/* The store in the file format (malloc'd, *len bytes). */
+char *seen_format(const struct seen *s, size_t *len);
+
+/* --- stories ---------------------------------------------------------- */
+
+/* Does the store hold a record of the story with this id? */
+bool seen_has(const struct seen *s, const char *story_id);
+
+/* Records saved under one of a story's aliases (struct story.alias) and
+ * none under its id move to its id (in memory; the file follows at the
+ * next save). */
+void seen_adopt(struct seen *s, const struct library *lib);
+
+/* Meet story st: when it has no record and `last` (its saved position,
+ * may be NULL) is given, the story is recorded as it is now, its chapters
+ * up to the position's chapter counted seen (with no digest) and the rest
+ * known: a reader of a version without this store sees nothing new.
+ * Returns true when a record was made. */
+bool seen_meet(struct seen *s, const struct story *st, const struct bm_pos *last);
+
+/* The reader has story st open: every chapter it has now is recorded as
+ * known (those not yet in the record). */
+void seen_open_story(struct seen *s, const struct story *st);
+
+/* The reader has chapter ci of st on screen: it is seen, with the digest
+ * of its text as it is now (reads its text). */
+void seen_mark(struct seen *s, struct story *st, size_t ci);
+
+/* Is chapter ci of st new (a record exists and lacks its key)?  Note-only
+ * chapters and chapters without a key are never new. */
+bool seen_is_new(const struct seen *s, const struct story *st, size_t ci);
+
+/* How many chapters of st are new (0 when it has no record). */
+size_t seen_count_new(const struct seen *s, const struct story *st);
+
+/* The first new chapter at or after `from`, else the first new one
+ * anywhere; st->n_ch when none. */
+size_t seen_first_new(const struct seen *s, const struct story *st, size_t from);
+
+/* Was chapter ci of st seen with other text than it has now (its digest
+ * changed)?  Reads its text. */
+bool seen_is_revised(const struct seen *s, struct story *st, size_t ci);
+
+/* Is any seen chapter of st revised?  Reads the text of its seen chapters
+ * the first time it is asked for a story (the answer is kept until the
+ * store or the story changes). */
+bool seen_any_revised(struct seen *s, struct story *st);
+
+/* The digest of chapter ci's text: FNV-1a of its normalised story text
+ * (its words, front and back matter left out), so editions of one text
+ * share it.  Never 0. */
+uint64_t seen_digest(struct story *st, size_t ci);
+
+/* Is chapter c of a story a note-only chapter (its whole text is an
+ * author's note: no story text)? */
+bool seen_note_chapter(const struct story *st, size_t ci);
+
+#endif
