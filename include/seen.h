@@ -80,9 +80,16 @@ void seen_adopt(struct seen *s, const struct library *lib);
  * Returns true when a record was made. */
 bool seen_meet(struct seen *s, const struct story *st, const struct bm_pos *last);
 
-/* The reader has story st open: every chapter it has now is recorded as
- * known (those not yet in the record). */
+/* The reader opens story st: when it has no record yet (never read), every
+ * chapter it has now is recorded as known, so only chapters added later
+ * are new.  A story with a record keeps it as it is: its new chapters stay
+ * new until they are seen (seen_mark). */
 void seen_open_story(struct seen *s, const struct story *st);
+
+/* seen_adopt, then seen_meet for every story of lib that has a saved
+ * position in bm and no record: what every command that lists or opens
+ * the library with the store does first (s, lib or bm NULL: nothing). */
+void seen_meet_library(struct seen *s, const struct library *lib, const struct bookmarks *bm);
 
 /* The reader has chapter ci of st on screen: it is seen, with the digest
  * of its text as it is now (reads its text). */

@@ -32,6 +32,7 @@
 #include "library.h"
 #include "loader.h"
 #include "search.h"
+#include "seen.h"
 #include "ui_internal.h"
 #include "util.h"
 
@@ -132,6 +133,9 @@ struct ui_reader {
     /* where the reader was before the last jump ('' returns) */
     bool have_prev;
     size_t prev_ci, prev_off;
+    /* the chapters on screen when they were last marked seen (seen.h):
+     * marked again only when they change; seen_lo > seen_hi: none yet */
+    size_t seen_lo, seen_hi;
     /* saving: the position is written at most every UI_SAVE_EVERY s */
     bool unsaved;
     time_t saved_at;
@@ -150,6 +154,7 @@ struct ui {
     struct loader *loader;   /* the whole library being read while the open
                                 story is partial; NULL once taken */
     struct bookmarks *bm;
+    struct seen *seen;       /* seen chapters (ui_start.seen), or NULL */
     const struct config *cfg;
     const struct ui_mode *screen;    /* the library or the reader */
     const struct ui_mode *overlay;   /* a menu or the help; NULL */

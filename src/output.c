@@ -36,6 +36,16 @@ static void put_text(FILE *out, const char *s)
  * in the whole list); the verbose part is the whole library's. */
 int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv, bool verbose)
 {
+    return output_list_seen(lib, only, NULL, out, tsv, verbose);
+}
+
+/* With the seen-chapters store, a story with new chapters reads
+ *
+ *     by TwilightChild; 4 chapters (2 new), 9876 words
+ */
+int output_list_seen(const struct library *lib, const bool *only, const struct seen *seen,
+                     FILE *out, bool tsv, bool verbose)
+{
     bool first = true;
     for (size_t i = 0; i < lib->n_stories; i++) {
         const struct story *s = &lib->stories[i];
@@ -56,7 +66,11 @@ int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv
             } else {
                 fputs("author unknown", out);
             }
-            fprintf(out, "; %zu chapter%s, %zu words\n", s->n_ch, s->n_ch == 1 ? "" : "s", words);
+            size_t fresh = seen_count_new(seen, s);
+            fprintf(out, "; %zu chapter%s", s->n_ch, s->n_ch == 1 ? "" : "s");
+            if (fresh)
+                fprintf(out, " (%zu new)", fresh);
+            fprintf(out, ", %zu words\n", words);
         }
         first = false;
         for (size_t c = 0; c < s->n_ch; c++) {

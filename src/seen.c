@@ -754,18 +754,28 @@ bool seen_meet(struct seen *s, const struct story *st, const struct bm_pos *last
 
 void seen_open_story(struct seen *s, const struct story *st)
 {
-    if (!s || st->partial)
+    if (!s || st->partial || seen_has(s, st->id))
         return;
-    struct seen_story *ss = story_get(s, st->id);
+    struct seen_story *ss = NULL;
     time_t now = time(NULL);
     for (size_t c = 0; c < st->n_ch; c++)
-        if (st->ch[c].key[0] && !ch_find(ss, st->ch[c].key, NULL))
+        if (st->ch[c].key[0]) {
+            if (!ss)
+                ss = story_get(s, st->id);   /* no keys: no record either */
             put(s, ss, st->ch[c].key, false, 0, now);
-    if (ss->n == 0) {   /* nothing to record (no keys): no record either */
-        size_t at;
-        story_find(s, st->id, &at);
-        memmove(&s->st[at], &s->st[at + 1], (s->n - at - 1) * sizeof *s->st);
-        s->n--;
+        }
+}
+
+void seen_meet_library(struct seen *s, const struct library *lib, const struct bookmarks *bm)
+{
+    if (!s || !lib || !bm)
+        return;
+    seen_adopt(s, lib);
+    for (size_t i = 0; i < lib->n_stories; i++) {
+        struct bm_pos pos;
+        const struct story *st = &lib->stories[i];
+        if (!st->partial && !seen_has(s, st->id) && bookmarks_get_last(bm, st->id, &pos))
+            seen_meet(s, st, &pos);
     }
 }
 

@@ -115,9 +115,9 @@ static void when_text(time_t when, char *buf, size_t size)
     }
 }
 
-static void draw_row(struct ui *ui, int y, const struct story *s, bool selected)
+static void draw_row(struct ui *ui, int y, struct story *s, bool selected)
 {
-    char right[96], pct[16], when[32];
+    char right[128], pct[16], when[32], fresh[40] = "";
     struct bm_pos pos;
     bool read = ui->bm && bookmarks_get_last(ui->bm, s->id, &pos);
     if (read) {
@@ -127,7 +127,14 @@ static void draw_row(struct ui *ui, int y, const struct story *s, bool selected)
         snprintf(pct, sizeof pct, " new");
         snprintf(when, sizeof when, "-");
     }
-    snprintf(right, sizeof right, "%4zu ch  %s  %-12s", s->n_ch, pct, when);
+    /* What changed since the reader last read it (seen.h) */
+    size_t n_new = seen_count_new(ui->seen, s);
+    bool revised = read && seen_any_revised(ui->seen, s);
+    if (n_new)
+        snprintf(fresh, sizeof fresh, "  +%zu new%s", n_new, revised ? ", revised" : "");
+    else if (revised)
+        snprintf(fresh, sizeof fresh, "  revised");
+    snprintf(right, sizeof right, "%4zu ch%s  %s  %-12s", s->n_ch, fresh, pct, when);
     attr_t a = selected ? ui->a_sel : A_NORMAL;
     if (selected) {
         attrset(a);

@@ -64,6 +64,22 @@ static void forget_hits(struct ui_reader *rd)
     rd->hits_more = false;
 }
 
+/* A reader who had read the story to its end (the saved place in its last
+ * screen: percent 100) and comes back to new chapters opens at the start
+ * of the first new one after that place, and the bottom line says so; a
+ * reader in the middle keeps their place (seen.h: what is new). */
+static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, size_t ci)
+{
+    size_t n = seen_count_new(ui->seen, s);
+    if (!n || s->partial || pos->percent < 99.995)
+        return;
+    size_t first = seen_first_new(ui->seen, s, ci);
+    if (first >= s->n_ch || !ui_view_chapter_entry(&ui->rd.v, first))
+        return;
+    ui_msg(ui, "%zu new chapter%s since you last read: chapter %zu of %zu", n,
+           n == 1 ? "" : "s", first + 1, s->n_ch);
+}
+
 static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
 {
     if (s->n_ch == 0) {
@@ -81,11 +97,16 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     struct bm_pos pos;
     size_t ci, off;
     if (at_saved && ui->bm && bookmarks_get_last(ui->bm, s->id, &pos) &&
-        bookmarks_resolve(s, &pos, &ci, &off))
+        bookmarks_resolve(s, &pos, &ci, &off)) {
         ui_view_goto(&rd->v, ci, off);
+        go_to_new(ui, s, &pos, ci);
+    }
+    seen_open_story(ui->seen, s);   /* a story read for the first time */
     rd->open = true;
     rd->s = s;
     rd->saved_at = time(NULL);
+    rd->seen_lo = 1;
+    rd->seen_hi = 0;
     return true;
 }
 
@@ -277,6 +298,19 @@ static void reader_resize(struct ui *ui)
     ui_view_resize(&ui->rd.v, ui_reader_width(ui), ui_reader_rows());
 }
 
+/* Chapters lo..hi are on the screen: seen (each once while it stays). */
+static void mark_seen(struct ui *ui, size_t lo, size_t hi)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (!ui->seen || rd->s->partial || (lo == rd->seen_lo && hi == rd->seen_hi))
+        return;
+    for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++)
+        if (ci < rd->seen_lo || ci > rd->seen_hi)
+            seen_mark(ui->seen, rd->s, ci);
+    rd->seen_lo = lo;
+    rd->seen_hi = hi;
+}
+
 static void reader_draw(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
@@ -299,6 +333,7 @@ static void reader_draw(struct ui *ui)
     }
     if (LINES >= 2)
         status_line(ui, h.cur != MAX_HITS);
+    mark_seen(ui, v->top.ci, a.ci);
 }
 
 /* ---- search ----------------------------------------------------------------- */
@@ -412,7 +447,11 @@ static void open_contents(struct ui *ui)
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
     for (size_t i = 0; i < s->n_ch; i++)
-        items[i] = xasprintf("%3zu. %s", i + 1, s->ch[i].title);
+        items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
+                             seen_is_new(ui->seen, s, i)             ? "  \xc2\xb7 new"
+                             : s->ch[i].note                         ? "  \xc2\xb7 note"
+                             : seen_is_revised(ui->seen, s, i)       ? "  \xc2\xb7 revised"
+                                                                     : "");
     ui_menu_open(ui, xasprintf("Contents \xc2\xb7 %s", s->title), items, s->n_ch,
                  ui->rd.v.top.ci, contents_chosen);
 }
@@ -611,6 +650,9 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
         bookmarks_resolve(ns, &pos, &ci, &off))
         ui_view_goto(&rd->v, ci, off);
+    seen_open_story(ui->seen, ns);   /* the whole story, first read */
+    rd->seen_lo = 1;
+    rd->seen_hi = 0;
 }
 
 /* ---- keys: the handlers of the reader's key table ---------------------------- */

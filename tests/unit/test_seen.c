@@ -276,9 +276,17 @@ static void test_new(void)
     seen_meet(m, &t1.s, &last);
     CHECK_INT("unread chapters the story had are not new", seen_count_new(m, &t2.s), 2);
 
-    /* Opening the new version records its chapters: nothing new after. */
+    /* Opening it keeps them new until they are seen. */
     seen_open_story(s, &t2.s);
-    CHECK_INT("opened: nothing new any more", seen_count_new(s, &t2.s), 0);
+    CHECK_INT("opened: still 2 new", seen_count_new(s, &t2.s), 2);
+    seen_mark(s, &t2.s, 4);
+    CHECK_INT("one seen: 1 new", seen_count_new(s, &t2.s), 1);
+    /* A story never read is recorded whole when first opened. */
+    struct seen *f = seen_parse("quire-seen 1\n", 13, NULL, NULL);
+    seen_open_story(f, &t1.s);
+    CHECK("first opened: a record", seen_has(f, t1.s.id));
+    CHECK_INT("its later chapters are new", seen_count_new(f, &t2.s), 2);
+    seen_close(f);
     seen_close(m);
     seen_close(s);
     tfree(&t1);
@@ -362,7 +370,8 @@ static void test_disk(void)
     /* Another process records the new version meanwhile; ours marks a
      * chapter: both are kept. */
     struct seen *other = seen_open(dir, true);
-    seen_open_story(other, &t2.s);
+    seen_mark(other, &t2.s, 4);
+    seen_mark(other, &t2.s, 5);
     seen_close(other);
     seen_mark(s, &t1.s, 1);
     seen_close(s);
