@@ -93,7 +93,24 @@ void seen_meet_library(struct seen *s, const struct library *lib, const struct b
 
 /* The reader has chapter ci of st on screen: it is seen, with the digest
  * of its text as it is now (reads its text). */
-void seen_mark(struct seen *s, struct story *st, size_t ci);
+void seen_mark(struct seen *s, const struct story *st, size_t ci);
+
+/* What a chapter is to the reader (seen_chapters). */
+enum seen_kind {
+    SEEN_UNTRACKED,   /* the story has no record, or a note or keyless chapter */
+    SEEN_KNOWN,       /* the story had it when last read; not seen yet */
+    SEEN_READ,        /* seen, its text as it was */
+    SEEN_NEW,         /* added since: the record lacks its key */
+    SEEN_REVISED,     /* seen, and its text changed since: its digest
+                         differs, or its opening was rewritten (a new key
+                         where a seen chapter the story no longer has was) */
+};
+
+/* The kind of every chapter of st into out[0 .. st->n_ch); returns how
+ * many are new.  A chapter is revised only when `digests` is set (that
+ * reads the text of its seen chapters; else they are SEEN_READ), except
+ * one whose opening was rewritten, found from the keys alone. */
+size_t seen_chapters(const struct seen *s, const struct story *st, bool digests, enum seen_kind *out);
 
 /* Is chapter ci of st new (a record exists and lacks its key)?  Note-only
  * chapters and chapters without a key are never new. */
@@ -108,17 +125,17 @@ size_t seen_first_new(const struct seen *s, const struct story *st, size_t from)
 
 /* Was chapter ci of st seen with other text than it has now (its digest
  * changed)?  Reads its text. */
-bool seen_is_revised(const struct seen *s, struct story *st, size_t ci);
+bool seen_is_revised(const struct seen *s, const struct story *st, size_t ci);
 
 /* Is any seen chapter of st revised?  Reads the text of its seen chapters
  * the first time it is asked for a story (the answer is kept until the
  * store or the story changes). */
-bool seen_any_revised(struct seen *s, struct story *st);
+bool seen_any_revised(struct seen *s, const struct story *st);
 
 /* The digest of chapter ci's text: FNV-1a of its normalised story text
  * (its words, front and back matter left out), so editions of one text
  * share it.  Never 0. */
-uint64_t seen_digest(struct story *st, size_t ci);
+uint64_t seen_digest(const struct story *st, size_t ci);
 
 /* Is chapter c of a story a note-only chapter (its whole text is an
  * author's note: no story text)? */

@@ -33,6 +33,7 @@
 /* One chapter of one story. */
 struct seen_ch {
     char key[SEEN_MAX_KEY + 1];
+    size_t index;        /* the chapter's place (from 0) when recorded */
     bool seen;           /* had on screen (else: known when last read) */
     uint64_t digest;     /* of its text when seen; 0: not known */
     time_t when;
@@ -247,9 +248,9 @@ static bool parse_when(const char *f, size_t n, time_t *out)
 /* One `chapter` line's fields after its type: true when all are good. */
 static bool parse_chapter(struct seen *s, const char *p, const char *end)
 {
-    const char *f[5];
-    size_t n[5];
-    for (int i = 0; i < 5; i++)
+    const char *f[6];
+    size_t n[6];
+    for (int i = 0; i < 6; i++)
         if (!field(&p, end, &f[i], &n[i]))
             return false;
     /* fields after WHEN are a newer quire's: ignored */
@@ -257,13 +258,18 @@ static bool parse_chapter(struct seen *s, const char *p, const char *end)
     if (!valid_token(f[0], n[0], SEEN_MAX_ID) || !valid_token(f[1], n[1], SEEN_MAX_KEY))
         return false;
     memcpy(r.key, f[1], n[1]);
-    if (n[2] == 4 && memcmp(f[2], "seen", 4) == 0)
+    time_t idx;
+    if (!parse_when(f[2], n[2], &idx) || f[2][0] == '-' || (n[2] > 1 && f[2][0] == '0') ||
+        n[2] > 9)
+        return false;
+    r.index = (size_t)idx;
+    if (n[3] == 4 && memcmp(f[3], "seen", 4) == 0)
         r.seen = true;
-    else if (!(n[2] == 5 && memcmp(f[2], "known", 5) == 0))
+    else if (!(n[3] == 5 && memcmp(f[3], "known", 5) == 0))
         return false;
-    if (n[3] && !parse_hex64(f[3], n[3], &r.digest))
+    if (n[4] && !parse_hex64(f[4], n[4], &r.digest))
         return false;
-    if (!parse_when(f[4], n[4], &r.when))
+    if (!parse_when(f[5], n[5], &r.when))
         return false;
     char id[SEEN_MAX_ID + 1];
     memcpy(id, f[0], n[0]);
@@ -355,7 +361,7 @@ char *seen_format(const struct seen *s, size_t *len)
             char dg[17] = "";
             if (r->digest)
                 hex16(r->digest, dg);
-            buf_printf(&b, "chapter\t%s\t%s\t%s\t%s\t%lld\n", ss->id, r->key,
+            buf_printf(&b, "chapter\t%s\t%s\t%zu\t%s\t%s\t%lld\n", ss->id, r->key, r->index,
                        r->seen ? "seen" : "known", dg, (long long)r->when);
         }
     }
@@ -714,10 +720,10 @@ static bool trackable(const struct story *st, size_t ci)
     return st->ch[ci].key[0] && !st->ch[ci].note;
 }
 
-static bool put(struct seen *s, struct seen_story *ss, const char *key, bool seen,
+static bool put(struct seen *s, struct seen_story *ss, const char *key, size_t index, bool seen,
                 uint64_t digest, time_t when)
 {
-    struct seen_ch r = {.seen = seen, .digest = digest, .when = when};
+    struct seen_ch r = {.index = index, .seen = seen, .digest = digest, .when = when};
     snprintf(r.key, sizeof r.key, "%s", key);
     if (!ch_put(ss, &r))
         return false;
@@ -746,7 +752,7 @@ bool seen_meet(struct seen *s, const struct story *st, const struct bm_pos *last
     time_t when = last->when ? last->when : time(NULL);
     for (size_t c = 0; c < st->n_ch; c++)
         if (st->ch[c].key[0])
-            put(s, ss, st->ch[c].key, c <= pc, 0, when);
+            put(s, ss, st->ch[c].key, c, c <= pc, 0, when);
     s->dirty = true;
     s->gen++;
     return true;
@@ -762,7 +768,7 @@ void seen_open_story(struct seen *s, const struct story *st)
         if (st->ch[c].key[0]) {
             if (!ss)
                 ss = story_get(s, st->id);   /* no keys: no record either */
-            put(s, ss, st->ch[c].key, false, 0, now);
+            put(s, ss, st->ch[c].key, c, false, 0, now);
         }
 }
 
@@ -779,48 +785,111 @@ void seen_meet_library(struct seen *s, const struct library *lib, const struct b
     }
 }
 
-void seen_mark(struct seen *s, struct story *st, size_t ci)
+void seen_mark(struct seen *s, const struct story *st, size_t ci)
 {
     if (!s || ci >= st->n_ch || !st->ch[ci].key[0])
         return;
     uint64_t d = seen_digest(st, ci);
     struct seen_story *ss = story_get(s, st->id);
     const struct seen_ch *have = ch_find(ss, st->ch[ci].key, NULL);
-    if (have && have->seen && have->digest == d)
+    if (have && have->seen && have->digest == d && have->index == ci)
         return;
-    put(s, ss, st->ch[ci].key, true, d, time(NULL));
+    put(s, ss, st->ch[ci].key, ci, true, d, time(NULL));
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t seen_chapters(const struct seen *s, const struct story *st, bool digests, enum seen_kind *out)
+{
+    const struct seen_story *ss = s ? story_find(s, st->id, NULL) : NULL;
+    for (size_t c = 0; c < st->n_ch; c++)
+        out[c] = SEEN_UNTRACKED;
+    if (!ss || !st->n_ch)
+        return 0;
+    /* Chapters rewritten at their opening have a new key: a seen record
+     * whose key the story no longer has, at the place of a chapter whose
+     * key the record lacks, is that chapter, revised. */
+    const char **keys = xcalloc(st->n_ch, sizeof *keys);
+    for (size_t c = 0; c < st->n_ch; c++)
+        keys[c] = st->ch[c].key;
+    qsort(keys, st->n_ch, sizeof *keys, cmp_key);
+    bool *replaced = xcalloc(st->n_ch, sizeof *replaced);
+    for (size_t k = 0; k < ss->n; k++) {
+        const struct seen_ch *r = &ss->ch[k];
+        const char *key = r->key;
+        if (r->seen && r->index < st->n_ch &&
+            !bsearch(&key, keys, st->n_ch, sizeof *keys, cmp_key) &&
+            !ch_find(ss, st->ch[r->index].key, NULL))
+            replaced[r->index] = true;
+    }
+    size_t n_new = 0;
+    for (size_t c = 0; c < st->n_ch; c++) {
+        if (!trackable(st, c))
+            continue;
+        const struct seen_ch *r = ch_find(ss, st->ch[c].key, NULL);
+        if (!r)
+            out[c] = replaced[c] ? SEEN_REVISED : SEEN_NEW;
+        else if (!r->seen)
+            out[c] = SEEN_KNOWN;
+        else
+            out[c] = digests && r->digest && r->digest != seen_digest(st, c) ? SEEN_REVISED
+                                                                             : SEEN_READ;
+        n_new += out[c] == SEEN_NEW;
+    }
+    free(replaced);
+    free(keys);
+    return n_new;
+}
+
+/* seen_chapters into a scratch array (freed by the caller). */
+static enum seen_kind *kinds(const struct seen *s, const struct story *st, bool digests,
+                             size_t *n_new)
+{
+    enum seen_kind *k = xcalloc(st->n_ch + 1, sizeof *k);
+    *n_new = seen_chapters(s, st, digests, k);
+    return k;
 }
 
 bool seen_is_new(const struct seen *s, const struct story *st, size_t ci)
 {
-    if (!s || ci >= st->n_ch || !trackable(st, ci))
+    if (!s || ci >= st->n_ch || !seen_has(s, st->id))
         return false;
-    const struct seen_story *ss = story_find(s, st->id, NULL);
-    return ss && !ch_find(ss, st->ch[ci].key, NULL);
+    size_t n;
+    enum seen_kind *k = kinds(s, st, false, &n);
+    bool r = k[ci] == SEEN_NEW;
+    free(k);
+    return r;
 }
 
 size_t seen_count_new(const struct seen *s, const struct story *st)
 {
-    if (!s || !story_find(s, st->id, NULL))
+    if (!s || !seen_has(s, st->id))
         return 0;
-    size_t n = 0;
-    for (size_t c = 0; c < st->n_ch; c++)
-        n += seen_is_new(s, st, c);
+    size_t n;
+    free(kinds(s, st, false, &n));
     return n;
 }
 
 size_t seen_first_new(const struct seen *s, const struct story *st, size_t from)
 {
-    for (size_t c = from; c < st->n_ch; c++)
-        if (seen_is_new(s, st, c))
-            return c;
-    for (size_t c = 0; c < from && c < st->n_ch; c++)
-        if (seen_is_new(s, st, c))
-            return c;
-    return st->n_ch;
+    if (!s || !seen_has(s, st->id))
+        return st->n_ch;
+    size_t n, first = st->n_ch;
+    enum seen_kind *k = kinds(s, st, false, &n);
+    for (size_t c = from; c < st->n_ch && first == st->n_ch; c++)
+        if (k[c] == SEEN_NEW)
+            first = c;
+    for (size_t c = 0; c < from && c < st->n_ch && first == st->n_ch; c++)
+        if (k[c] == SEEN_NEW)
+            first = c;
+    free(k);
+    return first;
 }
 
-uint64_t seen_digest(struct story *st, size_t ci)
+uint64_t seen_digest(const struct story *st, size_t ci)
 {
     const char *text;
     chapter_text(&st->ch[ci], &text);
@@ -837,16 +906,18 @@ uint64_t seen_digest(struct story *st, size_t ci)
     return h ? h : 1;
 }
 
-bool seen_is_revised(const struct seen *s, struct story *st, size_t ci)
+bool seen_is_revised(const struct seen *s, const struct story *st, size_t ci)
 {
-    if (!s || ci >= st->n_ch || !trackable(st, ci))
+    if (!s || ci >= st->n_ch || !seen_has(s, st->id))
         return false;
-    const struct seen_story *ss = story_find(s, st->id, NULL);
-    const struct seen_ch *r = ch_find(ss, st->ch[ci].key, NULL);
-    return r && r->seen && r->digest && r->digest != seen_digest(st, ci);
+    enum seen_kind *k = xcalloc(st->n_ch, sizeof *k);
+    seen_chapters(s, st, true, k);
+    bool r = k[ci] == SEEN_REVISED;
+    free(k);
+    return r;
 }
 
-bool seen_any_revised(struct seen *s, struct story *st)
+bool seen_any_revised(struct seen *s, const struct story *st)
 {
     struct seen_story *ss = s ? story_find(s, st->id, NULL) : NULL;
     if (!ss)
@@ -855,8 +926,11 @@ bool seen_any_revised(struct seen *s, struct story *st)
         ss->memo_total == st->total)
         return ss->memo_revised;
     bool any = false;
+    enum seen_kind *k = xcalloc(st->n_ch + 1, sizeof *k);
+    seen_chapters(s, st, true, k);
     for (size_t c = 0; c < st->n_ch && !any; c++)
-        any = seen_is_revised(s, st, c);
+        any = k[c] == SEEN_REVISED;
+    free(k);
     ss = story_find(s, st->id, NULL);
     ss->memo_story = st;
     ss->memo_gen = s->gen;

@@ -115,7 +115,7 @@ static void when_text(time_t when, char *buf, size_t size)
     }
 }
 
-static void draw_row(struct ui *ui, int y, struct story *s, bool selected)
+static void draw_row(struct ui *ui, int y, const struct story *s, bool selected)
 {
     char right[128], pct[16], when[32], fresh[40] = "";
     struct bm_pos pos;

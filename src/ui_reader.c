@@ -446,12 +446,15 @@ static void open_contents(struct ui *ui)
 {
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
+    enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);   /* what is new (seen.h) */
+    seen_chapters(ui->seen, s, true, k);
     for (size_t i = 0; i < s->n_ch; i++)
         items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
-                             seen_is_new(ui->seen, s, i)             ? "  \xc2\xb7 new"
-                             : s->ch[i].note                         ? "  \xc2\xb7 note"
-                             : seen_is_revised(ui->seen, s, i)       ? "  \xc2\xb7 revised"
-                                                                     : "");
+                             k[i] == SEEN_NEW       ? "  \xc2\xb7 new"
+                             : k[i] == SEEN_REVISED ? "  \xc2\xb7 revised"
+                             : s->ch[i].note        ? "  \xc2\xb7 note"
+                                                    : "");
+    free(k);
     ui_menu_open(ui, xasprintf("Contents \xc2\xb7 %s", s->title), items, s->n_ch,
                  ui->rd.v.top.ci, contents_chosen);
 }

@@ -150,8 +150,8 @@ static const char *v2[] = {
 static void test_format(void)
 {
     const char *file = "quire-seen 1\textra header\n"
-                       "chapter\tabc\t0123456789abcdef\tseen\t00000000000000ff\t1700000000\n"
-                       "chapter\tabc\t1111111111111111\tknown\t\t-5\tnewer field\n"
+                       "chapter\tabc\t0123456789abcdef\t3\tseen\t00000000000000ff\t1700000000\n"
+                       "chapter\tabc\t1111111111111111\t0\tknown\t\t-5\tnewer field\n"
                        "\n"
                        "future\tline\tkept\n";
     size_t bad = 9;
@@ -165,8 +165,8 @@ static void test_format(void)
     char *out = seen_format(s, &len);
     CHECK_STR("written back: sorted, extra fields dropped, unknown lines kept", out,
               "quire-seen 1\n"
-              "chapter\tabc\t0123456789abcdef\tseen\t00000000000000ff\t1700000000\n"
-              "chapter\tabc\t1111111111111111\tknown\t\t-5\n"
+              "chapter\tabc\t0123456789abcdef\t3\tseen\t00000000000000ff\t1700000000\n"
+              "chapter\tabc\t1111111111111111\t0\tknown\t\t-5\n"
               "future\tline\tkept\n");
     struct seen *again = seen_parse(out, len, &bad, &err);
     size_t len2;
@@ -178,18 +178,19 @@ static void test_format(void)
     seen_close(again);
 
     const char *bads = "quire-seen 1\n"
-                       "chapter\tabc\tkey\tread\t\t1\n"             /* unknown state */
-                       "chapter\tabc\tkey\tseen\tzz\t1\n"           /* bad digest */
-                       "chapter\tabc\tkey\tseen\t\tsoon\n"          /* bad when */
-                       "chapter\ta b\tkey\tseen\t\t1\n"             /* bad id */
-                       "chapter\tabc\tkey\n"                        /* fields missing */
-                       "chapter\tabc\tgood\tseen\t\t1\n"
-                       "chapter\tabc\tcut\tseen\t\t1";               /* no line end */
+                       "chapter\tabc\tkey\t0\tread\t\t1\n"             /* unknown state */
+                       "chapter\tabc\tkey\t0\tseen\tzz\t1\n"           /* bad digest */
+                       "chapter\tabc\tkey\t0\tseen\t\tsoon\n"          /* bad when */
+                       "chapter\ta b\tkey\t0\tseen\t\t1\n"             /* bad id */
+                       "chapter\tabc\tkey\t0\n"                     /* fields missing */
+                       "chapter\tabc\tkey\t01\tseen\t\t1\n"          /* bad index */
+                       "chapter\tabc\tgood\t0\tseen\t\t1\n"
+                       "chapter\tabc\tcut\t0\tseen\t\t1";               /* no line end */
     s = seen_parse(bads, strlen(bads), &bad, &err);
     CHECK("bad lines do not make the file unreadable", s != NULL);
-    CHECK_INT("each bad line counted", bad, 6);
+    CHECK_INT("each bad line counted", bad, 7);
     out = seen_format(s, &len);
-    CHECK_STR("the good line kept", out, "quire-seen 1\nchapter\tabc\tgood\tseen\t\t1\n");
+    CHECK_STR("the good line kept", out, "quire-seen 1\nchapter\tabc\tgood\t0\tseen\t\t1\n");
     free(out);
     seen_close(s);
 
@@ -207,16 +208,16 @@ static void test_format(void)
 static void test_merge(void)
 {
     const char *a = "quire-seen 1\n"
-                    "chapter\ts1\tk1\tknown\t\t100\n"
-                    "chapter\ts1\tk2\tseen\t0000000000000001\t100\n"
-                    "chapter\ts1\tk3\tseen\t0000000000000001\t300\n"
+                    "chapter\ts1\tk1\t0\tknown\t\t100\n"
+                    "chapter\ts1\tk2\t0\tseen\t0000000000000001\t100\n"
+                    "chapter\ts1\tk3\t0\tseen\t0000000000000001\t300\n"
                     "only-a\n";
     const char *b = "quire-seen 1\n"
-                    "chapter\ts1\tk1\tseen\t0000000000000002\t50\n"
-                    "chapter\ts1\tk2\tseen\t0000000000000002\t200\n"
-                    "chapter\ts1\tk3\tseen\t0000000000000002\t200\n"
-                    "chapter\ts1\tk4\tknown\t\t10\n"
-                    "chapter\ts2\tk1\tknown\t\t10\n";
+                    "chapter\ts1\tk1\t0\tseen\t0000000000000002\t50\n"
+                    "chapter\ts1\tk2\t0\tseen\t0000000000000002\t200\n"
+                    "chapter\ts1\tk3\t0\tseen\t0000000000000002\t200\n"
+                    "chapter\ts1\tk4\t0\tknown\t\t10\n"
+                    "chapter\ts2\tk1\t0\tknown\t\t10\n";
     struct seen *sa = seen_parse(a, strlen(a), NULL, NULL);
     struct seen *sb = seen_parse(b, strlen(b), NULL, NULL);
     seen_merge(sa, sb);
@@ -224,19 +225,19 @@ static void test_merge(void)
     char *out = seen_format(sa, &len);
     CHECK_STR("union per story; seen beats known; the later WHEN wins", out,
               "quire-seen 1\n"
-              "chapter\ts1\tk1\tseen\t0000000000000002\t50\n"
-              "chapter\ts1\tk2\tseen\t0000000000000002\t200\n"
-              "chapter\ts1\tk3\tseen\t0000000000000001\t300\n"
-              "chapter\ts1\tk4\tknown\t\t10\n"
-              "chapter\ts2\tk1\tknown\t\t10\n"
+              "chapter\ts1\tk1\t0\tseen\t0000000000000002\t50\n"
+              "chapter\ts1\tk2\t0\tseen\t0000000000000002\t200\n"
+              "chapter\ts1\tk3\t0\tseen\t0000000000000001\t300\n"
+              "chapter\ts1\tk4\t0\tknown\t\t10\n"
+              "chapter\ts2\tk1\t0\tknown\t\t10\n"
               "only-a\n");
     free(out);
     /* merging the other way round gives the same records */
     struct seen *sa2 = seen_parse(a, strlen(a), NULL, NULL);
     seen_merge(sb, sa2);
     out = seen_format(sb, &len);
-    CHECK("the merge is symmetric", strstr(out, "chapter\ts1\tk3\tseen\t0000000000000001\t300\n") &&
-                                     strstr(out, "chapter\ts1\tk1\tseen\t0000000000000002\t50\n"));
+    CHECK("the merge is symmetric", strstr(out, "chapter\ts1\tk3\t0\tseen\t0000000000000001\t300\n") &&
+                                     strstr(out, "chapter\ts1\tk1\t0\tseen\t0000000000000002\t50\n"));
     free(out);
     seen_close(sa);
     seen_close(sb);
@@ -314,6 +315,22 @@ static void test_revised(void)
     CHECK("the unread chapter is not revised", !seen_is_revised(s, &tb.s, 1));
     CHECK("another edition (quotes, spacing) is not a revision", !seen_is_revised(s, &tc.s, 0));
     CHECK("nor is the story", !seen_any_revised(s, &tc.s));
+    /* Its opening rewritten: a new key where the seen chapter was. */
+    const char *d[] = {"Harry slept late.\nIt was cold.\n", "The letter came.\nAn owl.\n"};
+    const char *e[] = {"Harry woke.\nIt was cold.\n", "An owl at the window.\n",
+                       "The letter came.\nAn owl.\n"};
+    struct tstory td, te;
+    tbuild(&td, "Sun", d, 2);
+    tbuild(&te, "Sun", e, 3);
+    enum seen_kind k[3];
+    CHECK_INT("a rewritten opening is not new", seen_chapters(s, &td.s, false, k), 0);
+    CHECK_INT("but revised", k[0], SEEN_REVISED);
+    CHECK_INT("the unread chapter is only known", k[1], SEEN_KNOWN);
+    CHECK_INT("a chapter inserted in the middle is new", seen_chapters(s, &te.s, true, k), 1);
+    CHECK("and the others keep their kind", k[0] == SEEN_READ && k[1] == SEEN_NEW &&
+                                           k[2] == SEEN_KNOWN);
+    tfree(&td);
+    tfree(&te);
     seen_mark(s, &tb.s, 0);
     CHECK("read again: no longer revised", !seen_any_revised(s, &tb.s));
     CHECK_INT("and never new", seen_count_new(s, &tb.s), 0);
@@ -391,7 +408,7 @@ static void test_disk(void)
     seen_close(s);
 
     /* Unreadable lines: the file is copied aside whole and rewritten. */
-    put_file(path, "quire-seen 1\nchapter\tx\tk\tseen\t\t1\nchapter\tbroken\n");
+    put_file(path, "quire-seen 1\nchapter\tx\tk\t0\tseen\t\t1\nchapter\tbroken\n");
     s = seen_open(dir, true);
     CHECK("warned of the line", seen_warning(s) && strstr(seen_warning(s), ":3: 1 unreadable line"));
     CHECK_INT("a second copy aside", count_prefix(dir, "seen.bad-"), 2);
@@ -399,7 +416,7 @@ static void test_disk(void)
     seen_close(s);
     size_t len;
     char *data = read_file(path, &len, NULL);
-    CHECK_STR("the file rewritten clean", data, "quire-seen 1\nchapter\tx\tk\tseen\t\t1\n");
+    CHECK_STR("the file rewritten clean", data, "quire-seen 1\nchapter\tx\tk\t0\tseen\t\t1\n");
     free(data);
 
     /* A newer format is left alone. */
