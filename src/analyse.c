@@ -195,9 +195,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
 static void piece_analyse(struct piece *p, const char *t, bool sketch)
 {
     size_t from = p->body < p->back ? p->body : p->back;
+    /* a note-only chapter (back == body < end) is known by its note */
+    size_t to = p->back > from || p->back >= p->end ? p->back : p->end;
     p->words = parse_count_words(t, from, p->back);
     p->richness = piece_richness(t, p->start, p->end);
-    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back), sketch);
+    piece_fingerprint(p, t, from, to, lead_start(t, from, to), sketch);
 }
 
 

@@ -28,7 +28,9 @@ static void put_text(FILE *out, const char *s)
  *        1  Chapter 1 (2451 words)
  *        2  Chapter 2 (2672 words)
  *
- * "author unknown" replaces "by ..." when the story names none.  With
+ * "author unknown" replaces "by ..." when the story names none; a
+ * note-only chapter (struct chapter.note) says "(author's note)" instead
+ * of its words.  With
  * --verbose each chapter is followed by its files (preferred edition first),
  * and after the stories come the skipped files with their reasons and the
  * notes.  In TSV form the verbose part goes to stderr, so stdout stays one
@@ -92,7 +94,10 @@ int output_list_seen(const struct library *lib, const bool *only, const struct s
             } else {
                 fprintf(out, "  %4zu  ", c + 1);
                 put_text(out, ch->title);
-                fprintf(out, " (%zu words)\n", ch->words);
+                if (ch->note)   /* a note-only chapter: no story words */
+                    fputs(" (author's note)\n", out);
+                else
+                    fprintf(out, " (%zu words)\n", ch->words);
                 if (verbose)
                     for (size_t e = 0; e < ch->n_ed; e++) {
                         fputs(e ? "          also: " : "          file: ", out);

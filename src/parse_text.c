@@ -376,6 +376,29 @@ static bool detect_fff(const char *text, size_t len)
 
 /* The display title of chapter head c; sets *number and *body (after the
  * heading lines). */
+/* FanFicFare's marks before a chapter title line [*a, b), skipped: its
+ * "(new) " (the mark_new_chapters option) and "N. " where N is the
+ * chapter's place `n_ch` (add_chapter_numbers), in either order.  They
+ * are not part of the title, so its number and title are the chapter's
+ * own (the chapter's key never held them: it is made from the text
+ * under the heading). */
+static void fff_title_marks(const char *t, size_t *a, size_t b, size_t n_ch)
+{
+    for (int round = 0; round < 2; round++) {
+        if (b - *a > 6 && memcmp(t + *a, "(new) ", 6) == 0) {
+            *a += 6;
+            continue;
+        }
+        size_t i = *a, v = 0;
+        while (i < b && i - *a < 6 && t[i] >= '0' && t[i] <= '9')
+            v = v * 10 + (size_t)(t[i++] - '0');
+        if (i > *a && i + 2 < b && t[i] == '.' && t[i + 1] == ' ' && v == n_ch && t[*a] != '0')
+            *a = i + 2;
+        else
+            break;
+    }
+}
+
 static char *head_title(const char *text, size_t len, const struct cand *c, bool word_sub,
                         size_t n_ch, int *number, size_t *body)
 {
@@ -383,11 +406,13 @@ static char *head_title(const char *text, size_t len, const struct cand *c, bool
     *number = c->h.num;
     if (c->h.kind == H_SPECIAL) {
         int num;
-        if (parse_is_heading(text + c->h.a, c->h.b - c->h.a, &num, NULL))
+        size_t a = c->h.a;
+        fff_title_marks(text, &a, c->h.b, n_ch);
+        if (parse_is_heading(text + a, c->h.b - a, &num, NULL))
             *number = num;
         else
             *number = (int)n_ch;
-        return heading_title(text, c->h.a, c->h.b);
+        return heading_title(text, a, c->h.b);
     }
     char *ht = heading_title(text, c->h.a, c->h.b);
     if (word_sub || c->h.has_title || c->h.kind == H_WORD)
@@ -635,6 +660,75 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
     free(part_title);
 }
 
+/* Does t[from, to) hold `w` (ASCII, lower case), case-insensitively?  An
+ * apostrophe in w matches ' or U+2019. */
+static bool has_phrase(const char *t, size_t from, size_t to, const char *w)
+{
+    for (size_t i = from; i < to; i++) {
+        size_t k = i;
+        const char *q = w;
+        while (*q && k < to) {
+            unsigned char c = (unsigned char)t[k];
+            if (*q == '\'' && k + 2 < to && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
+                (unsigned char)t[k + 2] == 0x99) {
+                k += 3;
+            } else if ((c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*q) {
+                k++;
+            } else {
+                break;
+            }
+            q++;
+        }
+        if (!*q)
+            return true;
+    }
+    return false;
+}
+
+/* Words of a chapter that is only an author's note, at most. */
+#define NOTE_MAX_WORDS 300
+
+/* Is the chapter's text [from, to) only an author's note: short, and
+ * either every paragraph of it reads as a note (A/N:, Author's Note,
+ * Disclaimer...: matter_front_end), or it says it is a notice and not a
+ * chapter (a hiatus, "this is not a chapter", "not an update"), or its
+ * title says it is a note. */
+static bool note_only(const char *t, size_t from, size_t to, const char *title)
+{
+    size_t words = parse_count_words(t, from, to);
+    if (words == 0 || words > NOTE_MAX_WORDS)
+        return false;
+    if (matter_front_end(t, from, to) >= to)
+        return true;
+    static const char *const notice[] = {
+        "not a chapter", "not a real chapter", "isn't a chapter", "not an update",
+        "isn't an update", "not a new chapter", "on hiatus", "going on hiatus", "hiatus notice",
+        "story is on hold", "is discontinued", "up for adoption", NULL,
+    };
+    for (int i = 0; notice[i]; i++)
+        if (has_phrase(t, from, to, notice[i]))
+            return true;
+    if (title) {
+        size_t n = strlen(title);
+        static const char *const titles[] = {
+            "author's note", "authors note", "a/n", "note", "notice", "hiatus", "hiatus notice",
+            "update notice", "important", "please read", NULL,
+        };
+        /* "Author's Note", "Chapter 12: Author's Note" */
+        const char *c = strrchr(title, ':');
+        const char *tt = c ? c + 1 : title;
+        while (*tt == ' ')
+            tt++;
+        n = strlen(tt);
+        while (n && (tt[n - 1] == '!' || tt[n - 1] == '.' || tt[n - 1] == ' '))
+            n--;
+        for (int i = 0; titles[i]; i++)
+            if (strlen(titles[i]) == n && has_phrase(tt, 0, n, titles[i]))
+                return true;
+    }
+    return false;
+}
+
 /* One untitled chapter when there are no heads; each chapter's preamble
  * moved into it; chapters tiling [body, len); closing notes of each, and
  * the Gutenberg licence or FanFicFare's "End file." after the last. */
@@ -664,6 +758,10 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
                                                             : ch->end;
         size_t bk = matter_back_start(p->text, ch->body, lim);
         ch->back = bk > ch->body ? bk : lim;
+        /* A note-only chapter: all of it after the heading is matter
+         * (struct chapter.note), no story text, no story words. */
+        if (ch->body < ch->back && note_only(p->text, ch->body, ch->back, ch->title))
+            ch->back = ch->body;
     }
 }
 
