@@ -413,8 +413,8 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
     bool holding = false;
     for (size_t i = 0; i < r.n_ch; i++) {
         const struct parse_chapter *c = &r.ch[i];
-        bool empty = c->body >= c->back || c->back > src->len ||
-                     !norm_has_word(src->text, c->body, c->back);
+        size_t to = c->back == c->body ? c->end : c->back;   /* a note-only chapter's note */
+        bool empty = c->body >= to || to > src->len || !norm_has_word(src->text, c->body, to);
         if (i + 1 < r.n_ch && empty) {
             if (!holding)
                 held = i;

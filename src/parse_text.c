@@ -632,8 +632,11 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
     char *part_title = NULL;
     for (size_t i = 0; i < p->nk; i++) {
         const struct cand *c = &p->k[i];
+        /* FanFicFare indents nothing but its chapter titles: one with a
+         * line of text under it (a short notice) is a chapter */
+        bool fff_short = p->fff && c->content_lines >= 1 && c->content_bytes >= 8;
         if (!has_content(c->content_bytes, c->content_lines) && i + 1 < p->nk &&
-            !short_chapter(p, i))
+            !short_chapter(p, i) && !fff_short)
             continue;
         bool word_sub;
         size_t j = head_run(p, run_start, i, &word_sub);
