@@ -186,7 +186,8 @@ void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi);
 
 /* The story text of chapter ci: [*lo, *hi) of its preferred edition's
  * text, front matter and back matter (a Gutenberg header or licence, an
- * author's note block) left out. */
+ * author's note block) left out; empty (*lo == *hi) for a note-only
+ * chapter. */
 void story_text_range(const struct story *s, size_t ci, size_t *lo, size_t *hi);
 
 /* Percent (0..100) through the story of byte `off` in chapter `ci`; `off`

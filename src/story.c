@@ -277,6 +277,8 @@ void story_text_range(const struct story *s, size_t ci, size_t *lo, size_t *hi)
     const struct edition *e = &s->ch[ci].ed[0];
     *lo = e->front_end < e->start || e->front_end > e->end ? e->start : e->front_end;
     *hi = e->back < *lo || e->back > e->end ? e->end : e->back;
+    if (s->ch[ci].note)   /* a note-only chapter has no story text */
+        *lo = *hi;
 }
 
 /* Bytes of story text (story_text_range) before chapter ci, in *before,

@@ -71,7 +71,30 @@ static void forget_hits(struct ui_reader *rd)
 static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, size_t ci)
 {
     size_t n = seen_count_new(ui->seen, s);
-    if (!n || s->partial || pos->percent < 99.995)
+    if (!n || s->partial)
+        return;
+    /* The end: 100%, or the last screen of the place's chapter when every
+     * chapter after it is new or a note (a hiatus notice after the last
+     * chapter read keeps the percent under 100). */
+    bool at_end = pos->percent >= 99.995;
+    if (!at_end) {
+        enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);
+        seen_chapters(ui->seen, s, false, k);
+        bool rest = true;
+        for (size_t c = ci + 1; c < s->n_ch && rest; c++)
+            rest = k[c] == SEEN_NEW || s->ch[c].note;
+        free(k);
+        size_t lo, hi;
+        story_text_range(s, ci, &lo, &hi);
+        struct ui_view *v = &ui->rd.v;   /* at the saved place: is the
+                                            chapter's last line on screen? */
+        struct ui_addr a = v->top;
+        for (int r = 0; rest && !at_end && r < v->rows && a.ci == ci; r++) {
+            const struct line *ln = ui_view_line(v, &a);
+            at_end = (ln && ln->end >= hi) || !ui_view_next(v, &a);
+        }
+    }
+    if (!at_end)
         return;
     size_t first = seen_first_new(ui->seen, s, ci);
     if (first >= s->n_ch || !ui_view_chapter_entry(&ui->rd.v, first))

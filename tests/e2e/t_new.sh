@@ -14,12 +14,12 @@ LIB="$TMPD/lib"
 SEEN="$XDG_STATE_HOME/quire/seen"
 mkdir -p "$LIB"
 
-# gen N [MODE]: The Long Road with chapters 1..N, in FanFicFare's TXT
+# gen N [MODE]: The Long Road (or $TITLE) with chapters 1..N, in FanFicFare's TXT
 # layout (title page, labels, chapter titles indented by a tab).  Chapter
 # 4 of a story of more than 3 is only an author's note.  MODE rw: chapter
 # 2's opening rewritten; word: one word late in chapter 1 changed.
 gen() {
-    printf 'The Long Road\n\nby Wren Hollis\n\n\nStatus: In-Progress\nChapters: %d\n\n' "$1"
+    printf '%s\n\nby Wren Hollis\n\n\nStatus: In-Progress\nChapters: %d\n\n' "${TITLE:-The Long Road}" "$1"
     i=1
     while [ "$i" -le "$1" ]; do
         printf '\n\n\tChapter %d\n\n' "$i"
@@ -131,6 +131,31 @@ check "a word changed late in a read chapter: revised" ui_wait "The Long Road .*
 ui_keys Enter t
 check "the contents mark it" ui_wait "1\. Chapter 1  · revised"
 ui_keys Escape q q
+ui_dead >/dev/null
+
+# The last chapter is a hiatus notice: the end of the chapter before it
+# is the end (its percent stays under 100).  A reader at that chapter's
+# start keeps their place; one at its end goes on to the new chapters.
+LIB2="$TMPD/lib2"
+mkdir -p "$LIB2"
+TITLE="The Short Road"
+gen 4 >"$LIB2/road.txt"
+ui_start 100 24 -L "$LIB2" "The Short Road"
+ui_keys t 3 Enter
+check "at chapter 3's start" status_has " 3/4 "
+ui_keys q q
+ui_dead >/dev/null
+gen 6 >"$LIB2/road.txt"
+ui_start 100 24 -L "$LIB2" "The Short Road"
+check "at a chapter's start before the new ones: the place kept" status_has " 3/6 "
+ui_keys G
+check "at its end, the note after it: under 100%" not_shown "100%"
+ui_keys q q
+ui_dead >/dev/null
+gen 7 >"$LIB2/road.txt"
+ui_start 100 24 -L "$LIB2" "The Short Road"
+check "at its end: on to the first new chapter" ui_wait "3 new chapters since you last read: chapter 5 of 7"
+ui_keys q q
 ui_dead >/dev/null
 
 # A corrupt seen file is kept aside with a warning; nothing else breaks.
