@@ -404,7 +404,28 @@ static char *bad_name(const struct seen *s, int n)
              : xasprintf("%s/%s%s", s->dir, SEEN_BAD_PREFIX, stamp);
 }
 
-/* Keep data aside under a new name (never replacing a file): the name
+/* Move the file aside under a new name (never replacing a file): the name
+ * (malloc'd) or NULL with *err. */
+static char *move_aside(const struct seen *s, char **err)
+{
+    for (int n = 0; n < 1000; n++) {
+        char *to = bad_name(s, n);
+        if (link(s->path, to) == 0) {
+            unlink(s->path);
+            return to;
+        }
+        int e = errno;
+        free(to);
+        if (e != EEXIST) {
+            set_err(err, "%s", strerror(e));
+            return NULL;
+        }
+    }
+    set_err(err, "too many kept copies");
+    return NULL;
+}
+
+/* Keep a copy of data under a new name (never replacing a file): the name
  * (malloc'd) or NULL with *err. */
 static char *keep_aside(const struct seen *s, const char *data, size_t len, char **err)
 {
@@ -486,9 +507,8 @@ static int load(struct seen *s, struct seen *into, bool locked, bool *rewrite, b
     } else if ((r == SP_UNREADABLE || bad) && !locked) {
         *repair = true;
     } else if (r == SP_UNREADABLE || bad) {
-        char *to = keep_aside(s, data, len, &err);
+        char *to = r == SP_UNREADABLE ? move_aside(s, &err) : keep_aside(s, data, len, &err);
         if (to && r == SP_UNREADABLE) {
-            unlink(s->path);
             warn(s, "%s: unreadable seen chapters, kept as %s", s->path, to);
         } else if (to) {
             warn(s, "%s:%zu: %zu unreadable line%s skipped, whole file kept as %s", s->path,

@@ -402,6 +402,15 @@ static void test_disk(void)
     s = seen_open(dir, true);
     CHECK("warned", seen_warning(s) && strstr(seen_warning(s), "unreadable seen chapters, kept as"));
     CHECK_INT("kept aside", count_prefix(dir, "seen.bad-"), 1);
+    {
+        char *w = xstrdup(seen_warning(s));
+        char *kept = strstr(w, "kept as ");
+        size_t klen;
+        char *data = kept ? read_file(kept + 8, &klen, NULL) : NULL;
+        CHECK_STR("the kept file is the file as it was", data, "garbage\n");
+        free(data);
+        free(w);
+    }
     CHECK("an empty store", !seen_has(s, t1.s.id));
     seen_open_story(s, &t1.s);
     CHECK_INT("a save writes a new file", seen_save(s), 0);
