@@ -106,11 +106,20 @@ enum seen_kind {
                          where a seen chapter the story no longer has was) */
 };
 
+/* How seen_chapters finds revised chapters: */
+enum seen_check {
+    SEEN_CHECK_KEYS,  /* only a rewritten opening (keys alone, no text read) */
+    SEEN_CHECK_SIZE,  /* and a seen chapter whose story text changed size,
+                         confirmed by its digest (its text read only then) */
+    SEEN_CHECK_TEXT,  /* and every seen chapter whose digest changed (reads
+                         the text of every seen chapter) */
+};
+
 /* The kind of every chapter of st into out[0 .. st->n_ch); returns how
- * many are new.  A chapter is revised only when `digests` is set (that
- * reads the text of its seen chapters; else they are SEEN_READ), except
- * one whose opening was rewritten, found from the keys alone. */
-size_t seen_chapters(const struct seen *s, const struct story *st, bool digests, enum seen_kind *out);
+ * many are new.  Revised chapters as `check` says; the others of them are
+ * SEEN_READ. */
+size_t seen_chapters(const struct seen *s, const struct story *st, enum seen_check check,
+                     enum seen_kind *out);
 
 /* Is chapter ci of st new (a record exists and lacks its key)?  Note-only
  * chapters and chapters without a key are never new. */
@@ -124,12 +133,12 @@ size_t seen_count_new(const struct seen *s, const struct story *st);
 size_t seen_first_new(const struct seen *s, const struct story *st, size_t from);
 
 /* Was chapter ci of st seen with other text than it has now (its digest
- * changed)?  Reads its text. */
+ * changed: SEEN_CHECK_TEXT)?  Reads its text. */
 bool seen_is_revised(const struct seen *s, const struct story *st, size_t ci);
 
-/* Is any seen chapter of st revised?  Reads the text of its seen chapters
- * the first time it is asked for a story (the answer is kept until the
- * store or the story changes). */
+/* Is any seen chapter of st revised (SEEN_CHECK_SIZE: a text rewritten to
+ * the same size is not found; the contents use SEEN_CHECK_TEXT)?  The
+ * answer is kept until the store or the story changes. */
 bool seen_any_revised(struct seen *s, const struct story *st);
 
 /* The digest of chapter ci's text: FNV-1a of its normalised story text

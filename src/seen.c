@@ -36,6 +36,7 @@ struct seen_ch {
     size_t index;        /* the chapter's place (from 0) when recorded */
     bool seen;           /* had on screen (else: known when last read) */
     uint64_t digest;     /* of its text when seen; 0: not known */
+    size_t size;         /* bytes of its story text when seen (with digest) */
     time_t when;
 };
 
@@ -248,9 +249,9 @@ static bool parse_when(const char *f, size_t n, time_t *out)
 /* One `chapter` line's fields after its type: true when all are good. */
 static bool parse_chapter(struct seen *s, const char *p, const char *end)
 {
-    const char *f[6];
-    size_t n[6];
-    for (int i = 0; i < 6; i++)
+    const char *f[7];
+    size_t n[7];
+    for (int i = 0; i < 7; i++)
         if (!field(&p, end, &f[i], &n[i]))
             return false;
     /* fields after WHEN are a newer quire's: ignored */
@@ -269,7 +270,12 @@ static bool parse_chapter(struct seen *s, const char *p, const char *end)
         return false;
     if (n[4] && !parse_hex64(f[4], n[4], &r.digest))
         return false;
-    if (!parse_when(f[5], n[5], &r.when))
+    time_t size = 0;
+    if (n[5] && (!parse_when(f[5], n[5], &size) || f[5][0] == '-' ||
+                 (n[5] > 1 && f[5][0] == '0') || !r.digest))
+        return false;   /* a size goes with a digest */
+    r.size = (size_t)size;
+    if (!parse_when(f[6], n[6], &r.when))
         return false;
     char id[SEEN_MAX_ID + 1];
     memcpy(id, f[0], n[0]);
@@ -358,11 +364,13 @@ char *seen_format(const struct seen *s, size_t *len)
         const struct seen_story *ss = &s->st[i];
         for (size_t k = 0; k < ss->n; k++) {
             const struct seen_ch *r = &ss->ch[k];
-            char dg[17] = "";
-            if (r->digest)
+            char dg[17] = "", sz[24] = "";
+            if (r->digest) {
                 hex16(r->digest, dg);
-            buf_printf(&b, "chapter\t%s\t%s\t%zu\t%s\t%s\t%lld\n", ss->id, r->key, r->index,
-                       r->seen ? "seen" : "known", dg, (long long)r->when);
+                snprintf(sz, sizeof sz, "%zu", r->size);
+            }
+            buf_printf(&b, "chapter\t%s\t%s\t%zu\t%s\t%s\t%s\t%lld\n", ss->id, r->key,
+                       r->index, r->seen ? "seen" : "known", dg, sz, (long long)r->when);
         }
     }
     for (size_t i = 0; i < s->n_unknown; i++)
@@ -741,9 +749,10 @@ static bool trackable(const struct story *st, size_t ci)
 }
 
 static bool put(struct seen *s, struct seen_story *ss, const char *key, size_t index, bool seen,
-                uint64_t digest, time_t when)
+                uint64_t digest, size_t size, time_t when)
 {
-    struct seen_ch r = {.index = index, .seen = seen, .digest = digest, .when = when};
+    struct seen_ch r = {.index = index, .seen = seen, .digest = digest, .size = size,
+                        .when = when};
     snprintf(r.key, sizeof r.key, "%s", key);
     if (!ch_put(ss, &r))
         return false;
@@ -772,7 +781,7 @@ bool seen_meet(struct seen *s, const struct story *st, const struct bm_pos *last
     time_t when = last->when ? last->when : time(NULL);
     for (size_t c = 0; c < st->n_ch; c++)
         if (st->ch[c].key[0])
-            put(s, ss, st->ch[c].key, c, c <= pc, 0, when);
+            put(s, ss, st->ch[c].key, c, c <= pc, 0, 0, when);
     s->dirty = true;
     s->gen++;
     return true;
@@ -788,7 +797,7 @@ void seen_open_story(struct seen *s, const struct story *st)
         if (st->ch[c].key[0]) {
             if (!ss)
                 ss = story_get(s, st->id);   /* no keys: no record either */
-            put(s, ss, st->ch[c].key, c, false, 0, now);
+            put(s, ss, st->ch[c].key, c, false, 0, 0, now);
         }
 }
 
@@ -812,9 +821,26 @@ void seen_mark(struct seen *s, const struct story *st, size_t ci)
     uint64_t d = seen_digest(st, ci);
     struct seen_story *ss = story_get(s, st->id);
     const struct seen_ch *have = ch_find(ss, st->ch[ci].key, NULL);
-    if (have && have->seen && have->digest == d && have->index == ci)
+    size_t lo, hi;
+    story_text_range(st, ci, &lo, &hi);
+    if (have && have->seen && have->digest == d && have->index == ci && have->size == hi - lo)
         return;
-    put(s, ss, st->ch[ci].key, ci, true, d, time(NULL));
+    put(s, ss, st->ch[ci].key, ci, true, d, hi - lo, time(NULL));
+}
+
+/* Has chapter c's text changed since it was seen as record r?  By the
+ * digest (SEEN_CHECK_TEXT), or only when its size changed too
+ * (SEEN_CHECK_SIZE: the text is read only then). */
+static bool changed(const struct story *st, size_t c, const struct seen_ch *r,
+                    enum seen_check check)
+{
+    if (check == SEEN_CHECK_KEYS || !r->digest)
+        return false;
+    size_t lo, hi;
+    story_text_range(st, c, &lo, &hi);
+    if (check == SEEN_CHECK_SIZE && r->size == hi - lo)
+        return false;
+    return r->digest != seen_digest(st, c);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -822,7 +848,8 @@ static int cmp_key(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-size_t seen_chapters(const struct seen *s, const struct story *st, bool digests, enum seen_kind *out)
+size_t seen_chapters(const struct seen *s, const struct story *st, enum seen_check check,
+                     enum seen_kind *out)
 {
     const struct seen_story *ss = s ? story_find(s, st->id, NULL) : NULL;
     for (size_t c = 0; c < st->n_ch; c++)
@@ -855,8 +882,7 @@ size_t seen_chapters(const struct seen *s, const struct story *st, bool digests,
         else if (!r->seen)
             out[c] = SEEN_KNOWN;
         else
-            out[c] = digests && r->digest && r->digest != seen_digest(st, c) ? SEEN_REVISED
-                                                                             : SEEN_READ;
+            out[c] = changed(st, c, r, check) ? SEEN_REVISED : SEEN_READ;
         n_new += out[c] == SEEN_NEW;
     }
     free(replaced);
@@ -865,11 +891,10 @@ size_t seen_chapters(const struct seen *s, const struct story *st, bool digests,
 }
 
 /* seen_chapters into a scratch array (freed by the caller). */
-static enum seen_kind *kinds(const struct seen *s, const struct story *st, bool digests,
-                             size_t *n_new)
+static enum seen_kind *kinds(const struct seen *s, const struct story *st, size_t *n_new)
 {
     enum seen_kind *k = xcalloc(st->n_ch + 1, sizeof *k);
-    *n_new = seen_chapters(s, st, digests, k);
+    *n_new = seen_chapters(s, st, SEEN_CHECK_KEYS, k);
     return k;
 }
 
@@ -878,7 +903,7 @@ bool seen_is_new(const struct seen *s, const struct story *st, size_t ci)
     if (!s || ci >= st->n_ch || !seen_has(s, st->id))
         return false;
     size_t n;
-    enum seen_kind *k = kinds(s, st, false, &n);
+    enum seen_kind *k = kinds(s, st, &n);
     bool r = k[ci] == SEEN_NEW;
     free(k);
     return r;
@@ -889,7 +914,7 @@ size_t seen_count_new(const struct seen *s, const struct story *st)
     if (!s || !seen_has(s, st->id))
         return 0;
     size_t n;
-    free(kinds(s, st, false, &n));
+    free(kinds(s, st, &n));
     return n;
 }
 
@@ -898,7 +923,7 @@ size_t seen_first_new(const struct seen *s, const struct story *st, size_t from)
     if (!s || !seen_has(s, st->id))
         return st->n_ch;
     size_t n, first = st->n_ch;
-    enum seen_kind *k = kinds(s, st, false, &n);
+    enum seen_kind *k = kinds(s, st, &n);
     for (size_t c = from; c < st->n_ch && first == st->n_ch; c++)
         if (k[c] == SEEN_NEW)
             first = c;
@@ -931,7 +956,7 @@ bool seen_is_revised(const struct seen *s, const struct story *st, size_t ci)
     if (!s || ci >= st->n_ch || !seen_has(s, st->id))
         return false;
     enum seen_kind *k = xcalloc(st->n_ch, sizeof *k);
-    seen_chapters(s, st, true, k);
+    seen_chapters(s, st, SEEN_CHECK_TEXT, k);
     bool r = k[ci] == SEEN_REVISED;
     free(k);
     return r;
@@ -947,7 +972,7 @@ bool seen_any_revised(struct seen *s, const struct story *st)
         return ss->memo_revised;
     bool any = false;
     enum seen_kind *k = xcalloc(st->n_ch + 1, sizeof *k);
-    seen_chapters(s, st, true, k);
+    seen_chapters(s, st, SEEN_CHECK_SIZE, k);
     for (size_t c = 0; c < st->n_ch && !any; c++)
         any = k[c] == SEEN_REVISED;
     free(k);

@@ -79,7 +79,7 @@ static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, 
     bool at_end = pos->percent >= 99.995;
     if (!at_end) {
         enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);
-        seen_chapters(ui->seen, s, false, k);
+        seen_chapters(ui->seen, s, SEEN_CHECK_KEYS, k);
         bool rest = true;
         for (size_t c = ci + 1; c < s->n_ch && rest; c++)
             rest = k[c] == SEEN_NEW || s->ch[c].note;
@@ -470,7 +470,7 @@ static void open_contents(struct ui *ui)
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
     enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);   /* what is new (seen.h) */
-    seen_chapters(ui->seen, s, true, k);
+    seen_chapters(ui->seen, s, SEEN_CHECK_TEXT, k);
     for (size_t i = 0; i < s->n_ch; i++)
         items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
                              k[i] == SEEN_NEW       ? "  \xc2\xb7 new"

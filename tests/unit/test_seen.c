@@ -150,8 +150,8 @@ static const char *v2[] = {
 static void test_format(void)
 {
     const char *file = "quire-seen 1\textra header\n"
-                       "chapter\tabc\t0123456789abcdef\t3\tseen\t00000000000000ff\t1700000000\n"
-                       "chapter\tabc\t1111111111111111\t0\tknown\t\t-5\tnewer field\n"
+                       "chapter\tabc\t0123456789abcdef\t3\tseen\t00000000000000ff\t100\t1700000000\n"
+                       "chapter\tabc\t1111111111111111\t0\tknown\t\t\t-5\tnewer field\n"
                        "\n"
                        "future\tline\tkept\n";
     size_t bad = 9;
@@ -165,8 +165,8 @@ static void test_format(void)
     char *out = seen_format(s, &len);
     CHECK_STR("written back: sorted, extra fields dropped, unknown lines kept", out,
               "quire-seen 1\n"
-              "chapter\tabc\t0123456789abcdef\t3\tseen\t00000000000000ff\t1700000000\n"
-              "chapter\tabc\t1111111111111111\t0\tknown\t\t-5\n"
+              "chapter\tabc\t0123456789abcdef\t3\tseen\t00000000000000ff\t100\t1700000000\n"
+              "chapter\tabc\t1111111111111111\t0\tknown\t\t\t-5\n"
               "future\tline\tkept\n");
     struct seen *again = seen_parse(out, len, &bad, &err);
     size_t len2;
@@ -178,19 +178,20 @@ static void test_format(void)
     seen_close(again);
 
     const char *bads = "quire-seen 1\n"
-                       "chapter\tabc\tkey\t0\tread\t\t1\n"             /* unknown state */
-                       "chapter\tabc\tkey\t0\tseen\tzz\t1\n"           /* bad digest */
-                       "chapter\tabc\tkey\t0\tseen\t\tsoon\n"          /* bad when */
-                       "chapter\ta b\tkey\t0\tseen\t\t1\n"             /* bad id */
+                       "chapter\tabc\tkey\t0\tread\t\t\t1\n"             /* unknown state */
+                       "chapter\tabc\tkey\t0\tseen\tzz\t\t1\n"         /* bad digest */
+                       "chapter\tabc\tkey\t0\tseen\t\t\tsoon\n"          /* bad when */
+                       "chapter\ta b\tkey\t0\tseen\t\t\t1\n"             /* bad id */
                        "chapter\tabc\tkey\t0\n"                     /* fields missing */
-                       "chapter\tabc\tkey\t01\tseen\t\t1\n"          /* bad index */
-                       "chapter\tabc\tgood\t0\tseen\t\t1\n"
-                       "chapter\tabc\tcut\t0\tseen\t\t1";               /* no line end */
+                       "chapter\tabc\tkey\t01\tseen\t\t\t1\n"          /* bad index */
+                       "chapter\tabc\tkey\t0\tseen\t\t5\t1\n"          /* a size, no digest */
+                       "chapter\tabc\tgood\t0\tseen\t\t\t1\n"
+                       "chapter\tabc\tcut\t0\tseen\t\t\t1";               /* no line end */
     s = seen_parse(bads, strlen(bads), &bad, &err);
     CHECK("bad lines do not make the file unreadable", s != NULL);
-    CHECK_INT("each bad line counted", bad, 7);
+    CHECK_INT("each bad line counted", bad, 8);
     out = seen_format(s, &len);
-    CHECK_STR("the good line kept", out, "quire-seen 1\nchapter\tabc\tgood\t0\tseen\t\t1\n");
+    CHECK_STR("the good line kept", out, "quire-seen 1\nchapter\tabc\tgood\t0\tseen\t\t\t1\n");
     free(out);
     seen_close(s);
 
@@ -208,16 +209,16 @@ static void test_format(void)
 static void test_merge(void)
 {
     const char *a = "quire-seen 1\n"
-                    "chapter\ts1\tk1\t0\tknown\t\t100\n"
-                    "chapter\ts1\tk2\t0\tseen\t0000000000000001\t100\n"
-                    "chapter\ts1\tk3\t0\tseen\t0000000000000001\t300\n"
+                    "chapter\ts1\tk1\t0\tknown\t\t\t100\n"
+                    "chapter\ts1\tk2\t0\tseen\t0000000000000001\t100\t100\n"
+                    "chapter\ts1\tk3\t0\tseen\t0000000000000001\t100\t300\n"
                     "only-a\n";
     const char *b = "quire-seen 1\n"
-                    "chapter\ts1\tk1\t0\tseen\t0000000000000002\t50\n"
-                    "chapter\ts1\tk2\t0\tseen\t0000000000000002\t200\n"
-                    "chapter\ts1\tk3\t0\tseen\t0000000000000002\t200\n"
-                    "chapter\ts1\tk4\t0\tknown\t\t10\n"
-                    "chapter\ts2\tk1\t0\tknown\t\t10\n";
+                    "chapter\ts1\tk1\t0\tseen\t0000000000000002\t100\t50\n"
+                    "chapter\ts1\tk2\t0\tseen\t0000000000000002\t100\t200\n"
+                    "chapter\ts1\tk3\t0\tseen\t0000000000000002\t100\t200\n"
+                    "chapter\ts1\tk4\t0\tknown\t\t\t10\n"
+                    "chapter\ts2\tk1\t0\tknown\t\t\t10\n";
     struct seen *sa = seen_parse(a, strlen(a), NULL, NULL);
     struct seen *sb = seen_parse(b, strlen(b), NULL, NULL);
     seen_merge(sa, sb);
@@ -225,19 +226,19 @@ static void test_merge(void)
     char *out = seen_format(sa, &len);
     CHECK_STR("union per story; seen beats known; the later WHEN wins", out,
               "quire-seen 1\n"
-              "chapter\ts1\tk1\t0\tseen\t0000000000000002\t50\n"
-              "chapter\ts1\tk2\t0\tseen\t0000000000000002\t200\n"
-              "chapter\ts1\tk3\t0\tseen\t0000000000000001\t300\n"
-              "chapter\ts1\tk4\t0\tknown\t\t10\n"
-              "chapter\ts2\tk1\t0\tknown\t\t10\n"
+              "chapter\ts1\tk1\t0\tseen\t0000000000000002\t100\t50\n"
+              "chapter\ts1\tk2\t0\tseen\t0000000000000002\t100\t200\n"
+              "chapter\ts1\tk3\t0\tseen\t0000000000000001\t100\t300\n"
+              "chapter\ts1\tk4\t0\tknown\t\t\t10\n"
+              "chapter\ts2\tk1\t0\tknown\t\t\t10\n"
               "only-a\n");
     free(out);
     /* merging the other way round gives the same records */
     struct seen *sa2 = seen_parse(a, strlen(a), NULL, NULL);
     seen_merge(sb, sa2);
     out = seen_format(sb, &len);
-    CHECK("the merge is symmetric", strstr(out, "chapter\ts1\tk3\t0\tseen\t0000000000000001\t300\n") &&
-                                     strstr(out, "chapter\ts1\tk1\t0\tseen\t0000000000000002\t50\n"));
+    CHECK("the merge is symmetric", strstr(out, "chapter\ts1\tk3\t0\tseen\t0000000000000001\t100\t300\n") &&
+                                     strstr(out, "chapter\ts1\tk1\t0\tseen\t0000000000000002\t100\t50\n"));
     free(out);
     seen_close(sa);
     seen_close(sb);
@@ -323,14 +324,24 @@ static void test_revised(void)
     tbuild(&td, "Sun", d, 2);
     tbuild(&te, "Sun", e, 3);
     enum seen_kind k[3];
-    CHECK_INT("a rewritten opening is not new", seen_chapters(s, &td.s, false, k), 0);
+    CHECK_INT("a rewritten opening is not new", seen_chapters(s, &td.s, SEEN_CHECK_KEYS, k), 0);
     CHECK_INT("but revised", k[0], SEEN_REVISED);
     CHECK_INT("the unread chapter is only known", k[1], SEEN_KNOWN);
-    CHECK_INT("a chapter inserted in the middle is new", seen_chapters(s, &te.s, true, k), 1);
+    CHECK_INT("a chapter inserted in the middle is new", seen_chapters(s, &te.s, SEEN_CHECK_TEXT, k), 1);
     CHECK("and the others keep their kind", k[0] == SEEN_READ && k[1] == SEEN_NEW &&
                                            k[2] == SEEN_KNOWN);
     tfree(&td);
     tfree(&te);
+    /* Rewritten to the very same size: the contents' check finds it, the
+     * library row's cheap one does not read the text. */
+    const char *f[] = {"Harry woke.\nIt was cald.\n", "The letter came.\nAn owl.\n"};
+    struct tstory tf;
+    tbuild(&tf, "Sun", f, 2);
+    CHECK("same size: the text check finds it", seen_is_revised(s, &tf.s, 0));
+    CHECK("the size check does not", !seen_any_revised(s, &tf.s));
+    seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
+    CHECK_INT("nor does seen_chapters with it", k[0], SEEN_READ);
+    tfree(&tf);
     seen_mark(s, &tb.s, 0);
     CHECK("read again: no longer revised", !seen_any_revised(s, &tb.s));
     CHECK_INT("and never new", seen_count_new(s, &tb.s), 0);
@@ -417,7 +428,7 @@ static void test_disk(void)
     seen_close(s);
 
     /* Unreadable lines: the file is copied aside whole and rewritten. */
-    put_file(path, "quire-seen 1\nchapter\tx\tk\t0\tseen\t\t1\nchapter\tbroken\n");
+    put_file(path, "quire-seen 1\nchapter\tx\tk\t0\tseen\t\t\t1\nchapter\tbroken\n");
     s = seen_open(dir, true);
     CHECK("warned of the line", seen_warning(s) && strstr(seen_warning(s), ":3: 1 unreadable line"));
     CHECK_INT("a second copy aside", count_prefix(dir, "seen.bad-"), 2);
@@ -425,7 +436,7 @@ static void test_disk(void)
     seen_close(s);
     size_t len;
     char *data = read_file(path, &len, NULL);
-    CHECK_STR("the file rewritten clean", data, "quire-seen 1\nchapter\tx\tk\t0\tseen\t\t1\n");
+    CHECK_STR("the file rewritten clean", data, "quire-seen 1\nchapter\tx\tk\t0\tseen\t\t\t1\n");
     free(data);
 
     /* A newer format is left alone. */
