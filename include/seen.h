@@ -92,7 +92,8 @@ void seen_open_story(struct seen *s, const struct story *st);
 void seen_meet_library(struct seen *s, const struct library *lib, const struct bookmarks *bm);
 
 /* The reader has chapter ci of st on screen: it is seen, with the digest
- * of its text as it is now (reads its text). */
+ * of its text as it is now (reads its text, unless it was seen before at
+ * the same size and place). */
 void seen_mark(struct seen *s, const struct story *st, size_t ci);
 
 /* What a chapter is to the reader (seen_chapters). */

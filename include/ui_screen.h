@@ -133,9 +133,10 @@ struct ui_reader {
     /* where the reader was before the last jump ('' returns) */
     bool have_prev;
     size_t prev_ci, prev_off;
-    /* the chapters on screen when they were last marked seen (seen.h):
-     * marked again only when they change; seen_lo > seen_hi: none yet */
-    size_t seen_lo, seen_hi;
+    /* the chapters on screen (seen_want_*, set by each frame) and the ones
+     * last marked seen (seen.h), after the frame is out (the tick): marked
+     * again only when they change; lo > hi: none */
+    size_t seen_lo, seen_hi, seen_want_lo, seen_want_hi;
     /* saving: the position is written at most every UI_SAVE_EVERY s */
     bool unsaved;
     time_t saved_at;

@@ -818,14 +818,15 @@ void seen_mark(struct seen *s, const struct story *st, size_t ci)
 {
     if (!s || ci >= st->n_ch || !st->ch[ci].key[0])
         return;
-    uint64_t d = seen_digest(st, ci);
     struct seen_story *ss = story_get(s, st->id);
     const struct seen_ch *have = ch_find(ss, st->ch[ci].key, NULL);
     size_t lo, hi;
     story_text_range(st, ci, &lo, &hi);
-    if (have && have->seen && have->digest == d && have->index == ci && have->size == hi - lo)
+    /* Seen before at this size and place: its digest is not computed again
+     * (a chapter of a whole novel costs a pass over it). */
+    if (have && have->seen && have->digest && have->index == ci && have->size == hi - lo)
         return;
-    put(s, ss, st->ch[ci].key, ci, true, d, hi - lo, time(NULL));
+    put(s, ss, st->ch[ci].key, ci, true, seen_digest(st, ci), hi - lo, time(NULL));
 }
 
 /* Has chapter c's text changed since it was seen as record r?  By the

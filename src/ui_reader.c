@@ -44,10 +44,28 @@ static void reader_save(struct ui *ui)
     rd->saved_at = time(NULL);
 }
 
+/* The chapters the last frame showed are seen (seen.h), each once while
+ * it stays on the screen; after the frame is out, as marking a chapter
+ * seen the first time reads all of it. */
+static void mark_seen(struct ui *ui)
+{
+    struct ui_reader *rd = &ui->rd;
+    size_t lo = rd->seen_want_lo, hi = rd->seen_want_hi;
+    if (!ui->seen || !rd->open || rd->s->partial || lo > hi ||
+        (lo == rd->seen_lo && hi == rd->seen_hi))
+        return;
+    for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++)
+        if (ci < rd->seen_lo || ci > rd->seen_hi || rd->seen_lo > rd->seen_hi)
+            seen_mark(ui->seen, rd->s, ci);
+    rd->seen_lo = lo;
+    rd->seen_hi = hi;
+}
+
 /* The periodic save. */
 static void reader_tick(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
+    mark_seen(ui);
     if (rd->open && rd->unsaved && time(NULL) - rd->saved_at >= UI_SAVE_EVERY)
         reader_save(ui);
 }
@@ -128,8 +146,8 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     rd->open = true;
     rd->s = s;
     rd->saved_at = time(NULL);
-    rd->seen_lo = 1;
-    rd->seen_hi = 0;
+    rd->seen_lo = rd->seen_want_lo = 1;
+    rd->seen_hi = rd->seen_want_hi = 0;
     return true;
 }
 
@@ -140,6 +158,7 @@ static void reader_leave(struct ui *ui)
     struct ui_reader *rd = &ui->rd;
     if (!rd->open)
         return;
+    mark_seen(ui);
     reader_save(ui);
     search_free(rd->srch);
     free(rd->needle);
@@ -321,19 +340,6 @@ static void reader_resize(struct ui *ui)
     ui_view_resize(&ui->rd.v, ui_reader_width(ui), ui_reader_rows());
 }
 
-/* Chapters lo..hi are on the screen: seen (each once while it stays). */
-static void mark_seen(struct ui *ui, size_t lo, size_t hi)
-{
-    struct ui_reader *rd = &ui->rd;
-    if (!ui->seen || rd->s->partial || (lo == rd->seen_lo && hi == rd->seen_hi))
-        return;
-    for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++)
-        if (ci < rd->seen_lo || ci > rd->seen_hi)
-            seen_mark(ui->seen, rd->s, ci);
-    rd->seen_lo = lo;
-    rd->seen_hi = hi;
-}
-
 static void reader_draw(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
@@ -356,7 +362,8 @@ static void reader_draw(struct ui *ui)
     }
     if (LINES >= 2)
         status_line(ui, h.cur != MAX_HITS);
-    mark_seen(ui, v->top.ci, a.ci);
+    rd->seen_want_lo = v->top.ci;   /* marked seen by the tick */
+    rd->seen_want_hi = a.ci;
 }
 
 /* ---- search ----------------------------------------------------------------- */
@@ -677,8 +684,8 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
         bookmarks_resolve(ns, &pos, &ci, &off))
         ui_view_goto(&rd->v, ci, off);
     seen_open_story(ui->seen, ns);   /* the whole story, first read */
-    rd->seen_lo = 1;
-    rd->seen_hi = 0;
+    rd->seen_lo = rd->seen_want_lo = 1;
+    rd->seen_hi = rd->seen_want_hi = 0;
 }
 
 /* ---- keys: the handlers of the reader's key table ---------------------------- */
