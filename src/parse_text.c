@@ -688,18 +688,79 @@ static bool has_phrase(const char *t, size_t from, size_t to, const char *w)
     return false;
 }
 
-/* Words of a chapter that is only an author's note, at most. */
+/* Words of a chapter that is only an author's note, at most: by its
+ * text, and when its title says so. */
 #define NOTE_MAX_WORDS 300
+#define NOTE_TITLE_MAX_WORDS 2000
 
-/* Is the chapter's text [from, to) only an author's note: short, and
- * either every paragraph of it reads as a note (A/N:, Author's Note,
- * Disclaimer...: matter_front_end), or it says it is a notice and not a
- * chapter (a hiatus, "this is not a chapter", "not an update"), or its
- * title says it is a note. */
-static bool note_only(const char *t, size_t from, size_t to, const char *title)
+/* Bytes of t[0, n) that match w (ASCII, lower case) case-insensitively
+ * from its start (an apostrophe in w matches ' or U+2019), or 0. */
+static size_t prefix_ci(const char *t, size_t n, const char *w)
+{
+    size_t k = 0;
+    for (; *w; w++) {
+        unsigned char c = k < n ? (unsigned char)t[k] : 0;
+        if (*w == '\'' && k + 2 < n && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
+            (unsigned char)t[k + 2] == 0x99)
+            k += 3;
+        else if (k < n && (c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*w)
+            k++;
+        else
+            return 0;
+    }
+    return k;
+}
+
+/* Does title t[0, n) start with w followed by its end or by no letter? */
+static bool title_starts(const char *t, size_t n, const char *w)
+{
+    size_t k = prefix_ci(t, n, w);
+    return k && (k == n || !((t[k] | 32) >= 'a' && (t[k] | 32) <= 'z'));
+}
+
+/* Does a chapter's title say it is a note: the whole title, or what
+ * follows its "Chapter 12: " / "12 - " part? */
+static bool note_title(const char *title)
+{
+    static const char *const starts[] = {
+        "author's note", "authors note", "author note", "author's notes", "a/n",
+        "a note from the author", "note from the author", "hiatus notice", "update notice",
+        "not a chapter", "not an update", NULL,
+    };
+    static const char *const whole[] = {"note", "notes", "notice", "hiatus", "announcement",
+                                        "important", "important note", "important notice",
+                                        "please read", "update", NULL};
+    const char *parts[2] = {title, NULL};
+    const char *sep = strstr(title, ": ");
+    if (!sep)
+        sep = strstr(title, " - ");
+    if (sep)
+        parts[1] = sep + 2;
+    for (int p = 0; p < 2 && parts[p]; p++) {
+        const char *t = parts[p];
+        while (*t == ' ')
+            t++;
+        size_t n = strlen(t);
+        for (int i = 0; starts[i]; i++)
+            if (title_starts(t, n, starts[i]))
+                return true;
+        while (n && (t[n - 1] == '!' || t[n - 1] == '.' || t[n - 1] == ' '))
+            n--;
+        for (int i = 0; whole[i]; i++)
+            if (prefix_ci(t, n, whole[i]) == n)
+                return true;
+    }
+    return false;
+}
+
+bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
 {
     size_t words = parse_count_words(t, from, to);
-    if (words == 0 || words > NOTE_MAX_WORDS)
+    if (words == 0 || words > NOTE_TITLE_MAX_WORDS)
+        return false;
+    if (title && note_title(title))
+        return true;
+    if (words > NOTE_MAX_WORDS)
         return false;
     if (matter_front_end(t, from, to) >= to)
         return true;
@@ -711,24 +772,6 @@ static bool note_only(const char *t, size_t from, size_t to, const char *title)
     for (int i = 0; notice[i]; i++)
         if (has_phrase(t, from, to, notice[i]))
             return true;
-    if (title) {
-        size_t n = strlen(title);
-        static const char *const titles[] = {
-            "author's note", "authors note", "a/n", "note", "notice", "hiatus", "hiatus notice",
-            "update notice", "important", "please read", NULL,
-        };
-        /* "Author's Note", "Chapter 12: Author's Note" */
-        const char *c = strrchr(title, ':');
-        const char *tt = c ? c + 1 : title;
-        while (*tt == ' ')
-            tt++;
-        n = strlen(tt);
-        while (n && (tt[n - 1] == '!' || tt[n - 1] == '.' || tt[n - 1] == ' '))
-            n--;
-        for (int i = 0; titles[i]; i++)
-            if (strlen(titles[i]) == n && has_phrase(tt, 0, n, titles[i]))
-                return true;
-    }
     return false;
 }
 
@@ -763,7 +806,7 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
         ch->back = bk > ch->body ? bk : lim;
         /* A note-only chapter: all of it after the heading is matter
          * (struct chapter.note), no story text, no story words. */
-        if (ch->body < ch->back && note_only(p->text, ch->body, ch->back, ch->title))
+        if (ch->body < ch->back && parse_note_chapter(p->text, ch->body, ch->back, ch->title))
             ch->back = ch->body;
     }
 }

@@ -1159,6 +1159,25 @@ static void test_note_chapters(void)
     CHECK("a short chapter with a note and story is story", !note_chapter(t, 1, &n));
     free(t);
 
+    /* By the title alone, up to 2000 words (FanFicFare's growing-story
+     * sample titles a full-length chapter "Author's Note: Thank You"). */
+    struct buf lorem = {0};
+    for (int i = 0; i < 40; i++)
+        buf_adds(&lorem, "Lorem ipsum dolor sit amet, consectetur adipisicing elit.\n\n");
+    const char *titled[][3] = {
+        {"Author's Note: Thank You", "1", "a title that begins 'Author's Note'"},
+        {"Author\xe2\x80\x99s Note", "1", "with a curly apostrophe"},
+        {"Chapter 9: Hiatus!", "1", "a title that is 'Hiatus' after the chapter's number"},
+        {"Notice Me, Senpai", "0", "a title that only begins like 'Notice'"},
+        {"The Author's Notebook", "0", "a title that holds the words later"},
+        {NULL, "0", "no title"},
+    };
+    for (size_t i = 0; i < sizeof titled / sizeof *titled; i++)
+        CHECK(titled[i][2], parse_note_chapter(lorem.data, 0, lorem.len, titled[i][0]) ==
+                                (titled[i][1][0] == '1'));
+    CHECK("an empty text is no note", !parse_note_chapter("", 0, 0, "Author's Note"));
+    buf_free(&lorem);
+
     const char *fff = "The Road\n\nby Wren\n\n\nStatus: In-Progress\nChapters: 3\n\n\n"
                       "\tChapter 1\n\nThey walked north in the rain, talking of home, and "
                       "the road went on and on under the grey sky of the late year.\n\n\n"
