@@ -52,7 +52,9 @@ int seen_save(struct seen *s);
 /* Merge `from` into `into`: per story the union of their chapters; per
  * chapter `seen` beats `known`, and between two of a kind the later WHEN
  * wins (`from`'s on a tie).  Lines of unknown types are kept from both.
- * (The merge a sync of two state folders uses.) */
+ * When `into` changed, its next seen_save writes it (so merging a conflict
+ * copy into the open store, then saving, puts it in the file).  (The merge
+ * a sync of two state folders uses.) */
 void seen_merge(struct seen *into, const struct seen *from);
 
 /* For tests and --merge-state: parse a file's bytes into a store tied to

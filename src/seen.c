@@ -160,13 +160,15 @@ static bool ch_put(struct seen_story *ss, const struct seen_ch *r)
     return true;
 }
 
-static void add_unknown(struct seen *s, const char *line, size_t n)
+/* Keep a line of an unknown type (once); true when it is new. */
+static bool add_unknown(struct seen *s, const char *line, size_t n)
 {
     for (size_t i = 0; i < s->n_unknown; i++)
         if (strlen(s->unknown[i]) == n && memcmp(s->unknown[i], line, n) == 0)
-            return;
+            return false;
     xgrow((void **)&s->unknown, &s->cap_unknown, s->n_unknown + 1, sizeof *s->unknown);
     s->unknown[s->n_unknown++] = xstrndup(line, n);
+    return true;
 }
 
 static void store_clear(struct seen *s)
@@ -187,15 +189,19 @@ void seen_merge(struct seen *into, const struct seen *from)
 {
     if (!into || !from)
         return;
+    bool changed = false;
     for (size_t i = 0; i < from->n; i++) {
         const struct seen_story *fs = &from->st[i];
         struct seen_story *ss = story_get(into, fs->id);
         for (size_t k = 0; k < fs->n; k++)
-            ch_put(ss, &fs->ch[k]);
+            changed |= ch_put(ss, &fs->ch[k]);
     }
     for (size_t i = 0; i < from->n_unknown; i++)
-        add_unknown(into, from->unknown[i], strlen(from->unknown[i]));
-    into->gen++;
+        changed |= add_unknown(into, from->unknown[i], strlen(from->unknown[i]));
+    if (changed) {   /* a save writes what came in */
+        into->dirty = true;
+        into->gen++;
+    }
 }
 
 /* ---- the file format ---------------------------------------------------- */
@@ -530,8 +536,11 @@ static int load(struct seen *s, struct seen *into, bool locked, bool *rewrite, b
         }
         free(to);
     }
-    if (ret == 0)
+    if (ret == 0) {   /* what the file holds is nothing to save */
+        bool dirty = into->dirty;
         seen_merge(into, &disk);
+        into->dirty = dirty;
+    }
     store_clear(&disk);
     free(err);
     free(data);

@@ -408,6 +408,29 @@ static void test_disk(void)
     CHECK("and ours", !seen_is_revised(s, &t1.s, 1) && seen_has(s, t1.s.id));
     seen_close(s);
 
+    /* Opening and closing with nothing changed writes nothing. */
+    struct stat before, after;
+    stat(path, &before);
+    chmod(path, 0400);   /* a write would replace it: a new inode */
+    s = seen_open(dir, true);
+    seen_close(s);
+    stat(path, &after);
+    CHECK("nothing changed, nothing written", before.st_ino == after.st_ino &&
+                                               after.st_mode == before.st_mode - 0200);
+    chmod(path, 0600);
+
+    /* A conflict copy merged into the open store is saved with it. */
+    const char *conflict = "quire-seen 1\nchapter\tfromsync\tk\t0\tseen\t\t\t5\n";
+    struct seen *c = seen_parse(conflict, strlen(conflict), NULL, NULL);
+    s = seen_open(dir, true);
+    seen_merge(s, c);
+    CHECK_INT("saved", seen_save(s), 0);
+    seen_close(s);
+    seen_close(c);
+    s = seen_open(dir, true);
+    CHECK("the merged records are in the file", seen_has(s, "fromsync") && seen_has(s, t1.s.id));
+    seen_close(s);
+
     /* A corrupt file is moved aside with a warning, not lost. */
     put_file(path, "garbage\n");
     s = seen_open(dir, true);
