@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "bookmarks.h"
+#include "seen.h"
 #include "story.h"
 
 /* Print the library as `--list` does (human form, or TSV as SPEC.md says),
@@ -18,6 +19,11 @@
  * in the whole list).  Returns 0, or -1 on a write error. */
 int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv,
                 bool verbose);
+/* The same with the seen-chapters store (NULL: none): a story with new
+ * chapters (seen_count_new) has `(N new)` after its chapter count in the
+ * human form; the TSV form is unchanged. */
+int output_list_seen(const struct library *lib, const bool *only, const struct seen *seen,
+                     FILE *out, bool tsv, bool verbose);
 
 /* `quire --bookmarks`: every saved position, most recent first: story,
  * chapter, percent, when (format in output.c).  `b` and `lib` may be NULL.

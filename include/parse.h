@@ -151,6 +151,17 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
  * ideograph counts as one word. */
 size_t parse_count_words(const char *text, size_t start, size_t end);
 
+/* Is a chapter whose text after its heading is text[from, to) and whose
+ * display title is `title` (may be NULL) only an author's note?  Yes when
+ * its title says so ("Author's Note", "A/N: Thank You", "Chapter 12:
+ * Hiatus", "Notice"; up to 2000 words), or when it is short (up to 300
+ * words) and every paragraph reads as a note (A/N:, Author's Note:,
+ * Disclaimer:...) or it says it is a notice ("this is not a chapter",
+ * "on hiatus", "not an update").  parse_text makes such a chapter all
+ * matter (back == body: struct chapter.note); the EPUB and HTML readers
+ * may ask the same of their chapters. */
+bool parse_note_chapter(const char *text, size_t from, size_t to, const char *title);
+
 /* Emphasis inside one paragraph [s, s+n): fills cls[i] for every byte with
  * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`, the
  * backslash of a Markdown escape `\'` `\*` before ASCII punctuation, see

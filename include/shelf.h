@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "bookmarks.h"
+#include "seen.h"
 #include "story.h"
 
 enum shelf_sort {
@@ -35,7 +36,7 @@ enum shelf_view {
     SHELF_UNREAD,       /* no saved position */
     SHELF_READING,      /* a position short of the end */
     SHELF_CAUGHT_UP,    /* read to the end, nothing new since */
-    SHELF_NEW,          /* new chapters since last read (shelf_new_chapters) */
+    SHELF_NEW,          /* new chapters since last read (seen_count_new, seen.h) */
     SHELF_N_VIEWS
 };
 
@@ -49,7 +50,7 @@ struct shelf_facts {
                                names (UTC midnight) when the story says, else
                                the newest modification time of its files */
     size_t words;           /* all chapters' words */
-    size_t new_chapters;    /* shelf_new_chapters */
+    size_t new_chapters;    /* seen_count_new (seen.h) */
 };
 
 /* The words shown for a sort and a view ("last read", "caught up"), and
@@ -59,14 +60,10 @@ const char *shelf_view_label(enum shelf_view v);
 const char *shelf_sort_name(enum shelf_sort s);
 const char *shelf_view_name(enum shelf_view v);
 
-/* Chapters of s new since it was last read.  A hook: what's new (seen
- * chapters) is not kept yet, so this is 0 for every story until it is. */
-size_t shelf_new_chapters(const struct story *s, const struct bookmarks *bm);
-
 /* Fill out[i] for every story of lib (lib->n_stories entries); bm may be
- * NULL (nothing read). */
+ * NULL (nothing read), seen too (no chapter is new: seen.h). */
 void shelf_facts_fill(const struct library *lib, const struct bookmarks *bm,
-                      struct shelf_facts *out);
+                      const struct seen *seen, struct shelf_facts *out);
 
 /* Is a story with these facts in view v?  A position at 99.995 % or more
  * is the end (percent is kept to two decimals). */

@@ -60,6 +60,11 @@ struct chapter {
                             and leading A/N/Disclaimer paragraphs left out),
                             so editions usually share it; with editions that
                             differ there, the lead most editions share */
+    bool note;           /* a note-only chapter: its text after the heading
+                            is all an author's note (a hiatus notice, "not
+                            a chapter"): the preferred edition's back == body
+                            < end.  Shown dimmed, no story words, never
+                            new (seen.h).  Set by story_sum_bytes */
     /* private: blocks of ed[0], parsed on first use */
     struct block *blocks;
     size_t n_blocks;
@@ -181,7 +186,8 @@ void story_drop_blocks(struct story *s, size_t keep_lo, size_t keep_hi);
 
 /* The story text of chapter ci: [*lo, *hi) of its preferred edition's
  * text, front matter and back matter (a Gutenberg header or licence, an
- * author's note block) left out. */
+ * author's note block) left out; empty (*lo == *hi) for a note-only
+ * chapter. */
 void story_text_range(const struct story *s, size_t ci, size_t *lo, size_t *hi);
 
 /* Percent (0..100) through the story of byte `off` in chapter `ci`; `off`

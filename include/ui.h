@@ -12,6 +12,7 @@
 #include "config.h"
 #include "library.h"
 #include "loader.h"
+#include "seen.h"
 
 struct ui_start {
     struct story *story;   /* open this story at once (NULL: library screen) */
@@ -21,6 +22,9 @@ struct ui_start {
     struct loader *loader; /* NULL, or the whole library being read while
                               `story` is a partial one (library_open_head);
                               the loader stays the caller's to free */
+    struct seen *seen;     /* the seen-chapters store (seen.h), or NULL:
+                              `+N new`, the contents' marks, opening at the
+                              first new chapter; saved with the bookmarks */
 };
 
 /* Check cfg's key remaps against the screens' key tables: each unknown

@@ -34,6 +34,7 @@
 #include "pace.h"
 #include "search.h"
 #include "shelf.h"
+#include "seen.h"
 #include "ui_internal.h"
 #include "util.h"
 
@@ -135,6 +136,10 @@ struct ui_reader {
     /* where the reader was before the last jump ('' returns) */
     bool have_prev;
     size_t prev_ci, prev_off;
+    /* the chapters on screen (seen_want_*, set by each frame) and the ones
+     * last marked seen (seen.h), after the frame is out (the tick): marked
+     * again only when they change; lo > hi: none */
+    size_t seen_lo, seen_hi, seen_want_lo, seen_want_hi;
     /* saving: the position is written at most every UI_SAVE_EVERY s */
     bool unsaved;
     time_t saved_at;
@@ -165,6 +170,7 @@ struct ui {
                                 story is partial; NULL once taken */
     struct bookmarks *bm;
     struct pace *pace;       /* the reader's pace and fold choices; NULL: none */
+    struct seen *seen;       /* seen chapters (ui_start.seen), or NULL */
     const struct config *cfg;
     const struct ui_mode *screen;    /* the library or the reader */
     const struct ui_mode *overlay;   /* a menu or the help; NULL */

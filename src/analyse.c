@@ -197,9 +197,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
 static void piece_analyse(struct piece *p, const char *t, bool sketch)
 {
     size_t from = p->body < p->back ? p->body : p->back;
+    /* a note-only chapter (back == body < end) is known by its note */
+    size_t to = p->back > from || p->back >= p->end ? p->back : p->end;
     p->words = parse_count_words(t, from, p->back);
     p->richness = piece_richness(t, p->start, p->end);
-    piece_fingerprint(p, t, from, p->back, lead_start(t, from, p->back), sketch);
+    piece_fingerprint(p, t, from, to, lead_start(t, from, to), sketch);
 }
 
 
@@ -425,8 +427,8 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
     bool holding = false;
     for (size_t i = 0; i < r->n_ch; i++) {
         const struct parse_chapter *c = &r->ch[i];
-        bool empty = c->body >= c->back || c->back > src->len ||
-                     !norm_has_word(src->text, c->body, c->back);
+        size_t to = c->back == c->body ? c->end : c->back;   /* a note-only chapter's note */
+        bool empty = c->body >= to || to > src->len || !norm_has_word(src->text, c->body, to);
         if (i + 1 < r->n_ch && empty) {
             if (!holding)
                 held = i;

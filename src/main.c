@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bookmarks.h"
+#include "seen.h"
 #include "config.h"
 #include "diag.h"
 #include "layout.h"
@@ -360,7 +361,7 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
  * Returns the exit status. */
 static int read_story(const struct opts *o, struct library **lib, struct story *story,
                       bool target_is_path, struct config *cfg, struct loader **loader,
-                      struct bookmarks **bm, char **err)
+                      struct bookmarks **bm, struct seen **seen, char **err)
 {
     /* The reader lives on: give back the heap library_open's per-file
      * analysis used, so a long story's reader holds only what it uses.
@@ -368,8 +369,11 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
     malloc_trim(0);
     *bm = bookmarks_open(NULL, false);
     bookmarks_adopt(*bm, *lib);
+    *seen = seen_open(NULL, false);
+    seen_meet_library(*seen, *lib, *bm);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
-                             .loader = *loader, .alone = target_is_path && story != NULL};
+                             .loader = *loader, .alone = target_is_path && story != NULL,
+                             .seen = *seen};
     if (o->resume && !story) {
         const char *id = bookmarks_most_recent(*bm);
         start.story = id ? library_find_id(*lib, id) : NULL;
@@ -401,7 +405,8 @@ static char *candidates(const struct library *lib, const char *name)
 /* `--list [NAME]`: the library, or the story NAME names (a TARGET that is
  * not a file or folder); an ambiguous NAME lists its candidates and exits
  * 1, as no match does.  Returns the exit status. */
-static int list_stories(const struct opts *o, const struct library *lib, bool target_is_path)
+static int list_stories(const struct opts *o, const struct library *lib, bool target_is_path,
+                        struct bookmarks **bm, struct seen **seen)
 {
     bool *only = NULL;
     int status = 0;
@@ -420,7 +425,13 @@ static int list_stories(const struct opts *o, const struct library *lib, bool ta
             status = EXIT_RUNTIME;
         }
     }
-    if (output_list(lib, only, stdout, o->tsv, o->verbose) != 0) {
+    /* `(N new)` after a story's chapter count: stories read before this
+     * store existed are met first (seen_meet), so they show none. */
+    *bm = bookmarks_open(NULL, false);
+    bookmarks_adopt(*bm, lib);
+    *seen = seen_open(NULL, false);
+    seen_meet_library(*seen, lib, *bm);
+    if (output_list_seen(lib, only, *seen, stdout, o->tsv, o->verbose) != 0) {
         complain(DIAG_ERROR, "stdout: write error");
         status = EXIT_RUNTIME;
     }
@@ -431,7 +442,7 @@ static int list_stories(const struct opts *o, const struct library *lib, bool ta
 /* The library opened: --bookmarks, --list, or the story named. */
 static int dispatch(const struct opts *o, struct library **lib, const char *libpath,
                     bool target_is_path, struct config *cfg, struct loader **loader,
-                    struct bookmarks **bm, char **err)
+                    struct bookmarks **bm, struct seen **seen, char **err)
 {
     if (o->show_bookmarks) {
         /* Saved positions are listed even when the library is gone: the
@@ -449,7 +460,7 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
         return EXIT_RUNTIME;
     }
     if (o->list)
-        return list_stories(o, *lib, target_is_path);
+        return list_stories(o, *lib, target_is_path, bm, seen);
     struct story *story = NULL;
     if (o->target && !target_is_path) {
         bool ambiguous = false;
@@ -471,7 +482,7 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
     bool to_terminal = isatty(STDOUT_FILENO);
     if (o->render || !to_terminal)
         return print_story(o, *lib, story, cfg, libpath, to_terminal, bm, err);
-    return read_story(o, lib, story, target_is_path, cfg, loader, bm, err);
+    return read_story(o, lib, story, target_is_path, cfg, loader, bm, seen, err);
 }
 
 int main(int argc, char **argv)
@@ -510,13 +521,15 @@ int main(int argc, char **argv)
     char *libpath = library_path(&o, &cfg, argv[0], &target_is_path);
     char *err = NULL;
     struct bookmarks *bm = NULL;
+    struct seen *seen = NULL;
     struct loader *loader = NULL;
     struct library *lib = open_head(&o, target_is_path, libpath, &loader);
     if (!lib)
         lib = library_open(libpath, &err);
-    status = dispatch(&o, &lib, libpath, target_is_path, &cfg, &loader, &bm, &err);
+    status = dispatch(&o, &lib, libpath, target_is_path, &cfg, &loader, &bm, &seen, &err);
 
     loader_free(loader);
+    seen_close(seen);
     bookmarks_close(bm);
     library_free(lib);
     config_free(&cfg);

@@ -28,13 +28,25 @@ static void put_text(FILE *out, const char *s)
  *        1  Chapter 1 (2451 words)
  *        2  Chapter 2 (2672 words)
  *
- * "author unknown" replaces "by ..." when the story names none.  With
+ * "author unknown" replaces "by ..." when the story names none; a
+ * note-only chapter (struct chapter.note) says "(author's note)" instead
+ * of its words.  With
  * --verbose each chapter is followed by its files (preferred edition first),
  * and after the stories come the skipped files with their reasons and the
  * notes.  In TSV form the verbose part goes to stderr, so stdout stays one
  * line per chapter.  With `only`, the stories i with only[i] (numbered as
  * in the whole list); the verbose part is the whole library's. */
 int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv, bool verbose)
+{
+    return output_list_seen(lib, only, NULL, out, tsv, verbose);
+}
+
+/* With the seen-chapters store, a story with new chapters reads
+ *
+ *     by TwilightChild; 4 chapters (2 new), 9876 words
+ */
+int output_list_seen(const struct library *lib, const bool *only, const struct seen *seen,
+                     FILE *out, bool tsv, bool verbose)
 {
     bool first = true;
     for (size_t i = 0; i < lib->n_stories; i++) {
@@ -56,7 +68,11 @@ int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv
             } else {
                 fputs("author unknown", out);
             }
-            fprintf(out, "; %zu chapter%s, %zu words\n", s->n_ch, s->n_ch == 1 ? "" : "s", words);
+            size_t fresh = seen_count_new(seen, s);
+            fprintf(out, "; %zu chapter%s", s->n_ch, s->n_ch == 1 ? "" : "s");
+            if (fresh)
+                fprintf(out, " (%zu new)", fresh);
+            fprintf(out, ", %zu words\n", words);
         }
         first = false;
         for (size_t c = 0; c < s->n_ch; c++) {
@@ -78,7 +94,10 @@ int output_list(const struct library *lib, const bool *only, FILE *out, bool tsv
             } else {
                 fprintf(out, "  %4zu  ", c + 1);
                 put_text(out, ch->title);
-                fprintf(out, " (%zu words)\n", ch->words);
+                if (ch->note)   /* a note-only chapter: no story words */
+                    fputs(" (author's note)\n", out);
+                else
+                    fprintf(out, " (%zu words)\n", ch->words);
                 if (verbose)
                     for (size_t e = 0; e < ch->n_ed; e++) {
                         fputs(e ? "          also: " : "          file: ", out);

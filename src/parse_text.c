@@ -376,6 +376,29 @@ static bool detect_fff(const char *text, size_t len)
 
 /* The display title of chapter head c; sets *number and *body (after the
  * heading lines). */
+/* FanFicFare's marks before a chapter title line [*a, b), skipped: its
+ * "(new) " (the mark_new_chapters option) and "N. " where N is the
+ * chapter's place `n_ch` (add_chapter_numbers), in either order.  They
+ * are not part of the title, so its number and title are the chapter's
+ * own (the chapter's key never held them: it is made from the text
+ * under the heading). */
+static void fff_title_marks(const char *t, size_t *a, size_t b, size_t n_ch)
+{
+    for (int round = 0; round < 2; round++) {
+        if (b - *a > 6 && memcmp(t + *a, "(new) ", 6) == 0) {
+            *a += 6;
+            continue;
+        }
+        size_t i = *a, v = 0;
+        while (i < b && i - *a < 6 && t[i] >= '0' && t[i] <= '9')
+            v = v * 10 + (size_t)(t[i++] - '0');
+        if (i > *a && i + 2 < b && t[i] == '.' && t[i + 1] == ' ' && v == n_ch && t[*a] != '0')
+            *a = i + 2;
+        else
+            break;
+    }
+}
+
 static char *head_title(const char *text, size_t len, const struct cand *c, bool word_sub,
                         size_t n_ch, int *number, size_t *body)
 {
@@ -383,11 +406,13 @@ static char *head_title(const char *text, size_t len, const struct cand *c, bool
     *number = c->h.num;
     if (c->h.kind == H_SPECIAL) {
         int num;
-        if (parse_is_heading(text + c->h.a, c->h.b - c->h.a, &num, NULL))
+        size_t a = c->h.a;
+        fff_title_marks(text, &a, c->h.b, n_ch);
+        if (parse_is_heading(text + a, c->h.b - a, &num, NULL))
             *number = num;
         else
             *number = (int)n_ch;
-        return heading_title(text, c->h.a, c->h.b);
+        return heading_title(text, a, c->h.b);
     }
     char *ht = heading_title(text, c->h.a, c->h.b);
     if (word_sub || c->h.has_title || c->h.kind == H_WORD)
@@ -607,8 +632,11 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
     char *part_title = NULL;
     for (size_t i = 0; i < p->nk; i++) {
         const struct cand *c = &p->k[i];
+        /* FanFicFare indents nothing but its chapter titles: one with a
+         * line of text under it (a short notice) is a chapter */
+        bool fff_short = p->fff && c->content_lines >= 1 && c->content_bytes >= 8;
         if (!has_content(c->content_bytes, c->content_lines) && i + 1 < p->nk &&
-            !short_chapter(p, i))
+            !short_chapter(p, i) && !fff_short)
             continue;
         bool word_sub;
         size_t j = head_run(p, run_start, i, &word_sub);
@@ -633,6 +661,118 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
         run_start = i + 1;
     }
     free(part_title);
+}
+
+/* Does t[from, to) hold `w` (ASCII, lower case), case-insensitively?  An
+ * apostrophe in w matches ' or U+2019. */
+static bool has_phrase(const char *t, size_t from, size_t to, const char *w)
+{
+    for (size_t i = from; i < to; i++) {
+        size_t k = i;
+        const char *q = w;
+        while (*q && k < to) {
+            unsigned char c = (unsigned char)t[k];
+            if (*q == '\'' && k + 2 < to && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
+                (unsigned char)t[k + 2] == 0x99) {
+                k += 3;
+            } else if ((c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*q) {
+                k++;
+            } else {
+                break;
+            }
+            q++;
+        }
+        if (!*q)
+            return true;
+    }
+    return false;
+}
+
+/* Words of a chapter that is only an author's note, at most: by its
+ * text, and when its title says so. */
+#define NOTE_MAX_WORDS 300
+#define NOTE_TITLE_MAX_WORDS 2000
+
+/* Bytes of t[0, n) that match w (ASCII, lower case) case-insensitively
+ * from its start (an apostrophe in w matches ' or U+2019), or 0. */
+static size_t prefix_ci(const char *t, size_t n, const char *w)
+{
+    size_t k = 0;
+    for (; *w; w++) {
+        unsigned char c = k < n ? (unsigned char)t[k] : 0;
+        if (*w == '\'' && k + 2 < n && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
+            (unsigned char)t[k + 2] == 0x99)
+            k += 3;
+        else if (k < n && (c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*w)
+            k++;
+        else
+            return 0;
+    }
+    return k;
+}
+
+/* Does title t[0, n) start with w followed by its end or by no letter? */
+static bool title_starts(const char *t, size_t n, const char *w)
+{
+    size_t k = prefix_ci(t, n, w);
+    return k && (k == n || !((t[k] | 32) >= 'a' && (t[k] | 32) <= 'z'));
+}
+
+/* Does a chapter's title say it is a note: the whole title, or what
+ * follows its "Chapter 12: " / "12 - " part? */
+static bool note_title(const char *title)
+{
+    static const char *const starts[] = {
+        "author's note", "authors note", "author note", "author's notes", "a/n",
+        "a note from the author", "note from the author", "hiatus notice", "update notice",
+        "not a chapter", "not an update", NULL,
+    };
+    static const char *const whole[] = {"note", "notes", "notice", "hiatus", "announcement",
+                                        "important", "important note", "important notice",
+                                        "please read", "update", NULL};
+    const char *parts[2] = {title, NULL};
+    const char *sep = strstr(title, ": ");
+    if (!sep)
+        sep = strstr(title, " - ");
+    if (sep)
+        parts[1] = sep + 2;
+    for (int p = 0; p < 2 && parts[p]; p++) {
+        const char *t = parts[p];
+        while (*t == ' ')
+            t++;
+        size_t n = strlen(t);
+        for (int i = 0; starts[i]; i++)
+            if (title_starts(t, n, starts[i]))
+                return true;
+        while (n && (t[n - 1] == '!' || t[n - 1] == '.' || t[n - 1] == ' '))
+            n--;
+        for (int i = 0; whole[i]; i++)
+            if (prefix_ci(t, n, whole[i]) == n)
+                return true;
+    }
+    return false;
+}
+
+bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
+{
+    size_t words = parse_count_words(t, from, to);
+    if (words == 0 || words > NOTE_TITLE_MAX_WORDS)
+        return false;
+    if (title && note_title(title))
+        return true;
+    if (words > NOTE_MAX_WORDS)
+        return false;
+    if (matter_front_end(t, from, to) >= to)
+        return true;
+    static const char *const notice[] = {
+        "not a chapter", "not a real chapter", "isn't a chapter", "not an update",
+        "isn't an update", "not a new chapter", "on hiatus", "going on hiatus", "hiatus notice",
+        "story is on hold", "is discontinued", "up for adoption", NULL,
+    };
+    for (int i = 0; notice[i]; i++)
+        if (has_phrase(t, from, to, notice[i]))
+            return true;
+    return false;
 }
 
 /* One untitled chapter when there are no heads; each chapter's preamble
@@ -664,6 +804,10 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
                                                             : ch->end;
         size_t bk = matter_back_start(p->text, ch->body, lim);
         ch->back = bk > ch->body ? bk : lim;
+        /* A note-only chapter: all of it after the heading is matter
+         * (struct chapter.note), no story text, no story words. */
+        if (ch->body < ch->back && parse_note_chapter(p->text, ch->body, ch->back, ch->title))
+            ch->back = ch->body;
     }
 }
 

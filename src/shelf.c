@@ -41,13 +41,6 @@ const char *shelf_view_name(enum shelf_view v)
     return v < SHELF_N_VIEWS ? view_names[v] : "?";
 }
 
-size_t shelf_new_chapters(const struct story *s, const struct bookmarks *bm)
-{
-    (void)s;
-    (void)bm;
-    return 0;   /* the hook what's new fills in */
-}
-
 /* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
 static long long days_from_civil(long long y, unsigned m, unsigned d)
 {
@@ -78,7 +71,7 @@ static bool day_of(const char *s, long long *out)
 }
 
 void shelf_facts_fill(const struct library *lib, const struct bookmarks *bm,
-                      struct shelf_facts *out)
+                      const struct seen *seen, struct shelf_facts *out)
 {
     for (size_t i = 0; i < lib->n_stories; i++) {
         const struct story *s = &lib->stories[i];
@@ -99,7 +92,7 @@ void shelf_facts_fill(const struct library *lib, const struct bookmarks *bm,
         long long day;
         if (day_of(s->meta.updated, &day))
             f->updated = day;
-        f->new_chapters = shelf_new_chapters(s, bm);
+        f->new_chapters = seen_count_new(seen, s);
     }
 }
 

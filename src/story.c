@@ -80,8 +80,10 @@ void story_sum_bytes(struct story *s)
 {
     size_t base = 0;
     for (size_t c = 0; c < s->n_ch; c++) {
+        const struct edition *e = &s->ch[c].ed[0];
         s->ch[c].base = base;
-        base += s->ch[c].ed[0].end - s->ch[c].ed[0].start;
+        s->ch[c].note = e->back <= e->body && e->body < e->end;
+        base += e->end - e->start;
     }
     s->total = base;
 }
@@ -300,6 +302,8 @@ void story_text_range(const struct story *s, size_t ci, size_t *lo, size_t *hi)
     const struct edition *e = &s->ch[ci].ed[0];
     *lo = e->front_end < e->start || e->front_end > e->end ? e->start : e->front_end;
     *hi = e->back < *lo || e->back > e->end ? e->end : e->back;
+    if (s->ch[ci].note)   /* a note-only chapter has no story text */
+        *lo = *hi;
 }
 
 /* Bytes of story text (story_text_range) before chapter ci, in *before,

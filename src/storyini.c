@@ -135,5 +135,4 @@ void ini_free(struct ini *ini)
     for (size_t i = 0; i < ini->n_order; i++)
         free(ini->order[i]);
     free(ini->order);
-    free(ini->series);
 }

@@ -194,6 +194,7 @@ static void head_is_all(struct library *lib)
 static void adopt_library(struct ui *ui, struct library *fresh, struct story *ns)
 {
     bookmarks_adopt(ui->bm, fresh);   /* records under an earlier id of a story */
+    seen_meet_library(ui->seen, fresh, ui->bm);
     if (ui->screen == &ui_mode_reader)
         ui_reader_adopt(ui, ns);
     ui_library_free(ui);
@@ -450,6 +451,7 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
         free(state);
     }
     ui->loader = start ? start->loader : NULL;
+    ui->seen = start ? start->seen : NULL;
     ui->alone = start && start->alone && start->story;
     *story = start ? start->story : NULL;
     if (*story && ui->loader && !head_holds_saved(ui, *story)) {
@@ -534,6 +536,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         opening_warning = xstrdup(bookmarks_warning(bm));
     if (bm)
         bookmarks_set_quiet(bm, true);   /* stderr is the screen now */
+    seen_set_quiet(ui->seen, true);
     warn_set_quiet(true);
     signals_install();
     mapguard_install();   /* after the crash handler, which it calls for other faults */
@@ -570,6 +573,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     warn_set_quiet(false);
     if (bm)
         bookmarks_set_quiet(bm, false);
+    seen_set_quiet(start ? start->seen : NULL, false);
     if (warning)
         warnx_q("%s", warning);
     free(warning);

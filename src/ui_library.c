@@ -66,7 +66,7 @@ static void refilter(struct ui *ui, const char *f)
         ls->status_col |= st->meta.status && *st->meta.status;
     }
     search_free(s);
-    shelf_facts_fill(ui->lib, ui->bm, ls->facts);
+    shelf_facts_fill(ui->lib, ui->bm, ui->seen, ls->facts);
     ls->list.n = shelf_rows(ui->lib, ls->facts, ls->sort, ls->view, ls->keep, ls->rows);
     ls->n_shown = 0;
     for (size_t i = 0; i < ls->list.n; i++)
@@ -156,7 +156,7 @@ static void draw_heading(struct ui *ui, int y, const struct story *s, size_t par
 static void draw_row(struct ui *ui, int y, const struct story *s, const struct shelf_facts *f,
                      bool part, bool sel)
 {
-    char right[128], pct[16], when[32], status[16] = "";
+    char right[128], pct[16], when[32], status[16] = "", fresh[40] = "";
     if (f->read) {
         snprintf(pct, sizeof pct, "%3.0f%%", f->percent);
         ui_info_when(f->last_read, when, sizeof when);
@@ -169,7 +169,14 @@ static void draw_row(struct ui *ui, int y, const struct story *s, const struct s
         snprintf(status, sizeof status, "%-11.11s  ",
                  !st ? "" : strcmp(st, "complete") == 0 ? "complete"
                           : strcmp(st, "in progress") == 0 ? "in progress" : st);
-    snprintf(right, sizeof right, "%4zu ch  %s%s  %-12s", s->n_ch, status, pct, when);
+    /* What changed since the reader last read it (seen.h) */
+    size_t n_new = f->new_chapters;
+    bool revised = f->read && seen_any_revised(ui->seen, s);
+    if (n_new)
+        snprintf(fresh, sizeof fresh, "  +%zu new%s", n_new, revised ? ", revised" : "");
+    else if (revised)
+        snprintf(fresh, sizeof fresh, "  revised");
+    snprintf(right, sizeof right, "%4zu ch%s  %s%s  %-12s", s->n_ch, fresh, status, pct, when);
     attr_t a = sel ? ui->a_sel : A_NORMAL;
     if (sel) {
         attrset(a);

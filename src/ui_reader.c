@@ -58,10 +58,28 @@ static void reader_save(struct ui *ui)
     rd->saved_at = time(NULL);
 }
 
+/* The chapters the last frame showed are seen (seen.h), each once while
+ * it stays on the screen; after the frame is out, as marking a chapter
+ * seen the first time reads all of it. */
+static void mark_seen(struct ui *ui)
+{
+    struct ui_reader *rd = &ui->rd;
+    size_t lo = rd->seen_want_lo, hi = rd->seen_want_hi;
+    if (!ui->seen || !rd->open || rd->s->partial || lo > hi ||
+        (lo == rd->seen_lo && hi == rd->seen_hi))
+        return;
+    for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++)
+        if (ci < rd->seen_lo || ci > rd->seen_hi || rd->seen_lo > rd->seen_hi)
+            seen_mark(ui->seen, rd->s, ci);
+    rd->seen_lo = lo;
+    rd->seen_hi = hi;
+}
+
 /* The periodic save. */
 static void reader_tick(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
+    mark_seen(ui);
     if (rd->open && rd->unsaved && time(NULL) - rd->saved_at >= UI_SAVE_EVERY)
         reader_save(ui);
 }
@@ -76,6 +94,45 @@ static void forget_hits(struct ui_reader *rd)
     rd->n_hits = 0;
     rd->hits_known = false;
     rd->hits_more = false;
+}
+
+/* A reader who had read the story to its end (the saved place in its last
+ * screen: percent 100) and comes back to new chapters opens at the start
+ * of the first new one after that place, and the bottom line says so; a
+ * reader in the middle keeps their place (seen.h: what is new). */
+static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, size_t ci)
+{
+    size_t n = seen_count_new(ui->seen, s);
+    if (!n || s->partial)
+        return;
+    /* The end: 100%, or the last screen of the place's chapter when every
+     * chapter after it is new or a note (a hiatus notice after the last
+     * chapter read keeps the percent under 100). */
+    bool at_end = pos->percent >= 99.995;
+    if (!at_end) {
+        enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);
+        seen_chapters(ui->seen, s, SEEN_CHECK_KEYS, k);
+        bool rest = true;
+        for (size_t c = ci + 1; c < s->n_ch && rest; c++)
+            rest = k[c] == SEEN_NEW || s->ch[c].note;
+        free(k);
+        size_t lo, hi;
+        story_text_range(s, ci, &lo, &hi);
+        struct ui_view *v = &ui->rd.v;   /* at the saved place: is the
+                                            chapter's last line on screen? */
+        struct ui_addr a = v->top;
+        for (int r = 0; rest && !at_end && r < v->rows && a.ci == ci; r++) {
+            const struct line *ln = ui_view_line(v, &a);
+            at_end = (ln && ln->end >= hi) || !ui_view_next(v, &a);
+        }
+    }
+    if (!at_end)
+        return;
+    size_t first = seen_first_new(ui->seen, s, ci);
+    if (first >= s->n_ch || !ui_view_chapter_entry(&ui->rd.v, first))
+        return;
+    ui_msg(ui, "%zu new chapter%s since you last read: chapter %zu of %zu", n,
+           n == 1 ? "" : "s", first + 1, s->n_ch);
 }
 
 static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
@@ -97,8 +154,11 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     struct bm_pos pos;
     size_t ci, off;
     if (at_saved && ui->bm && bookmarks_get_last(ui->bm, s->id, &pos) &&
-        bookmarks_resolve(s, &pos, &ci, &off))
+        bookmarks_resolve(s, &pos, &ci, &off)) {
         ui_view_goto(&rd->v, ci, off);
+        go_to_new(ui, s, &pos, ci);
+    }
+    seen_open_story(ui->seen, s);   /* a story read for the first time */
     rd->open = true;
     rd->s = s;
     rd->saved_at = time(NULL);
@@ -106,6 +166,8 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     pace_news(ui);
     rd->turn_ci = rd->v.top.ci;
     rd->turn_off = ui_view_off(&rd->v);
+    rd->seen_lo = rd->seen_want_lo = 1;
+    rd->seen_hi = rd->seen_want_hi = 0;
     return true;
 }
 
@@ -116,6 +178,7 @@ static void reader_leave(struct ui *ui)
     struct ui_reader *rd = &ui->rd;
     if (!rd->open)
         return;
+    mark_seen(ui);
     reader_save(ui);
     search_free(rd->srch);
     free(rd->needle);
@@ -350,6 +413,8 @@ static void reader_draw(struct ui *ui)
     }
     if (LINES >= 2)
         status_line(ui, h.cur != MAX_HITS);
+    rd->seen_want_lo = v->top.ci;   /* marked seen by the tick */
+    rd->seen_want_hi = a.ci;
 }
 
 /* ---- search ----------------------------------------------------------------- */
@@ -462,8 +527,15 @@ static void open_contents(struct ui *ui)
 {
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
+    enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);   /* what is new (seen.h) */
+    seen_chapters(ui->seen, s, SEEN_CHECK_TEXT, k);
     for (size_t i = 0; i < s->n_ch; i++)
-        items[i] = xasprintf("%3zu. %s", i + 1, s->ch[i].title);
+        items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
+                             k[i] == SEEN_NEW       ? "  \xc2\xb7 new"
+                             : k[i] == SEEN_REVISED ? "  \xc2\xb7 revised"
+                             : s->ch[i].note        ? "  \xc2\xb7 note"
+                                                    : "");
+    free(k);
     ui_menu_open(ui, xasprintf("Contents \xc2\xb7 %s", s->title), items, s->n_ch,
                  ui->rd.v.top.ci, contents_chosen);
 }
@@ -665,6 +737,9 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
         bookmarks_resolve(ns, &pos, &ci, &off))
         ui_view_goto(&rd->v, ci, off);
+    seen_open_story(ui->seen, ns);   /* the whole story, first read */
+    rd->seen_lo = rd->seen_want_lo = 1;
+    rd->seen_hi = rd->seen_want_hi = 0;
 }
 
 /* ---- keys: the handlers of the reader's key table ---------------------------- */

@@ -29,6 +29,8 @@ void ui_bm_save(struct ui *ui)
         return;
     bookmarks_save(ui->bm);
     const char *w = bookmarks_warning(ui->bm);
+    if (ui->seen && seen_save(ui->seen) != 0 && !w)
+        w = seen_warning(ui->seen);   /* the seen chapters share the saves */
     if (w && (!ui->bm_warning || strcmp(w, ui->bm_warning) != 0)) {
         free(ui->bm_warning);
         ui->bm_warning = xstrdup(w);

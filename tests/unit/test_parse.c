@@ -1113,6 +1113,92 @@ static void test_robust(void)
     CHECK("random input survived", true);
 }
 
+/* Issue 16: a chapter that is only an author's note is all matter (back ==
+ * body: no story text); a short chapter of story with a note is not;
+ * FanFicFare's "(new) " and "N. " marks are not part of its titles. */
+static bool note_chapter(const char *text, size_t ci, size_t *n_ch)
+{
+    struct parse_result r;
+    parse_text(text, strlen(text), &r);
+    *n_ch = r.n_ch;
+    bool note = ci < r.n_ch && r.ch[ci].back == r.ch[ci].body && r.ch[ci].body < r.ch[ci].end;
+    parse_result_free(&r);
+    return note;
+}
+
+static void test_note_chapters(void)
+{
+    const char *story_a = "Chapter 1\n\nThe ink ran down the page, and the scribe swore at "
+                          "the lamp, which had gone out again in the draught.\n\nHe lit it twice "
+                          "more before the dawn came grey over the roofs of the town.\n\n";
+    const char *cases[][2] = {
+        {"Chapter 2\n\nA/N: Sorry, everyone, I know you wanted a chapter. Exams are coming "
+         "and I will be back in June. The story is not abandoned.\n\nAuthor's Note: thank you "
+         "all for the reviews, they keep me going.\n\n", "only note paragraphs"},
+        {"Chapter 2\n\nHi all! This is not a chapter, sorry. I have moved house and have no "
+         "internet until next month, so updates will be slow for a while.\n\nLove, W.\n\n",
+         "a notice: not a chapter"},
+        {"Chapter 2: Hiatus\n\nI need a break from this story for a few weeks to plan the "
+         "second arc properly, and to rest. Thank you for understanding.\n\nSee you soon.\n\n",
+         "a title that says so"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *t = xasprintf("%s%s", story_a, cases[i][0]);
+        size_t n;
+        CHECK(cases[i][1], note_chapter(t, 1, &n));
+        CHECK_INT(cases[i][1], n, 2);
+        CHECK("the chapter before is story", !note_chapter(t, 0, &n));
+        free(t);
+    }
+    const char *story_b = "Chapter 2\n\nA/N: for my friend R., who asked for this.\n\nThe "
+                          "scribe woke before the bells. The lamp had gone out and the page was "
+                          "ruined, the ink run into the margins like rain down a window.\n\n"
+                          "He started again.\n\n";
+    char *t = xasprintf("%s%s", story_a, story_b);
+    size_t n;
+    CHECK("a short chapter with a note and story is story", !note_chapter(t, 1, &n));
+    free(t);
+
+    /* By the title alone, up to 2000 words (FanFicFare's growing-story
+     * sample titles a full-length chapter "Author's Note: Thank You"). */
+    struct buf lorem = {0};
+    for (int i = 0; i < 40; i++)
+        buf_adds(&lorem, "Lorem ipsum dolor sit amet, consectetur adipisicing elit.\n\n");
+    const char *titled[][3] = {
+        {"Author's Note: Thank You", "1", "a title that begins 'Author's Note'"},
+        {"Author\xe2\x80\x99s Note", "1", "with a curly apostrophe"},
+        {"Chapter 9: Hiatus!", "1", "a title that is 'Hiatus' after the chapter's number"},
+        {"Notice Me, Senpai", "0", "a title that only begins like 'Notice'"},
+        {"The Author's Notebook", "0", "a title that holds the words later"},
+        {NULL, "0", "no title"},
+    };
+    for (size_t i = 0; i < sizeof titled / sizeof *titled; i++)
+        CHECK(titled[i][2], parse_note_chapter(lorem.data, 0, lorem.len, titled[i][0]) ==
+                                (titled[i][1][0] == '1'));
+    CHECK("an empty text is no note", !parse_note_chapter("", 0, 0, "Author's Note"));
+    buf_free(&lorem);
+
+    const char *fff = "The Road\n\nby Wren\n\n\nStatus: In-Progress\nChapters: 3\n\n\n"
+                      "\tChapter 1\n\nThey walked north in the rain, talking of home, and "
+                      "the road went on and on under the grey sky of the late year.\n\n\n"
+                      "\t2. (new) Chapter 2\n\nThe inn was full, so they slept in the stable "
+                      "with the horses, and woke with straw in their hair and hands.\n\n\n"
+                      "\t(new) 3. Interlude\n\nMorning came grey and cold over the hills, and "
+                      "the horses were gone, and so was the innkeeper with them.\n\n\n"
+                      "\t7. Not the number\n\nA fourth chapter whose title starts with a "
+                      "number that is not its place in the story, kept as it is.\n";
+    struct parse_result r;
+    parse_text(fff, strlen(fff), &r);
+    CHECK_INT("FanFicFare: four chapters", r.n_ch, 4);
+    if (r.n_ch == 4) {
+        CHECK_STR("'N. (new) ' left out", r.ch[1].title, "Chapter 2");
+        CHECK_INT("and its number is the title's", r.ch[1].number, 2);
+        CHECK_STR("'(new) N. ' left out", r.ch[2].title, "Interlude");
+        CHECK_STR("a number that is not the place stays", r.ch[3].title, "7. Not the number");
+    }
+    parse_result_free(&r);
+}
+
 int main(void)
 {
     test_headings();
@@ -1131,5 +1217,6 @@ int main(void)
     test_alice_kafka();
     test_corpus();
     test_robust();
+    test_note_chapters();
     return check_summary();
 }

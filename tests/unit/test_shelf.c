@@ -179,7 +179,7 @@ static void test_facts(void)
     strcpy(pos.chapter_key, "0000000000000001");
     bookmarks_set_last(bm, lib->stories[1].id, lib->stories[1].title, &pos);
     struct shelf_facts f[N_SPEC];
-    shelf_facts_fill(lib, bm, f);
+    shelf_facts_fill(lib, bm, NULL, f);
     CHECK("a saved position is read", f[1].read && f[1].percent == 37.5 && f[1].last_read == 1234);
     CHECK("no position: unread", !f[0].read && f[0].last_read == 0);
     CHECK_INT("words: the chapters' words", f[5].words, 700);
@@ -195,7 +195,7 @@ static void test_facts(void)
     f[1].percent = 100;
     CHECK("100% is caught up", shelf_in_view(&f[1], SHELF_CAUGHT_UP) &&
                                !shelf_in_view(&f[1], SHELF_READING));
-    shelf_facts_fill(lib, NULL, f);
+    shelf_facts_fill(lib, NULL, NULL, f);
     CHECK("no store: nothing read", !f[1].read);
     bookmarks_close(bm);
     rmdir(dir);

@@ -1,0 +1,167 @@
+#!/bin/sh
+# t_new.sh — what is new since I last read (issue 16): a story read to its
+# end in tmux, then downloaded again with more chapters (one of them only
+# an author's note): `(N new)` in --list, `+N new` on the library row,
+# opening at the first new chapter with the bottom line saying so, the
+# contents' marks; a rewritten read chapter is `revised`; FanFicFare's
+# `(new) ` title prefix and `N. ` numbers change nothing; a story never
+# opened has nothing new; the index cache and the snapshot keep it all; a
+# corrupt `seen` file is kept aside with a warning.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui_tmux.sh"
+
+LIB="$TMPD/lib"
+SEEN="$XDG_STATE_HOME/quire/seen"
+mkdir -p "$LIB"
+
+# gen N [MODE]: The Long Road (or $TITLE) with chapters 1..N, in FanFicFare's TXT
+# layout (title page, labels, chapter titles indented by a tab).  Chapter
+# 4 of a story of more than 3 is only an author's note.  MODE rw: chapter
+# 2's opening rewritten; word: one word late in chapter 1 changed.
+gen() {
+    printf '%s\n\nby Wren Hollis\n\n\nStatus: In-Progress\nChapters: %d\n\n' "${TITLE:-The Long Road}" "$1"
+    i=1
+    while [ "$i" -le "$1" ]; do
+        printf '\n\n\tChapter %d\n\n' "$i"
+        if [ "$i" = 4 ]; then
+            printf 'A/N: Sorry, everyone, this is not a chapter. Exams are coming and I am going on hiatus until June. The story is not abandoned!\n\n'
+            i=$((i + 1))
+            continue
+        fi
+        [ "$i" = 2 ] && [ "$2" = rw ] &&
+            printf 'The inn burned down in the night, and nobody ever learned why.\n\n'
+        printf 'Chapter %d begins on the road north, where the rain never stops.\n\n' "$i"
+        j=1
+        while [ "$j" -le 12 ]; do
+            w=walked
+            [ "$i" = 1 ] && [ "$j" = 11 ] && [ "$2" = word ] && w=trudged
+            printf 'Paragraph %d of chapter %d: they %s on through mud and cold, talking of home and of the sea.\n\n' "$j" "$i" "$w"
+            j=$((j + 1))
+        done
+        i=$((i + 1))
+    done
+    printf '\nEnd file.\n'
+}
+ink() {
+    printf 'Ink by Someone Else\n\n'
+    i=1
+    while [ "$i" -le "$1" ]; do
+        printf '\nChapter %d\n\nThe ink ran down page %d, and the scribe swore at the lamp again.\n\nHe lit it twice more before the dawn came grey over the roofs.\n' "$i" "$i"
+        i=$((i + 1))
+    done
+}
+gen 3 >"$LIB/road.txt"
+ink 2 >"$LIB/ink.txt"
+list() { "$QUIRE" --list -L "$LIB" 2>"$TMPD/list.err"; }
+road() { list | grep -A1 '^The Long Road' | tail -n 1; }
+
+check_eq "nothing new before anything was read" "$(list | grep -c 'new')" 0
+
+# Read The Long Road to its end: ] ] G, then quit (the place is saved).
+ui_start 80 24 -L "$LIB" "The Long Road"
+ui_keys ] ] G
+check "at the end: 100%" status_has "100%"
+ui_keys q q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+check "the seen file is written" test -s "$SEEN"
+check_eq "three chapters seen" "$(grep -c "	seen	" "$SEEN")" 3
+check_eq "no (N new) for what was read" "$(road)" "  by Wren Hollis; 3 chapters, 720 words"
+
+# Downloaded again with three more chapters, one of them only a note.
+gen 6 >"$LIB/road.txt"
+ink 4 >"$LIB/ink.txt"
+check_eq "--list: (2 new) after the chapter count; the note is no story words" "$(road)" \
+    "  by Wren Hollis; 6 chapters (2 new), 1200 words"
+check "the note chapter is listed as a note" sh -c "'$QUIRE' --list -L '$LIB' | grep -q '^     4  Chapter 4 (author.s note)\$'"
+check_eq "a story never opened has nothing new" "$(list | grep -A1 '^Ink' | tail -n 1)" \
+    "  by Someone Else; 4 chapters, 108 words"
+first=$(list)
+check_eq "the same from the snapshot (a second listing)" "$(list)" "$first"
+check_eq "and with the caches gone" "$(rm -rf "$XDG_CACHE_HOME"; list)" "$first"
+
+# FanFicFare's "(new) " prefix and "N. " numbers on the new chapters'
+# title lines change nothing.
+sed 's/^\tChapter 5$/\t5. (new) Chapter 5/; s/^\tChapter 6$/\t(new) 6. Chapter 6/' "$LIB/road.txt" >"$TMPD/r" &&
+    mv "$TMPD/r" "$LIB/road.txt"
+check_eq "FanFicFare's marks: the same listing" "$(list)" "$first"
+
+# The library row, then opening: the first new chapter, and the message.
+ui_start 100 24 -L "$LIB"
+check "the library row says +2 new" ui_wait "The Long Road .* 6 ch  \+2 new"
+check "a story never opened says nothing new" not_shown "Ink .*new,|Ink .*\+[0-9]+ new"
+ui_keys Enter
+check "the bottom line says so" ui_wait "2 new chapters since you last read: chapter 5 of 6"
+check_eq "opened at the first new chapter's start (its title line as the file has it)" \
+    "$(ui_top)" "5. (new) Chapter 5"
+check "its text below" ui_wait "Chapter 5 begins on the road north"
+ui_keys t
+check "the contents mark the chapter not seen yet" ui_wait "6\. Chapter 6  · new"
+check "and the note chapter" ui_wait "4\. Chapter 4  · note"
+check "a chapter seen is not marked" not_shown "5\. Chapter 5  · new"
+ui_keys Escape q
+check "back in the library: +1 new" ui_wait "The Long Road .* 6 ch  \+1 new"
+ui_keys q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+check_eq "--list agrees" "$(road)" "  by Wren Hollis; 6 chapters (1 new), 1200 words"
+
+# A reader in the middle keeps their place: read chapter 3, then one more
+# chapter comes.
+ui_start 100 24 -L "$LIB" "The Long Road"
+ui_keys t 3 Enter
+check "in chapter 3" status_has " 3/6 "
+ui_keys q q
+ui_dead >/dev/null
+gen 7 >"$LIB/road.txt"
+ui_start 100 24 -L "$LIB" "The Long Road"
+check "one in the middle keeps their place" status_has " 3/7 "
+check "without the message" not_shown "since you last read"
+ui_keys q q
+ui_dead >/dev/null
+
+# Chapters rewritten after they were read: revised, not new.
+gen 7 rw >"$LIB/road.txt"
+check_eq "a rewritten opening is not new" "$(road)" "  by Wren Hollis; 7 chapters (2 new), 1452 words"
+ui_start 100 24 -L "$LIB"
+check "the row says revised" ui_wait "The Long Road .* 7 ch  \+2 new, revised"
+ui_keys q
+ui_dead >/dev/null
+gen 7 word >"$LIB/road.txt"
+ui_start 100 24 -L "$LIB"
+check "a word changed late in a read chapter: revised" ui_wait "The Long Road .* 7 ch  \+2 new, revised"
+ui_keys Enter t
+check "the contents mark it" ui_wait "1\. Chapter 1  · revised"
+ui_keys Escape q q
+ui_dead >/dev/null
+
+# The last chapter is a hiatus notice: the end of the chapter before it
+# is the end (its percent stays under 100).  A reader at that chapter's
+# start keeps their place; one at its end goes on to the new chapters.
+LIB2="$TMPD/lib2"
+mkdir -p "$LIB2"
+TITLE="The Short Road"
+gen 4 >"$LIB2/road.txt"
+ui_start 100 24 -L "$LIB2" "The Short Road"
+ui_keys t 3 Enter
+check "at chapter 3's start" status_has " 3/4 "
+ui_keys q q
+ui_dead >/dev/null
+gen 6 >"$LIB2/road.txt"
+ui_start 100 24 -L "$LIB2" "The Short Road"
+check "at a chapter's start before the new ones: the place kept" status_has " 3/6 "
+ui_keys G
+check "at its end, the note after it: under 100%" not_shown "100%"
+ui_keys q q
+ui_dead >/dev/null
+gen 7 >"$LIB2/road.txt"
+ui_start 100 24 -L "$LIB2" "The Short Road"
+check "at its end: on to the first new chapter" ui_wait "3 new chapters since you last read: chapter 5 of 7"
+ui_keys q q
+ui_dead >/dev/null
+
+# A corrupt seen file is kept aside with a warning; nothing else breaks.
+printf 'not a seen file\n' >"$SEEN"
+list >/dev/null
+check "the warning says where it was kept" grep -q "unreadable seen chapters, kept as .*seen.bad-" "$TMPD/list.err"
+check "the bad file is kept" sh -c "ls '$XDG_STATE_HOME/quire/' | grep -q '^seen.bad-'"
+check "the listing goes on" sh -c "'$QUIRE' --list -L '$LIB' | grep -q '^The Long Road'"
+finish
