@@ -3,6 +3,8 @@
  * state_sync.h; docs/FORMATS.md ("Sync") has the rules. */
 #include "state_sync.h"
 #include "bookmarks.h"
+#include "pace.h"
+#include "seen.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -67,6 +69,67 @@ static char *history_merge(const char *a, size_t alen, const char *b, size_t ble
     return o.data;
 }
 
+/* The seen-chapters record (seen.h): per story the union of chapters, per
+ * chapter `seen` over `known`, then the later WHEN; a's record on a tie
+ * (it is merged last). */
+static char *seen_merge_files(const char *a, size_t alen, const char *b, size_t blen,
+                              size_t *len, struct statefile_check *ca,
+                              struct statefile_check *cb)
+{
+    memset(ca, 0, sizeof *ca);
+    memset(cb, 0, sizeof *cb);
+    size_t bad_a = 0, bad_b = 0;
+    char *err = NULL;
+    struct seen *sb = seen_parse(b, blen, &bad_b, &err);
+    free(err);
+    err = NULL;
+    struct seen *sa = a ? seen_parse(a, alen, &bad_a, &err) : NULL;
+    free(err);
+    if (!sb || (a && !sa)) {
+        struct statefile_check *c = !sb ? cb : ca;
+        c->status = STATEFILE_UNREADABLE;
+        c->why = "not a seen-chapters file this quire reads";
+        seen_close(sa);
+        seen_close(sb);
+        return NULL;
+    }
+    ca->status = bad_a ? STATEFILE_SOME_BAD : STATEFILE_OK;
+    ca->bad = bad_a;
+    cb->status = bad_b ? STATEFILE_SOME_BAD : STATEFILE_OK;
+    cb->bad = bad_b;
+    if (sa)
+        seen_merge(sb, sa);
+    char *out = seen_format(sb, len);
+    seen_close(sa);
+    seen_close(sb);
+    return out;
+}
+
+/* The reading pace (pace.h): the union of page-turn samples, per story the
+ * newer fold choice (a's on a tie). */
+static char *pace_merge_files(const char *a, size_t alen, const char *b, size_t blen,
+                              size_t *len, struct statefile_check *ca,
+                              struct statefile_check *cb)
+{
+    memset(ca, 0, sizeof *ca);
+    memset(cb, 0, sizeof *cb);
+    struct pace *pa = pace_new(), *pb = pace_new();
+    int ra = a ? pace_parse(pa, a, alen) : 0;
+    int rb = pace_parse(pb, b, blen);
+    char *out = NULL;
+    if (ra || rb) {
+        struct statefile_check *c = rb ? cb : ca;
+        c->status = (rb ? rb : ra) > 0 ? STATEFILE_NEWER : STATEFILE_UNREADABLE;
+        c->why = "not a pace file this quire reads";
+    } else {
+        pace_merge(pa, pb);
+        out = pace_format_file(pa, len);
+    }
+    pace_free(pa);
+    pace_free(pb);
+    return out;
+}
+
 /* ---- the table ------------------------------------------------------------
  * A new state file is one row: its name in the folder, its magic word (the
  * first line's first word; NULL: known by name), its merge. */
@@ -80,6 +143,8 @@ struct state_kind {
 static const struct state_kind kinds[] = {
     {"bookmarks", "quire-bookmarks", bookmarks_merge_files},
     {"search-history", NULL, history_merge},
+    {"seen", "quire-seen", seen_merge_files},
+    {"pace", "quire-pace", pace_merge_files},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 

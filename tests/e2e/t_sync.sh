@@ -194,4 +194,33 @@ else
     echo "t_sync: git not installed; the merge driver recipe is not tested" >&2
 fi
 
+
+# The seen-chapters record and the reading pace merge the same way: a
+# Syncthing conflict copy of each is merged on the next start and removed;
+# chapters and samples of both sides kept, the newer fold choice wins.
+S3="$TMPD/C/state/quire"
+mkdir -p "$S3"
+tab=$(printf '\t')
+printf 'quire-seen 1\nchapter%s1111111111111111%saaaaaaaaaaaaaaaa%s0%sseen%s0ee1b4e24d5ddd72%s1424%s1796297802\n' \
+    "$tab" "$tab" "$tab" "$tab" "$tab" "$tab" "$tab" > "$S3/seen"
+printf 'quire-seen 1\nchapter%s2222222222222222%sbbbbbbbbbbbbbbbb%s3%sknown%s%s%s1796297900\n' \
+    "$tab" "$tab" "$tab" "$tab" "$tab" "$tab" "$tab" > "$S3/seen.sync-conflict-20261203-101010-ABCDEFG"
+HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" -L "$LA" --bookmarks >/dev/null 2>"$TMPD/err3"
+check "a conflict copy of the seen record is removed once merged" \
+    [ ! -e "$S3/seen.sync-conflict-20261203-101010-ABCDEFG" ]
+check "the seen record keeps this side's chapter" grep -q "^chapter${tab}1111111111111111${tab}aaaaaaaaaaaaaaaa${tab}0${tab}seen" "$S3/seen"
+check "and gains the other side's" grep -q "^chapter${tab}2222222222222222${tab}bbbbbbbbbbbbbbbb${tab}3${tab}known" "$S3/seen"
+check_eq "and says nothing" "$(cat "$TMPD/err3")" ""
+# pace: files written by the pace code itself (the test data), one a copy
+cp "$TOP/tests/data/pace/wpm100" "$S3/pace"
+cp "$TOP/tests/data/pace/wpm1000" "$S3/pace.sync-conflict-20261203-101010-ABCDEFG"
+n100=$(grep -c '^s	' "$S3/pace")
+n1000=$(grep -c '^s	' "$S3/pace.sync-conflict-20261203-101010-ABCDEFG")
+HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" -L "$LA" --bookmarks >/dev/null 2>"$TMPD/err3"
+check "a conflict copy of the pace is removed once merged" \
+    [ ! -e "$S3/pace.sync-conflict-20261203-101010-ABCDEFG" ]
+nboth=$(grep -c '^s	' "$S3/pace")
+check_eq "the pace keeps the samples of both sides" "$nboth" "$((n100 + n1000))"
+check_eq "and says nothing" "$(cat "$TMPD/err3")" ""
+
 finish
