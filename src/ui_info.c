@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pace.h"
 #include "ui_screen.h"
 #include "vis.h"
 
@@ -33,28 +34,32 @@ struct ui_info {
 
 /* ---- hooks ------------------------------------------------------------------ */
 
-/* Minutes to read `words` more at the reader's pace, and how the pace was
- * found, for the screen (into how[0, size)).  A hook: the reader's own
- * pace is not measured yet (pace.h will: pace_time_left), so this is the
- * usual 250 words a minute until it is. */
+/* Minutes to read `words` more at the reader's pace (pace.h), and how the
+ * pace was found, for the screen (into how[0, size)). */
 static double minutes_left(const struct ui *ui, double words, char *how, size_t size)
 {
-    (void)ui;
-    snprintf(how, size, "at 250 words a minute");
-    return words / 250;
+    double wpm = pace_wpm(ui->pace);
+    if (ui->pace && ui->pace->n_smp >= PACE_MIN_SAMPLES)
+        snprintf(how, size, "at your pace, %.0f words a minute", wpm);
+    else
+        snprintf(how, size, "at %.0f words a minute, until your pace is known", wpm);
+    return pace_time_left(ui->pace, words < 0 ? 0 : (size_t)words);
 }
 
-/* The format a file was read as, from its name.  A hook for the sources
- * that will know their format. */
-static const char *file_format(const char *relpath)
+/* The format a file of story s was read as: its source's (an ebook's
+ * "EPUB 3 (AO3)", "HTML"), else text in its encoding. */
+static const char *file_format(const struct story *s, const char *relpath)
 {
-    const char *dot = strrchr(relpath, '.');
-    if (dot && strchr(dot, '/') == NULL) {
-        if (natcmp(dot, ".epub") == 0)
-            return "EPUB";
-        if (natcmp(dot, ".html") == 0 || natcmp(dot, ".htm") == 0 || natcmp(dot, ".xhtml") == 0)
-            return "HTML";
-    }
+    for (size_t c = 0; c < s->n_ch; c++)
+        for (size_t e = 0; e < s->ch[c].n_ed; e++) {
+            const struct edition *ed = &s->ch[c].ed[e];
+            if (strcmp(ed->relpath, relpath) != 0)
+                continue;
+            if (ed->src->format)
+                return ed->src->format;
+            return ed->src->enc == ENC_UTF8 || ed->src->enc == ENC_UTF8_BOM
+                       ? "text" : decode_encoding_name(ed->src->enc);
+        }
     return "text";
 }
 
@@ -147,7 +152,7 @@ static void add_files(struct ui_info *in, const struct story *s)
                         other++;
                 }
         struct buf b = {0};
-        buf_printf(&b, "%s (%s", files[k], file_format(files[k]));
+        buf_printf(&b, "%s (%s", files[k], file_format(s, files[k]));
         if (shown)
             buf_printf(&b, ", %zu %s", shown, shown == 1 ? "chapter" : "chapters");
         if (other)

@@ -94,7 +94,10 @@ for wpm in 100 1000; do
     cp "$TOP/tests/data/pace/wpm$wpm" "$XDG_STATE_HOME/quire/pace"
     quire_at 80
     check_eq "a pace file of $wpm wpm: the minutes follow it" "$(mins)" $((3000 / wpm))
-    ui_keys q
+    ui_keys i
+    check "and the info screen's time left is at that pace" \
+        ui_wait "^ Time left .*\\(at your pace, $wpm words a minute\\)"
+    ui_keys q q
     check_eq "quits" "$(ui_dead)" "0 0"
 done
 

@@ -176,7 +176,7 @@ check "i in the reader: the info screen" ui_wait '^ Story info'
 check "the series and part" ui_wait 'Series +The Long Road, part 3'
 check "read now" ui_wait 'Last read +now, at'
 check "the time left from here: half of 400 words at 250 a minute" \
-    ui_wait '^ Time left +1 min \(at 250 words a minute\)'
+    ui_wait '^ Time left +1 min \(at 250 words a minute, until your pace is known\)'
 ui_keys q
 check "q closes it, back to the reader" status_has 'Cold Harbour · 2/2'
 ui_keys q Escape
@@ -194,7 +194,7 @@ grouped=$(echo "$words" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\
 check "its words, counted as --list counts them ($grouped)" ui_wait "^ Words +$grouped\$"
 check "its chapters" ui_wait '^ Chapters +2$'
 check "never read" ui_wait '^ Last read +never$'
-check "the time left at 250 words a minute" ui_wait "^ Time left +$mins min \\(at 250 words a minute\\)"
+check "the time left at 250 words a minute" ui_wait "^ Time left +$mins min \\(at 250 words a minute, until your pace is known\\)"
 check "its files, relative, with their format" ui_wait '^ Files +marsh/ch1\.txt \(text, 1 chapter\)'
 check "the second file" ui_wait '^ +marsh/ch2\.txt \(text, 1 chapter\)'
 ui_keys i
