@@ -205,6 +205,7 @@ enum ui_action {
     ACT_OPEN, ACT_FILTER, ACT_CLOSE,
     ACT_SORT, ACT_VIEW, ACT_INFO,
     ACT_FOLD_NOTES,
+    ACT_DELETE_MARK,
 };
 
 #define UI_MAX_KEYS 12

@@ -93,6 +93,9 @@ struct ui_menu {
                                 matches): indexes into items; list.n of them */
     struct ui_list list;
     ui_choose_fn *choose;    /* called with an index into items */
+    ui_choose_fn *remove;    /* `d` (delete_mark) on an item: called with its
+                                index into items, the menu still open; NULL:
+                                the menu deletes nothing (ui_menu_on_delete) */
     char *filter;            /* NULL: none */
     unsigned long number;    /* digits typed: item `number` selected */
 };
@@ -257,6 +260,10 @@ void ui_menu_open(struct ui *ui, char *title, char **items, size_t n, size_t sel
 /* The help: lines to scroll through (taken). */
 void ui_help_open(struct ui *ui, char *title, char **items, size_t n);
 void ui_menu_close(struct ui *ui);
+/* The open menu's items can be deleted (`d`, action delete_mark): remove
+ * is called with the selected item's index into the items; it may reopen
+ * the menu with what is left. */
+void ui_menu_on_delete(struct ui *ui, ui_choose_fn *remove);
 /* The prompt line: `changed` (may be NULL) after each edit, `done` at the
  * end. */
 void ui_prompt_open(struct ui *ui, char lead, ui_prompt_fn *changed, ui_prompt_done_fn *done);

@@ -135,6 +135,11 @@ void ui_menu_open(struct ui *ui, char *title, char **items, size_t n, size_t sel
     menu_set(ui, &ui_mode_menu, title, items, n, sel, choose);
 }
 
+void ui_menu_on_delete(struct ui *ui, ui_choose_fn *remove)
+{
+    ui->menu.remove = remove;
+}
+
 void ui_help_open(struct ui *ui, char *title, char **items, size_t n)
 {
     menu_set(ui, &ui_mode_help, title, items, n, 0, NULL);
@@ -252,6 +257,11 @@ static void menu_act(struct ui *ui, enum ui_action act, int key)
         ui_menu_close(ui);
         if (choose)
             choose(ui, item);
+    } else if (act == ACT_DELETE_MARK) {
+        if (m->remove && !is_help(ui) && m->list.n > 0)
+            m->remove(ui, m->shown[m->list.sel]);
+        else if (!is_help(ui))
+            ui_msg(ui, "nothing here to delete");
     } else if (act == ACT_CLOSE && key == UI_KEY_ESC && m->filter) {
         filter_done(ui, "", false);   /* Esc drops the filter first */
     } else if (act == ACT_OPEN || act == ACT_CLOSE) {
@@ -289,6 +299,8 @@ static const struct ui_binding menu_keys[] = {
     {ACT_DIGIT, "count", "0-9", "go to entry number N (chapter N in the contents)",
      {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}, menu_act},
     {ACT_FILTER, "filter", NULL, "show only the entries with the text typed (Esc clears)", {'/'},
+     menu_act},
+    {ACT_DELETE_MARK, "delete_mark", NULL, "delete the bookmark selected (in the B list)", {'d'},
      menu_act},
     {ACT_NONE, NULL, NULL, NULL, {0}, NULL},
 };

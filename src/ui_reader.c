@@ -574,6 +574,28 @@ static void mark_chosen(struct ui *ui, size_t i)
     rd->unsaved = true;
 }
 
+static void open_marks(struct ui *ui);
+
+/* `d` on a row of the B list: the mark deleted (a tombstone, so a synced
+ * copy that still has it does not bring it back), saved, the list shown
+ * again with what is left. */
+static void mark_deleted(struct ui *ui, size_t i)
+{
+    struct ui_reader *rd = &ui->rd;
+    if (!rd->open || i >= strlen(rd->letters) || !ui->bm)
+        return;
+    char letter = rd->letters[i];
+    if (!bookmarks_delete_mark(ui->bm, rd->s->id, letter, 0))
+        return;
+    ui_bm_save(ui);
+    size_t sel = ui->menu.list.sel;
+    ui_menu_close(ui);
+    open_marks(ui);
+    if (ui->overlay && ui->menu.list.n)
+        ui->menu.list.sel = sel < ui->menu.list.n ? sel : ui->menu.list.n - 1;
+    ui_msg(ui, "bookmark '%c' deleted", letter);
+}
+
 static void open_marks(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
@@ -599,6 +621,7 @@ static void open_marks(struct ui *ui)
             items[i] = xasprintf("%c  (cannot be found)", letters[i]);
     }
     ui_menu_open(ui, xasprintf("Bookmarks \xc2\xb7 %s", rd->s->title), items, n, 0, mark_chosen);
+    ui_menu_on_delete(ui, mark_deleted);
 }
 
 static void set_mark(struct ui *ui, char letter)

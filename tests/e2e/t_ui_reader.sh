@@ -156,6 +156,17 @@ ui_keys B
 check "B lists the bookmarks" ui_wait '^ *a +[0-9]+%'
 ui_keys Enter
 check_eq "Enter in the list jumps" "$(ui_top)" "$TOP"
+# d on a row of the list deletes that mark (action delete_mark): the list
+# shows what is left, and the mark is gone for ' too.
+ui_keys G m b B
+check "the list has both marks" ui_wait '^ *b +[0-9]+%'
+ui_keys d
+check "d deletes the selected mark and says so" ui_wait "bookmark 'a' deleted"
+check "the list shows the mark that is left" ui_wait '^ *b +[0-9]+%'
+scr=$(ui_screen)
+check "and not the deleted one" sh -c '! printf "%s\n" "$1" | grep -Eq "^ *a +[0-9]+%"' _ "$scr"
+ui_keys Escape "'" a
+check "the deleted mark cannot be jumped to" ui_wait "no bookmark 'a'"
 
 # Percent.
 ui_keys 5 0 %
