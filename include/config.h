@@ -36,6 +36,9 @@ struct config_remap {
 };
 
 struct config {
+    char *state_dir;           /* `state_dir =`: the state folder instead of
+                                  $XDG_STATE_HOME/quire (a synced folder);
+                                  NULL: not set; `~` expanded */
     char *library;             /* NULL: not set; `~` already expanded */
     int width;                 /* text column, columns; default 72 */
     enum layout_wrap wrap;     /* default WRAP_OPTIMAL */

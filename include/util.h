@@ -112,5 +112,8 @@ int mkdir_p(const char *path, char **err);
  * (~/.local/state, ~/.config, ~/.cache), malloc'd.  NULL when neither the
  * variable nor HOME is set. */
 char *xdg_dir(const char *kind);
+/* From now on xdg_dir(kind) is `dir` itself (an absolute folder: the
+ * config's `state_dir =`); NULL forgets it.  Only "STATE" can be set. */
+void xdg_set_dir(const char *kind, const char *dir);
 
 #endif

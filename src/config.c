@@ -274,6 +274,22 @@ static void cfg_setting(struct config *c, struct cfg_reader *r, size_t line,
             cfg_set_str(&c->library, cfg_expand_home(v, n));
         return;
     }
+    if (cfg_eq(k, kn, "state_dir")) {
+        char *dir = n ? cfg_expand_home(v, n) : NULL;
+        if (dir && dir[0] == '/') {
+            cfg_set_str(&c->state_dir, dir);
+            return;
+        }
+        if (!dir) {
+            cfg_problem(r, line, "state_dir: a folder is needed");
+        } else {
+            char *q = cfg_quote(v, n);
+            cfg_problem(r, line, "state_dir: '%s' is not an absolute folder (or one under ~/)", q);
+            free(q);
+        }
+        free(dir);
+        return;
+    }
     if (cfg_eq(k, kn, "width")) {
         long w;
         if (!cfg_parse_int(v, n, &w) || w < CONFIG_WIDTH_MIN || w > CONFIG_WIDTH_MAX) {
@@ -389,6 +405,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
     free(c->library);
+    free(c->state_dir);
     free(c->break_glyph);
     free(c->theme);
     free(c->path);
@@ -468,6 +485,10 @@ void config_print(const struct config *c, FILE *out)
         cfg_print_value(out, "library", c->library);
     else
         fputs("# library: not set ($QUIRE_LIBRARY, else the sample library)\n", out);
+    if (c->state_dir)
+        cfg_print_value(out, "state_dir", c->state_dir);
+    else
+        fputs("# state_dir: not set ($XDG_STATE_HOME/quire)\n", out);
     fprintf(out, "width = %d\n", c->width);
     fprintf(out, "wrap = %s\n", c->wrap == WRAP_GREEDY ? "greedy" : "optimal");
     cfg_print_value(out, "scene_break", c->break_glyph ? c->break_glyph : "* * *");

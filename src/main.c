@@ -499,14 +499,18 @@ int main(int argc, char **argv)
     int status = parse_options(argc, argv, &o);
     if (status >= 0)
         return status;
-    struct diag_sink sink = diag_stream(stderr);
-    if (o.merge_state)
-        return state_sync_merge(NULL, o.into, argv + optind, (size_t)(argc - optind), &sink);
-    if (!o.list && !o.config_check)
-        state_sync_copies(NULL, &sink);   /* a sync tool's conflict copies, before any reading */
-
     struct config cfg;
     int config_problems = config_load(&cfg, o.config_path, stderr);
+    if (cfg.state_dir)
+        xdg_set_dir("STATE", cfg.state_dir);   /* `state_dir =`: before any state is read */
+    struct diag_sink sink = diag_stream(stderr);
+    if (o.merge_state) {
+        status = state_sync_merge(NULL, o.into, argv + optind, (size_t)(argc - optind), &sink);
+        config_free(&cfg);
+        return status;
+    }
+    if (!o.list && !o.config_check)
+        state_sync_copies(NULL, &sink);   /* a sync tool's conflict copies, before any reading */
     if (o.config_check)   /* key remaps are checked against the screens' tables */
         config_problems += ui_config_check(&cfg, stderr);
     if (o.wrap)

@@ -437,8 +437,21 @@ int mkdir_p(const char *path, char **err)
     return 0;
 }
 
+/* The config's `state_dir =` (xdg_set_dir), or NULL. */
+static char *state_dir_set;
+
+void xdg_set_dir(const char *kind, const char *dir)
+{
+    if (strcmp(kind, "STATE") != 0)
+        return;
+    free(state_dir_set);
+    state_dir_set = dir ? xstrdup(dir) : NULL;
+}
+
 char *xdg_dir(const char *kind)
 {
+    if (state_dir_set && strcmp(kind, "STATE") == 0)
+        return xstrdup(state_dir_set);
     char var[32];
     snprintf(var, sizeof var, "XDG_%s_HOME", kind);
     const char *v = getenv(var);

@@ -223,4 +223,20 @@ nboth=$(grep -c '^s	' "$S3/pace")
 check_eq "the pace keeps the samples of both sides" "$nboth" "$((n100 + n1000))"
 check_eq "and says nothing" "$(cat "$TMPD/err3")" ""
 
+
+# `state_dir =` in the config puts the state folder elsewhere (a synced
+# folder): --merge-state writes there, not under $XDG_STATE_HOME.
+D="$TMPD/D"
+mkdir -p "$D/cfg/quire"
+printf 'state_dir = ~/sync/quire-state\n' >"$D/cfg/quire/config"
+printf 'quire-bookmarks 1\nstory\tabc\t1700000000\tA Title\n' >"$D/bm"
+HOME="$D" XDG_CONFIG_HOME="$D/cfg" XDG_STATE_HOME="$D/xdg" "$QUIRE" --merge-state "$D/bm" 2>"$TMPD/err4"
+check "with state_dir set, the merge goes to that folder" grep -q 'A Title' "$D/sync/quire-state/bookmarks"
+check "and not to \$XDG_STATE_HOME" [ ! -e "$D/xdg/quire/bookmarks" ]
+check_eq "and says nothing" "$(cat "$TMPD/err4")" ""
+printf 'state_dir = relative/folder\n' >"$D/cfg/quire/config"
+HOME="$D" XDG_CONFIG_HOME="$D/cfg" XDG_STATE_HOME="$D/xdg" "$QUIRE" --merge-state "$D/bm" 2>"$TMPD/err4"
+check "a state_dir that is not absolute is reported with its line" grep -q 'config:1: state_dir' "$TMPD/err4"
+check "and the usual folder is used" grep -q 'A Title' "$D/xdg/quire/bookmarks"
+
 finish
