@@ -53,6 +53,11 @@ struct ebook {
                              --verbose: "EPUB 3", "EPUB 2 (FanFicFare)",
                              "HTML (AO3 download)", "HTML (AO3 work page)",
                              "HTML (FanFicFare)", "HTML" (malloc'd) */
+    /* private to the converters: what text (bytes), blocks and pr.ch
+       (entries) have room for, so that appending document after document
+       grows them geometrically; whoever reallocates one of them sets its
+       capacity */
+    size_t cap_text, cap_blocks, cap_ch;
 };
 
 /* Which door a file takes, from its name (extension, case-insensitive) and

@@ -1547,6 +1547,7 @@ static void chapter_split(struct ebook *eb, size_t off, const char *title)
     if (ci == SIZE_MAX)
         return;
     eb->pr.ch = xreallocarray(eb->pr.ch, eb->pr.n_ch + 1, sizeof *eb->pr.ch);
+    eb->cap_ch = eb->pr.n_ch + 1;
     memmove(&eb->pr.ch[ci + 2], &eb->pr.ch[ci + 1], (eb->pr.n_ch - ci - 1) * sizeof *eb->pr.ch);
     eb->pr.n_ch++;
     struct parse_chapter *c = &eb->pr.ch[ci], *d = &eb->pr.ch[ci + 1];

@@ -37,7 +37,6 @@
 #include <libxml/xmlerror.h>
 
 #include <ctype.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1193,9 +1192,10 @@ static void open_chapter(struct conv *c, const char *title)
     size_t start = eb->pr.n_ch ? here : eb->pr.body;
     if (eb->pr.n_ch)
         cur_chapter(c)->end = here;
-    size_t have = eb->pr.ch ? malloc_usable_size(eb->pr.ch) / sizeof *eb->pr.ch : 0;
-    if (eb->pr.n_ch + 1 > have)
-        eb->pr.ch = xreallocarray(eb->pr.ch, 2 * eb->pr.n_ch + 4, sizeof *eb->pr.ch);
+    if (eb->pr.n_ch + 1 > eb->cap_ch) {
+        eb->cap_ch = 2 * eb->pr.n_ch + 4;
+        eb->pr.ch = xreallocarray(eb->pr.ch, eb->cap_ch, sizeof *eb->pr.ch);
+    }
     struct parse_chapter *ch = &eb->pr.ch[eb->pr.n_ch++];
     *ch = (struct parse_chapter){
         .start = start, .end = SIZE_MAX, .front_end = here, .body = here, .back = SIZE_MAX,
@@ -1893,12 +1893,12 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
     c.out.data = eb->text;
     c.out.len = eb->len;
     /* the arrays grow geometrically across documents too (an EPUB of
-       3,000 chapters appends 3,000 times): their capacity is what the
-       allocator gave */
-    c.out.cap = eb->text ? malloc_usable_size(eb->text) : 0;
-    c.blk_cap = eb->blocks ? malloc_usable_size(eb->blocks) / sizeof *eb->blocks : 0;
+       3,000 chapters appends 3,000 times): the ebook keeps their
+       capacities; the caller's anchors have room for what they hold */
+    c.out.cap = eb->text ? eb->cap_text : 0;
+    c.blk_cap = eb->blocks ? eb->cap_blocks : 0;
     if (anchors) {
-        c.anchor_cap = *anchors ? malloc_usable_size(*anchors) / sizeof **anchors : 0;
+        c.anchor_cap = *anchors ? *n_anchors : 0;
         c.first_pending = *n_anchors;
     }
     /* continue after the chapter's last block */
@@ -2027,9 +2027,12 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         place_anchors(&c, c.out.len);
     eb->text = c.out.data;
     eb->len = c.out.len;
+    eb->cap_text = c.out.cap;
+    eb->cap_blocks = c.blk_cap;
     if (!eb->text) {
         eb->text = xstrdup("");
         eb->len = 0;
+        eb->cap_text = 1;
     }
     pg_matter(eb, first_block);
     conv_free(&c);
@@ -2042,15 +2045,18 @@ void html_finish(struct ebook *eb)
     if (!eb->text) {
         eb->text = xstrdup("");
         eb->len = 0;
+        eb->cap_text = 1;
     }
     /* one line end after the last block */
     if (eb->len && eb->text[eb->len - 1] != '\n') {
-        eb->text = xrealloc(eb->text, eb->len + 2);
+        eb->cap_text = eb->len + 2;
+        eb->text = xrealloc(eb->text, eb->cap_text);
         eb->text[eb->len++] = '\n';
         eb->text[eb->len] = '\0';
     }
     if (pr->n_ch == 0) {
         pr->ch = xcalloc(1, sizeof *pr->ch);
+        eb->cap_ch = 1;
         pr->n_ch = 1;
         pr->ch[0] = (struct parse_chapter){.start = pr->body, .front_end = pr->body, .body = pr->body,
                                            .back = SIZE_MAX, .number = PARSE_NO_NUMBER};
