@@ -170,7 +170,7 @@ static void draw_row(struct ui *ui, int y, const struct story *s, const struct s
                  !st ? "" : strcmp(st, "complete") == 0 ? "complete"
                           : strcmp(st, "in progress") == 0 ? "in progress" : st);
     /* What changed since the reader last read it (seen.h) */
-    size_t n_new = f->new_chapters;
+    size_t n_new = seen_count_new(ui->seen, s);   /* now: the reader may have just seen them */
     bool revised = f->read && seen_any_revised(ui->seen, s);
     if (n_new)
         snprintf(fresh, sizeof fresh, "  +%zu new%s", n_new, revised ? ", revised" : "");
