@@ -25,13 +25,15 @@ struct library *library_open(const char *root, char **err);
 
 /* A library of the one story in the first `head` bytes of the regular file
  * `path`, cut back to a whole line (read again longer, up to 1 MiB, while
- * the cut would lose half of it), for a first screen that need not wait for
+ * the cut would lose half of it; when the head holds no line end at all,
+ * cut back to a whole word, else a whole character), for a first screen
+ * that need not wait for
  * the whole file: the story has `partial` set, and its id, chapter keys and
  * byte offsets are those library_open(path) gives for the same text.  Any
  * encoding decode.h reads: the head decodes as the file's start does.  Its
  * `total` is the whole file's (for a converted encoding, an estimate from
- * the head's).  NULL with *err set when the head holds no whole line of
- * text or no story (the caller then opens the whole file).  No index cache
+ * the head's).  NULL with *err set when the head holds no whole character
+ * of text or no story (the caller then opens the whole file).  No index cache
  * is read or written. */
 struct library *library_open_head(const char *path, size_t head, char **err);
 

@@ -125,6 +125,41 @@ static size_t head_whole_lines(const unsigned char *b, size_t n)
     return n;
 }
 
+/* bytes[0, n), which holds no line end, cut back to the end of its last
+ * whole word (a space or tab ends it), else to the end of its last whole
+ * character, in the encoding its first bytes show (as head_whole_lines):
+ * a long paragraph on one line (a file with no line end at all) opens from
+ * its head too, its last paragraph cut as a head's last chapter may be.
+ * 0 when not even one character is whole. */
+static size_t head_whole_words(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        size_t lo = b[0] == 0xFF ? 0 : 1;
+        n &= ~(size_t)1;
+        for (size_t k = n; k >= 4; k -= 2)
+            if ((b[k - 2 + lo] == ' ' || b[k - 2 + lo] == '\t') && b[k - 1 - lo] == 0)
+                return k;
+        /* no space: never end on the first half of a surrogate pair */
+        if (n >= 4 && (b[n - 1 - lo] & 0xFC) == 0xD8)
+            n -= 2;
+        return n >= 4 ? n : 0;
+    }
+    for (size_t k = n; k > 0; k--)
+        if (b[k - 1] == ' ' || b[k - 1] == '\t')
+            return k;
+    /* no space: end before a character the cut splits (its lead byte
+     * wants more continuation bytes than follow it) */
+    size_t k = n;
+    while (k && (b[k - 1] & 0xC0) == 0x80 && n - k < 3)
+        k--;
+    if (k && b[k - 1] >= 0xC0) {
+        size_t want = b[k - 1] >= 0xF0 ? 4 : b[k - 1] >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < want)
+            return k - 1;
+    }
+    return n;
+}
+
 /* A head whose last line end comes before its middle is read again four
  * times longer, up to this many bytes (a story with a paragraph per line,
  * a chapter per line). */
@@ -152,6 +187,11 @@ struct library *library_open_head(const char *path, size_t head, char **err)
              * at least half the bytes read, or the screen may show little
              * more than a heading. */
             raw = got == head ? head_whole_lines(bytes, got) : got;
+            if (raw == 0 && got == head) {
+                /* No line end at all: one long paragraph, whole words. */
+                raw = head_whole_words(bytes, got);
+                break;
+            }
             if (raw >= got / 2 || got < head || head >= HEAD_GROW_MAX)
                 break;
             head = head * 4 < HEAD_GROW_MAX ? head * 4 : HEAD_GROW_MAX;
@@ -168,7 +208,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     }
     if (!src) {
         scan_result_free(&b.scan);
-        set_err(err, "%s: no whole line of text in the head of the file", path);
+        set_err(err, "%s: no whole character of text in the head of the file", path);
         return NULL;
     }
     struct library *lib = xcalloc(1, sizeof *lib);

@@ -795,10 +795,39 @@ static void test_head_and_loader(void)
     buf_adds(&huge, "\n");
     put(d, "huge.txt", huge.data);
     char *hpath = xasprintf("%s/huge.txt", d);
-    CHECK("a head without a line end in 1 MiB is refused",
-          library_open_head(hpath, 8 * 1024, &err) == NULL && err);
-    free(err);
-    err = NULL;
+    /* No line end in the head at all: cut back to a whole word (it used to
+     * be refused, and the first screen waited for the whole file). */
+    struct library *hh = library_open_head(hpath, 8 * 1024, &err);
+    struct library *hw = library_open(hpath, &err);
+    CHECK("a head without a line end opens, partial, as the same story",
+          hh && hw && hh->n_stories == 1 && hw->n_stories == 1 && hh->stories[0].partial &&
+              strcmp(hh->stories[0].id, hw->stories[0].id) == 0);
+    if (hh && hw && hh->n_src == 1 && hw->n_src == 1) {
+        const struct source *hs = hh->src[0], *ws = hw->src[0];
+        CHECK("its text is the start of the whole text, cut after a whole word",
+              hs->len > 4 * 1024 && hs->len <= 8 * 1024 && hs->len < ws->len &&
+                  memcmp(hs->text, ws->text, hs->len) == 0 && hs->text[hs->len - 1] == ' ');
+    }
+    library_free(hh);
+    library_free(hw);
+    /* ... and with no space either: cut back to a whole character. */
+    struct buf wide = {0};
+    buf_adds(&wide, "\xc3\xa9t\xc3\xa9");
+    while (wide.len < 300 * 1024)
+        buf_adds(&wide, "\xc3\xa9\xe2\x80\x94\xf0\x9f\x93\x96");   /* 2, 3 and 4 bytes */
+    put(d, "nospace.txt", wide.data);
+    char *npath = xasprintf("%s/nospace.txt", d);
+    for (size_t cut = 8 * 1024; cut < 8 * 1024 + 9; cut++) {
+        hh = library_open_head(npath, cut, &err);
+        char *m = xasprintf("no space: a head of %zu bytes ends on a whole character", cut);
+        CHECK(m, hh && hh->n_src == 1 && hh->src[0]->len + 4 > cut && hh->src[0]->len <= cut &&
+                     memcmp(hh->src[0]->text, wide.data, hh->src[0]->len) == 0 &&
+                     ((unsigned char)wide.data[hh->src[0]->len] & 0xC0) != 0x80);
+        free(m);
+        library_free(hh);
+    }
+    free(npath);
+    buf_free(&wide);
     CHECK("a missing file is refused", library_open_head("/nonexistent/q.txt", 4096, &err) == NULL);
     free(err);
     err = NULL;
