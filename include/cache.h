@@ -101,6 +101,21 @@ void cache_free(struct cache *c);
 /* Free the allocations of one entry (not f itself). */
 void cache_file_clear(struct cache_file *f);
 
+/* --- a build on several threads (library.c) ---------------------------- */
+
+/* A cache for one worker of a threaded build: cache_get looks in its own
+ * entries, then in `parent`, which it reads but for marking the entry it
+ * returns as used (each file, so each entry, is one worker's alone);
+ * cache_put stores in the child.  No worker may cache_put to the parent
+ * meanwhile. */
+struct cache *cache_new_child(struct cache *parent);
+
+/* Move the child's entries into c, as cache_put would have stored them
+ * there, in the child's order, and free the child (NULL: no-op).  Called
+ * for each worker's child in the order of the files, the result is the
+ * cache one thread would have built. */
+void cache_adopt(struct cache *c, struct cache *child);
+
 /* --- the file format, for tests and the fuzzer ------------------------- */
 
 /* An empty cache that is neither loaded nor saved (path NULL). */

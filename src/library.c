@@ -17,9 +17,13 @@
  * on demand. */
 #include "library.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "cache.h"
@@ -82,6 +86,143 @@ static struct library *library_build(struct build *b)
     return lib;
 }
 
+/* ---- the per-file analysis on several threads --------------------------- */
+
+/* Fewer files than this are analysed on the calling thread alone. */
+#define PAR_MIN_FILES 16
+
+/* Threads for the per-file analysis: QUIRE_BUILD_THREADS (1 or 2, for the
+ * tests that compare the two), else 2 when two CPUs are online, else 1. */
+static int build_threads(void)
+{
+    const char *e = getenv("QUIRE_BUILD_THREADS");
+    if (e && (strcmp(e, "1") == 0 || strcmp(e, "2") == 0))
+        return e[0] - '0';
+    return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+}
+
+/* One file's analysis, made apart from the build: a build of its own
+ * (its own library for the source and the notes, its own skipped list,
+ * a child of the index cache) that merge_one adds to the real one. */
+struct par_file {
+    struct build b;
+    struct library lib;
+};
+
+struct par {
+    struct build *main;
+    struct par_file *pf;
+    atomic_size_t next;   /* the next file to take */
+};
+
+static void par_analyse(struct par *pr, size_t i)
+{
+    struct par_file *f = &pr->pf[i];
+    struct build *b = &f->b;
+    b->lib = &f->lib;
+    b->diag = diag_list(&f->lib.notes, &f->lib.n_notes, &b->cap_notes);
+    b->scan = pr->main->scan;   /* files and n_files; its own skipped list */
+    b->scan.skipped = NULL;
+    b->scan.n_skipped = b->scan.cap_skipped = 0;
+    b->cache = pr->main->cache ? cache_new_child(pr->main->cache) : NULL;
+    b->snap = true;
+    analyse_file(b, &pr->main->scan.files[i]);
+}
+
+static void *par_worker(void *arg)
+{
+    struct par *pr = arg;
+    size_t n = pr->main->scan.n_files;
+    for (size_t i; (i = atomic_fetch_add(&pr->next, 1)) < n;)
+        par_analyse(pr, i);
+    return NULL;
+}
+
+/* Add file f's analysis to b as analyse_file on b would have, and free
+ * what is left of f: sources, skips, notes, files and pieces go after
+ * b's, their indices moved along; the cache child's entries into b's. */
+static void merge_one(struct build *b, struct par_file *f)
+{
+    struct build *s = &f->b;
+    struct library *lib = b->lib;
+    for (size_t k = 0; k < f->lib.n_src; k++) {
+        lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+        XGROW(b->src_file, b->cap_src_file, lib->n_src + 1);
+        b->src_file[lib->n_src] = s->src_file[k];
+        lib->src[lib->n_src++] = f->lib.src[k];
+    }
+    for (size_t k = 0; k < s->scan.n_skipped; k++) {
+        XGROW(b->scan.skipped, b->scan.cap_skipped, b->scan.n_skipped + 1);
+        b->scan.skipped[b->scan.n_skipped++] = s->scan.skipped[k];
+    }
+    for (size_t k = 0; k < s->n_skip_file; k++) {
+        XGROW(b->skip_file, b->cap_skip_file, b->n_skip_file + 1);
+        b->skip_file[b->n_skip_file++] = s->skip_file[k];
+    }
+    for (size_t k = 0; k < f->lib.n_notes; k++) {
+        build_note(b, "%s", f->lib.notes[k]);
+        free(f->lib.notes[k]);
+    }
+    int file0 = (int)b->n_files, pc0 = (int)b->n_pc;
+    XGROW(b->files, b->cap_files, b->n_files + s->n_files);
+    for (size_t k = 0; k < s->n_files; k++) {
+        b->files[b->n_files] = s->files[k];
+        b->files[b->n_files++].first_piece += pc0;
+    }
+    XGROW(b->pc, b->cap_pc, b->n_pc + s->n_pc);
+    for (size_t k = 0; k < s->n_pc; k++) {
+        struct piece *p = &b->pc[b->n_pc++];
+        *p = s->pc[k];
+        p->file += file0;
+        p->cluster += pc0;
+        if (p->next >= 0)
+            p->next += pc0;
+    }
+    if (!s->snap)
+        b->snap = false;
+    cache_adopt(b->cache, s->cache);
+    free(f->lib.src);
+    free(f->lib.notes);
+    free(s->scan.skipped);
+    free(s->skip_file);
+    free(s->src_file);
+    free(s->files);
+    free(s->pc);
+}
+
+/* analyse_file for every scanned file, in 2 threads when there are enough
+ * files: each file's analysis depends on that file alone, and they are
+ * added to b in the files' order, so the result is the one-thread one. */
+static void analyse_all(struct build *b)
+{
+    size_t n = b->scan.n_files;
+    int threads = n >= PAR_MIN_FILES ? build_threads() : 1;
+    if (threads < 2) {
+        for (size_t i = 0; i < n; i++)
+            analyse_file(b, &b->scan.files[i]);
+        return;
+    }
+    struct par pr = {.main = b, .pf = xcalloc(n, sizeof *pr.pf)};
+    atomic_init(&pr.next, 0);
+    /* The worker takes no signals meant for the process (as the loader's
+     * thread): they go to the thread that waits for keys. */
+    sigset_t all, old;
+    sigfillset(&all);
+    int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
+        sigdelset(&all, sync_sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_t t;
+    bool threaded = pthread_create(&t, NULL, par_worker, &pr) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    par_worker(&pr);   /* this thread is the other worker */
+    if (threaded)
+        pthread_join(t, NULL);
+    for (size_t i = 0; i < n; i++)
+        merge_one(b, &pr.pf[i]);
+    free(pr.pf);
+}
+
 struct library *library_open(const char *root, char **err)
 {
     struct build b = {0};
@@ -99,8 +240,7 @@ struct library *library_open(const char *root, char **err)
     for (size_t i = 0; i < b.scan.n_ini; i++)
         ini_read(&b, i);
     b.cache = cache_open(root);
-    for (size_t i = 0; i < b.scan.n_files; i++)
-        analyse_file(&b, &b.scan.files[i]);
+    analyse_all(&b);
     cache_save(b.cache, NULL);   /* best effort: a cache that can't be written is no error */
     cache_free(b.cache);
     b.cache = NULL;
