@@ -190,6 +190,28 @@ static void merge_one(struct build *b, struct par_file *f)
     free(s->pc);
 }
 
+/* Start fn(arg) on a thread that takes no signals meant for the process
+ * (as the loader's thread): they go to the thread that waits for keys. */
+static bool start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
+        sigdelset(&all, sync_sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    bool ok = pthread_create(t, NULL, fn, arg) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
+static void *save_cache(void *arg)
+{
+    cache_save(arg, NULL);
+    cache_free(arg);
+    return NULL;
+}
+
 /* analyse_file for every scanned file, in 2 threads when there are enough
  * files: each file's analysis depends on that file alone, and they are
  * added to b in the files' order, so the result is the one-thread one. */
@@ -204,17 +226,8 @@ static void analyse_all(struct build *b)
     }
     struct par pr = {.main = b, .pf = xcalloc(n, sizeof *pr.pf)};
     atomic_init(&pr.next, 0);
-    /* The worker takes no signals meant for the process (as the loader's
-     * thread): they go to the thread that waits for keys. */
-    sigset_t all, old;
-    sigfillset(&all);
-    int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
-        sigdelset(&all, sync_sigs[i]);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
     pthread_t t;
-    bool threaded = pthread_create(&t, NULL, par_worker, &pr) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    bool threaded = start_thread(&t, par_worker, &pr);
     par_worker(&pr);   /* this thread is the other worker */
     if (threaded)
         pthread_join(t, NULL);
@@ -241,10 +254,20 @@ struct library *library_open(const char *root, char **err)
         ini_read(&b, i);
     b.cache = cache_open(root);
     analyse_all(&b);
-    cache_save(b.cache, NULL);   /* best effort: a cache that can't be written is no error */
-    cache_free(b.cache);
+    /* The index cache is written (best effort: a cache that can't be
+     * written is no error) while the stories are built: nothing below
+     * touches it.  On one thread when the build is small. */
+    struct cache *c = b.cache;
     b.cache = NULL;
-    return library_build(&b);
+    pthread_t saver;
+    bool saving = b.scan.n_files >= PAR_MIN_FILES && build_threads() > 1 &&
+                  start_thread(&saver, save_cache, c);
+    if (!saving)
+        save_cache(c);
+    lib = library_build(&b);
+    if (saving)
+        pthread_join(saver, NULL);
+    return lib;
 }
 
 /* bytes[0, n) cut back to the end of its last whole line, in the encoding
