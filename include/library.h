@@ -37,4 +37,21 @@ struct library *library_open(const char *root, char **err);
  * is read or written. */
 struct library *library_open_head(const char *path, size_t head, char **err);
 
+/* A long story reopened at a saved place outside its head, without
+ * waiting for the whole file: `head` is library_open_head's library of a
+ * plain UTF-8 file (no byte order mark); the place is the one a bookmark
+ * saved (bookmarks.h's struct bm_pos: the chapter's key, the place's byte
+ * offset from the chapter's start, its context, its percent).  The
+ * context is looked for around the percent's byte of the file, the
+ * chapter that would begin `off` bytes before it read from there to some
+ * 64 KiB past the place, and kept when its key is `key`: a library of one
+ * partial story holding that chapter and the ones after it in the window
+ * (the last may be cut), offsets the whole file's (its text is the file
+ * mapped, of which only those bytes are checked and read), title, author,
+ * id and the rest taken from the head's story (which loses them: free
+ * the head after).  NULL with *err set when the place is not found so
+ * (the caller then waits for the whole story). */
+struct library *library_open_at(struct library *head, const char *key, size_t off,
+                                const char *context, double percent, char **err);
+
 #endif

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unistr.h>
 
 #include "build.h"
 #include "cache.h"
@@ -400,4 +401,166 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     if (whole > s->total)
         s->total = whole;
     return lib;
+}
+
+/* ---- a long story reopened at a saved place ------------------------------ */
+
+/* Bytes of text laid out after the saved place in the window read. */
+#define AT_AFTER ((size_t)64 * 1024)
+/* The most places the context is looked for at, nearest the estimate first. */
+#define AT_TRIES 8
+
+/* Does text[p, end) begin with `ctx` (bookmarks' context: each white
+ * space run in the text is one space in it)?  Returns the length matched
+ * in the text, 0 when it does not match. */
+static size_t context_at(const char *t, size_t p, size_t end, const char *ctx)
+{
+    size_t q = p;
+    for (const char *c = ctx; *c; c++) {
+        if (*c == ' ') {
+            if (q >= end || !(t[q] == ' ' || t[q] == '\t' || t[q] == '\n' || t[q] == '\r'))
+                return 0;
+            while (q < end && (t[q] == ' ' || t[q] == '\t' || t[q] == '\n' || t[q] == '\r'))
+                q++;
+        } else {
+            if (q >= end || t[q] != *c)
+                return 0;
+            q++;
+        }
+    }
+    return q - p;
+}
+
+/* Swap two values of the same type. */
+#define SWAP(a, b)                                                                                 \
+    do {                                                                                           \
+        __typeof__(a) swap_tmp_ = (a);                                                             \
+        (a) = (b);                                                                                 \
+        (b) = swap_tmp_;                                                                           \
+    } while (0)
+
+/* The library of the story in text[s0, e0) of the mapped file `full`,
+ * its offsets moved to the file's (`full` then holds its text), or NULL
+ * when that window does not begin with the chapter `key`. */
+static struct library *open_window(const char *path, struct source *full, size_t s0, size_t e0,
+                                   const char *key)
+{
+    if (u8_check((const uint8_t *)full->text + s0, e0 - s0) != NULL)
+        return NULL;
+    enum decode_reject why;
+    struct source *src = decode_bytes(path, full->text + s0, e0 - s0, &why);
+    if (!src)
+        return NULL;
+    if (src->enc != ENC_UTF8) {
+        decode_free(src);
+        return NULL;
+    }
+    struct build b = {0};   /* b.snap false: no snapshot of a window */
+    char *err = NULL;
+    if (scan_tree(path, &b.scan, &err) != 0 || b.scan.n_files != 1) {
+        free(err);
+        scan_result_free(&b.scan);
+        decode_free(src);
+        return NULL;
+    }
+    struct library *lib = xcalloc(1, sizeof *lib);
+    lib->root = xstrdup(path);
+    build_init(&b, lib);
+    struct cache_stamp st = {0};
+    analyse_source(&b, &b.scan.files[0], src, &st);
+    lib = library_build(&b);
+    struct story *s = lib->n_stories == 1 ? &lib->stories[0] : NULL;
+    if (!s || lib->n_src != 1 || lib->src[0] != src || s->n_ch == 0 ||
+        strcmp(s->ch[0].key, key) != 0 || s->ch[0].ed[0].start != 0 ||
+        s->ch[0].ed[0].title_end != 0) {
+        library_free(lib);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n_ch; i++) {
+        struct chapter *c = &s->ch[i];
+        for (size_t k = 0; k < c->n_ed; k++) {
+            struct edition *e = &c->ed[k];
+            e->src = full;
+            e->start += s0;
+            e->end += s0;
+            e->front_end += s0;
+            e->body += s0;
+            e->back += s0;
+            e->title_end += s0;
+        }
+        c->base = c->ed[0].start;   /* a partial story's percent: bytes of the file */
+    }
+    full->crlf = src->crlf;
+    lib->src[0] = full;
+    decode_free(src);
+    return lib;
+}
+
+struct library *library_open_at(struct library *head, const char *key, size_t off,
+                                const char *context, double percent, char **err)
+{
+    if (!head || head->n_stories != 1 || head->n_src != 1 || head->src[0]->enc != ENC_UTF8 ||
+        !key || !key[0] || !context || strlen(context) < 8) {
+        set_err(err, "no place to open at");
+        return NULL;
+    }
+    struct story *hs = &head->stories[0];
+    struct source *full = decode_map_unchecked(head->root, err);
+    if (!full)
+        return NULL;
+    size_t len = full->len;
+    /* Where the place was, by its percent (two decimals) of the file; its
+     * context is looked for around that, nearest first. */
+    double p = percent < 0 ? 0 : percent > 100 ? 100 : percent;
+    size_t est = (size_t)((double)len * p / 100.0);
+    size_t radius = 64 * 1024 + len / 2048;
+    size_t lo = est > radius ? est - radius : 0, hi = est + radius < len ? est + radius : len;
+    size_t cand[AT_TRIES], n = 0;   /* the nearest matches, nearest first */
+    size_t first = strcspn(context, " ");
+    for (size_t q = lo; q + first <= hi;) {
+        const char *m = memmem(full->text + q, hi - q, context, first);
+        if (!m)
+            break;
+        size_t at = (size_t)(m - full->text);
+        q = at + 1;
+        if (at < off || !context_at(full->text, at, hi, context))
+            continue;
+        size_t d = at > est ? at - est : est - at;
+        size_t k = n < AT_TRIES ? n++ : AT_TRIES;
+        while (k > 0 && (cand[k - 1] > est ? cand[k - 1] - est : est - cand[k - 1]) > d) {
+            if (k < AT_TRIES)
+                cand[k] = cand[k - 1];
+            k--;
+        }
+        if (k < AT_TRIES)
+            cand[k] = at;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t s0 = cand[i] - off;
+        if (s0 > 0 && full->text[s0 - 1] != '\n')
+            continue;   /* a chapter begins on a line */
+        size_t e0 = cand[i] + AT_AFTER < len ? cand[i] + AT_AFTER : len;
+        while (e0 < len && e0 > cand[i] && full->text[e0 - 1] != '\n')
+            e0--;   /* whole lines */
+        if (e0 <= cand[i])
+            continue;
+        struct library *lib = open_window(head->root, full, s0, e0, key);
+        if (!lib)
+            continue;
+        /* The story is the head's: its title, author, id and the rest. */
+        struct story *s = &lib->stories[0];
+        SWAP(s->title, hs->title);
+        SWAP(s->author, hs->author);
+        SWAP(s->dir, hs->dir);
+        SWAP(s->alias, hs->alias);
+        SWAP(s->n_alias, hs->n_alias);
+        SWAP(s->meta, hs->meta);
+        memcpy(s->id, hs->id, sizeof s->id);
+        s->partial = true;
+        s->total = hs->total > len ? hs->total : len;
+        return lib;
+    }
+    decode_free(full);
+    set_err(err, "%s: the saved place was not found near %.2f%%", head->root, p);
+    return NULL;
 }

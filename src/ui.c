@@ -450,10 +450,25 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
     ui->alone = start && start->alone && start->story;
     *story = start ? start->story : NULL;
     if (*story && ui->loader && !head_holds_saved(ui, *story)) {
-        /* A saved place past the head: the whole story before the first
-         * frame. */
+        /* A saved place past the head: the chapter that holds it, read
+         * from where the place was (library_open_at); when it is not found
+         * there, the whole story before the first frame. */
         struct library *head = ui->lib;
-        take_whole(ui);
+        struct bm_pos pos;
+        char *err = NULL;
+        struct library *at = bookmarks_get_last(ui->bm, (*story)->id, &pos)
+            ? library_open_at(head, pos.chapter_key, pos.off, pos.context, pos.percent, &err)
+            : NULL;
+        free(err);
+        if (at) {
+            ui_library_free(ui);
+            ui->lib = at;
+            *lib = at;
+            ui_library_init(ui);
+            library_free(head);
+        } else {
+            take_whole(ui);
+        }
         if (ui->lib != head)
             *story = &ui->lib->stories[0];
     }
