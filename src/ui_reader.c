@@ -549,6 +549,8 @@ static bool reader_needs_whole(struct ui *ui, int key)
         return ui_prompt_enter(key);
     if (ui->overlay)
         return false;
+    if (ui->alone && ui_keys_lookup(UI_CTX_READER, key) == ACT_QUIT)
+        return false;   /* q quits a story opened by its path at once */
     return rd->s->partial && needs_whole(rd, key);
 }
 

@@ -30,6 +30,23 @@ ui_keys Escape
 $UI_T send-keys -t q q   # opened by its path: q quits
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
 
+# 1b. A key that waits for the whole story says so on the bottom line, and
+#     q quits meanwhile (the whole story held back for a minute: before,
+#     t waited the minute on an unchanged screen).
+S0=$XDG_STATE_HOME
+XDG_STATE_HOME="$TMPD/state-wait"   # no saved place: the head is shown
+held 60000
+ui_keys t
+check "t says what it waits for" ui_wait "reading the whole story"
+check "over the story's text" ui_wait "Alice"
+$UI_T send-keys -t q q
+check_eq "q quits while it waits" "$(ui_dead)" "0 0"
+XDG_STATE_HOME="$TMPD/state-wait2"
+held 60000
+ui_keys q
+check_eq "q quits at once before the whole story is read" "$(ui_dead)" "0 0"
+XDG_STATE_HOME=$S0
+
 # 2. Keys that need the whole story wait for it: search, contents.
 held 4000
 ui_keys /
@@ -84,7 +101,7 @@ ui_keys g
 check "g goes to the chapter's start without waiting" status_has "$ELL CHAPTER XII"
 check "its heading on the screen" ui_wait "CHAPTER XII. Alice.s Evidence"
 ui_keys [
-check "[ waits for the whole story and shows chapter XI" status_has " 11/12 "
+check "[ waits for the whole story and shows chapter XI" ui_until status_has " 11/12 "
 $UI_T send-keys -t q q
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
 XDG_STATE_HOME=$S0
