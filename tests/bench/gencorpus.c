@@ -210,7 +210,7 @@ static int serial(double mb, const char *out)
         "At the harbour the old keeper said the words velvet quasar lantern,\n"
         "and Zanzibarine laughed until the tide came in.\n\n";
     const char *last_para = "So ends the tale, as they say in Quembertonia.\n";
-    for (int ch = 1; done < target; ch++) {
+    for (int ch = 1;; ch++) {   /* the last chapter always comes (and breaks) */
         char h[64];
         int hn = snprintf(h, sizeof h, "Chapter %d\n\n", ch);
         put(f, h, (size_t)hn);
