@@ -472,7 +472,7 @@ static struct library *open_window(const char *path, struct source *full, size_t
     struct story *s = lib->n_stories == 1 ? &lib->stories[0] : NULL;
     if (!s || lib->n_src != 1 || lib->src[0] != src || s->n_ch == 0 ||
         strcmp(s->ch[0].key, key) != 0 || s->ch[0].ed[0].start != 0 ||
-        s->ch[0].ed[0].title_end != 0) {
+        (s0 > 0 && s->ch[0].ed[0].title_end != 0)) {   /* a title only at the file's start */
         library_free(lib);
         return NULL;
     }

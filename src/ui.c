@@ -219,7 +219,7 @@ static bool wait_whole(struct ui *ui)
     struct held_key { int rc; wint_t wc; } kept[32];
     size_t n = 0;
     bool quit = false;
-    timeout(20);
+    timeout(2);   /* look often: the wait ends the moment the story is in */
     while (!loader_ready(ui->loader) && !ui_stop_signal) {
         wint_t wc;
         int rc = get_wch(&wc);
