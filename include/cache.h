@@ -115,6 +115,19 @@ struct buf;
 struct rec_rd;
 void cache_put_meta(struct buf *b, const struct parse_meta *m);
 bool cache_get_meta(struct rec_rd *r, struct parse_meta *m);
+/* --- a build on several threads (library.c) ---------------------------- */
+
+/* A cache for one worker of a threaded build: cache_get looks in its own
+ * entries, then in `parent`, which it reads but for marking the entry it
+ * returns as used (each file, so each entry, is one worker's alone);
+ * cache_put stores in the child.  No worker may cache_put to the parent
+ * meanwhile. */
+struct cache *cache_new_child(struct cache *parent);
+/* Move the child's entries into c, as cache_put would have stored them
+ * there, in the child's order, and free the child (NULL: no-op).  Called
+ * for each worker's child in the order of the files, the result is the
+ * cache one thread would have built. */
+void cache_adopt(struct cache *c, struct cache *child);
 
 /* --- the file format, for tests and the fuzzer ------------------------- */
 

@@ -82,6 +82,15 @@ enum decode_reject {
  * input. */
 struct source *decode_open(const char *path, enum decode_reject *why, char **err);
 
+/* The regular file at `path` mapped whole as UTF-8 text (ENC_UTF8, in
+ * place, guarded as decode_open's mappings are) WITHOUT checking it: for
+ * a place reopened in a long file (library_open_at), whose caller checks
+ * the bytes it hands on (u8_check) and reads no others.  `crlf` is not
+ * set.  NULL with *err set when the file cannot be mapped, is shorter
+ * than 3 bytes or starts with a byte order mark (UTF-8's or UTF-16's:
+ * those files are decoded whole). */
+struct source *decode_map_unchecked(const char *path, char **err);
+
 /* Decode bytes already in memory (tests, fuzzing).  `path` is only a label.
  * The bytes are copied or converted; the caller keeps its buffer. */
 struct source *decode_bytes(const char *path, const void *bytes, size_t len,

@@ -25,14 +25,33 @@ struct library *library_open(const char *root, char **err);
 
 /* A library of the one story in the first `head` bytes of the regular file
  * `path`, cut back to a whole line (read again longer, up to 1 MiB, while
- * the cut would lose half of it), for a first screen that need not wait for
+ * the cut would lose half of it; when the head holds no line end at all,
+ * cut back to a whole word, else a whole character), for a first screen
+ * that need not wait for
  * the whole file: the story has `partial` set, and its id, chapter keys and
  * byte offsets are those library_open(path) gives for the same text.  Any
  * encoding decode.h reads: the head decodes as the file's start does.  Its
  * `total` is the whole file's (for a converted encoding, an estimate from
- * the head's).  NULL with *err set when the head holds no whole line of
- * text or no story (the caller then opens the whole file).  No index cache
+ * the head's).  NULL with *err set when the head holds no whole character
+ * of text or no story (the caller then opens the whole file).  No index cache
  * is read or written. */
 struct library *library_open_head(const char *path, size_t head, char **err);
+
+/* A long story reopened at a saved place outside its head, without
+ * waiting for the whole file: `head` is library_open_head's library of a
+ * plain UTF-8 file (no byte order mark); the place is the one a bookmark
+ * saved (bookmarks.h's struct bm_pos: the chapter's key, the place's byte
+ * offset from the chapter's start, its context, its percent).  The
+ * context is looked for around the percent's byte of the file, the
+ * chapter that would begin `off` bytes before it read from there to some
+ * 64 KiB past the place, and kept when its key is `key`: a library of one
+ * partial story holding that chapter and the ones after it in the window
+ * (the last may be cut), offsets the whole file's (its text is the file
+ * mapped, of which only those bytes are checked and read), title, author,
+ * id and the rest taken from the head's story (which loses them: free
+ * the head after).  NULL with *err set when the place is not found so
+ * (the caller then waits for the whole story). */
+struct library *library_open_at(struct library *head, const char *key, size_t off,
+                                const char *context, double percent, char **err);
 
 #endif

@@ -22,8 +22,13 @@
 # and the first screen of the largest serial with CR LF line ends, in
 # Windows-1252 and in UTF-16 (converted with iconv),
 # and `quire --list` of the 10,000-file library with a cold and a warm cache
-# (hyperfine when present, else the shell's clock); and `--render` of 1 MB
-# of each pathological input (gencorpus patho) against 1 MB of prose.
+# (hyperfine when present, else the shell's clock), the cold one on one
+# thread too; and `--render` of 1 MB of each pathological input (gencorpus
+# patho) against 1 MB of prose, in ms and (valgrind) instructions.
+# Issue 17: each serial reopened at a place saved at 0%, 50% and 99% against
+# `less +Np`; private memory and peak RSS after each step (fresh, search to
+# the end, 100%, resize, reopened at 50%) beside less's; 50 MB with no
+# line end and in five lines: first screen against less, G, a search, 100%.
 #
 # Environment: RUNS (default 5), FIRST_RUNS (default 15), SIZES (default
 # "1 4 16 32"), KEEP=1 keeps the generated inputs (their folder is printed).
@@ -221,6 +226,112 @@ for s in $SIZES; do
     record "end $s quire=$qe less=$le quire_anon=$qa quire_anon_cold=${qac:--} less_anon=$la quire_rss=$qr less_rss=$lr quire_hwm=$qh less_hwm=$lh quire_resize=${qz:--} less_resize=${lz:--} quire_cpu=${qcpu:--} less_cpu=${lcpu:--}"
 done
 
+# --- reopened at the saved place (issue 17): the place saved by one run
+# (N%, then q), the next run timed until the place's marker is drawn,
+# against `less +Np`; Meridianholt marks 50% of the bytes, Ultimabrook 99%.
+echo
+echo "== reopened at the saved place (median of $RUNS; warm: index cache kept, cold: emptied before each run)"
+printf '%-6s %-5s %9s %9s %9s %8s %8s %9s %9s\n' "size" "at" "quire" "q-cold" "less" "ratio" "r-cold" "anon KiB" "less anon"
+for s in $SIZES; do
+    f="$W/serial-$s.txt"
+    for p in 0 50 99; do
+        case $p in 0) m=Ossingtonmoor;; 50) m=Meridianholt;; 99) m=Ultimabrook;; esac
+        rm -rf "$W/state-at" "$W/cache-at"
+        XDG_STATE_HOME="$W/state-at" XDG_CACHE_HOME="$W/cache-at" "$PT" -s 80x24 $FIRST send:$p% \
+            wait:$m send:qq -- "$Q" "$f" >/dev/null 2>&1
+        [ $p = 0 ] && XDG_STATE_HOME="$W/state-at" XDG_CACHE_HOME="$W/cache-at" "$PT" -s 80x24 \
+            $FIRST send:qq -- "$Q" "$f" >/dev/null 2>&1
+        : >"$W/v-aw"; : >"$W/v-ac"; : >"$W/v-al"; : >"$W/v-am"; : >"$W/v-alm"
+        i=0
+        while [ $i -lt "$RUNS" ]; do
+            XDG_STATE_HOME="$W/state-at" XDG_CACHE_HOME="$W/cache-at" "$PT" -s 80x24 wait:$m mem \
+                send:qq -- "$Q" "$f" >"$W/pt.out" 2>/dev/null
+            step wait:$m "$W/pt.out" >>"$W/v-aw"; step anon_kib "$W/pt.out" >>"$W/v-am"
+            rm -rf "$W/cache-at-cold"
+            XDG_STATE_HOME="$W/state-at" XDG_CACHE_HOME="$W/cache-at-cold" "$PT" -s 80x24 wait:$m \
+                send:qq -- "$Q" "$f" >"$W/pt.out" 2>/dev/null
+            step wait:$m "$W/pt.out" >>"$W/v-ac"
+            "$PT" -s 80x24 wait:$m mem send:q -- less +${p}p "$f" >"$W/pt.out" 2>/dev/null
+            step wait:$m "$W/pt.out" >>"$W/v-al"; step anon_kib "$W/pt.out" >>"$W/v-alm"
+            i=$((i + 1))
+        done
+        aw=$(median <"$W/v-aw"); ac=$(median <"$W/v-ac"); al=$(median <"$W/v-al")
+        am=$(median <"$W/v-am"); alm=$(median <"$W/v-alm")
+        printf '%-6s %-5s %9s %9s %9s %8s %8s %9s %9s\n' "${s}MB" "$p%" "$aw" "$ac" "$al" \
+            "$(ratio "$aw" "$al")" "$(ratio "$ac" "$al")" "$am" "$alm"
+        record "reopen $s at=$p quire=$aw quire_cold=$ac less=$al quire_anon=$am less_anon=$alm"
+    done
+done
+
+# --- memory after each step (issue 17): private memory (Anonymous) and
+# peak RSS after a fresh first screen, a search to the end, 100%, a resize;
+# and after reopening at 50%; quire and less side by side.
+echo
+echo "== memory after each step (KiB: anon / peak RSS)"
+printf '%-6s %-16s %17s %17s\n' "size" "step" "quire" "less"
+for s in $SIZES; do
+    f="$W/serial-$s.txt"
+    rm -rf "$W/state-m"
+    XDG_STATE_HOME="$W/state-m" XDG_CACHE_HOME="$W/cache-warm" "$PT" -s 80x24 $FIRST mem \
+        "send:/$PHRASE\\r" wait:Zanzibarine mem send:100% wait:Quembertonia mem \
+        resize:100x30 wait:Quembertonia mem send:qq -- "$Q" "$f" >"$W/mq.out" 2>/dev/null
+    "$PT" -s 80x24 $FIRST mem "send:/$PHRASE\\r" wait:Zanzibarine mem send:G wait:Quembertonia mem \
+        resize:100x30 wait:Quembertonia mem send:q -- less "$f" >"$W/ml.out" 2>/dev/null
+    rm -rf "$W/state-m"
+    XDG_STATE_HOME="$W/state-m" XDG_CACHE_HOME="$W/cache-warm" "$PT" -s 80x24 $FIRST send:50% \
+        wait:Meridianholt send:qq -- "$Q" "$f" >/dev/null 2>&1
+    XDG_STATE_HOME="$W/state-m" XDG_CACHE_HOME="$W/cache-warm" "$PT" -s 80x24 wait:Meridianholt \
+        mem send:qq -- "$Q" "$f" >"$W/mr.out" 2>/dev/null
+    "$PT" -s 80x24 wait:Meridianholt mem send:q -- less +50p "$f" >"$W/mrl.out" 2>/dev/null
+    # nth KEY N FILE: the Nth value of KEY in a ptytime output
+    nth() { awk -v k="$1" -v n="$2" '$1 == "mem" {c++; if (c == n) for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] == k) print kv[2]}}' "$3"; }
+    k=1
+    for st in fresh search-end 100%/G resize; do
+        qa=$(nth anon_kib $k "$W/mq.out"); qh=$(nth hwm_kib $k "$W/mq.out")
+        la=$(nth anon_kib $k "$W/ml.out"); lh=$(nth hwm_kib $k "$W/ml.out")
+        printf '%-6s %-16s %8s /%8s %8s /%8s\n' "${s}MB" "$st" "${qa:--}" "${qh:--}" "${la:--}" "${lh:--}"
+        record "memstep $s step=$st quire_anon=${qa:--} quire_hwm=${qh:--} less_anon=${la:--} less_hwm=${lh:--}"
+        k=$((k + 1))
+    done
+    qa=$(nth anon_kib 1 "$W/mr.out"); qh=$(nth hwm_kib 1 "$W/mr.out")
+    la=$(nth anon_kib 1 "$W/mrl.out"); lh=$(nth hwm_kib 1 "$W/mrl.out")
+    printf '%-6s %-16s %8s /%8s %8s /%8s\n' "${s}MB" "reopened at 50%" "${qa:--}" "${qh:--}" "${la:--}" "${lh:--}"
+    record "memstep $s step=reopen50 quire_anon=${qa:--} quire_hwm=${qh:--} less_anon=${la:--} less_hwm=${lh:--}"
+done
+
+# --- huge paragraphs (issue 17): 50 MB with no line end, and five lines of
+# 10 MB: the first screen against less's, G and 100% (the whole file read
+# by the loader), the search of a word near the end; peak RSS.
+echo
+echo "== huge paragraphs, 50 MB (median of $RUNS; ms, KiB)"
+awk 'BEGIN { printf "Openingword "; for (i = 0; i < 9999990; i++) printf "word "; printf "quagga zebra finale" }' >"$W/one50.txt"
+awk 'BEGIN { printf "Openingword "; for (l = 0; l < 5; l++) { for (i = 0; i < 2000000; i++) printf "word "; printf "line%d\n", l }; print "quagga zebra finale" }' >"$W/few50.txt"
+printf '%-10s %9s %9s %8s %9s %9s %9s %9s\n' "file" "first" "less" "ratio" "G" "100%" "search" "peak RSS"
+for h in one50 few50; do
+    : >"$W/v-hq"; : >"$W/v-hl"
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        rm -rf "$W/state-h" "$W/cache-h"
+        XDG_STATE_HOME="$W/state-h" XDG_CACHE_HOME="$W/cache-h" "$PT" -s 80x24 wait:Openingword \
+            send:qq -- "$Q" "$W/$h.txt" >"$W/pt.out" 2>/dev/null
+        step wait:Openingword "$W/pt.out" >>"$W/v-hq"
+        "$PT" -s 80x24 wait:Openingword send:q -- less "$W/$h.txt" >"$W/pt.out" 2>/dev/null
+        step wait:Openingword "$W/pt.out" >>"$W/v-hl"
+        i=$((i + 1))
+    done
+    hq=$(median <"$W/v-hq"); hl=$(median <"$W/v-hl")
+    rm -rf "$W/state-h" "$W/cache-h"
+    XDG_STATE_HOME="$W/state-h" XDG_CACHE_HOME="$W/cache-h" "$PT" -s 80x24 wait:Openingword \
+        send:G wait:finale send:g 'send:/zebra\r' wait:finale send:g send:100% wait:finale mem \
+        send:qq -- "$Q" "$W/$h.txt" >"$W/pt.out" 2>/dev/null
+    hg=$(awk '$1 == "wait:finale" {n++; if (n == 1) print $2}' "$W/pt.out")
+    hs=$(awk '$1 == "wait:finale" {n++; if (n == 2) print $2}' "$W/pt.out")
+    hp=$(awk '$1 == "wait:finale" {n++; if (n == 3) print $2}' "$W/pt.out")
+    hh=$(step hwm_kib "$W/pt.out")
+    printf '%-10s %9s %9s %8s %9s %9s %9s %9s\n' "$h" "$hq" "$hl" "$(ratio "$hq" "$hl")" "${hg:--}" "${hp:--}" "${hs:--}" "${hh:--}"
+    record "huge $h first=$hq less=$hl G=${hg:--} pct100=${hp:--} search=${hs:--} hwm=${hh:--}"
+done
+
 # The largest serial with CR LF line ends, in Windows-1252 and in UTF-16:
 # its first screen comes from the file's head all the same (less shows
 # UTF-16 as bytes and never draws the marker: no ratio there).
@@ -314,7 +425,21 @@ if ls "$W"/lc/quire/index-* "$W"/lc/quire/library-* >/dev/null 2>&1; then
     cmp -s "$W/list.out" "$W/list-cold.out" && corrupt_ok=yes
     again=$(list_once "$W/lc")
 fi
+# the cold listing analysed on one thread (QUIRE_BUILD_THREADS=1), side by
+# side with the two threads above; the same output
+cold1=-; same_threads=skipped
+if [ "$HAVE_HF" = 1 ]; then
+    QUIRE_BUILD_THREADS=1 XDG_CACHE_HOME="$W/lc3" XDG_STATE_HOME="$W/state" hyperfine -N -r 3 \
+        --prepare "rm -rf $W/lc3" --export-json "$W/hf-cold1.json" "$Q --list $W/lib" >/dev/null 2>&1
+    cold1=$(hf "$W/hf-cold1.json" median)
+fi
+rm -rf "$W/lc4"
+QUIRE_BUILD_THREADS=1 XDG_CACHE_HOME="$W/lc4" XDG_STATE_HOME="$W/state" "$Q" --list "$W/lib" >"$W/list-1t.out" 2>&1
+same_threads=no
+cmp -s "$W/list-1t.out" "$W/list-cold.out" && same_threads=yes
 printf '%-34s %9s ms (CPU %s ms)\n' "--list, cold cache" "$cold" "$cold_cpu"
+printf '%-34s %9s ms  (2 threads / 1: %s; same listing: %s)\n' "--list, cold, one thread" "$cold1" "$(ratio "$cold" "$cold1")" "$same_threads"
+record "list_threads cold1=$cold1 cold2=$cold same=$same_threads"
 printf '%-34s %9s ms (CPU %s ms)  [%s]\n' "--list, warm cache" "$warm" "$warm_cpu" "$how"
 printf '%-34s %9s\n' "warm / cold" "$(ratio "$warm" "$cold")"
 printf '%-34s %9s\n' "warm within 200 ms" "$(awk -v w="$warm" 'BEGIN {print (w <= 200 ? "yes" : "NO")}')"
@@ -343,6 +468,19 @@ for k in breaks blanks headings onechar emphasis underscores; do
     printf '%-34s %9s ms  %5sx prose\n' "$k, 1 MB" "$ms" "$(ratio "$ms" "$prose_ms")"
     record "patho kind=$k ms=$ms prose_ms=$prose_ms"
 done
+# the same as instructions (callgrind: exact and repeatable), when valgrind
+# and the dynamically linked build are here
+if command -v valgrind >/dev/null 2>&1 && [ -x build/quire-dyn ]; then
+    instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null build/quire-dyn --render -w 80 "$1" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
+    pi=$(instr "$W/prose-1.txt")
+    printf '%-34s %12s instructions\n' "prose, 1 MB" "$pi"
+    for k in breaks blanks headings onechar emphasis underscores; do
+        ki=$(instr "$W/patho-$k.txt")
+        printf '%-34s %12s instructions  %5sx prose\n' "$k, 1 MB" "$ki" "$(ratio "$ki" "$pi")"
+        record "patho_instr kind=$k instr=$ki prose_instr=$pi"
+    done
+fi
 
 # --- the other helpers' benches ------------------------------------------------
 for b in scripts/bench_layout.sh scripts/bench_ui.sh; do

@@ -52,6 +52,7 @@ struct cache {
     long long t0_ns;     /* when the cache was opened */
     bool dirty;
     bool had_file;       /* a cache file was there (valid or not) */
+    struct cache *parent;   /* cache_new_child: looked in, never written */
 };
 
 /* ---------------------------------------------------------------------
@@ -542,7 +543,10 @@ const struct cache_file *cache_get(struct cache *c, const char *path, const char
         sb = &own;
     }
     stamp_of(sb, st);
-    struct centry *e = find(c, relpath, path_hash(relpath));
+    uint64_t h = path_hash(relpath);
+    struct centry *e = find(c, relpath, h);
+    if (!e && c->parent)
+        e = find(c->parent, relpath, h);   /* its `used` is this worker's alone */
     if (!e || !stamp_eq(&e->st, st) || e->st.mtime_ns > c->t0_ns - CACHE_RACY_NS)
         return NULL;
     e->used = true;
@@ -591,6 +595,38 @@ int cache_save(struct cache *c, char **err)
     if (rc == 0)
         c->dirty = false;
     return rc;
+}
+
+struct cache *cache_new_child(struct cache *parent)
+{
+    struct cache *c = cache_new_memory();
+    c->parent = parent;
+    c->t0_ns = parent->t0_ns;
+    return c;
+}
+
+void cache_adopt(struct cache *c, struct cache *child)
+{
+    if (!child)
+        return;
+    c->dirty |= child->dirty;
+    for (size_t i = 0; i < child->n; i++) {
+        struct centry *ce = &child->e[i];
+        struct centry *e = find(c, ce->relpath, ce->hash);
+        if (e) {
+            cache_file_clear(&e->f);
+            e->f = ce->f;
+            e->st = ce->st;
+            free(ce->relpath);
+        } else {
+            e = add(c, ce->relpath, ce->hash, &ce->st, &ce->f);
+        }
+        e->used = true;
+        ce->f = (struct cache_file){0};
+        ce->relpath = NULL;
+    }
+    child->n = 0;
+    cache_free(child);
 }
 
 size_t cache_count(const struct cache *c)

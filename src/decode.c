@@ -474,6 +474,42 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
     return src;
 }
 
+struct source *decode_map_unchecked(const char *path, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 3 ||
+        (unsigned long long)st.st_size > SIZE_MAX / 4) {
+        set_err(err, "%s: %s", path, fd < 0 ? strerror(errno) : "not a file to map");
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    size_t n = (size_t)st.st_size;
+    void *map = decode_map(fd, n);
+    close(fd);
+    if (map == MAP_FAILED) {
+        set_err(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    const unsigned char *b = map;
+    if ((b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) || (b[0] == 0xFF && b[1] == 0xFE) ||
+        (b[0] == 0xFE && b[1] == 0xFF)) {
+        mapguard_remove(map);
+        munmap(map, n);
+        set_err(err, "%s: not plain UTF-8", path);
+        return NULL;
+    }
+    struct source *src = source_new(path);
+    stamp_from(src, &st);
+    src->map = map;
+    src->map_len = n;
+    src->text = map;
+    src->len = n;
+    src->enc = ENC_UTF8;
+    return src;
+}
+
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime)
 {

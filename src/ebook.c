@@ -4,6 +4,8 @@
 #include "ebook_int.h"
 #include "util.h"
 
+#include <libxml/parser.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,10 +74,20 @@ enum ebook_format ebook_sniff(const char *name, const unsigned char *head, size_
     return EBOOK_NONE;
 }
 
+/* libxml2 must be set up once before two threads parse (the library
+ * build analyses files on two threads: library.c). */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+    xmlInitParser();
+}
+
 bool ebook_read_bytes(const char *name, enum ebook_format f, const void *bytes, size_t n,
                       struct ebook *out, char **err)
 {
     memset(out, 0, sizeof *out);
+    pthread_once(&xml_once, xml_init);
     bool ok;
     if (f == EBOOK_HTML) {
         ok = html_read(name, bytes, n, out, err);

@@ -14,6 +14,7 @@ struct loader {
     pthread_t thread;
     char *root;
     atomic_bool done;      /* set by the thread as its last act */
+    atomic_bool stop;      /* loader_free: the test delay ends at once */
     bool started;          /* loader_go ran */
     bool threaded;         /* ... and started the thread (not yet joined) */
     struct library *lib;   /* the result, until taken */
@@ -27,11 +28,11 @@ static void *loader_main(void *arg)
      * back to see the screen before it arrives. */
     const char *d = getenv("QUIRE_TEST_LOAD_DELAY_MS");
     long ms = d ? strtol(d, NULL, 10) : 0;
-    if (ms > 0) {
-        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    l->lib = library_open(l->root, &l->err);
+    /* in steps, so that quitting meanwhile (loader_free) need not wait */
+    for (; ms > 0 && !atomic_load(&l->stop); ms -= 10)
+        nanosleep(&(struct timespec){.tv_nsec = (ms < 10 ? ms : 10) * 1000000L}, NULL);
+    if (!atomic_load(&l->stop))
+        l->lib = library_open(l->root, &l->err);
     malloc_trim(0);   /* the reader lives on: give back the build's heap */
     atomic_store(&l->done, true);
     return NULL;
@@ -42,6 +43,7 @@ struct loader *loader_new(const char *root)
     struct loader *l = xcalloc(1, sizeof *l);
     l->root = xstrdup(root);
     atomic_init(&l->done, false);
+    atomic_init(&l->stop, false);
     return l;
 }
 
@@ -96,6 +98,7 @@ void loader_free(struct loader *l)
 {
     if (!l)
         return;
+    atomic_store(&l->stop, true);
     join(l);
     library_free(l->lib);
     free(l->err);

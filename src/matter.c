@@ -71,6 +71,8 @@ static const char *const back_words[] = {
 struct para_it {
     const char *t;
     size_t pos, end;
+    size_t cap;   /* a paragraph longer than this is given cut (0: never) */
+    bool cut;     /* the last one given was cut: the rest of it comes next */
 };
 
 static bool para_next(struct para_it *it, size_t *pa, size_t *pb, int *gap)
@@ -98,7 +100,10 @@ static bool para_next(struct para_it *it, size_t *pa, size_t *pb, int *gap)
             in = true;
         }
         b = le;
+        if (it->cap && b - a > it->cap)
+            break;
     }
+    it->cut = in && it->cap && b - a > it->cap;
     if (!in)
         return false;
     *pa = a;
@@ -115,7 +120,10 @@ static bool para_next(struct para_it *it, size_t *pa, size_t *pb, int *gap)
  * Returns `from` when there is none. */
 size_t matter_front_end(const char *t, size_t from, size_t end)
 {
-    struct para_it it = {t, from, end};
+    /* A paragraph is read whole only when what comes after it counts: not
+     * a first paragraph of story text (a file of one paragraph of 512 K
+     * one-letter lines was walked to its end here). */
+    struct para_it it = {t, from, end, 64 * 1024, false};
     size_t a, b;
     int gap;
     size_t starts[8];
@@ -128,7 +136,15 @@ size_t matter_front_end(const char *t, size_t from, size_t end)
         n++;
         size_t ta = a, tb = b;
         uch_trim(t, &ta, &tb);
-        if (!stop && n - 1 == matched && matter_is_front(t, ta, tb)) {
+        bool front = !stop && n - 1 == matched && matter_is_front(t, ta, tb);
+        if (!front && !matched)
+            return from;   /* story text from the first paragraph on */
+        while (it.cut) {   /* the rest of it: the next paragraph's gap counts */
+            size_t a2, b2;
+            int g2;
+            para_next(&it, &a2, &b2, &g2);
+        }
+        if (front) {
             matched++;
             continue;
         }
@@ -174,7 +190,7 @@ size_t matter_back_start(const char *t, size_t from, size_t end)
             return end;
         from = pos;
     }
-    struct para_it it = {t, from, end};
+    struct para_it it = {t, from, end, 0, false};
     size_t a, b;
     int gap;
     enum { RING = 16, MAX_RUN = 10 };

@@ -227,6 +227,9 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
     bool prev_blank = true;
     struct cand *last = NULL;
     size_t line_no = 0;
+    size_t memo_l = 0, memo_n = SIZE_MAX;   /* the last line classified as a heading or not */
+    struct hinfo memo_h = {0};
+    bool memo_hit = false;
     while (decode_next_line(t, sc->len, &pos, &l, &le)) {
         line_no++;
         sc->n_lines++;
@@ -287,9 +290,17 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
                    maybe_heading(t, a, b)) {
             /* a heading stands after a blank line or is short (then a blank
              * line follows it); 第…回 may stand anywhere */
+            /* classified by the line's bytes alone: a run of equal lines
+             * (one-letter lines, a repeated separator) is classified once */
             struct hinfo h;
-            if (heading_classify(t + l, le - l, &h) != H_NONE ||
-                heading_markdown(t + l, le - l, &h)) {
+            if (le - l != memo_n || memcmp(t + l, t + memo_l, memo_n) != 0) {
+                memo_hit = heading_classify(t + l, le - l, &memo_h) != H_NONE ||
+                           heading_markdown(t + l, le - l, &memo_h);
+                memo_l = l;
+                memo_n = le - l;
+            }
+            h = memo_h;
+            if (memo_hit) {
                 if (!h.level)
                     h.level = md_level(t, a, b);
                 h.a += l;

@@ -207,14 +207,58 @@ static void adopt_library(struct ui *ui, struct library *fresh, struct story *ns
     library_free(old);
 }
 
+/* Wait for the loader's whole story, the bottom line saying so once the
+ * screen is up (a key must never wait unannounced): keys typed meanwhile
+ * are handed back afterwards, but the quit key (and a signal) end the
+ * wait: false then, ui->quit set. */
+static bool wait_whole(struct ui *ui)
+{
+    if (loader_ready(ui->loader) || ui->frames == 0)
+        return true;
+    ui_msg(ui, "reading the whole story\xe2\x80\xa6 (q quits)");
+    ui_draw(ui);
+    struct held_key { int rc; wint_t wc; } kept[32];
+    size_t n = 0;
+    bool quit = false;
+    timeout(2);   /* look often: the wait ends the moment the story is in */
+    while (!loader_ready(ui->loader) && !ui_stop_signal) {
+        wint_t wc;
+        int rc = get_wch(&wc);
+        if (rc == ERR || (rc == KEY_CODE_YES && wc == KEY_MOUSE))
+            continue;
+        int key = rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc;
+        enum ui_ctx ctx = ui->screen == &ui_mode_reader ? UI_CTX_READER : UI_CTX_LIBRARY;
+        if (!ui->line && !ui->overlay && ui_keys_lookup(ctx, key) == ACT_QUIT) {
+            quit = true;
+            break;
+        }
+        if (n < sizeof kept / sizeof *kept)
+            kept[n++] = (struct held_key){rc, wc};
+    }
+    ui->msg[0] = '\0';
+    if (quit || ui_stop_signal) {
+        ui->quit = true;
+        return false;
+    }
+    while (n--)   /* back in the order typed: the last one pushed first */
+        if (kept[n].rc == KEY_CODE_YES)
+            ungetch((int)kept[n].wc);
+        else
+            unget_wch(kept[n].wc);
+    return true;
+}
+
 /* Take the loader's whole library over from the partial one, waiting for
- * it if need be; the open story keeps its place, the library screen its
- * selection.  No-op without a loader.  When the whole story cannot be had,
- * the head is all there is (said on the bottom line when reading). */
-static void take_whole(struct ui *ui)
+ * it if need be (wait_whole); the open story keeps its place, the library
+ * screen its selection.  No-op without a loader.  When the whole story
+ * cannot be had, the head is all there is (said on the bottom line when
+ * reading).  False when the quit key ended the wait (nothing taken). */
+static bool take_whole(struct ui *ui)
 {
     if (!ui->loader)
-        return;
+        return true;
+    if (!wait_whole(ui))
+        return false;
     char *err = NULL;
     struct library *whole = loader_wait(ui->loader, &err);
     ui->loader = NULL;
@@ -226,10 +270,11 @@ static void take_whole(struct ui *ui)
                    err ? err : "the file changed");
         library_free(whole);
         free(err);
-        return;
+        return true;
     }
     free(err);
     adopt_library(ui, whole, &whole->stories[0]);
+    return true;
 }
 
 /* Does the head of the partial story s hold the place saved for it (in one
@@ -250,8 +295,9 @@ void ui_dispatch(struct ui *ui, int key)
     if (key == UI_KC(KEY_RESIZE))
         return;   /* the next frame lays out for the new size */
     ui->msg[0] = '\0';
-    if (ui->loader && ui->screen->needs_whole && ui->screen->needs_whole(ui, key))
-        take_whole(ui);
+    if (ui->loader && ui->screen->needs_whole && ui->screen->needs_whole(ui, key) &&
+        !take_whole(ui))
+        return;   /* q while waiting for it: quitting */
     if (ui->line)
         ui->line->key(ui, key);
     else if (ui->overlay)
@@ -455,10 +501,25 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
     ui->alone = start && start->alone && start->story;
     *story = start ? start->story : NULL;
     if (*story && ui->loader && !head_holds_saved(ui, *story)) {
-        /* A saved place past the head: the whole story before the first
-         * frame. */
+        /* A saved place past the head: the chapter that holds it, read
+         * from where the place was (library_open_at); when it is not found
+         * there, the whole story before the first frame. */
         struct library *head = ui->lib;
-        take_whole(ui);
+        struct bm_pos pos;
+        char *err = NULL;
+        struct library *at = bookmarks_get_last(ui->bm, (*story)->id, &pos)
+            ? library_open_at(head, pos.chapter_key, pos.off, pos.context, pos.percent, &err)
+            : NULL;
+        free(err);
+        if (at) {
+            ui_library_free(ui);
+            ui->lib = at;
+            *lib = at;
+            ui_library_init(ui);
+            library_free(head);
+        } else {
+            take_whole(ui);
+        }
         if (ui->lib != head)
             *story = &ui->lib->stories[0];
     }

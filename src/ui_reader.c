@@ -367,6 +367,8 @@ static void status_line(struct ui *ui, bool hit_shown)
                  rd->pending == '\'' ? " or ' to go back" : "");
     else if (rd->have_count)
         snprintf(left, sizeof left, "%lu (then %% for a percent, or a move)", rd->count);
+    else if (s->partial && s->ch[0].ed[0].start > 0)   /* opened at a place: nor the number */
+        snprintf(left, sizeof left, "%s \xc2\xb7 \xe2\x80\xa6 %s", s->title, s->ch[ci].title);
     else if (s->partial)   /* the count is not known yet */
         snprintf(left, sizeof left, "%s \xc2\xb7 %zu/\xe2\x80\xa6 %s", s->title, ci + 1,
                  s->ch[ci].title);
@@ -658,12 +660,19 @@ static bool needs_whole(struct ui_reader *rd, int key)
     const struct story *s = rd->s;
     size_t ci = rd->v.top.ci;
     size_t cut = s->ch[s->n_ch - 1].ed[0].end;   /* where the head ends */
+    /* A story opened at a place (library_open_at) begins there: moves back
+     * past its first chapter need the whole story too. */
+    size_t from = s->ch[0].ed[0].start;
     switch (ui_keys_lookup(UI_CTX_READER, key)) {
     case ACT_NONE: case ACT_DIGIT: case ACT_HELP: case ACT_REDRAW:
     case ACT_SEARCH_FWD: case ACT_SEARCH_BACK: case ACT_SET_MARK:
-    case ACT_PAGE_UP: case ACT_LINE_UP: case ACT_SCROLL_UP: case ACT_TOP:
-    case ACT_PREV_CHAPTER:
         return false;
+    case ACT_PAGE_UP: case ACT_LINE_UP: case ACT_SCROLL_UP:
+        return from > 0 && (rd->have_count || ui_view_off(&rd->v) < from + head_margin());
+    case ACT_TOP:   /* the chapter's start: a window begins at one */
+        return false;
+    case ACT_PREV_CHAPTER:
+        return from > 0 && (rd->have_count || ci == 0);
     case ACT_PAGE_DOWN: case ACT_LINE_DOWN: case ACT_SCROLL_DOWN:
         /* a count could carry the move past the cut */
         return rd->have_count || ui_view_off(&rd->v) + head_margin() >= cut;
@@ -686,6 +695,8 @@ static bool reader_needs_whole(struct ui *ui, int key)
         return ui_prompt_enter(key);
     if (ui->overlay)
         return false;
+    if (ui->alone && ui_keys_lookup(UI_CTX_READER, key) == ACT_QUIT)
+        return false;   /* q quits a story opened by its path at once */
     return rd->s->partial && needs_whole(rd, key);
 }
 
@@ -735,7 +746,10 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     const char *ot, *nt;
     const struct edition *oe = chapter_text(&os->ch[0], &ot);
     const struct edition *ne = chapter_text(&ns->ch[0], &nt);
-    bool same = oe->src->len <= ne->src->len && memcmp(ot, nt, oe->src->len) == 0;
+    /* the bytes the partial story holds: its head, or the window a place
+     * was opened in (library_open_at: the rest of its text is not read) */
+    size_t from = oe->start, to = os->ch[os->n_ch - 1].ed[0].end;
+    bool same = to <= ne->src->len && from <= to && memcmp(ot + from, nt + from, to - from) == 0;
     size_t ci = rd->v.top.ci, off = ui_view_off(&rd->v);
     carry_place(os, ns, same, &ci, &off);
     if (rd->have_prev)

@@ -8,6 +8,9 @@
  *         "velvet quasar lantern" ... Zanzibarine   a phrase near the end
  *                         (search), on one source line
  *         Quembertonia    in the last paragraph (end of the story)
+ *         Meridianholt    short paragraphs around the middle of the bytes
+ *                         (50%: a place reopened, less +50p)
+ *         Ultimabrook     the same around 99% of the bytes (less +99p)
  *   gencorpus library DIR STORIES CHAPTERS NOVEL...
  *       STORIES x CHAPTERS files under DIR/<a..t>/, each announcing
  *       "Title by Author" and one "Chapter K" heading, 1-7 KB of text.
@@ -179,6 +182,21 @@ static size_t write_text(FILE *f, size_t want)
     return done;
 }
 
+/* A run of short paragraphs holding `word`, about 15 KB, written where a
+ * chapter's text crosses `at` bytes: whatever a reader or less shows of
+ * the region around that place holds the word. */
+static size_t write_marks(FILE *f, const char *word)
+{
+    size_t done = 0;
+    for (int i = 0; i < 400; i++) {
+        char p[96];
+        int n = snprintf(p, sizeof p, "%s stood by the gate, %d.\n\n", word, i + 1);
+        put(f, p, (size_t)n);
+        done += (size_t)n;
+    }
+    return done;
+}
+
 static int serial(double mb, const char *out)
 {
     FILE *f = fopen(out, "wb");
@@ -192,7 +210,7 @@ static int serial(double mb, const char *out)
         "At the harbour the old keeper said the words velvet quasar lantern,\n"
         "and Zanzibarine laughed until the tide came in.\n\n";
     const char *last_para = "So ends the tale, as they say in Quembertonia.\n";
-    for (int ch = 1; done < target; ch++) {
+    for (int ch = 1;; ch++) {   /* the last chapter always comes (and breaks) */
         char h[64];
         int hn = snprintf(h, sizeof h, "Chapter %d\n\n", ch);
         put(f, h, (size_t)hn);
@@ -211,7 +229,21 @@ static int serial(double mb, const char *out)
             put(f, last_para, strlen(last_para));
             break;
         }
-        done += write_text(f, want);
+        /* the marks for 50% and 99%, centred on their place */
+        size_t at50 = (target + 8000) / 2, at99 = (target + 8000) / 100 * 99;   /* the file ends some 8 KB past target */
+        if (done + want + 6000 >= at50 && done + 6000 < at50 + want) {
+            size_t before = at50 > done + 6000 ? at50 - done - 6000 : 0;
+            done += write_text(f, before);
+            done += write_marks(f, "Meridianholt");
+            done += write_text(f, want > before ? want - before : 1);
+        } else if (done + want + 6000 >= at99 && done + 6000 < at99 + want) {
+            size_t before = at99 > done + 6000 ? at99 - done - 6000 : 0;
+            done += write_text(f, before);
+            done += write_marks(f, "Ultimabrook");
+            done += write_text(f, want > before ? want - before : 1);
+        } else {
+            done += write_text(f, want);
+        }
     }
     if (fclose(f) != 0)
         die(out);

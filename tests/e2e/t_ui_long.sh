@@ -30,6 +30,23 @@ ui_keys Escape
 $UI_T send-keys -t q q   # opened by its path: q quits
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
 
+# 1b. A key that waits for the whole story says so on the bottom line, and
+#     q quits meanwhile (the whole story held back for a minute: before,
+#     t waited the minute on an unchanged screen).
+S0=$XDG_STATE_HOME
+XDG_STATE_HOME="$TMPD/state-wait"   # no saved place: the head is shown
+held 60000
+ui_keys t
+check "t says what it waits for" ui_wait "reading the whole story"
+check "over the story's text" ui_wait "Alice"
+$UI_T send-keys -t q q
+check_eq "q quits while it waits" "$(ui_dead)" "0 0"
+XDG_STATE_HOME="$TMPD/state-wait2"
+held 60000
+ui_keys q
+check_eq "q quits at once before the whole story is read" "$(ui_dead)" "0 0"
+XDG_STATE_HOME=$S0
+
 # 2. Keys that need the whole story wait for it: search, contents.
 held 4000
 ui_keys /
@@ -54,6 +71,40 @@ check "reopened past the head: the whole story at once" status_has " 12/12 "
 check_eq "at the same top line" "$(ui_top)" "$TOP90"
 $UI_T send-keys -t q q
 check_eq "quits cleanly again" "$(ui_dead)" "0 0"
+
+# 3b. The same place in a copy without the byte order mark (plain UTF-8,
+#     read in place): reopened, the chapter that holds the place is read
+#     from there at once (library_open_at), before the whole story: no
+#     chapter number yet; the whole arrives under the same top line.  g
+#     (the chapter's start) does not wait; [ (the chapter before, not in
+#     what was read) waits for the whole story.
+P="$TMPD/alice-plain.txt"
+tail -c +4 "$F" >"$P"
+S0=$XDG_STATE_HOME
+XDG_STATE_HOME="$TMPD/state-plain"
+ui_start 80 24 "$P"
+ui_keys 9 5 %
+check "plain UTF-8: 95% is in the last chapter" status_has " 12/12 "
+TOPP=$(ui_top)
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$P")"
+check "reopened at the place before the whole story (no chapter number)" status_has "$ELL CHAPTER XII"
+check_eq "at the same top line" "$(ui_top)" "$TOPP"
+check "the whole story arrives (12/12)" ui_wait " 12/12 "
+check_eq "and the top line stays where it was" "$(ui_top)" "$TOPP"
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=2000 $(ui_quote "$QUIRE" "$P")"
+check "reopened at the place again" status_has "$ELL CHAPTER XII"
+ui_keys g
+check "g goes to the chapter's start without waiting" status_has "$ELL CHAPTER XII"
+check "its heading on the screen" ui_wait "CHAPTER XII. Alice.s Evidence"
+ui_keys [
+check "[ waits for the whole story and shows chapter XI" ui_until status_has " 11/12 "
+$UI_T send-keys -t q q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+XDG_STATE_HOME=$S0
 
 # 4. The same story in Windows-1252 and in UTF-16 (converted as it is
 #    read): from the head too, and the whole arrives under the same line.

@@ -748,6 +748,113 @@ static void long_story(struct buf *b, const char *title, unsigned seed, bool cur
     }
 }
 
+/* The bookmark's context of text[p...]: up to 48 bytes, each white space
+ * run one space (as bookmarks_place.c saves it). */
+static void context_of(const char *t, size_t p, size_t len, char out[49])
+{
+    size_t n = 0;
+    while (p < len && n < 48) {
+        if (t[p] == ' ' || t[p] == '\n' || t[p] == '\r' || t[p] == '\t') {
+            if (n && out[n - 1] != ' ')
+                out[n++] = ' ';
+            p++;
+        } else {
+            out[n++] = t[p++];
+        }
+    }
+    out[n] = '\0';
+}
+
+/* A long story reopened at a saved place past its head: the chapter that
+ * holds it is read from there (library_open_at), with the whole story's
+ * key, offsets and title, without the rest of the file. */
+static void test_open_at(void)
+{
+    char *d = tempdir();
+    struct buf b = {0};
+    long_story(&b, "The Far Road", 800, true, "");
+    put(d, "far.txt", b.data);
+    char *path = xasprintf("%s/far.txt", d);
+    char *err = NULL;
+    struct library *whole = library_open(path, &err);
+    CHECK("the whole story", whole && whole->n_stories == 1 && whole->stories[0].n_ch == 40);
+    if (!whole || whole->n_stories != 1 || whole->stories[0].n_ch != 40) {
+        library_free(whole);
+        free(path);
+        buf_free(&b);
+        rmtree(d);
+        free(d);
+        return;
+    }
+    const struct story *w = &whole->stories[0];
+    const char *wt;
+    const struct edition *we = chapter_text(&w->ch[24], &wt);
+    size_t place = we->body + 700;
+    while (wt[place] != ' ')
+        place++;
+    place++;   /* a word's start, 700 bytes into chapter 25's text */
+    char ctx[49];
+    context_of(wt, place, we->src->len, ctx);
+    size_t off = place - we->start;
+    double pct = story_percent(w, 24, place);
+
+    struct library *head = library_open_head(path, 8 * 1024, &err);
+    struct library *at = library_open_at(head, w->ch[24].key, off, ctx, pct, &err);
+    CHECK("the place's chapter opens from where it was", at && at->n_stories == 1);
+    if (at && at->n_stories == 1) {
+        const struct story *a = &at->stories[0];
+        CHECK("a partial story with the whole story's id, title and author",
+              a->partial && strcmp(a->id, w->id) == 0 && strcmp(a->title, w->title) == 0 &&
+                  strcmp(a->author, w->author) == 0);
+        bool same = a->n_ch >= 2 && a->n_ch < 20;   /* some 64 KiB past the place */
+        for (size_t i = 0; same && i + 1 < a->n_ch; i++) {
+            const struct edition *ae = &a->ch[i].ed[0], *e = &w->ch[24 + i].ed[0];
+            same = strcmp(a->ch[i].key, w->ch[24 + i].key) == 0 && ae->start == e->start &&
+                   ae->end == e->end && ae->body == e->body &&
+                   strcmp(a->ch[i].title, w->ch[24 + i].title) == 0;
+        }
+        CHECK("its whole chapters: the whole story's keys, offsets and titles", same);
+        const char *at_text;
+        const struct edition *ae = chapter_text(&a->ch[0], &at_text);
+        CHECK("the chapter's text is the file's",
+              memcmp(at_text + ae->start, wt + we->start, we->end - we->start) == 0);
+        double ap = story_percent(a, 0, place);
+        CHECK("its percent is about the whole story's", ap > pct - 2 && ap < pct + 2);
+    }
+    library_free(at);
+    library_free(head);
+    err = NULL;
+    head = library_open_head(path, 8 * 1024, &err);
+    CHECK("another chapter's key there: not found",
+          library_open_at(head, w->ch[23].key, off, ctx, pct, &err) == NULL && err);
+    free(err);
+    err = NULL;
+    CHECK("a context the file does not hold: not found",
+          library_open_at(head, w->ch[24].key, off, "nowhere in this story at all", pct, &err) ==
+                  NULL && err);
+    free(err);
+    err = NULL;
+    library_free(head);
+    /* with a byte order mark the file is decoded whole, never mapped */
+    struct buf bom = {0};
+    buf_adds(&bom, "\xef\xbb\xbf");
+    buf_adds(&bom, b.data);
+    put(d, "bom.txt", bom.data);
+    char *bpath = xasprintf("%s/bom.txt", d);
+    head = library_open_head(bpath, 8 * 1024, &err);
+    CHECK("a file with a BOM is not opened at a place",
+          head && library_open_at(head, w->ch[24].key, off, ctx, pct, &err) == NULL && err);
+    free(err);
+    library_free(head);
+    library_free(whole);
+    free(bpath);
+    buf_free(&bom);
+    free(path);
+    buf_free(&b);
+    rmtree(d);
+    free(d);
+}
+
 /* A long story file opens from its head in every encoding quire reads,
  * and a loader reads the whole file on its own thread. */
 static void test_head_and_loader(void)
@@ -804,10 +911,39 @@ static void test_head_and_loader(void)
     buf_adds(&huge, "\n");
     put(d, "huge.txt", huge.data);
     char *hpath = xasprintf("%s/huge.txt", d);
-    CHECK("a head without a line end in 1 MiB is refused",
-          library_open_head(hpath, 8 * 1024, &err) == NULL && err);
-    free(err);
-    err = NULL;
+    /* No line end in the head at all: cut back to a whole word (it used to
+     * be refused, and the first screen waited for the whole file). */
+    struct library *hh = library_open_head(hpath, 8 * 1024, &err);
+    struct library *hw = library_open(hpath, &err);
+    CHECK("a head without a line end opens, partial, as the same story",
+          hh && hw && hh->n_stories == 1 && hw->n_stories == 1 && hh->stories[0].partial &&
+              strcmp(hh->stories[0].id, hw->stories[0].id) == 0);
+    if (hh && hw && hh->n_src == 1 && hw->n_src == 1) {
+        const struct source *hs = hh->src[0], *ws = hw->src[0];
+        CHECK("its text is the start of the whole text, cut after a whole word",
+              hs->len > 4 * 1024 && hs->len <= 8 * 1024 && hs->len < ws->len &&
+                  memcmp(hs->text, ws->text, hs->len) == 0 && hs->text[hs->len - 1] == ' ');
+    }
+    library_free(hh);
+    library_free(hw);
+    /* ... and with no space either: cut back to a whole character. */
+    struct buf wide = {0};
+    buf_adds(&wide, "\xc3\xa9t\xc3\xa9");
+    while (wide.len < 300 * 1024)
+        buf_adds(&wide, "\xc3\xa9\xe2\x80\x94\xf0\x9f\x93\x96");   /* 2, 3 and 4 bytes */
+    put(d, "nospace.txt", wide.data);
+    char *npath = xasprintf("%s/nospace.txt", d);
+    for (size_t cut = 8 * 1024; cut < 8 * 1024 + 9; cut++) {
+        hh = library_open_head(npath, cut, &err);
+        char *m = xasprintf("no space: a head of %zu bytes ends on a whole character", cut);
+        CHECK(m, hh && hh->n_src == 1 && hh->src[0]->len + 4 > cut && hh->src[0]->len <= cut &&
+                     memcmp(hh->src[0]->text, wide.data, hh->src[0]->len) == 0 &&
+                     ((unsigned char)wide.data[hh->src[0]->len] & 0xC0) != 0x80);
+        free(m);
+        library_free(hh);
+    }
+    free(npath);
+    buf_free(&wide);
     CHECK("a missing file is refused", library_open_head("/nonexistent/q.txt", 4096, &err) == NULL);
     free(err);
     err = NULL;
@@ -909,5 +1045,6 @@ int main(void)
     test_blocks_and_percent();
     test_tsv_fields();
     test_head_and_loader();
+    test_open_at();
     return check_summary();
 }

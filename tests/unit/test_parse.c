@@ -3,6 +3,7 @@
 #include "check.h"
 #include "decode.h"
 #include "parse.h"
+#include "parse_int.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -692,6 +693,53 @@ static void test_blocks(void)
 /* 200,000 scene-break lines are one break, and 100,000 of them between
  * paragraphs are 100,000 breaks (issue 14 item 2: merging them one memmove at a time
  * took 30 s for 1 MB). */
+/* Runs of equal lines (issue 17: one-letter lines laid out at 5-7 times
+ * prose's cost): a heading line's class is looked up once per run of
+ * equal lines (scan_lines), the front matter walk stops at a first
+ * paragraph of story text however long (matter_front_end).  The
+ * chapters, titles and front matter found are those of the text. */
+static void test_equal_line_runs(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "Chapter 1\n\n");
+    for (int i = 0; i < 100000; i++)
+        buf_adds(&b, "a\n");
+    buf_adds(&b, "\nChapter 2\n\nShe came back at dawn, and the lanterns were still lit.\n"
+                 "Nobody had slept; the harbour waited for her word.\n\n"
+                 "Chapter 2\n\nA second heading of the same words, and more text under it.\n"
+                 "It goes on for a while, long enough to be a chapter of its own.\n");
+    struct parse_result r;
+    parse_text(b.data, b.len, &r);
+    CHECK_INT("100,000 one-letter lines under a heading, then two more: three chapters",
+              r.n_ch, 3);
+    if (r.n_ch == 3) {
+        CHECK_STR("the first", r.ch[0].title, "Chapter 1");
+        CHECK_STR("the second", r.ch[1].title, "Chapter 2");
+        CHECK_STR("the third, the same line again", r.ch[2].title, "Chapter 2");
+        CHECK("the second begins at its heading",
+              r.ch[1].start == (size_t)(strstr(b.data, "\nChapter 2") + 1 - b.data));
+        CHECK("no front matter in a chapter of one-letter lines",
+              r.ch[0].front_end == r.ch[0].start);
+    }
+    parse_result_free(&r);
+    buf_free(&b);
+
+    /* a note over 64 KiB long before the story: still front matter, the
+     * story from the paragraph after it */
+    struct buf n = {0};
+    buf_adds(&n, "Disclaimer: I own nothing of this.\n");
+    while (n.len < 100 * 1024)
+        buf_adds(&n, "nothing at all\n");
+    buf_adds(&n, "\n\n\nThe story starts here, on a quiet morning.\n");
+    size_t story = n.len - strlen("The story starts here, on a quiet morning.\n");
+    CHECK("a note of 100 KiB is front matter all the same",
+          matter_front_end(n.data, 0, n.len) == story);
+    /* and 100 KiB of story text first: no front matter */
+    CHECK("100 KiB of text first: no front matter",
+          matter_front_end(n.data + 12, 0, n.len - 12) == 0);
+    buf_free(&n);
+}
+
 static void test_blocks_break_run(void)
 {
     size_t lines = 200000;
@@ -1212,6 +1260,7 @@ int main(void)
     test_fixtures();
     test_blocks();
     test_blocks_break_run();
+    test_equal_line_runs();
     test_announce();
     test_lists();
     test_alice_kafka();
