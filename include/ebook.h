@@ -32,7 +32,7 @@
 #include "parse.h"
 
 /* Bump whenever the derived text, blocks or chapters of any input change. */
-#define EBOOK_VERSION 1
+#define EBOOK_VERSION 2   /* 2: note-only chapters are all matter */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

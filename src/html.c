@@ -2087,6 +2087,15 @@ void html_finish(struct ebook *eb)
         while (j > first && (eb->blocks[j - 1].flags & BLOCK_BACK) && eb->blocks[j - 1].off >= ch->body)
             back = eb->blocks[--j].off;
         ch->back = back;
+        /* a chapter that is only an author's note (FanFicFare's "Author's
+           Note: Thank You", a hiatus notice) is all matter, as parse_text
+           makes it for a TXT: no story words, never a new chapter */
+        if (ch->body < ch->back && parse_note_chapter(eb->text, ch->body, ch->back, ch->title)) {
+            for (size_t q = first; q < b; q++)
+                if (eb->blocks[q].off >= ch->body)
+                    eb->blocks[q].flags |= BLOCK_BACK;
+            ch->back = ch->body;
+        }
     }
     if (!eb->format)
         eb->format = xstrdup("HTML");

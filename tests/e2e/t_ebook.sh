@@ -219,4 +219,29 @@ if ldd "$QUIRE" >/dev/null 2>&1; then
     check "a library with an HTML file loads it" grep -q 'quire-ebook.so' "$TMPD/ld.html"
 fi
 
+
+# What is new in an EPUB re-downloaded (FanFicFare's own update of a story,
+# ../shared): read to the end of v1 (a saved place in its last chapter),
+# then v2 replaces it: two new chapters, and its "Author's Note: Thank
+# You" chapter is a note (no story words, never new).
+G1="${SHARED:+$SHARED/corpus/ebooks/fanficfare/fff_test1_s1001_v1.epub}"
+H="$TOP/build/unit/test_bookmarks"
+if [ -n "$G1" ] && [ -f "$G1" ] && [ -x "$H" ]; then
+    GL="$TMPD/grow" GS="$TMPD/grow-state"
+    mkdir -p "$GL" "$GS"
+    cp "$G1" "$GL/story.epub"
+    QUIRE_PLUGIN="$TOP/build/quire-ebook.so" "$H" setpos "$GL" "$GS/quire" "Growing Story 1001" 3 \
+        "Chapter title from site" >/dev/null
+    XDG_STATE_HOME="$GS" "$QUIRE" --list "$GL" >"$TMPD/g1.out" 2>&1
+    check "EPUB v1 read to its last chapter: nothing new" grep -q '; 3 chapters, ' "$TMPD/g1.out"
+    cp "${G1%_v1.epub}_v2.epub" "$GL/story.epub"
+    XDG_STATE_HOME="$GS" "$QUIRE" --list "$GL" >"$TMPD/g2.out" 2>&1
+    check "EPUB v2 in its place: (2 new) after the chapter count" \
+        grep -q '; 6 chapters (2 new), ' "$TMPD/g2.out"
+    check "its author's-note chapter is a note, not story words" \
+        grep -q "Author's Note: Thank You (author's note)" "$TMPD/g2.out"
+else
+    echo "t_ebook: ../shared's FanFicFare update (s1001 v1/v2) not here: what's new in an EPUB not tested" >&2
+fi
+
 finish
