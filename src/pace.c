@@ -1,6 +1,7 @@
 /* pace.c — the reader's pace and per-story choices in the state folder.
  * See pace.h; the file is described in docs/FORMATS.md ("Pace"). */
 #include "pace.h"
+#include "statefile.h"
 #include "diag.h"
 #include "rec.h"
 #include "util.h"
@@ -521,29 +522,6 @@ struct pace *pace_open(const char *dir, bool quiet)
     return p;
 }
 
-static int lock_take(const struct pace *p, char **err)
-{
-    if (mkdir_p(p->dir, err) != 0)
-        return -1;
-    char *lp = xasprintf("%s/pace.lock", p->dir);
-    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        set_err(err, "%s: %s", lp, strerror(errno));
-        free(lp);
-        return -1;
-    }
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            set_err(err, "%s: %s", lp, strerror(errno));
-            close(fd);
-            free(lp);
-            return -1;
-        }
-    }
-    free(lp);
-    return fd;
-}
-
 int pace_save(struct pace *p)
 {
     if (!p || !p->dirty || !p->path || p->readonly)
@@ -557,7 +535,7 @@ int pace_save(struct pace *p)
     char *err = NULL;
     int ret = -1;
     struct pace *disk = pace_new();
-    int lk = lock_take(p, &err);
+    int lk = statefile_lock(p->dir, "pace", &err);
     if (lk < 0) {
         warn(p, "%s; reading pace not saved", err);
         goto out;

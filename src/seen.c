@@ -3,6 +3,7 @@
  * the merge, and the file on disk with the bookmarks' save protocol
  * (lock, re-read, merge, atomic replace, bad files kept aside). */
 #include "seen.h"
+#include "statefile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +23,6 @@
 #define SEEN_MAGIC      "quire-seen"
 #define SEEN_VERSION    1
 #define SEEN_FILE       "seen"
-#define SEEN_LOCK       "seen.lock"
 #define SEEN_TMP_PREFIX "seen.tmp."
 #define SEEN_BAD_PREFIX "seen.bad-"
 #define SEEN_MAX_FILE   ((size_t)64 << 20)   /* bytes; bigger is unreadable */
@@ -547,29 +547,6 @@ static int load(struct seen *s, struct seen *into, bool locked, bool *rewrite, b
     return ret;
 }
 
-static int lock_take(const struct seen *s, char **err)
-{
-    if (mkdir_p(s->dir, err) != 0)
-        return -1;
-    char *lp = xasprintf("%s/%s", s->dir, SEEN_LOCK);
-    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        set_err(err, "%s: %s", lp, strerror(errno));
-        free(lp);
-        return -1;
-    }
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            set_err(err, "%s: %s", lp, strerror(errno));
-            close(fd);
-            free(lp);
-            return -1;
-        }
-    }
-    free(lp);
-    return fd;
-}
-
 static void clean_temps(const struct seen *s)
 {
     DIR *d = opendir(s->dir);
@@ -602,7 +579,7 @@ struct seen *seen_open(const char *dir, bool quiet)
      * warning comes once and the file is clean afterwards. */
     store_clear(s);
     char *err = NULL;
-    int lk = lock_take(s, &err);
+    int lk = statefile_lock(s->dir, "seen", &err);
     if (lk < 0) {
         warn(s, "%s: unreadable lines, left in place (%s); seen chapters are not saved",
              s->path, err);
@@ -643,7 +620,7 @@ int seen_save(struct seen *s)
     sigprocmask(SIG_BLOCK, &stop, &old);
     char *err = NULL;
     int ret = -1;
-    int lk = lock_take(s, &err);
+    int lk = statefile_lock(s->dir, "seen", &err);
     if (lk < 0) {
         warn_write(s, err);
         goto out;
