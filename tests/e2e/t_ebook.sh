@@ -244,4 +244,24 @@ else
     echo "t_ebook: ../shared's FanFicFare update (s1001 v1/v2) not here: what's new in an EPUB not tested" >&2
 fi
 
+
+# Two machines, one story in two formats (issue 18): FanFicFare's TXT in
+# machine A's library, its EPUB in machine B's; a place saved on A, merged
+# into B's state folder, opens on B at the same text.
+E1="${SHARED:+$SHARED/corpus/ebooks/fanficfare/fff_test1_s1.epub}"
+if [ -n "$E1" ] && [ -f "$E1" ] && [ -x "$H" ]; then
+    MA="$TMPD/machA" MB="$TMPD/machB"
+    mkdir -p "$MA/lib" "$MB/lib"
+    cp "$TOP/tests/data/fanficfare/fff_test1_s1.txt" "$MA/lib/"
+    cp "$E1" "$MB/lib/downloaded.epub"
+    "$H" setpos "$MA/lib" "$MA/state/quire" "Test Story Title 1" 4 "adipisicing elit, sed do" >/dev/null
+    XDG_STATE_HOME="$MB/state" "$QUIRE" --merge-state "$MA/state/quire/bookmarks" 2>"$TMPD/mm.err"
+    check_eq "a TXT place merged into the EPUB machine's state: no message" "$(cat "$TMPD/mm.err")" ""
+    check_eq "and it opens at the same text in the EPUB: chapter 4, the words saved" \
+        "$(QUIRE_PLUGIN="$TOP/build/quire-ebook.so" "$H" where "$MB/lib" "$MB/state/quire" "Test Story Title 1")" \
+        "4 adipisicing elit, se"
+else
+    echo "t_ebook: ../shared's FanFicFare EPUB not here: a place across formats and machines not tested" >&2
+fi
+
 finish
