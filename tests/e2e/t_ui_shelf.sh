@@ -225,6 +225,21 @@ check "the other edition" ui_wait '^ +Untitled Prologue/002_48b722d619b5015f\.tx
 ui_keys q q
 ui_dead >/dev/null
 
+# An AO3 download (HTML written for the tests): its preface's metadata on
+# the info screen: series and part, status, summary, tags, source, format.
+AL="$TMPD/ao3lib"
+mkdir -p "$AL"
+cp "$TOP/tests/data/html/ao3_download.html" "$AL/"
+ui_start 100 40 -L "$AL"
+check "the AO3 story is listed" ui_wait 'The Lighthouse Keeper'
+ui_keys i
+check "its info: the series and its part" ui_wait '^ Series +Coastal Tales, part 2'
+check "its status" ui_wait '^ Status +complete'
+check "its summary" ui_wait 'A keeper, a gull, and the sea\.'
+check "its file, read as an AO3 download" ui_wait '^ Files? +ao3_download\.html \(HTML \(AO3 download\)'
+ui_keys q q
+ui_dead >/dev/null
+
 # The same keys under valgrind: no memory error, no definite leak.
 if command -v valgrind >/dev/null 2>&1 && [ -x "$QUIRE_DYN" ]; then
     UI_DEADLINE=600
