@@ -40,6 +40,11 @@ bool statefile_is_conflict(const char *name, const char *base);
  * close to release it, or -1 with *err. */
 int statefile_lock(const char *dir, const char *name, char **err);
 
+/* Remove DIR's files whose names start with `prefix` ("seen.tmp."): the
+ * temporary files of killed processes.  Only with NAME's lock held, when
+ * no one else can be writing one. */
+void statefile_clean_temps(const char *dir, const char *prefix);
+
 /* Keep `path` aside as AS.bad-YYYYMMDD-HHMMSS (AS NULL: path; then -2, -3,
  * ... when the name is taken; never replacing a file): moved by a rename
  * when data is NULL, else a new file with the len bytes of data, fsynced.

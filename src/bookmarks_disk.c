@@ -46,19 +46,7 @@ void bm_warn_write(struct bookmarks *b, const char *what)
  * lock held, when no one else can be writing one. */
 void bm_clean_temps(const struct bookmarks *b)
 {
-    DIR *d = opendir(b->dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    size_t pl = strlen(BM_TMP_PREFIX);
-    while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, BM_TMP_PREFIX, pl) != 0)
-            continue;
-        char *p = xasprintf("%s/%s", b->dir, e->d_name);
-        unlink(p);
-        free(p);
-    }
-    closedir(d);
+    statefile_clean_temps(b->dir, BM_TMP_PREFIX);
 }
 
 /* Read and parse the file into *st (empty on entry), repairing it when we
@@ -149,25 +137,7 @@ int bm_store_write(const struct bookmarks *b, const char *data, size_t len, char
  * *err. */
 int bm_lock_take(const struct bookmarks *b, char **err)
 {
-    if (mkdir_p(b->dir, err) != 0)
-        return -1;
-    char *lp = xasprintf("%s/%s", b->dir, BM_LOCK);
-    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        set_err(err, "%s: %s", lp, strerror(errno));
-        free(lp);
-        return -1;
-    }
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            set_err(err, "%s: %s", lp, strerror(errno));
-            close(fd);
-            free(lp);
-            return -1;
-        }
-    }
-    free(lp);
-    return fd;
+    return statefile_lock(b->dir, "bookmarks", err);   /* BM_LOCK */
 }
 
 static void clear_dirty(struct store *st)

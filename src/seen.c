@@ -547,22 +547,6 @@ static int load(struct seen *s, struct seen *into, bool locked, bool *rewrite, b
     return ret;
 }
 
-static void clean_temps(const struct seen *s)
-{
-    DIR *d = opendir(s->dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    size_t pl = strlen(SEEN_TMP_PREFIX);
-    while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, SEEN_TMP_PREFIX, pl) != 0)
-            continue;
-        char *p = xasprintf("%s/%s", s->dir, e->d_name);
-        unlink(p);
-        free(p);
-    }
-    closedir(d);
-}
 
 struct seen *seen_open(const char *dir, bool quiet)
 {
@@ -625,7 +609,7 @@ int seen_save(struct seen *s)
         warn_write(s, err);
         goto out;
     }
-    clean_temps(s);
+    statefile_clean_temps(s->dir, SEEN_TMP_PREFIX);
     struct seen disk = {.path = s->path, .dir = s->dir, .quiet = s->quiet};
     bool rewrite, repair;
     if (load(s, &disk, true, &rewrite, &repair) != 0) {

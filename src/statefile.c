@@ -4,6 +4,7 @@
 #include "statefile.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -200,6 +201,23 @@ int statefile_lock(const char *dir, const char *name, char **err)
     }
     free(lp);
     return fd;
+}
+
+void statefile_clean_temps(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    size_t pl = strlen(prefix);
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, pl) != 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    closedir(d);
 }
 
 /* Candidate n (from 0) of a kept-aside name for `path` (malloc'd). */
