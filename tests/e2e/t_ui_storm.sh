@@ -61,7 +61,9 @@ settled() {
     [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] &&
         [ "$(ui_frame)" -gt "$4" ] && [ "$(ui_top)" = "$3" ]
 }
-unframed() { sed 's/#[0-9]* *$//; s/   */  /g'; }
+# (and the library's "last read" times, which move on while a storm runs
+# on a loaded machine: "just now" becomes "1 min ago")
+unframed() { sed 's/#[0-9]* *$//; s/just now/WHEN/; s/[0-9][0-9]* min ago/WHEN/; s/   */  /g'; }
 narrower_than() { [ "$(widest)" -le "$1" ]; }
 lines_are() { [ "$(ui_screen | wc -l)" -eq "$1" ]; }
 
