@@ -686,10 +686,12 @@ void seen_adopt(struct seen *s, const struct library *lib)
             continue;
         for (size_t a = 0; a < st->n_alias; a++) {
             const char *al = st->alias[a];
+            if (!seen_has(s, al))   /* (first: the look-up below is linear) */
+                continue;
             bool other = false;   /* an alias that is another story's id stays */
             for (size_t j = 0; j < lib->n_stories && !other; j++)
                 other = strcmp(lib->stories[j].id, al) == 0;
-            if (other || !seen_has(s, al))
+            if (other)
                 continue;
             size_t at;
             struct seen_story *from = story_find(s, al, &at);
