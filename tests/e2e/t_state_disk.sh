@@ -85,7 +85,7 @@ moved_from() { [ "$(ui_top)" != "$1" ]; }
 no_temps() {
     for f in "$ST/quire"/* "$ST/quire"/.[!.]*; do
         case ${f##*/} in
-        bookmarks|bookmarks.lock|device-????????????????|seen|seen.lock|pace|pace.lock|library-view|'*'|'.[!.]*') ;;
+        bookmarks|bookmarks.lock|device-????????????????|seen|seen.lock|pace|pace.lock|library-view|search-history|search-history.lock|'*'|'.[!.]*') ;;
         *) return 1 ;;
         esac
     done
