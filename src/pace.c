@@ -433,33 +433,6 @@ int pace_parse(struct pace *p, const char *data, size_t len)
 
 /* ---- on disk ---------------------------------------------------------- */
 
-/* Move the unreadable file aside as DIR/pace.bad-STAMP (never replacing a
- * file).  The new name (malloc'd) or NULL with *err. */
-static char *move_aside(const struct pace *p, char **err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    char stamp[32] = "0";
-    if (localtime_r(&now, &tm))
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    for (int n = 0; n < 1000; n++) {
-        char *to = n ? xasprintf("%s/pace.bad-%s-%d", p->dir, stamp, n + 1)
-                     : xasprintf("%s/pace.bad-%s", p->dir, stamp);
-        if (link(p->path, to) == 0) {
-            unlink(p->path);
-            return to;
-        }
-        int e = errno;
-        free(to);
-        if (e != EEXIST) {
-            set_err(err, "%s", strerror(e));
-            return NULL;
-        }
-    }
-    set_err(err, "too many kept copies");
-    return NULL;
-}
-
 /* Read the file into *q (empty on entry).  An unreadable file is moved
  * aside when `locked`; 0, or -1 when the file must not be written. */
 static int load(struct pace *p, struct pace *q, bool locked)
@@ -491,7 +464,7 @@ static int load(struct pace *p, struct pace *q, bool locked)
         warn(p, "%s: unreadable, left as it is until the next save", p->path);
         return 0;
     }
-    char *to = move_aside(p, &err);
+    char *to = statefile_keep_aside(p->path, NULL, NULL, 0, &err);   /* moved, never replacing a file */
     if (!to) {
         warn(p, "%s: unreadable (%s); reading pace not saved", p->path, err);
         free(err);

@@ -24,7 +24,6 @@
 #define SEEN_VERSION    1
 #define SEEN_FILE       "seen"
 #define SEEN_TMP_PREFIX "seen.tmp."
-#define SEEN_BAD_PREFIX "seen.bad-"
 #define SEEN_MAX_FILE   ((size_t)64 << 20)   /* bytes; bigger is unreadable */
 #define SEEN_MAX_LINE   65536                /* bytes; longer lines are bad */
 #define SEEN_MAX_ID     64                   /* bytes of a story id */
@@ -407,77 +406,6 @@ static void warn_write(struct seen *s, const char *what)
     s->warned_write = true;
 }
 
-static char *bad_name(const struct seen *s, int n)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    char stamp[32] = "0";
-    if (localtime_r(&now, &tm))
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return n ? xasprintf("%s/%s%s-%d", s->dir, SEEN_BAD_PREFIX, stamp, n + 1)
-             : xasprintf("%s/%s%s", s->dir, SEEN_BAD_PREFIX, stamp);
-}
-
-/* Move the file aside under a new name (never replacing a file): the name
- * (malloc'd) or NULL with *err. */
-static char *move_aside(const struct seen *s, char **err)
-{
-    for (int n = 0; n < 1000; n++) {
-        char *to = bad_name(s, n);
-        if (link(s->path, to) == 0) {
-            unlink(s->path);
-            return to;
-        }
-        int e = errno;
-        free(to);
-        if (e != EEXIST) {
-            set_err(err, "%s", strerror(e));
-            return NULL;
-        }
-    }
-    set_err(err, "too many kept copies");
-    return NULL;
-}
-
-/* Keep a copy of data under a new name (never replacing a file): the name
- * (malloc'd) or NULL with *err. */
-static char *keep_aside(const struct seen *s, const char *data, size_t len, char **err)
-{
-    for (int n = 0; n < 1000; n++) {
-        char *to = bad_name(s, n);
-        int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            int e = errno;
-            free(to);
-            if (e == EEXIST)
-                continue;
-            set_err(err, "%s", strerror(e));
-            return NULL;
-        }
-        size_t done = 0;
-        while (done < len) {
-            ssize_t k = write(fd, data + done, len - done);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            done += (size_t)k;
-        }
-        if (done < len || fsync(fd) != 0) {
-            int e = errno ? errno : EIO;
-            close(fd);
-            unlink(to);
-            free(to);
-            set_err(err, "%s", strerror(e));
-            return NULL;
-        }
-        close(fd);
-        return to;
-    }
-    set_err(err, "too many kept copies");
-    return NULL;
-}
-
 /* Read the file and merge its records into `into`.  With the lock held
  * (locked), a file that cannot be read whole is kept aside (and removed)
  * and one with bad lines copied aside (*rewrite set: write it clean);
@@ -521,7 +449,9 @@ static int load(struct seen *s, struct seen *into, bool locked, bool *rewrite, b
     } else if ((r == SP_UNREADABLE || bad) && !locked) {
         *repair = true;
     } else if (r == SP_UNREADABLE || bad) {
-        char *to = r == SP_UNREADABLE ? move_aside(s, &err) : keep_aside(s, data, len, &err);
+        /* an unreadable file moved aside, one with bad lines copied */
+        char *to = statefile_keep_aside(s->path, NULL, r == SP_UNREADABLE ? NULL : data,
+                                        len, &err);
         if (to && r == SP_UNREADABLE) {
             warn(s, "%s: unreadable seen chapters, kept as %s", s->path, to);
         } else if (to) {
