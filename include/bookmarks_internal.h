@@ -101,9 +101,6 @@ static inline bool bm_rec_held(const struct bm_rec *r)
 {
     return r->set || r->gone;
 }
-/* Remove temporary files left by a killed process.  Only called with the
- * lock held, when no one else can be writing one. */
-void bm_clean_temps(const struct bookmarks *b);
 /* Copy the longest valid UTF-8 prefix of src of at most max bytes (whole
  * characters), control characters replaced by spaces, into dst (max+1). */
 void bm_copy_text(char *dst, const char *src, size_t max);
@@ -112,15 +109,11 @@ long bm_hundredths(double pc);
 /* Mark letters a-z, A-Z and their indexes 0..51 (-1: not a letter). */
 char bm_index_letter(int i);
 int bm_letter_index(char c);
-/* Read and parse the file into *st (empty on entry), repairing it when we
- * hold the lock (lockerr NULL): an unreadable file is moved aside; a file
- * with unreadable lines is copied aside and *rewrite is set.  Without the
- * lock (lockerr says why) nothing is moved and the store becomes read-only.
- * 0, or -1 when the file must not be written. */
-int bm_load(struct bookmarks *b, struct store *st, const char *lockerr, bool *rewrite);
-/* Take the store's lock (creating the folder).  The lock's fd, or -1 with
- * *err. */
-int bm_lock_take(const struct bookmarks *b, char **err);
+/* Read the file into b->s (empty) at open (statefile_open): without the
+ * lock, and when it needs repair again under it, kept aside and written
+ * clean; what goes wrong is a warning, and a file that must not be
+ * replaced makes the store read-only. */
+void bm_open_file(struct bookmarks *b);
 void bm_rec_free(struct bm_rec *r);
 /* The whole file for st (malloc'd), its length in *len. */
 char *bm_store_format(const struct store *st, size_t *len);
@@ -142,10 +135,6 @@ enum parse_status bm_store_parse(const char *data, size_t len, struct store *st,
 /* Lock, re-read (repairing), merge ours over it, write when anything is to
  * be written, adopt the result, unlock.  0 or -1 (warning recorded). */
 int bm_store_sync(struct bookmarks *b);
-/* Replace the file atomically.  A bookmarks file that is a symbolic link
- * (a dotfiles link into a synced folder) stays one: the file it names is
- * replaced, with its temporary file in that file's folder. */
-int bm_store_write(const struct bookmarks *b, const char *data, size_t len, char **err);
 /* The story with `id`, created (empty) when missing. */
 struct bm_story *bm_story_get(struct store *st, const char *id);
 /* The story with `id`, or NULL (id NULL or not in st). */

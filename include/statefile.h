@@ -8,6 +8,7 @@
 #ifndef QUIRE_STATEFILE_H
 #define QUIRE_STATEFILE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -66,6 +67,80 @@ struct statefile_check {
     unsigned long version;   /* STATEFILE_NEWER: the file's format */
     const char *why;         /* STATEFILE_UNREADABLE: why (static text) */
 };
+
+/* Where a store says what went wrong with its file. */
+struct statefile_say {
+    bool quiet;          /* true: not printed on stderr */
+    char **warning;      /* the last warning (malloc'd), replaced by each */
+    bool *readonly;      /* set when the file must not be written */
+    bool *warned;        /* the "not saved" warning was given (NULL: say it each time) */
+};
+
+/* Report a warning ("quire: TEXT" on stderr unless quiet) and keep it as
+ * *say->warning. */
+void statefile_warn(const struct statefile_say *say, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "WHAT; NOT_SAVED" (not_saved: "bookmarks are not saved"), once a store
+ * when say->warned is given. */
+void statefile_warn_write(const struct statefile_say *say, const char *what,
+                          const char *not_saved);
+
+/* A kind of state file as statefile_load reads it. */
+struct statefile_kind {
+    const char *name;        /* in warnings: "unreadable NAME, kept as ..."
+                                (NULL: "unreadable, kept as ...") */
+    const char *not_saved;   /* a warning's end when nothing will be written:
+                                "bookmarks are not saved" */
+    size_t max;              /* bytes; a bigger file is unreadable ("too big") */
+    /* Parse the whole file into `into` (the caller's, empty) and say how it
+     * went: STATEFILE_SOME_BAD keeps what was read. */
+    void (*parse)(void *into, const char *data, size_t len, struct statefile_check *c);
+    /* Drop what parse put into `into` (a file that is not used). */
+    void (*clear)(void *into);
+    /* The file's bytes for what `from` holds (malloc'd, *len bytes), for
+     * writing a repaired file clean (statefile_open); NULL: never. */
+    char *(*format)(const void *from, size_t *len);
+};
+
+/* Whether the file's lock is held while it is read. */
+enum statefile_hold {
+    STATEFILE_HELD,      /* held: a file that cannot be read whole is moved
+                            aside, one with bad lines copied aside (*rewrite) */
+    STATEFILE_PROBE,     /* not held: nothing moved; *repair says the file
+                            needs the above (what could be read is kept) */
+    STATEFILE_REFUSED,   /* it could not be taken (lockerr says why): nothing
+                            moved; a file to repair is said and makes the
+                            store read-only */
+};
+
+/* Read the state file at `path` of kind k into `into`, and repair it as
+ * `hold` allows.  No file (or no folder) is an empty one.  The warnings
+ * (docs/FORMATS.md "Bookmarks", "When something goes wrong"):
+ *   PATH: unreadable NAME, kept as PATH.bad-STAMP
+ *   PATH:LINE: N unreadable lines skipped, whole file kept as PATH.bad-STAMP
+ *   PATH: written by a newer quire (format N); NOT_SAVED
+ * and, when nothing can be kept aside, "..., left in place (WHY); NOT_SAVED"
+ * with the store read-only.  0; -1 when the file must not be written (then
+ * `into` holds what could be read, or nothing). */
+int statefile_load(const struct statefile_kind *k, const char *path, void *into,
+                   enum statefile_hold hold, const char *lockerr,
+                   const struct statefile_say *say, bool *rewrite, bool *repair);
+
+/* What a store does at open: the file read without its lock (it is only
+ * ever replaced whole, atomically); a file that needs repair read again
+ * under DIR/LOCKNAME's lock (the temporary files PREFIX* of killed
+ * processes removed), kept aside, and written clean at once when lines
+ * were skipped, so that the warning comes once.  `into` is empty on entry
+ * and holds what could be read. */
+void statefile_open(const struct statefile_kind *k, const char *dir, const char *lockname,
+                    const char *tmp_prefix, const char *path, void *into,
+                    const struct statefile_say *say);
+
+/* Hold back the stop signals (SIGTSTP, SIGTTIN, SIGTTOU) while a state
+ * file is written under its lock, so that a suspended quire never keeps
+ * the lock; *old for sigprocmask(SIG_SETMASK, old, NULL) after. */
+void statefile_block_stops(sigset_t *old);
 
 /* A kind of state file's merge (state_sync.c holds the table of them):
  * the whole file b merged into the whole file a (a NULL: there is none),

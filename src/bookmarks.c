@@ -61,36 +61,7 @@ struct bookmarks *bookmarks_open(const char *dir, bool quiet)
     if (!b->dir)
         return b;
     b->path = xasprintf("%s/%s", b->dir, BM_FILE);
-    /* The usual case reads without the lock: the file is only ever replaced
-     * whole.  Anything to repair is done under the lock. */
-    bool rewrite;
-    struct bookmarks probe = *b;
-    probe.quiet = true;
-    probe.warning = NULL;
-    int r = bm_load(&probe, &b->s, "not locked", &rewrite);
-    free(probe.warning);
-    if (r == 0)
-        return b;
-    bm_store_free(&b->s);
-    char *err = NULL;
-    int lk = bm_lock_take(b, &err);
-    if (lk < 0) {
-        /* Cannot repair: keep what can be read, never replace the file. */
-        bm_load(b, &b->s, err, &rewrite);
-        b->readonly = true;
-        free(err);
-        return b;
-    }
-    bm_clean_temps(b);
-    if (bm_load(b, &b->s, NULL, &rewrite) == 0 && rewrite) {
-        size_t len;
-        char *data = bm_store_format(&b->s, &len);
-        if (bm_store_write(b, data, len, &err) != 0)
-            bm_warn_write(b, err);
-        free(data);
-    }
-    close(lk);
-    free(err);
+    bm_open_file(b);
     return b;
 }
 

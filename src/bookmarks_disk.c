@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,109 +20,55 @@
 
 /* ---- the store on disk -------------------------------------------------- */
 
-static void warn(struct bookmarks *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct bookmarks *b, const char *fmt, ...)
+static struct statefile_say say(struct bookmarks *b)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = xvasprintf(fmt, ap);
-    va_end(ap);
-    struct diag_sink sink = {.stream = b->quiet ? NULL : stderr};
-    diag_report(&sink, DIAG_WARNING, "%s", m);
-    free(b->warning);
-    b->warning = m;
+    return (struct statefile_say){.quiet = b->quiet, .warning = &b->warning,
+                                  .readonly = &b->readonly, .warned = &b->warned_write};
 }
 
 /* The "cannot save" warning, once per store. */
 void bm_warn_write(struct bookmarks *b, const char *what)
 {
-    if (!b->warned_write)
-        warn(b, "%s; bookmarks are not saved", what);
-    b->warned_write = true;
+    struct statefile_say sy = say(b);
+    statefile_warn_write(&sy, what, "bookmarks are not saved");
 }
 
-/* Remove temporary files left by a killed process.  Only called with the
- * lock held, when no one else can be writing one. */
-void bm_clean_temps(const struct bookmarks *b)
+static void kind_parse(void *into, const char *data, size_t len, struct statefile_check *c)
 {
-    statefile_clean_temps(b->dir, BM_TMP_PREFIX);
+    struct parse_info pi = {0};
+    enum parse_status ps = bm_store_parse(data, len, into, &pi);
+    c->status = ps == PARSE_NEWER ? STATEFILE_NEWER
+              : ps == PARSE_UNREADABLE ? STATEFILE_UNREADABLE
+              : pi.bad ? STATEFILE_SOME_BAD : STATEFILE_OK;
+    c->bad = pi.bad;
+    c->first_bad = pi.first_bad;
+    c->version = pi.version;
+    c->why = pi.why;
 }
 
-/* Read and parse the file into *st (empty on entry), repairing it when we
- * hold the lock (lockerr NULL): an unreadable file is moved aside; a file
- * with unreadable lines is copied aside and *rewrite is set.  Without the
- * lock (lockerr says why) nothing is moved and the store becomes read-only.
- * 0, or -1 when the file must not be written. */
-int bm_load(struct bookmarks *b, struct store *st, const char *lockerr, bool *rewrite)
+static void kind_clear(void *into) { bm_store_free(into); }
+
+static char *kind_format(const void *from, size_t *len) { return bm_store_format(from, len); }
+
+static const struct statefile_kind bm_kind = {
+    .name = "bookmarks",
+    .not_saved = "bookmarks are not saved",
+    .max = BM_MAX_FILE,
+    .parse = kind_parse,
+    .clear = kind_clear,
+    .format = kind_format,
+};
+
+void bm_open_file(struct bookmarks *b)
 {
-    *rewrite = false;
-    struct stat sb;
-    if (stat(b->path, &sb) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return 0;     /* no file (or no folder) yet */
-        warn(b, "%s: %s", b->path, strerror(errno));
-        b->readonly = true;
-        return -1;
-    }
-    char *err = NULL;
-    size_t len = 0;
-    char *data = NULL;
-    if (!S_ISREG(sb.st_mode) || (uintmax_t)sb.st_size <= BM_MAX_FILE) {
-        /* Anything but a regular file (a FIFO, /dev/zero) is refused by
-         * read_file_max without waiting or reading: never replaced either. */
-        data = read_file_max(b->path, BM_MAX_FILE, &len, &err);
-        if (!data) {
-            warn(b, "%s; bookmarks are not saved", err);
-            free(err);
-            b->readonly = true;
-            return -1;
-        }
-    }
-    struct parse_info pi = {.why = "too big"};
-    enum parse_status ps = data ? bm_store_parse(data, len, st, &pi) : PARSE_UNREADABLE;
-    int ret = 0;
-    if (ps == PARSE_UNREADABLE) {
-        bm_store_free(st);
-        char *to = lockerr ? NULL : statefile_keep_aside(b->path, NULL, NULL, 0, &err);
-        if (to) {
-            warn(b, "%s: unreadable bookmarks, kept as %s", b->path, to);
-            free(to);
-        } else {
-            warn(b, "%s: unreadable bookmarks (%s), left in place (%s); bookmarks are not saved",
-                 b->path, pi.why, lockerr ? lockerr : err);
-            b->readonly = true;
-            ret = -1;
-        }
-    } else if (ps == PARSE_NEWER) {
-        bm_store_free(st);
-        warn(b, "%s: written by a newer quire (format %lu); bookmarks are not saved",
-             b->path, pi.version);
-        b->readonly = true;
-        ret = -1;
-    } else if (pi.bad) {
-        char *to = lockerr ? NULL : statefile_keep_aside(b->path, NULL, data, len, &err);
-        if (to) {
-            warn(b, "%s:%zu: %zu unreadable line%s skipped, whole file kept as %s", b->path,
-                 pi.first_bad, pi.bad, pi.bad == 1 ? "" : "s", to);
-            free(to);
-            *rewrite = true;
-        } else {
-            warn(b, "%s:%zu: %zu unreadable line%s skipped, file left as it is (%s); "
-                 "bookmarks are not saved", b->path, pi.first_bad, pi.bad,
-                 pi.bad == 1 ? "" : "s", lockerr ? lockerr : err);
-            b->readonly = true;
-            ret = -1;
-        }
-    }
-    free(err);
-    free(data);
-    return ret;
+    struct statefile_say sy = say(b);
+    statefile_open(&bm_kind, b->dir, "bookmarks", BM_TMP_PREFIX, b->path, &b->s, &sy);
 }
 
 /* Replace the file atomically.  A bookmarks file that is a symbolic link
  * (a dotfiles link into a synced folder) stays one: the file it names is
  * replaced, with its temporary file in that file's folder. */
-int bm_store_write(const struct bookmarks *b, const char *data, size_t len, char **err)
+static int store_write(const struct bookmarks *b, const char *data, size_t len, char **err)
 {
     char *to = link_target(b->path, err);
     if (!to)
@@ -131,13 +76,6 @@ int bm_store_write(const struct bookmarks *b, const char *data, size_t len, char
     int r = write_file_atomic(to, data, len, err);
     free(to);
     return r;
-}
-
-/* Take the store's lock (creating the folder).  The lock's fd, or -1 with
- * *err. */
-int bm_lock_take(const struct bookmarks *b, char **err)
-{
-    return statefile_lock(b->dir, "bookmarks", err);   /* BM_LOCK */
 }
 
 static void clear_dirty(struct store *st)
@@ -177,23 +115,21 @@ int bm_store_sync(struct bookmarks *b)
         bm_warn_write(b, "no state folder ($XDG_STATE_HOME and $HOME are unset)");
         return -1;
     }
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTSTP);
-    sigaddset(&stop, SIGTTIN);
-    sigaddset(&stop, SIGTTOU);
-    sigprocmask(SIG_BLOCK, &stop, &old);
+    sigset_t old;
+    statefile_block_stops(&old);
     char *err = NULL;
     int ret = -1;
-    int lk = bm_lock_take(b, &err);
+    int lk = statefile_lock(b->dir, "bookmarks", &err);   /* BM_LOCK */
     if (lk < 0) {
         bm_warn_write(b, err);
         goto out;
     }
-    bm_clean_temps(b);
+    statefile_clean_temps(b->dir, BM_TMP_PREFIX);
     struct store disk = {0};
-    bool rewrite = false;
-    if (bm_load(b, &disk, NULL, &rewrite) != 0) {
+    bool rewrite = false, repair;
+    struct statefile_say sy = say(b);
+    if (statefile_load(&bm_kind, b->path, &disk, STATEFILE_HELD, NULL, &sy, &rewrite,
+                       &repair) != 0) {
         bm_store_free(&disk);
         goto out;
     }
@@ -203,7 +139,7 @@ int bm_store_sync(struct bookmarks *b)
     if (b->dirty || rewrite) {
         size_t len;
         char *data = bm_store_format(&disk, &len);
-        int w = bm_store_write(b, data, len, &err);
+        int w = store_write(b, data, len, &err);
         free(data);
         if (w != 0) {
             bm_warn_write(b, err);

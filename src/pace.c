@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,17 +45,10 @@ void pace_free(struct pace *p)
     free(p);
 }
 
-static void warn(struct pace *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct pace *p, const char *fmt, ...)
+static struct statefile_say say(struct pace *p)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = xvasprintf(fmt, ap);
-    va_end(ap);
-    struct diag_sink sink = {.stream = p->quiet ? NULL : stderr};
-    diag_report(&sink, DIAG_WARNING, "%s", m);
-    free(p->warning);
-    p->warning = m;
+    return (struct statefile_say){.quiet = p->quiet, .warning = &p->warning,
+                                  .readonly = &p->readonly};
 }
 
 static int smp_cmp(const struct pace_sample *a, const struct pace_sample *b)
@@ -433,48 +425,30 @@ int pace_parse(struct pace *p, const char *data, size_t len)
 
 /* ---- on disk ---------------------------------------------------------- */
 
-/* Read the file into *q (empty on entry).  An unreadable file is moved
- * aside when `locked`; 0, or -1 when the file must not be written. */
-static int load(struct pace *p, struct pace *q, bool locked)
+static void kind_parse(void *into, const char *data, size_t len, struct statefile_check *c)
 {
-    char *err = NULL;
-    size_t len = 0;
-    struct stat sb;
-    if (stat(p->path, &sb) != 0 && (errno == ENOENT || errno == ENOTDIR))
-        return 0;
-    char *data = read_file_max(p->path, PACE_MAX_FILE, &len, &err);
-    if (!data && errno != EFBIG) {
-        warn(p, "%s; reading pace not saved", err);
-        free(err);
-        p->readonly = true;
-        return -1;
-    }
-    free(err);
-    err = NULL;
-    int r = data ? pace_parse(q, data, len) : -1;
-    free(data);
-    if (r == 1) {
-        warn(p, "%s: written by a newer quire; reading pace not saved", p->path);
-        p->readonly = true;
-        return -1;
-    }
-    if (r == 0)
-        return 0;
-    if (!locked) {
-        warn(p, "%s: unreadable, left as it is until the next save", p->path);
-        return 0;
-    }
-    char *to = statefile_keep_aside(p->path, NULL, NULL, 0, &err);   /* moved, never replacing a file */
-    if (!to) {
-        warn(p, "%s: unreadable (%s); reading pace not saved", p->path, err);
-        free(err);
-        p->readonly = true;
-        return -1;
-    }
-    warn(p, "%s: unreadable, kept as %s", p->path, to);
-    free(to);
-    return 0;
+    int r = pace_parse(into, data, len);
+    c->status = r == 1 ? STATEFILE_NEWER : r ? STATEFILE_UNREADABLE : STATEFILE_OK;
+    c->version = file_version(data, len);
+    c->why = "not a pace file";
 }
+
+static void kind_clear(void *into)
+{
+    struct pace *q = into;
+    free(q->smp);
+    free(q->fold);
+    q->smp = NULL;
+    q->fold = NULL;
+    q->n_smp = q->n_fold = q->cap_fold = 0;
+}
+
+static const struct statefile_kind pace_kind = {
+    .not_saved = "reading pace not saved",
+    .max = PACE_MAX_FILE,
+    .parse = kind_parse,
+    .clear = kind_clear,
+};
 
 struct pace *pace_open(const char *dir, bool quiet)
 {
@@ -485,7 +459,13 @@ struct pace *pace_open(const char *dir, bool quiet)
         return p;
     p->path = xasprintf("%s/pace", p->dir);
     struct pace q = {0};
-    if (load(p, &q, false) == 0) {
+    struct statefile_say sy = say(p);
+    bool rewrite, repair;
+    if (statefile_load(&pace_kind, p->path, &q, STATEFILE_PROBE, NULL, &sy, &rewrite,
+                       &repair) == 0) {
+        /* an unreadable file is kept aside at the next save */
+        if (repair)
+            statefile_warn(&sy, "%s: unreadable, left as it is until the next save", p->path);
         p->smp = q.smp;
         p->n_smp = q.n_smp;
         p->fold = q.fold;
@@ -499,21 +479,20 @@ int pace_save(struct pace *p)
 {
     if (!p || !p->dirty || !p->path || p->readonly)
         return 0;
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTSTP);
-    sigaddset(&stop, SIGTTIN);
-    sigaddset(&stop, SIGTTOU);
-    sigprocmask(SIG_BLOCK, &stop, &old);
+    sigset_t old;
+    statefile_block_stops(&old);
     char *err = NULL;
     int ret = -1;
     struct pace *disk = pace_new();
+    struct statefile_say sy = say(p);
+    bool rewrite, repair;
     int lk = statefile_lock(p->dir, "pace", &err);
     if (lk < 0) {
-        warn(p, "%s; reading pace not saved", err);
+        statefile_warn_write(&sy, err, pace_kind.not_saved);
         goto out;
     }
-    if (load(p, disk, true) != 0)
+    if (statefile_load(&pace_kind, p->path, disk, STATEFILE_HELD, NULL, &sy, &rewrite,
+                       &repair) != 0)
         goto out;
     pace_merge(disk, p);
     size_t len;
@@ -523,7 +502,7 @@ int pace_save(struct pace *p)
     free(to);
     free(data);
     if (w != 0) {
-        warn(p, "%s; reading pace not saved", err);
+        statefile_warn_write(&sy, err, pace_kind.not_saved);
         goto out;
     }
     /* adopt what is on disk now (another run's samples too) */

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -386,97 +385,39 @@ char *seen_format(const struct seen *s, size_t *len)
 
 /* ---- the file on disk ----------------------------------------------------- */
 
-static void warn(struct seen *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct seen *s, const char *fmt, ...)
+static struct statefile_say say(struct seen *s)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = xvasprintf(fmt, ap);
-    va_end(ap);
-    struct diag_sink sink = {.stream = s->quiet ? NULL : stderr};
-    diag_report(&sink, DIAG_WARNING, "%s", m);
-    free(s->warning);
-    s->warning = m;
+    return (struct statefile_say){.quiet = s->quiet, .warning = &s->warning,
+                                  .readonly = &s->readonly, .warned = &s->warned_write};
 }
 
 static void warn_write(struct seen *s, const char *what)
 {
-    if (!s->warned_write)
-        warn(s, "%s; seen chapters are not saved", what);
-    s->warned_write = true;
+    struct statefile_say sy = say(s);
+    statefile_warn_write(&sy, what, "seen chapters are not saved");
 }
 
-/* Read the file and merge its records into `into`.  With the lock held
- * (locked), a file that cannot be read whole is kept aside (and removed)
- * and one with bad lines copied aside (*rewrite set: write it clean);
- * without it nothing is moved and *repair says whether it needs that.
- * 0, or -1 when the file must not be written. */
-static int load(struct seen *s, struct seen *into, bool locked, bool *rewrite, bool *repair)
+static void kind_parse(void *into, const char *data, size_t len, struct statefile_check *c)
 {
-    *rewrite = *repair = false;
-    struct stat sb;
-    if (stat(s->path, &sb) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return 0;
-        warn(s, "%s: %s; seen chapters are not saved", s->path, strerror(errno));
-        s->readonly = true;
-        return -1;
-    }
-    char *err = NULL;
-    size_t len = 0;
-    char *data = read_file_max(s->path, SEEN_MAX_FILE, &len, &err);
-    if (!data && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > SEEN_MAX_FILE) {
-        free(err);
-        err = NULL;
-        data = xstrdup("");   /* too big: unreadable as a whole */
-        len = 0;
-    } else if (!data) {
-        warn(s, "%s; seen chapters are not saved", err);
-        free(err);
-        s->readonly = true;
-        return -1;
-    }
-    size_t bad, first;
-    unsigned long ver;
-    struct seen disk = {0};
-    enum seen_parse r = parse_into(&disk, data, len, &bad, &first, &ver);
-    int ret = 0;
-    if (r == SP_NEWER) {
-        warn(s, "%s: written by a newer quire (format %lu); seen chapters are not saved",
-             s->path, ver);
-        s->readonly = true;
-        ret = -1;
-    } else if ((r == SP_UNREADABLE || bad) && !locked) {
-        *repair = true;
-    } else if (r == SP_UNREADABLE || bad) {
-        /* an unreadable file moved aside, one with bad lines copied */
-        char *to = statefile_keep_aside(s->path, NULL, r == SP_UNREADABLE ? NULL : data,
-                                        len, &err);
-        if (to && r == SP_UNREADABLE) {
-            warn(s, "%s: unreadable seen chapters, kept as %s", s->path, to);
-        } else if (to) {
-            warn(s, "%s:%zu: %zu unreadable line%s skipped, whole file kept as %s", s->path,
-                 first, bad, bad == 1 ? "" : "s", to);
-            *rewrite = true;
-        } else {
-            warn(s, "%s: unreadable, left in place (%s); seen chapters are not saved", s->path,
-                 err ? err : "?");
-            s->readonly = true;
-            ret = -1;
-        }
-        free(to);
-    }
-    if (ret == 0) {   /* what the file holds is nothing to save */
-        bool dirty = into->dirty;
-        seen_merge(into, &disk);
-        into->dirty = dirty;
-    }
-    store_clear(&disk);
-    free(err);
-    free(data);
-    return ret;
+    enum seen_parse r = parse_into(into, data, len, &c->bad, &c->first_bad, &c->version);
+    c->status = r == SP_NEWER ? STATEFILE_NEWER
+              : r == SP_UNREADABLE ? STATEFILE_UNREADABLE
+              : c->bad ? STATEFILE_SOME_BAD : STATEFILE_OK;
+    c->why = "not a seen-chapters file";
 }
 
+static void kind_clear(void *into) { store_clear(into); }
+
+static char *kind_format(const void *from, size_t *len) { return seen_format(from, len); }
+
+static const struct statefile_kind seen_kind = {
+    .name = "seen chapters",
+    .not_saved = "seen chapters are not saved",
+    .max = SEEN_MAX_FILE,
+    .parse = kind_parse,
+    .clear = kind_clear,
+    .format = kind_format,
+};
 
 struct seen *seen_open(const char *dir, bool quiet)
 {
@@ -486,33 +427,8 @@ struct seen *seen_open(const char *dir, bool quiet)
     if (!s->dir)
         return s;
     s->path = xasprintf("%s/%s", s->dir, SEEN_FILE);
-    bool rewrite, repair;
-    if (load(s, s, false, &rewrite, &repair) != 0 || !repair)
-        return s;
-    /* A file that needs repair is repaired at once, under the lock, so the
-     * warning comes once and the file is clean afterwards. */
-    store_clear(s);
-    char *err = NULL;
-    int lk = statefile_lock(s->dir, "seen", &err);
-    if (lk < 0) {
-        warn(s, "%s: unreadable lines, left in place (%s); seen chapters are not saved",
-             s->path, err);
-        s->readonly = true;
-        load(s, s, false, &rewrite, &repair);
-        free(err);
-        return s;
-    }
-    if (load(s, s, true, &rewrite, &repair) == 0 && rewrite) {
-        size_t len;
-        char *data = seen_format(s, &len);
-        char *to = link_target(s->path, &err);
-        if (!to || write_file_atomic(to, data, len, &err) != 0)
-            warn_write(s, err ? err : s->path);
-        free(to);
-        free(data);
-    }
-    close(lk);
-    free(err);
+    struct statefile_say sy = say(s);
+    statefile_open(&seen_kind, s->dir, "seen", SEEN_TMP_PREFIX, s->path, s, &sy);
     return s;
 }
 
@@ -526,12 +442,8 @@ int seen_save(struct seen *s)
         warn_write(s, "no state folder ($XDG_STATE_HOME and $HOME are unset)");
         return -1;
     }
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTSTP);
-    sigaddset(&stop, SIGTTIN);
-    sigaddset(&stop, SIGTTOU);
-    sigprocmask(SIG_BLOCK, &stop, &old);
+    sigset_t old;
+    statefile_block_stops(&old);
     char *err = NULL;
     int ret = -1;
     int lk = statefile_lock(s->dir, "seen", &err);
@@ -540,9 +452,11 @@ int seen_save(struct seen *s)
         goto out;
     }
     statefile_clean_temps(s->dir, SEEN_TMP_PREFIX);
-    struct seen disk = {.path = s->path, .dir = s->dir, .quiet = s->quiet};
+    struct seen disk = {0};
     bool rewrite, repair;
-    if (load(s, &disk, true, &rewrite, &repair) != 0) {
+    struct statefile_say sy = say(s);
+    if (statefile_load(&seen_kind, s->path, &disk, STATEFILE_HELD, NULL, &sy, &rewrite,
+                       &repair) != 0) {
         store_clear(&disk);
         goto out;
     }

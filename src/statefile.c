@@ -2,12 +2,14 @@
  * device id, conflict copies' names, locks, keeping bad files aside, clock
  * skew.  See statefile.h; docs/FORMATS.md ("Sync") has the why. */
 #include "statefile.h"
+#include "diag.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +285,186 @@ char *statefile_keep_aside(const char *path, const char *as, const char *data, s
     }
     set_err(err, "too many kept copies");
     return NULL;
+}
+
+/* ---- reading a state file, repairing it ---------------------------------- */
+
+void statefile_warn(const struct statefile_say *say, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    struct diag_sink sink = {.stream = say->quiet ? NULL : stderr};
+    diag_report(&sink, DIAG_WARNING, "%s", m);
+    free(*say->warning);
+    *say->warning = m;
+}
+
+void statefile_warn_write(const struct statefile_say *say, const char *what,
+                          const char *not_saved)
+{
+    if (!say->warned || !*say->warned)
+        statefile_warn(say, "%s; %s", what, not_saved);
+    if (say->warned)
+        *say->warned = true;
+}
+
+/* A file the store must not write: said, and the store read-only. */
+static int refuse(const struct statefile_say *say)
+{
+    if (say->readonly)
+        *say->readonly = true;
+    return -1;
+}
+
+/* The file could not be read whole (c->why): moved aside when the lock is
+ * held, else left and said. */
+static int load_unreadable(const struct statefile_kind *k, const char *path, const char *why,
+                           enum statefile_hold hold, const char *lockerr,
+                           const struct statefile_say *say, bool *repair)
+{
+    const char *sp = k->name ? " " : "", *name = k->name ? k->name : "";
+    if (hold == STATEFILE_PROBE) {
+        *repair = true;
+        return 0;
+    }
+    char *err = NULL;
+    char *to = hold == STATEFILE_HELD ? statefile_keep_aside(path, NULL, NULL, 0, &err) : NULL;
+    int ret = 0;
+    if (to) {
+        statefile_warn(say, "%s: unreadable%s%s, kept as %s", path, sp, name, to);
+    } else {
+        statefile_warn(say, "%s: unreadable%s%s (%s), left in place (%s); %s", path, sp, name,
+                       why ? why : "not this kind of file", lockerr ? lockerr : err,
+                       k->not_saved);
+        ret = refuse(say);
+    }
+    free(to);
+    free(err);
+    return ret;
+}
+
+/* The file was read but c->bad lines were skipped: a copy of it kept aside
+ * when the lock is held (*rewrite: write it clean), else left and said. */
+static int load_some_bad(const struct statefile_kind *k, const char *path, const char *data,
+                         size_t len, const struct statefile_check *c, enum statefile_hold hold,
+                         const char *lockerr, const struct statefile_say *say, bool *rewrite,
+                         bool *repair)
+{
+    if (hold == STATEFILE_PROBE) {
+        *repair = true;
+        return 0;
+    }
+    const char *s = c->bad == 1 ? "" : "s";
+    char *err = NULL;
+    char *to = hold == STATEFILE_HELD ? statefile_keep_aside(path, NULL, data, len, &err) : NULL;
+    int ret = 0;
+    if (to) {
+        statefile_warn(say, "%s:%zu: %zu unreadable line%s skipped, whole file kept as %s", path,
+                       c->first_bad, c->bad, s, to);
+        *rewrite = true;
+    } else {
+        statefile_warn(say, "%s:%zu: %zu unreadable line%s skipped, file left as it is (%s); %s",
+                       path, c->first_bad, c->bad, s, lockerr ? lockerr : err, k->not_saved);
+        ret = refuse(say);
+    }
+    free(to);
+    free(err);
+    return ret;
+}
+
+int statefile_load(const struct statefile_kind *k, const char *path, void *into,
+                   enum statefile_hold hold, const char *lockerr,
+                   const struct statefile_say *say, bool *rewrite, bool *repair)
+{
+    *rewrite = *repair = false;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;   /* no file (or no folder) yet */
+        statefile_warn(say, "%s: %s; %s", path, strerror(errno), k->not_saved);
+        return refuse(say);
+    }
+    char *err = NULL;
+    size_t len = 0;
+    char *data = NULL;
+    /* Anything but a regular file (a FIFO, /dev/zero) is refused by
+     * read_file_max without waiting or reading: never replaced either. */
+    if (!S_ISREG(sb.st_mode) || (uintmax_t)sb.st_size <= k->max) {
+        data = read_file_max(path, k->max, &len, &err);
+        if (!data && errno != EFBIG) {
+            statefile_warn(say, "%s; %s", err, k->not_saved);
+            free(err);
+            return refuse(say);
+        }
+        free(err);
+    }
+    struct statefile_check c = {.status = STATEFILE_UNREADABLE, .why = "too big"};
+    if (data)
+        k->parse(into, data, len, &c);
+    int ret = 0;
+    switch (c.status) {
+    case STATEFILE_OK:
+        break;
+    case STATEFILE_NEWER:
+        k->clear(into);
+        statefile_warn(say, "%s: written by a newer quire (format %lu); %s", path, c.version,
+                       k->not_saved);
+        ret = refuse(say);
+        break;
+    case STATEFILE_UNREADABLE:
+        k->clear(into);
+        ret = load_unreadable(k, path, c.why, hold, lockerr, say, repair);
+        break;
+    case STATEFILE_SOME_BAD:
+        ret = load_some_bad(k, path, data, len, &c, hold, lockerr, say, rewrite, repair);
+        break;
+    }
+    free(data);
+    return ret;
+}
+
+void statefile_open(const struct statefile_kind *k, const char *dir, const char *lockname,
+                    const char *tmp_prefix, const char *path, void *into,
+                    const struct statefile_say *say)
+{
+    bool rewrite, repair;
+    if (statefile_load(k, path, into, STATEFILE_PROBE, NULL, say, &rewrite, &repair) != 0 ||
+        !repair)
+        return;
+    k->clear(into);
+    char *err = NULL;
+    int lk = statefile_lock(dir, lockname, &err);
+    if (lk < 0) {
+        /* Cannot repair: keep what can be read, never replace the file. */
+        statefile_load(k, path, into, STATEFILE_REFUSED, err, say, &rewrite, &repair);
+        free(err);
+        return;
+    }
+    statefile_clean_temps(dir, tmp_prefix);
+    if (statefile_load(k, path, into, STATEFILE_HELD, NULL, say, &rewrite, &repair) == 0 &&
+        rewrite && k->format) {
+        size_t len;
+        char *data = k->format(into, &len);
+        char *to = link_target(path, &err);
+        if (!to || write_file_atomic(to, data, len, &err) != 0)
+            statefile_warn_write(say, err ? err : path, k->not_saved);
+        free(to);
+        free(data);
+    }
+    close(lk);
+    free(err);
+}
+
+void statefile_block_stops(sigset_t *old)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTSTP);
+    sigaddset(&stop, SIGTTIN);
+    sigaddset(&stop, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &stop, old);
 }
 
 /* ---- merge order and clock skew -------------------------------------------- */
