@@ -41,6 +41,11 @@ bool statefile_is_conflict(const char *name, const char *base);
  * close to release it, or -1 with *err. */
 int statefile_lock(const char *dir, const char *name, char **err);
 
+/* statefile_lock without waiting: -1 with *busy true when another process
+ * (or another open of it) holds the lock; -1 with *err when it cannot be
+ * taken at all. */
+int statefile_lock_try(const char *dir, const char *name, bool *busy, char **err);
+
 /* Remove DIR's files whose names start with `prefix` ("seen.tmp."): the
  * temporary files of killed processes.  Only with NAME's lock held, when
  * no one else can be writing one. */

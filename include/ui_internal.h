@@ -164,15 +164,20 @@ struct ui_history {
     char **items;            /* oldest first */
     size_t n;
     bool loaded;
+    char **pending;          /* searches not yet in the file (its lock was held) */
+    size_t n_pending, cap_pending;
 };
 
 /* An empty history kept in `path` (NULL: none); nothing is read yet. */
 void ui_history_init(struct ui_history *h, const char *path);
+/* Write what is pending (waiting for the lock) and free. */
 void ui_history_free(struct ui_history *h);
 /* Read the file the first time (later calls do nothing). */
 void ui_history_load(struct ui_history *h);
 /* Add a search (its first line; an equal older one is dropped) and write
- * the file, merged with what another run may have added meanwhile. */
+ * the file under its lock, merged with what another run may have added
+ * meanwhile.  Never waits: while another process holds the lock the search
+ * is pending, written by a later add or by ui_history_free (which waits). */
 void ui_history_add(struct ui_history *h, const char *text);
 /* The search `back` steps back (1: the latest), or NULL. */
 const char *ui_history_get(const struct ui_history *h, size_t back);

@@ -182,8 +182,12 @@ bool statefile_is_conflict(const char *name, const char *base)
 
 /* ---- locks and bad files ------------------------------------------------- */
 
-int statefile_lock(const char *dir, const char *name, char **err)
+/* DIR/NAME.lock opened (folder and file made) and flock'd with `op`:
+ * the fd, or -1 with *err (*busy when LOCK_NB found it held). */
+static int lock_take(const char *dir, const char *name, int op, bool *busy, char **err)
 {
+    if (busy)
+        *busy = false;
     if (mkdir_p(dir, err) != 0)
         return -1;
     char *lp = xasprintf("%s/%s.lock", dir, name);
@@ -193,9 +197,12 @@ int statefile_lock(const char *dir, const char *name, char **err)
         free(lp);
         return -1;
     }
-    while (flock(fd, LOCK_EX) != 0) {
+    while (flock(fd, op) != 0) {
         if (errno != EINTR) {
-            set_err(err, "%s: %s", lp, strerror(errno));
+            if (errno == EWOULDBLOCK && busy)
+                *busy = true;
+            else
+                set_err(err, "%s: %s", lp, strerror(errno));
             close(fd);
             free(lp);
             return -1;
@@ -203,6 +210,16 @@ int statefile_lock(const char *dir, const char *name, char **err)
     }
     free(lp);
     return fd;
+}
+
+int statefile_lock(const char *dir, const char *name, char **err)
+{
+    return lock_take(dir, name, LOCK_EX, NULL, err);
+}
+
+int statefile_lock_try(const char *dir, const char *name, bool *busy, char **err)
+{
+    return lock_take(dir, name, LOCK_EX | LOCK_NB, busy, err);
 }
 
 void statefile_clean_temps(const char *dir, const char *prefix)

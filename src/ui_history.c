@@ -4,14 +4,21 @@
  * run too.  No curses.
  *
  * The file is read at first use (not before the first frame), accepted only
- * as a regular file of at most 64 KiB (read_file_max); a search is added by reading the
- * file again (another quire may have added its own), dropping an equal
- * older entry, appending, keeping the last UI_HISTORY_MAX, and replacing
- * the file atomically.  A file that cannot be read or written costs the
- * history, never the reading. */
+ * as a regular file of at most 64 KiB (read_file_max).  A search is written
+ * under the file's lock (search-history.lock, the one a merge of conflict
+ * copies takes): reading the file again (another quire may have added its
+ * own), dropping an equal older entry, appending, keeping the last
+ * UI_HISTORY_MAX, and replacing the file atomically.  A search never waits
+ * for the lock: when another process holds it the search is kept pending
+ * (and recalled from memory) and written at the next search that finds the
+ * lock free, or at the end of the run (which waits).  A file that cannot
+ * be read or written costs the history, never the reading. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "statefile.h"
 #include "ui_internal.h"
 #include "util.h"
 
@@ -32,8 +39,14 @@ static void clear(struct ui_history *h)
     h->n = 0;
 }
 
+static void flush(struct ui_history *h, bool wait);
+
 void ui_history_free(struct ui_history *h)
 {
+    flush(h, true);
+    for (size_t i = 0; i < h->n_pending; i++)
+        free(h->pending[i]);
+    free(h->pending);
     clear(h);
     free(h->path);
     memset(h, 0, sizeof *h);
@@ -89,30 +102,62 @@ void ui_history_load(struct ui_history *h)
     read_back(h);
 }
 
+/* Write the pending searches: under the lock, merged with the file as it
+ * is now.  Without `wait`, a lock another process holds leaves them
+ * pending. */
+static void flush(struct ui_history *h, bool wait)
+{
+    if (!h->path || !h->n_pending)
+        return;
+    char *dir = xstrdup(h->path), *slash = strrchr(dir, '/');
+    const char *name = slash ? slash + 1 : dir;
+    if (slash)
+        *slash = '\0';
+    char *err = NULL;
+    bool busy = false;
+    sigset_t old;
+    statefile_block_stops(&old);   /* never suspended holding the lock */
+    int lk = wait ? statefile_lock(slash ? dir : ".", name, &err)
+                  : statefile_lock_try(slash ? dir : ".", name, &busy, &err);
+    if (lk < 0 && busy) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        free(dir);
+        return;   /* kept for the next search, or the end of the run */
+    }
+    read_back(h);
+    h->loaded = true;
+    for (size_t i = 0; i < h->n_pending; i++) {
+        push(h, h->pending[i], strlen(h->pending[i]));
+        free(h->pending[i]);
+    }
+    h->n_pending = 0;
+    if (lk >= 0) {   /* a lock that cannot be taken: the file cannot be written either */
+        struct buf b = {0};
+        for (size_t i = 0; i < h->n; i++) {
+            buf_adds(&b, h->items[i]);
+            buf_addc(&b, '\n');
+        }
+        write_file_atomic(h->path, b.data, b.len, &err);
+        buf_free(&b);
+        close(lk);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    free(err);
+    free(dir);
+}
+
 void ui_history_add(struct ui_history *h, const char *text)
 {
     size_t len = strcspn(text, "\n\r");
     if (len == 0)
         return;
-    read_back(h);
-    h->loaded = true;
-    push(h, text, len);
+    ui_history_load(h);
+    push(h, text, len);   /* recalled at once, written or not */
     if (!h->path)
         return;
-    struct buf b = {0};
-    for (size_t i = 0; i < h->n; i++) {
-        buf_adds(&b, h->items[i]);
-        buf_addc(&b, '\n');
-    }
-    char *dir = xstrdup(h->path), *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    char *err = NULL;
-    if (!slash || mkdir_p(dir, &err) == 0)
-        write_file_atomic(h->path, b.data, b.len, &err);
-    free(err);
-    free(dir);
-    buf_free(&b);
+    XGROW(h->pending, h->cap_pending, h->n_pending + 1);
+    h->pending[h->n_pending++] = xstrndup(text, len);
+    flush(h, false);
 }
 
 const char *ui_history_get(const struct ui_history *h, size_t back)
