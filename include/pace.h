@@ -114,6 +114,8 @@ char *pace_format_file(const struct pace *p, size_t *len);
  * it cannot be read (p unchanged); 1 when a newer quire wrote it (p
  * unchanged). */
 int pace_parse(struct pace *p, const char *data, size_t len);
+/* The format a file's first line names (`quire-pace N`), 0 when none. */
+unsigned long pace_file_version(const char *data, size_t len);
 
 /* Write p to its file: lock, re-read, merge, replace, unlock.  Nothing
  * when nothing changed, in memory only, or read-only.  0 or -1 (p->warning

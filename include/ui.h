@@ -25,6 +25,10 @@ struct ui_start {
     struct seen *seen;     /* the seen-chapters store (seen.h), or NULL:
                               `+N new`, the contents' marks, opening at the
                               first new chapter; saved with the bookmarks */
+    char *const *notes;    /* warnings from before the screen (the merge of
+                              conflict copies at start): the first shown on
+                              the first screen, all said on stderr after */
+    size_t n_notes;
 };
 
 /* Check cfg's key remaps against the screens' key tables: each unknown

@@ -357,6 +357,12 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
     return 0;
 }
 
+/* The warnings of the merge of conflict copies at start when the run opens
+ * the screen: said on its first screen (ui_start.notes), not on stderr
+ * before it; what no screen took is printed at the end of main. */
+static char **start_notes;
+static size_t n_start_notes, cap_start_notes;
+
 /* The screens: the story (or the library) in the reader until it quits.
  * Returns the exit status. */
 static int read_story(const struct opts *o, struct library **lib, struct story *story,
@@ -373,7 +379,8 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
     seen_meet_library(*seen, *lib, *bm);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
                              .loader = *loader, .alone = target_is_path && story != NULL,
-                             .seen = *seen};
+                             .seen = *seen, .notes = start_notes,
+                             .n_notes = n_start_notes};
     if (o->resume && !story) {
         const char *id = bookmarks_most_recent(*bm);
         start.story = id ? library_find_id(*lib, id) : NULL;
@@ -381,6 +388,11 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
             complain(DIAG_WARNING, "--resume: no story read yet; opening the library");
     }
     int status = ui_run(lib, *bm, cfg, &start, err);
+    if (status == 0) {   /* the screen showed the notes (and said them again after) */
+        for (size_t i = 0; i < n_start_notes; i++)
+            free(start_notes[i]);
+        n_start_notes = 0;
+    }
     if (status != 0 && *err)
         complain(DIAG_ERROR, "%s", *err);
     return status;
@@ -509,8 +521,12 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return status;
     }
-    if (!o.list && !o.config_check)
-        state_sync_copies(NULL, &sink);   /* a sync tool's conflict copies, before any reading */
+    if (!o.list && !o.config_check) {   /* a sync tool's conflict copies, before any reading */
+        bool screen = !o.render && !o.show_bookmarks && isatty(STDIN_FILENO) &&
+                      isatty(STDOUT_FILENO);
+        struct diag_sink notes = diag_list(&start_notes, &n_start_notes, &cap_start_notes);
+        state_sync_copies(NULL, screen ? &notes : &sink);
+    }
     if (o.config_check)   /* key remaps are checked against the screens' tables */
         config_problems += ui_config_check(&cfg, stderr);
     if (o.wrap)
@@ -539,6 +555,11 @@ int main(int argc, char **argv)
     config_free(&cfg);
     free(libpath);
     free(err);
+    for (size_t i = 0; i < n_start_notes; i++) {   /* no screen showed them */
+        complain(DIAG_WARNING, "%s", start_notes[i]);
+        free(start_notes[i]);
+    }
+    free(start_notes);
     if (fflush(stdout) != 0 && status == 0) {
         complain(DIAG_ERROR, "stdout: write error");
         status = EXIT_RUNTIME;

@@ -323,9 +323,7 @@ char *pace_format_file(const struct pace *p, size_t *len)
     return b.data;
 }
 
-/* The version a file names on its first line (`quire-pace N`), 0 when it
- * names none. */
-static unsigned long file_version(const char *data, size_t len)
+unsigned long pace_file_version(const char *data, size_t len)
 {
     size_t sl = strlen(PACE_MAGIC_STEM);
     if (len <= sl || memcmp(data, PACE_MAGIC_STEM, sl) != 0)
@@ -350,7 +348,7 @@ static int fold_qcmp(const void *a, const void *b)
 
 int pace_parse(struct pace *p, const char *data, size_t len)
 {
-    unsigned long ver = file_version(data, len);
+    unsigned long ver = pace_file_version(data, len);
     if (ver > PACE_VERSION)
         return 1;
     const char *end;
@@ -429,7 +427,7 @@ static void kind_parse(void *into, const char *data, size_t len, struct statefil
 {
     int r = pace_parse(into, data, len);
     c->status = r == 1 ? STATEFILE_NEWER : r ? STATEFILE_UNREADABLE : STATEFILE_OK;
-    c->version = file_version(data, len);
+    c->version = pace_file_version(data, len);
     c->why = "not a pace file";
 }
 

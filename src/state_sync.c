@@ -120,6 +120,7 @@ static char *pace_merge_files(const char *a, size_t alen, const char *b, size_t 
     if (ra || rb) {
         struct statefile_check *c = rb ? cb : ca;
         c->status = (rb ? rb : ra) > 0 ? STATEFILE_NEWER : STATEFILE_UNREADABLE;
+        c->version = rb ? pace_file_version(b, blen) : pace_file_version(a, alen);
         c->why = "not a pace file this quire reads";
     } else {
         pace_merge(pa, pb);

@@ -575,6 +575,24 @@ int ui_config_check(const struct config *cfg, FILE *diag)
     return ui_keys_init(cfg, diag, tables);
 }
 
+/* A warning for the bottom line with the state folder's paths as bare file
+ * names (malloc'd): its whole text is said on stderr when quire quits. */
+static char *state_names(const char *note)
+{
+    char *dir = xdg_dir("STATE");
+    size_t dl = dir ? strlen(dir) : 0;
+    struct buf b = {0};
+    buf_add(&b, "", 0);
+    for (const char *p = note; *p;) {
+        if (dl && strncmp(p, dir, dl) == 0 && p[dl] == '/')
+            p += dl + 1;
+        else
+            buf_addc(&b, *p++);
+    }
+    free(dir);
+    return b.data;
+}
+
 int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
            const struct ui_start *start, char **err)
 {
@@ -606,6 +624,14 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     if (key_problems)   /* stderr is hidden behind the screen now */
         ui_msg(ui, "the config has %d key remap problem%s: quire --config-check shows %s",
                key_problems, key_problems > 1 ? "s" : "", key_problems > 1 ? "them" : "it");
+    if (start && start->n_notes) {   /* the merge's warnings: stderr is hidden too */
+        char *note = state_names(start->notes[0]);
+        if (start->n_notes > 1)
+            ui_msg(ui, "1 of %zu: %s", start->n_notes, note);
+        else
+            ui_msg(ui, "%s", note);
+        free(note);
+    }
     if (story) {
         ui_go(ui, UI_SCREEN_READER, story);
         ui->go.at_saved = start->resume;
@@ -635,6 +661,8 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     if (bm)
         bookmarks_set_quiet(bm, false);
     seen_set_quiet(start ? start->seen : NULL, false);
+    for (size_t i = 0; start && i < start->n_notes; i++)
+        warnx_q("%s", start->notes[i]);
     if (warning)
         warnx_q("%s", warning);
     free(warning);
