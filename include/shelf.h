@@ -90,12 +90,19 @@ struct story *shelf_next_part(const struct library *lib, const struct story *s);
 
 /* The remembered sort and view: the state file at `path` (docs/FORMATS.md
  * "Library view"): a magic line `quire-library-view 1`, then `sort = NAME`
- * and `view = NAME` lines (shelf_sort_name, shelf_view_name).  Loading sets
- * what the file says and leaves the rest; a missing, unreadable or foreign
- * file, a line or a name it does not know change nothing (never an error).
- * Saving replaces the file atomically (its folder made); 0, or -1 with
+ * and `view = NAME` lines (shelf_sort_name, shelf_view_name) and `when =
+ * SECONDS` (since the epoch: when the choice was made; a merge of two
+ * copies keeps the newer).  Loading sets what the file says and leaves the
+ * rest; a missing, unreadable or foreign file, a line or a name it does
+ * not know change nothing (never an error).  Saving replaces the file
+ * atomically (its folder made), stamped with the time now; 0, or -1 with
  * *err. */
 void shelf_prefs_load(const char *path, enum shelf_sort *s, enum shelf_view *v);
 int shelf_prefs_save(const char *path, enum shelf_sort s, enum shelf_view v, char **err);
+/* A library-view file's bytes read into *s and *v (as shelf_prefs_load)
+ * and *when (its `when`, 0 without one).  0; -1 when it is not a
+ * library-view file; N (> 1) when it is of a newer format N (not read). */
+int shelf_prefs_parse(const char *data, size_t len, enum shelf_sort *s, enum shelf_view *v,
+                      long long *when);
 
 #endif

@@ -4,11 +4,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kv.h"
 #include "util.h"
 
 #define SHELF_PREFS_MAGIC "quire-library-view 1"
+#define SHELF_PREFS_STEM  "quire-library-view "
 #define SHELF_PREFS_MAX 4096     /* bytes: the file is three short lines */
 #define SHELF_END_PERCENT 99.995 /* percent is kept to two decimals */
 
@@ -259,6 +261,7 @@ static const struct kv_syntax prefs_syntax = {.comment = "#", .cr_ends_line = tr
 struct prefs_reader {
     enum shelf_sort *s;
     enum shelf_view *v;
+    long long *when;
 };
 
 static void prefs_line(void *p, const struct kv_line *l)
@@ -266,6 +269,19 @@ static void prefs_line(void *p, const struct kv_line *l)
     struct prefs_reader *r = p;
     if (l->problem)
         return;
+    if (l->key_len == 4 && memcmp(l->key, "when", 4) == 0) {
+        long long w = 0;
+        size_t i = l->val_len && l->val[0] == '-';
+        if (i == l->val_len || l->val_len > 19)
+            return;
+        for (; i < l->val_len; i++) {
+            if (l->val[i] < '0' || l->val[i] > '9')
+                return;
+            w = w * 10 + (l->val[i] - '0');
+        }
+        *r->when = l->val[0] == '-' ? -w : w;
+        return;
+    }
     bool sort = l->key_len == 4 && memcmp(l->key, "sort", 4) == 0;
     bool view = l->key_len == 4 && memcmp(l->key, "view", 4) == 0;
     const char *const *names = sort ? sort_names : view_names;
@@ -279,6 +295,24 @@ static void prefs_line(void *p, const struct kv_line *l)
         }
 }
 
+int shelf_prefs_parse(const char *data, size_t len, enum shelf_sort *s, enum shelf_view *v,
+                      long long *when)
+{
+    *when = 0;
+    size_t ml = strlen(SHELF_PREFS_MAGIC), sl = strlen(SHELF_PREFS_STEM);
+    if (len > ml && memcmp(data, SHELF_PREFS_MAGIC, ml) == 0 &&
+        (data[ml] == '\n' || data[ml] == '\r')) {
+        struct prefs_reader r = {s, v, when};
+        kv_read(data + ml + 1, len - ml - 1, &prefs_syntax, prefs_line, &r);
+        return 0;
+    }
+    int ver = 0;
+    for (size_t i = sl; len > sl && memcmp(data, SHELF_PREFS_STEM, sl) == 0 && i < len &&
+                        data[i] >= '0' && data[i] <= '9' && ver < 100000; i++)
+        ver = ver * 10 + (data[i] - '0');
+    return ver > 1 ? ver : -1;
+}
+
 void shelf_prefs_load(const char *path, enum shelf_sort *s, enum shelf_view *v)
 {
     size_t len = 0;
@@ -287,18 +321,15 @@ void shelf_prefs_load(const char *path, enum shelf_sort *s, enum shelf_view *v)
     free(err);
     if (!data)
         return;
-    size_t ml = strlen(SHELF_PREFS_MAGIC);
-    if (len > ml && memcmp(data, SHELF_PREFS_MAGIC, ml) == 0 && data[ml] == '\n') {
-        struct prefs_reader r = {s, v};
-        kv_read(data + ml + 1, len - ml - 1, &prefs_syntax, prefs_line, &r);
-    }
+    long long when;
+    shelf_prefs_parse(data, len, s, v, &when);
     free(data);
 }
 
 int shelf_prefs_save(const char *path, enum shelf_sort s, enum shelf_view v, char **err)
 {
-    char *text = xasprintf(SHELF_PREFS_MAGIC "\nsort = %s\nview = %s\n", shelf_sort_name(s),
-                           shelf_view_name(v));
+    char *text = xasprintf(SHELF_PREFS_MAGIC "\nsort = %s\nview = %s\nwhen = %lld\n",
+                           shelf_sort_name(s), shelf_view_name(v), (long long)time(NULL));
     char *dir = xstrdup(path), *slash = strrchr(dir, '/');
     int rc = 0;
     if (slash && slash != dir) {

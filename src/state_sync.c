@@ -5,6 +5,7 @@
 #include "bookmarks.h"
 #include "pace.h"
 #include "seen.h"
+#include "shelf.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- the search history: lines, no times ---------------------------------
@@ -131,6 +133,39 @@ static char *pace_merge_files(const char *a, size_t alen, const char *b, size_t 
     return out;
 }
 
+/* The library screen's sort and view (shelf.h): the newer choice, whole
+ * (the later `when`; a's on a tie, and a's over one without a `when`). */
+static char *library_view_merge(const char *a, size_t alen, const char *b, size_t blen,
+                                size_t *len, struct statefile_check *ca,
+                                struct statefile_check *cb)
+{
+    memset(ca, 0, sizeof *ca);
+    memset(cb, 0, sizeof *cb);
+    enum shelf_sort s = SHELF_BY_READ;
+    enum shelf_view v = SHELF_ALL;
+    long long wa = 0, wb = 0;
+    int rb = shelf_prefs_parse(b, blen, &s, &v, &wb);
+    int ra = a ? shelf_prefs_parse(a, alen, &s, &v, &wa) : 0;
+    if (ra || rb) {
+        struct statefile_check *c = rb ? cb : ca;
+        int r = rb ? rb : ra;
+        c->status = r > 0 ? STATEFILE_NEWER : STATEFILE_UNREADABLE;
+        c->version = r > 0 ? (unsigned long)r : 0;
+        c->why = "not a library-view file";
+        return NULL;
+    }
+    time_t now = time(NULL);
+    bool theirs =
+        !a || statefile_clamp_when((time_t)wb, now) > statefile_clamp_when((time_t)wa, now);
+    const char *src = theirs ? b : a;
+    size_t n = theirs ? blen : alen;
+    char *out = xmalloc(n + 1);
+    memcpy(out, src, n);
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
 /* ---- the table ------------------------------------------------------------
  * A new state file is one row: its name in the folder, its magic word (the
  * first line's first word; NULL: known by name), its merge. */
@@ -146,6 +181,7 @@ static const struct state_kind kinds[] = {
     {"search-history", NULL, history_merge},
     {"seen", "quire-seen", seen_merge_files},
     {"pace", "quire-pace", pace_merge_files},
+    {"library-view", "quire-library-view", library_view_merge},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 

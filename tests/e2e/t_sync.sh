@@ -222,6 +222,27 @@ check "a conflict copy of the pace is removed once merged" \
 nboth=$(grep -c '^s	' "$S3/pace")
 check_eq "the pace keeps the samples of both sides" "$nboth" "$((n100 + n1000))"
 check_eq "and says nothing" "$(cat "$TMPD/err3")" ""
+# library-view (the library screen's sort and view): the newer choice wins
+# whole, by its `when`; the file's own on a tie or over one without.
+printf 'quire-library-view 1\nsort = title\nview = all\nwhen = 1796297800\n' >"$S3/library-view"
+printf 'quire-library-view 1\nsort = author\nview = unread\nwhen = 1796297900\n' \
+    >"$S3/library-view.sync-conflict-20261203-101010-ABCDEFG"
+HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" -L "$LA" --bookmarks >/dev/null 2>"$TMPD/err3"
+check "a conflict copy of the library view is removed once merged" \
+    [ ! -e "$S3/library-view.sync-conflict-20261203-101010-ABCDEFG" ]
+check_eq "the newer choice (the copy's) wins" "$(cat "$S3/library-view")" \
+    "$(printf 'quire-library-view 1\nsort = author\nview = unread\nwhen = 1796297900')"
+check_eq "and says nothing" "$(cat "$TMPD/err3")" ""
+printf 'quire-library-view 1\nsort = length\nview = new\nwhen = 1796297000\n' \
+    >"$S3/library-view.sync-conflict-20261203-101011-ABCDEFG"
+printf 'quire-library-view 1\nsort = title\n' >"$S3/library-view.sync-conflict-20261203-101012-ABCDEFG"
+HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" -L "$LA" --bookmarks >/dev/null 2>"$TMPD/err3"
+check_eq "older copies (and one without when) change nothing" "$(cat "$S3/library-view")" \
+    "$(printf 'quire-library-view 1\nsort = author\nview = unread\nwhen = 1796297900')"
+check_eq "and are gone" "$(ls "$S3" | grep -c 'library-view.sync-conflict')" 0
+printf 'quire-library-view 1\nsort = last-updated\nview = reading\nwhen = 1796298000\n' >"$TMPD/lv"
+HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" --merge-state "$TMPD/lv" 2>"$TMPD/err3"
+check "--merge-state knows the library view by its first line" grep -qx 'sort = last-updated' "$S3/library-view"
 
 
 # `state_dir =` in the config puts the state folder elsewhere (a synced

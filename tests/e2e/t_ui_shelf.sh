@@ -131,7 +131,8 @@ ui_keys s s s v
 check "by author, unread" head_has 'unread'
 ui_keys q
 ui_dead >/dev/null
-check_eq "the file says so" "$(prefs)" "$(printf 'quire-library-view 1\nsort = author\nview = unread')"
+check_eq "the file says so" "$(prefs | head -n 3)" "$(printf 'quire-library-view 1\nsort = author\nview = unread')"
+check "with when it was chosen" sh -c 'prefs() { cat "$1"; }; prefs "$1" | grep -Eqx "when = [0-9]+"' _ "$XDG_STATE_HOME/quire/library-view"
 ui_start 80 24 -L "$L"
 check "a new run keeps the sort" head_has 'by author'
 check "and the view" head_has '4 of 6 stories: unread'

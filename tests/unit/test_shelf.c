@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -217,8 +218,22 @@ static void test_prefs(void)
                                                       &err) == 0);
     size_t len = 0;
     char *text = read_file(path, &len, NULL);
-    CHECK_STR("the file", text, "quire-library-view 1\nsort = author\nview = caught-up\n");
+    const char *want = "quire-library-view 1\nsort = author\nview = caught-up\nwhen = ";
+    CHECK("the file: sort, view and when", text && strncmp(text, want, strlen(want)) == 0);
+    long long when = -1;
+    enum shelf_sort ps = SHELF_BY_READ;
+    enum shelf_view pv = SHELF_ALL;
+    CHECK_INT("it parses", shelf_prefs_parse(text, len, &ps, &pv, &when), 0);
+    time_t now = time(NULL);
+    CHECK("stamped with the time it was saved", when > 0 && when <= now && now - when < 3600);
+    CHECK("and its choice", ps == SHELF_BY_AUTHOR && pv == SHELF_CAUGHT_UP);
     free(text);
+    CHECK_INT("a file without when: 0", (shelf_prefs_parse("quire-library-view 1\nsort = title\n",
+                                                           34, &ps, &pv, &when), when), 0);
+    CHECK("and its sort read", ps == SHELF_BY_TITLE);
+    CHECK_INT("a newer format: its number", shelf_prefs_parse("quire-library-view 3\n", 21, &ps,
+                                                               &pv, &when), 3);
+    CHECK_INT("not this kind: -1", shelf_prefs_parse("quire-pace 1\n", 13, &ps, &pv, &when), -1);
     shelf_prefs_load(path, &s, &v);
     CHECK("read back", s == SHELF_BY_AUTHOR && v == SHELF_CAUGHT_UP);
     for (int k = 0; k < SHELF_N_SORTS; k++) {
