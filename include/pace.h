@@ -99,6 +99,13 @@ const char *pace_format(double minutes, char *buf, size_t size);
 /* The story's fold choice: 1 folded, 0 shown, -1 never chosen (the
  * config's default applies). */
 int pace_fold_get(const struct pace *p, const char *id);
+struct story;
+struct library;
+/* pace_fold_get for story st, as its bookmarks are found: the choice under
+ * its id, else the newest one saved under one of its aliases (an id it had
+ * before: struct story.alias) that is not another story's id in lib (lib
+ * NULL: none is). */
+int pace_fold_story(const struct pace *p, const struct story *st, const struct library *lib);
 /* Remember the choice, made at `when` (seconds since the epoch). */
 void pace_fold_set(struct pace *p, const char *id, bool folded, long long when);
 

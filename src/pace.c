@@ -4,6 +4,7 @@
 #include "statefile.h"
 #include "diag.h"
 #include "rec.h"
+#include "story.h"
 #include "util.h"
 
 #include <errno.h>
@@ -187,6 +188,32 @@ int pace_fold_get(const struct pace *p, const char *id)
         return -1;
     size_t i = fold_find(p, id, &found);
     return found ? p->fold[i].folded : -1;
+}
+
+int pace_fold_story(const struct pace *p, const struct story *st, const struct library *lib)
+{
+    if (!p || !st)
+        return -1;
+    int got = pace_fold_get(p, st->id);
+    if (got >= 0)
+        return got;
+    bool have = false;   /* the newest choice under an alias wins */
+    long long newest = 0;
+    for (size_t a = 0; a < st->n_alias; a++) {
+        bool found;
+        size_t i = fold_find(p, st->alias[a], &found);
+        if (!found || (have && p->fold[i].when <= newest))
+            continue;
+        bool other = false;   /* another story's own id: its choice */
+        for (size_t k = 0; lib && k < lib->n_stories && !other; k++)
+            other = strcmp(lib->stories[k].id, st->alias[a]) == 0;
+        if (other)
+            continue;
+        got = p->fold[i].folded ? 1 : 0;
+        newest = p->fold[i].when;
+        have = true;
+    }
+    return got;
 }
 
 /* Put (id, when, folded) when it is newer than what is there (or

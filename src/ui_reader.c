@@ -143,7 +143,7 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     }
     reader_leave(ui);
     struct ui_reader *rd = &ui->rd;
-    int fold = pace_fold_get(ui->pace, s->id);   /* the story's choice, else the config's */
+    int fold = pace_fold_story(ui->pace, s, ui->lib);   /* the story's choice, else the config's */
     struct layout_opts lo = {
         .width = ui_reader_width(ui),
         .wrap = ui->cfg ? ui->cfg->wrap : WRAP_OPTIMAL,

@@ -4,6 +4,7 @@
  * test's own clock: numbers passed to pace_turn, never the machine's. */
 #include "check.h"
 #include "pace.h"
+#include "story.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -249,8 +250,39 @@ static void test_many(void)
     pace_free(q);
 }
 
+/* A fold choice saved under a story's earlier id (an alias) is found, as
+ * its bookmarks are; not when that id is another story's own. */
+static void test_fold_alias(void)
+{
+    struct pace *p = pace_new();
+    char alias[2][17] = {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"};
+    struct story st[2] = {{0}};
+    snprintf(st[0].id, sizeof st[0].id, "%s", "1111111111111111");
+    st[0].alias = alias;
+    st[0].n_alias = 2;
+    snprintf(st[1].id, sizeof st[1].id, "%s", "2222222222222222");
+    struct library lib = {.stories = st, .n_stories = 2};
+    CHECK_INT("no choice anywhere: -1", pace_fold_story(p, &st[0], &lib), -1);
+    pace_fold_set(p, "aaaaaaaaaaaaaaaa", true, 1000);
+    CHECK_INT("pace_fold_get alone does not see it", pace_fold_get(p, st[0].id), -1);
+    CHECK_INT("the choice under its old id is found", pace_fold_story(p, &st[0], &lib), 1);
+    pace_fold_set(p, "bbbbbbbbbbbbbbbb", false, 2000);
+    CHECK_INT("of two aliases the newer choice", pace_fold_story(p, &st[0], &lib), 0);
+    pace_fold_set(p, st[0].id, true, 500);
+    CHECK_INT("a choice under its own id wins", pace_fold_story(p, &st[0], &lib), 1);
+    struct pace *q = pace_new();
+    pace_fold_set(q, "2222222222222222", true, 1000);
+    snprintf(alias[0], sizeof alias[0], "%s", "2222222222222222");
+    CHECK_INT("an alias that is another story's id: its choice, not ours",
+              pace_fold_story(q, &st[0], &lib), -1);
+    CHECK_INT("without the library it is taken", pace_fold_story(q, &st[0], NULL), 1);
+    pace_free(q);
+    pace_free(p);
+}
+
 int main(void)
 {
+    test_fold_alias();
     test_many();
     test_estimate();
     test_format();
