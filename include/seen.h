@@ -113,7 +113,9 @@ enum seen_kind {
 enum seen_check {
     SEEN_CHECK_KEYS,  /* only a rewritten opening (keys alone, no text read) */
     SEEN_CHECK_SIZE,  /* and a seen chapter whose story text changed size,
-                         confirmed by its digest (its text read only then) */
+                         or whose file was written after it was seen (a
+                         rewrite to the same size), confirmed by its digest
+                         (its text read only then) */
     SEEN_CHECK_TEXT,  /* and every seen chapter whose digest changed (reads
                          the text of every seen chapter) */
 };
@@ -139,9 +141,10 @@ size_t seen_first_new(const struct seen *s, const struct story *st, size_t from)
  * changed: SEEN_CHECK_TEXT)?  Reads its text. */
 bool seen_is_revised(const struct seen *s, const struct story *st, size_t ci);
 
-/* Is any seen chapter of st revised (SEEN_CHECK_SIZE: a text rewritten to
- * the same size is not found; the contents use SEEN_CHECK_TEXT)?  The
- * answer is kept until the store or the story changes. */
+/* Is any seen chapter of st revised (SEEN_CHECK_SIZE: as the contents'
+ * SEEN_CHECK_TEXT finds, reading only the chapters whose size changed or
+ * whose file was written since they were seen)?  The answer is kept until
+ * the store or the story changes. */
 bool seen_any_revised(struct seen *s, const struct story *st);
 
 /* The digest of chapter ci's text: FNV-1a of its normalised story text

@@ -645,9 +645,17 @@ void seen_mark(struct seen *s, const struct story *st, size_t ci)
     put(s, ss, st->ch[ci].key, ci, true, seen_digest(st, ci), hi - lo, time(NULL));
 }
 
+/* Was chapter c's file written after record r was made (its text may
+ * have changed even at the same size)? */
+static bool written_since(const struct story *st, size_t c, const struct seen_ch *r)
+{
+    const struct source *src = st->ch[c].n_ed ? st->ch[c].ed[0].src : NULL;
+    return src && src->mtime > (long long)r->when;
+}
+
 /* Has chapter c's text changed since it was seen as record r?  By the
- * digest (SEEN_CHECK_TEXT), or only when its size changed too
- * (SEEN_CHECK_SIZE: the text is read only then). */
+ * digest (SEEN_CHECK_TEXT), or only when its size changed or its file was
+ * written since (SEEN_CHECK_SIZE: the text is read only then). */
 static bool changed(const struct story *st, size_t c, const struct seen_ch *r,
                     enum seen_check check)
 {
@@ -655,7 +663,7 @@ static bool changed(const struct story *st, size_t c, const struct seen_ch *r,
         return false;
     size_t lo, hi;
     story_text_range(st, c, &lo, &hi);
-    if (check == SEEN_CHECK_SIZE && r->size == hi - lo)
+    if (check == SEEN_CHECK_SIZE && r->size == hi - lo && !written_since(st, c, r))
         return false;
     return r->digest != seen_digest(st, c);
 }

@@ -17,7 +17,8 @@ mkdir -p "$LIB"
 # gen N [MODE]: The Long Road (or $TITLE) with chapters 1..N, in FanFicFare's TXT
 # layout (title page, labels, chapter titles indented by a tab).  Chapter
 # 4 of a story of more than 3 is only an author's note.  MODE rw: chapter
-# 2's opening rewritten; word: one word late in chapter 1 changed.
+# 2's opening rewritten; word: one word late in chapter 1 changed; same:
+# that word changed to one of the same length (the file keeps its size).
 gen() {
     printf '%s\n\nby Wren Hollis\n\n\nStatus: In-Progress\nChapters: %d\n\n' "${TITLE:-The Long Road}" "$1"
     i=1
@@ -35,6 +36,7 @@ gen() {
         while [ "$j" -le 12 ]; do
             w=walked
             [ "$i" = 1 ] && [ "$j" = 11 ] && [ "$2" = word ] && w=trudged
+            [ "$i" = 1 ] && [ "$j" = 11 ] && [ "$2" = same ] && w=strode
             printf 'Paragraph %d of chapter %d: they %s on through mud and cold, talking of home and of the sea.\n\n' "$j" "$i" "$w"
             j=$((j + 1))
         done
@@ -130,6 +132,32 @@ ui_start 100 24 -L "$LIB"
 check "a word changed late in a read chapter: revised" ui_wait "The Long Road .* 7 ch  \+2 new, revised"
 ui_keys Enter t
 check "the contents mark it" ui_wait "1\. Chapter 1  · revised"
+ui_keys Escape q q
+ui_dead >/dev/null
+
+# A read chapter rewritten to the very same size (one word for another as
+# long): the row says revised, as the contents do.
+LIB3="$TMPD/lib3"
+mkdir -p "$LIB3"
+TITLE="The Same Road" gen 3 >"$LIB3/road.txt"
+ui_start 100 24 -L "$LIB3" "The Same Road"
+ui_keys q q
+ui_dead >/dev/null
+ui_start 100 24 -L "$LIB3"
+check "read, nothing revised" not_shown "revised"
+ui_keys q
+ui_dead >/dev/null
+# the file is written again after the second the chapter was seen in
+tab=$(printf '\t')
+seen_at=$(grep "${tab}seen${tab}" "$SEEN" | cut -f 8 | sort -n | tail -n 1)
+while [ "$(date +%s)" -le "${seen_at:-0}" ]; do sleep 0.1; done
+TITLE="The Same Road" gen 3 same >"$LIB3/road.txt"
+check_eq "a rewrite to the very same size" "$(wc -c <"$LIB3/road.txt")" \
+    "$(TITLE="The Same Road" gen 3 | wc -c)"
+ui_start 100 24 -L "$LIB3"
+check "the row says revised" ui_wait "The Same Road .* 3 ch  revised"
+ui_keys Enter t
+check "as the contents do" ui_wait "1\. Chapter 1  · revised"
 ui_keys Escape q q
 ui_dead >/dev/null
 

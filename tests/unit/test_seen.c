@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -332,15 +333,28 @@ static void test_revised(void)
                                            k[2] == SEEN_KNOWN);
     tfree(&td);
     tfree(&te);
-    /* Rewritten to the very same size: the contents' check finds it, the
-     * library row's cheap one does not read the text. */
+    /* Rewritten to the very same size: the contents' check finds it; so
+     * does the library row's, which reads the text of a chapter whose file
+     * was written after it was seen (and only then). */
     const char *f[] = {"Harry woke.\nIt was cald.\n", "The letter came.\nAn owl.\n"};
     struct tstory tf;
     tbuild(&tf, "Sun", f, 2);
+    tf.src.mtime = (long long)time(NULL) + 5;   /* downloaded again after it was read */
     CHECK("same size: the text check finds it", seen_is_revised(s, &tf.s, 0));
-    CHECK("the size check does not", !seen_any_revised(s, &tf.s));
+    CHECK("the row's check too: its file was written since", seen_any_revised(s, &tf.s));
     seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
-    CHECK_INT("nor does seen_chapters with it", k[0], SEEN_READ);
+    CHECK_INT("and seen_chapters with it", k[0], SEEN_REVISED);
+    tfree(&tf);
+    tbuild(&tf, "Sun", f, 2);
+    tf.src.mtime = (long long)time(NULL) - 3600;   /* as it was (a file older than the read) */
+    seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
+    CHECK_INT("a file not written since: its text is not read", k[0], SEEN_READ);
+    tfree(&tf);
+    tbuild(&tf, "Sun", a, 2);
+    tf.src.mtime = (long long)time(NULL) + 5;
+    seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
+    CHECK_INT("a file written since with the chapter as it was: read, not revised", k[0],
+              SEEN_READ);
     tfree(&tf);
     seen_mark(s, &tb.s, 0);
     CHECK("read again: no longer revised", !seen_any_revised(s, &tb.s));
