@@ -143,6 +143,11 @@ struct ui_reader {
      * last marked seen (seen.h), after the frame is out (the tick): marked
      * again only when they change; lo > hi: none */
     size_t seen_lo, seen_hi, seen_want_lo, seen_want_hi;
+    /* a partial story opened at its saved place: when the whole story
+     * comes and the top line is still `opened_at`, on to the first new
+     * chapter as a whole story opens (go_to_new) */
+    bool new_after_whole;
+    struct ui_addr opened_at;
     /* saving: the position is written at most every UI_SAVE_EVERY s */
     bool unsaved;
     time_t saved_at;

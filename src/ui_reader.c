@@ -157,6 +157,8 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
         bookmarks_resolve(s, &pos, &ci, &off)) {
         ui_view_goto(&rd->v, ci, off);
         go_to_new(ui, s, &pos, ci);
+        rd->new_after_whole = s->partial;   /* its new chapters are not known yet */
+        rd->opened_at = rd->v.top;
     }
     seen_open_story(ui->seen, s);   /* a story read for the first time */
     rd->open = true;
@@ -740,6 +742,9 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     if (!rd->open || ns->n_ch == 0)
         return;
     const struct story *os = rd->s;
+    struct ui_addr t = rd->opened_at;   /* a partial story opened at its place: still there? */
+    bool still = rd->new_after_whole && !rd->unsaved && t.ci == rd->v.top.ci &&
+                 t.seg == rd->v.top.seg && t.idx == rd->v.top.idx;
     /* The head named the story differently (its id): a reader who has not
      * moved yet goes to the place saved under the whole story's id. */
     bool reid = strcmp(os->id, ns->id) != 0 && !rd->unsaved;
@@ -774,6 +779,12 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     if (reid && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
         bookmarks_resolve(ns, &pos, &ci, &off))
         ui_view_goto(&rd->v, ci, off);
+    rd->new_after_whole = false;
+    if (still && ui->bm && bookmarks_get_last(ui->bm, ns->id, &pos) &&
+        bookmarks_resolve(ns, &pos, &ci, &off)) {
+        ui_view_goto(&rd->v, ci, off);   /* as a whole story opens */
+        go_to_new(ui, ns, &pos, ci);
+    }
     seen_open_story(ui->seen, ns);   /* the whole story, first read */
     rd->seen_lo = rd->seen_want_lo = 1;
     rd->seen_hi = rd->seen_want_hi = 0;

@@ -161,6 +161,40 @@ check "as the contents do" ui_wait "1\. Chapter 1  · revised"
 ui_keys Escape q q
 ui_dead >/dev/null
 
+# A long story (over 128 KiB: its first screen comes from its head, the
+# rest after) opened by its path, read to its end, then downloaded again
+# with two more chapters: once the whole story is in, on to the first new
+# one, as a story opened from the library does.
+big() {
+    printf 'The Long Haul\n\nby Wren Hollis\n\n'
+    i=1
+    while [ "$i" -le "$1" ]; do
+        printf '\nChapter %d\n\nChapter %d opens on the long haul east, in the wind.\n\n' "$i" "$i"
+        j=1
+        while [ "$j" -le 70 ]; do
+            printf 'Line %d of chapter %d: the carts rolled on past the fields and the slow grey river.\n\n' "$j" "$i"
+            j=$((j + 1))
+        done
+        i=$((i + 1))
+    done
+}
+mkdir -p "$TMPD/haul"
+HAUL="$TMPD/haul/haul.txt"
+big 25 >"$HAUL"
+check "the story is over 128 KiB" [ "$(wc -c <"$HAUL")" -gt 131072 ]
+ui_start 100 24 "$HAUL"
+ui_keys 1 0 0 %
+check "read to its end" status_has "100%"
+$UI_T send-keys -t q q
+ui_dead >/dev/null
+big 27 >"$HAUL"
+ui_start 100 24 "$HAUL"
+check "by its path: when the whole story is in, the first new chapter" \
+    ui_wait "2 new chapters since you last read: chapter 26 of 27"
+check "is on screen" ui_wait "Chapter 26 opens on the long haul"
+$UI_T send-keys -t q q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
 # The last chapter is a hiatus notice: the end of the chapter before it
 # is the end (its percent stays under 100).  A reader at that chapter's
 # start keeps their place; one at its end goes on to the new chapters.
