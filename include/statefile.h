@@ -1,7 +1,9 @@
 /* statefile.h — what every file in the state folder shares when the folder
  * is synced between machines (docs/FORMATS.md, "Sync"): this machine's
  * device id, the names sync tools give conflict copies, the lock of a state
- * file, and keeping a file that cannot be read aside.
+ * file, keeping a file that cannot be read aside, and the one flow that
+ * reads a store's file, checks it, repairs it and warns (statefile_load,
+ * statefile_open: bookmarks, seen chapters, pace).
  *
  * Layer: build (under the bookmark store and state_sync; uses util only).
  * No curses, no story model. */

@@ -1,6 +1,7 @@
 /* statefile.c — what the state folder's files share for syncing: the
  * device id, conflict copies' names, locks, keeping bad files aside, clock
- * skew.  See statefile.h; docs/FORMATS.md ("Sync") has the why. */
+ * skew, and the load/repair flow of the stores' files.  See statefile.h;
+ * docs/FORMATS.md ("Sync") has the why. */
 #include "statefile.h"
 #include "diag.h"
 #include "util.h"
