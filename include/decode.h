@@ -17,8 +17,12 @@
  *
  * An EPUB or HTML file (ebook_door_sniff on its name and first bytes) is
  * not decoded here but converted by the ebook door (ebook.h,
- * ebook_door.h): its source's text is the derived text, owned, and the
- * source holds the conversion (blocks, chapters, metadata, format).
+ * ebook_door.h): its source's text is the derived text, and the source
+ * holds the conversion (blocks, chapters, metadata, format).  With the
+ * derived-text cache on (derived.h), the converted text and blocks are
+ * written to a derived file and used from its mapping (file-backed, not
+ * private memory); an ebook stub (below) is then loaded from that file
+ * without converting again, without the plugin.
  *
  * All offsets anywhere in quire are byte offsets into source.text. */
 #ifndef QUIRE_DECODE_H
@@ -27,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "derived.h"
 #include "ebook.h"
 
 enum source_encoding {
@@ -60,6 +65,8 @@ struct source {
     void *map;           /* mmap'd region (or NULL) */
     size_t map_len;
     char *owned;         /* malloc'd converted text (or NULL) */
+    struct derived derived;   /* an ebook whose text and blocks are its
+                                 derived file mapped (derived.h), or zeroed */
 };
 
 /* Why a file is not text (see decode_open). */

@@ -258,6 +258,52 @@ static void source_take_ebook(struct source *src, enum ebook_format f, struct eb
     src->crlf = false;
 }
 
+/* The derived-cache key of the file src was stat'ed as (stamp_from). */
+static struct derived_key source_key(const struct source *src)
+{
+    return (struct derived_key){
+        .size = src->size, .mtime_ns = src->mtime_ns, .dev = src->dev, .ino = src->ino,
+    };
+}
+
+/* src's ebook text and blocks from now on the mapping d (moved): the
+ * converted ones are freed.  Called before anything points into them. */
+static void source_use_derived(struct source *src, struct derived *d)
+{
+    struct ebook *eb = src->eb;
+    struct ebook old = {.text = eb->text, .blocks = eb->blocks};
+    ebook_door_free(&old);
+    /* a read-only mapping: nothing writes an ebook's text or blocks once
+       converted */
+    char *base = d->map;
+    eb->text = base + (d->text - base);
+    eb->len = d->len;
+    eb->blocks = (void *)(base + ((const char *)d->blocks - base));
+    eb->n_blocks = d->n_blocks;
+    eb->cap_text = eb->cap_blocks = 0;
+    src->text = d->text;
+    src->len = d->len;
+    src->derived = *d;
+    memset(d, 0, sizeof *d);
+}
+
+/* Keep src's fresh conversion (key k: the file before converting) as its
+ * derived file, and use that file's mapping instead of the conversion's
+ * memory.  Nothing happens when the derived cache is off. */
+static void source_keep_derived(struct source *src, const struct derived_key *k)
+{
+    char *e = NULL;
+    if (derived_write(src->path, k, src->eb, &e) != 0) {
+        free(e);   /* a cache: the story reads on from memory */
+        return;
+    }
+    struct derived d;
+    if (derived_open(src->path, k, &d) && d.len == src->len)
+        source_use_derived(src, &d);
+    else
+        derived_close(&d);
+}
+
 /* Convert the ebook file at src->path (format f) into src. */
 static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, char **err)
 {
@@ -275,7 +321,11 @@ static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, 
     }
     free(e);
     source_take_ebook(src, f, &eb);
-    return text_is_blank(src->text, src->len) ? DECODE_EMPTY : DECODE_OK;
+    if (text_is_blank(src->text, src->len))
+        return DECODE_EMPTY;
+    struct derived_key k = source_key(src);
+    source_keep_derived(src, &k);
+    return DECODE_OK;
 }
 
 /* Decode bytes b[0..n) into src.  `stable` is true when b stays valid for the
@@ -534,9 +584,15 @@ void decode_free(struct source *src)
     free(src->owned);
     free(src->format);
     if (src->eb) {
+        if (src->derived.map) {   /* text and blocks are the mapping's */
+            src->eb->text = NULL;
+            src->eb->blocks = NULL;
+            src->eb->n_blocks = 0;
+        }
         ebook_door_free(src->eb);
         free(src->eb);
     }
+    derived_close(&src->derived);
     free(src->path);
     free(src);
 }
@@ -605,16 +661,33 @@ static bool map_unchanged(struct source *src)
     return true;
 }
 
-/* Convert an ebook stub's file again: true when it gives the text the stub
- * describes (same length), which src then holds. */
+/* An ebook stub's text: its derived file when one made from the file as
+ * the stub describes it is there (no plugin, no conversion), else the
+ * file converted again (and kept as its derived file); true when that
+ * gives the text the stub describes (same length), which src then holds. */
 static bool ebook_unchanged(struct source *src)
 {
+    struct derived_key k;
+    if (!derived_key_of(src->path, &k) || k.size != src->size ||
+        k.mtime_ns / 1000000000LL != src->mtime)
+        return false;
+    struct derived d;
+    if (derived_open(src->path, &k, &d)) {
+        if (d.len == src->len) {
+            src->eb = xcalloc(1, sizeof *src->eb);
+            source_use_derived(src, &d);
+            return true;
+        }
+        derived_close(&d);
+    }
     struct ebook eb;
     char *e = NULL;
     bool ok = ebook_door_read(src->path, src->fmt, &eb, &e) && eb.len == src->len;
     free(e);
-    if (ok)
+    if (ok) {
         source_take_ebook(src, src->fmt, &eb);
+        source_keep_derived(src, &k);
+    }
     ebook_door_free(&eb);
     return ok;
 }

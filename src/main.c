@@ -19,6 +19,7 @@
 #include "bookmarks.h"
 #include "seen.h"
 #include "config.h"
+#include "derived.h"
 #include "diag.h"
 #include "layout.h"
 #include "library.h"
@@ -521,6 +522,9 @@ int main(int argc, char **argv)
         return status;
     }
 
+    /* An ebook read (not listed) keeps its converted text as a file
+     * (derived.h): reopened, it needs no conversion and no private copy. */
+    derived_enable(!o.list && !o.show_bookmarks);
     bool target_is_path;
     char *libpath = library_path(&o, &cfg, argv[0], &target_is_path);
     char *err = NULL;
