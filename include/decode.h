@@ -111,6 +111,16 @@ struct source *decode_bytes(const char *path, const void *bytes, size_t len,
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime);
 
+/* The ebook at `path` from its derived file alone (derived.h: the cache
+ * on, and a sound derived file made from the file as it is now): text and
+ * blocks the file's mapping, chapters, title, author and format name from
+ * it, no plugin, no conversion.  All its chapters when head is 0; else
+ * only the first ones holding `head` bytes of text (whole chapters, the
+ * last not a bare heading): a head for the first screen whose offsets,
+ * chapters and text are the whole story's.  NULL when there is no such
+ * file. */
+struct source *decode_open_derived(const char *path, size_t head);
+
 /* Make sure a stub's text is there (decode_stub): a no-op for a source
  * that has text, else map the file when it is still the valid UTF-8 the
  * stub describes, or decode it now; an ebook stub (fmt set after

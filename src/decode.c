@@ -560,6 +560,32 @@ struct source *decode_map_unchecked(const char *path, char **err)
     return src;
 }
 
+struct source *decode_open_derived(const char *path, size_t head)
+{
+    struct derived_key k;
+    struct derived d;
+    if (!derived_key_of(path, &k) || !derived_open(path, &k, &d))
+        return NULL;
+    struct parse_result pr;
+    char *format;
+    if (!derived_chapters(&d, head, &pr, &format) || pr.n_ch == 0) {
+        parse_result_free(&pr);
+        free(format);
+        derived_close(&d);
+        return NULL;
+    }
+    struct source *src = source_new(path);
+    decode_restamp(src);
+    src->eb = xcalloc(1, sizeof *src->eb);
+    src->eb->pr = pr;
+    src->eb->format = format;
+    src->format = xstrdup(format ? format : "ebook");
+    src->fmt = format && strncmp(format, "EPUB", 4) == 0 ? EBOOK_EPUB : EBOOK_HTML;
+    src->enc = ENC_UTF8;
+    source_use_derived(src, &d);
+    return src;
+}
+
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime)
 {
@@ -583,12 +609,13 @@ void decode_free(struct source *src)
     }
     free(src->owned);
     free(src->format);
-    if (src->eb) {
-        if (src->derived.map) {   /* text and blocks are the mapping's */
-            src->eb->text = NULL;
-            src->eb->blocks = NULL;
-            src->eb->n_blocks = 0;
-        }
+    if (src->eb && src->derived.map) {
+        /* text and blocks are the mapping's; the rest is plain malloc'd
+           memory (the plugin's too: one libc), no plugin needed */
+        free(src->eb->format);
+        parse_result_free(&src->eb->pr);
+        free(src->eb);
+    } else if (src->eb) {
         ebook_door_free(src->eb);
         free(src->eb);
     }
@@ -674,6 +701,7 @@ static bool ebook_unchanged(struct source *src)
     struct derived d;
     if (derived_open(src->path, &k, &d)) {
         if (d.len == src->len) {
+            madvise(d.map, d.map_len, MADV_WILLNEED);   /* the whole story is read */
             src->eb = xcalloc(1, sizeof *src->eb);
             source_use_derived(src, &d);
             return true;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,8 +197,6 @@ bool derived_open(const char *path, const struct derived_key *k, struct derived 
     char *canon = NULL;
     char *dpath = path_canon(path, &canon);
     bool ok = dpath && map_check(dpath, canon, k, d);
-    if (ok)
-        madvise(d->map, d->map_len, MADV_WILLNEED);
     free(dpath);
     free(canon);
     return ok;
@@ -368,7 +367,55 @@ static bool rd_named(struct rd *r, const char *name, char **out)
            rd_str(r, line + nl + 1, out);
 }
 
-bool derived_chapters(const struct derived *d, struct parse_result *pr, char **format)
+/* A decimal number at *p (a '-' first when `neg` may be), then one
+ * space or the end of the string; *p moved past them. */
+static bool rd_num(const char **p, bool neg, long long *v)
+{
+    const char *q = *p;
+    bool minus = neg && *q == '-';
+    if (minus)
+        q++;
+    if (*q < '0' || *q > '9')
+        return false;
+    unsigned long long x = 0;
+    while (*q >= '0' && *q <= '9') {
+        if (x > (unsigned long long)LLONG_MAX / 10)
+            return false;
+        x = x * 10 + (unsigned long long)(*q++ - '0');
+    }
+    if (x > (unsigned long long)LLONG_MAX || (*q != ' ' && *q != '\0'))
+        return false;
+    *v = minus ? -(long long)x : (long long)x;
+    *p = *q ? q + 1 : q;
+    return true;
+}
+
+/* A chapter line "ch START END FRONT_END BODY BACK NUMBER t LEN" and its
+ * title (the per-chapter parse: no sscanf, a 3,000-chapter head is read
+ * before the first screen). */
+static bool rd_chapter(struct rd *r, struct parse_chapter *c)
+{
+    char line[160];
+    if (!rd_line(r, line, sizeof line) || strncmp(line, "ch ", 3) != 0)
+        return false;
+    const char *p = line + 3;
+    long long v[6];
+    for (int i = 0; i < 6; i++)
+        if (!rd_num(&p, i == 5, &v[i]) || (i < 5 && v[i] < 0))
+            return false;
+    if (strncmp(p, "t ", 2) != 0 || v[5] < INT_MIN || v[5] > INT_MAX)
+        return false;
+    c->start = (size_t)v[0];
+    c->end = (size_t)v[1];
+    c->front_end = (size_t)v[2];
+    c->body = (size_t)v[3];
+    c->back = (size_t)v[4];
+    c->number = (int)v[5];
+    return rd_str(r, p + 2, &c->title);
+}
+
+bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
+                      char **format)
 {
     memset(pr, 0, sizeof *pr);
     *format = NULL;
@@ -397,19 +444,17 @@ bool derived_chapters(const struct derived *d, struct parse_result *pr, char **f
         size_t prev_end = pr->body;
         for (size_t i = 0; ok && i < count; i++) {
             struct parse_chapter *c = &pr->ch[i];
-            int used = 0;
-            ok = rd_line(&r, line, sizeof line) &&
-                 sscanf(line, "ch %zu %zu %zu %zu %zu %d t %n", &c->start, &c->end, &c->front_end,
-                        &c->body, &c->back, &c->number, &used) == 6 &&
-                 used > 0 && rd_str(&r, line + used, &c->title) && c->start >= prev_end &&
-                 c->start <= c->front_end && c->front_end <= c->body && c->body <= c->end &&
-                 c->back <= c->end && c->end <= d->len;
-            if (ok) {
-                prev_end = c->end;
-                pr->n_ch = i + 1;
-            }
+            ok = rd_chapter(&r, c) && c->start >= prev_end && c->start <= c->front_end &&
+                 c->front_end <= c->body && c->body <= c->end && c->back <= c->end &&
+                 c->end <= d->len;
+            if (!ok)
+                break;
+            prev_end = c->end;
+            pr->n_ch = i + 1;
+            if (head && c->end >= head && c->body < c->back)
+                break;   /* enough for a head, and not a bare heading */
         }
-        ok = ok && r.p == body_len;
+        ok = ok && (pr->n_ch < count || r.p == body_len);
     }
     if (!ok) {
         parse_result_free(pr);

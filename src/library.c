@@ -349,6 +349,8 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         for (;;) {
             bytes = xrealloc(bytes, head);
             got += fread(bytes + got, 1, head - got, f);
+            if (ebook_door_maybe(path, bytes, got))
+                break;   /* not text: its lines say nothing */
             /* More follows: whole lines only (the last one goes on); and
              * at least half the bytes read, or the screen may show little
              * more than a heading. */
@@ -364,11 +366,18 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         }
         fclose(f);
         if (ebook_door_maybe(path, bytes, got)) {
-            /* An EPUB or HTML file is converted whole (the door): no head. */
+            /* An EPUB or HTML file: its first chapters from its derived
+             * file when it has one (read before), else no head (converted
+             * whole, the door). */
             free(bytes);
-            scan_result_free(&b.scan);
-            set_err(err, "%s: an EPUB or HTML file has no head to show first", path);
-            return NULL;
+            src = decode_open_derived(path, head);
+            if (!src) {
+                scan_result_free(&b.scan);
+                set_err(err, "%s: an EPUB or HTML file has no head to show first", path);
+                return NULL;
+            }
+            bytes = NULL;
+            raw = 0;
         }
         /* Decoded as the whole file will be: the same encoding (a UTF-16
          * BOM or bytes that are not UTF-8 are in the head when they are in
@@ -376,7 +385,8 @@ struct library *library_open_head(const char *path, size_t head, char **err)
          * taken over by the reader as any changed text is), so the text is
          * a prefix of the whole file's and so are its offsets. */
         enum decode_reject why;
-        src = raw ? decode_bytes(path, bytes, raw, &why) : NULL;
+        if (!src)
+            src = raw ? decode_bytes(path, bytes, raw, &why) : NULL;
         free(bytes);
     }
     if (!src) {
@@ -403,7 +413,9 @@ struct library *library_open_head(const char *path, size_t head, char **err)
      * as the head's bytes grew or shrank in conversion (an estimate until
      * the whole story arrives). */
     size_t whole;
-    if (src->enc == ENC_UTF8 || src->enc == ENC_UTF8_BOM)
+    if (src->eb)
+        whole = src->len;   /* the derived file's whole text */
+    else if (src->enc == ENC_UTF8 || src->enc == ENC_UTF8_BOM)
         whole = (size_t)file_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
     else
         whole = (size_t)((double)file_size * (double)src->len / (double)raw);
@@ -509,6 +521,7 @@ struct library *library_open_at(struct library *head, const char *key, size_t of
                                 const char *context, double percent, char **err)
 {
     if (!head || head->n_stories != 1 || head->n_src != 1 || head->src[0]->enc != ENC_UTF8 ||
+        head->src[0]->fmt != EBOOK_NONE ||   /* an ebook's head: its file is no text */
         !key || !key[0] || !context || strlen(context) < 8) {
         set_err(err, "no place to open at");
         return NULL;

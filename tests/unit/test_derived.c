@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +117,7 @@ static void test_round_trip(void)
                                  memcmp(d.blocks, eb.blocks, eb.n_blocks * sizeof *eb.blocks) == 0);
     struct parse_result pr;
     char *format = NULL;
-    CHECK("its chapters read back", derived_chapters(&d, &pr, &format));
+    CHECK("its chapters read back", derived_chapters(&d, 0, &pr, &format));
     CHECK_STR("title", pr.title, "The Tale");
     CHECK("no author", pr.author == NULL);
     CHECK_STR("format", format, "EPUB 3");
@@ -129,6 +130,15 @@ static void test_round_trip(void)
         CHECK_STR("a title with a line end", pr.ch[1].title, "Two\nlines");
         CHECK_INT("chapter 2's end", pr.ch[1].end, eb.len);
     }
+    parse_result_free(&pr);
+    free(format);
+    CHECK("a head of 20 bytes: the first chapter, whole",
+          derived_chapters(&d, 20, &pr, &format) && pr.n_ch == 1 && pr.ch[0].end == 37 &&
+              format && strcmp(pr.title, "The Tale") == 0);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("a head past the first chapter: both",
+          derived_chapters(&d, 38, &pr, &format) && pr.n_ch == 2);
     parse_result_free(&pr);
     free(format);
     derived_close(&d);
@@ -194,7 +204,7 @@ static void test_round_trip(void)
     struct derived_key kk;
     derived_key_of(path, &kk);
     if (derived_open(path, &kk, &d)) {
-        CHECK("but its chapters are not used", !derived_chapters(&d, &pr, &format) &&
+        CHECK("but its chapters are not used", !derived_chapters(&d, 0, &pr, &format) &&
                                                    pr.n_ch == 0 && !format);
         derived_close(&d);
     }
@@ -332,6 +342,48 @@ static void test_door(void)
     free(want);
     free(dp);
     decode_free(s);
+    free(path);
+
+    /* A head from the derived file: the whole's first chapters, the
+       same offsets, titles and bytes. */
+    struct buf h = {0};
+    buf_adds(&h, "<html><head><title>Three</title></head><body>");
+    for (int c = 1; c <= 3; c++) {
+        buf_printf(&h, "<h1>Chapter %d</h1>", c);
+        for (int p = 0; p < 40; p++)
+            buf_printf(&h, "<p>Line %d of chapter %d, <i>said</i> the keeper.</p>", p, c);
+    }
+    buf_adds(&h, "</body></html>\n");
+    path = write_file("three.html", h.data);
+    buf_free(&h);
+    s = decode_open(path, &why, &err);
+    free(err);
+    err = NULL;
+    CHECK("three chapters converted", s && s->eb && s->eb->pr.n_ch == 3);
+    struct source *hd = decode_open_derived(path, 10);
+    struct source *all = decode_open_derived(path, 0);
+    CHECK("a head of 10 bytes is the first chapter", hd && hd->eb && hd->eb->pr.n_ch == 1);
+    CHECK("no head asked: every chapter", all && all->eb && all->eb->pr.n_ch == 3);
+    if (s && s->eb && hd && all && all->eb->pr.n_ch == 3) {
+        bool same = hd->len == s->len && memcmp(hd->text, s->text, s->len) == 0 &&
+                    hd->eb->n_blocks == s->eb->n_blocks && hd->fmt == EBOOK_HTML &&
+                    strcmp(hd->format, s->format) == 0;
+        for (size_t i = 0; i < 3; i++) {
+            const struct parse_chapter *a = &s->eb->pr.ch[i], *b = &all->eb->pr.ch[i];
+            same = same && a->start == b->start && a->end == b->end &&
+                   a->front_end == b->front_end && a->body == b->body && a->back == b->back &&
+                   a->number == b->number && strcmp(a->title, b->title) == 0;
+            if (i == 0)
+                same = same && memcmp(&hd->eb->pr.ch[0], b, offsetof(struct parse_chapter, title)) == 0;
+        }
+        CHECK("the head's and the whole's text, blocks and chapters are the conversion's", same);
+        CHECK_STR("the title too", hd->eb->pr.title, s->eb->pr.title);
+    }
+    decode_free(hd);
+    decode_free(all);
+    decode_free(s);
+    unlink(path);
+    CHECK("no file: no head", decode_open_derived(path, 10) == NULL);
     free(path);
 }
 
