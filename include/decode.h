@@ -124,7 +124,9 @@ struct source *decode_open_derived(const char *path, size_t head);
 /* Make sure a stub's text is there (decode_stub): a no-op for a source
  * that has text, else map the file when it is still the valid UTF-8 the
  * stub describes, or decode it now; an ebook stub (fmt set after
- * decode_stub) is converted again and must give `len` bytes.  If the file
+ * decode_stub) is mapped from its derived file (derived.h) when that was
+ * made from the file as it is now, else converted again (and the derived
+ * file written when the cache is on), and must give `len` bytes.  If the file
  * changed since it was cached (another length), or cannot be read any
  * more, the text is still `len` bytes long
  * (the readable part, then blank lines) so every cached offset stays inside
