@@ -79,7 +79,8 @@ bool derived_open(const char *path, const struct derived_key *k, struct derived 
 
 /* The chapters the derived file *d keeps (the conversion's: eb->pr.ch),
  * with pr->title, pr->author and pr->body, into *pr (caller frees with
- * parse_result_free; pr->meta stays empty), and the format name
+ * derived_chapters_free or parse_result_free; pr->meta stays empty), and
+ * the format name
  * (*format, malloc'd).  head 0: all of them; else only the first ones up
  * to the first that ends at or past `head` bytes of text and has a body
  * (not a bare heading): a story's head.  False, *pr and *format empty,
@@ -87,6 +88,11 @@ bool derived_open(const char *path, const struct derived_key *k, struct derived 
  * the text or out of order). */
 bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
                       char **format);
+
+/* Free what derived_chapters put in *pr (title, author, chapters) and
+ * zero it: parse_result_free without the parser (derived.c sits below
+ * it).  pr->meta must be empty. */
+void derived_chapters_free(struct parse_result *pr);
 
 /* Store the conversion eb (text, blocks, chapters, title, author, format)
  * as the derived file of the ebook at `path`, made from it as `k` says

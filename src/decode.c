@@ -569,7 +569,7 @@ struct source *decode_open_derived(const char *path, size_t head)
     struct parse_result pr;
     char *format;
     if (!derived_chapters(&d, head, &pr, &format) || pr.n_ch == 0) {
-        parse_result_free(&pr);
+        derived_chapters_free(&pr);
         free(format);
         derived_close(&d);
         return NULL;
@@ -610,10 +610,17 @@ void decode_free(struct source *src)
     free(src->owned);
     free(src->format);
     if (src->eb && src->derived.map) {
-        /* text and blocks are the mapping's; the rest is plain malloc'd
-           memory (the plugin's too: one libc), no plugin needed */
-        free(src->eb->format);
-        parse_result_free(&src->eb->pr);
+        /* text and blocks are the mapping's */
+        src->eb->text = NULL;
+        src->eb->blocks = NULL;
+        src->eb->n_blocks = 0;
+        if (ebook_door_loaded()) {
+            ebook_door_free(src->eb);   /* a conversion's chapters and meta */
+        } else {
+            /* never converted here: the chapters are derived_chapters' */
+            derived_chapters_free(&src->eb->pr);
+            free(src->eb->format);
+        }
         free(src->eb);
     } else if (src->eb) {
         ebook_door_free(src->eb);

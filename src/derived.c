@@ -414,6 +414,16 @@ static bool rd_chapter(struct rd *r, struct parse_chapter *c)
     return rd_str(r, p + 2, &c->title);
 }
 
+void derived_chapters_free(struct parse_result *pr)
+{
+    free(pr->title);
+    free(pr->author);
+    for (size_t i = 0; i < pr->n_ch; i++)
+        free(pr->ch[i].title);
+    free(pr->ch);
+    memset(pr, 0, sizeof *pr);
+}
+
 bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
                       char **format)
 {
@@ -457,7 +467,7 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
         ok = ok && (pr->n_ch < count || r.p == body_len);
     }
     if (!ok) {
-        parse_result_free(pr);
+        derived_chapters_free(pr);
         free(*format);
         *format = NULL;
         memset(pr, 0, sizeof *pr);
