@@ -121,6 +121,18 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
  * file. */
 struct source *decode_open_derived(const char *path, size_t head);
 
+/* The first chapters of the EPUB at `path` (its first n bytes `first`
+ * say it is one: ebook_door_sniff) converted through the plugin
+ * (ebook_door_read_head: chapters up to `head` bytes of text, whole, the
+ * whole conversion's first ones byte for byte): a head for the first
+ * screen of a story read for the first time.  *total: the whole text's
+ * length guessed.  Its text is owned and never written to the derived
+ * cache (it is not the whole).  NULL when the file is no EPUB, has no
+ * such head (a few chapters: convert it whole) or the plugin is not
+ * there. */
+struct source *decode_open_ebook_head(const char *path, const unsigned char *first, size_t n,
+                                      size_t head, size_t *total);
+
 /* Make sure a stub's text is there (decode_stub): a no-op for a source
  * that has text, else map the file when it is still the valid UTF-8 the
  * stub describes, or decode it now; an ebook stub (fmt set after

@@ -586,6 +586,32 @@ struct source *decode_open_derived(const char *path, size_t head)
     return src;
 }
 
+struct source *decode_open_ebook_head(const char *path, const unsigned char *first, size_t n,
+                                      size_t head, size_t *total)
+{
+    *total = 0;
+    if (ebook_door_sniff(path, first, n, NULL) != EBOOK_EPUB)
+        return NULL;
+    struct ebook eb;
+    char *e = NULL;
+    if (!ebook_door_read_head(path, EBOOK_EPUB, head, &eb, total, &e)) {
+        free(e);
+        ebook_door_free(&eb);
+        return NULL;
+    }
+    free(e);
+    struct source *src = source_new(path);
+    decode_restamp(src);
+    source_take_ebook(src, EBOOK_EPUB, &eb);
+    if (text_is_blank(src->text, src->len)) {
+        decode_free(src);
+        return NULL;
+    }
+    if (*total < src->len)
+        *total = src->len;
+    return src;   /* a head: never kept as the derived file */
+}
+
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime)
 {

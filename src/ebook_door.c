@@ -166,6 +166,14 @@ bool ebook_door_read(const char *path, enum ebook_format f, struct ebook *out, c
     return p && p->read_file(path, f, out, err);
 }
 
+bool ebook_door_read_head(const char *path, enum ebook_format f, size_t head, struct ebook *out,
+                          size_t *total, char **err)
+{
+    memset(out, 0, sizeof *out);
+    const struct ebook_plugin *p = get(err);
+    return p && p->read_head(path, f, head, out, total, err);
+}
+
 void ebook_door_free(struct ebook *eb)
 {
     if (!eb)

@@ -338,6 +338,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         return NULL;
     struct source *src = NULL;
     size_t raw = 0;   /* bytes of the file the head holds */
+    size_t ebook_total = 0;   /* an ebook's whole derived text (bytes, maybe a guess) */
     /* scan_tree stat'ed the one regular file it found */
     const struct stat *sb = b.scan.n_files == 1 ? &b.scan.files[0].st : NULL;
     FILE *f = sb ? fopen(path, "rb") : NULL;
@@ -367,10 +368,15 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         fclose(f);
         if (ebook_door_maybe(path, bytes, got)) {
             /* An EPUB or HTML file: its first chapters from its derived
-             * file when it has one (read before), else no head (converted
-             * whole, the door). */
-            free(bytes);
+             * file when it has one (read before), else an EPUB's first
+             * chapters converted (the door), else no head (converted
+             * whole). */
             src = decode_open_derived(path, head);
+            if (src)
+                ebook_total = src->len;
+            else
+                src = decode_open_ebook_head(path, bytes, got, head, &ebook_total);
+            free(bytes);
             if (!src) {
                 scan_result_free(&b.scan);
                 set_err(err, "%s: an EPUB or HTML file has no head to show first", path);
@@ -414,7 +420,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
      * the whole story arrives). */
     size_t whole;
     if (src->eb)
-        whole = src->len;   /* the derived file's whole text */
+        whole = ebook_total;   /* the derived file's text, or a guess from a head's */
     else if (src->enc == ENC_UTF8 || src->enc == ENC_UTF8_BOM)
         whole = (size_t)file_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
     else
