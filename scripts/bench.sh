@@ -280,7 +280,9 @@ if command -v zip >/dev/null 2>&1; then
         for key in wait cpu; do
             : >"$W/v-ew"; : >"$W/v-ec"; : >"$W/v-el"
             rm -rf "$W/cache-epub"
-            run_pt epub "$W/cache-epub" $FIRST send:qq -- "$Q" "$e"   # the first reading
+            # the first reading, to the end: the whole story converted (on
+            # the loader's thread) and kept as the derived text
+            run_pt epub "$W/cache-epub" $FIRST send:100% wait:Quembertonia send:qq -- "$Q" "$e"
             i=0
             while [ $i -lt "$FIRST_RUNS" ]; do
                 run_pt epub "$W/cache-epub" $FIRST cpu send:qq -- "$Q" "$e"
