@@ -61,6 +61,14 @@ struct derived {
 void derived_enable(bool on);
 bool derived_enabled(void);
 
+/* Whether a conversion made while a library is built (decode_open) is
+ * kept too, besides one made when a listed story is first read (an
+ * ebook stub, decode_load_stub): on when the library is the one file
+ * being read (main), off for a folder, whose first build converts every
+ * ebook in it while one is read (off at start). */
+void derived_keep_builds(bool on);
+bool derived_keeps_builds(void);
+
 /* The key of the file at `path` as it is now; false when it cannot be
  * stat'ed or is not a regular file. */
 bool derived_key_of(const char *path, struct derived_key *k);

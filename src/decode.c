@@ -323,8 +323,10 @@ static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, 
     source_take_ebook(src, f, &eb);
     if (text_is_blank(src->text, src->len))
         return DECODE_EMPTY;
-    struct derived_key k = source_key(src);
-    source_keep_derived(src, &k);
+    if (derived_keeps_builds()) {
+        struct derived_key k = source_key(src);
+        source_keep_derived(src, &k);
+    }
     return DECODE_OK;
 }
 

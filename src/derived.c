@@ -41,6 +41,18 @@ bool derived_enabled(void)
     return atomic_load(&enabled);
 }
 
+static atomic_bool keep_builds;
+
+void derived_keep_builds(bool on)
+{
+    atomic_store(&keep_builds, on);
+}
+
+bool derived_keeps_builds(void)
+{
+    return atomic_load(&keep_builds);
+}
+
 static const char *byte_order(void)
 {
     const uint16_t one = 1;

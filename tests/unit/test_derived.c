@@ -287,6 +287,7 @@ static void test_door(void)
         return;
     }
     derived_enable(true);
+    derived_keep_builds(true);
     char *path = write_file("door.html",
                             "<html><head><title>Door</title></head><body><h1>Chapter 1</h1>"
                             "<p>Through the <em>door</em> it came.</p><hr><p>And went.</p>"
@@ -343,6 +344,27 @@ static void test_door(void)
     free(dp);
     decode_free(s);
     free(path);
+
+    /* A folder's build (keep_builds off): converted, not kept; the same
+       file read from a stub is. */
+    derived_keep_builds(false);
+    path = write_file("folder.html", "<html><body><h1>Chapter 1</h1><p>In a folder.</p></body></html>\n");
+    s = decode_open(path, &why, &err);
+    free(err);
+    err = NULL;
+    char *fdp = derived_path(path);
+    CHECK("a build in a folder: converted, no derived file",
+          s && s->derived.map == NULL && fdp && access(fdp, F_OK) != 0);
+    if (s) {
+        st = decode_stub(path, ENC_UTF8, s->len, 0, false, s->size, s->mtime);
+        st->fmt = EBOOK_HTML;
+        CHECK("read from a stub: kept", decode_load_stub(st) && st->derived.map && opens(path));
+        decode_free(st);
+    }
+    decode_free(s);
+    free(fdp);
+    free(path);
+    derived_keep_builds(true);
 
     /* A head from the derived file: the whole's first chapters, the
        same offsets, titles and bytes. */
