@@ -84,6 +84,11 @@ bool ebook_read_file(const char *path, enum ebook_format f, struct ebook *out, c
 bool ebook_read_file_head(const char *path, enum ebook_format f, size_t head, struct ebook *out,
                           size_t *total, char **err);
 
+/* The same for the file's bytes in memory (a mapping: only the zip's
+ * directory and the documents converted are touched); `name` a label. */
+bool ebook_read_bytes_head(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                           size_t head, struct ebook *out, size_t *total, char **err);
+
 /* The same for bytes in memory (tests, fuzzing); `name` is a label only. */
 bool ebook_read_bytes(const char *name, enum ebook_format f, const void *bytes, size_t n,
                       struct ebook *out, char **err);

@@ -304,12 +304,14 @@ static void source_keep_derived(struct source *src, const struct derived_key *k)
         derived_close(&d);
 }
 
-/* Convert the ebook file at src->path (format f) into src. */
-static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, char **err)
+/* Convert the ebook file at src->path (format f), mapped at map[0, n),
+ * into src. */
+static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, const void *map,
+                                       size_t n, char **err)
 {
     struct ebook eb;
     char *e = NULL;
-    if (!ebook_door_read(src->path, f, &eb, &e)) {
+    if (!ebook_door_read_bytes(src->path, f, map, n, &eb, &e)) {
         ebook_door_free(&eb);
         if (err) {
             free(*err);
@@ -415,6 +417,32 @@ static void *decode_map(int fd, size_t n)
     return map;
 }
 
+/* The regular file at `path` mapped whole (guarded), *n its bytes; NULL
+ * when it cannot be (or is empty).  Unmap with unmap_path. */
+static void *map_path(const char *path, size_t *n)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *map = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= SIZE_MAX / 4) {
+        *n = (size_t)st.st_size;
+        map = decode_map(fd, *n);
+    }
+    close(fd);
+    return map == MAP_FAILED ? NULL : map;
+}
+
+static void unmap_path(void *map, size_t n)
+{
+    if (!map)
+        return;
+    mapguard_remove(map);
+    munmap(map, n);
+}
+
 bool decode_changed(struct source *src)
 {
     if (!src->mtime)
@@ -492,16 +520,16 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
     char *ewhy = NULL;
     int f = ebook_door_sniff(path, map, n < SNIFF_BYTES ? n : SNIFF_BYTES, &ewhy);
     if (f != EBOOK_NONE) {
+        /* converted from the mapping (guarded), no copy of the zip */
+        *why = f < 0 ? DECODE_ERROR : decode_ebook(src, (enum ebook_format)f, map, n, err);
         mapguard_remove(map);
         munmap(map, n);
         if (f < 0) {
-            *why = DECODE_ERROR;
             set_err(err, "%s: %s", path, ewhy);
             free(ewhy);
             decode_free(src);
             return NULL;
         }
-        *why = decode_ebook(src, (enum ebook_format)f, err);
         if (*why != DECODE_OK) {
             decode_free(src);
             return NULL;
@@ -596,12 +624,17 @@ struct source *decode_open_ebook_head(const char *path, const unsigned char *fir
         return NULL;
     struct ebook eb;
     char *e = NULL;
-    if (!ebook_door_read_head(path, EBOOK_EPUB, head, &eb, total, &e)) {
-        free(e);
+    size_t n_map = 0;
+    void *map = map_path(path, &n_map);
+    if (!map)
+        return NULL;
+    bool ok = ebook_door_read_head(path, EBOOK_EPUB, map, n_map, head, &eb, total, &e);
+    unmap_path(map, n_map);
+    free(e);
+    if (!ok) {
         ebook_door_free(&eb);
         return NULL;
     }
-    free(e);
     struct source *src = source_new(path);
     decode_restamp(src);
     source_take_ebook(src, EBOOK_EPUB, &eb);
@@ -745,7 +778,13 @@ static bool ebook_unchanged(struct source *src)
     }
     struct ebook eb;
     char *e = NULL;
-    bool ok = ebook_door_read(src->path, src->fmt, &eb, &e) && eb.len == src->len;
+    size_t n = 0;
+    void *map = map_path(src->path, &n);
+    bool ok = map && ebook_door_read_bytes(src->path, src->fmt, map, n, &eb, &e) &&
+              eb.len == src->len;
+    if (!map)
+        memset(&eb, 0, sizeof eb);
+    unmap_path(map, n);
     free(e);
     if (ok) {
         source_take_ebook(src, src->fmt, &eb);
