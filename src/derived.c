@@ -247,6 +247,28 @@ static bool write_all(int fd, struct iovec *iov, int n)
     return true;
 }
 
+/* Write blocks b[0, n) as they are in memory, their padding bytes zero
+ * (the file's bytes are then the same for the same conversion). */
+static bool write_blocks(int fd, const struct block *b, size_t n)
+{
+    struct block chunk[512];
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i < 512 ? n - i : 512;
+        memset(chunk, 0, k * sizeof *chunk);
+        for (size_t j = 0; j < k; j++) {
+            chunk[j].off = b[i + j].off;
+            chunk[j].end = b[i + j].end;
+            chunk[j].kind = b[i + j].kind;
+            chunk[j].flags = b[i + j].flags;
+        }
+        struct iovec v = {chunk, k * sizeof *chunk};
+        if (!write_all(fd, &v, 1))
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 struct dfile {
     char *path;
     long long mtime_ns, size;
@@ -531,10 +553,9 @@ int derived_write(const char *path, const struct derived_key *k, const struct eb
     free(lines);
     static char zeros[8];
     size_t pad = blocks_at(at, len) - (at + len);   /* the NUL and alignment */
-    struct iovec iov[5] = {
+    struct iovec iov[3] = {
         /* writev only reads them: iovec has no const */
         {hdr, at}, {(void *)(uintptr_t)text, len}, {zeros, pad},
-        {(void *)(uintptr_t)eb->blocks, n * sizeof *eb->blocks}, {chs.data, chs.len},
     };
     static atomic_uint seq;
     char *tmp = xasprintf("%s.tmp.%ld.%u", dpath, (long)getpid(), atomic_fetch_add(&seq, 1));
@@ -543,7 +564,9 @@ int derived_write(const char *path, const struct derived_key *k, const struct eb
     int rc = mkdir_p(dir, err);
     int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
     if (rc == 0) {
-        bool ok = fd >= 0 && write_all(fd, iov, 5);
+        bool ok = fd >= 0 && write_all(fd, iov, 3) && write_blocks(fd, eb->blocks, n);
+        struct iovec tail = {chs.data, chs.len};
+        ok = ok && write_all(fd, &tail, 1);
         int e = errno;
         if (fd >= 0 && close(fd) != 0 && ok) {
             ok = false;

@@ -876,9 +876,13 @@ static int check_heads(const char *label, const char *path, const struct ebook *
                     memcmp(h.text, whole->text, h.len) == 0 &&
                     h.len == whole->pr.ch[h.pr.n_ch - 1].end && h.len >= sizes[i] &&
                     h.n_blocks <= whole->n_blocks &&
-                    memcmp(h.blocks, whole->blocks, h.n_blocks * sizeof *h.blocks) == 0 &&
                     (h.n_blocks == whole->n_blocks || whole->blocks[h.n_blocks].off >= h.len) &&
                     strcmp(h.format, whole->format) == 0 && total > 0;
+        for (size_t k = 0; same && k < h.n_blocks; k++)   /* field by field: padding */
+            same = h.blocks[k].off == whole->blocks[k].off &&
+                   h.blocks[k].end == whole->blocks[k].end &&
+                   h.blocks[k].kind == whole->blocks[k].kind &&
+                   h.blocks[k].flags == whole->blocks[k].flags;
         for (size_t c = 0; same && c < h.pr.n_ch; c++) {
             const struct parse_chapter *a = &h.pr.ch[c], *b = &whole->pr.ch[c];
             same = a->start == b->start && a->end == b->end && a->front_end == b->front_end &&
