@@ -17,8 +17,12 @@
  *
  * An EPUB or HTML file (ebook_door_sniff on its name and first bytes) is
  * not decoded here but converted by the ebook door (ebook.h,
- * ebook_door.h): its source's text is the derived text, owned, and the
- * source holds the conversion (blocks, chapters, metadata, format).
+ * ebook_door.h): its source's text is the derived text, and the source
+ * holds the conversion (blocks, chapters, metadata, format).  With the
+ * derived-text cache on (derived.h), the converted text and blocks are
+ * written to a derived file and used from its mapping (file-backed, not
+ * private memory); an ebook stub (below) is then loaded from that file
+ * without converting again, without the plugin.
  *
  * All offsets anywhere in quire are byte offsets into source.text. */
 #ifndef QUIRE_DECODE_H
@@ -27,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "derived.h"
 #include "ebook.h"
 
 enum source_encoding {
@@ -60,6 +65,8 @@ struct source {
     void *map;           /* mmap'd region (or NULL) */
     size_t map_len;
     char *owned;         /* malloc'd converted text (or NULL) */
+    struct derived derived;   /* an ebook whose text and blocks are its
+                                 derived file mapped (derived.h), or zeroed */
 };
 
 /* Why a file is not text (see decode_open). */
@@ -104,10 +111,34 @@ struct source *decode_bytes(const char *path, const void *bytes, size_t len,
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime);
 
+/* The ebook at `path` from its derived file alone (derived.h: the cache
+ * on, and a sound derived file made from the file as it is now): text and
+ * blocks the file's mapping, chapters, title, author and format name from
+ * it, no plugin, no conversion.  All its chapters when head is 0; else
+ * only the first ones holding `head` bytes of text (whole chapters, the
+ * last not a bare heading): a head for the first screen whose offsets,
+ * chapters and text are the whole story's.  NULL when there is no such
+ * file. */
+struct source *decode_open_derived(const char *path, size_t head);
+
+/* The first chapters of the EPUB at `path` (its first n bytes `first`
+ * say it is one: ebook_door_sniff) converted through the plugin
+ * (ebook_door_read_head: chapters up to `head` bytes of text, whole, the
+ * whole conversion's first ones byte for byte): a head for the first
+ * screen of a story read for the first time.  *total: the whole text's
+ * length guessed.  Its text is owned and never written to the derived
+ * cache (it is not the whole).  NULL when the file is no EPUB, has no
+ * such head (a few chapters: convert it whole) or the plugin is not
+ * there. */
+struct source *decode_open_ebook_head(const char *path, const unsigned char *first, size_t n,
+                                      size_t head, size_t *total);
+
 /* Make sure a stub's text is there (decode_stub): a no-op for a source
  * that has text, else map the file when it is still the valid UTF-8 the
  * stub describes, or decode it now; an ebook stub (fmt set after
- * decode_stub) is converted again and must give `len` bytes.  If the file
+ * decode_stub) is mapped from its derived file (derived.h) when that was
+ * made from the file as it is now, else converted again (and the derived
+ * file written when the cache is on), and must give `len` bytes.  If the file
  * changed since it was cached (another length), or cannot be read any
  * more, the text is still `len` bytes long
  * (the readable part, then blank lines) so every cached offset stays inside

@@ -73,6 +73,22 @@ enum ebook_format ebook_sniff(const char *name, const unsigned char *head, size_
  * document", ...; malloc'd).  Never crashes, never hangs, on any input. */
 bool ebook_read_file(const char *path, enum ebook_format f, struct ebook *out, char **err);
 
+/* The first chapters of the EPUB at `path` (f must be EBOOK_EPUB), for a
+ * first screen before the whole is converted: the spine read until the
+ * chapters before the last one converted hold `head` bytes (the last is
+ * dropped), so that their text, blocks and chapters are byte for byte
+ * those ebook_read_file gives for the whole file.  *total (may be NULL):
+ * the whole text's length guessed from the share of the spine read.
+ * False with *err when the file has no such head (fewer chapters: read it
+ * whole) or cannot be read. */
+bool ebook_read_file_head(const char *path, enum ebook_format f, size_t head, struct ebook *out,
+                          size_t *total, char **err);
+
+/* The same for the file's bytes in memory (a mapping: only the zip's
+ * directory and the documents converted are touched); `name` a label. */
+bool ebook_read_bytes_head(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                           size_t head, struct ebook *out, size_t *total, char **err);
+
 /* The same for bytes in memory (tests, fuzzing); `name` is a label only. */
 bool ebook_read_bytes(const char *name, enum ebook_format f, const void *bytes, size_t n,
                       struct ebook *out, char **err);

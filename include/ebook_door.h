@@ -40,6 +40,8 @@ struct ebook_plugin {
     bool (*read_bytes)(const char *name, enum ebook_format f, const void *bytes, size_t n,
                        struct ebook *out, char **err);
     void (*free)(struct ebook *eb);
+    bool (*read_head)(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                      size_t head, struct ebook *out, size_t *total, char **err);
 };
 
 /* May a file named `name` whose first n bytes are `head` be an ebook?  A
@@ -56,6 +58,16 @@ bool ebook_door_maybe(const char *name, const unsigned char *head, size_t n);
  * "EPUB/HTML support not installed: quire-ebook.so: cannot open ...") for
  * a file its name or zip header says is one. */
 int ebook_door_sniff(const char *name, const unsigned char *head, size_t n, char **why);
+
+/* ebook_read_bytes_head through the plugin (false with *err when there
+ * is no head or no plugin); *out freed with ebook_door_free. */
+bool ebook_door_read_head(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                          size_t head, struct ebook *out, size_t *total, char **err);
+
+/* ebook_read_bytes through the plugin (the file mapped by the caller,
+ * guarded: mapguard.h); false with *err as ebook_door_read. */
+bool ebook_door_read_bytes(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                           struct ebook *out, char **err);
 
 /* ebook_read_file through the plugin; false with *err (malloc'd, without
  * the path) when the converter refuses the file or the plugin is not

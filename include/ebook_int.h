@@ -59,6 +59,16 @@ void html_finish(struct ebook *eb);
 /* The EPUB reader (epub.c) and the HTML reader (html.c) behind
  * ebook_read_bytes. */
 bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err);
+/* epub_read stopped early (head > 0): only the spine documents up to the
+ * first after which the chapters but the last hold `head` bytes of text,
+ * and only those chapters kept (the last is dropped: the documents after
+ * it might still add to it).  Their text, blocks and chapters are
+ * byte for byte the whole conversion's; *total (may be NULL) guesses the
+ * whole text's length from the share of the spine read.  False with *err
+ * when there is no such head (the whole file is fewer chapters): the
+ * caller converts it whole.  head 0: epub_read. */
+bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, struct ebook *out,
+                    size_t *total, char **err);
 bool html_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err);
 
 #endif

@@ -34,7 +34,11 @@ struct library *library_open(const char *root, char **err);
  * `total` is the whole file's (for a converted encoding, an estimate from
  * the head's).  NULL with *err set when the head holds no whole character
  * of text or no story (the caller then opens the whole file).  No index cache
- * is read or written. */
+ * is read or written.  An EPUB or HTML file: its first whole chapters from
+ * its derived file (derived.h) when it has one, else an EPUB's first
+ * chapters converted (ebook.h, ebook_read_bytes_head); their offsets,
+ * keys and text are the whole conversion's, `total` its length (for a
+ * conversion's head, a guess); NULL when neither gives one. */
 struct library *library_open_head(const char *path, size_t head, char **err);
 
 /* A long story reopened at a saved place outside its head, without

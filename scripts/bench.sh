@@ -226,6 +226,94 @@ for s in $SIZES; do
     record "end $s quire=$qe less=$le quire_anon=$qa quire_anon_cold=${qac:--} less_anon=$la quire_rss=$qr less_rss=$lr quire_hwm=$qh less_hwm=$lh quire_resize=${qz:--} less_resize=${lz:--} quire_cpu=${qcpu:--} less_cpu=${lcpu:--}"
 done
 
+# --- EPUB (issue 15): each serial as an EPUB of one XHTML document per
+# chapter (split at its "Chapter N" lines; 3,236 chapters at 32 MB), made
+# here with awk and zip; its first screen with a warm cache (the derived
+# text of an earlier reading: derived.h) and a cold one (everything
+# converted first), against less on the same text as TXT; private memory
+# (anon) after the first screen and at the end, beside the 1 MB EPUB's.
+# make_epub TXT EPUB: the EPUB of a serial
+make_epub() {
+    d="$W/epub-build"
+    rm -rf "$d"
+    mkdir -p "$d/META-INF" "$d/OEBPS"
+    printf 'application/epub+zip' >"$d/mimetype"
+    printf '<?xml version="1.0"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>\n' >"$d/META-INF/container.xml"
+    awk -v dir="$d/OEBPS" '
+        function esc(t) { gsub(/&/, "\\&amp;", t); gsub(/</, "\\&lt;", t); gsub(/>/, "\\&gt;", t); return t }
+        function para() { if (p != "") printf "<p>%s</p>\n", esc(p) >f; p = "" }
+        function close_ch() { if (f != "") { para(); printf "</body></html>\n" >f; close(f) } }
+        NR == 1 { title = $0; sub(/ by .*/, "", title); author = $0; sub(/.* by /, "", author); next }
+        /^Chapter [0-9]+$/ {
+            close_ch(); n++
+            f = sprintf("%s/c%05d.xhtml", dir, n)
+            printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>%s</title></head><body><h1>%s</h1>\n", $0, $0 >f
+            man = man sprintf("<item id=\"c%d\" href=\"c%05d.xhtml\" media-type=\"application/xhtml+xml\"/>", n, n)
+            spine = spine sprintf("<itemref idref=\"c%d\"/>", n)
+            nav = nav sprintf("<li><a href=\"c%05d.xhtml\">%s</a></li>", n, $0)
+            next
+        }
+        f == "" { next }
+        /^[ \t]*$/ { para(); next }
+        { p = p == "" ? $0 : p " " $0 }
+        END {
+            close_ch()
+            g = dir "/nav.xhtml"
+            printf "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"><body><nav epub:type=\"toc\"><ol>%s</ol></nav></body></html>\n", nav >g
+            close(g)
+            g = dir "/content.opf"
+            printf "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>%s</dc:title><dc:creator>%s</dc:creator></metadata><manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>%s</manifest><spine>%s</spine></package>\n", esc(title), esc(author), man, spine >g
+            close(g)
+        }' "$1"
+    rm -f "$2"
+    (cd "$d" && zip -X0 -q "$2" mimetype && zip -X6 -q -r "$2" META-INF OEBPS)
+    rm -rf "$d"
+}
+if command -v zip >/dev/null 2>&1; then
+    echo
+    echo "== EPUB (median of $FIRST_RUNS rounds; warm: derived text and index cache kept, cold: emptied; less: the TXT)"
+    printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "size" "measure" "quire" "q-cold" "less" "ratio" "r-cold"
+    for s in $SIZES; do
+        t="$W/serial-$s.txt" e="$W/serial-$s.epub"
+        make_epub "$t" "$e"
+        touch -d '1 minute ago' "$e"
+        for key in wait cpu; do
+            : >"$W/v-ew"; : >"$W/v-ec"; : >"$W/v-el"
+            rm -rf "$W/cache-epub"
+            # the first reading, to the end: the whole story converted (on
+            # the loader's thread) and kept as the derived text
+            run_pt epub "$W/cache-epub" $FIRST send:100% wait:Quembertonia send:qq -- "$Q" "$e"
+            i=0
+            while [ $i -lt "$FIRST_RUNS" ]; do
+                run_pt epub "$W/cache-epub" $FIRST cpu send:qq -- "$Q" "$e"
+                step "$([ $key = wait ] && echo $FIRST || echo cpu)" "$W/pt.out" >>"$W/v-ew"
+                rm -rf "$W/cache-epub-cold"
+                run_pt epub "$W/cache-epub-cold" $FIRST cpu send:qq -- "$Q" "$e"
+                step "$([ $key = wait ] && echo $FIRST || echo cpu)" "$W/pt.out" >>"$W/v-ec"
+                run_pt epub "$W/cache-none" $FIRST cpu send:q -- less "$t"
+                step "$([ $key = wait ] && echo $FIRST || echo cpu)" "$W/pt.out" >>"$W/v-el"
+                i=$((i + 1))
+            done
+            ew=$(median <"$W/v-ew"); ec=$(median <"$W/v-ec"); el=$(median <"$W/v-el")
+            label="EPUB first screen (ms)"; [ $key = cpu ] && label="  CPU to first (ms)"
+            printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "$label" "$ew" "$ec" "$el" "$(ratio "$ew" "$el")" "$(ratio "$ec" "$el")"
+            record "epub_first $s key=$key quire_warm=$ew quire_cold=$ec less_txt=$el"
+        done
+        # private memory: after the first screen, at the end (100%)
+        rm -rf "$W/state"
+        XDG_STATE_HOME="$W/state" XDG_CACHE_HOME="$W/cache-epub" "$PT" -s 80x24 $FIRST mem \
+            send:100% wait:Quembertonia mem send:qq -- "$Q" "$e" >"$W/em.out" 2>/dev/null
+        ea1=$(awk '$1 == "mem" {c++; if (c == 1) for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "anon_kib") print kv[2]}}' "$W/em.out")
+        ea2=$(awk '$1 == "mem" {c++; if (c == 2) for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "anon_kib") print kv[2]}}' "$W/em.out")
+        eh=$(step hwm_kib "$W/em.out")
+        printf '%-6s %-22s %9s %9s %9s\n' "${s}MB" "EPUB anon KiB first/end" "${ea1:--}" "${ea2:--}" ""
+        printf '%-6s %-22s %9s\n' "${s}MB" "EPUB peak RSS KiB" "${eh:--}"
+        record "epub_mem $s anon_first=${ea1:--} anon_end=${ea2:--} hwm=${eh:--}"
+    done
+else
+    echo "bench: zip is not installed: the EPUB figures are skipped"
+fi
+
 # --- reopened at the saved place (issue 17): the place saved by one run
 # (N%, then q), the next run timed until the place's marker is drawn,
 # against `less +Np`; Meridianholt marks 50% of the bytes, Ultimabrook 99%.

@@ -28,6 +28,7 @@
 #define CACHE_MAGIC "quire-index 3 ebook " CACHE_XSTR(EBOOK_VERSION)
 /* Limits a valid entry stays within (anything beyond is corruption). */
 #define CACHE_MAX_LEAD 4096
+#define CACHE_EBOOK_MAX_TEXT (512ULL << 20)   /* bytes of an ebook's derived text */
 /* Files modified this recently (ns) before the scan are not stored. */
 #define CACHE_RACY_NS 1000000000LL
 /* Base64 digits per 64-bit sketch value. */
@@ -294,13 +295,21 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
             r.bad = true;
     } else if (p[0] == 'F') {
         f.enc = (enum source_encoding)rec_num(&r, ENC_CP1252);
+        /* A text decodes to at most 3 bytes a byte (Windows-1252); an
+         * ebook's derived text is bounded by what its converter inflates
+         * (512 MiB in all, epub.c): a zip of well-compressed chapters
+         * easily holds more than three times its size. */
         unsigned long long size = (unsigned long long)st.size;
-        f.len = (size_t)rec_num(&r, size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8);
+        unsigned long long text_max = size > (ULLONG_MAX - 8) / 3 ? ULLONG_MAX : size * 3 + 8;
+        f.len = (size_t)rec_num(&r, CACHE_EBOOK_MAX_TEXT > text_max ? CACHE_EBOOK_MAX_TEXT
+                                                                     : text_max);
         f.invalid = (size_t)rec_num(&r, f.len);
         f.crlf = rec_num(&r, 1) != 0;
         f.sketched = rec_num(&r, 1) != 0;
         f.n_pc = (size_t)rec_num(&r, f.len + 1);
         f.fmt = (enum ebook_format)rec_num(&r, EBOOK_EPUB);
+        if (f.fmt == EBOOK_NONE && f.len > text_max)
+            r.bad = true;
         bool has_meta = rec_num(&r, 1) != 0;
         f.title = rec_opt_str(&r);
         f.author = rec_opt_str(&r);

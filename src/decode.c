@@ -258,12 +258,60 @@ static void source_take_ebook(struct source *src, enum ebook_format f, struct eb
     src->crlf = false;
 }
 
-/* Convert the ebook file at src->path (format f) into src. */
-static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, char **err)
+/* The derived-cache key of the file src was stat'ed as (stamp_from). */
+static struct derived_key source_key(const struct source *src)
+{
+    return (struct derived_key){
+        .size = src->size, .mtime_ns = src->mtime_ns, .dev = src->dev, .ino = src->ino,
+    };
+}
+
+/* src's ebook text and blocks from now on the mapping d (moved): the
+ * converted ones are freed.  Called before anything points into them. */
+static void source_use_derived(struct source *src, struct derived *d)
+{
+    struct ebook *eb = src->eb;
+    struct ebook old = {.text = eb->text, .blocks = eb->blocks};
+    ebook_door_free(&old);
+    /* a read-only mapping: nothing writes an ebook's text or blocks once
+       converted */
+    char *base = d->map;
+    eb->text = base + (d->text - base);
+    eb->len = d->len;
+    eb->blocks = (void *)(base + ((const char *)d->blocks - base));
+    eb->n_blocks = d->n_blocks;
+    eb->cap_text = eb->cap_blocks = 0;
+    src->text = d->text;
+    src->len = d->len;
+    src->derived = *d;
+    memset(d, 0, sizeof *d);
+}
+
+/* Keep src's fresh conversion (key k: the file before converting) as its
+ * derived file, and use that file's mapping instead of the conversion's
+ * memory.  Nothing happens when the derived cache is off. */
+static void source_keep_derived(struct source *src, const struct derived_key *k)
+{
+    char *e = NULL;
+    if (derived_write(src->path, k, src->eb, &e) != 0) {
+        free(e);   /* a cache: the story reads on from memory */
+        return;
+    }
+    struct derived d;
+    if (derived_open(src->path, k, &d) && d.len == src->len)
+        source_use_derived(src, &d);
+    else
+        derived_close(&d);
+}
+
+/* Convert the ebook file at src->path (format f), mapped at map[0, n),
+ * into src. */
+static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, const void *map,
+                                       size_t n, char **err)
 {
     struct ebook eb;
     char *e = NULL;
-    if (!ebook_door_read(src->path, f, &eb, &e)) {
+    if (!ebook_door_read_bytes(src->path, f, map, n, &eb, &e)) {
         ebook_door_free(&eb);
         if (err) {
             free(*err);
@@ -275,7 +323,13 @@ static enum decode_reject decode_ebook(struct source *src, enum ebook_format f, 
     }
     free(e);
     source_take_ebook(src, f, &eb);
-    return text_is_blank(src->text, src->len) ? DECODE_EMPTY : DECODE_OK;
+    if (text_is_blank(src->text, src->len))
+        return DECODE_EMPTY;
+    if (derived_keeps_builds()) {
+        struct derived_key k = source_key(src);
+        source_keep_derived(src, &k);
+    }
+    return DECODE_OK;
 }
 
 /* Decode bytes b[0..n) into src.  `stable` is true when b stays valid for the
@@ -363,6 +417,32 @@ static void *decode_map(int fd, size_t n)
     return map;
 }
 
+/* The regular file at `path` mapped whole (guarded), *n its bytes; NULL
+ * when it cannot be (or is empty).  Unmap with unmap_path. */
+static void *map_path(const char *path, size_t *n)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *map = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= SIZE_MAX / 4) {
+        *n = (size_t)st.st_size;
+        map = decode_map(fd, *n);
+    }
+    close(fd);
+    return map == MAP_FAILED ? NULL : map;
+}
+
+static void unmap_path(void *map, size_t n)
+{
+    if (!map)
+        return;
+    mapguard_remove(map);
+    munmap(map, n);
+}
+
 bool decode_changed(struct source *src)
 {
     if (!src->mtime)
@@ -440,16 +520,16 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
     char *ewhy = NULL;
     int f = ebook_door_sniff(path, map, n < SNIFF_BYTES ? n : SNIFF_BYTES, &ewhy);
     if (f != EBOOK_NONE) {
+        /* converted from the mapping (guarded), no copy of the zip */
+        *why = f < 0 ? DECODE_ERROR : decode_ebook(src, (enum ebook_format)f, map, n, err);
         mapguard_remove(map);
         munmap(map, n);
         if (f < 0) {
-            *why = DECODE_ERROR;
             set_err(err, "%s: %s", path, ewhy);
             free(ewhy);
             decode_free(src);
             return NULL;
         }
-        *why = decode_ebook(src, (enum ebook_format)f, err);
         if (*why != DECODE_OK) {
             decode_free(src);
             return NULL;
@@ -510,6 +590,63 @@ struct source *decode_map_unchecked(const char *path, char **err)
     return src;
 }
 
+struct source *decode_open_derived(const char *path, size_t head)
+{
+    struct derived_key k;
+    struct derived d;
+    if (!derived_key_of(path, &k) || !derived_open(path, &k, &d))
+        return NULL;
+    struct parse_result pr;
+    char *format;
+    if (!derived_chapters(&d, head, &pr, &format) || pr.n_ch == 0) {
+        derived_chapters_free(&pr);
+        free(format);
+        derived_close(&d);
+        return NULL;
+    }
+    struct source *src = source_new(path);
+    decode_restamp(src);
+    src->eb = xcalloc(1, sizeof *src->eb);
+    src->eb->pr = pr;
+    src->eb->format = format;
+    src->format = xstrdup(format ? format : "ebook");
+    src->fmt = format && strncmp(format, "EPUB", 4) == 0 ? EBOOK_EPUB : EBOOK_HTML;
+    src->enc = ENC_UTF8;
+    source_use_derived(src, &d);
+    return src;
+}
+
+struct source *decode_open_ebook_head(const char *path, const unsigned char *first, size_t n,
+                                      size_t head, size_t *total)
+{
+    *total = 0;
+    if (ebook_door_sniff(path, first, n, NULL) != EBOOK_EPUB)
+        return NULL;
+    struct ebook eb;
+    char *e = NULL;
+    size_t n_map = 0;
+    void *map = map_path(path, &n_map);
+    if (!map)
+        return NULL;
+    bool ok = ebook_door_read_head(path, EBOOK_EPUB, map, n_map, head, &eb, total, &e);
+    unmap_path(map, n_map);
+    free(e);
+    if (!ok) {
+        ebook_door_free(&eb);
+        return NULL;
+    }
+    struct source *src = source_new(path);
+    decode_restamp(src);
+    source_take_ebook(src, EBOOK_EPUB, &eb);
+    if (text_is_blank(src->text, src->len)) {
+        decode_free(src);
+        return NULL;
+    }
+    if (*total < src->len)
+        *total = src->len;
+    return src;   /* a head: never kept as the derived file */
+}
+
 struct source *decode_stub(const char *path, enum source_encoding enc, size_t len,
                            size_t invalid, bool crlf, long long size, long long mtime)
 {
@@ -533,10 +670,24 @@ void decode_free(struct source *src)
     }
     free(src->owned);
     free(src->format);
-    if (src->eb) {
+    if (src->eb && src->derived.map) {
+        /* text and blocks are the mapping's */
+        src->eb->text = NULL;
+        src->eb->blocks = NULL;
+        src->eb->n_blocks = 0;
+        if (ebook_door_loaded()) {
+            ebook_door_free(src->eb);   /* a conversion's chapters and meta */
+        } else {
+            /* never converted here: the chapters are derived_chapters' */
+            derived_chapters_free(&src->eb->pr);
+            free(src->eb->format);
+        }
+        free(src->eb);
+    } else if (src->eb) {
         ebook_door_free(src->eb);
         free(src->eb);
     }
+    derived_close(&src->derived);
     free(src->path);
     free(src);
 }
@@ -605,16 +756,40 @@ static bool map_unchanged(struct source *src)
     return true;
 }
 
-/* Convert an ebook stub's file again: true when it gives the text the stub
- * describes (same length), which src then holds. */
+/* An ebook stub's text: its derived file when one made from the file as
+ * the stub describes it is there (no plugin, no conversion), else the
+ * file converted again (and kept as its derived file); true when that
+ * gives the text the stub describes (same length), which src then holds. */
 static bool ebook_unchanged(struct source *src)
 {
+    struct derived_key k;
+    if (!derived_key_of(src->path, &k) || k.size != src->size ||
+        k.mtime_ns / 1000000000LL != src->mtime)
+        return false;
+    struct derived d;
+    if (derived_open(src->path, &k, &d)) {
+        if (d.len == src->len) {
+            madvise(d.map, d.map_len, MADV_WILLNEED);   /* the whole story is read */
+            src->eb = xcalloc(1, sizeof *src->eb);
+            source_use_derived(src, &d);
+            return true;
+        }
+        derived_close(&d);
+    }
     struct ebook eb;
     char *e = NULL;
-    bool ok = ebook_door_read(src->path, src->fmt, &eb, &e) && eb.len == src->len;
+    size_t n = 0;
+    void *map = map_path(src->path, &n);
+    bool ok = map && ebook_door_read_bytes(src->path, src->fmt, map, n, &eb, &e) &&
+              eb.len == src->len;
+    if (!map)
+        memset(&eb, 0, sizeof eb);
+    unmap_path(map, n);
     free(e);
-    if (ok)
+    if (ok) {
         source_take_ebook(src, src->fmt, &eb);
+        source_keep_derived(src, &k);
+    }
     ebook_door_free(&eb);
     return ok;
 }

@@ -105,6 +105,40 @@ bool ebook_read_bytes(const char *name, enum ebook_format f, const void *bytes, 
     return true;
 }
 
+bool ebook_read_bytes_head(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                           size_t head, struct ebook *out, size_t *total, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (f != EBOOK_EPUB || head == 0) {
+        set_err(err, "no head: only an EPUB is read in part");
+        return false;
+    }
+    pthread_once(&xml_once, xml_init);
+    if (!epub_read_head(name, bytes, n, head, out, total, err)) {
+        ebook_free(out);
+        return false;
+    }
+    html_finish(out);
+    return true;
+}
+
+bool ebook_read_file_head(const char *path, enum ebook_format f, size_t head, struct ebook *out,
+                          size_t *total, char **err)
+{
+    memset(out, 0, sizeof *out);
+    size_t len;
+    char *e = NULL;
+    char *bytes = read_file(path, &len, &e);
+    if (!bytes) {
+        free(e);
+        set_err(err, "cannot read the file");
+        return false;
+    }
+    bool ok = ebook_read_bytes_head(path, f, bytes, len, head, out, total, err);
+    free(bytes);
+    return ok;
+}
+
 bool ebook_read_file(const char *path, enum ebook_format f, struct ebook *out, char **err)
 {
     memset(out, 0, sizeof *out);

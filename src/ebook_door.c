@@ -166,6 +166,22 @@ bool ebook_door_read(const char *path, enum ebook_format f, struct ebook *out, c
     return p && p->read_file(path, f, out, err);
 }
 
+bool ebook_door_read_head(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                          size_t head, struct ebook *out, size_t *total, char **err)
+{
+    memset(out, 0, sizeof *out);
+    const struct ebook_plugin *p = get(err);
+    return p && p->read_head(name, f, bytes, n, head, out, total, err);
+}
+
+bool ebook_door_read_bytes(const char *name, enum ebook_format f, const void *bytes, size_t n,
+                           struct ebook *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    const struct ebook_plugin *p = get(err);
+    return p && p->read_bytes(name, f, bytes, n, out, err);
+}
+
 void ebook_door_free(struct ebook *eb)
 {
     if (!eb)

@@ -15,4 +15,5 @@ const struct ebook_plugin quire_ebook_plugin = {
     .read_file = ebook_read_file,
     .read_bytes = ebook_read_bytes,
     .free = ebook_free,
+    .read_head = ebook_read_bytes_head,
 };

@@ -20,6 +20,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -453,6 +454,8 @@ struct epub {
     size_t n_toc, cap_toc;
     struct epub_mark *marks;
     size_t n_marks, cap_marks;
+    size_t *by_id;             /* items with an id, by (id, index): item_by_id */
+    size_t n_by_id;
 };
 
 static void epub_free(struct epub *ep)
@@ -479,17 +482,61 @@ static void epub_free(struct epub *ep)
         free(ep->marks[i].frag);
     }
     free(ep->marks);
+    free(ep->by_id);
     memset(ep, 0, sizeof *ep);
 }
 
+/* The first item whose id is `id`, or SIZE_MAX: a binary search of
+ * ep->by_id once index_ids made it (a spine of 3,000 itemrefs would
+ * otherwise cost millions of strcmp), else a walk. */
 static size_t item_by_id(const struct epub *ep, const char *id)
 {
     if (!id)
         return SIZE_MAX;
+    if (!ep->by_id) {
+        for (size_t i = 0; i < ep->n_items; i++)
+            if (ep->items[i].id && strcmp(ep->items[i].id, id) == 0)
+                return i;
+        return SIZE_MAX;
+    }
+    size_t lo = 0, hi = ep->n_by_id;   /* the first entry not below id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ep->items[ep->by_id[mid]].id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ep->n_by_id && strcmp(ep->items[ep->by_id[lo]].id, id) == 0 ? ep->by_id[lo]
+                                                                              : SIZE_MAX;
+}
+
+static const struct epub_item *sort_items;   /* index_ids' qsort only */
+
+static int cmp_by_id(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_items[x].id, sort_items[y].id);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* ep->by_id: the items with an id, sorted by id, then index (so the
+ * first of two items with one id is found, as the walk finds it). */
+static void index_ids(struct epub *ep)
+{
+    ep->by_id = xmalloc((ep->n_items ? ep->n_items : 1) * sizeof *ep->by_id);
+    ep->n_by_id = 0;
     for (size_t i = 0; i < ep->n_items; i++)
-        if (ep->items[i].id && strcmp(ep->items[i].id, id) == 0)
-            return i;
-    return SIZE_MAX;
+        if (ep->items[i].id)
+            ep->by_id[ep->n_by_id++] = i;
+    /* qsort has no context argument in C11; the plugin's two threads
+       (the head and the loader) may sort at once, so a lock */
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    sort_items = ep->items;
+    qsort(ep->by_id, ep->n_by_id, sizeof *ep->by_id, cmp_by_id);
+    sort_items = NULL;
+    pthread_mutex_unlock(&lock);
 }
 
 static size_t item_by_path(const struct epub *ep, const char *path)
@@ -1207,6 +1254,8 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
             ep->ncx_item == SIZE_MAX)
             ep->ncx_item = ep->n_items - 1;
     }
+    index_ids(ep);
+    bool *in_spine = xcalloc(ep->n_items ? ep->n_items : 1, sizeof *in_spine);
     xmlNode *spine = find_el(pkg, "spine", 0);
     if (spine) {
         char *toc = attr(spine, "toc");
@@ -1229,11 +1278,9 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
                 xmlFree(lin);
                 if (it == SIZE_MAX || nonlin != (pass == 1))
                     continue;
-                bool dup = false;
-                for (size_t k = 0; k < ep->n_spine; k++)
-                    dup |= ep->spine[k] == it;
-                if (dup)
-                    continue;
+                if (in_spine[it])
+                    continue;   /* listed twice: read once */
+                in_spine[it] = true;
                 if (ep->n_spine + 1 > cap) {
                     cap = cap ? cap * 2 : 32;
                     ep->spine = xreallocarray(ep->spine, cap, sizeof *ep->spine);
@@ -1244,6 +1291,7 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
             }
         }
     }
+    free(in_spine);
     /* EPUB 2 guide: cover, title page, contents, copyright are front
      * matter; a colophon is back matter. */
     xmlNode *guide = find_el(pkg, "guide", 0);
@@ -1754,7 +1802,31 @@ static void mark_pg_footer(struct ebook *eb)
     }
 }
 
+/* Keep only the chapters before the last one of out, and the text and
+ * blocks they cover: a head whose chapters are final (the last one may
+ * still grow with the documents after it). */
+static void cut_last_chapter(struct ebook *out)
+{
+    size_t keep = out->pr.n_ch - 1;
+    size_t cut = out->pr.ch[keep - 1].end;
+    for (size_t i = keep; i < out->pr.n_ch; i++)
+        free(out->pr.ch[i].title);
+    out->pr.n_ch = keep;
+    out->len = cut;
+    out->text[cut] = '\0';
+    size_t nb = out->n_blocks;
+    while (nb > 0 && out->blocks[nb - 1].off >= cut)
+        nb--;
+    out->n_blocks = nb;
+}
+
 bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err)
+{
+    return epub_read_head(name, bytes, n, 0, out, NULL, err);
+}
+
+bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, struct ebook *out,
+                    size_t *total, char **err)
 {
     (void)name;
     struct epub ep;
@@ -1784,9 +1856,27 @@ bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out,
             if (ep.spine[k] == it && label_kind(ep.toc[i].label) == DOC_BODY)
                 cv.have_toc = true;
     }
-    for (size_t k = 0; k < ep.n_spine; k++)
+    size_t k = 0;
+    for (; k < ep.n_spine; k++) {
         if (!epub_convert_item(&ep, k, &cv, out, err))
             goto fail;
+        /* A head: stop once the chapters before the last one hold `head`
+         * bytes and the last of those has a body (analyse_source joins a
+         * bare heading to the chapter after it). */
+        size_t nc = out->pr.n_ch;
+        if (head && nc >= 2 && out->pr.ch[nc - 2].end >= head &&
+            out->pr.ch[nc - 2].body < out->pr.ch[nc - 2].end && k + 1 < ep.n_spine) {
+            cut_last_chapter(out);
+            if (total)   /* the whole text, guessed from the spine read so far */
+                *total = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
+            k++;
+            break;
+        }
+    }
+    if (head && k >= ep.n_spine) {
+        set_err(err, "no head: the whole file is its first chapters");
+        goto fail;
+    }
     mark_pg_footer(out);
     out->format = xasprintf("EPUB %d%s", ep.version,
                             ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");

@@ -338,6 +338,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         return NULL;
     struct source *src = NULL;
     size_t raw = 0;   /* bytes of the file the head holds */
+    size_t ebook_total = 0;   /* an ebook's whole derived text (bytes, maybe a guess) */
     /* scan_tree stat'ed the one regular file it found */
     const struct stat *sb = b.scan.n_files == 1 ? &b.scan.files[0].st : NULL;
     FILE *f = sb ? fopen(path, "rb") : NULL;
@@ -349,6 +350,8 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         for (;;) {
             bytes = xrealloc(bytes, head);
             got += fread(bytes + got, 1, head - got, f);
+            if (ebook_door_maybe(path, bytes, got))
+                break;   /* not text: its lines say nothing */
             /* More follows: whole lines only (the last one goes on); and
              * at least half the bytes read, or the screen may show little
              * more than a heading. */
@@ -364,11 +367,23 @@ struct library *library_open_head(const char *path, size_t head, char **err)
         }
         fclose(f);
         if (ebook_door_maybe(path, bytes, got)) {
-            /* An EPUB or HTML file is converted whole (the door): no head. */
+            /* An EPUB or HTML file: its first chapters from its derived
+             * file when it has one (read before), else an EPUB's first
+             * chapters converted (the door), else no head (converted
+             * whole). */
+            src = decode_open_derived(path, head);
+            if (src)
+                ebook_total = src->len;
+            else
+                src = decode_open_ebook_head(path, bytes, got, head, &ebook_total);
             free(bytes);
-            scan_result_free(&b.scan);
-            set_err(err, "%s: an EPUB or HTML file has no head to show first", path);
-            return NULL;
+            if (!src) {
+                scan_result_free(&b.scan);
+                set_err(err, "%s: an EPUB or HTML file has no head to show first", path);
+                return NULL;
+            }
+            bytes = NULL;
+            raw = 0;
         }
         /* Decoded as the whole file will be: the same encoding (a UTF-16
          * BOM or bytes that are not UTF-8 are in the head when they are in
@@ -376,7 +391,8 @@ struct library *library_open_head(const char *path, size_t head, char **err)
          * taken over by the reader as any changed text is), so the text is
          * a prefix of the whole file's and so are its offsets. */
         enum decode_reject why;
-        src = raw ? decode_bytes(path, bytes, raw, &why) : NULL;
+        if (!src)
+            src = raw ? decode_bytes(path, bytes, raw, &why) : NULL;
         free(bytes);
     }
     if (!src) {
@@ -403,7 +419,9 @@ struct library *library_open_head(const char *path, size_t head, char **err)
      * as the head's bytes grew or shrank in conversion (an estimate until
      * the whole story arrives). */
     size_t whole;
-    if (src->enc == ENC_UTF8 || src->enc == ENC_UTF8_BOM)
+    if (src->eb)
+        whole = ebook_total;   /* the derived file's text, or a guess from a head's */
+    else if (src->enc == ENC_UTF8 || src->enc == ENC_UTF8_BOM)
         whole = (size_t)file_size - (src->enc == ENC_UTF8_BOM ? 3 : 0);
     else
         whole = (size_t)((double)file_size * (double)src->len / (double)raw);
@@ -509,6 +527,7 @@ struct library *library_open_at(struct library *head, const char *key, size_t of
                                 const char *context, double percent, char **err)
 {
     if (!head || head->n_stories != 1 || head->n_src != 1 || head->src[0]->enc != ENC_UTF8 ||
+        head->src[0]->fmt != EBOOK_NONE ||   /* an ebook's head: its file is no text */
         !key || !key[0] || !context || strlen(context) < 8) {
         set_err(err, "no place to open at");
         return NULL;

@@ -19,6 +19,7 @@
 #include "bookmarks.h"
 #include "seen.h"
 #include "config.h"
+#include "derived.h"
 #include "diag.h"
 #include "layout.h"
 #include "library.h"
@@ -537,8 +538,15 @@ int main(int argc, char **argv)
         return status;
     }
 
+    /* An ebook read (not listed) keeps its converted text as a file
+     * (derived.h): reopened, it needs no conversion and no private copy.
+     * A folder's first build converts every ebook in it: only the one
+     * read is kept, when it is first read from the index cache. */
+    derived_enable(!o.list && !o.show_bookmarks);
     bool target_is_path;
     char *libpath = library_path(&o, &cfg, argv[0], &target_is_path);
+    struct stat lsb;
+    derived_keep_builds(stat(libpath, &lsb) == 0 && S_ISREG(lsb.st_mode));
     char *err = NULL;
     struct bookmarks *bm = NULL;
     struct seen *seen = NULL;

@@ -254,6 +254,25 @@ static void test_ebook_entry(void)
     free(data);
     cache_free(c);
     cache_free(d);
+
+    /* A zip of well-compressed chapters: its derived text is many times
+     * the file's size (a text file's is at most three times) and the
+     * entry still reads (else every warm open converts it again). */
+    c = cache_new_memory();
+    sample_file(&f, 3);
+    f.enc = ENC_UTF8;
+    f.invalid = 0;
+    f.fmt = EBOOK_EPUB;
+    f.format = xstrdup("EPUB 3");
+    st = old_stamp(3);
+    st.size = 1000;   /* the text (5003 bytes) is five times the zip */
+    cache_put(c, "small.epub", &st, &f);
+    data = cache_format(c, &len);
+    d = cache_new_memory();
+    CHECK_INT("an ebook's text five times its file's size reads back", cache_parse(d, data, len), 1);
+    free(data);
+    cache_free(c);
+    cache_free(d);
 }
 
 static void drop_pieces(struct cache_file *f)

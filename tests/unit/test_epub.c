@@ -853,6 +853,53 @@ static bool in_story_text(const struct ebook *eb, const char *s)
     return false;
 }
 
+/* The heads of the EPUB at `path` (ebook_read_file_head) against its
+ * whole conversion `whole`: for heads of a few sizes, each that is made
+ * holds whole chapters with the same text bytes, blocks, offsets and
+ * titles as the whole's first ones, and at least the bytes asked.  The
+ * number of heads made (a short book may have none). */
+static int check_heads(const char *label, const char *path, const struct ebook *whole)
+{
+    size_t sizes[] = {1, 4096, whole->len / 4, whole->len / 2, whole->len * 3 / 4};
+    int made = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        struct ebook h;
+        char *err = NULL;
+        size_t total = 0;
+        bool ok = ebook_read_file_head(path, EBOOK_EPUB, sizes[i] ? sizes[i] : 1, &h, &total, &err);
+        free(err);
+        if (!ok)
+            continue;
+        made++;
+        char what[600];
+        bool same = h.pr.n_ch >= 1 && h.pr.n_ch < whole->pr.n_ch && h.len <= whole->len &&
+                    memcmp(h.text, whole->text, h.len) == 0 &&
+                    h.len == whole->pr.ch[h.pr.n_ch - 1].end && h.len >= sizes[i] &&
+                    h.n_blocks <= whole->n_blocks &&
+                    (h.n_blocks == whole->n_blocks || whole->blocks[h.n_blocks].off >= h.len) &&
+                    strcmp(h.format, whole->format) == 0 && total > 0;
+        for (size_t k = 0; same && k < h.n_blocks; k++)   /* field by field: padding */
+            same = h.blocks[k].off == whole->blocks[k].off &&
+                   h.blocks[k].end == whole->blocks[k].end &&
+                   h.blocks[k].kind == whole->blocks[k].kind &&
+                   h.blocks[k].flags == whole->blocks[k].flags;
+        for (size_t c = 0; same && c < h.pr.n_ch; c++) {
+            const struct parse_chapter *a = &h.pr.ch[c], *b = &whole->pr.ch[c];
+            same = a->start == b->start && a->end == b->end && a->front_end == b->front_end &&
+                   a->body == b->body && a->back == b->back && a->number == b->number &&
+                   (a->title == NULL) == (b->title == NULL) &&
+                   (!a->title || strcmp(a->title, b->title) == 0);
+        }
+        same = same && (h.pr.title == NULL) == (whole->pr.title == NULL) &&
+               (!h.pr.title || strcmp(h.pr.title, whole->pr.title) == 0);
+        snprintf(what, sizeof what, "%s: a head of %zu bytes is the whole's first %zu chapters",
+                 label, sizes[i], h.pr.n_ch);
+        CHECK(what, same);
+        ebook_free(&h);
+    }
+    return made;
+}
+
 struct real {
     const char *file, *format, *title, *author;
     size_t n_ch;
@@ -892,6 +939,7 @@ static const struct real REAL[] = {
 
 static void test_real(void)
 {
+    int real_heads = 0;
     const char *dir = ebooks_dir();
     if (!dir) {
         printf("test_epub: ../shared/corpus/ebooks absent: real EPUBs skipped\n");
@@ -912,6 +960,8 @@ static void test_real(void)
         CHECK(what, well_formed(&eb));
         snprintf(what, sizeof what, "real %s: format", r->file);
         CHECK_STR(what, eb.format, r->format);
+        snprintf(what, sizeof what, "real %s", r->file);
+        real_heads += check_heads(what, path, &eb);
         if (r->title) {
             snprintf(what, sizeof what, "real %s: title", r->file);
             CHECK_STR(what, eb.pr.title, r->title);
@@ -941,6 +991,8 @@ static void test_real(void)
     }
 
     /* The AO3 EPUB and the AO3 HTML of one work: the same story. */
+    printf("test_epub: %d heads of the real EPUBs made and checked against their whole\n", real_heads);
+    CHECK("real EPUBs: several have heads (a chapter per document)", real_heads >= 5);
     static const char *const ao3[] = {"ao3/ao3dl_1055387_testing-backdating", "ao3/ao3dl_17434637_disrupt"};
     for (size_t i = 0; i < 2; i++) {
         struct ebook e, h;
@@ -1183,6 +1235,86 @@ static void test_pandoc(void)
     rmdir(dir);
 }
 
+/* A long generated EPUB: 40 documents of a chapter each, a front page
+ * and a back page; its heads are its first chapters exactly. */
+static void test_heads(void)
+{
+    struct zfile f[48];
+    char *bufs[48] = {0}, *names[48] = {0};
+    size_t n = 0;
+    f[n++] = (struct zfile)MIMETYPE;
+    f[n++] = (struct zfile)CONTAINER("OEBPS/content.opf");
+    struct buf opf = {0}, nav = {0};
+    buf_adds(&opf, "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+                   "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Forty</dc:title>"
+                   "<dc:creator>Ann Head</dc:creator></metadata><manifest>"
+                   "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+                   "<item id=\"front\" href=\"front.xhtml\" media-type=\"application/xhtml+xml\"/>");
+    buf_adds(&nav, "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\" "
+                   "xmlns:epub=\"http://www.idpf.org/2007/ops\"><body><nav epub:type=\"toc\"><ol>");
+    struct buf spine = {0};
+    buf_adds(&spine, "<itemref idref=\"front\"/>");
+    for (int c = 1; c <= 40; c++) {
+        struct buf x = {0};
+        buf_printf(&x, "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>c</title>"
+                       "</head><body><h1>Chapter %d</h1>", c);
+        for (int p = 0; p < 12; p++)
+            buf_printf(&x, "<p>Line %d of chapter %d, the <i>lamp</i> lit%s</p>", p, c,
+                       p == 5 ? "<br/>and a second line" : "");
+        if (c % 7 == 0)
+            buf_adds(&x, "<hr/><p>After a break.</p>");
+        buf_adds(&x, "</body></html>");
+        char name[64];
+        snprintf(name, sizeof name, "OEBPS/c%02d.xhtml", c);
+        bufs[n] = x.data;
+        names[n] = xstrdup(name);
+        f[n] = (struct zfile){names[n], x.data, 0, false};
+        n++;
+        buf_printf(&opf, "<item id=\"c%d\" href=\"c%02d.xhtml\" media-type=\"application/xhtml+xml\"/>", c, c);
+        buf_printf(&spine, "<itemref idref=\"c%d\"/>", c);
+        buf_printf(&nav, "<li><a href=\"c%02d.xhtml\">Chapter %d</a></li>", c, c);
+    }
+    buf_adds(&opf, "<item id=\"back\" href=\"back.xhtml\" media-type=\"application/xhtml+xml\"/></manifest><spine>");
+    buf_adds(&spine, "<itemref idref=\"back\" linear=\"no\"/>");
+    buf_printf(&opf, "%s</spine></package>", spine.data);
+    buf_adds(&nav, "</ol></nav></body></html>");
+    f[n++] = (struct zfile){"OEBPS/content.opf", opf.data, 0, false};
+    f[n++] = (struct zfile){"OEBPS/nav.xhtml", nav.data, 0, false};
+    f[n++] = (struct zfile){"OEBPS/front.xhtml", XHTML("<h1>Forty</h1><p>by Ann Head</p>"), 0, false};
+    f[n++] = (struct zfile){"OEBPS/back.xhtml", XHTML("<p>Colophon: set in a font.</p>"), 0, false};
+    size_t zlen;
+    unsigned char *z = mkzip(f, n, &zlen);
+    char path[] = "/tmp/quire-heads-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("heads: a temporary file", fd >= 0 && write(fd, z, zlen) == (ssize_t)zlen && close(fd) == 0);
+    struct ebook whole;
+    bool ok = read_path(path, EBOOK_EPUB, &whole);
+    CHECK("heads: the whole reads, 40 chapters", ok && whole.pr.n_ch == 40);
+    if (ok) {
+        CHECK_INT("heads: every size asked gives a head", check_heads("heads", path, &whole), 5);
+        struct ebook h;
+        char *err = NULL;
+        CHECK("heads: none when the head would be the whole",
+              !ebook_read_file_head(path, EBOOK_EPUB, whole.len, &h, NULL, &err) && err);
+        free(err);
+        err = NULL;
+        CHECK("heads: none of an HTML file",
+              !ebook_read_file_head(path, EBOOK_HTML, 10, &h, NULL, &err) && err);
+        free(err);
+        ebook_free(&whole);
+    }
+    unlink(path);
+    free(z);
+    for (size_t i = 0; i < n; i++)
+        if (bufs[i]) {
+            free(bufs[i]);
+            free(names[i]);
+        }
+    buf_free(&opf);
+    buf_free(&nav);
+    buf_free(&spine);
+}
+
 int main(void)
 {
     test_epub3();
@@ -1197,5 +1329,6 @@ int main(void)
     test_fixtures();
     test_real();
     test_pandoc();
+    test_heads();
     return check_summary();
 }

@@ -1,0 +1,117 @@
+/* derived.h — the derived-text cache: an EPUB or HTML story's converted
+ * text and blocks kept in a file, so that reopening it needs neither the
+ * ebook plugin nor the zip, and its text is a read-only mapping of a file
+ * (page cache, as a TXT story's is), not private memory.
+ *
+ * Layer: text.  One file per ebook, `$XDG_CACHE_HOME/quire/derived-HASH`
+ * (HASH: 16 hex digits of FNV-1a over the ebook's real path, as
+ * rec_cache_path names the index cache), format in docs/FORMATS.md
+ * ("Derived-text cache"): a header, the text, the blocks (struct block as
+ * they are in memory), and the chapters with the title, author and format
+ * name (so a long ebook's first screen can be laid out from the file
+ * alone, library_open_head).  The header names the ebook's real path, its
+ * size, modification time (ns), device and inode when it was converted,
+ * EBOOK_VERSION, the size and byte order of struct block, and the lengths
+ * of what follows; a digest covers the header and the first and last
+ * bytes of the text, another the chapters.  A file whose header, digest,
+ * length, blocks or chapters do not check out, or that names another
+ * file, another stamp or another version, is never used (the ebook is
+ * converted again and the file replaced).
+ *
+ * Written atomically (a temporary file renamed over it).  Bounded: after
+ * each write the oldest derived files (by modification time; a file used
+ * is touched) are removed while there are more than DERIVED_MAX_FILES or
+ * they hold more than DERIVED_MAX_BYTES.
+ *
+ * Off until derived_enable(true) (main: reading a story, not --list);
+ * QUIRE_NO_CACHE set (see rec_cache_path) or no cache folder: off. */
+#ifndef QUIRE_DERIVED_H
+#define QUIRE_DERIVED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ebook.h"
+#include "parse.h"
+
+/* Bounds of the cache folder's derived files (oldest removed first). */
+#define DERIVED_MAX_FILES 32
+#define DERIVED_MAX_BYTES ((long long)512 << 20)
+
+/* Which file a derived text was made from: its stat when conversion began. */
+struct derived_key {
+    long long size;          /* bytes */
+    long long mtime_ns;      /* modification time, ns since the epoch */
+    unsigned long long dev, ino;
+};
+
+/* A derived file in use: text and blocks point into its mapping. */
+struct derived {
+    const char *text;        /* len bytes, then a NUL */
+    size_t len;              /* bytes of text */
+    const struct block *blocks;   /* n_blocks, sorted, each inside [0, len] */
+    size_t n_blocks;
+    /* private */
+    void *map;
+    size_t map_len;
+    size_t ch_off, ch_len;   /* the chapters section */
+};
+
+/* Turn the cache on or off for this process (off at start). */
+void derived_enable(bool on);
+bool derived_enabled(void);
+
+/* Whether a conversion made while a library is built (decode_open) is
+ * kept too, besides one made when a listed story is first read (an
+ * ebook stub, decode_load_stub): on when the library is the one file
+ * being read (main), off for a folder, whose first build converts every
+ * ebook in it while one is read (off at start). */
+void derived_keep_builds(bool on);
+bool derived_keeps_builds(void);
+
+/* The key of the file at `path` as it is now; false when it cannot be
+ * stat'ed or is not a regular file. */
+bool derived_key_of(const char *path, struct derived_key *k);
+
+/* Where the derived file of the ebook at `path` is (malloc'd), or NULL
+ * when there is no cache folder or the cache is disabled by
+ * QUIRE_NO_CACHE (tests corrupt it here).  Independent of derived_enable. */
+char *derived_path(const char *path);
+
+/* Map the derived file of the ebook at `path` when the cache is on and
+ * the file is sound and made from the ebook as `k` says it is now, under
+ * this EBOOK_VERSION: *d filled, the file touched (last use), true.
+ * Else false with *d zeroed.  Never reads more of the text than the
+ * digest's samples (the blocks are checked whole). */
+bool derived_open(const char *path, const struct derived_key *k, struct derived *d);
+
+/* The chapters the derived file *d keeps (the conversion's: eb->pr.ch),
+ * with pr->title, pr->author and pr->body, into *pr (caller frees with
+ * derived_chapters_free or parse_result_free; pr->meta stays empty), and
+ * the format name
+ * (*format, malloc'd).  head 0: all of them; else only the first ones up
+ * to the first that ends at or past `head` bytes of text and has a body
+ * (not a bare heading): a story's head.  False, *pr and *format empty,
+ * when that section does not check out (digest, syntax, offsets outside
+ * the text or out of order). */
+bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
+                      char **format);
+
+/* Free what derived_chapters put in *pr (title, author, chapters) and
+ * zero it: parse_result_free without the parser (derived.c sits below
+ * it).  pr->meta must be empty. */
+void derived_chapters_free(struct parse_result *pr);
+
+/* Store the conversion eb (text, blocks, chapters, title, author, format)
+ * as the derived file of the ebook at `path`, made from it as `k` says
+ * (taken before converting): nothing is written when the cache is off, or
+ * when the file's key now differs from k (it changed while converted).
+ * Atomic; then the folder is bounded.  0 when written, 1 when not
+ * wanted, -1 with *err (malloc'd) on a write error. */
+int derived_write(const char *path, const struct derived_key *k, const struct ebook *eb,
+                  char **err);
+
+/* Unmap; *d zeroed.  A zeroed *d is a no-op. */
+void derived_close(struct derived *d);
+
+#endif

@@ -1,0 +1,124 @@
+#!/bin/sh
+# t_ui_derived.sh — a long EPUB read twice, in tmux: the first time it is
+# converted (the plugin loaded) and its derived text kept in the cache
+# (derived.h); the second time its first screen comes from that file alone
+# (its first chapters, library_open_head) and the whole story from it too:
+# LD_DEBUG shows the plugin is never loaded, and every screen is the
+# first time's.  A place saved while only the head was there is where the
+# story opens again from a fresh conversion (the head's offsets are the
+# whole's).  The EPUB is zipped here (60 chapters, about 700 KB of text);
+# skipped without zip.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui_tmux.sh"
+
+if ! command -v zip >/dev/null 2>&1; then
+    echo "t_ui_derived: zip is not installed: skipped" >&2
+    finish
+fi
+
+E=$TMPD/epub
+mkdir -p "$E/META-INF" "$E/OEBPS"
+printf 'application/epub+zip' >"$E/mimetype"
+cat >"$E/META-INF/container.xml" <<'EOF'
+<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>
+EOF
+# 60 chapters of 40 paragraphs of words drawn from a list (a fixed seed):
+# varied enough that the zip stays over the 128 KiB a head is made for.
+awk -v dir="$E/OEBPS" 'BEGIN {
+    srand(15);
+    n = split("lantern keeper harbour tide wick log weather ship quiet dawn gull rope stair " \
+              "window storm salt beacon reef cliff mist oar lamp oil glass bell night north " \
+              "south east west gale swell anchor chart compass deck hull keel mast sail", w, " ");
+    for (c = 1; c <= 60; c++) {
+        f = sprintf("%s/ch%02d.xhtml", dir, c);
+        printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>Chapter %d</title></head><body><h1>Chapter %d</h1>\n", c, c >f;
+        for (p = 1; p <= 40; p++) {
+            s = sprintf("Watch %d line %d:", c, p);
+            for (k = 0; k < 40; k++) s = s " " w[int(rand() * n) + 1];
+            if (p == 3) s = s " the <i>quiet</i> hour";
+            printf "<p>%s.</p>\n", s >f;
+        }
+        printf "</body></html>\n" >f;
+        close(f);
+        man = man sprintf("<item id=\"c%d\" href=\"ch%02d.xhtml\" media-type=\"application/xhtml+xml\"/>", c, c);
+        spine = spine sprintf("<itemref idref=\"c%d\"/>", c);
+        nav = nav sprintf("<li><a href=\"ch%02d.xhtml\">Chapter %d</a></li>", c, c);
+    }
+    f = dir "/nav.xhtml";
+    printf "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"><body><nav epub:type=\"toc\"><ol>%s</ol></nav></body></html>\n", nav >f;
+    close(f);
+    f = dir "/content.opf";
+    printf "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>The Long Watch</dc:title><dc:creator>Ada Quill</dc:creator></metadata><manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>%s</manifest><spine>%s</spine></package>\n", man, spine >f;
+    close(f);
+}'
+B=$TMPD/watch.epub
+(cd "$E" && zip -X0 -q "$B" mimetype && zip -X9 -q -r "$B" META-INF OEBPS)
+check "the EPUB is made, over 128 KiB" test "$(wc -c <"$B")" -gt 131072
+# older than the index cache's one second of doubt
+touch -d '1 minute ago' "$B"
+
+page() { ui_screen | head -n 23; }   # the text rows, the status line left out
+# the first lines of text on the page (a place restored starts at its
+# words, not at the blank row that may have been above them)
+words() { page | grep -v '^ *$' | head -n 6; }
+plugin_loads() { cat "$TMPD"/ld."$1".* 2>/dev/null | grep -c 'quire-ebook'; }
+# quire with its dynamic loader's file log in $TMPD/ld.NAME.PID
+ld_run() {
+    name=$1; shift
+    ui_run 80 24 "env LD_DEBUG=files LD_DEBUG_OUTPUT=$TMPD/ld.$name $(ui_quote "$QUIRE" "$@")"
+}
+
+# Cold: converted through the plugin, the derived file written.
+ld_run cold "$B"
+check "cold: the first chapter" ui_wait "Watch 1 line 1:"
+first_cold=$(page)
+ui_raw '50%' 1
+check "cold: half way, chapter 30 or 31" ui_wait "Watch 3[01] line"
+half_cold=$(page)
+ui_keys q
+check_eq "cold: quits" "$(ui_dead)" "0 0"
+check "cold: the plugin converted it" test "$(plugin_loads cold)" -gt 0
+check "cold: the derived file is kept" sh -c 'ls "$1"/quire/derived-* >/dev/null' _ "$XDG_CACHE_HOME"
+rm -rf "$XDG_STATE_HOME"   # no saved place: it opens at the start again
+
+# Warm: the head from the derived file, then the whole from it and the
+# index cache; the plugin never loaded.
+ld_run warm "$B"
+check "warm: the first chapter" ui_wait "Watch 1 line 1:"
+check_eq "warm: the same first screen" "$(page)" "$first_cold"
+check "warm: italics from the converter's text" sgr_on 'quiet' 3
+ui_raw '50%' 1
+check "warm: half way" ui_wait "Watch 3[01] line"
+check_eq "warm: the same page half way" "$(page)" "$half_cold"
+ui_keys q
+check_eq "warm: quits" "$(ui_dead)" "0 0"
+check_eq "warm: the plugin is not loaded" "$(plugin_loads warm)" 0
+check "warm: the dynamic loader's log is there" sh -c 'cat "$1"/ld.warm.* | grep -q libc' _ "$TMPD"
+
+# A place saved in the head: two pages into chapter 1, opened only from
+# the head (the loader held back), then quit.
+rm -rf "$XDG_STATE_HOME"
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=100000 $(ui_quote "$QUIRE" "$B")"
+check "head: the first chapter" ui_wait "Watch 1 line 1:"
+ui_keys Space Space
+check "head: two pages on, still chapter 1" status_has ' 1/'
+saved=$(words)
+ui_keys q
+check_eq "head: quits" "$(ui_dead)" "0 0"
+# The caches gone: converted again, whole; the place is where it was.
+rm -rf "$XDG_CACHE_HOME"
+ld_run fresh "$B"
+check "fresh: converted again" ui_wait "Watch 1 line"
+check_eq "fresh: the place saved in the head, the same words" "$(words)" "$saved"
+ui_keys q
+check_eq "fresh: quits" "$(ui_dead)" "0 0"
+check "fresh: through the plugin" test "$(plugin_loads fresh)" -gt 0
+
+# A corrupt derived file is noticed, never shown: converted again.
+for f in "$XDG_CACHE_HOME"/quire/derived-*; do
+    printf 'garbage' | dd of="$f" bs=1 seek=2000 conv=notrunc 2>/dev/null
+done
+check_eq "corrupt: --render gives the conversion's text" \
+    "$("$QUIRE" --render -w 70 "$B" | md5sum)" "$(QUIRE_NO_CACHE=1 "$QUIRE" --render -w 70 "$B" | md5sum)"
+finish

@@ -1,0 +1,460 @@
+/* test_derived.c — the derived-text cache (derived.h): a conversion
+ * written and read back (text, blocks, chapters, title, author, format);
+ * nothing used when it is off, for another stamp of the file, another
+ * EBOOK_VERSION, another file's path, or a file corrupt or cut short (then
+ * the door converts again and rewrites it: decode.h's ebook stub); the
+ * folder bounded to DERIVED_MAX_FILES. */
+#include "check.h"
+#include "decode.h"
+#include "derived.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/quire-derived-XXXXXX";
+
+static const char story[] = "The Tale\n\nChapter 1\n\nIt was *dark*.\n\nChapter 2\n\nIt was light.\n";
+
+/* A conversion of `story` by hand: two chapters, five blocks. */
+static void make_ebook(struct ebook *eb)
+{
+    memset(eb, 0, sizeof *eb);
+    eb->text = xstrdup(story);
+    eb->len = strlen(story);
+    static const struct block b[] = {
+        {0, 8, BLOCK_HEADING, BLOCK_FRONT}, {10, 19, BLOCK_HEADING, 0}, {21, 35, BLOCK_PARA, 0},
+        {37, 46, BLOCK_HEADING, 0},         {48, 61, BLOCK_PARA, BLOCK_QUOTE},
+    };
+    eb->n_blocks = sizeof b / sizeof *b;
+    eb->blocks = xmalloc(sizeof b);
+    memcpy(eb->blocks, b, sizeof b);
+    eb->format = xstrdup("EPUB 3");
+    eb->pr.title = xstrdup("The Tale");
+    eb->pr.author = NULL;
+    eb->pr.n_ch = 2;
+    eb->pr.ch = xcalloc(2, sizeof *eb->pr.ch);
+    eb->pr.ch[0] = (struct parse_chapter){0, 37, 10, 19, 37, xstrdup("Chapter 1"), 1};
+    eb->pr.ch[1] = (struct parse_chapter){37, eb->len, 37, 46, eb->len, xstrdup("Two\nlines"), 2};
+}
+
+static void free_ebook(struct ebook *eb)
+{
+    free(eb->text);
+    free(eb->blocks);
+    free(eb->format);
+    parse_result_free(&eb->pr);
+}
+
+static char *write_file(const char *name, const char *data)
+{
+    char *p = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    CHECK("a file is written", f && fputs(data, f) >= 0 && fclose(f) == 0);
+    return p;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    char *e = NULL;
+    char *s = read_file(path, n, &e);
+    free(e);
+    return s;
+}
+
+/* The first `needle` in h[0, n), or NULL. */
+static char *find(char *h, size_t n, const char *needle)
+{
+    size_t l = strlen(needle);
+    for (size_t i = 0; i + l <= n; i++)
+        if (memcmp(h + i, needle, l) == 0)
+            return h + i;
+    return NULL;
+}
+
+static void put(const char *path, const char *data, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    CHECK("rewritten", f && fwrite(data, 1, n, f) == n && fclose(f) == 0);
+}
+
+/* Does the derived file of `path` open (and so would be used)? */
+static bool opens(const char *path)
+{
+    struct derived_key k;
+    struct derived d;
+    bool ok = derived_key_of(path, &k) && derived_open(path, &k, &d);
+    derived_close(&d);
+    return ok;
+}
+
+static void test_round_trip(void)
+{
+    char *path = write_file("tale.epub", "not really a zip: the key is what counts");
+    struct ebook eb;
+    make_ebook(&eb);
+    struct derived_key k;
+    CHECK("the file's key", derived_key_of(path, &k));
+    derived_enable(false);
+    CHECK_INT("off: nothing written", derived_write(path, &k, &eb, NULL), 1);
+    char *dp = derived_path(path);
+    CHECK("the derived file is in the cache folder", dp && strstr(dp, "/quire/derived-"));
+    CHECK("off: no file", dp && access(dp, F_OK) != 0);
+    derived_enable(true);
+    CHECK_INT("on: written", derived_write(path, &k, &eb, NULL), 0);
+    CHECK("on: the file is there", dp && access(dp, F_OK) == 0);
+    struct derived d;
+    CHECK("it opens", derived_open(path, &k, &d));
+    CHECK("the same text", d.len == eb.len && memcmp(d.text, eb.text, eb.len) == 0 &&
+                               d.text[d.len] == '\0');
+    CHECK("the same blocks", d.n_blocks == eb.n_blocks &&
+                                 memcmp(d.blocks, eb.blocks, eb.n_blocks * sizeof *eb.blocks) == 0);
+    struct parse_result pr;
+    char *format = NULL;
+    CHECK("its chapters read back", derived_chapters(&d, 0, &pr, &format));
+    CHECK_STR("title", pr.title, "The Tale");
+    CHECK("no author", pr.author == NULL);
+    CHECK_STR("format", format, "EPUB 3");
+    CHECK_INT("two chapters", pr.n_ch, 2);
+    if (pr.n_ch == 2) {
+        CHECK("chapter 1's offsets", pr.ch[0].start == 0 && pr.ch[0].end == 37 &&
+                                          pr.ch[0].front_end == 10 && pr.ch[0].body == 19 &&
+                                          pr.ch[0].back == 37 && pr.ch[0].number == 1);
+        CHECK_STR("chapter 1's title", pr.ch[0].title, "Chapter 1");
+        CHECK_STR("a title with a line end", pr.ch[1].title, "Two\nlines");
+        CHECK_INT("chapter 2's end", pr.ch[1].end, eb.len);
+    }
+    parse_result_free(&pr);
+    free(format);
+    CHECK("a head of 20 bytes: the first chapter, whole",
+          derived_chapters(&d, 20, &pr, &format) && pr.n_ch == 1 && pr.ch[0].end == 37 &&
+              format && strcmp(pr.title, "The Tale") == 0);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("a head past the first chapter: both",
+          derived_chapters(&d, 38, &pr, &format) && pr.n_ch == 2);
+    parse_result_free(&pr);
+    free(format);
+    derived_close(&d);
+    CHECK("closed: zeroed", d.map == NULL && d.text == NULL);
+
+    struct derived_key other = k;
+    other.mtime_ns += 1;
+    CHECK("another stamp of the file: not used", !derived_open(path, &other, &d));
+    other = k;
+    other.ino += 1;
+    CHECK("another inode: not used", !derived_open(path, &other, &d));
+    derived_enable(false);
+    CHECK("off: not used", !derived_open(path, &k, &d));
+    derived_enable(true);
+
+    /* Corruptions of a good file, each noticed. */
+    size_t n;
+    char *good = slurp(dp, &n);
+    CHECK("read back whole", good != NULL && n > eb.len);
+    char *bad = xmalloc(n);
+    const char *at = strstr(good, "The Tale\n\nChapter");   /* the text */
+    size_t t = at ? (size_t)(at - good) : 0;
+    memcpy(bad, good, n);
+    bad[t + 3] ^= 1;
+    put(dp, bad, n);
+    CHECK("a byte of the text changed: not used", !opens(path));
+    put(dp, good, n - 1);
+    CHECK("cut short by a byte: not used", !opens(path));
+    put(dp, good, t + 10);
+    CHECK("cut in the text: not used", !opens(path));
+    put(dp, "", 0);
+    CHECK("empty: not used", !opens(path));
+    /* a block past the text's end (the blocks follow the text's NUL, at
+       a multiple of 8) */
+    memcpy(bad, good, n);
+    size_t boff = (t + eb.len + 1 + 7) & ~(size_t)7;
+    struct block wild = {0, eb.len + 100, BLOCK_PARA, 0};
+    memcpy(bad + boff, &wild, sizeof wild);
+    put(dp, bad, n);
+    CHECK("a block outside the text: not used", !opens(path));
+    /* another EBOOK_VERSION, its digest right */
+    char *v = strstr(good, " ebook ");
+    if (v) {
+        memcpy(bad, good, n);
+        char *vb = bad + (v - good) + 7;
+        *vb = *vb == '9' ? '8' : (char)(*vb + 1);
+        char *sum = strstr(bad, "\nsum ");
+        uint64_t h = fnv1a(FNV_OFFSET, bad, (size_t)(sum + 1 - bad));
+        h = fnv1a(h, bad + t, eb.len);
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+        memcpy(sum + 5, hex, 16);
+        put(dp, bad, n);
+        CHECK("another EBOOK_VERSION: not used", !opens(path));
+    }
+    /* the chapters section corrupted: the text is sound, the chapters not */
+    memcpy(bad, good, n);
+    char *ch = find(bad + boff, n - boff, "Chapter 1");
+    if (ch)
+        ch[0] = 'c';
+    put(dp, bad, n);
+    CHECK("a byte of the chapters changed: the text still opens", opens(path));
+    struct derived_key kk;
+    derived_key_of(path, &kk);
+    if (derived_open(path, &kk, &d)) {
+        CHECK("but its chapters are not used", !derived_chapters(&d, 0, &pr, &format) &&
+                                                   pr.n_ch == 0 && !format);
+        derived_close(&d);
+    }
+    /* another file's derived file under this one's name */
+    char *path2 = write_file("other.epub", "another book");
+    struct derived_key k2;
+    derived_key_of(path2, &k2);
+    CHECK_INT("the other's written", derived_write(path2, &k2, &eb, NULL), 0);
+    char *dp2 = derived_path(path2);
+    size_t n2;
+    char *o = slurp(dp2, &n2);
+    if (o)
+        put(dp, o, n2);
+    CHECK("another file's derived file: not used", !opens(path) && opens(path2));
+    free(o);
+    free(dp2);
+    free(path2);
+    put(dp, good, n);
+    CHECK("the good file again: used", opens(path));
+
+    /* Bytes changed at random (a fixed seed), 400 times: never a crash
+     * (ASan), and whatever opens has its text and blocks inside the file
+     * and its chapters, when read, inside the text. */
+    unsigned long r = 12345;
+    int opened = 0, sound = 1;
+    for (int round = 0; round < 400; round++) {
+        memcpy(bad, good, n);
+        for (int hit = 0; hit < 1 + round % 3; hit++) {
+            r = r * 6364136223846793005UL + 1442695040888963407UL;
+            bad[(r >> 33) % n] = (char)(r >> 13);
+        }
+        put(dp, bad, n);
+        struct derived_key rk;
+        struct derived rd;
+        if (derived_key_of(path, &rk) && derived_open(path, &rk, &rd)) {
+            opened++;
+            for (size_t b = 0; b < rd.n_blocks; b++)
+                sound &= rd.blocks[b].off <= rd.blocks[b].end && rd.blocks[b].end <= rd.len;
+            struct parse_result rp;
+            char *rf = NULL;
+            if (derived_chapters(&rd, 0, &rp, &rf))
+                for (size_t c = 0; c < rp.n_ch; c++)
+                    sound &= rp.ch[c].start <= rp.ch[c].end && rp.ch[c].end <= rd.len;
+            derived_chapters_free(&rp);
+            free(rf);
+            derived_close(&rd);
+        }
+    }
+    CHECK("random damage: whatever opens is sound", sound);
+    CHECK("random damage: most of it is noticed", opened < 200);
+    put(dp, good, n);
+
+    /* the ebook changed after the key was taken: nothing written */
+    unlink(dp);
+    char *again = write_file("tale.epub", "now a longer file than it was before");
+    free(again);
+    CHECK_INT("changed while converting: not written", derived_write(path, &k, &eb, NULL), 1);
+    CHECK("no file", access(dp, F_OK) != 0);
+    free(bad);
+    free(good);
+    free(dp);
+    free(path);
+    free_ebook(&eb);
+}
+
+/* The folder keeps at most DERIVED_MAX_FILES derived files, the newest. */
+static void test_bound(void)
+{
+    struct ebook eb;
+    make_ebook(&eb);
+    char *first = NULL;
+    for (int i = 0; i < DERIVED_MAX_FILES + 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "b%02d.epub", i);
+        char *p = write_file(name, name);
+        struct derived_key k;
+        derived_key_of(p, &k);
+        derived_write(p, &k, &eb, NULL);
+        if (i == 0)
+            first = p;
+        else
+            free(p);
+        usleep(2000);   /* distinct modification times */
+    }
+    char *cdir = xasprintf("%s/cache/quire", dir);
+    DIR *dp = opendir(cdir);
+    int count = 0;
+    struct dirent *de;
+    while (dp && (de = readdir(dp)))
+        count += strncmp(de->d_name, "derived-", 8) == 0;
+    if (dp)
+        closedir(dp);
+    CHECK("at most DERIVED_MAX_FILES derived files", count > 0 && count <= DERIVED_MAX_FILES);
+    CHECK("the oldest went first", first && !opens(first));
+    free(first);
+    free(cdir);
+    free_ebook(&eb);
+}
+
+/* Through the door (the plugin build/quire-ebook.so; skipped without it):
+ * an HTML file converted keeps its derived file and reads from its
+ * mapping; a stub of it loads from that file; a corrupt file is noticed,
+ * the file converted again and the derived file rewritten. */
+static void test_door(void)
+{
+    const char *plugin = getenv("QUIRE_PLUGIN");
+    if (!plugin || !*plugin)
+        setenv("QUIRE_PLUGIN", "build/quire-ebook.so", 1);
+    plugin = getenv("QUIRE_PLUGIN");
+    if (access(plugin, R_OK) != 0) {
+        fprintf(stderr, "test_derived: no %s (make quire): the door checks skipped\n", plugin);
+        return;
+    }
+    derived_enable(true);
+    derived_keep_builds(true);
+    char *path = write_file("door.html",
+                            "<html><head><title>Door</title></head><body><h1>Chapter 1</h1>"
+                            "<p>Through the <em>door</em> it came.</p><hr><p>And went.</p>"
+                            "</body></html>\n");
+    enum decode_reject why;
+    char *err = NULL;
+    struct source *s = decode_open(path, &why, &err);
+    free(err);
+    CHECK("an HTML file opens", s != NULL);
+    if (!s)
+        return;
+    CHECK("its text is its derived file's mapping", s->derived.map != NULL && s->eb &&
+                                                       s->text == s->derived.text &&
+                                                       s->eb->text == s->text);
+    CHECK("the converter's blocks, from the mapping",
+          s->eb->n_blocks >= 4 && s->eb->blocks == s->derived.blocks &&
+              s->eb->blocks[2].kind == BLOCK_BREAK);
+    CHECK("its chapters kept for analysis", s->eb->pr.n_ch == 1);
+    struct source *st = decode_stub(path, ENC_UTF8, s->len, 0, false, s->size, s->mtime);
+    st->fmt = EBOOK_HTML;
+    CHECK("a stub loads from the derived file", decode_load_stub(st) && st->derived.map &&
+                                                    st->len == s->len &&
+                                                    memcmp(st->text, s->text, s->len) == 0);
+    CHECK("with its blocks", st->eb && st->eb->n_blocks == s->eb->n_blocks &&
+                                 memcmp(st->eb->blocks, s->eb->blocks,
+                                        s->eb->n_blocks * sizeof *s->eb->blocks) == 0);
+    decode_free(st);
+    char *dp = derived_path(path);
+    size_t n;
+    char *good = slurp(dp, &n);
+    /* (s maps the derived file: rewritten in place below, it would change
+       under s; quire itself only ever replaces it by a rename) */
+    char *want = xmalloc(s->len + 1);
+    memcpy(want, s->text, s->len);
+    want[s->len] = '\0';
+    if (good) {
+        char *bad = xmalloc(n);
+        memcpy(bad, good, n);
+        char *w = find(bad, n, "*door*");   /* in the text, not the path */
+        if (w)
+            w[1] = 'D';
+        put(dp, bad, n);
+        st = decode_stub(path, ENC_UTF8, s->len, 0, false, s->size, s->mtime);
+        st->fmt = EBOOK_HTML;
+        CHECK("a corrupt derived file: converted again, the right text",
+              decode_load_stub(st) && st->len == s->len &&
+                  memcmp(st->text, want, s->len) == 0 && strstr(st->text, "*door*"));
+        CHECK("and from the rewritten derived file", st->derived.map != NULL && opens(path));
+        decode_free(st);
+        free(bad);
+        free(good);
+    }
+    free(want);
+    free(dp);
+    decode_free(s);
+    free(path);
+
+    /* A folder's build (keep_builds off): converted, not kept; the same
+       file read from a stub is. */
+    derived_keep_builds(false);
+    path = write_file("folder.html", "<html><body><h1>Chapter 1</h1><p>In a folder.</p></body></html>\n");
+    s = decode_open(path, &why, &err);
+    free(err);
+    err = NULL;
+    char *fdp = derived_path(path);
+    CHECK("a build in a folder: converted, no derived file",
+          s && s->derived.map == NULL && fdp && access(fdp, F_OK) != 0);
+    if (s) {
+        st = decode_stub(path, ENC_UTF8, s->len, 0, false, s->size, s->mtime);
+        st->fmt = EBOOK_HTML;
+        CHECK("read from a stub: kept", decode_load_stub(st) && st->derived.map && opens(path));
+        decode_free(st);
+    }
+    decode_free(s);
+    free(fdp);
+    free(path);
+    derived_keep_builds(true);
+
+    /* A head from the derived file: the whole's first chapters, the
+       same offsets, titles and bytes. */
+    struct buf h = {0};
+    buf_adds(&h, "<html><head><title>Three</title></head><body>");
+    for (int c = 1; c <= 3; c++) {
+        buf_printf(&h, "<h1>Chapter %d</h1>", c);
+        for (int p = 0; p < 40; p++)
+            buf_printf(&h, "<p>Line %d of chapter %d, <i>said</i> the keeper.</p>", p, c);
+    }
+    buf_adds(&h, "</body></html>\n");
+    path = write_file("three.html", h.data);
+    buf_free(&h);
+    s = decode_open(path, &why, &err);
+    free(err);
+    err = NULL;
+    CHECK("three chapters converted", s && s->eb && s->eb->pr.n_ch == 3);
+    struct source *hd = decode_open_derived(path, 10);
+    struct source *all = decode_open_derived(path, 0);
+    CHECK("a head of 10 bytes is the first chapter", hd && hd->eb && hd->eb->pr.n_ch == 1);
+    CHECK("no head asked: every chapter", all && all->eb && all->eb->pr.n_ch == 3);
+    if (s && s->eb && hd && all && all->eb->pr.n_ch == 3) {
+        bool same = hd->len == s->len && memcmp(hd->text, s->text, s->len) == 0 &&
+                    hd->eb->n_blocks == s->eb->n_blocks && hd->fmt == EBOOK_HTML &&
+                    strcmp(hd->format, s->format) == 0;
+        for (size_t i = 0; i < 3; i++) {
+            const struct parse_chapter *a = &s->eb->pr.ch[i], *b = &all->eb->pr.ch[i];
+            same = same && a->start == b->start && a->end == b->end &&
+                   a->front_end == b->front_end && a->body == b->body && a->back == b->back &&
+                   a->number == b->number && strcmp(a->title, b->title) == 0;
+            if (i == 0)
+                same = same && memcmp(&hd->eb->pr.ch[0], b, offsetof(struct parse_chapter, title)) == 0;
+        }
+        CHECK("the head's and the whole's text, blocks and chapters are the conversion's", same);
+        CHECK_STR("the title too", hd->eb->pr.title, s->eb->pr.title);
+    }
+    decode_free(hd);
+    decode_free(all);
+    decode_free(s);
+    unlink(path);
+    CHECK("no file: no head", decode_open_derived(path, 10) == NULL);
+    free(path);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 2;
+    char *cache = xasprintf("%s/cache", dir);
+    setenv("XDG_CACHE_HOME", cache, 1);
+    unsetenv("QUIRE_NO_CACHE");
+    test_round_trip();
+    test_door();
+    test_bound();
+    derived_enable(false);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    CHECK("cleanup", system(cmd) == 0);
+    free(cmd);
+    free(cache);
+    return check_summary();
+}
