@@ -6,7 +6,9 @@
  * FanFicFare's HTML, any HTML story: html.c) becomes a *derived text*
  * (UTF-8, LF line ends, in the plain-text dialect the TXT path reads:
  * blank lines between paragraphs, `*italic*`, `**bold**`, a backslash
- * before a literal `*`, `_` or `\`) together with what the converter knows
+ * before a literal `*`, `_` or `\`; underline and strikethrough, which
+ * the dialect has no marker for, between the control characters of
+ * parse.h's MARKUP_U_ON/OFF and MARKUP_S_ON/OFF) together with what the converter knows
  * for certain and the TXT path would have to guess: the chapters (struct
  * parse_result, offsets into the derived text), every block of the text
  * (struct block: paragraphs, headings, scene breaks, verse for `<br>`
@@ -32,7 +34,8 @@
 #include "parse.h"
 
 /* Bump whenever the derived text, blocks or chapters of any input change. */
-#define EBOOK_VERSION 2   /* 2: note-only chapters are all matter */
+#define EBOOK_VERSION 3   /* 2: note-only chapters are all matter; 3: underline
+                             and strike markers (parse.h MARKUP_U_ON ...) */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

@@ -54,7 +54,7 @@ enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
 /* What an open element does, kept on the walk's stack until it closes. */
 enum what {
     W_INLINE, W_BLOCK, W_PARA, W_HEAD, W_EM, W_STRONG, W_LIST, W_LI, W_TABLE,
-    W_ROW, W_CELL, W_PRE, W_QUOTE, W_Q, W_ROOT,
+    W_ROW, W_CELL, W_PRE, W_QUOTE, W_Q, W_ROOT, W_UNDER, W_STRIKE,
 };
 
 struct frame {
@@ -80,8 +80,10 @@ struct conv {
                              marker before line_start) */
     size_t lines;         /* line ends in para */
     bool space;           /* collapsed white space pending */
-    int want_i, want_b;   /* emphasis depth wanted by open elements */
-    char open[8];         /* markers written and not yet closed: 'i', 'b' */
+    int want[4];          /* depth of open elements wanting each style of
+                             STYLES: italic, bold, underline, strike */
+    char open[8];         /* markers written and not yet closed: 'i', 'b',
+                             'u', 's' */
     int n_open;
     size_t *mk;           /* para offsets of the marker bytes written */
     size_t n_mk, mk_cap;
@@ -227,6 +229,39 @@ static char *collapse(const char *s)
     return r;
 }
 
+/* The element's style attribute, white space and case aside (malloc'd), or
+ * NULL. */
+static char *style_of(const xmlNode *n)
+{
+    char *st = attr(n, "style");
+    if (st) {
+        char *q = st;
+        for (char *p = st; *p; p++)
+            if (!is_ws((unsigned char)*p))
+                *q++ = (char)tolower((unsigned char)*p);
+        *q = '\0';
+    }
+    return st;
+}
+
+/* Does a <span>'s style say `text-decoration: ...what...` (underline,
+ * line-through)? */
+static bool style_says(const xmlNode *n, const char *what)
+{
+    if (!is_elem(n, "span"))
+        return false;
+    char *st = style_of(n);
+    const char *d = st ? strstr(st, "text-decoration") : NULL;
+    bool yes = false;
+    if (d) {
+        const char *e = strchr(d, ';');
+        const char *w = strstr(d, what);
+        yes = w && (!e || w < e);
+    }
+    free(st);
+    return yes;
+}
+
 /* Is this element hidden from readers (never shown, never walked)? */
 static bool hidden(const struct conv *c, const xmlNode *n)
 {
@@ -240,14 +275,9 @@ static bool hidden(const struct conv *c, const xmlNode *n)
     /* page numbers of the printed book (epub:type pagebreak) are no text */
     if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true") || epub_type_has(n, "pagebreak"))
         return true;
-    char *st = attr(n, "style");
+    char *st = style_of(n);
     if (st) {
         /* display:none, white space and case aside */
-        char *q = st;
-        for (char *p = st; *p; p++)
-            if (!is_ws((unsigned char)*p))
-                *q++ = (char)tolower((unsigned char)*p);
-        *q = '\0';
         bool none = strstr(st, "display:none") != NULL;
         free(st);
         if (none)
@@ -1125,15 +1155,29 @@ static void want_break(struct conv *c)
         c->break_pending = true;
 }
 
-/* Write an emphasis marker ('i': `*`, 'b': `**`), remembering where. */
-static void put_mark(struct conv *c, char k)
+/* The styles of want[], in the order their markers open. */
+static const char STYLES[4] = {'i', 'b', 'u', 's'};
+
+/* Is ch a marker byte put_mark writes? */
+static bool is_mark_byte(char ch)
+{
+    return ch == '*' || ch == MARKUP_U_ON || ch == MARKUP_U_OFF || ch == MARKUP_S_ON ||
+           ch == MARKUP_S_OFF;
+}
+
+/* Write a style marker ('i': `*`, 'b': `**`, 'u' and 's': the converter's
+ * underline and strike openers and closers of parse.h), remembering
+ * where. */
+static void put_mark(struct conv *c, char k, bool on)
 {
     size_t n = k == 'b' ? 2 : 1;
+    char m = k == 'u' ? (on ? MARKUP_U_ON : MARKUP_U_OFF)
+           : k == 's' ? (on ? MARKUP_S_ON : MARKUP_S_OFF) : '*';
     if (c->n_mk + n > c->mk_cap)
         xgrow((void **)&c->mk, &c->mk_cap, c->n_mk + n, sizeof *c->mk);
     for (size_t i = 0; i < n; i++) {
         c->mk[c->n_mk++] = c->para.len;
-        buf_addc(&c->para, '*');
+        buf_addc(&c->para, m);
     }
 }
 
@@ -1141,7 +1185,18 @@ static void put_mark(struct conv *c, char k)
 static void close_from(struct conv *c, int from)
 {
     while (c->n_open > from)
-        put_mark(c, c->open[--c->n_open]);
+        put_mark(c, c->open[--c->n_open], false);
+}
+
+/* An element wanting style k is closed: its marker (and any opened after
+ * it, reopened lazily) closed when no other element wants it. */
+static void unwant(struct conv *c, int k)
+{
+    if (--c->want[k] > 0)
+        return;
+    char *at = memchr(c->open, STYLES[k], (size_t)c->n_open);
+    if (at)
+        close_from(c, (int)(at - c->open));
 }
 
 /* Close every emphasis marker written (at a line's or a block's end). */
@@ -1311,17 +1366,14 @@ static void before_text(struct conv *c)
             buf_addc(p, ' ');
         c->space = false;
     }
-    if (!c->want_i && !c->want_b)
-        return;
-    bool has_i = memchr(c->open, 'i', (size_t)c->n_open) != NULL;
-    bool has_b = memchr(c->open, 'b', (size_t)c->n_open) != NULL;
-    if (c->want_b && !has_b && c->n_open < 8) {
-        put_mark(c, 'b');
-        c->open[c->n_open++] = 'b';
-    }
-    if (c->want_i && !has_i && c->n_open < 8) {
-        put_mark(c, 'i');
-        c->open[c->n_open++] = 'i';
+    /* bold before italic (`***x***` reads as both), then underline, strike */
+    static const int order[4] = {1, 0, 2, 3};
+    for (int j = 0; j < 4; j++) {
+        int k = order[j];
+        if (c->want[k] && c->n_open < 8 && !memchr(c->open, STYLES[k], (size_t)c->n_open)) {
+            put_mark(c, STYLES[k], true);
+            c->open[c->n_open++] = STYLES[k];
+        }
     }
 }
 
@@ -1536,14 +1588,21 @@ static void walk(struct conv *c, xmlNode *top)
                 } else if (is_elem(p, "em") || is_elem(p, "i") || is_elem(p, "cite") ||
                            is_elem(p, "var") || is_elem(p, "dfn")) {
                     f.what = W_EM;
-                    c->want_i++;
+                    c->want[0]++;
                 } else if (is_elem(p, "q")) {
                     /* an inline quotation: its marks, as browsers draw them */
                     f.what = W_Q;
                     add_text(c, "\xE2\x80\x9C", 3);
                 } else if (is_elem(p, "strong") || is_elem(p, "b")) {
                     f.what = W_STRONG;
-                    c->want_b++;
+                    c->want[1]++;
+                } else if (is_elem(p, "u") || is_elem(p, "ins") || style_says(p, "underline")) {
+                    f.what = W_UNDER;
+                    c->want[2]++;
+                } else if (is_elem(p, "s") || is_elem(p, "strike") || is_elem(p, "del") ||
+                           style_says(p, "line-through")) {
+                    f.what = W_STRIKE;
+                    c->want[3]++;
                 } else if (is_elem(p, "ul") || is_elem(p, "ol") || is_elem(p, "menu")) {
                     if (!c->in_list && !c->in_table)
                         flush(c);
@@ -1587,7 +1646,7 @@ static void walk(struct conv *c, xmlNode *top)
                     if (c->para.len > c->line_start) {
                         close_marks(c);
                         const char *d = c->para.data + c->para.len;
-                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                        while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
                             d--;
                         buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
                         c->nospace_at = c->para.len;
@@ -1608,7 +1667,7 @@ static void walk(struct conv *c, xmlNode *top)
                     if (c->para.len > c->line_start) {
                         close_marks(c);
                         const char *d = c->para.data + c->para.len;
-                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                        while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
                             d--;
                         buf_adds(&c->para, d[-1] == ':' ? " " : " | ");
                         c->nospace_at = c->para.len;
@@ -1655,18 +1714,16 @@ static void walk(struct conv *c, xmlNode *top)
                     c->chapter_head = false;
                     break;
                 case W_EM:
-                    if (--c->want_i == 0) {
-                        char *at = memchr(c->open, 'i', (size_t)c->n_open);
-                        if (at) /* it and anything opened after it (reopened lazily) */
-                            close_from(c, (int)(at - c->open));
-                    }
+                    unwant(c, 0);
                     break;
                 case W_STRONG:
-                    if (--c->want_b == 0) {
-                        char *at = memchr(c->open, 'b', (size_t)c->n_open);
-                        if (at)
-                            close_from(c, (int)(at - c->open));
-                    }
+                    unwant(c, 1);
+                    break;
+                case W_UNDER:
+                    unwant(c, 2);
+                    break;
+                case W_STRIKE:
+                    unwant(c, 3);
                     break;
                 case W_Q:
                     add_text(c, "\xE2\x80\x9D", 3);

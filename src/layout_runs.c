@@ -55,6 +55,8 @@ static uint8_t run_attr_of(uint8_t lattr, uint8_t cls)
     if (lattr & LATTR_BOLD) a |= RUN_BOLD;
     if (cls & MARKUP_ITALIC) a |= RUN_ITALIC;
     if (cls & MARKUP_BOLD) a |= RUN_BOLD;
+    if (cls & MARKUP_UNDERLINE) a |= RUN_UNDERLINE;
+    if (cls & MARKUP_STRIKE) a |= RUN_STRIKE;
     return a;
 }
 

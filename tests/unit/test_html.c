@@ -220,6 +220,76 @@ static void test_emphasis(void)
     ebook_free(&eb);
 }
 
+static char *words_of(const char *text);
+
+/* <u>/<ins> and <s>/<strike>/<del> (and a span's text-decoration) reach
+ * layout as underline and strike: the converter's control markers, paired
+ * by markup_scan at word edges; a span inside a word is dropped so the
+ * word stays whole; the words are those of the plain text. */
+static void test_underline_strike(void)
+{
+    struct ebook eb;
+    CHECK("u and s convert",
+          conv("<p>She <u>underlined</u> the word, then <s>struck</s> it, <del>deleted two</del> "
+               "and <strike>old</strike> and <ins>new</ins>; half<u>way</u> and <s>cut</s>ting "
+               "stay whole; <span style=\"Text-Decoration: underline\">spanned</span>, "
+               "<span style=\"text-decoration:line-through\">crossed</span>, "
+               "<em><u>both styles</u></em>, <u>a <b>bold</b> inside</u>.</p>", &eb));
+    const struct block *b = block_with(&eb, "underlined");
+    uint8_t cls = 0;
+    char *s = b ? shown(&eb, b, "underlined", &cls) : NULL;
+    CHECK_STR("what the reader sees: the words, no markers", s,
+              "She underlined the word, then struck it, deleted two and old and new; halfway "
+              "and cutting stay whole; spanned, crossed, both styles, a bold inside.");
+    CHECK("u is underlined", cls == MARKUP_UNDERLINE);
+    free(shown(&eb, b, "struck", &cls));
+    CHECK("s is struck", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "two", &cls));
+    CHECK("del is struck to its end", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "old", &cls));
+    CHECK("strike is struck", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "new", &cls));
+    CHECK("ins is underlined", cls == MARKUP_UNDERLINE);
+    free(shown(&eb, b, "spanned", &cls));
+    CHECK("a span's text-decoration: underline (case and spaces aside)", cls == MARKUP_UNDERLINE);
+    free(shown(&eb, b, "crossed", &cls));
+    CHECK("a span's text-decoration: line-through", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "both styles", &cls));
+    CHECK("em u is italic and underlined", cls == (MARKUP_ITALIC | MARKUP_UNDERLINE));
+    free(shown(&eb, b, "bold", &cls));
+    CHECK("b inside u is bold and underlined", cls == (MARKUP_BOLD | MARKUP_UNDERLINE));
+    free(shown(&eb, b, " and old", &cls));
+    CHECK("the space after a struck span is plain", cls == 0);
+    free(shown(&eb, b, "way", &cls));
+    CHECK("a span inside a word is dropped", cls == 0);
+    CHECK("and no marker stays inside the word", strstr(eb.text, "halfway and cutting") != NULL);
+    free(shown(&eb, b, " the word", &cls));
+    CHECK("no underline after the u", cls == 0);
+    char *w = words_of(s);
+    CHECK_STR("the words are the plain text's", w,
+              "She underlined the word then struck it deleted two and old and new halfway and "
+              "cutting stay whole spanned crossed both styles a bold inside ");
+    free(w);
+    free(s);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+
+    /* markup_scan alone: pairs at word edges, nothing else */
+    const char *t = "a \x0Eunder\x0F b \x1Cstrike\x1D c x\x0Ein\x0F d \x0Eopen only";
+    size_t n = strlen(t);
+    uint8_t c[64];
+    markup_scan(t, n, c);
+    CHECK("an underline pair: hidden markers", c[2] == MARKUP_HIDDEN && c[8] == MARKUP_HIDDEN);
+    CHECK("an underline pair: the text between underlined", c[3] == MARKUP_UNDERLINE &&
+          c[7] == MARKUP_UNDERLINE);
+    CHECK("a strike pair: the text between struck", c[13] == MARKUP_STRIKE && c[12] == MARKUP_HIDDEN);
+    size_t in = (size_t)(strstr(t, "in") - t);
+    CHECK("a pair inside a word: nothing, its markers not hidden",
+          c[in] == 0 && c[in - 1] == 0 && c[in + 2] == 0);
+    size_t op = (size_t)(strstr(t, "open") - t);
+    CHECK("an opener without a closer: nothing", c[op] == 0 && c[op - 1] == 0);
+}
+
 static void test_breaks(void)
 {
     struct ebook eb;
@@ -1343,6 +1413,7 @@ int main(int argc, char **argv)
         return dump(argv[2]);
     test_paragraphs();
     test_emphasis();
+    test_underline_strike();
     test_breaks();
     test_verse_lists_tables();
     test_inline_things();
