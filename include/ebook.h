@@ -35,7 +35,8 @@
 
 /* Bump whenever the derived text, blocks or chapters of any input change. */
 #define EBOOK_VERSION 3   /* 2: note-only chapters are all matter; 3: underline
-                             and strike markers (parse.h MARKUP_U_ON ...) */
+                             and strike markers (parse.h MARKUP_U_ON ...),
+                             verse over PARSE_PARA_MAX in pieces */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

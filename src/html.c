@@ -1108,6 +1108,16 @@ static size_t piece_end(const char *t, size_t p, size_t e)
     return w;
 }
 
+/* Where a piece of long verse (lines kept, <br>) starting at p ends
+ * (p + PARSE_PARA_MAX < e): after the last line end in its second half,
+ * so each piece starts a line; else as a paragraph's piece. */
+static size_t verse_piece_end(const char *t, size_t p, size_t e)
+{
+    size_t half = p + PARSE_PARA_MAX / 2;
+    const char *nl = memrchr(t + half, '\n', PARSE_PARA_MAX - PARSE_PARA_MAX / 2);
+    return nl ? (size_t)(nl - t) + 1 : piece_end(t, p, e);
+}
+
 /* Append text as one block of this kind (the separator before it). */
 static void write_block(struct conv *c, const char *s, size_t n, uint8_t kind, uint8_t flags)
 {
@@ -1117,10 +1127,11 @@ static void write_block(struct conv *c, const char *s, size_t n, uint8_t kind, u
     size_t off = o->len;
     buf_add(o, s, n);
     place_anchors(c, off);
-    if (kind == BLOCK_PARA && n > PARSE_PARA_MAX) {
+    if ((kind == BLOCK_PARA || kind == BLOCK_VERSE) && n > PARSE_PARA_MAX) {
         size_t p = off, e = o->len;
         while (e - p > PARSE_PARA_MAX) {
-            size_t k = piece_end(o->data, p, e);
+            size_t k = kind == BLOCK_VERSE ? verse_piece_end(o->data, p, e)
+                                           : piece_end(o->data, p, e);
             add_block(c, p, k, kind, flags);
             p = k;
             flags |= BLOCK_CONT;

@@ -164,7 +164,7 @@ static bool well_formed(const struct ebook *eb)
             k++;
         if (k == r->n_ch || b->off < r->ch[k].start || b->end > r->ch[k].end)
             return false;
-        if (b->kind == BLOCK_PARA && b->end - b->off > PARSE_PARA_MAX)
+        if ((b->kind == BLOCK_PARA || b->kind == BLOCK_VERSE) && b->end - b->off > PARSE_PARA_MAX)
             return false;
         prev = b->end;
     }
@@ -600,6 +600,47 @@ static void test_safety(void)
     CHECK("an empty file: a clear error", !ebook_read_bytes("e.html", EBOOK_HTML, "", 0, &eb, &err));
     CHECK_STR("saying so", err, "not an HTML document");
     free(err);
+}
+
+/* Verse longer than PARSE_PARA_MAX (a 200 KiB block of <br> lines) is
+ * split as a long paragraph is: pieces that tile it, the later ones
+ * BLOCK_CONT, each cut at a line end, every line kept. */
+static void test_long_verse(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "<p>");
+    int lines = 0;
+    while (b.len < (size_t)220 << 10) {   /* 200 KiB of text once <br> is a line end */
+        buf_printf(&b, "line %d of the long letter, written on and on<br>", lines);
+        lines++;
+    }
+    buf_adds(&b, "the end</p>");
+    struct ebook eb;
+    conv(b.data, &eb);
+    CHECK("200 KiB of verse in pieces", eb.len > (size_t)3 * PARSE_PARA_MAX && eb.n_blocks >= 4);
+    bool verse = true, cont = true, at_lines = true;
+    for (size_t i = 0; i < eb.n_blocks; i++) {
+        const struct block *k = &eb.blocks[i];
+        verse = verse && k->kind == BLOCK_VERSE;
+        if (i) {
+            cont = cont && (k->flags & BLOCK_CONT) && k->off == eb.blocks[i - 1].end;
+            at_lines = at_lines && eb.text[k->off - 1] == '\n' && !strncmp(eb.text + k->off, "line ", 5);
+        }
+    }
+    CHECK("every piece is verse", verse);
+    CHECK("pieces tile it, each after the first BLOCK_CONT", cont && !(eb.blocks[0].flags & BLOCK_CONT));
+    CHECK("each piece starts a line", at_lines);
+    CHECK("well formed (each piece at most PARSE_PARA_MAX)", well_formed(&eb));
+    size_t nl = 0;
+    for (size_t i = 0; i < eb.len; i++)
+        nl += eb.text[i] == '\n';
+    CHECK_INT("every line kept", (long long)nl, (long long)lines + 1);
+    char *last = xasprintf("line %d of the long letter, written on and on\nthe end\n", lines - 1);
+    CHECK("the last lines as written", eb.len >= strlen(last) &&
+          !strcmp(eb.text + eb.len - strlen(last), last));
+    free(last);
+    ebook_free(&eb);
+    buf_free(&b);
 }
 
 static void test_long_paragraph(void)
@@ -1425,6 +1466,7 @@ int main(int argc, char **argv)
     test_xhtml_chapter();
     test_safety();
     test_long_paragraph();
+    test_long_verse();
     test_sniff();
     test_fixtures();
     test_fixture_words();
