@@ -24,7 +24,8 @@
  * Safety: nothing is ever written to disk; no network, no external
  * entity or DTD is ever loaded; entity expansion, zip entry sizes and
  * inflate ratios are bounded (epub.c says the limits); ill-formed markup
- * is recovered as browsers do. */
+ * is recovered as browsers do; elements nest up to 65,536 deep (deeper
+ * text is dropped: html.c HTML_MAX_DEPTH). */
 #ifndef QUIRE_EBOOK_H
 #define QUIRE_EBOOK_H
 
@@ -36,7 +37,8 @@
 /* Bump whenever the derived text, blocks or chapters of any input change. */
 #define EBOOK_VERSION 3   /* 2: note-only chapters are all matter; 3: underline
                              and strike markers (parse.h MARKUP_U_ON ...),
-                             verse over PARSE_PARA_MAX in pieces */
+                             verse over PARSE_PARA_MAX in pieces, text
+                             nested deeper than 256 elements kept */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

@@ -33,10 +33,12 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1845,8 +1847,25 @@ static char *html_entities(const char *s, size_t n, size_t *out_n)
     return b.data;
 }
 
+/* How deep libxml2 lets elements nest before it drops what is deeper: its
+ * default, 256, loses the text of real files (a story in 300 nested divs
+ * of a page builder).  Not XML_PARSE_HUGE, which would lift the depth
+ * limit too but also libxml2's entity amplification check: an entity bomb
+ * in an attribute value (which XML expands) would then run unbounded.
+ * The parsers keep their element stacks on the heap (a depth costs a few
+ * pointers) and html.c's walk is iterative. */
+#define HTML_MAX_DEPTH 65536
+
+static void raise_depth(void)
+{
+    if (xmlParserMaxDepth < HTML_MAX_DEPTH)
+        xmlParserMaxDepth = HTML_MAX_DEPTH;
+}
+
 static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
 {
+    static pthread_once_t depth_once = PTHREAD_ONCE_INIT;
+    pthread_once(&depth_once, raise_depth);
     xmlSetGenericErrorFunc(NULL, quiet);
     xmlSetStructuredErrorFunc(NULL, quiet_structured);
     if (n > (size_t)INT32_MAX)
