@@ -34,7 +34,8 @@ static int dump(const char *path)
         }
         free(x);
         html_finish(&eb);
-    } else if (!ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
+    } else if (!ebook_read_file(path, pl > 5 && !strcmp(path + pl - 5, ".epub") ? EBOOK_EPUB : EBOOK_HTML,
+                                &eb, &err)) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
