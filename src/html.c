@@ -274,6 +274,9 @@ static bool hidden(const struct conv *c, const xmlNode *n)
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (is_elem(n, never[i]))
             return true;
+    /* a forum quote's "Click to expand..." (XenForo) is no text */
+    if (has_class(n, "bbCodeBlock-expandLink"))
+        return true;
     /* page numbers of the printed book (epub:type pagebreak) are no text */
     if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true") || epub_type_has(n, "pagebreak"))
         return true;
@@ -1022,6 +1025,85 @@ static xmlNode *story_container(struct conv *c, xmlNode *root)
             n++;
         }
     return n == 1 ? one : NULL;
+}
+
+/* The first element under n (n included) with class cls, or NULL. */
+static xmlNode *find_class(xmlNode *n, const char *cls)
+{
+    for (xmlNode *p = n; p; p = next_node(p, n, false))
+        if (p->type == XML_ELEMENT_NODE && has_class(p, cls))
+            return p;
+    return NULL;
+}
+
+/* A saved page of a XenForo forum thread (SpaceBattles, Sufficient
+ * Velocity, Questionable Questing: a thread's page or its threadmarks'
+ * reader page): its posts are article.message elements, each with its
+ * text in a .message-body and, when the author marked it as a chapter, a
+ * .threadmarkLabel.  Only the posts' text is the story, never the site
+ * around them: the threadmarked posts when there are any (the story's
+ * chapters, titled by their threadmarks), else every post (titled "Post N
+ * by AUTHOR").  Their bodies are moved under a new element, each after a
+ * chapter heading (MARK_CHAPTER) made for it, which the walk then reads
+ * instead of the page.  The story's title is the thread's (h1.p-title-value),
+ * its author the first post's.  NULL: no such posts. */
+static xmlNode *forum_posts(struct conv *c, xmlNode *root)
+{
+    struct post {
+        xmlNode *body, *label;
+        char *author;
+    } *v = NULL;
+    size_t n = 0, cap = 0, marked = 0;
+    for (xmlNode *p = root; p;) {
+        bool post = is_elem(p, "article") && has_class(p, "message") &&
+                    (has_class(p, "message--post") || has_class(p, "js-post"));
+        xmlNode *body = post ? find_class(p, "message-body") : NULL;
+        if (body) {
+            XGROW(v, cap, n + 1);
+            v[n] = (struct post){body, find_class(p, "threadmarkLabel"), attr(p, "data-author")};
+            marked += v[n].label != NULL;
+            n++;
+        }
+        p = next_node(p, root, body != NULL);   /* a post holds no post */
+    }
+    if (!n)
+        return NULL;
+    struct parse_result *pr = &c->eb->pr;
+    xmlNode *h1 = find_class(root, "p-title-value");
+    char *t = h1 ? text_of(NULL, h1) : NULL;
+    if (t && *t) {
+        free(pr->title);
+        pr->title = t;
+    } else {
+        free(t);
+    }
+    if (!pr->author && v[0].author && *v[0].author)
+        pr->author = collapse(v[0].author);
+    xmlNode *box = xmlNewDocNode(root->doc, NULL, (const xmlChar *)"div", NULL);
+    xmlAddChild(root, box);
+    for (xmlNode *p = root; p; p = next_node(p, root, false))
+        if (p->_private == MARK_CHAPTER)
+            p->_private = NULL;   /* the page's headings open no chapter */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!marked || v[i].label) {
+            xmlNode *h = xmlNewDocNode(root->doc, NULL, (const xmlChar *)"h2", NULL);
+            char *label = v[i].label ? text_of(NULL, v[i].label) : NULL;
+            char *title = label && *label ? xstrdup(label)
+                        : v[i].author && *v[i].author ? xasprintf("Post %zu by %s", ++k, v[i].author)
+                                                      : xasprintf("Post %zu", ++k);
+            xmlNodeAddContent(h, (const xmlChar *)title);
+            free(title);
+            free(label);
+            h->_private = MARK_CHAPTER;
+            xmlAddChild(box, h);
+            xmlUnlinkNode(v[i].body);
+            xmlAddChild(box, v[i].body);
+        }
+        free(v[i].author);
+    }
+    free(v);
+    return box;
 }
 
 /* The chapter title a site page gives outside its story text: the chapter
@@ -2019,8 +2101,12 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
             eb->format = xstrdup("HTML (FanFicFare)");
         } else {
             scan_generic(&c, root);
-            xmlNode *story = story_container(&c, root);
-            if (story) {
+            xmlNode *story = story_container(&c, root), *forum = NULL;
+            if (!story && (forum = forum_posts(&c, root)) != NULL) {
+                top = forum;
+                free(eb->format);
+                eb->format = xstrdup("HTML (forum thread)");
+            } else if (story) {
                 /* a saved page of a site we know: only its story text, the
                    chapter titled by the page's heading for it */
                 char *t = site_chapter_title(&c, root, story);

@@ -982,6 +982,99 @@ static const struct real reals[] = {
      {NULL}, "HTML (AO3 work page)"},
 };
 
+/* A saved page of a XenForo forum thread (SpaceBattles, Sufficient
+ * Velocity): only its posts' text, the threadmarked ones as the chapters
+ * (titled by their threadmarks), never the site around them; without
+ * threadmarks every post. */
+static void test_forum_page(void)
+{
+    static const char page[] =
+        "<html><head><title>The Long Watch | Sufficient Velocity</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/forums'>Forums</a> <a href='/login'>Log in</a></nav>"
+        "<div class='p-body-header'><h1 class='p-title-value'>The Long Watch</h1>"
+        "<p>Thread starter Wren</p></div>"
+        "<div class='block-body'>"
+        "<article class='message message--post js-post hasThreadmark' data-author='Wren'>"
+        "<div class='message-cell--threadmark-header'><label>Threadmarks</label>"
+        "<span class='threadmarkLabel'>Chapter 1: Lights</span></div>"
+        "<div class='message-user'><h4>Wren</h4><p>Member</p></div>"
+        "<div class='message-content'><article class='message-body'><div class='bbWrapper'>"
+        "The lighthouse stood dark for <i>nine</i> nights.<br><br>On the tenth, someone lit it."
+        "</div></article><aside class='message-signature'>My other fics: lots</aside></div>"
+        "<footer><a>Like</a> 173 <a>Reply</a></footer></article>"
+        "<article class='message message--post js-post' data-author='Reader'>"
+        "<article class='message-body'><div class='bbWrapper'>Great chapter, more please!</div></article>"
+        "</article>"
+        "<article class='message message--post js-post hasThreadmark' data-author='Wren'>"
+        "<span class='threadmarkLabel'>Chapter 2: Keeper</span>"
+        "<article class='message-body'><div class='bbWrapper'>"
+        "<blockquote class='bbCodeBlock bbCodeBlock--quote'><div class='bbCodeBlock-content'>"
+        "Who lit it?</div><div class='bbCodeBlock-expandLink'><a>Click to expand...</a></div>"
+        "</blockquote>The keeper had come home.</div></article></article>"
+        "</div><footer><p>Terms and rules</p></footer></body></html>";
+    struct ebook eb;
+    CHECK("a forum page converts", conv(page, &eb));
+    CHECK_STR("read as a forum thread", eb.format, "HTML (forum thread)");
+    CHECK_STR("its title: the thread's", eb.pr.title, "The Long Watch");
+    CHECK_STR("its author: the first post's", eb.pr.author, "Wren");
+    CHECK_INT("the threadmarked posts are the chapters", eb.pr.n_ch, 2);
+    if (eb.pr.n_ch == 2) {
+        CHECK_STR("titled by their threadmarks", eb.pr.ch[0].title, "Chapter 1: Lights");
+        CHECK_STR("titled by their threadmarks (2)", eb.pr.ch[1].title, "Chapter 2: Keeper");
+    }
+    char *r = reader_text(&eb), *w = words_of(r);
+    CHECK_STR("only the posts' words (each chapter's heading, its text)", w,
+              "Chapter 1 Lights The lighthouse stood dark for nine nights On the tenth someone lit it "
+              "Chapter 2 Keeper Who lit it The keeper had come home ");
+    free(r);
+    free(w);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+
+    /* no threadmarks: every post, each a chapter */
+    struct buf b = {0};
+    buf_adds(&b, "<html><body><h1 class='p-title-value'>Idle Talk</h1>");
+    for (int i = 1; i <= 3; i++)
+        buf_printf(&b, "<article class='message message--post js-post' data-author='U%d'>"
+                       "<h4>U%d</h4><article class='message-body'>post number %d</article>"
+                       "<footer>Like Reply</footer></article>", i, i, i);
+    buf_adds(&b, "</body></html>");
+    CHECK("a thread page without threadmarks converts", conv(b.data, &eb));
+    CHECK_INT("every post a chapter", eb.pr.n_ch, 3);
+    if (eb.pr.n_ch == 3)
+        CHECK_STR("titled by its place and author", eb.pr.ch[1].title, "Post 2 by U2");
+    r = reader_text(&eb);
+    CHECK("no site text", !strstr(r, "Like") && !strstr(r, "Idle Talk") && strstr(r, "post number 3"));
+    free(r);
+    ebook_free(&eb);
+    buf_free(&b);
+}
+
+/* ../shared's saved SpaceBattles reader page: its three threadmarked
+ * posts, nothing of the site. */
+static void test_forum_real(const char *shared)
+{
+    char *path = xasprintf("%s/corpus/ebooks/fanfic-pages/spacebattles_reader_placeholder-text.html", shared);
+    struct ebook eb;
+    char *err = NULL;
+    if (access(path, R_OK) != 0 || !CHECK("SpaceBattles page", ebook_read_file(path, EBOOK_HTML, &eb, &err))) {
+        free(err);
+        free(path);
+        return;
+    }
+    CHECK_STR("SpaceBattles: the thread's title", eb.pr.title, "My Great Story");
+    CHECK_STR("SpaceBattles: its starter", eb.pr.author, "User 1");
+    CHECK_INT("SpaceBattles: a chapter per threadmark", eb.pr.n_ch, 3);
+    char *r = reader_text(&eb), *w = words_of(r);
+    CHECK_STR("SpaceBattles: only the posts' words", w,
+              "threadmark description 771 post 1 content 1 Threadmark 1 post 2 content "
+              "2 Threadmark 2 post 3 content ");
+    free(r);
+    free(w);
+    ebook_free(&eb);
+    free(path);
+}
+
 static void test_real_files(const char *shared)
 {
     for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
@@ -1505,6 +1598,7 @@ int main(int argc, char **argv)
     test_safety();
     test_long_paragraph();
     test_long_verse();
+    test_forum_page();
     test_sniff();
     test_fixtures();
     test_fixture_words();
@@ -1515,6 +1609,7 @@ int main(int argc, char **argv)
     test_random(seed ? strtoull(seed, NULL, 10) : 20261203);
     if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
         test_real_files("../shared");
+        test_forum_real("../shared");
         test_fanficfare("../shared");
         test_ao3_meta("../shared");
         test_epub_documents("../shared");
