@@ -38,7 +38,9 @@
 #define EBOOK_VERSION 3   /* 2: note-only chapters are all matter; 3: underline
                              and strike markers (parse.h MARKUP_U_ON ...),
                              verse over PARSE_PARA_MAX in pieces, text
-                             nested deeper than 256 elements kept */
+                             nested deeper than 256 elements kept, forum
+                             pages' posts only, <ol type>, back-link
+                             arrows and visibility:hidden not shown */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

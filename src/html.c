@@ -66,6 +66,7 @@ struct frame {
     size_t mark;      /* output position at open (empty paragraph test) */
     int counter;      /* ol: the next item number */
     bool ordered;
+    char style;       /* ol: its type, how items are numbered: 1 a A i I */
 };
 
 struct conv {
@@ -277,13 +278,26 @@ static bool hidden(const struct conv *c, const xmlNode *n)
     /* a forum quote's "Click to expand..." (XenForo) is no text */
     if (has_class(n, "bbCodeBlock-expandLink"))
         return true;
+    /* a note's link back to its marker drawn as an arrow (pandoc's "↩︎",
+       Standard Ebooks' "↩"): nothing a pager can follow; a link back that
+       is the note's number stays */
+    if (is_elem(n, "a") && (attr_has(n, "role", "doc-backlink") || epub_type_has(n, "backlink") ||
+                            has_class(n, "footnote-back"))) {
+        xmlChar *t = xmlNodeGetContent(n);
+        bool mark = true;
+        for (const xmlChar *q = t; q && *q && mark; q++)
+            mark = !isalnum(*q);
+        xmlFree(t);
+        if (mark)
+            return true;
+    }
     /* page numbers of the printed book (epub:type pagebreak) are no text */
     if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true") || epub_type_has(n, "pagebreak"))
         return true;
     char *st = style_of(n);
     if (st) {
-        /* display:none, white space and case aside */
-        bool none = strstr(st, "display:none") != NULL;
+        /* display:none, visibility:hidden, white space and case aside */
+        bool none = strstr(st, "display:none") != NULL || strstr(st, "visibility:hidden") != NULL;
         free(st);
         if (none)
             return true;
@@ -1513,6 +1527,43 @@ static void add_text(struct conv *c, const char *s, size_t n)
     }
 }
 
+/* An ordered list's marker for item k, numbered as its type says (`1`,
+ * `a`/`A`: a..z, aa.., `i`/`I`: Roman numerals), as browsers and pandoc
+ * draw it; decimal where the style has no numeral for k. */
+static void put_number(struct buf *b, int k, char style)
+{
+    char t[32];
+    size_t n = 0;
+    if ((style == 'a' || style == 'A') && k >= 1) {
+        for (unsigned v = (unsigned)k; v && n < sizeof t; v /= 26) {
+            v--;
+            t[n++] = (char)(style + (char)(v % 26));
+        }
+        for (size_t i = 0; i < n / 2; i++) {
+            char x = t[i];
+            t[i] = t[n - 1 - i];
+            t[n - 1 - i] = x;
+        }
+    } else if ((style == 'i' || style == 'I') && k >= 1 && k < 4000) {
+        static const int val[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+        static const char *const sym[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x",
+                                          "ix", "v", "iv", "i"};
+        for (int i = 0, v = k; v; ) {
+            if (v < val[i]) {
+                i++;
+                continue;
+            }
+            for (const char *q = sym[i]; *q; q++)
+                t[n++] = style == 'I' ? (char)toupper((unsigned char)*q) : *q;
+            v -= val[i];
+        }
+    } else {
+        n = (size_t)snprintf(t, sizeof t, "%d", k);
+    }
+    buf_add(b, t, n);
+    buf_adds(b, ". ");
+}
+
 /* ---- the walk -------------------------------------------------------- */
 
 static bool name_in(const xmlNode *n, const char *const *names)
@@ -1708,6 +1759,9 @@ static void walk(struct conv *c, xmlNode *top)
                     char *s = attr(p, "start");
                     f.counter = s ? atoi(s) : 1;
                     free(s);
+                    s = attr(p, "type");
+                    f.style = s && strlen(s) == 1 && strchr("aAiI", s[0]) ? s[0] : '1';
+                    free(s);
                     c->in_list++;
                 } else if (is_elem(p, "li")) {
                     f.what = W_LI;
@@ -1721,7 +1775,7 @@ static void walk(struct conv *c, xmlNode *top)
                     for (int k = 1; k < c->in_list; k++)
                         buf_adds(&c->para, "  ");
                     if (lf && lf->ordered)
-                        buf_printf(&c->para, "%d. ", lf->counter++);
+                        put_number(&c->para, lf->counter++, lf->style);
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;

@@ -376,6 +376,41 @@ static void test_inline_things(void)
     ebook_free(&eb);
 }
 
+/* The issue's Text list, the items the other tests leave: ordered lists
+ * numbered as their type says, footnotes reachable (the note's text in
+ * the chapter, its marker a [N] link, a back-link arrow gone),
+ * visibility:hidden never shown. */
+static void test_text_items(void)
+{
+    struct ebook eb;
+    conv("<ol type='a'><li>alpha</li><li>beta</li></ol><ol type='I' start='3'><li>third</li>"
+         "<li>fourth</li></ol><ol type='i'><li>one</li></ol><ol type='x'><li>odd type</li></ol>"
+         "<p>Shown.</p><p style='Visibility: hidden'>secret</p>", &eb);
+    CHECK("ol type=a: letters", strstr(eb.text, "a. alpha\nb. beta") != NULL);
+    CHECK("ol type=I from 3: Roman numerals", strstr(eb.text, "III. third\nIV. fourth") != NULL);
+    CHECK("ol type=i: lowercase Roman", strstr(eb.text, "i. one") != NULL);
+    CHECK("an unknown type: decimal", strstr(eb.text, "1. odd type") != NULL);
+    CHECK("visibility:hidden is never shown", !strstr(eb.text, "secret"));
+    ebook_free(&eb);
+    conv_x("<html xmlns='http://www.w3.org/1999/xhtml' xmlns:epub='http://www.idpf.org/2007/ops'><body>"
+           "<h1>One</h1><p>A claim<a epub:type='noteref' href='#n1' id='r1'>1</a> and more"
+           "<a class='footnote-ref' href='#fn2' id='r2'><sup>2</sup></a>.</p><p>Story goes on.</p>"
+           "<section epub:type='footnotes'><ol><li id='n1'><p>The first note."
+           "<a href='#r1' class='footnote-back' role='doc-backlink'>\xE2\x86\xA9\xEF\xB8\x8E</a></p></li>"
+           "<li id='fn2'><p>The second note. <a href='#r2' epub:type='backlink'>\xE2\x86\xA9</a></p></li>"
+           "</ol></section>"
+           "<aside epub:type='footnote' id='n3'><p><a href='#r3' role='doc-backlink'>3</a> A third.</p>"
+           "</aside></body></html>", HTML_CHAPTER, "One", &eb);
+    CHECK("note markers as [N]", strstr(eb.text, "A claim[1] and more[2].") != NULL);
+    static const char *const order[] = {"[1]", "Story goes on.", "The first note.", "The second note.",
+                                        "[3] A third.", NULL};
+    CHECK("the notes' text is reachable, in the chapter after its markers", in_order(eb.text, order));
+    CHECK("a back-link arrow is not shown", !strstr(eb.text, "\xE2\x86\xA9"));
+    CHECK_INT("all in one chapter", eb.pr.n_ch, 1);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
 static void test_hidden(void)
 {
     struct ebook eb;
@@ -1590,6 +1625,7 @@ int main(int argc, char **argv)
     test_verse_lists_tables();
     test_inline_things();
     test_hidden();
+    test_text_items();
     test_chapters_generic();
     test_chapters_page();
     test_hgroup();
