@@ -45,6 +45,12 @@ check "--render: the chapter's text" sh -c 'printf "%s\n" "$1" | grep -q "Mira w
 check "--render: no markup, no script, no style" sh -c '! printf "%s\n" "$1" | grep -Eq "<p>|<em>|never shown|color: red|&amp;"' _ "$r"
 check "--render: a <br> keeps its line" sh -c 'printf "%s\n" "$1" | grep -qx "Roses are red,"' _ "$r"
 check "--render: emphasis markers are not shown" sh -c 'printf "%s\n" "$1" | grep -q "and nobody knew"' _ "$r"
+printf '<html><body><p>Plain, <u>underlined words</u> and <s>struck</s> and half<u>way</u>.</p></body></html>\n' \
+    >"$TMPD/marks.html"
+check_eq "--render: underlined and struck text plain, as italics are" \
+    "$("$QUIRE" --render -w 60 "$TMPD/marks.html" 2>&1 | tail -n 1)" "Plain, underlined words and struck and halfway."
+check "--render: no marker byte in the output" sh -c \
+    '! "$1" --render -w 60 "$2" | LC_ALL=C grep -q "$(printf "[\016\017\034\035]")"' _ "$QUIRE" "$TMPD/marks.html"
 check_eq "--render: chapter 2 is chapter 2" \
     "$("$QUIRE" --render --chapter 2 -w 60 "$L/story.html" 2>&1 | grep -c 'Winter came early')" 1
 
