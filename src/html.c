@@ -108,6 +108,10 @@ struct conv {
     /* Class names a <style> hides (`.name{display:none}`). */
     char **hidden;
     size_t n_hidden;
+    /* Class names a <style> underlines or strikes through, and which. */
+    char **deco;
+    char deco_kind[64];
+    size_t n_deco;
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -248,11 +252,21 @@ static char *style_of(const xmlNode *n)
 }
 
 /* Does a <span>'s style say `text-decoration: ...what...` (underline,
- * line-through)? */
-static bool style_says(const xmlNode *n, const char *what)
+ * line-through): its style attribute, a class a <style> rule gives it, or
+ * a class named for it (FanFicFare's EPUB underlines with `span.u` in a
+ * stylesheet file html.c never sees)? */
+static bool style_says(const struct conv *c, const xmlNode *n, const char *what)
 {
     if (!is_elem(n, "span"))
         return false;
+    char kind = strcmp(what, "underline") == 0 ? 'u' : 's';
+    for (size_t i = 0; i < c->n_deco; i++)
+        if (c->deco_kind[i] == kind && has_class(n, c->deco[i]))
+            return true;
+    if (kind == 'u' ? has_class(n, "u") || has_class(n, "underline")
+                    : has_class(n, "strike") || has_class(n, "strikethrough") ||
+                          has_class(n, "line-through"))
+        return true;
     char *st = style_of(n);
     const char *d = st ? strstr(st, "text-decoration") : NULL;
     bool yes = false;
@@ -551,7 +565,9 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
 
 /* ---- the first pass: what the document is ---------------------------- */
 
-/* `.name{...display:none...}` rules of the document's <style> elements. */
+/* `.name{...display:none...}` rules of the document's <style> elements,
+ * and `.name{...text-decoration: underline | line-through...}` ones (the
+ * underline and strike of FanFicFare's `span.u`). */
 static void style_hidden(struct conv *c, const char *css_in)
 {
     /* comments out first */
@@ -575,6 +591,15 @@ static void style_hidden(struct conv *c, const char *css_in)
         if (!cb)
             break;
         bool none = false;
+        char deco = 0;   /* 'u' underline, 's' line-through */
+        for (const char *q = ob; q + 15 <= cb && !deco; q++)
+            if (!strncmp(q, "text-decoration", 15)) {
+                const char *e = memchr(q, ';', (size_t)(cb - q));
+                size_t m = (size_t)((e ? e : cb) - q);
+                char *decl = xstrndup(q, m);
+                deco = strstr(decl, "line-through") ? 's' : strstr(decl, "underline") ? 'u' : 0;
+                free(decl);
+            }
         for (const char *q = ob; q + 4 <= cb; q++)
             if (!strncmp(q, "none", 4)) {
                 const char *d = q;
@@ -584,7 +609,7 @@ static void style_hidden(struct conv *c, const char *css_in)
                 if (none)
                     break;
             }
-        if (none) {
+        if (none || deco) {
             const char *s = p;
             while (s < ob) {
                 while (s < ob && (is_ws((unsigned char)*s) || *s == ','))
@@ -599,9 +624,13 @@ static void style_hidden(struct conv *c, const char *css_in)
                 bool simple = z - s > 1 && *s == '.';
                 for (const char *k = s + 1; simple && k < z; k++)
                     simple = isalnum((unsigned char)*k) || *k == '-' || *k == '_';
-                if (simple && c->n_hidden < 64) {
+                if (simple && none && c->n_hidden < 64) {
                     c->hidden = xreallocarray(c->hidden, c->n_hidden + 1, sizeof *c->hidden);
                     c->hidden[c->n_hidden++] = xstrndup(s + 1, (size_t)(z - s - 1));
+                } else if (simple && deco && c->n_deco < 64) {
+                    c->deco = xreallocarray(c->deco, c->n_deco + 1, sizeof *c->deco);
+                    c->deco_kind[c->n_deco] = deco;
+                    c->deco[c->n_deco++] = xstrndup(s + 1, (size_t)(z - s - 1));
                 }
                 s = e;
             }
@@ -1742,11 +1771,11 @@ static void walk(struct conv *c, xmlNode *top)
                 } else if (is_elem(p, "strong") || is_elem(p, "b")) {
                     f.what = W_STRONG;
                     c->want[1]++;
-                } else if (is_elem(p, "u") || is_elem(p, "ins") || style_says(p, "underline")) {
+                } else if (is_elem(p, "u") || is_elem(p, "ins") || style_says(c, p, "underline")) {
                     f.what = W_UNDER;
                     c->want[2]++;
                 } else if (is_elem(p, "s") || is_elem(p, "strike") || is_elem(p, "del") ||
-                           style_says(p, "line-through")) {
+                           style_says(c, p, "line-through")) {
                     f.what = W_STRIKE;
                     c->want[3]++;
                 } else if (is_elem(p, "ul") || is_elem(p, "ol") || is_elem(p, "menu")) {
@@ -2039,6 +2068,9 @@ static void conv_free(struct conv *c)
     for (size_t i = 0; i < c->n_hidden; i++)
         free(c->hidden[i]);
     free(c->hidden);
+    for (size_t i = 0; i < c->n_deco; i++)
+        free(c->deco[i]);
+    free(c->deco);
 }
 
 /* The document's <style> rules that hide classes. */

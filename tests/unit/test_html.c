@@ -275,6 +275,25 @@ static void test_underline_strike(void)
     CHECK("well formed", well_formed(&eb));
     ebook_free(&eb);
 
+    /* classes: one a <style> rule underlines or strikes, and FanFicFare's
+       span.u (its EPUB's rule is in a stylesheet file) */
+    CHECK("classes convert",
+          conv("<html><head><style>.ul { color: red; text-decoration : underline }\n"
+               ".gone, .x-s {text-decoration: line-through;}</style></head><body>"
+               "<p><span class='ul'>ruled</span> and <span class='x-s'>crossed</span> and "
+               "<span class='u'>fanficfare</span> and <span class='plain'>plain</span>.</p>"
+               "</body></html>", &eb));
+    b = block_with(&eb, "ruled");
+    free(b ? shown(&eb, b, "ruled", &cls) : NULL);
+    CHECK("a class a <style> underlines", cls == MARKUP_UNDERLINE);
+    free(b ? shown(&eb, b, "crossed", &cls) : NULL);
+    CHECK("a class a <style> strikes through", cls == MARKUP_STRIKE);
+    free(b ? shown(&eb, b, "fanficfare", &cls) : NULL);
+    CHECK("span.u is underlined", cls == MARKUP_UNDERLINE);
+    free(b ? shown(&eb, b, "plain", &cls) : NULL);
+    CHECK("another class is plain", cls == 0);
+    ebook_free(&eb);
+
     /* markup_scan alone: pairs at word edges, nothing else */
     const char *t = "a \x0Eunder\x0F b \x1Cstrike\x1D c x\x0Ein\x0F d \x0Eopen only";
     size_t n = strlen(t);
@@ -1110,6 +1129,32 @@ static void test_forum_real(const char *shared)
     free(path);
 }
 
+/* FanFicFare's test story underlines with span.u and strikes with <s>,
+ * in its HTML and its EPUB alike. */
+static void test_fff_underline(const char *shared)
+{
+    static const char *const files[] = {"fff_test1_s1.html", "fff_test1_s1.epub"};
+    for (size_t i = 0; i < 2; i++) {
+        char *path = xasprintf("%s/corpus/ebooks/fanficfare/%s", shared, files[i]);
+        struct ebook eb;
+        char *err = NULL;
+        if (!CHECK(files[i], ebook_read_file(path, i ? EBOOK_EPUB : EBOOK_HTML, &eb, &err))) {
+            free(err);
+            free(path);
+            continue;
+        }
+        const struct block *b = block_with(&eb, "Strike through");
+        uint8_t u = 0, st = 0;
+        free(b ? shown(&eb, b, "underline", &u) : NULL);
+        free(b ? shown(&eb, b, "Strike through", &st) : NULL);
+        CHECK(i ? "FanFicFare EPUB: span.u underlined" : "FanFicFare HTML: span.u underlined",
+              u == MARKUP_UNDERLINE);
+        CHECK(i ? "FanFicFare EPUB: <s> struck" : "FanFicFare HTML: <s> struck", st == MARKUP_STRIKE);
+        ebook_free(&eb);
+        free(path);
+    }
+}
+
 static void test_real_files(const char *shared)
 {
     for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
@@ -1646,6 +1691,7 @@ int main(int argc, char **argv)
     if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
         test_real_files("../shared");
         test_forum_real("../shared");
+        test_fff_underline("../shared");
         test_fanficfare("../shared");
         test_ao3_meta("../shared");
         test_epub_documents("../shared");
