@@ -6,7 +6,9 @@
  * FanFicFare's HTML, any HTML story: html.c) becomes a *derived text*
  * (UTF-8, LF line ends, in the plain-text dialect the TXT path reads:
  * blank lines between paragraphs, `*italic*`, `**bold**`, a backslash
- * before a literal `*`, `_` or `\`) together with what the converter knows
+ * before a literal `*`, `_` or `\`; underline and strikethrough, which
+ * the dialect has no marker for, between the control characters of
+ * parse.h's MARKUP_U_ON/OFF and MARKUP_S_ON/OFF) together with what the converter knows
  * for certain and the TXT path would have to guess: the chapters (struct
  * parse_result, offsets into the derived text), every block of the text
  * (struct block: paragraphs, headings, scene breaks, verse for `<br>`
@@ -22,7 +24,8 @@
  * Safety: nothing is ever written to disk; no network, no external
  * entity or DTD is ever loaded; entity expansion, zip entry sizes and
  * inflate ratios are bounded (epub.c says the limits); ill-formed markup
- * is recovered as browsers do. */
+ * is recovered as browsers do; elements nest up to 65,536 deep (deeper
+ * text is dropped: html.c HTML_MAX_DEPTH). */
 #ifndef QUIRE_EBOOK_H
 #define QUIRE_EBOOK_H
 
@@ -32,7 +35,12 @@
 #include "parse.h"
 
 /* Bump whenever the derived text, blocks or chapters of any input change. */
-#define EBOOK_VERSION 2   /* 2: note-only chapters are all matter */
+#define EBOOK_VERSION 3   /* 2: note-only chapters are all matter; 3: underline
+                             and strike markers (parse.h MARKUP_U_ON ...),
+                             verse over PARSE_PARA_MAX in pieces, text
+                             nested deeper than 256 elements kept, forum
+                             pages' posts only, <ol type>, back-link
+                             arrows and visibility:hidden not shown */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

@@ -78,6 +78,19 @@ bool ebook_door_read(const char *path, enum ebook_format f, struct ebook *out, c
  * needs no plugin. */
 void ebook_door_free(struct ebook *eb);
 
+/* Which plugin the door loads or would load, without loading it: the size
+ * and modification time (ns) of the file found as above, "SIZE MTIME_NS",
+ * or "none" when there is none (malloc'd).  The caches keep it beside what
+ * a conversion gave (cache.c, snapshot.c), so a rebuilt or reinstalled
+ * plugin is noticed even when EBOOK_VERSION stayed the same.  A stat or
+ * two; computed afresh on each call. */
+char *ebook_door_identity(void);
+
+/* Whether a file of this name is always read as text (.txt and .md, any
+ * case): what the ebook plugin is, and whether it is there, cannot change
+ * how it reads. */
+bool ebook_door_text_name(const char *name);
+
 /* Whether the plugin is loaded (tests: a TXT library never loads it). */
 bool ebook_door_loaded(void);
 

@@ -139,7 +139,8 @@ void layout_title(const struct layout_opts *o, const char *title, size_t bi,
 
 /* A visible piece of a line: `n` bytes at `s` (points into the source text,
  * the title, the glyph, or a static " " / "-"), drawn with `attr`. */
-enum run_attr { RUN_ITALIC = 1, RUN_BOLD = 2, RUN_DIM = 4, RUN_MATCH = 8 };
+enum run_attr { RUN_ITALIC = 1, RUN_BOLD = 2, RUN_DIM = 4, RUN_MATCH = 8, RUN_UNDERLINE = 16,
+                RUN_STRIKE = 32 };
 struct run {
     const char *s;
     size_t n;            /* bytes */

@@ -165,12 +165,30 @@ bool parse_note_chapter(const char *text, size_t from, size_t to, const char *ti
 /* Emphasis inside one paragraph [s, s+n): fills cls[i] for every byte with
  * MARKUP_* bits: a marker byte (the `*` or `_` of `*word*` / `_word_`, the
  * backslash of a Markdown escape `\'` `\*` before ASCII punctuation, see
- * uch_escapable) gets MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC.
+ * uch_escapable) gets MARKUP_HIDDEN, the bytes between gets MARKUP_ITALIC
+ * (MARKUP_BOLD for `**`; the converter's markers below).
  * Linear in n whatever the nesting.  A lone or unmatched
  * `*`/`_`, an intra-word `snake_case`, or a `*` used as a footnote mark keeps
  * class 0 and is shown. */
-enum { MARKUP_ITALIC = 1, MARKUP_HIDDEN = 2, MARKUP_BOLD = 4 };
+enum { MARKUP_ITALIC = 1, MARKUP_HIDDEN = 2, MARKUP_BOLD = 4, MARKUP_UNDERLINE = 8,
+       MARKUP_STRIKE = 16 };
 void markup_scan(const char *s, size_t n, uint8_t *cls);
+
+/* Underline and strikethrough, which the TXT dialect has no marker for:
+ * the EPUB/HTML converter (html.c, for <u>, <s>, <del>, ...) writes one of
+ * these control characters before the text and its closer after it.
+ * markup_scan pairs an opener with the next closer of its kind when no
+ * letter or digit comes right before the opener nor right after the
+ * closer (a span that starts or ends inside a word is dropped, so the
+ * words stay whole), hides both and gives the bytes between
+ * MARKUP_UNDERLINE or MARKUP_STRIKE.  They are no text: layout, --render
+ * and the words never show or count them.  A TXT story has no use for
+ * control characters (decode.c counts them as signs of a binary file); one
+ * that holds such a pair anyway is drawn underlined or struck. */
+#define MARKUP_U_ON '\x0E'    /* SO */
+#define MARKUP_U_OFF '\x0F'   /* SI */
+#define MARKUP_S_ON '\x1C'    /* FS */
+#define MARKUP_S_OFF '\x1D'   /* GS */
 
 /* Is this line (without terminator) an explicit scene-break marker line
  * (`***`, `* * *`, `~~~`, `---`, `oOo`, `xXx`, `#`, `§`, `⁂`, ...)? */

@@ -204,6 +204,8 @@ struct ui {
     bool start_at_saved;     /* ... at its saved place (ui_start.resume) */
     char *bm_warning;        /* the last bookmark-store warning shown */
     attr_t a_italic, a_dim, a_bold, a_status, a_match, a_cur, a_sel;
+    attr_t a_under;          /* underlined text (<u> in an ebook) */
+    bool strike;             /* draw struck text (<s>) struck: ui_reader.c */
 };
 
 /* The keys that mean Enter, for the key tables' rows. */

@@ -18,14 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ebook_door.h"
 #include "rec.h"
 #include "util.h"
 
 /* 3: ebooks (FMT, FORMAT, M lines); the conversion's version too, so a
- * new conversion (another plugin) never trusts older offsets. */
+ * new conversion (another plugin) never trusts older offsets.  4: the
+ * plugin's identity on each entry of a file that may be an ebook. */
 #define CACHE_STR(x) #x
 #define CACHE_XSTR(x) CACHE_STR(x)
-#define CACHE_MAGIC "quire-index 3 ebook " CACHE_XSTR(EBOOK_VERSION)
+#define CACHE_MAGIC "quire-index 4 ebook " CACHE_XSTR(EBOOK_VERSION)
 /* Limits a valid entry stays within (anything beyond is corruption). */
 #define CACHE_MAX_LEAD 4096
 #define CACHE_EBOOK_MAX_TEXT (512ULL << 20)   /* bytes of an ebook's derived text */
@@ -39,6 +41,9 @@ struct centry {
     uint64_t hash;
     struct cache_stamp st;
     struct cache_file f;
+    char *plugin;        /* ebook_door_identity when it was stored, for a
+                            file that may be an ebook (not .txt or .md);
+                            NULL for the others */
     bool used;
 };
 
@@ -46,6 +51,7 @@ struct cache {
     char *path;          /* cache file, or NULL: memory only */
     char *root;          /* canonical root, or NULL (accept any, for tests) */
     char *engine;        /* which build wrote it */
+    char *plugin;        /* ebook_door_identity now, once asked (plugin_now) */
     struct centry *e;
     size_t n, cap;
     size_t *slot;        /* open addressing: index + 1, 0 = empty */
@@ -124,6 +130,7 @@ static void clear_entries(struct cache *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->e[i].relpath);
+        free(c->e[i].plugin);
         cache_file_clear(&c->e[i].f);
     }
     c->n = 0;
@@ -168,13 +175,22 @@ static struct centry *find(const struct cache *c, const char *relpath, uint64_t 
     return NULL;
 }
 
-/* Add an entry (relpath must not be present); takes relpath and *f. */
+/* The plugin an ebook would be read with now (asked once per cache: a
+ * stat or two, never a dlopen). */
+static const char *plugin_now(struct cache *c)
+{
+    if (!c->plugin)
+        c->plugin = ebook_door_identity();
+    return c->plugin;
+}
+
+/* Add an entry (relpath must not be present); takes relpath, plugin and *f. */
 static struct centry *add(struct cache *c, char *relpath, uint64_t h,
-                          const struct cache_stamp *st, struct cache_file *f)
+                          const struct cache_stamp *st, struct cache_file *f, char *plugin)
 {
     XGROW(c->e, c->cap, c->n + 1);
     struct centry *e = &c->e[c->n++];
-    *e = (struct centry){.relpath = relpath, .hash = h, .st = *st, .f = *f};
+    *e = (struct centry){.relpath = relpath, .hash = h, .st = *st, .f = *f, .plugin = plugin};
     *f = (struct cache_file){0};
     if (c->n * 2 + 2 > c->n_slot) {
         rehash(c);
@@ -282,7 +298,7 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
         return NULL;
     struct cache_stamp st = {.ok = true};
     struct cache_file f = {0};
-    char *rel = NULL;
+    char *rel = NULL, *plugin = NULL;
     const char *next = e + 1;
     st.size = (long long)rec_num(&r, (unsigned long long)LLONG_MAX);
     st.mtime_ns = rec_snum(&r, LLONG_MIN + 1, LLONG_MAX);
@@ -290,6 +306,7 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
     st.ino = rec_num(&r, ULLONG_MAX);
     if (p[0] == 'S') {
         f.skip = rec_str(&r, NULL);
+        plugin = rec_opt_str(&r);
         rel = rec_str(&r, NULL);
         if (!valid_skip(f.skip))
             r.bad = true;
@@ -314,6 +331,7 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
         f.title = rec_opt_str(&r);
         f.author = rec_opt_str(&r);
         f.format = rec_opt_str(&r);
+        plugin = rec_opt_str(&r);
         rel = rec_str(&r, NULL);
         if (f.n_pc == 0 || (f.fmt != EBOOK_NONE) != (f.format != NULL) ||
             (f.fmt != EBOOK_NONE && f.enc != ENC_UTF8))
@@ -371,14 +389,16 @@ static const char *parse_record(struct cache *c, const char *p, const char *e,
     } else {
         r.bad = true;
     }
-    if (!rel || !*rel || !rec_at_end(&r) || find(c, rel, path_hash(rel)))
+    if (!rel || !*rel || !rec_at_end(&r) || find(c, rel, path_hash(rel)) ||
+        (plugin != NULL) == ebook_door_text_name(rel))
         r.bad = true;
     if (r.bad) {
         free(rel);
+        free(plugin);
         cache_file_clear(&f);
         return NULL;
     }
-    add(c, rel, path_hash(rel), &st, &f);
+    add(c, rel, path_hash(rel), &st, &f, plugin);
     return next;
 }
 
@@ -435,6 +455,8 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
         if (f->skip) {
             rec_put_cstr(&b, f->skip);
             rec_tab(&b);
+            rec_put_cstr(&b, e->plugin);
+            rec_tab(&b);
             rec_put_cstr(&b, e->relpath);
             buf_addc(&b, '\n');
             continue;
@@ -450,6 +472,8 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
         rec_put_cstr(&b, f->author);
         rec_tab(&b);
         rec_put_cstr(&b, f->format);
+        rec_tab(&b);
+        rec_put_cstr(&b, e->plugin);
         rec_tab(&b);
         rec_put_cstr(&b, e->relpath);
         buf_addc(&b, '\n');
@@ -558,6 +582,8 @@ const struct cache_file *cache_get(struct cache *c, const char *path, const char
         e = find(c->parent, relpath, h);   /* its `used` is this worker's alone */
     if (!e || !stamp_eq(&e->st, st) || e->st.mtime_ns > c->t0_ns - CACHE_RACY_NS)
         return NULL;
+    if (e->plugin && strcmp(e->plugin, plugin_now(c)) != 0)
+        return NULL;   /* read by another plugin: its conversion may differ */
     e->used = true;
     return &e->f;
 }
@@ -574,13 +600,16 @@ void cache_put(struct cache *c, const char *relpath, const struct cache_stamp *s
         cache_file_clear(f);
         return;
     }
+    char *plugin = ebook_door_text_name(relpath) ? NULL : xstrdup(plugin_now(c));
     if (e) {
         cache_file_clear(&e->f);
+        free(e->plugin);
         e->f = *f;
         *f = (struct cache_file){0};
         e->st = *st;
+        e->plugin = plugin;
     } else {
-        e = add(c, xstrdup(relpath), h, st, f);
+        e = add(c, xstrdup(relpath), h, st, f, plugin);
     }
     e->used = true;
 }
@@ -624,15 +653,18 @@ void cache_adopt(struct cache *c, struct cache *child)
         struct centry *e = find(c, ce->relpath, ce->hash);
         if (e) {
             cache_file_clear(&e->f);
+            free(e->plugin);
             e->f = ce->f;
             e->st = ce->st;
+            e->plugin = ce->plugin;
             free(ce->relpath);
         } else {
-            e = add(c, ce->relpath, ce->hash, &ce->st, &ce->f);
+            e = add(c, ce->relpath, ce->hash, &ce->st, &ce->f, ce->plugin);
         }
         e->used = true;
         ce->f = (struct cache_file){0};
         ce->relpath = NULL;
+        ce->plugin = NULL;
     }
     child->n = 0;
     cache_free(child);
@@ -653,6 +685,7 @@ void cache_free(struct cache *c)
     free(c->path);
     free(c->root);
     free(c->engine);
+    free(c->plugin);
     free(c);
 }
 

@@ -38,9 +38,14 @@ static bool surely_ebook(const char *name, const unsigned char *head, size_t n)
            (n >= 4 && memcmp(head, "PK\x03\x04", 4) == 0);
 }
 
+bool ebook_door_text_name(const char *name)
+{
+    return name_ends(name, ".txt") || name_ends(name, ".md");
+}
+
 bool ebook_door_maybe(const char *name, const unsigned char *head, size_t n)
 {
-    if (name_ends(name, ".txt") || name_ends(name, ".md"))
+    if (ebook_door_text_name(name))
         return false;
     if (surely_ebook(name, head, n))
         return true;
@@ -55,6 +60,11 @@ static void load(void)
 {
     load_why = xstrdup("this quire is linked statically and cannot load " PLUGIN_FILE
                        " (build it with STATIC_DEPS=1)");
+}
+
+char *ebook_door_identity(void)
+{
+    return xstrdup("none");
 }
 #else
 static bool is_file(const char *p)
@@ -92,6 +102,18 @@ static char *find_plugin(void)
     if (is_file(QUIRE_PLUGINDIR "/" PLUGIN_FILE))
         return xstrdup(QUIRE_PLUGINDIR "/" PLUGIN_FILE);
     return NULL;
+}
+
+char *ebook_door_identity(void)
+{
+    char *path = find_plugin();
+    struct stat st;
+    char *id = path && stat(path, &st) == 0
+                   ? xasprintf("%lld %lld", (long long)st.st_size,
+                               (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec)
+                   : xstrdup("none");
+    free(path);
+    return id;
 }
 
 static void load(void)

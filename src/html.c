@@ -33,10 +33,12 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +56,7 @@ enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
 /* What an open element does, kept on the walk's stack until it closes. */
 enum what {
     W_INLINE, W_BLOCK, W_PARA, W_HEAD, W_EM, W_STRONG, W_LIST, W_LI, W_TABLE,
-    W_ROW, W_CELL, W_PRE, W_QUOTE, W_Q, W_ROOT,
+    W_ROW, W_CELL, W_PRE, W_QUOTE, W_Q, W_ROOT, W_UNDER, W_STRIKE,
 };
 
 struct frame {
@@ -64,6 +66,7 @@ struct frame {
     size_t mark;      /* output position at open (empty paragraph test) */
     int counter;      /* ol: the next item number */
     bool ordered;
+    char style;       /* ol: its type, how items are numbered: 1 a A i I */
 };
 
 struct conv {
@@ -80,8 +83,10 @@ struct conv {
                              marker before line_start) */
     size_t lines;         /* line ends in para */
     bool space;           /* collapsed white space pending */
-    int want_i, want_b;   /* emphasis depth wanted by open elements */
-    char open[8];         /* markers written and not yet closed: 'i', 'b' */
+    int want[4];          /* depth of open elements wanting each style of
+                             STYLES: italic, bold, underline, strike */
+    char open[8];         /* markers written and not yet closed: 'i', 'b',
+                             'u', 's' */
     int n_open;
     size_t *mk;           /* para offsets of the marker bytes written */
     size_t n_mk, mk_cap;
@@ -103,6 +108,10 @@ struct conv {
     /* Class names a <style> hides (`.name{display:none}`). */
     char **hidden;
     size_t n_hidden;
+    /* Class names a <style> underlines or strikes through, and which. */
+    char **deco;
+    char deco_kind[64];
+    size_t n_deco;
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -227,6 +236,49 @@ static char *collapse(const char *s)
     return r;
 }
 
+/* The element's style attribute, white space and case aside (malloc'd), or
+ * NULL. */
+static char *style_of(const xmlNode *n)
+{
+    char *st = attr(n, "style");
+    if (st) {
+        char *q = st;
+        for (char *p = st; *p; p++)
+            if (!is_ws((unsigned char)*p))
+                *q++ = (char)tolower((unsigned char)*p);
+        *q = '\0';
+    }
+    return st;
+}
+
+/* Does a <span>'s style say `text-decoration: ...what...` (underline,
+ * line-through): its style attribute, a class a <style> rule gives it, or
+ * a class named for it (FanFicFare's EPUB underlines with `span.u` in a
+ * stylesheet file html.c never sees)? */
+static bool style_says(const struct conv *c, const xmlNode *n, const char *what)
+{
+    if (!is_elem(n, "span"))
+        return false;
+    char kind = strcmp(what, "underline") == 0 ? 'u' : 's';
+    for (size_t i = 0; i < c->n_deco; i++)
+        if (c->deco_kind[i] == kind && has_class(n, c->deco[i]))
+            return true;
+    if (kind == 'u' ? has_class(n, "u") || has_class(n, "underline")
+                    : has_class(n, "strike") || has_class(n, "strikethrough") ||
+                          has_class(n, "line-through"))
+        return true;
+    char *st = style_of(n);
+    const char *d = st ? strstr(st, "text-decoration") : NULL;
+    bool yes = false;
+    if (d) {
+        const char *e = strchr(d, ';');
+        const char *w = strstr(d, what);
+        yes = w && (!e || w < e);
+    }
+    free(st);
+    return yes;
+}
+
 /* Is this element hidden from readers (never shown, never walked)? */
 static bool hidden(const struct conv *c, const xmlNode *n)
 {
@@ -237,18 +289,29 @@ static bool hidden(const struct conv *c, const xmlNode *n)
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (is_elem(n, never[i]))
             return true;
+    /* a forum quote's "Click to expand..." (XenForo) is no text */
+    if (has_class(n, "bbCodeBlock-expandLink"))
+        return true;
+    /* a note's link back to its marker drawn as an arrow (pandoc's "↩︎",
+       Standard Ebooks' "↩"): nothing a pager can follow; a link back that
+       is the note's number stays */
+    if (is_elem(n, "a") && (attr_has(n, "role", "doc-backlink") || epub_type_has(n, "backlink") ||
+                            has_class(n, "footnote-back"))) {
+        xmlChar *t = xmlNodeGetContent(n);
+        bool mark = true;
+        for (const xmlChar *q = t; q && *q && mark; q++)
+            mark = !isalnum(*q);
+        xmlFree(t);
+        if (mark)
+            return true;
+    }
     /* page numbers of the printed book (epub:type pagebreak) are no text */
     if (has_attr(n, "hidden") || attr_has(n, "aria-hidden", "true") || epub_type_has(n, "pagebreak"))
         return true;
-    char *st = attr(n, "style");
+    char *st = style_of(n);
     if (st) {
-        /* display:none, white space and case aside */
-        char *q = st;
-        for (char *p = st; *p; p++)
-            if (!is_ws((unsigned char)*p))
-                *q++ = (char)tolower((unsigned char)*p);
-        *q = '\0';
-        bool none = strstr(st, "display:none") != NULL;
+        /* display:none, visibility:hidden, white space and case aside */
+        bool none = strstr(st, "display:none") != NULL || strstr(st, "visibility:hidden") != NULL;
         free(st);
         if (none)
             return true;
@@ -502,7 +565,9 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
 
 /* ---- the first pass: what the document is ---------------------------- */
 
-/* `.name{...display:none...}` rules of the document's <style> elements. */
+/* `.name{...display:none...}` rules of the document's <style> elements,
+ * and `.name{...text-decoration: underline | line-through...}` ones (the
+ * underline and strike of FanFicFare's `span.u`). */
 static void style_hidden(struct conv *c, const char *css_in)
 {
     /* comments out first */
@@ -526,6 +591,15 @@ static void style_hidden(struct conv *c, const char *css_in)
         if (!cb)
             break;
         bool none = false;
+        char deco = 0;   /* 'u' underline, 's' line-through */
+        for (const char *q = ob; q + 15 <= cb && !deco; q++)
+            if (!strncmp(q, "text-decoration", 15)) {
+                const char *e = memchr(q, ';', (size_t)(cb - q));
+                size_t m = (size_t)((e ? e : cb) - q);
+                char *decl = xstrndup(q, m);
+                deco = strstr(decl, "line-through") ? 's' : strstr(decl, "underline") ? 'u' : 0;
+                free(decl);
+            }
         for (const char *q = ob; q + 4 <= cb; q++)
             if (!strncmp(q, "none", 4)) {
                 const char *d = q;
@@ -535,7 +609,7 @@ static void style_hidden(struct conv *c, const char *css_in)
                 if (none)
                     break;
             }
-        if (none) {
+        if (none || deco) {
             const char *s = p;
             while (s < ob) {
                 while (s < ob && (is_ws((unsigned char)*s) || *s == ','))
@@ -550,9 +624,13 @@ static void style_hidden(struct conv *c, const char *css_in)
                 bool simple = z - s > 1 && *s == '.';
                 for (const char *k = s + 1; simple && k < z; k++)
                     simple = isalnum((unsigned char)*k) || *k == '-' || *k == '_';
-                if (simple && c->n_hidden < 64) {
+                if (simple && none && c->n_hidden < 64) {
                     c->hidden = xreallocarray(c->hidden, c->n_hidden + 1, sizeof *c->hidden);
                     c->hidden[c->n_hidden++] = xstrndup(s + 1, (size_t)(z - s - 1));
+                } else if (simple && deco && c->n_deco < 64) {
+                    c->deco = xreallocarray(c->deco, c->n_deco + 1, sizeof *c->deco);
+                    c->deco_kind[c->n_deco] = deco;
+                    c->deco[c->n_deco++] = xstrndup(s + 1, (size_t)(z - s - 1));
                 }
                 s = e;
             }
@@ -992,6 +1070,85 @@ static xmlNode *story_container(struct conv *c, xmlNode *root)
     return n == 1 ? one : NULL;
 }
 
+/* The first element under n (n included) with class cls, or NULL. */
+static xmlNode *find_class(xmlNode *n, const char *cls)
+{
+    for (xmlNode *p = n; p; p = next_node(p, n, false))
+        if (p->type == XML_ELEMENT_NODE && has_class(p, cls))
+            return p;
+    return NULL;
+}
+
+/* A saved page of a XenForo forum thread (SpaceBattles, Sufficient
+ * Velocity, Questionable Questing: a thread's page or its threadmarks'
+ * reader page): its posts are article.message elements, each with its
+ * text in a .message-body and, when the author marked it as a chapter, a
+ * .threadmarkLabel.  Only the posts' text is the story, never the site
+ * around them: the threadmarked posts when there are any (the story's
+ * chapters, titled by their threadmarks), else every post (titled "Post N
+ * by AUTHOR").  Their bodies are moved under a new element, each after a
+ * chapter heading (MARK_CHAPTER) made for it, which the walk then reads
+ * instead of the page.  The story's title is the thread's (h1.p-title-value),
+ * its author the first post's.  NULL: no such posts. */
+static xmlNode *forum_posts(struct conv *c, xmlNode *root)
+{
+    struct post {
+        xmlNode *body, *label;
+        char *author;
+    } *v = NULL;
+    size_t n = 0, cap = 0, marked = 0;
+    for (xmlNode *p = root; p;) {
+        bool post = is_elem(p, "article") && has_class(p, "message") &&
+                    (has_class(p, "message--post") || has_class(p, "js-post"));
+        xmlNode *body = post ? find_class(p, "message-body") : NULL;
+        if (body) {
+            XGROW(v, cap, n + 1);
+            v[n] = (struct post){body, find_class(p, "threadmarkLabel"), attr(p, "data-author")};
+            marked += v[n].label != NULL;
+            n++;
+        }
+        p = next_node(p, root, body != NULL);   /* a post holds no post */
+    }
+    if (!n)
+        return NULL;
+    struct parse_result *pr = &c->eb->pr;
+    xmlNode *h1 = find_class(root, "p-title-value");
+    char *t = h1 ? text_of(NULL, h1) : NULL;
+    if (t && *t) {
+        free(pr->title);
+        pr->title = t;
+    } else {
+        free(t);
+    }
+    if (!pr->author && v[0].author && *v[0].author)
+        pr->author = collapse(v[0].author);
+    xmlNode *box = xmlNewDocNode(root->doc, NULL, (const xmlChar *)"div", NULL);
+    xmlAddChild(root, box);
+    for (xmlNode *p = root; p; p = next_node(p, root, false))
+        if (p->_private == MARK_CHAPTER)
+            p->_private = NULL;   /* the page's headings open no chapter */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!marked || v[i].label) {
+            xmlNode *h = xmlNewDocNode(root->doc, NULL, (const xmlChar *)"h2", NULL);
+            char *label = v[i].label ? text_of(NULL, v[i].label) : NULL;
+            char *title = label && *label ? xstrdup(label)
+                        : v[i].author && *v[i].author ? xasprintf("Post %zu by %s", ++k, v[i].author)
+                                                      : xasprintf("Post %zu", ++k);
+            xmlNodeAddContent(h, (const xmlChar *)title);
+            free(title);
+            free(label);
+            h->_private = MARK_CHAPTER;
+            xmlAddChild(box, h);
+            xmlUnlinkNode(v[i].body);
+            xmlAddChild(box, v[i].body);
+        }
+        free(v[i].author);
+    }
+    free(v);
+    return box;
+}
+
 /* The chapter title a site page gives outside its story text: the chapter
  * heading the first pass found, else the selected entry of the page's
  * chapter menu (FanFiction.Net's select#chap_select).  NULL: none. */
@@ -1078,6 +1235,16 @@ static size_t piece_end(const char *t, size_t p, size_t e)
     return w;
 }
 
+/* Where a piece of long verse (lines kept, <br>) starting at p ends
+ * (p + PARSE_PARA_MAX < e): after the last line end in its second half,
+ * so each piece starts a line; else as a paragraph's piece. */
+static size_t verse_piece_end(const char *t, size_t p, size_t e)
+{
+    size_t half = p + PARSE_PARA_MAX / 2;
+    const char *nl = memrchr(t + half, '\n', PARSE_PARA_MAX - PARSE_PARA_MAX / 2);
+    return nl ? (size_t)(nl - t) + 1 : piece_end(t, p, e);
+}
+
 /* Append text as one block of this kind (the separator before it). */
 static void write_block(struct conv *c, const char *s, size_t n, uint8_t kind, uint8_t flags)
 {
@@ -1087,10 +1254,11 @@ static void write_block(struct conv *c, const char *s, size_t n, uint8_t kind, u
     size_t off = o->len;
     buf_add(o, s, n);
     place_anchors(c, off);
-    if (kind == BLOCK_PARA && n > PARSE_PARA_MAX) {
+    if ((kind == BLOCK_PARA || kind == BLOCK_VERSE) && n > PARSE_PARA_MAX) {
         size_t p = off, e = o->len;
         while (e - p > PARSE_PARA_MAX) {
-            size_t k = piece_end(o->data, p, e);
+            size_t k = kind == BLOCK_VERSE ? verse_piece_end(o->data, p, e)
+                                           : piece_end(o->data, p, e);
             add_block(c, p, k, kind, flags);
             p = k;
             flags |= BLOCK_CONT;
@@ -1125,15 +1293,29 @@ static void want_break(struct conv *c)
         c->break_pending = true;
 }
 
-/* Write an emphasis marker ('i': `*`, 'b': `**`), remembering where. */
-static void put_mark(struct conv *c, char k)
+/* The styles of want[], in the order their markers open. */
+static const char STYLES[4] = {'i', 'b', 'u', 's'};
+
+/* Is ch a marker byte put_mark writes? */
+static bool is_mark_byte(char ch)
+{
+    return ch == '*' || ch == MARKUP_U_ON || ch == MARKUP_U_OFF || ch == MARKUP_S_ON ||
+           ch == MARKUP_S_OFF;
+}
+
+/* Write a style marker ('i': `*`, 'b': `**`, 'u' and 's': the converter's
+ * underline and strike openers and closers of parse.h), remembering
+ * where. */
+static void put_mark(struct conv *c, char k, bool on)
 {
     size_t n = k == 'b' ? 2 : 1;
+    char m = k == 'u' ? (on ? MARKUP_U_ON : MARKUP_U_OFF)
+           : k == 's' ? (on ? MARKUP_S_ON : MARKUP_S_OFF) : '*';
     if (c->n_mk + n > c->mk_cap)
         xgrow((void **)&c->mk, &c->mk_cap, c->n_mk + n, sizeof *c->mk);
     for (size_t i = 0; i < n; i++) {
         c->mk[c->n_mk++] = c->para.len;
-        buf_addc(&c->para, '*');
+        buf_addc(&c->para, m);
     }
 }
 
@@ -1141,7 +1323,18 @@ static void put_mark(struct conv *c, char k)
 static void close_from(struct conv *c, int from)
 {
     while (c->n_open > from)
-        put_mark(c, c->open[--c->n_open]);
+        put_mark(c, c->open[--c->n_open], false);
+}
+
+/* An element wanting style k is closed: its marker (and any opened after
+ * it, reopened lazily) closed when no other element wants it. */
+static void unwant(struct conv *c, int k)
+{
+    if (--c->want[k] > 0)
+        return;
+    char *at = memchr(c->open, STYLES[k], (size_t)c->n_open);
+    if (at)
+        close_from(c, (int)(at - c->open));
 }
 
 /* Close every emphasis marker written (at a line's or a block's end). */
@@ -1311,17 +1504,14 @@ static void before_text(struct conv *c)
             buf_addc(p, ' ');
         c->space = false;
     }
-    if (!c->want_i && !c->want_b)
-        return;
-    bool has_i = memchr(c->open, 'i', (size_t)c->n_open) != NULL;
-    bool has_b = memchr(c->open, 'b', (size_t)c->n_open) != NULL;
-    if (c->want_b && !has_b && c->n_open < 8) {
-        put_mark(c, 'b');
-        c->open[c->n_open++] = 'b';
-    }
-    if (c->want_i && !has_i && c->n_open < 8) {
-        put_mark(c, 'i');
-        c->open[c->n_open++] = 'i';
+    /* bold before italic (`***x***` reads as both), then underline, strike */
+    static const int order[4] = {1, 0, 2, 3};
+    for (int j = 0; j < 4; j++) {
+        int k = order[j];
+        if (c->want[k] && c->n_open < 8 && !memchr(c->open, STYLES[k], (size_t)c->n_open)) {
+            put_mark(c, STYLES[k], true);
+            c->open[c->n_open++] = STYLES[k];
+        }
     }
 }
 
@@ -1364,6 +1554,43 @@ static void add_text(struct conv *c, const char *s, size_t n)
         buf_add(p, s + i, j - i);
         i = j - 1;
     }
+}
+
+/* An ordered list's marker for item k, numbered as its type says (`1`,
+ * `a`/`A`: a..z, aa.., `i`/`I`: Roman numerals), as browsers and pandoc
+ * draw it; decimal where the style has no numeral for k. */
+static void put_number(struct buf *b, int k, char style)
+{
+    char t[32];
+    size_t n = 0;
+    if ((style == 'a' || style == 'A') && k >= 1) {
+        for (unsigned v = (unsigned)k; v && n < sizeof t; v /= 26) {
+            v--;
+            t[n++] = (char)(style + (char)(v % 26));
+        }
+        for (size_t i = 0; i < n / 2; i++) {
+            char x = t[i];
+            t[i] = t[n - 1 - i];
+            t[n - 1 - i] = x;
+        }
+    } else if ((style == 'i' || style == 'I') && k >= 1 && k < 4000) {
+        static const int val[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+        static const char *const sym[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x",
+                                          "ix", "v", "iv", "i"};
+        for (int i = 0, v = k; v; ) {
+            if (v < val[i]) {
+                i++;
+                continue;
+            }
+            for (const char *q = sym[i]; *q; q++)
+                t[n++] = style == 'I' ? (char)toupper((unsigned char)*q) : *q;
+            v -= val[i];
+        }
+    } else {
+        n = (size_t)snprintf(t, sizeof t, "%d", k);
+    }
+    buf_add(b, t, n);
+    buf_adds(b, ". ");
 }
 
 /* ---- the walk -------------------------------------------------------- */
@@ -1536,14 +1763,21 @@ static void walk(struct conv *c, xmlNode *top)
                 } else if (is_elem(p, "em") || is_elem(p, "i") || is_elem(p, "cite") ||
                            is_elem(p, "var") || is_elem(p, "dfn")) {
                     f.what = W_EM;
-                    c->want_i++;
+                    c->want[0]++;
                 } else if (is_elem(p, "q")) {
                     /* an inline quotation: its marks, as browsers draw them */
                     f.what = W_Q;
                     add_text(c, "\xE2\x80\x9C", 3);
                 } else if (is_elem(p, "strong") || is_elem(p, "b")) {
                     f.what = W_STRONG;
-                    c->want_b++;
+                    c->want[1]++;
+                } else if (is_elem(p, "u") || is_elem(p, "ins") || style_says(c, p, "underline")) {
+                    f.what = W_UNDER;
+                    c->want[2]++;
+                } else if (is_elem(p, "s") || is_elem(p, "strike") || is_elem(p, "del") ||
+                           style_says(c, p, "line-through")) {
+                    f.what = W_STRIKE;
+                    c->want[3]++;
                 } else if (is_elem(p, "ul") || is_elem(p, "ol") || is_elem(p, "menu")) {
                     if (!c->in_list && !c->in_table)
                         flush(c);
@@ -1553,6 +1787,9 @@ static void walk(struct conv *c, xmlNode *top)
                     f.ordered = is_elem(p, "ol");
                     char *s = attr(p, "start");
                     f.counter = s ? atoi(s) : 1;
+                    free(s);
+                    s = attr(p, "type");
+                    f.style = s && strlen(s) == 1 && strchr("aAiI", s[0]) ? s[0] : '1';
                     free(s);
                     c->in_list++;
                 } else if (is_elem(p, "li")) {
@@ -1567,7 +1804,7 @@ static void walk(struct conv *c, xmlNode *top)
                     for (int k = 1; k < c->in_list; k++)
                         buf_adds(&c->para, "  ");
                     if (lf && lf->ordered)
-                        buf_printf(&c->para, "%d. ", lf->counter++);
+                        put_number(&c->para, lf->counter++, lf->style);
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
@@ -1587,7 +1824,7 @@ static void walk(struct conv *c, xmlNode *top)
                     if (c->para.len > c->line_start) {
                         close_marks(c);
                         const char *d = c->para.data + c->para.len;
-                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                        while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
                             d--;
                         buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
                         c->nospace_at = c->para.len;
@@ -1608,7 +1845,7 @@ static void walk(struct conv *c, xmlNode *top)
                     if (c->para.len > c->line_start) {
                         close_marks(c);
                         const char *d = c->para.data + c->para.len;
-                        while (d > c->para.data + c->line_start && d[-1] == '*')
+                        while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
                             d--;
                         buf_adds(&c->para, d[-1] == ':' ? " " : " | ");
                         c->nospace_at = c->para.len;
@@ -1655,18 +1892,16 @@ static void walk(struct conv *c, xmlNode *top)
                     c->chapter_head = false;
                     break;
                 case W_EM:
-                    if (--c->want_i == 0) {
-                        char *at = memchr(c->open, 'i', (size_t)c->n_open);
-                        if (at) /* it and anything opened after it (reopened lazily) */
-                            close_from(c, (int)(at - c->open));
-                    }
+                    unwant(c, 0);
                     break;
                 case W_STRONG:
-                    if (--c->want_b == 0) {
-                        char *at = memchr(c->open, 'b', (size_t)c->n_open);
-                        if (at)
-                            close_from(c, (int)(at - c->open));
-                    }
+                    unwant(c, 1);
+                    break;
+                case W_UNDER:
+                    unwant(c, 2);
+                    break;
+                case W_STRIKE:
+                    unwant(c, 3);
                     break;
                 case W_Q:
                     add_text(c, "\xE2\x80\x9D", 3);
@@ -1777,8 +2012,25 @@ static char *html_entities(const char *s, size_t n, size_t *out_n)
     return b.data;
 }
 
+/* How deep libxml2 lets elements nest before it drops what is deeper: its
+ * default, 256, loses the text of real files (a story in 300 nested divs
+ * of a page builder).  Not XML_PARSE_HUGE, which would lift the depth
+ * limit too but also libxml2's entity amplification check: an entity bomb
+ * in an attribute value (which XML expands) would then run unbounded.
+ * The parsers keep their element stacks on the heap (a depth costs a few
+ * pointers) and html.c's walk is iterative. */
+#define HTML_MAX_DEPTH 65536
+
+static void raise_depth(void)
+{
+    if (xmlParserMaxDepth < HTML_MAX_DEPTH)
+        xmlParserMaxDepth = HTML_MAX_DEPTH;
+}
+
 static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
 {
+    static pthread_once_t depth_once = PTHREAD_ONCE_INIT;
+    pthread_once(&depth_once, raise_depth);
     xmlSetGenericErrorFunc(NULL, quiet);
     xmlSetStructuredErrorFunc(NULL, quiet_structured);
     if (n > (size_t)INT32_MAX)
@@ -1816,6 +2068,9 @@ static void conv_free(struct conv *c)
     for (size_t i = 0; i < c->n_hidden; i++)
         free(c->hidden[i]);
     free(c->hidden);
+    for (size_t i = 0; i < c->n_deco; i++)
+        free(c->deco[i]);
+    free(c->deco);
 }
 
 /* The document's <style> rules that hide classes. */
@@ -1932,8 +2187,12 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
             eb->format = xstrdup("HTML (FanFicFare)");
         } else {
             scan_generic(&c, root);
-            xmlNode *story = story_container(&c, root);
-            if (story) {
+            xmlNode *story = story_container(&c, root), *forum = NULL;
+            if (!story && (forum = forum_posts(&c, root)) != NULL) {
+                top = forum;
+                free(eb->format);
+                eb->format = xstrdup("HTML (forum thread)");
+            } else if (story) {
                 /* a saved page of a site we know: only its story text, the
                    chapter titled by the page's heading for it */
                 char *t = site_chapter_title(&c, root, story);

@@ -48,14 +48,23 @@ static void runs_add(struct runs_out *r, const char *s, size_t n, int cols, uint
     r->have = true;
 }
 
-static uint8_t run_attr_of(uint8_t lattr, uint8_t cls)
+/* The run attributes of a byte of class cls (MARKUP_* bits) on a line of
+ * attributes lattr: as `if (cls & MARKUP_ITALIC) a |= RUN_ITALIC` for
+ * each bit, which the compiler no longer inlined once underline and
+ * strike were added; bit moves instead (this runs for every character),
+ * checked here. */
+_Static_assert(LATTR_DIM == 1 && LATTR_BOLD == 2 && RUN_BOLD == 2 && RUN_DIM == 4,
+               "run_attr_of's bit moves");
+_Static_assert(MARKUP_ITALIC == 1 && MARKUP_BOLD == 4 && MARKUP_UNDERLINE == 8 &&
+               MARKUP_STRIKE == 16 && RUN_ITALIC == 1 && RUN_UNDERLINE == 16 && RUN_STRIKE == 32,
+               "run_attr_of's bit moves");
+static inline uint8_t run_attr_of(uint8_t lattr, uint8_t cls)
 {
-    uint8_t a = 0;
-    if (lattr & LATTR_DIM) a |= RUN_DIM;
-    if (lattr & LATTR_BOLD) a |= RUN_BOLD;
-    if (cls & MARKUP_ITALIC) a |= RUN_ITALIC;
-    if (cls & MARKUP_BOLD) a |= RUN_BOLD;
-    return a;
+    unsigned a = ((lattr & LATTR_DIM) << 2) | (lattr & LATTR_BOLD);
+    if (cls)
+        a |= (cls & MARKUP_ITALIC) | ((cls & MARKUP_BOLD) >> 1) |
+             ((cls & (MARKUP_UNDERLINE | MARKUP_STRIKE)) << 1);
+    return (uint8_t)a;
 }
 
 /* Walk text[off, end) (inside the block [lo, hi)) as fold() does and add

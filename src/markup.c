@@ -63,6 +63,32 @@ static size_t find_closer(const char *s, size_t n, const uint8_t *cls, char m, s
     return n;
 }
 
+/* The converter's underline and strike markers (parse.h): each opener
+ * with the next closer of its kind, at word edges; the bytes between get
+ * the style, but for hidden ones.  Linear: the spans of one kind never
+ * overlap. */
+static void pair_converter_marks(const char *s, size_t n, uint8_t *cls)
+{
+    static const char on[2] = {MARKUP_U_ON, MARKUP_S_ON}, off[2] = {MARKUP_U_OFF, MARKUP_S_OFF};
+    static const uint8_t style[2] = {MARKUP_UNDERLINE, MARKUP_STRIKE};
+    size_t open[2] = {n, n};
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            if (s[i] == on[k]) {
+                open[k] = side_class(s, n, i, true) == 2 ? n : i;
+            } else if (s[i] == off[k] && open[k] < n) {
+                if (side_class(s, n, i + 1, false) != 2) {
+                    for (size_t q = open[k] + 1; q < i; q++)
+                        if (!(cls[q] & MARKUP_HIDDEN))
+                            cls[q] |= style[k];
+                    cls[open[k]] = cls[i] = MARKUP_HIDDEN;
+                }
+                open[k] = n;
+            }
+        }
+    }
+}
+
 void markup_scan(const char *s, size_t n, uint8_t *cls)
 {
     memset(cls, 0, n);
@@ -132,4 +158,8 @@ void markup_scan(const char *s, size_t n, uint8_t *cls)
             c = (uint8_t)((ital ? MARKUP_ITALIC : 0) | (bold ? MARKUP_BOLD : 0));
         cls[i] = c;
     }
+    /* a converter's underline or strike opener: memchr, so that a TXT
+       paragraph pays two fast scans for them, not a test per byte */
+    if (memchr(s, MARKUP_U_ON, n) || memchr(s, MARKUP_S_ON, n))
+        pair_converter_marks(s, n, cls);
 }

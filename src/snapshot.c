@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "cache.h"
+#include "ebook_door.h"
 #include "rec.h"
 #include "util.h"
 
@@ -69,12 +70,19 @@ uint64_t snapshot_digest(const char *root, const struct scan_result *scan, bool 
     *settled = true;
     uint64_t h = hash_str(FNV_OFFSET, root);
     h = fnv1a(h, &scan->n_files, sizeof scan->n_files);
+    bool by_plugin = false;   /* a file the ebook plugin may read */
     for (size_t i = 0; i < scan->n_files; i++) {
         const struct scan_file *f = &scan->files[i];
         h = hash_str(h, f->relpath);
         h = hash_stat(h, &f->st, f->ini);
         if (ns_of(f->st.st_mtim) > recent)
             *settled = false;
+        by_plugin |= !ebook_door_text_name(f->relpath);
+    }
+    if (by_plugin) {   /* another plugin may read those files otherwise */
+        char *id = ebook_door_identity();
+        h = hash_str(h, id);
+        free(id);
     }
     h = fnv1a(h, &scan->n_ini, sizeof scan->n_ini);
     for (size_t i = 0; i < scan->n_ini; i++) {

@@ -343,6 +343,8 @@ void ui_attrs_init(struct ui *ui)
     ui->a_italic = (term_attrs() & A_ITALIC) ? A_ITALIC : A_UNDERLINE;
     ui->a_dim = A_DIM;
     ui->a_bold = A_BOLD;
+    ui->a_under = A_UNDERLINE;
+    ui->strike = !plain;
     ui->a_status = A_REVERSE;
     ui->a_match = A_REVERSE;
     ui->a_cur = A_REVERSE | A_BOLD | A_UNDERLINE;
@@ -351,6 +353,7 @@ void ui_attrs_init(struct ui *ui)
         ui->a_italic = A_NORMAL;
         ui->a_dim = A_NORMAL;
         ui->a_bold = A_NORMAL;
+        ui->a_under = A_NORMAL;
     }
     if (has_colors() && start_color() == OK && use_default_colors() == OK && !plain) {
         /* Colours only for highlights; text keeps the terminal's own. */

@@ -264,7 +264,39 @@ static attr_t run_attr(const struct ui *ui, unsigned ra)
         a |= ui->a_dim;
     if (ra & RUN_MATCH)
         a |= ui->a_match;
+    if (ra & RUN_UNDERLINE)
+        a |= ui->a_under;
     return a;
+}
+
+/* ui_put, struck through for a struck run.  Curses has no strikethrough
+ * attribute (ncurses 6.4 has none, and a terminal's smxx cannot be sent
+ * between curses' own updates), so each character is followed by U+0336
+ * COMBINING LONG STROKE OVERLAY, which the terminal draws across its
+ * cell; a terminal without it still shows the text as it is. */
+static int put_text(const struct ui *ui, const struct run *r, int y, int x, int xmax,
+                    const char *s, size_t n, attr_t a)
+{
+    if (!(r->attr & RUN_STRIKE) || !ui->strike)
+        return ui_put(y, x, xmax, s, n, a);
+    char buf[256];   /* at most 2 wide characters per 3 bytes: within ui_put's batch */
+    size_t i = 0;
+    while (i < n && x < xmax) {
+        size_t k = 0;
+        while (i < n && k + 6 <= sizeof buf) {
+            unsigned char b = (unsigned char)s[i];
+            size_t l = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+            if (l > n - i)
+                l = n - i;
+            memcpy(buf + k, s + i, l);
+            k += l;
+            i += l;
+            buf[k++] = '\xCC';   /* U+0336 */
+            buf[k++] = '\xB6';
+        }
+        x = ui_put(y, x, xmax, buf, k, a);
+    }
+    return x;
 }
 
 /* Draw one run, highlighting the parts inside search hits. */
@@ -273,13 +305,13 @@ static int draw_run(struct ui *ui, int y, int x, int xmax, const struct run *r, 
 {
     bool literal = r->src_off != (size_t)-1 && r->s == text + r->src_off;
     if (h->n == 0 || r->src_off == (size_t)-1)
-        return ui_put(y, x, xmax, r->s, r->n, base);
+        return put_text(ui, r, y, x, xmax, r->s, r->n, base);
     if (!literal) {
         attr_t a = base;
         for (size_t k = 0; k < h->n; k++)
             if (r->src_off >= h->lo[k] && r->src_off < h->hi[k])
                 a |= k == h->cur ? ui->a_cur : ui->a_match;
-        return ui_put(y, x, xmax, r->s, r->n, a);
+        return put_text(ui, r, y, x, xmax, r->s, r->n, a);
     }
     size_t pos = 0;
     while (pos < r->n) {
@@ -294,7 +326,7 @@ static int draw_run(struct ui *ui, int y, int x, int xmax, const struct run *r, 
                 stop = h->lo[k] - r->src_off;
             }
         }
-        x = ui_put(y, x, xmax, r->s + pos, stop - pos, a);
+        x = put_text(ui, r, y, x, xmax, r->s + pos, stop - pos, a);
         pos = stop;
     }
     return x;

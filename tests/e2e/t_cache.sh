@@ -23,7 +23,7 @@ first=$(list)
 check "the first listing works" test -n "$first"
 check "the first listing writes an index cache" test -n "$(index)"
 head1=$(head -n 1 "$(index)" 2>/dev/null)
-check_eq "the cache file opens with its versioned magic line" "$head1" "quire-index 3 ebook $EV"
+check_eq "the cache file opens with its versioned magic line" "$head1" "quire-index 4 ebook $EV"
 check "the first listing writes a library snapshot" test -n "$(snapshot)"
 check_eq "the snapshot opens with its versioned magic line" "$(head -n 1 "$(snapshot)")" \
     "quire-library 3 ebook $EV"
@@ -67,7 +67,7 @@ damage() {
 # listing would come from it) and to the snapshot (the index cache
 # removed: files read again): same listing, no message, exit 0, replaced
 for file in index snapshot; do
-    if [ $file = index ]; then magic="quire-index 3 ebook $EV"; else magic="quire-library 3 ebook $EV"; fi
+    if [ $file = index ]; then magic="quire-index 4 ebook $EV"; else magic="quire-library 3 ebook $EV"; fi
     for kind in truncated garbage foreign empty flipped; do
         damage $kind "$($file)" "${magic% *}"
         if [ $file = index ]; then rm -f "$(snapshot)"; else rm -f "$(index)"; fi

@@ -45,6 +45,12 @@ check "--render: the chapter's text" sh -c 'printf "%s\n" "$1" | grep -q "Mira w
 check "--render: no markup, no script, no style" sh -c '! printf "%s\n" "$1" | grep -Eq "<p>|<em>|never shown|color: red|&amp;"' _ "$r"
 check "--render: a <br> keeps its line" sh -c 'printf "%s\n" "$1" | grep -qx "Roses are red,"' _ "$r"
 check "--render: emphasis markers are not shown" sh -c 'printf "%s\n" "$1" | grep -q "and nobody knew"' _ "$r"
+printf '<html><body><p>Plain, <u>underlined words</u> and <s>struck</s> and half<u>way</u>.</p></body></html>\n' \
+    >"$TMPD/marks.html"
+check_eq "--render: underlined and struck text plain, as italics are" \
+    "$("$QUIRE" --render -w 60 "$TMPD/marks.html" 2>&1 | tail -n 1)" "Plain, underlined words and struck and halfway."
+check "--render: no marker byte in the output" sh -c \
+    '! "$1" --render -w 60 "$2" | LC_ALL=C grep -q "$(printf "[\016\017\034\035]")"' _ "$QUIRE" "$TMPD/marks.html"
 check_eq "--render: chapter 2 is chapter 2" \
     "$("$QUIRE" --render --chapter 2 -w 60 "$L/story.html" 2>&1 | grep -c 'Winter came early')" 1
 
@@ -217,6 +223,34 @@ if ldd "$QUIRE" >/dev/null 2>&1; then
     check_eq "a TXT story never loads the plugin" "$(grep -c 'quire-ebook' "$TMPD/ld.txt")" 0
     LD_DEBUG=files QUIRE_NO_CACHE=1 "$QUIRE" --list "$L" >/dev/null 2>"$TMPD/ld.html"
     check "a library with an HTML file loads it" grep -q 'quire-ebook.so' "$TMPD/ld.html"
+fi
+
+# A rebuilt plugin (same EBOOK_VERSION, its conversion maybe not) is
+# noticed by both caches: the ebook library is read again by it, the TXT
+# library is still listed from its snapshot without it.
+if ldd "$QUIRE" >/dev/null 2>&1; then
+    RP=$TMPD/rebuilt
+    mkdir -p "$RP/ebooks" "$RP/txt"
+    cp "$TOP/build/quire-ebook.so" "$RP/quire-ebook.so"
+    cp "$L/story.html" "$RP/ebooks/"
+    cp "$L/plain.txt" "$RP/txt/"
+    touch -d '-10 seconds' "$RP/quire-ebook.so" "$RP"/ebooks/* "$RP"/txt/*
+    for lib in ebooks txt; do   # cold, then warm: from the snapshot
+        QUIRE_PLUGIN="$RP/quire-ebook.so" "$QUIRE" --list "$RP/$lib" >/dev/null 2>&1
+    done
+    QUIRE_PLUGIN="$RP/quire-ebook.so" LD_DEBUG=files "$QUIRE" --list "$RP/ebooks" >/dev/null 2>"$TMPD/ld.rp0"
+    check_eq "the same plugin: a warm listing does not load it" "$(grep -c 'quire-ebook' "$TMPD/ld.rp0")" 0
+    touch -d '-5 seconds' "$RP/quire-ebook.so"   # rebuilt
+    QUIRE_PLUGIN="$RP/quire-ebook.so" LD_DEBUG=files "$QUIRE" --list "$RP/ebooks" >"$TMPD/rp.out" 2>"$TMPD/ld.rp1"
+    check "a rebuilt plugin: the ebook library is read again by it" grep -q 'quire-ebook.so' "$TMPD/ld.rp1"
+    check "and still listed" grep -q "The Glass Orchard" "$TMPD/rp.out"
+    QUIRE_PLUGIN="$RP/quire-ebook.so" LD_DEBUG=files "$QUIRE" --list "$RP/ebooks" >/dev/null 2>"$TMPD/ld.rp2"
+    check_eq "then its caches serve again without it" "$(grep -c 'quire-ebook' "$TMPD/ld.rp2")" 0
+    snap=$(ls "$XDG_CACHE_HOME"/quire/library-* | xargs ls -l --time-style=+%s.%N | md5sum)
+    QUIRE_PLUGIN="$RP/quire-ebook.so" "$QUIRE" --list "$RP/txt" >"$TMPD/rpt.out" 2>&1
+    check "a rebuilt plugin: the TXT library is listed" grep -q "^plain" "$TMPD/rpt.out"
+    check_eq "from the snapshots as they were (none rewritten)" \
+        "$(ls "$XDG_CACHE_HOME"/quire/library-* | xargs ls -l --time-style=+%s.%N | md5sum)" "$snap"
 fi
 
 

@@ -7,6 +7,23 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
+# Underline and strikethrough from HTML (<u>, <s>): underlined in the
+# terminal's underline, struck with U+0336 over each character (curses has
+# no strikethrough attribute); the words themselves unchanged.
+U=$TMPD/under
+mkdir -p "$U"
+printf '<html><body><h1>Chapter 1</h1><p>Plain words, <u>underlined words</u> and <s>struck words</s> end here.</p></body></html>\n' \
+    >"$U/marks.html"
+ui_start 80 24 "$U/marks.html"
+check "an HTML story with u and s opens" ui_wait "end here"
+check "<u> is underlined" sgr_on 'underlined' 4
+check "<s> is struck: a stroke over each character" \
+    sh -c 'printf "%s\n" "$1" | grep -qF "$2"' _ "$(ui_screen)" \
+    "$(printf 's\314\266t\314\266r\314\266u\314\266c\314\266k\314\266')"
+check "no marker is shown" not_shown "$(printf '[\016\017\034\035]')"
+ui_keys q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
 if ! command -v pandoc >/dev/null 2>&1; then
     echo "t_ui_ebook: pandoc is not installed: skipped" >&2
     finish

@@ -149,7 +149,7 @@ static void test_format_round_trip(void)
     size_t len;
     char *data = cache_format(c, &len);
     CHECK("the file starts with its versioned magic line (with the ebook conversion's)",
-          strncmp(data, "quire-index 3 ebook ", 20) == 0);
+          strncmp(data, "quire-index 4 ebook ", 20) == 0);
     struct cache *d = cache_new_memory();
     CHECK_INT("a written cache reads back whole", cache_parse(d, data, len), 4);
     size_t len2;
@@ -174,13 +174,13 @@ static void test_format_round_trip(void)
     }
     CHECK_INT("every flipped byte is noticed", refused, tried);
     memcpy(bad, data, len);
-    memcpy(bad, "quire-index 4", 13);
+    memcpy(bad, "quire-index 5", 13);
     CHECK("a newer format is not read", cache_parse(d, bad, len) == -1);
     memcpy(bad, data, len);
     memcpy(bad, "quire-index 2", 13);
     CHECK("an older format (before ebooks) is not read", cache_parse(d, bad, len) == -1);
     memcpy(bad, data, len);
-    bad[strlen("quire-index 3 ebook ")] = (char)(bad[strlen("quire-index 3 ebook ")] + 1);
+    bad[strlen("quire-index 4 ebook ")] = (char)(bad[strlen("quire-index 4 ebook ")] + 1);
     CHECK("another ebook conversion's cache is not read", cache_parse(d, bad, len) == -1);
     CHECK("an empty file is no cache", cache_parse(d, "", 0) == -1);
     CHECK("a foreign file is no cache", cache_parse(d, "hello\nworld\n", 12) == -1);
@@ -273,6 +273,119 @@ static void test_ebook_entry(void)
     free(data);
     cache_free(c);
     cache_free(d);
+}
+
+/* A stat of the file at path as the stamp st describes (cache_get's sb). */
+static struct stat stat_of_stamp(struct cache_stamp st)
+{
+    struct stat sb;
+    memset(&sb, 0, sizeof sb);
+    sb.st_size = st.size;
+    sb.st_mtim.tv_sec = st.mtime_ns / 1000000000LL;
+    sb.st_mtim.tv_nsec = st.mtime_ns % 1000000000LL;
+    sb.st_dev = (dev_t)st.dev;
+    sb.st_ino = (ino_t)st.ino;
+    return sb;
+}
+
+/* A rebuilt plugin (same EBOOK_VERSION, another file) is noticed: the
+ * entries of files it may read are not used, a .txt file's still are, and
+ * the snapshot digest of a library with an ebook changes while a TXT
+ * library's does not.  The plugin is only looked at, never loaded (it is
+ * not even a plugin here). */
+static void test_plugin_identity(void)
+{
+    put_file("plug/quire-ebook.so", "first build", 5);
+    char *plug = xasprintf("%s/plug/quire-ebook.so", tmp);
+    setenv("QUIRE_PLUGIN", plug, 1);
+    struct cache *c = cache_new_memory();
+    struct cache_file f;
+    sample_file(&f, 1);
+    f.enc = ENC_UTF8;
+    f.invalid = 0;
+    f.fmt = EBOOK_EPUB;
+    f.format = xstrdup("EPUB 3");
+    struct cache_stamp st_epub = old_stamp(1), st_txt = old_stamp(2), st_skip = old_stamp(3);
+    cache_put(c, "work.epub", &st_epub, &f);
+    sample_file(&f, 2);
+    cache_put(c, "plain.txt", &st_txt, &f);
+    struct cache_file sk = {.skip = xstrdup("not a zip archive")};
+    cache_put(c, "bad.epub", &st_skip, &sk);
+    size_t len;
+    char *data = cache_format(c, &len);
+    CHECK("an ebook's entry names the plugin that read it",
+          strstr(data, "\t11 ") != NULL && strstr(data, "\twork.epub\n") != NULL);
+
+    struct cache *d = cache_new_memory();
+    CHECK_INT("the entries read back", cache_parse(d, data, len), 3);
+    struct stat sb_epub = stat_of_stamp(st_epub), sb_txt = stat_of_stamp(st_txt),
+                sb_skip = stat_of_stamp(st_skip);
+    struct cache_stamp got;
+    CHECK("the same plugin: the ebook's entry is used",
+          cache_get(d, "/none", "work.epub", &sb_epub, &got) != NULL);
+    CHECK("the same plugin: the converter's skip is used",
+          cache_get(d, "/none", "bad.epub", &sb_skip, &got) != NULL);
+    uint64_t digest_epub[2], digest_txt[2];
+    struct scan_result scan = {0}, scan_txt = {0};
+    char *err = NULL;
+    put_file("lib/a.txt", "A Story\n\nSome words of a story.\n", 5);
+    put_file("lib/b.epub", "not really an epub", 5);
+    put_file("txtlib/a.txt", "A Story\n\nSome words of a story.\n", 5);
+    char *lib = xasprintf("%s/lib", tmp), *txtlib = xasprintf("%s/txtlib", tmp);
+    bool settled;
+    CHECK("the libraries are walked", scan_tree(lib, &scan, &err) == 0 &&
+          scan_tree(txtlib, &scan_txt, &err) == 0);
+    digest_epub[0] = snapshot_digest(lib, &scan, &settled);
+    digest_txt[0] = snapshot_digest(txtlib, &scan_txt, &settled);
+
+    put_file("plug/quire-ebook.so", "second build!", 5);   /* rebuilt */
+    struct cache *e = cache_new_memory();
+    CHECK_INT("under a rebuilt plugin the file still reads", cache_parse(e, data, len), 3);
+    CHECK("a rebuilt plugin: the ebook's entry is not used",
+          cache_get(e, "/none", "work.epub", &sb_epub, &got) == NULL);
+    CHECK("a rebuilt plugin: the converter's skip is not used",
+          cache_get(e, "/none", "bad.epub", &sb_skip, &got) == NULL);
+    CHECK("a rebuilt plugin: a .txt file's entry is still used",
+          cache_get(e, "/none", "plain.txt", &sb_txt, &got) != NULL);
+    digest_epub[1] = snapshot_digest(lib, &scan, &settled);
+    digest_txt[1] = snapshot_digest(txtlib, &scan_txt, &settled);
+    CHECK("a rebuilt plugin: a library with an ebook is built again",
+          digest_epub[0] != digest_epub[1]);
+    CHECK("a rebuilt plugin: a TXT library's snapshot stays good", digest_txt[0] == digest_txt[1]);
+
+    setenv("QUIRE_PLUGIN", "/nonexistent/quire-ebook.so", 1);
+    struct cache *g = cache_new_memory();
+    cache_parse(g, data, len);
+    CHECK("no plugin at all: the ebook's entry is not used",
+          cache_get(g, "/none", "work.epub", &sb_epub, &got) == NULL);
+
+    /* a PLUGIN field where there must be none, or none where one must be */
+    char *spoiled = xasprintf("%.*s", (int)len, data);
+    char *at = strstr(spoiled, "\twork.epub\n");
+    char *tab = at;
+    while (tab > spoiled && tab[-1] != '\t')
+        tab--;   /* the start of the PLUGIN field */
+    size_t plen;
+    char *body = xasprintf("%.*s%s", (int)(tab - spoiled), spoiled, at);   /* PLUGIN emptied */
+    char *end = strstr(body, "\nend\t");
+    end[1] = '\0';
+    char *sealed = cache_seal(body, strlen(body), &plen);
+    CHECK("an ebook's entry without its plugin is refused", cache_parse(g, sealed, plen) == -1);
+    free(sealed);
+    free(body);
+    free(spoiled);
+
+    unsetenv("QUIRE_PLUGIN");
+    scan_result_free(&scan);
+    scan_result_free(&scan_txt);
+    free(lib);
+    free(txtlib);
+    free(data);
+    free(plug);
+    cache_free(c);
+    cache_free(d);
+    cache_free(e);
+    cache_free(g);
 }
 
 static void drop_pieces(struct cache_file *f)
@@ -539,7 +652,7 @@ static void test_library_from_cache(void)
             size_t n2 = 0;
             char *again = read_file(idx, &n2, NULL);
             CHECK("a damaged cache is replaced by a good one", again && n2 > 100 &&
-                  strncmp(again, "quire-index 3 ebook ", 20) == 0);
+                  strncmp(again, "quire-index 4 ebook ", 20) == 0);
             free(again);
         }
         CHECK_INT("a damaged cache is ignored: same listing, files read", same, variants);
@@ -890,6 +1003,7 @@ int main(void)
     }
     test_format_round_trip();
     test_ebook_entry();
+    test_plugin_identity();
     test_field_validation();
     test_stamps();
     test_library_from_cache();

@@ -34,7 +34,8 @@ static int dump(const char *path)
         }
         free(x);
         html_finish(&eb);
-    } else if (!ebook_read_file(path, EBOOK_HTML, &eb, &err)) {
+    } else if (!ebook_read_file(path, pl > 5 && !strcmp(path + pl - 5, ".epub") ? EBOOK_EPUB : EBOOK_HTML,
+                                &eb, &err)) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
@@ -164,7 +165,7 @@ static bool well_formed(const struct ebook *eb)
             k++;
         if (k == r->n_ch || b->off < r->ch[k].start || b->end > r->ch[k].end)
             return false;
-        if (b->kind == BLOCK_PARA && b->end - b->off > PARSE_PARA_MAX)
+        if ((b->kind == BLOCK_PARA || b->kind == BLOCK_VERSE) && b->end - b->off > PARSE_PARA_MAX)
             return false;
         prev = b->end;
     }
@@ -218,6 +219,95 @@ static void test_emphasis(void)
     CHECK("literal stars are not emphasis", cls == 0);
     free(s);
     ebook_free(&eb);
+}
+
+static char *words_of(const char *text);
+
+/* <u>/<ins> and <s>/<strike>/<del> (and a span's text-decoration) reach
+ * layout as underline and strike: the converter's control markers, paired
+ * by markup_scan at word edges; a span inside a word is dropped so the
+ * word stays whole; the words are those of the plain text. */
+static void test_underline_strike(void)
+{
+    struct ebook eb;
+    CHECK("u and s convert",
+          conv("<p>She <u>underlined</u> the word, then <s>struck</s> it, <del>deleted two</del> "
+               "and <strike>old</strike> and <ins>new</ins>; half<u>way</u> and <s>cut</s>ting "
+               "stay whole; <span style=\"Text-Decoration: underline\">spanned</span>, "
+               "<span style=\"text-decoration:line-through\">crossed</span>, "
+               "<em><u>both styles</u></em>, <u>a <b>bold</b> inside</u>.</p>", &eb));
+    const struct block *b = block_with(&eb, "underlined");
+    uint8_t cls = 0;
+    char *s = b ? shown(&eb, b, "underlined", &cls) : NULL;
+    CHECK_STR("what the reader sees: the words, no markers", s,
+              "She underlined the word, then struck it, deleted two and old and new; halfway "
+              "and cutting stay whole; spanned, crossed, both styles, a bold inside.");
+    CHECK("u is underlined", cls == MARKUP_UNDERLINE);
+    free(shown(&eb, b, "struck", &cls));
+    CHECK("s is struck", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "two", &cls));
+    CHECK("del is struck to its end", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "old", &cls));
+    CHECK("strike is struck", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "new", &cls));
+    CHECK("ins is underlined", cls == MARKUP_UNDERLINE);
+    free(shown(&eb, b, "spanned", &cls));
+    CHECK("a span's text-decoration: underline (case and spaces aside)", cls == MARKUP_UNDERLINE);
+    free(shown(&eb, b, "crossed", &cls));
+    CHECK("a span's text-decoration: line-through", cls == MARKUP_STRIKE);
+    free(shown(&eb, b, "both styles", &cls));
+    CHECK("em u is italic and underlined", cls == (MARKUP_ITALIC | MARKUP_UNDERLINE));
+    free(shown(&eb, b, "bold", &cls));
+    CHECK("b inside u is bold and underlined", cls == (MARKUP_BOLD | MARKUP_UNDERLINE));
+    free(shown(&eb, b, " and old", &cls));
+    CHECK("the space after a struck span is plain", cls == 0);
+    free(shown(&eb, b, "way", &cls));
+    CHECK("a span inside a word is dropped", cls == 0);
+    CHECK("and no marker stays inside the word", strstr(eb.text, "halfway and cutting") != NULL);
+    free(shown(&eb, b, " the word", &cls));
+    CHECK("no underline after the u", cls == 0);
+    char *w = words_of(s);
+    CHECK_STR("the words are the plain text's", w,
+              "She underlined the word then struck it deleted two and old and new halfway and "
+              "cutting stay whole spanned crossed both styles a bold inside ");
+    free(w);
+    free(s);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+
+    /* classes: one a <style> rule underlines or strikes, and FanFicFare's
+       span.u (its EPUB's rule is in a stylesheet file) */
+    CHECK("classes convert",
+          conv("<html><head><style>.ul { color: red; text-decoration : underline }\n"
+               ".gone, .x-s {text-decoration: line-through;}</style></head><body>"
+               "<p><span class='ul'>ruled</span> and <span class='x-s'>crossed</span> and "
+               "<span class='u'>fanficfare</span> and <span class='plain'>plain</span>.</p>"
+               "</body></html>", &eb));
+    b = block_with(&eb, "ruled");
+    free(b ? shown(&eb, b, "ruled", &cls) : NULL);
+    CHECK("a class a <style> underlines", cls == MARKUP_UNDERLINE);
+    free(b ? shown(&eb, b, "crossed", &cls) : NULL);
+    CHECK("a class a <style> strikes through", cls == MARKUP_STRIKE);
+    free(b ? shown(&eb, b, "fanficfare", &cls) : NULL);
+    CHECK("span.u is underlined", cls == MARKUP_UNDERLINE);
+    free(b ? shown(&eb, b, "plain", &cls) : NULL);
+    CHECK("another class is plain", cls == 0);
+    ebook_free(&eb);
+
+    /* markup_scan alone: pairs at word edges, nothing else */
+    const char *t = "a \x0Eunder\x0F b \x1Cstrike\x1D c x\x0Ein\x0F d \x0Eopen only";
+    size_t n = strlen(t);
+    uint8_t c[64];
+    markup_scan(t, n, c);
+    CHECK("an underline pair: hidden markers", c[2] == MARKUP_HIDDEN && c[8] == MARKUP_HIDDEN);
+    CHECK("an underline pair: the text between underlined", c[3] == MARKUP_UNDERLINE &&
+          c[7] == MARKUP_UNDERLINE);
+    CHECK("a strike pair: the text between struck", c[13] == MARKUP_STRIKE && c[12] == MARKUP_HIDDEN);
+    size_t in = (size_t)(strstr(t, "in") - t);
+    CHECK("a pair inside a word: nothing, its markers not hidden",
+          c[in] == 0 && c[in - 1] == 0 && c[in + 2] == 0);
+    size_t op = (size_t)(strstr(t, "open") - t);
+    CHECK("an opener without a closer: nothing", c[op] == 0 && c[op - 1] == 0);
 }
 
 static void test_breaks(void)
@@ -302,6 +392,41 @@ static void test_inline_things(void)
            "<p>A <span role='doc-pagebreak'>13</span>page.</p></body></html>", HTML_CHAPTER, "X", &eb);
     CHECK("page numbers of the printed book not shown", strstr(eb.text, "End of one page and the next.") &&
                                                             strstr(eb.text, "A page.") && !strstr(eb.text, "12"));
+    ebook_free(&eb);
+}
+
+/* The issue's Text list, the items the other tests leave: ordered lists
+ * numbered as their type says, footnotes reachable (the note's text in
+ * the chapter, its marker a [N] link, a back-link arrow gone),
+ * visibility:hidden never shown. */
+static void test_text_items(void)
+{
+    struct ebook eb;
+    conv("<ol type='a'><li>alpha</li><li>beta</li></ol><ol type='I' start='3'><li>third</li>"
+         "<li>fourth</li></ol><ol type='i'><li>one</li></ol><ol type='x'><li>odd type</li></ol>"
+         "<p>Shown.</p><p style='Visibility: hidden'>secret</p>", &eb);
+    CHECK("ol type=a: letters", strstr(eb.text, "a. alpha\nb. beta") != NULL);
+    CHECK("ol type=I from 3: Roman numerals", strstr(eb.text, "III. third\nIV. fourth") != NULL);
+    CHECK("ol type=i: lowercase Roman", strstr(eb.text, "i. one") != NULL);
+    CHECK("an unknown type: decimal", strstr(eb.text, "1. odd type") != NULL);
+    CHECK("visibility:hidden is never shown", !strstr(eb.text, "secret"));
+    ebook_free(&eb);
+    conv_x("<html xmlns='http://www.w3.org/1999/xhtml' xmlns:epub='http://www.idpf.org/2007/ops'><body>"
+           "<h1>One</h1><p>A claim<a epub:type='noteref' href='#n1' id='r1'>1</a> and more"
+           "<a class='footnote-ref' href='#fn2' id='r2'><sup>2</sup></a>.</p><p>Story goes on.</p>"
+           "<section epub:type='footnotes'><ol><li id='n1'><p>The first note."
+           "<a href='#r1' class='footnote-back' role='doc-backlink'>\xE2\x86\xA9\xEF\xB8\x8E</a></p></li>"
+           "<li id='fn2'><p>The second note. <a href='#r2' epub:type='backlink'>\xE2\x86\xA9</a></p></li>"
+           "</ol></section>"
+           "<aside epub:type='footnote' id='n3'><p><a href='#r3' role='doc-backlink'>3</a> A third.</p>"
+           "</aside></body></html>", HTML_CHAPTER, "One", &eb);
+    CHECK("note markers as [N]", strstr(eb.text, "A claim[1] and more[2].") != NULL);
+    static const char *const order[] = {"[1]", "Story goes on.", "The first note.", "The second note.",
+                                        "[3] A third.", NULL};
+    CHECK("the notes' text is reachable, in the chapter after its markers", in_order(eb.text, order));
+    CHECK("a back-link arrow is not shown", !strstr(eb.text, "\xE2\x86\xA9"));
+    CHECK_INT("all in one chapter", eb.pr.n_ch, 1);
+    CHECK("well formed", well_formed(&eb));
     ebook_free(&eb);
 }
 
@@ -511,6 +636,17 @@ static void test_safety(void)
     CHECK("entity bomb: output bounded", eb.len < 4096);
     CHECK("entity bomb: no laughter", !strstr(eb.text, "haha"));
     ebook_free(&eb);
+    /* the same bomb in an attribute value, which XML expands (bounded by
+       libxml2's amplification check, kept under XML_PARSE_HUGE) */
+    char *at = strstr(b.data, "<p>Laugh: &l30;</p>");
+    if (at) {
+        b.len = (size_t)(at - b.data);
+        buf_adds(&b, "<p title='&l30;'>Laugh</p></body></html>");
+    }
+    conv_x(b.data, HTML_CHAPTER, NULL, &eb);
+    CHECK("entity bomb in an attribute: bounded, its text kept", eb.len < 4096 &&
+          strstr(eb.text, "Laugh") && !strstr(eb.text, "haha"));
+    ebook_free(&eb);
     buf_free(&b);
     /* deep nesting: no recursion to overflow */
     for (int i = 0; i < 100; i++)
@@ -520,16 +656,83 @@ static void test_safety(void)
     CHECK("200 nested elements: the words come back", strstr(eb.text, "deep words") != NULL);
     CHECK("well formed", well_formed(&eb));
     ebook_free(&eb);
+    /* deeper than libxml2's default limit of 256 elements: nothing lost,
+       as HTML and as XHTML */
+    struct buf d = {0};
+    for (int x = 0; x < 2; x++) {
+        buf_free(&d);
+        buf_adds(&d, x ? "<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'><body>"
+                       : "<html><body>");
+        buf_adds(&d, "<p>shallow words</p>");
+        for (int i = 0; i < 1000; i++)
+            buf_adds(&d, "<div>");
+        buf_adds(&d, "<p>deep words</p>");
+        for (int i = 0; i < 1000; i++)
+            buf_adds(&d, "</div>");
+        buf_adds(&d, "<p>after words</p></body></html>");
+        if (x)
+            conv_x(d.data, HTML_CHAPTER, "One", &eb);
+        else
+            conv(d.data, &eb);
+        static const char *const words[] = {"shallow words", "deep words", "after words", NULL};
+        CHECK(x ? "1,000 nested divs (XHTML): every paragraph's text kept, in order"
+                : "1,000 nested divs (HTML): every paragraph's text kept, in order",
+              eb.text && in_order(eb.text, words));
+        CHECK("well formed", well_formed(&eb));
+        ebook_free(&eb);
+    }
+    buf_free(&d);
     for (int i = 0; i < 200000; i++)
         buf_adds(&b, "<div><i>");
     conv(b.data, &eb);
-    CHECK("400,000 nested elements: no crash (libxml2 stops at depth 256)", well_formed(&eb));
+    CHECK("400,000 nested elements: no crash", well_formed(&eb));
     ebook_free(&eb);
     buf_free(&b);
     char *err = NULL;
     CHECK("an empty file: a clear error", !ebook_read_bytes("e.html", EBOOK_HTML, "", 0, &eb, &err));
     CHECK_STR("saying so", err, "not an HTML document");
     free(err);
+}
+
+/* Verse longer than PARSE_PARA_MAX (a 200 KiB block of <br> lines) is
+ * split as a long paragraph is: pieces that tile it, the later ones
+ * BLOCK_CONT, each cut at a line end, every line kept. */
+static void test_long_verse(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "<p>");
+    int lines = 0;
+    while (b.len < (size_t)220 << 10) {   /* 200 KiB of text once <br> is a line end */
+        buf_printf(&b, "line %d of the long letter, written on and on<br>", lines);
+        lines++;
+    }
+    buf_adds(&b, "the end</p>");
+    struct ebook eb;
+    conv(b.data, &eb);
+    CHECK("200 KiB of verse in pieces", eb.len > (size_t)3 * PARSE_PARA_MAX && eb.n_blocks >= 4);
+    bool verse = true, cont = true, at_lines = true;
+    for (size_t i = 0; i < eb.n_blocks; i++) {
+        const struct block *k = &eb.blocks[i];
+        verse = verse && k->kind == BLOCK_VERSE;
+        if (i) {
+            cont = cont && (k->flags & BLOCK_CONT) && k->off == eb.blocks[i - 1].end;
+            at_lines = at_lines && eb.text[k->off - 1] == '\n' && !strncmp(eb.text + k->off, "line ", 5);
+        }
+    }
+    CHECK("every piece is verse", verse);
+    CHECK("pieces tile it, each after the first BLOCK_CONT", cont && !(eb.blocks[0].flags & BLOCK_CONT));
+    CHECK("each piece starts a line", at_lines);
+    CHECK("well formed (each piece at most PARSE_PARA_MAX)", well_formed(&eb));
+    size_t nl = 0;
+    for (size_t i = 0; i < eb.len; i++)
+        nl += eb.text[i] == '\n';
+    CHECK_INT("every line kept", (long long)nl, (long long)lines + 1);
+    char *last = xasprintf("line %d of the long letter, written on and on\nthe end\n", lines - 1);
+    CHECK("the last lines as written", eb.len >= strlen(last) &&
+          !strcmp(eb.text + eb.len - strlen(last), last));
+    free(last);
+    ebook_free(&eb);
+    buf_free(&b);
 }
 
 static void test_long_paragraph(void)
@@ -832,6 +1035,125 @@ static const struct real reals[] = {
     {"fanfic/ao3_work923647_index.html", "the heart and the small change", "Alias (anafabula)", 1,
      {NULL}, "HTML (AO3 work page)"},
 };
+
+/* A saved page of a XenForo forum thread (SpaceBattles, Sufficient
+ * Velocity): only its posts' text, the threadmarked ones as the chapters
+ * (titled by their threadmarks), never the site around them; without
+ * threadmarks every post. */
+static void test_forum_page(void)
+{
+    static const char page[] =
+        "<html><head><title>The Long Watch | Sufficient Velocity</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/forums'>Forums</a> <a href='/login'>Log in</a></nav>"
+        "<div class='p-body-header'><h1 class='p-title-value'>The Long Watch</h1>"
+        "<p>Thread starter Wren</p></div>"
+        "<div class='block-body'>"
+        "<article class='message message--post js-post hasThreadmark' data-author='Wren'>"
+        "<div class='message-cell--threadmark-header'><label>Threadmarks</label>"
+        "<span class='threadmarkLabel'>Chapter 1: Lights</span></div>"
+        "<div class='message-user'><h4>Wren</h4><p>Member</p></div>"
+        "<div class='message-content'><article class='message-body'><div class='bbWrapper'>"
+        "The lighthouse stood dark for <i>nine</i> nights.<br><br>On the tenth, someone lit it."
+        "</div></article><aside class='message-signature'>My other fics: lots</aside></div>"
+        "<footer><a>Like</a> 173 <a>Reply</a></footer></article>"
+        "<article class='message message--post js-post' data-author='Reader'>"
+        "<article class='message-body'><div class='bbWrapper'>Great chapter, more please!</div></article>"
+        "</article>"
+        "<article class='message message--post js-post hasThreadmark' data-author='Wren'>"
+        "<span class='threadmarkLabel'>Chapter 2: Keeper</span>"
+        "<article class='message-body'><div class='bbWrapper'>"
+        "<blockquote class='bbCodeBlock bbCodeBlock--quote'><div class='bbCodeBlock-content'>"
+        "Who lit it?</div><div class='bbCodeBlock-expandLink'><a>Click to expand...</a></div>"
+        "</blockquote>The keeper had come home.</div></article></article>"
+        "</div><footer><p>Terms and rules</p></footer></body></html>";
+    struct ebook eb;
+    CHECK("a forum page converts", conv(page, &eb));
+    CHECK_STR("read as a forum thread", eb.format, "HTML (forum thread)");
+    CHECK_STR("its title: the thread's", eb.pr.title, "The Long Watch");
+    CHECK_STR("its author: the first post's", eb.pr.author, "Wren");
+    CHECK_INT("the threadmarked posts are the chapters", eb.pr.n_ch, 2);
+    if (eb.pr.n_ch == 2) {
+        CHECK_STR("titled by their threadmarks", eb.pr.ch[0].title, "Chapter 1: Lights");
+        CHECK_STR("titled by their threadmarks (2)", eb.pr.ch[1].title, "Chapter 2: Keeper");
+    }
+    char *r = reader_text(&eb), *w = words_of(r);
+    CHECK_STR("only the posts' words (each chapter's heading, its text)", w,
+              "Chapter 1 Lights The lighthouse stood dark for nine nights On the tenth someone lit it "
+              "Chapter 2 Keeper Who lit it The keeper had come home ");
+    free(r);
+    free(w);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+
+    /* no threadmarks: every post, each a chapter */
+    struct buf b = {0};
+    buf_adds(&b, "<html><body><h1 class='p-title-value'>Idle Talk</h1>");
+    for (int i = 1; i <= 3; i++)
+        buf_printf(&b, "<article class='message message--post js-post' data-author='U%d'>"
+                       "<h4>U%d</h4><article class='message-body'>post number %d</article>"
+                       "<footer>Like Reply</footer></article>", i, i, i);
+    buf_adds(&b, "</body></html>");
+    CHECK("a thread page without threadmarks converts", conv(b.data, &eb));
+    CHECK_INT("every post a chapter", eb.pr.n_ch, 3);
+    if (eb.pr.n_ch == 3)
+        CHECK_STR("titled by its place and author", eb.pr.ch[1].title, "Post 2 by U2");
+    r = reader_text(&eb);
+    CHECK("no site text", !strstr(r, "Like") && !strstr(r, "Idle Talk") && strstr(r, "post number 3"));
+    free(r);
+    ebook_free(&eb);
+    buf_free(&b);
+}
+
+/* ../shared's saved SpaceBattles reader page: its three threadmarked
+ * posts, nothing of the site. */
+static void test_forum_real(const char *shared)
+{
+    char *path = xasprintf("%s/corpus/ebooks/fanfic-pages/spacebattles_reader_placeholder-text.html", shared);
+    struct ebook eb;
+    char *err = NULL;
+    if (access(path, R_OK) != 0 || !CHECK("SpaceBattles page", ebook_read_file(path, EBOOK_HTML, &eb, &err))) {
+        free(err);
+        free(path);
+        return;
+    }
+    CHECK_STR("SpaceBattles: the thread's title", eb.pr.title, "My Great Story");
+    CHECK_STR("SpaceBattles: its starter", eb.pr.author, "User 1");
+    CHECK_INT("SpaceBattles: a chapter per threadmark", eb.pr.n_ch, 3);
+    char *r = reader_text(&eb), *w = words_of(r);
+    CHECK_STR("SpaceBattles: only the posts' words", w,
+              "threadmark description 771 post 1 content 1 Threadmark 1 post 2 content "
+              "2 Threadmark 2 post 3 content ");
+    free(r);
+    free(w);
+    ebook_free(&eb);
+    free(path);
+}
+
+/* FanFicFare's test story underlines with span.u and strikes with <s>,
+ * in its HTML and its EPUB alike. */
+static void test_fff_underline(const char *shared)
+{
+    static const char *const files[] = {"fff_test1_s1.html", "fff_test1_s1.epub"};
+    for (size_t i = 0; i < 2; i++) {
+        char *path = xasprintf("%s/corpus/ebooks/fanficfare/%s", shared, files[i]);
+        struct ebook eb;
+        char *err = NULL;
+        if (!CHECK(files[i], ebook_read_file(path, i ? EBOOK_EPUB : EBOOK_HTML, &eb, &err))) {
+            free(err);
+            free(path);
+            continue;
+        }
+        const struct block *b = block_with(&eb, "Strike through");
+        uint8_t u = 0, st = 0;
+        free(b ? shown(&eb, b, "underline", &u) : NULL);
+        free(b ? shown(&eb, b, "Strike through", &st) : NULL);
+        CHECK(i ? "FanFicFare EPUB: span.u underlined" : "FanFicFare HTML: span.u underlined",
+              u == MARKUP_UNDERLINE);
+        CHECK(i ? "FanFicFare EPUB: <s> struck" : "FanFicFare HTML: <s> struck", st == MARKUP_STRIKE);
+        ebook_free(&eb);
+        free(path);
+    }
+}
 
 static void test_real_files(const char *shared)
 {
@@ -1343,10 +1665,12 @@ int main(int argc, char **argv)
         return dump(argv[2]);
     test_paragraphs();
     test_emphasis();
+    test_underline_strike();
     test_breaks();
     test_verse_lists_tables();
     test_inline_things();
     test_hidden();
+    test_text_items();
     test_chapters_generic();
     test_chapters_page();
     test_hgroup();
@@ -1354,6 +1678,8 @@ int main(int argc, char **argv)
     test_xhtml_chapter();
     test_safety();
     test_long_paragraph();
+    test_long_verse();
+    test_forum_page();
     test_sniff();
     test_fixtures();
     test_fixture_words();
@@ -1364,6 +1690,8 @@ int main(int argc, char **argv)
     test_random(seed ? strtoull(seed, NULL, 10) : 20261203);
     if (access("../shared/corpus/ebooks/ao3", R_OK) == 0) {
         test_real_files("../shared");
+        test_forum_real("../shared");
+        test_fff_underline("../shared");
         test_fanficfare("../shared");
         test_ao3_meta("../shared");
         test_epub_documents("../shared");

@@ -518,6 +518,45 @@ static void test_emphasis(void)
     line_vec_free(&lv);
 }
 
+/* The converter's underline and strike markers (parse.h): drawn as
+ * nothing, taking no width, their text in RUN_UNDERLINE / RUN_STRIKE runs
+ * (across a line break too). */
+static void test_underline_strike(void)
+{
+    const char *t = "Keep \x0Eunderlined words here\x0F and \x1Cstruck\x1D text.";
+    struct line_vec lv = {0};
+    struct block b = para(t);
+    struct layout_opts o = opts(24, WRAP_GREEDY);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    char *s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("the markers are not drawn", s, "Keep underlined words|here and struck text.");
+    CHECK("the markers take no width", lv.v[0].cols == (uint16_t)layout_width("Keep underlined words", 21));
+    free(s);
+    struct run r[32];
+    bool under = false, across = false, keep_plain = true, struck = false, and_plain = true;
+    for (size_t k = 0; k < lv.n; k++) {
+        size_t n = layout_runs(&o, t, NULL, &lv.v[k], r, 32);
+        for (size_t i = 0; i < n; i++) {
+            if (r[i].n >= 10 && !memcmp(r[i].s, "underlined", 10) && r[i].attr == RUN_UNDERLINE)
+                under = true;
+            if (k > 0 && r[i].n >= 4 && !memcmp(r[i].s, "here", 4) && r[i].attr == RUN_UNDERLINE)
+                across = true;
+            if (!memcmp(r[i].s, "Keep", 4) && r[i].attr)
+                keep_plain = false;
+            if (r[i].n >= 6 && !memcmp(r[i].s, "struck", 6) && r[i].attr == RUN_STRIKE)
+                struck = true;
+            if (r[i].n >= 4 && !memcmp(r[i].s, " and", 4) && r[i].attr)
+                and_plain = false;
+        }
+    }
+    CHECK("underlined text is drawn underlined", under);
+    CHECK("and stays so on the next line", across);
+    CHECK("text before it is plain", keep_plain);
+    CHECK("struck text is drawn struck", struck);
+    CHECK("text between the spans is plain", and_plain);
+    line_vec_free(&lv);
+}
+
 static void test_blocks(void)
 {
     /* heading, para, break, para, verse; then a chapter with front matter */
@@ -1026,6 +1065,7 @@ int main(int argc, char **argv)
     test_known_breaks();
     test_folding();
     test_emphasis();
+    test_underline_strike();
     test_blocks();
     test_line_at();
     test_alignment();
