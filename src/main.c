@@ -370,10 +370,9 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
                       bool target_is_path, struct config *cfg, struct loader **loader,
                       struct bookmarks **bm, struct seen **seen, char **err)
 {
-    /* The reader lives on: give back the heap library_open's per-file
-     * analysis used, so a long story's reader holds only what it uses.
-     * (--list and --render exit soon after; they skip this.) */
-    malloc_trim(0);
+    /* The heap library_open's per-file analysis used is given back after
+     * the first frame (ui.c's main_loop), not here: newterm would fault
+     * the same pages in again before the first frame. */
     *bm = bookmarks_open(NULL, false);
     bookmarks_adopt(*bm, *lib);
     *seen = seen_open(NULL, false);

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -534,7 +535,7 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
  * it changed on disk, the screen's tick (periodic saves). */
 static void main_loop(struct ui *ui)
 {
-    bool dirty = true;
+    bool dirty = true, trimmed = false;
     while (!ui->quit && !ui_stop_signal) {
         if (reread_changed(ui))
             dirty = true;
@@ -542,6 +543,13 @@ static void main_loop(struct ui *ui)
             ui_draw(ui);
             dirty = false;
             loader_go(ui->loader);   /* the first frame is out: read the rest */
+        }
+        if (!trimmed) {
+            /* The reader lives on: give back the heap the library's
+             * analysis used (after the first frame: trimmed before it,
+             * the same pages were faulted in again for the screen). */
+            malloc_trim(0);
+            trimmed = true;
         }
         if (take_resize()) {   /* the next frame lays out for the new size */
             dirty = true;
