@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ebook.h"
+#include "ebook_door.h"
 #include "mapguard.h"
 #include "rec.h"
 #include "util.h"
@@ -105,12 +106,18 @@ static size_t blocks_at(size_t at, size_t len)
 static char *header_lines(const char *canon, const struct derived_key *k, size_t len,
                           size_t n_blocks, size_t at, size_t ch_len)
 {
-    return xasprintf(DERIVED_MAGIC " ebook %d block %zu %s\n"
-                     "key %lld %lld %llu %llu\n"
-                     "text %zu at %zu blocks %zu chapters %zu\n"
-                     "path %s\n",
-                     EBOOK_VERSION, sizeof(struct block), byte_order(), k->size, k->mtime_ns,
-                     k->dev, k->ino, len, at, n_blocks, ch_len, canon);
+    /* The plugin that converted it (ebook_door_identity): a rebuilt plugin
+     * may convert differently under the same EBOOK_VERSION. */
+    char *plugin = ebook_door_identity();
+    char *s = xasprintf(DERIVED_MAGIC " ebook %d block %zu %s\n"
+                        "key %lld %lld %llu %llu\n"
+                        "text %zu at %zu blocks %zu chapters %zu\n"
+                        "path %s\n"
+                        "plugin %s\n",
+                        EBOOK_VERSION, sizeof(struct block), byte_order(), k->size, k->mtime_ns,
+                        k->dev, k->ino, len, at, n_blocks, ch_len, canon, plugin);
+    free(plugin);
+    return s;
 }
 
 /* The digest of the header lines and the text's first and last SAMPLE
