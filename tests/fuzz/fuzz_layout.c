@@ -3,7 +3,8 @@
  * an invariant breaks:
  *  - no line wider than the column (indent + columns, and what the runs
  *    draw) but a line of one grapheme cluster wider than its room (drawn
- *    anyway), and the runs' width is the line's width;
+ *    anyway; zero-width clusters glued to it aside), and the runs' width
+ *    is the line's width;
  *  - the letters of the text come out complete and in order (every
  *    visible character of the blocks, once, in order);
  *  - text lines' byte ranges are ordered, and layout_line_at maps each
@@ -50,24 +51,30 @@ static void visible(const char *text, size_t off, size_t end, struct buf *b)
 }
 
 /* What runs r[0, n) draw (a '-' added at a break left out) is one grapheme
- * cluster. */
+ * cluster of some width, besides clusters of none: a word joiner (U+2060,
+ * or U+FEFF inside a text) glues what follows to it, so an emoji wider
+ * than the column may come with the zero-width joiner before it. */
 static bool one_cluster(const struct run *r, size_t n)
 {
     struct buf t = {0};
     for (size_t i = 0; i < n; i++)
         if (r[i].src_off != (size_t)-1 || r[i].s[0] != '-')
             buf_add(&t, r[i].s, r[i].n);
-    bool one = t.len > 0;
-    if (one) {
+    int wide = 0;
+    if (t.len > 0) {
         char *gb = xmalloc(t.len);
         u8_grapheme_breaks((const uint8_t *)t.data, t.len, gb);
-        for (size_t i = 1; i < t.len; i++)
-            if (gb[i])
-                one = false;
+        size_t from = 0;
+        for (size_t i = 1; i <= t.len; i++)
+            if (i == t.len || gb[i]) {
+                if (layout_width(t.data + from, i - from) > 0)
+                    wide++;
+                from = i;
+            }
         free(gb);
     }
     buf_free(&t);
-    return one;
+    return wide == 1;
 }
 
 static void check_chapter(const struct layout_opts *o, const struct source *src,
