@@ -280,8 +280,14 @@ static void split_word(struct layout_scratch *sc, size_t *ns, struct seg s, int 
             continue;
         }
         if (cw > 0 && cw + gw > cap) {
-            if (sc->f[k - 1] == ' ')
-                push_seg(sc, ns, (struct seg){start, k - 1, k, cw - 1, 1, 0}, lim);
+            /* the spaces before the cut (all of them: "¡  v" cannot break,
+             * UAX #14 LB14) are the piece's trailing spaces, not its word */
+            size_t e = k;
+            int sw = 0, l1;
+            while (e > start && sc->f[e - 1] == ' ')
+                sw += fchar_width(sc, --e, s.e, &l1);
+            if (e < k)
+                push_seg(sc, ns, (struct seg){start, e, k, cw - sw, sw, 0}, lim);
             else
                 push_seg(sc, ns, (struct seg){start, k, k, cw, 0, 1}, lim);
             start = k;

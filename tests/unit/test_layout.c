@@ -700,6 +700,37 @@ static void test_wide_at_width_1(void)
     line_vec_free(&lv);
 }
 
+/* A run UAX #14 cannot break ("¡" opens: no break after it and the
+ * spaces that follow, LB14) is cut to fit; spaces before a cut are the
+ * piece's trailing spaces, so the line's width is what is drawn (found by
+ * fuzz_layout: one space was, a second was counted as a letter). */
+static void test_cut_after_spaces(void)
+{
+    /* ab ¡ ^D vwxyz: the control character is dropped, the blanks on
+     * either side of it stay two spaces */
+    const char *t = "ab \xC2\xA1 \x04 vwxyz";
+    struct block b = para(t);
+    for (int wrap = 0; wrap < 2; wrap++) {
+        struct layout_opts o = opts(4, wrap ? WRAP_GREEDY : WRAP_OPTIMAL);
+        struct line_vec lv = {0};
+        layout_chapter(&o, t, &b, 1, NULL, &lv);
+        bool same = lv.n > 0;
+        for (size_t k = 0; k < lv.n; k++) {
+            struct run r[64];
+            size_t n = layout_runs(&o, t, NULL, &lv.v[k], r, 64);
+            int cols = 0;
+            for (size_t i = 0; i < n; i++)
+                cols += r[i].cols;
+            same &= cols == lv.v[k].cols && cols <= 4;
+        }
+        CHECK("spaces before a cut in an unbreakable run: each line as wide as drawn", same);
+        char *s = draw_all(&o, t, NULL, &lv);
+        CHECK("and every letter drawn", strstr(s, "vw") != NULL || strstr(s, "v") != NULL);
+        free(s);
+        line_vec_free(&lv);
+    }
+}
+
 /* A paragraph longer than a layout window (a file with no line end) is
  * laid out a window at a time (issue 14 #4): every invariant holds across
  * the seams, also where a window must end inside a run of CJK text with no
@@ -1070,6 +1101,7 @@ int main(int argc, char **argv)
     test_line_at();
     test_alignment();
     test_wide_at_width_1();
+    test_cut_after_spaces();
     test_continuation();
     test_quote();
     test_long_paragraph();
