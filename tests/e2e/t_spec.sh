@@ -142,4 +142,27 @@ for s in "The Long Walk${TAB}Walker" "Second Road${TAB}Driver" "Field Notes${TAB
         "$(grep -c "^[0-9]*${TAB}${s}${TAB}" "$TMPD/out")" 2
 done
 
+# --- -L's default: $QUIRE_LIBRARY, else `library` in the config --------
+D=$TMPD/deflib
+mkdir -p "$D" "$XDG_CONFIG_HOME/quire"
+printf 'Config Shelf by Keeper\n\nChapter 1\n\n%s\n' "$para" >"$D/one.txt"
+printf 'library = %s\n' "$D" >"$XDG_CONFIG_HOME/quire/config"
+check_eq "no -L, no \$QUIRE_LIBRARY: the config's library" \
+    "$("$QUIRE" --list --tsv | cut -f2)" "Config Shelf"
+check_eq "\$QUIRE_LIBRARY comes before the config's library" \
+    "$(QUIRE_LIBRARY=$TOP/sample_library "$QUIRE" --list --tsv | cut -f2 | sort -u | wc -l | tr -d ' ')" 3
+check_eq "-L comes before \$QUIRE_LIBRARY" \
+    "$(QUIRE_LIBRARY=$TOP/sample_library "$QUIRE" -L "$D" --list --tsv | cut -f2)" "Config Shelf"
+rm "$XDG_CONFIG_HOME/quire/config"
+
+# --- The man page's examples that name a sample story work as shown -----
+grep '^\.Dl \$ quire .*\\(dq' "$TOP/man/quire.1" | sed 's/^\.Dl \$ //; s/\\(dq/"/g' >"$TMPD/examples"
+check "the man page has examples naming a story" test -s "$TMPD/examples"
+while IFS= read -r ex; do
+    (cd "$TMPD" && eval "QUIRE_LIBRARY=\$TOP/sample_library \"\$QUIRE\" ${ex#quire }" \
+        >"$TMPD/ex.out" 2>"$TMPD/ex.err" </dev/null)
+    check_eq "man example '$ex': exit 0" "$?" 0
+    check_eq "man example '$ex': nothing on stderr" "$(cat "$TMPD/ex.err")" ""
+done <"$TMPD/examples"
+
 finish
