@@ -247,6 +247,8 @@ static int parse_options(int argc, char **argv, struct opts *o)
     o->target = optind < argc ? argv[optind] : NULL;
     if (o->tsv && !o->list)
         return usage_error("--tsv", "goes with --list");
+    if (o->verbose && !o->list)
+        return usage_error("--verbose", "goes with --list");
     if ((o->list ? 1 : 0) + (o->render ? 1 : 0) + (o->show_bookmarks ? 1 : 0) +
         (o->config_check ? 1 : 0) > 1)
         return usage_error("--list, --render, --bookmarks, --config-check", "choose one");

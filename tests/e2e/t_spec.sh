@@ -165,4 +165,13 @@ while IFS= read -r ex; do
     check_eq "man example '$ex': nothing on stderr" "$(cat "$TMPD/ex.err")" ""
 done <"$TMPD/examples"
 
+# --- Options that go with --list: alone, a usage error (status 2) --------
+for opt in --tsv --verbose; do
+    "$QUIRE" -L "$TOP/sample_library" $opt "worst betrayal" >"$TMPD/out" 2>"$TMPD/err" </dev/null
+    check_eq "$opt without --list: exit 2" "$?" 2
+    check_eq "$opt without --list: one line, quire: WHAT: WHY" "$(cat "$TMPD/err")" \
+        "quire: $opt: goes with --list (try 'quire --help')"
+    check_eq "$opt without --list: nothing on stdout" "$(wc -c <"$TMPD/out" | tr -d ' ')" 0
+done
+
 finish
