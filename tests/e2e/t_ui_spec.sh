@@ -5,6 +5,8 @@
 # column.  Each case runs `quire --render` as the program of a tmux pane and
 # compares the whole output (tmux history, wrapped rows joined) with
 # `quire --render -w N` piped.
+# And `h`, "help: every key": in an 80-column terminal no help row is cut
+# off at the screen's edge; a long one goes on in a row of its own.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -52,5 +54,17 @@ tty_render 100 --config "$TMPD/width40" --render --chapter 1 -L "$LIB" "$STORY"
 out=$(cat "$TMPD/tty")
 check_eq "width = 40 in the config, a 100-column terminal: 40 columns" \
     "$out" "$(piped --render -w 40 --chapter 1 -L "$LIB" "$STORY")"
+
+# Help at 80 columns: the rows that are longer than the screen go on below.
+ui_start 80 45 -L "$LIB" "$STORY"
+ui_keys h
+check "h opens the help" ui_wait 'Keys while reading'
+check "the i row's last word is shown, on a row of its own" ui_wait '^ {22}files$'
+check "the t row's end: '/ filters'" ui_wait '^ {22}/ filters$'
+check "the ] row's end: 'part'" ui_wait '^ {22}part$'
+ui_keys q q
+ui_keys h
+check "the library's help: the s row goes on below" ui_wait '^ {22}\(kept for the next run\)$'
+check "the library's help: the i row's last word too" ui_wait '^ {22}files$'
 
 finish
