@@ -174,4 +174,21 @@ for opt in --tsv --verbose; do
     check_eq "$opt without --list: nothing on stdout" "$(wc -c <"$TMPD/out" | tr -d ' ')" 0
 done
 
+# --- Files: the default places (XDG variables unset, empty or relative) --
+H=$TMPD/h2
+mkdir -p "$H/.config/quire"
+printf 'width = 33\n' >"$H/.config/quire/config"
+for how in unset empty relative; do
+    case $how in
+    unset) set -- env -u XDG_STATE_HOME -u XDG_CONFIG_HOME HOME="$H" ;;
+    empty) set -- env XDG_STATE_HOME= XDG_CONFIG_HOME= HOME="$H" ;;
+    relative) set -- env XDG_STATE_HOME=rel/state XDG_CONFIG_HOME=rel/config HOME="$H" ;;
+    esac
+    check_eq "XDG_STATE_HOME $how: the bookmarks under ~/.local/state/quire/" \
+        "$(cd "$TMPD" && "$@" "$QUIRE" --bookmarks 2>&1)" \
+        "no saved positions yet ($H/.local/state/quire/bookmarks)"
+    check_eq "XDG_CONFIG_HOME $how: the config is ~/.config/quire/config" \
+        "$(cd "$TMPD" && "$@" "$QUIRE" --config-check 2>&1 | grep '^width = ')" "width = 33"
+done
+
 finish
