@@ -336,6 +336,11 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
             complain(DIAG_ERROR, "%s: no stories here", libpath);
             return EXIT_RUNTIME;
         }
+        if (o->resume && o->render) {   /* nothing read yet in this library */
+            complain(DIAG_ERROR, "--resume: no story of %s read yet; name one (see quire --list)",
+                     libpath);
+            return EXIT_RUNTIME;
+        }
         /* Piped with several stories: the listing is the useful output. */
         if (!o->render)
             return output_list(lib, NULL, stdout, false, false) != 0 ? EXIT_RUNTIME : 0;

@@ -191,4 +191,11 @@ for how in unset empty relative; do
         "$(cd "$TMPD" && "$@" "$QUIRE" --config-check 2>&1 | grep '^width = ')" "width = 33"
 done
 
+# --- --resume --render with nothing read yet: no such story (status 1) ---
+"$QUIRE" --resume --render -L "$TOP/sample_library" >"$TMPD/out" 2>"$TMPD/err" </dev/null
+check_eq "--resume --render, nothing read: exit 1 (a runtime failure)" "$?" 1
+check_eq "--resume --render, nothing read: one line that says so" "$(cat "$TMPD/err")" \
+    "quire: --resume: no story of $TOP/sample_library read yet; name one (see quire --list)"
+check_eq "--resume --render, nothing read: nothing on stdout" "$(wc -c <"$TMPD/out" | tr -d ' ')" 0
+
 finish
