@@ -480,6 +480,12 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
     }
     if (o->list)
         return list_stories(o, *lib, target_is_path, bm, seen);
+    /* A file given by its path that was skipped: say why (binary, empty,
+     * DRM-protected, not a zip archive, ...), as --list --verbose would. */
+    if (target_is_path && (*lib)->n_stories == 0 && (*lib)->n_skipped == 1 && !is_dir(o->target)) {
+        complain(DIAG_ERROR, "%s: %s", o->target, (*lib)->skipped[0].why);
+        return EXIT_RUNTIME;
+    }
     struct story *story = NULL;
     if (o->target && !target_is_path) {
         bool ambiguous = false;

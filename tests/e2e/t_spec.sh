@@ -198,4 +198,21 @@ check_eq "--resume --render, nothing read: one line that says so" "$(cat "$TMPD/
     "quire: --resume: no story of $TOP/sample_library read yet; name one (see quire --list)"
 check_eq "--resume --render, nothing read: nothing on stdout" "$(wc -c <"$TMPD/out" | tr -d ' ')" 0
 
+# --- A file opened by its path that is not a story: one line saying why --
+S=$TMPD/skipped
+mkdir -p "$S"
+printf 'bin\000ary\000\000\000data' >"$S/data.bin"
+: >"$S/empty.txt"
+printf 'this is not a zip archive' >"$S/broken.epub"
+for f in data.bin:binary empty.txt:empty broken.epub:"not a zip archive"; do
+    name=${f%%:*} why=${f#*:}
+    [ "$name" = broken.epub ] && [ ! -f "$TOP/build/quire-ebook.so" ] && continue
+    for mode in piped --render; do
+        if [ "$mode" = piped ]; then set --; else set -- --render; fi
+        "$QUIRE" "$@" "$S/$name" >"$TMPD/out" 2>"$TMPD/err" </dev/null
+        check_eq "$name ($mode): exit 1" "$?" 1
+        check_eq "$name ($mode): one line saying why" "$(cat "$TMPD/err")" "quire: $S/$name: $why"
+    done
+done
+
 finish

@@ -83,4 +83,11 @@ ui_keys Escape "'" a
 check "the deleted mark cannot be jumped to" ui_wait "no bookmark 'a'"
 rm "$XDG_CONFIG_HOME/quire/config"
 
+# A binary file opened by its path on a terminal: no screen at all, the
+# one line that says why, status 1.
+printf 'bin\000ary\000\000\000data' >"$TMPD/data.bin"
+ui_run 80 24 "$(ui_quote "$QUIRE" "$TMPD/data.bin") 2>$(ui_quote "$TMPD/bin.err")" 2>/dev/null
+check_eq "a binary file by its path: status 1, the normal screen" "$(ui_dead)" "1 0"
+check_eq "and one line on stderr that says why" "$(cat "$TMPD/bin.err")" "quire: $TMPD/data.bin: binary"
+
 finish
