@@ -38,6 +38,13 @@ check "piped, no story named, several stories: the listing (documented)" \
     cmp -s "$TMPD/piped" "$(
         "$QUIRE" --list -L "$TOP/sample_library" >"$TMPD/list"; echo "$TMPD/list")"
 
+# --tsv: an unknown author is an empty field; no header line; numbers from 1.
+"$QUIRE" --list --tsv -L "$TOP/sample_library" >"$TMPD/tsv"
+check_eq "--tsv: Almost Heaven's unknown author is an empty field" \
+    "$(awk -F'\t' '$2 == "Almost Heaven" { print "[" $3 "]" }' "$TMPD/tsv")" "[]"
+check_eq "--tsv: no header line (the first line is story 1, chapter 1)" \
+    "$(head -n 1 "$TMPD/tsv" | cut -f1,4)" "1${TAB}1"
+
 # --- Output never garbles the terminal: a story's own controls ----------
 printf 'Bad Bytes by Someone\n\nChapter 1\n\nShe said \033[2Jhello\033]0;TITLE\007 there and \302\233left\n\nA second paragraph with a bell \007 and DEL \177 inside.\n' \
     >"$LIB/ctrl.txt"
