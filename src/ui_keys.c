@@ -229,9 +229,11 @@ static void help_rows(char ***out, size_t *m, size_t *cap, const char *keys, con
             for (size_t i = 0; i < len; i++) {
                 if (text[i] != ' ')
                     continue;
+                if (i > room && sp > 0)
+                    break;
+                sp = i;   /* the first space, when no word fits */
                 if (i > room)
                     break;
-                sp = i;
             }
             if (sp > 0)
                 cut = sp;
