@@ -248,6 +248,8 @@ static int parse_options(int argc, char **argv, struct opts *o)
     o->target = optind < argc ? argv[optind] : NULL;
     if (o->tsv && !o->list)
         return usage_error("--tsv", "goes with --list");
+    if (o->verbose && !o->list)
+        return usage_error("--verbose", "goes with --list");
     if ((o->list ? 1 : 0) + (o->render ? 1 : 0) + (o->show_bookmarks ? 1 : 0) +
         (o->config_check ? 1 : 0) > 1)
         return usage_error("--list, --render, --bookmarks, --config-check", "choose one");
@@ -333,6 +335,11 @@ static int print_story(const struct opts *o, struct library *lib, struct story *
     if (!story) {
         if (lib->n_stories == 0) {
             complain(DIAG_ERROR, "%s: no stories here", libpath);
+            return EXIT_RUNTIME;
+        }
+        if (o->resume && o->render) {   /* nothing read yet in this library */
+            complain(DIAG_ERROR, "--resume: no story of %s read yet; name one (see quire --list)",
+                     libpath);
             return EXIT_RUNTIME;
         }
         /* Piped with several stories: the listing is the useful output. */
@@ -473,6 +480,12 @@ static int dispatch(const struct opts *o, struct library **lib, const char *libp
     }
     if (o->list)
         return list_stories(o, *lib, target_is_path, bm, seen);
+    /* A file given by its path that was skipped: say why (binary, empty,
+     * DRM-protected, not a zip archive, ...), as --list --verbose would. */
+    if (target_is_path && (*lib)->n_stories == 0 && (*lib)->n_skipped == 1 && !is_dir(o->target)) {
+        complain(DIAG_ERROR, "%s: %s", o->target, (*lib)->skipped[0].why);
+        return EXIT_RUNTIME;
+    }
     struct story *story = NULL;
     if (o->target && !target_is_path) {
         bool ambiguous = false;

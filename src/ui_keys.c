@@ -208,9 +208,52 @@ enum ui_action ui_keys_lookup(enum ui_ctx ctx, int key)
     return b ? b->action : ACT_NONE;
 }
 
+/* A help row is drawn from column 1: in an 80-column terminal it has 79
+ * columns.  A longer row goes on in rows of its own under its text. */
+#define HELP_COLS 79
+
+/* Add "KEYS  TEXT" to out[*m], TEXT broken at spaces into as many rows as
+ * it takes to fit HELP_COLS columns (a word longer than that is left
+ * whole); *cap grows as needed.  Key names and help texts are ASCII (the
+ * tables in ui_reader.c, ui_library.c, ui_menu.c): a byte is a column. */
+static void help_rows(char ***out, size_t *m, size_t *cap, const char *keys, const char *text)
+{
+    int indent = strlen(keys) < 20 ? 20 : (int)strlen(keys);
+    size_t room = indent + 1 < HELP_COLS ? (size_t)(HELP_COLS - indent - 1) : 1;
+    bool first = true;
+    do {
+        size_t len = strlen(text), cut = len;
+        if (len > room) {
+            /* the last space before the text passes the room */
+            size_t sp = 0;
+            for (size_t i = 0; i < len; i++) {
+                if (text[i] != ' ')
+                    continue;
+                if (i > room && sp > 0)
+                    break;
+                sp = i;   /* the first space, when no word fits */
+                if (i > room)
+                    break;
+            }
+            if (sp > 0)
+                cut = sp;
+        }
+        if (*m + 1 >= *cap) {
+            *cap *= 2;
+            *out = xrealloc(*out, *cap * sizeof **out);
+        }
+        (*out)[(*m)++] = xasprintf("%-*s %.*s", indent, first ? keys : "", (int)cut, text);
+        first = false;
+        text += cut;
+        while (*text == ' ')
+            text++;
+    } while (*text);
+}
+
 char **ui_keys_help(enum ui_ctx ctx, size_t *n)
 {
-    char **out = xcalloc(n_rows[ctx] + 1, sizeof *out);
+    size_t cap = n_rows[ctx] + 1;
+    char **out = xcalloc(cap, sizeof *out);
     size_t m = 0;
     for (size_t i = 0; i < n_rows[ctx]; i++) {
         const struct ui_binding *b = &table[ctx][i];
@@ -239,10 +282,11 @@ char **ui_keys_help(enum ui_ctx ctx, size_t *n)
         } else {
             buf_adds(&shown, t);
         }
-        out[m++] = xasprintf("%-20s %s", shown.data, b->help);
+        help_rows(&out, &m, &cap, shown.data, b->help);
         buf_free(&shown);
         buf_free(&keys);
     }
+    out[m] = NULL;
     *n = m;
     return out;
 }
