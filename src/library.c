@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <unistr.h>
 
 #include "build.h"
 #include "cache.h"
@@ -544,13 +543,13 @@ static size_t window_end(const char *t, size_t len, size_t at, size_t after)
 static struct library *open_window(const char *path, struct source *full, size_t s0, size_t e0,
                                    const char *key)
 {
-    if (u8_check((const uint8_t *)full->text + s0, e0 - s0) != NULL)
-        return NULL;
     enum decode_reject why;
     struct source *src = decode_bytes(path, full->text + s0, e0 - s0, &why);
     if (!src)
         return NULL;
-    if (src->enc != ENC_UTF8) {
+    /* valid UTF-8 as it is (nothing repaired: the text is the file's bytes,
+     * so are the offsets); decode_bytes checked it */
+    if (src->enc != ENC_UTF8 || src->invalid != 0 || src->len != e0 - s0) {
         decode_free(src);
         return NULL;
     }

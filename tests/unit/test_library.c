@@ -855,6 +855,21 @@ static void test_open_at(void)
     free(err);
     err = NULL;
     library_free(head);
+    /* a byte that is not UTF-8 in the window: the whole file is repaired
+     * as it is decoded (U+FFFD, three bytes for one), so its offsets are
+     * not the file's: refused (the reader waits for the whole story) */
+    char *bad = xstrdup(b.data);
+    bad[place + 100] = (char)0xFF;
+    put(d, "bad.txt", bad);
+    char *badpath = xasprintf("%s/bad.txt", d);
+    head = library_open_head(badpath, 8 * 1024, &err);
+    CHECK("a byte that is not UTF-8 after the place: not opened there",
+          head && library_open_at(head, w->ch[24].key, off, ctx, pct, &err) == NULL && err);
+    free(err);
+    err = NULL;
+    library_free(head);
+    free(badpath);
+    free(bad);
     /* with a byte order mark the file is decoded whole, never mapped */
     struct buf bom = {0};
     buf_adds(&bom, "\xef\xbb\xbf");
