@@ -419,6 +419,11 @@ struct library *library_open_head(const char *path, size_t head, char **err)
 #define AT_AFTER_MIN ((size_t)8 * 1024)
 /* The most places the context is looked for at, nearest the estimate first. */
 #define AT_TRIES 8
+/* A place further than this into its chapter: the chapter's start and
+ * the place's lines are read apart (open_long), AT_CHAPTER_HEAD bytes of
+ * the chapter's start. */
+#define AT_LONG ((size_t)64 * 1024)
+#define AT_CHAPTER_HEAD ((size_t)16 * 1024)
 /* Bytes either side of the estimate looked at first. */
 #define AT_NEAR ((size_t)8 * 1024)
 
@@ -537,18 +542,16 @@ static size_t window_end(const char *t, size_t len, size_t at, size_t after)
     return lim == len ? len : at;
 }
 
-/* The library of the story in text[s0, e0) of the mapped file `full`,
- * its offsets moved to the file's (`full` then holds its text), or NULL
- * when that window does not begin with the chapter `key`. */
-static struct library *open_window(const char *path, struct source *full, size_t s0, size_t e0,
-                                   const char *key)
+/* The library of the story in text[s0, e0) analysed as a file of its own
+ * (offsets from s0), or NULL when it is not one story of valid UTF-8 with
+ * a chapter, its text the bytes as they are (nothing repaired: the file's
+ * offsets are its offsets moved by s0). */
+static struct library *window_build(const char *path, const char *text, size_t s0, size_t e0)
 {
     enum decode_reject why;
-    struct source *src = decode_bytes(path, full->text + s0, e0 - s0, &why);
+    struct source *src = decode_bytes(path, text + s0, e0 - s0, &why);
     if (!src)
         return NULL;
-    /* valid UTF-8 as it is (nothing repaired: the text is the file's bytes,
-     * so are the offsets); decode_bytes checked it */
     if (src->enc != ENC_UTF8 || src->invalid != 0 || src->len != e0 - s0) {
         decode_free(src);
         return NULL;
@@ -567,13 +570,19 @@ static struct library *open_window(const char *path, struct source *full, size_t
     struct cache_stamp st = {0};
     analyse_source(&b, &b.scan.files[0], src, &st);
     lib = library_build(&b);
-    struct story *s = lib->n_stories == 1 ? &lib->stories[0] : NULL;
-    if (!s || lib->n_src != 1 || lib->src[0] != src || s->n_ch == 0 ||
-        strcmp(s->ch[0].key, key) != 0 || s->ch[0].ed[0].start != 0 ||
-        (s0 > 0 && s->ch[0].ed[0].title_end != 0)) {   /* a title only at the file's start */
+    if (lib->n_stories != 1 || lib->n_src != 1 || lib->src[0] != src ||
+        lib->stories[0].n_ch == 0) {
         library_free(lib);
         return NULL;
     }
+    return lib;
+}
+
+/* window_build's library moved to the file: offsets from the file's
+ * start, the text the mapped file `full` (which it then holds). */
+static void window_adopt(struct library *lib, struct source *full, size_t s0)
+{
+    struct story *s = &lib->stories[0];
     for (size_t i = 0; i < s->n_ch; i++) {
         struct chapter *c = &s->ch[i];
         for (size_t k = 0; k < c->n_ed; k++) {
@@ -588,9 +597,70 @@ static struct library *open_window(const char *path, struct source *full, size_t
         }
         c->base = c->ed[0].start;   /* a partial story's percent: bytes of the file */
     }
-    full->crlf = src->crlf;
+    full->crlf = lib->src[0]->crlf;
+    decode_free(lib->src[0]);
     lib->src[0] = full;
-    decode_free(src);
+}
+
+/* The library of the story in text[s0, e0) of the mapped file `full`,
+ * its offsets moved to the file's (`full` then holds its text), or NULL
+ * when that window does not begin with the chapter `key`. */
+static struct library *open_window(const char *path, struct source *full, size_t s0, size_t e0,
+                                   const char *key)
+{
+    struct library *lib = window_build(path, full->text, s0, e0);
+    if (!lib)
+        return NULL;
+    const struct chapter *c = &lib->stories[0].ch[0];
+    if (strcmp(c->key, key) != 0 || c->ed[0].start != 0 ||
+        (s0 > 0 && c->ed[0].title_end != 0)) {   /* a title only at the file's start */
+        library_free(lib);
+        return NULL;
+    }
+    window_adopt(lib, full, s0);
+    return lib;
+}
+
+/* A place `at` further than AT_LONG into its chapter, which begins at s0:
+ * the chapter's start (its heading, title and key: AT_CHAPTER_HEAD bytes)
+ * and the place's lines to e0 are read apart, not the bytes between (a
+ * story of one long chapter reopened deep).  The chapter's start is
+ * open_window's; the place's lines (from the start of its line) must hold
+ * no chapter heading, no announcement and no front matter: the chapter
+ * goes on to e0 (its back matter the lines' own when e0 is the file's
+ * end).  NULL when it is not so (the caller then reads the whole window). */
+static struct library *open_long(const char *path, struct source *full, size_t s0, size_t at,
+                                 size_t e0, const char *key)
+{
+    const char *t = full->text;
+    size_t q = at;
+    while (q > s0 && t[q - 1] != '\n')
+        q--;   /* the place's line */
+    size_t a1 = window_end(t, full->len, s0, AT_CHAPTER_HEAD);
+    if (a1 <= s0 || a1 >= q)
+        return NULL;
+    struct library *tail = window_build(path, t, q, e0);
+    if (!tail)
+        return NULL;
+    const struct story *ts = &tail->stories[0];
+    const struct edition *te = &ts->ch[0].ed[0];
+    bool plain = ts->n_ch == 1 && ts->ch[0].n_ed == 1 && te->start == 0 && te->end == e0 - q &&
+                 te->body == 0 && te->front_end == 0 && te->title_end == 0;
+    size_t back = e0 == full->len ? q + te->back : e0;
+    library_free(tail);
+    if (!plain)
+        return NULL;
+    struct library *lib = open_window(path, full, s0, a1, key);
+    if (!lib)
+        return NULL;
+    struct story *s = &lib->stories[0];
+    struct edition *e = &s->ch[0].ed[0];
+    if (s->n_ch != 1 || s->ch[0].n_ed != 1 || e->end != a1 || e->back != a1) {
+        library_free(lib);   /* a chapter or back matter ends in its start */
+        return NULL;
+    }
+    e->end = e0;
+    e->back = back;
     return lib;
 }
 
@@ -632,7 +702,11 @@ struct library *library_open_at(struct library *head, const char *key, size_t of
             size_t e0 = window_end(full->text, len, cand[i], after);
             if (e0 <= cand[i])
                 continue;
-            struct library *lib = open_window(head->root, full, s0, e0, key);
+            struct library *lib = off > AT_LONG
+                ? open_long(head->root, full, s0, cand[i], e0, key)
+                : NULL;
+            if (!lib)
+                lib = open_window(head->root, full, s0, e0, key);
             if (!lib)
                 continue;
             /* The story is the head's: its title, author, id and the rest. */

@@ -120,45 +120,58 @@ ui_keys q
 check_eq "q quits at once" "$(ui_dead)" "0 0"
 XDG_STATE_HOME=$S0
 
-# 3d. A generated long story (plain UTF-8, 150 chapters, every word
-#     unique) read to 50% and to 99%, then reopened there: the chapter
-#     that holds the place is read from there (library_open_at), and the
-#     screen is the one reading there showed, before the whole story
-#     arrives and after (bottom line and all); the saved place does not
-#     move when the whole story arrives.
-GEN="$TMPD/generated.txt"
-awk 'BEGIN {
-    print "The Generated Road by Gen Author"; print ""
-    for (c = 1; c <= 150; c++) {
-        printf "Chapter %d\n\n", c
-        for (p = 1; p <= 12; p++) {
-            l = ""
-            for (w = 1; w <= 40; w++) l = l sprintf("w%dc%dp%d ", w, c, p)
-            print l "end."; print ""
+# 3d. Generated long stories (plain UTF-8, every word unique): 150
+#     chapters; 4 chapters of 120 KB; one chapter with no heading at all
+#     (the place far into its chapter: its start and the place's lines
+#     are read, not the bytes between).  Each read to 50% and to 99%,
+#     then reopened there: the chapter that holds the place is read from
+#     there (library_open_at), and the screen is the one reading there
+#     showed, before the whole story arrives and after (bottom line and
+#     all); the saved place does not move when the whole story arrives.
+gen() {   # gen CHAPTERS PARAGRAPHS HEADINGS(1/0) > FILE
+    awk -v nc="$1" -v np="$2" -v hd="$3" 'BEGIN {
+        print "The Generated Road by Gen Author"; print ""
+        for (c = 1; c <= nc; c++) {
+            if (hd) printf "Chapter %d\n\n", c
+            for (p = 1; p <= np; p++) {
+                l = ""
+                for (w = 1; w <= 40; w++) l = l sprintf("w%dc%dp%d ", w, c, p)
+                print l "end."; print ""
+            }
         }
-    }
-}' >"$GEN"
+    }'
+}
+gen 150 12 1 >"$TMPD/gen-150.txt"
+gen 4 300 1 >"$TMPD/gen-4.txt"
+gen 1 1200 0 >"$TMPD/gen-1.txt"
 S0=$XDG_STATE_HOME
 bm_last() { grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5; }
-for at in 50 99; do
-    XDG_STATE_HOME="$TMPD/state-gen-$at"
-    ui_start 80 24 "$GEN"
-    ui_type "$at%"
-    check "$at%: read there (the whole story: n/150)" ui_until status_has "/150 "
-    BODY=$(ui_screen | sed '$d')
-    STAT=$(ui_status | sed 's/#[0-9]* *$//')
-    $UI_T send-keys -t q q
-    ui_dead >/dev/null
-    PLACE=$(bm_last)
-    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$GEN")"
-    check "$at%: reopened before the whole story (no chapter count)" status_has "$ELL"
-    check_eq "$at%: the screen reading there showed" "$(ui_screen | sed '$d')" "$BODY"
-    check "$at%: the whole story arrives" ui_until status_has "/150 "
-    check_eq "$at%: the same screen after it" "$(ui_screen | sed '$d')" "$BODY"
-    check_eq "$at%: and the same bottom line" "$(ui_status | sed 's/#[0-9]* *$//')" "$STAT"
-    $UI_T send-keys -t q q
-    check_eq "$at%: quits cleanly" "$(ui_dead)" "0 0"
-    check_eq "$at%: the saved place did not move" "$(bm_last)" "$PLACE"
+for nch in 150 4 1; do   # (ui_keys uses $n)
+    GEN="$TMPD/gen-$nch.txt"
+    for at in 50 99; do
+        XDG_STATE_HOME="$TMPD/state-gen-$nch-$at"
+        ui_start 80 24 "$GEN"
+        ui_type "$at%"
+        check "$nch chapters, $at%: read there (the whole story: n/$nch)" \
+            ui_until status_has "/$nch "
+        BODY=$(ui_screen | sed '$d')
+        STAT=$(ui_status | sed 's/#[0-9]* *$//')
+        $UI_T send-keys -t q q
+        ui_dead >/dev/null
+        PLACE=$(bm_last)
+        ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$GEN")"
+        check "$nch chapters, $at%: reopened before the whole story (no chapter count)" \
+            status_has "$ELL"
+        check_eq "$nch chapters, $at%: the screen reading there showed" "$(ui_screen | sed '$d')" \
+            "$BODY"
+        check "$nch chapters, $at%: the whole story arrives" ui_until status_has "/$nch "
+        check_eq "$nch chapters, $at%: the same screen after it" "$(ui_screen | sed '$d')" "$BODY"
+        check_eq "$nch chapters, $at%: and the same bottom line" \
+            "$(ui_status | sed 's/#[0-9]* *$//')" "$STAT"
+        $UI_T send-keys -t q q
+        check_eq "$nch chapters, $at%: quits cleanly" "$(ui_dead)" "0 0"
+        check_eq "$nch chapters, $at%: the saved place did not move" "$(bm_last)" "$PLACE"
+    done
 done
 XDG_STATE_HOME=$S0
 

@@ -944,6 +944,68 @@ static void test_open_at_long_line(void)
     free(d);
 }
 
+/* A story of one long chapter (no headings) reopened deep in it: the
+ * chapter's start and the place's lines are read, not the bytes between
+ * (open_long); the chapter is the whole story's (start, heading, title,
+ * key) and goes on past the place; at the end of the file its back matter
+ * is the whole story's. */
+static void test_open_at_long_chapter(void)
+{
+    char *d = tempdir();
+    struct buf b = {0};
+    buf_adds(&b, "One Long Chapter by Ann Teller\n\n");
+    for (int c = 1; c <= 40; c++) {
+        char *p = prose((unsigned)c + 500, 1500, false);
+        buf_printf(&b, "%s\n\n", p);
+        free(p);
+    }
+    put(d, "one.txt", b.data);
+    char *path = xasprintf("%s/one.txt", d);
+    char *err = NULL;
+    struct library *whole = library_open(path, &err);
+    const struct story *w = whole && whole->n_stories == 1 ? &whole->stories[0] : NULL;
+    CHECK("the whole story: one chapter", w && w->n_ch == 1 && b.len > 300 * 1024);
+    for (int k = 0; w && w->n_ch == 1 && k < 2; k++) {
+        const char *wt;
+        const struct edition *we = chapter_text(&w->ch[0], &wt);
+        /* 60% in, and the last line's start (the window reaches the end) */
+        size_t place = k == 0 ? we->start + (we->end - we->start) * 6 / 10 : we->end;
+        while (k && place > we->start && wt[place - 1] == '\n')
+            place--;   /* the last line's end */
+        while (place > we->start && wt[place - 1] != '\n')
+            place--;
+        char ctx[49];
+        context_of(wt, place, we->src->len, ctx);
+        struct library *head = library_open_head(path, 8 * 1024, &err);
+        struct library *at = library_open_at(head, w->ch[0].key, place - we->start, ctx,
+                                             story_percent(w, 0, place), &err);
+        const struct story *a = at && at->n_stories == 1 ? &at->stories[0] : NULL;
+        const struct edition *ae = a && a->n_ch == 1 ? &a->ch[0].ed[0] : NULL;
+        CHECK(k ? "at the last line: its chapter opens" : "60% in: its chapter opens", ae);
+        if (ae) {
+            CHECK("the whole story's chapter: key, title, start, heading, announcement",
+                  strcmp(a->ch[0].key, w->ch[0].key) == 0 &&
+                      strcmp(a->ch[0].title, w->ch[0].title) == 0 && ae->start == we->start &&
+                      ae->body == we->body && ae->front_end == we->front_end &&
+                      ae->title_end == we->title_end);
+            CHECK("it goes on past the place, about the head's size",
+                  ae->end > place && ae->end <= place + 16 * 1024 &&
+                      (k == 0 || (ae->end == we->end && ae->back == we->back)));
+            CHECK("the bytes between were not read: words of its start only",
+                  a->ch[0].words < w->ch[0].words / 4);
+        }
+        library_free(at);
+        library_free(head);
+        free(err);
+        err = NULL;
+    }
+    library_free(whole);
+    free(path);
+    buf_free(&b);
+    rmtree(d);
+    free(d);
+}
+
 /* A long story file opens from its head in every encoding quire reads,
  * and a loader reads the whole file on its own thread. */
 static void test_head_and_loader(void)
@@ -1136,5 +1198,6 @@ int main(void)
     test_head_and_loader();
     test_open_at();
     test_open_at_long_line();
+    test_open_at_long_chapter();
     return check_summary();
 }
