@@ -678,6 +678,8 @@ struct library *library_open_at(struct library *head, const char *key, size_t of
         return NULL;
     size_t len = full->len;
     size_t after = head->src[0]->len > AT_AFTER_MIN ? head->src[0]->len : AT_AFTER_MIN;
+    if (after > HEAD_GROW_MAX)
+        after = HEAD_GROW_MAX;   /* window_end reads on up to that */
     /* Where the place was, by its percent (two decimals) of the file; its
      * context is looked for around that, nearest first. */
     double p = percent < 0 ? 0 : percent > 100 ? 100 : percent;
