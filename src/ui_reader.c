@@ -50,6 +50,19 @@ static void reader_save(struct ui *ui)
     memset(&pos, 0, sizeof pos);
     bookmarks_make_pos(rd->s, rd->v.top.ci, ui_view_off(&rd->v), &pos);
     pos.percent = ui_view_percent(&rd->v);   /* 100 with the last line on screen */
+    struct bm_pos was;
+    if (rd->s->partial && bookmarks_get_last(ui->bm, rd->s->id, &was)) {
+        /* A partial story (a head, or the chapters from a saved place on:
+         * library_open_at) does not know every chapter: its index and
+         * chapter count are counted from the place saved before. */
+        for (size_t k = 0; k < rd->s->n_ch; k++)
+            if (strcmp(rd->s->ch[k].key, was.chapter_key) == 0 && was.chapter >= k) {
+                pos.chapter = was.chapter - k + pos.chapter;
+                if (was.n_chapters > pos.n_chapters)
+                    pos.n_chapters = was.n_chapters;
+                break;
+            }
+    }
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
     ui_bm_save(ui);
     pace_save(ui->pace);
