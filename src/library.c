@@ -661,8 +661,8 @@ static struct library *open_long(const char *path, struct source *full, size_t s
         return NULL;
     struct story *s = &lib->stories[0];
     struct edition *e = &s->ch[0].ed[0];
-    if (s->n_ch != 1 || s->ch[0].n_ed != 1 || e->end != a1 || e->back != a1) {
-        library_free(lib);   /* a chapter or back matter ends in its start */
+    if (s->n_ch != 1 || s->ch[0].n_ed != 1 || e->end != a1 || e->back != a1 || e->body >= a1) {
+        library_free(lib);   /* a chapter or back matter ends in its start, or no text begins */
         return NULL;
     }
     e->end = e0;
