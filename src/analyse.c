@@ -117,13 +117,15 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
                 break;
             continue;
         }
-        win[nw % SHINGLE_WORDS] = fnv1a(FNV_OFFSET, w.data, w.len);
+        /* win holds the last SHINGLE_WORDS words' hashes, oldest first */
+        memmove(win, win + 1, (SHINGLE_WORDS - 1) * sizeof *win);
+        win[SHINGLE_WORDS - 1] = fnv1a(FNV_OFFSET, w.data, w.len);
         nw++;
         if (nw < SHINGLE_WORDS)
             continue;
         uint64_t h = 0;
-        for (size_t i = nw - SHINGLE_WORDS; i < nw; i++)
-            h = (h << 7 | h >> 57) ^ win[i % SHINGLE_WORDS];
+        for (size_t i = 0; i < SHINGLE_WORDS; i++)
+            h = (h << 7 | h >> 57) ^ win[i];
         h = norm_mix64(h);
         if (h % SAMPLE_MOD == 0) {
             XGROW(p->sketch, cap, p->n_sketch + 1);

@@ -165,14 +165,16 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
 {
     if (memchr(b, 0, n))
         return true;
+    /* the control bytes that count, as a table: a sum with no branch */
+    static const unsigned char is_ctl[256] = {
+        [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+        [0x07] = 1, [0x08] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1,
+        [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+        [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
+    };
     size_t m = n < 65536 ? n : 65536, ctl = 0;
-    for (size_t i = 0; i < m; i++) {
-        unsigned char c = b[i];
-        if (c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1B && c != 0x1A)
-            ctl++;
-        else if (c == 0x7F)
-            ctl++;
-    }
+    for (size_t i = 0; i < m; i++)
+        ctl += is_ctl[b[i]];
     return ctl * 8 > m;
 }
 

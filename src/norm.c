@@ -49,6 +49,21 @@ bool norm_word(struct norm *n, struct buf *w)
                 n->pos++;
                 continue;
             }
+            if (c != '/') {
+                /* fast path: ASCII space and punctuation, neither a
+                 * letter, a digit, an ideograph nor a combining mark: it
+                 * ends a word as the general case below would */
+                n->pos++;
+                if (w->len) {
+                    if (lost_tag && w->len == 1) {
+                        w->len = 0;
+                        lost_tag = false;
+                        continue;
+                    }
+                    break;
+                }
+                continue;
+            }
         } else {
             k = u8_mbtouc(&c, t + at, n->end - at);
             if (k < 1)

@@ -764,15 +764,19 @@ static bool note_title(const char *title)
     return false;
 }
 
+static size_t count_words(const char *text, size_t start, size_t end, size_t limit);
+
 bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
 {
-    size_t words = parse_count_words(t, from, to);
-    if (words == 0 || words > NOTE_TITLE_MAX_WORDS)
+    /* counted only as far as the limit that applies: a long chapter is
+     * no note, however many words past the limit it has */
+    bool noted = title && note_title(title);
+    size_t limit = noted ? NOTE_TITLE_MAX_WORDS : NOTE_MAX_WORDS;
+    size_t words = count_words(t, from, to, limit);
+    if (words == 0 || words > limit)
         return false;
-    if (title && note_title(title))
+    if (noted)
         return true;
-    if (words > NOTE_MAX_WORDS)
-        return false;
     if (matter_front_end(t, from, to) >= to)
         return true;
     static const char *const notice[] = {
@@ -979,7 +983,9 @@ void parse_result_free(struct parse_result *r)
  * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
  * word when it holds a letter or digit.  Each ideograph is a word of its
  * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
-size_t parse_count_words(const char *text, size_t start, size_t end)
+/* The words of text[start, end) as parse_count_words counts them, or
+ * some number over limit as soon as there are more than limit. */
+static inline size_t count_words(const char *text, size_t start, size_t end, size_t limit)
 {
     static const uint8_t ascii[128] = {
         ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
@@ -1004,6 +1010,8 @@ size_t parse_count_words(const char *text, size_t start, size_t end)
             i++;
             n += has & sp;      /* branch-free: word ends at a space */
             has = (has | al) & (sp ^ 1u);
+            if (n > limit)      /* never true for parse_count_words */
+                return n;
             continue;
         }
         if (c == 0xC3 && i + 1 < end && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
@@ -1030,4 +1038,9 @@ size_t parse_count_words(const char *text, size_t start, size_t end)
         }
     }
     return n + has;
+}
+
+size_t parse_count_words(const char *text, size_t start, size_t end)
+{
+    return count_words(text, start, end, SIZE_MAX);
 }

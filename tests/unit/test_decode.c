@@ -227,6 +227,26 @@ static void test_rejects(void)
     CHECK("NUL bytes are binary", reject_of(DATA "binary.bin", NULL) == DECODE_BINARY);
     CHECK("mostly control bytes is binary", reject_of(DATA "controls.txt", NULL) == DECODE_BINARY);
 
+    /* The line between text and binary: more than 1 control byte in 8.
+     * DEL and C0 controls count; tab, the line ends, form feed, ESC and
+     * the DOS end-of-file mark do not. */
+    const char ctl[] = {0x01, 0x02, 0x07, 0x08, 0x0E, 0x10, 0x19, 0x1C, 0x1F, 0x7F, 0x05, 0x06,
+                        0x03};
+    const char free_ctl[] = {'\t', '\n', '\v', '\f', '\r', 0x1B, 0x1A};
+    for (size_t k = 12; k <= 13; k++) {
+        char buf[100];
+        memset(buf, 'a', sizeof buf);
+        for (size_t i = 0; i < k; i++)
+            buf[i * 7] = ctl[i];
+        for (size_t i = 0; i < sizeof free_ctl; i++)
+            buf[i * 7 + 3] = free_ctl[i];
+        enum decode_reject why = DECODE_OK;
+        struct source *s = decode_bytes("mem", buf, sizeof buf, &why);
+        CHECK(k == 12 ? "12 control bytes in 100 are text" : "13 control bytes in 100 are binary",
+              k == 12 ? s != NULL : !s && why == DECODE_BINARY);
+        decode_free(s);
+    }
+
     char *err = NULL;
     CHECK("a missing file is an error", reject_of(DATA "no-such-file.txt", &err) == DECODE_ERROR);
     CHECK_STR("error names the path and why", err, DATA "no-such-file.txt: No such file or directory");

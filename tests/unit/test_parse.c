@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include "check.h"
 #include "decode.h"
+#include "norm.h"
 #include "parse.h"
 #include "parse_int.h"
 #include "util.h"
@@ -1226,6 +1227,29 @@ static void test_note_chapters(void)
     CHECK("an empty text is no note", !parse_note_chapter("", 0, 0, "Author's Note"));
     buf_free(&lorem);
 
+    /* The word limits, to the word: 2000 under a note's title, 300 for
+     * a text of note paragraphs alone. */
+    for (int extra = 0; extra <= 1; extra++) {
+        struct buf big = {0};
+        for (int i = 0; i < 2000 + extra; i++)
+            buf_adds(&big, i % 10 == 9 ? "word\n\n" : "word ");
+        CHECK(extra ? "2001 words under a note's title are a chapter"
+                    : "2000 words under a note's title are a note",
+              parse_note_chapter(big.data, 0, big.len, "Author's Note") == !extra);
+        buf_free(&big);
+        struct buf an = {0};
+        buf_adds(&an, "A/N:");
+        for (int i = 1; i < 300 + extra; i++)
+            buf_adds(&an, " thanks");
+        buf_adds(&an, "\n\n");
+        CHECK(extra ? "a note paragraph of 301 words is a chapter"
+                    : "a note paragraph of 300 words is a note",
+              parse_note_chapter(an.data, 0, an.len, NULL) == !extra);
+        CHECK_INT("and its words are counted", parse_count_words(an.data, 0, an.len),
+                  300 + extra);
+        buf_free(&an);
+    }
+
     const char *fff = "The Road\n\nby Wren\n\n\nStatus: In-Progress\nChapters: 3\n\n\n"
                       "\tChapter 1\n\nThey walked north in the rain, talking of home, and "
                       "the road went on and on under the grey sky of the late year.\n\n\n"
@@ -1245,6 +1269,28 @@ static void test_note_chapters(void)
         CHECK_STR("a number that is not the place stays", r.ch[3].title, "7. Not the number");
     }
     parse_result_free(&r);
+}
+
+/* The library's normalised words (norm.h): what edition matching and
+ * story ids are made of, so any change to them is a change of ids.  A
+ * combining mark neither splits a word nor stays in it. */
+static void test_norm_words(void)
+{
+    const char *cases[][2] = {
+        {"\"Hello,  World!\" -- i said/i; b it's 3rd-rate.", "hello world said it s 3rd rate"},
+        {"I went; i u, b: the /b end/u", "i went the end"},
+        {"Caf\xc3\xa9 na\xc3\xafve \xc3\x89T\xc3\x89\t(\xe2\x80\x9cquoted\xe2\x80\x9d)",
+         "caf\xc3\xa9 na\xc3\xafve \xc3\xa9t\xc3\xa9 quoted"},
+        {"e\xcc\x81t\xc3\xa9, \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e!",
+         "et\xc3\xa9 \xe6\x97\xa5 \xe6\x9c\xac \xe8\xaa\x9e"},
+        {"a/b c/d x/i, /i", "a c d x"},
+        {" ... --- !!! ", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = norm_string(cases[i][0]);
+        CHECK_STR(cases[i][0], got, cases[i][1]);
+        free(got);
+    }
 }
 
 int main(void)
@@ -1267,5 +1313,6 @@ int main(void)
     test_corpus();
     test_robust();
     test_note_chapters();
+    test_norm_words();
     return check_summary();
 }
