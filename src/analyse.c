@@ -93,10 +93,42 @@ static size_t lead_start(const char *t, size_t body, size_t back)
     return p >= back ? body : p;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sift a[k] down the max-heap a[0, n). */
+static void sift_down(uint64_t *a, size_t k, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    uint64_t x = a[k];
+    for (size_t c; (c = 2 * k + 1) < n; k = c) {
+        if (c + 1 < n && a[c + 1] > a[c])
+            c++;
+        if (a[c] <= x)
+            break;
+        a[k] = a[c];
+    }
+    a[k] = x;
+}
+
+/* a[0, n) in ascending order: insertion for a few, else heapsort (in
+ * place, n log n at worst; no call per comparison as qsort's). */
+static void sort_u64(uint64_t *a, size_t n)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            uint64_t x = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1] > x; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    for (size_t k = n / 2; k-- > 0;)
+        sift_down(a, k, n);
+    for (size_t end = n - 1; end > 0; end--) {
+        uint64_t top = a[0];
+        a[0] = a[end];
+        a[end] = top;
+        sift_down(a, 0, end);
+    }
 }
 
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
@@ -118,7 +150,8 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
             continue;
         }
         /* win holds the last SHINGLE_WORDS words' hashes, oldest first */
-        memmove(win, win + 1, (SHINGLE_WORDS - 1) * sizeof *win);
+        for (size_t i = 0; i + 1 < SHINGLE_WORDS; i++)
+            win[i] = win[i + 1];
         win[SHINGLE_WORDS - 1] = fnv1a(FNV_OFFSET, w.data, w.len);
         nw++;
         if (nw < SHINGLE_WORDS)
@@ -134,7 +167,7 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     }
     buf_free(&w);
     if (p->n_sketch) {
-        qsort(p->sketch, p->n_sketch, sizeof *p->sketch, cmp_u64);
+        sort_u64(p->sketch, p->n_sketch);
         size_t u = 1;
         for (size_t i = 1; i < p->n_sketch; i++)
             if (p->sketch[i] != p->sketch[u - 1])

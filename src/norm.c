@@ -131,7 +131,30 @@ char *norm_string(const char *s)
 /* Case-folded, whitespace-collapsed, trimmed: how titles are compared. */
 char *norm_fold(const char *s)
 {
-    size_t n = 0;
+    size_t n = strlen(s), ascii = 0;
+    while (ascii < n && (unsigned char)s[ascii] < 0x80)
+        ascii++;
+    if (ascii == n) {
+        /* ASCII: case folding is lowercasing and NFC changes nothing;
+         * the spaces are those uc_is_space finds there */
+        char *out = xmalloc(n + 1);
+        size_t len = 0;
+        bool space = false;
+        for (size_t i = 0; i < n; i++) {
+            char c = s[i];
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                space = len > 0;
+                continue;
+            }
+            if (space)
+                out[len++] = ' ';
+            space = false;
+            out[len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+        out[len] = '\0';
+        return out;
+    }
+    n = 0;
     uint8_t *f = u8_casefold((const uint8_t *)s, strlen(s), NULL, UNINORM_NFC, NULL, &n);
     struct buf out = {0};
     buf_add(&out, "", 0);

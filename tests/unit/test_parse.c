@@ -1291,6 +1291,19 @@ static void test_norm_words(void)
         CHECK_STR(cases[i][0], got, cases[i][1]);
         free(got);
     }
+    /* Titles compared folded: case, runs of white space (and U+00A0) */
+    const char *folds[][2] = {
+        {"  The\tAmber  BRIDGE \r\n", "the amber bridge"},
+        {"A-B: C's \x1f\"D\"", "a-b: c's \x1f\"d\""},
+        {"Caf\xc3\x89 \xc2\xa0 NOIR\xe2\x80\x83x", "caf\xc3\xa9 noir x"},
+        {"STRASSE Stra\xc3\x9f""e", "strasse strasse"},
+        {" \t ", ""},
+    };
+    for (size_t i = 0; i < sizeof folds / sizeof *folds; i++) {
+        char *got = norm_fold(folds[i][0]);
+        CHECK_STR(folds[i][0], got, folds[i][1]);
+        free(got);
+    }
 }
 
 int main(void)
