@@ -114,6 +114,13 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
  * it; returns false in that case, true when the text is the cached one. */
 bool decode_load_stub(struct source *src);
 
+/* Let go of a text file's text (a mapping or a converted copy): src
+ * becomes the stub decode_stub would make of what it knows, read again by
+ * decode_load_stub on first use.  An ebook's conversion, a stub and NULL
+ * are left as they are.  For a build of many files, whose texts are all
+ * analysed first and mostly never read again. */
+void decode_unload(struct source *src);
+
 /* Free a source; NULL is a no-op. */
 void decode_free(struct source *src);
 

@@ -525,6 +525,21 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
     return s;
 }
 
+void decode_unload(struct source *src)
+{
+    if (!src || !src->text || src->fmt != EBOOK_NONE)
+        return;
+    if (src->map) {
+        mapguard_remove(src->map);
+        munmap(src->map, src->map_len);
+    }
+    free(src->owned);
+    src->map = NULL;
+    src->map_len = 0;
+    src->owned = NULL;
+    src->text = NULL;
+}
+
 void decode_free(struct source *src)
 {
     if (!src)
