@@ -82,6 +82,11 @@ enum decode_reject {
  * input. */
 struct source *decode_open(const char *path, enum decode_reject *why, char **err);
 
+/* decode_open, except that a file of up to 64 KiB is read into memory
+ * (src->owned) instead of mapped: for the library build, which lets go of
+ * each text once analysed (decode_unload). */
+struct source *decode_open_read(const char *path, enum decode_reject *why, char **err);
+
 /* The regular file at `path` mapped whole as UTF-8 text (ENC_UTF8, in
  * place, guarded as decode_open's mappings are) WITHOUT checking it: for
  * a place reopened in a long file (library_open_at), whose caller checks

@@ -391,7 +391,73 @@ void decode_restamp(struct source *src)
         stamp_from(src, &st);
 }
 
-struct source *decode_open(const char *path, enum decode_reject *why, char **err)
+/* decode_open_read reads files up to this size (bytes) into memory rather
+ * than map them: a mapping costs a page fault per page and its unmapping
+ * a TLB flush on every thread of a library build; a small copy, little. */
+#define DECODE_READ_MAX (64 * 1024)
+
+/* decode_open for the n-byte regular file open as fd (closed here), read
+ * whole into src->owned.  A file that shrank since fstat is what was read;
+ * one that grew, its first n bytes. */
+static struct source *decode_read(struct source *src, int fd, size_t n,
+                                  enum decode_reject *why, char **err)
+{
+    char *buf = xmalloc(n + 1);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, buf + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            *why = DECODE_ERROR;
+            set_err(err, "%s: %s", src->path, strerror(e));
+            decode_free(src);
+            return NULL;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    buf[got] = '\0';
+    char *ewhy = NULL;
+    int f = got ? ebook_door_sniff(src->path, (const unsigned char *)buf,
+                                   got < SNIFF_BYTES ? got : SNIFF_BYTES, &ewhy)
+                : EBOOK_NONE;
+    if (f != EBOOK_NONE) {
+        free(buf);
+        if (f < 0) {
+            *why = DECODE_ERROR;
+            set_err(err, "%s: %s", src->path, ewhy);
+            free(ewhy);
+            decode_free(src);
+            return NULL;
+        }
+        *why = decode_ebook(src, (enum ebook_format)f, err);
+        if (*why != DECODE_OK) {
+            decode_free(src);
+            return NULL;
+        }
+        return src;
+    }
+    *why = decode_into(src, (const unsigned char *)buf, got, true);
+    if (src->owned)
+        free(buf);          /* converted: the copy read is no longer needed */
+    else
+        src->owned = buf;   /* the text is in it (after a BOM, if any) */
+    if (*why != DECODE_OK) {
+        decode_free(src);
+        return NULL;
+    }
+    return src;
+}
+
+/* decode_open, and decode_open_read when `read_small`. */
+static struct source *open_file(const char *path, bool read_small, enum decode_reject *why,
+                                char **err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -429,6 +495,8 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     size_t n = (size_t)st.st_size;
+    if (read_small && n <= DECODE_READ_MAX)
+        return decode_read(src, fd, n, why, err);
     void *map = decode_map(fd, n);
     int map_errno = errno;
     close(fd);
@@ -474,6 +542,16 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         madvise(src->map, src->map_len, MADV_WILLNEED);
     }
     return src;
+}
+
+struct source *decode_open(const char *path, enum decode_reject *why, char **err)
+{
+    return open_file(path, false, why, err);
+}
+
+struct source *decode_open_read(const char *path, enum decode_reject *why, char **err)
+{
+    return open_file(path, true, why, err);
 }
 
 struct source *decode_map_unchecked(const char *path, char **err)

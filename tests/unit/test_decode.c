@@ -417,6 +417,55 @@ static void test_ebook(void)
     free(path);
 }
 
+/* decode_open_read (the library build's) gives what decode_open gives,
+ * from a copy for a file of up to 64 KiB and a mapping above that. */
+static void test_open_read(void)
+{
+    const char *files[] = {"roman.txt", "wide.txt", "binary.bin", "controls.txt",
+                           "utf16be.txt", "utf16le.txt", "cp1252_crlf.txt", "blank.txt",
+                           "utf16le_lone.txt", "utf16le_odd.txt", "bom_only.txt", "empty.txt",
+                           "no-such-file.txt"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *path = xasprintf(DATA "%s", files[i]);
+        enum decode_reject w1 = DECODE_OK, w2 = DECODE_OK;
+        char *e1 = NULL, *e2 = NULL;
+        struct source *a = decode_open(path, &w1, &e1), *b = decode_open_read(path, &w2, &e2);
+        bool same = (a == NULL) == (b == NULL) && w1 == w2 &&
+                    (e1 == NULL) == (e2 == NULL) && (!e1 || strcmp(e1, e2) == 0);
+        if (a && b)
+            same = a->len == b->len && memcmp(a->text, b->text, a->len) == 0 &&
+                   a->enc == b->enc && a->invalid == b->invalid && a->crlf == b->crlf &&
+                   a->size == b->size && a->mtime_ns == b->mtime_ns;
+        CHECK(path, same);
+        if (b && b->enc == ENC_UTF8)
+            CHECK("a small file is read, not mapped", b->owned != NULL && b->map == NULL);
+        decode_free(a);
+        decode_free(b);
+        free(e1);
+        free(e2);
+        free(path);
+    }
+    char path[] = "/tmp/quire-dec-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("mkstemp", fd >= 0);
+    struct buf big = {0};
+    while (big.len <= 64 * 1024)
+        buf_adds(&big, "A line of text that goes on for a while.\n");
+    CHECK("write", write(fd, big.data, big.len) == (ssize_t)big.len);
+    close(fd);
+    enum decode_reject why = DECODE_OK;
+    struct source *s = decode_open_read(path, &why, NULL);
+    CHECK("a file over 64 KiB is mapped", s && s->map != NULL && s->owned == NULL &&
+                                          s->len == big.len);
+    decode_unload(s);
+    CHECK("and let go of", s && s->text == NULL && s->map == NULL && s->len == big.len);
+    CHECK("then read again on first use", s && decode_load_stub(s) && s->text &&
+                                          memcmp(s->text, big.data, big.len) == 0);
+    decode_free(s);
+    unlink(path);
+    buf_free(&big);
+}
+
 int main(void)
 {
     test_lines();
@@ -428,6 +477,7 @@ int main(void)
     test_huge_line();
     test_shrink_while_mapped();
     test_ebook();
+    test_open_read();
     CHECK_STR("encoding names", decode_encoding_name(ENC_CP1252), "Windows-1252");
     CHECK_STR("encoding names", decode_encoding_name(ENC_UTF16LE), "UTF-16LE");
     return check_summary();
