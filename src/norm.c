@@ -23,10 +23,25 @@ static void norm_add(struct buf *w, ucs4_t c)
         buf_add(w, tmp, (size_t)k);
 }
 
+/* ASCII letters and digits in lower case; 0 for every other byte. */
+static const char ascii_word[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 bool norm_word(struct norm *n, struct buf *w)
 {
     const uint8_t *t = (const uint8_t *)n->t;
-    buf_add(w, "", 0);
+    if (!w->data)
+        buf_add(w, "", 0);
     w->len = 0;
     bool lost_tag = false;   /* the word is a lowercase lone i, b or u */
     while (n->pos < n->end) {
@@ -35,18 +50,21 @@ bool norm_word(struct norm *n, struct buf *w)
         int k = 1;
         if (t[at] < 0x80) {
             c = t[at];
-            if (norm_ascii_alnum((char)c)) {   /* fast path: ASCII letters */
-                if (w->len == 0)
-                    lost_tag = c == 'i' || c == 'b' || c == 'u';
-                else
-                    lost_tag = false;
-                if (w->len + 2 > w->cap) {
+            if (ascii_word[c]) {   /* fast path: a run of ASCII letters and digits */
+                size_t e = at + 1;
+                while (e < n->end && ascii_word[t[e]])
+                    e++;
+                size_t run = e - at;
+                /* one letter at a word's start: a lone lowercase i, b or u */
+                lost_tag = w->len == 0 && run == 1 && (c == 'i' || c == 'b' || c == 'u');
+                if (w->len + run + 2 > w->cap) {
                     void *d = w->data;
-                    xgrow(&d, &w->cap, w->len + 64, 1);
+                    xgrow(&d, &w->cap, w->len + run + 64, 1);
                     w->data = d;
                 }
-                w->data[w->len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-                n->pos++;
+                for (size_t i = at; i < e; i++)
+                    w->data[w->len++] = ascii_word[t[i]];
+                n->pos = e;
                 continue;
             }
             if (c != '/') {
