@@ -987,29 +987,49 @@ void parse_result_free(struct parse_result *r)
  * some number over limit as soon as there are more than limit. */
 static inline size_t count_words(const char *text, size_t start, size_t end, size_t limit)
 {
-    static const uint8_t ascii[128] = {
-        ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
-        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
-        ['8'] = 2, ['9'] = 2,
-        ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2,
-        ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2,
-        ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
-        ['Y'] = 2, ['Z'] = 2,
-        ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2,
-        ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2,
-        ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
-        ['y'] = 2, ['z'] = 2,
+    /* byte classes: 1 white space, 2 ASCII letter or digit, 4 not ASCII */
+    enum { SP = 1, AL = 2, HI = 4 };
+    static const uint8_t cls[256] = {
+        ['\t'] = SP, ['\n'] = SP, ['\v'] = SP, ['\f'] = SP, ['\r'] = SP, [' '] = SP,
+        ['0'] = AL, ['1'] = AL, ['2'] = AL, ['3'] = AL, ['4'] = AL, ['5'] = AL, ['6'] = AL,
+        ['7'] = AL, ['8'] = AL, ['9'] = AL,
+        ['A'] = AL, ['B'] = AL, ['C'] = AL, ['D'] = AL, ['E'] = AL, ['F'] = AL, ['G'] = AL,
+        ['H'] = AL, ['I'] = AL, ['J'] = AL, ['K'] = AL, ['L'] = AL, ['M'] = AL, ['N'] = AL,
+        ['O'] = AL, ['P'] = AL, ['Q'] = AL, ['R'] = AL, ['S'] = AL, ['T'] = AL, ['U'] = AL,
+        ['V'] = AL, ['W'] = AL, ['X'] = AL, ['Y'] = AL, ['Z'] = AL,
+        ['a'] = AL, ['b'] = AL, ['c'] = AL, ['d'] = AL, ['e'] = AL, ['f'] = AL, ['g'] = AL,
+        ['h'] = AL, ['i'] = AL, ['j'] = AL, ['k'] = AL, ['l'] = AL, ['m'] = AL, ['n'] = AL,
+        ['o'] = AL, ['p'] = AL, ['q'] = AL, ['r'] = AL, ['s'] = AL, ['t'] = AL, ['u'] = AL,
+        ['v'] = AL, ['w'] = AL, ['x'] = AL, ['y'] = AL, ['z'] = AL,
+        [0x80] = HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
     };
     const unsigned char *s = (const unsigned char *)text;
     size_t n = 0, i = start;
-    unsigned has = 0;
+    unsigned has = 0;   /* a letter or digit since the last white space */
     while (i < end) {
         unsigned char c = s[i];
         if (c < 0x80) {
-            unsigned k = ascii[c], sp = k & 1u, al = k >> 1;
-            i++;
-            n += has & sp;      /* branch-free: word ends at a space */
-            has = (has | al) & (sp ^ 1u);
+            /* ASCII, a stretch of at most 512 bytes between checks of the
+             * limit: inside a word only white space matters (it ends the
+             * word), between words only a letter or digit (it starts one) */
+            size_t stop = end - i > 512 ? i + 512 : end;
+            while (i < stop) {
+                unsigned want = has ? SP | HI : AL | HI;
+                while (i < stop && !(cls[s[i]] & want))
+                    i++;
+                if (i == stop || (cls[s[i]] & HI))
+                    break;
+                n += has;
+                has ^= 1u;
+                i++;
+            }
             if (n > limit)      /* never true for parse_count_words */
                 return n;
             continue;
