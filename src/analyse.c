@@ -131,6 +131,13 @@ static void sort_u64(uint64_t *a, size_t n)
     }
 }
 
+_Static_assert(SHINGLE_WORDS == 5, "piece_fingerprint's shingle hash is unrolled for 5 words");
+
+static inline uint64_t rotl64(uint64_t x, unsigned k)
+{
+    return x << k | x >> (64 - k);
+}
+
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
  * before lead_from (leading notes) count for the sketch, not the lead. */
 static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_t to,
@@ -156,9 +163,10 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
         nw++;
         if (nw < SHINGLE_WORDS)
             continue;
-        uint64_t h = 0;
-        for (size_t i = 0; i < SHINGLE_WORDS; i++)
-            h = (h << 7 | h >> 57) ^ win[i];
+        /* each word rotated 7 bits more than the next: h = 0, then
+         * h = rotl(h, 7) ^ win[i] for each, unrolled */
+        uint64_t h = rotl64(win[0], 28) ^ rotl64(win[1], 21) ^ rotl64(win[2], 14) ^
+                     rotl64(win[3], 7) ^ win[4];
         h = norm_mix64(h);
         if (h % SAMPLE_MOD == 0) {
             XGROW(p->sketch, cap, p->n_sketch + 1);
@@ -176,6 +184,15 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     }
     p->lead = lead.data;
     p->lead_len = lead.len;
+}
+
+/* Does one of the 8 bytes at p equal b? */
+static inline bool swar_has(const char *p, unsigned char b)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    x ^= 0x0101010101010101ULL * b;   /* a byte equal to b is now 0 */
+    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
 }
 
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
@@ -196,6 +213,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
             continue;
         }
         for (size_t i = line; i < line_end; i++) {
+            /* eight bytes at a time past those that are neither 0xE2 nor '/' */
+            while (i + 8 <= line_end && !swar_has(t + i, 0xE2) && !swar_has(t + i, '/'))
+                i += 8;
+            if (i >= line_end)
+                break;
             unsigned char c = (unsigned char)t[i];
             if (c == 0xE2 && i + 2 < line_end && (unsigned char)t[i + 1] == 0x80) {
                 unsigned char d = (unsigned char)t[i + 2];

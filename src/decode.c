@@ -172,10 +172,45 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
         [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
         [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
     };
-    size_t m = n < 65536 ? n : 65536, ctl = 0;
-    for (size_t i = 0; i < m; i++)
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t m = n < 65536 ? n : 65536, ctl = 0, i = 0;
+    for (; i + 8 <= m; i += 8) {
+        uint64_t x, del;
+        memcpy(&x, b + i, sizeof x);
+        del = x ^ (ones * 0x7F);
+        /* no byte under 0x20 and none 0x7F: no control byte in these 8 */
+        if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs) {
+            for (size_t k = i; k < i + 8; k++)
+                ctl += is_ctl[b[k]];
+        }
+    }
+    for (; i < m; i++)
         ctl += is_ctl[b[i]];
     return ctl * 8 > m;
+}
+
+/* u8_check(t, n) == NULL, faster on ASCII: eight bytes at a time while
+ * they are ASCII, and u8_check on each multi-byte sequence alone (its
+ * lead byte says how long it is). */
+static bool utf8_valid(const unsigned char *t, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint64_t x;
+        while (i + 8 <= n && (memcpy(&x, t + i, sizeof x), !(x & 0x8080808080808080ULL)))
+            i += 8;
+        while (i < n && t[i] < 0x80)
+            i++;
+        if (i >= n)
+            break;
+        size_t len = t[i] >= 0xF0 ? 4 : t[i] >= 0xE0 ? 3 : 2;
+        if (len > n - i)
+            len = n - i;
+        if (u8_check(t + i, len) != NULL)
+            return false;
+        i += len;
+    }
+    return true;
 }
 
 /* Text that is overwhelmingly UTF-8 with a few bad bytes (a stray byte
@@ -302,7 +337,7 @@ static enum decode_reject decode_into(struct source *src, const unsigned char *b
         bool bom = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF;
         const unsigned char *t = bom ? b + 3 : b;
         size_t tn = bom ? n - 3 : n;
-        if (u8_check(t, tn) == NULL) {
+        if (utf8_valid(t, tn)) {
             src->enc = bom ? ENC_UTF8_BOM : ENC_UTF8;
             if (stable) {
                 src->text = (const char *)t;
