@@ -51,8 +51,8 @@ bool norm_word(struct norm *n, struct buf *w)
         if (t[at] < 0x80) {
             c = t[at];
             if (ascii_word[c]) {   /* fast path: a run of ASCII letters and digits */
-                size_t e = at + 1;
-                while (e < n->end && ascii_word[t[e]])
+                size_t e = at + 1, end = n->end;
+                while (e < end && ascii_word[t[e]])
                     e++;
                 size_t run = e - at;
                 /* one letter at a word's start: a lone lowercase i, b or u */
@@ -62,8 +62,10 @@ bool norm_word(struct norm *n, struct buf *w)
                     xgrow(&d, &w->cap, w->len + run + 64, 1);
                     w->data = d;
                 }
+                char *d = w->data + w->len;   /* a local: no reload per byte */
                 for (size_t i = at; i < e; i++)
-                    w->data[w->len++] = ascii_word[t[i]];
+                    *d++ = ascii_word[t[i]];
+                w->len += run;
                 n->pos = e;
                 continue;
             }

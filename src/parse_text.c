@@ -674,27 +674,44 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
     free(part_title);
 }
 
-/* Does t[from, to) hold `w` (ASCII, lower case), case-insensitively?  An
- * apostrophe in w matches ' or U+2019. */
-static bool has_phrase(const char *t, size_t from, size_t to, const char *w)
+/* Does t[i, to) start with `w` (ASCII, lower case), case-insensitively?
+ * An apostrophe in w matches ' or U+2019. */
+static bool phrase_at(const char *t, size_t i, size_t to, const char *w)
 {
-    for (size_t i = from; i < to; i++) {
-        size_t k = i;
-        const char *q = w;
-        while (*q && k < to) {
-            unsigned char c = (unsigned char)t[k];
-            if (*q == '\'' && k + 2 < to && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
-                (unsigned char)t[k + 2] == 0x99) {
-                k += 3;
-            } else if ((c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*q) {
-                k++;
-            } else {
-                break;
-            }
-            q++;
+    size_t k = i;
+    const char *q = w;
+    while (*q && k < to) {
+        unsigned char c = (unsigned char)t[k];
+        if (*q == '\'' && k + 2 < to && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
+            (unsigned char)t[k + 2] == 0x99) {
+            k += 3;
+        } else if ((c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*q) {
+            k++;
+        } else {
+            break;
         }
-        if (!*q)
-            return true;
+        q++;
+    }
+    return !*q;
+}
+
+/* Does t[from, to) hold one of the phrases (ASCII, lower case, each
+ * beginning with a letter; NULL-terminated), case-insensitively?  One
+ * pass: only where a phrase's first letter is are the phrases tried. */
+static bool has_phrase(const char *t, size_t from, size_t to, const char *const *phrases)
+{
+    bool first[256] = {false};
+    for (size_t p = 0; phrases[p]; p++)
+        first[(unsigned char)phrases[p][0]] = true;
+    for (size_t i = from; i < to; i++) {
+        /* c | 0x20 is a lower-case letter only for that letter and its
+         * capital */
+        unsigned char c = (unsigned char)t[i] | 0x20;
+        if (!first[c])
+            continue;
+        for (size_t p = 0; phrases[p]; p++)
+            if ((unsigned char)phrases[p][0] == c && phrase_at(t, i, to, phrases[p]))
+                return true;
     }
     return false;
 }
@@ -784,10 +801,7 @@ bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title
         "isn't an update", "not a new chapter", "on hiatus", "going on hiatus", "hiatus notice",
         "story is on hold", "is discontinued", "up for adoption", NULL,
     };
-    for (int i = 0; notice[i]; i++)
-        if (has_phrase(t, from, to, notice[i]))
-            return true;
-    return false;
+    return has_phrase(t, from, to, notice);
 }
 
 /* One untitled chapter when there are no heads; each chapter's preamble

@@ -1225,6 +1225,11 @@ static void test_note_chapters(void)
         CHECK(titled[i][2], parse_note_chapter(lorem.data, 0, lorem.len, titled[i][0]) ==
                                 (titled[i][1][0] == '1'));
     CHECK("an empty text is no note", !parse_note_chapter("", 0, 0, "Author's Note"));
+    const char *notice = "Sorry all, this ISN\xe2\x80\x99T A CHAPTER: the next one comes soon.\n";
+    CHECK("a notice in capitals, with a curly apostrophe",
+          parse_note_chapter(notice, 0, strlen(notice), NULL));
+    const char *almost = "Sorry all, this isn't achapter, and nothing is on hiatu.\n";
+    CHECK("nor a near miss", !parse_note_chapter(almost, 0, strlen(almost), NULL));
     buf_free(&lorem);
 
     /* The word limits, to the word: 2000 under a note's title, 300 for
