@@ -164,7 +164,7 @@ static void merge_one(struct build *b, struct par_file *f)
     struct build *s = &f->b;
     struct library *lib = b->lib;
     for (size_t k = 0; k < f->lib.n_src; k++) {
-        lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+        /* lib->src has room: analyse_all sized it for every file's */
         XGROW(b->src_file, b->cap_src_file, lib->n_src + 1);
         b->src_file[lib->n_src] = s->src_file[k];
         lib->src[lib->n_src++] = f->lib.src[k];
@@ -249,6 +249,10 @@ static void analyse_all(struct build *b)
     par_worker(&pr);   /* this thread is the other worker */
     if (threaded)
         pthread_join(t, NULL);
+    size_t n_src = b->lib->n_src;
+    for (size_t i = 0; i < n; i++)
+        n_src += pr.pf[i].lib.n_src;
+    b->lib->src = xreallocarray(b->lib->src, n_src ? n_src : 1, sizeof *b->lib->src);
     for (size_t i = 0; i < n; i++)
         merge_one(b, &pr.pf[i]);
     free(pr.pf);
