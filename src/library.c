@@ -145,6 +145,16 @@ static void par_analyse(struct par *pr, size_t i)
     b->cache = pr->main->cache ? cache_new_child(pr->main->cache) : NULL;
     b->snap = true;
     analyse_one(b, i);
+    /* Held until the merge: no more room than the file's results need
+     * (10,000 files' spare capacity came to tens of megabytes). */
+    if (b->n_files < b->cap_files) {
+        b->files = xreallocarray(b->files, b->n_files ? b->n_files : 1, sizeof *b->files);
+        b->cap_files = b->n_files ? b->n_files : 1;
+    }
+    if (b->n_pc < b->cap_pc) {
+        b->pc = xreallocarray(b->pc, b->n_pc ? b->n_pc : 1, sizeof *b->pc);
+        b->cap_pc = b->n_pc ? b->n_pc : 1;
+    }
 }
 
 static void *par_worker(void *arg)
