@@ -89,6 +89,11 @@ enum decode_reject {
  * input. */
 struct source *decode_open(const char *path, enum decode_reject *why, char **err);
 
+/* decode_open, except that a file of up to 64 KiB is read into memory
+ * (src->owned) instead of mapped: for the library build, which lets go of
+ * each text once analysed (decode_unload). */
+struct source *decode_open_read(const char *path, enum decode_reject *why, char **err);
+
 /* The regular file at `path` mapped whole as UTF-8 text (ENC_UTF8, in
  * place, guarded as decode_open's mappings are) WITHOUT checking it: for
  * a place reopened in a long file (library_open_at), whose caller checks
@@ -144,6 +149,13 @@ struct source *decode_open_ebook_head(const char *path, const unsigned char *fir
  * (the readable part, then blank lines) so every cached offset stays inside
  * it; returns false in that case, true when the text is the cached one. */
 bool decode_load_stub(struct source *src);
+
+/* Let go of a text file's text (a mapping or a converted copy): src
+ * becomes the stub decode_stub would make of what it knows, read again by
+ * decode_load_stub on first use.  An ebook's conversion, a stub and NULL
+ * are left as they are.  For a build of many files, whose texts are all
+ * analysed first and mostly never read again. */
+void decode_unload(struct source *src);
 
 /* Free a source; NULL is a no-op. */
 void decode_free(struct source *src);

@@ -93,10 +93,49 @@ static size_t lead_start(const char *t, size_t body, size_t back)
     return p >= back ? body : p;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sift a[k] down the max-heap a[0, n). */
+static void sift_down(uint64_t *a, size_t k, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    uint64_t x = a[k];
+    for (size_t c; (c = 2 * k + 1) < n; k = c) {
+        if (c + 1 < n && a[c + 1] > a[c])
+            c++;
+        if (a[c] <= x)
+            break;
+        a[k] = a[c];
+    }
+    a[k] = x;
+}
+
+/* a[0, n) in ascending order: insertion for a few, else heapsort (in
+ * place, n log n at worst; no call per comparison as qsort's). */
+static void sort_u64(uint64_t *a, size_t n)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            uint64_t x = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1] > x; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    for (size_t k = n / 2; k-- > 0;)
+        sift_down(a, k, n);
+    for (size_t end = n - 1; end > 0; end--) {
+        uint64_t top = a[0];
+        a[0] = a[end];
+        a[end] = top;
+        sift_down(a, 0, end);
+    }
+}
+
+_Static_assert(SHINGLE_WORDS == 5, "piece_fingerprint's shingle hash is unrolled for 5 words");
+
+static inline uint64_t rotl64(uint64_t x, unsigned k)
+{
+    return x << k | x >> (64 - k);
 }
 
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
@@ -117,13 +156,17 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
                 break;
             continue;
         }
-        win[nw % SHINGLE_WORDS] = fnv1a(FNV_OFFSET, w.data, w.len);
+        /* win holds the last SHINGLE_WORDS words' hashes, oldest first */
+        for (size_t i = 0; i + 1 < SHINGLE_WORDS; i++)
+            win[i] = win[i + 1];
+        win[SHINGLE_WORDS - 1] = fnv1a(FNV_OFFSET, w.data, w.len);
         nw++;
         if (nw < SHINGLE_WORDS)
             continue;
-        uint64_t h = 0;
-        for (size_t i = nw - SHINGLE_WORDS; i < nw; i++)
-            h = (h << 7 | h >> 57) ^ win[i % SHINGLE_WORDS];
+        /* each word rotated 7 bits more than the next: h = 0, then
+         * h = rotl(h, 7) ^ win[i] for each, unrolled */
+        uint64_t h = rotl64(win[0], 28) ^ rotl64(win[1], 21) ^ rotl64(win[2], 14) ^
+                     rotl64(win[3], 7) ^ win[4];
         h = norm_mix64(h);
         if (h % SAMPLE_MOD == 0) {
             XGROW(p->sketch, cap, p->n_sketch + 1);
@@ -132,7 +175,7 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     }
     buf_free(&w);
     if (p->n_sketch) {
-        qsort(p->sketch, p->n_sketch, sizeof *p->sketch, cmp_u64);
+        sort_u64(p->sketch, p->n_sketch);
         size_t u = 1;
         for (size_t i = 1; i < p->n_sketch; i++)
             if (p->sketch[i] != p->sketch[u - 1])
@@ -141,6 +184,15 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     }
     p->lead = lead.data;
     p->lead_len = lead.len;
+}
+
+/* Does one of the 8 bytes at p equal b? */
+static inline bool swar_has(const char *p, unsigned char b)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    x ^= 0x0101010101010101ULL * b;   /* a byte equal to b is now 0 */
+    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
 }
 
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
@@ -161,6 +213,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
             continue;
         }
         for (size_t i = line; i < line_end; i++) {
+            /* eight bytes at a time past those that are neither 0xE2 nor '/' */
+            while (i + 8 <= line_end && !swar_has(t + i, 0xE2) && !swar_has(t + i, '/'))
+                i += 8;
+            if (i >= line_end)
+                break;
             unsigned char c = (unsigned char)t[i];
             if (c == 0xE2 && i + 2 < line_end && (unsigned char)t[i + 1] == 0x80) {
                 unsigned char d = (unsigned char)t[i + 2];
@@ -350,7 +407,7 @@ void analyse_file(struct build *b, const struct scan_file *sf)
     }
     enum decode_reject why = DECODE_OK;
     char *err = NULL;
-    struct source *src = decode_open(sf->path, &why, &err);
+    struct source *src = decode_open_read(sf->path, &why, &err);
     if (!src) {
         const char *reason = reject_reason(why);
         if (why == DECODE_EBOOK && err) {

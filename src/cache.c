@@ -145,7 +145,7 @@ static uint64_t path_hash(const char *s)
 
 static void rehash(struct cache *c)
 {
-    size_t want = 64;
+    size_t want = c->parent ? 4 : 64;   /* a child holds one file or a few */
     while (want < c->n * 2 + 2)
         want *= 2;
     if (want <= c->n_slot && c->n * 2 + 2 <= c->n_slot)
@@ -188,6 +188,10 @@ static const char *plugin_now(struct cache *c)
 static struct centry *add(struct cache *c, char *relpath, uint64_t h,
                           const struct cache_stamp *st, struct cache_file *f, char *plugin)
 {
+    if (c->parent && !c->cap) {   /* a child: room for one entry first */
+        c->e = xmalloc(sizeof *c->e);
+        c->cap = 1;
+    }
     XGROW(c->e, c->cap, c->n + 1);
     struct centry *e = &c->e[c->n++];
     *e = (struct centry){.relpath = relpath, .hash = h, .st = *st, .f = *f, .plugin = plugin};

@@ -165,15 +165,52 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
 {
     if (memchr(b, 0, n))
         return true;
-    size_t m = n < 65536 ? n : 65536, ctl = 0;
-    for (size_t i = 0; i < m; i++) {
-        unsigned char c = b[i];
-        if (c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1B && c != 0x1A)
-            ctl++;
-        else if (c == 0x7F)
-            ctl++;
+    /* the control bytes that count, as a table: a sum with no branch */
+    static const unsigned char is_ctl[256] = {
+        [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+        [0x07] = 1, [0x08] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1,
+        [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+        [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
+    };
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t m = n < 65536 ? n : 65536, ctl = 0, i = 0;
+    for (; i + 8 <= m; i += 8) {
+        uint64_t x, del;
+        memcpy(&x, b + i, sizeof x);
+        del = x ^ (ones * 0x7F);
+        /* no byte under 0x20 and none 0x7F: no control byte in these 8 */
+        if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs) {
+            for (size_t k = i; k < i + 8; k++)
+                ctl += is_ctl[b[k]];
+        }
     }
+    for (; i < m; i++)
+        ctl += is_ctl[b[i]];
     return ctl * 8 > m;
+}
+
+/* u8_check(t, n) == NULL, faster on ASCII: eight bytes at a time while
+ * they are ASCII, and u8_check on each multi-byte sequence alone (its
+ * lead byte says how long it is). */
+static bool utf8_valid(const unsigned char *t, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint64_t x;
+        while (i + 8 <= n && (memcpy(&x, t + i, sizeof x), !(x & 0x8080808080808080ULL)))
+            i += 8;
+        while (i < n && t[i] < 0x80)
+            i++;
+        if (i >= n)
+            break;
+        size_t len = t[i] >= 0xF0 ? 4 : t[i] >= 0xE0 ? 3 : 2;
+        if (len > n - i)
+            len = n - i;
+        if (u8_check(t + i, len) != NULL)
+            return false;
+        i += len;
+    }
+    return true;
 }
 
 /* Text that is overwhelmingly UTF-8 with a few bad bytes (a stray byte
@@ -354,7 +391,7 @@ static enum decode_reject decode_into(struct source *src, const unsigned char *b
         bool bom = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF;
         const unsigned char *t = bom ? b + 3 : b;
         size_t tn = bom ? n - 3 : n;
-        if (u8_check(t, tn) == NULL) {
+        if (utf8_valid(t, tn)) {
             src->enc = bom ? ENC_UTF8_BOM : ENC_UTF8;
             if (stable) {
                 src->text = (const char *)t;
@@ -469,7 +506,73 @@ void decode_restamp(struct source *src)
         stamp_from(src, &st);
 }
 
-struct source *decode_open(const char *path, enum decode_reject *why, char **err)
+/* decode_open_read reads files up to this size (bytes) into memory rather
+ * than map them: a mapping costs a page fault per page and its unmapping
+ * a TLB flush on every thread of a library build; a small copy, little. */
+#define DECODE_READ_MAX (64 * 1024)
+
+/* decode_open for the n-byte regular file open as fd (closed here), read
+ * whole into src->owned.  A file that shrank since fstat is what was read;
+ * one that grew, its first n bytes. */
+static struct source *decode_read(struct source *src, int fd, size_t n,
+                                  enum decode_reject *why, char **err)
+{
+    char *buf = xmalloc(n + 1);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, buf + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            *why = DECODE_ERROR;
+            set_err(err, "%s: %s", src->path, strerror(e));
+            decode_free(src);
+            return NULL;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    buf[got] = '\0';
+    char *ewhy = NULL;
+    int f = got ? ebook_door_sniff(src->path, (const unsigned char *)buf,
+                                   got < SNIFF_BYTES ? got : SNIFF_BYTES, &ewhy)
+                : EBOOK_NONE;
+    if (f != EBOOK_NONE) {
+        free(buf);
+        if (f < 0) {
+            *why = DECODE_ERROR;
+            set_err(err, "%s: %s", src->path, ewhy);
+            free(ewhy);
+            decode_free(src);
+            return NULL;
+        }
+        *why = decode_ebook(src, (enum ebook_format)f, err);
+        if (*why != DECODE_OK) {
+            decode_free(src);
+            return NULL;
+        }
+        return src;
+    }
+    *why = decode_into(src, (const unsigned char *)buf, got, true);
+    if (src->owned)
+        free(buf);          /* converted: the copy read is no longer needed */
+    else
+        src->owned = buf;   /* the text is in it (after a BOM, if any) */
+    if (*why != DECODE_OK) {
+        decode_free(src);
+        return NULL;
+    }
+    return src;
+}
+
+/* decode_open, and decode_open_read when `read_small`. */
+static struct source *open_file(const char *path, bool read_small, enum decode_reject *why,
+                                char **err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -507,6 +610,8 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         return NULL;
     }
     size_t n = (size_t)st.st_size;
+    if (read_small && n <= DECODE_READ_MAX)
+        return decode_read(src, fd, n, why, err);
     void *map = decode_map(fd, n);
     int map_errno = errno;
     close(fd);
@@ -552,6 +657,16 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
         madvise(src->map, src->map_len, MADV_WILLNEED);
     }
     return src;
+}
+
+struct source *decode_open(const char *path, enum decode_reject *why, char **err)
+{
+    return open_file(path, false, why, err);
+}
+
+struct source *decode_open_read(const char *path, enum decode_reject *why, char **err)
+{
+    return open_file(path, true, why, err);
 }
 
 struct source *decode_map_unchecked(const char *path, char **err)
@@ -658,6 +773,21 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
     s->size = size;
     s->mtime = mtime;
     return s;
+}
+
+void decode_unload(struct source *src)
+{
+    if (!src || !src->text || src->fmt != EBOOK_NONE)
+        return;
+    if (src->map) {
+        mapguard_remove(src->map);
+        munmap(src->map, src->map_len);
+    }
+    free(src->owned);
+    src->map = NULL;
+    src->map_len = 0;
+    src->owned = NULL;
+    src->text = NULL;
 }
 
 void decode_free(struct source *src)

@@ -91,13 +91,16 @@ static uint32_t pairmap_get(const struct pairmap *m, size_t a, size_t b)
 #define POST_PIECE(w) ((size_t)((w) & ((UINT64_C(1) << PIECE_BITS) - 1)))
 #define POST_HASH(w) ((w) >> PIECE_BITS)
 
-/* Sort postings: LSD radix sort, 16 bits a pass, so equal hashes end up
- * together with their pieces in increasing order. */
+/* Sort postings made in increasing piece order: LSD radix sort of the
+ * hash bits alone, 16 bits a pass (the last pass 8); each pass is stable,
+ * so equal hashes end up together with their pieces in increasing order,
+ * as a sort of the whole 64 bits would leave them. */
 static void sort_postings(uint64_t *p, size_t n)
 {
     uint64_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
     size_t *count = xmalloc(65536 * sizeof *count);
-    for (int shift = 0; shift < 64; shift += 16) {
+    uint64_t *const caller = p;
+    for (int shift = PIECE_BITS; shift < 64; shift += 16) {
         memset(count, 0, 65536 * sizeof *count);
         for (size_t i = 0; i < n; i++)
             count[(p[i] >> shift) & 0xffff]++;
@@ -113,7 +116,10 @@ static void sort_postings(uint64_t *p, size_t n)
         p = tmp;
         tmp = t;
     }
-    /* Four passes: the result is back in the caller's array. */
+    if (p != caller) {   /* an odd number of passes: copy back */
+        memcpy(caller, p, n * sizeof *p);
+        tmp = p;
+    }
     free(count);
     free(tmp);
 }

@@ -90,8 +90,23 @@ static struct library *library_build(struct build *b)
 
 /* ---- the per-file analysis on several threads --------------------------- */
 
-/* Fewer files than this are analysed on the calling thread alone. */
+/* Fewer files than this are analysed on the calling thread alone, and
+ * keep their texts after the analysis. */
 #define PAR_MIN_FILES 16
+
+/* analyse_file for scan file i; in a build of many files, the texts it
+ * read are let go of at once (decode_unload): nothing in the build reads
+ * them again, and a story's text is read again when it is opened, as
+ * from the index cache.  A listing of 10,000 files kept them all mapped
+ * (10,000 mappings unmapped one by one at the end). */
+static void analyse_one(struct build *b, size_t i)
+{
+    size_t s0 = b->lib->n_src;
+    analyse_file(b, &b->scan.files[i]);
+    if (b->scan.n_files >= PAR_MIN_FILES)
+        for (size_t k = s0; k < b->lib->n_src; k++)
+            decode_unload(b->lib->src[k]);
+}
 
 /* Threads for the per-file analysis: QUIRE_BUILD_THREADS (1 or 2, for the
  * tests that compare the two), else 2 when two CPUs are online, else 1. */
@@ -128,7 +143,17 @@ static void par_analyse(struct par *pr, size_t i)
     b->scan.n_skipped = b->scan.cap_skipped = 0;
     b->cache = pr->main->cache ? cache_new_child(pr->main->cache) : NULL;
     b->snap = true;
-    analyse_file(b, &pr->main->scan.files[i]);
+    analyse_one(b, i);
+    /* Held until the merge: no more room than the file's results need
+     * (10,000 files' spare capacity came to tens of megabytes). */
+    if (b->n_files < b->cap_files) {
+        b->files = xreallocarray(b->files, b->n_files ? b->n_files : 1, sizeof *b->files);
+        b->cap_files = b->n_files ? b->n_files : 1;
+    }
+    if (b->n_pc < b->cap_pc) {
+        b->pc = xreallocarray(b->pc, b->n_pc ? b->n_pc : 1, sizeof *b->pc);
+        b->cap_pc = b->n_pc ? b->n_pc : 1;
+    }
 }
 
 static void *par_worker(void *arg)
@@ -148,7 +173,7 @@ static void merge_one(struct build *b, struct par_file *f)
     struct build *s = &f->b;
     struct library *lib = b->lib;
     for (size_t k = 0; k < f->lib.n_src; k++) {
-        lib->src = xreallocarray(lib->src, lib->n_src + 1, sizeof *lib->src);
+        /* lib->src has room: analyse_all sized it for every file's */
         XGROW(b->src_file, b->cap_src_file, lib->n_src + 1);
         b->src_file[lib->n_src] = s->src_file[k];
         lib->src[lib->n_src++] = f->lib.src[k];
@@ -223,7 +248,7 @@ static void analyse_all(struct build *b)
     int threads = n >= PAR_MIN_FILES ? build_threads() : 1;
     if (threads < 2) {
         for (size_t i = 0; i < n; i++)
-            analyse_file(b, &b->scan.files[i]);
+            analyse_one(b, i);
         return;
     }
     struct par pr = {.main = b, .pf = xcalloc(n, sizeof *pr.pf)};
@@ -233,6 +258,10 @@ static void analyse_all(struct build *b)
     par_worker(&pr);   /* this thread is the other worker */
     if (threaded)
         pthread_join(t, NULL);
+    size_t n_src = b->lib->n_src;
+    for (size_t i = 0; i < n; i++)
+        n_src += pr.pf[i].lib.n_src;
+    b->lib->src = xreallocarray(b->lib->src, n_src ? n_src : 1, sizeof *b->lib->src);
     for (size_t i = 0; i < n; i++)
         merge_one(b, &pr.pf[i]);
     free(pr.pf);

@@ -19,8 +19,16 @@ static bool para_starts_with(const char *s, size_t a, size_t b, const char *cons
     while (a < b && (s[a] == '*' || s[a] == '_' || s[a] == '(' || s[a] == '[' || s[a] == '#' ||
                      s[a] == ' ' || s[a] == '~'))
         a++;
+    /* the first byte, in ASCII lower case: most paragraphs begin like no
+     * word of the list, and are known so without a strncasecmp each */
+    char c0 = a < b ? s[a] : '\0';
+    if (c0 >= 'A' && c0 <= 'Z')
+        c0 = (char)(c0 - 'A' + 'a');
     for (int i = 0; list[i]; i++) {
         const char *w = list[i];
+        char w0 = w[0] >= 'A' && w[0] <= 'Z' ? (char)(w[0] - 'A' + 'a') : w[0];
+        if (w0 != c0 && w[1] != '\0')
+            continue;   /* strncasecmp would differ at the first byte */
         size_t wl = strlen(w);
         bool colon = w[wl - 1] == ':';
         if (colon)

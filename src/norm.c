@@ -23,10 +23,25 @@ static void norm_add(struct buf *w, ucs4_t c)
         buf_add(w, tmp, (size_t)k);
 }
 
+/* ASCII letters and digits in lower case; 0 for every other byte. */
+static const char ascii_word[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 bool norm_word(struct norm *n, struct buf *w)
 {
     const uint8_t *t = (const uint8_t *)n->t;
-    buf_add(w, "", 0);
+    if (!w->data)
+        buf_add(w, "", 0);
     w->len = 0;
     bool lost_tag = false;   /* the word is a lowercase lone i, b or u */
     while (n->pos < n->end) {
@@ -35,18 +50,38 @@ bool norm_word(struct norm *n, struct buf *w)
         int k = 1;
         if (t[at] < 0x80) {
             c = t[at];
-            if (norm_ascii_alnum((char)c)) {   /* fast path: ASCII letters */
-                if (w->len == 0)
-                    lost_tag = c == 'i' || c == 'b' || c == 'u';
-                else
-                    lost_tag = false;
-                if (w->len + 2 > w->cap) {
+            if (ascii_word[c]) {   /* fast path: a run of ASCII letters and digits */
+                size_t e = at + 1, end = n->end;
+                while (e < end && ascii_word[t[e]])
+                    e++;
+                size_t run = e - at;
+                /* one letter at a word's start: a lone lowercase i, b or u */
+                lost_tag = w->len == 0 && run == 1 && (c == 'i' || c == 'b' || c == 'u');
+                if (w->len + run + 2 > w->cap) {
                     void *d = w->data;
-                    xgrow(&d, &w->cap, w->len + 64, 1);
+                    xgrow(&d, &w->cap, w->len + run + 64, 1);
                     w->data = d;
                 }
-                w->data[w->len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+                char *d = w->data + w->len;   /* a local: no reload per byte */
+                for (size_t i = at; i < e; i++)
+                    *d++ = ascii_word[t[i]];
+                w->len += run;
+                n->pos = e;
+                continue;
+            }
+            if (c != '/') {
+                /* fast path: ASCII space and punctuation, neither a
+                 * letter, a digit, an ideograph nor a combining mark: it
+                 * ends a word as the general case below would */
                 n->pos++;
+                if (w->len) {
+                    if (lost_tag && w->len == 1) {
+                        w->len = 0;
+                        lost_tag = false;
+                        continue;
+                    }
+                    break;
+                }
                 continue;
             }
         } else {
@@ -116,7 +151,30 @@ char *norm_string(const char *s)
 /* Case-folded, whitespace-collapsed, trimmed: how titles are compared. */
 char *norm_fold(const char *s)
 {
-    size_t n = 0;
+    size_t n = strlen(s), ascii = 0;
+    while (ascii < n && (unsigned char)s[ascii] < 0x80)
+        ascii++;
+    if (ascii == n) {
+        /* ASCII: case folding is lowercasing and NFC changes nothing;
+         * the spaces are those uc_is_space finds there */
+        char *out = xmalloc(n + 1);
+        size_t len = 0;
+        bool space = false;
+        for (size_t i = 0; i < n; i++) {
+            char c = s[i];
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                space = len > 0;
+                continue;
+            }
+            if (space)
+                out[len++] = ' ';
+            space = false;
+            out[len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+        out[len] = '\0';
+        return out;
+    }
+    n = 0;
     uint8_t *f = u8_casefold((const uint8_t *)s, strlen(s), NULL, UNINORM_NFC, NULL, &n);
     struct buf out = {0};
     buf_add(&out, "", 0);

@@ -674,27 +674,44 @@ static void make_chapters(struct ptext *p, struct parse_result *out)
     free(part_title);
 }
 
-/* Does t[from, to) hold `w` (ASCII, lower case), case-insensitively?  An
- * apostrophe in w matches ' or U+2019. */
-static bool has_phrase(const char *t, size_t from, size_t to, const char *w)
+/* Does t[i, to) start with `w` (ASCII, lower case), case-insensitively?
+ * An apostrophe in w matches ' or U+2019. */
+static bool phrase_at(const char *t, size_t i, size_t to, const char *w)
 {
-    for (size_t i = from; i < to; i++) {
-        size_t k = i;
-        const char *q = w;
-        while (*q && k < to) {
-            unsigned char c = (unsigned char)t[k];
-            if (*q == '\'' && k + 2 < to && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
-                (unsigned char)t[k + 2] == 0x99) {
-                k += 3;
-            } else if ((c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*q) {
-                k++;
-            } else {
-                break;
-            }
-            q++;
+    size_t k = i;
+    const char *q = w;
+    while (*q && k < to) {
+        unsigned char c = (unsigned char)t[k];
+        if (*q == '\'' && k + 2 < to && c == 0xE2 && (unsigned char)t[k + 1] == 0x80 &&
+            (unsigned char)t[k + 2] == 0x99) {
+            k += 3;
+        } else if ((c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)*q) {
+            k++;
+        } else {
+            break;
         }
-        if (!*q)
-            return true;
+        q++;
+    }
+    return !*q;
+}
+
+/* Does t[from, to) hold one of the phrases (ASCII, lower case, each
+ * beginning with a letter; NULL-terminated), case-insensitively?  One
+ * pass: only where a phrase's first letter is are the phrases tried. */
+static bool has_phrase(const char *t, size_t from, size_t to, const char *const *phrases)
+{
+    bool first[256] = {false};
+    for (size_t p = 0; phrases[p]; p++)
+        first[(unsigned char)phrases[p][0]] = true;
+    for (size_t i = from; i < to; i++) {
+        /* c | 0x20 is a lower-case letter only for that letter and its
+         * capital */
+        unsigned char c = (unsigned char)t[i] | 0x20;
+        if (!first[c])
+            continue;
+        for (size_t p = 0; phrases[p]; p++)
+            if ((unsigned char)phrases[p][0] == c && phrase_at(t, i, to, phrases[p]))
+                return true;
     }
     return false;
 }
@@ -764,15 +781,19 @@ static bool note_title(const char *title)
     return false;
 }
 
+static size_t count_words(const char *text, size_t start, size_t end, size_t limit);
+
 bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
 {
-    size_t words = parse_count_words(t, from, to);
-    if (words == 0 || words > NOTE_TITLE_MAX_WORDS)
+    /* counted only as far as the limit that applies: a long chapter is
+     * no note, however many words past the limit it has */
+    bool noted = title && note_title(title);
+    size_t limit = noted ? NOTE_TITLE_MAX_WORDS : NOTE_MAX_WORDS;
+    size_t words = count_words(t, from, to, limit);
+    if (words == 0 || words > limit)
         return false;
-    if (title && note_title(title))
+    if (noted)
         return true;
-    if (words > NOTE_MAX_WORDS)
-        return false;
     if (matter_front_end(t, from, to) >= to)
         return true;
     static const char *const notice[] = {
@@ -780,10 +801,7 @@ bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title
         "isn't an update", "not a new chapter", "on hiatus", "going on hiatus", "hiatus notice",
         "story is on hold", "is discontinued", "up for adoption", NULL,
     };
-    for (int i = 0; notice[i]; i++)
-        if (has_phrase(t, from, to, notice[i]))
-            return true;
-    return false;
+    return has_phrase(t, from, to, notice);
 }
 
 /* One untitled chapter when there are no heads; each chapter's preamble
@@ -979,31 +997,55 @@ void parse_result_free(struct parse_result *r)
  * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
  * word when it holds a letter or digit.  Each ideograph is a word of its
  * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
-size_t parse_count_words(const char *text, size_t start, size_t end)
+/* The words of text[start, end) as parse_count_words counts them, or
+ * some number over limit as soon as there are more than limit. */
+static inline size_t count_words(const char *text, size_t start, size_t end, size_t limit)
 {
-    static const uint8_t ascii[128] = {
-        ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
-        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
-        ['8'] = 2, ['9'] = 2,
-        ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2,
-        ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2,
-        ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
-        ['Y'] = 2, ['Z'] = 2,
-        ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2,
-        ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2,
-        ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
-        ['y'] = 2, ['z'] = 2,
+    /* byte classes: 1 white space, 2 ASCII letter or digit, 4 not ASCII */
+    enum { SP = 1, AL = 2, HI = 4 };
+    static const uint8_t cls[256] = {
+        ['\t'] = SP, ['\n'] = SP, ['\v'] = SP, ['\f'] = SP, ['\r'] = SP, [' '] = SP,
+        ['0'] = AL, ['1'] = AL, ['2'] = AL, ['3'] = AL, ['4'] = AL, ['5'] = AL, ['6'] = AL,
+        ['7'] = AL, ['8'] = AL, ['9'] = AL,
+        ['A'] = AL, ['B'] = AL, ['C'] = AL, ['D'] = AL, ['E'] = AL, ['F'] = AL, ['G'] = AL,
+        ['H'] = AL, ['I'] = AL, ['J'] = AL, ['K'] = AL, ['L'] = AL, ['M'] = AL, ['N'] = AL,
+        ['O'] = AL, ['P'] = AL, ['Q'] = AL, ['R'] = AL, ['S'] = AL, ['T'] = AL, ['U'] = AL,
+        ['V'] = AL, ['W'] = AL, ['X'] = AL, ['Y'] = AL, ['Z'] = AL,
+        ['a'] = AL, ['b'] = AL, ['c'] = AL, ['d'] = AL, ['e'] = AL, ['f'] = AL, ['g'] = AL,
+        ['h'] = AL, ['i'] = AL, ['j'] = AL, ['k'] = AL, ['l'] = AL, ['m'] = AL, ['n'] = AL,
+        ['o'] = AL, ['p'] = AL, ['q'] = AL, ['r'] = AL, ['s'] = AL, ['t'] = AL, ['u'] = AL,
+        ['v'] = AL, ['w'] = AL, ['x'] = AL, ['y'] = AL, ['z'] = AL,
+        [0x80] = HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+        HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
     };
     const unsigned char *s = (const unsigned char *)text;
     size_t n = 0, i = start;
-    unsigned has = 0;
+    unsigned has = 0;   /* a letter or digit since the last white space */
     while (i < end) {
         unsigned char c = s[i];
         if (c < 0x80) {
-            unsigned k = ascii[c], sp = k & 1u, al = k >> 1;
-            i++;
-            n += has & sp;      /* branch-free: word ends at a space */
-            has = (has | al) & (sp ^ 1u);
+            /* ASCII, a stretch of at most 512 bytes between checks of the
+             * limit: inside a word only white space matters (it ends the
+             * word), between words only a letter or digit (it starts one) */
+            size_t stop = end - i > 512 ? i + 512 : end;
+            while (i < stop) {
+                unsigned want = has ? SP | HI : AL | HI;
+                while (i < stop && !(cls[s[i]] & want))
+                    i++;
+                if (i == stop || (cls[s[i]] & HI))
+                    break;
+                n += has;
+                has ^= 1u;
+                i++;
+            }
+            if (n > limit)      /* never true for parse_count_words */
+                return n;
             continue;
         }
         if (c == 0xC3 && i + 1 < end && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
@@ -1030,4 +1072,9 @@ size_t parse_count_words(const char *text, size_t start, size_t end)
         }
     }
     return n + has;
+}
+
+size_t parse_count_words(const char *text, size_t start, size_t end)
+{
+    return count_words(text, start, end, SIZE_MAX);
 }

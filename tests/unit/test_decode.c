@@ -227,6 +227,26 @@ static void test_rejects(void)
     CHECK("NUL bytes are binary", reject_of(DATA "binary.bin", NULL) == DECODE_BINARY);
     CHECK("mostly control bytes is binary", reject_of(DATA "controls.txt", NULL) == DECODE_BINARY);
 
+    /* The line between text and binary: more than 1 control byte in 8.
+     * DEL and C0 controls count; tab, the line ends, form feed, ESC and
+     * the DOS end-of-file mark do not. */
+    const char ctl[] = {0x01, 0x02, 0x07, 0x08, 0x0E, 0x10, 0x19, 0x1C, 0x1F, 0x7F, 0x05, 0x06,
+                        0x03};
+    const char free_ctl[] = {'\t', '\n', '\v', '\f', '\r', 0x1B, 0x1A};
+    for (size_t k = 12; k <= 13; k++) {
+        char buf[100];
+        memset(buf, 'a', sizeof buf);
+        for (size_t i = 0; i < k; i++)
+            buf[i * 7] = ctl[i];
+        for (size_t i = 0; i < sizeof free_ctl; i++)
+            buf[i * 7 + 3] = free_ctl[i];
+        enum decode_reject why = DECODE_OK;
+        struct source *s = decode_bytes("mem", buf, sizeof buf, &why);
+        CHECK(k == 12 ? "12 control bytes in 100 are text" : "13 control bytes in 100 are binary",
+              k == 12 ? s != NULL : !s && why == DECODE_BINARY);
+        decode_free(s);
+    }
+
     char *err = NULL;
     CHECK("a missing file is an error", reject_of(DATA "no-such-file.txt", &err) == DECODE_ERROR);
     CHECK_STR("error names the path and why", err, DATA "no-such-file.txt: No such file or directory");
@@ -397,6 +417,55 @@ static void test_ebook(void)
     free(path);
 }
 
+/* decode_open_read (the library build's) gives what decode_open gives,
+ * from a copy for a file of up to 64 KiB and a mapping above that. */
+static void test_open_read(void)
+{
+    const char *files[] = {"roman.txt", "wide.txt", "binary.bin", "controls.txt",
+                           "utf16be.txt", "utf16le.txt", "cp1252_crlf.txt", "blank.txt",
+                           "utf16le_lone.txt", "utf16le_odd.txt", "bom_only.txt", "empty.txt",
+                           "no-such-file.txt"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *path = xasprintf(DATA "%s", files[i]);
+        enum decode_reject w1 = DECODE_OK, w2 = DECODE_OK;
+        char *e1 = NULL, *e2 = NULL;
+        struct source *a = decode_open(path, &w1, &e1), *b = decode_open_read(path, &w2, &e2);
+        bool same = (a == NULL) == (b == NULL) && w1 == w2 &&
+                    (e1 == NULL) == (e2 == NULL) && (!e1 || strcmp(e1, e2) == 0);
+        if (a && b)
+            same = a->len == b->len && memcmp(a->text, b->text, a->len) == 0 &&
+                   a->enc == b->enc && a->invalid == b->invalid && a->crlf == b->crlf &&
+                   a->size == b->size && a->mtime_ns == b->mtime_ns;
+        CHECK(path, same);
+        if (b && b->enc == ENC_UTF8)
+            CHECK("a small file is read, not mapped", b->owned != NULL && b->map == NULL);
+        decode_free(a);
+        decode_free(b);
+        free(e1);
+        free(e2);
+        free(path);
+    }
+    char path[] = "/tmp/quire-dec-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("mkstemp", fd >= 0);
+    struct buf big = {0};
+    while (big.len <= 64 * 1024)
+        buf_adds(&big, "A line of text that goes on for a while.\n");
+    CHECK("write", write(fd, big.data, big.len) == (ssize_t)big.len);
+    close(fd);
+    enum decode_reject why = DECODE_OK;
+    struct source *s = decode_open_read(path, &why, NULL);
+    CHECK("a file over 64 KiB is mapped", s && s->map != NULL && s->owned == NULL &&
+                                          s->len == big.len);
+    decode_unload(s);
+    CHECK("and let go of", s && s->text == NULL && s->map == NULL && s->len == big.len);
+    CHECK("then read again on first use", s && decode_load_stub(s) && s->text &&
+                                          memcmp(s->text, big.data, big.len) == 0);
+    decode_free(s);
+    unlink(path);
+    buf_free(&big);
+}
+
 int main(void)
 {
     test_lines();
@@ -408,6 +477,7 @@ int main(void)
     test_huge_line();
     test_shrink_while_mapped();
     test_ebook();
+    test_open_read();
     CHECK_STR("encoding names", decode_encoding_name(ENC_CP1252), "Windows-1252");
     CHECK_STR("encoding names", decode_encoding_name(ENC_UTF16LE), "UTF-16LE");
     return check_summary();

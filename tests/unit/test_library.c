@@ -1180,6 +1180,58 @@ static void test_offset_rule(void)
     CHECK("story_end_partial ends a partial story", !st.partial);
 }
 
+/* Does chapter ci of the story titled `title` hold `want` (its text read
+ * now if the build let go of it)? */
+static bool chapter_holds(struct library *lib, const char *title, size_t ci, const char *want)
+{
+    struct story *st = only_story(lib, title);
+    if (!st || ci >= st->n_ch)
+        return false;
+    const char *t = NULL;
+    const struct edition *e = chapter_text(&st->ch[ci], &t);
+    return t && e->end > e->start && memmem(t + e->start, e->end - e->start, want, strlen(want));
+}
+
+/* A build of many files lets go of their texts once analysed (a listing of
+ * 10,000 files kept them all mapped): opening a story reads them again, a
+ * converted Windows-1252 file too.  A small build keeps them. */
+static void test_texts_let_go(void)
+{
+    for (int many = 0; many <= 1; many++) {
+        char *d = tempdir();
+        int n = many ? 20 : 3;
+        for (int i = 1; i <= n; i++) {
+            char rel[32];
+            snprintf(rel, sizeof rel, "road/c%02d.txt", i);
+            put_chapter(d, rel, "Lantern Road by Mara Quill", i, (unsigned)i);
+        }
+        const char w1252[] = "Caf\xe9 Noir by Ines Ar\xe9valo\n\nChapter 1\n\nThe caf\xe9 "
+                             "was empty, and the rain came down \x93like nails\x94 on the "
+                             "glass, so she ordered another and waited.\n";
+        put_bytes(d, "noir.txt", w1252, sizeof w1252 - 1);
+        char *err = NULL;
+        struct library *lib = library_open(d, &err);
+        CHECK("the library opens", lib != NULL);
+        size_t kept = 0;
+        for (size_t i = 0; lib && i < lib->n_src; i++)
+            kept += lib->src[i]->text != NULL;
+        if (many)
+            CHECK_INT("21 files: no text kept after the build", kept, 0);
+        else
+            CHECK_INT("4 files: every text kept", kept, 4);
+        CHECK("a chapter's text is there when asked for",
+              chapter_holds(lib, "Lantern Road", 1, "Chapter 2\n"));
+        CHECK("the last chapter's too", chapter_holds(lib, "Lantern Road", (size_t)n - 1,
+                                                      many ? "Chapter 20\n" : "Chapter 3\n"));
+        CHECK("and a converted file's, converted again",
+              chapter_holds(lib, "Caf\xc3\xa9 Noir", 0, "\xe2\x80\x9clike nails\xe2\x80\x9d"));
+        library_free(lib);
+        free(err);
+        rmtree(d);
+        free(d);
+    }
+}
+
 int main(void)
 {
     test_offset_rule();
@@ -1199,5 +1251,6 @@ int main(void)
     test_open_at();
     test_open_at_long_line();
     test_open_at_long_chapter();
+    test_texts_let_go();
     return check_summary();
 }

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include "check.h"
 #include "decode.h"
+#include "norm.h"
 #include "parse.h"
 #include "parse_int.h"
 #include "util.h"
@@ -1224,7 +1225,35 @@ static void test_note_chapters(void)
         CHECK(titled[i][2], parse_note_chapter(lorem.data, 0, lorem.len, titled[i][0]) ==
                                 (titled[i][1][0] == '1'));
     CHECK("an empty text is no note", !parse_note_chapter("", 0, 0, "Author's Note"));
+    const char *notice = "Sorry all, this ISN\xe2\x80\x99T A CHAPTER: the next one comes soon.\n";
+    CHECK("a notice in capitals, with a curly apostrophe",
+          parse_note_chapter(notice, 0, strlen(notice), NULL));
+    const char *almost = "Sorry all, this isn't achapter, and nothing is on hiatu.\n";
+    CHECK("nor a near miss", !parse_note_chapter(almost, 0, strlen(almost), NULL));
     buf_free(&lorem);
+
+    /* The word limits, to the word: 2000 under a note's title, 300 for
+     * a text of note paragraphs alone. */
+    for (int extra = 0; extra <= 1; extra++) {
+        struct buf big = {0};
+        for (int i = 0; i < 2000 + extra; i++)
+            buf_adds(&big, i % 10 == 9 ? "word\n\n" : "word ");
+        CHECK(extra ? "2001 words under a note's title are a chapter"
+                    : "2000 words under a note's title are a note",
+              parse_note_chapter(big.data, 0, big.len, "Author's Note") == !extra);
+        buf_free(&big);
+        struct buf an = {0};
+        buf_adds(&an, "A/N:");
+        for (int i = 1; i < 300 + extra; i++)
+            buf_adds(&an, " thanks");
+        buf_adds(&an, "\n\n");
+        CHECK(extra ? "a note paragraph of 301 words is a chapter"
+                    : "a note paragraph of 300 words is a note",
+              parse_note_chapter(an.data, 0, an.len, NULL) == !extra);
+        CHECK_INT("and its words are counted", parse_count_words(an.data, 0, an.len),
+                  300 + extra);
+        buf_free(&an);
+    }
 
     const char *fff = "The Road\n\nby Wren\n\n\nStatus: In-Progress\nChapters: 3\n\n\n"
                       "\tChapter 1\n\nThey walked north in the rain, talking of home, and "
@@ -1247,6 +1276,41 @@ static void test_note_chapters(void)
     parse_result_free(&r);
 }
 
+/* The library's normalised words (norm.h): what edition matching and
+ * story ids are made of, so any change to them is a change of ids.  A
+ * combining mark neither splits a word nor stays in it. */
+static void test_norm_words(void)
+{
+    const char *cases[][2] = {
+        {"\"Hello,  World!\" -- i said/i; b it's 3rd-rate.", "hello world said it s 3rd rate"},
+        {"I went; i u, b: the /b end/u", "i went the end"},
+        {"Caf\xc3\xa9 na\xc3\xafve \xc3\x89T\xc3\x89\t(\xe2\x80\x9cquoted\xe2\x80\x9d)",
+         "caf\xc3\xa9 na\xc3\xafve \xc3\xa9t\xc3\xa9 quoted"},
+        {"e\xcc\x81t\xc3\xa9, \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e!",
+         "et\xc3\xa9 \xe6\x97\xa5 \xe6\x9c\xac \xe8\xaa\x9e"},
+        {"a/b c/d x/i, /i", "a c d x"},
+        {" ... --- !!! ", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = norm_string(cases[i][0]);
+        CHECK_STR(cases[i][0], got, cases[i][1]);
+        free(got);
+    }
+    /* Titles compared folded: case, runs of white space (and U+00A0) */
+    const char *folds[][2] = {
+        {"  The\tAmber  BRIDGE \r\n", "the amber bridge"},
+        {"A-B: C's \x1f\"D\"", "a-b: c's \x1f\"d\""},
+        {"Caf\xc3\x89 \xc2\xa0 NOIR\xe2\x80\x83x", "caf\xc3\xa9 noir x"},
+        {"STRASSE Stra\xc3\x9f""e", "strasse strasse"},
+        {" \t ", ""},
+    };
+    for (size_t i = 0; i < sizeof folds / sizeof *folds; i++) {
+        char *got = norm_fold(folds[i][0]);
+        CHECK_STR(folds[i][0], got, folds[i][1]);
+        free(got);
+    }
+}
+
 int main(void)
 {
     test_headings();
@@ -1267,5 +1331,6 @@ int main(void)
     test_corpus();
     test_robust();
     test_note_chapters();
+    test_norm_words();
     return check_summary();
 }
