@@ -543,15 +543,17 @@ static struct source *decode_read(struct source *src, int fd, size_t n,
                                    got < SNIFF_BYTES ? got : SNIFF_BYTES, &ewhy)
                 : EBOOK_NONE;
     if (f != EBOOK_NONE) {
-        free(buf);
         if (f < 0) {
+            free(buf);
             *why = DECODE_ERROR;
             set_err(err, "%s: %s", src->path, ewhy);
             free(ewhy);
             decode_free(src);
             return NULL;
         }
-        *why = decode_ebook(src, (enum ebook_format)f, err);
+        /* converted from the bytes read, as from a mapping */
+        *why = decode_ebook(src, (enum ebook_format)f, buf, got, err);
+        free(buf);
         if (*why != DECODE_OK) {
             decode_free(src);
             return NULL;
