@@ -222,6 +222,26 @@ static void test_round_trip(void)
                                                    pr.n_ch == 0 && !format);
         derived_close(&d);
     }
+    /* a chapter out of order, the chapters' digest right: refused, and
+       the title it had read freed (fuzz_derived found it leaked) */
+    memcpy(bad, good, n);
+    size_t coff = boff + eb.n_blocks * sizeof(struct block);
+    ch = find(bad + coff, n - coff, "\nch 37 ");
+    if (ch && n > coff + 22) {
+        ch[5] = '6';   /* chapter 2 starts at 36, inside chapter 1 */
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx",
+                 (unsigned long long)fnv1a(FNV_OFFSET, bad + coff, n - coff - 22));
+        memcpy(bad + n - 17, hex, 16);
+        put(dp, bad, n);
+        derived_key_of(path, &kk);
+        if (derived_open(path, &kk, &d)) {
+            CHECK("a chapter out of order: the chapters are not used (nor leaked: ASan)",
+                  !derived_chapters(&d, 0, &pr, &format) && pr.n_ch == 0 && !format);
+            derived_close(&d);
+        }
+    }
+    CHECK("the chapter line was found", ch != NULL);
     /* another file's derived file under this one's name */
     char *path2 = write_file("other.epub", "another book");
     struct derived_key k2;
@@ -455,6 +475,83 @@ static void test_door(void)
     free(path);
 }
 
+/* With QUIRE_FUZZ_SEEDS=FOLDER (not in make check): the seeds of
+ * fuzz_derived, FOLDER/valid-NAME, the derived files of small
+ * conversions of book.epub or book.html (as long a name as the fixed
+ * ebook's the target rewrites their key, path and plugin lines to):
+ * the hand conversion above, one with no chapters, and through the door
+ * (when the plugin is there) an HTML file and tests/data/epub's EPUB 3. */
+static void write_seeds(void)
+{
+    const char *out = getenv("QUIRE_FUZZ_SEEDS");
+    if (!out || !*out)
+        return;
+    derived_enable(true);
+    derived_keep_builds(true);
+    struct ebook eb;
+    make_ebook(&eb);
+    struct ebook bare;
+    memset(&bare, 0, sizeof bare);
+    bare.text = xstrdup("Just one line, no chapters.\n");
+    bare.len = strlen(bare.text);
+    bare.format = xstrdup("HTML");
+    bare.pr.author = xstrdup("A. N. Author");
+    static const char html[] =
+        "<html><head><title>Seed</title><meta name=\"author\" content=\"Some One\"/></head>"
+        "<body><h1>Chapter 1</h1><p>It <em>was</em> a dark night.</p><hr/><p>Then day.</p>"
+        "<h1>Chapter 2</h1><p>Line one<br/>line two</p><blockquote><p>A quote.</p></blockquote>"
+        "<h1>Chapter 3</h1><p>The end.</p></body></html>\n";
+    size_t epub_len = 0;
+    char *epub = slurp("tests/data/epub/valid-epub3.epub", &epub_len);
+    const struct {
+        const char *seed, *file;
+        const struct ebook *eb;
+        const char *data;
+        size_t len;
+    } seeds[] = {
+        {"valid-tale", "book.epub", &eb, NULL, 0},
+        {"valid-nochapters", "book.html", &bare, NULL, 0},
+        {"valid-html", "book.html", NULL, html, sizeof html - 1},
+        {"valid-epub3", "book.epub", NULL, epub, epub_len},
+    };
+    bool door = access(getenv("QUIRE_PLUGIN") ? getenv("QUIRE_PLUGIN") : "", R_OK) == 0;
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+        if (!seeds[i].eb && (!door || !seeds[i].data))
+            continue;
+        char *path = xasprintf("%s/%s", dir, seeds[i].file);
+        char *dp = derived_path(path);
+        unlink(dp);
+        if (seeds[i].eb) {
+            put(path, "an ebook", 8);
+            struct derived_key k;
+            CHECK("seed: a key", derived_key_of(path, &k));
+            CHECK_INT("seed: written", derived_write(path, &k, seeds[i].eb, NULL), 0);
+        } else {
+            put(path, seeds[i].data, seeds[i].len);
+            enum decode_reject why;
+            char *err = NULL;
+            struct source *s = decode_open(path, &why, &err);
+            free(err);
+            CHECK("seed: converted", s && s->derived.map);
+            decode_free(s);
+        }
+        size_t n;
+        char *data = slurp(dp, &n);
+        char *to = xasprintf("%s/%s", out, seeds[i].seed);
+        CHECK("seed: derived file read", data != NULL && opens(path));
+        if (data)
+            put(to, data, n);
+        free(to);
+        free(data);
+        free(dp);
+        unlink(path);
+        free(path);
+    }
+    free(epub);
+    free_ebook(&eb);
+    free_ebook(&bare);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -465,6 +562,7 @@ int main(void)
     test_round_trip();
     test_door();
     test_bound();
+    write_seeds();
     derived_enable(false);
     char *cmd = xasprintf("rm -rf '%s'", dir);
     CHECK("cleanup", system(cmd) == 0);
