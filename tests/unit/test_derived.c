@@ -2,8 +2,10 @@
  * written and read back (text, blocks, chapters, title, author, format);
  * nothing used when it is off, for another stamp of the file, another
  * EBOOK_VERSION, another file's path, or a file corrupt or cut short (then
- * the door converts again and rewrites it: decode.h's ebook stub); the
- * folder bounded to DERIVED_MAX_FILES. */
+ * the door converts again and rewrites it: decode.h's ebook stub); a
+ * chapters section out of order refused without a leak; the folder
+ * bounded to DERIVED_MAX_FILES.  With QUIRE_FUZZ_SEEDS, fuzz_derived's
+ * seeds written (write_seeds). */
 #include "check.h"
 #include "decode.h"
 #include "derived.h"
