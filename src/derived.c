@@ -505,7 +505,7 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
         for (size_t i = 0; ok && i < count; i++) {
             struct parse_chapter *c = &pr->ch[i];
             ok = rd_chapter(&r, c) && c->start >= prev_end && c->start <= c->front_end &&
-                 c->front_end <= c->body && c->body <= c->end && c->back <= c->end &&
+                 c->front_end <= c->body && c->body <= c->back && c->back <= c->end &&
                  c->end <= d->len;
             pr->n_ch = i + 1;   /* counted even when refused: its title is freed */
             if (!ok)

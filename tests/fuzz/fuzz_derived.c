@@ -3,8 +3,10 @@
  * undefined behaviour; whatever opens has its text NUL-terminated inside
  * the mapping and every block inside the text and in order; chapters that
  * read have title, author and format as strings and every chapter inside
- * the text and in order; a head (derived_chapters with a head inside the
- * text) is read whenever the whole is and is its first chapters.
+ * the text and in order (start <= front_end <= body <= back <= end, as
+ * the index cache's pieces are); a head (derived_chapters with a head
+ * inside the text) is read whenever the whole is and is its first
+ * chapters.
  *
  * So that mutations reach past the identity and digest checks, the target
  * made one ebook file once (a mkdtemp folder, XDG_CACHE_HOME inside it),
@@ -36,7 +38,7 @@
 
 /* The same length as test_derived's folder, so that a seed's path line is
  * as long as the one it is rewritten to. */
-static char dir[] = "/tmp/quire-derived-XXXXXX";
+static char dir[] = "/tmp/quire-fzderiv-XXXXXX";
 static char *ebook, *dpath, *cache, *cache_quire;
 static char *key_line, *path_line, *plugin_line;   /* each with its '\n' */
 static struct derived_key key;
@@ -177,7 +179,7 @@ static void check_chapters(const struct derived *d, const struct parse_result *p
     for (size_t i = 0; i < pr->n_ch; i++) {
         const struct parse_chapter *c = &pr->ch[i];
         if (c->start < prev || c->start > c->front_end || c->front_end > c->body ||
-            c->body > c->end || c->back > c->end || c->end > d->len ||
+            c->body > c->back || c->back > c->end || c->end > d->len ||
             (c->title && strlen(c->title) > d->map_len))
             abort();
         prev = c->end;
