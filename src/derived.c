@@ -54,6 +54,14 @@ bool derived_keeps_builds(void)
     return atomic_load(&keep_builds);
 }
 
+/* Tests and fuzzing only: the digests parsed but not compared. */
+static atomic_bool skip_digests;
+
+void derived_skip_digests(bool on)
+{
+    atomic_store(&skip_digests, on);
+}
+
 static const char *byte_order(void)
 {
     const uint16_t one = 1;
@@ -189,7 +197,8 @@ static bool map_check(const char *dpath, const char *canon, const struct derived
         unsigned long long got_sum = 0;
         ok = (size_t)(sum + 1 - hdr) == wl && memcmp(hdr, want, wl) == 0 &&
              sscanf(sum + 1, "sum %llx", &got_sum) == 1 && coff <= flen && flen - coff == cl &&
-             m[at + len] == '\0' && got_sum == digest(want, wl, m + at, len) &&
+             m[at + len] == '\0' &&
+             (atomic_load(&skip_digests) || got_sum == digest(want, wl, m + at, len)) &&
              blocks_sound((const struct block *)(const void *)(m + boff), n, len);
         free(want);
         if (ok) {
@@ -481,7 +490,7 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
     memcpy(tail, s + body_len, 22);
     tail[22] = '\0';
     if (sscanf(tail, "csum %16llx", &want) != 1 || tail[21] != '\n' ||
-        want != fnv1a(FNV_OFFSET, s, body_len))
+        (!atomic_load(&skip_digests) && want != fnv1a(FNV_OFFSET, s, body_len)))
         return false;
     struct rd r = {s, 0, body_len};
     char line[160];
@@ -496,12 +505,12 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
         for (size_t i = 0; ok && i < count; i++) {
             struct parse_chapter *c = &pr->ch[i];
             ok = rd_chapter(&r, c) && c->start >= prev_end && c->start <= c->front_end &&
-                 c->front_end <= c->body && c->body <= c->end && c->back <= c->end &&
+                 c->front_end <= c->body && c->body <= c->back && c->back <= c->end &&
                  c->end <= d->len;
+            pr->n_ch = i + 1;   /* counted even when refused: its title is freed */
             if (!ok)
                 break;
             prev_end = c->end;
-            pr->n_ch = i + 1;
             if (head && c->end >= head && c->body < c->back)
                 break;   /* enough for a head, and not a bare heading */
         }

@@ -2,8 +2,10 @@
  * written and read back (text, blocks, chapters, title, author, format);
  * nothing used when it is off, for another stamp of the file, another
  * EBOOK_VERSION, another file's path, or a file corrupt or cut short (then
- * the door converts again and rewrites it: decode.h's ebook stub); the
- * folder bounded to DERIVED_MAX_FILES. */
+ * the door converts again and rewrites it: decode.h's ebook stub); a
+ * chapters section out of order refused without a leak; the folder
+ * bounded to DERIVED_MAX_FILES.  With QUIRE_FUZZ_SEEDS, fuzz_derived's
+ * seeds written (write_seeds). */
 #include "check.h"
 #include "decode.h"
 #include "derived.h"
@@ -92,6 +94,44 @@ static bool opens(const char *path)
     bool ok = derived_key_of(path, &k) && derived_open(path, &k, &d);
     derived_close(&d);
     return ok;
+}
+
+/* The derived file `good` (n bytes, its chapters section at coff) of
+ * the ebook at `path` with the byte `at` bytes into the first `needle`
+ * of its chapters section made `to`, the chapters' digest made right:
+ * does the text open and its chapters not (and leave nothing behind)? */
+static bool chapters_refused(const char *path, const char *good, size_t n, size_t coff,
+                             const char *needle, size_t at, char to)
+{
+    if (n < coff + 22)
+        return false;
+    char *bad = xmalloc(n);
+    memcpy(bad, good, n);
+    char *p = find(bad + coff, n - coff, needle);
+    bool refused = false;
+    if (p) {
+        p[at] = to;
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx",
+                 (unsigned long long)fnv1a(FNV_OFFSET, bad + coff, n - coff - 22));
+        memcpy(bad + n - 17, hex, 16);
+        char *dp = derived_path(path);
+        put(dp, bad, n);
+        free(dp);
+        struct derived_key k;
+        struct derived d;
+        if (derived_key_of(path, &k) && derived_open(path, &k, &d)) {
+            struct parse_result pr;
+            char *format = NULL;
+            refused = !derived_chapters(&d, 0, &pr, &format) && pr.n_ch == 0 && !pr.ch &&
+                      !pr.title && !format;
+            derived_chapters_free(&pr);
+            free(format);
+            derived_close(&d);
+        }
+    }
+    free(bad);
+    return refused;
 }
 
 static void test_round_trip(void)
@@ -222,6 +262,15 @@ static void test_round_trip(void)
                                                    pr.n_ch == 0 && !format);
         derived_close(&d);
     }
+    /* chapters out of order, the chapters' digest right: refused, and
+       the title read before freed (fuzz_derived found it leaked) */
+    size_t coff = boff + eb.n_blocks * sizeof(struct block);
+    /* chapter 2 starts at 36, inside chapter 1 */
+    CHECK("a chapter out of order: the chapters are not used (nor leaked: ASan)",
+          chapters_refused(path, good, n, coff, "\nch 37 ", 5, '6'));
+    /* chapter 1's back matter starts at 17, inside its heading (body 19) */
+    CHECK("back matter before the body: the chapters are not used",
+          chapters_refused(path, good, n, coff, "\nch 0 37 10 19 37 ", 15, '1'));
     /* another file's derived file under this one's name */
     char *path2 = write_file("other.epub", "another book");
     struct derived_key k2;
@@ -455,6 +504,83 @@ static void test_door(void)
     free(path);
 }
 
+/* With QUIRE_FUZZ_SEEDS=FOLDER (not in make check): the seeds of
+ * fuzz_derived, FOLDER/valid-NAME, the derived files of small
+ * conversions of book.epub or book.html (as long a name as the fixed
+ * ebook's the target rewrites their key, path and plugin lines to):
+ * the hand conversion above, one with no chapters, and through the door
+ * (when the plugin is there) an HTML file and tests/data/epub's EPUB 3. */
+static void write_seeds(void)
+{
+    const char *out = getenv("QUIRE_FUZZ_SEEDS");
+    if (!out || !*out)
+        return;
+    derived_enable(true);
+    derived_keep_builds(true);
+    struct ebook eb;
+    make_ebook(&eb);
+    struct ebook bare;
+    memset(&bare, 0, sizeof bare);
+    bare.text = xstrdup("Just one line, no chapters.\n");
+    bare.len = strlen(bare.text);
+    bare.format = xstrdup("HTML");
+    bare.pr.author = xstrdup("A. N. Author");
+    static const char html[] =
+        "<html><head><title>Seed</title><meta name=\"author\" content=\"Some One\"/></head>"
+        "<body><h1>Chapter 1</h1><p>It <em>was</em> a dark night.</p><hr/><p>Then day.</p>"
+        "<h1>Chapter 2</h1><p>Line one<br/>line two</p><blockquote><p>A quote.</p></blockquote>"
+        "<h1>Chapter 3</h1><p>The end.</p></body></html>\n";
+    size_t epub_len = 0;
+    char *epub = slurp("tests/data/epub/valid-epub3.epub", &epub_len);
+    const struct {
+        const char *seed, *file;
+        const struct ebook *eb;
+        const char *data;
+        size_t len;
+    } seeds[] = {
+        {"valid-tale", "book.epub", &eb, NULL, 0},
+        {"valid-nochapters", "book.html", &bare, NULL, 0},
+        {"valid-html", "book.html", NULL, html, sizeof html - 1},
+        {"valid-epub3", "book.epub", NULL, epub, epub_len},
+    };
+    bool door = access(getenv("QUIRE_PLUGIN") ? getenv("QUIRE_PLUGIN") : "", R_OK) == 0;
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+        if (!seeds[i].eb && (!door || !seeds[i].data))
+            continue;
+        char *path = xasprintf("%s/%s", dir, seeds[i].file);
+        char *dp = derived_path(path);
+        unlink(dp);
+        if (seeds[i].eb) {
+            put(path, "an ebook", 8);
+            struct derived_key k;
+            CHECK("seed: a key", derived_key_of(path, &k));
+            CHECK_INT("seed: written", derived_write(path, &k, seeds[i].eb, NULL), 0);
+        } else {
+            put(path, seeds[i].data, seeds[i].len);
+            enum decode_reject why;
+            char *err = NULL;
+            struct source *s = decode_open(path, &why, &err);
+            free(err);
+            CHECK("seed: converted", s && s->derived.map);
+            decode_free(s);
+        }
+        size_t n;
+        char *data = slurp(dp, &n);
+        char *to = xasprintf("%s/%s", out, seeds[i].seed);
+        CHECK("seed: derived file read", data != NULL && opens(path));
+        if (data)
+            put(to, data, n);
+        free(to);
+        free(data);
+        free(dp);
+        unlink(path);
+        free(path);
+    }
+    free(epub);
+    free_ebook(&eb);
+    free_ebook(&bare);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -465,6 +591,7 @@ int main(void)
     test_round_trip();
     test_door();
     test_bound();
+    write_seeds();
     derived_enable(false);
     char *cmd = xasprintf("rm -rf '%s'", dir);
     CHECK("cleanup", system(cmd) == 0);
