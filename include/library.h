@@ -46,9 +46,13 @@ struct library *library_open_head(const char *path, size_t head, char **err);
  * plain UTF-8 file (no byte order mark); the place is the one a bookmark
  * saved (bookmarks.h's struct bm_pos: the chapter's key, the place's byte
  * offset from the chapter's start, its context, its percent).  The
- * context is looked for around the percent's byte of the file, the
- * chapter that would begin `off` bytes before it read from there to some
- * 64 KiB past the place, and kept when its key is `key`: a library of one
+ * context is looked for around the percent's byte of the file (nearest
+ * first), the chapter that would begin `off` bytes before it read from
+ * there to about the head's size past the place (whole lines, at least
+ * 8 KiB, and to the end of a line that would leave half of it unread),
+ * and kept when its key is `key` (a place more than 64 KiB into its
+ * chapter: the chapter's first 16 KiB and the place's lines are read, not
+ * the bytes between, when those lines hold no heading): a library of one
  * partial story holding that chapter and the ones after it in the window
  * (the last may be cut), offsets the whole file's (its text is the file
  * mapped, of which only those bytes are checked and read), title, author,

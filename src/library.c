@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <unistr.h>
 
 #include "build.h"
 #include "cache.h"
@@ -432,10 +431,25 @@ struct library *library_open_head(const char *path, size_t head, char **err)
 
 /* ---- a long story reopened at a saved place ------------------------------ */
 
-/* Bytes of text laid out after the saved place in the window read. */
-#define AT_AFTER ((size_t)64 * 1024)
+/* Bytes read after the saved place: the head's size (library_open_head
+ * sized it to the screen: four bytes a cell, longer for long lines), at
+ * least this many. */
+#define AT_AFTER_MIN ((size_t)8 * 1024)
 /* The most places the context is looked for at, nearest the estimate first. */
 #define AT_TRIES 8
+/* A place further than this into its chapter: the chapter's start and
+ * the place's lines are read apart (open_long), AT_CHAPTER_HEAD bytes of
+ * the chapter's start. */
+#define AT_LONG ((size_t)64 * 1024)
+#define AT_CHAPTER_HEAD ((size_t)16 * 1024)
+/* Bytes either side of the estimate looked at first. */
+#define AT_NEAR ((size_t)8 * 1024)
+
+/* White space as the bookmarks' context folds it (bookmarks_place.c). */
+static bool is_blank_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /* Does text[p, end) begin with `ctx` (bookmarks' context: each white
  * space run in the text is one space in it)?  Returns the length matched
@@ -445,9 +459,9 @@ static size_t context_at(const char *t, size_t p, size_t end, const char *ctx)
     size_t q = p;
     for (const char *c = ctx; *c; c++) {
         if (*c == ' ') {
-            if (q >= end || !(t[q] == ' ' || t[q] == '\t' || t[q] == '\n' || t[q] == '\r'))
+            if (q >= end || !is_blank_byte(t[q]))
                 return 0;
-            while (q < end && (t[q] == ' ' || t[q] == '\t' || t[q] == '\n' || t[q] == '\r'))
+            while (q < end && is_blank_byte(t[q]))
                 q++;
         } else {
             if (q >= end || t[q] != *c)
@@ -458,6 +472,64 @@ static size_t context_at(const char *t, size_t p, size_t end, const char *ctx)
     return q - p;
 }
 
+/* Where library_open_at looks for a saved place: text[lo, hi) around
+ * the estimate `est`; the place is at least `off` bytes in (its chapter's
+ * start is before it); the places already tried. */
+struct at_find {
+    const char *t;
+    size_t lo, hi, est, off;
+    const char *context;
+    size_t tried[AT_TRIES];
+    size_t n_tried;
+};
+
+/* Up to `max` places in [slo, shi] where f's context begins, not yet
+ * tried, nearest the estimate first, into cand; returns how many.  The
+ * context's first word is looked for (memmem); a context that begins
+ * with a space (a place on white space) begins at every byte of the
+ * white space run before that word (looking for the empty word instead
+ * tried every byte). */
+static size_t at_candidates(const struct at_find *f, size_t slo, size_t shi, size_t *cand,
+                            size_t max)
+{
+    const char *t = f->t;
+    size_t lead = strspn(f->context, " ");
+    const char *word = f->context + lead;
+    size_t first = strcspn(word, " ");
+    size_t n = 0;
+    size_t wend = shi + first < f->hi ? shi + first : f->hi;   /* words begin by shi */
+    for (size_t q = slo + lead; first > 0 && max > 0 && q + first <= wend;) {
+        const char *m = memmem(t + q, wend - q, word, first);
+        if (!m)
+            break;
+        size_t w = (size_t)(m - t);
+        q = w + 1;
+        size_t at = w;   /* the first byte that may begin the context */
+        if (lead)
+            while (at > slo && is_blank_byte(t[at - 1]))
+                at--;
+        for (; at <= w; at++) {
+            if (at < f->off || !context_at(t, at, f->hi, f->context))
+                continue;
+            bool seen = false;
+            for (size_t i = 0; i < f->n_tried; i++)
+                seen = seen || f->tried[i] == at;
+            if (seen)
+                continue;
+            size_t d = at > f->est ? at - f->est : f->est - at;
+            size_t k = n < max ? n++ : max;
+            while (k > 0 && (cand[k - 1] > f->est ? cand[k - 1] - f->est : f->est - cand[k - 1]) > d) {
+                if (k < max)
+                    cand[k] = cand[k - 1];
+                k--;
+            }
+            if (k < max)
+                cand[k] = at;
+        }
+    }
+    return n;
+}
+
 /* Swap two values of the same type. */
 #define SWAP(a, b)                                                                                 \
     do {                                                                                           \
@@ -466,19 +538,39 @@ static size_t context_at(const char *t, size_t p, size_t end, const char *ctx)
         (b) = swap_tmp_;                                                                           \
     } while (0)
 
-/* The library of the story in text[s0, e0) of the mapped file `full`,
- * its offsets moved to the file's (`full` then holds its text), or NULL
- * when that window does not begin with the chapter `key`. */
-static struct library *open_window(const char *path, struct source *full, size_t s0, size_t e0,
-                                   const char *key)
+/* Where a window read from the place at `at` of text[0, len) ends:
+ * about `after` bytes past it, at the end of a whole line, and never
+ * before half of them (the screen at the place must be whole): when the
+ * last line end before at + after comes earlier, the line that goes on
+ * is read to its end, up to HEAD_GROW_MAX bytes past the place.  The end
+ * of the text ends it too.  `at` when no such line end is found. */
+static size_t window_end(const char *t, size_t len, size_t at, size_t after)
 {
-    if (u8_check((const uint8_t *)full->text + s0, e0 - s0) != NULL)
-        return NULL;
+    if (len - at <= after)
+        return len;
+    size_t e = at + after;
+    while (e > at && t[e - 1] != '\n')
+        e--;   /* whole lines */
+    if (e - at >= after / 2)
+        return e;
+    size_t lim = len - at <= HEAD_GROW_MAX ? len : at + HEAD_GROW_MAX;
+    const char *nl = memchr(t + at + after, '\n', lim - (at + after));
+    if (nl)
+        return (size_t)(nl - t) + 1;
+    return lim == len ? len : at;
+}
+
+/* The library of the story in text[s0, e0) analysed as a file of its own
+ * (offsets from s0), or NULL when it is not one story of valid UTF-8 with
+ * a chapter, its text the bytes as they are (nothing repaired: the file's
+ * offsets are its offsets moved by s0). */
+static struct library *window_build(const char *path, const char *text, size_t s0, size_t e0)
+{
     enum decode_reject why;
-    struct source *src = decode_bytes(path, full->text + s0, e0 - s0, &why);
+    struct source *src = decode_bytes(path, text + s0, e0 - s0, &why);
     if (!src)
         return NULL;
-    if (src->enc != ENC_UTF8) {
+    if (src->enc != ENC_UTF8 || src->invalid != 0 || src->len != e0 - s0) {
         decode_free(src);
         return NULL;
     }
@@ -496,13 +588,19 @@ static struct library *open_window(const char *path, struct source *full, size_t
     struct cache_stamp st = {0};
     analyse_source(&b, &b.scan.files[0], src, &st);
     lib = library_build(&b);
-    struct story *s = lib->n_stories == 1 ? &lib->stories[0] : NULL;
-    if (!s || lib->n_src != 1 || lib->src[0] != src || s->n_ch == 0 ||
-        strcmp(s->ch[0].key, key) != 0 || s->ch[0].ed[0].start != 0 ||
-        (s0 > 0 && s->ch[0].ed[0].title_end != 0)) {   /* a title only at the file's start */
+    if (lib->n_stories != 1 || lib->n_src != 1 || lib->src[0] != src ||
+        lib->stories[0].n_ch == 0) {
         library_free(lib);
         return NULL;
     }
+    return lib;
+}
+
+/* window_build's library moved to the file: offsets from the file's
+ * start, the text the mapped file `full` (which it then holds). */
+static void window_adopt(struct library *lib, struct source *full, size_t s0)
+{
+    struct story *s = &lib->stories[0];
     for (size_t i = 0; i < s->n_ch; i++) {
         struct chapter *c = &s->ch[i];
         for (size_t k = 0; k < c->n_ed; k++) {
@@ -517,9 +615,70 @@ static struct library *open_window(const char *path, struct source *full, size_t
         }
         c->base = c->ed[0].start;   /* a partial story's percent: bytes of the file */
     }
-    full->crlf = src->crlf;
+    full->crlf = lib->src[0]->crlf;
+    decode_free(lib->src[0]);
     lib->src[0] = full;
-    decode_free(src);
+}
+
+/* The library of the story in text[s0, e0) of the mapped file `full`,
+ * its offsets moved to the file's (`full` then holds its text), or NULL
+ * when that window does not begin with the chapter `key`. */
+static struct library *open_window(const char *path, struct source *full, size_t s0, size_t e0,
+                                   const char *key)
+{
+    struct library *lib = window_build(path, full->text, s0, e0);
+    if (!lib)
+        return NULL;
+    const struct chapter *c = &lib->stories[0].ch[0];
+    if (strcmp(c->key, key) != 0 || c->ed[0].start != 0 ||
+        (s0 > 0 && c->ed[0].title_end != 0)) {   /* a title only at the file's start */
+        library_free(lib);
+        return NULL;
+    }
+    window_adopt(lib, full, s0);
+    return lib;
+}
+
+/* A place `at` further than AT_LONG into its chapter, which begins at s0:
+ * the chapter's start (its heading, title and key: AT_CHAPTER_HEAD bytes)
+ * and the place's lines to e0 are read apart, not the bytes between (a
+ * story of one long chapter reopened deep).  The chapter's start is
+ * open_window's; the place's lines (from the start of its line) must hold
+ * no chapter heading, no announcement and no front matter: the chapter
+ * goes on to e0 (its back matter the lines' own when e0 is the file's
+ * end).  NULL when it is not so (the caller then reads the whole window). */
+static struct library *open_long(const char *path, struct source *full, size_t s0, size_t at,
+                                 size_t e0, const char *key)
+{
+    const char *t = full->text;
+    size_t q = at;
+    while (q > s0 && t[q - 1] != '\n')
+        q--;   /* the place's line */
+    size_t a1 = window_end(t, full->len, s0, AT_CHAPTER_HEAD);
+    if (a1 <= s0 || a1 >= q)
+        return NULL;
+    struct library *tail = window_build(path, t, q, e0);
+    if (!tail)
+        return NULL;
+    const struct story *ts = &tail->stories[0];
+    const struct edition *te = &ts->ch[0].ed[0];
+    bool plain = ts->n_ch == 1 && ts->ch[0].n_ed == 1 && te->start == 0 && te->end == e0 - q &&
+                 te->body == 0 && te->front_end == 0 && te->title_end == 0;
+    size_t back = e0 == full->len ? q + te->back : e0;
+    library_free(tail);
+    if (!plain)
+        return NULL;
+    struct library *lib = open_window(path, full, s0, a1, key);
+    if (!lib)
+        return NULL;
+    struct story *s = &lib->stories[0];
+    struct edition *e = &s->ch[0].ed[0];
+    if (s->n_ch != 1 || s->ch[0].n_ed != 1 || e->end != a1 || e->back != a1) {
+        library_free(lib);   /* a chapter or back matter ends in its start */
+        return NULL;
+    }
+    e->end = e0;
+    e->back = back;
     return lib;
 }
 
@@ -537,56 +696,55 @@ struct library *library_open_at(struct library *head, const char *key, size_t of
     if (!full)
         return NULL;
     size_t len = full->len;
+    size_t after = head->src[0]->len > AT_AFTER_MIN ? head->src[0]->len : AT_AFTER_MIN;
+    if (after > HEAD_GROW_MAX)
+        after = HEAD_GROW_MAX;   /* window_end reads on up to that */
     /* Where the place was, by its percent (two decimals) of the file; its
      * context is looked for around that, nearest first. */
     double p = percent < 0 ? 0 : percent > 100 ? 100 : percent;
     size_t est = (size_t)((double)len * p / 100.0);
     size_t radius = 64 * 1024 + len / 2048;
     size_t lo = est > radius ? est - radius : 0, hi = est + radius < len ? est + radius : len;
-    size_t cand[AT_TRIES], n = 0;   /* the nearest matches, nearest first */
-    size_t first = strcspn(context, " ");
-    for (size_t q = lo; q + first <= hi;) {
-        const char *m = memmem(full->text + q, hi - q, context, first);
-        if (!m)
-            break;
-        size_t at = (size_t)(m - full->text);
-        q = at + 1;
-        if (at < off || !context_at(full->text, at, hi, context))
-            continue;
-        size_t d = at > est ? at - est : est - at;
-        size_t k = n < AT_TRIES ? n++ : AT_TRIES;
-        while (k > 0 && (cand[k - 1] > est ? cand[k - 1] - est : est - cand[k - 1]) > d) {
-            if (k < AT_TRIES)
-                cand[k] = cand[k - 1];
-            k--;
+    /* Looked for first within AT_NEAR bytes of the estimate, then in
+     * ranges eight times wider, up to the radius: nearest first, as one
+     * look over the whole range would find them, without reading it all
+     * (a short first word, such as "e", is everywhere). */
+    struct at_find f = {full->text, lo, hi, est, off, context, {0}, 0};
+    for (size_t r = AT_NEAR;; r *= 8) {
+        size_t slo = est > r && est - r > lo ? est - r : lo;
+        size_t shi = est + r < hi ? est + r : hi;
+        size_t cand[AT_TRIES];
+        size_t n = at_candidates(&f, slo, shi, cand, AT_TRIES - f.n_tried);
+        for (size_t i = 0; i < n; i++) {
+            f.tried[f.n_tried++] = cand[i];
+            size_t s0 = cand[i] - off;
+            if (s0 > 0 && full->text[s0 - 1] != '\n')
+                continue;   /* a chapter begins on a line */
+            size_t e0 = window_end(full->text, len, cand[i], after);
+            if (e0 <= cand[i])
+                continue;
+            struct library *lib = off > AT_LONG
+                ? open_long(head->root, full, s0, cand[i], e0, key)
+                : NULL;
+            if (!lib)
+                lib = open_window(head->root, full, s0, e0, key);
+            if (!lib)
+                continue;
+            /* The story is the head's: its title, author, id and the rest. */
+            struct story *s = &lib->stories[0];
+            SWAP(s->title, hs->title);
+            SWAP(s->author, hs->author);
+            SWAP(s->dir, hs->dir);
+            SWAP(s->alias, hs->alias);
+            SWAP(s->n_alias, hs->n_alias);
+            SWAP(s->meta, hs->meta);
+            memcpy(s->id, hs->id, sizeof s->id);
+            s->partial = true;
+            s->total = hs->total > len ? hs->total : len;
+            return lib;
         }
-        if (k < AT_TRIES)
-            cand[k] = at;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t s0 = cand[i] - off;
-        if (s0 > 0 && full->text[s0 - 1] != '\n')
-            continue;   /* a chapter begins on a line */
-        size_t e0 = cand[i] + AT_AFTER < len ? cand[i] + AT_AFTER : len;
-        while (e0 < len && e0 > cand[i] && full->text[e0 - 1] != '\n')
-            e0--;   /* whole lines */
-        if (e0 <= cand[i])
-            continue;
-        struct library *lib = open_window(head->root, full, s0, e0, key);
-        if (!lib)
-            continue;
-        /* The story is the head's: its title, author, id and the rest. */
-        struct story *s = &lib->stories[0];
-        SWAP(s->title, hs->title);
-        SWAP(s->author, hs->author);
-        SWAP(s->dir, hs->dir);
-        SWAP(s->alias, hs->alias);
-        SWAP(s->n_alias, hs->n_alias);
-        SWAP(s->meta, hs->meta);
-        memcpy(s->id, hs->id, sizeof s->id);
-        s->partial = true;
-        s->total = hs->total > len ? hs->total : len;
-        return lib;
+        if ((slo == lo && shi == hi) || f.n_tried == AT_TRIES)
+            break;
     }
     decode_free(full);
     set_err(err, "%s: the saved place was not found near %.2f%%", head->root, p);

@@ -277,16 +277,28 @@ static bool take_whole(struct ui *ui)
     return true;
 }
 
-/* Does the head of the partial story s hold the place saved for it (in one
- * of its chapters but the last, which the head may cut)? */
+/* Does the head of the partial story s hold the place saved for it: in one
+ * of its chapters but the last, or in the last (which the head may cut) a
+ * screen's worth of bytes before the cut (two bytes a cell, as the
+ * reader's moves inside a head count them: ui_reader.c's head_margin)?
+ * A place saved at the story's start is in the head's one chapter. */
 static bool head_holds_saved(const struct ui *ui, const struct story *s)
 {
     struct bm_pos pos;
     if (!ui->bm || !bookmarks_get_last(ui->bm, s->id, &pos))
         return true;
-    for (size_t i = 0; i + 1 < s->n_ch; i++)
-        if (strcmp(s->ch[i].key, pos.chapter_key) == 0)
+    for (size_t i = 0; i < s->n_ch; i++) {
+        if (strcmp(s->ch[i].key, pos.chapter_key) != 0)
+            continue;
+        if (i + 1 < s->n_ch)
             return true;
+        size_t cells = 80 * 24;   /* the screen is not open yet */
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+            cells = (size_t)ws.ws_row * ws.ws_col;
+        const struct edition *e = &s->ch[i].ed[0];
+        return pos.off < e->end - e->start && e->start + pos.off + 2 * cells <= e->end;
+    }
     return false;
 }
 

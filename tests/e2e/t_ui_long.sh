@@ -52,7 +52,7 @@ held 4000
 ui_keys /
 ui_type "the Queen, turning purple"
 ui_keys Enter
-check "a search from the head finds text in the last chapter" status_has " 12/12 "
+check "a search from the head finds text in the last chapter" ui_until status_has " 12/12 "
 check "the match is on the screen" ui_wait "said the Queen, turning purple"
 $UI_T send-keys -t q q
 ui_dead >/dev/null
@@ -104,6 +104,75 @@ ui_keys [
 check "[ waits for the whole story and shows chapter XI" ui_until status_has " 11/12 "
 $UI_T send-keys -t q q
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
+XDG_STATE_HOME=$S0
+
+# 3c. A place saved at the story's start (q at once above, the whole
+#     story held back a minute) is in the head: reopened from it at once
+#     (1/...), not after the whole story (before, a place in the head's
+#     last chapter was read as past the head: this file has a byte order
+#     mark, so the reader waited the minute for the whole story).
+S0=$XDG_STATE_HOME
+XDG_STATE_HOME="$TMPD/state-wait2"
+check "a place was saved at the start" grep -q "^last" "$XDG_STATE_HOME/quire/bookmarks"
+held 60000
+check "reopened at the start: from the head, before the whole story (1/$ELL)" status_has "1/$ELL"
+ui_keys q
+check_eq "q quits at once" "$(ui_dead)" "0 0"
+XDG_STATE_HOME=$S0
+
+# 3d. Generated long stories (plain UTF-8, every word unique): 150
+#     chapters; 4 chapters of 120 KB; one chapter with no heading at all
+#     (the place far into its chapter: its start and the place's lines
+#     are read, not the bytes between).  Each read to 50% and to 99%,
+#     then reopened there: the chapter that holds the place is read from
+#     there (library_open_at), and the screen is the one reading there
+#     showed, before the whole story arrives and after (bottom line and
+#     all); the saved place does not move when the whole story arrives.
+gen() {   # gen CHAPTERS PARAGRAPHS HEADINGS(1/0) > FILE
+    awk -v nc="$1" -v np="$2" -v hd="$3" 'BEGIN {
+        print "The Generated Road by Gen Author"; print ""
+        for (c = 1; c <= nc; c++) {
+            if (hd) printf "Chapter %d\n\n", c
+            for (p = 1; p <= np; p++) {
+                l = ""
+                for (w = 1; w <= 40; w++) l = l sprintf("w%dc%dp%d ", w, c, p)
+                print l "end."; print ""
+            }
+        }
+    }'
+}
+gen 150 12 1 >"$TMPD/gen-150.txt"
+gen 4 300 1 >"$TMPD/gen-4.txt"
+gen 1 1200 0 >"$TMPD/gen-1.txt"
+S0=$XDG_STATE_HOME
+bm_last() { grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5; }
+for nch in 150 4 1; do   # (ui_keys uses $n)
+    GEN="$TMPD/gen-$nch.txt"
+    for at in 50 99; do
+        XDG_STATE_HOME="$TMPD/state-gen-$nch-$at"
+        ui_start 80 24 "$GEN"
+        ui_type "$at%"
+        check "$nch chapters, $at%: read there (the whole story: n/$nch)" \
+            ui_until status_has "/$nch "
+        BODY=$(ui_screen | sed '$d')
+        STAT=$(ui_status | sed 's/#[0-9]* *$//')
+        $UI_T send-keys -t q q
+        ui_dead >/dev/null
+        PLACE=$(bm_last)
+        ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$GEN")"
+        check "$nch chapters, $at%: reopened before the whole story (no chapter count)" \
+            status_has "$ELL"
+        check_eq "$nch chapters, $at%: the screen reading there showed" "$(ui_screen | sed '$d')" \
+            "$BODY"
+        check "$nch chapters, $at%: the whole story arrives" ui_until status_has "/$nch "
+        check_eq "$nch chapters, $at%: the same screen after it" "$(ui_screen | sed '$d')" "$BODY"
+        check_eq "$nch chapters, $at%: and the same bottom line" \
+            "$(ui_status | sed 's/#[0-9]* *$//')" "$STAT"
+        $UI_T send-keys -t q q
+        check_eq "$nch chapters, $at%: quits cleanly" "$(ui_dead)" "0 0"
+        check_eq "$nch chapters, $at%: the saved place did not move" "$(bm_last)" "$PLACE"
+    done
+done
 XDG_STATE_HOME=$S0
 
 # 4. The same story in Windows-1252 and in UTF-16 (converted as it is
