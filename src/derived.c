@@ -376,7 +376,8 @@ static bool rd_line(struct rd *r, char *line, size_t cap)
  * *out malloc'd or NULL for "-". */
 static bool rd_str(struct rd *r, const char *rest, char **out)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
     if (strcmp(rest, "-") == 0)
         return true;
     char *end;
@@ -384,9 +385,11 @@ static bool rd_str(struct rd *r, const char *rest, char **out)
     if (end == rest || *end || l > r->n - r->p || r->n - r->p - l < 1 || r->s[r->p + l] != '\n' ||
         memchr(r->s + r->p, '\0', l))
         return false;
-    *out = xmalloc(l + 1);
-    memcpy(*out, r->s + r->p, l);
-    (*out)[l] = '\0';
+    if (out) {   /* else skipped */
+        *out = xmalloc(l + 1);
+        memcpy(*out, r->s + r->p, l);
+        (*out)[l] = '\0';
+    }
     r->p += l + 1;
     return true;
 }
@@ -426,8 +429,9 @@ static bool rd_num(const char **p, bool neg, long long *v)
 
 /* A chapter line "ch START END FRONT_END BODY BACK NUMBER t LEN" and its
  * title (the per-chapter parse: no sscanf, a 3,000-chapter head is read
- * before the first screen). */
-static bool rd_chapter(struct rd *r, struct parse_chapter *c)
+ * before the first screen); the title skipped (c->title NULL) when the
+ * chapter begins before `from`. */
+static bool rd_chapter(struct rd *r, struct parse_chapter *c, size_t from)
 {
     char line[160];
     if (!rd_line(r, line, sizeof line) || strncmp(line, "ch ", 3) != 0)
@@ -445,7 +449,8 @@ static bool rd_chapter(struct rd *r, struct parse_chapter *c)
     c->body = (size_t)v[3];
     c->back = (size_t)v[4];
     c->number = (int)v[5];
-    return rd_str(r, p + 2, &c->title);
+    c->title = NULL;
+    return rd_str(r, p + 2, c->start >= from ? &c->title : NULL);
 }
 
 void derived_chapters_free(struct parse_result *pr)
@@ -458,8 +463,13 @@ void derived_chapters_free(struct parse_result *pr)
     memset(pr, 0, sizeof *pr);
 }
 
-bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
-                      char **format)
+bool derived_chapters(struct derived *d, size_t head, struct parse_result *pr, char **format)
+{
+    return derived_chapters_from(d, 0, head, pr, format);
+}
+
+bool derived_chapters_from(struct derived *d, size_t from, size_t head, struct parse_result *pr,
+                           char **format)
 {
     memset(pr, 0, sizeof *pr);
     *format = NULL;
@@ -467,15 +477,17 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
         return false;
     const char *s = (const char *)d->map + d->ch_off;
     size_t n = d->ch_len;
-    /* the digest line: "csum " + 16 hex digits + "\n" */
+    /* the digest line: "csum " + 16 hex digits + "\n" (checked once for
+     * the mapping: it is read-only) */
     size_t body_len = n - 22;
     unsigned long long want = 0;
     char tail[23];
     memcpy(tail, s + body_len, 22);
     tail[22] = '\0';
-    if (sscanf(tail, "csum %16llx", &want) != 1 || tail[21] != '\n' ||
-        want != fnv1a(FNV_OFFSET, s, body_len))
+    if (!d->ch_ok && (sscanf(tail, "csum %16llx", &want) != 1 || tail[21] != '\n' ||
+                      want != fnv1a(FNV_OFFSET, s, body_len)))
         return false;
+    d->ch_ok = true;
     struct rd r = {s, 0, body_len};
     char line[160];
     size_t count = 0;
@@ -484,21 +496,35 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
               sscanf(line, "body %zu count %zu", &pr->body, &count) == 2 &&
               count <= body_len / 16 + 1 && pr->body <= d->len;
     if (ok) {
-        pr->ch = xcalloc(count ? count : 1, sizeof *pr->ch);
+        /* grown as kept: a window keeps a few of thousands */
+        size_t cap = head ? 16 : count;
+        pr->ch = xcalloc(cap ? cap : 1, sizeof *pr->ch);
         size_t prev_end = pr->body;
-        for (size_t i = 0; ok && i < count; i++) {
-            struct parse_chapter *c = &pr->ch[i];
-            ok = rd_chapter(&r, c) && c->start >= prev_end && c->start <= c->front_end &&
+        size_t i = 0;
+        for (; ok && i < count; i++) {
+            if (pr->n_ch == cap) {
+                XGROW(pr->ch, cap, pr->n_ch + 1);
+                memset(&pr->ch[pr->n_ch], 0, (cap - pr->n_ch) * sizeof *pr->ch);
+            }
+            struct parse_chapter *c = &pr->ch[pr->n_ch];
+            ok = rd_chapter(&r, c, from) && c->start >= prev_end && c->start <= c->front_end &&
                  c->front_end <= c->body && c->body <= c->end && c->back <= c->end &&
                  c->end <= d->len;
-            if (!ok)
+            if (!ok) {
+                free(c->title);
+                c->title = NULL;
                 break;
+            }
             prev_end = c->end;
-            pr->n_ch = i + 1;
-            if (head && c->end >= head && c->body < c->back)
+            if (c->start < from)
+                continue;   /* before the ones asked for: read past */
+            pr->n_ch++;
+            if (head && c->end >= head && c->body < c->back) {
+                i++;
                 break;   /* enough for a head, and not a bare heading */
+            }
         }
-        ok = ok && (pr->n_ch < count || r.p == body_len);
+        ok = ok && (i < count || r.p == body_len);
     }
     if (!ok) {
         derived_chapters_free(pr);

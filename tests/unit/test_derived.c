@@ -141,6 +141,26 @@ static void test_round_trip(void)
           derived_chapters(&d, 38, &pr, &format) && pr.n_ch == 2);
     parse_result_free(&pr);
     free(format);
+    /* a window (library_open_at): from a chapter's start on */
+    size_t c2 = eb.pr.ch[1].start;
+    CHECK("from chapter 2's start: chapter 2 alone, its title kept",
+          derived_chapters_from(&d, c2, 0, &pr, &format) && pr.n_ch == 1 &&
+              pr.ch[0].start == c2 && pr.ch[0].end == eb.len && pr.ch[0].title &&
+              strcmp(pr.ch[0].title, "Two\nlines") == 0);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("from a byte inside chapter 1: the next chapter on",
+          derived_chapters_from(&d, 5, 0, &pr, &format) && pr.n_ch == 1 && pr.ch[0].start == c2);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("from past the last chapter's start: none, and no error",
+          derived_chapters_from(&d, c2 + 1, 0, &pr, &format) && pr.n_ch == 0);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("from 0 to 20 bytes: the head's", derived_chapters_from(&d, 0, 20, &pr, &format) &&
+                                                pr.n_ch == 1 && pr.ch[0].end == 37);
+    parse_result_free(&pr);
+    free(format);
     derived_close(&d);
     CHECK("closed: zeroed", d.map == NULL && d.text == NULL);
 
