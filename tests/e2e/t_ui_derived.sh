@@ -144,6 +144,29 @@ ui_keys q
 check_eq "fresh: quits" "$(ui_dead)" "0 0"
 check "fresh: through the plugin" test "$(plugin_loads fresh)" -gt 0
 
+# Quit during the first reading, before the whole conversion (held back
+# for good here): q quits at once, and the conversion is finished apart
+# (a detached `quire --render --chapter 1`): the derived file appears, and
+# the next reading needs no plugin.
+rm -rf "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=100000 $(ui_quote "$QUIRE" "$B")"
+check "quit early: the first chapter" ui_wait "Watch 1 line 1:"
+ui_keys q
+check_eq "quit early: q quits at once" "$(ui_dead)" "0 0"
+derived_there() { ls "$XDG_CACHE_HOME"/quire/derived-* >/dev/null 2>&1; }
+i=0
+while ! derived_there && [ $i -lt 1200 ]; do   # the event, or two minutes
+    sleep 0.1
+    i=$((i + 1))
+done
+check "quit early: the derived file is written all the same" derived_there
+ld_run after_quit "$B"
+check "after quit: the first chapter" ui_wait "Watch 1 line 1:"
+check_eq "after quit: the same first screen" "$(page)" "$first_cold"
+ui_keys q
+check_eq "after quit: quits" "$(ui_dead)" "0 0"
+check_eq "after quit: the plugin is not loaded" "$(plugin_loads after_quit)" 0
+
 # A corrupt derived file is noticed, never shown: converted again.
 for f in "$XDG_CACHE_HOME"/quire/derived-*; do
     printf 'garbage' | dd of="$f" bs=1 seek=2000 conv=notrunc 2>/dev/null
