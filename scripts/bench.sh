@@ -319,7 +319,8 @@ fi
 # against `less +Np`; Meridianholt marks 50% of the bytes, Ultimabrook 99%.
 echo
 echo "== reopened at the saved place (median of $RUNS; warm: index cache kept, cold: emptied before each run)"
-printf '%-6s %-5s %9s %9s %9s %8s %8s %9s %9s %8s %8s %8s\n' "size" "at" "quire" "q-cold" "less" "ratio" "r-cold" "anon KiB" "less anon" "q-cpu" "l-cpu" "r-cpu"
+printf '%-6s %-5s %9s %9s %9s %8s %8s %9s %9s %8s %8s %8s\n' "size" "at" "quire" "q-cold" "less" \
+    "ratio" "r-cold" "anon KiB" "less anon" "q-cpu" "l-cpu" "r-cpu"
 for s in $SIZES; do
     f="$W/serial-$s.txt"
     for p in 0 50 99; do
@@ -329,7 +330,8 @@ for s in $SIZES; do
             wait:$m send:qq -- "$Q" "$f" >/dev/null 2>&1
         [ $p = 0 ] && XDG_STATE_HOME="$W/state-at" XDG_CACHE_HOME="$W/cache-at" "$PT" -s 80x24 \
             $FIRST send:qq -- "$Q" "$f" >/dev/null 2>&1
-        : >"$W/v-aw"; : >"$W/v-ac"; : >"$W/v-al"; : >"$W/v-am"; : >"$W/v-alm"; : >"$W/v-aqc"; : >"$W/v-alc"
+        : >"$W/v-aw"; : >"$W/v-ac"; : >"$W/v-al"; : >"$W/v-am"; : >"$W/v-alm"
+        : >"$W/v-aqc"; : >"$W/v-alc"
         i=0
         while [ $i -lt "$RUNS" ]; do
             XDG_STATE_HOME="$W/state-at" XDG_CACHE_HOME="$W/cache-at" "$PT" -s 80x24 wait:$m cpu mem \
@@ -349,8 +351,10 @@ for s in $SIZES; do
         am=$(median <"$W/v-am"); alm=$(median <"$W/v-alm")
         aqc=$(median <"$W/v-aqc"); alc=$(median <"$W/v-alc")
         printf '%-6s %-5s %9s %9s %9s %8s %8s %9s %9s %8s %8s %8s\n' "${s}MB" "$p%" "$aw" "$ac" "$al" \
-            "$(ratio "$aw" "$al")" "$(ratio "$ac" "$al")" "$am" "$alm" "$aqc" "$alc" "$(ratio "$aqc" "$alc")"
-        record "reopen $s at=$p quire=$aw quire_cold=$ac less=$al quire_anon=$am less_anon=$alm quire_cpu=$aqc less_cpu=$alc"
+            "$(ratio "$aw" "$al")" "$(ratio "$ac" "$al")" "$am" "$alm" "$aqc" "$alc" \
+            "$(ratio "$aqc" "$alc")"
+        record "reopen $s at=$p quire=$aw quire_cold=$ac less=$al quire_anon=$am less_anon=$alm" \
+            "quire_cpu=$aqc less_cpu=$alc"
     done
 done
 

@@ -483,6 +483,12 @@ struct at_find {
     size_t n_tried;
 };
 
+/* The distance between two offsets. */
+static size_t dist(size_t a, size_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
 /* Up to `max` places in [slo, shi] where f's context begins, not yet
  * tried, nearest the estimate first, into cand; returns how many.  The
  * context's first word is looked for (memmem); a context that begins
@@ -516,9 +522,9 @@ static size_t at_candidates(const struct at_find *f, size_t slo, size_t shi, siz
                 seen = seen || f->tried[i] == at;
             if (seen)
                 continue;
-            size_t d = at > f->est ? at - f->est : f->est - at;
+            size_t d = dist(at, f->est);
             size_t k = n < max ? n++ : max;
-            while (k > 0 && (cand[k - 1] > f->est ? cand[k - 1] - f->est : f->est - cand[k - 1]) > d) {
+            while (k > 0 && dist(cand[k - 1], f->est) > d) {
                 if (k < max)
                     cand[k] = cand[k - 1];
                 k--;
@@ -673,8 +679,8 @@ static struct library *open_long(const char *path, struct source *full, size_t s
         return NULL;
     struct story *s = &lib->stories[0];
     struct edition *e = &s->ch[0].ed[0];
-    if (s->n_ch != 1 || s->ch[0].n_ed != 1 || e->end != a1 || e->back != a1) {
-        library_free(lib);   /* a chapter or back matter ends in its start */
+    if (s->n_ch != 1 || s->ch[0].n_ed != 1 || e->end != a1 || e->back != a1 || e->body >= a1) {
+        library_free(lib);   /* a chapter or back matter ends in its start, or no text begins */
         return NULL;
     }
     e->end = e0;

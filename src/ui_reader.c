@@ -50,6 +50,20 @@ static void reader_save(struct ui *ui)
     memset(&pos, 0, sizeof pos);
     bookmarks_make_pos(rd->s, rd->v.top.ci, ui_view_off(&rd->v), &pos);
     pos.percent = ui_view_percent(&rd->v);   /* 100 with the last line on screen */
+    struct bm_pos was;
+    if (rd->s->partial && bookmarks_get_last(ui->bm, rd->s->id, &was)) {
+        /* A partial story does not know every chapter: the count is the
+         * one saved before when larger; and the chapters from a saved
+         * place on (library_open_at: not from the file's start) are
+         * numbered from the place saved before. */
+        if (was.n_chapters > pos.n_chapters)
+            pos.n_chapters = was.n_chapters;
+        for (size_t k = 0; rd->s->ch[0].ed[0].start > 0 && k < rd->s->n_ch; k++)
+            if (strcmp(rd->s->ch[k].key, was.chapter_key) == 0 && was.chapter >= k) {
+                pos.chapter = was.chapter - k + pos.chapter;
+                break;
+            }
+    }
     bookmarks_set_last(ui->bm, rd->s->id, rd->s->title, &pos);
     ui_bm_save(ui);
     pace_save(ui->pace);

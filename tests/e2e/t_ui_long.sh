@@ -171,6 +171,15 @@ for nch in 150 4 1; do   # (ui_keys uses $n)
         $UI_T send-keys -t q q
         check_eq "$nch chapters, $at%: quits cleanly" "$(ui_dead)" "0 0"
         check_eq "$nch chapters, $at%: the saved place did not move" "$(bm_last)" "$PLACE"
+        # quitting before the whole story arrives: the place saved again
+        # is the same, chapter number and count too (--bookmarks shows
+        # them when the file is gone)
+        BMS=$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5,9)
+        ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 $(ui_quote "$QUIRE" "$GEN")"
+        ui_keys q
+        check_eq "$nch chapters, $at%: quit before the whole story: quits" "$(ui_dead)" "0 0"
+        check_eq "$nch chapters, $at%: the same place, chapter number and count" \
+            "$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5,9)" "$BMS"
     done
 done
 XDG_STATE_HOME=$S0
