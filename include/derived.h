@@ -21,7 +21,9 @@
  * Written atomically (a temporary file renamed over it).  Bounded: after
  * each write the oldest derived files (by modification time; a file used
  * is touched) are removed while there are more than DERIVED_MAX_FILES or
- * they hold more than DERIVED_MAX_BYTES.
+ * they hold more than DERIVED_MAX_BYTES; a temporary file left by a writer
+ * that died before its rename (ten minutes old) is removed too, a younger
+ * one (another writer's) neither counted nor removed.
  *
  * Off until derived_enable(true) (main: reading a story, not --list);
  * QUIRE_NO_CACHE set (see rec_cache_path) or no cache folder: off. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -280,9 +281,16 @@ static int dfile_older(const void *a, const void *b)
     return x->mtime_ns < y->mtime_ns ? -1 : x->mtime_ns > y->mtime_ns;
 }
 
-/* Remove the oldest derived files of folder `dir` beyond the bounds. */
+/* A temporary file (derived_write's, before its rename) older than this
+ * was left by a writer that died: removed. */
+#define TMP_STALE_S 600
+
+/* Remove the oldest derived files of folder `dir` beyond the bounds, and
+ * the temporary files of writers that died; a younger temporary file is
+ * another writer's, left alone and not counted. */
 static void bound_folder(const char *dir)
 {
+    time_t now = time(NULL);
     DIR *dp = opendir(dir);
     if (!dp)
         return;
@@ -296,6 +304,12 @@ static void bound_folder(const char *dir)
         char *p = xasprintf("%s/%s", dir, de->d_name);
         struct stat st;
         if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(p);
+            continue;
+        }
+        if (strstr(de->d_name, ".tmp.")) {
+            if (now - st.st_mtime > TMP_STALE_S)
+                unlink(p);   /* its writer was killed before it renamed it */
             free(p);
             continue;
         }
