@@ -753,11 +753,11 @@ static struct library *open_derived_window(const char *path, struct source *full
 #define AT_EBOOK_AFTER ((size_t)64 * 1024)
 
 /* library_open_at for an ebook whose head came from its derived file
- * (hsrc): all its chapters from that file; the context looked for as in a
- * text, each place found tried as `off` bytes into a chapter that begins
- * there; the window is that chapter and the ones after it to about
- * `after` bytes past the place (whole chapters with words, the last cut
- * at a line's end). */
+ * (hsrc): the context looked for in its text as in a text file's, each
+ * place found tried as `off` bytes into a chapter that begins there; the
+ * window is that chapter and the ones after it to about `after` bytes
+ * past the place (the derived file's chapters, derived_chapters_from: to
+ * the first with words that ends past it, cut at a line's end). */
 static struct library *open_at_derived(struct library *head, const char *key, size_t off,
                                        const char *context, double percent, char **err)
 {
