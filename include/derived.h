@@ -21,7 +21,9 @@
  * Written atomically (a temporary file renamed over it).  Bounded: after
  * each write the oldest derived files (by modification time; a file used
  * is touched) are removed while there are more than DERIVED_MAX_FILES or
- * they hold more than DERIVED_MAX_BYTES.
+ * they hold more than DERIVED_MAX_BYTES; a temporary file left by a writer
+ * that died before its rename (ten minutes old) is removed too, a younger
+ * one (another writer's) neither counted nor removed.
  *
  * Off until derived_enable(true) (main: reading a story, not --list);
  * QUIRE_NO_CACHE set (see rec_cache_path) or no cache folder: off. */
@@ -55,6 +57,7 @@ struct derived {
     void *map;
     size_t map_len;
     size_t ch_off, ch_len;   /* the chapters section */
+    bool ch_ok;              /* ... its digest checked (derived_chapters) */
 };
 
 /* Turn the cache on or off for this process (off at start). */
@@ -100,8 +103,17 @@ bool derived_open(const char *path, const struct derived_key *k, struct derived 
  * (not a bare heading): a story's head.  False, *pr and *format empty,
  * when that section does not check out (digest, syntax, offsets outside
  * the text or out of order). */
-bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
-                      char **format);
+bool derived_chapters(struct derived *d, size_t head, struct parse_result *pr, char **format);
+
+/* derived_chapters from the first chapter that begins at or after byte
+ * `from` of the text (the ones before it are read past, not kept; none
+ * when no chapter begins there), up to the first that ends at or past
+ * `head` and has a body (head 0: to the last): a window of a story, as
+ * library_open_at reads one.  The section's digest is checked once for a
+ * mapping (the first call that succeeds): later calls read only the
+ * chapters. */
+bool derived_chapters_from(struct derived *d, size_t from, size_t head, struct parse_result *pr,
+                           char **format);
 
 /* Free what derived_chapters put in *pr (title, author, chapters) and
  * zero it: parse_result_free without the parser (derived.c sits below

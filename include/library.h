@@ -58,7 +58,17 @@ struct library *library_open_head(const char *path, size_t head, char **err);
  * mapped, of which only those bytes are checked and read), title, author,
  * id and the rest taken from the head's story (which loses them: free
  * the head after).  NULL with *err set when the place is not found so
- * (the caller then waits for the whole story). */
+ * (the caller then waits for the whole story).
+ *
+ * An EPUB or HTML head read from its derived file (derived.h): the
+ * context is looked for around the percent's byte of the derived text,
+ * and the chapters kept are the derived file's own (derived_chapters_from)
+ * from the one that begins `off` bytes before the place to the first
+ * with words that ends about a screen past it (the last cut at a line's
+ * end), analysed as the whole story's are; the text and blocks are the
+ * head's mapping, which the library takes over (the head keeps no
+ * source).  No plugin is loaded.  A head converted from the zip has no
+ * derived file: NULL. */
 struct library *library_open_at(struct library *head, const char *key, size_t off,
                                 const char *context, double percent, char **err);
 

@@ -33,7 +33,14 @@ bool loader_ready(struct loader *l);
 struct library *loader_wait(struct loader *l, char **err);
 
 /* Wait for the thread and free the loader and any library not taken; NULL
- * is a no-op. */
+ * is a no-op.  Except when the thread is still converting an ebook
+ * through the plugin whose derived file would be kept (a first reading,
+ * derived.h): then q must not wait for it (1.5 s at 32 MB), and the
+ * conversion is finished in a process of its own, detached from the
+ * terminal (this binary, `--render --chapter 1 -- ROOT`, output to
+ * /dev/null: it reads the whole story and keeps its derived file); the
+ * thread is left to end with the process and the loader is not freed.
+ * Called as the process ends. */
 void loader_free(struct loader *l);
 
 #endif

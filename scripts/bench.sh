@@ -231,7 +231,9 @@ done
 # here with awk and zip; its first screen with a warm cache (the derived
 # text of an earlier reading: derived.h) and a cold one (everything
 # converted first), against less on the same text as TXT; private memory
-# (anon) after the first screen and at the end, beside the 1 MB EPUB's.
+# (anon) after the first screen and at the end, beside the 1 MB EPUB's;
+# reopened at a place saved at 50% and 99% (from the derived file) against
+# `less +50p`/`+99p` on the TXT.
 # make_epub TXT EPUB: the EPUB of a serial
 make_epub() {
     d="$W/epub-build"
@@ -309,6 +311,31 @@ if command -v zip >/dev/null 2>&1; then
         printf '%-6s %-22s %9s %9s %9s\n' "${s}MB" "EPUB anon KiB first/end" "${ea1:--}" "${ea2:--}" ""
         printf '%-6s %-22s %9s\n' "${s}MB" "EPUB peak RSS KiB" "${eh:--}"
         record "epub_mem $s anon_first=${ea1:--} anon_end=${ea2:--} hwm=${eh:--}"
+        # reopened at a place saved at 50% and 99% (warm: the derived file
+        # from the reading above), against less +Np on the TXT
+        for p in 50 99; do
+            case $p in 50) m=Meridianholt;; 99) m=Ultimabrook;; esac
+            rm -rf "$W/state-eat"
+            XDG_STATE_HOME="$W/state-eat" XDG_CACHE_HOME="$W/cache-epub" "$PT" -s 80x24 $FIRST \
+                send:$p% wait:$m send:qq -- "$Q" "$e" >/dev/null 2>&1
+            : >"$W/v-eaw"; : >"$W/v-eac"; : >"$W/v-elw"; : >"$W/v-elc"
+            i=0
+            while [ $i -lt "$FIRST_RUNS" ]; do
+                XDG_STATE_HOME="$W/state-eat" XDG_CACHE_HOME="$W/cache-epub" "$PT" -s 80x24 \
+                    wait:$m cpu send:qq -- "$Q" "$e" >"$W/pt.out" 2>/dev/null
+                step wait:$m "$W/pt.out" >>"$W/v-eaw"; step cpu "$W/pt.out" >>"$W/v-eac"
+                "$PT" -s 80x24 wait:$m cpu send:q -- less +${p}p "$t" >"$W/pt.out" 2>/dev/null
+                step wait:$m "$W/pt.out" >>"$W/v-elw"; step cpu "$W/pt.out" >>"$W/v-elc"
+                i=$((i + 1))
+            done
+            eaw=$(median <"$W/v-eaw"); eac=$(median <"$W/v-eac")
+            elw=$(median <"$W/v-elw"); elc=$(median <"$W/v-elc")
+            printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "EPUB reopened $p% ms" "$eaw" "" "$elw" \
+                "$(ratio "$eaw" "$elw")" ""
+            printf '%-6s %-22s %9s %9s %9s %8s %8s\n' "${s}MB" "  CPU (ms)" "$eac" "" "$elc" \
+                "$(ratio "$eac" "$elc")" ""
+            record "epub_reopen $s at=$p quire=$eaw less=$elw quire_cpu=$eac less_cpu=$elc"
+        done
     done
 else
     echo "bench: zip is not installed: the EPUB figures are skipped"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -296,9 +297,16 @@ static int dfile_older(const void *a, const void *b)
     return x->mtime_ns < y->mtime_ns ? -1 : x->mtime_ns > y->mtime_ns;
 }
 
-/* Remove the oldest derived files of folder `dir` beyond the bounds. */
+/* A temporary file (derived_write's, before its rename) older than this
+ * was left by a writer that died: removed. */
+#define TMP_STALE_S 600
+
+/* Remove the oldest derived files of folder `dir` beyond the bounds, and
+ * the temporary files of writers that died; a younger temporary file is
+ * another writer's, left alone and not counted. */
 static void bound_folder(const char *dir)
 {
+    time_t now = time(NULL);
     DIR *dp = opendir(dir);
     if (!dp)
         return;
@@ -312,6 +320,12 @@ static void bound_folder(const char *dir)
         char *p = xasprintf("%s/%s", dir, de->d_name);
         struct stat st;
         if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(p);
+            continue;
+        }
+        if (strstr(de->d_name, ".tmp.")) {
+            if (now - st.st_mtime > TMP_STALE_S)
+                unlink(p);   /* its writer was killed before it renamed it */
             free(p);
             continue;
         }
@@ -392,7 +406,8 @@ static bool rd_line(struct rd *r, char *line, size_t cap)
  * *out malloc'd or NULL for "-". */
 static bool rd_str(struct rd *r, const char *rest, char **out)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
     if (strcmp(rest, "-") == 0)
         return true;
     char *end;
@@ -400,9 +415,11 @@ static bool rd_str(struct rd *r, const char *rest, char **out)
     if (end == rest || *end || l > r->n - r->p || r->n - r->p - l < 1 || r->s[r->p + l] != '\n' ||
         memchr(r->s + r->p, '\0', l))
         return false;
-    *out = xmalloc(l + 1);
-    memcpy(*out, r->s + r->p, l);
-    (*out)[l] = '\0';
+    if (out) {   /* else skipped */
+        *out = xmalloc(l + 1);
+        memcpy(*out, r->s + r->p, l);
+        (*out)[l] = '\0';
+    }
     r->p += l + 1;
     return true;
 }
@@ -442,8 +459,9 @@ static bool rd_num(const char **p, bool neg, long long *v)
 
 /* A chapter line "ch START END FRONT_END BODY BACK NUMBER t LEN" and its
  * title (the per-chapter parse: no sscanf, a 3,000-chapter head is read
- * before the first screen). */
-static bool rd_chapter(struct rd *r, struct parse_chapter *c)
+ * before the first screen); the title skipped (c->title NULL) when the
+ * chapter begins before `from`. */
+static bool rd_chapter(struct rd *r, struct parse_chapter *c, size_t from)
 {
     char line[160];
     if (!rd_line(r, line, sizeof line) || strncmp(line, "ch ", 3) != 0)
@@ -461,7 +479,8 @@ static bool rd_chapter(struct rd *r, struct parse_chapter *c)
     c->body = (size_t)v[3];
     c->back = (size_t)v[4];
     c->number = (int)v[5];
-    return rd_str(r, p + 2, &c->title);
+    c->title = NULL;
+    return rd_str(r, p + 2, c->start >= from ? &c->title : NULL);
 }
 
 void derived_chapters_free(struct parse_result *pr)
@@ -474,8 +493,13 @@ void derived_chapters_free(struct parse_result *pr)
     memset(pr, 0, sizeof *pr);
 }
 
-bool derived_chapters(const struct derived *d, size_t head, struct parse_result *pr,
-                      char **format)
+bool derived_chapters(struct derived *d, size_t head, struct parse_result *pr, char **format)
+{
+    return derived_chapters_from(d, 0, head, pr, format);
+}
+
+bool derived_chapters_from(struct derived *d, size_t from, size_t head, struct parse_result *pr,
+                           char **format)
 {
     memset(pr, 0, sizeof *pr);
     *format = NULL;
@@ -483,15 +507,17 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
         return false;
     const char *s = (const char *)d->map + d->ch_off;
     size_t n = d->ch_len;
-    /* the digest line: "csum " + 16 hex digits + "\n" */
+    /* the digest line: "csum " + 16 hex digits + "\n" (checked once for
+     * the mapping: it is read-only) */
     size_t body_len = n - 22;
     unsigned long long want = 0;
     char tail[23];
     memcpy(tail, s + body_len, 22);
     tail[22] = '\0';
-    if (sscanf(tail, "csum %16llx", &want) != 1 || tail[21] != '\n' ||
-        (!atomic_load(&skip_digests) && want != fnv1a(FNV_OFFSET, s, body_len)))
+    if (!d->ch_ok && (sscanf(tail, "csum %16llx", &want) != 1 || tail[21] != '\n' ||
+                      (!atomic_load(&skip_digests) && want != fnv1a(FNV_OFFSET, s, body_len))))
         return false;
+    d->ch_ok = true;
     struct rd r = {s, 0, body_len};
     char line[160];
     size_t count = 0;
@@ -500,21 +526,35 @@ bool derived_chapters(const struct derived *d, size_t head, struct parse_result 
               sscanf(line, "body %zu count %zu", &pr->body, &count) == 2 &&
               count <= body_len / 16 + 1 && pr->body <= d->len;
     if (ok) {
-        pr->ch = xcalloc(count ? count : 1, sizeof *pr->ch);
+        /* grown as kept: a window keeps a few of thousands */
+        size_t cap = head ? 16 : count;
+        pr->ch = xcalloc(cap ? cap : 1, sizeof *pr->ch);
         size_t prev_end = pr->body;
-        for (size_t i = 0; ok && i < count; i++) {
-            struct parse_chapter *c = &pr->ch[i];
-            ok = rd_chapter(&r, c) && c->start >= prev_end && c->start <= c->front_end &&
+        size_t i = 0;
+        for (; ok && i < count; i++) {
+            if (pr->n_ch == cap) {
+                XGROW(pr->ch, cap, pr->n_ch + 1);
+                memset(&pr->ch[pr->n_ch], 0, (cap - pr->n_ch) * sizeof *pr->ch);
+            }
+            struct parse_chapter *c = &pr->ch[pr->n_ch];
+            ok = rd_chapter(&r, c, from) && c->start >= prev_end && c->start <= c->front_end &&
                  c->front_end <= c->body && c->body <= c->back && c->back <= c->end &&
                  c->end <= d->len;
-            pr->n_ch = i + 1;   /* counted even when refused: its title is freed */
-            if (!ok)
+            if (!ok) {
+                free(c->title);
+                c->title = NULL;
                 break;
+            }
             prev_end = c->end;
-            if (head && c->end >= head && c->body < c->back)
+            if (c->start < from)
+                continue;   /* before the ones asked for: read past */
+            pr->n_ch++;
+            if (head && c->end >= head && c->body < c->back) {
+                i++;
                 break;   /* enough for a head, and not a bare heading */
+            }
         }
-        ok = ok && (pr->n_ch < count || r.p == body_len);
+        ok = ok && (i < count || r.p == body_len);
     }
     if (!ok) {
         derived_chapters_free(pr);

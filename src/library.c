@@ -717,9 +717,146 @@ static struct library *open_long(const char *path, struct source *full, size_t s
     return lib;
 }
 
+/* ---- an ebook reopened at a saved place, from its derived file ---------- */
+
+/* The library of the ebook whose whole derived text is full's, holding
+ * the chapters *pr (moved; offsets full's, the last one cut at e0),
+ * analysed as the whole story's chapters are: as a file of their own
+ * that begins at the first one's start s0 (offsets from s0), then moved
+ * to full's (which it then holds).  NULL when that is not one story that
+ * begins with the chapter `key`. */
+static struct library *open_derived_window(const char *path, struct source *full,
+                                           struct parse_result *pr, size_t e0, const char *key)
+{
+    size_t s0 = pr->ch[0].start;
+    struct source *win = xcalloc(1, sizeof *win);   /* borrows full's text */
+    win->path = xstrdup(path);
+    win->text = full->text + s0;
+    win->len = e0 - s0;
+    win->enc = ENC_UTF8;
+    win->fmt = full->fmt;
+    win->format = full->format ? xstrdup(full->format) : NULL;
+    win->eb = xcalloc(1, sizeof *win->eb);
+    win->eb->pr = *pr;
+    memset(pr, 0, sizeof *pr);
+    pr = &win->eb->pr;
+    for (size_t j = 0; j < pr->n_ch; j++) {
+        struct parse_chapter *c = &pr->ch[j];
+        size_t *o[] = {&c->start, &c->end, &c->front_end, &c->body, &c->back};
+        for (size_t m = 0; m < sizeof o / sizeof *o; m++)
+            *o[m] = (*o[m] < e0 ? *o[m] : e0) - s0;
+    }
+    struct library *lib = NULL;
+    struct build b = {0};   /* b.snap false: no snapshot of a window */
+    char *e = NULL;
+    if (scan_tree(path, &b.scan, &e) == 0 && b.scan.n_files == 1) {
+        lib = xcalloc(1, sizeof *lib);
+        lib->root = xstrdup(path);
+        build_init(&b, lib);
+        struct cache_stamp st = {0};
+        analyse_source(&b, &b.scan.files[0], win, &st);   /* n_ch > 0: keeps win */
+        lib = library_build(&b);
+    } else {
+        scan_result_free(&b.scan);
+    }
+    free(e);
+    /* analysed: its chapters are no longer wanted (and freeing its ebook
+     * the plugin's way would free the text it borrows) */
+    derived_chapters_free(&win->eb->pr);
+    free(win->eb);
+    win->eb = NULL;
+    bool ok = lib && lib->n_stories == 1 && lib->n_src == 1 && lib->src[0] == win &&
+              lib->stories[0].n_ch > 0 && strcmp(lib->stories[0].ch[0].key, key) == 0;
+    if (ok) {
+        window_adopt(lib, full, s0);   /* frees win's text: none is owned */
+    } else {
+        library_free(lib);   /* holds win, when it was built */
+        if (!lib)
+            decode_free(win);
+    }
+    return ok ? lib : NULL;
+}
+
+/* The most bytes an ebook's window holds past the place (its head's
+ * chapters say little of the screen's size). */
+#define AT_EBOOK_AFTER ((size_t)64 * 1024)
+
+/* library_open_at for an ebook whose head came from its derived file
+ * (hsrc): the context looked for in its text as in a text file's, each
+ * place found tried as `off` bytes into a chapter that begins there; the
+ * window is that chapter and the ones after it to about `after` bytes
+ * past the place (the derived file's chapters, derived_chapters_from: to
+ * the first with words that ends past it, cut at a line's end). */
+static struct library *open_at_derived(struct library *head, const char *key, size_t off,
+                                       const char *context, double percent, char **err)
+{
+    struct source *hsrc = head->src[0];
+    const char *t = hsrc->text;
+    size_t len = hsrc->len;
+    /* Bytes read past the place: as many as the head's chapters hold (it
+     * was sized to the screen, then made whole chapters: its text is the
+     * whole derived text), at most AT_EBOOK_AFTER, at least AT_AFTER_MIN. */
+    const struct story *hst = &head->stories[0];
+    size_t after = hst->ch[hst->n_ch - 1].ed[0].end;
+    after = after < AT_AFTER_MIN ? AT_AFTER_MIN : after > AT_EBOOK_AFTER ? AT_EBOOK_AFTER : after;
+    double p = percent < 0 ? 0 : percent > 100 ? 100 : percent;
+    size_t est = (size_t)((double)len * p / 100.0);
+    size_t radius = 64 * 1024 + len / 2048;
+    size_t lo = est > radius ? est - radius : 0, hi = est + radius < len ? est + radius : len;
+    struct at_find f = {t, lo, hi, est, off, context, {0}, 0};
+    struct library *lib = NULL;
+    for (size_t r = AT_NEAR; !lib; r *= 8) {
+        size_t slo = est > r && est - r > lo ? est - r : lo;
+        size_t shi = est + r < hi ? est + r : hi;
+        size_t cand[AT_TRIES];
+        size_t n = at_candidates(&f, slo, shi, cand, AT_TRIES - f.n_tried);
+        for (size_t c = 0; c < n && !lib; c++) {
+            f.tried[f.n_tried++] = cand[c];
+            size_t s0 = cand[c] - off;
+            size_t e0 = window_end(t, len, cand[c], after);
+            if (e0 <= cand[c])
+                continue;
+            /* the chapters from s0 to e0, the last one with words (a bare
+             * heading is joined to the next as the whole story joins it) */
+            struct parse_result pr;
+            char *format = NULL;
+            bool got = derived_chapters_from(&hsrc->derived, s0, e0, &pr, &format);
+            free(format);
+            if (got && pr.n_ch > 0 && pr.ch[0].start == s0) {
+                if (pr.ch[pr.n_ch - 1].end < e0)
+                    e0 = pr.ch[pr.n_ch - 1].end;   /* the story's end */
+                if (e0 > cand[c])
+                    lib = open_derived_window(head->root, hsrc, &pr, e0, key);
+            }
+            derived_chapters_free(&pr);
+        }
+        if ((slo == lo && shi == hi) || f.n_tried == AT_TRIES)
+            break;
+    }
+    if (!lib) {
+        set_err(err, "%s: the saved place was not found near %.2f%%", head->root, p);
+        return NULL;
+    }
+    head->src[0] = NULL;   /* now lib's (window_adopt): the head keeps no text */
+    struct story *s = &lib->stories[0], *hs = &head->stories[0];
+    SWAP(s->title, hs->title);
+    SWAP(s->author, hs->author);
+    SWAP(s->dir, hs->dir);
+    SWAP(s->alias, hs->alias);
+    SWAP(s->n_alias, hs->n_alias);
+    SWAP(s->meta, hs->meta);
+    memcpy(s->id, hs->id, sizeof s->id);
+    s->partial = true;
+    s->total = hs->total > len ? hs->total : len;
+    return lib;
+}
+
 struct library *library_open_at(struct library *head, const char *key, size_t off,
                                 const char *context, double percent, char **err)
 {
+    if (head && head->n_stories == 1 && head->n_src == 1 && head->src[0]->eb &&
+        head->src[0]->derived.map && key && key[0] && context && strlen(context) >= 8)
+        return open_at_derived(head, key, off, context, percent, err);
     if (!head || head->n_stories != 1 || head->n_src != 1 || head->src[0]->enc != ENC_UTF8 ||
         head->src[0]->fmt != EBOOK_NONE ||   /* an ebook's head: its file is no text */
         !key || !key[0] || !context || strlen(context) < 8) {

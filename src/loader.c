@@ -1,14 +1,20 @@
 /* loader.c — library_open on a background thread (see loader.h). */
 #include "loader.h"
 
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "derived.h"
+#include "ebook_door.h"
 #include "util.h"
+
+extern char **environ;
 
 struct loader {
     pthread_t thread;
@@ -94,11 +100,59 @@ struct library *loader_wait(struct loader *l, char **err)
     return lib;
 }
 
+/* Is l converting an ebook through the plugin (a first reading, no
+ * derived file yet) whose derived file would be kept? */
+static bool converting_ebook(const struct loader *l)
+{
+    return l->threaded && !atomic_load(&l->done) && ebook_door_loaded() &&
+           ebook_door_maybe(l->root, NULL, 0) && derived_enabled() && derived_keeps_builds();
+}
+
+/* Finish l's conversion in a process of its own, detached from the
+ * terminal (its own session, /dev/null for its input and output):
+ * this quire run on the one file with `--render --chapter 1`, which reads
+ * the whole story (converting it and keeping its derived file, as the
+ * loader would have) and prints one chapter to nowhere.  True when it was
+ * started. */
+static bool spawn_finisher(const struct loader *l)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return false;
+    if (posix_spawnattr_init(&at) != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        return false;
+    }
+    for (int fd = 0; fd < 3; fd++)
+        posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd ? O_WRONLY : O_RDONLY, 0);
+    sigset_t none, dfl;
+    sigemptyset(&none);
+    sigfillset(&dfl);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &dfl);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETSIGDEF);
+    char *argv[] = {"quire", "--render", "--chapter", "1", "--width", "80", "--", l->root, NULL};
+    pid_t pid;
+    bool ok = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ) == 0;
+    posix_spawnattr_destroy(&at);
+    posix_spawn_file_actions_destroy(&fa);
+    return ok;   /* never waited for: init reaps it once this quire is gone */
+}
+
 void loader_free(struct loader *l)
 {
     if (!l)
         return;
     atomic_store(&l->stop, true);
+    if (converting_ebook(l) && spawn_finisher(l)) {
+        /* q is never held up by the conversion: it goes on in the
+         * finisher; this thread is left to end with the process (it
+         * touches nothing but its own library), l with it. */
+        pthread_detach(l->thread);
+        return;
+    }
     join(l);
     library_free(l->lib);
     free(l->err);

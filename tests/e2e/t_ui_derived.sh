@@ -96,6 +96,35 @@ check_eq "warm: quits" "$(ui_dead)" "0 0"
 check_eq "warm: the plugin is not loaded" "$(plugin_loads warm)" 0
 check "warm: the dynamic loader's log is there" sh -c 'cat "$1"/ld.warm.* | grep -q libc' _ "$TMPD"
 
+# Reopened deep (50%, 99%) from the derived file: the chapter that holds
+# the place and the ones after it, before the whole story (held back a
+# minute): the screen reading there showed, the plugin never loaded; the
+# whole story then arrives under the same screen.
+ELL=$(printf '\342\200\246')
+for at in 50 99; do
+    XDG_STATE_HOME="$TMPD/state-at-$at"
+    ui_start 80 24 "$B"
+    ui_type "$at%"
+    check "at $at%: read there (the whole story: n/60)" ui_until status_has "/60 "
+    body=$(page)
+    ui_keys q
+    check_eq "at $at%: quits" "$(ui_dead)" "0 0"
+    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 LD_DEBUG=files \
+LD_DEBUG_OUTPUT=$TMPD/ld.at$at $(ui_quote "$QUIRE" "$B")"
+    check "at $at%: reopened before the whole story (no chapter count)" \
+        ui_until status_has "$ELL"
+    check_eq "at $at%: the screen reading there showed" "$(page)" "$body"
+    ui_keys q
+    check_eq "at $at%: q quits at once" "$(ui_dead)" "0 0"
+    check_eq "at $at%: the plugin is not loaded" "$(plugin_loads at$at)" 0
+    ui_start 80 24 "$B"
+    check "at $at%: the whole story" ui_until status_has "/60 "
+    check_eq "at $at%: the same screen from the whole story" "$(page)" "$body"
+    ui_keys q
+    check_eq "at $at%: quits again" "$(ui_dead)" "0 0"
+done
+XDG_STATE_HOME=$TMPD/state
+
 # A place saved in the head: two pages into chapter 1, opened only from
 # the head (the loader held back), then quit.
 rm -rf "$XDG_STATE_HOME"
@@ -114,6 +143,29 @@ check_eq "fresh: the place saved in the head, the same words" "$(words)" "$saved
 ui_keys q
 check_eq "fresh: quits" "$(ui_dead)" "0 0"
 check "fresh: through the plugin" test "$(plugin_loads fresh)" -gt 0
+
+# Quit during the first reading, before the whole conversion (held back
+# for good here): q quits at once, and the conversion is finished apart
+# (a detached `quire --render --chapter 1`): the derived file appears, and
+# the next reading needs no plugin.
+rm -rf "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=100000 $(ui_quote "$QUIRE" "$B")"
+check "quit early: the first chapter" ui_wait "Watch 1 line 1:"
+ui_keys q
+check_eq "quit early: q quits at once" "$(ui_dead)" "0 0"
+derived_there() { ls "$XDG_CACHE_HOME"/quire/derived-* >/dev/null 2>&1; }
+i=0
+while ! derived_there && [ $i -lt 1200 ]; do   # the event, or two minutes
+    sleep 0.1
+    i=$((i + 1))
+done
+check "quit early: the derived file is written all the same" derived_there
+ld_run after_quit "$B"
+check "after quit: the first chapter" ui_wait "Watch 1 line 1:"
+check_eq "after quit: the same first screen" "$(page)" "$first_cold"
+ui_keys q
+check_eq "after quit: quits" "$(ui_dead)" "0 0"
+check_eq "after quit: the plugin is not loaded" "$(plugin_loads after_quit)" 0
 
 # A corrupt derived file is noticed, never shown: converted again.
 for f in "$XDG_CACHE_HOME"/quire/derived-*; do

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/quire-derived-XXXXXX";
@@ -181,6 +183,26 @@ static void test_round_trip(void)
           derived_chapters(&d, 38, &pr, &format) && pr.n_ch == 2);
     parse_result_free(&pr);
     free(format);
+    /* a window (library_open_at): from a chapter's start on */
+    size_t c2 = eb.pr.ch[1].start;
+    CHECK("from chapter 2's start: chapter 2 alone, its title kept",
+          derived_chapters_from(&d, c2, 0, &pr, &format) && pr.n_ch == 1 &&
+              pr.ch[0].start == c2 && pr.ch[0].end == eb.len && pr.ch[0].title &&
+              strcmp(pr.ch[0].title, "Two\nlines") == 0);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("from a byte inside chapter 1: the next chapter on",
+          derived_chapters_from(&d, 5, 0, &pr, &format) && pr.n_ch == 1 && pr.ch[0].start == c2);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("from past the last chapter's start: none, and no error",
+          derived_chapters_from(&d, c2 + 1, 0, &pr, &format) && pr.n_ch == 0);
+    parse_result_free(&pr);
+    free(format);
+    CHECK("from 0 to 20 bytes: the head's", derived_chapters_from(&d, 0, 20, &pr, &format) &&
+                                                pr.n_ch == 1 && pr.ch[0].end == 37);
+    parse_result_free(&pr);
+    free(format);
     derived_close(&d);
     CHECK("closed: zeroed", d.map == NULL && d.text == NULL);
 
@@ -334,6 +356,38 @@ static void test_round_trip(void)
 }
 
 /* The folder keeps at most DERIVED_MAX_FILES derived files, the newest. */
+/* A writer killed before its rename left its temporary file: removed at
+ * the next write once stale, though the folder is within its bounds; a
+ * fresh one (another writer's, still writing) is left alone. */
+static void test_stale_tmp(void)
+{
+    struct ebook eb;
+    make_ebook(&eb);
+    char *cdir = xasprintf("%s/cache/quire", dir);
+    char *stale = xasprintf("%s/derived-0123456789abcdef.tmp.99999.0", cdir);
+    char *fresh = xasprintf("%s/derived-0123456789abcdef.tmp.99999.1", cdir);
+    FILE *tf = fopen(stale, "w");
+    if (tf)
+        fclose(tf);
+    tf = fopen(fresh, "w");
+    if (tf)
+        fclose(tf);
+    struct timeval old[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
+    CHECK("a stale temporary file is made", utimes(stale, old) == 0);
+    char *p = write_file("tmp.epub", "one more");
+    struct derived_key k;
+    derived_key_of(p, &k);
+    CHECK_INT("a write", derived_write(p, &k, &eb, NULL), 0);
+    CHECK("the stale temporary file is gone", access(stale, F_OK) != 0);
+    CHECK("a fresh one is left alone", access(fresh, F_OK) == 0);
+    unlink(fresh);
+    free(p);
+    free(stale);
+    free(fresh);
+    free(cdir);
+    free_ebook(&eb);
+}
+
 static void test_bound(void)
 {
     struct ebook eb;
@@ -589,6 +643,7 @@ int main(void)
     setenv("XDG_CACHE_HOME", cache, 1);
     unsetenv("QUIRE_NO_CACHE");
     test_round_trip();
+    test_stale_tmp();
     test_door();
     test_bound();
     write_seeds();
