@@ -253,8 +253,12 @@ check "reopened from its head: the first frame while the seen store waits for it
     ui_wait "Alice"
 kill "$LP"
 wait "$LP" 2>/dev/null
+check "once read, its warning on the bottom line" ui_until status_has "unreadable line skipped"
 ui_keys q
 check_eq "q quits once the store is read" "$(ui_dead)" "0 0"
+joined_has() { $UI_T capture-pane -p -J -S - -t q | grep -q -- "$1"; }   # (wrapped, scrolled)
+check "and the warning said on stderr after the screen" \
+    joined_has "quire: .*seen:[0-9]*: 1 unreadable line skipped"
 check "the bad line's file was kept aside" sh -c "ls '$XDG_STATE_HOME/quire/' | grep -q '^seen.bad-'"
 check_eq "the other story's records are kept byte for byte" \
     "$(grep "0123456789abcdef" "$SEEN")" "$(cat "$TMPD/others")"
