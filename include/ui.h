@@ -25,6 +25,13 @@ struct ui_start {
     struct seen *seen;     /* the seen-chapters store (seen.h), or NULL:
                               `+N new`, the contents' marks, opening at the
                               first new chapter; saved with the bookmarks */
+    struct seen **seen_later;  /* with `seen` NULL and `story` given: where
+                              ui_run puts the store it opens (seen_open; the
+                              caller closes it): before the screen when the
+                              first frame needs it (the library screen, a
+                              whole story), else (a partial story, whose
+                              first frame shows nothing from it) right after
+                              the first frame */
     char *const *notes;    /* warnings from before the screen (the merge of
                               conflict copies at start): the first shown on
                               the first screen, all said on stderr after */

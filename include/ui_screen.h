@@ -179,6 +179,7 @@ struct ui {
     struct bookmarks *bm;
     struct pace *pace;       /* the reader's pace and fold choices; NULL: none */
     struct seen *seen;       /* seen chapters (ui_start.seen), or NULL */
+    struct seen **seen_later;   /* ui_start.seen_later until the store is open */
     const struct config *cfg;
     const struct ui_mode *screen;    /* the library or the reader */
     const struct ui_mode *overlay;   /* a menu or the help; NULL */

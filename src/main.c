@@ -382,17 +382,24 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
      * the same pages in again before the first frame. */
     *bm = bookmarks_open(NULL, false);
     bookmarks_adopt(*bm, *lib);
-    *seen = seen_open(NULL, false);
-    seen_meet_library(*seen, *lib, *bm);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
                              .loader = *loader, .alone = target_is_path && story != NULL,
-                             .seen = *seen, .notes = start_notes,
-                             .n_notes = n_start_notes};
+                             .notes = start_notes, .n_notes = n_start_notes};
     if (o->resume && !story) {
         const char *id = bookmarks_most_recent(*bm);
         start.story = id ? library_find_id(*lib, id) : NULL;
         if (!start.story)
             complain(DIAG_WARNING, "--resume: no story read yet; opening the library");
+    }
+    /* The seen store: parsed before the first frame only when that frame
+     * needs it (ui.h, ui_start.seen_later): a story opened at once leaves
+     * it to the ui. */
+    if (start.story) {
+        start.seen_later = seen;
+    } else {
+        *seen = seen_open(NULL, false);
+        seen_meet_library(*seen, *lib, *bm);
+        start.seen = *seen;
     }
     int status = ui_run(lib, *bm, cfg, &start, err);
     if (status == 0) {   /* the screen showed the notes (and said them again after) */

@@ -98,8 +98,15 @@ static struct seen_story *story_find(const struct seen *s, const char *id, size_
 static struct seen_story *story_get(struct seen *s, const char *id)
 {
     size_t at;
-    struct seen_story *ss = story_find(s, id, &at);
-    if (ss)
+    struct seen_story *ss;
+    /* The file lists a story's records together, stories by id: the last
+     * story, or one after it, needs no search. */
+    int last = s->n ? strcmp(s->st[s->n - 1].id, id) : -1;
+    if (last == 0)
+        return &s->st[s->n - 1];
+    if (last < 0)
+        at = s->n;
+    else if ((ss = story_find(s, id, &at)))
         return ss;
     xgrow((void **)&s->st, &s->cap, s->n + 1, sizeof *s->st);
     memmove(&s->st[at + 1], &s->st[at], (s->n - at) * sizeof *s->st);
@@ -143,8 +150,11 @@ static bool rec_wins(const struct seen_ch *a, const struct seen_ch *b)
  * when it wins.  true when ss changed. */
 static bool ch_put(struct seen_story *ss, const struct seen_ch *r)
 {
-    size_t at;
-    struct seen_ch *have = ch_find(ss, r->key, &at);
+    size_t at = ss->n;
+    /* A key after the last one (the file's order) is added at the end
+     * with no search. */
+    struct seen_ch *have = ss->n && strcmp(ss->ch[ss->n - 1].key, r->key) >= 0
+                         ? ch_find(ss, r->key, &at) : NULL;
     if (have) {
         if (!rec_wins(r, have) || memcmp(have, r, sizeof *r) == 0)
             return false;

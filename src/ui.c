@@ -494,6 +494,28 @@ static SCREEN *terminal_open(const struct config *cfg, char **err)
     return scr;
 }
 
+/* Open the seen store the caller left to the ui (ui_start.seen_later),
+ * once, and meet the library with it as read_story did (seen_meet_library).
+ * on_screen: the screen is up, so the store is quiet and its warning (an
+ * unreadable file kept aside) goes to the bottom line and to stderr when
+ * quire quits; else it is said on stderr now.  true when a message was
+ * set. */
+static bool seen_now(struct ui *ui, bool on_screen)
+{
+    if (ui->seen || !ui->seen_later)
+        return false;
+    ui->seen = *ui->seen_later = seen_open(NULL, on_screen);
+    ui->seen_later = NULL;
+    seen_meet_library(ui->seen, ui->lib, ui->bm);
+    const char *w = seen_warning(ui->seen);
+    if (!on_screen || !w || (ui->bm_warning && strcmp(w, ui->bm_warning) == 0))
+        return false;
+    free(ui->bm_warning);
+    ui->bm_warning = xstrdup(w);
+    ui_msg(ui, "%s", w);
+    return true;
+}
+
 /* The screens' state for ui_run: the library, the store, the search
  * history's file, the loader and the story to open (its whole text first
  * when the saved place is past its head).  Sets *story. */
@@ -514,6 +536,7 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
     }
     ui->loader = start ? start->loader : NULL;
     ui->seen = start ? start->seen : NULL;
+    ui->seen_later = start && !start->seen ? start->seen_later : NULL;
     ui->alone = start && start->alone && start->story;
     *story = start ? start->story : NULL;
     if (*story && ui->loader && !head_holds_saved(ui, *story)) {
@@ -534,11 +557,18 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
             ui_library_init(ui);
             library_free(head);
         } else {
+            seen_now(ui, false);   /* the whole story's first frame needs it */
             take_whole(ui);
         }
         if (ui->lib != head)
             *story = &ui->lib->stories[0];
     }
+    /* A partial story's first frame shows nothing from the seen store (no
+     * new chapters before the whole story: go_to_new, seen_open_story and
+     * mark_seen wait for it; the library's rows are made again when it is
+     * shown): parsing the store waits until that frame is out. */
+    if (!*story || !(*story)->partial)
+        seen_now(ui, false);
     return ui;
 }
 
@@ -555,6 +585,8 @@ static void main_loop(struct ui *ui)
             ui_draw(ui);
             dirty = false;
             loader_go(ui->loader);   /* the first frame is out: read the rest */
+            if (seen_now(ui, true))      /* and the seen store (state_open) */
+                dirty = true;
         }
         if (!trimmed) {
             /* The reader lives on: give back the heap the library's
@@ -675,6 +707,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         warning = NULL;
     }
     free(opening_warning);
+    struct seen *seen = ui->seen;   /* the caller's, maybe opened here */
     ui_state_free(ui);
     free(ui);
     endwin();
@@ -683,7 +716,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     warn_set_quiet(false);
     if (bm)
         bookmarks_set_quiet(bm, false);
-    seen_set_quiet(start ? start->seen : NULL, false);
+    seen_set_quiet(seen, false);
     for (size_t i = 0; start && i < start->n_notes; i++)
         warnx_q("%s", start->notes[i]);
     if (warning)

@@ -116,8 +116,10 @@ static void forget_hits(struct ui_reader *rd)
  * reader in the middle keeps their place (seen.h: what is new). */
 static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, size_t ci)
 {
+    if (s->partial)
+        return;
     size_t n = seen_count_new(ui->seen, s);
-    if (!n || s->partial)
+    if (!n)
         return;
     /* The end: 100%, or the last screen of the place's chapter when every
      * chapter after it is new or a note (a hiatus notice after the last

@@ -226,4 +226,45 @@ list >/dev/null
 check "the warning says where it was kept" grep -q "unreadable seen chapters, kept as .*seen.bad-" "$TMPD/list.err"
 check "the bad file is kept" sh -c "ls '$XDG_STATE_HOME/quire/' | grep -q '^seen.bad-'"
 check "the listing goes on" sh -c "'$QUIRE' --list -L '$LIB' | grep -q '^The Long Road'"
+
+# A story reopened from its head does not read the seen store before its
+# first frame (issue 17): with the store's lock held by another process
+# and a bad line to repair (so reading it waits for the lock), the first
+# frame comes at once (before, it waited for the lock); the store is read
+# after it, and every other story's record is kept byte for byte.
+if command -v flock >/dev/null 2>&1; then   # (util-linux)
+    F="$TMPD/alice.txt"
+    cp "$TOP/tests/data/corpus/alice-in-wonderland_pg11-0.txt" "$F"
+    ui_start 80 24 "$F"
+    ui_keys Space
+    ui_keys q
+    ui_dead >/dev/null
+    printf 'chapter\t0123456789abcdef\tfedcba9876543210\t3\tseen\t00000000000000aa\t120\t1700000000\n' >>"$SEEN"
+    printf 'chapter\t0123456789abcdef\tfedcba9876543211\t4\tknown\t\t\t1700000001\n' >>"$SEEN"
+    printf 'chapter\tnot a good line\n' >>"$SEEN"
+    grep "0123456789abcdef" "$SEEN" >"$TMPD/others"
+    LOCK="$XDG_STATE_HOME/quire/seen.lock"
+    sh -c 'exec 9>"$1"; flock 9; exec sleep 600' _ "$LOCK" &
+    LP=$!
+    UI_WAITED=0
+    while flock -n "$LOCK" true && ui_waiting; do ui_tick; done
+    check "another process holds the seen store's lock" sh -c "! flock -n '$LOCK' true"
+    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 $(ui_quote "$QUIRE" "$F")"
+    check "reopened from its head: the first frame while the seen store waits for its lock" \
+        ui_wait "Alice"
+    kill "$LP"
+    wait "$LP" 2>/dev/null
+    check "once read, its warning on the bottom line" ui_until status_has "unreadable line skipped"
+    ui_keys q
+    check_eq "q quits once the store is read" "$(ui_dead)" "0 0"
+    joined_has() { $UI_T capture-pane -p -J -S - -t q | grep -q -- "$1"; }   # (wrapped, scrolled)
+    check "and the warning said on stderr after the screen" \
+        joined_has "quire: .*seen:[0-9]*: 1 unreadable line skipped"
+    check "the bad line's file was kept aside" sh -c "ls '$XDG_STATE_HOME/quire/' | grep -q '^seen.bad-'"
+    check_eq "the other story's records are kept byte for byte" \
+        "$(grep "0123456789abcdef" "$SEEN")" "$(cat "$TMPD/others")"
+    check "and Alice's records too" grep -q "^chapter.[0-9a-f]*.[0-9a-f]*.0.seen." "$SEEN"
+else
+    echo "t_new: no flock: the seen store's lock part skipped"
+fi
 finish
