@@ -14,6 +14,31 @@
 
 /* ---- runs ---------------------------------------------------------- */
 
+/* The visible forms of control characters (vis.h's rule, as `less` shows
+ * them): C0 by its code, then DEL; C1 from U+0080. */
+static const char c0_form[33][3] = {
+    "^@", "^A", "^B", "^C", "^D", "^E", "^F", "^G", "^H", "^I", "^J", "^K", "^L", "^M", "^N",
+    "^O", "^P", "^Q", "^R", "^S", "^T", "^U", "^V", "^W", "^X", "^Y", "^Z", "^[", "^\\",
+    "^]", "^^", "^_", "^?",
+};
+static const char c1_form[32][9] = {
+    "<U+0080>", "<U+0081>", "<U+0082>", "<U+0083>", "<U+0084>", "<U+0085>", "<U+0086>",
+    "<U+0087>", "<U+0088>", "<U+0089>", "<U+008A>", "<U+008B>", "<U+008C>", "<U+008D>",
+    "<U+008E>", "<U+008F>", "<U+0090>", "<U+0091>", "<U+0092>", "<U+0093>", "<U+0094>",
+    "<U+0095>", "<U+0096>", "<U+0097>", "<U+0098>", "<U+0099>", "<U+009A>", "<U+009B>",
+    "<U+009C>", "<U+009D>", "<U+009E>", "<U+009F>",
+};
+
+const char *lay_ctrl_form(uint32_t c, size_t *n)
+{
+    if (c >= 0x80 && c < 0xA0) {
+        *n = 8;
+        return c1_form[c - 0x80];
+    }
+    *n = 2;
+    return c0_form[c < 0x20 ? c : 32];
+}
+
 struct runs_out {
     struct run *out;
     size_t max, n;
@@ -93,7 +118,18 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
             i = j;
             continue;
         }
-        if (is_ctrl(c) || c == 0xAD || (k & MARKUP_HIDDEN)) {
+        if (c == 0xAD || (k & MARKUP_HIDDEN)) {
+            i += (size_t)l;
+            continue;
+        }
+        if (is_ctrl(c)) {
+            /* its visible form, a run of its own, in the attributes of
+             * the text around it */
+            size_t fn;
+            const char *form = lay_ctrl_form(c, &fn);
+            runs_flush(r);
+            runs_add(r, form, fn, ctrl_cols(c), run_attr_of(lattr, k), i);
+            runs_flush(r);
             i += (size_t)l;
             continue;
         }
