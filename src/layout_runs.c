@@ -101,6 +101,24 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
     bool nl;
     size_t i = ws_run_end(text, off, end, &nl);
     while (i < end) {
+        if (!cls) {
+            /* fast path (a block without emphasis): printable ASCII, and
+             * single spaces between it, is drawn as it is, in one piece */
+            size_t i0 = i;
+            while (i < end) {
+                unsigned char b = (unsigned char)text[i];
+                if ((unsigned char)(b - 0x21) < 0x5E)
+                    i++;
+                else if (b == ' ' && i + 1 < end && (unsigned char)(text[i + 1] - 0x21) < 0x5E)
+                    i += 2;
+                else
+                    break;
+            }
+            if (i > i0)
+                runs_add(r, text + i0, i - i0, (int)(i - i0), run_attr_of(lattr, 0), i0);
+            if (i >= end)
+                break;
+        }
         uint32_t c;
         int l = get_char(text, i, end, &c);
         uint8_t k = cls ? cls[i - cls_off] : 0;
@@ -118,18 +136,16 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
             i = j;
             continue;
         }
-        if (c == 0xAD || (k & MARKUP_HIDDEN)) {
-            i += (size_t)l;
-            continue;
-        }
-        if (is_ctrl(c)) {
-            /* its visible form, a run of its own, in the attributes of
-             * the text around it */
-            size_t fn;
-            const char *form = lay_ctrl_form(c, &fn);
-            runs_flush(r);
-            runs_add(r, form, fn, ctrl_cols(c), run_attr_of(lattr, k), i);
-            runs_flush(r);
+        if (is_ctrl(c) || c == 0xAD || (k & MARKUP_HIDDEN)) {
+            if (is_ctrl(c) && !(k & MARKUP_HIDDEN)) {
+                /* its visible form, a run of its own, in the attributes
+                 * of the text around it (one test on the common path) */
+                size_t fn;
+                const char *form = lay_ctrl_form(c, &fn);
+                runs_flush(r);
+                runs_add(r, form, fn, ctrl_cols(c), run_attr_of(lattr, k), i);
+                runs_flush(r);
+            }
             i += (size_t)l;
             continue;
         }
