@@ -744,6 +744,38 @@ static void test_controls_shown(void)
     free(s);
     line_vec_free(&lv);
 
+    /* every control that does not fold is drawn as vis.h's rule has it,
+     * as wide as that form */
+    int bad = 0;
+    for (uint32_t c = 0; c < 0xA0; c++) {
+        if (!(c < 0x20 || c >= 0x7F) || (c >= '\t' && c <= '\r') || c == 0x85)
+            continue;
+        char t1[8];
+        size_t n1 = 0;
+        t1[n1++] = 'a';
+        if (c < 0x80) {
+            t1[n1++] = (char)c;
+        } else {
+            t1[n1++] = (char)0xC2;
+            t1[n1++] = (char)c;
+        }
+        t1[n1++] = 'b';
+        t1[n1] = 0;
+        struct buf want = {0};
+        vis_add(&want, t1, n1);
+        b = para(t1);
+        b.end = n1;
+        o = opts(80, WRAP_OPTIMAL);
+        layout_chapter(&o, t1, &b, 1, NULL, &lv);
+        s = draw_all(&o, t1, NULL, &lv);
+        if (lv.n != 1 || strcmp(s, want.data) != 0 || lv.v[0].cols != (int)want.len)
+            bad++;
+        free(s);
+        buf_free(&want);
+        line_vec_free(&lv);
+    }
+    CHECK_INT("every C0 control, DEL and C1 control is drawn as vis_add shows it", bad, 0);
+
     /* the visible form's width decides where lines break */
     static const struct { const char *t; int w; const char *want; } wr[] = {
         {"ab\x07 cd", 5, "ab^G|cd"},
