@@ -42,7 +42,7 @@ static inline bool is_ctrl(uint32_t c)
 
 /* Columns of the visible form a control character (is_ctrl, not is_ws) is
  * drawn as, by the rule of vis.h: "^[" for a C0 control or DEL (2), and
- * "<U+0085>" for a C1 control (8). */
+ * "<U+009B>" for a C1 control (8). */
 static inline int ctrl_cols(uint32_t c)
 {
     return c < 0x80 ? 2 : 8;

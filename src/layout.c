@@ -5,7 +5,7 @@
  *     source offsets (whitespace runs -> one space, or nothing between two
  *     CJK characters across a line end; emphasis markers kept but
  *     zero-width; a control character kept, as wide as the "^[" or
- *     "<U+0085>" it is drawn as, so that lines break around it: UAX #14
+ *     "<U+009B>" it is drawn as, so that lines break around it: UAX #14
  *     attaches a C0 control to what precedes it);
  *  2. u8_possible_linebreaks over F (UAX #14);
  *  3. cut F into segments (word + trailing spaces, from one break
