@@ -10,8 +10,8 @@
  *
  * A laid-out line does not copy text: it names a byte range of the source
  * and how to draw it.  layout_runs() turns a line into the visible pieces
- * (whitespace folded, emphasis markers hidden, soft hyphens resolved) with
- * their attributes. */
+ * (whitespace folded, emphasis markers hidden, soft hyphens resolved,
+ * control characters in their visible form) with their attributes. */
 #ifndef QUIRE_LAYOUT_H
 #define QUIRE_LAYOUT_H
 
@@ -138,7 +138,10 @@ void layout_title(const struct layout_opts *o, const char *title, size_t bi,
                   struct line_vec *out, struct layout_scratch *sc);
 
 /* A visible piece of a line: `n` bytes at `s` (points into the source text,
- * the title, the glyph, or a static " " / "-"), drawn with `attr`. */
+ * the title, the glyph, or a static " " / "-" / a control character's
+ * visible form such as "^["), drawn with `attr`.  A control character is
+ * always a run of its own whose src_off is the control's source offset
+ * (its `n` bytes are the form's, not the source's). */
 enum run_attr { RUN_ITALIC = 1, RUN_BOLD = 2, RUN_DIM = 4, RUN_MATCH = 8, RUN_UNDERLINE = 16,
                 RUN_STRIKE = 32 };
 struct run {
@@ -169,7 +172,13 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
  *  - Paragraph text is folded: line ends (LF, CR LF, CR, NEL, LS, PS), tabs
  *    and runs of blanks become one space, or nothing when a line end falls
  *    between two CJK characters (hard-wrapped Chinese/Japanese; Hangul keeps
- *    its space); leading/trailing blanks and control characters vanish.
+ *    its space); leading/trailing blanks vanish.
+ *  - A control character that does not fold (C0 but tab and the line ends,
+ *    DEL, C1 but NEL) is never passed to the terminal: it is drawn in its
+ *    visible form, vis.h's rule, as `less` shows it ("^[" for ESC, "^G",
+ *    "^?" for DEL: 2 columns; "<U+009B>" for a C1 control: 8 columns), in
+ *    the attributes of the text around it, and lines are broken with it
+ *    that wide (UAX #14 attaches a C0 control to the character before).
  *  - Breaks only at UAX #14 opportunities (u8_possible_linebreaks over the
  *    folded paragraph); a word wider than the column is cut at grapheme
  *    cluster boundaries with a '-' drawn at each cut (when there is room).
@@ -189,7 +198,8 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
  *    indent.
  *  - A grapheme cluster wider than the room its line has (only at tiny
  *    widths: a wide character at width 1, a 6-column emoji family at width
- *    5) is drawn anyway, on a line of its own that is wider than the column
+ *    5, a control's "^[" at width 1 or "<U+009B>" below width 8) is drawn
+ *    anyway, on a line of its own that is wider than the column
  *    (its `cols` says how wide): the text is never replaced.  Every other
  *    line fits the column.
  *  - The scene-break glyph is centred; when it is wider than the column (or
@@ -201,7 +211,8 @@ size_t layout_runs_s(const struct layout_opts *o, const char *text, const char *
 size_t layout_line_at(const struct line_vec *lv, size_t off);
 
 /* Display width of UTF-8 s[0..n) as the screen draws it (wcwidth; control
- * characters 0; U+00AD soft hyphen 0).
+ * characters 0, as wcwidth has them: the layout counts a story's controls
+ * by their visible form instead; U+00AD soft hyphen 0).
  *
  * Locale-independent: libunistring uc_width(c, "UTF-8") corrected to agree
  * with glibc's wcwidth() in a UTF-8 locale (which is what ncursesw uses) on

@@ -40,6 +40,23 @@ static inline bool is_ctrl(uint32_t c)
     return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
 }
 
+/* Columns of the visible form a control character (is_ctrl, not is_ws) is
+ * drawn as, by the rule of vis.h: "^[" for a C0 control or DEL (2), and
+ * "<U+009B>" for a C1 control (8). */
+static inline int ctrl_cols(uint32_t c)
+{
+    return c < 0x80 ? 2 : 8;
+}
+
+/* Columns of c as a story's text draws it: layout_char_width, except
+ * that a control character is drawn in its visible form (ctrl_cols). */
+static inline int shown_width(uint32_t c)
+{
+    if (c >= 0xA0 || (c >= 0x20 && c < 0x7F))
+        return layout_char_width(c);
+    return is_ctrl(c) ? ctrl_cols(c) : 0;
+}
+
 /* Whitespace that folds: ASCII blanks and line ends, NEL, LS, PS.
  * (NBSP and the other Unicode spaces are drawn as they are.) */
 static inline bool is_ws(uint32_t c)
@@ -128,6 +145,9 @@ static inline bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i
            (is_cjk_wide(a) || is_cjk_punct(a)) && (is_cjk_wide(b) || is_cjk_punct(b));
 }
 
+/* The visible form of control character c (is_ctrl): a static ASCII
+ * string of *n bytes and ctrl_cols(c) columns ("^[", "^?", "<U+009B>"). */
+const char *lay_ctrl_form(uint32_t c, size_t *n);
 /* Options with the width clamped to what a line can describe. */
 struct layout_opts lay_norm_opts(const struct layout_opts *o);
 /* The scene-break glyph that fits the column: the configured one, or "*". */

@@ -3,8 +3,10 @@
  * A paragraph is laid out in four steps, all on scratch buffers:
  *  1. fold: copy its visible bytes into a folded buffer F with a map back to
  *     source offsets (whitespace runs -> one space, or nothing between two
- *     CJK characters across a line end; control characters dropped; emphasis
- *     markers kept but zero-width);
+ *     CJK characters across a line end; emphasis markers kept but
+ *     zero-width; a control character kept, as wide as the "^[" or
+ *     "<U+009B>" it is drawn as, so that lines break around it: UAX #14
+ *     attaches a C0 control to what precedes it);
  *  2. u8_possible_linebreaks over F (UAX #14);
  *  3. cut F into segments (word + trailing spaces, from one break
  *     opportunity to the next) with their widths; a word wider than the
@@ -110,7 +112,7 @@ static void fold_reserve(struct layout_scratch *sc, size_t n)
 /* The map from folded to source offsets is piecewise linear: from folded
  * index pt[t].fi on, source = pt[t].si + (k - pt[t].fi), until the next
  * point.  A point is added only where folding changed the length (a
- * whitespace run, a dropped character), so the map costs nothing per byte. */
+ * whitespace run), so the map costs nothing per byte. */
 static void map_point(struct layout_scratch *sc, size_t fi, size_t si)
 {
     if (sc->npt && sc->pt[sc->npt - 1].fi == fi) {
@@ -215,11 +217,6 @@ static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t
             map_point(sc, m, i);
             continue;
         }
-        if (is_ctrl(c)) {
-            i += (size_t)l;
-            map_point(sc, m, i);
-            continue;
-        }
         memcpy(f + m, text + i, (size_t)l);
         if (cls)
             memcpy(fc + m, cls + (i - cls_off), (size_t)l);
@@ -240,14 +237,15 @@ static inline void push_seg(struct layout_scratch *sc, size_t *ns, struct seg s,
     sc->seg[(*ns)++] = s;
 }
 
-/* Width of the folded character at f[k] (markers are zero-width). */
+/* Width of the folded character at f[k] as drawn (markers are zero-width,
+ * a control character as wide as its visible form). */
 static inline int fchar_width(const struct layout_scratch *sc, size_t k, size_t m, int *len)
 {
     uint32_t c;
     *len = get_char(sc->f, k, m, &c);
     if (sc->fcls[k] & MARKUP_HIDDEN)
         return 0;
-    return layout_char_width(c);
+    return shown_width(c);
 }
 
 /* A word wider than `lim` columns: cut f[a, e) at grapheme-cluster
@@ -340,7 +338,7 @@ static size_t segment(struct layout_scratch *sc, size_t m, int lim)
         }
         int len, w;
         if (b < 0x80 && !(sc->fcls[k] & MARKUP_HIDDEN)) {
-            w = 1;
+            w = b >= 0x20 && b < 0x7F ? 1 : ctrl_cols(b);   /* "^[" */
             len = 1;
             cur.hy = 0;
         } else {

@@ -14,6 +14,31 @@
 
 /* ---- runs ---------------------------------------------------------- */
 
+/* The visible forms of control characters (vis.h's rule, as `less` shows
+ * them): C0 by its code, then DEL; C1 from U+0080. */
+static const char c0_form[33][3] = {
+    "^@", "^A", "^B", "^C", "^D", "^E", "^F", "^G", "^H", "^I", "^J", "^K", "^L", "^M", "^N",
+    "^O", "^P", "^Q", "^R", "^S", "^T", "^U", "^V", "^W", "^X", "^Y", "^Z", "^[", "^\\",
+    "^]", "^^", "^_", "^?",
+};
+static const char c1_form[32][9] = {
+    "<U+0080>", "<U+0081>", "<U+0082>", "<U+0083>", "<U+0084>", "<U+0085>", "<U+0086>",
+    "<U+0087>", "<U+0088>", "<U+0089>", "<U+008A>", "<U+008B>", "<U+008C>", "<U+008D>",
+    "<U+008E>", "<U+008F>", "<U+0090>", "<U+0091>", "<U+0092>", "<U+0093>", "<U+0094>",
+    "<U+0095>", "<U+0096>", "<U+0097>", "<U+0098>", "<U+0099>", "<U+009A>", "<U+009B>",
+    "<U+009C>", "<U+009D>", "<U+009E>", "<U+009F>",
+};
+
+const char *lay_ctrl_form(uint32_t c, size_t *n)
+{
+    if (c >= 0x80 && c < 0xA0) {
+        *n = 8;
+        return c1_form[c - 0x80];
+    }
+    *n = 2;
+    return c0_form[c < 0x20 ? c : 32];
+}
+
 struct runs_out {
     struct run *out;
     size_t max, n;
@@ -76,6 +101,24 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
     bool nl;
     size_t i = ws_run_end(text, off, end, &nl);
     while (i < end) {
+        if (!cls) {
+            /* fast path (a block without emphasis): printable ASCII, and
+             * single spaces between it, is drawn as it is, in one piece */
+            size_t i0 = i;
+            while (i < end) {
+                unsigned char b = (unsigned char)text[i];
+                if ((unsigned char)(b - 0x21) < 0x5E)
+                    i++;
+                else if (b == ' ' && i + 1 < end && (unsigned char)(text[i + 1] - 0x21) < 0x5E)
+                    i += 2;
+                else
+                    break;
+            }
+            if (i > i0)
+                runs_add(r, text + i0, i - i0, (int)(i - i0), run_attr_of(lattr, 0), i0);
+            if (i >= end)
+                break;
+        }
         uint32_t c;
         int l = get_char(text, i, end, &c);
         uint8_t k = cls ? cls[i - cls_off] : 0;
@@ -94,6 +137,15 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
             continue;
         }
         if (is_ctrl(c) || c == 0xAD || (k & MARKUP_HIDDEN)) {
+            if (is_ctrl(c) && !(k & MARKUP_HIDDEN)) {
+                /* its visible form, a run of its own, in the attributes
+                 * of the text around it (one test on the common path) */
+                size_t fn;
+                const char *form = lay_ctrl_form(c, &fn);
+                runs_flush(r);
+                runs_add(r, form, fn, ctrl_cols(c), run_attr_of(lattr, k), i);
+                runs_flush(r);
+            }
             i += (size_t)l;
             continue;
         }

@@ -3,7 +3,8 @@
 # suite proved end to end, checked through the command line:
 #  - piped output is --render at 72 columns; piped with no story named and
 #    several stories, the listing (man page, DESCRIPTION);
-#  - the story's own control characters never reach the output;
+#  - the story's own control characters never reach the output: they are
+#    shown as less shows them (^[, ^G, ^?, <U+009B>);
 #  - every scene-break form renders as one centred "* * *" between blanks;
 #  - no line wider than -w, wide characters 2 columns, a long word split
 #    between grapheme clusters, never inside one; no word lost or reordered;
@@ -53,6 +54,10 @@ check_eq "a story with control characters renders: exit 0" "$?" 0
 check "--render passes none of the story's control characters" no_ctrl "$TMPD/out"
 check "the words around them are kept" grep -q 'She said.*there and' "$TMPD/out"
 check "the next paragraph is kept" grep -q 'A second paragraph with a bell' "$TMPD/out"
+check "ESC, BEL and a C1 control are shown as ^[, ^G and <U+009B>, as less shows them" \
+    grep -qF 'She said ^[[2Jhello^[]0;TITLE^G there and <U+009B>left' "$TMPD/out"
+check "BEL and DEL between spaces are shown as ^G and ^?" \
+    grep -qF 'a bell ^G and DEL ^? inside.' "$TMPD/out"
 
 # --- Scene breaks: each form is one centred "* * *" ---------------------
 {

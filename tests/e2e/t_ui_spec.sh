@@ -9,6 +9,9 @@
 # off at the screen's edge; a long one goes on in a row of its own.
 # And the bookmark list's delete_mark action, remapped in the config (SPEC.md
 # names the action for that).
+# And "Output never garbles the terminal": a story's ESC sequences (clear
+# the screen, set the window title, red) are shown on the reader's screen
+# as less shows them ("^[[2J"), and do nothing to the terminal.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
 
@@ -82,6 +85,21 @@ check "and the list no longer shows it" sh -c '! printf "%s\n" "$1" | grep -Eq "
 ui_keys Escape "'" a
 check "the deleted mark cannot be jumped to" ui_wait "no bookmark 'a'"
 rm "$XDG_CONFIG_HOME/quire/config"
+
+# A story's control characters on the reader's screen: shown, not obeyed.
+printf 'Garble Test by Tester\n\nChapter 1\n\nBefore the escapes. \033[2J\033[H\033]0;PWNED\007\033[31mRED after them.\n\nThe next paragraph follows.\n' \
+    >"$TMPD/garble.txt"
+ui_start 80 24 "$TMPD/garble.txt"
+check "the reader opens a story with ESC sequences" ui_wait 'The next paragraph follows\.'
+scr=$(ui_screen)
+check "ESC, BEL shown as ^[ and ^G on the screen, in place" sh -c \
+    'printf "%s\n" "$1" | grep -qF "Before the escapes. ^[[2J^[[H^[]0;PWNED^G^[[31mRED after them."' _ "$scr"
+check "\\033[2J did not clear the screen: the chapter heading is still there" sh -c \
+    'printf "%s\n" "$1" | grep -q "Chapter 1"' _ "$scr"
+check_eq "\\033]0;... did not set the terminal's title" \
+    "$($UI_T display -p -t q '#{pane_title}' | grep -c PWNED)" 0
+check "\\033[31m turned nothing red" sh -c \
+    '! $1 capture-pane -p -e -t q | grep -Eq "$(printf "\033")\\[([0-9]+;)*31(;[0-9]+)*m"' _ "$UI_T"
 
 # A binary file opened by its path on a terminal: no screen at all, the
 # one line that says why, status 1.

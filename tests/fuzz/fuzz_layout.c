@@ -3,10 +3,12 @@
  * an invariant breaks:
  *  - no line wider than the column (indent + columns, and what the runs
  *    draw) but a line of one grapheme cluster wider than its room (drawn
- *    anyway; zero-width clusters glued to it aside), and the runs' width
+ *    anyway; zero-width clusters glued to it aside; a control's visible
+ *    form counts as one cluster), and the runs' width
  *    is the line's width;
  *  - the letters of the text come out complete and in order (every
- *    visible character of the blocks, once, in order);
+ *    visible character of the blocks, once, in order; a control
+ *    character as its visible form, "^[" or "<U+009B>", vis.h's rule);
  *  - text lines' byte ranges are ordered, and layout_line_at maps each
  *    line's first byte back to it; every run lies inside its line;
  *  - never two blank lines in a row, never a blank at the end.
@@ -22,6 +24,7 @@
 #include "parse.h"
 #include "search.h"
 #include "util.h"
+#include "vis.h"
 
 #define MAX_RUNS 4096
 
@@ -35,7 +38,8 @@ static bool ctrl(uint32_t c)
     return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
 }
 
-/* The characters of text[off, end) a reader sees, appended to *b. */
+/* The characters of text[off, end) a reader sees, appended to *b (a
+ * control character in its visible form). */
 static void visible(const char *text, size_t off, size_t end, struct buf *b)
 {
     uint8_t *cls = xmalloc(end - off + 1);
@@ -43,22 +47,33 @@ static void visible(const char *text, size_t off, size_t end, struct buf *b)
     for (size_t i = off; i < end;) {
         ucs4_t c;
         int l = u8_mbtouc(&c, (const uint8_t *)text + i, end - i);
-        if (!fold_ws(c) && !ctrl(c) && c != 0xAD && !(cls[i - off] & MARKUP_HIDDEN))
+        if (!fold_ws(c) && ctrl(c))
+            vis_add(b, text + i, (size_t)l);
+        else if (!fold_ws(c) && c != 0xAD && !(cls[i - off] & MARKUP_HIDDEN))
             buf_add(b, text + i, (size_t)l);
         i += (size_t)l;
     }
     free(cls);
 }
 
+/* Is run r a control character's visible form (the one run with a source
+ * offset that does not point at its bytes but a folded space)? */
+static bool ctrl_run(const struct run *r, const char *src)
+{
+    return r->src_off != (size_t)-1 && r->s != src + r->src_off && r->s[0] != ' ';
+}
+
 /* What runs r[0, n) draw (a '-' added at a break left out) is one grapheme
  * cluster of some width, besides clusters of none: a word joiner (U+2060,
  * or U+FEFF inside a text) glues what follows to it, so an emoji wider
  * than the column may come with the zero-width joiner before it. */
-static bool one_cluster(const struct run *r, size_t n)
+static bool one_cluster(const struct run *r, size_t n, const char *src)
 {
     struct buf t = {0};
     for (size_t i = 0; i < n; i++)
-        if (r[i].src_off != (size_t)-1 || r[i].s[0] != '-')
+        if (ctrl_run(&r[i], src))
+            buf_addc(&t, 'X');     /* "^[" is drawn whole: one unit */
+        else if (r[i].src_off != (size_t)-1 || r[i].s[0] != '-')
             buf_add(&t, r[i].s, r[i].n);
     int wide = 0;
     if (t.len > 0) {
@@ -101,7 +116,7 @@ static void check_chapter(const struct layout_opts *o, const struct source *src,
         if (n > MAX_RUNS)
             abort();   /* a line has at most a few hundred pieces at 300 columns */
         bool over = ln->indent + ln->cols > o->width;
-        if (over && !one_cluster(r, n))
+        if (over && !one_cluster(r, n, ln->kind == LINE_TITLE ? title : src->text))
             abort();
         int cols = 0;
         for (size_t i = 0; i < n; i++) {
@@ -113,7 +128,7 @@ static void check_chapter(const struct layout_opts *o, const struct source *src,
             bool in_text = r[i].s >= src->text && r[i].s < src->text + src->len;
             if (r[i].src_off != (size_t)-1 && (r[i].src_off < ln->off || r[i].src_off >= ln->end))
                 abort();
-            if (in_text) {
+            if (in_text || ctrl_run(&r[i], src->text)) {
                 for (size_t j = 0; j < r[i].n; j++)
                     if (r[i].s[j] != ' ')
                         buf_addc(&got, r[i].s[j]);

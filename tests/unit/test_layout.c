@@ -21,6 +21,7 @@
 #include "layout.h"
 #include "parse.h"
 #include "util.h"
+#include "vis.h"
 
 /* ---- helpers ------------------------------------------------------- */
 
@@ -78,7 +79,8 @@ static bool is_ctrl_c(uint32_t c)
 }
 
 /* Append to *b the characters of text[off, end) a reader should see:
- * not whitespace, not controls, not soft hyphens, not hidden markers. */
+ * not whitespace, not soft hyphens, not hidden markers; a control
+ * character as vis.h shows it ("^[", "<U+009B>"). */
 static void visible_chars(const char *text, size_t off, size_t end, struct buf *b)
 {
     uint8_t *cls = xmalloc(end - off + 1);
@@ -86,11 +88,20 @@ static void visible_chars(const char *text, size_t off, size_t end, struct buf *
     for (size_t i = off; i < end;) {
         ucs4_t c;
         int l = u8_mbtouc(&c, (const uint8_t *)text + i, end - i);
-        if (!is_fold_ws(c) && !is_ctrl_c(c) && c != 0xAD && !(cls[i - off] & MARKUP_HIDDEN))
+        if (!is_fold_ws(c) && is_ctrl_c(c))
+            vis_add(b, text + i, (size_t)l);
+        else if (!is_fold_ws(c) && c != 0xAD && !(cls[i - off] & MARKUP_HIDDEN))
             buf_add(b, text + i, (size_t)l);
         i += (size_t)l;
     }
     free(cls);
+}
+
+/* Is run r a control character's visible form (layout_runs' only run
+ * with a source offset that does not point at its bytes but a space)? */
+static bool ctrl_run(const struct run *r, const char *src)
+{
+    return r->src_off != (size_t)-1 && r->s != src + r->src_off && r->s[0] != ' ';
 }
 
 struct stats {
@@ -125,9 +136,14 @@ static bool check_layout(const char *what, const struct layout_opts *o, const ch
          * after a verse line's indent), drawn anyway. */
         bool one_cluster = false;
         if (ln->kind != LINE_BLANK && ln->indent + ln->cols > o->width) {
+            /* a control's visible form ("^[", "<U+009B>") is one unit
+             * like a cluster: "X" stands for it */
+            const char *src = ln->kind == LINE_TITLE ? title : text;
             struct buf t = {0};
             for (size_t i = 0; i < n && i < 4096; i++)
-                if (r[i].src_off != (size_t)-1 || r[i].s[0] != '-')
+                if (ctrl_run(&r[i], src))
+                    buf_addc(&t, 'X');
+                else if (r[i].src_off != (size_t)-1 || r[i].s[0] != '-')
                     buf_add(&t, r[i].s, r[i].n);
             if (t.len) {
                 char *gb = xmalloc(t.len);
@@ -156,7 +172,7 @@ static bool check_layout(const char *what, const struct layout_opts *o, const ch
                 if (r[i].src_off != (size_t)-1 &&
                     (r[i].src_off < ln->off || r[i].src_off >= ln->end))
                     st->runs_outside++;
-                if (in_text) {
+                if (in_text || ctrl_run(&r[i], text)) {
                     for (size_t j = 0; j < r[i].n; j++)
                         if (r[i].s[j] != ' ')
                             buf_addc(&got, r[i].s[j]);
@@ -474,7 +490,7 @@ static void test_folding(void)
     b = para(t);
     layout_chapter(&o, t, &b, 1, NULL, &lv);
     s = draw_all(&o, t, NULL, &lv);
-    CHECK_STR("control characters are never drawn", s, "bell esc[1m");
+    CHECK_STR("control characters are drawn in caret notation", s, "bell^G esc^[[1m");
     free(s);
     line_vec_free(&lv);
 }
@@ -700,14 +716,98 @@ static void test_wide_at_width_1(void)
     line_vec_free(&lv);
 }
 
+/* A story's control characters are shown as `less` shows them (vis.h):
+ * ESC, BEL and DEL in caret notation, a C1 control as "<U+009B>"; each
+ * is as wide as that form wherever lines are broken, never passed raw. */
+static void test_controls_shown(void)
+{
+    const char *t = "one\x1b[1m two\x07 three\x7f four\xc2\x9b" "five six";
+    struct block b = para(t);
+    struct line_vec lv = {0};
+    struct layout_opts o = opts(80, WRAP_OPTIMAL);
+    layout_chapter(&o, t, &b, 1, NULL, &lv);
+    char *s = draw_all(&o, t, NULL, &lv);
+    CHECK_STR("ESC, BEL, DEL and a C1 control drawn as ^[, ^G, ^? and <U+009B>", s,
+              "one^[[1m two^G three^? four<U+009B>five six");
+    CHECK("one line, as wide as what is drawn", lv.n == 1 && (size_t)lv.v[0].cols == strlen(s));
+    struct run r[32];
+    size_t n = lv.n == 1 ? layout_runs(&o, t, NULL, &lv.v[0], r, 32) : 0;
+    bool esc = false, c1 = false;
+    for (size_t i = 0; i < n && i < 32; i++) {
+        if (r[i].n == 2 && !memcmp(r[i].s, "^[", 2))
+            esc = r[i].cols == 2 && r[i].src_off == 3;
+        if (r[i].n == 8 && !memcmp(r[i].s, "<U+009B>", 8))
+            c1 = r[i].cols == 8 && r[i].src_off == 24;
+    }
+    CHECK("the ESC is a run of its own: 2 columns, at the ESC's byte offset", esc);
+    CHECK("the C1 control is a run of its own: 8 columns, at its byte offset", c1);
+    free(s);
+    line_vec_free(&lv);
+
+    /* every control that does not fold is drawn as vis.h's rule has it,
+     * as wide as that form */
+    int bad = 0;
+    for (uint32_t c = 0; c < 0xA0; c++) {
+        if (!(c < 0x20 || c >= 0x7F) || (c >= '\t' && c <= '\r') || c == 0x85)
+            continue;
+        char t1[8];
+        size_t n1 = 0;
+        t1[n1++] = 'a';
+        if (c < 0x80) {
+            t1[n1++] = (char)c;
+        } else {
+            t1[n1++] = (char)0xC2;
+            t1[n1++] = (char)c;
+        }
+        t1[n1++] = 'b';
+        t1[n1] = 0;
+        struct buf want = {0};
+        vis_add(&want, t1, n1);
+        b = para(t1);
+        b.end = n1;
+        o = opts(80, WRAP_OPTIMAL);
+        layout_chapter(&o, t1, &b, 1, NULL, &lv);
+        s = draw_all(&o, t1, NULL, &lv);
+        if (lv.n != 1 || strcmp(s, want.data) != 0 || lv.v[0].cols != (int)want.len)
+            bad++;
+        free(s);
+        buf_free(&want);
+        line_vec_free(&lv);
+    }
+    CHECK_INT("every C0 control, DEL and C1 control is drawn as vis_add shows it", bad, 0);
+
+    /* the visible form's width decides where lines break */
+    static const struct { const char *t; int w; const char *want; } wr[] = {
+        {"ab\x07 cd", 5, "ab^G|cd"},
+        {"ab\x07 cd", 7, "ab^G cd"},
+        {"x\xc2\x9b y", 10, "x<U+009B>|y"},
+        {"x\xc2\x9b y", 11, "x<U+009B> y"},
+        /* wider than the column: drawn whole on a line of its own */
+        {"x\xc2\x9b y", 4, "x-|<U+009B>|y"},
+        {"\x1b", 1, "^["},
+    };
+    for (size_t k = 0; k < sizeof wr / sizeof wr[0]; k++) {
+        for (int wrap = 0; wrap < 2; wrap++) {
+            b = para(wr[k].t);
+            o = opts(wr[k].w, wrap ? WRAP_GREEDY : WRAP_OPTIMAL);
+            layout_chapter(&o, wr[k].t, &b, 1, NULL, &lv);
+            s = draw_all(&o, wr[k].t, NULL, &lv);
+            CHECK_STR("a control's visible form counts its columns when wrapping", s,
+                      wr[k].want);
+            free(s);
+            line_vec_free(&lv);
+        }
+    }
+}
+
 /* A run UAX #14 cannot break ("¡" opens: no break after it and the
  * spaces that follow, LB14) is cut to fit; spaces before a cut are the
  * piece's trailing spaces, so the line's width is what is drawn (found by
  * fuzz_layout: one space was, a second was counted as a letter). */
 static void test_cut_after_spaces(void)
 {
-    /* ab ¡ ^D vwxyz: the control character is dropped, the blanks on
-     * either side of it stay two spaces */
+    /* ab ¡ ^D vwxyz: the control character is drawn as "^D", two columns,
+     * between the blanks on either side of it */
     const char *t = "ab \xC2\xA1 \x04 vwxyz";
     struct block b = para(t);
     for (int wrap = 0; wrap < 2; wrap++) {
@@ -1102,6 +1202,7 @@ int main(int argc, char **argv)
     test_alignment();
     test_wide_at_width_1();
     test_cut_after_spaces();
+    test_controls_shown();
     test_continuation();
     test_quote();
     test_long_paragraph();
