@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "derived.h"
 #include "ebook_door.h"
@@ -31,12 +32,18 @@ static void *loader_main(void *arg)
 {
     struct loader *l = arg;
     /* QUIRE_TEST_LOAD_DELAY_MS: the end-to-end tests hold the whole story
-     * back to see the screen before it arrives. */
+     * back to see the screen before it arrives; QUIRE_TEST_LOAD_GATE=PATH
+     * holds it back until PATH exists, so that a test lets it go when it
+     * has seen what it wanted and then waits for the event, not for a
+     * delay to run out. */
     const char *d = getenv("QUIRE_TEST_LOAD_DELAY_MS");
     long ms = d ? strtol(d, NULL, 10) : 0;
     /* in steps, so that quitting meanwhile (loader_free) need not wait */
     for (; ms > 0 && !atomic_load(&l->stop); ms -= 10)
         nanosleep(&(struct timespec){.tv_nsec = (ms < 10 ? ms : 10) * 1000000L}, NULL);
+    const char *gate = getenv("QUIRE_TEST_LOAD_GATE");
+    while (gate && *gate && access(gate, F_OK) != 0 && !atomic_load(&l->stop))
+        nanosleep(&(struct timespec){.tv_nsec = 5 * 1000000L}, NULL);
     if (!atomic_load(&l->stop))
         l->lib = library_open(l->root, &l->err);
     malloc_trim(0);   /* the reader lives on: give back the build's heap */

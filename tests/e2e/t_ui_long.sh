@@ -1,8 +1,9 @@
 #!/bin/sh
 # t_ui_long.sh — a long story file opens from its head at once and the
 # whole story arrives from the loader thread without moving the reader
-# (QUIRE_TEST_LOAD_DELAY_MS holds it back so the tests can see both
-# states); keys that need the whole story wait for it; a saved place past
+# (QUIRE_TEST_LOAD_GATE holds it back until the test lets it go, so the
+# tests can see both states and then wait for the arrival itself;
+# QUIRE_TEST_LOAD_DELAY_MS holds it a minute where the test quits first); keys that need the whole story wait for it; a saved place past
 # the head opens where it was; Windows-1252 and UTF-16 files alike.  In tmux.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
@@ -12,16 +13,21 @@ cp "$TOP/tests/data/corpus/alice-in-wonderland_pg11-0.txt" "$F"
 N=$("$QUIRE" --list --tsv "$F" | wc -l | tr -d ' ')
 check_eq "Alice has twelve chapters" "$N" 12
 held() { ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=$1 $(ui_quote "$QUIRE" "$F")"; }
+# gated FILE: FILE opened with the whole story held back until `release`
+GATE="$TMPD/load-gate"
+gated() { rm -f "$GATE"; ui_run 80 24 "env QUIRE_TEST_LOAD_GATE=$GATE $(ui_quote "$QUIRE" "$1")"; }
+release() { : >"$GATE"; }
 ELL=$(printf '\342\200\246')
 
 # 1. The first screen before the whole story is read; moves inside the
 #    head do not wait; the whole story arrives under the same top line.
-held 4000
+gated "$F"
 check "the first screen shows the story's text" ui_wait "Alice"
 check "the chapter count is not known yet (1/$ELL)" status_has "1/$ELL"
 ui_keys Space b j j j
 TOP3=$(ui_top)
 check "Space, b and j move inside the head without waiting" status_has "/$ELL"
+release
 check "the whole story arrives (1/12)" ui_wait " 1/12 "
 check_eq "and the top line stays where it was" "$(ui_top)" "$TOP3"
 ui_keys t
@@ -48,15 +54,16 @@ check_eq "q quits at once before the whole story is read" "$(ui_dead)" "0 0"
 XDG_STATE_HOME=$S0
 
 # 2. Keys that need the whole story wait for it: search, contents.
-held 4000
+gated "$F"
 ui_keys /
 ui_type "the Queen, turning purple"
 ui_keys Enter
+release
 check "a search from the head finds text in the last chapter" ui_until status_has " 12/12 "
 check "the match is on the screen" ui_wait "said the Queen, turning purple"
 $UI_T send-keys -t q q
 ui_dead >/dev/null
-held 4000
+ui_start 80 24 "$F"   # the place the search left, past the head: the whole story first
 ui_keys t
 check "t waits for the whole story and lists chapter XII" ui_wait "CHAPTER XII"
 ui_keys Escape
@@ -88,19 +95,21 @@ check "plain UTF-8: 95% is in the last chapter" status_has " 12/12 "
 TOPP=$(ui_top)
 $UI_T send-keys -t q q
 ui_dead >/dev/null
-ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$P")"
+gated "$P"
 check "reopened at the place before the whole story (no chapter number)" status_has "$ELL CHAPTER XII"
 check_eq "at the same top line" "$(ui_top)" "$TOPP"
+release
 check "the whole story arrives (12/12)" ui_wait " 12/12 "
 check_eq "and the top line stays where it was" "$(ui_top)" "$TOPP"
 $UI_T send-keys -t q q
 ui_dead >/dev/null
-ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=2000 $(ui_quote "$QUIRE" "$P")"
+gated "$P"
 check "reopened at the place again" status_has "$ELL CHAPTER XII"
 ui_keys g
 check "g goes to the chapter's start without waiting" status_has "$ELL CHAPTER XII"
 check "its heading on the screen" ui_wait "CHAPTER XII. Alice.s Evidence"
 ui_keys [
+release
 check "[ waits for the whole story and shows chapter XI" ui_until status_has " 11/12 "
 $UI_T send-keys -t q q
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
@@ -159,11 +168,12 @@ for nch in 150 4 1; do   # (ui_keys uses $n)
         $UI_T send-keys -t q q
         ui_dead >/dev/null
         PLACE=$(bm_last)
-        ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$GEN")"
+        gated "$GEN"
         check "$nch chapters, $at%: reopened before the whole story (no chapter count)" \
             status_has "$ELL"
         check_eq "$nch chapters, $at%: the screen reading there showed" "$(ui_screen | sed '$d')" \
             "$BODY"
+        release
         check "$nch chapters, $at%: the whole story arrives" ui_until status_has "/$nch "
         check_eq "$nch chapters, $at%: the same screen after it" "$(ui_screen | sed '$d')" "$BODY"
         check_eq "$nch chapters, $at%: and the same bottom line" \
@@ -191,11 +201,12 @@ for enc in WINDOWS-1252 UTF-16; do
     G="$TMPD/alice-$enc.txt"
     tail -c +4 "$F" | iconv -f UTF-8 -t "$enc" >"$G" || fail "iconv to $enc"
     XDG_STATE_HOME="$TMPD/state-$enc"   # not the place saved at 95% above
-    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=4000 $(ui_quote "$QUIRE" "$G")"
+    gated "$G"
     check "$enc: the first screen from the head" ui_wait "Alice"
     check "$enc: before the whole story is read (1/$ELL)" status_has "1/$ELL"
     ui_keys j j
     T=$(ui_top)
+    release
     check "$enc: the whole story arrives (1/12)" ui_wait " 1/12 "
     check_eq "$enc: and the top line stays where it was" "$(ui_top)" "$T"
     $UI_T send-keys -t q q
@@ -204,7 +215,8 @@ done
 XDG_STATE_HOME=$S0
 
 # 5. SIGTERM while the whole story is still being read: a clean exit.
-held 4000
+XDG_STATE_HOME="$TMPD/state-term"   # no saved place: the head is shown
+gated "$F"
 ui_keys j
 kill -TERM "$(ui_pid)"
 check_eq "SIGTERM during the load: status 0, screen restored" "$(ui_dead)" "0 0"

@@ -20,15 +20,18 @@ awk -v mb="$MB" 'BEGIN { split("lorem ipsum dolor sit amet consectetur adipiscin
              printf "quagga zebra finale" }' >"$F"
 check "the file has no line end" test "$(wc -l <"$F")" -eq 0
 
-# From its head: with the whole file held back (QUIRE_TEST_LOAD_DELAY_MS)
+# From its head: with the whole file held back (QUIRE_TEST_LOAD_GATE: until
+# the test lets it go)
 # the first frame shows the start, the chapter count not known yet (the
 # head used to be refused for want of a line end: the first frame waited
 # for the whole file); G waits for the whole story and shows its end.
 ELL=$(printf '\342\200\246')
-ui_run 100 40 "env QUIRE_TEST_LOAD_DELAY_MS=3000 $(ui_quote "$QUIRE" "$F")"
+rm -f "$TMPD/gate"
+ui_run 100 40 "env QUIRE_TEST_LOAD_GATE=$TMPD/gate $(ui_quote "$QUIRE" "$F")"
 check "the first frame comes from the head (1/$ELL)" status_has "1/$ELL"
 check "and shows the start of the line" ui_wait "lorem|ipsum|dolor"
 ui_keys G
+: >"$TMPD/gate"
 check "G waits for the whole story and shows the end" ui_wait "zebra finale"
 $UI_T send-keys -t q q
 check_eq "q exits 0" "$(ui_dead)" "0 0"

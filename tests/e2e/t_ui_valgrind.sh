@@ -26,12 +26,14 @@ check_eq "exit status 0 under valgrind (99 would be a memory error or a definite
 if [ -s "$TMPD/vg" ]; then fail "valgrind reported:"; cat "$TMPD/vg" >&2; else pass; fi
 
 # A long story file: its head on screen while the loader thread reads it
-# whole (held back a moment), then the take-over, moves, search, quit.
+# whole (held back until the test lets it go), then the take-over, moves, search, quit.
 F="$TMPD/alice.txt"
 cp "$TOP/tests/data/corpus/alice-in-wonderland_pg11-0.txt" "$F"
-ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=1500 $VG $(ui_quote "$QUIRE" "$F") 2>'$TMPD/vg2'"
+rm -f "$TMPD/gate"
+ui_run 80 24 "env QUIRE_TEST_LOAD_GATE=$TMPD/gate $VG $(ui_quote "$QUIRE" "$F") 2>'$TMPD/vg2'"
 check "a long story's head under valgrind" ui_wait 'Alice'
 ui_keys j j
+: >"$TMPD/gate"   # the whole story let go
 check "the whole story arrives under valgrind" ui_wait ' 1/12 '
 ui_keys Space ']' t Enter
 ui_keys / && ui_type 'turning purple' && ui_keys Enter
