@@ -14,7 +14,10 @@
 
 struct search;   /* a compiled needle */
 
-/* Compile `needle` (UTF-8, n bytes).  NULL when it folds to nothing. */
+/* Compile `needle` (UTF-8, n bytes).  NULL when it folds to nothing.  A
+ * compiled needle remembers how characters fold as it searches (a cache
+ * search_find writes through the const pointer): use one from one thread
+ * at a time. */
 struct search *search_new(const char *needle, size_t n);
 void search_free(struct search *s);   /* NULL is a no-op */
 

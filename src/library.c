@@ -781,6 +781,23 @@ static struct library *open_derived_window(const char *path, struct source *full
  * chapters say little of the screen's size). */
 #define AT_EBOOK_AFTER ((size_t)64 * 1024)
 
+/* The window's story lib->stories[0] is the head's story hs: its title,
+ * author, folder, aliases, metadata and id move over (hs keeps the
+ * window's); it is partial, `len` bytes of text at least. */
+static void take_head_story(struct library *lib, struct story *hs, size_t len)
+{
+    struct story *s = &lib->stories[0];
+    SWAP(s->title, hs->title);
+    SWAP(s->author, hs->author);
+    SWAP(s->dir, hs->dir);
+    SWAP(s->alias, hs->alias);
+    SWAP(s->n_alias, hs->n_alias);
+    SWAP(s->meta, hs->meta);
+    memcpy(s->id, hs->id, sizeof s->id);
+    s->partial = true;
+    s->total = hs->total > len ? hs->total : len;
+}
+
 /* library_open_at for an ebook whose head came from its derived file
  * (hsrc): the context looked for in its text as in a text file's, each
  * place found tried as `off` bytes into a chapter that begins there; the
@@ -838,16 +855,7 @@ static struct library *open_at_derived(struct library *head, const char *key, si
         return NULL;
     }
     head->src[0] = NULL;   /* now lib's (window_adopt): the head keeps no text */
-    struct story *s = &lib->stories[0], *hs = &head->stories[0];
-    SWAP(s->title, hs->title);
-    SWAP(s->author, hs->author);
-    SWAP(s->dir, hs->dir);
-    SWAP(s->alias, hs->alias);
-    SWAP(s->n_alias, hs->n_alias);
-    SWAP(s->meta, hs->meta);
-    memcpy(s->id, hs->id, sizeof s->id);
-    s->partial = true;
-    s->total = hs->total > len ? hs->total : len;
+    take_head_story(lib, &head->stories[0], len);
     return lib;
 }
 
@@ -902,17 +910,7 @@ struct library *library_open_at(struct library *head, const char *key, size_t of
                 lib = open_window(head->root, full, s0, e0, key);
             if (!lib)
                 continue;
-            /* The story is the head's: its title, author, id and the rest. */
-            struct story *s = &lib->stories[0];
-            SWAP(s->title, hs->title);
-            SWAP(s->author, hs->author);
-            SWAP(s->dir, hs->dir);
-            SWAP(s->alias, hs->alias);
-            SWAP(s->n_alias, hs->n_alias);
-            SWAP(s->meta, hs->meta);
-            memcpy(s->id, hs->id, sizeof s->id);
-            s->partial = true;
-            s->total = hs->total > len ? hs->total : len;
+            take_head_story(lib, hs, len);
             return lib;
         }
         if ((slo == lo && shi == hi) || f.n_tried == AT_TRIES)

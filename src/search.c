@@ -29,9 +29,14 @@
 #define STRETCH_MAX (256 * 1024) /* longest non-ASCII stretch folded at once */
 #define CACHE_SLOTS 4096
 
+/* One character's folding, remembered: folding is a pure function of the
+ * character, so a search keeps its slots from one search_find to the next. */
+struct cache_slot { uint32_t c; uint8_t len; char f[15]; };
+
 struct search {
     char *fold;       /* folded needle */
     size_t len;
+    struct cache_slot *cache;   /* CACHE_SLOTS, shared by its windows */
 };
 
 /* A folded window of the text. */
@@ -44,7 +49,8 @@ struct window {
     size_t lo;        /* first source byte the window may read */
     char *gb;         /* grapheme breaks of one stretch */
     size_t gcap;
-    struct cache_slot { uint32_t c; uint8_t len; char f[15]; } *cache;
+    struct cache_slot *cache;
+    bool own_cache;   /* win_free frees it (else it is the search's) */
 };
 
 static bool is_space(uint32_t c)
@@ -214,11 +220,14 @@ static void win_shift(struct window *w, size_t k)
     w->n -= k;
 }
 
-static void win_init(struct window *w, size_t pos)
+/* A window from source byte pos, folding with `cache` (a search's), or
+ * with a cache of its own when NULL. */
+static void win_init(struct window *w, size_t pos, struct cache_slot *cache)
 {
     memset(w, 0, sizeof *w);
     w->pos = w->lo = pos;
-    w->cache = xcalloc(CACHE_SLOTS, sizeof *w->cache);
+    w->own_cache = cache == NULL;
+    w->cache = cache ? cache : xcalloc(CACHE_SLOTS, sizeof *w->cache);
     win_reserve(w, 0);
     w->src[0] = pos;
     w->first[0] = 1;
@@ -230,13 +239,14 @@ static void win_free(struct window *w)
     free(w->src);
     free(w->first);
     free(w->gb);
-    free(w->cache);
+    if (w->own_cache)
+        free(w->cache);
 }
 
 struct search *search_new(const char *needle, size_t n)
 {
     struct window w;
-    win_init(&w, 0);
+    win_init(&w, 0, NULL);
     /* trim surrounding whitespace: a needle " word " finds "word" */
     win_fold(&w, needle, n, n);
     size_t a = 0, e = w.n;
@@ -250,6 +260,8 @@ struct search *search_new(const char *needle, size_t n)
         s->len = e - a;
         s->fold = xmalloc(s->len);
         memcpy(s->fold, w.f + a, s->len);
+        s->cache = w.cache;   /* what folding the needle learnt, kept */
+        w.own_cache = false;
     }
     win_free(&w);
     return s;
@@ -260,6 +272,7 @@ void search_free(struct search *s)
     if (!s)
         return;
     free(s->fold);
+    free(s->cache);
     free(s);
 }
 
@@ -296,11 +309,17 @@ bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
     struct window w;
     bool found = false;
     if (!backward) {
-        win_init(&w, safe_start(text, lo, from));
+        win_init(&w, safe_start(text, lo, from), s->cache);
+        /* folded a little at first, then in growing steps up to CHUNK: a
+         * frequent word is found after a few hundred bytes, and counting
+         * its hits (a search_find from each) must not fold CHUNK each */
+        size_t step = 1024;
         for (;;) {
             bool done = w.pos >= hi;
             if (!done)
-                win_fold(&w, text, hi, w.pos + CHUNK);
+                win_fold(&w, text, hi, w.pos + step);
+            if (step < CHUNK)
+                step = step * 4 < CHUNK ? step * 4 : CHUNK;
             done = w.pos >= hi;
             size_t p = 0;
             while (w.n >= s->len && p + s->len <= w.n) {
@@ -331,7 +350,7 @@ bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
         size_t a = safe_start(text, lo, b > lo + CHUNK ? b - CHUNK : lo);
         if (a >= b)
             a = safe_start(text, lo, b - 1);
-        win_init(&w, a);
+        win_init(&w, a, s->cache);
         win_fold(&w, text, hi, b);
         /* fold past b until len folded bytes lie beyond it */
         size_t at_b = w.n;
