@@ -27,4 +27,11 @@ void search_free(struct search *s);   /* NULL is a no-op */
 bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
                  size_t from, bool backward, size_t *hit, size_t *hit_end);
 
+/* Every hit within text[lo, hi), in order, overlapping ones too (the
+ * hits search_find gives from lo, then from each hit's start + 1), each
+ * passed to each(ctx, hit, hit_end) until it returns false; one pass over
+ * the text.  Returns how many were passed. */
+size_t search_each(const struct search *s, const char *text, size_t lo, size_t hi,
+                   bool (*each)(void *ctx, size_t hit, size_t hit_end), void *ctx);
+
 #endif

@@ -297,6 +297,41 @@ static bool on_boundaries(const struct window *w, size_t p, size_t len)
     return w->first[p] && w->first[p + len];
 }
 
+size_t search_each(const struct search *s, const char *text, size_t lo, size_t hi,
+                   bool (*each)(void *ctx, size_t hit, size_t hit_end), void *ctx)
+{
+    if (!s || !text || lo >= hi)
+        return 0;
+    struct window w;
+    win_init(&w, lo, s->cache);
+    size_t n = 0;
+    bool more = true;
+    while (more) {
+        bool done = w.pos >= hi;
+        if (!done)
+            win_fold(&w, text, hi, w.pos + CHUNK);
+        done = w.pos >= hi;
+        size_t p = 0;
+        while (more && w.n >= s->len && p + s->len <= w.n) {
+            const char *q = memmem(w.f + p, w.n - p, s->fold, s->len);
+            if (!q)
+                break;
+            p = (size_t)(q - w.f);
+            if (on_boundaries(&w, p, s->len)) {
+                n++;
+                more = each(ctx, w.src[p], w.src[p + s->len]);
+            }
+            p++;
+        }
+        if (done)
+            break;
+        /* the last len-1 folded bytes hold no whole hit yet: kept */
+        win_shift(&w, w.n >= s->len ? w.n - s->len + 1 : 0);
+    }
+    win_free(&w);
+    return n;
+}
+
 bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
                  size_t from, bool backward, size_t *hit, size_t *hit_end)
 {

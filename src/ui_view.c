@@ -561,34 +561,48 @@ bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, siz
     return false;
 }
 
+/* ui_view_all_hits' gathering, hit by hit (search_each). */
+struct hit_acc {
+    struct ui_view *v;
+    size_t ci, max, n, cap;
+    struct ui_hit *hits;
+    bool more;
+};
+
+static bool hit_take(void *ctx, size_t a, size_t b)
+{
+    (void)b;
+    struct hit_acc *h = ctx;
+    if (folded_at(h->v, h->ci, a))
+        return true;   /* in a folded note: not shown, not counted */
+    if (h->n == h->max) {
+        h->more = true;
+        return false;
+    }
+    if (h->n == h->cap) {
+        void *p = h->hits;
+        xgrow(&p, &h->cap, h->n + 1, sizeof *h->hits);
+        h->hits = p;
+    }
+    h->hits[h->n].ci = h->ci;
+    h->hits[h->n].off = a;
+    h->n++;
+    return true;
+}
+
 size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max,
                         struct ui_hit **hits, bool *more)
 {
-    size_t n = 0, cap = 0;
-    *hits = NULL;
-    *more = false;
-    for (size_t c = 0; srch && c < v->s->n_ch; c++) {
+    struct hit_acc h = {.v = v, .max = max};
+    for (size_t c = 0; srch && c < v->s->n_ch && !h.more; c++) {
         const char *text;
         const struct edition *ed = chapter_text(&v->s->ch[c], &text);
-        size_t from = ed->start, a, b;
-        while (from < ed->end &&
-               find_shown(v, c, srch, text, ed->start, ed->end, from, false, &a, &b)) {
-            if (n == max) {
-                *more = true;
-                return n;
-            }
-            if (n == cap) {
-                void *p = *hits;
-                xgrow(&p, &cap, n + 1, sizeof **hits);
-                *hits = p;
-            }
-            (*hits)[n].ci = c;
-            (*hits)[n].off = a;
-            n++;
-            from = a + 1;
-        }
+        h.ci = c;
+        search_each(srch, text, ed->start, ed->end, hit_take, &h);   /* one pass */
     }
-    return n;
+    *hits = h.hits;
+    *more = h.more;
+    return h.n;
 }
 
 void ui_view_trim(struct ui_view *v)

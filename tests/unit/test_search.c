@@ -194,6 +194,70 @@ static void test_across_cut(void)
     buf_free(&t);
 }
 
+/* search_each (one pass) gives exactly the hits of search_find from the
+ * start and then from each hit + 1: on a real novel and on text with
+ * accents, case, repeated and overlapping hits, across 64 KiB windows. */
+struct gathered {
+    size_t n, cap, *at, *end;
+};
+
+static bool gather(void *ctx, size_t a, size_t b)
+{
+    struct gathered *g = ctx;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 64;
+        g->at = xrealloc(g->at, g->cap * sizeof *g->at);
+        g->end = xrealloc(g->end, g->cap * sizeof *g->end);
+    }
+    g->at[g->n] = a;
+    g->end[g->n++] = b;
+    return true;
+}
+
+static void same_hits(const char *what, const char *text, size_t len, const char *needle)
+{
+    struct search *s = search_new(needle, strlen(needle));
+    struct gathered g = {0};
+    size_t n = search_each(s, text, 0, len, gather, &g);
+    bool same = n == g.n;
+    size_t k = 0, from = 0, h, e;
+    while (search_find(s, text, 0, len, from, false, &h, &e)) {
+        same &= k < g.n && g.at[k] == h && g.end[k] == e;
+        k++;
+        from = h + 1;
+    }
+    same &= k == g.n;
+    char label[160];
+    snprintf(label, sizeof label, "%s: \"%s\" found %zu times, as search_find finds them", what,
+             needle, g.n);
+    CHECK(label, same && g.n > 0);
+    free(g.at);
+    free(g.end);
+    search_free(s);
+}
+
+static void test_each(void)
+{
+    size_t n = 0;
+    char *err = NULL;
+    char *t = read_file("tests/data/corpus/alice-in-wonderland_pg11-0.txt", &n, &err);
+    CHECK("Alice is read", t != NULL);
+    if (t) {
+        same_hits("Alice", t, n, "the");
+        same_hits("Alice", t, n, "Alice");
+        same_hits("Alice", t, n, "e");
+        same_hits("Alice", t, n, "said the");
+        free(t);
+    }
+    free(err);
+    struct buf b = {0};
+    for (int i = 0; i < 20000; i++)
+        buf_adds(&b, i % 3 ? "Caf\xc3\xa9 aaa CAFE\xcc\x81 " : "cafe\n\n");
+    same_hits("accents and case", b.data, b.len, "caf\xc3\xa9");
+    same_hits("overlapping", b.data, b.len, "aa");
+    buf_free(&b);
+}
+
 int main(void)
 {
     test_basic();
@@ -201,5 +265,6 @@ int main(void)
     test_whitespace();
     test_long();
     test_across_cut();
+    test_each();
     return check_summary();
 }
