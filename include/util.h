@@ -116,4 +116,14 @@ char *xdg_dir(const char *kind);
  * config's `state_dir =`); NULL forgets it.  Only "STATE" can be set. */
 void xdg_set_dir(const char *kind, const char *dir);
 
+/* Whether s[0, n) is a token of the state files: 1..max bytes of
+ * printable ASCII, no space, no backslash (a story id, a chapter key). */
+bool token_ok(const char *s, size_t n, size_t max);
+
+/* Binary search of base[0, n), elements of `size` bytes sorted by strcmp
+ * of the NUL-terminated char array at byte `off` of each: the index of
+ * `key` (*found true), or where it would be inserted (*found false). */
+size_t sorted_find(const void *base, size_t n, size_t size, size_t off, const char *key,
+                   bool *found);
+
 #endif

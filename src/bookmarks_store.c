@@ -28,14 +28,7 @@ char bm_index_letter(int i)
 /* A story id: 1..64 printable ASCII bytes, no space, no backslash. */
 bool bm_valid_id(const char *s, size_t n)
 {
-    if (n == 0 || n > BM_MAX_ID)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || c == '\\')
-            return false;
-    }
-    return true;
+    return token_ok(s, n, BM_MAX_ID);
 }
 
 /* Bytes of the valid UTF-8 character at s (at most n bytes), 0 if invalid. */

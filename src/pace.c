@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -164,21 +165,8 @@ const char *pace_format(double minutes, char *buf, size_t size)
 /* Index of id in the sorted folds, or where it would go (*found false). */
 static size_t fold_find(const struct pace *p, const char *id, bool *found)
 {
-    size_t lo = 0, hi = p->n_fold;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(p->fold[mid].id, id);
-        if (c == 0) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = false;
-    return lo;
+    return sorted_find(p->fold, p->n_fold, sizeof *p->fold, offsetof(struct pace_fold, id), id,
+                       found);
 }
 
 int pace_fold_get(const struct pace *p, const char *id)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -62,37 +63,13 @@ struct seen {
 
 /* ---- records in memory -------------------------------------------------- */
 
-static bool valid_token(const char *s, size_t n, size_t max)
-{
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || c == '\\')
-            return false;
-    }
-    return true;
-}
-
 static struct seen_story *story_find(const struct seen *s, const char *id, size_t *at)
 {
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(s->st[mid].id, id);
-        if (c == 0) {
-            if (at)
-                *at = mid;
-            return &s->st[mid];
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    bool found;
+    size_t i = sorted_find(s->st, s->n, sizeof *s->st, offsetof(struct seen_story, id), id, &found);
     if (at)
-        *at = lo;
-    return NULL;
+        *at = i;
+    return found ? &s->st[i] : NULL;
 }
 
 static struct seen_story *story_get(struct seen *s, const char *id)
@@ -118,23 +95,13 @@ static struct seen_story *story_get(struct seen *s, const char *id)
 
 static struct seen_ch *ch_find(const struct seen_story *ss, const char *key, size_t *at)
 {
-    size_t lo = 0, hi = ss ? ss->n : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(ss->ch[mid].key, key);
-        if (c == 0) {
-            if (at)
-                *at = mid;
-            return &ss->ch[mid];
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    bool found = false;
+    size_t i = ss ? sorted_find(ss->ch, ss->n, sizeof *ss->ch, offsetof(struct seen_ch, key), key,
+                                &found)
+                  : 0;
     if (at)
-        *at = lo;
-    return NULL;
+        *at = i;
+    return found ? &ss->ch[i] : NULL;
 }
 
 /* Does record a win over record b (both of one chapter)?  Seen beats
@@ -270,7 +237,7 @@ static bool parse_chapter(struct seen *s, const char *p, const char *end)
             return false;
     /* fields after WHEN are a newer quire's: ignored */
     struct seen_ch r = {0};
-    if (!valid_token(f[0], n[0], SEEN_MAX_ID) || !valid_token(f[1], n[1], SEEN_MAX_KEY))
+    if (!token_ok(f[0], n[0], SEEN_MAX_ID) || !token_ok(f[1], n[1], SEEN_MAX_KEY))
         return false;
     memcpy(r.key, f[1], n[1]);
     time_t idx;

@@ -465,3 +465,36 @@ char *xdg_dir(const char *kind)
                     : ".cache";
     return xasprintf("%s/%s/quire", home, sub);
 }
+
+bool token_ok(const char *s, size_t n, size_t max)
+{
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == '\\')
+            return false;
+    }
+    return true;
+}
+
+size_t sorted_find(const void *base, size_t n, size_t size, size_t off, const char *key,
+                   bool *found)
+{
+    const char *b = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(b + mid * size + off, key);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}

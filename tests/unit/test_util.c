@@ -4,12 +4,34 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* sorted_find: found where it is, else where it would be inserted;
+ * token_ok: the state files' id rule. */
+static void test_sorted_find(void)
+{
+    struct item { int n; char id[8]; } v[] = {{1, "b"}, {2, "d"}, {3, "f"}};
+    bool found;
+    size_t off = offsetof(struct item, id);
+    CHECK("found in the middle", sorted_find(v, 3, sizeof *v, off, "d", &found) == 1 && found);
+    CHECK("before all", sorted_find(v, 3, sizeof *v, off, "a", &found) == 0 && !found);
+    CHECK("between", sorted_find(v, 3, sizeof *v, off, "e", &found) == 2 && !found);
+    CHECK("after all", sorted_find(v, 3, sizeof *v, off, "g", &found) == 3 && !found);
+    CHECK("an empty array", sorted_find(v, 0, sizeof *v, off, "b", &found) == 0 && !found);
+    CHECK("a token", token_ok("ab12", 4, 16));
+    CHECK("too long", !token_ok("ab12", 4, 3));
+    CHECK("empty", !token_ok("", 0, 3));
+    CHECK("no space", !token_ok("a b", 3, 16));
+    CHECK("no backslash", !token_ok("a\\b", 3, 16));
+    CHECK("no byte past ASCII", !token_ok("a\xc3\xa9", 3, 16));
+}
+
 int main(void)
 {
+    test_sorted_find();
     CHECK("ch2 before ch10", natcmp("ch2", "ch10") < 0);
     CHECK("ch10 after ch9", natcmp("ch10", "ch9") > 0);
     CHECK("case-insensitive equal", natcmp("Ch01.txt", "ch1.txt") == 0);
