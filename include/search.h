@@ -5,7 +5,26 @@
  * u8_casefold, NFKD), cluster by cluster, so "strasse" finds "Straße" and
  * "cafe" finds... only "cafe"; a hit is reported as a byte range of the
  * ORIGINAL text.  Whitespace runs (including line ends inside a paragraph)
- * match a single space in the needle. */
+ * match a single space in the needle.
+ *
+ * What the layout shows as markup, not text, is skipped, so a phrase the
+ * reader sees is found whatever its emphasis ("the big dog" finds
+ * `the *big* dog`, `the _big_ dog`, an underlined or struck "big"):
+ * - the backslash of a Markdown escape (`\*` is a literal star, `\'` an
+ *   apostrophe: uch_escapable);
+ * - a run of `*` or `_`, unless it stands between two letters or digits
+ *   (`snake_case`, `2*3`) or between two spaces or edges (`5 * 3`, `* * *`):
+ *   markup_scan (parse.h) hides no other marker run.  The rule looks at a
+ *   run's neighbours only, not at its pairing: an unpaired `*sigh` is
+ *   skipped too (a hit the screen shows with its star), but no marker the
+ *   screen hides is ever searched as text;
+ * - the converter's underline and strike markers (MARKUP_U_ON ...), an
+ *   opener unless a letter or digit comes right before it, a closer unless
+ *   one comes right after it (markup_scan's rule).
+ * A needle holding one of these characters (after folding: `*`, `_`)
+ * searches that character as text everywhere: "*big*" finds the source's
+ * `*big*`.  A hit starts at its first character, never on a marker before
+ * it; markers right after its last character are inside it. */
 #ifndef QUIRE_SEARCH_H
 #define QUIRE_SEARCH_H
 

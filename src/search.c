@@ -9,6 +9,9 @@
  * boundaries.  A line end after a hyphenated word's hyphen folds to
  * nothing, as the layout shows it ("Saint-Romain" finds "Saint-\nRomain"),
  * and so does a backslash escaping ASCII punctuation ("school\'s").
+ * Emphasis markers the layout may hide (`*`, `_`, the converter's
+ * underline and strike bytes) fold to nothing too, unless the needle holds
+ * that character (see search.h for the rule; marker_end below).
  * ASCII is folded inline; single-code-point clusters go through
  * a small per-call cache, so u8_casefold runs about once per distinct
  * character rather than once per character. */
@@ -22,6 +25,7 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "parse.h"
 #include "uchar.h"
 #include "util.h"
 
@@ -33,9 +37,20 @@
  * character, so a search keeps its slots from one search_find to the next. */
 struct cache_slot { uint32_t c; uint8_t len; char f[15]; };
 
+/* What win_fold's ASCII path looks at an ASCII byte for, one table
+ * lookup per byte: the marker bytes search may skip, one bit each (a needle
+ * without the character skips it in the text), white space, a backslash. */
+enum { MARKERS_ALL = 63, C_SPACE = 64, C_BACKSLASH = 128 };
+static const uint8_t ASCII_CLASS[128] = {
+    ['*'] = 1, ['_'] = 2, ['\x0E'] = 4, ['\x0F'] = 8, ['\x1C'] = 16, ['\x1D'] = 32,
+    [' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE,
+    ['\r'] = C_SPACE, ['\\'] = C_BACKSLASH,
+};
+
 struct search {
     char *fold;       /* folded needle */
     size_t len;
+    uint8_t skip;     /* ASCII_CLASS bits of the markers folded to nothing */
     struct cache_slot *cache;   /* CACHE_SLOTS, shared by its windows */
 };
 
@@ -47,6 +62,8 @@ struct window {
     size_t n, cap;
     size_t pos;       /* next source byte to fold */
     size_t lo;        /* first source byte the window may read */
+    size_t min;       /* the search's lo: marker_end looks back to it */
+    uint8_t skip;     /* the search's marker bits */
     char *gb;         /* grapheme breaks of one stretch */
     size_t gcap;
     struct cache_slot *cache;
@@ -60,11 +77,52 @@ static bool is_space(uint32_t c)
            c == 0x205F || c == 0x3000;
 }
 
-static void win_reserve(struct window *w, size_t more)
+/* The class of the character at text[i] (after) or before it (!after),
+ * as markup.c sees a marker's sides: 0 edge or space, 1 punctuation, 2 a
+ * letter or digit.  Reads text[lo, hi). */
+static int side_class(const char *text, size_t lo, size_t hi, size_t i, bool after)
 {
-    size_t need = w->n + more + 1;
-    if (need <= w->cap)
-        return;
+    if (after ? i >= hi : i <= lo)
+        return 0;
+    uint32_t c;
+    if (after)
+        uch_decode(text, i, hi, &c);
+    else
+        uch_decode(text, uch_prev(text, i), hi, &c);
+    if (uch_is_space(c))
+        return 0;
+    return uch_is_alnum(c) ? 2 : 1;
+}
+
+/* If text[i] is a marker the window skips, the end of what it skips, else
+ * i.  A superset of what markup_scan hides, decided from the marker's
+ * neighbours alone (no pairing, so folding can start anywhere):
+ * - a run of `*` or `_` (not escaped: an escape's character is folded as
+ *   text before this is asked) unless it stands between two letters or
+ *   digits ("snake_case", "2*3") or between two spaces or edges
+ *   ("5 * 3", a `* * *` line): markup_scan hides no other marker run;
+ * - an underline or strike opener unless a letter or digit comes before
+ *   it, a closer unless one comes after it (markup_scan's rule). */
+static size_t marker_end(const struct window *w, const char *text, size_t hi, size_t i)
+{
+    unsigned char b = (unsigned char)text[i];
+    if (b >= 0x80 || !(ASCII_CLASS[b] & w->skip & MARKERS_ALL))
+        return i;
+    if (b == MARKUP_U_ON || b == MARKUP_S_ON)
+        return side_class(text, w->min, hi, i, false) == 2 ? i : i + 1;
+    if (b == MARKUP_U_OFF || b == MARKUP_S_OFF)
+        return side_class(text, w->min, hi, i + 1, true) == 2 ? i : i + 1;
+    size_t a = i, r = i + 1;
+    while (a > w->min && text[a - 1] == (char)b)
+        a--;   /* the run's start, when folding began inside it */
+    while (r < hi && text[r] == (char)b)
+        r++;
+    int before = side_class(text, w->min, hi, a, false), after = side_class(text, w->min, hi, r, true);
+    return before == after && before != 1 ? i : r;
+}
+
+static void win_grow(struct window *w, size_t need)
+{
     size_t cap = w->cap ? w->cap : 4096;
     while (cap < need)
         cap *= 2;
@@ -72,6 +130,21 @@ static void win_reserve(struct window *w, size_t more)
     w->src = xreallocarray(w->src, cap, sizeof *w->src);
     w->first = xrealloc(w->first, cap);
     w->cap = cap;
+}
+
+/* Room for `more` folded bytes and the end entry. */
+static inline void win_reserve(struct window *w, size_t more)
+{
+    if (w->n + more + 1 > w->cap)
+        win_grow(w, w->n + more + 1);
+}
+
+/* uch_hyphen_joins, asked only after a hyphen (`-` or U+2010's last
+ * byte): most white space follows no hyphen. */
+static inline bool hyphen_joins(const char *text, size_t lo, size_t hi, size_t i, size_t j)
+{
+    return i > lo && (text[i - 1] == '-' || (unsigned char)text[i - 1] == 0x90) &&
+           uch_hyphen_joins(text, lo, hi, i, j);
 }
 
 static void win_put(struct window *w, const char *s, size_t n, size_t src)
@@ -133,22 +206,39 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
         unsigned char b = (unsigned char)text[i];
         bool next_ascii = i + 1 >= hi || (unsigned char)text[i + 1] < 0x80;
         if (b < 0x80 && next_ascii) {
-            if (b == ' ' || (b >= '\t' && b <= '\r')) {
+            uint8_t k = ASCII_CLASS[b];   /* 0 for most: a letter, digit or punctuation */
+            if (k & C_SPACE) {
                 /* a whitespace run: one space */
-                size_t j = i;
+                size_t j = i + 1;
                 while (j < hi) {
+                    unsigned char d = (unsigned char)text[j];
+                    if (d < 0x80) {
+                        if (!(ASCII_CLASS[d] & C_SPACE))
+                            break;
+                        j++;
+                        continue;
+                    }
                     ucs4_t c;
                     int l = u8_mbtouc(&c, (const uint8_t *)text + j, hi - j);
                     if (!is_space(c))
                         break;
                     j += (size_t)l;
                 }
-                if (!uch_hyphen_joins(text, w->lo, hi, i, j))
-                    win_put(w, " ", 1, i);   /* none in "Saint-\nRomain" */
+                /* none in "Saint-\nRomain"; one where a skipped marker
+                 * parts two runs ("big \x0F dog") */
+                if (!(w->n && w->f[w->n - 1] == ' ') && !hyphen_joins(text, w->lo, hi, i, j))
+                    win_put(w, " ", 1, i);
                 i = j;
                 continue;
             }
-            if (b == '\\' && i + 1 < hi && uch_escapable(text[i + 1]))
+            if (k & w->skip) {
+                size_t e = marker_end(w, text, hi, i);
+                if (e > i) {
+                    i = e;   /* `*big*` is "big", as shown */
+                    continue;
+                }
+            }
+            if ((k & C_BACKSLASH) && i + 1 < hi && uch_escapable(text[i + 1]))
                 b = (unsigned char)text[++i];   /* an escape: "school\'s" is "school's" */
             win_reserve(w, 1);
             w->f[w->n] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
@@ -189,7 +279,7 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
                         break;
                     k += (size_t)l;
                 }
-                if (!uch_hyphen_joins(text, w->lo, hi, a, k))
+                if (!(w->n && w->f[w->n - 1] == ' ') && !hyphen_joins(text, w->lo, hi, a, k))
                     win_put(w, " ", 1, a);
                 if (k > j) {
                     j = k;
@@ -198,11 +288,28 @@ static void win_fold(struct window *w, const char *text, size_t hi, size_t upto)
                 a = k;
                 continue;
             }
+            if (e - a == 1 && lead < 0x80 && (ASCII_CLASS[lead] & w->skip)) {
+                size_t m = marker_end(w, text, hi, a);
+                if (m > a) {   /* a marker before a non-ASCII letter */
+                    a = m;
+                    continue;
+                }
+            }
             fold_cluster(w, text + a, e - a, a);
             a = e;
         }
         i = j > a ? j : a;
     }
+    /* markers right after the last character are folded with it: a hit's
+     * end (the next folded byte's source offset) is then the same in
+     * every window */
+    if (w->skip)
+        while (i < hi && i >= upto) {
+            size_t m = marker_end(w, text, hi, i);
+            if (m == i)
+                break;
+            i = m;
+        }
     w->pos = i;
     win_reserve(w, 0);
     w->src[w->n] = i;
@@ -225,12 +332,20 @@ static void win_shift(struct window *w, size_t k)
 static void win_init(struct window *w, size_t pos, struct cache_slot *cache)
 {
     memset(w, 0, sizeof *w);
-    w->pos = w->lo = pos;
+    w->pos = w->lo = w->min = pos;
     w->own_cache = cache == NULL;
     w->cache = cache ? cache : xcalloc(CACHE_SLOTS, sizeof *w->cache);
     win_reserve(w, 0);
     w->src[0] = pos;
     w->first[0] = 1;
+}
+
+/* A window of search s over text[lo, ...) from source byte pos. */
+static void win_search(struct window *w, const struct search *s, size_t lo, size_t pos)
+{
+    win_init(w, pos, s->cache);
+    w->min = lo;
+    w->skip = s->skip;
 }
 
 static void win_free(struct window *w)
@@ -262,6 +377,11 @@ struct search *search_new(const char *needle, size_t n)
         memcpy(s->fold, w.f + a, s->len);
         s->cache = w.cache;   /* what folding the needle learnt, kept */
         w.own_cache = false;
+        /* a marker character the needle holds is text to it */
+        s->skip = MARKERS_ALL;
+        for (size_t k = 0; k < s->len; k++)
+            if ((unsigned char)s->fold[k] < 0x80)
+                s->skip &= (uint8_t)~ASCII_CLASS[(unsigned char)s->fold[k]];
     }
     win_free(&w);
     return s;
@@ -303,7 +423,7 @@ size_t search_each(const struct search *s, const char *text, size_t lo, size_t h
     if (!s || !text || lo >= hi)
         return 0;
     struct window w;
-    win_init(&w, lo, s->cache);
+    win_search(&w, s, lo, lo);
     size_t n = 0;
     bool more = true;
     while (more) {
@@ -344,7 +464,7 @@ bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
     struct window w;
     bool found = false;
     if (!backward) {
-        win_init(&w, safe_start(text, lo, from), s->cache);
+        win_search(&w, s, lo, safe_start(text, lo, from));
         /* folded a little at first, then in growing steps up to CHUNK: a
          * frequent word is found after a few hundred bytes, and counting
          * its hits (a search_find from each) must not fold CHUNK each */
@@ -385,7 +505,7 @@ bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
         size_t a = safe_start(text, lo, b > lo + CHUNK ? b - CHUNK : lo);
         if (a >= b)
             a = safe_start(text, lo, b - 1);
-        win_init(&w, a, s->cache);
+        win_search(&w, s, lo, a);
         win_fold(&w, text, hi, b);
         /* fold past b until len folded bytes lie beyond it */
         size_t at_b = w.n;

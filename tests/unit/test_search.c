@@ -104,6 +104,72 @@ static void test_whitespace(void)
     CHECK_INT("a backslash before a letter is text", find(t, "C:\\Users", 0, false, NULL), 36);
 }
 
+/* What the layout shows as markup and not as text is skipped: emphasis
+ * markers, the converter's underline and strike bytes, an escape's
+ * backslash; a phrase running into an emphasised word is found. */
+static void test_markers(void)
+{
+    size_t e;
+    const char *t = "the *big* dog";
+    CHECK_INT("*big*: the big dog is found", find(t, "the big dog", 0, false, &e), 0);
+    CHECK_INT("to the end of dog", e, 13);
+    CHECK_INT("_big_", find("the _big_ dog", "the big dog", 0, false, NULL), 0);
+    CHECK_INT("**big** (bold)", find("the **big** dog", "the big dog", 0, false, NULL), 0);
+    CHECK_INT("***big*** (bold italic)", find("the ***big*** dog", "the big dog", 0, false, NULL), 0);
+    CHECK_INT("a span of words", find("so *the big* dog", "so the big dog", 0, false, NULL), 0);
+    t = "the \x0e" "big\x0f dog and the \x1c" "big\x1d dog";
+    CHECK_INT("underlined (SO/SI)", find(t, "the big dog", 0, false, &e), 0);
+    CHECK_INT("its end", e, 13);
+    CHECK_INT("struck (FS/GS)", find(t, "the big dog", 1, false, NULL), 18);
+    CHECK_INT("nested underline and italics",
+              find("the \x0e*big*\x0f dog", "the big dog", 0, false, NULL), 0);
+    CHECK_INT("spaces inside the underline are one",
+              find("the \x0e big \x0f dog", "the big dog", 0, false, NULL), 0);
+
+    /* at the needle's start and end */
+    t = "*The big* dog, *the big dog*.";
+    CHECK_INT("a marker before the needle: the hit starts at the word", find(t, "the big", 0, false, &e), 1);
+    CHECK_INT("a marker after it is folded with it", e, 9);
+    CHECK_INT("markers at both ends", find(t, "the big dog", 2, false, &e), 16);
+    CHECK_INT("the closing marker is inside the hit", e, 28);
+    CHECK_INT("backward across markers", find(t, "the big dog", strlen(t), true, NULL), 16);
+    CHECK_INT("backward: the first one", find(t, "big dog", 16, true, NULL), 5);
+
+    /* folding still works across markers */
+    CHECK_INT("case", find("The *BIG* Dog", "the big dog", 0, false, NULL), 0);
+    CHECK_INT("NFKD: a ligature in italics", find("a *\xef\xac\x81ne* day", "a fine day", 0, false, NULL), 0);
+    CHECK_INT("a marker before a non-ASCII letter",
+              find("an *\xc3\x89" "clair* too", "an \xc3\xa9" "clair too", 0, false, &e), 0);
+    CHECK_INT("its end", e, 16);
+    CHECK_INT("Cyrillic in italics", find("*\xd1\x81\xd0\xbb\xd0\xbe\xd0\xb2\xd0\xbe* x",
+                                          "\xd1\x81\xd0\xbb\xd0\xbe\xd0\xb2\xd0\xbe x", 0, false, NULL), 1);
+
+    /* never a marker the layout shows */
+    CHECK_INT("snake_case is one word, shown with its _", find("a snake_case here", "snakecase", 0, false, NULL), -1);
+    CHECK_INT("2*3 shows its *", find("so 2*3 is", "23", 0, false, NULL), -1);
+    CHECK_INT("5 * 3 shows its *", find("so 5 * 3 is", "5 3", 0, false, NULL), -1);
+    CHECK_INT("an underline opener inside a word is shown",
+              find("a\x0e" "b c\x0f", "ab", 0, false, NULL), -1);
+
+    /* escapes: the backslash is markup, the character after it text */
+    t = "5 \\* 3 is *big*";
+    CHECK_INT("an escaped \\* is a star: 5 * 3", find(t, "5 * 3", 0, false, &e), 0);
+    CHECK_INT("to the 3", e, 6);
+    CHECK_INT("and the escape in the needle is the same", find(t, "5 \\* 3", 0, false, NULL), 0);
+    CHECK_INT("it is not skipped as a marker is", find(t, "5 3", 0, false, NULL), -1);
+    CHECK_INT("but the markers after it are", find(t, "3 is big", 0, false, NULL), 5);
+
+    /* a needle holding the marker character searches it as text */
+    t = "the *big* dog";
+    CHECK_INT("*big* finds the source", find(t, "*big*", 0, false, &e), 4);
+    CHECK_INT("to its closing star", e, 9);
+    CHECK_INT("the big* does not find the big (the star is text)", find(t, "the big*", 0, false, NULL), -1);
+    CHECK_INT("snake_case finds snake_case", find("a snake_case", "snake_case", 0, false, NULL), 2);
+    CHECK_INT("but a needle with _ still skips *", find("a *b_c* d", "a b_c d", 0, false, NULL), 0);
+    CHECK_INT("a fullwidth star (NFKD *) in the needle is a star",
+              find("a *b* c", "\xef\xbc\x8a" "b", 0, false, NULL), 2);
+}
+
 /* Chunk boundaries: hits straddling the 64 KB fold steps, both ways. */
 static void test_long(void)
 {
@@ -256,6 +322,21 @@ static void test_each(void)
     same_hits("accents and case", b.data, b.len, "caf\xc3\xa9");
     same_hits("overlapping", b.data, b.len, "aa");
     buf_free(&b);
+    /* markers of every kind, at every distance from the 64 KiB windows'
+     * edges (the pattern's length is prime to the window's) */
+    static const char *marked[] = {
+        "the *big* dog ", "the _big_ dog\n\n", "*the big dog*, ", "the \x0e" "big\x0f dog ",
+        "the \x1c" "big dog\x1d. ", "the **big** dog ", "the \\*big\\* dog ", "the big_dog ",
+        "the \x0e*big*\x0f dog ", "*\xc3\xa9t\xc3\xa9* big dog ",
+    };
+    for (int i = 0; i < 24000; i++)
+        buf_adds(&b, marked[i % 10]);
+    same_hits("markers", b.data, b.len, "the big dog");
+    same_hits("markers", b.data, b.len, "big");
+    same_hits("markers", b.data, b.len, "big dog");
+    same_hits("markers", b.data, b.len, "*big*");
+    same_hits("markers", b.data, b.len, "\xc3\xa9t\xc3\xa9 big");
+    buf_free(&b);
 }
 
 int main(void)
@@ -263,6 +344,7 @@ int main(void)
     test_basic();
     test_unicode();
     test_whitespace();
+    test_markers();
     test_long();
     test_across_cut();
     test_each();
