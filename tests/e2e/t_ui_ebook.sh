@@ -2,7 +2,8 @@
 # t_ui_ebook.sh — an EPUB on the reading screen, in tmux: its italics in
 # italics, its front matter dimmed; and a place saved while only the TXT
 # of the story existed is where the reader opens the EPUB that replaced it
-# (the position found again by the text around it, as for an edited TXT).
+# (the position found again by the text around it, as for an edited TXT);
+# and a search finds a phrase whatever its emphasis (HTML and TXT).
 # The EPUB is made by pandoc from the same story; skipped without pandoc.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ui_tmux.sh"
@@ -21,6 +22,48 @@ check "<s> is struck: a stroke over each character" \
     sh -c 'printf "%s\n" "$1" | grep -qF "$2"' _ "$(ui_screen)" \
     "$(printf 's\314\266t\314\266r\314\266u\314\266c\314\266k\314\266')"
 check "no marker is shown" not_shown "$(printf '[\016\017\034\035]')"
+ui_keys q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+
+# A phrase is found whatever its emphasis: search skips the markers the
+# screen hides (an HTML file's <u>, <em>, <s>, <b>; a TXT's *big*, _big_,
+# **big**), and the hit's reverse video covers the words.  An escaped
+# \*big\* is shown with its stars, and is no hit.
+# reversed_on TEXT: the text in reverse video on the first line with TEXT.
+reversed_on() {
+    $UI_T capture-pane -p -e -t q | grep -F -- "$1" | head -n 1 |
+        sed -e "s/$(printf '\033')\\[\\([0-9;]*\\)m/<\\1>/g" \
+            -e 's/<\([0-9;]*;\)\{0,1\}7\(;[0-9;]*\)\{0,1\}>/{/g' \
+            -e 's/<0\{0,1\}>/}/g' -e 's/<27>/}/g' -e 's/<[0-9;]*>//g' |
+        sed -n 's/^[^{]*{\([^}]*\)}.*/\1/p' | tr -d '{'
+}
+printf '<html><body><h1>Chapter 1</h1><p>First the <u>big</u> dog ran.</p><p>Then the <em>big</em> dog sat.</p><p>Last the <s>big</s> dog slept.</p><p>And the <b>big</b> dog <i>woke</i>.</p></body></html>\n' \
+    >"$U/dogs.html"
+ui_start 80 24 "$U/dogs.html"
+check "an HTML story with emphasis opens" ui_wait "dog woke"
+ui_keys / && ui_type 'the big dog' && ui_keys Enter
+check "the big dog finds the underlined big: hit 1 of 4" status_has 'hit 1 of 4'
+check_eq "its reverse video covers the words" "$(reversed_on 'ran.')" "the big dog"
+ui_keys n
+check "n: the italic one, hit 2 of 4" status_has 'hit 2 of 4'
+check_eq "covered too" "$(reversed_on 'sat.')" "the big dog"
+ui_keys n n
+check "the struck and the bold one: hit 4 of 4" status_has 'hit 4 of 4'
+ui_keys q
+check_eq "quits cleanly" "$(ui_dead)" "0 0"
+printf 'Dogs\nby A. Writer\n\nFirst the *big* dog ran.\n\nThen the _big_\ndog sat.\n\nAnd the **big** dog woke, the \\*big\\* dog not.\n' \
+    >"$U/dogs.txt"
+ui_start 80 24 "$U/dogs.txt"
+check "a TXT story with emphasis opens" ui_wait "dog woke"
+ui_keys / && ui_type 'the big dog' && ui_keys Enter
+check "the big dog finds *big*: hit 1 of 3 (not the escaped one)" status_has 'hit 1 of 3'
+check_eq "its reverse video covers the words" "$(reversed_on 'ran.')" "the big dog"
+ui_keys n
+check "n: _big_ across a line end, hit 2 of 3" status_has 'hit 2 of 3'
+check_eq "covered too" "$(reversed_on 'sat.')" "the big dog"
+ui_keys N N
+check "N from the first: backward to **big**, hit 3 of 3" status_has 'hit 3 of 3'
+check_eq "covered: the bold hit, not the escaped stars" "$(reversed_on 'woke')" "the big dog"
 ui_keys q
 check_eq "quits cleanly" "$(ui_dead)" "0 0"
 
