@@ -23,14 +23,23 @@
 struct norm {
     const char *t;
     size_t pos, end;
+    /* Set by norm_word (start it false) once the walk has gone on past the
+     * place where the norm_word of quire up to 0.1 (before the lost-tag
+     * fix) reported the end of the text: a lone i, b or u right before a
+     * lost closing tag ("i/i") or an ideograph.  The words returned before
+     * it was set are all that walk gave: story ids and chapter keys are
+     * still made of them (so they do not change), and seen accepts the
+     * digest of them that such a quire saved. */
+    bool old_end;
 };
 
 /* The next normalised word into w (replaced; NUL-terminated, w->len bytes
- * without the NUL).  false at the end. */
+ * without the NUL).  false at the end, and only there. */
 bool norm_word(struct norm *n, struct buf *w);
 
 /* Normalised form of a short string (titles, authors): its words joined by
- * single spaces.  malloc'd. */
+ * single spaces, up to the old end (struct norm: story ids are made of
+ * it).  malloc'd. */
 char *norm_string(const char *s);
 
 /* Case-folded (NFC), whitespace (and U+00A0) collapsed to one space,

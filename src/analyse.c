@@ -143,16 +143,17 @@ static inline uint64_t rotl64(uint64_t x, unsigned k)
 static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_t to,
                               size_t lead_from, bool sketch)
 {
-    struct norm n = {t, from, to};
+    struct norm n = {.t = t, .pos = from, .end = to};
     struct buf w = {0}, lead = {0};
     uint64_t win[SHINGLE_WORDS] = {0};
     size_t nw = 0, cap = 0;
     buf_add(&lead, "", 0);
     while (norm_word(&n, &w)) {
-        if (n.pos > lead_from && lead.len < LEAD_BYTES)
+        /* the lead ends at the old end (norm.h): keys and ids stay */
+        if (n.pos > lead_from && lead.len < LEAD_BYTES && !n.old_end)
             buf_add(&lead, w.data, w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
         if (!sketch) {           /* one file: no editions to match, the lead is all */
-            if (lead.len >= LEAD_BYTES)
+            if (lead.len >= LEAD_BYTES || n.old_end)
                 break;
             continue;
         }

@@ -93,11 +93,20 @@ bool norm_word(struct norm *n, struct buf *w)
             (at + 2 >= n->end || !norm_ascii_alnum((char)t[at + 2]))) {
             /* a closing tag that lost its brackets */
             n->pos += 2;
+            if (lost_tag && w->len == 1) {
+                w->len = 0;   /* "i/i": the lone i goes too, and the text goes on */
+                lost_tag = false;
+                n->old_end = true;
+            }
             if (w->len)
                 break;
             continue;
         }
         if (uch_is_cjk_word(c, true)) {
+            if (lost_tag && w->len == 1) {
+                w->len = 0;   /* a lone i before an ideograph: dropped, not the end */
+                n->old_end = true;
+            }
             if (w->len)
                 break;
             norm_add(w, c);
@@ -133,13 +142,13 @@ bool norm_word(struct norm *n, struct buf *w)
 }
 
 /* Normalised form of a short string (titles, authors): its words joined by
- * single spaces.  malloc'd. */
+ * single spaces, up to the old end.  malloc'd. */
 char *norm_string(const char *s)
 {
-    struct norm n = {s, 0, strlen(s)};
+    struct norm n = {s, 0, strlen(s), false};
     struct buf w = {0}, out = {0};
     buf_add(&out, "", 0);
-    while (norm_word(&n, &w)) {
+    while (norm_word(&n, &w) && !n.old_end) {
         if (out.len)
             buf_addc(&out, ' ');
         buf_add(&out, w.data, w.len);

@@ -633,6 +633,8 @@ static bool written_since(const struct story *st, size_t c, const struct seen_ch
 /* Has chapter c's text changed since it was seen as record r?  By the
  * digest (SEEN_CHECK_TEXT), or only when its size changed or its file was
  * written since (SEEN_CHECK_SIZE: the text is read only then). */
+static uint64_t digests(const struct story *st, size_t ci, uint64_t *old);
+
 static bool changed(const struct story *st, size_t c, const struct seen_ch *r,
                     enum seen_check check)
 {
@@ -642,7 +644,8 @@ static bool changed(const struct story *st, size_t c, const struct seen_ch *r,
     story_text_range(st, c, &lo, &hi);
     if (check == SEEN_CHECK_SIZE && r->size == hi - lo && !written_since(st, c, r))
         return false;
-    return r->digest != seen_digest(st, c);
+    uint64_t old, now = digests(st, c, &old);
+    return r->digest != now && r->digest != old;   /* an older quire's digest: not changed */
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -736,7 +739,10 @@ size_t seen_first_new(const struct seen *s, const struct story *st, size_t from)
     return first;
 }
 
-uint64_t seen_digest(const struct story *st, size_t ci)
+/* seen_digest, and in *old the digest a quire before the lost-tag fix
+ * computed (of the words before the old end, norm.h; the same digest for
+ * most texts). */
+static uint64_t digests(const struct story *st, size_t ci, uint64_t *old)
 {
     const char *text;
     chapter_text(&st->ch[ci], &text);
@@ -744,13 +750,27 @@ uint64_t seen_digest(const struct story *st, size_t ci)
     story_text_range(st, ci, &lo, &hi);
     struct norm n = {.t = text, .pos = lo, .end = hi};
     struct buf w = {0};
-    uint64_t h = 14695981039346656037ULL;
+    uint64_t h = 14695981039346656037ULL, o = 0;
+    bool cut = false;
     while (norm_word(&n, &w)) {
+        if (n.old_end && !cut) {
+            cut = true;
+            o = h;
+        }
         h = fnv1a(h, w.data, w.len);
         h = fnv1a(h, " ", 1);
     }
     buf_free(&w);
+    if (!cut)
+        o = h;
+    *old = o ? o : 1;
     return h ? h : 1;
+}
+
+uint64_t seen_digest(const struct story *st, size_t ci)
+{
+    uint64_t old;
+    return digests(st, ci, &old);
 }
 
 bool seen_is_revised(const struct seen *s, const struct story *st, size_t ci)

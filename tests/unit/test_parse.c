@@ -1279,6 +1279,60 @@ static void test_note_chapters(void)
 /* The library's normalised words (norm.h): what edition matching and
  * story ids are made of, so any change to them is a change of ids.  A
  * combining mark neither splits a word nor stays in it. */
+/* Every word norm_word gives of s, joined by spaces; *cut: the words
+ * before old_end was set (all of them when it never was). */
+static char *norm_walk(const char *s, char **cut)
+{
+    struct norm n = {.t = s, .pos = 0, .end = strlen(s)};
+    struct buf w = {0}, out = {0};
+    buf_add(&out, "", 0);
+    *cut = NULL;
+    while (norm_word(&n, &w)) {
+        if (n.old_end && !*cut)
+            *cut = xstrdup(out.data);
+        if (out.len)
+            buf_addc(&out, ' ');
+        buf_add(&out, w.data, w.len);
+    }
+    if (!*cut)
+        *cut = xstrdup(out.data);
+    buf_free(&w);
+    return out.data;
+}
+
+/* A lone i, b or u right before its lost closing tag ("i/i") or before an
+ * ideograph is dropped and the walk goes on: norm_word reported the end of
+ * the text there, and every later word was lost to sketches and digests.
+ * Where that end was is kept (old_end): norm_string, the lead of keys and
+ * ids, and the digest an older quire saved stop there still. */
+static void test_norm_lost_tag(void)
+{
+    const char *cases[][3] = {
+        /* text, every word, the words before the old end */
+        {"one i/i two three", "one two three", "one"},
+        {"one b/B, two u/u four", "one two four", "one"},
+        {"one i\xe6\x97\xa5 two", "one \xe6\x97\xa5 two", "one"},
+        {"i/i", "", ""},
+        {"one i/i", "one", "one"},
+        {"one b /b two, word/i end", "one two word end", "one two word end"},
+        {"I/i x", "i x", "i x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *cut, *all = norm_walk(cases[i][0], &cut);
+        char label[96];
+        snprintf(label, sizeof label, "norm_word walks all of \"%s\"", cases[i][0]);
+        CHECK_STR(label, all, cases[i][1]);
+        snprintf(label, sizeof label, "old_end after \"%s\"", cases[i][2]);
+        CHECK_STR(label, cut, cases[i][2]);
+        char *ns = norm_string(cases[i][0]);
+        snprintf(label, sizeof label, "norm_string of \"%s\": ids stay", cases[i][0]);
+        CHECK_STR(label, ns, cases[i][2]);
+        free(ns);
+        free(cut);
+        free(all);
+    }
+}
+
 static void test_norm_words(void)
 {
     const char *cases[][2] = {
@@ -1332,5 +1386,6 @@ int main(void)
     test_robust();
     test_note_chapters();
     test_norm_words();
+    test_norm_lost_tag();
     return check_summary();
 }
