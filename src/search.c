@@ -64,6 +64,7 @@ struct window {
     size_t lo;        /* first source byte the window may read */
     size_t min;       /* the search's lo: marker_end looks back to it */
     uint8_t skip;     /* the search's marker bits */
+    size_t kept_to;   /* end of the last marker run kept as text */
     char *gb;         /* grapheme breaks of one stretch */
     size_t gcap;
     struct cache_slot *cache;
@@ -103,11 +104,11 @@ static int side_class(const char *text, size_t lo, size_t hi, size_t i, bool aft
  *   ("5 * 3", a `* * *` line): markup_scan hides no other marker run;
  * - an underline or strike opener unless a letter or digit comes before
  *   it, a closer unless one comes after it (markup_scan's rule). */
-static size_t marker_end(const struct window *w, const char *text, size_t hi, size_t i)
+static size_t marker_end(struct window *w, const char *text, size_t hi, size_t i)
 {
     unsigned char b = (unsigned char)text[i];
-    if (b >= 0x80 || !(ASCII_CLASS[b] & w->skip & MARKERS_ALL))
-        return i;
+    if (b >= 0x80 || !(ASCII_CLASS[b] & w->skip & MARKERS_ALL) || i < w->kept_to)
+        return i;   /* (the rest of a run kept: decided once per run) */
     if (b == MARKUP_U_ON || b == MARKUP_S_ON)
         return side_class(text, w->min, hi, i, false) == 2 ? i : i + 1;
     if (b == MARKUP_U_OFF || b == MARKUP_S_OFF)
@@ -118,7 +119,11 @@ static size_t marker_end(const struct window *w, const char *text, size_t hi, si
     while (r < hi && text[r] == (char)b)
         r++;
     int before = side_class(text, w->min, hi, a, false), after = side_class(text, w->min, hi, r, true);
-    return before == after && before != 1 ? i : r;
+    if (before == after && before != 1) {
+        w->kept_to = r;
+        return i;
+    }
+    return r;
 }
 
 static void win_grow(struct window *w, size_t need)
