@@ -12,7 +12,11 @@
  *  - text lines' byte ranges are ordered, and layout_line_at maps each
  *    line's first byte back to it; every run lies inside its line;
  *  - never two blank lines in a row, never a blank at the end.
- * And search: a needle cut from the text is found where it is, both ways. */
+ * And search: a needle cut from the text is found where it is, both ways;
+ * and every ASCII stretch of a slice as markup_scan shows it (its hidden
+ * bytes dropped), cut at each marker character it still shows, is found
+ * in that slice where it is shown (search skips every marker the layout
+ * hides). */
 #include <stdlib.h>
 #include <string.h>
 #include <unigbrk.h>
@@ -153,6 +157,43 @@ static void check_chapter(const struct layout_opts *o, const struct source *src,
     line_vec_free(&lv);
 }
 
+/* The slice t[a, b) as one paragraph: every stretch markup_scan shows
+ * between marker characters (`*`, `_`, a backslash, the converter's
+ * markers), ASCII only, is found within the slice at its first shown
+ * non-space byte. */
+static void check_shown(const char *t, size_t a, size_t b)
+{
+    size_t n = b - a;
+    uint8_t *cls = xmalloc(n + 1);
+    char *seg = xmalloc(n + 1);
+    markup_scan(t + a, n, cls);
+    size_t k = 0, first = 0;
+    bool blank = true, ascii = true;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? t[a + i] : 0;
+        if (i < n && (cls[i] & MARKUP_HIDDEN))
+            continue;
+        if (i < n && !strchr("*_\\\x0e\x0f\x1c\x1d", c) && c != 0) {
+            bool sp = c == ' ' || (c >= '\t' && c <= '\r');
+            if (!sp && blank)
+                first = a + i;
+            blank &= sp;
+            ascii &= (unsigned char)c < 0x80;
+            seg[k++] = c;
+            continue;
+        }
+        struct search *s = ascii ? search_new(seg, k) : NULL;
+        size_t h, he;
+        if (s && (!search_find(s, t, a, b, first, false, &h, &he) || h != first))
+            abort();
+        search_free(s);
+        k = 0;
+        blank = ascii = true;
+    }
+    free(seg);
+    free(cls);
+}
+
 static void check_search(const struct source *src, size_t at, size_t n)
 {
     if (src->len == 0)
@@ -182,6 +223,7 @@ static void check_search(const struct source *src, size_t at, size_t n)
         if (h >= he || he > src->len)
             abort();
     search_free(s);
+    check_shown(src->text, at, e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
