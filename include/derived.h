@@ -58,6 +58,8 @@ struct derived {
     size_t map_len;
     size_t ch_off, ch_len;   /* the chapters section */
     bool ch_ok;              /* ... its digest checked (derived_chapters) */
+    const struct block *all; /* every block the file holds (n_all), */
+    size_t n_all;            /* ... checked unless opened by derived_open_head */
 };
 
 /* Turn the cache on or off for this process (off at start). */
@@ -93,6 +95,22 @@ char *derived_path(const char *path);
  * Else false with *d zeroed.  Never reads more of the text than the
  * digest's samples (the blocks are checked whole). */
 bool derived_open(const char *path, const struct derived_key *k, struct derived *d);
+
+/* derived_open for a first screen: every check but that of the blocks
+ * (113,003 of them at 32 MB), which are not given yet (d->n_blocks 0):
+ * derived_blocks_in then checks and gives those of the part shown.  The
+ * whole story is read with derived_open (loader.h), whose check of every
+ * block refuses a file damaged anywhere (it is then converted again). */
+bool derived_open_head(const char *path, const struct derived_key *k, struct derived *d);
+
+/* The blocks of *d (derived_open_head's) that begin in [from, to) bytes
+ * of the text as d->blocks and d->n_blocks, when they are sound as
+ * derived_open checks them (inside the text, in order, a known kind and
+ * flags) and a sound file's blocks that begin there (the one before
+ * begins before `from`, the one after at or after `to`): true.  False
+ * when they are not (d->blocks and d->n_blocks then unchanged).  The
+ * blocks outside are not looked at. */
+bool derived_blocks_in(struct derived *d, size_t from, size_t to);
 
 /* The chapters the derived file *d keeps (the conversion's: eb->pr.ch),
  * with pr->title, pr->author and pr->body, into *pr (caller frees with

@@ -156,9 +156,10 @@ static bool blocks_sound(const struct block *b, size_t n, size_t len)
     return true;
 }
 
-/* Map the file at dpath and check it against canon and k; true with *d. */
+/* Map the file at dpath and check it against canon and k (its blocks
+ * too when `blocks`); true with *d. */
 static bool map_check(const char *dpath, const char *canon, const struct derived_key *k,
-                      struct derived *d)
+                      bool blocks, struct derived *d)
 {
     int fd = open(dpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
@@ -200,13 +201,15 @@ static bool map_check(const char *dpath, const char *canon, const struct derived
              sscanf(sum + 1, "sum %llx", &got_sum) == 1 && coff <= flen && flen - coff == cl &&
              m[at + len] == '\0' &&
              (atomic_load(&skip_digests) || got_sum == digest(want, wl, m + at, len)) &&
-             blocks_sound((const struct block *)(const void *)(m + boff), n, len);
+             (!blocks || blocks_sound((const struct block *)(const void *)(m + boff), n, len));
         free(want);
         if (ok) {
+            const struct block *all = (const struct block *)(const void *)(m + boff);
             *d = (struct derived){
                 .text = m + at, .len = len,
-                .blocks = (const struct block *)(const void *)(m + boff), .n_blocks = n,
+                .blocks = blocks ? all : NULL, .n_blocks = blocks ? n : 0,
                 .map = map, .map_len = flen, .ch_off = coff, .ch_len = cl,
+                .all = all, .n_all = n,
             };
         }
     }
@@ -218,17 +221,65 @@ static bool map_check(const char *dpath, const char *canon, const struct derived
     return ok;
 }
 
-bool derived_open(const char *path, const struct derived_key *k, struct derived *d)
+/* derived_open, the blocks checked when `blocks`. */
+static bool open_checked(const char *path, const struct derived_key *k, bool blocks,
+                         struct derived *d)
 {
     memset(d, 0, sizeof *d);
     if (!derived_enabled())
         return false;
     char *canon = NULL;
     char *dpath = path_canon(path, &canon);
-    bool ok = dpath && map_check(dpath, canon, k, d);
+    bool ok = dpath && map_check(dpath, canon, k, blocks, d);
     free(dpath);
     free(canon);
     return ok;
+}
+
+bool derived_open(const char *path, const struct derived_key *k, struct derived *d)
+{
+    return open_checked(path, k, true, d);
+}
+
+bool derived_open_head(const char *path, const struct derived_key *k, struct derived *d)
+{
+    return open_checked(path, k, false, d);
+}
+
+bool derived_blocks_in(struct derived *d, size_t from, size_t to)
+{
+    const struct block *b = d->all;
+    size_t n = d->n_all;
+    if (!d->map || from > to || to > d->len)
+        return false;
+    /* the first block that begins at or after `from`, and the first at or
+     * after `to`: a binary search, whose answer is then checked (the
+     * blocks outside are not, and may be anything) */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i0 = lo;
+    hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off < to)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i1 = lo;
+    if ((i0 > 0 && b[i0 - 1].off >= from) || (i1 < n && b[i1].off < to) ||
+        (i0 < i1 && (b[i0].off < from || b[i1 - 1].off >= to)) ||
+        !blocks_sound(b + i0, i1 - i0, d->len))
+        return false;
+    d->blocks = b + i0;
+    d->n_blocks = i1 - i0;
+    return true;
 }
 
 void derived_close(struct derived *d)

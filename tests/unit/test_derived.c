@@ -255,6 +255,42 @@ static void test_round_trip(void)
     memcpy(bad + boff, &wild, sizeof wild);
     put(dp, bad, n);
     CHECK("a block outside the text: not used", !opens(path));
+    /* ... for a first screen (derived_open_head) it opens, and the blocks
+       of a part are checked when it is shown: the part without that
+       block is given, any part with it refused */
+    {
+        struct derived_key hk;
+        struct derived hdd;
+        CHECK("opened for a first screen, no block given yet",
+              derived_key_of(path, &hk) && derived_open_head(path, &hk, &hdd) &&
+                  hdd.n_blocks == 0 && !hdd.blocks);
+        CHECK("the part after the bad block: its blocks given",
+              derived_blocks_in(&hdd, 10, 40) && hdd.n_blocks == 3 && hdd.blocks[0].off == 10 &&
+                  hdd.blocks[2].off == 37 && hdd.blocks[2].end == 46);
+        CHECK("the part that holds it: refused, the blocks given before kept",
+              !derived_blocks_in(&hdd, 0, 40) && hdd.n_blocks == 3 && hdd.blocks[0].off == 10);
+        CHECK("a range past the text: refused", !derived_blocks_in(&hdd, 40, eb.len + 1));
+        derived_close(&hdd);
+    }
+    /* blocks out of order: a part whose neighbours do not bound it
+       (the one before begins after its start) is refused */
+    memcpy(bad, good, n);
+    struct block late = {30, 35, BLOCK_PARA, 0};
+    memcpy(bad + boff, &late, sizeof late);   /* block 0 now after block 1 */
+    put(dp, bad, n);
+    CHECK("blocks out of order: not used", !opens(path));
+    {
+        struct derived_key hk;
+        struct derived hdd;
+        bool opened = derived_key_of(path, &hk) && derived_open_head(path, &hk, &hdd);
+        CHECK("opened for a first screen", opened);
+        CHECK("a part after the blocks out of order: given",
+              opened && derived_blocks_in(&hdd, 37, (size_t)eb.len) && hdd.n_blocks == 2);
+        CHECK("a part they are in: refused", opened && !derived_blocks_in(&hdd, 0, 37) &&
+                                                 !derived_blocks_in(&hdd, 5, 37));
+        if (opened)
+            derived_close(&hdd);
+    }
     /* another EBOOK_VERSION, its digest right */
     char *v = strstr(good, " ebook ");
     if (v) {
@@ -536,9 +572,17 @@ static void test_door(void)
     CHECK("a head of 10 bytes is the first chapter", hd && hd->eb && hd->eb->pr.n_ch == 1);
     CHECK("no head asked: every chapter", all && all->eb && all->eb->pr.n_ch == 3);
     if (s && s->eb && hd && all && all->eb->pr.n_ch == 3) {
+        /* the head's blocks: the conversion's that begin in its chapter
+           (derived_blocks_in), the whole's: all of them */
+        size_t hend = hd->eb->pr.ch[0].end, nh = 0;
+        while (nh < s->eb->n_blocks && s->eb->blocks[nh].off < hend)
+            nh++;
         bool same = hd->len == s->len && memcmp(hd->text, s->text, s->len) == 0 &&
-                    hd->eb->n_blocks == s->eb->n_blocks && hd->fmt == EBOOK_HTML &&
-                    strcmp(hd->format, s->format) == 0;
+                    nh > 0 && nh < s->eb->n_blocks && hd->eb->n_blocks == nh &&
+                    memcmp(hd->eb->blocks, s->eb->blocks, nh * sizeof *hd->eb->blocks) == 0 &&
+                    all->eb->n_blocks == s->eb->n_blocks &&
+                    memcmp(all->eb->blocks, s->eb->blocks, nh * sizeof *hd->eb->blocks) == 0 &&
+                    hd->fmt == EBOOK_HTML && strcmp(hd->format, s->format) == 0;
         for (size_t i = 0; i < 3; i++) {
             const struct parse_chapter *a = &s->eb->pr.ch[i], *b = &all->eb->pr.ch[i];
             same = same && a->start == b->start && a->end == b->end &&
