@@ -13,7 +13,8 @@
  * size, modification time (ns), device and inode when it was converted,
  * EBOOK_VERSION, the size and byte order of struct block, and the lengths
  * of what follows; a digest covers the header and the first and last
- * bytes of the text, another the chapters.  A file whose header, digest,
+ * bytes of the text, others the chapters (one for each group of 64, one
+ * for the story's lines and the groups' table).  A file whose header, digest,
  * length, blocks or chapters do not check out, or that names another
  * file, another stamp or another version, is never used (the ebook is
  * converted again and the file replaced).
@@ -124,12 +125,15 @@ bool derived_blocks_in(struct derived *d, size_t from, size_t to);
 bool derived_chapters(struct derived *d, size_t head, struct parse_result *pr, char **format);
 
 /* derived_chapters from the first chapter that begins at or after byte
- * `from` of the text (the ones before it are read past, not kept; none
- * when no chapter begins there), up to the first that ends at or past
- * `head` and has a body (head 0: to the last): a window of a story, as
- * library_open_at reads one.  The section's digest is checked once for a
- * mapping (the first call that succeeds): later calls read only the
- * chapters. */
+ * `from` of the text (none when no chapter begins there), up to the first
+ * that ends at or past `head` and has a body (head 0: to the last): a
+ * window of a story, as library_open_at reads one.  Only the groups of 64
+ * chapters that hold them are read, from the one whose first chapter
+ * begins last at or before `from` (its chapters before `from` read past,
+ * not kept), each group's digest checked as it is read: a damaged group
+ * refuses the windows that read it, not the others.  The digest of the
+ * story's lines and the groups' table is checked once for a mapping (the
+ * first call that succeeds). */
 bool derived_chapters_from(struct derived *d, size_t from, size_t head, struct parse_result *pr,
                            char **format);
 

@@ -140,7 +140,7 @@ damage_block() {   # block $1's end (bytes 8-15 of it) made huge
             dd of="$f" bs=1 seek=$((boff + 8)) conv=notrunc 2>/dev/null
     done
 }
-check "a block is 24 bytes (the header says)" grep -aq '^quire-derived 1 ebook [0-9]* block 24 ' \
+check "a block is 24 bytes (the header says)" grep -aq '^quire-derived 2 ebook [0-9]* block 24 ' \
     "$XDG_CACHE_HOME"/quire/derived-*
 damage_block 400
 ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 LD_DEBUG=files \
