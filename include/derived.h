@@ -76,9 +76,10 @@ void derived_keep_builds(bool on);
 bool derived_keeps_builds(void);
 
 /* For tests and fuzzing only (off at start): on, derived_open and
- * derived_chapters still parse the two digest lines but do not compare
- * their values, so damage behind them (blocks, chapters) is reached
- * without recomputing them.  Every other check stays. */
+ * derived_chapters still parse the digests (the header's, the chapters'
+ * last line's and groups') but do not compare their values, so damage
+ * behind them (blocks, chapters) is reached without recomputing them.
+ * Every other check stays. */
 void derived_skip_digests(bool on);
 
 /* The key of the file at `path` as it is now; false when it cannot be
