@@ -145,6 +145,8 @@ damage_block() {   # block $1's end (bytes 8-15 of it) made huge
 }
 check "a block is 24 bytes (the header says)" grep -aq '^quire-derived 2 ebook [0-9]* block 24 ' \
     "$XDG_CACHE_HOME"/quire/derived-*
+place=$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5)
+check "a place is saved at 99%" test -n "$place"
 damage_block 400
 ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 LD_DEBUG=files LD_DEBUG_OUTPUT=$TMPD/ld.bad99 \
 QUIRE_TEST_CONVERTER_LOG=$TMPD/conv.bad99 $(ui_quote "$QUIRE" "$B")"
@@ -162,6 +164,8 @@ ui_keys q
 check_eq "a block damaged: quits" "$(ui_dead)" "0 0"
 check "a block damaged: the whole story was converted again" \
     test "$(conversions bad99whole)" -gt 0
+check_eq "a block damaged: the saved place did not move" \
+    "$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5)" "$place"
 ld_run bad99again "$B"
 check "a block damaged: then reopened" ui_until status_has "/60 "
 check_eq "a block damaged: the same screen again" "$(page)" "$body"
