@@ -122,9 +122,17 @@ struct source *decode_stub(const char *path, enum source_encoding enc, size_t le
  * it, no plugin, no conversion.  All its chapters when head is 0; else
  * only the first ones holding `head` bytes of text (whole chapters, the
  * last not a bare heading): a head for the first screen whose offsets,
- * chapters and text are the whole story's.  NULL when there is no such
- * file. */
+ * chapters and text are the whole story's, its blocks only those of its
+ * chapters (derived_blocks_in: the others are not checked).  NULL when
+ * there is no such file. */
 struct source *decode_open_derived(const char *path, size_t head);
+
+/* The blocks of src (decode_open_derived's) from now on those that begin
+ * in [from, to) bytes of its text (derived_blocks_in: checked then), for
+ * the chapters of a window of the story (library_open_at).  False, the
+ * blocks unchanged, when they do not check out or src has no derived
+ * file. */
+bool decode_derived_blocks(struct source *src, size_t from, size_t to);
 
 /* The first chapters of the EPUB at `path` (its first n bytes `first`
  * say it is one: ebook_door_sniff) converted through the plugin

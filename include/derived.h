@@ -13,7 +13,8 @@
  * size, modification time (ns), device and inode when it was converted,
  * EBOOK_VERSION, the size and byte order of struct block, and the lengths
  * of what follows; a digest covers the header and the first and last
- * bytes of the text, another the chapters.  A file whose header, digest,
+ * bytes of the text, others the chapters (one for each group of 64, one
+ * for the story's lines and the groups' table).  A file whose header, digest,
  * length, blocks or chapters do not check out, or that names another
  * file, another stamp or another version, is never used (the ebook is
  * converted again and the file replaced).
@@ -58,6 +59,8 @@ struct derived {
     size_t map_len;
     size_t ch_off, ch_len;   /* the chapters section */
     bool ch_ok;              /* ... its digest checked (derived_chapters) */
+    const struct block *all; /* every block the file holds (n_all), */
+    size_t n_all;            /* ... checked unless opened by derived_open_head */
 };
 
 /* Turn the cache on or off for this process (off at start). */
@@ -73,9 +76,10 @@ void derived_keep_builds(bool on);
 bool derived_keeps_builds(void);
 
 /* For tests and fuzzing only (off at start): on, derived_open and
- * derived_chapters still parse the two digest lines but do not compare
- * their values, so damage behind them (blocks, chapters) is reached
- * without recomputing them.  Every other check stays. */
+ * derived_chapters still parse the digests (the header's, the chapters'
+ * last line's and groups') but do not compare their values, so damage
+ * behind them (blocks, chapters) is reached without recomputing them.
+ * Every other check stays. */
 void derived_skip_digests(bool on);
 
 /* The key of the file at `path` as it is now; false when it cannot be
@@ -94,6 +98,22 @@ char *derived_path(const char *path);
  * digest's samples (the blocks are checked whole). */
 bool derived_open(const char *path, const struct derived_key *k, struct derived *d);
 
+/* derived_open for a first screen: every check but that of the blocks
+ * (113,003 of them at 32 MB), which are not given yet (d->n_blocks 0):
+ * derived_blocks_in then checks and gives those of the part shown.  The
+ * whole story is read with derived_open (loader.h), whose check of every
+ * block refuses a file damaged anywhere (it is then converted again). */
+bool derived_open_head(const char *path, const struct derived_key *k, struct derived *d);
+
+/* The blocks of *d (derived_open_head's) that begin in [from, to) bytes
+ * of the text as d->blocks and d->n_blocks, when they are sound as
+ * derived_open checks them (inside the text, in order, a known kind and
+ * flags) and a sound file's blocks that begin there (the one before
+ * begins before `from`, the one after at or after `to`): true.  False
+ * when they are not (d->blocks and d->n_blocks then unchanged).  The
+ * blocks outside are not looked at. */
+bool derived_blocks_in(struct derived *d, size_t from, size_t to);
+
 /* The chapters the derived file *d keeps (the conversion's: eb->pr.ch),
  * with pr->title, pr->author and pr->body, into *pr (caller frees with
  * derived_chapters_free or parse_result_free; pr->meta stays empty), and
@@ -106,12 +126,15 @@ bool derived_open(const char *path, const struct derived_key *k, struct derived 
 bool derived_chapters(struct derived *d, size_t head, struct parse_result *pr, char **format);
 
 /* derived_chapters from the first chapter that begins at or after byte
- * `from` of the text (the ones before it are read past, not kept; none
- * when no chapter begins there), up to the first that ends at or past
- * `head` and has a body (head 0: to the last): a window of a story, as
- * library_open_at reads one.  The section's digest is checked once for a
- * mapping (the first call that succeeds): later calls read only the
- * chapters. */
+ * `from` of the text (none when no chapter begins there), up to the first
+ * that ends at or past `head` and has a body (head 0: to the last): a
+ * window of a story, as library_open_at reads one.  Only the groups of 64
+ * chapters that hold them are read, from the one whose first chapter
+ * begins last at or before `from` (its chapters before `from` read past,
+ * not kept), each group's digest checked as it is read: a damaged group
+ * refuses the windows that read it, not the others.  The digest of the
+ * story's lines and the groups' table is checked once for a mapping (the
+ * first call that succeeds). */
 bool derived_chapters_from(struct derived *d, size_t from, size_t head, struct parse_result *pr,
                            char **format);
 

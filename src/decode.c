@@ -711,11 +711,13 @@ struct source *decode_open_derived(const char *path, size_t head)
 {
     struct derived_key k;
     struct derived d;
-    if (!derived_key_of(path, &k) || !derived_open(path, &k, &d))
+    if (!derived_key_of(path, &k) || !derived_open_head(path, &k, &d))
         return NULL;
     struct parse_result pr;
     char *format;
-    if (!derived_chapters(&d, head, &pr, &format) || pr.n_ch == 0) {
+    /* the blocks of the head's chapters alone are checked and given */
+    if (!derived_chapters(&d, head, &pr, &format) || pr.n_ch == 0 ||
+        !derived_blocks_in(&d, 0, head ? pr.ch[pr.n_ch - 1].end : d.len)) {
         derived_chapters_free(&pr);
         free(format);
         derived_close(&d);
@@ -731,6 +733,16 @@ struct source *decode_open_derived(const char *path, size_t head)
     src->enc = ENC_UTF8;
     source_use_derived(src, &d);
     return src;
+}
+
+bool decode_derived_blocks(struct source *src, size_t from, size_t to)
+{
+    if (!src->eb || !src->derived.map || !derived_blocks_in(&src->derived, from, to))
+        return false;
+    char *base = src->derived.map;   /* read-only, as source_use_derived */
+    src->eb->blocks = (void *)(base + ((const char *)src->derived.blocks - base));
+    src->eb->n_blocks = src->derived.n_blocks;
+    return true;
 }
 
 struct source *decode_open_ebook_head(const char *path, const unsigned char *first, size_t n,

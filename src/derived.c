@@ -23,7 +23,11 @@
 #include "rec.h"
 #include "util.h"
 
-#define DERIVED_MAGIC "quire-derived 1"
+#define DERIVED_MAGIC "quire-derived 2"
+/* Chapters a group of the chapters section holds (one digest each). */
+#define CH_GROUP 64
+/* The chapters section's last line: "csum " DIGEST " " AT "\n". */
+#define CSUM_LINE 39
 /* The header is padded with line ends to a multiple of this (bytes). */
 #define HDR_ALIGN 64
 /* The most header bytes read (a path is at most PATH_MAX). */
@@ -156,9 +160,10 @@ static bool blocks_sound(const struct block *b, size_t n, size_t len)
     return true;
 }
 
-/* Map the file at dpath and check it against canon and k; true with *d. */
+/* Map the file at dpath and check it against canon and k (its blocks
+ * too when `blocks`); true with *d. */
 static bool map_check(const char *dpath, const char *canon, const struct derived_key *k,
-                      struct derived *d)
+                      bool blocks, struct derived *d)
 {
     int fd = open(dpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
@@ -200,13 +205,15 @@ static bool map_check(const char *dpath, const char *canon, const struct derived
              sscanf(sum + 1, "sum %llx", &got_sum) == 1 && coff <= flen && flen - coff == cl &&
              m[at + len] == '\0' &&
              (atomic_load(&skip_digests) || got_sum == digest(want, wl, m + at, len)) &&
-             blocks_sound((const struct block *)(const void *)(m + boff), n, len);
+             (!blocks || blocks_sound((const struct block *)(const void *)(m + boff), n, len));
         free(want);
         if (ok) {
+            const struct block *all = (const struct block *)(const void *)(m + boff);
             *d = (struct derived){
                 .text = m + at, .len = len,
-                .blocks = (const struct block *)(const void *)(m + boff), .n_blocks = n,
+                .blocks = blocks ? all : NULL, .n_blocks = blocks ? n : 0,
                 .map = map, .map_len = flen, .ch_off = coff, .ch_len = cl,
+                .all = all, .n_all = n,
             };
         }
     }
@@ -218,17 +225,65 @@ static bool map_check(const char *dpath, const char *canon, const struct derived
     return ok;
 }
 
-bool derived_open(const char *path, const struct derived_key *k, struct derived *d)
+/* derived_open, the blocks checked when `blocks`. */
+static bool open_checked(const char *path, const struct derived_key *k, bool blocks,
+                         struct derived *d)
 {
     memset(d, 0, sizeof *d);
     if (!derived_enabled())
         return false;
     char *canon = NULL;
     char *dpath = path_canon(path, &canon);
-    bool ok = dpath && map_check(dpath, canon, k, d);
+    bool ok = dpath && map_check(dpath, canon, k, blocks, d);
     free(dpath);
     free(canon);
     return ok;
+}
+
+bool derived_open(const char *path, const struct derived_key *k, struct derived *d)
+{
+    return open_checked(path, k, true, d);
+}
+
+bool derived_open_head(const char *path, const struct derived_key *k, struct derived *d)
+{
+    return open_checked(path, k, false, d);
+}
+
+bool derived_blocks_in(struct derived *d, size_t from, size_t to)
+{
+    const struct block *b = d->all;
+    size_t n = d->n_all;
+    if (!d->map || from > to || to > d->len)
+        return false;
+    /* the first block that begins at or after `from`, and the first at or
+     * after `to`: a binary search, whose answer is then checked (the
+     * blocks outside are not, and may be anything) */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i0 = lo;
+    hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off < to)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i1 = lo;
+    if ((i0 > 0 && b[i0 - 1].off >= from) || (i1 < n && b[i1].off < to) ||
+        (i0 < i1 && (b[i0].off < from || b[i1 - 1].off >= to)) ||
+        !blocks_sound(b + i0, i1 - i0, d->len))
+        return false;
+    d->blocks = b + i0;
+    d->n_blocks = i1 - i0;
+    return true;
 }
 
 void derived_close(struct derived *d)
@@ -365,7 +420,12 @@ static void put_str(struct buf *b, const char *name, const char *v)
     buf_addc(b, '\n');
 }
 
-/* The chapters section of eb, its digest line last. */
+/* The chapters section of eb: its head lines, the chapters in groups of
+ * CH_GROUP, a line per group (where its first chapter begins in the text
+ * and in the section, the digest of its lines), the digest line last (of
+ * the head lines and the group lines).  A window of the story reads one
+ * group's lines and checks one group's digest, not those of every
+ * chapter before it (3,236 of them at 32 MB). */
 static void chapters_section(const struct ebook *eb, struct buf *b)
 {
     buf_add(b, "", 0);
@@ -373,13 +433,24 @@ static void chapters_section(const struct ebook *eb, struct buf *b)
     put_str(b, "author", eb->pr.author);
     put_str(b, "format", eb->format);
     buf_printf(b, "body %zu count %zu\n", eb->pr.body, eb->pr.n_ch);
+    size_t head_len = b->len, ng = (eb->pr.n_ch + CH_GROUP - 1) / CH_GROUP;
+    size_t *at = xcalloc(ng + 1, sizeof *at);
     for (size_t i = 0; i < eb->pr.n_ch; i++) {
+        if (i % CH_GROUP == 0)
+            at[i / CH_GROUP] = b->len;
         const struct parse_chapter *c = &eb->pr.ch[i];
         buf_printf(b, "ch %zu %zu %zu %zu %zu %d ", c->start, c->end, c->front_end, c->body,
                    c->back, c->number);
         put_str(b, "t", c->title);
     }
-    buf_printf(b, "csum %016llx\n", (unsigned long long)fnv1a(FNV_OFFSET, b->data, b->len));
+    size_t table = at[ng] = b->len;
+    for (size_t g = 0; g < ng; g++)
+        buf_printf(b, "group %zu %zu %016llx\n", eb->pr.ch[g * CH_GROUP].start, at[g],
+                   (unsigned long long)fnv1a(FNV_OFFSET, b->data + at[g], at[g + 1] - at[g]));
+    free(at);
+    uint64_t h = fnv1a(FNV_OFFSET, b->data, head_len);
+    h = fnv1a(h, b->data + table, b->len - table);
+    buf_printf(b, "csum %016llx %016zx\n", (unsigned long long)h, table);
 }
 
 /* Reading the chapters section: s[*p, n). */
@@ -498,64 +569,146 @@ bool derived_chapters(struct derived *d, size_t head, struct parse_result *pr, c
     return derived_chapters_from(d, 0, head, pr, format);
 }
 
+/* 16 lower-case hex digits at p into *v. */
+static bool hex_at(const char *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 16; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return false;
+        x = x << 4 | (uint64_t)d;
+    }
+    *v = x;
+    return true;
+}
+
+/* A group of the chapters section (chapters_section). */
+struct ch_group {
+    size_t start;   /* the text's byte where its first chapter begins */
+    size_t at;      /* the section's byte where its lines begin */
+    uint64_t sum;   /* the digest of its lines */
+};
+
+/* The group lines s[table, n) into *out (malloc'd), in order (each
+ * group's lines after the one before's, before the table; its first
+ * chapter not before the one before's): their count, or SIZE_MAX. */
+static size_t read_groups(const char *s, size_t table, size_t n, struct ch_group **out)
+{
+    size_t cap = (n - table) / 27 + 1;   /* "group 0 0 " DIGEST "\n" at least */
+    struct ch_group *g = xmalloc(cap * sizeof *g);
+    struct rd r = {s, table, n};
+    char line[96];
+    size_t k = 0;
+    while (r.p < n) {
+        long long a, b;
+        const char *p = line + 6;
+        if (k == cap || !rd_line(&r, line, sizeof line) || strncmp(line, "group ", 6) != 0 ||
+            !rd_num(&p, false, &a) || !rd_num(&p, false, &b) || strlen(p) != 16 ||
+            !hex_at(p, &g[k].sum)) {
+            free(g);
+            return SIZE_MAX;
+        }
+        g[k].start = (size_t)a;
+        g[k].at = (size_t)b;
+        if (g[k].at >= table || (k > 0 && (g[k].at <= g[k - 1].at || g[k].start < g[k - 1].start))) {
+            free(g);
+            return SIZE_MAX;
+        }
+        k++;
+    }
+    *out = g;
+    return k;
+}
+
 bool derived_chapters_from(struct derived *d, size_t from, size_t head, struct parse_result *pr,
                            char **format)
 {
     memset(pr, 0, sizeof *pr);
     *format = NULL;
-    if (!d->map || d->ch_len < 22)
+    if (!d->map || d->ch_len < CSUM_LINE)
         return false;
     const char *s = (const char *)d->map + d->ch_off;
-    size_t n = d->ch_len;
-    /* the digest line: "csum " + 16 hex digits + "\n" (checked once for
-     * the mapping: it is read-only) */
-    size_t body_len = n - 22;
-    unsigned long long want = 0;
-    char tail[23];
-    memcpy(tail, s + body_len, 22);
-    tail[22] = '\0';
-    if (!d->ch_ok && (sscanf(tail, "csum %16llx", &want) != 1 || tail[21] != '\n' ||
-                      (!atomic_load(&skip_digests) && want != fnv1a(FNV_OFFSET, s, body_len))))
+    size_t n = d->ch_len - CSUM_LINE;   /* the section before its digest line */
+    /* the digest line: "csum " DIGEST " " TABLE "\n", TABLE where the
+     * group lines begin */
+    uint64_t want = 0, table = 0;
+    const char *t = s + n;
+    if (strncmp(t, "csum ", 5) != 0 || !hex_at(t + 5, &want) || t[21] != ' ' ||
+        !hex_at(t + 22, &table) || t[38] != '\n' || table > n)
         return false;
+    struct ch_group *g = NULL;
+    size_t ng = read_groups(s, (size_t)table, n, &g);
+    if (ng == SIZE_MAX)
+        return false;
+    size_t lines = ng ? g[0].at : (size_t)table;   /* where the head lines end */
+    bool digests = !atomic_load(&skip_digests);
+    /* the head lines' and the group lines' digest: checked once for the
+     * mapping (it is read-only); a group's, when its lines are read */
+    if (!d->ch_ok && digests &&
+        want != fnv1a(fnv1a(FNV_OFFSET, s, lines), s + table, n - (size_t)table)) {
+        free(g);
+        return false;
+    }
     d->ch_ok = true;
-    struct rd r = {s, 0, body_len};
+    struct rd r = {s, 0, lines};
     char line[160];
     size_t count = 0;
     bool ok = rd_named(&r, "title", &pr->title) && rd_named(&r, "author", &pr->author) &&
               rd_named(&r, "format", format) && rd_line(&r, line, sizeof line) &&
-              sscanf(line, "body %zu count %zu", &pr->body, &count) == 2 &&
-              count <= body_len / 16 + 1 && pr->body <= d->len;
+              sscanf(line, "body %zu count %zu", &pr->body, &count) == 2 && r.p == lines &&
+              count <= n / 16 + 1 && pr->body <= d->len && ng == (count + CH_GROUP - 1) / CH_GROUP;
     if (ok) {
+        /* from the group of the last chapter that begins at or before
+         * `from` (chapters before it read past, not kept) */
+        size_t lo = 0, hi = ng;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (g[mid].start <= from)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t k0 = lo ? lo - 1 : 0;
         /* grown as kept: a window keeps a few of thousands */
         size_t cap = head ? 16 : count;
         pr->ch = xcalloc(cap ? cap : 1, sizeof *pr->ch);
-        size_t prev_end = pr->body;
-        size_t i = 0;
-        for (; ok && i < count; i++) {
-            if (pr->n_ch == cap) {
-                XGROW(pr->ch, cap, pr->n_ch + 1);
-                memset(&pr->ch[pr->n_ch], 0, (cap - pr->n_ch) * sizeof *pr->ch);
+        size_t prev_end = k0 == 0 ? pr->body : g[k0].start;
+        bool enough = false;
+        for (size_t k = k0; ok && !enough && k < ng; k++) {
+            size_t gend = k + 1 < ng ? g[k + 1].at : (size_t)table;
+            r = (struct rd){s, g[k].at, gend};
+            ok = !digests || fnv1a(FNV_OFFSET, s + g[k].at, gend - g[k].at) == g[k].sum;
+            size_t last = (k + 1) * CH_GROUP < count ? (k + 1) * CH_GROUP : count;
+            for (size_t i = k * CH_GROUP; ok && i < last; i++) {
+                if (pr->n_ch == cap) {
+                    XGROW(pr->ch, cap, pr->n_ch + 1);
+                    memset(&pr->ch[pr->n_ch], 0, (cap - pr->n_ch) * sizeof *pr->ch);
+                }
+                struct parse_chapter *c = &pr->ch[pr->n_ch];
+                ok = rd_chapter(&r, c, from) && c->start >= prev_end &&
+                     c->start <= c->front_end && c->front_end <= c->body &&
+                     c->body <= c->back && c->back <= c->end && c->end <= d->len &&
+                     (i % CH_GROUP != 0 || c->start == g[k].start);
+                if (!ok) {
+                    free(c->title);
+                    c->title = NULL;
+                    break;
+                }
+                prev_end = c->end;
+                if (c->start < from)
+                    continue;   /* before the ones asked for: read past */
+                pr->n_ch++;
+                if (head && c->end >= head && c->body < c->back) {
+                    enough = true;   /* enough for a head, and not a bare heading */
+                    break;
+                }
             }
-            struct parse_chapter *c = &pr->ch[pr->n_ch];
-            ok = rd_chapter(&r, c, from) && c->start >= prev_end && c->start <= c->front_end &&
-                 c->front_end <= c->body && c->body <= c->back && c->back <= c->end &&
-                 c->end <= d->len;
-            if (!ok) {
-                free(c->title);
-                c->title = NULL;
-                break;
-            }
-            prev_end = c->end;
-            if (c->start < from)
-                continue;   /* before the ones asked for: read past */
-            pr->n_ch++;
-            if (head && c->end >= head && c->body < c->back) {
-                i++;
-                break;   /* enough for a head, and not a bare heading */
-            }
+            ok = ok && (enough || r.p == gend);   /* a group read whole ends at the next */
         }
-        ok = ok && (i < count || r.p == body_len);
     }
+    free(g);
     if (!ok) {
         derived_chapters_free(pr);
         free(*format);

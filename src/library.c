@@ -842,7 +842,8 @@ static struct library *open_at_derived(struct library *head, const char *key, si
             if (got && pr.n_ch > 0 && pr.ch[0].start == s0) {
                 if (pr.ch[pr.n_ch - 1].end < e0)
                     e0 = pr.ch[pr.n_ch - 1].end;   /* the story's end */
-                if (e0 > cand[c])
+                /* the window's blocks alone are checked (derived_open_head) */
+                if (e0 > cand[c] && decode_derived_blocks(hsrc, s0, e0))
                     lib = open_derived_window(head->root, hsrc, &pr, e0, key);
             }
             derived_chapters_free(&pr);
@@ -851,6 +852,10 @@ static struct library *open_at_derived(struct library *head, const char *key, si
             break;
     }
     if (!lib) {
+        /* the head's own blocks again (a window's were tried) */
+        const struct story *hs = &head->stories[0];
+        if (!decode_derived_blocks(hsrc, 0, hs->ch[hs->n_ch - 1].ed[0].end))
+            hsrc->eb->n_blocks = 0;
         set_err(err, "%s: the saved place was not found near %.2f%%", head->root, p);
         return NULL;
     }

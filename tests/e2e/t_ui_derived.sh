@@ -123,7 +123,65 @@ LD_DEBUG_OUTPUT=$TMPD/ld.at$at $(ui_quote "$QUIRE" "$B")"
     ui_keys q
     check_eq "at $at%: quits again" "$(ui_dead)" "0 0"
 done
+
+# A block of the derived file damaged far from the place (the 400th, in
+# chapter 10 or so: its end past the text): only the blocks of the part
+# shown are checked before the first screen (derived_open_head), so the
+# place reopens from the derived file as before, the same screen; the
+# whole story checks every block, refuses the file and converts the book
+# again, under the same screen; the file is written again, sound.  With
+# no saved place the damaged block is in the head: converted, the same
+# first screen.
+# conversions of the run NAME, by the dynamic loader's log of the plugin
+# or a converter's start log, whichever the build writes
+conversions() { cat "$TMPD"/ld."$1".* "$TMPD"/conv."$1" 2>/dev/null | grep -c 'quire-ebook\|^start '; }
+damage_block() {   # block $1's end (bytes 8-15 of it) made huge
+    for f in "$XDG_CACHE_HOME"/quire/derived-*; do
+        hl=$(head -n 3 "$f" | sed -n 's/^text \([0-9]*\) at \([0-9]*\) .*/\1 \2/p')
+        boff=$(( ( ${hl#* } + ${hl% *} + 1 + 7 ) / 8 * 8 + $1 * 24 ))
+        printf '\377\377\377\377\377\377\377\377' |
+            dd of="$f" bs=1 seek=$((boff + 8)) conv=notrunc 2>/dev/null
+    done
+}
+check "a block is 24 bytes (the header says)" grep -aq '^quire-derived 2 ebook [0-9]* block 24 ' \
+    "$XDG_CACHE_HOME"/quire/derived-*
+place=$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5)
+check "a place is saved at 99%" test -n "$place"
+damage_block 400
+ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 LD_DEBUG=files LD_DEBUG_OUTPUT=$TMPD/ld.bad99 \
+QUIRE_TEST_CONVERTER_LOG=$TMPD/conv.bad99 $(ui_quote "$QUIRE" "$B")"
+check "a block damaged far from 99%: reopened before the whole story" \
+    ui_until status_has "$ELL"
+check_eq "a block damaged far from 99%: the screen reading there showed" "$(page)" "$body"
+ui_keys q
+check_eq "a block damaged far from 99%: quits" "$(ui_dead)" "0 0"
+check_eq "a block damaged far from 99%: from the derived file (not converted)" \
+    "$(conversions bad99)" 0
+ld_run bad99whole "$B"
+check "a block damaged: the whole story (converted again)" ui_until status_has "/60 "
+check_eq "a block damaged: the same screen from it" "$(page)" "$body"
+ui_keys q
+check_eq "a block damaged: quits" "$(ui_dead)" "0 0"
+check "a block damaged: the whole story was converted again" \
+    test "$(conversions bad99whole)" -gt 0
+check_eq "a block damaged: the saved place did not move" \
+    "$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks" | cut -f3-5)" "$place"
+ld_run bad99again "$B"
+check "a block damaged: then reopened" ui_until status_has "/60 "
+check_eq "a block damaged: the same screen again" "$(page)" "$body"
+ui_keys q
+check_eq "a block damaged: quits again" "$(ui_dead)" "0 0"
+check_eq "a block damaged: the derived file was written sound again (not converted)" \
+    "$(conversions bad99again)" 0
 XDG_STATE_HOME=$TMPD/state
+rm -rf "$XDG_STATE_HOME"
+damage_block 0
+ld_run badhead "$B"
+check "a block of the head damaged: the first chapter" ui_wait "Watch 1 line 1:"
+check_eq "a block of the head damaged: the same first screen" "$(page)" "$first_cold"
+ui_keys q
+check_eq "a block of the head damaged: quits" "$(ui_dead)" "0 0"
+check "a block of the head damaged: converted again" test "$(conversions badhead)" -gt 0
 
 # A place saved in the head: two pages into chapter 1, opened only from
 # the head (the loader held back), then quit.

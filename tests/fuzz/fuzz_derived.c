@@ -251,6 +251,33 @@ static bool try(const struct buf *b)
         if (d.map || d.text)
             abort();
     }
+    /* opened for a first screen (derived_open_head): whenever the full
+       check opens, it opens too; the blocks of any range it gives are
+       inside the text, in order, and begin in the range; when the full
+       check opened, a range gives what it holds there */
+    struct derived hd;
+    bool hopen = derived_open_head(ebook, &key, &hd);
+    if (opened && !hopen)
+        abort();
+    if (hopen) {
+        if (hd.n_blocks || hd.blocks)
+            abort();
+        size_t cut[] = {0, hd.len / 3, hd.len / 2, hd.len};
+        for (size_t a = 0; a < 4; a++)
+            for (size_t z = a; z < 4; z++) {
+                if (!derived_blocks_in(&hd, cut[a], cut[z])) {
+                    if (opened)
+                        abort();   /* sound blocks: every range is given */
+                    continue;
+                }
+                for (size_t i = 0; i < hd.n_blocks; i++)
+                    if (hd.blocks[i].off > hd.blocks[i].end || hd.blocks[i].end > hd.len ||
+                        hd.blocks[i].off < cut[a] || hd.blocks[i].off >= cut[z] ||
+                        (i && hd.blocks[i].off < hd.blocks[i - 1].off))
+                        abort();
+            }
+        derived_close(&hd);
+    }
     return opened && whole;
 }
 

@@ -98,9 +98,39 @@ static bool opens(const char *path)
     return ok;
 }
 
+/* The chapters section f[coff, n)'s digests made right for its bytes:
+ * each group's (its line: "group START AT DIGEST"), then the last line's
+ * (the head lines and the group lines: "csum DIGEST TABLE"). */
+static void reseal(char *f, size_t n, size_t coff)
+{
+    char *sec = f + coff;
+    size_t len = n - coff, body = len - 39;
+    size_t table = (size_t)strtoull(sec + body + 22, NULL, 16);
+    size_t first = table;
+    for (char *g = sec + table; g < sec + body;) {
+        char *nl = memchr(g, '\n', (size_t)(sec + body - g));
+        size_t at = (size_t)strtoull(strchr(g + 6, ' ') + 1, NULL, 10);
+        char *next = nl + 1;
+        size_t end = next < sec + body ? (size_t)strtoull(strchr(next + 6, ' ') + 1, NULL, 10)
+                                       : table;
+        if (first == table)
+            first = at;
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx",
+                 (unsigned long long)fnv1a(FNV_OFFSET, sec + at, end - at));
+        memcpy(nl - 16, hex, 16);
+        g = next;
+    }
+    uint64_t h = fnv1a(FNV_OFFSET, sec, first);
+    h = fnv1a(h, sec + table, body - table);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    memcpy(sec + body + 5, hex, 16);
+}
+
 /* The derived file `good` (n bytes, its chapters section at coff) of
  * the ebook at `path` with the byte `at` bytes into the first `needle`
- * of its chapters section made `to`, the chapters' digest made right:
+ * of its chapters section made `to`, the chapters' digests made right:
  * does the text open and its chapters not (and leave nothing behind)? */
 static bool chapters_refused(const char *path, const char *good, size_t n, size_t coff,
                              const char *needle, size_t at, char to)
@@ -113,10 +143,7 @@ static bool chapters_refused(const char *path, const char *good, size_t n, size_
     bool refused = false;
     if (p) {
         p[at] = to;
-        char hex[17];
-        snprintf(hex, sizeof hex, "%016llx",
-                 (unsigned long long)fnv1a(FNV_OFFSET, bad + coff, n - coff - 22));
-        memcpy(bad + n - 17, hex, 16);
+        reseal(bad, n, coff);
         char *dp = derived_path(path);
         put(dp, bad, n);
         free(dp);
@@ -255,6 +282,42 @@ static void test_round_trip(void)
     memcpy(bad + boff, &wild, sizeof wild);
     put(dp, bad, n);
     CHECK("a block outside the text: not used", !opens(path));
+    /* ... for a first screen (derived_open_head) it opens, and the blocks
+       of a part are checked when it is shown: the part without that
+       block is given, any part with it refused */
+    {
+        struct derived_key hk;
+        struct derived hdd;
+        CHECK("opened for a first screen, no block given yet",
+              derived_key_of(path, &hk) && derived_open_head(path, &hk, &hdd) &&
+                  hdd.n_blocks == 0 && !hdd.blocks);
+        CHECK("the part after the bad block: its blocks given",
+              derived_blocks_in(&hdd, 10, 40) && hdd.n_blocks == 3 && hdd.blocks[0].off == 10 &&
+                  hdd.blocks[2].off == 37 && hdd.blocks[2].end == 46);
+        CHECK("the part that holds it: refused, the blocks given before kept",
+              !derived_blocks_in(&hdd, 0, 40) && hdd.n_blocks == 3 && hdd.blocks[0].off == 10);
+        CHECK("a range past the text: refused", !derived_blocks_in(&hdd, 40, eb.len + 1));
+        derived_close(&hdd);
+    }
+    /* blocks out of order: a part whose neighbours do not bound it
+       (the one before begins after its start) is refused */
+    memcpy(bad, good, n);
+    struct block late = {30, 35, BLOCK_PARA, 0};
+    memcpy(bad + boff, &late, sizeof late);   /* block 0 now after block 1 */
+    put(dp, bad, n);
+    CHECK("blocks out of order: not used", !opens(path));
+    {
+        struct derived_key hk;
+        struct derived hdd;
+        bool opened = derived_key_of(path, &hk) && derived_open_head(path, &hk, &hdd);
+        CHECK("opened for a first screen", opened);
+        CHECK("a part after the blocks out of order: given",
+              opened && derived_blocks_in(&hdd, 37, (size_t)eb.len) && hdd.n_blocks == 2);
+        CHECK("a part they are in: refused", opened && !derived_blocks_in(&hdd, 0, 37) &&
+                                                 !derived_blocks_in(&hdd, 5, 37));
+        if (opened)
+            derived_close(&hdd);
+    }
     /* another EBOOK_VERSION, its digest right */
     char *v = strstr(good, " ebook ");
     if (v) {
@@ -269,6 +332,24 @@ static void test_round_trip(void)
         memcpy(sum + 5, hex, 16);
         put(dp, bad, n);
         CHECK("another EBOOK_VERSION: not used", !opens(path));
+    }
+    /* a version 1 file (one digest over the chapters, no groups), its
+       header's digest right: not used (converted again) */
+    if (strncmp(good, "quire-derived 2 ", 16) == 0) {
+        memcpy(bad, good, n);
+        bad[14] = '1';
+        char *sum = strstr(bad, "\nsum ");
+        uint64_t h = fnv1a(FNV_OFFSET, bad, (size_t)(sum + 1 - bad));
+        h = fnv1a(h, bad + t, eb.len);
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+        memcpy(sum + 5, hex, 16);
+        put(dp, bad, n);
+        CHECK("a version 1 file: not used", !opens(path));
+        put(dp, good, n);
+        CHECK("the same file as version 2: used", opens(path));
+    } else {
+        CHECK("the file is version 2", false);
     }
     /* the chapters section corrupted: the text is sound, the chapters not */
     memcpy(bad, good, n);
@@ -288,6 +369,8 @@ static void test_round_trip(void)
        the title read before freed (fuzz_derived found it leaked) */
     size_t coff = boff + eb.n_blocks * sizeof(struct block);
     /* chapter 2 starts at 36, inside chapter 1 */
+    CHECK("its digests made right with nothing changed: the chapters are used",
+          !chapters_refused(path, good, n, coff, "\nch 37 ", 5, '7'));
     CHECK("a chapter out of order: the chapters are not used (nor leaked: ASan)",
           chapters_refused(path, good, n, coff, "\nch 37 ", 5, '6'));
     /* chapter 1's back matter starts at 17, inside its heading (body 19) */
@@ -359,6 +442,115 @@ static void test_round_trip(void)
 /* A writer killed before its rename left its temporary file: removed at
  * the next write once stale, though the folder is within its bounds; a
  * fresh one (another writer's, still writing) is left alone. */
+/* A story of 200 chapters ("Chapter N\n\nWords of N.\n\n", a heading
+ * block and a paragraph each): its chapters section holds four groups.
+ * A window read from any chapter (derived_chapters_from) is the whole's
+ * chapters from there; a byte changed in the third group's lines refuses
+ * a window that reads that group, and the whole, but not a window that
+ * reads other groups alone (each group's digest is checked as it is
+ * read). */
+static void test_groups(void)
+{
+    enum { NCH = 200 };
+    struct ebook eb;
+    memset(&eb, 0, sizeof eb);
+    struct buf t = {0};
+    eb.pr.ch = xcalloc(NCH, sizeof *eb.pr.ch);
+    eb.blocks = xcalloc(2 * NCH, sizeof *eb.blocks);
+    for (size_t i = 0; i < NCH; i++) {
+        size_t a = t.len;
+        buf_printf(&t, "Chapter %zu\n\n", i + 1);
+        size_t h = t.len;
+        buf_printf(&t, "Words of %zu.\n\n", i + 1);
+        eb.blocks[eb.n_blocks++] = (struct block){a, h - 2, BLOCK_HEADING, 0};
+        eb.blocks[eb.n_blocks++] = (struct block){h, t.len - 2, BLOCK_PARA, 0};
+        eb.pr.ch[i] = (struct parse_chapter){a, t.len, a, h, t.len, xasprintf("Chapter %zu", i + 1),
+                                             (int)i + 1};
+    }
+    eb.pr.n_ch = NCH;
+    eb.len = t.len;
+    eb.text = t.data;
+    eb.format = xstrdup("EPUB 3");
+    eb.pr.title = xstrdup("Many");
+    char *path = write_file("many.epub", "two hundred chapters");
+    struct derived_key k;
+    derived_key_of(path, &k);
+    CHECK_INT("200 chapters written", derived_write(path, &k, &eb, NULL), 0);
+    struct derived d;
+    struct parse_result all, w;
+    char *fa = NULL, *fw = NULL;
+    bool opened = derived_open(path, &k, &d);
+    CHECK("they open", opened && derived_chapters(&d, 0, &all, &fa) && all.n_ch == NCH);
+    bool same = opened && all.n_ch == NCH;
+    for (size_t i = 0; same && i < NCH; i += 7) {
+        const struct parse_chapter *c = &eb.pr.ch[i];
+        /* from chapter i's start, and from inside chapter i - 1 */
+        size_t from[] = {c->start, c->start - (i ? 3 : 0)};
+        for (int f = 0; f < 2 && same; f++) {
+            same = derived_chapters_from(&d, from[f], c->start + 1, &w, &fw) && w.n_ch == 1 &&
+                   w.ch[0].start == c->start && w.ch[0].end == c->end &&
+                   strcmp(w.ch[0].title, c->title) == 0 && strcmp(w.title, "Many") == 0 &&
+                   strcmp(fw, "EPUB 3") == 0;
+            derived_chapters_free(&w);
+            free(fw);
+            fw = NULL;
+        }
+    }
+    CHECK("a window from any chapter: that chapter, as the whole has it", same);
+    CHECK("a window to the end: every chapter from there",
+          opened && derived_chapters_from(&d, eb.pr.ch[150].start, 0, &w, &fw) && w.n_ch == 50 &&
+              w.ch[49].end == eb.len && strcmp(w.ch[49].title, "Chapter 200") == 0);
+    derived_chapters_free(&w);
+    free(fw);
+    fw = NULL;
+    derived_chapters_free(&all);
+    free(fa);
+    fa = NULL;
+    if (opened)
+        derived_close(&d);
+    /* a byte of chapter 140's title (group 3 of 4) changed, no digest
+       made right */
+    char *dp = derived_path(path);
+    size_t n = 0;
+    char *f = slurp(dp, &n);
+    char *hit = f ? find(f, n, " t 11\nChapter 140\n") : NULL;   /* its title field */
+    CHECK("chapter 140's title is in the file", hit != NULL);
+    if (hit) {
+        hit[6] = 'c';
+        put(dp, f, n);
+    }
+    opened = derived_open(path, &k, &d);
+    CHECK("the text still opens", opened);
+    CHECK("a window in the first group: read",
+          opened && derived_chapters_from(&d, eb.pr.ch[10].start, eb.pr.ch[10].start + 1, &w, &fw) &&
+              w.n_ch == 1 && strcmp(w.ch[0].title, "Chapter 11") == 0);
+    derived_chapters_free(&w);
+    free(fw);
+    fw = NULL;
+    CHECK("a window in the third group: refused",
+          opened && !derived_chapters_from(&d, eb.pr.ch[130].start, eb.pr.ch[130].start + 1, &w,
+                                           &fw) && w.n_ch == 0 && !fw);
+    CHECK("a window from the second group read into the third: refused",
+          opened && !derived_chapters_from(&d, eb.pr.ch[120].start, eb.pr.ch[135].start, &w, &fw));
+    CHECK("a window in the last group: read",
+          opened && derived_chapters_from(&d, eb.pr.ch[199].start, 0, &w, &fw) && w.n_ch == 1);
+    derived_chapters_free(&w);
+    free(fw);
+    fw = NULL;
+    CHECK("the whole: refused", opened && !derived_chapters(&d, 0, &all, &fa) && all.n_ch == 0);
+    if (opened)
+        derived_close(&d);
+    free(f);
+    free(dp);
+    unlink(path);
+    free(path);
+    free(t.data);
+    eb.text = NULL;
+    free(eb.blocks);
+    free(eb.format);
+    parse_result_free(&eb.pr);
+}
+
 static void test_stale_tmp(void)
 {
     struct ebook eb;
@@ -536,9 +728,17 @@ static void test_door(void)
     CHECK("a head of 10 bytes is the first chapter", hd && hd->eb && hd->eb->pr.n_ch == 1);
     CHECK("no head asked: every chapter", all && all->eb && all->eb->pr.n_ch == 3);
     if (s && s->eb && hd && all && all->eb->pr.n_ch == 3) {
+        /* the head's blocks: the conversion's that begin in its chapter
+           (derived_blocks_in), the whole's: all of them */
+        size_t hend = hd->eb->pr.ch[0].end, nh = 0;
+        while (nh < s->eb->n_blocks && s->eb->blocks[nh].off < hend)
+            nh++;
         bool same = hd->len == s->len && memcmp(hd->text, s->text, s->len) == 0 &&
-                    hd->eb->n_blocks == s->eb->n_blocks && hd->fmt == EBOOK_HTML &&
-                    strcmp(hd->format, s->format) == 0;
+                    nh > 0 && nh < s->eb->n_blocks && hd->eb->n_blocks == nh &&
+                    memcmp(hd->eb->blocks, s->eb->blocks, nh * sizeof *hd->eb->blocks) == 0 &&
+                    all->eb->n_blocks == s->eb->n_blocks &&
+                    memcmp(all->eb->blocks, s->eb->blocks, nh * sizeof *hd->eb->blocks) == 0 &&
+                    hd->fmt == EBOOK_HTML && strcmp(hd->format, s->format) == 0;
         for (size_t i = 0; i < 3; i++) {
             const struct parse_chapter *a = &s->eb->pr.ch[i], *b = &all->eb->pr.ch[i];
             same = same && a->start == b->start && a->end == b->end &&
@@ -644,6 +844,7 @@ int main(void)
     unsetenv("QUIRE_NO_CACHE");
     test_round_trip();
     test_stale_tmp();
+    test_groups();
     test_door();
     test_bound();
     write_seeds();
