@@ -218,7 +218,7 @@ printf 'bin\000ary\000\000\000data' >"$S/data.bin"
 printf 'this is not a zip archive' >"$S/broken.epub"
 for f in data.bin:binary empty.txt:empty broken.epub:"not a zip archive"; do
     name=${f%%:*} why=${f#*:}
-    [ "$name" = broken.epub ] && [ ! -f "$TOP/build/quire-ebook.so" ] && continue
+    [ "$name" = broken.epub ] && [ ! -f "$TOP/build/quire-convert" ] && continue
     for mode in piped --render; do
         if [ "$mode" = piped ]; then set --; else set -- --render; fi
         "$QUIRE" "$@" "$S/$name" >"$TMPD/out" 2>"$TMPD/err" </dev/null
@@ -228,7 +228,7 @@ for f in data.bin:binary empty.txt:empty broken.epub:"not a zip archive"; do
 done
 
 # An EPUB by its path without the plugin: the one line says what is missing.
-QUIRE_PLUGIN=$TMPD/no-such-plugin.so "$QUIRE" "$TOP/tests/data/epub/valid-epub3.epub" \
+QUIRE_CONVERTER=$TMPD/no-such-plugin.so "$QUIRE" "$TOP/tests/data/epub/valid-epub3.epub" \
     >"$TMPD/out" 2>"$TMPD/err" </dev/null
 check_eq "an EPUB without the plugin: exit 1" "$?" 1
 check "an EPUB without the plugin: one line naming the missing plugin" sh -c \
