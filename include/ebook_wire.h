@@ -93,6 +93,8 @@ struct wire_source {
  * SIGPIPE on a socket (MSG_NOSIGNAL).  Zero it, set fd. */
 struct wire_fd {
     int fd;
+    bool gone;                   /* the other end closed it (a read saw its
+                                    end, or a write failed) */
     size_t pos, len;             /* the unread part of buf (source), or
                                     the bytes waiting in it (sink: len) */
     unsigned char buf[1 << 16];

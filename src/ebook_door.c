@@ -145,25 +145,36 @@ bool ebook_door_loaded(void)
     return atomic_load(&started);
 }
 
-/* At exit: a converter still working for this process is stopped (its
+/* At exit: a converter still working for this process is killed (its
  * work would be lost; the detached finisher, loader.c, redoes it), an
- * idle one sees its socket close and ends by itself. */
+ * idle one sees its socket close and ends; both are reaped, so that none
+ * is left a zombie where nothing else reaps orphans. */
 static void pool_exit(void)
 {
-    for (size_t i = 0; i < EBOOK_DOOR_CONVERTERS; i++)
-        if (pool[i].pid > 0 && pool[i].busy)
-            kill(pool[i].pid, SIGKILL);
+    for (size_t i = 0; i < EBOOK_DOOR_CONVERTERS; i++) {
+        pid_t pid = pool[i].pid;
+        if (pid <= 0)
+            continue;
+        if (pool[i].busy)
+            kill(pid, SIGKILL);
+        close(pool[i].fd);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
 }
 
-/* End c's process and reap it: its socket closed (an idle converter
- * ends on that), killed when it has not ended yet.  Returns its wait
- * status, or -1 when it was our kill that ended it (or it is unknown). */
+/* End c's process and reap it.  Its socket is closed first: a converter
+ * waiting for a request ends on that.  One that closed its end (it died
+ * or is dying: c->rx or c->tx saw it gone) is waited for; one still there
+ * (it answered garbage) is killed.  Returns its wait status, or -1 when
+ * our kill ended it (or it is unknown). */
 static int conv_end(struct conv *c)
 {
+    bool gone = c->rx->gone || c->tx->gone;
     close(c->fd);
     int st = -1;
     pid_t r;
-    while ((r = waitpid(c->pid, &st, WNOHANG)) < 0 && errno == EINTR)
+    while ((r = waitpid(c->pid, &st, gone ? 0 : WNOHANG)) < 0 && errno == EINTR)
         ;
     if (r != c->pid) {
         kill(c->pid, SIGKILL);
@@ -305,7 +316,7 @@ static void conv_broke(struct conv *c, const char *what, char **err)
         set_err(err, "converter failed: killed by signal %d (%s)", WTERMSIG(st),
                 strsignal(WTERMSIG(st)));
     else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 0)
-        set_err(err, "converter failed: it exited with status %d %s", WEXITSTATUS(st), what);
+        set_err(err, "converter failed: it exited with status %d: %s", WEXITSTATUS(st), what);
     else
         set_err(err, "converter failed: %s", what);
 }
@@ -324,7 +335,7 @@ static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, cha
         c->rx->pos = c->rx->len = 0;
         c->tx->len = 0;
         if (!ebook_wire_put_request(&s, q) || !wire_fd_flush(c->tx)) {
-            conv_broke(c, "while it was sent a file", err);
+            conv_broke(c, "the request could not be sent", err);
             break;
         }
         char *why = NULL;
@@ -345,7 +356,7 @@ static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, cha
             free(why);
             return r == EBOOK_WIRE_OK;
         }
-        char *what = xasprintf("(%s)", why ? why : "no reply");
+        char *what = xasprintf("its reply was refused: %s", why ? why : "no reply");
         conv_broke(c, what, err);
         free(what);
         free(why);

@@ -36,8 +36,10 @@ bool wire_fd_get(void *ctx, void *p, size_t n)
                          direct ? n : sizeof w->buf);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
+        if (r <= 0) {
+            w->gone = true;
             return false;
+        }
         if (direct) {
             o += r;
             n -= (size_t)r;
@@ -72,6 +74,7 @@ bool wire_fd_flush(struct wire_fd *w)
 {
     bool ok = write_all(w->fd, w->buf, w->len);
     w->len = 0;
+    w->gone = w->gone || !ok;
     return ok;
 }
 
@@ -85,8 +88,11 @@ bool wire_fd_put(void *ctx, const void *p, size_t n)
     }
     if (!wire_fd_flush(w))
         return false;
-    if (n >= sizeof w->buf)
-        return write_all(w->fd, p, n);
+    if (n >= sizeof w->buf) {
+        bool ok = write_all(w->fd, p, n);
+        w->gone = w->gone || !ok;
+        return ok;
+    }
     memcpy(w->buf, p, n);
     w->len = n;
     return true;

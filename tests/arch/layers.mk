@@ -34,7 +34,7 @@ LAYER_main   := main ebook_convert
 
 # The unit tests, by the layer of what they test (tests/unit/test_NAME.c).
 UNIT_base   := test_util test_linebreak test_kv test_vis
-UNIT_text   := test_decode test_derived test_parse test_heading test_html test_epub
+UNIT_text   := test_decode test_derived test_wire test_parse test_heading test_html test_epub
 UNIT_model  :=
 UNIT_build  := test_cache test_config test_library test_bookmarks test_shelf test_pace test_seen
 UNIT_layout := test_layout test_search
