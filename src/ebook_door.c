@@ -321,6 +321,15 @@ static void conv_broke(struct conv *c, const char *what, char **err)
         set_err(err, "converter failed: %s", what);
 }
 
+/* Did an idle converter end since its last reply (killed from outside,
+ * say)?  Then its socket reads as closed, without waiting. */
+static bool conv_ended(struct conv *c)
+{
+    char b;
+    ssize_t r = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return !(r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+}
+
 /* One request through a converter.  The door's result: true with *out,
  * false with *err. */
 static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, char **err)
@@ -329,6 +338,16 @@ static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, cha
     struct conv *c = acquire(err);
     if (!c)
         return false;
+    if (conv_ended(c)) {
+        /* it ended between requests: reaped, and this file goes to a
+           fresh one (it was never this file's doing) */
+        c->rx->gone = true;
+        conv_end(c);
+        if (!conv_start(c, err)) {
+            release(c);
+            return false;
+        }
+    }
     for (int round = 0; round < 2; round++) {
         struct wire_sink s = {wire_fd_put, c->tx};
         struct wire_source src = {wire_fd_get, c->rx};

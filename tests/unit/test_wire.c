@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,36 @@ static size_t starts(const char *log)
     return n;
 }
 
+/* The pid on the log's last "start PID EXE" line, or -1. */
+static pid_t last_pid(const char *log)
+{
+    size_t len = 0;
+    char *err = NULL;
+    char *s = read_file(log, &len, &err);
+    free(err);
+    long pid = -1;
+    for (char *p = s; p && (p = strstr(p, "start ")) != NULL; p += 6)
+        pid = strtol(p + 6, NULL, 10);
+    free(s);
+    return (pid_t)pid;
+}
+
+/* Has the child pid died (a zombie, not yet reaped)? */
+static bool is_zombie(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    bool z = false;
+    if (f && fgets(buf, sizeof buf, f)) {
+        char *p = strrchr(buf, ')');
+        z = p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+    }
+    if (f)
+        fclose(f);
+    return z || !f;
+}
+
 static bool door_same(const char *path, const char *as)
 {
     struct ebook want, got;
@@ -552,6 +583,16 @@ static void test_door(const char *tmp)
     CHECK_STR("with its line", err, "not a zip archive");
     CHECK_INT("and the converter goes on", starts(log), 3);
     free(err);
+
+    /* an idle converter killed from outside: the next file goes to a
+       fresh one, and is read */
+    pid_t idle = last_pid(log);
+    CHECK("the idle converter's pid", idle > 0 && kill(idle, SIGKILL) == 0);
+    while (!is_zombie(idle))
+        usleep(1000);   /* wait for the event: it is dead (not yet reaped) */
+    CHECK("an idle converter killed: the next file is still read", door_same(files[1], "path"));
+    CHECK_INT("by a fresh converter", starts(log), 4);
+    CHECK("the killed one reaped", waitpid(idle, &st, WNOHANG) < 0 && errno == ECHILD);
     free(other);
     unlink(changed);
     free(changed);
