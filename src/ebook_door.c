@@ -32,6 +32,9 @@ struct conv {
     pid_t pid;            /* 0: no process in this slot */
     int fd;
     bool busy;            /* a thread holds it for a request */
+    bool fresh;           /* started, its hello not read yet (it is read
+                             after the first request is sent: one wait
+                             for the new process, not two) */
     struct wire_fd *rx, *tx;
 };
 
@@ -191,7 +194,8 @@ static int conv_end(struct conv *c)
     return st;
 }
 
-/* Start a converter into c: socket, spawn, hello.  False with *why. */
+/* Start a converter into c: socket, spawn (its hello is read with the
+ * first request: conv_hello).  False with *why. */
 static bool conv_start(struct conv *c, char **why)
 {
     const char *path = converter(why);
@@ -244,20 +248,29 @@ static bool conv_start(struct conv *c, char **why)
     c->rx = xcalloc(1, sizeof *c->rx);
     c->tx = xcalloc(1, sizeof *c->tx);
     c->rx->fd = c->tx->fd = sv[0];
-    struct wire_source src = {wire_fd_get, c->rx};
-    char *e2 = NULL;
-    if (!ebook_wire_get_hello(&src, &e2)) {
-        int st = conv_end(c);
-        if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127)
-            set_err(why, "EPUB/HTML support not installed: %s cannot run (a library it needs "
-                         "is missing?)", path);
-        else
-            set_err(why, "EPUB/HTML support not installed: %s: %s", path, e2);
-        free(e2);
-        return false;
-    }
+    c->fresh = true;
     atomic_store(&started, true);
     return true;
+}
+
+/* Read a fresh converter's hello: true when it is a converter of this
+ * quire; else it is ended and reaped, false with *why ("EPUB/HTML
+ * support not installed: ..."). */
+static bool conv_hello(struct conv *c, char **why)
+{
+    c->fresh = false;
+    struct wire_source src = {wire_fd_get, c->rx};
+    char *e = NULL;
+    if (ebook_wire_get_hello(&src, &e))
+        return true;
+    int st = conv_end(c);   /* waited for when it closed, else killed */
+    if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127)
+        set_err(why, "EPUB/HTML support not installed: %s cannot run (a library it needs "
+                     "is missing?)", conv_path);
+    else
+        set_err(why, "EPUB/HTML support not installed: %s: %s", conv_path, e);
+    free(e);
+    return false;
 }
 
 /* A converter for this thread's request: an idle one, else a new one in
@@ -338,7 +351,7 @@ static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, cha
     struct conv *c = acquire(err);
     if (!c)
         return false;
-    if (conv_ended(c)) {
+    if (!c->fresh && conv_ended(c)) {
         /* it ended between requests: reaped, and this file goes to a
            fresh one (it was never this file's doing) */
         c->rx->gone = true;
@@ -353,7 +366,12 @@ static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, cha
         struct wire_source src = {wire_fd_get, c->rx};
         c->rx->pos = c->rx->len = 0;
         c->tx->len = 0;
-        if (!ebook_wire_put_request(&s, q) || !wire_fd_flush(c->tx)) {
+        bool sent = ebook_wire_put_request(&s, q) && wire_fd_flush(c->tx);
+        if (c->fresh && !conv_hello(c, err)) {
+            release(c);
+            return false;
+        }
+        if (!sent) {
             conv_broke(c, "the request could not be sent", err);
             break;
         }
