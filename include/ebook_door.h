@@ -10,11 +10,14 @@
  * dynamically linked program, quire-convert (ebook_convert.c), and quire,
  * static-pie where it can be, starts it the first time a file needs a
  * conversion and keeps it as a coprocess: requests and replies go over a
- * socket pair in the bytes of ebook_wire.h, one after another.  Up to
- * EBOOK_DOOR_CONVERTERS run at once, one per thread calling the door at
- * the same moment (the listing's workers, the loader); a thread takes an
- * idle one, else starts one, else waits.  A TXT library never starts one,
- * and which door a file takes (ebook_sniff, ebook_sniff.c) needs none.
+ * socket pair in the bytes of ebook_wire.h, one after another.  One
+ * converter serves every thread (the listing's workers, the loader): a
+ * thread calling the door while it is busy waits for it (a pool of
+ * EBOOK_DOOR_CONVERTERS, built as 1: measured, a converter per thread
+ * lists no faster and makes the first screen of a long EPUB's first
+ * reading slower, docs/BENCHMARKS.md "The process split").  A TXT
+ * library never starts one, and which door a file takes (ebook_sniff,
+ * ebook_sniff.c) needs none.
  *
  * Where the converter is looked for, first found wins: $QUIRE_CONVERTER
  * (a path; the only place tried when set, tests use it); next to the
@@ -45,10 +48,12 @@
 
 #include "ebook.h"
 
-/* Converter processes at most at once (one per thread calling the door
- * at the same moment; more threads wait for one to be idle). */
+/* Converter processes at most at once: a thread calling the door takes
+ * an idle one, else starts one in a free slot, else waits for one to be
+ * idle.  1: one converter shared under a mutex (build with
+ * -DEBOOK_DOOR_CONVERTERS=N to try N). */
 #ifndef EBOOK_DOOR_CONVERTERS
-#define EBOOK_DOOR_CONVERTERS 4
+#define EBOOK_DOOR_CONVERTERS 1
 #endif
 
 /* May a file named `name` whose first n bytes are `head` be an ebook?  A
