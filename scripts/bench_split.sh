@@ -13,13 +13,16 @@
 #     CPU is measured with perf stat (children included) on `--list`;
 #   - perf stat -r 100 -e task-clock of `--version` (start-up alone) and
 #     of `--render -w 80 --chapter 1` of the 1 MB TXT.
-# Needs ../shared's novels, less, zip, perf.  Inputs in a temporary folder.
+# PARTS (default "txt epub perf") picks the parts.  Needs ../shared's
+# novels, less, zip, perf.  Inputs in a temporary folder.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 OLD=${1:?usage: scripts/bench_split.sh OLD_QUIRE}
 NEW=$TOP/quire
 ROUNDS=${ROUNDS:-21}
+PARTS=${PARTS:-"txt epub perf"}
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 G=$TOP/../shared/corpus/gutenberg
 NOVELS=""
 for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
@@ -66,7 +69,7 @@ row() {
 echo "bench_split: $ROUNDS rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %8s %8s %8s %7s %7s\n' "measure (ms, medians)" "old" "new" "less" "old/l" "new/l"
 
-for s in 1 32; do
+part txt && for s in 1 32; do
     f="$W/serial-$s.txt"
     for k in fw fc rw rc; do for who in old new less; do : >"$W/$k.$who"; done; done
     # a place saved at 50%, for each binary its own state
@@ -97,7 +100,7 @@ for s in 1 32; do
     row "TXT ${s} MB reopened at 50%, cpu" rc
 done
 
-for s in 1 32; do
+part epub && for s in 1 32; do
     e="$W/serial-$s.epub" t="$W/serial-$s.txt"
     for k in ew ec; do for who in old new less; do : >"$W/$k.$who"; done; done
     for who in old new; do
@@ -135,6 +138,7 @@ ps_row() {
     n=$(perf stat -r "$r" -x, -e task-clock -- "$NEW" "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {print $1}')
     printf '%-34s %8.3f %8.3f %8s %7s %7s\n' "$label" "$o" "$n" "" "" "$(ratio "$n" "$o")"
 }
+part perf || exit 0
 echo "perf stat task-clock (ms, mean; last column new/old)"
 ps_row "--version" 100 --version
 ps_row "--render 1 MB TXT chapter 1" 100 --render -w 80 --chapter 1 "$W/serial-1.txt"

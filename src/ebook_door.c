@@ -411,8 +411,11 @@ int ebook_door_sniff(const char *name, const unsigned char *head, size_t n, char
     if (f == EBOOK_NONE)
         return EBOOK_NONE;
     char *e = NULL;
-    if (converter(&e))
+    const char *conv = converter(&e);
+    if (conv && access(conv, X_OK) == 0)
         return (int)f;
+    if (conv)
+        set_err(&e, "EPUB/HTML support not installed: %s: %s", conv, strerror(errno));
     if (!surely_ebook(name, head, n)) {
         free(e);   /* without the converter, a text starting with '<' reads as text */
         return EBOOK_NONE;

@@ -74,6 +74,11 @@ check "missing: each ebook skipped as not installed" \
     grep -q "^  a.html: EPUB/HTML support not installed: " "$TMPD/m.out"
 check_eq "missing: a TXT story still read" \
     "$(QUIRE_CONVERTER=$TMPD/none "$QUIRE" --render -w 60 "$T/plain.txt" 2>&1 | grep -c 'plain words')" 1
+mkdir -p "$TMPD/page"
+printf '<html><head><title>Saved Page</title></head><body><p>Some words on a saved page.</p></body></html>\n' \
+    >"$TMPD/page/saved"
+check_eq "missing: HTML in a file not named so is read as text, not skipped" \
+    "$(QUIRE_CONVERTER=$TMPD/none "$QUIRE" --list --tsv "$TMPD/page" 2>&1 | wc -l)" 1
 printf '#!/bin/sh\necho not a converter\n' >"$TMPD/fake"
 chmod +x "$TMPD/fake"
 QUIRE_CONVERTER=$TMPD/fake "$QUIRE" --list --verbose "$K" >"$TMPD/f.out" 2>&1

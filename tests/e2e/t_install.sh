@@ -82,7 +82,7 @@ fi
 check "make uninstall" mk PREFIX="$P" uninstall >"$log" 2>&1
 check_eq "uninstall removes every file install put" "$(cd "$P" && find . -type f -o -type l)" ""
 check "and the data folder" test ! -e "$P/share/quire"
-check "and the plugin folder" test ! -e "$P/lib/quire"
+check "and the converter folder" test ! -e "$P/lib/quire"
 
 # 2. A staged install (DESTDIR), as packagers do: the staged binary finds the
 #    staged sample library (relative to itself).
