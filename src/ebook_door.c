@@ -384,7 +384,7 @@ static bool call(struct ebook_wire_req *q, struct ebook *out, size_t *total, cha
             continue;
         }
         if (r == EBOOK_WIRE_OK || r == EBOOK_WIRE_ERROR) {
-            if (r == EBOOK_WIRE_ERROR) {
+            if (r == EBOOK_WIRE_ERROR && err) {
                 free(*err);
                 *err = why;
                 why = NULL;
