@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -519,6 +520,20 @@ static void test_door(const char *tmp)
     }
     CHECK("started", ebook_door_loaded());
     CHECK_INT("twelve reads one after another: one converter", starts(log), 1);
+    /* it bounds itself: memory, CPU per request, no core file */
+    char *lim_path = xasprintf("/proc/%ld/limits", (long)last_pid(log));
+    size_t lim_len;
+    char *lim_err = NULL;
+    char *lim = read_file(lim_path, &lim_len, &lim_err);
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_max == RLIM_INFINITY)
+        CHECK("the converter's limits: 4 GiB of address space",
+              lim && strstr(lim, "Max address space         4294967296           4294967296"));
+    CHECK("no core file", lim && strstr(lim, "Max core file size        0                    0"));
+    CHECK("a CPU limit (soft)", lim && !strstr(lim, "Max cpu time              unlimited            "));
+    free(lim);
+    free(lim_err);
+    free(lim_path);
 
     /* the head of an EPUB: the same as here */
     size_t len;
