@@ -14,8 +14,9 @@
  * the same ebook as converted here, by path, by bytes, and by bytes whose
  * file changed under the same name; a converter killed mid-request or
  * answering garbage gives "converter failed: ..." and the next file is
- * read by a fresh one; no child is left unreaped; reads one after another
- * start one converter, not one per file. */
+ * read by a fresh one, as after an idle one was killed; no child is left
+ * unreaped; the converter bounds its memory, CPU and core files; reads one
+ * after another start one converter, not one per file. */
 #include "check.h"
 #include "ebook.h"
 #include "ebook_door.h"
