@@ -37,43 +37,43 @@ OPT     ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VERSION)"'
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(PIE_CFLAGS) $(WARN) $(WERROR) $(CFLAGS)
-LDLIBS  += $(CURSES_LIBS) -lunistring -pthread -ldl
+LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
 # The EPUB/HTML converters (ebook.c, html.c, epub.c) use libxml2 and
 # libzip.  They are not linked into the binary: they are built into the
-# plugin $(BUILD)/quire-ebook.so, which quire loads on the first ebook file
-# (ebook_door.c; docs/ARCHITECTURE.md says why).  Unit tests and fuzz
-# targets link them directly.
+# converter program $(BUILD)/quire-convert (dynamically linked), which
+# quire starts as a coprocess on the first ebook file (ebook_door.c;
+# docs/ARCHITECTURE.md says why).  Unit tests and fuzz targets link them
+# directly.
 EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null || echo -I/usr/include/libxml2)
 EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
 CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
-#   1     libunistring and ncursesw statically, the C library dynamically
-#         (the dynamic loader is there to load the ebook plugin; it costs
-#         about 0.2 ms of start-up against pie, docs/BENCHMARKS.md).
-#   0     all dynamically, as a distribution would.
 #   pie   everything, the C library too, into one static position-
-#         independent executable: no dynamic loader runs before main, but
-#         such a binary cannot dlopen, so it reads no EPUB or HTML (files
-#         are skipped: "EPUB/HTML support not installed").  Only on request.
-# auto (the default) takes 1 when the static archives are there, else 0.  The
+#         independent executable: no dynamic loader runs before main (0.25
+#         ms less CPU per start than 1, docs/BENCHMARKS.md).  EPUB and HTML
+#         are read all the same: the converter is a program of its own.
+#   1     libunistring and ncursesw statically, the C library dynamically.
+#   0     all dynamically, as a distribution would.
+# auto (the default) takes pie when the C library's and the others' static
+# archives are there, else 1 when those of the others are, else 0.  The
 # terminfo database and the locale are still read at run time.  The unit
 # tests link dynamically, and $(BUILD)/quire-dyn (the same objects linked
 # dynamically) is what valgrind runs: it cannot watch a static malloc.
+# The converter $(BUILD)/quire-convert is always linked dynamically.
 STATIC_DEPS ?= auto
 STATIC_LIBS := -lunistring -lncursesw -ltinfo -pthread
 have_archive = $(filter /%,$(shell $(CC) -print-file-name=$(1) 2>/dev/null))
 ifeq ($(STATIC_DEPS),auto)
   ifneq ($(and $(call have_archive,libunistring.a),$(call have_archive,libncursesw.a),$(call have_archive,libtinfo.a)),)
-    STATIC_DEPS := 1
+    STATIC_DEPS := $(if $(call have_archive,libc.a),pie,1)
   endif
 endif
 ifeq ($(STATIC_DEPS),pie)
 BIN_LIBS := -static-pie $(STATIC_LIBS)
 PIE_CFLAGS := -fPIE
-CPPFLAGS += -DQUIRE_NO_PLUGIN
 else ifeq ($(STATIC_DEPS),1)
-BIN_LIBS := -Wl,-Bstatic $(filter-out -pthread,$(STATIC_LIBS)) -Wl,-Bdynamic -pthread -ldl
+BIN_LIBS := -Wl,-Bstatic $(filter-out -pthread,$(STATIC_LIBS)) -Wl,-Bdynamic -pthread
 else
 BIN_LIBS := $(LDLIBS)
 endif
@@ -95,29 +95,28 @@ include tests/arch/layers.mk
 layers_upto = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(firstword $(2))),,$(call layers_upto,$(1),$(wordlist 2,$(words $(2)),$(2)))))
 # $(call unit_layer,TEST): the layer of a unit test (empty when unplaced).
 unit_layer = $(strip $(foreach l,$(LAYERS),$(if $(filter $(1),$(UNIT_$(l))),$(l))))
-# $(call unit_objs,TEST): the sanitizer objects it links (main and the
-# plugin's export table never).
-unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main ebook_plugin,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
+# $(call unit_objs,TEST): the sanitizer objects it links (the two mains
+# never).
+unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-out main ebook_convert,$(foreach l,$(call layers_upto,$(call unit_layer,$(1)),$(LAYERS)),$(LAYER_$(l))))))
 # The fuzz targets link the layers up to layout: no screens, no curses.
-FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(filter-out ebook_plugin,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l)))))
+FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(filter-out ebook_convert,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l)))))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
-# The plugin: the converters and the base and text objects, compiled as
-# position-independent code; it exports one symbol (scripts/plugin.map).
-# The binary is built without the plugin-only objects (they are compiled
+# The converter program: the converters, its main (ebook_convert.c) and the
+# base and text objects, linked dynamically with libxml2 and libzip.  The
+# binary is built without the converter-only objects (they are compiled
 # into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
-PLUGIN_ONLY := ebook html epub ebook_plugin
-PLUGIN_ONLY_OBJS := $(filter $(PLUGIN_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
-BIN_OBJS := $(filter-out $(PLUGIN_ONLY_OBJS),$(OBJS))
-PLUGIN_SRCS := $(filter $(patsubst %,src/%.c,$(LAYER_base) $(LAYER_text)),$(SRCS))
-PLUGIN_OBJS := $(PLUGIN_SRCS:src/%.c=$(BUILD)/pic/%.o)
+CONVERTER_ONLY := ebook html epub ebook_convert
+CONVERTER_ONLY_OBJS := $(filter $(CONVERTER_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
+BIN_OBJS := $(filter-out $(CONVERTER_ONLY_OBJS),$(OBJS))
+CONVERTER_OBJS := $(filter $(patsubst %,$(BUILD)/obj/%.o,$(LAYER_base) $(LAYER_text) ebook_convert),$(OBJS))
 # Only once the converters are there (src/ebook.c).
-PLUGIN := $(if $(wildcard src/ebook.c),$(BUILD)/quire-ebook.so)
+CONVERTER := $(if $(wildcard src/ebook.c),$(BUILD)/quire-convert)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all run check deps check-deps bench fuzz fuzz-bins install uninstall clean \
         unit warnings-clang golden-update FORCE
-all: $(BIN) $(PLUGIN)
+all: $(BIN) $(CONVERTER)
 
 # Keep sanitizer objects between runs (they are intermediates of the tests).
 .SECONDARY:
@@ -131,23 +130,20 @@ $(BUILD)/flags: FORCE | $(BUILD)/obj
 $(BUILD)/datadir: FORCE | $(BUILD)/obj
 	@[ '$(DATADIR) $(PLUGINDIR)' = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' '$(DATADIR) $(PLUGINDIR)' >$@
 
-# `make quire` builds the plugin too (order-only: a new plugin does not
-# relink the binary).
-$(BIN): $(BIN_OBJS) $(PLUGIN_ONLY_OBJS) | $(PLUGIN)
+# `make quire` builds the converter too (order-only: a new converter does
+# not relink the binary).
+$(BIN): $(BIN_OBJS) $(CONVERTER_ONLY_OBJS) | $(CONVERTER)
 	$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(BIN_LIBS)
-$(BUILD)/quire-dyn: $(BIN_OBJS) | $(PLUGIN)
+$(BUILD)/quire-dyn: $(BIN_OBJS) | $(CONVERTER)
 	@$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(LDLIBS)
-$(BUILD)/quire-ebook.so: $(PLUGIN_OBJS) scripts/plugin.map
-	@$(CC) -shared $(OPT) -o $@ $(PLUGIN_OBJS) $(LDFLAGS) -Wl,--version-script=scripts/plugin.map \
-	    -Wl,--gc-sections -Wl,-z,defs $(EBOOK_LIBS) -lunistring -pthread
+$(BUILD)/quire-convert: $(CONVERTER_OBJS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CONVERTER_OBJS) $(LDFLAGS) -Wl,--as-needed $(EBOOK_LIBS) \
+	    -lunistring -pthread
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<
 $(BUILD)/obj/ebook_door.o: src/ebook_door.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_PLUGINDIR='"$(PLUGINDIR)"' $(ALL_CFLAGS) -c -o $@ $<
-$(BUILD)/pic/%.o: src/%.c $(HDRS) $(BUILD)/flags | $(BUILD)/pic
-	@$(CC) $(CPPFLAGS) -std=c11 $(OPT) -fPIC -ffunction-sections -fdata-sections $(WARN) $(WERROR) \
-	    $(CFLAGS) -c -o $@ $<
 $(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/flags | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -163,7 +159,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(HDRS) | $(BUILD)/unit
 	    -o $@ $< $(filter %.o,$^) $(LDLIBS) $(EBOOK_LIBS)
 $(foreach t,$(UNIT_NAMES),$(eval $(BUILD)/unit/$(t): $(call unit_objs,$(t))))
 
-$(BUILD)/obj $(BUILD)/pic $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
+$(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
 	@mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -250,12 +246,12 @@ golden-update: $(BIN)
 	@sh tests/golden/update.sh
 
 # install puts exactly these files; uninstall removes exactly them (and the
-# sample library and plugin folders it made).
-install: $(BIN) $(PLUGIN)
+# sample library and converter folders it made).
+install: $(BIN) $(CONVERTER)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/sample_library
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/quire
-	$(if $(PLUGIN),install -d $(DESTDIR)$(PLUGINDIR))
-	$(if $(PLUGIN),install -m 644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/quire-ebook.so)
+	$(if $(CONVERTER),install -d $(DESTDIR)$(PLUGINDIR))
+	$(if $(CONVERTER),install -m 755 $(CONVERTER) $(DESTDIR)$(PLUGINDIR)/quire-convert)
 	install -m 644 man/quire.1 $(DESTDIR)$(MANDIR)/man1/quire.1
 	cp -R sample_library/. $(DESTDIR)$(DATADIR)/sample_library/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/sample_library
@@ -263,7 +259,7 @@ install: $(BIN) $(PLUGIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/quire $(DESTDIR)$(MANDIR)/man1/quire.1
 	rm -rf $(DESTDIR)$(DATADIR)/sample_library
-	rm -f $(DESTDIR)$(PLUGINDIR)/quire-ebook.so
+	rm -f $(DESTDIR)$(PLUGINDIR)/quire-convert
 	@rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(PLUGINDIR) 2>/dev/null || true
 
 clean:

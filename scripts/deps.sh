@@ -5,7 +5,7 @@
 #
 #   build:  C compiler and C library headers, make, pkg-config,
 #           libncurses-dev (ncursesw), libunistring-dev, libxml2-dev and
-#           libzip-dev (the EPUB/HTML plugin)
+#           libzip-dev (the EPUB/HTML converter)
 #   tests:  tmux (screen tests), clang + its runtime (warnings-clang,
 #           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks),
 #           syncthing + curl (t_syncthing), git (t_sync's merge driver)

@@ -26,7 +26,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 export HOME="$TMPD/home" XDG_STATE_HOME="$TMPD/state" XDG_CONFIG_HOME="$TMPD/config" \
        XDG_CACHE_HOME="$TMPD/cache" LC_ALL=C.UTF-8
-unset QUIRE_LIBRARY QUIRE_PLUGIN
+unset QUIRE_LIBRARY QUIRE_CONVERTER
 mkdir -p "$HOME"
 T_PASSED=0
 T_FAILED=0

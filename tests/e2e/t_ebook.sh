@@ -3,7 +3,7 @@
 # listed and rendered like TXT stories, each file's format said by --list
 # --verbose, a clear skip for each bad input, the same listing from the
 # index cache and the snapshot, the TXT and the EPUB of one story one story
-# with two editions; the plugin (build/quire-ebook.so) loaded on the first
+# with two editions; the converter (build/quire-convert) started on the first
 # ebook file only, and a clear skip without it.  Real files from ../shared
 # when it is there; else only files this test makes (HTML written here,
 # EPUBs made with pandoc when it is installed).
@@ -83,8 +83,8 @@ if $have_pandoc; then
     [ -f "$B/drm.epub" ] &&
         check "DRM: skipped, saying so" grep -q "^  drm.epub: DRM-protected: cannot be read$" "$TMPD/bad.out"
 fi
-check "missing plugin: skipped, saying so" sh -c \
-    'QUIRE_PLUGIN=/nonexistent/quire-ebook.so QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" |
+check "missing converter: skipped, saying so" sh -c \
+    'QUIRE_CONVERTER=/nonexistent/quire-convert QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" |
      grep -q "^  notzip.epub: EPUB/HTML support not installed: .*nonexistent"' _ "$QUIRE" "$B"
 
 # --- warm listings (index cache, then snapshot) print what the cold one did
@@ -104,10 +104,15 @@ rm -f "$XDG_CACHE_HOME"/quire/library-*
 check_eq "from the index cache: the same listing" "$("$QUIRE" --list --verbose "$W" 2>&1)" "$cold"
 check_eq "from the index cache: the same chapters" "$("$QUIRE" --list --tsv "$W" 2>&1)" \
     "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$W" 2>&1)"
-if ldd "$QUIRE" >/dev/null 2>&1; then
-    LD_DEBUG=files "$QUIRE" --list "$W" >/dev/null 2>"$TMPD/ld.warm"
-    check_eq "a warm listing of ebooks does not even load the plugin" "$(grep -c 'quire-ebook' "$TMPD/ld.warm")" 0
-fi
+# How many converters a run started (QUIRE_TEST_CONVERTER_LOG: each
+# appends a line as it starts).
+CLOG=$TMPD/convert.log
+starts() {
+    rm -f "$CLOG"
+    QUIRE_TEST_CONVERTER_LOG=$CLOG "$@" >/dev/null 2>&1
+    if [ -f "$CLOG" ]; then wc -l <"$CLOG" | tr -d ' '; else echo 0; fi
+}
+check_eq "a warm listing of ebooks does not even start the converter" "$(starts "$QUIRE" --list "$W")" 0
 check_eq "an ebook listed from the cache still renders" \
     "$("$QUIRE" --render --chapter 2 -w 60 -L "$W" "The Glass Orchard" 2>&1 | grep -c 'Winter came early')" 1
 
@@ -203,52 +208,52 @@ if command -v valgrind >/dev/null 2>&1 && [ -x "$QUIRE_DYN" ]; then
         vg --render -L "$V" "The Glass Orchard"
 fi
 
-# --- the plugin: loaded for ebooks only; without it a clear skip
-QUIRE_PLUGIN=/nonexistent/quire-ebook.so "$QUIRE" --list --verbose "$L" >"$TMPD/np.out" 2>"$TMPD/np.err"
-check_eq "no plugin: --list --verbose succeeds" "$?" 0
-check "no plugin: the TXT story is listed" grep -q "^plain$" "$TMPD/np.out"
-check "no plugin: the HTML file is skipped, saying why" \
+# --- the converter: started for ebooks only; without it a clear skip
+QUIRE_CONVERTER=/nonexistent/quire-convert "$QUIRE" --list --verbose "$L" >"$TMPD/np.out" 2>"$TMPD/np.err"
+check_eq "no converter: --list --verbose succeeds" "$?" 0
+check "no converter: the TXT story is listed" grep -q "^plain$" "$TMPD/np.out"
+check "no converter: the HTML file is skipped, saying why" \
     grep -q "story.html: EPUB/HTML support not installed: .*nonexistent" "$TMPD/np.out"
-check_eq "no plugin: nothing on stderr" "$(cat "$TMPD/np.err")" ""
+check_eq "no converter: nothing on stderr" "$(cat "$TMPD/np.err")" ""
 mkdir -p "$TMPD/lt"
 printf '<3 A Love Letter\n\nDear reader, this is plain text that starts with a heart.\n' >"$TMPD/lt/heart"
-check_eq "no plugin: a text starting with '<' is read as text" \
-    "$(QUIRE_PLUGIN=/nonexistent "$QUIRE" --list --tsv "$TMPD/lt" 2>&1 | cut -f6)" "15"
-echo 'not a plugin' >"$TMPD/fake.so"
-check "a broken plugin: a skip saying why, never a crash" sh -c \
-    'QUIRE_PLUGIN="$3" QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story.html: EPUB/HTML support not installed: .*fake.so"' \
+check_eq "no converter: a text starting with '<' is read as text" \
+    "$(QUIRE_CONVERTER=/nonexistent "$QUIRE" --list --tsv "$TMPD/lt" 2>&1 | cut -f6)" "15"
+echo 'not a converter' >"$TMPD/fake.so"
+check "a broken converter: a skip saying why, never a crash" sh -c \
+    'QUIRE_CONVERTER="$3" QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story.html: EPUB/HTML support not installed: .*fake.so"' \
     _ "$QUIRE" "$L" "$TMPD/fake.so"
-if ldd "$QUIRE" >/dev/null 2>&1; then
-    LD_DEBUG=files "$QUIRE" --list "$L/plain.txt" >/dev/null 2>"$TMPD/ld.txt"
-    check_eq "a TXT story never loads the plugin" "$(grep -c 'quire-ebook' "$TMPD/ld.txt")" 0
-    LD_DEBUG=files QUIRE_NO_CACHE=1 "$QUIRE" --list "$L" >/dev/null 2>"$TMPD/ld.html"
-    check "a library with an HTML file loads it" grep -q 'quire-ebook.so' "$TMPD/ld.html"
-fi
+check_eq "a TXT story never starts the converter" "$(starts "$QUIRE" --list "$L/plain.txt")" 0
+check_eq "a TXT story read through never starts it" \
+    "$(starts "$QUIRE" --render -w 60 "$L/plain.txt")" 0
+check_eq "a library with an HTML file starts one" \
+    "$(QUIRE_NO_CACHE=1 starts "$QUIRE" --list "$L")" 1
 
-# A rebuilt plugin (same EBOOK_VERSION, its conversion maybe not) is
+# A rebuilt converter (same EBOOK_VERSION, its conversion maybe not) is
 # noticed by both caches: the ebook library is read again by it, the TXT
 # library is still listed from its snapshot without it.
-if ldd "$QUIRE" >/dev/null 2>&1; then
+if :; then
     RP=$TMPD/rebuilt
     mkdir -p "$RP/ebooks" "$RP/txt"
-    cp "$TOP/build/quire-ebook.so" "$RP/quire-ebook.so"
+    cp "$TOP/build/quire-convert" "$RP/quire-convert"
     cp "$L/story.html" "$RP/ebooks/"
     cp "$L/plain.txt" "$RP/txt/"
-    touch -d '-10 seconds' "$RP/quire-ebook.so" "$RP"/ebooks/* "$RP"/txt/*
+    touch -d '-10 seconds' "$RP/quire-convert" "$RP"/ebooks/* "$RP"/txt/*
     for lib in ebooks txt; do   # cold, then warm: from the snapshot
-        QUIRE_PLUGIN="$RP/quire-ebook.so" "$QUIRE" --list "$RP/$lib" >/dev/null 2>&1
+        QUIRE_CONVERTER="$RP/quire-convert" "$QUIRE" --list "$RP/$lib" >/dev/null 2>&1
     done
-    QUIRE_PLUGIN="$RP/quire-ebook.so" LD_DEBUG=files "$QUIRE" --list "$RP/ebooks" >/dev/null 2>"$TMPD/ld.rp0"
-    check_eq "the same plugin: a warm listing does not load it" "$(grep -c 'quire-ebook' "$TMPD/ld.rp0")" 0
-    touch -d '-5 seconds' "$RP/quire-ebook.so"   # rebuilt
-    QUIRE_PLUGIN="$RP/quire-ebook.so" LD_DEBUG=files "$QUIRE" --list "$RP/ebooks" >"$TMPD/rp.out" 2>"$TMPD/ld.rp1"
-    check "a rebuilt plugin: the ebook library is read again by it" grep -q 'quire-ebook.so' "$TMPD/ld.rp1"
+    check_eq "the same converter: a warm listing does not start it" \
+        "$(QUIRE_CONVERTER="$RP/quire-convert" starts "$QUIRE" --list "$RP/ebooks")" 0
+    touch -d '-5 seconds' "$RP/quire-convert"   # rebuilt
+    rm -f "$CLOG"
+    QUIRE_TEST_CONVERTER_LOG=$CLOG QUIRE_CONVERTER="$RP/quire-convert" "$QUIRE" --list "$RP/ebooks" >"$TMPD/rp.out" 2>&1
+    check "a rebuilt converter: the ebook library is read again by it" test -s "$CLOG"
     check "and still listed" grep -q "The Glass Orchard" "$TMPD/rp.out"
-    QUIRE_PLUGIN="$RP/quire-ebook.so" LD_DEBUG=files "$QUIRE" --list "$RP/ebooks" >/dev/null 2>"$TMPD/ld.rp2"
-    check_eq "then its caches serve again without it" "$(grep -c 'quire-ebook' "$TMPD/ld.rp2")" 0
+    check_eq "then its caches serve again without it" \
+        "$(QUIRE_CONVERTER="$RP/quire-convert" starts "$QUIRE" --list "$RP/ebooks")" 0
     snap=$(ls "$XDG_CACHE_HOME"/quire/library-* | xargs ls -l --time-style=+%s.%N | md5sum)
-    QUIRE_PLUGIN="$RP/quire-ebook.so" "$QUIRE" --list "$RP/txt" >"$TMPD/rpt.out" 2>&1
-    check "a rebuilt plugin: the TXT library is listed" grep -q "^plain" "$TMPD/rpt.out"
+    QUIRE_CONVERTER="$RP/quire-convert" "$QUIRE" --list "$RP/txt" >"$TMPD/rpt.out" 2>&1
+    check "a rebuilt converter: the TXT library is listed" grep -q "^plain" "$TMPD/rpt.out"
     check_eq "from the snapshots as they were (none rewritten)" \
         "$(ls "$XDG_CACHE_HOME"/quire/library-* | xargs ls -l --time-style=+%s.%N | md5sum)" "$snap"
 fi
@@ -264,7 +269,7 @@ if [ -n "$G1" ] && [ -f "$G1" ] && [ -x "$H" ]; then
     GL="$TMPD/grow" GS="$TMPD/grow-state"
     mkdir -p "$GL" "$GS"
     cp "$G1" "$GL/story.epub"
-    QUIRE_PLUGIN="$TOP/build/quire-ebook.so" "$H" setpos "$GL" "$GS/quire" "Growing Story 1001" 3 \
+    QUIRE_CONVERTER="$TOP/build/quire-convert" "$H" setpos "$GL" "$GS/quire" "Growing Story 1001" 3 \
         "Chapter title from site" >/dev/null
     XDG_STATE_HOME="$GS" "$QUIRE" --list "$GL" >"$TMPD/g1.out" 2>&1
     check "EPUB v1 read to its last chapter: nothing new" grep -q '; 3 chapters, ' "$TMPD/g1.out"
@@ -292,7 +297,7 @@ if [ -n "$E1" ] && [ -f "$E1" ] && [ -x "$H" ]; then
     XDG_STATE_HOME="$MB/state" "$QUIRE" --merge-state "$MA/state/quire/bookmarks" 2>"$TMPD/mm.err"
     check_eq "a TXT place merged into the EPUB machine's state: no message" "$(cat "$TMPD/mm.err")" ""
     check_eq "and it opens at the same text in the EPUB: chapter 4, the words saved" \
-        "$(QUIRE_PLUGIN="$TOP/build/quire-ebook.so" "$H" where "$MB/lib" "$MB/state/quire" "Test Story Title 1")" \
+        "$(QUIRE_CONVERTER="$TOP/build/quire-convert" "$H" where "$MB/lib" "$MB/state/quire" "Test Story Title 1")" \
         "4 adipisicing elit, se"
 else
     echo "t_ebook: ../shared's FanFicFare EPUB not here: a place across formats and machines not tested" >&2

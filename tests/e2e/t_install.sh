@@ -48,26 +48,25 @@ mkdir -p "$TMPD/elsewhere/bin"
 cp "$P/bin/quire" "$TMPD/elsewhere/bin/quire"
 sees_sample "copied elsewhere (DATADIR built in)" "$P/share/quire" "$TMPD/elsewhere/bin/quire"
 
-# The EPUB/HTML plugin, installed in PREFIX/lib/quire: the installed
+# The EPUB/HTML converter, installed in PREFIX/lib/quire: the installed
 # binary reads an HTML story through it, from any folder; the source
-# tree's plugin is not the one used.
-check "plugin installed" test -f "$P/lib/quire/quire-ebook.so"
-check_eq "plugin mode 644" "$(stat -c %a "$P/lib/quire/quire-ebook.so")" 644
+# tree's converter is not the one used.
+check "converter installed" test -f "$P/lib/quire/quire-convert"
+check_eq "converter mode 755" "$(stat -c %a "$P/lib/quire/quire-convert")" 755
 mkdir -p "$TMPD/h"
-printf '<html><head><title>Installed Door</title></head><body><h1>Chapter 1</h1><p>Read through the installed plugin.</p></body></html>\n' >"$TMPD/h/s.html"
+printf '<html><head><title>Installed Door</title></head><body><h1>Chapter 1</h1><p>Read through the installed converter.</p></body></html>\n' >"$TMPD/h/s.html"
 check_eq "installed: an HTML story is read" \
     "$( (cd / && QUIRE_NO_CACHE=1 "$P/bin/quire" --list --tsv "$TMPD/h") 2>&1 | cut -f2,6)" \
     "$(printf 'Installed Door\t5')"
-if ldd "$P/bin/quire" >/dev/null 2>&1; then
-    check "installed: through the installed plugin" sh -c \
-        'cd / && LD_DEBUG=files QUIRE_NO_CACHE=1 "$1" --list "$2" 2>&1 >/dev/null |
-         grep -q "file=$3/bin/../lib/quire/quire-ebook.so "' _ "$P/bin/quire" "$TMPD/h" "$P"
-fi
+check "installed: through the installed converter" sh -c \
+    'cd / && QUIRE_TEST_CONVERTER_LOG="$4" QUIRE_NO_CACHE=1 "$1" --list "$2" >/dev/null 2>&1 &&
+     grep -q "^start [0-9]* $3/lib/quire/quire-convert\$" "$4"' \
+    _ "$P/bin/quire" "$TMPD/h" "$(cd "$P" && pwd -P)" "$TMPD/convert.log"
 
-# The installed file list is exactly the binary, the page, the plugin and
+# The installed file list is exactly the binary, the page, the converter and
 # the sample.
 (cd "$P" && find . -type f -o -type l | sort) >"$TMPD/installed"
-{ echo ./bin/quire; echo ./share/man/man1/quire.1; echo ./lib/quire/quire-ebook.so
+{ echo ./bin/quire; echo ./share/man/man1/quire.1; echo ./lib/quire/quire-convert
   (cd "$TOP" && find sample_library -type f | sed 's|^|./share/quire/|'); } | sort >"$TMPD/expected"
 check_eq "install puts exactly these files" "$(cat "$TMPD/installed")" "$(cat "$TMPD/expected")"
 
@@ -83,7 +82,7 @@ fi
 check "make uninstall" mk PREFIX="$P" uninstall >"$log" 2>&1
 check_eq "uninstall removes every file install put" "$(cd "$P" && find . -type f -o -type l)" ""
 check "and the data folder" test ! -e "$P/share/quire"
-check "and the plugin folder" test ! -e "$P/lib/quire"
+check "and the converter folder" test ! -e "$P/lib/quire"
 
 # 2. A staged install (DESTDIR), as packagers do: the staged binary finds the
 #    staged sample library (relative to itself).

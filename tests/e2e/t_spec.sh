@@ -218,7 +218,7 @@ printf 'bin\000ary\000\000\000data' >"$S/data.bin"
 printf 'this is not a zip archive' >"$S/broken.epub"
 for f in data.bin:binary empty.txt:empty broken.epub:"not a zip archive"; do
     name=${f%%:*} why=${f#*:}
-    [ "$name" = broken.epub ] && [ ! -f "$TOP/build/quire-ebook.so" ] && continue
+    [ "$name" = broken.epub ] && [ ! -f "$TOP/build/quire-convert" ] && continue
     for mode in piped --render; do
         if [ "$mode" = piped ]; then set --; else set -- --render; fi
         "$QUIRE" "$@" "$S/$name" >"$TMPD/out" 2>"$TMPD/err" </dev/null
@@ -227,12 +227,12 @@ for f in data.bin:binary empty.txt:empty broken.epub:"not a zip archive"; do
     done
 done
 
-# An EPUB by its path without the plugin: the one line says what is missing.
-QUIRE_PLUGIN=$TMPD/no-such-plugin.so "$QUIRE" "$TOP/tests/data/epub/valid-epub3.epub" \
+# An EPUB by its path without the converter: the one line says what is missing.
+QUIRE_CONVERTER=$TMPD/no-such-converter "$QUIRE" "$TOP/tests/data/epub/valid-epub3.epub" \
     >"$TMPD/out" 2>"$TMPD/err" </dev/null
-check_eq "an EPUB without the plugin: exit 1" "$?" 1
-check "an EPUB without the plugin: one line naming the missing plugin" sh -c \
-    '[ "$(wc -l <"$1")" -eq 1 ] && grep -q "^quire: .*valid-epub3.epub: EPUB/HTML support not installed: .*no-such-plugin.so" "$1"' \
+check_eq "an EPUB without the converter: exit 1" "$?" 1
+check "an EPUB without the converter: one line naming the missing converter" sh -c \
+    '[ "$(wc -l <"$1")" -eq 1 ] && grep -q "^quire: .*valid-epub3.epub: EPUB/HTML support not installed: .*no-such-converter" "$1"' \
     _ "$TMPD/err"
 
 finish

@@ -1,9 +1,10 @@
 #!/bin/sh
 # t_ui_derived.sh — a long EPUB read twice, in tmux: the first time it is
-# converted (the plugin loaded) and its derived text kept in the cache
-# (derived.h); the second time its first screen comes from that file alone
-# (its first chapters, library_open_head) and the whole story from it too:
-# LD_DEBUG shows the plugin is never loaded, and every screen is the
+# converted (the converter process started) and its derived text kept in
+# the cache (derived.h); the second time its first screen comes from that
+# file alone (its first chapters, library_open_head) and the whole story
+# from it too: the converter's start log (QUIRE_TEST_CONVERTER_LOG) shows
+# it is never started, and every screen is the
 # first time's.  A place saved while only the head was there is where the
 # story opens again from a fresh conversion (the head's offsets are the
 # whole's).  The EPUB is zipped here (60 chapters, about 700 KB of text);
@@ -62,14 +63,15 @@ page() { ui_screen | head -n 23; }   # the text rows, the status line left out
 # the first lines of text on the page (a place restored starts at its
 # words, not at the blank row that may have been above them)
 words() { page | grep -v '^ *$' | head -n 6; }
-plugin_loads() { cat "$TMPD"/ld."$1".* 2>/dev/null | grep -c 'quire-ebook'; }
-# quire with its dynamic loader's file log in $TMPD/ld.NAME.PID
+# how many converters the run NAME started
+converter_starts() { cat "$TMPD"/conv."$1" 2>/dev/null | grep -c '^start '; }
+# quire with the converters' start log in $TMPD/conv.NAME
 ld_run() {
     name=$1; shift
-    ui_run 80 24 "env LD_DEBUG=files LD_DEBUG_OUTPUT=$TMPD/ld.$name $(ui_quote "$QUIRE" "$@")"
+    ui_run 80 24 "env QUIRE_TEST_CONVERTER_LOG=$TMPD/conv.$name $(ui_quote "$QUIRE" "$@")"
 }
 
-# Cold: converted through the plugin, the derived file written.
+# Cold: converted through the converter, the derived file written.
 ld_run cold "$B"
 check "cold: the first chapter" ui_wait "Watch 1 line 1:"
 first_cold=$(page)
@@ -78,12 +80,12 @@ check "cold: half way, chapter 30 or 31" ui_wait "Watch 3[01] line"
 half_cold=$(page)
 ui_keys q
 check_eq "cold: quits" "$(ui_dead)" "0 0"
-check "cold: the plugin converted it" test "$(plugin_loads cold)" -gt 0
+check "cold: the converter converted it" test "$(converter_starts cold)" -gt 0
 check "cold: the derived file is kept" sh -c 'ls "$1"/quire/derived-* >/dev/null' _ "$XDG_CACHE_HOME"
 rm -rf "$XDG_STATE_HOME"   # no saved place: it opens at the start again
 
 # Warm: the head from the derived file, then the whole from it and the
-# index cache; the plugin never loaded.
+# index cache; the converter never started.
 ld_run warm "$B"
 check "warm: the first chapter" ui_wait "Watch 1 line 1:"
 check_eq "warm: the same first screen" "$(page)" "$first_cold"
@@ -93,12 +95,11 @@ check "warm: half way" ui_wait "Watch 3[01] line"
 check_eq "warm: the same page half way" "$(page)" "$half_cold"
 ui_keys q
 check_eq "warm: quits" "$(ui_dead)" "0 0"
-check_eq "warm: the plugin is not loaded" "$(plugin_loads warm)" 0
-check "warm: the dynamic loader's log is there" sh -c 'cat "$1"/ld.warm.* | grep -q libc' _ "$TMPD"
+check_eq "warm: the converter is not started" "$(converter_starts warm)" 0
 
 # Reopened deep (50%, 99%) from the derived file: the chapter that holds
 # the place and the ones after it, before the whole story (held back a
-# minute): the screen reading there showed, the plugin never loaded; the
+# minute): the screen reading there showed, the converter never started; the
 # whole story then arrives under the same screen.
 ELL=$(printf '\342\200\246')
 for at in 50 99; do
@@ -109,14 +110,14 @@ for at in 50 99; do
     body=$(page)
     ui_keys q
     check_eq "at $at%: quits" "$(ui_dead)" "0 0"
-    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 LD_DEBUG=files \
-LD_DEBUG_OUTPUT=$TMPD/ld.at$at $(ui_quote "$QUIRE" "$B")"
+    ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=60000 \
+QUIRE_TEST_CONVERTER_LOG=$TMPD/conv.at$at $(ui_quote "$QUIRE" "$B")"
     check "at $at%: reopened before the whole story (no chapter count)" \
         ui_until status_has "$ELL"
     check_eq "at $at%: the screen reading there showed" "$(page)" "$body"
     ui_keys q
     check_eq "at $at%: q quits at once" "$(ui_dead)" "0 0"
-    check_eq "at $at%: the plugin is not loaded" "$(plugin_loads at$at)" 0
+    check_eq "at $at%: the converter is not started" "$(converter_starts at$at)" 0
     ui_start 80 24 "$B"
     check "at $at%: the whole story" ui_until status_has "/60 "
     check_eq "at $at%: the same screen from the whole story" "$(page)" "$body"
@@ -200,12 +201,12 @@ check "fresh: converted again" ui_wait "Watch 1 line"
 check_eq "fresh: the place saved in the head, the same words" "$(words)" "$saved"
 ui_keys q
 check_eq "fresh: quits" "$(ui_dead)" "0 0"
-check "fresh: through the plugin" test "$(plugin_loads fresh)" -gt 0
+check "fresh: through the converter" test "$(converter_starts fresh)" -gt 0
 
 # Quit during the first reading, before the whole conversion (held back
 # for good here): q quits at once, and the conversion is finished apart
 # (a detached `quire --render --chapter 1`): the derived file appears, and
-# the next reading needs no plugin.
+# the next reading needs no converter.
 rm -rf "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
 ui_run 80 24 "env QUIRE_TEST_LOAD_DELAY_MS=100000 $(ui_quote "$QUIRE" "$B")"
 check "quit early: the first chapter" ui_wait "Watch 1 line 1:"
@@ -223,7 +224,7 @@ check "after quit: the first chapter" ui_wait "Watch 1 line 1:"
 check_eq "after quit: the same first screen" "$(page)" "$first_cold"
 ui_keys q
 check_eq "after quit: quits" "$(ui_dead)" "0 0"
-check_eq "after quit: the plugin is not loaded" "$(plugin_loads after_quit)" 0
+check_eq "after quit: the converter is not started" "$(converter_starts after_quit)" 0
 
 # A corrupt derived file is noticed, never shown: converted again.
 for f in "$XDG_CACHE_HOME"/quire/derived-*; do

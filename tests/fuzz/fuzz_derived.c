@@ -62,8 +62,8 @@ static void setup(void)
     setenv("XDG_CACHE_HOME", cache, 1);
     unsetenv("QUIRE_NO_CACHE");
     /* no plugin: its identity is "none" wherever the binary is */
-    char *plugin = xasprintf("%s/no-plugin.so", dir);
-    setenv("QUIRE_PLUGIN", plugin, 1);
+    char *plugin = xasprintf("%s/no-converter", dir);
+    setenv("QUIRE_CONVERTER", plugin, 1);
     free(plugin);
     FILE *f = fopen(ebook, "w");
     if (!f || fputs("the ebook fuzz_derived's inputs are the derived files of\n", f) < 0 ||

@@ -50,7 +50,7 @@ seeds() {
                 [ -d "$d" ] && find "$d" -type f
             done
             case $1 in
-            config|bookmarks|pace|seen) ;;
+            config|bookmarks|pace|seen|wire) ;;
             *) find sample_library tests/data -type f -size -256k 2>/dev/null ;;
             esac
         } | sort -u | {
@@ -110,7 +110,7 @@ for src in tests/fuzz/fuzz_*.c; do
     dict=""
     [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     case $name in
-    config|bookmarks|pace|seen) max_len=65536 ;;
+    config|bookmarks|pace|seen|wire) max_len=65536 ;;
     *) max_len=1048576 ;;
     esac
     # shellcheck disable=SC2086

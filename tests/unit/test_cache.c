@@ -295,9 +295,9 @@ static struct stat stat_of_stamp(struct cache_stamp st)
  * not even a plugin here). */
 static void test_plugin_identity(void)
 {
-    put_file("plug/quire-ebook.so", "first build", 5);
-    char *plug = xasprintf("%s/plug/quire-ebook.so", tmp);
-    setenv("QUIRE_PLUGIN", plug, 1);
+    put_file("plug/quire-convert", "first build", 5);
+    char *plug = xasprintf("%s/plug/quire-convert", tmp);
+    setenv("QUIRE_CONVERTER", plug, 1);
     struct cache *c = cache_new_memory();
     struct cache_file f;
     sample_file(&f, 1);
@@ -338,7 +338,7 @@ static void test_plugin_identity(void)
     digest_epub[0] = snapshot_digest(lib, &scan, &settled);
     digest_txt[0] = snapshot_digest(txtlib, &scan_txt, &settled);
 
-    put_file("plug/quire-ebook.so", "second build!", 5);   /* rebuilt */
+    put_file("plug/quire-convert", "second build!", 5);   /* rebuilt */
     struct cache *e = cache_new_memory();
     CHECK_INT("under a rebuilt plugin the file still reads", cache_parse(e, data, len), 3);
     CHECK("a rebuilt plugin: the ebook's entry is not used",
@@ -353,7 +353,7 @@ static void test_plugin_identity(void)
           digest_epub[0] != digest_epub[1]);
     CHECK("a rebuilt plugin: a TXT library's snapshot stays good", digest_txt[0] == digest_txt[1]);
 
-    setenv("QUIRE_PLUGIN", "/nonexistent/quire-ebook.so", 1);
+    setenv("QUIRE_CONVERTER", "/nonexistent/quire-convert", 1);
     struct cache *g = cache_new_memory();
     cache_parse(g, data, len);
     CHECK("no plugin at all: the ebook's entry is not used",
@@ -375,7 +375,7 @@ static void test_plugin_identity(void)
     free(body);
     free(spoiled);
 
-    unsetenv("QUIRE_PLUGIN");
+    unsetenv("QUIRE_CONVERTER");
     scan_result_free(&scan);
     scan_result_free(&scan_txt);
     free(lib);

@@ -359,17 +359,17 @@ static void test_shrink_while_mapped(void)
     free(text);
 }
 
-/* An HTML file through the ebook door (the plugin build/quire-ebook.so,
+/* An HTML file through the ebook door (the plugin build/quire-convert,
  * which `make quire` builds; skipped with a note without it): a source
  * owning the derived text and the converter's blocks; a stub of it (the
  * index cache's) converted again on first use when it has the length it
  * recorded, else blank text of that length (every cached offset inside). */
 static void test_ebook(void)
 {
-    const char *plugin = getenv("QUIRE_PLUGIN");
+    const char *plugin = getenv("QUIRE_CONVERTER");
     if (!plugin || !*plugin)
-        setenv("QUIRE_PLUGIN", "build/quire-ebook.so", 1);
-    plugin = getenv("QUIRE_PLUGIN");
+        setenv("QUIRE_CONVERTER", "build/quire-convert", 1);
+    plugin = getenv("QUIRE_CONVERTER");
     if (access(plugin, R_OK) != 0) {
         fprintf(stderr, "test_decode: no %s (make quire): the ebook checks skipped\n", plugin);
         return;

@@ -244,14 +244,14 @@ static void test_round_trip(void)
     derived_enable(true);
     /* Converted by another plugin (rebuilt, same EBOOK_VERSION): its text
      * may differ, so it is not used; the same plugin again, it is. */
-    char *saved = getenv("QUIRE_PLUGIN") ? xstrdup(getenv("QUIRE_PLUGIN")) : NULL;
+    char *saved = getenv("QUIRE_CONVERTER") ? xstrdup(getenv("QUIRE_CONVERTER")) : NULL;
     char *fake = write_file("fake-plugin.so", "a plugin of another build");
-    setenv("QUIRE_PLUGIN", fake, 1);
+    setenv("QUIRE_CONVERTER", fake, 1);
     CHECK("converted by another plugin: not used", !derived_open(path, &k, &d));
     if (saved)
-        setenv("QUIRE_PLUGIN", saved, 1);
+        setenv("QUIRE_CONVERTER", saved, 1);
     else
-        unsetenv("QUIRE_PLUGIN");
+        unsetenv("QUIRE_CONVERTER");
     CHECK("the same plugin again: used", derived_open(path, &k, &d));
     derived_close(&d);
     free(saved);
@@ -613,16 +613,16 @@ static void test_bound(void)
     free_ebook(&eb);
 }
 
-/* Through the door (the plugin build/quire-ebook.so; skipped without it):
+/* Through the door (the plugin build/quire-convert; skipped without it):
  * an HTML file converted keeps its derived file and reads from its
  * mapping; a stub of it loads from that file; a corrupt file is noticed,
  * the file converted again and the derived file rewritten. */
 static void test_door(void)
 {
-    const char *plugin = getenv("QUIRE_PLUGIN");
+    const char *plugin = getenv("QUIRE_CONVERTER");
     if (!plugin || !*plugin)
-        setenv("QUIRE_PLUGIN", "build/quire-ebook.so", 1);
-    plugin = getenv("QUIRE_PLUGIN");
+        setenv("QUIRE_CONVERTER", "build/quire-convert", 1);
+    plugin = getenv("QUIRE_CONVERTER");
     if (access(plugin, R_OK) != 0) {
         fprintf(stderr, "test_derived: no %s (make quire): the door checks skipped\n", plugin);
         return;
@@ -797,7 +797,7 @@ static void write_seeds(void)
         {"valid-html", "book.html", NULL, html, sizeof html - 1},
         {"valid-epub3", "book.epub", NULL, epub, epub_len},
     };
-    bool door = access(getenv("QUIRE_PLUGIN") ? getenv("QUIRE_PLUGIN") : "", R_OK) == 0;
+    bool door = access(getenv("QUIRE_CONVERTER") ? getenv("QUIRE_CONVERTER") : "", R_OK) == 0;
     for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
         if (!seeds[i].eb && (!door || !seeds[i].data))
             continue;
