@@ -25,6 +25,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <zlib.h>
 
@@ -1385,6 +1386,514 @@ static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int d
     }
 }
 
+/* ---- the nav document read as a stream ----------------------------------
+ * A nav of 3,000 entries built as a tree and walked cost 25 million
+ * instructions (libxml2's nodes made and freed, each attribute copied
+ * out); read_nav_sax gives the same entries and landmarks (the tree
+ * walk's rules: find_toc_nav, read_nav_list, node_text, find_landmarks)
+ * from libxml2's SAX events, keeping nothing but them.  What it does not
+ * read the same way (a declared entity, an attribute value holding a
+ * reference or empty in a rebuilt value, elements nested past
+ * NAV_SAX_DEPTH) makes it give up: the caller reads the tree. */
+
+#define NAV_SAX_DEPTH 200
+
+/* What an open element is to one TOC candidate's reading. */
+enum nav_role { NR_NONE, NR_NAV, NR_LIST, NR_LI, NR_A };
+
+struct nav_frame {
+    enum nav_role role;
+    int ld;              /* list depth (read_nav_list's depth) */
+    long parent;         /* the list's parent entry (index in ents), -1 none */
+    long me;             /* NR_LI: the last entry of this li, else parent */
+    char *href;          /* NR_A: its href (malloc'd) or NULL */
+};
+
+struct nav_cand {
+    bool on;             /* this candidate nav has been met */
+    bool done;           /* ... and closed */
+    bool list_chosen;    /* its first ol/ul child is read */
+    int nav_depth;       /* depth of its nav element */
+    int a_depth;         /* depth of the open NR_A, -1 none */
+    struct buf label;    /* the open NR_A's raw text */
+    bool label_stop;     /* text_walk's 1 MiB cut reached */
+    struct epub_toc *ents;
+    size_t n_ents, cap_ents;
+    struct nav_frame fr[NAV_SAX_DEPTH + 2];
+};
+
+struct nav_sax {
+    struct epub *ep;
+    const char *from;
+    bool bail;
+    int depth;           /* open elements */
+    bool text_run;       /* the last event was text (one tree node) */
+    struct nav_cand c[2];   /* 0: the first nav; 1: the first toc nav */
+    /* landmarks (find_landmarks/read_landmarks): per depth, 0 plain,
+       1 inside a landmarks nav, 2 not looked into */
+    unsigned char lm[NAV_SAX_DEPTH + 2];
+};
+
+/* Attribute `name` (any namespace) of a SAX2 start: its value copied
+ * (malloc'd), as attr() reads it from the tree; NULL when absent; sets
+ * *bail for a value attr() would read otherwise. */
+static char *sax_attr(bool *bail, const xmlChar **attrs, int nb, const char *name)
+{
+    for (int i = 0; i < nb; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        if (strcmp((const char *)a[0], name) != 0)
+            continue;
+        const char *v = (const char *)a[3], *e = (const char *)a[4];
+        if (memchr(v, '&', (size_t)(e - v)) || (v == e && *e == '\0')) {
+            *bail = true;   /* a rebuilt value: entities, or nothing */
+            return NULL;
+        }
+        return xstrndup(v, (size_t)(e - v));
+    }
+    return NULL;
+}
+
+static bool name_is(const xmlChar *n, const char *name)
+{
+    return strcasecmp((const char *)n, name) == 0;
+}
+
+/* node_text's white space rule over raw text. */
+static char *collapse_ws(const char *raw, size_t len)
+{
+    struct buf b = {0};
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+            space = b.len > 0;
+            continue;
+        }
+        if (space)
+            buf_addc(&b, ' ');
+        space = false;
+        buf_addc(&b, (char)c);
+    }
+    if (!b.data)
+        return xstrdup("");
+    return b.data;
+}
+
+static void cand_start(struct nav_sax *s, struct nav_cand *c, const xmlChar *ln,
+                       const xmlChar **attrs, int nb)
+{
+    int d = s->depth;   /* the new element's depth (parent at d - 1) */
+    struct nav_frame *p = &c->fr[d - 1], *f = &c->fr[d];
+    memset(f, 0, sizeof *f);
+    f->role = NR_NONE;
+    if (p->role == NR_NAV && !c->list_chosen && (name_is(ln, "ol") || name_is(ln, "ul"))) {
+        c->list_chosen = true;
+        *f = (struct nav_frame){NR_LIST, 0, -1, -1, NULL};
+    } else if (p->role == NR_LIST && name_is(ln, "li")) {
+        *f = (struct nav_frame){NR_LI, p->ld, p->parent, p->parent, NULL};
+    } else if (p->role == NR_LI && name_is(ln, "a")) {
+        *f = (struct nav_frame){NR_A, p->ld, p->parent, -1, sax_attr(&s->bail, attrs, nb, "href")};
+        c->a_depth = d;
+        c->label.len = 0;
+        c->label_stop = false;
+    } else if (p->role == NR_LI && (name_is(ln, "ol") || name_is(ln, "ul")) && p->ld + 1 <= 32) {
+        *f = (struct nav_frame){NR_LIST, p->ld + 1, p->me, -1, NULL};
+    }
+}
+
+/* The open NR_A at depth d ends: its entry (add_toc's). */
+static void cand_end_a(struct nav_sax *s, struct nav_cand *c, int d)
+{
+    struct nav_frame *f = &c->fr[d], *li = &c->fr[d - 1];
+    char *label = collapse_ws(c->label.data ? c->label.data : "", c->label.len);
+    c->a_depth = -1;
+    if (f->href) {
+        char *frag;
+        char *path = epub_resolve(s->from, f->href, &frag);
+        if (path) {
+            XGROW(c->ents, c->cap_ents, c->n_ents + 1);
+            const char *pp = f->parent >= 0 ? c->ents[f->parent].path : NULL;
+            c->ents[c->n_ents] = (struct epub_toc){path, frag, label, f->ld,
+                                                   pp && strcmp(pp, path) == 0};
+            label = NULL;
+            li->me = (long)c->n_ents++;
+        }
+        free(f->href);
+        f->href = NULL;
+    }
+    free(label);
+}
+
+static void nav_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
+{
+    (void)prefix, (void)uri, (void)nb_ns, (void)ns, (void)nb_def;
+    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    s->text_run = false;
+    if (s->bail)
+        return;
+    if (++s->depth > NAV_SAX_DEPTH) {
+        s->bail = true;
+        return;
+    }
+    int d = s->depth;
+    /* the root itself is never the nav (the tree walks start below it) */
+    bool nav = d > 1 && name_is(ln, "nav");
+    /* the TOC candidates */
+    if (nav && !s->c[0].on) {
+        s->c[0].on = true;
+        s->c[0].nav_depth = d;
+    }
+    if (nav && !s->c[1].on) {
+        char *t = sax_attr(&s->bail, attrs, nb, "type");
+        if (t && has_word(t, "toc")) {
+            s->c[1].on = true;
+            s->c[1].nav_depth = d;
+            s->c[0].done = true;   /* the toc nav wins: the first nav is not read on */
+        }
+        free(t);
+    }
+    for (int k = 0; k < 2; k++) {
+        struct nav_cand *c = &s->c[k];
+        if (!c->on || c->done)
+            continue;
+        if (c->nav_depth == d) {
+            memset(&c->fr[d], 0, sizeof c->fr[d]);
+            c->fr[d].role = NR_NAV;
+        } else {
+            cand_start(s, c, ln, attrs, nb);
+        }
+    }
+    /* landmarks */
+    unsigned char pl = s->lm[d - 1];
+    s->lm[d] = 0;
+    if (pl == 2) {
+        s->lm[d] = 2;
+    } else if (pl == 1) {
+        if (name_is(ln, "a")) {
+            s->lm[d] = 2;
+            char *t = sax_attr(&s->bail, attrs, nb, "type");
+            char *href = sax_attr(&s->bail, attrs, nb, "href");
+            if (t && href &&
+                (has_word(t, "backmatter") || has_word(t, "rearnotes") || has_word(t, "colophon"))) {
+                char *frag;
+                char *path = epub_resolve(s->from, href, &frag);
+                if (path && frag) {
+                    XGROW(s->ep->marks, s->ep->cap_marks, s->ep->n_marks + 1);
+                    s->ep->marks[s->ep->n_marks++] = (struct epub_mark){path, frag};
+                } else {
+                    free(path);
+                    free(frag);
+                }
+            }
+            free(t);
+            free(href);
+        } else {
+            s->lm[d] = 1;
+        }
+    } else if (nav) {
+        char *t = sax_attr(&s->bail, attrs, nb, "type");
+        s->lm[d] = t && has_word(t, "landmarks") ? 1 : 2;
+        free(t);
+    }
+}
+
+static void nav_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)ln, (void)prefix, (void)uri;
+    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    s->text_run = false;
+    if (s->bail || s->depth <= 0)
+        return;
+    int d = s->depth;
+    for (int k = 0; k < 2; k++) {
+        struct nav_cand *c = &s->c[k];
+        if (!c->on || c->done)
+            continue;
+        if (c->nav_depth == d)
+            c->done = true;
+        else if (c->fr[d].role == NR_A)
+            cand_end_a(s, c, d);
+    }
+    s->depth--;
+}
+
+static void nav_text(void *ctx, const xmlChar *ch, int len)
+{
+    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    bool cont = s->text_run;   /* the same text node as the last chunk */
+    s->text_run = true;
+    if (s->bail)
+        return;
+    for (int k = 0; k < 2; k++) {
+        struct nav_cand *c = &s->c[k];
+        if (!c->on || c->done || c->a_depth < 0 || s->depth - c->a_depth > 64)
+            continue;
+        /* text_walk: a node starts only while the text is under 1 MiB */
+        if (!cont && c->label.len > ((size_t)1 << 20))
+            c->label_stop = true;
+        if (!c->label_stop)
+            buf_add(&c->label, ch, (size_t)len);
+    }
+}
+
+static void nav_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    s->text_run = false;   /* a node of its own */
+    nav_text(ctx, ch, len);
+    s->text_run = false;
+}
+
+static void nav_reference(void *ctx, const xmlChar *name)
+{
+    (void)name;   /* an undeclared entity: text_walk shows nothing of it */
+    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    s->text_run = false;
+}
+
+static void nav_comment(void *ctx, const xmlChar *text)
+{
+    (void)text;   /* a node of its own: the text after it is another */
+    ((struct nav_sax *)((xmlParserCtxtPtr)ctx)->_private)->text_run = false;
+}
+
+static void nav_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target, (void)data;
+    ((struct nav_sax *)((xmlParserCtxtPtr)ctx)->_private)->text_run = false;
+}
+
+static void nav_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+                            const xmlChar *sys, xmlChar *content)
+{
+    (void)name, (void)type, (void)pub, (void)sys, (void)content;
+    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    s->bail = true;   /* declared entities: the tree's rules */
+}
+
+static void cand_free(struct nav_cand *c)
+{
+    for (size_t i = 0; i < c->n_ents; i++) {
+        free(c->ents[i].path);
+        free(c->ents[i].frag);
+        free(c->ents[i].label);
+    }
+    free(c->ents);
+    for (int d = 0; d < NAV_SAX_DEPTH + 2; d++)
+        free(c->fr[d].href);
+    buf_free(&c->label);
+}
+
+/* The nav document at `path` (bytes[0, n)) read into ep->toc and
+ * ep->marks as read_toc's tree walk would.  False when it gave up
+ * (nothing added): read the tree. */
+static bool read_nav_sax(struct epub *ep, const char *path, const char *bytes, size_t n)
+{
+    if (n > INT32_MAX)
+        return false;
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
+    if (!ctxt)
+        return false;
+    struct nav_sax *s = xcalloc(1, sizeof *s);
+    s->ep = ep;
+    s->from = path;
+    s->c[0].a_depth = s->c[1].a_depth = -1;
+    size_t marks_before = ep->n_marks;
+    xmlSAXHandler *h = ctxt->sax;
+    h->startElementNs = nav_start;
+    h->endElementNs = nav_end;
+    h->characters = nav_text;
+    h->ignorableWhitespace = nav_text;
+    h->cdataBlock = nav_cdata;
+    h->reference = nav_reference;
+    h->entityDecl = nav_entity_decl;
+    h->comment = nav_comment;
+    h->processingInstruction = nav_pi;
+    ctxt->_private = s;
+    xmlCtxtUseOptions(ctxt, XML_OPTS);
+    xmlParseDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;   /* recovering: kept as xmlReadMemory keeps it */
+    ctxt->myDoc = NULL;
+    /* no document at all: the tree walk would have read nothing */
+    bool ok = !s->bail;
+    if (ok && doc) {
+        struct nav_cand *c = s->c[1].on ? &s->c[1] : &s->c[0];
+        ep->toc = c->ents;
+        ep->n_toc = c->n_ents;
+        ep->cap_toc = c->cap_ents;
+        c->ents = NULL;
+        c->n_ents = c->cap_ents = 0;
+    }
+    if (!ok || !doc) {
+        for (size_t i = marks_before; i < ep->n_marks; i++) {
+            free(ep->marks[i].path);
+            free(ep->marks[i].frag);
+        }
+        ep->n_marks = marks_before;
+    }
+    xmlFreeDoc(doc);
+    cand_free(&s->c[0]);
+    cand_free(&s->c[1]);
+    free(s);
+    xmlFreeParserCtxt(ctxt);
+    return ok;
+}
+
+/* ---- the OPF's manifest and spine read as a stream ----------------------
+ * The OPF is built as a tree (its metadata and guide are read from it),
+ * but for the manifest's items and the spine's itemrefs, 6,000 of them in
+ * a book of 3,000 chapters: those are taken from libxml2's SAX events
+ * (their attributes as attr() would read them) and never built, which
+ * halves what the tree costs to make and free.  On anything those
+ * attributes would read otherwise (see sax_attr), a declared entity, or
+ * an element inside an item, the caller parses the plain tree. */
+
+enum { OPF_ITEM, OPF_ITEMREF };
+
+struct opf_rec {
+    const xmlNode *parent;   /* the manifest or spine element */
+    int kind;
+    char *a[4];              /* item: id href media-type properties;
+                                itemref: idref linear */
+};
+
+struct opf_sax {
+    bool bail;
+    int skip;                /* depth inside a skipped element */
+    struct opf_rec *recs;
+    size_t n_recs, cap_recs;
+};
+
+static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct opf_sax *s = ctxt->_private;
+    if (s->skip > 0) {
+        s->skip++;
+        s->bail = true;   /* an element inside an item: the tree's */
+        return;
+    }
+    const xmlNode *p = ctxt->node;
+    int kind = -1;
+    if (p && p->name && strcasecmp((const char *)p->name, "manifest") == 0 && name_is(ln, "item"))
+        kind = OPF_ITEM;
+    else if (p && p->name && strcasecmp((const char *)p->name, "spine") == 0 &&
+             name_is(ln, "itemref"))
+        kind = OPF_ITEMREF;
+    if (kind < 0 || s->bail) {
+        xmlSAX2StartElementNs(ctx, ln, prefix, uri, nb_ns, ns, nb, nb_def, attrs);
+        return;
+    }
+    static const char *const names[2][4] = {{"id", "href", "media-type", "properties"},
+                                            {"idref", "linear", NULL, NULL}};
+    XGROW(s->recs, s->cap_recs, s->n_recs + 1);
+    struct opf_rec *r = &s->recs[s->n_recs++];
+    memset(r, 0, sizeof *r);
+    r->parent = p;
+    r->kind = kind;
+    for (int i = 0; i < 4 && names[kind][i]; i++)
+        r->a[i] = sax_attr(&s->bail, attrs, nb, names[kind][i]);
+    s->skip = 1;
+}
+
+static void opf_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    if (s->skip > 0) {
+        s->skip--;
+        return;
+    }
+    xmlSAX2EndElementNs(ctx, ln, prefix, uri);
+}
+
+static void opf_text(void *ctx, const xmlChar *ch, int len)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    if (s->skip == 0)
+        xmlSAX2Characters(ctx, ch, len);
+}
+
+static void opf_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    if (s->skip == 0)
+        xmlSAX2CDataBlock(ctx, ch, len);
+}
+
+static void opf_reference(void *ctx, const xmlChar *name)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    if (s->skip == 0)
+        xmlSAX2Reference(ctx, name);
+}
+
+static void opf_comment(void *ctx, const xmlChar *text)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    if (s->skip == 0)
+        xmlSAX2Comment(ctx, text);
+}
+
+static void opf_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    if (s->skip == 0)
+        xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+static void opf_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+                            const xmlChar *sys, xmlChar *content)
+{
+    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    s->bail = true;   /* declared entities: the plain tree's rules */
+    xmlSAX2EntityDecl(ctx, name, type, pub, sys, content);
+}
+
+static void opf_sax_free(struct opf_sax *s)
+{
+    for (size_t i = 0; i < s->n_recs; i++)
+        for (int k = 0; k < 4; k++)
+            free(s->recs[i].a[k]);
+    free(s->recs);
+    memset(s, 0, sizeof *s);
+}
+
+/* The OPF's tree without its items and itemrefs (in s->recs); NULL with
+ * s empty when the tree must be read whole (xml_parse). */
+static xmlDocPtr opf_parse(const char *bytes, size_t n, struct opf_sax *s)
+{
+    memset(s, 0, sizeof *s);
+    if (n > INT32_MAX)
+        return NULL;
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
+    if (!ctxt)
+        return NULL;
+    xmlSAXHandler *h = ctxt->sax;
+    h->startElementNs = opf_start;
+    h->endElementNs = opf_end;
+    h->characters = opf_text;
+    h->ignorableWhitespace = opf_text;
+    h->cdataBlock = opf_cdata;
+    h->reference = opf_reference;
+    h->comment = opf_comment;
+    h->processingInstruction = opf_pi;
+    h->entityDecl = opf_entity_decl;
+    ctxt->_private = s;
+    xmlCtxtUseOptions(ctxt, XML_OPTS);
+    xmlParseDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    xmlFreeParserCtxt(ctxt);
+    if (s->bail || !doc) {
+        xmlFreeDoc(doc);
+        opf_sax_free(s);
+        return NULL;
+    }
+    return doc;
+}
+
 /* The table of contents: the nav document's, else the NCX's; nothing when
  * both are missing or unreadable (errors other than bombs are ignored). */
 static bool read_toc(struct epub *ep, char **err)
@@ -1401,6 +1910,10 @@ static bool read_toc(struct epub *ep, char **err)
             return false;
         if (r == 0)
             continue;
+        if (t == 0 && read_nav_sax(ep, path, bytes, n)) {
+            free(bytes);
+            continue;
+        }
         xmlDocPtr doc = xml_parse(bytes, n);
         free(bytes);
         if (!doc)
@@ -1428,6 +1941,52 @@ static bool read_toc(struct epub *ep, char **err)
     return true;
 }
 
+/* A manifest item: its href resolved against the OPF (none: not kept);
+ * takes id, media and props (malloc'd or NULL), not href. */
+static void add_item(struct epub *ep, char *id, const char *href, char *media, char *props)
+{
+    char *path = epub_resolve(ep->opf_path, href, NULL);
+    if (!path) {
+        free(id);
+        free(media);
+        free(props);
+        return;
+    }
+    XGROW(ep->items, ep->cap_items, ep->n_items + 1);
+    struct epub_item *it = &ep->items[ep->n_items++];
+    memset(it, 0, sizeof *it);
+    it->id = id;
+    it->path = path;
+    it->media = media;
+    it->props = props;
+    if (it->props && has_word(it->props, "nav") && ep->nav_item == SIZE_MAX)
+        ep->nav_item = ep->n_items - 1;
+    if (it->media && strcmp(it->media, "application/x-dtbncx+xml") == 0 &&
+        ep->ncx_item == SIZE_MAX)
+        ep->ncx_item = ep->n_items - 1;
+}
+
+/* A spine itemref in pass 0 (linear items) or 1 (the others); *cap is
+ * what ep->spine has room for. */
+static void add_itemref(struct epub *ep, const char *idref, const char *lin, int pass,
+                        bool *in_spine, size_t *cap)
+{
+    bool nonlin = lin && strcmp(lin, "no") == 0;
+    size_t it = item_by_id(ep, idref);
+    if (it == SIZE_MAX || nonlin != (pass == 1))
+        return;
+    if (in_spine[it])
+        return;   /* listed twice: read once */
+    in_spine[it] = true;
+    if (ep->n_spine + 1 > *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        ep->spine = xreallocarray(ep->spine, *cap, sizeof *ep->spine);
+        ep->nonlinear = xreallocarray(ep->nonlinear, *cap, sizeof *ep->nonlinear);
+    }
+    ep->spine[ep->n_spine] = it;
+    ep->nonlinear[ep->n_spine++] = nonlin;
+}
+
 /* Read the OPF: metadata into out, manifest, spine, nav/NCX items. */
 static bool read_opf(struct epub *ep, struct ebook *out, char **err)
 {
@@ -1438,12 +1997,16 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
         set_err(err, "no OPF package document");
     if (r <= 0)
         return false;
-    xmlDocPtr doc = xml_parse(bytes, n);
+    struct opf_sax sx;
+    xmlDocPtr doc = opf_parse(bytes, n, &sx);
+    if (!doc)
+        doc = xml_parse(bytes, n);
     free(bytes);
     xmlNode *pkg = doc ? xmlDocGetRootElement(doc) : NULL;
     if (pkg && !is_el(pkg, "package"))
         pkg = find_el(pkg, "package", 0);
     if (!pkg) {
+        opf_sax_free(&sx);
         xmlFreeDoc(doc);
         set_err(err, "broken OPF package document (%s)", ep->opf_path);
         return false;
@@ -1458,26 +2021,21 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
     }
     ep->nav_item = ep->ncx_item = SIZE_MAX;
     xmlNode *man = find_el(pkg, "manifest", 0);
+    /* the items: from the stream (sx) or from the tree, in order */
+    for (size_t q = 0; q < sx.n_recs; q++) {
+        struct opf_rec *rc = &sx.recs[q];
+        if (man && rc->parent == man && rc->kind == OPF_ITEM) {
+            add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3]);
+            rc->a[0] = rc->a[2] = rc->a[3] = NULL;
+        }
+    }
     for (xmlNode *c = man ? man->children : NULL; c; c = c->next) {
         if (!is_el(c, "item"))
             continue;
         char *href = attr(c, "href");
-        char *path = epub_resolve(ep->opf_path, href, NULL);
+        add_item(ep, attr_dup(c, "id"), href, attr_dup(c, "media-type"),
+                 attr_dup(c, "properties"));
         xmlFree(href);
-        if (!path)
-            continue;
-        XGROW(ep->items, ep->cap_items, ep->n_items + 1);
-        struct epub_item *it = &ep->items[ep->n_items++];
-        memset(it, 0, sizeof *it);
-        it->id = attr_dup(c, "id");
-        it->path = path;
-        it->media = attr_dup(c, "media-type");
-        it->props = attr_dup(c, "properties");
-        if (it->props && has_word(it->props, "nav") && ep->nav_item == SIZE_MAX)
-            ep->nav_item = ep->n_items - 1;
-        if (it->media && strcmp(it->media, "application/x-dtbncx+xml") == 0 &&
-            ep->ncx_item == SIZE_MAX)
-            ep->ncx_item = ep->n_items - 1;
     }
     index_ids(ep);
     bool *in_spine = xcalloc(ep->n_items ? ep->n_items : 1, sizeof *in_spine);
@@ -1492,27 +2050,19 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
         /* Linear items in order, then the non-linear ones (notes and the
          * like: kept, as back matter). */
         for (int pass = 0; pass < 2; pass++) {
+            for (size_t q = 0; q < sx.n_recs; q++) {
+                const struct opf_rec *rc = &sx.recs[q];
+                if (rc->parent == spine && rc->kind == OPF_ITEMREF)
+                    add_itemref(ep, rc->a[0], rc->a[1], pass, in_spine, &cap);
+            }
             for (xmlNode *c = spine->children; c; c = c->next) {
                 if (!is_el(c, "itemref"))
                     continue;
                 char *idref = attr(c, "idref");
                 char *lin = attr(c, "linear");
-                bool nonlin = lin && strcmp(lin, "no") == 0;
-                size_t it = item_by_id(ep, idref);
+                add_itemref(ep, idref, lin, pass, in_spine, &cap);
                 xmlFree(idref);
                 xmlFree(lin);
-                if (it == SIZE_MAX || nonlin != (pass == 1))
-                    continue;
-                if (in_spine[it])
-                    continue;   /* listed twice: read once */
-                in_spine[it] = true;
-                if (ep->n_spine + 1 > cap) {
-                    cap = cap ? cap * 2 : 32;
-                    ep->spine = xreallocarray(ep->spine, cap, sizeof *ep->spine);
-                    ep->nonlinear = xreallocarray(ep->nonlinear, cap, sizeof *ep->nonlinear);
-                }
-                ep->spine[ep->n_spine] = it;
-                ep->nonlinear[ep->n_spine++] = nonlin;
             }
         }
     }
@@ -1538,6 +2088,7 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
         xmlFree(type);
         xmlFree(href);
     }
+    opf_sax_free(&sx);
     xmlFreeDoc(doc);
     return true;
 }
