@@ -1935,7 +1935,8 @@ static char *sax_attr(bool *bail, const xmlChar **attrs, int nb, const char *nam
 {
     for (int i = 0; i < nb; i++) {
         const xmlChar **a = attrs + 5 * i;
-        if (strcmp((const char *)a[0], name) != 0)
+        /* an undeclared prefix stays in the tree's name ("p:type") */
+        if (strcmp((const char *)a[0], name) != 0 || (a[1] && !a[2]))
             continue;
         const char *v = (const char *)a[3], *e = (const char *)a[4];
         if (memchr(v, '&', (size_t)(e - v)) || (v == e && *e == '\0')) {
@@ -2131,8 +2132,12 @@ static void nav_on_text(struct nav_sax *s, const char *ch, size_t len)
 static void nav_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
                       int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
 {
-    (void)prefix, (void)uri, (void)nb_ns, (void)ns, (void)nb_def;
+    (void)nb_ns, (void)ns, (void)nb_def;
     struct attr_view v = {attrs, nb, NULL, 0};
+    /* an undeclared prefix stays in the tree's name ("p:nav"): no name
+       read here has a colon */
+    if (prefix && !uri)
+        ln = (const xmlChar *)":";
     nav_on_start(((xmlParserCtxtPtr)ctx)->_private, (const char *)ln, strlen((const char *)ln),
                  &v);
 }
@@ -2415,8 +2420,8 @@ static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
     }
     const xmlNode *p = ctxt->node;
     int kind = -1;
-    size_t ll = strlen((const char *)ln);
-    if (p && p->name && strcasecmp((const char *)p->name, "manifest") == 0 &&
+    size_t ll = prefix && !uri ? 0 : strlen((const char *)ln);   /* "p:item": no item */
+    if (ll && p && p->name && strcasecmp((const char *)p->name, "manifest") == 0 &&
         name_is((const char *)ln, ll, "item"))
         kind = OPF_ITEM;
     else if (p && p->name && strcasecmp((const char *)p->name, "spine") == 0 &&
