@@ -2128,11 +2128,23 @@ static void nav_on_text(struct nav_sax *s, const char *ch, size_t len)
     }
 }
 
-/* libxml2's SAX2 events, to the above */
+/* libxml2's SAX2 events, to the above.  Recovering, libxml2 may abandon
+ * a start tag it could not finish (its node made, then popped, with no
+ * end event): each event first closes what libxml2's element stack
+ * (nameNr) no longer holds, as the tree has it: ended there, empty. */
+static void nav_sync(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct nav_sax *s = ctxt->_private;
+    while (!s->bail && s->depth > ctxt->nameNr)
+        nav_on_end(s);
+}
+
 static void nav_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
                       int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
 {
     (void)nb_ns, (void)ns, (void)nb_def;
+    nav_sync(ctx);
     struct attr_view v = {attrs, nb, NULL, 0};
     /* an undeclared prefix stays in the tree's name ("p:nav"): no name
        read here has a colon */
@@ -2145,11 +2157,13 @@ static void nav_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
 static void nav_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)ln, (void)prefix, (void)uri;
+    nav_sync(ctx);
     nav_on_end(((xmlParserCtxtPtr)ctx)->_private);
 }
 
 static void nav_text(void *ctx, const xmlChar *ch, int len)
 {
+    nav_sync(ctx);
     nav_on_text(((xmlParserCtxtPtr)ctx)->_private, (const char *)ch, (size_t)len);
 }
 
@@ -2163,6 +2177,7 @@ static void nav_node(struct nav_sax *s)
 static void nav_cdata(void *ctx, const xmlChar *ch, int len)
 {
     struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
+    nav_sync(ctx);
     nav_node(s);
     nav_on_text(s, (const char *)ch, (size_t)len);
     nav_node(s);
@@ -2171,18 +2186,21 @@ static void nav_cdata(void *ctx, const xmlChar *ch, int len)
 static void nav_reference(void *ctx, const xmlChar *name)
 {
     (void)name;   /* an undeclared entity: text_walk shows nothing of it */
+    nav_sync(ctx);
     nav_node(((xmlParserCtxtPtr)ctx)->_private);
 }
 
 static void nav_comment(void *ctx, const xmlChar *text)
 {
     (void)text;
+    nav_sync(ctx);
     nav_node(((xmlParserCtxtPtr)ctx)->_private);
 }
 
 static void nav_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 {
     (void)target, (void)data;
+    nav_sync(ctx);
     nav_node(((xmlParserCtxtPtr)ctx)->_private);
 }
 
@@ -2310,6 +2328,10 @@ static bool read_nav_sax(struct epub *ep, const char *path, const char *bytes, s
     xmlParseDocument(ctxt);
     xmlDocPtr doc = ctxt->myDoc;   /* recovering: kept as xmlReadMemory keeps it */
     ctxt->myDoc = NULL;
+    /* what is still open at the end (recovering from a truncated document)
+       is in the tree with what it holds: closed here */
+    while (!s->bail && s->depth > 0)
+        nav_on_end(s);
     /* no document at all: the tree walk would have read nothing */
     bool ok = !s->bail;
     nav_state_end(s, ok && doc, marks_before);
@@ -2408,13 +2430,23 @@ static bool opf_xs_end(void *u, const char *at)
     return true;
 }
 
+/* Inside the skipped item (libxml2's element stack as deep as it)?  An
+ * item whose start tag libxml2 abandoned (recovering: its node made, then
+ * popped, no end event) is left when the stack is back above it. */
+static bool opf_skipping(xmlParserCtxtPtr ctxt)
+{
+    struct opf_sax *s = ctxt->_private;
+    if (s->skip && ctxt->nameNr < s->skip)
+        s->skip = 0;
+    return s->skip != 0;
+}
+
 static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
                       int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
 {
     xmlParserCtxtPtr ctxt = ctx;
     struct opf_sax *s = ctxt->_private;
-    if (s->skip > 0) {
-        s->skip++;
+    if (opf_skipping(ctxt)) {
         s->bail = true;   /* an element inside an item: the tree's */
         return;
     }
@@ -2424,7 +2456,7 @@ static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
     if (ll && p && p->name && strcasecmp((const char *)p->name, "manifest") == 0 &&
         name_is((const char *)ln, ll, "item"))
         kind = OPF_ITEM;
-    else if (p && p->name && strcasecmp((const char *)p->name, "spine") == 0 &&
+    else if (ll && p && p->name && strcasecmp((const char *)p->name, "spine") == 0 &&
              name_is((const char *)ln, ll, "itemref"))
         kind = OPF_ITEMREF;
     if (kind < 0 || s->bail) {
@@ -2433,13 +2465,21 @@ static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
     }
     struct attr_view v = {attrs, nb, NULL, 0};
     opf_record(s, p, kind, &v);
+    s->skip = ctxt->nameNr + 1;   /* its depth once libxml2 has pushed it */
+    /* the tree builder's node stack as if the item were made: the parent
+       again (libxml2 pops it itself when it abandons the start tag) */
+    nodePush(ctxt, ctxt->node);
 }
 
 static void opf_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
 {
-    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    if (s->skip > 0) {
-        s->skip--;
+    xmlParserCtxtPtr ctxt = ctx;
+    struct opf_sax *s = ctxt->_private;
+    if (opf_skipping(ctxt)) {
+        if (ctxt->nameNr == s->skip) {
+            s->skip = 0;   /* the item's own end */
+            nodePop(ctxt);
+        }
         return;
     }
     xmlSAX2EndElementNs(ctx, ln, prefix, uri);
@@ -2447,36 +2487,31 @@ static void opf_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const x
 
 static void opf_text(void *ctx, const xmlChar *ch, int len)
 {
-    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    if (s->skip == 0)
+    if (!opf_skipping(ctx))
         xmlSAX2Characters(ctx, ch, len);
 }
 
 static void opf_cdata(void *ctx, const xmlChar *ch, int len)
 {
-    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    if (s->skip == 0)
+    if (!opf_skipping(ctx))
         xmlSAX2CDataBlock(ctx, ch, len);
 }
 
 static void opf_reference(void *ctx, const xmlChar *name)
 {
-    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    if (s->skip == 0)
+    if (!opf_skipping(ctx))
         xmlSAX2Reference(ctx, name);
 }
 
 static void opf_comment(void *ctx, const xmlChar *text)
 {
-    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    if (s->skip == 0)
+    if (!opf_skipping(ctx))
         xmlSAX2Comment(ctx, text);
 }
 
 static void opf_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 {
-    struct opf_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    if (s->skip == 0)
+    if (!opf_skipping(ctx))
         xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 

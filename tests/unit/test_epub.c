@@ -1476,6 +1476,18 @@ static void test_fast_xml(void)
         {"ill-formed (libxml2 recovers)",
          NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">Open<li><a href=\"b.xhtml\">Bad</a></ol>"),
          NULL, 3, "?", "?"},
+        {"a start tag libxml2 abandons (no end event; the tree keeps it, empty)",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=.a.xhtml\">One</a></li><li><a href=\"b.xhtml#b\">Two</a>"
+                "<ol><li><a href=\"c.xhtml\">Three</a></li></ol></li></ol></nav>"),
+         NULL, 0, "?", "?"},
+        {"an item start tag libxml2 abandons",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">I1</a></li><li><a href=\"b.xhtml\">I2</a>"
+                "</li></ol></nav>"),
+         "<manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=application/xhtml+xml\"/>text<!-- c -->"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine>",
+         0, "?", "?"},
         {"white space in an attribute, an empty one",
          NAVDOC("<nav epub:type=\"toc\" class=\"\"><ol><li><a href=\"a.xhtml\n\">Ws</a></li>"
                 "<li><a href=\"b.xhtml\">Wb</a></li><li><a href=\"c.xhtml\">Wc</a></li></ol></nav>"),
