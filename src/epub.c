@@ -1386,477 +1386,6 @@ static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int d
     }
 }
 
-/* ---- a strict XML scanner for the common case ---------------------------
- * libxml2 spends about 85 instructions a byte on an OPF or nav document,
- * SAX or tree: 40 million for the 470 KB of a book of 3,000 chapters.
- * xs_scan reads well-formed UTF-8 XML of the plain kind those documents
- * are (no DTD subset, the five predefined entities and character
- * references, attribute values without references or white space
- * characters other than the space, declared prefixes) at a few
- * instructions a byte, and gives up (false) on anything else, the
- * moment it sees it: the caller then asks libxml2, whose reading it
- * matches wherever it does not give up (test_epub compares the two on
- * every EPUB it reads). */
-
-struct xs_attr {
-    const char *name;     /* local name (after the prefix) */
-    size_t nl;
-    const char *val;      /* the value as written (no reference in it) */
-    size_t vl;
-};
-
-#define XS_ATTRS_MAX 32
-
-struct xs_handler {
-    void *u;
-    /* an element opens: its local name, attributes (namespace
-       declarations left out), where its content starts; false: give up */
-    bool (*start)(void *u, const char *ln, size_t ll, const struct xs_attr *a, int na,
-                  const char *content);
-    /* the element opened last closes; `at` is its end tag's '<' (for an
-       empty element, where its content would start) */
-    bool (*end)(void *u, const char *at);
-    /* one text or CDATA node, references decoded (NULL: not wanted) */
-    void (*text)(void *u, const char *s, size_t n);
-    /* a comment or processing instruction (a node of its own; NULL) */
-    void (*node)(void *u);
-};
-
-/* Is every byte of b[0, n) a character XML 1.0 allows, in UTF-8? */
-static bool xs_chars_ok(const unsigned char *b, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = b[i];
-        if (c >= 0x20 && c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c < 0x20) {
-            if (c != '\t' && c != '\n' && c != '\r')
-                return false;
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            if (c == 0xED)
-                hi = 0x9F;   /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            if (c == 0xF4)
-                hi = 0x8F;
-        } else {
-            return false;
-        }
-        if (n - i <= k || b[i + 1] < lo || b[i + 1] > hi)
-            return false;
-        for (size_t j = 2; j <= k; j++)
-            if ((b[i + j] & 0xC0) != 0x80)
-                return false;
-        if (c == 0xEF && b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF))
-            return false;   /* U+FFFE, U+FFFF */
-        i += k + 1;
-    }
-    return true;
-}
-
-static bool xs_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The end of a name starting at p (before e): up to white space, '/',
- * '>' or '='; NULL when it holds a character no name may. */
-static const char *xs_name(const char *p, const char *e)
-{
-    const char *q = p;
-    while (q < e && !xs_space(*q) && *q != '/' && *q != '>' && *q != '=') {
-        if (*q == '<' || *q == '"' || *q == '\'' || *q == '&' || *q == '?' || *q == '!')
-            return NULL;
-        q++;
-    }
-    if (q == p || q == e)
-        return NULL;
-    /* at most one ':', not at an end; not starting with a digit, '-', '.' */
-    const char *colon = memchr(p, ':', (size_t)(q - p));
-    if (colon && (colon == p || colon == q - 1 || memchr(colon + 1, ':', (size_t)(q - colon - 1))))
-        return NULL;
-    if ((*p >= '0' && *p <= '9') || *p == '-' || *p == '.')
-        return NULL;
-    return q;
-}
-
-/* Text s[0, n) with its references decoded onto b (emptied first);
- * false on a reference xs does not read. */
-static bool xs_decode(const char *s, size_t n, struct buf *b)
-{
-    b->len = 0;
-    for (size_t i = 0; i < n;) {
-        const char *amp = memchr(s + i, '&', n - i);
-        size_t run = amp ? (size_t)(amp - (s + i)) : n - i;
-        buf_add(b, s + i, run);
-        i += run;
-        if (!amp)
-            break;
-        const char *semi = memchr(amp, ';', (size_t)(s + n - amp));
-        if (!semi || semi - amp < 2 || semi - amp > 12)
-            return false;
-        size_t l = (size_t)(semi - amp - 1);
-        const char *nm = amp + 1;
-        static const char *const ent[] = {"lt", "gt", "amp", "quot", "apos"};
-        static const char rep[] = "<>&\"'";
-        bool done = false;
-        for (size_t k = 0; k < 5 && !done; k++)
-            if (strlen(ent[k]) == l && memcmp(nm, ent[k], l) == 0) {
-                buf_addc(b, rep[k]);
-                done = true;
-            }
-        if (!done) {
-            if (nm[0] != '#' || l < 2)
-                return false;
-            bool hex = nm[1] == 'x';
-            unsigned long v = 0;
-            size_t j = hex ? 2 : 1;
-            if (j >= l)
-                return false;
-            for (; j < l; j++) {
-                int d = hex ? hexval((unsigned char)nm[j]) : (nm[j] >= '0' && nm[j] <= '9' ? nm[j] - '0' : -1);
-                if (d < 0)
-                    return false;
-                v = v * (hex ? 16 : 10) + (unsigned long)d;
-                if (v > 0x10FFFF)
-                    return false;
-            }
-            bool ok = v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) ||
-                      (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000;
-            if (!ok)
-                return false;
-            char u[4];
-            size_t ul;
-            if (v < 0x80) {
-                u[0] = (char)v;
-                ul = 1;
-            } else if (v < 0x800) {
-                u[0] = (char)(0xC0 | v >> 6);
-                u[1] = (char)(0x80 | (v & 0x3F));
-                ul = 2;
-            } else if (v < 0x10000) {
-                u[0] = (char)(0xE0 | v >> 12);
-                u[1] = (char)(0x80 | (v >> 6 & 0x3F));
-                u[2] = (char)(0x80 | (v & 0x3F));
-                ul = 3;
-            } else {
-                u[0] = (char)(0xF0 | v >> 18);
-                u[1] = (char)(0x80 | (v >> 12 & 0x3F));
-                u[2] = (char)(0x80 | (v >> 6 & 0x3F));
-                u[3] = (char)(0x80 | (v & 0x3F));
-                ul = 4;
-            }
-            buf_add(b, u, ul);
-        }
-        i = (size_t)(semi + 1 - s);
-    }
-    return true;
-}
-
-/* s[0, n) holds `lit`? */
-static bool xs_has(const char *s, size_t n, const char *lit)
-{
-    size_t l = strlen(lit);
-    for (const char *p = s; n >= l && (p = memchr(p, lit[0], n - l + 1 - (size_t)(p - s)));
-         p++)
-        if (memcmp(p, lit, l) == 0)
-            return true;
-    return false;
-}
-
-#define XS_DEPTH_MAX 200
-#define XS_NS_MAX 64
-
-static bool xs_scan(const char *b, size_t n, const struct xs_handler *h)
-{
-    if (!xs_chars_ok((const unsigned char *)b, n))
-        return false;
-    const char *p = b, *e = b + n;
-    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    if (e - p >= 6 && memcmp(p, "<?xml", 5) == 0 && (xs_space(p[5]) || p[5] == '?')) {
-        const char *q = p + 5;
-        while (q + 1 < e && !(q[0] == '?' && q[1] == '>'))
-            q++;
-        if (q + 1 >= e)
-            return false;
-        /* version 1.0, and UTF-8 if an encoding is named */
-        size_t dl = (size_t)(q - p);
-        if (!xs_has(p, dl, "version=\"1.0\"") && !xs_has(p, dl, "version='1.0'"))
-            return false;
-        if (xs_has(p, dl, "encoding") && !xs_has(p, dl, "encoding=\"UTF-8\"") &&
-            !xs_has(p, dl, "encoding=\"utf-8\"") && !xs_has(p, dl, "encoding='UTF-8'") &&
-            !xs_has(p, dl, "encoding='utf-8'"))
-            return false;
-        p = q + 2;
-    }
-    struct {
-        const char *qn;
-        size_t ql;
-        int ns;   /* n_ns before its declarations */
-    } st[XS_DEPTH_MAX + 1];
-    struct {
-        const char *p;
-        size_t l;
-    } ns[XS_NS_MAX];
-    int depth = 0, n_ns = 0;
-    bool root = false, ok = true;
-    struct buf tb = {0};
-    while (ok && p < e) {
-        if (*p != '<') {
-            const char *q = memchr(p, '<', (size_t)(e - p));
-            if (!q)
-                q = e;
-            size_t l = (size_t)(q - p);
-            if (depth == 0) {
-                for (const char *c = p; c < q; c++)
-                    if (!xs_space(*c))
-                        ok = false;
-            } else if (xs_has(p, l, "]]>")) {
-                ok = false;
-            } else if (memchr(p, '&', l)) {
-                ok = xs_decode(p, l, &tb);
-                if (ok && h->text)
-                    h->text(h->u, tb.data ? tb.data : "", tb.len);
-            } else if (h->text) {
-                h->text(h->u, p, l);
-            }
-            p = q;
-            continue;
-        }
-        if (e - p < 2) {
-            ok = false;
-            break;
-        }
-        if (p[1] == '/') {
-            /* an end tag: the name opened last */
-            if (depth == 0 || (size_t)(e - p - 2) < st[depth - 1].ql ||
-                memcmp(p + 2, st[depth - 1].qn, st[depth - 1].ql) != 0) {
-                ok = false;
-                break;
-            }
-            const char *q = p + 2 + st[depth - 1].ql;
-            while (q < e && xs_space(*q))
-                q++;
-            if (q >= e || *q != '>') {
-                ok = false;
-                break;
-            }
-            ok = h->end(h->u, p);
-            depth--;
-            n_ns = st[depth].ns;
-            p = q + 1;
-            continue;
-        }
-        if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-            const char *q = p + 4;
-            while (q + 2 < e && !(q[0] == '-' && q[1] == '-'))
-                q++;
-            if (q + 2 >= e || q[2] != '>') {
-                ok = false;   /* unclosed, or "--" inside */
-                break;
-            }
-            if (h->node)
-                h->node(h->u);
-            p = q + 3;
-            continue;
-        }
-        if (e - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
-            const char *q = p + 9;
-            while (q + 2 < e && !(q[0] == ']' && q[1] == ']' && q[2] == '>'))
-                q++;
-            if (depth == 0 || q + 2 >= e) {
-                ok = false;
-                break;
-            }
-            if (h->node)
-                h->node(h->u);   /* a node of its own */
-            if (h->text)
-                h->text(h->u, p + 9, (size_t)(q - p - 9));
-            if (h->node)
-                h->node(h->u);
-            p = q + 3;
-            continue;
-        }
-        if (e - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0 && !root && depth == 0) {
-            /* no internal subset; quoted ids skipped */
-            const char *q = p + 9;
-            char quote = 0;
-            for (; q < e; q++) {
-                if (quote) {
-                    if (*q == quote)
-                        quote = 0;
-                } else if (*q == '"' || *q == '\'') {
-                    quote = *q;
-                } else if (*q == '[' || *q == '<') {
-                    break;
-                } else if (*q == '>') {
-                    break;
-                }
-            }
-            if (q >= e || *q != '>') {
-                ok = false;
-                break;
-            }
-            p = q + 1;
-            continue;
-        }
-        if (p[1] == '?') {
-            const char *q = p + 2;
-            const char *tn = xs_name(q, e);
-            if (!tn || (tn - q == 3 && strncasecmp(q, "xml", 3) == 0)) {
-                ok = false;
-                break;
-            }
-            while (q + 1 < e && !(q[0] == '?' && q[1] == '>'))
-                q++;
-            if (q + 1 >= e) {
-                ok = false;
-                break;
-            }
-            if (h->node)
-                h->node(h->u);
-            p = q + 2;
-            continue;
-        }
-        /* a start tag */
-        const char *nm = p + 1, *ne = xs_name(nm, e);
-        if (!ne || (depth == 0 && root) || depth >= XS_DEPTH_MAX) {
-            ok = false;
-            break;
-        }
-        struct xs_attr at[XS_ATTRS_MAX];
-        const char *apfx[XS_ATTRS_MAX];
-        size_t apl[XS_ATTRS_MAX];
-        int na = 0, ns_before = n_ns;
-        const char *q = ne;
-        bool empty = false;
-        for (;;) {
-            const char *s0 = q;
-            while (q < e && xs_space(*q))
-                q++;
-            if (q >= e) {
-                ok = false;
-                break;
-            }
-            if (*q == '>') {
-                q++;
-                break;
-            }
-            if (*q == '/') {
-                if (q + 1 >= e || q[1] != '>') {
-                    ok = false;
-                    break;
-                }
-                empty = true;
-                q += 2;
-                break;
-            }
-            const char *an = q, *ane = q == s0 ? NULL : xs_name(q, e);
-            if (!ane || na >= XS_ATTRS_MAX) {
-                ok = false;
-                break;
-            }
-            q = ane;
-            while (q < e && xs_space(*q))
-                q++;
-            if (q >= e || *q != '=') {
-                ok = false;
-                break;
-            }
-            q++;
-            while (q < e && xs_space(*q))
-                q++;
-            if (q >= e || (*q != '"' && *q != '\'')) {
-                ok = false;
-                break;
-            }
-            char quote = *q++;
-            const char *v = q;
-            while (q < e && *q != quote && *q != '<' && *q != '&' && *q != '\t' && *q != '\n' &&
-                   *q != '\r')
-                q++;
-            if (q >= e || *q != quote || q == v) {
-                ok = false;   /* a reference, a white space character, empty */
-                break;
-            }
-            size_t anl = (size_t)(ane - an);
-            if ((anl == 5 && memcmp(an, "xmlns", 5) == 0) ||
-                (anl > 6 && memcmp(an, "xmlns:", 6) == 0)) {
-                if (anl > 6) {
-                    if (n_ns >= XS_NS_MAX) {
-                        ok = false;
-                        break;
-                    }
-                    ns[n_ns].p = an + 6;
-                    ns[n_ns++].l = anl - 6;
-                }
-            } else {
-                const char *colon = memchr(an, ':', anl);
-                at[na].name = colon ? colon + 1 : an;
-                at[na].nl = colon ? (size_t)(ane - colon - 1) : anl;
-                at[na].val = v;
-                at[na].vl = (size_t)(q - v);
-                apfx[na] = colon ? an : NULL;
-                apl[na] = colon ? (size_t)(colon - an) : 0;
-                for (int k = 0; k < na; k++)
-                    if (at[k].nl == at[na].nl && memcmp(at[k].name, at[na].name, at[na].nl) == 0)
-                        ok = false;   /* the same local name twice: libxml2's rules */
-                na++;
-            }
-            q++;
-        }
-        if (!ok)
-            break;
-        /* every prefix declared (xml is) */
-        const char *colon = memchr(nm, ':', (size_t)(ne - nm));
-        for (int k = -1; k < na && ok; k++) {
-            const char *pf = k < 0 ? (colon ? nm : NULL) : apfx[k];
-            size_t pl = k < 0 ? (colon ? (size_t)(colon - nm) : 0) : apl[k];
-            if (!pf)
-                continue;
-            bool found = k >= 0 && pl == 3 && memcmp(pf, "xml", 3) == 0;
-            for (int j = n_ns - 1; j >= 0 && !found; j--)
-                found = ns[j].l == pl && memcmp(ns[j].p, pf, pl) == 0;
-            ok = found;
-        }
-        if (!ok)
-            break;
-        root = true;
-        const char *ln = colon ? colon + 1 : nm;
-        ok = h->start(h->u, ln, (size_t)(ne - ln), at, na, q);
-        if (!ok)
-            break;
-        if (empty) {
-            ok = h->end(h->u, q);
-            n_ns = ns_before;
-        } else {
-            st[depth].qn = nm;
-            st[depth].ql = (size_t)(ne - nm);
-            st[depth].ns = ns_before;
-            depth++;
-        }
-        p = q;
-    }
-    buf_free(&tb);
-    return ok && depth == 0 && root;
-}
-
 /* ---- the nav document read as a stream ----------------------------------
  * A nav of 3,000 entries built as a tree and walked cost 25 million
  * instructions (libxml2's nodes made and freed, each attribute copied
@@ -1905,27 +1434,18 @@ struct nav_sax {
     unsigned char lm[NAV_SAX_DEPTH + 2];
 };
 
-/* What an element's attributes are read from: libxml2's SAX2 array (x)
- * or xs_scan's (a). */
+/* An element's attributes as libxml2's SAX2 start gives them. */
 struct attr_view {
     const xmlChar **x;
     int nx;
-    const struct xs_attr *a;
-    int na;
 };
 
 static char *sax_attr(bool *bail, const xmlChar **attrs, int nb, const char *name);
 
-/* Attribute `name` (any namespace) of either kind, as sax_attr. */
+/* Attribute `name` (any namespace), as sax_attr. */
 static char *view_attr(bool *bail, const struct attr_view *v, const char *name)
 {
-    if (v->x)
-        return sax_attr(bail, v->x, v->nx, name);
-    size_t l = strlen(name);
-    for (int i = 0; i < v->na; i++)
-        if (v->a[i].nl == l && memcmp(v->a[i].name, name, l) == 0)
-            return xstrndup(v->a[i].val, v->a[i].vl);
-    return NULL;
+    return sax_attr(bail, v->x, v->nx, name);
 }
 
 /* Attribute `name` (any namespace) of a SAX2 start: its value copied
@@ -2145,7 +1665,7 @@ static void nav_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
 {
     (void)nb_ns, (void)ns, (void)nb_def;
     nav_sync(ctx);
-    struct attr_view v = {attrs, nb, NULL, 0};
+    struct attr_view v = {attrs, nb};
     /* an undeclared prefix stays in the tree's name ("p:nav"): no name
        read here has a colon */
     if (prefix && !uri)
@@ -2212,33 +1732,6 @@ static void nav_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
     s->bail = true;   /* declared entities: the tree's rules */
 }
 
-/* xs_scan's events, to the above */
-static bool nav_xs_start(void *u, const char *ln, size_t ll, const struct xs_attr *a, int na,
-                         const char *content)
-{
-    (void)content;
-    struct attr_view v = {NULL, 0, a, na};
-    nav_on_start(u, ln, ll, &v);
-    return !((struct nav_sax *)u)->bail;
-}
-
-static bool nav_xs_end(void *u, const char *at)
-{
-    (void)at;
-    nav_on_end(u);
-    return !((struct nav_sax *)u)->bail;
-}
-
-static void nav_xs_text(void *u, const char *s, size_t n)
-{
-    nav_on_text(u, s, n);
-}
-
-static void nav_xs_node(void *u)
-{
-    nav_node(u);
-}
-
 static void cand_free(struct nav_cand *c)
 {
     for (size_t i = 0; i < c->n_ents; i++) {
@@ -2294,25 +1787,17 @@ static bool epub_slow(void)
 }
 
 /* The nav document at `path` (bytes[0, n)) read into ep->toc and
- * ep->marks as read_toc's tree walk would: by xs_scan, else from
- * libxml2's SAX events.  False when both gave up (nothing added): read
- * the tree. */
+ * ep->marks as read_toc's tree walk would, from libxml2's SAX events.
+ * False when it gave up (nothing added): read the tree. */
 static bool read_nav_sax(struct epub *ep, const char *path, const char *bytes, size_t n)
 {
     if (n > INT32_MAX || epub_slow())
         return false;
     size_t marks_before = ep->n_marks;
-    struct nav_sax *s = nav_state(ep, path);
-    struct xs_handler xh = {s, nav_xs_start, nav_xs_end, nav_xs_text, nav_xs_node};
-    if (xs_scan(bytes, n, &xh) && !s->bail) {
-        nav_state_end(s, true, marks_before);
-        return true;
-    }
-    nav_state_end(s, false, marks_before);
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
     if (!ctxt)
         return false;
-    s = nav_state(ep, path);
+    struct nav_sax *s = nav_state(ep, path);
     xmlSAXHandler *h = ctxt->sax;
     h->startElementNs = nav_start;
     h->endElementNs = nav_end;
@@ -2360,16 +1845,10 @@ struct opf_rec {
 
 struct opf_sax {
     bool bail;
-    bool xs;                 /* read by xs_scan: recs belong to the one
-                                manifest and the one spine (parent NULL) */
-    int skip;                /* depth inside a skipped element */
+    int skip;                /* the skipped item's depth (libxml2's nameNr
+                                inside it), 0 none */
     struct opf_rec *recs;
     size_t n_recs, cap_recs;
-    /* xs_scan's reading: element depth, the open manifest or spine (its
-       depth, 0 none; which), how many of each, their contents' bytes */
-    int depth, box_depth, box_kind;
-    int n_box[2];
-    const char *cut[2][2];
 };
 
 /* An item or itemref of `parent`: its attributes kept, the element skipped. */
@@ -2385,49 +1864,6 @@ static void opf_record(struct opf_sax *s, const xmlNode *parent, int kind,
     r->kind = kind;
     for (int i = 0; i < 4 && names[kind][i]; i++)
         r->a[i] = view_attr(&s->bail, v, names[kind][i]);
-    s->skip = 1;
-}
-
-/* xs_scan's events: items and itemrefs recorded, the one manifest's and
- * the one spine's contents noted to be cut from the tree's bytes; any
- * other element in them, or a second manifest or spine, gives up. */
-static bool opf_xs_start(void *u, const char *ln, size_t ll, const struct xs_attr *a, int na,
-                         const char *content)
-{
-    struct opf_sax *s = u;
-    s->depth++;
-    if (s->skip > 0)
-        return false;   /* an element inside an item */
-    if (s->box_depth) {
-        if (s->depth != s->box_depth + 1 ||
-            !name_is(ln, ll, s->box_kind == OPF_ITEM ? "item" : "itemref"))
-            return false;
-        struct attr_view v = {NULL, 0, a, na};
-        opf_record(s, NULL, s->box_kind, &v);
-        return !s->bail;
-    }
-    int k = name_is(ln, ll, "manifest") ? OPF_ITEM : name_is(ln, ll, "spine") ? OPF_ITEMREF : -1;
-    if (k >= 0) {
-        if (s->n_box[k]++)
-            return false;
-        s->box_depth = s->depth;
-        s->box_kind = k;
-        s->cut[k][0] = s->cut[k][1] = content;
-    }
-    return true;
-}
-
-static bool opf_xs_end(void *u, const char *at)
-{
-    struct opf_sax *s = u;
-    if (s->skip > 0)
-        s->skip = 0;
-    else if (s->box_depth == s->depth) {
-        s->cut[s->box_kind][1] = at;
-        s->box_depth = 0;
-    }
-    s->depth--;
-    return true;
 }
 
 /* Inside the skipped item (libxml2's element stack as deep as it)?  An
@@ -2463,7 +1899,7 @@ static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
         xmlSAX2StartElementNs(ctx, ln, prefix, uri, nb_ns, ns, nb, nb_def, attrs);
         return;
     }
-    struct attr_view v = {attrs, nb, NULL, 0};
+    struct attr_view v = {attrs, nb};
     opf_record(s, p, kind, &v);
     s->skip = ctxt->nameNr + 1;   /* its depth once libxml2 has pushed it */
     /* the tree builder's node stack as if the item were made: the parent
@@ -2539,35 +1975,6 @@ static xmlDocPtr opf_parse(const char *bytes, size_t n, struct opf_sax *s)
     memset(s, 0, sizeof *s);
     if (n > INT32_MAX || epub_slow())
         return NULL;
-    /* xs_scan first: the tree made of the bytes without the manifest's
-       and the spine's contents */
-    struct xs_handler xh = {s, opf_xs_start, opf_xs_end, NULL, NULL};
-    if (xs_scan(bytes, n, &xh) && !s->bail) {
-        const char *c0 = s->cut[0][0], *c1 = s->cut[1][0];
-        const char *cut[2][2];
-        int first = !c0 || (c1 && c1 < c0) ? 1 : 0;
-        memcpy(cut[0], s->cut[first], sizeof cut[0]);
-        memcpy(cut[1], s->cut[!first], sizeof cut[1]);
-        char *r = xmalloc(n + 1);
-        size_t rl = 0;
-        const char *p = bytes;
-        for (int k = 0; k < 2; k++) {
-            if (!cut[k][0])
-                continue;
-            memcpy(r + rl, p, (size_t)(cut[k][0] - p));
-            rl += (size_t)(cut[k][0] - p);
-            p = cut[k][1];
-        }
-        memcpy(r + rl, p, (size_t)(bytes + n - p));
-        rl += (size_t)(bytes + n - p);
-        xmlDocPtr doc = xml_parse(r, rl);
-        free(r);
-        if (doc) {
-            s->xs = true;
-            return doc;
-        }
-    }
-    opf_sax_free(s);
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
     if (!ctxt)
         return NULL;
@@ -2725,7 +2132,7 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
     /* the items: from the stream (sx) or from the tree, in order */
     for (size_t q = 0; q < sx.n_recs; q++) {
         struct opf_rec *rc = &sx.recs[q];
-        if (man && (sx.xs || rc->parent == man) && rc->kind == OPF_ITEM) {
+        if (man && rc->parent == man && rc->kind == OPF_ITEM) {
             add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3]);
             rc->a[0] = rc->a[2] = rc->a[3] = NULL;
         }
@@ -2753,7 +2160,7 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
         for (int pass = 0; pass < 2; pass++) {
             for (size_t q = 0; q < sx.n_recs; q++) {
                 const struct opf_rec *rc = &sx.recs[q];
-                if ((sx.xs || rc->parent == spine) && rc->kind == OPF_ITEMREF)
+                if (rc->parent == spine && rc->kind == OPF_ITEMREF)
                     add_itemref(ep, rc->a[0], rc->a[1], pass, in_spine, &cap);
             }
             for (xmlNode *c = spine->children; c; c = c->next) {

@@ -117,7 +117,7 @@ static char *dump(bool ok, const struct ebook *eb, const char *err)
 
 static int slow_same, slow_differ;
 
-/* The fast readings of the nav and the OPF (epub.c's xs_scan and SAX
+/* The fast readings of the nav and the OPF (epub.c's SAX
  * readers) against libxml2's tree (QUIRE_EPUB_SLOW=1) on the same bytes:
  * the same conversion, byte for byte, or the same error.  Counted; a
  * difference is reported by what. */
