@@ -44,10 +44,7 @@ LDLIBS  += $(CURSES_LIBS) -lunistring -pthread -ldl
 # (ebook_door.c; docs/ARCHITECTURE.md says why).  Unit tests and fuzz
 # targets link them directly.
 EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null || echo -I/usr/include/libxml2)
-EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip zlib 2>/dev/null || echo -lxml2 -lzip -lz)
-# The plugin reads zips itself (epub.c, with zlib); libzip (and the
-# libcrypto it loads) is for the tests' zip writer only.
-PLUGIN_LIBS  := $(shell $(PKG_CONFIG) --libs libxml-2.0 zlib 2>/dev/null || echo -lxml2 -lz)
+EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
 CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
@@ -142,7 +139,7 @@ $(BUILD)/quire-dyn: $(BIN_OBJS) | $(PLUGIN)
 	@$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(LDLIBS)
 $(BUILD)/quire-ebook.so: $(PLUGIN_OBJS) scripts/plugin.map
 	@$(CC) -shared $(OPT) -o $@ $(PLUGIN_OBJS) $(LDFLAGS) -Wl,--version-script=scripts/plugin.map \
-	    -Wl,--gc-sections -Wl,-z,defs $(PLUGIN_LIBS) -lunistring -pthread
+	    -Wl,--gc-sections -Wl,-z,defs $(EBOOK_LIBS) -lunistring -pthread
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<

@@ -1,6 +1,6 @@
 /* epub.c — an EPUB (2 or 3) as a derived text: the zip container read in
- * memory (its directory walked in place, entries inflated with zlib), the
- * OPF package document (metadata, manifest, spine), the table of contents (EPUB 3 nav document or EPUB 2 NCX), and
+ * memory with libzip, the OPF package document (metadata, manifest,
+ * spine), the table of contents (EPUB 3 nav document or EPUB 2 NCX), and
  * every spine document handed to html_append() in reading order with the
  * role the package gives it (chapter, continuation, front or back matter).
  *
@@ -27,7 +27,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <zlib.h>
+#include <zip.h>
 
 /* Limits on what one EPUB may make us inflate (bytes). */
 #define EPUB_ENTRY_MAX   ((uint64_t)64 << 20)   /* one entry, inflated */
@@ -44,240 +44,70 @@
 /* ---------------------------------------------------------------------- */
 /* The container                                                           */
 
-/* The zip is read in place from the caller's bytes (a mapping): its
- * central directory is walked once into a table of entries (names in one
- * buffer, an exact-name hash), and an entry is inflated with zlib only
- * when it is read.  Nothing per entry is allocated, no entry but the ones
- * read is touched: a container of 3,000 chapters opens in a few hundred
- * thousand instructions, not the 15 million libzip's directory cost. */
-struct zent {
-    size_t name;         /* offset of the NUL-terminated name in names */
-    size_t name_len;
-    uint64_t comp, size; /* compressed and inflated sizes (as declared) */
-    uint64_t local;      /* offset of the local header */
-    uint32_t crc;
-    uint16_t method, flags;
-};
-
 struct epub_zip {
-    const unsigned char *b;
-    size_t n;
-    struct zent *ents;
-    size_t n_ents;
-    char *names;
-    size_t *hash;        /* entry indices by exact name, SIZE_MAX empty */
-    size_t n_hash;       /* a power of two */
+    zip_t *za;
     uint64_t inflated;   /* bytes inflated so far, all entries */
 };
-
-static uint16_t le16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-/* The zip64 extended information of a directory entry (extra field
- * 0x0001): the fields that are all ones in the entry, in order. */
-static bool zip64_extra(const unsigned char *x, size_t xl, struct zent *e, bool size_ff,
-                        bool comp_ff, bool local_ff)
-{
-    for (size_t i = 0; i + 4 <= xl;) {
-        uint16_t id = le16(x + i), l = le16(x + i + 2);
-        if (i + 4 + l > xl)
-            return false;
-        if (id == 1) {
-            const unsigned char *p = x + i + 4, *end = p + l;
-            if (size_ff) {
-                if (end - p < 8)
-                    return false;
-                e->size = le64(p);
-                p += 8;
-            }
-            if (comp_ff) {
-                if (end - p < 8)
-                    return false;
-                e->comp = le64(p);
-                p += 8;
-            }
-            if (local_ff) {
-                if (end - p < 8)
-                    return false;
-                e->local = le64(p);
-            }
-            return true;
-        }
-        i += 4 + (size_t)l;
-    }
-    return !(size_ff || comp_ff || local_ff);
-}
-
-static uint64_t zname_hash(const char *s, size_t l)
-{
-    return fnv1a(FNV_OFFSET, s, l);
-}
 
 static bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err)
 {
     memset(z, 0, sizeof *z);
-    const unsigned char *b = bytes;
-    z->b = b;
-    z->n = n;
-    bool pk = n >= 4 && memcmp(b, "PK\3\4", 4) == 0;
-    /* The end of central directory record: the last one, within the
-     * 64 KiB comment's reach of the end. */
-    size_t eocd = SIZE_MAX;
-    if (n >= 22) {
-        size_t lo = n - 22 > 65535 ? n - 22 - 65535 : 0;
-        for (size_t i = n - 22 + 1; i-- > lo;) {
-            if (b[i] == 'P' && memcmp(b + i, "PK\5\6", 4) == 0 &&
-                i + 22 + le16(b + i + 20) <= n) {
-                eocd = i;
-                break;
-            }
-        }
-    }
-    if (eocd == SIZE_MAX) {
-        set_err(err, pk ? "damaged zip archive (truncated?): no central directory"
-                        : "not a zip archive");
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(n ? bytes : "", n, 0, &ze);
+    if (!src) {
+        set_err(err, "cannot read the zip archive: %s", zip_error_strerror(&ze));
+        zip_error_fini(&ze);
         return false;
     }
-    uint64_t count = le16(b + eocd + 10);
-    uint64_t cd_size = le32(b + eocd + 12);
-    uint64_t cd_off = le32(b + eocd + 16);
-    size_t cd_end = eocd;   /* where the directory must end */
-    if (count == 0xFFFF || cd_size == 0xFFFFFFFF || cd_off == 0xFFFFFFFF) {
-        /* zip64: the locator just before, naming the zip64 record */
-        if (eocd >= 20 && memcmp(b + eocd - 20, "PK\6\7", 4) == 0) {
-            uint64_t r = le64(b + eocd - 20 + 8);
-            if (r > n || n - r < 56 || memcmp(b + r, "PK\6\6", 4) != 0) {
-                set_err(err, "damaged zip archive (truncated?): broken zip64 directory");
-                return false;
-            }
-            count = le64(b + r + 32);
-            cd_size = le64(b + r + 40);
-            cd_off = le64(b + r + 48);
-            cd_end = (size_t)r;
-        }
-    }
-    if (count > EPUB_ENTRIES_MAX) {
-        set_err(err, "zip archive with %llu entries: refused (at most %d)",
-                (unsigned long long)count, EPUB_ENTRIES_MAX);
-        return false;
-    }
-    if (count == 0) {
-        if (!pk) {
+    z->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!z->za) {
+        int code = zip_error_code_zip(&ze);
+        bool pk = n >= 4 && memcmp(bytes, "PK\3\4", 4) == 0;
+        if (code == ZIP_ER_NOZIP && !pk)
             set_err(err, "not a zip archive");
-            return false;
-        }
-        return true;   /* an empty archive: no entries to find */
-    }
-    /* Bytes before the archive (a self-extracting stub) move every
-     * offset by the same amount: the directory ends where the record
-     * begins. */
-    if (cd_size > cd_end) {
-        set_err(err, "damaged zip archive (truncated?): directory larger than the file");
+        else if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS || code == ZIP_ER_EOF ||
+                 code == ZIP_ER_SEEK || code == ZIP_ER_READ)
+            set_err(err, "damaged zip archive (truncated?): %s", zip_error_strerror(&ze));
+        else
+            set_err(err, "cannot open the zip archive: %s", zip_error_strerror(&ze));
+        zip_source_free(src);
+        zip_error_fini(&ze);
         return false;
     }
-    uint64_t shift = cd_end - cd_size >= cd_off ? cd_end - cd_size - cd_off : 0;
-    uint64_t at = cd_off + shift;
-    z->ents = xreallocarray(NULL, (size_t)count, sizeof *z->ents);
-    size_t names_cap = (size_t)cd_size + (size_t)count + 1, names_len = 0;
-    z->names = xmalloc(names_cap);
-    for (uint64_t k = 0; k < count; k++) {
-        if (at > cd_end || cd_end - at < 46 || memcmp(b + at, "PK\1\2", 4) != 0) {
-            set_err(err, "damaged zip archive (truncated?): broken central directory");
-            return false;
-        }
-        const unsigned char *h = b + at;
-        size_t nl = le16(h + 28), xl = le16(h + 30), cl = le16(h + 32);
-        if (cd_end - at - 46 < nl + xl + cl) {
-            set_err(err, "damaged zip archive (truncated?): broken central directory");
-            return false;
-        }
-        struct zent *e = &z->ents[z->n_ents];
-        e->flags = le16(h + 8);
-        e->method = le16(h + 10);
-        e->crc = le32(h + 16);
-        e->comp = le32(h + 20);
-        e->size = le32(h + 24);
-        e->local = le32(h + 42);
-        if (!zip64_extra(h + 46 + nl, xl, e, e->size == 0xFFFFFFFF, e->comp == 0xFFFFFFFF,
-                         e->local == 0xFFFFFFFF)) {
-            set_err(err, "damaged zip archive (truncated?): broken zip64 entry");
-            return false;
-        }
-        e->local += shift;
-        e->name = names_len;
-        e->name_len = nl;
-        memcpy(z->names + names_len, h + 46, nl);
-        names_len += nl;
-        z->names[names_len++] = '\0';
-        z->n_ents++;
-        at += 46 + nl + xl + cl;
+    zip_error_fini(&ze);
+    zip_int64_t ne = zip_get_num_entries(z->za, 0);
+    if (ne == 0 && n < 22) {
+        /* libzip opens nothing at all as an empty archive. */
+        set_err(err, "not a zip archive");
+        zip_discard(z->za);
+        z->za = NULL;
+        return false;
     }
-    /* the exact-name hash: each name's first entry */
-    size_t nh = 16;
-    while (nh < 2 * z->n_ents)
-        nh *= 2;
-    z->hash = xmalloc(nh * sizeof *z->hash);
-    z->n_hash = nh;
-    for (size_t i = 0; i < nh; i++)
-        z->hash[i] = SIZE_MAX;
-    for (size_t i = 0; i < z->n_ents; i++) {
-        const struct zent *e = &z->ents[i];
-        const char *nm = z->names + e->name;
-        size_t h = zname_hash(nm, e->name_len) & (nh - 1);
-        while (z->hash[h] != SIZE_MAX &&
-               (z->ents[z->hash[h]].name_len != e->name_len ||
-                memcmp(z->names + z->ents[z->hash[h]].name, nm, e->name_len) != 0))
-            h = (h + 1) & (nh - 1);
-        if (z->hash[h] == SIZE_MAX)
-            z->hash[h] = i;
+    if (ne < 0 || ne > EPUB_ENTRIES_MAX) {
+        set_err(err, "zip archive with %lld entries: refused (at most %d)", (long long)ne,
+                EPUB_ENTRIES_MAX);
+        zip_discard(z->za);
+        z->za = NULL;
+        return false;
     }
     return true;
 }
 
 static void ezip_close(struct epub_zip *z)
 {
-    free(z->ents);
-    free(z->names);
-    free(z->hash);
-    memset(z, 0, sizeof *z);
+    if (z->za)
+        zip_discard(z->za);
+    z->za = NULL;
 }
 
-/* The name of entry i (NUL-terminated). */
-static const char *ezip_name(const struct epub_zip *z, size_t i)
+/* The index of entry `name`, exact first, then ignoring case; -1 when none. */
+static zip_int64_t ezip_find(struct epub_zip *z, const char *name)
 {
-    return z->names + z->ents[i].name;
-}
-
-/* The index of entry `name`, exact first, then ignoring case; SIZE_MAX
- * when none. */
-static size_t ezip_find(const struct epub_zip *z, const char *name)
-{
-    if (!z->n_ents)
-        return SIZE_MAX;
-    size_t l = strlen(name);
-    for (size_t h = zname_hash(name, l) & (z->n_hash - 1);; h = (h + 1) & (z->n_hash - 1)) {
-        size_t i = z->hash[h];
-        if (i == SIZE_MAX)
-            break;
-        if (z->ents[i].name_len == l && memcmp(ezip_name(z, i), name, l) == 0)
-            return i;
-    }
-    for (size_t i = 0; i < z->n_ents; i++)
-        if (z->ents[i].name_len == l && strcasecmp(ezip_name(z, i), name) == 0)
-            return i;
-    return SIZE_MAX;
+    zip_int64_t i = zip_name_locate(z->za, name, 0);
+    if (i < 0)
+        i = zip_name_locate(z->za, name, ZIP_FL_NOCASE);
+    return i;
 }
 
 /* Inflate entry `name` into a malloc'd NUL-terminated buffer (*out, *len).
@@ -285,87 +115,44 @@ static size_t ezip_find(const struct epub_zip *z, const char *name)
  * an error (*err set: a zip bomb, a damaged or encrypted entry). */
 static int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *len, char **err)
 {
-    size_t idx = ezip_find(z, name);
-    if (idx == SIZE_MAX)
+    zip_int64_t idx = ezip_find(z, name);
+    if (idx < 0)
         return 0;
-    const struct zent *e = &z->ents[idx];
-    if (e->flags & 1) {
-        set_err(err, "DRM-protected: cannot be read (%s is encrypted)", name);
+    zip_stat_t st;
+    zip_stat_init(&st);
+    uint64_t comp = 0;
+    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_COMP_SIZE))
+        comp = st.comp_size;
+    zip_file_t *f = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
+    if (!f) {
+        zip_error_t *ze = zip_get_error(z->za);
+        int code = zip_error_code_zip(ze);
+        if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
+            set_err(err, "DRM-protected: cannot be read (%s is encrypted)", name);
+        else
+            set_err(err, "damaged zip entry %s: %s", name, zip_error_strerror(ze));
         return -1;
     }
-    if (e->method != 0 && e->method != 8) {
-        set_err(err, "damaged zip entry %s: compression method %u not supported", name,
-                e->method);
-        return -1;
-    }
-    /* the data: after the local header, its name and extra field */
-    const unsigned char *b = z->b;
-    uint64_t at = e->local;
-    if (at > z->n || z->n - at < 30 || memcmp(b + at, "PK\3\4", 4) != 0) {
-        set_err(err, "damaged zip entry %s: no local header", name);
-        return -1;
-    }
-    at += 30 + (uint64_t)le16(b + at + 26) + le16(b + at + 28);
-    if (at > z->n || z->n - at < e->comp) {
-        set_err(err, "damaged zip entry %s: truncated", name);
-        return -1;
-    }
-    const unsigned char *src = b + at;
-    uint64_t comp = e->comp;
     size_t cap = 0, n = 0;
     char *buf = NULL;
     int rc = 1;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (e->method == 8 && inflateInit2(&zs, -MAX_WBITS) != Z_OK) {
-        set_err(err, "damaged zip entry %s: cannot inflate", name);
-        return -1;
-    }
-    uint64_t fed = 0;   /* bytes of src used */
     for (;;) {
         if (cap - n < 2) {
-            /* the declared size, when plausible, sizes the first buffer
-               (it is never trusted for the limits below) */
-            uint64_t guess = e->size < comp * EPUB_RATIO_MAX + EPUB_RATIO_FROM ? e->size : 0;
-            if (guess > EPUB_ENTRY_MAX)
-                guess = EPUB_ENTRY_MAX;
-            size_t ncap = cap ? cap * 2 : guess ? (size_t)guess + 2 : 16384;
+            size_t ncap = cap ? cap * 2 : 16384;
             if (ncap > EPUB_ENTRY_MAX + 2)
                 ncap = EPUB_ENTRY_MAX + 2;
             buf = xrealloc(buf, ncap);
             cap = ncap;
         }
-        size_t room = cap - n - 1, got;
-        bool end;
-        if (e->method == 0) {
-            got = comp - fed < room ? (size_t)(comp - fed) : room;
-            memcpy(buf + n, src + fed, got);
-            fed += got;
-            end = fed == comp;
-        } else {
-            /* zlib counts in uInt: at most 1 GiB in and out a time */
-            uint64_t in = comp - fed < (1u << 30) ? comp - fed : (1u << 30);
-            uInt out_room = (uInt)(room < (1u << 30) ? room : (1u << 30));
-            zs.next_in = (Bytef *)(uintptr_t)(src + fed);
-            zs.avail_in = (uInt)in;
-            zs.next_out = (Bytef *)(buf + n);
-            zs.avail_out = out_room;
-            int zr = inflate(&zs, Z_NO_FLUSH);
-            fed += in - zs.avail_in;
-            got = out_room - zs.avail_out;
-            end = zr == Z_STREAM_END;
-            if (!end && (zr != Z_OK && zr != Z_BUF_ERROR)) {
-                set_err(err, "damaged zip entry %s: invalid deflate data", name);
-                rc = -1;
-                break;
-            }
-            if (!end && got < out_room && fed >= comp) {
-                set_err(err, "damaged zip entry %s: truncated", name);
-                rc = -1;
-                break;
-            }
+        zip_int64_t got = zip_fread(f, buf + n, cap - n - 1);
+        if (got < 0) {
+            set_err(err, "damaged zip entry %s: %s", name, zip_file_strerror(f));
+            rc = -1;
+            break;
         }
-        n += got;
+        if (got == 0)
+            break;
+        n += (size_t)got;
         if (n > EPUB_ENTRY_MAX) {
             set_err(err, "zip bomb: %s inflates past %llu MiB: refused", name,
                     (unsigned long long)(EPUB_ENTRY_MAX >> 20));
@@ -384,23 +171,8 @@ static int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *l
             rc = -1;
             break;
         }
-        if (end)
-            break;
     }
-    if (e->method == 8)
-        inflateEnd(&zs);
-    if (rc > 0) {
-        uLong c = crc32(0L, Z_NULL, 0);
-        for (size_t i = 0; i < n;) {
-            uInt step = n - i < (1u << 30) ? (uInt)(n - i) : (1u << 30);
-            c = crc32(c, (const Bytef *)buf + i, step);
-            i += step;
-        }
-        if ((uint32_t)c != e->crc) {
-            set_err(err, "damaged zip entry %s: CRC error", name);
-            rc = -1;
-        }
-    }
+    zip_fclose(f);
     if (rc < 0) {
         free(buf);
         return -1;
@@ -819,7 +591,7 @@ static char *find_opf(struct epub *ep, char **err, bool *failed)
                     path = epub_resolve("", fp, NULL);
                 xmlFree(mt);
                 xmlFree(fp);
-                if (path && ezip_find(&ep->z, path) != SIZE_MAX)
+                if (path && ezip_find(&ep->z, path) >= 0)
                     break;
                 free(path);
                 path = NULL;
@@ -829,8 +601,9 @@ static char *find_opf(struct epub *ep, char **err, bool *failed)
         if (path)
             return path;
     }
-    for (size_t i = 0; i < ep->z.n_ents; i++) {
-        const char *name = ezip_name(&ep->z, i);
+    zip_int64_t ne = zip_get_num_entries(ep->z.za, 0);
+    for (zip_int64_t i = 0; i < ne; i++) {
+        const char *name = zip_get_name(ep->z.za, (zip_uint64_t)i, 0);
         size_t l = name ? strlen(name) : 0;
         if (l > 4 && strcasecmp(name + l - 4, ".opf") == 0)
             return xstrdup(name);
@@ -842,8 +615,8 @@ static char *find_opf(struct epub *ep, char **err, bool *failed)
  * obfuscation algorithm, Adobe ADEPT's rights.xml, Apple's sinf.xml. */
 static bool is_drm(struct epub *ep)
 {
-    if (ezip_find(&ep->z, "META-INF/rights.xml") != SIZE_MAX ||
-        ezip_find(&ep->z, "META-INF/sinf.xml") != SIZE_MAX)
+    if (ezip_find(&ep->z, "META-INF/rights.xml") >= 0 ||
+        ezip_find(&ep->z, "META-INF/sinf.xml") >= 0)
         return true;
     char *bytes, *e = NULL;
     size_t n;
