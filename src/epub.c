@@ -226,12 +226,60 @@ static char *pct_decode(const char *s, size_t n)
  * when none; frag may be NULL).  Returns NULL for a reference outside the
  * container (a URL with a scheme) or to nothing; an empty path names
  * `from` itself. */
+/* epub_resolve's common case, in one allocation: an href of letters,
+ * digits, '_', '-', '.' and inner single '/'s, with no "." or ".."
+ * segment (and no scheme, '%', '?' or white space), then an optional
+ * fragment without '%': from's folder joined to it.  NULL (nothing set)
+ * when the href is not of that kind.  A book of 3,000 chapters resolves
+ * 6,000 such hrefs before its first screen. */
+static char *resolve_plain(const char *from, const char *href, char **frag)
+{
+    size_t i = 0, seg = 0;
+    for (;; i++) {
+        unsigned char c = (unsigned char)href[i];
+        if (isalnum(c) || c == '_' || c == '-' || c == '.') {
+            seg++;
+            continue;
+        }
+        if (c == '/' && seg > 0 && !(seg == 1 && href[i - 1] == '.') &&
+            !(seg == 2 && href[i - 1] == '.' && href[i - 2] == '.')) {
+            seg = 0;
+            continue;
+        }
+        if (c != '\0' && c != '#')
+            return NULL;
+        break;
+    }
+    /* the last segment: not empty, ".", ".." */
+    if (seg == 0 || (seg == 1 && href[i - 1] == '.') ||
+        (seg == 2 && href[i - 1] == '.' && href[i - 2] == '.'))
+        return NULL;
+    const char *hash = href[i] == '#' ? href + i : NULL;
+    if (hash && strchr(hash, '%'))
+        return NULL;
+    const char *slash = strrchr(from, '/');
+    size_t dl = slash ? (size_t)(slash - from) : 0;
+    char *out = xmalloc(dl + 1 + i + 1);
+    memcpy(out, from, dl);
+    size_t o = dl;
+    if (dl)
+        out[o++] = '/';
+    memcpy(out + o, href, i);
+    out[o + i] = '\0';
+    if (frag)
+        *frag = hash && hash[1] ? xstrdup(hash + 1) : NULL;
+    return out;
+}
+
 static char *epub_resolve(const char *from, const char *href, char **frag)
 {
     if (frag)
         *frag = NULL;
     if (!href)
         return NULL;
+    char *plain = resolve_plain(from, href, frag);
+    if (plain)
+        return plain;
     while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
         href++;
     /* A scheme: letters, digits, + - . then ':' before any '/', '?' or '#'. */
@@ -1251,6 +1299,9 @@ static bool name_is(const char *n, size_t l, const char *name)
 static char *collapse_ws(const char *raw, size_t len)
 {
     struct buf b = {0};
+    b.cap = len + 1;   /* never longer: one allocation */
+    b.data = xmalloc(b.cap);
+    b.data[0] = '\0';
     bool space = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)raw[i];
@@ -1650,6 +1701,17 @@ static bool opf_skipping(xmlParserCtxtPtr ctxt)
     return s->skip != 0;
 }
 
+/* Content inside a skipped item: the tree would hold it (an ill-formed
+ * OPF may nest the manifest in an element whose text is read, such as
+ * an unclosed dc:creator), so the plain tree is read instead. */
+static bool opf_content_ok(xmlParserCtxtPtr ctxt)
+{
+    if (!opf_skipping(ctxt))
+        return true;
+    ((struct opf_sax *)ctxt->_private)->bail = true;
+    return false;
+}
+
 static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
                       int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
 {
@@ -1696,31 +1758,31 @@ static void opf_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const x
 
 static void opf_text(void *ctx, const xmlChar *ch, int len)
 {
-    if (!opf_skipping(ctx))
+    if (opf_content_ok(ctx))
         xmlSAX2Characters(ctx, ch, len);
 }
 
 static void opf_cdata(void *ctx, const xmlChar *ch, int len)
 {
-    if (!opf_skipping(ctx))
+    if (opf_content_ok(ctx))
         xmlSAX2CDataBlock(ctx, ch, len);
 }
 
 static void opf_reference(void *ctx, const xmlChar *name)
 {
-    if (!opf_skipping(ctx))
+    if (opf_content_ok(ctx))
         xmlSAX2Reference(ctx, name);
 }
 
 static void opf_comment(void *ctx, const xmlChar *text)
 {
-    if (!opf_skipping(ctx))
+    if (opf_content_ok(ctx))
         xmlSAX2Comment(ctx, text);
 }
 
 static void opf_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 {
-    if (!opf_skipping(ctx))
+    if (opf_content_ok(ctx))
         xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 

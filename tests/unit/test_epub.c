@@ -1396,7 +1396,10 @@ static void test_heads(void)
 static bool read_navopf(const char *nav, const char *opf_extra, struct ebook *eb, char **err)
 {
     struct buf opf = {0};
-    buf_printf(&opf,
+    if (opf_extra && strncmp(opf_extra, "<?xml", 5) == 0)   /* a whole OPF */
+        buf_adds(&opf, opf_extra);
+    else
+        buf_printf(&opf,
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" "
                "version=\"3.0\"><metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
                "<dc:title>Navs</dc:title><dc:creator>Ann Nav</dc:creator></metadata>%s</package>",
@@ -1487,6 +1490,16 @@ static void test_fast_xml(void)
          "<item id=\"a\" href=\"a.xhtml\" media-type=application/xhtml+xml\"/>text<!-- c -->"
          "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
          "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine>",
+         0, "?", "?"},
+        {"an OPF whose manifest is inside an unclosed dc:creator, an item with text",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">U1</a></li><li><a href=\"b.xhtml\">U2</a>"
+                "</li></ol></nav>"),
+         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Nested</dc:title><dc:creator>Ann <manifest>"
+         "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\">Inside</item>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine></package>",
          0, "?", "?"},
         {"white space in an attribute, an empty one",
          NAVDOC("<nav epub:type=\"toc\" class=\"\"><ol><li><a href=\"a.xhtml\n\">Ws</a></li>"
