@@ -187,6 +187,59 @@ static int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *l
 }
 
 /* ---------------------------------------------------------------------- */
+/* Strings kept for the whole reading                                      */
+
+/* The book's item and TOC strings (ids, paths, media types, labels: six
+ * for each of 3,000 chapters) are cut from big blocks and let go
+ * together: mallocs and frees of them were 10 million instructions of a
+ * cold first screen. */
+struct arena {
+    char **blocks;
+    size_t n_blocks;
+    char *cur;          /* the block being cut */
+    size_t used, size;  /* bytes of it */
+};
+
+#define ARENA_BLOCK ((size_t)64 * 1024)
+
+static char *arena_alloc(struct arena *a, size_t n)
+{
+    if (!a->cur || a->size - a->used < n) {
+        size_t sz = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        a->blocks = xreallocarray(a->blocks, a->n_blocks + 1, sizeof *a->blocks);
+        a->cur = a->blocks[a->n_blocks++] = xmalloc(sz);
+        a->used = 0;
+        a->size = sz;
+    }
+    char *p = a->cur + a->used;
+    a->used += n;
+    return p;
+}
+
+/* s[0, n) and a NUL, in a. */
+static char *arena_dup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* s (NULL: NULL), in a. */
+static char *arena_str(struct arena *a, const char *s)
+{
+    return s ? arena_dup(a, s, strlen(s)) : NULL;
+}
+
+static void arena_free(struct arena *a)
+{
+    for (size_t i = 0; i < a->n_blocks; i++)
+        free(a->blocks[i]);
+    free(a->blocks);
+    memset(a, 0, sizeof *a);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Paths inside the container                                              */
 
 static int hexval(int c)
@@ -232,7 +285,7 @@ static char *pct_decode(const char *s, size_t n)
  * fragment without '%': from's folder joined to it.  NULL (nothing set)
  * when the href is not of that kind.  A book of 3,000 chapters resolves
  * 6,000 such hrefs before its first screen. */
-static char *resolve_plain(const char *from, const char *href, char **frag)
+static char *resolve_plain(struct arena *ar, const char *from, const char *href, char **frag)
 {
     size_t i = 0, seg = 0;
     for (;; i++) {
@@ -259,7 +312,7 @@ static char *resolve_plain(const char *from, const char *href, char **frag)
         return NULL;
     const char *slash = strrchr(from, '/');
     size_t dl = slash ? (size_t)(slash - from) : 0;
-    char *out = xmalloc(dl + 1 + i + 1);
+    char *out = ar ? arena_alloc(ar, dl + 1 + i + 1) : xmalloc(dl + 1 + i + 1);
     memcpy(out, from, dl);
     size_t o = dl;
     if (dl)
@@ -267,7 +320,7 @@ static char *resolve_plain(const char *from, const char *href, char **frag)
     memcpy(out + o, href, i);
     out[o + i] = '\0';
     if (frag)
-        *frag = hash && hash[1] ? xstrdup(hash + 1) : NULL;
+        *frag = !hash || !hash[1] ? NULL : ar ? arena_str(ar, hash + 1) : xstrdup(hash + 1);
     return out;
 }
 
@@ -277,7 +330,7 @@ static char *epub_resolve(const char *from, const char *href, char **frag)
         *frag = NULL;
     if (!href)
         return NULL;
-    char *plain = resolve_plain(from, href, frag);
+    char *plain = resolve_plain(NULL, from, href, frag);
     if (plain)
         return plain;
     while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
@@ -347,6 +400,24 @@ static char *epub_resolve(const char *from, const char *href, char **frag)
     return b.data;
 }
 
+/* epub_resolve with the path and fragment in ar. */
+static char *resolve_in(struct arena *ar, const char *from, const char *href, char **frag)
+{
+    if (frag)
+        *frag = NULL;
+    char *p = href ? resolve_plain(ar, from, href, frag) : NULL;
+    if (p || !href)
+        return p;
+    char *f = NULL;
+    char *m = epub_resolve(from, href, frag ? &f : NULL);
+    p = arena_str(ar, m);
+    if (frag)
+        *frag = arena_str(ar, f);
+    free(m);
+    free(f);
+    return p;
+}
+
 /* ---------------------------------------------------------------------- */
 /* XML helpers                                                             */
 
@@ -376,17 +447,6 @@ static char *attr(const xmlNode *nd, const char *name)
         }
     }
     return NULL;
-}
-
-/* Attribute `name` copied into our own allocation (free()), or NULL. */
-static char *attr_dup(const xmlNode *nd, const char *name)
-{
-    char *v = attr(nd, name);
-    if (!v)
-        return NULL;
-    char *s = xstrdup(v);
-    xmlFree(v);
-    return s;
 }
 
 static void text_walk(const xmlNode *nd, struct buf *b, int depth)
@@ -508,26 +568,16 @@ struct epub {
     size_t n_marks, cap_marks;
     size_t *by_id;             /* items with an id, hashed: item_by_id */
     size_t n_by_id;
+    struct arena ar;           /* the items' and the TOC's strings */
 };
 
 static void epub_free(struct epub *ep)
 {
     ezip_close(&ep->z);
     free(ep->opf_path);
-    for (size_t i = 0; i < ep->n_items; i++) {
-        free(ep->items[i].id);
-        free(ep->items[i].path);
-        free(ep->items[i].media);
-        free(ep->items[i].props);
-    }
-    free(ep->items);
+    free(ep->items);   /* their strings and the TOC's are in ep->ar */
     free(ep->spine);
     free(ep->nonlinear);
-    for (size_t i = 0; i < ep->n_toc; i++) {
-        free(ep->toc[i].path);
-        free(ep->toc[i].frag);
-        free(ep->toc[i].label);
-    }
     free(ep->toc);
     for (size_t i = 0; i < ep->n_marks; i++) {
         free(ep->marks[i].path);
@@ -535,6 +585,7 @@ static void epub_free(struct epub *ep)
     }
     free(ep->marks);
     free(ep->by_id);
+    arena_free(&ep->ar);
     memset(ep, 0, sizeof *ep);
 }
 
@@ -1064,14 +1115,14 @@ static void add_toc(struct epub *ep, const char *from, const char *href, const c
                     int depth, const char *parent_path)
 {
     char *frag;
-    char *path = epub_resolve(from, href, &frag);
+    char *path = resolve_in(&ep->ar, from, href, &frag);
     if (!path)
         return;
     XGROW(ep->toc, ep->cap_toc, ep->n_toc + 1);
     struct epub_toc *t = &ep->toc[ep->n_toc++];
     t->path = path;
     t->frag = frag;
-    t->label = xstrdup(label);
+    t->label = arena_str(&ep->ar, label);
     t->depth = depth;
     t->sub = parent_path && strcmp(parent_path, path) == 0;
 }
@@ -1261,18 +1312,20 @@ struct attr_view {
     int nx;
 };
 
-static char *sax_attr(bool *bail, const xmlChar **attrs, int nb, const char *name);
+static char *sax_attr(bool *bail, struct arena *ar, const xmlChar **attrs, int nb,
+                      const char *name);
 
 /* Attribute `name` (any namespace), as sax_attr. */
 static char *view_attr(bool *bail, const struct attr_view *v, const char *name)
 {
-    return sax_attr(bail, v->x, v->nx, name);
+    return sax_attr(bail, NULL, v->x, v->nx, name);
 }
 
-/* Attribute `name` (any namespace) of a SAX2 start: its value copied
- * (malloc'd), as attr() reads it from the tree; NULL when absent; sets
- * *bail for a value attr() would read otherwise. */
-static char *sax_attr(bool *bail, const xmlChar **attrs, int nb, const char *name)
+/* Attribute `name` (any namespace) of a SAX2 start: its value copied (in
+ * ar, else malloc'd), as attr() reads it from the tree; NULL when absent;
+ * sets *bail for a value attr() would read otherwise. */
+static char *sax_attr(bool *bail, struct arena *ar, const xmlChar **attrs, int nb,
+                      const char *name)
 {
     for (int i = 0; i < nb; i++) {
         const xmlChar **a = attrs + 5 * i;
@@ -1284,7 +1337,7 @@ static char *sax_attr(bool *bail, const xmlChar **attrs, int nb, const char *nam
             *bail = true;   /* a rebuilt value: entities, or nothing */
             return NULL;
         }
-        return xstrndup(v, (size_t)(e - v));
+        return ar ? arena_dup(ar, v, (size_t)(e - v)) : xstrndup(v, (size_t)(e - v));
     }
     return NULL;
 }
@@ -1296,27 +1349,24 @@ static bool name_is(const char *n, size_t l, const char *name)
 }
 
 /* node_text's white space rule over raw text. */
-static char *collapse_ws(const char *raw, size_t len)
+static char *collapse_ws(struct arena *ar, const char *raw, size_t len)
 {
-    struct buf b = {0};
-    b.cap = len + 1;   /* never longer: one allocation */
-    b.data = xmalloc(b.cap);
-    b.data[0] = '\0';
+    char *out = arena_alloc(ar, len + 1);   /* never longer */
+    size_t o = 0;
     bool space = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)raw[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-            space = b.len > 0;
+            space = o > 0;
             continue;
         }
         if (space)
-            buf_addc(&b, ' ');
+            out[o++] = ' ';
         space = false;
-        buf_addc(&b, (char)c);
+        out[o++] = (char)c;
     }
-    if (!b.data)
-        return xstrdup("");
-    return b.data;
+    out[o] = '\0';
+    return out;
 }
 
 static void cand_start(struct nav_sax *s, struct nav_cand *c, const char *ln, size_t ll,
@@ -1345,23 +1395,21 @@ static void cand_start(struct nav_sax *s, struct nav_cand *c, const char *ln, si
 static void cand_end_a(struct nav_sax *s, struct nav_cand *c, int d)
 {
     struct nav_frame *f = &c->fr[d], *li = &c->fr[d - 1];
-    char *label = collapse_ws(c->label.data ? c->label.data : "", c->label.len);
     c->a_depth = -1;
     if (f->href) {
         char *frag;
-        char *path = epub_resolve(s->from, f->href, &frag);
+        char *path = resolve_in(&s->ep->ar, s->from, f->href, &frag);
         if (path) {
+            char *label = collapse_ws(&s->ep->ar, c->label.data ? c->label.data : "", c->label.len);
             XGROW(c->ents, c->cap_ents, c->n_ents + 1);
             const char *pp = f->parent >= 0 ? c->ents[f->parent].path : NULL;
             c->ents[c->n_ents] = (struct epub_toc){path, frag, label, f->ld,
                                                    pp && strcmp(pp, path) == 0};
-            label = NULL;
             li->me = (long)c->n_ents++;
         }
         free(f->href);
         f->href = NULL;
     }
-    free(label);
 }
 
 static void nav_on_start(struct nav_sax *s, const char *ln, size_t ll,
@@ -1558,12 +1606,7 @@ static void nav_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
 
 static void cand_free(struct nav_cand *c)
 {
-    for (size_t i = 0; i < c->n_ents; i++) {
-        free(c->ents[i].path);
-        free(c->ents[i].frag);
-        free(c->ents[i].label);
-    }
-    free(c->ents);
+    free(c->ents);   /* their strings are in the epub's arena */
     for (int d = 0; d < NAV_SAX_DEPTH + 2; d++)
         free(c->fr[d].href);
     buf_free(&c->label);
@@ -1668,6 +1711,7 @@ struct opf_rec {
 };
 
 struct opf_sax {
+    struct arena ar;         /* the recs' strings */
     bool bail;
     int skip;                /* the skipped item's depth (libxml2's nameNr
                                 inside it), 0 none */
@@ -1687,7 +1731,7 @@ static void opf_record(struct opf_sax *s, const xmlNode *parent, int kind,
     r->parent = parent;
     r->kind = kind;
     for (int i = 0; i < 4 && names[kind][i]; i++)
-        r->a[i] = view_attr(&s->bail, v, names[kind][i]);
+        r->a[i] = sax_attr(&s->bail, &s->ar, v->x, v->nx, names[kind][i]);
 }
 
 /* Inside the skipped item (libxml2's element stack as deep as it)?  An
@@ -1796,9 +1840,7 @@ static void opf_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
 
 static void opf_sax_free(struct opf_sax *s)
 {
-    for (size_t i = 0; i < s->n_recs; i++)
-        for (int k = 0; k < 4; k++)
-            free(s->recs[i].a[k]);
+    arena_free(&s->ar);   /* the recs' strings */
     free(s->recs);
     memset(s, 0, sizeof *s);
 }
@@ -1885,23 +1927,20 @@ static bool read_toc(struct epub *ep, char **err)
 }
 
 /* A manifest item: its href resolved against the OPF (none: not kept);
- * takes id, media and props (malloc'd or NULL), not href. */
-static void add_item(struct epub *ep, char *id, const char *href, char *media, char *props)
+ * its strings copied into ep->ar. */
+static void add_item(struct epub *ep, const char *id, const char *href, const char *media,
+                     const char *props)
 {
-    char *path = epub_resolve(ep->opf_path, href, NULL);
-    if (!path) {
-        free(id);
-        free(media);
-        free(props);
+    char *path = resolve_in(&ep->ar, ep->opf_path, href, NULL);
+    if (!path)
         return;
-    }
     XGROW(ep->items, ep->cap_items, ep->n_items + 1);
     struct epub_item *it = &ep->items[ep->n_items++];
     memset(it, 0, sizeof *it);
-    it->id = id;
+    it->id = arena_str(&ep->ar, id);
     it->path = path;
-    it->media = media;
-    it->props = props;
+    it->media = arena_str(&ep->ar, media);
+    it->props = arena_str(&ep->ar, props);
     if (it->props && has_word(it->props, "nav") && ep->nav_item == SIZE_MAX)
         ep->nav_item = ep->n_items - 1;
     if (it->media && strcmp(it->media, "application/x-dtbncx+xml") == 0 &&
@@ -1969,16 +2008,15 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
         struct opf_rec *rc = &sx.recs[q];
         if (man && rc->parent == man && rc->kind == OPF_ITEM) {
             add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3]);
-            rc->a[0] = rc->a[2] = rc->a[3] = NULL;
         }
     }
     for (xmlNode *c = man ? man->children : NULL; c; c = c->next) {
         if (!is_el(c, "item"))
             continue;
-        char *href = attr(c, "href");
-        add_item(ep, attr_dup(c, "id"), href, attr_dup(c, "media-type"),
-                 attr_dup(c, "properties"));
-        xmlFree(href);
+        char *a[4] = {attr(c, "id"), attr(c, "href"), attr(c, "media-type"), attr(c, "properties")};
+        add_item(ep, a[0], a[1], a[2], a[3]);
+        for (int k = 0; k < 4; k++)
+            xmlFree(a[k]);
     }
     index_ids(ep);
     bool *in_spine = xcalloc(ep->n_items ? ep->n_items : 1, sizeof *in_spine);
