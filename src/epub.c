@@ -1692,6 +1692,278 @@ static bool read_nav_sax(struct epub *ep, const char *path, const char *bytes, s
     return ok;
 }
 
+/* ---- the NCX read as a stream -------------------------------------------
+ * An EPUB 2 book (FanFicFare's are) has its table of contents only in the
+ * NCX: 3,000 navPoints for 3,000 chapters.  read_ncx_sax keeps, from
+ * libxml2's SAX events, only the navPoints read_ncx_points would read
+ * (the first navMap's, each a direct child of the map or of such a
+ * navPoint, 32 deep) with their label (the text of the first `text`
+ * element under the first navLabel under the navPoint) and src (of its
+ * last direct `content` child), then adds the entries in the tree walk's
+ * order.  It gives up as read_nav_sax does. */
+
+struct ncx_point {
+    long parent;          /* index of the navPoint it is in, -1: the map */
+    int depth;            /* read_ncx_points's depth */
+    int el_depth;         /* its element's depth */
+    int label_depth;      /* its navLabel's depth: 0 not met; -1 done */
+    int text_depth;       /* its text element's depth: 0 not met; -1 done */
+    struct buf text;      /* that text, raw */
+    bool text_stop;       /* text_walk's 1 MiB cut */
+    char *src;            /* of its last direct content child (malloc'd) */
+    long first_child, next_sib;   /* the kept points in it, in order */
+};
+
+struct ncx_sax {
+    bool bail;
+    int depth;            /* open elements */
+    bool text_run;        /* the last event was text (one tree node) */
+    int map_depth;        /* the navMap's depth: 0 not met, -1 closed */
+    struct ncx_point *pts;
+    size_t n_pts, cap_pts;
+    long open[NAV_SAX_DEPTH + 2];   /* per depth: the navPoint there, or -1 */
+    long ostack[NAV_SAX_DEPTH + 2]; /* the open kept navPoints, outermost first */
+    int n_open;
+    long last_child[NAV_SAX_DEPTH + 2];   /* per open point (by ostack slot),
+                                             and [n_open] for the map: the
+                                             last kept point in it */
+    long first_top;       /* the map's first kept point */
+};
+
+static void ncx_on_start(struct ncx_sax *s, const char *ln, size_t ll,
+                         const struct attr_view *v)
+{
+    s->text_run = false;
+    if (s->bail)
+        return;
+    if (++s->depth > NAV_SAX_DEPTH) {
+        s->bail = true;
+        return;
+    }
+    int d = s->depth;
+    s->open[d] = -1;
+    if (s->map_depth == 0 && name_is(ln, ll, "navMap")) {
+        s->map_depth = d;
+        return;
+    }
+    if (s->map_depth <= 0)
+        return;
+    long par = s->open[d - 1];
+    /* labels: the first navLabel below each open navPoint, then the first
+       text below that navLabel */
+    for (int k = 0; k < s->n_open; k++) {
+        struct ncx_point *p = &s->pts[s->ostack[k]];
+        if (p->label_depth == 0 && name_is(ln, ll, "navLabel"))
+            p->label_depth = d;
+        else if (p->label_depth > 0 && p->text_depth == 0 && d > p->label_depth &&
+                 name_is(ln, ll, "text"))
+            p->text_depth = d;
+    }
+    bool in_map = d == s->map_depth + 1;
+    if (name_is(ln, ll, "navPoint") && (in_map || par >= 0)) {
+        int depth = in_map ? 0 : s->pts[par].depth + 1;
+        if (depth > 32)
+            return;
+        XGROW(s->pts, s->cap_pts, s->n_pts + 1);
+        long me = (long)s->n_pts++;
+        struct ncx_point *p = &s->pts[me];
+        memset(p, 0, sizeof *p);
+        p->parent = in_map ? -1 : par;
+        p->depth = depth;
+        p->el_depth = d;
+        p->first_child = p->next_sib = -1;
+        /* linked after the last kept point of its parent (the map: the
+           slot past the open points; a point: its ostack slot) */
+        int slot = in_map ? 0 : s->n_open;   /* in_map: nothing is open */
+        long last = s->last_child[slot];
+        if (last >= 0)
+            s->pts[last].next_sib = me;
+        else if (in_map)
+            s->first_top = me;
+        else
+            s->pts[par].first_child = me;
+        s->last_child[slot] = me;
+        s->open[d] = me;
+        s->ostack[s->n_open++] = me;
+        s->last_child[s->n_open] = -1;
+    } else if (par >= 0 && name_is(ln, ll, "content")) {
+        struct ncx_point *p = &s->pts[par];
+        free(p->src);
+        p->src = view_attr(&s->bail, v, "src");
+    }
+}
+
+static void ncx_on_end(struct ncx_sax *s)
+{
+    s->text_run = false;
+    if (s->bail || s->depth <= 0)
+        return;
+    int d = s->depth;
+    if (d == s->map_depth)
+        s->map_depth = -1;
+    for (int k = 0; k < s->n_open; k++) {
+        struct ncx_point *p = &s->pts[s->ostack[k]];
+        if (p->text_depth == d)
+            p->text_depth = -1;
+        if (p->label_depth == d)
+            p->label_depth = -1;
+    }
+    if (s->n_open && s->pts[s->ostack[s->n_open - 1]].el_depth == d)
+        s->n_open--;   /* a kept point closes */
+    s->depth--;
+}
+
+static void ncx_on_text(struct ncx_sax *s, const char *ch, size_t len)
+{
+    bool cont = s->text_run;
+    s->text_run = true;
+    if (s->bail)
+        return;
+    for (int k = 0; k < s->n_open; k++) {
+        struct ncx_point *p = &s->pts[s->ostack[k]];
+        if (p->text_depth <= 0 || s->depth - p->text_depth > 64)
+            continue;
+        if (!cont && p->text.len > ((size_t)1 << 20))
+            p->text_stop = true;
+        if (!p->text_stop)
+            buf_add(&p->text, ch, len);
+    }
+}
+
+static void ncx_sync(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct ncx_sax *s = ctxt->_private;
+    while (!s->bail && s->depth > ctxt->nameNr)
+        ncx_on_end(s);
+}
+
+static void ncx_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
+{
+    (void)nb_ns, (void)ns, (void)nb_def;
+    ncx_sync(ctx);
+    struct attr_view v = {attrs, nb};
+    if (prefix && !uri)
+        ln = (const xmlChar *)":";   /* "p:navPoint" is none */
+    ncx_on_start(((xmlParserCtxtPtr)ctx)->_private, (const char *)ln, strlen((const char *)ln),
+                 &v);
+}
+
+static void ncx_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)ln, (void)prefix, (void)uri;
+    ncx_sync(ctx);
+    ncx_on_end(((xmlParserCtxtPtr)ctx)->_private);
+}
+
+static void ncx_text(void *ctx, const xmlChar *ch, int len)
+{
+    ncx_sync(ctx);
+    ncx_on_text(((xmlParserCtxtPtr)ctx)->_private, (const char *)ch, (size_t)len);
+}
+
+/* a node of its own: the text after it is another node */
+static void ncx_node(void *ctx)
+{
+    ncx_sync(ctx);
+    ((struct ncx_sax *)((xmlParserCtxtPtr)ctx)->_private)->text_run = false;
+}
+
+static void ncx_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    ncx_node(ctx);
+    ncx_on_text(((xmlParserCtxtPtr)ctx)->_private, (const char *)ch, (size_t)len);
+    ncx_node(ctx);
+}
+
+static void ncx_reference(void *ctx, const xmlChar *name)
+{
+    (void)name;   /* an undeclared entity: nothing */
+    ncx_node(ctx);
+}
+
+static void ncx_comment(void *ctx, const xmlChar *text)
+{
+    (void)text;
+    ncx_node(ctx);
+}
+
+static void ncx_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target, (void)data;
+    ncx_node(ctx);
+}
+
+static void ncx_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+                            const xmlChar *sys, xmlChar *content)
+{
+    (void)name, (void)type, (void)pub, (void)sys, (void)content;
+    ((struct ncx_sax *)((xmlParserCtxtPtr)ctx)->_private)->bail = true;
+}
+
+/* read_ncx_points over the points kept from `first` on (siblings in
+ * order), each before the points in it. */
+static void ncx_add(struct epub *ep, const char *from, const struct ncx_sax *s, long first,
+                    const char *parent_path)
+{
+    for (long i = first; i >= 0; i = s->pts[i].next_sib) {
+        const struct ncx_point *p = &s->pts[i];
+        size_t before = ep->n_toc;
+        if (p->src) {
+            const char *raw = p->text.data ? p->text.data : "";
+            add_toc(ep, from, p->src, collapse_ws(&ep->ar, raw, p->text.len), p->depth,
+                    parent_path);
+        }
+        const char *me = ep->n_toc > before ? ep->toc[ep->n_toc - 1].path : parent_path;
+        ncx_add(ep, from, s, p->first_child, me);
+    }
+}
+
+/* The NCX at `path` (bytes[0, n)) read into ep->toc as read_toc's tree
+ * walk would, from libxml2's SAX events.  False when it gave up (nothing
+ * added): read the tree. */
+static bool read_ncx_sax(struct epub *ep, const char *path, const char *bytes, size_t n)
+{
+    if (n > INT32_MAX || epub_slow())
+        return false;
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
+    if (!ctxt)
+        return false;
+    struct ncx_sax *s = xcalloc(1, sizeof *s);
+    s->first_top = -1;
+    s->last_child[0] = -1;
+    xmlSAXHandler *h = ctxt->sax;
+    h->startElementNs = ncx_start;
+    h->endElementNs = ncx_end;
+    h->characters = ncx_text;
+    h->ignorableWhitespace = ncx_text;
+    h->cdataBlock = ncx_cdata;
+    h->reference = ncx_reference;
+    h->entityDecl = ncx_entity_decl;
+    h->comment = ncx_comment;
+    h->processingInstruction = ncx_pi;
+    ctxt->_private = s;
+    xmlCtxtUseOptions(ctxt, XML_OPTS);
+    xmlParseDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    while (!s->bail && s->depth > 0)
+        ncx_on_end(s);
+    bool ok = !s->bail;
+    if (ok && doc)
+        ncx_add(ep, path, s, s->first_top, NULL);
+    for (size_t i = 0; i < s->n_pts; i++) {
+        buf_free(&s->pts[i].text);
+        free(s->pts[i].src);
+    }
+    free(s->pts);
+    free(s);
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return ok;
+}
+
 /* ---- the OPF's manifest and spine read as a stream ----------------------
  * The OPF is built as a tree (its metadata and guide are read from it),
  * but for the manifest's items and the spine's itemrefs, 6,000 of them in
@@ -1895,7 +2167,7 @@ static bool read_toc(struct epub *ep, char **err)
             return false;
         if (r == 0)
             continue;
-        if (t == 0 && read_nav_sax(ep, path, bytes, n)) {
+        if (t == 0 ? read_nav_sax(ep, path, bytes, n) : read_ncx_sax(ep, path, bytes, n)) {
             free(bytes);
             continue;
         }

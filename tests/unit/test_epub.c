@@ -1501,6 +1501,39 @@ static void test_fast_xml(void)
          "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
          "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine></package>",
          0, "?", "?"},
+        {"an NCX (EPUB 2)",
+         "<?xml version=\"1.0\"?><ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">"
+         "<head/><docTitle><text>Book</text></docTitle><navMap>"
+         "<navPoint id=\"p1\" playOrder=\"1\"><navLabel><text>N &amp; One</text></navLabel>"
+         "<content src=\"a.xhtml\"/></navPoint>"
+         "<navPoint id=\"p2\"><navLabel><text>Two<!-- x --> <![CDATA[too]]></text><text>not this</text>"
+         "</navLabel><content src=\"c.xhtml\"/><content src=\"b.xhtml\"/>"
+         "<navPoint id=\"p2a\"><navLabel><text>Two, part</text></navLabel><content src=\"b.xhtml#x\"/>"
+         "</navPoint></navPoint>"
+         "<navPoint id=\"p3\"><navPoint id=\"p3a\"><navLabel><text>Label from inside</text></navLabel>"
+         "<content src=\"a.xhtml#mid\"/></navPoint><content src=\"c.xhtml\"/></navPoint>"
+         "</navMap><navMap><navPoint><navLabel><text>Second map</text></navLabel><content src=\"a.xhtml\"/>"
+         "</navPoint></navMap></ncx>",
+         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\"><metadata "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Ncx</dc:title></metadata><manifest>"
+         "<item id=\"ncx\" href=\"nav.xhtml\" media-type=\"application/x-dtbncx+xml\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine toc=\"ncx\"><itemref idref=\"a\"/><itemref idref=\"b\"/><itemref idref=\"c\"/></spine></package>",
+         4, "N & One", "Label from inside"},
+        {"an NCX libxml2 recovers (an unclosed navPoint, a bad attribute)",
+         "<?xml version=\"1.0\"?><ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\"><navMap>"
+         "<navPoint><navLabel><text>R1</text></navLabel><content src=\"a.xhtml\"/>"
+         "<navPoint><navLabel><text>R2</text></navLabel><content src=b.xhtml\"/></navPoint>"
+         "<navPoint><navLabel><text>R3</text></navLabel><content src=\"c.xhtml\"/>",
+         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\"><metadata/>"
+         "<manifest><item id=\"ncx\" href=\"nav.xhtml\" media-type=\"application/x-dtbncx+xml\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine toc=\"ncx\"><itemref idref=\"a\"/><itemref idref=\"b\"/><itemref idref=\"c\"/></spine></package>",
+         0, "?", "?"},
         {"white space in an attribute, an empty one",
          NAVDOC("<nav epub:type=\"toc\" class=\"\"><ol><li><a href=\"a.xhtml\n\">Ws</a></li>"
                 "<li><a href=\"b.xhtml\">Wb</a></li><li><a href=\"c.xhtml\">Wc</a></li></ol></nav>"),
