@@ -1270,6 +1270,20 @@ static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int d
 
 #define NAV_SAX_DEPTH 200
 
+struct attr_view;
+
+/* What the nav's and the NCX's SAX readings share, first in each one's
+ * state (the parser context's _private): libxml2's events go through the
+ * toc_* handlers below to these. */
+struct toc_sax {
+    bool bail;           /* gave up: the tree is read instead */
+    int depth;           /* open elements */
+    bool text_run;       /* the last event was text (one tree node) */
+    void (*start)(void *s, const char *ln, size_t ll, const struct attr_view *v);
+    void (*end)(void *s);
+    void (*text)(void *s, const char *ch, size_t len);
+};
+
 /* What an open element is to one TOC candidate's reading. */
 enum nav_role { NR_NONE, NR_NAV, NR_LIST, NR_LI, NR_A };
 
@@ -1295,11 +1309,9 @@ struct nav_cand {
 };
 
 struct nav_sax {
+    struct toc_sax t;
     struct epub *ep;
     const char *from;
-    bool bail;
-    int depth;           /* open elements */
-    bool text_run;       /* the last event was text (one tree node) */
     struct nav_cand c[2];   /* 0: the first nav; 1: the first toc nav */
     /* landmarks (find_landmarks/read_landmarks): per depth, 0 plain,
        1 inside a landmarks nav, 2 not looked into */
@@ -1372,7 +1384,7 @@ static char *collapse_ws(struct arena *ar, const char *raw, size_t len)
 static void cand_start(struct nav_sax *s, struct nav_cand *c, const char *ln, size_t ll,
                        const struct attr_view *v)
 {
-    int d = s->depth;   /* the new element's depth (parent at d - 1) */
+    int d = s->t.depth;   /* the new element's depth (parent at d - 1) */
     struct nav_frame *p = &c->fr[d - 1], *f = &c->fr[d];
     memset(f, 0, sizeof *f);
     f->role = NR_NONE;
@@ -1382,7 +1394,7 @@ static void cand_start(struct nav_sax *s, struct nav_cand *c, const char *ln, si
     } else if (p->role == NR_LIST && name_is(ln, ll, "li")) {
         *f = (struct nav_frame){NR_LI, p->ld, p->parent, p->parent, NULL};
     } else if (p->role == NR_LI && name_is(ln, ll, "a")) {
-        *f = (struct nav_frame){NR_A, p->ld, p->parent, -1, view_attr(&s->bail, v, "href")};
+        *f = (struct nav_frame){NR_A, p->ld, p->parent, -1, view_attr(&s->t.bail, v, "href")};
         c->a_depth = d;
         c->label.len = 0;
         c->label_stop = false;
@@ -1412,17 +1424,17 @@ static void cand_end_a(struct nav_sax *s, struct nav_cand *c, int d)
     }
 }
 
-static void nav_on_start(struct nav_sax *s, const char *ln, size_t ll,
-                         const struct attr_view *v)
+static void nav_on_start(void *u, const char *ln, size_t ll, const struct attr_view *v)
 {
-    s->text_run = false;
-    if (s->bail)
+    struct nav_sax *s = u;
+    s->t.text_run = false;
+    if (s->t.bail)
         return;
-    if (++s->depth > NAV_SAX_DEPTH) {
-        s->bail = true;
+    if (++s->t.depth > NAV_SAX_DEPTH) {
+        s->t.bail = true;
         return;
     }
-    int d = s->depth;
+    int d = s->t.depth;
     /* the root itself is never the nav (the tree walks start below it) */
     bool nav = d > 1 && name_is(ln, ll, "nav");
     /* the TOC candidates */
@@ -1431,7 +1443,7 @@ static void nav_on_start(struct nav_sax *s, const char *ln, size_t ll,
         s->c[0].nav_depth = d;
     }
     if (nav && !s->c[1].on) {
-        char *t = view_attr(&s->bail, v, "type");
+        char *t = view_attr(&s->t.bail, v, "type");
         if (t && has_word(t, "toc")) {
             s->c[1].on = true;
             s->c[1].nav_depth = d;
@@ -1458,8 +1470,8 @@ static void nav_on_start(struct nav_sax *s, const char *ln, size_t ll,
     } else if (pl == 1) {
         if (name_is(ln, ll, "a")) {
             s->lm[d] = 2;
-            char *t = view_attr(&s->bail, v, "type");
-            char *href = view_attr(&s->bail, v, "href");
+            char *t = view_attr(&s->t.bail, v, "type");
+            char *href = view_attr(&s->t.bail, v, "href");
             if (t && href &&
                 (has_word(t, "backmatter") || has_word(t, "rearnotes") || has_word(t, "colophon"))) {
                 char *frag;
@@ -1478,18 +1490,19 @@ static void nav_on_start(struct nav_sax *s, const char *ln, size_t ll,
             s->lm[d] = 1;
         }
     } else if (nav) {
-        char *t = view_attr(&s->bail, v, "type");
+        char *t = view_attr(&s->t.bail, v, "type");
         s->lm[d] = t && has_word(t, "landmarks") ? 1 : 2;
         free(t);
     }
 }
 
-static void nav_on_end(struct nav_sax *s)
+static void nav_on_end(void *u)
 {
-    s->text_run = false;
-    if (s->bail || s->depth <= 0)
+    struct nav_sax *s = u;
+    s->t.text_run = false;
+    if (s->t.bail || s->t.depth <= 0)
         return;
-    int d = s->depth;
+    int d = s->t.depth;
     for (int k = 0; k < 2; k++) {
         struct nav_cand *c = &s->c[k];
         if (!c->on || c->done)
@@ -1499,18 +1512,19 @@ static void nav_on_end(struct nav_sax *s)
         else if (c->fr[d].role == NR_A)
             cand_end_a(s, c, d);
     }
-    s->depth--;
+    s->t.depth--;
 }
 
-static void nav_on_text(struct nav_sax *s, const char *ch, size_t len)
+static void nav_on_text(void *u, const char *ch, size_t len)
 {
-    bool cont = s->text_run;   /* the same text node as the last chunk */
-    s->text_run = true;
-    if (s->bail)
+    struct nav_sax *s = u;
+    bool cont = s->t.text_run;   /* the same text node as the last chunk */
+    s->t.text_run = true;
+    if (s->t.bail)
         return;
     for (int k = 0; k < 2; k++) {
         struct nav_cand *c = &s->c[k];
-        if (!c->on || c->done || c->a_depth < 0 || s->depth - c->a_depth > 64)
+        if (!c->on || c->done || c->a_depth < 0 || s->t.depth - c->a_depth > 64)
             continue;
         /* text_walk: a node starts only while the text is under 1 MiB */
         if (!cont && c->label.len > ((size_t)1 << 20))
@@ -1520,88 +1534,119 @@ static void nav_on_text(struct nav_sax *s, const char *ch, size_t len)
     }
 }
 
-/* libxml2's SAX2 events, to the above.  Recovering, libxml2 may abandon
+/* libxml2's SAX2 events, to a toc_sax.  Recovering, libxml2 may abandon
  * a start tag it could not finish (its node made, then popped, with no
  * end event): each event first closes what libxml2's element stack
  * (nameNr) no longer holds, as the tree has it: ended there, empty. */
-static void nav_sync(void *ctx)
+static void toc_sync(void *ctx)
 {
     xmlParserCtxtPtr ctxt = ctx;
-    struct nav_sax *s = ctxt->_private;
-    while (!s->bail && s->depth > ctxt->nameNr)
-        nav_on_end(s);
+    struct toc_sax *t = ctxt->_private;
+    while (!t->bail && t->depth > ctxt->nameNr)
+        t->end(t);
 }
 
-static void nav_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
+static void toc_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
                       int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
 {
     (void)nb_ns, (void)ns, (void)nb_def;
-    nav_sync(ctx);
+    toc_sync(ctx);
+    struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
     struct attr_view v = {attrs, nb};
     /* an undeclared prefix stays in the tree's name ("p:nav"): no name
        read here has a colon */
     if (prefix && !uri)
         ln = (const xmlChar *)":";
-    nav_on_start(((xmlParserCtxtPtr)ctx)->_private, (const char *)ln, strlen((const char *)ln),
-                 &v);
+    t->start(t, (const char *)ln, strlen((const char *)ln), &v);
 }
 
-static void nav_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
+static void toc_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)ln, (void)prefix, (void)uri;
-    nav_sync(ctx);
-    nav_on_end(((xmlParserCtxtPtr)ctx)->_private);
+    toc_sync(ctx);
+    struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
+    t->end(t);
 }
 
-static void nav_text(void *ctx, const xmlChar *ch, int len)
+static void toc_text(void *ctx, const xmlChar *ch, int len)
 {
-    nav_sync(ctx);
-    nav_on_text(((xmlParserCtxtPtr)ctx)->_private, (const char *)ch, (size_t)len);
+    toc_sync(ctx);
+    struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
+    t->text(t, (const char *)ch, (size_t)len);
 }
 
 /* a node of its own (CDATA, a reference, a comment, a PI): the text
  * after it is another node */
-static void nav_node(struct nav_sax *s)
+static void toc_node(void *ctx)
 {
-    s->text_run = false;
+    toc_sync(ctx);
+    ((struct toc_sax *)((xmlParserCtxtPtr)ctx)->_private)->text_run = false;
 }
 
-static void nav_cdata(void *ctx, const xmlChar *ch, int len)
+static void toc_cdata(void *ctx, const xmlChar *ch, int len)
 {
-    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    nav_sync(ctx);
-    nav_node(s);
-    nav_on_text(s, (const char *)ch, (size_t)len);
-    nav_node(s);
+    struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
+    toc_node(ctx);
+    t->text(t, (const char *)ch, (size_t)len);
+    toc_node(ctx);
 }
 
-static void nav_reference(void *ctx, const xmlChar *name)
+static void toc_reference(void *ctx, const xmlChar *name)
 {
     (void)name;   /* an undeclared entity: text_walk shows nothing of it */
-    nav_sync(ctx);
-    nav_node(((xmlParserCtxtPtr)ctx)->_private);
+    toc_node(ctx);
 }
 
-static void nav_comment(void *ctx, const xmlChar *text)
+static void toc_comment(void *ctx, const xmlChar *text)
 {
     (void)text;
-    nav_sync(ctx);
-    nav_node(((xmlParserCtxtPtr)ctx)->_private);
+    toc_node(ctx);
 }
 
-static void nav_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+static void toc_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 {
     (void)target, (void)data;
-    nav_sync(ctx);
-    nav_node(((xmlParserCtxtPtr)ctx)->_private);
+    toc_node(ctx);
 }
 
-static void nav_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+static void toc_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
                             const xmlChar *sys, xmlChar *content)
 {
     (void)name, (void)type, (void)pub, (void)sys, (void)content;
-    struct nav_sax *s = ((xmlParserCtxtPtr)ctx)->_private;
-    s->bail = true;   /* declared entities: the tree's rules */
+    ((struct toc_sax *)((xmlParserCtxtPtr)ctx)->_private)->bail = true;   /* the tree's rules */
+}
+
+/* bytes[0, n) parsed by libxml2 (recovering, as xml_parse) with its
+ * events to t; what is still open at the end (a truncated document) is
+ * closed, as the tree holds it.  The document (or NULL: none; the tree
+ * walk reads nothing then) is returned to be freed; t->bail when t gave
+ * up. */
+static xmlDocPtr toc_parse(const char *bytes, size_t n, struct toc_sax *t)
+{
+    xmlParserCtxtPtr ctxt = n <= INT32_MAX ? xmlCreateMemoryParserCtxt(bytes, (int)n) : NULL;
+    if (!ctxt) {
+        t->bail = true;
+        return NULL;
+    }
+    xmlSAXHandler *h = ctxt->sax;
+    h->startElementNs = toc_start;
+    h->endElementNs = toc_end;
+    h->characters = toc_text;
+    h->ignorableWhitespace = toc_text;
+    h->cdataBlock = toc_cdata;
+    h->reference = toc_reference;
+    h->entityDecl = toc_entity_decl;
+    h->comment = toc_comment;
+    h->processingInstruction = toc_pi;
+    ctxt->_private = t;
+    xmlCtxtUseOptions(ctxt, XML_OPTS);
+    xmlParseDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;   /* recovering: kept as xmlReadMemory keeps it */
+    ctxt->myDoc = NULL;
+    xmlFreeParserCtxt(ctxt);
+    while (!t->bail && t->depth > 0)
+        t->end(t);
+    return doc;
 }
 
 static void cand_free(struct nav_cand *c)
@@ -1615,6 +1660,9 @@ static void cand_free(struct nav_cand *c)
 static struct nav_sax *nav_state(struct epub *ep, const char *path)
 {
     struct nav_sax *s = xcalloc(1, sizeof *s);
+    s->t.start = nav_on_start;
+    s->t.end = nav_on_end;
+    s->t.text = nav_on_text;
     s->ep = ep;
     s->from = path;
     s->c[0].a_depth = s->c[1].a_depth = -1;
@@ -1658,37 +1706,14 @@ static bool epub_slow(void)
  * False when it gave up (nothing added): read the tree. */
 static bool read_nav_sax(struct epub *ep, const char *path, const char *bytes, size_t n)
 {
-    if (n > INT32_MAX || epub_slow())
+    if (epub_slow())
         return false;
     size_t marks_before = ep->n_marks;
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
-    if (!ctxt)
-        return false;
     struct nav_sax *s = nav_state(ep, path);
-    xmlSAXHandler *h = ctxt->sax;
-    h->startElementNs = nav_start;
-    h->endElementNs = nav_end;
-    h->characters = nav_text;
-    h->ignorableWhitespace = nav_text;
-    h->cdataBlock = nav_cdata;
-    h->reference = nav_reference;
-    h->entityDecl = nav_entity_decl;
-    h->comment = nav_comment;
-    h->processingInstruction = nav_pi;
-    ctxt->_private = s;
-    xmlCtxtUseOptions(ctxt, XML_OPTS);
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;   /* recovering: kept as xmlReadMemory keeps it */
-    ctxt->myDoc = NULL;
-    /* what is still open at the end (recovering from a truncated document)
-       is in the tree with what it holds: closed here */
-    while (!s->bail && s->depth > 0)
-        nav_on_end(s);
-    /* no document at all: the tree walk would have read nothing */
-    bool ok = !s->bail;
+    xmlDocPtr doc = toc_parse(bytes, n, &s->t);
+    bool ok = !s->t.bail;
     nav_state_end(s, ok && doc, marks_before);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return ok;
 }
 
@@ -1715,9 +1740,7 @@ struct ncx_point {
 };
 
 struct ncx_sax {
-    bool bail;
-    int depth;            /* open elements */
-    bool text_run;        /* the last event was text (one tree node) */
+    struct toc_sax t;
     int map_depth;        /* the navMap's depth: 0 not met, -1 closed */
     struct ncx_point *pts;
     size_t n_pts, cap_pts;
@@ -1730,17 +1753,17 @@ struct ncx_sax {
     long first_top;       /* the map's first kept point */
 };
 
-static void ncx_on_start(struct ncx_sax *s, const char *ln, size_t ll,
-                         const struct attr_view *v)
+static void ncx_on_start(void *u, const char *ln, size_t ll, const struct attr_view *v)
 {
-    s->text_run = false;
-    if (s->bail)
+    struct ncx_sax *s = u;
+    s->t.text_run = false;
+    if (s->t.bail)
         return;
-    if (++s->depth > NAV_SAX_DEPTH) {
-        s->bail = true;
+    if (++s->t.depth > NAV_SAX_DEPTH) {
+        s->t.bail = true;
         return;
     }
-    int d = s->depth;
+    int d = s->t.depth;
     s->open[d] = -1;
     if (s->map_depth == 0 && name_is(ln, ll, "navMap")) {
         s->map_depth = d;
@@ -1789,16 +1812,17 @@ static void ncx_on_start(struct ncx_sax *s, const char *ln, size_t ll,
     } else if (par >= 0 && name_is(ln, ll, "content")) {
         struct ncx_point *p = &s->pts[par];
         free(p->src);
-        p->src = view_attr(&s->bail, v, "src");
+        p->src = view_attr(&s->t.bail, v, "src");
     }
 }
 
-static void ncx_on_end(struct ncx_sax *s)
+static void ncx_on_end(void *u)
 {
-    s->text_run = false;
-    if (s->bail || s->depth <= 0)
+    struct ncx_sax *s = u;
+    s->t.text_run = false;
+    if (s->t.bail || s->t.depth <= 0)
         return;
-    int d = s->depth;
+    int d = s->t.depth;
     if (d == s->map_depth)
         s->map_depth = -1;
     for (int k = 0; k < s->n_open; k++) {
@@ -1810,96 +1834,25 @@ static void ncx_on_end(struct ncx_sax *s)
     }
     if (s->n_open && s->pts[s->ostack[s->n_open - 1]].el_depth == d)
         s->n_open--;   /* a kept point closes */
-    s->depth--;
+    s->t.depth--;
 }
 
-static void ncx_on_text(struct ncx_sax *s, const char *ch, size_t len)
+static void ncx_on_text(void *u, const char *ch, size_t len)
 {
-    bool cont = s->text_run;
-    s->text_run = true;
-    if (s->bail)
+    struct ncx_sax *s = u;
+    bool cont = s->t.text_run;
+    s->t.text_run = true;
+    if (s->t.bail)
         return;
     for (int k = 0; k < s->n_open; k++) {
         struct ncx_point *p = &s->pts[s->ostack[k]];
-        if (p->text_depth <= 0 || s->depth - p->text_depth > 64)
+        if (p->text_depth <= 0 || s->t.depth - p->text_depth > 64)
             continue;
         if (!cont && p->text.len > ((size_t)1 << 20))
             p->text_stop = true;
         if (!p->text_stop)
             buf_add(&p->text, ch, len);
     }
-}
-
-static void ncx_sync(void *ctx)
-{
-    xmlParserCtxtPtr ctxt = ctx;
-    struct ncx_sax *s = ctxt->_private;
-    while (!s->bail && s->depth > ctxt->nameNr)
-        ncx_on_end(s);
-}
-
-static void ncx_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
-                      int nb_ns, const xmlChar **ns, int nb, int nb_def, const xmlChar **attrs)
-{
-    (void)nb_ns, (void)ns, (void)nb_def;
-    ncx_sync(ctx);
-    struct attr_view v = {attrs, nb};
-    if (prefix && !uri)
-        ln = (const xmlChar *)":";   /* "p:navPoint" is none */
-    ncx_on_start(((xmlParserCtxtPtr)ctx)->_private, (const char *)ln, strlen((const char *)ln),
-                 &v);
-}
-
-static void ncx_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
-{
-    (void)ln, (void)prefix, (void)uri;
-    ncx_sync(ctx);
-    ncx_on_end(((xmlParserCtxtPtr)ctx)->_private);
-}
-
-static void ncx_text(void *ctx, const xmlChar *ch, int len)
-{
-    ncx_sync(ctx);
-    ncx_on_text(((xmlParserCtxtPtr)ctx)->_private, (const char *)ch, (size_t)len);
-}
-
-/* a node of its own: the text after it is another node */
-static void ncx_node(void *ctx)
-{
-    ncx_sync(ctx);
-    ((struct ncx_sax *)((xmlParserCtxtPtr)ctx)->_private)->text_run = false;
-}
-
-static void ncx_cdata(void *ctx, const xmlChar *ch, int len)
-{
-    ncx_node(ctx);
-    ncx_on_text(((xmlParserCtxtPtr)ctx)->_private, (const char *)ch, (size_t)len);
-    ncx_node(ctx);
-}
-
-static void ncx_reference(void *ctx, const xmlChar *name)
-{
-    (void)name;   /* an undeclared entity: nothing */
-    ncx_node(ctx);
-}
-
-static void ncx_comment(void *ctx, const xmlChar *text)
-{
-    (void)text;
-    ncx_node(ctx);
-}
-
-static void ncx_pi(void *ctx, const xmlChar *target, const xmlChar *data)
-{
-    (void)target, (void)data;
-    ncx_node(ctx);
-}
-
-static void ncx_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
-                            const xmlChar *sys, xmlChar *content)
-{
-    (void)name, (void)type, (void)pub, (void)sys, (void)content;
-    ((struct ncx_sax *)((xmlParserCtxtPtr)ctx)->_private)->bail = true;
 }
 
 /* read_ncx_points over the points kept from `first` on (siblings in
@@ -1925,32 +1878,16 @@ static void ncx_add(struct epub *ep, const char *from, const struct ncx_sax *s, 
  * added): read the tree. */
 static bool read_ncx_sax(struct epub *ep, const char *path, const char *bytes, size_t n)
 {
-    if (n > INT32_MAX || epub_slow())
-        return false;
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
-    if (!ctxt)
+    if (epub_slow())
         return false;
     struct ncx_sax *s = xcalloc(1, sizeof *s);
+    s->t.start = ncx_on_start;
+    s->t.end = ncx_on_end;
+    s->t.text = ncx_on_text;
     s->first_top = -1;
     s->last_child[0] = -1;
-    xmlSAXHandler *h = ctxt->sax;
-    h->startElementNs = ncx_start;
-    h->endElementNs = ncx_end;
-    h->characters = ncx_text;
-    h->ignorableWhitespace = ncx_text;
-    h->cdataBlock = ncx_cdata;
-    h->reference = ncx_reference;
-    h->entityDecl = ncx_entity_decl;
-    h->comment = ncx_comment;
-    h->processingInstruction = ncx_pi;
-    ctxt->_private = s;
-    xmlCtxtUseOptions(ctxt, XML_OPTS);
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    while (!s->bail && s->depth > 0)
-        ncx_on_end(s);
-    bool ok = !s->bail;
+    xmlDocPtr doc = toc_parse(bytes, n, &s->t);
+    bool ok = !s->t.bail;
     if (ok && doc)
         ncx_add(ep, path, s, s->first_top, NULL);
     for (size_t i = 0; i < s->n_pts; i++) {
@@ -1960,7 +1897,6 @@ static bool read_ncx_sax(struct epub *ep, const char *path, const char *bytes, s
     free(s->pts);
     free(s);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return ok;
 }
 
