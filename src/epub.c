@@ -1693,11 +1693,11 @@ static void nav_state_end(struct nav_sax *s, bool take, size_t marks_before)
     free(s);
 }
 
-/* QUIRE_EPUB_SLOW=1 (tests): the OPF and the nav through libxml2's tree
- * only, to compare the fast readings with. */
+/* QUIRE_TEST_EPUB_TREE=1 (tests): the OPF, the nav and the NCX through
+ * libxml2's tree only, to compare the SAX readings with. */
 static bool epub_slow(void)
 {
-    const char *v = getenv("QUIRE_EPUB_SLOW");
+    const char *v = getenv("QUIRE_TEST_EPUB_TREE");
     return v && *v == '1';
 }
 

@@ -17,7 +17,7 @@
  * Seeds: tests/fuzz/corpus/epub (bundles) and tests/data/epub (.epub).
  *
  * Every input is read twice: as quire reads it, and with
- * QUIRE_EPUB_SLOW=1 (the OPF and the nav through libxml2's tree only);
+ * QUIRE_TEST_EPUB_TREE=1 (the OPF and the nav through libxml2's tree only);
  * the two conversions must be the same byte for byte (epub.c's fast
  * readings stand in for the tree only where they read it the same). */
 #include "ebook.h"
@@ -178,9 +178,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz_epub: %s\n", ok ? "accepted" : "refused");
     struct ebook slow;
     char *serr = NULL;
-    setenv("QUIRE_EPUB_SLOW", "1", 1);
+    setenv("QUIRE_TEST_EPUB_TREE", "1", 1);
     bool sok = ebook_read_bytes("fuzz.epub", EBOOK_EPUB, copy, len, &slow, &serr);
-    unsetenv("QUIRE_EPUB_SLOW");
+    unsetenv("QUIRE_TEST_EPUB_TREE");
     if (!same(ok, &eb, err, sok, &slow, serr))
         abort();
     if (sok)

@@ -118,7 +118,7 @@ static char *dump(bool ok, const struct ebook *eb, const char *err)
 static int slow_same, slow_differ;
 
 /* The fast readings of the nav and the OPF (epub.c's SAX
- * readers) against libxml2's tree (QUIRE_EPUB_SLOW=1) on the same bytes:
+ * readers) against libxml2's tree (QUIRE_TEST_EPUB_TREE=1) on the same bytes:
  * the same conversion, byte for byte, or the same error.  Counted; a
  * difference is reported by what. */
 static void check_slow(const char *what, const unsigned char *z, size_t n, bool ok,
@@ -126,9 +126,9 @@ static void check_slow(const char *what, const unsigned char *z, size_t n, bool 
 {
     struct ebook slow;
     char *serr = NULL;
-    setenv("QUIRE_EPUB_SLOW", "1", 1);
+    setenv("QUIRE_TEST_EPUB_TREE", "1", 1);
     bool sok = ebook_read_bytes("test.epub", EBOOK_EPUB, z, n, &slow, &serr);
-    unsetenv("QUIRE_EPUB_SLOW");
+    unsetenv("QUIRE_TEST_EPUB_TREE");
     char *a = dump(ok, eb, err), *b = dump(sok, &slow, serr);
     if (strcmp(a, b) == 0) {
         slow_same++;
