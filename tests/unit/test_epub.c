@@ -86,10 +86,78 @@ static unsigned char *mkzip(const struct zfile *files, size_t n, size_t *len)
     "xmlns:epub=\"http://www.idpf.org/2007/ops\"><head><title>t</title></head><body>" body     \
     "</body></html>"
 
+/* Everything a conversion gives, as one string to compare (malloc'd). */
+static char *dump(bool ok, const struct ebook *eb, const char *err)
+{
+    struct buf b = {0};
+    if (!ok) {
+        buf_printf(&b, "error %s", err ? err : "?");
+        return b.data;
+    }
+    const struct parse_meta *m = &eb->pr.meta;
+    buf_printf(&b, "%s|%s|%s|%zu|%s|%s|%g|%s|%s|%s|%s|%s|%s|%zu\n", eb->format ? eb->format : "",
+               eb->pr.title ? eb->pr.title : "", eb->pr.author ? eb->pr.author : "", eb->pr.body,
+               m->series ? m->series : "", m->summary ? m->summary : "", m->series_index,
+               m->rating ? m->rating : "", m->status ? m->status : "",
+               m->source_url ? m->source_url : "", m->language ? m->language : "",
+               m->published ? m->published : "", m->updated ? m->updated : "", m->n_tags);
+    for (size_t i = 0; i < m->n_tags; i++)
+        buf_printf(&b, "tag %s\n", m->tags[i]);
+    for (size_t i = 0; i < eb->pr.n_ch; i++) {
+        const struct parse_chapter *c = &eb->pr.ch[i];
+        buf_printf(&b, "ch %zu %zu %zu %zu %zu %d %s\n", c->start, c->front_end, c->body, c->back,
+                   c->end, c->number, c->title ? c->title : "(none)");
+    }
+    for (size_t i = 0; i < eb->n_blocks; i++)
+        buf_printf(&b, "b %zu %zu %u %u\n", eb->blocks[i].off, eb->blocks[i].end,
+                   eb->blocks[i].kind, eb->blocks[i].flags);
+    buf_add(&b, eb->text, eb->len);
+    return b.data;
+}
+
+static int slow_same, slow_differ;
+
+/* The fast readings of the nav and the OPF (epub.c's SAX
+ * readers) against libxml2's tree (QUIRE_TEST_EPUB_TREE=1) on the same bytes:
+ * the same conversion, byte for byte, or the same error.  Counted; a
+ * difference is reported by what. */
+static void check_slow(const char *what, const unsigned char *z, size_t n, bool ok,
+                       const struct ebook *eb, const char *err)
+{
+    struct ebook slow;
+    char *serr = NULL;
+    setenv("QUIRE_TEST_EPUB_TREE", "1", 1);
+    bool sok = ebook_read_bytes("test.epub", EBOOK_EPUB, z, n, &slow, &serr);
+    unsetenv("QUIRE_TEST_EPUB_TREE");
+    char *a = dump(ok, eb, err), *b = dump(sok, &slow, serr);
+    if (strcmp(a, b) == 0) {
+        slow_same++;
+    } else {
+        slow_differ++;
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: the fast nav/OPF reading equals libxml2's tree", what);
+        CHECK(msg, false);
+        if (getenv("TEST_EPUB_DIFF")) {
+            FILE *fa = fopen("/tmp/ce/diff-fast", "w"), *fb = fopen("/tmp/ce/diff-slow", "w");
+            fputs(a, fa);
+            fputs(b, fb);
+            fclose(fa);
+            fclose(fb);
+        }
+    }
+    free(a);
+    free(b);
+    free(serr);
+    if (sok)
+        ebook_free(&slow);
+}
+
 static bool read_epub(const unsigned char *z, size_t n, struct ebook *eb, char **err)
 {
     *err = NULL;
-    return ebook_read_bytes("test.epub", EBOOK_EPUB, z, n, eb, err);
+    bool ok = ebook_read_bytes("test.epub", EBOOK_EPUB, z, n, eb, err);
+    check_slow("an EPUB of the tests", z, n, ok, eb, *err);
+    return ok;
 }
 
 static bool read_files(const struct zfile *f, size_t n, struct ebook *eb, char **err)
@@ -829,6 +897,12 @@ static bool read_path(const char *path, enum ebook_format f, struct ebook *eb)
     bool ok = ebook_read_file(path, f, eb, &err);
     if (!ok)
         fprintf(stderr, "%s: %s\n", path, err ? err : "?");
+    size_t len;
+    char *e = NULL, *bytes = f == EBOOK_EPUB ? read_file(path, &len, &e) : NULL;
+    if (bytes)
+        check_slow(path, (const unsigned char *)bytes, len, ok, eb, err);
+    free(bytes);
+    free(e);
     free(err);
     return ok;
 }
@@ -1315,6 +1389,210 @@ static void test_heads(void)
     buf_free(&spine);
 }
 
+/* ---- the nav and the OPF read fast: the same as libxml2's tree ---- */
+
+/* An EPUB of three chapter documents with this nav and OPF manifest and
+ * spine text (%s: the nav's body; the OPF's manifest items are fixed). */
+static bool read_navopf(const char *nav, const char *opf_extra, struct ebook *eb, char **err)
+{
+    struct buf opf = {0};
+    if (opf_extra && strncmp(opf_extra, "<?xml", 5) == 0)   /* a whole OPF */
+        buf_adds(&opf, opf_extra);
+    else
+        buf_printf(&opf,
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" "
+               "version=\"3.0\"><metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+               "<dc:title>Navs</dc:title><dc:creator>Ann Nav</dc:creator></metadata>%s</package>",
+               opf_extra ? opf_extra
+                         : "<manifest>\n<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+                           "properties=\"nav\"/>\n<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+                           "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/>"
+                           "<item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+                           "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/><itemref idref=\"c\"/></spine>");
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("content.opf"),
+        {"content.opf", opf.data, 0, false},
+        {"nav.xhtml", nav, 0, false},
+        {"a.xhtml", XHTML("<h1>A</h1><p>Alpha words here.</p><p id=\"mid\">Alpha middle.</p>"), 0, false},
+        {"b.xhtml", XHTML("<h1>B</h1><p>Beta words here.</p>"), 0, false},
+        {"c.xhtml", XHTML("<h1>C</h1><p>Gamma words here.</p><p id=\"end\">Gamma end notes.</p>"), 0, false},
+    };
+    bool ok = read_files(f, sizeof f / sizeof *f, eb, err);
+    buf_free(&opf);
+    return ok;
+}
+
+#define NAVDOC(body)                                                                             \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "     \
+    "xmlns:epub=\"http://www.idpf.org/2007/ops\"><head><title>n</title></head><body>" body       \
+    "</body></html>"
+
+static void test_fast_xml(void)
+{
+    static const struct {
+        const char *what, *nav, *opf;
+        size_t n_ch;
+        const char *t0, *t1;
+    } cases[] = {
+        {"plain", NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">First</a></li>"
+                         "<li><a href=\"b.xhtml\">Second</a></li><li><a href=\"c.xhtml\">Third</a></li></ol></nav>"),
+         NULL, 3, "First", "Second"},
+        {"references, CDATA, a comment and markup in labels",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\"> Fish &amp; <![CDATA[Chips <x>]]>"
+                "<!-- no --> &#233;&#x2014;<span>end</span>\n</a></li>"
+                "<li><a href=\"b.xhtml\">B&lt;b&gt;</a></li><li><a href=\"c.xhtml\">C</a></li></ol></nav>"),
+         NULL, 3, "Fish & Chips <x> \xc3\xa9\xe2\x80\x94" "end", "B<b>"},
+        {"a first nav that is not the toc, then the toc, then landmarks",
+         NAVDOC("<nav><ol><li><a href=\"c.xhtml\">Wrong</a></li></ol></nav>"
+                "<section><nav epub:type=\"toc\"><h1>Contents</h1><ul><li><a href=\"a.xhtml\">One</a>"
+                "<ol><li><a href=\"a.xhtml#mid\">One, part</a></li></ol></li>"
+                "<li><span>no link</span><ol><li><a href=\"b.xhtml\">Two</a></li></ol></li>"
+                "<li><a href=\"c.xhtml\">Three</a></li></ul></nav></section>"
+                "<nav epub:type=\"landmarks\"><ol><li><a epub:type=\"backmatter\" href=\"c.xhtml#end\">Notes</a>"
+                "</li></ol></nav>"),
+         NULL, 3, "One", "Two"},
+        {"no toc nav: the first nav", NAVDOC("<nav id=\"x\"><ol><li><a href=\"a.xhtml\">Un</a></li>"
+                                             "<li><a href=\"c.xhtml\">Trois</a></li></ol></nav>"),
+         NULL, 2, "Un", "Trois"},
+        {"a prefixed nav and attributes in single quotes",
+         "<?xml version='1.0'?><h:html xmlns:h='http://www.w3.org/1999/xhtml' "
+         "xmlns:e='http://www.idpf.org/2007/ops'><h:body><h:nav e:type='toc'><h:ol>"
+         "<h:li><h:a href='a.xhtml'>Pa</h:a></h:li><h:li><h:a href='b.xhtml'>Pb</h:a></h:li>"
+         "<h:li><h:a href='c.xhtml'>Pc</h:a></h:li></h:ol></h:nav></h:body></h:html>",
+         NULL, 3, "Pa", "Pb"},
+        {"an undeclared prefix", NAVDOC("<q:nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">X</a></li></ol></q:nav>"),
+         NULL, 3, "A", "B"},   /* "q:nav" is no nav: chapters from the headings */
+        {"an undeclared attribute prefix", NAVDOC("<nav q:type=\"toc\"><ol><li><a href=\"a.xhtml\">Q1</a></li>"
+                                                  "<li><a href=\"b.xhtml\">Q2</a></li></ol></nav>"),
+         NULL, 2, "Q1", "Q2"},
+        {"a reference in an href (libxml2's SAX reading)",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml#x&amp;y\">Amp</a></li>"
+                "<li><a href=\"b.xhtml\">Bee</a></li><li><a href=\"c.xhtml\">Cee</a></li></ol></nav>"),
+         NULL, 3, "Amp", "Bee"},
+        {"a declared entity (libxml2's tree)",
+         "<?xml version=\"1.0\"?><!DOCTYPE html [<!ENTITY nb \"N&#160;B\">]><html "
+         "xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"><body>"
+         "<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">&nb;</a></li><li><a href=\"b.xhtml\">Bb</a></li>"
+         "</ol></nav></body></html>",
+         NULL, 2, "N\xc2\xa0" "B", "Bb"},
+        {"ill-formed (libxml2 recovers)",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">Open<li><a href=\"b.xhtml\">Bad</a></ol>"),
+         NULL, 3, "?", "?"},
+        {"a start tag libxml2 abandons (no end event; the tree keeps it, empty)",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=.a.xhtml\">One</a></li><li><a href=\"b.xhtml#b\">Two</a>"
+                "<ol><li><a href=\"c.xhtml\">Three</a></li></ol></li></ol></nav>"),
+         NULL, 0, "?", "?"},
+        {"an item start tag libxml2 abandons",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">I1</a></li><li><a href=\"b.xhtml\">I2</a>"
+                "</li></ol></nav>"),
+         "<manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=application/xhtml+xml\"/>text<!-- c -->"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine>",
+         0, "?", "?"},
+        {"an OPF whose manifest is inside an unclosed dc:creator, an item with text",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">U1</a></li><li><a href=\"b.xhtml\">U2</a>"
+                "</li></ol></nav>"),
+         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Nested</dc:title><dc:creator>Ann <manifest>"
+         "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\">Inside</item>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine></package>",
+         0, "?", "?"},
+        {"an NCX (EPUB 2)",
+         "<?xml version=\"1.0\"?><ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">"
+         "<head/><docTitle><text>Book</text></docTitle><navMap>"
+         "<navPoint id=\"p1\" playOrder=\"1\"><navLabel><text>N &amp; One</text></navLabel>"
+         "<content src=\"a.xhtml\"/></navPoint>"
+         "<navPoint id=\"p2\"><navLabel><text>Two<!-- x --> <![CDATA[too]]></text><text>not this</text>"
+         "</navLabel><content src=\"c.xhtml\"/><content src=\"b.xhtml\"/>"
+         "<navPoint id=\"p2a\"><navLabel><text>Two, part</text></navLabel><content src=\"b.xhtml#x\"/>"
+         "</navPoint></navPoint>"
+         "<navPoint id=\"p3\"><navPoint id=\"p3a\"><navLabel><text>Label from inside</text></navLabel>"
+         "<content src=\"a.xhtml#mid\"/></navPoint><content src=\"c.xhtml\"/></navPoint>"
+         "</navMap><navMap><navPoint><navLabel><text>Second map</text></navLabel><content src=\"a.xhtml\"/>"
+         "</navPoint></navMap></ncx>",
+         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\"><metadata "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Ncx</dc:title></metadata><manifest>"
+         "<item id=\"ncx\" href=\"nav.xhtml\" media-type=\"application/x-dtbncx+xml\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine toc=\"ncx\"><itemref idref=\"a\"/><itemref idref=\"b\"/><itemref idref=\"c\"/></spine></package>",
+         4, "N & One", "Label from inside"},
+        {"an NCX libxml2 recovers (an unclosed navPoint, a bad attribute)",
+         "<?xml version=\"1.0\"?><ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\"><navMap>"
+         "<navPoint><navLabel><text>R1</text></navLabel><content src=\"a.xhtml\"/>"
+         "<navPoint><navLabel><text>R2</text></navLabel><content src=b.xhtml\"/></navPoint>"
+         "<navPoint><navLabel><text>R3</text></navLabel><content src=\"c.xhtml\"/>",
+         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\"><metadata/>"
+         "<manifest><item id=\"ncx\" href=\"nav.xhtml\" media-type=\"application/x-dtbncx+xml\"/>"
+         "<item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine toc=\"ncx\"><itemref idref=\"a\"/><itemref idref=\"b\"/><itemref idref=\"c\"/></spine></package>",
+         0, "?", "?"},
+        {"white space in an attribute, an empty one",
+         NAVDOC("<nav epub:type=\"toc\" class=\"\"><ol><li><a href=\"a.xhtml\n\">Ws</a></li>"
+                "<li><a href=\"b.xhtml\">Wb</a></li><li><a href=\"c.xhtml\">Wc</a></li></ol></nav>"),
+         NULL, 2, "Wb", "Wc"},   /* libxml2 makes the newline a space: "a.xhtml " names nothing */
+        {"an OPF with prefixes, comments and a non-linear item",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">O1</a></li><li><a href=\"b.xhtml\">O2</a>"
+                "</li><li><a href=\"c.xhtml\">O3</a></li></ol></nav>"),
+         "<opf:manifest xmlns:opf=\"http://www.idpf.org/2007/opf\"><!-- items -->"
+         "<opf:item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+         "<opf:item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"></opf:item>"
+         "<opf:item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<opf:item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></opf:manifest>"
+         "<spine toc=\"ncx\"><itemref idref=\"c\" linear=\"no\"/><itemref idref=\"a\"/>"
+         "<itemref idref=\"b\"/><itemref idref=\"a\"/></spine>",
+         2, "O1", "O2"},
+        {"an OPF with two manifests (libxml2's reading)",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"b.xhtml\">M2</a></li></ol></nav>"),
+         "<manifest><item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/></manifest>"
+         "<manifest><item id=\"a\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine>",
+         1, "M2", NULL},
+        {"an OPF with an entity in the manifest (libxml2's tree)",
+         NAVDOC("<nav epub:type=\"toc\"><ol><li><a href=\"a.xhtml\">E1</a></li><li><a href=\"b.xhtml\">E2</a>"
+                "</li></ol></nav>"),
+         "<manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+         "<item id=\"a\" href=\"a&#46;xhtml\" media-type=\"application/xhtml+xml\"/>"
+         "<item id=\"b\" href=\"b.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+         "<spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine>",
+         2, "E1", "E2"},
+    };
+    int before = slow_same;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct ebook eb;
+        char *err = NULL;
+        bool ok = read_navopf(cases[i].nav, cases[i].opf, &eb, &err);
+        char what[256];
+        snprintf(what, sizeof what, "fast xml, %s: read", cases[i].what);
+        CHECK(what, ok);
+        if (!ok) {
+            free(err);
+            continue;
+        }
+        if (strcmp(cases[i].t0, "?") != 0) {
+            snprintf(what, sizeof what, "fast xml, %s: chapters", cases[i].what);
+            CHECK_INT(what, eb.pr.n_ch, cases[i].n_ch);
+            snprintf(what, sizeof what, "fast xml, %s: first title", cases[i].what);
+            CHECK_STR(what, title_of(&eb, 0), cases[i].t0);
+            if (cases[i].t1) {
+                snprintf(what, sizeof what, "fast xml, %s: second title", cases[i].what);
+                CHECK_STR(what, title_of(&eb, 1), cases[i].t1);
+            }
+        }
+        ebook_free(&eb);
+    }
+    CHECK_INT("fast xml: every case compared with libxml2's tree", slow_same - before,
+              (int)(sizeof cases / sizeof *cases));
+}
+
 int main(void)
 {
     test_epub3();
@@ -1330,5 +1608,9 @@ int main(void)
     test_real();
     test_pandoc();
     test_heads();
+    test_fast_xml();
+    printf("test_epub: %d conversions the same through libxml2's tree, %d not\n", slow_same,
+           slow_differ);
+    CHECK("fast nav/OPF readings: compared on many EPUBs", slow_same >= 40);
     return check_summary();
 }
