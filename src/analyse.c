@@ -138,6 +138,77 @@ static inline uint64_t rotl64(uint64_t x, unsigned k)
     return x << k | x >> (64 - k);
 }
 
+/* An ASCII byte as norm_word sees it: a letter or digit in lower case, 0
+ * for space and punctuation.  (norm_word's rule; test_analyse checks the
+ * words the fast path below gives against norm_word's.) */
+static const unsigned char word_ascii[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
+/* The next normalised word of n (as norm_word gives it) as its FNV-1a hash
+ * (fnv1a of its bytes); *pos_after is n->pos after it, and the word's
+ * bytes are in w only when the general walk (norm_word) gave it: *in_w.
+ * false at the end.  The plain case, an ASCII word ended by ASCII space or
+ * punctuation, is hashed as it is read, with no copy; anything else (a
+ * byte over 0x7F, a '/', a lone lowercase i, b or u, the text's end) is
+ * norm_word's, from the word's first byte. */
+static bool sketch_word(struct norm *n, struct buf *w, uint64_t *hash, bool *in_w)
+{
+    const unsigned char *t = (const unsigned char *)n->t;
+    size_t pos = n->pos, end = n->end;
+    for (;;) {
+        while (pos < end && t[pos] < 0x80 && !word_ascii[t[pos]] && t[pos] != '/')
+            pos++;   /* space and punctuation before a word */
+        if (pos >= end || t[pos] >= 0x80 || t[pos] == '/')
+            break;
+        unsigned char c = t[pos];
+        uint64_t h = FNV_OFFSET;
+        size_t e = pos;
+        unsigned char l;
+        while (e < end && t[e] < 0x80 && (l = word_ascii[t[e]]) != 0) {
+            h ^= l;
+            h *= 0x100000001b3ULL;
+            e++;
+        }
+        if (e >= end || t[e] >= 0x80 || t[e] == '/' ||
+            (e - pos == 1 && (c == 'i' || c == 'b' || c == 'u')))
+            break;   /* not the plain case: norm_word from the word's start */
+        n->pos = e + 1;   /* norm_word takes the byte that ends the word */
+        *hash = h;
+        *in_w = false;
+        return true;
+    }
+    n->pos = pos;
+    if (!norm_word(n, w))
+        return false;
+    *hash = fnv1a(FNV_OFFSET, w->data, w->len);
+    *in_w = true;
+    return true;
+}
+
+/* The lead's next word: w's bytes, or text[at, ...) folded as word_ascii
+ * does (a plain word sketch_word hashed without a copy), at most room
+ * bytes of it. */
+static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const char *t, size_t at,
+                     size_t room)
+{
+    if (in_w) {
+        buf_add(lead, w->data, w->len < room ? w->len : room);
+        return;
+    }
+    while (room-- && (unsigned char)t[at] < 0x80 && word_ascii[(unsigned char)t[at]])
+        buf_addc(lead, (char)word_ascii[(unsigned char)t[at++]]);
+}
+
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
  * before lead_from (leading notes) count for the sketch, not the lead. */
 static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_t to,
@@ -148,20 +219,31 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     uint64_t win[SHINGLE_WORDS] = {0};
     size_t nw = 0, cap = 0;
     buf_add(&lead, "", 0);
-    while (norm_word(&n, &w)) {
-        if (n.pos > lead_from && lead.len < LEAD_BYTES)
-            buf_add(&lead, w.data, w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
-        if (!sketch) {           /* one file: no editions to match, the lead is all */
-            if (lead.len >= LEAD_BYTES)
-                break;
-            continue;
+    if (!sketch) {   /* one file: no editions to match, the lead is all */
+        while (lead.len < LEAD_BYTES && norm_word(&n, &w))
+            if (n.pos > lead_from)
+                buf_add(&lead, w.data,
+                        w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
+    }
+    uint64_t wh;
+    bool in_w;
+    while (sketch) {
+        size_t at = n.pos;
+        if (!sketch_word(&n, &w, &wh, &in_w))
+            break;
+        if (n.pos > lead_from && lead.len < LEAD_BYTES) {
+            if (!in_w)   /* the word's first byte: past the space before it */
+                while ((unsigned char)t[at] >= 0x80 || !word_ascii[(unsigned char)t[at]])
+                    at++;
+            lead_add(&lead, &w, in_w, t, at, LEAD_BYTES - lead.len);
         }
         /* win holds the last SHINGLE_WORDS words' hashes, oldest first */
-        for (size_t i = 0; i + 1 < SHINGLE_WORDS; i++)
-            win[i] = win[i + 1];
-        win[SHINGLE_WORDS - 1] = fnv1a(FNV_OFFSET, w.data, w.len);
-        nw++;
-        if (nw < SHINGLE_WORDS)
+        win[0] = win[1];
+        win[1] = win[2];
+        win[2] = win[3];
+        win[3] = win[4];
+        win[4] = wh;
+        if (++nw < SHINGLE_WORDS)
             continue;
         /* each word rotated 7 bits more than the next: h = 0, then
          * h = rotl(h, 7) ^ win[i] for each, unrolled */

@@ -1,7 +1,9 @@
 /* test_library.c — folders of files into stories: grouping, order,
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
+#include "cache.h"
 #include "library.h"
+#include "norm.h"
 #include "watch.h"
 #include "output.h"
 #include "loader.h"
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static const char *const vocab[] = {
@@ -1232,6 +1235,142 @@ static void test_texts_let_go(void)
     }
 }
 
+/* The lead and sketch the build stores for text[from, to), as the build
+ * made them with norm_word for every word (before the sketch hashed
+ * plain ASCII words as it read them): the reference. */
+static void reference_fingerprint(const char *t, size_t from, size_t to, struct buf *lead,
+                                  uint64_t **sk, size_t *n_sk)
+{
+    struct norm n = {t, from, to};
+    struct buf w = {0};
+    uint64_t win[5] = {0};
+    size_t nw = 0;
+    *sk = NULL;
+    *n_sk = 0;
+    buf_add(lead, "", 0);
+    while (norm_word(&n, &w)) {
+        if (lead->len < 400)
+            buf_add(lead, w.data, w.len < 400 - lead->len ? w.len : 400 - lead->len);
+        memmove(win, win + 1, 4 * sizeof *win);
+        win[4] = fnv1a(FNV_OFFSET, w.data, w.len);
+        if (++nw < 5)
+            continue;
+        uint64_t h = 0;
+        for (int i = 0; i < 5; i++)
+            h = (h << 7 | h >> 57) ^ win[i];
+        h = norm_mix64(h);
+        if (h % 8 == 0) {
+            *sk = xreallocarray(*sk, *n_sk + 1, sizeof **sk);
+            (*sk)[(*n_sk)++] = h;
+        }
+    }
+    buf_free(&w);
+    for (size_t i = 1; i < *n_sk; i++)   /* sorted, unique */
+        for (size_t j = i; j > 0 && (*sk)[j - 1] > (*sk)[j]; j--) {
+            uint64_t x = (*sk)[j];
+            (*sk)[j] = (*sk)[j - 1];
+            (*sk)[j - 1] = x;
+        }
+    size_t u = *n_sk ? 1 : 0;
+    for (size_t i = 1; i < *n_sk; i++)
+        if ((*sk)[i] != (*sk)[u - 1])
+            (*sk)[u++] = (*sk)[i];
+    *n_sk = u;
+}
+
+/* The sketch hashes a plain ASCII word as it reads it and hands every
+ * other word to norm_word: the index cache's leads and sketches are what
+ * norm_word's words give, around every case norm_word treats apart (a
+ * lone lowercase i, b or u, markup that lost its brackets, '/', letters
+ * past ASCII, combining marks, CJK, digits, a word at the text's end). */
+static void test_sketch_words(void)
+{
+    static const char *const odd[] = {
+        "i", "b", "u", "I", "B", "U", "word/i", "/b", "a/b", "x/", "and/or", "caf\xc3\xa9",
+        "na\xc3\xaf" "ve", "\xc3\x89" "cole", "don\xe2\x80\x99" "t", "\xe2\x80\x9c" "quoted\xe2\x80\x9d",
+        "e\xcc\x81" "t\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "1984", "A1", "\xe2\x80\x94", "--",
+        "it's", "  ", "\t", "\xc2\xa0", "(i)", "[b]", "uu", "ib", "x\xe2\x80\xa6" "y", "ABC", "/",
+    };
+    char *d = tempdir(), *cache_dir = tempdir();
+    char *old_cache = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+    setenv("XDG_CACHE_HOME", cache_dir, 1);
+    const char *ends[] = {"plain ending", "i", "caf\xc3\xa9", "x/i"};
+    for (int k = 0; k < 4; k++) {
+        struct buf b = {0};
+        buf_printf(&b, "Chapter 1\n\n");
+        unsigned x = 77u + (unsigned)k;
+        for (int i = 0; i < 3000; i++) {
+            x = x * 1103515245u + 12345u;
+            bool strange = (x >> 16) % 5 == 0;
+            const char *w = strange ? odd[(x >> 8) % (sizeof odd / sizeof *odd)]
+                                    : vocab[(x >> 16) % (sizeof vocab / sizeof *vocab)];
+            if (k == 3 && i == 2800)
+                w = "i/i";   /* norm_word's walk ends there (a lone i, then /i) */
+            buf_adds(&b, w);
+            buf_adds(&b, i % 13 == 12 ? ".\n\n" : (x & 0x100) ? ", " : " ");
+        }
+        buf_adds(&b, ends[k]);   /* no line end after the last word */
+        char rel[32];
+        snprintf(rel, sizeof rel, "f%d.txt", k);
+        put(d, rel, b.data);
+        buf_free(&b);
+        /* an hour old: the index cache keeps only files not just changed */
+        char *path = xasprintf("%s/%s", d, rel);
+        struct timeval tv[2];
+        gettimeofday(&tv[0], NULL);
+        tv[0].tv_sec -= 3600;
+        tv[1] = tv[0];
+        utimes(path, tv);
+        free(path);
+    }
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK("the library of strange words opens", lib != NULL);
+    library_free(lib);
+    free(err);
+    struct cache *c = cache_open(d);
+    for (int k = 0; k < 4; k++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "f%d.txt", k);
+        char *path = xasprintf("%s/%s", d, rel);
+        size_t len = 0;
+        char *rerr = NULL;
+        char *text = read_file(path, &len, &rerr);
+        free(rerr);
+        struct stat sb;
+        struct cache_stamp st;
+        const struct cache_file *cf = stat(path, &sb) == 0 ? cache_get(c, path, rel, &sb, &st) : NULL;
+        CHECK("each file is in the index cache, sketched", cf && !cf->skip && cf->sketched && cf->n_pc == 1);
+        if (cf && !cf->skip && cf->n_pc == 1 && text) {
+            const struct cache_piece *p = &cf->pc[0];
+            struct buf lead = {0};
+            uint64_t *sk;
+            size_t n_sk;
+            reference_fingerprint(text, p->body, p->back, &lead, &sk, &n_sk);
+            CHECK("the lead is norm_word's words", p->lead_len == lead.len &&
+                  memcmp(p->lead, lead.data, lead.len) == 0);
+            CHECK("the sketch is norm_word's words' shingles", p->n_sketch == n_sk &&
+                  (!n_sk || memcmp(p->sketch, sk, n_sk * sizeof *sk) == 0));
+            CHECK("and there is a sketch to compare", n_sk > 50);
+            buf_free(&lead);
+            free(sk);
+        }
+        free(text);
+        free(path);
+    }
+    cache_free(c);
+    if (old_cache) {
+        setenv("XDG_CACHE_HOME", old_cache, 1);
+        free(old_cache);
+    } else {
+        unsetenv("XDG_CACHE_HOME");
+    }
+    rmtree(d);
+    rmtree(cache_dir);
+    free(d);
+    free(cache_dir);
+}
+
 int main(void)
 {
     test_offset_rule();
@@ -1252,5 +1391,6 @@ int main(void)
     test_open_at_long_line();
     test_open_at_long_chapter();
     test_texts_let_go();
+    test_sketch_words();
     return check_summary();
 }
