@@ -107,20 +107,9 @@ static void sift_down(uint64_t *a, size_t k, size_t n)
     a[k] = x;
 }
 
-/* a[0, n) in ascending order: insertion for a few, else heapsort (in
- * place, n log n at worst; no call per comparison as qsort's). */
-static void sort_u64(uint64_t *a, size_t n)
+/* a[0, n) in ascending order by heapsort (in place, n log n at worst). */
+static void heap_sort_u64(uint64_t *a, size_t n)
 {
-    if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            uint64_t x = a[i];
-            size_t j = i;
-            for (; j > 0 && a[j - 1] > x; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
     for (size_t k = n / 2; k-- > 0;)
         sift_down(a, k, n);
     for (size_t end = n - 1; end > 0; end--) {
@@ -131,6 +120,54 @@ static void sort_u64(uint64_t *a, size_t n)
     }
 }
 
+/* a[0, n) in ascending order by insertion, giving up (false, a still a
+ * permutation of itself) after more than max_moves moves. */
+static bool insertion_sort_u64(uint64_t *a, size_t n, size_t max_moves)
+{
+    size_t moves = 0;
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+        moves += i - j;
+        if (moves > max_moves)
+            return false;
+    }
+    return true;
+}
+
+/* a[0, n) in ascending order.  The values are a sketch's mixed hashes,
+ * spread evenly: scattered into about n buckets by their top bits, they
+ * are then nearly in order, and an insertion sort finishes in a few moves
+ * a value.  Values crowded into a few buckets (a text made to collide)
+ * fall back to heapsort: never worse than n log n. */
+static void sort_u64(uint64_t *a, size_t n)
+{
+    if (n <= 16) {
+        insertion_sort_u64(a, n, SIZE_MAX);
+        return;
+    }
+    unsigned bits = 4;
+    while (bits < 16 && ((size_t)1 << bits) < n)
+        bits++;
+    size_t nb = (size_t)1 << bits;
+    size_t *at = xcalloc(nb + 1, sizeof *at);
+    uint64_t *tmp = xmalloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        at[(a[i] >> (64 - bits)) + 1]++;
+    for (size_t k = 1; k <= nb; k++)
+        at[k] += at[k - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[at[a[i] >> (64 - bits)]++] = a[i];
+    memcpy(a, tmp, n * sizeof *a);
+    free(tmp);
+    free(at);
+    if (!insertion_sort_u64(a, n, 8 * n))
+        heap_sort_u64(a, n);
+}
+
 _Static_assert(SHINGLE_WORDS == 5, "piece_fingerprint's shingle hash is unrolled for 5 words");
 
 static inline uint64_t rotl64(uint64_t x, unsigned k)
@@ -138,10 +175,13 @@ static inline uint64_t rotl64(uint64_t x, unsigned k)
     return x << k | x >> (64 - k);
 }
 
-/* An ASCII byte as norm_word sees it: a letter or digit in lower case, 0
- * for space and punctuation.  (norm_word's rule; test_analyse checks the
- * words the fast path below gives against norm_word's.) */
-static const unsigned char word_ascii[128] = {
+/* A byte as the sketch's fast path sees it: an ASCII letter or digit in
+ * lower case (norm_word's rule), 0 for ASCII space and punctuation, which
+ * end a word, and STOP for '/' and every byte over 0x7F, which only
+ * norm_word's general walk knows what to do with.  (test_library
+ * test_sketch_words checks the words against norm_word's.) */
+#define STOP 0xFF
+static const unsigned char word_byte[256] = {
     ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
     ['7'] = '7', ['8'] = '8', ['9'] = '9',
     ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
@@ -151,8 +191,23 @@ static const unsigned char word_ascii[128] = {
     ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
     ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
     ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['/'] = STOP,
+    [0x80] = STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP,
 };
+
+/* Is this word_byte value a letter or digit (not 0, not STOP)? */
+static inline bool is_word_byte(unsigned char l)
+{
+    return (unsigned char)(l - 1) < 0x7F;
+}
 
 /* The next normalised word of n (as norm_word gives it) as its FNV-1a hash
  * (fnv1a of its bytes); *pos_after is n->pos after it, and the word's
@@ -166,20 +221,20 @@ static bool sketch_word(struct norm *n, struct buf *w, uint64_t *hash, bool *in_
     const unsigned char *t = (const unsigned char *)n->t;
     size_t pos = n->pos, end = n->end;
     for (;;) {
-        while (pos < end && t[pos] < 0x80 && !word_ascii[t[pos]] && t[pos] != '/')
+        while (pos < end && word_byte[t[pos]] == 0)
             pos++;   /* space and punctuation before a word */
-        if (pos >= end || t[pos] >= 0x80 || t[pos] == '/')
+        if (pos >= end || word_byte[t[pos]] == STOP)
             break;
         unsigned char c = t[pos];
         uint64_t h = FNV_OFFSET;
         size_t e = pos;
         unsigned char l;
-        while (e < end && t[e] < 0x80 && (l = word_ascii[t[e]]) != 0) {
+        while (e < end && is_word_byte(l = word_byte[t[e]])) {
             h ^= l;
             h *= 0x100000001b3ULL;
             e++;
         }
-        if (e >= end || t[e] >= 0x80 || t[e] == '/' ||
+        if (e >= end || word_byte[t[e]] == STOP ||
             (e - pos == 1 && (c == 'i' || c == 'b' || c == 'u')))
             break;   /* not the plain case: norm_word from the word's start */
         n->pos = e + 1;   /* norm_word takes the byte that ends the word */
@@ -195,9 +250,9 @@ static bool sketch_word(struct norm *n, struct buf *w, uint64_t *hash, bool *in_
     return true;
 }
 
-/* The lead's next word: w's bytes, or text[at, ...) folded as word_ascii
- * does (a plain word sketch_word hashed without a copy), at most room
- * bytes of it. */
+/* The lead's next word: w's bytes, or the plain word at text[at, ...)
+ * folded by word_byte (sketch_word hashed it without a copy), at most
+ * room bytes of it. */
 static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const char *t, size_t at,
                      size_t room)
 {
@@ -205,8 +260,14 @@ static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const cha
         buf_add(lead, w->data, w->len < room ? w->len : room);
         return;
     }
-    while (room-- && (unsigned char)t[at] < 0x80 && word_ascii[(unsigned char)t[at]])
-        buf_addc(lead, (char)word_ascii[(unsigned char)t[at++]]);
+    const unsigned char *u = (const unsigned char *)t;
+    size_t e = at;
+    while (e - at < room && is_word_byte(word_byte[u[e]]))
+        e++;
+    size_t l0 = lead->len;
+    buf_add(lead, t + at, e - at);
+    for (size_t i = l0; i < lead->len; i++)
+        lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
 }
 
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
@@ -233,7 +294,7 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
             break;
         if (n.pos > lead_from && lead.len < LEAD_BYTES) {
             if (!in_w)   /* the word's first byte: past the space before it */
-                while ((unsigned char)t[at] >= 0x80 || !word_ascii[(unsigned char)t[at]])
+                while (!is_word_byte(word_byte[(unsigned char)t[at]]))
                     at++;
             lead_add(&lead, &w, in_w, t, at, LEAD_BYTES - lead.len);
         }
@@ -268,13 +329,15 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     p->lead_len = lead.len;
 }
 
-/* Does one of the 8 bytes at p equal b? */
-static inline bool swar_has(const char *p, unsigned char b)
+/* Does one of the 8 bytes at p equal a or b?  (One load, both tests.) */
+static inline bool swar_has2(const char *p, unsigned char a, unsigned char b)
 {
-    uint64_t x;
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t x, xa, xb;
     memcpy(&x, p, sizeof x);
-    x ^= 0x0101010101010101ULL * b;   /* a byte equal to b is now 0 */
-    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+    xa = x ^ (ones * a);   /* a byte equal to a is now 0 */
+    xb = x ^ (ones * b);
+    return (((xa - ones) & ~xa) | ((xb - ones) & ~xb)) & 0x8080808080808080ULL;
 }
 
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
@@ -296,7 +359,7 @@ static int piece_richness(const char *t, size_t start, size_t end)
         }
         for (size_t i = line; i < line_end; i++) {
             /* eight bytes at a time past those that are neither 0xE2 nor '/' */
-            while (i + 8 <= line_end && !swar_has(t + i, 0xE2) && !swar_has(t + i, '/'))
+            while (i + 8 <= line_end && !swar_has2(t + i, 0xE2, '/'))
                 i += 8;
             if (i >= line_end)
                 break;

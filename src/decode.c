@@ -173,13 +173,19 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
         [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
     };
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const uint64_t low7 = ones * 0x7F;
     size_t m = n < 65536 ? n : 65536, ctl = 0, i = 0;
     for (; i + 8 <= m; i += 8) {
         uint64_t x, del;
         memcpy(&x, b + i, sizeof x);
         del = x ^ (ones * 0x7F);
-        /* no byte under 0x20 and none 0x7F: no control byte in these 8 */
-        if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs) {
+        /* Is a byte of these 8 one is_ctl counts: under 0x09, over 0x0D
+         * and under 0x20, or 0x7F?  Exact for "any" (the bit tricks may
+         * mark the wrong byte, never a word without one), so a line end
+         * or a tab in the 8 no longer sends them to the table. */
+        uint64_t under9 = (x - ones * 0x09) & ~x;
+        uint64_t e_to_1f = (ones * (127 + 0x20) - (x & low7)) & ~x & ((x & low7) + ones * (127 - 0x0D));
+        if ((under9 | e_to_1f | ((del - ones) & ~del)) & highs) {
             for (size_t k = i; k < i + 8; k++)
                 ctl += is_ctl[b[k]];
         }
