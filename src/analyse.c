@@ -340,6 +340,20 @@ static inline bool swar_has2(const char *p, unsigned char a, unsigned char b)
     return (((xa - ones) & ~xa) | ((xb - ones) & ~xb)) & 0x8080808080808080ULL;
 }
 
+/* decode_next_line for text with no CR in [*pos, end). */
+static inline bool lf_next_line(const char *t, size_t end, size_t *pos, size_t *line,
+                                size_t *line_end)
+{
+    size_t p = *pos;
+    if (p >= end)
+        return false;
+    const char *nl = memchr(t + p, '\n', end - p);
+    *line = p;
+    *line_end = nl ? (size_t)(nl - t) : end;
+    *pos = nl ? *line_end + 1 : end;
+    return true;
+}
+
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
  * markers and explicit scene-break lines count for it; markup that lost
  * its brackets (`i word/i`, `/b`) counts against it. */
@@ -349,7 +363,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
     size_t pos = start, line, line_end;
     uint8_t *cls = NULL;
     size_t cls_cap = 0;
-    while (decode_next_line(t, end, &pos, &line, &line_end)) {
+    /* no CR: lines end at LF alone, as decode_next_line would end them,
+     * without its search for a CR in every line */
+    bool cr = memchr(t + start, '\r', end - start) != NULL;
+    while (cr ? decode_next_line(t, end, &pos, &line, &line_end)
+              : lf_next_line(t, end, &pos, &line, &line_end)) {
         size_t n = line_end - line;
         if (n == 0)
             continue;

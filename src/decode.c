@@ -179,10 +179,13 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
         uint64_t x, del;
         memcpy(&x, b + i, sizeof x);
         del = x ^ (ones * 0x7F);
-        /* Is a byte of these 8 one is_ctl counts: under 0x09, over 0x0D
-         * and under 0x20, or 0x7F?  Exact for "any" (the bit tricks may
-         * mark the wrong byte, never a word without one), so a line end
-         * or a tab in the 8 no longer sends them to the table. */
+        /* A byte under 0x20 or 0x7F in these 8 (a line end, often): is
+         * it one is_ctl counts, under 0x09, over 0x0D and under 0x20, or
+         * 0x7F?  Exact for "any" (the bit tricks may mark the wrong byte,
+         * never a word without one), so a line end or a tab alone does
+         * not send the 8 bytes to the table. */
+        if (!((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs))
+            continue;
         uint64_t under9 = (x - ones * 0x09) & ~x;
         uint64_t e_to_1f = (ones * (127 + 0x20) - (x & low7)) & ~x & ((x & low7) + ones * (127 - 0x0D));
         if ((under9 | e_to_1f | ((del - ones) & ~del)) & highs) {

@@ -1371,6 +1371,72 @@ static void test_sketch_words(void)
     free(cache_dir);
 }
 
+/* Richness counts per line: a text with LF line ends (walked without a
+ * search for CR) scores as the same text with CR LF and with lone CR
+ * ends (decode_next_line), and the markup it counts is seen. */
+static void test_richness_line_ends(void)
+{
+    char *d = tempdir(), *cache_dir = tempdir();
+    char *old_cache = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+    setenv("XDG_CACHE_HOME", cache_dir, 1);
+    const char *ends[] = {"\n", "\r\n", "\r"};
+    for (int k = 0; k < 3; k++) {
+        struct buf b = {0};
+        buf_printf(&b, "Chapter 1%s%s", ends[k], ends[k]);
+        for (int i = 0; i < 60; i++) {
+            buf_printf(&b, "%s \xe2\x80\x9c%s\xe2\x80\x9d said the *%s* i went/i, %s%s",
+                       vocab[i % 40], vocab[(i + 3) % 40], vocab[(i + 7) % 40],
+                       vocab[(i + 11) % 40], ends[k]);
+            if (i % 10 == 9)
+                buf_printf(&b, "%s* * *%s%s", ends[k], ends[k], ends[k]);
+        }
+        char rel[32];
+        snprintf(rel, sizeof rel, "e%d.txt", k);
+        put(d, rel, b.data);
+        buf_free(&b);
+        char *path = xasprintf("%s/%s", d, rel);
+        struct timeval tv[2];
+        gettimeofday(&tv[0], NULL);
+        tv[0].tv_sec -= 3600;
+        tv[1] = tv[0];
+        utimes(path, tv);
+        free(path);
+    }
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK("the library of three line ends opens", lib != NULL);
+    library_free(lib);
+    free(err);
+    struct cache *c = cache_open(d);
+    int rich[3] = {0};
+    for (int k = 0; k < 3; k++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "e%d.txt", k);
+        char *path = xasprintf("%s/%s", d, rel);
+        struct stat sb;
+        struct cache_stamp st;
+        const struct cache_file *cf = stat(path, &sb) == 0 ? cache_get(c, path, rel, &sb, &st) : NULL;
+        CHECK("each file is in the index cache", cf && !cf->skip && cf->n_pc >= 1);
+        if (cf && !cf->skip && cf->n_pc >= 1)
+            rich[k] = cf->pc[cf->n_pc - 1].richness;
+        free(path);
+    }
+    CHECK("curly quotes, emphasis and breaks count, lost tags against", rich[0] != 0);
+    CHECK_INT("LF and CR LF: one richness", rich[1], rich[0]);
+    CHECK_INT("LF and lone CR: one richness", rich[2], rich[0]);
+    cache_free(c);
+    if (old_cache) {
+        setenv("XDG_CACHE_HOME", old_cache, 1);
+        free(old_cache);
+    } else {
+        unsetenv("XDG_CACHE_HOME");
+    }
+    rmtree(d);
+    rmtree(cache_dir);
+    free(d);
+    free(cache_dir);
+}
+
 int main(void)
 {
     test_offset_rule();
@@ -1392,5 +1458,6 @@ int main(void)
     test_open_at_long_chapter();
     test_texts_let_go();
     test_sketch_words();
+    test_richness_line_ends();
     return check_summary();
 }
