@@ -284,6 +284,8 @@ struct library *library_open(const char *root, char **err)
     for (size_t i = 0; i < b.scan.n_ini; i++)
         ini_read(&b, i);
     b.cache = cache_open(root);
+    b.threads = b.scan.n_files >= PAR_MIN_FILES ? build_threads() : 1;
+    b.spawn = start_thread;
     analyse_all(&b);
     /* The index cache is written (best effort: a cache that can't be
      * written is no error) while the stories are built: nothing below

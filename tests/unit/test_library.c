@@ -1437,6 +1437,73 @@ static void test_richness_line_ends(void)
     free(cache_dir);
 }
 
+/* A large library's stories are assembled on two threads (the later
+ * groups on a thread of their own): the stories, their order and ids,
+ * and the notes in their order are one thread's. */
+static void test_assembly_threads(void)
+{
+    char *d = tempdir();
+    for (int i = 0; i < 40; i++) {
+        char rel[64];
+        /* every story has notes: story.ini names a missing file and
+         * leaves one out; every third has a loose file that is an
+         * edition of its first chapter */
+        snprintf(rel, sizeof rel, "s%02d/story.ini", i);
+        char *ini = xasprintf("title = Story %d\norder = c2.txt gone.txt\n", i);
+        put(d, rel, ini);
+        free(ini);
+        for (int c = 1; c <= 2; c++) {
+            snprintf(rel, sizeof rel, "s%02d/c%d.txt", i, c);
+            put_chapter(d, rel, NULL, c, (unsigned)(i * 10 + c));
+        }
+        if (i % 3 == 0) {
+            snprintf(rel, sizeof rel, "loose/copy%02d.txt", i);
+            put_chapter(d, rel, NULL, 1, (unsigned)(i * 10 + 1));
+        }
+    }
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    struct library *lib[2];
+    char *printed_by[2];
+    for (int t = 0; t < 2; t++) {
+        setenv("QUIRE_BUILD_THREADS", t ? "2" : "1", 1);
+        char *err = NULL;
+        lib[t] = library_open(d, &err);
+        free(err);
+        printed_by[t] = lib[t] ? printed(lib[t], true) : NULL;
+    }
+    unsetenv("QUIRE_BUILD_THREADS");
+    unsetenv("QUIRE_NO_CACHE");
+    CHECK("both builds open", lib[0] && lib[1]);
+    if (lib[0] && lib[1]) {
+        CHECK_INT("40 stories", lib[0]->n_stories, 40);
+        CHECK_INT("the same stories on two threads", lib[1]->n_stories, lib[0]->n_stories);
+        bool same = lib[0]->n_stories == lib[1]->n_stories;
+        for (size_t i = 0; same && i < lib[0]->n_stories; i++)
+            same = strcmp(lib[0]->stories[i].id, lib[1]->stories[i].id) == 0 &&
+                   strcmp(lib[0]->stories[i].title, lib[1]->stories[i].title) == 0 &&
+                   lib[0]->stories[i].n_ch == lib[1]->stories[i].n_ch;
+        CHECK("in the same order, with the same ids and chapters", same);
+        CHECK("notes for every story", lib[0]->n_notes >= 80);
+        CHECK_INT("as many notes on two threads", lib[1]->n_notes, lib[0]->n_notes);
+        same = lib[0]->n_notes == lib[1]->n_notes;
+        for (size_t i = 0; same && i < lib[0]->n_notes; i++)
+            same = strcmp(lib[0]->notes[i], lib[1]->notes[i]) == 0;
+        CHECK("the same notes in the same order", same);
+        size_t joined = 0;
+        for (size_t i = 0; i < lib[0]->n_notes; i++)
+            joined += strstr(lib[0]->notes[i], "so it joins it") != NULL;
+        CHECK_INT("a loose copy joins its story (an edition) in both halves", joined, 14);
+        CHECK("the same listing", printed_by[0] && printed_by[1] &&
+              strcmp(printed_by[0], printed_by[1]) == 0);
+    }
+    for (int t = 0; t < 2; t++) {
+        library_free(lib[t]);
+        free(printed_by[t]);
+    }
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     test_offset_rule();
@@ -1459,5 +1526,6 @@ int main(void)
     test_texts_let_go();
     test_sketch_words();
     test_richness_line_ends();
+    test_assembly_threads();
     return check_summary();
 }
