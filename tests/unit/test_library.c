@@ -4,6 +4,7 @@
 #include "cache.h"
 #include "library.h"
 #include "norm.h"
+#include "scan.h"
 #include "watch.h"
 #include "output.h"
 #include "loader.h"
@@ -1504,6 +1505,56 @@ static void test_assembly_threads(void)
     free(d);
 }
 
+static int cmp_nat_then_bytes(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int c = natcmp(x, y);
+    return c ? c : strcmp(x, y);
+}
+
+/* A folder's files are walked in natural name order (natcmp, then
+ * bytes): the walk's comparison, which skips the names' common start,
+ * orders every pair as natcmp does, around digit runs, leading zeros
+ * and case. */
+static void test_walk_order(void)
+{
+    static const char *const parts[] = {"ch", "Ch", "CH", "0", "00", "1", "01", "001", "9", "10",
+                                        "099", "100", "-", "_", "a", "b", "B", "x1", "x01"};
+    char *d = tempdir();
+    char *names[300];
+    size_t n = 0;
+    unsigned x = 99;
+    while (n < 300) {
+        char name[64] = "s";
+        for (int k = 0; k < 4; k++) {
+            x = x * 1103515245u + 12345u;
+            strcat(name, parts[(x >> 16) % (sizeof parts / sizeof *parts)]);
+        }
+        strcat(name, ".txt");
+        bool dup = false;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = strcmp(names[i], name) == 0;
+        if (dup)
+            continue;
+        names[n++] = xstrdup(name);
+        put(d, name, "Some words.\n");
+    }
+    struct scan_result r;
+    char *err = NULL;
+    CHECK("the folder is walked", scan_tree(d, &r, &err) == 0);
+    qsort(names, n, sizeof *names, cmp_nat_then_bytes);
+    bool same = r.n_files == n;
+    for (size_t i = 0; same && i < n; i++)
+        same = strcmp(r.files[i].relpath, names[i]) == 0;
+    CHECK("in natural order, as natcmp orders the names", same);
+    scan_result_free(&r);
+    free(err);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     test_offset_rule();
@@ -1527,5 +1578,6 @@ int main(void)
     test_sketch_words();
     test_richness_line_ends();
     test_assembly_threads();
+    test_walk_order();
     return check_summary();
 }
