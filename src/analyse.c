@@ -570,7 +570,7 @@ void analyse_file(struct build *b, const struct scan_file *sf)
     }
     enum decode_reject why = DECODE_OK;
     char *err = NULL;
-    struct source *src = decode_open_read(sf->path, &why, &err);
+    struct source *src = decode_open_read_stat(sf->path, &sf->st, &why, &err);
     if (!src) {
         const char *reason = reject_reason(why);
         if (why == DECODE_EBOOK && err) {

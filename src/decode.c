@@ -581,9 +581,10 @@ static struct source *decode_read(struct source *src, int fd, size_t n,
     return src;
 }
 
-/* decode_open, and decode_open_read when `read_small`. */
-static struct source *open_file(const char *path, bool read_small, enum decode_reject *why,
-                                char **err)
+/* decode_open, and decode_open_read when `read_small`; `known`: the
+ * file's stat as the caller has it (not asked again), or NULL. */
+static struct source *open_file(const char *path, bool read_small, const struct stat *known,
+                                enum decode_reject *why, char **err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -593,7 +594,9 @@ static struct source *open_file(const char *path, bool read_small, enum decode_r
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0) {
+    if (known) {
+        st = *known;
+    } else if (fstat(fd, &st) != 0) {
         *why = DECODE_ERROR;
         set_err(err, "%s: %s", path, strerror(errno));
         close(fd);
@@ -672,12 +675,18 @@ static struct source *open_file(const char *path, bool read_small, enum decode_r
 
 struct source *decode_open(const char *path, enum decode_reject *why, char **err)
 {
-    return open_file(path, false, why, err);
+    return open_file(path, false, NULL, why, err);
 }
 
 struct source *decode_open_read(const char *path, enum decode_reject *why, char **err)
 {
-    return open_file(path, true, why, err);
+    return open_file(path, true, NULL, why, err);
+}
+
+struct source *decode_open_read_stat(const char *path, const struct stat *st,
+                                     enum decode_reject *why, char **err)
+{
+    return open_file(path, true, st, why, err);
 }
 
 struct source *decode_map_unchecked(const char *path, char **err)

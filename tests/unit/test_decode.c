@@ -494,6 +494,24 @@ static void test_open_read(void)
     CHECK("then read again on first use", s && decode_load_stub(s) && s->text &&
                                           memcmp(s->text, big.data, big.len) == 0);
     decode_free(s);
+    /* With the walk's stat: the same source as decode_open_read, and the
+     * stat given is the one used (no second stat after the open): told
+     * the file has 13 bytes, 13 are read. */
+    struct stat sb;
+    CHECK("stat", stat(path, &sb) == 0);
+    enum decode_reject w2 = DECODE_OK;
+    s = decode_open_read(path, &why, NULL);
+    struct source *t = decode_open_read_stat(path, &sb, &w2, NULL);
+    CHECK("with the walk's stat: the same text and stamp", s && t && s->len == t->len &&
+          memcmp(s->text, t->text, s->len) == 0 && s->size == t->size &&
+          s->mtime_ns == t->mtime_ns && s->ino == t->ino && w2 == why);
+    decode_free(s);
+    decode_free(t);
+    sb.st_size = 13;
+    t = decode_open_read_stat(path, &sb, &w2, NULL);
+    CHECK("and its size is the one given, not asked again",
+          t && t->len == 13 && memcmp(t->text, big.data, 13) == 0 && t->size == 13);
+    decode_free(t);
     unlink(path);
     buf_free(&big);
 }
