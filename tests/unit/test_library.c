@@ -1438,9 +1438,10 @@ static void test_richness_line_ends(void)
     free(cache_dir);
 }
 
-/* A large library's stories are assembled on two threads (the later
- * groups on a thread of their own): the stories, their order and ids,
- * and the notes in their order are one thread's. */
+/* A large library's shared samples are counted and its stories
+ * assembled on two threads (the later postings, the later groups on a
+ * thread of their own): the editions found, the stories, their order and
+ * ids, and the notes in their order are one thread's. */
 static void test_assembly_threads(void)
 {
     char *d = tempdir();
