@@ -312,7 +312,8 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
                      rotl64(win[3], 7) ^ win[4];
         h = norm_mix64(h);
         if (h % SAMPLE_MOD == 0) {
-            XGROW(p->sketch, cap, p->n_sketch + 1);
+            if (p->n_sketch == cap)   /* no call per sample */
+                XGROW(p->sketch, cap, p->n_sketch + 1);
             p->sketch[p->n_sketch++] = h;
         }
     }
