@@ -20,6 +20,7 @@
 #ifndef QUIRE_BUILD_H
 #define QUIRE_BUILD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -107,6 +108,11 @@ struct build {
     size_t *skip_file;      /* per build skip: its index in scan.files */
     size_t n_skip_file, cap_skip_file;
     size_t first_skip;      /* scan.skipped before the build's own */
+    /* threads the passes may use (library.c sets them): how many (1: the
+     * calling thread alone), and how to start one that takes no signals;
+     * spawn false: run on the calling thread */
+    int threads;
+    bool (*spawn)(pthread_t *t, void *(*fn)(void *), void *arg);
 };
 
 /* A note for --list --verbose (kept in the library's notes). */

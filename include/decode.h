@@ -94,6 +94,17 @@ struct source *decode_open(const char *path, enum decode_reject *why, char **err
  * each text once analysed (decode_unload). */
 struct source *decode_open_read(const char *path, enum decode_reject *why, char **err);
 
+struct stat;
+
+/* decode_open_read of a file whose stat *st the caller just took (the
+ * library walk's): the file is not stat'ed again after it is opened (a
+ * syscall a file in a build of 10,000), its size and stamp are *st's.  A
+ * file that changed in between reads as decode_open_read says (shrunk:
+ * what is there; grown: its first st_size bytes); the walk's stamp then
+ * tells the next listing that it changed. */
+struct source *decode_open_read_stat(const char *path, const struct stat *st,
+                                     enum decode_reject *why, char **err);
+
 /* The regular file at `path` mapped whole as UTF-8 text (ENC_UTF8, in
  * place, guarded as decode_open's mappings are) WITHOUT checking it: for
  * a place reopened in a long file (library_open_at), whose caller checks

@@ -53,7 +53,15 @@ bool norm_ascii_alnum(char c);
 bool norm_has_word(const char *text, size_t from, size_t to);
 
 /* A 64-bit mixing function (a bijection): spreads hash bits for sampling
- * and hash tables. */
-uint64_t norm_mix64(uint64_t x);
+ * and hash tables.  Inline: the build calls it for every word it samples. */
+static inline uint64_t norm_mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
 
 #endif

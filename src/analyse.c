@@ -107,20 +107,9 @@ static void sift_down(uint64_t *a, size_t k, size_t n)
     a[k] = x;
 }
 
-/* a[0, n) in ascending order: insertion for a few, else heapsort (in
- * place, n log n at worst; no call per comparison as qsort's). */
-static void sort_u64(uint64_t *a, size_t n)
+/* a[0, n) in ascending order by heapsort (in place, n log n at worst). */
+static void heap_sort_u64(uint64_t *a, size_t n)
 {
-    if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            uint64_t x = a[i];
-            size_t j = i;
-            for (; j > 0 && a[j - 1] > x; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
     for (size_t k = n / 2; k-- > 0;)
         sift_down(a, k, n);
     for (size_t end = n - 1; end > 0; end--) {
@@ -131,11 +120,154 @@ static void sort_u64(uint64_t *a, size_t n)
     }
 }
 
+/* a[0, n) in ascending order by insertion, giving up (false, a still a
+ * permutation of itself) after more than max_moves moves. */
+static bool insertion_sort_u64(uint64_t *a, size_t n, size_t max_moves)
+{
+    size_t moves = 0;
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+        moves += i - j;
+        if (moves > max_moves)
+            return false;
+    }
+    return true;
+}
+
+/* a[0, n) in ascending order.  The values are a sketch's mixed hashes,
+ * spread evenly: scattered into about n buckets by their top bits, they
+ * are then nearly in order, and an insertion sort finishes in a few moves
+ * a value.  Values crowded into a few buckets (a text made to collide)
+ * fall back to heapsort: never worse than n log n. */
+static void sort_u64(uint64_t *a, size_t n)
+{
+    if (n <= 16) {
+        insertion_sort_u64(a, n, SIZE_MAX);
+        return;
+    }
+    unsigned bits = 4;
+    while (bits < 16 && ((size_t)1 << bits) < n)
+        bits++;
+    size_t nb = (size_t)1 << bits;
+    size_t *at = xcalloc(nb + 1, sizeof *at);
+    uint64_t *tmp = xmalloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        at[(a[i] >> (64 - bits)) + 1]++;
+    for (size_t k = 1; k <= nb; k++)
+        at[k] += at[k - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[at[a[i] >> (64 - bits)]++] = a[i];
+    memcpy(a, tmp, n * sizeof *a);
+    free(tmp);
+    free(at);
+    if (!insertion_sort_u64(a, n, 8 * n))
+        heap_sort_u64(a, n);
+}
+
 _Static_assert(SHINGLE_WORDS == 5, "piece_fingerprint's shingle hash is unrolled for 5 words");
 
 static inline uint64_t rotl64(uint64_t x, unsigned k)
 {
     return x << k | x >> (64 - k);
+}
+
+/* A byte as the sketch's fast path sees it: an ASCII letter or digit in
+ * lower case (norm_word's rule), 0 for ASCII space and punctuation, which
+ * end a word, and STOP for '/' and every byte over 0x7F, which only
+ * norm_word's general walk knows what to do with.  (test_library
+ * test_sketch_words checks the words against norm_word's.) */
+#define STOP 0xFF
+static const unsigned char word_byte[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['/'] = STOP,
+    [0x80] = STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
+    STOP, STOP,
+};
+
+/* Is this word_byte value a letter or digit (not 0, not STOP)? */
+static inline bool is_word_byte(unsigned char l)
+{
+    return (unsigned char)(l - 1) < 0x7F;
+}
+
+/* The next normalised word of n (as norm_word gives it) as its FNV-1a hash
+ * (fnv1a of its bytes); *pos_after is n->pos after it, and the word's
+ * bytes are in w only when the general walk (norm_word) gave it: *in_w.
+ * false at the end.  The plain case, an ASCII word ended by ASCII space or
+ * punctuation, is hashed as it is read, with no copy; anything else (a
+ * byte over 0x7F, a '/', a lone lowercase i, b or u, the text's end) is
+ * norm_word's, from the word's first byte. */
+static bool sketch_word(struct norm *n, struct buf *w, uint64_t *hash, bool *in_w)
+{
+    const unsigned char *t = (const unsigned char *)n->t;
+    size_t pos = n->pos, end = n->end;
+    for (;;) {
+        while (pos < end && word_byte[t[pos]] == 0)
+            pos++;   /* space and punctuation before a word */
+        if (pos >= end || word_byte[t[pos]] == STOP)
+            break;
+        unsigned char c = t[pos];
+        uint64_t h = FNV_OFFSET;
+        size_t e = pos;
+        unsigned char l;
+        while (e < end && is_word_byte(l = word_byte[t[e]])) {
+            h ^= l;
+            h *= 0x100000001b3ULL;
+            e++;
+        }
+        if (e >= end || word_byte[t[e]] == STOP ||
+            (e - pos == 1 && (c == 'i' || c == 'b' || c == 'u')))
+            break;   /* not the plain case: norm_word from the word's start */
+        n->pos = e + 1;   /* norm_word takes the byte that ends the word */
+        *hash = h;
+        *in_w = false;
+        return true;
+    }
+    n->pos = pos;
+    if (!norm_word(n, w))
+        return false;
+    *hash = fnv1a(FNV_OFFSET, w->data, w->len);
+    *in_w = true;
+    return true;
+}
+
+/* The lead's next word: w's bytes, or the plain word at text[at, ...)
+ * folded by word_byte (sketch_word hashed it without a copy), at most
+ * room bytes of it. */
+static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const char *t, size_t at,
+                     size_t room)
+{
+    if (in_w) {
+        buf_add(lead, w->data, w->len < room ? w->len : room);
+        return;
+    }
+    const unsigned char *u = (const unsigned char *)t;
+    size_t e = at;
+    while (e - at < room && is_word_byte(word_byte[u[e]]))
+        e++;
+    size_t l0 = lead->len;
+    buf_add(lead, t + at, e - at);
+    for (size_t i = l0; i < lead->len; i++)
+        lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
 }
 
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
@@ -148,21 +280,32 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     uint64_t win[SHINGLE_WORDS] = {0};
     size_t nw = 0, cap = 0;
     buf_add(&lead, "", 0);
-    while (norm_word(&n, &w)) {
+    if (!sketch) {   /* one file: no editions to match, the lead is all */
         /* the lead ends at the old end (norm.h): keys and ids stay */
-        if (n.pos > lead_from && lead.len < LEAD_BYTES && !n.old_end)
-            buf_add(&lead, w.data, w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
-        if (!sketch) {           /* one file: no editions to match, the lead is all */
-            if (lead.len >= LEAD_BYTES || n.old_end)
-                break;
-            continue;
+        while (lead.len < LEAD_BYTES && norm_word(&n, &w) && !n.old_end)
+            if (n.pos > lead_from)
+                buf_add(&lead, w.data,
+                        w.len < LEAD_BYTES - lead.len ? w.len : LEAD_BYTES - lead.len);
+    }
+    uint64_t wh;
+    bool in_w;
+    while (sketch) {
+        size_t at = n.pos;
+        if (!sketch_word(&n, &w, &wh, &in_w))
+            break;
+        if (n.pos > lead_from && lead.len < LEAD_BYTES && !n.old_end) {
+            if (!in_w)   /* the word's first byte: past the space before it */
+                while (!is_word_byte(word_byte[(unsigned char)t[at]]))
+                    at++;
+            lead_add(&lead, &w, in_w, t, at, LEAD_BYTES - lead.len);
         }
         /* win holds the last SHINGLE_WORDS words' hashes, oldest first */
-        for (size_t i = 0; i + 1 < SHINGLE_WORDS; i++)
-            win[i] = win[i + 1];
-        win[SHINGLE_WORDS - 1] = fnv1a(FNV_OFFSET, w.data, w.len);
-        nw++;
-        if (nw < SHINGLE_WORDS)
+        win[0] = win[1];
+        win[1] = win[2];
+        win[2] = win[3];
+        win[3] = win[4];
+        win[4] = wh;
+        if (++nw < SHINGLE_WORDS)
             continue;
         /* each word rotated 7 bits more than the next: h = 0, then
          * h = rotl(h, 7) ^ win[i] for each, unrolled */
@@ -170,7 +313,8 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
                      rotl64(win[3], 7) ^ win[4];
         h = norm_mix64(h);
         if (h % SAMPLE_MOD == 0) {
-            XGROW(p->sketch, cap, p->n_sketch + 1);
+            if (p->n_sketch == cap)   /* no call per sample */
+                XGROW(p->sketch, cap, p->n_sketch + 1);
             p->sketch[p->n_sketch++] = h;
         }
     }
@@ -187,13 +331,29 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
     p->lead_len = lead.len;
 }
 
-/* Does one of the 8 bytes at p equal b? */
-static inline bool swar_has(const char *p, unsigned char b)
+/* Does one of the 8 bytes at p equal a or b?  (One load, both tests.) */
+static inline bool swar_has2(const char *p, unsigned char a, unsigned char b)
 {
-    uint64_t x;
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t x, xa, xb;
     memcpy(&x, p, sizeof x);
-    x ^= 0x0101010101010101ULL * b;   /* a byte equal to b is now 0 */
-    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+    xa = x ^ (ones * a);   /* a byte equal to a is now 0 */
+    xb = x ^ (ones * b);
+    return (((xa - ones) & ~xa) | ((xb - ones) & ~xb)) & 0x8080808080808080ULL;
+}
+
+/* decode_next_line for text with no CR in [*pos, end). */
+static inline bool lf_next_line(const char *t, size_t end, size_t *pos, size_t *line,
+                                size_t *line_end)
+{
+    size_t p = *pos;
+    if (p >= end)
+        return false;
+    const char *nl = memchr(t + p, '\n', end - p);
+    *line = p;
+    *line_end = nl ? (size_t)(nl - t) : end;
+    *pos = nl ? *line_end + 1 : end;
+    return true;
 }
 
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
@@ -205,7 +365,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
     size_t pos = start, line, line_end;
     uint8_t *cls = NULL;
     size_t cls_cap = 0;
-    while (decode_next_line(t, end, &pos, &line, &line_end)) {
+    /* no CR: lines end at LF alone, as decode_next_line would end them,
+     * without its search for a CR in every line */
+    bool cr = memchr(t + start, '\r', end - start) != NULL;
+    while (cr ? decode_next_line(t, end, &pos, &line, &line_end)
+              : lf_next_line(t, end, &pos, &line, &line_end)) {
         size_t n = line_end - line;
         if (n == 0)
             continue;
@@ -215,7 +379,7 @@ static int piece_richness(const char *t, size_t start, size_t end)
         }
         for (size_t i = line; i < line_end; i++) {
             /* eight bytes at a time past those that are neither 0xE2 nor '/' */
-            while (i + 8 <= line_end && !swar_has(t + i, 0xE2) && !swar_has(t + i, '/'))
+            while (i + 8 <= line_end && !swar_has2(t + i, 0xE2, '/'))
                 i += 8;
             if (i >= line_end)
                 break;
@@ -408,7 +572,7 @@ void analyse_file(struct build *b, const struct scan_file *sf)
     }
     enum decode_reject why = DECODE_OK;
     char *err = NULL;
-    struct source *src = decode_open_read(sf->path, &why, &err);
+    struct source *src = decode_open_read_stat(sf->path, &sf->st, &why, &err);
     if (!src) {
         const char *reason = reject_reason(why);
         if (why == DECODE_EBOOK && err) {

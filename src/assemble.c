@@ -538,6 +538,42 @@ static int cmp_story(const void *p, const void *q)
     return c;
 }
 
+/* Stories of the groups [g0, g1) (files bucket[count[g], count[g + 1])
+ * each; an empty group is none) into lib->stories from index s on. */
+static void build_stories(struct build *b, const size_t *count, const int *bucket, size_t g0,
+                          size_t g1, size_t s, char (*first_rule)[17])
+{
+    for (size_t g = g0; g < g1; g++)
+        if (count[g + 1] > count[g]) {
+            build_story(b, (int)g, bucket + count[g], count[g + 1] - count[g],
+                        &b->lib->stories[s], first_rule[s]);
+            s++;
+        }
+}
+
+/* The later groups' stories, built on a thread of their own: a copy of
+ * the build whose notes go to a list of its own (added after the earlier
+ * groups' notes, so in the one-thread order).  Nothing else is shared
+ * but read: a story's chapters are edition clusters of its own files
+ * (editions never join pieces of two final groups), so b->slot's entries
+ * are each one story's, and sort_ctx is per thread. */
+struct later_half {
+    struct build b;
+    const size_t *count;
+    const int *bucket;
+    size_t g0, g1, s;
+    char (*first_rule)[17];
+    char **notes;
+    size_t n_notes, cap_notes;
+};
+
+static void *later_half_run(void *arg)
+{
+    struct later_half *h = arg;
+    build_stories(&h->b, h->count, h->bucket, h->g0, h->g1, h->s, h->first_rule);
+    return NULL;
+}
+
 void assemble_stories(struct build *b)
 {
     struct library *lib = b->lib;
@@ -560,12 +596,31 @@ void assemble_stories(struct build *b)
         b->slot[i] = -1;
     lib->stories = xcalloc(ns ? ns : 1, sizeof *lib->stories);
     char (*first_rule)[17] = xcalloc(ns ? ns : 1, sizeof *first_rule);
-    for (size_t g = 0; g < b->n_groups; g++)
-        if (count[g + 1] > count[g]) {
-            build_story(b, (int)g, bucket + count[g], count[g + 1] - count[g],
-                        &lib->stories[lib->n_stories], first_rule[lib->n_stories]);
-            lib->n_stories++;
-        }
+    /* Two threads when there are enough stories: the groups split where
+     * half the files are, the later half on a thread of its own. */
+    size_t gmid = b->n_groups, smid = ns;
+    if (b->threads > 1 && b->spawn && ns >= 16) {
+        gmid = 0;
+        smid = 0;
+        for (; gmid < b->n_groups && count[gmid] < b->n_files / 2; gmid++)
+            smid += count[gmid + 1] > count[gmid];
+    }
+    struct later_half h = {.b = *b, .count = count, .bucket = bucket, .g0 = gmid,
+                           .g1 = b->n_groups, .s = smid, .first_rule = first_rule};
+    h.b.diag = diag_list(&h.notes, &h.n_notes, &h.cap_notes);
+    pthread_t t;
+    bool threaded = gmid < b->n_groups && b->spawn && b->spawn(&t, later_half_run, &h);
+    build_stories(b, count, bucket, 0, gmid, 0, first_rule);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        later_half_run(&h);
+    for (size_t k = 0; k < h.n_notes; k++) {
+        build_note(b, "%s", h.notes[k]);
+        free(h.notes[k]);
+    }
+    free(h.notes);
+    lib->n_stories = ns;
     ids_apart(lib, first_rule);
     free(first_rule);
     free(count);

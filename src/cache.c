@@ -501,16 +501,31 @@ static char *format(const struct cache *c, bool only_used, size_t *len)
             rec_tab(&b);
             rec_put_cstr(&b, pc->title);
             rec_tab(&b);
-            rec_put_str(&b, pc->lead ? pc->lead : "", pc->lead_len);
+            const char *lead = pc->lead ? pc->lead : "";
+            size_t ll = pc->lead_len;
+            if (!memchr(lead, '\\', ll) && !memchr(lead, '\t', ll) && !memchr(lead, '\n', ll) &&
+                !memchr(lead, '\r', ll) && !memchr(lead, '\0', ll))
+                buf_add(&b, lead, ll);   /* nothing rec_put_str escapes: the usual lead */
+            else
+                rec_put_str(&b, lead, ll);
             rec_tab(&b);
             size_t at = b.len;
             XGROW(b.data, b.cap, b.len + pc->n_sketch * B64_DIGITS + 1);
+            _Static_assert(B64_DIGITS == 11, "the sketch's digits are unrolled for 11");
             for (size_t j = 0; j < pc->n_sketch; j++) {
                 uint64_t v = pc->sketch[j];
-                for (int d = B64_DIGITS - 1; d >= 0; d--) {
-                    b.data[at + (size_t)d] = b64[v & 63];
-                    v >>= 6;
-                }
+                char *o = b.data + at;   /* most significant digit first */
+                o[10] = b64[v & 63];
+                o[9] = b64[(v >> 6) & 63];
+                o[8] = b64[(v >> 12) & 63];
+                o[7] = b64[(v >> 18) & 63];
+                o[6] = b64[(v >> 24) & 63];
+                o[5] = b64[(v >> 30) & 63];
+                o[4] = b64[(v >> 36) & 63];
+                o[3] = b64[(v >> 42) & 63];
+                o[2] = b64[(v >> 48) & 63];
+                o[1] = b64[(v >> 54) & 63];
+                o[0] = b64[v >> 60];
                 at += B64_DIGITS;
             }
             b.len = at;

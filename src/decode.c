@@ -173,13 +173,22 @@ static bool bytes_look_binary(const unsigned char *b, size_t n)
         [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
     };
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const uint64_t low7 = ones * 0x7F;
     size_t m = n < 65536 ? n : 65536, ctl = 0, i = 0;
     for (; i + 8 <= m; i += 8) {
         uint64_t x, del;
         memcpy(&x, b + i, sizeof x);
         del = x ^ (ones * 0x7F);
-        /* no byte under 0x20 and none 0x7F: no control byte in these 8 */
-        if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs) {
+        /* A byte under 0x20 or 0x7F in these 8 (a line end, often): is
+         * it one is_ctl counts, under 0x09, over 0x0D and under 0x20, or
+         * 0x7F?  Exact for "any" (the bit tricks may mark the wrong byte,
+         * never a word without one), so a line end or a tab alone does
+         * not send the 8 bytes to the table. */
+        if (!((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs))
+            continue;
+        uint64_t under9 = (x - ones * 0x09) & ~x;
+        uint64_t e_to_1f = (ones * (127 + 0x20) - (x & low7)) & ~x & ((x & low7) + ones * (127 - 0x0D));
+        if ((under9 | e_to_1f | ((del - ones) & ~del)) & highs) {
             for (size_t k = i; k < i + 8; k++)
                 ctl += is_ctl[b[k]];
         }
@@ -572,9 +581,10 @@ static struct source *decode_read(struct source *src, int fd, size_t n,
     return src;
 }
 
-/* decode_open, and decode_open_read when `read_small`. */
-static struct source *open_file(const char *path, bool read_small, enum decode_reject *why,
-                                char **err)
+/* decode_open, and decode_open_read when `read_small`; `known`: the
+ * file's stat as the caller has it (not asked again), or NULL. */
+static struct source *open_file(const char *path, bool read_small, const struct stat *known,
+                                enum decode_reject *why, char **err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -584,7 +594,9 @@ static struct source *open_file(const char *path, bool read_small, enum decode_r
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0) {
+    if (known) {
+        st = *known;
+    } else if (fstat(fd, &st) != 0) {
         *why = DECODE_ERROR;
         set_err(err, "%s: %s", path, strerror(errno));
         close(fd);
@@ -663,12 +675,18 @@ static struct source *open_file(const char *path, bool read_small, enum decode_r
 
 struct source *decode_open(const char *path, enum decode_reject *why, char **err)
 {
-    return open_file(path, false, why, err);
+    return open_file(path, false, NULL, why, err);
 }
 
 struct source *decode_open_read(const char *path, enum decode_reject *why, char **err)
 {
-    return open_file(path, true, why, err);
+    return open_file(path, true, NULL, why, err);
+}
+
+struct source *decode_open_read_stat(const char *path, const struct stat *st,
+                                     enum decode_reject *why, char **err)
+{
+    return open_file(path, true, st, why, err);
 }
 
 struct source *decode_map_unchecked(const char *path, char **err)

@@ -162,6 +162,37 @@ static bool pair_eligible(struct build *b, size_t x, size_t y)
     return infos_eligible(&px, &py);
 }
 
+/* Shared samples per eligible pair of pieces, from the postings' runs
+ * starting in [from, to) (run starts: to is one, or total). */
+struct count_job {
+    const uint64_t *post;
+    const struct pinfo *pi;
+    size_t from, to;
+    struct pairmap m;
+};
+
+static void *count_pairs(void *arg)
+{
+    struct count_job *c = arg;
+    const uint64_t *post = c->post;
+    for (size_t i = c->from; i < c->to;) {
+        size_t j = i + 1;
+        while (j < c->to && POST_HASH(post[j]) == POST_HASH(post[i]))
+            j++;
+        if (j - i >= 2 && j - i <= POSTING_MAX)
+            for (size_t x = i; x < j; x++) {
+                const struct pinfo *px = &c->pi[POST_PIECE(post[x])];
+                for (size_t y = x + 1; y < j; y++) {
+                    const struct pinfo *py = &c->pi[POST_PIECE(post[y])];
+                    if (infos_eligible(px, py))
+                        (*pairmap_slot(&c->m, pair_key(POST_PIECE(post[x]), POST_PIECE(post[y]))))++;
+                }
+            }
+        i = j;
+    }
+    return NULL;
+}
+
 struct cand {
     double score;
     uint32_t a, b;
@@ -200,21 +231,31 @@ void match_editions(struct build *b)
     struct pinfo *pi = xmalloc(b->n_pc * sizeof *pi);
     for (size_t i = 0; i < b->n_pc; i++)
         pi[i] = piece_info(b, i);
-    struct pairmap m = {0};
-    for (size_t i = 0; i < total;) {
-        size_t j = i + 1;
-        while (j < total && POST_HASH(post[j]) == POST_HASH(post[i]))
-            j++;
-        if (j - i >= 2 && j - i <= POSTING_MAX)
-            for (size_t x = i; x < j; x++) {
-                const struct pinfo *px = &pi[POST_PIECE(post[x])];
-                for (size_t y = x + 1; y < j; y++) {
-                    const struct pinfo *py = &pi[POST_PIECE(post[y])];
-                    if (infos_eligible(px, py))
-                        (*pairmap_slot(&m, pair_key(POST_PIECE(post[x]), POST_PIECE(post[y]))))++;
-                }
-            }
-        i = j;
+    /* Shared samples counted per pair, on two threads in a large library:
+     * the later postings (from a run's start) into a map of their own,
+     * added to the first map after (the counts, not their order, are what
+     * the rest reads). */
+    struct count_job first = {post, pi, 0, total, {0}}, later = first;
+    pthread_t t;
+    bool threaded = false;
+    if (b->threads > 1 && b->spawn && total >= 1024) {
+        size_t mid = total / 2;
+        while (mid < total && POST_HASH(post[mid]) == POST_HASH(post[mid - 1]))
+            mid++;
+        first.to = later.from = mid;
+        threaded = b->spawn(&t, count_pairs, &later);
+        if (!threaded)
+            first.to = total;
+    }
+    count_pairs(&first);
+    struct pairmap m = first.m;
+    if (threaded) {
+        pthread_join(t, NULL);
+        for (size_t i = 0; i < later.m.cap; i++)
+            if (later.m.keys[i])
+                *pairmap_slot(&m, later.m.keys[i]) += later.m.vals[i];
+        free(later.m.keys);
+        free(later.m.vals);
     }
     free(pi);
     free(post);

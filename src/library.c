@@ -67,8 +67,24 @@ void build_free(struct build *b)
     scan_result_free(&b->scan);
 }
 
+/* snapshot_save of a built library, on a thread of its own. */
+struct snap_job {
+    const struct library *lib;
+    uint64_t digest;
+    struct snapshot_origin o;
+};
+
+static void *snap_run(void *arg)
+{
+    struct snap_job *j = arg;
+    snapshot_save(j->lib->root, j->digest, j->lib, &j->o, NULL);   /* best effort */
+    return NULL;
+}
+
 /* The stories of the files added to b (grouped, ordered, editions
- * matched), saved as the snapshot when b->snap; frees b's scratch. */
+ * matched), saved as the snapshot when b->snap; frees b's scratch (on
+ * two threads, while the snapshot is written: the scratch it reads, the
+ * sources' and skips' origins, is freed after it). */
 static struct library *library_build(struct build *b)
 {
     struct library *lib = b->lib;
@@ -80,11 +96,19 @@ static struct library *library_build(struct build *b)
     lib->n_skipped = b->scan.n_skipped;
     b->scan.skipped = NULL;
     b->scan.n_skipped = b->scan.cap_skipped = 0;
-    if (b->snap) {
-        struct snapshot_origin o = {b->src_file, b->skip_file, b->first_skip};
-        snapshot_save(lib->root, b->digest, lib, &o, NULL);   /* best effort */
-    }
+    size_t *src_file = b->src_file, *skip_file = b->skip_file;
+    struct snap_job j = {lib, b->digest, {src_file, skip_file, b->first_skip}};
+    pthread_t t;
+    bool threaded = b->snap && b->threads > 1 && b->spawn && b->spawn(&t, snap_run, &j);
+    if (b->snap && !threaded)
+        snap_run(&j);
+    b->src_file = NULL;
+    b->skip_file = NULL;
     build_free(b);
+    if (threaded)
+        pthread_join(t, NULL);
+    free(src_file);
+    free(skip_file);
     return lib;
 }
 
@@ -284,6 +308,8 @@ struct library *library_open(const char *root, char **err)
     for (size_t i = 0; i < b.scan.n_ini; i++)
         ini_read(&b, i);
     b.cache = cache_open(root);
+    b.threads = b.scan.n_files >= PAR_MIN_FILES ? build_threads() : 1;
+    b.spawn = start_thread;
     analyse_all(&b);
     /* The index cache is written (best effort: a cache that can't be
      * written is no error) while the stories are built: nothing below

@@ -211,16 +211,6 @@ char *norm_fold(const char *s)
     return out.data;
 }
 
-uint64_t norm_mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
 /* Does text[from, to) hold a letter or digit? */
 bool norm_has_word(const char *text, size_t from, size_t to)
 {

@@ -995,8 +995,47 @@ static void test_single_file(void)
     free(err);
 }
 
+/* A lead is written as it is when it holds nothing to escape, escaped
+ * when it holds any one of the bytes rec_put_str escapes: each alone in
+ * a lead still reads back. */
+static void test_lead_escapes(void)
+{
+    const char specials[] = {'\\', '\t', '\n', '\r', '\0', 'x'};
+    for (size_t k = 0; k < sizeof specials; k++) {
+        struct cache *c = cache_new_memory();
+        struct cache_file f;
+        sample_file(&f, 1);
+        for (size_t i = 0; i < f.n_pc; i++) {
+            free(f.pc[i].lead);
+            f.pc[i].lead = xmalloc(6);
+            memcpy(f.pc[i].lead, "ab?cd", 6);
+            f.pc[i].lead[2] = specials[k];
+            f.pc[i].lead_len = 5;
+        }
+        struct cache_stamp st = old_stamp(1);
+        cache_put(c, "a.txt", &st, &f);
+        size_t len, len2;
+        char *data = cache_format(c, &len);
+        struct cache *d = cache_new_memory();
+        bool ok = cache_parse(d, data, len) == 1;
+        char *data2 = cache_format(d, &len2);
+        ok = ok && len2 == len && memcmp(data, data2, len) == 0;
+        /* the lead's line holds no raw special byte: one P line a piece */
+        size_t p_lines = 0;
+        for (size_t i = 0; i + 2 < len; i++)
+            p_lines += data[i] == '\n' && data[i + 1] == 'P' && data[i + 2] == '\t';
+        CHECK(k + 1 < sizeof specials ? "a lead with a byte to escape reads back"
+                                      : "a lead with none reads back", ok && p_lines == 2);
+        free(data);
+        free(data2);
+        cache_free(c);
+        cache_free(d);
+    }
+}
+
 int main(void)
 {
+    test_lead_escapes();
     if (!mkdtemp(tmp)) {
         perror("mkdtemp");
         return 1;

@@ -247,6 +247,38 @@ static void test_rejects(void)
         decode_free(s);
     }
 
+    /* The same line for any mix of bytes: the check eight bytes at a
+     * time against a count byte by byte (a tab or a line end beside a
+     * control byte, controls at every place in a word, every length). */
+    static const unsigned char counts[] = {
+        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13,
+        0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1C, 0x1D, 0x1E, 0x1F, 0x7F,
+    };
+    static const unsigned char other[] = {'a', 'Z', ' ', '~', '\t', '\n', '\v', '\f', '\r', 0x1A,
+                                          0x1B, 0x20, 0x7E, 0x80, 0xC3, 0xA9, 0xE2, 0x09};
+    unsigned x = 12345;
+    size_t agree = 0, tries = 4000, binary = 0;
+    for (size_t t = 0; t < tries; t++) {
+        unsigned char buf[200];
+        x = x * 1103515245u + 12345u;
+        size_t n = 1 + (x >> 8) % sizeof buf, n_ctl = 0;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            bool c = (x >> 10) % 100 < 9 + (t % 7);
+            buf[i] = c ? counts[(x >> 16) % sizeof counts] : other[(x >> 16) % sizeof other];
+            n_ctl += c;
+        }
+        bool want = n_ctl * 8 > n;
+        enum decode_reject why = DECODE_OK;
+        struct source *s = decode_bytes("mem", buf, n, &why);
+        agree += want == (!s && why == DECODE_BINARY);
+        binary += want;
+        decode_free(s);
+    }
+    CHECK_INT("random bytes: binary exactly when more than 1 in 8 control bytes count", agree,
+              tries);
+    CHECK("and both verdicts are tried", binary > tries / 10 && binary < tries * 9 / 10);
+
     char *err = NULL;
     CHECK("a missing file is an error", reject_of(DATA "no-such-file.txt", &err) == DECODE_ERROR);
     CHECK_STR("error names the path and why", err, DATA "no-such-file.txt: No such file or directory");
@@ -462,6 +494,24 @@ static void test_open_read(void)
     CHECK("then read again on first use", s && decode_load_stub(s) && s->text &&
                                           memcmp(s->text, big.data, big.len) == 0);
     decode_free(s);
+    /* With the walk's stat: the same source as decode_open_read, and the
+     * stat given is the one used (no second stat after the open): told
+     * the file has 13 bytes, 13 are read. */
+    struct stat sb;
+    CHECK("stat", stat(path, &sb) == 0);
+    enum decode_reject w2 = DECODE_OK;
+    s = decode_open_read(path, &why, NULL);
+    struct source *t = decode_open_read_stat(path, &sb, &w2, NULL);
+    CHECK("with the walk's stat: the same text and stamp", s && t && s->len == t->len &&
+          memcmp(s->text, t->text, s->len) == 0 && s->size == t->size &&
+          s->mtime_ns == t->mtime_ns && s->ino == t->ino && w2 == why);
+    decode_free(s);
+    decode_free(t);
+    sb.st_size = 13;
+    t = decode_open_read_stat(path, &sb, &w2, NULL);
+    CHECK("and its size is the one given, not asked again",
+          t && t->len == 13 && memcmp(t->text, big.data, 13) == 0 && t->size == 13);
+    decode_free(t);
     unlink(path);
     buf_free(&big);
 }

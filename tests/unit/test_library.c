@@ -1,7 +1,10 @@
 /* test_library.c — folders of files into stories: grouping, order,
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
+#include "cache.h"
 #include "library.h"
+#include "norm.h"
+#include "scan.h"
 #include "watch.h"
 #include "output.h"
 #include "loader.h"
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static const char *const vocab[] = {
@@ -1232,6 +1236,326 @@ static void test_texts_let_go(void)
     }
 }
 
+/* The lead and sketch the build stores for text[from, to), as the build
+ * made them with norm_word for every word (before the sketch hashed
+ * plain ASCII words as it read them): the reference. */
+static void reference_fingerprint(const char *t, size_t from, size_t to, struct buf *lead,
+                                  uint64_t **sk, size_t *n_sk)
+{
+    struct norm n = {t, from, to};
+    struct buf w = {0};
+    uint64_t win[5] = {0};
+    size_t nw = 0;
+    *sk = NULL;
+    *n_sk = 0;
+    buf_add(lead, "", 0);
+    while (norm_word(&n, &w)) {
+        if (lead->len < 400)
+            buf_add(lead, w.data, w.len < 400 - lead->len ? w.len : 400 - lead->len);
+        memmove(win, win + 1, 4 * sizeof *win);
+        win[4] = fnv1a(FNV_OFFSET, w.data, w.len);
+        if (++nw < 5)
+            continue;
+        uint64_t h = 0;
+        for (int i = 0; i < 5; i++)
+            h = (h << 7 | h >> 57) ^ win[i];
+        h = norm_mix64(h);
+        if (h % 8 == 0) {
+            *sk = xreallocarray(*sk, *n_sk + 1, sizeof **sk);
+            (*sk)[(*n_sk)++] = h;
+        }
+    }
+    buf_free(&w);
+    for (size_t i = 1; i < *n_sk; i++)   /* sorted, unique */
+        for (size_t j = i; j > 0 && (*sk)[j - 1] > (*sk)[j]; j--) {
+            uint64_t x = (*sk)[j];
+            (*sk)[j] = (*sk)[j - 1];
+            (*sk)[j - 1] = x;
+        }
+    size_t u = *n_sk ? 1 : 0;
+    for (size_t i = 1; i < *n_sk; i++)
+        if ((*sk)[i] != (*sk)[u - 1])
+            (*sk)[u++] = (*sk)[i];
+    *n_sk = u;
+}
+
+/* The sketch hashes a plain ASCII word as it reads it and hands every
+ * other word to norm_word: the index cache's leads and sketches are what
+ * norm_word's words give, around every case norm_word treats apart (a
+ * lone lowercase i, b or u, markup that lost its brackets, '/', letters
+ * past ASCII, combining marks, CJK, digits, a word at the text's end). */
+static void test_sketch_words(void)
+{
+    static const char *const odd[] = {
+        "i", "b", "u", "I", "B", "U", "word/i", "/b", "a/b", "x/", "and/or", "caf\xc3\xa9",
+        "na\xc3\xaf" "ve", "\xc3\x89" "cole", "don\xe2\x80\x99" "t", "\xe2\x80\x9c" "quoted\xe2\x80\x9d",
+        "e\xcc\x81" "t\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "1984", "A1", "\xe2\x80\x94", "--",
+        "it's", "  ", "\t", "\xc2\xa0", "(i)", "[b]", "uu", "ib", "x\xe2\x80\xa6" "y", "ABC", "/",
+    };
+    char *d = tempdir(), *cache_dir = tempdir();
+    char *old_cache = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+    setenv("XDG_CACHE_HOME", cache_dir, 1);
+    const char *ends[] = {"plain ending", "i", "caf\xc3\xa9", "x/i"};
+    for (int k = 0; k < 4; k++) {
+        struct buf b = {0};
+        buf_printf(&b, "Chapter 1\n\n");
+        unsigned x = 77u + (unsigned)k;
+        for (int i = 0; i < 3000; i++) {
+            x = x * 1103515245u + 12345u;
+            bool strange = (x >> 16) % 5 == 0;
+            const char *w = strange ? odd[(x >> 8) % (sizeof odd / sizeof *odd)]
+                                    : vocab[(x >> 16) % (sizeof vocab / sizeof *vocab)];
+            if (k == 3 && i == 2800)
+                w = "i/i";   /* norm_word's walk ends there (a lone i, then /i) */
+            buf_adds(&b, w);
+            buf_adds(&b, i % 13 == 12 ? ".\n\n" : (x & 0x100) ? ", " : " ");
+        }
+        buf_adds(&b, ends[k]);   /* no line end after the last word */
+        char rel[32];
+        snprintf(rel, sizeof rel, "f%d.txt", k);
+        put(d, rel, b.data);
+        buf_free(&b);
+        /* an hour old: the index cache keeps only files not just changed */
+        char *path = xasprintf("%s/%s", d, rel);
+        struct timeval tv[2];
+        gettimeofday(&tv[0], NULL);
+        tv[0].tv_sec -= 3600;
+        tv[1] = tv[0];
+        utimes(path, tv);
+        free(path);
+    }
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK("the library of strange words opens", lib != NULL);
+    library_free(lib);
+    free(err);
+    struct cache *c = cache_open(d);
+    for (int k = 0; k < 4; k++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "f%d.txt", k);
+        char *path = xasprintf("%s/%s", d, rel);
+        size_t len = 0;
+        char *rerr = NULL;
+        char *text = read_file(path, &len, &rerr);
+        free(rerr);
+        struct stat sb;
+        struct cache_stamp st;
+        const struct cache_file *cf = stat(path, &sb) == 0 ? cache_get(c, path, rel, &sb, &st) : NULL;
+        CHECK("each file is in the index cache, sketched", cf && !cf->skip && cf->sketched && cf->n_pc == 1);
+        if (cf && !cf->skip && cf->n_pc == 1 && text) {
+            const struct cache_piece *p = &cf->pc[0];
+            struct buf lead = {0};
+            uint64_t *sk;
+            size_t n_sk;
+            reference_fingerprint(text, p->body, p->back, &lead, &sk, &n_sk);
+            CHECK("the lead is norm_word's words", p->lead_len == lead.len &&
+                  memcmp(p->lead, lead.data, lead.len) == 0);
+            CHECK("the sketch is norm_word's words' shingles", p->n_sketch == n_sk &&
+                  (!n_sk || memcmp(p->sketch, sk, n_sk * sizeof *sk) == 0));
+            CHECK("and there is a sketch to compare", n_sk > 50);
+            buf_free(&lead);
+            free(sk);
+        }
+        free(text);
+        free(path);
+    }
+    cache_free(c);
+    if (old_cache) {
+        setenv("XDG_CACHE_HOME", old_cache, 1);
+        free(old_cache);
+    } else {
+        unsetenv("XDG_CACHE_HOME");
+    }
+    rmtree(d);
+    rmtree(cache_dir);
+    free(d);
+    free(cache_dir);
+}
+
+/* Richness counts per line: a text with LF line ends (walked without a
+ * search for CR) scores as the same text with CR LF and with lone CR
+ * ends (decode_next_line), and the markup it counts is seen. */
+static void test_richness_line_ends(void)
+{
+    char *d = tempdir(), *cache_dir = tempdir();
+    char *old_cache = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+    setenv("XDG_CACHE_HOME", cache_dir, 1);
+    const char *ends[] = {"\n", "\r\n", "\r"};
+    for (int k = 0; k < 3; k++) {
+        struct buf b = {0};
+        buf_printf(&b, "Chapter 1%s%s", ends[k], ends[k]);
+        for (int i = 0; i < 60; i++) {
+            buf_printf(&b, "%s \xe2\x80\x9c%s\xe2\x80\x9d said the *%s* i went/i, %s%s",
+                       vocab[i % 40], vocab[(i + 3) % 40], vocab[(i + 7) % 40],
+                       vocab[(i + 11) % 40], ends[k]);
+            if (i % 10 == 9)
+                buf_printf(&b, "%s* * *%s%s", ends[k], ends[k], ends[k]);
+        }
+        char rel[32];
+        snprintf(rel, sizeof rel, "e%d.txt", k);
+        put(d, rel, b.data);
+        buf_free(&b);
+        char *path = xasprintf("%s/%s", d, rel);
+        struct timeval tv[2];
+        gettimeofday(&tv[0], NULL);
+        tv[0].tv_sec -= 3600;
+        tv[1] = tv[0];
+        utimes(path, tv);
+        free(path);
+    }
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK("the library of three line ends opens", lib != NULL);
+    library_free(lib);
+    free(err);
+    struct cache *c = cache_open(d);
+    int rich[3] = {0};
+    for (int k = 0; k < 3; k++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "e%d.txt", k);
+        char *path = xasprintf("%s/%s", d, rel);
+        struct stat sb;
+        struct cache_stamp st;
+        const struct cache_file *cf = stat(path, &sb) == 0 ? cache_get(c, path, rel, &sb, &st) : NULL;
+        CHECK("each file is in the index cache", cf && !cf->skip && cf->n_pc >= 1);
+        if (cf && !cf->skip && cf->n_pc >= 1)
+            rich[k] = cf->pc[cf->n_pc - 1].richness;
+        free(path);
+    }
+    CHECK("curly quotes, emphasis and breaks count, lost tags against", rich[0] != 0);
+    CHECK_INT("LF and CR LF: one richness", rich[1], rich[0]);
+    CHECK_INT("LF and lone CR: one richness", rich[2], rich[0]);
+    cache_free(c);
+    if (old_cache) {
+        setenv("XDG_CACHE_HOME", old_cache, 1);
+        free(old_cache);
+    } else {
+        unsetenv("XDG_CACHE_HOME");
+    }
+    rmtree(d);
+    rmtree(cache_dir);
+    free(d);
+    free(cache_dir);
+}
+
+/* A large library's shared samples are counted and its stories
+ * assembled on two threads (the later postings, the later groups on a
+ * thread of their own): the editions found, the stories, their order and
+ * ids, and the notes in their order are one thread's. */
+static void test_assembly_threads(void)
+{
+    char *d = tempdir();
+    for (int i = 0; i < 40; i++) {
+        char rel[64];
+        /* every story has notes: story.ini names a missing file and
+         * leaves one out; every third has a loose file that is an
+         * edition of its first chapter */
+        snprintf(rel, sizeof rel, "s%02d/story.ini", i);
+        char *ini = xasprintf("title = Story %d\norder = c2.txt gone.txt\n", i);
+        put(d, rel, ini);
+        free(ini);
+        for (int c = 1; c <= 2; c++) {
+            snprintf(rel, sizeof rel, "s%02d/c%d.txt", i, c);
+            put_chapter(d, rel, NULL, c, (unsigned)(i * 10 + c));
+        }
+        if (i % 3 == 0) {
+            snprintf(rel, sizeof rel, "loose/copy%02d.txt", i);
+            put_chapter(d, rel, NULL, 1, (unsigned)(i * 10 + 1));
+        }
+    }
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    struct library *lib[2];
+    char *printed_by[2];
+    for (int t = 0; t < 2; t++) {
+        setenv("QUIRE_BUILD_THREADS", t ? "2" : "1", 1);
+        char *err = NULL;
+        lib[t] = library_open(d, &err);
+        free(err);
+        printed_by[t] = lib[t] ? printed(lib[t], true) : NULL;
+    }
+    unsetenv("QUIRE_BUILD_THREADS");
+    unsetenv("QUIRE_NO_CACHE");
+    CHECK("both builds open", lib[0] && lib[1]);
+    if (lib[0] && lib[1]) {
+        CHECK_INT("40 stories", lib[0]->n_stories, 40);
+        CHECK_INT("the same stories on two threads", lib[1]->n_stories, lib[0]->n_stories);
+        bool same = lib[0]->n_stories == lib[1]->n_stories;
+        for (size_t i = 0; same && i < lib[0]->n_stories; i++)
+            same = strcmp(lib[0]->stories[i].id, lib[1]->stories[i].id) == 0 &&
+                   strcmp(lib[0]->stories[i].title, lib[1]->stories[i].title) == 0 &&
+                   lib[0]->stories[i].n_ch == lib[1]->stories[i].n_ch;
+        CHECK("in the same order, with the same ids and chapters", same);
+        CHECK("notes for every story", lib[0]->n_notes >= 80);
+        CHECK_INT("as many notes on two threads", lib[1]->n_notes, lib[0]->n_notes);
+        same = lib[0]->n_notes == lib[1]->n_notes;
+        for (size_t i = 0; same && i < lib[0]->n_notes; i++)
+            same = strcmp(lib[0]->notes[i], lib[1]->notes[i]) == 0;
+        CHECK("the same notes in the same order", same);
+        size_t joined = 0;
+        for (size_t i = 0; i < lib[0]->n_notes; i++)
+            joined += strstr(lib[0]->notes[i], "so it joins it") != NULL;
+        CHECK_INT("a loose copy joins its story (an edition) in both halves", joined, 14);
+        CHECK("the same listing", printed_by[0] && printed_by[1] &&
+              strcmp(printed_by[0], printed_by[1]) == 0);
+    }
+    for (int t = 0; t < 2; t++) {
+        library_free(lib[t]);
+        free(printed_by[t]);
+    }
+    rmtree(d);
+    free(d);
+}
+
+static int cmp_nat_then_bytes(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int c = natcmp(x, y);
+    return c ? c : strcmp(x, y);
+}
+
+/* A folder's files are walked in natural name order (natcmp, then
+ * bytes): the walk's comparison, which skips the names' common start,
+ * orders every pair as natcmp does, around digit runs, leading zeros
+ * and case. */
+static void test_walk_order(void)
+{
+    static const char *const parts[] = {"ch", "Ch", "CH", "0", "00", "1", "01", "001", "9", "10",
+                                        "099", "100", "-", "_", "a", "b", "B", "x1", "x01"};
+    char *d = tempdir();
+    char *names[300];
+    size_t n = 0;
+    unsigned x = 99;
+    while (n < 300) {
+        char name[64] = "s";
+        for (int k = 0; k < 4; k++) {
+            x = x * 1103515245u + 12345u;
+            strcat(name, parts[(x >> 16) % (sizeof parts / sizeof *parts)]);
+        }
+        strcat(name, ".txt");
+        bool dup = false;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = strcmp(names[i], name) == 0;
+        if (dup)
+            continue;
+        names[n++] = xstrdup(name);
+        put(d, name, "Some words.\n");
+    }
+    struct scan_result r;
+    char *err = NULL;
+    CHECK("the folder is walked", scan_tree(d, &r, &err) == 0);
+    qsort(names, n, sizeof *names, cmp_nat_then_bytes);
+    bool same = r.n_files == n;
+    for (size_t i = 0; same && i < n; i++)
+        same = strcmp(r.files[i].relpath, names[i]) == 0;
+    CHECK("in natural order, as natcmp orders the names", same);
+    scan_result_free(&r);
+    free(err);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     test_offset_rule();
@@ -1252,5 +1576,9 @@ int main(void)
     test_open_at_long_line();
     test_open_at_long_chapter();
     test_texts_let_go();
+    test_sketch_words();
+    test_richness_line_ends();
+    test_assembly_threads();
+    test_walk_order();
     return check_summary();
 }
