@@ -131,12 +131,21 @@ static bool opens_with_quote(const char *t, size_t a, size_t b)
            (c == '-' && tb - ta > 2 && t[ta + 1] == '-');
 }
 
+/* A line heading_classify() was asked about: its trimmed bytes [a, b)
+ * and the kind it answered. */
+struct hseen {
+    size_t a, b;
+    int kind;
+};
+
 /* One chapter on its way through the passes. */
 struct blocks {
     const char *text;
     size_t start, end, front_end, body, back;
     struct pline *L;    /* the lines of [start, end) */
     size_t nl;
+    struct hseen *hs;   /* mark_headings' answers, by offset (keep_lists asks again) */
+    size_t n_hs, hs_cap;
     bool line_mode;     /* one paragraph per line: lines are not hard-wrapped */
     bool all_indented;  /* most lines are indented: an indented line starts a paragraph */
     struct blist bl;
@@ -318,6 +327,10 @@ static void mark_headings(struct blocks *c)
             continue;
         struct hinfo h;
         int k = heading_classify(c->text + v->off, n, &h);
+        size_t ta = v->off, tb = v->end;   /* what heading_classify reads (it trims) */
+        uch_trim(c->text, &ta, &tb);
+        XGROW(c->hs, c->hs_cap, c->n_hs + 1);
+        c->hs[c->n_hs++] = (struct hseen){ta, tb, k};
         if (k == H_NONE)
             continue;
         if (!alone && k != H_CHAPTER && k != H_WORD && k != H_CJK)
@@ -366,10 +379,11 @@ static bool under_heading(const struct blocks *c, size_t b)
  * labelled field ("Posting Date: January 10, 2009", "Status: Completed"),
  * a numbered entry ("II. The Red-headed League", "3) Home"), or a line
  * that reads as a heading ("CHAPTER XII", "BOOK ONE: 1805"). */
-static bool entry_line(const char *t, size_t a, size_t b);
+static bool entry_line(const struct blocks *c, size_t a, size_t b);
 
-static bool list_line(const char *t, size_t a, size_t b)
+static bool list_line(const struct blocks *c, size_t a, size_t b)
 {
+    const char *t = c->text;
     if (a >= b || b - a > 160)
         return false;
     /* Label: value, the label a capitalised word or few */
@@ -380,12 +394,32 @@ static bool list_line(const char *t, size_t a, size_t b)
         if (i + 1 < b && t[i] == ':' && t[i + 1] == ' ')
             return true;
     }
-    return entry_line(t, a, b);
+    return entry_line(c, a, b);
+}
+
+/* heading_classify()'s kind for the trimmed line c->text[a, b): the
+ * answer mark_headings had for it, when it asked (the same bytes once
+ * trimmed: heading_classify trims first), else asked now. */
+static int classify_kind(const struct blocks *c, size_t a, size_t b)
+{
+    size_t lo = 0, hi = c->n_hs;   /* c->hs is in offset order */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->hs[mid].a < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->n_hs && c->hs[lo].a == a && c->hs[lo].b == b)
+        return c->hs[lo].kind;
+    struct hinfo h;
+    return heading_classify(c->text + a, b - a, &h);
 }
 
 /* An entry of a table of contents: a numbered line or a heading. */
-static bool entry_line(const char *t, size_t a, size_t b)
+static bool entry_line(const struct blocks *c, size_t a, size_t b)
 {
+    const char *t = c->text;
     if (a >= b || b - a > 160)
         return false;
     /* a numeral (roman, or up to three digits) and `.` or `)`, then text */
@@ -395,8 +429,7 @@ static bool entry_line(const char *t, size_t a, size_t b)
     if (i > a && i + 2 < b && (t[i] == '.' || t[i] == ')') && t[i + 1] == ' ' &&
         (!uch_is_digit(t[a]) || i - a <= 3))
         return true;
-    struct hinfo h;
-    return b - a <= 80 && heading_classify(t + a, b - a, &h) != H_NONE;
+    return b - a <= 80 && classify_kind(c, a, b) != H_NONE;
 }
 
 /* 7. Lists keep their lines.  A paragraph whose first line and two
@@ -415,7 +448,7 @@ static void keep_lists(struct blocks *c)
         struct block *v = &bl->v[b];
         while (li < c->nl && c->L[li].a < v->off)
             li++;
-        if (v->kind != BLOCK_PARA || li >= c->nl || !list_line(c->text, c->L[li].ta, c->L[li].tb))
+        if (v->kind != BLOCK_PARA || li >= c->nl || !list_line(c, c->L[li].ta, c->L[li].tb))
             continue;
         if (li + 1 >= c->nl || c->L[li + 1].a >= v->end) {
             /* one line: the last entry of a list an indent split off */
@@ -426,7 +459,7 @@ static void keep_lists(struct blocks *c)
         size_t lines = 0, listed = 0;
         for (size_t q = li; q < c->nl && c->L[q].a < v->end; q++) {
             lines++;
-            listed += list_line(c->text, c->L[q].ta, c->L[q].tb);
+            listed += list_line(c, c->L[q].ta, c->L[q].tb);
         }
         if (listed * 3 >= lines * 2)
             v->kind = BLOCK_VERSE;
@@ -439,7 +472,7 @@ static void keep_lists(struct blocks *c)
         uch_trim(c->text, &ta, &tb);
         one[b] = (v->flags & BLOCK_FRONT) && v->kind != BLOCK_BREAK &&
                  !memchr(c->text + v->off, '\n', v->end - v->off) &&
-                 !memchr(c->text + v->off, '\r', v->end - v->off) && entry_line(c->text, ta, tb);
+                 !memchr(c->text + v->off, '\r', v->end - v->off) && entry_line(c, ta, tb);
     }
     size_t w = 0;
     for (size_t r = 0; r < bl->n;) {
@@ -641,6 +674,7 @@ size_t parse_blocks_body(const char *text, size_t start, size_t end, size_t fron
     free(c.bl.v);
     free(c.bl.gap);
     free(c.L);
+    free(c.hs);
     return n;
 }
 

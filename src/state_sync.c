@@ -343,28 +343,78 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The names in the folders state_sync_copies looked at, each folder read
+ * once (the kinds' files are usually in one folder: it was read once per
+ * kind).  Merging one kind's copies adds and removes only files whose
+ * names begin with that kind's name, which are no other kind's copies. */
+struct folder_names {
+    char *dir;          /* NULL: an unused slot */
+    char **name;        /* NULL when the folder could not be read */
+    size_t n;
+    bool ok;
+};
+
+/* The names in `dir`, from `seen` (N_KINDS slots) or read now. */
+static const struct folder_names *folder_names(struct folder_names *seen, const char *dir)
+{
+    size_t i = 0;
+    for (; i < N_KINDS && seen[i].dir; i++)
+        if (strcmp(seen[i].dir, dir) == 0)
+            return &seen[i];
+    if (i == N_KINDS)
+        i = N_KINDS - 1;   /* never: one folder a kind at most */
+    struct folder_names *f = &seen[i];
+    size_t cap = 0;
+    for (size_t k = 0; k < f->n; k++)
+        free(f->name[k]);
+    free(f->name);
+    free(f->dir);
+    *f = (struct folder_names){xstrdup(dir), NULL, 0, false};
+    DIR *d = opendir(dir);
+    if (!d)
+        return f;
+    f->ok = true;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        XGROW(f->name, cap, f->n + 1);
+        f->name[f->n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    return f;
+}
+
+static void folder_names_free(struct folder_names *seen)
+{
+    for (size_t i = 0; i < N_KINDS; i++) {
+        for (size_t k = 0; k < seen[i].n; k++)
+            free(seen[i].name[k]);
+        free(seen[i].name);
+        free(seen[i].dir);
+    }
+}
+
 /* The conflict copies of DIR/NAME, sorted (malloc'd paths; *n of them). */
-static char **find_copies(const char *dir, const char *name, size_t *n)
+static char **find_copies(struct folder_names *seen, const char *dir, const char *name,
+                          size_t *n)
 {
     char **v = NULL;
     size_t cap = 0;
     *n = 0;
-    DIR *d = opendir(dir);
-    if (!d)
+    const struct folder_names *f = folder_names(seen, dir);
+    if (!f->ok)
         return NULL;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (statefile_is_conflict(e->d_name, name)) {
+    for (size_t i = 0; i < f->n; i++)
+        if (statefile_is_conflict(f->name[i], name)) {
             XGROW(v, cap, *n + 1);
-            v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
+            v[(*n)++] = xasprintf("%s/%s", dir, f->name[i]);
         }
-    closedir(d);
     if (*n > 1)
         qsort(v, *n, sizeof *v, cmp_path);
     return v;
 }
 
-static size_t sync_kind(const char *dir, const struct state_kind *k, struct diag_sink *sink)
+static size_t sync_kind(struct folder_names *seen, const char *dir, const struct state_kind *k,
+                        struct diag_sink *sink)
 {
     /* The copies lie beside the file the sync tool sees: when DIR/NAME is
      * a symbolic link into a synced folder, beside the file it names. */
@@ -378,7 +428,7 @@ static size_t sync_kind(const char *dir, const struct state_kind *k, struct diag
     char *slash = strrchr(real, '/');
     char *folder = slash ? xstrndup(real, (size_t)(slash - real)) : xstrdup(".");
     size_t n;
-    char **copies = find_copies(folder[0] ? folder : "/", slash ? slash + 1 : real, &n);
+    char **copies = find_copies(seen, folder[0] ? folder : "/", slash ? slash + 1 : real, &n);
     free(folder);
     if (n == 0) {
         free(real);
@@ -438,8 +488,10 @@ size_t state_sync_copies(const char *dir, struct diag_sink *sink)
     char *own = dir ? NULL : xdg_dir("STATE");
     const char *d = dir ? dir : own;
     size_t merged = 0;
+    struct folder_names seen[N_KINDS] = {{0}};
     for (size_t i = 0; d && i < N_KINDS; i++)
-        merged += sync_kind(d, &kinds[i], sink);
+        merged += sync_kind(seen, d, &kinds[i], sink);
+    folder_names_free(seen);
     free(own);
     return merged;
 }

@@ -240,6 +240,18 @@ HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" -L "$LA" --bookmarks
 check_eq "older copies (and one without when) change nothing" "$(cat "$S3/library-view")" \
     "$(printf 'quire-library-view 1\nsort = author\nview = unread\nwhen = 1796297900')"
 check_eq "and are gone" "$(ls "$S3" | grep -c 'library-view.sync-conflict')" 0
+# Copies of several kinds in the folder at once (it is read once a start):
+# each kind merges its own, one start merges them all.
+printf 'frost\n' >"$S3/search-history"
+printf 'Ivo\n' >"$S3/search-history.sync-conflict-20261203-101020-ABCDEFG"
+printf 'quire-library-view 1\nsort = length\nview = all\nwhen = 1796297950\n' \
+    >"$S3/library-view.sync-conflict-20261203-101020-ABCDEFG"
+HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" -L "$LA" --bookmarks >/dev/null 2>"$TMPD/err3"
+check_eq "two kinds' copies in one start: the search history's merged" "$(cat "$S3/search-history")" \
+    "$(printf 'frost\nIvo')"
+check "and the library view's" grep -qx 'sort = length' "$S3/library-view"
+check_eq "and both copies are gone" "$(ls "$S3" | grep -c 'sync-conflict')" 0
+check_eq "and it says nothing" "$(cat "$TMPD/err3")" ""
 printf 'quire-library-view 1\nsort = last-updated\nview = reading\nwhen = 1796298000\n' >"$TMPD/lv"
 HOME="$TMPD/C/home" XDG_STATE_HOME="$TMPD/C/state" "$QUIRE" --merge-state "$TMPD/lv" 2>"$TMPD/err3"
 check "--merge-state knows the library view by its first line" grep -qx 'sort = last-updated' "$S3/library-view"
