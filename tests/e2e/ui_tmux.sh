@@ -10,6 +10,11 @@
 # once, after one last look), or at the deadline (UI_DEADLINE tenths of a
 # second), whichever is first.  Polls are 0.02 s apart for the first 0.2 s
 # (a frame usually comes within a few milliseconds), then 0.1 s.
+# A wait inside ui_start, ui_keys, ui_type, ui_raw or ui_resize that reaches
+# the deadline with quire alive is a failure of the suite (the frame it
+# waited for never came): no suite passes the slow way, through deadlines
+# running out.  UI_DEADLINE counts the polls' sleeps, so on a loaded machine
+# (slow tmux commands between the sleeps) one lost frame could cost minutes.
 #
 #   ui_start W H ARGS...   start quire ARGS in a W x H pane, wait for a frame
 #   ui_run W H CMD         the same with a shell command line
@@ -80,9 +85,11 @@ ui_exited() {
     [ "$d" = 1 ]
 }
 
-# ui_wait_frame N: wait until the frame number is at least N.
+# ui_wait_frame N: wait until the frame number is at least N.  At the
+# deadline UI_LOST is 1 (0 otherwise).
 ui_wait_frame() {
     UI_WAITED=0
+    UI_LOST=0
     while ui_waiting; do
         [ "$(ui_frame)" -ge "$1" ] && return 0
         if ui_exited; then
@@ -94,6 +101,14 @@ ui_wait_frame() {
     done
     echo "timed out waiting for frame $1 (at $(ui_frame))" >&2
     ui_screen >&2
+    UI_LOST=1
+    return 1
+}
+
+# ui_lost WHAT: after a wait that failed; a failure of the suite when it
+# reached the deadline.  Returns 1 (the wait's status) all the same.
+ui_lost() {
+    [ "$UI_LOST" = 1 ] && fail "$1: no new frame came (the wait ran to its deadline, quire alive)"
     return 1
 }
 
@@ -136,7 +151,7 @@ ui_run() {
         "unset LINES COLUMNS QUIRE_LIBRARY; TERM=tmux-256color; export TERM; exec $*" \; \
         set-option -t q remain-on-exit on
     UI_SPID=$($UI_T display -p '#{pid}' 2>/dev/null)
-    ui_wait_frame 1
+    ui_wait_frame 1 || ui_lost "start $*"
 }
 
 # Quote each argument for the shell command line tmux runs.
@@ -160,41 +175,46 @@ ui_keys() {
         $UI_T send-keys -t q "$k"
         n=$((n + 1))
     done
-    ui_wait_frame $((f + n))
+    ui_wait_frame $((f + n)) || ui_lost "keys $*"
 }
 
 ui_type() {
     f=$(ui_frame)
     n=$(printf '%s' "$1" | wc -m)
     $UI_T send-keys -t q -l "$1"
-    ui_wait_frame $((f + n))
+    ui_wait_frame $((f + n)) || ui_lost "typing $1"
 }
 
 ui_raw() {
     f=$(ui_frame)
     $UI_T send-keys -t q -l "$1"
-    ui_wait_frame $((f + $2))
+    ui_wait_frame $((f + $2)) || ui_lost "raw input ($2 frames)"
 }
 
 # UI_LAST_FRAME: the highest frame number ui_resize has seen.  Below 8
 # columns the counter is not shown, so coming back from such a size the
 # frame to wait for is one after that (the pane shows the small size's
 # stale text until quire draws: reading it then was a flaky check).
+# A pane already at W x H is not resized (tmux does nothing, quire draws
+# nothing): there is no frame to wait for.
 UI_LAST_FRAME=0
 ui_resize() {
+    [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}' 2>/dev/null)" = "$1x$2" ] && return 0
     f=$(ui_frame)
     if [ "$f" -gt "$UI_LAST_FRAME" ]; then UI_LAST_FRAME=$f; else f=$UI_LAST_FRAME; fi
     $UI_T resize-window -t q -x "$1" -y "$2"
     if [ "$2" -ge 2 ] && [ "$1" -ge 8 ]; then
-        ui_wait_frame $((f + 1))
+        ui_wait_frame $((f + 1)) || ui_lost "resize to $1x$2"
     else
         # Too small for the frame counter: wait for the pane to take the size.
         UI_WAITED=0
         while ui_waiting; do
-            [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] && break
-            ui_exited && break
+            [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] && return 0
+            ui_exited && return 1
             ui_tick
         done
+        fail "resize to $1x$2: the pane did not take the size (the wait ran to its deadline)"
+        return 1
     fi
 }
 
