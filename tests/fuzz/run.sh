@@ -79,29 +79,35 @@ built() {
     $all_built || $MAKE --no-print-directory -q FUZZ_MODE="$mode" "$bindir/$1" >/dev/null 2>&1
 }
 
-# seeds NAME: a folder holding copies of the seed files (flat, so names
-# with spaces need no quoting).
+# copy_flat DIR: copy the files named on stdin into DIR as seed1, seed2, ...
+# (flat, so names with spaces need no quoting).
+copy_flat() {
+    mkdir -p "$1"
+    i=0
+    while IFS= read -r f; do
+        i=$((i + 1))
+        cp "$f" "$1/seed$i"
+    done
+}
+# seeds NAME: the folders of its seeds, one a line.  Its own in
+# $TMPD/seeds/NAME (tests/fuzz/corpus/NAME, tests/data/NAME); a text
+# target's also $TMPD/seeds/texts, the sample library and the small texts of
+# tests/data, copied once for all of them.
 seeds() {
     dir="$TMPD/seeds/$1"
-    if [ ! -d "$dir" ]; then
-        mkdir -p "$dir"
-        {
-            for d in "tests/fuzz/corpus/$1" "tests/fuzz/corpus/fuzz_$1" "tests/data/$1"; do
-                [ -d "$d" ] && find "$d" -type f
-            done
-            case $1 in
-            config|bookmarks|pace|seen) ;;
-            *) find sample_library tests/data -type f -size -256k 2>/dev/null ;;
-            esac
-        } | sort -u | {
-            i=0
-            while IFS= read -r f; do
-                i=$((i + 1))
-                cp "$f" "$dir/seed$i"
-            done
-        }
+    if ! small_target "$1" && [ ! -d "$TMPD/seeds/texts" ]; then
+        find sample_library tests/data -type f -size -256k 2>/dev/null | sort -u >"$TMPD/texts.list"
+        copy_flat "$TMPD/seeds/texts" <"$TMPD/texts.list"
     fi
-    printf '%s\n' "$dir"
+    if [ ! -d "$dir" ]; then
+        for d in "tests/fuzz/corpus/$1" "tests/fuzz/corpus/fuzz_$1" "tests/data/$1"; do
+            [ -d "$d" ] && find "$d" -type f
+        done | sort -u | {
+            if small_target "$1"; then cat; else grep -vxF -f "$TMPD/texts.list"; fi
+        } | copy_flat "$dir"
+    fi
+    echo "$dir"
+    small_target "$1" || echo "$TMPD/seeds/texts"
 }
 
 # big_inputs DIR BYTES: write the large inputs into DIR, each BYTES long
@@ -154,7 +160,7 @@ job_fuzz() {
     dict=""
     [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     if small_target "$name"; then max_len=65536; else max_len=1048576; fi
-    seeddir=$TMPD/seeds/$name
+    seeddirs=$(seeds "$name")
     if [ -n "$SMOKE_RUNS" ]; then
         work="$TMPD/corpus/$name"
         case $name in
@@ -164,7 +170,8 @@ job_fuzz() {
         # libFuzzer counts the seeds it replays as runs, the standalone
         # driver only its mutations.
         runs=$mutations
-        [ "$mode" = libfuzzer ] && runs=$((mutations + $(ls "$seeddir" | wc -l)))
+        # shellcheck disable=SC2086
+        [ "$mode" = libfuzzer ] && runs=$((mutations + $(find $seeddirs -type f | wc -l)))
         limit="-runs=$runs"
     else
         work="$B/corpus/$name"
@@ -175,7 +182,7 @@ job_fuzz() {
     if run_bin "$bindir/$target" $limit -timeout=20 -rss_limit_mb=2048 \
             -max_len="$max_len" -print_final_stats=1 $dict \
             -artifact_prefix="$B/artifacts/$target-" \
-            "$work" "$seeddir" >"$log" 2>&1; then
+            "$work" $seeddirs >"$log" 2>&1; then
         pass
         runs=$(grep -E '^stat::number_of_executed_units|standalone:' "$log" | tail -n 1)
         echo "$target: clean ($runs)"
