@@ -35,13 +35,25 @@ UI_T="tmux -L quire-$$ -f /dev/null"
 UI_DEADLINE=${UI_DEADLINE:-150}
 # At exit: stop our tmux server, let quire finish saving into $TMPD (it
 # gets SIGHUP), then remove $TMPD.
+# ui_gone PID: true once the process has exited.  A zombie has: the tmux
+# server is a daemon and a quire whose server has gone an orphan, so their
+# parent is PID 1, which may reap them late (here 1.5 s after the exit,
+# every time), and kill -0 is true for a zombie.  Without /proc, kill -0.
+ui_gone() {
+    kill -0 "$1" 2>/dev/null || return 0
+    [ -d /proc/self ] || return 1   # no /proc: alive, as kill -0 says
+    case $(sed -n 's/^State:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) in
+    Z*|X*|"") return 0 ;;   # a zombie, or reaped meanwhile
+    esac
+    return 1
+}
 # ui_stop_quire: stop our tmux server and give quire (SIGHUP) up to 3 s to
 # finish saving and exit.
 ui_stop_quire() {
     p=$($UI_T display -p -t q '#{pane_pid}' 2>/dev/null)
     $UI_T kill-server >/dev/null 2>&1
     i=0
-    while [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ "$i" -lt 30 ]; do
+    while [ -n "$p" ] && ! ui_gone "$p" && [ "$i" -lt 30 ]; do
         sleep 0.1
         i=$((i + 1))
     done
@@ -132,12 +144,13 @@ ui_wait() {
 # ui_stop_server: end our tmux server, if any, and wait until it has gone:
 # kill-server returns before the server has exited, and a new session asked
 # for meanwhile reaches the dying server ("server exited unexpectedly").
+# Gone is exited (ui_gone), not yet reaped.
 ui_stop_server() {
     spid=$($UI_T display -p '#{pid}' 2>/dev/null)
     $UI_T kill-server >/dev/null 2>&1
     [ -n "$spid" ] || return 0
     UI_WAITED=0
-    while kill -0 "$spid" 2>/dev/null && ui_waiting; do ui_tick; done
+    while ! ui_gone "$spid" && ui_waiting; do ui_tick; done
 }
 
 ui_run() {
