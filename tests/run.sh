@@ -61,9 +61,10 @@ i=0
 while [ "$i" -lt "$jobs" ]; do echo >&3; i=$((i + 1)); done
 
 # Start every suite in the background; suite N (N in output order) writes
-# $work/N.log (its output), N.pid, N.time and, last, N.rc.  The slowest
-# suites start first (make check from a fresh clone on a 2-core machine at 1b5470a,
-# docs/TESTING.md), so that none of them is left running alone at the end.
+# $work/N.log (its output), N.pid, N.time, N.cpu and, last, N.rc.  The
+# slowest suites start first (make check from a fresh clone on a 2-core
+# machine at 1b5470a, docs/TESTING.md), so that none of them is left running
+# alone at the end.
 slow="t_valgrind t_fuzz test_search t_ebook t_ui_long t_ui_library t_layers t_bookmarks t_new t_ui_shelf t_ui_input test_layout"
 awk '{ print NR, $0 }' "$work/sel" >"$work/numbered"
 for s in $slow; do
