@@ -280,8 +280,9 @@ ui_until() {
     done
     return 1
 }
-# widest: the widest line of the pane in display columns
-widest() { ui_screen | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1; }
+# widest: the widest line of the pane in display columns (wc -L: the
+# widest line of its input; one process, not one per line)
+widest() { ui_screen | wc -L; }
 top_has_word() { ui_screen | head -n 1 | grep -qw -- "$1"; }
 # sgr_on TEXT N: the line with TEXT has SGR attribute N (1 bold, 2 dim,
 # 3 italic, 4 underline, 7 reverse) switched on somewhere in it.
