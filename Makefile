@@ -7,8 +7,8 @@
 #   make bench      performance comparisons (docs/BENCHMARKS.md)
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each (default 60)
 #   make install / uninstall   (PREFIX, DESTDIR)
-#   make warnings-clang        every source through clang -Werror, and a
-#                              whole clang build in build/clang
+#   make warnings-clang        every source through clang -Werror: a whole
+#                              clang build (-O0) in build/clang
 #
 # BUILD names the folder for objects (default build/) and BIN the binary
 # (default ./quire), so a second build (another compiler, another PREFIX)
@@ -181,32 +181,42 @@ run: deps
 JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 # (T from the command line only: not a T that happens to be in the environment.)
 CHECK_T := $(if $(filter command line,$(origin T)),$(T))
-# The whole run also builds the fuzz targets here, in parallel with the rest
-# (t_fuzz would build them one by one), in the mode tests/fuzz/run.sh picks:
-# libFuzzer when clang can link a fuzzer, else the standalone driver.
+# The whole run also builds the fuzz targets here, in parallel with the rest,
+# linked with the standalone driver (tests/fuzz/standalone.c) to the unit
+# tests' sanitizer objects: the smoke's bounded runs need no coverage
+# guidance, and libFuzzer's own objects (every source compiled once more by
+# clang) would cost more to build than the smoke costs to run.  `make fuzz`
+# uses libFuzzer when clang can link a fuzzer.  make check
+# FUZZ_MODE=libfuzzer smokes with libFuzzer.
 CLOSE := )
 CHECK_UNITS = $(shell for n in $(UNIT_NAMES); do for p in $(foreach t,$(CHECK_T),'$(t)'); do \
     case $$n in $$p$(CLOSE) echo $$n; break;; esac; done; done)
 CHECK_BUILD = $(if $(CHECK_T),$(CHECK_UNITS),unit warnings-clang fuzz-bins)
-FUZZ_PROBE = printf '%s\n' 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);' \
-    'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' | \
-    $(CLANG) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 && echo libfuzzer || echo standalone
+CHECK_FUZZ_MODE := $(if $(filter command line,$(origin FUZZ_MODE)),$(FUZZ_MODE),standalone)
 check: deps
-	@$(MAKE) --no-print-directory $(JOBS) $(if $(CHECK_T),,FUZZ_MODE=$$($(FUZZ_PROBE))) \
+	@$(MAKE) --no-print-directory $(JOBS) FUZZ_MODE=$(CHECK_FUZZ_MODE) \
 	    $(BIN) $(BUILD)/quire-dyn $(patsubst test_%,$(BUILD)/unit/test_%,$(CHECK_BUILD))
-	@sh tests/run.sh $(foreach t,$(CHECK_T),'$(t)')
+	@FUZZ_MODE=$(CHECK_FUZZ_MODE) sh tests/run.sh $(foreach t,$(CHECK_T),'$(t)')
 
 # Every source, test and fuzz target through clang with our warnings as
-# errors; then the whole program built and linked by clang in build/clang.
-warnings-clang:
-	@for f in $(SRCS) $(UNIT_SRCS); do \
-	    $(CLANG) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' -Itests/unit -std=c11 $(WARN) -Werror -fsyntax-only $$f || exit 1; \
+# errors: the tests and fuzz targets by -fsyntax-only, the sources in the
+# whole program built and linked by clang in build/clang (the two in
+# parallel under -j).  That build is -O0 (CLANG_OPT): clang's warnings come
+# from its front end, the same at every -O, and -O2 made it cost five times
+# as much.
+CLANG_OPT ?= -O0
+.PHONY: clang-syntax clang-build
+warnings-clang: clang-syntax clang-build
+clang-syntax:
+	@for f in $(UNIT_SRCS); do \
+	    $(CLANG) $(CPPFLAGS) -Itests/unit -std=c11 $(WARN) -Werror -fsyntax-only $$f || exit 1; \
 	 done
 	@for f in $(FUZZ_SRCS) tests/fuzz/standalone.c; do \
 	    $(CLANG) $(CPPFLAGS) $(FUZZ_INCLUDE) -std=c11 $(WARN) -Werror -fsyntax-only $$f || exit 1; \
 	 done
+clang-build:
 	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(BUILD)/clang BIN=$(BUILD)/clang/quire \
-	    $(BUILD)/clang/quire >/dev/null
+	    OPT='$(CLANG_OPT)' WERROR=-Werror $(BUILD)/clang/quire >/dev/null
 
 # Fuzzing.  tests/fuzz/fuzz_*.c are libFuzzer targets.  With clang's
 # libFuzzer: $(BUILD)/fuzz/lf/<target>; without it, the same target linked

@@ -10,8 +10,8 @@
 # Suites run side by side, QUIRE_TEST_JOBS at a time (default: three times
 # the cores, at least 4; most of a screen suite's time is waiting for tmux),
 # each with its own scratch folder and tmux server.  Their lines come out in
-# the order below all the same, each with the suite's wall time; the last
-# line printed is the total, "N passed, N failed".
+# the order below all the same, each with the suite's wall time and CPU
+# time; the last line printed is the total, "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 jobs=${QUIRE_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) * 3 ))}
 [ "$jobs" -ge 4 ] || [ -n "$QUIRE_TEST_JOBS" ] || jobs=4
@@ -61,10 +61,11 @@ i=0
 while [ "$i" -lt "$jobs" ]; do echo >&3; i=$((i + 1)); done
 
 # Start every suite in the background; suite N (N in output order) writes
-# $work/N.log (its output), N.pid, N.time and, last, N.rc.  The slowest
-# suites start first (make check from a fresh clone on a 2-core machine),
-# so that none of them is left running alone at the end.
-slow="t_fuzz t_valgrind t_ui_longline test_layout t_install t_ui_long t_ui_library t_golden t_ui_valgrind t_bookmarks"
+# $work/N.log (its output), N.pid, N.time, N.cpu and, last, N.rc.  The
+# slowest suites start first (make check from a fresh clone on a 2-core
+# machine at 1b5470a, docs/TESTING.md), so that none of them is left running
+# alone at the end.
+slow="t_valgrind t_fuzz test_search t_ebook t_ui_long t_ui_library t_layers t_bookmarks t_new t_ui_shelf t_ui_input test_layout"
 awk '{ print NR, $0 }' "$work/sel" >"$work/numbered"
 for s in $slow; do
     awk -v s="$s" '$2 == s' "$work/numbered"
@@ -86,6 +87,14 @@ while read -r n name cmd; do
         wait $!
         rc=$?
         awk -v s="$s" -v e="$(now)" 'BEGIN { printf "%.1f\n", e - s }' >"$work/$n.time"
+        # The CPU (user + system) of the processes the suite waited for:
+        # a figure the machine's load hardly moves (a tmux server and what
+        # runs in it are not among them).
+        # (times is a builtin: in a pipeline it would run in a fork, which
+        # has no children's times yet)
+        times >"$work/$n.times"
+        awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] }
+                       printf "%.1f\n", t }' "$work/$n.times" >"$work/$n.cpu"
         echo "$rc" >"$work/$n.rc.new"
         mv "$work/$n.rc.new" "$work/$n.rc"
         echo >&3
@@ -111,7 +120,8 @@ while read -r name cmd; do
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $name: exit status $rc" >&2; fi
         [ "$f" -ne 0 ] && grep -E '^FAIL|ERROR|Sanitizer|runtime error' "$log" | head -n 40 >&2
     fi
-    printf '%-28s %-26s %6s s\n' "$name" "$p passed, $f failed" "$(cat "$work/$n.time" 2>/dev/null)"
+    printf '%-28s %-26s %6s s  (cpu %s s)\n' "$name" "$p passed, $f failed" \
+        "$(cat "$work/$n.time" 2>/dev/null)" "$(cat "$work/$n.cpu" 2>/dev/null)"
     total_p=$((total_p + p))
     total_f=$((total_f + f))
 done <"$work/sel"

@@ -10,6 +10,11 @@
 # once, after one last look), or at the deadline (UI_DEADLINE tenths of a
 # second), whichever is first.  Polls are 0.02 s apart for the first 0.2 s
 # (a frame usually comes within a few milliseconds), then 0.1 s.
+# A wait inside ui_start, ui_keys, ui_type, ui_raw or ui_resize that reaches
+# the deadline with quire alive is a failure of the suite (the frame it
+# waited for never came): no suite passes the slow way, through deadlines
+# running out.  UI_DEADLINE counts the polls' sleeps, so on a loaded machine
+# (slow tmux commands between the sleeps) one lost frame could cost minutes.
 #
 #   ui_start W H ARGS...   start quire ARGS in a W x H pane, wait for a frame
 #   ui_run W H CMD         the same with a shell command line
@@ -30,13 +35,25 @@ UI_T="tmux -L quire-$$ -f /dev/null"
 UI_DEADLINE=${UI_DEADLINE:-150}
 # At exit: stop our tmux server, let quire finish saving into $TMPD (it
 # gets SIGHUP), then remove $TMPD.
+# ui_gone PID: true once the process has exited.  A zombie has: the tmux
+# server is a daemon and a quire whose server has gone an orphan, so their
+# parent is PID 1, which may reap them late (here 1.5 s after the exit,
+# every time), and kill -0 is true for a zombie.  Without /proc, kill -0.
+ui_gone() {
+    kill -0 "$1" 2>/dev/null || return 0
+    [ -d /proc/self ] || return 1   # no /proc: alive, as kill -0 says
+    case $(sed -n 's/^State:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) in
+    Z*|X*|"") return 0 ;;   # a zombie, or reaped meanwhile
+    esac
+    return 1
+}
 # ui_stop_quire: stop our tmux server and give quire (SIGHUP) up to 3 s to
 # finish saving and exit.
 ui_stop_quire() {
     p=$($UI_T display -p -t q '#{pane_pid}' 2>/dev/null)
     $UI_T kill-server >/dev/null 2>&1
     i=0
-    while [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ "$i" -lt 30 ]; do
+    while [ -n "$p" ] && ! ui_gone "$p" && [ "$i" -lt 30 ]; do
         sleep 0.1
         i=$((i + 1))
     done
@@ -80,9 +97,11 @@ ui_exited() {
     [ "$d" = 1 ]
 }
 
-# ui_wait_frame N: wait until the frame number is at least N.
+# ui_wait_frame N: wait until the frame number is at least N.  At the
+# deadline UI_LOST is 1 (0 otherwise).
 ui_wait_frame() {
     UI_WAITED=0
+    UI_LOST=0
     while ui_waiting; do
         [ "$(ui_frame)" -ge "$1" ] && return 0
         if ui_exited; then
@@ -94,6 +113,14 @@ ui_wait_frame() {
     done
     echo "timed out waiting for frame $1 (at $(ui_frame))" >&2
     ui_screen >&2
+    UI_LOST=1
+    return 1
+}
+
+# ui_lost WHAT: after a wait that failed; a failure of the suite when it
+# reached the deadline.  Returns 1 (the wait's status) all the same.
+ui_lost() {
+    [ "$UI_LOST" = 1 ] && fail "$1: no new frame came (the wait ran to its deadline, quire alive)"
     return 1
 }
 
@@ -117,12 +144,13 @@ ui_wait() {
 # ui_stop_server: end our tmux server, if any, and wait until it has gone:
 # kill-server returns before the server has exited, and a new session asked
 # for meanwhile reaches the dying server ("server exited unexpectedly").
+# Gone is exited (ui_gone), not yet reaped.
 ui_stop_server() {
     spid=$($UI_T display -p '#{pid}' 2>/dev/null)
     $UI_T kill-server >/dev/null 2>&1
     [ -n "$spid" ] || return 0
     UI_WAITED=0
-    while kill -0 "$spid" 2>/dev/null && ui_waiting; do ui_tick; done
+    while ! ui_gone "$spid" && ui_waiting; do ui_tick; done
 }
 
 ui_run() {
@@ -136,7 +164,7 @@ ui_run() {
         "unset LINES COLUMNS QUIRE_LIBRARY; TERM=tmux-256color; export TERM; exec $*" \; \
         set-option -t q remain-on-exit on
     UI_SPID=$($UI_T display -p '#{pid}' 2>/dev/null)
-    ui_wait_frame 1
+    ui_wait_frame 1 || ui_lost "start $*"
 }
 
 # Quote each argument for the shell command line tmux runs.
@@ -160,41 +188,46 @@ ui_keys() {
         $UI_T send-keys -t q "$k"
         n=$((n + 1))
     done
-    ui_wait_frame $((f + n))
+    ui_wait_frame $((f + n)) || ui_lost "keys $*"
 }
 
 ui_type() {
     f=$(ui_frame)
     n=$(printf '%s' "$1" | wc -m)
     $UI_T send-keys -t q -l "$1"
-    ui_wait_frame $((f + n))
+    ui_wait_frame $((f + n)) || ui_lost "typing $1"
 }
 
 ui_raw() {
     f=$(ui_frame)
     $UI_T send-keys -t q -l "$1"
-    ui_wait_frame $((f + $2))
+    ui_wait_frame $((f + $2)) || ui_lost "raw input ($2 frames)"
 }
 
 # UI_LAST_FRAME: the highest frame number ui_resize has seen.  Below 8
 # columns the counter is not shown, so coming back from such a size the
 # frame to wait for is one after that (the pane shows the small size's
 # stale text until quire draws: reading it then was a flaky check).
+# A pane already at W x H is not resized (tmux does nothing, quire draws
+# nothing): there is no frame to wait for.
 UI_LAST_FRAME=0
 ui_resize() {
+    [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}' 2>/dev/null)" = "$1x$2" ] && return 0
     f=$(ui_frame)
     if [ "$f" -gt "$UI_LAST_FRAME" ]; then UI_LAST_FRAME=$f; else f=$UI_LAST_FRAME; fi
     $UI_T resize-window -t q -x "$1" -y "$2"
     if [ "$2" -ge 2 ] && [ "$1" -ge 8 ]; then
-        ui_wait_frame $((f + 1))
+        ui_wait_frame $((f + 1)) || ui_lost "resize to $1x$2"
     else
         # Too small for the frame counter: wait for the pane to take the size.
         UI_WAITED=0
         while ui_waiting; do
-            [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] && break
-            ui_exited && break
+            [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}')" = "$1x$2" ] && return 0
+            ui_exited && return 1
             ui_tick
         done
+        fail "resize to $1x$2: the pane did not take the size (the wait ran to its deadline)"
+        return 1
     fi
 }
 
@@ -247,8 +280,9 @@ ui_until() {
     done
     return 1
 }
-# widest: the widest line of the pane in display columns
-widest() { ui_screen | while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done | sort -n | tail -n 1; }
+# widest: the widest line of the pane in display columns (wc -L: the
+# widest line of its input; one process, not one per line)
+widest() { ui_screen | wc -L; }
 top_has_word() { ui_screen | head -n 1 | grep -qw -- "$1"; }
 # sgr_on TEXT N: the line with TEXT has SGR attribute N (1 bold, 2 dim,
 # 3 italic, 4 underline, 7 reverse) switched on somewhere in it.
