@@ -12,8 +12,8 @@
 # and stdout, stderr, the exit status, the index cache and the snapshot
 # are compared (their `engine` line, which names the binary, and the
 # `end` line that seals it are left out).
-# Both binaries use one ebook plugin, QUIRE_PLUGIN (default
-# build/quire-ebook.so): the caches record the plugin's identity.
+# Both binaries use one EPUB/HTML converter, QUIRE_CONVERTER (default
+# build/quire-convert): the caches record the converter's identity.
 # Prints each difference and exits 1 when there is any, else 0.
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 OLD NEW [LIBRARY...]" >&2; exit 2; }
@@ -30,8 +30,8 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/quire-cmplist.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$W/home"
 unset QUIRE_LIBRARY QUIRE_NO_CACHE
-QUIRE_PLUGIN=${QUIRE_PLUGIN:-$TOP/build/quire-ebook.so}
-export QUIRE_PLUGIN
+QUIRE_CONVERTER=${QUIRE_CONVERTER:-$TOP/build/quire-convert}
+export QUIRE_CONVERTER
 mkdir -p "$HOME"
 
 # run WHICH BINARY LIB THREADS: outputs into $W/WHICH/
