@@ -271,22 +271,24 @@ make_epub() {
     (cd "$d" && zip -X0 -q "$2" mimetype && zip -X6 -q -r "$2" META-INF OEBPS)
     rm -rf "$d"
 }
-# wait_finisher CACHE: a cold reading quit on its first screen leaves the
-# rest of the conversion to a detached `quire --render` (loader.c), which
-# would run on into the next rounds and slow them (about 1.5 s of CPU at
-# 32 MB): wait for its last act, the derived file in CACHE, before going
-# on (at most a minute).  The number of rounds that had to wait, and the
-# longest wait, are printed with the figures.
+# wait_finisher FILE: a cold reading quit on its first screen leaves the
+# rest of the conversion to a detached `quire --render --chapter 1 FILE`
+# (loader.c), which would run on into the next rounds and slow them (about
+# 1.5 s of CPU at 32 MB): wait until no such process is left (at most a
+# minute) before going on.  The number of rounds that had to wait, and the
+# longest wait, are printed with the figures.  (Waiting for its derived
+# file instead was not enough: on a loaded machine rounds waited the whole
+# minute, and the next round's `rm -rf` of the cache met files still being
+# written.)
 FIN_WAITS=0 FIN_MAX=0
 wait_finisher() {
     j=0
-    while ! ls "$1"/quire/derived-* >/dev/null 2>&1 && [ $j -lt 600 ]; do
+    while pgrep -f -- "--render --chapter 1 .*-- $1\$" >/dev/null 2>&1 && [ $j -lt 600 ]; do
         sleep 0.1
         j=$((j + 1))
     done
     [ $j -gt 0 ] && FIN_WAITS=$((FIN_WAITS + 1))
     [ $j -gt "$FIN_MAX" ] && FIN_MAX=$j
-    sleep 0.05   # the rename is its last act; let it exit
 }
 if command -v zip >/dev/null 2>&1; then
     echo
@@ -309,7 +311,7 @@ if command -v zip >/dev/null 2>&1; then
                 rm -rf "$W/cache-epub-cold"
                 run_pt epub "$W/cache-epub-cold" $FIRST cpu send:qq -- "$Q" "$e"
                 step "$([ $key = wait ] && echo $FIRST || echo cpu)" "$W/pt.out" >>"$W/v-ec"
-                wait_finisher "$W/cache-epub-cold"
+                wait_finisher "$e"
                 run_pt epub "$W/cache-none" $FIRST cpu send:q -- less "$t"
                 step "$([ $key = wait ] && echo $FIRST || echo cpu)" "$W/pt.out" >>"$W/v-el"
                 i=$((i + 1))
