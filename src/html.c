@@ -1808,46 +1808,26 @@ static void walk(struct conv *c, xmlNode *top)
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
-                } else if (is_elem(p, "dl")) {
-                    /* a list of terms: one line each, "term: definition" */
+                } else if (is_elem(p, "table") || is_elem(p, "dl")) {
+                    /* a table: one line a row, its cells after " | "; a
+                       list of terms: one line each, "term: definition" */
                     if (!c->in_list && !c->in_table)
                         flush(c);
                     else
                         new_line(c);
                     f.what = W_TABLE;
                     c->in_table++;
-                } else if (is_elem(p, "dt")) {
+                } else if (is_elem(p, "tr") || is_elem(p, "dt")) {
                     f.what = W_ROW;
                     new_line(c);
-                } else if (is_elem(p, "dd")) {
+                } else if (is_elem(p, "td") || is_elem(p, "th") || is_elem(p, "dd")) {
                     f.what = W_CELL;
                     if (c->para.len > c->line_start) {
                         close_marks(c);
                         const char *d = c->para.data + c->para.len;
                         while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
                             d--;
-                        buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
-                        c->nospace_at = c->para.len;
-                    }
-                    c->space = false;
-                } else if (is_elem(p, "table")) {
-                    if (!c->in_list && !c->in_table)
-                        flush(c);
-                    else
-                        new_line(c);
-                    f.what = W_TABLE;
-                    c->in_table++;
-                } else if (is_elem(p, "tr")) {
-                    f.what = W_ROW;
-                    new_line(c);
-                } else if (is_elem(p, "td") || is_elem(p, "th")) {
-                    f.what = W_CELL;
-                    if (c->para.len > c->line_start) {
-                        close_marks(c);
-                        const char *d = c->para.data + c->para.len;
-                        while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
-                            d--;
-                        buf_adds(&c->para, d[-1] == ':' ? " " : " | ");
+                        buf_adds(&c->para, d[-1] == ':' ? " " : is_elem(p, "dd") ? ": " : " | ");
                         c->nospace_at = c->para.len;
                     }
                     c->space = false;
