@@ -281,14 +281,18 @@ struct attr_view;
 
 /* What the nav's and the NCX's SAX readings share, first in each one's
  * state (the parser context's _private): libxml2's events go through the
- * toc_* handlers below to these. */
+ * toc_* handlers below, which keep the depth and give up past
+ * NAV_SAX_DEPTH, to these.  start: an element opens at t.depth (its
+ * parent at t.depth - 1); end: the element at t.depth ends; text: raw
+ * text inside t.depth's element, cont when it goes on the last event's
+ * text (one tree node).  None is called once bail is set. */
 struct toc_sax {
     bool bail;           /* gave up: the tree is read instead */
     int depth;           /* open elements */
     bool text_run;       /* the last event was text (one tree node) */
     void (*start)(void *s, const char *ln, size_t ll, const struct attr_view *v);
     void (*end)(void *s);
-    void (*text)(void *s, const char *ch, size_t len);
+    void (*text)(void *s, const char *ch, size_t len, bool cont);
 };
 
 /* What an open element is to one TOC candidate's reading. */
@@ -434,13 +438,6 @@ static void cand_end_a(struct nav_sax *s, struct nav_cand *c, int d)
 static void nav_on_start(void *u, const char *ln, size_t ll, const struct attr_view *v)
 {
     struct nav_sax *s = u;
-    s->t.text_run = false;
-    if (s->t.bail)
-        return;
-    if (++s->t.depth > NAV_SAX_DEPTH) {
-        s->t.bail = true;
-        return;
-    }
     int d = s->t.depth;
     /* the root itself is never the nav (the tree walks start below it) */
     bool nav = d > 1 && name_is(ln, ll, "nav");
@@ -506,9 +503,6 @@ static void nav_on_start(void *u, const char *ln, size_t ll, const struct attr_v
 static void nav_on_end(void *u)
 {
     struct nav_sax *s = u;
-    s->t.text_run = false;
-    if (s->t.bail || s->t.depth <= 0)
-        return;
     int d = s->t.depth;
     for (int k = 0; k < 2; k++) {
         struct nav_cand *c = &s->c[k];
@@ -519,16 +513,11 @@ static void nav_on_end(void *u)
         else if (c->fr[d].role == NR_A)
             cand_end_a(s, c, d);
     }
-    s->t.depth--;
 }
 
-static void nav_on_text(void *u, const char *ch, size_t len)
+static void nav_on_text(void *u, const char *ch, size_t len, bool cont)
 {
     struct nav_sax *s = u;
-    bool cont = s->t.text_run;   /* the same text node as the last chunk */
-    s->t.text_run = true;
-    if (s->t.bail)
-        return;
     for (int k = 0; k < 2; k++) {
         struct nav_cand *c = &s->c[k];
         if (!c->on || c->done || c->a_depth < 0 || s->t.depth - c->a_depth > 64)
@@ -541,6 +530,38 @@ static void nav_on_text(void *u, const char *ch, size_t len)
     }
 }
 
+/* An element opens, to t->start. */
+static void toc_open(struct toc_sax *t, const char *ln, size_t ll, const struct attr_view *v)
+{
+    t->text_run = false;
+    if (t->bail)
+        return;
+    if (++t->depth > NAV_SAX_DEPTH) {
+        t->bail = true;
+        return;
+    }
+    t->start(t, ln, ll, v);
+}
+
+/* The innermost open element ends, to t->end. */
+static void toc_close(struct toc_sax *t)
+{
+    t->text_run = false;
+    if (t->bail || t->depth <= 0)
+        return;
+    t->end(t);
+    t->depth--;
+}
+
+/* Text, to t->text. */
+static void toc_chars(struct toc_sax *t, const char *ch, size_t len)
+{
+    bool cont = t->text_run;   /* the same text node as the last chunk */
+    t->text_run = true;
+    if (!t->bail)
+        t->text(t, ch, len, cont);
+}
+
 /* libxml2's SAX2 events, to a toc_sax.  Recovering, libxml2 may abandon
  * a start tag it could not finish (its node made, then popped, with no
  * end event): each event first closes what libxml2's element stack
@@ -550,7 +571,7 @@ static void toc_sync(void *ctx)
     xmlParserCtxtPtr ctxt = ctx;
     struct toc_sax *t = ctxt->_private;
     while (!t->bail && t->depth > ctxt->nameNr)
-        t->end(t);
+        toc_close(t);
 }
 
 static void toc_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri,
@@ -564,22 +585,21 @@ static void toc_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
        read here has a colon */
     if (prefix && !uri)
         ln = (const xmlChar *)":";
-    t->start(t, (const char *)ln, strlen((const char *)ln), &v);
+    toc_open(t, (const char *)ln, strlen((const char *)ln), &v);
 }
 
 static void toc_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)ln, (void)prefix, (void)uri;
     toc_sync(ctx);
-    struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
-    t->end(t);
+    toc_close(((xmlParserCtxtPtr)ctx)->_private);
 }
 
 static void toc_text(void *ctx, const xmlChar *ch, int len)
 {
     toc_sync(ctx);
     struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
-    t->text(t, (const char *)ch, (size_t)len);
+    toc_chars(t, (const char *)ch, (size_t)len);
 }
 
 /* a node of its own (CDATA, a reference, a comment, a PI): the text
@@ -594,7 +614,7 @@ static void toc_cdata(void *ctx, const xmlChar *ch, int len)
 {
     struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
     toc_node(ctx);
-    t->text(t, (const char *)ch, (size_t)len);
+    toc_chars(t, (const char *)ch, (size_t)len);
     toc_node(ctx);
 }
 
@@ -623,6 +643,52 @@ static void toc_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
     ((struct toc_sax *)((xmlParserCtxtPtr)ctx)->_private)->bail = true;   /* the tree's rules */
 }
 
+/* The handlers a stream reading puts in place of the tree builder's
+ * (the others stay libxml2's SAX2 ones). */
+struct sax_events {
+    startElementNsSAX2Func start;
+    endElementNsSAX2Func end;
+    charactersSAXFunc text;   /* characters and ignorable white space */
+    cdataBlockSAXFunc cdata;
+    referenceSAXFunc reference;
+    commentSAXFunc comment;
+    processingInstructionSAXFunc pi;
+    entityDeclSAXFunc entity_decl;
+};
+
+/* bytes[0, n) parsed by libxml2 as xml_parse parses it (XML_OPTS), its
+ * events to ev's handlers with `priv` as the context's _private.  The
+ * document libxml2 kept (recovering, as xmlReadMemory keeps it; NULL:
+ * none) is returned to be freed; *parsed (parsed may be NULL) false
+ * when there was no parser to make (n past INT32_MAX, no memory):
+ * nothing read. */
+static xmlDocPtr sax_run(const char *bytes, size_t n, const struct sax_events *ev, void *priv,
+                         bool *parsed)
+{
+    xmlParserCtxtPtr ctxt = n <= INT32_MAX ? xmlCreateMemoryParserCtxt(bytes, (int)n) : NULL;
+    if (parsed)
+        *parsed = ctxt != NULL;
+    if (!ctxt)
+        return NULL;
+    xmlSAXHandler *h = ctxt->sax;
+    h->startElementNs = ev->start;
+    h->endElementNs = ev->end;
+    h->characters = ev->text;
+    h->ignorableWhitespace = ev->text;
+    h->cdataBlock = ev->cdata;
+    h->reference = ev->reference;
+    h->entityDecl = ev->entity_decl;
+    h->comment = ev->comment;
+    h->processingInstruction = ev->pi;
+    ctxt->_private = priv;
+    xmlCtxtUseOptions(ctxt, XML_OPTS);
+    xmlParseDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
 /* bytes[0, n) parsed by libxml2 (recovering, as xml_parse) with its
  * events to t; what is still open at the end (a truncated document) is
  * closed, as the tree holds it.  The document (or NULL: none; the tree
@@ -630,29 +696,16 @@ static void toc_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
  * up. */
 static xmlDocPtr toc_parse(const char *bytes, size_t n, struct toc_sax *t)
 {
-    xmlParserCtxtPtr ctxt = n <= INT32_MAX ? xmlCreateMemoryParserCtxt(bytes, (int)n) : NULL;
-    if (!ctxt) {
+    static const struct sax_events ev = {toc_start,     toc_end,     toc_text, toc_cdata,
+                                         toc_reference, toc_comment, toc_pi,   toc_entity_decl};
+    bool parsed;
+    xmlDocPtr doc = sax_run(bytes, n, &ev, t, &parsed);
+    if (!parsed) {
         t->bail = true;
         return NULL;
     }
-    xmlSAXHandler *h = ctxt->sax;
-    h->startElementNs = toc_start;
-    h->endElementNs = toc_end;
-    h->characters = toc_text;
-    h->ignorableWhitespace = toc_text;
-    h->cdataBlock = toc_cdata;
-    h->reference = toc_reference;
-    h->entityDecl = toc_entity_decl;
-    h->comment = toc_comment;
-    h->processingInstruction = toc_pi;
-    ctxt->_private = t;
-    xmlCtxtUseOptions(ctxt, XML_OPTS);
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;   /* recovering: kept as xmlReadMemory keeps it */
-    ctxt->myDoc = NULL;
-    xmlFreeParserCtxt(ctxt);
     while (!t->bail && t->depth > 0)
-        t->end(t);
+        toc_close(t);
     return doc;
 }
 
@@ -763,13 +816,6 @@ struct ncx_sax {
 static void ncx_on_start(void *u, const char *ln, size_t ll, const struct attr_view *v)
 {
     struct ncx_sax *s = u;
-    s->t.text_run = false;
-    if (s->t.bail)
-        return;
-    if (++s->t.depth > NAV_SAX_DEPTH) {
-        s->t.bail = true;
-        return;
-    }
     int d = s->t.depth;
     s->open[d] = -1;
     if (s->map_depth == 0 && name_is(ln, ll, "navMap")) {
@@ -826,9 +872,6 @@ static void ncx_on_start(void *u, const char *ln, size_t ll, const struct attr_v
 static void ncx_on_end(void *u)
 {
     struct ncx_sax *s = u;
-    s->t.text_run = false;
-    if (s->t.bail || s->t.depth <= 0)
-        return;
     int d = s->t.depth;
     if (d == s->map_depth)
         s->map_depth = -1;
@@ -841,16 +884,11 @@ static void ncx_on_end(void *u)
     }
     if (s->n_open && s->pts[s->ostack[s->n_open - 1]].el_depth == d)
         s->n_open--;   /* a kept point closes */
-    s->t.depth--;
 }
 
-static void ncx_on_text(void *u, const char *ch, size_t len)
+static void ncx_on_text(void *u, const char *ch, size_t len, bool cont)
 {
     struct ncx_sax *s = u;
-    bool cont = s->t.text_run;
-    s->t.text_run = true;
-    if (s->t.bail)
-        return;
     for (int k = 0; k < s->n_open; k++) {
         struct ncx_point *p = &s->pts[s->ostack[k]];
         if (p->text_depth <= 0 || s->t.depth - p->text_depth > 64)
@@ -1046,28 +1084,12 @@ void esax_opf_free(struct opf_sax *s)
  * s empty when the tree must be read whole (xml_parse). */
 xmlDocPtr esax_opf_parse(const char *bytes, size_t n, struct opf_sax *s)
 {
+    static const struct sax_events ev = {opf_start,     opf_end,     opf_text, opf_cdata,
+                                         opf_reference, opf_comment, opf_pi,   opf_entity_decl};
     memset(s, 0, sizeof *s);
     if (n > INT32_MAX || epub_slow())
         return NULL;
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
-    if (!ctxt)
-        return NULL;
-    xmlSAXHandler *h = ctxt->sax;
-    h->startElementNs = opf_start;
-    h->endElementNs = opf_end;
-    h->characters = opf_text;
-    h->ignorableWhitespace = opf_text;
-    h->cdataBlock = opf_cdata;
-    h->reference = opf_reference;
-    h->comment = opf_comment;
-    h->processingInstruction = opf_pi;
-    h->entityDecl = opf_entity_decl;
-    ctxt->_private = s;
-    xmlCtxtUseOptions(ctxt, XML_OPTS);
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    xmlFreeParserCtxt(ctxt);
+    xmlDocPtr doc = sax_run(bytes, n, &ev, s, NULL);
     if (s->bail || !doc) {
         xmlFreeDoc(doc);
         esax_opf_free(s);
