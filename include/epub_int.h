@@ -116,6 +116,12 @@ struct epub {
 void esax_add_toc(struct epub *ep, const char *from, const char *href, const char *label,
                   int depth, const char *parent_path);
 
+/* An EPUB 3 landmark (an <a> of the landmarks nav, its epub:type `type`
+ * and `href`, either may be NULL) appended to ep->marks (malloc'd) when
+ * it is back matter (backmatter, rearnotes, colophon) and points inside
+ * a document (href, resolved against `from`, has a fragment). */
+void esax_add_mark(struct epub *ep, const char *from, const char *type, const char *href);
+
 /* ---- The stream readings (epub_sax.c) ----
  * Each gives what the tree walk of epub.c gives, or gives up and leaves
  * the tree to be read.  QUIRE_TEST_EPUB_TREE=1 (tests) makes all three

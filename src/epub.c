@@ -909,18 +909,7 @@ static void read_landmarks(struct epub *ep, const char *from, xmlNode *nd, int d
         if (is_el(c, "a")) {
             char *t = attr(c, "type");
             char *href = attr(c, "href");
-            if (t && href &&
-                (esax_has_word(t, "backmatter") || esax_has_word(t, "rearnotes") || esax_has_word(t, "colophon"))) {
-                char *frag;
-                char *path = esax_resolve(from, href, &frag);
-                if (path && frag) {
-                    XGROW(ep->marks, ep->cap_marks, ep->n_marks + 1);
-                    ep->marks[ep->n_marks++] = (struct epub_mark){path, frag};
-                } else {
-                    free(path);
-                    free(frag);
-                }
-            }
+            esax_add_mark(ep, from, t, href);
             xmlFree(t);
             xmlFree(href);
         } else {

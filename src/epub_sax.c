@@ -265,6 +265,23 @@ void esax_add_toc(struct epub *ep, const char *from, const char *href, const cha
     t->sub = parent_path && strcmp(parent_path, path) == 0;
 }
 
+void esax_add_mark(struct epub *ep, const char *from, const char *type, const char *href)
+{
+    if (!type || !href ||
+        !(esax_has_word(type, "backmatter") || esax_has_word(type, "rearnotes") ||
+          esax_has_word(type, "colophon")))
+        return;
+    char *frag;
+    char *path = esax_resolve(from, href, &frag);
+    if (path && frag) {
+        XGROW(ep->marks, ep->cap_marks, ep->n_marks + 1);
+        ep->marks[ep->n_marks++] = (struct epub_mark){path, frag};
+    } else {
+        free(path);
+        free(frag);
+    }
+}
+
 /* ---- the nav document read as a stream ----------------------------------
  * A nav of 3,000 entries built as a tree and walked cost 25 million
  * instructions (libxml2's nodes made and freed, each attribute copied
@@ -476,18 +493,7 @@ static void nav_on_start(void *u, const char *ln, size_t ll, const struct attr_v
             s->lm[d] = 2;
             char *t = view_attr(&s->t.bail, v, "type");
             char *href = view_attr(&s->t.bail, v, "href");
-            if (t && href &&
-                (esax_has_word(t, "backmatter") || esax_has_word(t, "rearnotes") || esax_has_word(t, "colophon"))) {
-                char *frag;
-                char *path = esax_resolve(s->from, href, &frag);
-                if (path && frag) {
-                    XGROW(s->ep->marks, s->ep->cap_marks, s->ep->n_marks + 1);
-                    s->ep->marks[s->ep->n_marks++] = (struct epub_mark){path, frag};
-                } else {
-                    free(path);
-                    free(frag);
-                }
-            }
+            esax_add_mark(s->ep, s->from, t, href);
             free(t);
             free(href);
         } else {
