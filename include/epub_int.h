@@ -53,6 +53,12 @@ char *esax_resolve(const char *from, const char *href, char **frag);
 /* esax_resolve with the path and fragment in ar (not malloc'd). */
 char *esax_resolve_in(struct arena *ar, const char *from, const char *href, char **frag);
 
+/* raw[0, len) with each run of white space (space, tab, CR, LF, FF) made
+ * one space, none at the start or the end: the text of a TOC label or a
+ * metadata element as epub.c's node_text gives it.  In ar, or malloc'd
+ * when ar is NULL; "" when there is no text. */
+char *esax_collapse_ws(struct arena *ar, const char *raw, size_t len);
+
 /* Does the space-separated list `list` (NULL: none) hold `word`, ignoring
  * case? */
 bool esax_has_word(const char *list, const char *word);

@@ -248,23 +248,9 @@ static char *node_text(const xmlNode *nd)
 {
     struct buf raw = {0};
     text_walk(nd->children, &raw, 0);
-    struct buf b = {0};
-    bool space = false;
-    for (size_t i = 0; i < raw.len; i++) {
-        unsigned char c = (unsigned char)raw.data[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-            space = b.len > 0;
-            continue;
-        }
-        if (space)
-            buf_addc(&b, ' ');
-        space = false;
-        buf_addc(&b, (char)c);
-    }
+    char *t = esax_collapse_ws(NULL, raw.data ? raw.data : "", raw.len);
     buf_free(&raw);
-    if (!b.data)
-        return xstrdup("");
-    return b.data;
+    return t;
 }
 
 /* First element below nd (depth-first, nd excluded) named `name`.  Only

@@ -388,10 +388,11 @@ static bool name_is(const char *n, size_t l, const char *name)
     return strncasecmp(n, name, l) == 0 && name[l] == '\0';
 }
 
-/* node_text's white space rule over raw text. */
-static char *collapse_ws(struct arena *ar, const char *raw, size_t len)
+/* node_text's white space rule over raw text (epub.c's node_text uses it
+ * too). */
+char *esax_collapse_ws(struct arena *ar, const char *raw, size_t len)
 {
-    char *out = esax_arena_alloc(ar, len + 1);   /* never longer */
+    char *out = ar ? esax_arena_alloc(ar, len + 1) : xmalloc(len + 1);   /* never longer */
     size_t o = 0;
     bool space = false;
     for (size_t i = 0; i < len; i++) {
@@ -440,7 +441,7 @@ static void cand_end_a(struct nav_sax *s, struct nav_cand *c, int d)
         char *frag;
         char *path = esax_resolve_in(&s->ep->ar, s->from, f->href, &frag);
         if (path) {
-            char *label = collapse_ws(&s->ep->ar, c->label.data ? c->label.data : "", c->label.len);
+            char *label = esax_collapse_ws(&s->ep->ar, c->label.data ? c->label.data : "", c->label.len);
             XGROW(c->ents, c->cap_ents, c->n_ents + 1);
             const char *pp = f->parent >= 0 ? c->ents[f->parent].path : NULL;
             c->ents[c->n_ents] = (struct epub_toc){path, frag, label, f->ld,
@@ -916,7 +917,7 @@ static void ncx_add(struct epub *ep, const char *from, const struct ncx_sax *s, 
         size_t before = ep->n_toc;
         if (p->src) {
             const char *raw = p->text.data ? p->text.data : "";
-            esax_add_toc(ep, from, p->src, collapse_ws(&ep->ar, raw, p->text.len), p->depth,
+            esax_add_toc(ep, from, p->src, esax_collapse_ws(&ep->ar, raw, p->text.len), p->depth,
                     parent_path);
         }
         const char *me = ep->n_toc > before ? ep->toc[ep->n_toc - 1].path : parent_path;
