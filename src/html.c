@@ -372,6 +372,19 @@ static char *text_of(const struct conv *c, const xmlNode *n)
     return s;
 }
 
+/* Text t (malloc'd, freed here) appended to b after `sep` (when b holds
+ * text already); an empty t adds nothing: the texts of several elements
+ * joined. */
+static void join_text(struct buf *b, char *t, const char *sep)
+{
+    if (*t) {
+        if (b->len)
+            buf_adds(b, sep);
+        buf_adds(b, t);
+    }
+    free(t);
+}
+
 /* Iterative pre-order: the node after p within top, descending unless skip. */
 static xmlNode *next_node(xmlNode *p, const xmlNode *top, bool skip)
 {
@@ -550,13 +563,7 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
         if (!is_elem(p, "p"))
             continue;
         any_p = true;
-        char *t = text_of(c, p);
-        if (*t) {
-            if (b.len)
-                buf_adds(&b, "\n\n");
-            buf_adds(&b, t);
-        }
-        free(t);
+        join_text(&b, text_of(c, p), "\n\n");
     }
     if (!any_p)
         return text_of(c, n);
@@ -736,15 +743,8 @@ static char *authors_of(xmlNode *n)
 {
     struct buf b = {0};
     for (xmlNode *p = n; p; p = next_node(p, n, false))
-        if (is_elem(p, "a") && attr_has(p, "rel", "author")) {
-            char *t = text_of(NULL, p);
-            if (*t) {
-                if (b.len)
-                    buf_adds(&b, ", ");
-                buf_adds(&b, t);
-            }
-            free(t);
-        }
+        if (is_elem(p, "a") && attr_has(p, "rel", "author"))
+            join_text(&b, text_of(NULL, p), ", ");
     if (!b.data) {
         char *t = text_of(NULL, n);
         if (!strncmp(t, "by ", 3))
@@ -772,13 +772,7 @@ static char *title_of(const struct conv *c, xmlNode *n)
     for (xmlNode *k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE || hidden(c, k))
             continue;
-        char *t = text_of(c, k);
-        if (*t) {
-            if (b.len)
-                buf_adds(&b, ": ");
-            buf_adds(&b, t);
-        }
-        free(t);
+        join_text(&b, text_of(c, k), ": ");
     }
     return b.data ? b.data : xstrdup("");
 }
