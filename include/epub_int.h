@@ -47,8 +47,7 @@ void esax_arena_free(struct arena *a);
  * root.  The fragment (after '#', decoded) goes to *frag (malloc'd, NULL
  * when none; frag may be NULL).  Returns NULL for a reference outside the
  * container (a URL with a scheme) or to nothing; an empty path names
- * `from` itself. */
-
+ * `from` itself.  The path is malloc'd. */
 char *esax_resolve(const char *from, const char *href, char **frag);
 /* esax_resolve with the path and fragment in ar (not malloc'd). */
 char *esax_resolve_in(struct arena *ar, const char *from, const char *href, char **frag);
