@@ -38,7 +38,7 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VER
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(PIE_CFLAGS) $(WARN) $(WERROR) $(CFLAGS)
 LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
-# The EPUB/HTML converters (ebook.c, html.c, epub.c) use libxml2 and
+# The EPUB/HTML converters (ebook.c, html.c, epub.c, epub_sax.c) use libxml2 and
 # libzip.  They are not linked into the binary: they are built into the
 # converter program $(BUILD)/quire-convert (dynamically linked), which
 # quire starts as a coprocess on the first ebook file (ebook_door.c;
@@ -106,7 +106,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 # base and text objects, linked dynamically with libxml2 and libzip.  The
 # binary is built without the converter-only objects (they are compiled
 # into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
-CONVERTER_ONLY := ebook html epub ebook_convert
+CONVERTER_ONLY := ebook html epub epub_sax ebook_convert
 CONVERTER_ONLY_OBJS := $(filter $(CONVERTER_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
 BIN_OBJS := $(filter-out $(CONVERTER_ONLY_OBJS),$(OBJS))
 CONVERTER_OBJS := $(filter $(patsubst %,$(BUILD)/obj/%.o,$(LAYER_base) $(LAYER_text) ebook_convert),$(OBJS))

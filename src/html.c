@@ -372,6 +372,19 @@ static char *text_of(const struct conv *c, const xmlNode *n)
     return s;
 }
 
+/* Text t (malloc'd, freed here) appended to b after `sep` (when b holds
+ * text already); an empty t adds nothing: the texts of several elements
+ * joined. */
+static void join_text(struct buf *b, char *t, const char *sep)
+{
+    if (*t) {
+        if (b->len)
+            buf_adds(b, sep);
+        buf_adds(b, t);
+    }
+    free(t);
+}
+
 /* Iterative pre-order: the node after p within top, descending unless skip. */
 static xmlNode *next_node(xmlNode *p, const xmlNode *top, bool skip)
 {
@@ -550,13 +563,7 @@ static char *summary_of(const struct conv *c, const xmlNode *n)
         if (!is_elem(p, "p"))
             continue;
         any_p = true;
-        char *t = text_of(c, p);
-        if (*t) {
-            if (b.len)
-                buf_adds(&b, "\n\n");
-            buf_adds(&b, t);
-        }
-        free(t);
+        join_text(&b, text_of(c, p), "\n\n");
     }
     if (!any_p)
         return text_of(c, n);
@@ -736,15 +743,8 @@ static char *authors_of(xmlNode *n)
 {
     struct buf b = {0};
     for (xmlNode *p = n; p; p = next_node(p, n, false))
-        if (is_elem(p, "a") && attr_has(p, "rel", "author")) {
-            char *t = text_of(NULL, p);
-            if (*t) {
-                if (b.len)
-                    buf_adds(&b, ", ");
-                buf_adds(&b, t);
-            }
-            free(t);
-        }
+        if (is_elem(p, "a") && attr_has(p, "rel", "author"))
+            join_text(&b, text_of(NULL, p), ", ");
     if (!b.data) {
         char *t = text_of(NULL, n);
         if (!strncmp(t, "by ", 3))
@@ -772,13 +772,7 @@ static char *title_of(const struct conv *c, xmlNode *n)
     for (xmlNode *k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE || hidden(c, k))
             continue;
-        char *t = text_of(c, k);
-        if (*t) {
-            if (b.len)
-                buf_adds(&b, ": ");
-            buf_adds(&b, t);
-        }
-        free(t);
+        join_text(&b, text_of(c, k), ": ");
     }
     return b.data ? b.data : xstrdup("");
 }
@@ -1808,46 +1802,26 @@ static void walk(struct conv *c, xmlNode *top)
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
-                } else if (is_elem(p, "dl")) {
-                    /* a list of terms: one line each, "term: definition" */
+                } else if (is_elem(p, "table") || is_elem(p, "dl")) {
+                    /* a table: one line a row, its cells after " | "; a
+                       list of terms: one line each, "term: definition" */
                     if (!c->in_list && !c->in_table)
                         flush(c);
                     else
                         new_line(c);
                     f.what = W_TABLE;
                     c->in_table++;
-                } else if (is_elem(p, "dt")) {
+                } else if (is_elem(p, "tr") || is_elem(p, "dt")) {
                     f.what = W_ROW;
                     new_line(c);
-                } else if (is_elem(p, "dd")) {
+                } else if (is_elem(p, "td") || is_elem(p, "th") || is_elem(p, "dd")) {
                     f.what = W_CELL;
                     if (c->para.len > c->line_start) {
                         close_marks(c);
                         const char *d = c->para.data + c->para.len;
                         while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
                             d--;
-                        buf_adds(&c->para, d[-1] == ':' ? " " : ": ");
-                        c->nospace_at = c->para.len;
-                    }
-                    c->space = false;
-                } else if (is_elem(p, "table")) {
-                    if (!c->in_list && !c->in_table)
-                        flush(c);
-                    else
-                        new_line(c);
-                    f.what = W_TABLE;
-                    c->in_table++;
-                } else if (is_elem(p, "tr")) {
-                    f.what = W_ROW;
-                    new_line(c);
-                } else if (is_elem(p, "td") || is_elem(p, "th")) {
-                    f.what = W_CELL;
-                    if (c->para.len > c->line_start) {
-                        close_marks(c);
-                        const char *d = c->para.data + c->para.len;
-                        while (d > c->para.data + c->line_start && is_mark_byte(d[-1]))
-                            d--;
-                        buf_adds(&c->para, d[-1] == ':' ? " " : " | ");
+                        buf_adds(&c->para, d[-1] == ':' ? " " : is_elem(p, "dd") ? ": " : " | ");
                         c->nospace_at = c->para.len;
                     }
                     c->space = false;

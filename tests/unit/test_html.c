@@ -358,6 +358,11 @@ static void test_verse_lists_tables(void)
     CHECK("table rows of cells", strstr(eb.text, "Name | Age\nAnn | 30") != NULL);
     CHECK("pre keeps its spaces", strstr(eb.text, "  code  line\n    indented") != NULL);
     ebook_free(&eb);
+    /* a list of terms: a line a term, its definition after ": " (none
+       more after a term ending in one) */
+    conv("<dl><dt>Rating</dt><dd>General</dd><dt>Words:</dt><dd>500</dd></dl>", &eb);
+    CHECK("dl rows of term: definition", strstr(eb.text, "Rating: General\nWords: 500") != NULL);
+    ebook_free(&eb);
     conv("<ul><li><ul><li>inner one</li><li>inner two</li></ul></li><li>outer</li></ul>", &eb);
     CHECK("a nested list in an item with no text of its own: each item on its line",
           strstr(eb.text, "-\n  - inner one\n  - inner two\n- outer") != NULL);
