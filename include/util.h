@@ -120,6 +120,10 @@ void xdg_set_dir(const char *kind, const char *dir);
  * printable ASCII, no space, no backslash (a story id, a chapter key). */
 bool token_ok(const char *s, size_t n, size_t max);
 
+/* The value of the hex digit c (0-9, a-f, A-F: 0..15), or -1 for any
+ * other byte value (c is an unsigned char's value or EOF). */
+int hex_digit(int c);
+
 /* Binary search of base[0, n), elements of `size` bytes sorted by strcmp
  * of the NUL-terminated char array at byte `off` of each: the index of
  * `key` (*found true), or where it would be inserted (*found false). */

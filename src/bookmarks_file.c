@@ -38,17 +38,6 @@ static void esc_add(struct buf *o, const char *s)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Unescape field [s, s+n) into dst (room for max+1 bytes): false when an
  * escape is malformed, a NUL would result, the result is longer than max
  * or not valid UTF-8. */
@@ -68,7 +57,7 @@ static bool unesc(const char *s, size_t n, char *dst, size_t max)
             case 'x': {
                 if (i + 2 >= n)
                     return false;
-                int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+                int h = hex_digit((unsigned char)s[i + 1]), l = hex_digit((unsigned char)s[i + 2]);
                 if (h < 0 || l < 0 || (h == 0 && l == 0))
                     return false;
                 c = (char)(h * 16 + l);

@@ -62,17 +62,6 @@ void esax_arena_free(struct arena *a)
 /* ---------------------------------------------------------------------- */
 /* Paths inside the container                                              */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* s[0, n) with %XX decoded (malloc'd). */
 static char *pct_decode(const char *s, size_t n)
 {
@@ -80,8 +69,8 @@ static char *pct_decode(const char *s, size_t n)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         int h, l;
-        if (s[i] == '%' && i + 2 < n && (h = hexval((unsigned char)s[i + 1])) >= 0 &&
-            (l = hexval((unsigned char)s[i + 2])) >= 0 && (h || l)) {
+        if (s[i] == '%' && i + 2 < n && (h = hex_digit((unsigned char)s[i + 1])) >= 0 &&
+            (l = hex_digit((unsigned char)s[i + 2])) >= 0 && (h || l)) {
             o[k++] = (char)(h * 16 + l);
             i += 2;
         } else {

@@ -466,6 +466,17 @@ char *xdg_dir(const char *kind)
     return xasprintf("%s/%s/quire", home, sub);
 }
 
+int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 bool token_ok(const char *s, size_t n, size_t max)
 {
     if (n == 0 || n > max)

@@ -29,9 +29,26 @@ static void test_sorted_find(void)
     CHECK("no byte past ASCII", !token_ok("a\xc3\xa9", 3, 16));
 }
 
+/* hex_digit: the percent-escapes of EPUB hrefs and of the state files'
+ * quoted names: every byte value, against the digits' own order. */
+static void test_hex_digit(void)
+{
+    static const char digits[] = "0123456789abcdef";
+    int wrong = 0;
+    for (int c = -1; c < 256; c++) {
+        const char *lo = c > 0 ? strchr(digits, c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c) : NULL;
+        int want = lo ? (int)(lo - digits) : -1;
+        if (hex_digit(c) != want)
+            wrong++;
+    }
+    CHECK("hex_digit: 0-9, a-f and A-F are 0..15, every other byte and EOF -1", wrong == 0);
+    CHECK("hex_digit: 'F' is 15, 'g' is not a digit", hex_digit('F') == 15 && hex_digit('g') == -1);
+}
+
 int main(void)
 {
     test_sorted_find();
+    test_hex_digit();
     CHECK("ch2 before ch10", natcmp("ch2", "ch10") < 0);
     CHECK("ch10 after ch9", natcmp("ch10", "ch9") > 0);
     CHECK("case-insensitive equal", natcmp("Ch01.txt", "ch1.txt") == 0);
