@@ -416,12 +416,14 @@ static int piece_richness(const char *t, size_t start, size_t end)
     return (int)score;
 }
 
-static void piece_analyse(struct piece *p, const char *t, bool sketch)
+/* words: the piece's words as parse_text_counted counted them, or
+ * SIZE_MAX when not counted yet (an ebook's chapter, offsets moved). */
+static void piece_analyse(struct piece *p, const char *t, bool sketch, size_t words)
 {
     size_t from = p->body < p->back ? p->body : p->back;
     /* a note-only chapter (back == body < end) is known by its note */
     size_t to = p->back > from || p->back >= p->end ? p->back : p->end;
-    p->words = parse_count_words(t, from, p->back);
+    p->words = words != SIZE_MAX ? words : parse_count_words(t, from, p->back);
     p->richness = piece_richness(t, p->start, p->end);
     piece_fingerprint(p, t, from, to, lead_start(t, from, to), sketch);
 }
@@ -617,12 +619,14 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
     /* An ebook: the converter's chapters (kept by the source); a text:
      * parse_text's. */
     struct parse_result own = {0};
+    size_t *words = NULL;   /* each chapter's words, counted by the parse */
     if (!src->eb)
-        parse_text(src->text, src->len, &own);
+        words = parse_text_counted(src->text, src->len, &own);
     struct parse_result *r = src->eb ? &src->eb->pr : &own;
     if (r->n_ch == 0) {
         build_skip(b, sf, "no words");
         cache_store_skip(b, sf->relpath, st, "no words");
+        free(words);
         parse_result_free(&own);
         decode_free(src);
         return;
@@ -694,9 +698,11 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         if (first_piece)
             p->start = 0;
         piece_fix_offsets(p, src->len);   /* the rule the rest relies on */
-        piece_analyse(p, src->text, b->scan.n_files > 1);
+        bool counted = words && p->body == c->body && p->back == c->back;
+        piece_analyse(p, src->text, b->scan.n_files > 1, counted ? words[i] : SIZE_MAX);
     }
     b->n_files++;
+    free(words);
     parse_result_free(&own);
     cache_store_file(b, sf->relpath, st);
 }

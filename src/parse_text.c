@@ -465,6 +465,8 @@ struct ptext {
     struct cand *k;         /* the kept headings, in order (keep_headings) */
     size_t nk;
     size_t cap;             /* capacity of out->ch */
+    bool count;             /* parse_text_counted: count each chapter's words */
+    size_t *words;          /* then: the words of each chapter's [body, back) */
 };
 
 /* The chapter-title line of "Title / Chapter title / text" (announce found
@@ -783,13 +785,12 @@ static bool note_title(const char *title)
 
 static size_t count_words(const char *text, size_t start, size_t end, size_t limit);
 
-bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
+/* parse_note_chapter's answer for t[from, to), whose title says it is a
+ * note (noted) or not, given its words counted (count_words) up to the
+ * limit that applies or further. */
+static bool note_words(const char *t, size_t from, size_t to, bool noted, size_t words)
 {
-    /* counted only as far as the limit that applies: a long chapter is
-     * no note, however many words past the limit it has */
-    bool noted = title && note_title(title);
     size_t limit = noted ? NOTE_TITLE_MAX_WORDS : NOTE_MAX_WORDS;
-    size_t words = count_words(t, from, to, limit);
     if (words == 0 || words > limit)
         return false;
     if (noted)
@@ -802,6 +803,15 @@ bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title
         "story is on hold", "is discontinued", "up for adoption", NULL,
     };
     return has_phrase(t, from, to, notice);
+}
+
+bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
+{
+    /* counted only as far as the limit that applies: a long chapter is
+     * no note, however many words past the limit it has */
+    bool noted = title && note_title(title);
+    size_t limit = noted ? NOTE_TITLE_MAX_WORDS : NOTE_MAX_WORDS;
+    return note_words(t, from, to, noted, count_words(t, from, to, limit));
 }
 
 /* One untitled chapter when there are no heads; each chapter's preamble
@@ -827,6 +837,8 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
         if (ch->front_end > ch->body)
             ch->front_end = ch->body;
     }
+    if (p->count)
+        p->words = xcalloc(out->n_ch ? out->n_ch : 1, sizeof *p->words);
     for (size_t i = 0; i < out->n_ch; i++) {
         struct parse_chapter *ch = &out->ch[i];
         size_t lim = i + 1 == out->n_ch && p->end < p->len ? (p->end > ch->body ? p->end : ch->body)
@@ -835,8 +847,21 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
         ch->back = bk > ch->body ? bk : lim;
         /* A note-only chapter: all of it after the heading is matter
          * (struct chapter.note), no story text, no story words. */
-        if (ch->body < ch->back && parse_note_chapter(p->text, ch->body, ch->back, ch->title))
+        if (ch->body >= ch->back)
+            continue;
+        if (!p->count) {
+            if (parse_note_chapter(p->text, ch->body, ch->back, ch->title))
+                ch->back = ch->body;
+            continue;
+        }
+        /* parse_text_counted: the one count of the chapter's words
+         * decides whether it is a note and is kept */
+        size_t w = count_words(p->text, ch->body, ch->back, SIZE_MAX);
+        if (note_words(p->text, ch->body, ch->back, ch->title && note_title(ch->title), w)) {
             ch->back = ch->body;
+            w = 0;
+        }
+        p->words[i] = w;
     }
 }
 
@@ -887,10 +912,10 @@ static char *why_one_chapter(const struct ptext *p, const struct parse_chapter *
     return r;
 }
 
-void parse_text(const char *text, size_t len, struct parse_result *out)
+static size_t *parse(const char *text, size_t len, struct parse_result *out, bool count)
 {
     memset(out, 0, sizeof *out);
-    struct ptext p = {.text = text, .len = len};
+    struct ptext p = {.text = text, .len = len, .count = count};
     p.sc.t = text;
     p.sc.len = len;
     p.sc.fff_end = len;
@@ -931,6 +956,17 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
         out->one_chapter_why = why_one_chapter(&p, &out->ch[0]);
     free(p.k);
     free(p.sc.c);
+    return p.words;
+}
+
+void parse_text(const char *text, size_t len, struct parse_result *out)
+{
+    parse(text, len, out, false);
+}
+
+size_t *parse_text_counted(const char *text, size_t len, struct parse_result *out)
+{
+    return parse(text, len, out, true);
 }
 
 void parse_meta_free(struct parse_meta *m)

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #define DATA "tests/data/parse/"
@@ -1365,6 +1366,141 @@ static void test_norm_words(void)
     }
 }
 
+/* ---- parse_text_counted: the words counted in the parse (issue 17) ---- */
+
+/* Does parse_text_counted give parse_text's chapters, and for each the
+ * words parse_count_words counts in its [body, back)?  Counts the
+ * chapters checked into *n_ch and their words into *words. */
+static bool counted_same(const char *t, size_t len, size_t *n_ch, size_t *words)
+{
+    struct parse_result a, b;
+    parse_text(t, len, &a);
+    size_t *w = parse_text_counted(t, len, &b);
+    bool same = w && a.n_ch == b.n_ch && a.body == b.body;
+    for (size_t i = 0; same && i < a.n_ch; i++) {
+        const struct parse_chapter *x = &a.ch[i], *y = &b.ch[i];
+        same = x->start == y->start && x->end == y->end && x->front_end == y->front_end &&
+               x->body == y->body && x->back == y->back && x->number == y->number &&
+               (x->title ? y->title && strcmp(x->title, y->title) == 0 : !y->title) &&
+               w[i] == parse_count_words(t, y->body, y->back);
+        *words += w[i];
+    }
+    *n_ch += a.n_ch;
+    free(w);
+    parse_result_free(&a);
+    parse_result_free(&b);
+    return same;
+}
+
+/* A file of the folder dir: counted_same on each (decoded as the build
+ * decodes it); how many files. */
+static size_t counted_same_dir(const char *dir, bool *same, size_t *n_ch, size_t *words)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !strstr(e->d_name, ".txt"))
+            continue;
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        struct source *s = load(path);
+        if (s) {
+            if (!counted_same(s->text, s->len, n_ch, words)) {
+                fprintf(stderr, "parse_text_counted differs on %s\n", path);
+                *same = false;
+            }
+            decode_free(s);
+            n++;
+        }
+        free(path);
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_counted_words(void)
+{
+    size_t n_ch = 0, words = 0;
+    /* a chapter far over the note limits is counted to its end */
+    struct buf t = {0};
+    buf_add(&t, "Chapter 1\n\n", 11);
+    for (int i = 0; i < 5000; i++)
+        buf_add(&t, i % 12 == 11 ? "word.\n\n" : "word ", 5 + 2 * (i % 12 == 11));
+    buf_add(&t, "\n\nChapter 2\n\n", 13);
+    for (int i = 0; i < 2500; i++)
+        buf_add(&t, "\xE2\x80\x9C" "don\xE2\x80\x99t\xE2\x80\x9D \xE2\x80\x94 ", 17);
+    struct parse_result r;
+    size_t *w = parse_text_counted(t.data, t.len, &r);
+    CHECK_INT("counted: two chapters", r.n_ch, 2);
+    if (r.n_ch == 2) {
+        CHECK_INT("counted: 5000 words, past the note limits", w[0], 5000);
+        CHECK_INT("counted: curly quotes join, dashes separate", w[1], 2500);
+    }
+    free(w);
+    parse_result_free(&r);
+    CHECK("counted: a long text as parse_text, words as parse_count_words",
+          counted_same(t.data, t.len, &n_ch, &words));
+    buf_free(&t);
+
+    /* a note-only chapter has no story words */
+    const char *note = "Chapter 1\n\nThe ink ran down the page, and the scribe swore at the lamp, "
+                       "which had gone out again.\n\nHe lit it twice more before the dawn came "
+                       "grey over the roofs of the town, and the bells rang.\n\nChapter 2\n\n"
+                       "A/N: Sorry, everyone, I know you wanted a chapter. Exams are coming and "
+                       "I will be back in June.\n\nChapter 3\n\nThe dawn came, and the ink dried "
+                       "on the page where the scribe had left it, and the lamp went out.\n\nHe "
+                       "slept until the bells of noon woke him, and he swore again.\n\n";
+    w = parse_text_counted(note, strlen(note), &r);
+    CHECK("counted: the note is a chapter whose back is its body",
+          r.n_ch == 3 && r.ch[1].back == r.ch[1].body);
+    if (r.n_ch == 3)
+        CHECK("counted: the note's words are 0, the others counted",
+              w[1] == 0 && w[0] == parse_count_words(note, r.ch[0].body, r.ch[0].back) &&
+                  w[0] > 20 && w[2] > 20);
+    free(w);
+    parse_result_free(&r);
+
+    /* random texts of words, headings, notes, CJK, dashes, CR LF */
+    static const char *const bits[] = {
+        "Chapter 7\n\n", "Chapter 12: Rain\n\n", "A/N: thanks for reading!\n\n", "word ",
+        "the quick brown fox ", "don't ", "\xE2\x80\x9Cquoted\xE2\x80\x9D ", "\xE2\x80\x94",
+        "\xE2\x80\xA6 ", "\xE4\xB8\xAD\xE6\x96\x87", "caf\xC3\xA9 ", "\xC3\x97 ", "* * *\n\n",
+        "\r\n", "\n", "\n\n", "Author's Note\n\n", "This is not a chapter.\n\n", "3.14 ",
+        "e-mail ", "\t", "\xD0\x93\xD0\xBB\xD0\xB0\xD0\xB2\xD0\xB0 1\n\n", "-- ", "  ",
+    };
+    bool same = true;
+    struct buf rt = {0};
+    unsigned seed = 17;
+    for (int k = 0; k < 300; k++) {
+        rt.len = 0;
+        int n = 20 + k * 7;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            buf_add(&rt, bit, strlen(bit));
+        }
+        same = counted_same(rt.data ? rt.data : "", rt.len, &n_ch, &words) && same;
+    }
+    buf_free(&rt);
+    CHECK("counted: 300 random texts as parse_text, words as parse_count_words", same);
+
+    /* the corpus: the copies here, and ../shared's when present */
+    same = true;
+    size_t files = counted_same_dir("tests/data/corpus", &same, &n_ch, &words);
+    const char *dir = shared_dir();
+    if (dir) {
+        files += counted_same_dir(dir, &same, &n_ch, &words);
+        char *ff = xasprintf("%s/../fanfic", dir);
+        files += counted_same_dir(ff, &same, &n_ch, &words);
+        free(ff);
+    }
+    CHECK("counted: the corpus files were read", files >= 2);
+    CHECK("counted: corpus texts as parse_text, words as parse_count_words", same);
+    printf("counted: %zu files, %zu chapters, %zu words\n", files, n_ch, words);
+}
+
 int main(void)
 {
     test_headings();
@@ -1385,6 +1521,7 @@ int main(void)
     test_corpus();
     test_robust();
     test_note_chapters();
+    test_counted_words();
     test_norm_words();
     test_norm_lost_tag();
     return check_summary();
