@@ -220,17 +220,34 @@ static int md_level(const char *t, size_t a, size_t b)
     return q > a && q - a <= 6 && q < b && t[q] == ' ' ? (int)(q - a) : 0;
 }
 
+/* decode_next_line for text with no CR in [*pos, end): one search a line
+ * (for the LF) instead of two. */
+static inline bool lf_line(const char *t, size_t end, size_t *pos, size_t *line, size_t *line_end)
+{
+    size_t p = *pos;
+    if (p >= end)
+        return false;
+    const char *nl = memchr(t + p, '\n', end - p);
+    *line = p;
+    *line_end = nl ? (size_t)(nl - t) : end;
+    *pos = nl ? *line_end + 1 : end;
+    return true;
+}
+
 static void scan_lines(struct scan *sc, size_t from, bool fff)
 {
     const char *t = sc->t;
     size_t pos = from, l, le;
+    /* no CR in the text: its lines end at LF alone, as decode_next_line
+     * would end them */
+    bool cr = from < sc->len && memchr(t + from, '\r', sc->len - from) != NULL;
     bool prev_blank = true;
     struct cand *last = NULL;
     size_t line_no = 0;
     size_t memo_l = 0, memo_n = SIZE_MAX;   /* the last line classified as a heading or not */
     struct hinfo memo_h = {0};
     bool memo_hit = false;
-    while (decode_next_line(t, sc->len, &pos, &l, &le)) {
+    while (cr ? decode_next_line(t, sc->len, &pos, &l, &le) : lf_line(t, sc->len, &pos, &l, &le)) {
         line_no++;
         sc->n_lines++;
         size_t a = l, b = le;
@@ -260,13 +277,16 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             }
         }
         if (line_no < 120 && !sc->pg) {
-            if (!sc->title_b && uch_has_prefix_ci(t, a, b, "Title:") &&
+            /* (c | 0x20) is 't' for T and t alone, 'a' for A and a:
+             * the labels' first letters, tested before the call */
+            unsigned char c0 = (unsigned char)t[a] | 0x20;
+            if (!sc->title_b && c0 == 't' && uch_has_prefix_ci(t, a, b, "Title:") &&
                 (line_no < 40 || b - a < 200)) {
                 sc->title_line = line_no;
                 sc->title_a = a + 6;
                 sc->title_b = b;
                 uch_trim(t, &sc->title_a, &sc->title_b);
-            } else if (!sc->author_b && uch_has_prefix_ci(t, a, b, "Author:")) {
+            } else if (!sc->author_b && c0 == 'a' && uch_has_prefix_ci(t, a, b, "Author:")) {
                 sc->author_a = a + 7;
                 sc->author_b = b;
                 uch_trim(t, &sc->author_a, &sc->author_b);

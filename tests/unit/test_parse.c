@@ -1496,6 +1496,33 @@ static void test_counted_words(void)
         files += counted_same_dir(ff, &same, &n_ch, &words);
         free(ff);
     }
+    /* scan_lines ends lines at LF alone when the text has no CR: the
+     * same text with CR LF line ends has the same chapters */
+    struct source *al = load("tests/data/corpus/alice-in-wonderland_pg11-0.txt");
+    if (CHECK("alice loaded", al != NULL)) {
+        struct buf lf = {0}, crlf = {0};
+        for (size_t i = 0; i < al->len; i++)
+            if (al->text[i] != '\r') {
+                if (al->text[i] == '\n')
+                    buf_add(&crlf, "\r", 1);
+                buf_add(&lf, al->text + i, 1);
+                buf_add(&crlf, al->text + i, 1);
+            }
+        struct parse_result x, y;
+        parse_text(lf.data, lf.len, &x);
+        parse_text(crlf.data, crlf.len, &y);
+        bool eq = x.n_ch == y.n_ch && x.n_ch >= 12;
+        for (size_t i = 0; eq && i < x.n_ch; i++)
+            eq = x.ch[i].title && y.ch[i].title && strcmp(x.ch[i].title, y.ch[i].title) == 0 &&
+                 parse_count_words(lf.data, x.ch[i].body, x.ch[i].back) ==
+                     parse_count_words(crlf.data, y.ch[i].body, y.ch[i].back);
+        CHECK("LF and CR LF line ends: the same chapters, titles and words", eq);
+        parse_result_free(&x);
+        parse_result_free(&y);
+        buf_free(&lf);
+        buf_free(&crlf);
+        decode_free(al);
+    }
     CHECK("counted: the corpus files were read", files >= 2);
     CHECK("counted: corpus texts as parse_text, words as parse_count_words", same);
     printf("counted: %zu files, %zu chapters, %zu words\n", files, n_ch, words);
