@@ -1053,6 +1053,31 @@ void parse_result_free(struct parse_result *r)
  * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
  * word when it holds a letter or digit.  Each ideograph is a word of its
  * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
+/* Inside a word of s[i, stop): the offset of the first byte from i that
+ * may end it (white space, 0x00-0x20, or a byte over 0x7F), or a byte
+ * before it, eight bytes at a time.  In each 8 bytes x, a byte under
+ * 0x21 borrows in x - 0x21... and has its top bit set there, a byte over
+ * 0x7F has it in x; the lowest such byte is exact (a borrow only carries
+ * upwards), bytes above it may be flagged wrongly. */
+static inline size_t word_run_end(const unsigned char *s, size_t i, size_t stop)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    while (i + 8 <= stop) {
+        uint64_t x;
+        memcpy(&x, s + i, sizeof x);
+        uint64_t m = ((x - ones * 0x21) | x) & (ones * 0x80);
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (size_t)(__builtin_ctzll(m) >> 3);   /* the first byte in memory */
+#else
+            return i;
+#endif
+        }
+        i += 8;
+    }
+    return i;
+}
+
 /* The words of text[start, end) as parse_count_words counts them, or
  * some number over limit as soon as there are more than limit. */
 static inline size_t count_words(const char *text, size_t start, size_t end, size_t limit)
@@ -1091,13 +1116,27 @@ static inline size_t count_words(const char *text, size_t start, size_t end, siz
              * word), between words only a letter or digit (it starts one) */
             size_t stop = end - i > 512 ? i + 512 : end;
             while (i < stop) {
-                unsigned want = has ? SP | HI : AL | HI;
-                while (i < stop && !(cls[s[i]] & want))
+                if (has) {
+                    i = word_run_end(s, i, stop);
+                    while (i < stop && !(cls[s[i]] & (SP | HI)))
+                        i++;
+                    if (i == stop || (cls[s[i]] & HI))
+                        break;
+                    n++;
+                    i++;
+                    /* the usual case: one space, then the next word's
+                     * letter or digit */
+                    if (i < stop && cls[s[i]] == AL) {
+                        i++;
+                        continue;
+                    }
+                    has = 0;
+                }
+                while (i < stop && !(cls[s[i]] & (AL | HI)))
                     i++;
                 if (i == stop || (cls[s[i]] & HI))
                     break;
-                n += has;
-                has ^= 1u;
+                has = 1;
                 i++;
             }
             if (n > limit)      /* never true for parse_count_words */

@@ -5,6 +5,7 @@
 #include "norm.h"
 #include "parse.h"
 #include "parse_int.h"
+#include "uchar.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -1528,6 +1529,80 @@ static void test_counted_words(void)
     printf("counted: %zu files, %zu chapters, %zu words\n", files, n_ch, words);
 }
 
+/* parse_count_words's rule, a character at a time (the reference for
+ * its fast paths): a token runs up to white space, an en/em dash, an
+ * ellipsis or CJK punctuation and is a word when it holds a letter or
+ * digit (curly quotation marks are neither); each ideograph is a word. */
+static size_t ref_count_words(const char *t, size_t start, size_t end)
+{
+    size_t n = 0, i = start;
+    bool has = false;
+    while (i < end) {
+        uint32_t uc;
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x80) {
+            uc = c;
+            i++;
+        } else {
+            i += uch_decode(t, i, end, &uc);
+        }
+        if (uch_is_space(uc) || uc == 0x2014 || uc == 0x2013 || uc == 0x2026 || uc == 0x3002 ||
+            uc == 0xFF0C || uc == 0x3001) {
+            n += has;
+            has = false;
+        } else if (uch_is_cjk_word(uc, false)) {
+            n += has + 1;
+            has = false;
+        } else if (uc >= 0x2018 && uc <= 0x201F) {
+            /* a quotation mark: part of the word it touches */
+        } else if (uc < 0x80 ? uch_is_alnum(uc)
+                             : uc_is_alnum(uc) || (uc >= 0xC0 && uc <= 0xFF && uc != 0xD7 &&
+                                                   uc != 0xF7)) {
+            has = true;
+        }
+    }
+    return n + has;
+}
+
+/* parse_count_words against the reference on random strings (long words,
+ * control bytes and bytes over 0x7F inside words, every alignment) and
+ * on the corpus. */
+static void test_words_reference(void)
+{
+    static const char *const bits[] = {
+        "a", "word", "extraordinarily", "x1", "\x01", "\x7F", "!", "--", "'", " ", "  ", "\t",
+        "\n", "\r\n", "\v", "\f", "\xC3\xA9", "\xC3\x97", "\xE2\x80\x94", "\xE2\x80\x99",
+        "\xE2\x80\x9C", "\xE2\x80\xA6", "\xE4\xB8\xAD", "\xD0\x93\xD0\xBB", "\xE3\x80\x80",
+        "\xE3\x80\x82", "\xF0\x9F\x98\x80", "\xFF", "\xC3", "0123456789", "ABCDEFGHIJKLMNOP",
+    };
+    struct buf b = {0};
+    unsigned seed = 5;
+    bool same = true;
+    for (int k = 0; k < 20000 && same; k++) {
+        b.len = 0;
+        int n = 1 + k % 300;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            buf_add(&b, bit, strlen(bit));
+        }
+        for (size_t from = 0; from < 9 && from <= b.len && same; from++)
+            same = parse_count_words(b.data, from, b.len) == ref_count_words(b.data, from, b.len);
+        if (!same)
+            fprintf(stderr, "parse_count_words differs from the reference: %.*s\n", (int)b.len,
+                    b.data);
+    }
+    buf_free(&b);
+    CHECK("words: parse_count_words as the reference on 20,000 random strings", same);
+    struct source *al = load("tests/data/corpus/alice-in-wonderland_pg11-0.txt");
+    if (CHECK("alice loaded", al != NULL)) {
+        size_t w = parse_count_words(al->text, 0, al->len);
+        CHECK_INT("words: Alice as the reference", w, ref_count_words(al->text, 0, al->len));
+        CHECK("words: Alice has about 29,000 words", w > 25000 && w < 32000);
+        decode_free(al);
+    }
+}
+
 int main(void)
 {
     test_headings();
@@ -1537,6 +1612,7 @@ int main(void)
     test_markup_same_as_plain_search();
     test_markup_nested_linear();
     test_words();
+    test_words_reference();
     test_seeds();
     test_fixtures();
     test_blocks();
