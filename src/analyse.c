@@ -356,6 +356,15 @@ static inline bool lf_next_line(const char *t, size_t end, size_t *pos, size_t *
     return true;
 }
 
+/* Does a line starting with byte c never pass parse_is_break_line?  An
+ * ASCII letter or digit first (no white space to trim) is a word, except
+ * the o, x, O, X and 0 of separators such as "oOo" and "xXx". */
+static inline bool opens_words(unsigned char c)
+{
+    unsigned char l = c | 0x20;
+    return (l >= 'a' && l <= 'z' && l != 'o' && l != 'x') || (c >= '1' && c <= '9');
+}
+
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
  * markers and explicit scene-break lines count for it; markup that lost
  * its brackets (`i word/i`, `/b`) counts against it. */
@@ -373,7 +382,7 @@ static int piece_richness(const char *t, size_t start, size_t end)
         size_t n = line_end - line;
         if (n == 0)
             continue;
-        if (parse_is_break_line(t + line, n)) {
+        if (!opens_words((unsigned char)t[line]) && parse_is_break_line(t + line, n)) {
             score += 5;
             continue;
         }

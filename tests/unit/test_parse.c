@@ -186,6 +186,37 @@ static void test_headings(void)
 
 /* ---- breaks ---- */
 
+/* analyse.c's richness skips parse_is_break_line on a line whose first
+ * byte is an ASCII letter or digit other than o, x, O, X and 0: such a
+ * line is never a break line. */
+static void test_break_lines_word_first(void)
+{
+    static const char rest[] = "oOxX0*-~=#. _'\"!?";
+    unsigned seed = 3;
+    bool never = true;
+    char line[8];
+    for (int c = '0'; c <= 'z'; c++) {
+        int l = c | 0x20;
+        if (!((l >= 'a' && l <= 'z' && l != 'o' && l != 'x') || (c >= '1' && c <= '9')))
+            continue;
+        for (int k = 0; k < 2000; k++) {
+            line[0] = (char)c;
+            size_t n = 1 + (size_t)k % 7;
+            for (size_t i = 1; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                line[i] = rest[(seed >> 16) % (sizeof rest - 1)];
+            }
+            if (parse_is_break_line(line, n)) {
+                fprintf(stderr, "a break line starting with a word byte: %.*s\n", (int)n, line);
+                never = false;
+            }
+        }
+    }
+    CHECK("a line opening with a letter or digit but o x O X 0 is no break line", never);
+    CHECK("oOo is a break line (the exception is needed)", parse_is_break_line("oOo", 3));
+    CHECK("XXX is a break line", parse_is_break_line("x x x", 5));
+}
+
 static void test_break_lines(void)
 {
     const char *yes[] = {"***", "* * *", "***   ***   ******   ***   ******   ***   ***",
@@ -1607,6 +1638,7 @@ int main(void)
 {
     test_headings();
     test_break_lines();
+    test_break_lines_word_first();
     test_atx_headings();
     test_markup();
     test_markup_same_as_plain_search();
