@@ -261,13 +261,22 @@ static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const cha
         return;
     }
     const unsigned char *u = (const unsigned char *)t;
-    size_t e = at;
-    while (e - at < room && is_word_byte(word_byte[u[e]]))
-        e++;
-    size_t l0 = lead->len;
-    buf_add(lead, t + at, e - at);
-    for (size_t i = l0; i < lead->len; i++)
-        lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
+    if (lead->len + room + 1 > lead->cap) {   /* never: the lead has room */
+        size_t l0 = lead->len, e = at;
+        while (e - at < room && is_word_byte(word_byte[u[e]]))
+            e++;
+        buf_add(lead, t + at, e - at);
+        for (size_t i = l0; i < lead->len; i++)
+            lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
+        return;
+    }
+    /* folded as it is copied, straight into the lead's room */
+    char *d = lead->data + lead->len;
+    unsigned char l;
+    for (size_t e = at; e - at < room && is_word_byte(l = word_byte[u[e]]); e++)
+        *d++ = (char)l;
+    lead->len = (size_t)(d - lead->data);
+    *d = '\0';
 }
 
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
@@ -276,10 +285,12 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
                               size_t lead_from, bool sketch)
 {
     struct norm n = {.t = t, .pos = from, .end = to};
-    struct buf w = {0}, lead = {0};
+    struct buf w = {0};
+    /* room for the whole lead at once: lead_add copies into it */
+    struct buf lead = {.data = xmalloc(LEAD_BYTES + 1), .cap = LEAD_BYTES + 1};
     uint64_t win[SHINGLE_WORDS] = {0};
     size_t nw = 0, cap = 0;
-    buf_add(&lead, "", 0);
+    lead.data[0] = '\0';
     if (!sketch) {   /* one file: no editions to match, the lead is all */
         /* the lead ends at the old end (norm.h): keys and ids stay */
         while (lead.len < LEAD_BYTES && norm_word(&n, &w) && !n.old_end)
