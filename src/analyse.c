@@ -67,7 +67,7 @@ static size_t lead_start(const char *t, size_t body, size_t back)
             if (!decode_next_line(t, back, &q, &line, &line_end))
                 break;
             bool blank = true;
-            for (size_t i = line; i < line_end; i++)
+            for (size_t i = line; i < line_end && blank; i++)
                 if (t[i] != ' ' && t[i] != '\t')
                     blank = false;
             if (!blank) {
@@ -81,7 +81,7 @@ static size_t lead_start(const char *t, size_t body, size_t back)
         /* skip the note paragraph: lines up to the next blank one */
         while (decode_next_line(t, back, &q, &line, &line_end)) {
             bool blank = true;
-            for (size_t i = line; i < line_end; i++)
+            for (size_t i = line; i < line_end && blank; i++)
                 if (t[i] != ' ' && t[i] != '\t')
                     blank = false;
             if (blank)
