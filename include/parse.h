@@ -91,6 +91,14 @@ struct parse_result {
  * parse_result_free).  Never fails: text with no structure is one chapter
  * with no title. */
 void parse_text(const char *text, size_t len, struct parse_result *out);
+
+/* parse_text, and the words of each chapter's text after its heading
+ * counted in the same pass: returns a malloc'd array (caller frees) of
+ * out->n_ch counts, [i] being parse_count_words(text, ch[i].body,
+ * ch[i].back) (0 for a note-only chapter, whose back == body).  The
+ * library build wants the counts; the count parse_text makes anyway to
+ * tell a note-only chapter stops at a few hundred words. */
+size_t *parse_text_counted(const char *text, size_t len, struct parse_result *out);
 void parse_result_free(struct parse_result *r);
 
 enum block_kind {

@@ -67,7 +67,7 @@ static size_t lead_start(const char *t, size_t body, size_t back)
             if (!decode_next_line(t, back, &q, &line, &line_end))
                 break;
             bool blank = true;
-            for (size_t i = line; i < line_end; i++)
+            for (size_t i = line; i < line_end && blank; i++)
                 if (t[i] != ' ' && t[i] != '\t')
                     blank = false;
             if (!blank) {
@@ -81,7 +81,7 @@ static size_t lead_start(const char *t, size_t body, size_t back)
         /* skip the note paragraph: lines up to the next blank one */
         while (decode_next_line(t, back, &q, &line, &line_end)) {
             bool blank = true;
-            for (size_t i = line; i < line_end; i++)
+            for (size_t i = line; i < line_end && blank; i++)
                 if (t[i] != ' ' && t[i] != '\t')
                     blank = false;
             if (blank)
@@ -261,13 +261,22 @@ static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const cha
         return;
     }
     const unsigned char *u = (const unsigned char *)t;
-    size_t e = at;
-    while (e - at < room && is_word_byte(word_byte[u[e]]))
-        e++;
-    size_t l0 = lead->len;
-    buf_add(lead, t + at, e - at);
-    for (size_t i = l0; i < lead->len; i++)
-        lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
+    if (lead->len + room + 1 > lead->cap) {   /* never: the lead has room */
+        size_t l0 = lead->len, e = at;
+        while (e - at < room && is_word_byte(word_byte[u[e]]))
+            e++;
+        buf_add(lead, t + at, e - at);
+        for (size_t i = l0; i < lead->len; i++)
+            lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
+        return;
+    }
+    /* folded as it is copied, straight into the lead's room */
+    char *d = lead->data + lead->len;
+    unsigned char l;
+    for (size_t e = at; e - at < room && is_word_byte(l = word_byte[u[e]]); e++)
+        *d++ = (char)l;
+    lead->len = (size_t)(d - lead->data);
+    *d = '\0';
 }
 
 /* Lead (normalised opening) and shingle sketch of text[from, to); words
@@ -276,10 +285,12 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
                               size_t lead_from, bool sketch)
 {
     struct norm n = {.t = t, .pos = from, .end = to};
-    struct buf w = {0}, lead = {0};
+    struct buf w = {0};
+    /* room for the whole lead at once: lead_add copies into it */
+    struct buf lead = {.data = xmalloc(LEAD_BYTES + 1), .cap = LEAD_BYTES + 1};
     uint64_t win[SHINGLE_WORDS] = {0};
     size_t nw = 0, cap = 0;
-    buf_add(&lead, "", 0);
+    lead.data[0] = '\0';
     if (!sketch) {   /* one file: no editions to match, the lead is all */
         /* the lead ends at the old end (norm.h): keys and ids stay */
         while (lead.len < LEAD_BYTES && norm_word(&n, &w) && !n.old_end)
@@ -356,6 +367,15 @@ static inline bool lf_next_line(const char *t, size_t end, size_t *pos, size_t *
     return true;
 }
 
+/* Does a line starting with byte c never pass parse_is_break_line?  An
+ * ASCII letter or digit first (no white space to trim) is a word, except
+ * the o, x, O, X and 0 of separators such as "oOo" and "xXx". */
+static inline bool opens_words(unsigned char c)
+{
+    unsigned char l = c | 0x20;
+    return (l >= 'a' && l <= 'z' && l != 'o' && l != 'x') || (c >= '1' && c <= '9');
+}
+
 /* How rich the markup of text[start, end) is: curly quotes, emphasis
  * markers and explicit scene-break lines count for it; markup that lost
  * its brackets (`i word/i`, `/b`) counts against it. */
@@ -373,7 +393,7 @@ static int piece_richness(const char *t, size_t start, size_t end)
         size_t n = line_end - line;
         if (n == 0)
             continue;
-        if (parse_is_break_line(t + line, n)) {
+        if (!opens_words((unsigned char)t[line]) && parse_is_break_line(t + line, n)) {
             score += 5;
             continue;
         }
@@ -416,12 +436,14 @@ static int piece_richness(const char *t, size_t start, size_t end)
     return (int)score;
 }
 
-static void piece_analyse(struct piece *p, const char *t, bool sketch)
+/* words: the piece's words as parse_text_counted counted them, or
+ * SIZE_MAX when not counted yet (an ebook's chapter, offsets moved). */
+static void piece_analyse(struct piece *p, const char *t, bool sketch, size_t words)
 {
     size_t from = p->body < p->back ? p->body : p->back;
     /* a note-only chapter (back == body < end) is known by its note */
     size_t to = p->back > from || p->back >= p->end ? p->back : p->end;
-    p->words = parse_count_words(t, from, p->back);
+    p->words = words != SIZE_MAX ? words : parse_count_words(t, from, p->back);
     p->richness = piece_richness(t, p->start, p->end);
     piece_fingerprint(p, t, from, to, lead_start(t, from, to), sketch);
 }
@@ -617,12 +639,14 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
     /* An ebook: the converter's chapters (kept by the source); a text:
      * parse_text's. */
     struct parse_result own = {0};
+    size_t *words = NULL;   /* each chapter's words, counted by the parse */
     if (!src->eb)
-        parse_text(src->text, src->len, &own);
+        words = parse_text_counted(src->text, src->len, &own);
     struct parse_result *r = src->eb ? &src->eb->pr : &own;
     if (r->n_ch == 0) {
         build_skip(b, sf, "no words");
         cache_store_skip(b, sf->relpath, st, "no words");
+        free(words);
         parse_result_free(&own);
         decode_free(src);
         return;
@@ -694,9 +718,11 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
         if (first_piece)
             p->start = 0;
         piece_fix_offsets(p, src->len);   /* the rule the rest relies on */
-        piece_analyse(p, src->text, b->scan.n_files > 1);
+        bool counted = words && p->body == c->body && p->back == c->back;
+        piece_analyse(p, src->text, b->scan.n_files > 1, counted ? words[i] : SIZE_MAX);
     }
     b->n_files++;
+    free(words);
     parse_result_free(&own);
     cache_store_file(b, sf->relpath, st);
 }

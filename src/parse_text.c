@@ -220,17 +220,34 @@ static int md_level(const char *t, size_t a, size_t b)
     return q > a && q - a <= 6 && q < b && t[q] == ' ' ? (int)(q - a) : 0;
 }
 
+/* decode_next_line for text with no CR in [*pos, end): one search a line
+ * (for the LF) instead of two. */
+static inline bool lf_line(const char *t, size_t end, size_t *pos, size_t *line, size_t *line_end)
+{
+    size_t p = *pos;
+    if (p >= end)
+        return false;
+    const char *nl = memchr(t + p, '\n', end - p);
+    *line = p;
+    *line_end = nl ? (size_t)(nl - t) : end;
+    *pos = nl ? *line_end + 1 : end;
+    return true;
+}
+
 static void scan_lines(struct scan *sc, size_t from, bool fff)
 {
     const char *t = sc->t;
     size_t pos = from, l, le;
+    /* no CR in the text: its lines end at LF alone, as decode_next_line
+     * would end them */
+    bool cr = from < sc->len && memchr(t + from, '\r', sc->len - from) != NULL;
     bool prev_blank = true;
     struct cand *last = NULL;
     size_t line_no = 0;
     size_t memo_l = 0, memo_n = SIZE_MAX;   /* the last line classified as a heading or not */
     struct hinfo memo_h = {0};
     bool memo_hit = false;
-    while (decode_next_line(t, sc->len, &pos, &l, &le)) {
+    while (cr ? decode_next_line(t, sc->len, &pos, &l, &le) : lf_line(t, sc->len, &pos, &l, &le)) {
         line_no++;
         sc->n_lines++;
         size_t a = l, b = le;
@@ -260,13 +277,16 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             }
         }
         if (line_no < 120 && !sc->pg) {
-            if (!sc->title_b && uch_has_prefix_ci(t, a, b, "Title:") &&
+            /* (c | 0x20) is 't' for T and t alone, 'a' for A and a:
+             * the labels' first letters, tested before the call */
+            unsigned char c0 = (unsigned char)t[a] | 0x20;
+            if (!sc->title_b && c0 == 't' && uch_has_prefix_ci(t, a, b, "Title:") &&
                 (line_no < 40 || b - a < 200)) {
                 sc->title_line = line_no;
                 sc->title_a = a + 6;
                 sc->title_b = b;
                 uch_trim(t, &sc->title_a, &sc->title_b);
-            } else if (!sc->author_b && uch_has_prefix_ci(t, a, b, "Author:")) {
+            } else if (!sc->author_b && c0 == 'a' && uch_has_prefix_ci(t, a, b, "Author:")) {
                 sc->author_a = a + 7;
                 sc->author_b = b;
                 uch_trim(t, &sc->author_a, &sc->author_b);
@@ -465,6 +485,8 @@ struct ptext {
     struct cand *k;         /* the kept headings, in order (keep_headings) */
     size_t nk;
     size_t cap;             /* capacity of out->ch */
+    bool count;             /* parse_text_counted: count each chapter's words */
+    size_t *words;          /* then: the words of each chapter's [body, back) */
 };
 
 /* The chapter-title line of "Title / Chapter title / text" (announce found
@@ -783,13 +805,12 @@ static bool note_title(const char *title)
 
 static size_t count_words(const char *text, size_t start, size_t end, size_t limit);
 
-bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
+/* parse_note_chapter's answer for t[from, to), whose title says it is a
+ * note (noted) or not, given its words counted (count_words) up to the
+ * limit that applies or further. */
+static bool note_words(const char *t, size_t from, size_t to, bool noted, size_t words)
 {
-    /* counted only as far as the limit that applies: a long chapter is
-     * no note, however many words past the limit it has */
-    bool noted = title && note_title(title);
     size_t limit = noted ? NOTE_TITLE_MAX_WORDS : NOTE_MAX_WORDS;
-    size_t words = count_words(t, from, to, limit);
     if (words == 0 || words > limit)
         return false;
     if (noted)
@@ -802,6 +823,15 @@ bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title
         "story is on hold", "is discontinued", "up for adoption", NULL,
     };
     return has_phrase(t, from, to, notice);
+}
+
+bool parse_note_chapter(const char *t, size_t from, size_t to, const char *title)
+{
+    /* counted only as far as the limit that applies: a long chapter is
+     * no note, however many words past the limit it has */
+    bool noted = title && note_title(title);
+    size_t limit = noted ? NOTE_TITLE_MAX_WORDS : NOTE_MAX_WORDS;
+    return note_words(t, from, to, noted, count_words(t, from, to, limit));
 }
 
 /* One untitled chapter when there are no heads; each chapter's preamble
@@ -827,6 +857,8 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
         if (ch->front_end > ch->body)
             ch->front_end = ch->body;
     }
+    if (p->count)
+        p->words = xcalloc(out->n_ch ? out->n_ch : 1, sizeof *p->words);
     for (size_t i = 0; i < out->n_ch; i++) {
         struct parse_chapter *ch = &out->ch[i];
         size_t lim = i + 1 == out->n_ch && p->end < p->len ? (p->end > ch->body ? p->end : ch->body)
@@ -835,8 +867,21 @@ static void tile_chapters(struct ptext *p, struct parse_result *out)
         ch->back = bk > ch->body ? bk : lim;
         /* A note-only chapter: all of it after the heading is matter
          * (struct chapter.note), no story text, no story words. */
-        if (ch->body < ch->back && parse_note_chapter(p->text, ch->body, ch->back, ch->title))
+        if (ch->body >= ch->back)
+            continue;
+        if (!p->count) {
+            if (parse_note_chapter(p->text, ch->body, ch->back, ch->title))
+                ch->back = ch->body;
+            continue;
+        }
+        /* parse_text_counted: the one count of the chapter's words
+         * decides whether it is a note and is kept */
+        size_t w = count_words(p->text, ch->body, ch->back, SIZE_MAX);
+        if (note_words(p->text, ch->body, ch->back, ch->title && note_title(ch->title), w)) {
             ch->back = ch->body;
+            w = 0;
+        }
+        p->words[i] = w;
     }
 }
 
@@ -887,10 +932,10 @@ static char *why_one_chapter(const struct ptext *p, const struct parse_chapter *
     return r;
 }
 
-void parse_text(const char *text, size_t len, struct parse_result *out)
+static size_t *parse(const char *text, size_t len, struct parse_result *out, bool count)
 {
     memset(out, 0, sizeof *out);
-    struct ptext p = {.text = text, .len = len};
+    struct ptext p = {.text = text, .len = len, .count = count};
     p.sc.t = text;
     p.sc.len = len;
     p.sc.fff_end = len;
@@ -931,6 +976,17 @@ void parse_text(const char *text, size_t len, struct parse_result *out)
         out->one_chapter_why = why_one_chapter(&p, &out->ch[0]);
     free(p.k);
     free(p.sc.c);
+    return p.words;
+}
+
+void parse_text(const char *text, size_t len, struct parse_result *out)
+{
+    parse(text, len, out, false);
+}
+
+size_t *parse_text_counted(const char *text, size_t len, struct parse_result *out)
+{
+    return parse(text, len, out, true);
 }
 
 void parse_meta_free(struct parse_meta *m)
@@ -997,6 +1053,31 @@ void parse_result_free(struct parse_result *r)
  * to white space, an en/em dash, an ellipsis or CJK punctuation; it is a
  * word when it holds a letter or digit.  Each ideograph is a word of its
  * own.  ASCII, Latin-1 letters and curly quotes take fast paths. */
+/* Inside a word of s[i, stop): the offset of the first byte from i that
+ * may end it (white space, 0x00-0x20, or a byte over 0x7F), or a byte
+ * before it, eight bytes at a time.  In each 8 bytes x, a byte under
+ * 0x21 borrows in x - 0x21... and has its top bit set there, a byte over
+ * 0x7F has it in x; the lowest such byte is exact (a borrow only carries
+ * upwards), bytes above it may be flagged wrongly. */
+static inline size_t word_run_end(const unsigned char *s, size_t i, size_t stop)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    while (i + 8 <= stop) {
+        uint64_t x;
+        memcpy(&x, s + i, sizeof x);
+        uint64_t m = ((x - ones * 0x21) | x) & (ones * 0x80);
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (size_t)(__builtin_ctzll(m) >> 3);   /* the first byte in memory */
+#else
+            return i;
+#endif
+        }
+        i += 8;
+    }
+    return i;
+}
+
 /* The words of text[start, end) as parse_count_words counts them, or
  * some number over limit as soon as there are more than limit. */
 static inline size_t count_words(const char *text, size_t start, size_t end, size_t limit)
@@ -1035,13 +1116,27 @@ static inline size_t count_words(const char *text, size_t start, size_t end, siz
              * word), between words only a letter or digit (it starts one) */
             size_t stop = end - i > 512 ? i + 512 : end;
             while (i < stop) {
-                unsigned want = has ? SP | HI : AL | HI;
-                while (i < stop && !(cls[s[i]] & want))
+                if (has) {
+                    i = word_run_end(s, i, stop);
+                    while (i < stop && !(cls[s[i]] & (SP | HI)))
+                        i++;
+                    if (i == stop || (cls[s[i]] & HI))
+                        break;
+                    n++;
+                    i++;
+                    /* the usual case: one space, then the next word's
+                     * letter or digit */
+                    if (i < stop && cls[s[i]] == AL) {
+                        i++;
+                        continue;
+                    }
+                    has = 0;
+                }
+                while (i < stop && !(cls[s[i]] & (AL | HI)))
                     i++;
                 if (i == stop || (cls[s[i]] & HI))
                     break;
-                n += has;
-                has ^= 1u;
+                has = 1;
                 i++;
             }
             if (n > limit)      /* never true for parse_count_words */

@@ -5,10 +5,12 @@
 #include "norm.h"
 #include "parse.h"
 #include "parse_int.h"
+#include "uchar.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #define DATA "tests/data/parse/"
@@ -183,6 +185,37 @@ static void test_headings(void)
 }
 
 /* ---- breaks ---- */
+
+/* analyse.c's richness skips parse_is_break_line on a line whose first
+ * byte is an ASCII letter or digit other than o, x, O, X and 0: such a
+ * line is never a break line. */
+static void test_break_lines_word_first(void)
+{
+    static const char rest[] = "oOxX0*-~=#. _'\"!?";
+    unsigned seed = 3;
+    bool never = true;
+    char line[8];
+    for (int c = '0'; c <= 'z'; c++) {
+        int l = c | 0x20;
+        if (!((l >= 'a' && l <= 'z' && l != 'o' && l != 'x') || (c >= '1' && c <= '9')))
+            continue;
+        for (int k = 0; k < 2000; k++) {
+            line[0] = (char)c;
+            size_t n = 1 + (size_t)k % 7;
+            for (size_t i = 1; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                line[i] = rest[(seed >> 16) % (sizeof rest - 1)];
+            }
+            if (parse_is_break_line(line, n)) {
+                fprintf(stderr, "a break line starting with a word byte: %.*s\n", (int)n, line);
+                never = false;
+            }
+        }
+    }
+    CHECK("a line opening with a letter or digit but o x O X 0 is no break line", never);
+    CHECK("oOo is a break line (the exception is needed)", parse_is_break_line("oOo", 3));
+    CHECK("XXX is a break line", parse_is_break_line("x x x", 5));
+}
 
 static void test_break_lines(void)
 {
@@ -1365,15 +1398,253 @@ static void test_norm_words(void)
     }
 }
 
+/* ---- parse_text_counted: the words counted in the parse (issue 17) ---- */
+
+/* Does parse_text_counted give parse_text's chapters, and for each the
+ * words parse_count_words counts in its [body, back)?  Counts the
+ * chapters checked into *n_ch and their words into *words. */
+static bool counted_same(const char *t, size_t len, size_t *n_ch, size_t *words)
+{
+    struct parse_result a, b;
+    parse_text(t, len, &a);
+    size_t *w = parse_text_counted(t, len, &b);
+    bool same = w && a.n_ch == b.n_ch && a.body == b.body;
+    for (size_t i = 0; same && i < a.n_ch; i++) {
+        const struct parse_chapter *x = &a.ch[i], *y = &b.ch[i];
+        same = x->start == y->start && x->end == y->end && x->front_end == y->front_end &&
+               x->body == y->body && x->back == y->back && x->number == y->number &&
+               (x->title ? y->title && strcmp(x->title, y->title) == 0 : !y->title) &&
+               w[i] == parse_count_words(t, y->body, y->back);
+        *words += w[i];
+    }
+    *n_ch += a.n_ch;
+    free(w);
+    parse_result_free(&a);
+    parse_result_free(&b);
+    return same;
+}
+
+/* A file of the folder dir: counted_same on each (decoded as the build
+ * decodes it); how many files. */
+static size_t counted_same_dir(const char *dir, bool *same, size_t *n_ch, size_t *words)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !strstr(e->d_name, ".txt"))
+            continue;
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        struct source *s = load(path);
+        if (s) {
+            if (!counted_same(s->text, s->len, n_ch, words)) {
+                fprintf(stderr, "parse_text_counted differs on %s\n", path);
+                *same = false;
+            }
+            decode_free(s);
+            n++;
+        }
+        free(path);
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_counted_words(void)
+{
+    size_t n_ch = 0, words = 0;
+    /* a chapter far over the note limits is counted to its end */
+    struct buf t = {0};
+    buf_add(&t, "Chapter 1\n\n", 11);
+    for (int i = 0; i < 5000; i++)
+        buf_add(&t, i % 12 == 11 ? "word.\n\n" : "word ", 5 + 2 * (i % 12 == 11));
+    buf_add(&t, "\n\nChapter 2\n\n", 13);
+    for (int i = 0; i < 2500; i++)
+        buf_add(&t, "\xE2\x80\x9C" "don\xE2\x80\x99t\xE2\x80\x9D \xE2\x80\x94 ", 17);
+    struct parse_result r;
+    size_t *w = parse_text_counted(t.data, t.len, &r);
+    CHECK_INT("counted: two chapters", r.n_ch, 2);
+    if (r.n_ch == 2) {
+        CHECK_INT("counted: 5000 words, past the note limits", w[0], 5000);
+        CHECK_INT("counted: curly quotes join, dashes separate", w[1], 2500);
+    }
+    free(w);
+    parse_result_free(&r);
+    CHECK("counted: a long text as parse_text, words as parse_count_words",
+          counted_same(t.data, t.len, &n_ch, &words));
+    buf_free(&t);
+
+    /* a note-only chapter has no story words */
+    const char *note = "Chapter 1\n\nThe ink ran down the page, and the scribe swore at the lamp, "
+                       "which had gone out again.\n\nHe lit it twice more before the dawn came "
+                       "grey over the roofs of the town, and the bells rang.\n\nChapter 2\n\n"
+                       "A/N: Sorry, everyone, I know you wanted a chapter. Exams are coming and "
+                       "I will be back in June.\n\nChapter 3\n\nThe dawn came, and the ink dried "
+                       "on the page where the scribe had left it, and the lamp went out.\n\nHe "
+                       "slept until the bells of noon woke him, and he swore again.\n\n";
+    w = parse_text_counted(note, strlen(note), &r);
+    CHECK("counted: the note is a chapter whose back is its body",
+          r.n_ch == 3 && r.ch[1].back == r.ch[1].body);
+    if (r.n_ch == 3)
+        CHECK("counted: the note's words are 0, the others counted",
+              w[1] == 0 && w[0] == parse_count_words(note, r.ch[0].body, r.ch[0].back) &&
+                  w[0] > 20 && w[2] > 20);
+    free(w);
+    parse_result_free(&r);
+
+    /* random texts of words, headings, notes, CJK, dashes, CR LF */
+    static const char *const bits[] = {
+        "Chapter 7\n\n", "Chapter 12: Rain\n\n", "A/N: thanks for reading!\n\n", "word ",
+        "the quick brown fox ", "don't ", "\xE2\x80\x9Cquoted\xE2\x80\x9D ", "\xE2\x80\x94",
+        "\xE2\x80\xA6 ", "\xE4\xB8\xAD\xE6\x96\x87", "caf\xC3\xA9 ", "\xC3\x97 ", "* * *\n\n",
+        "\r\n", "\n", "\n\n", "Author's Note\n\n", "This is not a chapter.\n\n", "3.14 ",
+        "e-mail ", "\t", "\xD0\x93\xD0\xBB\xD0\xB0\xD0\xB2\xD0\xB0 1\n\n", "-- ", "  ",
+    };
+    bool same = true;
+    struct buf rt = {0};
+    unsigned seed = 17;
+    for (int k = 0; k < 300; k++) {
+        rt.len = 0;
+        int n = 20 + k * 7;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            buf_add(&rt, bit, strlen(bit));
+        }
+        same = counted_same(rt.data ? rt.data : "", rt.len, &n_ch, &words) && same;
+    }
+    buf_free(&rt);
+    CHECK("counted: 300 random texts as parse_text, words as parse_count_words", same);
+
+    /* the corpus: the copies here, and ../shared's when present */
+    same = true;
+    size_t files = counted_same_dir("tests/data/corpus", &same, &n_ch, &words);
+    const char *dir = shared_dir();
+    if (dir) {
+        files += counted_same_dir(dir, &same, &n_ch, &words);
+        char *ff = xasprintf("%s/../fanfic", dir);
+        files += counted_same_dir(ff, &same, &n_ch, &words);
+        free(ff);
+    }
+    /* scan_lines ends lines at LF alone when the text has no CR: the
+     * same text with CR LF line ends has the same chapters */
+    struct source *al = load("tests/data/corpus/alice-in-wonderland_pg11-0.txt");
+    if (CHECK("alice loaded", al != NULL)) {
+        struct buf lf = {0}, crlf = {0};
+        for (size_t i = 0; i < al->len; i++)
+            if (al->text[i] != '\r') {
+                if (al->text[i] == '\n')
+                    buf_add(&crlf, "\r", 1);
+                buf_add(&lf, al->text + i, 1);
+                buf_add(&crlf, al->text + i, 1);
+            }
+        struct parse_result x, y;
+        parse_text(lf.data, lf.len, &x);
+        parse_text(crlf.data, crlf.len, &y);
+        bool eq = x.n_ch == y.n_ch && x.n_ch >= 12;
+        for (size_t i = 0; eq && i < x.n_ch; i++)
+            eq = x.ch[i].title && y.ch[i].title && strcmp(x.ch[i].title, y.ch[i].title) == 0 &&
+                 parse_count_words(lf.data, x.ch[i].body, x.ch[i].back) ==
+                     parse_count_words(crlf.data, y.ch[i].body, y.ch[i].back);
+        CHECK("LF and CR LF line ends: the same chapters, titles and words", eq);
+        parse_result_free(&x);
+        parse_result_free(&y);
+        buf_free(&lf);
+        buf_free(&crlf);
+        decode_free(al);
+    }
+    CHECK("counted: the corpus files were read", files >= 2);
+    CHECK("counted: corpus texts as parse_text, words as parse_count_words", same);
+    printf("counted: %zu files, %zu chapters, %zu words\n", files, n_ch, words);
+}
+
+/* parse_count_words's rule, a character at a time (the reference for
+ * its fast paths): a token runs up to white space, an en/em dash, an
+ * ellipsis or CJK punctuation and is a word when it holds a letter or
+ * digit (curly quotation marks are neither); each ideograph is a word. */
+static size_t ref_count_words(const char *t, size_t start, size_t end)
+{
+    size_t n = 0, i = start;
+    bool has = false;
+    while (i < end) {
+        uint32_t uc;
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x80) {
+            uc = c;
+            i++;
+        } else {
+            i += uch_decode(t, i, end, &uc);
+        }
+        if (uch_is_space(uc) || uc == 0x2014 || uc == 0x2013 || uc == 0x2026 || uc == 0x3002 ||
+            uc == 0xFF0C || uc == 0x3001) {
+            n += has;
+            has = false;
+        } else if (uch_is_cjk_word(uc, false)) {
+            n += has + 1;
+            has = false;
+        } else if (uc >= 0x2018 && uc <= 0x201F) {
+            /* a quotation mark: part of the word it touches */
+        } else if (uc < 0x80 ? uch_is_alnum(uc)
+                             : uc_is_alnum(uc) || (uc >= 0xC0 && uc <= 0xFF && uc != 0xD7 &&
+                                                   uc != 0xF7)) {
+            has = true;
+        }
+    }
+    return n + has;
+}
+
+/* parse_count_words against the reference on random strings (long words,
+ * control bytes and bytes over 0x7F inside words, every alignment) and
+ * on the corpus. */
+static void test_words_reference(void)
+{
+    static const char *const bits[] = {
+        "a", "word", "extraordinarily", "x1", "\x01", "\x7F", "!", "--", "'", " ", "  ", "\t",
+        "\n", "\r\n", "\v", "\f", "\xC3\xA9", "\xC3\x97", "\xE2\x80\x94", "\xE2\x80\x99",
+        "\xE2\x80\x9C", "\xE2\x80\xA6", "\xE4\xB8\xAD", "\xD0\x93\xD0\xBB", "\xE3\x80\x80",
+        "\xE3\x80\x82", "\xF0\x9F\x98\x80", "\xFF", "\xC3", "0123456789", "ABCDEFGHIJKLMNOP",
+    };
+    struct buf b = {0};
+    unsigned seed = 5;
+    bool same = true;
+    for (int k = 0; k < 20000 && same; k++) {
+        b.len = 0;
+        int n = 1 + k % 300;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            buf_add(&b, bit, strlen(bit));
+        }
+        for (size_t from = 0; from < 9 && from <= b.len && same; from++)
+            same = parse_count_words(b.data, from, b.len) == ref_count_words(b.data, from, b.len);
+        if (!same)
+            fprintf(stderr, "parse_count_words differs from the reference: %.*s\n", (int)b.len,
+                    b.data);
+    }
+    buf_free(&b);
+    CHECK("words: parse_count_words as the reference on 20,000 random strings", same);
+    struct source *al = load("tests/data/corpus/alice-in-wonderland_pg11-0.txt");
+    if (CHECK("alice loaded", al != NULL)) {
+        size_t w = parse_count_words(al->text, 0, al->len);
+        CHECK_INT("words: Alice as the reference", w, ref_count_words(al->text, 0, al->len));
+        CHECK("words: Alice has about 29,000 words", w > 25000 && w < 32000);
+        decode_free(al);
+    }
+}
+
 int main(void)
 {
     test_headings();
     test_break_lines();
+    test_break_lines_word_first();
     test_atx_headings();
     test_markup();
     test_markup_same_as_plain_search();
     test_markup_nested_linear();
     test_words();
+    test_words_reference();
     test_seeds();
     test_fixtures();
     test_blocks();
@@ -1385,6 +1656,7 @@ int main(void)
     test_corpus();
     test_robust();
     test_note_chapters();
+    test_counted_words();
     test_norm_words();
     test_norm_lost_tag();
     return check_summary();
