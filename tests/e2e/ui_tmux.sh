@@ -106,7 +106,14 @@ ui_wait_frame() {
         [ "$(ui_frame)" -ge "$1" ] && return 0
         if ui_exited; then
             [ "$(ui_frame)" -ge "$1" ] && return 0
-            echo "quire exited before frame $1 (at $(ui_frame))" >&2
+            # a key that quits (q) draws no frame and exits 0: nothing to
+            # say; an exit with a failing status is worth a line (the
+            # checks after it say what it cost)
+            st=$($UI_T display -p -t q '#{pane_dead_status}' 2>/dev/null)
+            case $st in
+            '' | 0) ;;
+            *) echo "quire exited (status $st) before frame $1 (at $(ui_frame))" >&2 ;;
+            esac
             return 1
         fi
         ui_tick
