@@ -78,6 +78,20 @@ static void put_bytes(const char *dir, const char *rel, const void *content, siz
     free(path);
 }
 
+/* put, the file made an hour old: the index cache keeps only files not
+ * just changed. */
+static void put_aged(const char *dir, const char *rel, const char *content)
+{
+    put(dir, rel, content);
+    char *path = xasprintf("%s/%s", dir, rel);
+    struct timeval tv[2];
+    gettimeofday(&tv[0], NULL);
+    tv[0].tv_sec -= 3600;
+    tv[1] = tv[0];
+    utimes(path, tv);
+    free(path);
+}
+
 /* A chapter file: "TITLE by AUTHOR", "Chapter N", prose. */
 static void put_chapter(const char *dir, const char *rel, const char *story, int n, unsigned seed)
 {
@@ -1313,16 +1327,8 @@ static void test_sketch_words(void)
         buf_adds(&b, ends[k]);   /* no line end after the last word */
         char rel[32];
         snprintf(rel, sizeof rel, "f%d.txt", k);
-        put(d, rel, b.data);
+        put_aged(d, rel, b.data);
         buf_free(&b);
-        /* an hour old: the index cache keeps only files not just changed */
-        char *path = xasprintf("%s/%s", d, rel);
-        struct timeval tv[2];
-        gettimeofday(&tv[0], NULL);
-        tv[0].tv_sec -= 3600;
-        tv[1] = tv[0];
-        utimes(path, tv);
-        free(path);
     }
     char *err = NULL;
     struct library *lib = library_open(d, &err);
@@ -1393,15 +1399,8 @@ static void test_richness_line_ends(void)
         }
         char rel[32];
         snprintf(rel, sizeof rel, "e%d.txt", k);
-        put(d, rel, b.data);
+        put_aged(d, rel, b.data);
         buf_free(&b);
-        char *path = xasprintf("%s/%s", d, rel);
-        struct timeval tv[2];
-        gettimeofday(&tv[0], NULL);
-        tv[0].tv_sec -= 3600;
-        tv[1] = tv[0];
-        utimes(path, tv);
-        free(path);
     }
     char *err = NULL;
     struct library *lib = library_open(d, &err);
