@@ -23,8 +23,10 @@
 #include "util.h"
 
 /* 3: ebooks (FMT, FORMAT, M lines); the conversion's version too, so a
- * new conversion (another plugin) never trusts older offsets.  4: the
- * plugin's identity on each entry of a file that may be an ebook. */
+ * new conversion (another converter) never trusts older offsets.  4: the
+ * converter's identity (ebook_door_identity; the field is called
+ * "plugin" from when the converters were a dlopen'd plugin) on each
+ * entry of a file that may be an ebook. */
 #define CACHE_STR(x) #x
 #define CACHE_XSTR(x) CACHE_STR(x)
 #define CACHE_MAGIC "quire-index 4 ebook " CACHE_XSTR(EBOOK_VERSION)
@@ -175,8 +177,8 @@ static struct centry *find(const struct cache *c, const char *relpath, uint64_t 
     return NULL;
 }
 
-/* The plugin an ebook would be read with now (asked once per cache: a
- * stat or two, never a dlopen). */
+/* The converter an ebook would be read with now, its identity (asked
+ * once per cache: a stat or two; no converter is started). */
 static const char *plugin_now(struct cache *c)
 {
     if (!c->plugin)
@@ -602,7 +604,7 @@ const struct cache_file *cache_get(struct cache *c, const char *path, const char
     if (!e || !stamp_eq(&e->st, st) || e->st.mtime_ns > c->t0_ns - CACHE_RACY_NS)
         return NULL;
     if (e->plugin && strcmp(e->plugin, plugin_now(c)) != 0)
-        return NULL;   /* read by another plugin: its conversion may differ */
+        return NULL;   /* read by another converter: its conversion may differ */
     e->used = true;
     return &e->f;
 }

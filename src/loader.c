@@ -107,7 +107,7 @@ struct library *loader_wait(struct loader *l, char **err)
     return lib;
 }
 
-/* Is l converting an ebook through the plugin (a first reading, no
+/* Is l converting an ebook through the converter (a first reading, no
  * derived file yet) whose derived file would be kept? */
 static bool converting_ebook(const struct loader *l)
 {
