@@ -250,6 +250,22 @@ bool derived_open_head(const char *path, const struct derived_key *k, struct der
     return open_checked(path, k, false, d);
 }
 
+/* The first of b[lo, n) that begins at or after byte `off` (n when none),
+ * by binary search: b is taken to be in order, which the caller checks
+ * afterwards on what it uses. */
+static size_t first_block_at(const struct block *b, size_t lo, size_t n, size_t off)
+{
+    size_t hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 bool derived_blocks_in(struct derived *d, size_t from, size_t to)
 {
     const struct block *b = d->all;
@@ -259,24 +275,8 @@ bool derived_blocks_in(struct derived *d, size_t from, size_t to)
     /* the first block that begins at or after `from`, and the first at or
      * after `to`: a binary search, whose answer is then checked (the
      * blocks outside are not, and may be anything) */
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b[mid].off < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t i0 = lo;
-    hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b[mid].off < to)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t i1 = lo;
+    size_t i0 = first_block_at(b, 0, n, from);
+    size_t i1 = first_block_at(b, i0, n, to);
     if ((i0 > 0 && b[i0 - 1].off >= from) || (i1 < n && b[i1].off < to) ||
         (i0 < i1 && (b[i0].off < from || b[i1 - 1].off >= to)) ||
         !blocks_sound(b + i0, i1 - i0, d->len))
