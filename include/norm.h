@@ -20,6 +20,19 @@
 #include "util.h"
 
 /* A walk over the text t[pos, end) (bytes, UTF-8). */
+/* A byte as a word sees it, for fast paths over ASCII: an ASCII letter or
+ * digit folded to lower case (norm_word's rule); 0 for ASCII space and
+ * punctuation, which end a word; NORM_STOP for '/' and every byte over
+ * 0x7F, which only norm_word's general walk knows what to do with. */
+#define NORM_STOP 0xFF
+extern const unsigned char norm_fold_byte[256];
+
+/* Is this norm_fold_byte value a letter or digit (not 0, not NORM_STOP)? */
+static inline bool norm_is_word_byte(unsigned char l)
+{
+    return (unsigned char)(l - 1) < 0x7F;
+}
+
 struct norm {
     const char *t;
     size_t pos, end;

@@ -175,39 +175,9 @@ static inline uint64_t rotl64(uint64_t x, unsigned k)
     return x << k | x >> (64 - k);
 }
 
-/* A byte as the sketch's fast path sees it: an ASCII letter or digit in
- * lower case (norm_word's rule), 0 for ASCII space and punctuation, which
- * end a word, and STOP for '/' and every byte over 0x7F, which only
- * norm_word's general walk knows what to do with.  (test_library
- * test_sketch_words checks the words against norm_word's.) */
-#define STOP 0xFF
-static const unsigned char word_byte[256] = {
-    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
-    ['7'] = '7', ['8'] = '8', ['9'] = '9',
-    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
-    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
-    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
-    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
-    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
-    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['/'] = STOP,
-    [0x80] = STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP, STOP,
-    STOP, STOP,
-};
-
-/* Is this word_byte value a letter or digit (not 0, not STOP)? */
-static inline bool is_word_byte(unsigned char l)
-{
-    return (unsigned char)(l - 1) < 0x7F;
-}
+/* The sketch's fast path reads bytes through norm_fold_byte (norm.h):
+ * norm_word's own table, so the words are norm_word's (test_library
+ * test_sketch_words checks them against it). */
 
 /* The next normalised word of n (as norm_word gives it) as its FNV-1a hash
  * (fnv1a of its bytes); *pos_after is n->pos after it, and the word's
@@ -221,20 +191,20 @@ static bool sketch_word(struct norm *n, struct buf *w, uint64_t *hash, bool *in_
     const unsigned char *t = (const unsigned char *)n->t;
     size_t pos = n->pos, end = n->end;
     for (;;) {
-        while (pos < end && word_byte[t[pos]] == 0)
+        while (pos < end && norm_fold_byte[t[pos]] == 0)
             pos++;   /* space and punctuation before a word */
-        if (pos >= end || word_byte[t[pos]] == STOP)
+        if (pos >= end || norm_fold_byte[t[pos]] == NORM_STOP)
             break;
         unsigned char c = t[pos];
         uint64_t h = FNV_OFFSET;
         size_t e = pos;
         unsigned char l;
-        while (e < end && is_word_byte(l = word_byte[t[e]])) {
+        while (e < end && norm_is_word_byte(l = norm_fold_byte[t[e]])) {
             h ^= l;
             h *= 0x100000001b3ULL;
             e++;
         }
-        if (e >= end || word_byte[t[e]] == STOP ||
+        if (e >= end || norm_fold_byte[t[e]] == NORM_STOP ||
             (e - pos == 1 && (c == 'i' || c == 'b' || c == 'u')))
             break;   /* not the plain case: norm_word from the word's start */
         n->pos = e + 1;   /* norm_word takes the byte that ends the word */
@@ -251,7 +221,7 @@ static bool sketch_word(struct norm *n, struct buf *w, uint64_t *hash, bool *in_
 }
 
 /* The lead's next word: w's bytes, or the plain word at text[at, ...)
- * folded by word_byte (sketch_word hashed it without a copy), at most
+ * folded by norm_fold_byte (sketch_word hashed it without a copy), at most
  * room bytes of it. */
 static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const char *t, size_t at,
                      size_t room)
@@ -263,17 +233,17 @@ static void lead_add(struct buf *lead, const struct buf *w, bool in_w, const cha
     const unsigned char *u = (const unsigned char *)t;
     if (lead->len + room + 1 > lead->cap) {   /* never: the lead has room */
         size_t l0 = lead->len, e = at;
-        while (e - at < room && is_word_byte(word_byte[u[e]]))
+        while (e - at < room && norm_is_word_byte(norm_fold_byte[u[e]]))
             e++;
         buf_add(lead, t + at, e - at);
         for (size_t i = l0; i < lead->len; i++)
-            lead->data[i] = (char)word_byte[(unsigned char)lead->data[i]];
+            lead->data[i] = (char)norm_fold_byte[(unsigned char)lead->data[i]];
         return;
     }
     /* folded as it is copied, straight into the lead's room */
     char *d = lead->data + lead->len;
     unsigned char l;
-    for (size_t e = at; e - at < room && is_word_byte(l = word_byte[u[e]]); e++)
+    for (size_t e = at; e - at < room && norm_is_word_byte(l = norm_fold_byte[u[e]]); e++)
         *d++ = (char)l;
     lead->len = (size_t)(d - lead->data);
     *d = '\0';
@@ -306,7 +276,7 @@ static void piece_fingerprint(struct piece *p, const char *t, size_t from, size_
             break;
         if (n.pos > lead_from && lead.len < LEAD_BYTES && !n.old_end) {
             if (!in_w)   /* the word's first byte: past the space before it */
-                while (!is_word_byte(word_byte[(unsigned char)t[at]]))
+                while (!norm_is_word_byte(norm_fold_byte[(unsigned char)t[at]]))
                     at++;
             lead_add(&lead, &w, in_w, t, at, LEAD_BYTES - lead.len);
         }

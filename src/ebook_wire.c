@@ -430,21 +430,11 @@ bool ebook_wire_get_request(struct wire_source *s, struct ebook_wire_req *q, cha
 
 /* parse_result_free's work, done here: this module is under decode.c's
  * door and parse_text.o uses decode.o, so it may not call parse_text.o
- * (tests/arch/t_layers.sh).  It frees every field the wire carries. */
+ * (tests/arch/t_layers.sh); parse_meta.o is below both.  It frees every
+ * field the wire carries. */
 static void free_result(struct parse_result *pr)
 {
-    struct parse_meta *m = &pr->meta;
-    free(m->series);
-    free(m->summary);
-    for (size_t i = 0; i < m->n_tags; i++)
-        free(m->tags[i]);
-    free(m->tags);
-    free(m->rating);
-    free(m->status);
-    free(m->source_url);
-    free(m->language);
-    free(m->published);
-    free(m->updated);
+    parse_meta_free(&pr->meta);
     free(pr->title);
     free(pr->author);
     free(pr->one_chapter_why);

@@ -23,8 +23,7 @@ static void norm_add(struct buf *w, ucs4_t c)
         buf_add(w, tmp, (size_t)k);
 }
 
-/* ASCII letters and digits in lower case; 0 for every other byte. */
-static const char ascii_word[256] = {
+const unsigned char norm_fold_byte[256] = {
     ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
     ['7'] = '7', ['8'] = '8', ['9'] = '9',
     ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
@@ -34,7 +33,23 @@ static const char ascii_word[256] = {
     ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
     ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
     ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['/'] = NORM_STOP,
+    [0x80] = NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
 };
 
 bool norm_word(struct norm *n, struct buf *w)
@@ -50,9 +65,9 @@ bool norm_word(struct norm *n, struct buf *w)
         int k = 1;
         if (t[at] < 0x80) {
             c = t[at];
-            if (ascii_word[c]) {   /* fast path: a run of ASCII letters and digits */
+            if (norm_is_word_byte(norm_fold_byte[c])) {   /* fast path: a run of ASCII letters and digits */
                 size_t e = at + 1, end = n->end;
-                while (e < end && ascii_word[t[e]])
+                while (e < end && norm_is_word_byte(norm_fold_byte[t[e]]))
                     e++;
                 size_t run = e - at;
                 /* one letter at a word's start: a lone lowercase i, b or u */
@@ -64,7 +79,7 @@ bool norm_word(struct norm *n, struct buf *w)
                 }
                 char *d = w->data + w->len;   /* a local: no reload per byte */
                 for (size_t i = at; i < e; i++)
-                    *d++ = ascii_word[t[i]];
+                    *d++ = (char)norm_fold_byte[t[i]];
                 w->len += run;
                 n->pos = e;
                 continue;
