@@ -106,7 +106,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 # base and text objects, linked dynamically with libxml2 and libzip.  The
 # binary is built without the converter-only objects (they are compiled
 # into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
-CONVERTER_ONLY := ebook html epub epub_sax ebook_convert
+CONVERTER_ONLY := ebook html epub epub_sax epub_zip ebook_convert
 CONVERTER_ONLY_OBJS := $(filter $(CONVERTER_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
 BIN_OBJS := $(filter-out $(CONVERTER_ONLY_OBJS),$(OBJS))
 CONVERTER_OBJS := $(filter $(patsubst %,$(BUILD)/obj/%.o,$(LAYER_base) $(LAYER_text) ebook_convert),$(OBJS))
