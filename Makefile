@@ -38,14 +38,14 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VER
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(PIE_CFLAGS) $(WARN) $(WERROR) $(CFLAGS)
 LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
-# The EPUB/HTML converters (ebook.c, html.c, epub.c, epub_sax.c) use libxml2 and
-# libzip.  They are not linked into the binary: they are built into the
-# converter program $(BUILD)/quire-convert (dynamically linked), which
+# The EPUB/HTML converters (ebook.c, html.c, epub.c, epub_sax.c, epub_zip.c)
+# use libxml2 and libarchive.  They are not linked into the binary: they are
+# built into the converter program $(BUILD)/quire-convert, which
 # quire starts as a coprocess on the first ebook file (ebook_door.c;
 # docs/ARCHITECTURE.md says why).  Unit tests and fuzz targets link them
 # directly.
-EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null || echo -I/usr/include/libxml2)
-EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
+EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libarchive 2>/dev/null || echo -I/usr/include/libxml2)
+EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive 2>/dev/null || echo -lxml2 -larchive)
 CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
@@ -103,7 +103,7 @@ FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(filter-out ebook_convert,$(foreach l,$(ca
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 # The converter program: the converters, its main (ebook_convert.c) and the
-# base and text objects, linked dynamically with libxml2 and libzip.  The
+# base and text objects, linked with libxml2 and libarchive.  The
 # binary is built without the converter-only objects (they are compiled
 # into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
 CONVERTER_ONLY := ebook html epub epub_sax epub_zip ebook_convert

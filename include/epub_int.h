@@ -8,13 +8,13 @@
 #ifndef QUIRE_EPUB_INT_H
 #define QUIRE_EPUB_INT_H
 
+#include <locale.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <zip.h>
 
 /* How every XML file of an EPUB is parsed: recovering, no network, quiet. */
 #define XML_OPTS (XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT)
@@ -70,15 +70,23 @@ bool esax_has_word(const char *list, const char *word);
  * inflated through a bounded loop that never trusts the sizes the
  * archive declares, and a name is only a name (a `../x` or `/x` entry is
  * looked up like any other, never extracted).  Zeroed: nothing open. */
+struct ezip_entry;   /* epub_zip.c */
 struct epub_zip {
-    zip_t *za;
-    uint64_t inflated;   /* bytes inflated so far, all entries */
+    const unsigned char *bytes;   /* the archive, n bytes (the caller's) */
+    size_t n;
+    struct ezip_entry *e;         /* the directory, n_e entries */
+    size_t n_e;
+    char *names;                  /* their names, each NUL-terminated */
+    uint32_t *exact, *folded;     /* name hash tables (n_slots each) */
+    size_t n_slots;
+    locale_t loc;                 /* C.UTF-8 when a name needed it, else 0 */
+    uint64_t inflated;            /* bytes inflated so far, all entries */
 };
 
 /* Open the zip archive bytes[0, n) (kept by the caller until
  * ezip_close).  False with *err set when it is not a zip ("not a zip
  * archive"), is damaged ("damaged zip archive (truncated?): ..."), or has
- * more than EZIP_ENTRIES_MAX entries. */
+ * more than 100,000 entries. */
 bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err);
 /* Let go of what ezip_open took; z left zeroed. */
 void ezip_close(struct epub_zip *z);
@@ -86,7 +94,7 @@ void ezip_close(struct epub_zip *z);
  * when there is none. */
 long ezip_find(const struct epub_zip *z, const char *name);
 /* How many entries the directory holds, and the name of entry i (in the
- * archive's order; i < ezip_count). */
+ * order of their local headers in the archive; i < ezip_count). */
 size_t ezip_count(const struct epub_zip *z);
 const char *ezip_name(const struct epub_zip *z, size_t i);
 /* Inflate entry `name` (looked up as ezip_find) into a malloc'd
