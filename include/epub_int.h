@@ -71,6 +71,7 @@ bool esax_has_word(const char *list, const char *word);
  * archive declares, and a name is only a name (a `../x` or `/x` entry is
  * looked up like any other, never extracted).  Zeroed: nothing open. */
 struct ezip_entry;   /* epub_zip.c */
+struct archive;      /* libarchive's */
 struct epub_zip {
     const unsigned char *bytes;   /* the archive, n bytes (the caller's) */
     size_t n;
@@ -80,6 +81,9 @@ struct epub_zip {
     uint32_t *exact, *folded;     /* name hash tables (n_slots each) */
     size_t n_slots;
     locale_t loc;                 /* C.UTF-8 when a name needed it, else 0 */
+    struct archive *walker;       /* the seekable walk of the last entry read
+                                     by walking, or NULL */
+    size_t walk_next;             /* the index of the entry it gives next */
     uint64_t inflated;            /* bytes inflated so far, all entries */
 };
 

@@ -12,10 +12,11 @@
  * entry's local header on.  Where that header starts is the nearest
  * "PK\3\4" before the data that libarchive itself confirms: read from
  * there, it names the same entry and puts its data at the same byte.
- * When no place is confirmed, or the streamable reading gives another
- * size than the directory declares (a stored entry whose size is only in
- * a data descriptor), the entry is read through a seekable walk from the
- * start instead.  Either way the data is inflated into memory through a
+ * When no place is confirmed (of the first EZIP_TRIES tried), or the
+ * streamable reading fails or gives another size than the directory
+ * declares (a stored entry whose size is only in a data descriptor), the
+ * entry is read through a seekable walk instead, which goes on from the
+ * last such read when it can.  Either way the data is inflated into memory through a
  * bounded loop (EZIP_ENTRY_MAX, EZIP_RATIO_MAX past EZIP_RATIO_FROM,
  * EZIP_TOTAL_MAX) that never trusts the sizes the archive declares.
  * Nothing is written to disk, and a name is only a key: `../x` or `/x`
@@ -42,6 +43,9 @@
  * most 65,535 bytes). */
 #define EZIP_LOCAL_MIN   30
 #define EZIP_LOCAL_MAX   (30 + 2 * 65535)
+/* "PK\3\4"s tried as an entry's local header before it is walked to
+ * instead (a name or extra field full of them costs no more). */
+#define EZIP_TRIES       8
 
 struct ezip_entry {
     size_t name;        /* offset of its NUL-terminated name in z->names */
@@ -267,6 +271,8 @@ void ezip_close(struct epub_zip *z)
 {
     if (z->loc)
         freelocale(z->loc);
+    if (z->walker)
+        archive_read_free(z->walker);
     free(z->e);
     free(z->names);
     free(z->exact);
@@ -397,11 +403,14 @@ static int read_streamed(struct epub_zip *z, size_t i, const char *name, uint64_
         uint64_t lo = e->data > EZIP_LOCAL_MAX ? e->data - EZIP_LOCAL_MAX : 0;
         if (i > 0 && z->e[i - 1].data > lo)
             lo = z->e[i - 1].data;
-        for (uint64_t p = e->data - EZIP_LOCAL_MIN + 1; p-- > lo && !a;) {
-            if (z->bytes[p] == 'P' && memcmp(z->bytes + p, "PK\3\4", 4) == 0 &&
-                (a = open_streamable_at(z, i, p)) != NULL) {
-                e->local = p;
-                e->local_set = true;
+        int tries = 0;
+        for (uint64_t p = e->data - EZIP_LOCAL_MIN + 1; p-- > lo && !a && tries < EZIP_TRIES;) {
+            if (z->bytes[p] == 'P' && memcmp(z->bytes + p, "PK\3\4", 4) == 0) {
+                tries++;
+                if ((a = open_streamable_at(z, i, p)) != NULL) {
+                    e->local = p;
+                    e->local_set = true;
+                }
             }
         }
     }
@@ -421,19 +430,29 @@ static int read_streamed(struct epub_zip *z, size_t i, const char *name, uint64_
     return r == -2 ? 0 : r;
 }
 
-/* Entry i (asked for as `name`) through a seekable walk from the
- * archive's first entry: 1 read, -1 on an error (*err set). */
+/* Entry i (asked for as `name`) through a seekable walk: z's walker goes
+ * on from where it stopped when entry i is ahead of it, else a new one
+ * starts from the first entry (so a book read in the zip's order is
+ * walked once).  1 read, -1 on an error (*err set). */
 static int read_walked(struct epub_zip *z, size_t i, const char *name, uint64_t comp, char **out,
                        size_t *len, char **err)
 {
     char wb[256];
-    char *e_err = NULL;
-    struct archive *a = open_seekable(z->bytes, z->n, &e_err);
-    if (!a) {
-        set_err(err, "damaged zip entry %s: %s", name, e_err);
-        free(e_err);
-        return -1;
+    if (z->walker && z->walk_next > i) {
+        archive_read_free(z->walker);
+        z->walker = NULL;
     }
+    if (!z->walker) {
+        char *e_err = NULL;
+        z->walker = open_seekable(z->bytes, z->n, &e_err);
+        z->walk_next = 0;
+        if (!z->walker) {
+            set_err(err, "damaged zip entry %s: %s", name, e_err);
+            free(e_err);
+            return -1;
+        }
+    }
+    struct archive *a = z->walker;
     int r = -1;
     for (;;) {
         struct archive_entry *ae;
@@ -443,13 +462,22 @@ static int read_walked(struct epub_zip *z, size_t i, const char *name, uint64_t 
                     h == ARCHIVE_EOF ? "not found again" : why(a, wb, sizeof wb));
             break;
         }
-        if ((uint64_t)archive_filter_bytes(a, 0) == z->e[i].data) {
-            r = read_data(z, a, name, comp, out, len, err) > 0 ? 1 : -1;
+        if (z->walk_next++ == i) {
+            if ((uint64_t)archive_filter_bytes(a, 0) != z->e[i].data) {
+                set_err(err, "damaged zip entry %s: not found again", name);
+                break;
+            }
+            r = read_data(z, a, name, comp, out, len, err);
+            if (r > 0)
+                return 1;
+            if (r == -1)   /* a zip bomb: the walker can go on */
+                return -1;
             break;
         }
     }
     archive_read_free(a);
-    return r;
+    z->walker = NULL;
+    return -1;
 }
 
 int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *len, char **err)

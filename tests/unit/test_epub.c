@@ -727,6 +727,34 @@ static void test_bomb(void)
 
 /* ---- the container's reading (epub_zip.c) ---- */
 
+/* head, then "PK\7\10", the CRC-32 of head, its length twice (a data
+ * descriptor's fields) and the end of a comment: malloc'd, *len bytes. */
+static char *fake_descriptor(const char *head, size_t *len)
+{
+    size_t hl = strlen(head);
+    static const char tail[] = " --><!-- the end -->";
+    char *f = xmalloc(hl + 16 + sizeof tail);
+    memcpy(f, head, hl);
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < hl; i++) {
+        crc ^= (unsigned char)head[i];
+        for (int b = 0; b < 8; b++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    size_t l = hl;
+    memcpy(f + l, "PK\x07\x08", 4);
+    l += 4;
+    for (int b = 0; b < 4; b++)
+        f[l++] = (char)(crc >> (8 * b));
+    for (int k = 0; k < 2; k++)
+        for (int b = 0; b < 4; b++)
+            f[l++] = (char)(hl >> (8 * b));
+    memcpy(f + l, tail, sizeof tail);
+    *len = l + sizeof tail - 1;
+    return f;
+}
+
 /* The spine's documents in reverse order in the zip, so that each is
  * read after one that lies behind it; some stored, some with their sizes
  * only in a data descriptor; names found ignoring case only when no name
@@ -785,49 +813,32 @@ static void test_zip_reading(void)
     }
     free(opf.data);
 
-    /* A stored entry, its sizes only after it, that holds what a
-     * streaming reader takes for its end: "PK\7\10" and the CRC-32 of
-     * the bytes before it (the OPF's parser is not troubled: they are in
-     * a comment after the document).  It must be read whole all the same,
-     * from the sizes in the central directory. */
+    /* Stored entries, their sizes only after them, that hold what a
+     * streaming reader takes for their end: "PK\7\10" and the CRC-32 of
+     * the bytes before it (the parsers are not troubled: they are in a
+     * comment after the document).  They must be read whole all the
+     * same, from the sizes in the central directory: the OPF, then the
+     * chapter that lies before it in the zip. */
     {
         static const char opf_head[] =
             "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
             "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Descriptor</dc:title>"
             "</metadata><manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/>"
             "</manifest><spine><itemref idref=\"x\"/></spine></package><!-- ";
-        unsigned char fake[sizeof opf_head + 64];
-        size_t hl = sizeof opf_head - 1;
-        memcpy(fake, opf_head, hl);
-        uint32_t crc = 0xffffffffu;
-        for (size_t i = 0; i < hl; i++) {
-            crc ^= (unsigned char)opf_head[i];
-            for (int b = 0; b < 8; b++)
-                crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-        }
-        crc = ~crc;
-        size_t l = hl;
-        memcpy(fake + l, "PK\x07\x08", 4);
-        l += 4;
-        for (int b = 0; b < 4; b++)
-            fake[l++] = (unsigned char)(crc >> (8 * b));
-        for (int b = 0; b < 4; b++)   /* the sizes: the bytes before */
-            fake[l++] = (unsigned char)(hl >> (8 * b));
-        for (int b = 0; b < 4; b++)
-            fake[l++] = (unsigned char)(hl >> (8 * b));
-        static const char tail[] = " --><!-- Victor's end -->";
-        memcpy(fake + l, tail, sizeof tail - 1);
-        l += sizeof tail - 1;
+        static const char x_head[] = XHTML("<p>Victor, after the fake descriptor.</p>") "<!-- ";
+        size_t ol, xl;
+        char *fake_opf = fake_descriptor(opf_head, &ol);
+        char *fake_x = fake_descriptor(x_head, &xl);
         struct zfile d[] = {
             MIMETYPE,
             CONTAINER("book/d.opf"),
-            {"book/d.opf", (const char *)fake, l, ZF_STORE_UNSIZED},
-            {"book/x.xhtml", XHTML("<p>Victor, after the fake descriptor.</p>"), 0, ZF_STORE_UNSIZED},
+            {"book/x.xhtml", fake_x, xl, ZF_STORE_UNSIZED},
+            {"book/d.opf", fake_opf, ol, ZF_STORE_UNSIZED},
         };
         size_t zl;
         unsigned char *zb = mkzip(d, 4, &zl);
         CHECK("a fake data descriptor: the fixture holds it",
-              zl > l && memmem(zb, zl, fake + hl, 12) != NULL);
+              memmem(zb, zl, fake_opf + sizeof opf_head - 1, 12) != NULL);
         ok = read_epub(zb, zl, &eb, &err);
         CHECK("a fake data descriptor inside a stored entry: read whole",
               ok && has(&eb, "Victor, after the fake descriptor.") && eb.pr.title &&
@@ -837,6 +848,8 @@ static void test_zip_reading(void)
         else
             free(err);
         free(zb);
+        free(fake_opf);
+        free(fake_x);
     }
 
     /* Exact first: with a.xhtml and A.xhtml both there, each is its own. */
