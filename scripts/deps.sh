@@ -7,7 +7,7 @@
 #           libncurses-dev (ncursesw), libunistring-dev, libxml2-dev and
 #           libarchive-dev (the EPUB/HTML converter), and for its static
 #           link nettle-dev, liblzma-dev, libzstd-dev, libbz2-dev,
-#           zlib1g-dev, libicu-dev, libstdc++-N-dev
+#           zlib1g-dev, libicu-dev, libstdc++-N-dev (g++ on a fresh system)
 #   tests:  tmux (screen tests), clang + its runtime (warnings-clang,
 #           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks),
 #           syncthing + curl (t_syncthing), git (t_sync's merge driver)
@@ -44,6 +44,11 @@ if have cc; then
     have_a libbz2.a || need libbz2-dev
     have_a libz.a || need zlib1g-dev
     have_a libstdc++.a || need "libstdc++-$(cc -dumpversion | cut -d. -f1)-dev"
+else   # a fresh system: the same, g++ bringing its libstdc++-N-dev
+    for p in libarchive-dev libxml2-dev libicu-dev nettle-dev liblzma-dev libzstd-dev \
+             libbz2-dev zlib1g-dev g++; do
+        need "$p"
+    done
 fi
 have pkg-config || need pkg-config
 have tmux || need tmux
