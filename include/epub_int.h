@@ -83,7 +83,8 @@ struct epub_zip {
     locale_t loc;                 /* C.UTF-8 when a name needed it, else 0 */
     struct archive *walker;       /* the seekable walk of the last entry read
                                      by walking, or NULL */
-    size_t walk_next;             /* the index of the entry it gives next */
+    uint64_t walk_data;           /* where the data of the entry it gave
+                                     last starts (bytes into the archive) */
     uint64_t inflated;            /* bytes inflated so far, all entries */
 };
 

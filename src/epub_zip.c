@@ -179,16 +179,33 @@ static struct archive *open_seekable(const void *bytes, size_t n, char **err)
     return a;
 }
 
-/* One walk of z's archive into z->e and z->names.  False with *err set
- * when it fails; *unnamed set when some name could not be converted for
- * the current locale (libarchive gives no name then). */
-static bool walk(struct epub_zip *z, bool *unnamed, char **err)
+/* One walk of z's archive into z->e and z->names (what was there
+ * before is let go): with the seekable reader, or with the streamable
+ * one (`stream`), which reads the local headers one after another and
+ * steps over what is not one.  1 done; 0 when libarchive cannot open the
+ * archive, -1 when it stopped at a damaged entry (*err set for both; the
+ * entries before it are kept).  *unnamed set when some name could not be
+ * converted for the current locale (libarchive gives no name then). */
+static int walk(struct epub_zip *z, bool stream, bool *unnamed, char **err)
 {
     char wb[256];
-    struct archive *a = open_seekable(z->bytes, z->n, err);
-    if (!a)
-        return false;
+    z->n_e = 0;
+    struct archive *a;
+    if (stream) {
+        a = archive_read_new();
+        if (!a)
+            return 0;
+        archive_read_support_format_zip_streamable(a);
+        if (archive_read_open_memory(a, z->bytes, z->n) != ARCHIVE_OK) {
+            set_err(err, "damaged zip archive (truncated?): %s", why(a, wb, sizeof wb));
+            archive_read_free(a);
+            return 0;
+        }
+    } else if (!(a = open_seekable(z->bytes, z->n, err))) {
+        return 0;
+    }
     size_t cap = 0, names_cap = 0, names_len = 0;
+    int rc = 1;
     for (;;) {
         struct archive_entry *ae;
         int r = archive_read_next_header(a, &ae);
@@ -196,13 +213,13 @@ static bool walk(struct epub_zip *z, bool *unnamed, char **err)
             break;
         if (r < ARCHIVE_WARN) {
             set_err(err, "damaged zip archive (truncated?): %s", why(a, wb, sizeof wb));
-            archive_read_free(a);
-            return false;
+            rc = -1;
+            break;
         }
         if (z->n_e == EZIP_ENTRIES_MAX) {
             set_err(err, "zip archive with more than %d entries: refused", EZIP_ENTRIES_MAX);
-            archive_read_free(a);
-            return false;
+            rc = 0;
+            break;
         }
         const char *nm = entry_name(ae);
         if (!nm) {
@@ -230,7 +247,27 @@ static bool walk(struct epub_zip *z, bool *unnamed, char **err)
         e->encrypted = archive_entry_is_encrypted(ae);
     }
     archive_read_free(a);
-    return true;
+    return rc;
+}
+
+/* The directory, z->bytes read: the seekable walk; when it stops at a
+ * damaged local header (an image nobody reads, say: libzip, which read
+ * only the central directory, never saw it), the streamable walk, which
+ * steps over it, as far as it goes.  1, 0 or -1 as walk. */
+static int read_directory(struct epub_zip *z, bool *unnamed, char **err)
+{
+    char *e1 = NULL;
+    int r = walk(z, false, unnamed, &e1);
+    if (r < 0) {
+        char *e2 = NULL;
+        if (walk(z, true, unnamed, &e2) != 0 && z->n_e > 0)
+            r = 1;
+        free(e2);
+    }
+    if (r <= 0)
+        set_err(err, "%s", e1 ? e1 : "damaged zip archive");
+    free(e1);
+    return r;
 }
 
 bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err)
@@ -247,19 +284,18 @@ bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err)
     z->bytes = bytes;
     z->n = n;
     bool unnamed = false;
-    bool ok = walk(z, &unnamed, err);
-    if (ok && unnamed) {
+    int r = read_directory(z, &unnamed, err);
+    if (r > 0 && unnamed) {
         /* A name libarchive would not convert for the locale (a UTF-8
          * name under "C"): walk again under C.UTF-8, and read under it. */
         z->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
         if (z->loc) {
-            z->n_e = 0;
             locale_t old = uselocale(z->loc);
-            ok = walk(z, &unnamed, err);
+            r = read_directory(z, &unnamed, err);
             uselocale(old);
         }
     }
-    if (!ok) {
+    if (r <= 0) {
         ezip_close(z);
         return false;
     }
@@ -431,21 +467,22 @@ static int read_streamed(struct epub_zip *z, size_t i, const char *name, uint64_
 }
 
 /* Entry i (asked for as `name`) through a seekable walk: z's walker goes
- * on from where it stopped when entry i is ahead of it, else a new one
- * starts from the first entry (so a book read in the zip's order is
- * walked once).  1 read, -1 on an error (*err set). */
+ * on from where it stopped when entry i's data is ahead of it, else a
+ * new one starts from the first entry (so a book read in the zip's order
+ * is walked once).  1 read, -1 on an error (*err set). */
 static int read_walked(struct epub_zip *z, size_t i, const char *name, uint64_t comp, char **out,
                        size_t *len, char **err)
 {
     char wb[256];
-    if (z->walker && z->walk_next > i) {
+    uint64_t want = z->e[i].data;
+    if (z->walker && z->walk_data >= want) {
         archive_read_free(z->walker);
         z->walker = NULL;
     }
     if (!z->walker) {
         char *e_err = NULL;
         z->walker = open_seekable(z->bytes, z->n, &e_err);
-        z->walk_next = 0;
+        z->walk_data = 0;
         if (!z->walker) {
             set_err(err, "damaged zip entry %s: %s", name, e_err);
             free(e_err);
@@ -453,7 +490,6 @@ static int read_walked(struct epub_zip *z, size_t i, const char *name, uint64_t 
         }
     }
     struct archive *a = z->walker;
-    int r = -1;
     for (;;) {
         struct archive_entry *ae;
         int h = archive_read_next_header(a, &ae);
@@ -462,12 +498,13 @@ static int read_walked(struct epub_zip *z, size_t i, const char *name, uint64_t 
                     h == ARCHIVE_EOF ? "not found again" : why(a, wb, sizeof wb));
             break;
         }
-        if (z->walk_next++ == i) {
-            if ((uint64_t)archive_filter_bytes(a, 0) != z->e[i].data) {
-                set_err(err, "damaged zip entry %s: not found again", name);
-                break;
-            }
-            r = read_data(z, a, name, comp, out, len, err);
+        z->walk_data = (uint64_t)archive_filter_bytes(a, 0);
+        if (z->walk_data > want) {
+            set_err(err, "damaged zip entry %s: not found again", name);
+            return -1;   /* the walker can go on for a later entry */
+        }
+        if (z->walk_data == want) {
+            int r = read_data(z, a, name, comp, out, len, err);
             if (r > 0)
                 return 1;
             if (r == -1)   /* a zip bomb: the walker can go on */

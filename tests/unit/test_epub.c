@@ -852,6 +852,34 @@ static void test_zip_reading(void)
         free(fake_x);
     }
 
+    /* A damaged local header of an entry the book never reads (a style
+     * sheet): the rest is read all the same, as when only the central
+     * directory was read. */
+    {
+        struct zfile d[] = {
+            MIMETYPE,
+            CONTAINER("book/mini.opf"),
+            {"book/style.css", "p { margin: 0 }", 0, ZF_DEFLATE},
+            {"book/mini.opf", MINI_OPF, 0, ZF_DEFLATE},
+            {"book/x.xhtml", XHTML("<p>Xray past a broken header.</p>"), 0, ZF_DEFLATE},
+        };
+        size_t zl;
+        unsigned char *zb = mkzip(d, 5, &zl);
+        unsigned char *nm = memmem(zb, zl, "book/style.css", 14);   /* its local header's */
+        bool broke = nm && nm - zb >= 30 && !memcmp(nm - 30, "PK\3\4", 4);
+        if (broke)
+            memcpy(nm - 30, "XXXX", 4);
+        CHECK("a damaged local header: the fixture has it", broke);
+        ok = read_epub(zb, zl, &eb, &err);
+        CHECK("a damaged local header of an unread entry: the book is read",
+              ok && has(&eb, "Xray past a broken header."));
+        if (ok)
+            ebook_free(&eb);
+        else
+            free(err);
+        free(zb);
+    }
+
     /* Exact first: with a.xhtml and A.xhtml both there, each is its own. */
     static const char two_opf[] =
         "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
