@@ -5,7 +5,9 @@
  * (the one that reads the central directory) and keeps each entry's name,
  * declared size, encryption and where its data starts (bytes into the
  * archive), in the order libarchive gives them (by local header offset).
- * Names go into two hash tables: exact, and with ASCII letters folded.
+ * When a local header is damaged (the seekable reader reads them all) the
+ * streamable reader walks instead, stepping over it.  Names go into two
+ * hash tables: exact, and with ASCII letters folded.
  *
  * ezip_read reads one entry without walking again: a second libarchive
  * reader, the streamable one, is opened on the archive's bytes from the
