@@ -38,14 +38,14 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -DQUIRE_VERSION='"$(VER
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(PIE_CFLAGS) $(WARN) $(WERROR) $(CFLAGS)
 LDLIBS  += $(CURSES_LIBS) -lunistring -pthread
-# The EPUB/HTML converters (ebook.c, html.c, epub.c, epub_sax.c) use libxml2 and
-# libzip.  They are not linked into the binary: they are built into the
-# converter program $(BUILD)/quire-convert (dynamically linked), which
+# The EPUB/HTML converters (ebook.c, html.c, epub.c, epub_sax.c, epub_zip.c)
+# use libxml2 and libarchive.  They are not linked into the binary: they are
+# built into the converter program $(BUILD)/quire-convert, which
 # quire starts as a coprocess on the first ebook file (ebook_door.c;
 # docs/ARCHITECTURE.md says why).  Unit tests and fuzz targets link them
 # directly.
-EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libzip 2>/dev/null || echo -I/usr/include/libxml2)
-EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libzip 2>/dev/null || echo -lxml2 -lzip)
+EBOOK_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libarchive 2>/dev/null || echo -I/usr/include/libxml2)
+EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive 2>/dev/null || echo -lxml2 -larchive)
 CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
@@ -60,7 +60,9 @@ CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 # terminfo database and the locale are still read at run time.  The unit
 # tests link dynamically, and $(BUILD)/quire-dyn (the same objects linked
 # dynamically) is what valgrind runs: it cannot watch a static malloc.
-# The converter $(BUILD)/quire-convert is always linked dynamically.
+# The converter $(BUILD)/quire-convert is static-pie too when STATIC_DEPS
+# is pie and every archive its libraries need is there (CONVERTER_STATIC
+# below), else dynamic.
 STATIC_DEPS ?= auto
 STATIC_LIBS := -lunistring -lncursesw -ltinfo -pthread
 have_archive = $(filter /%,$(shell $(CC) -print-file-name=$(1) 2>/dev/null))
@@ -76,6 +78,29 @@ else ifeq ($(STATIC_DEPS),1)
 BIN_LIBS := -Wl,-Bstatic $(filter-out -pthread,$(STATIC_LIBS)) -Wl,-Bdynamic -pthread
 else
 BIN_LIBS := $(LDLIBS)
+endif
+# The converter's link (CONVERTER_STATIC): 1 static-pie, libxml2 and
+# libarchive and what they use inside it (ICU's data, nettle, the
+# decompressors; CPU at its start 1.1 ms, dynamically 4.1: docs/BENCHMARKS.md
+# "The converter's link"); 0 dynamic.  auto takes 1 with STATIC_DEPS=pie
+# and every archive of CONVERTER_STATIC_LIBS there (scripts/deps.sh
+# installs them).  Debian's libzip has no static archive: the converter
+# reads zips with libarchive.
+CONVERTER_STATIC ?= auto
+CONVERTER_STATIC_LIBS := -larchive -lxml2 -licuuc -licudata -lnettle -llzma -lzstd -lbz2 -lz \
+                         -lunistring -lstdc++ -lm -lpthread
+ifeq ($(CONVERTER_STATIC),auto)
+  CONVERTER_STATIC := 0
+  ifeq ($(STATIC_DEPS),pie)
+    ifeq ($(strip $(foreach l,$(filter -l%,$(CONVERTER_STATIC_LIBS)),$(if $(call have_archive,lib$(l:-l%=%).a),,$(l)))),)
+      CONVERTER_STATIC := 1
+    endif
+  endif
+endif
+ifeq ($(CONVERTER_STATIC),1)
+CONVERTER_LIBS := -static-pie $(CONVERTER_STATIC_LIBS)
+else
+CONVERTER_LIBS := -Wl,--as-needed $(EBOOK_LIBS) -lunistring -pthread
 endif
 
 BUILD   ?= build
@@ -103,10 +128,10 @@ FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(filter-out ebook_convert,$(foreach l,$(ca
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 # The converter program: the converters, its main (ebook_convert.c) and the
-# base and text objects, linked dynamically with libxml2 and libzip.  The
+# base and text objects, linked with libxml2 and libarchive.  The
 # binary is built without the converter-only objects (they are compiled
 # into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
-CONVERTER_ONLY := ebook html epub epub_sax ebook_convert
+CONVERTER_ONLY := ebook html epub epub_sax epub_zip ebook_convert
 CONVERTER_ONLY_OBJS := $(filter $(CONVERTER_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
 BIN_OBJS := $(filter-out $(CONVERTER_ONLY_OBJS),$(OBJS))
 CONVERTER_OBJS := $(filter $(patsubst %,$(BUILD)/obj/%.o,$(LAYER_base) $(LAYER_text) ebook_convert),$(OBJS))
@@ -125,7 +150,7 @@ all: $(BIN) $(CONVERTER)
 # (which holds the installed data folder) when DATADIR changes, so
 # `make; make PREFIX=/opt/q install` installs a binary built for /opt/q.
 $(BUILD)/flags: FORCE | $(BUILD)/obj
-	@f='$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(BIN_LIBS)'; \
+	@f='$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(BIN_LIBS) $(CONVERTER_LIBS)'; \
 	 [ "$$f" = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' "$$f" >$@
 $(BUILD)/datadir: FORCE | $(BUILD)/obj
 	@[ '$(DATADIR) $(PLUGINDIR)' = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' '$(DATADIR) $(PLUGINDIR)' >$@
@@ -136,9 +161,8 @@ $(BIN): $(BIN_OBJS) $(CONVERTER_ONLY_OBJS) | $(CONVERTER)
 	$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(BIN_LIBS)
 $(BUILD)/quire-dyn: $(BIN_OBJS) | $(CONVERTER)
 	@$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(LDLIBS)
-$(BUILD)/quire-convert: $(CONVERTER_OBJS)
-	@$(CC) $(ALL_CFLAGS) -o $@ $(CONVERTER_OBJS) $(LDFLAGS) -Wl,--as-needed $(EBOOK_LIBS) \
-	    -lunistring -pthread
+$(BUILD)/quire-convert: $(CONVERTER_OBJS) $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) -o $@ $(CONVERTER_OBJS) $(LDFLAGS) $(CONVERTER_LIBS)
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<

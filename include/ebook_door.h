@@ -1,7 +1,7 @@
 /* ebook_door.h — the binary's way to the EPUB/HTML converters (ebook.h),
  * which run in a process of their own, started on the first ebook file.
  *
- * Layer: text.  Why a process: libxml2 and libzip linked into `quire`
+ * Layer: text.  Why a process: libxml2 and libarchive linked into `quire`
  * would cost every start-up the dynamic loading of both (+3 ms against a
  * 7 ms first screen of a TXT story, docs/BENCHMARKS.md), and loading them
  * later (dlopen) needs a dynamic C library, which costs every start-up
@@ -27,7 +27,7 @@
  * quire was built for.
  *
  * Never crashes, never hangs for a missing converter, one that cannot run
- * (a missing libxml2 or libzip), one of another EBOOK_VERSION, or one that
+ * (a missing libxml2 or libarchive), one of another EBOOK_VERSION, or one that
  * crashes, is killed or answers garbage mid-request: the file is not read
  * and the reason says so in one line ("EPUB/HTML support not installed:
  * ..." when it is missing or cannot start, "converter failed: ..." when it

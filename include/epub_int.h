@@ -1,5 +1,6 @@
-/* epub_int.h — what epub.c and epub_sax.c share: private to the EPUB
- * reader, included by those two only.  epub.c reads the container, the
+/* epub_int.h — what epub.c, epub_sax.c and epub_zip.c share: private to
+ * the EPUB reader, included by those three only.  epub_zip.c reads the
+ * zip container; epub.c reads the
  * OPF's metadata and guide, the tree-walked TOC and the spine documents;
  * epub_sax.c reads the OPF's manifest and spine, the nav and the NCX from
  * libxml2's SAX events, and holds the string arena, href resolution and
@@ -7,13 +8,13 @@
 #ifndef QUIRE_EPUB_INT_H
 #define QUIRE_EPUB_INT_H
 
+#include <locale.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <zip.h>
 
 /* How every XML file of an EPUB is parsed: recovering, no network, quiet. */
 #define XML_OPTS (XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT)
@@ -64,11 +65,51 @@ bool esax_has_word(const char *list, const char *word);
 
 /* ---- The package ---- */
 
-/* The container read in memory (epub.c's ezip_*). */
+/* ---- The container (epub_zip.c) ----
+ * The zip read in memory: nothing is written to disk, every entry is
+ * inflated through a bounded loop that never trusts the sizes the
+ * archive declares, and a name is only a name (a `../x` or `/x` entry is
+ * looked up like any other, never extracted).  Zeroed: nothing open. */
+struct ezip_entry;   /* epub_zip.c */
+struct archive;      /* libarchive's */
 struct epub_zip {
-    zip_t *za;
-    uint64_t inflated;   /* bytes inflated so far, all entries */
+    const unsigned char *bytes;   /* the archive, n bytes (the caller's) */
+    size_t n;
+    struct ezip_entry *e;         /* the directory, n_e entries */
+    size_t n_e;
+    char *names;                  /* their names, each NUL-terminated */
+    uint32_t *exact, *folded;     /* name hash tables (n_slots each) */
+    size_t n_slots;
+    locale_t loc;                 /* C.UTF-8 when a name needed it, else 0 */
+    struct archive *walker;       /* the seekable walk of the last entry read
+                                     by walking, or NULL */
+    uint64_t walk_data;           /* where the data of the entry it gave
+                                     last starts (bytes into the archive) */
+    uint64_t inflated;            /* bytes inflated so far, all entries */
 };
+
+/* Open the zip archive bytes[0, n) (kept by the caller until
+ * ezip_close).  False with *err set when it is not a zip ("not a zip
+ * archive"), is damaged ("damaged zip archive (truncated?): ..."), or has
+ * more than 100,000 entries. */
+bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err);
+/* Let go of what ezip_open took; z left zeroed. */
+void ezip_close(struct epub_zip *z);
+/* The index of entry `name`, exact first, then ignoring ASCII case; -1
+ * when there is none. */
+long ezip_find(const struct epub_zip *z, const char *name);
+/* How many entries the directory holds, and the name of entry i (in the
+ * order of their local headers in the archive; i < ezip_count). */
+size_t ezip_count(const struct epub_zip *z);
+const char *ezip_name(const struct epub_zip *z, size_t i);
+/* Inflate entry `name` (looked up as ezip_find) into a malloc'd
+ * NUL-terminated buffer (*out, *len bytes, the NUL not counted).  Returns
+ * 1 when read, 0 when there is no such entry (nothing set), -1 on an
+ * error (*err set): a zip bomb (an entry past 64 MiB inflated, or past
+ * 100 times its compressed size once over 1 MiB, or 512 MiB inflated
+ * from all entries of z), a damaged entry, an encrypted one
+ * ("DRM-protected: cannot be read (NAME is encrypted)"). */
+int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *len, char **err);
 
 struct epub_item {
     char *id;

@@ -13,7 +13,7 @@ F=${1:-../shared/corpus/gutenberg/war-and-peace_pg2600-0.txt}
 W=${2:-72}
 [ -f "$F" ] || { echo "bench_layout: no text to measure (give a FILE)"; exit 0; }
 make -s quire || exit 1
-# the binary's objects: not the mains, nor the converter's (libxml2, libzip)
+# the binary's objects: not the mains, nor the converter's (libxml2, libarchive)
 OBJS=$(ls build/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_convert\.o$' \
        -e '/html\.o$' -e '/epub\.o$')
 cc -std=c11 -O2 -Iinclude -D_GNU_SOURCE -o build/bench_layout scripts/bench_layout.c $OBJS \

@@ -9,7 +9,7 @@ set -e
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 make -s quire >/dev/null
-# the binary's objects: not the mains, nor the converter's (libxml2, libzip)
+# the binary's objects: not the mains, nor the converter's (libxml2, libarchive)
 OBJS=$(ls "$BUILD"/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_convert\.o$' \
        -e '/html\.o$' -e '/epub\.o$')
 CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)

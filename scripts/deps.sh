@@ -5,7 +5,9 @@
 #
 #   build:  C compiler and C library headers, make, pkg-config,
 #           libncurses-dev (ncursesw), libunistring-dev, libxml2-dev and
-#           libzip-dev (the EPUB/HTML converter)
+#           libarchive-dev (the EPUB/HTML converter), and for its static
+#           link nettle-dev, liblzma-dev, libzstd-dev, libbz2-dev,
+#           zlib1g-dev, libicu-dev, libstdc++-N-dev (g++ on a fresh system)
 #   tests:  tmux (screen tests), clang + its runtime (warnings-clang,
 #           libFuzzer), mandoc (man page lint), valgrind, less (benchmarks),
 #           syncthing + curl (t_syncthing), git (t_sync's merge driver)
@@ -27,7 +29,27 @@ have cc && { links -lunistring '#include <unistr.h>
 have cc || need libunistring-dev
 have_hdr ncursesw/curses.h || need libncurses-dev
 have_hdr libxml2/libxml/HTMLparser.h || need libxml2-dev
-have_hdr zip.h || need libzip-dev
+have_hdr archive.h || need libarchive-dev
+# The converter is linked static-pie when these archives are all there
+# (the Makefile's CONVERTER_LIBS), else dynamically; Debian 12's
+# libarchive-dev and libxml2-dev do not bring the others' -dev packages.
+have_a() { case $(cc -print-file-name="$1" 2>/dev/null) in /*) return 0 ;; esac; return 1; }
+if have cc; then
+    have_a libarchive.a || need libarchive-dev
+    have_a libxml2.a || need libxml2-dev
+    have_a libicuuc.a || need libicu-dev
+    have_a libnettle.a || need nettle-dev
+    have_a liblzma.a || need liblzma-dev
+    have_a libzstd.a || need libzstd-dev
+    have_a libbz2.a || need libbz2-dev
+    have_a libz.a || need zlib1g-dev
+    have_a libstdc++.a || need "libstdc++-$(cc -dumpversion | cut -d. -f1)-dev"
+else   # a fresh system: the same, g++ bringing its libstdc++-N-dev
+    for p in libarchive-dev libxml2-dev libicu-dev nettle-dev liblzma-dev libzstd-dev \
+             libbz2-dev zlib1g-dev g++; do
+        need "$p"
+    done
+fi
 have pkg-config || need pkg-config
 have tmux || need tmux
 have mandoc || need mandoc

@@ -1,5 +1,5 @@
 /* ebook_sniff.c — which door a file takes (ebook_sniff of ebook.h): from
- * its name and first bytes only, without libxml2 or libzip, so that
+ * its name and first bytes only, without libxml2 or libarchive, so that
  * quire links it and decides without starting the converter process
  * (ebook_door.h). */
 #include "ebook.h"

@@ -1,12 +1,11 @@
 /* epub.c — an EPUB (2 or 3) as a derived text: the zip container read in
- * memory with libzip, the OPF package document (metadata, manifest,
+ * memory (epub_zip.c), the OPF package document (metadata, manifest,
  * spine), the table of contents (EPUB 3 nav document or EPUB 2 NCX), and
  * every spine document handed to html_append() in reading order with the
  * role the package gives it (chapter, continuation, front or back matter).
  *
- * Nothing is extracted to disk: entries are inflated into memory through a
- * bounded loop (EPUB_ENTRY_MAX, EPUB_RATIO_MAX past EPUB_RATIO_FROM,
- * EPUB_TOTAL_MAX) that never trusts the sizes the archive declares.  Entry
+ * Nothing is extracted to disk: entries are inflated into memory, bounded
+ * (epub_zip.c).  Entry
  * names are only names: an href is resolved against the document that
  * names it (percent-decoding, `.` and `..` inside the container, never
  * above its root) and looked up; a `../x` entry can never be reached.
@@ -28,157 +27,10 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <zip.h>
 
-/* Limits on what one EPUB may make us inflate (bytes). */
-#define EPUB_ENTRY_MAX   ((uint64_t)64 << 20)   /* one entry, inflated */
-#define EPUB_RATIO_FROM  ((uint64_t)1 << 20)    /* ratio checked past this */
-#define EPUB_RATIO_MAX   100                     /* inflated : compressed */
-#define EPUB_TOTAL_MAX   ((uint64_t)512 << 20)  /* all entries read */
-#define EPUB_ENTRIES_MAX 100000                  /* entries in the directory */
 /* The longest internal entity whose text is kept (bytes); longer ones,
  * and ones that name other entities, are dropped. */
 #define EPUB_ENTITY_MAX  64
-
-/* ---------------------------------------------------------------------- */
-/* The container                                                           */
-
-static bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err)
-{
-    memset(z, 0, sizeof *z);
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(n ? bytes : "", n, 0, &ze);
-    if (!src) {
-        set_err(err, "cannot read the zip archive: %s", zip_error_strerror(&ze));
-        zip_error_fini(&ze);
-        return false;
-    }
-    z->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    if (!z->za) {
-        int code = zip_error_code_zip(&ze);
-        bool pk = n >= 4 && memcmp(bytes, "PK\3\4", 4) == 0;
-        if (code == ZIP_ER_NOZIP && !pk)
-            set_err(err, "not a zip archive");
-        else if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS || code == ZIP_ER_EOF ||
-                 code == ZIP_ER_SEEK || code == ZIP_ER_READ)
-            set_err(err, "damaged zip archive (truncated?): %s", zip_error_strerror(&ze));
-        else
-            set_err(err, "cannot open the zip archive: %s", zip_error_strerror(&ze));
-        zip_source_free(src);
-        zip_error_fini(&ze);
-        return false;
-    }
-    zip_error_fini(&ze);
-    zip_int64_t ne = zip_get_num_entries(z->za, 0);
-    if (ne == 0 && n < 22) {
-        /* libzip opens nothing at all as an empty archive. */
-        set_err(err, "not a zip archive");
-        zip_discard(z->za);
-        z->za = NULL;
-        return false;
-    }
-    if (ne < 0 || ne > EPUB_ENTRIES_MAX) {
-        set_err(err, "zip archive with %lld entries: refused (at most %d)", (long long)ne,
-                EPUB_ENTRIES_MAX);
-        zip_discard(z->za);
-        z->za = NULL;
-        return false;
-    }
-    return true;
-}
-
-static void ezip_close(struct epub_zip *z)
-{
-    if (z->za)
-        zip_discard(z->za);
-    z->za = NULL;
-}
-
-/* The index of entry `name`, exact first, then ignoring case; -1 when none. */
-static zip_int64_t ezip_find(struct epub_zip *z, const char *name)
-{
-    zip_int64_t i = zip_name_locate(z->za, name, 0);
-    if (i < 0)
-        i = zip_name_locate(z->za, name, ZIP_FL_NOCASE);
-    return i;
-}
-
-/* Inflate entry `name` into a malloc'd NUL-terminated buffer (*out, *len).
- * Returns 1 when read, 0 when there is no such entry (nothing set), -1 on
- * an error (*err set: a zip bomb, a damaged or encrypted entry). */
-static int ezip_read(struct epub_zip *z, const char *name, char **out, size_t *len, char **err)
-{
-    zip_int64_t idx = ezip_find(z, name);
-    if (idx < 0)
-        return 0;
-    zip_stat_t st;
-    zip_stat_init(&st);
-    uint64_t comp = 0;
-    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_COMP_SIZE))
-        comp = st.comp_size;
-    zip_file_t *f = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
-    if (!f) {
-        zip_error_t *ze = zip_get_error(z->za);
-        int code = zip_error_code_zip(ze);
-        if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
-            set_err(err, "DRM-protected: cannot be read (%s is encrypted)", name);
-        else
-            set_err(err, "damaged zip entry %s: %s", name, zip_error_strerror(ze));
-        return -1;
-    }
-    size_t cap = 0, n = 0;
-    char *buf = NULL;
-    int rc = 1;
-    for (;;) {
-        if (cap - n < 2) {
-            size_t ncap = cap ? cap * 2 : 16384;
-            if (ncap > EPUB_ENTRY_MAX + 2)
-                ncap = EPUB_ENTRY_MAX + 2;
-            buf = xrealloc(buf, ncap);
-            cap = ncap;
-        }
-        zip_int64_t got = zip_fread(f, buf + n, cap - n - 1);
-        if (got < 0) {
-            set_err(err, "damaged zip entry %s: %s", name, zip_file_strerror(f));
-            rc = -1;
-            break;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-        if (n > EPUB_ENTRY_MAX) {
-            set_err(err, "zip bomb: %s inflates past %llu MiB: refused", name,
-                    (unsigned long long)(EPUB_ENTRY_MAX >> 20));
-            rc = -1;
-            break;
-        }
-        if (n > EPUB_RATIO_FROM && (comp == 0 || n / comp > EPUB_RATIO_MAX)) {
-            set_err(err, "zip bomb: %s inflates more than %d times its size: refused", name,
-                    EPUB_RATIO_MAX);
-            rc = -1;
-            break;
-        }
-        if (z->inflated + n > EPUB_TOTAL_MAX) {
-            set_err(err, "zip bomb: entries inflate past %llu MiB in all: refused",
-                    (unsigned long long)(EPUB_TOTAL_MAX >> 20));
-            rc = -1;
-            break;
-        }
-    }
-    zip_fclose(f);
-    if (rc < 0) {
-        free(buf);
-        return -1;
-    }
-    if (!buf)
-        buf = xmalloc(1);
-    buf[n] = '\0';
-    z->inflated += n;
-    *out = buf;
-    *len = n;
-    return 1;
-}
 
 /* ---------------------------------------------------------------------- */
 /* XML helpers                                                             */
@@ -389,9 +241,9 @@ static char *find_opf(struct epub *ep, char **err, bool *failed)
         if (path)
             return path;
     }
-    zip_int64_t ne = zip_get_num_entries(ep->z.za, 0);
-    for (zip_int64_t i = 0; i < ne; i++) {
-        const char *name = zip_get_name(ep->z.za, (zip_uint64_t)i, 0);
+    size_t ne = ezip_count(&ep->z);
+    for (size_t i = 0; i < ne; i++) {
+        const char *name = ezip_name(&ep->z, i);
         size_t l = name ? strlen(name) : 0;
         if (l > 4 && strcasecmp(name + l - 4, ".opf") == 0)
             return xstrdup(name);

@@ -6,7 +6,7 @@
  *
  * Input: bytes starting with "PK" are read as the zip itself.  Anything
  * else is a bundle the target zips first (entries stored, so mutations
- * reach the XML and not only libzip's checksums):
+ * reach the XML and not only the zip's checksums):
  *
  *     @@ mimetype
  *     application/epub+zip
@@ -26,20 +26,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
-/* Zip the bundle data[0, n) into a malloc'd buffer (*len); NULL when it
- * names no entry. */
+#include <archive.h>
+#include <archive_entry.h>
+
+/* Zip the bundle data[0, n) into a malloc'd buffer (*len), with
+ * libarchive; NULL when it names no entry. */
 static unsigned char *bundle_zip(const char *data, size_t n, size_t *len)
 {
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    if (!src)
-        abort();
-    zip_source_keep(src);
-    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za)
+    /* Every byte of the bundle at most once in a stored entry, and up to
+     * 64 entries' headers (names under 512 bytes) and the directory. */
+    size_t cap = n + 64 * 2048 + 4096;
+    unsigned char *out = malloc(cap);
+    struct archive *a = archive_write_new();
+    if (!out || !a || archive_write_set_format_zip(a) != ARCHIVE_OK ||
+        archive_write_zip_set_compression_store(a) != ARCHIVE_OK ||
+        archive_write_open_memory(a, out, cap, len) != ARCHIVE_OK)
         abort();
     size_t entries = 0;
     const char *p = data, *end = data + n;
@@ -67,35 +69,25 @@ static unsigned char *bundle_zip(const char *data, size_t n, size_t *len)
         if (nl_len && nl_len < sizeof nm && entries < 64) {
             memcpy(nm, name, nl_len);
             nm[nl_len] = '\0';
-            zip_source_t *fs = zip_source_buffer(za, body, blen, 0);
-            zip_int64_t idx = fs ? zip_file_add(za, nm, fs, ZIP_FL_OVERWRITE) : -1;
-            if (idx >= 0) {
-                zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
+            struct archive_entry *e = archive_entry_new();
+            if (!e)
+                abort();
+            archive_entry_copy_pathname(e, nm);
+            archive_entry_set_filetype(e, AE_IFREG);
+            archive_entry_set_perm(e, 0644);
+            archive_entry_set_size(e, (la_int64_t)blen);
+            if (archive_write_header(a, e) >= ARCHIVE_WARN &&
+                archive_write_data(a, body, blen) == (la_ssize_t)blen)
                 entries++;
-            } else if (fs) {
-                zip_source_free(fs);
-            }
+            archive_entry_free(e);
         }
         p = q;
     }
-    unsigned char *out = NULL;
-    if (zip_close(za) < 0) {
-        zip_discard(za);
-    } else if (entries) {
-        zip_stat_t st;
-        if (zip_source_open(src) == 0) {
-            if (zip_source_stat(src, &st) == 0) {
-                out = malloc(st.size ? st.size : 1);
-                if (!out)
-                    abort();
-                zip_int64_t got = zip_source_read(src, out, st.size);
-                *len = got > 0 ? (size_t)got : 0;
-            }
-            zip_source_close(src);
-        }
+    if (archive_write_close(a) != ARCHIVE_OK || !entries) {
+        free(out);
+        out = NULL;
     }
-    zip_source_free(src);
-    zip_error_fini(&ze);
+    archive_write_free(a);
     return out;
 }
 

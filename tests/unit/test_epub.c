@@ -6,7 +6,7 @@
  * EPUBs pandoc makes from generated stories; the real EPUBs of
  * ../shared/corpus/ebooks (skipped with a note when absent).
  *
- * The test writes its own EPUBs in memory with libzip. */
+ * The test writes its own EPUBs in memory with libarchive. */
 #include "check.h"
 #include "decode.h"
 #include "ebook.h"
@@ -22,7 +22,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zip.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 /* ---- a tiny zip writer ---- */
 
@@ -30,44 +32,61 @@ struct zfile {
     const char *name;
     const char *data;   /* NUL-terminated unless len is set */
     size_t len;
-    bool store;         /* stored, not deflated */
+    int how;            /* ZF_DEFLATE (false), ZF_STORE (true), ... */
+};
+enum {
+    ZF_DEFLATE,         /* deflated */
+    ZF_STORE,           /* stored */
+    ZF_STORE_UNSIZED,   /* stored, its sizes only in a data descriptor after it */
+    ZF_CRYPT            /* deflated; with one such file, every file of the zip
+                           is encrypted (traditional PKWARE, password "x") */
 };
 
-/* The zip of files[0, n) in memory (malloc'd, *len bytes). */
+/* The zip of files[0, n) in memory (malloc'd, *len bytes), written by
+ * libarchive. */
 static unsigned char *mkzip(const struct zfile *files, size_t n, size_t *len)
 {
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_source_keep(src);
-    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za) {
-        fprintf(stderr, "mkzip: %s\n", zip_error_strerror(&ze));
+    size_t cap = 4096;
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * ((files[i].len ? files[i].len : strlen(files[i].data)) + strlen(files[i].name)) + 512;
+    unsigned char *out = xmalloc(cap);
+    bool crypt = false;
+    for (size_t i = 0; i < n; i++)
+        crypt = crypt || files[i].how == ZF_CRYPT;
+    struct archive *a = archive_write_new();
+    if (!a || archive_write_set_format_zip(a) != ARCHIVE_OK ||
+        archive_write_set_options(a, "zip:hdrcharset=UTF-8") != ARCHIVE_OK ||   /* the UTF-8 flag */
+        (crypt && (archive_write_set_options(a, "zip:encryption=zipcrypt") != ARCHIVE_OK ||
+                   archive_write_set_passphrase(a, "x") != ARCHIVE_OK)) ||
+        archive_write_open_memory(a, out, cap, len) != ARCHIVE_OK) {
+        fprintf(stderr, "mkzip: %s\n", a ? archive_error_string(a) : "out of memory");
         exit(2);
     }
     for (size_t i = 0; i < n; i++) {
         size_t l = files[i].len ? files[i].len : strlen(files[i].data);
-        zip_source_t *fs = zip_source_buffer(za, files[i].data, l, 0);
-        zip_int64_t idx = zip_file_add(za, files[i].name, fs, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
-        if (idx < 0) {
-            fprintf(stderr, "mkzip: %s: %s\n", files[i].name, zip_strerror(za));
+        int how = files[i].how;
+        if (how == ZF_STORE || how == ZF_STORE_UNSIZED)
+            archive_write_zip_set_compression_store(a);
+        else
+            archive_write_zip_set_compression_deflate(a);
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname_utf8(e, files[i].name);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        if (how != ZF_STORE_UNSIZED)
+            archive_entry_set_size(e, (la_int64_t)l);
+        if (archive_write_header(a, e) < ARCHIVE_WARN ||
+            archive_write_data(a, files[i].data, l) != (la_ssize_t)l) {
+            fprintf(stderr, "mkzip: %s: %s\n", files[i].name, archive_error_string(a));
             exit(2);
         }
-        zip_set_file_compression(za, (zip_uint64_t)idx, files[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 9);
+        archive_entry_free(e);
     }
-    if (zip_close(za) < 0) {
-        fprintf(stderr, "mkzip: close: %s\n", zip_strerror(za));
+    if (archive_write_close(a) != ARCHIVE_OK) {
+        fprintf(stderr, "mkzip: close: %s\n", archive_error_string(a));
         exit(2);
     }
-    zip_stat_t st;
-    zip_source_open(src);
-    zip_source_stat(src, &st);
-    unsigned char *out = xmalloc(st.size + 1);
-    zip_int64_t got = zip_source_read(src, out, st.size);
-    zip_source_close(src);
-    zip_source_free(src);
-    zip_error_fini(&ze);
-    *len = got > 0 ? (size_t)got : 0;
+    archive_write_free(a);
     return out;
 }
 
@@ -704,6 +723,227 @@ static void test_bomb(void)
     else
         free(err);
     free(zeros);
+}
+
+/* ---- the container's reading (epub_zip.c) ---- */
+
+/* head, then "PK\7\10", the CRC-32 of head, its length twice (a data
+ * descriptor's fields) and the end of a comment: malloc'd, *len bytes. */
+static char *fake_descriptor(const char *head, size_t *len)
+{
+    size_t hl = strlen(head);
+    static const char tail[] = " --><!-- the end -->";
+    char *f = xmalloc(hl + 16 + sizeof tail);
+    memcpy(f, head, hl);
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < hl; i++) {
+        crc ^= (unsigned char)head[i];
+        for (int b = 0; b < 8; b++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    size_t l = hl;
+    memcpy(f + l, "PK\x07\x08", 4);
+    l += 4;
+    for (int b = 0; b < 4; b++)
+        f[l++] = (char)(crc >> (8 * b));
+    for (int k = 0; k < 2; k++)
+        for (int b = 0; b < 4; b++)
+            f[l++] = (char)(hl >> (8 * b));
+    memcpy(f + l, tail, sizeof tail);
+    *len = l + sizeof tail - 1;
+    return f;
+}
+
+/* The spine's documents in reverse order in the zip, so that each is
+ * read after one that lies behind it; some stored, some with their sizes
+ * only in a data descriptor; names found ignoring case only when no name
+ * is the same exactly; an encrypted zip. */
+static void test_zip_reading(void)
+{
+    enum { N = 40 };
+    struct buf opf = {0};
+    buf_printf(&opf, "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" "
+                     "version=\"2.0\"><metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+                     "<dc:title>Order</dc:title></metadata><manifest>");
+    for (int k = 1; k <= N; k++)
+        buf_printf(&opf, "<item id=\"c%d\" href=\"Text/C%d.xhtml\" media-type=\"application/xhtml+xml\"/>",
+                   k, k);
+    buf_printf(&opf, "</manifest><spine>");
+    for (int k = 1; k <= N; k++)
+        buf_printf(&opf, "<itemref idref=\"c%d\"/>", k);
+    buf_printf(&opf, "</spine></package>");
+    struct zfile f[N + 3];
+    char *docs[N], *names[N];
+    f[0] = (struct zfile)MIMETYPE;
+    f[1] = (struct zfile)CONTAINER("book/o.opf");
+    f[2] = (struct zfile){"book/o.opf", opf.data, 0, ZF_DEFLATE};
+    for (int k = 1; k <= N; k++) {
+        docs[k - 1] = xasprintf(XHTML("<h1>Chapter %d</h1><p>Marker%03d and on.</p>"), k, k);
+        /* Upper case in the OPF, lower case in the zip for some. */
+        names[k - 1] = xasprintf(k % 3 == 0 ? "book/text/c%d.xhtml" : "book/Text/C%d.xhtml", k);
+        f[3 + N - k] = (struct zfile){names[k - 1], docs[k - 1], 0,
+                                      k % 4 == 0 ? ZF_STORE_UNSIZED : k % 4 == 1 ? ZF_STORE : ZF_DEFLATE};
+    }
+    struct ebook eb;
+    char *err;
+    bool ok = read_files(f, N + 3, &eb, &err);
+    if (CHECK("zip order against the spine: read", ok)) {
+        const char *prev = eb.text;
+        int in_order = 0;
+        for (int k = 1; k <= N; k++) {
+            char m[32];
+            snprintf(m, sizeof m, "Marker%03d and", k);
+            const char *at = strstr(eb.text, m);
+            in_order += at && at > prev;
+            prev = at ? at : prev;
+        }
+        CHECK_INT("every chapter, in spine order, whatever the zip's order", in_order, N);
+        CHECK_INT("one chapter each", eb.pr.n_ch, N);
+        CHECK("stored entries with a data descriptor: read whole",
+              has(&eb, "Marker004 and on.") && has(&eb, "Marker040 and on."));
+        ebook_free(&eb);
+    } else {
+        fprintf(stderr, "test_epub: zip order: %s\n", err ? err : "?");
+        free(err);
+    }
+    for (int k = 0; k < N; k++) {
+        free(docs[k]);
+        free(names[k]);
+    }
+    free(opf.data);
+
+    /* Stored entries, their sizes only after them, that hold what a
+     * streaming reader takes for their end: "PK\7\10" and the CRC-32 of
+     * the bytes before it (the parsers are not troubled: they are in a
+     * comment after the document).  They must be read whole all the
+     * same, from the sizes in the central directory: the OPF, then the
+     * chapter that lies before it in the zip. */
+    {
+        static const char opf_head[] =
+            "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+            "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Descriptor</dc:title>"
+            "</metadata><manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/>"
+            "</manifest><spine><itemref idref=\"x\"/></spine></package><!-- ";
+        static const char x_head[] = XHTML("<p>Victor, after the fake descriptor.</p>") "<!-- ";
+        size_t ol, xl;
+        char *fake_opf = fake_descriptor(opf_head, &ol);
+        char *fake_x = fake_descriptor(x_head, &xl);
+        struct zfile d[] = {
+            MIMETYPE,
+            CONTAINER("book/d.opf"),
+            {"book/x.xhtml", fake_x, xl, ZF_STORE_UNSIZED},
+            {"book/d.opf", fake_opf, ol, ZF_STORE_UNSIZED},
+        };
+        size_t zl;
+        unsigned char *zb = mkzip(d, 4, &zl);
+        CHECK("a fake data descriptor: the fixture holds it",
+              memmem(zb, zl, fake_opf + sizeof opf_head - 1, 12) != NULL);
+        ok = read_epub(zb, zl, &eb, &err);
+        CHECK("a fake data descriptor inside a stored entry: read whole",
+              ok && has(&eb, "Victor, after the fake descriptor.") && eb.pr.title &&
+              !strcmp(eb.pr.title, "Descriptor"));
+        if (ok)
+            ebook_free(&eb);
+        else
+            free(err);
+        free(zb);
+        free(fake_opf);
+        free(fake_x);
+    }
+
+    /* A damaged local header of an entry the book never reads (a style
+     * sheet): the rest is read all the same, as when only the central
+     * directory was read. */
+    {
+        struct zfile d[] = {
+            MIMETYPE,
+            CONTAINER("book/mini.opf"),
+            {"book/style.css", "p { margin: 0 }", 0, ZF_DEFLATE},
+            {"book/mini.opf", MINI_OPF, 0, ZF_DEFLATE},
+            {"book/x.xhtml", XHTML("<p>Xray past a broken header.</p>"), 0, ZF_DEFLATE},
+        };
+        size_t zl;
+        unsigned char *zb = mkzip(d, 5, &zl);
+        unsigned char *nm = memmem(zb, zl, "book/style.css", 14);   /* its local header's */
+        bool broke = nm && nm - zb >= 30 && !memcmp(nm - 30, "PK\3\4", 4);
+        if (broke)
+            memcpy(nm - 30, "XXXX", 4);
+        CHECK("a damaged local header: the fixture has it", broke);
+        ok = read_epub(zb, zl, &eb, &err);
+        CHECK("a damaged local header of an unread entry: the book is read",
+              ok && has(&eb, "Xray past a broken header."));
+        if (ok)
+            ebook_free(&eb);
+        else
+            free(err);
+        free(zb);
+    }
+
+    /* Exact first: with a.xhtml and A.xhtml both there, each is its own. */
+    static const char two_opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Two</dc:title></metadata>"
+        "<manifest><item id=\"u\" href=\"A.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"l\" href=\"a.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"b\" href=\"B.XHTML\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"u\"/><itemref idref=\"l\"/><itemref idref=\"b\"/></spine></package>";
+    struct zfile g[] = {
+        MIMETYPE,
+        CONTAINER("book/two.opf"),
+        {"book/two.opf", two_opf, 0, ZF_DEFLATE},
+        {"book/a.xhtml", XHTML("<h1>One</h1><p>Lower alpha.</p>"), 0, ZF_DEFLATE},
+        {"book/A.xhtml", XHTML("<h1>Two</h1><p>Upper alpha.</p>"), 0, ZF_DEFLATE},
+        {"book/b.xhtml", XHTML("<h1>Three</h1><p>Bravo by another case.</p>"), 0, ZF_DEFLATE},
+    };
+    ok = read_files(g, 6, &eb, &err);
+    if (CHECK("names in two cases: read", ok)) {
+        const char *up = strstr(eb.text, "Upper alpha"), *low = strstr(eb.text, "Lower alpha");
+        CHECK("A.xhtml is A.xhtml, a.xhtml is a.xhtml (exact names first)", up && low && up < low);
+        CHECK("B.XHTML finds b.xhtml (ASCII case ignored when no name is exact)",
+              has(&eb, "Bravo by another case"));
+        ebook_free(&eb);
+    } else {
+        free(err);
+    }
+
+    /* A UTF-8 name (the zip says so), named percent-encoded by the OPF,
+     * whatever the locale. */
+    static const char utf8_opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Caf\xc3\xa9</dc:title></metadata>"
+        "<manifest><item id=\"c\" href=\"caf%C3%A9.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"d\" href=\"na\xc3\xafve.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"c\"/><itemref idref=\"d\"/></spine></package>";
+    struct zfile u[] = {
+        MIMETYPE,
+        CONTAINER("book/u.opf"),
+        {"book/u.opf", utf8_opf, 0, ZF_DEFLATE},
+        {"book/caf\xc3\xa9.xhtml", XHTML("<h1>One</h1><p>Uniform in a caf\xc3\xa9.</p>"), 0, ZF_DEFLATE},
+        {"book/na\xc3\xafve.xhtml", XHTML("<h1>Two</h1><p>Uniform, na\xc3\xafvely.</p>"), 0, ZF_STORE},
+    };
+    ok = read_files(u, 5, &eb, &err);
+    CHECK("UTF-8 entry names: both documents read",
+          ok && has(&eb, "Uniform in a caf\xc3\xa9.") && has(&eb, "Uniform, na\xc3\xafvely."));
+    if (ok)
+        ebook_free(&eb);
+    else
+        free(err);
+
+    /* An encrypted zip: refused as DRM, saying which entry. */
+    struct zfile h[] = {
+        MIMETYPE,
+        CONTAINER("book/mini.opf"),
+        {"book/mini.opf", MINI_OPF, 0, ZF_CRYPT},
+        {"book/x.xhtml", XHTML("<p>Whiskey, encrypted.</p>"), 0, ZF_CRYPT},
+    };
+    ok = read_files(h, 4, &eb, &err);
+    CHECK("encrypted entries: refused", !ok);
+    CHECK("encrypted entries: DRM-protected, naming one",
+          err && !strncmp(err, "DRM-protected: cannot be read (", 31) && strstr(err, " is encrypted)"));
+    if (ok)
+        ebook_free(&eb);
+    free(err);
 }
 
 /* ---- ill-formed XHTML, XXE, entity bombs ---- */
@@ -1602,6 +1842,7 @@ int main(void)
     test_container();
     test_bad_zip();
     test_bomb();
+    test_zip_reading();
     test_hostile_xml();
     test_drm();
     test_fixtures();

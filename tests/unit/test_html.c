@@ -2,12 +2,12 @@
 #include "check.h"
 #include "ebook.h"
 #include "ebook_int.h"
+#include "epub_int.h"
 #include "parse.h"
 #include "util.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
-#include <zip.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -1560,49 +1560,58 @@ static void test_fixture_words(void)
 
 /* ---- an EPUB's documents through html_append, as epub.c hands them ---- */
 
-/* Entry `name` of the zip at path, malloc'd (*n its length), or NULL. */
-static char *zip_entry(zip_t *z, const char *name, size_t *n)
-{
-    zip_stat_t st;
-    if (zip_stat(z, name, 0, &st) != 0 || st.size > ((zip_uint64_t)16 << 20))
-        return NULL;
-    zip_file_t *f = zip_fopen(z, name, 0);
-    if (!f)
-        return NULL;
-    char *b = xmalloc((size_t)st.size + 1);
-    zip_int64_t got = zip_fread(f, b, st.size);
-    zip_fclose(f);
-    if (got < 0 || (zip_uint64_t)got != st.size) {
-        free(b);
-        return NULL;
-    }
-    *n = (size_t)st.size;
-    return b;
-}
+/* An EPUB file read whole and opened with the EPUB reader's zip layer
+ * (epub_zip.c). */
+struct zipped {
+    char *bytes;
+    struct epub_zip z;
+};
 
-static bool append_entry(zip_t *z, struct ebook *eb, const char *name, enum html_role role, const char *title)
+static bool zipped_open(struct zipped *zf, const char *path)
 {
     size_t n;
-    char *x = zip_entry(z, name, &n);
-    bool ok = x && html_append(eb, x, n, true, role, title, NULL, NULL);
+    char *err = NULL;
+    zf->bytes = read_file(path, &n, &err);
+    if (zf->bytes && ezip_open(zf->bytes, n, &zf->z, &err))
+        return true;
+    fprintf(stderr, "test_html: %s: %s\n", path, err ? err : "?");
+    free(err);
+    free(zf->bytes);
+    return false;
+}
+
+static void zipped_close(struct zipped *zf)
+{
+    ezip_close(&zf->z);
+    free(zf->bytes);
+}
+
+static bool append_entry(struct zipped *zf, struct ebook *eb, const char *name, enum html_role role,
+                         const char *title)
+{
+    size_t n;
+    char *x = NULL, *err = NULL;
+    bool ok = ezip_read(&zf->z, name, &x, &n, &err) > 0 &&
+              html_append(eb, x, n, true, role, title, NULL, NULL);
     free(x);
+    free(err);
     return ok;
 }
 
 static void test_epub_documents(const char *shared)
 {
     char *path = xasprintf("%s/corpus/ebooks/fanficfare/fff_test1_s1.epub", shared);
-    int e;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    struct zipped zf;
+    bool opened = zipped_open(&zf, path);
     free(path);
-    if (CHECK("FanFicFare EPUB opens", z != NULL)) {
+    if (CHECK("FanFicFare EPUB opens", opened)) {
         struct ebook eb;
         memset(&eb, 0, sizeof eb);
-        bool ok = append_entry(z, &eb, "OEBPS/title_page.xhtml", HTML_FRONT, NULL);
+        bool ok = append_entry(&zf, &eb, "OEBPS/title_page.xhtml", HTML_FRONT, NULL);
         for (int k = 1; k <= 9; k++) {
             char name[64];
             snprintf(name, sizeof name, "OEBPS/file%04d.xhtml", k);
-            ok = ok && append_entry(z, &eb, name, HTML_CHAPTER, NULL);
+            ok = ok && append_entry(&zf, &eb, name, HTML_CHAPTER, NULL);
         }
         html_finish(&eb);
         CHECK("FFF EPUB: every document converts", ok);
@@ -1628,19 +1637,19 @@ static void test_epub_documents(const char *shared)
         free(txt);
         free(err);
         ebook_free(&eb);
-        zip_close(z);
+        zipped_close(&zf);
     }
     path = xasprintf("%s/corpus/ebooks/ao3/ao3dl_17434637_disrupt.epub", shared);
-    z = zip_open(path, ZIP_RDONLY, &e);
+    opened = zipped_open(&zf, path);
     free(path);
-    if (CHECK("AO3 EPUB opens", z != NULL)) {
+    if (CHECK("AO3 EPUB opens", opened)) {
         struct ebook eb;
         memset(&eb, 0, sizeof eb);
-        bool ok = append_entry(z, &eb, "Disrupt_split_000.xhtml", HTML_FRONT, NULL) &&
-                  append_entry(z, &eb, "Disrupt_split_001.xhtml", HTML_FRONT, NULL) &&
-                  append_entry(z, &eb, "Disrupt_split_002.xhtml", HTML_CHAPTER, "Small Batch Hashtag") &&
-                  append_entry(z, &eb, "Disrupt_split_003.xhtml", HTML_CHAPTER, "Try-hard Brunch") &&
-                  append_entry(z, &eb, "Disrupt_split_004.xhtml", HTML_BACK, NULL);
+        bool ok = append_entry(&zf, &eb, "Disrupt_split_000.xhtml", HTML_FRONT, NULL) &&
+                  append_entry(&zf, &eb, "Disrupt_split_001.xhtml", HTML_FRONT, NULL) &&
+                  append_entry(&zf, &eb, "Disrupt_split_002.xhtml", HTML_CHAPTER, "Small Batch Hashtag") &&
+                  append_entry(&zf, &eb, "Disrupt_split_003.xhtml", HTML_CHAPTER, "Try-hard Brunch") &&
+                  append_entry(&zf, &eb, "Disrupt_split_004.xhtml", HTML_BACK, NULL);
         html_finish(&eb);
         CHECK("AO3 EPUB: every document converts", ok);
         CHECK_INT("AO3 EPUB: two chapters", eb.pr.n_ch, 2);
@@ -1660,7 +1669,7 @@ static void test_epub_documents(const char *shared)
                   b->off >= eb.pr.ch[1].back);
         CHECK("well formed", well_formed(&eb));
         ebook_free(&eb);
-        zip_close(z);
+        zipped_close(&zf);
     }
 }
 
