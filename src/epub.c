@@ -20,6 +20,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,7 @@ static void epub_free(struct epub *ep)
     }
     free(ep->marks);
     free(ep->by_id);
+    free(ep->toc_bytes);
     esax_arena_free(&ep->ar);
     memset(ep, 0, sizeof *ep);
 }
@@ -920,9 +922,46 @@ static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int d
     }
 }
 
+/* The TOC read so far let go (its strings stay in ep->ar), and the
+ * landmarks with it. */
+static void toc_drop(struct epub *ep)
+{
+    free(ep->toc);
+    ep->toc = NULL;
+    ep->n_toc = ep->cap_toc = 0;
+    for (size_t i = 0; i < ep->n_marks; i++) {
+        free(ep->marks[i].path);
+        free(ep->marks[i].frag);
+    }
+    ep->n_marks = 0;
+}
+
+/* Can toc_prefix_ok see through the TOC document's bytes not read,
+ * s[0, n)?  Not when they hold a percent escape or a character
+ * reference: an href could spell a document's name there without its
+ * bytes. */
+static bool toc_rest_plain(const char *s, size_t n)
+{
+    return !memchr(s, '%', n) && !memmem(s, n, "&#", 2);
+}
+
+/* Is item `it` among the first m documents of the spine? */
+static bool in_spine_head(const struct epub *ep, size_t it, size_t m)
+{
+    for (size_t k = 0; k < ep->n_spine && k < m; k++)
+        if (ep->spine[k] == it)
+            return true;
+    return false;
+}
+
 /* The table of contents: the nav document's, else the NCX's; nothing when
- * both are missing or unreadable (errors other than bombs are ignored). */
-static bool read_toc(struct epub *ep, char **err)
+ * both are missing or unreadable (errors other than bombs are ignored).
+ * stop_after (0: none), for a head: the stream reading may stop after as
+ * many entries (esax_read_nav_upto), the document then kept in
+ * ep->toc_bytes for toc_prefix_ok; not when the document is itself one
+ * of the spine's first stop_after (its own entries' hrefs need not name
+ * it) or what is not read does not let toc_prefix_ok check it. */
+static bool read_toc(struct epub *ep, size_t stop_after, char **err)
 {
     size_t tries[2] = {ep->nav_item, ep->ncx_item};
     for (int t = 0; t < 2 && ep->n_toc == 0; t++) {
@@ -936,7 +975,22 @@ static bool read_toc(struct epub *ep, char **err)
             return false;
         if (r == 0)
             continue;
-        if (t == 0 ? esax_read_nav(ep, path, bytes, n) : esax_read_ncx(ep, path, bytes, n)) {
+        size_t stop = in_spine_head(ep, tries[t], stop_after) ? 0 : stop_after, rest;
+        bool sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, stop, &rest)
+                          : esax_read_ncx_upto(ep, path, bytes, n, stop, &rest);
+        if (sax && rest < n && !toc_rest_plain(bytes + rest, n - rest)) {
+            toc_drop(ep);   /* read it all after all */
+            sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, 0, &rest)
+                         : esax_read_ncx_upto(ep, path, bytes, n, 0, &rest);
+        }
+        if (sax && rest < n) {
+            ep->toc_bytes = bytes;
+            ep->toc_path = path;
+            ep->toc_n = n;
+            ep->toc_rest = rest;
+            continue;
+        }
+        if (sax) {
             free(bytes);
             continue;
         }
@@ -1618,20 +1672,105 @@ static void cut_last_chapter(struct ebook *out)
     out->n_blocks = nb;
 }
 
+/* A head whose TOC was read only in part (ep->toc_bytes): would the
+ * whole TOC have converted its first n_conv spine documents the same?
+ * Yes when some entry read names a body document of the spine (have_toc:
+ * the whole TOC's has one then too), and the bytes not read name none of
+ * those documents: each document's file name is plain ASCII (no white
+ * space, which libxml2 folds in attribute values, and nothing XML
+ * escapes) and does not occur in them (toc_rest_plain: no escape could
+ * spell it either), and none is the TOC document itself or a folder
+ * above it (an href "#x" or "." names those without their name).  A
+ * landmark is an href too, so the landmarks those bytes hold are
+ * covered as well.  Entries for the other documents change nothing the
+ * head converted. */
+static bool toc_prefix_ok(const struct epub *ep, size_t n_conv, bool have_toc)
+{
+    if (!ep->toc_bytes)
+        return true;
+    if (!have_toc)
+        return false;
+    const char *rest = ep->toc_bytes + ep->toc_rest;
+    size_t rn = ep->toc_n - ep->toc_rest;
+    for (size_t k = 0; k < n_conv && k < ep->n_spine; k++) {
+        const char *path = ep->items[ep->spine[k]].path;
+        size_t pl = strlen(path);
+        if (strncmp(ep->toc_path, path, pl) == 0 &&
+            (ep->toc_path[pl] == '\0' || ep->toc_path[pl] == '/'))
+            return false;
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        size_t bl = strlen(base);
+        if (bl == 0)
+            return false;
+        for (size_t i = 0; i < bl; i++) {
+            unsigned char c = (unsigned char)base[i];
+            if (c <= ' ' || c >= 0x7f || strchr("&<>\"'%", c))
+                return false;
+        }
+        if (memmem(rest, rn, base, bl))
+            return false;
+    }
+    return true;
+}
+
+/* TOC entries a head reads before it may stop reading the nav or NCX
+ * (read_toc): enough for the chapters of any first screen in most books
+ * (the head stops at 256 KiB of text at most); toc_prefix_ok says when
+ * they were not.  QUIRE_TEST_EPUB_TOC_STOP=N (tests) sets it. */
+#define HEAD_TOC_STOP 256
+
+static size_t head_toc_stop(void)
+{
+    const char *v = getenv("QUIRE_TEST_EPUB_TOC_STOP");
+    if (v && *v) {
+        long l = strtol(v, NULL, 10);
+        return l > 0 ? (size_t)l : 0;
+    }
+    return HEAD_TOC_STOP;
+}
+
+static atomic_size_t heads_partial, heads_again;
+
+void epub_head_toc_counts(size_t *partial, size_t *again)
+{
+    *partial = atomic_load(&heads_partial);
+    *again = atomic_load(&heads_again);
+}
+
 bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err)
 {
     return epub_read_head(name, bytes, n, 0, out, NULL, err);
 }
 
+static int read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
+                     struct ebook *out, size_t *total, char **err);
+
 bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, struct ebook *out,
                     size_t *total, char **err)
 {
     (void)name;
+    int r = read_head(bytes, n, head, head ? head_toc_stop() : 0, out, total, err);
+    if (r < 0) {   /* the TOC read in part was not enough: read it whole */
+        atomic_fetch_add(&heads_again, 1);
+        r = read_head(bytes, n, head, 0, out, total, err);
+    }
+    return r > 0;
+}
+
+/* epub_read_head, the TOC read in part when toc_stop (read_toc): 1 done,
+ * 0 failed (*err set), -1 when the TOC read in part may have converted
+ * the head otherwise than the whole TOC would (toc_prefix_ok): nothing
+ * kept, read again with toc_stop 0. */
+static int read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
+                     struct ebook *out, size_t *total, char **err)
+{
+    int again = 0;
     struct epub ep;
     memset(&ep, 0, sizeof ep);
     memset(out, 0, sizeof *out);
     if (!ezip_open(bytes, n, &ep.z, err))
-        return false;
+        return 0;
     bool failed = false;
     if (is_drm(&ep)) {
         set_err(err, "DRM-protected: cannot be read");
@@ -1645,7 +1784,7 @@ bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, 
     }
     if (!read_opf(&ep, out, err))
         goto fail;
-    if (!read_toc(&ep, err))
+    if (!read_toc(&ep, toc_stop, err))
         goto fail;
     struct epub_conv cv = {0};
     for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
@@ -1671,15 +1810,21 @@ bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, 
             break;
         }
     }
+    if (!toc_prefix_ok(&ep, k, cv.have_toc)) {
+        again = -1;
+        goto fail;
+    }
     if (head && k >= ep.n_spine) {
         set_err(err, "no head: the whole file is its first chapters");
         goto fail;
     }
+    if (ep.toc_bytes)
+        atomic_fetch_add(&heads_partial, 1);
     mark_pg_footer(out);
     out->format = xasprintf("EPUB %d%s", ep.version,
                             ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
     epub_free(&ep);
-    return true;
+    return 1;
 fail:
     epub_free(&ep);
     /* leave *out empty (not through ebook_free: ebook.c calls us) */
@@ -1688,5 +1833,5 @@ fail:
     free(out->format);
     parse_result_free(&out->pr);
     memset(out, 0, sizeof *out);
-    return false;
+    return again;
 }
