@@ -38,6 +38,9 @@ char *esax_arena_dup(struct arena *a, const char *s, size_t n);
 char *esax_arena_str(struct arena *a, const char *s);
 /* Every string cut from a let go; a left empty. */
 void esax_arena_free(struct arena *a);
+/* src's strings kept in dst from now on (let go with it); src left
+ * empty. */
+void esax_arena_take(struct arena *dst, struct arena *src);
 
 /* ---- Paths inside the container ---- */
 

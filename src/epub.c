@@ -942,7 +942,12 @@ static void toc_drop(struct epub *ep)
  * bytes. */
 static bool toc_rest_plain(const char *s, size_t n)
 {
-    return !memchr(s, '%', n) && !memmem(s, n, "&#", 2);
+    if (memchr(s, '%', n))
+        return false;
+    for (const char *p = s, *e = s + n; (p = memchr(p, '&', (size_t)(e - p))) != NULL; p++)
+        if (p + 1 < e && p[1] == '#')
+            return false;
+    return true;
 }
 
 /* Is item `it` among the first m documents of the spine? */
@@ -1022,9 +1027,10 @@ static bool read_toc(struct epub *ep, size_t stop_after, char **err)
 }
 
 /* A manifest item: its href resolved against the OPF (none: not kept);
- * its strings copied into ep->ar. */
-static void add_item(struct epub *ep, const char *id, const char *href, const char *media,
-                     const char *props)
+ * its strings copied into ep->ar, or taken as they are when `kept` (they
+ * are in ep->ar already). */
+static void add_item(struct epub *ep, char *id, const char *href, char *media, char *props,
+                     bool kept)
 {
     char *path = esax_resolve_in(&ep->ar, ep->opf_path, href, NULL);
     if (!path)
@@ -1032,10 +1038,10 @@ static void add_item(struct epub *ep, const char *id, const char *href, const ch
     XGROW(ep->items, ep->cap_items, ep->n_items + 1);
     struct epub_item *it = &ep->items[ep->n_items++];
     memset(it, 0, sizeof *it);
-    it->id = esax_arena_str(&ep->ar, id);
+    it->id = kept ? id : esax_arena_str(&ep->ar, id);
     it->path = path;
-    it->media = esax_arena_str(&ep->ar, media);
-    it->props = esax_arena_str(&ep->ar, props);
+    it->media = kept ? media : esax_arena_str(&ep->ar, media);
+    it->props = kept ? props : esax_arena_str(&ep->ar, props);
     if (it->props && esax_has_word(it->props, "nav") && ep->nav_item == SIZE_MAX)
         ep->nav_item = ep->n_items - 1;
     if (it->media && strcmp(it->media, "application/x-dtbncx+xml") == 0 &&
@@ -1098,18 +1104,20 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
     }
     ep->nav_item = ep->ncx_item = SIZE_MAX;
     xmlNode *man = find_el(pkg, "manifest", 0);
-    /* the items: from the stream (sx) or from the tree, in order */
+    /* the items: from the stream (sx, whose strings ep keeps) or from
+       the tree, in order */
+    esax_arena_take(&ep->ar, &sx.ar);
     for (size_t q = 0; q < sx.n_recs; q++) {
         struct opf_rec *rc = &sx.recs[q];
         if (man && rc->parent == man && rc->kind == OPF_ITEM) {
-            add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3]);
+            add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3], true);
         }
     }
     for (xmlNode *c = man ? man->children : NULL; c; c = c->next) {
         if (!is_el(c, "item"))
             continue;
         char *a[4] = {attr(c, "id"), attr(c, "href"), attr(c, "media-type"), attr(c, "properties")};
-        add_item(ep, a[0], a[1], a[2], a[3]);
+        add_item(ep, a[0], a[1], a[2], a[3], false);
         for (int k = 0; k < 4; k++)
             xmlFree(a[k]);
     }

@@ -51,6 +51,17 @@ char *esax_arena_str(struct arena *a, const char *s)
     return s ? esax_arena_dup(a, s, strlen(s)) : NULL;
 }
 
+void esax_arena_take(struct arena *dst, struct arena *src)
+{
+    if (!src->n_blocks)
+        return;
+    dst->blocks = xreallocarray(dst->blocks, dst->n_blocks + src->n_blocks, sizeof *dst->blocks);
+    memcpy(dst->blocks + dst->n_blocks, src->blocks, src->n_blocks * sizeof *src->blocks);
+    dst->n_blocks += src->n_blocks;
+    free(src->blocks);
+    memset(src, 0, sizeof *src);   /* dst->cur stays the block it cuts */
+}
+
 void esax_arena_free(struct arena *a)
 {
     for (size_t i = 0; i < a->n_blocks; i++)
@@ -1024,8 +1035,24 @@ static void opf_record(struct opf_sax *s, const xmlNode *parent, int kind,
     memset(r, 0, sizeof *r);
     r->parent = parent;
     r->kind = kind;
-    for (int i = 0; i < 4 && names[kind][i]; i++)
-        r->a[i] = sax_attr(&s->bail, &s->ar, v->x, v->nx, names[kind][i]);
+    /* sax_attr for each name, in one walk of the attributes: the first
+       of each name (any namespace) is the one read; 19,000 sax_attr
+       calls cost 3 million instructions at 3,240 items */
+    for (int i = 0; i < v->nx; i++) {
+        const xmlChar **a = v->x + 5 * i;
+        if (a[1] && !a[2])
+            continue;   /* an undeclared prefix stays in the tree's name */
+        for (int k = 0; k < 4 && names[kind][k]; k++) {
+            if (r->a[k] || strcmp((const char *)a[0], names[kind][k]) != 0)
+                continue;
+            const char *val = (const char *)a[3], *e = (const char *)a[4];
+            if (memchr(val, '&', (size_t)(e - val)) || (val == e && *e == '\0'))
+                s->bail = true;   /* a rebuilt value: as sax_attr */
+            else
+                r->a[k] = esax_arena_dup(&s->ar, val, (size_t)(e - val));
+            break;
+        }
+    }
 }
 
 /* Inside the skipped item (libxml2's element stack as deep as it)?  An
