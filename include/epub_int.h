@@ -186,6 +186,8 @@ struct opf_sax {
                                 inside it), 0 none */
     struct opf_rec *recs;
     size_t n_recs, cap_recs;
+    const xmlChar *parent_name;   /* the last start's parent's name ... */
+    int parent_kind;              /* ... 0 manifest, 1 spine, 2 other */
 };
 
 /* The OPF's tree (bytes[0, n), parsed as xml_parse parses it) without its

@@ -1051,11 +1051,19 @@ static void add_item(struct epub *ep, char *id, const char *href, char *media, c
 
 /* A spine itemref in pass 0 (linear items) or 1 (the others); *cap is
  * what ep->spine has room for. */
+static void add_itemref_at(struct epub *ep, size_t it, bool nonlin, int pass, bool *in_spine,
+                           size_t *cap);
+
 static void add_itemref(struct epub *ep, const char *idref, const char *lin, int pass,
                         bool *in_spine, size_t *cap)
 {
-    bool nonlin = lin && strcmp(lin, "no") == 0;
-    size_t it = item_by_id(ep, idref);
+    add_itemref_at(ep, item_by_id(ep, idref), lin && strcmp(lin, "no") == 0, pass, in_spine, cap);
+}
+
+/* add_itemref of item `it` (SIZE_MAX: none), found already. */
+static void add_itemref_at(struct epub *ep, size_t it, bool nonlin, int pass, bool *in_spine,
+                           size_t *cap)
+{
     if (it == SIZE_MAX || nonlin != (pass == 1))
         return;
     if (in_spine[it])
@@ -1131,13 +1139,21 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
             ep->ncx_item = ti;
         xmlFree(toc);
         size_t cap = 0;
+        /* the stream's itemrefs' items, looked up once for both passes */
+        size_t *ref_item = xmalloc((sx.n_recs ? sx.n_recs : 1) * sizeof *ref_item);
+        for (size_t q = 0; q < sx.n_recs; q++) {
+            const struct opf_rec *rc = &sx.recs[q];
+            ref_item[q] = rc->parent == spine && rc->kind == OPF_ITEMREF ? item_by_id(ep, rc->a[0])
+                                                                         : SIZE_MAX;
+        }
         /* Linear items in order, then the non-linear ones (notes and the
          * like: kept, as back matter). */
         for (int pass = 0; pass < 2; pass++) {
             for (size_t q = 0; q < sx.n_recs; q++) {
                 const struct opf_rec *rc = &sx.recs[q];
-                if (rc->parent == spine && rc->kind == OPF_ITEMREF)
-                    add_itemref(ep, rc->a[0], rc->a[1], pass, in_spine, &cap);
+                if (ref_item[q] != SIZE_MAX)
+                    add_itemref_at(ep, ref_item[q], rc->a[1] && strcmp(rc->a[1], "no") == 0, pass,
+                                   in_spine, &cap);
             }
             for (xmlNode *c = spine->children; c; c = c->next) {
                 if (!is_el(c, "itemref"))
@@ -1149,6 +1165,7 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
                 xmlFree(lin);
             }
         }
+        free(ref_item);
     }
     free(in_spine);
     /* EPUB 2 guide: cover, title page, contents, copyright are front

@@ -1089,11 +1089,18 @@ static void opf_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
     const xmlNode *p = ctxt->node;
     int kind = -1;
     size_t ll = prefix && !uri ? 0 : strlen((const char *)ln);   /* "p:item": no item */
-    if (ll && p && p->name && strcasecmp((const char *)p->name, "manifest") == 0 &&
-        name_is((const char *)ln, ll, "item"))
+    /* what the parent is (0 manifest, 1 spine, 2 neither), by its name:
+       the same name as the last element's parent (libxml2's dictionary
+       keeps one copy of each) is not compared again */
+    if (ll && p && p->name && p->name != s->parent_name) {
+        s->parent_name = p->name;
+        s->parent_kind = strcasecmp((const char *)p->name, "manifest") == 0 ? 0
+                         : strcasecmp((const char *)p->name, "spine") == 0  ? 1
+                                                                           : 2;
+    }
+    if (ll && p && p->name && s->parent_kind == 0 && name_is((const char *)ln, ll, "item"))
         kind = OPF_ITEM;
-    else if (ll && p && p->name && strcasecmp((const char *)p->name, "spine") == 0 &&
-             name_is((const char *)ln, ll, "itemref"))
+    else if (ll && p && p->name && s->parent_kind == 1 && name_is((const char *)ln, ll, "itemref"))
         kind = OPF_ITEMREF;
     if (kind < 0 || s->bail) {
         xmlSAX2StartElementNs(ctx, ln, prefix, uri, nb_ns, ns, nb, nb_def, attrs);
