@@ -606,11 +606,11 @@ static void toc_start(void *ctx, const xmlChar *ln, const xmlChar *prefix, const
     toc_open(t, (const char *)ln, strlen((const char *)ln), &v);
 }
 
-/* t asked to stop after the end tag just read: stop libxml2 there when
- * the bytes not read yet are exactly bytes[rest, n) of the document (one
- * input, read without conversion: UTF-8 or ASCII, whose offsets are the
- * file's), else read on. */
-static void toc_stop(xmlParserCtxtPtr ctxt, struct toc_sax *t)
+/* t asked to stop after the end tag of `ln` just read: stop libxml2
+ * there when the bytes not read yet are exactly bytes[rest, n) of the
+ * document (one input, read without conversion: UTF-8 or ASCII, whose
+ * offsets are the file's), else read on. */
+static void toc_stop(xmlParserCtxtPtr ctxt, struct toc_sax *t, const char *ln)
 {
     t->want_stop = false;
     xmlParserInputPtr in = ctxt->input;
@@ -618,8 +618,16 @@ static void toc_stop(xmlParserCtxtPtr ctxt, struct toc_sax *t)
         in->cur < in->base)
         return;
     size_t off = (size_t)in->consumed + (size_t)(in->cur - in->base);
-    /* the end tag's '>' just before it, as a check of the arithmetic */
+    /* the end tag just before it, "</li>" ("</li >", "</h:li>"), as a
+       check of the arithmetic */
     if (off == 0 || off > t->n || t->bytes[off - 1] != '>')
+        return;
+    size_t q = off - 1, ll = strlen(ln);
+    while (q > 0 && (t->bytes[q - 1] == ' ' || t->bytes[q - 1] == '\t' ||
+                     t->bytes[q - 1] == '\r' || t->bytes[q - 1] == '\n'))
+        q--;
+    if (q < ll + 2 || memcmp(t->bytes + q - ll, ln, ll) != 0 ||
+        (t->bytes[q - ll - 1] != '/' && t->bytes[q - ll - 1] != ':'))
         return;
     t->stopped = true;
     t->rest = off;
@@ -628,12 +636,12 @@ static void toc_stop(xmlParserCtxtPtr ctxt, struct toc_sax *t)
 
 static void toc_end(void *ctx, const xmlChar *ln, const xmlChar *prefix, const xmlChar *uri)
 {
-    (void)ln, (void)prefix, (void)uri;
+    (void)prefix, (void)uri;
     toc_sync(ctx);
     struct toc_sax *t = ((xmlParserCtxtPtr)ctx)->_private;
     toc_close(t);
     if (t->want_stop)
-        toc_stop(ctx, t);
+        toc_stop(ctx, t, (const char *)ln);
 }
 
 static void toc_text(void *ctx, const xmlChar *ch, int len)
