@@ -1768,34 +1768,50 @@ bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out,
     return epub_read_head(name, bytes, n, 0, out, NULL, err);
 }
 
-static int read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
-                     struct ebook *out, size_t *total, char **err);
+static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
+                      struct ebook *out, size_t *total, char **err);
 
 bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, struct ebook *out,
                     size_t *total, char **err)
 {
     (void)name;
-    int r = read_head(bytes, n, head, head ? head_toc_stop() : 0, out, total, err);
-    if (r < 0) {   /* the TOC read in part was not enough: read it whole */
-        atomic_fetch_add(&heads_again, 1);
-        r = read_head(bytes, n, head, 0, out, total, err);
-    }
-    return r > 0;
+    return read_head(bytes, n, head, head ? head_toc_stop() : 0, out, total, err);
 }
 
-/* epub_read_head, the TOC read in part when toc_stop (read_toc): 1 done,
- * 0 failed (*err set), -1 when the TOC read in part may have converted
- * the head otherwise than the whole TOC would (toc_prefix_ok): nothing
- * kept, read again with toc_stop 0. */
-static int read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
-                     struct ebook *out, size_t *total, char **err)
+/* What the spine's documents appended to out let go (the text, blocks
+ * and chapters), and the metadata as it was before them (*meta0, moved
+ * in: html_append adds what FanFicFare's and AO3's front pages say). */
+static void conv_reset(struct ebook *out, struct parse_meta *meta0)
 {
-    int again = 0;
+    free(out->text);
+    free(out->blocks);
+    for (size_t i = 0; i < out->pr.n_ch; i++)
+        free(out->pr.ch[i].title);
+    free(out->pr.ch);
+    out->text = NULL;
+    out->blocks = NULL;
+    out->pr.ch = NULL;
+    out->len = out->n_blocks = out->pr.n_ch = 0;
+    out->cap_text = out->cap_blocks = out->cap_ch = 0;
+    parse_meta_free(&out->pr.meta);
+    out->pr.meta = *meta0;
+    memset(meta0, 0, sizeof *meta0);
+}
+
+/* epub_read_head, the TOC read in part when toc_stop (read_toc).  When
+ * toc_prefix_ok cannot prove that part converted the head as the whole
+ * TOC would, the TOC is read whole and the head converted again (the
+ * zip and the OPF as they were). */
+static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
+                      struct ebook *out, size_t *total, char **err)
+{
     struct epub ep;
+    struct parse_meta meta0;
     memset(&ep, 0, sizeof ep);
+    memset(&meta0, 0, sizeof meta0);
     memset(out, 0, sizeof *out);
     if (!ezip_open(bytes, n, &ep.z, err))
-        return 0;
+        return false;
     bool failed = false;
     if (is_drm(&ep)) {
         set_err(err, "DRM-protected: cannot be read");
@@ -1811,46 +1827,62 @@ static int read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         goto fail;
     if (!read_toc(&ep, toc_stop, err))
         goto fail;
-    struct epub_conv cv = {0};
-    for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
-        size_t it = item_by_path(&ep, ep.toc[i].path);
-        for (size_t k = 0; k < ep.n_spine && it != SIZE_MAX; k++)
-            if (ep.spine[k] == it && label_kind(ep.toc[i].label) == DOC_BODY)
-                cv.have_toc = true;
-    }
-    size_t k = 0;
-    for (; k < ep.n_spine; k++) {
-        if (!epub_convert_item(&ep, k, &cv, out, err))
-            goto fail;
-        /* A head: stop once the chapters before the last one hold `head`
-         * bytes and the last of those has a body (analyse_source joins a
-         * bare heading to the chapter after it). */
-        size_t nc = out->pr.n_ch;
-        if (head && nc >= 2 && out->pr.ch[nc - 2].end >= head &&
-            out->pr.ch[nc - 2].body < out->pr.ch[nc - 2].end && k + 1 < ep.n_spine) {
-            cut_last_chapter(out);
-            if (total)   /* the whole text, guessed from the spine read so far */
-                *total = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
-            k++;
-            break;
+    if (ep.toc_bytes)   /* the metadata before the documents, if they must be converted again */
+        parse_meta_copy(&meta0, &out->pr.meta);
+    size_t k;
+    for (;;) {
+        struct epub_conv cv = {0};
+        for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
+            size_t it = item_by_path(&ep, ep.toc[i].path);
+            for (size_t j = 0; j < ep.n_spine && it != SIZE_MAX; j++)
+                if (ep.spine[j] == it && label_kind(ep.toc[i].label) == DOC_BODY)
+                    cv.have_toc = true;
         }
+        for (k = 0; k < ep.n_spine; k++) {
+            if (!epub_convert_item(&ep, k, &cv, out, err))
+                goto fail;
+            /* A head: stop once the chapters before the last one hold
+             * `head` bytes and the last of those has a body
+             * (analyse_source joins a bare heading to the chapter after
+             * it). */
+            size_t nc = out->pr.n_ch;
+            if (head && nc >= 2 && out->pr.ch[nc - 2].end >= head &&
+                out->pr.ch[nc - 2].body < out->pr.ch[nc - 2].end && k + 1 < ep.n_spine) {
+                cut_last_chapter(out);
+                if (total)   /* the whole text, guessed from the spine read so far */
+                    *total = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
+                k++;
+                break;
+            }
+        }
+        if (toc_prefix_ok(&ep, k, cv.have_toc))
+            break;
+        /* the TOC read in part may have made another head: read it whole */
+        atomic_fetch_add(&heads_again, 1);
+        conv_reset(out, &meta0);
+        toc_drop(&ep);
+        free(ep.toc_bytes);
+        ep.toc_bytes = NULL;
+        if (!read_toc(&ep, 0, err))
+            goto fail;
     }
-    if (!toc_prefix_ok(&ep, k, cv.have_toc)) {
-        again = -1;
-        goto fail;
-    }
+    parse_meta_free(&meta0);
     if (head && k >= ep.n_spine) {
         set_err(err, "no head: the whole file is its first chapters");
         goto fail;
     }
     if (ep.toc_bytes)
         atomic_fetch_add(&heads_partial, 1);
-    mark_pg_footer(out);
+    /* the whole book's last chapter only: a head's last chapter never is
+       (the chapter cut after it comes later) */
+    if (!head)
+        mark_pg_footer(out);
     out->format = xasprintf("EPUB %d%s", ep.version,
                             ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
     epub_free(&ep);
-    return 1;
+    return true;
 fail:
+    parse_meta_free(&meta0);
     epub_free(&ep);
     /* leave *out empty (not through ebook_free: ebook.c calls us) */
     free(out->text);
@@ -1858,5 +1890,5 @@ fail:
     free(out->format);
     parse_result_free(&out->pr);
     memset(out, 0, sizeof *out);
-    return again;
+    return false;
 }

@@ -183,24 +183,32 @@ static bool head_of(const struct ebook *h, const struct ebook *whole)
 
 /* The heads of the bytes (of 1 byte and of half the whole's text), the
  * nav or NCX read in part after one entry (QUIRE_TEST_EPUB_TOC_STOP=1,
- * the most it can be wrong): each made is the whole's first chapters. */
+ * the most it can be wrong): each made is the whole's first chapters,
+ * and the same head, metadata and error included, as with the whole TOC
+ * read (QUIRE_TEST_EPUB_TOC_STOP=0). */
 static void check_heads(const unsigned char *bytes, size_t len, const struct ebook *whole)
 {
-    setenv("QUIRE_TEST_EPUB_TOC_STOP", "1", 1);
     size_t sizes[] = {1, whole->len / 2};
     for (size_t i = 0; i < 2; i++) {
-        struct ebook h;
-        char *err = NULL;
-        size_t total = 0;
-        if (ebook_read_bytes_head("fuzz.epub", EBOOK_EPUB, bytes, len, sizes[i] ? sizes[i] : 1, &h,
-                                  &total, &err)) {
+        struct ebook h, w;
+        char *err = NULL, *werr = NULL;
+        size_t total = 0, wtotal = 0, sz = sizes[i] ? sizes[i] : 1;
+        setenv("QUIRE_TEST_EPUB_TOC_STOP", "1", 1);
+        bool ok = ebook_read_bytes_head("fuzz.epub", EBOOK_EPUB, bytes, len, sz, &h, &total, &err);
+        setenv("QUIRE_TEST_EPUB_TOC_STOP", "0", 1);
+        bool wok = ebook_read_bytes_head("fuzz.epub", EBOOK_EPUB, bytes, len, sz, &w, &wtotal, &werr);
+        unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
+        if (!same(ok, &h, err, wok, &w, werr) || total != wtotal)
+            abort();
+        if (ok) {
             if (!head_of(&h, whole))
                 abort();
             ebook_free(&h);
+            ebook_free(&w);
         }
         free(err);
+        free(werr);
     }
-    unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1607,6 +1607,10 @@ struct tocbook {
     const char *tail;      /* in the nav's body after the toc nav, or NULL */
     const char *prolog;    /* the TOC document's bytes before "<?xml", or NULL */
     const char *encoding;  /* its XML declaration's encoding ("UTF-8" if NULL) */
+    bool title_page;       /* a FanFicFare title page (labels: rating, genre)
+                              opens the spine, in no TOC */
+    int pg_line_in;        /* this chapter has a paragraph opening like
+                              Gutenberg's footer (0: none) */
 };
 
 /* The EPUB tb describes, written to a temporary file (its path, malloc'd). */
@@ -1628,12 +1632,22 @@ static char *tocbook_file(const struct tocbook *tb)
         buf_adds(&opf, "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>");
     if (tb->nav_in_spine)
         buf_adds(&spine, "<itemref idref=\"nav\"/>");
+    if (tb->title_page) {
+        buf_adds(&opf, "<item id=\"tp\" href=\"title_page.xhtml\" media-type=\"application/xhtml+xml\"/>");
+        buf_adds(&spine, "<itemref idref=\"tp\"/>");
+        f[n++] = (struct zfile){"OEBPS/title_page.xhtml",
+                                XHTML("<h3>Tocs</h3><div><b>Rating:</b> Teen<br/><b>Genre:</b> Drama, "
+                                      "Sea<br/><b>Status:</b> Completed<br/></div>"),
+                                0, false};
+    }
     for (int c = 1; c <= tb->n; c++) {
         struct buf x = {0};
         buf_printf(&x, "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>c</title>"
                        "</head><body><h1>Chapter %d</h1>", c);
         for (int p = 0; p < 6; p++)
             buf_printf(&x, "<p>Line %d of chapter %d, by the <i>lamp</i>.</p>", p, c);
+        if (c == tb->pg_line_in)
+            buf_adds(&x, "<p>End of the Project Gutenberg mention, in a story.</p>");
         buf_adds(&x, "<p id=\"notes\">Notes at the end of it.</p></body></html>");
         char name[64];
         snprintf(name, sizeof name, "OEBPS/c%03d.xhtml", c);
@@ -1711,6 +1725,33 @@ static void tocbook_heads(const char *what, const struct tocbook *tb, int stop, 
             setenv("QUIRE_TEST_EPUB_TOC_STOP", v, 1);
         snprintf(msg, sizeof msg, "toc heads, %s (stop %d)", what, stop);
         CHECK(msg, check_heads(msg, path, &whole) >= 3);
+        /* and each head the one the whole TOC makes, metadata included */
+        size_t sizes[] = {1, 4096, whole.len / 2};
+        for (size_t i = 0; i < 3; i++) {
+            struct ebook h[2];
+            char *err[2] = {NULL, NULL}, *d[2];
+            size_t total[2] = {0, 0};
+            bool hok[2];
+            for (int w = 0; w < 2; w++) {
+                if (w)
+                    setenv("QUIRE_TEST_EPUB_TOC_STOP", "0", 1);
+                hok[w] = ebook_read_file_head(path, EBOOK_EPUB, sizes[i], &h[w], &total[w], &err[w]);
+                d[w] = dump(hok[w], &h[w], err[w]);
+            }
+            if (stop)
+                setenv("QUIRE_TEST_EPUB_TOC_STOP", v, 1);
+            else
+                unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
+            snprintf(msg, sizeof msg, "toc heads, %s (stop %d): the head of %zu bytes is the whole TOC's",
+                     what, stop, sizes[i]);
+            CHECK(msg, strcmp(d[0], d[1]) == 0 && total[0] == total[1]);
+            for (int w = 0; w < 2; w++) {
+                free(d[w]);
+                free(err[w]);
+                if (hok[w])
+                    ebook_free(&h[w]);
+            }
+        }
         unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
         ebook_free(&whole);
     }
@@ -1737,6 +1778,16 @@ static void test_toc_heads(void)
     struct tocbook rev = {.n = 40, .reversed = true};
     tocbook_heads("the nav in reverse", &rev, 3, &part, &again);
     CHECK("toc heads: a nav whose order is not the spine's is read again whole",
+          part == 0 && again >= 1);
+    /* Gutenberg's footer marks the last chapter of the whole book only:
+       never the last one of a head (which is not the book's last) */
+    for (int c = 1; c <= 12; c++) {
+        struct tocbook pg = {.n = 40, .pg_line_in = c};
+        tocbook_heads("a Gutenberg footer line in an early chapter", &pg, 0, &part, &again);
+    }
+    struct tocbook tprev = {.n = 40, .reversed = true, .title_page = true};
+    tocbook_heads("a title page, the nav in reverse", &tprev, 3, &part, &again);
+    CHECK("toc heads: a title page's labels, the head converted again: read again whole",
           part == 0 && again >= 1);
     struct tocbook ncxrev = {.n = 40, .ncx = true, .reversed = true};
     tocbook_heads("the NCX in reverse", &ncxrev, 3, &part, &again);
