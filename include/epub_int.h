@@ -116,11 +116,12 @@ struct epub {
     size_t n_by_id;
     struct arena ar;           /* the items' and the TOC's strings */
     /* A head's TOC read only in part (esax_read_nav_upto): the document
-       (malloc'd), its path, its size and where the bytes not read start;
-       toc_bytes NULL when the TOC was read whole. */
+       (malloc'd), its path, its size, where the bytes not read start and
+       which it is; toc_bytes NULL when the TOC was read whole. */
     char *toc_bytes;
     const char *toc_path;
     size_t toc_n, toc_rest;
+    bool toc_ncx;              /* ... the NCX, not the nav */
 };
 
 /* A TOC entry appended to ep->toc: href resolved against the document

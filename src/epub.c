@@ -959,6 +959,9 @@ static bool in_spine_head(const struct epub *ep, size_t it, size_t m)
     return false;
 }
 
+static void read_toc_doc(struct epub *ep, int t, const char *path, char *bytes, size_t n,
+                         size_t stop);
+
 /* The table of contents: the nav document's, else the NCX's; nothing when
  * both are missing or unreadable (errors other than bombs are ignored).
  * stop_after (0: none), for a head: the stream reading may stop after as
@@ -980,50 +983,62 @@ static bool read_toc(struct epub *ep, size_t stop_after, char **err)
             return false;
         if (r == 0)
             continue;
-        size_t stop = in_spine_head(ep, tries[t], stop_after) ? 0 : stop_after, rest;
-        bool sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, stop, &rest)
-                          : esax_read_ncx_upto(ep, path, bytes, n, stop, &rest);
-        if (sax && rest < n && !toc_rest_plain(bytes + rest, n - rest)) {
-            toc_drop(ep);   /* read it all after all */
-            sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, 0, &rest)
-                         : esax_read_ncx_upto(ep, path, bytes, n, 0, &rest);
-        }
-        if (sax && rest < n) {
-            ep->toc_bytes = bytes;
-            ep->toc_path = path;
-            ep->toc_n = n;
-            ep->toc_rest = rest;
-            continue;
-        }
-        if (sax) {
-            free(bytes);
-            continue;
-        }
-        xmlDocPtr doc = xml_parse(bytes, n);
-        free(bytes);
-        if (!doc)
-            continue;
-        xmlNode *root = xmlDocGetRootElement(doc);
-        if (root && t == 0) {
-            xmlNode *first = NULL;
-            xmlNode *nav = find_toc_nav(root, &first, 0);
-            if (!nav)
-                nav = first;
-            xmlNode *ol = NULL;
-            for (xmlNode *c = nav ? nav->children : NULL; c && !ol; c = c->next)
-                if (is_el(c, "ol") || is_el(c, "ul"))
-                    ol = c;
-            if (ol)
-                read_nav_list(ep, path, ol, 0, NULL);
-            find_landmarks(ep, path, root, 0);
-        } else if (root) {
-            xmlNode *map = is_el(root, "navMap") ? root : find_el(root, "navMap", 0);
-            if (map)
-                read_ncx_points(ep, path, map, 0, NULL);
-        }
-        xmlFreeDoc(doc);
+        read_toc_doc(ep, t, path, bytes, n, in_spine_head(ep, tries[t], stop_after) ? 0 : stop_after);
     }
     return true;
+}
+
+/* The TOC document `path` (bytes[0, n), taken: freed, or kept in
+ * ep->toc_bytes when read in part), the nav (t 0) or the NCX (t 1), read
+ * into ep->toc and ep->marks: from the stream, stopping after `stop`
+ * entries (0: never) unless what is not read then cannot be checked,
+ * else from libxml2's tree. */
+static void read_toc_doc(struct epub *ep, int t, const char *path, char *bytes, size_t n,
+                         size_t stop)
+{
+    size_t rest;
+    bool sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, stop, &rest)
+                      : esax_read_ncx_upto(ep, path, bytes, n, stop, &rest);
+    if (sax && rest < n && !toc_rest_plain(bytes + rest, n - rest)) {
+        toc_drop(ep);   /* read it all after all */
+        sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, 0, &rest)
+                     : esax_read_ncx_upto(ep, path, bytes, n, 0, &rest);
+    }
+    if (sax && rest < n) {
+        ep->toc_bytes = bytes;
+        ep->toc_path = path;
+        ep->toc_n = n;
+        ep->toc_rest = rest;
+        ep->toc_ncx = t == 1;
+        return;
+    }
+    if (sax) {
+        free(bytes);
+        return;
+    }
+    xmlDocPtr doc = xml_parse(bytes, n);
+    free(bytes);
+    if (!doc)
+        return;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (root && t == 0) {
+        xmlNode *first = NULL;
+        xmlNode *nav = find_toc_nav(root, &first, 0);
+        if (!nav)
+            nav = first;
+        xmlNode *ol = NULL;
+        for (xmlNode *c = nav ? nav->children : NULL; c && !ol; c = c->next)
+            if (is_el(c, "ol") || is_el(c, "ul"))
+                ol = c;
+        if (ol)
+            read_nav_list(ep, path, ol, 0, NULL);
+        find_landmarks(ep, path, root, 0);
+    } else if (root) {
+        xmlNode *map = is_el(root, "navMap") ? root : find_el(root, "navMap", 0);
+        if (map)
+            read_ncx_points(ep, path, map, 0, NULL);
+    }
+    xmlFreeDoc(doc);
 }
 
 /* A manifest item: its href resolved against the OPF (none: not kept);
@@ -1857,14 +1872,14 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         }
         if (toc_prefix_ok(&ep, k, cv.have_toc))
             break;
-        /* the TOC read in part may have made another head: read it whole */
+        /* the TOC read in part may have made another head: read its
+           document (kept) whole */
         atomic_fetch_add(&heads_again, 1);
         conv_reset(out, &meta0);
         toc_drop(&ep);
-        free(ep.toc_bytes);
+        char *tb = ep.toc_bytes;
         ep.toc_bytes = NULL;
-        if (!read_toc(&ep, 0, err))
-            goto fail;
+        read_toc_doc(&ep, ep.toc_ncx, ep.toc_path, tb, ep.toc_n, 0);
     }
     parse_meta_free(&meta0);
     if (head && k >= ep.n_spine) {
