@@ -1844,7 +1844,7 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         goto fail;
     if (ep.toc_bytes)   /* the metadata before the documents, if they must be converted again */
         parse_meta_copy(&meta0, &out->pr.meta);
-    size_t k;
+    size_t k, guess = 0;
     for (;;) {
         struct epub_conv cv = {0};
         for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
@@ -1864,8 +1864,8 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
             if (head && nc >= 2 && out->pr.ch[nc - 2].end >= head &&
                 out->pr.ch[nc - 2].body < out->pr.ch[nc - 2].end && k + 1 < ep.n_spine) {
                 cut_last_chapter(out);
-                if (total)   /* the whole text, guessed from the spine read so far */
-                    *total = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
+                /* the whole text, guessed from the spine read so far */
+                guess = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
                 k++;
                 break;
             }
@@ -1888,6 +1888,8 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
     }
     if (ep.toc_bytes)
         atomic_fetch_add(&heads_partial, 1);
+    if (head && total)
+        *total = guess;
     /* the whole book's last chapter only: a head's last chapter never is
        (the chapter cut after it comes later) */
     if (!head)
