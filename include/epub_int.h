@@ -39,6 +39,9 @@ char *esax_arena_dup(struct arena *a, const char *s, size_t n);
 char *esax_arena_str(struct arena *a, const char *s);
 /* Every string cut from a let go; a left empty. */
 void esax_arena_free(struct arena *a);
+/* src's strings kept in dst from now on (let go with it); src left
+ * empty. */
+void esax_arena_take(struct arena *dst, struct arena *src);
 
 /* ---- Paths inside the container ---- */
 
@@ -153,6 +156,13 @@ struct epub {
     size_t *by_id;             /* items with an id, hashed: item_by_id */
     size_t n_by_id;
     struct arena ar;           /* the items' and the TOC's strings */
+    /* A head's TOC read only in part (esax_read_nav_upto): the document
+       (malloc'd), its path, its size, where the bytes not read start and
+       which it is; toc_bytes NULL when the TOC was read whole. */
+    char *toc_bytes;
+    const char *toc_path;
+    size_t toc_n, toc_rest;
+    bool toc_ncx;              /* ... the NCX, not the nav */
 };
 
 /* A TOC entry appended to ep->toc: href resolved against the document
@@ -182,6 +192,25 @@ bool esax_read_nav(struct epub *ep, const char *path, const char *bytes, size_t 
  * would.  False when it gave up (nothing added): read the tree. */
 bool esax_read_ncx(struct epub *ep, const char *path, const char *bytes, size_t n);
 
+/* esax_read_nav and esax_read_ncx for a head (epub_read_head): the same
+ * reading, but libxml2 is stopped once `stop_after` entries (nav: of the
+ * toc nav; NCX: navPoints of the first navMap, nested ones counted) are
+ * read and a top-level entry has just closed, when the document is read
+ * without conversion (UTF-8, one input).  *rest: where the bytes never
+ * read start (n when read to the end; stop_after 0 never stops).  The
+ * entries read are then the whole reading's first ones, as it gives
+ * them; whether an entry after them would have changed what the head
+ * converts is the caller's to check (epub.c's toc_prefix_ok). */
+bool esax_read_nav_upto(struct epub *ep, const char *path, const char *bytes, size_t n,
+                        size_t stop_after, size_t *rest);
+bool esax_read_ncx_upto(struct epub *ep, const char *path, const char *bytes, size_t n,
+                        size_t stop_after, size_t *rest);
+
+/* Tests: how many heads (epub_read_head) this process made from a TOC
+ * read in part (toc_prefix_ok said it was enough), and how many it read
+ * again with the whole TOC (it was not). */
+void epub_head_toc_counts(size_t *partial, size_t *again);
+
 /* The OPF's manifest items and spine itemrefs, taken from the stream. */
 enum { OPF_ITEM, OPF_ITEMREF };
 
@@ -199,6 +228,8 @@ struct opf_sax {
                                 inside it), 0 none */
     struct opf_rec *recs;
     size_t n_recs, cap_recs;
+    const xmlChar *parent_name;   /* the last start's parent's name ... */
+    int parent_kind;              /* ... 0 manifest, 1 spine, 2 other */
 };
 
 /* The OPF's tree (bytes[0, n), parsed as xml_parse parses it) without its

@@ -19,6 +19,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,7 @@ static void epub_free(struct epub *ep)
     }
     free(ep->marks);
     free(ep->by_id);
+    free(ep->toc_bytes);
     esax_arena_free(&ep->ar);
     memset(ep, 0, sizeof *ep);
 }
@@ -772,9 +774,54 @@ static void find_landmarks(struct epub *ep, const char *from, xmlNode *nd, int d
     }
 }
 
+/* The TOC read so far let go (its strings stay in ep->ar), and the
+ * landmarks with it. */
+static void toc_drop(struct epub *ep)
+{
+    free(ep->toc);
+    ep->toc = NULL;
+    ep->n_toc = ep->cap_toc = 0;
+    for (size_t i = 0; i < ep->n_marks; i++) {
+        free(ep->marks[i].path);
+        free(ep->marks[i].frag);
+    }
+    ep->n_marks = 0;
+}
+
+/* Can toc_prefix_ok see through the TOC document's bytes not read,
+ * s[0, n)?  Not when they hold a percent escape or a character
+ * reference: an href could spell a document's name there without its
+ * bytes. */
+static bool toc_rest_plain(const char *s, size_t n)
+{
+    if (memchr(s, '%', n))
+        return false;
+    for (const char *p = s, *e = s + n; (p = memchr(p, '&', (size_t)(e - p))) != NULL; p++)
+        if (p + 1 < e && p[1] == '#')
+            return false;
+    return true;
+}
+
+/* Is item `it` among the first m documents of the spine? */
+static bool in_spine_head(const struct epub *ep, size_t it, size_t m)
+{
+    for (size_t k = 0; k < ep->n_spine && k < m; k++)
+        if (ep->spine[k] == it)
+            return true;
+    return false;
+}
+
+static void read_toc_doc(struct epub *ep, int t, const char *path, char *bytes, size_t n,
+                         size_t stop);
+
 /* The table of contents: the nav document's, else the NCX's; nothing when
- * both are missing or unreadable (errors other than bombs are ignored). */
-static bool read_toc(struct epub *ep, char **err)
+ * both are missing or unreadable (errors other than bombs are ignored).
+ * stop_after (0: none), for a head: the stream reading may stop after as
+ * many entries (esax_read_nav_upto), the document then kept in
+ * ep->toc_bytes for toc_prefix_ok; not when the document is itself one
+ * of the spine's first stop_after (its own entries' hrefs need not name
+ * it) or what is not read does not let toc_prefix_ok check it. */
+static bool read_toc(struct epub *ep, size_t stop_after, char **err)
 {
     size_t tries[2] = {ep->nav_item, ep->ncx_item};
     for (int t = 0; t < 2 && ep->n_toc == 0; t++) {
@@ -788,41 +835,69 @@ static bool read_toc(struct epub *ep, char **err)
             return false;
         if (r == 0)
             continue;
-        if (t == 0 ? esax_read_nav(ep, path, bytes, n) : esax_read_ncx(ep, path, bytes, n)) {
-            free(bytes);
-            continue;
-        }
-        xmlDocPtr doc = xml_parse(bytes, n);
-        free(bytes);
-        if (!doc)
-            continue;
-        xmlNode *root = xmlDocGetRootElement(doc);
-        if (root && t == 0) {
-            xmlNode *first = NULL;
-            xmlNode *nav = find_toc_nav(root, &first, 0);
-            if (!nav)
-                nav = first;
-            xmlNode *ol = NULL;
-            for (xmlNode *c = nav ? nav->children : NULL; c && !ol; c = c->next)
-                if (is_el(c, "ol") || is_el(c, "ul"))
-                    ol = c;
-            if (ol)
-                read_nav_list(ep, path, ol, 0, NULL);
-            find_landmarks(ep, path, root, 0);
-        } else if (root) {
-            xmlNode *map = is_el(root, "navMap") ? root : find_el(root, "navMap", 0);
-            if (map)
-                read_ncx_points(ep, path, map, 0, NULL);
-        }
-        xmlFreeDoc(doc);
+        read_toc_doc(ep, t, path, bytes, n, in_spine_head(ep, tries[t], stop_after) ? 0 : stop_after);
     }
     return true;
 }
 
+/* The TOC document `path` (bytes[0, n), taken: freed, or kept in
+ * ep->toc_bytes when read in part), the nav (t 0) or the NCX (t 1), read
+ * into ep->toc and ep->marks: from the stream, stopping after `stop`
+ * entries (0: never) unless what is not read then cannot be checked,
+ * else from libxml2's tree. */
+static void read_toc_doc(struct epub *ep, int t, const char *path, char *bytes, size_t n,
+                         size_t stop)
+{
+    size_t rest;
+    bool sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, stop, &rest)
+                      : esax_read_ncx_upto(ep, path, bytes, n, stop, &rest);
+    if (sax && rest < n && !toc_rest_plain(bytes + rest, n - rest)) {
+        toc_drop(ep);   /* read it all after all */
+        sax = t == 0 ? esax_read_nav_upto(ep, path, bytes, n, 0, &rest)
+                     : esax_read_ncx_upto(ep, path, bytes, n, 0, &rest);
+    }
+    if (sax && rest < n) {
+        ep->toc_bytes = bytes;
+        ep->toc_path = path;
+        ep->toc_n = n;
+        ep->toc_rest = rest;
+        ep->toc_ncx = t == 1;
+        return;
+    }
+    if (sax) {
+        free(bytes);
+        return;
+    }
+    xmlDocPtr doc = xml_parse(bytes, n);
+    free(bytes);
+    if (!doc)
+        return;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (root && t == 0) {
+        xmlNode *first = NULL;
+        xmlNode *nav = find_toc_nav(root, &first, 0);
+        if (!nav)
+            nav = first;
+        xmlNode *ol = NULL;
+        for (xmlNode *c = nav ? nav->children : NULL; c && !ol; c = c->next)
+            if (is_el(c, "ol") || is_el(c, "ul"))
+                ol = c;
+        if (ol)
+            read_nav_list(ep, path, ol, 0, NULL);
+        find_landmarks(ep, path, root, 0);
+    } else if (root) {
+        xmlNode *map = is_el(root, "navMap") ? root : find_el(root, "navMap", 0);
+        if (map)
+            read_ncx_points(ep, path, map, 0, NULL);
+    }
+    xmlFreeDoc(doc);
+}
+
 /* A manifest item: its href resolved against the OPF (none: not kept);
- * its strings copied into ep->ar. */
-static void add_item(struct epub *ep, const char *id, const char *href, const char *media,
-                     const char *props)
+ * its strings copied into ep->ar, or taken as they are when `kept` (they
+ * are in ep->ar already). */
+static void add_item(struct epub *ep, char *id, const char *href, char *media, char *props,
+                     bool kept)
 {
     char *path = esax_resolve_in(&ep->ar, ep->opf_path, href, NULL);
     if (!path)
@@ -830,10 +905,10 @@ static void add_item(struct epub *ep, const char *id, const char *href, const ch
     XGROW(ep->items, ep->cap_items, ep->n_items + 1);
     struct epub_item *it = &ep->items[ep->n_items++];
     memset(it, 0, sizeof *it);
-    it->id = esax_arena_str(&ep->ar, id);
+    it->id = kept ? id : esax_arena_str(&ep->ar, id);
     it->path = path;
-    it->media = esax_arena_str(&ep->ar, media);
-    it->props = esax_arena_str(&ep->ar, props);
+    it->media = kept ? media : esax_arena_str(&ep->ar, media);
+    it->props = kept ? props : esax_arena_str(&ep->ar, props);
     if (it->props && esax_has_word(it->props, "nav") && ep->nav_item == SIZE_MAX)
         ep->nav_item = ep->n_items - 1;
     if (it->media && strcmp(it->media, "application/x-dtbncx+xml") == 0 &&
@@ -843,11 +918,19 @@ static void add_item(struct epub *ep, const char *id, const char *href, const ch
 
 /* A spine itemref in pass 0 (linear items) or 1 (the others); *cap is
  * what ep->spine has room for. */
+static void add_itemref_at(struct epub *ep, size_t it, bool nonlin, int pass, bool *in_spine,
+                           size_t *cap);
+
 static void add_itemref(struct epub *ep, const char *idref, const char *lin, int pass,
                         bool *in_spine, size_t *cap)
 {
-    bool nonlin = lin && strcmp(lin, "no") == 0;
-    size_t it = item_by_id(ep, idref);
+    add_itemref_at(ep, item_by_id(ep, idref), lin && strcmp(lin, "no") == 0, pass, in_spine, cap);
+}
+
+/* add_itemref of item `it` (SIZE_MAX: none), found already. */
+static void add_itemref_at(struct epub *ep, size_t it, bool nonlin, int pass, bool *in_spine,
+                           size_t *cap)
+{
     if (it == SIZE_MAX || nonlin != (pass == 1))
         return;
     if (in_spine[it])
@@ -896,18 +979,20 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
     }
     ep->nav_item = ep->ncx_item = SIZE_MAX;
     xmlNode *man = find_el(pkg, "manifest", 0);
-    /* the items: from the stream (sx) or from the tree, in order */
+    /* the items: from the stream (sx, whose strings ep keeps) or from
+       the tree, in order */
+    esax_arena_take(&ep->ar, &sx.ar);
     for (size_t q = 0; q < sx.n_recs; q++) {
         struct opf_rec *rc = &sx.recs[q];
         if (man && rc->parent == man && rc->kind == OPF_ITEM) {
-            add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3]);
+            add_item(ep, rc->a[0], rc->a[1], rc->a[2], rc->a[3], true);
         }
     }
     for (xmlNode *c = man ? man->children : NULL; c; c = c->next) {
         if (!is_el(c, "item"))
             continue;
         char *a[4] = {attr(c, "id"), attr(c, "href"), attr(c, "media-type"), attr(c, "properties")};
-        add_item(ep, a[0], a[1], a[2], a[3]);
+        add_item(ep, a[0], a[1], a[2], a[3], false);
         for (int k = 0; k < 4; k++)
             xmlFree(a[k]);
     }
@@ -921,13 +1006,21 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
             ep->ncx_item = ti;
         xmlFree(toc);
         size_t cap = 0;
+        /* the stream's itemrefs' items, looked up once for both passes */
+        size_t *ref_item = xmalloc((sx.n_recs ? sx.n_recs : 1) * sizeof *ref_item);
+        for (size_t q = 0; q < sx.n_recs; q++) {
+            const struct opf_rec *rc = &sx.recs[q];
+            ref_item[q] = rc->parent == spine && rc->kind == OPF_ITEMREF ? item_by_id(ep, rc->a[0])
+                                                                         : SIZE_MAX;
+        }
         /* Linear items in order, then the non-linear ones (notes and the
          * like: kept, as back matter). */
         for (int pass = 0; pass < 2; pass++) {
             for (size_t q = 0; q < sx.n_recs; q++) {
                 const struct opf_rec *rc = &sx.recs[q];
-                if (rc->parent == spine && rc->kind == OPF_ITEMREF)
-                    add_itemref(ep, rc->a[0], rc->a[1], pass, in_spine, &cap);
+                if (ref_item[q] != SIZE_MAX)
+                    add_itemref_at(ep, ref_item[q], rc->a[1] && strcmp(rc->a[1], "no") == 0, pass,
+                                   in_spine, &cap);
             }
             for (xmlNode *c = spine->children; c; c = c->next) {
                 if (!is_el(c, "itemref"))
@@ -939,6 +1032,7 @@ static bool read_opf(struct epub *ep, struct ebook *out, char **err)
                 xmlFree(lin);
             }
         }
+        free(ref_item);
     }
     free(in_spine);
     /* EPUB 2 guide: cover, title page, contents, copyright are front
@@ -1470,17 +1564,118 @@ static void cut_last_chapter(struct ebook *out)
     out->n_blocks = nb;
 }
 
+/* A head whose TOC was read only in part (ep->toc_bytes): would the
+ * whole TOC have converted its first n_conv spine documents the same?
+ * Yes when some entry read names a body document of the spine (have_toc:
+ * the whole TOC's has one then too), and the bytes not read name none of
+ * those documents: each document's file name is plain ASCII (no white
+ * space, which libxml2 folds in attribute values, and nothing XML
+ * escapes) and does not occur in them (toc_rest_plain: no escape could
+ * spell it either), and none is the TOC document itself or a folder
+ * above it (an href "#x" or "." names those without their name).  A
+ * landmark is an href too, so the landmarks those bytes hold are
+ * covered as well.  Entries for the other documents change nothing the
+ * head converted. */
+static bool toc_prefix_ok(const struct epub *ep, size_t n_conv, bool have_toc)
+{
+    if (!ep->toc_bytes)
+        return true;
+    if (!have_toc)
+        return false;
+    const char *rest = ep->toc_bytes + ep->toc_rest;
+    size_t rn = ep->toc_n - ep->toc_rest;
+    for (size_t k = 0; k < n_conv && k < ep->n_spine; k++) {
+        const char *path = ep->items[ep->spine[k]].path;
+        size_t pl = strlen(path);
+        if (strncmp(ep->toc_path, path, pl) == 0 &&
+            (ep->toc_path[pl] == '\0' || ep->toc_path[pl] == '/'))
+            return false;
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        size_t bl = strlen(base);
+        if (bl == 0)
+            return false;
+        for (size_t i = 0; i < bl; i++) {
+            unsigned char c = (unsigned char)base[i];
+            if (c <= ' ' || c >= 0x7f || strchr("&<>\"'%", c))
+                return false;
+        }
+        if (memmem(rest, rn, base, bl))
+            return false;
+    }
+    return true;
+}
+
+/* TOC entries a head reads before it may stop reading the nav or NCX
+ * (read_toc): enough for the chapters of any first screen in most books
+ * (the head stops at 256 KiB of text at most); toc_prefix_ok says when
+ * they were not.  QUIRE_TEST_EPUB_TOC_STOP=N (tests) sets it. */
+#define HEAD_TOC_STOP 256
+
+static size_t head_toc_stop(void)
+{
+    const char *v = getenv("QUIRE_TEST_EPUB_TOC_STOP");
+    if (v && *v) {
+        long l = strtol(v, NULL, 10);
+        return l > 0 ? (size_t)l : 0;
+    }
+    return HEAD_TOC_STOP;
+}
+
+static atomic_size_t heads_partial, heads_again;
+
+void epub_head_toc_counts(size_t *partial, size_t *again)
+{
+    *partial = atomic_load(&heads_partial);
+    *again = atomic_load(&heads_again);
+}
+
 bool epub_read(const char *name, const void *bytes, size_t n, struct ebook *out, char **err)
 {
     return epub_read_head(name, bytes, n, 0, out, NULL, err);
 }
 
+static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
+                      struct ebook *out, size_t *total, char **err);
+
 bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, struct ebook *out,
                     size_t *total, char **err)
 {
     (void)name;
+    return read_head(bytes, n, head, head ? head_toc_stop() : 0, out, total, err);
+}
+
+/* What the spine's documents appended to out let go (the text, blocks
+ * and chapters), and the metadata as it was before them (*meta0, moved
+ * in: html_append adds what FanFicFare's and AO3's front pages say). */
+static void conv_reset(struct ebook *out, struct parse_meta *meta0)
+{
+    free(out->text);
+    free(out->blocks);
+    for (size_t i = 0; i < out->pr.n_ch; i++)
+        free(out->pr.ch[i].title);
+    free(out->pr.ch);
+    out->text = NULL;
+    out->blocks = NULL;
+    out->pr.ch = NULL;
+    out->len = out->n_blocks = out->pr.n_ch = 0;
+    out->cap_text = out->cap_blocks = out->cap_ch = 0;
+    parse_meta_free(&out->pr.meta);
+    out->pr.meta = *meta0;
+    memset(meta0, 0, sizeof *meta0);
+}
+
+/* epub_read_head, the TOC read in part when toc_stop (read_toc).  When
+ * toc_prefix_ok cannot prove that part converted the head as the whole
+ * TOC would, the TOC is read whole and the head converted again (the
+ * zip and the OPF as they were). */
+static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
+                      struct ebook *out, size_t *total, char **err)
+{
     struct epub ep;
+    struct parse_meta meta0;
     memset(&ep, 0, sizeof ep);
+    memset(&meta0, 0, sizeof meta0);
     memset(out, 0, sizeof *out);
     if (!ezip_open(bytes, n, &ep.z, err))
         return false;
@@ -1497,42 +1692,66 @@ bool epub_read_head(const char *name, const void *bytes, size_t n, size_t head, 
     }
     if (!read_opf(&ep, out, err))
         goto fail;
-    if (!read_toc(&ep, err))
+    if (!read_toc(&ep, toc_stop, err))
         goto fail;
-    struct epub_conv cv = {0};
-    for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
-        size_t it = item_by_path(&ep, ep.toc[i].path);
-        for (size_t k = 0; k < ep.n_spine && it != SIZE_MAX; k++)
-            if (ep.spine[k] == it && label_kind(ep.toc[i].label) == DOC_BODY)
-                cv.have_toc = true;
-    }
-    size_t k = 0;
-    for (; k < ep.n_spine; k++) {
-        if (!epub_convert_item(&ep, k, &cv, out, err))
-            goto fail;
-        /* A head: stop once the chapters before the last one hold `head`
-         * bytes and the last of those has a body (analyse_source joins a
-         * bare heading to the chapter after it). */
-        size_t nc = out->pr.n_ch;
-        if (head && nc >= 2 && out->pr.ch[nc - 2].end >= head &&
-            out->pr.ch[nc - 2].body < out->pr.ch[nc - 2].end && k + 1 < ep.n_spine) {
-            cut_last_chapter(out);
-            if (total)   /* the whole text, guessed from the spine read so far */
-                *total = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
-            k++;
-            break;
+    if (ep.toc_bytes)   /* the metadata before the documents, if they must be converted again */
+        parse_meta_copy(&meta0, &out->pr.meta);
+    size_t k, guess = 0;
+    for (;;) {
+        struct epub_conv cv = {0};
+        for (size_t i = 0; i < ep.n_toc && !cv.have_toc; i++) {
+            size_t it = item_by_path(&ep, ep.toc[i].path);
+            for (size_t j = 0; j < ep.n_spine && it != SIZE_MAX; j++)
+                if (ep.spine[j] == it && label_kind(ep.toc[i].label) == DOC_BODY)
+                    cv.have_toc = true;
         }
+        for (k = 0; k < ep.n_spine; k++) {
+            if (!epub_convert_item(&ep, k, &cv, out, err))
+                goto fail;
+            /* A head: stop once the chapters before the last one hold
+             * `head` bytes and the last of those has a body
+             * (analyse_source joins a bare heading to the chapter after
+             * it). */
+            size_t nc = out->pr.n_ch;
+            if (head && nc >= 2 && out->pr.ch[nc - 2].end >= head &&
+                out->pr.ch[nc - 2].body < out->pr.ch[nc - 2].end && k + 1 < ep.n_spine) {
+                cut_last_chapter(out);
+                /* the whole text, guessed from the spine read so far */
+                guess = (size_t)((double)out->len * (double)ep.n_spine / (double)(k + 1));
+                k++;
+                break;
+            }
+        }
+        if (toc_prefix_ok(&ep, k, cv.have_toc))
+            break;
+        /* the TOC read in part may have made another head: read its
+           document (kept) whole */
+        atomic_fetch_add(&heads_again, 1);
+        conv_reset(out, &meta0);
+        toc_drop(&ep);
+        char *tb = ep.toc_bytes;
+        ep.toc_bytes = NULL;
+        read_toc_doc(&ep, ep.toc_ncx, ep.toc_path, tb, ep.toc_n, 0);
     }
+    parse_meta_free(&meta0);
     if (head && k >= ep.n_spine) {
         set_err(err, "no head: the whole file is its first chapters");
         goto fail;
     }
-    mark_pg_footer(out);
+    if (ep.toc_bytes)
+        atomic_fetch_add(&heads_partial, 1);
+    if (head && total)
+        *total = guess;
+    /* the whole book's last chapter only: a head's last chapter never is
+       (the chapter cut after it comes later) */
+    if (!head)
+        mark_pg_footer(out);
     out->format = xasprintf("EPUB %d%s", ep.version,
                             ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
     epub_free(&ep);
     return true;
 fail:
+    parse_meta_free(&meta0);
     epub_free(&ep);
     /* leave *out empty (not through ebook_free: ebook.c calls us) */
     free(out->text);

@@ -84,6 +84,30 @@ check "cold: the converter converted it" test "$(converter_starts cold)" -gt 0
 check "cold: the derived file is kept" sh -c 'ls "$1"/quire/derived-* >/dev/null' _ "$XDG_CACHE_HOME"
 rm -rf "$XDG_STATE_HOME"   # no saved place: it opens at the start again
 
+# A first reading whose head read the nav only in part (its first five
+# entries: QUIRE_TEST_EPUB_TOC_STOP, the converter's): the same first
+# screen; once the loader has the whole story its contents list all 60
+# chapters, and the last one opens.
+XDG_CACHE_HOME_WAS=$XDG_CACHE_HOME
+XDG_CACHE_HOME=$TMPD/cache-tocstop
+XDG_STATE_HOME=$TMPD/state-tocstop
+export XDG_CACHE_HOME XDG_STATE_HOME
+ui_run 80 24 "env QUIRE_TEST_EPUB_TOC_STOP=5 $(ui_quote "$QUIRE" "$B")"
+check "nav read in part: the first chapter" ui_wait "Watch 1 line 1:"
+check_eq "nav read in part: the same first screen" "$(page)" "$first_cold"
+check "nav read in part: then the whole story" ui_until status_has "/60 "
+ui_keys t
+ui_type 60
+check "nav read in part: the contents reach chapter 60" ui_wait "60\\. Chapter 60"
+ui_keys Enter
+check "nav read in part: chapter 60 opens from them" ui_wait "Watch 60 line 1:"
+ui_keys q
+check_eq "nav read in part: quits" "$(ui_dead)" "0 0"
+XDG_CACHE_HOME=$XDG_CACHE_HOME_WAS
+XDG_STATE_HOME=$TMPD/state
+export XDG_CACHE_HOME XDG_STATE_HOME
+rm -rf "$XDG_STATE_HOME"
+
 # Warm: the head from the derived file, then the whole from it and the
 # index cache; the converter never started.
 ld_run warm "$B"

@@ -19,7 +19,9 @@
  * Every input is read twice: as quire reads it, and with
  * QUIRE_TEST_EPUB_TREE=1 (the OPF and the nav through libxml2's tree only);
  * the two conversions must be the same byte for byte (epub.c's fast
- * readings stand in for the tree only where they read it the same). */
+ * readings stand in for the tree only where they read it the same).  And
+ * its heads (ebook_read_bytes_head), the nav or NCX read only in part,
+ * must be the whole conversion's first chapters byte for byte. */
 #include "ebook.h"
 
 #include <stdint.h>
@@ -147,6 +149,60 @@ static bool same(bool ok_a, const struct ebook *a, const char *err_a, bool ok_b,
     return true;
 }
 
+/* Is h (a head) whole's first chapters, byte for byte? */
+static bool head_of(const struct ebook *h, const struct ebook *whole)
+{
+    const struct parse_result *a = &h->pr, *b = &whole->pr;
+    if (a->n_ch == 0 || a->n_ch >= b->n_ch || h->len != b->ch[a->n_ch - 1].end ||
+        memcmp(h->text, whole->text, h->len) != 0 || h->n_blocks > whole->n_blocks ||
+        strcmp(h->format, whole->format) != 0)
+        return false;
+    for (size_t i = 0; i < h->n_blocks; i++)
+        if (h->blocks[i].off != whole->blocks[i].off || h->blocks[i].end != whole->blocks[i].end ||
+            h->blocks[i].kind != whole->blocks[i].kind || h->blocks[i].flags != whole->blocks[i].flags)
+            return false;
+    if (h->n_blocks < whole->n_blocks && whole->blocks[h->n_blocks].off < h->len)
+        return false;
+    for (size_t i = 0; i < a->n_ch; i++) {
+        const struct parse_chapter *x = &a->ch[i], *y = &b->ch[i];
+        if (x->start != y->start || x->front_end != y->front_end || x->body != y->body ||
+            x->back != y->back || x->end != y->end || !x->title != !y->title ||
+            (x->title && strcmp(x->title, y->title) != 0))
+            return false;
+    }
+    return true;
+}
+
+/* The heads of the bytes (of 1 byte and of half the whole's text), the
+ * nav or NCX read in part after one entry (QUIRE_TEST_EPUB_TOC_STOP=1,
+ * the most it can be wrong): each made is the whole's first chapters,
+ * and the same head, metadata and error included, as with the whole TOC
+ * read (QUIRE_TEST_EPUB_TOC_STOP=0). */
+static void check_heads(const unsigned char *bytes, size_t len, const struct ebook *whole)
+{
+    size_t sizes[] = {1, whole->len / 2};
+    for (size_t i = 0; i < 2; i++) {
+        struct ebook h, w;
+        char *err = NULL, *werr = NULL;
+        size_t total = 0, wtotal = 0, sz = sizes[i] ? sizes[i] : 1;
+        setenv("QUIRE_TEST_EPUB_TOC_STOP", "1", 1);
+        bool ok = ebook_read_bytes_head("fuzz.epub", EBOOK_EPUB, bytes, len, sz, &h, &total, &err);
+        setenv("QUIRE_TEST_EPUB_TOC_STOP", "0", 1);
+        bool wok = ebook_read_bytes_head("fuzz.epub", EBOOK_EPUB, bytes, len, sz, &w, &wtotal, &werr);
+        unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
+        if (!same(ok, &h, err, wok, &w, werr) || total != wtotal)
+            abort();
+        if (ok) {
+            if (!head_of(&h, whole))
+                abort();
+            ebook_free(&h);
+            ebook_free(&w);
+        }
+        free(err);
+        free(werr);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     unsigned char *zipped = NULL;
@@ -182,6 +238,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (err)
             abort();
         check(&eb);
+        check_heads(copy, len, &eb);
         ebook_free(&eb);
     } else {
         if (!err || !*err || strchr(err, '\n') || eb.text || eb.pr.n_ch)

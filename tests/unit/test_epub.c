@@ -11,6 +11,7 @@
 #include "decode.h"
 #include "ebook.h"
 #include "ebook_int.h"
+#include "epub_int.h"
 #include "parse.h"
 #include "util.h"
 
@@ -1833,6 +1834,235 @@ static void test_fast_xml(void)
               (int)(sizeof cases / sizeof *cases));
 }
 
+/* ---- a head's TOC read in part (epub.c's read_toc, toc_prefix_ok) ---- */
+
+struct tocbook {
+    int n;                 /* chapter documents, c001.xhtml ... */
+    bool ncx;              /* EPUB 2: the TOC is an NCX, there is no nav */
+    bool no_nav_file;      /* the nav item names no file of the zip */
+    bool reversed;         /* the TOC lists the chapters last to first */
+    bool nav_in_spine;     /* the nav document opens the spine */
+    const char *href39;    /* chapter 39's href as the TOC writes it, or NULL */
+    const char *label40;   /* chapter 40's label, or NULL ("Chapter 40") */
+    const char *tail;      /* in the nav's body after the toc nav, or NULL */
+    const char *prolog;    /* the TOC document's bytes before "<?xml", or NULL */
+    const char *encoding;  /* its XML declaration's encoding ("UTF-8" if NULL) */
+    bool title_page;       /* a FanFicFare title page (labels: rating, genre)
+                              opens the spine, in no TOC */
+    int pg_line_in;        /* this chapter has a paragraph opening like
+                              Gutenberg's footer (0: none) */
+};
+
+/* The EPUB tb describes, written to a temporary file (its path, malloc'd). */
+static char *tocbook_file(const struct tocbook *tb)
+{
+    struct zfile *f = xcalloc((size_t)tb->n + 8, sizeof *f);
+    char **own = xcalloc(2 * (size_t)tb->n, sizeof *own);   /* names and documents */
+    size_t n = 0, n_own = 0;
+    f[n++] = (struct zfile)MIMETYPE;
+    f[n++] = (struct zfile)CONTAINER("OEBPS/content.opf");
+    struct buf opf = {0}, spine = {0}, toc = {0};
+    buf_printf(&opf, "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"%s\">"
+                     "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Tocs</dc:title>"
+                     "<dc:creator>Ann Toc</dc:creator></metadata><manifest>",
+               tb->ncx ? "2.0" : "3.0");
+    if (tb->ncx)
+        buf_adds(&opf, "<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>");
+    else
+        buf_adds(&opf, "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>");
+    if (tb->nav_in_spine)
+        buf_adds(&spine, "<itemref idref=\"nav\"/>");
+    if (tb->title_page) {
+        buf_adds(&opf, "<item id=\"tp\" href=\"title_page.xhtml\" media-type=\"application/xhtml+xml\"/>");
+        buf_adds(&spine, "<itemref idref=\"tp\"/>");
+        f[n++] = (struct zfile){"OEBPS/title_page.xhtml",
+                                XHTML("<h3>Tocs</h3><div><b>Rating:</b> Teen<br/><b>Genre:</b> Drama, "
+                                      "Sea<br/><b>Status:</b> Completed<br/></div>"),
+                                0, false};
+    }
+    for (int c = 1; c <= tb->n; c++) {
+        struct buf x = {0};
+        buf_printf(&x, "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>c</title>"
+                       "</head><body><h1>Chapter %d</h1>", c);
+        for (int p = 0; p < 6; p++)
+            buf_printf(&x, "<p>Line %d of chapter %d, by the <i>lamp</i>.</p>", p, c);
+        if (c == tb->pg_line_in)
+            buf_adds(&x, "<p>End of the Project Gutenberg mention, in a story.</p>");
+        buf_adds(&x, "<p id=\"notes\">Notes at the end of it.</p></body></html>");
+        char name[64];
+        snprintf(name, sizeof name, "OEBPS/c%03d.xhtml", c);
+        own[n_own++] = x.data;
+        own[n_own] = xstrdup(name);
+        f[n++] = (struct zfile){own[n_own++], x.data, 0, false};
+        buf_printf(&opf, "<item id=\"c%d\" href=\"c%03d.xhtml\" media-type=\"application/xhtml+xml\"/>", c, c);
+        buf_printf(&spine, "<itemref idref=\"c%d\"/>", c);
+    }
+    for (int i = 0; i < tb->n; i++) {
+        int c = tb->reversed ? tb->n - i : i + 1;
+        char href[64], label[64];
+        snprintf(href, sizeof href, "c%03d.xhtml", c);
+        snprintf(label, sizeof label, "Chapter %d", c);
+        const char *h = c == 39 && tb->href39 ? tb->href39 : href;
+        const char *l = c == 40 && tb->label40 ? tb->label40 : label;
+        if (tb->ncx)
+            buf_printf(&toc, "<navPoint id=\"p%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel>"
+                             "<content src=\"%s\"/></navPoint>\n", c, i + 1, l, h);
+        else
+            buf_printf(&toc, "<li><a href=\"%s\">%s</a></li>\n", h, l);
+    }
+    buf_printf(&opf, "</manifest><spine%s>%s</spine></package>", tb->ncx ? " toc=\"ncx\"" : "", spine.data);
+    struct buf doc = {0};
+    buf_adds(&doc, tb->prolog ? tb->prolog : "");
+    buf_printf(&doc, "<?xml version=\"1.0\" encoding=\"%s\"?>\n", tb->encoding ? tb->encoding : "UTF-8");
+    if (tb->ncx)
+        buf_printf(&doc, "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" "
+                         "version=\"2005-1\"><head/><docTitle><text>Tocs</text></docTitle><navMap>\n%s</navMap></ncx>",
+                   toc.data);
+    else
+        buf_printf(&doc, "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+                         "xmlns:epub=\"http://www.idpf.org/2007/ops\"><head><title>n</title></head><body>"
+                         "<nav epub:type=\"toc\"><ol>\n%s</ol></nav>%s</body></html>",
+                   toc.data, tb->tail ? tb->tail : "");
+    f[n++] = (struct zfile){"OEBPS/content.opf", opf.data, 0, false};
+    if (!tb->no_nav_file)
+        f[n++] = (struct zfile){tb->ncx ? "OEBPS/toc.ncx" : "OEBPS/nav.xhtml", doc.data, 0, false};
+    size_t zlen;
+    unsigned char *z = mkzip(f, n, &zlen);
+    char *path = xstrdup("/tmp/quire-tocheads-XXXXXX");
+    int fd = mkstemp(path);
+    CHECK("toc heads: a temporary file", fd >= 0 && write(fd, z, zlen) == (ssize_t)zlen && close(fd) == 0);
+    free(z);
+    for (size_t i = 0; i < n_own; i++)
+        free(own[i]);
+    free(own);
+    free(f);
+    buf_free(&opf);
+    buf_free(&spine);
+    buf_free(&toc);
+    buf_free(&doc);
+    return path;
+}
+
+/* The heads of tb's EPUB with the TOC read in part after `stop` entries
+ * (0: the default) are the whole's first chapters (check_heads); how
+ * many heads came from the TOC read in part, and how many read it again
+ * whole, through *partial and *again. */
+static void tocbook_heads(const char *what, const struct tocbook *tb, int stop, size_t *partial,
+                          size_t *again)
+{
+    char *path = tocbook_file(tb);
+    struct ebook whole;
+    bool ok = read_path(path, EBOOK_EPUB, &whole);
+    char msg[256];
+    snprintf(msg, sizeof msg, "toc heads, %s: the whole reads, %d chapters", what, tb->n);
+    CHECK(msg, ok && whole.pr.n_ch == (size_t)tb->n);
+    size_t p0, a0, p1, a1;
+    epub_head_toc_counts(&p0, &a0);
+    if (ok) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", stop);
+        if (stop)
+            setenv("QUIRE_TEST_EPUB_TOC_STOP", v, 1);
+        snprintf(msg, sizeof msg, "toc heads, %s (stop %d)", what, stop);
+        CHECK(msg, check_heads(msg, path, &whole) >= 3);
+        /* and each head the one the whole TOC makes, metadata included */
+        size_t sizes[] = {1, 4096, whole.len / 2};
+        for (size_t i = 0; i < 3; i++) {
+            struct ebook h[2];
+            char *err[2] = {NULL, NULL}, *d[2];
+            size_t total[2] = {0, 0};
+            bool hok[2];
+            for (int w = 0; w < 2; w++) {
+                if (w)
+                    setenv("QUIRE_TEST_EPUB_TOC_STOP", "0", 1);
+                hok[w] = ebook_read_file_head(path, EBOOK_EPUB, sizes[i], &h[w], &total[w], &err[w]);
+                d[w] = dump(hok[w], &h[w], err[w]);
+            }
+            if (stop)
+                setenv("QUIRE_TEST_EPUB_TOC_STOP", v, 1);
+            else
+                unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
+            snprintf(msg, sizeof msg, "toc heads, %s (stop %d): the head of %zu bytes is the whole TOC's",
+                     what, stop, sizes[i]);
+            CHECK(msg, strcmp(d[0], d[1]) == 0 && total[0] == total[1]);
+            for (int w = 0; w < 2; w++) {
+                free(d[w]);
+                free(err[w]);
+                if (hok[w])
+                    ebook_free(&h[w]);
+            }
+        }
+        unsetenv("QUIRE_TEST_EPUB_TOC_STOP");
+        ebook_free(&whole);
+    }
+    epub_head_toc_counts(&p1, &a1);
+    *partial = p1 - p0;
+    *again = a1 - a0;
+    unlink(path);
+    free(path);
+}
+
+static void test_toc_heads(void)
+{
+    size_t part, again;
+    struct tocbook flat = {.n = 40};
+    tocbook_heads("a flat nav", &flat, 3, &part, &again);
+    CHECK("toc heads: a flat nav is read in part for a small head", part >= 1);
+    struct tocbook deflt = {.n = 300};
+    tocbook_heads("300 chapters", &deflt, 0, &part, &again);
+    CHECK("toc heads: 300 entries, the default stop reads the nav in part", part >= 1);
+    CHECK_INT("toc heads: ... and never again", (int)again, 0);
+    struct tocbook ncx = {.n = 40, .ncx = true};
+    tocbook_heads("an NCX", &ncx, 3, &part, &again);
+    CHECK("toc heads: an NCX is read in part for a small head", part >= 1);
+    struct tocbook rev = {.n = 40, .reversed = true};
+    tocbook_heads("the nav in reverse", &rev, 3, &part, &again);
+    CHECK("toc heads: a nav whose order is not the spine's is read again whole",
+          part == 0 && again >= 1);
+    /* Gutenberg's footer marks the last chapter of the whole book only:
+       never the last one of a head (which is not the book's last) */
+    for (int c = 1; c <= 12; c++) {
+        struct tocbook pg = {.n = 40, .pg_line_in = c};
+        tocbook_heads("a Gutenberg footer line in an early chapter", &pg, 0, &part, &again);
+    }
+    struct tocbook tprev = {.n = 40, .reversed = true, .title_page = true};
+    tocbook_heads("a title page, the nav in reverse", &tprev, 3, &part, &again);
+    CHECK("toc heads: a title page's labels, the head converted again: read again whole",
+          part == 0 && again >= 1);
+    struct tocbook ncxrev = {.n = 40, .ncx = true, .reversed = true};
+    tocbook_heads("the NCX in reverse", &ncxrev, 3, &part, &again);
+    CHECK("toc heads: ... and an NCX's", part == 0 && again >= 1);
+    struct tocbook gone = {.n = 40, .no_nav_file = true};
+    tocbook_heads("no nav file", &gone, 3, &part, &again);
+    CHECK("toc heads: a nav missing: no TOC, nothing read again", part == 0 && again == 0);
+    struct tocbook inspine = {.n = 40, .nav_in_spine = true};
+    tocbook_heads("the nav in the spine", &inspine, 3, &part, &again);
+    CHECK("toc heads: a nav the head may convert is read whole", part == 0 && again == 0);
+    struct tocbook pct = {.n = 40, .href39 = "c%30%339.xhtml"};
+    tocbook_heads("a percent escape after the stop", &pct, 3, &part, &again);
+    CHECK("toc heads: an href escaped after the stop: the nav is read whole at once",
+          part == 0 && again == 0);
+    struct tocbook cref = {.n = 40, .label40 = "Chapter&#8217;s end"};
+    tocbook_heads("a character reference after the stop", &cref, 3, &part, &again);
+    CHECK("toc heads: a character reference after the stop: read whole at once",
+          part == 0 && again == 0);
+    struct tocbook bom = {.n = 40, .prolog = "\xef\xbb\xbf"};
+    tocbook_heads("a nav with a byte order mark", &bom, 3, &part, &again);
+    CHECK("toc heads: a nav after a byte order mark is read in part", part >= 1);
+    struct tocbook latin = {.n = 40, .encoding = "ISO-8859-1"};
+    tocbook_heads("a Latin-1 nav", &latin, 3, &part, &again);
+    CHECK("toc heads: a nav libxml2 converts is read whole (its offsets are not the file's)",
+          part == 0 && again == 0);
+    struct tocbook ncxbom = {.n = 40, .ncx = true, .prolog = "\xef\xbb\xbf"};
+    tocbook_heads("an NCX with a byte order mark", &ncxbom, 3, &part, &again);
+    CHECK("toc heads: an NCX after a byte order mark is read in part", part >= 1);
+    struct tocbook land = {.n = 40, .tail = "<nav epub:type=\"landmarks\"><ol><li><a epub:type=\"backmatter\" "
+                                             "href=\"c001.xhtml#notes\">Notes</a></li></ol></nav>"};
+    tocbook_heads("a landmark after the stop", &land, 3, &part, &again);
+    CHECK("toc heads: a landmark into the head after the stop: read again whole",
+          part == 0 && again >= 1);
+}
+
 int main(void)
 {
     test_epub3();
@@ -1850,6 +2080,7 @@ int main(void)
     test_pandoc();
     test_heads();
     test_fast_xml();
+    test_toc_heads();
     printf("test_epub: %d conversions the same through libxml2's tree, %d not\n", slow_same,
            slow_differ);
     CHECK("fast nav/OPF readings: compared on many EPUBs", slow_same >= 40);
