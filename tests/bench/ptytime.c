@@ -14,6 +14,8 @@
  *                 /proc/PID/schedstat, else user+system clock ticks),
  *                 its running children's included (quire's EPUB/HTML
  *                 converter is a process of its own: its work counts)
+ *   faults        print the program's page faults so far, minor and major,
+ *                 every thread's (from /proc/PID/stat)
  *
  * Output: one line per timed step, "STEP VALUE", for scripts/bench.sh.
  * Exit status 1 when a wait times out (10 s) or the program dies early.
@@ -222,6 +224,18 @@ int main(int argc, char **argv)
             t0 = now_ms();
             ioctl(master, TIOCSWINSZ, &ws);
             kill(child, SIGWINCH);
+        } else if (strcmp(st, "faults") == 0) {
+            char path[64], buf[1024];
+            snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
+            FILE *f = fopen(path, "r");
+            if (f && fgets(buf, sizeof buf, f)) {
+                char *p = strrchr(buf, ')');
+                unsigned long mn = 0, mj = 0;
+                if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &mn, &mj) == 2)
+                    printf("faults %lu %lu\n", mn, mj);
+            }
+            if (f)
+                fclose(f);
         } else if (strcmp(st, "mem") == 0) {
             char anon[32], rss[32], hwm[32];
             proc_field("smaps_rollup", "Anonymous:", anon, sizeof anon);
