@@ -13,7 +13,13 @@
  *   cpu           print the program's CPU time so far (ms; from
  *                 /proc/PID/schedstat, else user+system clock ticks),
  *                 its running children's included (quire's EPUB/HTML
- *                 converter is a process of its own: its work counts)
+ *                 converter is a process of its own: its work counts).
+ *                 The program is stopped (SIGSTOP) while it is read and
+ *                 then continued: the CPU time of a thread that is running
+ *                 moves only at the scheduler's tick or when it stops
+ *                 running (every 4 ms at HZ=250), so a program still busy
+ *                 after its frame, as quire and less both are, read up
+ *                 to a tick low
  *   faults        print the program's page faults so far, minor and major,
  *                 every thread's (from /proc/PID/stat)
  *
@@ -28,6 +34,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,9 +252,16 @@ int main(int argc, char **argv)
         } else if (strcmp(st, "cpu") == 0) {
             char path[64], buf[1024];
             /* schedstat: nanoseconds on a CPU (exact); stat: clock ticks */
+            /* stopped, its threads' times are brought up to date */
+            int wst;
+            bool stopped = kill(child, SIGSTOP) == 0 &&
+                           waitpid(child, &wst, WUNTRACED) == child && WIFSTOPPED(wst);
             long long ns = sched_ns((long)child);
+            long long cns = children_ns(child);
+            if (stopped)
+                kill(child, SIGCONT);
             if (ns >= 0) {
-                printf("cpu %.2f\n", (double)(ns + children_ns(child)) / 1e6);
+                printf("cpu %.2f\n", (double)(ns + cns) / 1e6);
                 fflush(stdout);
                 continue;
             }
