@@ -5,7 +5,7 @@
 # wall (ms to the place's marker), cpu (ms, the main thread's) and page
 # faults (every thread's, when the marker is seen).
 #
-#   sh tests/bench/reopen.sh [QUIRE...]     (default ./quire)
+#   sh tests/bench/reopen.sh [QUIRE...]     (default ./quire; a path with a slash)
 # Environment: ROUNDS (21), SIZES ("1 32"), AT ("0 50 99").
 # Needs ../shared/corpus; the place is saved by a run that sends N% then qq,
 # as the bench does; markers Ossingtonmoor (0%), Meridianholt (50%),
@@ -52,9 +52,9 @@ for s in $SIZES; do
             k=$((k + 1))
             st="$W/state-$k" ca="$W/cache-$k"
             rm -rf "$st" "$ca"
-            XDG_STATE_HOME=$st XDG_CACHE_HOME=$ca "$PT" -s 80x24 wait:Ossingtonmoor send:$p% \
-                wait:$m send:qq -- "$q" "$f" >/dev/null 2>&1
-            [ "$p" = 0 ] && XDG_STATE_HOME=$st XDG_CACHE_HOME=$ca "$PT" -s 80x24 \
+            XDG_STATE_HOME="$st" XDG_CACHE_HOME="$ca" "$PT" -s 80x24 wait:Ossingtonmoor "send:$p%" \
+                "wait:$m" send:qq -- "$q" "$f" >/dev/null 2>&1
+            [ "$p" = 0 ] && XDG_STATE_HOME="$st" XDG_CACHE_HOME="$ca" "$PT" -s 80x24 \
                 wait:Ossingtonmoor send:qq -- "$q" "$f" >/dev/null 2>&1
             : >"$W/w$k"; : >"$W/c$k"; : >"$W/f$k"
         done
@@ -65,12 +65,12 @@ for s in $SIZES; do
             for q in "$@"; do
                 k=$((k + 1))
                 XDG_STATE_HOME="$W/state-$k" XDG_CACHE_HOME="$W/cache-$k" "$PT" -s 80x24 \
-                    wait:$m cpu faults send:qq -- "$q" "$f" >"$W/o" 2>/dev/null
+                    "wait:$m" cpu faults send:qq -- "$q" "$f" >"$W/o" 2>/dev/null
                 awk '$1 ~ /^wait:/ {print $2}' "$W/o" >>"$W/w$k"
                 awk '$1 == "cpu" {print $2}' "$W/o" >>"$W/c$k"
                 awk '$1 == "faults" {print $2}' "$W/o" >>"$W/f$k"
             done
-            "$PT" -s 80x24 wait:$m cpu faults send:q -- less +${p}p "$f" >"$W/o" 2>/dev/null
+            "$PT" -s 80x24 "wait:$m" cpu faults send:q -- less "+${p}p" "$f" >"$W/o" 2>/dev/null
             awk '$1 ~ /^wait:/ {print $2}' "$W/o" >>"$W/wl"
             awk '$1 == "cpu" {print $2}' "$W/o" >>"$W/cl"
             awk '$1 == "faults" {print $2}' "$W/o" >>"$W/fl"
