@@ -55,6 +55,7 @@ static char out[1 << 22];
 static size_t out_len, mark;
 static int master = -1;
 static pid_t child;
+static bool reaped;   /* the cpu step's waitpid found the program gone */
 
 /* Read whatever is available within `ms`; returns 0 on EOF/error. */
 static int pump(int ms)
@@ -253,9 +254,12 @@ int main(int argc, char **argv)
             char path[64], buf[1024];
             /* schedstat: nanoseconds on a CPU (exact); stat: clock ticks */
             /* stopped, its threads' times are brought up to date */
-            int wst;
-            bool stopped = kill(child, SIGSTOP) == 0 &&
-                           waitpid(child, &wst, WUNTRACED) == child && WIFSTOPPED(wst);
+            int wst = 0;
+            bool stopped = false;
+            if (!reaped && kill(child, SIGSTOP) == 0 && waitpid(child, &wst, WUNTRACED) == child) {
+                stopped = WIFSTOPPED(wst);
+                reaped = !stopped;   /* it had ended: reaped now, not waited for again */
+            }
             long long ns = sched_ns((long)child);
             long long cns = children_ns(child);
             if (stopped)
@@ -283,11 +287,13 @@ int main(int argc, char **argv)
     }
 done:
     /* Give the program a moment to quit by itself, then make sure. */
-    for (i = 0; i < 40; i++) {
+    for (i = 0; i < 40 && !reaped; i++) {
         pump(25);
         if (waitpid(child, NULL, WNOHANG) == child)
             return status;
     }
+    if (reaped)
+        return status;
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
     return status;
