@@ -227,8 +227,11 @@ static bool parse_when(const char *f, size_t n, time_t *out)
     return true;
 }
 
-/* One `chapter` line's fields after its type: true when all are good. */
-static bool parse_chapter(struct seen *s, const char *p, const char *end)
+/* One `chapter` line's fields after its type: true when all are good.
+ * checked: the id an earlier line of this parse passed token_ok with ("" at
+ * first); the file lists a story's records together, so the same id is
+ * not checked again. */
+static bool parse_chapter(struct seen *s, const char *p, const char *end, char *checked)
 {
     const char *f[7];
     size_t n[7];
@@ -237,7 +240,15 @@ static bool parse_chapter(struct seen *s, const char *p, const char *end)
             return false;
     /* fields after WHEN are a newer quire's: ignored */
     struct seen_ch r = {0};
-    if (!token_ok(f[0], n[0], SEEN_MAX_ID) || !token_ok(f[1], n[1], SEEN_MAX_KEY))
+    bool same = n[0] > 0 && n[0] <= SEEN_MAX_ID && checked[n[0]] == '\0' &&
+                memcmp(checked, f[0], n[0]) == 0;
+    if (!same) {
+        if (!token_ok(f[0], n[0], SEEN_MAX_ID))
+            return false;
+        memcpy(checked, f[0], n[0]);
+        checked[n[0]] = '\0';
+    }
+    if (!token_ok(f[1], n[1], SEEN_MAX_KEY))
         return false;
     memcpy(r.key, f[1], n[1]);
     time_t idx;
@@ -292,6 +303,9 @@ static enum seen_parse parse_into(struct seen *s, const char *data, size_t len, 
         return SP_NEWER;
     const char *p = nl + 1, *end = data + len;
     size_t line = 1;
+    char checked[SEEN_MAX_ID + 1] = "";
+    /* a NUL makes its line bad: looked for once, not on every line */
+    bool nul = memchr(p, '\0', (size_t)(end - p)) != NULL;
     while (p < end) {
         line++;
         const char *e = memchr(p, '\n', (size_t)(end - p));
@@ -299,7 +313,8 @@ static enum seen_parse parse_into(struct seen *s, const char *data, size_t len, 
         const char *le = e ? e : end;
         while (le > p && le[-1] == '\r')
             le--;
-        if (!e || (size_t)(le - p) > SEEN_MAX_LINE || memchr(p, '\0', (size_t)(le - p))) {
+        if (!e || (size_t)(le - p) > SEEN_MAX_LINE ||
+            (nul && memchr(p, '\0', (size_t)(le - p)))) {
             ok = false;   /* cut short, too long or a NUL */
         } else if (le == p) {
             ok = true;    /* a blank line */
@@ -308,7 +323,7 @@ static enum seen_parse parse_into(struct seen *s, const char *data, size_t len, 
             size_t tn = 0;
             field(&q, le, &t, &tn);
             if (tn == 7 && memcmp(t, "chapter", 7) == 0)
-                ok = parse_chapter(s, q, le);
+                ok = parse_chapter(s, q, le, checked);
             else
                 ok = true, add_unknown(s, p, (size_t)(le - p));
         }

@@ -13,7 +13,15 @@
  *   cpu           print the program's CPU time so far (ms; from
  *                 /proc/PID/schedstat, else user+system clock ticks),
  *                 its running children's included (quire's EPUB/HTML
- *                 converter is a process of its own: its work counts)
+ *                 converter is a process of its own: its work counts).
+ *                 The program is stopped (SIGSTOP) while it is read and
+ *                 then continued: the CPU time of a thread that is running
+ *                 moves only at the scheduler's tick or when it stops
+ *                 running (every 4 ms at HZ=250), so a program still busy
+ *                 after its frame, as quire and less both are, read up
+ *                 to a tick low
+ *   faults        print the program's page faults so far, minor and major,
+ *                 every thread's (from /proc/PID/stat)
  *
  * Output: one line per timed step, "STEP VALUE", for scripts/bench.sh.
  * Exit status 1 when a wait times out (10 s) or the program dies early.
@@ -26,6 +34,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +55,7 @@ static char out[1 << 22];
 static size_t out_len, mark;
 static int master = -1;
 static pid_t child;
+static bool reaped;   /* the cpu step's waitpid found the program gone */
 
 /* Read whatever is available within `ms`; returns 0 on EOF/error. */
 static int pump(int ms)
@@ -222,6 +232,18 @@ int main(int argc, char **argv)
             t0 = now_ms();
             ioctl(master, TIOCSWINSZ, &ws);
             kill(child, SIGWINCH);
+        } else if (strcmp(st, "faults") == 0) {
+            char path[64], buf[1024];
+            snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
+            FILE *f = fopen(path, "r");
+            if (f && fgets(buf, sizeof buf, f)) {
+                char *p = strrchr(buf, ')');
+                unsigned long mn = 0, mj = 0;
+                if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &mn, &mj) == 2)
+                    printf("faults %lu %lu\n", mn, mj);
+            }
+            if (f)
+                fclose(f);
         } else if (strcmp(st, "mem") == 0) {
             char anon[32], rss[32], hwm[32];
             proc_field("smaps_rollup", "Anonymous:", anon, sizeof anon);
@@ -231,9 +253,19 @@ int main(int argc, char **argv)
         } else if (strcmp(st, "cpu") == 0) {
             char path[64], buf[1024];
             /* schedstat: nanoseconds on a CPU (exact); stat: clock ticks */
+            /* stopped, its threads' times are brought up to date */
+            int wst = 0;
+            bool stopped = false;
+            if (!reaped && kill(child, SIGSTOP) == 0 && waitpid(child, &wst, WUNTRACED) == child) {
+                stopped = WIFSTOPPED(wst);
+                reaped = !stopped;   /* it had ended: reaped now, not waited for again */
+            }
             long long ns = sched_ns((long)child);
+            long long cns = children_ns(child);
+            if (stopped)
+                kill(child, SIGCONT);
             if (ns >= 0) {
-                printf("cpu %.2f\n", (double)(ns + children_ns(child)) / 1e6);
+                printf("cpu %.2f\n", (double)(ns + cns) / 1e6);
                 fflush(stdout);
                 continue;
             }
@@ -255,11 +287,13 @@ int main(int argc, char **argv)
     }
 done:
     /* Give the program a moment to quit by itself, then make sure. */
-    for (i = 0; i < 40; i++) {
+    for (i = 0; i < 40 && !reaped; i++) {
         pump(25);
         if (waitpid(child, NULL, WNOHANG) == child)
             return status;
     }
+    if (reaped)
+        return status;
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
     return status;

@@ -207,6 +207,41 @@ static void test_format(void)
     free(err);
 }
 
+/* A story's records come together in the file, so the parse checks an id
+ * once and takes the lines after it with the same id unchecked: ids that
+ * only begin or end like it, a bad one after a good one, and a NUL in a
+ * later line must each still be read as their own. */
+static void test_same_id(void)
+{
+    static const char file[] = "quire-seen 1\n"
+                               "chapter\tabc\tk1\t0\tseen\t\t\t1\n"
+                               "chapter\tabc\tk2\t1\tknown\t\t\t1\n"
+                               "chapter\tabc\\\tk3\t0\tseen\t\t\t1\n"    /* bad id after a good one */
+                               "chapter\tab\tk4\t0\tseen\t\t\t1\n"       /* a prefix: its own story */
+                               "chapter\tabcd\tk5\t0\tseen\t\t\t1\n"     /* longer: its own story */
+                               "later\tx\0y\n"     /* a NUL (in a line of a later kind): bad */
+                               "chapter\tabc\tk6\t2\tseen\t\t\t1\n";
+    size_t bad = 0;
+    char *err = NULL;
+    struct seen *s = seen_parse(file, sizeof file - 1, &bad, &err);
+    CHECK("the file parses", s != NULL);
+    CHECK_INT("the bad id and the NUL line are bad, no other", bad, 2);
+    CHECK("every good id is a story", seen_has(s, "abc") && seen_has(s, "ab") && seen_has(s, "abcd"));
+    CHECK("the bad id is none", !seen_has(s, "abc\\"));
+    size_t len = 0;
+    char *out = seen_format(s, &len);
+    CHECK_STR("each record under its own story", out,
+              "quire-seen 1\n"
+              "chapter\tab\tk4\t0\tseen\t\t\t1\n"
+              "chapter\tabc\tk1\t0\tseen\t\t\t1\n"
+              "chapter\tabc\tk2\t1\tknown\t\t\t1\n"
+              "chapter\tabc\tk6\t2\tseen\t\t\t1\n"
+              "chapter\tabcd\tk5\t0\tseen\t\t\t1\n");
+    free(out);
+    free(err);
+    seen_close(s);
+}
+
 static void test_merge(void)
 {
     const char *a = "quire-seen 1\n"
@@ -570,6 +605,7 @@ int main(void)
     test_format();
     test_merge();
     test_order();
+    test_same_id();
     test_new();
     test_revised();
     test_adopt();
