@@ -197,6 +197,7 @@ struct ui {
     struct ui_prompt prompt;
     struct ui_history search_hist;   /* searches typed, across runs */
     char msg[256];           /* shown on the bottom line until the next key */
+    bool busy_said;          /* msg is ui_busy_say's: ui_busy_end clears it */
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
@@ -233,6 +234,20 @@ void ui_attrs_init(struct ui *ui);   /* after the screen exists */
  * make any switch asked for. */
 void ui_dispatch(struct ui *ui, int key);
 void ui_draw(struct ui *ui);
+
+/* Long work in a key's handler (a search through a long story): a key
+ * must never wait unannounced, and q, Esc and Ctrl-C must work.
+ * ui_busy_say shows what the program is doing on the bottom line (a frame
+ * drawn now).  ui_busy_poll looks at the keys typed meanwhile, waiting up
+ * to `ms` milliseconds for the first (0: not at all), and says whether the
+ * work is to go on: false on Esc (dropped), on the screen's quit key (kept:
+ * it acts once the work has stopped), on Ctrl-C (SIGINT stops the work,
+ * not quire) and on SIGTERM or SIGHUP (quire then quits as ever).  Other
+ * keys are kept.  ui_busy_end: the work is over; the keys kept are handed
+ * back in the order typed, and a message ui_busy_say left is cleared. */
+void ui_busy_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool ui_busy_poll(struct ui *ui, int ms);
+void ui_busy_end(struct ui *ui);
 
 /* ui_text.c */
 void ui_msg(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ui_screen.h"
 #include "vis.h"
@@ -473,13 +474,75 @@ static void reader_draw(struct ui *ui)
 
 #define MAX_COUNTED 100000UL   /* hits counted for "hit N of M" */
 
+/* A search's pace (search.h): once it has read a little (the first tick,
+ * after 256 KiB, a few ms) the bottom line says what it is searching for,
+ * and between ticks keys are looked at: Esc, q and Ctrl-C stop it
+ * (ui_busy_poll).  Test hook: QUIRE_TEST_HOLD_SEARCH=FILE says so at once
+ * and holds the search, keys still looked at, until FILE exists. */
+struct seek {
+    struct ui *ui;
+    const char *hold;   /* QUIRE_TEST_HOLD_SEARCH, or NULL */
+    bool said;
+};
+
+static bool seek_tick(void *ctx)
+{
+    struct seek *k = ctx;
+    if (!k->said) {
+        k->said = true;
+        ui_busy_say(k->ui, "searching for \xe2\x80\x9c%s\xe2\x80\x9d\xe2\x80\xa6 (Esc stops)",
+                    k->ui->rd.needle);
+    }
+    if (!ui_busy_poll(k->ui, 0))
+        return false;
+    while (k->hold && access(k->hold, F_OK) != 0)
+        if (!ui_busy_poll(k->ui, 10))
+            return false;
+    k->hold = NULL;
+    return true;
+}
+
+/* Start the pace of rd->srch (before any search through it). */
+static void seek_begin(struct ui *ui, struct seek *k)
+{
+    *k = (struct seek){.ui = ui, .hold = getenv("QUIRE_TEST_HOLD_SEARCH")};
+    if (k->hold && !*k->hold)
+        k->hold = NULL;
+    bool go = !k->hold || seek_tick(k);   /* the hook: said and held first */
+    search_pace(ui->rd.srch, seek_tick, k);
+    if (!go)
+        search_stop(ui->rd.srch);
+}
+
+/* End the pace; true when it stopped the search. */
+static bool seek_end(struct ui *ui, struct seek *k)
+{
+    (void)k;
+    bool stopped = search_stopped(ui->rd.srch);
+    search_pace(ui->rd.srch, NULL, NULL);
+    ui_busy_end(ui);
+    return stopped;
+}
+
+/* Every hit of the search, for "hit N of M" (once per search).  False when
+ * the pace stopped it: nothing known then. */
+static bool count_hits(struct ui_reader *rd)
+{
+    if (rd->hits_known)
+        return true;
+    rd->n_hits = ui_view_all_hits(&rd->v, rd->srch, MAX_COUNTED, &rd->hits, &rd->hits_more);
+    if (search_stopped(rd->srch)) {
+        forget_hits(rd);
+        return false;
+    }
+    rd->hits_known = true;
+    return true;
+}
+
 /* "hit N of M" for the current hit (every hit found once per search). */
 static void hit_number(struct ui_reader *rd, char *out, size_t size)
 {
-    if (!rd->hits_known) {
-        rd->n_hits = ui_view_all_hits(&rd->v, rd->srch, MAX_COUNTED, &rd->hits, &rd->hits_more);
-        rd->hits_known = true;
-    }
+    count_hits(rd);
     size_t lo = 0, hi = rd->n_hits;   /* the first hit at or after the current one */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -497,6 +560,8 @@ static void hit_number(struct ui_reader *rd, char *out, size_t size)
         snprintf(out, size, "hit of more than %lu", (unsigned long)rd->n_hits);
 }
 
+/* One step of the search: the next hit (the first: and every hit counted),
+ * paced (seek_tick); a stopped step leaves everything where it was. */
 static void search_step(struct ui *ui, bool reverse)
 {
     struct ui_reader *rd = &ui->rd;
@@ -516,7 +581,17 @@ static void search_step(struct ui *ui, bool reverse)
     }
     size_t hci, hoff, hend;
     bool wrapped;
-    if (!ui_view_search(&rd->v, rd->srch, ci, from, backward, &hci, &hoff, &hend, &wrapped)) {
+    struct seek k;
+    seek_begin(ui, &k);
+    bool found = ui_view_search(&rd->v, rd->srch, ci, from, backward, &hci, &hoff, &hend,
+                                &wrapped);
+    if (found)
+        count_hits(rd);
+    if (seek_end(ui, &k)) {
+        ui_msg(ui, "search stopped: %s", rd->needle);
+        return;
+    }
+    if (!found) {
         rd->have_hit = false;
         ui_msg(ui, "not found: %s", rd->needle);
         return;

@@ -1,0 +1,89 @@
+#!/bin/sh
+# t_ui_busy.sh — a search that takes long says so on the bottom line, and
+# Esc, Ctrl-C and q work while it runs (issue 17: every key answers, or the
+# bottom line says what it waits for).  QUIRE_TEST_HOLD_SEARCH=FILE makes a
+# search say what it searches for at once and hold, keys still read, until
+# FILE exists: the test sees the message while the search is held, then
+# lets it go (`release`) or presses a key.  In tmux.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui_tmux.sh"
+
+F="$TMPD/alice.txt"
+cp "$TOP/tests/data/corpus/alice-in-wonderland_pg11-0.txt" "$F"
+HOLD="$TMPD/hold"
+held() { rm -f "$HOLD"; ui_run 80 24 "env QUIRE_TEST_HOLD_SEARCH=$HOLD $(ui_quote "$QUIRE" "$F")"; }
+release() { : >"$HOLD"; }
+LQ=$(printf '\342\200\234') RQ=$(printf '\342\200\235') ELL=$(printf '\342\200\246')
+top_is() { [ "$(ui_top)" = "$1" ]; }
+status_lacks() { ! ui_status | grep -qF -- "$1"; }
+# search TEXT: type a search at the prompt; Enter draws the held frame
+search() { ui_keys /; ui_type "$1"; ui_keys Enter; }
+
+# 1. The message while the search works, then the hit once it is let go.
+held
+check "the first screen" ui_wait "Alice"
+TOP0=$(ui_top)
+search "turning purple"
+check "the bottom line says what the search looks for" \
+    status_has "searching for ${LQ}turning purple${RQ}${ELL}"
+check_eq "the screen has not moved yet" "$(ui_top)" "$TOP0"
+release
+check "let go, the search finds its hit" ui_wait "said the Queen, turning purple"
+check "and the message is gone" status_lacks "searching for"
+check "the hit is counted" status_has "hit 1 of 1"
+TOPHIT=$(ui_top)
+ui_keys j
+TOPHITJ=$(ui_top)
+check "j after the hit moves one line" test "$TOPHITJ" != "$TOPHIT"
+
+# 2. Esc stops a held search and leaves the place where it was; the search
+#    is kept: n runs it again.
+ui_keys g
+rm -f "$HOLD"
+ui_keys 1 0 %
+TOP10=$(ui_top)
+search "the Mock Turtle"
+check "held again: said" status_has "searching for ${LQ}the Mock Turtle${RQ}"
+ui_keys Escape
+check "Esc: the bottom line says the search stopped" status_has "search stopped: the Mock Turtle"
+check_eq "Esc: the place is where it was" "$(ui_top)" "$TOP10"
+ui_keys j
+check "the next key is the reader's again (j moved one line)" \
+    test "$(ui_top)" != "$TOP10"
+ui_keys k
+release
+ui_keys n
+check "n runs the stopped search again and finds the Mock Turtle" ui_wait "Mock Turtle"
+check "counted" status_has " of "
+
+# 3. Ctrl-C stops a held search (not quire), the place kept.
+rm -f "$HOLD"
+ui_keys g
+TOPG=$(ui_top)
+search "Tweedledum"
+check "held: said" status_has "searching for ${LQ}Tweedledum${RQ}"
+ui_keys C-c
+check "Ctrl-C: the search stopped" status_has "search stopped: Tweedledum"
+check_eq "Ctrl-C: the place kept" "$(ui_top)" "$TOPG"
+check "and quire goes on" test "$(ui_exited && echo gone || echo alive)" = alive
+
+# 4. q during a held search quits at once (a story opened by its path).
+search "Cheshire Cat"
+check "held: said" status_has "searching for ${LQ}Cheshire Cat${RQ}"
+$UI_T send-keys -t q q
+check_eq "q quits during the search" "$(ui_dead)" "0 0"
+
+# 5. Keys typed while the search works are not lost: handed back after it
+#    (a fresh state folder: opened at the start, as in 1).
+XDG_STATE_HOME="$TMPD/state-fresh"
+held
+check "the first screen again" ui_wait "Alice"
+search "turning purple"
+check "held: said" status_has "searching for ${LQ}turning purple"
+$UI_T send-keys -t q j
+release
+check "let go: the hit, then the j typed during the search moved one line" \
+    ui_until top_is "$TOPHITJ"
+$UI_T send-keys -t q q
+check_eq "quits" "$(ui_dead)" "0 0"
+finish
