@@ -30,6 +30,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -315,6 +317,77 @@ static bool wait_whole(struct ui *ui)
     return true;
 }
 
+/* ---- a wait before the screen starts ---------------------------------------- */
+
+/* ASCII keys typed during ui_wait_loader, handed to the screen when it
+ * starts (terminal_open). */
+static unsigned char early_keys[32];
+static size_t n_early;
+static volatile sig_atomic_t early_int;
+
+static void on_early_int(int sig)
+{
+    early_int = sig;
+}
+
+/* Bytes to the terminal, best effort (nothing to do if it fails). */
+static void tty_say(const char *s, size_t n)
+{
+    ssize_t w = write(STDOUT_FILENO, s, n);
+    (void)w;
+}
+
+bool ui_wait_loader(struct loader *l, const char *say)
+{
+    if (loader_ready(l))
+        return true;
+    struct termios old, raw;
+    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {   /* keys one by one, unechoed; Ctrl-C still a signal */
+        raw = old;
+        raw.c_lflag &= (tcflag_t)~(ICANON | ECHO);
+        raw.c_cc[VMIN] = 0;
+        raw.c_cc[VTIME] = 0;
+        tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+    }
+    struct sigaction sa, old_int, old_term, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_early_int;   /* no SA_RESTART: poll returns at once */
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    tty_say("\r", 1);
+    tty_say(say, strlen(say));
+    bool go = true;
+    while (!loader_ready(l) && !early_int) {
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&p, 1, 10) <= 0)
+            continue;
+        unsigned char c;
+        if (read(STDIN_FILENO, &c, 1) != 1)
+            continue;
+        if (c == 'q') {
+            go = false;
+            break;
+        }
+        if (c < 0x80 && c != 0x1b && n_early < sizeof early_keys)
+            early_keys[n_early++] = c;
+    }
+    if (early_int)
+        go = false;
+    static const char erase[] = "\r\033[K";   /* the line said, taken back */
+    tty_say(erase, sizeof erase - 1);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    if (!go)
+        n_early = 0;
+    return go;
+}
+
 /* Take the loader's whole library over from the partial one, waiting for
  * it if need be (wait_whole); the open story keeps its place, the library
  * screen its selection.  No-op without a loader.  When the whole story
@@ -552,6 +625,8 @@ static SCREEN *terminal_open(const struct config *cfg, char **err)
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(250);
+    while (n_early)   /* typed while the story was converted: the last first */
+        ungetch(early_keys[--n_early]);
     if (!cfg || cfg->mouse) {
         mouse_buttons_only();
         mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);

@@ -86,4 +86,42 @@ check "let go: the hit, then the j typed during the search moved one line" \
     ui_until top_is "$TOPHITJ"
 $UI_T send-keys -t q q
 check_eq "quits" "$(ui_dead)" "0 0"
+
+# 6. A long HTML file has no head: it is converted whole before the first
+#    screen, the terminal saying so, and q quits meanwhile.  The loader is
+#    held by QUIRE_TEST_LOAD_GATE until the test lets it go.  (Started as
+#    ui_run starts quire, without waiting for a frame: none comes yet.)
+H="$TMPD/alice.html"
+awk 'BEGIN { print "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Alice</title></head><body>" }
+     /^CHAPTER / { if (p != "") print "<p>" p "</p>"; p = ""; print "<h2>" $0 "</h2>"; next }
+     /^$/ { if (p != "") print "<p>" p "</p>"; p = ""; next }
+     { gsub(/&/, "\\&amp;"); gsub(/</, "\\&lt;"); p = p (p == "" ? "" : " ") $0 }
+     END { if (p != "") print "<p>" p "</p>"; print "</body></html>" }' "$F" >"$H"
+check "the HTML file is longer than a head (128 KiB)" test "$(wc -c <"$H")" -gt 131072
+GATE="$TMPD/gate"
+launch() {
+    ui_stop_server
+    $UI_T new-session -d -s q -x 80 -y 24 \
+        -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
+        -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+        -e QUIRE_TEST_FRAMES=1 \
+        "unset LINES COLUMNS QUIRE_LIBRARY; TERM=tmux-256color; export TERM; exec $*" \; \
+        set-option -t q remain-on-exit on
+    UI_SPID=$($UI_T display -p '#{pid}' 2>/dev/null)   # poked by ui_exited
+}
+rm -f "$GATE"
+launch "env QUIRE_TEST_LOAD_GATE=$GATE $(ui_quote "$QUIRE" "$H")"
+check "the terminal says the file is being converted" \
+    ui_wait "converting alice.html${ELL} \(q quits\)"
+$UI_T send-keys -t q q
+check_eq "q quits at once, before any screen" "$(ui_dead)" "0 0"
+check "the line said is taken back" not_shown "converting"
+rm -f "$GATE"
+launch "env QUIRE_TEST_LOAD_GATE=$GATE $(ui_quote "$QUIRE" "$H")"
+check "converting, again" ui_wait "converting alice.html"
+: >"$GATE"
+check "let go: the first screen" ui_wait_frame 1
+check "shows the story" ui_wait "Alice"
+$UI_T send-keys -t q q
+check_eq "and q quits" "$(ui_dead)" "0 0"
 finish
