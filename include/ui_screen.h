@@ -23,6 +23,7 @@
 #define QUIRE_UI_SCREEN_H
 
 #include <curses.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -198,6 +199,9 @@ struct ui {
     struct ui_history search_hist;   /* searches typed, across runs */
     char msg[256];           /* shown on the bottom line until the next key */
     bool busy_said;          /* msg is ui_busy_say's: ui_busy_end clears it */
+    volatile sig_atomic_t *stop_signal;   /* ui.c's: SIGINT, SIGTERM, SIGHUP caught */
+    void (*draw_now)(struct ui *ui);      /* ui.c's ui_draw, for ui_busy_say: a frame
+                                             from inside a handler, no call up to ui.c */
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
@@ -235,21 +239,25 @@ void ui_attrs_init(struct ui *ui);   /* after the screen exists */
 void ui_dispatch(struct ui *ui, int key);
 void ui_draw(struct ui *ui);
 
+
+/* ui_text.c */
 /* Long work in a key's handler (a search through a long story): a key
  * must never wait unannounced, and q, Esc and Ctrl-C must work.
  * ui_busy_say shows what the program is doing on the bottom line (a frame
  * drawn now).  ui_busy_poll looks at the keys typed meanwhile, waiting up
  * to `ms` milliseconds for the first (0: not at all), and says whether the
- * work is to go on: false on Esc (dropped), on the screen's quit key (kept:
- * it acts once the work has stopped), on Ctrl-C (SIGINT stops the work,
- * not quire) and on SIGTERM or SIGHUP (quire then quits as ever).  Other
- * keys are kept.  ui_busy_end: the work is over; the keys kept are handed
- * back in the order typed, and a message ui_busy_say left is cleared. */
+ * work is to go on: false on Esc (dropped), on the quit key of key table
+ * ctx (kept: it acts once the work has stopped), on Ctrl-C (SIGINT stops
+ * the work, not quire) and on SIGTERM or SIGHUP (quire then quits as
+ * ever).  Other keys are kept (ui_busy_keep, at most 32).  ui_busy_end:
+ * the work is over; the keys kept are handed back in the order typed, and
+ * a message ui_busy_say left is cleared. */
 void ui_busy_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bool ui_busy_poll(struct ui *ui, int ms);
+bool ui_busy_poll(struct ui *ui, enum ui_ctx ctx, int ms);
+void ui_busy_keep(int rc, wint_t wc);
 void ui_busy_end(struct ui *ui);
-
-/* ui_text.c */
+/* Is `key` the quit key of table ctx, nothing (prompt, menu) over it? */
+bool ui_busy_quit_key(const struct ui *ui, enum ui_ctx ctx, int key);
 void ui_msg(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write the bookmark store now; a new warning from it (unwritable folder,
  * file moved aside) goes to the bottom line, since stderr is the screen. */

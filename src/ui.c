@@ -210,80 +210,6 @@ static void adopt_library(struct ui *ui, struct library *fresh, struct story *ns
     library_free(old);
 }
 
-/* ---- keys typed while the program works ---------------------------------- */
-
-/* Keys typed during a wait or a long piece of work, handed back in the
- * order typed when it is over (give_back). */
-static struct held_key { int rc; wint_t wc; } held[32];
-static size_t n_held;
-
-static void keep_key(int rc, wint_t wc)
-{
-    if (n_held < sizeof held / sizeof *held)
-        held[n_held++] = (struct held_key){rc, wc};
-}
-
-static void give_back(void)
-{
-    while (n_held--)   /* the last one pushed first */
-        if (held[n_held].rc == KEY_CODE_YES)
-            ungetch((int)held[n_held].wc);
-        else
-            unget_wch(held[n_held].wc);
-    n_held = 0;
-}
-
-/* The reader's or the library's quit key, with nothing over the screen. */
-static bool is_quit_key(const struct ui *ui, int key)
-{
-    enum ui_ctx ctx = ui->screen == &ui_mode_reader ? UI_CTX_READER : UI_CTX_LIBRARY;
-    return !ui->line && !ui->overlay && ui_keys_lookup(ctx, key) == ACT_QUIT;
-}
-
-void ui_busy_say(struct ui *ui, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
-    va_end(ap);
-    ui->busy_said = true;
-    ui_draw(ui);
-}
-
-bool ui_busy_poll(struct ui *ui, int ms)
-{
-    for (;;) {
-        if (ui_stop_signal == SIGINT) {   /* Ctrl-C: stop the work, not quire */
-            ui_stop_signal = 0;
-            return false;
-        }
-        if (ui_stop_signal)
-            return false;   /* SIGTERM, SIGHUP: the main loop quits */
-        timeout(ms);
-        ms = 0;             /* wait for the first key only */
-        wint_t wc;
-        int rc = get_wch(&wc);
-        if (rc == ERR)
-            return true;
-        if (rc == KEY_CODE_YES && wc == KEY_MOUSE)
-            continue;
-        int key = rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc;
-        if (key == UI_KEY_ESC)
-            return false;   /* Esc: stop, and nothing else */
-        keep_key(rc, wc);
-        if (is_quit_key(ui, key))
-            return false;   /* q: stop, then q does what it does */
-    }
-}
-
-void ui_busy_end(struct ui *ui)
-{
-    if (ui->busy_said)
-        ui->msg[0] = '\0';
-    ui->busy_said = false;
-    give_back();
-}
-
 /* Wait for the loader's whole story, the bottom line saying so once the
  * screen is up (a key must never wait unannounced): keys typed meanwhile
  * are handed back afterwards, but the quit key (and a signal) end the
@@ -295,25 +221,25 @@ static bool wait_whole(struct ui *ui)
     ui_msg(ui, "reading the whole story\xe2\x80\xa6 (q quits)");
     ui_draw(ui);
     bool quit = false;
+    enum ui_ctx ctx = ui->screen == &ui_mode_reader ? UI_CTX_READER : UI_CTX_LIBRARY;
     timeout(2);   /* look often: the wait ends the moment the story is in */
     while (!loader_ready(ui->loader) && !ui_stop_signal) {
         wint_t wc;
         int rc = get_wch(&wc);
         if (rc == ERR || (rc == KEY_CODE_YES && wc == KEY_MOUSE))
             continue;
-        if (is_quit_key(ui, rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc)) {
+        if (ui_busy_quit_key(ui, ctx, rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc)) {
             quit = true;
             break;
         }
-        keep_key(rc, wc);
+        ui_busy_keep(rc, wc);
     }
     ui->msg[0] = '\0';
+    ui_busy_end(ui);   /* the keys kept, handed back */
     if (quit || ui_stop_signal) {
         ui->quit = true;
-        n_held = 0;
         return false;
     }
-    give_back();
     return true;
 }
 
@@ -463,6 +389,8 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
                    const struct config *cfg)
 {
     memset(ui, 0, sizeof *ui);
+    ui->stop_signal = &ui_stop_signal;
+    ui->draw_now = ui_draw;
     ui->lib = lib;
     ui->bm = bm;
     ui->cfg = cfg;

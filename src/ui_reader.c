@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ebook_door.h"
 #include "ui_screen.h"
 #include "vis.h"
 
@@ -152,12 +153,32 @@ static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, 
            n == 1 ? "" : "s", first + 1, s->n_ch);
 }
 
+/* An ebook whose text is not here yet (listed from the index cache): its
+ * first screen maps its derived file or converts it again, maybe after
+ * the converter's work for another book (ebook_door_busy): the bottom
+ * line of the screen still up says so first.  Test hook:
+ * QUIRE_TEST_HOLD_OPEN=FILE holds it there, keys kept, until FILE exists. */
+static void say_opening(struct ui *ui, const struct story *s)
+{
+    const struct source *src = s->ch[0].ed[0].src;
+    if (ui->frames == 0 || src->text || src->fmt == EBOOK_NONE)
+        return;
+    ui_busy_say(ui, "%s %s\xe2\x80\xa6",
+                ebook_door_busy() ? "waiting for the converter (busy with another book) to open"
+                                  : "opening",
+                s->title);
+    const char *hold = getenv("QUIRE_TEST_HOLD_OPEN");
+    while (hold && *hold && access(hold, F_OK) != 0 && ui_busy_poll(ui, UI_CTX_LIBRARY, 10))
+        ;
+}
+
 static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
 {
     if (s->n_ch == 0) {
         ui_msg(ui, "%s: no chapters to read", s->title);
         return false;
     }
+    say_opening(ui, s);
     reader_leave(ui);
     struct ui_reader *rd = &ui->rd;
     int fold = pace_fold_story(ui->pace, s, ui->lib);   /* the story's choice, else the config's */
@@ -187,6 +208,7 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     rd->turn_off = ui_view_off(&rd->v);
     rd->seen_lo = rd->seen_want_lo = 1;
     rd->seen_hi = rd->seen_want_hi = 0;
+    ui_busy_end(ui);   /* say_opening's message, and keys typed meanwhile */
     return true;
 }
 
@@ -493,10 +515,10 @@ static bool seek_tick(void *ctx)
         ui_busy_say(k->ui, "searching for \xe2\x80\x9c%s\xe2\x80\x9d\xe2\x80\xa6 (Esc stops)",
                     k->ui->rd.needle);
     }
-    if (!ui_busy_poll(k->ui, 0))
+    if (!ui_busy_poll(k->ui, UI_CTX_READER, 0))
         return false;
     while (k->hold && access(k->hold, F_OK) != 0)
-        if (!ui_busy_poll(k->ui, 10))
+        if (!ui_busy_poll(k->ui, UI_CTX_READER, 10))
             return false;
     k->hold = NULL;
     return true;

@@ -124,4 +124,27 @@ check "let go: the first screen" ui_wait_frame 1
 check "shows the story" ui_wait "Alice"
 $UI_T send-keys -t q q
 check_eq "and q quits" "$(ui_dead)" "0 0"
+
+# 7. An ebook listed from the index cache has no text yet: opened from the
+#    library, its first screen maps its derived file or converts it again
+#    (maybe after the converter's work for another book); the library's
+#    bottom line says so first (QUIRE_TEST_HOLD_OPEN holds it there).
+L="$TMPD/lib"
+mkdir -p "$L"
+cp "$H" "$L/alice.html"
+touch -t 202001010000 "$L/alice.html"   # old enough for the index cache
+"$QUIRE" --list -L "$L" >/dev/null
+OPEN="$TMPD/hold-open"
+rm -f "$OPEN"
+ui_run 80 24 "env QUIRE_TEST_HOLD_OPEN=$OPEN $(ui_quote "$QUIRE" -L "$L")"
+check "the library lists the HTML story" ui_wait "Alice"
+ui_keys Enter
+check "opening it: the bottom line says so" status_has "opening Alice${ELL}"
+: >"$OPEN"
+check "let go: the story's first screen" ui_until status_has "1/12 CHAPTER I"
+check "the message is gone" status_lacks "opening"
+ui_keys q
+check "q: back to the library" ui_wait "1 story in"
+$UI_T send-keys -t q q
+check_eq "q again: quit" "$(ui_dead)" "0 0"
 finish
