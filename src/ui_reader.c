@@ -582,6 +582,43 @@ static void hit_number(struct ui_reader *rd, char *out, size_t size)
         snprintf(out, size, "hit of more than %lu", (unsigned long)rd->n_hits);
 }
 
+/* The hit ui_view_search would find from (ci, from), taken from the
+ * hits counted (all of them: not hits_more): forward the first at or
+ * after it, else the first of all (wrapped); backward the last before it,
+ * else the last of all (wrapped).  Its end is found by a search_find from
+ * it.  False when there is none (or, never expected, the end is not
+ * found there). */
+static bool pick_hit(struct ui_reader *rd, size_t ci, size_t from, bool backward, size_t *hci,
+                     size_t *hoff, size_t *hend, bool *wrapped)
+{
+    size_t n = rd->n_hits, lo = 0, hi = n;
+    if (n == 0)
+        return false;
+    while (lo < hi) {   /* the first hit at or after (ci, from) */
+        size_t mid = lo + (hi - lo) / 2;
+        const struct ui_hit *h = &rd->hits[mid];
+        if (h->ci < ci || (h->ci == ci && h->off < from))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i;
+    if (!backward) {
+        *wrapped = lo == n;
+        i = lo == n ? 0 : lo;
+    } else {
+        *wrapped = lo == 0;
+        i = lo == 0 ? n - 1 : lo - 1;
+    }
+    *hci = rd->hits[i].ci;
+    *hoff = rd->hits[i].off;
+    const char *text;
+    const struct edition *ed = chapter_text(&rd->s->ch[*hci], &text);
+    size_t a;
+    return search_find(rd->srch, text, ed->start, ed->end, *hoff, false, &a, hend) &&
+           a == *hoff;
+}
+
 /* One step of the search: the next hit (the first: and every hit counted),
  * paced (seek_tick); a stopped step leaves everything where it was. */
 static void search_step(struct ui *ui, bool reverse)
@@ -602,13 +639,18 @@ static void search_step(struct ui *ui, bool reverse)
         from = vlo;
     }
     size_t hci, hoff, hend;
-    bool wrapped;
+    bool wrapped, found = false;
     struct seek k;
     seek_begin(ui, &k);
-    bool found = ui_view_search(&rd->v, rd->srch, ci, from, backward, &hci, &hoff, &hend,
-                                &wrapped);
-    if (found)
-        count_hits(rd);
+    /* every hit counted once (one pass: what "hit N of M" needs anyway),
+     * then each step is a look in that list; a word with more hits than
+     * are counted is frequent: ui_view_search finds the next one soon */
+    bool listed = count_hits(rd) && !rd->hits_more;
+    if (listed)
+        found = pick_hit(rd, ci, from, backward, &hci, &hoff, &hend, &wrapped);
+    if (!found && !(listed && rd->n_hits == 0) && !search_stopped(rd->srch))
+        found = ui_view_search(&rd->v, rd->srch, ci, from, backward, &hci, &hoff, &hend,
+                               &wrapped);
     if (seek_end(ui, &k)) {
         ui_msg(ui, "search stopped: %s", rd->needle);
         return;
