@@ -54,7 +54,8 @@ struct ui_mode {
     void (*resize)(struct ui *ui);
     void (*key)(struct ui *ui, int key);
     void (*draw)(struct ui *ui);
-    /* Once every turn of the loop, key or not (periodic save).  May be NULL. */
+    /* Once every turn of the loop, key or not (periodic save; ui->idle_turn
+     * says which).  May be NULL. */
     void (*tick)(struct ui *ui);
     /* While the open story is partial: would `key` (to this screen or to an
      * overlay on it) need the whole story?  NULL: never. */
@@ -199,6 +200,8 @@ struct ui {
     struct ui_history search_hist;   /* searches typed, across runs */
     char msg[256];           /* shown on the bottom line until the next key */
     bool busy_said;          /* msg is ui_busy_say's: ui_busy_end clears it */
+    bool idle_turn;          /* this turn of the main loop had no key: the
+                                screen's tick may do slower work */
     volatile sig_atomic_t *stop_signal;   /* ui.c's: SIGINT, SIGTERM, SIGHUP caught */
     void (*draw_now)(struct ui *ui);      /* ui.c's ui_draw, for ui_busy_say: a frame
                                              from inside a handler, no call up to ui.c */

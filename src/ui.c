@@ -676,6 +676,7 @@ static void main_loop(struct ui *ui)
             take_whole(ui);
             dirty = true;   /* the chapter count and percent are now known */
         }
+        ui->idle_turn = timed_out;
         if (ui->screen->tick)
             ui->screen->tick(ui);
         if (timed_out) {

@@ -91,11 +91,15 @@ static void mark_seen(struct ui *ui)
     rd->seen_hi = hi;
 }
 
-/* The periodic save. */
+/* The periodic save; the chapters on screen marked seen on a turn with
+ * no key (marking hashes a chapter's text: 70 ms for one of 8 MB, which a
+ * key must not wait for), and before anything that shows what is new
+ * (contents, leaving). */
 static void reader_tick(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
-    mark_seen(ui);
+    if (ui->idle_turn)
+        mark_seen(ui);
     if (rd->open && rd->unsaved && time(NULL) - rd->saved_at >= UI_SAVE_EVERY)
         reader_save(ui);
 }
@@ -719,6 +723,7 @@ static void open_contents(struct ui *ui)
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
     enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);   /* what is new (seen.h) */
+    mark_seen(ui);   /* the chapters on screen are not new */
     seen_chapters(ui->seen, s, SEEN_CHECK_TEXT, k);
     for (size_t i = 0; i < s->n_ch; i++)
         items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
