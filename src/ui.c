@@ -246,7 +246,8 @@ static bool wait_whole(struct ui *ui)
 /* ---- a wait before the screen starts ---------------------------------------- */
 
 /* ASCII keys typed during ui_wait_loader, handed to the screen when it
- * starts (terminal_open). */
+ * starts (terminal_open); Esc and what comes with it (an arrow's
+ * sequence) are dropped. */
 static unsigned char early_keys[32];
 static size_t n_early;
 static volatile sig_atomic_t early_int;
@@ -274,6 +275,7 @@ bool ui_wait_loader(struct loader *l, const char *say)
         raw.c_lflag &= (tcflag_t)~(ICANON | ECHO);
         raw.c_cc[VMIN] = 0;
         raw.c_cc[VTIME] = 0;
+        raw.c_cc[VSUSP] = _POSIX_VDISABLE;   /* no stop with the modes changed */
         tcsetattr(STDIN_FILENO, TCSANOW, &raw);
     }
     struct sigaction sa, old_int, old_term, old_hup;
@@ -297,8 +299,12 @@ bool ui_wait_loader(struct loader *l, const char *say)
             go = false;
             break;
         }
-        if (c < 0x80 && c != 0x1b && n_early < sizeof early_keys)
+        if (c == 0x1b) {   /* Esc, or a sequence (an arrow): dropped whole */
+            while (read(STDIN_FILENO, &c, 1) == 1)
+                continue;
+        } else if (c < 0x80 && n_early < sizeof early_keys) {
             early_keys[n_early++] = c;
+        }
     }
     if (early_int)
         go = false;

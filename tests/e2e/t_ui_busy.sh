@@ -119,9 +119,11 @@ check "the line said is taken back" not_shown "converting"
 rm -f "$GATE"
 launch "env QUIRE_TEST_LOAD_GATE=$GATE $(ui_quote "$QUIRE" "$H")"
 check "converting, again" ui_wait "converting alice.html"
+$UI_T send-keys -t q j   # typed meanwhile: handed to the screen
 : >"$GATE"
 check "let go: the first screen" ui_wait_frame 1
 check "shows the story" ui_wait "Alice"
+check "then the j typed while it was converted draws a second frame" ui_wait_frame 2
 $UI_T send-keys -t q q
 check_eq "and q quits" "$(ui_dead)" "0 0"
 
