@@ -112,6 +112,8 @@ struct ui_prompt {
     char *typed;             /* the text typed before Up */
 };
 
+#define UI_SEEN_LATER 8   /* long chapters whose seen marking waits */
+
 struct ui_reader {
     bool open;
     struct story *s;
@@ -145,6 +147,8 @@ struct ui_reader {
      * last marked seen (seen.h), after the frame is out (the tick): marked
      * again only when they change; lo > hi: none */
     size_t seen_lo, seen_hi, seen_want_lo, seen_want_hi;
+    /* long chapters shown but not marked yet (on a turn with no key) */
+    size_t seen_later[UI_SEEN_LATER], n_seen_later;
     /* a partial story opened at its saved place: when the whole story
      * comes and the top line is still `opened_at`, on to the first new
      * chapter as a whole story opens (go_to_new) */

@@ -74,32 +74,49 @@ static void reader_save(struct ui *ui)
     rd->saved_at = time(NULL);
 }
 
+#define SEEN_LATER_BYTES ((size_t)1 << 20)   /* a chapter marked seen later */
+
 /* The chapters the last frame showed are seen (seen.h), each once while
  * it stays on the screen; after the frame is out, as marking a chapter
- * seen the first time reads all of it. */
-static void mark_seen(struct ui *ui)
+ * seen the first time reads all of it (its hash: about 5 ms a MiB).  On a
+ * turn with a key (`all` false) a chapter over SEEN_LATER_BYTES is only
+ * noted (seen_later), so that the key does not wait for it; a turn with
+ * no key, the contents and leaving the story mark those too (`all`). */
+static void mark_seen(struct ui *ui, bool all)
 {
     struct ui_reader *rd = &ui->rd;
-    size_t lo = rd->seen_want_lo, hi = rd->seen_want_hi;
-    if (!ui->seen || !rd->open || rd->s->partial || lo > hi ||
-        (lo == rd->seen_lo && hi == rd->seen_hi))
+    if (!ui->seen || !rd->open || rd->s->partial)
         return;
-    for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++)
-        if (ci < rd->seen_lo || ci > rd->seen_hi || rd->seen_lo > rd->seen_hi)
-            seen_mark(ui->seen, rd->s, ci);
-    rd->seen_lo = lo;
-    rd->seen_hi = hi;
+    size_t lo = rd->seen_want_lo, hi = rd->seen_want_hi;
+    if (lo <= hi && !(lo == rd->seen_lo && hi == rd->seen_hi)) {
+        for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++) {
+            if (!(ci < rd->seen_lo || ci > rd->seen_hi || rd->seen_lo > rd->seen_hi))
+                continue;
+            const struct edition *e = &rd->s->ch[ci].ed[0];
+            size_t k = 0;
+            while (k < rd->n_seen_later && rd->seen_later[k] != ci)
+                k++;
+            if (!all && e->end - e->start > SEEN_LATER_BYTES && k < UI_SEEN_LATER) {
+                if (k == rd->n_seen_later)
+                    rd->seen_later[rd->n_seen_later++] = ci;
+            } else if (k == rd->n_seen_later) {
+                seen_mark(ui->seen, rd->s, ci);
+            }
+        }
+        rd->seen_lo = lo;
+        rd->seen_hi = hi;
+    }
+    if (all)
+        while (rd->n_seen_later)
+            seen_mark(ui->seen, rd->s, rd->seen_later[--rd->n_seen_later]);
 }
 
-/* The periodic save; the chapters on screen marked seen on a turn with
- * no key (marking hashes a chapter's text: 70 ms for one of 8 MB, which a
- * key must not wait for), and before anything that shows what is new
- * (contents, leaving). */
+/* The periodic save; the chapters on screen marked seen (a long one on a
+ * turn with no key: mark_seen). */
 static void reader_tick(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
-    if (ui->idle_turn)
-        mark_seen(ui);
+    mark_seen(ui, ui->idle_turn);
     if (rd->open && rd->unsaved && time(NULL) - rd->saved_at >= UI_SAVE_EVERY)
         reader_save(ui);
 }
@@ -223,7 +240,7 @@ static void reader_leave(struct ui *ui)
     struct ui_reader *rd = &ui->rd;
     if (!rd->open)
         return;
-    mark_seen(ui);
+    mark_seen(ui, true);
     reader_save(ui);
     search_free(rd->srch);
     free(rd->needle);
@@ -723,7 +740,7 @@ static void open_contents(struct ui *ui)
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
     enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);   /* what is new (seen.h) */
-    mark_seen(ui);   /* the chapters on screen are not new */
+    mark_seen(ui, true);   /* the chapters on screen are not new */
     seen_chapters(ui->seen, s, SEEN_CHECK_TEXT, k);
     for (size_t i = 0; i < s->n_ch; i++)
         items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
@@ -980,6 +997,7 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     seen_open_story(ui->seen, ns);   /* the whole story, first read */
     rd->seen_lo = rd->seen_want_lo = 1;
     rd->seen_hi = rd->seen_want_hi = 0;
+    rd->n_seen_later = 0;   /* (none: a partial story marks nothing) */
 }
 
 /* ---- keys: the handlers of the reader's key table ---------------------------- */
