@@ -127,6 +127,22 @@ check "then the j typed while it was converted draws a second frame" ui_wait_fra
 $UI_T send-keys -t q q
 check_eq "and q quits" "$(ui_dead)" "0 0"
 
+# 6b. A chapter over 1 MiB is marked seen on a turn with no key (its hash
+#     would hold the key up), or when the story is left: shown, passed
+#     with keys and left at once, it is still marked.
+B="$TMPD/big.txt"
+{
+    printf 'A Big Night by Bench Writer\n\nChapter 1\n\n'
+    awk 'BEGIN { for (i = 0; i < 15000; i++) printf "Line %d of the long night, and the lamp burned low over the harbour wall.\n\n", i }'
+    printf 'Chapter 2\n\nThe morning came.\n'
+} >"$B"
+check "its first chapter is over 1 MiB" test "$(wc -c <"$B")" -gt 1100000
+XDG_STATE_HOME="$TMPD/state-big"
+ui_start 80 24 "$B"
+$UI_T send-keys -t q 0 % ] q   # 0%: the whole story, on chapter 1; ], q at once
+check_eq "quits" "$(ui_dead)" "0 0"
+check_eq "both chapters are marked seen" "$(grep -c "	seen	" "$XDG_STATE_HOME/quire/seen")" 2
+
 # 7. An ebook listed from the index cache has no text yet: opened from the
 #    library, its first screen maps its derived file or converts it again
 #    (maybe after the converter's work for another book); the library's
