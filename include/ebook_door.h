@@ -56,6 +56,11 @@
 #define EBOOK_DOOR_CONVERTERS 1
 #endif
 
+/* Is every converter at work on a request (another thread's: the loader
+ * converting a book)?  A request made now would wait for one to be done:
+ * the screen says so first.  Never blocks for long, starts nothing. */
+bool ebook_door_busy(void);
+
 /* May a file named `name` whose first n bytes are `head` be an ebook?  A
  * cheap test that never starts the converter: true for a name ending in .epub,
  * .html, .htm or .xhtml (any case), a zip's local header, or a first

@@ -40,6 +40,20 @@ struct search;   /* a compiled needle */
 struct search *search_new(const char *needle, size_t n);
 void search_free(struct search *s);   /* NULL is a no-op */
 
+/* A long search's pace: while `tick` is set, a search through s calls
+ * tick(ctx) after about every 256 KiB of text it has read, counted across
+ * calls (so many short chapters tick as one long one).  When tick returns
+ * false the search stops: that search_find returns false and search_each
+ * the count so far, and every later call through s does the same at once
+ * (search_stopped true) until search_pace is called again.  A search
+ * through s inside the tick (the screen drawn again) neither ticks nor
+ * counts.  search_pace(s, NULL, NULL) ends the pace. */
+void search_pace(struct search *s, bool (*tick)(void *ctx), void *ctx);
+/* Stop the searches through s now, as a tick returning false does. */
+void search_stop(struct search *s);
+/* Did the tick (or search_stop) stop the searches through s (since the last search_pace)? */
+bool search_stopped(const struct search *s);
+
 /* Find the first hit starting at or after `from` (forward) or the last hit
  * starting before `from` (backward) within text[lo, hi).  On success sets
  * [*hit, *hit_end) and returns true. */

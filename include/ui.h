@@ -43,6 +43,13 @@ struct ui_start {
  * diag; returns how many (quire --config-check counts them as problems). */
 int ui_config_check(const struct config *cfg, FILE *diag);
 
+/* Before the screen starts: wait for loader l (started), `say` written on
+ * the terminal's line meanwhile ("converting NAME… (q quits)") and taken
+ * back after.  Keys are read one by one: q ends the wait (false: quit),
+ * and so do Ctrl-C, SIGTERM and SIGHUP; other ASCII keys are handed to the
+ * screen when ui_run starts it.  True when the loader is ready. */
+bool ui_wait_loader(struct loader *l, const char *say);
+
 /* Run the screens on *lib until the reader quits.  Returns the exit status
  * (0 on a normal quit, 1 when the terminal cannot be used, with *err set).
  * When start->loader finishes, the screens take its library over: *lib is

@@ -137,7 +137,8 @@ void ui_view_chapter_end(struct ui_view *v);          /* last page of this chapt
 /* Search the whole story for `srch` starting at (ci, from) forward, or
  * backward from there; wraps around the story once (sets *wrapped).  On a
  * hit sets *hci, *hoff, *hend and returns true.  Hits inside folded notes
- * are passed over (here and in ui_view_all_hits). */
+ * are passed over (here and in ui_view_all_hits).  A search the tick of
+ * its pace stopped (search.h: search_pace) ends at once, not found. */
 bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, size_t from,
                     bool backward, size_t *hci, size_t *hoff, size_t *hend, bool *wrapped);
 
@@ -148,7 +149,8 @@ struct ui_hit {
 
 /* Every hit of `srch` in the story in reading order, at most `max` of them,
  * into *hits (malloc'd, NULL when none); returns how many, with *more set
- * when there were more than `max`. */
+ * when there were more than `max`; the hits so far when the search's
+ * pace stopped it (search_stopped). */
 size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max,
                         struct ui_hit **hits, bool *more);
 

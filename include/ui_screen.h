@@ -23,6 +23,7 @@
 #define QUIRE_UI_SCREEN_H
 
 #include <curses.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -53,7 +54,8 @@ struct ui_mode {
     void (*resize)(struct ui *ui);
     void (*key)(struct ui *ui, int key);
     void (*draw)(struct ui *ui);
-    /* Once every turn of the loop, key or not (periodic save).  May be NULL. */
+    /* Once every turn of the loop, key or not (periodic save; ui->idle_turn
+     * says which).  May be NULL. */
     void (*tick)(struct ui *ui);
     /* While the open story is partial: would `key` (to this screen or to an
      * overlay on it) need the whole story?  NULL: never. */
@@ -110,6 +112,8 @@ struct ui_prompt {
     char *typed;             /* the text typed before Up */
 };
 
+#define UI_SEEN_LATER 8   /* long chapters whose seen marking waits */
+
 struct ui_reader {
     bool open;
     struct story *s;
@@ -143,6 +147,8 @@ struct ui_reader {
      * last marked seen (seen.h), after the frame is out (the tick): marked
      * again only when they change; lo > hi: none */
     size_t seen_lo, seen_hi, seen_want_lo, seen_want_hi;
+    /* long chapters shown but not marked yet (on a turn with no key) */
+    size_t seen_later[UI_SEEN_LATER], n_seen_later;
     /* a partial story opened at its saved place: when the whole story
      * comes and the top line is still `opened_at`, on to the first new
      * chapter as a whole story opens (go_to_new) */
@@ -197,6 +203,12 @@ struct ui {
     struct ui_prompt prompt;
     struct ui_history search_hist;   /* searches typed, across runs */
     char msg[256];           /* shown on the bottom line until the next key */
+    bool busy_said;          /* msg is ui_busy_say's: ui_busy_end clears it */
+    bool idle_turn;          /* this turn of the main loop had no key: the
+                                screen's tick may do slower work */
+    volatile sig_atomic_t *stop_signal;   /* ui.c's: SIGINT, SIGTERM, SIGHUP caught */
+    void (*draw_now)(struct ui *ui);      /* ui.c's ui_draw, for ui_busy_say: a frame
+                                             from inside a handler, no call up to ui.c */
     unsigned long frames;
     bool test_frames;        /* QUIRE_TEST_FRAMES=1: show the frame number */
     bool quit;
@@ -234,7 +246,25 @@ void ui_attrs_init(struct ui *ui);   /* after the screen exists */
 void ui_dispatch(struct ui *ui, int key);
 void ui_draw(struct ui *ui);
 
+
 /* ui_text.c */
+/* Long work in a key's handler (a search through a long story): a key
+ * must never wait unannounced, and q, Esc and Ctrl-C must work.
+ * ui_busy_say shows what the program is doing on the bottom line (a frame
+ * drawn now).  ui_busy_poll looks at the keys typed meanwhile, waiting up
+ * to `ms` milliseconds for the first (0: not at all), and says whether the
+ * work is to go on: false on Esc (dropped), on the quit key of key table
+ * ctx (kept: it acts once the work has stopped), on Ctrl-C (SIGINT stops
+ * the work, not quire) and on SIGTERM or SIGHUP (quire then quits as
+ * ever).  Other keys are kept (ui_busy_keep, at most 32).  ui_busy_end:
+ * the work is over; the keys kept are handed back in the order typed, and
+ * a message ui_busy_say left is cleared. */
+void ui_busy_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool ui_busy_poll(struct ui *ui, enum ui_ctx ctx, int ms);
+void ui_busy_keep(int rc, wint_t wc);
+void ui_busy_end(struct ui *ui);
+/* Is `key` the quit key of table ctx, nothing (prompt, menu) over it? */
+bool ui_busy_quit_key(const struct ui *ui, enum ui_ctx ctx, int key);
 void ui_msg(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write the bookmark store now; a new warning from it (unwritable folder,
  * file moved aside) goes to the bottom line, since stderr is the screen. */

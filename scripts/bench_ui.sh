@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 make -s quire >/dev/null
 # the binary's objects: not the mains, nor the converter's (libxml2, libarchive)
 OBJS=$(ls "$BUILD"/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_convert\.o$' \
-       -e '/html\.o$' -e '/epub\.o$')
+       -e '/html\.o$' -e '/epub\.o$' -e '/epub_sax\.o$')
 CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
 CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 BENCH="$BUILD/bench_ui"

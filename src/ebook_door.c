@@ -311,6 +311,16 @@ static struct conv *acquire(char **why)
     }
 }
 
+bool ebook_door_busy(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    bool all = true;
+    for (size_t i = 0; i < EBOOK_DOOR_CONVERTERS; i++)
+        all = all && pool[i].busy;
+    pthread_mutex_unlock(&pool_lock);
+    return all;
+}
+
 static void release(struct conv *c)
 {
     pthread_mutex_lock(&pool_lock);

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "derived.h"
 #include "diag.h"
+#include "ebook_door.h"
 #include "layout.h"
 #include "library.h"
 #include "loader.h"
@@ -292,10 +293,35 @@ static char *library_path(const struct opts *o, const struct config *cfg, const 
     return sample_library(argv0);
 }
 
+/* A long file with no head (one HTML document is converted whole): read
+ * on the loader's thread while the terminal says so and q quits
+ * (ui_wait_loader).  NULL, with *quit set when q was pressed. */
+static struct library *open_whole_said(const char *path, bool *quit)
+{
+    struct loader *l = loader_new(path);
+    loader_go(l);
+    const char *name = strrchr(path, '/');
+    char *say = xasprintf("%s %s\xe2\x80\xa6 (q quits)",
+                          ebook_door_text_name(path) ? "reading" : "converting",
+                          name ? name + 1 : path);
+    struct library *lib = NULL;
+    char *err = NULL;
+    if (ui_wait_loader(l, say))
+        lib = loader_wait(l, &err);   /* NULL: library_open says why */
+    else
+        *quit = true;
+    free(err);
+    free(say);
+    loader_free(l);   /* quitting: a conversion under way is finished apart */
+    return lib;
+}
+
 /* The library from the head of a long story file given as TARGET, on a
- * terminal, with *loader made for the whole file; NULL otherwise. */
+ * terminal, with *loader made for the whole file; a file with no head
+ * read whole, said (open_whole_said); NULL otherwise, *quit set when q
+ * was pressed meanwhile. */
 static struct library *open_head(const struct opts *o, bool target_is_path,
-                                 const char *libpath, struct loader **loader)
+                                 const char *libpath, struct loader **loader, bool *quit)
 {
     struct library *lib = NULL;
     const char *target = o->target;
@@ -313,6 +339,8 @@ static struct library *open_head(const struct opts *o, bool target_is_path,
         free(herr);
         if (lib)
             *loader = loader_new(libpath);   /* started after the first frame */
+        else
+            lib = open_whole_said(libpath, quit);
     }
     return lib;
 }
@@ -570,10 +598,11 @@ int main(int argc, char **argv)
     struct bookmarks *bm = NULL;
     struct seen *seen = NULL;
     struct loader *loader = NULL;
-    struct library *lib = open_head(&o, target_is_path, libpath, &loader);
-    if (!lib)
+    bool quit = false;   /* q while a file with no head was converted */
+    struct library *lib = open_head(&o, target_is_path, libpath, &loader, &quit);
+    if (!lib && !quit)
         lib = library_open(libpath, &err);
-    status = dispatch(&o, &lib, libpath, target_is_path, &cfg, &loader, &bm, &seen, &err);
+    status = quit ? 0 : dispatch(&o, &lib, libpath, target_is_path, &cfg, &loader, &bm, &seen, &err);
 
     loader_free(loader);
     seen_close(seen);

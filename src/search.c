@@ -32,6 +32,7 @@
 #define CHUNK (64 * 1024)        /* source bytes folded per step */
 #define STRETCH_MAX (256 * 1024) /* longest non-ASCII stretch folded at once */
 #define CACHE_SLOTS 4096
+#define TICK_BYTES (256 * 1024) /* source bytes read between two ticks */
 
 /* One character's folding, remembered: folding is a pure function of the
  * character, so a search keeps its slots from one search_find to the next. */
@@ -47,11 +48,22 @@ static const uint8_t ASCII_CLASS[128] = {
     ['\r'] = C_SPACE, ['\\'] = C_BACKSLASH,
 };
 
+/* A search's pace (search_pace): written as it reads, through the const
+ * pointer search_find takes, as the cache is. */
+struct pace {
+    bool (*tick)(void *ctx);   /* NULL: no ticks */
+    void *ctx;
+    size_t since;     /* source bytes read since the last tick */
+    bool stopped;     /* the tick said stop */
+    bool in_tick;     /* a search inside the tick neither ticks nor counts */
+};
+
 struct search {
     char *fold;       /* folded needle */
     size_t len;
     uint8_t skip;     /* ASCII_CLASS bits of the markers folded to nothing */
     struct cache_slot *cache;   /* CACHE_SLOTS, shared by its windows */
+    struct pace *pace;
 };
 
 /* A folded window of the text. */
@@ -381,6 +393,7 @@ struct search *search_new(const char *needle, size_t n)
         s->fold = xmalloc(s->len);
         memcpy(s->fold, w.f + a, s->len);
         s->cache = w.cache;   /* what folding the needle learnt, kept */
+        s->pace = xcalloc(1, sizeof *s->pace);
         w.own_cache = false;
         /* a marker character the needle holds is text to it */
         s->skip = MARKERS_ALL;
@@ -398,7 +411,48 @@ void search_free(struct search *s)
         return;
     free(s->fold);
     free(s->cache);
+    free(s->pace);
     free(s);
+}
+
+void search_pace(struct search *s, bool (*tick)(void *ctx), void *ctx)
+{
+    if (!s)
+        return;
+    s->pace->tick = tick;
+    s->pace->ctx = ctx;
+    s->pace->since = 0;
+    s->pace->stopped = false;
+}
+
+void search_stop(struct search *s)
+{
+    if (s)
+        s->pace->stopped = true;
+}
+
+bool search_stopped(const struct search *s)
+{
+    return s && s->pace->stopped;
+}
+
+/* `bytes` more source bytes read: the tick when TICK_BYTES have been read
+ * since the last one.  False when the search is to stop. */
+static bool paced(const struct search *s, size_t bytes)
+{
+    struct pace *p = s->pace;
+    if (!p->tick || p->in_tick)
+        return true;
+    if (p->stopped)
+        return false;
+    p->since += bytes;
+    if (p->since < TICK_BYTES)
+        return true;
+    p->since = 0;
+    p->in_tick = true;
+    p->stopped = !p->tick(p->ctx);
+    p->in_tick = false;
+    return !p->stopped;
 }
 
 /* A safe place to start folding at or before `pos`: after a line end, or
@@ -425,7 +479,7 @@ static bool on_boundaries(const struct window *w, size_t p, size_t len)
 size_t search_each(const struct search *s, const char *text, size_t lo, size_t hi,
                    bool (*each)(void *ctx, size_t hit, size_t hit_end), void *ctx)
 {
-    if (!s || !text || lo >= hi)
+    if (!s || !text || lo >= hi || search_stopped(s))
         return 0;
     struct window w;
     win_search(&w, s, lo, lo);
@@ -433,8 +487,11 @@ size_t search_each(const struct search *s, const char *text, size_t lo, size_t h
     bool more = true;
     while (more) {
         bool done = w.pos >= hi;
+        size_t at = w.pos;
         if (!done)
             win_fold(&w, text, hi, w.pos + CHUNK);
+        if (!paced(s, w.pos - at))
+            break;
         done = w.pos >= hi;
         size_t p = 0;
         while (more && w.n >= s->len && p + s->len <= w.n) {
@@ -460,7 +517,7 @@ size_t search_each(const struct search *s, const char *text, size_t lo, size_t h
 bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
                  size_t from, bool backward, size_t *hit, size_t *hit_end)
 {
-    if (!s || !text || lo >= hi)
+    if (!s || !text || lo >= hi || search_stopped(s))
         return false;
     if (from < lo)
         from = lo;
@@ -476,8 +533,11 @@ bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
         size_t step = 1024;
         for (;;) {
             bool done = w.pos >= hi;
+            size_t at = w.pos;
             if (!done)
                 win_fold(&w, text, hi, w.pos + step);
+            if (!paced(s, w.pos - at))
+                break;
             if (step < CHUNK)
                 step = step * 4 < CHUNK ? step * 4 : CHUNK;
             done = w.pos >= hi;
@@ -531,6 +591,8 @@ bool search_find(const struct search *s, const char *text, size_t lo, size_t hi,
             p++;
         }
         win_free(&w);
+        if (!found && !paced(s, b - a))
+            return false;
         b = a;
     }
     return found;

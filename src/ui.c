@@ -30,6 +30,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -218,35 +220,104 @@ static bool wait_whole(struct ui *ui)
         return true;
     ui_msg(ui, "reading the whole story\xe2\x80\xa6 (q quits)");
     ui_draw(ui);
-    struct held_key { int rc; wint_t wc; } kept[32];
-    size_t n = 0;
     bool quit = false;
+    enum ui_ctx ctx = ui->screen == &ui_mode_reader ? UI_CTX_READER : UI_CTX_LIBRARY;
     timeout(2);   /* look often: the wait ends the moment the story is in */
     while (!loader_ready(ui->loader) && !ui_stop_signal) {
         wint_t wc;
         int rc = get_wch(&wc);
         if (rc == ERR || (rc == KEY_CODE_YES && wc == KEY_MOUSE))
             continue;
-        int key = rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc;
-        enum ui_ctx ctx = ui->screen == &ui_mode_reader ? UI_CTX_READER : UI_CTX_LIBRARY;
-        if (!ui->line && !ui->overlay && ui_keys_lookup(ctx, key) == ACT_QUIT) {
+        if (ui_busy_quit_key(ui, ctx, rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc)) {
             quit = true;
             break;
         }
-        if (n < sizeof kept / sizeof *kept)
-            kept[n++] = (struct held_key){rc, wc};
+        ui_busy_keep(rc, wc);
     }
     ui->msg[0] = '\0';
+    ui_busy_end(ui);   /* the keys kept, handed back */
     if (quit || ui_stop_signal) {
         ui->quit = true;
         return false;
     }
-    while (n--)   /* back in the order typed: the last one pushed first */
-        if (kept[n].rc == KEY_CODE_YES)
-            ungetch((int)kept[n].wc);
-        else
-            unget_wch(kept[n].wc);
     return true;
+}
+
+/* ---- a wait before the screen starts ---------------------------------------- */
+
+/* ASCII keys typed during ui_wait_loader, handed to the screen when it
+ * starts (terminal_open); Esc and what comes with it (an arrow's
+ * sequence) are dropped. */
+static unsigned char early_keys[32];
+static size_t n_early;
+static volatile sig_atomic_t early_int;
+
+static void on_early_int(int sig)
+{
+    early_int = sig;
+}
+
+/* Bytes to the terminal, best effort (nothing to do if it fails). */
+static void tty_say(const char *s, size_t n)
+{
+    ssize_t w = write(STDOUT_FILENO, s, n);
+    (void)w;
+}
+
+bool ui_wait_loader(struct loader *l, const char *say)
+{
+    if (loader_ready(l))
+        return true;
+    struct termios old, raw;
+    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {   /* keys one by one, unechoed; Ctrl-C still a signal */
+        raw = old;
+        raw.c_lflag &= (tcflag_t)~(ICANON | ECHO);
+        raw.c_cc[VMIN] = 0;
+        raw.c_cc[VTIME] = 0;
+        raw.c_cc[VSUSP] = _POSIX_VDISABLE;   /* no stop with the modes changed */
+        tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+    }
+    struct sigaction sa, old_int, old_term, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_early_int;   /* no SA_RESTART: poll returns at once */
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    tty_say("\r", 1);
+    tty_say(say, strlen(say));
+    bool go = true;
+    while (!loader_ready(l) && !early_int) {
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&p, 1, 10) <= 0)
+            continue;
+        unsigned char c;
+        if (read(STDIN_FILENO, &c, 1) != 1)
+            continue;
+        if (c == 'q') {
+            go = false;
+            break;
+        }
+        if (c == 0x1b) {   /* Esc, or a sequence (an arrow): dropped whole */
+            while (read(STDIN_FILENO, &c, 1) == 1)
+                continue;
+        } else if (c < 0x80 && n_early < sizeof early_keys) {
+            early_keys[n_early++] = c;
+        }
+    }
+    if (early_int)
+        go = false;
+    static const char erase[] = "\r\033[K";   /* the line said, taken back */
+    tty_say(erase, sizeof erase - 1);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    if (!go)
+        n_early = 0;
+    return go;
 }
 
 /* Take the loader's whole library over from the partial one, waiting for
@@ -324,6 +395,8 @@ void ui_state_init(struct ui *ui, struct library *lib, struct bookmarks *bm,
                    const struct config *cfg)
 {
     memset(ui, 0, sizeof *ui);
+    ui->stop_signal = &ui_stop_signal;
+    ui->draw_now = ui_draw;
     ui->lib = lib;
     ui->bm = bm;
     ui->cfg = cfg;
@@ -486,6 +559,8 @@ static SCREEN *terminal_open(const struct config *cfg, char **err)
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(250);
+    while (n_early)   /* typed while the story was converted: the last first */
+        ungetch(early_keys[--n_early]);
     if (!cfg || cfg->mouse) {
         mouse_buttons_only();
         mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
@@ -607,6 +682,7 @@ static void main_loop(struct ui *ui)
             take_whole(ui);
             dirty = true;   /* the chapter count and percent are now known */
         }
+        ui->idle_turn = timed_out;
         if (ui->screen->tick)
             ui->screen->tick(ui);
         if (timed_out) {

@@ -377,12 +377,16 @@ static void prompt_leave(struct ui *ui)
         ui->line = NULL;
 }
 
+/* The prompt is closed before its done function runs, so that a frame it
+ * draws (a long search saying so: ui_busy_say) shows the bottom line. */
 static void prompt_finish(struct ui *ui, bool run)
 {
     ui_prompt_done_fn *done = ui->prompt.done;
-    if (done)
-        done(ui, ui->prompt.text.data ? ui->prompt.text.data : "", run);
+    char *t = xstrdup(ui->prompt.text.data ? ui->prompt.text.data : "");
     prompt_leave(ui);
+    if (done)
+        done(ui, t, run);
+    free(t);
 }
 
 static void prompt_key(struct ui *ui, int key)

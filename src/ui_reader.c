@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "ebook_door.h"
 #include "ui_screen.h"
 #include "vis.h"
 
@@ -72,28 +74,49 @@ static void reader_save(struct ui *ui)
     rd->saved_at = time(NULL);
 }
 
+#define SEEN_LATER_BYTES ((size_t)1 << 20)   /* a chapter marked seen later */
+
 /* The chapters the last frame showed are seen (seen.h), each once while
  * it stays on the screen; after the frame is out, as marking a chapter
- * seen the first time reads all of it. */
-static void mark_seen(struct ui *ui)
+ * seen the first time reads all of it (its hash: about 5 ms a MiB).  On a
+ * turn with a key (`all` false) a chapter over SEEN_LATER_BYTES is only
+ * noted (seen_later), so that the key does not wait for it; a turn with
+ * no key, the contents and leaving the story mark those too (`all`). */
+static void mark_seen(struct ui *ui, bool all)
 {
     struct ui_reader *rd = &ui->rd;
-    size_t lo = rd->seen_want_lo, hi = rd->seen_want_hi;
-    if (!ui->seen || !rd->open || rd->s->partial || lo > hi ||
-        (lo == rd->seen_lo && hi == rd->seen_hi))
+    if (!ui->seen || !rd->open || rd->s->partial)
         return;
-    for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++)
-        if (ci < rd->seen_lo || ci > rd->seen_hi || rd->seen_lo > rd->seen_hi)
-            seen_mark(ui->seen, rd->s, ci);
-    rd->seen_lo = lo;
-    rd->seen_hi = hi;
+    size_t lo = rd->seen_want_lo, hi = rd->seen_want_hi;
+    if (lo <= hi && !(lo == rd->seen_lo && hi == rd->seen_hi)) {
+        for (size_t ci = lo; ci <= hi && ci < rd->s->n_ch; ci++) {
+            if (!(ci < rd->seen_lo || ci > rd->seen_hi || rd->seen_lo > rd->seen_hi))
+                continue;
+            const struct edition *e = &rd->s->ch[ci].ed[0];
+            size_t k = 0;
+            while (k < rd->n_seen_later && rd->seen_later[k] != ci)
+                k++;
+            if (!all && e->end - e->start > SEEN_LATER_BYTES && k < UI_SEEN_LATER) {
+                if (k == rd->n_seen_later)
+                    rd->seen_later[rd->n_seen_later++] = ci;
+            } else if (k == rd->n_seen_later) {
+                seen_mark(ui->seen, rd->s, ci);
+            }
+        }
+        rd->seen_lo = lo;
+        rd->seen_hi = hi;
+    }
+    if (all)
+        while (rd->n_seen_later)
+            seen_mark(ui->seen, rd->s, rd->seen_later[--rd->n_seen_later]);
 }
 
-/* The periodic save. */
+/* The periodic save; the chapters on screen marked seen (a long one on a
+ * turn with no key: mark_seen). */
 static void reader_tick(struct ui *ui)
 {
     struct ui_reader *rd = &ui->rd;
-    mark_seen(ui);
+    mark_seen(ui, ui->idle_turn);
     if (rd->open && rd->unsaved && time(NULL) - rd->saved_at >= UI_SAVE_EVERY)
         reader_save(ui);
 }
@@ -151,12 +174,32 @@ static void go_to_new(struct ui *ui, struct story *s, const struct bm_pos *pos, 
            n == 1 ? "" : "s", first + 1, s->n_ch);
 }
 
+/* An ebook whose text is not here yet (listed from the index cache): its
+ * first screen maps its derived file or converts it again, maybe after
+ * the converter's work for another book (ebook_door_busy): the bottom
+ * line of the screen still up says so first.  Test hook:
+ * QUIRE_TEST_HOLD_OPEN=FILE holds it there, keys kept, until FILE exists. */
+static void say_opening(struct ui *ui, const struct story *s)
+{
+    const struct source *src = s->ch[0].ed[0].src;
+    if (ui->frames == 0 || src->text || src->fmt == EBOOK_NONE)
+        return;
+    ui_busy_say(ui, "%s %s\xe2\x80\xa6",
+                ebook_door_busy() ? "waiting for the converter (busy with another book) to open"
+                                  : "opening",
+                s->title);
+    const char *hold = getenv("QUIRE_TEST_HOLD_OPEN");
+    while (hold && *hold && access(hold, F_OK) != 0 && ui_busy_poll(ui, UI_CTX_LIBRARY, 10))
+        ;
+}
+
 static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
 {
     if (s->n_ch == 0) {
         ui_msg(ui, "%s: no chapters to read", s->title);
         return false;
     }
+    say_opening(ui, s);
     reader_leave(ui);
     struct ui_reader *rd = &ui->rd;
     int fold = pace_fold_story(ui->pace, s, ui->lib);   /* the story's choice, else the config's */
@@ -186,6 +229,7 @@ static bool reader_enter(struct ui *ui, struct story *s, bool at_saved)
     rd->turn_off = ui_view_off(&rd->v);
     rd->seen_lo = rd->seen_want_lo = 1;
     rd->seen_hi = rd->seen_want_hi = 0;
+    ui_busy_end(ui);   /* say_opening's message, and keys typed meanwhile */
     return true;
 }
 
@@ -196,7 +240,7 @@ static void reader_leave(struct ui *ui)
     struct ui_reader *rd = &ui->rd;
     if (!rd->open)
         return;
-    mark_seen(ui);
+    mark_seen(ui, true);
     reader_save(ui);
     search_free(rd->srch);
     free(rd->needle);
@@ -473,13 +517,75 @@ static void reader_draw(struct ui *ui)
 
 #define MAX_COUNTED 100000UL   /* hits counted for "hit N of M" */
 
+/* A search's pace (search.h): once it has read a little (the first tick,
+ * after 256 KiB, a few ms) the bottom line says what it is searching for,
+ * and between ticks keys are looked at: Esc, q and Ctrl-C stop it
+ * (ui_busy_poll).  Test hook: QUIRE_TEST_HOLD_SEARCH=FILE says so at once
+ * and holds the search, keys still looked at, until FILE exists. */
+struct seek {
+    struct ui *ui;
+    const char *hold;   /* QUIRE_TEST_HOLD_SEARCH, or NULL */
+    bool said;
+};
+
+static bool seek_tick(void *ctx)
+{
+    struct seek *k = ctx;
+    if (!k->said) {
+        k->said = true;
+        ui_busy_say(k->ui, "searching for \xe2\x80\x9c%s\xe2\x80\x9d\xe2\x80\xa6 (Esc stops)",
+                    k->ui->rd.needle);
+    }
+    if (!ui_busy_poll(k->ui, UI_CTX_READER, 0))
+        return false;
+    while (k->hold && access(k->hold, F_OK) != 0)
+        if (!ui_busy_poll(k->ui, UI_CTX_READER, 10))
+            return false;
+    k->hold = NULL;
+    return true;
+}
+
+/* Start the pace of rd->srch (before any search through it). */
+static void seek_begin(struct ui *ui, struct seek *k)
+{
+    *k = (struct seek){.ui = ui, .hold = getenv("QUIRE_TEST_HOLD_SEARCH")};
+    if (k->hold && !*k->hold)
+        k->hold = NULL;
+    bool go = !k->hold || seek_tick(k);   /* the hook: said and held first */
+    search_pace(ui->rd.srch, seek_tick, k);
+    if (!go)
+        search_stop(ui->rd.srch);
+}
+
+/* End the pace; true when it stopped the search. */
+static bool seek_end(struct ui *ui, struct seek *k)
+{
+    (void)k;
+    bool stopped = search_stopped(ui->rd.srch);
+    search_pace(ui->rd.srch, NULL, NULL);
+    ui_busy_end(ui);
+    return stopped;
+}
+
+/* Every hit of the search, for "hit N of M" (once per search).  False when
+ * the pace stopped it: nothing known then. */
+static bool count_hits(struct ui_reader *rd)
+{
+    if (rd->hits_known)
+        return true;
+    rd->n_hits = ui_view_all_hits(&rd->v, rd->srch, MAX_COUNTED, &rd->hits, &rd->hits_more);
+    if (search_stopped(rd->srch)) {
+        forget_hits(rd);
+        return false;
+    }
+    rd->hits_known = true;
+    return true;
+}
+
 /* "hit N of M" for the current hit (every hit found once per search). */
 static void hit_number(struct ui_reader *rd, char *out, size_t size)
 {
-    if (!rd->hits_known) {
-        rd->n_hits = ui_view_all_hits(&rd->v, rd->srch, MAX_COUNTED, &rd->hits, &rd->hits_more);
-        rd->hits_known = true;
-    }
+    count_hits(rd);
     size_t lo = 0, hi = rd->n_hits;   /* the first hit at or after the current one */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -497,6 +603,45 @@ static void hit_number(struct ui_reader *rd, char *out, size_t size)
         snprintf(out, size, "hit of more than %lu", (unsigned long)rd->n_hits);
 }
 
+/* The hit ui_view_search would find from (ci, from), taken from the
+ * hits counted (all of them: not hits_more): forward the first at or
+ * after it, else the first of all (wrapped); backward the last before it,
+ * else the last of all (wrapped).  Its end is found by a search_find from
+ * it.  False when there is none (or, never expected, the end is not
+ * found there). */
+static bool pick_hit(struct ui_reader *rd, size_t ci, size_t from, bool backward, size_t *hci,
+                     size_t *hoff, size_t *hend, bool *wrapped)
+{
+    size_t n = rd->n_hits, lo = 0, hi = n;
+    if (n == 0)
+        return false;
+    while (lo < hi) {   /* the first hit at or after (ci, from) */
+        size_t mid = lo + (hi - lo) / 2;
+        const struct ui_hit *h = &rd->hits[mid];
+        if (h->ci < ci || (h->ci == ci && h->off < from))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i;
+    if (!backward) {
+        *wrapped = lo == n;
+        i = lo == n ? 0 : lo;
+    } else {
+        *wrapped = lo == 0;
+        i = lo == 0 ? n - 1 : lo - 1;
+    }
+    *hci = rd->hits[i].ci;
+    *hoff = rd->hits[i].off;
+    const char *text;
+    const struct edition *ed = chapter_text(&rd->s->ch[*hci], &text);
+    size_t a;
+    return search_find(rd->srch, text, ed->start, ed->end, *hoff, false, &a, hend) &&
+           a == *hoff;
+}
+
+/* One step of the search: the next hit (the first: and every hit counted),
+ * paced (seek_tick); a stopped step leaves everything where it was. */
 static void search_step(struct ui *ui, bool reverse)
 {
     struct ui_reader *rd = &ui->rd;
@@ -515,8 +660,23 @@ static void search_step(struct ui *ui, bool reverse)
         from = vlo;
     }
     size_t hci, hoff, hend;
-    bool wrapped;
-    if (!ui_view_search(&rd->v, rd->srch, ci, from, backward, &hci, &hoff, &hend, &wrapped)) {
+    bool wrapped, found = false;
+    struct seek k;
+    seek_begin(ui, &k);
+    /* every hit counted once (one pass: what "hit N of M" needs anyway),
+     * then each step is a look in that list; a word with more hits than
+     * are counted is frequent: ui_view_search finds the next one soon */
+    bool listed = count_hits(rd) && !rd->hits_more;
+    if (listed)
+        found = pick_hit(rd, ci, from, backward, &hci, &hoff, &hend, &wrapped);
+    if (!found && !(listed && rd->n_hits == 0) && !search_stopped(rd->srch))
+        found = ui_view_search(&rd->v, rd->srch, ci, from, backward, &hci, &hoff, &hend,
+                               &wrapped);
+    if (seek_end(ui, &k)) {
+        ui_msg(ui, "search stopped: %s", rd->needle);
+        return;
+    }
+    if (!found) {
         rd->have_hit = false;
         ui_msg(ui, "not found: %s", rd->needle);
         return;
@@ -580,6 +740,7 @@ static void open_contents(struct ui *ui)
     struct story *s = ui->rd.s;
     char **items = xcalloc(s->n_ch, sizeof *items);
     enum seen_kind *k = xcalloc(s->n_ch, sizeof *k);   /* what is new (seen.h) */
+    mark_seen(ui, true);   /* the chapters on screen are not new */
     seen_chapters(ui->seen, s, SEEN_CHECK_TEXT, k);
     for (size_t i = 0; i < s->n_ch; i++)
         items[i] = xasprintf("%3zu. %s%s", i + 1, s->ch[i].title,
@@ -836,6 +997,7 @@ void ui_reader_adopt(struct ui *ui, struct story *ns)
     seen_open_story(ui->seen, ns);   /* the whole story, first read */
     rd->seen_lo = rd->seen_want_lo = 1;
     rd->seen_hi = rd->seen_want_hi = 0;
+    rd->n_seen_later = 0;   /* (none: a partial story marks nothing) */
 }
 
 /* ---- keys: the handlers of the reader's key table ---------------------------- */

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -240,4 +241,71 @@ void ui_bottom(struct ui *ui, int y, const char *left, const char *right)
     ui_put(y, 1 < COLS ? 1 : 0, lmax, left, strlen(left), ui->a_status);
     if (rx < COLS)
         ui_put(y, rx < 0 ? 0 : rx, COLS, rbuf, strlen(rbuf), ui->a_status);
+}
+
+/* ---- long work: keys typed meanwhile ---------------------------------------- */
+
+/* Keys typed during a wait or a long piece of work, handed back in the
+ * order typed when it is over (ui_busy_end). */
+static struct held_key { int rc; wint_t wc; } held[32];
+static size_t n_held;
+
+void ui_busy_keep(int rc, wint_t wc)
+{
+    if (n_held < sizeof held / sizeof *held)
+        held[n_held++] = (struct held_key){rc, wc};
+}
+
+bool ui_busy_quit_key(const struct ui *ui, enum ui_ctx ctx, int key)
+{
+    return !ui->line && !ui->overlay && ui_keys_lookup(ctx, key) == ACT_QUIT;
+}
+
+void ui_busy_say(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+    va_end(ap);
+    ui->busy_said = true;
+    ui->draw_now(ui);
+}
+
+bool ui_busy_poll(struct ui *ui, enum ui_ctx ctx, int ms)
+{
+    for (;;) {
+        if (*ui->stop_signal == SIGINT) {   /* Ctrl-C: stop the work, not quire */
+            *ui->stop_signal = 0;
+            return false;
+        }
+        if (*ui->stop_signal)
+            return false;   /* SIGTERM, SIGHUP: the main loop quits */
+        timeout(ms);
+        ms = 0;             /* wait for the first key only */
+        wint_t wc;
+        int rc = get_wch(&wc);
+        if (rc == ERR)
+            return true;
+        if (rc == KEY_CODE_YES && wc == KEY_MOUSE)
+            continue;
+        int key = rc == KEY_CODE_YES ? UI_KC((int)wc) : (int)wc;
+        if (key == UI_KEY_ESC)
+            return false;   /* Esc: stop, and nothing else */
+        ui_busy_keep(rc, wc);
+        if (ui_busy_quit_key(ui, ctx, key))
+            return false;   /* q: stop, then q does what it does */
+    }
+}
+
+void ui_busy_end(struct ui *ui)
+{
+    if (ui->busy_said)
+        ui->msg[0] = '\0';
+    ui->busy_said = false;
+    while (n_held--)   /* the last one pushed first */
+        if (held[n_held].rc == KEY_CODE_YES)
+            ungetch((int)held[n_held].wc);
+        else
+            unget_wch(held[n_held].wc);
+    n_held = 0;
 }

@@ -543,7 +543,7 @@ bool ui_view_search(struct ui_view *v, const struct search *srch, size_t ci, siz
     *wrapped = false;
     if (!srch || n == 0 || ci >= n)
         return false;
-    for (size_t k = 0; k <= n; k++) {
+    for (size_t k = 0; k <= n && !search_stopped(srch); k++) {
         size_t c = backward ? (ci + n - k % n) % n : (ci + k) % n;
         const char *text;
         const struct edition *ed = chapter_text(&v->s->ch[c], &text);
@@ -594,7 +594,7 @@ size_t ui_view_all_hits(struct ui_view *v, const struct search *srch, size_t max
                         struct ui_hit **hits, bool *more)
 {
     struct hit_acc h = {.v = v, .max = max};
-    for (size_t c = 0; srch && c < v->s->n_ch && !h.more; c++) {
+    for (size_t c = 0; srch && c < v->s->n_ch && !h.more && !search_stopped(srch); c++) {
         const char *text;
         const struct edition *ed = chapter_text(&v->s->ch[c], &text);
         h.ci = c;

@@ -40,4 +40,19 @@ ui_keys / && ui_type 'turning purple' && ui_keys Enter
 $UI_T send-keys -t q q   # opened by its path: q quits
 check_eq "the long story: exit status 0 under valgrind" "$(ui_dead)" "0 0"
 if [ -s "$TMPD/vg2" ]; then fail "valgrind reported (long story):"; cat "$TMPD/vg2" >&2; else pass; fi
+
+# A search held (QUIRE_TEST_HOLD_SEARCH) and stopped with Esc, then one
+# with a key typed meanwhile, let go: the stop and the keys handed back.
+rm -f "$TMPD/hold"
+ui_run 80 24 "env QUIRE_TEST_HOLD_SEARCH=$TMPD/hold $VG $(ui_quote "$QUIRE" "$F") 2>'$TMPD/vg3'"
+check "a held search under valgrind" ui_wait 'Alice'
+ui_keys / && ui_type 'Mock Turtle' && ui_keys Enter Escape
+check "Esc stopped it" status_has "search stopped"
+ui_keys / && ui_type 'turning purple' && ui_keys Enter
+$UI_T send-keys -t q j
+: >"$TMPD/hold"
+check "let go: the hit" ui_wait 'turning purple'
+$UI_T send-keys -t q q
+check_eq "held searches: exit status 0 under valgrind" "$(ui_dead)" "0 0"
+if [ -s "$TMPD/vg3" ]; then fail "valgrind reported (held searches):"; cat "$TMPD/vg3" >&2; else pass; fi
 finish

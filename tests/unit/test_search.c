@@ -410,6 +410,91 @@ static void test_each(void)
     buf_free(&b);
 }
 
+/* search_pace: ticks as the search reads, counted across calls; a tick
+ * that says stop stops that search and every later one until the pace is
+ * set again; a search inside the tick neither ticks nor stops. */
+struct ticker {
+    int calls, stop_at;     /* stop_at: the call that says stop (0: never) */
+    struct search *s;       /* nested: search through s inside the tick */
+    const char *text;
+    size_t n;
+    int depth, deepest;
+    bool nested_found;
+};
+
+static bool tick(void *ctx)
+{
+    struct ticker *k = ctx;
+    k->calls++;
+    k->depth++;
+    if (k->depth > k->deepest)
+        k->deepest = k->depth;
+    if (k->s) {
+        size_t a, b;
+        k->nested_found = search_find(k->s, k->text, 0, k->n, 0, false, &a, &b) && a == 0;
+    }
+    k->depth--;
+    return k->stop_at == 0 || k->calls < k->stop_at;
+}
+
+static void test_pace(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "needle at the start. ");
+    while (b.len < 2 * 1024 * 1024)
+        buf_adds(&b, "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n");
+    size_t last = b.len;
+    buf_adds(&b, "And the needle at the end.\n");
+    struct search *s = search_new("needle", 6);
+    size_t a, e;
+
+    struct ticker k = {0};
+    search_pace(s, tick, &k);
+    CHECK("paced: the hit at the end is found", search_find(s, b.data, 0, b.len, 1, false, &a, &e) &&
+                                                    a == last + 8);
+    CHECK("about one tick per 256 KiB read (2 MB: 7 or 8)", k.calls >= 7 && k.calls <= 8);
+    CHECK("not stopped", !search_stopped(s));
+
+    k = (struct ticker){.stop_at = 2};
+    search_pace(s, tick, &k);
+    CHECK("a tick saying stop: not found", !search_find(s, b.data, 0, b.len, 1, false, &a, &e));
+    CHECK("stopped at the second tick", k.calls == 2 && search_stopped(s));
+    CHECK("a later search stops at once", !search_find(s, b.data, 0, b.len, 0, false, &a, &e));
+    CHECK("without ticking", k.calls == 2);
+    CHECK("search_each too: nothing", search_each(s, b.data, 0, b.len, NULL, NULL) == 0);
+    search_pace(s, NULL, NULL);
+    CHECK("the pace set again: not stopped", !search_stopped(s));
+    CHECK("found again", search_find(s, b.data, 0, b.len, 1, false, &a, &e) && a == last + 8);
+
+    k = (struct ticker){.stop_at = 3};
+    search_pace(s, tick, &k);
+    CHECK("backward, stopped: not found", !search_find(s, b.data, 0, b.len, last, true, &a, &e));
+    CHECK("backward ticks too", k.calls == 3 && search_stopped(s));
+
+    /* many short ranges tick as one long one: 64 ranges of 32 KiB */
+    k = (struct ticker){0};
+    search_pace(s, tick, &k);
+    for (size_t i = 1; i <= 64; i++)
+        search_find(s, b.data, (i - 1) * 32768 + 1, i * 32768, 0, false, &a, &e);
+    CHECK("short ranges: one tick per 256 KiB in all (2 MB: 7 or 8)", k.calls >= 7 && k.calls <= 8);
+
+    /* a search inside the tick (a frame drawn) neither ticks nor stops */
+    k = (struct ticker){.s = s, .text = b.data, .n = b.len};
+    search_pace(s, tick, &k);
+    CHECK("with a search in the tick: found", search_find(s, b.data, 0, b.len, 1, false, &a, &e) &&
+                                                  a == last + 8);
+    CHECK("the search in the tick found its hit", k.nested_found);
+    CHECK("and never ticked itself", k.deepest == 1);
+
+    search_pace(s, NULL, NULL);
+    search_stop(s);
+    CHECK("search_stop: stopped before any work", search_stopped(s) &&
+                                                    !search_find(s, b.data, 0, b.len, 0, false, &a, &e));
+    search_pace(s, NULL, NULL);
+    search_free(s);
+    buf_free(&b);
+}
+
 int main(void)
 {
     test_basic();
@@ -420,5 +505,6 @@ int main(void)
     test_long();
     test_across_cut();
     test_each();
+    test_pace();
     return check_summary();
 }

@@ -312,6 +312,20 @@ int main(void)
         CHECK("search backward from chapter 1's start wraps into chapter 2",
               ui_view_search(&v, sr, 0, e0->start, true, &hci, &hoff, &hend, &wrapped) &&
                   hci == 1 && wrapped);
+        /* a search its pace stopped (search.h) ends at once, not found,
+         * and counts nothing; set again, it finds as before */
+        search_stop(sr);
+        struct ui_hit *hl = NULL;
+        bool more = false;
+        CHECK("a stopped search finds nothing",
+              !ui_view_search(&v, sr, 0, e0->start, false, &hci, &hoff, &hend, &wrapped));
+        CHECK("a stopped search counts nothing",
+              ui_view_all_hits(&v, sr, 1000, &hl, &more) == 0 && !more);
+        free(hl);
+        search_pace(sr, NULL, NULL);
+        CHECK("its pace set again, it finds chapter 2's hit",
+              ui_view_search(&v, sr, 0, e0->start, false, &hci, &hoff, &hend, &wrapped) &&
+                  hci == 1 && !wrapped);
         search_free(sr);
         sr = search_new("zzqxj", 5);
         CHECK("a missing word is not found",

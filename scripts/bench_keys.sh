@@ -1,0 +1,55 @@
+#!/bin/sh
+# scripts/bench_keys.sh — every reader key timed in process
+# (tests/bench/bench_keys.c): CPU per key with its frame at 100x40, worst
+# and mean over presses at the start, 25/50/75% and the end (issue 17: no
+# key waits over 50 ms unannounced).  Stories: an 8 MB story of one huge
+# chapter, and the 32 MB bench serial (gencorpus, from ../shared's novels)
+# when ../shared is present.  Waits that are not the key's own work (the
+# loader, the converter) are measured in a terminal: docs/BENCHMARKS.md.
+# Usage: sh scripts/bench_keys.sh   (from the source tree)
+set -e
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+make -s quire >/dev/null
+OBJS=$(ls "$BUILD"/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_convert\.o$' \
+       -e '/html\.o$' -e '/epub\.o$' -e '/epub_sax\.o$')
+CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
+CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
+BENCH="$BUILD/bench_keys"
+${CC:-cc} -std=c11 -O2 -g -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $CURSES_CFLAGS \
+    -o "$BENCH" tests/bench/bench_keys.c $OBJS $CURSES_LIBS -lunistring -pthread -ldl
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-keys.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export LC_ALL=C.UTF-8
+
+mkdir -p "$TMP/big"
+{
+    echo "A Very Long Night by Bench Writer"
+    echo
+    i=0
+    while [ $i -lt 280 ]; do
+        sed '1d' "sample_library/The Worst Betrayal/000_977516cc94ba2ab9.txt"
+        sed '1d' "sample_library/The Worst Betrayal/001_f36c8488a464cd0d.txt"
+        i=$((i + 1))
+    done
+    echo "The one word nobody says: zyxwvut."
+} >"$TMP/big/night.txt"
+echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
+"$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
+
+G=../shared/corpus/gutenberg
+NOVELS=""
+for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
+         adventures-of-sherlock-holmes_pg1661.txt alice-in-wonderland_pg11-0.txt \
+         war-and-peace_pg2600-0.txt; do
+    [ -f "$G/$n" ] && NOVELS="$NOVELS $G/$n"
+done
+if [ -n "$NOVELS" ]; then
+    ${CC:-cc} -O2 -o "$BUILD/gencorpus" tests/bench/gencorpus.c
+    mkdir -p "$TMP/serial"
+    # shellcheck disable=SC2086
+    "$BUILD/gencorpus" serial 32 "$TMP/serial/serial-32.txt" $NOVELS >/dev/null
+    echo
+    echo "== the 32 MB bench serial"
+    "$BENCH" "$TMP/serial" "The Long Serial" the Zanzibarine
+fi
