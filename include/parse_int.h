@@ -91,6 +91,9 @@ struct hinfo {
 /* Classify one line s[0, n) (no terminator): which heading form it is, or
  * H_NONE.  Pure: looks at nothing else.  Fills *h (offsets relative to s). */
 int heading_classify(const char *s, size_t n, struct hinfo *h);
+/* heading_classify() walking every row of its table for every line, with
+ * no quick refusal first: the reference the unit test compares it with. */
+int heading_classify_full(const char *s, size_t n, struct hinfo *h);
 /* Is line s[0, n) a Markdown heading, "## The Guild" (1 to 6 #, a space,
  * a short title not starting in lower case)?  Returns its level and fills *h (kind H_MD, the title
  * span, level), or 0.  Called for lines heading_classify() refuses. */

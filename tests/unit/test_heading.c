@@ -673,6 +673,117 @@ static void test_table(void)
     CHECK("Turkish dotted capitals fold: İKİNCİ is 2", w && w->val == 2);
 }
 
+/* ---- the quick refusal: the same answers as the full walk ---- */
+
+static long n_compared, n_differ, n_headings;
+
+/* heading_classify() and heading_classify_full() on line s[0, n): the
+ * same kind and the same fields. */
+static void compare_line(const char *s, size_t n)
+{
+    struct hinfo q, f;
+    int kq = heading_classify(s, n, &q), kf = heading_classify_full(s, n, &f);
+    n_compared++;
+    n_headings += kf != H_NONE;
+    if (kq == kf && q.kind == f.kind && q.num == f.num && q.a == f.a && q.b == f.b &&
+        q.has_title == f.has_title && q.level == f.level)
+        return;
+    if (n_differ++ < 5)
+        fprintf(stderr, "  quick %d, full %d: \"%.*s\"\n", kq, kf, (int)(n > 80 ? 80 : n), s);
+}
+
+/* Every line of a file (LF, CRLF: the CR stays, as a line may hold it). */
+static void compare_file(const char *path)
+{
+    size_t len;
+    char *t = read_file(path, &len, NULL);
+    if (!CHECK(path, t != NULL))
+        return;
+    for (size_t a = 0; a < len;) {
+        const char *nl = memchr(t + a, '\n', len - a);
+        size_t e = nl ? (size_t)(nl - t) : len;
+        compare_line(t + a, e - a);
+        a = e + 1;
+    }
+    free(t);
+}
+
+/* Pieces headings and prose are made of, for random lines. */
+static const char *const pieces[] = {
+    " ", " ", "  ", ".", ":", ")", "-", " - ", " – ", "—", "#", "## ", "**", "_", "~", "=",
+    "[", "]", "【", "】", "\t", ",", ";", "'", "\"", "“", "(", "|", "12", "3", "999", "1000",
+    "0", "XII", "VII", "iv", "IIII", "MMM", "I", "V", "第", "제", "回", "章", "卷", "장", "話",
+    "부", "一", "二十三", "百", "３", "：", "、", "\xC3", "\xE2\x80", "\xFF", "The", "the",
+    "Guild", "Silver River", "of", "stood by the gate", "Meridianholt", "Ossingtonmoor",
+    "said", "İKİNCİ", "Première", "ГЛАВА", "Первая", "глава", "BÖLÜM", "Birinci", "CHƯƠNG",
+    "Twenty", "-One", "one", "a", "Um", "Chapter", "chapter", "CH", "Ch.", "Letter", "Book",
+    "PART", "Prologue", "EPILOGUE", "Interlude", "FIRST", "second", "Kapitel", "capítulo",
+    "Rozdział", "プロローグ", "序章", "番外", "챕터",
+};
+
+static void random_line(char *out, size_t size)
+{
+    size_t o = 0;
+    int k = 1 + (int)rnd(7);
+    for (int i = 0; i < k; i++) {
+        const char *p;
+        char word[8];
+        if (rnd(10) == 0) {         /* now and then a heading word of the table */
+            p = hw_word_at(rnd((uint32_t)hw_n_words()))->w;
+        } else if (rnd(12) == 0) {  /* or a few random bytes */
+            size_t m = 1 + rnd(4);
+            for (size_t j = 0; j < m; j++)
+                word[j] = (char)(1 + rnd(255));
+            word[m] = '\0';
+            p = word;
+        } else {
+            p = pieces[rnd(N_OF(pieces))];
+        }
+        size_t m = strlen(p);
+        if (o + m >= size)
+            break;
+        memcpy(out + o, p, m);
+        o += m;
+    }
+    out[o] = '\0';
+}
+
+/* heading_classify()'s quick refusal of lines no row can accept gives the
+ * answers of the full walk of the rows: on every line of the corpora of
+ * tests/data and on random lines built from heading pieces. */
+static void test_quick(void)
+{
+    static const char *const files[] = {
+        "tests/data/corpus/alice-in-wonderland_pg11-0.txt",
+        "tests/data/corpus/die-verwandlung-de_pg22367-8.latin1.txt",
+        "tests/data/golden/hyphens.txt",
+        "tests/data/golden/controls.txt",
+        "tests/data/parse/bare_roman.txt",
+        "tests/data/parse/roman.txt",
+        "tests/data/parse/spelled.txt",
+        "tests/data/parse/one_per_line.txt",
+        "tests/data/parse/fanficfare.txt",
+        "tests/data/parse/cp1252_crlf.txt",
+        "tests/data/parse/wide.txt",
+        "tests/data/fanficfare/fff_test1_s1.txt",
+        "tests/data/fanficfare/fff_test1_s12.txt",
+        "tests/data/fanficfare/fff_test1_s664.txt",
+    };
+    for (size_t k = 0; k < N_OF(files); k++)
+        compare_file(files[k]);
+    long from_files = n_headings;
+    char line[256];
+    for (int i = 0; i < 200000; i++) {
+        random_line(line, sizeof line);
+        compare_line(line, strlen(line));
+    }
+    printf("test_heading: quick against full on %ld lines (%ld headings, %ld in the files)\n",
+           n_compared, n_headings, from_files);
+    CHECK("the corpora hold headings to compare", from_files >= 20);
+    CHECK("random lines hold headings to compare", n_headings - from_files >= 1000);
+    CHECK_INT("quick refusal and full walk give the same answers", n_differ, 0);
+}
+
 int main(void)
 {
     const char *env = getenv("QUIRE_TEST_SEED");
@@ -686,5 +797,6 @@ int main(void)
     test_layouts();
     test_negative();
     test_table();
+    test_quick();
     return check_summary();
 }
