@@ -619,6 +619,60 @@ static void test_negative(void)
     story_free(&s);
 }
 
+/* heading_words.c's compile-time table `words` is its language rows'
+ * words, sorted: word by word the same text, type, value and row.  When
+ * they differ, the lines to paste as `words` are printed. */
+static void test_rows_table(void)
+{
+    static const char *const types[] = {"0", "HW_CHAPTER", "HW_PART", "HW_ALONE",
+                                        "HW_ARTICLE", "HW_NUMBER", "HW_TENS"};
+    size_t n, differ = 0;
+    const struct hw_word *r = hw_rows_words(&n);
+    for (size_t i = 0; i < n || i < hw_n_words(); i++) {
+        const struct hw_word *t = hw_word_at(i);
+        if (i < n && t && strcmp(t->w, r[i].w) == 0 && t->type == r[i].type &&
+            t->val == r[i].val && strcmp(t->lang, r[i].lang) == 0)
+            continue;
+        if (differ++ == 0)
+            fprintf(stderr, "  heading_words.c's words[] is not its rows' words; "
+                            "the rows give (paste as words[]):\n");
+    }
+    if (differ)
+        for (size_t i = 0; i < n; i++) {
+            char val[16];
+            int v = r[i].val;
+            snprintf(val, sizeof val, "%d", v);
+            fprintf(stderr, "    {\"%s\", %s, %s, \"%s\"},\n", r[i].w, types[r[i].type],
+                    r[i].type != HW_ALONE ? val : v == PARSE_PROLOGUE ? "PARSE_PROLOGUE"
+                                                : v == PARSE_EPILOGUE ? "PARSE_EPILOGUE"
+                                                                      : "PARSE_NO_NUMBER",
+                    r[i].lang);
+        }
+    CHECK_INT("the compile-time table holds the rows' words, sorted", differ, 0);
+    CHECK("the rows hold words", n > 500);
+    /* Every word is found, as written and in ASCII capitals, with its
+     * meaning; the word with a letter added only when that is a word. */
+    size_t lost = 0, extra = 0;
+    for (size_t i = 0; i < hw_n_words(); i++) {
+        const struct hw_word *w = hw_word_at(i);
+        char up[HW_MAX_WORD + 2], more[HW_MAX_WORD + 2];
+        size_t m = strlen(w->w);
+        for (size_t j = 0; j <= m; j++)
+            up[j] = (char)(w->w[j] >= 'a' && w->w[j] <= 'z' ? w->w[j] - 0x20 : w->w[j]);
+        snprintf(more, sizeof more, "%sx", w->w);
+        const struct hw_word *x = hw_lookup(w->w, 0, m), *y = hw_lookup(up, 0, m),
+                             *z = hw_lookup(more, 0, m + 1);
+        lost += !x || !y || strcmp(x->w, w->w) != 0 || strcmp(y->w, w->w) != 0 ||
+                x->type != w->type || x->val != w->val || y->type != w->type || y->val != w->val;
+        bool is_word = false;
+        for (size_t j = 0; j < hw_n_words(); j++)
+            is_word |= strcmp(hw_word_at(j)->w, more) == 0;
+        extra += (z != NULL) != is_word;
+    }
+    CHECK_INT("every table word is found, in capitals too", lost, 0);
+    CHECK_INT("a table word with x added is found only when it is a word", extra, 0);
+}
+
 /* The language table: every language of issue 20 has a row, no word means
  * two things, every word is lower case, every chapter word makes a
  * heading. */
@@ -671,6 +725,7 @@ static void test_table(void)
         CHECK("a long word is no heading word", hw_lookup(longs[k], 0, strlen(longs[k])) == NULL);
     const struct hw_word *w = hw_lookup("İKİNCİ", 0, strlen("İKİNCİ"));
     CHECK("Turkish dotted capitals fold: İKİNCİ is 2", w && w->val == 2);
+    test_rows_table();
 }
 
 /* ---- the quick refusal: the same answers as the full walk ---- */
