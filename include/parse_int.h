@@ -55,6 +55,10 @@ size_t hw_conflicts(char *msg, size_t size);
 bool hw_is_lower(const char *w);
 size_t hw_n_words(void);
 const struct hw_word *hw_word_at(size_t i);
+/* The words of heading_words.c's language rows, read from the rows (once)
+ * and sorted as the compile-time table hw_word_at() reads must be: for
+ * the unit test, which compares the two.  *n: how many. */
+const struct hw_word *hw_rows_words(size_t *n);
 /* End of the alphabetic word starting at s[a] (ASCII and UTF-8 letters). */
 size_t hw_word_end(const char *s, size_t a, size_t b);
 /* A number in words at s[*p] ("twelve", "Twenty-One", "twenty one",
@@ -91,6 +95,9 @@ struct hinfo {
 /* Classify one line s[0, n) (no terminator): which heading form it is, or
  * H_NONE.  Pure: looks at nothing else.  Fills *h (offsets relative to s). */
 int heading_classify(const char *s, size_t n, struct hinfo *h);
+/* heading_classify() walking every row of its table for every line, with
+ * no quick refusal first: the reference the unit test compares it with. */
+int heading_classify_full(const char *s, size_t n, struct hinfo *h);
 /* Is line s[0, n) a Markdown heading, "## The Guild" (1 to 6 #, a space,
  * a short title not starting in lower case)?  Returns its level and fills *h (kind H_MD, the title
  * span, level), or 0.  Called for lines heading_classify() refuses. */

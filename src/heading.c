@@ -504,7 +504,21 @@ static void strip_enclosing(const char *s, size_t *a, size_t *b)
     }
 }
 
-int heading_classify(const char *s, size_t n, struct hinfo *h)
+/* Could a line whose text (decoration stripped) starts with byte c0 and
+ * whose first word is l follow any row of `forms`?  Every row needs one of:
+ * a digit first (the arabic numerals, 3장, 3話), a byte of UTF-8 first (第,
+ * 제, full-width digits, a heading word in another script), an upper-case
+ * roman numeral first word, or a first word that is a heading word.  A
+ * line with none of these is refused without walking the rows. */
+static bool may_be_heading(unsigned char c0, const struct hline *l)
+{
+    return uch_is_digit((char)c0) || c0 >= 0x80 || l->w || l->roman > 0;
+}
+
+/* heading_classify(), with `quick`: refuse the lines may_be_heading()
+ * refuses before walking the table (the same answers; the unit test
+ * compares both on every line of its corpora). */
+static int classify(const char *s, size_t n, struct hinfo *h, bool quick)
 {
     size_t a = 0, b = n;
     memset(h, 0, sizeof *h);
@@ -534,6 +548,8 @@ int heading_classify(const char *s, size_t n, struct hinfo *h)
         l.roman = uch_is_upper_ascii((char)c0) ? hw_roman(s, a, l.e) : -1;
         l.w = hw_lookup(s, a, l.e);
     }
+    if (quick && !may_be_heading(c0, &l))
+        return H_NONE;
     for (size_t i = 0; i < N_FORMS; i++) {
         struct hinfo try = *h;
         if (forms[i].recognise(&l, &forms[i], &try)) {
@@ -543,6 +559,16 @@ int heading_classify(const char *s, size_t n, struct hinfo *h)
         }
     }
     return H_NONE;
+}
+
+int heading_classify(const char *s, size_t n, struct hinfo *h)
+{
+    return classify(s, n, h, true);
+}
+
+int heading_classify_full(const char *s, size_t n, struct hinfo *h)
+{
+    return classify(s, n, h, false);
 }
 
 bool parse_is_heading(const char *s, size_t n, int *num, char **title)

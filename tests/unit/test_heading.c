@@ -619,6 +619,60 @@ static void test_negative(void)
     story_free(&s);
 }
 
+/* heading_words.c's compile-time table `words` is its language rows'
+ * words, sorted: word by word the same text, type, value and row.  When
+ * they differ, the lines to paste as `words` are printed. */
+static void test_rows_table(void)
+{
+    static const char *const types[] = {"0", "HW_CHAPTER", "HW_PART", "HW_ALONE",
+                                        "HW_ARTICLE", "HW_NUMBER", "HW_TENS"};
+    size_t n, differ = 0;
+    const struct hw_word *r = hw_rows_words(&n);
+    for (size_t i = 0; i < n || i < hw_n_words(); i++) {
+        const struct hw_word *t = hw_word_at(i);
+        if (i < n && t && strcmp(t->w, r[i].w) == 0 && t->type == r[i].type &&
+            t->val == r[i].val && strcmp(t->lang, r[i].lang) == 0)
+            continue;
+        if (differ++ == 0)
+            fprintf(stderr, "  heading_words.c's words[] is not its rows' words; "
+                            "the rows give (paste as words[]):\n");
+    }
+    if (differ)
+        for (size_t i = 0; i < n; i++) {
+            char val[16];
+            int v = r[i].val;
+            snprintf(val, sizeof val, "%d", v);
+            fprintf(stderr, "    {\"%s\", %s, %s, \"%s\"},\n", r[i].w, types[r[i].type],
+                    r[i].type != HW_ALONE ? val : v == PARSE_PROLOGUE ? "PARSE_PROLOGUE"
+                                                : v == PARSE_EPILOGUE ? "PARSE_EPILOGUE"
+                                                                      : "PARSE_NO_NUMBER",
+                    r[i].lang);
+        }
+    CHECK_INT("the compile-time table holds the rows' words, sorted", differ, 0);
+    CHECK("the rows hold words", n > 500);
+    /* Every word is found, as written and in ASCII capitals, with its
+     * meaning; the word with a letter added only when that is a word. */
+    size_t lost = 0, extra = 0;
+    for (size_t i = 0; i < hw_n_words(); i++) {
+        const struct hw_word *w = hw_word_at(i);
+        char up[HW_MAX_WORD + 2], more[HW_MAX_WORD + 2];
+        size_t m = strlen(w->w);
+        for (size_t j = 0; j <= m; j++)
+            up[j] = (char)(w->w[j] >= 'a' && w->w[j] <= 'z' ? w->w[j] - 0x20 : w->w[j]);
+        snprintf(more, sizeof more, "%sx", w->w);
+        const struct hw_word *x = hw_lookup(w->w, 0, m), *y = hw_lookup(up, 0, m),
+                             *z = hw_lookup(more, 0, m + 1);
+        lost += !x || !y || strcmp(x->w, w->w) != 0 || strcmp(y->w, w->w) != 0 ||
+                x->type != w->type || x->val != w->val || y->type != w->type || y->val != w->val;
+        bool is_word = false;
+        for (size_t j = 0; j < hw_n_words(); j++)
+            is_word |= strcmp(hw_word_at(j)->w, more) == 0;
+        extra += (z != NULL) != is_word;
+    }
+    CHECK_INT("every table word is found, in capitals too", lost, 0);
+    CHECK_INT("a table word with x added is found only when it is a word", extra, 0);
+}
+
 /* The language table: every language of issue 20 has a row, no word means
  * two things, every word is lower case, every chapter word makes a
  * heading. */
@@ -671,6 +725,118 @@ static void test_table(void)
         CHECK("a long word is no heading word", hw_lookup(longs[k], 0, strlen(longs[k])) == NULL);
     const struct hw_word *w = hw_lookup("İKİNCİ", 0, strlen("İKİNCİ"));
     CHECK("Turkish dotted capitals fold: İKİNCİ is 2", w && w->val == 2);
+    test_rows_table();
+}
+
+/* ---- the quick refusal: the same answers as the full walk ---- */
+
+static long n_compared, n_differ, n_headings;
+
+/* heading_classify() and heading_classify_full() on line s[0, n): the
+ * same kind and the same fields. */
+static void compare_line(const char *s, size_t n)
+{
+    struct hinfo q, f;
+    int kq = heading_classify(s, n, &q), kf = heading_classify_full(s, n, &f);
+    n_compared++;
+    n_headings += kf != H_NONE;
+    if (kq == kf && q.kind == f.kind && q.num == f.num && q.a == f.a && q.b == f.b &&
+        q.has_title == f.has_title && q.level == f.level)
+        return;
+    if (n_differ++ < 5)
+        fprintf(stderr, "  quick %d, full %d: \"%.*s\"\n", kq, kf, (int)(n > 80 ? 80 : n), s);
+}
+
+/* Every line of a file (LF, CRLF: the CR stays, as a line may hold it). */
+static void compare_file(const char *path)
+{
+    size_t len;
+    char *t = read_file(path, &len, NULL);
+    if (!CHECK(path, t != NULL))
+        return;
+    for (size_t a = 0; a < len;) {
+        const char *nl = memchr(t + a, '\n', len - a);
+        size_t e = nl ? (size_t)(nl - t) : len;
+        compare_line(t + a, e - a);
+        a = e + 1;
+    }
+    free(t);
+}
+
+/* Pieces headings and prose are made of, for random lines. */
+static const char *const pieces[] = {
+    " ", " ", "  ", ".", ":", ")", "-", " - ", " – ", "—", "#", "## ", "**", "_", "~", "=",
+    "[", "]", "【", "】", "\t", ",", ";", "'", "\"", "“", "(", "|", "12", "3", "999", "1000",
+    "0", "XII", "VII", "iv", "IIII", "MMM", "I", "V", "第", "제", "回", "章", "卷", "장", "話",
+    "부", "一", "二十三", "百", "３", "：", "、", "\xC3", "\xE2\x80", "\xFF", "The", "the",
+    "Guild", "Silver River", "of", "stood by the gate", "Meridianholt", "Ossingtonmoor",
+    "said", "İKİNCİ", "Première", "ГЛАВА", "Первая", "глава", "BÖLÜM", "Birinci", "CHƯƠNG",
+    "Twenty", "-One", "one", "a", "Um", "Chapter", "chapter", "CH", "Ch.", "Letter", "Book",
+    "PART", "Prologue", "EPILOGUE", "Interlude", "FIRST", "second", "Kapitel", "capítulo",
+    "Rozdział", "プロローグ", "序章", "番外", "챕터",
+};
+
+static void random_line(char *out, size_t size)
+{
+    size_t o = 0;
+    int k = 1 + (int)rnd(7);
+    for (int i = 0; i < k; i++) {
+        const char *p;
+        char word[8];
+        if (rnd(10) == 0) {         /* now and then a heading word of the table */
+            p = hw_word_at(rnd((uint32_t)hw_n_words()))->w;
+        } else if (rnd(12) == 0) {  /* or a few random bytes */
+            size_t m = 1 + rnd(4);
+            for (size_t j = 0; j < m; j++)
+                word[j] = (char)(1 + rnd(255));
+            word[m] = '\0';
+            p = word;
+        } else {
+            p = pieces[rnd(N_OF(pieces))];
+        }
+        size_t m = strlen(p);
+        if (o + m >= size)
+            break;
+        memcpy(out + o, p, m);
+        o += m;
+    }
+    out[o] = '\0';
+}
+
+/* heading_classify()'s quick refusal of lines no row can accept gives the
+ * answers of the full walk of the rows: on every line of the corpora of
+ * tests/data and on random lines built from heading pieces. */
+static void test_quick(void)
+{
+    static const char *const files[] = {
+        "tests/data/corpus/alice-in-wonderland_pg11-0.txt",
+        "tests/data/corpus/die-verwandlung-de_pg22367-8.latin1.txt",
+        "tests/data/golden/hyphens.txt",
+        "tests/data/golden/controls.txt",
+        "tests/data/parse/bare_roman.txt",
+        "tests/data/parse/roman.txt",
+        "tests/data/parse/spelled.txt",
+        "tests/data/parse/one_per_line.txt",
+        "tests/data/parse/fanficfare.txt",
+        "tests/data/parse/cp1252_crlf.txt",
+        "tests/data/parse/wide.txt",
+        "tests/data/fanficfare/fff_test1_s1.txt",
+        "tests/data/fanficfare/fff_test1_s12.txt",
+        "tests/data/fanficfare/fff_test1_s664.txt",
+    };
+    for (size_t k = 0; k < N_OF(files); k++)
+        compare_file(files[k]);
+    long from_files = n_headings;
+    char line[256];
+    for (int i = 0; i < 200000; i++) {
+        random_line(line, sizeof line);
+        compare_line(line, strlen(line));
+    }
+    printf("test_heading: quick against full on %ld lines (%ld headings, %ld in the files)\n",
+           n_compared, n_headings, from_files);
+    CHECK("the corpora hold headings to compare", from_files >= 20);
+    CHECK("random lines hold headings to compare", n_headings - from_files >= 1000);
+    CHECK_INT("quick refusal and full walk give the same answers", n_differ, 0);
 }
 
 int main(void)
@@ -686,5 +852,6 @@ int main(void)
     test_layouts();
     test_negative();
     test_table();
+    test_quick();
     return check_summary();
 }
