@@ -11,8 +11,9 @@ set -e
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 make -s quire >/dev/null
-OBJS=$(ls "$BUILD"/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_convert\.o$' \
-       -e '/html\.o$' -e '/epub\.o$' -e '/epub_sax\.o$')
+OBJS=$(for f in src/*.c; do n=${f#src/}; n=${n%.c}; case $n in
+       main | ebook_convert | ebook | html | epub | epub_sax | epub_zip) ;;
+       *) echo "$BUILD/obj/$n.o" ;; esac; done)
 CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
 CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 BENCH="$BUILD/bench_keys"

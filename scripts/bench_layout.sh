@@ -14,8 +14,9 @@ W=${2:-72}
 [ -f "$F" ] || { echo "bench_layout: no text to measure (give a FILE)"; exit 0; }
 make -s quire || exit 1
 # the binary's objects: not the mains, nor the converter's (libxml2, libarchive)
-OBJS=$(ls build/obj/*.o | grep -v -e '/main\.o$' -e '/ebook\.o$' -e '/ebook_convert\.o$' \
-       -e '/html\.o$' -e '/epub\.o$')
+OBJS=$(for f in src/*.c; do n=${f#src/}; n=${n%.c}; case $n in
+       main | ebook_convert | ebook | html | epub | epub_sax | epub_zip) ;;
+       *) echo "build/obj/$n.o" ;; esac; done)
 cc -std=c11 -O2 -Iinclude -D_GNU_SOURCE -o build/bench_layout scripts/bench_layout.c $OBJS \
    $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw) -lunistring -pthread -ldl || exit 1
 ./build/bench_layout "$F" "$W" 5

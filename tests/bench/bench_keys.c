@@ -18,6 +18,7 @@
 
 #include "pace.h"
 #include "ui_screen.h"
+#include "bench_open.h"
 
 static double cpu_now(void)
 {
@@ -127,34 +128,13 @@ int main(int argc, char **argv)
         return 2;
     }
     setlocale(LC_ALL, "");
-    char *err = NULL;
-    struct library *lib = library_open(argv[1], &err);
-    if (!lib) {
-        fprintf(stderr, "bench_keys: %s\n", err ? err : argv[1]);
+    struct bench_term bt;
+    if (!bench_open("bench_keys", argv[1], argv[2], 40, 100, &bt))
         return 1;
-    }
-    bool amb = false;
-    struct story *s = library_find(lib, argv[2], &amb);
-    if (!s && lib->n_stories == 1)
-        s = &lib->stories[0];
-    if (!s) {
-        fprintf(stderr, "bench_keys: %s: no such story\n", argv[2]);
-        return 1;
-    }
-    const struct ui_binding *const tables[UI_N_CTX] = {
-        [UI_CTX_READER] = ui_mode_reader.keys,
-        [UI_CTX_LIBRARY] = ui_mode_library.keys,
-        [UI_CTX_MENU] = ui_mode_menu.keys,
-    };
-    ui_keys_init(NULL, NULL, tables);
-    FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-    SCREEN *scr = newterm("xterm-256color", out, in);
-    if (!scr) {
-        fprintf(stderr, "bench_keys: no terminal description for xterm-256color\n");
-        return 1;
-    }
-    set_term(scr);
-    resizeterm(40, 100);
+    struct library *lib = bt.lib;
+    struct story *s = bt.s;
+    SCREEN *scr = bt.scr;
+    FILE *out = bt.out, *in = bt.in;
     char glyph[] = "* * *";
     struct config cfg;
     memset(&cfg, 0, sizeof cfg);

@@ -1,0 +1,61 @@
+/* bench_open.h — what the in-process screen benches (bench_ui.c,
+ * bench_keys.c) do before they time anything: open the library, find the
+ * story, bind the keys and make a curses screen that writes to /dev/null.
+ * A header of one static function: each bench is one program built from
+ * its .c and the binary's objects (scripts/bench_ui.sh, bench_keys.sh). */
+#ifndef QUIRE_BENCH_OPEN_H
+#define QUIRE_BENCH_OPEN_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ui_screen.h"
+
+struct bench_term {
+    struct library *lib;
+    struct story *s;
+    SCREEN *scr;
+    FILE *out, *in;
+};
+
+/* Open library folder `dir` and its story `name` (the only story when the
+ * name finds none), bind the keys, make the screen (set as current) of
+ * `rows` x `cols`.  False, with a line on stderr under `prog`'s name, when
+ * any of it fails. */
+static bool bench_open(const char *prog, const char *dir, const char *name, int rows, int cols,
+                       struct bench_term *t)
+{
+    char *err = NULL;
+    t->lib = library_open(dir, &err);
+    if (!t->lib) {
+        fprintf(stderr, "%s: %s\n", prog, err ? err : dir);
+        return false;
+    }
+    bool amb = false;
+    t->s = library_find(t->lib, name, &amb);
+    if (!t->s && t->lib->n_stories == 1)
+        t->s = &t->lib->stories[0];
+    if (!t->s) {
+        fprintf(stderr, "%s: %s: no such story\n", prog, name);
+        return false;
+    }
+    const struct ui_binding *const tables[UI_N_CTX] = {
+        [UI_CTX_READER] = ui_mode_reader.keys,
+        [UI_CTX_LIBRARY] = ui_mode_library.keys,
+        [UI_CTX_MENU] = ui_mode_menu.keys,
+    };
+    ui_keys_init(NULL, NULL, tables);
+    t->out = fopen("/dev/null", "w");
+    t->in = fopen("/dev/null", "r");
+    t->scr = t->out && t->in ? newterm("xterm-256color", t->out, t->in) : NULL;
+    if (!t->scr) {
+        fprintf(stderr, "%s: no terminal description for xterm-256color\n", prog);
+        return false;
+    }
+    set_term(t->scr);
+    resizeterm(rows, cols);
+    return true;
+}
+
+#endif
