@@ -20,26 +20,6 @@
 #include "ui_screen.h"
 #include "bench_open.h"
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct stat_acc {
-    double sum, max;
-    long n;
-};
-
-static void acc(struct stat_acc *a, double t)
-{
-    a->sum += t;
-    if (t > a->max)
-        a->max = t;
-    a->n++;
-}
-
 static void report(const char *what, const struct stat_acc *a)
 {
     printf("| %-44s | %5ld | %9.2f | %9.2f |\n", what, a->n,

@@ -1,7 +1,8 @@
 /* bench_open.h — what the in-process screen benches (bench_ui.c,
- * bench_keys.c) do before they time anything: open the library, find the
+ * bench_keys.c) share: a CPU clock, a step accumulator, and what they do
+ * before they time anything: open the library, find the
  * story, bind the keys and make a curses screen that writes to /dev/null.
- * A header of one static function: each bench is one program built from
+ * A header of static functions: each bench is one program built from
  * its .c and the binary's objects (scripts/bench_ui.sh, bench_keys.sh). */
 #ifndef QUIRE_BENCH_OPEN_H
 #define QUIRE_BENCH_OPEN_H
@@ -9,8 +10,31 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "ui_screen.h"
+
+/* This process's CPU time so far, seconds. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Steps timed: their count, sum and worst (seconds). */
+struct stat_acc {
+    double sum, max;
+    long n;
+};
+
+static void acc(struct stat_acc *a, double t)
+{
+    a->sum += t;
+    if (t > a->max)
+        a->max = t;
+    a->n++;
+}
 
 struct bench_term {
     struct library *lib;
