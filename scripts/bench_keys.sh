@@ -10,15 +10,9 @@
 set -e
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-make -s quire >/dev/null
-OBJS=$(for f in src/*.c; do n=${f#src/}; n=${n%.c}; case $n in
-       main | ebook_convert | ebook | html | epub | epub_sax | epub_zip) ;;
-       *) echo "$BUILD/obj/$n.o" ;; esac; done)
-CURSES_CFLAGS=$(pkg-config --cflags ncursesw 2>/dev/null || true)
-CURSES_LIBS=$(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
-BENCH="$BUILD/bench_keys"
-${CC:-cc} -std=c11 -O2 -g -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $CURSES_CFLAGS \
-    -o "$BENCH" tests/bench/bench_keys.c $OBJS $CURSES_LIBS -lunistring -pthread -ldl
+. scripts/inproc.sh
+inproc_build tests/bench/bench_keys.c bench_keys
+BENCH=$INPROC
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-keys.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LC_ALL=C.UTF-8

@@ -12,13 +12,8 @@ F=${1:-../shared/corpus/gutenberg/war-and-peace_pg2600-0.txt}
 [ -f "$F" ] || F=../../shared/corpus/gutenberg/war-and-peace_pg2600-0.txt
 W=${2:-72}
 [ -f "$F" ] || { echo "bench_layout: no text to measure (give a FILE)"; exit 0; }
-make -s quire || exit 1
-# the binary's objects: not the mains, nor the converter's (libxml2, libarchive)
-OBJS=$(for f in src/*.c; do n=${f#src/}; n=${n%.c}; case $n in
-       main | ebook_convert | ebook | html | epub | epub_sax | epub_zip) ;;
-       *) echo "build/obj/$n.o" ;; esac; done)
-cc -std=c11 -O2 -Iinclude -D_GNU_SOURCE -o build/bench_layout scripts/bench_layout.c $OBJS \
-   $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw) -lunistring -pthread -ldl || exit 1
+. scripts/inproc.sh
+inproc_build scripts/bench_layout.c bench_layout || exit 1
 ./build/bench_layout "$F" "$W" 5
 # CPU time of a command in ms: `perf stat` task-clock (mean of 5 runs) when
 # perf works, else /usr/bin/time user+system (best of 5, 10 ms resolution).
