@@ -116,9 +116,26 @@ struct conv {
 
 /* ---- small helpers --------------------------------------------------- */
 
+/* The first bytes compared before xmlStrcasecmp: equal letters, either
+ * case, have equal bytes with 0x20 set, so a mismatch there is a mismatch. */
 static bool is_elem(const xmlNode *n, const char *name)
 {
-    return n && n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+    return n && n->type == XML_ELEMENT_NODE && n->name &&
+           (n->name[0] | 0x20) == ((unsigned char)name[0] | 0x20) &&
+           xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* The value of attribute a when it is one text node (as libxml2 builds
+ * most), without a copy; else NULL (the caller asks xmlNodeGetContent).
+ * An attribute without children is the empty value. */
+static const char *attr_text(const xmlAttr *a)
+{
+    const xmlNode *t = a->children;
+    if (!t)
+        return "";
+    if (t->type == XML_TEXT_NODE && !t->next)
+        return t->content ? (const char *)t->content : "";
+    return NULL;
 }
 
 static char *attr(const xmlNode *n, const char *name)
@@ -144,18 +161,26 @@ static bool has_attr(const xmlNode *n, const char *name)
     return false;
 }
 
-/* Is `word` one of the white-space separated words of attribute `name`? */
+/* Is `word` one of the white-space separated words of attribute `name`?
+ * The value is read in place when it is one text node. */
 static bool attr_has(const xmlNode *n, const char *name, const char *word)
 {
-    char *v = attr(n, name);
-    if (!v)
+    if (!n || n->type != XML_ELEMENT_NODE || !n->properties)
         return false;
+    const xmlAttr *a = n->properties;
+    while (a && xmlStrcasecmp(a->name, (const xmlChar *)name) != 0)
+        a = a->next;
+    if (!a)
+        return false;
+    const char *in_place = attr_text(a);
+    char *v = in_place ? NULL : attr(n, name);
+    const char *val = in_place ? in_place : v;
     bool found = false;
     size_t w = strlen(word);
-    for (char *p = v; *p && !found;) {
+    for (const char *p = val; *p && !found;) {
         while (*p && isspace((unsigned char)*p))
             p++;
-        char *e = p;
+        const char *e = p;
         while (*e && !isspace((unsigned char)*e))
             e++;
         found = (size_t)(e - p) == w && strncasecmp(p, word, w) == 0;
@@ -170,15 +195,19 @@ static bool has_class(const xmlNode *n, const char *cls) { return attr_has(n, "c
 /* Does the element's epub:type (or its ARIA role "doc-WORD") say word? */
 static bool epub_type_has(const xmlNode *n, const char *word)
 {
+    /* no attribute: none of the three below can say it */
+    if (!n || n->type != XML_ELEMENT_NODE || !n->properties)
+        return false;
     if (attr_has(n, "epub:type", word))
         return true;
     for (const xmlAttr *a = n->properties; a; a = a->next)
         if (a->ns && a->ns->prefix && !xmlStrcmp(a->ns->prefix, (const xmlChar *)"epub") &&
             !xmlStrcmp(a->name, (const xmlChar *)"type")) {
-            xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+            const char *in_place = attr_text(a);
+            xmlChar *v = in_place ? NULL : xmlNodeGetContent((const xmlNode *)a);
             bool hit = false;
             size_t w = strlen(word);
-            for (const char *p = v ? (const char *)v : ""; *p && !hit;) {
+            for (const char *p = in_place ? in_place : v ? (const char *)v : ""; *p && !hit;) {
                 while (*p == ' ')
                     p++;
                 const char *e = p;
@@ -191,8 +220,14 @@ static bool epub_type_has(const xmlNode *n, const char *word)
             if (hit)
                 return true;
         }
+    /* "doc-" and word, cut at 63 bytes as before */
     char role[64];
-    snprintf(role, sizeof role, "doc-%s", word);
+    size_t w = strlen(word);
+    if (w > sizeof role - 5)
+        w = sizeof role - 5;
+    memcpy(role, "doc-", 4);
+    memcpy(role + 4, word, w);
+    role[4 + w] = '\0';
     return attr_has(n, "role", role);
 }
 
@@ -289,6 +324,9 @@ static bool hidden(const struct conv *c, const xmlNode *n)
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (is_elem(n, never[i]))
             return true;
+    /* the cheap case first: every test below reads an attribute */
+    if (!n->properties)
+        return false;
     /* a forum quote's "Click to expand..." (XenForo) is no text */
     if (has_class(n, "bbCodeBlock-expandLink"))
         return true;
@@ -2001,6 +2039,20 @@ static void raise_depth(void)
         xmlParserMaxDepth = HTML_MAX_DEPTH;
 }
 
+/* The length of s's leading run of ASCII bytes, rounded down to 8 bytes
+ * (read 8 at a time): bytes the UTF-8 check need not see. */
+static size_t ascii_run(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+    }
+    return i;
+}
+
 static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
 {
     static pthread_once_t depth_once = PTHREAD_ONCE_INIT;
@@ -2029,8 +2081,10 @@ static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
                    (i + 8 <= look && strncasecmp(s + i, "encoding", 8) == 0);
     if (n >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') || (s[0] == '\xfe' && s[1] == '\xff')))
         declared = true;
-    if (!declared)
-        enc = u8_check((const uint8_t *)bytes, n) ? "windows-1252" : "UTF-8";
+    if (!declared) {
+        size_t a = ascii_run(bytes, n);
+        enc = u8_check((const uint8_t *)bytes + a, n - a) ? "windows-1252" : "UTF-8";
+    }
     int opt = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
     return htmlReadMemory(bytes, (int)n, NULL, enc, opt);
 }
