@@ -1536,6 +1536,9 @@ static void before_text(struct conv *c)
             buf_addc(p, ' ');
         c->space = false;
     }
+    /* the common case: no style wanted, no marker to open */
+    if (!(c->want[0] | c->want[1] | c->want[2] | c->want[3]))
+        return;
     /* bold before italic (`***x***` reads as both), then underline, strike */
     static const int order[4] = {1, 0, 2, 3};
     for (int j = 0; j < 4; j++) {
@@ -2039,18 +2042,30 @@ static void raise_depth(void)
         xmlParserMaxDepth = HTML_MAX_DEPTH;
 }
 
-/* The length of s's leading run of ASCII bytes, rounded down to 8 bytes
- * (read 8 at a time): bytes the UTF-8 check need not see. */
-static size_t ascii_run(const uint8_t *s, size_t n)
+/* Is s (n bytes) valid UTF-8?  As u8_check, which sees only the runs of
+ * bytes >= 0x80: an ASCII byte is a character of its own and never part
+ * of a longer one, so s is valid when each such run is.  ASCII is skipped
+ * 8 bytes at a time. */
+static bool is_utf8(const uint8_t *s, size_t n)
 {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, sizeof w);
-        if (w & UINT64_C(0x8080808080808080))
-            break;
+    while (i < n) {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+        }
+        while (i < n && s[i] < 0x80)
+            i++;
+        size_t j = i;
+        while (j < n && s[j] >= 0x80)
+            j++;
+        if (j > i && u8_check(s + i, j - i))
+            return false;
+        i = j;
     }
-    return i;
+    return true;
 }
 
 static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
@@ -2081,10 +2096,8 @@ static xmlDoc *parse_doc(const void *bytes, size_t n, bool xml)
                    (i + 8 <= look && strncasecmp(s + i, "encoding", 8) == 0);
     if (n >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') || (s[0] == '\xfe' && s[1] == '\xff')))
         declared = true;
-    if (!declared) {
-        size_t a = ascii_run(bytes, n);
-        enc = u8_check((const uint8_t *)bytes + a, n - a) ? "windows-1252" : "UTF-8";
-    }
+    if (!declared)
+        enc = is_utf8(bytes, n) ? "UTF-8" : "windows-1252";
     int opt = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
     return htmlReadMemory(bytes, (int)n, NULL, enc, opt);
 }
