@@ -321,9 +321,11 @@ static bool hidden(const struct conv *c, const xmlNode *n)
         "script", "style", "head", "title", "template", "svg", "math", "object", "iframe",
         "noscript", "select", "button", "input", "textarea", "map", "audio", "video",
     };
-    for (size_t i = 0; i < sizeof never / sizeof *never; i++)
-        if (is_elem(n, never[i]))
-            return true;
+    /* the first letters of never[]: no other name is one of them */
+    if (n->name && memchr("abhimnostv", n->name[0] | 0x20, 10))
+        for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+            if (is_elem(n, never[i]))
+                return true;
     /* the cheap case first: every test below reads an attribute */
     if (!n->properties)
         return false;
@@ -1526,6 +1528,29 @@ static void new_line(struct conv *c)
     c->space = false;
 }
 
+/* buf_add and buf_addc for the text's hot path: the same bytes, the call
+ * made only when the buffer must grow. */
+static inline void para_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 <= b->cap) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        buf_add(b, s, n);
+    }
+}
+
+static inline void para_addc(struct buf *b, char ch)
+{
+    if (b->len + 2 <= b->cap) {
+        b->data[b->len++] = ch;
+        b->data[b->len] = '\0';
+    } else {
+        buf_addc(b, ch);
+    }
+}
+
 /* Before the first character of a run of text: the pending space and the
  * emphasis markers wanted. */
 static void before_text(struct conv *c)
@@ -1533,7 +1558,7 @@ static void before_text(struct conv *c)
     struct buf *p = &c->para;
     if (c->space) {
         if (p->len > c->line_start && p->len != c->nospace_at)
-            buf_addc(p, ' ');
+            para_addc(p, ' ');
         c->space = false;
     }
     /* the common case: no style wanted, no marker to open */
@@ -1564,9 +1589,9 @@ static void add_text(struct conv *c, const char *s, size_t n)
         }
         if (is_ws(ch)) {
             if (c->in_pre && p->len > c->line_start) {
-                buf_addc(p, ' ');
+                para_addc(p, ' ');
             } else if (c->in_pre) {
-                buf_addc(p, ' ');
+                para_addc(p, ' ');
                 c->line_start = p->len;
             } else {
                 c->space = true;
@@ -1581,12 +1606,12 @@ static void add_text(struct conv *c, const char *s, size_t n)
         }
         before_text(c);
         if (ch == '*' || ch == '_' || ch == '\\')
-            buf_addc(p, '\\');
+            para_addc(p, '\\');
         /* the run of plain bytes up to the next special one */
         size_t j = i + 1;
         while (j < n && !is_ws((unsigned char)s[j]) && s[j] != '*' && s[j] != '_' && s[j] != '\\')
             j++;
-        buf_add(p, s + i, j - i);
+        para_add(p, s + i, j - i);
         i = j - 1;
     }
 }
