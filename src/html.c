@@ -1575,6 +1575,13 @@ static void before_text(struct conv *c)
     }
 }
 
+/* The bytes that end a run of plain text in add_text: white space (as
+ * is_ws) and the bytes escaped ('*', '_', '\\'). */
+static const bool ends_run[256] = {
+    [' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true, ['\f'] = true,
+    ['*'] = true, ['_'] = true,   ['\\'] = true,
+};
+
 /* Text as a reader sees it: escaped; white space collapsed unless in <pre>. */
 static void add_text(struct conv *c, const char *s, size_t n)
 {
@@ -1609,7 +1616,7 @@ static void add_text(struct conv *c, const char *s, size_t n)
             para_addc(p, '\\');
         /* the run of plain bytes up to the next special one */
         size_t j = i + 1;
-        while (j < n && !is_ws((unsigned char)s[j]) && s[j] != '*' && s[j] != '_' && s[j] != '\\')
+        while (j < n && !ends_run[(unsigned char)s[j]])
             j++;
         para_add(p, s + i, j - i);
         i = j - 1;
