@@ -1551,19 +1551,9 @@ static inline void para_addc(struct buf *b, char ch)
     }
 }
 
-/* Before the first character of a run of text: the pending space and the
- * emphasis markers wanted. */
-static void before_text(struct conv *c)
+/* Open the markers of the styles wanted and not open yet. */
+static void open_wanted(struct conv *c)
 {
-    struct buf *p = &c->para;
-    if (c->space) {
-        if (p->len > c->line_start && p->len != c->nospace_at)
-            para_addc(p, ' ');
-        c->space = false;
-    }
-    /* the common case: no style wanted, no marker to open */
-    if (!(c->want[0] | c->want[1] | c->want[2] | c->want[3]))
-        return;
     /* bold before italic (`***x***` reads as both), then underline, strike */
     static const int order[4] = {1, 0, 2, 3};
     for (int j = 0; j < 4; j++) {
@@ -1573,6 +1563,21 @@ static void before_text(struct conv *c)
             c->open[c->n_open++] = STYLES[k];
         }
     }
+}
+
+/* Before the first character of a run of text: the pending space and the
+ * emphasis markers wanted.  Small enough to inline into add_text; the
+ * markers are the rare case. */
+static inline void before_text(struct conv *c)
+{
+    struct buf *p = &c->para;
+    if (c->space) {
+        if (p->len > c->line_start && p->len != c->nospace_at)
+            para_addc(p, ' ');
+        c->space = false;
+    }
+    if (c->want[0] | c->want[1] | c->want[2] | c->want[3])
+        open_wanted(c);
 }
 
 /* The bytes that end a run of plain text in add_text: white space (as
