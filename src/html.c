@@ -118,7 +118,7 @@ struct conv {
 
 /* The first bytes compared before xmlStrcasecmp: equal letters, either
  * case, have equal bytes with 0x20 set, so a mismatch there is a mismatch. */
-static bool is_elem(const xmlNode *n, const char *name)
+static inline bool is_elem(const xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->name &&
            (n->name[0] | 0x20) == ((unsigned char)name[0] | 0x20) &&
