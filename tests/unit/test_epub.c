@@ -756,127 +756,6 @@ static char *fake_descriptor(const char *head, size_t *len)
     return f;
 }
 
-/* v as `bytes` little-endian bytes at z + l; the offset after them. */
-static size_t put_le(unsigned char *z, size_t l, uint32_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++)
-        z[l++] = (unsigned char)(v >> (8 * i));
-    return l;
-}
-
-/* A stored zip written byte by byte (epub_zip.c reads a plain one
- * itself): names[i] holds data[i]; the central directory may name entry
- * `dos_dir` (or none, -1) an MS-DOS directory, give entry `cd_name` (or
- * none) another name than its local header, and the end record a comment.
- * malloc'd, *len bytes. */
-static unsigned char *byte_zip(const char *const *names, const char *const *data, size_t n,
-                               int dos_dir, int cd_name, const char *comment, size_t *len)
-{
-    unsigned char *z = xmalloc(4096);
-    size_t l = 0, offs[8], cd;
-    uint32_t crcs[8];
-#define PUT16(v) (l = put_le(z, l, (uint32_t)(v), 2))
-#define PUT32(v) (l = put_le(z, l, (uint32_t)(v), 4))
-    for (size_t i = 0; i < n; i++) {
-        size_t nl = strlen(names[i]), dl = strlen(data[i]);
-        uint32_t crc = 0xffffffffu;
-        for (size_t k = 0; k < dl; k++) {
-            crc ^= (unsigned char)data[i][k];
-            for (int b = 0; b < 8; b++)
-                crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-        }
-        crcs[i] = ~crc;
-        offs[i] = l;
-        memcpy(z + l, "PK\3\4", 4);
-        l += 4;
-        PUT16(10u); PUT16(0u); PUT16(0u); PUT16(0u); PUT16(0x21u);
-        PUT32(crcs[i]); PUT32(dl); PUT32(dl); PUT16(nl); PUT16(0u);
-        memcpy(z + l, names[i], nl);
-        l += nl;
-        memcpy(z + l, data[i], dl);
-        l += dl;
-    }
-    cd = l;
-    for (size_t i = 0; i < n; i++) {
-        const char *nm = (int)i == cd_name ? "OEBPS/b.xhtml" : names[i];
-        size_t nl = strlen(nm), dl = strlen(data[i]);
-        memcpy(z + l, "PK\1\2", 4);
-        l += 4;
-        PUT16(10u); PUT16(10u); PUT16(0u); PUT16(0u); PUT16(0u); PUT16(0x21u);
-        PUT32(crcs[i]); PUT32(dl); PUT32(dl); PUT16(nl); PUT16(0u); PUT16(0u);
-        PUT16(0u); PUT16(0u); PUT32((int)i == dos_dir ? 0x10u : 0x20u); PUT32(offs[i]);
-        memcpy(z + l, nm, nl);
-        l += nl;
-    }
-    size_t cl = strlen(comment), cd_size = l - cd;
-    memcpy(z + l, "PK\5\6", 4);
-    l += 4;
-    PUT16(0u); PUT16(0u); PUT16(n); PUT16(n); PUT32(cd_size); PUT32(cd); PUT16(cl);
-    memcpy(z + l, comment, cl);
-    l += cl;
-#undef PUT16
-#undef PUT32
-    *len = l;
-    return z;
-}
-
-/* The directory read straight (a plain zip) or by libarchive's walk (a
- * zip that is not plain) gives the names and data libarchive gives. */
-static void test_zip_directory(void)
-{
-    static const char *const names[] = {"mimetype", "OEBPS/a.xhtml", "META-INF/"};
-    static const char *const data[] = {"application/epub+zip", "<p>a</p>", ""};
-    static const struct {
-        const char *what;
-        int dos_dir, cd_name;
-        const char *comment;
-        const char *name1;  /* what entry 1 is called */
-    } cases[] = {
-        {"plain", -1, -1, "", "OEBPS/a.xhtml"},
-        {"a comment", -1, -1, "made by hand", "OEBPS/a.xhtml"},
-        /* libarchive makes a directory's name end in '/' */
-        {"a file the directory calls an MS-DOS directory", 1, -1, "", "OEBPS/a.xhtml/"},
-        /* and takes the name from the local header */
-        {"another name in the directory", -1, 1, "", "OEBPS/a.xhtml"},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        size_t len;
-        unsigned char *b = byte_zip(names, data, 3, cases[c].dos_dir, cases[c].cd_name,
-                                    cases[c].comment, &len);
-        struct epub_zip z;
-        char *err = NULL, what[160];
-        bool ok = ezip_open(b, len, &z, &err);
-        snprintf(what, sizeof what, "zip directory, %s: opened", cases[c].what);
-        if (!CHECK(what, ok)) {
-            fprintf(stderr, "test_epub: %s\n", err ? err : "?");
-            free(err);
-            free(b);
-            continue;
-        }
-        snprintf(what, sizeof what, "zip directory, %s: 3 entries", cases[c].what);
-        CHECK_INT(what, (long)ezip_count(&z), 3);
-        snprintf(what, sizeof what, "zip directory, %s: names in order", cases[c].what);
-        CHECK(what, ezip_count(&z) == 3 && !strcmp(ezip_name(&z, 0), "mimetype") &&
-                        !strcmp(ezip_name(&z, 1), cases[c].name1) &&
-                        !strcmp(ezip_name(&z, 2), "META-INF/"));
-        char *out = NULL;
-        size_t ol = 0;
-        snprintf(what, sizeof what, "zip directory, %s: an entry read", cases[c].what);
-        CHECK(what, ezip_read(&z, "mimetype", &out, &ol, &err) == 1 && out &&
-                        ol == strlen(data[0]) && !strcmp(out, data[0]));
-        free(out);
-        out = NULL;
-        snprintf(what, sizeof what, "zip directory, %s: the second entry read", cases[c].what);
-        if (cases[c].dos_dir < 0)   /* (a directory holds nothing) */
-            CHECK(what, ezip_read(&z, cases[c].name1, &out, &ol, &err) == 1 && out &&
-                            !strcmp(out, data[1]));
-        free(out);
-        free(err);
-        ezip_close(&z);
-        free(b);
-    }
-}
-
 /* The spine's documents in reverse order in the zip, so that each is
  * read after one that lies behind it; some stored, some with their sizes
  * only in a data descriptor; names found ignoring case only when no name
@@ -2194,7 +2073,6 @@ int main(void)
     test_bad_zip();
     test_bomb();
     test_zip_reading();
-    test_zip_directory();
     test_hostile_xml();
     test_drm();
     test_fixtures();
