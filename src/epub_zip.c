@@ -1,17 +1,13 @@
 /* epub_zip.c — the EPUB reader's zip container, read in memory with
  * libarchive (epub_int.h: ezip_*).
  *
- * ezip_open keeps each entry's name, declared size, encryption and where
- * its data starts (bytes into the archive), in the order of their local
- * headers.  A plain archive (read_plain says which: ASCII names, no
- * zip64, no encryption, no comment...) is read straight from its central
- * directory and local headers, which gives what libarchive would, at a
- * tenth of the cost; any other is walked once with libarchive's seekable
- * zip reader (the one that reads the central directory), in the order
- * libarchive gives them (by local header offset).  When a local header is
- * damaged (the seekable reader reads them all) the streamable reader
- * walks instead, stepping over it.  Names go into two hash tables: exact,
- * and with ASCII letters folded.
+ * ezip_open walks the archive once with libarchive's seekable zip reader
+ * (the one that reads the central directory) and keeps each entry's name,
+ * declared size, encryption and where its data starts (bytes into the
+ * archive), in the order libarchive gives them (by local header offset).
+ * When a local header is damaged (the seekable reader reads them all) the
+ * streamable reader walks instead, stepping over it.  Names go into two
+ * hash tables: exact, and with ASCII letters folded.
  *
  * ezip_read reads one entry without walking again: a second libarchive
  * reader, the streamable one, is opened on the archive's bytes from the
@@ -256,146 +252,6 @@ static int walk(struct epub_zip *z, bool stream, bool *unnamed, char **err)
     return rc;
 }
 
-/* ---------------------------------------------------------------------- */
-/* The directory read directly                                             */
-
-static uint32_t le16(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return le16(p) | le16(p + 2) << 16;
-}
-
-/* Whether the extra field p[0, n) is whole blocks (an id and a size, 4
- * bytes, then size bytes) none of which libarchive reads into what we
- * keep: zip64 sizes and offsets (0x0001), a mode (0x000d, 0x6c78,
- * 0x756e), a Unicode name (0x7075), AES (0x9901). */
-static bool plain_extra(const unsigned char *p, size_t n)
-{
-    while (n >= 4) {
-        uint32_t id = le16(p), size = le16(p + 2);
-        if (size > n - 4 || id == 0x0001 || id == 0x000d || id == 0x6c78 || id == 0x7075 ||
-            id == 0x756e || id == 0x9901)
-            return false;
-        p += 4 + size;
-        n -= 4 + size;
-    }
-    return n == 0;
-}
-
-/* Whether a name (n bytes) is one libarchive gives back as it is: not
- * empty, printable ASCII without a backslash (no conversion for the
- * locale, no MS-DOS separator turned into '/', no NUL cutting it). */
-static bool plain_name(const unsigned char *p, size_t n)
-{
-    if (!n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\')
-            return false;
-    return true;
-}
-
-/* The directory straight from the central directory and the local
- * headers, for a plain archive: what the seekable walk gives (the same
- * names, sizes and data offsets, in the same order), without libarchive's
- * work for every entry (its wide copy of the name, byte by byte through
- * mbrtowc, and two mktime of the DOS time: 34M instructions of the 37M
- * for 3,240 entries).  Plain: the end of central directory record is the
- * archive's last 22 bytes (no comment, no zip64), the central directory
- * lies just before it and holds what it says, and every entry has a
- * plain name (the same in its local header), no encryption, no zip64
- * field or field that sets a mode, no link or other special file, a
- * directory only when its name ends in '/', sizes the local header
- * either leaves at 0 or repeats, and local headers in increasing order
- * inside the archive.  False (z->n_e 0) for anything else: the
- * libarchive walk decides then. */
-static bool read_plain(struct epub_zip *z)
-{
-    const unsigned char *b = z->bytes;
-    size_t n = z->n;
-    z->n_e = 0;
-    if (n < 22)
-        return false;
-    const unsigned char *eocd = b + n - 22;
-    if (memcmp(eocd, "PK\5\6", 4) != 0 || le16(eocd + 4) != 0 || le16(eocd + 6) != 0 ||
-        le16(eocd + 8) != le16(eocd + 10) || le16(eocd + 20) != 0)
-        return false;
-    if (n >= 42 && memcmp(eocd - 20, "PK\6\7", 4) == 0)
-        return false;
-    size_t count = le16(eocd + 10);
-    uint64_t cd_size = le32(eocd + 12), cd_off = le32(eocd + 16);
-    if (count == 0 || count > EZIP_ENTRIES_MAX || cd_off + cd_size != n - 22)
-        return false;
-    size_t cap = 0, names_cap = 0, names_len = 0;
-    uint64_t q = cd_off, prev_local = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (n - 22 - q < 46)
-            goto fail;
-        const unsigned char *c = b + q;
-        if (memcmp(c, "PK\1\2", 4) != 0)
-            goto fail;
-        uint32_t system = c[5], flags = le16(c + 8);
-        uint32_t csize = le32(c + 20), usize = le32(c + 24);
-        size_t nl = le16(c + 28), xl = le16(c + 30), kl = le16(c + 32);
-        uint32_t attr = le32(c + 38), local = le32(c + 42);
-        if (n - 22 - q - 46 < (uint64_t)nl + xl + kl)
-            goto fail;
-        const unsigned char *name = c + 46;
-        q += 46 + nl + xl + kl;
-        if ((flags & 0x2041) || csize == 0xffffffffu || usize == 0xffffffffu ||
-            local == 0xffffffffu || !plain_name(name, nl) || !plain_extra(name + nl, xl))
-            goto fail;
-        bool slash = name[nl - 1] == '/';
-        if (system == 3) {
-            uint32_t type = (attr >> 16) & 0170000;
-            if (type != 0 && type != 0100000 && !(type == 0040000 && slash))
-                goto fail;
-        } else if (system == 0 && (attr & 0x10) && !slash) {
-            goto fail;
-        }
-        /* Its local header: the same name, no encryption, sizes 0 or the
-         * same, its data inside the archive. */
-        if ((i > 0 && local <= prev_local) || local >= n || n - local < EZIP_LOCAL_MIN)
-            goto fail;
-        prev_local = local;
-        const unsigned char *h = b + local;
-        uint32_t lflags = le16(h + 6), lc = le32(h + 18), lu = le32(h + 22);
-        size_t lnl = le16(h + 26), lxl = le16(h + 28);
-        if (memcmp(h, "PK\3\4", 4) != 0 || (lflags & 0x41) || (lc && lc != csize) ||
-            (lu && lu != usize) || lnl != nl || n - local - EZIP_LOCAL_MIN < (uint64_t)lnl + lxl ||
-            memcmp(h + EZIP_LOCAL_MIN, name, nl) != 0 ||
-            !plain_extra(h + EZIP_LOCAL_MIN + nl, lxl))
-            goto fail;
-        if (names_cap - names_len < nl + 1) {
-            names_cap = (names_cap + nl + 1) * 2;
-            z->names = xrealloc(z->names, names_cap);
-        }
-        memcpy(z->names + names_len, name, nl);
-        z->names[names_len + nl] = '\0';
-        if (z->n_e == cap) {
-            cap = cap ? cap * 2 : 64;
-            z->e = xreallocarray(z->e, cap, sizeof *z->e);
-        }
-        struct ezip_entry *e = &z->e[z->n_e++];
-        memset(e, 0, sizeof *e);
-        e->name = names_len;
-        e->name_len = nl;
-        names_len += nl + 1;
-        e->data = (uint64_t)local + EZIP_LOCAL_MIN + lnl + lxl;
-        e->size_set = true;
-        e->size = usize;
-    }
-    if (q == n - 22)
-        return true;
-fail:
-    z->n_e = 0;
-    return false;
-}
-
 /* The directory, z->bytes read: the seekable walk; when it stops at a
  * damaged local header (an image nobody reads, say: libzip, which read
  * only the central directory, never saw it), the streamable walk, which
@@ -430,7 +286,7 @@ bool ezip_open(const void *bytes, size_t n, struct epub_zip *z, char **err)
     z->bytes = bytes;
     z->n = n;
     bool unnamed = false;
-    int r = read_plain(z) ? 1 : read_directory(z, &unnamed, err);
+    int r = read_directory(z, &unnamed, err);
     if (r > 0 && unnamed) {
         /* A name libarchive would not convert for the locale (a UTF-8
          * name under "C"): walk again under C.UTF-8, and read under it. */
