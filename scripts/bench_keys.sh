@@ -17,18 +17,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-keys.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LC_ALL=C.UTF-8
 
-mkdir -p "$TMP/big"
-{
-    echo "A Very Long Night by Bench Writer"
-    echo
-    i=0
-    while [ $i -lt 280 ]; do
-        sed '1d' "sample_library/The Worst Betrayal/000_977516cc94ba2ab9.txt"
-        sed '1d' "sample_library/The Worst Betrayal/001_f36c8488a464cd0d.txt"
-        i=$((i + 1))
-    done
-    echo "The one word nobody says: zyxwvut."
-} >"$TMP/big/night.txt"
+inproc_night "$TMP/big"
 echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
 "$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
 

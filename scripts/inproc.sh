@@ -16,3 +16,21 @@ inproc_build() {
     ${CC:-cc} -std=c11 -O2 -g -Iinclude -Itests/bench -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $_ccf \
         -o "$INPROC" "$1" $_objs $_cl -lunistring -pthread -ldl
 }
+
+# inproc_night DIR: one chapter of about 8 MB in DIR/night.txt ("A Very
+# Long Night"), the sample's paragraphs over and over, ending with the
+# one rare word `zyxwvut`.
+inproc_night() {
+    mkdir -p "$1"
+    {
+        echo "A Very Long Night by Bench Writer"
+        echo
+        _i=0
+        while [ $_i -lt 280 ]; do
+            sed '1d' "sample_library/The Worst Betrayal/000_977516cc94ba2ab9.txt"
+            sed '1d' "sample_library/The Worst Betrayal/001_f36c8488a464cd0d.txt"
+            _i=$((_i + 1))
+        done
+        echo "The one word nobody says: zyxwvut."
+    } >"$1/night.txt"
+}
