@@ -46,12 +46,7 @@ if [ -z "$SHARED" ]; then
     exit 0
 fi
 G=$SHARED/corpus/gutenberg
-NOVELS=""
-for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
-         adventures-of-sherlock-holmes_pg1661.txt alice-in-wonderland_pg11-0.txt \
-         war-and-peace_pg2600-0.txt; do
-    [ -f "$G/$n" ] && NOVELS="$NOVELS $G/$n"
-done
+. "$TOP/scripts/novels.sh"
 if [ -z "$NOVELS" ]; then
     echo "bench: no corpus novels under $G; skipped"
     exit 0

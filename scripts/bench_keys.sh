@@ -22,12 +22,7 @@ echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
 "$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
 
 G=../shared/corpus/gutenberg
-NOVELS=""
-for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
-         adventures-of-sherlock-holmes_pg1661.txt alice-in-wonderland_pg11-0.txt \
-         war-and-peace_pg2600-0.txt; do
-    [ -f "$G/$n" ] && NOVELS="$NOVELS $G/$n"
-done
+. scripts/novels.sh
 if [ -n "$NOVELS" ]; then
     ${CC:-cc} -O2 -o "$BUILD/gencorpus" tests/bench/gencorpus.c
     mkdir -p "$TMP/serial"

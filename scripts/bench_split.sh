@@ -24,12 +24,7 @@ ROUNDS=${ROUNDS:-21}
 PARTS=${PARTS:-"txt epub perf"}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 G=$TOP/../shared/corpus/gutenberg
-NOVELS=""
-for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
-         adventures-of-sherlock-holmes_pg1661.txt alice-in-wonderland_pg11-0.txt \
-         war-and-peace_pg2600-0.txt; do
-    [ -f "$G/$n" ] && NOVELS="$NOVELS $G/$n"
-done
+. "$TOP/scripts/novels.sh"
 [ -n "$NOVELS" ] || { echo "bench_split: no ../shared novels" >&2; exit 1; }
 CC=${CC:-cc}
 mkdir -p build

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # scripts/inproc.sh — sourced by the in-process benches (bench_ui.sh,
 # bench_keys.sh, bench_layout.sh): build a program from one .c file and the
 # binary's objects (not the mains, nor the converter's: libxml2,

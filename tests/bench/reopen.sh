@@ -19,12 +19,7 @@ ROUNDS=${ROUNDS:-21}
 SIZES=${SIZES:-"1 32"}
 AT=${AT:-"0 50 99"}
 G=$TOP/../shared/corpus/gutenberg
-NOVELS=""
-for n in frankenstein_pg84-0.txt pride-and-prejudice_pg1342-0.txt dracula_pg345.txt \
-         adventures-of-sherlock-holmes_pg1661.txt alice-in-wonderland_pg11-0.txt \
-         war-and-peace_pg2600-0.txt; do
-    [ -f "$G/$n" ] && NOVELS="$NOVELS $G/$n"
-done
+. "$TOP/scripts/novels.sh"
 CC=${CC:-cc}
 mkdir -p build
 $CC -O2 -o build/ptytime tests/bench/ptytime.c -lutil || exit 1
