@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "scratch.h"
 
 /* ---- hand-built stories ------------------------------------------------- */
 
@@ -109,37 +110,6 @@ static size_t at(const struct tstory *t, const char *needle)
 }
 
 /* ---- scratch folders, files, stderr -------------------------------------- */
-
-static char *tmpdir_make(void)
-{
-    const char *base = getenv("TMPDIR");
-    char *t = xasprintf("%s/quire-bm.XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(t)) {
-        perror("mkdtemp");
-        exit(1);
-    }
-    return t;
-}
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char *p = xasprintf("%s/%s", path, e->d_name);
-            rm_rf(p);
-            free(p);
-        }
-        closedir(d);
-        chmod(path, 0700);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void put_file(const char *path, const void *data, size_t len)
 {
@@ -229,7 +199,7 @@ static struct bm_pos mkpos(const char *key, size_t ch, size_t off, time_t when)
 
 static void test_round_trip(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *sub = xasprintf("%s/state/quire", dir);
     struct bookmarks *b = bookmarks_open(sub, true);
     CHECK("a fresh store has no positions", bookmarks_most_recent(b) == NULL);
@@ -326,13 +296,13 @@ static void test_round_trip(void)
     free(data);
     free(path);
     free(sub);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
 static void test_forward_compatible(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *path = xasprintf("%s/bookmarks", dir);
     const char *file =
         "quire-bookmarks 1\tsome future header field\n"
@@ -393,14 +363,14 @@ static void test_forward_compatible(void)
     CHECK("and is written back with LF", data && !strchr(data, '\r') && strstr(data, "\tWin\n"));
     free(data);
     free(path);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
 /* Two unreadable files in the same second: two kept copies, none replaced. */
 static void test_kept_twice(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *path = xasprintf("%s/bookmarks", dir);
     put_file(path, "first garbage\n", 14);
     struct bookmarks *b = bookmarks_open(dir, true);
@@ -438,7 +408,7 @@ static void test_kept_twice(void)
         closedir(d);
     CHECK("each kept copy holds its own file", firsts == 1 && seconds == 1 && thirds == 1);
     free(path);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
@@ -489,7 +459,7 @@ static void test_corrupt(void)
         size_t len = i == 0 ? 0 : c->len ? c->len : strlen(c->data);
         if (c->data == huge)
             len = huge_len;
-        char *dir = tmpdir_make();
+        char *dir = scratch_dir("bm");
         char *path = xasprintf("%s/bookmarks", dir);
         put_file(path, c->data, len);
         capture_begin(dir);
@@ -546,14 +516,14 @@ static void test_corrupt(void)
         free(err);
         free(what);
         free(path);
-        rm_rf(dir);
+        scratch_remove(dir);
         free(dir);
     }
 }
 
 static void test_newer_version(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *path = xasprintf("%s/bookmarks", dir);
     const char *file = "quire-bookmarks 2\nsomething\tnew\n";
     put_file(path, file, strlen(file));
@@ -581,13 +551,13 @@ static void test_newer_version(void)
     free(err);
     free(data);
     free(path);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
 static void test_merge(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     struct bookmarks *a = bookmarks_open(dir, true);
     struct bookmarks *b = bookmarks_open(dir, true);
     struct bm_pos p = mkpos("k", 0, 1, 1000);
@@ -715,13 +685,13 @@ static void test_merge(void)
                                       bookmarks_save(NULL) == 0);
     bookmarks_close(a);
     bookmarks_close(b);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
 static void test_unwritable(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *sdir;
     bool root = geteuid() == 0;
     if (root) {
@@ -809,7 +779,7 @@ static void test_unwritable(void)
         bookmarks_close(w2);
         free(rd);
     }
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
@@ -817,7 +787,7 @@ static void test_unwritable(void)
  * folder) stays a link; saves replace the file it names, atomically. */
 static void test_symlink(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *state = xasprintf("%s/state", dir);
     char *synced = xasprintf("%s/synced", dir);
     mkdir(state, 0700);
@@ -853,7 +823,7 @@ static void test_symlink(void)
           bookmarks_get_last(b, "aaaa000011112222", &back) && back.off == 20);
     bookmarks_close(b);
 
-    rm_rf(dir);
+    scratch_remove(dir);
     free(target);
     free(link);
     free(synced);
@@ -926,7 +896,7 @@ static void test_positions(void)
 static bool carry(struct tstory *from, size_t ci, size_t off, struct tstory *to, size_t *rci,
                   size_t *roff)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     struct bookmarks *b = bookmarks_open(dir, true);
     struct bm_pos p;
     bookmarks_make_pos(&from->s, ci, off, &p);
@@ -936,7 +906,7 @@ static bool carry(struct tstory *from, size_t ci, size_t off, struct tstory *to,
     struct bm_pos g;
     bool ok = bookmarks_get_last(b, to->s.id, &g) && bookmarks_resolve(&to->s, &g, rci, roff);
     bookmarks_close(b);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
     return ok;
 }
@@ -1023,7 +993,7 @@ static void test_adopt(void)
     /* In a folder: adopting alone writes nothing; the next save moves the
      * file's records, including one another process wrote meanwhile under
      * the old id. */
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *path = xasprintf("%s/bookmarks", dir);
     put_file(path, file, strlen(file));
     b = bookmarks_open(dir, true);
@@ -1056,7 +1026,7 @@ static void test_adopt(void)
     bookmarks_close(b);
     free(meanwhile);
     free(path);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
     tfree(&u);
     tfree(&t);
@@ -1143,7 +1113,7 @@ static void test_reanchor(void)
 
 static void test_print(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     struct bookmarks *b = bookmarks_open(dir, true);
     FILE *f = tmpfile();
     CHECK_INT("printing an empty store", output_bookmarks(b, NULL, f), 0);
@@ -1205,7 +1175,7 @@ static void test_print(void)
         bookmarks_close(b);
         fclose(full);
     }
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
@@ -1555,7 +1525,7 @@ static long parsed_last(const char *file, const char *id, char *letters)
 
 static void test_sync_records(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *path = xasprintf("%s/bookmarks", dir);
     time_t now = time(NULL);
     time_t t = now - 1000;
@@ -1580,10 +1550,10 @@ static void test_sync_records(void)
     char again[17], other[17];
     CHECK("the id is read again, not made anew",
           statefile_device(dir, true, again, NULL) && !strcmp(again, dev));
-    char *dir2 = tmpdir_make();
+    char *dir2 = scratch_dir("bm");
     CHECK("another state folder (another machine) has another id",
           statefile_device(dir2, true, other, NULL) && strcmp(other, dev) != 0);
-    rm_rf(dir2);
+    scratch_remove(dir2);
     free(dir2);
 
     /* Equal WHEN: the greater device id wins, in either order of lines. */
@@ -1721,7 +1691,7 @@ static void test_sync_records(void)
     bookmarks_close(pb);
     free(err);
     free(path);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
@@ -1755,7 +1725,7 @@ static void test_context_at_end(void)
 
 static void test_conflict_copies(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("bm");
     char *path = xasprintf("%s/bookmarks", dir);
     long long t = (long long)time(NULL) - 5000;
     char *mine = xasprintf("quire-bookmarks 1\n"
@@ -1851,11 +1821,11 @@ static void test_conflict_copies(void)
 
     /* The bookmarks a symbolic link into a synced folder: the copies lie
      * beside the file it names, and are merged there. */
-    char *synced = tmpdir_make();
+    char *synced = scratch_dir("bm");
     char *real_bm = xasprintf("%s/bookmarks", synced);
     const char *r1 = "quire-bookmarks 1\nlast\tlinked\tk\t0\t1\t1\t100\tc\n";
     put_file(real_bm, r1, strlen(r1));
-    char *linkdir = tmpdir_make();
+    char *linkdir = scratch_dir("bm");
     char *link_bm = xasprintf("%s/bookmarks", linkdir);
     CHECK("a link to the synced file", symlink(real_bm, link_bm) == 0);
     char *lc = xasprintf("%s/bookmarks.sync-conflict-20261203-101500-ABCDEFG", synced);
@@ -1869,8 +1839,8 @@ static void test_conflict_copies(void)
     struct stat lst;
     CHECK("and the link stays a link", lstat(link_bm, &lst) == 0 && S_ISLNK(lst.st_mode));
     bookmarks_close(b);
-    rm_rf(linkdir);
-    rm_rf(synced);
+    scratch_remove(linkdir);
+    scratch_remove(synced);
     free(lc);
     free(link_bm);
     free(linkdir);
@@ -1943,7 +1913,7 @@ static void test_conflict_copies(void)
                      mine, path};
     for (size_t i = 0; i < sizeof frees / sizeof *frees; i++)
         free(frees[i]);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 

@@ -5,6 +5,7 @@
  * chapter is opened. */
 #include "cache.h"
 #include "check.h"
+#include "scratch.h"
 #include "library.h"
 #include "output.h"
 #include "rec.h"
@@ -19,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static char tmp[] = "/tmp/quire-test-cache.XXXXXX";
+static char *tmp;   /* the scratch folder (main) */
 
 static void put_file(const char *rel, const char *content, int age_s)
 {
@@ -1036,10 +1037,7 @@ static void test_lead_escapes(void)
 int main(void)
 {
     test_lead_escapes();
-    if (!mkdtemp(tmp)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp = scratch_dir("test-cache");
     test_format_round_trip();
     test_ebook_entry();
     test_plugin_identity();
@@ -1048,9 +1046,7 @@ int main(void)
     test_library_from_cache();
     test_snapshot();
     test_single_file();
-    char *cmd = xasprintf("rm -rf '%s'", tmp);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmp);
-    free(cmd);
+    scratch_remove(tmp);
+    free(tmp);
     return check_summary();
 }

@@ -2,6 +2,7 @@
  * with their line numbers and never fatal, line ends, ~, key remaps, and the
  * --config-check round trip. */
 #include "check.h"
+#include "scratch.h"
 #include "config.h"
 #include "util.h"
 
@@ -470,11 +471,7 @@ static void test_round_trip(void)
 
 int main(void)
 {
-    char tmp[] = "/tmp/quire-config-XXXXXX";
-    if (!mkdtemp(tmp)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    char *tmp = scratch_dir("config");
     test_defaults(tmp);
     test_every_key();
     test_bad_values();
@@ -484,8 +481,8 @@ int main(void)
     test_files(tmp);
     test_round_trip();
     free(diag_text);
-    char *cmd = xasprintf("rm -rf '%s'", tmp);
-    CHECK("cleanup", system(cmd) == 0);
-    free(cmd);
+    scratch_remove(tmp);
+    CHECK("cleanup", access(tmp, F_OK) != 0);
+    free(tmp);
     return check_summary();
 }

@@ -7,6 +7,7 @@
  * bounded to DERIVED_MAX_FILES.  With QUIRE_FUZZ_SEEDS, fuzz_derived's
  * seeds written (write_seeds). */
 #include "check.h"
+#include "scratch.h"
 #include "decode.h"
 #include "derived.h"
 #include "util.h"
@@ -22,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/quire-derived-XXXXXX";
+static char *dir;   /* the scratch folder (main) */
 
 static const char story[] = "The Tale\n\nChapter 1\n\nIt was *dark*.\n\nChapter 2\n\nIt was light.\n";
 
@@ -837,8 +838,7 @@ static void write_seeds(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir))
-        return 2;
+    dir = scratch_dir("derived");
     char *cache = xasprintf("%s/cache", dir);
     setenv("XDG_CACHE_HOME", cache, 1);
     unsetenv("QUIRE_NO_CACHE");
@@ -849,9 +849,9 @@ int main(void)
     test_bound();
     write_seeds();
     derived_enable(false);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    CHECK("cleanup", system(cmd) == 0);
-    free(cmd);
+    scratch_remove(dir);
+    CHECK("cleanup", access(dir, F_OK) != 0);
+    free(dir);
     free(cache);
     return check_summary();
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "scratch.h"
 
 /* ---- hand-built stories ------------------------------------------------- */
 
@@ -79,36 +80,6 @@ static void tfree(struct tstory *t)
 }
 
 /* ---- scratch folders ---------------------------------------------------- */
-
-static char *tmpdir_make(void)
-{
-    const char *base = getenv("TMPDIR");
-    char *t = xasprintf("%s/quire-seen.XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(t)) {
-        perror("mkdtemp");
-        exit(1);
-    }
-    return t;
-}
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char *p = xasprintf("%s/%s", path, e->d_name);
-            rm_rf(p);
-            free(p);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void put_file(const char *path, const char *data)
 {
@@ -315,7 +286,7 @@ static void test_order(void)
     seen_close(b);
 
     /* 60 stories of 40 chapters on disk; one story read again */
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("seen");
     char *path = xasprintf("%s/seen", dir);
     struct buf f = {0};
     buf_printf(&f, "quire-seen 1\n");
@@ -349,7 +320,7 @@ static void test_order(void)
     buf_free(&f);
     tfree(&t);
     free(path);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(dir);
 }
 
@@ -497,7 +468,7 @@ static void test_adopt(void)
 
 static void test_disk(void)
 {
-    char *dir = tmpdir_make();
+    char *dir = scratch_dir("seen");
     char *path = xasprintf("%s/seen", dir);
     struct tstory t1, t2;
     tbuild(&t1, "Road", v1, 3);
@@ -595,7 +566,7 @@ static void test_disk(void)
 
     tfree(&t1);
     tfree(&t2);
-    rm_rf(dir);
+    scratch_remove(dir);
     free(path);
     free(dir);
 }

@@ -1,6 +1,7 @@
 /* test_util.c — natural order, buffers, atomic writes, bounded reads of
  * state files. */
 #include "check.h"
+#include "scratch.h"
 #include "util.h"
 
 #include <errno.h>
@@ -61,8 +62,7 @@ int main(void)
     CHECK("buf keeps content", strncmp(b.data, "0,1,2,", 6) == 0);
     buf_free(&b);
 
-    char dir[] = "/tmp/quire-util-XXXXXX";
-    CHECK("mkdtemp", mkdtemp(dir) != NULL);
+    char *dir = scratch_dir("util");
     char *path = xasprintf("%s/sub/deeper", dir);
     char *err = NULL;
     CHECK("mkdir_p makes nested folders", mkdir_p(path, &err) == 0);
@@ -107,8 +107,8 @@ int main(void)
     unlink(file);
     free(file);
     free(path);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    CHECK("cleanup", system(cmd) == 0);
-    free(cmd);
+    scratch_remove(dir);
+    CHECK("cleanup", access(dir, F_OK) != 0);
+    free(dir);
     return check_summary();
 }
