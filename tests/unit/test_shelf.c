@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "scratch.h"
 #include "shelf.h"
 #include "util.h"
 
@@ -173,8 +174,7 @@ static void test_facts(void)
     struct library *lib = make_lib(lib_spec, N_SPEC);
     lib->stories[2].meta.updated = xstrdup("2021-03-04");
     lib->stories[4].meta.updated = xstrdup("not a date");
-    char *dir = xstrdup("/tmp/quire-test-shelf.XXXXXX");
-    CHECK("a temporary folder", mkdtemp(dir) != NULL);
+    char *dir = scratch_dir("test-shelf");
     struct bookmarks *bm = bookmarks_open(dir, true);
     struct bm_pos pos = {.percent = 37.5, .when = 1234};
     strcpy(pos.chapter_key, "0000000000000001");
@@ -199,15 +199,14 @@ static void test_facts(void)
     shelf_facts_fill(lib, NULL, NULL, f);
     CHECK("no store: nothing read", !f[1].read);
     bookmarks_close(bm);
-    rmdir(dir);
+    scratch_remove(dir);
     free(dir);
     library_free(lib);
 }
 
 static void test_prefs(void)
 {
-    char *dir = xstrdup("/tmp/quire-test-shelf.XXXXXX");
-    CHECK("a temporary folder", mkdtemp(dir) != NULL);
+    char *dir = scratch_dir("test-shelf");
     char *path = xasprintf("%s/sub/library-view", dir);
     enum shelf_sort s = SHELF_BY_READ;
     enum shelf_view v = SHELF_ALL;
@@ -254,11 +253,8 @@ static void test_prefs(void)
     fclose(fp);
     shelf_prefs_load(path, &s, &v);
     CHECK("another version of the file is not read", s == SHELF_BY_TITLE);
-    unlink(path);
-    char *sub = xasprintf("%s/sub", dir);
-    rmdir(sub);
-    rmdir(dir);
-    free(sub);
+    scratch_remove(dir);
+    CHECK("cleanup", access(dir, F_OK) != 0);
     free(path);
     free(dir);
     free(err);
