@@ -52,7 +52,7 @@ void library_stop_free(struct library_stop *ls);
  * Test hook: QUIRE_TEST_HOLD_BUILD=FILE holds a build (not a snapshot's
  * answer) after its per-file analysis, before it writes the index cache,
  * until FILE exists, not looking at ls meanwhile: a pass that a stop
- * cannot cut short. */
+ * cannot cut short (it makes FILE.held first, to say it got there). */
 struct library *library_open_stoppable(const char *root, struct library_stop *ls, char **err);
 
 /* A library of the one story in the first `head` bytes of the regular file

@@ -17,6 +17,7 @@
  * on demand. */
 #include "library.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -364,11 +365,19 @@ static void analyse_all(struct build *b, struct library_stop *ls)
     free(pr.pf);
 }
 
-/* QUIRE_TEST_HOLD_BUILD=FILE: wait until FILE exists (library.h). */
+/* QUIRE_TEST_HOLD_BUILD=FILE: wait until FILE exists (library.h), having
+ * made FILE.held to say the build got there. */
 static void hold_for_test(void)
 {
     const char *hold = getenv("QUIRE_TEST_HOLD_BUILD");
-    while (hold && *hold && access(hold, F_OK) != 0)
+    if (!hold || !*hold || access(hold, F_OK) == 0)
+        return;
+    char *held = xasprintf("%s.held", hold);
+    int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    free(held);
+    while (access(hold, F_OK) != 0)
         nanosleep(&(struct timespec){.tv_nsec = 5 * 1000000L}, NULL);
 }
 
