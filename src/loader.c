@@ -73,6 +73,13 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
+/* loader_main on a thread of its own: background work for the door. */
+static void *loader_thread(void *arg)
+{
+    ebook_door_background();   /* the screen's requests never wait for its */
+    return loader_main(arg);
+}
+
 struct loader *loader_new(const char *root)
 {
     struct loader *l = xcalloc(1, sizeof *l);
@@ -99,7 +106,7 @@ void loader_go(struct loader *l)
     for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
         sigdelset(&all, sync_sigs[i]);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    l->threaded = pthread_create(&l->thread, NULL, loader_main, l) == 0;
+    l->threaded = pthread_create(&l->thread, NULL, loader_thread, l) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!l->threaded)
         loader_main(l);   /* no thread: the caller waits for it now */
