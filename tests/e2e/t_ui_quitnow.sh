@@ -82,4 +82,39 @@ check "q: back to the library" ui_wait "1 story in"
 $UI_T send-keys -t q q
 check_eq "q again: quit, the busy converter still held" "$(ui_dead)" "0 0"
 : >"$BUSY"
+# 4. A place saved past the head of a file with a byte order mark (Alice
+#    has one: not read from where it was) waits for the whole story before
+#    the first screen: the terminal's line says so and q quits, the build
+#    still held (before: nothing said, q not read).
+S0=$XDG_STATE_HOME
+XDG_STATE_HOME="$TMPD/state-far"
+ui_start 80 24 "$F"
+ui_type "90%"
+check "read at 90%: the whole story (n/12)" ui_until status_has "/12 "
+$UI_T send-keys -t q q
+check_eq "quits" "$(ui_dead)" "0 0"
+PLACE=$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks")
+check "a place was saved" test -n "$PLACE"
+C0=$XDG_CACHE_HOME
+XDG_CACHE_HOME="$TMPD/cache-far"   # empty: a build, not the snapshot
+rm -f "$HOLD" "$HOLD.held"
+ui_stop_server
+$UI_T new-session -d -s q -x 80 -y 24 \
+    -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HOME="$HOME" -e XDG_STATE_HOME="$XDG_STATE_HOME" \
+    -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+    -e QUIRE_TEST_FRAMES=1 -e QUIRE_TEST_HOLD_BUILD="$HOLD" \
+    "unset LINES COLUMNS QUIRE_LIBRARY; TERM=tmux-256color; export TERM; exec $(ui_quote "$QUIRE" "$F")" \; \
+    set-option -t q remain-on-exit on
+UI_SPID=$($UI_T display -p '#{pid}' 2>/dev/null)   # poked by ui_exited
+check "before the first screen, the terminal says it reads the whole story" \
+    ui_wait "reading the whole story$ELL \(q quits\)"
+check "the build is held" ui_until test -e "$HOLD.held"
+$UI_T send-keys -t q q
+check_eq "q quits before any screen, the build held" "$(ui_dead)" "0 0"
+check "the build was still held" test ! -e "$HOLD"
+check "the line said is taken back" not_shown "reading the whole"
+check_eq "the place saved is the same" "$(grep "^last" "$XDG_STATE_HOME/quire/bookmarks")" "$PLACE"
+: >"$HOLD"
+XDG_CACHE_HOME=$C0
+XDG_STATE_HOME=$S0
 finish
