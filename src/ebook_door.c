@@ -391,7 +391,6 @@ bool ebook_door_busy(void)
     return wait;
 }
 
-
 /* c broke mid-request (died, was killed, answered garbage): end and reap
  * it, and say why in *err ("converter failed: ..."); the next request
  * starts a fresh one. */
