@@ -15,7 +15,14 @@
  * thread calling the door while it is busy waits for it (a pool of
  * EBOOK_DOOR_CONVERTERS, built as 1: measured, a converter per thread
  * lists no faster and makes the first screen of a long EPUB's first
- * reading slower, docs/BENCHMARKS.md "The process split").  A TXT
+ * reading slower, docs/BENCHMARKS.md "The process split") -- except a
+ * foreground request (the screen opening a book) made while the pool is
+ * at work for a background thread (ebook_door_background: the loader
+ * converting another book): it gets a converter of its own, the reserve,
+ * started in under a millisecond, so that no key waits for the other
+ * book's conversion.  Test hook QUIRE_TEST_BUSY_CONVERTER=FILE: before
+ * the first foreground request (or ebook_door_busy), a background thread takes a converter
+ * and holds it at work until FILE exists.  A TXT
  * library never starts one, and which door a file takes (ebook_sniff,
  * ebook_sniff.c) needs none.
  *
@@ -56,10 +63,16 @@
 #define EBOOK_DOOR_CONVERTERS 1
 #endif
 
-/* Is every converter at work on a request (another thread's: the loader
- * converting a book)?  A request made now would wait for one to be done:
- * the screen says so first.  Never blocks for long, starts nothing. */
+/* Would a request this thread makes now wait for another thread's to be
+ * done (every converter it may take at work)?  The screen says so first.
+ * With the reserve, a foreground thread waits only for another
+ * foreground request.  Never blocks for long, starts nothing. */
 bool ebook_door_busy(void);
+
+/* This thread's requests are background work (the loader's reading of a
+ * whole story): they never take the reserve, and a foreground request
+ * never waits for them.  For the rest of the thread's life. */
+void ebook_door_background(void);
 
 /* May a file named `name` whose first n bytes are `head` be an ebook?  A
  * cheap test that never starts the converter: true for a name ending in .epub,

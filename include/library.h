@@ -11,6 +11,7 @@
 #ifndef QUIRE_LIBRARY_H
 #define QUIRE_LIBRARY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "story.h"
@@ -22,6 +23,37 @@
  * The per-file analysis it builds is freed before it returns; a caller that
  * will live on (the reader) gives that heap back with malloc_trim(0). */
 struct library *library_open(const char *root, char **err);
+
+/* A library_open that another thread may stop (the loader's, loader.h):
+ * made by library_stop_new, given to library_open_stoppable, stopped by
+ * library_stop_set, freed by library_stop_free once no build uses it. */
+struct library_stop;
+
+/* A stop not set yet.  Never NULL. */
+struct library_stop *library_stop_new(void);
+
+/* Stop the builds given ls: each looks at it between its passes (and
+ * between files) and, once stopped, gives up (NULL, *err "stopped") and
+ * writes nothing more to the caches.  Returns once no build given ls is
+ * writing a cache file: a write under way (a whole file, written and
+ * renamed: never a half-built entry) is waited for, none starts after.
+ * A pass under way (one file's analysis) is not cut short: a caller that
+ * must not wait for it leaves the build's thread to end with the process
+ * (loader_free). */
+void library_stop_set(struct library_stop *ls);
+
+/* Has library_stop_set run on ls?  False for NULL. */
+bool library_stopped(struct library_stop *ls);
+
+/* NULL is a no-op. */
+void library_stop_free(struct library_stop *ls);
+
+/* library_open(root, err), stopped early when ls is set (NULL: never).
+ * Test hook: QUIRE_TEST_HOLD_BUILD=FILE holds a build (not a snapshot's
+ * answer) after its per-file analysis, before it writes the index cache,
+ * until FILE exists, not looking at ls meanwhile: a pass that a stop
+ * cannot cut short (it makes FILE.held first, to say it got there). */
+struct library *library_open_stoppable(const char *root, struct library_stop *ls, char **err);
 
 /* A library of the one story in the first `head` bytes of the regular file
  * `path`, cut back to a whole line (read again longer, up to 1 MiB, while

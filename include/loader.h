@@ -4,7 +4,7 @@
  * library_open_head() while a loader reads the whole file with
  * library_open(); the screen takes the whole library over when it is ready.
  * The loader thread touches nothing but the library it builds (and the
- * index cache on disk). */
+ * caches on disk, which it stops writing once loader_free has run). */
 #ifndef QUIRE_LOADER_H
 #define QUIRE_LOADER_H
 
@@ -32,15 +32,18 @@ bool loader_ready(struct loader *l);
  * handed over once: a second call returns NULL with *err NULL. */
 struct library *loader_wait(struct loader *l, char **err);
 
-/* Wait for the thread and free the loader and any library not taken; NULL
- * is a no-op.  Except when the thread is still converting an ebook
- * through the plugin whose derived file would be kept (a first reading,
- * derived.h): then q must not wait for it (1.5 s at 32 MB), and the
- * conversion is finished in a process of its own, detached from the
- * terminal (this binary, `--render --chapter 1 -- ROOT`, output to
- * /dev/null: it reads the whole story and keeps its derived file); the
- * thread is left to end with the process and the loader is not freed.
- * Called as the process ends. */
+/* Free the loader and any library not taken, without waiting for the
+ * build under way (NULL is a no-op).  Called as the process ends (q):
+ * the build is stopped (library_stop_set: it writes nothing more to the
+ * caches, and a write under way is finished first, so that no cache file
+ * is left half written); a thread still in a pass (one file's analysis:
+ * about a quarter of a second for a 32 MB story) is left to end with the
+ * process, and frees the loader if it ends first.  When the thread is
+ * converting an ebook through the plugin whose derived file would be
+ * kept (a first reading, derived.h), the conversion is finished in a
+ * process of its own, detached from the terminal (this binary,
+ * `--render --chapter 1 -- ROOT`, output to /dev/null: it reads the
+ * whole story and keeps its derived file). */
 void loader_free(struct loader *l);
 
 #endif

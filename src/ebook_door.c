@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ebook_wire.h"
@@ -32,6 +33,7 @@ struct conv {
     pid_t pid;            /* 0: no process in this slot */
     int fd;
     bool busy;            /* a thread holds it for a request */
+    bool bg;              /* ... a background thread (ebook_door_background) */
     bool fresh;           /* started, its hello not read yet (it is read
                              after the first request is sent: one wait
                              for the new process, not two) */
@@ -40,7 +42,12 @@ struct conv {
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_idle = PTHREAD_COND_INITIALIZER;
-static struct conv pool[EBOOK_DOOR_CONVERTERS];
+/* The pool, and after it the reserve: a converter only for a foreground
+ * request made while every one of the pool is at work and one of them for
+ * a background thread (the loader converting another book). */
+#define RESERVE EBOOK_DOOR_CONVERTERS
+static struct conv pool[EBOOK_DOOR_CONVERTERS + 1];
+static _Thread_local bool background;   /* ebook_door_background ran here */
 static atomic_bool started;   /* a converter was started (ebook_door_loaded) */
 static bool exit_hook;        /* pool_exit registered (under pool_lock) */
 
@@ -154,7 +161,7 @@ bool ebook_door_loaded(void)
  * is left a zombie where nothing else reaps orphans. */
 static void pool_exit(void)
 {
-    for (size_t i = 0; i < EBOOK_DOOR_CONVERTERS; i++) {
+    for (size_t i = 0; i <= RESERVE; i++) {
         pid_t pid = pool[i].pid;
         if (pid <= 0)
             continue;
@@ -273,60 +280,115 @@ static bool conv_hello(struct conv *c, char **why)
     return false;
 }
 
-/* A converter for this thread's request: an idle one, else a new one in
- * a free slot, else wait for one to be idle.  NULL with *why. */
+/* c is idle again: a thread waiting may take it (each looks: the reserve
+ * is not for everyone). */
+static void release(struct conv *c)
+{
+    pthread_mutex_lock(&pool_lock);
+    c->busy = false;
+    c->bg = false;
+    pthread_cond_broadcast(&pool_idle);
+    pthread_mutex_unlock(&pool_lock);
+}
+
+void ebook_door_background(void)
+{
+    background = true;
+}
+
+/* The slot this thread's request would take now (under pool_lock): an
+ * idle converter, else a free slot of the pool; for a foreground request
+ * when the pool is all at work and part of it for a background thread,
+ * the reserve (idle or free).  NULL: the request waits. */
+static struct conv *pick(void)
+{
+    struct conv *empty = NULL;
+    bool bg_at_work = false;
+    for (size_t i = 0; i < RESERVE; i++) {
+        struct conv *c = &pool[i];
+        bg_at_work = bg_at_work || (c->busy && c->bg);
+        if (c->busy)
+            continue;
+        if (c->pid > 0)
+            return c;
+        if (!empty)
+            empty = c;
+    }
+    if (empty)
+        return empty;
+    if (!background && bg_at_work && !pool[RESERVE].busy)
+        return &pool[RESERVE];
+    return NULL;
+}
+
+/* QUIRE_TEST_BUSY_CONVERTER=FILE: before the first foreground request (or
+ * look at ebook_door_busy), a background thread takes a converter and
+ * holds it at work until FILE exists, as the loader converting another
+ * book would. */
+static const char *busy_file;
+static atomic_bool busy_holding;
+
+static struct conv *acquire(char **why);
+
+static void *hold_busy(void *arg)
+{
+    (void)arg;
+    background = true;
+    char *why = NULL;
+    struct conv *c = acquire(&why);
+    free(why);
+    atomic_store(&busy_holding, true);
+    while (access(busy_file, F_OK) != 0)
+        nanosleep(&(struct timespec){.tv_nsec = 5 * 1000000L}, NULL);
+    if (c)
+        release(c);
+    return NULL;
+}
+
+static void test_busy(void)
+{
+    static atomic_bool once;
+    const char *f = getenv("QUIRE_TEST_BUSY_CONVERTER");
+    if (!f || !*f || background || atomic_exchange(&once, true))
+        return;
+    busy_file = f;
+    pthread_t t;
+    if (pthread_create(&t, NULL, hold_busy, NULL) != 0)
+        return;
+    pthread_detach(t);
+    while (!atomic_load(&busy_holding))
+        nanosleep(&(struct timespec){.tv_nsec = 1000000L}, NULL);
+}
+
+/* A converter for this thread's request (pick's), started when its slot
+ * is free, else wait for one to be idle.  NULL with *why. */
 static struct conv *acquire(char **why)
 {
+    test_busy();
     pthread_mutex_lock(&pool_lock);
     if (!exit_hook) {
         exit_hook = true;
         atexit(pool_exit);
     }
-    for (;;) {
-        struct conv *empty = NULL;
-        for (size_t i = 0; i < EBOOK_DOOR_CONVERTERS; i++) {
-            struct conv *c = &pool[i];
-            if (c->busy)
-                continue;
-            if (c->pid > 0) {
-                c->busy = true;
-                pthread_mutex_unlock(&pool_lock);
-                return c;
-            }
-            if (!empty)
-                empty = c;
-        }
-        if (empty) {
-            empty->busy = true;
-            pthread_mutex_unlock(&pool_lock);
-            if (conv_start(empty, why))
-                return empty;
-            pthread_mutex_lock(&pool_lock);
-            empty->busy = false;
-            pthread_cond_signal(&pool_idle);
-            pthread_mutex_unlock(&pool_lock);
-            return NULL;
-        }
+    struct conv *c;
+    while ((c = pick()) == NULL)
         pthread_cond_wait(&pool_idle, &pool_lock);
-    }
+    c->busy = true;
+    c->bg = background;
+    pthread_mutex_unlock(&pool_lock);
+    if (c->pid > 0 || conv_start(c, why))
+        return c;
+    release(c);
+    return NULL;
 }
 
 bool ebook_door_busy(void)
 {
+    test_busy();
     pthread_mutex_lock(&pool_lock);
-    bool all = true;
-    for (size_t i = 0; i < EBOOK_DOOR_CONVERTERS; i++)
-        all = all && pool[i].busy;
+    bool wait = pick() == NULL;
     pthread_mutex_unlock(&pool_lock);
-    return all;
-}
-
-static void release(struct conv *c)
-{
-    pthread_mutex_lock(&pool_lock);
-    c->busy = false;
-    pthread_cond_signal(&pool_idle);
-    pthread_mutex_unlock(&pool_lock);
+    return wait;
 }
 
 /* c broke mid-request (died, was killed, answered garbage): end and reap

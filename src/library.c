@@ -17,12 +17,14 @@
  * on demand. */
 #include "library.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -67,25 +69,83 @@ void build_free(struct build *b)
     scan_result_free(&b->scan);
 }
 
+/* ---- stopping a build from another thread ------------------------------- */
+
+struct library_stop {
+    atomic_bool stop;
+    pthread_mutex_t writing;   /* held by a build while it writes a cache file */
+};
+
+struct library_stop *library_stop_new(void)
+{
+    struct library_stop *ls = xcalloc(1, sizeof *ls);
+    atomic_init(&ls->stop, false);
+    pthread_mutex_init(&ls->writing, NULL);
+    return ls;
+}
+
+void library_stop_set(struct library_stop *ls)
+{
+    atomic_store(&ls->stop, true);
+    pthread_mutex_lock(&ls->writing);   /* a write under way ends first */
+    pthread_mutex_unlock(&ls->writing);
+}
+
+bool library_stopped(struct library_stop *ls)
+{
+    return ls && atomic_load(&ls->stop);
+}
+
+void library_stop_free(struct library_stop *ls)
+{
+    if (!ls)
+        return;
+    pthread_mutex_destroy(&ls->writing);
+    free(ls);
+}
+
+/* May a build given ls write a cache file now?  True with the write held
+ * open (write_done ends it); false once stopped (nothing is written). */
+static bool write_begin(struct library_stop *ls)
+{
+    if (!ls)
+        return true;
+    pthread_mutex_lock(&ls->writing);
+    if (!atomic_load(&ls->stop))
+        return true;
+    pthread_mutex_unlock(&ls->writing);
+    return false;
+}
+
+static void write_done(struct library_stop *ls)
+{
+    if (ls)
+        pthread_mutex_unlock(&ls->writing);
+}
+
 /* snapshot_save of a built library, on a thread of its own. */
 struct snap_job {
     const struct library *lib;
     uint64_t digest;
     struct snapshot_origin o;
+    struct library_stop *ls;
 };
 
 static void *snap_run(void *arg)
 {
     struct snap_job *j = arg;
-    snapshot_save(j->lib->root, j->digest, j->lib, &j->o, NULL);   /* best effort */
+    if (write_begin(j->ls)) {
+        snapshot_save(j->lib->root, j->digest, j->lib, &j->o, NULL);   /* best effort */
+        write_done(j->ls);
+    }
     return NULL;
 }
 
 /* The stories of the files added to b (grouped, ordered, editions
- * matched), saved as the snapshot when b->snap; frees b's scratch (on
- * two threads, while the snapshot is written: the scratch it reads, the
- * sources' and skips' origins, is freed after it). */
-static struct library *library_build(struct build *b)
+ * matched), saved as the snapshot when b->snap (unless ls is stopped);
+ * frees b's scratch (on two threads, while the snapshot is written: the
+ * scratch it reads, the sources' and skips' origins, is freed after it). */
+static struct library *library_build(struct build *b, struct library_stop *ls)
 {
     struct library *lib = b->lib;
     group_files(b);
@@ -97,7 +157,7 @@ static struct library *library_build(struct build *b)
     b->scan.skipped = NULL;
     b->scan.n_skipped = b->scan.cap_skipped = 0;
     size_t *src_file = b->src_file, *skip_file = b->skip_file;
-    struct snap_job j = {lib, b->digest, {src_file, skip_file, b->first_skip}};
+    struct snap_job j = {lib, b->digest, {src_file, skip_file, b->first_skip}, ls};
     pthread_t t;
     bool threaded = b->snap && b->threads > 1 && b->spawn && b->spawn(&t, snap_run, &j);
     if (b->snap && !threaded)
@@ -154,6 +214,7 @@ struct par {
     struct build *main;
     struct par_file *pf;
     atomic_size_t next;   /* the next file to take */
+    struct library_stop *ls;   /* stopped: no more files are taken */
 };
 
 static void par_analyse(struct par *pr, size_t i)
@@ -184,7 +245,7 @@ static void *par_worker(void *arg)
 {
     struct par *pr = arg;
     size_t n = pr->main->scan.n_files;
-    for (size_t i; (i = atomic_fetch_add(&pr->next, 1)) < n;)
+    for (size_t i; !library_stopped(pr->ls) && (i = atomic_fetch_add(&pr->next, 1)) < n;)
         par_analyse(pr, i);
     return NULL;
 }
@@ -256,26 +317,38 @@ static bool start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
     return ok;
 }
 
+/* The index cache to save, unless the build is stopped first. */
+struct cache_job {
+    struct cache *c;
+    struct library_stop *ls;
+};
+
 static void *save_cache(void *arg)
 {
-    cache_save(arg, NULL);
-    cache_free(arg);
+    struct cache_job *j = arg;
+    if (write_begin(j->ls)) {
+        cache_save(j->c, NULL);
+        write_done(j->ls);
+    }
+    cache_free(j->c);
     return NULL;
 }
 
 /* analyse_file for every scanned file, in 2 threads when there are enough
  * files: each file's analysis depends on that file alone, and they are
- * added to b in the files' order, so the result is the one-thread one. */
-static void analyse_all(struct build *b)
+ * added to b in the files' order, so the result is the one-thread one.
+ * Once ls is stopped no more files are analysed (the build is given up:
+ * what was analysed is merged, to be freed with the rest). */
+static void analyse_all(struct build *b, struct library_stop *ls)
 {
     size_t n = b->scan.n_files;
     int threads = n >= PAR_MIN_FILES ? build_threads() : 1;
     if (threads < 2) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && !library_stopped(ls); i++)
             analyse_one(b, i);
         return;
     }
-    struct par pr = {.main = b, .pf = xcalloc(n, sizeof *pr.pf)};
+    struct par pr = {.main = b, .pf = xcalloc(n, sizeof *pr.pf), .ls = ls};
     atomic_init(&pr.next, 0);
     pthread_t t;
     bool threaded = start_thread(&t, par_worker, &pr);
@@ -287,15 +360,48 @@ static void analyse_all(struct build *b)
         n_src += pr.pf[i].lib.n_src;
     b->lib->src = xreallocarray(b->lib->src, n_src ? n_src : 1, sizeof *b->lib->src);
     for (size_t i = 0; i < n; i++)
-        merge_one(b, &pr.pf[i]);
+        if (pr.pf[i].b.lib)   /* not taken once stopped: nothing to merge */
+            merge_one(b, &pr.pf[i]);
     free(pr.pf);
+}
+
+/* QUIRE_TEST_HOLD_BUILD=FILE: wait until FILE exists (library.h), having
+ * made FILE.held to say the build got there. */
+static void hold_for_test(void)
+{
+    const char *hold = getenv("QUIRE_TEST_HOLD_BUILD");
+    if (!hold || !*hold || access(hold, F_OK) == 0)
+        return;
+    char *held = xasprintf("%s.held", hold);
+    int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    free(held);
+    while (access(hold, F_OK) != 0)
+        nanosleep(&(struct timespec){.tv_nsec = 5 * 1000000L}, NULL);
+}
+
+/* A build given up once stopped: *err says so, NULL. */
+static struct library *stopped(const char *root, char **err)
+{
+    set_err(err, "%s: stopped", root);
+    return NULL;
 }
 
 struct library *library_open(const char *root, char **err)
 {
+    return library_open_stoppable(root, NULL, err);
+}
+
+struct library *library_open_stoppable(const char *root, struct library_stop *ls, char **err)
+{
     struct build b = {0};
     if (scan_tree(root, &b.scan, err) != 0)
         return NULL;
+    if (library_stopped(ls)) {
+        scan_result_free(&b.scan);
+        return stopped(root, err);
+    }
     b.digest = snapshot_digest(root, &b.scan, &b.snap);
     struct library *lib = snapshot_load(root, &b.scan, b.digest);
     if (lib) {
@@ -310,18 +416,27 @@ struct library *library_open(const char *root, char **err)
     b.cache = cache_open(root);
     b.threads = b.scan.n_files >= PAR_MIN_FILES ? build_threads() : 1;
     b.spawn = start_thread;
-    analyse_all(&b);
+    analyse_all(&b, ls);
+    hold_for_test();
+    if (library_stopped(ls)) {   /* given up: nothing is written */
+        cache_free(b.cache);
+        b.cache = NULL;
+        build_free(&b);
+        library_free(lib);
+        return stopped(root, err);
+    }
     /* The index cache is written (best effort: a cache that can't be
      * written is no error) while the stories are built: nothing below
-     * touches it.  On one thread when the build is small. */
-    struct cache *c = b.cache;
+     * touches it.  On one thread when the build is small.  Not when the
+     * build is stopped meanwhile (write_begin). */
+    struct cache_job cj = {b.cache, ls};
     b.cache = NULL;
     pthread_t saver;
     bool saving = b.scan.n_files >= PAR_MIN_FILES && build_threads() > 1 &&
-                  start_thread(&saver, save_cache, c);
+                  start_thread(&saver, save_cache, &cj);
     if (!saving)
-        save_cache(c);
-    lib = library_build(&b);
+        save_cache(&cj);
+    lib = library_build(&b, ls);
     if (saving)
         pthread_join(saver, NULL);
     return lib;
@@ -460,7 +575,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     struct cache_stamp st = {0};
     off_t file_size = sb->st_size;   /* library_build frees the scan */
     analyse_source(&b, &b.scan.files[0], src, &st);
-    lib = library_build(&b);
+    lib = library_build(&b, NULL);
     if (lib->n_stories != 1) {
         library_free(lib);
         set_err(err, "%s: the head of the file holds no story", path);
@@ -648,7 +763,7 @@ static struct library *window_build(const char *path, const char *text, size_t s
     build_init(&b, lib);
     struct cache_stamp st = {0};
     analyse_source(&b, &b.scan.files[0], src, &st);
-    lib = library_build(&b);
+    lib = library_build(&b, NULL);
     if (lib->n_stories != 1 || lib->n_src != 1 || lib->src[0] != src ||
         lib->stories[0].n_ch == 0) {
         library_free(lib);
@@ -781,7 +896,7 @@ static struct library *open_derived_window(const char *path, struct source *full
         build_init(&b, lib);
         struct cache_stamp st = {0};
         analyse_source(&b, &b.scan.files[0], win, &st);   /* n_ch > 0: keeps win */
-        lib = library_build(&b);
+        lib = library_build(&b, NULL);
     } else {
         scan_result_free(&b.scan);
     }

@@ -20,13 +20,33 @@ extern char **environ;
 struct loader {
     pthread_t thread;
     char *root;
-    atomic_bool done;      /* set by the thread as its last act */
+    struct library_stop *ls;   /* loader_free stops the build with it */
+    atomic_bool done;      /* set by the thread as its last act but one */
     atomic_bool stop;      /* loader_free: the test delay ends at once */
+    atomic_int refs;       /* the caller's, and the thread's while it runs:
+                              the last one let go of frees the loader */
     bool started;          /* loader_go ran */
     bool threaded;         /* ... and started the thread (not yet joined) */
     struct library *lib;   /* the result, until taken */
     char *err;
 };
+
+/* Free l and what it holds. */
+static void destroy(struct loader *l)
+{
+    library_free(l->lib);
+    library_stop_free(l->ls);
+    free(l->err);
+    free(l->root);
+    free(l);
+}
+
+/* Let go of one hold on l: the last frees it. */
+static void let_go(struct loader *l)
+{
+    if (atomic_fetch_sub(&l->refs, 1) == 1)
+        destroy(l);
+}
 
 static void *loader_main(void *arg)
 {
@@ -45,18 +65,29 @@ static void *loader_main(void *arg)
     while (gate && *gate && access(gate, F_OK) != 0 && !atomic_load(&l->stop))
         nanosleep(&(struct timespec){.tv_nsec = 5 * 1000000L}, NULL);
     if (!atomic_load(&l->stop))
-        l->lib = library_open(l->root, &l->err);
-    malloc_trim(0);   /* the reader lives on: give back the build's heap */
+        l->lib = library_open_stoppable(l->root, l->ls, &l->err);
+    if (!atomic_load(&l->stop))
+        malloc_trim(0);   /* the reader lives on: give back the build's heap */
     atomic_store(&l->done, true);
+    let_go(l);   /* left by loader_free (quitting), the thread frees l */
     return NULL;
+}
+
+/* loader_main on a thread of its own: background work for the door. */
+static void *loader_thread(void *arg)
+{
+    ebook_door_background();   /* the screen's requests never wait for its */
+    return loader_main(arg);
 }
 
 struct loader *loader_new(const char *root)
 {
     struct loader *l = xcalloc(1, sizeof *l);
     l->root = xstrdup(root);
+    l->ls = library_stop_new();
     atomic_init(&l->done, false);
     atomic_init(&l->stop, false);
+    atomic_init(&l->refs, 1);
     return l;
 }
 
@@ -65,6 +96,7 @@ void loader_go(struct loader *l)
     if (!l || l->started)
         return;
     l->started = true;
+    atomic_store(&l->refs, 2);   /* the thread's hold, let go as it ends */
     /* The thread takes no signals meant for the process (SIGTERM, SIGWINCH,
      * ...): they go to the main thread, whose wait for a key they cut
      * short.  Faults stay deliverable to the thread that makes them. */
@@ -74,7 +106,7 @@ void loader_go(struct loader *l)
     for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++)
         sigdelset(&all, sync_sigs[i]);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    l->threaded = pthread_create(&l->thread, NULL, loader_main, l) == 0;
+    l->threaded = pthread_create(&l->thread, NULL, loader_thread, l) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!l->threaded)
         loader_main(l);   /* no thread: the caller waits for it now */
@@ -153,16 +185,22 @@ void loader_free(struct loader *l)
     if (!l)
         return;
     atomic_store(&l->stop, true);
-    if (converting_ebook(l) && spawn_finisher(l)) {
-        /* q is never held up by the conversion: it goes on in the
-         * finisher; this thread is left to end with the process (it
-         * touches nothing but its own library), l with it. */
+    /* A conversion under way is finished in a process of its own: q is
+     * never held up by it (checked before the stop, which would make the
+     * build keep nothing). */
+    if (converting_ebook(l))
+        spawn_finisher(l);
+    /* The build stops at its next pass and writes nothing more; a write
+     * of the caches under way is waited for (never left half done). */
+    library_stop_set(l->ls);
+    if (l->threaded && !atomic_load(&l->done)) {
+        /* q is not held up by the pass under way (the analysis of a
+         * 32 MB story: a quarter of a second): the thread is left to end
+         * with the process, or to free l if it ends first.  It touches
+         * nothing but its own library, and writes nothing now. */
         pthread_detach(l->thread);
-        return;
+        l->threaded = false;
     }
-    join(l);
-    library_free(l->lib);
-    free(l->err);
-    free(l->root);
-    free(l);
+    join(l);   /* a thread that is done (or none) */
+    let_go(l);
 }

@@ -211,13 +211,21 @@ static void adopt_library(struct ui *ui, struct library *fresh, struct story *ns
 }
 
 /* Wait for the loader's whole story, the bottom line saying so once the
- * screen is up (a key must never wait unannounced): keys typed meanwhile
- * are handed back afterwards, but the quit key (and a signal) end the
- * wait: false then, ui->quit set. */
+ * screen is up (a key must never wait unannounced), the terminal's line
+ * before it (ui_wait_loader): keys typed meanwhile are handed back
+ * afterwards, but the quit key (and a signal) end the wait: false then,
+ * ui->quit set. */
 static bool wait_whole(struct ui *ui)
 {
-    if (loader_ready(ui->loader) || ui->frames == 0)
+    if (loader_ready(ui->loader))
         return true;
+    if (ui->frames == 0) {
+        loader_go(ui->loader);
+        if (ui_wait_loader(ui->loader, "reading the whole story\xe2\x80\xa6 (q quits)"))
+            return true;
+        ui->quit = true;
+        return false;
+    }
     ui_msg(ui, "reading the whole story\xe2\x80\xa6 (q quits)");
     ui_draw(ui);
     bool quit = false;
@@ -735,11 +743,12 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     }
     struct story *story;
     struct ui *ui = state_open(lib, bm, cfg, start, &story);
-    SCREEN *scr = terminal_open(cfg, err);
+    SCREEN *scr = ui->quit ? NULL : terminal_open(cfg, err);   /* q before the screen */
     if (!scr) {
+        bool quit = ui->quit;
         ui_state_free(ui);
         free(ui);
-        return 1;
+        return quit ? 0 : 1;
     }
     char *opening_warning = NULL;   /* already on stderr */
     if (bm && bookmarks_warning(bm))

@@ -22,6 +22,9 @@
  *                 to a tick low
  *   faults        print the program's page faults so far, minor and major,
  *                 every thread's (from /proc/PID/stat)
+ *   exit          wait until the program has ended (its process reaped)
+ *                 and print the milliseconds it took since the last step
+ *                 that restarted the clock (a send: `q` to the end)
  *
  * Output: one line per timed step, "STEP VALUE", for scripts/bench.sh.
  * Exit status 1 when a wait times out (10 s) or the program dies early.
@@ -244,6 +247,22 @@ int main(int argc, char **argv)
             }
             if (f)
                 fclose(f);
+        } else if (strcmp(st, "exit") == 0) {
+            /* keep reading its output (it may block on a full terminal) */
+            while (!reaped) {
+                if (waitpid(child, NULL, WNOHANG) == child) {
+                    reaped = true;
+                    break;
+                }
+                if (now_ms() - t0 > 10000) {
+                    fprintf(stderr, "ptytime: timed out at exit\n");
+                    status = 1;
+                    goto done;
+                }
+                if (!pump(1))
+                    usleep(200);   /* the terminal closed: the process is ending */
+            }
+            printf("exit %.2f\n", now_ms() - t0);
         } else if (strcmp(st, "mem") == 0) {
             char anon[32], rss[32], hwm[32];
             proc_field("smaps_rollup", "Anonymous:", anon, sizeof anon);

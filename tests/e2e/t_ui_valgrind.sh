@@ -55,4 +55,19 @@ check "let go: the hit" ui_wait 'turning purple'
 $UI_T send-keys -t q q
 check_eq "held searches: exit status 0 under valgrind" "$(ui_dead)" "0 0"
 if [ -s "$TMPD/vg3" ]; then fail "valgrind reported (held searches):"; cat "$TMPD/vg3" >&2; else pass; fi
+# q while the loader's build is held (QUIRE_TEST_HOLD_BUILD: the process
+# ends without waiting for it, its thread left to end with the process):
+# no memory error, no definite leak.
+rm -f "$TMPD/hold-build" "$TMPD/hold-build.held"
+touch -t 202001010000 "$F"   # a build, not the snapshot: a fresh cache
+XDG_CACHE_HOME="$TMPD/cache-held"
+XDG_STATE_HOME="$TMPD/state-held"   # no place saved: the head is shown
+ui_run 80 24 "env QUIRE_TEST_HOLD_BUILD=$TMPD/hold-build $VG $(ui_quote "$QUIRE" "$F") 2>'$TMPD/vg4'"
+check "a held build under valgrind" ui_wait 'Alice'
+check "the build is held" ui_until test -e "$TMPD/hold-build.held"
+ui_keys t
+check "t waits for it" status_has "reading the whole story"
+$UI_T send-keys -t q q
+check_eq "q during the held build: exit status 0 under valgrind" "$(ui_dead)" "0 0"
+if [ -s "$TMPD/vg4" ]; then fail "valgrind reported (held build):"; cat "$TMPD/vg4" >&2; else pass; fi
 finish

@@ -10,6 +10,7 @@
 #include "loader.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
@@ -1165,6 +1166,132 @@ static void test_head_and_loader(void)
     free(d);
 }
 
+/* Files in the folder d (0 when there is none). */
+static int files_in(const char *d)
+{
+    DIR *dir = opendir(d);
+    int n = 0;
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL;)
+        n += e->d_name[0] != '.';
+    if (dir)
+        closedir(dir);
+    return n;
+}
+
+/* Threads of this process (/proc/self/task). */
+static int threads_now(void)
+{
+    return files_in("/proc/self/task");
+}
+
+/* A build another thread stops (quitting while the loader reads a long
+ * story): it gives up and writes nothing to the caches; loader_free does
+ * not wait for a pass under way (QUIRE_TEST_HOLD_BUILD holds the build
+ * after its analysis, the stop not looked at, as a long parse would). */
+static void test_stop(void)
+{
+    char *d = tempdir(), *cache_dir = tempdir();
+    char *old_cache = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+    char *old_off = getenv("QUIRE_NO_CACHE") ? xstrdup(getenv("QUIRE_NO_CACHE")) : NULL;
+    setenv("XDG_CACHE_HOME", cache_dir, 1);
+    unsetenv("QUIRE_NO_CACHE");
+    char *qdir = xasprintf("%s/quire", cache_dir);
+    struct buf b = {0};
+    long_story(&b, "The Stopped Road", 510, true, "");
+    put_aged(d, "long.txt", b.data);   /* old enough for the index cache */
+    char *path = xasprintf("%s/long.txt", d);
+
+    /* Stopped before it starts: NULL, said, nothing written. */
+    struct library_stop *ls = library_stop_new();
+    CHECK("a stop is not set when made", !library_stopped(ls) && !library_stopped(NULL));
+    library_stop_set(ls);
+    CHECK("set, it is seen", library_stopped(ls));
+    char *err = NULL;
+    struct library *lib = library_open_stoppable(path, ls, &err);
+    CHECK("a stopped build gives no library and says so",
+          !lib && err && strstr(err, "stopped") != NULL);
+    free(err);
+    err = NULL;
+    CHECK("and writes no cache file", files_in(qdir) == 0);
+    library_stop_free(ls);
+
+    /* A folder of many files (analysed on two threads), stopped: the same. */
+    char *many = tempdir();
+    for (int i = 0; i < 40; i++) {
+        char *rel = xasprintf("s%02d.txt", i), *txt = prose((unsigned)i + 700, 300, false);
+        put_aged(many, rel, txt);
+        free(rel);
+        free(txt);
+    }
+    ls = library_stop_new();
+    library_stop_set(ls);
+    lib = library_open_stoppable(many, ls, &err);
+    CHECK("a stopped folder build gives no library", !lib && err);
+    free(err);
+    err = NULL;
+    CHECK("nor any cache file", files_in(qdir) == 0);
+    library_stop_free(ls);
+
+    /* Not stopped, the same builds write their caches: the checks above
+     * can fail. */
+    ls = library_stop_new();
+    lib = library_open_stoppable(many, ls, &err);
+    CHECK("not stopped, the folder is read", lib && lib->n_stories > 0);
+    library_free(lib);
+    CHECK("and its caches written", files_in(qdir) > 0);
+    library_stop_free(ls);
+    rmtree(qdir);
+
+    /* The loader freed while its build is held (a pass a stop cannot cut
+     * short): loader_free returns without waiting for it; let go, the
+     * build sees the stop and writes nothing, and its thread ends. */
+    char *hold = xasprintf("%s/hold", cache_dir), *held = xasprintf("%s/hold.held", cache_dir);
+    setenv("QUIRE_TEST_HOLD_BUILD", hold, 1);
+    int threads0 = threads_now();
+    struct loader *l = loader_new(path);
+    loader_go(l);
+    while (access(held, F_OK) != 0)   /* the build reaches the hold */
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    CHECK("held: the loader is not done", !loader_ready(l));
+    loader_free(l);   /* before the change: waited for the hold forever */
+    CHECK("loader_free returns while the build is held", access(hold, F_OK) != 0);
+    put(cache_dir, "hold", "");
+    while (threads_now() > threads0)   /* the thread ends (and frees l) */
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    CHECK("let go, the stopped build writes no cache file", files_in(qdir) == 0);
+    unsetenv("QUIRE_TEST_HOLD_BUILD");
+
+    /* A loader freed after its build is done keeps what it wrote. */
+    l = loader_new(path);
+    loader_go(l);
+    while (!loader_ready(l))
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    loader_free(l);
+    CHECK("a loader let finish writes its caches", files_in(qdir) > 0);
+
+    if (old_cache) {
+        setenv("XDG_CACHE_HOME", old_cache, 1);
+        free(old_cache);
+    } else {
+        unsetenv("XDG_CACHE_HOME");
+    }
+    if (old_off) {
+        setenv("QUIRE_NO_CACHE", old_off, 1);
+        free(old_off);
+    }
+    free(hold);
+    free(held);
+    free(path);
+    free(qdir);
+    buf_free(&b);
+    rmtree(many);
+    free(many);
+    rmtree(d);
+    free(d);
+    rmtree(cache_dir);
+    free(cache_dir);
+}
+
 /* The edition offset rule (story.h): what the builder fixes, the snapshot
  * checks; one rule for both. */
 static void test_offset_rule(void)
@@ -1571,6 +1698,7 @@ int main(void)
     test_blocks_and_percent();
     test_tsv_fields();
     test_head_and_loader();
+    test_stop();
     test_open_at();
     test_open_at_long_line();
     test_open_at_long_chapter();
