@@ -43,6 +43,7 @@
 #include <wchar.h>
 
 #include "mapguard.h"
+#include "pmemo.h"
 #include "ui.h"
 #include "ui_screen.h"
 #include "watch.h"
@@ -667,6 +668,7 @@ static void main_loop(struct ui *ui)
             /* The reader lives on: give back the heap the library's
              * analysis used (after the first frame: trimmed before it,
              * the same pages were faulted in again for the screen). */
+            pmemo_save();   /* the head's or window's parse, for the next open */
             malloc_trim(0);
             trimmed = true;
         }

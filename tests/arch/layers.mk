@@ -25,7 +25,7 @@ LAYER_text   := parse_meta ebook_door ebook_sniff ebook_wire derived decode brea
 LAYER_model  := story
 # The passes that turn files into the model and keep it: reading, decoding,
 # parsing, caches, the library build and its thread, bookmarks, config.
-LAYER_build  := watch statefile bookmarks_store bookmarks_file bookmarks_disk bookmarks_place scan analyse storyini group editions assemble snapshot library loader bookmarks state_sync config output shelf pace seen
+LAYER_build  := pmemo watch statefile bookmarks_store bookmarks_file bookmarks_disk bookmarks_place scan analyse storyini group editions assemble snapshot library loader bookmarks state_sync config output shelf pace seen
 # Lines on a screen or a page: layout, search, --render.
 LAYER_layout := layout layout_runs search render
 # The screens (curses).
@@ -36,7 +36,7 @@ LAYER_main   := main ebook_convert
 UNIT_base   := test_util test_linebreak test_kv test_vis
 UNIT_text   := test_decode test_derived test_wire test_parse test_heading test_html test_epub
 UNIT_model  :=
-UNIT_build  := test_cache test_config test_library test_bookmarks test_shelf test_pace test_seen
+UNIT_build  := test_pmemo test_cache test_config test_library test_bookmarks test_shelf test_pace test_seen
 UNIT_layout := test_layout test_search
 UNIT_ui     := test_ui_view
 UNIT_main   :=

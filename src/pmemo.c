@@ -1,0 +1,358 @@
+/* pmemo.c — the parse memo: a head's or a window's parse kept by its bytes.
+ * See pmemo.h; the file's lines are in docs/FORMATS.md.
+ *
+ * An entry is a `p` line (key, counts, the story's title, author and the
+ * one-chapter note), an `m` line (its metadata), a `t` line a tag and a
+ * `c` line a chapter (offsets, number, words, title).  A string that may
+ * be missing is two fields: 1 and the string, or 0 and nothing. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "pmemo.h"
+#include "rec.h"
+#include "util.h"
+
+#define PMEMO_MAGIC "quire-parses 1"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Entries parsed since the last save, each its lines, newest last. */
+static struct pending {
+    uint64_t sum;
+    size_t len;
+    char *lines;
+} *pend;
+static size_t n_pend, cap_pend;
+
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+static char *engine;
+static void engine_init(void) { engine = rec_engine(); }
+
+/* The memo file, or NULL when caches are off or there is no cache folder. */
+static char *memo_path(void)
+{
+    const char *off = getenv("QUIRE_NO_CACHE");
+    if (off && *off && strcmp(off, "0") != 0)
+        return NULL;
+    char *dir = xdg_dir("CACHE");
+    if (!dir)
+        return NULL;
+    char *p = xasprintf("%s/parses", dir);
+    free(dir);
+    return p;
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+static void put_ostr(struct buf *b, const char *s)
+{
+    rec_tab(b);
+    rec_put_num(b, s != NULL);
+    rec_tab(b);
+    rec_put_cstr(b, s);
+}
+
+static char *entry_lines(uint64_t sum, size_t len, const struct parse_result *r,
+                         const size_t *words)
+{
+    struct buf b = {0};
+    char h[17];
+    hex16(sum, h);
+    buf_adds(&b, "p\t");
+    buf_adds(&b, h);
+    unsigned long long v[5] = {len, r->n_ch, r->body, r->fanficfare, r->meta.n_tags};
+    rec_tab(&b);
+    rec_put_nums(&b, v, 5);
+    put_ostr(&b, r->title);
+    put_ostr(&b, r->author);
+    put_ostr(&b, r->one_chapter_why);
+    const struct parse_meta *m = &r->meta;
+    char idx[40];
+    snprintf(idx, sizeof idx, "%.17g", m->series_index);
+    buf_adds(&b, "\nm");
+    put_ostr(&b, m->series);
+    rec_tab(&b);
+    rec_put_cstr(&b, idx);
+    const char *const ms[] = {m->summary, m->rating, m->status, m->source_url,
+                              m->language, m->published, m->updated};
+    for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
+        put_ostr(&b, ms[i]);
+    buf_addc(&b, '\n');
+    for (size_t i = 0; i < m->n_tags; i++) {
+        buf_adds(&b, "t\t");
+        rec_put_cstr(&b, m->tags[i]);
+        buf_addc(&b, '\n');
+    }
+    for (size_t i = 0; i < r->n_ch; i++) {
+        const struct parse_chapter *c = &r->ch[i];
+        unsigned long long o[5] = {c->start, c->end, c->front_end, c->body, c->back};
+        buf_adds(&b, "c\t");
+        rec_put_nums(&b, o, 5);
+        rec_tab(&b);
+        rec_put_snum(&b, c->number);
+        rec_tab(&b);
+        rec_put_num(&b, words[i]);
+        put_ostr(&b, c->title);
+        buf_addc(&b, '\n');
+    }
+    return b.data;
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+static char *get_ostr(struct rec_rd *r)
+{
+    bool has = rec_num(r, 1) != 0;
+    size_t n = 0;
+    char *s = rec_str(r, &n);
+    if (s && (has ? strlen(s) != n : n != 0))
+        r->bad = true;
+    if (!has || r->bad) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static bool is_line(const char *p, const char *end, char kind)
+{
+    return end - p >= 2 && p[0] == kind && p[1] == '\t';
+}
+
+/* The entry whose `p` line's fields follow in *r (its key read), its
+ * other lines from *p on, into *out and its counts; false when any line is
+ * not as written (*out then freed). */
+static bool read_entry(struct rec_rd *r, const char **p, const char *end, size_t len,
+                       struct parse_result *out, size_t **words)
+{
+    memset(out, 0, sizeof *out);
+    *words = NULL;
+    size_t n_ch = (size_t)rec_num(r, len + 1);
+    out->body = (size_t)rec_num(r, len);
+    out->fanficfare = rec_num(r, 1) != 0;
+    size_t n_tags = (size_t)rec_num(r, len + 1);
+    out->title = get_ostr(r);
+    out->author = get_ostr(r);
+    out->one_chapter_why = get_ostr(r);
+    bool ok = rec_at_end(r);
+    struct rec_rd m;
+    ok = ok && is_line(*p, end, 'm') && rec_line(p, end, 2, &m);
+    if (ok) {
+        struct parse_meta *mt = &out->meta;
+        mt->series = get_ostr(&m);
+        char *idx = rec_str(&m, NULL);
+        char *e = NULL;
+        mt->series_index = idx ? strtod(idx, &e) : 0;
+        ok = idx && e && *e == '\0' && e != idx;
+        free(idx);
+        char **ms[] = {&mt->summary, &mt->rating, &mt->status, &mt->source_url,
+                       &mt->language, &mt->published, &mt->updated};
+        for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
+            *ms[i] = get_ostr(&m);
+        ok = ok && rec_at_end(&m);
+    }
+    if (ok && n_tags) {
+        out->meta.tags = xcalloc(n_tags, sizeof *out->meta.tags);
+        for (; ok && out->meta.n_tags < n_tags; out->meta.n_tags++) {
+            struct rec_rd t;
+            ok = is_line(*p, end, 't') && rec_line(p, end, 2, &t);
+            char *s = NULL;
+            size_t n = 0;
+            if (ok)
+                s = rec_str(&t, &n);
+            ok = s && strlen(s) == n && rec_at_end(&t);
+            if (!ok) {
+                free(s);
+                break;
+            }
+            out->meta.tags[out->meta.n_tags] = s;
+        }
+    }
+    if (ok) {
+        out->ch = xcalloc(n_ch ? n_ch : 1, sizeof *out->ch);
+        *words = xcalloc(n_ch ? n_ch : 1, sizeof **words);
+    }
+    for (; ok && out->n_ch < n_ch; out->n_ch++) {
+        struct rec_rd c;
+        ok = is_line(*p, end, 'c') && rec_line(p, end, 2, &c);
+        if (!ok)
+            break;
+        struct parse_chapter *ch = &out->ch[out->n_ch];
+        size_t *o[] = {&ch->start, &ch->end, &ch->front_end, &ch->body, &ch->back};
+        for (size_t k = 0; k < sizeof o / sizeof *o; k++)
+            *o[k] = (size_t)rec_num(&c, len);
+        ch->number = (int)rec_snum(&c, INT_MIN, INT_MAX);
+        (*words)[out->n_ch] = (size_t)rec_num(&c, len);
+        ch->title = get_ostr(&c);
+        ok = rec_at_end(&c);
+        if (!ok) {
+            out->n_ch++;   /* its title is freed with the rest */
+            break;
+        }
+    }
+    if (!ok) {
+        parse_result_free(out);
+        free(*words);
+        *words = NULL;
+    }
+    return ok;
+}
+
+/* The saved entry for (sum, len) in the memo file, into *out. */
+static size_t *memo_find(uint64_t sum, size_t len, struct parse_result *out)
+{
+    char *path = memo_path();
+    if (!path)
+        return NULL;
+    size_t flen = 0;
+    const char *data = rec_map(path, &flen);
+    free(path);
+    if (!data)
+        return NULL;
+    pthread_once(&engine_once, engine_init);
+    const char *end;
+    unsigned long long count;
+    const char *p = rec_open(data, flen, PMEMO_MAGIC, engine, NULL, &end, &count);
+    char want[17];
+    hex16(sum, want);
+    size_t *words = NULL;
+    while (p && p < end) {
+        struct rec_rd r;
+        bool entry = is_line(p, end, 'p');
+        if (!rec_line(&p, end, entry ? 2 : 0, &r))
+            break;
+        if (!entry)
+            continue;
+        char id[17];
+        rec_hex_id(&r, id);
+        size_t n = (size_t)rec_num(&r, SIZE_MAX);
+        if (r.bad || n != len || strcmp(id, want) != 0)
+            continue;
+        if (!read_entry(&r, &p, end, len, out, &words))
+            words = NULL;
+        break;
+    }
+    rec_unmap(data, flen);
+    return words;
+}
+
+size_t *pmemo_parse(const char *text, size_t len, struct parse_result *out, bool *hit)
+{
+    if (hit)
+        *hit = false;
+    if (len > PMEMO_MAX_TEXT)
+        return parse_text_counted(text, len, out);
+    uint64_t sum = rec_sum(text, len);
+    size_t *words = memo_find(sum, len, out);
+    if (words) {
+        if (hit)
+            *hit = true;
+        return words;
+    }
+    words = parse_text_counted(text, len, out);
+    char *lines = entry_lines(sum, len, out, words);
+    pthread_mutex_lock(&lock);
+    XGROW(pend, cap_pend, n_pend + 1);
+    pend[n_pend++] = (struct pending){sum, len, lines};
+    pthread_mutex_unlock(&lock);
+    return words;
+}
+
+/* path's new contents, through a temporary file renamed over it; not
+ * synced (a cache: a file cut short by a crash fails its checksum and is
+ * not used). */
+static void write_quick(const char *path, const char *data, size_t len)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *err = NULL;
+    if (slash)
+        *slash = '\0';
+    bool ok = !slash || mkdir_p(dir, &err) == 0;
+    free(dir);
+    free(err);
+    if (!ok)
+        return;
+    char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        size_t done = 0;
+        while (done < len) {
+            ssize_t w = write(fd, data + done, len - done);
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        ok = close(fd) == 0 && done == len;
+        if (!ok || rename(tmp, path) != 0)
+            (void)unlink(tmp);
+    }
+    free(tmp);
+}
+
+void pmemo_save(void)
+{
+    pthread_mutex_lock(&lock);
+    struct pending *mine = pend;
+    size_t n = n_pend;
+    pend = NULL;
+    n_pend = cap_pend = 0;
+    pthread_mutex_unlock(&lock);
+    if (!n)
+        return;
+    char *path = memo_path();
+    pthread_once(&engine_once, engine_init);
+    struct buf b = {0};
+    rec_head(&b, PMEMO_MAGIC, engine, NULL);
+    size_t kept = 0;
+    for (size_t i = n; i-- > 0 && kept < PMEMO_KEEP;) {   /* newest first, each key once */
+        bool dup = false;
+        for (size_t j = i + 1; j < n && !dup; j++)
+            dup = mine[j].sum == mine[i].sum && mine[j].len == mine[i].len;
+        if (!dup) {
+            buf_adds(&b, mine[i].lines);
+            kept++;
+        }
+    }
+    /* then the file's own entries, in their order, but those just written */
+    size_t flen = 0;
+    const char *data = path ? rec_map(path, &flen) : NULL;
+    const char *end;
+    unsigned long long count;
+    const char *p = data ? rec_open(data, flen, PMEMO_MAGIC, engine, NULL, &end, &count) : NULL;
+    bool copying = false;
+    while (p && p < end) {
+        const char *line = p;
+        struct rec_rd r;
+        bool entry = is_line(p, end, 'p');
+        if (!rec_line(&p, end, entry ? 2 : 0, &r))
+            break;
+        if (entry) {
+            char id[17];
+            rec_hex_id(&r, id);
+            size_t len = (size_t)rec_num(&r, SIZE_MAX);
+            copying = !r.bad && kept < PMEMO_KEEP;
+            for (size_t i = 0; i < n && copying; i++) {
+                char h[17];
+                hex16(mine[i].sum, h);
+                copying = !(mine[i].len == len && strcmp(h, id) == 0);
+            }
+            kept += copying;
+        }
+        if (copying)
+            buf_add(&b, line, (size_t)(p - line));
+    }
+    if (data)
+        rec_unmap(data, flen);
+    rec_seal(&b, kept);
+    if (path)
+        write_quick(path, b.data, b.len);
+    free(path);
+    buf_free(&b);
+    for (size_t i = 0; i < n; i++)
+        free(mine[i].lines);
+    free(mine);
+}
