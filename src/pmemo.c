@@ -23,6 +23,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 /* Entries parsed since the last save, each its lines, newest last. */
 static struct pending {
+    char kind;   /* 'p' a parse, 'b' a chapter's blocks */
     uint64_t sum;
     size_t len;
     char *lines;
@@ -32,6 +33,23 @@ static size_t n_pend, cap_pend;
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
 static char *engine;
 static void engine_init(void) { engine = rec_engine(); }
+
+/* The memo file as read at the first look-up since the last save (under
+ * lock): its records [body, body_end), or none. */
+static bool loaded;
+static const char *map_data, *body, *body_end;
+static size_t map_len;
+/* Blocks are looked up only while a story opens (pmemo_arm). */
+static bool armed;
+static size_t hits;   /* look-ups answered */
+
+size_t pmemo_hits(void)
+{
+    pthread_mutex_lock(&lock);
+    size_t n = hits;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
 
 /* The memo file, or NULL when caches are off or there is no cache folder. */
 static char *memo_path(void)
@@ -203,42 +221,74 @@ static bool read_entry(struct rec_rd *r, const char **p, const char *end, size_t
     return ok;
 }
 
-/* The saved entry for (sum, len) in the memo file, into *out. */
-static size_t *memo_find(uint64_t sum, size_t len, struct parse_result *out)
+/* Map the memo file once (lock held); false when there is none to use. */
+static bool memo_load(void)
 {
-    char *path = memo_path();
-    if (!path)
-        return NULL;
-    size_t flen = 0;
-    const char *data = rec_map(path, &flen);
-    free(path);
-    if (!data)
-        return NULL;
-    pthread_once(&engine_once, engine_init);
-    const char *end;
-    unsigned long long count;
-    const char *p = rec_open(data, flen, PMEMO_MAGIC, engine, NULL, &end, &count);
+    if (!loaded) {
+        loaded = true;
+        char *path = memo_path();
+        map_data = path ? rec_map(path, &map_len) : NULL;
+        free(path);
+        pthread_once(&engine_once, engine_init);
+        unsigned long long count;
+        body = map_data ? rec_open(map_data, map_len, PMEMO_MAGIC, engine, NULL, &body_end, &count)
+                        : NULL;
+    }
+    return body != NULL;
+}
+
+static void memo_unload(void)
+{
+    if (map_data)
+        rec_unmap(map_data, map_len);
+    map_data = body = body_end = NULL;
+    map_len = 0;
+    loaded = false;
+}
+
+/* The first line of the entry of `kind` keyed (sum, len) in the loaded
+ * file, as a cursor past its key; *p past that line.  False when none. */
+static bool memo_entry(char kind, uint64_t sum, size_t len, const char **p, struct rec_rd *r)
+{
     char want[17];
     hex16(sum, want);
-    size_t *words = NULL;
-    while (p && p < end) {
-        struct rec_rd r;
-        bool entry = is_line(p, end, 'p');
-        if (!rec_line(&p, end, entry ? 2 : 0, &r))
-            break;
+    *p = body;
+    while (*p < body_end) {
+        bool entry = is_line(*p, body_end, kind);
+        if (!rec_line(p, body_end, entry ? 2 : 0, r))
+            return false;
         if (!entry)
             continue;
         char id[17];
-        rec_hex_id(&r, id);
-        size_t n = (size_t)rec_num(&r, SIZE_MAX);
-        if (r.bad || n != len || strcmp(id, want) != 0)
-            continue;
-        if (!read_entry(&r, &p, end, len, out, &words))
-            words = NULL;
-        break;
+        rec_hex_id(r, id);
+        size_t n = (size_t)rec_num(r, SIZE_MAX);
+        if (!r->bad && n == len && strcmp(id, want) == 0)
+            return true;
     }
-    rec_unmap(data, flen);
+    return false;
+}
+
+/* The saved parse for (sum, len), into *out; its counts, or NULL. */
+static size_t *memo_find(uint64_t sum, size_t len, struct parse_result *out)
+{
+    size_t *words = NULL;
+    pthread_mutex_lock(&lock);
+    const char *p;
+    struct rec_rd r;
+    if (memo_load() && memo_entry('p', sum, len, &p, &r) &&
+        !read_entry(&r, &p, body_end, len, out, &words))
+        words = NULL;
+    hits += words != NULL;
+    pthread_mutex_unlock(&lock);
     return words;
+}
+
+static void add_pending(char kind, uint64_t sum, size_t len, char *lines)
+{
+    pthread_mutex_lock(&lock);
+    XGROW(pend, cap_pend, n_pend + 1);
+    pend[n_pend++] = (struct pending){kind, sum, len, lines};
+    pthread_mutex_unlock(&lock);
 }
 
 size_t *pmemo_parse(const char *text, size_t len, struct parse_result *out, bool *hit)
@@ -255,12 +305,88 @@ size_t *pmemo_parse(const char *text, size_t len, struct parse_result *out, bool
         return words;
     }
     words = parse_text_counted(text, len, out);
-    char *lines = entry_lines(sum, len, out, words);
-    pthread_mutex_lock(&lock);
-    XGROW(pend, cap_pend, n_pend + 1);
-    pend[n_pend++] = (struct pending){sum, len, lines};
-    pthread_mutex_unlock(&lock);
+    add_pending('p', sum, len, entry_lines(sum, len, out, words));
     return words;
+}
+
+void pmemo_arm(bool on)
+{
+    pthread_mutex_lock(&lock);
+    armed = on;
+    pthread_mutex_unlock(&lock);
+}
+
+/* The key of a chapter's blocks: its bytes' checksum, mixed with where its
+ * heading and matter lines are (relative to its start). */
+static uint64_t blocks_key(const char *text, size_t start, size_t end, const size_t rel[3])
+{
+    uint64_t k = rec_sum(text + start, end - start);
+    return fnv1a(k, rel, 3 * sizeof *rel);
+}
+
+size_t pmemo_blocks(const char *text, size_t start, size_t end, size_t front_end, size_t body_at,
+                    size_t back, struct block **out)
+{
+    pthread_mutex_lock(&lock);
+    bool on = armed;
+    pthread_mutex_unlock(&lock);
+    if (!on || end < start || end - start > PMEMO_MAX_TEXT)
+        return parse_blocks_body(text, start, end, front_end, body_at, back, out);
+    /* parse_blocks_body's own clamps, so that one chapter has one key */
+    if (front_end < start)
+        front_end = start;
+    if (body_at < front_end)
+        body_at = front_end;
+    if (back > end || back < start)
+        back = end;
+    if (front_end > end)
+        front_end = end;
+    if (body_at > end)
+        body_at = end;
+    size_t len = end - start, rel[3] = {front_end - start, body_at - start, back - start};
+    uint64_t key = blocks_key(text, start, end, rel);
+    size_t n = 0;
+    bool found = false;
+    pthread_mutex_lock(&lock);
+    const char *p;
+    struct rec_rd r;
+    if (memo_load() && memo_entry('b', key, len, &p, &r)) {
+        n = (size_t)rec_num(&r, len + 1);
+        struct block *bl = xcalloc(n ? n : 1, sizeof *bl);
+        for (size_t i = 0; i < n && !r.bad; i++) {
+            size_t o = (size_t)rec_num(&r, len), e = (size_t)rec_num(&r, len);
+            bl[i] = (struct block){start + o, start + e, (uint8_t)rec_num(&r, 255),
+                                   (uint8_t)rec_num(&r, 255)};
+        }
+        found = rec_at_end(&r);
+        hits += found;
+        if (found)
+            *out = bl;
+        else
+            free(bl);
+    }
+    pthread_mutex_unlock(&lock);
+    if (found)
+        return n;
+    n = parse_blocks_body(text, start, end, front_end, body_at, back, out);
+    struct buf b = {0};
+    char h[17];
+    hex16(key, h);
+    buf_adds(&b, "b\t");
+    buf_adds(&b, h);
+    rec_tab(&b);
+    rec_put_num(&b, len);
+    rec_tab(&b);
+    rec_put_num(&b, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct block *k = &(*out)[i];
+        unsigned long long v[4] = {k->off - start, k->end - start, k->kind, k->flags};
+        rec_tab(&b);
+        rec_put_nums(&b, v, 4);
+    }
+    buf_addc(&b, '\n');
+    add_pending('b', key, len, b.data);
+    return n;
 }
 
 /* path's new contents, through a temporary file renamed over it; not
@@ -300,6 +426,8 @@ void pmemo_save(void)
     size_t n = n_pend;
     pend = NULL;
     n_pend = cap_pend = 0;
+    armed = false;
+    memo_unload();
     pthread_mutex_unlock(&lock);
     if (!n)
         return;
@@ -311,7 +439,8 @@ void pmemo_save(void)
     for (size_t i = n; i-- > 0 && kept < PMEMO_KEEP;) {   /* newest first, each key once */
         bool dup = false;
         for (size_t j = i + 1; j < n && !dup; j++)
-            dup = mine[j].sum == mine[i].sum && mine[j].len == mine[i].len;
+            dup = mine[j].kind == mine[i].kind && mine[j].sum == mine[i].sum &&
+                  mine[j].len == mine[i].len;
         if (!dup) {
             buf_adds(&b, mine[i].lines);
             kept++;
@@ -327,10 +456,10 @@ void pmemo_save(void)
     while (p && p < end) {
         const char *line = p;
         struct rec_rd r;
-        bool entry = is_line(p, end, 'p');
-        if (!rec_line(&p, end, entry ? 2 : 0, &r))
+        char kind = is_line(p, end, 'p') ? 'p' : is_line(p, end, 'b') ? 'b' : 0;
+        if (!rec_line(&p, end, kind ? 2 : 0, &r))
             break;
-        if (entry) {
+        if (kind) {
             char id[17];
             rec_hex_id(&r, id);
             size_t len = (size_t)rec_num(&r, SIZE_MAX);
@@ -338,7 +467,7 @@ void pmemo_save(void)
             for (size_t i = 0; i < n && copying; i++) {
                 char h[17];
                 hex16(mine[i].sum, h);
-                copying = !(mine[i].len == len && strcmp(h, id) == 0);
+                copying = !(mine[i].kind == kind && mine[i].len == len && strcmp(h, id) == 0);
             }
             kept += copying;
         }

@@ -736,6 +736,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         return 1;
     }
     struct story *story;
+    pmemo_arm(true);   /* the first frame's blocks through the memo (pmemo_save disarms) */
     struct ui *ui = state_open(lib, bm, cfg, start, &story);
     SCREEN *scr = terminal_open(cfg, err);
     if (!scr) {

@@ -61,6 +61,16 @@ static bool memo_matches(const char *text, size_t len, bool *hit)
     return ok;
 }
 
+/* The same blocks, field by field (not their padding). */
+static bool same_blocks(const struct block *a, size_t na, const struct block *b, size_t nb)
+{
+    bool ok = na == nb;
+    for (size_t k = 0; ok && k < na; k++)
+        ok = a[k].off == b[k].off && a[k].end == b[k].end && a[k].kind == b[k].kind &&
+             a[k].flags == b[k].flags;
+    return ok;
+}
+
 struct text {
     char *t;
     size_t len;
@@ -136,12 +146,12 @@ int main(void)
         "tests/data/parse/spelled.txt", "tests/data/parse/fanficfare.txt",
         "tests/data/parse/one_per_line.txt", "tests/data/parse/controls.txt",
         "tests/data/golden/hyphens.txt"};
-    struct text t[2 * sizeof files / sizeof *files + 8];
+    struct text t[2 * sizeof files / sizeof *files + 24];
     size_t n = 0;
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         n += texts_of(files[i], t + n);
     CHECK("the test texts were read", n >= 12);
-    for (int k = 0; k < 8; k++) {   /* and stories of k + 1 chapters: more than the memo keeps */
+    for (int k = 0; k < 24; k++) {   /* and stories of k + 1 chapters: more than the memo keeps */
         struct buf b = {0};
         buf_printf(&b, "Story %d\nby Someone\n\n", k);
         for (int c = 1; c <= k + 1; c++)
@@ -194,8 +204,9 @@ int main(void)
     CHECK("an entry kept over a save is still right", memo_matches(last.t, last.len, &hit));
     CHECK("and from the memo", hit);
 
-    /* A damaged file is not used. */
+    /* A damaged file is not used (the file is read once until a save). */
     flip_byte_in_memo();
+    pmemo_save();
     hit = true;
     CHECK("with a damaged file the parse is right", memo_matches(last.t, last.len, &hit));
     CHECK("and not from the file", !hit);
@@ -223,8 +234,88 @@ int main(void)
     }
     free(d);
     free(err);
+    pmemo_save();
     hit = true;
     CHECK("another build's memo is not used", memo_matches(last.t, last.len, &hit) && !hit);
+
+    /* Blocks: every chapter of the test files, parsed in place, in a
+     * buffer of its own (the key is the chapter's bytes: parse_blocks_body
+     * must read nothing around them), through the memo armed (parsed,
+     * then saved, then from the memo) and disarmed. */
+    size_t chapters = 0, isolated_ok = 0, first_ok = 0, again_ok = 0, disarmed_ok = 0;
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        enum decode_reject why;
+        char *e2 = NULL;
+        struct source *src = decode_open(files[f], &why, &e2);
+        free(e2);
+        if (!src)
+            continue;
+        struct parse_result pr = {0};
+        parse_text(src->text, src->len, &pr);
+        for (size_t i = 0; i < pr.n_ch && i < 40; i++) {
+            const struct parse_chapter *c = &pr.ch[i];
+            struct block *ref = NULL, *iso = NULL, *m1 = NULL, *m2 = NULL, *m3 = NULL;
+            size_t nr = parse_blocks_body(src->text, c->start, c->end, c->front_end, c->body,
+                                          c->back, &ref);
+            char *own = xmalloc(c->end - c->start + 1);
+            memcpy(own, src->text + c->start, c->end - c->start);
+            size_t ni = parse_blocks_body(own, 0, c->end - c->start, c->front_end - c->start,
+                                          c->body - c->start, c->back - c->start, &iso);
+            bool same = ni == nr;
+            for (size_t k = 0; same && k < nr; k++)
+                same = iso[k].off + c->start == ref[k].off && iso[k].end + c->start == ref[k].end &&
+                       iso[k].kind == ref[k].kind && iso[k].flags == ref[k].flags;
+            isolated_ok += same;
+            pmemo_arm(true);
+            size_t h1 = pmemo_hits();
+            size_t n1 = pmemo_blocks(src->text, c->start, c->end, c->front_end, c->body, c->back, &m1);
+            pmemo_save();
+            size_t h0 = pmemo_hits();
+            bool first_missed = h0 == h1;
+            pmemo_arm(true);
+            size_t n2 = pmemo_blocks(src->text, c->start, c->end, c->front_end, c->body, c->back, &m2);
+            pmemo_save();   /* nothing new: the map let go */
+            size_t n3 = pmemo_blocks(src->text, c->start, c->end, c->front_end, c->body, c->back, &m3);
+            first_ok += same_blocks(m1, n1, ref, nr) && first_missed;
+            again_ok += same_blocks(m2, n2, ref, nr) && pmemo_hits() == h0 + 1;
+            disarmed_ok += same_blocks(m3, n3, ref, nr) && pmemo_hits() == h0 + 1;
+            chapters++;
+            free(own);
+            free(ref);
+            free(iso);
+            free(m1);
+            free(m2);
+            free(m3);
+        }
+        parse_result_free(&pr);
+        decode_free(src);
+    }
+    CHECK("chapters to parse into blocks", chapters >= 50);
+    CHECK_INT("a chapter's blocks depend on its bytes alone", isolated_ok, chapters);
+    CHECK_INT("blocks parsed through the memo are parse_blocks_body's", first_ok, chapters);
+    CHECK_INT("blocks from the memo are parse_blocks_body's", again_ok, chapters);
+    CHECK_INT("disarmed, the blocks are parse_blocks_body's", disarmed_ok, chapters);
+    /* a saved chapter's blocks are used: one kept, then looked up */
+    {
+        const char *txt = "Chapter 1\n\nOne line.\n\nAnother line,\nand its end.\n";
+        size_t len2 = strlen(txt);
+        struct block *a = NULL, *b2 = NULL;
+        pmemo_arm(true);
+        size_t na = pmemo_blocks(txt, 0, len2, 0, 10, len2, &a);
+        pmemo_save();
+        size_t before = entries_in_memo();
+        char *d2 = read_file(memo_file, &len, &err);
+        free(err);
+        CHECK("the chapter's blocks are in the file", d2 && strstr(d2, "\nb\t"));
+        free(d2);
+        pmemo_arm(true);
+        size_t nb = pmemo_blocks(txt, 0, len2, 0, 10, len2, &b2);
+        pmemo_save();
+        CHECK("and read back the same", same_blocks(a, na, b2, nb));
+        CHECK_INT("a look-up that finds them adds nothing", entries_in_memo(), before);
+        free(a);
+        free(b2);
+    }
 
     /* QUIRE_NO_CACHE: nothing read, nothing written. */
     pmemo_save();
