@@ -1,10 +1,12 @@
-/* pmemo.c — the parse memo: a head's or a window's parse kept by its bytes.
- * See pmemo.h; the file's lines are in docs/FORMATS.md.
+/* pmemo.c — the parse memo: a head's or a window's parse, and a chapter's
+ * blocks, kept by their bytes.  See pmemo.h; the file's lines are in
+ * docs/FORMATS.md.
  *
- * An entry is a `p` line (key, counts, the story's title, author and the
+ * A parse is a `p` line (key, counts, the story's title, author and the
  * one-chapter note), an `m` line (its metadata), a `t` line a tag and a
- * `c` line a chapter (offsets, number, words, title).  A string that may
- * be missing is two fields: 1 and the string, or 0 and nothing. */
+ * `c` line a chapter (offsets, number, words, title); a chapter's blocks
+ * are one `b` line.  A string that may be missing is two fields: 1 and
+ * the string, or 0 and nothing. */
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
