@@ -318,6 +318,44 @@ void pmemo_arm(bool on)
     pthread_mutex_unlock(&lock);
 }
 
+/* The blocks of one `b` line's last field, [p, e): per block its start
+ * from the previous block's end (`-` before it: back), its length, kind
+ * and flags, separated by single spaces; n blocks of a chapter of len
+ * bytes from start, into bl.  False when the field is not n such blocks
+ * inside the chapter. */
+static bool read_blocks(const char *p, const char *e, size_t start, size_t len,
+                        struct block *bl, size_t n)
+{
+    size_t prev = 0;   /* from the chapter's start */
+    for (size_t i = 0; i < n; i++) {
+        size_t v[4];
+        for (int k = 0; k < 4; k++) {
+            if (p < e && *p == ' ' && (i || k))
+                p++;
+            else if (i || k)
+                return false;
+            bool back = k == 0 && p < e && *p == '-';
+            p += back;
+            if (p >= e || *p < '0' || *p > '9')
+                return false;
+            size_t x = 0;
+            while (p < e && *p >= '0' && *p <= '9') {
+                x = x * 10 + (size_t)(*p++ - '0');
+                if (x > len)
+                    return false;
+            }
+            if (back && x > prev)
+                return false;
+            v[k] = back ? prev - x : k == 0 ? prev + x : x;
+        }
+        if (v[0] > len || v[1] > len - v[0] || v[2] > 255 || v[3] > 255)
+            return false;
+        bl[i] = (struct block){start + v[0], start + v[0] + v[1], (uint8_t)v[2], (uint8_t)v[3]};
+        prev = v[0] + v[1];
+    }
+    return p == e;
+}
+
 /* The key of a chapter's blocks: its bytes' checksum, mixed with where its
  * heading and matter lines are (relative to its start). */
 static uint64_t blocks_key(const char *text, size_t start, size_t end, const size_t rel[3])
@@ -354,13 +392,11 @@ size_t pmemo_blocks(const char *text, size_t start, size_t end, size_t front_end
     struct rec_rd r;
     if (memo_load() && memo_entry('b', key, len, &p, &r)) {
         n = (size_t)rec_num(&r, len + 1);
+        const char *f;
+        size_t fn;
         struct block *bl = xcalloc(n ? n : 1, sizeof *bl);
-        for (size_t i = 0; i < n && !r.bad; i++) {
-            size_t o = (size_t)rec_num(&r, len), e = (size_t)rec_num(&r, len);
-            bl[i] = (struct block){start + o, start + e, (uint8_t)rec_num(&r, 255),
-                                   (uint8_t)rec_num(&r, 255)};
-        }
-        found = rec_at_end(&r);
+        found = rec_field(&r, &f, &fn) && rec_at_end(&r) &&
+                read_blocks(f, f + fn, start, len, bl, n);
         hits += found;
         if (found)
             *out = bl;
@@ -380,11 +416,15 @@ size_t pmemo_blocks(const char *text, size_t start, size_t end, size_t front_end
     rec_put_num(&b, len);
     rec_tab(&b);
     rec_put_num(&b, n);
+    rec_tab(&b);
+    size_t prev = start;   /* each block from the previous one's end */
     for (size_t i = 0; i < n; i++) {
         const struct block *k = &(*out)[i];
-        unsigned long long v[4] = {k->off - start, k->end - start, k->kind, k->flags};
-        rec_tab(&b);
-        rec_put_nums(&b, v, 4);
+        bool fwd = k->off >= prev;
+        buf_printf(&b, "%s%s%zu %zu %u %u", i ? " " : "", fwd ? "" : "-",
+                   fwd ? k->off - prev : prev - k->off, k->end - k->off, (unsigned)k->kind,
+                   (unsigned)k->flags);
+        prev = k->end;
     }
     buf_addc(&b, '\n');
     add_pending('b', key, len, b.data);
