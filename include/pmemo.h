@@ -23,6 +23,11 @@
 /* How many entries (parses and chapters' blocks) the file keeps (the
  * newest): a story reopened uses three or four. */
 #define PMEMO_KEEP 32
+/* An entry longer than this (bytes of its lines) is not kept, and the
+ * file's older entries are not copied past PMEMO_MAX_FILE bytes: every
+ * opening reads the file whole (its checksum). */
+#define PMEMO_MAX_ENTRY ((size_t)64 << 10)
+#define PMEMO_MAX_FILE ((size_t)512 << 10)
 
 /* parse_text_counted(text, len, out): the same result and counts, from
  * the memo when this build of quire parsed the same len bytes before and

@@ -285,9 +285,22 @@ static size_t *memo_find(uint64_t sum, size_t len, struct parse_result *out)
     return words;
 }
 
+/* Keep an entry's lines for pmemo_save: not one longer than
+ * PMEMO_MAX_ENTRY (a text of thousands of headings or blocks is parsed
+ * again rather than make every opening read a long memo), nor more than
+ * PMEMO_KEEP of them. */
 static void add_pending(char kind, uint64_t sum, size_t len, char *lines)
 {
+    if (strlen(lines) > PMEMO_MAX_ENTRY) {
+        free(lines);
+        return;
+    }
     pthread_mutex_lock(&lock);
+    if (n_pend == PMEMO_KEEP) {   /* the oldest goes */
+        free(pend[0].lines);
+        memmove(pend, pend + 1, (n_pend - 1) * sizeof *pend);
+        n_pend--;
+    }
     XGROW(pend, cap_pend, n_pend + 1);
     pend[n_pend++] = (struct pending){kind, sum, len, lines};
     pthread_mutex_unlock(&lock);
@@ -478,7 +491,7 @@ void pmemo_save(void)
     struct buf b = {0};
     rec_head(&b, PMEMO_MAGIC, engine, NULL);
     size_t kept = 0;
-    for (size_t i = n; i-- > 0 && kept < PMEMO_KEEP;) {   /* newest first, each key once */
+    for (size_t i = n; i-- > 0 && kept < PMEMO_KEEP && b.len < PMEMO_MAX_FILE;) {   /* newest first, each key once */
         bool dup = false;
         for (size_t j = i + 1; j < n && !dup; j++)
             dup = mine[j].kind == mine[i].kind && mine[j].sum == mine[i].sum &&
@@ -505,7 +518,7 @@ void pmemo_save(void)
             char id[17];
             rec_hex_id(&r, id);
             size_t len = (size_t)rec_num(&r, SIZE_MAX);
-            copying = !r.bad && kept < PMEMO_KEEP;
+            copying = !r.bad && kept < PMEMO_KEEP && b.len < PMEMO_MAX_FILE;
             for (size_t i = 0; i < n && copying; i++) {
                 char h[17];
                 hex16(mine[i].sum, h);

@@ -317,6 +317,35 @@ int main(void)
         free(b2);
     }
 
+    /* A chapter of 20,000 short paragraphs: its blocks (over
+     * PMEMO_MAX_ENTRY written) are parsed, right, and not kept. */
+    {
+        struct buf big = {0};
+        buf_adds(&big, "Chapter 1\n\n");
+        for (int k = 0; k < 20000; k++)
+            buf_adds(&big, "a.\n\n");
+        struct block *a = NULL, *b2 = NULL, *ref = NULL;
+        size_t nr = parse_blocks_body(big.data, 0, big.len, 0, 11, big.len, &ref);
+        pmemo_arm(true);
+        size_t na = pmemo_blocks(big.data, 0, big.len, 0, 11, big.len, &a);
+        pmemo_save();
+        size_t h = pmemo_hits();
+        pmemo_arm(true);
+        size_t nb = pmemo_blocks(big.data, 0, big.len, 0, 11, big.len, &b2);
+        pmemo_save();
+        CHECK("a chapter of 20,000 blocks", nr >= 20000);
+        CHECK("is parsed right through the memo", same_blocks(a, na, ref, nr) &&
+                                                   same_blocks(b2, nb, ref, nr));
+        CHECK("and not kept (too long an entry)", pmemo_hits() == h);
+        struct stat sb;
+        CHECK("the memo stays small", stat(memo_file, &sb) == 0 &&
+                                      (size_t)sb.st_size < PMEMO_MAX_FILE + PMEMO_MAX_ENTRY);
+        free(a);
+        free(b2);
+        free(ref);
+        buf_free(&big);
+    }
+
     /* QUIRE_NO_CACHE: nothing read, nothing written. */
     pmemo_save();
     unlink(memo_file);
