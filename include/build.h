@@ -113,6 +113,9 @@ struct build {
      * spawn false: run on the calling thread */
     int threads;
     bool (*spawn)(pthread_t *t, void *(*fn)(void *), void *arg);
+    /* a story's head or a window at a place (library.c): a text's parse
+     * through the parse memo (pmemo.h) */
+    bool memo;
 };
 
 /* A note for --list --verbose (kept in the library's notes). */

@@ -32,6 +32,9 @@ struct ui_start {
                               whole story), else (a partial story, whose
                               first frame shows nothing from it) right after
                               the first frame */
+    size_t head;           /* with `loader`: the bytes of the file's head
+                              (library_open_head's `head`), for the parse
+                              memo's warming at quit (pmemo.h) */
     char *const *notes;    /* warnings from before the screen (the merge of
                               conflict copies at start): the first shown on
                               the first screen, all said on stderr after */

@@ -14,6 +14,7 @@
 #include "build.h"
 #include "cache.h"
 #include "norm.h"
+#include "pmemo.h"
 #include "uchar.h"
 #include "util.h"
 
@@ -611,7 +612,8 @@ void analyse_source(struct build *b, const struct scan_file *sf, struct source *
     struct parse_result own = {0};
     size_t *words = NULL;   /* each chapter's words, counted by the parse */
     if (!src->eb)
-        words = parse_text_counted(src->text, src->len, &own);
+        words = b->memo ? pmemo_parse(src->text, src->len, &own, NULL)
+                        : parse_text_counted(src->text, src->len, &own);
     struct parse_result *r = src->eb ? &src->eb->pr : &own;
     if (r->n_ch == 0) {
         build_skip(b, sf, "no words");

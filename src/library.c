@@ -574,6 +574,7 @@ struct library *library_open_head(const char *path, size_t head, char **err)
     build_init(&b, lib);
     struct cache_stamp st = {0};
     off_t file_size = sb->st_size;   /* library_build frees the scan */
+    b.memo = true;
     analyse_source(&b, &b.scan.files[0], src, &st);
     lib = library_build(&b, NULL);
     if (lib->n_stories != 1) {
@@ -762,6 +763,7 @@ static struct library *window_build(const char *path, const char *text, size_t s
     lib->root = xstrdup(path);
     build_init(&b, lib);
     struct cache_stamp st = {0};
+    b.memo = true;
     analyse_source(&b, &b.scan.files[0], src, &st);
     lib = library_build(&b, NULL);
     if (lib->n_stories != 1 || lib->n_src != 1 || lib->src[0] != src ||
@@ -895,6 +897,7 @@ static struct library *open_derived_window(const char *path, struct source *full
         lib->root = xstrdup(path);
         build_init(&b, lib);
         struct cache_stamp st = {0};
+        b.memo = true;
         analyse_source(&b, &b.scan.files[0], win, &st);   /* n_ch > 0: keeps win */
         lib = library_build(&b, NULL);
     } else {

@@ -411,7 +411,8 @@ static int read_story(const struct opts *o, struct library **lib, struct story *
     *bm = bookmarks_open(NULL, false);
     bookmarks_adopt(*bm, *lib);
     struct ui_start start = {.story = story, .resume = o->resume || story != NULL,
-                             .loader = *loader, .alone = target_is_path && story != NULL,
+                             .loader = *loader, .head = *loader ? head_bytes() : 0,
+                             .alone = target_is_path && story != NULL,
                              .notes = start_notes, .n_notes = n_start_notes};
     if (o->resume && !story) {
         const char *id = bookmarks_most_recent(*bm);

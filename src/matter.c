@@ -175,57 +175,6 @@ size_t matter_front_end(const char *t, size_t from, size_t end)
     return first_story < n ? starts[first_story] : end;
 }
 
-/* Where the closing notes of t[from, end) start (the start of the first
- * back-matter paragraph), or `end` when there are none.  A closing note
- * begins like an author's note or a plea for reviews; the first of them
- * must be among the last four paragraphs, earlier ones chain back at most
- * ten paragraphs apart; everything after the earliest is back matter. */
-size_t matter_back_start(const char *t, size_t from, size_t end)
-{
-    /* Only the tail matters: start at a blank line in the last 6 KB.  With
-     * none there, the last paragraph is longer than 6 KB: story text, no
-     * note (and not a walk through a megabyte-long paragraph). */
-    if (end - from > 6144) {
-        size_t w = end - 6144, pos = w, l, le;
-        decode_next_line(t, end, &pos, &l, &le);        /* skip a partial line */
-        bool blank = false;
-        while (!blank && decode_next_line(t, end, &pos, &l, &le)) {
-            size_t a = l, b = le;
-            uch_trim(t, &a, &b);
-            blank = a == b;
-        }
-        if (!blank)
-            return end;
-        from = pos;
-    }
-    struct para_it it = {t, from, end, 0, false};
-    size_t a, b;
-    int gap;
-    enum { RING = 16, MAX_RUN = 10 };
-    size_t ring[RING];
-    bool hit[RING];
-    int n = 0;
-    while (para_next(&it, &a, &b, &gap)) {
-        size_t ta = a, tb = b;
-        uch_trim(t, &ta, &tb);
-        ring[n % RING] = a;
-        hit[n % RING] = matter_is_back(t, ta, tb);
-        n++;
-    }
-    /* The earliest note among the last paragraphs from which no more than
-     * MAX_RUN plain paragraphs separate one note from the next or the end. */
-    int lo = n > RING ? n - RING : 0, best = -1, plain = 0;
-    for (int k = n - 1; k >= lo && k > 0; k--) {
-        if (hit[k % RING]) {
-            best = k;
-            plain = 0;
-        } else if (++plain > MAX_RUN || (best < 0 && plain > 3)) {
-            break;
-        }
-    }
-    return best > 0 ? ring[best % RING] : end;
-}
-
 /* The line before the line starting at *p (> lo): sets [*a, *b) without its
  * terminator and moves *p to its start. */
 static bool prev_line(const char *t, size_t lo, size_t *p, size_t *a, size_t *b)
@@ -247,6 +196,94 @@ static bool prev_line(const char *t, size_t lo, size_t *p, size_t *a, size_t *b)
     *b = e;
     *p = s;
     return true;
+}
+
+/* Paragraphs of t[lo, end) from the last one back: para_prev gives [a, b)
+ * of the one before those given (its first line's start, its last line's
+ * end), as para_next would give it walking forward from lo. */
+struct para_back {
+    const char *t;
+    size_t lo, pos;
+};
+
+static bool para_prev(struct para_back *it, size_t *pa, size_t *pb)
+{
+    size_t l, le, save;
+    bool in = false;
+    for (;;) {
+        save = it->pos;
+        if (!prev_line(it->t, it->lo, &it->pos, &l, &le))
+            break;
+        size_t ta = l, tb = le;
+        uch_trim(it->t, &ta, &tb);
+        if (ta == tb) {
+            if (in) {
+                it->pos = save;
+                break;
+            }
+            continue;
+        }
+        if (!in)
+            *pb = le;
+        in = true;
+        *pa = l;
+    }
+    return in;
+}
+
+/* Where the closing notes of t[from, end) start (the start of the first
+ * back-matter paragraph), or `end` when there are none.  A closing note
+ * begins like an author's note or a plea for reviews; the first of them
+ * must be among the last four paragraphs, earlier ones chain back at most
+ * ten paragraphs apart; everything after the earliest is back matter.
+ * The first paragraph of t[from, end) is never taken. */
+size_t matter_back_start(const char *t, size_t from, size_t end)
+{
+    /* Only the tail matters: start at a blank line in the last 6 KB.  With
+     * none there, the last paragraph is longer than 6 KB: story text, no
+     * note (and not a walk through a megabyte-long paragraph). */
+    if (end - from > 6144) {
+        size_t w = end - 6144, pos = w, l, le;
+        decode_next_line(t, end, &pos, &l, &le);        /* skip a partial line */
+        bool blank = false;
+        while (!blank && decode_next_line(t, end, &pos, &l, &le)) {
+            size_t a = l, b = le;
+            uch_trim(t, &a, &b);
+            blank = a == b;
+        }
+        if (!blank)
+            return end;
+        from = pos;
+    }
+    /* The paragraphs from the last one back (only the last RING can
+     * count), each judged when the walk reaches it; one more is looked for
+     * only to know whether the earliest is the first of the range. */
+    enum { RING = 16, MAX_RUN = 10 };
+    size_t best = end;
+    int plain = 0;
+    bool found = false;
+    struct para_back pb = {t, from, end};
+    size_t a, b;
+    if (!para_prev(&pb, &a, &b))
+        return end;
+    for (int k = 0; k < RING; k++) {
+        size_t na, nb;
+        bool more = para_prev(&pb, &na, &nb);
+        if (!more)
+            break;   /* [a, b) is the range's first paragraph */
+        size_t ta = a, tb = b;
+        uch_trim(t, &ta, &tb);
+        if (matter_is_back(t, ta, tb)) {
+            best = a;
+            found = true;
+            plain = 0;
+        } else if (++plain > MAX_RUN || (!found && plain > 3)) {
+            break;
+        }
+        a = na;
+        b = nb;
+    }
+    return best;
 }
 
 /* A chapter's preamble written before its heading (disclaimer, summary,

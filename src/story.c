@@ -7,6 +7,7 @@
 
 #include "cache.h"
 #include "norm.h"
+#include "pmemo.h"
 #include "util.h"
 
 /* What story s owns (not s itself). */
@@ -275,8 +276,8 @@ const struct block *chapter_blocks(struct chapter *c, size_t *n)
         if (e->src->eb)
             c->n_blocks = ebook_blocks(e, &c->blocks);
         else
-            c->n_blocks = parse_blocks_body(e->src->text, e->start, e->end, e->front_end,
-                                            e->body, e->back, &c->blocks);
+            c->n_blocks = pmemo_blocks(e->src->text, e->start, e->end, e->front_end, e->body,
+                                       e->back, &c->blocks);
         mark_announcement(e, &c->blocks, &c->n_blocks);
         c->parsed = true;
     }

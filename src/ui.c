@@ -43,6 +43,7 @@
 #include <wchar.h>
 
 #include "mapguard.h"
+#include "pmemo.h"
 #include "ui.h"
 #include "ui_screen.h"
 #include "watch.h"
@@ -599,6 +600,39 @@ static bool seen_now(struct ui *ui, bool on_screen)
     return true;
 }
 
+/* What the next opening of the text file at `path` will parse before its
+ * first frame, parsed now into the parse memo (pmemo.h): its head of
+ * `head` bytes, the window library_open_at reads at the place the
+ * bookmarks now hold, and the blocks of their chapters.  Run as quire
+ * quits, once the screen is gone: nobody waits for it, and the next
+ * opening at this place parses nothing. */
+static void warm_next_open(const char *path, size_t head, const struct bookmarks *bm)
+{
+    char *err = NULL;
+    struct library *h = library_open_head(path, head, &err);
+    free(err);
+    if (!h)
+        return;
+    pmemo_arm(true);
+    struct library *at = NULL;
+    struct bm_pos pos;
+    if (h->n_stories == 1 && bm && bookmarks_get_last(bm, h->stories[0].id, &pos)) {
+        err = NULL;
+        at = library_open_at(h, pos.chapter_key, pos.off, pos.context, pos.percent, &err);
+        free(err);
+    }
+    const struct library *libs[2] = {h, at};
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; libs[k] && libs[k]->n_stories == 1 && i < libs[k]->stories[0].n_ch; i++) {
+            size_t n;
+            (void)chapter_blocks(&libs[k]->stories[0].ch[i], &n);
+        }
+    }
+    pmemo_save();
+    library_free(at);
+    library_free(h);
+}
+
 /* The screens' state for ui_run: the library, the store, the search
  * history's file, the loader and the story to open (its whole text first
  * when the saved place is past its head).  Sets *story. */
@@ -675,6 +709,7 @@ static void main_loop(struct ui *ui)
             /* The reader lives on: give back the heap the library's
              * analysis used (after the first frame: trimmed before it,
              * the same pages were faulted in again for the screen). */
+            pmemo_save();   /* the head's or window's parse, for the next open */
             malloc_trim(0);
             trimmed = true;
         }
@@ -742,6 +777,7 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
         return 1;
     }
     struct story *story;
+    pmemo_arm(true);   /* the first frame's blocks through the memo (pmemo_save disarms) */
     struct ui *ui = state_open(lib, bm, cfg, start, &story);
     SCREEN *scr = ui->quit ? NULL : terminal_open(cfg, err);   /* q before the screen */
     if (!scr) {
@@ -780,6 +816,13 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
             ui_mode_library.enter(ui, story, false);   /* selected below it */
     }
     main_loop(ui);
+    /* A long text file read from its head: its next opening, prepared
+     * once the screen is gone (warm_next_open). */
+    const struct story *rs = ui->rd.open ? ui->rd.s : NULL;
+    char *warm = start && start->loader && start->alone && start->head && !ui_stop_signal &&
+                         rs && rs->n_ch && rs->ch[0].ed[0].src->fmt == EBOOK_NONE
+                     ? xstrdup(ui->lib->root)
+                     : NULL;
     /* A signal or q: the position is saved as the reader leaves. */
     ui_mode_reader.leave(ui);
     /* A store warning shown on the bottom line (bookmarks not saved) is
@@ -804,6 +847,9 @@ int ui_run(struct library **lib, struct bookmarks *bm, const struct config *cfg,
     seen_set_quiet(seen, false);
     for (size_t i = 0; start && i < start->n_notes; i++)
         warnx_q("%s", start->notes[i]);
+    if (warm)
+        warm_next_open(warm, start->head, bm);
+    free(warm);
     if (warning)
         warnx_q("%s", warning);
     free(warning);

@@ -19,7 +19,7 @@ LAYERS := base text model build layout ui main
 LAYER_base   := util rec uchar kv diag mapguard vis
 # A text and what it says: decoding, parsing (headings, blocks, matter,
 # emphasis), normalised words, the index cache of a file's analysis.
-LAYER_text   := parse_meta ebook_door ebook_sniff ebook_wire derived decode break_line announce parse_text parse_blocks heading heading_words matter markup norm cache ebook html epub epub_sax epub_zip
+LAYER_text   := parse_meta ebook_door ebook_sniff ebook_wire derived decode break_line announce parse_text parse_blocks pmemo heading heading_words matter markup norm cache ebook html epub epub_sax epub_zip
 # The story model (types, free, find, text and blocks, percent, the checks
 # of its rules): story.c, under every pass that builds or keeps it.
 LAYER_model  := story
@@ -34,7 +34,7 @@ LAYER_main   := main ebook_convert
 
 # The unit tests, by the layer of what they test (tests/unit/test_NAME.c).
 UNIT_base   := test_util test_linebreak test_kv test_vis
-UNIT_text   := test_decode test_derived test_wire test_parse test_heading test_html test_epub
+UNIT_text   := test_pmemo test_decode test_derived test_wire test_parse test_heading test_html test_epub
 UNIT_model  :=
 UNIT_build  := test_cache test_config test_library test_bookmarks test_shelf test_pace test_seen
 UNIT_layout := test_layout test_search

@@ -10,7 +10,8 @@
  *         Quembertonia    in the last paragraph (end of the story)
  *         Meridianholt    short paragraphs around the middle of the bytes
  *                         (50%: a place reopened, less +50p)
- *         Ultimabrook     the same around 99% of the bytes (less +99p)
+ *         Ultimabrook     the same around 99% of the bytes (less +99p): the
+ *                         file ends where 99% falls in their middle
  *   gencorpus library DIR STORIES CHAPTERS NOVEL...
  *       STORIES x CHAPTERS files under DIR/<a..t>/, each announcing
  *       "Title by Author" and one "Chapter K" heading, 1-7 KB of text.
@@ -197,19 +198,36 @@ static size_t write_marks(FILE *f, const char *word)
     return done;
 }
 
+/* The serial's last chapter, about `want` bytes of text around the search
+ * phrase, then the closing paragraph. */
+static size_t write_last(FILE *f, size_t want)
+{
+    static const char tail_para[] =
+        "At the harbour the old keeper said the words velvet quasar lantern,\n"
+        "and Zanzibarine laughed until the tide came in.\n\n";
+    static const char last_para[] = "So ends the tale, as they say in Quembertonia.\n";
+    size_t half = want / 2, done = write_text(f, half);
+    put(f, tail_para, sizeof tail_para - 1);
+    done += sizeof tail_para - 1 + write_text(f, want > half ? want - half : 1);
+    put(f, last_para, sizeof last_para - 1);
+    return done + sizeof last_para - 1;
+}
+
 static int serial(double mb, const char *out)
 {
     FILE *f = fopen(out, "wb");
     if (!f)
         die(out);
     size_t target = (size_t)(mb * 1024 * 1024), done = 0;
+    /* The size aimed at: until the 99% marks are written, target; then the
+     * size that puts 99% in the middle of the marks (a chapter's random
+     * length after them would move 99% past them at 1 MB, where 1% is
+     * shorter than the marks' run). */
+    size_t end = target;
+    const size_t last_min = 400;   /* a last chapter's text and closing lines, at least */
     const char *head = "The Long Serial by Bench Author\n\n";
     put(f, head, strlen(head));
     done += strlen(head);
-    const char *tail_para =
-        "At the harbour the old keeper said the words velvet quasar lantern,\n"
-        "and Zanzibarine laughed until the tide came in.\n\n";
-    const char *last_para = "So ends the tale, as they say in Quembertonia.\n";
     for (int ch = 1;; ch++) {   /* the last chapter always comes (and breaks) */
         char h[64];
         int hn = snprintf(h, sizeof h, "Chapter %d\n\n", ch);
@@ -221,12 +239,10 @@ static int serial(double mb, const char *out)
             done += strlen(first);
         }
         size_t want = rand_in(6000, 14000);
-        if (done + want + 200 >= target) {       /* the last chapter */
-            size_t half = want / 2;
-            done += write_text(f, half);
-            put(f, tail_para, strlen(tail_para));
-            done += write_text(f, want - half);
-            put(f, last_para, strlen(last_para));
+        if (done + want + 200 >= end) {       /* the last chapter */
+            if (end != target)                /* after the 99% marks: end where aimed */
+                want = end > done + last_min ? end - done - 200 : last_min;
+            done += write_last(f, want);
             break;
         }
         /* the marks for 50% and 99%, centred on their place */
@@ -236,11 +252,18 @@ static int serial(double mb, const char *out)
             done += write_text(f, before);
             done += write_marks(f, "Meridianholt");
             done += write_text(f, want > before ? want - before : 1);
-        } else if (done + want + 6000 >= at99 && done + 6000 < at99 + want) {
+        } else if (end == target && done + want + 6000 >= at99 && done + 6000 < at99 + want) {
             size_t before = at99 > done + 6000 ? at99 - done - 6000 : 0;
             done += write_text(f, before);
-            done += write_marks(f, "Ultimabrook");
-            done += write_text(f, want > before ? want - before : 1);
+            size_t marks = write_marks(f, "Ultimabrook");
+            done += marks;
+            end = (done - marks / 2) * 100 / 99;
+            size_t rest = want > before ? want - before : 1;
+            if (done + rest + 200 + last_min >= end) {   /* 1% is short: this chapter is the last */
+                done += write_last(f, end > done + last_min ? end - done - 200 : last_min);
+                break;
+            }
+            done += write_text(f, rest);
         } else {
             done += write_text(f, want);
         }

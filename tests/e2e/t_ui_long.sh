@@ -95,6 +95,12 @@ check "plain UTF-8: 95% is in the last chapter" status_has " 12/12 "
 TOPP=$(ui_top)
 $UI_T send-keys -t q q
 ui_dead >/dev/null
+# On quitting, what the next opening parses (the head, the window at the
+# place, their chapters' blocks) went into the parse memo (pmemo.h): the
+# reopening finds all of it there and writes nothing.
+MEMO="$XDG_CACHE_HOME/quire/parses"
+M1=$(cksum <"$MEMO" 2>/dev/null)
+check "the parse memo holds a chapter's blocks" grep -q "^b	" "$MEMO"
 gated "$P"
 check "reopened at the place before the whole story (no chapter number)" status_has "$ELL CHAPTER XII"
 check_eq "at the same top line" "$(ui_top)" "$TOPP"
@@ -103,6 +109,7 @@ check "the whole story arrives (12/12)" ui_wait " 12/12 "
 check_eq "and the top line stays where it was" "$(ui_top)" "$TOPP"
 $UI_T send-keys -t q q
 ui_dead >/dev/null
+check_eq "the reopening parsed nothing the memo did not hold" "$(cksum <"$MEMO" 2>/dev/null)" "$M1"
 gated "$P"
 check "reopened at the place again" status_has "$ELL CHAPTER XII"
 ui_keys g
