@@ -137,6 +137,11 @@ static inline bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i
 {
     if (!nl || i <= lo || j >= hi)
         return false;
+    /* the common case: ASCII on both sides and no hyphen before: no CJK
+     * character beside it, no hyphenated word (its '-' or U+2010 ends
+     * just before the run) */
+    if ((unsigned char)s[i - 1] < 0x80 && s[i - 1] != '-' && (unsigned char)s[j] < 0x80)
+        return false;
     if (uch_hyphen_joins(s, lo, hi, i, j))
         return true;            /* "Saint-\nRomain" */
     uint32_t a = prev_char(s, lo, i), b;

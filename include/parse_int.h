@@ -18,6 +18,7 @@
 #define QUIRE_PARSE_INT_H
 
 #include "parse.h"
+#include "uchar.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -173,5 +174,28 @@ bool parse_is_label_line(const char *t, size_t a, size_t b);
  * *ch_title_line: the start of a chapter-title line, or (size_t)-1. */
 size_t parse_announce(const char *t, size_t len, const struct scan *sc, struct parse_result *r,
                       bool fff, size_t *ch_title_line);
+
+/* ---- the per-line passes (parse_text.c, parse_blocks.c) ---- */
+
+/* uch_trim with its common case inline: a line whose first and last bytes
+ * are ASCII and not white space (nor control characters) is trimmed
+ * already.  The same result as uch_trim(s, a, b) always. */
+static inline void parse_trim(const char *s, size_t *a, size_t *b)
+{
+    if (*a < *b) {
+        unsigned char f = (unsigned char)s[*a], l = (unsigned char)s[*b - 1];
+        if (f > ' ' && f < 0x80 && l > ' ' && l < 0x80)
+            return;
+    }
+    uch_trim(s, a, b);
+}
+
+/* Is c (a byte) an ASCII letter or digit?  uch_is_alnum for the first
+ * byte of a character when it is ASCII; a lead byte (>= 0x80) is not. */
+static inline bool parse_ascii_alnum(unsigned char c)
+{
+    unsigned char l = c | 0x20;
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9');
+}
 
 #endif

@@ -9,6 +9,15 @@
 
 bool parse_is_break_line(const char *s, size_t n)
 {
+    /* The common case first, a line of words: one that starts with an
+     * ASCII letter or digit other than those a separator is made of
+     * (o x O X 0) is not one, as the loop below would find at its first
+     * character (white space before it would have been trimmed). */
+    if (n > 0) {
+        unsigned char c0 = (unsigned char)s[0], l0 = c0 | 0x20;
+        if ((l0 >= 'a' && l0 <= 'z' && l0 != 'o' && l0 != 'x') || (c0 >= '1' && c0 <= '9'))
+            return false;
+    }
     size_t a = 0, b = n;
     uch_trim(s, &a, &b);
     if (b <= a || b - a > 400)

@@ -161,14 +161,31 @@ static void read_lines(struct blocks *c)
          (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
         lf++;
     XGROW(c->L, lcap, lf);
-    while (decode_next_line(c->text, c->end, &pos, &l, &le)) {
-        XGROW(c->L, lcap, c->nl + 1);
+    /* no CR in the chapter: its lines end at LF alone, as decode_next_line
+     * would end them, found by one search a line instead of two */
+    bool cr = c->start < c->end && memchr(c->text + c->start, '\r', c->end - c->start) != NULL;
+    for (;;) {
+        if (cr) {
+            if (!decode_next_line(c->text, c->end, &pos, &l, &le))
+                break;
+        } else {
+            if (pos >= c->end)
+                break;
+            const char *nl = memchr(c->text + pos, '\n', c->end - pos);
+            l = pos;
+            le = nl ? (size_t)(nl - c->text) : c->end;
+            pos = nl ? le + 1 : c->end;
+        }
+        if (c->nl >= lcap)   /* (lone CRs end more lines than LFs count) */
+            XGROW(c->L, lcap, c->nl + 1);
         struct pline *p = &c->L[c->nl++];
         p->a = p->ta = l;
         p->b = p->tb = le;
-        uch_trim(c->text, &p->ta, &p->tb);
+        parse_trim(c->text, &p->ta, &p->tb);
         p->blank = p->ta == p->tb;
-        p->indent = p->blank ? 0 : indent_cols(c->text, l, le);
+        /* nothing trimmed before the text: no indent (indent_cols stops at
+         * the first byte that is not white space) */
+        p->indent = p->blank || p->ta == l ? 0 : indent_cols(c->text, l, le);
         p->brk = !p->blank && p->tb - p->ta <= 400 &&
                  parse_is_break_line(c->text + p->ta, p->tb - p->ta);
     }
@@ -190,7 +207,7 @@ static void paragraph_mode(struct blocks *c)
         if (!run)
             continue;
         in_runs++;
-        if (uch_count_chars(c->text, L[i].ta, L[i].tb) > 100)
+        if (L[i].tb - L[i].ta > 100 && uch_count_chars(c->text, L[i].ta, L[i].tb) > 100)
             long_lines++;
     }
     c->line_mode = in_runs >= 3 && long_lines * 4 >= in_runs;

@@ -251,7 +251,7 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
         line_no++;
         sc->n_lines++;
         size_t a = l, b = le;
-        uch_trim(t, &a, &b);
+        parse_trim(t, &a, &b);
         if (a == b) {
             sc->n_blank++;
             prev_blank = true;
@@ -332,7 +332,8 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             }
         }
         prev_blank = false;
-        if (b - a <= 80 && !uch_is_alnum(uch_first(t, a, b)) && parse_is_break_line(t + a, b - a))
+        if (b - a <= 80 && !parse_ascii_alnum((unsigned char)t[a]) &&
+            !uch_is_alnum(uch_first(t, a, b)) && parse_is_break_line(t + a, b - a))
             continue;       /* separators are not content */
         if (last) {
             last->content_bytes += b - a;

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "decode.h"
 #include "layout.h"
+#include "layout_internal.h"
 #include "parse.h"
 #include "util.h"
 #include "vis.h"
@@ -1189,8 +1190,67 @@ static void test_notes_folded(void)
     free(bl);
 }
 
+/* ws_run_vanishes decides with ASCII on both sides of the run and no
+ * hyphen before it without asking uch_hyphen_joins or the CJK rule: the
+ * general rule on random strings of ASCII, hyphens, line ends, CJK and
+ * other characters must answer the same at every white space run. */
+static bool vanishes_general(const char *s, size_t lo, size_t hi, size_t i, size_t j, bool nl)
+{
+    if (!nl || i <= lo || j >= hi)
+        return false;
+    if (uch_hyphen_joins(s, lo, hi, i, j))
+        return true;
+    uint32_t a = prev_char(s, lo, i), b;
+    get_char(s, j, hi, &b);
+    return (is_cjk_wide(a) || is_cjk_wide(b)) &&
+           (is_cjk_wide(a) || is_cjk_punct(a)) && (is_cjk_wide(b) || is_cjk_punct(b));
+}
+
+static void test_vanishes_fast_path(void)
+{
+    static const char *const bits[] = {
+        "a", "Z", "7", "-", "--", ".", "\"", "'", " ", "\n", "\r\n", " \n ", "\t",
+        "\xE2\x80\x90", "\xE4\xB8\xAD", "\xE3\x80\x82", "\xE2\x80\x94", "\xE2\x80\x9C",
+        "\xC3\xA9", "\xE2\x80\xA8", "\xC2\x85", "\xEA\xB0\x80", "\xFF"};
+    unsigned seed = 17;
+    size_t runs = 0, vanished = 0;
+    bool same = true;
+    char s[128];
+    for (int k = 0; k < 40000 && same; k++) {
+        size_t n = 0;
+        int parts = 1 + k % 14;
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        for (size_t i = 0; i < n && same;) {
+            uint32_t c;
+            int l = get_char(s, i, n, &c);
+            if (!is_ws(c)) {
+                i += (size_t)l;
+                continue;
+            }
+            bool nl;
+            size_t j = ws_run_end(s, i, n, &nl);
+            bool v = ws_run_vanishes(s, 0, n, i, j, nl);
+            same = v == vanishes_general(s, 0, n, i, j, nl);
+            if (!same)
+                fprintf(stderr, "ws_run_vanishes at %zu of \"%.*s\": %d\n", i, (int)n, s, v);
+            runs++;
+            vanished += v;
+            i = j;
+        }
+    }
+    CHECK("vanishing white space: the fast path answers as the general rule", same);
+    CHECK("vanishing white space: many runs compared, some vanish",
+          runs > 50000 && vanished > 1000);
+}
+
 int main(int argc, char **argv)
 {
+    test_vanishes_fast_path();
     test_notes_folded();
     test_width();
     test_known_breaks();

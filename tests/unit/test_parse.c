@@ -217,6 +217,71 @@ static void test_break_lines_word_first(void)
     CHECK("XXX is a break line", parse_is_break_line("x x x", 5));
 }
 
+/* parse_is_break_line's fast path (a first byte that is an ASCII letter
+ * or digit but o x O X 0: no break line) against its general path: the
+ * same line after a space does not take the fast path, the answer must be
+ * the same. */
+static void test_break_lines_fast_path(void)
+{
+    static const char *const bits[] = {"a", "o", "O", "x", "X", "0", "7", "Z", "*", "-", "~",
+                                       "=", "#", ".", " ", "'", "\xC2\xA7", "\xE2\x80\x94"};
+    unsigned seed = 11;
+    bool same = true;
+    char line[64];
+    for (int k = 0; k < 30000 && same; k++) {
+        size_t n = 1;
+        line[0] = ' ';
+        int parts = 1 + k % 9;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(line + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        same = parse_is_break_line(line + 1, n - 1) == parse_is_break_line(line, n);
+        if (!same)
+            fprintf(stderr, "break line: fast and general paths differ on \"%.*s\"\n",
+                    (int)(n - 1), line + 1);
+    }
+    CHECK("break lines: the fast path answers as the general path (30,000 lines)", same);
+}
+
+/* parse_trim (uch_trim with the common case inline) as uch_trim on random
+ * strings of ASCII, controls, Unicode spaces and invalid bytes. */
+static void test_parse_trim(void)
+{
+    static const char *const bits[] = {"a", "Z", "0", "~", " ", "\t", "\n", "\r", "\f", "\v",
+                                       "\x01", "\x1F", "\x7F", "\xC2\xA0", "\xE3\x80\x80",
+                                       "\xE2\x80\x83", "\xE2\x80\xAF", "\xEF\xBB\xBF",
+                                       "\xC3\xA9", "\x80", "\xFF", "\xE2\x80"};
+    unsigned seed = 13;
+    bool same = true;
+    char s[96];
+    for (int k = 0; k < 30000 && same; k++) {
+        size_t n = 0;
+        int parts = k % 12;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t a0 = n ? (seed >> 16) % (n + 1) : 0, b0 = n;
+        seed = seed * 1103515245u + 12345u;
+        if (n > a0)
+            b0 = a0 + (seed >> 16) % (n - a0 + 1);
+        size_t a1 = a0, b1 = b0, a2 = a0, b2 = b0;
+        parse_trim(s, &a1, &b1);
+        uch_trim(s, &a2, &b2);
+        same = a1 == a2 && b1 == b2;
+        if (!same)
+            fprintf(stderr, "parse_trim [%zu, %zu) of \"%.*s\": [%zu, %zu), uch_trim [%zu, %zu)\n",
+                    a0, b0, (int)n, s, a1, b1, a2, b2);
+    }
+    CHECK("parse_trim as uch_trim on 30,000 random ranges", same);
+}
+
 static void test_break_lines(void)
 {
     const char *yes[] = {"***", "* * *", "***   ***   ******   ***   ******   ***   ***",
@@ -772,6 +837,65 @@ static void test_equal_line_runs(void)
     CHECK("100 KiB of text first: no front matter",
           matter_front_end(n.data + 12, 0, n.len - 12) == 0);
     buf_free(&n);
+}
+
+/* read_lines finds the lines of a chapter without CR by one search for LF
+ * a line; with a CR anywhere in the chapter it reads them as
+ * decode_next_line does.  The same chapter with one CR after its end
+ * (a blank line more, nothing else) takes the general path: its blocks
+ * must be the same. */
+static void test_blocks_lf_only(void)
+{
+    const char *files[] = {"tests/data/corpus/alice-in-wonderland_pg11-0.txt",
+                           "tests/data/corpus/die-verwandlung-de_pg22367-8.latin1.txt",
+                           DATA "fanficfare.txt", DATA "roman.txt", DATA "spelled.txt",
+                           DATA "one_per_line.txt", DATA "wide.txt"};
+    size_t chapters = 0, blocks = 0;
+    bool same = true;
+    for (size_t f = 0; f < sizeof files / sizeof *files && same; f++) {
+        struct source *s = load(files[f]);
+        if (!CHECK(files[f], s != NULL))
+            continue;
+        /* its lines ended by LF alone (CR LF and a lone CR made LF) */
+        char *u = xmalloc(s->len + 1);
+        size_t len = 0;
+        for (size_t i = 0; i < s->len; i++) {
+            if (s->text[i] == '\r' && i + 1 < s->len && s->text[i + 1] == '\n')
+                continue;
+            u[len++] = s->text[i] == '\r' ? '\n' : s->text[i];
+        }
+        struct parse_result r;
+        parse_text(u, len, &r);
+        char *t = xmalloc(len + 1);
+        for (size_t i = 0; i < r.n_ch && same; i++) {
+            const struct parse_chapter *ch = &r.ch[i];
+            memcpy(t, u, ch->end);
+            t[ch->end] = '\r';
+            memcpy(t + ch->end + 1, u + ch->end, len - ch->end);
+            struct block *b1, *b2;
+            size_t n1 = parse_blocks_body(u, ch->start, ch->end, ch->front_end, ch->body,
+                                          ch->back, &b1);
+            size_t back2 = ch->back >= ch->end ? ch->end + 1 : ch->back;
+            size_t n2 = parse_blocks_body(t, ch->start, ch->end + 1, ch->front_end, ch->body,
+                                          back2, &b2);
+            same = n1 == n2;
+            for (size_t k = 0; k < n1 && same; k++)
+                same = b1[k].off == b2[k].off && b1[k].end == b2[k].end &&
+                       b1[k].kind == b2[k].kind && b1[k].flags == b2[k].flags;
+            if (!same)
+                fprintf(stderr, "%s: chapter %zu: blocks differ with a CR after it\n", files[f], i);
+            chapters++;
+            blocks += n1;
+            free(b1);
+            free(b2);
+        }
+        free(t);
+        free(u);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    CHECK("blocks: a chapter without CR read as with one (the LF-only lines)", same);
+    CHECK("blocks: LF-only lines compared on many chapters", chapters >= 20 && blocks > 1000);
 }
 
 static void test_blocks_break_run(void)
@@ -1639,6 +1763,9 @@ int main(void)
     test_headings();
     test_break_lines();
     test_break_lines_word_first();
+    test_break_lines_fast_path();
+    test_parse_trim();
+    test_blocks_lf_only();
     test_atx_headings();
     test_markup();
     test_markup_same_as_plain_search();
