@@ -473,6 +473,41 @@ static void markup_is(const char *in, const char *want)
     free(got);
 }
 
+/* markup_scan answers a paragraph with no backslash, `*` or `_` without
+ * its loops (every class 0).  The same text with " *" after it (a star
+ * that opens and closes nothing) takes the loops: its first bytes must get
+ * the same classes, also with the converter's underline and strike marks. */
+static void test_markup_fast_path(void)
+{
+    static const char *const bits[] = {"a", "word", " ", "\n", ".", ",", "'", "\"", "\xC3\xA9",
+                                       "\xE2\x80\x94", "\x0E", "\x0F", "\x1C", "\x1D", "/"};
+    unsigned seed = 23;
+    bool same = true;
+    size_t styled = 0;
+    char s[160];
+    uint8_t c1[160], c2[160];
+    for (int k = 0; k < 20000 && same; k++) {
+        size_t n = 0;
+        int parts = 1 + k % 40;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        memcpy(s + n, " *", 2);
+        markup_scan(s, n, c1);
+        markup_scan(s, n + 2, c2);
+        same = memcmp(c1, c2, n) == 0;
+        for (size_t i = 0; i < n; i++)
+            styled += c1[i] != 0;
+        if (!same)
+            fprintf(stderr, "markup_scan: fast and general classes differ: \"%.*s\"\n", (int)n, s);
+    }
+    CHECK("markup: a paragraph without markers classed as by the general path", same);
+    CHECK("markup: the converter's marks still classed there", styled > 1000);
+}
+
 static void test_markup(void)
 {
     markup_is("Until he felt *her*.", "Until he felt <i:her>.");
@@ -1768,6 +1803,7 @@ int main(void)
     test_blocks_lf_only();
     test_atx_headings();
     test_markup();
+    test_markup_fast_path();
     test_markup_same_as_plain_search();
     test_markup_nested_linear();
     test_words();
