@@ -190,6 +190,10 @@ static inline void parse_trim(const char *s, size_t *a, size_t *b)
     uch_trim(s, a, b);
 }
 
+/* parse_blocks.c: the line feeds in s[0, n) (read_lines sizes its array
+ * by them). */
+size_t parse_count_lf(const char *s, size_t n);
+
 /* Is c (a byte) an ASCII letter or digit?  uch_is_alnum for the first
  * byte of a character when it is ASCII; a lead byte (>= 0x80) is not. */
 static inline bool parse_ascii_alnum(unsigned char c)

@@ -234,6 +234,18 @@ static inline bool lf_line(const char *t, size_t end, size_t *pos, size_t *line,
     return true;
 }
 
+/* memcmp(a, b, n) == 0, a short line compared in place (the memo below
+ * compares every line of a run of equal one-letter lines). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 8)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static void scan_lines(struct scan *sc, size_t from, bool fff)
 {
     const char *t = sc->t;
@@ -313,7 +325,7 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             /* classified by the line's bytes alone: a run of equal lines
              * (one-letter lines, a repeated separator) is classified once */
             struct hinfo h;
-            if (le - l != memo_n || memcmp(t + l, t + memo_l, memo_n) != 0) {
+            if (le - l != memo_n || !same_bytes(t + l, t + memo_l, memo_n)) {
                 memo_hit = heading_classify(t + l, le - l, &memo_h) != H_NONE ||
                            heading_markdown(t + l, le - l, &memo_h);
                 memo_l = l;

@@ -246,6 +246,37 @@ static void test_break_lines_fast_path(void)
     CHECK("break lines: the fast path answers as the general path (30,000 lines)", same);
 }
 
+/* parse_count_lf (memchr over long lines, eight bytes at a time over
+ * short ones) as a count byte by byte: short and long lines, LF next to
+ * bytes one bit away from it (0x0B, 0x8A, 0x0E) and at every alignment. */
+static void test_count_lf(void)
+{
+    static const char *const bits[] = {"\n", "\n\n", "a", "\x0B", "\x8A", "\x0E", "\x0A\x8A",
+                                       "\xFF", "\x00", "a long line of prose, as it goes on"};
+    unsigned seed = 29;
+    bool same = true;
+    struct buf b = {0};
+    for (int k = 0; k < 3000 && same; k++) {
+        b.len = 0;
+        int parts = k % 2 ? 1 + k % 700 : 1 + k % 40;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (k % 3 ? 7 : 10)];
+            buf_add(&b, bit, strlen(bit) ? strlen(bit) : 1);
+        }
+        for (size_t from = 0; from < 9 && from <= b.len && same; from++) {
+            size_t want = 0;
+            for (size_t i = from; i < b.len; i++)
+                want += b.data[i] == '\n';
+            same = parse_count_lf(b.data + from, b.len - from) == want;
+            if (!same)
+                fprintf(stderr, "parse_count_lf: %zu bytes from %zu: wrong count\n", b.len, from);
+        }
+    }
+    buf_free(&b);
+    CHECK("parse_count_lf counts as a byte by byte count (3,000 strings)", same);
+}
+
 /* parse_trim (uch_trim with the common case inline) as uch_trim on random
  * strings of ASCII, controls, Unicode spaces and invalid bytes. */
 static void test_parse_trim(void)
@@ -1800,6 +1831,7 @@ int main(void)
     test_break_lines_word_first();
     test_break_lines_fast_path();
     test_parse_trim();
+    test_count_lf();
     test_blocks_lf_only();
     test_atx_headings();
     test_markup();
