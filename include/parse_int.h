@@ -190,6 +190,29 @@ static inline void parse_trim(const char *s, size_t *a, size_t *b)
     uch_trim(s, a, b);
 }
 
+/* parse_is_break_line with a memo of the last line asked (up to 16 bytes;
+ * the pointer into a text that outlives the memo): a run of equal lines,
+ * "***" again and again, is answered once.  Start from {0}. */
+struct parse_brk_memo {
+    const char *s;
+    size_t n;
+    bool brk;
+};
+static inline bool parse_break_memo(struct parse_brk_memo *m, const char *s, size_t n)
+{
+    if (m->s && n == m->n && (n == 0 || s[n - 1] == m->s[n - 1])) {   /* ("Chapter 12") */
+        size_t i = 0;
+        while (i < n && s[i] == m->s[i])
+            i++;
+        if (i == n)
+            return m->brk;
+    }
+    m->brk = parse_is_break_line(s, n);
+    m->s = n <= 16 ? s : NULL;
+    m->n = n;
+    return m->brk;
+}
+
 /* parse_blocks.c: the line feeds in s[0, n) (read_lines sizes its array
  * by them). */
 size_t parse_count_lf(const char *s, size_t n);

@@ -6,12 +6,24 @@
 #include <stdint.h>
 #include <string.h>
 
+/* side_class of an ASCII character: uch_is_space and uch_is_alnum there
+ * (test_parse checks the 128). */
+static inline int ascii_class(unsigned char c)
+{
+    unsigned char l = c | 0x20;
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 0;
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') ? 2 : 1;
+}
+
 /* Character class around a marker run: 0 edge/space, 1 punctuation, 2 word. */
 static int side_class(const char *s, size_t n, size_t i, bool before)
 {
     if (before) {
         if (i == 0)
             return 0;
+        if ((unsigned char)s[i - 1] < 0x80)   /* a character of its own */
+            return ascii_class((unsigned char)s[i - 1]);
         size_t p = uch_prev(s, i);
         uint32_t c;
         uch_decode(s, p, n, &c);
@@ -21,6 +33,8 @@ static int side_class(const char *s, size_t n, size_t i, bool before)
     }
     if (i >= n)
         return 0;
+    if ((unsigned char)s[i] < 0x80)
+        return ascii_class((unsigned char)s[i]);
     uint32_t c;
     uch_decode(s, i, n, &c);
     if (uch_is_space(c))

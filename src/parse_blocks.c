@@ -197,6 +197,7 @@ static void read_lines(struct blocks *c)
     /* no CR in the chapter: its lines end at LF alone, as decode_next_line
      * would end them, found by one search a line instead of two */
     bool cr = c->start < c->end && memchr(c->text + c->start, '\r', c->end - c->start) != NULL;
+    struct parse_brk_memo bm = {0};
     for (;;) {
         if (cr) {
             if (!decode_next_line(c->text, c->end, &pos, &l, &le))
@@ -220,7 +221,7 @@ static void read_lines(struct blocks *c)
          * the first byte that is not white space) */
         p->indent = p->blank || p->ta == l ? 0 : indent_cols(c->text, l, le);
         p->brk = !p->blank && p->tb - p->ta <= 400 &&
-                 parse_is_break_line(c->text + p->ta, p->tb - p->ta);
+                 parse_break_memo(&bm, c->text + p->ta, p->tb - p->ta);
     }
 }
 

@@ -259,6 +259,7 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
     size_t memo_l = 0, memo_n = SIZE_MAX;   /* the last line classified as a heading or not */
     struct hinfo memo_h = {0};
     bool memo_hit = false;
+    struct parse_brk_memo bm = {0};
     while (cr ? decode_next_line(t, sc->len, &pos, &l, &le) : lf_line(t, sc->len, &pos, &l, &le)) {
         line_no++;
         sc->n_lines++;
@@ -345,7 +346,7 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
         }
         prev_blank = false;
         if (b - a <= 80 && !parse_ascii_alnum((unsigned char)t[a]) &&
-            !uch_is_alnum(uch_first(t, a, b)) && parse_is_break_line(t + a, b - a))
+            !uch_is_alnum(uch_first(t, a, b)) && parse_break_memo(&bm, t + a, b - a))
             continue;       /* separators are not content */
         if (last) {
             last->content_bytes += b - a;

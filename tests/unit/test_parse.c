@@ -246,6 +246,42 @@ static void test_break_lines_fast_path(void)
     CHECK("break lines: the fast path answers as the general path (30,000 lines)", same);
 }
 
+/* parse_break_memo answers as parse_is_break_line along a text of lines
+ * that repeat (runs of "***", equal lines at other places, one byte
+ * changed, lines longer than the memo keeps). */
+static void test_break_memo(void)
+{
+    static const char *const lines[] = {"***", "***", "* * *", "**", "***", "a", "oOo", "oOx",
+                                        "~~~~~~~~~~~~~~~~~~~~", "~~~~~~~~~~~~~~~~~~~~", "#", "",
+                                        "--", "---", "\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94",
+                                        "...", "***"};
+    unsigned seed = 31;
+    struct buf t = {0};
+    size_t off[4000], len[4000];
+    for (int k = 0; k < 4000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        const char *l = lines[(seed >> 16) % (sizeof lines / sizeof *lines)];
+        off[k] = t.len;
+        len[k] = strlen(l);
+        buf_adds(&t, l);
+        buf_addc(&t, '\n');
+    }
+    struct parse_brk_memo m = {0};
+    bool same = true;
+    size_t yes = 0;
+    for (int k = 0; k < 4000 && same; k++) {
+        bool want = parse_is_break_line(t.data + off[k], len[k]);
+        same = parse_break_memo(&m, t.data + off[k], len[k]) == want;
+        yes += want;
+        if (!same)
+            fprintf(stderr, "parse_break_memo differs on line %d: %.*s\n", k, (int)len[k],
+                    t.data + off[k]);
+    }
+    buf_free(&t);
+    CHECK("parse_break_memo answers as parse_is_break_line (4,000 lines)", same);
+    CHECK("parse_break_memo: break lines among them", yes > 1000);
+}
+
 /* parse_count_lf (memchr over long lines, eight bytes at a time over
  * short ones) as a count byte by byte: short and long lines, LF next to
  * bytes one bit away from it (0x0B, 0x8A, 0x0E) and at every alignment. */
@@ -537,6 +573,29 @@ static void test_markup_fast_path(void)
     }
     CHECK("markup: a paragraph without markers classed as by the general path", same);
     CHECK("markup: the converter's marks still classed there", styled > 1000);
+}
+
+/* markup.c's side_class answers an ASCII character by its own rule
+ * (space: ' ' and '\t'-'\r'; word: letters and digits): the same as
+ * uch_is_space and uch_is_alnum on all 128, and so is parse_ascii_alnum. */
+static void test_ascii_classes(void)
+{
+    bool same = true;
+    for (unsigned c = 0; c < 0x80; c++) {
+        unsigned l = c | 0x20;
+        bool space = c == ' ' || (c >= '\t' && c <= '\r');
+        bool word = (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9');
+        bool quote = c == '"' || c == '\'';
+        if (uch_is_space(c) != space || uch_is_alnum(c) != word ||
+            parse_ascii_alnum((unsigned char)c) != word || uch_is_quote(c, UCH_Q_ANY) != quote) {
+            fprintf(stderr, "ASCII class of 0x%02X differs\n", c);
+            same = false;
+        }
+    }
+    CHECK("the ASCII space, word and quote rules are uch_is_space's, uch_is_alnum's and "
+          "uch_is_quote's", same);
+    markup_is("x*a\tb*\ty *c*\x7F", "x*a\tb*\ty <i:c>\x7F");
+    markup_is("\x0B*v*\x0C and 9*9*", "\x0B<i:v>\x0C and 9*9*");
 }
 
 static void test_markup(void)
@@ -1832,10 +1891,12 @@ int main(void)
     test_break_lines_fast_path();
     test_parse_trim();
     test_count_lf();
+    test_break_memo();
     test_blocks_lf_only();
     test_atx_headings();
     test_markup();
     test_markup_fast_path();
+    test_ascii_classes();
     test_markup_same_as_plain_search();
     test_markup_nested_linear();
     test_words();
