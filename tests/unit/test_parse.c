@@ -596,6 +596,7 @@ static void test_ascii_classes(void)
           "uch_is_quote's", same);
     markup_is("x*a\tb*\ty *c*\x7F", "x*a\tb*\ty <i:c>\x7F");
     markup_is("\x0B*v*\x0C and 9*9*", "\x0B<i:v>\x0C and 9*9*");
+    markup_is("a *\x0Bv* b *\rw* c", "a *\x0Bv* b *\rw* c");   /* a space after: no opener */
 }
 
 static void test_markup(void)
