@@ -12,8 +12,8 @@
  *   parse_text.c     parse_    a whole file: chapters
  *   announce.c       parse_    a whole file: its announcement (title, author)
  *   parse_blocks.c   parse_    one chapter's blocks
- * (break_line.c, scene-break lines, and markup.c, emphasis, need only
- * parse.h.) */
+ * (break_line.c, scene-break lines, uses only parse_trim here; markup.c,
+ * emphasis, needs only parse.h.) */
 #ifndef QUIRE_PARSE_INT_H
 #define QUIRE_PARSE_INT_H
 
