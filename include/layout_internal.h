@@ -35,6 +35,12 @@ struct layout_scratch {
     const char *cls_text; size_t cls_off, cls_end; bool cls_valid, cls_any;
 };
 
+/* For tests only (false at start): true, the layout takes its general
+ * path wherever a fast path would answer (plain words' segments, a single
+ * line end folded, white space that cannot vanish), so that a test can
+ * compare the two.  The fast paths must give the same lines and runs. */
+extern bool lay_general_only;
+
 static inline bool is_ctrl(uint32_t c)
 {
     return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
@@ -137,12 +143,30 @@ static inline bool ws_run_vanishes(const char *s, size_t lo, size_t hi, size_t i
 {
     if (!nl || i <= lo || j >= hi)
         return false;
+    /* the common case: ASCII on both sides and no hyphen before: no CJK
+     * character beside it, no hyphenated word (its '-' or U+2010 ends
+     * just before the run) */
+    if ((unsigned char)s[i - 1] < 0x80 && s[i - 1] != '-' && (unsigned char)s[j] < 0x80 &&
+        !lay_general_only)
+        return false;
     if (uch_hyphen_joins(s, lo, hi, i, j))
         return true;            /* "Saint-\nRomain" */
     uint32_t a = prev_char(s, lo, i), b;
     get_char(s, j, hi, &b);
     return (is_cjk_wide(a) || is_cjk_wide(b)) &&
            (is_cjk_wide(a) || is_cjk_punct(a)) && (is_cjk_wide(b) || is_cjk_punct(b));
+}
+
+/* Is text[i] a single line end (LF) that folds to one space by the rule of
+ * ws_run_vanishes's common case: inside [lo, hi), after a printable ASCII
+ * byte that is no hyphen and before a printable ASCII byte that is no
+ * space?  Both walks (fold, runs_walk) take it without decoding. */
+static inline bool lone_lf_space(const char *text, size_t lo, size_t hi, size_t i)
+{
+    if (text[i] != '\n' || i <= lo || i + 1 >= hi || lay_general_only)
+        return false;
+    unsigned char a = (unsigned char)text[i - 1], b = (unsigned char)text[i + 1];
+    return (unsigned char)(a - 0x21) < 0x5E && a != '-' && (unsigned char)(b - 0x21) < 0x5E;
 }
 
 /* The visible form of control character c (is_ctrl): a static ASCII

@@ -12,12 +12,13 @@
  *   parse_text.c     parse_    a whole file: chapters
  *   announce.c       parse_    a whole file: its announcement (title, author)
  *   parse_blocks.c   parse_    one chapter's blocks
- * (break_line.c, scene-break lines, and markup.c, emphasis, need only
- * parse.h.) */
+ * (break_line.c, scene-break lines, uses only parse_trim here; markup.c,
+ * emphasis, needs only parse.h.) */
 #ifndef QUIRE_PARSE_INT_H
 #define QUIRE_PARSE_INT_H
 
 #include "parse.h"
+#include "uchar.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -173,5 +174,55 @@ bool parse_is_label_line(const char *t, size_t a, size_t b);
  * *ch_title_line: the start of a chapter-title line, or (size_t)-1. */
 size_t parse_announce(const char *t, size_t len, const struct scan *sc, struct parse_result *r,
                       bool fff, size_t *ch_title_line);
+
+/* ---- the per-line passes (parse_text.c, parse_blocks.c) ---- */
+
+/* uch_trim with its common case inline: a line whose first and last bytes
+ * are ASCII and not white space (nor control characters) is trimmed
+ * already.  The same result as uch_trim(s, a, b) always. */
+static inline void parse_trim(const char *s, size_t *a, size_t *b)
+{
+    if (*a < *b) {
+        unsigned char f = (unsigned char)s[*a], l = (unsigned char)s[*b - 1];
+        if (f > ' ' && f < 0x80 && l > ' ' && l < 0x80)
+            return;
+    }
+    uch_trim(s, a, b);
+}
+
+/* parse_is_break_line with a memo of the last line asked (up to 16 bytes;
+ * the pointer into a text that outlives the memo): a run of equal lines,
+ * "***" again and again, is answered once.  Start from {0}. */
+struct parse_brk_memo {
+    const char *s;
+    size_t n;
+    bool brk;
+};
+static inline bool parse_break_memo(struct parse_brk_memo *m, const char *s, size_t n)
+{
+    if (m->s && n == m->n && (n == 0 || s[n - 1] == m->s[n - 1])) {   /* ("Chapter 12") */
+        size_t i = 0;
+        while (i < n && s[i] == m->s[i])
+            i++;
+        if (i == n)
+            return m->brk;
+    }
+    m->brk = parse_is_break_line(s, n);
+    m->s = n <= 16 ? s : NULL;
+    m->n = n;
+    return m->brk;
+}
+
+/* parse_blocks.c: the line feeds in s[0, n) (read_lines sizes its array
+ * by them). */
+size_t parse_count_lf(const char *s, size_t n);
+
+/* Is c (a byte) an ASCII letter or digit?  uch_is_alnum for the first
+ * byte of a character when it is ASCII; a lead byte (>= 0x80) is not. */
+static inline bool parse_ascii_alnum(unsigned char c)
+{
+    unsigned char l = c | 0x20;
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9');
+}
 
 #endif

@@ -359,6 +359,11 @@ static int piece_richness(const char *t, size_t start, size_t end)
     /* no CR: lines end at LF alone, as decode_next_line would end them,
      * without its search for a CR in every line */
     bool cr = memchr(t + start, '\r', end - start) != NULL;
+    /* the next '*' and '_' at or after a line's start (end: none), each
+     * searched for again only once a line passes it: one memchr per
+     * marker, not two per line */
+    const char *q0 = memchr(t + start, '*', end - start), *q1 = memchr(t + start, '_', end - start);
+    size_t star = q0 ? (size_t)(q0 - t) : end, under = q1 ? (size_t)(q1 - t) : end;
     while (cr ? decode_next_line(t, end, &pos, &line, &line_end)
               : lf_next_line(t, end, &pos, &line, &line_end)) {
         size_t n = line_end - line;
@@ -386,7 +391,15 @@ static int piece_richness(const char *t, size_t start, size_t end)
                 score -= 5;
             }
         }
-        if (memchr(t + line, '*', n) || memchr(t + line, '_', n)) {
+        if (star < line) {
+            const char *q = memchr(t + line, '*', end - line);
+            star = q ? (size_t)(q - t) : end;
+        }
+        if (under < line) {
+            const char *q = memchr(t + line, '_', end - line);
+            under = q ? (size_t)(q - t) : end;
+        }
+        if (star < line_end || under < line_end) {
             if (n > cls_cap) {
                 cls_cap = n;
                 cls = xrealloc(cls, cls_cap);

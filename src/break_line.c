@@ -3,14 +3,24 @@
  * A leaf of the parser: the heading recognisers, the file-level passes and
  * the block passes all ask it, and it asks none of them. */
 #include "parse.h"
+#include "parse_int.h"
 #include "uchar.h"
 
 #include <stdint.h>
 
 bool parse_is_break_line(const char *s, size_t n)
 {
+    /* The common case first, a line of words: one that starts with an
+     * ASCII letter or digit other than those a separator is made of
+     * (o x O X 0) is not one, as the loop below would find at its first
+     * character (white space before it would have been trimmed). */
+    if (n > 0) {
+        unsigned char c0 = (unsigned char)s[0], l0 = c0 | 0x20;
+        if ((l0 >= 'a' && l0 <= 'z' && l0 != 'o' && l0 != 'x') || (c0 >= '1' && c0 <= '9'))
+            return false;
+    }
     size_t a = 0, b = n;
-    uch_trim(s, &a, &b);
+    parse_trim(s, &a, &b);
     if (b <= a || b - a > 400)
         return false;
     size_t syms = 0, letters = 0, nonq = 0;
@@ -34,12 +44,16 @@ bool parse_is_break_line(const char *s, size_t n)
                 only_x = false;
             continue;
         }
-        if (uch_is_alnum(c))
+        /* (ASCII answered in place: the letters and digits of
+         * uch_is_alnum, the quotation marks " and ' of UCH_Q_ANY) */
+        if (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
+                     : uch_is_alnum(c))
             return false;           /* words: "*** START OF …", "***Later…***" */
         syms++;
         single = c;
         /* Punctuation that makes a line of dialogue, not a separator. */
-        if (!(c == '.' || c == 0x2026 || c == '?' || c == '!' || uch_is_quote(c, UCH_Q_ANY) ||
+        if (!(c == '.' || c == 0x2026 || c == '?' || c == '!' ||
+              (c < 0x80 ? c == '"' || c == '\'' : uch_is_quote(c, UCH_Q_ANY)) ||
               c == ',' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']' ||
               c == 0x2014 || c == 0x2013 || c == 0x3002 || c == 0xFF0E))
             nonq++;

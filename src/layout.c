@@ -35,6 +35,8 @@ struct seg {
     int hy;          /* 1: a break after it draws '-' (soft hyphen, split word) */
 };
 
+bool lay_general_only;
+
 struct layout_scratch *layout_scratch_new(void)
 {
     return xcalloc(1, sizeof(struct layout_scratch));
@@ -112,9 +114,14 @@ static void fold_reserve(struct layout_scratch *sc, size_t n)
 /* The map from folded to source offsets is piecewise linear: from folded
  * index pt[t].fi on, source = pt[t].si + (k - pt[t].fi), until the next
  * point.  A point is added only where folding changed the length (a
- * whitespace run), so the map costs nothing per byte. */
+ * whitespace run longer than its space, or vanished), so the map costs
+ * nothing per byte. */
 static void map_point(struct layout_scratch *sc, size_t fi, size_t si)
 {
+    /* the same offset as the last point's (a white space run folded to a
+     * space of its own length): nothing changes */
+    if (sc->npt && sc->pt[sc->npt - 1].si - sc->pt[sc->npt - 1].fi == si - fi)
+        return;
     if (sc->npt && sc->pt[sc->npt - 1].fi == fi) {
         sc->pt[sc->npt - 1].si = si;
         return;
@@ -194,6 +201,17 @@ static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t
             memcpy(fc + m0, cls + (i0 - cls_off), i - i0);
         if (i >= q)
             break;
+        /* fast path: a line end between two words of a hard-wrapped
+         * line, one space of the same length (no map point: map_point
+         * would add none) */
+        if (lone_lf_space(text, p, q, i)) {
+            f[m] = ' ';
+            if (cls)
+                fc[m] = cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN;
+            m++;
+            i++;
+            continue;
+        }
         /* fast path: one space between two printable ASCII characters */
         if (text[i] == ' ' && i + 1 < q && (unsigned char)(text[i + 1] - 0x21) < 0x5E) {
             f[m] = ' ';
@@ -297,6 +315,42 @@ static void split_word(struct layout_scratch *sc, size_t *ns, struct seg s, int 
     push_seg(sc, ns, (struct seg){start, s.e, s.b, cw, s.sw, s.hy}, lim);
 }
 
+static inline bool plain_byte(unsigned char b)
+{
+    unsigned char l = b | 0x20;
+    return (l >= 'a' && l <= 'z') || (b >= '0' && b <= '9');
+}
+
+/* segment() for plain words: f[0, m) (m > 0) made of ASCII letters and
+ * digits with one space between words, none at either end.  UAX #14 then
+ * allows a break after each space and nowhere else (LB7, LB18; letters and
+ * digits hold together, LB23 and LB28), every byte is a column, and no
+ * byte is a marker (those are punctuation): each word and its space is a
+ * segment, found without u8_possible_linebreaks.  Returns their count, or
+ * SIZE_MAX when f is not plain words (segment() then starts over). */
+static size_t segment_plain(struct layout_scratch *sc, size_t m, int lim)
+{
+    const char *f = sc->f;
+    if (lay_general_only || f[m - 1] == ' ')
+        return SIZE_MAX;
+    size_t ns = 0;
+    for (size_t a = 0; a < m;) {
+        size_t e = a;
+        while (e < m && plain_byte((unsigned char)f[e]))
+            e++;
+        if (e == a || (e < m && f[e] != ' '))
+            return SIZE_MAX;   /* a space first or after a space, or another byte */
+        size_t b = e < m ? e + 1 : m;
+        struct seg s = {a, e, b, (int)(e - a), (int)(b - e), 0};
+        if (s.ww > lim)
+            split_word(sc, &ns, s, lim);
+        else
+            push_seg(sc, &ns, s, lim);
+        a = b;
+    }
+    return ns;
+}
+
 /* Cut the folded text f[0, m) into segments; returns their count.  Words
  * wider than `lim` are split. */
 static size_t segment(struct layout_scratch *sc, size_t m, int lim)
@@ -304,6 +358,10 @@ static size_t segment(struct layout_scratch *sc, size_t m, int lim)
     size_t ns = 0;
     if (m == 0)
         return 0;
+    ns = segment_plain(sc, m, lim);
+    if (ns != SIZE_MAX)
+        return ns;
+    ns = 0;
     u8_possible_linebreaks((const uint8_t *)sc->f, m, "UTF-8", sc->brk);
     struct seg cur = {0, 0, 0, 0, 0, 0};
     for (size_t k = 0; k < m;) {

@@ -118,6 +118,11 @@ static void runs_walk(struct runs_out *r, const char *text, size_t off, size_t e
                 runs_add(r, text + i0, i - i0, (int)(i - i0), run_attr_of(lattr, 0), i0);
             if (i >= end)
                 break;
+            if (lone_lf_space(text, lo, end, i)) {   /* drawn as a space, as below */
+                runs_add(r, " ", 1, 1, run_attr_of(lattr, 0), i);
+                i++;
+                continue;
+            }
         }
         uint32_t c;
         int l = get_char(text, i, end, &c);

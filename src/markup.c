@@ -6,12 +6,24 @@
 #include <stdint.h>
 #include <string.h>
 
+/* side_class of an ASCII character: uch_is_space and uch_is_alnum there
+ * (test_parse checks the 128). */
+static inline int ascii_class(unsigned char c)
+{
+    unsigned char l = c | 0x20;
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 0;
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') ? 2 : 1;
+}
+
 /* Character class around a marker run: 0 edge/space, 1 punctuation, 2 word. */
 static int side_class(const char *s, size_t n, size_t i, bool before)
 {
     if (before) {
         if (i == 0)
             return 0;
+        if ((unsigned char)s[i - 1] < 0x80)   /* a character of its own */
+            return ascii_class((unsigned char)s[i - 1]);
         size_t p = uch_prev(s, i);
         uint32_t c;
         uch_decode(s, p, n, &c);
@@ -21,6 +33,8 @@ static int side_class(const char *s, size_t n, size_t i, bool before)
     }
     if (i >= n)
         return 0;
+    if ((unsigned char)s[i] < 0x80)
+        return ascii_class((unsigned char)s[i]);
     uint32_t c;
     uch_decode(s, i, n, &c);
     if (uch_is_space(c))
@@ -92,11 +106,18 @@ static void pair_converter_marks(const char *s, size_t n, uint8_t *cls)
 void markup_scan(const char *s, size_t n, uint8_t *cls)
 {
     memset(cls, 0, n);
+    /* Most paragraphs hold no backslash and no marker: then every class
+     * is 0 (the loops below would set nothing), found by memchr instead of
+     * three tests a byte.  The converter's marks are looked for at the end
+     * all the same. */
+    bool slash = memchr(s, '\\', n) != NULL;
+    if (!slash && !memchr(s, '*', n) && !memchr(s, '_', n))
+        goto converter;
     /* A backslash before ASCII punctuation is a Markdown escape, in any
      * file: Markdown exports leave them in .txt files too (`school\'s`,
      * `\$5`), and in prose a backslash comes before a letter, a digit or
      * a space if at all ("C:\Users"), never before punctuation. */
-    for (size_t i = 0; i + 1 < n; i++)
+    for (size_t i = 0; slash && i + 1 < n; i++)
         if (s[i] == '\\' && uch_escapable(s[i + 1])) {
             cls[i] = MARKUP_HIDDEN;
             cls[++i] = M_LITERAL;
@@ -158,6 +179,7 @@ void markup_scan(const char *s, size_t n, uint8_t *cls)
             c = (uint8_t)((ital ? MARKUP_ITALIC : 0) | (bold ? MARKUP_BOLD : 0));
         cls[i] = c;
     }
+converter:
     /* a converter's underline or strike opener: memchr, so that a TXT
        paragraph pays two fast scans for them, not a test per byte */
     if (memchr(s, MARKUP_U_ON, n) || memchr(s, MARKUP_S_ON, n))

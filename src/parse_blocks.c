@@ -151,26 +151,77 @@ struct blocks {
     struct blist bl;
 };
 
+/* By memchr from one LF to the next while the lines are long (one call a
+ * line of prose), eight bytes at a time when the first 64 lines are
+ * shorter than 16 bytes on average (a memchr a line cost more than the
+ * line in a text of one-letter lines). */
+size_t parse_count_lf(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, low7 = 0x7F7F7F7F7F7F7F7Fu,
+                   pairs = 0x00FF00FF00FF00FFu;
+    size_t k = 0, i = 0;
+    while (i < n) {
+        const char *q = memchr(s + i, '\n', n - i);
+        if (!q)
+            return k;
+        k++;
+        i = (size_t)(q - s) + 1;
+        if (k == 64 && i < 64 * 16)
+            break;
+    }
+    while (i + 8 <= n) {
+        /* up to 255 words: each byte of acc counts its lane's LFs */
+        uint64_t acc = 0;
+        for (int w = 0; w < 255 && i + 8 <= n; w++, i += 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            x ^= 0x0A * ones;                                 /* 0 where an LF was */
+            acc += ~(((x & low7) + low7) | x | low7) >> 7;    /* 1 there, exactly */
+        }
+        acc = (acc & pairs) + ((acc >> 8) & pairs);          /* four 16-bit sums */
+        k += (size_t)((acc * 0x0001000100010001u) >> 48);
+    }
+    for (; i < n; i++)
+        k += s[i] == '\n';
+    return k;
+}
+
 /* 1. The lines. */
 static void read_lines(struct blocks *c)
 {
-    size_t lcap = 0, pos = c->start, l, le, lf = 1;
+    size_t lcap = 0, pos = c->start, l, le;
     /* as many records as line feeds, allocated once (a megabyte of short
      * lines grew the array a dozen times, copying it each time) */
-    for (const char *q = c->text + c->start, *e = c->text + c->end;
-         (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
-        lf++;
+    size_t lf = 1 + parse_count_lf(c->text + c->start, c->end - c->start);
     XGROW(c->L, lcap, lf);
-    while (decode_next_line(c->text, c->end, &pos, &l, &le)) {
-        XGROW(c->L, lcap, c->nl + 1);
+    /* no CR in the chapter: its lines end at LF alone, as decode_next_line
+     * would end them, found by one search a line instead of two */
+    bool cr = c->start < c->end && memchr(c->text + c->start, '\r', c->end - c->start) != NULL;
+    struct parse_brk_memo bm = {0};
+    for (;;) {
+        if (cr) {
+            if (!decode_next_line(c->text, c->end, &pos, &l, &le))
+                break;
+        } else {
+            if (pos >= c->end)
+                break;
+            const char *nl = memchr(c->text + pos, '\n', c->end - pos);
+            l = pos;
+            le = nl ? (size_t)(nl - c->text) : c->end;
+            pos = nl ? le + 1 : c->end;
+        }
+        if (c->nl >= lcap)   /* (lone CRs end more lines than LFs count) */
+            XGROW(c->L, lcap, c->nl + 1);
         struct pline *p = &c->L[c->nl++];
         p->a = p->ta = l;
         p->b = p->tb = le;
-        uch_trim(c->text, &p->ta, &p->tb);
+        parse_trim(c->text, &p->ta, &p->tb);
         p->blank = p->ta == p->tb;
-        p->indent = p->blank ? 0 : indent_cols(c->text, l, le);
+        /* nothing trimmed before the text: no indent (indent_cols stops at
+         * the first byte that is not white space) */
+        p->indent = p->blank || p->ta == l ? 0 : indent_cols(c->text, l, le);
         p->brk = !p->blank && p->tb - p->ta <= 400 &&
-                 parse_is_break_line(c->text + p->ta, p->tb - p->ta);
+                 parse_break_memo(&bm, c->text + p->ta, p->tb - p->ta);
     }
 }
 
@@ -190,7 +241,7 @@ static void paragraph_mode(struct blocks *c)
         if (!run)
             continue;
         in_runs++;
-        if (uch_count_chars(c->text, L[i].ta, L[i].tb) > 100)
+        if (L[i].tb - L[i].ta > 100 && uch_count_chars(c->text, L[i].ta, L[i].tb) > 100)
             long_lines++;
     }
     c->line_mode = in_runs >= 3 && long_lines * 4 >= in_runs;

@@ -234,6 +234,18 @@ static inline bool lf_line(const char *t, size_t end, size_t *pos, size_t *line,
     return true;
 }
 
+/* memcmp(a, b, n) == 0, a short line compared in place (the memo below
+ * compares every line of a run of equal one-letter lines). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 8)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static void scan_lines(struct scan *sc, size_t from, bool fff)
 {
     const char *t = sc->t;
@@ -247,11 +259,12 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
     size_t memo_l = 0, memo_n = SIZE_MAX;   /* the last line classified as a heading or not */
     struct hinfo memo_h = {0};
     bool memo_hit = false;
+    struct parse_brk_memo bm = {0};
     while (cr ? decode_next_line(t, sc->len, &pos, &l, &le) : lf_line(t, sc->len, &pos, &l, &le)) {
         line_no++;
         sc->n_lines++;
         size_t a = l, b = le;
-        uch_trim(t, &a, &b);
+        parse_trim(t, &a, &b);
         if (a == b) {
             sc->n_blank++;
             prev_blank = true;
@@ -313,7 +326,7 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             /* classified by the line's bytes alone: a run of equal lines
              * (one-letter lines, a repeated separator) is classified once */
             struct hinfo h;
-            if (le - l != memo_n || memcmp(t + l, t + memo_l, memo_n) != 0) {
+            if (le - l != memo_n || !same_bytes(t + l, t + memo_l, memo_n)) {
                 memo_hit = heading_classify(t + l, le - l, &memo_h) != H_NONE ||
                            heading_markdown(t + l, le - l, &memo_h);
                 memo_l = l;
@@ -332,7 +345,8 @@ static void scan_lines(struct scan *sc, size_t from, bool fff)
             }
         }
         prev_blank = false;
-        if (b - a <= 80 && !uch_is_alnum(uch_first(t, a, b)) && parse_is_break_line(t + a, b - a))
+        if (b - a <= 80 && !parse_ascii_alnum((unsigned char)t[a]) &&
+            !uch_is_alnum(uch_first(t, a, b)) && parse_break_memo(&bm, t + a, b - a))
             continue;       /* separators are not content */
         if (last) {
             last->content_bytes += b - a;

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "decode.h"
 #include "layout.h"
+#include "layout_internal.h"
 #include "parse.h"
 #include "util.h"
 #include "vis.h"
@@ -1189,8 +1190,148 @@ static void test_notes_folded(void)
     free(bl);
 }
 
+/* ws_run_vanishes decides with ASCII on both sides of the run and no
+ * hyphen before it without asking uch_hyphen_joins or the CJK rule: the
+ * general rule on random strings of ASCII, hyphens, line ends, CJK and
+ * other characters must answer the same at every white space run. */
+static bool vanishes_general(const char *s, size_t lo, size_t hi, size_t i, size_t j, bool nl)
+{
+    if (!nl || i <= lo || j >= hi)
+        return false;
+    if (uch_hyphen_joins(s, lo, hi, i, j))
+        return true;
+    uint32_t a = prev_char(s, lo, i), b;
+    get_char(s, j, hi, &b);
+    return (is_cjk_wide(a) || is_cjk_wide(b)) &&
+           (is_cjk_wide(a) || is_cjk_punct(a)) && (is_cjk_wide(b) || is_cjk_punct(b));
+}
+
+static void test_vanishes_fast_path(void)
+{
+    static const char *const bits[] = {
+        "a", "Z", "7", "-", "--", ".", "\"", "'", " ", "\n", "\r\n", " \n ", "\t",
+        "\xE2\x80\x90", "\xE4\xB8\xAD", "\xE3\x80\x82", "\xE2\x80\x94", "\xE2\x80\x9C",
+        "\xC3\xA9", "\xE2\x80\xA8", "\xC2\x85", "\xEA\xB0\x80", "\xFF"};
+    unsigned seed = 17;
+    size_t runs = 0, vanished = 0;
+    bool same = true;
+    char s[128];
+    for (int k = 0; k < 40000 && same; k++) {
+        size_t n = 0;
+        int parts = 1 + k % 14;
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        for (size_t i = 0; i < n && same;) {
+            uint32_t c;
+            int l = get_char(s, i, n, &c);
+            if (!is_ws(c)) {
+                i += (size_t)l;
+                continue;
+            }
+            bool nl;
+            size_t j = ws_run_end(s, i, n, &nl);
+            bool v = ws_run_vanishes(s, 0, n, i, j, nl);
+            same = v == vanishes_general(s, 0, n, i, j, nl);
+            if (!same)
+                fprintf(stderr, "ws_run_vanishes at %zu of \"%.*s\": %d\n", i, (int)n, s, v);
+            runs++;
+            vanished += v;
+            i = j;
+        }
+    }
+    CHECK("vanishing white space: the fast path answers as the general rule", same);
+    CHECK("vanishing white space: many runs compared, some vanish",
+          runs > 50000 && vanished > 1000);
+}
+
+/* Do two layouts of text agree: the same lines, and each drawn as the
+ * same runs? */
+static bool same_layout(const struct layout_opts *o, const char *t, const struct line_vec *a,
+                        const struct line_vec *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        const struct line *x = &a->v[i], *y = &b->v[i];
+        if (x->off != y->off || x->end != y->end || x->cols != y->cols ||
+            x->indent != y->indent || x->kind != y->kind || x->attr != y->attr ||
+            x->hyphen != y->hyphen || x->block_first != y->block_first ||
+            x->block != y->block || x->boff != y->boff || x->bend != y->bend)
+            return false;
+        struct run rx[256], ry[256];
+        size_t nx = layout_runs(o, t, NULL, x, rx, 256), ny = layout_runs(o, t, NULL, y, ry, 256);
+        if (nx != ny)
+            return false;
+        for (size_t k = 0; k < nx && k < 256; k++)
+            if (rx[k].n != ry[k].n || rx[k].cols != ry[k].cols || rx[k].attr != ry[k].attr ||
+                rx[k].src_off != ry[k].src_off || memcmp(rx[k].s, ry[k].s, rx[k].n) != 0)
+                return false;
+    }
+    return true;
+}
+
+/* The layout's fast paths (plain words cut into segments without the line
+ * breaker, a single line end folded in place, white space that cannot
+ * vanish) against its general path (lay_general_only): random paragraphs
+ * of plain words, and of words with line ends, hyphens, emphasis, CJK,
+ * soft hyphens and punctuation, as paragraph, verse and heading, at many
+ * widths, both wraps: the same lines and runs. */
+static void test_fast_paths_as_general(void)
+{
+    static const char *const plain[] = {"a", "word", "x1", "Z9", "0", " ", " ", " ", "\n",
+                                        "abcdefghijklmnopqrstuvwxyz0123456789"};
+    static const char *const mixed[] = {
+        "a", "word", "x1", " ", " ", "\n", "\n", "\r\n", "  ", "-", "-\n", "*", "_", "**",
+        ".", ",", "\t", "\xE4\xB8\xAD", "\xE3\x80\x82", "\xC2\xAD", "\xE2\x80\x90",
+        "\xC3\xA9", "\xE2\x80\x9C", "\x1B", "\\*", "abcdefghijklmnopqrstuvwxyz0123456789"};
+    unsigned seed = 19;
+    long long layouts = 0, differ = 0;
+    struct buf t = {0};
+    for (int k = 0; k < 120; k++) {
+        bool pl = k % 2 == 0;
+        size_t nbits = pl ? sizeof plain / sizeof *plain : sizeof mixed / sizeof *mixed;
+        t.len = 0;
+        buf_adds(&t, "");
+        int parts = 1 + (k * 7) % 120;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_adds(&t, (pl ? plain : mixed)[(seed >> 16) % nbits]);
+        }
+        struct block bl[3] = {{0, t.len, BLOCK_PARA, 0}, {0, t.len, BLOCK_VERSE, 0},
+                              {0, t.len, BLOCK_HEADING, BLOCK_FRONT}};
+        for (int w = 1 + k % 3; w <= 90; w += 3 + (w > 12) * 8) {
+            for (int wrap = 0; wrap < 2; wrap++) {
+                struct layout_opts o = opts(w, wrap ? WRAP_OPTIMAL : WRAP_GREEDY);
+                for (int b = 0; b < 3; b++) {
+                    struct line_vec fast = {0}, general = {0};
+                    layout_chapter(&o, t.data, &bl[b], 1, NULL, &fast);
+                    lay_general_only = true;
+                    layout_chapter(&o, t.data, &bl[b], 1, NULL, &general);
+                    bool same = same_layout(&o, t.data, &fast, &general);
+                    lay_general_only = false;
+                    if (!same && differ++ < 3)
+                        fprintf(stderr, "fast and general layouts differ at %d columns: \"%s\"\n",
+                                w, t.data);
+                    layouts++;
+                    line_vec_free(&fast);
+                    line_vec_free(&general);
+                }
+            }
+        }
+    }
+    buf_free(&t);
+    CHECK("layout: the fast paths give the general path's lines and runs", differ == 0);
+    CHECK("layout: fast and general paths compared on many layouts", layouts > 5000);
+}
+
 int main(int argc, char **argv)
 {
+    test_vanishes_fast_path();
+    test_fast_paths_as_general();
     test_notes_folded();
     test_width();
     test_known_breaks();

@@ -217,6 +217,138 @@ static void test_break_lines_word_first(void)
     CHECK("XXX is a break line", parse_is_break_line("x x x", 5));
 }
 
+/* parse_is_break_line's fast path (a first byte that is an ASCII letter
+ * or digit but o x O X 0: no break line) against its general path: the
+ * same line after a space does not take the fast path, the answer must be
+ * the same. */
+static void test_break_lines_fast_path(void)
+{
+    static const char *const bits[] = {"a", "o", "O", "x", "X", "0", "7", "Z", "*", "-", "~",
+                                       "=", "#", ".", " ", "'", "\xC2\xA7", "\xE2\x80\x94"};
+    unsigned seed = 11;
+    bool same = true;
+    char line[64];
+    for (int k = 0; k < 30000 && same; k++) {
+        size_t n = 1;
+        line[0] = ' ';
+        int parts = 1 + k % 9;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(line + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        same = parse_is_break_line(line + 1, n - 1) == parse_is_break_line(line, n);
+        if (!same)
+            fprintf(stderr, "break line: fast and general paths differ on \"%.*s\"\n",
+                    (int)(n - 1), line + 1);
+    }
+    CHECK("break lines: the fast path answers as the general path (30,000 lines)", same);
+}
+
+/* parse_break_memo answers as parse_is_break_line along a text of lines
+ * that repeat (runs of "***", equal lines at other places, one byte
+ * changed, lines longer than the memo keeps). */
+static void test_break_memo(void)
+{
+    static const char *const lines[] = {"***", "***", "* * *", "**", "***", "a", "oOo", "oOx",
+                                        "~~~~~~~~~~~~~~~~~~~~", "~~~~~~~~~~~~~~~~~~~~", "#", "",
+                                        "--", "---", "\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94",
+                                        "...", "***"};
+    unsigned seed = 31;
+    struct buf t = {0};
+    size_t off[4000], len[4000];
+    for (int k = 0; k < 4000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        const char *l = lines[(seed >> 16) % (sizeof lines / sizeof *lines)];
+        off[k] = t.len;
+        len[k] = strlen(l);
+        buf_adds(&t, l);
+        buf_addc(&t, '\n');
+    }
+    struct parse_brk_memo m = {0};
+    bool same = true;
+    size_t yes = 0;
+    for (int k = 0; k < 4000 && same; k++) {
+        bool want = parse_is_break_line(t.data + off[k], len[k]);
+        same = parse_break_memo(&m, t.data + off[k], len[k]) == want;
+        yes += want;
+        if (!same)
+            fprintf(stderr, "parse_break_memo differs on line %d: %.*s\n", k, (int)len[k],
+                    t.data + off[k]);
+    }
+    buf_free(&t);
+    CHECK("parse_break_memo answers as parse_is_break_line (4,000 lines)", same);
+    CHECK("parse_break_memo: break lines among them", yes > 1000);
+}
+
+/* parse_count_lf (memchr over long lines, eight bytes at a time over
+ * short ones) as a count byte by byte: short and long lines, LF next to
+ * bytes one bit away from it (0x0B, 0x8A, 0x0E) and at every alignment. */
+static void test_count_lf(void)
+{
+    static const char *const bits[] = {"\n", "\n\n", "a", "\x0B", "\x8A", "\x0E", "\x0A\x8A",
+                                       "\xFF", "\x00", "a long line of prose, as it goes on"};
+    unsigned seed = 29;
+    bool same = true;
+    struct buf b = {0};
+    for (int k = 0; k < 3000 && same; k++) {
+        b.len = 0;
+        int parts = k % 2 ? 1 + k % 700 : 1 + k % 40;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (k % 3 ? 7 : 10)];
+            buf_add(&b, bit, strlen(bit) ? strlen(bit) : 1);
+        }
+        for (size_t from = 0; from < 9 && from <= b.len && same; from++) {
+            size_t want = 0;
+            for (size_t i = from; i < b.len; i++)
+                want += b.data[i] == '\n';
+            same = parse_count_lf(b.data + from, b.len - from) == want;
+            if (!same)
+                fprintf(stderr, "parse_count_lf: %zu bytes from %zu: wrong count\n", b.len, from);
+        }
+    }
+    buf_free(&b);
+    CHECK("parse_count_lf counts as a byte by byte count (3,000 strings)", same);
+}
+
+/* parse_trim (uch_trim with the common case inline) as uch_trim on random
+ * strings of ASCII, controls, Unicode spaces and invalid bytes. */
+static void test_parse_trim(void)
+{
+    static const char *const bits[] = {"a", "Z", "0", "~", " ", "\t", "\n", "\r", "\f", "\v",
+                                       "\x01", "\x1F", "\x7F", "\xC2\xA0", "\xE3\x80\x80",
+                                       "\xE2\x80\x83", "\xE2\x80\xAF", "\xEF\xBB\xBF",
+                                       "\xC3\xA9", "\x80", "\xFF", "\xE2\x80"};
+    unsigned seed = 13;
+    bool same = true;
+    char s[96];
+    for (int k = 0; k < 30000 && same; k++) {
+        size_t n = 0;
+        int parts = k % 12;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t a0 = n ? (seed >> 16) % (n + 1) : 0, b0 = n;
+        seed = seed * 1103515245u + 12345u;
+        if (n > a0)
+            b0 = a0 + (seed >> 16) % (n - a0 + 1);
+        size_t a1 = a0, b1 = b0, a2 = a0, b2 = b0;
+        parse_trim(s, &a1, &b1);
+        uch_trim(s, &a2, &b2);
+        same = a1 == a2 && b1 == b2;
+        if (!same)
+            fprintf(stderr, "parse_trim [%zu, %zu) of \"%.*s\": [%zu, %zu), uch_trim [%zu, %zu)\n",
+                    a0, b0, (int)n, s, a1, b1, a2, b2);
+    }
+    CHECK("parse_trim as uch_trim on 30,000 random ranges", same);
+}
+
 static void test_break_lines(void)
 {
     const char *yes[] = {"***", "* * *", "***   ***   ******   ***   ******   ***   ***",
@@ -406,6 +538,65 @@ static void markup_is(const char *in, const char *want)
     char *got = show(in);
     CHECK_STR(in, got, want);
     free(got);
+}
+
+/* markup_scan answers a paragraph with no backslash, `*` or `_` without
+ * its loops (every class 0).  The same text with " *" after it (a star
+ * that opens and closes nothing) takes the loops: its first bytes must get
+ * the same classes, also with the converter's underline and strike marks. */
+static void test_markup_fast_path(void)
+{
+    static const char *const bits[] = {"a", "word", " ", "\n", ".", ",", "'", "\"", "\xC3\xA9",
+                                       "\xE2\x80\x94", "\x0E", "\x0F", "\x1C", "\x1D", "/"};
+    unsigned seed = 23;
+    bool same = true;
+    size_t styled = 0;
+    char s[160];
+    uint8_t c1[160], c2[160];
+    for (int k = 0; k < 20000 && same; k++) {
+        size_t n = 0;
+        int parts = 1 + k % 40;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        memcpy(s + n, " *", 2);
+        markup_scan(s, n, c1);
+        markup_scan(s, n + 2, c2);
+        same = memcmp(c1, c2, n) == 0;
+        for (size_t i = 0; i < n; i++)
+            styled += c1[i] != 0;
+        if (!same)
+            fprintf(stderr, "markup_scan: fast and general classes differ: \"%.*s\"\n", (int)n, s);
+    }
+    CHECK("markup: a paragraph without markers classed as by the general path", same);
+    CHECK("markup: the converter's marks still classed there", styled > 1000);
+}
+
+/* markup.c's side_class answers an ASCII character by its own rule
+ * (space: ' ' and '\t'-'\r'; word: letters and digits): the same as
+ * uch_is_space and uch_is_alnum on all 128, and so is parse_ascii_alnum. */
+static void test_ascii_classes(void)
+{
+    bool same = true;
+    for (unsigned c = 0; c < 0x80; c++) {
+        unsigned l = c | 0x20;
+        bool space = c == ' ' || (c >= '\t' && c <= '\r');
+        bool word = (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9');
+        bool quote = c == '"' || c == '\'';
+        if (uch_is_space(c) != space || uch_is_alnum(c) != word ||
+            parse_ascii_alnum((unsigned char)c) != word || uch_is_quote(c, UCH_Q_ANY) != quote) {
+            fprintf(stderr, "ASCII class of 0x%02X differs\n", c);
+            same = false;
+        }
+    }
+    CHECK("the ASCII space, word and quote rules are uch_is_space's, uch_is_alnum's and "
+          "uch_is_quote's", same);
+    markup_is("x*a\tb*\ty *c*\x7F", "x*a\tb*\ty <i:c>\x7F");
+    markup_is("\x0B*v*\x0C and 9*9*", "\x0B<i:v>\x0C and 9*9*");
+    markup_is("a *\x0Bv* b *\rw* c", "a *\x0Bv* b *\rw* c");   /* a space after: no opener */
 }
 
 static void test_markup(void)
@@ -772,6 +963,65 @@ static void test_equal_line_runs(void)
     CHECK("100 KiB of text first: no front matter",
           matter_front_end(n.data + 12, 0, n.len - 12) == 0);
     buf_free(&n);
+}
+
+/* read_lines finds the lines of a chapter without CR by one search for LF
+ * a line; with a CR anywhere in the chapter it reads them as
+ * decode_next_line does.  The same chapter with one CR after its end
+ * (a blank line more, nothing else) takes the general path: its blocks
+ * must be the same. */
+static void test_blocks_lf_only(void)
+{
+    const char *files[] = {"tests/data/corpus/alice-in-wonderland_pg11-0.txt",
+                           "tests/data/corpus/die-verwandlung-de_pg22367-8.latin1.txt",
+                           DATA "fanficfare.txt", DATA "roman.txt", DATA "spelled.txt",
+                           DATA "one_per_line.txt", DATA "wide.txt"};
+    size_t chapters = 0, blocks = 0;
+    bool same = true;
+    for (size_t f = 0; f < sizeof files / sizeof *files && same; f++) {
+        struct source *s = load(files[f]);
+        if (!CHECK(files[f], s != NULL))
+            continue;
+        /* its lines ended by LF alone (CR LF and a lone CR made LF) */
+        char *u = xmalloc(s->len + 1);
+        size_t len = 0;
+        for (size_t i = 0; i < s->len; i++) {
+            if (s->text[i] == '\r' && i + 1 < s->len && s->text[i + 1] == '\n')
+                continue;
+            u[len++] = s->text[i] == '\r' ? '\n' : s->text[i];
+        }
+        struct parse_result r;
+        parse_text(u, len, &r);
+        char *t = xmalloc(len + 1);
+        for (size_t i = 0; i < r.n_ch && same; i++) {
+            const struct parse_chapter *ch = &r.ch[i];
+            memcpy(t, u, ch->end);
+            t[ch->end] = '\r';
+            memcpy(t + ch->end + 1, u + ch->end, len - ch->end);
+            struct block *b1, *b2;
+            size_t n1 = parse_blocks_body(u, ch->start, ch->end, ch->front_end, ch->body,
+                                          ch->back, &b1);
+            size_t back2 = ch->back >= ch->end ? ch->end + 1 : ch->back;
+            size_t n2 = parse_blocks_body(t, ch->start, ch->end + 1, ch->front_end, ch->body,
+                                          back2, &b2);
+            same = n1 == n2;
+            for (size_t k = 0; k < n1 && same; k++)
+                same = b1[k].off == b2[k].off && b1[k].end == b2[k].end &&
+                       b1[k].kind == b2[k].kind && b1[k].flags == b2[k].flags;
+            if (!same)
+                fprintf(stderr, "%s: chapter %zu: blocks differ with a CR after it\n", files[f], i);
+            chapters++;
+            blocks += n1;
+            free(b1);
+            free(b2);
+        }
+        free(t);
+        free(u);
+        parse_result_free(&r);
+        decode_free(s);
+    }
+    CHECK("blocks: a chapter without CR read as with one (the LF-only lines)", same);
+    CHECK("blocks: LF-only lines compared on many chapters", chapters >= 20 && blocks > 1000);
 }
 
 static void test_blocks_break_run(void)
@@ -1745,8 +1995,15 @@ int main(void)
     test_headings();
     test_break_lines();
     test_break_lines_word_first();
+    test_break_lines_fast_path();
+    test_parse_trim();
+    test_count_lf();
+    test_break_memo();
+    test_blocks_lf_only();
     test_atx_headings();
     test_markup();
+    test_markup_fast_path();
+    test_ascii_classes();
     test_markup_same_as_plain_search();
     test_markup_nested_linear();
     test_words();
