@@ -1273,6 +1273,25 @@ static size_t block_floor(const struct ebook *eb, size_t off)
     return eb->len;
 }
 
+/* A chapter boundary at off (block_floor's): when off is the end of the
+ * text, after its last block and before the separator the next block
+ * writes, the text first gets that separator's line end (html.c's
+ * write_block and open_chapter then add only the second, so the text is
+ * the same), and the boundary is after it: the chapter before ends with
+ * its line, as a head cut there ends (html_finish), so a head is the
+ * whole's first chapters byte for byte.  The boundary, in bytes. */
+static size_t chapter_edge(struct ebook *eb, size_t off)
+{
+    if (off < eb->len || eb->len == 0 || eb->text[eb->len - 1] == '\n')
+        return off;
+    struct buf b = {eb->text, eb->len, eb->cap_text};
+    buf_addc(&b, '\n');
+    eb->text = b.data;
+    eb->len = b.len;
+    eb->cap_text = b.cap;
+    return eb->len;
+}
+
 /* Blocks starting in [from, to) become back matter. */
 static void mark_back(struct ebook *eb, size_t from, size_t to)
 {
@@ -1499,9 +1518,9 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
                 if (off >= back_at)
                     continue;
                 if (i == 0)
-                    chapter_start_at(out, ci, off);
+                    chapter_start_at(out, ci, chapter_edge(out, off));
                 else if (t->label[0])
-                    chapter_split(out, off, t->label);
+                    chapter_split(out, chapter_edge(out, off), t->label);
             }
         }
     }

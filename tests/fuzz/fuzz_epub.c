@@ -1,7 +1,8 @@
 /* fuzz_epub.c — libFuzzer target: the EPUB reader (epub.c) behind
  * ebook_read_bytes, checking ebook.h's invariants on what it returns
  * (chapters tile the derived text from pr.body, each ordered start <=
- * front_end <= body <= back <= end; blocks ordered and inside the text;
+ * front_end <= body <= back <= end and ending at a line end; blocks
+ * ordered and inside the text;
  * an error leaves the ebook empty with a message).
  *
  * Input: bytes starting with "PK" are read as the zip itself.  Anything
@@ -106,6 +107,9 @@ static void check(const struct ebook *eb)
               c->back <= c->end))
             abort();
         if (i + 1 < pr->n_ch && c->end != pr->ch[i + 1].start)
+            abort();
+        /* a chapter ends with its line, as a head cut after it does */
+        if (c->end > 0 && eb->text[c->end - 1] != '\n')
             abort();
         (void)parse_count_words(eb->text, c->body, c->back);
     }

@@ -1630,6 +1630,94 @@ static void test_heads(void)
     buf_free(&spine);
 }
 
+/* A TOC anchor after the last block of its document: the fuzz finding of
+ * valid-epub3 cut inside ch2.xhtml just after `<h1 id="b"` (an unclosed
+ * start tag libxml2 abandons, its id still an anchor, at the end of the
+ * text).  The chapter "Two" it starts holds no block of that document; the
+ * one before must end with its line end, in the whole as in a head cut
+ * there (a head's text ends with one), so that every head is the whole's
+ * first chapters byte for byte.  `tail`: the colophon after it, or none. */
+static void cut_heading_book(bool tail)
+{
+    static const char opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>The Lamp</dc:title>"
+        "<dc:creator>Mara Quill</dc:creator></metadata><manifest>"
+        "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+        "<item id=\"tp\" href=\"Text/title_page.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c1\" href=\"Text/ch%201.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c2\" href=\"Text/ch2.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"col\" href=\"Text/colophon.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "</manifest><spine><itemref idref=\"tp\"/><itemref idref=\"c1\"/><itemref idref=\"c2\"/>"
+        "<itemref idref=\"col\" linear=\"no\"/></spine></package>";
+    static const char opf_short[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>The Lamp</dc:title>"
+        "</metadata><manifest>"
+        "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+        "<item id=\"c1\" href=\"Text/ch%201.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c2\" href=\"Text/ch2.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "</manifest><spine><itemref idref=\"c1\"/><itemref idref=\"c2\"/></spine></package>";
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("OEBPS/content.opf"),
+        {"OEBPS/content.opf", tail ? opf : opf_short, 0, false},
+        {"OEBPS/nav.xhtml",
+         XHTML("<nav epub:type=\"toc\"><ol><li><a href=\"Text/ch%201.xhtml\">One</a></li>"
+               "<li><a href=\"Text/ch2.xhtml#b\">Two</a><ol><li><a href=\"Text/ch2.xhtml#c\">Two, "
+               "part</a></li></ol></li></ol></nav>"),
+         0, false},
+        {"OEBPS/Text/ch 1.xhtml",
+         XHTML("<h1>One</h1><p>The keeper <i>lit</i> the lamp.</p><hr/><p>Night came.</p>"), 0, false},
+        {"OEBPS/Text/ch2.xhtml",
+         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+         "<body><p>Before.</p><h1 id=\"b\"",
+         0, false},
+        {"OEBPS/Text/title_page.xhtml", XHTML("<h1>The Lamp</h1><p>by Mara Quill</p>"), 0, false},
+        {"OEBPS/Text/colophon.xhtml", XHTML("<p>Set in type.</p>"), 0, false},
+    };
+    const char *what = tail ? "cut heading" : "cut heading last";
+    char msg[200];
+    size_t zlen;
+    unsigned char *z = mkzip(f, tail ? 8 : 6, &zlen);
+    char path[] = "/tmp/quire-cuthead-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("cut heading: a temporary file",
+          fd >= 0 && write(fd, z, zlen) == (ssize_t)zlen && close(fd) == 0);
+    struct ebook whole;
+    bool ok = read_path(path, EBOOK_EPUB, &whole);
+    snprintf(msg, sizeof msg, "%s: the whole reads, chapters One and Two", what);
+    CHECK(msg, ok && whole.pr.n_ch == 2 && strcmp(title_of(&whole, 0), "One") == 0 &&
+                   strcmp(title_of(&whole, 1), "Two") == 0);
+    if (ok && whole.pr.n_ch == 2) {
+        snprintf(msg, sizeof msg, "%s: \"Before.\" ends chapter One", what);
+        CHECK_INT(msg, chapter_at(&whole, "Before."), 0);
+        /* every chapter ends with its line end, as a head cut there does */
+        bool lines = true;
+        for (size_t i = 0; i < whole.pr.n_ch; i++)
+            lines = lines && whole.pr.ch[i].end > 0 && whole.text[whole.pr.ch[i].end - 1] == '\n';
+        snprintf(msg, sizeof msg, "%s: each chapter ends at a line end", what);
+        CHECK(msg, lines);
+        snprintf(msg, sizeof msg, "%s: the text is one blank line between blocks", what);
+        CHECK(msg, !strstr(whole.text, "\n\n\n"));
+        if (tail) {
+            /* the heads of 1 byte and of a quarter of the text: chapter One */
+            CHECK("cut heading: its heads are the whole's first chapters",
+                  check_heads("cut heading", path, &whole) >= 2);
+        }
+    }
+    if (ok)
+        ebook_free(&whole);
+    unlink(path);
+    free(z);
+}
+
+static void test_cut_heading(void)
+{
+    cut_heading_book(true);
+    cut_heading_book(false);
+}
+
 /* ---- the nav and the OPF read fast: the same as libxml2's tree ---- */
 
 /* An EPUB of three chapter documents with this nav and OPF manifest and
@@ -2079,6 +2167,7 @@ int main(void)
     test_real();
     test_pandoc();
     test_heads();
+    test_cut_heading();
     test_fast_xml();
     test_toc_heads();
     printf("test_epub: %d conversions the same through libxml2's tree, %d not\n", slow_same,
