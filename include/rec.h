@@ -94,6 +94,10 @@ void rec_unmap(const char *p, size_t len);
  * stored in *canon, malloc'd).  NULL (and *canon NULL) when there is no
  * cache folder or QUIRE_NO_CACHE is set to anything but "" or "0". */
 char *rec_cache_path(const char *kind, const char *root, char **canon);
+
+/* Are the caches turned off: QUIRE_NO_CACHE set to anything but "" or "0"
+ * (the index cache, the snapshot, the parse memo, derived files)? */
+bool rec_caches_off(void);
 /* Write data atomically to path, creating its folder (mode 0700). */
 int rec_write(const char *path, const char *data, size_t len, char **err);
 

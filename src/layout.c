@@ -201,19 +201,11 @@ static size_t fold(struct layout_scratch *sc, const char *text, size_t p, size_t
             memcpy(fc + m0, cls + (i0 - cls_off), i - i0);
         if (i >= q)
             break;
-        /* fast path: a line end between two words of a hard-wrapped
-         * line, one space of the same length (no map point: map_point
-         * would add none) */
-        if (lone_lf_space(text, p, q, i)) {
-            f[m] = ' ';
-            if (cls)
-                fc[m] = cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN;
-            m++;
-            i++;
-            continue;
-        }
-        /* fast path: one space between two printable ASCII characters */
-        if (text[i] == ' ' && i + 1 < q && (unsigned char)(text[i + 1] - 0x21) < 0x5E) {
+        /* fast paths, one space of the same length: a line end between
+         * two words of a hard-wrapped line (no map point: map_point would
+         * add none), or one space between two printable ASCII characters */
+        if (lone_lf_space(text, p, q, i) ||
+            (text[i] == ' ' && i + 1 < q && (unsigned char)(text[i + 1] - 0x21) < 0x5E)) {
             f[m] = ' ';
             if (cls)
                 fc[m] = cls[i - cls_off] & (uint8_t)~MARKUP_HIDDEN;

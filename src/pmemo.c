@@ -56,8 +56,7 @@ size_t pmemo_hits(void)
 /* The memo file, or NULL when caches are off or there is no cache folder. */
 static char *memo_path(void)
 {
-    const char *off = getenv("QUIRE_NO_CACHE");
-    if (off && *off && strcmp(off, "0") != 0)
+    if (rec_caches_off())
         return NULL;
     char *dir = xdg_dir("CACHE");
     if (!dir)

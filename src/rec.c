@@ -363,11 +363,16 @@ int rec_write(const char *path, const char *data, size_t len, char **err)
     return rc ? rc : write_file_atomic(path, data, len, err);
 }
 
+bool rec_caches_off(void)
+{
+    const char *off = getenv("QUIRE_NO_CACHE");
+    return off && *off && strcmp(off, "0") != 0;
+}
+
 char *rec_cache_path(const char *kind, const char *root, char **canon)
 {
     *canon = NULL;
-    const char *off = getenv("QUIRE_NO_CACHE");
-    if (off && *off && strcmp(off, "0") != 0)
+    if (rec_caches_off())
         return NULL;
     char *dir = xdg_dir("CACHE");
     if (!dir)
