@@ -76,6 +76,17 @@ static void put_ostr(struct buf *b, const char *s)
     rec_put_cstr(b, s);
 }
 
+/* entry_lines and read_entry (and the 'b' lines of pmemo_blocks) write
+ * and read every field of a parse: a field added to struct parse_result,
+ * parse_chapter, parse_meta or block must be added to both (and to
+ * test_pmemo's comparison), or a reopened story would lose it.  These
+ * sizes (LP64) are that reminder. */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(struct parse_result) == 144 && sizeof(struct parse_chapter) == 56 &&
+                   sizeof(struct parse_meta) == 88 && sizeof(struct block) == 24,
+               "a parse's fields changed: keep pmemo.c's entry_lines and read_entry in step");
+#endif
+
 static char *entry_lines(uint64_t sum, size_t len, const struct parse_result *r,
                          const size_t *words)
 {
