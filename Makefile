@@ -177,7 +177,7 @@ $(BUILD)/san/%.o: src/%.c $(HDRS) | $(BUILD)/san
 # A unit test links the objects of its own layer and of the layers below
 # it, never one above (tests/arch/layers.mk): a call from a lower layer
 # into a higher one fails to link here.
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h tests/unit/scratch.h $(HDRS) | $(BUILD)/unit
+$(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HDRS) | $(BUILD)/unit
 	@$(if $(call unit_layer,$*),,echo "$*: place it in one UNIT_* list of tests/arch/layers.mk" >&2; exit 1;) \
 	 $(CC) $(CPPFLAGS) -Itests/unit -std=c11 -O1 -g $(WARN) $(WERROR) $(SAN_FLAGS) \
 	    -o $@ $< $(filter %.o,$^) $(LDLIBS) $(EBOOK_LIBS)

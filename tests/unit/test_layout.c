@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "check.h"
+#include "randtext.h"
 #include "decode.h"
 #include "layout.h"
 #include "layout_internal.h"
@@ -1219,12 +1220,7 @@ static void test_vanishes_fast_path(void)
     for (int k = 0; k < 40000 && same; k++) {
         size_t n = 0;
         int parts = 1 + k % 14;
-        for (int p = 0; p < parts; p++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
-            memcpy(s + n, bit, strlen(bit));
-            n += strlen(bit);
-        }
+        rt_pieces(s, &n, bits, sizeof bits / sizeof *bits, parts, &seed);
         for (size_t i = 0; i < n && same;) {
             uint32_t c;
             int l = get_char(s, i, n, &c);
@@ -1298,8 +1294,7 @@ static void test_fast_paths_as_general(void)
         buf_adds(&t, "");
         int parts = 1 + (k * 7) % 120;
         for (int i = 0; i < parts; i++) {
-            seed = seed * 1103515245u + 12345u;
-            buf_adds(&t, (pl ? plain : mixed)[(seed >> 16) % nbits]);
+            buf_adds(&t, (pl ? plain : mixed)[rt_next(&seed) % nbits]);
         }
         struct block bl[3] = {{0, t.len, BLOCK_PARA, 0}, {0, t.len, BLOCK_VERSE, 0},
                               {0, t.len, BLOCK_HEADING, BLOCK_FRONT}};

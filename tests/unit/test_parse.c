@@ -1,6 +1,7 @@
 /* test_parse.c — headings, chapters, blocks, scene breaks, emphasis (parse.h). */
 #include <ctype.h>
 #include "check.h"
+#include "randtext.h"
 #include "decode.h"
 #include "norm.h"
 #include "parse.h"
@@ -203,8 +204,7 @@ static void test_break_lines_word_first(void)
             line[0] = (char)c;
             size_t n = 1 + (size_t)k % 7;
             for (size_t i = 1; i < n; i++) {
-                seed = seed * 1103515245u + 12345u;
-                line[i] = rest[(seed >> 16) % (sizeof rest - 1)];
+                line[i] = rest[rt_next(&seed) % (sizeof rest - 1)];
             }
             if (parse_is_break_line(line, n)) {
                 fprintf(stderr, "a break line starting with a word byte: %.*s\n", (int)n, line);
@@ -232,12 +232,7 @@ static void test_break_lines_fast_path(void)
         size_t n = 1;
         line[0] = ' ';
         int parts = 1 + k % 9;
-        for (int i = 0; i < parts; i++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
-            memcpy(line + n, bit, strlen(bit));
-            n += strlen(bit);
-        }
+        rt_pieces(line, &n, bits, sizeof bits / sizeof *bits, parts, &seed);
         same = parse_is_break_line(line + 1, n - 1) == parse_is_break_line(line, n);
         if (!same)
             fprintf(stderr, "break line: fast and general paths differ on \"%.*s\"\n",
@@ -259,8 +254,7 @@ static void test_break_memo(void)
     struct buf t = {0};
     size_t off[4000], len[4000];
     for (int k = 0; k < 4000; k++) {
-        seed = seed * 1103515245u + 12345u;
-        const char *l = lines[(seed >> 16) % (sizeof lines / sizeof *lines)];
+        const char *l = lines[rt_next(&seed) % (sizeof lines / sizeof *lines)];
         off[k] = t.len;
         len[k] = strlen(l);
         buf_adds(&t, l);
@@ -296,8 +290,7 @@ static void test_count_lf(void)
         b.len = 0;
         int parts = k % 2 ? 1 + k % 700 : 1 + k % 40;
         for (int i = 0; i < parts; i++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (k % 3 ? 7 : 10)];
+            const char *bit = bits[rt_next(&seed) % (k % 3 ? 7 : 10)];
             buf_add(&b, bit, strlen(bit) ? strlen(bit) : 1);
         }
         for (size_t from = 0; from < 9 && from <= b.len && same; from++) {
@@ -327,17 +320,11 @@ static void test_parse_trim(void)
     for (int k = 0; k < 30000 && same; k++) {
         size_t n = 0;
         int parts = k % 12;
-        for (int i = 0; i < parts; i++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
-            memcpy(s + n, bit, strlen(bit));
-            n += strlen(bit);
-        }
-        seed = seed * 1103515245u + 12345u;
-        size_t a0 = n ? (seed >> 16) % (n + 1) : 0, b0 = n;
-        seed = seed * 1103515245u + 12345u;
+        rt_pieces(s, &n, bits, sizeof bits / sizeof *bits, parts, &seed);
+        unsigned r0 = rt_next(&seed), r1 = rt_next(&seed);
+        size_t a0 = n ? r0 % (n + 1) : 0, b0 = n;
         if (n > a0)
-            b0 = a0 + (seed >> 16) % (n - a0 + 1);
+            b0 = a0 + r1 % (n - a0 + 1);
         size_t a1 = a0, b1 = b0, a2 = a0, b2 = b0;
         parse_trim(s, &a1, &b1);
         uch_trim(s, &a2, &b2);
@@ -556,12 +543,7 @@ static void test_markup_fast_path(void)
     for (int k = 0; k < 20000 && same; k++) {
         size_t n = 0;
         int parts = 1 + k % 40;
-        for (int i = 0; i < parts; i++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
-            memcpy(s + n, bit, strlen(bit));
-            n += strlen(bit);
-        }
+        rt_pieces(s, &n, bits, sizeof bits / sizeof *bits, parts, &seed);
         memcpy(s + n, " *", 2);
         markup_scan(s, n, c1);
         markup_scan(s, n + 2, c2);
@@ -1412,8 +1394,7 @@ static void test_robust(void)
     for (int iter = 0; iter < 400; iter++) {
         size_t n = 0;
         while (n < sizeof buf - 1) {
-            seed = seed * 1103515245u + 12345u;
-            unsigned int v = seed >> 16;
+            unsigned int v = rt_next(&seed);
             if (v % 3 == 0)
                 buf[n++] = pieces[v % (sizeof pieces - 1)];
             else
@@ -1759,8 +1740,7 @@ static void test_counted_words(void)
         rt.len = 0;
         int n = 20 + k * 7;
         for (int i = 0; i < n; i++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            const char *bit = bits[rt_next(&seed) % (sizeof bits / sizeof *bits)];
             buf_add(&rt, bit, strlen(bit));
         }
         same = counted_same(rt.data ? rt.data : "", rt.len, &n_ch, &words) && same;
@@ -1863,8 +1843,7 @@ static void test_words_reference(void)
         b.len = 0;
         int n = 1 + k % 300;
         for (int i = 0; i < n; i++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *bit = bits[(seed >> 16) % (sizeof bits / sizeof *bits)];
+            const char *bit = bits[rt_next(&seed) % (sizeof bits / sizeof *bits)];
             buf_add(&b, bit, strlen(bit));
         }
         for (size_t from = 0; from < 9 && from <= b.len && same; from++)
