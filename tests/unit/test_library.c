@@ -1442,6 +1442,17 @@ static void reference_fingerprint(const char *t, size_t from, size_t to, struct 
     *n_sk = u;
 }
 
+/* Opens the library folder d once, checking as `what` that it opens (its
+ * sources' records go to the cache), and frees it. */
+static void open_once(const char *what, const char *d)
+{
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK(what, lib != NULL);
+    library_free(lib);
+    free(err);
+}
+
 /* The sketch hashes a plain ASCII word as it reads it and hands every
  * other word to norm_word: the index cache's leads and sketches are what
  * norm_word's words give, around every case norm_word treats apart (a
@@ -1479,11 +1490,7 @@ static void test_sketch_words(void)
         put_aged(d, rel, b.data);
         buf_free(&b);
     }
-    char *err = NULL;
-    struct library *lib = library_open(d, &err);
-    CHECK("the library of strange words opens", lib != NULL);
-    library_free(lib);
-    free(err);
+    open_once("the library of strange words opens", d);
     struct cache *c = cache_open(d);
     for (int k = 0; k < 4; k++) {
         char rel[32];
@@ -1551,11 +1558,7 @@ static void test_richness_line_ends(void)
         put_aged(d, rel, b.data);
         buf_free(&b);
     }
-    char *err = NULL;
-    struct library *lib = library_open(d, &err);
-    CHECK("the library of three line ends opens", lib != NULL);
-    library_free(lib);
-    free(err);
+    open_once("the library of three line ends opens", d);
     struct cache *c = cache_open(d);
     int rich[3] = {0};
     for (int k = 0; k < 3; k++) {
