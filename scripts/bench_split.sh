@@ -23,20 +23,9 @@ NEW=$TOP/quire
 ROUNDS=${ROUNDS:-21}
 PARTS=${PARTS:-"txt epub perf"}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
-G=$TOP/../shared/corpus/gutenberg
-. "$TOP/scripts/novels.sh"
+. "$TOP/scripts/bench_common.sh"
 [ -n "$NOVELS" ] || { echo "bench_split: no ../shared novels" >&2; exit 1; }
-CC=${CC:-cc}
-mkdir -p build
-$CC -O2 -o build/ptytime tests/bench/ptytime.c -lutil || exit 1
-$CC -O2 -o build/gencorpus tests/bench/gencorpus.c || exit 1
-PT=$TOP/build/ptytime
-W=$(mktemp -d "${TMPDIR:-/tmp}/quire-split.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PTYTIME_TERM=xterm-256color
-export HOME="$W/home" XDG_CONFIG_HOME="$W/config"
-unset QUIRE_LIBRARY QUIRE_NO_CACHE QUIRE_CONVERTER LESS LESSOPEN LESSCLOSE
-mkdir -p "$HOME"
+bench_setup split || exit 1
 # make_epub, as scripts/bench.sh makes the bench's EPUBs
 eval "$(sed -n '/^make_epub() {/,/^}/p' scripts/bench.sh)"
 for s in 1 32; do
@@ -46,9 +35,7 @@ for s in 1 32; do
 done
 sleep 2   # the caches keep no file changed in the last second
 
-median() { sort -n | awk '{a[NR]=$1} END {if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 step() { awk -v k="$1" '$1 == k {print $2}' "$2" | tail -n 1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b}'; }
 FIRST=wait:Ossingtonmoor
 
 # pt WHO STATE CACHE ptytime-steps... -- cmd: one run, output in $W/pt.out
@@ -58,7 +45,7 @@ pt() {
 }
 # row LABEL FILE-PREFIX: medians and ratios of old, new and less
 row() {
-    o=$(median <"$W/$2.old") n=$(median <"$W/$2.new") l=$(median <"$W/$2.less")
+    o=$(med <"$W/$2.old") n=$(med <"$W/$2.new") l=$(med <"$W/$2.less")
     printf '%-34s %8s %8s %8s %7s %7s\n' "$1" "$o" "$n" "$l" "$(ratio "$o" "$l")" "$(ratio "$n" "$l")"
 }
 echo "bench_split: $ROUNDS rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"

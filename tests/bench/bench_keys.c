@@ -111,26 +111,14 @@ int main(int argc, char **argv)
     struct bench_term bt;
     if (!bench_open("bench_keys", argv[1], argv[2], 40, 100, &bt))
         return 1;
-    struct library *lib = bt.lib;
     struct story *s = bt.s;
-    SCREEN *scr = bt.scr;
-    FILE *out = bt.out, *in = bt.in;
-    char glyph[] = "* * *";
     struct config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.width = 72;
-    cfg.wrap = WRAP_OPTIMAL;
-    cfg.break_glyph = glyph;
     struct ui ui;
-    ui_state_init(&ui, lib, NULL, &cfg);
-    ui_attrs_init(&ui);
+    bench_ui_init(&ui, &cfg, bt.lib, 72);
     ui.pace = pace_new();
-    double t0 = cpu_now();
-    ui_mode_reader.enter(&ui, s, false);
-    ui.screen = &ui_mode_reader;
-    ui_draw(&ui);
+    double open_t = bench_first_frame(&ui, s), t0;
     printf("%s: %zu chapters, %zu bytes, 100x40; open + first frame %.2f ms CPU\n\n", s->title,
-           s->n_ch, s->total, (cpu_now() - t0) * 1e3);
+           s->n_ch, s->total, open_t * 1e3);
     printf("| key | presses | mean ms | max ms |\n|---|---:|---:|---:|\n");
     key_row(&ui, "Space (page down)", NULL, " ");
     key_row(&ui, "b (page up)", NULL, "b");
@@ -165,10 +153,6 @@ int main(int argc, char **argv)
     search_rows(&ui, argv[4], "found once, near the end", 3);
     search_rows(&ui, "qqxqqzz", "not found", 3);
     ui_state_free(&ui);
-    endwin();
-    delscreen(scr);
-    fclose(out);
-    fclose(in);
-    library_free(lib);
+    bench_close(&bt);
     return 0;
 }

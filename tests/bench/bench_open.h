@@ -1,7 +1,8 @@
 /* bench_open.h — what the in-process screen benches (bench_ui.c,
  * bench_keys.c) share: a CPU clock, a step accumulator, and what they do
  * before they time anything: open the library, find the
- * story, bind the keys and make a curses screen that writes to /dev/null.
+ * story, bind the keys and make a curses screen that writes to /dev/null;
+ * the reader's settings, its first frame, and what they free at the end.
  * A header of static functions: each bench is one program built from
  * its .c and the binary's objects (scripts/bench_ui.sh, bench_keys.sh). */
 #ifndef QUIRE_BENCH_OPEN_H
@@ -10,6 +11,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "ui_screen.h"
@@ -80,6 +82,41 @@ static bool bench_open(const char *prog, const char *dir, const char *name, int 
     set_term(t->scr);
     resizeterm(rows, cols);
     return true;
+}
+
+/* Ends the screen and frees what bench_open made. */
+static void bench_close(struct bench_term *t)
+{
+    endwin();
+    delscreen(t->scr);
+    fclose(t->out);
+    fclose(t->in);
+    library_free(t->lib);
+}
+
+/* The settings the benches read with: a text column of `width`, optimal
+ * wrap, "* * *" for a scene break; nothing else set.  Then the state of
+ * *ui for lib with them (cfg must outlive ui) and its attributes. */
+static void bench_ui_init(struct ui *ui, struct config *cfg, struct library *lib, int width)
+{
+    static char glyph[] = "* * *";
+    memset(cfg, 0, sizeof *cfg);
+    cfg->width = width;
+    cfg->wrap = WRAP_OPTIMAL;
+    cfg->break_glyph = glyph;
+    ui_state_init(ui, lib, NULL, cfg);
+    ui_attrs_init(ui);
+}
+
+/* Opens story s in the reader of ui and draws its first frame: the CPU
+ * seconds that took. */
+static double bench_first_frame(struct ui *ui, struct story *s)
+{
+    double t0 = cpu_now();
+    ui_mode_reader.enter(ui, s, false);
+    ui->screen = &ui_mode_reader;
+    ui_draw(ui);
+    return cpu_now() - t0;
 }
 
 #endif

@@ -46,21 +46,10 @@ static void run_search(struct ui *ui, const char *needle, int steps, const char 
 static void bench_width(struct library *lib, struct story *s, int width, const char *common,
                         const char *rare)
 {
-    char glyph[] = "* * *";
     struct config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.width = width;
-    cfg.wrap = WRAP_OPTIMAL;
-    cfg.break_glyph = glyph;
     struct ui ui;
-    ui_state_init(&ui, lib, NULL, &cfg);
-    ui_attrs_init(&ui);
-
-    double t0 = cpu_now();
-    ui_mode_reader.enter(&ui, s, false);
-    ui.screen = &ui_mode_reader;
-    ui_draw(&ui);
-    double open_t = cpu_now() - t0;
+    bench_ui_init(&ui, &cfg, lib, width);
+    double open_t = bench_first_frame(&ui, s), t0;
     printf("%s: %zu chapters, %zu bytes; text column %d in a %dx%d screen\n", s->title, s->n_ch,
            s->total, ui_reader_width(&ui), COLS, LINES);
     printf("  %-44s %27.1f us\n", "open + first frame", open_t * 1e6);
@@ -147,18 +136,10 @@ int main(int argc, char **argv)
     struct bench_term bt;
     if (!bench_open("bench_ui", argv[1], argv[2], 60, 200, &bt))
         return 1;
-    struct library *lib = bt.lib;
-    struct story *s = bt.s;
-    SCREEN *scr = bt.scr;
-    FILE *out = bt.out, *in = bt.in;
     const char *common = argc > 3 ? argv[3] : "the";
     const char *rare = argc > 4 ? argv[4] : "Hey Tim";
-    bench_width(lib, s, 72, common, rare);
-    bench_width(lib, s, 200, common, rare);
-    endwin();
-    delscreen(scr);
-    fclose(out);
-    fclose(in);
-    library_free(lib);
+    bench_width(bt.lib, bt.s, 72, common, rare);
+    bench_width(bt.lib, bt.s, 200, common, rare);
+    bench_close(&bt);
     return 0;
 }

@@ -23,19 +23,8 @@ command -v zip >/dev/null 2>&1 || { echo "coldepub.sh: no zip"; exit 0; }
 [ $# -gt 0 ] || set -- "$TOP/quire=$TOP/build/quire-convert"
 ROUNDS=${ROUNDS:-11}
 SIZES=${SIZES:-"1 4 16 32"}
-G=$TOP/../shared/corpus/gutenberg
-. "$TOP/scripts/novels.sh"
-CC=${CC:-cc}
-mkdir -p build
-$CC -O2 -o build/ptytime tests/bench/ptytime.c -lutil || exit 1
-$CC -O2 -o build/gencorpus tests/bench/gencorpus.c || exit 1
-PT=$TOP/build/ptytime
-W=$(mktemp -d "${TMPDIR:-/tmp}/quire-coldepub.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PTYTIME_TERM=xterm-256color
-export HOME="$W/home" XDG_CONFIG_HOME="$W/config"
-unset QUIRE_LIBRARY QUIRE_NO_CACHE LESS LESSOPEN LESSCLOSE
-mkdir -p "$HOME"
+. "$TOP/scripts/bench_common.sh"
+bench_setup coldepub || exit 1
 eval "$(sed -n '/^make_epub() {/,/^}/p; /^wait_finisher() {/,/^}/p' scripts/bench.sh)"
 FIN_WAITS=0 FIN_MAX=0
 for s in $SIZES; do
@@ -44,8 +33,6 @@ for s in $SIZES; do
     make_epub "$W/serial-$s.txt" "$W/serial-$s.epub"
     touch -d '1 minute ago' "$W/serial-$s.epub"
 done
-med() { sort -n | awk '{a[NR]=$1} END {if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b}'; }
 echo "coldepub.sh: $ROUNDS rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for s in $SIZES; do
     e="$W/serial-$s.epub"

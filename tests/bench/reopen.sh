@@ -18,25 +18,13 @@ TOP=$(pwd)
 ROUNDS=${ROUNDS:-21}
 SIZES=${SIZES:-"1 32"}
 AT=${AT:-"0 50 99"}
-G=$TOP/../shared/corpus/gutenberg
-. "$TOP/scripts/novels.sh"
-CC=${CC:-cc}
-mkdir -p build
-$CC -O2 -o build/ptytime tests/bench/ptytime.c -lutil || exit 1
-$CC -O2 -o build/gencorpus tests/bench/gencorpus.c || exit 1
-PT=$TOP/build/ptytime
-W=$(mktemp -d "${TMPDIR:-/tmp}/quire-reopen.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PTYTIME_TERM=xterm-256color
-export HOME="$W/home" XDG_CONFIG_HOME="$W/config"
-unset QUIRE_LIBRARY QUIRE_NO_CACHE LESS LESSOPEN LESSCLOSE
-mkdir -p "$HOME"
+. "$TOP/scripts/bench_common.sh"
+bench_setup reopen || exit 1
 for s in $SIZES; do
     # shellcheck disable=SC2086
     ./build/gencorpus serial "$s" "$W/serial-$s.txt" $NOVELS || exit 1
 done
 sleep 2   # the index cache keeps no file modified in the last second
-med() { sort -n | awk '{a[NR]=$1} END {if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 echo "reopen.sh: $ROUNDS rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for s in $SIZES; do
     f="$W/serial-$s.txt"

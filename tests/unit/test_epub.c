@@ -260,6 +260,36 @@ static bool well_formed(const struct ebook *eb)
     return true;
 }
 
+/* Reads the EPUB of f[0, n) into *eb and checks, as "<what>: read" and
+ * "<what>: well formed", that it reads and that the ebook is well formed
+ * (the second check only when it reads).  True when it read: the caller
+ * then frees *eb; false with the error printed to stderr and freed,
+ * nothing left to free. */
+static bool read_well(const char *what, const struct zfile *f, size_t n, struct ebook *eb)
+{
+    char *err, msg[128];
+    bool ok = read_files(f, n, eb, &err);
+    snprintf(msg, sizeof msg, "%s: read", what);
+    CHECK(msg, ok);
+    if (!ok) {
+        fprintf(stderr, "%s: %s\n", what, err ? err : "?");
+        free(err);
+        return false;
+    }
+    snprintf(msg, sizeof msg, "%s: well formed", what);
+    CHECK(msg, well_formed(eb));
+    return true;
+}
+
+/* Frees what a reading left: the ebook when it read (ok), else the error. */
+static void release(bool ok, struct ebook *eb, char *err)
+{
+    if (ok)
+        ebook_free(eb);
+    else
+        free(err);
+}
+
 /* ---- a well-formed EPUB 3 ---- */
 
 static const char OPF3[] =
@@ -322,15 +352,8 @@ static void test_epub3(void)
         {"OEBPS/Text/notes.xhtml", XHTML("<p>Echo note kept at the back.</p>"), 0, false},
     };
     struct ebook eb;
-    char *err;
-    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
-    CHECK("epub3: read", ok);
-    if (!ok) {
-        fprintf(stderr, "epub3: %s\n", err ? err : "?");
-        free(err);
+    if (!read_well("epub3", f, sizeof f / sizeof *f, &eb))
         return;
-    }
-    CHECK("epub3: well formed", well_formed(&eb));
     CHECK_STR("epub3: format", eb.format, "EPUB 3");
     CHECK_STR("epub3: the main title, not the subtitle", eb.pr.title, "The Lamp & the Lighthouse");
     CHECK_STR("epub3: authors (aut or no role), not the illustrator", eb.pr.author,
@@ -420,15 +443,8 @@ static void test_epub2(void)
         {"evil.html", XHTML("<p>Juliet resolves inside the root.</p>"), 0, false},
     };
     struct ebook eb;
-    char *err;
-    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
-    CHECK("epub2: read", ok);
-    if (!ok) {
-        fprintf(stderr, "epub2: %s\n", err ? err : "?");
-        free(err);
+    if (!read_well("epub2", f, sizeof f / sizeof *f, &eb))
         return;
-    }
-    CHECK("epub2: well formed", well_formed(&eb));
     CHECK_STR("epub2: format", eb.format, "EPUB 2");
     CHECK_STR("epub2: title", eb.pr.title, "Salt Roads");
     CHECK_STR("epub2: author (role aut only)", eb.pr.author, "Ada Brine");
@@ -482,15 +498,8 @@ static void test_anchors(void)
         {"f.xhtml", XHTML("<h2 id=\"lic\">THE FULL PROJECT GUTENBERG LICENSE</h2><p>Papa licence terms.</p>"), 0, false},
     };
     struct ebook eb;
-    char *err;
-    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
-    CHECK("anchors: read", ok);
-    if (!ok) {
-        fprintf(stderr, "anchors: %s\n", err ? err : "?");
-        free(err);
+    if (!read_well("anchors", f, sizeof f / sizeof *f, &eb))
         return;
-    }
-    CHECK("anchors: well formed", well_formed(&eb));
     CHECK_INT("anchors: three chapters from one file", eb.pr.n_ch, 3);
     CHECK_STR("anchors: chapter 1", title_of(&eb, 0), "I. THE FIRST");
     CHECK_STR("anchors: chapter 2", title_of(&eb, 1), "II. THE SECOND");
@@ -533,14 +542,8 @@ static void test_no_toc(void)
         {"y.xhtml", XHTML("<h1>Chapter Two</h1><p>Romeo second.</p>"), 0, false},
     };
     struct ebook eb;
-    char *err;
-    bool ok = read_files(f, sizeof f / sizeof *f, &eb, &err);
-    CHECK("no toc: read", ok);
-    if (!ok) {
-        free(err);
+    if (!read_well("no toc", f, sizeof f / sizeof *f, &eb))
         return;
-    }
-    CHECK("no toc: well formed", well_formed(&eb));
     CHECK_INT("no toc: a chapter per spine document", eb.pr.n_ch, 2);
     CHECK_STR("no toc: title from the heading", title_of(&eb, 0), "Chapter One");
     CHECK_STR("no toc: title from the heading 2", title_of(&eb, 1), "Chapter Two");
@@ -719,10 +722,7 @@ static void test_bomb(void)
     };
     ok = read_files(h, 4, &eb, &err);
     CHECK("900 KiB of one letter: read", ok);
-    if (ok)
-        ebook_free(&eb);
-    else
-        free(err);
+    release(ok, &eb, err);
     free(zeros);
 }
 
@@ -844,10 +844,7 @@ static void test_zip_reading(void)
         CHECK("a fake data descriptor inside a stored entry: read whole",
               ok && has(&eb, "Victor, after the fake descriptor.") && eb.pr.title &&
               !strcmp(eb.pr.title, "Descriptor"));
-        if (ok)
-            ebook_free(&eb);
-        else
-            free(err);
+        release(ok, &eb, err);
         free(zb);
         free(fake_opf);
         free(fake_x);
@@ -874,10 +871,7 @@ static void test_zip_reading(void)
         ok = read_epub(zb, zl, &eb, &err);
         CHECK("a damaged local header of an unread entry: the book is read",
               ok && has(&eb, "Xray past a broken header."));
-        if (ok)
-            ebook_free(&eb);
-        else
-            free(err);
+        release(ok, &eb, err);
         free(zb);
     }
 
@@ -926,10 +920,7 @@ static void test_zip_reading(void)
     ok = read_files(u, 5, &eb, &err);
     CHECK("UTF-8 entry names: both documents read",
           ok && has(&eb, "Uniform in a caf\xc3\xa9.") && has(&eb, "Uniform, na\xc3\xafvely."));
-    if (ok)
-        ebook_free(&eb);
-    else
-        free(err);
+    release(ok, &eb, err);
 
     /* An encrypted zip: refused as DRM, saying which entry. */
     struct zfile h[] = {
@@ -969,17 +960,11 @@ static void test_hostile_xml(void)
             "<p>Tango unclosed <b>bold <i>both</p><p>Uniform after<br></p><div>Victor end",
             NULL, &eb, &err, &ok);
     CHECK("ill-formed XHTML: recovered", ok && has(&eb, "Tango") && has(&eb, "Uniform") && has(&eb, "Victor"));
-    if (ok)
-        ebook_free(&eb);
-    else
-        free(err);
+    release(ok, &eb, err);
 
     one_doc("<p>Whiskey tag soup <p>with no root & stray < signs <b>here", NULL, &eb, &err, &ok);
     CHECK("tag soup: recovered", ok && has(&eb, "Whiskey") && has(&eb, "here"));
-    if (ok)
-        ebook_free(&eb);
-    else
-        free(err);
+    release(ok, &eb, err);
 
     static const char xxe[] =
         "<?xml version=\"1.0\"?>\n<!DOCTYPE html [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> "
@@ -1094,10 +1079,7 @@ static void test_drm(void)
     };
     bool ok = read_files(g, 5, &eb, &err);
     CHECK("font obfuscation only: read", ok && has(&eb, "Zulu"));
-    if (ok)
-        ebook_free(&eb);
-    else
-        free(err);
+    release(ok, &eb, err);
 
     struct zfile h[] = {
         MIMETYPE,

@@ -784,25 +784,66 @@ static void context_of(const char *t, size_t p, size_t len, char out[49])
     out[n] = '\0';
 }
 
+/* A story file in a directory of its own, opened whole. */
+struct story_file {
+    char *dir;              /* a new directory (tempdir), removed by story_file_done */
+    char *path;             /* dir/name, the story file */
+    struct library *whole;  /* library_open(path), NULL when it failed */
+};
+
+/* Writes `text` to the file `name` of a new directory and opens it whole
+ * (an error of library_open is dropped: whole is NULL). */
+static void story_file_open(struct story_file *sf, const char *name, const char *text)
+{
+    sf->dir = tempdir();
+    put(sf->dir, name, text);
+    sf->path = xasprintf("%s/%s", sf->dir, name);
+    char *err = NULL;
+    sf->whole = library_open(sf->path, &err);
+    free(err);
+}
+
+/* Frees the library and the names of *sf and removes its directory. */
+static void story_file_done(struct story_file *sf)
+{
+    library_free(sf->whole);
+    free(sf->path);
+    rmtree(sf->dir);
+    free(sf->dir);
+}
+
+/* The story file `path` reopened at byte `place` of chapter i of w (the
+ * whole story, place in its chapter's text): its head of 8 KiB, then
+ * library_open_at with the place's offset in the chapter, its context
+ * (context_of) and its percent.  *head is the head (the caller frees it
+ * and the result); *err as library_open_head and library_open_at leave it. */
+static struct library *reopen_at(const char *path, const struct story *w, size_t i, size_t place,
+                                 struct library **head, char **err)
+{
+    const char *wt;
+    const struct edition *we = chapter_text(&w->ch[i], &wt);
+    char ctx[49];
+    context_of(wt, place, we->src->len, ctx);
+    *head = library_open_head(path, 8 * 1024, err);
+    return library_open_at(*head, w->ch[i].key, place - we->start, ctx, story_percent(w, i, place), err);
+}
+
 /* A long story reopened at a saved place past its head: the chapter that
  * holds it is read from there (library_open_at), with the whole story's
  * key, offsets and title, without the rest of the file. */
 static void test_open_at(void)
 {
-    char *d = tempdir();
     struct buf b = {0};
     long_story(&b, "The Far Road", 800, true, "");
-    put(d, "far.txt", b.data);
-    char *path = xasprintf("%s/far.txt", d);
+    struct story_file sf;
+    story_file_open(&sf, "far.txt", b.data);
+    const char *d = sf.dir, *path = sf.path;
+    struct library *whole = sf.whole;
     char *err = NULL;
-    struct library *whole = library_open(path, &err);
     CHECK("the whole story", whole && whole->n_stories == 1 && whole->stories[0].n_ch == 40);
     if (!whole || whole->n_stories != 1 || whole->stories[0].n_ch != 40) {
-        library_free(whole);
-        free(path);
+        story_file_done(&sf);
         buf_free(&b);
-        rmtree(d);
-        free(d);
         return;
     }
     const struct story *w = &whole->stories[0];
@@ -900,13 +941,10 @@ static void test_open_at(void)
           head && library_open_at(head, w->ch[24].key, off, ctx, pct, &err) == NULL && err);
     free(err);
     library_free(head);
-    library_free(whole);
     free(bpath);
     buf_free(&bom);
-    free(path);
     buf_free(&b);
-    rmtree(d);
-    free(d);
+    story_file_done(&sf);
 }
 
 /* A place at the start of a paragraph written on one line longer than
@@ -916,7 +954,6 @@ static void test_open_at(void)
  * and the reader waited for the whole story). */
 static void test_open_at_long_line(void)
 {
-    char *d = tempdir();
     struct buf b = {0};
     buf_adds(&b, "The Long Line by Ann Teller\n\n");
     for (int c = 1; c <= 40; c++) {
@@ -930,11 +967,9 @@ static void test_open_at_long_line(void)
             buf_adds(&b, "end.\n");
         }
     }
-    put(d, "line.txt", b.data);
-    char *path = xasprintf("%s/line.txt", d);
-    char *err = NULL;
-    struct library *whole = library_open(path, &err);
-    const struct story *w = whole && whole->n_stories == 1 ? &whole->stories[0] : NULL;
+    struct story_file sf;
+    story_file_open(&sf, "line.txt", b.data);
+    const struct story *w = sf.whole && sf.whole->n_stories == 1 ? &sf.whole->stories[0] : NULL;
     CHECK("the whole story", w && w->n_ch == 40);
     if (w && w->n_ch == 40) {
         const char *wt;
@@ -942,11 +977,9 @@ static void test_open_at_long_line(void)
         const char *line = strstr(wt + we->start, "word0 ");
         CHECK("the long line is in chapter 25", line && (size_t)(line - wt) < we->end);
         size_t place = line ? (size_t)(line - wt) : we->start;
-        char ctx[49];
-        context_of(wt, place, we->src->len, ctx);
-        struct library *head = library_open_head(path, 8 * 1024, &err);
-        struct library *at = library_open_at(head, w->ch[24].key, place - we->start, ctx,
-                                             story_percent(w, 24, place), &err);
+        char *err = NULL;
+        struct library *head;
+        struct library *at = reopen_at(sf.path, w, 24, place, &head, &err);
         CHECK("a place before a line longer than the window: its chapter opens",
               at && at->n_stories == 1 &&
                   strcmp(at->stories[0].ch[0].key, w->ch[24].key) == 0 &&
@@ -956,11 +989,8 @@ static void test_open_at_long_line(void)
         library_free(head);
         free(err);
     }
-    library_free(whole);
-    free(path);
     buf_free(&b);
-    rmtree(d);
-    free(d);
+    story_file_done(&sf);
 }
 
 /* A story of one long chapter (no headings) reopened deep in it: the
@@ -970,7 +1000,6 @@ static void test_open_at_long_line(void)
  * is the whole story's. */
 static void test_open_at_long_chapter(void)
 {
-    char *d = tempdir();
     struct buf b = {0};
     buf_adds(&b, "One Long Chapter by Ann Teller\n\n");
     for (int c = 1; c <= 40; c++) {
@@ -978,11 +1007,10 @@ static void test_open_at_long_chapter(void)
         buf_printf(&b, "%s\n\n", p);
         free(p);
     }
-    put(d, "one.txt", b.data);
-    char *path = xasprintf("%s/one.txt", d);
+    struct story_file sf;
+    story_file_open(&sf, "one.txt", b.data);
+    const struct story *w = sf.whole && sf.whole->n_stories == 1 ? &sf.whole->stories[0] : NULL;
     char *err = NULL;
-    struct library *whole = library_open(path, &err);
-    const struct story *w = whole && whole->n_stories == 1 ? &whole->stories[0] : NULL;
     CHECK("the whole story: one chapter", w && w->n_ch == 1 && b.len > 300 * 1024);
     for (int k = 0; w && w->n_ch == 1 && k < 2; k++) {
         const char *wt;
@@ -993,11 +1021,8 @@ static void test_open_at_long_chapter(void)
             place--;   /* the last line's end */
         while (place > we->start && wt[place - 1] != '\n')
             place--;
-        char ctx[49];
-        context_of(wt, place, we->src->len, ctx);
-        struct library *head = library_open_head(path, 8 * 1024, &err);
-        struct library *at = library_open_at(head, w->ch[0].key, place - we->start, ctx,
-                                             story_percent(w, 0, place), &err);
+        struct library *head;
+        struct library *at = reopen_at(sf.path, w, 0, place, &head, &err);
         const struct story *a = at && at->n_stories == 1 ? &at->stories[0] : NULL;
         const struct edition *ae = a && a->n_ch == 1 ? &a->ch[0].ed[0] : NULL;
         CHECK(k ? "at the last line: its chapter opens" : "60% in: its chapter opens", ae);
@@ -1018,11 +1043,8 @@ static void test_open_at_long_chapter(void)
         free(err);
         err = NULL;
     }
-    library_free(whole);
-    free(path);
     buf_free(&b);
-    rmtree(d);
-    free(d);
+    story_file_done(&sf);
 }
 
 /* A long story file opens from its head in every encoding quire reads,
@@ -1420,6 +1442,17 @@ static void reference_fingerprint(const char *t, size_t from, size_t to, struct 
     *n_sk = u;
 }
 
+/* Opens the library folder d once, checking as `what` that it opens (its
+ * sources' records go to the cache), and frees it. */
+static void open_once(const char *what, const char *d)
+{
+    char *err = NULL;
+    struct library *lib = library_open(d, &err);
+    CHECK(what, lib != NULL);
+    library_free(lib);
+    free(err);
+}
+
 /* The sketch hashes a plain ASCII word as it reads it and hands every
  * other word to norm_word: the index cache's leads and sketches are what
  * norm_word's words give, around every case norm_word treats apart (a
@@ -1457,11 +1490,7 @@ static void test_sketch_words(void)
         put_aged(d, rel, b.data);
         buf_free(&b);
     }
-    char *err = NULL;
-    struct library *lib = library_open(d, &err);
-    CHECK("the library of strange words opens", lib != NULL);
-    library_free(lib);
-    free(err);
+    open_once("the library of strange words opens", d);
     struct cache *c = cache_open(d);
     for (int k = 0; k < 4; k++) {
         char rel[32];
@@ -1529,11 +1558,7 @@ static void test_richness_line_ends(void)
         put_aged(d, rel, b.data);
         buf_free(&b);
     }
-    char *err = NULL;
-    struct library *lib = library_open(d, &err);
-    CHECK("the library of three line ends opens", lib != NULL);
-    library_free(lib);
-    free(err);
+    open_once("the library of three line ends opens", d);
     struct cache *c = cache_open(d);
     int rich[3] = {0};
     for (int k = 0; k < 3; k++) {
