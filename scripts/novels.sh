@@ -1,6 +1,7 @@
 # shellcheck shell=sh
-# scripts/novels.sh — sourced by the benches (bench.sh, bench_split.sh,
-# bench_keys.sh, tests/bench/reopen.sh): the Project Gutenberg novels their
+# scripts/novels.sh — sourced by the benches (bench.sh, bench_keys.sh, and
+# through scripts/bench_common.sh bench_split.sh, tests/bench/reopen.sh and
+# tests/bench/coldepub.sh): the Project Gutenberg novels their
 # generated stories are made of (gencorpus serial/library), from the
 # folder $G.  Sets NOVELS to the paths found, in this order ("" when none).
 NOVELS=""
