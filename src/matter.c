@@ -73,6 +73,13 @@ static const char *const back_words[] = {
     "Author's Endnote", "Endnote", "Endnotes", "PS:", "PPS:", "Thank you to", "Thanks to",
     "Thanks for the reviews", NULL};
 
+/* Is the line t[l, le) empty or white space only? */
+static bool blank_line(const char *t, size_t l, size_t le)
+{
+    uch_trim(t, &l, &le);
+    return l == le;
+}
+
 /* Paragraphs (runs of non-blank lines) of t[pos, end), one at a time:
  * para_next gives [a, b) of the next and the number of blank lines before
  * it. */
@@ -93,9 +100,7 @@ static bool para_next(struct para_it *it, size_t *pa, size_t *pb, int *gap)
         size_t save = it->pos;
         if (!decode_next_line(it->t, it->end, &it->pos, &l, &le))
             break;
-        size_t ta = l, tb = le;
-        uch_trim(it->t, &ta, &tb);
-        if (ta == tb) {
+        if (blank_line(it->t, l, le)) {
             if (in) {
                 it->pos = save;
                 break;
@@ -214,9 +219,7 @@ static bool para_prev(struct para_back *it, size_t *pa, size_t *pb)
         save = it->pos;
         if (!prev_line(it->t, it->lo, &it->pos, &l, &le))
             break;
-        size_t ta = l, tb = le;
-        uch_trim(it->t, &ta, &tb);
-        if (ta == tb) {
+        if (blank_line(it->t, l, le)) {
             if (in) {
                 it->pos = save;
                 break;
@@ -247,9 +250,7 @@ size_t matter_back_start(const char *t, size_t from, size_t end)
         decode_next_line(t, end, &pos, &l, &le);        /* skip a partial line */
         bool blank = false;
         while (!blank && decode_next_line(t, end, &pos, &l, &le)) {
-            size_t a = l, b = le;
-            uch_trim(t, &a, &b);
-            blank = a == b;
+            blank = blank_line(t, l, le);
         }
         if (!blank)
             return end;
