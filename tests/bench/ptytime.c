@@ -160,6 +160,19 @@ static void proc_field(const char *file, const char *key, char *val, size_t vn)
     fclose(f);
 }
 
+/* The fields of /proc/PID/stat after the command's name (from the
+ * state on), read into buf; NULL when it cannot be read. */
+static const char *stat_fields(pid_t pid, char *buf, size_t n)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    const char *p = f && fgets(buf, (int)n, f) ? strrchr(buf, ')') : NULL;
+    if (f)
+        fclose(f);
+    return p ? p + 2 : NULL;
+}
+
 int main(int argc, char **argv)
 {
     int cols = 80, rows = 24, i;
@@ -236,17 +249,11 @@ int main(int argc, char **argv)
             ioctl(master, TIOCSWINSZ, &ws);
             kill(child, SIGWINCH);
         } else if (strcmp(st, "faults") == 0) {
-            char path[64], buf[1024];
-            snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
-            FILE *f = fopen(path, "r");
-            if (f && fgets(buf, sizeof buf, f)) {
-                char *p = strrchr(buf, ')');
-                unsigned long mn = 0, mj = 0;
-                if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &mn, &mj) == 2)
-                    printf("faults %lu %lu\n", mn, mj);
-            }
-            if (f)
-                fclose(f);
+            char buf[1024];
+            const char *p = stat_fields(child, buf, sizeof buf);
+            unsigned long mn = 0, mj = 0;
+            if (p && sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &mn, &mj) == 2)
+                printf("faults %lu %lu\n", mn, mj);
         } else if (strcmp(st, "exit") == 0) {
             /* keep reading its output (it may block on a full terminal) */
             while (!reaped) {
@@ -270,7 +277,7 @@ int main(int argc, char **argv)
             proc_field("status", "VmHWM:", hwm, sizeof hwm);
             printf("mem anon_kib=%s rss_kib=%s hwm_kib=%s\n", anon, rss, hwm);
         } else if (strcmp(st, "cpu") == 0) {
-            char path[64], buf[1024];
+            char buf[1024];
             /* schedstat: nanoseconds on a CPU (exact); stat: clock ticks */
             /* stopped, its threads' times are brought up to date */
             int wst = 0;
@@ -288,16 +295,10 @@ int main(int argc, char **argv)
                 fflush(stdout);
                 continue;
             }
-            snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
-            FILE *f = fopen(path, "r");
-            if (f && fgets(buf, sizeof buf, f)) {
-                char *p = strrchr(buf, ')');
-                unsigned long ut = 0, stime = 0;
-                if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) == 2)
-                    printf("cpu %.1f\n", (ut + stime) * 1000.0 / sysconf(_SC_CLK_TCK));
-            }
-            if (f)
-                fclose(f);
+            const char *p = stat_fields(child, buf, sizeof buf);
+            unsigned long ut = 0, stime = 0;
+            if (p && sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) == 2)
+                printf("cpu %.1f\n", (ut + stime) * 1000.0 / sysconf(_SC_CLK_TCK));
         } else {
             fprintf(stderr, "ptytime: unknown step %s\n", st);
             return 2;
