@@ -92,11 +92,7 @@ check_eq "quits" "$(ui_dead)" "0 0"
 #    held by QUIRE_TEST_LOAD_GATE until the test lets it go.  (Started as
 #    ui_run starts quire, without waiting for a frame: none comes yet.)
 H="$TMPD/alice.html"
-awk 'BEGIN { print "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Alice</title></head><body>" }
-     /^CHAPTER / { if (p != "") print "<p>" p "</p>"; p = ""; print "<h2>" $0 "</h2>"; next }
-     /^$/ { if (p != "") print "<p>" p "</p>"; p = ""; next }
-     { gsub(/&/, "\\&amp;"); gsub(/</, "\\&lt;"); p = p (p == "" ? "" : " ") $0 }
-     END { if (p != "") print "<p>" p "</p>"; print "</body></html>" }' "$F" >"$H"
+alice_html "$F" "$H"
 check "the HTML file is longer than a head (128 KiB)" test "$(wc -c <"$H")" -gt 131072
 GATE="$TMPD/gate"
 launch() {

@@ -53,11 +53,7 @@ check "a build let finish writes its caches" test "$(cache_files)" -gt 0
 #    at once (the hold never let go), a second converter started for it;
 #    the bottom line said "opening", not "waiting for the converter".
 H="$TMPD/alice.html"
-awk 'BEGIN { print "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Alice</title></head><body>" }
-     /^CHAPTER / { if (p != "") print "<p>" p "</p>"; p = ""; print "<h2>" $0 "</h2>"; next }
-     /^$/ { if (p != "") print "<p>" p "</p>"; p = ""; next }
-     { gsub(/&/, "\\&amp;"); gsub(/</, "\\&lt;"); p = p (p == "" ? "" : " ") $0 }
-     END { if (p != "") print "<p>" p "</p>"; print "</body></html>" }' "$F" >"$H"
+alice_html "$F" "$H"
 L="$TMPD/lib"
 mkdir -p "$L"
 cp "$H" "$L/alice.html"

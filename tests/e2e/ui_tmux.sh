@@ -263,6 +263,16 @@ ui_pid() { $UI_T display -p -t q '#{pane_pid}'; }
 
 # trimmed: strip leading and trailing spaces of every line of stdin
 trimmed() { sed 's/^ *//; s/ *$//'; }
+# alice_html TXT HTML: a Gutenberg text made one HTML file titled Alice,
+# an h2 per "CHAPTER" line, a p per paragraph, & and < escaped (a long
+# HTML story: it has no head, its conversion is whole).
+alice_html() {
+    awk 'BEGIN { print "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Alice</title></head><body>" }
+         /^CHAPTER / { if (p != "") print "<p>" p "</p>"; p = ""; print "<h2>" $0 "</h2>"; next }
+         /^$/ { if (p != "") print "<p>" p "</p>"; p = ""; next }
+         { gsub(/&/, "\\&amp;"); gsub(/</, "\\&lt;"); p = p (p == "" ? "" : " ") $0 }
+         END { if (p != "") print "<p>" p "</p>"; print "</body></html>" }' "$1" >"$2"
+}
 
 # Predicates for check: the status line has TEXT (fixed string); the screen
 # does not show REGEX; a line with TEXT has reverse video in it.
