@@ -49,14 +49,19 @@ EBOOK_LIBS   := $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive 2>/dev/null |
 CPPFLAGS += $(patsubst -I%,-isystem %,$(EBOOK_CFLAGS))
 
 # How the binary is linked (STATIC_DEPS):
-#   pie   everything, the C library too, into one static position-
-#         independent executable: no dynamic loader runs before main (0.25
-#         ms less CPU per start than 1, docs/BENCHMARKS.md).  EPUB and HTML
-#         are read all the same: the converter is a program of its own.
+#   static  everything, the C library too, into one static executable at a
+#         fixed address: no dynamic loader and no relocation before main
+#         (10 page faults and 0.1-0.3 ms less per start than pie,
+#         docs/BENCHMARKS.md "A static executable at a fixed address").
+#         EPUB and HTML are read all the same: the converter, which parses
+#         the untrusted XML and zips, is a program of its own and keeps
+#         its randomized addresses (static-pie).
+#   pie   the same as a static position-independent executable (0.25 ms
+#         less CPU per start than 1).
 #   1     libunistring and ncursesw statically, the C library dynamically.
 #   0     all dynamically, as a distribution would.
-# auto (the default) takes pie when the C library's and the others' static
-# archives are there, else 1 when those of the others are, else 0.  The
+# auto (the default) takes static when the C library's and the others'
+# static archives are there, else 1 when those of the others are, else 0.  The
 # terminfo database and the locale are still read at run time.  The unit
 # tests link dynamically, and $(BUILD)/quire-dyn (the same objects linked
 # dynamically) is what valgrind runs: it cannot watch a static malloc.
@@ -68,10 +73,13 @@ STATIC_LIBS := -lunistring -lncursesw -ltinfo -pthread
 have_archive = $(filter /%,$(shell $(CC) -print-file-name=$(1) 2>/dev/null))
 ifeq ($(STATIC_DEPS),auto)
   ifneq ($(and $(call have_archive,libunistring.a),$(call have_archive,libncursesw.a),$(call have_archive,libtinfo.a)),)
-    STATIC_DEPS := $(if $(call have_archive,libc.a),pie,1)
+    STATIC_DEPS := $(if $(call have_archive,libc.a),static,1)
   endif
 endif
-ifeq ($(STATIC_DEPS),pie)
+ifeq ($(STATIC_DEPS),static)
+BIN_LIBS := -static $(STATIC_LIBS)
+PIE_CFLAGS := -fPIE
+else ifeq ($(STATIC_DEPS),pie)
 BIN_LIBS := -static-pie $(STATIC_LIBS)
 PIE_CFLAGS := -fPIE
 else ifeq ($(STATIC_DEPS),1)
@@ -82,8 +90,8 @@ endif
 # The converter's link (CONVERTER_STATIC): 1 static-pie, libxml2 and
 # libarchive and what they use inside it (ICU's data, nettle, the
 # decompressors; CPU at its start 1.1 ms, dynamically 4.1: docs/BENCHMARKS.md
-# "The converter's link"); 0 dynamic.  auto takes 1 with STATIC_DEPS=pie
-# and every archive of CONVERTER_STATIC_LIBS there (scripts/deps.sh
+# "The converter's link"); 0 dynamic.  auto takes 1 with STATIC_DEPS static
+# or pie and every archive of CONVERTER_STATIC_LIBS there (scripts/deps.sh
 # installs them).  Debian's libzip has no static archive: the converter
 # reads zips with libarchive.
 CONVERTER_STATIC ?= auto
@@ -91,7 +99,7 @@ CONVERTER_STATIC_LIBS := -larchive -lxml2 -licuuc -licudata -lnettle -llzma -lzs
                          -lunistring -lstdc++ -lm -lpthread
 ifeq ($(CONVERTER_STATIC),auto)
   CONVERTER_STATIC := 0
-  ifeq ($(STATIC_DEPS),pie)
+  ifneq ($(filter static pie,$(STATIC_DEPS)),)
     ifeq ($(strip $(foreach l,$(filter -l%,$(CONVERTER_STATIC_LIBS)),$(if $(call have_archive,lib$(l:-l%=%).a),,$(l)))),)
       CONVERTER_STATIC := 1
     endif
