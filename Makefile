@@ -135,14 +135,19 @@ unit_objs = $(if $(call unit_layer,$(1)),$(patsubst %,$(BUILD)/san/%.o,$(filter-
 FUZZ_LIBSRCS := $(patsubst %,src/%.c,$(filter-out ebook_convert,$(foreach l,$(call layers_upto,layout,$(LAYERS)),$(LAYER_$(l)))))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
-# The converter program: the converters, its main (ebook_convert.c) and the
-# base and text objects, linked with libxml2 and libarchive.  The
-# binary is built without the converter-only objects (they are compiled
-# into $(BUILD)/obj all the same: tests/arch/t_layers.sh reads them).
+# The converter program: its main (ebook_convert.c) and, from an archive of
+# the base and text objects, those it uses (the converters and what they
+# call: not the parse memo, the caches or the block parser), linked with
+# libxml2 and libarchive; tests/arch/t_layers.sh checks that it holds
+# exactly the objects its main reaches.  The binary is built without the
+# converter-only objects (they are compiled into $(BUILD)/obj all the
+# same: tests/arch/t_layers.sh reads them).
 CONVERTER_ONLY := ebook html epub epub_sax epub_zip ebook_convert
 CONVERTER_ONLY_OBJS := $(filter $(CONVERTER_ONLY:%=$(BUILD)/obj/%.o),$(OBJS))
 BIN_OBJS := $(filter-out $(CONVERTER_ONLY_OBJS),$(OBJS))
-CONVERTER_OBJS := $(filter $(patsubst %,$(BUILD)/obj/%.o,$(LAYER_base) $(LAYER_text) ebook_convert),$(OBJS))
+CONVERTER_MAIN := $(BUILD)/obj/ebook_convert.o
+CONVERTER_AR := $(BUILD)/converter.a
+CONVERTER_AR_OBJS := $(filter $(patsubst %,$(BUILD)/obj/%.o,$(LAYER_base) $(LAYER_text)),$(OBJS))
 # Only once the converters are there (src/ebook.c).
 CONVERTER := $(if $(wildcard src/ebook.c),$(BUILD)/quire-convert)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -169,8 +174,10 @@ $(BIN): $(BIN_OBJS) $(CONVERTER_ONLY_OBJS) | $(CONVERTER)
 	$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(BIN_LIBS)
 $(BUILD)/quire-dyn: $(BIN_OBJS) | $(CONVERTER)
 	@$(CC) $(ALL_CFLAGS) -o $@ $(BIN_OBJS) $(LDFLAGS) $(LDLIBS)
-$(BUILD)/quire-convert: $(CONVERTER_OBJS) $(BUILD)/flags
-	$(CC) $(ALL_CFLAGS) -o $@ $(CONVERTER_OBJS) $(LDFLAGS) $(CONVERTER_LIBS)
+$(CONVERTER_AR): $(CONVERTER_AR_OBJS)
+	@rm -f $@ && $(AR) rcs $@ $(CONVERTER_AR_OBJS)
+$(BUILD)/quire-convert: $(CONVERTER_MAIN) $(CONVERTER_AR) $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) -o $@ $(CONVERTER_MAIN) $(CONVERTER_AR) $(LDFLAGS) $(CONVERTER_LIBS)
 
 $(BUILD)/obj/main.o: src/main.c $(HDRS) $(BUILD)/flags $(BUILD)/datadir | $(BUILD)/obj
 	@$(CC) $(CPPFLAGS) -DQUIRE_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c -o $@ $<

@@ -152,6 +152,41 @@ awk -v table="$TMPD/table" -v curses="$TMPD/curses" '
         }
     }' "$TMPD/syms" | sort >"$TMPD/found"
 
+# The converter holds the objects its main reaches and no others: a base
+# or text object is in quire-convert (one of its global symbols is) exactly
+# when ebook_convert.o reaches it through the uses above.
+CONV=$(dirname "$OBJ")/quire-convert
+if [ -f "$CONV" ] && [ -f "$OBJ/ebook_convert.o" ]; then
+    "$NM" -P "$CONV" | awk '{ print $1 }' | sort -u >"$TMPD/conv_syms"
+    awk -v start=ebook_convert.o '
+        $2 == "D" { def[$3] = $1; next }
+        { nu++; ua[nu] = $1; us[nu] = $3 }
+        END {
+            for (i = 1; i <= nu; i++)
+                if ((us[i] in def) && def[us[i]] != ua[i]) uses[ua[i]] = uses[ua[i]] " " def[us[i]]
+            seen[start] = 1; q[1] = start; h = 1; t = 1
+            while (h <= t) {
+                n = split(uses[q[h++]], b, " ")
+                for (j = 1; j <= n; j++) if (!(b[j] in seen)) { seen[b[j]] = 1; q[++t] = b[j] }
+            }
+            for (o in seen) print o
+        }' "$TMPD/syms" | sort >"$TMPD/conv_reach"
+    check "the converter reaches its own main" grep -qx ebook_convert.o "$TMPD/conv_reach"
+    while read -r kind n layer rank; do
+        [ "$kind" = obj ] && { [ "$layer" = base ] || [ "$layer" = text ]; } || continue
+        [ -f "$OBJ/$n.o" ] || continue
+        linked=$(awk -v o="$n.o" '$1 == o && $2 == "D" { print $3 }' "$TMPD/syms" |
+            sort -u | comm -12 - "$TMPD/conv_syms" | head -n 1)
+        if grep -qx "$n.o" "$TMPD/conv_reach"; then
+            check "quire-convert holds $n.o, which ebook_convert.o reaches" test -n "$linked"
+        elif [ -n "$linked" ]; then
+            fail "quire-convert links $n.o (it defines $linked), which ebook_convert.o never uses"
+        else
+            pass
+        fi
+    done <"$TMPD/table"
+fi
+
 # The pending list without comments and blank lines.
 { [ -f "$PENDING" ] && sed 's/#.*//; s/[ \t]*$//; /^$/d' "$PENDING"; } | sort >"$TMPD/pending"
 
