@@ -9,7 +9,8 @@
  * chapters.
  *
  * So that mutations reach past the identity and digest checks, the target
- * made one ebook file once (a mkdtemp folder, XDG_CACHE_HOME inside it),
+ * made one ebook file once (a mkdtemp folder, XDG_CACHE_HOME inside it;
+ * the folder of a run that was killed is removed by the next run),
  * rewrites the input's key, path and plugin lines to that file's (the
  * padding line ends after the sum line take up the difference in length,
  * so the text stays where the header says it is), and turns the digest
@@ -23,11 +24,14 @@
  * derived files of small conversions written by test_derived:
  *   QUIRE_FUZZ_SEEDS=tests/fuzz/corpus/derived build/unit/test_derived
  * Dictionary: tests/fuzz/derived.dict. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,8 +42,9 @@
 
 /* The same length as test_derived's folder, so that a seed's path line is
  * as long as the one it is rewritten to. */
-static char dir[] = "/tmp/quire-fzderiv-XXXXXX";
-static char *ebook, *dpath, *cache, *cache_quire;
+#define DIR_PREFIX "quire-fzderiv-"
+static char dir[] = "/tmp/" DIR_PREFIX "XXXXXX";
+static char *ebook, *dpath, *cache, *cache_quire, *lock;
 static char *key_line, *path_line, *plugin_line;   /* each with its '\n' */
 static struct derived_key key;
 
@@ -49,13 +54,55 @@ static void cleanup(void)
     unlink(ebook);
     rmdir(cache_quire);
     rmdir(cache);
+    unlink(lock);
     rmdir(dir);
+}
+
+static int remove_one(const char *path, const struct stat *st, int kind, struct FTW *ftw)
+{
+    (void)st, (void)kind, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* A run's folder holds the file "lock", locked (flock) while the run
+ * lives.  A run killed before its atexit (a crash, the hang guard of
+ * tests/fuzz/run.sh, SIGKILL) leaves a folder whose lock anyone can take:
+ * each run removes such folders before it makes its own.  A folder with
+ * no lock yet (a run that is just starting) is left alone. */
+static void remove_dead_runs(void)
+{
+    DIR *d = opendir("/tmp");
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) != 0)
+            continue;
+        char *top = xasprintf("/tmp/%s", e->d_name);
+        char *l = xasprintf("%s/lock", top);
+        int fd = open(l, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            nftw(top, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+        if (fd >= 0)
+            close(fd);
+        free(l);
+        free(top);
+    }
+    closedir(d);
 }
 
 static void setup(void)
 {
+    remove_dead_runs();
     if (!mkdtemp(dir))
         abort();
+    lock = xasprintf("%s/lock", dir);
+    int lfd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (lfd < 0 || flock(lfd, LOCK_EX) != 0)
+        abort();   /* held (lfd stays open) until the process ends */
+    if (getenv("FUZZ_SAY"))   /* for run.sh's check of a killed run */
+        fprintf(stderr, "fuzz_derived: folder %s\n", dir);
     cache = xasprintf("%s/cache", dir);
     cache_quire = xasprintf("%s/quire", cache);
     ebook = xasprintf("%s/book.epub", dir);

@@ -28,7 +28,8 @@
 # on a crash or on an input running past BIG_TIMEOUT seconds (a hang
 # guard: 120 under libFuzzer, 30 standalone, 16 and 50 times the CPU of the
 # slowest of them here; a pass that is quadratic in the input takes many
-# minutes).  Findings: build/fuzz/artifacts/.
+# minutes).  Findings: build/fuzz/artifacts/.  And fuzz_derived, killed,
+# leaves a folder in /tmp that its next run removes (two checks).
 #
 # The fuzzing of a target and its large inputs are separate jobs; their
 # output comes out in target order all the same, each target's whole.
@@ -265,6 +266,36 @@ while read -r kind target; do
     pids="$pids $!"
 done <"$TMPD/jobs"
 wait
+
+# A fuzz_derived run killed before its atexit (the hang guard, a crash,
+# SIGKILL) leaves its folder in /tmp; the next run removes it.  With
+# FUZZ_SAY the target names its folder first: the run is killed once it
+# has, and a run of one seed follows.
+derived_killed() {
+    b=$bindir/fuzz_derived
+    mkdir -p "$TMPD/killed-seeds"
+    cp tests/fuzz/corpus/derived/valid-tale "$TMPD/killed-seeds/"
+    FUZZ_SAY=1 "$b" -runs=100000000 "$TMPD/killed-seeds" >/dev/null 2>"$TMPD/killed.log" &
+    echo $! >"$TMPD/killed.pid"
+    folder=""
+    while kill -0 "$(cat "$TMPD/killed.pid")" 2>/dev/null; do
+        folder=$(sed -n 's/^fuzz_derived: folder //p' "$TMPD/killed.log")
+        [ -n "$folder" ] && break
+        grep -qE '^fuzz_derived: (accepted|refused)' "$TMPD/killed.log" && break
+        sleep 0.1
+    done
+    kill -9 "$(cat "$TMPD/killed.pid")" 2>/dev/null
+    wait "$(cat "$TMPD/killed.pid")" 2>/dev/null
+    rm -f "$TMPD/killed.pid"
+    if [ -z "$folder" ]; then
+        fail "fuzz_derived: names no folder under FUZZ_SAY before its first input"
+        return
+    fi
+    check "fuzz_derived: a killed run leaves its folder ($folder)" test -d "$folder"
+    "$b" -runs=0 "$TMPD/killed-seeds/valid-tale" >/dev/null 2>&1
+    check "fuzz_derived: the next run removes the folder a killed run left" test ! -e "$folder"
+}
+grep -qx fuzz_derived "$TMPD/built" && derived_killed
 
 # In target order: a build failure, or the fuzzing's output, then the large
 # inputs'.
