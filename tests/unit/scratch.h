@@ -5,7 +5,10 @@
  * the program exits when it cannot: no test can run without it).
  * scratch_remove(PATH) removes PATH and everything below it, without a
  * shell; folders a test made unreadable or unwritable are given back
- * u+rwx first, symbolic links are removed, never followed. */
+ * u+rwx first, symbolic links are removed, never followed.
+ * scratch_put(DIR, REL, BYTES, LEN) writes LEN bytes as the file DIR/REL,
+ * making the folders on its way, and returns its path (malloc'd; the
+ * program exits when it cannot). */
 #ifndef QUIRE_TEST_SCRATCH_H
 #define QUIRE_TEST_SCRATCH_H
 
@@ -52,6 +55,25 @@ static inline void scratch_remove(const char *path)
         closedir(d);
     }
     rmdir(path);
+}
+
+static inline char *scratch_put(const char *dir, const char *rel, const void *bytes, size_t len)
+{
+    char *path = xasprintf("%s/%s", dir, rel);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    char *err = NULL;
+    if (mkdir_p(path, &err) != 0) {
+        fprintf(stderr, "mkdir_p: %s\n", err);
+        exit(1);
+    }
+    *slash = '/';
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+    return path;
 }
 
 #endif

@@ -24,20 +24,7 @@ static char *tmp;   /* the scratch folder (main) */
 
 static void put_file(const char *rel, const char *content, int age_s)
 {
-    char *path = xasprintf("%s/%s", tmp, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    char *err = NULL;
-    if (mkdir_p(path, &err) != 0) {
-        fprintf(stderr, "mkdir_p: %s\n", err);
-        exit(1);
-    }
-    *slash = '/';
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(content, 1, strlen(content), f) != strlen(content) || fclose(f) != 0) {
-        perror(path);
-        exit(1);
-    }
+    char *path = scratch_put(tmp, rel, content, strlen(content));
     /* an old mtime: files changed within the last second are never cached */
     struct timespec ts[2];
     clock_gettime(CLOCK_REALTIME, &ts[0]);

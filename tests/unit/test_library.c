@@ -9,6 +9,7 @@
 #include "output.h"
 #include "loader.h"
 #include "util.h"
+#include "scratch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,30 +54,14 @@ static char *prose(unsigned seed, size_t words, bool curly)
     return b.data;
 }
 
-static void put_bytes(const char *dir, const char *rel, const void *content, size_t len);
+static void put_bytes(const char *dir, const char *rel, const void *content, size_t len)
+{
+    free(scratch_put(dir, rel, content, len));
+}
 
 static void put(const char *dir, const char *rel, const char *content)
 {
     put_bytes(dir, rel, content, strlen(content));
-}
-
-static void put_bytes(const char *dir, const char *rel, const void *content, size_t len)
-{
-    char *path = xasprintf("%s/%s", dir, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    char *err = NULL;
-    if (mkdir_p(path, &err) != 0) {
-        fprintf(stderr, "mkdir_p: %s\n", err);
-        exit(1);
-    }
-    *slash = '/';
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(content, 1, len, f) != len || fclose(f) != 0) {
-        perror(path);
-        exit(1);
-    }
-    free(path);
 }
 
 /* put, the file made an hour old: the index cache keeps only files not
