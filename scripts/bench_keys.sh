@@ -11,15 +11,9 @@ set -e
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 . scripts/inproc.sh
-inproc_build tests/bench/bench_keys.c bench_keys
-BENCH=$INPROC
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-keys.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C.UTF-8
+inproc_setup tests/bench/bench_keys.c bench_keys keys
 
-inproc_night "$TMP/big"
-echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
-"$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
+inproc_night
 
 G=../shared/corpus/gutenberg
 . scripts/novels.sh

@@ -8,19 +8,13 @@
 set -e
 cd "$(dirname "$0")/.."
 . scripts/inproc.sh
-inproc_build tests/bench/bench_ui.c bench_ui
-BENCH=$INPROC
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-bench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C.UTF-8
+inproc_setup tests/bench/bench_ui.c bench_ui bench
 
 echo "== sample story"
 "$BENCH" sample_library "The Worst Betrayal" the "Hey Tim"
 
 # One chapter of about 8 MB: the sample's paragraphs over and over.
-inproc_night "$TMP/big"
-echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
-"$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
+inproc_night
 
 SHARED=""
 [ -d ../shared/corpus/gutenberg ] && SHARED=../shared/corpus/gutenberg

@@ -3,7 +3,7 @@
 # bench_keys.sh, bench_layout.sh): build a program from one .c file and the
 # binary's objects (not the mains, nor the converter's: libxml2,
 # libarchive), after `make quire`.  Sets INPROC to the program's path.
-# Usage: inproc_build SOURCE.c NAME
+# Usage: inproc_build SOURCE.c NAME (inproc_setup below for a whole bench)
 inproc_build() {
     make -s quire >/dev/null || return 1
     _b=${BUILD:-build}
@@ -18,11 +18,21 @@ inproc_build() {
         -o "$INPROC" "$1" $_objs $_cl -lunistring -pthread -ldl
 }
 
-# inproc_night DIR: one chapter of about 8 MB in DIR/night.txt ("A Very
-# Long Night"), the sample's paragraphs over and over, ending with the
-# one rare word `zyxwvut`.
+# inproc_setup SOURCE.c NAME TAG: inproc_build, then BENCH (the program),
+# TMP (a new folder quire-TAG.XXXXXX, removed on exit) and LC_ALL=C.UTF-8.
+inproc_setup() {
+    inproc_build "$1" "$2" || return 1
+    BENCH=$INPROC
+    TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-$3.XXXXXX") || return 1
+    trap 'rm -rf "$TMP"' EXIT
+    export LC_ALL=C.UTF-8
+}
+
+# inproc_night: $BENCH on one chapter of about 8 MB, $TMP/big/night.txt
+# ("A Very Long Night"): the sample's paragraphs over and over, ending
+# with the one rare word `zyxwvut`, which it searches for.
 inproc_night() {
-    mkdir -p "$1"
+    mkdir -p "$TMP/big"
     {
         echo "A Very Long Night by Bench Writer"
         echo
@@ -33,5 +43,7 @@ inproc_night() {
             _i=$((_i + 1))
         done
         echo "The one word nobody says: zyxwvut."
-    } >"$1/night.txt"
+    } >"$TMP/big/night.txt"
+    echo "== one huge chapter ($(wc -c <"$TMP/big/night.txt") bytes)"
+    "$BENCH" "$TMP/big" "A Very Long Night" the zyxwvut
 }
