@@ -16,13 +16,9 @@
 # ':' after "archive" or "entry" (the underlying library's own words may
 # differ) are compared.
 # Prints each difference and exits 1 when there is any, else 0.
-set -u
-[ $# -ge 2 ] || { echo "usage: $0 OLD NEW [EPUB...]" >&2; exit 2; }
-old=$1
-new=$2
-shift 2
-cd "$(dirname "$0")/.." || exit 2
-TOP=$(pwd)
+USAGE='[EPUB...]' TAG=cmpconv
+# shellcheck source=scripts/compare_common.sh
+. "$(dirname "$0")/compare_common.sh"
 QUIRE=${QUIRE:-$TOP/quire}
 if [ $# -eq 0 ]; then
     set -- "$TOP"/tests/data/epub/*.epub "$TOP"/tests/fuzz/corpus/epub/*
@@ -30,11 +26,6 @@ if [ $# -eq 0 ]; then
         for f in $(find -L "$TOP/../shared/corpus" -name '*.epub' | sort); do set -- "$@" "$f"; done
     fi
 fi
-W=$(mktemp -d "${TMPDIR:-/tmp}/quire-cmpconv.XXXXXX") || exit 2
-trap 'rm -rf "$W"' EXIT
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$W/home"
-unset QUIRE_LIBRARY QUIRE_NO_CACHE
-mkdir -p "$HOME"
 
 # run WHICH CONVERTER FILE: outputs into $W/WHICH/
 run() {

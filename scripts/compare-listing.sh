@@ -15,24 +15,15 @@
 # Both binaries use one EPUB/HTML converter, QUIRE_CONVERTER (default
 # build/quire-convert): the caches record the converter's identity.
 # Prints each difference and exits 1 when there is any, else 0.
-set -u
-[ $# -ge 2 ] || { echo "usage: $0 OLD NEW [LIBRARY...]" >&2; exit 2; }
-old=$1
-new=$2
-shift 2
-cd "$(dirname "$0")/.." || exit 2
-TOP=$(pwd)
+USAGE='[LIBRARY...]' TAG=cmplist
+# shellcheck source=scripts/compare_common.sh
+. "$(dirname "$0")/compare_common.sh"
 if [ $# -eq 0 ]; then
     set -- "$TOP"/tests/data/library/* "$TOP/sample_library" "$TOP/tests/data/corpus"
     [ -d "$TOP/../shared/corpus" ] && for d in "$TOP"/../shared/corpus/*/; do set -- "$@" "${d%/}"; done
 fi
-W=$(mktemp -d "${TMPDIR:-/tmp}/quire-cmplist.XXXXXX") || exit 2
-trap 'rm -rf "$W"' EXIT
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$W/home"
-unset QUIRE_LIBRARY QUIRE_NO_CACHE
 QUIRE_CONVERTER=${QUIRE_CONVERTER:-$TOP/build/quire-convert}
 export QUIRE_CONVERTER
-mkdir -p "$HOME"
 
 # run WHICH BINARY LIB THREADS: outputs into $W/WHICH/
 run() {
