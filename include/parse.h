@@ -130,6 +130,20 @@ enum block_flag {
  * that lays out only the blocks it shows needs memory for those only. */
 #define PARSE_PARA_MAX ((size_t)64 << 10)
 
+/* How far before the limit a piece's cut looks for a space, in bytes. */
+#define PARSE_CUT_LOOK ((size_t)4 << 10)
+
+/* Where the piece of a long paragraph t[p, e) ends (p + PARSE_PARA_MAX <
+ * e), as a byte offset in (p, p + PARSE_PARA_MAX]: just after the last
+ * space or line end in the PARSE_CUT_LOOK bytes before the limit (with
+ * hyphen_joins, not a line end after a hyphen: a hyphenated word joined
+ * across lines); else at the last grapheme cluster boundary before the
+ * limit (found from a character boundary up to PARSE_CUT_LOOK bytes before
+ * it); a cluster longer than that is cut at a character boundary.  The
+ * block parser's cut (hyphen_joins) and the HTML converter's (not: its
+ * line ends are <br>). */
+size_t parse_piece_end(const char *t, size_t p, size_t e, bool hyphen_joins);
+
 struct block {
     size_t off, end; /* byte range in the source text */
     uint8_t kind;    /* enum block_kind */

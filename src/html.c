@@ -44,7 +44,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistr.h>
-#include <unigbrk.h>
 
 /* What kind of document a standalone file is. */
 enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
@@ -1244,39 +1243,14 @@ static void add_block(struct conv *c, size_t off, size_t end, uint8_t kind, uint
     eb->blocks[eb->n_blocks++] = (struct block){off, end, kind, flags};
 }
 
-/* Where a piece of a long paragraph starting at p ends (p + PARSE_PARA_MAX
- * < e): after the last space in the 4 KiB before the limit, else at the
- * last grapheme cluster boundary before it. */
-static size_t piece_end(const char *t, size_t p, size_t e)
-{
-    const size_t look = (size_t)4 << 10;
-    size_t w = p + PARSE_PARA_MAX, lo = w - look;
-    for (size_t k = w; k > lo; k--)
-        if (t[k - 1] == ' ' || t[k - 1] == '\n')
-            return k;
-    const uint8_t *u = (const uint8_t *)t;
-    size_t g = lo;
-    while (g > p && (u[g] & 0xC0) == 0x80)
-        g--;
-    size_t best = 0;
-    for (const uint8_t *q = u + g; q && q < u + w; q = u8_grapheme_next(q, u + e))
-        if ((size_t)(q - u) > p)
-            best = (size_t)(q - u);
-    if (best > lo)
-        return best;
-    while (w > p + 1 && (u[w] & 0xC0) == 0x80)
-        w--;
-    return w;
-}
-
 /* Where a piece of long verse (lines kept, <br>) starting at p ends
  * (p + PARSE_PARA_MAX < e): after the last line end in its second half,
- * so each piece starts a line; else as a paragraph's piece. */
+ * so each piece starts a line; else as a paragraph's piece (parse_piece_end). */
 static size_t verse_piece_end(const char *t, size_t p, size_t e)
 {
     size_t half = p + PARSE_PARA_MAX / 2;
     const char *nl = memrchr(t + half, '\n', PARSE_PARA_MAX - PARSE_PARA_MAX / 2);
-    return nl ? (size_t)(nl - t) + 1 : piece_end(t, p, e);
+    return nl ? (size_t)(nl - t) + 1 : parse_piece_end(t, p, e, false);
 }
 
 /* Append text as one block of this kind (the separator before it). */
@@ -1292,7 +1266,7 @@ static void write_block(struct conv *c, const char *s, size_t n, uint8_t kind, u
         size_t p = off, e = o->len;
         while (e - p > PARSE_PARA_MAX) {
             size_t k = kind == BLOCK_VERSE ? verse_piece_end(o->data, p, e)
-                                           : piece_end(o->data, p, e);
+                                           : parse_piece_end(o->data, p, e, false);
             add_block(c, p, k, kind, flags);
             p = k;
             flags |= BLOCK_CONT;

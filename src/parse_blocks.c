@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
-#include <unigbrk.h>
 
 /* ------------------------------------------------------------------ */
 /* parse_blocks                                                        */
@@ -594,35 +593,6 @@ static size_t lost_breaks(const struct blocks *c, struct block **out)
     return n;
 }
 
-/* Where the piece of a long paragraph that starts at p ends (p + PARSE_PARA_MAX
- * < e): just after the last space, or line end not after a hyphen (a
- * hyphenated word joined across lines), in the CUT_LOOK bytes before the
- * limit; else at the last grapheme cluster boundary before the limit
- * (found from a character boundary up to CUT_LOOK bytes before it); a
- * cluster longer than that is cut at a character boundary. */
-#define CUT_LOOK ((size_t)4 << 10)
-static size_t piece_end(const char *t, size_t p, size_t e)
-{
-    size_t w = p + PARSE_PARA_MAX, lo = w - CUT_LOOK;
-    for (size_t k = w; k > lo; k--)
-        if (t[k - 1] == ' ' || (t[k - 1] == '\n' && t[k - 2] != '-'))
-            return k;
-    const uint8_t *u = (const uint8_t *)t;
-    size_t g = lo;
-    while (g > p && (u[g] & 0xC0) == 0x80)
-        g--;
-    size_t best = 0;
-    for (const uint8_t *q = u + g; q && q < u + w; q = u8_grapheme_next(q, u + e)) {
-        if ((size_t)(q - u) > p)
-            best = (size_t)(q - u);
-    }
-    if (best > lo)
-        return best;
-    while (w > p + 1 && (u[w] & 0xC0) == 0x80)
-        w--;
-    return w;
-}
-
 /* 9. Markdown headings: a one-line block `## The Guild` (up to three
  * spaces, 1-6 `#`, a blank, then a title starting with a capital, a digit
  * or a letter of a script without case) is a heading whose range starts at
@@ -669,14 +639,14 @@ static void atx_headings(const char *t, struct block *v, size_t n)
 }
 
 /* 10. Long paragraphs in pieces: each BLOCK_PARA longer than PARSE_PARA_MAX
- * becomes pieces that tile it (piece_end), the later ones BLOCK_CONT.
+ * becomes pieces that tile it (parse_piece_end), the later ones BLOCK_CONT.
  * Returns the new count; *v reallocated when anything was cut. */
 static size_t split_long(const char *t, struct block **v, size_t n)
 {
     size_t extra = 0;
     for (size_t b = 0; b < n; b++)
         if ((*v)[b].kind == BLOCK_PARA && (*v)[b].end - (*v)[b].off > PARSE_PARA_MAX)
-            extra += ((*v)[b].end - (*v)[b].off) / (PARSE_PARA_MAX - CUT_LOOK) + 1;
+            extra += ((*v)[b].end - (*v)[b].off) / (PARSE_PARA_MAX - PARSE_CUT_LOOK) + 1;
     if (!extra)
         return n;
     struct block *res = xreallocarray(NULL, n + extra, sizeof *res);
@@ -688,7 +658,7 @@ static size_t split_long(const char *t, struct block **v, size_t n)
             continue;
         }
         while (x.end - x.off > PARSE_PARA_MAX) {
-            size_t c = piece_end(t, x.off, x.end);
+            size_t c = parse_piece_end(t, x.off, x.end, true);
             res[m] = x;
             res[m++].end = c;
             x.off = c;

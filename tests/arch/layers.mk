@@ -19,7 +19,7 @@ LAYERS := base text model build layout ui main
 LAYER_base   := util rec uchar kv diag mapguard vis
 # A text and what it says: decoding, parsing (headings, blocks, matter,
 # emphasis), normalised words, the index cache of a file's analysis.
-LAYER_text   := parse_meta ebook_door ebook_sniff ebook_wire derived decode break_line announce parse_text parse_blocks pmemo heading heading_words matter markup norm cache ebook html epub epub_sax epub_zip
+LAYER_text   := parse_meta ebook_door ebook_sniff ebook_wire derived decode break_line para_piece announce parse_text parse_blocks pmemo heading heading_words matter markup norm cache ebook html epub epub_sax epub_zip
 # The story model (types, free, find, text and blocks, percent, the checks
 # of its rules): story.c, under every pass that builds or keeps it.
 LAYER_model  := story
