@@ -23,6 +23,10 @@ static void norm_add(struct buf *w, ucs4_t c)
         buf_add(w, tmp, (size_t)k);
 }
 
+/* NORM_STOP 8 and 64 times over: the bytes 0x80 to 0xFF of the table. */
+#define STOP8 NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP
+#define STOP64 STOP8, STOP8, STOP8, STOP8, STOP8, STOP8, STOP8, STOP8
+
 const unsigned char norm_fold_byte[256] = {
     ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
     ['7'] = '7', ['8'] = '8', ['9'] = '9',
@@ -34,23 +38,24 @@ const unsigned char norm_fold_byte[256] = {
     ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
     ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
     ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['/'] = NORM_STOP,
-    [0x80] = NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
-    NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP, NORM_STOP,
+    [0x80] = STOP64, STOP64,
 };
+
+/* At a character that is no part of a word: true when the word read so
+ * far is done (norm_word gives it), false when the walk goes on, because
+ * no word has started or because the word was a lone lowercase i, b or u
+ * (lost_tag), which is dropped. */
+static inline bool word_done(struct buf *w, bool *lost_tag)
+{
+    if (!w->len)
+        return false;
+    if (*lost_tag && w->len == 1) {
+        w->len = 0;
+        *lost_tag = false;
+        return false;
+    }
+    return true;
+}
 
 bool norm_word(struct norm *n, struct buf *w)
 {
@@ -89,14 +94,8 @@ bool norm_word(struct norm *n, struct buf *w)
                  * letter, a digit, an ideograph nor a combining mark: it
                  * ends a word as the general case below would */
                 n->pos++;
-                if (w->len) {
-                    if (lost_tag && w->len == 1) {
-                        w->len = 0;
-                        lost_tag = false;
-                        continue;
-                    }
+                if (word_done(w, &lost_tag))
                     break;
-                }
                 continue;
             }
         } else {
@@ -140,14 +139,8 @@ bool norm_word(struct norm *n, struct buf *w)
         n->pos += (size_t)k;
         if (uc_is_general_category(c, UC_CATEGORY_M))
             continue;   /* a combining mark stays inside its word */
-        if (w->len) {
-            if (lost_tag && w->len == 1) {
-                w->len = 0;
-                lost_tag = false;
-                continue;
-            }
+        if (word_done(w, &lost_tag))
             break;
-        }
     }
     if (lost_tag && w->len == 1)
         w->len = 0;
