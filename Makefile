@@ -117,6 +117,8 @@ BIN     ?= quire
 SRCS    := $(sort $(wildcard src/*.c))
 OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 HDRS    := $(wildcard include/*.h)
+# Files the build writes and sources include: $(BUILD)/gen (below).
+CPPFLAGS += -I$(BUILD)/gen
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 UNIT_BINS := $(UNIT_NAMES:%=$(BUILD)/unit/%)
@@ -198,8 +200,18 @@ $(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HDRS) | $(BUILD)/un
 	    -o $@ $< $(filter %.o,$^) $(LDLIBS) $(EBOOK_LIBS)
 $(foreach t,$(UNIT_NAMES),$(eval $(BUILD)/unit/$(t): $(call unit_objs,$(t))))
 
-$(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa:
+$(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/fuzz/lf $(BUILD)/fuzz/sa $(BUILD)/gen:
 	@mkdir -p $@
+
+# The heading words sorted for src/heading_words.c's lookups, written from
+# its language rows by that file compiled as a program (-DHW_GENERATE,
+# with util.c), so that the rows are the one place the words are written.
+HW_TABLE := $(BUILD)/gen/heading_words.inc
+$(HW_TABLE): src/heading_words.c src/util.c $(HDRS) | $(BUILD)/gen
+	@$(CC) $(CPPFLAGS) -DHW_GENERATE -std=c11 -O1 $(WARN) $(WERROR) -o $(BUILD)/gen/heading_words \
+	    src/heading_words.c src/util.c
+	@$(BUILD)/gen/heading_words >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/heading_words.o $(BUILD)/san/heading_words.o $(BUILD)/fuzz/lf/heading_words.o: $(HW_TABLE)
 
 unit: $(UNIT_BINS)
 

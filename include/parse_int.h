@@ -56,10 +56,6 @@ size_t hw_conflicts(char *msg, size_t size);
 bool hw_is_lower(const char *w);
 size_t hw_n_words(void);
 const struct hw_word *hw_word_at(size_t i);
-/* The words of heading_words.c's language rows, read from the rows (once)
- * and sorted as the compile-time table hw_word_at() reads must be: for
- * the unit test, which compares the two.  *n: how many. */
-const struct hw_word *hw_rows_words(size_t *n);
 /* End of the alphabetic word starting at s[a] (ASCII and UTF-8 letters). */
 size_t hw_word_end(const char *s, size_t a, size_t b);
 /* A number in words at s[*p] ("twelve", "Twenty-One", "twenty one",
