@@ -24,6 +24,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "decode.h"
 #include "util.h"
 
 struct seg {
@@ -697,16 +698,8 @@ static size_t layout_verse(struct layout_scratch *sc, struct para_fmt *pf, const
                            const struct block *b, const uint8_t *cls, struct line_vec *out)
 {
     int w = pf->o->width;
-    size_t total = 0, pos = b->off;
-    while (pos < b->end) {
-        size_t ls = pos, le = pos;
-        while (le < b->end && text[le] != '\n' && text[le] != '\r')
-            le++;
-        pos = le;
-        if (pos < b->end && text[pos] == '\r')
-            pos++;
-        if (pos < b->end && text[pos] == '\n')
-            pos++;
+    size_t total = 0, pos = b->off, ls, le;
+    while (decode_next_line(text, b->end, &pos, &ls, &le)) {
         /* leading indentation, in columns */
         int lead = 0;
         size_t t = ls;
@@ -735,17 +728,9 @@ static size_t layout_verse(struct layout_scratch *sc, struct para_fmt *pf, const
 static size_t layout_heading(struct layout_scratch *sc, struct para_fmt *pf, const char *text,
                              const struct block *b, const uint8_t *cls, struct line_vec *out)
 {
-    size_t total = 0, pos = b->off;
+    size_t total = 0, pos = b->off, ls, le;
     bool gap = false;
-    while (pos < b->end) {
-        size_t ls = pos, le = pos;
-        while (le < b->end && text[le] != '\n' && text[le] != '\r')
-            le++;
-        pos = le;
-        if (pos < b->end && text[pos] == '\r')
-            pos++;
-        if (pos < b->end && text[pos] == '\n')
-            pos++;
+    while (decode_next_line(text, b->end, &pos, &ls, &le)) {
         size_t t = ls;
         while (t < le && (text[t] == ' ' || text[t] == '\t'))
             t++;
