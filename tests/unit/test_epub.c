@@ -8,6 +8,7 @@
  *
  * The test writes its own EPUBs in memory with libarchive. */
 #include "check.h"
+#include "shared.h"
 #include "decode.h"
 #include "ebook.h"
 #include "ebook_int.h"
@@ -1096,24 +1097,6 @@ static void test_drm(void)
 
 /* ---- real EPUBs (../shared/corpus/ebooks) ---- */
 
-/* The ebooks corpus folder when it exists ($QUIRE_SHARED, ../shared,
- * ../../shared), with a trailing '/'. */
-static const char *ebooks_dir(void)
-{
-    static char buf[4096];
-    const char *env = getenv("QUIRE_SHARED");
-    const char *tries[] = {env, "../shared", "../../shared"};
-    for (int i = 0; i < 3; i++) {
-        if (!tries[i] || !*tries[i])
-            continue;
-        snprintf(buf, sizeof buf, "%s/corpus/ebooks/", tries[i]);
-        struct stat st;
-        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-            return buf;
-    }
-    return NULL;
-}
-
 static bool read_path(const char *path, enum ebook_format f, struct ebook *eb)
 {
     char *err = NULL;
@@ -1237,7 +1220,7 @@ static const struct real REAL[] = {
 static void test_real(void)
 {
     int real_heads = 0;
-    const char *dir = ebooks_dir();
+    const char *dir = shared_dir("corpus/ebooks");
     if (!dir) {
         printf("test_epub: ../shared/corpus/ebooks absent: real EPUBs skipped\n");
         return;
@@ -1245,7 +1228,7 @@ static void test_real(void)
     char path[8192];
     for (size_t i = 0; i < sizeof REAL / sizeof *REAL; i++) {
         const struct real *r = &REAL[i];
-        snprintf(path, sizeof path, "%s%s", dir, r->file);
+        snprintf(path, sizeof path, "%s/%s", dir, r->file);
         struct ebook eb;
         bool ok = read_path(path, EBOOK_EPUB, &eb);
         char what[512];
@@ -1293,9 +1276,9 @@ static void test_real(void)
     static const char *const ao3[] = {"ao3/ao3dl_1055387_testing-backdating", "ao3/ao3dl_17434637_disrupt"};
     for (size_t i = 0; i < 2; i++) {
         struct ebook e, h;
-        snprintf(path, sizeof path, "%s%s.epub", dir, ao3[i]);
+        snprintf(path, sizeof path, "%s/%s.epub", dir, ao3[i]);
         bool ok = read_path(path, EBOOK_EPUB, &e);
-        snprintf(path, sizeof path, "%s%s.html", dir, ao3[i]);
+        snprintf(path, sizeof path, "%s/%s.html", dir, ao3[i]);
         bool ok2 = read_path(path, EBOOK_HTML, &h);
         CHECK("AO3 EPUB and HTML: both read", ok && ok2);
         if (ok && ok2) {
@@ -1325,7 +1308,7 @@ static void test_real(void)
     static const char *const fff[] = {"fff_test1_s1", "fff_test1_s12", "fff_test1_s664"};
     for (size_t i = 0; i < 3; i++) {
         struct ebook e;
-        snprintf(path, sizeof path, "%sfanficfare/%s.epub", dir, fff[i]);
+        snprintf(path, sizeof path, "%s/fanficfare/%s.epub", dir, fff[i]);
         bool ok = read_path(path, EBOOK_EPUB, &e);
         snprintf(path, sizeof path, "tests/data/fanficfare/%s.txt", fff[i]);
         enum decode_reject why;
@@ -1356,9 +1339,9 @@ static void test_real(void)
 
     /* An update: v2 has every chapter of v1, the same, and more. */
     struct ebook v1, v2;
-    snprintf(path, sizeof path, "%sfanficfare/fff_test1_s1001_v1.epub", dir);
+    snprintf(path, sizeof path, "%s/fanficfare/fff_test1_s1001_v1.epub", dir);
     bool ok1 = read_path(path, EBOOK_EPUB, &v1);
-    snprintf(path, sizeof path, "%sfanficfare/fff_test1_s1001_v2.epub", dir);
+    snprintf(path, sizeof path, "%s/fanficfare/fff_test1_s1001_v2.epub", dir);
     bool ok2 = read_path(path, EBOOK_EPUB, &v2);
     if (ok1 && ok2) {
         CHECK("FanFicFare update: more chapters", v2.pr.n_ch > v1.pr.n_ch);

@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "check.h"
+#include "shared.h"
 #include "randtext.h"
 #include "decode.h"
 #include "layout.h"
@@ -1050,52 +1051,29 @@ static void corpus_file(const char *path, long long *bad, long long *files)
     decode_free(src);
 }
 
-/* The shared corpus folder: $SHARED, ../shared (a checkout) or
- * ../../shared (a worktree); NULL when absent. */
-static char *shared_dir(void)
-{
-    const char *env = getenv("SHARED");
-    const char *c[] = {env && *env ? env : NULL, "../shared", "../../shared"};
-    for (size_t i = 0; i < 3; i++) {
-        if (!c[i])
-            continue;
-        char *p = xasprintf("%s/corpus/gutenberg", c[i]);
-        struct stat st;
-        bool ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-        free(p);
-        if (ok)
-            return xstrdup(c[i]);
-    }
-    return NULL;
-}
-
 static void test_corpus(void)
 {
-    char *sh = shared_dir();
-    if (!sh) {
+    if (!shared_dir("corpus/gutenberg")) {
         printf("skip: no shared corpus\n");
         return;
     }
-    char *dirs[] = {xasprintf("%s/corpus/gutenberg", sh), xasprintf("%s/corpus/fanfic", sh),
-                    xasprintf("%s/seeds", sh)};
-    free(sh);
+    const char *subs[] = {"corpus/gutenberg", "corpus/fanfic", "seeds"};
     long long bad = 0, files = 0;
     for (size_t d = 0; d < 3; d++) {
-        DIR *dp = opendir(dirs[d]);
+        const char *dir = shared_dir(subs[d]);   /* until the next call */
+        DIR *dp = dir ? opendir(dir) : NULL;
         if (!dp)
             continue;
         struct dirent *e;
         while ((e = readdir(dp))) {
             if (e->d_name[0] == '.')
                 continue;
-            char *p = xasprintf("%s/%s", dirs[d], e->d_name);
+            char *p = xasprintf("%s/%s", dir, e->d_name);
             corpus_file(p, &bad, &files);
             free(p);
         }
         closedir(dp);
     }
-    for (size_t d = 0; d < 3; d++)
-        free(dirs[d]);
     if (!files) {
         printf("skip: no corpus files\n");
         return;

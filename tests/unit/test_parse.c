@@ -1,6 +1,7 @@
 /* test_parse.c — headings, chapters, blocks, scene breaks, emphasis (parse.h). */
 #include <ctype.h>
 #include "check.h"
+#include "shared.h"
 #include "randtext.h"
 #include "decode.h"
 #include "norm.h"
@@ -27,23 +28,6 @@ static struct source *load(const char *path)
         fprintf(stderr, "cannot load %s: %s\n", path, err ? err : "rejected");
     free(err);
     return s;
-}
-
-/* The corpus folder when it exists ($QUIRE_SHARED, ../shared, ../../shared). */
-static const char *shared_dir(void)
-{
-    static char buf[4096];
-    const char *env = getenv("QUIRE_SHARED");
-    const char *tries[] = {env, "../shared", "../../shared"};
-    for (int i = 0; i < 3; i++) {
-        if (!tries[i] || !*tries[i])
-            continue;
-        snprintf(buf, sizeof buf, "%s/corpus/gutenberg", tries[i]);
-        struct stat st;
-        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-            return buf;
-    }
-    return NULL;
 }
 
 struct counts {
@@ -1241,7 +1225,7 @@ static void test_alice_kafka(void)
 
 static void test_corpus(void)
 {
-    const char *dir = shared_dir();
+    const char *dir = shared_dir("corpus/gutenberg");
     if (!dir) {
         printf("corpus not found: skipping corpus tests\n");
         return;
@@ -1751,7 +1735,7 @@ static void test_counted_words(void)
     /* the corpus: the copies here, and ../shared's when present */
     same = true;
     size_t files = counted_same_dir("tests/data/corpus", &same, &n_ch, &words);
-    const char *dir = shared_dir();
+    const char *dir = shared_dir("corpus/gutenberg");
     if (dir) {
         files += counted_same_dir(dir, &same, &n_ch, &words);
         char *ff = xasprintf("%s/../fanfic", dir);
