@@ -36,18 +36,9 @@
 
 #include "check.h"
 #include "scratch.h"
+#include "tstory.h"
 
 /* ---- hand-built stories ------------------------------------------------- */
-
-#define TMAX 8
-
-struct tstory {
-    struct story s;
-    struct source src;
-    struct chapter ch[TMAX];
-    struct edition ed[TMAX];
-    char *text;
-};
 
 /* A story of n chapters laid end to end in one source at `path`.  Its id
  * comes from the title and the opening of its first chapter, a chapter's key
@@ -55,51 +46,20 @@ struct tstory {
 static void tbuild(struct tstory *t, const char *title, const char *path, const char **chs,
                    size_t n)
 {
-    memset(t, 0, sizeof *t);
-    struct buf b = {0};
-    size_t start[TMAX + 1];
+    tstory_lay(t, title, path, chs, n);
     for (size_t i = 0; i < n; i++) {
-        start[i] = b.len;
-        buf_adds(&b, chs[i]);
-    }
-    start[n] = b.len;
-    t->text = b.data;
-    t->src.path = (char *)(uintptr_t)path;
-    t->src.text = t->text;
-    t->src.len = b.len;
-    for (size_t i = 0; i < n; i++) {
-        struct edition *e = &t->ed[i];
-        e->src = &t->src;
-        e->relpath = (char *)(uintptr_t)path;
-        e->start = e->front_end = e->body = start[i];
-        e->end = e->back = start[i + 1];
         struct chapter *c = &t->ch[i];
-        c->ed = e;
-        c->n_ed = 1;
-        c->base = start[i];
-        c->number = (int)i + 1;
+        c->base = t->ed[i].start;
         /* title: the first line of the chapter */
         const char *nl = strchr(chs[i], '\n');
         c->title = xstrndup(chs[i], nl ? (size_t)(nl - chs[i]) : strlen(chs[i]));
         size_t klen = strlen(chs[i]) < 64 ? strlen(chs[i]) : 64;
         hex16(fnv1a(FNV_OFFSET, chs[i], klen), c->key);
     }
-    t->s.title = (char *)(uintptr_t)title;
-    t->s.author = (char *)(uintptr_t)"";
-    t->s.dir = (char *)(uintptr_t)"";
-    t->s.ch = t->ch;
-    t->s.n_ch = n;
-    t->s.total = b.len;
+    t->s.total = t->src.len;
     uint64_t h = fnv1a(FNV_OFFSET, title, strlen(title));
     h = fnv1a(h, chs[0], strlen(chs[0]) < 64 ? strlen(chs[0]) : 64);
     hex16(h, t->s.id);
-}
-
-static void tfree(struct tstory *t)
-{
-    for (size_t i = 0; i < t->s.n_ch; i++)
-        free(t->ch[i].title);
-    free(t->text);
 }
 
 /* Offset of `needle` in the story's text (absolute). */
@@ -889,7 +849,7 @@ static void test_positions(void)
           ci == 2 && o < t.ed[2].end && o >= t.ed[2].start);
     struct story empty = {0};
     CHECK("a story without chapters has no place", !bookmarks_resolve(&empty, &p, &ci, &o));
-    tfree(&t);
+    tstory_free(&t);
 }
 
 /* Save a position in one build of a story, read it in another. */
@@ -921,7 +881,7 @@ static void test_identity(void)
     CHECK("a renamed file is the same story", !strcmp(a.s.id, b.s.id));
     CHECK("the renamed story keeps its position", carry(&a, 2, off, &b, &ci, &o));
     CHECK("at the same chapter and text", ci == 2 && !strncmp(b.text + o, "the great frost", 15));
-    tfree(&b);
+    tstory_free(&b);
 
     /* The author inserts a new chapter 2: chapter 3 is now the fourth. */
     const char *chs2[] = {CH1, NEW2, CH2, CH3};
@@ -933,8 +893,8 @@ static void test_identity(void)
     off = at(&a, "clocks had");
     CHECK("a position in the old chapter 2", carry(&a, 1, off, &b, &ci, &o));
     CHECK("moves with it to the third", ci == 2 && !strncmp(b.text + o, "clocks had", 10));
-    tfree(&b);
-    tfree(&a);
+    tstory_free(&b);
+    tstory_free(&a);
 }
 
 /* Records saved under an earlier id of a story (its alias: the first id
@@ -1028,8 +988,8 @@ static void test_adopt(void)
     free(path);
     scratch_remove(dir);
     free(dir);
-    tfree(&u);
-    tfree(&t);
+    tstory_free(&u);
+    tstory_free(&t);
 }
 
 static void test_reanchor(void)
@@ -1052,7 +1012,7 @@ static void test_reanchor(void)
     CHECK("text added before the place", carry(&a, 1, off, &b, &ci, &o));
     CHECK("the place is found again by its context",
           ci == 1 && !strncmp(b.text + o, "every one of them", 17));
-    tfree(&b);
+    tstory_free(&b);
     free(ed);
 
     /* Re-wrapped lines (different spacing): white space runs match. */
@@ -1066,7 +1026,7 @@ static void test_reanchor(void)
     CHECK("re-wrapped text", carry(&a, 1, off, &b, &ci, &o));
     CHECK("the context matches across changed line breaks",
           ci == 1 && !strncmp(b.text + o, "stopped\nat a quarter", 20));
-    tfree(&b);
+    tstory_free(&b);
     free(ed);
 
     /* The chapter's opening was edited (new key) and a chapter inserted
@@ -1080,7 +1040,7 @@ static void test_reanchor(void)
     off = at(&a, "dated the winter");
     CHECK("position in an edited and moved chapter", carry(&a, 2, off, &b, &ci, &o));
     CHECK("is found by its context", ci == 3 && !strncmp(b.text + o, "dated the winter", 16));
-    tfree(&b);
+    tstory_free(&b);
     free(ed3);
 
     /* The context is gone: the offset is kept, clamped, on a character start. */
@@ -1094,13 +1054,13 @@ static void test_reanchor(void)
     CHECK("keeps the chapter and lands on a character start inside it",
           ci == 1 && o >= b.ed[1].start && o < b.ed[1].end &&
           ((unsigned char)b.text[o] & 0xC0) != 0x80);
-    tfree(&b);
+    tstory_free(&b);
 
     /* Of two matches the nearer to the saved offset wins. */
     const char *twice = "Chapter 9\n\nAgain and again and again the bell rang out.\n\n"
                         "Again and again and again the bell rang out.\n";
     const char *c6[] = {twice};
-    tfree(&a);
+    tstory_free(&a);
     tbuild(&a, "Bells", "b.txt", c6, 1);
     size_t second = at(&a, "\nAgain") + 1;
     struct bm_pos p;
@@ -1108,7 +1068,7 @@ static void test_reanchor(void)
     p.off += 5;   /* as if 5 bytes were added before it */
     CHECK("two candidate places", bookmarks_resolve(&a.s, &p, &ci, &o));
     CHECK("the nearer one is chosen", o == second);
-    tfree(&a);
+    tstory_free(&a);
 }
 
 static void test_print(void)
@@ -1167,7 +1127,7 @@ static void test_print(void)
     CHECK("percents are what make_pos computed", pc_last > 90 && pc_mark > 10 && pc_mark < 30);
     free(expect);
     bookmarks_close(b);
-    tfree(&t);
+    tstory_free(&t);
     FILE *full = fopen("/dev/full", "w");
     if (full) {
         b = bookmarks_open(dir, true);
@@ -1717,8 +1677,8 @@ static void test_context_at_end(void)
     p.off = 10000;   /* past the chapter's end there: searched from the end back */
     CHECK("an offset past the chapter's end is found by its context from the end",
           bookmarks_resolve(&b.s, &p, &ci, &off) && ci == 1 && off == at(&b, "a quarter"));
-    tfree(&a);
-    tfree(&b);
+    tstory_free(&a);
+    tstory_free(&b);
 }
 
 /* ---- conflict copies and --merge-state (state_sync.c) ---------------------- */

@@ -15,18 +15,9 @@
 
 #include "check.h"
 #include "scratch.h"
+#include "tstory.h"
 
 /* ---- hand-built stories ------------------------------------------------- */
-
-#define TMAX 8
-
-struct tstory {
-    struct story s;
-    struct source src;
-    struct chapter ch[TMAX];
-    struct edition ed[TMAX];
-    char *text;
-};
 
 /* A story titled `title` of n chapters laid end to end in one source; a
  * chapter's key is its first line (as the library keys a chapter by its
@@ -34,49 +25,18 @@ struct tstory {
  * is a note-only chapter (back == body). */
 static void tbuild(struct tstory *t, const char *title, const char **chs, size_t n)
 {
-    memset(t, 0, sizeof *t);
-    struct buf b = {0};
-    size_t start[TMAX + 1];
+    tstory_lay(t, title, "t.txt", chs, n);
     for (size_t i = 0; i < n; i++) {
-        start[i] = b.len;
-        buf_adds(&b, chs[i]);
-    }
-    start[n] = b.len;
-    t->text = b.data;
-    t->src.path = (char *)(uintptr_t)"t.txt";
-    t->src.text = t->text;
-    t->src.len = b.len;
-    for (size_t i = 0; i < n; i++) {
-        struct edition *e = &t->ed[i];
-        e->src = &t->src;
-        e->relpath = (char *)(uintptr_t)"t.txt";
-        e->start = e->front_end = e->body = start[i];
-        e->end = e->back = start[i + 1];
         if (strncmp(chs[i], "N:", 2) == 0)
-            e->back = e->body;
+            t->ed[i].back = t->ed[i].body;
         struct chapter *c = &t->ch[i];
-        c->ed = e;
-        c->n_ed = 1;
-        c->number = (int)i + 1;
         c->title = xasprintf("Chapter %zu", i + 1);
         const char *nl = strchr(chs[i], '\n');
         size_t klen = nl ? (size_t)(nl - chs[i]) : strlen(chs[i]);
         hex16(fnv1a(FNV_OFFSET, chs[i], klen), c->key);
     }
-    t->s.title = (char *)(uintptr_t)title;
-    t->s.author = (char *)(uintptr_t)"";
-    t->s.dir = (char *)(uintptr_t)"";
-    t->s.ch = t->ch;
-    t->s.n_ch = n;
     hex16(fnv1a(FNV_OFFSET, title, strlen(title)), t->s.id);
     story_sum_bytes(&t->s);
-}
-
-static void tfree(struct tstory *t)
-{
-    for (size_t i = 0; i < t->s.n_ch; i++)
-        free(t->ch[i].title);
-    free(t->text);
 }
 
 /* ---- scratch folders ---------------------------------------------------- */
@@ -318,7 +278,7 @@ static void test_order(void)
     CHECK("and the story read is there", now && strstr(now, t.s.id));
     free(now);
     buf_free(&f);
-    tfree(&t);
+    tstory_free(&t);
     free(path);
     scratch_remove(dir);
     free(dir);
@@ -370,8 +330,8 @@ static void test_new(void)
     seen_close(f);
     seen_close(m);
     seen_close(s);
-    tfree(&t1);
-    tfree(&t2);
+    tstory_free(&t1);
+    tstory_free(&t2);
 }
 
 static void test_revised(void)
@@ -409,8 +369,8 @@ static void test_revised(void)
     CHECK_INT("a chapter inserted in the middle is new", seen_chapters(s, &te.s, SEEN_CHECK_TEXT, k), 1);
     CHECK("and the others keep their kind", k[0] == SEEN_READ && k[1] == SEEN_NEW &&
                                            k[2] == SEEN_KNOWN);
-    tfree(&td);
-    tfree(&te);
+    tstory_free(&td);
+    tstory_free(&te);
     /* Rewritten to the very same size: the contents' check finds it; so
      * does the library row's, which reads the text of a chapter whose file
      * was written after it was seen (and only then). */
@@ -422,25 +382,25 @@ static void test_revised(void)
     CHECK("the row's check too: its file was written since", seen_any_revised(s, &tf.s));
     seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
     CHECK_INT("and seen_chapters with it", k[0], SEEN_REVISED);
-    tfree(&tf);
+    tstory_free(&tf);
     tbuild(&tf, "Sun", f, 2);
     tf.src.mtime = (long long)time(NULL) - 3600;   /* as it was (a file older than the read) */
     seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
     CHECK_INT("a file not written since: its text is not read", k[0], SEEN_READ);
-    tfree(&tf);
+    tstory_free(&tf);
     tbuild(&tf, "Sun", a, 2);
     tf.src.mtime = (long long)time(NULL) + 5;
     seen_chapters(s, &tf.s, SEEN_CHECK_SIZE, k);
     CHECK_INT("a file written since with the chapter as it was: read, not revised", k[0],
               SEEN_READ);
-    tfree(&tf);
+    tstory_free(&tf);
     seen_mark(s, &tb.s, 0);
     CHECK("read again: no longer revised", !seen_any_revised(s, &tb.s));
     CHECK_INT("and never new", seen_count_new(s, &tb.s), 0);
     seen_close(s);
-    tfree(&ta);
-    tfree(&tb);
-    tfree(&tc);
+    tstory_free(&ta);
+    tstory_free(&tb);
+    tstory_free(&tc);
 }
 
 static void test_adopt(void)
@@ -463,7 +423,7 @@ static void test_adopt(void)
     CHECK_INT("and count as before", seen_count_new(s, &t.s), 0);
     free(alias);
     seen_close(s);
-    tfree(&t);
+    tstory_free(&t);
 }
 
 static void test_disk(void)
@@ -564,8 +524,8 @@ static void test_disk(void)
     CHECK_STR("and stays as it was", data, "quire-seen 7\nwhatever\n");
     free(data);
 
-    tfree(&t1);
-    tfree(&t2);
+    tstory_free(&t1);
+    tstory_free(&t2);
     scratch_remove(dir);
     free(path);
     free(dir);
