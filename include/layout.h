@@ -91,6 +91,11 @@ void layout_scratch_free(struct layout_scratch *sc);   /* NULL is a no-op */
  * BLOCK_BACK) that is a paragraph or verse, not a heading or a break. */
 bool layout_is_note(const struct block *b);
 
+/* The index of the last of blocks[0, n_blocks) (sorted by off) that
+ * starts at or before the byte `off`: 0 when none does (n_blocks > 0).
+ * O(log n). */
+size_t layout_block_at(const struct block *blocks, size_t n_blocks, size_t off);
+
 /* Where a position goes while notes are folded: a byte inside a run of
  * notes, after its first byte, moves to the end of the run (the story
  * text after it); any other byte stays.  O(log n + run). */

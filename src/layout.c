@@ -764,11 +764,9 @@ bool layout_is_note(const struct block *b)
            (b->kind == BLOCK_PARA || b->kind == BLOCK_VERSE);
 }
 
-size_t layout_fold_skip(const struct block *blocks, size_t n_blocks, size_t off)
+size_t layout_block_at(const struct block *blocks, size_t n_blocks, size_t off)
 {
-    if (n_blocks == 0 || off < blocks[0].off)
-        return off;
-    size_t lo = 0, hi = n_blocks;   /* the last block starting at or before off */
+    size_t lo = 0, hi = n_blocks;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (blocks[mid].off <= off)
@@ -776,6 +774,14 @@ size_t layout_fold_skip(const struct block *blocks, size_t n_blocks, size_t off)
         else
             hi = mid;
     }
+    return lo;
+}
+
+size_t layout_fold_skip(const struct block *blocks, size_t n_blocks, size_t off)
+{
+    if (n_blocks == 0 || off < blocks[0].off)
+        return off;
+    size_t lo = layout_block_at(blocks, n_blocks, off);
     if (!layout_is_note(&blocks[lo]))
         return off;
     size_t first = lo, last = lo;

@@ -170,15 +170,7 @@ struct ui_addr ui_view_addr_of(struct ui_view *v, size_t ci, size_t off)
         off = layout_fold_skip(c->blocks, c->n_blocks, off);
     if (c->n_blocks == 0 || off <= c->ed->start || off < c->blocks[0].off)
         return ui_view_first(v, ci);
-    /* the last block starting at or before off */
-    size_t lo = 0, hi = c->n_blocks;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->blocks[mid].off <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
+    size_t lo = layout_block_at(c->blocks, c->n_blocks, off);
     const struct block *b = &c->blocks[lo];
     if (off >= b->end && off != b->off && lo + 1 < c->n_blocks) {
         /* between blocks: the next block's first line (its title, if any) */
@@ -294,14 +286,7 @@ size_t ui_view_words_left(struct ui_view *v, size_t ci, size_t off)
     }
     if (c->n_blocks == 0 || off <= c->blocks[0].off)
         return c->wsuf[0];
-    size_t lo = 0, hi = c->n_blocks;   /* the last block starting at or before off */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->blocks[mid].off <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
+    size_t lo = layout_block_at(c->blocks, c->n_blocks, off);
     const struct block *k = &c->blocks[lo];
     size_t in = story_block(k) && off < k->end ? parse_count_words(c->text, off, k->end) : 0;
     return c->wsuf[lo + 1] + in;
@@ -509,14 +494,7 @@ static bool folded_at(struct ui_view *v, size_t ci, size_t off)
     const struct block *b = chapter_blocks(&v->s->ch[ci], &nb);
     if (nb == 0 || off < b[0].off)
         return false;
-    size_t lo = 0, hi = nb;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b[mid].off <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
+    size_t lo = layout_block_at(b, nb, off);
     return layout_is_note(&b[lo]) && off < b[lo].end;
 }
 

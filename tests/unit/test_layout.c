@@ -991,6 +991,21 @@ static void test_properties(void)
           st.oversized > 0);
 }
 
+/* layout_block_at: the last block starting at or before a byte, the
+ * first block for a byte before them all. */
+static void test_block_at(void)
+{
+    const struct block bl[] = {{5, 10, BLOCK_PARA, 0}, {10, 20, BLOCK_PARA, 0},
+                               {30, 40, BLOCK_PARA, 0}};
+    CHECK_INT("before the first block: the first", layout_block_at(bl, 3, 0), 0);
+    CHECK_INT("at a block's first byte: that block", layout_block_at(bl, 3, 10), 1);
+    CHECK_INT("inside a block: that block", layout_block_at(bl, 3, 15), 1);
+    CHECK_INT("between blocks: the one before", layout_block_at(bl, 3, 25), 1);
+    CHECK_INT("at the last block", layout_block_at(bl, 3, 30), 2);
+    CHECK_INT("past the end: the last block", layout_block_at(bl, 3, 99), 2);
+    CHECK_INT("one block: it", layout_block_at(bl + 2, 1, 0), 0);
+}
+
 static void test_line_at(void)
 {
     const char *t = "alpha beta gamma delta epsilon zeta eta theta iota kappa";
@@ -1312,6 +1327,7 @@ int main(int argc, char **argv)
     test_emphasis();
     test_underline_strike();
     test_blocks();
+    test_block_at();
     test_line_at();
     test_alignment();
     test_wide_at_width_1();
