@@ -92,6 +92,13 @@ struct parse_result {
  * with no title. */
 void parse_text(const char *text, size_t len, struct parse_result *out);
 
+/* The rule every parse of a text of len bytes with chapters obeys: they
+ * tile [r->body, len), one after another, and each is in order, start <=
+ * front_end <= body <= back <= end.  False when it has no chapter.  (For
+ * the tests and fuzz targets that check a parse, a conversion or a cache
+ * read back.) */
+bool parse_chapters_tile(const struct parse_result *r, size_t len);
+
 /* parse_text, and the words of each chapter's text after its heading
  * counted in the same pass: returns a malloc'd array (caller frees) of
  * out->n_ch counts, [i] being parse_count_words(text, ch[i].body,

@@ -1137,6 +1137,21 @@ static inline size_t count_words(const char *text, size_t start, size_t end, siz
     return n + has;
 }
 
+bool parse_chapters_tile(const struct parse_result *r, size_t len)
+{
+    if (r->n_ch == 0 || r->ch[0].start != r->body || r->ch[r->n_ch - 1].end != len)
+        return false;
+    for (size_t i = 0; i < r->n_ch; i++) {
+        const struct parse_chapter *c = &r->ch[i];
+        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
+              c->back <= c->end))
+            return false;
+        if (i + 1 < r->n_ch && c->end != r->ch[i + 1].start)
+            return false;
+    }
+    return true;
+}
+
 size_t parse_count_words(const char *text, size_t start, size_t end)
 {
     return count_words(text, start, end, SIZE_MAX);

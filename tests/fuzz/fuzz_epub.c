@@ -99,15 +99,10 @@ static void check(const struct ebook *eb)
     if (!eb->text || strlen(eb->text) != eb->len || !eb->format)
         abort();
     const struct parse_result *pr = &eb->pr;
-    if (pr->n_ch == 0 || pr->ch[0].start != pr->body || pr->ch[pr->n_ch - 1].end != eb->len)
+    if (!parse_chapters_tile(pr, eb->len))
         abort();
     for (size_t i = 0; i < pr->n_ch; i++) {
         const struct parse_chapter *c = &pr->ch[i];
-        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
-              c->back <= c->end))
-            abort();
-        if (i + 1 < pr->n_ch && c->end != pr->ch[i + 1].start)
-            abort();
         /* a chapter ends with its line, as a head cut after it does */
         if (c->end > 0 && eb->text[c->end - 1] != '\n')
             abort();

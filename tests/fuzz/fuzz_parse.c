@@ -24,15 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *t = src->text;
     struct parse_result r;
     parse_text(t, src->len, &r);
-    if (r.n_ch == 0 || r.ch[0].start != r.body || r.ch[r.n_ch - 1].end != src->len)
+    if (!parse_chapters_tile(&r, src->len))
         abort();
     for (size_t i = 0; i < r.n_ch; i++) {
         const struct parse_chapter *c = &r.ch[i];
-        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
-              c->back <= c->end))
-            abort();
-        if (i + 1 < r.n_ch && c->end != r.ch[i + 1].start)
-            abort();
         (void)parse_count_words(t, c->body, c->back);
         struct block *b;
         size_t n = parse_blocks_body(t, c->start, c->end, c->front_end, c->body, c->back, &b);

@@ -236,16 +236,8 @@ static bool well_formed(const struct ebook *eb)
         return false;
     if (eb->pr.n_ch == 0)
         return eb->len == 0 || parse_count_words(eb->text, 0, eb->len) == 0;
-    if (eb->pr.ch[0].start != eb->pr.body || eb->pr.ch[eb->pr.n_ch - 1].end != eb->len)
+    if (!parse_chapters_tile(&eb->pr, eb->len))
         return false;
-    for (size_t i = 0; i < eb->pr.n_ch; i++) {
-        const struct parse_chapter *c = &eb->pr.ch[i];
-        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
-              c->back <= c->end))
-            return false;
-        if (i + 1 < eb->pr.n_ch && c->end != eb->pr.ch[i + 1].start)
-            return false;
-    }
     size_t prev = 0, ci = 0;
     for (size_t i = 0; i < eb->n_blocks; i++) {
         const struct block *b = &eb->blocks[i];

@@ -145,17 +145,8 @@ static bool in_order(const char *text, const char *const *words)
 static bool well_formed(const struct ebook *eb)
 {
     const struct parse_result *r = &eb->pr;
-    if (!eb->text || eb->text[eb->len] != '\0' || r->n_ch == 0 || r->ch[0].start != r->body ||
-        r->ch[r->n_ch - 1].end != eb->len)
+    if (!eb->text || eb->text[eb->len] != '\0' || !parse_chapters_tile(r, eb->len))
         return false;
-    for (size_t i = 0; i < r->n_ch; i++) {
-        const struct parse_chapter *c = &r->ch[i];
-        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
-              c->back <= c->end))
-            return false;
-        if (i + 1 < r->n_ch && c->end != r->ch[i + 1].start)
-            return false;
-    }
     size_t prev = 0, k = 0;
     for (size_t i = 0; i < eb->n_blocks; i++) {
         const struct block *b = &eb->blocks[i];

@@ -61,24 +61,6 @@ static struct counts count_blocks(const struct source *s, const struct parse_res
     return c;
 }
 
-/* Chapters tile [body, len) and each chapter's marks are in order. */
-static bool tiles(const struct parse_result *r, size_t len)
-{
-    if (r->n_ch == 0)
-        return false;
-    if (r->ch[0].start != r->body || r->ch[r->n_ch - 1].end != len)
-        return false;
-    for (size_t i = 0; i < r->n_ch; i++) {
-        const struct parse_chapter *c = &r->ch[i];
-        if (!(c->start <= c->front_end && c->front_end <= c->body && c->body <= c->back &&
-              c->back <= c->end))
-            return false;
-        if (i + 1 < r->n_ch && c->end != r->ch[i + 1].start)
-            return false;
-    }
-    return true;
-}
-
 static bool text_at(const struct source *s, size_t off, const char *want)
 {
     size_t n = strlen(want);
@@ -628,7 +610,7 @@ static void test_seeds(void)
         CHECK_STR(seeds[i].path, r.title, seeds[i].title);
         CHECK_STR(seeds[i].path, r.author, seeds[i].author);
         CHECK_INT("each seed is one chapter", r.n_ch, 1);
-        CHECK("chapters tile the text", tiles(&r, s->len));
+        CHECK("chapters tile the text", parse_chapters_tile(&r, s->len));
         if (r.n_ch) {
             CHECK_STR("chapter title", r.ch[0].title, seeds[i].ch_title);
             CHECK_INT("chapter number", r.ch[0].number, seeds[i].number);
@@ -725,7 +707,7 @@ static void test_fixtures(void)
             CHECK("contents are front matter of chapter 1",
                   text_at(s, r.ch[0].front_end, "CHAPTER I.") && r.ch[0].front_end > r.ch[0].start + 60);
         }
-        CHECK("tiles", tiles(&r, s->len));
+        CHECK("tiles", parse_chapters_tile(&r, s->len));
         parse_result_free(&r);
         decode_free(s);
     }
@@ -769,7 +751,7 @@ static void test_fixtures(void)
             struct counts c = count_blocks(s, &r);
             CHECK_INT("one * * * per chapter", c.brk, 3);
         }
-        CHECK("tiles", tiles(&r, s->len));
+        CHECK("tiles", parse_chapters_tile(&r, s->len));
         parse_result_free(&r);
         decode_free(s);
     }
@@ -1183,7 +1165,7 @@ static void test_alice_kafka(void)
             CHECK("the Gutenberg header is front matter", text_at(s, r.ch[0].front_end, "CHAPTER I."));
             CHECK("the licence is back matter", text_at(s, r.ch[11].back, "End of Project Gutenberg"));
         }
-        CHECK("tiles", tiles(&r, s->len));
+        CHECK("tiles", parse_chapters_tile(&r, s->len));
         CHECK_INT("Alice: the Gutenberg header's dates keep their lines (issue 14 item 11)",
                   kind_of_block_with(s, &r, 0, "Posting Date:"), BLOCK_VERSE);
         struct counts c = count_blocks(s, &r);
@@ -1258,7 +1240,7 @@ static void test_corpus(void)
         struct parse_result r;
         parse_text(s->text, s->len, &r);
         CHECK_INT(books[i].file, r.n_ch, books[i].chapters);
-        CHECK("tiles", tiles(&r, s->len));
+        CHECK("tiles", parse_chapters_tile(&r, s->len));
         if (r.n_ch == books[i].chapters) {
             if (books[i].first)
                 CHECK_STR(books[i].file, r.ch[0].title, books[i].first);
@@ -1385,7 +1367,7 @@ static void test_robust(void)
                 buf[n++] = (char)(v & 0xFF);
         }
         parse_text(buf, n, &r);
-        bool ok = tiles(&r, n);
+        bool ok = parse_chapters_tile(&r, n);
         for (size_t i = 0; i < r.n_ch && ok; i++) {
             struct block *b;
             size_t nb = parse_blocks_body(buf, r.ch[i].start, r.ch[i].end, r.ch[i].front_end,
@@ -1953,8 +1935,32 @@ static void test_back_start(void)
     CHECK("some of them have none", notes < 3500);
 }
 
+/* parse_chapters_tile: the rule the parse checks above rely on fails on
+ * each way a parse could break it. */
+static void test_chapters_tile(void)
+{
+    struct parse_chapter ch[2] = {{.start = 5, .end = 50, .front_end = 5, .body = 12, .back = 50},
+                                  {.start = 50, .end = 90, .front_end = 50, .body = 60, .back = 80}};
+    struct parse_result r = {.body = 5, .ch = ch, .n_ch = 2};
+    CHECK("two chapters tiling [body, len)", parse_chapters_tile(&r, 90));
+    CHECK("not to another length", !parse_chapters_tile(&r, 91));
+    ch[1].start = 51;
+    ch[1].front_end = 51;
+    CHECK("a gap between chapters", !parse_chapters_tile(&r, 90));
+    ch[1].start = ch[1].front_end = 50;
+    ch[0].body = 51;
+    CHECK("a body after the back", !parse_chapters_tile(&r, 90));
+    ch[0].body = 12;
+    r.body = 0;
+    CHECK("the first not at body", !parse_chapters_tile(&r, 90));
+    r.body = 5;
+    r.n_ch = 0;
+    CHECK("no chapter", !parse_chapters_tile(&r, 90));
+}
+
 int main(void)
 {
+    test_chapters_tile();
     test_headings();
     test_break_lines();
     test_break_lines_word_first();
