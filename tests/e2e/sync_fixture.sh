@@ -3,6 +3,8 @@
 # files differently (sourced by t_sync.sh and t_syncthing.sh).
 #
 #   sync_libraries DIR_A DIR_B   make the two libraries
+#   sync_offline_edits T         what both machines do while not syncing,
+#                                through the suite's `at MACHINE WHEN ...`
 # The stories: "The Clocks of Ardmore" (3 chapters) and "The Ledger of Ivo"
 # (2 chapters).  Texts quoted in the suites: "a quarter past nine" (Clocks
 # ch 2), "the great frost" (Clocks ch 3), "Nobody came" (Clocks ch 1),
@@ -32,4 +34,17 @@ sync_libraries() {
     for n in 1 2; do
         { printf 'The Ledger of Ivo by Piet Example\n\n'; ivo_ch $n; } >"$2/Reading/ivo-$n.txt"
     done
+}
+
+# Offline.  A: reads on in Clocks, deletes mark a.  B: reads Ivo, sets mark
+# c, goes back in Clocks (earlier than A's reading), sets mark a again
+# before A's deletion, deletes mark d.  Times from T + 50 to T + 110.
+sync_offline_edits() {   # T
+    at A $(($1 + 100)) setpos "The Clocks" 3 "the great frost"
+    at A $(($1 + 110)) delmark "The Clocks" a
+    at B $(($1 + 50)) setpos "The Ledger" 2 "north before"
+    at B $(($1 + 60)) setmark "The Clocks" c 3 "the great frost"
+    at B $(($1 + 70)) setpos "The Clocks" 2 "a quarter past nine"
+    at B $(($1 + 80)) setmark "The Clocks" a 2 "a quarter past nine"
+    at B $(($1 + 90)) delmark "The Clocks" d
 }

@@ -59,16 +59,8 @@ mkdir -p "$SB"
 cp -p "$SA"/* "$SB"/          # synced: B has all of A's folder
 check_eq "synced: B finds A's place in its own files" "$(where B "The Clocks")" "1 Nobody came."
 
-# Offline.  A: reads on in Clocks, deletes mark a.  B: reads Ivo, sets mark
-# c, goes back in Clocks (earlier than A's reading), sets mark a again
-# before A's deletion, deletes mark d.
-at A $((T + 100)) setpos "The Clocks" 3 "the great frost"
-at A $((T + 110)) delmark "The Clocks" a
-at B $((T + 50)) setpos "The Ledger" 2 "north before"
-at B $((T + 60)) setmark "The Clocks" c 3 "the great frost"
-at B $((T + 70)) setpos "The Clocks" 2 "a quarter past nine"
-at B $((T + 80)) setmark "The Clocks" a 2 "a quarter past nine"
-at B $((T + 90)) delmark "The Clocks" d
+# Offline (sync_fixture.sh).
+sync_offline_edits "$T"
 check_eq "A made its device id file" "$(ls "$SA" | grep -c '^device-')" 1
 check_eq "B made its own beside A's (another name)" "$(ls "$SB" | grep -c '^device-')" 2
 

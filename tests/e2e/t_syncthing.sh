@@ -182,13 +182,7 @@ done
 paused() { rest "$1" GET /rest/config/folders/quire | tr -d ' \n' | grep -q '"paused":true'; }
 wait_for "the folder is paused on A" paused A
 wait_for "the folder is paused on B" paused B
-at A $((T + 100)) setpos "The Clocks" 3 "the great frost"
-at A $((T + 110)) delmark "The Clocks" a
-at B $((T + 50)) setpos "The Ledger" 2 "north before"
-at B $((T + 60)) setmark "The Clocks" c 3 "the great frost"
-at B $((T + 70)) setpos "The Clocks" 2 "a quarter past nine"
-at B $((T + 80)) setmark "The Clocks" a 2 "a quarter past nine"
-at B $((T + 90)) delmark "The Clocks" d
+sync_offline_edits "$T"
 check "offline, the two bookmarks files differ" sh -c "! cmp -s '$SA/bookmarks' '$SB/bookmarks'"
 
 # ---- 3. back online: Syncthing keeps both versions ---------------------------
