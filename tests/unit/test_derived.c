@@ -91,6 +91,19 @@ static void put(const char *path, const char *data, size_t n)
     CHECK("rewritten", f && fwrite(data, 1, n, f) == n && fclose(f) == 0);
 }
 
+/* The header's digest of the derived file d (its `sum` line: the header
+ * up to that line, then the len bytes of text at t) made right again after
+ * a change to the header. */
+static void reseal_header(char *d, size_t t, size_t len)
+{
+    char *sum = strstr(d, "\nsum ");
+    uint64_t h = fnv1a(FNV_OFFSET, d, (size_t)(sum + 1 - d));
+    h = fnv1a(h, d + t, len);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    memcpy(sum + 5, hex, 16);
+}
+
 /* Does the derived file of `path` open (and so would be used)? */
 static bool opens(const char *path)
 {
@@ -327,12 +340,7 @@ static void test_round_trip(void)
         memcpy(bad, good, n);
         char *vb = bad + (v - good) + 7;
         *vb = *vb == '9' ? '8' : (char)(*vb + 1);
-        char *sum = strstr(bad, "\nsum ");
-        uint64_t h = fnv1a(FNV_OFFSET, bad, (size_t)(sum + 1 - bad));
-        h = fnv1a(h, bad + t, eb.len);
-        char hex[17];
-        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
-        memcpy(sum + 5, hex, 16);
+        reseal_header(bad, t, eb.len);
         put(dp, bad, n);
         CHECK("another EBOOK_VERSION: not used", !opens(path));
     }
@@ -341,12 +349,7 @@ static void test_round_trip(void)
     if (strncmp(good, "quire-derived 2 ", 16) == 0) {
         memcpy(bad, good, n);
         bad[14] = '1';
-        char *sum = strstr(bad, "\nsum ");
-        uint64_t h = fnv1a(FNV_OFFSET, bad, (size_t)(sum + 1 - bad));
-        h = fnv1a(h, bad + t, eb.len);
-        char hex[17];
-        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
-        memcpy(sum + 5, hex, 16);
+        reseal_header(bad, t, eb.len);
         put(dp, bad, n);
         CHECK("a version 1 file: not used", !opens(path));
         put(dp, good, n);
