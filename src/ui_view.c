@@ -213,6 +213,21 @@ static size_t title_off(struct ui_chap *c)
     return off;
 }
 
+/* The offset of the first line from b (b not included), walking forward
+ * or back, that has text or is a title: true with *off, false when none. */
+static bool text_from(struct ui_view *v, struct ui_chap *c, struct ui_addr b, bool back,
+                      size_t *off)
+{
+    while (back ? ui_view_prev(v, &b) : ui_view_next(v, &b)) {
+        const struct line *ln = ui_view_line(v, &b);
+        if (ln->kind == LINE_TITLE || has_text(ln)) {
+            *off = ln->kind == LINE_TITLE ? title_off(c) : ln->off;
+            return true;
+        }
+    }
+    return false;
+}
+
 size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
 {
     if (a->ci >= v->s->n_ch)
@@ -225,23 +240,11 @@ size_t ui_view_off_of(struct ui_view *v, const struct ui_addr *a)
         return title_off(c);
     if (has_text(ln))
         return ln->off;
-    /* A blank line: it stands for the line with text after it. */
-    struct ui_addr b = *a;
-    while (ui_view_next(v, &b)) {
-        ln = ui_view_line(v, &b);
-        if (ln->kind == LINE_TITLE)
-            return title_off(c);
-        if (has_text(ln))
-            return ln->off;
-    }
-    b = *a;
-    while (ui_view_prev(v, &b)) {
-        ln = ui_view_line(v, &b);
-        if (ln->kind == LINE_TITLE)
-            return title_off(c);
-        if (has_text(ln))
-            return ln->off;
-    }
+    /* A blank line: it stands for the line with text after it (at the
+     * end, the one before it). */
+    size_t off;
+    if (text_from(v, c, *a, false, &off) || text_from(v, c, *a, true, &off))
+        return off;
     return c->ed->start;
 }
 
