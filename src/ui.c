@@ -698,9 +698,9 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
  * and the terminal that draws it, need a CPU: with the other core busy
  * they waited until quire's time slice ran out (perf sched: the worker
  * woken by the frame's first write ran 0.95 ms later, when the slice
- * ended, after the loader's thread was started).  sched_yield is not
- * enough: the process is in a scheduling group of its own (its terminal's
- * session).  A key already typed ends the wait at once; one ncurses holds
+ * ended, after the loader's thread was started).  sched_yield did not
+ * help (measured; the process is in its terminal session's scheduling
+ * group).  A key already typed ends the wait at once; one ncurses holds
  * (typed during a wait for the whole story) costs the 1 ms. */
 #define GIVE_WAY_MS 1
 static void give_way(void)
