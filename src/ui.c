@@ -16,7 +16,9 @@
  * frame out at every cursor move, about one write per line, until the
  * first endwin: an endwin + doupdate at start would make it one write, but
  * leaving and entering the screen again, with the terminal modes set twice
- * more, cost the first screen 0.9 ms here.)
+ * more, cost the first screen 0.9 ms here.)  After the first frame the
+ * loop waits up to 1 ms for a key (give_way) before the work that follows
+ * it, so that the terminal, not quire, has the CPU while it shows it.
  *
  * Signals: SIGTERM, SIGHUP and SIGINT set a flag; the loop waits for keys
  * with a 250 ms timeout, notices it, saves the position, restores the
@@ -689,6 +691,24 @@ static struct ui *state_open(struct library **lib, struct bookmarks *bm,
     return ui;
 }
 
+/* After the first frame, before the work that follows it (the loader's
+ * thread, the seen store, the parse memo's write, the heap's trim): wait
+ * up to GIVE_WAY_MS for a key, as `less` does after its frame.  The frame
+ * is written, but the kernel's tty worker that hands it to the terminal,
+ * and the terminal that draws it, need a CPU: with the other core busy
+ * they waited until quire's time slice ran out (perf sched: the worker
+ * woken by the frame's first write ran 0.95 ms later, when the slice
+ * ended, after the loader's thread was started).  sched_yield did not
+ * help (measured; the process is in its terminal session's scheduling
+ * group).  A key already typed ends the wait at once; one ncurses holds
+ * (typed during a wait for the whole story) costs the 1 ms. */
+#define GIVE_WAY_MS 1
+static void give_way(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    (void)poll(&p, 1, GIVE_WAY_MS);
+}
+
 /* Frames and keys until q or a signal: a frame when anything changed, the
  * loader's whole story taken over when it is ready, the file re-read when
  * it changed on disk, the screen's tick (periodic saves). */
@@ -701,6 +721,8 @@ static void main_loop(struct ui *ui)
         if (dirty) {
             ui_draw(ui);
             dirty = false;
+            if (!trimmed)
+                give_way();   /* the first frame shown before the work after it */
             loader_go(ui->loader);   /* the first frame is out: read the rest */
             if (seen_now(ui, true))      /* and the seen store (state_open) */
                 dirty = true;

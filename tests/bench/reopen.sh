@@ -6,7 +6,10 @@
 # faults (every thread's, when the marker is seen).
 #
 #   sh tests/bench/reopen.sh [QUIRE...]     (default ./quire; a path with a slash)
-# Environment: ROUNDS (21), SIZES ("1 32"), AT ("0 50 99").
+# Environment: ROUNDS (21), SIZES ("1 32"), AT ("0 50 99"); PIN, a command
+# put before every timed ptytime (quire's and less's alike): PIN="taskset
+# -c 0" puts the program and its terminal on one core, as on a machine
+# whose other core is busy.
 # Needs ../shared/corpus; the place is saved by a run that sends N% then qq,
 # as the bench does; markers Ossingtonmoor (0%), Meridianholt (50%),
 # Ultimabrook (99%).  Not a test: it asserts nothing, make check skips it.
@@ -18,6 +21,7 @@ TOP=$(pwd)
 ROUNDS=${ROUNDS:-21}
 SIZES=${SIZES:-"1 32"}
 AT=${AT:-"0 50 99"}
+PIN=${PIN:-}
 . "$TOP/scripts/bench_common.sh"
 bench_setup reopen || exit 1
 for s in $SIZES; do
@@ -25,7 +29,7 @@ for s in $SIZES; do
     ./build/gencorpus serial "$s" "$W/serial-$s.txt" $NOVELS || exit 1
 done
 sleep 2   # the index cache keeps no file modified in the last second
-echo "reopen.sh: $ROUNDS rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "reopen.sh: $ROUNDS rounds, load $(cut -d' ' -f1-3 /proc/loadavg)${PIN:+, under $PIN}"
 for s in $SIZES; do
     f="$W/serial-$s.txt"
     for p in $AT; do
@@ -47,13 +51,15 @@ for s in $SIZES; do
             k=0
             for q in "$@"; do
                 k=$((k + 1))
-                XDG_STATE_HOME="$W/state-$k" XDG_CACHE_HOME="$W/cache-$k" "$PT" -s 80x24 \
+                # shellcheck disable=SC2086   # PIN is a command and its arguments
+                XDG_STATE_HOME="$W/state-$k" XDG_CACHE_HOME="$W/cache-$k" $PIN "$PT" -s 80x24 \
                     "wait:$m" cpu faults send:qq -- "$q" "$f" >"$W/o" 2>/dev/null
                 awk '$1 ~ /^wait:/ {print $2}' "$W/o" >>"$W/w$k"
                 awk '$1 == "cpu" {print $2}' "$W/o" >>"$W/c$k"
                 awk '$1 == "faults" {print $2}' "$W/o" >>"$W/f$k"
             done
-            "$PT" -s 80x24 "wait:$m" cpu faults send:q -- less "+${p}p" "$f" >"$W/o" 2>/dev/null
+            # shellcheck disable=SC2086
+            $PIN "$PT" -s 80x24 "wait:$m" cpu faults send:q -- less "+${p}p" "$f" >"$W/o" 2>/dev/null
             awk '$1 ~ /^wait:/ {print $2}' "$W/o" >>"$W/wl"
             awk '$1 == "cpu" {print $2}' "$W/o" >>"$W/cl"
             awk '$1 == "faults" {print $2}' "$W/o" >>"$W/fl"
