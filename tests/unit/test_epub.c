@@ -902,6 +902,34 @@ static void test_zip_reading(void)
         free(err);
     }
 
+    /* Names twice in the zip: the first entry of a name is the one read,
+     * exactly (x.xhtml) or, with no exact name, ignoring case (Y.XHTML:
+     * y.xhtml before Y.xhtml); the later entries never. */
+    static const char dup_opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Twice</dc:title></metadata>"
+        "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"y\" href=\"Y.XHTML\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"x\"/><itemref idref=\"y\"/></spine></package>";
+    struct zfile d[] = {
+        MIMETYPE,
+        CONTAINER("book/dup.opf"),
+        {"book/dup.opf", dup_opf, 0, ZF_DEFLATE},
+        {"book/y.xhtml", XHTML("<h1>One</h1><p>Yankee first.</p>"), 0, ZF_DEFLATE},
+        {"book/x.xhtml", XHTML("<h1>Two</h1><p>Xray first.</p>"), 0, ZF_DEFLATE},
+        {"book/Y.xhtml", XHTML("<h1>Three</h1><p>Yankee second.</p>"), 0, ZF_DEFLATE},
+        {"book/x.xhtml", XHTML("<h1>Four</h1><p>Xray second.</p>"), 0, ZF_DEFLATE},
+    };
+    ok = read_files(d, 7, &eb, &err);
+    if (CHECK("names twice: read", ok)) {
+        CHECK("x.xhtml twice: the first one read", has(&eb, "Xray first") && !has(&eb, "Xray second"));
+        CHECK("Y.XHTML (no exact name): the first of y.xhtml and Y.xhtml read",
+              has(&eb, "Yankee first") && !has(&eb, "Yankee second"));
+        ebook_free(&eb);
+    } else {
+        free(err);
+    }
+
     /* A UTF-8 name (the zip says so), named percent-encoded by the OPF,
      * whatever the locale. */
     static const char utf8_opf[] =
