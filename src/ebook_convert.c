@@ -25,6 +25,8 @@
 #include "ebook_wire.h"
 #include "util.h"
 
+extern char **environ;
+
 /* Address space: the 32 MB HTML file peaks near 200 MB; 4 GiB is
  * generous and still bounded. */
 #define CONVERT_AS_MAX ((rlim_t)4 << 30)
@@ -155,7 +157,6 @@ static bool serve(const struct ebook_wire_req *q)
  * their order), so that getenv("TZ") finds it at once. */
 static void tz_first(void)
 {
-    extern char **environ;
     size_t n = 0, tz = 0;
     while (environ[n]) {
         if (strncmp(environ[n], "TZ=", 3) == 0 && !tz)
