@@ -191,10 +191,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     /* libarchive turns every zip entry's DOS time into a time_t with
      * mktime, which without TZ stats /etc/localtime each time (3,242
-     * times for a long EPUB); nothing here shows a local time.  TZ goes
-     * first in the environment: each mktime looks it up with getenv,
-     * which walks the environment to it (6,484 walks at 3,242 entries). */
-    setenv("TZ", "UTC0", 1);
+     * times for a long EPUB); nothing here shows a local time.  "UTC"
+     * names a tzfile (read once; glibc tries one for any TZ), which
+     * mktime computes from faster than from a POSIX rule such as "UTC0";
+     * without the file it is UTC all the same.  TZ goes first in the
+     * environment: each mktime looks it up with getenv, which walks the
+     * environment to it (6,484 walks at 3,242 entries). */
+    setenv("TZ", "UTC", 1);
     tz_first();
     set_limits();
     const char *log = getenv("QUIRE_TEST_CONVERTER_LOG");
