@@ -81,7 +81,7 @@ struct epub_zip {
     struct ezip_entry *e;         /* the directory, n_e entries */
     size_t n_e;
     char *names;                  /* their names, each NUL-terminated */
-    uint32_t *exact, *folded;     /* name hash tables (n_slots each) */
+    uint32_t *slots;              /* the names' hash table (epub_zip.c) */
     size_t n_slots;
     locale_t loc;                 /* C.UTF-8 when a name needed it, else 0 */
     struct archive *walker;       /* the seekable walk of the last entry read

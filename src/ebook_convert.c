@@ -25,6 +25,8 @@
 #include "ebook_wire.h"
 #include "util.h"
 
+extern char **environ;
+
 /* Address space: the 32 MB HTML file peaks near 200 MB; 4 GiB is
  * generous and still bounded. */
 #define CONVERT_AS_MAX ((rlim_t)4 << 30)
@@ -151,6 +153,29 @@ static bool serve(const struct ebook_wire_req *q)
     return sent && wire_fd_flush(&out);
 }
 
+/* The environment with its TZ entry moved to the front (the rest in
+ * their order), so that getenv("TZ") finds it at once. */
+static void tz_first(void)
+{
+    size_t n = 0, tz = 0;
+    while (environ[n]) {
+        if (strncmp(environ[n], "TZ=", 3) == 0 && !tz)
+            tz = n + 1;
+        n++;
+    }
+    if (tz <= 1)
+        return;
+    char **e = malloc((n + 1) * sizeof *e);   /* kept: the environment */
+    if (!e)
+        return;
+    e[0] = environ[tz - 1];
+    for (size_t i = 0, k = 1; i < n; i++)
+        if (i != tz - 1)
+            e[k++] = environ[i];
+    e[n] = NULL;
+    environ = e;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
@@ -166,8 +191,14 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     /* libarchive turns every zip entry's DOS time into a time_t with
      * mktime, which without TZ stats /etc/localtime each time (3,242
-     * times for a long EPUB); nothing here shows a local time. */
-    setenv("TZ", "UTC0", 1);
+     * times for a long EPUB); nothing here shows a local time.  "UTC"
+     * names a tzfile (read once; glibc tries one for any TZ), which
+     * mktime computes from faster than from a POSIX rule such as "UTC0";
+     * without the file it is UTC all the same.  TZ goes first in the
+     * environment: each mktime looks it up with getenv, which walks the
+     * environment to it (6,484 walks at 3,242 entries). */
+    setenv("TZ", "UTC", 1);
+    tz_first();
     set_limits();
     const char *log = getenv("QUIRE_TEST_CONVERTER_LOG");
     if (log && *log) {

@@ -6,8 +6,8 @@
  * declared size, encryption and where its data starts (bytes into the
  * archive), in the order libarchive gives them (by local header offset).
  * When a local header is damaged (the seekable reader reads them all) the
- * streamable reader walks instead, stepping over it.  Names go into two
- * hash tables: exact, and with ASCII letters folded.
+ * streamable reader walks instead, stepping over it.  Names go into one
+ * hash table, by the name with ASCII letters folded (exact matches first).
  *
  * ezip_read reads one entry without walking again: a second libarchive
  * reader, the streamable one, is opened on the archive's bytes from the
@@ -91,42 +91,27 @@ static bool name_eq(const char *a, const char *b, size_t n, bool fold)
     return true;
 }
 
-/* The slot of `name` (n bytes) in table t (z->n_slots, a power of two; a
- * slot holds an entry index + 1, 0 when empty): the one holding it, or
- * the empty one where it would go. */
-static size_t slot_of(const struct epub_zip *z, const uint32_t *t, const char *name, size_t n,
-                      bool fold)
-{
-    size_t mask = z->n_slots - 1;
-    size_t s = name_hash(name, n, fold) & mask;
-    for (;;) {
-        uint32_t v = t[s];
-        if (!v)
-            return s;
-        const struct ezip_entry *e = &z->e[v - 1];
-        if (e->name_len == n && name_eq(z->names + e->name, name, n, fold))
-            return s;
-        s = (s + 1) & mask;
-    }
-}
-
-/* Both tables filled; the first of equal names keeps the slot. */
+/* One table of every entry (z->slots: z->n_slots of them, a power of
+ * two at least twice the entries; a slot holds an entry index + 1, 0 when
+ * empty), by the hash of its name with ASCII letters folded, linear
+ * probing, filled in entry order.  Entries whose names fold alike start
+ * at the same slot, so along that probe run they lie in the order of
+ * their indices: the first exact match met is the first entry of that
+ * name, and the first folded match the first entry of that folded name.
+ * (Two tables, exact and folded, cost twice the hashing: 1.7 million
+ * instructions at 3,242 entries.) */
 static void index_names(struct epub_zip *z)
 {
     size_t ns = 16;
     while (ns < 2 * z->n_e)
         ns *= 2;
     z->n_slots = ns;
-    z->exact = xcalloc(ns, sizeof *z->exact);
-    z->folded = xcalloc(ns, sizeof *z->folded);
+    z->slots = xcalloc(ns, sizeof *z->slots);
     for (size_t i = 0; i < z->n_e; i++) {
-        const char *nm = z->names + z->e[i].name;
-        size_t s = slot_of(z, z->exact, nm, z->e[i].name_len, false);
-        if (!z->exact[s])
-            z->exact[s] = (uint32_t)(i + 1);
-        s = slot_of(z, z->folded, nm, z->e[i].name_len, true);
-        if (!z->folded[s])
-            z->folded[s] = (uint32_t)(i + 1);
+        size_t s = name_hash(z->names + z->e[i].name, z->e[i].name_len, true) & (ns - 1);
+        while (z->slots[s])
+            s = (s + 1) & (ns - 1);
+        z->slots[s] = (uint32_t)(i + 1);
     }
 }
 
@@ -313,8 +298,7 @@ void ezip_close(struct epub_zip *z)
         archive_read_free(z->walker);
     free(z->e);
     free(z->names);
-    free(z->exact);
-    free(z->folded);
+    free(z->slots);
     memset(z, 0, sizeof *z);
 }
 
@@ -322,11 +306,19 @@ long ezip_find(const struct epub_zip *z, const char *name)
 {
     if (!z->n_slots)
         return -1;
-    size_t n = strlen(name);
-    uint32_t v = z->exact[slot_of(z, z->exact, name, n, false)];
-    if (!v)
-        v = z->folded[slot_of(z, z->folded, name, n, true)];
-    return v ? (long)v - 1 : -1;
+    size_t n = strlen(name), mask = z->n_slots - 1;
+    long folded = -1;
+    for (size_t s = name_hash(name, n, true) & mask; z->slots[s]; s = (s + 1) & mask) {
+        long i = (long)z->slots[s] - 1;
+        const struct ezip_entry *e = &z->e[i];
+        if (e->name_len != n || !name_eq(z->names + e->name, name, n, true))
+            continue;
+        if (memcmp(z->names + e->name, name, n) == 0)
+            return i;   /* the first entry of this exact name */
+        if (folded < 0)
+            folded = i;   /* the first of this folded name */
+    }
+    return folded;
 }
 
 size_t ezip_count(const struct epub_zip *z)

@@ -895,6 +895,34 @@ static void test_zip_reading(void)
         free(err);
     }
 
+    /* Names twice in the zip: the first entry of a name is the one read,
+     * exactly (x.xhtml) or, with no exact name, ignoring case (Y.XHTML:
+     * y.xhtml before Y.xhtml); the later entries never. */
+    static const char dup_opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Twice</dc:title></metadata>"
+        "<manifest><item id=\"x\" href=\"x.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"y\" href=\"Y.XHTML\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"x\"/><itemref idref=\"y\"/></spine></package>";
+    struct zfile d[] = {
+        MIMETYPE,
+        CONTAINER("book/dup.opf"),
+        {"book/dup.opf", dup_opf, 0, ZF_DEFLATE},
+        {"book/y.xhtml", XHTML("<h1>One</h1><p>Yankee first.</p>"), 0, ZF_DEFLATE},
+        {"book/x.xhtml", XHTML("<h1>Two</h1><p>Xray first.</p>"), 0, ZF_DEFLATE},
+        {"book/Y.xhtml", XHTML("<h1>Three</h1><p>Yankee second.</p>"), 0, ZF_DEFLATE},
+        {"book/x.xhtml", XHTML("<h1>Four</h1><p>Xray second.</p>"), 0, ZF_DEFLATE},
+    };
+    ok = read_files(d, 7, &eb, &err);
+    if (CHECK("names twice: read", ok)) {
+        CHECK("x.xhtml twice: the first one read", has(&eb, "Xray first") && !has(&eb, "Xray second"));
+        CHECK("Y.XHTML (no exact name): the first of y.xhtml and Y.xhtml read",
+              has(&eb, "Yankee first") && !has(&eb, "Yankee second"));
+        ebook_free(&eb);
+    } else {
+        free(err);
+    }
+
     /* A UTF-8 name (the zip says so), named percent-encoded by the OPF,
      * whatever the locale. */
     static const char utf8_opf[] =
@@ -932,6 +960,99 @@ static void test_zip_reading(void)
 }
 
 /* ---- ill-formed XHTML, XXE, entity bombs ---- */
+
+/* ezip_find's rule, by brute force: the first entry named `q` exactly,
+ * else the first named so ignoring ASCII case, else -1. */
+static long find_rule(const struct epub_zip *z, const char *q)
+{
+    size_t n = ezip_count(z), ql = strlen(q);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ezip_name(z, i), q) == 0)
+            return (long)i;
+    for (size_t i = 0; i < n; i++) {
+        const char *a = ezip_name(z, i);
+        size_t k = 0;
+        while (k < ql && a[k] && (a[k] == q[k] || ((a[k] | 32) == (q[k] | 32) &&
+                                                    (a[k] | 32) >= 'a' && (a[k] | 32) <= 'z')))
+            k++;
+        if (k == ql && a[k] == '\0')
+            return (long)i;
+    }
+    return -1;
+}
+
+static unsigned lookup_rand(unsigned long *r, unsigned n)
+{
+    *r = *r * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((*r >> 33) % n);
+}
+
+/* Archives of names in several cases, some twice: every name looked up
+ * as it is, in upper and lower case, with letters' cases flipped at
+ * random and with its last byte changed, as the rule says. */
+static void test_zip_lookup(void)
+{
+    static const char *const pick[] = {"a.xhtml", "A.xhtml", "OEBPS/Text/ch1.xhtml",
+                                       "oebps/text/CH1.xhtml", "META-INF/container.xml",
+                                       "meta-inf/Encryption.xml", "x/y/z.css", "img.png",
+                                       "IMG.png", "c.opf"};
+    unsigned long r = 12345;
+    long lookups = 0, wrong = 0;
+    for (int round = 0; round < 20; round++) {
+        size_t n = 2 + lookup_rand(&r, 120);
+        struct zfile *f = xcalloc(n, sizeof *f);
+        char (*names)[64] = xcalloc(n, sizeof *names);
+        f[0] = (struct zfile)MIMETYPE;
+        for (size_t i = 1; i < n; i++) {
+            if (lookup_rand(&r, 2))
+                snprintf(names[i], sizeof names[i], "%s", pick[lookup_rand(&r, 10)]);
+            else {
+                unsigned d = lookup_rand(&r, 4), e = lookup_rand(&r, 30);
+                snprintf(names[i], sizeof names[i], "d%u/f%u.xhtml", d, e);
+            }
+            for (char *c = names[i]; *c; c++)
+                if (lookup_rand(&r, 5) == 0 && ((*c | 32) >= 'a' && (*c | 32) <= 'z'))
+                    *c ^= 32;
+            f[i] = (struct zfile){names[i], "x", 0, ZF_DEFLATE};
+        }
+        size_t len;
+        unsigned char *zb = mkzip(f, n, &len);
+        struct epub_zip z;
+        char *err = NULL;
+        if (!zb || !ezip_open(zb, len, &z, &err)) {
+            CHECK("a zip of names in several cases: opened", false);
+            free(err);
+        } else {
+            for (size_t i = 0; i < ezip_count(&z); i++) {
+                char q[64];
+                for (int v = 0; v < 5; v++) {
+                    snprintf(q, sizeof q, "%s", ezip_name(&z, i));
+                    for (char *c = q; *c; c++) {
+                        bool letter = (*c | 32) >= 'a' && (*c | 32) <= 'z';
+                        if (letter && (v == 1 ? *c >= 'a' : v == 2 ? *c <= 'Z' : v == 3 && lookup_rand(&r, 2)))
+                            *c ^= 32;
+                    }
+                    if (v == 4 && q[0])
+                        q[strlen(q) - 1] ^= 1;
+                    lookups++;
+                    wrong += ezip_find(&z, q) != find_rule(&z, q);
+                }
+            }
+            static const char *const drm[] = {"META-INF/rights.xml", "META-INF/encryption.xml",
+                                              "META-INF/ENCRYPTION.XML", ""};
+            for (int k = 0; k < 4; k++, lookups++)
+                wrong += ezip_find(&z, drm[k]) != find_rule(&z, drm[k]);
+            ezip_close(&z);
+        }
+        free(zb);
+        free(f);
+        free(names);
+    }
+    char msg[160];
+    snprintf(msg, sizeof msg, "ezip_find: the first exact name, else the first ignoring ASCII case "
+                              "(%ld lookups, %ld not)", lookups, wrong);
+    CHECK(msg, lookups > 1000 && wrong == 0);
+}
 
 static void one_doc(const char *doc, const char *opf, struct ebook *eb, char **err, bool *ok)
 {
@@ -2118,6 +2239,7 @@ int main(void)
     test_bad_zip();
     test_bomb();
     test_zip_reading();
+    test_zip_lookup();
     test_hostile_xml();
     test_drm();
     test_fixtures();
