@@ -1929,6 +1929,13 @@ static void walk(struct conv *c, xmlNode *top)
                 st[n_st++] = f;
             }
         }
+        /* A void element with children (`<hr>`, `<br>`, `<img>` left
+           unclosed in XHTML: libxml2's recovery makes the rest of the
+           parent its children) is walked into: those are the text after
+           it, which HTML would have read as its siblings. */
+        if (skip && p->children && p->type == XML_ELEMENT_NODE &&
+            (is_elem(p, "br") || is_elem(p, "hr") || is_elem(p, "img")))
+            skip = false;
         /* descend, or close the elements this step leaves */
         if (!skip && p->children) {
             p = p->children;

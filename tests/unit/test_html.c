@@ -565,6 +565,31 @@ static void test_hgroup(void)
     ebook_free(&eb);
 }
 
+/* An XHTML document whose void elements are written as HTML (`<hr>`,
+ * `<br>`, `<img ...>` unclosed: pandoc passes a Markdown file's raw HTML
+ * into its EPUB so): libxml2's recovery makes the rest of the parent the
+ * void element's children, which are still text a reader must see, in
+ * order (pandoc -t plain and browsers' HTML parsing show every word). */
+static void test_unclosed_void(void)
+{
+    struct ebook eb;
+    conv_x("<?xml version='1.0' encoding='UTF-8'?><html xmlns='http://www.w3.org/1999/xhtml'><body>"
+           "<section><h1>The First Evening</h1><p>She waited.</p><hr>"
+           "<p>The rose is red,<br />the violet blue.</p></section>"
+           "<p>One<br>two <img src='lamp.png' alt='a lamp'>three</p><p>four and the end.</p>"
+           "</body></html>",
+           HTML_CHAPTER, "The First Evening", &eb);
+    CHECK("an unclosed <hr>: the paragraph after it is read",
+          in_order(eb.text, (const char *const[]){"She waited.", "The rose is red,", "the violet blue.", NULL}));
+    const struct block *b = block_with(&eb, "* * *");
+    CHECK("an unclosed <hr>: still a scene break", b && b->kind == BLOCK_BREAK);
+    CHECK("an unclosed <br> and <img>: every word after them, in order",
+          in_order(eb.text, (const char *const[]){"One", "two [image: a lamp]", "three", "four and the end.", NULL}));
+    CHECK("an unclosed <br>: still a line break", strstr(eb.text, "One\n") != NULL);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
 static void test_xhtml_chapter(void)
 {
     struct ebook eb;
@@ -1690,6 +1715,7 @@ int main(int argc, char **argv)
     test_hgroup();
     test_gutenberg();
     test_xhtml_chapter();
+    test_unclosed_void();
     test_safety();
     test_long_paragraph();
     test_long_verse();
