@@ -16,6 +16,7 @@
  * and an expansion bomb costs nothing). */
 #include "ebook_int.h"
 #include "epub_int.h"
+#include "parse_int.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -1229,6 +1230,44 @@ static enum doc_kind label_kind(const char *label)
     return DOC_BODY;
 }
 
+/* A book in parts, one document a part (pandoc's EPUB of "# PART" and
+ * "## I" headings at its default chapter level): the entries nested
+ * under a part in the part's own document are its chapters, not parts of
+ * one chapter, titled "PART, an em dash, CHAPTER" as parse_text.c titles
+ * them in a TXT, so that the TXT and the EPUB of one book have the same
+ * chapters and are one story.  A part is an entry whose label
+ * heading_classify calls a part heading (PREMIERE PARTIE, Book One:
+ * 1805).  The part's own entry becomes its first chapter (its heading and
+ * any epigraph open it); the others lose `sub`.  Once per TOC read. */
+static void part_chapters(struct epub *ep)
+{
+    for (size_t i = 0; i < ep->n_toc; i++) {
+        struct epub_toc *p = &ep->toc[i];
+        struct hinfo h;
+        if (p->sub || !p->label || heading_classify(p->label, strlen(p->label), &h) != H_PART)
+            continue;
+        char *first = NULL;
+        for (size_t j = i + 1; j < ep->n_toc && ep->toc[j].depth > p->depth; j++) {
+            struct epub_toc *c = &ep->toc[j];
+            if (c->depth != p->depth + 1 || !c->sub || !c->label || !c->label[0])
+                continue;
+            size_t pl = strlen(p->label), cl = strlen(c->label);
+            char *t = esax_arena_alloc(&ep->ar, pl + 5 + cl + 1);
+            memcpy(t, p->label, pl);
+            memcpy(t + pl, " \xE2\x80\x94 ", 5);
+            memcpy(t + pl + 5, c->label, cl + 1);
+            if (!first) {
+                first = t;   /* the part's entry opens it; this one stays sub */
+            } else {
+                c->label = t;
+                c->sub = false;
+            }
+        }
+        if (first)
+            p->label = first;
+    }
+}
+
 /* The chapter-opening TOC entries for document `path`, in TOC order:
  * their indices into ep->toc in idx (malloc'd); returns the count.
  * An entry nested under one in the same document is a part of that
@@ -1713,6 +1752,7 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         goto fail;
     if (!read_toc(&ep, toc_stop, err))
         goto fail;
+    part_chapters(&ep);
     if (ep.toc_bytes)   /* the metadata before the documents, if they must be converted again */
         parse_meta_copy(&meta0, &out->pr.meta);
     size_t k, guess = 0;
@@ -1751,6 +1791,7 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         char *tb = ep.toc_bytes;
         ep.toc_bytes = NULL;
         read_toc_doc(&ep, ep.toc_ncx, ep.toc_path, tb, ep.toc_n, 0);
+        part_chapters(&ep);
     }
     parse_meta_free(&meta0);
     if (head && k >= ep.n_spine) {
