@@ -1425,6 +1425,26 @@ static void chapter_split(struct ebook *eb, size_t off, const char *title)
         c->front_end = off;
 }
 
+/* A chapter opening with a part's heading and then its own (a part's
+ * first chapter, part_chapters): both are its heading, as in a TXT; its
+ * body begins after the second.  ci: the chapter. */
+static void part_heads(struct ebook *eb, size_t ci)
+{
+    struct parse_chapter *c = &eb->pr.ch[ci];
+    size_t i = 0;
+    while (i < eb->n_blocks && eb->blocks[i].off < c->front_end)
+        i++;
+    if (i + 1 >= eb->n_blocks)
+        return;
+    const struct block *p = &eb->blocks[i], *h = &eb->blocks[i + 1];
+    struct hinfo hi;
+    if (p->kind != BLOCK_HEADING || h->kind != BLOCK_HEADING || h->end > c->back ||
+        h->end <= c->body ||
+        heading_classify(eb->text + p->off, p->end - p->off, &hi) != H_PART)
+        return;
+    c->body = h->end;
+}
+
 /* The conversion state across spine documents. */
 struct epub_conv {
     bool have_toc;       /* some TOC entry names a body document */
@@ -1561,6 +1581,7 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
                 else if (t->label[0])
                     chapter_split(out, chapter_edge(out, off), t->label);
             }
+            part_heads(out, ci);
         }
     }
     for (size_t i = 0; i < n_anchors; i++)

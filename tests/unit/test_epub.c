@@ -574,6 +574,8 @@ static void test_part_chapters(void)
     CHECK_STR("parts: chapter 4", title_of(&eb, 3), "Book Two: 1806 — Chapter II");
     CHECK_STR("parts: a story (no part) keeps its sections", title_of(&eb, 4), "The Story");
     CHECK_INT("parts: Alpha in chapter 1", chapter_at(&eb, "Alpha"), 0);
+    CHECK_INT("parts: the part's heading and the chapter's are chapter 1's heading, not its words",
+              (long)parse_count_words(eb.text, eb.pr.ch[0].body, eb.pr.ch[0].back), 3);
     CHECK_INT("parts: Bravo in chapter 2", chapter_at(&eb, "Bravo"), 1);
     CHECK_INT("parts: the part's heading and epigraph open its first chapter", chapter_at(&eb, "Charlie"), 2);
     CHECK_INT("parts: the part heading too", chapter_at(&eb, "Book Two: 1806"), 2);
