@@ -1827,8 +1827,23 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
        (the chapter cut after it comes later) */
     if (!head)
         mark_pg_footer(out);
-    out->format = xasprintf("EPUB %d%s", ep.version,
-                            ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
+    /* spine documents the zip does not hold: skipped, said with the
+       format (--list --verbose's note), the whole spine's in a head too */
+    size_t missing = 0;
+    const char *first_missing = NULL;
+    for (size_t j = 0; j < ep.n_spine; j++)
+        if (ezip_find(&ep.z, ep.items[ep.spine[j]].path) < 0 && !missing++)
+            first_missing = ep.items[ep.spine[j]].path;
+    for (const char *q = first_missing; q && *q; q++)
+        if ((unsigned char)*q < ' ')
+            first_missing = "(a name with control characters)";   /* one line */
+    char *gone = missing == 1 ? xasprintf("; 1 document of its spine is missing: %s", first_missing)
+                 : missing ? xasprintf("; %zu documents of its spine are missing, the first %s",
+                                       missing, first_missing)
+                           : NULL;
+    out->format = xasprintf("EPUB %d%s%s", ep.version,
+                            ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "", gone ? gone : "");
+    free(gone);
     epub_free(&ep);
     return true;
 fail:

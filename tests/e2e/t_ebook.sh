@@ -63,6 +63,11 @@ if $have_pandoc; then
     printf '%% Locked\n%% Nobody\n\n# One\n\nText of the locked book.\n' >"$TMPD/locked.md"
     pandoc "$TMPD/locked.md" -o "$TMPD/locked.epub" 2>/dev/null
     head -c 400 "$TMPD/locked.epub" >"$B/truncated.epub"
+    if command -v zip >/dev/null 2>&1; then
+        # a spine document the zip lacks: read without it, a note saying so
+        printf '%% Gappy\n%% Nobody\n\n# One\n\nText of chapter one.\n\n# Two\n\nText of chapter two.\n' >"$TMPD/gappy.md"
+        pandoc "$TMPD/gappy.md" -o "$B/gappy.epub" 2>/dev/null && zip -q -d "$B/gappy.epub" EPUB/text/ch002.xhtml
+    fi
     cp "$TMPD/locked.epub" "$B/drm.epub"
     mkdir -p "$TMPD/drm/META-INF"
     printf '<?xml version="1.0"?>\n<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:CipherData><enc:CipherReference URI="EPUB/text/ch001.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>\n' \
@@ -80,6 +85,9 @@ check "bad input: the good story is listed" grep -q "^good$" "$TMPD/bad.out"
 check "not a zip: skipped, saying so" grep -q "^  notzip.epub: not a zip archive$" "$TMPD/bad.out"
 if $have_pandoc; then
     check "truncated: skipped, saying so" grep -q "^  truncated.epub: .*zip archive" "$TMPD/bad.out"
+    [ -f "$B/gappy.epub" ] && check "a spine document missing: read, a note saying which" grep -q \
+        "^  gappy.epub: read as EPUB 3; 1 document of its spine is missing: EPUB/text/ch002.xhtml$" "$TMPD/bad.out"
+    [ -f "$B/gappy.epub" ] && check "and the rest is read" grep -q "^Gappy$" "$TMPD/bad.out"
     [ -f "$B/drm.epub" ] &&
         check "DRM: skipped, saying so" grep -q "^  drm.epub: DRM-protected: cannot be read$" "$TMPD/bad.out"
 fi
