@@ -52,6 +52,7 @@ enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
 /* Marks set on nodes (node->_private) by the first pass. */
 #define MARK_CHAPTER ((void *)1) /* a chapter heading */
 #define MARK_HEADING ((void *)2) /* the heading of an EPUB chapter document */
+#define MARK_LAYOUT ((void *)3)  /* a table used for layout, its rows and cells */
 
 /* What an open element does, kept on the walk's stack until it closes. */
 enum what {
@@ -1220,6 +1221,54 @@ static void count_spacers(struct conv *c, xmlNode *root)
     c->spacer_breaks = empty * 4 <= full;
 }
 
+/* Does table cell n hold a story's text rather than a datum: a heading,
+ * a rule, a quotation, a centred line, or 80 words or more?  Looks at 256
+ * nodes at most (a cell of more is no datum either), so that tables
+ * nested deep cost a bounded look each. */
+static bool story_cell(xmlNode *n)
+{
+    size_t seen = 0, words = 0;
+    for (xmlNode *p = n; p; p = next_node(p, n, p != n && is_elem(p, "table"))) {
+        if (++seen > 256)
+            return true;
+        if (head_level(p) || is_elem(p, "hr") || is_elem(p, "blockquote") || is_elem(p, "center"))
+            return true;
+        if (p->type == XML_TEXT_NODE && p->content) {
+            bool in_word = false;
+            for (const xmlChar *q = p->content; *q; q++) {
+                bool ws = is_ws(*q);
+                words += !ws && !in_word;
+                in_word = !ws;
+            }
+            if (words >= 80)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Tables used for layout (HTML 4 pages: the story in a cell beside a
+ * column of links) are marked MARK_LAYOUT, with their own rows and cells
+ * (not a nested table's): the walk reads them as blocks, not as rows of
+ * cells.  A table is for layout when one of its cells is a story_cell. */
+static void mark_layout_tables(xmlNode *root)
+{
+    for (xmlNode *t = root; t; t = next_node(t, root, false)) {
+        if (!is_elem(t, "table"))
+            continue;
+        bool layout = false;
+        for (xmlNode *p = t; p && !layout; p = next_node(p, t, p != t && is_elem(p, "table")))
+            if (is_elem(p, "td") || is_elem(p, "th"))
+                layout = story_cell(p);
+        if (!layout)
+            continue;
+        for (xmlNode *p = t; p;
+             p = next_node(p, t, p != t && (is_elem(p, "table") || is_elem(p, "td") || is_elem(p, "th"))))
+            if (p == t || is_elem(p, "tr") || is_elem(p, "td") || is_elem(p, "th"))
+                p->_private = MARK_LAYOUT;
+    }
+}
+
 /* ---- writing blocks -------------------------------------------------- */
 
 static void place_anchors(struct conv *c, size_t off)
@@ -1880,6 +1929,15 @@ static void walk(struct conv *c, xmlNode *top)
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
+                } else if (p->_private == MARK_LAYOUT) {
+                    /* a layout table, row or cell: a block of the text */
+                    f.what = W_BLOCK;
+                    if (c->in_head)
+                        new_line(c);
+                    else if (c->in_list || c->in_table)
+                        c->space = true;
+                    else
+                        flush(c);
                 } else if (is_elem(p, "table") || is_elem(p, "dl")) {
                     /* a table: one line a row, its cells after " | "; a
                        list of terms: one line each, "term: definition" */
@@ -2246,6 +2304,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         c.last_kind = eb->blocks[eb->n_blocks - 1].kind;
     read_styles(&c, root);
     count_spacers(&c, root);
+    mark_layout_tables(root);
     xmlNode *top = body_of(root);
 
     if (role == HTML_STANDALONE) {

@@ -370,6 +370,41 @@ static void test_verse_lists_tables(void)
     ebook_free(&eb);
 }
 
+/* A table used for layout (an old page's story in one cell beside its
+ * links, HTML 4 style): its cells are blocks of the text, not a row of
+ * cells; a data table beside it stays rows of cells. */
+static void test_layout_table(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "<html><body><table width='100%'><tr><td width='15%'><a href='a'>Home</a><br><a href='b'>Next</a></td><td>"
+                 "<center><font size=4><b>Chapter 1</b></font></center><br><br>");
+    for (int i = 0; i < 3; i++) {
+        buf_adds(&b, "<font face='Arial'>");
+        for (int k = 0; k < 30; k++)
+            buf_printf(&b, "%s ", k ? "word" : "Start");
+        buf_adds(&b, "end.</font><br><br>");
+    }
+    buf_adds(&b, "<center>* * *</center><br>After the break.<br><br>"
+                 "<table border=1><tr><td>Ann</td><td>30</td></tr><tr><td>Bo</td><td>41</td></tr></table>"
+                 "</td></tr></table></body></html>");
+    struct ebook eb;
+    conv(b.data, &eb);
+    buf_free(&b);
+    const struct block *x = block_with(&eb, "Start word");
+    CHECK("a layout table's cell: its paragraphs are paragraphs", x && x->kind == BLOCK_PARA &&
+          strncmp(eb.text + x->off, "Start word", 10) == 0);
+    int paras = 0;
+    for (size_t i = 0; i < eb.n_blocks; i++)
+        paras += strncmp(eb.text + eb.blocks[i].off, "Start", 5) == 0;
+    CHECK_INT("each of its three paragraphs a block of its own", paras, 3);
+    CHECK("no cell separator between the links and the story", !strstr(eb.text, "Next | "));
+    x = block_with(&eb, "* * *");
+    CHECK("its scene break is a scene break", x && x->kind == BLOCK_BREAK);
+    CHECK("a data table inside it: rows of cells", strstr(eb.text, "Ann | 30\nBo | 41") != NULL);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
 static void test_inline_things(void)
 {
     struct ebook eb;
@@ -1708,6 +1743,7 @@ int main(int argc, char **argv)
     test_breaks();
     test_verse_lists_tables();
     test_inline_things();
+    test_layout_table();
     test_hidden();
     test_text_items();
     test_chapters_generic();
