@@ -971,6 +971,87 @@ static void scan_fff(struct conv *c, xmlNode *body)
     }
 }
 
+/* The text of n (hidden elements skipped) when it is short: at most
+ * `cap` - 1 bytes from at most 64 nodes, into t (white space as it is);
+ * false when longer.  Bounded, for a look at every element. */
+static bool short_text(const struct conv *c, xmlNode *n, char *t, size_t cap)
+{
+    size_t k = 0, seen = 0;
+    for (xmlNode *p = n; p; p = next_node(p, n, p != n && p->type == XML_ELEMENT_NODE && hidden(c, p))) {
+        if (++seen > 64)
+            return false;
+        if (p->type == XML_TEXT_NODE && p->content) {
+            size_t l = strlen((const char *)p->content);
+            if (k + l >= cap)
+                return false;
+            memcpy(t + k, p->content, l);
+            k += l;
+        } else if (is_elem(p, "br") || is_elem(p, "img")) {
+            return false;   /* two lines, or a picture: no heading line */
+        }
+    }
+    t[k] = '\0';
+    return true;
+}
+
+static bool name_in(const xmlNode *n, const char *const *names);
+
+/* Is inline element n on a line of its own: nothing but white space
+ * between it and a br, a block or its parent's ends? */
+static bool alone_on_line(const xmlNode *n)
+{
+    static const char *const line_ends[] = {"br", "hr", "p", "div", "center", "blockquote", "table",
+                                            "ul", "ol", "dl", "pre", "section", "article", NULL};
+    for (int dir = 0; dir < 2; dir++)
+        for (const xmlNode *s = dir ? n->next : n->prev; s; s = dir ? s->next : s->prev) {
+            if (s->type == XML_TEXT_NODE) {
+                for (const xmlChar *q = s->content; q && *q; q++)
+                    if (!is_ws(*q))
+                        return false;
+                continue;
+            }
+            if (s->type != XML_ELEMENT_NODE)
+                continue;
+            if (name_in(s, line_ends) || head_level(s))
+                break;
+            return false;
+        }
+    return true;
+}
+
+/* No h1-h3 level gives chapters (an old page's chapter headings are a
+ * centred bold line, a paragraph): the elements that are a line of their
+ * own (a p, div or center; a b, strong, font or span alone on its line)
+ * whose text parse_is_heading reads as a TXT's heading line open
+ * chapters, when two or more do; the outermost such element is marked. */
+static void scan_heading_lines(struct conv *c, xmlNode *root)
+{
+    static const char *const blocks[] = {"p", "div", "center", NULL};
+    static const char *const inl[] = {"b", "strong", "font", "span", NULL};
+    xmlNode **hit = NULL;
+    size_t n = 0, cap = 0;
+    for (xmlNode *p = root; p;) {
+        bool is = false;
+        char t[128];
+        if (p->type == XML_ELEMENT_NODE && !hidden(c, p) &&
+            (name_in(p, blocks) || (name_in(p, inl) && alone_on_line(p))) &&
+            short_text(c, p, t, sizeof t)) {
+            char *s = collapse(t);
+            is = *s && parse_is_heading(s, strlen(s), NULL, NULL);
+            free(s);
+        }
+        if (is) {
+            XGROW(hit, cap, n + 1);
+            hit[n++] = p;
+        }
+        p = next_node(p, root, is || (p->type == XML_ELEMENT_NODE && hidden(c, p)));
+    }
+    size_t count = 0;
+    for (size_t i = 0; n >= 2 && i < n; i++)
+        mark_chapter(hit[i], &count);
+    free(hit);
+}
+
 /* Any other HTML: the h1-h3 level whose headings most often read as
  * chapter headings (parse_is_heading; the higher level on a tie, a lone
  * one too) is the chapter level; with none, the highest level that
@@ -1040,8 +1121,10 @@ static void scan_generic(struct conv *c, xmlNode *root)
     for (int lv = 1; lv <= 3 && !best; lv++)
         if (count[lv] >= 2)
             best = lv;
-    if (!best)
+    if (!best) {
+        scan_heading_lines(c, root);
         return;
+    }
     /* when few of the level read as chapters (a saved web page's other
        h1s), only those are */
     bool only_named = named[best] && named[best] * 2 <= count[best];
@@ -1830,7 +1913,9 @@ static void walk(struct conv *c, xmlNode *top)
             first_done = true;
             anchor_of(c, p);
             struct frame f = {.n = p, .what = W_INLINE, .flags = c->flags};
-            int lv = is_elem(p, "hgroup") ? 1 : head_level(p);
+            /* (a heading line scan_heading_lines marked is a heading) */
+            int lv = is_elem(p, "hgroup") || (p->_private == MARK_CHAPTER && !head_level(p)) ? 1
+                                                                                         : head_level(p);
             char *label = NULL;
             if (is_elem(p, "br")) {
                 line_break(c);

@@ -513,6 +513,34 @@ static void test_chapters_generic(void)
     ebook_free(&eb);
 }
 
+/* An old page with no h1-h3 chapter headings: its chapter headings are
+ * lines of their own (a centred bold "Chapter 2", a paragraph "CHAPTER
+ * III."), read as the TXT parser reads heading lines. */
+static void test_chapters_lines(void)
+{
+    struct ebook eb;
+    conv("<html><head><title>The Lost Key</title></head><body>"
+         "<center><font size=5><b>The Lost Key</b></font><br>by Someone</center><p>"
+         "<center><font size=4><b>Chapter 1</b></font></center><br><br>Alpha one text.<br><br>"
+         "<center><font size=4><b>Chapter 2: The Door</b></font></center><br><br>Bravo two text.<br><br>"
+         "<p align=center>CHAPTER III.</p><p>Charlie <b>Chapter 4</b> three text.</p>"
+         "<p>Chapter 5 was never written, she said.</p></body></html>", &eb);
+    CHECK_INT("three chapters from heading lines", eb.pr.n_ch, 3);
+    if (eb.pr.n_ch == 3) {
+        CHECK_STR("chapter 1 title", eb.pr.ch[0].title, "Chapter 1");
+        CHECK_STR("chapter 2 title", eb.pr.ch[1].title, "Chapter 2: The Door");
+        CHECK_INT("chapter 3 number", eb.pr.ch[2].number, 3);
+        CHECK("text before the first chapter is its front matter",
+              block_with(&eb, "by Someone") && (block_with(&eb, "by Someone")->flags & BLOCK_FRONT));
+        CHECK("chapter 2's text in it", strstr(eb.text + eb.pr.ch[1].body, "Bravo") &&
+                                            strstr(eb.text + eb.pr.ch[1].body, "Bravo") < eb.text + eb.pr.ch[1].end);
+        CHECK("a heading word inside a sentence opens nothing",
+              strstr(eb.text + eb.pr.ch[2].body, "Chapter 5 was never") != NULL);
+    }
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
 static void test_chapters_page(void)
 {
     struct ebook eb;
@@ -1748,6 +1776,7 @@ int main(int argc, char **argv)
     test_text_items();
     test_chapters_generic();
     test_chapters_page();
+    test_chapters_lines();
     test_hgroup();
     test_gutenberg();
     test_xhtml_chapter();
