@@ -1132,7 +1132,10 @@ static void scan_generic(struct conv *c, xmlNode *root)
     for (xmlNode *p = root; p; p = next_node(p, root, p->type == XML_ELEMENT_NODE && hidden(c, p)))
         if (head_level(p) == best) {
             char *t = text_of(c, p);
-            if (*t && (!only_named || parse_is_heading(t, strlen(t), NULL, NULL)))
+            /* pandoc's title block (header > h1.title) is the story's
+               title, not a chapter: front matter */
+            bool title_block = has_class(p, "title") && is_elem(p->parent, "header") && count[best] >= 2;
+            if (*t && !title_block && (!only_named || parse_is_heading(t, strlen(t), NULL, NULL)))
                 mark_chapter(p, &n);
             free(t);
         }

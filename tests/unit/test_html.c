@@ -541,6 +541,28 @@ static void test_chapters_lines(void)
     ebook_free(&eb);
 }
 
+/* pandoc's standalone HTML: its title block (header > h1.title, the
+ * author, the date) opens no chapter when the chapters are h1s too. */
+static void test_title_block(void)
+{
+    struct ebook eb;
+    conv("<html><head><title>Lamps</title></head><body>"
+         "<header id='title-block-header'><h1 class='title'>Lamps</h1><p class='author'>A. Writer</p></header>"
+         "<h1 id='chapter-1'>Chapter 1</h1><p>Alpha text.</p><h1 id='chapter-2'>Chapter 2</h1><p>Bravo text.</p>"
+         "</body></html>", &eb);
+    CHECK_INT("the title block opens no chapter", eb.pr.n_ch, 2);
+    CHECK_STR("chapter 1 is the first chapter", eb.pr.n_ch ? eb.pr.ch[0].title : "", "Chapter 1");
+    const struct block *b = block_with(&eb, "A. Writer");
+    CHECK("the title block is front matter", b && (b->flags & BLOCK_FRONT));
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+    /* a first h1 equal to the title but no title block's: a chapter */
+    conv("<html><head><title>Homecoming</title></head><body><h1>Homecoming</h1><p>Alpha text.</p>"
+         "<h1>The Road</h1><p>Bravo text.</p></body></html>", &eb);
+    CHECK_INT("a chapter titled as the story is a chapter", eb.pr.n_ch, 2);
+    ebook_free(&eb);
+}
+
 static void test_chapters_page(void)
 {
     struct ebook eb;
@@ -1777,6 +1799,7 @@ int main(int argc, char **argv)
     test_chapters_generic();
     test_chapters_page();
     test_chapters_lines();
+    test_title_block();
     test_hgroup();
     test_gutenberg();
     test_xhtml_chapter();
