@@ -1510,6 +1510,19 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
         role = cv->last == HTML_FRONT ? HTML_FRONT : HTML_CONTINUED;
     else
         role = HTML_FRONT;
+    /* pandoc's section for the text before a book's first heading (titled
+       by the book, marked "unnumbered"): front matter of the chapter after
+       it, as a TXT's text before its first heading is, when one follows */
+    if (role == HTML_CHAPTER && !cv->chapter_open && title && out->pr.title &&
+        strcasecmp(title, out->pr.title) == 0 && memmem(bytes, n, "unnumbered", 10)) {
+        for (size_t j = idx[0] + 1; j < ep->n_toc; j++)
+            if (!ep->toc[j].sub && strcmp(ep->toc[j].path, item->path) != 0 &&
+                label_kind(ep->toc[j].label) == DOC_BODY) {
+                role = HTML_FRONT;
+                title = NULL;
+                break;
+            }
+    }
     /* Back matter ends with a chapter: a document before it that
      * continues nothing stays back matter. */
     if (role == HTML_BACK && cv->chapter_open)

@@ -586,6 +586,54 @@ static void test_part_chapters(void)
     ebook_free(&eb);
 }
 
+/* ---- pandoc's section for the text before a book's first heading:
+ * titled by the book, class "unnumbered"; front matter of chapter 1, as
+ * a TXT's text before its first heading is, not a chapter ---- */
+
+static void test_pandoc_preamble(void)
+{
+    static const char opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Harbor Book</dc:title>"
+        "<dc:creator>Anon</dc:creator></metadata>"
+        "<manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+        "<item id=\"c1\" href=\"ch001.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c2\" href=\"ch002.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c3\" href=\"ch003.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"c1\"/><itemref idref=\"c2\"/><itemref idref=\"c3\"/></spine></package>";
+    static const char nav[] =
+        XHTML("<nav epub:type=\"toc\"><ol>"
+              "<li><a href=\"ch001.xhtml#harbor-book\">Harbor Book</a></li>"
+              "<li><a href=\"ch002.xhtml#chapter-i\">Chapter I</a></li>"
+              "<li><a href=\"ch003.xhtml#chapter-ii\">Chapter II</a></li></ol></nav>");
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("content.opf"),
+        {"content.opf", opf, 0, false},
+        {"nav.xhtml", nav, 0, false},
+        {"ch001.xhtml", XHTML("<section id=\"harbor-book\" class=\"level1 unnumbered\">"
+                              "<h1 class=\"unnumbered\">Harbor Book</h1><p>HARBOR BOOK</p><p>Alpha edition line.</p></section>"), 0, false},
+        {"ch002.xhtml", XHTML("<section id=\"chapter-i\" class=\"level1\"><h1>Chapter I</h1><p>Bravo first chapter.</p></section>"), 0, false},
+        {"ch003.xhtml", XHTML("<section id=\"chapter-ii\" class=\"level1\"><h1>Chapter II</h1><p>Charlie second chapter.</p></section>"), 0, false},
+    };
+    struct ebook eb;
+    if (!read_well("pandoc preamble", f, sizeof f / sizeof *f, &eb))
+        return;
+    CHECK_INT("pandoc preamble: two chapters, not three", eb.pr.n_ch, 2);
+    CHECK_STR("pandoc preamble: chapter 1 is the first heading's", title_of(&eb, 0), "Chapter I");
+    CHECK("pandoc preamble: its text is front matter of chapter 1",
+          chapter_at(&eb, "Alpha") == 0 && flags_at(&eb, "Alpha") > 0 && (flags_at(&eb, "Alpha") & BLOCK_FRONT));
+    CHECK_INT("pandoc preamble: chapter 1's words its own", (long)parse_count_words(eb.text, eb.pr.ch[0].body, eb.pr.ch[0].back), 3);
+    ebook_free(&eb);
+    /* the same document not marked unnumbered (a chapter titled as its
+       book): a chapter */
+    f[4].data = XHTML("<section id=\"harbor-book\" class=\"level1\"><h1>Harbor Book</h1><p>Alpha first words.</p></section>");
+    if (!read_well("chapter titled as its book", f, sizeof f / sizeof *f, &eb))
+        return;
+    CHECK_INT("a chapter titled as its book stays a chapter", eb.pr.n_ch, 3);
+    ebook_free(&eb);
+}
+
 /* ---- no nav, no NCX: spine order, titles from headings ---- */
 
 static void test_no_toc(void)
@@ -2202,6 +2250,7 @@ int main(void)
     test_epub2();
     test_anchors();
     test_part_chapters();
+    test_pandoc_preamble();
     test_no_toc();
     test_container();
     test_bad_zip();
