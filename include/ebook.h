@@ -35,12 +35,15 @@
 #include "parse.h"
 
 /* Bump whenever the derived text, blocks or chapters of any input change. */
-#define EBOOK_VERSION 3   /* 2: note-only chapters are all matter; 3: underline
+#define EBOOK_VERSION 4   /* 2: note-only chapters are all matter; 3: underline
                              and strike markers (parse.h MARKUP_U_ON ...),
                              verse over PARSE_PARA_MAX in pieces, text
                              nested deeper than 256 elements kept, forum
                              pages' posts only, <ol type>, back-link
-                             arrows and visibility:hidden not shown */
+                             arrows and visibility:hidden not shown;
+                             4: a part's chapters, pandoc's preamble and
+                             title block front matter, layout tables,
+                             heading lines, void elements' children */
 
 enum ebook_format {
     EBOOK_NONE = 0,   /* plain text: the TXT path (decode.h, parse.h) */

@@ -16,6 +16,7 @@
  * and an expansion bomb costs nothing). */
 #include "ebook_int.h"
 #include "epub_int.h"
+#include "parse_int.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -1229,6 +1230,44 @@ static enum doc_kind label_kind(const char *label)
     return DOC_BODY;
 }
 
+/* A book in parts, one document a part (pandoc's EPUB of "# PART" and
+ * "## I" headings at its default chapter level): the entries nested
+ * under a part in the part's own document are its chapters, not parts of
+ * one chapter, titled "PART, an em dash, CHAPTER" as parse_text.c titles
+ * them in a TXT, so that the TXT and the EPUB of one book have the same
+ * chapters and are one story.  A part is an entry whose label
+ * heading_classify calls a part heading (PREMIERE PARTIE, Book One:
+ * 1805).  The part's own entry becomes its first chapter (its heading and
+ * any epigraph open it); the others lose `sub`.  Once per TOC read. */
+static void part_chapters(struct epub *ep)
+{
+    for (size_t i = 0; i < ep->n_toc; i++) {
+        struct epub_toc *p = &ep->toc[i];
+        struct hinfo h;
+        if (p->sub || !p->label || heading_classify(p->label, strlen(p->label), &h) != H_PART)
+            continue;
+        char *first = NULL;
+        for (size_t j = i + 1; j < ep->n_toc && ep->toc[j].depth > p->depth; j++) {
+            struct epub_toc *c = &ep->toc[j];
+            if (c->depth != p->depth + 1 || !c->sub || !c->label || !c->label[0])
+                continue;
+            size_t pl = strlen(p->label), cl = strlen(c->label);
+            char *t = esax_arena_alloc(&ep->ar, pl + 5 + cl + 1);
+            memcpy(t, p->label, pl);
+            memcpy(t + pl, " \xE2\x80\x94 ", 5);
+            memcpy(t + pl + 5, c->label, cl + 1);
+            if (!first) {
+                first = t;   /* the part's entry opens it; this one stays sub */
+            } else {
+                c->label = t;
+                c->sub = false;
+            }
+        }
+        if (first)
+            p->label = first;
+    }
+}
+
 /* The chapter-opening TOC entries for document `path`, in TOC order:
  * their indices into ep->toc in idx (malloc'd); returns the count.
  * An entry nested under one in the same document is a part of that
@@ -1386,6 +1425,26 @@ static void chapter_split(struct ebook *eb, size_t off, const char *title)
         c->front_end = off;
 }
 
+/* A chapter opening with a part's heading and then its own (a part's
+ * first chapter, part_chapters): both are its heading, as in a TXT; its
+ * body begins after the second.  ci: the chapter. */
+static void part_heads(struct ebook *eb, size_t ci)
+{
+    struct parse_chapter *c = &eb->pr.ch[ci];
+    size_t i = 0;
+    while (i < eb->n_blocks && eb->blocks[i].off < c->front_end)
+        i++;
+    if (i + 1 >= eb->n_blocks)
+        return;
+    const struct block *p = &eb->blocks[i], *h = &eb->blocks[i + 1];
+    struct hinfo hi;
+    if (p->kind != BLOCK_HEADING || h->kind != BLOCK_HEADING || h->end > c->back ||
+        h->end <= c->body ||
+        heading_classify(eb->text + p->off, p->end - p->off, &hi) != H_PART)
+        return;
+    c->body = h->end;
+}
+
 /* The conversion state across spine documents. */
 struct epub_conv {
     bool have_toc;       /* some TOC entry names a body document */
@@ -1451,6 +1510,19 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
         role = cv->last == HTML_FRONT ? HTML_FRONT : HTML_CONTINUED;
     else
         role = HTML_FRONT;
+    /* pandoc's section for the text before a book's first heading (titled
+       by the book, marked "unnumbered"): front matter of the chapter after
+       it, as a TXT's text before its first heading is, when one follows */
+    if (role == HTML_CHAPTER && !cv->chapter_open && title && out->pr.title &&
+        strcasecmp(title, out->pr.title) == 0 && memmem(bytes, n, "unnumbered", 10)) {
+        for (size_t j = idx[0] + 1; j < ep->n_toc; j++)
+            if (!ep->toc[j].sub && strcmp(ep->toc[j].path, item->path) != 0 &&
+                label_kind(ep->toc[j].label) == DOC_BODY) {
+                role = HTML_FRONT;
+                title = NULL;
+                break;
+            }
+    }
     /* Back matter ends with a chapter: a document before it that
      * continues nothing stays back matter. */
     if (role == HTML_BACK && cv->chapter_open)
@@ -1522,6 +1594,7 @@ static bool epub_convert_item(struct epub *ep, size_t k, struct epub_conv *cv, s
                 else if (t->label[0])
                     chapter_split(out, chapter_edge(out, off), t->label);
             }
+            part_heads(out, ci);
         }
     }
     for (size_t i = 0; i < n_anchors; i++)
@@ -1713,6 +1786,7 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         goto fail;
     if (!read_toc(&ep, toc_stop, err))
         goto fail;
+    part_chapters(&ep);
     if (ep.toc_bytes)   /* the metadata before the documents, if they must be converted again */
         parse_meta_copy(&meta0, &out->pr.meta);
     size_t k, guess = 0;
@@ -1751,6 +1825,7 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
         char *tb = ep.toc_bytes;
         ep.toc_bytes = NULL;
         read_toc_doc(&ep, ep.toc_ncx, ep.toc_path, tb, ep.toc_n, 0);
+        part_chapters(&ep);
     }
     parse_meta_free(&meta0);
     if (head && k >= ep.n_spine) {
@@ -1765,8 +1840,23 @@ static bool read_head(const void *bytes, size_t n, size_t head, size_t toc_stop,
        (the chapter cut after it comes later) */
     if (!head)
         mark_pg_footer(out);
-    out->format = xasprintf("EPUB %d%s", ep.version,
-                            ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "");
+    /* spine documents the zip does not hold: skipped, said with the
+       format (--list --verbose's note), the whole spine's in a head too */
+    size_t missing = 0;
+    const char *first_missing = NULL;
+    for (size_t j = 0; j < ep.n_spine; j++)
+        if (ezip_find(&ep.z, ep.items[ep.spine[j]].path) < 0 && !missing++)
+            first_missing = ep.items[ep.spine[j]].path;
+    for (const char *q = first_missing; q && *q; q++)
+        if ((unsigned char)*q < ' ')
+            first_missing = "(a name with control characters)";   /* one line */
+    char *gone = missing == 1 ? xasprintf("; 1 document of its spine is missing: %s", first_missing)
+                 : missing ? xasprintf("; %zu documents of its spine are missing, the first %s",
+                                       missing, first_missing)
+                           : NULL;
+    out->format = xasprintf("EPUB %d%s%s", ep.version,
+                            ep.ao3 ? " (AO3)" : ep.fff ? " (FanFicFare)" : "", gone ? gone : "");
+    free(gone);
     epub_free(&ep);
     return true;
 fail:

@@ -51,6 +51,7 @@ enum hmode { M_GENERIC, M_AO3_DL, M_AO3_PAGE, M_FFF };
 /* Marks set on nodes (node->_private) by the first pass. */
 #define MARK_CHAPTER ((void *)1) /* a chapter heading */
 #define MARK_HEADING ((void *)2) /* the heading of an EPUB chapter document */
+#define MARK_LAYOUT ((void *)3)  /* a table used for layout, its rows and cells */
 
 /* What an open element does, kept on the walk's stack until it closes. */
 enum what {
@@ -969,6 +970,87 @@ static void scan_fff(struct conv *c, xmlNode *body)
     }
 }
 
+/* The text of n (hidden elements skipped) when it is short: at most
+ * `cap` - 1 bytes from at most 64 nodes, into t (white space as it is);
+ * false when longer.  Bounded, for a look at every element. */
+static bool short_text(const struct conv *c, xmlNode *n, char *t, size_t cap)
+{
+    size_t k = 0, seen = 0;
+    for (xmlNode *p = n; p; p = next_node(p, n, p != n && p->type == XML_ELEMENT_NODE && hidden(c, p))) {
+        if (++seen > 64)
+            return false;
+        if (p->type == XML_TEXT_NODE && p->content) {
+            size_t l = strlen((const char *)p->content);
+            if (k + l >= cap)
+                return false;
+            memcpy(t + k, p->content, l);
+            k += l;
+        } else if (is_elem(p, "br") || is_elem(p, "img")) {
+            return false;   /* two lines, or a picture: no heading line */
+        }
+    }
+    t[k] = '\0';
+    return true;
+}
+
+static bool name_in(const xmlNode *n, const char *const *names);
+
+/* Is inline element n on a line of its own: nothing but white space
+ * between it and a br, a block or its parent's ends? */
+static bool alone_on_line(const xmlNode *n)
+{
+    static const char *const line_ends[] = {"br", "hr", "p", "div", "center", "blockquote", "table",
+                                            "ul", "ol", "dl", "pre", "section", "article", NULL};
+    for (int dir = 0; dir < 2; dir++)
+        for (const xmlNode *s = dir ? n->next : n->prev; s; s = dir ? s->next : s->prev) {
+            if (s->type == XML_TEXT_NODE) {
+                for (const xmlChar *q = s->content; q && *q; q++)
+                    if (!is_ws(*q))
+                        return false;
+                continue;
+            }
+            if (s->type != XML_ELEMENT_NODE)
+                continue;
+            if (name_in(s, line_ends) || head_level(s))
+                break;
+            return false;
+        }
+    return true;
+}
+
+/* No h1-h3 level gives chapters (an old page's chapter headings are a
+ * centred bold line, a paragraph): the elements that are a line of their
+ * own (a p, div or center; a b, strong, font or span alone on its line)
+ * whose text parse_is_heading reads as a TXT's heading line open
+ * chapters, when two or more do; the outermost such element is marked. */
+static void scan_heading_lines(struct conv *c, xmlNode *root)
+{
+    static const char *const blocks[] = {"p", "div", "center", NULL};
+    static const char *const inl[] = {"b", "strong", "font", "span", NULL};
+    xmlNode **hit = NULL;
+    size_t n = 0, cap = 0;
+    for (xmlNode *p = root; p;) {
+        bool is = false;
+        char t[128];
+        if (p->type == XML_ELEMENT_NODE && !hidden(c, p) &&
+            (name_in(p, blocks) || (name_in(p, inl) && alone_on_line(p))) &&
+            short_text(c, p, t, sizeof t)) {
+            char *s = collapse(t);
+            is = *s && parse_is_heading(s, strlen(s), NULL, NULL);
+            free(s);
+        }
+        if (is) {
+            XGROW(hit, cap, n + 1);
+            hit[n++] = p;
+        }
+        p = next_node(p, root, is || (p->type == XML_ELEMENT_NODE && hidden(c, p)));
+    }
+    size_t count = 0;
+    for (size_t i = 0; n >= 2 && i < n; i++)
+        mark_chapter(hit[i], &count);
+    free(hit);
+}
+
 /* Any other HTML: the h1-h3 level whose headings most often read as
  * chapter headings (parse_is_heading; the higher level on a tie, a lone
  * one too) is the chapter level; with none, the highest level that
@@ -1038,8 +1120,10 @@ static void scan_generic(struct conv *c, xmlNode *root)
     for (int lv = 1; lv <= 3 && !best; lv++)
         if (count[lv] >= 2)
             best = lv;
-    if (!best)
+    if (!best) {
+        scan_heading_lines(c, root);
         return;
+    }
     /* when few of the level read as chapters (a saved web page's other
        h1s), only those are */
     bool only_named = named[best] && named[best] * 2 <= count[best];
@@ -1047,7 +1131,10 @@ static void scan_generic(struct conv *c, xmlNode *root)
     for (xmlNode *p = root; p; p = next_node(p, root, p->type == XML_ELEMENT_NODE && hidden(c, p)))
         if (head_level(p) == best) {
             char *t = text_of(c, p);
-            if (*t && (!only_named || parse_is_heading(t, strlen(t), NULL, NULL)))
+            /* pandoc's title block (header > h1.title) is the story's
+               title, not a chapter: front matter */
+            bool title_block = has_class(p, "title") && is_elem(p->parent, "header") && count[best] >= 2;
+            if (*t && !title_block && (!only_named || parse_is_heading(t, strlen(t), NULL, NULL)))
                 mark_chapter(p, &n);
             free(t);
         }
@@ -1217,6 +1304,54 @@ static void count_spacers(struct conv *c, xmlNode *root)
                 empty++;
         }
     c->spacer_breaks = empty * 4 <= full;
+}
+
+/* Does table cell n hold a story's text rather than a datum: a heading,
+ * a rule, a quotation, a centred line, or 80 words or more?  Looks at 256
+ * nodes at most (a cell of more is no datum either), so that tables
+ * nested deep cost a bounded look each. */
+static bool story_cell(xmlNode *n)
+{
+    size_t seen = 0, words = 0;
+    for (xmlNode *p = n; p; p = next_node(p, n, p != n && is_elem(p, "table"))) {
+        if (++seen > 256)
+            return true;
+        if (head_level(p) || is_elem(p, "hr") || is_elem(p, "blockquote") || is_elem(p, "center"))
+            return true;
+        if (p->type == XML_TEXT_NODE && p->content) {
+            bool in_word = false;
+            for (const xmlChar *q = p->content; *q; q++) {
+                bool ws = is_ws(*q);
+                words += !ws && !in_word;
+                in_word = !ws;
+            }
+            if (words >= 80)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Tables used for layout (HTML 4 pages: the story in a cell beside a
+ * column of links) are marked MARK_LAYOUT, with their own rows and cells
+ * (not a nested table's): the walk reads them as blocks, not as rows of
+ * cells.  A table is for layout when one of its cells is a story_cell. */
+static void mark_layout_tables(xmlNode *root)
+{
+    for (xmlNode *t = root; t; t = next_node(t, root, false)) {
+        if (!is_elem(t, "table"))
+            continue;
+        bool layout = false;
+        for (xmlNode *p = t; p && !layout; p = next_node(p, t, p != t && is_elem(p, "table")))
+            if (is_elem(p, "td") || is_elem(p, "th"))
+                layout = story_cell(p);
+        if (!layout)
+            continue;
+        for (xmlNode *p = t; p;
+             p = next_node(p, t, p != t && (is_elem(p, "table") || is_elem(p, "td") || is_elem(p, "th"))))
+            if (p == t || is_elem(p, "tr") || is_elem(p, "td") || is_elem(p, "th"))
+                p->_private = MARK_LAYOUT;
+    }
 }
 
 /* ---- writing blocks -------------------------------------------------- */
@@ -1755,7 +1890,9 @@ static void walk(struct conv *c, xmlNode *top)
             first_done = true;
             anchor_of(c, p);
             struct frame f = {.n = p, .what = W_INLINE, .flags = c->flags};
-            int lv = is_elem(p, "hgroup") ? 1 : head_level(p);
+            /* (a heading line scan_heading_lines marked is a heading) */
+            int lv = is_elem(p, "hgroup") || (p->_private == MARK_CHAPTER && !head_level(p)) ? 1
+                                                                                         : head_level(p);
             char *label = NULL;
             if (is_elem(p, "br")) {
                 line_break(c);
@@ -1854,6 +1991,15 @@ static void walk(struct conv *c, xmlNode *top)
                     else
                         buf_adds(&c->para, "- ");
                     c->line_start = c->nospace_at = c->para.len;
+                } else if (p->_private == MARK_LAYOUT) {
+                    /* a layout table, row or cell: a block of the text */
+                    f.what = W_BLOCK;
+                    if (c->in_head)
+                        new_line(c);
+                    else if (c->in_list || c->in_table)
+                        c->space = true;
+                    else
+                        flush(c);
                 } else if (is_elem(p, "table") || is_elem(p, "dl")) {
                     /* a table: one line a row, its cells after " | "; a
                        list of terms: one line each, "term: definition" */
@@ -1903,6 +2049,13 @@ static void walk(struct conv *c, xmlNode *top)
                 st[n_st++] = f;
             }
         }
+        /* A void element with children (`<hr>`, `<br>`, `<img>` left
+           unclosed in XHTML: libxml2's recovery makes the rest of the
+           parent its children) is walked into: those are the text after
+           it, which HTML would have read as its siblings. */
+        if (skip && p->children && p->type == XML_ELEMENT_NODE &&
+            (is_elem(p, "br") || is_elem(p, "hr") || is_elem(p, "img")))
+            skip = false;
         /* descend, or close the elements this step leaves */
         if (!skip && p->children) {
             p = p->children;
@@ -2213,6 +2366,7 @@ bool html_append(struct ebook *eb, const void *bytes, size_t n, bool xml, enum h
         c.last_kind = eb->blocks[eb->n_blocks - 1].kind;
     read_styles(&c, root);
     count_spacers(&c, root);
+    mark_layout_tables(root);
     xmlNode *top = body_of(root);
 
     if (role == HTML_STANDALONE) {

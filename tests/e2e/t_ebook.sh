@@ -63,6 +63,11 @@ if $have_pandoc; then
     printf '%% Locked\n%% Nobody\n\n# One\n\nText of the locked book.\n' >"$TMPD/locked.md"
     pandoc "$TMPD/locked.md" -o "$TMPD/locked.epub" 2>/dev/null
     head -c 400 "$TMPD/locked.epub" >"$B/truncated.epub"
+    if command -v zip >/dev/null 2>&1; then
+        # a spine document the zip lacks: read without it, a note saying so
+        printf '%% Gappy\n%% Nobody\n\n# One\n\nText of chapter one.\n\n# Two\n\nText of chapter two.\n' >"$TMPD/gappy.md"
+        pandoc "$TMPD/gappy.md" -o "$B/gappy.epub" 2>/dev/null && zip -q -d "$B/gappy.epub" EPUB/text/ch002.xhtml
+    fi
     cp "$TMPD/locked.epub" "$B/drm.epub"
     mkdir -p "$TMPD/drm/META-INF"
     printf '<?xml version="1.0"?>\n<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:CipherData><enc:CipherReference URI="EPUB/text/ch001.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>\n' \
@@ -80,6 +85,9 @@ check "bad input: the good story is listed" grep -q "^good$" "$TMPD/bad.out"
 check "not a zip: skipped, saying so" grep -q "^  notzip.epub: not a zip archive$" "$TMPD/bad.out"
 if $have_pandoc; then
     check "truncated: skipped, saying so" grep -q "^  truncated.epub: .*zip archive" "$TMPD/bad.out"
+    [ -f "$B/gappy.epub" ] && check "a spine document missing: read, a note saying which" grep -q \
+        "^  gappy.epub: read as EPUB 3; 1 document of its spine is missing: EPUB/text/ch002.xhtml$" "$TMPD/bad.out"
+    [ -f "$B/gappy.epub" ] && check "and the rest is read" grep -q "^Gappy$" "$TMPD/bad.out"
     [ -f "$B/drm.epub" ] &&
         check "DRM: skipped, saying so" grep -q "^  drm.epub: DRM-protected: cannot be read$" "$TMPD/bad.out"
 fi
@@ -158,6 +166,38 @@ if $have_pandoc; then
     done
     check "pandoc EPUB: read as EPUB 3" sh -c \
         'QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story1.epub: read as EPUB 3"' _ "$QUIRE" "$P"
+
+    # A book in parts (# PART, ## CHAPTER): pandoc makes one document a
+    # part, the chapters nested under it in its TOC.  Its TXT and its EPUB
+    # are one story whose every chapter has both editions.
+    PB=$TMPD/parts
+    mkdir -p "$PB"
+    awk -v seed="$seed" 'BEGIN {
+        srand(seed)
+        split("amber bright cold dusk ember far glass harbor iron lantern moss night oak pale quiet river", w, " ")
+        printf "The Book of Parts\nby Some Writer\n\n"
+        split("ONE TWO THREE", pn, " ")
+        split("I II III", cn, " ")
+        for (p = 1; p <= 3; p++) {
+            printf "PART %s\n\n", pn[p]
+            for (c = 1; c <= 3; c++) {
+                printf "CHAPTER %s\n\n", cn[c]
+                for (q = 0; q < 4; q++) {
+                    line = ""
+                    for (k = 0; k < 60; k++) line = line (k ? " " : "") w[1 + int(rand() * 16)]
+                    print line ".\n"
+                }
+            }
+        }
+    }' </dev/null >"$PB/book.txt"
+    sed -e '1,3d' -e 's/^PART /# PART /' -e 's/^CHAPTER /## CHAPTER /' "$PB/book.txt" >"$TMPD/book.md"
+    pandoc "$TMPD/book.md" -M "title=The Book of Parts" -M "author=Some Writer" -o "$PB/book.epub" 2>/dev/null
+    check_eq "pandoc EPUB of a book in parts: its chapters and titles as its TXT's" \
+        "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$PB/book.epub" | cut -f5,6)" \
+        "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$PB/book.txt" | cut -f5,6)"
+    check_eq "a book in parts, TXT and EPUB: one story, all 9 chapters with both editions" \
+        "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$PB" | cut -f1,7 | sort | uniq -c | tr -s ' ')" \
+        " 9 1	book.epub;book.txt"
 fi
 
 # --- real files (../shared): titles, authors, chapters; a TXT and its

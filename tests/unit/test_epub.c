@@ -438,7 +438,8 @@ static void test_epub2(void)
     struct ebook eb;
     if (!read_well("epub2", f, sizeof f / sizeof *f, &eb))
         return;
-    CHECK_STR("epub2: format", eb.format, "EPUB 2");
+    CHECK_STR("epub2: format, and the spine document the zip lacks said with it", eb.format,
+              "EPUB 2; 1 document of its spine is missing: OPS/gone.html");
     CHECK_STR("epub2: title", eb.pr.title, "Salt Roads");
     CHECK_STR("epub2: author (role aut only)", eb.pr.author, "Ada Brine");
     CHECK_STR("epub2: calibre series", eb.pr.meta.series, "Salt");
@@ -513,6 +514,116 @@ static void test_anchors(void)
         CHECK("anchors: chapter 3's words are its body",
               parse_count_words(eb.text, eb.pr.ch[2].body, eb.pr.ch[2].back) == 3);
     }
+    ebook_free(&eb);
+}
+
+/* ---- a book in parts, one document a part (pandoc's EPUB at its default
+ * chapter level of a book whose chapters are "##" under "# PART"s): the
+ * chapters the TOC nests under a part are chapters, titled as the TXT
+ * parser titles them ("PART — CHAPTER"), so that the TXT and the EPUB of
+ * one book have the same chapters (editions.c pairs chapters). ---- */
+
+static void test_part_chapters(void)
+{
+    static const char opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>In Parts</dc:title>"
+        "<dc:creator>Anon</dc:creator></metadata>"
+        "<manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+        "<item id=\"p1\" href=\"p1.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"p2\" href=\"p2.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"s\" href=\"s.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"p1\"/><itemref idref=\"p2\"/><itemref idref=\"s\"/></spine></package>";
+    static const char nav[] =
+        XHTML("<nav epub:type=\"toc\"><ol>"
+              "<li><a href=\"p1.xhtml#part-one\">PREMIÈRE PARTIE</a><ol>"
+              "<li><a href=\"p1.xhtml#i\">I</a></li><li><a href=\"p1.xhtml#ii\">II</a></li></ol></li>"
+              "<li><a href=\"p2.xhtml#part-two\">Book Two: 1806</a><ol>"
+              "<li><a href=\"p2.xhtml#c1\">Chapter I</a><ol><li><a href=\"p2.xhtml#c1s\">A Section</a></li></ol></li>"
+              "<li><a href=\"p2.xhtml#c2\">Chapter II</a></li></ol></li>"
+              "<li><a href=\"s.xhtml#story\">The Story</a><ol><li><a href=\"s.xhtml#s1\">I.</a></li>"
+              "<li><a href=\"s.xhtml#s2\">II.</a></li></ol></li>"
+              "</ol></nav>");
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("content.opf"),
+        {"content.opf", opf, 0, false},
+        {"nav.xhtml", nav, 0, false},
+        {"p1.xhtml", XHTML("<section id=\"part-one\"><h1>PREMIÈRE PARTIE</h1><section id=\"i\"><h2>I</h2>"
+                           "<p>Alpha first chapter.</p></section><section id=\"ii\"><h2>II</h2>"
+                           "<p>Bravo second chapter.</p></section></section>"), 0, false},
+        {"p2.xhtml", XHTML("<h1 id=\"part-two\">Book Two: 1806</h1><p>Charlie part epigraph.</p>"
+                           "<h2 id=\"c1\">Chapter I</h2><p>Delta third chapter.</p><h3 id=\"c1s\">A Section</h3>"
+                           "<p>Echo its section.</p><h2 id=\"c2\">Chapter II</h2><p>Foxtrot fourth chapter.</p>"), 0, false},
+        {"s.xhtml", XHTML("<h1 id=\"story\">The Story</h1><h2 id=\"s1\">I.</h2><p>Golf story part one.</p>"
+                          "<h2 id=\"s2\">II.</h2><p>Hotel story part two.</p>"), 0, false},
+    };
+    struct ebook eb;
+    if (!read_well("parts", f, sizeof f / sizeof *f, &eb))
+        return;
+    CHECK_INT("parts: a part's chapters are chapters; a story's sections are not", eb.pr.n_ch, 5);
+    CHECK_STR("parts: chapter 1 titled as the TXT parser would", title_of(&eb, 0), "PREMIÈRE PARTIE — I");
+    CHECK_STR("parts: chapter 2", title_of(&eb, 1), "PREMIÈRE PARTIE — II");
+    CHECK_STR("parts: chapter 3", title_of(&eb, 2), "Book Two: 1806 — Chapter I");
+    CHECK_STR("parts: chapter 4", title_of(&eb, 3), "Book Two: 1806 — Chapter II");
+    CHECK_STR("parts: a story (no part) keeps its sections", title_of(&eb, 4), "The Story");
+    CHECK_INT("parts: Alpha in chapter 1", chapter_at(&eb, "Alpha"), 0);
+    CHECK_INT("parts: the part's heading and the chapter's are chapter 1's heading, not its words",
+              (long)parse_count_words(eb.text, eb.pr.ch[0].body, eb.pr.ch[0].back), 3);
+    CHECK_INT("parts: Bravo in chapter 2", chapter_at(&eb, "Bravo"), 1);
+    CHECK_INT("parts: the part's heading and epigraph open its first chapter", chapter_at(&eb, "Charlie"), 2);
+    CHECK_INT("parts: the part heading too", chapter_at(&eb, "Book Two: 1806"), 2);
+    CHECK_INT("parts: a chapter's section stays in it", chapter_at(&eb, "Echo"), 2);
+    CHECK_INT("parts: Foxtrot in chapter 4", chapter_at(&eb, "Foxtrot"), 3);
+    CHECK_INT("parts: the story's sections in one chapter", chapter_at(&eb, "Hotel"), 4);
+    ebook_free(&eb);
+}
+
+/* ---- pandoc's section for the text before a book's first heading:
+ * titled by the book, class "unnumbered"; front matter of chapter 1, as
+ * a TXT's text before its first heading is, not a chapter ---- */
+
+static void test_pandoc_preamble(void)
+{
+    static const char opf[] =
+        "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Harbor Book</dc:title>"
+        "<dc:creator>Anon</dc:creator></metadata>"
+        "<manifest><item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>"
+        "<item id=\"c1\" href=\"ch001.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c2\" href=\"ch002.xhtml\" media-type=\"application/xhtml+xml\"/>"
+        "<item id=\"c3\" href=\"ch003.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+        "<spine><itemref idref=\"c1\"/><itemref idref=\"c2\"/><itemref idref=\"c3\"/></spine></package>";
+    static const char nav[] =
+        XHTML("<nav epub:type=\"toc\"><ol>"
+              "<li><a href=\"ch001.xhtml#harbor-book\">Harbor Book</a></li>"
+              "<li><a href=\"ch002.xhtml#chapter-i\">Chapter I</a></li>"
+              "<li><a href=\"ch003.xhtml#chapter-ii\">Chapter II</a></li></ol></nav>");
+    struct zfile f[] = {
+        MIMETYPE,
+        CONTAINER("content.opf"),
+        {"content.opf", opf, 0, false},
+        {"nav.xhtml", nav, 0, false},
+        {"ch001.xhtml", XHTML("<section id=\"harbor-book\" class=\"level1 unnumbered\">"
+                              "<h1 class=\"unnumbered\">Harbor Book</h1><p>HARBOR BOOK</p><p>Alpha edition line.</p></section>"), 0, false},
+        {"ch002.xhtml", XHTML("<section id=\"chapter-i\" class=\"level1\"><h1>Chapter I</h1><p>Bravo first chapter.</p></section>"), 0, false},
+        {"ch003.xhtml", XHTML("<section id=\"chapter-ii\" class=\"level1\"><h1>Chapter II</h1><p>Charlie second chapter.</p></section>"), 0, false},
+    };
+    struct ebook eb;
+    if (!read_well("pandoc preamble", f, sizeof f / sizeof *f, &eb))
+        return;
+    CHECK_INT("pandoc preamble: two chapters, not three", eb.pr.n_ch, 2);
+    CHECK_STR("pandoc preamble: chapter 1 is the first heading's", title_of(&eb, 0), "Chapter I");
+    CHECK("pandoc preamble: its text is front matter of chapter 1",
+          chapter_at(&eb, "Alpha") == 0 && flags_at(&eb, "Alpha") > 0 && (flags_at(&eb, "Alpha") & BLOCK_FRONT));
+    CHECK_INT("pandoc preamble: chapter 1's words its own", (long)parse_count_words(eb.text, eb.pr.ch[0].body, eb.pr.ch[0].back), 3);
+    ebook_free(&eb);
+    /* the same document not marked unnumbered (a chapter titled as its
+       book): a chapter */
+    f[4].data = XHTML("<section id=\"harbor-book\" class=\"level1\"><h1>Harbor Book</h1><p>Alpha first words.</p></section>");
+    if (!read_well("chapter titled as its book", f, sizeof f / sizeof *f, &eb))
+        return;
+    CHECK_INT("a chapter titled as its book stays a chapter", eb.pr.n_ch, 3);
     ebook_free(&eb);
 }
 
@@ -2234,6 +2345,8 @@ int main(void)
     test_epub3();
     test_epub2();
     test_anchors();
+    test_part_chapters();
+    test_pandoc_preamble();
     test_no_toc();
     test_container();
     test_bad_zip();

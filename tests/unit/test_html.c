@@ -361,6 +361,41 @@ static void test_verse_lists_tables(void)
     ebook_free(&eb);
 }
 
+/* A table used for layout (an old page's story in one cell beside its
+ * links, HTML 4 style): its cells are blocks of the text, not a row of
+ * cells; a data table beside it stays rows of cells. */
+static void test_layout_table(void)
+{
+    struct buf b = {0};
+    buf_adds(&b, "<html><body><table width='100%'><tr><td width='15%'><a href='a'>Home</a><br><a href='b'>Next</a></td><td>"
+                 "<center><font size=4><b>Chapter 1</b></font></center><br><br>");
+    for (int i = 0; i < 3; i++) {
+        buf_adds(&b, "<font face='Arial'>");
+        for (int k = 0; k < 30; k++)
+            buf_printf(&b, "%s ", k ? "word" : "Start");
+        buf_adds(&b, "end.</font><br><br>");
+    }
+    buf_adds(&b, "<center>* * *</center><br>After the break.<br><br>"
+                 "<table border=1><tr><td>Ann</td><td>30</td></tr><tr><td>Bo</td><td>41</td></tr></table>"
+                 "</td></tr></table></body></html>");
+    struct ebook eb;
+    conv(b.data, &eb);
+    buf_free(&b);
+    const struct block *x = block_with(&eb, "Start word");
+    CHECK("a layout table's cell: its paragraphs are paragraphs", x && x->kind == BLOCK_PARA &&
+          strncmp(eb.text + x->off, "Start word", 10) == 0);
+    int paras = 0;
+    for (size_t i = 0; i < eb.n_blocks; i++)
+        paras += strncmp(eb.text + eb.blocks[i].off, "Start", 5) == 0;
+    CHECK_INT("each of its three paragraphs a block of its own", paras, 3);
+    CHECK("no cell separator between the links and the story", !strstr(eb.text, "Next | "));
+    x = block_with(&eb, "* * *");
+    CHECK("its scene break is a scene break", x && x->kind == BLOCK_BREAK);
+    CHECK("a data table inside it: rows of cells", strstr(eb.text, "Ann | 30\nBo | 41") != NULL);
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
 static void test_inline_things(void)
 {
     struct ebook eb;
@@ -469,6 +504,56 @@ static void test_chapters_generic(void)
     ebook_free(&eb);
 }
 
+/* An old page with no h1-h3 chapter headings: its chapter headings are
+ * lines of their own (a centred bold "Chapter 2", a paragraph "CHAPTER
+ * III."), read as the TXT parser reads heading lines. */
+static void test_chapters_lines(void)
+{
+    struct ebook eb;
+    conv("<html><head><title>The Lost Key</title></head><body>"
+         "<center><font size=5><b>The Lost Key</b></font><br>by Someone</center><p>"
+         "<center><font size=4><b>Chapter 1</b></font></center><br><br>Alpha one text.<br><br>"
+         "<center><font size=4><b>Chapter 2: The Door</b></font></center><br><br>Bravo two text.<br><br>"
+         "<p align=center>CHAPTER III.</p><p>Charlie <b>Chapter 4</b> three text.</p>"
+         "<p>Chapter 5 was never written, she said.</p></body></html>", &eb);
+    CHECK_INT("three chapters from heading lines", eb.pr.n_ch, 3);
+    if (eb.pr.n_ch == 3) {
+        CHECK_STR("chapter 1 title", eb.pr.ch[0].title, "Chapter 1");
+        CHECK_STR("chapter 2 title", eb.pr.ch[1].title, "Chapter 2: The Door");
+        CHECK_INT("chapter 3 number", eb.pr.ch[2].number, 3);
+        CHECK("text before the first chapter is its front matter",
+              block_with(&eb, "by Someone") && (block_with(&eb, "by Someone")->flags & BLOCK_FRONT));
+        CHECK("chapter 2's text in it", strstr(eb.text + eb.pr.ch[1].body, "Bravo") &&
+                                            strstr(eb.text + eb.pr.ch[1].body, "Bravo") < eb.text + eb.pr.ch[1].end);
+        CHECK("a heading word inside a sentence opens nothing",
+              strstr(eb.text + eb.pr.ch[2].body, "Chapter 5 was never") != NULL);
+    }
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+}
+
+/* pandoc's standalone HTML: its title block (header > h1.title, the
+ * author, the date) opens no chapter when the chapters are h1s too. */
+static void test_title_block(void)
+{
+    struct ebook eb;
+    conv("<html><head><title>Lamps</title></head><body>"
+         "<header id='title-block-header'><h1 class='title'>Lamps</h1><p class='author'>A. Writer</p></header>"
+         "<h1 id='chapter-1'>Chapter 1</h1><p>Alpha text.</p><h1 id='chapter-2'>Chapter 2</h1><p>Bravo text.</p>"
+         "</body></html>", &eb);
+    CHECK_INT("the title block opens no chapter", eb.pr.n_ch, 2);
+    CHECK_STR("chapter 1 is the first chapter", eb.pr.n_ch ? eb.pr.ch[0].title : "", "Chapter 1");
+    const struct block *b = block_with(&eb, "A. Writer");
+    CHECK("the title block is front matter", b && (b->flags & BLOCK_FRONT));
+    CHECK("well formed", well_formed(&eb));
+    ebook_free(&eb);
+    /* a first h1 equal to the title but no title block's: a chapter */
+    conv("<html><head><title>Homecoming</title></head><body><h1>Homecoming</h1><p>Alpha text.</p>"
+         "<h1>The Road</h1><p>Bravo text.</p></body></html>", &eb);
+    CHECK_INT("a chapter titled as the story is a chapter", eb.pr.n_ch, 2);
+    ebook_free(&eb);
+}
+
 static void test_chapters_page(void)
 {
     struct ebook eb;
@@ -553,6 +638,31 @@ static void test_hgroup(void)
     ebook_free(&eb);
     conv_x(x, HTML_CHAPTER, NULL, &eb);
     CHECK_STR("EPUB, no TOC title: the hgroup's", eb.pr.ch[0].title, "IV: The Cylinder Opens");
+    ebook_free(&eb);
+}
+
+/* An XHTML document whose void elements are written as HTML (`<hr>`,
+ * `<br>`, `<img ...>` unclosed: pandoc passes a Markdown file's raw HTML
+ * into its EPUB so): libxml2's recovery makes the rest of the parent the
+ * void element's children, which are still text a reader must see, in
+ * order (pandoc -t plain and browsers' HTML parsing show every word). */
+static void test_unclosed_void(void)
+{
+    struct ebook eb;
+    conv_x("<?xml version='1.0' encoding='UTF-8'?><html xmlns='http://www.w3.org/1999/xhtml'><body>"
+           "<section><h1>The First Evening</h1><p>She waited.</p><hr>"
+           "<p>The rose is red,<br />the violet blue.</p></section>"
+           "<p>One<br>two <img src='lamp.png' alt='a lamp'>three</p><p>four and the end.</p>"
+           "</body></html>",
+           HTML_CHAPTER, "The First Evening", &eb);
+    CHECK("an unclosed <hr>: the paragraph after it is read",
+          in_order(eb.text, (const char *const[]){"She waited.", "The rose is red,", "the violet blue.", NULL}));
+    const struct block *b = block_with(&eb, "* * *");
+    CHECK("an unclosed <hr>: still a scene break", b && b->kind == BLOCK_BREAK);
+    CHECK("an unclosed <br> and <img>: every word after them, in order",
+          in_order(eb.text, (const char *const[]){"One", "two [image: a lamp]", "three", "four and the end.", NULL}));
+    CHECK("an unclosed <br>: still a line break", strstr(eb.text, "One\n") != NULL);
+    CHECK("well formed", well_formed(&eb));
     ebook_free(&eb);
 }
 
@@ -1674,13 +1784,17 @@ int main(int argc, char **argv)
     test_breaks();
     test_verse_lists_tables();
     test_inline_things();
+    test_layout_table();
     test_hidden();
     test_text_items();
     test_chapters_generic();
     test_chapters_page();
+    test_chapters_lines();
+    test_title_block();
     test_hgroup();
     test_gutenberg();
     test_xhtml_chapter();
+    test_unclosed_void();
     test_safety();
     test_long_paragraph();
     test_long_verse();
