@@ -51,9 +51,11 @@ static void visible(const char *text, size_t off, size_t end, struct buf *b)
     for (size_t i = off; i < end;) {
         ucs4_t c;
         int l = u8_mbtouc(&c, (const uint8_t *)text + i, end - i);
-        if (!fold_ws(c) && ctrl(c))
+        if (cls[i - off] & MARKUP_HIDDEN)
+            ;   /* markup, a converter's marker included */
+        else if (!fold_ws(c) && ctrl(c))
             vis_add(b, text + i, (size_t)l);
-        else if (!fold_ws(c) && c != 0xAD && !(cls[i - off] & MARKUP_HIDDEN))
+        else if (!fold_ws(c) && c != 0xAD)
             buf_add(b, text + i, (size_t)l);
         i += (size_t)l;
     }
@@ -150,8 +152,14 @@ static void check_chapter(const struct layout_opts *o, const struct source *src,
             abort();
         prev = k;
     }
-    if (strcmp(want.data, got.data) != 0)
+    if (strcmp(want.data, got.data) != 0) {
+        size_t d = 0;
+        while (want.data[d] && want.data[d] == got.data[d]) d++;
+        size_t a = d > 60 ? d - 60 : 0;
+        fprintf(stderr, "width %d wrap %d at %zu\nWANT[%.*s]\nGOT [%.*s]\n", o->width, (int)o->wrap, d,
+                120, want.data + a, 120, got.data + a);
         abort();
+    }
     buf_free(&want);
     buf_free(&got);
     line_vec_free(&lv);
