@@ -212,31 +212,19 @@ ui_raw() {
 }
 
 # UI_LAST_FRAME: the highest frame number ui_resize has seen.  Below 8
-# columns the counter may not be shown, so coming back from such a size the
+# columns the counter is not shown, so coming back from such a size the
 # frame to wait for is one after that (the pane shows the small size's
-# stale text until quire draws: reading it then was a flaky check).  And
-# as a small size's frame can still come after the pane has taken the
-# next size (at 7 columns the counter shows: " 6% #9"), the frame waited
-# for must also be as wide as the pane: the status line, its counter at
-# the right edge, reaches the last column but one (ui_full_width).
+# stale text until quire draws: reading it then was a flaky check).
 # A pane already at W x H is not resized (tmux does nothing, quire draws
 # nothing): there is no frame to wait for.
 UI_LAST_FRAME=0
-ui_full_width() {
-    [ "$(ui_status | wc -L)" -ge $(($1 - 1)) ]
-}
 ui_resize() {
     [ "$($UI_T display -p -t q '#{pane_width}x#{pane_height}' 2>/dev/null)" = "$1x$2" ] && return 0
     f=$(ui_frame)
     if [ "$f" -gt "$UI_LAST_FRAME" ]; then UI_LAST_FRAME=$f; else f=$UI_LAST_FRAME; fi
     $UI_T resize-window -t q -x "$1" -y "$2"
     if [ "$2" -ge 2 ] && [ "$1" -ge 8 ]; then
-        ui_wait_frame $((f + 1)) || { ui_lost "resize to $1x$2"; return 1; }
-        # a late frame of the size before: wait for the next one
-        while ! ui_full_width "$1"; do
-            f=$(ui_frame)
-            ui_wait_frame $((f + 1)) || { ui_lost "resize to $1x$2 (a frame as wide as the pane)"; return 1; }
-        done
+        ui_wait_frame $((f + 1)) || ui_lost "resize to $1x$2"
     else
         # Too small for the frame counter: wait for the pane to take the size.
         UI_WAITED=0
