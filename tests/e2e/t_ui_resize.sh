@@ -91,6 +91,11 @@ ui_resize 1 24
 check "1 column: nothing wider than 1 (a wide character shows as ?)" ui_until narrower_than 1
 check "1 column: alive" ui_alive
 ui_resize 7 24
+# At 7 columns the counter shows (" 6% #9"): wait for that frame, or it
+# could come after the pane took 30 columns and pass for that size's
+# (the stale 1-column screen is narrower than 7 at once).
+frame_after() { [ "$(ui_frame)" -gt "$1" ]; }
+check "7 columns: a frame drawn at that size" ui_until frame_after "$UI_LAST_FRAME"
 check "7 columns: wide characters never cut in half" ui_until narrower_than 7
 ui_resize 30 10
 check_eq "back at 30 columns: the same top line" "$(ui_top)" "$TC"
