@@ -287,8 +287,12 @@ derived_killed() {
     kill -9 "$(cat "$TMPD/killed.pid")" 2>/dev/null
     wait "$(cat "$TMPD/killed.pid")" 2>/dev/null
     rm -f "$TMPD/killed.pid"
+    # it may have ended between two looks (the standalone driver runs its
+    # one seed and exits): its log is whole now
+    [ -n "$folder" ] || folder=$(sed -n 's/^fuzz_derived: folder //p' "$TMPD/killed.log")
     if [ -z "$folder" ]; then
         fail "fuzz_derived: names no folder under FUZZ_SAY before its first input"
+        tail -n 5 "$TMPD/killed.log" >&2
         return
     fi
     check "fuzz_derived: a killed run leaves its folder ($folder)" test -d "$folder"
