@@ -1,6 +1,7 @@
 /* test_library.c — folders of files into stories: grouping, order,
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
+#include "bookmarks.h"
 #include "cache.h"
 #include "library.h"
 #include "norm.h"
@@ -548,6 +549,53 @@ static void test_edition_gaps(void)
     CHECK("edition gaps: most stories are checked strictly", strict >= N_STORIES * 3 / 4);
     CHECK_INT("edition gaps: every edition's order kept", own_orders, N_STORIES);
     library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+/* A place read in an edition lacking chapter 2 is found again, in the same
+ * chapter and at the same words, once the fuller edition joins the story
+ * and chapter 2 takes its place before it. */
+static void test_edition_gap_bookmark(void)
+{
+    char *d = tempdir();
+    struct gap_story g = {"Kept Place", 4, true, {1u << 1, 0}};
+    put_gap_edition(d, 41, &g, 0);
+    char *path = xasprintf("%s/s41", d);
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    struct library *a = library_open(path, NULL);
+    struct bm_pos pos = {0};
+    char before[40] = "";
+    bool made = a && a->n_stories == 1 && a->stories[0].n_ch == 3 &&
+                a->stories[0].ch[1].number == 3;
+    CHECK("gap bookmark: the gappy edition alone has chapters 1, 3, 4", made);
+    if (made) {
+        const char *t;
+        const struct edition *e = chapter_text(&a->stories[0].ch[1], &t);
+        size_t off = e->body + (e->back - e->body) / 2;
+        while (off < e->back && t[off] != ' ')
+            off++;
+        off++;
+        snprintf(before, sizeof before, "%.30s", t + off);
+        bookmarks_make_pos(&a->stories[0], 1, off, &pos);
+    }
+    put_gap_edition(d, 41, &g, 1);
+    struct library *b = library_open(path, NULL);
+    unsetenv("QUIRE_NO_CACHE");
+    size_t ci = 0, off = 0;
+    bool ok = made && b && b->n_stories == 1 && b->stories[0].n_ch == 4 &&
+              bookmarks_resolve(&b->stories[0], &pos, &ci, &off);
+    CHECK("gap bookmark: with both editions, four chapters and the place resolves", ok);
+    if (ok) {
+        CHECK_INT("gap bookmark: in chapter 3, now the third", (long)ci, 2);
+        CHECK_INT("gap bookmark: whose number is 3", b->stories[0].ch[ci].number, 3);
+        const char *t;
+        chapter_text(&b->stories[0].ch[ci], &t);
+        CHECK("gap bookmark: at the same words", strncmp(t + off, before, strlen(before)) == 0);
+    }
+    library_free(a);
+    library_free(b);
+    free(path);
     rmtree(d);
     free(d);
 }
@@ -1860,6 +1908,7 @@ int main(void)
     test_ambiguous();
     test_editions();
     test_edition_gaps();
+    test_edition_gap_bookmark();
     test_identity();
     test_identity_by_what_it_says();
     test_identity_twins();
