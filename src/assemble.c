@@ -1,7 +1,8 @@
 /* assemble.c — the assembly pass of the library build: each group of
  * files becomes a story, in named steps (build_story): the files' reading
  * order (story.ini `order`, else heading numbers, else natural file-name
- * order), the chapters (edition clusters at their earliest place), each
+ * order), the chapters (edition clusters, file by file: a chapter one
+ * edition lacks keeps its place among the shared ones), each
  * chapter's editions, title and key, the story's title, author and folder,
  * its place in a series (story.ini), its identity, and its notes; then the
  * stories sorted by title.  See build.h. */
@@ -180,17 +181,27 @@ static int cmp_edition(const void *p, const void *q)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* One chapter of the merged order: an edition cluster and the heading
+ * number of the piece that placed it (PARSE_NO_NUMBER when it had none). */
 struct cpos {
     int rep;        /* cluster representative piece */
-    long rank;      /* file rank * 2^20 + piece index in file */
+    int number;
 };
 
-static int cmp_cpos(const void *p, const void *q)
+/* A chapter new to the merged order, met in the file being merged: it goes
+ * before cp[gap] (at the end when gap == nc), after the file's earlier new
+ * chapters of the same gap (seq: its place in the file). */
+struct cnew {
+    int rep, number;
+    size_t gap, seq;
+};
+
+static int cmp_cnew(const void *p, const void *q)
 {
-    const struct cpos *x = p, *y = q;
-    if (x->rank != y->rank)
-        return x->rank < y->rank ? -1 : 1;
-    return x->rep < y->rep ? -1 : x->rep > y->rep;
+    const struct cnew *x = p, *y = q;
+    if (x->gap != y->gap)
+        return x->gap < y->gap ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The piece whose edition is ed (same file, same start). */
@@ -218,33 +229,110 @@ static struct forder *story_files(struct build *b, int g, const int *files, size
     return fo;
 }
 
-/* Step 2: the chapters, as edition clusters placed at their earliest
- * edition in file order; *nc of them. */
+/* Step 2, one file merged into the order cp[0..*nc): its chapters not yet
+ * in it (new) go where the file puts them among the chapters it shares
+ * with the order (anchors): between the anchors before and after them in
+ * the file, ahead of any chapter of that stretch with a greater heading
+ * number (when both have one), else at the stretch's end; before the
+ * file's first anchor when none comes before them; at the order's end when
+ * the file shares no chapter.  b->slot[rep] is rep's index in the order
+ * (-1: not in it); new chapters are marked -2 while the file is read. */
+static struct cpos *merge_file(struct build *b, const struct lfile *f, struct cpos *cp,
+                               size_t *nc_io)
+{
+    size_t nc = *nc_io, n_new = 0, n_anchor = 0;
+    for (int k = 0; k < f->n_pc; k++) {
+        int rep = b->pc[f->first_piece + k].cluster;
+        if (b->slot[rep] >= 0) {
+            n_anchor++;
+        } else if (b->slot[rep] == -1) {
+            b->slot[rep] = -2;
+            n_new++;
+        }
+    }
+    if (!n_new)
+        return cp;
+    cp = xreallocarray(cp, nc + n_new, sizeof *cp);
+    if (!n_anchor) {    /* a file of its own chapters: after the order's */
+        for (int k = 0; k < f->n_pc; k++) {
+            const struct piece *pc = &b->pc[f->first_piece + k];
+            if (b->slot[pc->cluster] == -2) {
+                b->slot[pc->cluster] = (int)nc;
+                cp[nc++] = (struct cpos){pc->cluster, pc->number};
+            }
+        }
+        *nc_io = nc;
+        return cp;
+    }
+    /* next[k]: the index in the order of the file's first anchor at or
+     * after piece k, nc when none */
+    size_t *next = xmalloc(((size_t)f->n_pc + 1) * sizeof *next);
+    next[f->n_pc] = nc;
+    for (int k = f->n_pc - 1; k >= 0; k--) {
+        int j = b->slot[b->pc[f->first_piece + k].cluster];
+        next[k] = j >= 0 ? (size_t)j : next[k + 1];
+    }
+    struct cnew *nw = xmalloc(n_new * sizeof *nw);
+    size_t m = 0, lo = 0;           /* lo: where the file's stretch begins */
+    bool sorted = true;
+    for (int k = 0; k < f->n_pc; k++) {
+        const struct piece *pc = &b->pc[f->first_piece + k];
+        int j = b->slot[pc->cluster];
+        if (j >= 0) {
+            lo = (size_t)j + 1;
+            continue;
+        }
+        if (j != -2)
+            continue;               /* met earlier in this file */
+        b->slot[pc->cluster] = -3;
+        size_t hi = next[k + 1] >= lo ? next[k + 1] : lo;
+        size_t gap = hi;
+        if (pc->number != PARSE_NO_NUMBER)
+            for (size_t i = lo; i < hi; i++)
+                if (cp[i].number != PARSE_NO_NUMBER && cp[i].number > pc->number) {
+                    gap = i;
+                    break;
+                }
+        if (m && gap < nw[m - 1].gap)
+            sorted = false;
+        nw[m] = (struct cnew){pc->cluster, pc->number, gap, m};
+        m++;
+        lo = gap;
+    }
+    free(next);
+    if (!sorted)
+        qsort(nw, m, sizeof *nw, cmp_cnew);
+    /* merge from the back, in place */
+    size_t i = nc, w = nc + m;
+    while (m) {
+        if (i > nw[m - 1].gap) {
+            cp[--w] = cp[--i];
+        } else {
+            m--;
+            cp[--w] = (struct cpos){nw[m].rep, nw[m].number};
+        }
+    }
+    nc += n_new;
+    for (size_t c = w; c < nc; c++)
+        b->slot[cp[c].rep] = (int)c;
+    free(nw);
+    *nc_io = nc;
+    return cp;
+}
+
+/* Step 2: the chapters in reading order, *nc of them: the edition
+ * clusters of the files, merged file by file in reading order
+ * (merge_file), so a chapter one edition lacks takes its place among the
+ * chapters the editions share. */
 static struct cpos *story_chapters(struct build *b, const struct forder *fo, size_t nf,
                                    size_t *nc_out)
 {
     struct cpos *cp = NULL;
     size_t nc = 0;
-    for (size_t i = 0; i < nf; i++) {
-        const struct lfile *f = &b->files[fo[i].file];
-        for (int k = 0; k < f->n_pc; k++) {
-            int p = f->first_piece + k;
-            int rep = b->pc[p].cluster;
-            long r = fo[i].rank * (1L << 20) + k;
-            int j = b->slot[rep];
-            if (j < 0) {
-                cp = xreallocarray(cp, nc + 1, sizeof *cp);
-                b->slot[rep] = (int)nc;
-                cp[nc++] = (struct cpos){rep, r};
-            } else if (r < cp[j].rank) {
-                cp[j].rank = r;
-            }
-        }
-    }
+    for (size_t i = 0; i < nf; i++)
+        cp = merge_file(b, &b->files[fo[i].file], cp, &nc);
     for (size_t c = 0; c < nc; c++)
         b->slot[cp[c].rep] = -1;
-    if (nc)
-        qsort(cp, nc, sizeof *cp, cmp_cpos);
     *nc_out = nc;
     return cp;
 }

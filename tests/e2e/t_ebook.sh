@@ -167,6 +167,25 @@ if $have_pandoc; then
     check "pandoc EPUB: read as EPUB 3" sh -c \
         'QUIRE_NO_CACHE=1 "$1" --list --verbose "$2" | grep -q "story1.epub: read as EPUB 3"' _ "$QUIRE" "$P"
 
+    # An EPUB edition lacking chapters 2 and 4 of the TXT it goes with
+    # (the EPUB first in file order): chapters in the story's order.
+    PG=$TMPD/epubgap
+    mkdir -p "$PG"
+    for c in 1 2 3 4 5; do
+        printf '# Chapter %s\n\n' "$c" >"$PG/c$c.md"
+        awk -v c="$c" 'BEGIN { split("river lantern stone harbour velvet morning thistle copper shadow garden anchor meadow", w, " ")
+            x = c * 7919; for (p = 0; p < 6; p++) { s = ""; for (i = 0; i < 45; i++) { x = (x * 1103 + 12345) % 65521; s = s w[x % 12 + 1] " " } print s "end.\n" } }' >>"$PG/c$c.md"
+    done
+    { printf '%% Gap Book\n%% Wren\n\n'; cat "$PG/c1.md" "$PG/c3.md" "$PG/c5.md"; } >"$PG/gap.md"
+    pandoc "$PG/gap.md" -o "$PG/a_gap.epub" 2>/dev/null
+    { printf 'Gap Book by Wren\n\n'; sed 's/^# //' "$PG"/c[1-5].md; } >"$PG/b_full.txt"
+    rm -f "$PG"/*.md
+    check_eq "EPUB edition lacking chapters: listed in the story's order" \
+        "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$PG" | cut -f4,5 | tr '\t\n' ' ,')" \
+        "1 Chapter 1,2 Chapter 2,3 Chapter 3,4 Chapter 4,5 Chapter 5,"
+    check_eq "EPUB edition lacking chapters: chapter 3 has both editions" \
+        "$(QUIRE_NO_CACHE=1 "$QUIRE" --list --tsv "$PG" | awk -F'\t' '$4 == 3 { print $7 }')" "a_gap.epub;b_full.txt"
+
     # A book in parts (# PART, ## CHAPTER): pandoc makes one document a
     # part, the chapters nested under it in its TOC.  Its TXT and its EPUB
     # are one story whose every chapter has both editions.

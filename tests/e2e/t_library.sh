@@ -165,6 +165,50 @@ if [ -n "$SHARED" ]; then
     novel die-verwandlung-de_pg22367-8.latin1.txt "Die Verwandlung" "Franz Kafka" 3
 fi
 
+# --- Editions with gaps -------------------------------------------------
+# Two editions of one story, one lacking chapters the other has: the
+# chapters are listed in the story's order, whichever file comes first.
+# gap_story FILE CHAPTER... — "Gap Story by Wren" with those chapters,
+# each the same text in every edition.
+gap_story() {
+    f=$1
+    shift
+    { printf 'Gap Story by Wren\n\n'
+      for c in "$@"; do
+          printf 'Chapter %s\n\n' "$c"
+          awk -v c="$c" 'BEGIN { split("river lantern stone harbour velvet morning thistle copper shadow garden anchor meadow", w, " ")
+              x = c * 7919; for (p = 0; p < 6; p++) { s = ""; for (i = 0; i < 45; i++) { x = (x * 1103 + 12345) % 65521; s = s w[x % 12 + 1] " " } print s "end.\n" } }'
+      done; } >"$f"
+}
+for order in gap-first gap-second; do
+    G="$TMPD/gap-$order"
+    mkdir -p "$G"
+    if [ "$order" = gap-first ]; then
+        gap_story "$G/a_gap.txt" 1 3 4 6
+        gap_story "$G/b_full.txt" 1 2 3 4 5 6
+    else
+        gap_story "$G/a_full.txt" 1 2 3 4 5 6
+        gap_story "$G/b_gap.txt" 2 3 5 6
+    fi
+    out=$(tsv "$G")
+    check_eq "editions with gaps ($order): one story of six chapters" "$(chapters "$out" "Gap Story")" 6
+    check_eq "editions with gaps ($order): chapters in the story's order" \
+        "$(printf '%s\n' "$out" | cut -f5 | tr '\n' ,)" "Chapter 1,Chapter 2,Chapter 3,Chapter 4,Chapter 5,Chapter 6,"
+    # --render --chapter counts in that order
+    "$QUIRE" -L "$G" --render -w 60 --chapter 2 "Gap Story" >"$TMPD/gap.out" 2>&1
+    check "editions with gaps ($order): --chapter 2 is chapter 2" grep -q "^ *Chapter 2$" "$TMPD/gap.out"
+    check "editions with gaps ($order): and only it" sh -c '! grep -q "^ *Chapter [13-6]$" "$1"' _ "$TMPD/gap.out"
+done
+# two editions each lacking other chapters
+G="$TMPD/gap-both"
+mkdir -p "$G"
+gap_story "$G/a.txt" 1 2 4 6
+gap_story "$G/b.txt" 1 3 5 6
+out=$(tsv "$G")
+check_eq "editions each lacking chapters: the story's order" \
+    "$(printf '%s\n' "$out" | cut -f5 | tr '\n' ,)" "Chapter 1,Chapter 2,Chapter 3,Chapter 4,Chapter 5,Chapter 6,"
+check_eq "editions each lacking chapters: chapter 6 from both" "$(field "$out" "Gap Story" 6 7)" "a.txt;b.txt"
+
 # --- Errors ---------------------------------------------------------------
 "$QUIRE" --list -L "$TMPD/no such folder" >"$TMPD/o" 2>"$TMPD/e"
 check_eq "missing library: exit 1" $? 1

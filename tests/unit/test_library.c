@@ -1,6 +1,7 @@
 /* test_library.c — folders of files into stories: grouping, order,
  * editions, identity, lookups, percentages, printing. */
 #include "check.h"
+#include "bookmarks.h"
 #include "cache.h"
 #include "library.h"
 #include "norm.h"
@@ -390,6 +391,211 @@ static void test_editions(void)
     free(rich);
     free(plain);
     buf_free(&pb);
+    rmtree(d);
+    free(d);
+}
+
+/* Editions with gaps (a chapter one file lacks): the merged order is the
+ * story's.  Stories generated from a seeded generator with random titles
+ * and chapter counts: one edition lacking a random set of chapters (the
+ * first, a middle one, the last, several), the other whole, the gappy one
+ * first or second in file order; two editions each lacking other chapters;
+ * and unnumbered chapters (Markdown headings with titles only), whose
+ * place is where the edition that has them puts them. */
+struct gap_story {
+    char title[64];
+    int n;                  /* chapters 1..n */
+    bool numbered;
+    unsigned miss[2];       /* per edition: bit c-1 set when chapter c is missing */
+};
+
+static unsigned gap_rand(unsigned *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return (*x >> 16) & 0x7fff;
+}
+
+static int gap_bits(unsigned v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* The title of unnumbered chapter c of story si: two capitalised words. */
+static void gap_heading(int si, int c, char out[64])
+{
+    snprintf(out, 64, "%s %s", vocab[(si + 3 * c) % 40], vocab[(c * 7) % 40]);
+    out[0] = (char)(out[0] - 'a' + 'A');
+    char *sp = strchr(out, ' ');
+    sp[1] = (char)(sp[1] - 'a' + 'A');
+}
+
+static void put_gap_edition(const char *d, int si, const struct gap_story *g, int e)
+{
+    struct buf b = {0};
+    buf_adds(&b, g->title);
+    buf_adds(&b, " by Wren Gappe\n\n");
+    for (int c = 1; c <= g->n; c++) {
+        if (g->miss[e] >> (c - 1) & 1)
+            continue;
+        char *body = prose((unsigned)(si * 100 + c + 7000), 300, true);
+        char name[64];
+        gap_heading(si, c, name);
+        char *h = g->numbered ? xasprintf("Chapter %d\n\n", c) : xasprintf("## %s\n\n", name);
+        buf_adds(&b, h);
+        buf_adds(&b, body);
+        buf_adds(&b, "\n");
+        free(h);
+        free(body);
+    }
+    char rel[64];
+    snprintf(rel, sizeof rel, "s%02d/%c_edition.%s", si, e ? 'b' : 'a', g->numbered ? "txt" : "md");
+    put(d, rel, b.data);
+    buf_free(&b);
+}
+
+/* Chapter c (1-based) of story g is s->ch[i]: by number, else by title. */
+static bool gap_is(const struct story *s, size_t i, int si, const struct gap_story *g, int c)
+{
+    if (g->numbered)
+        return s->ch[i].number == c;
+    char want[64];
+    gap_heading(si, c, want);
+    return strcmp(s->ch[i].title, want) == 0;
+}
+
+static void test_edition_gaps(void)
+{
+    enum { N_STORIES = 40 };
+    char *d = tempdir();
+    struct gap_story g[N_STORIES];
+    unsigned x = 20261204u;
+    for (int si = 0; si < N_STORIES; si++) {
+        struct gap_story *s = &g[si];
+        snprintf(s->title, sizeof s->title, "%c%s %s %d", 'A' + si % 26,
+                 vocab[gap_rand(&x) % 40], vocab[gap_rand(&x) % 40], si);
+        s->n = 3 + (int)(gap_rand(&x) % 10);
+        unsigned all = (1u << s->n) - 1;
+        s->numbered = si % 4 != 3;
+        s->miss[0] = s->miss[1] = 0;
+        int gappy = (int)(gap_rand(&x) % 2);     /* which file lacks chapters */
+        switch (si) {
+        case 0: s->miss[gappy] = 1; break;                        /* the first */
+        case 1: s->miss[gappy] = 1u << (s->n - 1); break;         /* the last */
+        case 2: s->miss[gappy] = 1u << (s->n / 2); break;         /* a middle one */
+        case 3: s->miss[gappy] = 1u << 1; break;                  /* unnumbered, the second */
+        default:
+            /* several (never all); from story 20 on both files lack some,
+             * never the same ones */
+            while (!s->miss[gappy] || gap_bits(all & ~s->miss[gappy]) < (si >= 20 ? 2 : 1))
+                s->miss[gappy] = gap_rand(&x) & all;
+            if (si >= 20) {
+                unsigned rest = all & ~s->miss[gappy];
+                while (!s->miss[!gappy] || s->miss[!gappy] == rest)
+                    s->miss[!gappy] = gap_rand(&x) & rest;
+            }
+        }
+        /* unnumbered files lacking chapters on both sides leave adjacent
+         * gaps ambiguous: only the editions' own orders are checked then */
+        put_gap_edition(d, si, s, 0);
+        put_gap_edition(d, si, s, 1);
+    }
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    struct library *lib = library_open(d, NULL);
+    unsetenv("QUIRE_NO_CACHE");
+    CHECK_INT("edition gaps: every story found", lib ? lib->n_stories : 0, N_STORIES);
+    int in_order = 0, whole = 0, own_orders = 0, strict = 0;
+    for (int si = 0; lib && si < N_STORIES; si++) {
+        const struct gap_story *gs = &g[si];
+        bool amb;
+        const struct story *s = library_find(lib, gs->title, &amb);
+        if (!s || s->n_ch != (size_t)gs->n) {
+            printf("  story %d (%s): %zu chapters, want %d\n", si, gs->title,
+                   s ? s->n_ch : 0, gs->n);
+            continue;
+        }
+        whole++;
+        bool ambiguous = !gs->numbered && gs->miss[0] && gs->miss[1];
+        strict += !ambiguous;
+        bool ok = true;
+        for (int c = 1; c <= gs->n && !ambiguous; c++)
+            ok &= gap_is(s, (size_t)c - 1, si, gs, c);
+        in_order += ok && !ambiguous;
+        /* each edition's chapters keep their order in the merged list */
+        bool own = true;
+        for (int e = 0; e < 2; e++) {
+            size_t i = 0;
+            for (int c = 1; c <= gs->n; c++) {
+                if (gs->miss[e] >> (c - 1) & 1)
+                    continue;
+                while (i < s->n_ch && !gap_is(s, i, si, gs, c))
+                    i++;
+                own &= i < s->n_ch;
+            }
+        }
+        own_orders += own;
+        if (!ok || !own) {
+            printf("  story %d (%s, %s, missing %#x / %#x):", si, gs->title,
+                   gs->numbered ? "numbered" : "titles", gs->miss[0], gs->miss[1]);
+            for (size_t i = 0; i < s->n_ch; i++)
+                printf(" [%d %s]", s->ch[i].number, s->ch[i].title);
+            printf("\n");
+        }
+    }
+    CHECK_INT("edition gaps: every story has all its chapters", whole, N_STORIES);
+    CHECK_INT("edition gaps: every story's chapters in the story's order", in_order, strict);
+    CHECK("edition gaps: most stories are checked strictly", strict >= N_STORIES * 3 / 4);
+    CHECK_INT("edition gaps: every edition's order kept", own_orders, N_STORIES);
+    library_free(lib);
+    rmtree(d);
+    free(d);
+}
+
+/* A place read in an edition lacking chapter 2 is found again, in the same
+ * chapter and at the same words, once the fuller edition joins the story
+ * and chapter 2 takes its place before it. */
+static void test_edition_gap_bookmark(void)
+{
+    char *d = tempdir();
+    struct gap_story g = {"Kept Place", 4, true, {1u << 1, 0}};
+    put_gap_edition(d, 41, &g, 0);
+    char *path = xasprintf("%s/s41", d);
+    setenv("QUIRE_NO_CACHE", "1", 1);
+    struct library *a = library_open(path, NULL);
+    struct bm_pos pos = {0};
+    char before[40] = "";
+    bool made = a && a->n_stories == 1 && a->stories[0].n_ch == 3 &&
+                a->stories[0].ch[1].number == 3;
+    CHECK("gap bookmark: the gappy edition alone has chapters 1, 3, 4", made);
+    if (made) {
+        const char *t;
+        const struct edition *e = chapter_text(&a->stories[0].ch[1], &t);
+        size_t off = e->body + (e->back - e->body) / 2;
+        while (off < e->back && t[off] != ' ')
+            off++;
+        off++;
+        snprintf(before, sizeof before, "%.30s", t + off);
+        bookmarks_make_pos(&a->stories[0], 1, off, &pos);
+    }
+    put_gap_edition(d, 41, &g, 1);
+    struct library *b = library_open(path, NULL);
+    unsetenv("QUIRE_NO_CACHE");
+    size_t ci = 0, off = 0;
+    bool ok = made && b && b->n_stories == 1 && b->stories[0].n_ch == 4 &&
+              bookmarks_resolve(&b->stories[0], &pos, &ci, &off);
+    CHECK("gap bookmark: with both editions, four chapters and the place resolves", ok);
+    if (ok) {
+        CHECK_INT("gap bookmark: in chapter 3, now the third", (long)ci, 2);
+        CHECK_INT("gap bookmark: whose number is 3", b->stories[0].ch[ci].number, 3);
+        const char *t;
+        chapter_text(&b->stories[0].ch[ci], &t);
+        CHECK("gap bookmark: at the same words", strncmp(t + off, before, strlen(before)) == 0);
+    }
+    library_free(a);
+    library_free(b);
+    free(path);
     rmtree(d);
     free(d);
 }
@@ -1701,6 +1907,8 @@ int main(void)
     test_title_only();
     test_ambiguous();
     test_editions();
+    test_edition_gaps();
+    test_edition_gap_bookmark();
     test_identity();
     test_identity_by_what_it_says();
     test_identity_twins();
