@@ -1637,6 +1637,19 @@ static void new_line(struct conv *c)
     c->space = false;
 }
 
+/* A block element opens: a new line in a heading, a space inside a list
+ * item or a table cell (their text stays on its line), else the
+ * paragraph before it ends. */
+static void block_open(struct conv *c)
+{
+    if (c->in_head)
+        new_line(c);
+    else if (c->in_list || c->in_table)
+        c->space = true;
+    else
+        flush(c);
+}
+
 /* buf_add and buf_addc for the text's hot path: the same bytes, the call
  * made only when the buffer must grow. */
 static inline void para_add(struct buf *b, const char *s, size_t n)
@@ -1994,12 +2007,7 @@ static void walk(struct conv *c, xmlNode *top)
                 } else if (p->_private == MARK_LAYOUT) {
                     /* a layout table, row or cell: a block of the text */
                     f.what = W_BLOCK;
-                    if (c->in_head)
-                        new_line(c);
-                    else if (c->in_list || c->in_table)
-                        c->space = true;
-                    else
-                        flush(c);
+                    block_open(c);
                 } else if (is_elem(p, "table") || is_elem(p, "dl")) {
                     /* a table: one line a row, its cells after " | "; a
                        list of terms: one line each, "term: definition" */
@@ -2034,12 +2042,7 @@ static void walk(struct conv *c, xmlNode *top)
                     f.what = W_QUOTE;
                 } else if (name_in(p, block_names)) {
                     f.what = is_elem(p, "p") ? W_PARA : W_BLOCK;
-                    if (c->in_head)
-                        new_line(c);
-                    else if (c->in_list || c->in_table)
-                        c->space = true;
-                    else
-                        flush(c);
+                    block_open(c);
                 }
                 f.mark = c->out.len;
                 if (!p->children) {

@@ -168,18 +168,6 @@ fi
 # --- Editions with gaps -------------------------------------------------
 # Two editions of one story, one lacking chapters the other has: the
 # chapters are listed in the story's order, whichever file comes first.
-# gap_story FILE CHAPTER... — "Gap Story by Wren" with those chapters,
-# each the same text in every edition.
-gap_story() {
-    f=$1
-    shift
-    { printf 'Gap Story by Wren\n\n'
-      for c in "$@"; do
-          printf 'Chapter %s\n\n' "$c"
-          awk -v c="$c" 'BEGIN { split("river lantern stone harbour velvet morning thistle copper shadow garden anchor meadow", w, " ")
-              x = c * 7919; for (p = 0; p < 6; p++) { s = ""; for (i = 0; i < 45; i++) { x = (x * 1103 + 12345) % 65521; s = s w[x % 12 + 1] " " } print s "end.\n" } }'
-      done; } >"$f"
-}
 for order in gap-first gap-second; do
     G="$TMPD/gap-$order"
     mkdir -p "$G"

@@ -193,18 +193,8 @@ check_eq "q in the library quits: status 0, normal screen" "$(ui_dead)" "0 0"
 # --resume follow the story's order (1, 2, 3, 4), not the files'.
 G=$TMPD/gaplib
 mkdir -p "$G"
-gap_file() {
-    f=$1
-    shift
-    { printf 'Gap Story by Wren\n\n'
-      for c in "$@"; do
-          printf 'Chapter %s\n\n' "$c"
-          awk -v c="$c" 'BEGIN { split("river lantern stone harbour velvet morning thistle copper shadow garden anchor meadow", w, " ")
-              x = c * 7919; for (p = 0; p < 6; p++) { s = ""; for (i = 0; i < 45; i++) { x = (x * 1103 + 12345) % 65521; s = s w[x % 12 + 1] " " } print s "end.\n" } }'
-      done; } >"$f"
-}
-gap_file "$G/a.txt" 1 3 4
-gap_file "$G/b.txt" 1 2 3 4
+gap_story "$G/a.txt" 1 3 4
+gap_story "$G/b.txt" 1 2 3 4
 ui_start 80 24 -L "$G" "Gap Story"
 check "gap editions: opens at chapter 1/4" status_has ' 1/4 '
 ui_keys ]
