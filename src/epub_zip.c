@@ -63,22 +63,22 @@ struct ezip_entry {
 /* ---------------------------------------------------------------------- */
 /* Names                                                                   */
 
-static uint32_t name_hash(const char *s, size_t n, bool fold)
+/* FNV-1a of the name (n bytes) with ASCII letters folded. */
+static uint32_t name_hash(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (fold && c >= 'A' && c <= 'Z')
+        if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c - 'A' + 'a');
         h = (h ^ c) * 16777619u;
     }
     return h;
 }
 
-static bool name_eq(const char *a, const char *b, size_t n, bool fold)
+/* Are a and b (n bytes each) the same name, ASCII case ignored? */
+static bool name_eq_folded(const char *a, const char *b, size_t n)
 {
-    if (!fold)
-        return memcmp(a, b, n) == 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
         if (x >= 'A' && x <= 'Z')
@@ -108,7 +108,7 @@ static void index_names(struct epub_zip *z)
     z->n_slots = ns;
     z->slots = xcalloc(ns, sizeof *z->slots);
     for (size_t i = 0; i < z->n_e; i++) {
-        size_t s = name_hash(z->names + z->e[i].name, z->e[i].name_len, true) & (ns - 1);
+        size_t s = name_hash(z->names + z->e[i].name, z->e[i].name_len) & (ns - 1);
         while (z->slots[s])
             s = (s + 1) & (ns - 1);
         z->slots[s] = (uint32_t)(i + 1);
@@ -308,10 +308,10 @@ long ezip_find(const struct epub_zip *z, const char *name)
         return -1;
     size_t n = strlen(name), mask = z->n_slots - 1;
     long folded = -1;
-    for (size_t s = name_hash(name, n, true) & mask; z->slots[s]; s = (s + 1) & mask) {
+    for (size_t s = name_hash(name, n) & mask; z->slots[s]; s = (s + 1) & mask) {
         long i = (long)z->slots[s] - 1;
         const struct ezip_entry *e = &z->e[i];
-        if (e->name_len != n || !name_eq(z->names + e->name, name, n, true))
+        if (e->name_len != n || !name_eq_folded(z->names + e->name, name, n))
             continue;
         if (memcmp(z->names + e->name, name, n) == 0)
             return i;   /* the first entry of this exact name */
