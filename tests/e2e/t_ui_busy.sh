@@ -144,10 +144,7 @@ check_eq "both chapters are marked seen" "$(grep -c "	seen	" "$XDG_STATE_HOME/qu
 #    (maybe after the converter's work for another book); the library's
 #    bottom line says so first (QUIRE_TEST_HOLD_OPEN holds it there).
 L="$TMPD/lib"
-mkdir -p "$L"
-cp "$H" "$L/alice.html"
-touch -t 202001010000 "$L/alice.html"   # old enough for the index cache
-"$QUIRE" --list -L "$L" >/dev/null
+listed_library "$L" "$H"
 OPEN="$TMPD/hold-open"
 rm -f "$OPEN"
 ui_run 80 24 "env QUIRE_TEST_HOLD_OPEN=$OPEN $(ui_quote "$QUIRE" -L "$L")"

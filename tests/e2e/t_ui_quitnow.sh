@@ -55,10 +55,7 @@ check "a build let finish writes its caches" test "$(cache_files)" -gt 0
 H="$TMPD/alice.html"
 alice_html "$F" "$H"
 L="$TMPD/lib"
-mkdir -p "$L"
-cp "$H" "$L/alice.html"
-touch -t 202001010000 "$L/alice.html"   # old enough for the index cache
-"$QUIRE" --list -L "$L" >/dev/null
+listed_library "$L" "$H"
 BUSY="$TMPD/busy"
 OPEN="$TMPD/hold-open"
 LOG="$TMPD/converters.log"

@@ -274,6 +274,16 @@ alice_html() {
          END { if (p != "") print "<p>" p "</p>"; print "</body></html>" }' "$1" >"$2"
 }
 
+# listed_library DIR FILE: DIR a library of a copy of FILE, old enough for
+# the index cache (a file changed in the last second is not kept), listed
+# once so that a reader's open finds the story in the cache, text unread.
+listed_library() {
+    mkdir -p "$1"
+    cp "$2" "$1/"
+    touch -t 202001010000 "$1/$(basename "$2")"
+    "$QUIRE" --list -L "$1" >/dev/null
+}
+
 # Predicates for check: the status line has TEXT (fixed string); the screen
 # does not show REGEX; a line with TEXT has reverse video in it.
 status_has() { ui_status | grep -qF -- "$1"; }
